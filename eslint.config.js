@@ -1,0 +1,36 @@
+// Lint, and the import boundaries of ../shared/ARCHITECTURE.md (folder table) enforced as errors.
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'worker_threads'], message: 'This folder runs without Node: no Node built-ins.' };
+const electron = { group: ['electron', 'electron/*'], message: 'Only src-main/electron/ may import electron (ARCHITECTURE.md).' };
+const nativeAndServer = { group: ['better-sqlite3', 'serialport', '@serialport/*', 'node-hid', 'pino', 'pino-*', 'ws'], message: 'Node-only package: not in this folder.' };
+const react = { group: ['react', 'react-dom', 'react-dom/*', 'react-i18next', 'i18next'], message: 'UI libraries belong in src-renderer/.' };
+const ours = (...folders) => folders.map((f) => ({ group: [`**/${f}`, `**/${f}/*`, `**/${f}/**`], message: `This folder may not import ${f}/ (ARCHITECTURE.md folder table).` }));
+
+/** One rule block per folder: what it may not import. */
+const boundary = (files, patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } });
+
+export default tseslint.config(
+  { ignores: ['out/**', 'build/**', 'node_modules/**', 'test-results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } } },
+  { files: ['src-renderer/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
+
+  boundary(['src-common/**'], [nodeBuiltins, electron, nativeAndServer, react, ...ours('db', 'drivers', 'src-main', 'src-renderer', 'test', 'bench')]),
+  boundary(['db/**'], [electron, react, ...ours('drivers', 'src-main', 'src-renderer', 'test', 'bench')]),
+  boundary(['drivers/**'], [electron, react, ...ours('db', 'src-main', 'src-renderer', 'test', 'bench')]),
+  boundary(['src-main/**'], [electron, react, ...ours('src-renderer', 'test', 'bench')]),
+  boundary(['src-main/electron/**'], [react, ...ours('src-renderer', 'test', 'bench')]),
+  boundary(['src-renderer/**'], [nodeBuiltins, electron, nativeAndServer, ...ours('db', 'drivers', 'src-main', 'test', 'bench')]),
+);

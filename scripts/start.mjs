@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `npm start`: Electron when its runtime is installed; otherwise the headless host plus a Chromium
+// app window (or the URL, where no browser or display exists). Runs on the embedded defaults:
+// local SQLite in the data directory, the sandbox acquirer, no devices configured.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const require = createRequire(import.meta.url);
+
+function electronBinary() {
+  try {
+    const path = require('electron'); // the package exports its binary's path, or throws without it
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function chromiumPath() {
+  return process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? null;
+}
+
+const hasDisplay = process.platform !== 'linux' || !!(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const electron = electronBinary();
+if (electron && hasDisplay) {
+  const child = spawn(electron, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log(
+    electron
+      ? 'No display for Electron here; starting the terminal in browser mode.'
+      : "Electron's runtime is not installed; starting the terminal in browser mode (headless host + Chromium).",
+  );
+  startBrowserMode();
+}
+
+function startBrowserMode() {
+  const host = spawn(process.execPath, ['out/main/host.js', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let browser = null;
+  const stop = (signal) => {
+    browser?.kill(signal);
+    host.kill(signal);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  host.on('exit', (code) => {
+    browser?.kill('SIGTERM');
+    process.exit(code ?? 0);
+  });
+
+  const lines = createInterface({ input: host.stdout });
+  lines.once('line', (line) => {
+    const ready = JSON.parse(line);
+    const appUrl = `${ready.url}#token=${ready.token}`;
+    console.log(`Cashier screen: ${appUrl}`);
+    console.log(`Data directory: ${ready.dataDir}   (Ctrl+C stops the terminal)`);
+    const chromium = chromiumPath();
+    if (!chromium || !hasDisplay) {
+      console.log(chromium ? 'No display found: open the address above in a browser.' : 'Chromium not found (set CHROMIUM_PATH): open the address above in a browser.');
+      return;
+    }
+    const profile = join(ready.dataDir, 'chromium-profile');
+    mkdirSync(profile, { recursive: true });
+    const flags = [
+      `--app=${appUrl}`,
+      `--user-data-dir=${profile}`,
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--window-size=1280,800',
+    ];
+    if (typeof process.getuid === 'function' && process.getuid() === 0) flags.push('--no-sandbox');
+    browser = spawn(chromium, flags, { stdio: 'ignore' });
+    browser.on('exit', () => host.kill('SIGTERM'));
+  });
+}

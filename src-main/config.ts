@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Language } from '../src-common/contract';
+import { describeIssues } from '../src-common/errors';
+
+/**
+ * Machine-level configuration (`config.json` in the data directory). Everything has a default, so a
+ * fresh start needs no file. Settings a user changes at the terminal live in SQLite instead.
+ */
+export const ConfigSchema = z
+  .object({
+    /** Language of a fresh terminal; afterwards the terminal's own setting wins. */
+    defaultLanguage: Language.default('zh-CN'),
+    storeName: z.string().trim().min(1).max(60).default('演示便利店'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY')
+      .default('CNY'),
+    acquirer: z
+      .object({
+        mode: z.enum(['sandbox', 'live']).default('sandbox'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+        /** Rotate the log file when it reaches this size. */
+        maxFileMegabytes: z.number().int().min(1).max(1024).default(10),
+        /** Rotated files kept besides the current one. */
+        keepFiles: z.number().int().min(1).max(100).default(10),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: { path: string; message: string }[] = [],
+  ) {
+    super(problems.length ? `${message}\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}` : message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig(raw: unknown, source = 'configuration'): Config {
+  const parsed = ConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(`Invalid ${source}; nothing was started.`, describeIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+export const CONFIG_FILE = 'config.json';
+
+/** Reads `config.json` from the data directory when there is one; defaults otherwise. */
+export function loadConfig(dataDir: string): Config {
+  const path = join(dataDir, CONFIG_FILE);
+  if (!existsSync(path)) return parseConfig({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}); nothing was started.`);
+  }
+  return parseConfig(raw, path);
+}

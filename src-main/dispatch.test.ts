@@ -1,0 +1,81 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { CallSpec } from '../src-common/contract';
+import { PosError } from '../src-common/errors';
+import { anonymousCaller, type Caller } from '../src-common/roles';
+import { createDispatcher, type HandlerMap } from './dispatch';
+
+const contract = {
+  'demo.echo': { input: z.object({ n: z.number().int() }).strict(), output: z.object({ n: z.number() }), access: 'any', summary: '' },
+  'demo.ownerOnly': { input: z.object({}).strict(), output: z.literal('ok'), access: ['owner'], summary: '' },
+  'demo.fails': { input: z.object({ kind: z.enum(['expected', 'bug', 'contract']) }), output: z.string(), access: 'any', summary: '' },
+} as const satisfies Record<string, CallSpec>;
+
+let echoed = 0;
+const handlers: HandlerMap<typeof contract> = {
+  'demo.echo': ({ n }) => {
+    echoed += 1;
+    return { n };
+  },
+  'demo.ownerOnly': () => 'ok' as const,
+  'demo.fails': ({ kind }) => {
+    if (kind === 'expected') throw new PosError('conflict', 'sale already completed', { saleId: 'S1' });
+    if (kind === 'bug') throw new TypeError('undefined is not a function');
+    return 42 as unknown as string;
+  },
+};
+
+const dispatcher = createDispatcher(contract, handlers, pino({ level: 'silent' }));
+const cashier: Caller = { role: 'cashier', userId: 'U1' };
+const owner: Caller = { role: 'owner', userId: 'U2' };
+
+describe('dispatcher', () => {
+  it('answers a valid call with its value', async () => {
+    expect(await dispatcher.dispatch('demo.echo', { n: 5 }, anonymousCaller)).toEqual({ ok: true, value: { n: 5 } });
+  });
+
+  it('refuses a call the contract does not list', async () => {
+    const result = await dispatcher.dispatch('__proto__', {}, owner);
+    expect(result).toMatchObject({ ok: false, error: { code: 'unknown_call' } });
+    expect(await dispatcher.dispatch(42, {}, owner)).toMatchObject({ ok: false, error: { code: 'unknown_call' } });
+  });
+
+  it('checks the role in main: anonymous is unauthenticated, a cashier is forbidden, the owner passes', async () => {
+    expect(await dispatcher.dispatch('demo.ownerOnly', {}, anonymousCaller)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await dispatcher.dispatch('demo.ownerOnly', {}, cashier)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await dispatcher.dispatch('demo.ownerOnly', {}, owner)).toEqual({ ok: true, value: 'ok' });
+  });
+
+  it('rejects malformed input with details and never runs the handler', async () => {
+    const before = echoed;
+    const result = await dispatcher.dispatch('demo.echo', { n: 1.5, extra: true }, anonymousCaller);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('validation_failed');
+    expect(result.error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'n' }), expect.objectContaining({ path: '(root)' })]),
+    );
+    expect(echoed).toBe(before);
+  });
+
+  it('turns a PosError into its code and details', async () => {
+    expect(await dispatcher.dispatch('demo.fails', { kind: 'expected' }, anonymousCaller)).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: 'sale already completed', details: { saleId: 'S1' } },
+    });
+  });
+
+  it('hides an unexpected error behind internal, without its message', async () => {
+    const result = await dispatcher.dispatch('demo.fails', { kind: 'bug' }, anonymousCaller);
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(result)).not.toContain('undefined is not a function');
+  });
+
+  it('refuses to send an output that breaks the contract', async () => {
+    expect(await dispatcher.dispatch('demo.fails', { kind: 'contract' }, anonymousCaller)).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
+  });
+});

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { CallSpec } from '../src-common/contract';
+import { describeIssues, PosError, type Result } from '../src-common/errors';
+import { mayCall, type Caller } from '../src-common/roles';
+import type { Logger } from './log';
+
+/** A handler gets its input already validated, and the caller whose role was already checked. */
+export type HandlerMap<C extends Record<string, CallSpec>> = {
+  [K in keyof C]: (input: z.output<C[K]['input']>, caller: Caller) => z.input<C[K]['output']> | Promise<z.input<C[K]['output']>>;
+};
+
+export interface Dispatcher {
+  dispatch(call: unknown, input: unknown, caller: Caller): Promise<Result<unknown>>;
+}
+
+/**
+ * The one gate every call passes, whatever the transport: name allow-listed, role checked,
+ * input validated, output validated, and every failure turned into `{ ok: false, error }`.
+ */
+export function createDispatcher<C extends Record<string, CallSpec>>(
+  contract: C,
+  handlers: HandlerMap<C>,
+  log: Logger,
+): Dispatcher {
+  return {
+    async dispatch(call, input, caller) {
+      if (typeof call !== 'string' || !Object.hasOwn(contract, call)) {
+        return { ok: false, error: { code: 'unknown_call', message: `There is no call named ${JSON.stringify(String(call)).slice(0, 80)}` } };
+      }
+      const spec = contract[call]!;
+      if (!mayCall(spec.access, caller)) {
+        log.warn({ call, role: caller.role }, 'call refused: role');
+        return caller.role === null
+          ? { ok: false, error: { code: 'unauthenticated', message: `Sign in to use ${call}` } }
+          : { ok: false, error: { code: 'forbidden', message: `The ${caller.role} role may not use ${call}` } };
+      }
+      const parsed = spec.input.safeParse(input);
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: { code: 'validation_failed', message: `Invalid input for ${call}`, details: describeIssues(parsed.error.issues) },
+        };
+      }
+      try {
+        const handler = handlers[call as keyof C] as (i: unknown, c: Caller) => unknown;
+        const value = await handler(parsed.data, caller);
+        const output = spec.output.safeParse(value);
+        if (!output.success) {
+          log.error({ call, issues: describeIssues(output.error.issues) }, 'handler output broke the contract');
+          return { ok: false, error: { code: 'internal', message: 'The terminal produced an invalid answer; see the log' } };
+        }
+        return { ok: true, value: output.data };
+      } catch (error) {
+        if (error instanceof PosError) return { ok: false, error: error.toApiError() };
+        log.error({ call, err: error }, 'call failed');
+        return { ok: false, error: { code: 'internal', message: 'Unexpected error; see the log' } };
+      }
+    },
+  };
+}

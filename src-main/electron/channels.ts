@@ -1,0 +1,2 @@
+export const IPC_INVOKE = 'pos:invoke';
+export const IPC_EVENT = 'pos:event';

@@ -1,0 +1,85 @@
+/**
+ * The thin Electron shell: windows, the app protocol, IPC relay. Everything else is `createPos`.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, screen, session } from 'electron';
+import { anonymousCaller } from '../../src-common/roles';
+import { loadConfig } from '../config';
+import { DATA_DIR_ENV } from '../data-dir';
+import { createPos, type Pos } from '../pos';
+import { IPC_EVENT, IPC_INVOKE } from './channels';
+import { electronNativeBinding } from './native-binding';
+import { registerAppScheme, serveAppProtocol } from './protocol';
+import { APP_ENTRY, hardenContents, hardenSession, isTrustedSender, windowOptions, type WindowRole } from './security';
+
+export interface Shell {
+  readonly pos: Pos;
+  readonly windows: ReadonlyMap<WindowRole, BrowserWindow>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export function startShell(): Promise<Shell> | null {
+  registerAppScheme();
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+  return app.whenReady().then(ready).catch((error: unknown) => {
+    dialog.showErrorBox('结账 POS', (error as Error).message);
+    app.exit(1);
+    throw error;
+  });
+}
+
+async function ready(): Promise<Shell> {
+  hardenSession(session.defaultSession);
+  serveAppProtocol(join(here, '..', 'renderer'));
+
+  const dataDir = process.env[DATA_DIR_ENV] ?? app.getPath('userData');
+  const nativeBinding = electronNativeBinding(app.getAppPath());
+  const pos = await createPos({ dataDir, config: loadConfig(dataDir), ...(nativeBinding ? { nativeBinding } : {}) });
+
+  ipcMain.handle(IPC_INVOKE, (event, call: unknown, input: unknown) => {
+    if (!isTrustedSender(event.senderFrame)) {
+      pos.log.warn({ url: event.senderFrame?.url }, 'ipc refused: untrusted frame');
+      return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the terminal’s own pages only' } };
+    }
+    return pos.dispatch(call, input, anonymousCaller);
+  });
+
+  const windows = new Map<WindowRole, BrowserWindow>();
+  pos.events.subscribe((name, payload) => {
+    for (const window of windows.values()) {
+      if (!window.isDestroyed()) window.webContents.send(IPC_EVENT, { name, payload });
+    }
+  });
+
+  const preload = join(here, '..', 'preload', 'index.cjs');
+  const open = (role: WindowRole, route: string, bounds?: Electron.Rectangle) => {
+    const window = new BrowserWindow(windowOptions(role, preload, bounds));
+    window.once('ready-to-show', () => window.show());
+    window.on('closed', () => windows.delete(role));
+    void window.loadURL(`${APP_ENTRY}#${route}`);
+    windows.set(role, window);
+    return window;
+  };
+
+  const cashier = open('cashier', '/');
+  const primary = screen.getPrimaryDisplay();
+  const second = screen.getAllDisplays().find((d) => d.id !== primary.id);
+  if (second) open('customer', '/customer', second.bounds);
+
+  app.on('second-instance', () => {
+    if (cashier.isMinimized()) cashier.restore();
+    cashier.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    event.preventDefault();
+    void pos.close().finally(() => app.exit(0));
+  });
+  return { pos, windows };
+}

@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { describeIssues } from '../../src-common/errors';
+
+export const HostArgs = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(0),
+  dataDir: z.string().min(1).optional(),
+  staticDir: z.string().min(1).optional(),
+});
+export type HostArgs = z.infer<typeof HostArgs>;
+
+export function parseHostArgs(argv: string[]): HostArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'static-dir': { type: 'string' },
+    },
+    strict: true,
+  });
+  const parsed = HostArgs.safeParse({ port: values.port, dataDir: values['data-dir'], staticDir: values['static-dir'] });
+  if (!parsed.success) {
+    throw new Error(`Invalid arguments: ${describeIssues(parsed.error.issues).map((i) => `--${i.path}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
