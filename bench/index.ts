@@ -1,1 +1,27 @@
-console.log('{}');
+/**
+ * `npm run bench`: one JSON object of figures on stdout, each beside the baseline it is compared
+ * with, measured in the same run (see ../shared/PERFORMANCE.md).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hostStart } from './host-start';
+import { rawDurableCommits } from './sqlite';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+async function main() {
+  const figures = {
+    machine: { node: process.version, platform: `${process.platform}-${process.arch}` },
+    sqlite: {
+      rawDurableSingleRowCommits: rawDurableCommits(3000, 'FULL'),
+      rawSingleRowCommitsSynchronousNormal: rawDurableCommits(3000, 'NORMAL'),
+    },
+    host: await hostStart(join(here, 'host.js')),
+  };
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

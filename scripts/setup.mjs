@@ -2,6 +2,7 @@
 // Makes a fresh clone runnable: Debian packages (when root), node modules (npm ci, with the
 // Electron binary download skipped where it cannot work), the build. Node built-ins only.
 //   node scripts/setup.mjs --for=start|test|bench
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -25,6 +26,11 @@ function chromiumPath() {
   return process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? null;
 }
 
+function hasCjkFont() {
+  const result = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.trim() !== '';
+}
+
 function hasLibusb() {
   if (process.platform !== 'linux') return true;
   const out = run('sh', ['-c', 'ldconfig -p | grep -q "libusb-1.0.so.0"'], { stdio: 'ignore' });
@@ -33,7 +39,11 @@ function hasLibusb() {
 
 function ensureDebianPackages() {
   if (process.platform !== 'linux' || process.env.POS_SKIP_APT === '1') return;
-  const wanted = [['chromium', () => chromiumPath() !== null]];
+  const wanted = [
+    ['chromium', () => chromiumPath() !== null],
+    // The UI is Chinese first: without a CJK font every label is a row of boxes.
+    ['fonts-wqy-microhei', hasCjkFont],
+  ];
   if (purpose === 'test') {
     wanted.push(['socat', () => which('socat') !== null], ['udev', () => which('udevadm') !== null], ['libusb-1.0-0', hasLibusb]);
   }

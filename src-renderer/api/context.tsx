@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState } from 'react';
+import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { PosClient } from '../../src-common/client';
 import type { Connection } from './connect';
 import type { ConnectionState } from './websocket-transport';
@@ -15,7 +15,5 @@ export function usePos(): PosClient {
 export function useConnectionState(): ConnectionState {
   const connection = useContext(ConnectionContext);
   if (!connection) throw new Error('useConnectionState outside ConnectionProvider');
-  const [state, setState] = useState(connection.state());
-  useEffect(() => connection.onState(setState), [connection]);
-  return state;
+  return useSyncExternalStore(connection.onState, connection.state);
 }

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { summarize } from './stats';
+
+interface Started {
+  ms: number;
+  rssMb: number;
+}
+
+/** Time from spawn to the first stdout line, and the process's resident memory at that moment. */
+function timeToFirstLine(args: string[], stopSignal: NodeJS.Signals = 'SIGTERM'): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.once('error', reject);
+    createInterface({ input: child.stdout }).once('line', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      let rssMb = NaN;
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
+      } catch {
+        // not Linux: no /proc
+      }
+      child.once('exit', () => resolve({ ms, rssMb }));
+      child.kill(stopSignal);
+    });
+  });
+}
+
+/**
+ * Host cold start to ready (fresh data dir: database created and migrated) and warm start (existing
+ * data dir), beside the bare start of Node printing one line, measured in the same run.
+ */
+export async function hostStart(hostEntry: string, runs = 7) {
+  const bare: number[] = [];
+  const cold: Started[] = [];
+  const warm: Started[] = [];
+  const warmDir = mkdtempSync(join(tmpdir(), 'pos-bench-warm-'));
+  await timeToFirstLine([hostEntry, '--data-dir', warmDir]);
+  for (let i = 0; i < runs; i++) {
+    bare.push((await timeToFirstLine(['-e', 'console.log("{}"); setInterval(() => {}, 1000)'])).ms);
+    const dir = mkdtempSync(join(tmpdir(), 'pos-bench-cold-'));
+    cold.push(await timeToFirstLine([hostEntry, '--data-dir', dir]));
+    rmSync(dir, { recursive: true, force: true });
+    warm.push(await timeToFirstLine([hostEntry, '--data-dir', warmDir]));
+  }
+  rmSync(warmDir, { recursive: true, force: true });
+  const bareP50 = summarize(bare).p50;
+  const coldMs = summarize(cold.map((s) => s.ms));
+  return {
+    coldStartToReadyMs: coldMs,
+    warmStartToReadyMs: summarize(warm.map((s) => s.ms)),
+    baselineBareNodeStartMs: summarize(bare),
+    coldOverBareNodeP50: Number((coldMs.p50 / bareP50).toFixed(2)),
+    idleRssMb: summarize(warm.map((s) => s.rssMb), 1),
+  };
+}

@@ -1,0 +1,127 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// A stand-in for the electron module: records what the shell asks of it. No Electron runtime exists here.
+const stub = await vi.hoisted(async () => {
+  const { EventEmitter: Emitter } = await import('node:events');
+  const windows: { options: Record<string, unknown>; url: string }[] = [];
+  const handlers = new Map<string, (...args: unknown[]) => unknown>();
+  const app = Object.assign(new Emitter(), {
+    requestSingleInstanceLock: vi.fn(() => true),
+    quit: vi.fn(),
+    exit: vi.fn(),
+    whenReady: vi.fn(() => Promise.resolve()),
+    getPath: vi.fn(() => '/nonexistent-userdata'),
+    getAppPath: vi.fn(() => '/nonexistent-app'),
+  });
+  class BrowserWindow extends Emitter {
+    readonly webContents = { send: vi.fn() };
+    constructor(readonly options: Record<string, unknown>) {
+      super();
+      windows.push({ options, url: '' });
+    }
+    loadURL(url: string) {
+      windows.at(-1)!.url = url;
+      return Promise.resolve();
+    }
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    show = vi.fn();
+    focus = vi.fn();
+    restore = vi.fn();
+  }
+  const session = {
+    defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() },
+  };
+  return {
+    windows,
+    handlers,
+    module: {
+      app,
+      BrowserWindow,
+      dialog: { showErrorBox: vi.fn() },
+      ipcMain: { handle: vi.fn((channel: string, fn: (...args: unknown[]) => unknown) => handlers.set(channel, fn)) },
+      screen: {
+        getPrimaryDisplay: () => ({ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }),
+        getAllDisplays: () => [
+          { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } },
+          { id: 2, bounds: { x: 1920, y: 0, width: 800, height: 480 } },
+        ],
+      },
+      session,
+      protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
+      net: { fetch: vi.fn() },
+    },
+  };
+});
+vi.mock('electron', () => ({ ...stub.module, default: stub.module }));
+
+const { startShell } = await import('./shell');
+const dataDir = mkdtempSync(join(tmpdir(), 'pos-shell-'));
+let shell: Awaited<ReturnType<typeof startShell>>;
+
+beforeAll(async () => {
+  process.env.POS_DATA_DIR = dataDir;
+  shell = await startShell();
+});
+afterAll(async () => {
+  await shell?.pos.close();
+  delete process.env.POS_DATA_DIR;
+});
+
+describe('Electron shell (stubbed electron)', () => {
+  it('takes the single-instance lock and registers the app scheme as secure', () => {
+    expect(stub.module.app.requestSingleInstanceLock).toHaveBeenCalled();
+    expect(stub.module.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      expect.objectContaining({ scheme: 'pos', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
+    expect(stub.module.protocol.handle).toHaveBeenCalledWith('pos', expect.any(Function));
+  });
+
+  it('opens the cashier window, and the customer display on the second screen, from the app protocol with secure options', () => {
+    expect(stub.windows.map((w) => w.url)).toEqual(['pos://app/index.html#/', 'pos://app/index.html#/customer']);
+    for (const { options } of stub.windows) {
+      expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    }
+    expect(stub.windows[1]!.options).toMatchObject({ x: 1920, y: 0, width: 800, height: 480, fullscreen: true });
+  });
+
+  it('denies every permission in the default session', () => {
+    expect(stub.module.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
+  });
+
+  it('hardens every web contents created', () => {
+    const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: vi.fn() });
+    stub.module.app.emit('web-contents-created', {}, contents);
+    expect(contents.setWindowOpenHandler).toHaveBeenCalled();
+  });
+
+  it('answers IPC from its own pages with data read from SQLite, and refuses other frames', async () => {
+    const invoke = stub.handlers.get('pos:invoke')!;
+    const trusted = (await invoke({ senderFrame: { url: 'pos://app/index.html' } }, 'terminal.status', {})) as {
+      ok: boolean;
+      value: { terminalId: string };
+    };
+    const db = new Sqlite(join(dataDir, 'pos.sqlite'), { readonly: true });
+    const row = db.prepare('SELECT terminal_id FROM terminal').get() as { terminal_id: string };
+    db.close();
+    expect(trusted).toMatchObject({ ok: true, value: { terminalId: row.terminal_id } });
+
+    const foreign = await invoke({ senderFrame: { url: 'https://evil.example/' } }, 'terminal.status', {});
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('relays events to its windows without exposing the IPC event', async () => {
+    const invoke = stub.handlers.get('pos:invoke')!;
+    await invoke({ senderFrame: { url: 'pos://app/index.html' } }, 'settings.setLanguage', { language: 'en' });
+    const window = shell!.windows.get('cashier')!;
+    expect(window.webContents.send).toHaveBeenCalledWith('pos:event', {
+      name: 'settings.changed',
+      payload: expect.objectContaining({ language: 'en' }),
+    });
+  });
+});
