@@ -93,8 +93,9 @@ async function ensureNodeModules() {
 }
 
 function ensureElectronNativeBuild() {
-  const electronPath = join('node_modules', 'electron', 'path.txt');
-  if (!existsSync(electronPath)) return;
+  const pathFile = join('node_modules', 'electron', 'path.txt');
+  if (!existsSync(pathFile)) return;
+  if (!existsSync(join('node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim()))) return;
   if (existsSync(join('build', 'electron-native', 'better_sqlite3.node'))) return;
   if (run(process.execPath, ['scripts/electron-native.mjs']) !== 0) {
     console.error('Could not build better-sqlite3 for Electron; `npm start` will fall back to browser mode.');

@@ -3,20 +3,25 @@
 // app window (or the URL, where no browser or display exists). Runs on the embedded defaults:
 // local SQLite in the data directory, the sandbox acquirer, no devices configured.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const require = createRequire(import.meta.url);
 
+/** The installed Electron runtime, or null. Never `require('electron')`: that downloads a missing one. */
 function electronBinary() {
+  let dir;
   try {
-    const path = require('electron'); // the package exports its binary's path, or throws without it
-    return typeof path === 'string' && existsSync(path) ? path : null;
+    dir = dirname(require.resolve('electron/package.json'));
   } catch {
     return null;
   }
+  const pathFile = join(dir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
 }
 
 function chromiumPath() {
