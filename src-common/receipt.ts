@@ -1,0 +1,69 @@
+/**
+ * The receipt document: what a sale's receipt says, independent of how it is shown. Built in main
+ * from a completed sale; rendered as an on-screen preview, plain text and ESC/POS bytes.
+ * Amounts are integer minor units of `currency`; quantities are thousandths (1 each = 1000).
+ */
+import type { Language } from './contract';
+
+export interface ReceiptLine {
+  readonly name: string;
+  /** Thousandths of the unit: 2 each = 2000; 0.532 kg = 532. */
+  readonly quantityMilli: number;
+  readonly unit: 'each' | 'kg';
+  readonly unitPrice: number;
+  /** Before discounts. */
+  readonly gross: number;
+  /** Line discount (positive number), 0 if none. */
+  readonly discount: number;
+  /** gross − discount. */
+  readonly net: number;
+  readonly taxRateBp: number;
+}
+
+export interface ReceiptTender {
+  /** 'cash' or a wallet family ('wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay'). */
+  readonly kind: string;
+  readonly amount: number;
+  /** Masked payment code or acquirer reference, never a whole code. */
+  readonly reference?: string;
+}
+
+export interface ReceiptTaxRow {
+  readonly rateBp: number;
+  /** Tax-inclusive amount taxed at this rate. */
+  readonly taxable: number;
+  /** The tax contained in `taxable`. */
+  readonly tax: number;
+}
+
+export interface ReceiptDocument {
+  readonly language: Language;
+  readonly currency: string;
+  readonly kind: 'sale' | 'refund' | 'void';
+  readonly header: {
+    readonly storeName: string;
+    readonly address?: string;
+    readonly taxId?: string;
+    readonly lines: readonly string[];
+  };
+  readonly receiptNumber: string;
+  readonly terminalId: string;
+  readonly cashier: string;
+  /** ISO 8601 with offset, as printed. */
+  readonly issuedAt: string;
+  readonly lines: readonly ReceiptLine[];
+  /** Sum of line gross. */
+  readonly subtotal: number;
+  /** All line discounts plus the order discount (positive). */
+  readonly discountTotal: number;
+  /** What the customer owes before cash rounding. */
+  readonly total: number;
+  /** Cash rounding adjustment (negative when rounded down), 0 if none. */
+  readonly rounding: number;
+  readonly taxes: readonly ReceiptTaxRow[];
+  readonly tenders: readonly ReceiptTender[];
+  readonly change: number;
+  readonly footer: readonly string[];
+  /** Printed as a QR code under the footer (e-receipt or refund lookup), when present. */
+  readonly qr?: string;
+}
