@@ -5,6 +5,23 @@
  */
 import { z } from 'zod';
 import type { Access } from './roles';
+import {
+  Approval,
+  Cart,
+  CatalogImportReport,
+  CompletedSale,
+  Discount,
+  Id,
+  Language,
+  Product,
+  PublicUser,
+  QuantityMilli,
+  Receipt,
+  Settings,
+  SuspendedSale,
+  TenderInput,
+  TerminalStatus,
+} from './schemas';
 
 export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
@@ -19,31 +36,10 @@ function call<I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>): C
 }
 
 const NoInput = z.object({}).strict();
+const Staff = ['cashier', 'owner', 'technician'] as const;
+const Managers = ['owner', 'technician'] as const;
 
-export const Language = z.enum(['zh-CN', 'en']);
-export type Language = z.infer<typeof Language>;
-
-export const Settings = z.object({
-  language: Language,
-  storeName: z.string(),
-  currency: z.string().length(3),
-});
-export type Settings = z.infer<typeof Settings>;
-
-export const TerminalStatus = z.object({
-  terminalId: z.string(),
-  createdAt: z.string(),
-  startCount: z.number().int().nonnegative(),
-  lastStartedAt: z.string(),
-  schemaVersion: z.number().int().nonnegative(),
-  sqliteVersion: z.string(),
-  journalMode: z.string(),
-  appVersion: z.string(),
-  acquirerMode: z.enum(['sandbox', 'live']),
-  storeName: z.string(),
-  currency: z.string(),
-});
-export type TerminalStatus = z.infer<typeof TerminalStatus>;
+export { Language, Settings, TerminalStatus } from './schemas';
 
 export const calls = {
   'terminal.status': call({
@@ -64,10 +60,91 @@ export const calls = {
     access: 'any',
     summary: 'Switch the UI language of this terminal (kept across restarts)',
   }),
+
+  'auth.users': call({ input: NoInput, output: z.array(PublicUser), access: 'any', summary: 'Who can sign in here' }),
+  'auth.signIn': call({
+    input: z.object({ userId: Id, pin: z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits') }).strict(),
+    output: z.object({ user: PublicUser, mustChangePin: z.boolean() }),
+    access: 'any',
+    summary: 'Sign this screen in with a PIN',
+  }),
+  'auth.signOut': call({ input: NoInput, output: z.null(), access: 'any', summary: 'Sign this screen out' }),
+  'auth.me': call({ input: NoInput, output: PublicUser.nullable(), access: 'any', summary: 'Who is signed in on this screen' }),
+
+  'catalog.search': call({
+    input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    output: z.array(Product),
+    access: Staff,
+    summary: 'Products by barcode, SKU, name or pinyin initials, as the cashier types',
+  }),
+  'catalog.importCsv': call({
+    input: z.object({ csv: z.string().max(20_000_000) }).strict(),
+    output: CatalogImportReport,
+    access: Managers,
+    summary: 'Import products from CSV; bad rows are reported by line and skipped',
+  }),
+  'catalog.exportCsv': call({ input: NoInput, output: z.object({ csv: z.string() }), access: Managers, summary: 'The catalog as CSV' }),
+
+  'sale.current': call({ input: NoInput, output: Cart.nullable(), access: Staff, summary: 'The open sale of this terminal' }),
+  'sale.scan': call({
+    input: z.object({ code: z.string().min(1).max(64) }).strict(),
+    output: Cart,
+    access: Staff,
+    summary: 'Add the product a scanned barcode or scale label names',
+  }),
+  'sale.addProduct': call({
+    input: z.object({ productId: Id, quantityMilli: QuantityMilli.optional() }).strict(),
+    output: Cart,
+    access: Staff,
+    summary: 'Add a product picked from search',
+  }),
+  'sale.setQuantity': call({
+    input: z.object({ lineId: Id, quantityMilli: QuantityMilli }).strict(),
+    output: Cart,
+    access: Staff,
+    summary: 'Change the quantity of a line',
+  }),
+  'sale.removeLine': call({ input: z.object({ lineId: Id }).strict(), output: Cart, access: Staff, summary: 'Remove a line' }),
+  'sale.setLineDiscount': call({
+    input: z.object({ lineId: Id, discount: Discount.nullable(), approval: Approval.optional() }).strict(),
+    output: Cart,
+    access: Staff,
+    summary: "Discount one line (a cashier needs an owner's PIN)",
+  }),
+  'sale.setOrderDiscount': call({
+    input: z.object({ discount: Discount.nullable(), approval: Approval.optional() }).strict(),
+    output: Cart,
+    access: Staff,
+    summary: "Discount the whole sale (a cashier needs an owner's PIN)",
+  }),
+  'sale.suspend': call({ input: NoInput, output: z.null(), access: Staff, summary: 'Park the open sale to serve another customer' }),
+  'sale.listSuspended': call({ input: NoInput, output: z.array(SuspendedSale), access: Staff, summary: 'Parked sales' }),
+  'sale.resume': call({ input: z.object({ saleId: Id }).strict(), output: Cart, access: Staff, summary: 'Bring a parked sale back' }),
+  'sale.void': call({
+    input: z.object({ reason: z.string().trim().min(1).max(200) }).strict(),
+    output: z.null(),
+    access: Staff,
+    summary: 'Cancel the open sale (kept on record)',
+  }),
+  'sale.complete': call({
+    input: z.object({ tenders: z.array(TenderInput).min(1).max(10) }).strict(),
+    output: CompletedSale,
+    access: Staff,
+    summary: 'Take payment and close the sale in one durable transaction',
+  }),
+  'sale.receipt': call({
+    input: z.object({ saleId: Id }).strict(),
+    output: z.object({ receipt: Receipt, text: z.string(), svg: z.string() }),
+    access: Staff,
+    summary: 'A completed sale’s receipt: document, plain text and preview',
+  }),
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {
   'settings.changed': Settings,
+  /** The open sale changed (or closed: null); the customer display follows it. */
+  'sale.changed': Cart.nullable(),
+  'sale.completed': z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), change: z.number().int() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type CallName = keyof typeof calls;

@@ -8,6 +8,8 @@ export const ErrorCode = z.enum([
   'validation_failed',
   'unknown_call',
   'unauthenticated',
+  'wrong_pin',
+  'locked',
   'forbidden',
   'not_found',
   'conflict',

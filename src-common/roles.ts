@@ -14,6 +14,18 @@ export interface Caller {
 
 export const anonymousCaller: Caller = { role: null, userId: null };
 
+/**
+ * One per connection (a WebSocket, an Electron window). Sign-in replaces `caller`; main reads it
+ * for every call, so a role is never taken from what the page says.
+ */
+export interface Session {
+  caller: Caller;
+}
+
+export function newSession(): Session {
+  return { caller: anonymousCaller };
+}
+
 export function mayCall(access: Access, caller: Caller): boolean {
   if (access === 'any') return true;
   return caller.role !== null && access.includes(caller.role);

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { Language } from '../src-common/contract';
+import { DEFAULT_WEIGHED_LAYOUT, WeighedLayoutSchema } from '../src-common/barcode';
+import { CashRoundingSetting, Language } from '../src-common/schemas';
 import { describeIssues } from '../src-common/errors';
 
 /**
@@ -13,10 +14,19 @@ export const ConfigSchema = z
     /** Language of a fresh terminal; afterwards the terminal's own setting wins. */
     defaultLanguage: Language.default('zh-CN'),
     storeName: z.string().trim().min(1).max(60).default('演示便利店'),
+    storeAddress: z.string().trim().max(80).default(''),
+    taxId: z.string().trim().max(30).default(''),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY')
       .default('CNY'),
+    cashRounding: CashRoundingSetting.default('none'),
+    receiptHeader: z.array(z.string().max(48)).max(5).default([]),
+    receiptFooter: z.array(z.string().max(48)).max(5).default([]),
+    /** Layout of the in-store labels the shop's scale prints (weighed goods). */
+    scaleLabel: WeighedLayoutSchema.default(DEFAULT_WEIGHED_LAYOUT),
+    /** Load the demo catalog into an empty database (the embedded default). */
+    demoCatalog: z.boolean().default(true),
     acquirer: z
       .object({
         mode: z.enum(['sandbox', 'live']).default('sandbox'),

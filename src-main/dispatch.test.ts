@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CallSpec } from '../src-common/contract';
 import { PosError } from '../src-common/errors';
-import { anonymousCaller, type Caller } from '../src-common/roles';
+import { newSession, type Session } from '../src-common/roles';
 import { createDispatcher, type HandlerMap } from './dispatch';
 
 const contract = {
@@ -27,12 +27,13 @@ const handlers: HandlerMap<typeof contract> = {
 };
 
 const dispatcher = createDispatcher(contract, handlers, pino({ level: 'silent' }));
-const cashier: Caller = { role: 'cashier', userId: 'U1' };
-const owner: Caller = { role: 'owner', userId: 'U2' };
+const cashier: Session = { caller: { role: 'cashier', userId: 'U1' } };
+const owner: Session = { caller: { role: 'owner', userId: 'U2' } };
+const anonymous: Session = newSession();
 
 describe('dispatcher', () => {
   it('answers a valid call with its value', async () => {
-    expect(await dispatcher.dispatch('demo.echo', { n: 5 }, anonymousCaller)).toEqual({ ok: true, value: { n: 5 } });
+    expect(await dispatcher.dispatch('demo.echo', { n: 5 }, anonymous)).toEqual({ ok: true, value: { n: 5 } });
   });
 
   it('refuses a call the contract does not list', async () => {
@@ -42,14 +43,14 @@ describe('dispatcher', () => {
   });
 
   it('checks the role in main: anonymous is unauthenticated, a cashier is forbidden, the owner passes', async () => {
-    expect(await dispatcher.dispatch('demo.ownerOnly', {}, anonymousCaller)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await dispatcher.dispatch('demo.ownerOnly', {}, anonymous)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
     expect(await dispatcher.dispatch('demo.ownerOnly', {}, cashier)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await dispatcher.dispatch('demo.ownerOnly', {}, owner)).toEqual({ ok: true, value: 'ok' });
   });
 
   it('rejects malformed input with details and never runs the handler', async () => {
     const before = echoed;
-    const result = await dispatcher.dispatch('demo.echo', { n: 1.5, extra: true }, anonymousCaller);
+    const result = await dispatcher.dispatch('demo.echo', { n: 1.5, extra: true }, anonymous);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('validation_failed');
@@ -60,20 +61,20 @@ describe('dispatcher', () => {
   });
 
   it('turns a PosError into its code and details', async () => {
-    expect(await dispatcher.dispatch('demo.fails', { kind: 'expected' }, anonymousCaller)).toEqual({
+    expect(await dispatcher.dispatch('demo.fails', { kind: 'expected' }, anonymous)).toEqual({
       ok: false,
       error: { code: 'conflict', message: 'sale already completed', details: { saleId: 'S1' } },
     });
   });
 
   it('hides an unexpected error behind internal, without its message', async () => {
-    const result = await dispatcher.dispatch('demo.fails', { kind: 'bug' }, anonymousCaller);
+    const result = await dispatcher.dispatch('demo.fails', { kind: 'bug' }, anonymous);
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(result)).not.toContain('undefined is not a function');
   });
 
   it('refuses to send an output that breaks the contract', async () => {
-    expect(await dispatcher.dispatch('demo.fails', { kind: 'contract' }, anonymousCaller)).toMatchObject({
+    expect(await dispatcher.dispatch('demo.fails', { kind: 'contract' }, anonymous)).toMatchObject({
       ok: false,
       error: { code: 'internal' },
     });

@@ -1,16 +1,16 @@
 import type { z } from 'zod';
 import type { CallSpec } from '../src-common/contract';
 import { describeIssues, PosError, type Result } from '../src-common/errors';
-import { mayCall, type Caller } from '../src-common/roles';
+import { mayCall, type Session } from '../src-common/roles';
 import type { Logger } from './log';
 
-/** A handler gets its input already validated, and the caller whose role was already checked. */
+/** A handler gets its input already validated, and the session whose role was already checked. */
 export type HandlerMap<C extends Record<string, CallSpec>> = {
-  [K in keyof C]: (input: z.output<C[K]['input']>, caller: Caller) => z.input<C[K]['output']> | Promise<z.input<C[K]['output']>>;
+  [K in keyof C]: (input: z.output<C[K]['input']>, session: Session) => z.input<C[K]['output']> | Promise<z.input<C[K]['output']>>;
 };
 
 export interface Dispatcher {
-  dispatch(call: unknown, input: unknown, caller: Caller): Promise<Result<unknown>>;
+  dispatch(call: unknown, input: unknown, session: Session): Promise<Result<unknown>>;
 }
 
 /**
@@ -23,7 +23,8 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
   log: Logger,
 ): Dispatcher {
   return {
-    async dispatch(call, input, caller) {
+    async dispatch(call, input, session) {
+      const caller = session.caller;
       if (typeof call !== 'string' || !Object.hasOwn(contract, call)) {
         return { ok: false, error: { code: 'unknown_call', message: `There is no call named ${JSON.stringify(String(call)).slice(0, 80)}` } };
       }
@@ -42,8 +43,8 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
         };
       }
       try {
-        const handler = handlers[call as keyof C] as (i: unknown, c: Caller) => unknown;
-        const value = await handler(parsed.data, caller);
+        const handler = handlers[call as keyof C] as (i: unknown, s: Session) => unknown;
+        const value = await handler(parsed.data, session);
         const output = spec.output.safeParse(value);
         if (!output.success) {
           log.error({ call, issues: describeIssues(output.error.issues) }, 'handler output broke the contract');

@@ -1,9 +1,11 @@
 // Compile-time checks: the handler map must match the contract exactly (run by `tsc` in npm test).
 import { describe, expect, it } from 'vitest';
 import type { calls } from '../src-common/contract';
+import type { Settings, TerminalStatus } from '../src-common/schemas';
 import type { HandlerMap } from './dispatch';
 
-const status = {
+const status: TerminalStatus = {
+  products: 0,
   terminalId: 'T',
   createdAt: '',
   startCount: 1,
@@ -12,16 +14,28 @@ const status = {
   sqliteVersion: '',
   journalMode: 'wal',
   appVersion: '0',
-  acquirerMode: 'sandbox' as const,
+  acquirerMode: 'sandbox',
   storeName: '',
   currency: 'CNY',
 };
-const settings = { language: 'zh-CN' as const, storeName: '', currency: 'CNY' };
+const settings: Settings = {
+  language: 'zh-CN',
+  storeName: '',
+  storeAddress: '',
+  taxId: '',
+  currency: 'CNY',
+  cashRounding: 'none',
+  receiptHeader: [],
+  receiptFooter: [],
+};
+// The other calls, correctly typed, so each case below differs from a valid map in one way only.
+const rest = {} as Omit<HandlerMap<typeof calls>, 'terminal.status' | 'settings.get' | 'settings.setLanguage'>;
 
 // @ts-expect-error a handler the contract lacks is missing
-export const missing = { 'terminal.status': () => status, 'settings.get': () => settings } satisfies HandlerMap<typeof calls>;
+export const missing = { ...rest, 'terminal.status': () => status, 'settings.get': () => settings } satisfies HandlerMap<typeof calls>;
 
 export const extra = {
+  ...rest,
   'terminal.status': () => status,
   'settings.get': () => settings,
   'settings.setLanguage': () => settings,
@@ -30,6 +44,7 @@ export const extra = {
 } satisfies HandlerMap<typeof calls>;
 
 export const wrongOutput = {
+  ...rest,
   // @ts-expect-error the output must match the contract's schema
   'terminal.status': () => ({ terminalId: 42 }),
   'settings.get': () => settings,

@@ -9,6 +9,11 @@ import type { Config } from './config';
 import { createDispatcher, type Dispatcher, type HandlerMap } from './dispatch';
 import { createEventBus, type EventBus } from './events';
 import { openFileLogger, type FileLogger, type Logger } from './log';
+import { createAuthService } from './services/auth';
+import { createCatalogService } from './services/catalog';
+import { renderReceiptSvg } from '../drivers/receipt/preview';
+import { renderReceiptText } from '../src-common/receipt-text';
+import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 
@@ -31,6 +36,8 @@ export interface Pos extends Dispatcher {
 }
 
 export const DATABASE_FILE = 'pos.sqlite';
+/** 80 mm paper: 48 columns of half-width characters. */
+const RECEIPT_COLUMNS = 48;
 
 /**
  * The composition root: opens the database and the log, builds the services and the handler map.
@@ -56,12 +63,65 @@ export async function createPos(options: PosOptions): Promise<Pos> {
 
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
   const settings = createSettingsService({ db, config, clock, events, log });
-  const terminal = startTerminal({ db, clock, config, appVersion, settings });
+  const catalog = createCatalogService({ db, clock, log });
+  const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });
+  const auth = createAuthService({ db, clock, log });
+  await auth.ensureDefaultUsers();
+  if (config.demoCatalog) {
+    const loaded = catalog.loadDemoIfEmpty();
+    if (loaded > 0) log.info({ products: loaded }, 'demo catalog loaded');
+  }
+  const sales = createSalesService({
+    db,
+    clock,
+    log,
+    events,
+    catalog,
+    auth,
+    settings,
+    terminalId: terminal.status().terminalId,
+    weighedLayout: config.scaleLabel,
+  });
 
   const handlers = {
     'terminal.status': () => terminal.status(),
     'settings.get': () => settings.get(),
     'settings.setLanguage': ({ language }) => settings.setLanguage(language),
+
+    'auth.users': () => auth.users(),
+    'auth.signIn': ({ userId, pin }, session) => auth.signIn(userId, pin, session),
+    'auth.signOut': (_input, session) => {
+      auth.signOut(session);
+      return null;
+    },
+    'auth.me': (_input, session) => auth.me(session),
+
+    'catalog.search': ({ query, limit }) => catalog.search(query, limit),
+    'catalog.importCsv': ({ csv }) => catalog.importCsv(csv),
+    'catalog.exportCsv': () => ({ csv: catalog.exportCsv() }),
+
+    'sale.current': () => sales.current(),
+    'sale.scan': ({ code }, session) => sales.scan(code, session),
+    'sale.addProduct': ({ productId, quantityMilli }, session) => sales.addProduct(productId, quantityMilli, session),
+    'sale.setQuantity': ({ lineId, quantityMilli }, session) => sales.setQuantity(lineId, quantityMilli, session),
+    'sale.removeLine': ({ lineId }, session) => sales.removeLine(lineId, session),
+    'sale.setLineDiscount': ({ lineId, discount, approval }, session) => sales.setLineDiscount(lineId, discount, approval, session),
+    'sale.setOrderDiscount': ({ discount, approval }, session) => sales.setOrderDiscount(discount, approval, session),
+    'sale.suspend': (_input, session) => {
+      sales.suspend(session);
+      return null;
+    },
+    'sale.listSuspended': () => sales.listSuspended(),
+    'sale.resume': ({ saleId }, session) => sales.resume(saleId, session),
+    'sale.void': ({ reason }, session) => {
+      sales.voidSale(reason, session);
+      return null;
+    },
+    'sale.complete': ({ tenders }, session) => sales.complete(tenders, session),
+    'sale.receipt': ({ saleId }) => {
+      const receipt = sales.receipt(saleId);
+      return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
+    },
   } satisfies HandlerMap<typeof calls>;
 
   const dispatcher = createDispatcher(calls, handlers, log);

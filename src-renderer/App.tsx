@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Settings, TerminalStatus } from '../src-common/contract';
 import type { ApiError } from '../src-common/errors';
+import type { PublicUser, Settings, TerminalStatus } from '../src-common/schemas';
 import { ConnectionProvider, useConnectionState, usePos } from './api/context';
 import type { Connection } from './api/connect';
 import { errorKey } from './i18n';
 import { parseHash } from './route';
 import { CashierScreen } from './screens/CashierScreen';
 import { CustomerScreen } from './screens/CustomerScreen';
+import { SignInScreen } from './screens/SignInScreen';
+import { errorBeep } from './sound';
 
 export function App({ connection }: { connection: Connection }) {
   return (
@@ -27,6 +29,9 @@ function useHashPath(): string {
   return path;
 }
 
+/** A message for the cashier: an API error (translated by code) or a ready-made text. */
+export type Notice = { code: ApiError['code']; text?: string };
+
 function Shell() {
   const pos = usePos();
   const { t, i18n } = useTranslation();
@@ -34,7 +39,8 @@ function Shell() {
   const path = useHashPath();
   const [settings, setSettings] = useState<Settings | null>(null);
   const [status, setStatus] = useState<TerminalStatus | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [user, setUser] = useState<PublicUser | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
 
   const applySettings = useCallback(
     (next: Settings) => {
@@ -43,12 +49,18 @@ function Shell() {
     },
     [i18n],
   );
+  const showError = useCallback((error: ApiError, text?: string) => {
+    errorBeep();
+    setNotice(text === undefined ? { code: error.code } : { code: error.code, text });
+  }, []);
+  const clearNotice = useCallback(() => setNotice(null), []);
 
   useEffect(() => {
     if (connection !== 'online') return;
-    void pos.call('settings.get', {}).then((r) => (r.ok ? applySettings(r.value) : setError(r.error)));
-    void pos.call('terminal.status', {}).then((r) => (r.ok ? setStatus(r.value) : setError(r.error)));
-  }, [pos, connection, applySettings]);
+    void pos.call('settings.get', {}).then((r) => (r.ok ? applySettings(r.value) : showError(r.error)));
+    void pos.call('terminal.status', {}).then((r) => (r.ok ? setStatus(r.value) : showError(r.error)));
+    void pos.call('auth.me', {}).then((r) => (r.ok ? setUser(r.value) : showError(r.error)));
+  }, [pos, connection, applySettings, showError]);
 
   useEffect(() => pos.on('settings.changed', applySettings), [pos, applySettings]);
 
@@ -56,7 +68,12 @@ function Shell() {
     const next = (settings?.language ?? i18n.language) === 'zh-CN' ? 'en' : 'zh-CN';
     const result = await pos.call('settings.setLanguage', { language: next });
     if (result.ok) applySettings(result.value);
-    else setError(result.error);
+    else showError(result.error);
+  };
+
+  const signOut = async () => {
+    await pos.call('auth.signOut', {});
+    setUser(null);
   };
 
   if (path === '/customer') return <CustomerScreen storeName={settings?.storeName ?? ''} />;
@@ -76,19 +93,38 @@ function Shell() {
         <span className={`connection ${connection}`} data-testid="connection" role="status">
           {t(`connection.${connection}`)}
         </span>
+        {user && (
+          <span className="who" data-testid="signed-in-user">
+            {user.name} · {t(`roles.${user.role}`)}
+            <button type="button" className="link" onClick={signOut}>
+              {t('signIn.signOut')}
+            </button>
+          </span>
+        )}
         <button type="button" className="language" data-testid="switch-language" onClick={switchLanguage} aria-label={t('language.label')}>
           {t('language.switchTo')}
         </button>
       </header>
-      {error && (
-        <div className="error-banner" role="alert" data-testid="error" data-code={error.code}>
-          {t(errorKey(error.code))}
-          <button type="button" onClick={() => setError(null)} aria-label="×">
+      {notice && (
+        <div className="error-banner" role="alert" data-testid="error" data-code={notice.code}>
+          <span>{notice.text ?? t(errorKey(notice.code))}</span>
+          <button type="button" onClick={clearNotice} aria-label={t('dialog.close')}>
             ×
           </button>
         </div>
       )}
-      <CashierScreen status={status} />
+      {user && settings ? (
+        <CashierScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+      ) : (
+        <SignInScreen
+          status={status}
+          onSignedIn={(u) => {
+            clearNotice();
+            setUser(u);
+          }}
+          onError={showError}
+        />
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { connect } from './api/connect';
 import { initI18n } from './i18n';
 import './styles.css';
@@ -9,7 +10,9 @@ const connection = connect();
 void initI18n().then(() => {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      <App connection={connection} />
+      <ErrorBoundary>
+        <App connection={connection} />
+      </ErrorBoundary>
     </StrictMode>,
   );
 });

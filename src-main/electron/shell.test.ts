@@ -102,7 +102,7 @@ describe('Electron shell (stubbed electron)', () => {
 
   it('answers IPC from its own pages with data read from SQLite, and refuses other frames', async () => {
     const invoke = stub.handlers.get('pos:invoke')!;
-    const trusted = (await invoke({ senderFrame: { url: 'pos://app/index.html' } }, 'terminal.status', {})) as {
+    const trusted = (await invoke({ sender: { id: 1 }, senderFrame: { url: 'pos://app/index.html' } }, 'terminal.status', {})) as {
       ok: boolean;
       value: { terminalId: string };
     };
@@ -111,13 +111,13 @@ describe('Electron shell (stubbed electron)', () => {
     db.close();
     expect(trusted).toMatchObject({ ok: true, value: { terminalId: row.terminal_id } });
 
-    const foreign = await invoke({ senderFrame: { url: 'https://evil.example/' } }, 'terminal.status', {});
+    const foreign = await invoke({ sender: { id: 2 }, senderFrame: { url: 'https://evil.example/' } }, 'terminal.status', {});
     expect(foreign).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('relays events to its windows without exposing the IPC event', async () => {
     const invoke = stub.handlers.get('pos:invoke')!;
-    await invoke({ senderFrame: { url: 'pos://app/index.html' } }, 'settings.setLanguage', { language: 'en' });
+    await invoke({ sender: { id: 1 }, senderFrame: { url: 'pos://app/index.html' } }, 'settings.setLanguage', { language: 'en' });
     const window = shell!.windows.get('cashier')!;
     expect(window.webContents.send).toHaveBeenCalledWith('pos:event', {
       name: 'settings.changed',

@@ -4,7 +4,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, screen, session } from 'electron';
-import { anonymousCaller } from '../../src-common/roles';
+import { newSession, type Session } from '../../src-common/roles';
 import { loadConfig } from '../config';
 import { DATA_DIR_ENV } from '../data-dir';
 import { createPos, type Pos } from '../pos';
@@ -42,12 +42,19 @@ async function ready(): Promise<Shell> {
   const nativeBinding = electronNativeBinding(app.getAppPath());
   const pos = await createPos({ dataDir, config: loadConfig(dataDir), ...(nativeBinding ? { nativeBinding } : {}) });
 
+  // One session per window (web contents): signing in on the cashier screen signs in nothing else.
+  const sessions = new Map<number, Session>();
+  const sessionOf = (contentsId: number) => {
+    let session = sessions.get(contentsId);
+    if (!session) sessions.set(contentsId, (session = newSession()));
+    return session;
+  };
   ipcMain.handle(IPC_INVOKE, (event, call: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame)) {
       pos.log.warn({ url: event.senderFrame?.url }, 'ipc refused: untrusted frame');
       return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the terminal’s own pages only' } };
     }
-    return pos.dispatch(call, input, anonymousCaller);
+    return pos.dispatch(call, input, sessionOf(event.sender.id));
   });
 
   const windows = new Map<WindowRole, BrowserWindow>();
@@ -61,7 +68,11 @@ async function ready(): Promise<Shell> {
   const open = (role: WindowRole, route: string, bounds?: Electron.Rectangle) => {
     const window = new BrowserWindow(windowOptions(role, preload, bounds));
     window.once('ready-to-show', () => window.show());
-    window.on('closed', () => windows.delete(role));
+    const contentsId = window.webContents.id;
+    window.on('closed', () => {
+      windows.delete(role);
+      sessions.delete(contentsId);
+    });
     void window.loadURL(`${APP_ENTRY}#${route}`);
     windows.set(role, window);
     return window;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RequestEnvelope } from '../../src-common/contract';
-import { anonymousCaller, type Caller } from '../../src-common/roles';
+import { newSession } from '../../src-common/roles';
 import type { Pos } from '../pos';
 import { CONTENT_SECURITY_POLICY } from '../web-assets';
 import { serveStatic } from './static-files';
@@ -116,8 +116,7 @@ function tokenMatches(given: string | null, expected: string): boolean {
 }
 
 function serveConnection(ws: WebSocket, pos: Pos): void {
-  // Sign-in (a later issue) will replace this caller per connection.
-  const caller: Caller = anonymousCaller;
+  const session = newSession();
   const unsubscribe = pos.events.subscribe((name, payload) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', name, payload }));
   });
@@ -132,7 +131,7 @@ function serveConnection(ws: WebSocket, pos: Pos): void {
       ws.send(JSON.stringify({ type: 'protocol_error', message: 'Expected {"id":number,"call":string,"input":...}' }));
       return;
     }
-    const result = await pos.dispatch(envelope.call, envelope.input, caller);
+    const result = await pos.dispatch(envelope.call, envelope.input, session);
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: envelope.id, result }));
   });
 }

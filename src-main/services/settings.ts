@@ -13,7 +13,16 @@ export interface SettingsService {
 
 export function createSettingsService(deps: { db: Database; config: Config; clock: Clock; events: EventBus; log: Logger }): SettingsService {
   const { db, config, clock, events, log } = deps;
-  const defaults: Settings = { language: config.defaultLanguage, storeName: config.storeName, currency: config.currency };
+  const defaults: Settings = {
+    language: config.defaultLanguage,
+    storeName: config.storeName,
+    storeAddress: config.storeAddress,
+    taxId: config.taxId,
+    currency: config.currency,
+    cashRounding: config.cashRounding,
+    receiptHeader: config.receiptHeader,
+    receiptFooter: config.receiptFooter,
+  };
 
   function get(): Settings {
     const stored = Object.fromEntries(readSettingValues(db));

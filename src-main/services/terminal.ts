@@ -5,6 +5,7 @@ import { ensureTerminal, readTerminal, recordStart, startSummary } from '../../d
 import { schemaVersion } from '../../db/migrate';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import type { CatalogService } from './catalog';
 import type { SettingsService } from './settings';
 
 export interface TerminalService {
@@ -18,8 +19,9 @@ export function startTerminal(deps: {
   config: Config;
   appVersion: string;
   settings: SettingsService;
+  catalog: Pick<CatalogService, 'count'>;
 }): TerminalService {
-  const { db, clock, config, appVersion, settings } = deps;
+  const { db, clock, config, appVersion, settings, catalog } = deps;
   const now = clock.now();
   db.transaction(() => {
     ensureTerminal(db, ulid(now.getTime()), now.toISOString());
@@ -43,6 +45,7 @@ export function startTerminal(deps: {
         acquirerMode: config.acquirer.mode,
         storeName: current.storeName,
         currency: current.currency,
+        products: catalog.count(),
       };
     },
   };

@@ -1,42 +1,296 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TerminalStatus } from '../../src-common/contract';
+import type { ApiError, Result } from '../../src-common/errors';
+import type { Cart, CompletedSale, Product, PublicUser, Settings } from '../../src-common/schemas';
+import { usePos } from '../api/context';
+import { money } from '../format';
+import { WedgeDetector } from '../scanner/wedge';
+import { CartTable } from './cashier/CartTable';
+import { DiscountDialog, QuantityDialog, ResumeDialog, VoidDialog, type DiscountRequest } from './cashier/dialogs';
+import { PayDialog, type PayRequest } from './cashier/PayDialog';
+import { ReceiptDialog } from './cashier/ReceiptDialog';
+import { TotalsPanel } from './cashier/TotalsPanel';
 
-export function CashierScreen({ status }: { status: TerminalStatus | null }) {
+type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay';
+
+/** A code a scanner or a person typed, as opposed to a search: no spaces, 6+ characters, digits and ASCII only. */
+const looksLikeCode = (text: string) => /^[0-9]{6,}$/.test(text) || /^[0-9A-Za-z-]{8,}$/.test(text);
+
+export function CashierScreen({
+  user,
+  settings,
+  onError,
+  onOk,
+}: {
+  user: PublicUser;
+  settings: Settings;
+  onError: (error: ApiError, text?: string) => void;
+  onOk: () => void;
+}) {
+  const pos = usePos();
   const { t, i18n } = useTranslation();
-  const when = (iso: string) => new Date(iso).toLocaleString(i18n.language);
+  const [cart, setCart] = useState<Cart | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<Product[]>([]);
+  const [resultIndex, setResultIndex] = useState(0);
+  const [dialog, setDialog] = useState<DialogState>(null);
+  const [completed, setCompleted] = useState<CompletedSale | null>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const currency = cart?.currency ?? settings.currency;
+  const selectedLine = cart?.lines.find((l) => l.lineId === selected) ?? null;
+  const modalOpen = dialog !== null || completed !== null;
+
+  const focusScan = useCallback(() => {
+    if (!modalOpen) input.current?.focus();
+  }, [modalOpen]);
+
+  useEffect(() => {
+    void pos.call('sale.current', {}).then((r) => {
+      if (!r.ok) return onError(r.error);
+      setCart(r.value);
+      setSelected(r.value?.lastLineId ?? null);
+    });
+    return pos.on('sale.changed', (next) => setCart(next));
+  }, [pos, onError]);
+
+  useEffect(focusScan, [focusScan]);
+
+  const apply = useCallback(
+    async (call: Promise<Result<Cart>>, describe?: (error: ApiError) => string | undefined) => {
+      const result = await call;
+      if (result.ok) {
+        setCart(result.value);
+        setSelected(result.value.lastLineId);
+        onOk();
+      } else {
+        onError(result.error, describe?.(result.error));
+      }
+      return result.ok;
+    },
+    [onError, onOk],
+  );
+
+  const scan = useCallback(
+    (code: string) =>
+      apply(pos.call('sale.scan', { code }), (error) => {
+        if (error.code === 'not_found') return t('cashier.unknownBarcode', { code });
+        const details = error.details as { reason?: string } | undefined;
+        if (error.code === 'validation_failed' && details?.reason === 'bad_check_digit') return t('cashier.badCheckDigit', { code });
+        return undefined;
+      }),
+    [apply, pos, t],
+  );
+
+  // Scans from a keyboard-wedge scanner while focus is somewhere other than the scan field.
+  useEffect(() => {
+    const detector = new WedgeDetector();
+    const onKey = (e: KeyboardEvent) => {
+      if (modalOpen || document.activeElement === input.current) return;
+      const result = detector.key(e.key, e.timeStamp);
+      if (result.kind === 'scan') {
+        e.preventDefault();
+        void scan(result.code);
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [modalOpen, scan]);
+
+  const search = async (text: string) => {
+    setQuery(text);
+    setResultIndex(0);
+    const q = text.trim();
+    if (!q || looksLikeCode(q)) return setResults([]);
+    const r = await pos.call('catalog.search', { query: q, limit: 8 });
+    if (r.ok) setResults(r.value);
+  };
+
+  const submitScanField = async () => {
+    const q = query.trim();
+    if (!q) return;
+    const picked = results[resultIndex];
+    setQuery('');
+    setResults([]);
+    if (picked && !looksLikeCode(q)) await apply(pos.call('sale.addProduct', { productId: picked.id }));
+    else await scan(q);
+  };
+
+  const needsApproval = user.role === 'cashier';
+  const discount = async (request: DiscountRequest, lineId?: string) => {
+    const call = lineId
+      ? pos.call('sale.setLineDiscount', { lineId, ...request })
+      : pos.call('sale.setOrderDiscount', request);
+    if (await apply(call)) setDialog(null);
+  };
+
+  const pay = async (request: PayRequest) => {
+    setBusy(true);
+    const result = await pos.call('sale.complete', request);
+    setBusy(false);
+    if (!result.ok) return onError(result.error);
+    onOk();
+    setDialog(null);
+    setCart(null);
+    setCompleted(result.value);
+  };
+
+  const simple = async (call: Promise<Result<null>>) => {
+    const result = await call;
+    if (!result.ok) return onError(result.error);
+    onOk();
+    setDialog(null);
+    setCart(null);
+    setSelected(null);
+  };
+
+  const actions: { key: string; label: string; run: () => void; enabled: boolean; testId: string }[] = [
+    { key: 'F2', label: t('keys.quantity'), testId: 'key-quantity', enabled: !!selectedLine && !selectedLine.weighed, run: () => setDialog('quantity') },
+    {
+      key: 'F3',
+      label: t('keys.remove'),
+      testId: 'key-remove',
+      enabled: !!selectedLine,
+      run: () => selectedLine && void apply(pos.call('sale.removeLine', { lineId: selectedLine.lineId })),
+    },
+    { key: 'F4', label: t('keys.lineDiscount'), testId: 'key-line-discount', enabled: !!selectedLine, run: () => setDialog('lineDiscount') },
+    { key: 'F5', label: t('keys.orderDiscount'), testId: 'key-order-discount', enabled: !!cart?.lines.length, run: () => setDialog('orderDiscount') },
+    { key: 'F6', label: t('keys.suspend'), testId: 'key-suspend', enabled: !!cart?.lines.length, run: () => void simple(pos.call('sale.suspend', {})) },
+    { key: 'F7', label: t('keys.resume'), testId: 'key-resume', enabled: !cart?.lines.length, run: () => setDialog('resume') },
+    { key: 'F8', label: t('keys.void'), testId: 'key-void', enabled: !!cart, run: () => setDialog('void') },
+    { key: 'F12', label: t('keys.pay'), testId: 'key-pay', enabled: !!cart?.lines.length, run: () => setDialog('pay') },
+  ];
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (modalOpen) return;
+      const action = actions.find((a) => a.key === e.key);
+      if (action) {
+        e.preventDefault();
+        if (action.enabled) action.run();
+        return;
+      }
+      if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && results.length === 0 && cart?.lines.length) {
+        e.preventDefault();
+        const index = cart.lines.findIndex((l) => l.lineId === selected);
+        const next = Math.max(0, Math.min(cart.lines.length - 1, index + (e.key === 'ArrowUp' ? -1 : 1)));
+        setSelected(cart.lines[next]!.lineId);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
   return (
     <main className="cashier">
       <section className="sale-area">
-        <h1 className="prompt">{t('cashier.ready')}</h1>
-        <p className="muted">{t('cashier.nothingYet')}</p>
+        <form
+          className="scan-bar"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submitScanField();
+          }}
+        >
+          <input
+            ref={input}
+            data-testid="scan-input"
+            className="scan-input"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={t('cashier.scanPlaceholder')}
+            value={query}
+            onChange={(e) => void search(e.target.value)}
+            onBlur={() => setTimeout(focusScan, 0)}
+            onKeyDown={(e) => {
+              if (results.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+                e.preventDefault();
+                setResultIndex((i) => Math.max(0, Math.min(results.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1))));
+              } else if (e.key === 'Escape') {
+                setQuery('');
+                setResults([]);
+              }
+            }}
+          />
+          {results.length > 0 && (
+            <ul className="search-results" role="listbox" data-testid="search-results">
+              {results.map((p, i) => (
+                <li
+                  key={p.id}
+                  role="option"
+                  aria-selected={i === resultIndex}
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    setQuery('');
+                    setResults([]);
+                    void apply(pos.call('sale.addProduct', { productId: p.id }));
+                  }}
+                >
+                  <span className="name">{i18n.language === 'en' && p.nameEn ? p.nameEn : p.name}</span>
+                  <span className="sku">{p.sku}</span>
+                  <span className="price">
+                    {money(p.price, currency)}
+                    {p.unit === 'kg' ? '/kg' : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {query.trim() && !looksLikeCode(query.trim()) && results.length === 0 && <div className="search-none muted">{t('cashier.searchNoResult')}</div>}
+        </form>
+        <CartTable cart={cart} selectedLineId={selected} onSelect={setSelected} />
       </section>
-      <aside className="status-panel" aria-labelledby="status-title">
-        <h2 id="status-title">{t('status.title')}</h2>
-        {status && (
-          <dl>
-            <dt>{t('status.terminalId')}</dt>
-            <dd data-testid="terminal-id">{status.terminalId}</dd>
-            <dt>{t('status.store')}</dt>
-            <dd>{status.storeName}</dd>
-            <dt>{t('status.currency')}</dt>
-            <dd>{status.currency}</dd>
-            <dt>{t('status.createdAt')}</dt>
-            <dd>{when(status.createdAt)}</dd>
-            <dt>{t('status.starts')}</dt>
-            <dd data-testid="start-count">{status.startCount}</dd>
-            <dt>{t('status.lastStart')}</dt>
-            <dd>{when(status.lastStartedAt)}</dd>
-            <dt>{t('status.schema')}</dt>
-            <dd data-testid="schema-version">{status.schemaVersion}</dd>
-            <dt>{t('status.sqlite')}</dt>
-            <dd>{status.sqliteVersion}</dd>
-            <dt>{t('status.journal')}</dt>
-            <dd>{status.journalMode}</dd>
-            <dt>{t('status.version')}</dt>
-            <dd>{status.appVersion}</dd>
-          </dl>
-        )}
+      <aside className="side">
+        <TotalsPanel cart={cart} currency={currency} />
+        <div className="keys">
+          {actions.map((a) => (
+            <button key={a.key} type="button" className={a.key === 'F12' ? 'key pay' : 'key'} disabled={!a.enabled} onClick={a.run} data-testid={a.testId}>
+              <kbd>{a.key}</kbd>
+              <span>{a.label}</span>
+            </button>
+          ))}
+        </div>
       </aside>
+
+      {dialog === 'quantity' && selectedLine && (
+        <QuantityDialog
+          line={selectedLine}
+          onClose={() => setDialog(null)}
+          onSubmit={(quantityMilli) =>
+            void apply(pos.call('sale.setQuantity', { lineId: selectedLine.lineId, quantityMilli })).then((ok) => ok && setDialog(null))
+          }
+        />
+      )}
+      {dialog === 'lineDiscount' && selectedLine && (
+        <DiscountDialog
+          title={t('discountDialog.lineTitle', { name: selectedLine.name })}
+          currency={currency}
+          needsApproval={needsApproval}
+          onClose={() => setDialog(null)}
+          onSubmit={(request) => void discount(request, selectedLine.lineId)}
+        />
+      )}
+      {dialog === 'orderDiscount' && (
+        <DiscountDialog
+          title={t('discountDialog.orderTitle')}
+          currency={currency}
+          needsApproval={needsApproval}
+          onClose={() => setDialog(null)}
+          onSubmit={(request) => void discount(request)}
+        />
+      )}
+      {dialog === 'void' && <VoidDialog onClose={() => setDialog(null)} onSubmit={(reason) => void simple(pos.call('sale.void', { reason }))} />}
+      {dialog === 'resume' && (
+        <ResumeDialog
+          currency={currency}
+          onClose={() => setDialog(null)}
+          onResume={(saleId) => void apply(pos.call('sale.resume', { saleId })).then((ok) => ok && setDialog(null))}
+        />
+      )}
+      {dialog === 'pay' && cart && (
+        <PayDialog cart={cart} cashRounding={settings.cashRounding} busy={busy} onClose={() => setDialog(null)} onSubmit={(r) => void pay(r)} />
+      )}
+      {completed && <ReceiptDialog sale={completed} currency={currency} onClose={() => setCompleted(null)} />}
     </main>
   );
 }

@@ -1,12 +1,70 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Cart } from '../../src-common/schemas';
+import { usePos } from '../api/context';
+import { money, quantity } from '../format';
 
-/** The customer-facing display: greets until a sale is running (the cart arrives with selling). */
+/** The customer-facing display: the cart as it grows, the total, then the change and a thank-you. */
 export function CustomerScreen({ storeName }: { storeName: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const pos = usePos();
+  const [cart, setCart] = useState<Cart | null>(null);
+  const [done, setDone] = useState<{ total: number; change: number } | null>(null);
+  const [currency, setCurrency] = useState('CNY');
+
+  useEffect(() => {
+    const offChanged = pos.on('sale.changed', (next) => {
+      setCart(next);
+      if (next) {
+        setDone(null);
+        setCurrency(next.currency);
+      }
+    });
+    const offCompleted = pos.on('sale.completed', (sale) => setDone({ total: sale.total, change: sale.change }));
+    return () => {
+      offChanged();
+      offCompleted();
+    };
+  }, [pos]);
+
+  if (done && cart === null) {
+    return (
+      <main className="customer">
+        <div className="customer-welcome">{t('customer.thanks')}</div>
+        <div className="customer-line">
+          {t('customer.change')} <strong data-testid="customer-change">{money(done.change, currency)}</strong>
+        </div>
+      </main>
+    );
+  }
+  if (!cart || cart.lines.length === 0) {
+    return (
+      <main className="customer">
+        <div className="customer-store">{storeName}</div>
+        <div className="customer-welcome">{t('customer.welcome')}</div>
+      </main>
+    );
+  }
+  const last = cart.lines.find((l) => l.lineId === cart.lastLineId) ?? cart.lines.at(-1)!;
   return (
-    <main className="customer">
-      <div className="customer-store">{storeName}</div>
-      <div className="customer-welcome">{t('customer.welcome')}</div>
+    <main className="customer active">
+      <div className="customer-last">
+        <span>{i18n.language === 'en' && last.nameEn ? last.nameEn : last.name}</span>
+        <span>
+          {quantity(last.quantityMilli, last.unit)} × {money(last.unitPrice, cart.currency)}
+        </span>
+      </div>
+      <ul className="customer-lines">
+        {cart.lines.map((l) => (
+          <li key={l.lineId}>
+            <span>{i18n.language === 'en' && l.nameEn ? l.nameEn : l.name}</span>
+            <span>{money(l.net, cart.currency)}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="customer-total">
+        {t('customer.total')} <strong data-testid="customer-total">{money(cart.total, cart.currency)}</strong>
+      </div>
     </main>
   );
 }

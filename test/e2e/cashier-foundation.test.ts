@@ -41,7 +41,7 @@ describe('cashier screen through the headless host', () => {
     const terminalId = dbValue<string>(host.ready.dataDir, 'SELECT terminal_id FROM terminal');
     await expect.poll(() => page.getByTestId('terminal-id').textContent()).toBe(terminalId);
     expect(await page.getByTestId('start-count').textContent()).toBe('1');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('请扫描商品');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('请登录');
     expect(await page.getByTestId('acquirer-badge').textContent()).toBe('沙箱');
     expect(await page.getByTestId('connection').textContent()).toBe('已连接');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
@@ -52,16 +52,16 @@ describe('cashier screen through the headless host', () => {
 
   it('switches to English, stores the choice in SQLite, and keeps it after a reload', async () => {
     await page.getByTestId('switch-language').click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Scan an item');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
     expect(await page.getByTestId('acquirer-badge').textContent()).toBe('SANDBOX');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(dbValue<string>(host.ready.dataDir, "SELECT value FROM setting WHERE key = 'language'")).toBe('"en"');
     await page.screenshot({ path: `${ARTIFACTS}/foundation-en.png` });
 
     await page.reload();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Scan an item');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
     await page.getByTestId('switch-language').click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('请扫描商品');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('请登录');
   });
 });
 
@@ -106,7 +106,7 @@ describe('the API refuses what it must, seen from a browser', () => {
     const reply = JSON.parse(await tryCall(page, api, { id: 1, call: 'settings.setLanguage', input: { language: 'klingon' } }));
     expect(reply).toMatchObject({ type: 'result', id: 1, result: { ok: false, error: { code: 'validation_failed', details: [{ path: 'language' }] } } });
     expect(dbValue<number>(host.ready.dataDir, 'SELECT count(*) FROM setting')).toBe(settingsBefore);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('请扫描商品');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('请登录');
     await page.close();
   });
 

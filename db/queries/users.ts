@@ -1,0 +1,46 @@
+import type { Database } from 'better-sqlite3';
+import type { Role } from '../../src-common/roles';
+
+export interface UserRow {
+  id: string;
+  name: string;
+  role: Role;
+  pin_hash: string;
+  must_change_pin: number;
+  failed_attempts: number;
+  locked_until: string | null;
+  active: number;
+}
+
+export function countUsers(db: Database): number {
+  return db.prepare('SELECT count(*) FROM user').pluck().get() as number;
+}
+
+export function insertUser(db: Database, user: { id: string; name: string; role: Role; pinHash: string; now: string }): void {
+  db.prepare('INSERT INTO user (id, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    user.id,
+    user.name,
+    user.role,
+    user.pinHash,
+    user.now,
+  );
+}
+
+export function listActiveUsers(db: Database): Pick<UserRow, 'id' | 'name' | 'role'>[] {
+  return db.prepare("SELECT id, name, role FROM user WHERE active = 1 ORDER BY CASE role WHEN 'cashier' THEN 0 WHEN 'owner' THEN 1 ELSE 2 END, name").all() as Pick<
+    UserRow,
+    'id' | 'name' | 'role'
+  >[];
+}
+
+export function findUser(db: Database, id: string): UserRow | undefined {
+  return db.prepare('SELECT * FROM user WHERE id = ?').get(id) as UserRow | undefined;
+}
+
+export function recordPinFailure(db: Database, id: string, lockedUntil: string | null): void {
+  db.prepare('UPDATE user SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE id = ?').run(lockedUntil, id);
+}
+
+export function recordPinSuccess(db: Database, id: string): void {
+  db.prepare('UPDATE user SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
+}

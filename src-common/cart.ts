@@ -1,0 +1,75 @@
+/**
+ * A sale's cart is the replay of its events (append-only facts in SQLite). Pure: no clock, no I/O.
+ */
+import type { Discount } from './schemas';
+
+export interface CartLineState {
+  lineId: string;
+  productId: string;
+  sku: string;
+  name: string;
+  nameEn: string | null;
+  unit: 'each' | 'kg';
+  unitPrice: number;
+  quantityMilli: number;
+  taxRateBp: number;
+  /** Scale labels that print the price: the line costs this, whatever the quantity says. */
+  fixedGross?: number;
+  weighed: boolean;
+  discount: Discount | null;
+}
+
+export type CartEvent =
+  | { type: 'opened'; data: Record<string, never> }
+  | { type: 'line_added'; data: Omit<CartLineState, 'discount'> }
+  | { type: 'quantity_set'; data: { lineId: string; quantityMilli: number } }
+  | { type: 'line_removed'; data: { lineId: string } }
+  | { type: 'line_discount_set'; data: { lineId: string; discount: Discount | null; approvedBy?: string } }
+  | { type: 'order_discount_set'; data: { discount: Discount | null; approvedBy?: string } }
+  | { type: 'suspended' | 'resumed' | 'completed'; data: Record<string, unknown> }
+  | { type: 'voided'; data: { reason: string } };
+
+export interface CartState {
+  lines: CartLineState[];
+  orderDiscount: Discount | null;
+  lastLineId: string | null;
+}
+
+export function replayCart(events: readonly CartEvent[]): CartState {
+  let lines: CartLineState[] = [];
+  let orderDiscount: Discount | null = null;
+  let lastLineId: string | null = null;
+  const update = (lineId: string, change: Partial<CartLineState>) => {
+    lines = lines.map((l) => (l.lineId === lineId ? { ...l, ...change } : l));
+    lastLineId = lineId;
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case 'line_added':
+        lines = [...lines, { ...event.data, discount: null }];
+        lastLineId = event.data.lineId;
+        break;
+      case 'quantity_set':
+        update(event.data.lineId, { quantityMilli: event.data.quantityMilli });
+        break;
+      case 'line_removed':
+        lines = lines.filter((l) => l.lineId !== event.data.lineId);
+        if (lastLineId === event.data.lineId) lastLineId = lines.at(-1)?.lineId ?? null;
+        break;
+      case 'line_discount_set':
+        update(event.data.lineId, { discount: event.data.discount });
+        break;
+      case 'order_discount_set':
+        orderDiscount = event.data.discount;
+        break;
+      default:
+        break;
+    }
+  }
+  return { lines, orderDiscount, lastLineId };
+}
+
+/** The line a new scan of this product should add to, if any: same product, sold by the piece, undiscounted. */
+export function mergeTarget(state: CartState, productId: string): CartLineState | undefined {
+  return state.lines.find((l) => l.productId === productId && !l.weighed && l.unit === 'each' && l.discount === null);
+}

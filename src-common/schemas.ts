@@ -1,0 +1,176 @@
+/**
+ * Shapes that cross the API, as zod schemas (main validates with them; types are inferred from them).
+ * Money is integer minor units; quantities are thousandths (1 each = 1000); tax rates basis points.
+ */
+import { z } from 'zod';
+import { Role } from './roles';
+
+export const Minor = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+export const PositiveMinor = z.number().int().positive().max(1_000_000_000_00);
+export const QuantityMilli = z.number().int().positive().max(1_000_000_000);
+export const Id = z.string().min(1).max(64);
+
+export const Language = z.enum(['zh-CN', 'en']);
+export type Language = z.infer<typeof Language>;
+
+export const CashRoundingSetting = z.enum(['none', 'nearest-0.1', 'down-0.1']);
+export type CashRoundingSetting = z.infer<typeof CashRoundingSetting>;
+
+export const Settings = z.object({
+  language: Language,
+  storeName: z.string(),
+  storeAddress: z.string(),
+  taxId: z.string(),
+  currency: z.string().length(3),
+  cashRounding: CashRoundingSetting,
+  receiptHeader: z.array(z.string()),
+  receiptFooter: z.array(z.string()),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const TerminalStatus = z.object({
+  terminalId: z.string(),
+  createdAt: z.string(),
+  startCount: z.number().int().nonnegative(),
+  lastStartedAt: z.string(),
+  schemaVersion: z.number().int().nonnegative(),
+  sqliteVersion: z.string(),
+  journalMode: z.string(),
+  appVersion: z.string(),
+  acquirerMode: z.enum(['sandbox', 'live']),
+  storeName: z.string(),
+  currency: z.string(),
+  products: z.number().int().nonnegative(),
+});
+export type TerminalStatus = z.infer<typeof TerminalStatus>;
+
+export const PublicUser = z.object({ id: Id, name: z.string(), role: Role });
+export type PublicUser = z.infer<typeof PublicUser>;
+
+export const Approval = z.object({ userId: Id, pin: z.string().regex(/^\d{4,8}$/) }).strict();
+
+export const Product = z.object({
+  id: Id,
+  sku: z.string(),
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  price: Minor,
+  taxRateBp: z.number().int().min(0).max(10000),
+  unit: z.enum(['each', 'kg']),
+  stockMilli: z.number().int(),
+  categoryId: z.string().nullable(),
+  categoryName: z.string().nullable(),
+  active: z.boolean(),
+  barcodes: z.array(z.string()),
+  plu: z.string().nullable(),
+});
+export type Product = z.infer<typeof Product>;
+
+export const Discount = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('amount'), amount: PositiveMinor }).strict(),
+  z.object({ kind: z.literal('percent'), basisPoints: z.number().int().min(1).max(10000) }).strict(),
+]);
+export type Discount = z.infer<typeof Discount>;
+
+export const CartLine = z.object({
+  lineId: Id,
+  productId: Id,
+  sku: z.string(),
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  unit: z.enum(['each', 'kg']),
+  quantityMilli: z.number().int().positive(),
+  unitPrice: Minor,
+  /** Weighed-goods label with the price printed on it: the quantity cannot be changed. */
+  weighed: z.boolean(),
+  discount: Discount.nullable(),
+  gross: Minor,
+  lineDiscount: Minor,
+  orderDiscount: Minor,
+  net: Minor,
+  taxRateBp: z.number().int(),
+});
+export type CartLine = z.infer<typeof CartLine>;
+
+export const TaxRow = z.object({ rateBp: z.number().int(), taxable: Minor, tax: Minor });
+
+export const Cart = z.object({
+  saleId: Id,
+  status: z.enum(['open', 'suspended']),
+  currency: z.string(),
+  lines: z.array(CartLine),
+  /** The line the last scan touched, for highlighting. */
+  lastLineId: Id.nullable(),
+  orderDiscountSpec: Discount.nullable(),
+  subtotal: Minor,
+  lineDiscountTotal: Minor,
+  orderDiscount: Minor,
+  total: Minor,
+  taxes: z.array(TaxRow),
+  taxTotal: Minor,
+  /** What the customer pays in cash, after the terminal's cash rounding. */
+  cashDue: Minor,
+  cashRounding: Minor,
+});
+export type Cart = z.infer<typeof Cart>;
+
+export const SuspendedSale = z.object({ saleId: Id, suspendedAt: z.string(), lines: z.number().int(), total: Minor });
+
+export const WalletKind = z.enum(['wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay']);
+export const TenderKind = z.enum(['cash', 'wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay', 'other']);
+export type TenderKind = z.infer<typeof TenderKind>;
+
+export const TenderInput = z.object({ kind: TenderKind, amount: PositiveMinor }).strict();
+
+const ReceiptLineSchema = z.object({
+  name: z.string(),
+  quantityMilli: z.number().int(),
+  unit: z.enum(['each', 'kg']),
+  unitPrice: Minor,
+  gross: Minor,
+  discount: Minor,
+  net: Minor,
+  taxRateBp: z.number().int(),
+});
+
+export const Receipt = z.object({
+  language: Language,
+  currency: z.string(),
+  kind: z.enum(['sale', 'refund', 'void']),
+  header: z.object({
+    storeName: z.string(),
+    address: z.string().optional(),
+    taxId: z.string().optional(),
+    lines: z.array(z.string()).readonly(),
+  }),
+  receiptNumber: z.string(),
+  terminalId: z.string(),
+  cashier: z.string(),
+  issuedAt: z.string(),
+  lines: z.array(ReceiptLineSchema).readonly(),
+  subtotal: Minor,
+  discountTotal: Minor,
+  total: Minor,
+  rounding: Minor,
+  taxes: z.array(TaxRow).readonly(),
+  tenders: z.array(z.object({ kind: z.string(), amount: Minor, reference: z.string().optional() })).readonly(),
+  change: Minor,
+  footer: z.array(z.string()).readonly(),
+  qr: z.string().optional(),
+});
+
+export const CompletedSale = z.object({
+  saleId: Id,
+  receiptNo: z.number().int().positive(),
+  receiptNumber: z.string(),
+  total: Minor,
+  change: Minor,
+  receipt: Receipt,
+});
+export type CompletedSale = z.infer<typeof CompletedSale>;
+
+export const CatalogImportReport = z.object({
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  skipped: z.array(z.object({ line: z.number().int(), code: z.string(), message: z.string() })),
+});

@@ -1,0 +1,91 @@
+import type { Database } from 'better-sqlite3';
+import { ulid } from 'ulid';
+import { PosError } from '../../src-common/errors';
+import type { Role, Session } from '../../src-common/roles';
+import { countUsers, findUser, insertUser, listActiveUsers, recordPinFailure, recordPinSuccess, type UserRow } from '../../db/queries/users';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import { hashPin, verifyPin } from '../pin';
+
+export const MAX_PIN_ATTEMPTS = 5;
+export const LOCKOUT_MINUTES = 15;
+
+/** The users a fresh terminal starts with; every one must change its PIN (the technician console does that). */
+export const DEFAULT_USERS: readonly { name: string; role: Role; pin: string }[] = [
+  { name: '收银员 01', role: 'cashier', pin: '1111' },
+  { name: '店长', role: 'owner', pin: '8888' },
+  { name: '技术员', role: 'technician', pin: '9999' },
+];
+
+export interface PublicUser {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface AuthService {
+  ensureDefaultUsers(): Promise<void>;
+  users(): PublicUser[];
+  signIn(userId: string, pin: string, session: Session): Promise<{ user: PublicUser; mustChangePin: boolean }>;
+  signOut(session: Session): void;
+  me(session: Session): PublicUser | null;
+  /** A manager override: checks another user's PIN and role without changing the session. */
+  approve(approval: { userId: string; pin: string }, roles: readonly Role[]): Promise<PublicUser>;
+}
+
+export function createAuthService(deps: { db: Database; clock: Clock; log: Logger }): AuthService {
+  const { db, clock, log } = deps;
+
+  async function checkPin(userId: string, pin: string): Promise<UserRow> {
+    const user = findUser(db, userId);
+    if (!user || user.active !== 1) throw new PosError('not_found', 'No such user');
+    const now = clock.now();
+    if (user.locked_until && new Date(user.locked_until) > now) {
+      throw new PosError('locked', `Locked after ${MAX_PIN_ATTEMPTS} wrong PINs`, { lockedUntil: user.locked_until });
+    }
+    if (await verifyPin(pin, user.pin_hash)) {
+      recordPinSuccess(db, user.id);
+      return user;
+    }
+    const attempts = user.failed_attempts + 1;
+    const lockedUntil = attempts >= MAX_PIN_ATTEMPTS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+    recordPinFailure(db, user.id, lockedUntil);
+    log.warn({ userId, attempts, locked: lockedUntil !== null }, 'wrong PIN');
+    if (lockedUntil) throw new PosError('locked', `Locked after ${MAX_PIN_ATTEMPTS} wrong PINs`, { lockedUntil });
+    throw new PosError('wrong_pin', 'Wrong PIN', { attemptsLeft: MAX_PIN_ATTEMPTS - attempts });
+  }
+
+  const publicUser = (u: Pick<UserRow, 'id' | 'name' | 'role'>): PublicUser => ({ id: u.id, name: u.name, role: u.role });
+
+  return {
+    async ensureDefaultUsers() {
+      if (countUsers(db) > 0) return;
+      const now = clock.now().toISOString();
+      const rows = await Promise.all(DEFAULT_USERS.map(async (u) => ({ ...u, pinHash: await hashPin(u.pin) })));
+      db.transaction(() => {
+        for (const u of rows) insertUser(db, { id: ulid(), name: u.name, role: u.role, pinHash: u.pinHash, now });
+      })();
+      log.info('default users created; their PINs must be changed');
+    },
+    users: () => listActiveUsers(db).map(publicUser),
+    async signIn(userId, pin, session) {
+      const user = await checkPin(userId, pin);
+      session.caller = { role: user.role, userId: user.id };
+      log.info({ userId: user.id, role: user.role }, 'signed in');
+      return { user: publicUser(user), mustChangePin: user.must_change_pin === 1 };
+    },
+    signOut(session) {
+      session.caller = { role: null, userId: null };
+    },
+    me(session) {
+      if (!session.caller.userId) return null;
+      const user = findUser(db, session.caller.userId);
+      return user ? publicUser(user) : null;
+    },
+    async approve(approval, roles) {
+      const user = await checkPin(approval.userId, approval.pin);
+      if (!roles.includes(user.role)) throw new PosError('forbidden', `Needs the approval of: ${roles.join(', ')}`);
+      return publicUser(user);
+    },
+  };
+}

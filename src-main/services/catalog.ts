@@ -1,0 +1,163 @@
+import type { Database } from 'better-sqlite3';
+import { validateRetailBarcode } from '../../src-common/barcode';
+import { Product } from '../../src-common/schemas';
+import {
+  countProducts,
+  findProductByBarcode,
+  findProductById,
+  findProductByPlu,
+  findProductBySku,
+  listActiveProductsForSearch,
+  listCategories,
+  listProductsByCategory,
+  type CategoryRow,
+  type ProductRecord,
+} from '../../db/queries/catalog';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import { displayBarcode, exportCatalogCsv, importCatalogCsv, type CatalogImportResult } from './catalog-csv';
+import { buildCatalogSearchIndex, type CatalogSearchIndex } from './catalog-search';
+import { insertDemoCatalog } from './demo-catalog';
+
+/** The product shape of the API (declared in src-common/schemas.ts), re-exported for the catalog's callers. */
+export { Product };
+
+export interface CatalogService {
+  /** What the cashier typed → up to `limit` (default 20) active products, best first; [] for a blank query. */
+  search(query: string, limit?: number): Product[];
+  /** A scanned EAN-13 / UPC-A / UPC-E / EAN-8, by its canonical key. Inactive products are returned too (check `active`). */
+  lookupBarcode(code: string): Product | null;
+  lookupSku(sku: string): Product | null;
+  /** A weighed product by the PLU a scale label carries (1–5 digits; zero-padded to 5). */
+  lookupPlu(plu: string): Product | null;
+  get(id: string): Product | null;
+  categories(): CategoryRow[];
+  /** Active products of one category (null: those without one), by name: for a category grid. */
+  byCategory(categoryId: string | null): Product[];
+  importCsv(csvText: string, options?: { mode?: 'upsert' | 'insert' }): CatalogImportResult;
+  exportCsv(): string;
+  /** Inserts the demo catalog when there is no product at all; returns how many were inserted. */
+  loadDemoIfEmpty(): number;
+  /** Number of products, inactive ones included. */
+  count(): number;
+  /** Rebuilds the search index from the database (after products were changed by other means). */
+  refreshIndex(): void;
+}
+
+export function toProduct(record: ProductRecord): Product {
+  return {
+    id: record.id,
+    sku: record.sku,
+    name: record.name,
+    nameEn: record.name_en,
+    price: record.price,
+    taxRateBp: record.tax_rate_bp,
+    unit: record.unit,
+    stockMilli: record.stock_milli,
+    categoryId: record.category_id,
+    categoryName: record.category_name,
+    active: record.active === 1,
+    barcodes: record.barcodes.map(displayBarcode),
+    plu: record.plu,
+  };
+}
+
+const barcodeKey = (code: string): string | null => {
+  const check = validateRetailBarcode(code);
+  return check.ok ? check.key : null;
+};
+
+export function createCatalogService(deps: { db: Database; clock: Clock; log: Logger }): CatalogService {
+  const { db, clock, log } = deps;
+  let index: CatalogSearchIndex = buildCatalogSearchIndex([]);
+  const stockOf = db.prepare('SELECT id, stock_milli FROM product WHERE id IN (SELECT value FROM json_each(?))').raw();
+
+  function refreshIndex(): void {
+    const started = performance.now();
+    const entries = listActiveProductsForSearch(db).map((r) => ({ product: toProduct(r), pinyinInitials: r.pinyin_initials }));
+    index = buildCatalogSearchIndex(entries, { barcodeKey });
+    log.debug({ products: index.size, ms: Math.round(performance.now() - started) }, 'catalog search index built');
+  }
+  refreshIndex();
+
+  const found = (record: ProductRecord | null) => (record ? toProduct(record) : null);
+
+  return {
+    search(query, limit) {
+      const products = index.search(query, limit);
+      if (products.length === 0) return products;
+      // Everything but stock changes only through this service (which rebuilds the index); stock moves with
+      // every sale, so read it fresh.
+      const stock = new Map(stockOf.all(JSON.stringify(products.map((p) => p.id))) as [string, number][]);
+      return products.map((p) => ({ ...p, stockMilli: stock.get(p.id) ?? p.stockMilli }));
+    },
+
+    lookupBarcode(raw) {
+      const code = raw.trim();
+      if (!/^[0-9]+$/.test(code)) return null;
+      const check = validateRetailBarcode(code);
+      if (check.ok) {
+        const product = findProductByBarcode(db, check.key);
+        if (product || code.length !== 8) return found(product);
+        // 8 digits can be valid both as UPC-E and as EAN-8: try the other reading.
+        const other = validateRetailBarcode(code, check.symbology === 'upce' ? 'ean8' : 'upce');
+        return other.ok ? found(findProductByBarcode(db, other.key)) : null;
+      }
+      return found(findProductByBarcode(db, code));
+    },
+
+    lookupSku(sku) {
+      return found(findProductBySku(db, sku.trim()));
+    },
+
+    lookupPlu(plu) {
+      const digits = plu.trim();
+      if (!/^[0-9]{1,5}$/.test(digits)) return null;
+      return found(findProductByPlu(db, digits.padStart(5, '0')));
+    },
+
+    get(id) {
+      return found(findProductById(db, id));
+    },
+
+    categories() {
+      return listCategories(db);
+    },
+
+    byCategory(categoryId) {
+      return listProductsByCategory(db, categoryId, { activeOnly: true }).map(toProduct);
+    },
+
+    importCsv(csvText, options = {}) {
+      const result = importCatalogCsv(db, csvText, { now: clock.now(), mode: options.mode ?? 'upsert' });
+      if (result.inserted + result.updated > 0) refreshIndex();
+      log.info(
+        {
+          inserted: result.inserted,
+          updated: result.updated,
+          unchanged: result.unchanged,
+          skipped: result.skipped.length,
+          firstSkipped: result.skipped.slice(0, 5).map((s) => `${s.line}:${s.code}`),
+        },
+        'catalog CSV imported',
+      );
+      return result;
+    },
+
+    exportCsv() {
+      return exportCatalogCsv(db);
+    },
+
+    loadDemoIfEmpty() {
+      const inserted = db.transaction(() => insertDemoCatalog(db, clock.now())).immediate();
+      if (inserted > 0) refreshIndex();
+      return inserted;
+    },
+
+    count() {
+      return countProducts(db);
+    },
+
+    refreshIndex,
+  };
+}

@@ -1,0 +1,54 @@
+import type { Database } from 'better-sqlite3';
+import { PosError } from '../../src-common/errors';
+import type { ReceiptDocument } from '../../src-common/receipt';
+import type { Settings } from '../../src-common/schemas';
+import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale } from '../../db/queries/sales';
+import { findUser } from '../../db/queries/users';
+import { formatReceiptNumber } from './sales';
+
+/** The receipt of a completed sale, rebuilt from what was stored (so a reprint says exactly what the first print said). */
+export function buildReceipt(db: Database, options: { saleId: string; terminalId: string; settings: Settings }): ReceiptDocument {
+  const { saleId, terminalId, settings } = options;
+  const sale = findSale(db, saleId);
+  if (!sale || sale.status !== 'completed' || sale.receipt_no === null) throw new PosError('not_found', 'No completed sale with that id', { saleId });
+  const cashier = sale.closed_by ? (findUser(db, sale.closed_by)?.name ?? '') : '';
+  const english = settings.language === 'en';
+  return {
+    language: settings.language,
+    currency: sale.currency,
+    kind: 'sale',
+    header: {
+      storeName: settings.storeName,
+      ...(settings.storeAddress ? { address: settings.storeAddress } : {}),
+      ...(settings.taxId ? { taxId: settings.taxId } : {}),
+      lines: settings.receiptHeader,
+    },
+    receiptNumber: formatReceiptNumber(terminalId, sale.receipt_no),
+    terminalId,
+    cashier,
+    issuedAt: sale.closed_at ?? sale.opened_at,
+    lines: completedSaleLines(db, saleId).map((l) => ({
+      name: l.name,
+      quantityMilli: l.quantityMilli,
+      unit: l.unit,
+      unitPrice: l.unitPrice,
+      gross: l.gross,
+      discount: l.lineDiscount + l.orderDiscount,
+      net: l.net,
+      taxRateBp: l.taxRateBp,
+    })),
+    subtotal: sale.subtotal ?? 0,
+    discountTotal: sale.discount_total ?? 0,
+    total: sale.total ?? 0,
+    rounding: sale.rounding ?? 0,
+    taxes: completedSaleTaxes(db, saleId),
+    tenders: completedSaleTenders(db, saleId).map((t) => ({
+      kind: t.kind,
+      // Cash shows what was handed over; change is its own line.
+      amount: t.kind === 'cash' ? t.tendered : t.amount,
+      ...(t.reference ? { reference: t.reference } : {}),
+    })),
+    change: sale.change_given ?? 0,
+    footer: settings.receiptFooter.length ? settings.receiptFooter : [english ? 'Thank you, come again' : '谢谢惠顾，欢迎再次光临'],
+  };
+}

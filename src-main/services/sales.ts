@@ -1,0 +1,387 @@
+import type { Database } from 'better-sqlite3';
+import { ulid } from 'ulid';
+import { mergeTarget, replayCart, type CartEvent, type CartLineState, type CartState } from '../../src-common/cart';
+import { BarcodeError, parseWeighedBarcode, validateRetailBarcode, type WeighedLayout } from '../../src-common/barcode';
+import { PosError } from '../../src-common/errors';
+import { cashRoundingFor } from '../../src-common/cash-rounding';
+import { currencyExponent, divideRounded } from '../../src-common/money';
+import { cashDue, priceCart, PricingError, settle, TenderError } from '../../src-common/pricing';
+import type { ReceiptDocument } from '../../src-common/receipt';
+import type { Session } from '../../src-common/roles';
+import type { Cart, CompletedSale, Discount, Product, TenderKind } from '../../src-common/schemas';
+import {
+  appendSaleEvent,
+  findOpenSale,
+  findSale,
+  insertSale,
+  listSuspendedSales,
+  markVoided,
+  saleEvents,
+  setSaleStatus,
+  takeReceiptNumber,
+  writeCompletedSale,
+  type SaleEventType,
+} from '../../db/queries/sales';
+import { adjustStock } from '../../db/queries/catalog';
+import type { Clock } from '../clock';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { AuthService } from './auth';
+import type { CatalogService } from './catalog';
+import { buildReceipt } from './receipts';
+import type { SettingsService } from './settings';
+
+export interface SalesService {
+  current(): Cart | null;
+  scan(code: string, session: Session): Cart;
+  addProduct(productId: string, quantityMilli: number | undefined, session: Session): Cart;
+  setQuantity(lineId: string, quantityMilli: number, session: Session): Cart;
+  removeLine(lineId: string, session: Session): Cart;
+  setLineDiscount(lineId: string, discount: Discount | null, approval: Approval | undefined, session: Session): Promise<Cart>;
+  setOrderDiscount(discount: Discount | null, approval: Approval | undefined, session: Session): Promise<Cart>;
+  suspend(session: Session): void;
+  listSuspended(): { saleId: string; suspendedAt: string; lines: number; total: number }[];
+  resume(saleId: string, session: Session): Cart;
+  voidSale(reason: string, session: Session): void;
+  complete(tenders: readonly { kind: TenderKind; amount: number }[], session: Session): CompletedSale;
+  receipt(saleId: string): ReceiptDocument;
+}
+
+type Approval = { userId: string; pin: string };
+
+export interface SalesDeps {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  events: EventBus;
+  catalog: CatalogService;
+  auth: AuthService;
+  settings: SettingsService;
+  terminalId: string;
+  weighedLayout: WeighedLayout;
+}
+
+/** The local calendar day a sale belongs to (the shop's day, not UTC's). */
+export function businessDate(at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+export function formatReceiptNumber(terminalId: string, receiptNo: number): string {
+  return `${terminalId.slice(-4)}-${String(receiptNo).padStart(6, '0')}`;
+}
+
+export function createSalesService(deps: SalesDeps): SalesService {
+  const { db, clock, log, events, catalog, auth, settings, terminalId, weighedLayout } = deps;
+
+  const stateOf = (saleId: string): CartState =>
+    replayCart(saleEvents(db, saleId).map((e) => ({ type: e.type, data: JSON.parse(e.data) }) as CartEvent));
+
+  function view(saleId: string, status: 'open' | 'suspended', state = stateOf(saleId)): Cart {
+    const currency = settings.get().currency;
+    let priced;
+    try {
+      priced = priceCart(
+        state.lines.map((l) => ({
+          lineId: l.lineId,
+          unitPrice: l.unitPrice,
+          quantityMilli: l.quantityMilli,
+          taxRateBp: l.taxRateBp,
+          ...(l.fixedGross !== undefined ? { fixedGross: l.fixedGross } : {}),
+          ...(l.discount ? { discount: l.discount } : {}),
+        })),
+        state.orderDiscount ?? undefined,
+      );
+    } catch (error) {
+      if (error instanceof PricingError) throw new PosError('validation_failed', error.message);
+      throw error;
+    }
+    const cash = cashDue(priced.total, cashRoundingFor(settings.get().cashRounding, currency));
+    return {
+      saleId,
+      status,
+      currency,
+      lines: state.lines.map((l, i) => {
+        const p = priced.lines[i]!;
+        return {
+          lineId: l.lineId,
+          productId: l.productId,
+          sku: l.sku,
+          name: l.name,
+          nameEn: l.nameEn,
+          unit: l.unit,
+          quantityMilli: l.quantityMilli,
+          unitPrice: l.unitPrice,
+          weighed: l.weighed,
+          discount: l.discount,
+          gross: p.gross,
+          lineDiscount: p.lineDiscount,
+          orderDiscount: p.orderDiscount,
+          net: p.net,
+          taxRateBp: l.taxRateBp,
+        };
+      }),
+      lastLineId: state.lastLineId,
+      orderDiscountSpec: state.orderDiscount,
+      subtotal: priced.subtotal,
+      lineDiscountTotal: priced.lineDiscountTotal,
+      orderDiscount: priced.orderDiscount,
+      total: priced.total,
+      taxes: priced.taxes,
+      taxTotal: priced.taxTotal,
+      cashDue: cash.due,
+      cashRounding: cash.rounding,
+    };
+  }
+
+  const openSale = () => findOpenSale(db, terminalId);
+  const receiptOf = (saleId: string) => buildReceipt(db, { saleId, terminalId, settings: settings.get() });
+
+  function requireOpen(): string {
+    const sale = openSale();
+    if (!sale) throw new PosError('conflict', 'There is no open sale');
+    return sale.id;
+  }
+
+  /** Appends one fact to the open sale (opening a sale first when needed), checks it prices, and publishes the cart. */
+  function record(session: Session, type: SaleEventType, data: unknown, options: { openIfNone?: boolean } = {}): Cart {
+    const at = clock.now().toISOString();
+    const userId = session.caller.userId;
+    const cart = db.transaction(() => {
+      let saleId = openSale()?.id;
+      if (!saleId) {
+        if (!options.openIfNone) throw new PosError('conflict', 'There is no open sale');
+        saleId = ulid();
+        insertSale(db, { id: saleId, terminalId, currency: settings.get().currency, at, userId });
+        appendSaleEvent(db, saleId, 'opened', {}, at, userId);
+      }
+      appendSaleEvent(db, saleId, type, data, at, userId);
+      // Pricing the new state inside the transaction: a fact that cannot be priced is rolled back.
+      return view(saleId, 'open');
+    })();
+    events.emit('sale.changed', cart);
+    return cart;
+  }
+
+  function addLine(product: Product, session: Session, line: { quantityMilli: number; fixedGross?: number; weighed: boolean }): Cart {
+    if (!product.active) throw new PosError('conflict', `${product.name} is not for sale (inactive)`, { productId: product.id });
+    const open = openSale();
+    if (open && !line.weighed) {
+      const target = mergeTarget(stateOf(open.id), product.id);
+      if (target) return record(session, 'quantity_set', { lineId: target.lineId, quantityMilli: target.quantityMilli + line.quantityMilli });
+    }
+    const added: Omit<CartLineState, 'discount'> = {
+      lineId: ulid(),
+      productId: product.id,
+      sku: product.sku,
+      name: product.name,
+      nameEn: product.nameEn,
+      unit: product.unit,
+      unitPrice: product.price,
+      quantityMilli: line.quantityMilli,
+      taxRateBp: product.taxRateBp,
+      weighed: line.weighed,
+      ...(line.fixedGross !== undefined ? { fixedGross: line.fixedGross } : {}),
+    };
+    return record(session, 'line_added', added, { openIfNone: true });
+  }
+
+  function lineOf(lineId: string): CartLineState {
+    const line = stateOf(requireOpen()).lines.find((l) => l.lineId === lineId);
+    if (!line) throw new PosError('not_found', 'No such line in the open sale', { lineId });
+    return line;
+  }
+
+  async function checkDiscountAllowed(session: Session, discount: Discount | null, approval: Approval | undefined): Promise<string | undefined> {
+    if (discount === null) return undefined;
+    const role = session.caller.role;
+    if (role === 'owner' || role === 'technician') return session.caller.userId ?? undefined;
+    if (!approval) throw new PosError('forbidden', 'A discount needs an owner’s approval', { needsApproval: true });
+    return (await auth.approve(approval, ['owner'])).id;
+  }
+
+  return {
+    current() {
+      const sale = openSale();
+      return sale ? view(sale.id, 'open') : null;
+    },
+
+    scan(raw, session) {
+      const code = raw.trim();
+      if (!/^[\x21-\x7e]+$/.test(code)) throw new PosError('validation_failed', 'Not a barcode', { code: code.slice(0, 64) });
+      if (/^\d+$/.test(code)) {
+        let weighed;
+        try {
+          weighed = parseWeighedBarcode(code, weighedLayout, currencyExponent(settings.get().currency));
+        } catch (error) {
+          if (error instanceof BarcodeError) {
+            throw new PosError('validation_failed', 'The scale label cannot be read: scan it again', { code, reason: error.reason });
+          }
+          throw error;
+        }
+        if (weighed) {
+          const product = catalog.lookupPlu(weighed.plu);
+          if (!product) throw new PosError('not_found', `No product has PLU ${weighed.plu}`, { code, plu: weighed.plu });
+          if (weighed.price !== undefined) {
+            // The scale printed the price: quantity is shown for the receipt, the price is what it costs.
+            const quantityMilli = product.price > 0 ? Math.max(1, divideRounded(weighed.price * 1000, product.price, 'half-up')) : 1000;
+            return addLine(product, session, { quantityMilli, fixedGross: weighed.price, weighed: true });
+          }
+          return addLine(product, session, { quantityMilli: Math.max(1, weighed.weightGrams ?? 0), weighed: true });
+        }
+        const check = validateRetailBarcode(code);
+        if (!check.ok && check.reason === 'bad_check_digit') {
+          throw new PosError('validation_failed', 'The barcode’s check digit is wrong: scan it again', { code, reason: check.reason });
+        }
+      }
+      const product = catalog.lookupBarcode(code) ?? catalog.lookupSku(code);
+      if (!product) throw new PosError('not_found', `Unknown barcode ${code}`, { code });
+      return addLine(product, session, { quantityMilli: 1000, weighed: false });
+    },
+
+    addProduct(productId, quantityMilli, session) {
+      const product = catalog.get(productId);
+      if (!product) throw new PosError('not_found', 'No such product', { productId });
+      return addLine(product, session, { quantityMilli: quantityMilli ?? 1000, weighed: false });
+    },
+
+    setQuantity(lineId, quantityMilli, session) {
+      const line = lineOf(lineId);
+      if (line.weighed) throw new PosError('conflict', 'A weighed item’s quantity comes from the scale label', { lineId });
+      if (line.unit === 'each' && quantityMilli % 1000 !== 0) throw new PosError('validation_failed', 'Items sold by the piece take whole quantities');
+      return record(session, 'quantity_set', { lineId, quantityMilli });
+    },
+
+    removeLine(lineId, session) {
+      lineOf(lineId);
+      return record(session, 'line_removed', { lineId });
+    },
+
+    async setLineDiscount(lineId, discount, approval, session) {
+      lineOf(lineId);
+      const approvedBy = await checkDiscountAllowed(session, discount, approval);
+      return record(session, 'line_discount_set', { lineId, discount, ...(approvedBy ? { approvedBy } : {}) });
+    },
+
+    async setOrderDiscount(discount, approval, session) {
+      requireOpen();
+      const approvedBy = await checkDiscountAllowed(session, discount, approval);
+      return record(session, 'order_discount_set', { discount, ...(approvedBy ? { approvedBy } : {}) });
+    },
+
+    suspend(session) {
+      const saleId = requireOpen();
+      if (stateOf(saleId).lines.length === 0) throw new PosError('conflict', 'An empty sale cannot be parked');
+      const at = clock.now().toISOString();
+      db.transaction(() => {
+        appendSaleEvent(db, saleId, 'suspended', {}, at, session.caller.userId);
+        setSaleStatus(db, saleId, 'suspended');
+      })();
+      events.emit('sale.changed', null);
+    },
+
+    listSuspended() {
+      return listSuspendedSales(db, terminalId).map((sale) => {
+        const events = saleEvents(db, sale.id);
+        const cart = view(sale.id, 'suspended');
+        const suspendedAt = [...events].reverse().find((e) => e.type === 'suspended')?.at ?? sale.opened_at;
+        return { saleId: sale.id, suspendedAt, lines: cart.lines.length, total: cart.total };
+      });
+    },
+
+    resume(saleId, session) {
+      const sale = findSale(db, saleId);
+      if (!sale || sale.terminal_id !== terminalId || sale.status !== 'suspended') throw new PosError('not_found', 'No such parked sale', { saleId });
+      if (openSale()) throw new PosError('conflict', 'Finish or park the open sale first');
+      const at = clock.now().toISOString();
+      const cart = db.transaction(() => {
+        appendSaleEvent(db, saleId, 'resumed', {}, at, session.caller.userId);
+        setSaleStatus(db, saleId, 'open');
+        return view(saleId, 'open');
+      })();
+      events.emit('sale.changed', cart);
+      return cart;
+    },
+
+    voidSale(reason, session) {
+      const saleId = requireOpen();
+      const now = clock.now();
+      db.transaction(() => {
+        appendSaleEvent(db, saleId, 'voided', { reason }, now.toISOString(), session.caller.userId);
+        markVoided(db, saleId, now.toISOString(), session.caller.userId, reason, businessDate(now));
+      })();
+      log.info({ saleId, userId: session.caller.userId }, 'sale voided');
+      events.emit('sale.changed', null);
+    },
+
+    complete(tenders, session) {
+      const saleId = requireOpen();
+      const cart = view(saleId, 'open');
+      if (cart.lines.length === 0) throw new PosError('conflict', 'The sale has no items');
+      const wallet = tenders.find((t) => t.kind !== 'cash' && t.kind !== 'other');
+      if (wallet) throw new PosError('unavailable', `${wallet.kind} payments are not enabled on this terminal yet`, { kind: wallet.kind });
+
+      const rounding = cashRoundingFor(settings.get().cashRounding, cart.currency);
+      let settlement;
+      try {
+        settlement = settle(
+          cart.total,
+          tenders.map((t) => ({ kind: t.kind === 'cash' ? 'cash' : 'other', amount: t.amount })),
+          rounding,
+        );
+      } catch (error) {
+        if (error instanceof TenderError || error instanceof PricingError) throw new PosError('validation_failed', error.message);
+        throw error;
+      }
+      if (!settlement.complete) {
+        throw new PosError('validation_failed', 'The tenders do not cover the total', { remaining: settlement.remaining });
+      }
+
+      const now = clock.now();
+      const at = now.toISOString();
+      const userId = session.caller.userId;
+      const cashTendered = settlement.cashTendered;
+      const tenderRows = [
+        ...tenders
+          .filter((t) => t.kind !== 'cash')
+          .map((t) => ({ id: ulid(), kind: t.kind, amount: t.amount, tendered: t.amount, reference: null, paymentId: null })),
+        ...(cashTendered > 0
+          ? [{ id: ulid(), kind: 'cash', amount: cashTendered - settlement.change, tendered: cashTendered, reference: null, paymentId: null }]
+          : []),
+      ];
+
+      const receiptNo = db.transaction(() => {
+        const no = takeReceiptNumber(db, terminalId);
+        writeCompletedSale(db, {
+          id: saleId,
+          at,
+          userId,
+          receiptNo: no,
+          businessDate: businessDate(now),
+          subtotal: cart.subtotal,
+          discountTotal: cart.lineDiscountTotal + cart.orderDiscount,
+          total: cart.total,
+          rounding: settlement.cashRounding,
+          taxTotal: cart.taxTotal,
+          change: settlement.change,
+          lines: cart.lines.map((l) => ({ ...l })),
+          taxes: cart.taxes,
+          tenders: tenderRows,
+        });
+        for (const line of cart.lines) {
+          adjustStock(db, { productId: line.productId, deltaMilli: -line.quantityMilli, reason: 'sale', ref: saleId, at });
+        }
+        appendSaleEvent(db, saleId, 'completed', { receiptNo: no }, at, userId);
+        return no;
+      })();
+
+      const receiptNumber = formatReceiptNumber(terminalId, receiptNo);
+      log.info({ saleId, receiptNumber, total: cart.total }, 'sale completed');
+      events.emit('sale.changed', null);
+      events.emit('sale.completed', { saleId, receiptNumber, total: cart.total, change: settlement.change });
+      return { saleId, receiptNo, receiptNumber, total: cart.total, change: settlement.change, receipt: receiptOf(saleId) };
+    },
+
+    receipt: receiptOf,
+  };
+}

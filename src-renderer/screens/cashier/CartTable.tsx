@@ -1,0 +1,75 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Cart } from '../../../src-common/schemas';
+import { money, quantity } from '../../format';
+
+export function CartTable({ cart, selectedLineId, onSelect }: { cart: Cart | null; selectedLineId: string | null; onSelect: (lineId: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const lastRow = useRef<HTMLTableRowElement>(null);
+  useEffect(() => {
+    // Braces matter: scrollIntoView returns a promise in current Chromium, and an effect may return only a cleanup.
+    void lastRow.current?.scrollIntoView({ block: 'nearest' });
+  }, [cart?.lastLineId, cart?.lines.length]);
+
+  if (!cart || cart.lines.length === 0) {
+    return (
+      <div className="cart-empty" data-testid="cart-empty">
+        <h1>{t('cashier.ready')}</h1>
+        <p className="muted">{t('cashier.empty')}</p>
+      </div>
+    );
+  }
+  const english = i18n.language === 'en';
+  return (
+    <div className="cart-scroll">
+      <table className="cart" data-testid="cart">
+        <thead>
+          <tr>
+            <th>{t('cashier.line')}</th>
+            <th className="name">{t('cashier.item')}</th>
+            <th className="num">{t('cashier.quantity')}</th>
+            <th className="num">{t('cashier.unitPrice')}</th>
+            <th className="num">{t('cashier.discount')}</th>
+            <th className="num">{t('cashier.amount')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cart.lines.map((line, index) => {
+            const last = line.lineId === cart.lastLineId;
+            const classes = [last ? 'last' : '', line.lineId === selectedLineId ? 'selected' : ''].join(' ').trim();
+            const discount = line.lineDiscount + line.orderDiscount;
+            return (
+              <tr
+                key={line.lineId}
+                ref={last ? lastRow : undefined}
+                className={classes}
+                data-testid="cart-line"
+                data-line-id={line.lineId}
+                aria-selected={line.lineId === selectedLineId}
+                onClick={() => onSelect(line.lineId)}
+              >
+                <td>{index + 1}</td>
+                <td className="name">
+                  {english && line.nameEn ? line.nameEn : line.name}
+                  {line.weighed && <span className="tag">{t('cashier.weighed')}</span>}
+                  <div className="sku">{line.sku}</div>
+                </td>
+                <td className="num" data-testid="line-quantity">
+                  {quantity(line.quantityMilli, line.unit)}
+                </td>
+                <td className="num">
+                  {money(line.unitPrice, cart.currency)}
+                  {line.unit === 'kg' ? '/kg' : ''}
+                </td>
+                <td className="num discount">{discount ? `-${money(discount, cart.currency)}` : ''}</td>
+                <td className="num amount" data-testid="line-amount">
+                  {money(line.net, cart.currency)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { cashRoundingFor } from '../../../src-common/cash-rounding';
+import { currencyExponent, parseMoney } from '../../../src-common/money';
+import { settle } from '../../../src-common/pricing';
+import type { Cart, CashRoundingSetting } from '../../../src-common/schemas';
+import { Dialog } from '../../components/Dialog';
+import { money } from '../../format';
+
+function trySettle(...args: Parameters<typeof settle>): ReturnType<typeof settle> | null {
+  try {
+    return settle(...args);
+  } catch {
+    return null; // an over-large non-cash amount: the dialog simply cannot complete yet
+  }
+}
+
+export interface PayRequest {
+  tenders: { kind: 'cash' | 'other'; amount: number }[];
+}
+
+/** Cash with quick-cash buttons and live change; part of the total can go on another tender first. */
+export function PayDialog({
+  cart,
+  cashRounding,
+  busy,
+  onSubmit,
+  onClose,
+}: {
+  cart: Cart;
+  cashRounding: CashRoundingSetting;
+  busy: boolean;
+  onSubmit: (request: PayRequest) => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const currency = cart.currency;
+  const rounding = cashRoundingFor(cashRounding, currency);
+  const [other, setOther] = useState<number[]>([]);
+  const [cashText, setCashText] = useState('');
+
+  let cash: number | null = null;
+  try {
+    cash = cashText.trim() === '' ? 0 : parseMoney(cashText, currency);
+  } catch {
+    cash = null;
+  }
+  const tenders = [...other.map((amount) => ({ kind: 'other' as const, amount })), ...(cash ? [{ kind: 'cash' as const, amount: cash }] : [])];
+  const settlement = trySettle(cart.total, tenders, rounding);
+  const due = settlement ? settlement.cashDue : cart.total;
+  const unit = 10 ** currencyExponent(currency);
+  const quick = [...new Set([due, ...[10, 20, 50, 100].map((y) => Math.ceil(due / (y * unit)) * y * unit)])].filter((a) => a >= due && a > 0).slice(0, 4);
+  const ready = !!settlement?.complete && cash !== null && !busy;
+
+  const fmt = (amount: number) => (currencyExponent(currency) === 0 ? String(amount) : (amount / unit).toFixed(currencyExponent(currency)));
+
+  return (
+    <Dialog title={t('pay.title')} onClose={onClose} testId="pay-dialog" wide>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) onSubmit({ tenders });
+        }}
+      >
+        <div className="pay-grid">
+          <div className="pay-figure">
+            <span>{t('pay.due')}</span>
+            <strong data-testid="pay-due">{money(due, currency)}</strong>
+          </div>
+          {other.length > 0 && (
+            <div className="pay-figure">
+              <span>{t('pay.other')}</span>
+              <strong>{money(other.reduce((a, b) => a + b, 0), currency)}</strong>
+            </div>
+          )}
+          <label className="pay-figure">
+            <span>{t('pay.tendered')}</span>
+            <input data-testid="cash-tendered" inputMode="decimal" value={cashText} onChange={(e) => setCashText(e.target.value)} aria-invalid={cash === null} />
+          </label>
+          <div className="pay-figure change">
+            <span>{settlement && !settlement.complete ? t('pay.remaining') : t('pay.change')}</span>
+            <strong data-testid="pay-change">{money(settlement ? (settlement.complete ? settlement.change : settlement.remaining) : 0, currency)}</strong>
+          </div>
+        </div>
+        <div className="quick-cash">
+          {quick.map((amount, i) => (
+            <button key={amount} type="button" data-testid="quick-cash" onClick={() => setCashText(fmt(amount))}>
+              {i === 0 ? `${t('pay.exact')} ` : ''}
+              {money(amount, currency)}
+            </button>
+          ))}
+          <button
+            type="button"
+            disabled={!cash || !settlement || cash > settlement.cashDue}
+            onClick={() => {
+              if (cash) setOther((o) => [...o, cash]);
+              setCashText('');
+            }}
+          >
+            {t('pay.addOther')}
+          </button>
+        </div>
+        <p className="muted">{t('pay.walletsSoon')}</p>
+        <div className="dialog-buttons">
+          <button type="button" onClick={onClose}>
+            {t('dialog.cancel')}
+          </button>
+          <button type="submit" className="primary big" disabled={!ready} data-testid="pay-complete">
+            {t('pay.complete')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,41 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CompletedSale } from '../../../src-common/schemas';
+import { usePos } from '../../api/context';
+import { Dialog } from '../../components/Dialog';
+import { money } from '../../format';
+
+/** After payment: the change, big, and the receipt preview; Enter starts the next sale. */
+export function ReceiptDialog({ sale, currency, onClose }: { sale: CompletedSale; currency: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const pos = usePos();
+  const [preview, setPreview] = useState<{ text: string; svg: string } | null>(null);
+  useEffect(() => {
+    void pos.call('sale.receipt', { saleId: sale.saleId }).then((r) => r.ok && setPreview({ text: r.value.text, svg: r.value.svg }));
+  }, [pos, sale.saleId]);
+  return (
+    <Dialog title={t('receipt.title')} onClose={onClose} testId="receipt-dialog" wide>
+      <div className="receipt-layout">
+        <div className="receipt-summary">
+          <div className="muted">{t('receipt.number', { number: sale.receiptNumber })}</div>
+          <div className="change-label">{t('receipt.change')}</div>
+          <div className="change-amount" data-testid="receipt-change">
+            {money(sale.change, currency)}
+          </div>
+          <button type="button" className="primary big" data-autofocus onClick={onClose} data-testid="next-customer">
+            {t('receipt.next')}
+          </button>
+        </div>
+        <div className="receipt-preview">
+          {preview && <img alt={preview.text} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(preview.svg)}`} />}
+          {preview && (
+            <details>
+              <summary>TXT</summary>
+              <pre data-testid="receipt-text">{preview.text}</pre>
+            </details>
+          )}
+        </div>
+      </div>
+    </Dialog>
+  );
+}
