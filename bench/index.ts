@@ -4,18 +4,24 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catalogSearchBench } from './catalog-search';
 import { hostStart } from './host-start';
+import { completedSalesPerSecond } from './sales';
 import { rawDurableCommits } from './sqlite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function main() {
+  const raw = rawDurableCommits(3000, 'FULL');
+  const sales = await completedSalesPerSecond();
   const figures = {
     machine: { node: process.version, platform: `${process.platform}-${process.arch}` },
     sqlite: {
-      rawDurableSingleRowCommits: rawDurableCommits(3000, 'FULL'),
+      rawDurableSingleRowCommits: raw,
       rawSingleRowCommitsSynchronousNormal: rawDurableCommits(3000, 'NORMAL'),
     },
+    sales: { ...sales, overRawDurableCommits: Number((sales.salesPerSecond / raw.commitsPerSecond).toFixed(3)) },
+    catalogSearch: await catalogSearchBench(),
     host: await hostStart(join(here, 'host.js')),
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

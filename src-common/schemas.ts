@@ -172,5 +172,6 @@ export type CompletedSale = z.infer<typeof CompletedSale>;
 export const CatalogImportReport = z.object({
   inserted: z.number().int(),
   updated: z.number().int(),
+  unchanged: z.number().int(),
   skipped: z.array(z.object({ line: z.number().int(), code: z.string(), message: z.string() })),
 });

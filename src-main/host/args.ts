@@ -6,6 +6,7 @@ export const HostArgs = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(0),
   dataDir: z.string().min(1).optional(),
   staticDir: z.string().min(1).optional(),
+  demoCatalog: z.boolean().default(false),
 });
 export type HostArgs = z.infer<typeof HostArgs>;
 
@@ -16,10 +17,17 @@ export function parseHostArgs(argv: string[]): HostArgs {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       'static-dir': { type: 'string' },
+      /** Load the demo catalog into an empty catalog even when config.json turns it off. */
+      'demo-catalog': { type: 'boolean' },
     },
     strict: true,
   });
-  const parsed = HostArgs.safeParse({ port: values.port, dataDir: values['data-dir'], staticDir: values['static-dir'] });
+  const parsed = HostArgs.safeParse({
+    port: values.port,
+    dataDir: values['data-dir'],
+    staticDir: values['static-dir'],
+    demoCatalog: values['demo-catalog'] ?? false,
+  });
   if (!parsed.success) {
     throw new Error(`Invalid arguments: ${describeIssues(parsed.error.issues).map((i) => `--${i.path}: ${i.message}`).join('; ')}`);
   }

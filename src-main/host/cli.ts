@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const args = parseHostArgs(process.argv.slice(2));
   const dataDir = resolve(args.dataDir ?? defaultDataDir());
   const staticDir = resolve(args.staticDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'));
-  const config = loadConfig(dataDir);
+  const loaded = loadConfig(dataDir);
+  const config = args.demoCatalog ? { ...loaded, demoCatalog: true } : loaded;
   const pos = await createPos({ dataDir, config });
   const token = randomBytes(32).toString('base64url');
   const host = await startHost({ pos, port: args.port, token, staticDir });

@@ -23,6 +23,7 @@ import {
   type SaleEventType,
 } from '../../db/queries/sales';
 import { adjustStock } from '../../db/queries/catalog';
+import { withRelaxedSync } from '../../db/durability';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
@@ -147,7 +148,8 @@ export function createSalesService(deps: SalesDeps): SalesService {
   function record(session: Session, type: SaleEventType, data: unknown, options: { openIfNone?: boolean } = {}): Cart {
     const at = clock.now().toISOString();
     const userId = session.caller.userId;
-    const cart = db.transaction(() => {
+    const cart = withRelaxedSync(db, () =>
+      db.transaction(() => {
       let saleId = openSale()?.id;
       if (!saleId) {
         if (!options.openIfNone) throw new PosError('conflict', 'There is no open sale');
@@ -158,7 +160,8 @@ export function createSalesService(deps: SalesDeps): SalesService {
       appendSaleEvent(db, saleId, type, data, at, userId);
       // Pricing the new state inside the transaction: a fact that cannot be priced is rolled back.
       return view(saleId, 'open');
-    })();
+    })(),
+    );
     events.emit('sale.changed', cart);
     return cart;
   }

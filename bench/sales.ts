@@ -1,0 +1,40 @@
+import { rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newSession } from '../src-common/roles';
+import { parseConfig } from '../src-main/config';
+import { createPos } from '../src-main/pos';
+import { DEFAULT_USERS } from '../src-main/services/auth';
+
+/**
+ * Durable completed sales per second through the real API path (dispatcher, validation, services,
+ * SQLite on disk): each sale scans three items and is paid in cash.
+ */
+export async function completedSalesPerSecond(count = 1500) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pos-bench-sales-'));
+  const pos = await createPos({ dataDir, config: parseConfig({ log: { level: 'warn' } }) });
+  const session = newSession();
+  const call = async (name: string, input: unknown) => {
+    const result = await pos.dispatch(name, input, session);
+    if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
+    return result.value as never;
+  };
+  const users = (await call('auth.users', {})) as { id: string; role: string }[];
+  await call('auth.signIn', { userId: users.find((u) => u.role === 'cashier')!.id, pin: DEFAULT_USERS[0]!.pin });
+  const products = (await call('catalog.search', { query: '6', limit: 50 })) as { barcodes: string[] }[];
+  const codes = products.flatMap((p) => p.barcodes).slice(0, 30);
+
+  const sale = async (i: number) => {
+    for (let k = 0; k < 3; k++) await call('sale.scan', { code: codes[(i + k * 7) % codes.length]! });
+    const cart = (await call('sale.current', {})) as { total: number };
+    await call('sale.complete', { tenders: [{ kind: 'cash', amount: cart.total + 1000 }] });
+  };
+  for (let i = 0; i < 50; i++) await sale(i);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) await sale(i);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await pos.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { salesPerSecond: Math.round(count / seconds), millisecondsEach: Number(((seconds / count) * 1000).toFixed(3)), itemsPerSale: 3, count };
+}
