@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from './statements';
 
 /**
  * Runs `fn` with synchronous=NORMAL, then restores FULL. In WAL mode a NORMAL commit survives a crash
@@ -6,10 +7,10 @@ import type { Database } from 'better-sqlite3';
  * scanned item), never for money: the next FULL commit (a completed sale) syncs everything before it.
  */
 export function withRelaxedSync<T>(db: Database, fn: () => T): T {
-  db.pragma('synchronous = NORMAL');
+  stmt(db, 'PRAGMA synchronous = NORMAL').run();
   try {
     return fn();
   } finally {
-    db.pragma('synchronous = FULL');
+    stmt(db, 'PRAGMA synchronous = FULL').run();
   }
 }

@@ -22,7 +22,8 @@ CREATE TABLE sale (
   UNIQUE (terminal_id, receipt_no),
   CHECK ((status = 'completed') = (receipt_no IS NOT NULL))
 ) STRICT;
-CREATE INDEX sale_unfinished ON sale (status) WHERE status IN ('open', 'suspended');
+-- Finds the open sale and the parked ones without scanning the day's sales.
+CREATE INDEX sale_by_status ON sale (terminal_id, status, opened_at);
 CREATE INDEX sale_business_date ON sale (business_date, status);
 
 -- Every change to a cart, in order; the cart is these events replayed.

@@ -1,5 +1,6 @@
-import type { Database, Statement } from 'better-sqlite3';
-import { ulid } from 'ulid';
+import type { Database } from 'better-sqlite3';
+import { newId } from '../ids';
+import { stmt } from '../statements';
 
 export type ProductUnit = 'each' | 'kg';
 export type StockReason = 'sale' | 'import' | 'adjust' | 'void';
@@ -50,16 +51,6 @@ export interface StockMovementRow {
   reason: StockReason;
   ref: string | null;
   at: string;
-}
-
-// Bulk imports call these tens of thousands of times: prepare each statement once per connection.
-const cache = new WeakMap<Database, Map<string, Statement>>();
-function stmt(db: Database, sql: string): Statement {
-  let statements = cache.get(db);
-  if (!statements) cache.set(db, (statements = new Map()));
-  let s = statements.get(sql);
-  if (!s) statements.set(sql, (s = db.prepare(sql)));
-  return s;
 }
 
 const SELECT_PRODUCT =
@@ -197,7 +188,7 @@ export function adjustStock(db: Database, movement: StockMovementInput): number 
   if (!db.inTransaction) throw new Error('adjustStock must run inside the caller’s transaction');
   if (movement.deltaMilli !== 0) {
     stmt(db, 'INSERT INTO stock_movement (id, product_id, delta_milli, reason, ref, at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      movement.id ?? ulid(Date.parse(movement.at) || undefined),
+      movement.id ?? newId(Date.parse(movement.at) || undefined),
       movement.productId,
       movement.deltaMilli,
       movement.reason,

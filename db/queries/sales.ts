@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from '../statements';
 
 export type SaleStatus = 'open' | 'suspended' | 'completed' | 'voided';
 export type SaleEventType =
@@ -42,7 +43,7 @@ export interface SaleEventRow {
 }
 
 export function insertSale(db: Database, sale: { id: string; terminalId: string; currency: string; at: string; userId: string | null }): void {
-  db.prepare("INSERT INTO sale (id, terminal_id, status, currency, opened_at, opened_by) VALUES (?, ?, 'open', ?, ?, ?)").run(
+  stmt(db, "INSERT INTO sale (id, terminal_id, status, currency, opened_at, opened_by) VALUES (?, ?, 'open', ?, ?, ?)").run(
     sale.id,
     sale.terminalId,
     sale.currency,
@@ -52,48 +53,48 @@ export function insertSale(db: Database, sale: { id: string; terminalId: string;
 }
 
 export function appendSaleEvent(db: Database, saleId: string, type: SaleEventType, data: unknown, at: string, userId: string | null): void {
-  db.prepare('INSERT INTO sale_event (sale_id, at, user_id, type, data) VALUES (?, ?, ?, ?, ?)').run(saleId, at, userId, type, JSON.stringify(data));
+  stmt(db, 'INSERT INTO sale_event (sale_id, at, user_id, type, data) VALUES (?, ?, ?, ?, ?)').run(saleId, at, userId, type, JSON.stringify(data));
 }
 
 export function saleEvents(db: Database, saleId: string): SaleEventRow[] {
-  return db.prepare('SELECT id, type, at, user_id, data FROM sale_event WHERE sale_id = ? ORDER BY id').all(saleId) as SaleEventRow[];
+  return stmt(db, 'SELECT id, type, at, user_id, data FROM sale_event WHERE sale_id = ? ORDER BY id').all(saleId) as SaleEventRow[];
 }
 
 export function findSale(db: Database, id: string): SaleRow | undefined {
-  return db.prepare('SELECT * FROM sale WHERE id = ?').get(id) as SaleRow | undefined;
+  return stmt(db, 'SELECT * FROM sale WHERE id = ?').get(id) as SaleRow | undefined;
 }
 
 export function findOpenSale(db: Database, terminalId: string): SaleRow | undefined {
-  return db.prepare("SELECT * FROM sale WHERE status = 'open' AND terminal_id = ? ORDER BY opened_at DESC LIMIT 1").get(terminalId) as
+  return stmt(db, "SELECT * FROM sale WHERE status = 'open' AND terminal_id = ? ORDER BY opened_at DESC LIMIT 1").get(terminalId) as
     | SaleRow
     | undefined;
 }
 
 export function listSuspendedSales(db: Database, terminalId: string): SaleRow[] {
-  return db.prepare("SELECT * FROM sale WHERE status = 'suspended' AND terminal_id = ? ORDER BY opened_at").all(terminalId) as SaleRow[];
+  return stmt(db, "SELECT * FROM sale WHERE status = 'suspended' AND terminal_id = ? ORDER BY opened_at").all(terminalId) as SaleRow[];
 }
 
 export function setSaleStatus(db: Database, id: string, status: SaleStatus): void {
-  db.prepare('UPDATE sale SET status = ? WHERE id = ?').run(status, id);
+  stmt(db, 'UPDATE sale SET status = ? WHERE id = ?').run(status, id);
 }
 
 export function markVoided(db: Database, id: string, at: string, userId: string | null, reason: string, businessDate: string): void {
-  db.prepare("UPDATE sale SET status = 'voided', closed_at = ?, closed_by = ?, void_reason = ?, business_date = ? WHERE id = ?").run(
+  stmt(db, "UPDATE sale SET status = 'voided', closed_at = ?, closed_by = ?, void_reason = ?, business_date = ? WHERE id = ?").run(
     at,
     userId,
     reason,
     businessDate,
     id,
   );
-  db.prepare('INSERT INTO daily_total (business_date, voids_count) VALUES (?, 1) ON CONFLICT (business_date) DO UPDATE SET voids_count = voids_count + 1').run(
+  stmt(db, 'INSERT INTO daily_total (business_date, voids_count) VALUES (?, 1) ON CONFLICT (business_date) DO UPDATE SET voids_count = voids_count + 1').run(
     businessDate,
   );
 }
 
 /** The next receipt number of this terminal; call inside the completing transaction so it is gap-free. */
 export function takeReceiptNumber(db: Database, terminalId: string): number {
-  db.prepare('INSERT INTO receipt_counter (terminal_id, last_no) VALUES (?, 0) ON CONFLICT DO NOTHING').run(terminalId);
-  return db.prepare('UPDATE receipt_counter SET last_no = last_no + 1 WHERE terminal_id = ? RETURNING last_no').pluck().get(terminalId) as number;
+  stmt(db, 'INSERT INTO receipt_counter (terminal_id, last_no) VALUES (?, 0) ON CONFLICT DO NOTHING').run(terminalId);
+  return stmt(db, 'UPDATE receipt_counter SET last_no = last_no + 1 WHERE terminal_id = ? RETURNING last_no').pluck().get(terminalId) as number;
 }
 
 export interface CompletedSaleWrite {
@@ -128,37 +129,37 @@ export interface CompletedSaleWrite {
 
 /** Writes the completed sale and adds it to the day's totals; the caller holds the transaction. */
 export function writeCompletedSale(db: Database, sale: CompletedSaleWrite): void {
-  db.prepare(
+  stmt(db, 
     `UPDATE sale SET status = 'completed', closed_at = ?, closed_by = ?, receipt_no = ?, business_date = ?,
        subtotal = ?, discount_total = ?, total = ?, rounding = ?, tax_total = ?, change_given = ?
      WHERE id = ? AND status = 'open'`,
   ).run(sale.at, sale.userId, sale.receiptNo, sale.businessDate, sale.subtotal, sale.discountTotal, sale.total, sale.rounding, sale.taxTotal, sale.change, sale.id);
 
-  const line = db.prepare(
+  const line = stmt(db, 
     `INSERT INTO sale_line (sale_id, line_no, line_id, product_id, sku, name, unit, quantity_milli, unit_price, gross,
        line_discount, order_discount, net, tax_rate_bp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   sale.lines.forEach((l, i) =>
     line.run(sale.id, i + 1, l.lineId, l.productId, l.sku, l.name, l.unit, l.quantityMilli, l.unitPrice, l.gross, l.lineDiscount, l.orderDiscount, l.net, l.taxRateBp),
   );
-  const tax = db.prepare('INSERT INTO sale_tax (sale_id, rate_bp, taxable, tax) VALUES (?, ?, ?, ?)');
+  const tax = stmt(db, 'INSERT INTO sale_tax (sale_id, rate_bp, taxable, tax) VALUES (?, ?, ?, ?)');
   for (const t of sale.taxes) tax.run(sale.id, t.rateBp, t.taxable, t.tax);
-  const tender = db.prepare(
+  const tender = stmt(db, 
     'INSERT INTO sale_tender (id, sale_id, seq, kind, amount, tendered, reference, payment_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   sale.tenders.forEach((t, i) => tender.run(t.id, sale.id, i + 1, t.kind, t.amount, t.tendered, t.reference, t.paymentId, sale.at));
 
-  db.prepare(
+  stmt(db, 
     `INSERT INTO daily_total (business_date, sales_count, gross, discounts, net, rounding, tax) VALUES (?, 1, ?, ?, ?, ?, ?)
      ON CONFLICT (business_date) DO UPDATE SET sales_count = sales_count + 1, gross = gross + excluded.gross,
        discounts = discounts + excluded.discounts, net = net + excluded.net, rounding = rounding + excluded.rounding, tax = tax + excluded.tax`,
   ).run(sale.businessDate, sale.subtotal, sale.discountTotal, sale.total, sale.rounding, sale.taxTotal);
-  const dayTender = db.prepare(
+  const dayTender = stmt(db, 
     `INSERT INTO daily_tender_total (business_date, kind, count, amount) VALUES (?, ?, 1, ?)
      ON CONFLICT (business_date, kind) DO UPDATE SET count = count + 1, amount = amount + excluded.amount`,
   );
   for (const t of sale.tenders) dayTender.run(sale.businessDate, t.kind, t.amount);
-  const dayTax = db.prepare(
+  const dayTax = stmt(db, 
     `INSERT INTO daily_tax_total (business_date, rate_bp, taxable, tax) VALUES (?, ?, ?, ?)
      ON CONFLICT (business_date, rate_bp) DO UPDATE SET taxable = taxable + excluded.taxable, tax = tax + excluded.tax`,
   );
@@ -176,7 +177,7 @@ export function completedSaleLines(db: Database, saleId: string): CompletedSaleW
 }
 
 export function completedSaleTaxes(db: Database, saleId: string): CompletedSaleWrite['taxes'] {
-  return db.prepare('SELECT rate_bp AS rateBp, taxable, tax FROM sale_tax WHERE sale_id = ? ORDER BY rate_bp DESC').all(saleId) as CompletedSaleWrite['taxes'];
+  return stmt(db, 'SELECT rate_bp AS rateBp, taxable, tax FROM sale_tax WHERE sale_id = ? ORDER BY rate_bp DESC').all(saleId) as CompletedSaleWrite['taxes'];
 }
 
 export function completedSaleTenders(db: Database, saleId: string): CompletedSaleWrite['tenders'] {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { stmt } from '../statements';
 import type { Role } from '../../src-common/roles';
 
 export interface UserRow {
@@ -13,11 +14,11 @@ export interface UserRow {
 }
 
 export function countUsers(db: Database): number {
-  return db.prepare('SELECT count(*) FROM user').pluck().get() as number;
+  return stmt(db, 'SELECT count(*) FROM user').pluck().get() as number;
 }
 
 export function insertUser(db: Database, user: { id: string; name: string; role: Role; pinHash: string; now: string }): void {
-  db.prepare('INSERT INTO user (id, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
+  stmt(db, 'INSERT INTO user (id, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
     user.id,
     user.name,
     user.role,
@@ -27,20 +28,20 @@ export function insertUser(db: Database, user: { id: string; name: string; role:
 }
 
 export function listActiveUsers(db: Database): Pick<UserRow, 'id' | 'name' | 'role'>[] {
-  return db.prepare("SELECT id, name, role FROM user WHERE active = 1 ORDER BY CASE role WHEN 'cashier' THEN 0 WHEN 'owner' THEN 1 ELSE 2 END, name").all() as Pick<
+  return stmt(db, "SELECT id, name, role FROM user WHERE active = 1 ORDER BY CASE role WHEN 'cashier' THEN 0 WHEN 'owner' THEN 1 ELSE 2 END, name").all() as Pick<
     UserRow,
     'id' | 'name' | 'role'
   >[];
 }
 
 export function findUser(db: Database, id: string): UserRow | undefined {
-  return db.prepare('SELECT * FROM user WHERE id = ?').get(id) as UserRow | undefined;
+  return stmt(db, 'SELECT * FROM user WHERE id = ?').get(id) as UserRow | undefined;
 }
 
 export function recordPinFailure(db: Database, id: string, lockedUntil: string | null): void {
-  db.prepare('UPDATE user SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE id = ?').run(lockedUntil, id);
+  stmt(db, 'UPDATE user SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE id = ?').run(lockedUntil, id);
 }
 
 export function recordPinSuccess(db: Database, id: string): void {
-  db.prepare('UPDATE user SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
+  stmt(db, 'UPDATE user SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
 }

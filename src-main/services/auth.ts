@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { ulid } from 'ulid';
+import { newId } from '../../db/ids';
 import { PosError } from '../../src-common/errors';
 import type { Role, Session } from '../../src-common/roles';
 import { countUsers, findUser, insertUser, listActiveUsers, recordPinFailure, recordPinSuccess, type UserRow } from '../../db/queries/users';
@@ -63,7 +63,7 @@ export function createAuthService(deps: { db: Database; clock: Clock; log: Logge
       const now = clock.now().toISOString();
       const rows = await Promise.all(DEFAULT_USERS.map(async (u) => ({ ...u, pinHash: await hashPin(u.pin) })));
       db.transaction(() => {
-        for (const u of rows) insertUser(db, { id: ulid(), name: u.name, role: u.role, pinHash: u.pinHash, now });
+        for (const u of rows) insertUser(db, { id: newId(), name: u.name, role: u.role, pinHash: u.pinHash, now });
       })();
       log.info('default users created; their PINs must be changed');
     },

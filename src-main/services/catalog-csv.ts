@@ -14,7 +14,7 @@
 import type { Database } from 'better-sqlite3';
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { ulid } from 'ulid';
+import { newId } from '../../db/ids';
 import { z } from 'zod';
 import { DEFAULT_WEIGHED_LAYOUT, validateRetailBarcode } from '../../src-common/barcode';
 import { PosError } from '../../src-common/errors';
@@ -437,7 +437,7 @@ export function importCatalogCsv(db: Database, csvText: string, options: Catalog
   const { now, mode = 'upsert', weighedPrefixes = DEFAULT_WEIGHED_LAYOUT.prefixes } = options;
   const { rows, skipped } = readRows(csvText, weighedPrefixes);
   const at = now.toISOString();
-  const ref = `csv:${ulid(now.getTime())}`;
+  const ref = `csv:${newId(now.getTime())}`;
   const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0, skipped };
 
   db.transaction(() => {
@@ -458,7 +458,7 @@ export function importCatalogCsv(db: Database, csvText: string, options: Catalog
         skip(line, 'sku_exists', `sku ${row.sku} is already in the catalog`);
         continue;
       }
-      const productId = existing?.id ?? ulid(now.getTime());
+      const productId = existing?.id ?? newId(now.getTime());
 
       const name = row.name ?? existing?.name;
       const price = row.price ?? existing?.price;
@@ -499,7 +499,7 @@ export function importCatalogCsv(db: Database, csvText: string, options: Catalog
       // The row is good: write it.
       const categoryName = row.category === undefined ? undefined : row.category;
       const categoryId =
-        categoryName === undefined ? (existing?.category_id ?? null) : categoryName === null ? null : ensureCategory(db, categoryName, ulid(now.getTime()));
+        categoryName === undefined ? (existing?.category_id ?? null) : categoryName === null ? null : ensureCategory(db, categoryName, newId(now.getTime()));
       const nameEn = row.name_en === undefined ? (existing?.name_en ?? null) : row.name_en;
       const active: 0 | 1 = row.active === undefined ? (existing?.active ?? 1) : row.active ? 1 : 0;
       const fields: ProductFields = {

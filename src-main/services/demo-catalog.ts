@@ -4,7 +4,7 @@
  * data by position: the same barcodes, SKUs, PLUs and stock on every run, no randomness.
  */
 import type { Database } from 'better-sqlite3';
-import { ulid } from 'ulid';
+import { newId } from '../../db/ids';
 import { gtinCheckDigit } from '../../src-common/barcode';
 import type { Product } from '../../src-common/schemas';
 import { adjustStock, countProducts, ensureCategory, insertProduct, setProductBarcodes } from '../../db/queries/catalog';
@@ -94,10 +94,10 @@ export function insertDemoCatalog(db: Database, now: Date): number {
   if (countProducts(db) > 0) return 0;
   const at = now.toISOString();
   const categoryIds = new Map<string, string>();
-  for (const c of DEMO_CATEGORIES) categoryIds.set(c.name, ensureCategory(db, c.name, ulid(now.getTime())));
+  for (const c of DEMO_CATEGORIES) categoryIds.set(c.name, ensureCategory(db, c.name, newId(now.getTime())));
   const products = demoCatalog();
   for (const p of products) {
-    const id = ulid(now.getTime());
+    const id = newId(now.getTime());
     insertProduct(db, {
       id,
       sku: p.sku,

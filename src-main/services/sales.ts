@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { ulid } from 'ulid';
+import { newId } from '../../db/ids';
 import { mergeTarget, replayCart, type CartEvent, type CartLineState, type CartState } from '../../src-common/cart';
 import { BarcodeError, parseWeighedBarcode, validateRetailBarcode, type WeighedLayout } from '../../src-common/barcode';
 import { PosError } from '../../src-common/errors';
@@ -153,7 +153,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       let saleId = openSale()?.id;
       if (!saleId) {
         if (!options.openIfNone) throw new PosError('conflict', 'There is no open sale');
-        saleId = ulid();
+        saleId = newId();
         insertSale(db, { id: saleId, terminalId, currency: settings.get().currency, at, userId });
         appendSaleEvent(db, saleId, 'opened', {}, at, userId);
       }
@@ -174,7 +174,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       if (target) return record(session, 'quantity_set', { lineId: target.lineId, quantityMilli: target.quantityMilli + line.quantityMilli });
     }
     const added: Omit<CartLineState, 'discount'> = {
-      lineId: ulid(),
+      lineId: newId(),
       productId: product.id,
       sku: product.sku,
       name: product.name,
@@ -347,9 +347,9 @@ export function createSalesService(deps: SalesDeps): SalesService {
       const tenderRows = [
         ...tenders
           .filter((t) => t.kind !== 'cash')
-          .map((t) => ({ id: ulid(), kind: t.kind, amount: t.amount, tendered: t.amount, reference: null, paymentId: null })),
+          .map((t) => ({ id: newId(), kind: t.kind, amount: t.amount, tendered: t.amount, reference: null, paymentId: null })),
         ...(cashTendered > 0
-          ? [{ id: ulid(), kind: 'cash', amount: cashTendered - settlement.change, tendered: cashTendered, reference: null, paymentId: null }]
+          ? [{ id: newId(), kind: 'cash', amount: cashTendered - settlement.change, tendered: cashTendered, reference: null, paymentId: null }]
           : []),
       ];
 

@@ -24,7 +24,15 @@ export function createSettingsService(deps: { db: Database; config: Config; cloc
     receiptFooter: config.receiptFooter,
   };
 
+  // Read on every scan (currency, rounding): kept in memory, refreshed when written.
+  let cached: Settings | null = null;
+
   function get(): Settings {
+    cached ??= read();
+    return cached;
+  }
+
+  function read(): Settings {
     const stored = Object.fromEntries(readSettingValues(db));
     const parsed = Settings.safeParse({ ...defaults, ...stored });
     if (parsed.success) return parsed.data;
@@ -42,6 +50,7 @@ export function createSettingsService(deps: { db: Database; config: Config; cloc
     get,
     setLanguage(language) {
       writeSettingValue(db, 'language', language, clock.now().toISOString());
+      cached = null;
       const settings = get();
       events.emit('settings.changed', settings);
       return settings;

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { ulid } from 'ulid';
+import { newId } from '../../db/ids';
 import type { TerminalStatus } from '../../src-common/contract';
 import { ensureTerminal, readTerminal, recordStart, startSummary } from '../../db/queries/terminal';
 import { schemaVersion } from '../../db/migrate';
@@ -24,7 +24,7 @@ export function startTerminal(deps: {
   const { db, clock, config, appVersion, settings, catalog } = deps;
   const now = clock.now();
   db.transaction(() => {
-    ensureTerminal(db, ulid(now.getTime()), now.toISOString());
+    ensureTerminal(db, newId(now.getTime()), now.toISOString());
     recordStart(db, now.toISOString(), appVersion);
   })();
 
