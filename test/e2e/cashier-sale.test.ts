@@ -81,12 +81,14 @@ describe('a cashier sells for cash in Chromium through the host', () => {
     await page.getByTestId('quantity-input').fill('3');
     await page.getByTestId('quantity-input').press('Enter');
     await expect.poll(() => page.getByTestId('line-quantity').nth(1).textContent()).toBe('3');
+    await expect.poll(() => page.getByTestId('quantity-dialog').count()).toBe(0);
 
     // 10% off the order: a cashier needs the owner's PIN.
     await page.keyboard.press('F5');
     await page.getByTestId('discount-value').fill('10');
     await page.getByTestId('approval-pin').fill('8888');
     await page.getByTestId('discount-ok').click();
+    await expect.poll(() => page.getByTestId('discount-dialog').count()).toBe(0);
     const subtotal = a.price + 3 * b.price + labelPrice;
     const discount = Math.floor((subtotal * 1000 + 5000) / 10000); // 10%, half up
     const total = subtotal - discount;

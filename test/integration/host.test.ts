@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { latestSchemaVersion } from '../../db/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiSocket, runHostToExit, startHostProcess, tempDir, type HostProcess } from '../helpers/host';
 
@@ -68,7 +69,7 @@ describe('headless host', () => {
     const row = readDb<{ terminal_id: string; created_at: string }>(host.ready.dataDir, 'SELECT terminal_id, created_at FROM terminal');
     expect(result).toMatchObject({
       ok: true,
-      value: { terminalId: row.terminal_id, createdAt: row.created_at, startCount: 1, schemaVersion: 1, journalMode: 'wal', acquirerMode: 'sandbox' },
+      value: { terminalId: row.terminal_id, createdAt: row.created_at, startCount: 1, schemaVersion: latestSchemaVersion, journalMode: 'wal', acquirerMode: 'sandbox' },
     });
   });
 
