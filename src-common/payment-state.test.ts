@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isFinal, step, submitted, type AcquirerAnswer, type CancelAnswer, type PaymentInput, type PaymentState, type PaymentTimings } from './payment-state';
+
+const T: PaymentTimings = { pollIntervalMs: 4000, pollDeadlineMs: 45_000, cancelRetryMs: 5000, maxCancelAttempts: 10 };
+const start = () => submitted(1999, 0);
+const answer = (a: AcquirerAnswer, at: number): PaymentInput => ({ type: 'answer', answer: a, at });
+const cancelAnswer = (a: CancelAnswer, at: number): PaymentInput => ({ type: 'cancel_answer', answer: a, at });
+
+describe('payment state machine', () => {
+  it('is paid when the acquirer says paid with the right amount', () => {
+    const r = step(start(), answer({ kind: 'paid', amount: 1999, acquirerSn: 'S1' }, 100), T);
+    expect(r.state).toMatchObject({ status: 'paid', acquirerSn: 'S1' });
+    expect(r.action).toEqual({ kind: 'none' });
+  });
+
+  it('never accepts a different amount as paid', () => {
+    expect(step(start(), answer({ kind: 'paid', amount: 1998, acquirerSn: 'S1' }, 100), T).state.status).toBe('needs_attention');
+  });
+
+  it('polls while the customer enters the PIN, then cancels at the deadline', () => {
+    let r = step(start(), answer({ kind: 'pending', acquirerSn: 'S1' }, 500), T);
+    expect(r).toMatchObject({ state: { status: 'pending' }, action: { kind: 'query', at: 4500 } });
+    r = step(r.state, answer({ kind: 'pending', acquirerSn: null }, 43_000), T);
+    expect(r.action).toEqual({ kind: 'query', at: 45_000 }); // the last poll lands on the deadline, not past it
+    r = step(r.state, answer({ kind: 'pending', acquirerSn: null }, 45_000), T);
+    expect(r).toMatchObject({ state: { status: 'cancelling', acquirerSn: 'S1' }, action: { kind: 'cancel', at: 45_000 } });
+    r = step(r.state, cancelAnswer({ kind: 'cancelled' }, 45_100), T);
+    expect(r.state.status).toBe('reversed');
+  });
+
+  it('takes a late payment when the cancel loses the race', () => {
+    let r = step(start(), { type: 'cashier_cancel', at: 1000 }, T);
+    expect(r.action).toEqual({ kind: 'cancel', at: 1000 });
+    r = step(r.state, cancelAnswer({ kind: 'failed', message: 'already paid' }, 1100), T);
+    expect(r.action).toEqual({ kind: 'query', at: 1100 });
+    r = step(r.state, answer({ kind: 'paid', amount: 1999, acquirerSn: 'S9' }, 1200), T);
+    expect(r.state.status).toBe('paid');
+  });
+
+  it('repeats the cancel while the acquirer asks, and gives up to a person after the limit', () => {
+    let r = step(start(), { type: 'cashier_cancel', at: 0 }, T);
+    for (let i = 1; i < T.maxCancelAttempts; i++) {
+      r = step(r.state, cancelAnswer({ kind: 'in_progress' }, i * 5000), T);
+      expect(r).toMatchObject({ state: { status: 'cancelling', cancelAttempts: i }, action: { kind: 'cancel', at: i * 5000 + T.cancelRetryMs } });
+    }
+    r = step(r.state, cancelAnswer({ kind: 'unknown', reason: 'timeout' }, 99_000), T);
+    expect(r.state.status).toBe('needs_attention');
+  });
+
+  it('fails without a reversal when the order never reached the acquirer', () => {
+    let r = step(start(), answer({ kind: 'unknown', reason: 'HTTP 500' }, 100), T);
+    r = step(r.state, answer({ kind: 'not_found' }, 45_000), T);
+    expect(r.state).toMatchObject({ status: 'failed', failure: { code: 'other' } });
+  });
+
+  it('a definite failure is final and keeps its reason', () => {
+    const r = step(start(), answer({ kind: 'failed', code: 'insufficient_funds', message: '余额不足' }, 100), T);
+    expect(r.state).toMatchObject({ status: 'failed', failure: { code: 'insufficient_funds' } });
+    expect(step(r.state, answer({ kind: 'paid', amount: 1999, acquirerSn: 'x' }, 200), T).state.status).toBe('failed');
+  });
+
+  it('always ends in a final state, is paid only when told so with the right amount, and never waits past the deadline (property)', () => {
+    const acquirerAnswer = fc.oneof(
+      fc.constant<AcquirerAnswer>({ kind: 'pending', acquirerSn: 'S' }),
+      fc.constant<AcquirerAnswer>({ kind: 'unknown', reason: 'timeout' }),
+      fc.constant<AcquirerAnswer>({ kind: 'not_found' }),
+      fc.constant<AcquirerAnswer>({ kind: 'cancelled' }),
+      fc.constant<AcquirerAnswer>({ kind: 'failed', code: 'declined', message: 'no' }),
+      fc.integer({ min: 1998, max: 2000 }).map<AcquirerAnswer>((amount) => ({ kind: 'paid', amount, acquirerSn: 'S' })),
+    );
+    const cancel = fc.oneof(
+      fc.constant<CancelAnswer>({ kind: 'cancelled' }),
+      fc.constant<CancelAnswer>({ kind: 'in_progress' }),
+      fc.constant<CancelAnswer>({ kind: 'unknown', reason: 'x' }),
+      fc.constant<CancelAnswer>({ kind: 'failed', message: 'x' }),
+    );
+    fc.assert(
+      fc.property(fc.array(acquirerAnswer, { minLength: 200, maxLength: 200 }), fc.array(cancel, { minLength: 200, maxLength: 200 }), (answers, cancels) => {
+        let state: PaymentState = start();
+        let action = step(state, answers[0]!.kind === 'paid' ? answer({ kind: 'pending', acquirerSn: null }, 0) : answer(answers[0]!, 0), T);
+        state = action.state;
+        let sawRightPaid = false;
+        for (let i = 1; i < 200 && !isFinal(state.status); i++) {
+          const next = action.action;
+          expect(next.kind).not.toBe('none');
+          const at = next.kind === 'none' ? 0 : next.at;
+          if (next.kind === 'query') {
+            expect(state.status === 'cancelling' || at <= T.pollDeadlineMs).toBe(true);
+            const a = answers[i]!;
+            if (a.kind === 'paid' && a.amount === 1999) sawRightPaid = true;
+            action = step(state, answer(a, at), T);
+          } else {
+            action = step(state, cancelAnswer(cancels[i]!, at), T);
+          }
+          state = action.state;
+        }
+        expect(isFinal(state.status)).toBe(true);
+        if (state.status === 'paid') expect(sawRightPaid).toBe(true);
+      }),
+    );
+  });
+});
