@@ -15,6 +15,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),
           host: resolve(root, 'src-main/host/cli.ts'),
+          sandbox: resolve(root, 'src-main/acquirer/sandbox/cli.ts'),
           bench: resolve(root, 'bench/index.ts'),
         },
       },

@@ -13,6 +13,8 @@ import {
   Discount,
   Id,
   Language,
+  PaymentsStatus,
+  PaymentView,
   Product,
   PublicUser,
   QuantityMilli,
@@ -138,12 +140,28 @@ export const calls = {
     access: Staff,
     summary: 'A completed sale’s receipt: document, plain text and preview',
   }),
+
+  'payment.payByCode': call({
+    input: z.object({ code: z.string().min(1).max(80) }).strict(),
+    output: PaymentView,
+    access: Staff,
+    summary: "Charge the open sale to the customer's wallet payment code",
+  }),
+  'payment.cancel': call({
+    input: z.object({ paymentId: Id }).strict(),
+    output: PaymentView,
+    access: Staff,
+    summary: 'Stop waiting for the customer and reverse the payment',
+  }),
+  'payment.current': call({ input: NoInput, output: PaymentView.nullable(), access: Staff, summary: 'The latest payment of the open sale' }),
+  'payment.status': call({ input: NoInput, output: PaymentsStatus, access: 'any', summary: 'Acquirer reachability and pending jobs' }),
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {
   'settings.changed': Settings,
   /** The open sale changed (or closed: null); the customer display follows it. */
   'sale.changed': Cart.nullable(),
+  'payment.changed': PaymentView,
   'sale.completed': z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), change: z.number().int() }),
 } as const satisfies Record<string, z.ZodType>;
 

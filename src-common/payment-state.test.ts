@@ -54,6 +54,11 @@ describe('payment state machine', () => {
     expect(r.state).toMatchObject({ status: 'failed', failure: { code: 'other' } });
   });
 
+  it('an order-number conflict is not a failure: the earlier order may be paid, so it asks', () => {
+    const r = step(start(), answer({ kind: 'failed', code: 'order_conflict', message: 'CLIENT_SN_CONFLICT' }, 100), T);
+    expect(r).toMatchObject({ state: { status: 'unknown' }, action: { kind: 'query' } });
+  });
+
   it('a definite failure is final and keeps its reason', () => {
     const r = step(start(), answer({ kind: 'failed', code: 'insufficient_funds', message: '余额不足' }, 100), T);
     expect(r.state).toMatchObject({ status: 'failed', failure: { code: 'insufficient_funds' } });

@@ -113,6 +113,11 @@ export function step(state: PaymentState, input: PaymentInput, timings: PaymentT
           // Paid, even while cancelling: the reversal lost the race, so the sale goes through ("late" paid).
           return { state: { ...state, acquirerSn: sn, status: 'paid', failure: null }, action: none };
         case 'failed':
+          if (a.code === 'order_conflict') {
+            // "This order number exists already": this request charged nothing, but that order may be paid.
+            const next: PaymentState = { ...state, status: state.status === 'cancelling' ? 'cancelling' : 'unknown' };
+            return next.status === 'cancelling' ? retryCancel(next) : keepWaiting(next);
+          }
           return { state: { ...state, status: 'failed', failure: { code: a.code, message: a.message } }, action: none };
         case 'cancelled':
           return state.status === 'cancelling'

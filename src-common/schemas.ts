@@ -175,3 +175,22 @@ export const CatalogImportReport = z.object({
   unchanged: z.number().int(),
   skipped: z.array(z.object({ line: z.number().int(), code: z.string(), message: z.string() })),
 });
+
+export const PaymentStatus = z.enum(['submitted', 'pending', 'unknown', 'cancelling', 'paid', 'failed', 'reversed', 'needs_attention']);
+
+export const PaymentView = z.object({
+  paymentId: Id,
+  saleId: Id,
+  status: PaymentStatus,
+  wallet: z.string().nullable(),
+  /** Never the whole code. */
+  maskedCode: z.string().nullable(),
+  amount: Minor,
+  /** Epoch ms when the terminal stops waiting for the customer and reverses. */
+  deadline: z.number().int(),
+  failureCode: z.string().nullable(),
+  failureMessage: z.string().nullable(),
+});
+export type PaymentView = z.infer<typeof PaymentView>;
+
+export const PaymentsStatus = z.object({ online: z.boolean(), pendingJobs: z.number().int(), recovering: z.number().int() });

@@ -30,8 +30,41 @@ export const ConfigSchema = z
     acquirer: z
       .object({
         mode: z.enum(['sandbox', 'live']).default('sandbox'),
+        /** The acquirer's API. In sandbox mode, empty = run the sandbox acquirer inside the terminal. */
+        baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** One-time activation code for enrolment (the embedded sandbox enrols by itself). */
+        activationCode: z.string().trim().min(1).max(64).optional(),
+        vendorSn: z.string().trim().min(1).max(64).optional(),
+        vendorKey: z.string().trim().min(1).max(128).optional(),
+        appId: z.string().trim().min(1).max(64).optional(),
+        timeouts: z
+          .object({
+            payMs: z.number().int().min(50).max(120_000).default(20_000),
+            queryMs: z.number().int().min(50).max(60_000).default(5_000),
+            otherMs: z.number().int().min(50).max(60_000).default(10_000),
+          })
+          .strict()
+          .prefault({}),
+        /** The payment state machine's timings (tests use milliseconds). */
+        timings: z
+          .object({
+            pollIntervalMs: z.number().int().min(10).max(60_000).default(4_000),
+            pollDeadlineMs: z.number().int().min(100).max(600_000).default(45_000),
+            cancelRetryMs: z.number().int().min(10).max(600_000).default(5_000),
+            maxCancelAttempts: z.number().int().min(1).max(100).default(10),
+          })
+          .strict()
+          .prefault({}),
+        /** Embedded sandbox only: multiplies its simulated delays (PIN waits), e.g. 0.1 for demos and tests. */
+        sandboxSpeed: z.number().positive().max(100).default(1),
       })
       .strict()
+      .superRefine((a, ctx) => {
+        if (a.mode === 'live' && !a.baseUrl) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'a live acquirer needs its API address' });
+        if (a.mode === 'live' && (!a.vendorSn || !a.vendorKey || !a.appId)) {
+          ctx.addIssue({ code: 'custom', path: ['vendorSn'], message: 'a live acquirer needs vendorSn, vendorKey and appId' });
+        }
+      })
       .prefault({}),
     log: z
       .object({

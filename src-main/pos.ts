@@ -13,6 +13,11 @@ import { createAuthService } from './services/auth';
 import { createCatalogService } from './services/catalog';
 import { renderReceiptSvg } from '../drivers/receipt/preview';
 import { renderReceiptText } from '../src-common/receipt-text';
+import { createShouqianbaAdapter } from './acquirer/shouqianba';
+import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from './acquirer/sandbox/server';
+import { openKeyring } from './keyring';
+import { createCredentialsProvider } from './services/enrolment';
+import { createPaymentsService } from './services/payments';
 import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
@@ -83,6 +88,58 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     weighedLayout: config.scaleLabel,
   });
 
+  // The acquirer: the sandbox runs inside the terminal unless an address is configured.
+  let sandbox: SandboxAcquirer | null = null;
+  const acquirerConfig = config.acquirer;
+  let baseUrl = acquirerConfig.baseUrl;
+  if (!baseUrl) {
+    sandbox = await startSandboxAcquirer({
+      dbPath: join(dataDir, 'sandbox-acquirer.sqlite'),
+      port: 0,
+      log: log.child({ module: 'sandbox-acquirer' }),
+      clock,
+      speed: { scale: acquirerConfig.sandboxSpeed },
+    });
+    baseUrl = sandbox.url;
+  }
+  const embeddedSandbox = sandbox !== null;
+  const acquirer = createShouqianbaAdapter({
+    baseUrl,
+    vendorSn: acquirerConfig.vendorSn ?? SANDBOX_VENDOR_SN,
+    vendorKey: acquirerConfig.vendorKey ?? SANDBOX_VENDOR_KEY,
+    appId: acquirerConfig.appId ?? SANDBOX_APP_ID,
+    timeouts: acquirerConfig.timeouts,
+    log: log.child({ module: 'acquirer' }),
+    clock,
+    requireReplySignature: true,
+  });
+  const terminalId = terminal.status().terminalId;
+  const credentials = createCredentialsProvider({
+    db,
+    clock,
+    log,
+    keyring: openKeyring(dataDir),
+    acquirer,
+    // The embedded sandbox gets a new port each start but keeps its ledger: same acquirer, same enrolment.
+    endpointId: embeddedSandbox ? 'embedded-sandbox' : baseUrl,
+    activationCode: acquirerConfig.activationCode ?? (acquirerConfig.mode === 'sandbox' ? SANDBOX_ACTIVATION_CODE : null),
+    deviceId: terminalId,
+    name: config.storeName,
+  });
+  const payments = createPaymentsService({
+    db,
+    clock,
+    log,
+    events,
+    sales,
+    acquirer,
+    credentials,
+    timings: acquirerConfig.timings,
+    subject: config.storeName,
+  });
+  sales.setLockCheck(payments.lockReason);
+  payments.recover();
+
   const handlers = {
     'terminal.status': () => terminal.status(),
     'settings.get': () => settings.get(),
@@ -118,6 +175,13 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return null;
     },
     'sale.complete': ({ tenders }, session) => sales.complete(tenders, session),
+    'payment.payByCode': ({ code }, session) => payments.payByCode(code, session),
+    'payment.cancel': ({ paymentId }, session) => payments.cancel(paymentId, session),
+    'payment.current': () => {
+      const open = sales.current();
+      return open ? payments.forOpenSale(open.saleId) : null;
+    },
+    'payment.status': () => payments.status(),
     'sale.receipt': ({ saleId }) => {
       const receipt = sales.receipt(saleId);
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
@@ -139,6 +203,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       if (closed) return;
       closed = true;
       log.info('terminal stopping');
+      payments.stop();
+      await sandbox?.close();
       db.close();
       await fileLogger.close();
     },

@@ -45,6 +45,10 @@ export interface SalesService {
   resume(saleId: string, session: Session): Cart;
   voidSale(reason: string, session: Session): void;
   complete(tenders: readonly { kind: TenderKind; amount: number }[], session: Session): CompletedSale;
+  /** Closes the open sale with a wallet payment the payments engine saw PAID. */
+  completeWithWallet(input: { saleId: string; paymentId: string; wallet: string; amount: number; reference: string | null; userId: string | null }): CompletedSale;
+  /** The payments engine locks a cart while its payment is in flight. */
+  setLockCheck(check: (saleId: string) => string | null): void;
   receipt(saleId: string): ReceiptDocument;
 }
 
@@ -145,7 +149,14 @@ export function createSalesService(deps: SalesDeps): SalesService {
   }
 
   /** Appends one fact to the open sale (opening a sale first when needed), checks it prices, and publishes the cart. */
+  let lockCheck: (saleId: string) => string | null = () => null;
+  function assertUnlocked(saleId: string | undefined) {
+    const reason = saleId ? lockCheck(saleId) : null;
+    if (reason) throw new PosError('conflict', reason, { reason: 'payment_in_progress' });
+  }
+
   function record(session: Session, type: SaleEventType, data: unknown, options: { openIfNone?: boolean } = {}): Cart {
+    assertUnlocked(openSale()?.id);
     const at = clock.now().toISOString();
     const userId = session.caller.userId;
     const cart = withRelaxedSync(db, () =>
@@ -201,6 +212,43 @@ export function createSalesService(deps: SalesDeps): SalesService {
     if (role === 'owner' || role === 'technician') return session.caller.userId ?? undefined;
     if (!approval) throw new PosError('forbidden', 'A discount needs an owner’s approval', { needsApproval: true });
     return (await auth.approve(approval, ['owner'])).id;
+  }
+
+  type TenderRow = { id: string; kind: string; amount: number; tendered: number; reference: string | null; paymentId: string | null };
+
+  /** One durable transaction: receipt number, sale, lines, tenders, stock, day totals. */
+  function closeSale(saleId: string, cart: Cart, tenderRows: TenderRow[], rounding: number, change: number, userId: string | null): CompletedSale {
+    const now = clock.now();
+    const at = now.toISOString();
+    const receiptNo = db.transaction(() => {
+      const no = takeReceiptNumber(db, terminalId);
+      writeCompletedSale(db, {
+        id: saleId,
+        at,
+        userId,
+        receiptNo: no,
+        businessDate: businessDate(now),
+        subtotal: cart.subtotal,
+        discountTotal: cart.lineDiscountTotal + cart.orderDiscount,
+        total: cart.total,
+        rounding,
+        taxTotal: cart.taxTotal,
+        change,
+        lines: cart.lines.map((l) => ({ ...l })),
+        taxes: cart.taxes,
+        tenders: tenderRows,
+      });
+      for (const line of cart.lines) {
+        adjustStock(db, { productId: line.productId, deltaMilli: -line.quantityMilli, reason: 'sale', ref: saleId, at });
+      }
+      appendSaleEvent(db, saleId, 'completed', { receiptNo: no }, at, userId);
+      return no;
+    })();
+    const receiptNumber = formatReceiptNumber(terminalId, receiptNo);
+    log.info({ saleId, receiptNumber, total: cart.total, tenders: tenderRows.map((t) => t.kind) }, 'sale completed');
+    events.emit('sale.changed', null);
+    events.emit('sale.completed', { saleId, receiptNumber, total: cart.total, change });
+    return { saleId, receiptNo, receiptNumber, total: cart.total, change, receipt: receiptOf(saleId) };
   }
 
   return {
@@ -274,6 +322,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
 
     suspend(session) {
       const saleId = requireOpen();
+      assertUnlocked(saleId);
       if (stateOf(saleId).lines.length === 0) throw new PosError('conflict', 'An empty sale cannot be parked');
       const at = clock.now().toISOString();
       db.transaction(() => {
@@ -308,6 +357,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
 
     voidSale(reason, session) {
       const saleId = requireOpen();
+      assertUnlocked(saleId);
       const now = clock.now();
       db.transaction(() => {
         appendSaleEvent(db, saleId, 'voided', { reason }, now.toISOString(), session.caller.userId);
@@ -319,6 +369,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
 
     complete(tenders, session) {
       const saleId = requireOpen();
+      assertUnlocked(saleId);
       const cart = view(saleId, 'open');
       if (cart.lines.length === 0) throw new PosError('conflict', 'The sale has no items');
       const wallet = tenders.find((t) => t.kind !== 'cash' && t.kind !== 'other');
@@ -340,8 +391,6 @@ export function createSalesService(deps: SalesDeps): SalesService {
         throw new PosError('validation_failed', 'The tenders do not cover the total', { remaining: settlement.remaining });
       }
 
-      const now = clock.now();
-      const at = now.toISOString();
       const userId = session.caller.userId;
       const cashTendered = settlement.cashTendered;
       const tenderRows = [
@@ -352,37 +401,19 @@ export function createSalesService(deps: SalesDeps): SalesService {
           ? [{ id: newId(), kind: 'cash', amount: cashTendered - settlement.change, tendered: cashTendered, reference: null, paymentId: null }]
           : []),
       ];
+      return closeSale(saleId, cart, tenderRows, settlement.cashRounding, settlement.change, userId);
+    },
 
-      const receiptNo = db.transaction(() => {
-        const no = takeReceiptNumber(db, terminalId);
-        writeCompletedSale(db, {
-          id: saleId,
-          at,
-          userId,
-          receiptNo: no,
-          businessDate: businessDate(now),
-          subtotal: cart.subtotal,
-          discountTotal: cart.lineDiscountTotal + cart.orderDiscount,
-          total: cart.total,
-          rounding: settlement.cashRounding,
-          taxTotal: cart.taxTotal,
-          change: settlement.change,
-          lines: cart.lines.map((l) => ({ ...l })),
-          taxes: cart.taxes,
-          tenders: tenderRows,
-        });
-        for (const line of cart.lines) {
-          adjustStock(db, { productId: line.productId, deltaMilli: -line.quantityMilli, reason: 'sale', ref: saleId, at });
-        }
-        appendSaleEvent(db, saleId, 'completed', { receiptNo: no }, at, userId);
-        return no;
-      })();
+    completeWithWallet({ saleId, paymentId, wallet, amount, reference, userId }) {
+      const open = openSale();
+      if (!open || open.id !== saleId) throw new PosError('conflict', 'The paid sale is no longer the open sale', { saleId, paymentId });
+      const cart = view(saleId, 'open');
+      if (cart.total !== amount) throw new PosError('conflict', `The sale total ${cart.total} differs from the payment ${amount}`, { saleId, paymentId });
+      return closeSale(saleId, cart, [{ id: newId(), kind: wallet, amount, tendered: amount, reference, paymentId }], 0, 0, userId);
+    },
 
-      const receiptNumber = formatReceiptNumber(terminalId, receiptNo);
-      log.info({ saleId, receiptNumber, total: cart.total }, 'sale completed');
-      events.emit('sale.changed', null);
-      events.emit('sale.completed', { saleId, receiptNumber, total: cart.total, change: settlement.change });
-      return { saleId, receiptNo, receiptNumber, total: cart.total, change: settlement.change, receipt: receiptOf(saleId) };
+    setLockCheck(check) {
+      lockCheck = check;
     },
 
     receipt: receiptOf,

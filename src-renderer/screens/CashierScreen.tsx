@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, Result } from '../../src-common/errors';
-import type { Cart, CompletedSale, Product, PublicUser, Settings } from '../../src-common/schemas';
+import type { Cart, PaymentView, Product, PublicUser, Settings } from '../../src-common/schemas';
 import { usePos } from '../api/context';
 import { money } from '../format';
 import { WedgeDetector } from '../scanner/wedge';
 import { CartTable } from './cashier/CartTable';
 import { DiscountDialog, QuantityDialog, ResumeDialog, VoidDialog, type DiscountRequest } from './cashier/dialogs';
 import { PayDialog, type PayRequest } from './cashier/PayDialog';
-import { ReceiptDialog } from './cashier/ReceiptDialog';
+import { PaymentWaitDialog } from './cashier/PaymentWaitDialog';
+import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
 
 type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay';
@@ -35,12 +36,13 @@ export function CashierScreen({
   const [results, setResults] = useState<Product[]>([]);
   const [resultIndex, setResultIndex] = useState(0);
   const [dialog, setDialog] = useState<DialogState>(null);
-  const [completed, setCompleted] = useState<CompletedSale | null>(null);
+  const [completed, setCompleted] = useState<Finished | null>(null);
+  const [payment, setPayment] = useState<PaymentView | null>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const currency = cart?.currency ?? settings.currency;
   const selectedLine = cart?.lines.find((l) => l.lineId === selected) ?? null;
-  const modalOpen = dialog !== null || completed !== null;
+  const modalOpen = dialog !== null || completed !== null || payment !== null;
 
   const focusScan = useCallback(() => {
     if (!modalOpen) input.current?.focus();
@@ -52,7 +54,23 @@ export function CashierScreen({
       setCart(r.value);
       setSelected(r.value?.lastLineId ?? null);
     });
-    return pos.on('sale.changed', (next) => setCart(next));
+    void pos.call('payment.current', {}).then((r) => {
+      if (r.ok && r.value && !['paid', 'failed', 'reversed'].includes(r.value.status)) setPayment(r.value);
+    });
+    const offs = [
+      pos.on('sale.changed', (next) => setCart(next)),
+      pos.on('payment.changed', (p) => setPayment((current) => (current && current.paymentId === p.paymentId ? p : current))),
+      pos.on('sale.completed', (sale) =>
+        setPayment((current) => {
+          if (current && current.saleId === sale.saleId) {
+            setCompleted({ saleId: sale.saleId, receiptNumber: sale.receiptNumber, change: sale.change, wallet: current.wallet });
+            return null;
+          }
+          return current;
+        }),
+      ),
+    ];
+    return () => offs.forEach((off) => off());
   }, [pos, onError]);
 
   useEffect(focusScan, [focusScan]);
@@ -133,7 +151,34 @@ export function CashierScreen({
     onOk();
     setDialog(null);
     setCart(null);
-    setCompleted(result.value);
+    setCompleted({ saleId: result.value.saleId, receiptNumber: result.value.receiptNumber, change: result.value.change });
+  };
+
+  const payByCode = async (code: string) => {
+    setBusy(true);
+    setDialog(null);
+    const started = pos.call('payment.payByCode', { code });
+    // Show the waiting state as soon as the payment is committed, not when the acquirer answers.
+    const off = pos.on('payment.changed', (p) => setPayment((current) => current ?? p));
+    const result = await started;
+    off();
+    setBusy(false);
+    if (!result.ok) {
+      setPayment(null);
+      setDialog('pay');
+      return onError(result.error, walletErrorText(result.error));
+    }
+    onOk();
+    if (result.value.status !== 'paid') setPayment(result.value);
+  };
+
+  const walletErrorText = (error: ApiError): string | undefined => {
+    const reason = (error.details as { reason?: string } | undefined)?.reason;
+    if (reason === 'product_barcode') return t('wallet.productBarcode');
+    if (reason === 'code_reused') return t('wallet.codeReused');
+    if (reason === 'offline') return t('wallet.offline');
+    if (error.code === 'validation_failed') return t('wallet.notACode');
+    return undefined;
   };
 
   const simple = async (call: Promise<Result<null>>) => {
@@ -288,7 +333,25 @@ export function CashierScreen({
         />
       )}
       {dialog === 'pay' && cart && (
-        <PayDialog cart={cart} cashRounding={settings.cashRounding} busy={busy} onClose={() => setDialog(null)} onSubmit={(r) => void pay(r)} />
+        <PayDialog
+          cart={cart}
+          cashRounding={settings.cashRounding}
+          busy={busy}
+          onClose={() => setDialog(null)}
+          onSubmit={(r) => void pay(r)}
+          onPaymentCode={(code) => void payByCode(code)}
+        />
+      )}
+      {payment && (
+        <PaymentWaitDialog
+          payment={payment}
+          currency={currency}
+          onCancel={() => void pos.call('payment.cancel', { paymentId: payment.paymentId }).then((r) => r.ok && setPayment(r.value))}
+          onClose={() => {
+            setPayment(null);
+            setDialog('pay');
+          }}
+        />
       )}
       {completed && <ReceiptDialog sale={completed} currency={currency} onClose={() => setCompleted(null)} />}
     </main>

@@ -25,12 +25,14 @@ export function PayDialog({
   cashRounding,
   busy,
   onSubmit,
+  onPaymentCode,
   onClose,
 }: {
   cart: Cart;
   cashRounding: CashRoundingSetting;
   busy: boolean;
   onSubmit: (request: PayRequest) => void;
+  onPaymentCode: (code: string) => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
@@ -38,6 +40,7 @@ export function PayDialog({
   const rounding = cashRoundingFor(cashRounding, currency);
   const [other, setOther] = useState<number[]>([]);
   const [cashText, setCashText] = useState('');
+  const [code, setCode] = useState('');
 
   let cash: number | null = null;
   try {
@@ -56,6 +59,26 @@ export function PayDialog({
 
   return (
     <Dialog title={t('pay.title')} onClose={onClose} testId="pay-dialog" wide>
+      <form
+        className="wallet-code"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (code.trim() && !busy && other.length === 0) onPaymentCode(code.trim());
+        }}
+      >
+        <label className="pay-figure">
+          <span>{t('pay.walletCode')}</span>
+          <input
+            data-testid="payment-code"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={t('pay.walletCodeHint')}
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            disabled={other.length > 0}
+          />
+        </label>
+      </form>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -100,7 +123,6 @@ export function PayDialog({
             {t('pay.addOther')}
           </button>
         </div>
-        <p className="muted">{t('pay.walletsSoon')}</p>
         <div className="dialog-buttons">
           <button type="button" onClick={onClose}>
             {t('dialog.cancel')}

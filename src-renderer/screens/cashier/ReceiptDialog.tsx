@@ -1,12 +1,19 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CompletedSale } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import { Dialog } from '../../components/Dialog';
 import { money } from '../../format';
 
 /** After payment: the change, big, and the receipt preview; Enter starts the next sale. */
-export function ReceiptDialog({ sale, currency, onClose }: { sale: CompletedSale; currency: string; onClose: () => void }) {
+export interface Finished {
+  saleId: string;
+  receiptNumber: string;
+  change: number;
+  /** Wallet that paid, when not cash. */
+  wallet?: string | null;
+}
+
+export function ReceiptDialog({ sale, currency, onClose }: { sale: Finished; currency: string; onClose: () => void }) {
   const { t } = useTranslation();
   const pos = usePos();
   const [preview, setPreview] = useState<{ text: string; svg: string } | null>(null);

@@ -1,0 +1,114 @@
+import type { Database } from 'better-sqlite3';
+import { stmt } from '../statements';
+
+export interface PaymentRow {
+  id: string;
+  sale_id: string;
+  client_sn: string;
+  kind: 'code' | 'qr';
+  wallet: string | null;
+  masked_code: string | null;
+  amount: number;
+  status: string;
+  state: string;
+  acquirer_sn: string | null;
+  qr_code: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  user_id: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface OutboxRow {
+  id: string;
+  kind: 'query' | 'cancel';
+  payment_id: string;
+  due_at: number;
+  attempts: number;
+}
+
+export function insertPayment(
+  db: Database,
+  p: Omit<PaymentRow, 'acquirer_sn' | 'failure_code' | 'failure_message' | 'finished_at' | 'updated_at' | 'qr_code'> & { code_hash: string | null },
+): void {
+  stmt(
+    db,
+    `INSERT INTO payment (id, sale_id, client_sn, kind, wallet, code_hash, masked_code, amount, status, state, user_id, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(p.id, p.sale_id, p.client_sn, p.kind, p.wallet, p.code_hash, p.masked_code, p.amount, p.status, p.state, p.user_id, p.created_at, p.created_at);
+}
+
+export function codeHashUsed(db: Database, codeHash: string): boolean {
+  return stmt(db, 'SELECT 1 FROM payment WHERE code_hash = ?').pluck().get(codeHash) !== undefined;
+}
+
+export function updatePayment(
+  db: Database,
+  id: string,
+  fields: { status: string; state: string; acquirer_sn: string | null; failure_code: string | null; failure_message: string | null; finished_at: string | null; at: string },
+): void {
+  stmt(
+    db,
+    'UPDATE payment SET status = ?, state = ?, acquirer_sn = ?, failure_code = ?, failure_message = ?, finished_at = ?, updated_at = ? WHERE id = ?',
+  ).run(fields.status, fields.state, fields.acquirer_sn, fields.failure_code, fields.failure_message, fields.finished_at, fields.at, id);
+}
+
+export function appendPaymentEvent(db: Database, paymentId: string, type: string, data: unknown, at: string): void {
+  stmt(db, 'INSERT INTO payment_event (payment_id, at, type, data) VALUES (?, ?, ?, ?)').run(paymentId, at, type, JSON.stringify(data));
+}
+
+export function findPayment(db: Database, id: string): PaymentRow | undefined {
+  return stmt(db, 'SELECT * FROM payment WHERE id = ?').get(id) as PaymentRow | undefined;
+}
+
+export function latestPaymentForSale(db: Database, saleId: string): PaymentRow | undefined {
+  return stmt(db, 'SELECT * FROM payment WHERE sale_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(saleId) as PaymentRow | undefined;
+}
+
+export function unfinishedPayments(db: Database): PaymentRow[] {
+  return stmt(db, "SELECT * FROM payment WHERE status IN ('submitted', 'pending', 'unknown', 'cancelling') ORDER BY created_at").all() as PaymentRow[];
+}
+
+export function setOutboxJob(db: Database, job: { id: string; kind: 'query' | 'cancel'; paymentId: string; dueAt: number; createdAt: string }): void {
+  stmt(db, "DELETE FROM outbox WHERE payment_id = ? AND kind IN ('query', 'cancel')").run(job.paymentId);
+  stmt(db, 'INSERT INTO outbox (id, kind, payment_id, due_at, created_at) VALUES (?, ?, ?, ?, ?)').run(job.id, job.kind, job.paymentId, job.dueAt, job.createdAt);
+}
+
+export function clearOutboxJob(db: Database, paymentId: string): void {
+  stmt(db, "DELETE FROM outbox WHERE payment_id = ? AND kind IN ('query', 'cancel')").run(paymentId);
+}
+
+export function recordOutboxFailure(db: Database, paymentId: string, error: string): void {
+  stmt(db, 'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE payment_id = ?').run(error.slice(0, 500), paymentId);
+}
+
+export function nextOutboxJob(db: Database): OutboxRow | undefined {
+  return stmt(db, "SELECT id, kind, payment_id, due_at, attempts FROM outbox WHERE kind IN ('query', 'cancel') ORDER BY due_at LIMIT 1").get() as
+    | OutboxRow
+    | undefined;
+}
+
+export function pendingOutboxCount(db: Database): number {
+  return stmt(db, 'SELECT count(*) FROM outbox').pluck().get() as number;
+}
+
+export interface AcquirerTerminalRow {
+  base_url: string;
+  terminal_sn: string;
+  sealed_key: string;
+  key_date: string;
+}
+
+export function readAcquirerTerminal(db: Database): AcquirerTerminalRow | undefined {
+  return stmt(db, 'SELECT base_url, terminal_sn, sealed_key, key_date FROM acquirer_terminal WHERE singleton = 1').get() as AcquirerTerminalRow | undefined;
+}
+
+export function writeAcquirerTerminal(db: Database, row: AcquirerTerminalRow & { at: string }): void {
+  stmt(
+    db,
+    `INSERT INTO acquirer_terminal (singleton, base_url, terminal_sn, sealed_key, key_date, activated_at) VALUES (1, ?, ?, ?, ?, ?)
+     ON CONFLICT (singleton) DO UPDATE SET base_url = excluded.base_url, terminal_sn = excluded.terminal_sn, sealed_key = excluded.sealed_key, key_date = excluded.key_date`,
+  ).run(row.base_url, row.terminal_sn, row.sealed_key, row.key_date, row.at);
+}

@@ -1,0 +1,100 @@
+/**
+ * The acquirer port: the one interface the payment engine calls, whatever acquirer sits behind it
+ * (the Shouqianba terminal API, the sandbox speaking the same API, later WeChat Pay v2 / Alipay direct).
+ * ARCHITECTURE.md "Payments"; payments.md §4.1.
+ *
+ * Money is integer fen. Outcomes are data, never exceptions: only `activate`, `checkin` and `statement`
+ * throw (AcquirerError), because they move no money and the caller simply retries or shows the message.
+ *
+ * What each outcome promises:
+ * - `paid`: the acquirer said the order is PAID. `amount` is what it reports; `pay` has already checked
+ *   it equals the requested amount (a mismatch is `unknown`), `query` cannot, so the engine compares.
+ * - `pending`: the order exists and is not final (the customer is entering a PIN): query again.
+ * - `unknown`: nothing trustworthy came back (timeout, reset, 5xx, garbage, a bad reply signature, a
+ *   "result unknown" code). The order MAY exist and MAY be paid: resolve it by query, then cancel.
+ * - `failed`: definite: this request charged nothing. One exception to read carefully:
+ *   `order_conflict` (CLIENT_SN_CONFLICT) says an order with this client_sn already exists; this request
+ *   charged nothing, but that earlier order may be paid, so the engine queries it.
+ */
+export type Wallet = 'wechat' | 'alipay' | 'unionpay' | 'ecny' | 'jdpay' | 'bestpay';
+
+export type FailureCode = 'insufficient_funds' | 'code_expired' | 'code_invalid' | 'limit_exceeded' | 'declined' | 'order_conflict' | 'other';
+
+export interface TerminalCredentials {
+  terminalSn: string;
+  terminalKey: string;
+  /** Local YYYY-MM-DD of the last activation or checkin: check in again when it is not today. */
+  keyDate: string;
+}
+
+export type PayOutcome =
+  | { kind: 'paid'; acquirerSn: string; amount: number; wallet: Wallet | null; payerRef: string | null; finishedAt: string }
+  /** Waiting for the customer's PIN / in progress: poll with query. */
+  | { kind: 'pending'; acquirerSn: string | null }
+  /** Timeout, connection dropped, 5xx, unparseable or badly signed reply: the order MAY exist. */
+  | { kind: 'unknown'; reason: string }
+  /** Definite: the customer was not charged (PAY_FAIL = failed and reversed). See `order_conflict` above. */
+  | { kind: 'failed'; code: FailureCode; message: string };
+
+export type QueryOutcome = PayOutcome | { kind: 'cancelled' } | { kind: 'not_found' } | { kind: 'refunded'; refundedAmount: number; amount: number };
+
+export type CancelOutcome =
+  | { kind: 'cancelled' }
+  /** Repeat the cancel. */
+  | { kind: 'in_progress' }
+  | { kind: 'unknown'; reason: string }
+  /** E.g. too late: the order is paid and can no longer be reversed (another day, partly refunded): the engine queries. */
+  | { kind: 'failed'; message: string };
+
+export type RefundOutcome =
+  | { kind: 'refunded'; refundedTotal: number }
+  | { kind: 'in_progress' }
+  | { kind: 'unknown'; reason: string }
+  | { kind: 'failed'; code: 'not_enough_refundable' | 'not_refundable' | 'other'; message: string };
+
+export type PrecreateOutcome =
+  | { kind: 'created'; qrCode: string; acquirerSn: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'unknown'; reason: string };
+
+export interface StatementRow {
+  clientSn: string;
+  acquirerSn: string;
+  /** `cancel` is a reversal (冲正) of a paid order: money back to the customer, like a full refund. */
+  type: 'pay' | 'refund' | 'cancel';
+  wallet: Wallet | null;
+  /** Positive fen; the type says which way the money went. */
+  amount: number;
+  status: string;
+  finishedAt: string;
+  refundRequestNo: string | null;
+}
+
+export interface AcquirerPort {
+  /** Throws AcquirerError on failure. */
+  activate(input: { code: string; deviceId: string; name: string }): Promise<TerminalCredentials>;
+  /** Rotates the key; throws AcquirerError on failure. If the reply is lost, retry with the old credentials. */
+  checkin(creds: TerminalCredentials, deviceId: string): Promise<TerminalCredentials>;
+  pay(creds: TerminalCredentials, input: { clientSn: string; amount: number; authCode: string; subject: string; operator: string }): Promise<PayOutcome>;
+  precreate(creds: TerminalCredentials, input: { clientSn: string; amount: number; wallet: Wallet; subject: string; operator: string }): Promise<PrecreateOutcome>;
+  query(creds: TerminalCredentials, clientSn: string): Promise<QueryOutcome>;
+  cancel(creds: TerminalCredentials, clientSn: string): Promise<CancelOutcome>;
+  refund(creds: TerminalCredentials, input: { clientSn: string; refundRequestNo: string; amount: number; operator: string }): Promise<RefundOutcome>;
+  /** The day's successful pays, refunds and reversals (Beijing date YYYY-MM-DD). Throws AcquirerError on failure. */
+  statement(creds: TerminalCredentials, date: string): Promise<StatementRow[]>;
+}
+
+/**
+ * A failed activate / checkin / statement. `code` is the acquirer's error_code when it gave one
+ * (INVALID_PARAMS, ILLEGAL_SIGN, INVALID_TERMINAL, ...), else one of ours: `network`, `timeout`,
+ * `server_error`, `bad_reply`, `bad_signature`.
+ */
+export class AcquirerError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AcquirerError';
+  }
+}

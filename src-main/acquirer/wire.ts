@@ -1,0 +1,108 @@
+/**
+ * Wire-format facts of the Shouqianba terminal API (payments.md §4.1) shared by the adapter and the
+ * sandbox acquirer: paths, payway numbers, fen strings, the reply signature header, the statement CSV.
+ */
+import type { Wallet } from './port';
+
+export const PATHS = {
+  activate: '/terminal/activate',
+  checkin: '/terminal/checkin',
+  pay: '/upay/v2/pay',
+  precreate: '/upay/v2/precreate',
+  query: '/upay/v2/query',
+  cancel: '/upay/v2/cancel',
+  refund: '/upay/v2/refund',
+  /** Sandbox extension (Shouqianba itself has no statement endpoint in the terminal API). */
+  statement: '/sandbox/statement',
+} as const;
+
+/**
+ * Reply signature (ours; Shouqianba documents request signing only): `x-upay-sign: <sn> <md5hex(body + key)>`
+ * over the exact reply body bytes, with the sn and key that signed the request (the vendor's for activate,
+ * the terminal's for the rest, the pre-rotation key for checkin). The sandbox always sends it when it knows
+ * the key; the adapter checks it whenever present and can be told to require it.
+ */
+export const REPLY_SIGNATURE_HEADER = 'x-upay-sign';
+
+/**
+ * A GET (the statement) has no body: the signed text is the request target, path and query string, e.g.
+ * `Authorization: <terminal_sn> <md5hex("/sandbox/statement?date=2025-01-31" + terminal_key)>`.
+ */
+export function signedTextOfGet(pathAndQuery: string): string {
+  return pathAndQuery;
+}
+
+/**
+ * payway numbers (Shouqianba annex/payway.md). e-CNY has no number in the public annex: 23 is a sandbox
+ * assumption (UNVERIFIED against production); the adapter sends no payway for pay (the acquirer routes by
+ * code), so it only matters for precreate and for reading replies.
+ */
+export const PAYWAY_BY_WALLET: Readonly<Record<Wallet, string>> = {
+  alipay: '2',
+  wechat: '3',
+  jdpay: '5',
+  unionpay: '17',
+  bestpay: '18',
+  ecny: '23',
+};
+
+const WALLET_BY_PAYWAY: Readonly<Record<string, Wallet>> = {
+  '1': 'alipay',
+  '2': 'alipay',
+  '3': 'wechat',
+  '5': 'jdpay',
+  '17': 'unionpay',
+  '18': 'bestpay',
+  '23': 'ecny',
+};
+
+export function walletOfPayway(payway: string | undefined | null): Wallet | null {
+  return payway === undefined || payway === null ? null : (WALLET_BY_PAYWAY[payway] ?? null);
+}
+
+export const PAYWAY_NAMES: Readonly<Record<Wallet, string>> = {
+  alipay: '支付宝',
+  wechat: '微信',
+  jdpay: '京东钱包',
+  unionpay: '银联云闪付',
+  bestpay: '翼支付',
+  ecny: '数字人民币',
+};
+
+/** At most ten digits of fen, as Shouqianba allows (total_amount String(10)). */
+export const MAX_FEN = 9_999_999_999;
+const FEN_STRING = /^\d{1,10}$/;
+
+/** Strict: only 1–10 ASCII digits, else null (no sign, no decimals, no spaces, no exponent). */
+export function parseFen(value: unknown): number | null {
+  if (typeof value !== 'string' || !FEN_STRING.test(value)) return null;
+  return Number(value);
+}
+
+export function isValidAmount(fen: number): boolean {
+  return Number.isSafeInteger(fen) && fen > 0 && fen <= MAX_FEN;
+}
+
+export function fenString(fen: number): string {
+  if (!Number.isSafeInteger(fen) || fen < 0 || fen > MAX_FEN) throw new RangeError(`not an amount in fen: ${fen}`);
+  return String(fen);
+}
+
+/** Statement CSV: UTF-8 with BOM, CRLF rows, this header, one row per money movement (see sandbox/server.ts). */
+export const STATEMENT_COLUMNS = ['finished_at', 'client_sn', 'sn', 'type', 'payway', 'amount_fen', 'status', 'refund_request_no'] as const;
+
+/** Beijing time (UTC+8, no daylight saving): the acquirer's business day. */
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/** The acquirer's business date (Beijing) of an instant, YYYY-MM-DD. */
+export function beijingDate(at: Date): string {
+  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The terminal's local calendar date, YYYY-MM-DD (for TerminalCredentials.keyDate). */
+export function localDate(at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+export const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;

@@ -1,0 +1,330 @@
+/**
+ * The payment runner: carries out the state machine of src-common/payment-state.ts against the
+ * acquirer port, with every step committed to SQLite before the next request leaves the terminal.
+ * Jobs (query, cancel) live in the outbox table, so a restart picks up exactly where a crash left off.
+ */
+import { createHash } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import { newId } from '../../db/ids';
+import {
+  appendPaymentEvent,
+  clearOutboxJob,
+  codeHashUsed,
+  findPayment,
+  insertPayment,
+  latestPaymentForSale,
+  nextOutboxJob,
+  pendingOutboxCount,
+  recordOutboxFailure,
+  setOutboxJob,
+  unfinishedPayments,
+  updatePayment,
+  type PaymentRow,
+} from '../../db/queries/payments';
+import { PosError } from '../../src-common/errors';
+import { maskCode } from '../../src-common/mask';
+import { classifyPaymentCode, looksLikeProductBarcode, WALLETS } from '../../src-common/payment-code';
+import {
+  isFinal,
+  step,
+  submitted,
+  type AcquirerAnswer,
+  type CancelAnswer,
+  type NextAction,
+  type PaymentInput,
+  type PaymentState,
+  type PaymentTimings,
+} from '../../src-common/payment-state';
+import type { Session } from '../../src-common/roles';
+import type { AcquirerPort, CancelOutcome, QueryOutcome, TerminalCredentials } from '../acquirer/port';
+import type { Clock } from '../clock';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { SalesService } from './sales';
+
+export interface PaymentView {
+  paymentId: string;
+  saleId: string;
+  status: PaymentState['status'];
+  wallet: string | null;
+  maskedCode: string | null;
+  amount: number;
+  /** When the terminal stops waiting for the customer's PIN and reverses (epoch ms). */
+  deadline: number;
+  failureCode: string | null;
+  failureMessage: string | null;
+}
+
+export interface PaymentsService {
+  /** The cashier scanned the customer's payment code at the pay step. */
+  payByCode(code: string, session: Session): Promise<PaymentView>;
+  /** The cashier gave up waiting: reverse (a payment that got through anyway completes the sale). */
+  cancel(paymentId: string, session: Session): Promise<PaymentView>;
+  forOpenSale(saleId: string): PaymentView | null;
+  /** Resolve what a previous run left unfinished; wallet payments wait until this is done. */
+  recover(): void;
+  status(): { online: boolean; pendingJobs: number; recovering: number };
+  /** Why the cart of this sale may not change now, if it may not. */
+  lockReason(saleId: string): string | null;
+  stop(): void;
+}
+
+export interface PaymentsDeps {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  events: EventBus;
+  sales: SalesService;
+  acquirer: AcquirerPort;
+  credentials: () => Promise<TerminalCredentials>;
+  timings: PaymentTimings;
+  subject: string;
+}
+
+const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
+
+function answerOf(outcome: QueryOutcome): AcquirerAnswer {
+  switch (outcome.kind) {
+    case 'paid':
+      return { kind: 'paid', amount: outcome.amount, acquirerSn: outcome.acquirerSn };
+    case 'pending':
+      return { kind: 'pending', acquirerSn: outcome.acquirerSn };
+    case 'unknown':
+      return { kind: 'unknown', reason: outcome.reason };
+    case 'failed':
+      return { kind: 'failed', code: outcome.code, message: outcome.message };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+    case 'not_found':
+      return { kind: 'not_found' };
+    case 'refunded':
+      return { kind: 'refunded' };
+  }
+}
+
+const cancelAnswerOf = (outcome: CancelOutcome): CancelAnswer => outcome;
+
+export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
+  const { db, clock, log, events, sales, acquirer, credentials, timings, subject } = deps;
+  const recovering = new Set<string>();
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let stopped = false;
+  let online = true;
+
+  const stateOf = (row: PaymentRow): PaymentState => JSON.parse(row.state) as PaymentState;
+  const view = (row: PaymentRow): PaymentView => {
+    const state = stateOf(row);
+    return {
+      paymentId: row.id,
+      saleId: row.sale_id,
+      status: state.status,
+      wallet: row.wallet,
+      maskedCode: row.masked_code,
+      amount: row.amount,
+      deadline: state.submittedAt + timings.pollDeadlineMs,
+      failureCode: row.failure_code,
+      failureMessage: row.failure_message,
+    };
+  };
+
+  /** Commits the new state, the event and the next job in one transaction, then tells the screens. */
+  function apply(row: PaymentRow, input: PaymentInput, eventType: string, eventData: unknown): PaymentRow {
+    const before = stateOf(row);
+    const { state, action } = step(before, input, timings);
+    const at = clock.now().toISOString();
+    db.transaction(() => {
+      appendPaymentEvent(db, row.id, eventType, eventData, at);
+      updatePayment(db, row.id, {
+        status: state.status,
+        state: JSON.stringify(state),
+        acquirer_sn: state.acquirerSn,
+        failure_code: state.failure?.code ?? null,
+        failure_message: state.failure?.message ?? null,
+        finished_at: isFinal(state.status) ? at : null,
+        at,
+      });
+      scheduleJob(row.id, action, at);
+    })();
+    const updated = findPayment(db, row.id)!;
+    if (isFinal(state.status)) {
+      recovering.delete(row.id);
+      log.info({ paymentId: row.id, status: state.status, failure: state.failure?.code }, 'payment final');
+      if (state.status === 'paid') completeSale(updated);
+    }
+    events.emit('payment.changed', view(updated));
+    wake();
+    return updated;
+  }
+
+  function scheduleJob(paymentId: string, action: NextAction, at: string) {
+    if (action.kind === 'none') clearOutboxJob(db, paymentId);
+    else setOutboxJob(db, { id: newId(), kind: action.kind, paymentId, dueAt: action.at, createdAt: at });
+  }
+
+  function completeSale(row: PaymentRow) {
+    try {
+      sales.completeWithWallet({
+        saleId: row.sale_id,
+        paymentId: row.id,
+        wallet: row.wallet ?? 'other',
+        amount: row.amount,
+        reference: row.masked_code,
+        userId: row.user_id,
+      });
+    } catch (error) {
+      // The money is in: a sale that cannot be closed is flagged for the cashier, never dropped.
+      log.error({ err: error, paymentId: row.id, saleId: row.sale_id }, 'payment paid but the sale could not be completed');
+      events.emit('payment.changed', { ...view(row), failureCode: 'sale_not_completed', failureMessage: (error as Error).message });
+    }
+  }
+
+  async function runJob(paymentId: string, kind: 'query' | 'cancel') {
+    const row = findPayment(db, paymentId);
+    if (!row || isFinal(stateOf(row).status)) {
+      db.transaction(() => clearOutboxJob(db, paymentId))();
+      return;
+    }
+    let creds: TerminalCredentials;
+    try {
+      creds = await credentials();
+    } catch (error) {
+      online = false;
+      recordOutboxFailure(db, paymentId, (error as Error).message);
+      apply(row, { type: 'no_answer', reason: (error as Error).message, at: clock.now().getTime() }, 'no_answer', { kind, reason: (error as Error).message });
+      return;
+    }
+    if (kind === 'query') {
+      const outcome = await acquirer.query(creds, row.client_sn);
+      online = outcome.kind !== 'unknown';
+      apply(findPayment(db, paymentId)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'query', outcome);
+    } else {
+      const outcome = await acquirer.cancel(creds, row.client_sn);
+      online = outcome.kind !== 'unknown';
+      apply(findPayment(db, paymentId)!, { type: 'cancel_answer', answer: cancelAnswerOf(outcome), at: clock.now().getTime() }, 'cancel', outcome);
+    }
+  }
+
+  /** Runs every due job, one at a time, then sleeps until the next one is due. */
+  function wake() {
+    if (stopped || running) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const job = nextOutboxJob(db);
+    if (!job) return;
+    const delay = Math.max(0, job.due_at - clock.now().getTime());
+    if (delay > 0) {
+      timer = setTimeout(wake, Math.min(delay, 2_147_000_000));
+      return;
+    }
+    running = true;
+    runJob(job.payment_id, job.kind)
+      .catch((error: unknown) => {
+        log.error({ err: error, paymentId: job.payment_id }, 'payment job failed');
+        recordOutboxFailure(db, job.payment_id, String(error));
+        // Back off rather than spin on a job that keeps throwing.
+        db.transaction(() => setOutboxJob(db, { id: newId(), kind: job.kind, paymentId: job.payment_id, dueAt: clock.now().getTime() + timings.cancelRetryMs, createdAt: clock.now().toISOString() }))();
+      })
+      .finally(() => {
+        running = false;
+        wake();
+      });
+  }
+
+  return {
+    async payByCode(rawCode, session) {
+      if (recovering.size > 0) {
+        throw new PosError('unavailable', 'Earlier wallet payments are still being resolved; take cash or wait a moment', { recovering: recovering.size });
+      }
+      const cart = sales.current();
+      if (!cart || cart.lines.length === 0) throw new PosError('conflict', 'There is no sale to pay');
+      const code = rawCode.trim();
+      const kind = classifyPaymentCode(code);
+      if (!kind.ok) {
+        throw new PosError('validation_failed', looksLikeProductBarcode(code) ? 'That is a product barcode, not a payment code' : 'Not a payment code', {
+          reason: looksLikeProductBarcode(code) ? 'product_barcode' : kind.reason,
+          accepted: WALLETS,
+        });
+      }
+      const active = latestPaymentForSale(db, cart.saleId);
+      if (active && !isFinal(stateOf(active).status)) throw new PosError('conflict', 'A payment for this sale is still in progress');
+      const codeHash = hashCode(code);
+      if (codeHashUsed(db, codeHash)) {
+        throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
+      }
+      const creds = await credentials().catch((error: unknown) => {
+        online = false;
+        throw new PosError('unavailable', `The acquirer cannot be reached: ${(error as Error).message}`, { reason: 'offline' });
+      });
+
+      // Commit before send: the row and its safety-net job exist before any byte leaves the terminal.
+      const now = clock.now();
+      const id = newId();
+      const clientSn = `${now.toISOString().slice(0, 10).replaceAll('-', '')}${id.slice(-12)}`;
+      const state = submitted(cart.total, now.getTime());
+      db.transaction(() => {
+        insertPayment(db, {
+          id,
+          sale_id: cart.saleId,
+          client_sn: clientSn,
+          kind: 'code',
+          wallet: kind.wallet,
+          code_hash: codeHash,
+          masked_code: maskCode(code),
+          amount: cart.total,
+          status: state.status,
+          state: JSON.stringify(state),
+          user_id: session.caller.userId,
+          created_at: now.toISOString(),
+        });
+        appendPaymentEvent(db, id, 'submitted', { clientSn, wallet: kind.wallet, amount: cart.total }, now.toISOString());
+        // If the terminal dies before the answer is recorded, this job resolves the payment at the next start.
+        setOutboxJob(db, { id: newId(), kind: 'query', paymentId: id, dueAt: now.getTime() + timings.pollIntervalMs, createdAt: now.toISOString() });
+      })();
+      log.info({ paymentId: id, clientSn, wallet: kind.wallet, amount: cart.total, code: maskCode(code) }, 'wallet payment submitted');
+      events.emit('payment.changed', view(findPayment(db, id)!));
+
+      const outcome = await acquirer.pay(creds, { clientSn, amount: cart.total, authCode: code, subject, operator: session.caller.userId ?? 'pos' });
+      online = outcome.kind !== 'unknown';
+      return view(apply(findPayment(db, id)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'pay', outcome));
+    },
+
+    async cancel(paymentId) {
+      const row = findPayment(db, paymentId);
+      if (!row) throw new PosError('not_found', 'No such payment', { paymentId });
+      if (isFinal(stateOf(row).status)) return view(row);
+      return view(apply(row, { type: 'cashier_cancel', at: clock.now().getTime() }, 'cashier_cancel', {}));
+    },
+
+    forOpenSale(saleId) {
+      const row = latestPaymentForSale(db, saleId);
+      return row ? view(row) : null;
+    },
+
+    recover() {
+      const unfinished = unfinishedPayments(db);
+      const now = clock.now().getTime();
+      db.transaction(() => {
+        for (const row of unfinished) {
+          recovering.add(row.id);
+          // Ask about it right away, whatever was scheduled before the restart.
+          setOutboxJob(db, { id: newId(), kind: stateOf(row).status === 'cancelling' ? 'cancel' : 'query', paymentId: row.id, dueAt: now, createdAt: new Date(now).toISOString() });
+        }
+      })();
+      if (unfinished.length) log.warn({ payments: unfinished.length }, 'resolving wallet payments left unfinished by the last run');
+      wake();
+    },
+
+    status: () => ({ online, pendingJobs: pendingOutboxCount(db), recovering: recovering.size }),
+
+    lockReason(saleId) {
+      const row = latestPaymentForSale(db, saleId);
+      return row && !isFinal(stateOf(row).status) ? 'A wallet payment for this sale is in progress' : null;
+    },
+
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
