@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,9 +29,10 @@ export function tempDir(prefix = 'pos-test-'): string {
 }
 
 /** Runs the built host as its own process, exactly as `npm run host` does. */
-export async function startHostProcess(options: { dataDir?: string; args?: string[] } = {}): Promise<HostProcess> {
+export async function startHostProcess(options: { dataDir?: string; args?: string[]; config?: Record<string, unknown> } = {}): Promise<HostProcess> {
   if (!existsSync(HOST_ENTRY)) throw new Error(`${HOST_ENTRY} is missing: run npm run build (npm test builds first)`);
   const dataDir = options.dataDir ?? tempDir();
+  if (options.config) writeFileSync(join(dataDir, 'config.json'), JSON.stringify(options.config));
   const child = spawn(process.execPath, [HOST_ENTRY, '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

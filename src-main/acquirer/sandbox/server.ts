@@ -80,6 +80,12 @@ export interface SandboxOptions {
   readonly clock?: Clock;
   /** Multiplies every simulated delay (PIN waits, the hung request's 2 s, the QR's 4 min): 0.01 = 100× faster. */
   readonly speed?: { readonly scale: number };
+  /**
+   * Test and bench hook (observation only): called as soon as a request's headers have arrived, before
+   * its body is read, with the request path (no query) and `process.hrtime.bigint()` at that moment.
+   * It cannot change the reply; an error it throws is logged and ignored. Absent = no effect.
+   */
+  readonly onRequest?: (path: string, receivedAtNs: bigint) => void;
 }
 
 export interface SandboxAcquirer {
@@ -622,7 +628,16 @@ export async function startSandboxAcquirer(options: SandboxOptions): Promise<San
     return page(200, '支付成功 · Paid', summary);
   }
 
+  const { onRequest } = options;
   const server: Server = createServer((req, res) => {
+    if (onRequest) {
+      const receivedAtNs = process.hrtime.bigint();
+      try {
+        onRequest((req.url ?? '/').split('?', 1)[0]!, receivedAtNs);
+      } catch (error) {
+        log.error({ err: error, url: req.url }, 'sandbox acquirer: onRequest hook failed');
+      }
+    }
     try {
       route(req, res);
     } catch (error) {

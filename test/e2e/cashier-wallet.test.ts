@@ -1,0 +1,91 @@
+/// <reference lib="dom" />
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskCode } from '../../src-common/mask';
+import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
+import { launchChromium } from '../helpers/browser';
+import { startHostProcess, type HostProcess } from '../helpers/host';
+
+const ARTIFACTS = 'test-results/e2e';
+
+describe('a cashier takes a WeChat payment that waits for the PIN', () => {
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+  const db = (sql: string, ...params: unknown[]) => {
+    const conn = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'), { readonly: true });
+    try {
+      return conn.prepare(sql).all(...params);
+    } finally {
+      conn.close();
+    }
+  };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // PIN waits ×0.1: a 1200 code waits 2 s; the terminal polls every 200 ms.
+    host = await startHostProcess({
+      config: { acquirer: { sandboxSpeed: 0.1, timings: { pollIntervalMs: 200, pollDeadlineMs: 20_000, cancelRetryMs: 200, maxCancelAttempts: 5 } } },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
+    await page.getByTestId('pin').fill('1111');
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('scan-input').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('shows the waiting state, then completes; the receipt names the wallet and masks the code', async () => {
+    const [product] = db(
+      "SELECT b.barcode, p.price FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 LIMIT 1",
+    ) as { barcode: string; price: number }[];
+    await page.getByTestId('scan-input').fill(product!.barcode);
+    await page.getByTestId('scan-input').press('Enter');
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+
+    await page.keyboard.press('F12');
+    const code = sandboxPaymentCode('wechat', '1200');
+    await page.getByTestId('payment-code').fill(code);
+    await page.getByTestId('payment-code').press('Enter');
+
+    await expect.poll(() => page.getByTestId('payment-status').getAttribute('data-status')).toBe('pending');
+    expect(await page.getByTestId('payment-dialog').textContent()).toContain('等待顾客在手机上输入密码确认');
+    expect(await page.getByTestId('payment-countdown').textContent()).toMatch(/最多再等 \d+ 秒/);
+    await page.screenshot({ path: `${ARTIFACTS}/wallet-waiting.png` });
+
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByTestId('receipt-change').textContent()).toBe('¥0.00');
+    const receipt = (await page.getByTestId('receipt-text').textContent()) ?? '';
+    expect(receipt).toContain('微信支付');
+    expect(receipt).toContain(maskCode(code));
+    expect(receipt).not.toContain(code);
+    await page.screenshot({ path: `${ARTIFACTS}/wallet-receipt.png` });
+
+    expect(db("SELECT kind, amount FROM sale_tender WHERE kind = 'wechat'")).toEqual([{ kind: 'wechat', amount: product!.price }]);
+    expect(db('SELECT status FROM payment')).toEqual([{ status: 'paid' }]);
+    await page.getByTestId('next-customer').click();
+  });
+
+  it('says what to do next when the customer has insufficient funds, and the sale stays open', async () => {
+    const [product] = db("SELECT b.barcode FROM product_barcode b JOIN product p ON p.id = b.product_id WHERE p.unit = 'each' AND length(b.barcode) = 13 LIMIT 1") as {
+      barcode: string;
+    }[];
+    await page.getByTestId('scan-input').fill(product!.barcode);
+    await page.getByTestId('scan-input').press('Enter');
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+    await page.keyboard.press('F12');
+    await page.getByTestId('payment-code').fill(sandboxPaymentCode('alipay', '3000'));
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('payment-status').getAttribute('data-status')).toBe('failed');
+    expect(await page.getByTestId('payment-dialog').textContent()).toContain('余额不足');
+    await page.getByTestId('payment-back').click();
+    await expect.poll(() => page.getByTestId('pay-dialog').count()).toBe(1);
+  });
+});
