@@ -55,7 +55,8 @@ export function CashierScreen({
       setSelected(r.value?.lastLineId ?? null);
     });
     void pos.call('payment.current', {}).then((r) => {
-      if (r.ok && r.value && !['paid', 'failed', 'reversed'].includes(r.value.status)) setPayment(r.value);
+      // After a restart: a payment still running, or one that ended badly, is shown so the cashier knows where things stand.
+      if (r.ok && r.value && r.value.status !== 'paid') setPayment(r.value);
     });
     const offs = [
       pos.on('sale.changed', (next) => setCart(next)),

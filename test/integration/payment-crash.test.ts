@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import Sqlite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
+import { DEFAULT_USERS } from '../../src-main/services/auth';
+import { openApiSocket, startHostProcess, tempDir, type HostProcess } from '../helpers/host';
+
+/**
+ * Fault injection: the terminal is killed (SIGKILL) after a wallet payment is committed and sent, before
+ * its answer is recorded. The acquirer runs in its own process so it lives on. After a restart the payment
+ * must end final, the customer charged at most once, and the sale completed or left open for the cashier.
+ */
+const SANDBOX_ENTRY = resolve('out/main/sandbox.js');
+
+function startSandbox(dbPath: string): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, [SANDBOX_ENTRY, '--port', '0', '--db', dbPath, '--scale', '1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolveReady, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolveReady({ url: (JSON.parse(line) as { url: string }).url, process: child }));
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+}
+
+function read<T>(path: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Sqlite(path, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('a terminal killed in the middle of a wallet payment', () => {
+  let sandbox: { url: string; process: ChildProcess };
+  const ledgerPath = join(tempDir('pos-crash-acq-'), 'acquirer.sqlite');
+  const hosts: HostProcess[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox(ledgerPath);
+  });
+  afterAll(async () => {
+    for (const h of hosts) await h.stop();
+    sandbox?.process.kill('SIGTERM');
+  });
+
+  async function crashDuringPayment(suffix: string, timings: Record<string, number>) {
+    const dataDir = tempDir('pos-crash-');
+    const config = { acquirer: { mode: 'sandbox', baseUrl: sandbox.url, timeouts: { payMs: 10_000, queryMs: 2000, otherMs: 2000 }, timings } };
+    const first = await startHostProcess({ dataDir, config });
+    hosts.push(first);
+    const api = await openApiSocket(first.ready);
+    const users = await api.call('auth.users', {});
+    const cashierId = users.ok ? users.value.find((u) => u.role === 'cashier')!.id : '';
+    await api.call('auth.signIn', { userId: cashierId, pin: DEFAULT_USERS[0]!.pin });
+    const products = await api.call('catalog.search', { query: 'kkkl' });
+    const barcode = products.ok ? products.value[0]!.barcodes[0]! : '';
+    await api.call('sale.scan', { code: barcode });
+    const cart = await api.call('sale.current', {});
+    const total = cart.ok ? cart.value!.total : 0;
+
+    // Send the payment and do not wait for its answer: kill the terminal once the row is committed.
+    void api.call('payment.payByCode', { code: sandboxPaymentCode('wechat', suffix) });
+    const posDb = join(dataDir, 'pos.sqlite');
+    const clientSn = await waitFor(() => read<{ client_sn: string }>(posDb, 'SELECT client_sn FROM payment')[0]?.client_sn, 'the committed payment');
+    await waitFor(() => (read(ledgerPath, 'SELECT 1 FROM upay_order WHERE client_sn = ?', clientSn).length ? true : undefined), 'the order at the acquirer');
+    first.process.kill('SIGKILL');
+    await first.stop();
+    expect(read<{ status: string }>(posDb, 'SELECT status FROM payment')[0]!.status).toBe('submitted');
+
+    const second = await startHostProcess({ dataDir, config });
+    hosts.push(second);
+    const status = await waitFor(() => {
+      const [row] = read<{ status: string; sale_status: string }>(
+        posDb,
+        'SELECT p.status, s.status AS sale_status FROM payment p JOIN sale s ON s.id = p.sale_id',
+      );
+      return row && ['paid', 'failed', 'reversed', 'needs_attention'].includes(row.status) && (row.status !== 'paid' || row.sale_status === 'completed')
+        ? row
+        : undefined;
+    }, 'the payment to be resolved after the restart');
+    const charges = read<{ type: string; amount: number }>(ledgerPath, "SELECT type, amount FROM txn WHERE client_sn = ? AND status = 'SUCCESS'", clientSn);
+    await second.stop();
+    return { status, charges, total };
+  }
+
+  it('finds the payment paid after the restart and completes the sale, charging once', async () => {
+    // 5000: the acquirer holds the request (the order is paid 2 s later); the terminal dies waiting for the answer.
+    const { status, charges, total } = await crashDuringPayment('5000', { pollIntervalMs: 100, pollDeadlineMs: 10_000, cancelRetryMs: 100, maxCancelAttempts: 5 });
+    expect(status).toEqual({ status: 'paid', sale_status: 'completed' });
+    expect(charges).toEqual([{ type: 'pay', amount: total }]);
+  });
+
+  it('reverses a payment still unconfirmed at the deadline, and the sale stays open for the cashier', async () => {
+    // The same hung request, but the terminal's deadline (200 ms) has passed by the time it is back up.
+    const { status, charges } = await crashDuringPayment('5000', { pollIntervalMs: 100, pollDeadlineMs: 200, cancelRetryMs: 100, maxCancelAttempts: 5 });
+    expect(status).toEqual({ status: 'reversed', sale_status: 'open' });
+    const net = charges.reduce((sum, c) => sum + (c.type === 'pay' ? c.amount : -c.amount), 0);
+    expect(net).toBe(0);
+  });
+});
