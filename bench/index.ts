@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogSearchBench } from './catalog-search';
 import { hostStart } from './host-start';
+import { scanToAcquirerLatency } from './payments';
 import { completedSalesPerSecond } from './sales';
 import { rawDurableCommits } from './sqlite';
 
@@ -26,6 +27,7 @@ async function main() {
       completionsOverRawDurableCommits: Number((sales.completionsPerSecond / raw.commitsPerSecond).toFixed(3)),
     },
     catalogSearch: await catalogSearchBench(),
+    payments: { scanToAcquirer: await scanToAcquirerLatency() },
     host: await hostStart(join(here, 'host.js')),
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

@@ -23,6 +23,7 @@ import {
   SuspendedSale,
   TenderInput,
   TerminalStatus,
+  WalletKind,
 } from './schemas';
 
 export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -147,6 +148,12 @@ export const calls = {
     access: Staff,
     summary: "Charge the open sale to the customer's wallet payment code",
   }),
+  'payment.payByQr': call({
+    input: z.object({ wallet: WalletKind }).strict(),
+    output: PaymentView,
+    access: Staff,
+    summary: 'Show a merchant QR for the open sale; the customer scans it to pay',
+  }),
   'payment.cancel': call({
     input: z.object({ paymentId: Id }).strict(),
     output: PaymentView,
@@ -154,6 +161,12 @@ export const calls = {
     summary: 'Stop waiting for the customer and reverse the payment',
   }),
   'payment.current': call({ input: NoInput, output: PaymentView.nullable(), access: Staff, summary: 'The latest payment of the open sale' }),
+  'display.current': call({
+    input: NoInput,
+    output: z.object({ cart: Cart.nullable(), payment: PaymentView.nullable() }),
+    access: 'any',
+    summary: 'What the customer display shows now (it signs in as nobody)',
+  }),
   'payment.status': call({ input: NoInput, output: PaymentsStatus, access: 'any', summary: 'Acquirer reachability and pending jobs' }),
 } as const satisfies Record<string, CallSpec>;
 

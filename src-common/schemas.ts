@@ -190,6 +190,8 @@ export const PaymentView = z.object({
   deadline: z.number().int(),
   failureCode: z.string().nullable(),
   failureMessage: z.string().nullable(),
+  /** The merchant QR's content while it can be paid (shown on the screens as a QR code). */
+  qrCode: z.string().nullable(),
 });
 export type PaymentView = z.infer<typeof PaymentView>;
 

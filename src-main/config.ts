@@ -55,6 +55,8 @@ export const ConfigSchema = z
           })
           .strict()
           .prefault({}),
+        /** How long a merchant QR stays payable before the terminal closes it (acquirers close at ~4 min). */
+        qrDeadlineMs: z.number().int().min(1000).max(600_000).default(240_000),
         /** Embedded sandbox only: multiplies its simulated delays (PIN waits), e.g. 0.1 for demos and tests. */
         sandboxSpeed: z.number().positive().max(100).default(1),
       })

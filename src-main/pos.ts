@@ -135,6 +135,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     acquirer,
     credentials,
     timings: acquirerConfig.timings,
+    qrDeadlineMs: acquirerConfig.qrDeadlineMs,
     subject: config.storeName,
   });
   sales.setLockCheck(payments.lockReason);
@@ -176,12 +177,18 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     },
     'sale.complete': ({ tenders }, session) => sales.complete(tenders, session),
     'payment.payByCode': ({ code }, session) => payments.payByCode(code, session),
+    'payment.payByQr': ({ wallet }, session) => payments.payByQr(wallet, session),
     'payment.cancel': ({ paymentId }, session) => payments.cancel(paymentId, session),
     'payment.current': () => {
       const open = sales.current();
       return open ? payments.forOpenSale(open.saleId) : null;
     },
     'payment.status': () => payments.status(),
+    'display.current': () => {
+      const cart = sales.current();
+      const payment = cart ? payments.forOpenSale(cart.saleId) : null;
+      return { cart, payment: payment && payment.qrCode ? payment : null };
+    },
     'sale.receipt': ({ saleId }) => {
       const receipt = sales.receipt(saleId);
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };

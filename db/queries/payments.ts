@@ -112,3 +112,7 @@ export function writeAcquirerTerminal(db: Database, row: AcquirerTerminalRow & {
      ON CONFLICT (singleton) DO UPDATE SET base_url = excluded.base_url, terminal_sn = excluded.terminal_sn, sealed_key = excluded.sealed_key, key_date = excluded.key_date`,
   ).run(row.base_url, row.terminal_sn, row.sealed_key, row.key_date, row.at);
 }
+
+export function setPaymentQr(db: Database, id: string, qrCode: string, acquirerSn: string): void {
+  stmt(db, 'UPDATE payment SET qr_code = ?, acquirer_sn = ? WHERE id = ?').run(qrCode, acquirerSn, id);
+}

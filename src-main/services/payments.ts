@@ -17,6 +17,7 @@ import {
   pendingOutboxCount,
   recordOutboxFailure,
   setOutboxJob,
+  setPaymentQr,
   unfinishedPayments,
   updatePayment,
   type PaymentRow,
@@ -36,7 +37,7 @@ import {
   type PaymentTimings,
 } from '../../src-common/payment-state';
 import type { Session } from '../../src-common/roles';
-import type { AcquirerPort, CancelOutcome, QueryOutcome, TerminalCredentials } from '../acquirer/port';
+import type { AcquirerPort, CancelOutcome, QueryOutcome, TerminalCredentials, Wallet } from '../acquirer/port';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
@@ -53,9 +54,13 @@ export interface PaymentView {
   deadline: number;
   failureCode: string | null;
   failureMessage: string | null;
+  /** Merchant-presented QR (the customer scans it), while it can be paid. */
+  qrCode: string | null;
 }
 
 export interface PaymentsService {
+  /** Show a merchant QR for the open sale; the customer scans it with the wallet's app. */
+  payByQr(wallet: Wallet, session: Session): Promise<PaymentView>;
   /** The cashier scanned the customer's payment code at the pay step. */
   payByCode(code: string, session: Session): Promise<PaymentView>;
   /** The cashier gave up waiting: reverse (a payment that got through anyway completes the sale). */
@@ -78,6 +83,8 @@ export interface PaymentsDeps {
   acquirer: AcquirerPort;
   credentials: () => Promise<TerminalCredentials>;
   timings: PaymentTimings;
+  /** How long a merchant QR stays payable (the acquirer closes it at about 4 minutes). */
+  qrDeadlineMs: number;
   subject: string;
 }
 
@@ -105,7 +112,9 @@ function answerOf(outcome: QueryOutcome): AcquirerAnswer {
 const cancelAnswerOf = (outcome: CancelOutcome): CancelAnswer => outcome;
 
 export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
-  const { db, clock, log, events, sales, acquirer, credentials, timings, subject } = deps;
+  const { db, clock, log, events, sales, acquirer, credentials, timings, qrDeadlineMs, subject } = deps;
+  // A customer needs longer to open an app and scan a QR than to type a PIN.
+  const timingsFor = (row: Pick<PaymentRow, 'kind'>): PaymentTimings => (row.kind === 'qr' ? { ...timings, pollDeadlineMs: qrDeadlineMs } : timings);
   const recovering = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   let running = false;
@@ -122,16 +131,17 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       wallet: row.wallet,
       maskedCode: row.masked_code,
       amount: row.amount,
-      deadline: state.submittedAt + timings.pollDeadlineMs,
+      deadline: state.submittedAt + timingsFor(row).pollDeadlineMs,
       failureCode: row.failure_code,
       failureMessage: row.failure_message,
+      qrCode: isFinal(state.status) ? null : row.qr_code,
     };
   };
 
   /** Commits the new state, the event and the next job in one transaction, then tells the screens. */
   function apply(row: PaymentRow, input: PaymentInput, eventType: string, eventData: unknown): PaymentRow {
     const before = stateOf(row);
-    const { state, action } = step(before, input, timings);
+    const { state, action } = step(before, input, timingsFor(row));
     const at = clock.now().toISOString();
     db.transaction(() => {
       appendPaymentEvent(db, row.id, eventType, eventData, at);
@@ -231,13 +241,73 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       });
   }
 
+  /** What every new payment checks first: nothing unresolved from before, a sale to pay, no other payment running. */
+  function payableSale() {
+    if (recovering.size > 0) {
+      throw new PosError('unavailable', 'Earlier wallet payments are still being resolved; take cash or wait a moment', { recovering: recovering.size });
+    }
+    const cart = sales.current();
+    if (!cart || cart.lines.length === 0) throw new PosError('conflict', 'There is no sale to pay');
+    const active = latestPaymentForSale(db, cart.saleId);
+    if (active && !isFinal(stateOf(active).status)) throw new PosError('conflict', 'A payment for this sale is still in progress');
+    return cart;
+  }
+
+  const reachableCredentials = () =>
+    credentials().catch((error: unknown) => {
+      online = false;
+      throw new PosError('unavailable', `The acquirer cannot be reached: ${(error as Error).message}`, { reason: 'offline' });
+    });
+
+  /** Commit before send: the row and its safety-net job exist before any byte leaves the terminal. */
+  function commitNew(input: { saleId: string; amount: number; kind: 'code' | 'qr'; wallet: Wallet; codeHash: string | null; maskedCode: string | null; userId: string | null }) {
+    const now = clock.now();
+    const id = newId();
+    const clientSn = `${now.toISOString().slice(0, 10).replaceAll('-', '')}${id.slice(-12)}`;
+    const state = submitted(input.amount, now.getTime());
+    db.transaction(() => {
+      insertPayment(db, {
+        id,
+        sale_id: input.saleId,
+        client_sn: clientSn,
+        kind: input.kind,
+        wallet: input.wallet,
+        code_hash: input.codeHash,
+        masked_code: input.maskedCode,
+        amount: input.amount,
+        status: state.status,
+        state: JSON.stringify(state),
+        user_id: input.userId,
+        created_at: now.toISOString(),
+      });
+      appendPaymentEvent(db, id, 'submitted', { clientSn, kind: input.kind, wallet: input.wallet, amount: input.amount }, now.toISOString());
+      // If the terminal dies before the answer is recorded, this job resolves the payment at the next start.
+      setOutboxJob(db, { id: newId(), kind: 'query', paymentId: id, dueAt: now.getTime() + timings.pollIntervalMs, createdAt: now.toISOString() });
+    })();
+    events.emit('payment.changed', view(findPayment(db, id)!));
+    return { id, clientSn };
+  }
+
   return {
-    async payByCode(rawCode, session) {
-      if (recovering.size > 0) {
-        throw new PosError('unavailable', 'Earlier wallet payments are still being resolved; take cash or wait a moment', { recovering: recovering.size });
+    async payByQr(wallet, session) {
+      const cart = payableSale();
+      const creds = await reachableCredentials();
+      const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: cart.total, kind: 'qr', wallet, codeHash: null, maskedCode: null, userId: session.caller.userId });
+      log.info({ paymentId: id, clientSn, wallet, amount: cart.total }, 'merchant QR requested');
+      const outcome = await acquirer.precreate(creds, { clientSn, amount: cart.total, wallet, subject, operator: session.caller.userId ?? 'pos' });
+      online = outcome.kind !== 'unknown';
+      const row = findPayment(db, id)!;
+      if (outcome.kind === 'created') {
+        db.transaction(() => setPaymentQr(db, id, outcome.qrCode, outcome.acquirerSn))();
+        // The order exists and waits for the customer: poll it like a PIN wait.
+        return view(apply(findPayment(db, id)!, { type: 'answer', answer: { kind: 'pending', acquirerSn: outcome.acquirerSn }, at: clock.now().getTime() }, 'precreate', outcome));
       }
-      const cart = sales.current();
-      if (!cart || cart.lines.length === 0) throw new PosError('conflict', 'There is no sale to pay');
+      const answer: AcquirerAnswer = outcome.kind === 'failed' ? { kind: 'failed', code: 'other', message: outcome.message } : { kind: 'unknown', reason: outcome.reason };
+      return view(apply(row, { type: 'answer', answer, at: clock.now().getTime() }, 'precreate', outcome));
+    },
+
+    async payByCode(rawCode, session) {
+      const cart = payableSale();
       const code = rawCode.trim();
       const kind = classifyPaymentCode(code);
       if (!kind.ok) {
@@ -246,43 +316,21 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
           accepted: WALLETS,
         });
       }
-      const active = latestPaymentForSale(db, cart.saleId);
-      if (active && !isFinal(stateOf(active).status)) throw new PosError('conflict', 'A payment for this sale is still in progress');
       const codeHash = hashCode(code);
       if (codeHashUsed(db, codeHash)) {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
       }
-      const creds = await credentials().catch((error: unknown) => {
-        online = false;
-        throw new PosError('unavailable', `The acquirer cannot be reached: ${(error as Error).message}`, { reason: 'offline' });
+      const creds = await reachableCredentials();
+      const { id, clientSn } = commitNew({
+        saleId: cart.saleId,
+        amount: cart.total,
+        kind: 'code',
+        wallet: kind.wallet,
+        codeHash,
+        maskedCode: maskCode(code),
+        userId: session.caller.userId,
       });
-
-      // Commit before send: the row and its safety-net job exist before any byte leaves the terminal.
-      const now = clock.now();
-      const id = newId();
-      const clientSn = `${now.toISOString().slice(0, 10).replaceAll('-', '')}${id.slice(-12)}`;
-      const state = submitted(cart.total, now.getTime());
-      db.transaction(() => {
-        insertPayment(db, {
-          id,
-          sale_id: cart.saleId,
-          client_sn: clientSn,
-          kind: 'code',
-          wallet: kind.wallet,
-          code_hash: codeHash,
-          masked_code: maskCode(code),
-          amount: cart.total,
-          status: state.status,
-          state: JSON.stringify(state),
-          user_id: session.caller.userId,
-          created_at: now.toISOString(),
-        });
-        appendPaymentEvent(db, id, 'submitted', { clientSn, wallet: kind.wallet, amount: cart.total }, now.toISOString());
-        // If the terminal dies before the answer is recorded, this job resolves the payment at the next start.
-        setOutboxJob(db, { id: newId(), kind: 'query', paymentId: id, dueAt: now.getTime() + timings.pollIntervalMs, createdAt: now.toISOString() });
-      })();
       log.info({ paymentId: id, clientSn, wallet: kind.wallet, amount: cart.total, code: maskCode(code) }, 'wallet payment submitted');
-      events.emit('payment.changed', view(findPayment(db, id)!));
 
       const outcome = await acquirer.pay(creds, { clientSn, amount: cart.total, authCode: code, subject, operator: session.caller.userId ?? 'pos' });
       online = outcome.kind !== 'unknown';

@@ -86,11 +86,13 @@ export const en: Messages = {
     addOther: 'Record as other tender',
     complete: 'Complete',
     walletCode: 'Payment code',
+    showQr: 'Show {{wallet}} QR',
     walletCodeHint: "Scan the customer's WeChat / Alipay / UnionPay / e-CNY payment code",
   },
   wallet: {
     title: '{{wallet}} payment',
     pending: 'Waiting for the customer to confirm on their phone…',
+    scanQr: 'Ask the customer to scan the QR with their phone…',
     checking: 'Checking the result with the acquirer…',
     cancelling: 'Reversing, please wait…',
     countdown: 'Waiting up to {{seconds}} s more',
@@ -114,7 +116,7 @@ export const en: Messages = {
   },
   receipt: { title: 'Sale complete', change: 'Change', number: 'Receipt {{number}}', next: 'Next customer (Enter)' },
   tenders: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay', other: 'Other' },
-  customer: { welcome: 'Welcome', thanks: 'Thank you', total: 'Total', change: 'Change' },
+  customer: { welcome: 'Welcome', thanks: 'Thank you', total: 'Total', change: 'Change', scanToPay: 'Scan with {{wallet}} to pay' },
   errors: {
     validation_failed: 'Invalid input; nothing was changed.',
     unknown_call: 'The terminal does not support this action.',

@@ -84,11 +84,13 @@ export const zhCN = {
     addOther: '记为其他支付',
     complete: '完成收款',
     walletCode: '付款码',
+    showQr: '出示{{wallet}}收款码',
     walletCodeHint: '扫描顾客的微信 / 支付宝 / 云闪付 / 数字人民币付款码',
   },
   wallet: {
     title: '{{wallet}} 收款',
     pending: '等待顾客在手机上输入密码确认…',
+    scanQr: '请顾客用手机扫描收款码付款…',
     checking: '正在向收单机构确认结果…',
     cancelling: '正在撤销，请稍候…',
     countdown: '最多再等 {{seconds}} 秒',
@@ -112,7 +114,7 @@ export const zhCN = {
   },
   receipt: { title: '交易完成', change: '找零', number: '小票号 {{number}}', next: '下一位顾客（Enter）' },
   tenders: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付', other: '其他' },
-  customer: { welcome: '欢迎光临', thanks: '谢谢惠顾', total: '合计', change: '找零' },
+  customer: { welcome: '欢迎光临', thanks: '谢谢惠顾', total: '合计', change: '找零', scanToPay: '请用{{wallet}}扫码付款' },
   errors: {
     validation_failed: '输入无效，未做任何更改。',
     unknown_call: '终端不支持此操作。',

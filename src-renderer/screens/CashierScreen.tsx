@@ -155,10 +155,12 @@ export function CashierScreen({
     setCompleted({ saleId: result.value.saleId, receiptNumber: result.value.receiptNumber, change: result.value.change });
   };
 
-  const payByCode = async (code: string) => {
+  const payByQr = (wallet: 'wechat' | 'alipay' | 'unionpay') => startPayment(pos.call('payment.payByQr', { wallet }));
+  const payByCode = (code: string) => startPayment(pos.call('payment.payByCode', { code }));
+
+  const startPayment = async (started: Promise<Result<PaymentView>>) => {
     setBusy(true);
     setDialog(null);
-    const started = pos.call('payment.payByCode', { code });
     // Show the waiting state as soon as the payment is committed, not when the acquirer answers.
     const off = pos.on('payment.changed', (p) => setPayment((current) => current ?? p));
     const result = await started;
@@ -341,6 +343,7 @@ export function CashierScreen({
           onClose={() => setDialog(null)}
           onSubmit={(r) => void pay(r)}
           onPaymentCode={(code) => void payByCode(code)}
+          onPaymentQr={(wallet) => void payByQr(wallet)}
         />
       )}
       {payment && (

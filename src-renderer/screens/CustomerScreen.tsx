@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Cart } from '../../src-common/schemas';
+import type { Cart, PaymentView } from '../../src-common/schemas';
+import { QrImage } from '../components/QrImage';
 import { usePos } from '../api/context';
 import { money, quantity } from '../format';
 
@@ -11,8 +12,15 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
   const [cart, setCart] = useState<Cart | null>(null);
   const [done, setDone] = useState<{ total: number; change: number } | null>(null);
   const [currency, setCurrency] = useState('CNY');
+  const [qr, setQr] = useState<PaymentView | null>(null);
 
   useEffect(() => {
+    void pos.call('display.current', {}).then((r) => {
+      if (!r.ok) return;
+      setCart(r.value.cart);
+      setQr(r.value.payment);
+      if (r.value.cart) setCurrency(r.value.cart.currency);
+    });
     const offChanged = pos.on('sale.changed', (next) => {
       setCart(next);
       if (next) {
@@ -20,10 +28,15 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
         setCurrency(next.currency);
       }
     });
-    const offCompleted = pos.on('sale.completed', (sale) => setDone({ total: sale.total, change: sale.change }));
+    const offCompleted = pos.on('sale.completed', (sale) => {
+      setQr(null);
+      setDone({ total: sale.total, change: sale.change });
+    });
+    const offPayment = pos.on('payment.changed', (p) => setQr(p.qrCode ? p : null));
     return () => {
       offChanged();
       offCompleted();
+      offPayment();
     };
   }, [pos]);
 
@@ -34,6 +47,17 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
         <div className="customer-line">
           {t('customer.change')} <strong data-testid="customer-change">{money(done.change, currency)}</strong>
         </div>
+      </main>
+    );
+  }
+  if (qr?.qrCode) {
+    return (
+      <main className="customer">
+        <div className="customer-line">
+          {t('customer.total')} <strong data-testid="customer-total">{money(qr.amount, currency)}</strong>
+        </div>
+        <QrImage text={qr.qrCode} size={360} testId="customer-qr" />
+        <div className="customer-store">{t('customer.scanToPay', { wallet: t(`tenders.${qr.wallet ?? 'other'}`) })}</div>
       </main>
     );
   }

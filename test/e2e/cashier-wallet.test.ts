@@ -88,4 +88,31 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
     await page.getByTestId('payment-back').click();
     await expect.poll(() => page.getByTestId('pay-dialog').count()).toBe(1);
   });
+
+  it('shows a merchant QR on the cashier screen and the customer display; the customer "scans" it and the sale completes', async () => {
+    const customer = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    await customer.goto(`${host.ready.url}#/customer?token=${host.ready.token}`);
+    await page.keyboard.press('Escape'); // close the pay dialog the previous test returned to
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1); // the sale left open by the declined payment
+    await page.keyboard.press('F12');
+    await page.getByTestId('qr-wechat').click();
+    const qr = page.getByTestId('merchant-qr');
+    await qr.waitFor();
+    const url = (await qr.getAttribute('data-qr'))!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sandbox\/scan\//);
+    await expect.poll(() => customer.getByTestId('customer-qr').count()).toBe(1);
+    expect(await customer.getByTestId('customer-qr').getAttribute('data-qr')).toBe(url);
+    await page.screenshot({ path: `${ARTIFACTS}/wallet-qr.png` });
+    await customer.screenshot({ path: `${ARTIFACTS}/customer-qr.png` });
+
+    // The customer's phone: the sandbox plays the wallet app paying the merchant QR.
+    const paid = await fetch(`${url}?wallet=wechat`, { method: 'POST' });
+    expect(paid.status).toBeLessThan(400);
+
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByTestId('receipt-text').textContent()).toContain('微信支付');
+    await expect.poll(() => customer.getByTestId('customer-change').count()).toBe(1);
+    expect(db("SELECT kind FROM payment WHERE status = 'paid' ORDER BY created_at")).toEqual([{ kind: 'code' }, { kind: 'qr' }]);
+    await customer.close();
+  });
 });

@@ -26,6 +26,7 @@ export function PayDialog({
   busy,
   onSubmit,
   onPaymentCode,
+  onPaymentQr,
   onClose,
 }: {
   cart: Cart;
@@ -33,6 +34,7 @@ export function PayDialog({
   busy: boolean;
   onSubmit: (request: PayRequest) => void;
   onPaymentCode: (code: string) => void;
+  onPaymentQr: (wallet: 'wechat' | 'alipay' | 'unionpay') => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
@@ -78,6 +80,13 @@ export function PayDialog({
             disabled={other.length > 0}
           />
         </label>
+        <div className="qr-buttons">
+          {(['wechat', 'alipay', 'unionpay'] as const).map((wallet) => (
+            <button key={wallet} type="button" disabled={busy || other.length > 0} onClick={() => onPaymentQr(wallet)} data-testid={`qr-${wallet}`}>
+              {t('pay.showQr', { wallet: t(`tenders.${wallet}`) })}
+            </button>
+          ))}
+        </div>
       </form>
       <form
         onSubmit={(e) => {

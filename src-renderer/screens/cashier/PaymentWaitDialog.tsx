@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PaymentView } from '../../../src-common/schemas';
 import { Dialog } from '../../components/Dialog';
+import { QrImage } from '../../components/QrImage';
 import { money } from '../../format';
 
 const WAITING = ['submitted', 'pending', 'unknown'];
@@ -26,7 +27,8 @@ export function PaymentWaitDialog({ payment, currency, onCancel, onClose }: { pa
       <div className="payment-wait" data-status={payment.status} data-testid="payment-status">
         <div className="payment-amount">{money(payment.amount, currency)}</div>
         <div className="muted">{payment.maskedCode}</div>
-        {payment.status === 'pending' && <p className="payment-message">{t('wallet.pending')}</p>}
+        {payment.qrCode && <QrImage text={payment.qrCode} size={220} testId="merchant-qr" />}
+        {payment.status === 'pending' && <p className="payment-message">{t(payment.qrCode ? 'wallet.scanQr' : 'wallet.pending')}</p>}
         {(payment.status === 'submitted' || payment.status === 'unknown') && <p className="payment-message">{t('wallet.checking')}</p>}
         {payment.status === 'cancelling' && <p className="payment-message">{t('wallet.cancelling')}</p>}
         {payment.status === 'failed' && <p className="payment-message error">{t(`wallet.failed.${payment.failureCode ?? 'other'}`, { defaultValue: t('wallet.failed.other') })}</p>}
