@@ -324,8 +324,9 @@ describe('inclusiveTax', () => {
         const tax = inclusiveTax(amount, rate);
         expect(tax).toBeGreaterThanOrEqual(0);
         expect(tax).toBeLessThanOrEqual(amount);
-        // within half a fen of the exact value
-        expect(Math.abs(2 * (tax * (10000 + rate) - amount * rate))).toBeLessThanOrEqual(10000 + rate);
+        // within half a fen of the exact value (in BigInt: amount × rate passes 2^53 here)
+        const error = 2n * (BigInt(tax) * BigInt(10000 + rate) - BigInt(amount) * BigInt(rate));
+        expect(error < 0n ? -error : error).toBeLessThanOrEqual(BigInt(10000 + rate));
       }),
     );
   });

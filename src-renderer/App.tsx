@@ -64,6 +64,20 @@ function Shell() {
 
   useEffect(() => pos.on('settings.changed', applySettings), [pos, applySettings]);
 
+  // The acquirer's reachability and the outbox backlog, always on screen.
+  const [acquirer, setAcquirer] = useState<{ online: boolean; pendingJobs: number } | null>(null);
+  useEffect(() => {
+    if (connection !== 'online') return;
+    const refresh = () => void pos.call('payment.status', {}).then((r) => r.ok && setAcquirer(r.value));
+    refresh();
+    const timer = setInterval(refresh, 5000);
+    const off = pos.on('payment.changed', refresh);
+    return () => {
+      clearInterval(timer);
+      off();
+    };
+  }, [pos, connection]);
+
   const switchLanguage = async () => {
     const next = (settings?.language ?? i18n.language) === 'zh-CN' ? 'en' : 'zh-CN';
     const result = await pos.call('settings.setLanguage', { language: next });
@@ -93,6 +107,12 @@ function Shell() {
         <span className={`connection ${connection}`} data-testid="connection" role="status">
           {t(`connection.${connection}`)}
         </span>
+        {acquirer && (
+          <span className={`connection ${acquirer.online ? 'online' : 'offline'}`} data-testid="acquirer-status">
+            {t(acquirer.online ? 'acquirer.online' : 'acquirer.offline')}
+            {acquirer.pendingJobs > 0 && ` · ${t('acquirer.pending', { count: acquirer.pendingJobs })}`}
+          </span>
+        )}
         {user && (
           <span className="who" data-testid="signed-in-user">
             {user.name} · {t(`roles.${user.role}`)}

@@ -280,3 +280,7 @@ export function nextRefundJob(db: Database): RefundJobRow | undefined {
 export function refundJob(db: Database, refundId: string): RefundJobRow | undefined {
   return stmt(db, "SELECT id, refund_id, due_at, attempts FROM outbox WHERE kind = 'refund' AND refund_id = ?").get(refundId) as RefundJobRow | undefined;
 }
+
+export function pendingRefundJobs(db: Database): number {
+  return stmt(db, "SELECT count(*) FROM outbox WHERE kind = 'refund'").pluck().get() as number;
+}

@@ -360,6 +360,14 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         }
       })();
       if (unfinished.length) log.warn({ payments: unfinished.length }, 'resolving wallet payments left unfinished by the last run');
+      // Enrol (or check in) now rather than at the first customer, and learn whether the acquirer is there.
+      credentials().then(
+        () => (online = true),
+        (error: unknown) => {
+          online = false;
+          log.warn({ err: error }, 'acquirer not reachable at start');
+        },
+      );
       wake();
     },
 

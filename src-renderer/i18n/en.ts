@@ -3,6 +3,7 @@ import type { Messages } from './zh-CN';
 export const en: Messages = {
   app: { title: 'Jiezhang POS', sandbox: 'SANDBOX', live: 'LIVE' },
   connection: { online: 'Connected', connecting: 'Connecting…', offline: 'Connection lost, reconnecting…' },
+  acquirer: { online: 'Acquirer online', offline: 'Acquirer offline: cash only', pending: '{{count}} pending' },
   language: { switchTo: '中文', label: 'Language' },
   status: {
     title: 'Terminal status',

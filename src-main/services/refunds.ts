@@ -1,0 +1,756 @@
+/**
+ * Refunds against a completed sale, full or partial, by line or by amount (ARCHITECTURE.md "Payments";
+ * payments.md §2.8, §4.1: one refund request number per refund, the same on every retry, so the acquirer
+ * refunds it at most once).
+ *
+ * - An owner approves every refund (an owner's own session, or an owner's PIN given by a cashier).
+ * - What is refundable: a sale's tenders minus the refunds that did not fail (refunded, or still under
+ *   way, or waiting for a person). A line gives back its net pro rata of the quantity, rounded half-up on
+ *   the cumulative quantity, so the refunds of a line add up to exactly its net when its last unit comes
+ *   back; the total of a refund is capped at the money left (cash rounding can make a sale's tenders a few
+ *   fen less than its lines).
+ * - Where the money goes: the wallet tender first, up to what is left on it (through the acquirer, against
+ *   the original payment), the rest in cash handed back by the cashier. A mixed refund is ONE refund row
+ *   (kind 'wallet', wallet_amount + cash_amount): the cash part is handed back only once the wallet part
+ *   went through, and if the wallet part fails nothing is handed back. Non-wallet tenders ('cash', 'other')
+ *   are refunded in cash. A refund whose wallet part would span two wallet payments is refused (refund in
+ *   two steps). Cash refunds ignore cash rounding (the exact fen are handed back).
+ * - Wallet refunds are commit-before-send: the refund row (status 'submitted', a fresh refund_request_no)
+ *   and its outbox job are committed before the request leaves the terminal. in_progress / unknown answers
+ *   and unreachable acquirers are retried by the outbox (kind 'refund', one job per refund) with
+ *   exponential backoff until the refund is final or its deadline passes (→ needs_attention, for a person
+ *   to `retry`). A cash refund is recorded final in one transaction.
+ * - Final (refunded): in one transaction, the refund receipt number, the day's refund totals by tender kind
+ *   and the stock of the refunded lines (stock_movement reason 'adjust', ref = the refund id). A repeated
+ *   "refunded" answer (a retry, a late reply) changes nothing: the totals and stock are counted once.
+ */
+import type { Database } from 'better-sqlite3';
+import { newId } from '../../db/ids';
+import { adjustStock } from '../../db/queries/catalog';
+import { findPayment } from '../../db/queries/payments';
+import {
+  addDailyRefundTotal,
+  appendRefundEvent,
+  clearRefundJob,
+  countRefundAttempt,
+  findRefund,
+  insertRefund,
+  insertRefundLines,
+  markRefunded,
+  nextRefundJob,
+  pendingRefundJobs,
+  recordRefundJobFailure,
+  refundLines,
+  refundsOfSale,
+  reservedByLine,
+  reservedMoney,
+  saleLinesForRefund,
+  saleTendersForRefund,
+  setRefundDeadline,
+  setRefundJob,
+  setRefundStatus,
+  unfinishedRefunds,
+  UNFINISHED_REFUND_STATUSES,
+  type RefundRow,
+  type RefundStatus,
+  type SaleLineRow,
+  type SaleTenderRow,
+} from '../../db/queries/refunds';
+import { completedSaleTaxes, findSale, type SaleRow } from '../../db/queries/sales';
+import { findUser } from '../../db/queries/users';
+import { PosError } from '../../src-common/errors';
+import { allocate, inclusiveTax, multiplyDivide } from '../../src-common/money';
+import type { PaymentTimings } from '../../src-common/payment-state';
+import type { ReceiptDocument, ReceiptTaxRow } from '../../src-common/receipt';
+import type { Session } from '../../src-common/roles';
+import type { Settings } from '../../src-common/schemas';
+import type { AcquirerPort, RefundOutcome, TerminalCredentials } from '../acquirer/port';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { AuthService } from './auth';
+import { businessDate, formatReceiptNumber } from './sales';
+
+export type { RefundStatus } from '../../db/queries/refunds';
+
+export interface RefundTimings {
+  /** The first retry of an unanswered refund comes this long after the previous attempt; each next one twice as late. */
+  retryMs: number;
+  /** The longest wait between two retries. */
+  maxRetryMs: number;
+  /** From submission (or a manual retry) until the terminal stops retrying by itself: needs_attention. */
+  deadlineMs: number;
+}
+
+export const DEFAULT_REFUND_TIMINGS: RefundTimings = { retryMs: 4000, maxRetryMs: 60_000, deadlineMs: 15 * 60_000 };
+
+/** Refund timings scaled like the configured payment timings (tests configure milliseconds). */
+export function refundTimingsFor(p: PaymentTimings): RefundTimings {
+  return { retryMs: p.pollIntervalMs, maxRetryMs: Math.max(p.pollIntervalMs, p.cancelRetryMs) * 8, deadlineMs: p.pollDeadlineMs * 20 };
+}
+
+export interface RefundLineView {
+  lineNo: number;
+  name: string;
+  unit: 'each' | 'kg';
+  quantityMilli: number;
+  amount: number;
+}
+
+export interface RefundView {
+  refundId: string;
+  saleId: string;
+  /** The original sale's receipt number. */
+  saleReceiptNumber: string;
+  /** This refund's own receipt number, once it is refunded. */
+  receiptNumber: string | null;
+  refundRequestNo: string;
+  kind: 'wallet' | 'cash';
+  /** The tender kind of the wallet part ('wechat', …), or 'cash'. */
+  tenderKind: string;
+  amount: number;
+  /** Back to the customer's wallet through the acquirer. */
+  walletAmount: number;
+  /** Handed back by the cashier (once the refund is refunded). */
+  cashAmount: number;
+  status: RefundStatus;
+  reason: string;
+  approvedBy: string;
+  userId: string | null;
+  lines: RefundLineView[];
+  attempts: number;
+  createdAt: string;
+  finishedAt: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+}
+
+export interface RefundableLine {
+  lineNo: number;
+  productId: string;
+  sku: string;
+  name: string;
+  unit: 'each' | 'kg';
+  quantityMilli: number;
+  net: number;
+  /** Taken by refunds that did not fail (refunded or under way). */
+  refundedQuantityMilli: number;
+  refundedAmount: number;
+  refundableQuantityMilli: number;
+  /** What refunding all of refundableQuantityMilli gives back (before the cap of the money left). */
+  refundableAmount: number;
+}
+
+export interface RefundableTender {
+  seq: number;
+  kind: string;
+  /** Goes back through the acquirer (else in cash). */
+  wallet: boolean;
+  amount: number;
+  reference: string | null;
+  refunded: number;
+  refundable: number;
+}
+
+export interface Refundable {
+  saleId: string;
+  receiptNumber: string;
+  currency: string;
+  total: number;
+  /** What the tenders covered. */
+  paid: number;
+  /** Refunds that went through. */
+  refunded: number;
+  /** Refunds still under way or waiting for a person (reserved). */
+  pending: number;
+  /** paid − refunded − pending. */
+  refundable: number;
+  lines: RefundableLine[];
+  tenders: RefundableTender[];
+}
+
+export interface RefundRequest {
+  saleId: string;
+  /** Items that came back; without lines and amount, everything still refundable is refunded. */
+  lines?: readonly { lineNo: number; quantityMilli: number }[] | undefined;
+  /** An amount only (no items back); not together with lines. */
+  amount?: number | undefined;
+  reason: string;
+  /** An owner's PIN, needed unless the caller is an owner. */
+  approval?: { userId: string; pin: string } | undefined;
+}
+
+export interface RefundsService {
+  refundable(saleId: string): Refundable;
+  request(input: RefundRequest, session: Session): Promise<RefundView>;
+  /** Sends the same refund again (same refund_request_no): for a refund under way, waiting for a person, or failed. */
+  retry(refundId: string, session: Session): Promise<RefundView>;
+  get(refundId: string): RefundView;
+  forSale(saleId: string): RefundView[];
+  /** The receipt of a refund that went through. */
+  receipt(refundId: string): ReceiptDocument;
+  /** Re-queues the wallet refunds a previous run left unfinished (same request numbers); call once at start. */
+  recover(): void;
+  status(): { unfinished: number; pendingJobs: number };
+  stop(): void;
+}
+
+/** Where refund changes are announced (the lead's EventBus once the contract has 'refund.changed'). */
+export interface RefundEvents {
+  emit(name: 'refund.changed', payload: RefundView): void;
+}
+
+export interface RefundsDeps {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  events?: RefundEvents;
+  acquirer: AcquirerPort;
+  credentials: () => Promise<TerminalCredentials>;
+  auth: Pick<AuthService, 'approve'>;
+  settings: { get(): Settings };
+  terminalId: string;
+  timings: RefundTimings;
+}
+
+export function formatRefundReceiptNumber(terminalId: string, receiptNo: number): string {
+  return `${terminalId.slice(-4)}-R${String(receiptNo).padStart(6, '0')}`;
+}
+
+/** ≤ 20 printable characters (Shouqianba's limit): the local date, 'R', and 11 random characters of a ULID. */
+function newRefundRequestNo(id: string, at: Date): string {
+  return `${businessDate(at).replaceAll('-', '')}R${id.slice(-11)}`;
+}
+
+const isUnfinished = (status: RefundStatus) => UNFINISHED_REFUND_STATUSES.includes(status);
+const isWalletTender = (t: SaleTenderRow) => t.payment_id !== null;
+
+type Answer = RefundOutcome | { kind: 'no_answer'; reason: string };
+
+interface Plan {
+  sale: SaleRow;
+  lines: { lineNo: number; productId: string; quantityMilli: number; amount: number }[];
+  amount: number;
+  walletTender: SaleTenderRow | null;
+  walletAmount: number;
+  cashAmount: number;
+}
+
+/** What is left to refund on a completed sale (refunds that did not fail are taken off). */
+function refundState(db: Database, saleId: string) {
+  const sale = findSale(db, saleId);
+  if (!sale || sale.status !== 'completed' || sale.receipt_no === null) throw new PosError('not_found', 'No completed sale with that id', { saleId });
+  const lines = saleLinesForRefund(db, saleId);
+  const tenders = saleTendersForRefund(db, saleId);
+  const byLine = reservedByLine(db, saleId);
+  const money = reservedMoney(db, saleId);
+  const cashPaid = tenders.filter((t) => !isWalletTender(t)).reduce((sum, t) => sum + t.amount, 0);
+  const walletLeft = (t: SaleTenderRow) => Math.max(0, t.amount - (money.byPayment.get(t.payment_id!) ?? 0));
+  const cashLeft = Math.max(0, cashPaid - money.cash);
+  const moneyLeft = tenders.filter(isWalletTender).reduce((sum, t) => sum + walletLeft(t), 0) + cashLeft;
+  const lineLeft = (l: SaleLineRow) => {
+    const taken = byLine.get(l.line_no) ?? { quantityMilli: 0, amount: 0 };
+    return { taken, quantityMilli: Math.max(0, l.quantity_milli - taken.quantityMilli), amount: Math.max(0, l.net - taken.amount) };
+  };
+  return { sale, lines, tenders, money, cashPaid, cashLeft, walletLeft, moneyLeft, lineLeft };
+}
+
+type RefundState = ReturnType<typeof refundState>;
+
+/**
+ * A line's share for `quantityMilli` more of it: pro rata of its net on the cumulative quantity, half-up,
+ * never beyond the net (the last unit takes the remainder).
+ */
+function lineShare(line: SaleLineRow, taken: { quantityMilli: number; amount: number }, quantityMilli: number): number {
+  const cumulative = taken.quantityMilli + quantityMilli;
+  const target = cumulative >= line.quantity_milli ? line.net : multiplyDivide(line.net, cumulative, line.quantity_milli, 'half-up');
+  return Math.min(Math.max(0, target - taken.amount), Math.max(0, line.net - taken.amount));
+}
+
+function planRefund(state: RefundState, input: Pick<RefundRequest, 'lines' | 'amount'>): Plan {
+  const { sale, moneyLeft } = state;
+  if (input.lines && input.amount !== undefined) throw new PosError('validation_failed', 'Refund either items or an amount, not both');
+  if (moneyLeft <= 0) throw new PosError('conflict', 'Nothing is left to refund on this sale', { reason: 'nothing_left', refundable: 0 });
+
+  let lines: Plan['lines'] = [];
+  let amount: number;
+  if (input.amount !== undefined) {
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new PosError('validation_failed', 'A refund amount is a positive number of fen');
+    if (input.amount > moneyLeft) {
+      throw new PosError('validation_failed', 'That is more than is left to refund on this sale', { reason: 'exceeds_refundable', refundable: moneyLeft });
+    }
+    amount = input.amount;
+  } else {
+    const requested =
+      input.lines ?? state.lines.map((l) => ({ lineNo: l.line_no, quantityMilli: state.lineLeft(l).quantityMilli })).filter((l) => l.quantityMilli > 0);
+    if (input.lines && input.lines.length === 0) throw new PosError('validation_failed', 'Choose the items that came back');
+    const seen = new Set<number>();
+    for (const r of requested) {
+      const line = state.lines.find((l) => l.line_no === r.lineNo);
+      if (!line) throw new PosError('validation_failed', `The sale has no line ${r.lineNo}`, { reason: 'no_such_line', lineNo: r.lineNo });
+      if (seen.has(r.lineNo)) throw new PosError('validation_failed', `Line ${r.lineNo} is listed twice`, { reason: 'duplicate_line', lineNo: r.lineNo });
+      seen.add(r.lineNo);
+      const left = state.lineLeft(line);
+      if (!Number.isSafeInteger(r.quantityMilli) || r.quantityMilli <= 0) throw new PosError('validation_failed', 'A quantity is positive');
+      if (r.quantityMilli > left.quantityMilli) {
+        throw new PosError('validation_failed', `Only ${left.quantityMilli / 1000} of ${line.name} is left to refund`, {
+          reason: 'exceeds_refundable',
+          lineNo: r.lineNo,
+          refundableQuantityMilli: left.quantityMilli,
+        });
+      }
+      if (line.unit === 'each' && r.quantityMilli % 1000 !== 0 && r.quantityMilli !== left.quantityMilli) {
+        throw new PosError('validation_failed', 'Items sold by the piece come back in whole pieces', { reason: 'whole_pieces', lineNo: r.lineNo });
+      }
+      lines.push({ lineNo: r.lineNo, productId: line.product_id, quantityMilli: r.quantityMilli, amount: lineShare(line, left.taken, r.quantityMilli) });
+    }
+    const linesTotal = lines.reduce((sum, l) => sum + l.amount, 0);
+    // Without lines or amount: everything left, items and money (including what cash rounding left over).
+    amount = input.lines ? Math.min(linesTotal, moneyLeft) : moneyLeft;
+    // Never more than the money left: take the excess off the last lines.
+    let excess = linesTotal - amount;
+    for (let i = lines.length - 1; i >= 0 && excess > 0; i--) {
+      const cut = Math.min(excess, lines[i]!.amount);
+      lines[i] = { ...lines[i]!, amount: lines[i]!.amount - cut };
+      excess -= cut;
+    }
+    lines = lines.sort((a, b) => a.lineNo - b.lineNo);
+  }
+  if (amount <= 0) throw new PosError('validation_failed', 'These items come to nothing: there is no money to give back', { reason: 'zero_amount' });
+
+  // Wallet first, up to what is left on it; then cash.
+  const wallets = state.tenders.filter((t) => isWalletTender(t) && state.walletLeft(t) > 0);
+  const walletTender = wallets[0] ?? null;
+  const walletAmount = walletTender ? Math.min(amount, state.walletLeft(walletTender)) : 0;
+  const cashAmount = amount - walletAmount;
+  if (cashAmount > 0 && wallets.length > 1) {
+    throw new PosError('validation_failed', 'This refund spans two wallet payments: refund in two steps', {
+      reason: 'spans_wallets',
+      maxForOneRefund: walletAmount,
+    });
+  }
+  if (cashAmount > state.cashLeft) throw new PosError('validation_failed', 'That is more than is left to refund on this sale', { reason: 'exceeds_refundable', refundable: moneyLeft });
+  if (walletTender && !walletTender.client_sn) throw new PosError('conflict', 'The wallet payment of this sale is not on record', { saleId: sale.id });
+  return { sale, lines, amount, walletTender, walletAmount, cashAmount };
+}
+
+/** The receipt of a refund that went through, rebuilt from what was stored. */
+export function buildRefundReceipt(db: Database, options: { refundId: string; terminalId: string; settings: Settings }): ReceiptDocument {
+  const { refundId, terminalId, settings } = options;
+  const refund = findRefund(db, refundId);
+  if (!refund) throw new PosError('not_found', 'No such refund', { refundId });
+  if (refund.status !== 'refunded' || refund.receipt_no === null) throw new PosError('conflict', 'Only a refund that went through has a receipt', { status: refund.status });
+  const sale = findSale(db, refund.sale_id)!;
+  const english = settings.language === 'en';
+  const lines = refundLines(db, refundId).map((l) => {
+    const gross = Math.max(l.amount, multiplyDivide(l.gross, l.quantity_milli, l.sold_quantity_milli, 'half-up'));
+    return { name: l.name, quantityMilli: l.quantity_milli, unit: l.unit, unitPrice: l.unit_price, gross, discount: gross - l.amount, net: l.amount, taxRateBp: l.tax_rate_bp };
+  });
+  const linesNet = lines.reduce((sum, l) => sum + l.net, 0);
+  // Tax: each line at its rate; money not attributed to lines (an amount refund, rounding) by the sale's tax split.
+  const taxable = new Map<number, number>();
+  for (const l of lines) taxable.set(l.taxRateBp, (taxable.get(l.taxRateBp) ?? 0) + l.net);
+  const unattributed = refund.amount - linesNet;
+  if (unattributed > 0) {
+    const saleTaxes = completedSaleTaxes(db, sale.id);
+    if (saleTaxes.length > 0) {
+      const parts = allocate(unattributed, saleTaxes.map((t) => Math.max(0, t.taxable)));
+      saleTaxes.forEach((t, i) => taxable.set(t.rateBp, (taxable.get(t.rateBp) ?? 0) + parts[i]!));
+    }
+  }
+  const taxes: ReceiptTaxRow[] = [...taxable.entries()]
+    .sort((a, b) => b[0] - a[0])
+    .filter(([, amount]) => amount > 0)
+    .map(([rateBp, amount]) => ({ rateBp, taxable: amount, tax: inclusiveTax(amount, rateBp) }));
+  const walletTender = refund.payment_id ? saleTendersForRefund(db, sale.id).find((t) => t.payment_id === refund.payment_id) : undefined;
+  const cashier = refund.user_id ? (findUser(db, refund.user_id)?.name ?? '') : '';
+  const approver = findUser(db, refund.approved_by)?.name ?? '';
+  const saleReceipt = formatReceiptNumber(sale.terminal_id, sale.receipt_no!);
+  return {
+    language: settings.language,
+    currency: sale.currency,
+    kind: 'refund',
+    header: {
+      storeName: settings.storeName,
+      ...(settings.storeAddress ? { address: settings.storeAddress } : {}),
+      ...(settings.taxId ? { taxId: settings.taxId } : {}),
+      lines: [...settings.receiptHeader, english ? `Original receipt ${saleReceipt}` : `原单号 ${saleReceipt}`],
+    },
+    receiptNumber: formatRefundReceiptNumber(terminalId, refund.receipt_no),
+    terminalId,
+    cashier,
+    issuedAt: refund.finished_at ?? refund.created_at,
+    lines,
+    subtotal: lines.length ? lines.reduce((sum, l) => sum + l.gross, 0) : refund.amount,
+    discountTotal: lines.reduce((sum, l) => sum + l.discount, 0),
+    total: lines.length ? linesNet : refund.amount,
+    // What cash rounding left over on the sale, given back with its last items.
+    rounding: lines.length ? unattributed : 0,
+    taxes,
+    tenders: [
+      ...(refund.wallet_amount > 0
+        ? [{ kind: refund.tender_kind, amount: refund.wallet_amount, ...(walletTender?.reference ? { reference: walletTender.reference } : {}) }]
+        : []),
+      ...(refund.cash_amount > 0 ? [{ kind: 'cash', amount: refund.cash_amount }] : []),
+    ],
+    change: 0,
+    footer: [english ? `Reason: ${refund.reason}` : `退款原因：${refund.reason}`, english ? `Approved by: ${approver}` : `授权人：${approver}`],
+  };
+}
+
+export function createRefundsService(deps: RefundsDeps): RefundsService {
+  const { db, clock, log, events, acquirer, credentials, auth, settings, terminalId, timings } = deps;
+  const inflight = new Set<string>();
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let stopped = false;
+
+  function view(row: RefundRow): RefundView {
+    const sale = findSale(db, row.sale_id)!;
+    return {
+      refundId: row.id,
+      saleId: row.sale_id,
+      saleReceiptNumber: formatReceiptNumber(sale.terminal_id, sale.receipt_no ?? 0),
+      receiptNumber: row.receipt_no === null ? null : formatRefundReceiptNumber(terminalId, row.receipt_no),
+      refundRequestNo: row.refund_request_no,
+      kind: row.kind,
+      tenderKind: row.tender_kind,
+      amount: row.amount,
+      walletAmount: row.wallet_amount,
+      cashAmount: row.cash_amount,
+      status: row.status,
+      reason: row.reason,
+      approvedBy: row.approved_by,
+      userId: row.user_id,
+      lines: refundLines(db, row.id).map((l) => ({ lineNo: l.line_no, name: l.name, unit: l.unit, quantityMilli: l.quantity_milli, amount: l.amount })),
+      attempts: row.attempts,
+      createdAt: row.created_at,
+      finishedAt: row.finished_at,
+      failureCode: row.failure_code,
+      failureMessage: row.failure_message,
+    };
+  }
+
+  function announce(id: string): RefundRow {
+    const row = findRefund(db, id)!;
+    events?.emit('refund.changed', view(row));
+    return row;
+  }
+
+  /** Refunded: receipt number, the day's totals and the stock of the lines, once. The caller holds the transaction. */
+  function finalize(row: RefundRow, now: Date): boolean {
+    const at = now.toISOString();
+    const day = businessDate(now);
+    if (!markRefunded(db, row.id, at, day)) return false;
+    if (row.wallet_amount > 0) addDailyRefundTotal(db, day, row.tender_kind, row.wallet_amount);
+    if (row.cash_amount > 0) addDailyRefundTotal(db, day, 'cash', row.cash_amount);
+    for (const line of refundLines(db, row.id)) {
+      adjustStock(db, { productId: line.product_id, deltaMilli: line.quantity_milli, reason: 'adjust', ref: row.id, at });
+    }
+    clearRefundJob(db, row.id);
+    return true;
+  }
+
+  const backoff = (attempts: number) => Math.min(timings.retryMs * 2 ** Math.max(0, Math.min(attempts - 1, 30)), timings.maxRetryMs);
+
+  /** Commits what the acquirer said (or that it could not be asked) and the next job, in one transaction. */
+  function apply(refundId: string, answer: Answer, eventType: string): RefundRow {
+    const now = clock.now();
+    const at = now.toISOString();
+    const outcome = db.transaction(() => {
+      const row = findRefund(db, refundId)!;
+      appendRefundEvent(db, refundId, eventType, answer, at);
+      // Already refunded: a resend's answer (REFUND_SUCCESS again, or anything else) changes nothing.
+      if (row.status === 'refunded') {
+        clearRefundJob(db, refundId);
+        return 'unchanged';
+      }
+      switch (answer.kind) {
+        case 'refunded':
+          finalize(row, now);
+          return 'refunded';
+        case 'failed':
+          setRefundStatus(db, refundId, { status: 'failed', failureCode: answer.code, failureMessage: answer.message, finishedAt: at, at });
+          clearRefundJob(db, refundId);
+          return 'failed';
+        case 'in_progress':
+        case 'unknown':
+        case 'no_answer': {
+          const reason = answer.kind === 'in_progress' ? 'The acquirer is still processing the refund' : answer.reason;
+          if (now.getTime() >= row.deadline_at) {
+            setRefundStatus(db, refundId, {
+              status: 'needs_attention',
+              failureCode: 'no_confirmation',
+              failureMessage: `The acquirer never confirmed the refund (${reason}): check it, then retry`,
+              finishedAt: null,
+              at,
+            });
+            clearRefundJob(db, refundId);
+            return 'needs_attention';
+          }
+          const status: RefundStatus = answer.kind === 'in_progress' ? 'in_progress' : answer.kind === 'unknown' || row.status === 'submitted' ? 'unknown' : row.status;
+          setRefundStatus(db, refundId, { status, failureCode: null, failureMessage: reason, finishedAt: null, at });
+          setRefundJob(db, { id: newId(), refundId, paymentId: row.payment_id, dueAt: Math.min(now.getTime() + backoff(row.attempts), row.deadline_at), createdAt: at });
+          return status;
+        }
+      }
+    })();
+    const row = announce(refundId);
+    if (outcome !== 'unchanged') log.info({ refundId, status: row.status, failure: row.failure_code, attempts: row.attempts }, 'refund answer');
+    wake();
+    return row;
+  }
+
+  /** One request to the acquirer for this refund, with its one refund_request_no; the attempt is counted first. */
+  async function send(refundId: string, eventType: string, creds?: TerminalCredentials): Promise<RefundRow> {
+    inflight.add(refundId);
+    try {
+      const row = findRefund(db, refundId)!;
+      const payment = findPayment(db, row.payment_id!);
+      if (!payment) return apply(refundId, { kind: 'failed', code: 'other', message: 'The original payment is not on record' }, eventType);
+      let credentialsNow: TerminalCredentials;
+      try {
+        credentialsNow = creds ?? (await credentials());
+      } catch (error) {
+        return apply(refundId, { kind: 'no_answer', reason: `The acquirer cannot be reached: ${(error as Error).message}` }, 'no_answer');
+      }
+      db.transaction(() => countRefundAttempt(db, refundId, clock.now().toISOString()))();
+      const outcome = await acquirer.refund(credentialsNow, {
+        clientSn: payment.client_sn,
+        refundRequestNo: row.refund_request_no,
+        amount: row.wallet_amount,
+        operator: row.user_id ?? 'pos',
+      });
+      return apply(refundId, outcome, eventType);
+    } finally {
+      inflight.delete(refundId);
+    }
+  }
+
+  async function runJob(refundId: string) {
+    const row = findRefund(db, refundId);
+    if (!row || row.kind !== 'wallet' || !isUnfinished(row.status)) {
+      db.transaction(() => clearRefundJob(db, refundId))();
+      return;
+    }
+    await send(refundId, 'resend');
+  }
+
+  /** Runs every due refund job, one at a time, then sleeps until the next one is due. */
+  function wake() {
+    if (stopped || running) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const job = nextRefundJob(db);
+    if (!job) return;
+    const now = clock.now().getTime();
+    const delay = Math.max(0, job.due_at - now);
+    if (delay > 0) {
+      timer = setTimeout(wake, Math.min(delay, 2_147_000_000));
+      return;
+    }
+    if (inflight.has(job.refund_id)) {
+      // Its request is on the wire right now (request or retry): look again a little later.
+      db.transaction(() => setRefundJob(db, { id: newId(), refundId: job.refund_id, paymentId: findRefund(db, job.refund_id)?.payment_id ?? null, dueAt: now + timings.retryMs, createdAt: new Date(now).toISOString() }))();
+      wake();
+      return;
+    }
+    running = true;
+    runJob(job.refund_id)
+      .catch((error: unknown) => {
+        log.error({ err: error, refundId: job.refund_id }, 'refund job failed');
+        db.transaction(() => {
+          recordRefundJobFailure(db, job.refund_id, String(error));
+          const row = findRefund(db, job.refund_id);
+          if (row && isUnfinished(row.status)) {
+            setRefundJob(db, { id: newId(), refundId: row.id, paymentId: row.payment_id, dueAt: clock.now().getTime() + timings.maxRetryMs, createdAt: clock.now().toISOString() });
+          }
+        })();
+      })
+      .finally(() => {
+        running = false;
+        wake();
+      });
+  }
+
+  async function approver(session: Session, approval: RefundRequest['approval']): Promise<string> {
+    if (session.caller.role === 'owner' && session.caller.userId) return session.caller.userId;
+    if (!approval) throw new PosError('forbidden', 'A refund needs an owner’s approval', { needsApproval: true });
+    return (await auth.approve(approval, ['owner'])).id;
+  }
+
+  const offline = (error: unknown) =>
+    new PosError('unavailable', `The acquirer cannot be reached: ${(error as Error).message}; try again later`, { reason: 'offline' });
+
+  return {
+    refundable(saleId) {
+      const state = refundState(db, saleId);
+      const { sale, money } = state;
+      // Cash refunds are spread over the non-wallet tenders in order, for display.
+      let cashTaken = money.cash;
+      const tenders = state.tenders.map((t) => {
+        let refunded: number;
+        if (isWalletTender(t)) refunded = Math.min(t.amount, money.byPayment.get(t.payment_id!) ?? 0);
+        else {
+          refunded = Math.min(t.amount, cashTaken);
+          cashTaken -= refunded;
+        }
+        return { seq: t.seq, kind: t.kind, wallet: isWalletTender(t), amount: t.amount, reference: t.reference, refunded, refundable: t.amount - refunded };
+      });
+      const paid = state.tenders.reduce((sum, t) => sum + t.amount, 0);
+      return {
+        saleId,
+        receiptNumber: formatReceiptNumber(sale.terminal_id, sale.receipt_no!),
+        currency: sale.currency,
+        total: sale.total ?? 0,
+        paid,
+        refunded: money.refunded,
+        pending: money.pending,
+        refundable: state.moneyLeft,
+        lines: state.lines.map((l) => {
+          const left = state.lineLeft(l);
+          return {
+            lineNo: l.line_no,
+            productId: l.product_id,
+            sku: l.sku,
+            name: l.name,
+            unit: l.unit,
+            quantityMilli: l.quantity_milli,
+            net: l.net,
+            refundedQuantityMilli: left.taken.quantityMilli,
+            refundedAmount: left.taken.amount,
+            refundableQuantityMilli: left.quantityMilli,
+            refundableAmount: left.quantityMilli > 0 ? lineShare(l, left.taken, left.quantityMilli) : 0,
+          };
+        }),
+        tenders,
+      };
+    },
+
+    async request(input, session) {
+      const reason = input.reason.trim();
+      if (!reason) throw new PosError('validation_failed', 'Say why the money goes back');
+      // Checked before the PIN (a refused refund costs no PIN attempt), and again in the committing transaction.
+      const first = planRefund(refundState(db, input.saleId), input);
+      const approvedBy = await approver(session, input.approval);
+      // A wallet refund needs the acquirer: refuse now, with nothing recorded, rather than promise a refund offline.
+      const creds = first.walletAmount > 0 ? await credentials().catch((error: unknown) => Promise.reject(offline(error))) : undefined;
+
+      const now = clock.now();
+      const at = now.toISOString();
+      const id = newId(now.getTime());
+      const refundRequestNo = newRefundRequestNo(id, now);
+      const plan = db.transaction(() => {
+        const p = planRefund(refundState(db, input.saleId), input);
+        const wallet = p.walletAmount > 0 && p.walletTender;
+        insertRefund(db, {
+          id,
+          sale_id: p.sale.id,
+          payment_id: wallet ? p.walletTender!.payment_id : null,
+          refund_request_no: refundRequestNo,
+          kind: wallet ? 'wallet' : 'cash',
+          tender_kind: wallet ? p.walletTender!.kind : 'cash',
+          amount: p.amount,
+          wallet_amount: p.walletAmount,
+          cash_amount: p.cashAmount,
+          status: 'submitted',
+          reason,
+          approved_by: approvedBy,
+          user_id: session.caller.userId,
+          deadline_at: now.getTime() + timings.deadlineMs,
+          created_at: at,
+        });
+        insertRefundLines(db, id, p.sale.id, p.lines);
+        appendRefundEvent(
+          db,
+          id,
+          'submitted',
+          { refundRequestNo, amount: p.amount, walletAmount: p.walletAmount, cashAmount: p.cashAmount, lines: p.lines, reason, approvedBy, userId: session.caller.userId },
+          at,
+        );
+        if (wallet) {
+          // If the terminal dies before the answer is recorded, this job sends the same request again at the next start.
+          setRefundJob(db, { id: newId(), refundId: id, paymentId: p.walletTender!.payment_id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
+        } else {
+          // Cash: the cashier hands it back now; final at once.
+          finalize(findRefund(db, id)!, now);
+          appendRefundEvent(db, id, 'cash_refunded', { amount: p.cashAmount }, at);
+        }
+        return p;
+      })();
+      log.info(
+        { refundId: id, saleId: input.saleId, refundRequestNo, amount: plan.amount, walletAmount: plan.walletAmount, cashAmount: plan.cashAmount, approvedBy },
+        plan.walletAmount > 0 ? 'wallet refund submitted' : 'cash refund recorded',
+      );
+      announce(id);
+      if (plan.walletAmount === 0) return view(findRefund(db, id)!);
+      return view(await send(id, 'refund', creds));
+    },
+
+    async retry(refundId, session) {
+      const row = findRefund(db, refundId);
+      if (!row) throw new PosError('not_found', 'No such refund', { refundId });
+      if (row.kind === 'cash') throw new PosError('conflict', 'A cash refund is final when it is recorded', { refundId });
+      const now = clock.now();
+      const at = now.toISOString();
+      db.transaction(() => {
+        const current = findRefund(db, refundId)!;
+        if (current.status === 'failed') {
+          // Failed refunds reserve nothing: it must still fit in what is left (the same request number is sent again, as WeChat asks).
+          const state = refundState(db, current.sale_id);
+          for (const line of refundLines(db, refundId)) {
+            const sold = state.lines.find((l) => l.line_no === line.line_no)!;
+            if (line.quantity_milli > state.lineLeft(sold).quantityMilli) {
+              throw new PosError('conflict', 'Those items were refunded since: make a new refund', { reason: 'exceeds_refundable', lineNo: line.line_no });
+            }
+          }
+          const tender = state.tenders.find((t) => t.payment_id === current.payment_id);
+          if (!tender || current.wallet_amount > state.walletLeft(tender) || current.cash_amount > state.cashLeft) {
+            throw new PosError('conflict', 'That money was refunded since: make a new refund', { reason: 'exceeds_refundable', refundable: state.moneyLeft });
+          }
+        }
+        appendRefundEvent(db, refundId, 'retry', { by: session.caller.userId, status: current.status }, at);
+        if (current.status !== 'refunded') {
+          setRefundStatus(db, refundId, { status: current.status === 'failed' || current.status === 'needs_attention' ? 'submitted' : current.status, failureCode: null, failureMessage: null, finishedAt: null, at });
+          setRefundDeadline(db, refundId, now.getTime() + timings.deadlineMs, at);
+          setRefundJob(db, { id: newId(), refundId, paymentId: current.payment_id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
+        }
+      })();
+      log.info({ refundId, status: row.status, by: session.caller.userId }, 'refund sent again');
+      // Unreachable now: the outbox keeps trying (the job above) until the deadline.
+      return view(await send(refundId, 'retry'));
+    },
+
+    get(refundId) {
+      const row = findRefund(db, refundId);
+      if (!row) throw new PosError('not_found', 'No such refund', { refundId });
+      return view(row);
+    },
+
+    forSale(saleId) {
+      return refundsOfSale(db, saleId).map(view);
+    },
+
+    receipt: (refundId) => buildRefundReceipt(db, { refundId, terminalId, settings: settings.get() }),
+
+    recover() {
+      const unfinished = unfinishedRefunds(db).filter((r) => r.kind === 'wallet');
+      const now = clock.now();
+      db.transaction(() => {
+        for (const row of unfinished) {
+          appendRefundEvent(db, row.id, 'recovered', { status: row.status }, now.toISOString());
+          // Ask again right away with the same request number, whatever was scheduled before the restart.
+          setRefundJob(db, { id: newId(), refundId: row.id, paymentId: row.payment_id, dueAt: now.getTime(), createdAt: now.toISOString() });
+        }
+      })();
+      if (unfinished.length) log.warn({ refunds: unfinished.length }, 'resending wallet refunds left unfinished by the last run');
+      wake();
+    },
+
+    status: () => ({ unfinished: unfinishedRefunds(db).length, pendingJobs: pendingRefundJobs(db) }),
+
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
