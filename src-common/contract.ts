@@ -15,10 +15,14 @@ import {
   Language,
   PaymentsStatus,
   PaymentView,
+  PositiveMinor,
   Product,
   PublicUser,
   QuantityMilli,
   Receipt,
+  Refundable,
+  RefundLineInput,
+  RefundView,
   Settings,
   SuspendedSale,
   TenderInput,
@@ -168,6 +172,41 @@ export const calls = {
     summary: 'What the customer display shows now (it signs in as nobody)',
   }),
   'payment.status': call({ input: NoInput, output: PaymentsStatus, access: 'any', summary: 'Acquirer reachability and pending jobs' }),
+
+  'refund.refundable': call({
+    input: z.object({ saleId: Id }).strict(),
+    output: Refundable,
+    access: Staff,
+    summary: 'What of a completed sale can still be refunded: its lines, its money, per tender',
+  }),
+  'refund.request': call({
+    input: z
+      .object({
+        saleId: Id,
+        lines: z.array(RefundLineInput).min(1).max(500).optional(),
+        amount: PositiveMinor.optional(),
+        reason: z.string().trim().min(1).max(200),
+        approval: Approval.optional(),
+      })
+      .strict(),
+    output: RefundView,
+    access: Staff,
+    summary: "Refund items or an amount of a completed sale: to the wallet first, then cash (a cashier needs an owner's PIN)",
+  }),
+  'refund.retry': call({
+    input: z.object({ refundId: Id }).strict(),
+    output: RefundView,
+    access: Staff,
+    summary: 'Send a refund again with its same refund request number (never refunded twice)',
+  }),
+  'refund.get': call({ input: z.object({ refundId: Id }).strict(), output: RefundView, access: Staff, summary: 'One refund' }),
+  'refund.forSale': call({ input: z.object({ saleId: Id }).strict(), output: z.array(RefundView), access: Staff, summary: 'The refunds of a sale, oldest first' }),
+  'refund.receipt': call({
+    input: z.object({ refundId: Id }).strict(),
+    output: z.object({ receipt: Receipt, text: z.string(), svg: z.string() }),
+    access: Staff,
+    summary: 'A refund’s receipt: document, plain text and preview',
+  }),
 } as const satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -175,6 +214,7 @@ export const events = {
   /** The open sale changed (or closed: null); the customer display follows it. */
   'sale.changed': Cart.nullable(),
   'payment.changed': PaymentView,
+  'refund.changed': RefundView,
   'sale.completed': z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), change: z.number().int() }),
 } as const satisfies Record<string, z.ZodType>;
 

@@ -196,3 +196,74 @@ export const PaymentView = z.object({
 export type PaymentView = z.infer<typeof PaymentView>;
 
 export const PaymentsStatus = z.object({ online: z.boolean(), pendingJobs: z.number().int(), recovering: z.number().int() });
+
+export const RefundStatus = z.enum(['submitted', 'in_progress', 'unknown', 'refunded', 'failed', 'needs_attention']);
+
+export const RefundLineInput = z.object({ lineNo: z.number().int().positive().max(100_000), quantityMilli: QuantityMilli }).strict();
+
+export const RefundView = z.object({
+  refundId: Id,
+  saleId: Id,
+  /** The original sale's receipt number. */
+  saleReceiptNumber: z.string(),
+  /** The refund's own receipt number, once refunded. */
+  receiptNumber: z.string().nullable(),
+  /** Sent unchanged on every retry (≤ 20 characters). */
+  refundRequestNo: z.string(),
+  kind: z.enum(['wallet', 'cash']),
+  /** The wallet part's tender kind ('wechat', …), or 'cash'. */
+  tenderKind: z.string(),
+  amount: Minor,
+  walletAmount: Minor,
+  /** Handed back by the cashier once the refund is refunded. */
+  cashAmount: Minor,
+  status: RefundStatus,
+  reason: z.string(),
+  approvedBy: Id,
+  userId: Id.nullable(),
+  lines: z.array(z.object({ lineNo: z.number().int().positive(), name: z.string(), unit: z.enum(['each', 'kg']), quantityMilli: z.number().int().positive(), amount: Minor })),
+  attempts: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  failureCode: z.string().nullable(),
+  failureMessage: z.string().nullable(),
+});
+export type RefundView = z.infer<typeof RefundView>;
+
+export const Refundable = z.object({
+  saleId: Id,
+  receiptNumber: z.string(),
+  currency: z.string(),
+  total: Minor,
+  paid: Minor,
+  refunded: Minor,
+  pending: Minor,
+  refundable: Minor,
+  lines: z.array(
+    z.object({
+      lineNo: z.number().int().positive(),
+      productId: Id,
+      sku: z.string(),
+      name: z.string(),
+      unit: z.enum(['each', 'kg']),
+      quantityMilli: z.number().int().positive(),
+      net: Minor,
+      refundedQuantityMilli: z.number().int().nonnegative(),
+      refundedAmount: Minor,
+      refundableQuantityMilli: z.number().int().nonnegative(),
+      refundableAmount: Minor,
+    }),
+  ),
+  tenders: z.array(
+    z.object({
+      seq: z.number().int().positive(),
+      kind: z.string(),
+      wallet: z.boolean(),
+      amount: Minor,
+      reference: z.string().nullable(),
+      refunded: Minor,
+      refundable: Minor,
+    }),
+  ),
+});
+export type Refundable = z.infer<typeof Refundable>;

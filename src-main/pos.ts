@@ -18,6 +18,7 @@ import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VE
 import { openKeyring } from './keyring';
 import { createCredentialsProvider } from './services/enrolment';
 import { createPaymentsService } from './services/payments';
+import { createRefundsService, refundTimingsFor } from './services/refunds';
 import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
@@ -140,6 +141,19 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
   sales.setLockCheck(payments.lockReason);
   payments.recover();
+  const refunds = createRefundsService({
+    db,
+    clock,
+    log: log.child({ module: 'refunds' }),
+    events,
+    acquirer,
+    credentials,
+    auth,
+    settings,
+    terminalId,
+    timings: refundTimingsFor(acquirerConfig.timings),
+  });
+  refunds.recover();
 
   const handlers = {
     'terminal.status': () => terminal.status(),
@@ -189,6 +203,15 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       const payment = cart ? payments.forOpenSale(cart.saleId) : null;
       return { cart, payment: payment && payment.qrCode ? payment : null };
     },
+    'refund.refundable': ({ saleId }) => refunds.refundable(saleId),
+    'refund.request': (input, session) => refunds.request(input, session),
+    'refund.retry': ({ refundId }, session) => refunds.retry(refundId, session),
+    'refund.get': ({ refundId }) => refunds.get(refundId),
+    'refund.forSale': ({ saleId }) => refunds.forSale(saleId),
+    'refund.receipt': ({ refundId }) => {
+      const receipt = refunds.receipt(refundId);
+      return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
+    },
     'sale.receipt': ({ saleId }) => {
       const receipt = sales.receipt(saleId);
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
@@ -211,6 +234,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       closed = true;
       log.info('terminal stopping');
       payments.stop();
+      refunds.stop();
       await sandbox?.close();
       db.close();
       await fileLogger.close();

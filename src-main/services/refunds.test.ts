@@ -1,0 +1,538 @@
+/**
+ * The refunds service on a real SQLite file, with real sales and wallet payments against the sandbox
+ * acquirer over HTTP on 127.0.0.1. The acquirer is wrapped so a test can lose a reply, keep a refund
+ * "in progress" or drop a request, exactly the faults the outbox must survive.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../db/ids';
+import { openDatabase } from '../../db/open';
+import { insertPayment } from '../../db/queries/payments';
+import { dailyRefundTotals, refundEvents } from '../../db/queries/refunds';
+import { insertSale, takeReceiptNumber, writeCompletedSale } from '../../db/queries/sales';
+import { renderReceiptText } from '../../src-common/receipt-text';
+import { newSession, type Role, type Session } from '../../src-common/roles';
+import type { AcquirerPort, RefundOutcome } from '../acquirer/port';
+import { sandboxPaymentCode } from '../acquirer/sandbox/test-codes';
+import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from '../acquirer/sandbox/server';
+import { createShouqianbaAdapter } from '../acquirer/shouqianba';
+import { systemClock } from '../clock';
+import { parseConfig } from '../config';
+import { createEventBus } from '../events';
+import { openKeyring } from '../keyring';
+import { createAuthService, DEFAULT_USERS, type AuthService } from './auth';
+import { createCatalogService, type CatalogService } from './catalog';
+import { createCredentialsProvider } from './enrolment';
+import { createPaymentsService, type PaymentsService } from './payments';
+import { businessDate, createSalesService, type SalesService } from './sales';
+import { createSettingsService } from './settings';
+import { startTerminal } from './terminal';
+import { createRefundsService, type RefundsService, type RefundTimings, type RefundView } from './refunds';
+
+const log = pino({ level: 'silent' });
+const FAST: RefundTimings = { retryMs: 25, maxRetryMs: 100, deadlineMs: 3000 };
+
+/** What the wrapped acquirer does with the next refunds. */
+type Fault = 'none' | 'lost_reply' | 'in_progress' | 'not_sent' | 'fail';
+
+interface Rig {
+  dir: string;
+  db: Database;
+  sandbox: SandboxAcquirer;
+  acquirer: AcquirerPort;
+  credentials: ReturnType<typeof createCredentialsProvider>;
+  auth: AuthService;
+  catalog: CatalogService;
+  sales: SalesService;
+  payments: PaymentsService;
+  refunds: RefundsService;
+  terminalId: string;
+  settings: ReturnType<typeof createSettingsService>;
+  fault: { mode: Fault };
+  sent: { refundRequestNo: string; amount: number; clientSn: string }[];
+  emitted: RefundView[];
+  session(role: Role): Promise<Session>;
+  userId(role: Role): string;
+  newRefunds(timings?: RefundTimings): RefundsService;
+  close(): Promise<void>;
+}
+
+async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
+  const dir = mkdtempSync(join(tmpdir(), 'pos-refunds-'));
+  const parsed = parseConfig({ log: { level: 'warn' }, ...config });
+  const clock = systemClock;
+  const db = openDatabase(join(dir, 'pos.sqlite'));
+  const events = createEventBus(() => {});
+  const settings = createSettingsService({ db, config: parsed, clock, events, log });
+  const catalog = createCatalogService({ db, clock, log });
+  const terminal = startTerminal({ db, clock, config: parsed, appVersion: 'test', settings, catalog });
+  const auth = createAuthService({ db, clock, log });
+  await auth.ensureDefaultUsers();
+  catalog.loadDemoIfEmpty();
+  const terminalId = terminal.status().terminalId;
+  const sales = createSalesService({ db, clock, log, events, catalog, auth, settings, terminalId, weighedLayout: parsed.scaleLabel });
+  const sandbox = await startSandboxAcquirer({ dbPath: join(dir, 'sandbox-acquirer.sqlite'), port: 0, log, clock, speed: { scale: 0.02 } });
+  const real = createShouqianbaAdapter({
+    baseUrl: sandbox.url,
+    vendorSn: SANDBOX_VENDOR_SN,
+    vendorKey: SANDBOX_VENDOR_KEY,
+    appId: SANDBOX_APP_ID,
+    timeouts: { payMs: 2000, queryMs: 2000, otherMs: 2000 },
+    log,
+    clock,
+    requireReplySignature: true,
+  });
+  const fault = { mode: 'none' as Fault };
+  const sent: Rig['sent'] = [];
+  const acquirer: AcquirerPort = {
+    ...real,
+    async refund(creds, input): Promise<RefundOutcome> {
+      if (fault.mode === 'not_sent') return { kind: 'unknown', reason: 'test: the request never left' };
+      if (fault.mode === 'fail') return { kind: 'failed', code: 'other', message: 'test: refused' };
+      sent.push({ refundRequestNo: input.refundRequestNo, amount: input.amount, clientSn: input.clientSn });
+      const outcome = await real.refund(creds, input);
+      if (fault.mode === 'lost_reply') return { kind: 'unknown', reason: 'test: the reply was lost' };
+      if (fault.mode === 'in_progress') return { kind: 'in_progress' };
+      return outcome;
+    },
+  };
+  const credentials = createCredentialsProvider({
+    db,
+    clock,
+    log,
+    keyring: openKeyring(dir),
+    acquirer,
+    endpointId: 'embedded-sandbox',
+    activationCode: SANDBOX_ACTIVATION_CODE,
+    deviceId: terminalId,
+    name: 'test',
+  });
+  const payments = createPaymentsService({
+    db,
+    clock,
+    log,
+    events,
+    sales,
+    acquirer,
+    credentials,
+    timings: { pollIntervalMs: 40, pollDeadlineMs: 1500, cancelRetryMs: 40, maxCancelAttempts: 5 },
+    qrDeadlineMs: parsed.acquirer.qrDeadlineMs,
+    subject: 'test',
+  });
+  sales.setLockCheck(payments.lockReason);
+  const emitted: RefundView[] = [];
+  const all: RefundsService[] = [];
+  const newRefunds = (timings = FAST) => {
+    const service = createRefundsService({
+      db,
+      clock,
+      log,
+      events: { emit: (_name, view) => void emitted.push(view) },
+      acquirer,
+      credentials,
+      auth,
+      settings,
+      terminalId,
+      timings,
+    });
+    all.push(service);
+    return service;
+  };
+  const refunds = newRefunds();
+  refunds.recover();
+  const userId = (role: Role) => auth.users().find((u) => u.role === role)!.id;
+  return {
+    dir,
+    db,
+    sandbox,
+    acquirer,
+    credentials,
+    auth,
+    catalog,
+    sales,
+    payments,
+    refunds,
+    terminalId,
+    settings,
+    fault,
+    sent,
+    emitted,
+    userId,
+    newRefunds,
+    async session(role) {
+      const session = newSession();
+      await auth.signIn(userId(role), DEFAULT_USERS.find((u) => u.role === role)!.pin, session);
+      return session;
+    },
+    async close() {
+      for (const s of all) s.stop();
+      payments.stop();
+      await sandbox.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const ownerPin = DEFAULT_USERS.find((u) => u.role === 'owner')!.pin;
+
+describe('refunds on a real database against the sandbox acquirer', { timeout: 20_000 }, () => {
+  let rig: Rig;
+  let cashier: Session;
+  let owner: Session;
+  let products: { id: string; price: number }[];
+
+  beforeAll(async () => {
+    rig = await startRig();
+    cashier = await rig.session('cashier');
+    owner = await rig.session('owner');
+    products = (rig.db.prepare("SELECT id, price FROM product WHERE unit = 'each' AND active = 1 AND price >= 100 ORDER BY sku LIMIT 3").all() as { id: string; price: number }[]);
+  });
+  afterAll(() => rig?.close());
+
+  const approval = () => ({ userId: rig.userId('owner'), pin: ownerPin });
+  const stock = (productId: string) => (rig.db.prepare('SELECT stock_milli FROM product WHERE id = ?').pluck().get(productId) as number);
+  const ledgerRefunds = (clientSn: string) => rig.sandbox.ledger.transactions({ clientSn }).filter((t) => t.type === 'refund' && t.status === 'SUCCESS');
+  const clientSnOf = (saleId: string) => rig.db.prepare('SELECT p.client_sn FROM sale_tender t JOIN payment p ON p.id = t.payment_id WHERE t.sale_id = ?').pluck().get(saleId) as string;
+  const totals = () => Object.fromEntries(dailyRefundTotals(rig.db, businessDate(new Date())).map((t) => [t.kind, { count: t.count, amount: t.amount }]));
+  const counts = () => rig.db.prepare('SELECT (SELECT count(*) FROM refund) AS refunds, (SELECT count(*) FROM refund_line) AS lines, (SELECT count(*) FROM stock_movement) AS moves').get();
+
+  /** A completed sale of `lines` (product index, quantity in pieces), paid by a wallet code (0000: paid at once) or cash. */
+  async function sale(lines: [number, number][], pay: 'wallet' | 'cash') {
+    for (const [i, qty] of lines) rig.sales.addProduct(products[i]!.id, qty * 1000, cashier);
+    const cart = rig.sales.current()!;
+    if (pay === 'cash') {
+      rig.sales.complete([{ kind: 'cash', amount: cart.cashDue }], cashier);
+    } else {
+      const payment = await rig.payments.payByCode(sandboxPaymentCode('wechat', '0000'), cashier);
+      expect(payment.status).toBe('paid');
+    }
+    expect(rig.sales.current()).toBeNull();
+    return cart;
+  }
+
+  async function settled(refunds: RefundsService, refundId: string, timeoutMs = 10_000): Promise<RefundView> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const view = refunds.get(refundId);
+      if (['refunded', 'failed', 'needs_attention'].includes(view.status)) return view;
+      if (Date.now() > until) throw new Error(`refund ${refundId} still ${view.status}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('refunds one line of a wallet sale to the wallet once, returns its stock and counts it in the day’s totals', async () => {
+    const cart = await sale([[0, 2], [1, 1]], 'wallet');
+    const before = rig.refunds.refundable(cart.saleId);
+    expect(before).toMatchObject({ paid: cart.total, refunded: 0, pending: 0, refundable: cart.total });
+    expect(before.tenders).toEqual([expect.objectContaining({ kind: 'wechat', wallet: true, amount: cart.total, refundable: cart.total })]);
+    const line2 = before.lines.find((l) => l.lineNo === 2)!;
+    expect(line2).toMatchObject({ quantityMilli: 1000, refundableQuantityMilli: 1000, refundableAmount: cart.lines[1]!.net });
+
+    const stockBefore = stock(products[1]!.id);
+    const totalsBefore = totals();
+    const refund = await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 2, quantityMilli: 1000 }], reason: '退货' }, owner);
+    expect(refund).toMatchObject({ status: 'refunded', kind: 'wallet', tenderKind: 'wechat', amount: cart.lines[1]!.net, walletAmount: cart.lines[1]!.net, cashAmount: 0 });
+    expect(refund.refundRequestNo).toMatch(/^\d{8}R[0-9A-Z]{11}$/);
+    expect(refund.receiptNumber).toMatch(/^.{4}-R\d{6}$/);
+    expect(refund.lines).toEqual([expect.objectContaining({ lineNo: 2, quantityMilli: 1000, amount: cart.lines[1]!.net })]);
+    expect(ledgerRefunds(clientSnOf(cart.saleId))).toEqual([expect.objectContaining({ amount: refund.amount, refundRequestNo: refund.refundRequestNo })]);
+    expect(stock(products[1]!.id)).toBe(stockBefore + 1000);
+    expect(totals().wechat).toEqual({ count: (totalsBefore.wechat?.count ?? 0) + 1, amount: (totalsBefore.wechat?.amount ?? 0) + refund.amount });
+    expect(rig.emitted.filter((v) => v.refundId === refund.refundId).at(-1)?.status).toBe('refunded');
+
+    const after = rig.refunds.refundable(cart.saleId);
+    expect(after).toMatchObject({ refunded: refund.amount, refundable: cart.total - refund.amount });
+    expect(after.lines.find((l) => l.lineNo === 2)).toMatchObject({ refundableQuantityMilli: 0, refundableAmount: 0, refundedAmount: refund.amount });
+
+    // Sent again with the same number: the acquirer does not refund twice, nor does the terminal count twice.
+    const again = await rig.refunds.retry(refund.refundId, cashier);
+    expect(again).toMatchObject({ status: 'refunded', receiptNumber: refund.receiptNumber, refundRequestNo: refund.refundRequestNo });
+    expect(ledgerRefunds(clientSnOf(cart.saleId))).toHaveLength(1);
+    expect(stock(products[1]!.id)).toBe(stockBefore + 1000);
+    expect(totals().wechat!.amount).toBe((totalsBefore.wechat?.amount ?? 0) + refund.amount);
+    expect(rig.sent.filter((s) => s.refundRequestNo === refund.refundRequestNo)).toHaveLength(2);
+
+    // The other line, then nothing is left, and a third refund is refused.
+    const second = await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 1, quantityMilli: 2000 }], reason: '退货' }, owner);
+    expect(second).toMatchObject({ status: 'refunded', amount: cart.lines[0]!.net });
+    expect(second.refundRequestNo).not.toBe(refund.refundRequestNo);
+    expect(ledgerRefunds(clientSnOf(cart.saleId)).reduce((s, t) => s + t.amount, 0)).toBe(cart.total);
+    expect(rig.sandbox.ledger.order(clientSnOf(cart.saleId))!.status).toBe('REFUNDED');
+    expect(rig.refunds.refundable(cart.saleId).refundable).toBe(0);
+    const nothing = counts();
+    await expect(rig.refunds.request({ saleId: cart.saleId, amount: 1, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict' });
+    expect(counts()).toEqual(nothing);
+    expect(rig.refunds.forSale(cart.saleId).map((r) => r.refundId)).toEqual([refund.refundId, second.refundId]);
+  });
+
+  it('builds the refund receipt from the stored refund, with the wallet and its masked reference', async () => {
+    const cart = await sale([[0, 1], [2, 2]], 'wallet');
+    const refund = await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 2, quantityMilli: 1000 }], reason: '质量问题' }, owner);
+    const receipt = rig.refunds.receipt(refund.refundId);
+    const reference = rig.db.prepare('SELECT reference FROM sale_tender WHERE sale_id = ?').pluck().get(cart.saleId) as string;
+    expect(receipt).toMatchObject({ kind: 'refund', receiptNumber: refund.receiptNumber, total: refund.amount, change: 0 });
+    expect(receipt.tenders).toEqual([{ kind: 'wechat', amount: refund.amount, reference }]);
+    expect(receipt.lines).toEqual([expect.objectContaining({ quantityMilli: 1000, net: refund.amount })]);
+    expect(receipt.taxes.reduce((s, t) => s + t.taxable, 0)).toBe(refund.amount);
+    const text = renderReceiptText(receipt, { columns: 48 });
+    expect(text).toContain('退货单');
+    expect(text).toContain(reference);
+    expect(text).toContain(refund.saleReceiptNumber);
+    expect(text).toContain('质量问题');
+  });
+
+  it('refunds a cash sale in cash at once, and never more than the cash paid', async () => {
+    const cart = await sale([[0, 1], [1, 2]], 'cash');
+    const stockBefore = stock(products[1]!.id);
+    const cashBefore = totals().cash ?? { count: 0, amount: 0 };
+    const refund = await rig.refunds.request(
+      { saleId: cart.saleId, lines: [{ lineNo: 2, quantityMilli: 1000 }], reason: '退货', approval: approval() },
+      cashier,
+    );
+    expect(refund).toMatchObject({ status: 'refunded', kind: 'cash', tenderKind: 'cash', cashAmount: refund.amount, walletAmount: 0, attempts: 0 });
+    expect(refund.amount).toBe(cart.lines[1]!.net / 2);
+    expect(stock(products[1]!.id)).toBe(stockBefore + 1000);
+    expect(totals().cash).toEqual({ count: cashBefore.count + 1, amount: cashBefore.amount + refund.amount });
+    expect(rig.sent.some((s) => s.refundRequestNo === refund.refundRequestNo)).toBe(false);
+    await expect(rig.refunds.retry(refund.refundId, owner)).rejects.toMatchObject({ code: 'conflict' });
+
+    const left = rig.refunds.refundable(cart.saleId).refundable;
+    const nothing = counts();
+    await expect(rig.refunds.request({ saleId: cart.saleId, amount: left + 1, reason: 'x' }, owner)).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: { reason: 'exceeds_refundable', refundable: left },
+    });
+    await expect(rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 2, quantityMilli: 2000 }], reason: 'x' }, owner)).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: { reason: 'exceeds_refundable', refundableQuantityMilli: 1000 },
+    });
+    await expect(rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 7, quantityMilli: 1000 }], reason: 'x' }, owner)).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+    await expect(rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 1, quantityMilli: 500 }], reason: 'x' }, owner)).rejects.toMatchObject({
+      details: { reason: 'whole_pieces' },
+    });
+    expect(counts()).toEqual(nothing);
+
+    // Everything left: no lines, no amount.
+    const rest = await rig.refunds.request({ saleId: cart.saleId, reason: '整单退' }, owner);
+    expect(rest.amount).toBe(left);
+    expect(rest.lines.map((l) => [l.lineNo, l.quantityMilli])).toEqual([
+      [1, 1000],
+      [2, 1000],
+    ]);
+    expect(rig.refunds.refundable(cart.saleId)).toMatchObject({ refundable: 0, refunded: cart.total });
+  });
+
+  it('needs an owner: a cashier alone, a wrong PIN or a cashier’s PIN are refused and record nothing', async () => {
+    const cart = await sale([[0, 1]], 'cash');
+    const nothing = counts();
+    const input = { saleId: cart.saleId, amount: 100, reason: 'x' };
+    await expect(rig.refunds.request(input, cashier)).rejects.toMatchObject({ code: 'forbidden', details: { needsApproval: true } });
+    await expect(rig.refunds.request({ ...input, approval: { userId: rig.userId('owner'), pin: '0000' } }, cashier)).rejects.toMatchObject({ code: 'wrong_pin' });
+    await expect(
+      rig.refunds.request({ ...input, approval: { userId: rig.userId('cashier'), pin: DEFAULT_USERS.find((u) => u.role === 'cashier')!.pin } }, cashier),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    const technician = await rig.session('technician');
+    await expect(rig.refunds.request(input, technician)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(counts()).toEqual(nothing);
+    const ok = await rig.refunds.request({ ...input, approval: approval() }, cashier);
+    expect(ok).toMatchObject({ status: 'refunded', approvedBy: rig.userId('owner'), userId: rig.userId('cashier') });
+  });
+
+  it('gives a line back pro rata on the cumulative quantity: its refunds add up to its net exactly', async () => {
+    rig.sales.addProduct(products[0]!.id, 3000, cashier);
+    const lineId = rig.sales.current()!.lines[0]!.lineId;
+    await rig.sales.setLineDiscount(lineId, { kind: 'amount', amount: 1 }, undefined, owner);
+    const cart = rig.sales.current()!;
+    rig.sales.complete([{ kind: 'cash', amount: cart.cashDue }], cashier);
+    const net = cart.lines[0]!.net;
+    const p = products[0]!.price;
+    expect(net).toBe(3 * p - 1);
+    const amounts = [];
+    for (let i = 0; i < 3; i++) amounts.push((await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 1, quantityMilli: 1000 }], reason: 'x' }, owner)).amount);
+    expect(amounts).toEqual([p, p - 1, p]);
+    expect(amounts.reduce((a, b) => a + b, 0)).toBe(net);
+  });
+
+  it('resends a refund whose reply was lost with the same number: refunded once at the acquirer', async () => {
+    const cart = await sale([[0, 1], [1, 1]], 'wallet');
+    rig.fault.mode = 'lost_reply';
+    const refund = await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 1, quantityMilli: 1000 }], reason: 'x' }, owner);
+    expect(refund.status).toBe('unknown');
+    expect(rig.refunds.refundable(cart.saleId)).toMatchObject({ pending: refund.amount, refundable: cart.total - refund.amount });
+    rig.fault.mode = 'none';
+    const final = await settled(rig.refunds, refund.refundId);
+    expect(final).toMatchObject({ status: 'refunded' });
+    expect(final.attempts).toBeGreaterThanOrEqual(2);
+    const sends = rig.sent.filter((s) => s.refundRequestNo === refund.refundRequestNo);
+    expect(sends.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(sends.map((s) => `${s.clientSn}/${s.amount}`)).size).toBe(1);
+    expect(ledgerRefunds(clientSnOf(cart.saleId))).toEqual([expect.objectContaining({ refundRequestNo: refund.refundRequestNo, amount: refund.amount })]);
+    expect(rig.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'refund'").pluck().get()).toBe(0);
+  });
+
+  it('stops retrying at the deadline (needs attention), then a person’s retry sends the same number and it goes through', async () => {
+    const cart = await sale([[2, 1]], 'wallet');
+    const slow = rig.newRefunds({ retryMs: 20, maxRetryMs: 40, deadlineMs: 300 });
+    rig.fault.mode = 'in_progress';
+    const refund = await slow.request({ saleId: cart.saleId, reason: 'x' }, owner);
+    expect(refund.status).toBe('in_progress');
+    const stuck = await settled(slow, refund.refundId);
+    expect(stuck).toMatchObject({ status: 'needs_attention', failureCode: 'no_confirmation' });
+    // Still reserved: nothing else can be refunded meanwhile.
+    expect(slow.refundable(cart.saleId).refundable).toBe(0);
+    rig.fault.mode = 'none';
+    const done = await slow.retry(refund.refundId, cashier);
+    expect(done).toMatchObject({ status: 'refunded', refundRequestNo: refund.refundRequestNo });
+    expect(ledgerRefunds(clientSnOf(cart.saleId))).toHaveLength(1);
+    slow.stop();
+  });
+
+  it('after a restart, resends what the last run left unfinished with the same number', async () => {
+    const cart = await sale([[0, 2]], 'wallet');
+    const dying = rig.newRefunds({ retryMs: 60_000, maxRetryMs: 60_000, deadlineMs: 600_000 });
+    rig.fault.mode = 'not_sent';
+    const refund = await dying.request({ saleId: cart.saleId, lines: [{ lineNo: 1, quantityMilli: 1000 }], reason: 'x' }, owner);
+    expect(refund.status).toBe('unknown');
+    dying.stop();
+    rig.fault.mode = 'none';
+    expect(ledgerRefunds(clientSnOf(cart.saleId))).toHaveLength(0);
+
+    const next = rig.newRefunds();
+    next.recover();
+    const final = await settled(next, refund.refundId);
+    expect(final).toMatchObject({ status: 'refunded', refundRequestNo: refund.refundRequestNo });
+    expect(ledgerRefunds(clientSnOf(cart.saleId))).toEqual([expect.objectContaining({ refundRequestNo: refund.refundRequestNo })]);
+    expect(refundEvents(rig.db, refund.refundId).map((e) => e.type)).toContain('recovered');
+    next.stop();
+  });
+
+  it('releases what a failed refund reserved, and a retry of it (same number) still has to fit', async () => {
+    const cart = await sale([[0, 1], [1, 1]], 'wallet');
+    rig.fault.mode = 'fail';
+    const failed = await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 1, quantityMilli: 1000 }], reason: 'x' }, owner);
+    expect(failed).toMatchObject({ status: 'failed', failureCode: 'other' });
+    expect(rig.refunds.refundable(cart.saleId)).toMatchObject({ refundable: cart.total, pending: 0, refunded: 0 });
+    rig.fault.mode = 'none';
+    const ok = await rig.refunds.retry(failed.refundId, cashier);
+    expect(ok).toMatchObject({ status: 'refunded', refundRequestNo: failed.refundRequestNo });
+
+    rig.fault.mode = 'fail';
+    const failedAgain = await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 2, quantityMilli: 1000 }], reason: 'x' }, owner);
+    rig.fault.mode = 'none';
+    await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 2, quantityMilli: 1000 }], reason: 'x' }, owner);
+    await expect(rig.refunds.retry(failedAgain.refundId, cashier)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'exceeds_refundable' } });
+    expect(ledgerRefunds(clientSnOf(cart.saleId)).reduce((s, t) => s + t.amount, 0)).toBe(cart.total);
+  });
+
+  it('refunds a mixed sale to the wallet first, the rest in cash, as one refund', async () => {
+    const [p0, p1] = products as [{ id: string; price: number }, { id: string; price: number }];
+    const total = p0.price + p1.price;
+    const walletPart = p0.price;
+    const creds = await rig.credentials();
+    const clientSn = `MIX${newId().slice(-16)}`;
+    const paid = await rig.acquirer.pay(creds, { clientSn, amount: walletPart, authCode: sandboxPaymentCode('alipay', '0000'), subject: 't', operator: 't' });
+    expect(paid.kind).toBe('paid');
+    const saleId = newId();
+    const paymentId = newId();
+    const at = new Date().toISOString();
+    rig.db.transaction(() => {
+      insertSale(rig.db, { id: saleId, terminalId: rig.terminalId, currency: 'CNY', at, userId: null });
+      insertPayment(rig.db, {
+        id: paymentId, sale_id: saleId, client_sn: clientSn, kind: 'code', wallet: 'alipay', code_hash: null, masked_code: '2800****0000',
+        amount: walletPart, status: 'paid', state: '{}', user_id: null, created_at: at,
+      });
+      const line = (p: { id: string; price: number }, i: number) => ({
+        lineId: `L${i}`, productId: p.id, sku: `S${i}`, name: `item ${i}`, unit: 'each' as const, quantityMilli: 1000, unitPrice: p.price,
+        gross: p.price, lineDiscount: 0, orderDiscount: 0, net: p.price, taxRateBp: 1300,
+      });
+      writeCompletedSale(rig.db, {
+        id: saleId, at, userId: null, receiptNo: takeReceiptNumber(rig.db, rig.terminalId), businessDate: businessDate(new Date()),
+        subtotal: total, discountTotal: 0, total, rounding: 0, taxTotal: 0, change: 0, lines: [line(p0, 1), line(p1, 2)], taxes: [{ rateBp: 1300, taxable: total, tax: 0 }],
+        tenders: [
+          { id: newId(), kind: 'alipay', amount: walletPart, tendered: walletPart, reference: '2800****0000', paymentId },
+          { id: newId(), kind: 'cash', amount: p1.price, tendered: p1.price, reference: null, paymentId: null },
+        ],
+      });
+    })();
+    const before = totals();
+    const refund = await rig.refunds.request({ saleId, reason: '整单退' }, owner);
+    expect(refund).toMatchObject({ status: 'refunded', kind: 'wallet', tenderKind: 'alipay', amount: total, walletAmount: walletPart, cashAmount: p1.price });
+    expect(rig.sandbox.ledger.order(clientSn)).toMatchObject({ status: 'REFUNDED', refunded: walletPart });
+    expect(totals().alipay!.amount - (before.alipay?.amount ?? 0)).toBe(walletPart);
+    expect(totals().cash!.amount - (before.cash?.amount ?? 0)).toBe(p1.price);
+    const receipt = rig.refunds.receipt(refund.refundId);
+    expect(receipt.tenders).toEqual([
+      { kind: 'alipay', amount: walletPart, reference: '2800****0000' },
+      { kind: 'cash', amount: p1.price },
+    ]);
+  });
+
+  it('never refunds more than was paid, whatever the order of partial refunds (property-style)', async () => {
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let made = 0;
+    for (let round = 0; round < 4; round++) {
+      const cart = await sale([[0, 1 + random(3)], [1, 1 + random(3)], [2, 1 + random(2)]], round % 2 ? 'cash' : 'wallet');
+      for (let step = 0; step < 8; step++) {
+        const state = rig.refunds.refundable(cart.saleId);
+        if (state.refundable === 0) break;
+        const pick = random(4);
+        const open = state.lines.filter((l) => l.refundableQuantityMilli > 0);
+        const input =
+          pick === 0 || open.length === 0
+            ? { amount: 1 + random(state.refundable + 5) }
+            : pick === 3
+              ? {}
+              : { lines: [{ lineNo: open[random(open.length)]!.lineNo, quantityMilli: 1000 * (1 + random(3)) }] };
+        await rig.refunds.request({ saleId: cart.saleId, reason: 'p', ...input }, owner).then(
+          () => made++,
+          (error: { code?: string }) => expect(error.code).toBe('validation_failed'),
+        );
+        const after = rig.refunds.refundable(cart.saleId);
+        expect(after.refunded + after.pending + after.refundable).toBe(after.paid);
+        expect(after.refundable).toBeGreaterThanOrEqual(0);
+        for (const l of after.lines) {
+          expect(l.refundedQuantityMilli).toBeLessThanOrEqual(l.quantityMilli);
+          expect(l.refundedAmount).toBeLessThanOrEqual(l.net);
+        }
+      }
+      const refunded = rig.refunds.forSale(cart.saleId).filter((r) => r.status === 'refunded').reduce((s, r) => s + r.amount, 0);
+      expect(refunded).toBeLessThanOrEqual(cart.total);
+      if (round % 2 === 0) expect(ledgerRefunds(clientSnOf(cart.saleId)).reduce((s, t) => s + t.amount, 0)).toBe(refunded);
+    }
+    expect(made).toBeGreaterThan(4);
+  });
+});
+
+describe('refunds when cash rounding took fen off the sale', { timeout: 20_000 }, () => {
+  it('gives back no more than the rounded cash that was paid', async () => {
+    const rig = await startRig({ cashRounding: 'down-0.1' });
+    try {
+      const cashier = await rig.session('cashier');
+      const owner = await rig.session('owner');
+      const product = rig.db.prepare("SELECT id, price FROM product WHERE unit = 'each' AND active = 1 AND price >= 100 LIMIT 1").get() as { id: string; price: number };
+      rig.sales.addProduct(product.id, 1000, cashier);
+      // 3 fen off: the total ends in 7 fen, the cash due is rounded down to the 角.
+      await rig.sales.setLineDiscount(rig.sales.current()!.lines[0]!.lineId, { kind: 'amount', amount: 3 }, undefined, owner);
+      const cart = rig.sales.current()!;
+      expect(cart.cashDue).toBeLessThan(cart.total);
+      rig.sales.complete([{ kind: 'cash', amount: cart.cashDue }], cashier);
+      const refund = await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 1, quantityMilli: 1000 }], reason: 'x' }, owner);
+      expect(refund.amount).toBe(cart.cashDue);
+      expect(rig.refunds.refundable(cart.saleId)).toMatchObject({ paid: cart.cashDue, refundable: 0 });
+      expect(rig.refunds.receipt(refund.refundId)).toMatchObject({ total: cart.cashDue, tenders: [{ kind: 'cash', amount: cart.cashDue }] });
+    } finally {
+      await rig.close();
+    }
+  });
+});
