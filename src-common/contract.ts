@@ -139,6 +139,12 @@ export const calls = {
     access: Staff,
     summary: 'Take payment and close the sale in one durable transaction',
   }),
+  'sale.findByReceipt': call({
+    input: z.object({ receiptNumber: z.string().trim().min(1).max(20) }).strict(),
+    output: z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), closedAt: z.string() }),
+    access: Staff,
+    summary: 'A completed sale by the number printed on its receipt (for refunds and reprints)',
+  }),
   'sale.receipt': call({
     input: z.object({ saleId: Id }).strict(),
     output: z.object({ receipt: Receipt, text: z.string(), svg: z.string() }),

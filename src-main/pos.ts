@@ -212,6 +212,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       const receipt = refunds.receipt(refundId);
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
     },
+    'sale.findByReceipt': ({ receiptNumber }) => sales.findByReceiptNumber(receiptNumber),
     'sale.receipt': ({ saleId }) => {
       const receipt = sales.receipt(saleId);
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };

@@ -185,3 +185,7 @@ export function completedSaleTenders(db: Database, saleId: string): CompletedSal
     .prepare('SELECT id, kind, amount, tendered, reference, payment_id AS paymentId FROM sale_tender WHERE sale_id = ? ORDER BY seq')
     .all(saleId) as CompletedSaleWrite['tenders'];
 }
+
+export function findCompletedSaleByReceiptNo(db: Database, terminalId: string, receiptNo: number): SaleRow | undefined {
+  return stmt(db, "SELECT * FROM sale WHERE terminal_id = ? AND receipt_no = ? AND status = 'completed'").get(terminalId, receiptNo) as SaleRow | undefined;
+}

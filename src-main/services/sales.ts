@@ -11,6 +11,7 @@ import type { Session } from '../../src-common/roles';
 import type { Cart, CompletedSale, Discount, Product, TenderKind } from '../../src-common/schemas';
 import {
   appendSaleEvent,
+  findCompletedSaleByReceiptNo,
   findOpenSale,
   findSale,
   insertSale,
@@ -47,6 +48,8 @@ export interface SalesService {
   complete(tenders: readonly { kind: TenderKind; amount: number }[], session: Session): CompletedSale;
   /** Closes the open sale with a wallet payment the payments engine saw PAID. */
   completeWithWallet(input: { saleId: string; paymentId: string; wallet: string; amount: number; reference: string | null; userId: string | null }): CompletedSale;
+  /** A completed sale of this terminal by its printed receipt number ("M6C8-000012", "000012" or "12"). */
+  findByReceiptNumber(text: string): { saleId: string; receiptNumber: string; total: number; closedAt: string };
   /** The payments engine locks a cart while its payment is in flight. */
   setLockCheck(check: (saleId: string) => string | null): void;
   receipt(saleId: string): ReceiptDocument;
@@ -373,7 +376,8 @@ export function createSalesService(deps: SalesDeps): SalesService {
       const cart = view(saleId, 'open');
       if (cart.lines.length === 0) throw new PosError('conflict', 'The sale has no items');
       const wallet = tenders.find((t) => t.kind !== 'cash' && t.kind !== 'other');
-      if (wallet) throw new PosError('unavailable', `${wallet.kind} payments are not enabled on this terminal yet`, { kind: wallet.kind });
+      // A wallet tender exists only as a payment the acquirer confirmed (payment.payByCode / payByQr).
+      if (wallet) throw new PosError('validation_failed', `${wallet.kind} is taken by scanning the customer's payment code, not as an amount`, { kind: wallet.kind });
 
       const rounding = cashRoundingFor(settings.get().cashRounding, cart.currency);
       let settlement;
@@ -410,6 +414,17 @@ export function createSalesService(deps: SalesDeps): SalesService {
       const cart = view(saleId, 'open');
       if (cart.total !== amount) throw new PosError('conflict', `The sale total ${cart.total} differs from the payment ${amount}`, { saleId, paymentId });
       return closeSale(saleId, cart, [{ id: newId(), kind: wallet, amount, tendered: amount, reference, paymentId }], 0, 0, userId);
+    },
+
+    findByReceiptNumber(text) {
+      const match = /^(?:([0-9A-Z]{4})-)?0*(\d{1,9})$/.exec(text.trim().toUpperCase());
+      const prefix = terminalId.slice(-4);
+      if (!match || (match[1] !== undefined && match[1] !== prefix)) {
+        throw new PosError('validation_failed', `Not a receipt number of this terminal (${prefix}-000123)`, { reason: 'bad_receipt_number' });
+      }
+      const sale = findCompletedSaleByReceiptNo(db, terminalId, Number(match[2]));
+      if (!sale || sale.receipt_no === null) throw new PosError('not_found', 'No completed sale with that receipt number', { receiptNumber: text });
+      return { saleId: sale.id, receiptNumber: formatReceiptNumber(terminalId, sale.receipt_no), total: sale.total ?? 0, closedAt: sale.closed_at ?? sale.opened_at };
     },
 
     setLockCheck(check) {

@@ -137,11 +137,21 @@ describe('selling on a real SQLite file', () => {
     expect(second.change).toBe(0);
   });
 
-  it('refuses wallet tenders until the payments engine is enabled, and nothing is charged', async () => {
+  it('finds a completed sale by the number printed on its receipt, in any of its printed forms', async () => {
+    const [sale] = t.query<{ id: string; receipt_no: number; terminal_id: string }>("SELECT id, receipt_no, terminal_id FROM sale WHERE receipt_no = 2");
+    const printed = `${sale!.terminal_id.slice(-4)}-000002`;
+    for (const text of [printed, printed.toLowerCase(), '000002', '2']) {
+      expect(await t.ok(cashier, 'sale.findByReceipt', { receiptNumber: text })).toMatchObject({ saleId: sale!.id, receiptNumber: printed });
+    }
+    expect(await t.call(cashier, 'sale.findByReceipt', { receiptNumber: 'ZZZZ-000002' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await t.call(cashier, 'sale.findByReceipt', { receiptNumber: '999' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('takes no wallet tender as a bare amount: wallets are paid through the payments engine only', async () => {
     await t.ok(cashier, 'sale.scan', { code: piece.barcodes[0]! });
     expect(await t.call(cashier, 'sale.complete', { tenders: [{ kind: 'wechat', amount: piece.price }] })).toMatchObject({
       ok: false,
-      error: { code: 'unavailable' },
+      error: { code: 'validation_failed', details: { kind: 'wechat' } },
     });
     expect((await t.ok(cashier, 'sale.current', {}))!.lines).toHaveLength(1);
   });
