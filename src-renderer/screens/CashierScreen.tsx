@@ -10,9 +10,10 @@ import { DiscountDialog, QuantityDialog, ResumeDialog, VoidDialog, type Discount
 import { PayDialog, type PayRequest } from './cashier/PayDialog';
 import { PaymentWaitDialog } from './cashier/PaymentWaitDialog';
 import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
+import { RefundDialog } from './cashier/RefundDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
 
-type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay';
+type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund';
 
 /** A code a scanner or a person typed, as opposed to a search: no spaces, 6+ characters, digits and ASCII only. */
 const looksLikeCode = (text: string) => /^[0-9]{6,}$/.test(text) || /^[0-9A-Za-z-]{8,}$/.test(text);
@@ -38,6 +39,8 @@ export function CashierScreen({
   const [dialog, setDialog] = useState<DialogState>(null);
   const [completed, setCompleted] = useState<Finished | null>(null);
   const [payment, setPayment] = useState<PaymentView | null>(null);
+  /** The sale a wallet payment was started for on this screen, so its completion shows the receipt here. */
+  const walletSale = useRef<{ saleId: string; wallet: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const currency = cart?.currency ?? settings.currency;
@@ -60,16 +63,17 @@ export function CashierScreen({
     });
     const offs = [
       pos.on('sale.changed', (next) => setCart(next)),
-      pos.on('payment.changed', (p) => setPayment((current) => (current && current.paymentId === p.paymentId ? p : current))),
-      pos.on('sale.completed', (sale) =>
-        setPayment((current) => {
-          if (current && current.saleId === sale.saleId) {
-            setCompleted({ saleId: sale.saleId, receiptNumber: sale.receiptNumber, change: sale.change, wallet: current.wallet });
-            return null;
-          }
-          return current;
-        }),
-      ),
+      // A paid payment closes its sale; `sale.completed` then shows the receipt, so the waiting dialog goes.
+      pos.on('payment.changed', (p) => {
+        if (p.saleId === walletSale.current?.saleId) walletSale.current = { saleId: p.saleId, wallet: p.wallet };
+        setPayment((current) => (current && current.paymentId === p.paymentId ? (p.status === 'paid' ? null : p) : current));
+      }),
+      pos.on('sale.completed', (sale) => {
+        if (walletSale.current?.saleId !== sale.saleId) return; // cash sales show their receipt from sale.complete
+        setPayment(null);
+        setCompleted({ saleId: sale.saleId, receiptNumber: sale.receiptNumber, change: sale.change, wallet: walletSale.current.wallet });
+        walletSale.current = null;
+      }),
     ];
     return () => offs.forEach((off) => off());
   }, [pos, onError]);
@@ -161,18 +165,22 @@ export function CashierScreen({
   const startPayment = async (started: Promise<Result<PaymentView>>) => {
     setBusy(true);
     setDialog(null);
+    if (cart) walletSale.current = { saleId: cart.saleId, wallet: null };
     // Show the waiting state as soon as the payment is committed, not when the acquirer answers.
-    const off = pos.on('payment.changed', (p) => setPayment((current) => current ?? p));
+    const off = pos.on('payment.changed', (p) => {
+      if (p.status !== 'paid' && p.saleId === cart?.saleId) setPayment((current) => current ?? p);
+    });
     const result = await started;
     off();
     setBusy(false);
     if (!result.ok) {
+      walletSale.current = null;
       setPayment(null);
       setDialog('pay');
       return onError(result.error, walletErrorText(result.error));
     }
     onOk();
-    if (result.value.status !== 'paid') setPayment(result.value);
+    setPayment(result.value.status === 'paid' ? null : result.value);
   };
 
   const walletErrorText = (error: ApiError): string | undefined => {
@@ -207,6 +215,7 @@ export function CashierScreen({
     { key: 'F6', label: t('keys.suspend'), testId: 'key-suspend', enabled: !!cart?.lines.length, run: () => void simple(pos.call('sale.suspend', {})) },
     { key: 'F7', label: t('keys.resume'), testId: 'key-resume', enabled: !cart?.lines.length, run: () => setDialog('resume') },
     { key: 'F8', label: t('keys.void'), testId: 'key-void', enabled: !!cart, run: () => setDialog('void') },
+    { key: 'F9', label: t('keys.refund'), testId: 'key-refund', enabled: !cart?.lines.length, run: () => setDialog('refund') },
     { key: 'F12', label: t('keys.pay'), testId: 'key-pay', enabled: !!cart?.lines.length, run: () => setDialog('pay') },
   ];
 
@@ -357,6 +366,7 @@ export function CashierScreen({
           }}
         />
       )}
+      {dialog === 'refund' && <RefundDialog user={user} currency={currency} onError={onError} onClose={() => setDialog(null)} />}
       {completed && <ReceiptDialog sale={completed} currency={currency} onClose={() => setCompleted(null)} />}
     </main>
   );

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskCode } from '../../src-common/mask';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { launchChromium } from '../helpers/browser';
-import { startHostProcess, type HostProcess } from '../helpers/host';
+import { openApiSocket, startHostProcess, type HostProcess } from '../helpers/host';
 
 const ARTIFACTS = 'test-results/e2e';
 
@@ -114,5 +114,58 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
     await expect.poll(() => customer.getByTestId('customer-change').count()).toBe(1);
     expect(db("SELECT kind FROM payment WHERE status = 'paid' ORDER BY created_at")).toEqual([{ kind: 'code' }, { kind: 'qr' }]);
     await customer.close();
+  });
+
+  it('refunds part of a wallet sale with the owner’s PIN; a retried refund shows on the acquirer’s ledger once', async () => {
+    const [product] = db("SELECT b.barcode, p.price FROM product_barcode b JOIN product p ON p.id = b.product_id WHERE p.unit = 'each' AND length(b.barcode) = 13 LIMIT 1") as {
+      barcode: string;
+      price: number;
+    }[];
+    await page.getByTestId('next-customer').click();
+    for (let i = 0; i < 2; i++) {
+      await page.getByTestId('scan-input').fill(product!.barcode);
+      await page.getByTestId('scan-input').press('Enter');
+    }
+    await expect.poll(() => page.getByTestId('line-quantity').first().textContent()).toBe('2');
+    await page.keyboard.press('F12');
+    await page.getByTestId('payment-code').fill(sandboxPaymentCode('alipay', '0000'));
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    const receiptNumber = (await page.getByTestId('receipt-dialog').textContent())!.match(/[0-9A-Z]{4}-\d{6}/)![0];
+    await page.getByTestId('next-customer').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
+
+    await page.keyboard.press('F9');
+    await page.getByTestId('refund-receipt-number').fill(receiptNumber);
+    await page.getByTestId('refund-receipt-number').press('Enter');
+    await page.getByTestId('refund-quantity').first().fill('1');
+    await page.getByTestId('refund-approval-pin').fill('8888');
+    await page.getByTestId('refund-submit').click();
+    await expect.poll(() => page.getByTestId('refund-result').getAttribute('data-status'), { timeout: 15_000 }).toBe('refunded');
+    expect(await page.getByTestId('refund-result').textContent()).toContain('已退款至支付宝');
+    await expect.poll(() => page.getByTestId('refund-receipt-text').count()).toBe(1);
+    expect(await page.getByTestId('refund-receipt-text').textContent()).toContain(product!.price === 0 ? '' : '退');
+    await page.screenshot({ path: `${ARTIFACTS}/refund-done.png` });
+
+    const [refund] = db('SELECT id, refund_request_no, amount FROM refund') as { id: string; refund_request_no: string; amount: number }[];
+    expect(refund!.amount).toBe(product!.price);
+    const ledgerRefunds = () => {
+      const conn = new Sqlite(join(host.ready.dataDir, 'sandbox-acquirer.sqlite'), { readonly: true });
+      try {
+        return conn.prepare("SELECT amount FROM txn WHERE type = 'refund' AND status = 'SUCCESS' AND refund_request_no = ?").all(refund!.refund_request_no);
+      } finally {
+        conn.close();
+      }
+    };
+    expect(ledgerRefunds()).toEqual([{ amount: product!.price }]);
+
+    // The same refund sent again (same refund request number) moves no more money.
+    const api = await openApiSocket(host.ready);
+    const users = await api.call('auth.users', {});
+    await api.call('auth.signIn', { userId: users.ok ? users.value.find((u) => u.role === 'owner')!.id : '', pin: '8888' });
+    expect(await api.call('refund.retry', { refundId: refund!.id })).toMatchObject({ ok: true, value: { status: 'refunded' } });
+    api.close();
+    expect(ledgerRefunds()).toEqual([{ amount: product!.price }]);
+    await page.getByTestId('refund-close').click();
   });
 });

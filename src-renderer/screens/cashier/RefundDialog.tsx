@@ -1,0 +1,224 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../../../src-common/errors';
+import type { PublicUser, Refundable, RefundView } from '../../../src-common/schemas';
+import { usePos } from '../../api/context';
+import { Dialog } from '../../components/Dialog';
+import { money, parseQuantity, quantity } from '../../format';
+
+type Step = { kind: 'find' } | { kind: 'choose'; refundable: Refundable } | { kind: 'done'; refund: RefundView };
+
+const REASONS = ['return', 'wrongItem', 'priceError', 'other'] as const;
+
+/**
+ * Refund from a receipt: find the sale by its number, pick what comes back, an owner approves with a
+ * PIN (checked in main), and the money goes to the wallet it came from, or back in cash.
+ */
+export function RefundDialog({ user, currency, onError, onClose }: { user: PublicUser; currency: string; onError: (error: ApiError) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const pos = usePos();
+  const [step, setStep] = useState<Step>({ kind: 'find' });
+  const [receiptNumber, setReceiptNumber] = useState('');
+  const [quantities, setQuantities] = useState<Record<number, string>>({});
+  const [reason, setReason] = useState<(typeof REASONS)[number]>('return');
+  const [owners, setOwners] = useState<PublicUser[]>([]);
+  const [approver, setApprover] = useState('');
+  const [pin, setPin] = useState('');
+  const [receiptText, setReceiptText] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const needsApproval = user.role !== 'owner';
+
+  useEffect(() => {
+    if (!needsApproval) return;
+    void pos.call('auth.users', {}).then((r) => {
+      if (!r.ok) return;
+      const list = r.value.filter((u) => u.role === 'owner');
+      setOwners(list);
+      setApprover(list[0]?.id ?? '');
+    });
+  }, [pos, needsApproval]);
+
+  // A wallet refund that is still under way ends later: follow it.
+  const refundId = step.kind === 'done' ? step.refund.refundId : null;
+  useEffect(() => {
+    if (!refundId) return;
+    return pos.on('refund.changed', (refund) => {
+      if (refund.refundId === refundId) setStep({ kind: 'done', refund });
+    });
+  }, [pos, refundId]);
+  const refunded = step.kind === 'done' && step.refund.status === 'refunded';
+  useEffect(() => {
+    if (!refunded || !refundId) return;
+    void pos.call('refund.receipt', { refundId }).then((r) => r.ok && setReceiptText(r.value.text));
+  }, [pos, refunded, refundId]);
+
+  const find = async () => {
+    const sale = await pos.call('sale.findByReceipt', { receiptNumber });
+    if (!sale.ok) return onError(sale.error);
+    const refundable = await pos.call('refund.refundable', { saleId: sale.value.saleId });
+    if (!refundable.ok) return onError(refundable.error);
+    setQuantities({});
+    setStep({ kind: 'choose', refundable: refundable.value });
+  };
+
+  const submit = async (refundable: Refundable) => {
+    const lines = refundable.lines
+      .map((l) => ({ lineNo: l.lineNo, quantityMilli: quantities[l.lineNo] === undefined ? 0 : (parseQuantity(quantities[l.lineNo]!) ?? -1) }))
+      .filter((l) => l.quantityMilli !== 0);
+    if (lines.length === 0 || lines.some((l) => l.quantityMilli < 0)) return;
+    setBusy(true);
+    const result = await pos.call('refund.request', {
+      saleId: refundable.saleId,
+      lines,
+      reason: t(`refundDialog.reasons.${reason}`),
+      ...(needsApproval ? { approval: { userId: approver, pin } } : {}),
+    });
+    setBusy(false);
+    setPin('');
+    if (!result.ok) return onError(result.error);
+    setStep({ kind: 'done', refund: result.value });
+  };
+
+  return (
+    <Dialog title={t('refundDialog.title')} onClose={onClose} testId="refund-dialog" wide>
+      {step.kind === 'find' && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void find();
+          }}
+        >
+          <label>
+            {t('refundDialog.receiptNumber')}
+            <input data-testid="refund-receipt-number" value={receiptNumber} onChange={(e) => setReceiptNumber(e.target.value)} autoComplete="off" />
+          </label>
+          <div className="dialog-buttons">
+            <button type="button" onClick={onClose}>
+              {t('dialog.cancel')}
+            </button>
+            <button type="submit" className="primary" disabled={!receiptNumber.trim()}>
+              {t('refundDialog.find')}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {step.kind === 'choose' && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit(step.refundable);
+          }}
+        >
+          <p className="muted">
+            {t('refundDialog.sale', { number: step.refundable.receiptNumber })} · {t('refundDialog.left', { amount: money(step.refundable.refundable, step.refundable.currency) })}
+          </p>
+          <table className="cart refund-lines">
+            <tbody>
+              {step.refundable.lines.map((line) => (
+                <tr key={line.lineNo} data-testid="refund-line">
+                  <td className="name">{line.name}</td>
+                  <td className="num">
+                    {t('refundDialog.canReturn', { quantity: quantity(line.refundableQuantityMilli, line.unit), amount: money(line.refundableAmount, step.refundable.currency) })}
+                  </td>
+                  <td className="num">
+                    <input
+                      aria-label={t('refundDialog.quantity')}
+                      data-testid="refund-quantity"
+                      inputMode="decimal"
+                      disabled={line.refundableQuantityMilli === 0}
+                      placeholder="0"
+                      value={quantities[line.lineNo] ?? ''}
+                      onChange={(e) => setQuantities((q) => ({ ...q, [line.lineNo]: e.target.value }))}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <label>
+            {t('refundDialog.reason')}
+            <select value={reason} onChange={(e) => setReason(e.target.value as (typeof REASONS)[number])}>
+              {REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {t(`refundDialog.reasons.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {needsApproval && (
+            <fieldset>
+              <legend>{t('discountDialog.approval')}</legend>
+              <label>
+                {t('discountDialog.approver')}
+                <select value={approver} onChange={(e) => setApprover(e.target.value)}>
+                  {owners.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t('discountDialog.approverPin')}
+                <input
+                  data-testid="refund-approval-pin"
+                  type="password"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  value={pin}
+                  onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+                />
+              </label>
+            </fieldset>
+          )}
+          <div className="dialog-buttons">
+            <button type="button" onClick={onClose}>
+              {t('dialog.cancel')}
+            </button>
+            <button type="submit" className="primary" disabled={busy || (needsApproval && pin.length < 4)} data-testid="refund-submit">
+              {t('refundDialog.submit')}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {step.kind === 'done' && (
+        <div className="refund-result" data-testid="refund-result" data-status={step.refund.status}>
+          <div className="payment-amount">{money(step.refund.amount, currency)}</div>
+          <p className="payment-message">
+            {t(`refundDialog.status.${step.refund.status}`, { tender: t(`tenders.${step.refund.tenderKind}`, { defaultValue: step.refund.tenderKind }) })}
+          </p>
+          {step.refund.status === 'refunded' && step.refund.cashAmount > 0 && (
+            <p className="payment-message" data-testid="refund-cash">
+              {t('refundDialog.handBack', { amount: money(step.refund.cashAmount, currency) })}
+            </p>
+          )}
+          {receiptText && (
+            <details open>
+              <summary>{t('refundDialog.receipt')}</summary>
+              <pre className="receipt-text" data-testid="refund-receipt-text">
+                {receiptText}
+              </pre>
+            </details>
+          )}
+          <div className="dialog-buttons">
+            {(step.refund.status === 'failed' || step.refund.status === 'needs_attention') && (
+              <button
+                type="button"
+                onClick={() =>
+                  void pos.call('refund.retry', { refundId: step.refund.refundId }).then((r) => (r.ok ? setStep({ kind: 'done', refund: r.value }) : onError(r.error)))
+                }
+              >
+                {t('refundDialog.retry')}
+              </button>
+            )}
+            <button type="button" className="primary" onClick={onClose} data-testid="refund-close">
+              {t('dialog.close')}
+            </button>
+          </div>
+        </div>
+      )}
+    </Dialog>
+  );
+}
