@@ -116,3 +116,8 @@ export function writeAcquirerTerminal(db: Database, row: AcquirerTerminalRow & {
 export function setPaymentQr(db: Database, id: string, qrCode: string, acquirerSn: string): void {
   stmt(db, 'UPDATE payment SET qr_code = ?, acquirer_sn = ? WHERE id = ?').run(qrCode, acquirerSn, id);
 }
+
+/** Paid payments whose sale is still open: a crash fell between the payment's commit and the sale's. */
+export function paidPaymentsOfOpenSales(db: Database): PaymentRow[] {
+  return stmt(db, "SELECT p.* FROM payment p JOIN sale s ON s.id = p.sale_id WHERE p.status = 'paid' AND s.status = 'open'").all() as PaymentRow[];
+}

@@ -14,6 +14,7 @@ import {
   insertPayment,
   latestPaymentForSale,
   nextOutboxJob,
+  paidPaymentsOfOpenSales,
   pendingOutboxCount,
   recordOutboxFailure,
   setOutboxJob,
@@ -350,6 +351,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     },
 
     recover() {
+      for (const row of paidPaymentsOfOpenSales(db)) {
+        log.warn({ paymentId: row.id, saleId: row.sale_id }, 'completing a sale whose wallet payment was paid before the last stop');
+        completeSale(row);
+      }
       const unfinished = unfinishedPayments(db);
       const now = clock.now().getTime();
       db.transaction(() => {

@@ -21,8 +21,8 @@ export interface TestPos {
 }
 
 /** The whole terminal in this process, on a real SQLite file in a temp data dir. */
-export async function startTestPos(config: Record<string, unknown> = {}): Promise<TestPos> {
-  const dataDir = tempDir('pos-it-');
+export async function startTestPos(config: Record<string, unknown> = {}, existingDataDir?: string): Promise<TestPos> {
+  const dataDir = existingDataDir ?? tempDir('pos-it-');
   const pos = await createPos({ dataDir, config: parseConfig({ log: { level: 'warn' }, ...config }) });
   const call = <K extends CallName>(session: Session, name: K, input: CallInput<K>) =>
     pos.dispatch(name, input, session) as Promise<Result<CallOutput<K>>>;

@@ -172,4 +172,25 @@ describe('wallet payments against the sandbox acquirer over real HTTP', () => {
     expect(t.query("SELECT count(*) AS n FROM payment WHERE status NOT IN ('paid', 'failed', 'reversed', 'needs_attention')")).toEqual([{ n: 0 }]);
     expect(t.query('SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
   });
+
+  it('completes at the next start a sale whose payment was recorded paid just before a crash', async () => {
+    const cart = await newSale(1);
+    const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '1999') });
+    expect(payment.status).toBe('pending');
+    const dataDir = t.dataDir;
+    await t.close();
+    // What a crash right after the payment's commit leaves behind: the payment paid, its sale still open.
+    const db = new Sqlite(join(dataDir, 'pos.sqlite'));
+    const state = JSON.parse((db.prepare('SELECT state FROM payment WHERE id = ?').get(payment.paymentId) as { state: string }).state);
+    db.prepare("UPDATE payment SET status = 'paid', state = ? WHERE id = ?").run(JSON.stringify({ ...state, status: 'paid' }), payment.paymentId);
+    db.prepare('DELETE FROM outbox').run();
+    db.close();
+
+    t = await startTestPos({ acquirer: { sandboxSpeed: 0.02 } }, dataDir);
+    cashier = await t.signedIn('cashier');
+    expect(t.query('SELECT status FROM sale WHERE id = ?', cart.saleId)).toEqual([{ status: 'completed' }]);
+    expect(t.query('SELECT kind, amount, payment_id AS paymentId FROM sale_tender WHERE sale_id = ?', cart.saleId)).toEqual([
+      { kind: 'wechat', amount: cart.total, paymentId: payment.paymentId },
+    ]);
+  });
 });
