@@ -77,6 +77,8 @@ function startBrowserMode() {
       '--disable-component-update',
       '--disable-sync',
       '--window-size=1280,800',
+      // The UI is Chinese by design: no offer to translate it.
+      '--disable-features=Translate',
     ];
     if (typeof process.getuid === 'function' && process.getuid() === 0) flags.push('--no-sandbox');
     browser = spawn(chromium, flags, { stdio: 'ignore' });
