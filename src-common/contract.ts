@@ -26,6 +26,7 @@ import {
   Settings,
   SuspendedSale,
   TenderInput,
+  StatementView,
   TerminalStatus,
   WalletKind,
 } from './schemas';
@@ -177,6 +178,18 @@ export const calls = {
     access: 'any',
     summary: 'What the customer display shows now (it signs in as nobody)',
   }),
+  'statement.download': call({
+    input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict(),
+    output: StatementView,
+    access: Managers,
+    summary: "Queue the download of the acquirer's statement for a day (retried until it lands)",
+  }),
+  'statement.get': call({
+    input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict(),
+    output: StatementView,
+    access: Managers,
+    summary: "The acquirer's statement for a day, as downloaded",
+  }),
   'payment.status': call({ input: NoInput, output: PaymentsStatus, access: 'any', summary: 'Acquirer reachability and pending jobs' }),
 
   'refund.refundable': call({
@@ -198,6 +211,13 @@ export const calls = {
     output: RefundView,
     access: Staff,
     summary: "Refund items or an amount of a completed sale: to the wallet first, then cash (a cashier needs an owner's PIN)",
+  }),
+  'refund.voidSale': call({
+    input: z.object({ saleId: Id, reason: z.string().trim().min(1).max(200), approval: Approval.optional() }).strict(),
+    output: RefundView,
+    access: Staff,
+    summary:
+      "Void a sale of today as a whole (当日整单作废): its wallet payment reversed by the acquirer's cancel, cash handed back; once per sale, only with no refund (a cashier needs an owner's PIN)",
   }),
   'refund.retry': call({
     input: z.object({ refundId: Id }).strict(),

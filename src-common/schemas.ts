@@ -227,6 +227,8 @@ export const RefundView = z.object({
   finishedAt: z.string().nullable(),
   failureCode: z.string().nullable(),
   failureMessage: z.string().nullable(),
+  /** A same-day void of the whole sale (当日整单作废): its wallet part reversed by the acquirer's cancel. */
+  void: z.boolean(),
 });
 export type RefundView = z.infer<typeof RefundView>;
 
@@ -265,5 +267,27 @@ export const Refundable = z.object({
       refundable: Minor,
     }),
   ),
+  /** The whole sale can be voided now (refund.voidSale): completed today, nothing refunded or under way, never voided. */
+  voidable: z.boolean(),
 });
 export type Refundable = z.infer<typeof Refundable>;
+
+export const StatementView = z.object({
+  date: z.string(),
+  status: z.enum(['queued', 'downloaded']),
+  downloadedAt: z.string().nullable(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  rows: z.array(
+    z.object({
+      clientSn: z.string(),
+      acquirerSn: z.string(),
+      type: z.enum(['pay', 'refund', 'cancel']),
+      wallet: z.string().nullable(),
+      amount: Minor,
+      status: z.string(),
+      finishedAt: z.string(),
+      refundRequestNo: z.string().nullable(),
+    }),
+  ),
+});

@@ -18,6 +18,7 @@ import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VE
 import { openKeyring } from './keyring';
 import { createCredentialsProvider } from './services/enrolment';
 import { createPaymentsService } from './services/payments';
+import { createStatementsService } from './services/statements';
 import { createRefundsService, refundTimingsFor } from './services/refunds';
 import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
@@ -155,6 +156,16 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
   refunds.recover();
 
+  const statements = createStatementsService({
+    db,
+    clock,
+    log: log.child({ module: 'statements' }),
+    acquirer,
+    credentials,
+    retry: { firstMs: acquirerConfig.timings.cancelRetryMs, maxMs: 10 * 60_000 },
+  });
+  statements.recover();
+
   const handlers = {
     'terminal.status': () => terminal.status(),
     'settings.get': () => settings.get(),
@@ -198,6 +209,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return open ? payments.forOpenSale(open.saleId) : null;
     },
     'payment.status': () => payments.status(),
+    'statement.download': ({ date }) => statements.download(date),
+    'statement.get': ({ date }) => statements.get(date),
     'display.current': () => {
       const cart = sales.current();
       const payment = cart ? payments.forOpenSale(cart.saleId) : null;
@@ -205,6 +218,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     },
     'refund.refundable': ({ saleId }) => refunds.refundable(saleId),
     'refund.request': (input, session) => refunds.request(input, session),
+    'refund.voidSale': (input, session) => refunds.voidSale(input, session),
     'refund.retry': ({ refundId }, session) => refunds.retry(refundId, session),
     'refund.get': ({ refundId }) => refunds.get(refundId),
     'refund.forSale': ({ saleId }) => refunds.forSale(saleId),
@@ -235,6 +249,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       closed = true;
       log.info('terminal stopping');
       payments.stop();
+      statements.stop();
       refunds.stop();
       await sandbox?.close();
       db.close();

@@ -28,6 +28,8 @@ export interface RefundRow {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** 1: a same-day void of the whole sale (the wallet part reversed by the acquirer's cancel, not refunded). */
+  is_void: 0 | 1;
 }
 
 export interface RefundLineRow {
@@ -79,13 +81,13 @@ export interface RefundJobRow {
 
 export function insertRefund(
   db: Database,
-  r: Omit<RefundRow, 'attempts' | 'receipt_no' | 'business_date' | 'failure_code' | 'failure_message' | 'updated_at' | 'finished_at'>,
+  r: Omit<RefundRow, 'attempts' | 'receipt_no' | 'business_date' | 'failure_code' | 'failure_message' | 'updated_at' | 'finished_at' | 'is_void'> & { is_void?: 0 | 1 },
 ): void {
   stmt(
     db,
     `INSERT INTO refund (id, sale_id, payment_id, refund_request_no, kind, tender_kind, amount, wallet_amount, cash_amount, status, reason,
-       approved_by, user_id, deadline_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       approved_by, user_id, deadline_at, created_at, updated_at, is_void)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     r.id,
     r.sale_id,
@@ -103,6 +105,7 @@ export function insertRefund(
     r.deadline_at,
     r.created_at,
     r.created_at,
+    r.is_void ?? 0,
   );
 }
 
@@ -117,6 +120,11 @@ export function findRefund(db: Database, id: string): RefundRow | undefined {
 
 export function refundsOfSale(db: Database, saleId: string): RefundRow[] {
   return stmt(db, 'SELECT * FROM refund WHERE sale_id = ? ORDER BY created_at, rowid').all(saleId) as RefundRow[];
+}
+
+/** The sale's void (at most one, whatever its status). */
+export function voidOfSale(db: Database, saleId: string): RefundRow | undefined {
+  return stmt(db, 'SELECT * FROM refund WHERE sale_id = ? AND is_void = 1').get(saleId) as RefundRow | undefined;
 }
 
 /** A refund's lines with what the sale said about them (name, product, sold quantity, prices). */

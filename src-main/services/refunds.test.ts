@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
+import Sqlite, { type Database } from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../db/ids';
@@ -16,7 +16,7 @@ import { dailyRefundTotals, refundEvents } from '../../db/queries/refunds';
 import { insertSale, takeReceiptNumber, writeCompletedSale } from '../../db/queries/sales';
 import { renderReceiptText } from '../../src-common/receipt-text';
 import { newSession, type Role, type Session } from '../../src-common/roles';
-import type { AcquirerPort, RefundOutcome } from '../acquirer/port';
+import type { AcquirerPort, CancelOutcome, RefundOutcome } from '../acquirer/port';
 import { sandboxPaymentCode } from '../acquirer/sandbox/test-codes';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from '../acquirer/sandbox/server';
 import { createShouqianbaAdapter } from '../acquirer/shouqianba';
@@ -53,7 +53,11 @@ interface Rig {
   terminalId: string;
   settings: ReturnType<typeof createSettingsService>;
   fault: { mode: Fault };
+  /** The same faults for the next cancels (a void's reversal). */
+  cancelFault: { mode: Fault };
   sent: { refundRequestNo: string; amount: number; clientSn: string }[];
+  /** The client_sn of every cancel that reached the acquirer. */
+  cancels: string[];
   emitted: RefundView[];
   session(role: Role): Promise<Session>;
   userId(role: Role): string;
@@ -87,7 +91,9 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     requireReplySignature: true,
   });
   const fault = { mode: 'none' as Fault };
+  const cancelFault = { mode: 'none' as Fault };
   const sent: Rig['sent'] = [];
+  const cancels: string[] = [];
   const acquirer: AcquirerPort = {
     ...real,
     async refund(creds, input): Promise<RefundOutcome> {
@@ -97,6 +103,15 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
       const outcome = await real.refund(creds, input);
       if (fault.mode === 'lost_reply') return { kind: 'unknown', reason: 'test: the reply was lost' };
       if (fault.mode === 'in_progress') return { kind: 'in_progress' };
+      return outcome;
+    },
+    async cancel(creds, clientSn): Promise<CancelOutcome> {
+      if (cancelFault.mode === 'not_sent') return { kind: 'unknown', reason: 'test: the request never left' };
+      if (cancelFault.mode === 'fail') return { kind: 'failed', message: 'test: refused' };
+      cancels.push(clientSn);
+      const outcome = await real.cancel(creds, clientSn);
+      if (cancelFault.mode === 'lost_reply') return { kind: 'unknown', reason: 'test: the reply was lost' };
+      if (cancelFault.mode === 'in_progress') return { kind: 'in_progress' };
       return outcome;
     },
   };
@@ -159,7 +174,9 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     terminalId,
     settings,
     fault,
+    cancelFault,
     sent,
+    cancels,
     emitted,
     userId,
     newRefunds,
@@ -511,6 +528,267 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
       if (round % 2 === 0) expect(ledgerRefunds(clientSnOf(cart.saleId)).reduce((s, t) => s + t.amount, 0)).toBe(refunded);
     }
     expect(made).toBeGreaterThan(4);
+  });
+  // --- same-day voids (当日整单作废) ---
+
+  const ledgerCancels = (clientSn: string) => rig.sandbox.ledger.transactions({ clientSn }).filter((t) => t.type === 'cancel' && t.status === 'SUCCESS');
+  const cancelsSent = (clientSn: string) => rig.cancels.filter((c) => c === clientSn).length;
+  const refundJobs = () => rig.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'refund'").pluck().get() as number;
+
+  /** A completed sale written directly, one line per part, its wallet parts paid for real at the sandbox. */
+  async function recordedSale(parts: { kind: 'cash' | 'alipay' | 'wechat'; product: number }[]) {
+    const creds = await rig.credentials();
+    const saleId = newId();
+    const at = new Date().toISOString();
+    const payments: Parameters<typeof insertPayment>[1][] = [];
+    const clientSns: string[] = [];
+    type Completed = Parameters<typeof writeCompletedSale>[1];
+    const tenders: Completed['tenders'][number][] = [];
+    const lines: Completed['lines'][number][] = [];
+    for (const [i, part] of parts.entries()) {
+      const { id: productId, price } = products[part.product]!;
+      lines.push({
+        lineId: `L${i}`, productId, sku: `S${i}`, name: `item ${i}`, unit: 'each' as const, quantityMilli: 1000, unitPrice: price,
+        gross: price, lineDiscount: 0, orderDiscount: 0, net: price, taxRateBp: 1300,
+      });
+      if (part.kind === 'cash') {
+        tenders.push({ id: newId(), kind: 'cash', amount: price, tendered: price, reference: null, paymentId: null });
+        continue;
+      }
+      const clientSn = `MIX${newId().slice(-16)}`;
+      const paid = await rig.acquirer.pay(creds, { clientSn, amount: price, authCode: sandboxPaymentCode(part.kind, '0000'), subject: 't', operator: 't' });
+      expect(paid.kind).toBe('paid');
+      const paymentId = newId();
+      payments.push({
+        id: paymentId, sale_id: saleId, client_sn: clientSn, kind: 'code', wallet: part.kind, code_hash: null, masked_code: '2800****0000',
+        amount: price, status: 'paid', state: '{}', user_id: null, created_at: at,
+      });
+      clientSns.push(clientSn);
+      tenders.push({ id: newId(), kind: part.kind, amount: price, tendered: price, reference: '2800****0000', paymentId });
+    }
+    const total = lines.reduce((sum, l) => sum + l.net, 0);
+    rig.db.transaction(() => {
+      insertSale(rig.db, { id: saleId, terminalId: rig.terminalId, currency: 'CNY', at, userId: null });
+      for (const payment of payments) insertPayment(rig.db, payment);
+      writeCompletedSale(rig.db, {
+        id: saleId, at, userId: null, receiptNo: takeReceiptNumber(rig.db, rig.terminalId), businessDate: businessDate(new Date()),
+        subtotal: total, discountTotal: 0, total, rounding: 0, taxTotal: 0, change: 0, lines, taxes: [{ rateBp: 1300, taxable: total, tax: 0 }], tenders,
+      });
+    })();
+    return { saleId, total, clientSns };
+  }
+
+  it('voids a wallet sale of today as a whole: one cancel at the acquirer and no refund, stock, totals and refundable right once', async () => {
+    const cart = await sale([[0, 2], [1, 1]], 'wallet');
+    const clientSn = clientSnOf(cart.saleId);
+    expect(rig.refunds.refundable(cart.saleId)).toMatchObject({ voidable: true, refundable: cart.total });
+    const stocks = [stock(products[0]!.id), stock(products[1]!.id)];
+    const before = totals();
+    const nothing = counts();
+    await expect(rig.refunds.voidSale({ saleId: cart.saleId, reason: '顾客不要了' }, cashier)).rejects.toMatchObject({ code: 'forbidden', details: { needsApproval: true } });
+    await expect(rig.refunds.voidSale({ saleId: cart.saleId, reason: '顾客不要了', approval: { userId: rig.userId('owner'), pin: '0000' } }, cashier)).rejects.toMatchObject({
+      code: 'wrong_pin',
+    });
+    await expect(rig.refunds.voidSale({ saleId: cart.saleId, reason: ' ', approval: approval() }, cashier)).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(counts()).toEqual(nothing);
+    expect(cancelsSent(clientSn)).toBe(0);
+
+    const voided = await rig.refunds.voidSale({ saleId: cart.saleId, reason: '顾客不要了', approval: approval() }, cashier);
+    expect(voided).toMatchObject({
+      void: true, status: 'refunded', kind: 'wallet', tenderKind: 'wechat', amount: cart.total, walletAmount: cart.total, cashAmount: 0, attempts: 1,
+      approvedBy: rig.userId('owner'), userId: rig.userId('cashier'), failureCode: null,
+    });
+    expect(voided.receiptNumber).toMatch(/^.{4}-R\d{6}$/);
+    expect(voided.lines.map((l) => [l.lineNo, l.quantityMilli, l.amount])).toEqual([
+      [1, 2000, cart.lines[0]!.net],
+      [2, 1000, cart.lines[1]!.net],
+    ]);
+    // Reversed (冲正) by one cancel of the payment's client_sn, never refunded.
+    expect(cancelsSent(clientSn)).toBe(1);
+    expect(ledgerCancels(clientSn)).toEqual([expect.objectContaining({ amount: cart.total })]);
+    expect(ledgerRefunds(clientSn)).toEqual([]);
+    expect(rig.sent.filter((r) => r.clientSn === clientSn)).toEqual([]);
+    expect(rig.sandbox.ledger.order(clientSn)!.status).toBe('CANCELED');
+    expect(stock(products[0]!.id)).toBe(stocks[0]! + 2000);
+    expect(stock(products[1]!.id)).toBe(stocks[1]! + 1000);
+    expect(totals().wechat).toEqual({ count: (before.wechat?.count ?? 0) + 1, amount: (before.wechat?.amount ?? 0) + cart.total });
+    const after = rig.refunds.refundable(cart.saleId);
+    expect(after).toMatchObject({ paid: cart.total, refunded: cart.total, pending: 0, refundable: 0, voidable: false });
+    expect(after.lines.map((l) => [l.refundableQuantityMilli, l.refundableAmount, l.refundedAmount])).toEqual([
+      [0, 0, cart.lines[0]!.net],
+      [0, 0, cart.lines[1]!.net],
+    ]);
+    expect(rig.emitted.filter((v) => v.refundId === voided.refundId).at(-1)).toMatchObject({ status: 'refunded', void: true });
+    expect(refundEvents(rig.db, voided.refundId).map((e) => e.type)).toEqual(['void_submitted', 'cancel']);
+    expect(refundJobs()).toBe(0);
+
+    // A second void is refused by the terminal's own state, before anything is sent; so is any refund.
+    const done = counts();
+    await expect(rig.refunds.voidSale({ saleId: cart.saleId, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'already_voided' } });
+    await expect(rig.refunds.request({ saleId: cart.saleId, amount: 1, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict' });
+    expect(counts()).toEqual(done);
+    expect(cancelsSent(clientSn)).toBe(1);
+    // Sent again on purpose: the same cancel, answered idempotently; nothing counted twice.
+    expect(await rig.refunds.retry(voided.refundId, cashier)).toMatchObject({ status: 'refunded', receiptNumber: voided.receiptNumber });
+    expect(cancelsSent(clientSn)).toBe(2);
+    expect(ledgerCancels(clientSn)).toHaveLength(1);
+    expect(stock(products[0]!.id)).toBe(stocks[0]! + 2000);
+    expect(totals().wechat!.amount).toBe((before.wechat?.amount ?? 0) + cart.total);
+    expect(rig.refunds.forSale(cart.saleId).map((r) => [r.refundId, r.void])).toEqual([[voided.refundId, true]]);
+
+    const receipt = rig.refunds.receipt(voided.refundId);
+    const reference = rig.db.prepare('SELECT reference FROM sale_tender WHERE sale_id = ?').pluck().get(cart.saleId) as string;
+    expect(receipt).toMatchObject({ kind: 'void', receiptNumber: voided.receiptNumber, total: cart.total, rounding: 0, change: 0 });
+    expect(receipt.tenders).toEqual([{ kind: 'wechat', amount: cart.total, reference }]);
+    expect(receipt.taxes.reduce((sum, t) => sum + t.taxable, 0)).toBe(cart.total);
+    const text = renderReceiptText(receipt, { columns: 48 });
+    expect(text).toContain('整单作废');
+    expect(text).toContain('作废原因：顾客不要了');
+    expect(text).toContain(voided.saleReceiptNumber);
+    expect(text).not.toContain('退货单');
+  });
+
+  it('voids a mixed sale as one: the wallet part cancelled, then the cash part handed back; two wallet payments are refused', async () => {
+    const mixed = await recordedSale([
+      { kind: 'alipay', product: 0 },
+      { kind: 'cash', product: 1 },
+    ]);
+    const [walletPart, cashPart] = [products[0]!.price, products[1]!.price];
+    const before = totals();
+    const voided = await rig.refunds.voidSale({ saleId: mixed.saleId, reason: '录入错误' }, owner);
+    expect(voided).toMatchObject({ void: true, status: 'refunded', kind: 'wallet', tenderKind: 'alipay', amount: mixed.total, walletAmount: walletPart, cashAmount: cashPart });
+    expect(ledgerCancels(mixed.clientSns[0]!)).toEqual([expect.objectContaining({ amount: walletPart })]);
+    expect(ledgerRefunds(mixed.clientSns[0]!)).toEqual([]);
+    expect(totals().alipay!.amount - (before.alipay?.amount ?? 0)).toBe(walletPart);
+    expect(totals().cash!.amount - (before.cash?.amount ?? 0)).toBe(cashPart);
+    expect(rig.refunds.receipt(voided.refundId).tenders).toEqual([
+      { kind: 'alipay', amount: walletPart, reference: '2800****0000' },
+      { kind: 'cash', amount: cashPart },
+    ]);
+
+    const two = await recordedSale([
+      { kind: 'wechat', product: 0 },
+      { kind: 'alipay', product: 1 },
+    ]);
+    expect(rig.refunds.refundable(two.saleId).voidable).toBe(false);
+    const nothing = counts();
+    await expect(rig.refunds.voidSale({ saleId: two.saleId, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'spans_wallets' } });
+    expect(counts()).toEqual(nothing);
+    expect(two.clientSns.map(cancelsSent)).toEqual([0, 0]);
+  });
+
+  it('voids only a sale of today that has no refund done or under way (a failed refund does not count)', async () => {
+    const old = await sale([[0, 1]], 'wallet');
+    rig.db.prepare("UPDATE sale SET business_date = '2000-01-01' WHERE id = ?").run(old.saleId);
+    expect(rig.refunds.refundable(old.saleId).voidable).toBe(false);
+    const nothing = counts();
+    await expect(rig.refunds.voidSale({ saleId: old.saleId, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'not_today' } });
+
+    const partly = await sale([[0, 1], [1, 1]], 'wallet');
+    await rig.refunds.request({ saleId: partly.saleId, lines: [{ lineNo: 1, quantityMilli: 1000 }], reason: '退货' }, owner);
+    expect(rig.refunds.refundable(partly.saleId).voidable).toBe(false);
+    const refunded = counts();
+    await expect(rig.refunds.voidSale({ saleId: partly.saleId, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'already_refunded' } });
+    expect(counts()).toEqual(refunded);
+    expect(cancelsSent(clientSnOf(old.saleId)) + cancelsSent(clientSnOf(partly.saleId))).toBe(0);
+    expect((nothing as { refunds: number }).refunds + 1).toBe((refunded as { refunds: number }).refunds);
+
+    // A refund that failed moved no money: the sale can still be voided, and that refund can no longer be sent.
+    const failedFirst = await sale([[2, 1]], 'wallet');
+    rig.fault.mode = 'fail';
+    const failed = await rig.refunds.request({ saleId: failedFirst.saleId, reason: 'x' }, owner);
+    rig.fault.mode = 'none';
+    expect(failed.status).toBe('failed');
+    expect(rig.refunds.refundable(failedFirst.saleId).voidable).toBe(true);
+    expect(await rig.refunds.voidSale({ saleId: failedFirst.saleId, reason: 'x' }, owner)).toMatchObject({ status: 'refunded', void: true });
+    await expect(rig.refunds.retry(failed.refundId, owner)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'exceeds_refundable' } });
+    expect(ledgerCancels(clientSnOf(failedFirst.saleId))).toHaveLength(1);
+    expect(ledgerRefunds(clientSnOf(failedFirst.saleId))).toEqual([]);
+  });
+
+  it('cancels again a void whose reply was lost: reversed once at the acquirer, counted once', async () => {
+    const cart = await sale([[0, 1], [2, 1]], 'wallet');
+    const clientSn = clientSnOf(cart.saleId);
+    rig.cancelFault.mode = 'lost_reply';
+    const voided = await rig.refunds.voidSale({ saleId: cart.saleId, reason: 'x' }, owner);
+    expect(voided).toMatchObject({ status: 'unknown', void: true });
+    // Under way: it reserves the whole sale.
+    expect(rig.refunds.refundable(cart.saleId)).toMatchObject({ pending: cart.total, refundable: 0, voidable: false });
+    await expect(rig.refunds.request({ saleId: cart.saleId, amount: 1, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict' });
+    rig.cancelFault.mode = 'none';
+    const final = await settled(rig.refunds, voided.refundId);
+    expect(final).toMatchObject({ status: 'refunded', amount: cart.total });
+    expect(final.attempts).toBeGreaterThanOrEqual(2);
+    expect(cancelsSent(clientSn)).toBeGreaterThanOrEqual(2);
+    expect(ledgerCancels(clientSn)).toEqual([expect.objectContaining({ amount: cart.total })]);
+    expect(refundJobs()).toBe(0);
+  });
+
+  it('stops cancelling at the deadline (needs attention); a person’s retry cancels again and it goes through', async () => {
+    const cart = await sale([[1, 1]], 'wallet');
+    const clientSn = clientSnOf(cart.saleId);
+    const slow = rig.newRefunds({ retryMs: 20, maxRetryMs: 40, deadlineMs: 300 });
+    rig.cancelFault.mode = 'in_progress';
+    const voided = await slow.voidSale({ saleId: cart.saleId, reason: 'x' }, owner);
+    expect(voided.status).toBe('in_progress');
+    const stuck = await settled(slow, voided.refundId);
+    expect(stuck).toMatchObject({ status: 'needs_attention', failureCode: 'no_confirmation' });
+    expect(stuck.failureMessage).toContain('reversal');
+    expect(slow.refundable(cart.saleId)).toMatchObject({ refundable: 0, voidable: false });
+    rig.cancelFault.mode = 'none';
+    expect(await slow.retry(voided.refundId, cashier)).toMatchObject({ status: 'refunded', void: true });
+    expect(ledgerCancels(clientSn)).toHaveLength(1);
+    expect(ledgerRefunds(clientSn)).toEqual([]);
+    slow.stop();
+  });
+
+  it('after a restart, sends the cancel of a void the last run left unfinished', async () => {
+    const cart = await sale([[0, 1]], 'wallet');
+    const clientSn = clientSnOf(cart.saleId);
+    const dying = rig.newRefunds({ retryMs: 60_000, maxRetryMs: 60_000, deadlineMs: 600_000 });
+    rig.cancelFault.mode = 'not_sent';
+    const voided = await dying.voidSale({ saleId: cart.saleId, reason: 'x' }, owner);
+    expect(voided.status).toBe('unknown');
+    dying.stop();
+    rig.cancelFault.mode = 'none';
+    expect(ledgerCancels(clientSn)).toHaveLength(0);
+    const next = rig.newRefunds();
+    next.recover();
+    expect(await settled(next, voided.refundId)).toMatchObject({ status: 'refunded', void: true });
+    expect(ledgerCancels(clientSn)).toHaveLength(1);
+    expect(refundEvents(rig.db, voided.refundId).map((e) => e.type)).toContain('recovered');
+    next.stop();
+  });
+
+  it('fails a void the acquirer refuses (too late for a reversal) with the hint to refund; it reserves nothing and a normal refund follows', async () => {
+    const cart = await sale([[0, 1], [1, 1]], 'wallet');
+    const clientSn = clientSnOf(cart.saleId);
+    // The acquirer's order finished yesterday (Beijing): its cancel says only today's orders can be reversed.
+    const ledgerDb = new Sqlite(join(rig.dir, 'sandbox-acquirer.sqlite'));
+    try {
+      ledgerDb.prepare('UPDATE upay_order SET finished_at = ? WHERE client_sn = ?').run(new Date(Date.now() - 36 * 3600_000).toISOString(), clientSn);
+    } finally {
+      ledgerDb.close();
+    }
+    const stockBefore = stock(products[0]!.id);
+    const before = totals();
+    const voided = await rig.refunds.voidSale({ saleId: cart.saleId, reason: 'x' }, owner);
+    expect(voided).toMatchObject({ void: true, status: 'failed', failureCode: 'cancel_refused', receiptNumber: null });
+    expect(voided.failureMessage).toMatch(/normal refund/);
+    expect(cancelsSent(clientSn)).toBe(1);
+    expect(ledgerCancels(clientSn)).toEqual([]);
+    expect(rig.sandbox.ledger.order(clientSn)!.status).toBe('PAID');
+    expect(stock(products[0]!.id)).toBe(stockBefore);
+    expect(totals()).toEqual(before);
+    expect(rig.refunds.refundable(cart.saleId)).toMatchObject({ refunded: 0, pending: 0, refundable: cart.total, voidable: false });
+    expect(refundJobs()).toBe(0);
+    // Not sent again, neither as a retry nor as a second void.
+    await expect(rig.refunds.retry(voided.refundId, owner)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'void_failed' } });
+    await expect(rig.refunds.voidSale({ saleId: cart.saleId, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'already_voided' } });
+    expect(cancelsSent(clientSn)).toBe(1);
+    const refund = await rig.refunds.request({ saleId: cart.saleId, reason: '整单退' }, owner);
+    expect(refund).toMatchObject({ void: false, status: 'refunded', amount: cart.total });
+    expect(ledgerRefunds(clientSn)).toEqual([expect.objectContaining({ amount: cart.total })]);
   });
 });
 

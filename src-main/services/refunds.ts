@@ -23,6 +23,18 @@
  * - Final (refunded): in one transaction, the refund receipt number, the day's refund totals by tender kind
  *   and the stock of the refunded lines (stock_movement reason 'adjust', ref = the refund id). A repeated
  *   "refunded" answer (a retry, a late reply) changes nothing: the totals and stock are counted once.
+ * - Same-day void (当日整单作废, `voidSale`): a sale completed on today's business date with no refund that
+ *   did not fail (none refunded, none under way or waiting) is reversed as a whole, with an owner's
+ *   approval. It is ONE refund row flagged is_void, planned like "everything left" (all lines, all the
+ *   money: the wallet tender, the rest in cash), so once final it counts exactly like a refund (the day's
+ *   totals, stock back, a refund receipt number; its receipt is headed 作废 / VOID). Its wallet part is
+ *   reversed with the acquirer's cancel (冲正: today's paid order, in full, payments.md §4.1) against the
+ *   payment's client_sn instead of a refund: committed before it is sent, with the same outbox job, retried
+ *   while in_progress / unknown until the deadline (→ needs_attention; a person's retry cancels again, which
+ *   the acquirer answers idempotently). `cancelled` → refunded; `failed` (too late, partly refunded at the
+ *   acquirer) → failed, reserving nothing: the hint is a normal refund. A cash-only sale is voided at once.
+ *   A sale is voided at most once (a unique index; a failed void is not sent again). A sale paid by two
+ *   wallet payments cannot be voided as one (refund it), as a refund cannot span them.
  */
 import type { Database } from 'better-sqlite3';
 import { newId } from '../../db/ids';
@@ -51,6 +63,7 @@ import {
   setRefundStatus,
   unfinishedRefunds,
   UNFINISHED_REFUND_STATUSES,
+  voidOfSale,
   type RefundRow,
   type RefundStatus,
   type SaleLineRow,
@@ -64,7 +77,7 @@ import type { PaymentTimings } from '../../src-common/payment-state';
 import type { ReceiptDocument, ReceiptTaxRow } from '../../src-common/receipt';
 import type { Session } from '../../src-common/roles';
 import type { Settings } from '../../src-common/schemas';
-import type { AcquirerPort, RefundOutcome, TerminalCredentials } from '../acquirer/port';
+import type { AcquirerPort, CancelOutcome, RefundOutcome, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { AuthService } from './auth';
@@ -122,6 +135,8 @@ export interface RefundView {
   finishedAt: string | null;
   failureCode: string | null;
   failureMessage: string | null;
+  /** A same-day void of the whole sale (its wallet part reversed by the acquirer's cancel). */
+  void: boolean;
 }
 
 export interface RefundableLine {
@@ -166,6 +181,8 @@ export interface Refundable {
   refundable: number;
   lines: RefundableLine[];
   tenders: RefundableTender[];
+  /** The whole sale can be voided now: completed today, nothing refunded or under way, not voided before. */
+  voidable: boolean;
 }
 
 export interface RefundRequest {
@@ -179,9 +196,18 @@ export interface RefundRequest {
   approval?: { userId: string; pin: string } | undefined;
 }
 
+export interface VoidRequest {
+  saleId: string;
+  reason: string;
+  /** An owner's PIN, needed unless the caller is an owner. */
+  approval?: { userId: string; pin: string } | undefined;
+}
+
 export interface RefundsService {
   refundable(saleId: string): Refundable;
   request(input: RefundRequest, session: Session): Promise<RefundView>;
+  /** Reverses a sale of today as a whole (the acquirer's cancel for its wallet part): once per sale. */
+  voidSale(input: VoidRequest, session: Session): Promise<RefundView>;
   /** Sends the same refund again (same refund_request_no): for a refund under way, waiting for a person, or failed. */
   retry(refundId: string, session: Session): Promise<RefundView>;
   get(refundId: string): RefundView;
@@ -224,7 +250,19 @@ function newRefundRequestNo(id: string, at: Date): string {
 const isUnfinished = (status: RefundStatus) => UNFINISHED_REFUND_STATUSES.includes(status);
 const isWalletTender = (t: SaleTenderRow) => t.payment_id !== null;
 
-type Answer = RefundOutcome | { kind: 'no_answer'; reason: string };
+type Answer = RefundOutcome | { kind: 'failed'; code: string; message: string } | { kind: 'no_answer'; reason: string };
+
+/** A void's cancel answer in the terms of a refund's: reversed in full is refunded. */
+function cancelAnswer(outcome: CancelOutcome, walletAmount: number): Answer {
+  switch (outcome.kind) {
+    case 'cancelled':
+      return { kind: 'refunded', refundedTotal: walletAmount };
+    case 'failed':
+      return { kind: 'failed', code: 'cancel_refused', message: `The acquirer would not reverse the payment (${outcome.message}): make a normal refund instead` };
+    default:
+      return outcome;
+  }
+}
 
 interface Plan {
   sale: SaleRow;
@@ -255,6 +293,25 @@ function refundState(db: Database, saleId: string) {
 }
 
 type RefundState = ReturnType<typeof refundState>;
+
+/** Why the sale cannot be voided now, or null when it can. */
+function voidRefusal(db: Database, state: RefundState, now: Date): PosError | null {
+  const { sale, tenders } = state;
+  if (voidOfSale(db, sale.id)) return new PosError('conflict', 'This sale was voided already', { reason: 'already_voided', saleId: sale.id });
+  if (sale.business_date !== businessDate(now)) {
+    return new PosError('conflict', 'Only a sale of today can be voided: make a refund', { reason: 'not_today', saleId: sale.id, businessDate: sale.business_date });
+  }
+  if (refundsOfSale(db, sale.id).some((r) => r.status !== 'failed')) {
+    return new PosError('conflict', 'This sale has a refund (done or under way): refund the rest instead', { reason: 'already_refunded', saleId: sale.id });
+  }
+  if (tenders.reduce((sum, t) => sum + t.amount, 0) <= 0) return new PosError('conflict', 'Nothing was paid on this sale', { reason: 'nothing_left', saleId: sale.id });
+  const wallets = tenders.filter(isWalletTender);
+  if (wallets.length > 1) {
+    return new PosError('conflict', 'This sale was paid by two wallet payments: refund it instead', { reason: 'spans_wallets', saleId: sale.id });
+  }
+  if (wallets.some((t) => !t.client_sn)) return new PosError('conflict', 'The wallet payment of this sale is not on record', { saleId: sale.id });
+  return null;
+}
 
 /**
  * A line's share for `quantityMilli` more of it: pro rata of its net on the cumulative quantity, half-up,
@@ -365,15 +422,20 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
   const cashier = refund.user_id ? (findUser(db, refund.user_id)?.name ?? '') : '';
   const approver = findUser(db, refund.approved_by)?.name ?? '';
   const saleReceipt = formatReceiptNumber(sale.terminal_id, sale.receipt_no!);
+  const isVoid = refund.is_void === 1;
   return {
     language: settings.language,
     currency: sale.currency,
-    kind: 'refund',
+    kind: isVoid ? 'void' : 'refund',
     header: {
       storeName: settings.storeName,
       ...(settings.storeAddress ? { address: settings.storeAddress } : {}),
       ...(settings.taxId ? { taxId: settings.taxId } : {}),
-      lines: [...settings.receiptHeader, english ? `Original receipt ${saleReceipt}` : `原单号 ${saleReceipt}`],
+      lines: [
+        ...settings.receiptHeader,
+        ...(isVoid ? [english ? 'VOID: the whole sale reversed' : '整单作废'] : []),
+        english ? `Original receipt ${saleReceipt}` : `原单号 ${saleReceipt}`,
+      ],
     },
     receiptNumber: formatRefundReceiptNumber(terminalId, refund.receipt_no),
     terminalId,
@@ -393,7 +455,10 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
       ...(refund.cash_amount > 0 ? [{ kind: 'cash', amount: refund.cash_amount }] : []),
     ],
     change: 0,
-    footer: [english ? `Reason: ${refund.reason}` : `退款原因：${refund.reason}`, english ? `Approved by: ${approver}` : `授权人：${approver}`],
+    footer: [
+      english ? `Reason: ${refund.reason}` : `${isVoid ? '作废原因' : '退款原因'}：${refund.reason}`,
+      english ? `Approved by: ${approver}` : `授权人：${approver}`,
+    ],
   };
 }
 
@@ -427,6 +492,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       finishedAt: row.finished_at,
       failureCode: row.failure_code,
       failureMessage: row.failure_message,
+      void: row.is_void === 1,
     };
   }
 
@@ -475,12 +541,13 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
         case 'in_progress':
         case 'unknown':
         case 'no_answer': {
-          const reason = answer.kind === 'in_progress' ? 'The acquirer is still processing the refund' : answer.reason;
+          const what = row.is_void ? 'reversal' : 'refund';
+          const reason = answer.kind === 'in_progress' ? `The acquirer is still processing the ${what}` : answer.reason;
           if (now.getTime() >= row.deadline_at) {
             setRefundStatus(db, refundId, {
               status: 'needs_attention',
               failureCode: 'no_confirmation',
-              failureMessage: `The acquirer never confirmed the refund (${reason}): check it, then retry`,
+              failureMessage: `The acquirer never confirmed the ${what} (${reason}): check it, then retry`,
               finishedAt: null,
               at,
             });
@@ -500,7 +567,11 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     return row;
   }
 
-  /** One request to the acquirer for this refund, with its one refund_request_no; the attempt is counted first. */
+  /**
+   * One request to the acquirer for this refund, with its one refund_request_no (a void: a cancel of the
+   * payment's client_sn, which the acquirer answers the same way however often it is sent); the attempt is
+   * counted first.
+   */
   async function send(refundId: string, eventType: string, creds?: TerminalCredentials): Promise<RefundRow> {
     inflight.add(refundId);
     try {
@@ -514,12 +585,14 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
         return apply(refundId, { kind: 'no_answer', reason: `The acquirer cannot be reached: ${(error as Error).message}` }, 'no_answer');
       }
       db.transaction(() => countRefundAttempt(db, refundId, clock.now().toISOString()))();
-      const outcome = await acquirer.refund(credentialsNow, {
-        clientSn: payment.client_sn,
-        refundRequestNo: row.refund_request_no,
-        amount: row.wallet_amount,
-        operator: row.user_id ?? 'pos',
-      });
+      const outcome: Answer = row.is_void
+        ? cancelAnswer(await acquirer.cancel(credentialsNow, payment.client_sn), row.wallet_amount)
+        : await acquirer.refund(credentialsNow, {
+            clientSn: payment.client_sn,
+            refundRequestNo: row.refund_request_no,
+            amount: row.wallet_amount,
+            operator: row.user_id ?? 'pos',
+          });
       return apply(refundId, outcome, eventType);
     } finally {
       inflight.delete(refundId);
@@ -572,9 +645,9 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       });
   }
 
-  async function approver(session: Session, approval: RefundRequest['approval']): Promise<string> {
+  async function approver(session: Session, approval: RefundRequest['approval'], what = 'A refund'): Promise<string> {
     if (session.caller.role === 'owner' && session.caller.userId) return session.caller.userId;
-    if (!approval) throw new PosError('forbidden', 'A refund needs an owner’s approval', { needsApproval: true });
+    if (!approval) throw new PosError('forbidden', `${what} needs an owner’s approval`, { needsApproval: true });
     return (await auth.approve(approval, ['owner'])).id;
   }
 
@@ -623,6 +696,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
           };
         }),
         tenders,
+        voidable: voidRefusal(db, state, clock.now()) === null,
       };
     },
 
@@ -686,6 +760,81 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       return view(await send(id, 'refund', creds));
     },
 
+    async voidSale(input, session) {
+      const reason = input.reason.trim();
+      if (!reason) throw new PosError('validation_failed', 'Say why the sale is voided');
+      // Everything left of a sale that has no refund is the whole sale: all its lines and all its money.
+      const plan = () => {
+        const state = refundState(db, input.saleId);
+        const refusal = voidRefusal(db, state, clock.now());
+        if (refusal) throw refusal;
+        return planRefund(state, {});
+      };
+      // Checked before the PIN (a refused void costs no PIN attempt), and again in the committing transaction.
+      const first = plan();
+      const approvedBy = await approver(session, input.approval, 'A void');
+      const creds = first.walletAmount > 0 ? await credentials().catch((error: unknown) => Promise.reject(offline(error))) : undefined;
+
+      const now = clock.now();
+      const at = now.toISOString();
+      const id = newId(now.getTime());
+      const refundRequestNo = newRefundRequestNo(id, now);
+      const done = db.transaction(() => {
+        const p = plan();
+        const wallet = p.walletAmount > 0 && p.walletTender;
+        insertRefund(db, {
+          id,
+          sale_id: p.sale.id,
+          payment_id: wallet ? p.walletTender!.payment_id : null,
+          refund_request_no: refundRequestNo,
+          kind: wallet ? 'wallet' : 'cash',
+          tender_kind: wallet ? p.walletTender!.kind : 'cash',
+          amount: p.amount,
+          wallet_amount: p.walletAmount,
+          cash_amount: p.cashAmount,
+          status: 'submitted',
+          reason,
+          approved_by: approvedBy,
+          user_id: session.caller.userId,
+          deadline_at: now.getTime() + timings.deadlineMs,
+          created_at: at,
+          is_void: 1,
+        });
+        insertRefundLines(db, id, p.sale.id, p.lines);
+        appendRefundEvent(
+          db,
+          id,
+          'void_submitted',
+          {
+            clientSn: wallet ? p.walletTender!.client_sn : null,
+            amount: p.amount,
+            walletAmount: p.walletAmount,
+            cashAmount: p.cashAmount,
+            lines: p.lines,
+            reason,
+            approvedBy,
+            userId: session.caller.userId,
+          },
+          at,
+        );
+        if (wallet) {
+          // Committed before the cancel leaves: a restart sends it again (the acquirer reverses an order once).
+          setRefundJob(db, { id: newId(), refundId: id, paymentId: p.walletTender!.payment_id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
+        } else {
+          finalize(findRefund(db, id)!, now);
+          appendRefundEvent(db, id, 'cash_refunded', { amount: p.cashAmount }, at);
+        }
+        return p;
+      })();
+      log.info(
+        { refundId: id, saleId: input.saleId, amount: done.amount, walletAmount: done.walletAmount, cashAmount: done.cashAmount, approvedBy },
+        done.walletAmount > 0 ? 'sale void submitted (cancel)' : 'cash sale voided',
+      );
+      announce(id);
+      if (done.walletAmount === 0) return view(findRefund(db, id)!);
+      return view(await send(id, 'cancel', creds));
+    },
+
     async retry(refundId, session) {
       const row = findRefund(db, refundId);
       if (!row) throw new PosError('not_found', 'No such refund', { refundId });
@@ -694,6 +843,10 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       const at = now.toISOString();
       db.transaction(() => {
         const current = findRefund(db, refundId)!;
+        if (current.is_void && current.status === 'failed') {
+          // The acquirer refused to reverse the payment (too late, or refunded there): it will not change its mind.
+          throw new PosError('conflict', 'The acquirer refused this void: make a normal refund instead', { reason: 'void_failed', refundId });
+        }
         if (current.status === 'failed') {
           // Failed refunds reserve nothing: it must still fit in what is left (the same request number is sent again, as WeChat asks).
           const state = refundState(db, current.sale_id);

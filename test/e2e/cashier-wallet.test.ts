@@ -168,4 +168,68 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
     expect(ledgerRefunds()).toEqual([{ amount: product!.price }]);
     await page.getByTestId('refund-close').click();
   });
+
+  it('voids a wallet sale of today through the refund dialog with the owner’s PIN; the acquirer’s ledger shows the cancel once', async () => {
+    const [product] = db("SELECT b.barcode, p.price FROM product_barcode b JOIN product p ON p.id = b.product_id WHERE p.unit = 'each' AND length(b.barcode) = 13 LIMIT 1") as {
+      barcode: string;
+      price: number;
+    }[];
+    await page.getByTestId('scan-input').fill(product!.barcode);
+    await page.getByTestId('scan-input').press('Enter');
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+    await page.keyboard.press('F12');
+    await page.getByTestId('payment-code').fill(sandboxPaymentCode('wechat', '0000'));
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    const receiptNumber = (await page.getByTestId('receipt-dialog').textContent())!.match(/[0-9A-Z]{4}-\d{6}/)![0];
+    await page.getByTestId('next-customer').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
+
+    await page.keyboard.press('F9');
+    await page.getByTestId('refund-receipt-number').fill(receiptNumber);
+    await page.getByTestId('refund-receipt-number').press('Enter');
+    await page.getByTestId('refund-void').waitFor();
+    await page.getByTestId('refund-approval-pin').fill('8888');
+    await page.getByTestId('refund-void').click();
+    // The first click asks to confirm; the second voids.
+    await expect.poll(() => page.getByTestId('refund-void').getAttribute('data-confirm')).toBe('true');
+    await page.screenshot({ path: `${ARTIFACTS}/void-confirm.png` });
+    await page.getByTestId('refund-void').click();
+    await expect.poll(() => page.getByTestId('refund-result').getAttribute('data-status'), { timeout: 15_000 }).toBe('refunded');
+    expect(await page.getByTestId('refund-result').getAttribute('data-void')).toBe('true');
+    expect(await page.getByTestId('refund-result').textContent()).toContain('整单已作废，款项已退回微信支付');
+    await expect.poll(() => page.getByTestId('refund-receipt-text').count()).toBe(1);
+    expect(await page.getByTestId('refund-receipt-text').textContent()).toContain('整单作废');
+    await page.screenshot({ path: `${ARTIFACTS}/void-done.png` });
+    await page.getByTestId('refund-close').click();
+
+    const [voided] = db('SELECT r.amount, r.status, p.client_sn FROM refund r JOIN payment p ON p.id = r.payment_id WHERE r.is_void = 1') as {
+      amount: number;
+      status: string;
+      client_sn: string;
+    }[];
+    expect(voided).toMatchObject({ amount: product!.price, status: 'refunded' });
+    const ledger = () => {
+      const conn = new Sqlite(join(host.ready.dataDir, 'sandbox-acquirer.sqlite'), { readonly: true });
+      try {
+        return conn.prepare("SELECT type, amount FROM txn WHERE client_sn = ? AND status = 'SUCCESS' ORDER BY id").all(voided!.client_sn);
+      } finally {
+        conn.close();
+      }
+    };
+    expect(ledger()).toEqual([
+      { type: 'pay', amount: product!.price },
+      { type: 'cancel', amount: product!.price },
+    ]);
+
+    // Found again: nothing left to refund, and no second void is offered.
+    await page.keyboard.press('F9');
+    await page.getByTestId('refund-receipt-number').fill(receiptNumber);
+    await page.getByTestId('refund-receipt-number').press('Enter');
+    await expect.poll(() => page.getByTestId('refund-line').count()).toBe(1);
+    expect(await page.getByTestId('refund-void').count()).toBe(0);
+    expect(await page.getByTestId('refund-quantity').isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(ledger()).toHaveLength(2);
+  });
 });

@@ -3,6 +3,7 @@
  * real HTTP. Written against the calls proposed for src-common/contract.ts:
  *   refund.refundable { saleId } → Refundable            refund.request { saleId, lines?, amount?, reason, approval? } → RefundView
  *   refund.retry { refundId } → RefundView                refund.get { refundId } → RefundView
+ *   refund.voidSale { saleId, reason, approval? } → RefundView (void: true): 当日整单作废, a cancel at the acquirer
  *   refund.forSale { saleId } → RefundView[]              refund.receipt { refundId } → { receipt, text, svg }
  * (shapes: src-main/services/refunds.ts). The faults the outbox survives (lost replies, in progress until
  * the deadline, restarts) are tested on the service itself in src-main/services/refunds.test.ts.
@@ -25,6 +26,7 @@ type RefundCalls = {
     { saleId: string; lines?: { lineNo: number; quantityMilli: number }[]; amount?: number; reason: string; approval?: { userId: string; pin: string } },
     RefundView,
   ];
+  'refund.voidSale': [{ saleId: string; reason: string; approval?: { userId: string; pin: string } }, RefundView];
   'refund.retry': [{ refundId: string }, RefundView];
   'refund.get': [{ refundId: string }, RefundView];
   'refund.forSale': [{ saleId: string }, RefundView[]];
@@ -78,6 +80,8 @@ describe('refunds through the API, against the sandbox acquirer over real HTTP',
     }
   }
   const ledgerRefunds = (refundRequestNo: string) => ledger().rows.filter((r) => r.type === 'refund' && r.refundRequestNo === refundRequestNo);
+  /** Everything but the pay on the sandbox's ledger for one order: its cancels and refunds. */
+  const ledgerReversals = (clientSn: string) => ledger().rows.filter((r) => r.clientSn === clientSn && r.type !== 'pay').map((r) => ({ type: r.type, amount: r.amount }));
   const stock = (productId: string) => t.query<{ s: number }>('SELECT stock_milli AS s FROM product WHERE id = ?', productId)[0]!.s;
   const today = () =>
     Object.fromEntries(
@@ -214,10 +218,88 @@ describe('refunds through the API, against the sandbox acquirer over real HTTP',
     }
   });
 
+  it('voids a wallet sale of today with the owner’s PIN: one cancel for the full amount on the acquirer’s ledger, no refund; a second void is refused', async () => {
+    const { cart, clientSn } = await walletSale([[0, 2], [1, 1], [2, 1]]);
+    expect(await ok(cashier, 'refund.refundable', { saleId: cart.saleId })).toMatchObject({ voidable: true, refundable: cart.total });
+    const stocks = products.map((p) => stock(p.id));
+    const totalsBefore = today();
+    const before = facts();
+    expect(await call(cashier, 'refund.voidSale', { saleId: cart.saleId, reason: '顾客不要了' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', details: { needsApproval: true } },
+    });
+    expect(facts()).toEqual(before);
+
+    const voided = await ok(cashier, 'refund.voidSale', { saleId: cart.saleId, reason: '顾客不要了', approval: ownerApproval() });
+    expect(voided).toMatchObject({
+      void: true, status: 'refunded', kind: 'wallet', tenderKind: 'wechat', amount: cart.total, walletAmount: cart.total, cashAmount: 0, approvedBy: ownerId,
+    });
+    expect(voided.lines.map((l) => [l.lineNo, l.quantityMilli, l.amount])).toEqual(cart.lines.map((l, i) => [i + 1, l.quantityMilli, l.net]));
+    expect(ledgerReversals(clientSn)).toEqual([{ type: 'cancel', amount: cart.total }]);
+    expect(stocks.map((s, i) => stock(products[i]!.id) - s)).toEqual([2000, 1000, 1000]);
+    expect(today().wechat).toEqual({ count: (totalsBefore.wechat?.count ?? 0) + 1, amount: (totalsBefore.wechat?.amount ?? 0) + cart.total });
+    const after = await ok(cashier, 'refund.refundable', { saleId: cart.saleId });
+    expect(after).toMatchObject({ paid: cart.total, refunded: cart.total, pending: 0, refundable: 0, voidable: false });
+    expect(after.lines.every((l) => l.refundableQuantityMilli === 0 && l.refundableAmount === 0 && l.refundedAmount === l.net)).toBe(true);
+    expect(after.tenders).toEqual([expect.objectContaining({ kind: 'wechat', refunded: cart.total, refundable: 0 })]);
+
+    // Twice: refused by the terminal's own state, nothing recorded, nothing sent; a retry of the void reverses nothing more.
+    const done = facts();
+    const rows = ledger().rows.length;
+    expect(await call(owner, 'refund.voidSale', { saleId: cart.saleId, reason: '再作废' })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'already_voided' } } });
+    expect(await call(owner, 'refund.request', { saleId: cart.saleId, amount: 1, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await ok(owner, 'refund.retry', { refundId: voided.refundId })).toMatchObject({ status: 'refunded', receiptNumber: voided.receiptNumber });
+    expect(facts()).toEqual(done);
+    expect(ledger().rows.length).toBe(rows);
+    expect(ledgerReversals(clientSn)).toEqual([{ type: 'cancel', amount: cart.total }]);
+    expect(today().wechat!.amount).toBe((totalsBefore.wechat?.amount ?? 0) + cart.total);
+
+    expect(await ok(cashier, 'refund.forSale', { saleId: cart.saleId })).toEqual([await ok(cashier, 'refund.get', { refundId: voided.refundId })]);
+    const receipt = await ok(cashier, 'refund.receipt', { refundId: voided.refundId });
+    expect(receipt.receipt).toMatchObject({ kind: 'void', receiptNumber: voided.receiptNumber, total: cart.total });
+    expect(receipt.text).toContain('整单作废');
+    expect(receipt.text).toContain(voided.saleReceiptNumber);
+    expect(receipt.svg).toContain('<svg');
+  });
+
+  it('cannot void a sale that was partly refunded: refused before the acquirer is asked', async () => {
+    const { cart, clientSn } = await walletSale([[0, 1], [1, 1]]);
+    const refund = await ok(owner, 'refund.request', { saleId: cart.saleId, lines: [{ lineNo: 2, quantityMilli: 1000 }], reason: '退货' });
+    expect(await ok(owner, 'refund.refundable', { saleId: cart.saleId })).toMatchObject({ voidable: false, refundable: cart.total - refund.amount });
+    const before = facts();
+    expect(await call(cashier, 'refund.voidSale', { saleId: cart.saleId, reason: 'x', approval: ownerApproval() })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', details: { reason: 'already_refunded' } },
+    });
+    expect(facts()).toEqual(before);
+    expect(ledgerReversals(clientSn)).toEqual([{ type: 'refund', amount: refund.amount }]);
+  });
+
+  it('voids a cash sale at once: the cash handed back, stock and the day’s cash refunds right to the fen, the acquirer untouched', async () => {
+    const cart = await cashSale([[0, 1], [1, 2]]);
+    const stocks = [stock(products[0]!.id), stock(products[1]!.id)];
+    const cashBefore = today().cash ?? { count: 0, amount: 0 };
+    const rows = ledger().rows.length;
+    const voided = await ok(owner, 'refund.voidSale', { saleId: cart.saleId, reason: '录入错误' });
+    expect(voided).toMatchObject({ void: true, status: 'refunded', kind: 'cash', tenderKind: 'cash', amount: cart.cashDue, cashAmount: cart.cashDue, walletAmount: 0, attempts: 0 });
+    expect(voided.receiptNumber).not.toBeNull();
+    expect([stock(products[0]!.id) - stocks[0]!, stock(products[1]!.id) - stocks[1]!]).toEqual([1000, 2000]);
+    expect(today().cash).toEqual({ count: cashBefore.count + 1, amount: cashBefore.amount + cart.cashDue });
+    expect(await ok(owner, 'refund.refundable', { saleId: cart.saleId })).toMatchObject({ refunded: cart.cashDue, refundable: 0, voidable: false });
+    expect(ledger().rows.length).toBe(rows);
+    expect(await call(owner, 'refund.voidSale', { saleId: cart.saleId, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'already_voided' } } });
+    expect(await call(owner, 'refund.retry', { refundId: voided.refundId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect((await ok(owner, 'refund.receipt', { refundId: voided.refundId })).receipt).toMatchObject({ kind: 'void', tenders: [{ kind: 'cash', amount: cart.cashDue }] });
+  });
+
   it('keeps the terminal’s records equal to the sandbox ledger and the day’s refund totals right to the fen', () => {
     const walletPaid = t.query<{ s: number }>("SELECT coalesce(sum(amount), 0) AS s FROM sale_tender WHERE payment_id IS NOT NULL")[0]!.s;
     const walletRefunded = t.query<{ s: number }>("SELECT coalesce(sum(wallet_amount), 0) AS s FROM refund WHERE status = 'refunded'")[0]!.s;
     expect(ledger().net).toBe(walletPaid - walletRefunded);
+    // Voids went back as cancels (冲正), refunds as refunds.
+    const walletVoided = t.query<{ s: number }>("SELECT coalesce(sum(wallet_amount), 0) AS s FROM refund WHERE status = 'refunded' AND is_void = 1")[0]!.s;
+    expect(walletVoided).toBeGreaterThan(0);
+    expect(ledger().rows.filter((r) => r.type === 'cancel').reduce((sum, r) => sum + r.amount, 0)).toBe(walletVoided);
     const byKind = t.query<{ kind: string; amount: number; count: number }>(
       `SELECT kind, sum(amount) AS amount, count(*) AS count FROM (
          SELECT tender_kind AS kind, wallet_amount AS amount FROM refund WHERE status = 'refunded' AND wallet_amount > 0

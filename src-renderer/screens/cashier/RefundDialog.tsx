@@ -12,7 +12,9 @@ const REASONS = ['return', 'wrongItem', 'priceError', 'other'] as const;
 
 /**
  * Refund from a receipt: find the sale by its number, pick what comes back, an owner approves with a
- * PIN (checked in main), and the money goes to the wallet it came from, or back in cash.
+ * PIN (checked in main), and the money goes to the wallet it came from, or back in cash. A sale of today
+ * with no refund can instead be voided as a whole (当日整单作废: the wallet payment is reversed), with
+ * the same approval, after a second click to confirm.
  */
 export function RefundDialog({ user, currency, onError, onClose }: { user: PublicUser; currency: string; onError: (error: ApiError) => void; onClose: () => void }) {
   const { t } = useTranslation();
@@ -26,6 +28,7 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
   const [pin, setPin] = useState('');
   const [receiptText, setReceiptText] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirmVoid, setConfirmVoid] = useState(false);
   const needsApproval = user.role !== 'owner';
 
   useEffect(() => {
@@ -58,6 +61,7 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
     const refundable = await pos.call('refund.refundable', { saleId: sale.value.saleId });
     if (!refundable.ok) return onError(refundable.error);
     setQuantities({});
+    setConfirmVoid(false);
     setStep({ kind: 'choose', refundable: refundable.value });
   };
 
@@ -75,6 +79,21 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
     });
     setBusy(false);
     setPin('');
+    if (!result.ok) return onError(result.error);
+    setStep({ kind: 'done', refund: result.value });
+  };
+
+  const voidSale = async (refundable: Refundable) => {
+    if (!confirmVoid) return setConfirmVoid(true);
+    setBusy(true);
+    const result = await pos.call('refund.voidSale', {
+      saleId: refundable.saleId,
+      reason: t(`refundDialog.reasons.${reason}`),
+      ...(needsApproval ? { approval: { userId: approver, pin } } : {}),
+    });
+    setBusy(false);
+    setPin('');
+    setConfirmVoid(false);
     if (!result.ok) return onError(result.error);
     setStep({ kind: 'done', refund: result.value });
   };
@@ -172,6 +191,23 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
               </label>
             </fieldset>
           )}
+          {step.refundable.voidable && (
+            <fieldset className="refund-void">
+              <legend>{t('refundDialog.voidSale')}</legend>
+              <p className="muted">{t('refundDialog.voidHint')}</p>
+              <div className="dialog-buttons">
+                <button
+                  type="button"
+                  disabled={busy || (needsApproval && pin.length < 4)}
+                  data-testid="refund-void"
+                  data-confirm={confirmVoid ? 'true' : 'false'}
+                  onClick={() => void voidSale(step.refundable)}
+                >
+                  {confirmVoid ? t('refundDialog.voidConfirm', { amount: money(step.refundable.paid, step.refundable.currency) }) : t('refundDialog.voidSale')}
+                </button>
+              </div>
+            </fieldset>
+          )}
           <div className="dialog-buttons">
             <button type="button" onClick={onClose}>
               {t('dialog.cancel')}
@@ -184,11 +220,19 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
       )}
 
       {step.kind === 'done' && (
-        <div className="refund-result" data-testid="refund-result" data-status={step.refund.status}>
+        <div className="refund-result" data-testid="refund-result" data-status={step.refund.status} data-void={step.refund.void ? 'true' : 'false'}>
+          {step.refund.void && <h3 data-testid="refund-voided">{t('refundDialog.voided')}</h3>}
           <div className="payment-amount">{money(step.refund.amount, currency)}</div>
           <p className="payment-message">
-            {t(`refundDialog.status.${step.refund.status}`, { tender: t(`tenders.${step.refund.tenderKind}`, { defaultValue: step.refund.tenderKind }) })}
+            {t(`refundDialog.${step.refund.void ? 'voidStatus' : 'status'}.${step.refund.status}`, {
+              tender: t(`tenders.${step.refund.tenderKind}`, { defaultValue: step.refund.tenderKind }),
+            })}
           </p>
+          {step.refund.void && step.refund.status === 'failed' && step.refund.failureMessage && (
+            <p className="muted" data-testid="refund-failure">
+              {step.refund.failureMessage}
+            </p>
+          )}
           {step.refund.status === 'refunded' && step.refund.cashAmount > 0 && (
             <p className="payment-message" data-testid="refund-cash">
               {t('refundDialog.handBack', { amount: money(step.refund.cashAmount, currency) })}
@@ -196,14 +240,15 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
           )}
           {receiptText && (
             <details open>
-              <summary>{t('refundDialog.receipt')}</summary>
+              <summary>{t(step.refund.void ? 'refundDialog.voidReceipt' : 'refundDialog.receipt')}</summary>
               <pre className="receipt-text" data-testid="refund-receipt-text">
                 {receiptText}
               </pre>
             </details>
           )}
           <div className="dialog-buttons">
-            {(step.refund.status === 'failed' || step.refund.status === 'needs_attention') && (
+            {/* A void the acquirer refused is not sent again: a normal refund follows it. */}
+            {((step.refund.status === 'failed' && !step.refund.void) || step.refund.status === 'needs_attention') && (
               <button
                 type="button"
                 onClick={() =>
