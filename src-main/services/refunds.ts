@@ -654,6 +654,81 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
   const offline = (error: unknown) =>
     new PosError('unavailable', `The acquirer cannot be reached: ${(error as Error).message}; try again later`, { reason: 'offline' });
 
+  /**
+   * Commit before send, for refunds and voids alike: the row, its lines, its event and (for a wallet) its
+   * outbox job in one transaction, with the plan checked again inside it; cash is final at once.
+   */
+  async function commit(input: {
+    saleId: string;
+    plan: () => ReturnType<typeof planRefund>;
+    reason: string;
+    approvedBy: string;
+    session: Session;
+    creds: TerminalCredentials | undefined;
+    isVoid: boolean;
+  }): Promise<RefundView> {
+    const { plan, reason, approvedBy, session, creds, isVoid } = input;
+    const now = clock.now();
+    const at = now.toISOString();
+    const id = newId(now.getTime());
+    const refundRequestNo = newRefundRequestNo(id, now);
+    const done = db.transaction(() => {
+      const p = plan();
+      const wallet = p.walletAmount > 0 && p.walletTender;
+      insertRefund(db, {
+        id,
+        sale_id: p.sale.id,
+        payment_id: wallet ? p.walletTender!.payment_id : null,
+        refund_request_no: refundRequestNo,
+        kind: wallet ? 'wallet' : 'cash',
+        tender_kind: wallet ? p.walletTender!.kind : 'cash',
+        amount: p.amount,
+        wallet_amount: p.walletAmount,
+        cash_amount: p.cashAmount,
+        status: 'submitted',
+        reason,
+        approved_by: approvedBy,
+        user_id: session.caller.userId,
+        deadline_at: now.getTime() + timings.deadlineMs,
+        created_at: at,
+        ...(isVoid ? { is_void: 1 } : {}),
+      });
+      insertRefundLines(db, id, p.sale.id, p.lines);
+      appendRefundEvent(
+        db,
+        id,
+        isVoid ? 'void_submitted' : 'submitted',
+        {
+          ...(isVoid ? { clientSn: wallet ? p.walletTender!.client_sn : null } : { refundRequestNo }),
+          amount: p.amount,
+          walletAmount: p.walletAmount,
+          cashAmount: p.cashAmount,
+          lines: p.lines,
+          reason,
+          approvedBy,
+          userId: session.caller.userId,
+        },
+        at,
+      );
+      if (wallet) {
+        // If the terminal dies before the answer is recorded, this job sends the same request (or cancel) again at the next start.
+        setRefundJob(db, { id: newId(), refundId: id, paymentId: p.walletTender!.payment_id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
+      } else {
+        // Cash: the cashier hands it back now; final at once.
+        finalize(findRefund(db, id)!, now);
+        appendRefundEvent(db, id, 'cash_refunded', { amount: p.cashAmount }, at);
+      }
+      return p;
+    })();
+    log.info(
+      { refundId: id, saleId: input.saleId, refundRequestNo, amount: done.amount, walletAmount: done.walletAmount, cashAmount: done.cashAmount, approvedBy, isVoid },
+      isVoid ? (done.walletAmount > 0 ? 'sale void submitted (cancel)' : 'cash sale voided') : done.walletAmount > 0 ? 'wallet refund submitted' : 'cash refund recorded',
+    );
+    announce(id);
+    if (done.walletAmount === 0) return view(findRefund(db, id)!);
+    return view(await send(id, isVoid ? 'cancel' : 'refund', creds));
+  }
+
   return {
     refundable(saleId) {
       const state = refundState(db, saleId);
@@ -709,55 +784,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       // A wallet refund needs the acquirer: refuse now, with nothing recorded, rather than promise a refund offline.
       const creds = first.walletAmount > 0 ? await credentials().catch((error: unknown) => Promise.reject(offline(error))) : undefined;
 
-      const now = clock.now();
-      const at = now.toISOString();
-      const id = newId(now.getTime());
-      const refundRequestNo = newRefundRequestNo(id, now);
-      const plan = db.transaction(() => {
-        const p = planRefund(refundState(db, input.saleId), input);
-        const wallet = p.walletAmount > 0 && p.walletTender;
-        insertRefund(db, {
-          id,
-          sale_id: p.sale.id,
-          payment_id: wallet ? p.walletTender!.payment_id : null,
-          refund_request_no: refundRequestNo,
-          kind: wallet ? 'wallet' : 'cash',
-          tender_kind: wallet ? p.walletTender!.kind : 'cash',
-          amount: p.amount,
-          wallet_amount: p.walletAmount,
-          cash_amount: p.cashAmount,
-          status: 'submitted',
-          reason,
-          approved_by: approvedBy,
-          user_id: session.caller.userId,
-          deadline_at: now.getTime() + timings.deadlineMs,
-          created_at: at,
-        });
-        insertRefundLines(db, id, p.sale.id, p.lines);
-        appendRefundEvent(
-          db,
-          id,
-          'submitted',
-          { refundRequestNo, amount: p.amount, walletAmount: p.walletAmount, cashAmount: p.cashAmount, lines: p.lines, reason, approvedBy, userId: session.caller.userId },
-          at,
-        );
-        if (wallet) {
-          // If the terminal dies before the answer is recorded, this job sends the same request again at the next start.
-          setRefundJob(db, { id: newId(), refundId: id, paymentId: p.walletTender!.payment_id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
-        } else {
-          // Cash: the cashier hands it back now; final at once.
-          finalize(findRefund(db, id)!, now);
-          appendRefundEvent(db, id, 'cash_refunded', { amount: p.cashAmount }, at);
-        }
-        return p;
-      })();
-      log.info(
-        { refundId: id, saleId: input.saleId, refundRequestNo, amount: plan.amount, walletAmount: plan.walletAmount, cashAmount: plan.cashAmount, approvedBy },
-        plan.walletAmount > 0 ? 'wallet refund submitted' : 'cash refund recorded',
-      );
-      announce(id);
-      if (plan.walletAmount === 0) return view(findRefund(db, id)!);
-      return view(await send(id, 'refund', creds));
+      return commit({ saleId: input.saleId, plan: () => planRefund(refundState(db, input.saleId), input), reason, approvedBy, session, creds, isVoid: false });
     },
 
     async voidSale(input, session) {
@@ -775,64 +802,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       const approvedBy = await approver(session, input.approval, 'A void');
       const creds = first.walletAmount > 0 ? await credentials().catch((error: unknown) => Promise.reject(offline(error))) : undefined;
 
-      const now = clock.now();
-      const at = now.toISOString();
-      const id = newId(now.getTime());
-      const refundRequestNo = newRefundRequestNo(id, now);
-      const done = db.transaction(() => {
-        const p = plan();
-        const wallet = p.walletAmount > 0 && p.walletTender;
-        insertRefund(db, {
-          id,
-          sale_id: p.sale.id,
-          payment_id: wallet ? p.walletTender!.payment_id : null,
-          refund_request_no: refundRequestNo,
-          kind: wallet ? 'wallet' : 'cash',
-          tender_kind: wallet ? p.walletTender!.kind : 'cash',
-          amount: p.amount,
-          wallet_amount: p.walletAmount,
-          cash_amount: p.cashAmount,
-          status: 'submitted',
-          reason,
-          approved_by: approvedBy,
-          user_id: session.caller.userId,
-          deadline_at: now.getTime() + timings.deadlineMs,
-          created_at: at,
-          is_void: 1,
-        });
-        insertRefundLines(db, id, p.sale.id, p.lines);
-        appendRefundEvent(
-          db,
-          id,
-          'void_submitted',
-          {
-            clientSn: wallet ? p.walletTender!.client_sn : null,
-            amount: p.amount,
-            walletAmount: p.walletAmount,
-            cashAmount: p.cashAmount,
-            lines: p.lines,
-            reason,
-            approvedBy,
-            userId: session.caller.userId,
-          },
-          at,
-        );
-        if (wallet) {
-          // Committed before the cancel leaves: a restart sends it again (the acquirer reverses an order once).
-          setRefundJob(db, { id: newId(), refundId: id, paymentId: p.walletTender!.payment_id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
-        } else {
-          finalize(findRefund(db, id)!, now);
-          appendRefundEvent(db, id, 'cash_refunded', { amount: p.cashAmount }, at);
-        }
-        return p;
-      })();
-      log.info(
-        { refundId: id, saleId: input.saleId, amount: done.amount, walletAmount: done.walletAmount, cashAmount: done.cashAmount, approvedBy },
-        done.walletAmount > 0 ? 'sale void submitted (cancel)' : 'cash sale voided',
-      );
-      announce(id);
-      if (done.walletAmount === 0) return view(findRefund(db, id)!);
-      return view(await send(id, 'cancel', creds));
+      return commit({ saleId: input.saleId, plan, reason, approvedBy, session, creds, isVoid: true });
     },
 
     async retry(refundId, session) {

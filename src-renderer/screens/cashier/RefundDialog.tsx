@@ -4,6 +4,7 @@ import type { ApiError } from '../../../src-common/errors';
 import type { PublicUser, Refundable, RefundView } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import { Dialog } from '../../components/Dialog';
+import { OwnerApprovalFields, useOwnerApproval } from '../../components/OwnerApproval';
 import { money, parseQuantity, quantity } from '../../format';
 
 type Step = { kind: 'find' } | { kind: 'choose'; refundable: Refundable } | { kind: 'done'; refund: RefundView };
@@ -23,23 +24,12 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
   const [receiptNumber, setReceiptNumber] = useState('');
   const [quantities, setQuantities] = useState<Record<number, string>>({});
   const [reason, setReason] = useState<(typeof REASONS)[number]>('return');
-  const [owners, setOwners] = useState<PublicUser[]>([]);
-  const [approver, setApprover] = useState('');
-  const [pin, setPin] = useState('');
   const [receiptText, setReceiptText] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmVoid, setConfirmVoid] = useState(false);
   const needsApproval = user.role !== 'owner';
 
-  useEffect(() => {
-    if (!needsApproval) return;
-    void pos.call('auth.users', {}).then((r) => {
-      if (!r.ok) return;
-      const list = r.value.filter((u) => u.role === 'owner');
-      setOwners(list);
-      setApprover(list[0]?.id ?? '');
-    });
-  }, [pos, needsApproval]);
+  const owner = useOwnerApproval(needsApproval);
 
   // A wallet refund that is still under way ends later: follow it.
   const refundId = step.kind === 'done' ? step.refund.refundId : null;
@@ -75,10 +65,10 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
       saleId: refundable.saleId,
       lines,
       reason: t(`refundDialog.reasons.${reason}`),
-      ...(needsApproval ? { approval: { userId: approver, pin } } : {}),
+      ...(needsApproval ? { approval: owner.approval } : {}),
     });
     setBusy(false);
-    setPin('');
+    owner.setPin('');
     if (!result.ok) return onError(result.error);
     setStep({ kind: 'done', refund: result.value });
   };
@@ -89,10 +79,10 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
     const result = await pos.call('refund.voidSale', {
       saleId: refundable.saleId,
       reason: t(`refundDialog.reasons.${reason}`),
-      ...(needsApproval ? { approval: { userId: approver, pin } } : {}),
+      ...(needsApproval ? { approval: owner.approval } : {}),
     });
     setBusy(false);
-    setPin('');
+    owner.setPin('');
     setConfirmVoid(false);
     if (!result.ok) return onError(result.error);
     setStep({ kind: 'done', refund: result.value });
@@ -165,32 +155,7 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
               ))}
             </select>
           </label>
-          {needsApproval && (
-            <fieldset>
-              <legend>{t('discountDialog.approval')}</legend>
-              <label>
-                {t('discountDialog.approver')}
-                <select value={approver} onChange={(e) => setApprover(e.target.value)}>
-                  {owners.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                {t('discountDialog.approverPin')}
-                <input
-                  data-testid="refund-approval-pin"
-                  type="password"
-                  inputMode="numeric"
-                  autoComplete="off"
-                  value={pin}
-                  onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
-                />
-              </label>
-            </fieldset>
-          )}
+          {needsApproval && <OwnerApprovalFields state={owner} pinTestId="refund-approval-pin" />}
           {step.refundable.voidable && (
             <fieldset className="refund-void">
               <legend>{t('refundDialog.voidSale')}</legend>
@@ -198,7 +163,7 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
               <div className="dialog-buttons">
                 <button
                   type="button"
-                  disabled={busy || (needsApproval && pin.length < 4)}
+                  disabled={busy || !owner.ready}
                   data-testid="refund-void"
                   data-confirm={confirmVoid ? 'true' : 'false'}
                   onClick={() => void voidSale(step.refundable)}
@@ -212,7 +177,7 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
             <button type="button" onClick={onClose}>
               {t('dialog.cancel')}
             </button>
-            <button type="submit" className="primary" disabled={busy || (needsApproval && pin.length < 4)} data-testid="refund-submit">
+            <button type="submit" className="primary" disabled={busy || !owner.ready} data-testid="refund-submit">
               {t('refundDialog.submit')}
             </button>
           </div>

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parseMoney } from '../../../src-common/money';
-import type { Cart, CartLine, Discount, PublicUser } from '../../../src-common/schemas';
+import type { Cart, CartLine, Discount } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import { Dialog } from '../../components/Dialog';
+import { OwnerApprovalFields, useOwnerApproval } from '../../components/OwnerApproval';
 import { money, parseQuantity, quantity } from '../../format';
 
 export function QuantityDialog({ line, onSubmit, onClose }: { line: CartLine; onSubmit: (quantityMilli: number) => void; onClose: () => void }) {
@@ -56,22 +57,9 @@ export function DiscountDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const pos = usePos();
   const [kind, setKind] = useState<'amount' | 'percent'>('percent');
   const [value, setValue] = useState('');
-  const [owners, setOwners] = useState<PublicUser[]>([]);
-  const [approver, setApprover] = useState('');
-  const [pin, setPin] = useState('');
-
-  useEffect(() => {
-    if (!needsApproval) return;
-    void pos.call('auth.users', {}).then((r) => {
-      if (!r.ok) return;
-      const list = r.value.filter((u) => u.role === 'owner');
-      setOwners(list);
-      setApprover(list[0]?.id ?? '');
-    });
-  }, [pos, needsApproval]);
+  const owner = useOwnerApproval(needsApproval);
 
   let discount: Discount | null = null;
   try {
@@ -84,10 +72,9 @@ export function DiscountDialog({
     discount = null;
   }
   if (discount?.kind === 'amount' && discount.amount <= 0) discount = null;
-  const approvalReady = !needsApproval || (approver !== '' && /^\d{4,8}$/.test(pin));
+  const approvalReady = owner.ready;
 
-  const submit = (d: Discount | null) =>
-    onSubmit(needsApproval && d ? { discount: d, approval: { userId: approver, pin } } : { discount: d });
+  const submit = (d: Discount | null) => onSubmit(needsApproval && d ? { discount: d, approval: owner.approval } : { discount: d });
 
   return (
     <Dialog title={title} onClose={onClose} testId="discount-dialog">
@@ -106,32 +93,7 @@ export function DiscountDialog({
           </button>
         </div>
         <input data-testid="discount-value" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={!discount} />
-        {needsApproval && (
-          <fieldset>
-            <legend>{t('discountDialog.approval')}</legend>
-            <label>
-              {t('discountDialog.approver')}
-              <select value={approver} onChange={(e) => setApprover(e.target.value)}>
-                {owners.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('discountDialog.approverPin')}
-              <input
-                data-testid="approval-pin"
-                type="password"
-                inputMode="numeric"
-                autoComplete="off"
-                value={pin}
-                onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
-              />
-            </label>
-          </fieldset>
-        )}
+        {needsApproval && <OwnerApprovalFields state={owner} pinTestId="approval-pin" />}
         <div className="dialog-buttons">
           <button type="button" onClick={() => submit(null)}>
             {t('discountDialog.remove')}
