@@ -10,6 +10,8 @@ import {
   Cart,
   CatalogImportReport,
   CompletedSale,
+  DeviceScan,
+  DeviceStatus,
   Discount,
   Id,
   Language,
@@ -190,6 +192,7 @@ export const calls = {
     access: Managers,
     summary: "The acquirer's statement for a day, as downloaded",
   }),
+  'devices.status': call({ input: NoInput, output: z.array(DeviceStatus), access: 'any', summary: 'Every configured device and its state' }),
   'payment.status': call({ input: NoInput, output: PaymentsStatus, access: 'any', summary: 'Acquirer reachability and pending jobs' }),
 
   'refund.refundable': call({
@@ -240,6 +243,9 @@ export const events = {
   /** The open sale changed (or closed: null); the customer display follows it. */
   'sale.changed': Cart.nullable(),
   'payment.changed': PaymentView,
+  /** A scan from an attached scanner; the signed-in screen decides what it is (item or payment code). */
+  'device.scan': DeviceScan,
+  'device.status': DeviceStatus,
   'refund.changed': RefundView,
   'sale.completed': z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), change: z.number().int() }),
 } as const satisfies Record<string, z.ZodType>;

@@ -291,3 +291,14 @@ export const StatementView = z.object({
     }),
   ),
 });
+
+export const DeviceStatus = z.object({
+  id: z.string(),
+  role: z.enum(['scanner', 'printer', 'display']),
+  transportId: z.string(),
+  state: z.enum(['closed', 'idle', 'busy', 'error']),
+  detail: z.string().nullable(),
+  queued: z.number().int(),
+});
+
+export const DeviceScan = z.object({ deviceId: z.string(), data: z.string(), symbology: z.string() });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_WEIGHED_LAYOUT, WeighedLayoutSchema } from '../src-common/barcode';
+import { DevicesConfig } from '../drivers/devices/config';
 import { CashRoundingSetting, Language } from '../src-common/schemas';
 import { describeIssues } from '../src-common/errors';
 
@@ -25,6 +26,8 @@ export const ConfigSchema = z
     receiptFooter: z.array(z.string().max(48)).max(5).default([]),
     /** Layout of the in-store labels the shop's scale prints (weighed goods). */
     scaleLabel: WeighedLayoutSchema.default(DEFAULT_WEIGHED_LAYOUT),
+    /** Scanners, receipt printer (with its cash drawer) and customer displays; none by default. */
+    devices: DevicesConfig.default([]),
     /** Load the demo catalog into an empty database (the embedded default). */
     demoCatalog: z.boolean().default(true),
     acquirer: z

@@ -19,6 +19,8 @@ import { openKeyring } from './keyring';
 import { createCredentialsProvider } from './services/enrolment';
 import { createPaymentsService } from './services/payments';
 import { createStatementsService } from './services/statements';
+import { createDeviceManager } from '../drivers/devices/manager';
+import { connectDevices } from './services/devices';
 import { createRefundsService, refundTimingsFor } from './services/refunds';
 import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
@@ -166,6 +168,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
   statements.recover();
 
+  const devices = createDeviceManager(config.devices, { log: log.child({ module: 'devices' }) });
+  const disconnectDevices = connectDevices({ manager: devices, events, sales, settings, log: log.child({ module: 'devices' }) });
+
   const handlers = {
     'terminal.status': () => terminal.status(),
     'settings.get': () => settings.get(),
@@ -209,6 +214,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return open ? payments.forOpenSale(open.saleId) : null;
     },
     'payment.status': () => payments.status(),
+    'devices.status': () => devices.statuses(),
     'statement.download': ({ date }) => statements.download(date),
     'statement.get': ({ date }) => statements.get(date),
     'display.current': () => {
@@ -248,6 +254,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       if (closed) return;
       closed = true;
       log.info('terminal stopping');
+      disconnectDevices();
+      await devices.close();
       payments.stop();
       statements.stop();
       refunds.stop();

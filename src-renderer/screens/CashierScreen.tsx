@@ -4,6 +4,7 @@ import type { ApiError, Result } from '../../src-common/errors';
 import type { Cart, PaymentView, Product, PublicUser, Settings } from '../../src-common/schemas';
 import { usePos } from '../api/context';
 import { money } from '../format';
+import { errorBeep } from '../sound';
 import { WedgeDetector } from '../scanner/wedge';
 import { CartTable } from './cashier/CartTable';
 import { DiscountDialog, QuantityDialog, ResumeDialog, VoidDialog, type DiscountRequest } from './cashier/dialogs';
@@ -79,6 +80,10 @@ export function CashierScreen({
   }, [pos, onError]);
 
   useEffect(focusScan, [focusScan]);
+
+  // A scan from an attached scanner: an item on the sale, or at the pay step the customer's payment code.
+  const onDeviceScan = useRef<(code: string) => void>(() => undefined);
+  useEffect(() => pos.on('device.scan', (scan) => onDeviceScan.current(scan.data)), [pos]);
 
   const apply = useCallback(
     async (call: Promise<Result<Cart>>, describe?: (error: ApiError) => string | undefined) => {
@@ -182,6 +187,14 @@ export function CashierScreen({
     onOk();
     setPayment(result.value.status === 'paid' ? null : result.value);
   };
+
+  useEffect(() => {
+    onDeviceScan.current = (code) => {
+      if (dialog === 'pay' && !busy) void payByCode(code);
+      else if (!modalOpen) void scan(code);
+      else errorBeep();
+    };
+  });
 
   const walletErrorText = (error: ApiError): string | undefined => {
     const reason = (error.details as { reason?: string } | undefined)?.reason;

@@ -1,0 +1,100 @@
+/// <reference lib="dom" />
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '../../src-common/money';
+import { decodeLed8 } from '../../drivers/display/decode';
+import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
+import { launchChromium } from '../helpers/browser';
+import { openApiSocket, startHostProcess, type HostProcess } from '../helpers/host';
+import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
+
+/**
+ * A cash sale with real serial devices: the real serialport driver on one end of socat pseudo-terminals,
+ * simulators (the test) on the other: a scanner that types a code + CR, a receipt printer whose bytes are
+ * decoded back into text, and a Chinese 8-digit LED price display.
+ */
+describe('a cashier sells with a simulated scanner, receipt printer and LED price display', () => {
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+  const pairs: PtyPair[] = [];
+  let scanner: Peer;
+  let printer: Peer;
+  let display: Peer;
+
+  beforeAll(async () => {
+    const [scannerPty, printerPty, displayPty] = await Promise.all([createPtyPair(), createPtyPair(), createPtyPair()]);
+    pairs.push(scannerPty!, printerPty!, displayPty!);
+    host = await startHostProcess({
+      config: {
+        devices: [
+          { id: 'scanner', role: 'scanner', transport: { kind: 'serial', path: scannerPty!.a, baudRate: 9600 }, suffix: 'CR' },
+          { id: 'printer', role: 'printer', transport: { kind: 'serial', path: printerPty!.a, baudRate: 9600 }, columns: 48, drawer: { pin: 2 } },
+          { id: 'price-display', role: 'display', transport: { kind: 'serial', path: displayPty!.a, baudRate: 2400 }, protocol: 'led8' },
+        ],
+      },
+    });
+    [scanner, printer, display] = await Promise.all([openPeer(scannerPty!.b), openPeer(printerPty!.b), openPeer(displayPty!.b, 2400)]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
+    await page.getByTestId('pin').fill('1111');
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('scan-input').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    for (const peer of [scanner, printer, display]) await peer?.close();
+    for (const pair of pairs) await pair.close();
+    await killAllSocat();
+  });
+
+  it('rings up what the scanner sends, then prints the receipt with a drawer kick and shows price, total and change', async () => {
+    const db = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'), { readonly: true });
+    const product = db
+      .prepare("SELECT p.name, p.price, b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.unit = 'each' AND length(b.barcode) = 13 LIMIT 1")
+      .get() as { name: string; price: number; barcode: string };
+    db.close();
+
+    // Devices open in the background: wait until the terminal reports every one idle.
+    const api = await openApiSocket(host.ready);
+    await expect
+      .poll(async () => {
+        const r = await api.call('devices.status', {});
+        return r.ok ? r.value.map((d) => `${d.id}:${d.state}`).sort() : [];
+      })
+      .toEqual(['price-display:idle', 'printer:idle', 'scanner:idle']);
+    api.close();
+    await scanner.write(new TextEncoder().encode(`${product.barcode}\r`));
+    await expect.poll(() => page.getByTestId('cart-line').count(), { timeout: 10_000 }).toBe(1);
+    await scanner.write(new TextEncoder().encode(`${product.barcode}\r`));
+    await expect.poll(() => page.getByTestId('line-quantity').first().textContent()).toBe('2');
+
+    // The LED display showed the item's price.
+    const priceShown = await display.readUntil((bytes) => decodeLed8(bytes).lamp === 'price', 5000);
+    expect(decodeLed8(priceShown).number).toBe((product.price / 100).toFixed(2));
+
+    const total = 2 * product.price;
+    await page.keyboard.press('F12');
+    const tendered = Math.ceil(total / 10000) * 10000;
+    await page.getByTestId('cash-tendered').fill((tendered / 100).toFixed(2));
+    await page.getByTestId('pay-complete').click();
+    await expect.poll(() => page.getByTestId('receipt-change').textContent()).toBe(formatMoney(tendered - total, 'CNY'));
+
+    // The printer received the receipt (Chinese included), a cut and the drawer kick.
+    const printed = decodeEscPos(await printer.readUntil((bytes) => decodeEscPos(bytes).commands.some((c) => c.type === 'drawerKick'), 10_000));
+    const text = printed.lines.map((l) => l.text).join('\n');
+    expect(text).toContain(product.name.slice(0, 6));
+    expect(text).toContain(formatMoney(total, 'CNY').replace('¥', ''));
+    expect(text).toContain('找零');
+    expect(printed.commands.filter((c) => c.type === 'drawerKick')).toHaveLength(1);
+    expect(printed.commands.some((c) => c.type === 'cut')).toBe(true);
+
+    // The display ended on the change.
+    const final = decodeLed8(await display.readUntil((bytes) => decodeLed8(bytes).lamp === 'change', 5000));
+    expect(final.number).toBe(((tendered - total) / 100).toFixed(2));
+  });
+});
