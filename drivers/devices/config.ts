@@ -27,6 +27,8 @@ export const DeviceConfig = z.discriminatedUnion('role', [
       role: z.literal('printer'),
       transport: TransportConfig,
       columns: z.union([z.literal(32), z.literal(42), z.literal(48)]).default(48),
+      /** Ask the printer for paper and cover status (DLE EOT) this often; 0 = never (printers that do not answer). */
+      statusPollMs: z.number().int().min(0).max(60_000).default(2000),
       /** The cash drawer hangs on the printer's kick connector. */
       drawer: z.object({ pin: z.union([z.literal(2), z.literal(5)]).default(2), onMs: z.number().int().min(2).max(510).default(50), offMs: z.number().int().min(2).max(510).default(500) }).strict().optional(),
     })

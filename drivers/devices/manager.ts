@@ -12,7 +12,9 @@ import { createSerialScanFramer, type ScanEvent } from '../scanner/framer';
 import { createSerialTransport } from '../transport/serial';
 import { createTcpTransport } from '../transport/tcp';
 import type { Transport, TransportLog, TransportState } from '../transport/transport';
-import type { DeviceConfig, TransportConfig } from './config';
+import { repliesFrom, StatusPoller, summarizeStatus, type StatusReplies } from '../printer/status';
+import { DevicesConfig, type DeviceConfig, type TransportConfig } from './config';
+import type { z } from 'zod';
 
 export type DeviceState = 'closed' | 'idle' | 'busy' | 'error';
 
@@ -56,7 +58,11 @@ interface Managed {
   status: DeviceStatus;
 }
 
-export function createDeviceManager(configs: readonly DeviceConfig[], options: { log?: TransportLog; retryOpenMs?: number } = {}): DeviceManager {
+/** Printer conditions that stop printing; jobs wait in the queue until the printer says it is ready again. */
+const BLOCKING = new Set(['paper_out', 'cover_open', 'error']);
+
+export function createDeviceManager(input: z.input<typeof DevicesConfig>, options: { log?: TransportLog; retryOpenMs?: number } = {}): DeviceManager {
+  const configs: readonly DeviceConfig[] = DevicesConfig.parse(input);
   const { log } = options;
   const retryOpenMs = options.retryOpenMs ?? 3000;
   const scanListeners = new Set<(scan: ScanFromDevice) => void>();
@@ -64,6 +70,7 @@ export function createDeviceManager(configs: readonly DeviceConfig[], options: {
   const devices: Managed[] = [];
   const printQueue: { bytes: Uint8Array; resolve: () => void; reject: (e: Error) => void }[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const intervals = new Set<NodeJS.Timeout>();
   let closed = false;
 
   const publish = (d: Managed, patch: Partial<DeviceStatus>) => {
@@ -72,11 +79,14 @@ export function createDeviceManager(configs: readonly DeviceConfig[], options: {
   };
 
   const printer = () => devices.find((d) => d.config.role === 'printer');
+  // The printer's last known condition from DLE EOT replies; null until it first answers (some never do).
+  let printerCondition: { state: string; detail: string } | null = null;
   const displays = () => devices.filter((d) => d.config.role === 'display');
 
   async function drainPrints() {
     const p = printer();
     if (!p || p.transport.state !== 'open' || p.status.state === 'busy') return;
+    if (printerCondition && BLOCKING.has(printerCondition.state)) return;
     const job = printQueue[0];
     if (!job) return;
     publish(p, { state: 'busy', queued: printQueue.length });
@@ -121,6 +131,35 @@ export function createDeviceManager(configs: readonly DeviceConfig[], options: {
         if (config.role === 'display') void transport.write(encodeDisplaySetup(config.protocol)).catch(() => undefined);
       }
     });
+    if (config.role === 'printer' && config.statusPollMs > 0) {
+      // Written by hand: status polling is tied to this transport's byte stream (FIFO replies, see StatusPoller).
+      const poller = new StatusPoller({ timeoutMs: Math.min(1000, config.statusPollMs) });
+      let replies: StatusReplies = {};
+      transport.on('data', (chunk) => {
+        const events = poller.receive(chunk, Date.now());
+        if (!events.some((e) => e.type === 'reply')) return;
+        replies = repliesFrom(events, replies);
+        const summary = summarizeStatus(replies);
+        const was = printerCondition?.state;
+        printerCondition = { state: summary.state, detail: summary.detail };
+        if (BLOCKING.has(summary.state)) publish(d, { state: 'error', detail: summary.state });
+        else if (was && BLOCKING.has(was)) {
+          publish(d, { state: 'idle', detail: null });
+          void drainPrints();
+        }
+      });
+      transport.on('state', (state) => {
+        if (state === 'open') poller.reset();
+      });
+      const poll = setInterval(() => {
+        const now = Date.now();
+        poller.tick(now);
+        if (transport.state !== 'open' || !poller.canSend(now) || poller.pending.length) return;
+        const request = new Uint8Array([...poller.send(2, now), ...poller.send(4, now)]);
+        void transport.write(request).catch(() => poller.reset());
+      }, config.statusPollMs);
+      intervals.add(poll);
+    }
     if (config.role === 'scanner') {
       const framer = createSerialScanFramer({ suffix: config.suffix, idleMs: config.idleMs, aimPrefix: config.aimPrefix });
       let idleTimer: NodeJS.Timeout | null = null;
@@ -176,6 +215,7 @@ export function createDeviceManager(configs: readonly DeviceConfig[], options: {
     async close() {
       closed = true;
       for (const timer of timers) clearTimeout(timer);
+      for (const interval of intervals) clearInterval(interval);
       for (const job of printQueue.splice(0)) job.reject(new Error('The terminal is stopping'));
       await Promise.all(devices.map((d) => d.transport.close().catch(() => undefined)));
     },

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeviceManager, type DeviceManager, type DeviceStatus } from '../../drivers/devices/manager';
+import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
+import { sampleReceipt30 } from '../../drivers/receipt/sample';
+import type { ReceiptDocument } from '../../src-common/receipt';
+import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
+
+/**
+ * A receipt printer simulator on the far end of a pseudo-terminal: it keeps what it is sent and answers
+ * DLE EOT status requests like an Epson printer (0x12 = all clear; paper end → n=2: 0x32, n=4: 0x7E).
+ */
+function simulatePrinter(peer: Peer) {
+  let paperOut = false;
+  let seen = 0;
+  const timer = setInterval(() => {
+    const bytes = peer.received;
+    if (bytes.length < seen) seen = 0; // the test cleared what it had received
+    for (; seen + 2 < bytes.length; seen++) {
+      if (bytes[seen] === 0x10 && bytes[seen + 1] === 0x04) {
+        const n = bytes[seen + 2];
+        const reply = !paperOut ? 0x12 : n === 4 ? 0x7e : n === 2 ? 0x32 : 0x12;
+        void peer.write(Uint8Array.of(reply));
+        seen += 2;
+      }
+    }
+  }, 10);
+  return {
+    setPaperOut: (value: boolean) => (paperOut = value),
+    stop: () => clearInterval(timer),
+  };
+}
+
+const until = async (probe: () => boolean, timeoutMs = 5000) => {
+  const end = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('receipt printer over a real serial port', () => {
+  let pair: PtyPair;
+  let peer: Peer;
+  let manager: DeviceManager;
+  let sim: ReturnType<typeof simulatePrinter>;
+  let status: DeviceStatus | undefined;
+
+  beforeAll(async () => {
+    pair = await createPtyPair();
+    peer = await openPeer(pair.b);
+    sim = simulatePrinter(peer);
+    manager = createDeviceManager([
+      { id: 'printer', role: 'printer', transport: { kind: 'serial', path: pair.a, baudRate: 9600 }, columns: 48, statusPollMs: 100, drawer: { pin: 2, onMs: 50, offMs: 500 } },
+    ]);
+    manager.onStatus((s) => (status = s));
+    await until(() => status?.state === 'idle');
+  });
+  afterAll(async () => {
+    sim?.stop();
+    await manager?.close();
+    await peer?.close();
+    await pair?.close();
+    await killAllSocat();
+  });
+
+  it('prints a Chinese receipt the simulator decodes back to text, with the drawer kick', async () => {
+    peer.clear();
+    await manager.printReceipt(sampleReceipt30(), { kickDrawer: true });
+    const decoded = decodeEscPos(await peer.readUntil((b) => decodeEscPos(b).commands.some((c) => c.type === 'drawerKick'), 5000));
+    const text = decoded.lines.map((l) => l.text).join('\n');
+    expect(text).toContain(sampleReceipt30().header.storeName);
+    expect(text).toContain(sampleReceipt30().lines[0]!.name.slice(0, 4));
+    expect(decoded.commands.filter((c) => c.type === 'drawerKick')).toEqual([expect.objectContaining({ pin: 2, onMs: 50, offMs: 500 })]);
+  });
+
+  it('holds a job while the paper is out, shows it, and prints it once paper is refilled', async () => {
+    sim.setPaperOut(true);
+    await until(() => status?.state === 'error' && status.detail === 'paper_out');
+    peer.clear();
+    const doc: ReceiptDocument = { ...sampleReceipt30(), receiptNumber: 'PAPER-000001' };
+    let printed = false;
+    const job = manager.printReceipt(doc).then(() => (printed = true));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(printed).toBe(false);
+    expect(decodeEscPos(peer.received).lines.map((l) => l.text).join('\n')).not.toContain('PAPER-000001');
+    expect(status?.queued).toBe(1);
+
+    sim.setPaperOut(false);
+    await job;
+    const text = decodeEscPos(await peer.readUntil((b) => decodeEscPos(b).lines.some((l) => l.text.includes('PAPER-000001')), 5000)).lines.map((l) => l.text).join('\n');
+    expect(text).toContain('PAPER-000001');
+    await until(() => status?.state === 'idle');
+  });
+
+  it('prints a hostile product name as text: it can neither cut the paper nor open the drawer', async () => {
+    peer.clear();
+    const doc = sampleReceipt30();
+    const hostile: ReceiptDocument = { ...doc, lines: [{ ...doc.lines[0]!, name: 'Cola\x1bp\x00\x19\xfa\x1dV\x00可乐' }], tenders: [] };
+    await manager.printReceipt(hostile);
+    const decoded = decodeEscPos(await peer.readUntil((b) => decodeEscPos(b).commands.some((c) => c.type === 'cut'), 5000));
+    expect(decoded.commands.filter((c) => c.type === 'drawerKick')).toEqual([]);
+    expect(decoded.commands.filter((c) => c.type === 'cut')).toHaveLength(1);
+    expect(decoded.lines.map((l) => l.text).join('\n')).toContain('可乐');
+  });
+
+  it('comes back by itself after the printer is unplugged and plugged in again', async () => {
+    await pair.unplug();
+    await until(() => status?.state === 'error');
+    await pair.replug();
+    await peer.close();
+    peer = await openPeer(pair.b);
+    sim.stop();
+    sim = simulatePrinter(peer);
+    await until(() => status?.state === 'idle', 10_000);
+    await manager.printReceipt({ ...sampleReceipt30(), receiptNumber: 'REPLUG-000001' });
+    const text = decodeEscPos(await peer.readUntil((b) => decodeEscPos(b).lines.some((l) => l.text.includes('REPLUG-000001')), 5000)).lines.map((l) => l.text).join('\n');
+    expect(text).toContain('REPLUG-000001');
+  });
+});
