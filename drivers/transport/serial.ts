@@ -7,6 +7,7 @@
  * away (test/helpers/pty.ts). The port is opened with an exclusive lock (serialport's default on Unix), so
  * two transports cannot share a device: that is UnifiedPOS's claim().
  */
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { z } from 'zod';
 import {
@@ -77,9 +78,15 @@ export function createSerialTransport(options: SerialOptions): Transport {
         for (const fail of [...pendingWrites]) fail(new Error(reason));
         pendingWrites.clear();
       };
+      let watchdog: NodeJS.Timeout | null = null;
       const lost = (reason: string): void => {
+        if (watchdog) clearInterval(watchdog);
+        watchdog = null;
         if (releasing) return;
+        releasing = true; // report once; the reconnect loop opens a new port
         failPending(reason);
+        port.removeAllListeners('data');
+        if (port.isOpen) port.close(() => port.destroy());
         events.lost(reason);
       };
 
@@ -100,6 +107,12 @@ export function createSerialTransport(options: SerialOptions): Transport {
           return;
         }
         opened = true;
+        // An unplugged USB adapter's device node disappears, but a port blocked in no read may never hear
+        // about it (the 'close' event does not always come): look for the node itself, once a second.
+        watchdog = setInterval(() => {
+          if (!existsSync(o.path)) lost('device lost: its device node is gone');
+        }, 1000);
+        watchdog.unref();
         resolve({
           write(bytes) {
             return new Promise<void>((resolveWrite, rejectWrite) => {
@@ -126,6 +139,8 @@ export function createSerialTransport(options: SerialOptions): Transport {
           },
           close() {
             releasing = true;
+            if (watchdog) clearInterval(watchdog);
+            watchdog = null;
             failPending('port closed');
             return new Promise<void>((resolveClose) => {
               if (!port.isOpen) {

@@ -30,7 +30,7 @@ function simulatePrinter(peer: Peer) {
   };
 }
 
-const until = async (probe: () => boolean, timeoutMs = 5000) => {
+const until = async (probe: () => boolean, timeoutMs = 10_000) => {
   const end = Date.now() + timeoutMs;
   while (!probe()) {
     if (Date.now() > end) throw new Error('timed out');
