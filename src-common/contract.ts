@@ -127,6 +127,12 @@ export const calls = {
     access: Staff,
     summary: "Discount the whole sale (a cashier needs an owner's PIN)",
   }),
+  'sale.beginPayment': call({
+    input: NoInput,
+    output: z.null(),
+    access: Staff,
+    summary: 'The cashier opened the pay step: the customer display shows the total',
+  }),
   'sale.suspend': call({ input: NoInput, output: z.null(), access: Staff, summary: 'Park the open sale to serve another customer' }),
   'sale.listSuspended': call({ input: NoInput, output: z.array(SuspendedSale), access: Staff, summary: 'Parked sales' }),
   'sale.resume': call({ input: z.object({ saleId: Id }).strict(), output: Cart, access: Staff, summary: 'Bring a parked sale back' }),
@@ -247,6 +253,8 @@ export const events = {
   'device.scan': DeviceScan,
   'device.status': DeviceStatus,
   'refund.changed': RefundView,
+  /** The pay step began: what the customer owes (the customer display shows it). */
+  'sale.paying': z.object({ saleId: Id, total: z.number().int() }),
   'sale.completed': z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), change: z.number().int() }),
 } as const satisfies Record<string, z.ZodType>;
 

@@ -195,6 +195,11 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'sale.removeLine': ({ lineId }, session) => sales.removeLine(lineId, session),
     'sale.setLineDiscount': ({ lineId, discount, approval }, session) => sales.setLineDiscount(lineId, discount, approval, session),
     'sale.setOrderDiscount': ({ discount, approval }, session) => sales.setOrderDiscount(discount, approval, session),
+    'sale.beginPayment': () => {
+      const cart = sales.current();
+      if (cart && cart.lines.length) events.emit('sale.paying', { saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : cart.total });
+      return null;
+    },
     'sale.suspend': (_input, session) => {
       sales.suspend(session);
       return null;

@@ -27,6 +27,8 @@ export function connectDevices(deps: { manager: DeviceManager; events: EventBus;
           if (!cart || cart.lines.length === 0) return manager.display(displayIdle(settings.get().storeName, options()));
           const line = cart.lines.find((l) => l.lineId === cart.lastLineId) ?? cart.lines.at(-1)!;
           manager.display(displayForItem(line.name, line.unitPrice, line.quantityMilli, line.net, { ...options(), unit: line.unit }));
+        } else if (name === 'sale.paying') {
+          manager.display(displayForTotal((payload as { total: number }).total, options()));
         } else if (name === 'payment.changed') {
           const payment = payload as { status: string; amount: number };
           if (payment.status === 'submitted') manager.display(displayForTotal(payment.amount, options()));

@@ -229,7 +229,16 @@ export function CashierScreen({
     { key: 'F7', label: t('keys.resume'), testId: 'key-resume', enabled: !cart?.lines.length, run: () => setDialog('resume') },
     { key: 'F8', label: t('keys.void'), testId: 'key-void', enabled: !!cart, run: () => setDialog('void') },
     { key: 'F9', label: t('keys.refund'), testId: 'key-refund', enabled: !cart?.lines.length, run: () => setDialog('refund') },
-    { key: 'F12', label: t('keys.pay'), testId: 'key-pay', enabled: !!cart?.lines.length, run: () => setDialog('pay') },
+    {
+      key: 'F12',
+      label: t('keys.pay'),
+      testId: 'key-pay',
+      enabled: !!cart?.lines.length,
+      run: () => {
+        setDialog('pay');
+        void pos.call('sale.beginPayment', {});
+      },
+    },
   ];
 
   useEffect(() => {

@@ -79,6 +79,9 @@ describe('a cashier sells with a simulated scanner, receipt printer and LED pric
 
     const total = 2 * product.price;
     await page.keyboard.press('F12');
+    // At the pay step the display shows what the customer owes.
+    const totalShown = decodeLed8(await display.readUntil((bytes) => decodeLed8(bytes).lamp === 'total', 5000));
+    expect(totalShown.number).toBe((total / 100).toFixed(2));
     const tendered = Math.ceil(total / 10000) * 10000;
     await page.getByTestId('cash-tendered').fill((tendered / 100).toFixed(2));
     await page.getByTestId('pay-complete').click();
