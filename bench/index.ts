@@ -5,6 +5,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogSearchBench } from './catalog-search';
+import { receiptEncode, serialScanToCart } from './devices';
 import { hostStart } from './host-start';
 import { scanToAcquirerLatency } from './payments';
 import { completedSalesPerSecond } from './sales';
@@ -28,6 +29,7 @@ async function main() {
     },
     catalogSearch: await catalogSearchBench(),
     payments: { scanToAcquirer: await scanToAcquirerLatency() },
+    devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart() },
     host: await hostStart(join(here, 'host.js')),
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
