@@ -148,6 +148,12 @@ export const calls = {
     access: Staff,
     summary: 'Take payment and close the sale in one durable transaction',
   }),
+  'sale.reprint': call({
+    input: z.object({ saleId: Id }).strict(),
+    output: z.object({ queued: z.literal(true) }),
+    access: Staff,
+    summary: 'Print a completed sale’s receipt again on the receipt printer',
+  }),
   'sale.findByReceipt': call({
     input: z.object({ receiptNumber: z.string().trim().min(1).max(20) }).strict(),
     output: z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), closedAt: z.string() }),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
 import { calls } from '../src-common/contract';
+import { PosError } from '../src-common/errors';
 import { openDatabase } from '../db/open';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -238,6 +239,13 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
     },
     'sale.findByReceipt': ({ receiptNumber }) => sales.findByReceiptNumber(receiptNumber),
+    'sale.reprint': ({ saleId }) => {
+      const receipt = sales.receipt(saleId);
+      if (!devices.statuses().some((d) => d.role === 'printer')) throw new PosError('unavailable', 'No receipt printer is configured', { reason: 'no_printer' });
+      // Queued: it prints when the printer is ready (paper in, cover closed); a failure is logged, never thrown at the cashier.
+      devices.printReceipt(receipt).catch((error: unknown) => log.warn({ err: error, saleId }, 'reprint not printed'));
+      return { queued: true as const };
+    },
     'sale.receipt': ({ saleId }) => {
       const receipt = sales.receipt(saleId);
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };

@@ -96,6 +96,14 @@ describe('a cashier sells with a simulated scanner, receipt printer and LED pric
     expect(printed.commands.filter((c) => c.type === 'drawerKick')).toHaveLength(1);
     expect(printed.commands.some((c) => c.type === 'cut')).toBe(true);
 
+    // Reprint from the receipt dialog: the same receipt again, without another drawer kick.
+    printer.clear();
+    await page.getByTestId('reprint').click();
+    await expect.poll(() => page.getByTestId('reprint-status').textContent()).toBe('已发送到小票打印机');
+    const again = decodeEscPos(await printer.readUntil((bytes) => decodeEscPos(bytes).commands.some((c) => c.type === 'cut'), 10_000));
+    expect(again.lines.map((l) => l.text).join('\n')).toContain(product.name.slice(0, 6));
+    expect(again.commands.filter((c) => c.type === 'drawerKick')).toEqual([]);
+
     // The display ended on the change.
     const final = decodeLed8(await display.readUntil((bytes) => decodeLed8(bytes).lamp === 'change', 5000));
     expect(final.number).toBe(((tendered - total) / 100).toFixed(2));

@@ -127,6 +127,11 @@ describe('selling on a real SQLite file', () => {
     expect(receipt.svg).toMatch(/^<svg/);
   });
 
+  it('says so when a reprint is asked for and no printer is configured', async () => {
+    const [sale] = t.query<{ id: string }>("SELECT id FROM sale WHERE status = 'completed' LIMIT 1");
+    expect(await t.call(cashier, 'sale.reprint', { saleId: sale!.id })).toMatchObject({ ok: false, error: { code: 'unavailable', details: { reason: 'no_printer' } } });
+  });
+
   it('numbers receipts without gaps, even when a completion fails', async () => {
     await t.ok(cashier, 'sale.scan', { code: piece.barcodes[0]! });
     await t.call(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: 1 }] });

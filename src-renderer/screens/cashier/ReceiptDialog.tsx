@@ -17,6 +17,7 @@ export function ReceiptDialog({ sale, currency, onClose }: { sale: Finished; cur
   const { t } = useTranslation();
   const pos = usePos();
   const [preview, setPreview] = useState<{ text: string; svg: string } | null>(null);
+  const [reprint, setReprint] = useState<string | null>(null);
   useEffect(() => {
     void pos.call('sale.receipt', { saleId: sale.saleId }).then((r) => r.ok && setPreview({ text: r.value.text, svg: r.value.svg }));
   }, [pos, sale.saleId]);
@@ -32,6 +33,10 @@ export function ReceiptDialog({ sale, currency, onClose }: { sale: Finished; cur
           <button type="button" className="primary big" data-autofocus onClick={onClose} data-testid="next-customer">
             {t('receipt.next')}
           </button>
+          <button type="button" onClick={() => void pos.call('sale.reprint', { saleId: sale.saleId }).then((r) => setReprint(r.ok ? 'queued' : r.error.code))} data-testid="reprint">
+            {t('receipt.reprint')}
+          </button>
+          {reprint && <div className="muted" data-testid="reprint-status">{t(reprint === 'queued' ? 'receipt.reprintQueued' : 'receipt.noPrinter')}</div>}
         </div>
         <div className="receipt-preview">
           {preview && <img alt={preview.text} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(preview.svg)}`} />}
