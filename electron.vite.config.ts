@@ -16,6 +16,7 @@ export default defineConfig({
           index: resolve(root, 'src-main/electron/main.ts'),
           host: resolve(root, 'src-main/host/cli.ts'),
           sandbox: resolve(root, 'src-main/acquirer/sandbox/cli.ts'),
+          'devices-sim': resolve(root, 'drivers/sim/cli.ts'),
           bench: resolve(root, 'bench/index.ts'),
         },
       },
