@@ -1,13 +1,5 @@
-import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../migrate';
-import { migrations } from '../migrations';
-
-function atVersion(version: number) {
-  const db = new Sqlite(':memory:');
-  migrate(db, migrations.slice(0, version));
-  return db;
-}
+import { atVersion } from './testing';
 
 describe('0001_init', () => {
   it('creates the terminal, start log and settings tables', () => {

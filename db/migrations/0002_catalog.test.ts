@@ -1,14 +1,6 @@
-import Sqlite from 'better-sqlite3';
+import type Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../migrate';
-import { migrations } from '../migrations';
-
-function atVersion(version: number) {
-  const db = new Sqlite(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, migrations.slice(0, version));
-  return db;
-}
+import { atVersion } from './testing';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 

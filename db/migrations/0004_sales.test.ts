@@ -1,17 +1,7 @@
-import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../migrate';
-import { migrations } from '../migrations';
+import { atVersion, queryPlan } from './testing';
 
-function atVersion(version: number) {
-  const db = new Sqlite(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, migrations.slice(0, version));
-  return db;
-}
-
-const plan = (db: Sqlite.Database, sql: string) =>
-  (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+const plan = queryPlan;
 
 describe('0004_sales', () => {
   it('finds the open sale of a terminal by index, not by scanning the day', () => {

@@ -1,17 +1,8 @@
-import Sqlite from 'better-sqlite3';
+import type Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../migrate';
-import { migrations } from '../migrations';
+import { atVersion, queryPlan } from './testing';
 
-function atVersion(version: number) {
-  const db = new Sqlite(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, migrations.slice(0, version));
-  return db;
-}
-
-const plan = (db: Sqlite.Database, sql: string) =>
-  (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+const plan = queryPlan;
 
 const NOW = '2026-01-01T00:00:00.000Z';
 

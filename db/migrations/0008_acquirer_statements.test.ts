@@ -1,14 +1,5 @@
-import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../migrate';
-import { migrations } from '../migrations';
-
-function atVersion(version: number) {
-  const db = new Sqlite(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, migrations.slice(0, version));
-  return db;
-}
+import { atVersion } from './testing';
 
 describe('0008_acquirer_statements', () => {
   it('keeps one queued statement download per day', () => {
