@@ -42,6 +42,25 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
     await host?.stop();
   });
 
+  /** Pays the open sale with a wallet code that is paid at once; returns the printed receipt number. */
+  async function payWithWalletCode(code: string): Promise<string> {
+    await page.keyboard.press('F12');
+    await page.getByTestId('payment-code').fill(code);
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    const receiptNumber = (await page.getByTestId('receipt-dialog').textContent())!.match(/[0-9A-Z]{4}-\d{6}/)![0];
+    await page.getByTestId('next-customer').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
+    return receiptNumber;
+  }
+
+  /** Opens the refund dialog (F9) on a sale found by its receipt number. */
+  async function openRefund(receiptNumber: string): Promise<void> {
+    await page.keyboard.press('F9');
+    await page.getByTestId('refund-receipt-number').fill(receiptNumber);
+    await page.getByTestId('refund-receipt-number').press('Enter');
+  }
+
   it('shows the waiting state, then completes; the receipt names the wallet and masks the code', async () => {
     const [product] = db(
       "SELECT b.barcode, p.price FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 LIMIT 1",
@@ -127,17 +146,7 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
       await page.getByTestId('scan-input').press('Enter');
     }
     await expect.poll(() => page.getByTestId('line-quantity').first().textContent()).toBe('2');
-    await page.keyboard.press('F12');
-    await page.getByTestId('payment-code').fill(sandboxPaymentCode('alipay', '0000'));
-    await page.getByTestId('payment-code').press('Enter');
-    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
-    const receiptNumber = (await page.getByTestId('receipt-dialog').textContent())!.match(/[0-9A-Z]{4}-\d{6}/)![0];
-    await page.getByTestId('next-customer').click();
-    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
-
-    await page.keyboard.press('F9');
-    await page.getByTestId('refund-receipt-number').fill(receiptNumber);
-    await page.getByTestId('refund-receipt-number').press('Enter');
+    await openRefund(await payWithWalletCode(sandboxPaymentCode('alipay', '0000')));
     await page.getByTestId('refund-quantity').first().fill('1');
     await page.getByTestId('refund-approval-pin').fill('8888');
     await page.getByTestId('refund-submit').click();
@@ -177,17 +186,8 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
     await page.getByTestId('scan-input').fill(product!.barcode);
     await page.getByTestId('scan-input').press('Enter');
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
-    await page.keyboard.press('F12');
-    await page.getByTestId('payment-code').fill(sandboxPaymentCode('wechat', '0000'));
-    await page.getByTestId('payment-code').press('Enter');
-    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
-    const receiptNumber = (await page.getByTestId('receipt-dialog').textContent())!.match(/[0-9A-Z]{4}-\d{6}/)![0];
-    await page.getByTestId('next-customer').click();
-    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
-
-    await page.keyboard.press('F9');
-    await page.getByTestId('refund-receipt-number').fill(receiptNumber);
-    await page.getByTestId('refund-receipt-number').press('Enter');
+    const receiptNumber = await payWithWalletCode(sandboxPaymentCode('wechat', '0000'));
+    await openRefund(receiptNumber);
     await page.getByTestId('refund-void').waitFor();
     await page.getByTestId('refund-approval-pin').fill('8888');
     await page.getByTestId('refund-void').click();
@@ -223,9 +223,7 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
     ]);
 
     // Found again: nothing left to refund, and no second void is offered.
-    await page.keyboard.press('F9');
-    await page.getByTestId('refund-receipt-number').fill(receiptNumber);
-    await page.getByTestId('refund-receipt-number').press('Enter');
+    await openRefund(receiptNumber);
     await expect.poll(() => page.getByTestId('refund-line').count()).toBe(1);
     expect(await page.getByTestId('refund-void').count()).toBe(0);
     expect(await page.getByTestId('refund-quantity').isDisabled()).toBe(true);

@@ -4,6 +4,7 @@ import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
 import { sampleReceipt30 } from '../../drivers/receipt/sample';
 import type { ReceiptDocument } from '../../src-common/receipt';
 import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
+import { until } from '../helpers/transport';
 
 /**
  * A receipt printer simulator on the far end of a pseudo-terminal: it keeps what it is sent and answers
@@ -30,13 +31,6 @@ function simulatePrinter(peer: Peer) {
   };
 }
 
-const until = async (probe: () => boolean, timeoutMs = 10_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('receipt printer over a real serial port', () => {
   let pair: PtyPair;

@@ -4,24 +4,10 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSerialTransport, parseSerialOptions } from '../../drivers/transport/serial';
 import { TransportError, type Transport, type TransportState } from '../../drivers/transport/transport';
 import { bytesEqual, createPtyPair, killAllSocat, openPeer, runInChild, type Peer, type PtyPair } from '../helpers/pty';
+import { FAST_RECONNECT, until, waitForState } from '../helpers/transport';
 
-const FAST = { initialMs: 50, maxMs: 400 };
+const FAST = FAST_RECONNECT;
 
-function waitForState(t: Transport, wanted: TransportState, timeoutMs = 5_000): Promise<void> {
-  if (t.state === wanted) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`${t.id} did not reach '${wanted}' within ${timeoutMs} ms (it is '${t.state}')`));
-    }, timeoutMs);
-    const off = t.on('state', (state) => {
-      if (state !== wanted) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
 
 function collect(t: Transport): { bytes(): Uint8Array } {
   const chunks: Uint8Array[] = [];
@@ -29,13 +15,6 @@ function collect(t: Transport): { bytes(): Uint8Array } {
   return { bytes: () => new Uint8Array(Buffer.concat(chunks)) };
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
 const CONTROL = Uint8Array.from([0x00, 0x1b, 0x40, 0x10, 0x04, 0x01, 0xff, 0x00, 0x0a, 0x0d, 0x11, 0x13]);

@@ -5,8 +5,9 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTcpTransport } from '../../drivers/transport/tcp';
 import { TransportError, type Transport, type TransportState } from '../../drivers/transport/transport';
+import { FAST_RECONNECT, until, waitForState } from '../helpers/transport';
 
-const FAST = { initialMs: 50, maxMs: 400 };
+const FAST = FAST_RECONNECT;
 
 interface FakePrinter {
   readonly port: number;
@@ -47,29 +48,7 @@ async function startPrinter(port = 0): Promise<FakePrinter> {
   };
 }
 
-function waitForState(t: Transport, wanted: TransportState, timeoutMs = 5_000): Promise<void> {
-  if (t.state === wanted) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`${t.id} did not reach '${wanted}' within ${timeoutMs} ms (it is '${t.state}')`));
-    }, timeoutMs);
-    const off = t.on('state', (state) => {
-      if (state !== wanted) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('tcp transport', () => {
   let transport: Transport | null = null;
