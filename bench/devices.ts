@@ -9,7 +9,7 @@ import { createPos } from '../src-main/pos';
 import { DEFAULT_USERS } from '../src-main/services/auth';
 import { createPtyPair, killAllSocat, openPeer } from '../test/helpers/pty';
 import { tempDir } from '../test/helpers/host';
-import { summarize } from './stats';
+import { percentile, summarize } from './stats';
 
 /** ESC/POS bytes for the 30-line Chinese receipt with a QR: our encoder beside receiptline's, same run. */
 export function receiptEncode(iterations = 2000) {
@@ -85,7 +85,7 @@ export async function serialScanToCart(count = 100) {
     const s = summarize(samples, 3);
     // A pseudo-terminal moves bytes at once, whatever the baud: what is measured is the terminal's own part
     // (framing, lookup, the durable cart fact, the event), which a real cable adds to the wire time.
-    const p99 = percentile99(samples);
+    const p99 = percentile([...samples].sort((a, b) => a - b), 99);
     return {
       samples: s.n,
       scanToCartBeyondWireMs: { ...s, p99: Number(p99.toFixed(3)) },
@@ -99,9 +99,4 @@ export async function serialScanToCart(count = 100) {
     await pair.close();
     await killAllSocat();
   }
-}
-
-function percentile99(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)]!;
 }
