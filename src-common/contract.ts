@@ -4,7 +4,12 @@
  * every input (and output) against these schemas. Adding a feature = one entry here + one handler + UI.
  */
 import { z } from 'zod';
-import type { Access } from './roles';
+import { call, Managers, NoInput, Staff, type CallSpec } from './calls/spec';
+import { adminCalls, adminEvents } from './calls/admin';
+import { devicesCalls, devicesEvents } from './calls/devices';
+import { historyCalls, historyEvents } from './calls/history';
+import { kioskCalls, kioskEvents } from './calls/kiosk';
+import { ownerCalls, ownerEvents } from './calls/owner';
 import {
   Approval,
   Cart,
@@ -33,25 +38,11 @@ import {
   WalletKind,
 } from './schemas';
 
-export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  readonly input: I;
-  readonly output: O;
-  readonly access: Access;
-  /** One line for the technician console and the generated API listing. */
-  readonly summary: string;
-}
-
-function call<I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>): CallSpec<I, O> {
-  return spec;
-}
-
-const NoInput = z.object({}).strict();
-const Staff = ['cashier', 'owner', 'technician'] as const;
-const Managers = ['owner', 'technician'] as const;
-
 export { Language, Settings, TerminalStatus } from './schemas';
+export type { CallSpec } from './calls/spec';
 
-export const calls = {
+/** The calls of the cashier screen and the terminal itself; the other areas' calls are in ./calls/. */
+export const coreCalls = {
   'terminal.status': call({
     input: NoInput,
     output: TerminalStatus,
@@ -250,7 +241,16 @@ export const calls = {
   }),
 } as const satisfies Record<string, CallSpec>;
 
-export const events = {
+export const calls = {
+  ...coreCalls,
+  ...devicesCalls,
+  ...adminCalls,
+  ...ownerCalls,
+  ...historyCalls,
+  ...kioskCalls,
+} as const satisfies Record<string, CallSpec>;
+
+export const coreEvents = {
   'settings.changed': Settings,
   /** The open sale changed (or closed: null); the customer display follows it. */
   'sale.changed': Cart.nullable(),
@@ -262,6 +262,15 @@ export const events = {
   /** The pay step began: what the customer owes (the customer display shows it). */
   'sale.paying': z.object({ saleId: Id, total: z.number().int() }),
   'sale.completed': z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), change: z.number().int() }),
+} as const satisfies Record<string, z.ZodType>;
+
+export const events = {
+  ...coreEvents,
+  ...devicesEvents,
+  ...adminEvents,
+  ...ownerEvents,
+  ...historyEvents,
+  ...kioskEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type CallName = keyof typeof calls;

@@ -25,6 +25,8 @@ export const Settings = z.object({
   cashRounding: CashRoundingSetting,
   receiptHeader: z.array(z.string()),
   receiptFooter: z.array(z.string()),
+  /** This terminal is a self-service kiosk: it starts full-screen on the kiosk screen. */
+  kioskMode: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -26,6 +26,8 @@ export const ConfigSchema = z
     receiptFooter: z.array(z.string().max(48)).max(5).default([]),
     /** Layout of the in-store labels the shop's scale prints (weighed goods). */
     scaleLabel: WeighedLayoutSchema.default(DEFAULT_WEIGHED_LAYOUT),
+    /** Start as a self-service kiosk (the technician console can change it; the terminal's own setting wins). */
+    kioskMode: z.boolean().default(false),
     /** Scanners, receipt printer (with its cash drawer) and customer displays; none by default. */
     devices: DevicesConfig.default([]),
     /** Load the demo catalog into an empty database (the embedded default). */

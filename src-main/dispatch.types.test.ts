@@ -27,6 +27,7 @@ const settings: Settings = {
   cashRounding: 'none',
   receiptHeader: [],
   receiptFooter: [],
+  kioskMode: false,
 };
 // The other calls, correctly typed, so each case below differs from a valid map in one way only.
 const rest = {} as Omit<HandlerMap<typeof calls>, 'terminal.status' | 'settings.get' | 'settings.setLanguage'>;

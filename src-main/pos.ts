@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
-import { calls } from '../src-common/contract';
+import { calls, type coreCalls } from '../src-common/contract';
 import { PosError } from '../src-common/errors';
 import { openDatabase } from '../db/open';
 import { systemClock, type Clock } from './clock';
@@ -10,7 +10,14 @@ import type { Config } from './config';
 import { createDispatcher, type Dispatcher, type HandlerMap } from './dispatch';
 import { createEventBus, type EventBus } from './events';
 import { openFileLogger, type FileLogger, type Logger } from './log';
+import { createAuditService } from './services/audit';
 import { createAuthService } from './services/auth';
+import type { PosContext } from './areas/context';
+import { createAdminArea } from './areas/admin';
+import { createDevicesArea } from './areas/devices';
+import { createHistoryArea } from './areas/history';
+import { createKioskArea } from './areas/kiosk';
+import { createOwnerArea } from './areas/owner';
 import { createCatalogService } from './services/catalog';
 import { renderReceiptSvg } from '../drivers/receipt/preview';
 import { renderReceiptText } from '../src-common/receipt-text';
@@ -72,6 +79,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   }
 
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
+  const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log });
   const catalog = createCatalogService({ db, clock, log });
   const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });
@@ -172,7 +180,36 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const devices = createDeviceManager(config.devices, { log: log.child({ module: 'devices' }) });
   const disconnectDevices = connectDevices({ manager: devices, events, sales, settings, log: log.child({ module: 'devices' }) });
 
-  const handlers = {
+  const ctx: PosContext = {
+    dataDir,
+    databasePath,
+    logFile: fileLogger.file,
+    appVersion,
+    terminalId,
+    config,
+    db,
+    clock,
+    log,
+    events,
+    audit,
+    settings,
+    terminal,
+    catalog,
+    auth,
+    sales,
+    acquirer,
+    embeddedSandbox,
+    acquirerBaseUrl: baseUrl,
+    credentials,
+    payments,
+    refunds,
+    statements,
+    devices,
+  };
+  const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx)] as const;
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea] = areas;
+
+  const coreHandlers = {
     'terminal.status': () => terminal.status(),
     'settings.get': () => settings.get(),
     'settings.setLanguage': ({ language }) => settings.setLanguage(language),
@@ -250,6 +287,14 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       const receipt = sales.receipt(saleId);
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
     },
+  } satisfies HandlerMap<typeof coreCalls>;
+  const handlers = {
+    ...coreHandlers,
+    ...devicesArea.handlers,
+    ...adminArea.handlers,
+    ...ownerArea.handlers,
+    ...historyArea.handlers,
+    ...kioskArea.handlers,
   } satisfies HandlerMap<typeof calls>;
 
   const dispatcher = createDispatcher(calls, handlers, log);
@@ -267,6 +312,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       if (closed) return;
       closed = true;
       log.info('terminal stopping');
+      for (const area of [...areas].reverse()) await area.close?.();
       disconnectDevices();
       await devices.close();
       payments.stop();

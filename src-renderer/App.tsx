@@ -8,6 +8,9 @@ import { errorKey } from './i18n';
 import { parseHash } from './route';
 import { CashierScreen } from './screens/CashierScreen';
 import { CustomerScreen } from './screens/CustomerScreen';
+import { KioskScreen } from './screens/kiosk/KioskScreen';
+import { OwnerScreen } from './screens/owner/OwnerScreen';
+import { TechnicianScreen } from './screens/technician/TechnicianScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { errorBeep } from './sound';
 
@@ -29,6 +32,14 @@ function useHashPath(): string {
   return path;
 }
 
+type WorkspaceId = 'cashier' | 'owner' | 'technician';
+/** The workspaces a role may open, its home first. Main checks every call anyway; this only picks screens. */
+const WORKSPACES: Record<PublicUser['role'], readonly WorkspaceId[]> = {
+  cashier: ['cashier'],
+  owner: ['cashier', 'owner'],
+  technician: ['technician', 'cashier'],
+};
+
 /** A message for the cashier: an API error (translated by code) or a ready-made text. */
 export type Notice = { code: ApiError['code']; text?: string };
 
@@ -41,6 +52,9 @@ function Shell() {
   const [status, setStatus] = useState<TerminalStatus | null>(null);
   const [user, setUser] = useState<PublicUser | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const [chosenWorkspace, setWorkspace] = useState<WorkspaceId | null>(null);
+  const workspaces = user ? WORKSPACES[user.role] : [];
+  const workspace = chosenWorkspace && workspaces.includes(chosenWorkspace) ? chosenWorkspace : (workspaces[0] ?? 'cashier');
 
   const applySettings = useCallback(
     (next: Settings) => {
@@ -88,9 +102,11 @@ function Shell() {
   const signOut = async () => {
     await pos.call('auth.signOut', {});
     setUser(null);
+    setWorkspace(null);
   };
 
   if (path === '/customer') return <CustomerScreen storeName={settings?.storeName ?? ''} />;
+  if (path === '/kiosk') return <KioskScreen />;
 
   return (
     <div className="app">
@@ -113,6 +129,15 @@ function Shell() {
             {acquirer.pendingJobs > 0 && ` · ${t('acquirer.pending', { count: acquirer.pendingJobs })}`}
           </span>
         )}
+        {workspaces.length > 1 && (
+          <nav className="workspaces" aria-label={t('workspace.cashier')}>
+            {workspaces.map((w) => (
+              <button key={w} type="button" data-testid={`workspace-${w}`} aria-pressed={w === workspace} onClick={() => setWorkspace(w)}>
+                {t(w === 'cashier' ? 'workspace.cashier' : `workspace.${w}.title`)}
+              </button>
+            ))}
+          </nav>
+        )}
         {user && (
           <span className="who" data-testid="signed-in-user">
             {user.name} · {t(`roles.${user.role}`)}
@@ -134,7 +159,13 @@ function Shell() {
         </div>
       )}
       {user && settings ? (
-        <CashierScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+        workspace === 'owner' ? (
+          <OwnerScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+        ) : workspace === 'technician' ? (
+          <TechnicianScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+        ) : (
+          <CashierScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+        )
       ) : (
         <SignInScreen
           status={status}

@@ -22,6 +22,7 @@ export function createSettingsService(deps: { db: Database; config: Config; cloc
     cashRounding: config.cashRounding,
     receiptHeader: config.receiptHeader,
     receiptFooter: config.receiptFooter,
+    kioskMode: config.kioskMode,
   };
 
   // Read on every scan (currency, rounding): kept in memory, refreshed when written.

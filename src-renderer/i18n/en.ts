@@ -30,6 +30,27 @@ export const en: Messages = {
     demoHint: 'Demo PINs: cashier 1111 · owner 8888 · technician 9999 (change them after first use)',
   },
   roles: { cashier: 'Cashier', owner: 'Owner', technician: 'Technician' },
+  workspace: {
+    cashier: 'Checkout',
+    owner: {
+      title: 'Back office',
+      shift: 'Shift',
+      reports: 'Reports',
+      history: 'Sales history',
+      reconciliation: 'Reconciliation',
+      charts: 'Charts',
+      export: 'Export',
+    },
+    technician: {
+      title: 'Technician',
+      devices: 'Devices',
+      scannerMonitor: 'Scanner monitor',
+      settings: 'Terminal settings',
+      users: 'Users and PINs',
+      diagnostics: 'Diagnostics',
+      audit: 'Audit log',
+    },
+  },
   cashier: {
     ready: 'Scan an item',
     scanPlaceholder: 'Scan or type a barcode / SKU / name / pinyin initials',

@@ -4,8 +4,12 @@ import type { Language } from '../../src-common/contract';
 import type { ErrorCode } from '../../src-common/errors';
 import { en } from './en';
 import { zhCN } from './zh-CN';
+import { areaMessagesEn, areaMessagesZhCN } from './areas';
 
-export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const;
+export const resources = {
+  'zh-CN': { translation: { ...zhCN, ...areaMessagesZhCN } },
+  en: { translation: { ...en, ...areaMessagesEn } },
+} as const;
 
 export async function initI18n(language: Language = 'zh-CN'): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({

@@ -28,6 +28,27 @@ export const zhCN = {
     demoHint: '演示 PIN：收银员 1111 · 店长 8888 · 技术员 9999（首次使用后请修改）',
   },
   roles: { cashier: '收银员', owner: '店长', technician: '技术员' },
+  workspace: {
+    cashier: '收银',
+    owner: {
+      title: '后台',
+      shift: '班次',
+      reports: '报表',
+      history: '销售记录',
+      reconciliation: '对账',
+      charts: '图表',
+      export: '导出',
+    },
+    technician: {
+      title: '技术设置',
+      devices: '设备',
+      scannerMonitor: '扫码监视',
+      settings: '终端设置',
+      users: '用户与密码',
+      diagnostics: '诊断',
+      audit: '审计日志',
+    },
+  },
   cashier: {
     ready: '请扫描商品',
     scanPlaceholder: '扫码或输入条码 / 货号 / 名称 / 拼音首字母',

@@ -1,0 +1,6 @@
+import type { historyCalls } from '../../src-common/calls/history';
+import type { Area, PosContext } from './context';
+
+export function createHistoryArea(_ctx: PosContext): Area<typeof historyCalls> {
+  return { handlers: {} };
+}

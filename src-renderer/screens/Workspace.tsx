@@ -1,0 +1,31 @@
+import { useState, type ComponentType } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PanelProps } from './panel';
+
+export interface WorkspaceTab {
+  readonly id: string;
+  /** i18n key of the tab's label. */
+  readonly label: string;
+  readonly Panel: ComponentType<PanelProps>;
+}
+
+/** A back office: a row of tabs and the chosen panel (owner, technician). */
+export function Workspace({ tabs, testId, ...props }: PanelProps & { tabs: readonly WorkspaceTab[]; testId: string }) {
+  const { t } = useTranslation();
+  const [active, setActive] = useState(tabs[0]!.id);
+  const tab = tabs.find((x) => x.id === active) ?? tabs[0]!;
+  return (
+    <main className="workspace" data-testid={testId}>
+      <nav className="workspace-tabs" role="tablist">
+        {tabs.map((x) => (
+          <button key={x.id} type="button" role="tab" aria-selected={x.id === tab.id} data-testid={`tab-${x.id}`} onClick={() => setActive(x.id)}>
+            {t(x.label)}
+          </button>
+        ))}
+      </nav>
+      <div className="workspace-body" role="tabpanel">
+        <tab.Panel {...props} />
+      </div>
+    </main>
+  );
+}

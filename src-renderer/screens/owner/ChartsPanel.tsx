@@ -1,0 +1,5 @@
+import type { PanelProps } from '../panel';
+
+export function ChartsPanel(_props: PanelProps) {
+  return <section className="panel" data-testid="charts-panel" />;
+}

@@ -1,0 +1,22 @@
+import type { PanelProps } from '../panel';
+import { Workspace, type WorkspaceTab } from '../Workspace';
+import { AuditPanel } from './AuditPanel';
+import { DevicesPanel } from './DevicesPanel';
+import { DiagnosticsPanel } from './DiagnosticsPanel';
+import { ScannerMonitorPanel } from './ScannerMonitorPanel';
+import { SettingsPanel } from './SettingsPanel';
+import { UsersPanel } from './UsersPanel';
+
+const tabs: readonly WorkspaceTab[] = [
+  { id: 'devices', label: 'workspace.technician.devices', Panel: DevicesPanel },
+  { id: 'scanner-monitor', label: 'workspace.technician.scannerMonitor', Panel: ScannerMonitorPanel },
+  { id: 'settings', label: 'workspace.technician.settings', Panel: SettingsPanel },
+  { id: 'users', label: 'workspace.technician.users', Panel: UsersPanel },
+  { id: 'diagnostics', label: 'workspace.technician.diagnostics', Panel: DiagnosticsPanel },
+  { id: 'audit', label: 'workspace.technician.audit', Panel: AuditPanel },
+];
+
+/** The technician's console: hardware, settings, users, diagnostics. */
+export function TechnicianScreen(props: PanelProps) {
+  return <Workspace tabs={tabs} testId="technician-screen" {...props} />;
+}
