@@ -3,7 +3,8 @@
  * unplugs, and reports their state. A device fault never throws into a sale: printing is queued and retried,
  * a display that is away simply misses a message.
  */
-import { encodeReceiptEscPos } from '../receipt/escpos';
+import { encodeBlocksEscPos, encodeReceiptEscPos } from '../receipt/escpos';
+import type { ReceiptBlock } from '../../src-common/receipt-text';
 import type { ReceiptDocument } from '../../src-common/receipt';
 import { drawerKick } from '../drawer/kick';
 import { encodeDisplayMessage, encodeDisplaySetup } from '../display/encode';
@@ -36,6 +37,10 @@ export interface DeviceManager {
   onStatus(listener: (status: DeviceStatus) => void): () => void;
   /** Queues a receipt for the printer; resolves when it was sent (or rejects when there is no printer). */
   printReceipt(doc: ReceiptDocument, options?: { kickDrawer?: boolean }): Promise<void>;
+  /** Queues laid-out text (reports, test tickets) for the printer: `blocks` fit its `columns` (see printerColumns). */
+  printBlocks(blocks: readonly ReceiptBlock[], options: { kind: string }): Promise<void>;
+  /** Columns of the configured printer's paper, or null when there is no printer. */
+  printerColumns(): number | null;
   kickDrawer(): Promise<void>;
   display(message: DisplayMessage): void;
   close(): Promise<void>;
@@ -100,6 +105,14 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
       publish(p, { state: p.transport.state === 'open' ? 'idle' : 'error', detail: (error as Error).message, queued: printQueue.length });
     }
     if (printQueue.length && p.transport.state === 'open') void drainPrints();
+  }
+
+  function enqueue(p: Managed, bytes: Uint8Array): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      printQueue.push({ bytes, resolve, reject });
+      publish(p, { queued: printQueue.length });
+      void drainPrints();
+    });
   }
 
   function openWithRetry(d: Managed) {
@@ -194,11 +207,16 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
       const kick = opts.kickDrawer && p.config.drawer;
       const bytes = encodeReceiptEscPos(doc, { columns: p.config.columns, qr: true, cut: true, drawerKick: false });
       const withKick = kick ? concat([bytes, drawerKick(p.config.drawer)]) : bytes;
-      return new Promise<void>((resolve, reject) => {
-        printQueue.push({ bytes: withKick, resolve, reject });
-        publish(p, { queued: printQueue.length });
-        void drainPrints();
-      });
+      return enqueue(p, withKick);
+    },
+    printBlocks(blocks) {
+      const p = printer();
+      if (!p || p.config.role !== 'printer') return Promise.reject(new Error('No receipt printer is configured'));
+      return enqueue(p, encodeBlocksEscPos(blocks, { columns: p.config.columns, qr: true, cut: true, drawerKick: false }));
+    },
+    printerColumns() {
+      const p = printer();
+      return p && p.config.role === 'printer' ? p.config.columns : null;
     },
     async kickDrawer() {
       const p = printer();
