@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { call, Managers, NoInput, Staff, type CallSpec } from './calls/spec';
+import { mayCall, type Access, type Caller } from './roles';
 import { adminCalls, adminEvents } from './calls/admin';
 import { devicesCalls, devicesEvents } from './calls/devices';
 import { historyCalls, historyEvents } from './calls/history';
@@ -272,6 +273,18 @@ export const events = {
   ...historyEvents,
   ...kioskEvents,
 } as const satisfies Record<string, z.ZodType>;
+
+/**
+ * Events only some callers may receive; every other event goes to every connection, the customer display
+ * (signed in as nobody) included. A scan can be a customer's payment code: staff screens only.
+ */
+export const eventAccess: Readonly<Partial<Record<keyof typeof events, Access>>> = {
+  'device.scan': Staff,
+};
+
+export function mayReceive(name: keyof typeof events, caller: Caller): boolean {
+  return mayCall(eventAccess[name] ?? 'any', caller);
+}
 
 export type CallName = keyof typeof calls;
 export type EventName = keyof typeof events;

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RequestEnvelope } from '../../src-common/contract';
+import { mayReceive, RequestEnvelope } from '../../src-common/contract';
 import { newSession } from '../../src-common/roles';
 import type { Pos } from '../pos';
 import { CONTENT_SECURITY_POLICY } from '../web-assets';
@@ -118,7 +118,7 @@ function tokenMatches(given: string | null, expected: string): boolean {
 function serveConnection(ws: WebSocket, pos: Pos): void {
   const session = newSession();
   const unsubscribe = pos.events.subscribe((name, payload) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', name, payload }));
+    if (ws.readyState === ws.OPEN && mayReceive(name, session.caller)) ws.send(JSON.stringify({ type: 'event', name, payload }));
   });
   ws.on('close', unsubscribe);
   ws.on('error', (error) => pos.log.warn({ err: error }, 'websocket error'));
