@@ -2,10 +2,10 @@
  * The technician's scanner monitor: every scanner input (scans and dropped input) with its raw bytes, kept in a
  * ring buffer that a technician-only call polls (`devices.monitor({ afterSeq })`). Not an event: events reach
  * every connection, even the anonymous customer display, and a raw scan can be a payment code. Payment codes
- * and other long digit runs are masked (src-common/mask.ts) in the decoded text and in the hex alike.
+ * are masked (maskCode of src-common/mask.ts) in the decoded text and in the hex alike.
  */
 import type { MonitorEntry } from '../../src-common/calls/devices';
-import { maskCode, maskSecretsInText } from '../../src-common/mask';
+import { maskCode } from '../../src-common/mask';
 import { classifyPaymentCode } from '../../src-common/payment-code';
 import type { DeviceManager, ScannerInput } from '../../drivers/devices/manager';
 import type { Clock } from '../clock';
@@ -18,9 +18,19 @@ const latin1 = (bytes: Uint8Array): string => {
   return s;
 };
 
-/** The decoded text with payment codes and secrets masked. */
+/**
+ * Digit runs of payment-code length. Wallet payment codes are 16–24 digits (src-common/payment-code.ts), product
+ * barcodes at most 14 (GTIN-14): mask.ts's generic 12+ rule would hide every EAN-13, which the technician needs to see.
+ */
+const PAYMENT_LENGTH_DIGITS = /\d{16,}/g;
+
+function maskRuns(text: string): string {
+  return text.replace(PAYMENT_LENGTH_DIGITS, maskCode);
+}
+
+/** The decoded text with payment codes masked. */
 export function maskScanText(text: string): string {
-  return classifyPaymentCode(text).ok ? maskCode(text) : maskSecretsInText(text);
+  return classifyPaymentCode(text).ok ? maskCode(text) : maskRuns(text);
 }
 
 /**
@@ -29,7 +39,7 @@ export function maskScanText(text: string): string {
  */
 export function maskedHex(raw: Uint8Array, decoded: string | null): string {
   const text = latin1(raw);
-  let masked = maskSecretsInText(text);
+  let masked = maskRuns(text);
   if (decoded !== null && classifyPaymentCode(decoded).ok) {
     // A payment code the generic rule missed (e.g. split by a report boundary): mask its run wherever it is.
     const at = text.indexOf(decoded);
