@@ -16,6 +16,7 @@ export function ScannerMonitorPanel({ onError }: PanelProps) {
   const { t, i18n } = useTranslation();
   const pos = usePos();
   const [rows, setRows] = useState<MonitorEntry[]>([]);
+  const [ready, setReady] = useState(false);
   const after = useRef(0);
 
   useEffect(() => {
@@ -31,6 +32,7 @@ export function ScannerMonitorPanel({ onError }: PanelProps) {
       }
       // The first answer only sets where to start: the monitor shows scans made while it is open.
       if (!first && r.value.entries.length) setRows((all) => [...r.value.entries.slice().reverse(), ...all].slice(0, KEEP));
+      if (first) setReady(true);
       first = false;
       after.current = r.value.lastSeq;
       timer = setTimeout(() => void poll(), POLL_MS);
@@ -45,7 +47,7 @@ export function ScannerMonitorPanel({ onError }: PanelProps) {
   const time = (iso: string) => new Date(iso).toLocaleTimeString(i18n.language, { hour12: false });
 
   return (
-    <section className="panel devices-monitor" data-testid="scanner-monitor-panel">
+    <section className="panel devices-monitor" data-testid="scanner-monitor-panel" data-ready={ready}>
       <h2>
         {t('devices.monitor.title')}{' '}
         <button type="button" onClick={() => setRows([])} data-testid="monitor-clear">
