@@ -160,6 +160,7 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
   let retryTimer: NodeJS.Timeout | null = null;
   let draining = false;
   let closed = false;
+  let configuring: Promise<void> = Promise.resolve();
 
   const publish = (d: Managed, patch: Partial<DeviceStatus>) => {
     if (d.stopped) return;
@@ -348,6 +349,18 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
 
   devices = DevicesConfig.parse(input).map(start);
 
+  async function applyConfigs(next: z.input<typeof DevicesConfig>): Promise<void> {
+    if (closed) throw new Error('The device manager is closed');
+    const configs = DevicesConfig.parse(next);
+    const current = new Map(devices.map((d) => [d.config.id, d]));
+    const unchanged = (config: DeviceConfig) => current.get(config.id)?.key === JSON.stringify(config);
+    // Removed and changed devices are closed first: a changed device's port is opened exclusively.
+    const kept = new Set(configs.filter(unchanged).map((c) => c.id));
+    await Promise.all(devices.filter((d) => !kept.has(d.config.id)).map(stop));
+    devices = configs.map((config) => (kept.has(config.id) ? current.get(config.id)! : start(config)));
+    void drainPrints();
+  }
+
   function openSerialDrawer(d: Managed): Promise<void> {
     if (d.config.role !== 'drawer') return Promise.reject(new Error('not a drawer'));
     return d.transport.write(serialDrawerOpen(d.config.openBytes));
@@ -356,29 +369,11 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
   return {
     statuses: () => devices.map((d) => d.status),
     configs: () => devices.map((d) => d.config),
-    async configure(next) {
-      if (closed) throw new Error('The device manager is closed');
-      const configs = DevicesConfig.parse(next);
-      const keep = new Map(devices.map((d) => [d.config.id, d]));
-      const result: Managed[] = [];
-      const toStop: Managed[] = [];
-      const toStart: DeviceConfig[] = [];
-      for (const config of configs) {
-        const current = keep.get(config.id);
-        if (current && current.key === JSON.stringify(config)) {
-          result.push(current);
-          keep.delete(config.id);
-        } else {
-          result.push(null as unknown as Managed);
-          toStart.push(config);
-        }
-      }
-      toStop.push(...keep.values());
-      // A changed device is closed before it is reopened: its port is opened exclusively.
-      await Promise.all(toStop.concat(devices.filter((d) => toStart.some((c) => c.id === d.config.id))).map(stop));
-      let k = 0;
-      devices = result.map((d) => d ?? start(toStart[k++]!));
-      void drainPrints();
+    configure(next) {
+      // One change at a time: two quick saves must not open the same port twice.
+      const run = configuring.then(() => applyConfigs(next));
+      configuring = run.catch(() => undefined);
+      return run;
     },
     onScan(listener) {
       scanListeners.add(listener);

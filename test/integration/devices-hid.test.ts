@@ -100,6 +100,21 @@ describe('HID POS scanners in the device configuration', () => {
     expect(scans).toEqual(['6901939621608']);
   });
 
+  it('applies two quick changes in order: the last one wins and each device is open once', async () => {
+    const api = hid();
+    manager = createDeviceManager([], { hid: api });
+    const first = manager.configure([{ id: 'front', role: 'scanner', transport: { kind: 'hid', vendorId: 0x0c2e, productId: 0x0b61, serialNumber: 'AAA' } }]);
+    const second = manager.configure([{ id: 'front', role: 'scanner', transport: { kind: 'hid', vendorId: 0x0c2e, productId: 0x0b61, serialNumber: 'BBB' } }]);
+    await Promise.all([first, second]);
+    await until(() => manager!.statuses()[0]?.state === 'idle');
+    expect(manager.configs().map((c) => c.transport)).toEqual([expect.objectContaining({ serialNumber: 'BBB' })]);
+    await until(() => api.opened.length === 2);
+    expect(api.opened.map((h) => [h.path, h.closed])).toEqual([
+      ['/dev/hidraw2', true],
+      ['/dev/hidraw3', false],
+    ]);
+  });
+
   it('shows raw reports in the technician’s monitor with payment codes masked in the text and in the hex', async () => {
     const api = hid();
     manager = createDeviceManager([{ id: 'front', role: 'scanner', transport: { kind: 'hid', vendorId: 0x0c2e, productId: 0x0b61, path: '/dev/hidraw2' } }], { hid: api });
