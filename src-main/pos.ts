@@ -180,7 +180,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   statements.recover();
 
   // Device configuration lives in SQLite; config.json's list only seeds a terminal that never had one.
-  const deviceConfigs = createDeviceConfigStore({ db, clock, log: log.child({ module: 'devices' }) });
+  const deviceConfigs = createDeviceConfigStore({ db, clock, log: log.child({ module: 'devices' }), audit });
   deviceConfigs.seedIfNeverConfigured(config.devices);
   const devices = createDeviceManager(deviceConfigs.list(), { log: log.child({ module: 'devices' }), printJobs: createSqlitePrintJobStore({ db, clock }) });
   const disconnectDevices = connectDevices({ manager: devices, events, sales, settings, log: log.child({ module: 'devices' }) });

@@ -22,8 +22,8 @@ export interface DeviceConfigStore {
   seedIfNeverConfigured(devices: readonly DeviceConfig[]): number;
 }
 
-export function createDeviceConfigStore(deps: { db: Database; clock: Clock; log: Logger }): DeviceConfigStore {
-  const { db, clock, log } = deps;
+export function createDeviceConfigStore(deps: { db: Database; clock: Clock; log: Logger; audit?: AuditService }): DeviceConfigStore {
+  const { db, clock, log, audit } = deps;
   return {
     list() {
       const out: DeviceConfig[] = [];
@@ -40,6 +40,7 @@ export function createDeviceConfigStore(deps: { db: Database; clock: Clock; log:
       const at = clock.now().toISOString();
       for (const device of devices) upsertDeviceRow(db, { id: device.id, role: device.role, config: JSON.stringify(device), updated_at: at });
       markDeviceSetup(db, 'config.json', at);
+      audit?.record({ actor: null, action: 'devices.seed', subject: 'config.json', details: { devices: devices.map((d) => d.id) } });
       return devices.length;
     }),
   };

@@ -43,6 +43,9 @@ describe('device configuration in SQLite, applied without a restart', () => {
   it('seeds the table from config.json on first start', async () => {
     expect(t.query<{ id: string; role: string }>('SELECT id, role FROM device')).toEqual([{ id: 'printer', role: 'printer' }]);
     expect(t.query<{ source: string }>('SELECT source FROM device_setup')).toEqual([{ source: 'config.json' }]);
+    expect(t.query<{ actor_role: string | null; details: string }>("SELECT actor_role, details FROM audit_log WHERE action = 'devices.seed'")).toEqual([
+      { actor_role: null, details: JSON.stringify({ devices: ['printer'] }) },
+    ]);
     expect(await t.ok(technician, 'devices.configs', {})).toEqual([expect.objectContaining({ id: 'printer', columns: 48, transport: expect.objectContaining({ path: printerPty.a }) })]);
     await expect.poll(() => state('printer'), { timeout: 10_000 }).toBe('idle');
   });
@@ -68,7 +71,7 @@ describe('device configuration in SQLite, applied without a restart', () => {
     off();
     expect(scans).toEqual([{ deviceId: 'scanner', data: '6901939621608', symbology: 'ean13' }]);
 
-    const audit = t.query<{ action: string; subject: string; actor_role: string }>("SELECT action, subject, actor_role FROM audit_log WHERE action LIKE 'devices.%'");
+    const audit = t.query<{ action: string; subject: string; actor_role: string }>("SELECT action, subject, actor_role FROM audit_log WHERE action LIKE 'devices.%' AND action != 'devices.seed'");
     expect(audit).toEqual([{ action: 'devices.save', subject: 'scanner', actor_role: 'technician' }]);
   });
 
