@@ -8,7 +8,7 @@ import { parseConfig } from '../src-main/config';
 import { createPos } from '../src-main/pos';
 import { DEFAULT_USERS } from '../src-main/services/auth';
 import { createPtyPair, killAllSocat, openPeer } from '../test/helpers/pty';
-import { tempDir } from '../test/helpers/host';
+import { openApiSocket, startHostProcess, tempDir } from '../test/helpers/host';
 import { percentile, summarize } from './stats';
 
 /** ESC/POS bytes for the 30-line Chinese receipt with a QR: our encoder beside receiptline's, same run. */
@@ -30,11 +30,87 @@ export function receiptEncode(iterations = 2000) {
   return { ours, baselineReceiptline: baseline, bytesRatio: Number((ours.bytes / baseline.bytes).toFixed(3)) };
 }
 
+/** Serial scan → UI update, both paths: through a running host to a WebSocket client, and in process. */
+export async function serialScanToCart(count = 100) {
+  return { overHostWebSocket: await serialScanToUiOverHost(count), inProcessDispatcher: await serialScanInProcess(count) };
+}
+
+/**
+ * What the cashier's screen sees: a running host (out/main/host.js, its own process) with a scanner on a socat
+ * pty; a WebSocket client that does what the cashier screen does with a `device.scan` event (calls `sale.scan`);
+ * timed from the bytes written on the scanner's pty peer to the `sale.changed` event received by that client.
+ * Beside it, the wire time of the same bytes at the configured baud (start + 8 data + stop bits per byte / baud).
+ */
+export async function serialScanToUiOverHost(count = 100) {
+  try {
+    execSync('command -v socat', { stdio: 'ignore' });
+  } catch {
+    return { skipped: 'socat is not installed' };
+  }
+  const baudRate = 9600;
+  const pair = await createPtyPair();
+  const host = await startHostProcess({
+    config: { log: { level: 'warn' }, devices: [{ id: 'scanner', role: 'scanner', transport: { kind: 'serial', path: pair.a, baudRate }, suffix: 'CR' }] },
+  });
+  const peer = await openPeer(pair.b, baudRate);
+  const api = await openApiSocket(host.ready);
+  try {
+    const users = await api.call('auth.users', {});
+    if (!users.ok) throw new Error('auth.users failed');
+    await api.call('auth.signIn', { userId: users.value.find((u) => u.role === 'cashier')!.id, pin: DEFAULT_USERS[0]!.pin });
+    const search = await api.call('catalog.search', { query: 'kkkl' });
+    if (!search.ok) throw new Error('catalog.search failed');
+    const code = search.value[0]!.barcodes[0]!;
+    for (let i = 0; i < 200; i++) {
+      const r = await api.call('devices.status', {});
+      if (r.ok && r.value.every((d) => d.state === 'idle')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const bytes = new TextEncoder().encode(`${code}\r`);
+    const samples: number[] = [];
+    for (let i = 0; i < count + 10; i++) {
+      const started = process.hrtime.bigint();
+      await peer.write(bytes);
+      // The screen's part: a device.scan event in, a sale.scan call out, then wait for sale.changed.
+      for (;;) {
+        const message = (await api.nextMessage()) as { type: string; name?: string; payload?: { data: string } };
+        if (message.type !== 'event') continue;
+        if (message.name === 'device.scan') void api.call('sale.scan', { code: message.payload!.data });
+        else if (message.name === 'sale.changed') break;
+      }
+      const at = process.hrtime.bigint();
+      if (i >= 10) samples.push(Number(at - started) / 1e6);
+      if (i % 20 === 19) {
+        await api.call('sale.void', { reason: 'bench' });
+        // The void's own sale.changed came before its result: drop it so it is not taken for the next scan's.
+        api.messages.splice(0);
+      }
+    }
+    const wire = wireTimeMs(bytes.length, baudRate);
+    const sorted = [...samples].sort((a, b) => a - b);
+    return {
+      path: 'scanner pty peer → host process (serialport, framer, event) → WebSocket client → sale.scan → sale.changed event at the client',
+      samples: samples.length,
+      scanToUiMs: { p50: Number(percentile(sorted, 50).toFixed(3)), p99: Number(percentile(sorted, 99).toFixed(3)), max: Number(sorted.at(-1)!.toFixed(3)) },
+      wireTimeMs: Number(wire.toFixed(2)),
+      baudRate,
+      bytes: bytes.length,
+      note: 'pty transfers have no baud delay: a real cable adds wireTimeMs to these figures',
+    };
+  } finally {
+    api.close();
+    await peer.close();
+    await host.stop();
+    await pair.close();
+    await killAllSocat();
+  }
+}
+
 /**
  * A code typed by a serial scanner (real serialport over a socat pty) until the sale changed with the item,
  * beside the wire time of the same bytes at the configured baud (which no software can beat).
  */
-export async function serialScanToCart(count = 100) {
+async function serialScanInProcess(count: number) {
   try {
     execSync('command -v socat', { stdio: 'ignore' });
   } catch {

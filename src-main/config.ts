@@ -28,7 +28,10 @@ export const ConfigSchema = z
     scaleLabel: WeighedLayoutSchema.default(DEFAULT_WEIGHED_LAYOUT),
     /** Start as a self-service kiosk (the technician console can change it; the terminal's own setting wins). */
     kioskMode: z.boolean().default(false),
-    /** Scanners, receipt printer (with its cash drawer) and customer displays; none by default. */
+    /**
+     * Scanners, receipt printer, cash drawer and customer displays; none by default. Seeds the device table in SQLite
+     * only on a terminal that never had a device configuration; after that the technician console owns it.
+     */
     devices: DevicesConfig.default([]),
     /** Load the demo catalog into an empty database (the embedded default). */
     demoCatalog: z.boolean().default(true),

@@ -5,7 +5,9 @@
  *   - type a barcode or payment code and Enter: the scanner sends it (with CR);
  *   - `paper out` / `paper in`: the printer reports paper end (DLE EOT) or ready;
  *   - what the printer receives is decoded to text (GB18030 Chinese included) and shown here;
- *   - what the display shows is decoded and shown here.
+ *   - what the display shows is decoded and shown here;
+ *   - with `--serial-drawer`, a cash drawer on its own serial line (instead of the printer's kick connector)
+ *     says when it opens (it opens on any byte, like most serial drawers and trigger boxes).
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -13,7 +15,8 @@ import { createDisplayDecoder, type DisplayProtocol } from '../display/decode';
 import { decodeEscPos } from '../receipt/escpos-decode';
 import { createPtyPair, killAllSocat, openPeer, type Peer } from './pty';
 
-const { values } = parseArgs({ options: { display: { type: 'string', default: 'led8' } }, strict: true });
+const { values } = parseArgs({ options: { display: { type: 'string', default: 'led8' }, 'serial-drawer': { type: 'boolean', default: false } }, strict: true });
+const serialDrawer = values['serial-drawer'];
 const protocol = values.display as DisplayProtocol;
 if (!['epson', 'cd5220', 'led8'].includes(protocol)) {
   process.stderr.write('--display must be epson, cd5220 or led8\n');
@@ -78,18 +81,36 @@ function display(peer: Peer) {
   return { stop: () => clearInterval(timer) };
 }
 
+/** A drawer on its own serial line: any byte opens it. */
+function drawer(peer: Peer) {
+  let seen = 0;
+  const timer = setInterval(() => {
+    const bytes = peer.received;
+    if (bytes.length === seen) return;
+    const got = Array.from(bytes.slice(seen), (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+    seen = bytes.length;
+    say(`⏏ cash drawer opened (received ${got})`);
+  }, 50);
+  return { stop: () => clearInterval(timer) };
+}
+
 async function main() {
   const [scannerPty, printerPty, displayPty] = await Promise.all([createPtyPair(), createPtyPair(), createPtyPair()]);
   const [scanner, printerPeer, displayPeer] = await Promise.all([openPeer(scannerPty.b), openPeer(printerPty.b), openPeer(displayPty.b, 2400)]);
   const printerSim = printer(printerPeer);
   const displaySim = display(displayPeer);
-  say('Simulated devices are ready. Put this in the terminal\'s config.json and restart it:');
+  const drawerPty = serialDrawer ? await createPtyPair() : null;
+  const drawerPeer = drawerPty ? await openPeer(drawerPty.b) : null;
+  const drawerSim = drawerPeer ? drawer(drawerPeer) : null;
+  say('Simulated devices are ready. Assign them in the technician console (设备), or put this in the config.json of a');
+  say('terminal that has no device configuration yet:');
   say(
     JSON.stringify({
       devices: [
         { id: 'scanner', role: 'scanner', transport: { kind: 'serial', path: scannerPty.a, baudRate: 9600 }, suffix: 'CR' },
-        { id: 'printer', role: 'printer', transport: { kind: 'serial', path: printerPty.a, baudRate: 9600 }, columns: 48, drawer: { pin: 2 } },
+        { id: 'printer', role: 'printer', transport: { kind: 'serial', path: printerPty.a, baudRate: 9600 }, columns: 48, ...(drawerPty ? {} : { drawer: { pin: 2 } }) },
         { id: 'display', role: 'display', transport: { kind: 'serial', path: displayPty.a, baudRate: 2400 }, protocol },
+        ...(drawerPty ? [{ id: 'drawer', role: 'drawer', transport: { kind: 'serial', path: drawerPty.a, baudRate: 9600 } }] : []),
       ],
     }),
   );
@@ -98,8 +119,9 @@ async function main() {
   const stop = async () => {
     printerSim.stop();
     displaySim.stop();
-    await Promise.all([scanner.close(), printerPeer.close(), displayPeer.close()]);
-    await Promise.all([scannerPty.close(), printerPty.close(), displayPty.close()]);
+    drawerSim?.stop();
+    await Promise.all([scanner.close(), printerPeer.close(), displayPeer.close(), drawerPeer?.close()]);
+    await Promise.all([scannerPty.close(), printerPty.close(), displayPty.close(), drawerPty?.close()]);
     await killAllSocat();
     process.exit(0);
   };

@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { z } from 'zod';
+import { BAUD_RATES, PARITIES } from '../../src-common/calls/devices';
 import {
   DEFAULT_RECONNECT,
   ReconnectSchema,
@@ -23,8 +24,7 @@ import {
   type TransportLog,
 } from './transport';
 
-export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
-export const PARITIES = ['none', 'even', 'odd', 'mark', 'space'] as const;
+export { BAUD_RATES, PARITIES };
 
 export const SerialOptionsSchema = z.strictObject({
   path: z.string({ error: 'must be a device path such as /dev/ttyUSB0' }).min(1, 'must be a device path such as /dev/ttyUSB0'),

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Peer } from '../../drivers/sim/pty';
 
 export * from '../../drivers/sim/pty';
 
@@ -65,4 +66,29 @@ process.stdout.write('RESULT ' + JSON.stringify(result ?? null) + '\\n');
   rmSync(dir, { recursive: true, force: true });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   return { code, timedOut, result: line ? (JSON.parse(line.slice('RESULT '.length)) as unknown) : undefined, stderr };
+}
+
+/**
+ * A receipt printer simulator on the far end of a pseudo-terminal: it keeps what it is sent and answers
+ * DLE EOT status requests like an Epson printer (0x12 = all clear; paper end → n=2: 0x32, n=4: 0x7E).
+ */
+export function simulatePrinter(peer: Peer) {
+  let paperOut = false;
+  let seen = 0;
+  const timer = setInterval(() => {
+    const bytes = peer.received;
+    if (bytes.length < seen) seen = 0; // the test cleared what it had received
+    for (; seen + 2 < bytes.length; seen++) {
+      if (bytes[seen] === 0x10 && bytes[seen + 1] === 0x04) {
+        const n = bytes[seen + 2];
+        const reply = !paperOut ? 0x12 : n === 4 ? 0x7e : n === 2 ? 0x32 : 0x12;
+        void peer.write(Uint8Array.of(reply));
+        seen += 2;
+      }
+    }
+  }, 10);
+  return {
+    setPaperOut: (value: boolean) => (paperOut = value),
+    stop: () => clearInterval(timer),
+  };
 }

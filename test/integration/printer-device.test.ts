@@ -3,34 +3,8 @@ import { createDeviceManager, type DeviceManager, type DeviceStatus } from '../.
 import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
 import { sampleReceipt30 } from '../../drivers/receipt/sample';
 import type { ReceiptDocument } from '../../src-common/receipt';
-import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
+import { createPtyPair, killAllSocat, openPeer, simulatePrinter, type Peer, type PtyPair } from '../helpers/pty';
 import { until } from '../helpers/transport';
-
-/**
- * A receipt printer simulator on the far end of a pseudo-terminal: it keeps what it is sent and answers
- * DLE EOT status requests like an Epson printer (0x12 = all clear; paper end → n=2: 0x32, n=4: 0x7E).
- */
-function simulatePrinter(peer: Peer) {
-  let paperOut = false;
-  let seen = 0;
-  const timer = setInterval(() => {
-    const bytes = peer.received;
-    if (bytes.length < seen) seen = 0; // the test cleared what it had received
-    for (; seen + 2 < bytes.length; seen++) {
-      if (bytes[seen] === 0x10 && bytes[seen + 1] === 0x04) {
-        const n = bytes[seen + 2];
-        const reply = !paperOut ? 0x12 : n === 4 ? 0x7e : n === 2 ? 0x32 : 0x12;
-        void peer.write(Uint8Array.of(reply));
-        seen += 2;
-      }
-    }
-  }, 10);
-  return {
-    setPaperOut: (value: boolean) => (paperOut = value),
-    stop: () => clearInterval(timer),
-  };
-}
-
 
 describe('receipt printer over a real serial port', () => {
   let pair: PtyPair;
