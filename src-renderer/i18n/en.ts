@@ -83,7 +83,9 @@ export const en: Messages = {
     void: 'Void',
     pay: 'Pay',
     refund: 'Refund',
+    noSale: 'No sale',
   },
+  noSaleDialog: { title: 'Open the drawer (no sale)', open: 'Open drawer', reasons: { change: 'Change for a customer', check: 'Cash check', other: 'Other' } },
   dialog: { ok: 'OK', cancel: 'Cancel', close: 'Close' },
   quantityDialog: { title: 'Change quantity', label: 'Quantity' },
   discountDialog: {

@@ -81,7 +81,9 @@ export const zhCN = {
     void: '作废',
     pay: '收款',
     refund: '退款',
+    noSale: '钱箱',
   },
+  noSaleDialog: { title: '开钱箱（无销售）', open: '打开钱箱', reasons: { change: '换零钱', check: '核对现金', other: '其他' } },
   dialog: { ok: '确定', cancel: '取消', close: '关闭' },
   quantityDialog: { title: '修改数量', label: '数量' },
   discountDialog: {

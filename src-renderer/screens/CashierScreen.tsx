@@ -7,14 +7,14 @@ import { money } from '../format';
 import { errorBeep } from '../sound';
 import { WedgeDetector } from '../scanner/wedge';
 import { CartTable } from './cashier/CartTable';
-import { DiscountDialog, QuantityDialog, ResumeDialog, VoidDialog, type DiscountRequest } from './cashier/dialogs';
+import { DiscountDialog, NoSaleDialog, QuantityDialog, ResumeDialog, VoidDialog, type DiscountRequest } from './cashier/dialogs';
 import { PayDialog, type PayRequest } from './cashier/PayDialog';
 import { PaymentWaitDialog } from './cashier/PaymentWaitDialog';
 import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
 import { RefundDialog } from './cashier/RefundDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
 
-type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund';
+type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale';
 
 /** A code a scanner or a person typed, as opposed to a search: no spaces, 6+ characters, digits and ASCII only. */
 const looksLikeCode = (text: string) => /^[0-9]{6,}$/.test(text) || /^[0-9A-Za-z-]{8,}$/.test(text);
@@ -229,6 +229,7 @@ export function CashierScreen({
     { key: 'F7', label: t('keys.resume'), testId: 'key-resume', enabled: !cart?.lines.length, run: () => setDialog('resume') },
     { key: 'F8', label: t('keys.void'), testId: 'key-void', enabled: !!cart, run: () => setDialog('void') },
     { key: 'F9', label: t('keys.refund'), testId: 'key-refund', enabled: !cart?.lines.length, run: () => setDialog('refund') },
+    { key: 'F10', label: t('keys.noSale'), testId: 'key-no-sale', enabled: !cart?.lines.length, run: () => setDialog('noSale') },
     {
       key: 'F12',
       label: t('keys.pay'),
@@ -386,6 +387,19 @@ export function CashierScreen({
             setPayment(null);
             setDialog('pay');
           }}
+        />
+      )}
+      {dialog === 'noSale' && (
+        <NoSaleDialog
+          needsApproval={needsApproval}
+          onClose={() => setDialog(null)}
+          onSubmit={(request) =>
+            void pos.call('drawer.noSale', request).then((r) => {
+              if (!r.ok) return onError(r.error);
+              onOk();
+              setDialog(null);
+            })
+          }
         />
       )}
       {dialog === 'refund' && <RefundDialog user={user} currency={currency} onError={onError} onClose={() => setDialog(null)} />}

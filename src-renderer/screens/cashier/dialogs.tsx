@@ -160,3 +160,46 @@ export function ResumeDialog({ currency, onResume, onClose }: { currency: string
 }
 
 export type { Cart };
+
+/** Open the cash drawer without a sale (giving change, a check): a reason, and an owner's PIN from a cashier. Audited in main. */
+export function NoSaleDialog({
+  needsApproval,
+  onSubmit,
+  onClose,
+}: {
+  needsApproval: boolean;
+  onSubmit: (request: { reason: string; approval?: { userId: string; pin: string } }) => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const reasons = ['change', 'check', 'other'] as const;
+  const [reason, setReason] = useState<string>(t('noSaleDialog.reasons.change'));
+  const owner = useOwnerApproval(needsApproval);
+  return (
+    <Dialog title={t('noSaleDialog.title')} onClose={onClose} testId="no-sale-dialog">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (owner.ready && reason.trim()) onSubmit(needsApproval ? { reason, approval: owner.approval } : { reason });
+        }}
+      >
+        <div className="choice-list">
+          {reasons.map((r) => (
+            <button key={r} type="button" aria-pressed={reason === t(`noSaleDialog.reasons.${r}`)} onClick={() => setReason(t(`noSaleDialog.reasons.${r}`))}>
+              {t(`noSaleDialog.reasons.${r}`)}
+            </button>
+          ))}
+        </div>
+        {needsApproval && <OwnerApprovalFields state={owner} pinTestId="no-sale-owner-pin" />}
+        <div className="dialog-buttons">
+          <button type="button" onClick={onClose}>
+            {t('dialog.cancel')}
+          </button>
+          <button type="submit" className="primary" disabled={!owner.ready} data-testid="no-sale-submit">
+            {t('noSaleDialog.open')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
