@@ -32,7 +32,7 @@ const detailText = (details: Record<string, unknown>) =>
 
 export function AuditPanel({ onError }: PanelProps) {
   const pos = usePos();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [action, setAction] = useState('');
   const [rows, setRows] = useState<Row[]>([]);
   const [more, setMore] = useState(false);
@@ -114,7 +114,7 @@ export function AuditPanel({ onError }: PanelProps) {
             {rows.map((r) => (
               <tr key={r.seq} data-testid="audit-row" data-action={r.action}>
                 <td>{r.seq}</td>
-                <td>{new Date(r.at).toLocaleString()}</td>
+                <td>{new Date(r.at).toLocaleString(i18n.language)}</td>
                 <td>{r.actorRole ? t(`roles.${r.actorRole}`) : t('admin.audit.system')}</td>
                 <td className="mono">{r.action}</td>
                 <td className="mono">{r.subject}</td>

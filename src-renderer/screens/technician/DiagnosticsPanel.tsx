@@ -16,7 +16,6 @@ export function bytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
-const localTime = (iso: string) => new Date(iso).toLocaleString();
 /** A datetime-local value (local time, no zone) as an ISO instant, or undefined when empty. */
 const isoOf = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
@@ -35,7 +34,7 @@ type Handlers = Pick<PanelProps, 'onError' | 'onOk'>;
 
 function LogSection({ onError }: Pick<PanelProps, 'onError'>) {
   const pos = usePos();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [level, setLevel] = useState('');
   const [text, setText] = useState('');
   const [from, setFrom] = useState('');
@@ -112,7 +111,7 @@ function LogSection({ onError }: Pick<PanelProps, 'onError'>) {
             <tbody>
               {logs.entries.map((e, i) => (
                 <tr key={i} data-testid="log-entry">
-                  <td>{localTime(e.time)}</td>
+                  <td>{new Date(e.time).toLocaleString(i18n.language)}</td>
                   <td className={`level-${e.level}`}>{e.level}</td>
                   <td>
                     {e.msg}
@@ -130,7 +129,7 @@ function LogSection({ onError }: Pick<PanelProps, 'onError'>) {
 
 function OutboxSection({ onError }: Pick<PanelProps, 'onError'>) {
   const pos = usePos();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [outbox, setOutbox] = useState<Outbox | null>(null);
   const load = useCallback(() => void pos.call('diagnostics.outbox', {}).then((r) => (r.ok ? setOutbox(r.value) : onError(r.error))), [pos, onError]);
   useEffect(load, [load]);
@@ -161,7 +160,7 @@ function OutboxSection({ onError }: Pick<PanelProps, 'onError'>) {
                 <td className="mono">{j.subject}</td>
                 <td>{j.attempts}</td>
                 <td>{j.lastError}</td>
-                <td>{new Date(j.dueAt).toLocaleString()}</td>
+                <td>{new Date(j.dueAt).toLocaleString(i18n.language)}</td>
               </tr>
             ))}
           </tbody>
@@ -236,7 +235,7 @@ function DatabaseSection({ onError, onOk }: Handlers) {
 
 function BackupSection({ onError, onOk }: Handlers) {
   const pos = usePos();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const reasonText = useReasonText();
   const [backups, setBackups] = useState<Backup[]>([]);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -281,7 +280,7 @@ function BackupSection({ onError, onOk }: Handlers) {
               <tr key={b.name} data-testid="backup-row">
                 <td className="mono">{b.name}</td>
                 <td>{bytes(b.bytes)}</td>
-                <td>{localTime(b.modifiedAt)}</td>
+                <td>{new Date(b.modifiedAt).toLocaleString(i18n.language)}</td>
                 <td>
                   {confirming === b.name ? (
                     <div className="row">

@@ -17,7 +17,7 @@ type Editing = { userId: string; kind: 'rename' | 'resetPin' | 'deactivate'; val
 
 export function UsersPanel({ user: me, onError, onOk }: PanelProps) {
   const pos = usePos();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const toFieldErrors = useFieldErrors();
   const reasonText = useReasonText();
   const [users, setUsers] = useState<User[]>([]);
@@ -71,7 +71,7 @@ export function UsersPanel({ user: me, onError, onOk }: PanelProps) {
 
   const state = (u: User) => {
     const parts = [u.active ? t('admin.users.active') : t('admin.users.inactive')];
-    if (u.lockedUntil && u.lockedUntil > new Date().toISOString()) parts.push(t('admin.users.lockedUntil', { time: new Date(u.lockedUntil).toLocaleTimeString() }));
+    if (u.lockedUntil && u.lockedUntil > new Date().toISOString()) parts.push(t('admin.users.lockedUntil', { time: new Date(u.lockedUntil).toLocaleTimeString(i18n.language) }));
     else if (u.failedAttempts > 0) parts.push(t('admin.users.failed', { count: u.failedAttempts }));
     if (u.mustChangePin) parts.push(t('admin.users.mustChange'));
     return parts.join(' · ');
