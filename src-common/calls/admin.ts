@@ -1,5 +1,6 @@
 /** Technician console: settings, users and PINs, diagnostics, backup and restore, the audit log (issue 6). */
 import { z } from 'zod';
+import { WeighedLayoutSchema } from '../barcode';
 import { CURRENCY_EXPONENTS } from '../money';
 import { Role } from '../roles';
 import { CashRoundingSetting, Id, Language, Settings, TaxRateSetting } from '../schemas';
@@ -90,8 +91,17 @@ const AcquirerEndpoint = z.object({
   restartNeeded: z.boolean(),
 });
 
+const ScaleLabel = z.object({
+  /** The layout in use since this start. */
+  active: WeighedLayoutSchema,
+  /** The layout config.json names for the next start. */
+  configured: WeighedLayoutSchema,
+  restartNeeded: z.boolean(),
+});
+
 export const AdminSettingsView = z.object({
   settings: Settings,
+  scaleLabel: ScaleLabel,
   /** The fields this caller may change. */
   editable: z.array(z.string()),
   acquirer: AcquirerEndpoint,
@@ -189,6 +199,12 @@ export const adminCalls = {
     output: AcquirerEndpoint,
     access: Technicians,
     summary: "The acquirer's API address for the next start (written to config.json; null = the embedded sandbox)",
+  }),
+  'admin.setScaleLabel': call({
+    input: z.object({ layout: WeighedLayoutSchema }).strict(),
+    output: ScaleLabel,
+    access: Technicians,
+    summary: "The layout of the shop scale's price/weight labels, for the next start (written to config.json)",
   }),
   'admin.enrol': call({
     input: z.object({ activationCode: z.string().trim().min(1, 'required').max(64, 'too_long') }).strict(),

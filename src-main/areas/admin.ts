@@ -46,13 +46,38 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
     return JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
   }
 
-  function acquirerEndpoint() {
-    let configured: string | null;
+  /**
+   * Machine configuration changes (config.json) take effect at the next start: checked whole with the same
+   * schema the start uses, written to a side file and renamed, so config.json is never half-written or invalid.
+   */
+  function writeConfig(change: (raw: Record<string, unknown>) => Record<string, unknown>, field: string): void {
+    const next = change(readRawConfig());
     try {
-      configured = loadConfig(ctx.dataDir).acquirer.baseUrl ?? null;
-    } catch {
-      configured = ctx.config.acquirer.baseUrl ?? null; // A broken config.json is reported at the next start.
+      parseConfig(next, CONFIG_FILE);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new PosError('validation_failed', 'This does not fit the configuration', error.problems.map((p) => ({ path: field, message: p.message })));
+      throw error;
     }
+    const partial = `${configPath}.partial`;
+    writeFileSync(partial, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    renameSync(partial, configPath);
+  }
+
+  function loadedConfig() {
+    try {
+      return loadConfig(ctx.dataDir);
+    } catch {
+      return ctx.config; // A broken config.json is reported at the next start.
+    }
+  }
+
+  function scaleLabel() {
+    const configured = loadedConfig().scaleLabel;
+    return { active: ctx.config.scaleLabel, configured, restartNeeded: JSON.stringify(configured) !== JSON.stringify(ctx.config.scaleLabel) };
+  }
+
+  function acquirerEndpoint() {
+    const configured = loadedConfig().acquirer.baseUrl ?? null;
     const active = ctx.embeddedSandbox ? null : ctx.acquirerBaseUrl;
     return {
       mode: ctx.config.acquirer.mode,
@@ -67,6 +92,7 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
     handlers: {
       'admin.settings': (_input, session) => ({
         settings: settings.get(),
+        scaleLabel: scaleLabel(),
         editable: settings.editableFields(session.caller.role),
         acquirer: acquirerEndpoint(),
         enrolment: enrolment(),
@@ -75,24 +101,22 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
 
       'admin.setAcquirerEndpoint': ({ baseUrl }, session) => {
         const before = acquirerEndpoint().configuredBaseUrl;
-        const raw = readRawConfig();
-        const acquirer = { ...((raw.acquirer as Record<string, unknown> | undefined) ?? {}) };
-        if (baseUrl) acquirer.baseUrl = baseUrl;
-        else delete acquirer.baseUrl;
-        const next = { ...raw, acquirer };
-        try {
-          parseConfig(next, CONFIG_FILE);
-        } catch (error) {
-          if (error instanceof ConfigError) throw new PosError('validation_failed', 'This address does not fit the configuration', error.problems.map((p) => ({ path: 'baseUrl', message: p.message })));
-          throw error;
-        }
-        // Written whole then renamed: config.json is never left half-written.
-        const partial = `${configPath}.partial`;
-        writeFileSync(partial, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-        renameSync(partial, configPath);
+        writeConfig((raw) => {
+          const acquirer = { ...((raw.acquirer as Record<string, unknown> | undefined) ?? {}) };
+          if (baseUrl) acquirer.baseUrl = baseUrl;
+          else delete acquirer.baseUrl;
+          return { ...raw, acquirer };
+        }, 'baseUrl');
         audit.record({ actor: actorOf(session.caller), action: 'admin.setAcquirerEndpoint', subject: 'acquirer.baseUrl', details: { from: before, to: baseUrl } });
         log.info({ from: before, to: baseUrl }, 'acquirer address changed for the next start');
         return acquirerEndpoint();
+      },
+
+      'admin.setScaleLabel': ({ layout }, session) => {
+        const before = scaleLabel().configured;
+        writeConfig((raw) => ({ ...raw, scaleLabel: layout }), 'layout');
+        audit.record({ actor: actorOf(session.caller), action: 'admin.setScaleLabel', subject: 'scaleLabel', details: { from: before, to: layout } });
+        return scaleLabel();
       },
 
       'admin.enrol': async ({ activationCode }, session) => {

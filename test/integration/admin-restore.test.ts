@@ -2,14 +2,15 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { gtinCheckDigit } from '../../src-common/barcode';
 import { openApiSocket, startHostProcess, tempDir, type ApiSocket, type HostProcess } from '../helpers/host';
 
-async function signedIn(host: HostProcess, role: 'technician' | 'owner'): Promise<ApiSocket> {
+async function signedIn(host: HostProcess, role: 'technician' | 'owner' | 'cashier'): Promise<ApiSocket> {
   const api = await openApiSocket(host.ready);
   const users = await api.call('auth.users', {});
   if (!users.ok) throw new Error('no users');
   const user = users.value.find((u) => u.role === role)!;
-  const signIn = await api.call('auth.signIn', { userId: user.id, pin: role === 'technician' ? '9999' : '8888' });
+  const signIn = await api.call('auth.signIn', { userId: user.id, pin: { technician: '9999', owner: '8888', cashier: '1111' }[role] });
   if (!signIn.ok) throw new Error(JSON.stringify(signIn.error));
   return api;
 }
@@ -92,5 +93,32 @@ describe('backup and restore, audit tamper (real host processes on one data dir)
     host = await startHostProcess({ dataDir });
     api = await signedIn(host, 'owner');
     expect(await ok(api.call('audit.verify', {}))).toEqual({ ok: false, rows: 2, firstBadSeq: 2, reason: 'hash_mismatch' });
+  }, 60_000);
+
+  it('reads scale labels with a new layout after the next start', async () => {
+    const dataDir = tempDir('pos-scale-');
+    host = await startHostProcess({ dataDir });
+    api = await signedIn(host, 'technician');
+    const weightLayout = { prefixes: ['28'], pluStart: 2, pluLength: 5, valueStart: 7, valueLength: 5, value: 'weight', valueDecimals: 3 } as const;
+    // Overlapping fields are refused and nothing is written.
+    expect(await api.call('admin.setScaleLabel', { layout: { ...weightLayout, valueStart: 5 } })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(existsSync(join(dataDir, 'config.json'))).toBe(false);
+    const saved = await ok(api.call('admin.setScaleLabel', { layout: weightLayout }));
+    expect(saved).toMatchObject({ configured: weightLayout, restartNeeded: true, active: { value: 'price' } });
+    api.close();
+    api = null;
+    await host.stop();
+
+    host = await startHostProcess({ dataDir });
+    api = await signedIn(host, 'technician');
+    expect((await ok(api.call('admin.settings', {}))).scaleLabel).toMatchObject({ active: weightLayout, restartNeeded: false });
+    api.close();
+    api = await signedIn(host, 'cashier');
+    const db = new Sqlite(join(dataDir, 'pos.sqlite'), { readonly: true });
+    const product = db.prepare("SELECT plu, price FROM product WHERE unit = 'kg' AND plu IS NOT NULL AND active = 1 LIMIT 1").get() as { plu: string; price: number };
+    db.close();
+    const body = `28${product.plu.padStart(5, '0')}01250`; // 1.250 kg
+    const cart = await ok(api.call('sale.scan', { code: body + gtinCheckDigit(body) }));
+    expect(cart.lines[0]).toMatchObject({ quantityMilli: 1250, unitPrice: product.price });
   }, 60_000);
 });

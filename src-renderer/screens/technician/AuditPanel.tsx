@@ -20,6 +20,7 @@ const KNOWN_ACTIONS = [
   'users.changeOwnPin',
   'admin.enrol',
   'admin.setAcquirerEndpoint',
+  'admin.setScaleLabel',
   'diagnostics.backup',
   'diagnostics.restore',
   'diagnostics.supportBundle',

@@ -301,6 +301,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
           )}
         </div>
       </form>
+      {user.role === 'technician' && <ScaleLabelSection view={view} onChanged={load} onError={onError} />}
       {user.role === 'technician' && <AcquirerSection view={view} onChanged={load} onError={onError} />}
     </section>
   );
@@ -413,6 +414,79 @@ function AcquirerSection({ view, onChanged, onError }: { view: AdminSettings; on
           </p>
         </div>
       )}
+    </fieldset>
+  );
+}
+
+type Layout = AdminSettings['scaleLabel']['configured'];
+const LAYOUT_NUMBERS = ['pluStart', 'pluLength', 'valueStart', 'valueLength', 'valueDecimals'] as const;
+
+/** `2X PPPPP VVVVV C`: what the digits of a 13-digit label mean under a layout. */
+export function layoutPattern(layout: Layout): string {
+  const cells: string[] = Array.from({ length: 13 }, (_, i) => (i === 12 ? 'C' : '·'));
+  const prefixLength = Math.max(...layout.prefixes.map((p) => p.length));
+  for (let i = 0; i < prefixLength; i += 1) cells[i] = i === 0 ? (layout.prefixes[0]?.[0] ?? '2') : 'X';
+  for (let i = 0; i < layout.pluLength; i += 1) cells[layout.pluStart + i] = 'P';
+  for (let i = 0; i < layout.valueLength; i += 1) cells[layout.valueStart + i] = 'V';
+  return cells.join('');
+}
+
+function ScaleLabelSection({ view, onChanged, onError }: { view: AdminSettings; onChanged: () => Promise<void>; onError: PanelProps['onError'] }) {
+  const pos = usePos();
+  const { t } = useTranslation();
+  const toFieldErrors = useFieldErrors();
+  const [layout, setLayout] = useState<Layout>(view.scaleLabel.configured);
+  const [prefixes, setPrefixes] = useState(view.scaleLabel.configured.prefixes.join(','));
+  const [errors, setErrors] = useState<FieldErrors>({});
+
+  const save = async () => {
+    const r = await pos.call('admin.setScaleLabel', { layout: { ...layout, prefixes: prefixes.split(/[,，\s]+/).filter(Boolean) } });
+    if (!r.ok) {
+      setErrors(toFieldErrors(r.error));
+      return onError(r.error);
+    }
+    setErrors({});
+    await onChanged();
+  };
+
+  return (
+    <fieldset data-testid="scale-label-settings">
+      <legend>{t('admin.scale.title')}</legend>
+      <div className="grid">
+        <label>
+          {t('admin.scale.prefixes')}
+          <input value={prefixes} onChange={(e) => setPrefixes(e.target.value)} />
+        </label>
+        {LAYOUT_NUMBERS.map((key) => (
+          <label key={key}>
+            {t(`admin.scale.${key}`)}
+            <input
+              type="number"
+              min={0}
+              max={12}
+              value={layout[key]}
+              onChange={(e) => setLayout({ ...layout, [key]: Number(e.target.value) })}
+            />
+          </label>
+        ))}
+        <label>
+          {t('admin.scale.value')}
+          <select value={layout.value} onChange={(e) => setLayout({ ...layout, value: e.target.value as Layout['value'] })}>
+            <option value="price">{t('admin.scale.price')}</option>
+            <option value="weight">{t('admin.scale.weight')}</option>
+          </select>
+        </label>
+      </div>
+      <p className="mono">{t('admin.scale.pattern', { pattern: layoutPattern(layout) })}</p>
+      <FieldError errors={errors} name="layout" />
+      <div className="row">
+        <button type="button" onClick={() => void save()} data-testid="scale-label-save">
+          {t('admin.scale.save')}
+        </button>
+        <span className={view.scaleLabel.restartNeeded ? 'warn' : 'note'}>
+          {view.scaleLabel.restartNeeded ? t('admin.scale.pending') : t('admin.scale.restartNote')}
+        </span>
+      </div>
     </fieldset>
   );
 }
