@@ -289,7 +289,12 @@ export const adminCalls = {
     summary: 'Database health: quick_check or integrity_check, sizes, pages, WAL, schema version',
   }),
   'diagnostics.backup': call({ input: NoInput, output: BackupFile, access: Technicians, summary: 'Copy the live database to a backup file' }),
-  'diagnostics.backups': call({ input: NoInput, output: z.array(BackupFile), access: Technicians, summary: 'Backup files, newest first' }),
+  'diagnostics.backups': call({
+    input: NoInput,
+    output: z.object({ backups: z.array(BackupFile), pendingRestore: z.boolean() }),
+    access: Technicians,
+    summary: 'Backup files, newest first, and whether a restore waits for the next start',
+  }),
   'diagnostics.restore': call({
     input: z.object({ name: BackupName }).strict(),
     output: z.object({ staged: z.literal(true), name: z.string(), restartNeeded: z.literal(true) }),

@@ -14,7 +14,7 @@ import { readAcquirerTerminal, writeAcquirerTerminal } from '../../db/queries/pa
 import { AcquirerError } from '../acquirer/port';
 import { CONFIG_FILE, ConfigError, loadConfig, parseConfig } from '../config';
 import { openKeyring } from '../keyring';
-import { createBackup, listBackups, stageRestore } from '../services/backup';
+import { createBackup, listBackups, pendingRestorePath, stageRestore } from '../services/backup';
 import { databaseHealth, outboxView } from '../services/diagnostics';
 import { readLogs } from '../services/logs';
 import { writeSupportBundle } from '../services/support-bundle';
@@ -187,7 +187,7 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.backup', subject: file.name, details: { bytes: file.bytes } });
         return file;
       },
-      'diagnostics.backups': () => listBackups(ctx.dataDir),
+      'diagnostics.backups': () => ({ backups: listBackups(ctx.dataDir), pendingRestore: pendingRestorePath(ctx.dataDir) !== null }),
       'diagnostics.restore': ({ name }, session) => {
         stageRestore(db, ctx.dataDir, name);
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.restore', subject: name, details: { appliedAt: 'next start' } });

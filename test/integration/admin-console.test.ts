@@ -282,13 +282,14 @@ describe('technician console (in process, real SQLite file)', () => {
       const backup = await t.ok(technician, 'diagnostics.backup', {});
       expect(backup.name).toMatch(/^pos-\d{8}-\d{6}(-\d+)?\.sqlite$/);
       expect(backup.bytes).toBeGreaterThan(0);
-      expect((await t.ok(technician, 'diagnostics.backups', {}))[0]!.name).toBe(backup.name);
+      expect((await t.ok(technician, 'diagnostics.backups', {})).backups[0]!.name).toBe(backup.name);
 
       writeFileSync(join(t.dataDir, 'backups', 'garbage.sqlite'), 'not a database at all');
       expect(await t.call(technician, 'diagnostics.restore', { name: 'garbage.sqlite' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
       expect(await t.call(technician, 'diagnostics.restore', { name: '../pos.sqlite' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
       expect(await t.call(technician, 'diagnostics.restore', { name: 'missing.sqlite' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
       expect(existsSync(join(t.dataDir, 'restore', 'pending.sqlite'))).toBe(false);
+      expect((await t.ok(technician, 'diagnostics.backups', {})).pendingRestore).toBe(false);
     });
 
     it('exports a support bundle without secrets', async () => {

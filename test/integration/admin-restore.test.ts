@@ -43,6 +43,7 @@ describe('backup and restore, audit tamper (real host processes on one data dir)
     const later = await ok(api.call('users.create', { name: '备份后新人', role: 'cashier', pin: '4826' }));
     const staged = await ok(api.call('diagnostics.restore', { name: backup.name }));
     expect(staged).toEqual({ staged: true, name: backup.name, restartNeeded: true });
+    expect((await ok(api.call('diagnostics.backups', {}))).pendingRestore).toBe(true);
     // Nothing changes until the restart.
     expect((await ok(api.call('settings.get', {}))).storeName).toBe('备份之后的店名');
     api.close();
@@ -54,9 +55,10 @@ describe('backup and restore, audit tamper (real host processes on one data dir)
     expect((await ok(api.call('settings.get', {}))).storeName).toBe('备份时的店名');
     expect((await ok(api.call('users.list', {}))).map((u) => u.id)).not.toContain(later.id);
     expect(existsSync(join(dataDir, 'restore', 'pending.sqlite'))).toBe(false);
+    expect((await ok(api.call('diagnostics.backups', {}))).pendingRestore).toBe(false);
 
     // The database it replaced is kept as a backup, and holds the later changes.
-    const kept = (await ok(api.call('diagnostics.backups', {}))).find((b) => b.name.startsWith('pos-before-restore-'));
+    const kept = (await ok(api.call('diagnostics.backups', {}))).backups.find((b) => b.name.startsWith('pos-before-restore-'));
     expect(kept).toBeDefined();
     const old = new Sqlite(kept!.path, { readonly: true });
     try {

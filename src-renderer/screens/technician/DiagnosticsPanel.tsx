@@ -8,7 +8,7 @@ import { useReasonText } from './SettingsPanel';
 type Logs = CallOutput<'diagnostics.logs'>;
 type Outbox = CallOutput<'diagnostics.outbox'>;
 type Health = CallOutput<'diagnostics.database'>;
-type Backup = CallOutput<'diagnostics.backups'>[number];
+type Backup = CallOutput<'diagnostics.backups'>['backups'][number];
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 export function bytes(n: number): string {
@@ -238,9 +238,18 @@ function BackupSection({ onError, onOk }: Handlers) {
   const { t, i18n } = useTranslation();
   const reasonText = useReasonText();
   const [backups, setBackups] = useState<Backup[]>([]);
+  const [pending, setPending] = useState(false);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const load = useCallback(() => void pos.call('diagnostics.backups', {}).then((r) => (r.ok ? setBackups(r.value) : onError(r.error))), [pos, onError]);
+  const load = useCallback(
+    () =>
+      void pos.call('diagnostics.backups', {}).then((r) => {
+        if (!r.ok) return onError(r.error);
+        setBackups(r.value.backups);
+        setPending(r.value.pendingRestore);
+      }),
+    [pos, onError],
+  );
   useEffect(load, [load]);
 
   const backup = async () => {
@@ -256,6 +265,7 @@ function BackupSection({ onError, onOk }: Handlers) {
     if (!r.ok) return onError(r.error, reasonText(r.error));
     onOk();
     setMessage(t('admin.diagnostics.restoreStaged', { name }));
+    load();
   };
 
   return (
@@ -269,6 +279,11 @@ function BackupSection({ onError, onOk }: Handlers) {
       {message && (
         <p className="warn" role="status" data-testid="backup-message">
           {message}
+        </p>
+      )}
+      {pending && !message && (
+        <p className="warn" data-testid="restore-pending">
+          {t('admin.diagnostics.restorePending')}
         </p>
       )}
       {backups.length === 0 ? (
