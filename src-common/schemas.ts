@@ -16,6 +16,10 @@ export type Language = z.infer<typeof Language>;
 export const CashRoundingSetting = z.enum(['none', 'nearest-0.1', 'down-0.1']);
 export type CashRoundingSetting = z.infer<typeof CashRoundingSetting>;
 
+/** A named VAT rate (basis points) a product may carry; the console lists them for the catalog and receipts. */
+export const TaxRateSetting = z.object({ name: z.string(), rateBp: z.number().int().min(0).max(10000) });
+export type TaxRateSetting = z.infer<typeof TaxRateSetting>;
+
 export const Settings = z.object({
   language: Language,
   storeName: z.string(),
@@ -25,6 +29,7 @@ export const Settings = z.object({
   cashRounding: CashRoundingSetting,
   receiptHeader: z.array(z.string()),
   receiptFooter: z.array(z.string()),
+  taxRates: z.array(TaxRateSetting),
   /** This terminal is a self-service kiosk: it starts full-screen on the kiosk screen. */
   kioskMode: z.boolean(),
 });

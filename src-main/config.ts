@@ -24,6 +24,19 @@ export const ConfigSchema = z
     cashRounding: CashRoundingSetting.default('none'),
     receiptHeader: z.array(z.string().max(48)).max(5).default([]),
     receiptFooter: z.array(z.string().max(48)).max(5).default([]),
+    /** The VAT rates of this shop (增值税: 13% goods, 9%, 6% services, 3%/1% small-scale, 0%). */
+    taxRates: z
+      .array(z.object({ name: z.string().trim().min(1).max(20), rateBp: z.number().int().min(0).max(10000) }).strict())
+      .min(1)
+      .max(12)
+      .default([
+        { name: '13%', rateBp: 1300 },
+        { name: '9%', rateBp: 900 },
+        { name: '6%', rateBp: 600 },
+        { name: '3%', rateBp: 300 },
+        { name: '1%', rateBp: 100 },
+        { name: '0%', rateBp: 0 },
+      ]),
     /** Layout of the in-store labels the shop's scale prints (weighed goods). */
     scaleLabel: WeighedLayoutSchema.default(DEFAULT_WEIGHED_LAYOUT),
     /** Start as a self-service kiosk (the technician console can change it; the terminal's own setting wins). */

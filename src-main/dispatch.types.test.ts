@@ -27,6 +27,7 @@ const settings: Settings = {
   cashRounding: 'none',
   receiptHeader: [],
   receiptFooter: [],
+  taxRates: [],
   kioskMode: false,
 };
 // The other calls, correctly typed, so each case below differs from a valid map in one way only.

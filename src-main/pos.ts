@@ -12,6 +12,7 @@ import { createEventBus, type EventBus } from './events';
 import { openFileLogger, type FileLogger, type Logger } from './log';
 import { createAuditService } from './services/audit';
 import { createAuthService } from './services/auth';
+import { applyPendingRestore } from './services/backup';
 import type { PosContext } from './areas/context';
 import { createAdminArea } from './areas/admin';
 import { createDevicesArea } from './areas/devices';
@@ -73,6 +74,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const databasePath = join(dataDir, DATABASE_FILE);
   let db: Database;
   try {
+    // A restore staged by the technician console replaces the database before it opens.
+    applyPendingRestore({ dataDir, databasePath, clock, log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     db = openDatabase(databasePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   } catch (error) {
     log.fatal({ err: error, databasePath }, 'database could not be opened');
@@ -82,7 +85,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
 
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
   const audit = createAuditService({ db, clock });
-  const settings = createSettingsService({ db, config, clock, events, log });
+  const settings = createSettingsService({ db, config, clock, events, log, audit });
   const catalog = createCatalogService({ db, clock, log });
   const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });
   const auth = createAuthService({ db, clock, log });

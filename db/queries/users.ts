@@ -11,6 +11,7 @@ export interface UserRow {
   failed_attempts: number;
   locked_until: string | null;
   active: number;
+  created_at: string;
 }
 
 export function countUsers(db: Database): number {
@@ -44,4 +45,29 @@ export function recordPinFailure(db: Database, id: string, lockedUntil: string |
 
 export function recordPinSuccess(db: Database, id: string): void {
   stmt(db, 'UPDATE user SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
+}
+
+export function listAllUsers(db: Database): UserRow[] {
+  return stmt(db, "SELECT * FROM user ORDER BY active DESC, CASE role WHEN 'cashier' THEN 0 WHEN 'owner' THEN 1 ELSE 2 END, name").all() as UserRow[];
+}
+
+export function countActiveWithRole(db: Database, role: Role): number {
+  return stmt(db, 'SELECT count(*) FROM user WHERE active = 1 AND role = ?').pluck().get(role) as number;
+}
+
+export function updateUserName(db: Database, id: string, name: string): void {
+  stmt(db, 'UPDATE user SET name = ? WHERE id = ?').run(name, id);
+}
+
+export function updateUserRole(db: Database, id: string, role: Role): void {
+  stmt(db, 'UPDATE user SET role = ? WHERE id = ?').run(role, id);
+}
+
+export function deactivateUser(db: Database, id: string): void {
+  stmt(db, 'UPDATE user SET active = 0 WHERE id = ?').run(id);
+}
+
+/** A new PIN hash; `mustChange` when someone else set it. Clears a lockout. */
+export function setUserPin(db: Database, id: string, pinHash: string, mustChange: boolean): void {
+  stmt(db, 'UPDATE user SET pin_hash = ?, must_change_pin = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?').run(pinHash, mustChange ? 1 : 0, id);
 }

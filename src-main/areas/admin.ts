@@ -1,6 +1,223 @@
+/**
+ * The technician console's calls: settings, the acquirer address and enrolment, users and PINs,
+ * diagnostics (logs, outbox, database health, backup/restore, support bundle) and the audit log.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
 import type { adminCalls } from '../../src-common/calls/admin';
+import { PosError } from '../../src-common/errors';
+import { maskCode } from '../../src-common/mask';
+import type { Caller } from '../../src-common/roles';
+import { readAcquirerTerminal, writeAcquirerTerminal } from '../../db/queries/payments';
+import { AcquirerError } from '../acquirer/port';
+import { CONFIG_FILE, ConfigError, loadConfig, parseConfig } from '../config';
+import { openKeyring } from '../keyring';
+import { createBackup, listBackups, pendingRestorePath, stageRestore } from '../services/backup';
+import { databaseHealth, outboxView } from '../services/diagnostics';
+import { readLogs } from '../services/logs';
+import { writeSupportBundle } from '../services/support-bundle';
+import { createUsersService } from '../services/users';
 import type { Area, PosContext } from './context';
 
-export function createAdminArea(_ctx: PosContext): Area<typeof adminCalls> {
-  return { handlers: {} };
+const NETWORK_TEST_TIMEOUT_MS = 5000;
+
+export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
+  const { db, audit, settings, log } = ctx;
+  const users = createUsersService({ db, clock: ctx.clock, log: log.child({ module: 'users' }), audit, auth: ctx.auth });
+  const endpointId = ctx.embeddedSandbox ? 'embedded-sandbox' : ctx.acquirerBaseUrl;
+  const actorOf = (caller: Caller): Caller => ({ role: caller.role, userId: caller.userId });
+
+  function enrolment() {
+    const row = readAcquirerTerminal(db);
+    const enrolled = row?.base_url === endpointId;
+    return {
+      enrolled,
+      terminalSn: row ? maskCode(row.terminal_sn) : null,
+      keyDate: row?.key_date ?? null,
+      otherEndpoint: row !== undefined && !enrolled,
+    };
+  }
+
+  const configPath = join(ctx.dataDir, CONFIG_FILE);
+  function readRawConfig(): Record<string, unknown> {
+    if (!existsSync(configPath)) return {};
+    return JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  }
+
+  /**
+   * Machine configuration changes (config.json) take effect at the next start: checked whole with the same
+   * schema the start uses, written to a side file and renamed, so config.json is never half-written or invalid.
+   */
+  function writeConfig(change: (raw: Record<string, unknown>) => Record<string, unknown>, field: string): void {
+    const next = change(readRawConfig());
+    try {
+      parseConfig(next, CONFIG_FILE);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new PosError('validation_failed', 'This does not fit the configuration', error.problems.map((p) => ({ path: field, message: p.message })));
+      throw error;
+    }
+    const partial = `${configPath}.partial`;
+    writeFileSync(partial, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    renameSync(partial, configPath);
+  }
+
+  function loadedConfig() {
+    try {
+      return loadConfig(ctx.dataDir);
+    } catch {
+      return ctx.config; // A broken config.json is reported at the next start.
+    }
+  }
+
+  function scaleLabel() {
+    const configured = loadedConfig().scaleLabel;
+    return { active: ctx.config.scaleLabel, configured, restartNeeded: JSON.stringify(configured) !== JSON.stringify(ctx.config.scaleLabel) };
+  }
+
+  function acquirerEndpoint() {
+    const configured = loadedConfig().acquirer.baseUrl ?? null;
+    const active = ctx.embeddedSandbox ? null : ctx.acquirerBaseUrl;
+    return {
+      mode: ctx.config.acquirer.mode,
+      embeddedSandbox: ctx.embeddedSandbox,
+      activeBaseUrl: ctx.acquirerBaseUrl,
+      configuredBaseUrl: configured,
+      restartNeeded: configured !== active,
+    };
+  }
+
+  return {
+    handlers: {
+      'admin.settings': (_input, session) => ({
+        settings: settings.get(),
+        scaleLabel: scaleLabel(),
+        editable: settings.editableFields(session.caller.role),
+        acquirer: acquirerEndpoint(),
+        enrolment: enrolment(),
+      }),
+      'admin.updateSettings': (patch, session) => settings.update(patch, actorOf(session.caller)),
+
+      'admin.setAcquirerEndpoint': ({ baseUrl }, session) => {
+        const before = acquirerEndpoint().configuredBaseUrl;
+        writeConfig((raw) => {
+          const acquirer = { ...((raw.acquirer as Record<string, unknown> | undefined) ?? {}) };
+          if (baseUrl) acquirer.baseUrl = baseUrl;
+          else delete acquirer.baseUrl;
+          return { ...raw, acquirer };
+        }, 'baseUrl');
+        audit.record({ actor: actorOf(session.caller), action: 'admin.setAcquirerEndpoint', subject: 'acquirer.baseUrl', details: { from: before, to: baseUrl } });
+        log.info({ from: before, to: baseUrl }, 'acquirer address changed for the next start');
+        return acquirerEndpoint();
+      },
+
+      'admin.setScaleLabel': ({ layout }, session) => {
+        const before = scaleLabel().configured;
+        writeConfig((raw) => ({ ...raw, scaleLabel: layout }), 'layout');
+        audit.record({ actor: actorOf(session.caller), action: 'admin.setScaleLabel', subject: 'scaleLabel', details: { from: before, to: layout } });
+        return scaleLabel();
+      },
+
+      'admin.enrol': async ({ activationCode }, session) => {
+        let creds;
+        try {
+          creds = await ctx.acquirer.activate({ code: activationCode, deviceId: ctx.terminalId, name: settings.get().storeName });
+        } catch (error) {
+          if (error instanceof AcquirerError) throw new PosError('conflict', `The acquirer refused the activation: ${error.message}`, { reason: 'activation_refused', acquirerCode: error.code });
+          throw new PosError('unavailable', 'The acquirer could not be reached', { reason: 'acquirer_unreachable' });
+        }
+        const sealedKey = openKeyring(ctx.dataDir).seal(creds.terminalKey);
+        db.transaction(() => {
+          writeAcquirerTerminal(db, { base_url: endpointId, terminal_sn: creds.terminalSn, sealed_key: sealedKey, key_date: creds.keyDate, at: ctx.clock.now().toISOString() });
+          audit.record({ actor: actorOf(session.caller), action: 'admin.enrol', subject: endpointId, details: { terminalSn: maskCode(creds.terminalSn) } });
+        })();
+        log.info({ terminalSn: maskCode(creds.terminalSn) }, 'terminal enrolled from the console');
+        return enrolment();
+      },
+
+      'admin.networkTest': async () => {
+        const baseUrl = ctx.acquirerBaseUrl;
+        const started = performance.now();
+        let reachable = false;
+        let httpStatus: number | null = null;
+        let error: string | null = null;
+        try {
+          const response = await fetch(baseUrl, { method: 'GET', signal: AbortSignal.timeout(NETWORK_TEST_TIMEOUT_MS) });
+          await response.body?.cancel();
+          reachable = true;
+          httpStatus = response.status;
+        } catch (e) {
+          error = (e as Error).name === 'TimeoutError' ? `no answer in ${NETWORK_TEST_TIMEOUT_MS} ms` : String((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message);
+        }
+        const latencyMs = reachable ? Math.round(performance.now() - started) : null;
+        let signed = null;
+        if (reachable && enrolment().enrolled) {
+          const t0 = performance.now();
+          try {
+            const creds = await ctx.credentials();
+            // An order number that cannot exist: the acquirer answers "not found", signed with our key.
+            const outcome = await ctx.acquirer.query(creds, `NETTEST${randomBytes(6).toString('hex')}`);
+            signed = { ok: outcome.kind !== 'unknown', outcome: outcome.kind === 'unknown' ? `unknown: ${outcome.reason}` : outcome.kind, latencyMs: Math.round(performance.now() - t0) };
+          } catch (e) {
+            signed = { ok: false, outcome: (e as Error).message.slice(0, 200), latencyMs: Math.round(performance.now() - t0) };
+          }
+        }
+        return { baseUrl, reachable, latencyMs, httpStatus, error, signed };
+      },
+
+      'users.list': () => users.list(),
+      'users.create': (input, session) => users.create(input, actorOf(session.caller)),
+      'users.rename': ({ userId, name }, session) => users.rename(userId, name, actorOf(session.caller)),
+      'users.setRole': ({ userId, role }, session) => users.setRole(userId, role, actorOf(session.caller)),
+      'users.deactivate': ({ userId }, session) => users.deactivate(userId, actorOf(session.caller)),
+      'users.resetPin': ({ userId, pin }, session) => users.resetPin(userId, pin, actorOf(session.caller)),
+      'users.unlock': ({ userId }, session) => users.unlock(userId, actorOf(session.caller)),
+      'users.changeOwnPin': async ({ currentPin, newPin }, session) => {
+        await users.changeOwnPin(currentPin, newPin, actorOf(session.caller));
+        return null;
+      },
+      'users.self': (_input, session) => ({ mustChangePin: users.mustChangePin(session.caller) }),
+
+      'diagnostics.logs': (query) => readLogs(ctx.logFile, query),
+      'diagnostics.outbox': () => outboxView(db),
+      'diagnostics.database': ({ full }) => databaseHealth(db, ctx.databasePath, { full: full ?? false }),
+      'diagnostics.backup': async (_input, session) => {
+        const file = await createBackup(db, ctx.dataDir, ctx.clock);
+        audit.record({ actor: actorOf(session.caller), action: 'diagnostics.backup', subject: file.name, details: { bytes: file.bytes } });
+        return file;
+      },
+      'diagnostics.backups': () => ({ backups: listBackups(ctx.dataDir), pendingRestore: pendingRestorePath(ctx.dataDir) !== null }),
+      'diagnostics.restore': ({ name }, session) => {
+        stageRestore(db, ctx.dataDir, name);
+        audit.record({ actor: actorOf(session.caller), action: 'diagnostics.restore', subject: name, details: { appliedAt: 'next start' } });
+        log.warn({ backup: name }, 'restore staged: applied at the next start');
+        return { staged: true as const, name, restartNeeded: true as const };
+      },
+      'diagnostics.supportBundle': async (_input, session) => {
+        const health = databaseHealth(db, ctx.databasePath);
+        const bundle = await writeSupportBundle({
+          dataDir: ctx.dataDir,
+          logFile: ctx.logFile,
+          config: ctx.config,
+          now: ctx.clock.now(),
+          appVersion: ctx.appVersion,
+          sqliteVersion: health.sqliteVersion,
+          reports: {
+            terminal: ctx.terminal.status(),
+            devices: ctx.devices.statuses(),
+            database: health,
+            outbox: outboxView(db).byKind,
+            audit: audit.verify(),
+            enrolment: enrolment(),
+          },
+        });
+        audit.record({ actor: actorOf(session.caller), action: 'diagnostics.supportBundle', subject: bundle.path, details: { bytes: bundle.bytes } });
+        return bundle;
+      },
+
+      'audit.list': (filter) => audit.list(filter),
+      'audit.verify': () => audit.verify(),
+    },
+  };
 }

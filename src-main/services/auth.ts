@@ -10,7 +10,7 @@ import { hashPin, verifyPin } from '../pin';
 export const MAX_PIN_ATTEMPTS = 5;
 export const LOCKOUT_MINUTES = 15;
 
-/** The users a fresh terminal starts with; every one must change its PIN (the technician console does that). */
+/** The users a fresh terminal starts with; every one must change its PIN (a banner asks after sign-in). */
 export const DEFAULT_USERS: readonly { name: string; role: Role; pin: string }[] = [
   { name: '收银员 01', role: 'cashier', pin: '1111' },
   { name: '店长', role: 'owner', pin: '8888' },
@@ -31,6 +31,8 @@ export interface AuthService {
   me(session: Session): PublicUser | null;
   /** A manager override: checks another user's PIN and role without changing the session. */
   approve(approval: { userId: string; pin: string }, roles: readonly Role[]): Promise<PublicUser>;
+  /** Checks a user's PIN (a wrong one counts towards the lockout), e.g. before they change it. */
+  verifyPin(userId: string, pin: string): Promise<PublicUser>;
 }
 
 export function createAuthService(deps: { db: Database; clock: Clock; log: Logger }): AuthService {
@@ -87,5 +89,6 @@ export function createAuthService(deps: { db: Database; clock: Clock; log: Logge
       if (!roles.includes(user.role)) throw new PosError('forbidden', `Needs the approval of: ${roles.join(', ')}`);
       return publicUser(user);
     },
+    verifyPin: async (userId, pin) => publicUser(await checkPin(userId, pin)),
   };
 }

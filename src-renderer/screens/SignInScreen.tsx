@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../src-common/errors';
 import type { PublicUser, TerminalStatus } from '../../src-common/schemas';
 import { usePos } from '../api/context';
+import { Dialog } from '../components/Dialog';
 import { TerminalStatusPanel } from './TerminalStatusPanel';
+import '../styles/admin.css';
 
 export function SignInScreen({
   status,
@@ -89,5 +91,111 @@ export function SignInScreen({
       </section>
       <TerminalStatusPanel status={status} />
     </main>
+  );
+}
+
+/**
+ * After sign-in: a banner (not a dialog, so nothing is blocked) while the user still has a PIN someone else
+ * set (the defaults of a fresh terminal, or a reset). Its button opens the PIN-change dialog.
+ */
+export function PinChangeBanner({ user }: { user: PublicUser }) {
+  const pos = usePos();
+  const { t } = useTranslation();
+  const [mustChange, setMustChange] = useState(false);
+  const [dismissed, setDismissed] = useState(false);
+  const [open, setOpen] = useState(false);
+
+  useEffect(() => {
+    void pos.call('users.self', {}).then((r) => setMustChange(r.ok && r.value.mustChangePin));
+  }, [pos, user.id]);
+
+  if (!mustChange || dismissed) return null;
+  return (
+    <div className="pin-banner" role="status" data-testid="pin-change-banner">
+      <span>{t('admin.pinBanner.text')}</span>
+      <button type="button" className="primary" data-testid="pin-change-open" onClick={() => setOpen(true)}>
+        {t('admin.pinBanner.change')}
+      </button>
+      <button type="button" className="link" onClick={() => setDismissed(true)}>
+        {t('admin.pinBanner.later')}
+      </button>
+      {open && (
+        <PinChangeDialog
+          onClose={() => setOpen(false)}
+          onChanged={() => {
+            setOpen(false);
+            setMustChange(false);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Change your own PIN: the current one first (a wrong one counts towards the lockout). */
+export function PinChangeDialog({ onClose, onChanged }: { onClose: () => void; onChanged: () => void }) {
+  const pos = usePos();
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const digits = (v: string) => v.replace(/\D/g, '').slice(0, 8);
+
+  const submit = async () => {
+    if (next !== repeat) return setErrors({ repeat: t('admin.pinDialog.mismatch') });
+    const r = await pos.call('users.changeOwnPin', { currentPin: current, newPin: next });
+    if (r.ok) return onChanged();
+    const details = r.error.details as { reason?: string; path?: string } | { path: string; message: string }[] | undefined;
+    if (Array.isArray(details)) {
+      setErrors(Object.fromEntries(details.map((d) => [d.path, t(`admin.invalid.${d.message}`, { defaultValue: d.message })])));
+    } else if (details?.reason) {
+      setErrors({ [details.path ?? 'newPin']: t(`admin.invalid.${details.reason}`, { defaultValue: r.error.message }) });
+    } else {
+      setErrors({ currentPin: t(`errors.${r.error.code}`) });
+    }
+  };
+
+  const field = (key: string, label: string, value: string, set: (v: string) => void) => (
+    <label>
+      {label}
+      <input
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        data-testid={`pin-change-${key}`}
+        value={value}
+        aria-invalid={errors[key] ? true : undefined}
+        onChange={(e) => set(digits(e.target.value))}
+      />
+      {errors[key] && (
+        <span className="field-error" data-testid={`pin-change-error-${key}`}>
+          {errors[key]}
+        </span>
+      )}
+    </label>
+  );
+
+  return (
+    <Dialog title={t('admin.pinDialog.title')} onClose={onClose} testId="pin-change-dialog">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {field('currentPin', t('admin.pinDialog.current'), current, setCurrent)}
+        {field('newPin', t('admin.pinDialog.next'), next, setNext)}
+        {field('repeat', t('admin.pinDialog.repeat'), repeat, setRepeat)}
+        <div className="dialog-buttons">
+          <button type="button" onClick={onClose}>
+            {t('admin.pinDialog.cancel')}
+          </button>
+          <button type="submit" className="primary" data-testid="pin-change-save" disabled={current.length < 4 || next.length < 4}>
+            {t('admin.pinDialog.save')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

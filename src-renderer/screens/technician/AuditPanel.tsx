@@ -1,5 +1,135 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallInput, CallOutput } from '../../../src-common/contract';
+import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
+import '../../styles/admin.css';
 
-export function AuditPanel(_props: PanelProps) {
-  return <section className="panel" data-testid="audit-panel" />;
+type Row = CallOutput<'audit.list'>[number];
+type Verification = CallOutput<'audit.verify'>;
+const PAGE = 50;
+/** The actions the console records; the filter also takes any other action typed in. */
+const KNOWN_ACTIONS = [
+  'settings.update',
+  'users.create',
+  'users.rename',
+  'users.setRole',
+  'users.deactivate',
+  'users.resetPin',
+  'users.unlock',
+  'users.changeOwnPin',
+  'admin.enrol',
+  'admin.setAcquirerEndpoint',
+  'admin.setScaleLabel',
+  'diagnostics.backup',
+  'diagnostics.restore',
+  'diagnostics.supportBundle',
+];
+
+const detailText = (details: Record<string, unknown>) =>
+  Object.entries(details)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' · ');
+
+export function AuditPanel({ onError }: PanelProps) {
+  const pos = usePos();
+  const { t, i18n } = useTranslation();
+  const [action, setAction] = useState('');
+  const [rows, setRows] = useState<Row[]>([]);
+  const [more, setMore] = useState(false);
+  const [verification, setVerification] = useState<Verification | null>(null);
+
+  const fetchPage = useCallback(
+    async (beforeSeq?: number) => {
+      const input: CallInput<'audit.list'> = { limit: PAGE };
+      if (action) input.action = action;
+      if (beforeSeq) input.beforeSeq = beforeSeq;
+      const r = await pos.call('audit.list', input);
+      if (!r.ok) {
+        onError(r.error);
+        return null;
+      }
+      setMore(r.value.length === PAGE);
+      return r.value;
+    },
+    [pos, onError, action],
+  );
+  useEffect(() => {
+    void pos.call('audit.list', action ? { limit: PAGE, action } : { limit: PAGE }).then((r) => {
+      if (!r.ok) return onError(r.error);
+      setRows(r.value);
+      setMore(r.value.length === PAGE);
+    });
+  }, [pos, onError, action]);
+
+  const older = async () => {
+    const page = await fetchPage(rows.at(-1)?.seq);
+    if (page) setRows([...rows, ...page]);
+  };
+  const verify = async () => {
+    const r = await pos.call('audit.verify', {});
+    if (r.ok) setVerification(r.value);
+    else onError(r.error);
+  };
+
+  return (
+    <section className="panel admin" data-testid="audit-panel">
+      <div className="row">
+        <label>
+          {t('admin.audit.action')}
+          <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-action">
+            <option value="">{t('admin.audit.all')}</option>
+            {KNOWN_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="primary" onClick={() => void verify()} data-testid="audit-verify">
+          {t('admin.audit.verify')}
+        </button>
+      </div>
+      {verification && (
+        <p className={verification.ok ? 'ok' : 'bad'} role="status" data-testid="audit-verify-result" data-ok={String(verification.ok)}>
+          {verification.ok
+            ? t('admin.audit.verifyOk', { rows: verification.rows })
+            : t('admin.audit.verifyBad', { seq: verification.firstBadSeq, reason: verification.reason })}
+        </p>
+      )}
+      {rows.length === 0 ? (
+        <p className="note">{t('admin.audit.empty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('admin.audit.seq')}</th>
+              <th>{t('admin.audit.at')}</th>
+              <th>{t('admin.audit.actor')}</th>
+              <th>{t('admin.audit.action')}</th>
+              <th>{t('admin.audit.subject')}</th>
+              <th>{t('admin.audit.details')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.seq} data-testid="audit-row" data-action={r.action}>
+                <td>{r.seq}</td>
+                <td>{new Date(r.at).toLocaleString(i18n.language)}</td>
+                <td>{r.actorRole ? t(`roles.${r.actorRole}`) : t('admin.audit.system')}</td>
+                <td className="mono">{r.action}</td>
+                <td className="mono">{r.subject}</td>
+                <td className="mono">{detailText(r.details)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {more && (
+        <button type="button" onClick={() => void older()}>
+          {t('admin.audit.more')}
+        </button>
+      )}
+    </section>
+  );
 }

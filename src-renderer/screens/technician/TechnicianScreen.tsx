@@ -1,4 +1,5 @@
 import type { PanelProps } from '../panel';
+import { PinChangeBanner } from '../SignInScreen';
 import { Workspace, type WorkspaceTab } from '../Workspace';
 import { AuditPanel } from './AuditPanel';
 import { DevicesPanel } from './DevicesPanel';
@@ -16,7 +17,12 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'audit', label: 'workspace.technician.audit', Panel: AuditPanel },
 ];
 
-/** The technician's console: hardware, settings, users, diagnostics. */
+/** The technician's console: hardware, settings, users, diagnostics, audit. */
 export function TechnicianScreen(props: PanelProps) {
-  return <Workspace tabs={tabs} testId="technician-screen" {...props} />;
+  return (
+    <>
+      <PinChangeBanner user={props.user} />
+      <Workspace tabs={tabs} testId="technician-screen" {...props} />
+    </>
+  );
 }

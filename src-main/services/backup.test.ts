@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/open';
+import { applyPendingRestore, createBackup, listBackups, stageRestore } from './backup';
+
+const clock = { now: () => new Date('2026-11-22T08:30:00Z') };
+
+function terminalDb(dataDir: string, storeName: string) {
+  const db = openDatabase(join(dataDir, 'pos.sqlite'));
+  db.prepare("INSERT INTO terminal (singleton, terminal_id, created_at) VALUES (1, 'T1', 'now') ON CONFLICT DO NOTHING").run();
+  db.prepare("INSERT INTO setting (key, value, updated_at) VALUES ('storeName', ?, 'now') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(storeName));
+  return db;
+}
+const storeName = (path: string) => {
+  const db = new Sqlite(path, { readonly: true });
+  try {
+    return JSON.parse(db.prepare("SELECT value FROM setting WHERE key = 'storeName'").pluck().get() as string) as string;
+  } finally {
+    db.close();
+  }
+};
+
+const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+
+describe('backup and restore', () => {
+  it('stages a backup and applies it at the next start, keeping the replaced database', async () => {
+    const dataDir = tempDir('pos-backup-');
+    const db = terminalDb(dataDir, '甲');
+    const backup = await createBackup(db, dataDir, clock);
+    expect(backup.name).toBe('pos-20261122-083000.sqlite');
+    expect((await createBackup(db, dataDir, clock)).name).toBe('pos-20261122-083000-1.sqlite');
+    db.prepare("UPDATE setting SET value = '\"乙\"' WHERE key = 'storeName'").run();
+    stageRestore(db, dataDir, backup.name);
+    expect(storeName(join(dataDir, 'pos.sqlite'))).toBe('乙'); // nothing changes while running
+    db.close();
+
+    const kept = applyPendingRestore({ dataDir, databasePath: join(dataDir, 'pos.sqlite'), clock });
+    expect(kept?.name).toBe('pos-before-restore-20261122-083000.sqlite');
+    expect(storeName(join(dataDir, 'pos.sqlite'))).toBe('甲');
+    expect(storeName(kept!.path)).toBe('乙');
+    expect(existsSync(join(dataDir, 'restore', 'pending.sqlite'))).toBe(false);
+    expect(applyPendingRestore({ dataDir, databasePath: join(dataDir, 'pos.sqlite'), clock })).toBeNull();
+    expect(listBackups(dataDir).map((b) => b.name).sort()).toEqual(['pos-20261122-083000-1.sqlite', 'pos-20261122-083000.sqlite', 'pos-before-restore-20261122-083000.sqlite']);
+  });
+
+  it('finishes a restore cut short after the old database was moved away', async () => {
+    const dataDir = tempDir('pos-backup-');
+    const db = terminalDb(dataDir, '甲');
+    const backup = await createBackup(db, dataDir, clock);
+    stageRestore(db, dataDir, backup.name);
+    db.close();
+    renameSync(join(dataDir, 'pos.sqlite'), join(dataDir, 'backups', 'pos-before-restore-x.sqlite')); // the crash
+    expect(applyPendingRestore({ dataDir, databasePath: join(dataDir, 'pos.sqlite'), clock })).toBeNull();
+    expect(storeName(join(dataDir, 'pos.sqlite'))).toBe('甲');
+  });
+
+  it('refuses a database from a newer version and one that is not a terminal database; sets aside a staged file damaged since', async () => {
+    const dataDir = tempDir('pos-backup-');
+    const db = terminalDb(dataDir, '甲');
+    mkdirSync(join(dataDir, 'backups'), { recursive: true });
+    const future = new Sqlite(join(dataDir, 'backups', 'future.sqlite'));
+    future.exec("CREATE TABLE terminal (x); INSERT INTO terminal VALUES (1); CREATE TABLE setting (x); CREATE TABLE user (x); PRAGMA user_version = 999");
+    future.close();
+    expect(() => stageRestore(db, dataDir, 'future.sqlite')).toThrow(expect.objectContaining({ code: 'conflict', details: expect.objectContaining({ reason: 'restore_newer_version' }) }));
+    const other = new Sqlite(join(dataDir, 'backups', 'other.sqlite'));
+    other.exec('CREATE TABLE t (x); PRAGMA user_version = 3');
+    other.close();
+    expect(() => stageRestore(db, dataDir, 'other.sqlite')).toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'restore_not_jiezhang' }) }));
+    expect(existsSync(join(dataDir, 'restore', 'pending.sqlite'))).toBe(false);
+    db.close();
+
+    writeFileSync(join(dataDir, 'restore', 'pending.sqlite'), 'garbage');
+    expect(applyPendingRestore({ dataDir, databasePath: join(dataDir, 'pos.sqlite'), clock })).toBeNull();
+    expect(storeName(join(dataDir, 'pos.sqlite'))).toBe('甲');
+    expect(readdirSync(join(dataDir, 'restore')).some((n) => n.startsWith('pending.sqlite.rejected-'))).toBe(true);
+  });
+});

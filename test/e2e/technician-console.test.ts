@@ -1,0 +1,117 @@
+/// <reference lib="dom" />
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '../../src-common/money';
+import { launchChromium } from '../helpers/browser';
+import { startHostProcess, type HostProcess } from '../helpers/host';
+
+const ARTIFACTS = 'test-results/e2e';
+const HEADER_LINE = '会员日 每周三 全场9折';
+
+describe('the technician console in Chromium through the host', () => {
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+  let db: (sql: string, ...params: unknown[]) => unknown[];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    host = await startHostProcess();
+    db = (sql, ...params) => {
+      const conn = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'), { readonly: true });
+      try {
+        return conn.prepare(sql).all(...params);
+      } finally {
+        conn.close();
+      }
+    };
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  async function signIn(name: string, pin: string) {
+    await page.locator('.user-list button', { hasText: name }).first().click();
+    await page.getByTestId('pin').fill(pin);
+    await page.getByTestId('sign-in').click();
+    await expect.poll(() => page.getByTestId('signed-in-user').textContent(), { timeout: 10_000 }).toContain(name);
+  }
+  const storedHeader = () => db("SELECT value FROM setting WHERE key = 'receiptHeader'") as { value: string }[];
+  const auditRows = () => (db('SELECT count(*) AS n FROM audit_log')[0] as { n: number }).n;
+
+  it('signs the technician in on the technician workspace, with a banner asking to change the first PIN', async () => {
+    await signIn('技术员', '9999');
+    await expect.poll(() => page.getByTestId('technician-screen').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('pin-change-banner').count(), { timeout: 10_000 }).toBe(1);
+
+    // The banner's dialog refuses a guessable PIN beside the field; nothing is changed.
+    await page.getByTestId('pin-change-open').click();
+    await page.getByTestId('pin-change-currentPin').fill('9999');
+    await page.getByTestId('pin-change-newPin').fill('1234');
+    await page.getByTestId('pin-change-repeat').fill('1234');
+    await page.getByTestId('pin-change-save').click();
+    await expect.poll(() => page.getByTestId('pin-change-error-newPin').textContent(), { timeout: 10_000 }).toContain('容易被猜到');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('pin-change-dialog').count()).toBe(0);
+    expect(await page.getByTestId('pin-change-banner').count()).toBe(1);
+    expect(db("SELECT must_change_pin AS m FROM user WHERE role = 'technician'")).toEqual([{ m: 1 }]);
+  });
+
+  it('refuses an invalid currency and an over-long header line beside the fields, saving nothing', async () => {
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('setting-currency').fill('RMBX');
+    await page.getByTestId('setting-receiptHeader').fill('这一行小票抬头实在是太长了超过了二十四个汉字的宽度限制所以应该被拒绝');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('field-error-currency').textContent(), { timeout: 10_000 }).toContain('不支持的币种');
+    expect(await page.getByTestId('field-error-receiptHeader').textContent()).toContain('超过小票宽度');
+    expect(await page.getByTestId('error').getAttribute('data-code')).toBe('validation_failed');
+    expect(db("SELECT key FROM setting WHERE key IN ('currency', 'receiptHeader')")).toEqual([]);
+    expect(auditRows()).toBe(0);
+    await page.screenshot({ path: `${ARTIFACTS}/technician-settings-invalid.png` });
+  });
+
+  it('saves a valid receipt header line and audits it', async () => {
+    await page.getByTestId('setting-currency').fill('CNY');
+    await page.getByTestId('setting-receiptHeader').fill(HEADER_LINE);
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-message').textContent(), { timeout: 10_000 }).toContain('小票抬头');
+    expect(storedHeader()).toEqual([{ value: JSON.stringify([HEADER_LINE]) }]);
+    expect(await page.getByTestId('field-error-currency').count()).toBe(0);
+
+    await page.getByTestId('tab-audit').click();
+    const row = page.locator('[data-testid="audit-row"][data-action="settings.update"]');
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    expect(await row.textContent()).toContain(HEADER_LINE);
+    await page.getByTestId('audit-verify').click();
+    await expect.poll(() => page.getByTestId('audit-verify-result').getAttribute('data-ok'), { timeout: 10_000 }).toBe('true');
+    expect(await page.getByTestId('audit-verify-result').textContent()).toContain('审计链完整');
+    await page.screenshot({ path: `${ARTIFACTS}/technician-audit.png` });
+  });
+
+  it("prints the new header line on the cashier's next receipt", async () => {
+    await page.getByTestId('signed-in-user').getByRole('button').click();
+    await signIn('收银员 01', '1111');
+    const [product] = db(
+      `SELECT p.price, b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id
+       WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 ORDER BY p.sku LIMIT 1`,
+    ) as { price: number; barcode: string }[];
+    await page.getByTestId('scan-input').fill(product!.barcode);
+    await page.getByTestId('scan-input').press('Enter');
+    await expect.poll(() => page.getByTestId('cart-line').count(), { timeout: 10_000 }).toBe(1);
+    await page.keyboard.press('F12');
+    const tendered = Math.ceil(product!.price / 10000) * 10000;
+    await page.getByTestId('cash-tendered').fill((tendered / 100).toFixed(2));
+    await page.getByTestId('pay-complete').click();
+    await expect.poll(() => page.getByTestId('receipt-change').textContent(), { timeout: 10_000 }).toBe(formatMoney(tendered - product!.price, 'CNY'));
+    const receipt = (await page.getByTestId('receipt-text').textContent()) ?? '';
+    expect(receipt).toContain(HEADER_LINE);
+    await page.screenshot({ path: `${ARTIFACTS}/technician-receipt-header.png` });
+  });
+});
