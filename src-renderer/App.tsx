@@ -11,7 +11,7 @@ import { CustomerScreen } from './screens/CustomerScreen';
 import { KioskScreen } from './screens/kiosk/KioskScreen';
 import { OwnerScreen } from './screens/owner/OwnerScreen';
 import { TechnicianScreen } from './screens/technician/TechnicianScreen';
-import { SignInScreen } from './screens/SignInScreen';
+import { PinChangeBanner, SignInScreen } from './screens/SignInScreen';
 import { errorBeep } from './sound';
 
 export function App({ connection }: { connection: Connection }) {
@@ -158,6 +158,7 @@ function Shell() {
           </button>
         </div>
       )}
+      {user && <PinChangeBanner key={user.id} user={user} />}
       {user && settings ? (
         workspace === 'owner' ? (
           <OwnerScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />

@@ -1,5 +1,4 @@
 import type { PanelProps } from '../panel';
-import { PinChangeBanner } from '../SignInScreen';
 import { Workspace, type WorkspaceTab } from '../Workspace';
 import { AuditPanel } from './AuditPanel';
 import { DevicesPanel } from './DevicesPanel';
@@ -19,10 +18,5 @@ const tabs: readonly WorkspaceTab[] = [
 
 /** The technician's console: hardware, settings, users, diagnostics, audit. */
 export function TechnicianScreen(props: PanelProps) {
-  return (
-    <>
-      <PinChangeBanner user={props.user} />
-      <Workspace tabs={tabs} testId="technician-screen" {...props} />
-    </>
-  );
+  return <Workspace tabs={tabs} testId="technician-screen" {...props} />;
 }
