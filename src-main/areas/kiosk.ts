@@ -12,6 +12,9 @@ export function createKioskArea(ctx: PosContext): Area<typeof kioskCalls> {
     auth: ctx.auth,
     audit: ctx.audit,
     events: ctx.events,
+    // A query for an order that cannot exist: any answer but "unknown" means the acquirer is there.
+    probeAcquirer: async () => (await ctx.acquirer.query(await ctx.credentials(), `probe${ctx.terminalId.slice(-8)}`)).kind !== 'unknown',
+    clock: ctx.clock,
     log: ctx.log.child({ module: 'kiosk' }),
   });
   return {

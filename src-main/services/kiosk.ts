@@ -8,6 +8,7 @@ import type { KioskCategory, KioskFinished, KioskOrder, KioskPictureKey, KioskSt
 import { PosError } from '../../src-common/errors';
 import { kioskCaller, type Caller, type Session } from '../../src-common/roles';
 import type { Cart, PaymentView } from '../../src-common/schemas';
+import type { Clock } from '../clock';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { AuditService } from './audit';
@@ -28,6 +29,9 @@ export interface KioskDeps {
   auth: AuthService;
   audit: AuditService;
   events: EventBus;
+  /** Asks the acquirer something harmless; true when it answered (used when the payments engine last found it away). */
+  probeAcquirer: () => Promise<boolean>;
+  clock: Clock;
   log: Logger;
 }
 
@@ -40,7 +44,7 @@ export interface KioskService {
   setQuantity(lineId: string, quantity: number, session: Session): KioskOrder;
   remove(lineId: string, session: Session): KioskOrder;
   clear(reason: 'customer' | 'idle', session: Session): void;
-  beginPayment(): { order: KioskOrder; status: KioskStatus };
+  beginPayment(): Promise<{ order: KioskOrder; status: KioskStatus }>;
   payByCode(code: string, session: Session): Promise<PaymentView>;
   payByQr(wallet: 'wechat' | 'alipay' | 'unionpay', session: Session): Promise<PaymentView>;
   payment(): PaymentView | null;
@@ -76,7 +80,10 @@ export function orderOf(cart: Cart): KioskOrder {
 }
 
 export function createKioskService(deps: KioskDeps): KioskService {
-  const { settings, catalog, sales, payments, devices, auth, audit, events, log } = deps;
+  const { settings, catalog, sales, payments, devices, auth, audit, events, probeAcquirer, clock, log } = deps;
+  /** When the acquirer last answered a kiosk's check (the payments engine only learns it from payments). */
+  let reachedAt = -Infinity;
+  const REACHED_FOR_MS = 60_000;
   /** Sales a kiosk session started a payment for: `finished` answers for these only. */
   const paidHere: string[] = [];
   const remember = (saleId: string) => {
@@ -87,7 +94,8 @@ export function createKioskService(deps: KioskDeps): KioskService {
 
   function status(): KioskStatus {
     const acquirer = payments.status();
-    const online = acquirer.recovering > 0 ? 'recovering' : acquirer.online ? 'online' : 'offline';
+    const reachable = acquirer.online || clock.now().getTime() - reachedAt < REACHED_FOR_MS;
+    const online = acquirer.recovering > 0 ? 'recovering' : reachable ? 'online' : 'offline';
     const all = devices.statuses();
     const printerDevice = all.find((d) => d.role === 'printer');
     const printer: KioskStatus['printer'] = !printerDevice
@@ -191,8 +199,16 @@ export function createKioskService(deps: KioskDeps): KioskService {
       log.info({ saleId: cart.saleId, reason }, 'kiosk order cleared');
     },
 
-    beginPayment() {
+    async beginPayment() {
       const order = requireOrder();
+      if (!payments.status().online) {
+        // Found away earlier: ask again now, so a kiosk does not stay "offline" once the network is back.
+        const answered = await probeAcquirer().catch((error: unknown) => {
+          log.info({ err: error }, 'acquirer still not reachable');
+          return false;
+        });
+        if (answered) reachedAt = clock.now().getTime();
+      }
       // The customer display (if any) shows what to pay, as when a cashier opens the pay step.
       events.emit('sale.paying', { saleId: order.saleId, total: order.total });
       return { order, status: status() };

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import type { i18n as I18n } from 'i18next';
+import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { KioskCategory, KioskFinished, KioskOrder, KioskStart, KioskStatus } from '../../../src-common/calls/kiosk';
 import type { ApiError } from '../../../src-common/errors';
 import type { Language, PaymentView, PublicUser } from '../../../src-common/schemas';
@@ -20,10 +21,25 @@ import { useIdle } from './useIdle';
 type Step = 'attract' | 'shop' | 'review' | 'pay' | 'done';
 const PROGRESS: readonly Step[] = ['shop', 'review', 'pay', 'done'];
 
-/** The self-service kiosk (route #/kiosk): attract → shop → review → pay → done, and back. */
+/**
+ * The self-service kiosk (route #/kiosk). A customer's language choice lasts one order and is never the
+ * terminal's setting: the kiosk translates with its own i18next instance (sharing the messages).
+ */
 export function KioskScreen({ onExit }: { onExit?: (user: PublicUser) => void }) {
+  const { i18n } = useTranslation();
+  const [kioskI18n] = useState(() => i18n.cloneInstance({ lng: i18n.language }));
+  return (
+    <I18nextProvider i18n={kioskI18n}>
+      <Kiosk i18n={kioskI18n} {...(onExit ? { onExit } : {})} />
+    </I18nextProvider>
+  );
+}
+
+/** attract → shop → review → pay → done, and back. */
+function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => void }) {
   const pos = usePos();
-  const { t, i18n } = useTranslation();
+  // Re-rendered when the kiosk's language changes; `i18n` (a stable instance) is what changes it.
+  const { t } = useTranslation();
   const connection = useConnectionState();
   useLockdown();
 
@@ -79,6 +95,7 @@ export function KioskScreen({ onExit }: { onExit?: (user: PublicUser) => void })
       if (!r.ok) return setRefused(true);
       setRefused(false);
       setStart(r.value);
+      if (i18n.language !== r.value.language) void i18n.changeLanguage(r.value.language);
       setOrder(r.value.order);
       if (r.value.payment) {
         setPayment(r.value.payment);
@@ -92,7 +109,7 @@ export function KioskScreen({ onExit }: { onExit?: (user: PublicUser) => void })
     return () => {
       live = false;
     };
-  }, [pos, connection]);
+  }, [pos, connection, i18n]);
 
   const reset = useCallback(() => {
     setStep('attract');
