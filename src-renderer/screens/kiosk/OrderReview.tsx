@@ -36,7 +36,10 @@ export function OrderReview({
 
   return (
     <section className="kiosk-review" data-testid="kiosk-review-step">
-      <h1 className="kiosk-step-title">{t('kiosk.order.title')}</h1>
+      <h1 className="kiosk-step-title">
+        {t('kiosk.order.title')}
+        {!!order?.items && <small>{t('kiosk.shop.items', { count: order.items })}</small>}
+      </h1>
       {!order?.lines.length && <p className="kiosk-empty">{t('kiosk.order.empty')}</p>}
       <ul className="kiosk-lines">
         {order?.lines.map((line) => {

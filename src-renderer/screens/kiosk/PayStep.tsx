@@ -144,6 +144,14 @@ export function PayStep({
           ))}
         </div>
       </div>
+      {(!status || status.payByCode) && (
+        <div className="kiosk-scanner-hint" aria-hidden="true">
+          <span>{t('kiosk.pay.code.below')}</span>
+          <svg viewBox="0 0 48 48" fill="none" stroke="currentColor" strokeWidth="6" strokeLinecap="round" strokeLinejoin="round">
+            <path d="M10 10l14 14 14-14M10 26l14 14 14-14" />
+          </svg>
+        </div>
+      )}
       <button type="button" className="kiosk-secondary kiosk-back" data-testid="kiosk-pay-back" onClick={onBack}>
         ← {t('kiosk.pay.back')}
       </button>

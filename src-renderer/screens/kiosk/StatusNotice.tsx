@@ -40,7 +40,9 @@ export function StatusNotice({ status, onCheckAgain }: { status: KioskStatus | n
         {rows.map((r) => (
           <li key={r.key} className={r.ok ? 'ok' : 'no'} data-testid={`kiosk-works-${r.key}`} data-ok={r.ok}>
             <span className="kiosk-notice-icon" aria-hidden="true">
-              {r.ok ? '✓' : '✕'}
+              <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="3.2" strokeLinecap="round" strokeLinejoin="round">
+                <path d={r.ok ? 'M4 10.5l4 4 8-9' : 'M5 5l10 10M15 5L5 15'} />
+              </svg>
             </span>
             <span>{t(`kiosk.status.${r.key}`)}</span>
             <span className="kiosk-notice-state">{t(r.ok ? 'kiosk.status.works' : 'kiosk.status.notWorking')}</span>

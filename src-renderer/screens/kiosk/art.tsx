@@ -43,9 +43,20 @@ export function glyphOf(name: string): string {
   return first.toUpperCase();
 }
 
+/** A small stable number from a text (FNV-1a), so pictures of one category differ a little from each other. */
+export function variantOf(text: string, variants: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % variants;
+}
+
+/** Darker shades only: white text keeps its contrast on every variant. */
+const SHADES = [0, 0.12, 0.24] as const;
+
 export function ProductArt({ picture, name, className }: { picture: KioskPictureKey; name: string; className?: string }) {
   const art = ART[picture];
   const id = `g-${picture}`;
+  const shade = SHADES[variantOf(name, SHADES.length)]!;
   return (
     <svg className={className} viewBox="0 0 200 150" role="img" aria-label={name} data-picture={picture}>
       <defs>
@@ -55,6 +66,7 @@ export function ProductArt({ picture, name, className }: { picture: KioskPicture
         </linearGradient>
       </defs>
       <rect width="200" height="150" fill={`url(#${id})`} />
+      {shade > 0 && <rect width="200" height="150" fill="#000" opacity={shade} />}
       <g transform="translate(112 38) scale(1.05)" opacity="0.28" fill="#fff" stroke="#fff" strokeWidth="7" strokeLinecap="round" strokeLinejoin="round">
         {art.fill.map((d) => (
           <path key={d} d={d} stroke="none" />
