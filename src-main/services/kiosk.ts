@@ -134,6 +134,7 @@ export function createKioskService(deps: KioskDeps): KioskService {
     if (!product || !product.active) throw new PosError('not_found', 'No such product', { productId });
     // Goods sold by weight need the scale and a person: not at the kiosk.
     if (product.unit !== 'each') throw new PosError('validation_failed', 'Sold by weight: ask at the counter', { reason: 'sold_by_weight', productId });
+    if (product.price <= 0) throw new PosError('validation_failed', 'Not priced: ask at the counter', { reason: 'not_priced', productId });
     return product;
   }
 

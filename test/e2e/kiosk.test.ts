@@ -213,6 +213,22 @@ describe('self-service kiosk in Chromium at 1080×1920, with a simulated scanner
     await page.getByTestId('kiosk-attract').waitFor();
   });
 
+  it('takes the payment code from a keyboard-wedge scanner too', async () => {
+    await order(page, [4, 4]);
+    await page.getByTestId('kiosk-review').click();
+    await page.getByTestId('kiosk-pay').click();
+    await page.getByTestId('kiosk-method-code').waitFor();
+    // A wedge scanner types the code far faster than a person, then Enter.
+    await page.keyboard.type(sandboxPaymentCode('wechat', '0000'), { delay: 4 });
+    await page.keyboard.press('Enter');
+    await page.getByTestId('kiosk-done').waitFor({ timeout: 15_000 });
+    const [sale] = db<{ total: number }>("SELECT total FROM sale WHERE status = 'completed' ORDER BY closed_at DESC LIMIT 1");
+    expect(await page.getByTestId('kiosk-done').textContent()).toContain(formatMoney(sale!.total, 'CNY'));
+    expect(db<{ wallet: string }>("SELECT wallet FROM payment WHERE status = 'paid' ORDER BY created_at DESC LIMIT 1")).toEqual([{ wallet: 'wechat' }]);
+    await page.getByTestId('kiosk-finish').click();
+    await page.getByTestId('kiosk-attract').waitFor();
+  });
+
   it('returns to the attract screen after “still there?” and clears the order (fast clock), never while a payment is in flight', async () => {
     const idle = await openKiosk(browser, host, { fakeClock: true });
     await order(idle, [3]);

@@ -160,19 +160,18 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     return () => clearInterval(timer);
   }, [start, step, refreshStatus]);
 
-  /** One order call at a time; the answer is the order as main has it. */
-  const change = async (call: () => ReturnType<typeof pos.call<'kiosk.add'>>) => {
-    if (busyRef.current) return;
-    busyRef.current = true;
-    setBusy(true);
-    const r = await call();
-    busyRef.current = false;
-    setBusy(false);
-    if (r.ok) setOrder(r.value);
-    else showError(r.error);
+  /** Order calls run one after another (two quick taps add two), each answer being the order as main has it. */
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const change = (call: () => ReturnType<typeof pos.call<'kiosk.add'>>) => {
+    queue.current = queue.current.then(async () => {
+      const r = await call();
+      if (r.ok) setOrder(r.value);
+      else showError(r.error);
+    });
   };
 
   const goPay = async () => {
+    await queue.current;
     const r = await pos.call('kiosk.beginPayment', {});
     if (!r.ok) return showError(r.error);
     setOrder(r.value.order);
@@ -247,6 +246,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
   }, []);
 
   const clearOrder = async (reason: 'customer' | 'idle') => {
+    await queue.current;
     if (orderRef.current) {
       const r = await pos.call('kiosk.clear', { reason });
       if (!r.ok) return showError(r.error);
@@ -323,9 +323,8 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
                 categoryId={categoryId}
                 order={order}
                 currency={currency}
-                busy={busy}
                 onCategory={setCategoryId}
-                onAdd={(productId) => void change(() => pos.call('kiosk.add', { productId }))}
+                onAdd={(productId) => change(() => pos.call('kiosk.add', { productId }))}
                 onReview={() => {
                   refreshStatus();
                   setStep('review');
@@ -339,8 +338,8 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
                 currency={currency}
                 status={status}
                 busy={busy}
-                onQuantity={(lineId, quantity) => void change(() => pos.call('kiosk.setQuantity', { lineId, quantity }))}
-                onRemove={(lineId) => void change(() => pos.call('kiosk.remove', { lineId }))}
+                onQuantity={(lineId, quantity) => change(() => pos.call('kiosk.setQuantity', { lineId, quantity }))}
+                onRemove={(lineId) => change(() => pos.call('kiosk.remove', { lineId }))}
                 onBack={() => setStep('shop')}
                 onPay={() => void goPay()}
                 onCheckAgain={() => void checkAgain()}
@@ -366,6 +365,14 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
             {step === 'done' && finished && <DoneStep finished={finished} onFinish={reset} />}
           </div>
         </>
+      )}
+      {start && connection !== 'online' && (
+        <div className="kiosk-overlay" data-testid="kiosk-reconnecting">
+          <div className="kiosk-modal">
+            <div className="kiosk-spinner" aria-hidden="true" />
+            <p>{t('kiosk.connecting')}</p>
+          </div>
+        </div>
       )}
       {toast && (
         <div className="kiosk-toast" role="alert" data-testid="kiosk-toast">

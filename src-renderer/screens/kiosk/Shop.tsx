@@ -9,7 +9,6 @@ export function Shop({
   categoryId,
   order,
   currency,
-  busy,
   onCategory,
   onAdd,
   onReview,
@@ -18,7 +17,6 @@ export function Shop({
   categoryId: string | null;
   order: KioskOrder | null;
   currency: string;
-  busy: boolean;
   onCategory: (id: string) => void;
   onAdd: (productId: string) => void;
   onReview: () => void;
@@ -58,7 +56,6 @@ export function Shop({
               className={`kiosk-product${count ? ' chosen' : ''}`}
               data-testid="kiosk-product"
               data-product-id={p.id}
-              disabled={busy}
               aria-label={t('kiosk.shop.add', { name })}
               onClick={() => onAdd(p.id)}
             >
