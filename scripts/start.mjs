@@ -85,10 +85,11 @@ function startBrowserMode() {
       '--disable-features=Translate',
       ...(kiosk
         ? // Full screen with no browser chrome, no way out by swipe or pinch, no crash or error bubbles.
-          ['--kiosk', '--noerrdialogs', '--disable-pinch', '--overscroll-history-navigation=0', '--disable-session-crashed-bubble', appUrl]
+          ['--kiosk', '--noerrdialogs', '--disable-pinch', '--overscroll-history-navigation=0', '--disable-session-crashed-bubble']
         : [`--app=${appUrl}`, '--window-size=1280,800']),
     ];
     if (typeof process.getuid === 'function' && process.getuid() === 0) flags.push('--no-sandbox');
+    if (kiosk) flags.push(appUrl);
     browser = spawn(chromium, flags, { stdio: 'ignore' });
     browser.on('exit', () => host.kill('SIGTERM'));
   }
