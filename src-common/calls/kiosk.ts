@@ -114,6 +114,12 @@ export const kioskCalls = {
   }),
   'kiosk.order': call({ input: NoInput, output: KioskOrder.nullable(), access: Kiosk, summary: 'The current order' }),
   'kiosk.add': call({ input: z.object({ productId: Id }).strict(), output: KioskOrder, access: Kiosk, summary: 'Add one of a product' }),
+  'kiosk.scan': call({
+    input: z.object({ code: z.string().trim().min(1).max(64) }).strict(),
+    output: KioskOrder,
+    access: Kiosk,
+    summary: "Add one of the product whose barcode the customer scanned at the kiosk's scanner",
+  }),
   'kiosk.setQuantity': call({
     input: z.object({ lineId: Id, quantity: z.number().int().min(1).max(99) }).strict(),
     output: KioskOrder,

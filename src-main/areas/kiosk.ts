@@ -24,6 +24,7 @@ export function createKioskArea(ctx: PosContext): Area<typeof kioskCalls> {
       'kiosk.menu': () => kiosk.menu(),
       'kiosk.order': () => kiosk.order(),
       'kiosk.add': ({ productId }, session) => kiosk.add(productId, session),
+      'kiosk.scan': ({ code }, session) => kiosk.scan(code, session),
       'kiosk.setQuantity': ({ lineId, quantity }, session) => kiosk.setQuantity(lineId, quantity, session),
       'kiosk.remove': ({ lineId }, session) => kiosk.remove(lineId, session),
       'kiosk.clear': ({ reason }, session) => {

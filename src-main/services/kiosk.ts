@@ -41,6 +41,7 @@ export interface KioskService {
   menu(): { categories: KioskCategory[] };
   order(): KioskOrder | null;
   add(productId: string, session: Session): KioskOrder;
+  scan(code: string, session: Session): KioskOrder;
   setQuantity(lineId: string, quantity: number, session: Session): KioskOrder;
   remove(lineId: string, session: Session): KioskOrder;
   clear(reason: 'customer' | 'idle', session: Session): void;
@@ -178,6 +179,14 @@ export function createKioskService(deps: KioskDeps): KioskService {
     add(productId, session) {
       requireKioskProduct(productId);
       return orderOf(sales.addProduct(productId, 1000, session));
+    },
+
+    scan(code, session) {
+      // Product barcodes and SKUs only: a scale label (weighed goods) is for the counter, like those goods.
+      const product = catalog.lookupBarcode(code) ?? catalog.lookupSku(code);
+      if (!product) throw new PosError('not_found', 'Unknown barcode', { reason: 'unknown_barcode', code: code.slice(0, 64) });
+      requireKioskProduct(product.id);
+      return orderOf(sales.addProduct(product.id, 1000, session));
     },
 
     setQuantity(lineId, quantity, session) {

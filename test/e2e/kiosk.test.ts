@@ -213,9 +213,15 @@ describe('self-service kiosk in Chromium at 1080×1920, with a simulated scanner
     await page.getByTestId('kiosk-attract').waitFor();
   });
 
-  it('takes the payment code from a keyboard-wedge scanner too', async () => {
+  it('adds items scanned at the kiosk’s scanner, and takes the payment code from a keyboard-wedge scanner too', async () => {
     await order(page, [4, 4]);
+    const [scanned] = db<{ barcode: string; name: string }>(
+      "SELECT b.barcode, p.name FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.unit = 'each' AND p.active = 1 AND p.price > 0 AND length(b.barcode) = 13 ORDER BY p.sku DESC LIMIT 1",
+    );
+    await scanner.write(new TextEncoder().encode(`${scanned!.barcode}\r`));
+    await expect.poll(() => page.getByTestId('kiosk-order-items').textContent(), { timeout: 10_000 }).toMatch(/^3 /);
     await page.getByTestId('kiosk-review').click();
+    expect(await page.getByTestId('kiosk-review-step').textContent()).toContain(scanned!.name);
     await page.getByTestId('kiosk-pay').click();
     await page.getByTestId('kiosk-method-code').waitFor();
     // A wedge scanner types the code far faster than a person, then Enter.

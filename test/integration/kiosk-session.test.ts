@@ -127,6 +127,19 @@ describe('a kiosk session on a terminal in kiosk mode', () => {
     expect(await t.call(kiosk, 'kiosk.finished', { saleId: cash.saleId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
+  it('adds what the customer scans: product barcodes, never goods sold by weight', async () => {
+    const [each] = t.query<{ id: string; barcode: string; price: number }>(
+      "SELECT p.id, b.barcode, p.price FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.unit = 'each' AND p.active = 1 AND length(b.barcode) = 13 LIMIT 1",
+    );
+    const order = await t.ok(kiosk, 'kiosk.scan', { code: ` ${each!.barcode} ` });
+    expect(order.lines).toEqual([expect.objectContaining({ productId: each!.id, quantity: 1, net: each!.price })]);
+    expect(await t.call(kiosk, 'kiosk.scan', { code: '6900000000000' })).toMatchObject({ ok: false, error: { code: 'not_found', details: { reason: 'unknown_barcode' } } });
+    const [kg] = t.query<{ sku: string }>("SELECT sku FROM product WHERE unit = 'kg' LIMIT 1");
+    expect(await t.call(kiosk, 'kiosk.scan', { code: kg!.sku })).toMatchObject({ ok: false, error: { details: { reason: 'sold_by_weight' } } });
+    await t.ok(kiosk, 'kiosk.clear', { reason: 'customer' });
+    expect(t.query('SELECT void_reason FROM sale WHERE id = ?', order.saleId)).toEqual([{ void_reason: 'kiosk: cancelled by the customer' }]);
+  });
+
   it('clears an order with a reason, but never while its payment is in flight', async () => {
     const { categories } = await t.ok(kiosk, 'kiosk.menu', {});
     const order = await t.ok(kiosk, 'kiosk.add', { productId: categories[1]!.products[0]!.id });

@@ -113,6 +113,9 @@ export const kioskZhCN = {
   connecting: '正在连接终端…',
   error: '出了点问题，请重试或联系店员。',
   soldByWeight: '称重商品请到人工收银台购买。',
+  unknownBarcode: '未找到此商品，请在屏幕上选择或咨询店员。',
+  notPriced: '此商品暂未定价，请咨询店员。',
+  payFirst: '请先点「去结账」，再出示付款码。',
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
@@ -231,4 +234,7 @@ export const kioskEn: Widen<typeof kioskZhCN> = {
   connecting: 'Connecting to the terminal…',
   error: 'Something went wrong: please try again or ask a member of staff.',
   soldByWeight: 'Goods sold by weight are sold at the counter.',
+  unknownBarcode: 'We could not find that product: pick it on screen or ask a member of staff.',
+  notPriced: 'This product has no price yet: please ask a member of staff.',
+  payFirst: 'Tap “Checkout” first, then show your payment code.',
 };

@@ -3,6 +3,7 @@ import type { i18n as I18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { KioskCategory, KioskFinished, KioskOrder, KioskStart, KioskStatus } from '../../../src-common/calls/kiosk';
 import type { ApiError } from '../../../src-common/errors';
+import { classifyPaymentCode } from '../../../src-common/payment-code';
 import type { Language, PaymentView, PublicUser } from '../../../src-common/schemas';
 import { useConnectionState, usePos } from '../../api/context';
 import { WedgeDetector } from '../../scanner/wedge';
@@ -72,7 +73,9 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     (error: ApiError) => {
       errorBeep();
       const reason = (error.details as { reason?: string } | undefined)?.reason;
-      setToast(reason === 'sold_by_weight' ? t('kiosk.soldByWeight') : t('kiosk.error'));
+      setToast(
+        reason === 'sold_by_weight' ? t('kiosk.soldByWeight') : reason === 'unknown_barcode' ? t('kiosk.unknownBarcode') : reason === 'not_priced' ? t('kiosk.notPriced') : t('kiosk.error'),
+      );
     },
     [t],
   );
@@ -227,8 +230,20 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
   const onScan = useRef<(code: string) => void>(() => undefined);
   useEffect(() => {
     onScan.current = (code) => {
-      if (step === 'pay' && !exitOpen && !inFlight && !busyRef.current) void payByCode(code);
-      else errorBeep();
+      if (exitOpen) return;
+      if (step === 'pay') {
+        if (!inFlight && !busyRef.current) void payByCode(code);
+        else errorBeep();
+      } else if (step === 'shop' || step === 'review' || step === 'attract') {
+        // A payment code before the pay step: say where to show it; anything else is an item to add.
+        if (classifyPaymentCode(code).ok) {
+          errorBeep();
+          setToast(t('kiosk.payFirst'));
+        } else {
+          if (step === 'attract') setStep('shop');
+          change(() => pos.call('kiosk.scan', { code }));
+        }
+      } else errorBeep();
     };
   });
   useEffect(() => pos.on('device.scan', (scan) => onScan.current(scan.data)), [pos]);
