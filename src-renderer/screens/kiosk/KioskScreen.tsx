@@ -21,6 +21,12 @@ import { useIdle } from './useIdle';
 
 type Step = 'attract' | 'shop' | 'review' | 'pay' | 'done';
 const PROGRESS: readonly Step[] = ['shop', 'review', 'pay', 'done'];
+/** Why main refused an order change (`details.reason`), in the customer's words. */
+const REASON_MESSAGES: Record<string, string> = {
+  sold_by_weight: 'kiosk.soldByWeight',
+  unknown_barcode: 'kiosk.unknownBarcode',
+  not_priced: 'kiosk.notPriced',
+};
 
 /**
  * The self-service kiosk (route #/kiosk). A customer's language choice lasts one order and is never the
@@ -73,9 +79,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     (error: ApiError) => {
       errorBeep();
       const reason = (error.details as { reason?: string } | undefined)?.reason;
-      setToast(
-        reason === 'sold_by_weight' ? t('kiosk.soldByWeight') : reason === 'unknown_barcode' ? t('kiosk.unknownBarcode') : reason === 'not_priced' ? t('kiosk.notPriced') : t('kiosk.error'),
-      );
+      setToast(t(REASON_MESSAGES[reason ?? ''] ?? 'kiosk.error'));
     },
     [t],
   );
@@ -226,7 +230,8 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     if (r.ok) setStatus(r.value.status);
   };
 
-  // The customer's payment code, from the kiosk's scanner (serial/HID: device.scan) or a keyboard wedge.
+  // Scans from the kiosk's scanner (serial/HID: device.scan) or a keyboard wedge: at the pay step the
+  // customer's payment code, before it an item to add.
   const onScan = useRef<(code: string) => void>(() => undefined);
   useEffect(() => {
     onScan.current = (code) => {
