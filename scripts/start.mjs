@@ -2,11 +2,13 @@
 // `npm start`: Electron when its runtime is installed; otherwise the headless host plus a Chromium
 // app window (or the URL, where no browser or display exists). Runs on the embedded defaults:
 // local SQLite in the data directory, the sandbox acquirer, no devices configured.
+// A terminal in kiosk mode (its `kioskMode` setting) opens Chromium with --kiosk on the kiosk screen.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { clearTimeout, setTimeout } from 'node:timers';
 
 const require = createRequire(import.meta.url);
 
@@ -59,8 +61,12 @@ function startBrowserMode() {
   const lines = createInterface({ input: host.stdout });
   lines.once('line', (line) => {
     const ready = JSON.parse(line);
-    const appUrl = `${ready.url}#token=${ready.token}`;
-    console.log(`Cashier screen: ${appUrl}`);
+    void kioskModeOf(ready).then((kiosk) => openScreen(ready, kiosk));
+  });
+
+  function openScreen(ready, kiosk) {
+    const appUrl = kiosk ? `${ready.url}#/kiosk?token=${ready.token}` : `${ready.url}#token=${ready.token}`;
+    console.log(`${kiosk ? 'Kiosk' : 'Cashier'} screen: ${appUrl}`);
     console.log(`Data directory: ${ready.dataDir}   (Ctrl+C stops the terminal)`);
     const chromium = chromiumPath();
     if (!chromium || !hasDisplay) {
@@ -70,18 +76,47 @@ function startBrowserMode() {
     const profile = join(ready.dataDir, 'chromium-profile');
     mkdirSync(profile, { recursive: true });
     const flags = [
-      `--app=${appUrl}`,
       `--user-data-dir=${profile}`,
       '--no-first-run',
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--window-size=1280,800',
       // The UI is Chinese by design: no offer to translate it.
       '--disable-features=Translate',
+      ...(kiosk
+        ? // Full screen with no browser chrome, no way out by swipe or pinch, no crash or error bubbles.
+          ['--kiosk', '--noerrdialogs', '--disable-pinch', '--overscroll-history-navigation=0', '--disable-session-crashed-bubble']
+        : [`--app=${appUrl}`, '--window-size=1280,800']),
     ];
     if (typeof process.getuid === 'function' && process.getuid() === 0) flags.push('--no-sandbox');
+    if (kiosk) flags.push(appUrl);
     browser = spawn(chromium, flags, { stdio: 'ignore' });
     browser.on('exit', () => host.kill('SIGTERM'));
+  }
+}
+
+/** The terminal's own kioskMode setting, asked of the host like any screen would (`settings.get`); false if it cannot say. */
+function kioskModeOf(ready) {
+  return new Promise((resolve) => {
+    let WebSocket;
+    try {
+      WebSocket = require('ws');
+    } catch {
+      resolve(false);
+      return;
+    }
+    const ws = new WebSocket(`ws://127.0.0.1:${ready.port}/api?token=${encodeURIComponent(ready.token)}`);
+    const done = (value) => {
+      clearTimeout(timer);
+      ws.close();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(false), 5000);
+    ws.on('error', () => done(false));
+    ws.on('open', () => ws.send(JSON.stringify({ id: 1, call: 'settings.get', input: {} })));
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === 'result' && message.id === 1) done(message.result?.ok === true && message.result.value.kioskMode === true);
+    });
   });
 }

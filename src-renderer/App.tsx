@@ -106,7 +106,7 @@ function Shell() {
   };
 
   if (path === '/customer') return <CustomerScreen storeName={settings?.storeName ?? ''} />;
-  if (path === '/kiosk') return <KioskScreen />;
+  if (path === '/kiosk') return <KioskScreen onExit={(technician) => { location.hash = '#/'; setUser(technician); }} />;
 
   return (
     <div className="app">

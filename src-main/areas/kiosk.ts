@@ -1,6 +1,43 @@
 import type { kioskCalls } from '../../src-common/calls/kiosk';
+import { createKioskService } from '../services/kiosk';
 import type { Area, PosContext } from './context';
 
-export function createKioskArea(_ctx: PosContext): Area<typeof kioskCalls> {
-  return { handlers: {} };
+export function createKioskArea(ctx: PosContext): Area<typeof kioskCalls> {
+  const kiosk = createKioskService({
+    settings: ctx.settings,
+    catalog: ctx.catalog,
+    sales: ctx.sales,
+    payments: ctx.payments,
+    devices: ctx.devices,
+    auth: ctx.auth,
+    audit: ctx.audit,
+    events: ctx.events,
+    // A query for an order that cannot exist: any answer but "unknown" means the acquirer is there.
+    probeAcquirer: async () => (await ctx.acquirer.query(await ctx.credentials(), `probe${ctx.terminalId.slice(-8)}`)).kind !== 'unknown',
+    clock: ctx.clock,
+    log: ctx.log.child({ module: 'kiosk' }),
+  });
+  return {
+    handlers: {
+      'kiosk.begin': (_input, session) => kiosk.begin(session),
+      'kiosk.status': () => kiosk.status(),
+      'kiosk.menu': () => kiosk.menu(),
+      'kiosk.order': () => kiosk.order(),
+      'kiosk.add': ({ productId }, session) => kiosk.add(productId, session),
+      'kiosk.scan': ({ code }, session) => kiosk.scan(code, session),
+      'kiosk.setQuantity': ({ lineId, quantity }, session) => kiosk.setQuantity(lineId, quantity, session),
+      'kiosk.remove': ({ lineId }, session) => kiosk.remove(lineId, session),
+      'kiosk.clear': ({ reason }, session) => {
+        kiosk.clear(reason, session);
+        return null;
+      },
+      'kiosk.beginPayment': () => kiosk.beginPayment(),
+      'kiosk.payByCode': ({ code }, session) => kiosk.payByCode(code, session),
+      'kiosk.payByQr': ({ wallet }, session) => kiosk.payByQr(wallet, session),
+      'kiosk.payment': () => kiosk.payment(),
+      'kiosk.cancelPayment': ({ paymentId }, session) => kiosk.cancelPayment(paymentId, session),
+      'kiosk.finished': ({ saleId }) => kiosk.finished(saleId),
+      'kiosk.exit': ({ userId, pin }, session) => kiosk.exit(userId, pin, session),
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -30,6 +30,7 @@ const stub = await vi.hoisted(async () => {
     }
     isDestroyed = () => false;
     isMinimized = () => false;
+    removeMenu = vi.fn();
     show = vi.fn();
     focus = vi.fn();
     restore = vi.fn();
@@ -123,5 +124,41 @@ describe('Electron shell (stubbed electron)', () => {
       name: 'settings.changed',
       payload: expect.objectContaining({ language: 'en' }),
     });
+  });
+});
+
+describe('Electron shell of a terminal in kiosk mode (stubbed electron)', () => {
+  const kioskDir = mkdtempSync(join(tmpdir(), 'pos-shell-kiosk-'));
+  let kioskShell: Awaited<ReturnType<typeof startShell>>;
+  let before: number;
+
+  beforeAll(async () => {
+    await shell?.pos.close();
+    writeFileSync(join(kioskDir, 'config.json'), JSON.stringify({ kioskMode: true }));
+    process.env.POS_DATA_DIR = kioskDir;
+    before = stub.windows.length;
+    kioskShell = await startShell();
+  });
+  afterAll(async () => {
+    await kioskShell?.pos.close();
+    delete process.env.POS_DATA_DIR;
+  });
+
+  it('opens only the kiosk window: the kiosk route, kiosk and full-screen on the primary screen, no frame, no menu', () => {
+    const opened = stub.windows.slice(before);
+    expect(opened.map((w) => w.url)).toEqual(['pos://app/index.html#/kiosk']);
+    expect(opened[0]!.options).toMatchObject({ kiosk: true, fullscreen: true, frame: false, autoHideMenuBar: true, x: 0, y: 0, width: 1920, height: 1080 });
+    expect(opened[0]!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    const window = kioskShell!.windows.get('kiosk') as unknown as { removeMenu: ReturnType<typeof vi.fn> };
+    expect(window.removeMenu).toHaveBeenCalled();
+    expect(kioskShell!.windows.has('cashier')).toBe(false);
+  });
+
+  it('lets the kiosk window begin a kiosk session over IPC', async () => {
+    const invoke = stub.handlers.get('pos:invoke')!;
+    const begun = await invoke({ sender: { id: 7 }, senderFrame: { url: 'pos://app/index.html#/kiosk' } }, 'kiosk.begin', {});
+    expect(begun).toMatchObject({ ok: true, value: { order: null, payment: null } });
+    const menu = (await invoke({ sender: { id: 7 }, senderFrame: { url: 'pos://app/index.html#/kiosk' } }, 'kiosk.menu', {})) as { ok: boolean };
+    expect(menu.ok).toBe(true);
   });
 });

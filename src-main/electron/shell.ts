@@ -34,6 +34,12 @@ export function startShell(): Promise<Shell> | null {
   });
 }
 
+/** The terminal's own setting (config.json gives the default), read through the API like any screen would. */
+async function kioskMode(pos: Pos): Promise<boolean> {
+  const settings = await pos.dispatch('settings.get', {}, newSession());
+  return settings.ok && (settings.value as { kioskMode?: boolean }).kioskMode === true;
+}
+
 async function ready(): Promise<Shell> {
   hardenSession(session.defaultSession);
   serveAppProtocol(join(here, '..', 'renderer'));
@@ -78,14 +84,25 @@ async function ready(): Promise<Shell> {
     return window;
   };
 
-  const cashier = open('cashier', '/');
-  const primary = screen.getPrimaryDisplay();
-  const second = screen.getAllDisplays().find((d) => d.id !== primary.id);
-  if (second) open('customer', '/customer', second.bounds);
+  function openKiosk() {
+    const window = open('kiosk', '/kiosk', screen.getPrimaryDisplay().bounds);
+    window.removeMenu();
+    return window;
+  }
+  function openCashier() {
+    const cashier = open('cashier', '/');
+    const primary = screen.getPrimaryDisplay();
+    const second = screen.getAllDisplays().find((d) => d.id !== primary.id);
+    if (second) open('customer', '/customer', second.bounds);
+    return cashier;
+  }
+  // A kiosk terminal shows the self-service screen alone, locked full-screen (no menu, no way out but the
+  // technician's PIN); otherwise the cashier's window and, on a second screen, the customer display.
+  const main = (await kioskMode(pos)) ? openKiosk() : openCashier();
 
   app.on('second-instance', () => {
-    if (cashier.isMinimized()) cashier.restore();
-    cashier.focus();
+    if (main.isMinimized()) main.restore();
+    main.focus();
   });
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', (event) => {

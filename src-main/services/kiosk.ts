@@ -1,0 +1,284 @@
+/**
+ * The self-service kiosk: a narrow customer-facing layer over the sales, payments and devices services.
+ * It holds no money logic of its own: an order is the terminal's open sale, payments are the payments
+ * engine's, the receipt is printed by the device connection like every completed sale's.
+ */
+import type { DeviceManager } from '../../drivers/devices/manager';
+import type { KioskCategory, KioskFinished, KioskOrder, KioskPictureKey, KioskStart, KioskStatus } from '../../src-common/calls/kiosk';
+import { PosError } from '../../src-common/errors';
+import { kioskCaller, type Caller, type Session } from '../../src-common/roles';
+import type { Cart, PaymentView } from '../../src-common/schemas';
+import type { Clock } from '../clock';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { AuditService } from './audit';
+import type { AuthService, PublicUser } from './auth';
+import type { CatalogService } from './catalog';
+import { DEMO_CATEGORIES } from './demo-catalog-data';
+import { eReceiptText } from './kiosk-receipt';
+import type { PaymentsService } from './payments';
+import type { SalesService } from './sales';
+import type { SettingsService } from './settings';
+
+export interface KioskDeps {
+  settings: SettingsService;
+  catalog: CatalogService;
+  sales: SalesService;
+  payments: PaymentsService;
+  devices: Pick<DeviceManager, 'statuses'>;
+  auth: AuthService;
+  audit: AuditService;
+  events: EventBus;
+  /** Asks the acquirer something harmless; true when it answered (used when the payments engine last found it away). */
+  probeAcquirer: () => Promise<boolean>;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface KioskService {
+  begin(session: Session): KioskStart;
+  status(): KioskStatus;
+  menu(): { categories: KioskCategory[] };
+  order(): KioskOrder | null;
+  add(productId: string, session: Session): KioskOrder;
+  scan(code: string, session: Session): KioskOrder;
+  setQuantity(lineId: string, quantity: number, session: Session): KioskOrder;
+  remove(lineId: string, session: Session): KioskOrder;
+  clear(reason: 'customer' | 'idle', session: Session): void;
+  beginPayment(): Promise<{ order: KioskOrder; status: KioskStatus }>;
+  payByCode(code: string, session: Session): Promise<PaymentView>;
+  payByQr(wallet: 'wechat' | 'alipay' | 'unionpay', session: Session): Promise<PaymentView>;
+  payment(): PaymentView | null;
+  cancelPayment(paymentId: string, session: Session): Promise<PaymentView>;
+  finished(saleId: string): KioskFinished;
+  exit(userId: string, pin: string, session: Session): Promise<PublicUser>;
+}
+
+const FINAL = new Set(['paid', 'failed', 'reversed', 'needs_attention']);
+/** How many paid-for orders `finished` remembers (the kiosk asks for the one that just completed). */
+const REMEMBERED_SALES = 50;
+
+const pictureByCategoryName = new Map<string, { key: KioskPictureKey; nameEn: string }>(
+  DEMO_CATEGORIES.filter((c) => c.key !== 'weighed').map((c) => [c.name, { key: c.key as KioskPictureKey, nameEn: c.nameEn }]),
+);
+
+export function orderOf(cart: Cart): KioskOrder {
+  return {
+    saleId: cart.saleId,
+    currency: cart.currency,
+    lines: cart.lines.map((l) => ({
+      lineId: l.lineId,
+      productId: l.productId,
+      name: l.name,
+      nameEn: l.nameEn,
+      quantity: Math.max(1, Math.round(l.quantityMilli / 1000)),
+      unitPrice: l.unitPrice,
+      net: l.net,
+    })),
+    items: cart.lines.reduce((sum, l) => sum + Math.max(1, Math.round(l.quantityMilli / 1000)), 0),
+    total: cart.total,
+  };
+}
+
+export function createKioskService(deps: KioskDeps): KioskService {
+  const { settings, catalog, sales, payments, devices, auth, audit, events, probeAcquirer, clock, log } = deps;
+  /** When the acquirer last answered a kiosk's check (the payments engine only learns it from payments). */
+  let reachedAt = -Infinity;
+  const REACHED_FOR_MS = 60_000;
+  /** Sales a kiosk session started a payment for: `finished` answers for these only. */
+  const paidHere: string[] = [];
+  const remember = (saleId: string) => {
+    if (paidHere.includes(saleId)) return;
+    paidHere.push(saleId);
+    if (paidHere.length > REMEMBERED_SALES) paidHere.shift();
+  };
+
+  function status(): KioskStatus {
+    const acquirer = payments.status();
+    const reachable = acquirer.online || clock.now().getTime() - reachedAt < REACHED_FOR_MS;
+    const online = acquirer.recovering > 0 ? 'recovering' : reachable ? 'online' : 'offline';
+    const all = devices.statuses();
+    const printerDevice = all.find((d) => d.role === 'printer');
+    const printer: KioskStatus['printer'] = !printerDevice
+      ? 'none'
+      : printerDevice.detail === 'paper_out'
+        ? 'paper_out'
+        : printerDevice.state === 'idle' || printerDevice.state === 'busy'
+          ? 'ready'
+          : 'unavailable';
+    const scanners = all.filter((d) => d.role === 'scanner');
+    const scanner: KioskStatus['scanner'] = !scanners.length ? 'none' : scanners.some((d) => d.state === 'idle' || d.state === 'busy') ? 'ready' : 'unavailable';
+    return {
+      acquirer: online,
+      printer,
+      scanner,
+      // Without a serial scanner a keyboard-wedge scanner may still be there: only a scanner known to be away stops it.
+      payByCode: online === 'online' && scanner !== 'unavailable',
+      payByQr: online === 'online',
+      printReceipt: printer === 'ready',
+    };
+  }
+
+  function currentOrder(): KioskOrder | null {
+    const cart = sales.current();
+    return cart ? orderOf(cart) : null;
+  }
+
+  function requireOrder(): KioskOrder {
+    const order = currentOrder();
+    if (!order || order.lines.length === 0) throw new PosError('conflict', 'The order is empty', { reason: 'empty_order' });
+    return order;
+  }
+
+  function requireKioskProduct(productId: string) {
+    const product = catalog.get(productId);
+    if (!product || !product.active) throw new PosError('not_found', 'No such product', { productId });
+    // Goods sold by weight need the scale and a person: not at the kiosk.
+    if (product.unit !== 'each') throw new PosError('validation_failed', 'Sold by weight: ask at the counter', { reason: 'sold_by_weight', productId });
+    if (product.price <= 0) throw new PosError('validation_failed', 'Not priced: ask at the counter', { reason: 'not_priced', productId });
+    return product;
+  }
+
+  function lineOf(lineId: string) {
+    const line = currentOrder()?.lines.find((l) => l.lineId === lineId);
+    if (!line) throw new PosError('not_found', 'No such line in the order', { lineId });
+    return line;
+  }
+
+  const inFlight = (payment: PaymentView | null) => (payment && !FINAL.has(payment.status) ? payment : null);
+
+  return {
+    begin(session) {
+      const current = settings.get();
+      if (!current.kioskMode) throw new PosError('forbidden', 'This terminal is not in kiosk mode', { reason: 'kiosk_mode_off' });
+      session.caller = kioskCaller;
+      const cart = sales.current();
+      const payment = cart ? inFlight(payments.forOpenSale(cart.saleId)) : null;
+      if (cart && payment) remember(cart.saleId);
+      log.info({ resumedOrder: cart?.saleId ?? null, payment: payment?.status ?? null }, 'kiosk session began');
+      return { storeName: current.storeName, currency: current.currency, language: current.language, order: cart ? orderOf(cart) : null, payment };
+    },
+
+    status,
+
+    menu() {
+      const categories: KioskCategory[] = [];
+      for (const category of catalog.categories()) {
+        const picture = pictureByCategoryName.get(category.name);
+        const products = catalog
+          .byCategory(category.id)
+          .filter((p) => p.unit === 'each' && p.price > 0)
+          .map((p) => ({ id: p.id, name: p.name, nameEn: p.nameEn, price: p.price, picture: picture?.key ?? ('other' as const) }));
+        if (products.length) categories.push({ id: category.id, name: category.name, nameEn: picture?.nameEn ?? null, picture: picture?.key ?? 'other', products });
+      }
+      return { categories };
+    },
+
+    order: currentOrder,
+
+    add(productId, session) {
+      requireKioskProduct(productId);
+      return orderOf(sales.addProduct(productId, 1000, session));
+    },
+
+    scan(code, session) {
+      // Product barcodes and SKUs only: a scale label (weighed goods) is for the counter, like those goods.
+      const product = catalog.lookupBarcode(code) ?? catalog.lookupSku(code);
+      if (!product) throw new PosError('not_found', 'Unknown barcode', { reason: 'unknown_barcode', code: code.slice(0, 64) });
+      requireKioskProduct(product.id);
+      return orderOf(sales.addProduct(product.id, 1000, session));
+    },
+
+    setQuantity(lineId, quantity, session) {
+      lineOf(lineId);
+      return orderOf(sales.setQuantity(lineId, quantity * 1000, session));
+    },
+
+    remove(lineId, session) {
+      lineOf(lineId);
+      return orderOf(sales.removeLine(lineId, session));
+    },
+
+    clear(reason, session) {
+      const cart = sales.current();
+      if (!cart) return;
+      if (inFlight(payments.forOpenSale(cart.saleId))) {
+        throw new PosError('conflict', 'A payment for this order is in progress', { reason: 'payment_in_progress' });
+      }
+      sales.voidSale(reason === 'idle' ? 'kiosk: nobody there (idle timeout)' : 'kiosk: cancelled by the customer', session);
+      log.info({ saleId: cart.saleId, reason }, 'kiosk order cleared');
+    },
+
+    async beginPayment() {
+      const order = requireOrder();
+      if (!payments.status().online) {
+        // Found away earlier: ask again now, so a kiosk does not stay "offline" once the network is back.
+        const answered = await probeAcquirer().catch((error: unknown) => {
+          log.info({ err: error }, 'acquirer still not reachable');
+          return false;
+        });
+        if (answered) reachedAt = clock.now().getTime();
+      }
+      // The customer display (if any) shows what to pay, as when a cashier opens the pay step.
+      events.emit('sale.paying', { saleId: order.saleId, total: order.total });
+      return { order, status: status() };
+    },
+
+    async payByCode(code, session) {
+      const order = requireOrder();
+      remember(order.saleId);
+      return payments.payByCode(code, session);
+    },
+
+    async payByQr(wallet, session) {
+      const order = requireOrder();
+      remember(order.saleId);
+      return payments.payByQr(wallet, session);
+    },
+
+    payment() {
+      const cart = sales.current();
+      return cart ? payments.forOpenSale(cart.saleId) : null;
+    },
+
+    async cancelPayment(paymentId, session) {
+      const cart = sales.current();
+      const payment = cart ? payments.forOpenSale(cart.saleId) : null;
+      if (!payment || payment.paymentId !== paymentId) throw new PosError('not_found', 'No such payment for this order', { paymentId });
+      return payments.cancel(paymentId, session);
+    },
+
+    finished(saleId) {
+      if (!paidHere.includes(saleId)) throw new PosError('not_found', 'Not an order paid at this kiosk', { saleId });
+      const receipt = sales.receipt(saleId);
+      const wallet = receipt.tenders.find((t) => t.kind !== 'cash')?.kind ?? null;
+      return {
+        saleId,
+        receiptNumber: receipt.receiptNumber,
+        total: receipt.total,
+        currency: receipt.currency,
+        wallet,
+        issuedAt: receipt.issuedAt,
+        eReceipt: eReceiptText({ saleId, receiptNumber: receipt.receiptNumber, total: receipt.total, closedAt: receipt.issuedAt }),
+        printing: status().printReceipt,
+      };
+    },
+
+    async exit(userId, pin, session) {
+      const before: Caller = session.caller;
+      let user: PublicUser;
+      try {
+        // The PIN check of sign-in, with its lockout: five wrong PINs lock the user for a while.
+        user = await auth.approve({ userId, pin }, ['technician']);
+      } catch (error) {
+        const code = error instanceof PosError ? error.code : 'internal';
+        audit.record({ actor: before, action: 'kiosk.exitRefused', subject: userId, details: { code } });
+        throw error;
+      }
+      session.caller = { role: user.role, userId: user.id };
+      audit.record({ actor: session.caller, action: 'kiosk.exit', subject: user.id, details: { name: user.name } });
+      log.info({ userId: user.id }, 'kiosk left by a technician');
+      return user;
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callNames, calls, type CallName } from '../../src-common/contract';
+import { newSession, Role, type Session } from '../../src-common/roles';
+import { PublicUser } from '../../src-common/schemas';
+import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
+import { DEFAULT_USERS, MAX_PIN_ATTEMPTS } from '../../src-main/services/auth';
+import { parseEReceipt, verifyEReceipt } from '../../src-main/services/kiosk-receipt';
+import { until } from '../helpers/transport';
+import { startTestPos, type TestPos } from '../helpers/pos';
+
+const FAST_ACQUIRER = {
+  sandboxSpeed: 0.1,
+  timings: { pollIntervalMs: 50, pollDeadlineMs: 8000, cancelRetryMs: 50, maxCancelAttempts: 5 },
+};
+const PIN = (role: string) => DEFAULT_USERS.find((u) => u.role === role)!.pin;
+
+describe('a kiosk session on a terminal that is not in kiosk mode', () => {
+  let t: TestPos;
+  beforeAll(async () => {
+    t = await startTestPos({ kioskMode: false });
+    // Let the terminal finish enrolling with the sandbox before it is closed again.
+    await until(() => t.query('SELECT 1 FROM acquirer_terminal').length > 0);
+  });
+  afterAll(() => t?.close());
+
+  it('is refused and leaves the session as it was', async () => {
+    const session = newSession();
+    const result = await t.call(session, 'kiosk.begin', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden', details: { reason: 'kiosk_mode_off' } } });
+    expect(session.caller).toEqual({ role: null, userId: null });
+    expect(await t.call(session, 'kiosk.menu', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+  });
+});
+
+describe('a kiosk session on a terminal in kiosk mode', () => {
+  let t: TestPos;
+  let kiosk: Session;
+
+  beforeAll(async () => {
+    t = await startTestPos({ kioskMode: true, acquirer: FAST_ACQUIRER });
+    kiosk = newSession();
+    await t.ok(kiosk, 'kiosk.begin', {});
+  });
+  afterAll(() => t?.close());
+
+  it('has the session-only role kiosk, which no user can have', async () => {
+    expect(kiosk.caller).toEqual({ role: 'kiosk', userId: null });
+    expect(Role.safeParse('kiosk').success).toBe(false);
+    expect(PublicUser.safeParse({ id: 'x', name: 'x', role: 'kiosk' }).success).toBe(false);
+    expect(await t.ok(kiosk, 'auth.me', {})).toBeNull();
+    // The users table itself refuses the role.
+    const Sqlite = (await import('better-sqlite3')).default;
+    const db = new Sqlite(`${t.dataDir}/pos.sqlite`);
+    try {
+      expect(() =>
+        db.prepare("INSERT INTO user (id, name, role, pin_hash, created_at) VALUES ('k', 'k', 'kiosk', 'x', 'now')").run(),
+      ).toThrow(/CHECK constraint failed/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('can reach no staff call: every call of the contract that is not open to anyone or to kiosks is forbidden', async () => {
+    const staffOnly = callNames.filter((name) => calls[name].access !== 'any' && !(calls[name].access as readonly string[]).includes('kiosk'));
+    expect(staffOnly.length).toBeGreaterThan(30);
+    for (const name of staffOnly) {
+      const result = await t.call(kiosk, name, {} as never);
+      expect({ name, result }).toMatchObject({ name, result: { ok: false, error: { code: 'forbidden' } } });
+    }
+    expect(kiosk.caller.role).toBe('kiosk');
+  });
+
+  it('is the only session that can make kiosk calls', async () => {
+    const kioskOnly: CallName[] = callNames.filter((name) => calls[name].access !== 'any' && (calls[name].access as readonly string[]).includes('kiosk'));
+    expect(kioskOnly).toContain('kiosk.payByCode');
+    for (const role of ['cashier', 'owner', 'technician'] as const) {
+      const staff = await t.signedIn(role);
+      for (const name of kioskOnly) {
+        expect({ role, name, result: await t.call(staff, name, {} as never) }).toMatchObject({ result: { ok: false, error: { code: 'forbidden' } } });
+      }
+    }
+  });
+
+  it('lists categories with pictures, without goods sold by weight', async () => {
+    const { categories } = await t.ok(kiosk, 'kiosk.menu', {});
+    expect(categories.map((c) => c.picture)).toEqual(['drinks', 'alcohol', 'snacks', 'instant', 'dairy', 'grocery', 'frozen', 'fresh', 'household', 'care']);
+    expect(categories[0]).toMatchObject({ name: '饮料', nameEn: 'Drinks' });
+    const ids = categories.flatMap((c) => c.products.map((p) => p.id));
+    const kg = t.query<{ id: string }>("SELECT id FROM product WHERE unit = 'kg'");
+    expect(kg.length).toBeGreaterThan(0);
+    expect(ids.some((id) => kg.some((k) => k.id === id))).toBe(false);
+    expect(await t.call(kiosk, 'kiosk.add', { productId: kg[0]!.id })).toMatchObject({ ok: false, error: { details: { reason: 'sold_by_weight' } } });
+  });
+
+  it('takes an order, pays it with a wallet code, and gives the order number and a verifiable e-receipt', async () => {
+    const { categories } = await t.ok(kiosk, 'kiosk.menu', {});
+    const [a, b] = categories[0]!.products;
+    await t.ok(kiosk, 'kiosk.add', { productId: a!.id });
+    let order = await t.ok(kiosk, 'kiosk.add', { productId: b!.id });
+    order = await t.ok(kiosk, 'kiosk.setQuantity', { lineId: order.lines[0]!.lineId, quantity: 3 });
+    expect(order.items).toBe(4);
+    expect(order.total).toBe(3 * a!.price + b!.price);
+    order = await t.ok(kiosk, 'kiosk.remove', { lineId: order.lines[1]!.lineId });
+    expect(order.total).toBe(3 * a!.price);
+
+    const { status } = await t.ok(kiosk, 'kiosk.beginPayment', {});
+    expect(status).toMatchObject({ acquirer: 'online', printer: 'none', scanner: 'none', payByCode: true, payByQr: true, printReceipt: false });
+    const payment = await t.ok(kiosk, 'kiosk.payByCode', { code: sandboxPaymentCode('wechat', '0000') });
+    expect(payment).toMatchObject({ status: 'paid', amount: 3 * a!.price });
+
+    const finished = await t.ok(kiosk, 'kiosk.finished', { saleId: order.saleId });
+    expect(finished).toMatchObject({ total: 3 * a!.price, wallet: 'wechat', printing: false });
+    expect(finished.receiptNumber).toMatch(/^[0-9A-Z]{4}-\d{6}$/);
+    expect(parseEReceipt(finished.eReceipt)).toMatchObject({ receiptNumber: finished.receiptNumber, total: 3 * a!.price });
+    const [sale] = t.query<{ closed_at: string; closed_by: string | null }>('SELECT closed_at, closed_by FROM sale WHERE id = ?', order.saleId);
+    expect(sale!.closed_by).toBeNull();
+    const facts = { saleId: order.saleId, receiptNumber: finished.receiptNumber, total: 3 * a!.price, closedAt: sale!.closed_at };
+    expect(verifyEReceipt(finished.eReceipt, facts)).toBe(true);
+    expect(verifyEReceipt(finished.eReceipt.replace(`:${3 * a!.price}:`, `:${3 * a!.price + 100}:`), facts)).toBe(false);
+    expect(verifyEReceipt(finished.eReceipt, { ...facts, saleId: '01ZZZZZZZZZZZZZZZZZZZZZZZZ' })).toBe(false);
+    expect(await t.ok(kiosk, 'kiosk.order', {})).toBeNull();
+
+    // Another session's sales are not this kiosk's to show.
+    const cashier = await t.signedIn('cashier');
+    await t.ok(cashier, 'sale.addProduct', { productId: a!.id });
+    const cash = await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: a!.price }] });
+    expect(await t.call(kiosk, 'kiosk.finished', { saleId: cash.saleId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('adds what the customer scans: product barcodes, never goods sold by weight', async () => {
+    const [each] = t.query<{ id: string; barcode: string; price: number }>(
+      "SELECT p.id, b.barcode, p.price FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.unit = 'each' AND p.active = 1 AND length(b.barcode) = 13 LIMIT 1",
+    );
+    const order = await t.ok(kiosk, 'kiosk.scan', { code: ` ${each!.barcode} ` });
+    expect(order.lines).toEqual([expect.objectContaining({ productId: each!.id, quantity: 1, net: each!.price })]);
+    expect(await t.call(kiosk, 'kiosk.scan', { code: '6900000000000' })).toMatchObject({ ok: false, error: { code: 'not_found', details: { reason: 'unknown_barcode' } } });
+    const [kg] = t.query<{ sku: string }>("SELECT sku FROM product WHERE unit = 'kg' LIMIT 1");
+    expect(await t.call(kiosk, 'kiosk.scan', { code: kg!.sku })).toMatchObject({ ok: false, error: { details: { reason: 'sold_by_weight' } } });
+    await t.ok(kiosk, 'kiosk.clear', { reason: 'customer' });
+    expect(t.query('SELECT void_reason FROM sale WHERE id = ?', order.saleId)).toEqual([{ void_reason: 'kiosk: cancelled by the customer' }]);
+  });
+
+  it('clears an order with a reason, but never while its payment is in flight', async () => {
+    const { categories } = await t.ok(kiosk, 'kiosk.menu', {});
+    const order = await t.ok(kiosk, 'kiosk.add', { productId: categories[1]!.products[0]!.id });
+    // A 3 s PIN wait at sandbox speed ×0.1: 300 ms.
+    const payment = await t.ok(kiosk, 'kiosk.payByCode', { code: sandboxPaymentCode('alipay', '1030') });
+    expect(payment.status).toBe('pending');
+    expect(await t.call(kiosk, 'kiosk.clear', { reason: 'idle' })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'payment_in_progress' } } });
+    await until(() => t.query<{ status: string }>('SELECT status FROM sale WHERE id = ?', order.saleId)[0]?.status === 'completed');
+
+    const next = await t.ok(kiosk, 'kiosk.add', { productId: categories[1]!.products[0]!.id });
+    await t.ok(kiosk, 'kiosk.clear', { reason: 'idle' });
+    expect(t.query('SELECT status, void_reason FROM sale WHERE id = ?', next.saleId)).toEqual([{ status: 'voided', void_reason: 'kiosk: nobody there (idle timeout)' }]);
+    expect(await t.ok(kiosk, 'kiosk.order', {})).toBeNull();
+  });
+
+  it("is left only with a technician's PIN; wrong PINs lock, and every attempt is audited", async () => {
+    const technician = await t.userId('technician');
+    const cashier = await t.userId('cashier');
+    const refusedCashier = await t.call(kiosk, 'kiosk.exit', { userId: cashier, pin: PIN('cashier') });
+    expect(refusedCashier).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(kiosk.caller.role).toBe('kiosk');
+
+    const left = await t.ok(kiosk, 'kiosk.exit', { userId: technician, pin: PIN('technician') });
+    expect(left).toMatchObject({ id: technician, role: 'technician' });
+    expect(kiosk.caller).toEqual({ role: 'technician', userId: technician });
+
+    const again = newSession();
+    await t.ok(again, 'kiosk.begin', {});
+    for (let i = 1; i < MAX_PIN_ATTEMPTS; i++) {
+      expect(await t.call(again, 'kiosk.exit', { userId: technician, pin: '0000' })).toMatchObject({
+        ok: false,
+        error: { code: 'wrong_pin', details: { attemptsLeft: MAX_PIN_ATTEMPTS - i } },
+      });
+    }
+    expect(await t.call(again, 'kiosk.exit', { userId: technician, pin: '0000' })).toMatchObject({ ok: false, error: { code: 'locked' } });
+    // Locked: even the right PIN does not open it now.
+    expect(await t.call(again, 'kiosk.exit', { userId: technician, pin: PIN('technician') })).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(again.caller.role).toBe('kiosk');
+
+    const audit = t.query<{ action: string; actor_role: string | null; details: string }>(
+      "SELECT action, actor_role, details FROM audit_log WHERE action LIKE 'kiosk.%' ORDER BY seq",
+    );
+    expect(audit.map((a) => `${a.action}:${a.actor_role}:${(JSON.parse(a.details) as { code?: string }).code ?? ''}`)).toEqual([
+      'kiosk.exitRefused:kiosk:forbidden',
+      'kiosk.exit:technician:',
+      ...Array.from({ length: MAX_PIN_ATTEMPTS - 1 }, () => 'kiosk.exitRefused:kiosk:wrong_pin'),
+      'kiosk.exitRefused:kiosk:locked',
+      'kiosk.exitRefused:kiosk:locked',
+    ]);
+    expect(audit.every((a) => !a.details.includes(PIN('technician')) && !a.details.includes('0000'))).toBe(true);
+  });
+});
