@@ -276,10 +276,10 @@ export const events = {
 
 /**
  * Events only some callers may receive; every other event goes to every connection, the customer display
- * (signed in as nobody) included. A scan can be a customer's payment code: staff screens only.
+ * (signed in as nobody) included. A scan can be a customer's payment code: staff and kiosk screens only.
  */
 export const eventAccess: Readonly<Partial<Record<keyof typeof events, Access>>> = {
-  'device.scan': Staff,
+  'device.scan': [...Staff, 'kiosk'],
 };
 
 export function mayReceive(name: keyof typeof events, caller: Caller): boolean {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, screen, session } from 'electron';
 import { newSession, type Session } from '../../src-common/roles';
+import { mayReceive } from '../../src-common/contract';
 import { loadConfig } from '../config';
 import { DATA_DIR_ENV } from '../data-dir';
 import { createPos, type Pos } from '../pos';
@@ -66,7 +67,7 @@ async function ready(): Promise<Shell> {
   const windows = new Map<WindowRole, BrowserWindow>();
   pos.events.subscribe((name, payload) => {
     for (const window of windows.values()) {
-      if (!window.isDestroyed()) window.webContents.send(IPC_EVENT, { name, payload });
+      if (!window.isDestroyed() && mayReceive(name, sessionOf(window.webContents.id).caller)) window.webContents.send(IPC_EVENT, { name, payload });
     }
   });
 

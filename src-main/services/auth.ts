@@ -71,6 +71,8 @@ export function createAuthService(deps: { db: Database; clock: Clock; log: Logge
     },
     users: () => listActiveUsers(db).map(publicUser),
     async signIn(userId, pin, session) {
+      // A self-service screen leaves kiosk mode only through kiosk.exit (a technician's PIN, audited).
+      if (session.caller.role === 'kiosk') throw new PosError('forbidden', 'Leave kiosk mode with a technician’s PIN first', { reason: 'kiosk_session' });
       const user = await checkPin(userId, pin);
       session.caller = { role: user.role, userId: user.id };
       log.info({ userId: user.id, role: user.role }, 'signed in');

@@ -22,7 +22,7 @@ import {
 } from '../../db/queries/users';
 import type { UserView } from '../../src-common/calls/admin';
 import { PosError } from '../../src-common/errors';
-import type { Caller, Role } from '../../src-common/roles';
+import type { Caller, Role, SessionRole } from '../../src-common/roles';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { hashPin } from '../pin';
@@ -44,7 +44,7 @@ export interface UsersService {
 /** Roles whose last active member must stay: the shop needs an owner, the terminal a technician. */
 const KEEP_ONE: readonly Role[] = ['owner', 'technician'];
 
-export function mayManage(actor: Role | null, target: Role): boolean {
+export function mayManage(actor: SessionRole | null, target: Role): boolean {
   if (actor === 'technician') return true;
   if (actor === 'owner') return target === 'cashier' || target === 'owner';
   return false;

@@ -70,6 +70,13 @@ describe('a kiosk session on a terminal in kiosk mode', () => {
     expect(kiosk.caller.role).toBe('kiosk');
   });
 
+  it('cannot sign in as staff: only kiosk.exit (a technician PIN, audited) leaves kiosk mode', async () => {
+    const ownerId = await t.userId('owner');
+    const result = await t.call(kiosk, 'auth.signIn', { userId: ownerId, pin: '8888' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden', details: { reason: 'kiosk_session' } } });
+    expect(kiosk.caller.role).toBe('kiosk');
+  });
+
   it('is the only session that can make kiosk calls', async () => {
     const kioskOnly: CallName[] = callNames.filter((name) => calls[name].access !== 'any' && (calls[name].access as readonly string[]).includes('kiosk'));
     expect(kioskOnly).toContain('kiosk.payByCode');
