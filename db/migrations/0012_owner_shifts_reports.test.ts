@@ -1,0 +1,97 @@
+import type Sqlite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { atVersion, queryPlan } from './testing';
+
+const NOW = '2026-01-01T10:00:00.000Z';
+
+function seed(db: Sqlite.Database) {
+  db.prepare("INSERT INTO user (id, name, role, pin_hash, created_at) VALUES ('U1', '店长', 'owner', 'h', ?)").run(NOW);
+  return db;
+}
+
+const z = (db: Sqlite.Database, fields: Record<string, unknown>) => {
+  const row = {
+    terminal_id: 'T',
+    z_no: 1,
+    business_date: '2026-01-01',
+    from_at: null,
+    to_at: NOW,
+    taken_by: 'U1',
+    currency: 'CNY',
+    sales_count: 0,
+    gross: 0,
+    discounts: 0,
+    refunds: 0,
+    net: 0,
+    tax: 0,
+    report: '{}',
+    ...fields,
+  };
+  const columns = Object.keys(row);
+  db.prepare(`INSERT INTO z_report (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(row);
+};
+
+describe('0012_owner_shifts_reports', () => {
+  it('keeps one open shift per terminal, and a closed shift as it was closed', () => {
+    const db = seed(atVersion(12));
+    const open = db.prepare("INSERT INTO shift (id, terminal_id, opened_at, opened_by, float_amount) VALUES (?, ?, ?, 'U1', 20000)");
+    open.run('S1', 'T', NOW);
+    expect(() => open.run('S2', 'T', NOW)).toThrow(/UNIQUE constraint/);
+    open.run('S3', 'OTHER', NOW);
+    expect(() => db.prepare("UPDATE shift SET float_amount = 1 WHERE id = 'S1'").run()).toThrow(/opening cannot change/);
+    // Closing needs every part, and the arithmetic must hold.
+    expect(() => db.prepare("UPDATE shift SET closed_at = ?, closed_by = 'U1', counted_cash = 100 WHERE id = 'S1'").run(NOW)).toThrow(/CHECK constraint/);
+    const close = db.prepare(
+      `UPDATE shift SET closed_at = ?, closed_by = 'U1', expected_cash = ?, counted_cash = ?, over_short = ?, cash_sales = 5000, cash_refunds = 300,
+         cash_in = 1000, cash_out = 2000 WHERE id = 'S1'`,
+    );
+    expect(() => close.run(NOW, 99, 23700, 23700 - 99)).toThrow(/CHECK constraint/);
+    close.run(NOW, 23700, 23650, -50);
+    expect(db.prepare("SELECT over_short FROM shift WHERE id = 'S1'").pluck().get()).toBe(-50);
+    expect(() => db.prepare("UPDATE shift SET note = 'x' WHERE id = 'S1'").run()).toThrow(/closed shift cannot change/);
+    expect(() => db.prepare("DELETE FROM shift WHERE id = 'S1'").run()).toThrow(/shifts are kept/);
+    open.run('S4', 'T', NOW); // the next shift may open once the first closed
+  });
+
+  it('keeps cash movements append-only with a positive amount and a reason', () => {
+    const db = seed(atVersion(12));
+    db.prepare("INSERT INTO shift (id, terminal_id, opened_at, opened_by, float_amount) VALUES ('S1', 'T', ?, 'U1', 0)").run(NOW);
+    const move = db.prepare("INSERT INTO cash_movement (id, shift_id, kind, amount, reason, user_id, at) VALUES (?, 'S1', ?, ?, ?, 'U1', ?)");
+    move.run('M1', 'out', 500, '存银行', NOW);
+    expect(() => move.run('M2', 'out', 0, 'x', NOW)).toThrow(/CHECK constraint/);
+    expect(() => move.run('M3', 'in', 100, '  ', NOW)).toThrow(/CHECK constraint/);
+    expect(() => move.run('M4', 'sideways', 100, 'x', NOW)).toThrow(/CHECK constraint/);
+    expect(() => db.prepare("UPDATE cash_movement SET amount = 1 WHERE id = 'M1'").run()).toThrow(/append-only/);
+    expect(() => db.prepare("DELETE FROM cash_movement WHERE id = 'M1'").run()).toThrow(/append-only/);
+  });
+
+  it('numbers Z reports without gaps, each from the end of the one before, one per business date, immutable', () => {
+    const db = seed(atVersion(12));
+    expect(() => z(db, { z_no: 2 })).toThrow(/follows the previous one/);
+    expect(() => z(db, { from_at: '2025-12-31T00:00:00.000Z' })).toThrow(/follows the previous one/);
+    z(db, {});
+    expect(() => z(db, { z_no: 2, business_date: '2026-01-02', from_at: '2026-01-01T09:00:00.000Z', to_at: '2026-01-02T10:00:00.000Z' })).toThrow(/follows the previous one/);
+    expect(() => z(db, { z_no: 2, from_at: NOW, to_at: '2026-01-01T11:00:00.000Z' })).toThrow(/UNIQUE constraint/);
+    z(db, { z_no: 2, business_date: '2026-01-02', from_at: NOW, to_at: '2026-01-02T10:00:00.000Z' });
+    z(db, { terminal_id: 'OTHER' }); // another terminal counts from 1
+    expect(() => db.prepare('UPDATE z_report SET net = 1').run()).toThrow(/immutable/);
+    expect(() => db.prepare('DELETE FROM z_report').run()).toThrow(/immutable/);
+    expect(db.prepare("SELECT z_no FROM z_report WHERE terminal_id = 'T' ORDER BY z_no").pluck().all()).toEqual([1, 2]);
+  });
+
+  it('reads a day of sales by index, the hourly chart from the index alone, refunds by when they became final', () => {
+    const db = atVersion(12);
+    const window = "s.terminal_id = 'T' AND s.closed_at > '2026-01-01' AND s.closed_at <= '2026-01-02'";
+    expect(queryPlan(db, `SELECT strftime('%H', s.closed_at, 'localtime') AS h, count(*), sum(s.total + s.rounding) FROM sale s WHERE ${window} AND s.status = 'completed' GROUP BY h`)).toMatch(
+      /SEARCH s USING COVERING INDEX sale_by_closed/,
+    );
+    expect(queryPlan(db, `SELECT status, sum(subtotal) FROM sale s WHERE ${window} GROUP BY status`)).toMatch(/SEARCH s USING (COVERING )?INDEX sale_by_closed/);
+    const tenders = queryPlan(db, `SELECT t.kind, sum(t.amount) FROM sale s JOIN sale_tender t ON t.sale_id = s.id WHERE ${window} AND s.status = 'completed' GROUP BY t.kind`);
+    expect(tenders).toMatch(/SEARCH s USING (COVERING )?INDEX sale_by_closed/);
+    expect(tenders).toMatch(/SEARCH t USING INDEX sqlite_autoindex_sale_tender_\d \(sale_id=\?\)/);
+    expect(queryPlan(db, "SELECT * FROM refund r WHERE r.status = 'refunded' AND r.finished_at > '2026-01-01' AND r.finished_at <= '2026-01-02'")).toMatch(
+      /SEARCH r USING INDEX refund_by_finished/,
+    );
+    expect(queryPlan(db, "SELECT * FROM payment WHERE created_at > '2026-01-01' AND created_at <= '2026-01-02'")).toMatch(/SEARCH payment USING INDEX payment_by_created/);
+  });
+});
