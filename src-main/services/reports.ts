@@ -211,7 +211,7 @@ export function assembleReport(p: ReportParts): ReportMoney {
     taxes: taxRows,
     tenders: tenderRows,
     wallets: tenderRows.filter((t) => WALLETS.includes(t.kind)),
-    cashiers: [...cashiers.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    cashiers: [...cashiers.values()].sort((a, b) => b.amount - a.amount || b.refunds - a.refunds || (a.userId ?? '').localeCompare(b.userId ?? '')),
     hours: p.hours.map((h) => ({ hour: h.hour, count: h.count, amount: h.amount })),
     cash: {
       tendered: cashTender?.tendered ?? 0,
