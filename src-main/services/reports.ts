@@ -18,7 +18,6 @@
 import type { Database } from 'better-sqlite3';
 import {
   cashierTotals,
-  cashTaken,
   findZReport,
   hourTotals,
   insertZReport,

@@ -1,0 +1,125 @@
+/**
+ * Reports on a database of 1,000,000 sales (issue 7): the X report over a full day, the Z computation
+ * (taken and rolled back, so every round covers the same day) and the hourly chart, p50/p95, each beside a
+ * baseline measured in the same run on the same rows — a plain count(*) over the day's sales, and the
+ * same hourly query with the index switched off (NOT INDEXED: a scan of the whole table) — with the
+ * longest event-loop stall of this process while they ran (perf_hooks monitorEventLoopDelay; the queries
+ * are synchronous, so the stall is the longest single call).
+ *
+ * The generated database is cached in the temp folder by size (generation takes a while); pass --db to
+ * use another, --fresh to make it again.
+ */
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import Sqlite from 'better-sqlite3';
+import { latestSchemaVersion } from '../db/migrations';
+import { openDatabase } from '../db/open';
+import type { Session } from '../src-common/roles';
+import { createAuditService } from '../src-main/services/audit';
+import { createChartsService, dayWindow } from '../src-main/services/charts';
+import { assembleReport, createReportsService, readReportParts } from '../src-main/services/reports';
+import { generateSalesDatabase, GENERATED_TERMINAL_ID } from './generate-sales';
+import { summarize } from './stats';
+
+class Rollback extends Error {}
+
+/** Each round is one call, as the terminal serves it; the event loop gets a turn between rounds. */
+async function time(rounds: number, fn: () => void): Promise<number[]> {
+  fn(); // warm: statements prepared, pages cached
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const started = process.hrtime.bigint();
+    fn();
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return samples;
+}
+
+async function stallDuring<T>(fn: () => Promise<T>): Promise<{ value: T; longestStallMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  // Let the monitor's timer start before the work begins.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const value = await fn();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  histogram.disable();
+  return { value, longestStallMs: Number((histogram.max / 1e6).toFixed(1)) };
+}
+
+export async function reportsBench(options: { sales?: number; db?: string; fresh?: boolean; rounds?: number } = {}) {
+  const sales = options.sales ?? 1_000_000;
+  const rounds = options.rounds ?? 30;
+  const path = options.db ?? join(tmpdir(), `jiezhang-bench-${sales}-sales-v${latestSchemaVersion}.sqlite`);
+  let generation: { seconds: number; cached: boolean } = { seconds: 0, cached: true };
+  let lastDay: string;
+  if (options.fresh || !existsSync(path)) {
+    const made = await generateSalesDatabase({ path, sales, log: (line) => process.stderr.write(`${line}\n`) });
+    generation = { seconds: Number(made.seconds.toFixed(1)), cached: false };
+    lastDay = made.lastDay;
+  } else {
+    const probe = new Sqlite(path, { readonly: true });
+    lastDay = probe.prepare("SELECT max(business_date) FROM sale WHERE status = 'completed'").pluck().get() as string;
+    probe.close();
+  }
+
+  const db = openDatabase(path);
+  const terminalId = GENERATED_TERMINAL_ID;
+  const counts = db.prepare("SELECT count(*) AS sales, (SELECT count(*) FROM sale_line) AS lines, (SELECT count(*) FROM refund) AS refunds FROM sale WHERE status = 'completed'").get() as {
+    sales: number;
+    lines: number;
+    refunds: number;
+  };
+  const lastZ = db.prepare('SELECT to_at FROM z_report WHERE terminal_id = ? ORDER BY z_no DESC LIMIT 1').pluck().get(terminalId) as string | undefined;
+  const day = dayWindow(terminalId, lastDay);
+  const window = { terminalId, from: lastZ ?? day.from, to: day.to };
+  const daySales = db.prepare("SELECT count(*) FROM sale s WHERE s.terminal_id = ? AND s.closed_at > ? AND s.closed_at <= ? AND s.status = 'completed'").pluck();
+  const salesInDay = daySales.get(window.terminalId, window.from, window.to) as number;
+
+  // The Z as the owner takes it at the end of that day, rolled back each round.
+  const clock = { now: () => new Date(window.to) };
+  const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId, currency: () => 'CNY', language: () => 'zh-CN' });
+  const charts = createChartsService({ db, clock, terminalId });
+  const owner: Session = { caller: { role: 'owner', userId: 'BENCHUSER-OWNER' } };
+  const takeZRolledBack = () => {
+    try {
+      db.transaction(() => {
+        reports.takeZ(owner);
+        throw new Rollback();
+      })();
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error;
+    }
+  };
+  const hourlyScan = db.prepare(
+    `SELECT cast(strftime('%H', s.closed_at, 'localtime') AS INTEGER) AS hour, count(*), sum(s.total + s.rounding)
+       FROM sale AS s NOT INDEXED WHERE s.terminal_id = ? AND s.closed_at > ? AND s.closed_at <= ? AND s.status = 'completed' GROUP BY hour`,
+  );
+
+  // The report calls only: their stall is what a cashier's next call could wait behind.
+  const measured = await stallDuring(async () => ({
+    xFullDay: summarize(await time(rounds, () => assembleReport(readReportParts(db, window)))),
+    zComputation: summarize(await time(rounds, takeZRolledBack)),
+    hourlyChart: summarize(await time(rounds, () => charts.hourly(lastDay))),
+  }));
+  const baselineCountDay = summarize(await time(rounds, () => daySales.get(window.terminalId, window.from, window.to)));
+  const baselineHourlyWithoutIndex = summarize(await time(Math.min(5, rounds), () => hourlyScan.all(terminalId, day.from, day.to)));
+  const check = reports.x();
+  db.close();
+  const m = measured.value;
+  return {
+    database: { sales: counts.sales, lines: counts.lines, refunds: counts.refunds, salesInReportedDay: salesInDay, day: lastDay, generation },
+    xFullDayMs: m.xFullDay,
+    zComputationMs: m.zComputation,
+    /** Two days (the day and the same weekday a week before), from the covering index. */
+    hourlyChartMs: m.hourlyChart,
+    baselineCountOfTheDaysSalesMs: baselineCountDay,
+    baselineHourlyQueryWithoutIndexMs: baselineHourlyWithoutIndex,
+    xOverCount: Number((m.xFullDay.p50 / baselineCountDay.p50).toFixed(1)),
+    hourlyChartOverFullScan: Number((m.hourlyChart.p50 / baselineHourlyWithoutIndex.p50).toFixed(4)),
+    longestEventLoopStallMs: measured.longestStallMs,
+    reportedDayNet: check.net,
+  };
+}
