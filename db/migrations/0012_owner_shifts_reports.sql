@@ -111,6 +111,9 @@ END;
 -- Reports, shifts and the hourly chart read sales by the time they were closed. The index carries what the
 -- hourly chart sums, so that chart never touches the table (one index range per day, on 1,000,000 sales).
 CREATE INDEX sale_by_closed ON sale (terminal_id, closed_at, status, total, rounding);
+-- A report's tenders and taxes of a day's sales from these indexes alone (no lookup of each row).
+CREATE INDEX sale_tender_report ON sale_tender (sale_id, kind, amount, tendered);
+CREATE INDEX sale_tax_report ON sale_tax (sale_id, rate_bp, taxable, tax);
 -- Refunds by the time they became final (the day's and the shift's refunds).
 CREATE INDEX refund_by_finished ON refund (finished_at) WHERE status = 'refunded';
 -- Wallet payments by the time they were made (a shift's unresolved payments, the payments export).
