@@ -39,7 +39,12 @@ export function createOwnerArea(ctx: PosContext): Area<typeof ownerCalls> {
       'chart.hourly': ({ date }) => charts.hourly(date),
       'chart.walletMix': ({ from, to }) => charts.walletMix(from, to),
 
-      'export.create': ({ kind, from, to }) => exports.create(kind, from, to),
+      'export.create': async ({ kind, from, to }, session) => {
+        const made = await exports.create(kind, from, to);
+        // Who took which data out of the terminal.
+        audit.record({ actor: session.caller, action: 'export.create', subject: made.name, details: { kind, from, to, rows: made.rows, bytes: made.bytes } });
+        return made;
+      },
       'export.read': ({ name, offset }) => exports.read(name, offset),
     },
   };

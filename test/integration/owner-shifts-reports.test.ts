@@ -203,6 +203,7 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
     const closedDay = (await t.ok(owner, 'report.listZ', {}))[0]!.businessDate;
     const zs = await t.ok(owner, 'export.create', { kind: 'zreports', from: closedDay, to: closedDay });
     expect(zs.rows).toBe(1);
+    expect(t.query<{ subject: string }>("SELECT subject FROM audit_log WHERE action = 'export.create' ORDER BY seq").map((r) => r.subject)).toEqual([made.name, payments.name, zs.name]);
     for (const name of ['../pos.sqlite', 'sales-20260101-20260101-AAAAAAAAAA.csv/../../pos.sqlite', '/etc/passwd']) {
       expect(await t.call(owner, 'export.read', { name, offset: 0 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     }

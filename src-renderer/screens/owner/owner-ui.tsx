@@ -38,6 +38,7 @@ const percent = (bp: number) => `${bp / 100}%`;
 export function ReportView({ report }: { report: Report }) {
   const { t } = useTranslation();
   const m = (amount: number) => money(amount, report.currency);
+  const walletTotal = report.wallets.reduce((sum, w) => sum + w.net, 0);
   const empty = report.counts.sales === 0 && report.counts.refunds === 0 && report.counts.voids === 0;
   return (
     <article className="owner-report" data-testid="report-view" data-kind={report.kind} data-z-no={report.zNo ?? ''}>
@@ -112,6 +113,21 @@ export function ReportView({ report }: { report: Report }) {
             ))}
           </tbody>
         </table>
+        {report.wallets.length > 0 && (
+          <table className="owner-table">
+            <caption>{t('owner.report.byWallet')}</caption>
+            <tbody>
+              {report.wallets.map((row) => (
+                <tr key={row.kind} data-testid={`report-wallet-${row.kind}`}>
+                  <td>{t(`tenders.${row.kind}`)}</td>
+                  <td className="num">{row.count}</td>
+                  <td className="num">{m(row.net)}</td>
+                  <td className="num">{walletTotal ? `${((row.net * 100) / walletTotal).toFixed(1)}%` : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <table className="owner-table">
           <caption>{t('owner.report.byTax')}</caption>
           <thead>
