@@ -1,13 +1,16 @@
 /** The bench's sales generator at a small size, and the reports and charts on what it makes. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSalesDatabase, GENERATED_TERMINAL_ID, type GeneratedDatabase } from '../../bench/generate-sales';
 import { openDatabase } from '../../db/open';
+import { EXPORT_PAGE_BYTES } from '../../src-common/calls/owner';
 import { createAuditService } from '../../src-main/services/audit';
 import { createChartsService } from '../../src-main/services/charts';
+import { createExportsService } from '../../src-main/services/exports';
 import { createReportsService, readReportParts } from '../../src-main/services/reports';
 
 describe('reports on a generated database (the bench generator at a small size)', () => {
@@ -65,6 +68,52 @@ describe('reports on a generated database (the bench generator at a small size)'
         db.prepare('SELECT sum(amount) FROM daily_tender_total WHERE business_date = ?').pluck().get('2026-03-03'),
       );
       expect(readReportParts(db, { terminalId: GENERATED_TERMINAL_ID, from, to: x.to }).sales.count).toBe(facts.n);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('exports of a generated database', () => {
+  let dir: string;
+  let made: GeneratedDatabase;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pos-gen-export-'));
+    made = await generateSalesDatabase({ path: join(dir, 'pos.sqlite'), sales: 12_000, days: 3, lastDay: '2026-03-10', zReports: false });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a multi-page CSV that reads back in pages of at most 512 KiB, byte for byte, with formula-like text guarded', async () => {
+    const db = openDatabase(made.path);
+    try {
+      // A void reason a spreadsheet would run as a formula.
+      db.prepare(
+        "INSERT INTO sale (id, terminal_id, status, currency, opened_at, closed_at, closed_by, business_date, void_reason) VALUES ('EVIL', ?, 'voided', 'CNY', ?, ?, 'BENCHUSER-C1', '2026-03-09', ?)",
+      ).run(GENERATED_TERMINAL_ID, new Date(2026, 2, 9, 12).toISOString(), new Date(2026, 2, 9, 12, 1).toISOString(), '=HYPERLINK("http://x","y")');
+      const exports = createExportsService({ db, dataDir: dir, terminalId: GENERATED_TERMINAL_ID, currency: () => 'CNY' });
+      const file = await exports.create('sales', '2026-03-08', '2026-03-10');
+      expect(file.rows).toBe(12_001);
+      expect(file.bytes).toBeGreaterThan(EXPORT_PAGE_BYTES * 2);
+      const pages: Buffer[] = [];
+      let offset = 0;
+      for (;;) {
+        const page = await exports.read(file.name, offset);
+        expect(page.bytes).toBeLessThanOrEqual(EXPORT_PAGE_BYTES);
+        expect(page.data.length).toBeLessThan(1024 * 1024); // fits a WebSocket frame with room to spare
+        pages.push(Buffer.from(page.data, 'base64'));
+        offset += page.bytes;
+        if (page.done) break;
+      }
+      expect(pages.length).toBe(Math.ceil(file.bytes / EXPORT_PAGE_BYTES));
+      const whole = Buffer.concat(pages);
+      expect(whole.equals(readFileSync(join(exports.dir, file.name)))).toBe(true);
+      const records = parse(whole, { bom: true, columns: true }) as Record<string, string>[];
+      expect(records).toHaveLength(12_001);
+      expect(records.find((r) => r.void_reason?.includes('HYPERLINK'))!.void_reason).toBe('\'=HYPERLINK("http://x","y")');
+      const completed = records.filter((r) => r.status === 'completed');
+      const sumFen = completed.reduce((s, r) => s + Math.round(Number(r.total) * 100), 0);
+      expect(sumFen).toBe(db.prepare("SELECT sum(total) FROM sale WHERE status = 'completed'").pluck().get());
+      await expect(exports.read(file.name, file.bytes + 1)).rejects.toMatchObject({ code: 'validation_failed' });
     } finally {
       db.close();
     }
