@@ -51,10 +51,17 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     await page.getByTestId('workspace-cashier').click();
     await page.getByTestId('scan-input').waitFor();
   };
-  const products = () =>
-    db<{ barcode: string; price: number }>(
-      "SELECT b.barcode, p.price FROM product_barcode b JOIN product p ON p.id = b.product_id WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 AND p.price >= 200 ORDER BY p.tax_rate_bp, p.sku LIMIT 3",
-    );
+  /** Three products for the day: a 13 % one, a 9 % one, and another 13 % one. */
+  const products = () => {
+    const pick = (rate: number, offset: number) =>
+      db<{ barcode: string; price: number }>(
+        `SELECT b.barcode, p.price FROM product_barcode b JOIN product p ON p.id = b.product_id
+          WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 AND p.price >= 200 AND p.tax_rate_bp = ? ORDER BY p.sku LIMIT 1 OFFSET ?`,
+        rate,
+        offset,
+      )[0]!;
+    return [pick(1300, 0), pick(900, 0), pick(1300, 3)];
+  };
   async function scan(code: string, lines: number) {
     await page.getByTestId('scan-input').fill(code);
     await page.getByTestId('scan-input').press('Enter');
@@ -149,7 +156,7 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     // The refund's tax: its line at its rate, as on its receipt.
     const refundTax = db<{ amount: number; rate: number }>(
       'SELECT l.amount, s.tax_rate_bp AS rate FROM refund_line l JOIN sale_line s ON s.sale_id = l.sale_id AND s.line_no = l.line_no',
-    ).reduce((sum, r) => sum + Math.round((r.amount * r.rate) / (10_000 + r.rate) + 1e-9), 0);
+    ).reduce((sum, r) => sum + Math.floor((2 * r.amount * r.rate + 10_000 + r.rate) / (2 * (10_000 + r.rate))), 0); // half-up, in integers
     expect(f.n).toBe(3);
 
     await owner('reports');
@@ -161,6 +168,10 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     expect(await page.getByTestId('report-refunds').textContent()).toBe(yuan(-refunds));
     expect(await page.getByTestId('report-net').textContent()).toBe(yuan(f.sales + f.rounding - refunds));
     expect(await page.getByTestId('report-tax').textContent()).toBe(yuan(f.tax - refundTax));
+    // By rate: the sales' tax at each rate, less the refund's (its line was a 13 % one).
+    const byRate = (rate: number) => one<number>('SELECT coalesce(sum(tax), 0) AS v FROM sale_tax WHERE rate_bp = ?', rate);
+    expect(await page.getByTestId('report-tax-1300').getByTestId('tax').textContent()).toBe(yuan(byRate(1300) - refundTax));
+    expect(await page.getByTestId('report-tax-900').getByTestId('tax').textContent()).toBe(yuan(byRate(900)));
     expect(await page.getByTestId('report-sales-count').textContent()).toBe('3');
     expect(await page.getByTestId('report-refund-count').textContent()).toBe('1');
     const tender = (kind: string, cell: string) => page.getByTestId(`report-tender-${kind}`).getByTestId(cell).textContent();
