@@ -19,6 +19,8 @@ const IN_WINDOW = 's.terminal_id = ? AND s.closed_at > ? AND s.closed_at <= ?';
 
 export interface SaleTotalsRow {
   status: 'completed' | 'voided';
+  /** Who closed the sales of this row. */
+  userId: string | null;
   count: number;
   gross: number;
   discounts: number;
@@ -28,13 +30,14 @@ export interface SaleTotalsRow {
   change: number;
 }
 
+/** The window's sales by status and by who closed them: one pass over the day's rows. */
 export function saleTotals(db: Database, w: Window): SaleTotalsRow[] {
   return stmt(
     db,
-    `SELECT s.status, count(*) AS count, coalesce(sum(s.subtotal), 0) AS gross, coalesce(sum(s.discount_total), 0) AS discounts,
+    `SELECT s.status, s.closed_by AS userId, count(*) AS count, coalesce(sum(s.subtotal), 0) AS gross, coalesce(sum(s.discount_total), 0) AS discounts,
             coalesce(sum(s.total), 0) AS total, coalesce(sum(s.rounding), 0) AS rounding, coalesce(sum(s.tax_total), 0) AS tax,
             coalesce(sum(s.change_given), 0) AS change
-       FROM sale s WHERE ${IN_WINDOW} AND s.status IN ('completed', 'voided') GROUP BY s.status`,
+       FROM sale s WHERE ${IN_WINDOW} AND s.status IN ('completed', 'voided') GROUP BY s.status, s.closed_by`,
   ).all(...args(w)) as SaleTotalsRow[];
 }
 
@@ -64,15 +67,6 @@ export function itemTotals(db: Database, w: Window): { items: number; lines: num
        FROM sale s JOIN sale_line l ON l.sale_id = s.id
       WHERE ${IN_WINDOW} AND s.status = 'completed'`,
   ).get(...args(w)) as { items: number; lines: number };
-}
-
-export function cashierTotals(db: Database, w: Window): { userId: string | null; name: string | null; count: number; amount: number }[] {
-  return stmt(
-    db,
-    `SELECT s.closed_by AS userId, u.name, count(*) AS count, sum(s.total + s.rounding) AS amount
-       FROM sale s LEFT JOIN user u ON u.id = s.closed_by
-      WHERE ${IN_WINDOW} AND s.status = 'completed' GROUP BY s.closed_by ORDER BY u.name`,
-  ).all(...args(w)) as { userId: string | null; name: string | null; count: number; amount: number }[];
 }
 
 /**

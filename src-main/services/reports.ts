@@ -17,7 +17,6 @@
  */
 import type { Database } from 'better-sqlite3';
 import {
-  cashierTotals,
   findZReport,
   hourTotals,
   insertZReport,
@@ -74,23 +73,17 @@ export interface ReportParts {
 
 export function readReportParts(db: Database, w: Window): ReportParts {
   const totals = saleTotals(db, w);
-  const completed = totals.find((r) => r.status === 'completed');
+  const completed = totals.filter((r) => r.status === 'completed');
+  const sum = (f: (r: (typeof totals)[number]) => number) => completed.reduce((s, r) => s + f(r), 0);
   const refunds = refundsInWindow(db, w).map((r) => ({ ...r, taxables: refundTaxables(db, r) }));
   const movements = cashMovementsInWindow(db, w.terminalId, w.from, w.to);
   return {
-    sales: {
-      count: completed?.count ?? 0,
-      gross: completed?.gross ?? 0,
-      discounts: completed?.discounts ?? 0,
-      total: completed?.total ?? 0,
-      rounding: completed?.rounding ?? 0,
-      tax: completed?.tax ?? 0,
-    },
-    cartVoids: totals.find((r) => r.status === 'voided')?.count ?? 0,
+    sales: { count: sum((r) => r.count), gross: sum((r) => r.gross), discounts: sum((r) => r.discounts), total: sum((r) => r.total), rounding: sum((r) => r.rounding), tax: sum((r) => r.tax) },
+    cartVoids: totals.filter((r) => r.status === 'voided').reduce((s, r) => s + r.count, 0),
     tenders: tenderTotals(db, w),
     taxes: taxTotals(db, w),
     items: itemTotals(db, w),
-    cashiers: cashierTotals(db, w),
+    cashiers: completed.map((r) => ({ userId: r.userId, name: r.userId ? (findUser(db, r.userId)?.name ?? null) : null, count: r.count, amount: r.total + r.rounding })),
     hours: hourTotals(db, w),
     refunds,
     cashIn: movements.find((m) => m.kind === 'in')?.amount ?? 0,
