@@ -67,8 +67,11 @@ export async function reportsBench(options: { sales?: number; db?: string; fresh
 
   const db = openDatabase(path);
   const terminalId = GENERATED_TERMINAL_ID;
-  const counts = db.prepare("SELECT count(*) AS sales, (SELECT count(*) FROM sale_line) AS lines, (SELECT count(*) FROM refund) AS refunds FROM sale WHERE status = 'completed'").get() as {
+  const counts = db
+    .prepare("SELECT count(*) AS sales, count(*) FILTER (WHERE status = 'completed') AS completed, (SELECT count(*) FROM sale_line) AS lines, (SELECT count(*) FROM refund) AS refunds FROM sale")
+    .get() as {
     sales: number;
+    completed: number;
     lines: number;
     refunds: number;
   };
@@ -110,7 +113,7 @@ export async function reportsBench(options: { sales?: number; db?: string; fresh
   db.close();
   const m = measured.value;
   return {
-    database: { sales: counts.sales, lines: counts.lines, refunds: counts.refunds, salesInReportedDay: salesInDay, day: lastDay, generation },
+    database: { sales: counts.sales, completedSales: counts.completed, lines: counts.lines, refunds: counts.refunds, salesInReportedDay: salesInDay, day: lastDay, generation },
     xFullDayMs: m.xFullDay,
     zComputationMs: m.zComputation,
     /** Two days (the day and the same weekday a week before), from the covering index. */

@@ -4,7 +4,7 @@
  * WeChat sale, a partial refund, a cash-out; the shift closes short and the screen says so; the Z report's
  * numbers match the facts to the fen; a second Z for the day is refused; the next day reports zeros.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
@@ -198,5 +198,27 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     expect(await page.getByTestId('report-net').textContent()).toBe('¥0.00');
     expect(await page.getByTestId('report-gross').textContent()).toBe('¥0.00');
     expect(await page.getByTestId('report-empty').count()).toBe(1);
+  });
+
+  it('charts the day with uPlot and downloads the sales CSV in pages as one file', async () => {
+    await page.getByTestId('workspace-owner').click();
+    await page.getByTestId('tab-charts').click();
+    await expect.poll(() => page.getByTestId('chart-hourly').locator('canvas').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('chart-wallet-mix').locator('canvas').count()).toBe(1);
+    const cash = one<number>("SELECT sum(amount) AS v FROM sale_tender WHERE kind = 'cash'");
+    expect(await page.getByTestId('mix-cash').textContent()).toContain(yuan(cash));
+    await page.screenshot({ path: `${ARTIFACTS}/owner-charts.png` });
+
+    await page.getByTestId('tab-export').click();
+    await page.getByTestId('export-create').click();
+    await expect.poll(() => page.getByTestId('export-result').getAttribute('data-rows')).toBe('3');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+    const path = await download.path();
+    const saved = readFileSync(path);
+    expect(saved.length).toBe(Number(await page.getByTestId('export-result').getAttribute('data-bytes')));
+    const text = saved.toString('utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text.trimEnd().split('\r\n')).toHaveLength(4);
+    expect(download.suggestedFilename()).toMatch(/^sales-\d{8}-\d{8}-\w+\.csv$/);
   });
 });

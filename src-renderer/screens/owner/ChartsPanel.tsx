@@ -10,6 +10,8 @@ import { UPlotChart } from './UPlotChart';
 
 const localDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const bars = uPlot.paths.bars!;
+/** Amounts from zero up, with headroom; an empty chart still has an axis. */
+const fromZero = (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.1 : 1];
 
 /**
  * Sales by hour today beside the same weekday last week, and the tender mix, with uPlot. The mix is a bar
@@ -42,13 +44,13 @@ export function ChartsPanel({ settings, onError }: PanelProps) {
     if (!hourly) return null;
     const data: uPlot.AlignedData = [hourly.hours.map((h) => h.hour), hourly.hours.map((h) => yuan(h.amount)), hourly.hours.map((h) => yuan(h.compareAmount))];
     const options: Omit<uPlot.Options, 'width' | 'height'> = {
-      scales: { x: { time: false, range: [-0.5, 23.5] } },
+      scales: { x: { time: false, range: [-0.5, 23.5] }, y: { range: fromZero } },
       axes: [
-        { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? `${v}时` : '')) },
+        { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? `${v}:00` : '')) },
         { stroke: '#94a3b8', grid: { stroke: '#1e293b' } },
       ],
       series: [
-        {},
+        { label: t('owner.report.hour') },
         { label: t('owner.charts.today', { date: hourly.date }), stroke: '#22c55e', fill: '#22c55e88', paths: bars({ size: [0.6, 40] }) },
         { label: t('owner.charts.lastWeek', { date: hourly.compareDate }), stroke: '#f59e0b', width: 2 },
       ],
@@ -61,7 +63,7 @@ export function ChartsPanel({ settings, onError }: PanelProps) {
     const labels = mix.kinds.map((k) => t(`tenders.${k.kind}`));
     const data: uPlot.AlignedData = [mix.kinds.map((_, i) => i), mix.kinds.map((k) => yuan(k.amount))];
     const options: Omit<uPlot.Options, 'width' | 'height'> = {
-      scales: { x: { time: false, range: [-0.5, mix.kinds.length - 0.5] } },
+      scales: { x: { time: false, range: [-0.5, mix.kinds.length - 0.5] }, y: { range: fromZero } },
       axes: [
         { stroke: '#94a3b8', grid: { show: false }, splits: () => mix.kinds.map((_, i) => i), values: (_u, splits) => splits.map((i) => labels[i] ?? '') },
         { stroke: '#94a3b8', grid: { stroke: '#1e293b' } },
