@@ -5,7 +5,7 @@
  * loop gets a turn between pages) under a temporary name, then renamed; the UI reads it back in pages of
  * at most 512 KiB (export.read), as WebSocket frames are limited to 1 MiB.
  */
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -153,16 +153,22 @@ export function createExportsService(deps: { db: Database; dataDir: string; term
         bytes += buffer.length;
       };
       try {
-        write(`\uFEFF${stringify([COLUMNS[kind]], { record_delimiter: '\r\n' })}`);
-        for await (const records of pages(kind, from, to)) {
-          if (records.length === 0) continue;
-          write(stringify(records.map((r) => r.map(guardCell)), { record_delimiter: '\r\n' }));
-          rows += records.length;
+        try {
+          write(`\uFEFF${stringify([COLUMNS[kind]], { record_delimiter: '\r\n' })}`);
+          for await (const records of pages(kind, from, to)) {
+            if (records.length === 0) continue;
+            write(stringify(records.map((r) => r.map(guardCell)), { record_delimiter: '\r\n' }));
+            rows += records.length;
+          }
+        } finally {
+          closeSync(fd);
         }
-      } finally {
-        closeSync(fd);
+        renameSync(partial, path);
+      } catch (error) {
+        // A half-written file is never offered (only complete files carry the .csv name); drop it.
+        rmSync(partial, { force: true });
+        throw error;
       }
-      renameSync(partial, path);
       return { name, rows, bytes };
     },
 
