@@ -84,22 +84,22 @@ export function cashMovementsInWindow(db: Database, terminalId: string, from: st
   ).all(terminalId, from ?? '', to) as { kind: 'in' | 'out'; count: number; amount: number }[];
 }
 
-/** Wallet payments of this terminal made after `since` that are not final, or that wait for a person. */
+/** Wallet payments of this terminal made after `since` that are still in flight (not final). */
 export function unresolvedPaymentsSince(db: Database, terminalId: string, since: string): { id: string; clientSn: string; status: string; amount: number; wallet: string | null }[] {
   return stmt(
     db,
     `SELECT p.id, p.client_sn AS clientSn, p.status, p.amount, p.wallet FROM payment p JOIN sale s ON s.id = p.sale_id
-      WHERE s.terminal_id = ? AND p.created_at > ? AND p.status IN ('submitted', 'pending', 'unknown', 'cancelling', 'needs_attention')
+      WHERE s.terminal_id = ? AND p.created_at > ? AND p.status IN ('submitted', 'pending', 'unknown', 'cancelling')
       ORDER BY p.created_at`,
   ).all(terminalId, since) as { id: string; clientSn: string; status: string; amount: number; wallet: string | null }[];
 }
 
-/** Refunds of this terminal asked after `since` that are not final, or that wait for a person. */
+/** Refunds of this terminal asked after `since` that are still in flight (the outbox retries them). */
 export function unresolvedRefundsSince(db: Database, terminalId: string, since: string): { id: string; refundRequestNo: string; status: string; amount: number }[] {
   return stmt(
     db,
     `SELECT r.id, r.refund_request_no AS refundRequestNo, r.status, r.amount FROM refund r JOIN sale s ON s.id = r.sale_id
-      WHERE s.terminal_id = ? AND r.created_at > ? AND r.status IN ('submitted', 'in_progress', 'unknown', 'needs_attention')
+      WHERE s.terminal_id = ? AND r.created_at > ? AND r.status IN ('submitted', 'in_progress', 'unknown')
       ORDER BY r.created_at`,
   ).all(terminalId, since) as { id: string; refundRequestNo: string; status: string; amount: number }[];
 }

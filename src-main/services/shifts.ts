@@ -9,9 +9,12 @@
  * change given) − cash handed back by refunds that became final in the shift (a mixed refund's cash part,
  * a cash refund) + cash in − cash out. Over/short = counted − expected (negative: short).
  *
- * A shift does not close while money is unsettled: a wallet payment or a refund of its time that is not
- * final (or waits for a person: needs_attention), or an outbox job that moves money (query, cancel,
- * refund; statement downloads do not count). The refusal (conflict, reason 'unresolved') names them.
+ * A shift does not close while money is unsettled: a wallet payment or a refund of its time still in
+ * flight (not final), or an outbox job that moves money (query, cancel, refund; statement downloads do not
+ * count). The refusal (conflict, reason 'unresolved') names them. A payment or refund that ended in
+ * needs_attention does not hold the shift: it is final for the terminal (no further request is made by
+ * itself), its money never entered or left the drawer (a refund's cash part is handed back only once it
+ * is refunded), and it is for the owner's reconciliation; holding the shift on it could hold it for ever.
  *
  * Who: a cashier or an owner opens, closes and puts cash in; a cashier's cash-out needs an owner's PIN
  * (as discounts do), an owner's own is approved by themself. Every change is audited in its transaction.
