@@ -8,7 +8,8 @@
  * business date it closes: the local calendar date of the moment it is taken, where the day turns at
  * 04:00 (a Z taken at 01:30 after a late evening closes the day before). One Z per business date: a
  * second one for a closed date is refused (conflict, reason 'day_closed'). An X report is the same
- * computation over the open business day (since the last Z until now), not stored.
+ * computation over the open business day (since the last Z until now), not stored; after the day's Z it
+ * is labelled with the next business date, which its facts belong to.
  *
  * Money: gross (before discounts) − discounts = sales (the sales' totals); sales + rounding = what the
  * tenders took; net = sales + rounding − refunds = Σ tenders' net. Tax by rate: the sales' tax less the
@@ -52,6 +53,11 @@ export const BUSINESS_DAY_TURNS_AT_HOUR = 4;
 /** The business date of a moment: its local date, counting the hours before 04:00 to the day before. */
 export function businessDateOf(at: Date): string {
   return businessDate(new Date(at.getTime() - BUSINESS_DAY_TURNS_AT_HOUR * 3600_000));
+}
+
+function nextDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return businessDate(new Date(y, m - 1, d + 1));
 }
 
 const WALLETS: readonly string[] = ['wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay'];
@@ -245,10 +251,13 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
   function compute(kind: 'x' | 'z', now: Date, zNo: number | null, takenBy: string | null): ReportView {
     const last = lastZReport(db, terminalId);
     const window: Window = { terminalId, from: last?.to_at ?? null, to: now.toISOString() };
+    // After today's Z, what an X shows already belongs to the next business day.
+    let date = businessDateOf(now);
+    if (kind === 'x' && last && last.business_date >= date) date = nextDate(last.business_date);
     return {
       kind,
       zNo,
-      businessDate: businessDateOf(now),
+      businessDate: date,
       from: window.from,
       to: window.to,
       takenBy: person(takenBy),

@@ -168,6 +168,8 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
     // After the Z: the next business day, empty.
     const next = await t.ok(owner, 'report.x', {});
     expect(next).toMatchObject({ from: z.to, gross: 0, net: 0, refunds: 0, tenders: [] });
+    const [y, m, d] = z.businessDate.split('-').map(Number) as [number, number, number];
+    expect(next.businessDate).toBe(businessDate(new Date(y, m - 1, d + 1)));
     // No printer configured: a clear refusal, the Z stays taken.
     expect(await t.call(owner, 'report.print', { zNo: 1 })).toMatchObject({ ok: false, error: { code: 'unavailable', details: { reason: 'no_printer' } } });
   });
