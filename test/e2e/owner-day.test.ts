@@ -148,6 +148,8 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     expect(await page.getByTestId('shift-over-short').textContent()).toBe('短款 ¥1.30');
     expect(await page.getByTestId('closed-expected').textContent()).toBe(yuan(expected));
     expect(db('SELECT expected_cash, counted_cash, over_short FROM shift')).toEqual([{ expected_cash: expected, counted_cash: expected - 130, over_short: -130 }]);
+    await expect.poll(() => page.getByTestId('shift-history').locator('tbody tr').count()).toBe(1);
+    expect(await page.getByTestId('shift-history').textContent()).toContain('-¥1.30');
     await page.screenshot({ path: `${ARTIFACTS}/owner-shift-closed.png` });
   });
 

@@ -39,6 +39,8 @@ export const ownerZhCN = {
     unresolvedJob: '待处理任务：{{kind}} × {{count}}',
     badAmount: '请输入金额，如 200 或 200.50',
     newShift: '再开新班',
+    history: '最近的班次',
+    closedAt: '交班时间',
   },
   report: {
     x: 'X 报表（当前营业日）',
@@ -163,6 +165,8 @@ export const ownerEn: Widen<typeof ownerZhCN> = {
     unresolvedJob: 'Pending jobs: {{kind}} × {{count}}',
     badAmount: 'Type an amount like 200 or 200.50',
     newShift: 'Open a new shift',
+    history: 'Recent shifts',
+    closedAt: 'Closed at',
   },
   report: {
     x: 'X report (day so far)',

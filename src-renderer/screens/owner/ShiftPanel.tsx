@@ -40,6 +40,14 @@ export function ShiftPanel({ user, settings, onError, onOk }: PanelProps) {
       else onError(r.error);
     });
   }, [pos, onError]);
+  // The owner sees the last shifts (refreshed when one closes).
+  const [recent, setRecent] = useState<ShiftView[]>([]);
+  const isOwner = user.role === 'owner';
+  const lastClosed = closed?.shiftId;
+  useEffect(() => {
+    if (!isOwner) return;
+    void pos.call('shift.list', { limit: 10 }).then((r) => r.ok && setRecent(r.value.filter((s) => s.closedAt !== null)));
+  }, [pos, isOwner, lastClosed]);
 
   const fail = (error: ApiError) => onError(error, reasonText(t, error));
 
@@ -235,6 +243,36 @@ export function ShiftPanel({ user, settings, onError, onOk }: PanelProps) {
             )}
           </div>
         </div>
+      )}
+
+      {recent.length > 0 && (
+        <table className="owner-table" data-testid="shift-history">
+          <caption>{t('owner.shift.history')}</caption>
+          <thead>
+            <tr>
+              <th>{t('owner.shift.openedAt')}</th>
+              <th>{t('owner.shift.closedAt')}</th>
+              <th className="num">{t('owner.shift.expected')}</th>
+              <th className="num">{t('owner.shift.counted_')}</th>
+              <th className="num">{t('owner.shift.overShort')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {recent.map((s) => (
+              <tr key={s.shiftId}>
+                <td>
+                  {localTime(s.openedAt)} · {s.openedBy?.name ?? '—'}
+                </td>
+                <td>
+                  {s.closedAt ? localTime(s.closedAt) : ''} · {s.closedBy?.name ?? '—'}
+                </td>
+                <td className="num">{m(s.cash.expected)}</td>
+                <td className="num">{m(s.counted ?? 0)}</td>
+                <td className="num">{m(s.overShort ?? 0)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );
