@@ -7,7 +7,8 @@
  * day but the last (taken with the real report code), so the bench's Z covers exactly one full day.
  *
  * Rows are inserted with prepared statements in transactions of 20,000 sales, with synchronous=OFF
- * and foreign keys off while loading (restored after). Cart events (sale_event) are not generated: no
+ * and foreign keys off while loading (restored after); each sale before its lines, taxes and tender, as the
+ * sales service writes them, so migration 0012's triggers keep the quarter-hour totals as they would. Cart events (sale_event) are not generated: no
  * report reads them. Deterministic for a seed.
  *
  * CLI (built): node out/main/bench.js generate-sales --sales 1000000 --out /tmp/sales.sqlite [--days 90]
@@ -176,13 +177,16 @@ export async function generateSalesDatabase(options: GenerateOptions): Promise<G
     let discounts = 0;
     const taxable = new Map<number, number>();
     const lines: { net: number; qty: number; unit: string }[] = [];
+    // Written after the sale row, as the sales service does (the report triggers read the sale's time).
+    const lineRows: unknown[][] = [];
+    const taxRows: unknown[][] = [];
     for (let l = 1; l <= lineCount; l++) {
       const p = products[Math.floor(random() * products.length)]!;
       const qty = p.unit === 'kg' ? 100 + Math.floor(random() * 1500) : 1000 * (1 + Math.floor(random() * random() * 4));
       const gross = Math.round((p.price * qty) / 1000);
       const discount = random() < 0.05 ? Math.floor(gross * 0.1) : 0;
       const net = gross - discount;
-      insLine.run(id, l, `${id}L${l}`, p.id, p.sku, p.name, p.unit, qty, p.price, gross, discount, net, p.rate);
+      lineRows.push([id, l, `${id}L${l}`, p.id, p.sku, p.name, p.unit, qty, p.price, gross, discount, net, p.rate]);
       subtotal += gross;
       discounts += discount;
       taxable.set(p.rate, (taxable.get(p.rate) ?? 0) + net);
@@ -193,7 +197,7 @@ export async function generateSalesDatabase(options: GenerateOptions): Promise<G
     for (const [rate, amount] of taxable) {
       const tax = inclusiveTax(amount, rate);
       taxTotal += tax;
-      insTax.run(id, rate, amount, tax);
+      taxRows.push([id, rate, amount, tax]);
       add(dayTaxes, `${day}|${rate}`, { taxable: 0, tax: 0 }, { taxable: amount, tax });
     }
     const kind = pick(random, TENDER_MIX);
@@ -215,6 +219,8 @@ export async function generateSalesDatabase(options: GenerateOptions): Promise<G
     }
     const amount = tendered - change;
     insSale.run(id, GENERATED_TERMINAL_ID, 'completed', openedAt, cashier, closedAt, cashier, receiptNo, day, subtotal, discounts, total, rounding, taxTotal, change, null);
+    for (const row of lineRows) insLine.run(...row);
+    for (const row of taxRows) insTax.run(...row);
     insTender.run(`T${pad(n, 9)}`, id, kind, amount, tendered, paymentId, closedAt);
     add(dayTotals, day, { count: 0, gross: 0, discounts: 0, net: 0, rounding: 0, tax: 0, voids: 0 }, { count: 1, gross: subtotal, discounts, net: total, rounding, tax: taxTotal });
     add(dayTenders, `${day}|${kind}`, { count: 0, amount: 0 }, { count: 1, amount });

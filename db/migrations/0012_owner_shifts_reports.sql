@@ -111,10 +111,122 @@ END;
 -- Reports, shifts and the hourly chart read sales by the time they were closed. The index carries what the
 -- hourly chart sums, so that chart never touches the table (one index range per day, on 1,000,000 sales).
 CREATE INDEX sale_by_closed ON sale (terminal_id, closed_at, status, total, rounding);
--- A report's tenders and taxes of a day's sales from these indexes alone (no lookup of each row).
-CREATE INDEX sale_tender_report ON sale_tender (sale_id, kind, amount, tendered);
-CREATE INDEX sale_tax_report ON sale_tax (sale_id, rate_bp, taxable, tax);
 -- Refunds by the time they became final (the day's and the shift's refunds).
 CREATE INDEX refund_by_finished ON refund (finished_at) WHERE status = 'refunded';
 -- Wallet payments by the time they were made (a shift's unresolved payments, the payments export).
 CREATE INDEX payment_by_created ON payment (created_at);
+
+-- Quarter-hour totals, kept by triggers in the same transaction as each sale, so an X or Z report reads a
+-- handful of rows (ARCHITECTURE.md "Data") whatever the size of the tables. A quarter is named by its start
+-- in UTC, 'YYYY-MM-DDTHH:MM' (MM = 00, 15, 30, 45): every time zone's hours are whole quarters, so local
+-- hours are sums of quarters, and a report's window is whole quarters plus at most two partial ones at its
+-- edges, which are read from the sales themselves (src-main/services/reports.ts).
+CREATE TABLE report_sale_q (
+  terminal_id TEXT NOT NULL,
+  q           TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('completed', 'voided')),
+  -- Who closed the sales ('' when nobody was signed in).
+  closed_by   TEXT NOT NULL,
+  count       INTEGER NOT NULL,
+  gross       INTEGER NOT NULL,
+  discounts   INTEGER NOT NULL,
+  total       INTEGER NOT NULL,
+  rounding    INTEGER NOT NULL,
+  tax         INTEGER NOT NULL,
+  change      INTEGER NOT NULL,
+  PRIMARY KEY (terminal_id, q, status, closed_by)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE report_tender_q (
+  terminal_id TEXT NOT NULL,
+  q           TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  count       INTEGER NOT NULL,
+  amount      INTEGER NOT NULL,
+  tendered    INTEGER NOT NULL,
+  PRIMARY KEY (terminal_id, q, kind)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE report_tax_q (
+  terminal_id TEXT NOT NULL,
+  q           TEXT NOT NULL,
+  rate_bp     INTEGER NOT NULL,
+  taxable     INTEGER NOT NULL,
+  tax         INTEGER NOT NULL,
+  PRIMARY KEY (terminal_id, q, rate_bp)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE report_item_q (
+  terminal_id TEXT NOT NULL,
+  q           TEXT NOT NULL,
+  items       INTEGER NOT NULL,
+  lines       INTEGER NOT NULL,
+  PRIMARY KEY (terminal_id, q)
+) STRICT, WITHOUT ROWID;
+
+-- A sale is counted once, when it closes (completed or voided): the sales service closes it with one UPDATE
+-- and then writes its lines, taxes and tenders; a sale written closed at once (imports, the bench's
+-- generator) is counted on INSERT.
+CREATE TRIGGER report_sale_closed AFTER UPDATE OF status ON sale
+WHEN NEW.status IN ('completed', 'voided') AND OLD.status NOT IN ('completed', 'voided') AND NEW.closed_at IS NOT NULL
+BEGIN
+  INSERT INTO report_sale_q (terminal_id, q, status, closed_by, count, gross, discounts, total, rounding, tax, change)
+  VALUES (NEW.terminal_id, substr(NEW.closed_at, 1, 14) || printf('%02d', cast(substr(NEW.closed_at, 15, 2) AS INTEGER) / 15 * 15), NEW.status,
+          coalesce(NEW.closed_by, ''), 1, coalesce(NEW.subtotal, 0), coalesce(NEW.discount_total, 0), coalesce(NEW.total, 0),
+          coalesce(NEW.rounding, 0), coalesce(NEW.tax_total, 0), coalesce(NEW.change_given, 0))
+  ON CONFLICT (terminal_id, q, status, closed_by) DO UPDATE SET count = count + 1, gross = gross + excluded.gross,
+    discounts = discounts + excluded.discounts, total = total + excluded.total, rounding = rounding + excluded.rounding,
+    tax = tax + excluded.tax, change = change + excluded.change;
+END;
+CREATE TRIGGER report_sale_inserted_closed AFTER INSERT ON sale
+WHEN NEW.status IN ('completed', 'voided') AND NEW.closed_at IS NOT NULL
+BEGIN
+  INSERT INTO report_sale_q (terminal_id, q, status, closed_by, count, gross, discounts, total, rounding, tax, change)
+  VALUES (NEW.terminal_id, substr(NEW.closed_at, 1, 14) || printf('%02d', cast(substr(NEW.closed_at, 15, 2) AS INTEGER) / 15 * 15), NEW.status,
+          coalesce(NEW.closed_by, ''), 1, coalesce(NEW.subtotal, 0), coalesce(NEW.discount_total, 0), coalesce(NEW.total, 0),
+          coalesce(NEW.rounding, 0), coalesce(NEW.tax_total, 0), coalesce(NEW.change_given, 0))
+  ON CONFLICT (terminal_id, q, status, closed_by) DO UPDATE SET count = count + 1, gross = gross + excluded.gross,
+    discounts = discounts + excluded.discounts, total = total + excluded.total, rounding = rounding + excluded.rounding,
+    tax = tax + excluded.tax, change = change + excluded.change;
+END;
+
+-- Tenders, taxes and lines are written once their sale is completed: each adds to its sale's quarter.
+CREATE TRIGGER report_tender_added AFTER INSERT ON sale_tender
+BEGIN
+  INSERT INTO report_tender_q (terminal_id, q, kind, count, amount, tendered)
+  SELECT s.terminal_id, substr(s.closed_at, 1, 14) || printf('%02d', cast(substr(s.closed_at, 15, 2) AS INTEGER) / 15 * 15), NEW.kind, 1, NEW.amount, NEW.tendered
+    FROM sale s WHERE s.id = NEW.sale_id AND s.status = 'completed' AND s.closed_at IS NOT NULL
+  ON CONFLICT (terminal_id, q, kind) DO UPDATE SET count = count + 1, amount = amount + excluded.amount, tendered = tendered + excluded.tendered;
+END;
+CREATE TRIGGER report_tax_added AFTER INSERT ON sale_tax
+BEGIN
+  INSERT INTO report_tax_q (terminal_id, q, rate_bp, taxable, tax)
+  SELECT s.terminal_id, substr(s.closed_at, 1, 14) || printf('%02d', cast(substr(s.closed_at, 15, 2) AS INTEGER) / 15 * 15), NEW.rate_bp, NEW.taxable, NEW.tax
+    FROM sale s WHERE s.id = NEW.sale_id AND s.status = 'completed' AND s.closed_at IS NOT NULL
+  ON CONFLICT (terminal_id, q, rate_bp) DO UPDATE SET taxable = taxable + excluded.taxable, tax = tax + excluded.tax;
+END;
+CREATE TRIGGER report_line_added AFTER INSERT ON sale_line
+BEGIN
+  INSERT INTO report_item_q (terminal_id, q, items, lines)
+  SELECT s.terminal_id, substr(s.closed_at, 1, 14) || printf('%02d', cast(substr(s.closed_at, 15, 2) AS INTEGER) / 15 * 15),
+         CASE WHEN NEW.unit = 'each' THEN NEW.quantity_milli / 1000 ELSE 1 END, 1
+    FROM sale s WHERE s.id = NEW.sale_id AND s.status = 'completed' AND s.closed_at IS NOT NULL
+  ON CONFLICT (terminal_id, q) DO UPDATE SET items = items + excluded.items, lines = lines + excluded.lines;
+END;
+
+-- The sales closed before this migration.
+INSERT INTO report_sale_q (terminal_id, q, status, closed_by, count, gross, discounts, total, rounding, tax, change)
+SELECT terminal_id, substr(closed_at, 1, 14) || printf('%02d', cast(substr(closed_at, 15, 2) AS INTEGER) / 15 * 15) AS q, status, coalesce(closed_by, '') AS by,
+       count(*), coalesce(sum(subtotal), 0), coalesce(sum(discount_total), 0), coalesce(sum(total), 0), coalesce(sum(rounding), 0),
+       coalesce(sum(tax_total), 0), coalesce(sum(change_given), 0)
+  FROM sale WHERE status IN ('completed', 'voided') AND closed_at IS NOT NULL GROUP BY terminal_id, q, status, by;
+INSERT INTO report_tender_q (terminal_id, q, kind, count, amount, tendered)
+SELECT s.terminal_id, substr(s.closed_at, 1, 14) || printf('%02d', cast(substr(s.closed_at, 15, 2) AS INTEGER) / 15 * 15) AS q, t.kind, count(*), sum(t.amount), sum(t.tendered)
+  FROM sale s JOIN sale_tender t ON t.sale_id = s.id WHERE s.status = 'completed' AND s.closed_at IS NOT NULL GROUP BY s.terminal_id, q, t.kind;
+INSERT INTO report_tax_q (terminal_id, q, rate_bp, taxable, tax)
+SELECT s.terminal_id, substr(s.closed_at, 1, 14) || printf('%02d', cast(substr(s.closed_at, 15, 2) AS INTEGER) / 15 * 15) AS q, x.rate_bp, sum(x.taxable), sum(x.tax)
+  FROM sale s JOIN sale_tax x ON x.sale_id = s.id WHERE s.status = 'completed' AND s.closed_at IS NOT NULL GROUP BY s.terminal_id, q, x.rate_bp;
+INSERT INTO report_item_q (terminal_id, q, items, lines)
+SELECT s.terminal_id, substr(s.closed_at, 1, 14) || printf('%02d', cast(substr(s.closed_at, 15, 2) AS INTEGER) / 15 * 15) AS q,
+       sum(CASE WHEN l.unit = 'each' THEN l.quantity_milli / 1000 ELSE 1 END), count(*)
+  FROM sale s JOIN sale_line l ON l.sale_id = s.id WHERE s.status = 'completed' AND s.closed_at IS NOT NULL GROUP BY s.terminal_id, q;

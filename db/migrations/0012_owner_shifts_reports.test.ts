@@ -1,5 +1,7 @@
 import type Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { migrate } from '../migrate';
+import { migrations } from '../migrations';
 import { atVersion, queryPlan } from './testing';
 
 const NOW = '2026-01-01T10:00:00.000Z';
@@ -86,15 +88,62 @@ describe('0012_owner_shifts_reports', () => {
       /SEARCH s USING COVERING INDEX sale_by_closed/,
     );
     expect(queryPlan(db, `SELECT status, sum(subtotal) FROM sale s WHERE ${window} GROUP BY status`)).toMatch(/SEARCH s USING (COVERING )?INDEX sale_by_closed/);
-    const tenders = queryPlan(db, `SELECT t.kind, sum(t.amount) FROM sale s JOIN sale_tender t ON t.sale_id = s.id WHERE ${window} AND s.status = 'completed' GROUP BY t.kind`);
-    expect(tenders).toMatch(/SEARCH s USING (COVERING )?INDEX sale_by_closed/);
-    expect(tenders).toMatch(/SEARCH t USING COVERING INDEX sale_tender_report \(sale_id=\?\)/);
-    expect(queryPlan(db, `SELECT x.rate_bp, sum(x.tax) FROM sale s JOIN sale_tax x ON x.sale_id = s.id WHERE ${window} GROUP BY x.rate_bp`)).toMatch(
-      /SEARCH x USING COVERING INDEX sale_tax_report \(sale_id=\?\)/,
+    expect(queryPlan(db, "SELECT kind, sum(amount) FROM report_tender_q WHERE terminal_id = 'T' AND q > '2026-01-01T00:00' AND q < '2026-01-02T00:00' GROUP BY kind")).toMatch(
+      /SEARCH report_tender_q USING PRIMARY KEY \(terminal_id=\? AND q>\? AND q<\?\)/,
     );
     expect(queryPlan(db, "SELECT * FROM refund r WHERE r.status = 'refunded' AND r.finished_at > '2026-01-01' AND r.finished_at <= '2026-01-02'")).toMatch(
       /SEARCH r USING INDEX refund_by_finished/,
     );
     expect(queryPlan(db, "SELECT * FROM payment WHERE created_at > '2026-01-01' AND created_at <= '2026-01-02'")).toMatch(/SEARCH payment USING INDEX payment_by_created/);
+  });
+
+  it('keeps quarter-hour totals of closed sales, their tenders, taxes and items, and fills them for the sales before it', () => {
+    const db = seed(atVersion(11));
+    db.prepare("INSERT INTO product (id, sku, name, price, tax_rate_bp, unit, pinyin_initials, created_at, updated_at) VALUES ('P', 'P', '可乐', 300, 1300, 'each', 'kl', ?, ?)").run(NOW, NOW);
+    const sale = (id: string, status: string, closedAt: string | null, total: number) =>
+      db
+        .prepare(
+          `INSERT INTO sale (id, terminal_id, status, currency, opened_at, closed_at, closed_by, receipt_no, business_date, subtotal, discount_total, total, rounding, tax_total, change_given)
+           VALUES (?, 'T', ?, 'CNY', ?, ?, 'U1', ?, '2026-01-01', ?, 0, ?, 0, 0, 0)`,
+        )
+        .run(id, status, NOW, closedAt, status === 'completed' ? Number(id.slice(1)) : null, total, total);
+    const tender = (saleId: string, kind: string, amount: number) =>
+      db.prepare("INSERT INTO sale_tender (id, sale_id, seq, kind, amount, tendered, created_at) VALUES (?, ?, 1, ?, ?, ?, 'x')").run(`T${saleId}`, saleId, kind, amount, amount);
+    const line = (saleId: string, quantityMilli: number) =>
+      db
+        .prepare(
+          "INSERT INTO sale_line (sale_id, line_no, line_id, product_id, sku, name, unit, quantity_milli, unit_price, gross, line_discount, order_discount, net, tax_rate_bp) VALUES (?, 1, 'L', 'P', 'P', 'p', 'each', ?, 300, 0, 0, 0, 0, 1300)",
+        )
+        .run(saleId, quantityMilli);
+    // Before the migration: one sale at 10:07.
+    sale('S1', 'completed', '2026-01-01T10:07:00.000Z', 500);
+    tender('S1', 'cash', 500);
+    line('S1', 2000);
+    migrate(db, migrations.slice(0, 12));
+    // After it: an open sale closed by an UPDATE at 10:14 (same quarter), its lines, tax and tender after; one at 10:15 (next quarter); a void.
+    db.prepare("INSERT INTO sale (id, terminal_id, status, currency, opened_at) VALUES ('S2', 'T', 'open', 'CNY', ?)").run(NOW);
+    db.prepare(
+      "UPDATE sale SET status = 'completed', closed_at = '2026-01-01T10:14:59.999Z', closed_by = 'U1', receipt_no = 2, subtotal = 300, discount_total = 0, total = 300, rounding = 0, tax_total = 35, change_given = 0 WHERE id = 'S2'",
+    ).run();
+    line('S2', 1000);
+    db.prepare("INSERT INTO sale_tax (sale_id, rate_bp, taxable, tax) VALUES ('S2', 1300, 300, 35)").run();
+    tender('S2', 'wechat', 300);
+    sale('S3', 'completed', '2026-01-01T10:15:00.000Z', 700);
+    tender('S3', 'cash', 700);
+    db.prepare("INSERT INTO sale (id, terminal_id, status, currency, opened_at) VALUES ('S4', 'T', 'open', 'CNY', ?)").run(NOW);
+    db.prepare("UPDATE sale SET status = 'voided', closed_at = '2026-01-01T10:20:00.000Z', closed_by = 'U1' WHERE id = 'S4'").run();
+
+    expect(db.prepare('SELECT q, status, count, total, tax FROM report_sale_q ORDER BY q, status').all()).toEqual([
+      { q: '2026-01-01T10:00', status: 'completed', count: 2, total: 800, tax: 35 },
+      { q: '2026-01-01T10:15', status: 'completed', count: 1, total: 700, tax: 0 },
+      { q: '2026-01-01T10:15', status: 'voided', count: 1, total: 0, tax: 0 },
+    ]);
+    expect(db.prepare('SELECT q, kind, count, amount FROM report_tender_q ORDER BY q, kind').all()).toEqual([
+      { q: '2026-01-01T10:00', kind: 'cash', count: 1, amount: 500 },
+      { q: '2026-01-01T10:00', kind: 'wechat', count: 1, amount: 300 },
+      { q: '2026-01-01T10:15', kind: 'cash', count: 1, amount: 700 },
+    ]);
+    expect(db.prepare('SELECT q, rate_bp, taxable, tax FROM report_tax_q').all()).toEqual([{ q: '2026-01-01T10:00', rate_bp: 1300, taxable: 300, tax: 35 }]);
+    expect(db.prepare('SELECT q, items, lines FROM report_item_q').all()).toEqual([{ q: '2026-01-01T10:00', items: 3, lines: 2 }]);
   });
 });

@@ -81,9 +81,14 @@ export function hourTotals(db: Database, w: Window): { hour: number; count: numb
     `SELECT substr(s.closed_at, 1, 13) AS utcHour, cast(substr(s.closed_at, 15, 2) AS INTEGER) / 15 AS quarter, count(*) AS count, sum(s.total + s.rounding) AS amount
        FROM sale s WHERE ${IN_WINDOW} AND s.status = 'completed' GROUP BY utcHour, quarter`,
   ).all(...args(w)) as { utcHour: string; quarter: number; count: number; amount: number }[];
+  return localHours(quarters.map((q) => ({ start: `${q.utcHour}:${String(q.quarter * 15).padStart(2, '0')}`, count: q.count, amount: q.amount })));
+}
+
+/** Quarter totals (named by their UTC start 'YYYY-MM-DDTHH:MM') summed into the local hours they fall in. */
+export function localHours(quarters: readonly { start: string; count: number; amount: number }[]): { hour: number; count: number; amount: number }[] {
   const hours = new Map<number, { hour: number; count: number; amount: number }>();
   for (const q of quarters) {
-    const hour = new Date(`${q.utcHour}:${String(q.quarter * 15).padStart(2, '0')}:00.000Z`).getHours();
+    const hour = new Date(`${q.start}:00.000Z`).getHours();
     const h = hours.get(hour) ?? { hour, count: 0, amount: 0 };
     h.count += q.count;
     h.amount += q.amount;
@@ -193,11 +198,6 @@ export function insertZReport(db: Database, row: ZReportRow): void {
 
 // --- charts ---
 
-/** Completed sales' takings per local hour of one day window, from the covering index only. */
-export function hourlyTakings(db: Database, w: Window): { hour: number; count: number; amount: number }[] {
-  return hourTotals(db, w);
-}
-
 /** Tender kinds over business dates (the day totals kept with each sale): count and amount. */
 export function tenderMix(db: Database, fromDate: string, toDate: string): { kind: string; count: number; amount: number }[] {
   return stmt(
@@ -205,4 +205,60 @@ export function tenderMix(db: Database, fromDate: string, toDate: string): { kin
     `SELECT kind, sum(count) AS count, sum(amount) AS amount FROM daily_tender_total
       WHERE business_date BETWEEN ? AND ? GROUP BY kind ORDER BY amount DESC`,
   ).all(fromDate, toDate) as { kind: string; count: number; amount: number }[];
+}
+
+// --- quarter-hour totals (migration 0012's triggers keep them with every sale) ---
+
+/** The quarter an ISO instant falls in, as the triggers name it: 'YYYY-MM-DDTHH:MM' (UTC, MM = 00/15/30/45). */
+export function quarterOf(iso: string): string {
+  return `${iso.slice(0, 14)}${String(Math.floor(Number(iso.slice(14, 16)) / 15) * 15).padStart(2, '0')}`;
+}
+
+/** Quarters strictly between two quarter names ('' = from the first). */
+export interface QuarterRange {
+  terminalId: string;
+  after: string;
+  before: string;
+}
+
+const Q_RANGE = 'terminal_id = ? AND q > ? AND q < ?';
+const qArgs = (r: QuarterRange) => [r.terminalId, r.after, r.before] as const;
+
+export function saleQuarterTotals(db: Database, r: QuarterRange): SaleTotalsRow[] {
+  return (
+    stmt(
+      db,
+      `SELECT status, closed_by AS userId, sum(count) AS count, sum(gross) AS gross, sum(discounts) AS discounts, sum(total) AS total,
+              sum(rounding) AS rounding, sum(tax) AS tax, sum(change) AS change
+         FROM report_sale_q WHERE ${Q_RANGE} GROUP BY status, closed_by`,
+    ).all(...qArgs(r)) as SaleTotalsRow[]
+  ).map((row) => ({ ...row, userId: row.userId === '' ? null : row.userId }));
+}
+
+export function tenderQuarterTotals(db: Database, r: QuarterRange): { kind: string; count: number; amount: number; tendered: number }[] {
+  return stmt(
+    db,
+    `SELECT kind, sum(count) AS count, sum(amount) AS amount, sum(tendered) AS tendered FROM report_tender_q WHERE ${Q_RANGE} GROUP BY kind ORDER BY kind`,
+  ).all(...qArgs(r)) as { kind: string; count: number; amount: number; tendered: number }[];
+}
+
+export function taxQuarterTotals(db: Database, r: QuarterRange): { rateBp: number; taxable: number; tax: number }[] {
+  return stmt(db, `SELECT rate_bp AS rateBp, sum(taxable) AS taxable, sum(tax) AS tax FROM report_tax_q WHERE ${Q_RANGE} GROUP BY rate_bp`).all(
+    ...qArgs(r),
+  ) as { rateBp: number; taxable: number; tax: number }[];
+}
+
+export function itemQuarterTotals(db: Database, r: QuarterRange): { items: number; lines: number } {
+  return stmt(db, `SELECT coalesce(sum(items), 0) AS items, coalesce(sum(lines), 0) AS lines FROM report_item_q WHERE ${Q_RANGE}`).get(...qArgs(r)) as {
+    items: number;
+    lines: number;
+  };
+}
+
+/** Completed sales per quarter (what the hourly figures are summed from). */
+export function quarterTakings(db: Database, r: QuarterRange): { q: string; count: number; amount: number }[] {
+  return stmt(
+    db,
+    `SELECT q, sum(count) AS count, sum(total + rounding) AS amount FROM report_sale_q WHERE ${Q_RANGE} AND status = 'completed' GROUP BY q ORDER BY q`,
+  ).all(...qArgs(r)) as { q: string; count: number; amount: number }[];
 }

@@ -1,14 +1,15 @@
 /**
  * The owner's charts (issue 7): takings by hour of a day beside the same weekday a week before (read from
- * the covering index sale_by_closed: one index range per day, whatever the size of the table), and the
+ * the quarter-hour totals the database keeps with each sale, whatever the size of the table), and the
  * tender/wallet mix over business dates (read from the day totals kept with each sale).
  */
 import type { Database } from 'better-sqlite3';
-import { hourlyTakings, tenderMix } from '../../db/queries/reports';
+import { tenderMix } from '../../db/queries/reports';
 import type { HourlyChart, WalletMix } from '../../src-common/calls/owner';
 import { PosError } from '../../src-common/errors';
 import type { TenderKind } from '../../src-common/schemas';
 import type { Clock } from '../clock';
+import { takingsByHour } from './reports';
 import { businessDate } from './sales';
 
 export interface ChartsService {
@@ -38,8 +39,8 @@ export function createChartsService(deps: { db: Database; clock: Clock; terminal
       const day = date ?? businessDate(clock.now());
       const start = localMidnight(day);
       const compareDate = businessDate(new Date(start.getFullYear(), start.getMonth(), start.getDate() - 7));
-      const today = new Map(hourlyTakings(db, dayWindow(terminalId, day)).map((h) => [h.hour, h]));
-      const before = new Map(hourlyTakings(db, dayWindow(terminalId, compareDate)).map((h) => [h.hour, h]));
+      const today = new Map(takingsByHour(db, dayWindow(terminalId, day)).map((h) => [h.hour, h]));
+      const before = new Map(takingsByHour(db, dayWindow(terminalId, compareDate)).map((h) => [h.hour, h]));
       return {
         date: day,
         compareDate,

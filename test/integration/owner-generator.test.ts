@@ -11,7 +11,7 @@ import { EXPORT_PAGE_BYTES } from '../../src-common/calls/owner';
 import { createAuditService } from '../../src-main/services/audit';
 import { createChartsService } from '../../src-main/services/charts';
 import { createExportsService } from '../../src-main/services/exports';
-import { createReportsService, readReportParts } from '../../src-main/services/reports';
+import { assembleReport, createReportsService, readReportParts, readReportPartsFromRows } from '../../src-main/services/reports';
 
 describe('reports on a generated database (the bench generator at a small size)', () => {
   let dir: string;
@@ -42,6 +42,35 @@ describe('reports on a generated database (the bench generator at a small size)'
       const taken = db.prepare("SELECT sum(t.amount) FROM sale_tender t JOIN sale s ON s.id = t.sale_id WHERE s.closed_at <= ?").pluck().get(lastDayFrom) as number;
       const refunded = db.prepare("SELECT coalesce(sum(amount), 0) FROM refund WHERE status = 'refunded' AND finished_at <= ?").pluck().get(lastDayFrom) as number;
       expect(sumNet).toBe(taken - refunded);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('reads the same report from the quarter-hour totals as from every sale, to the fen, for any window', () => {
+    const db = openDatabase(made.path);
+    try {
+      const start = new Date(2026, 2, 1).getTime();
+      const span = 10 * 86_400_000;
+      let seed = 42;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const windows: { from: string | null; to: string }[] = [
+        { from: null, to: new Date(start + span).toISOString() },
+        // Edges on quarter boundaries, one ms either side, and inside one quarter.
+        { from: new Date(2026, 2, 5, 10, 0).toISOString(), to: new Date(2026, 2, 5, 18, 15).toISOString() },
+        { from: new Date(new Date(2026, 2, 5, 10, 0).getTime() - 1).toISOString(), to: new Date(new Date(2026, 2, 5, 18, 15).getTime() - 1).toISOString() },
+        { from: new Date(2026, 2, 5, 12, 3).toISOString(), to: new Date(2026, 2, 5, 12, 11).toISOString() },
+      ];
+      for (let i = 0; i < 40; i++) {
+        const a = start + Math.floor(random() * span);
+        const b = a + Math.floor(random() * random() * span);
+        windows.push({ from: random() < 0.1 ? null : new Date(a).toISOString(), to: new Date(b).toISOString() });
+      }
+      for (const w of windows) {
+        const window = { terminalId: GENERATED_TERMINAL_ID, ...w };
+        expect(assembleReport(readReportParts(db, window)), JSON.stringify(w)).toEqual(assembleReport(readReportPartsFromRows(db, window)));
+      }
+      expect(assembleReport(readReportParts(db, { terminalId: GENERATED_TERMINAL_ID, ...windows[0]! })).counts.sales).toBeGreaterThan(2900);
     } finally {
       db.close();
     }
