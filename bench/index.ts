@@ -8,12 +8,33 @@ import { catalogSearchBench } from './catalog-search';
 import { receiptEncode, serialScanToCart } from './devices';
 import { hostStart } from './host-start';
 import { scanToAcquirerLatency } from './payments';
+import { generateSalesCli } from './generate-sales';
+import { reportsBench } from './reports';
 import { completedSalesPerSecond } from './sales';
 import { rawDurableCommits } from './sqlite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `generate-sales …` only makes a database. */
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const reportsOptions = () => ({
+  sales: Number(option('sales') ?? process.env.JIEZHANG_BENCH_SALES ?? 1_000_000),
+  ...(option('db') ? { db: option('db')! } : {}),
+  fresh: process.argv.includes('--fresh'),
+});
+
 async function main() {
+  if (process.argv[2] === 'generate-sales') {
+    process.stdout.write(`${JSON.stringify(await generateSalesCli(process.argv.slice(3)), null, 2)}\n`);
+    return;
+  }
+  if (process.argv[2] === 'reports') {
+    process.stdout.write(`${JSON.stringify({ reports: await reportsBench(reportsOptions()) }, null, 2)}\n`);
+    return;
+  }
   const raw = rawDurableCommits(3000, 'FULL');
   const sales = await completedSalesPerSecond();
   const figures = {
@@ -31,6 +52,7 @@ async function main() {
     payments: { scanToAcquirer: await scanToAcquirerLatency() },
     devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart() },
     host: await hostStart(join(here, 'host.js')),
+    reports: await reportsBench(reportsOptions()),
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 }

@@ -1,6 +1,51 @@
 import type { ownerCalls } from '../../src-common/calls/owner';
+import { PosError } from '../../src-common/errors';
+import { createChartsService } from '../services/charts';
+import { createExportsService } from '../services/exports';
+import { createReportsService } from '../services/reports';
+import { createShiftsService } from '../services/shifts';
 import type { Area, PosContext } from './context';
 
-export function createOwnerArea(_ctx: PosContext): Area<typeof ownerCalls> {
-  return { handlers: {} };
+/** Shifts, X/Z reports, charts and exports (issue 7). */
+export function createOwnerArea(ctx: PosContext): Area<typeof ownerCalls> {
+  const { db, clock, audit, auth, terminalId, settings, devices, log } = ctx;
+  const shifts = createShiftsService({ db, clock, audit, auth, terminalId });
+  const reports = createReportsService({ db, clock, audit, terminalId, currency: () => settings.get().currency, language: () => settings.get().language });
+  const charts = createChartsService({ db, clock, terminalId });
+  const exports = createExportsService({ db, dataDir: ctx.dataDir, terminalId, currency: () => settings.get().currency });
+
+  return {
+    handlers: {
+      'shift.current': () => shifts.current(),
+      'shift.open': ({ float }, session) => shifts.open(float, session),
+      'shift.cashIn': ({ amount, reason }, session) => shifts.cashIn(amount, reason, session),
+      'shift.cashOut': ({ amount, reason, approval }, session) => shifts.cashOut(amount, reason, approval, session),
+      'shift.close': ({ counted, note }, session) => shifts.close(counted, note, session),
+      'shift.list': ({ limit }) => shifts.list(limit ?? 20),
+
+      'report.x': () => reports.x(),
+      'report.takeZ': (_input, session) => reports.takeZ(session),
+      'report.listZ': ({ beforeNo, limit }) => reports.listZ(beforeNo ?? null, limit ?? 30),
+      'report.getZ': ({ zNo }) => reports.getZ(zNo),
+      'report.print': ({ zNo }) => {
+        const columns = devices.printerColumns();
+        if (columns === null) throw new PosError('unavailable', 'No receipt printer is configured', { reason: 'no_printer' });
+        const report = zNo === undefined ? reports.x() : reports.getZ(zNo);
+        // Queued: it prints when the printer is ready; a failure is logged, the report itself is not affected.
+        devices.printBlocks(reports.layout(report, columns), { kind: 'report' }).catch((error: unknown) => log.warn({ err: error, zNo }, 'report not printed'));
+        return { queued: true as const, columns };
+      },
+
+      'chart.hourly': ({ date }) => charts.hourly(date),
+      'chart.walletMix': ({ from, to }) => charts.walletMix(from, to),
+
+      'export.create': async ({ kind, from, to }, session) => {
+        const made = await exports.create(kind, from, to);
+        // Who took which data out of the terminal.
+        audit.record({ actor: session.caller, action: 'export.create', subject: made.name, details: { kind, from, to, rows: made.rows, bytes: made.bytes } });
+        return made;
+      },
+      'export.read': ({ name, offset }) => exports.read(name, offset),
+    },
+  };
 }

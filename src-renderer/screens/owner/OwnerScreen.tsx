@@ -6,6 +6,7 @@ import { HistoryPanel } from './HistoryPanel';
 import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { ShiftPanel } from './ShiftPanel';
+import '../../styles/owner.css';
 
 const tabs: readonly WorkspaceTab[] = [
   { id: 'shift', label: 'workspace.owner.shift', Panel: ShiftPanel },

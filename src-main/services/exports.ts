@@ -1,0 +1,203 @@
+/**
+ * CSV exports of sales, payments and Z reports for a date range (issue 7): UTF-8 with a BOM and CRLF so
+ * Excel and WPS open the Chinese correctly, formula-looking cells guarded (catalog-csv's guardCell), money
+ * in yuan with the currency's decimals. The file is written to <dataDir>/exports/ page by page (the event
+ * loop gets a turn between pages) under a temporary name, then renamed; the UI reads it back in pages of
+ * at most 512 KiB (export.read), as WebSocket frames are limited to 1 MiB.
+ */
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Database } from 'better-sqlite3';
+import { stringify } from 'csv-stringify/sync';
+import { newId } from '../../db/ids';
+import { paymentExportPage, saleExportPage } from '../../db/queries/exports';
+import { zReportsBetween } from '../../db/queries/reports';
+import { EXPORT_PAGE_BYTES, ExportName, type ExportKind } from '../../src-common/calls/owner';
+import { PosError } from '../../src-common/errors';
+import { currencyExponent } from '../../src-common/money';
+import { guardCell } from './catalog-csv';
+import { dayWindow, localMidnight } from './charts';
+
+export interface ExportsService {
+  create(kind: ExportKind, from: string, to: string): Promise<{ name: string; rows: number; bytes: number }>;
+  read(name: string, offset: number): Promise<{ data: string; offset: number; bytes: number; size: number; done: boolean }>;
+  readonly dir: string;
+}
+
+/** Rows per page: a page is one synchronous read and write (a few ms), then the event loop gets a turn. */
+const PAGE_ROWS = 250;
+
+const COLUMNS: Record<ExportKind, string[]> = {
+  sales: ['receipt_no', 'business_date', 'closed_at', 'status', 'cashier', 'lines', 'gross', 'discounts', 'total', 'rounding', 'tax', 'tenders', 'change', 'refunded', 'void_reason'],
+  payments: ['order_no', 'created_at', 'kind', 'wallet', 'amount', 'status', 'acquirer_sn', 'finished_at', 'failure_code', 'receipt_no', 'refunded'],
+  zreports: ['z_no', 'business_date', 'from', 'to', 'sales_count', 'gross', 'discounts', 'refunds', 'net', 'tax'],
+};
+
+/** Minor units as a plain decimal (12.50, -0.05), no grouping: what a spreadsheet reads as a number. */
+export function plainAmount(minor: number | null, exponent: number): string {
+  if (minor === null) return '';
+  if (exponent === 0) return String(minor);
+  const digits = Math.abs(minor).toString().padStart(exponent + 1, '0');
+  return `${minor < 0 ? '-' : ''}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/** An ISO instant as local 'YYYY-MM-DD HH:MM:SS' (what the shop's clock said). */
+export function localStamp(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function createExportsService(deps: { db: Database; dataDir: string; terminalId: string; currency: () => string }): ExportsService {
+  const { db, terminalId } = deps;
+  const dir = join(deps.dataDir, 'exports');
+
+  function range(from: string, to: string) {
+    localMidnight(from);
+    localMidnight(to);
+    if (from > to) throw new PosError('validation_failed', 'The range ends before it starts', { reason: 'bad_range' });
+    return { terminalId, from: dayWindow(terminalId, from).from, to: dayWindow(terminalId, to).to };
+  }
+
+  /** Each page of records, as CSV text; rows counted. */
+  async function* pages(kind: ExportKind, from: string, to: string): AsyncGenerator<string[][]> {
+    const exponent = currencyExponent(deps.currency());
+    const money = (m: number | null) => plainAmount(m, exponent);
+    const w = range(from, to);
+    if (kind === 'zreports') {
+      yield zReportsBetween(db, terminalId, from, to).map((z) => [
+        String(z.z_no),
+        z.business_date,
+        localStamp(z.from_at),
+        localStamp(z.to_at),
+        String(z.sales_count),
+        money(z.gross),
+        money(z.discounts),
+        money(z.refunds),
+        money(z.net),
+        money(z.tax),
+      ]);
+      return;
+    }
+    let after = { at: '', id: '' };
+    for (;;) {
+      let records: string[][];
+      if (kind === 'sales') {
+        const rows = saleExportPage(db, w, after, PAGE_ROWS);
+        if (rows.length === 0) return;
+        after = { at: rows.at(-1)!.closed_at, id: rows.at(-1)!.id };
+        records = rows.map((s) => [
+          s.receipt_no === null ? '' : String(s.receipt_no),
+          s.business_date ?? '',
+          localStamp(s.closed_at),
+          s.status,
+          s.cashier ?? '',
+          String(s.lines),
+          money(s.subtotal),
+          money(s.discount_total),
+          money(s.total),
+          money(s.rounding),
+          money(s.tax_total),
+          (s.tenders ?? '')
+            .split(';')
+            .filter(Boolean)
+            .map((t) => {
+              const [k, a] = t.split(':');
+              return `${k}:${money(Number(a))}`;
+            })
+            .join(';'),
+          money(s.change_given),
+          money(s.refunded),
+          s.void_reason ?? '',
+        ]);
+      } else {
+        const rows = paymentExportPage(db, w, after, PAGE_ROWS);
+        if (rows.length === 0) return;
+        after = { at: rows.at(-1)!.created_at, id: rows.at(-1)!.id };
+        records = rows.map((p) => [
+          p.client_sn,
+          localStamp(p.created_at),
+          p.kind,
+          p.wallet ?? '',
+          money(p.amount),
+          p.status,
+          p.acquirer_sn ?? '',
+          localStamp(p.finished_at),
+          p.failure_code ?? '',
+          p.receipt_no === null ? '' : String(p.receipt_no),
+          money(p.refunded),
+        ]);
+      }
+      yield records;
+      // Let the terminal serve other calls between pages of a large export.
+      await nextTurn();
+    }
+  }
+
+  return {
+    dir,
+    async create(kind, from, to) {
+      range(from, to);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const name = `${kind}-${from.replaceAll('-', '')}-${to.replaceAll('-', '')}-${newId()}.csv`;
+      const path = join(dir, name);
+      const partial = `${path}.part`;
+      const fd = openSync(partial, 'w', 0o600);
+      let rows = 0;
+      let bytes = 0;
+      const write = (text: string) => {
+        const buffer = Buffer.from(text, 'utf8');
+        writeSync(fd, buffer);
+        bytes += buffer.length;
+      };
+      try {
+        try {
+          write(`\uFEFF${stringify([COLUMNS[kind]], { record_delimiter: '\r\n' })}`);
+          for await (const records of pages(kind, from, to)) {
+            if (records.length === 0) continue;
+            write(stringify(records.map((r) => r.map(guardCell)), { record_delimiter: '\r\n' }));
+            rows += records.length;
+          }
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(partial, path);
+      } catch (error) {
+        // A half-written file is never offered (only complete files carry the .csv name); drop it.
+        rmSync(partial, { force: true });
+        throw error;
+      }
+      return { name, rows, bytes };
+    },
+
+    async read(name, offset) {
+      // The schema checked the name already; checked again here as this is what touches the disk.
+      if (!ExportName.safeParse(name).success || basename(name) !== name) throw new PosError('validation_failed', 'Not an export file name', { reason: 'bad_name' });
+      const path = join(dir, name);
+      let size: number;
+      try {
+        size = (await stat(path)).size;
+      } catch {
+        throw new PosError('not_found', 'No such export', { name });
+      }
+      if (offset > size) throw new PosError('validation_failed', 'Offset past the end of the file', { reason: 'bad_offset', size });
+      const length = Math.min(EXPORT_PAGE_BYTES, size - offset);
+      const buffer = Buffer.alloc(length);
+      const handle = await open(path, 'r');
+      try {
+        let read = 0;
+        while (read < length) {
+          const r = await handle.read(buffer, read, length - read, offset + read);
+          if (r.bytesRead === 0) break;
+          read += r.bytesRead;
+        }
+      } finally {
+        await handle.close();
+      }
+      return { data: buffer.toString('base64'), offset, bytes: length, size, done: offset + length >= size };
+    },
+  };
+}

@@ -1,0 +1,570 @@
+/**
+ * X and Z reports (issue 7).
+ *
+ * The business day: a Z report closes it. It covers every fact of this terminal since the previous Z
+ * (from < t ≤ to, where from is the previous Z's `to` and, for the first Z, the beginning): completed and
+ * voided sales by the moment they closed, refunds and same-day voids by the moment they became final,
+ * cash movements by their time. What happens after a Z belongs to the next business day. A Z carries the
+ * business date it closes: the local calendar date of the moment it is taken, where the day turns at
+ * 04:00 (a Z taken at 01:30 after a late evening closes the day before). One Z per business date: a
+ * second one for a closed date is refused (conflict, reason 'day_closed'). An X report is the same
+ * computation over the open business day (since the last Z until now), not stored; after the day's Z it
+ * is labelled with the next business date, which its facts belong to.
+ *
+ * Money: gross (before discounts) − discounts = sales (the sales' totals); sales + rounding = what the
+ * tenders took; net = sales + rounding − refunds = Σ tenders' net. Tax by rate: the sales' tax less the
+ * refunds' tax, where a refund's tax is its lines at their rates and any amount not on lines split by the
+ * sale's tax (as on the refund receipt). Items: pieces of lines sold by the piece, 1 per weighed line.
+ */
+import type { Database } from 'better-sqlite3';
+import {
+  findZReport,
+  hourTotals,
+  insertZReport,
+  itemQuarterTotals,
+  itemTotals,
+  lastZReport,
+  listZReports,
+  localHours,
+  quarterOf,
+  quarterTakings,
+  refundLineTaxables,
+  refundsInWindow,
+  saleQuarterTotals,
+  saleTaxSplit,
+  saleTotals,
+  taxQuarterTotals,
+  taxTotals,
+  tenderQuarterTotals,
+  tenderTotals,
+  zReportForDate,
+  type QuarterRange,
+  type SaleTotalsRow,
+  type Window,
+  type WindowRefundRow,
+} from '../../db/queries/reports';
+import { cashMovementsInWindow } from '../../db/queries/shifts';
+import { findUser } from '../../db/queries/users';
+import type { ReportView, ZSummary } from '../../src-common/calls/owner';
+import { PosError } from '../../src-common/errors';
+import { allocate, formatMoney, inclusiveTax } from '../../src-common/money';
+import type { ReceiptBlock } from '../../src-common/receipt-text';
+import type { Session } from '../../src-common/roles';
+import { TenderKind, type Language } from '../../src-common/schemas';
+import { displayWidth, sanitizePrintable, wrapToWidth } from '../../src-common/text-width';
+import type { Clock } from '../clock';
+import type { AuditService } from './audit';
+import { businessDate } from './sales';
+
+/** The business day turns at this local hour, not at midnight. */
+export const BUSINESS_DAY_TURNS_AT_HOUR = 4;
+
+/** The business date of a moment: its local date, counting the hours before 04:00 to the day before. */
+export function businessDateOf(at: Date): string {
+  return businessDate(new Date(at.getTime() - BUSINESS_DAY_TURNS_AT_HOUR * 3600_000));
+}
+
+function nextDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return businessDate(new Date(y, m - 1, d + 1));
+}
+
+const WALLETS: readonly string[] = ['wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay'];
+const TENDER_ORDER: readonly string[] = TenderKind.options;
+
+/** Everything a report is made of, as read from the database (the arithmetic is in assembleReport). */
+export interface ReportParts {
+  sales: { count: number; gross: number; discounts: number; total: number; rounding: number; tax: number };
+  cartVoids: number;
+  tenders: { kind: string; count: number; amount: number; tendered: number }[];
+  taxes: { rateBp: number; taxable: number; tax: number }[];
+  items: { items: number; lines: number };
+  cashiers: { userId: string | null; name: string | null; count: number; amount: number }[];
+  hours: { hour: number; count: number; amount: number }[];
+  refunds: (WindowRefundRow & { taxables: { rateBp: number; amount: number }[] })[];
+  cashIn: number;
+  cashOut: number;
+}
+
+/**
+ * The parts of a report over a window: the quarters wholly inside it from the quarter-hour totals, the
+ * (at most two) partial quarters at its edges from the sales themselves; refunds and cash movements,
+ * which are few, from their rows. Equal to readReportPartsFromRows to the fen (tested), in a handful of
+ * rows per quarter instead of every sale, line, tax and tender of the day.
+ */
+export function readReportParts(db: Database, w: Window): ReportParts {
+  const { quarters, edges } = splitWindow(w);
+  const sales = [...(quarters ? saleQuarterTotals(db, quarters) : []), ...edges.flatMap((e) => saleTotals(db, e))];
+  const tenders = sumBy([...(quarters ? tenderQuarterTotals(db, quarters) : []), ...edges.flatMap((e) => tenderTotals(db, e))], (t) => t.kind, ['count', 'amount', 'tendered']);
+  const taxes = sumBy([...(quarters ? taxQuarterTotals(db, quarters) : []), ...edges.flatMap((e) => taxTotals(db, e))], (t) => t.rateBp, ['taxable', 'tax']);
+  const items = [...(quarters ? [itemQuarterTotals(db, quarters)] : []), ...edges.map((e) => itemTotals(db, e))].reduce(
+    (a, b) => ({ items: a.items + b.items, lines: a.lines + b.lines }),
+    { items: 0, lines: 0 },
+  );
+  const hours = takingsByHour(db, w);
+  return partsOf(db, w, sales, tenders, taxes, items, hours);
+}
+
+/** The same parts read from every sale of the window (the reference the quarter totals are checked against, and the bench's baseline). */
+export function readReportPartsFromRows(db: Database, w: Window): ReportParts {
+  return partsOf(db, w, saleTotals(db, w), tenderTotals(db, w), taxTotals(db, w), itemTotals(db, w), hourTotals(db, w));
+}
+
+const QUARTER_MS = 15 * 60_000;
+
+/** A window as the whole quarters inside it and its (at most two) partial quarters at the edges. */
+export function splitWindow(w: Window): { quarters: QuarterRange | null; edges: Window[] } {
+  const toQuarter = quarterOf(w.to);
+  const toStart = Date.parse(`${toQuarter}:00.000Z`);
+  const lastEdge = { terminalId: w.terminalId, from: new Date(toStart - 1).toISOString(), to: w.to };
+  if (w.from === null) return { quarters: { terminalId: w.terminalId, after: '', before: toQuarter }, edges: [lastEdge] };
+  const fromQuarter = quarterOf(w.from);
+  if (fromQuarter === toQuarter) return { quarters: null, edges: [w] };
+  const fromEnd = Date.parse(`${fromQuarter}:00.000Z`) + QUARTER_MS;
+  return {
+    quarters: { terminalId: w.terminalId, after: fromQuarter, before: toQuarter },
+    edges: [{ terminalId: w.terminalId, from: w.from, to: new Date(fromEnd - 1).toISOString() }, lastEdge],
+  };
+}
+
+/** Completed sales' takings per local hour of a window, from the quarter totals and the edges' sales. */
+export function takingsByHour(db: Database, w: Window): { hour: number; count: number; amount: number }[] {
+  const { quarters, edges } = splitWindow(w);
+  return sumBy(
+    [...(quarters ? localHours(quarterTakings(db, quarters).map((q) => ({ start: q.q, count: q.count, amount: q.amount }))) : []), ...edges.flatMap((e) => hourTotals(db, e))],
+    (h) => h.hour,
+    ['count', 'amount'],
+  ).sort((a, b) => a.hour - b.hour);
+}
+
+/** Rows with the same key summed field by field. */
+function sumBy<T extends object, K>(rows: readonly T[], key: (row: T) => K, fields: readonly (keyof T)[]): T[] {
+  const out = new Map<K, T>();
+  for (const row of rows) {
+    const k = key(row);
+    const acc = out.get(k);
+    if (!acc) out.set(k, { ...row });
+    else for (const f of fields) (acc[f] as number) += row[f] as number;
+  }
+  return [...out.values()];
+}
+
+function partsOf(
+  db: Database,
+  w: Window,
+  totals: readonly SaleTotalsRow[],
+  tenders: ReportParts['tenders'],
+  taxes: ReportParts['taxes'],
+  items: ReportParts['items'],
+  hours: ReportParts['hours'],
+): ReportParts {
+  const completed = sumBy(
+    totals.filter((r) => r.status === 'completed'),
+    (r) => r.userId,
+    ['count', 'gross', 'discounts', 'total', 'rounding', 'tax', 'change'],
+  );
+  const sum = (f: (r: SaleTotalsRow) => number) => completed.reduce((s, r) => s + f(r), 0);
+  const refunds = refundsInWindow(db, w).map((r) => ({ ...r, taxables: refundTaxables(db, r) }));
+  const movements = cashMovementsInWindow(db, w.terminalId, w.from, w.to);
+  return {
+    sales: { count: sum((r) => r.count), gross: sum((r) => r.gross), discounts: sum((r) => r.discounts), total: sum((r) => r.total), rounding: sum((r) => r.rounding), tax: sum((r) => r.tax) },
+    cartVoids: totals.filter((r) => r.status === 'voided').reduce((s, r) => s + r.count, 0),
+    tenders: [...tenders].sort((a, b) => a.kind.localeCompare(b.kind)),
+    taxes: [...taxes].sort((a, b) => b.rateBp - a.rateBp),
+    items,
+    cashiers: completed.map((r) => ({ userId: r.userId, name: r.userId ? (findUser(db, r.userId)?.name ?? null) : null, count: r.count, amount: r.total + r.rounding })),
+    hours,
+    refunds,
+    cashIn: movements.find((m) => m.kind === 'in')?.amount ?? 0,
+    cashOut: movements.find((m) => m.kind === 'out')?.amount ?? 0,
+  };
+}
+
+/** A refund's taxable amount by rate: its lines at their rates, the rest split by the sale's tax (as its receipt). */
+function refundTaxables(db: Database, refund: WindowRefundRow): { rateBp: number; amount: number }[] {
+  const byRate = new Map<number, number>();
+  let onLines = 0;
+  for (const l of refundLineTaxables(db, refund.id)) {
+    byRate.set(l.rateBp, (byRate.get(l.rateBp) ?? 0) + l.amount);
+    onLines += l.amount;
+  }
+  const rest = refund.amount - onLines;
+  if (rest > 0) {
+    const split = saleTaxSplit(db, refund.saleId);
+    if (split.length > 0) {
+      const parts = allocate(rest, split.map((t) => Math.max(0, t.taxable)));
+      split.forEach((t, i) => byRate.set(t.rateBp, (byRate.get(t.rateBp) ?? 0) + parts[i]!));
+    } else {
+      byRate.set(0, (byRate.get(0) ?? 0) + rest);
+    }
+  }
+  return [...byRate.entries()].map(([rateBp, amount]) => ({ rateBp, amount }));
+}
+
+type ReportMoney = Omit<ReportView, 'kind' | 'zNo' | 'businessDate' | 'from' | 'to' | 'takenBy' | 'currency'>;
+
+/** The report's figures from its parts: pure integer arithmetic, so its parts sum to its totals to the fen. */
+export function assembleReport(p: ReportParts): ReportMoney {
+  const refundsTotal = p.refunds.reduce((sum, r) => sum + r.amount, 0);
+  const sales = p.sales.total;
+
+  // By tender: what each took, and what went back through it (a mixed refund's wallet part to its wallet, its cash part in cash).
+  const tenders = new Map<string, { count: number; amount: number; refundCount: number; refunds: number }>();
+  const tender = (kind: string) => {
+    let t = tenders.get(kind);
+    if (!t) tenders.set(kind, (t = { count: 0, amount: 0, refundCount: 0, refunds: 0 }));
+    return t;
+  };
+  for (const t of p.tenders) Object.assign(tender(t.kind), { count: t.count, amount: t.amount });
+  for (const r of p.refunds) {
+    if (r.walletAmount > 0) {
+      const t = tender(r.tenderKind);
+      t.refundCount += 1;
+      t.refunds += r.walletAmount;
+    }
+    if (r.cashAmount > 0) {
+      const t = tender('cash');
+      t.refundCount += 1;
+      t.refunds += r.cashAmount;
+    }
+  }
+  const tenderRows = [...tenders.entries()]
+    .sort((a, b) => TENDER_ORDER.indexOf(a[0]) - TENDER_ORDER.indexOf(b[0]))
+    .map(([kind, t]) => ({ kind: kind as TenderKind, ...t, net: t.amount - t.refunds }));
+
+  // Tax by rate: sales' taxable and tax, less the refunds' (each refund's tax rounded as on its receipt).
+  const taxes = new Map<number, { taxable: number; tax: number; refundTaxable: number; refundTax: number }>();
+  const rate = (rateBp: number) => {
+    let t = taxes.get(rateBp);
+    if (!t) taxes.set(rateBp, (t = { taxable: 0, tax: 0, refundTaxable: 0, refundTax: 0 }));
+    return t;
+  };
+  for (const t of p.taxes) Object.assign(rate(t.rateBp), { taxable: t.taxable, tax: t.tax });
+  for (const r of p.refunds) {
+    for (const x of r.taxables) {
+      if (x.amount <= 0) continue;
+      const t = rate(x.rateBp);
+      t.refundTaxable += x.amount;
+      t.refundTax += inclusiveTax(x.amount, x.rateBp);
+    }
+  }
+  const taxRows = [...taxes.entries()]
+    .sort((a, b) => b[0] - a[0])
+    .map(([rateBp, t]) => ({ rateBp, ...t, netTaxable: t.taxable - t.refundTaxable, netTax: t.tax - t.refundTax }));
+
+  // By cashier: sales by who closed them, refunds by who asked for them.
+  const cashiers = new Map<string, { userId: string | null; name: string; count: number; amount: number; refundCount: number; refunds: number }>();
+  const cashier = (userId: string | null, name: string | null) => {
+    const key = userId ?? '';
+    let c = cashiers.get(key);
+    if (!c) cashiers.set(key, (c = { userId, name: name ?? '', count: 0, amount: 0, refundCount: 0, refunds: 0 }));
+    return c;
+  };
+  for (const c of p.cashiers) Object.assign(cashier(c.userId, c.name), { count: c.count, amount: c.amount });
+  for (const r of p.refunds) {
+    const c = cashier(r.userId, r.userName);
+    c.refundCount += 1;
+    c.refunds += r.amount;
+  }
+
+  const cashRow = tenders.get('cash');
+  const cashTender = p.tenders.find((t) => t.kind === 'cash');
+  const cashRefunds = p.refunds.reduce((sum, r) => sum + r.cashAmount, 0);
+  const saleVoids = p.refunds.filter((r) => r.isVoid === 1).length;
+  const refundTax = taxRows.reduce((sum, t) => sum + t.refundTax, 0);
+  return {
+    gross: p.sales.gross,
+    discounts: p.sales.discounts,
+    sales,
+    rounding: p.sales.rounding,
+    refunds: refundsTotal,
+    net: sales + p.sales.rounding - refundsTotal,
+    tax: p.sales.tax - refundTax,
+    counts: {
+      sales: p.sales.count,
+      refunds: p.refunds.length,
+      voids: p.cartVoids + saleVoids,
+      cartVoids: p.cartVoids,
+      saleVoids,
+      items: p.items.items,
+      lines: p.items.lines,
+    },
+    taxes: taxRows,
+    tenders: tenderRows,
+    wallets: tenderRows.filter((t) => WALLETS.includes(t.kind)),
+    cashiers: [...cashiers.values()].sort((a, b) => b.amount - a.amount || b.refunds - a.refunds || (a.userId ?? '').localeCompare(b.userId ?? '')),
+    hours: p.hours.map((h) => ({ hour: h.hour, count: h.count, amount: h.amount })),
+    cash: {
+      tendered: cashTender?.tendered ?? 0,
+      change: (cashTender?.tendered ?? 0) - (cashTender?.amount ?? 0),
+      kept: cashRow?.amount ?? 0,
+      refunds: cashRefunds,
+      cashIn: p.cashIn,
+      cashOut: p.cashOut,
+      net: (cashRow?.amount ?? 0) - cashRefunds + p.cashIn - p.cashOut,
+    },
+  };
+}
+
+export interface ReportsService {
+  x(): ReportView;
+  takeZ(session: Session): ReportView;
+  listZ(beforeNo: number | null, limit: number): ZSummary[];
+  getZ(zNo: number): ReportView;
+  /** The report as printer blocks for `columns`. */
+  layout(report: ReportView, columns: number): ReceiptBlock[];
+}
+
+export interface ReportsDeps {
+  db: Database;
+  clock: Clock;
+  audit: AuditService;
+  terminalId: string;
+  currency: () => string;
+  language: () => Language;
+}
+
+export function createReportsService(deps: ReportsDeps): ReportsService {
+  const { db, clock, audit, terminalId } = deps;
+  const person = (userId: string | null) => {
+    const user = userId ? findUser(db, userId) : undefined;
+    return user ? { id: user.id, name: user.name } : null;
+  };
+
+  function compute(kind: 'x' | 'z', now: Date, zNo: number | null, takenBy: string | null): ReportView {
+    const last = lastZReport(db, terminalId);
+    const window: Window = { terminalId, from: last?.to_at ?? null, to: now.toISOString() };
+    // After today's Z, what an X shows already belongs to the next business day.
+    let date = businessDateOf(now);
+    if (kind === 'x' && last && last.business_date >= date) date = nextDate(last.business_date);
+    return {
+      kind,
+      zNo,
+      businessDate: date,
+      from: window.from,
+      to: window.to,
+      takenBy: person(takenBy),
+      currency: deps.currency(),
+      ...assembleReport(readReportParts(db, window)),
+    };
+  }
+
+  return {
+    x: () => compute('x', clock.now(), null, null),
+
+    takeZ(session) {
+      const userId = session.caller.userId;
+      if (!userId) throw new PosError('forbidden', 'Sign in to take a Z report');
+      return db.transaction(() => {
+        const now = clock.now();
+        const date = businessDateOf(now);
+        const closed = zReportForDate(db, terminalId, date);
+        if (closed) {
+          throw new PosError('conflict', `The business day ${date} is closed already (Z ${closed.z_no})`, { reason: 'day_closed', businessDate: date, zNo: closed.z_no });
+        }
+        const last = lastZReport(db, terminalId);
+        if (last && last.to_at >= now.toISOString()) {
+          throw new PosError('conflict', 'The clock is behind the last Z report', { reason: 'clock_behind', lastZAt: last.to_at });
+        }
+        const zNo = (last?.z_no ?? 0) + 1;
+        const report = compute('z', now, zNo, userId);
+        insertZReport(db, {
+          terminal_id: terminalId,
+          z_no: zNo,
+          business_date: date,
+          from_at: report.from,
+          to_at: report.to,
+          taken_by: userId,
+          currency: report.currency,
+          sales_count: report.counts.sales,
+          gross: report.gross,
+          discounts: report.discounts,
+          refunds: report.refunds,
+          net: report.net,
+          tax: report.tax,
+          report: JSON.stringify(report),
+        });
+        audit.record({
+          actor: session.caller,
+          action: 'report.takeZ',
+          subject: String(zNo),
+          details: { businessDate: date, from: report.from, to: report.to, sales: report.counts.sales, net: report.net, refunds: report.refunds },
+        });
+        return report;
+      }).immediate();
+    },
+
+    listZ(beforeNo, limit) {
+      return listZReports(db, terminalId, limit, beforeNo).map((r) => ({
+        zNo: r.z_no,
+        businessDate: r.business_date,
+        from: r.from_at,
+        to: r.to_at,
+        salesCount: r.sales_count,
+        gross: r.gross,
+        refunds: r.refunds,
+        net: r.net,
+        tax: r.tax,
+      }));
+    },
+
+    getZ(zNo) {
+      const row = findZReport(db, terminalId, zNo);
+      if (!row) throw new PosError('not_found', `No Z report ${zNo}`, { zNo });
+      return JSON.parse(row.report) as ReportView;
+    },
+
+    layout: (report, columns) => layoutReport(report, columns, deps.language()),
+  };
+}
+
+// --- the printed report ---
+
+const LABELS = {
+  'zh-CN': {
+    x: 'X 报表（未结账）',
+    z: 'Z 报表（日结）',
+    no: '编号',
+    date: '营业日',
+    from: '自',
+    to: '至',
+    start: '开始',
+    takenBy: '操作员',
+    gross: '销售额（折前）',
+    discounts: '折扣',
+    sales: '销售额',
+    rounding: '抹零/舍入',
+    refunds: '退款',
+    net: '净额',
+    tax: '税额',
+    counts: '笔数',
+    salesCount: '销售',
+    refundCount: '退款',
+    voidCount: '作废',
+    items: '商品件数',
+    taxes: '税率',
+    tenders: '支付方式',
+    cashiers: '收银员',
+    hours: '时段',
+    cash: '现金',
+    cashKept: '现金收入',
+    cashRefunds: '现金退款',
+    cashIn: '存入',
+    cashOut: '取出',
+    cashNet: '现金净额',
+    tenderNames: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付', other: '其他' },
+  },
+  en: {
+    x: 'X REPORT (day open)',
+    z: 'Z REPORT (day closed)',
+    no: 'No.',
+    date: 'Business day',
+    from: 'From',
+    to: 'To',
+    start: 'start',
+    takenBy: 'By',
+    gross: 'Gross',
+    discounts: 'Discounts',
+    sales: 'Sales',
+    rounding: 'Rounding',
+    refunds: 'Refunds',
+    net: 'Net',
+    tax: 'Tax',
+    counts: 'Counts',
+    salesCount: 'Sales',
+    refundCount: 'Refunds',
+    voidCount: 'Voids',
+    items: 'Items',
+    taxes: 'Tax rates',
+    tenders: 'Tenders',
+    cashiers: 'Cashiers',
+    hours: 'Hours',
+    cash: 'Cash',
+    cashKept: 'Cash taken',
+    cashRefunds: 'Cash refunds',
+    cashIn: 'Cash in',
+    cashOut: 'Cash out',
+    cashNet: 'Cash net',
+    tenderNames: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay', other: 'Other' },
+  },
+} as const;
+
+const localTime = (iso: string): string => {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${businessDate(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+
+/** The report laid out for a receipt printer of `columns` columns (labels left, amounts right). */
+export function layoutReport(report: ReportView, columns: number, language: Language): ReceiptBlock[] {
+  const L = LABELS[language];
+  const money = (amount: number) => formatMoney(amount, report.currency);
+  const out: ReceiptBlock[] = [];
+  const text = (t: string, align: 'left' | 'center' = 'left', bold = false) => out.push({ kind: 'text', text: t, align, bold, size: 'normal' });
+  const wrapped = (t: string, align: 'left' | 'center' = 'left', bold = false) => {
+    for (const line of wrapToWidth(sanitizePrintable(t), columns)) text(line, align, bold);
+  };
+  const pair = (label: string, value: string, bold = false) => {
+    const left = sanitizePrintable(label);
+    const gap = columns - displayWidth(left) - displayWidth(value);
+    if (gap >= 1) text(left + ' '.repeat(gap) + value, 'left', bold);
+    else {
+      wrapped(left, 'left', bold);
+      text(' '.repeat(Math.max(0, columns - displayWidth(value))) + value, 'left', bold);
+    }
+  };
+  const rule = () => out.push({ kind: 'rule' });
+  const tenderName = (kind: string) => (Object.hasOwn(L.tenderNames, kind) ? L.tenderNames[kind as keyof typeof L.tenderNames] : kind);
+
+  wrapped(report.kind === 'z' ? L.z : L.x, 'center', true);
+  if (report.zNo !== null) pair(L.no, `Z${String(report.zNo).padStart(4, '0')}`);
+  pair(L.date, report.businessDate);
+  pair(L.from, report.from ? localTime(report.from) : L.start);
+  pair(L.to, localTime(report.to));
+  if (report.takenBy) pair(L.takenBy, report.takenBy.name);
+  rule();
+  pair(L.gross, money(report.gross));
+  pair(L.discounts, money(-report.discounts));
+  pair(L.sales, money(report.sales));
+  if (report.rounding !== 0) pair(L.rounding, money(report.rounding));
+  pair(L.refunds, money(-report.refunds));
+  pair(L.net, money(report.net), true);
+  pair(L.tax, money(report.tax));
+  rule();
+  text(L.counts, 'left', true);
+  pair(L.salesCount, String(report.counts.sales));
+  pair(L.refundCount, String(report.counts.refunds));
+  pair(L.voidCount, String(report.counts.voids));
+  pair(L.items, String(report.counts.items));
+  if (report.taxes.length) {
+    rule();
+    text(L.taxes, 'left', true);
+    for (const t of report.taxes) pair(`${t.rateBp / 100}%  ${money(t.netTaxable)}`, money(t.netTax));
+  }
+  if (report.tenders.length) {
+    rule();
+    text(L.tenders, 'left', true);
+    for (const t of report.tenders) {
+      pair(`${tenderName(t.kind)} ×${t.count}`, money(t.amount));
+      if (t.refunds !== 0) pair(`  ${L.refunds} ×${t.refundCount}`, money(-t.refunds));
+    }
+  }
+  rule();
+  text(L.cash, 'left', true);
+  pair(L.cashKept, money(report.cash.kept));
+  pair(L.cashRefunds, money(-report.cash.refunds));
+  pair(L.cashIn, money(report.cash.cashIn));
+  pair(L.cashOut, money(-report.cash.cashOut));
+  pair(L.cashNet, money(report.cash.net), true);
+  if (report.cashiers.length) {
+    rule();
+    text(L.cashiers, 'left', true);
+    for (const c of report.cashiers) pair(`${c.name || '—'} ×${c.count}`, money(c.amount - c.refunds));
+  }
+  if (report.hours.length) {
+    rule();
+    text(L.hours, 'left', true);
+    for (const h of report.hours) pair(`${String(h.hour).padStart(2, '0')}:00 ×${h.count}`, money(h.amount));
+  }
+  return out;
+}
