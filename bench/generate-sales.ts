@@ -8,7 +8,7 @@
  *
  * Rows are inserted with prepared statements in transactions of 20,000 sales, with synchronous=OFF
  * and foreign keys off while loading (restored after); each sale before its lines, taxes and tender, as the
- * sales service writes them, so migration 0012's triggers keep the quarter-hour totals as they would. Cart events (sale_event) are not generated: no
+ * sales service writes them, so migration 0011's triggers keep the quarter-hour totals as they would. Cart events (sale_event) are not generated: no
  * report reads them. Deterministic for a seed.
  *
  * CLI (built): node out/main/bench.js generate-sales --sales 1000000 --out /tmp/sales.sqlite [--days 90]

@@ -1,7 +1,7 @@
 /**
  * What X and Z reports, shifts and charts read: facts of one terminal in a time window from < t <= to
  * (ISO instants; from '' = since the beginning). Sales count by closed_at, refunds by finished_at (the
- * moment each became final). Every query is a range of an index from migration 0012.
+ * moment each became final). Every query is a range of an index from migration 0011.
  */
 import type { Database } from 'better-sqlite3';
 import { stmt } from '../statements';
@@ -207,7 +207,7 @@ export function tenderMix(db: Database, fromDate: string, toDate: string): { kin
   ).all(fromDate, toDate) as { kind: string; count: number; amount: number }[];
 }
 
-// --- quarter-hour totals (migration 0012's triggers keep them with every sale) ---
+// --- quarter-hour totals (migration 0011's triggers keep them with every sale) ---
 
 /** The quarter an ISO instant falls in, as the triggers name it: 'YYYY-MM-DDTHH:MM' (UTC, MM = 00/15/30/45). */
 export function quarterOf(iso: string): string {

@@ -33,9 +33,9 @@ const z = (db: Sqlite.Database, fields: Record<string, unknown>) => {
   db.prepare(`INSERT INTO z_report (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`).run(row);
 };
 
-describe('0012_owner_shifts_reports', () => {
+describe('0011_owner_shifts_reports', () => {
   it('keeps one open shift per terminal, and a closed shift as it was closed', () => {
-    const db = seed(atVersion(12));
+    const db = seed(atVersion(11));
     const open = db.prepare("INSERT INTO shift (id, terminal_id, opened_at, opened_by, float_amount) VALUES (?, ?, ?, 'U1', 20000)");
     open.run('S1', 'T', NOW);
     expect(() => open.run('S2', 'T', NOW)).toThrow(/UNIQUE constraint/);
@@ -56,7 +56,7 @@ describe('0012_owner_shifts_reports', () => {
   });
 
   it('keeps cash movements append-only with a positive amount and a reason', () => {
-    const db = seed(atVersion(12));
+    const db = seed(atVersion(11));
     db.prepare("INSERT INTO shift (id, terminal_id, opened_at, opened_by, float_amount) VALUES ('S1', 'T', ?, 'U1', 0)").run(NOW);
     const move = db.prepare("INSERT INTO cash_movement (id, shift_id, kind, amount, reason, user_id, at) VALUES (?, 'S1', ?, ?, ?, 'U1', ?)");
     move.run('M1', 'out', 500, '存银行', NOW);
@@ -68,7 +68,7 @@ describe('0012_owner_shifts_reports', () => {
   });
 
   it('numbers Z reports without gaps, each from the end of the one before, one per business date, immutable', () => {
-    const db = seed(atVersion(12));
+    const db = seed(atVersion(11));
     expect(() => z(db, { z_no: 2 })).toThrow(/follows the previous one/);
     expect(() => z(db, { from_at: '2025-12-31T00:00:00.000Z' })).toThrow(/follows the previous one/);
     z(db, {});
@@ -82,7 +82,7 @@ describe('0012_owner_shifts_reports', () => {
   });
 
   it('reads a day of sales by index, the hourly chart from the index alone, refunds by when they became final', () => {
-    const db = atVersion(12);
+    const db = atVersion(11);
     const window = "s.terminal_id = 'T' AND s.closed_at > '2026-01-01' AND s.closed_at <= '2026-01-02'";
     expect(queryPlan(db, `SELECT substr(s.closed_at, 1, 13) AS h, count(*), sum(s.total + s.rounding) FROM sale s WHERE ${window} AND s.status = 'completed' GROUP BY h`)).toMatch(
       /SEARCH s USING COVERING INDEX sale_by_closed/,
@@ -98,7 +98,7 @@ describe('0012_owner_shifts_reports', () => {
   });
 
   it('keeps quarter-hour totals of closed sales, their tenders, taxes and items, and fills them for the sales before it', () => {
-    const db = seed(atVersion(11));
+    const db = seed(atVersion(10));
     db.prepare("INSERT INTO product (id, sku, name, price, tax_rate_bp, unit, pinyin_initials, created_at, updated_at) VALUES ('P', 'P', '可乐', 300, 1300, 'each', 'kl', ?, ?)").run(NOW, NOW);
     const sale = (id: string, status: string, closedAt: string | null, total: number) =>
       db
@@ -119,7 +119,7 @@ describe('0012_owner_shifts_reports', () => {
     sale('S1', 'completed', '2026-01-01T10:07:00.000Z', 500);
     tender('S1', 'cash', 500);
     line('S1', 2000);
-    migrate(db, migrations.slice(0, 12));
+    migrate(db, migrations.slice(0, 11));
     // After it: an open sale closed by an UPDATE at 10:14 (same quarter), its lines, tax and tender after; one at 10:15 (next quarter); a void.
     db.prepare("INSERT INTO sale (id, terminal_id, status, currency, opened_at) VALUES ('S2', 'T', 'open', 'CNY', ?)").run(NOW);
     db.prepare(
