@@ -149,6 +149,15 @@ describe('sales history: search, paging, detail, refund', () => {
     expect(detail.refunds.map((r) => r.refundId)).toEqual([refund.refundId]);
   });
 
+  it('voids a sale of today from the history with the owner’s own PIN', async () => {
+    const target = made[0]!; // a cash sale
+    expect(await t.call(owner, 'history.voidSale', { saleId: target.saleId, reason: '整单作废', pin: '1234' })).toMatchObject({ ok: false, error: { code: 'wrong_pin' } });
+    expect(t.query('SELECT id FROM refund WHERE sale_id = ?', target.saleId)).toEqual([]);
+    const voided = await t.ok(owner, 'history.voidSale', { saleId: target.saleId, reason: '整单作废', pin: '8888' });
+    expect(voided).toMatchObject({ void: true, status: 'refunded', kind: 'cash', amount: target.total, approvedBy: ownerId });
+    expect((await t.ok(owner, 'history.search', { receiptNumber: target.receiptNumber })).rows[0]).toMatchObject({ refunded: target.total, refundsPending: 0 });
+  });
+
   it('is for owners and technicians (read-only); cashiers cannot search', async () => {
     expect(await t.call(cashier, 'history.search', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect((await t.ok(technician, 'history.search', { limit: 1 })).rows).toHaveLength(1);
