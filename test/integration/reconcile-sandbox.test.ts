@@ -5,12 +5,14 @@
  * merchant refunds part of the WeChat sale from the acquirer's merchant app, not through the terminal (a
  * signed refund request to the acquirer with this terminal's credentials, so the acquirer's ledger stays
  * consistent and the statement lists it as it would any refund). The next statement shows that refund
- * and nothing else as a difference; resolving it with a note is audited.
+ * and nothing else as a difference; resolving it with a note is audited. A second terminal shows an
+ * amount mismatch the other way: a local payment edited in the terminal's SQLite file after the fact.
  *
  * The sandbox runs in this process (the terminal is configured with its address, like a separate
  * acquirer), so the test can reach it as the merchant app would.
  */
 import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reconciliation } from '../../src-common/calls/history';
@@ -161,6 +163,51 @@ describe('reconciliation with the sandbox acquirer over HTTP', () => {
     expect(await t.call(cashier, 'reconcile.day', { date })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await t.call(owner, 'reconcile.day', { date: '2026-13-01' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     expect(await t.ok(owner, 'reconcile.day', { date: '2020-01-01' })).toMatchObject({ statement: { state: 'none' }, items: [] });
+  });
+});
+
+describe('an amount that differs between the terminal and the acquirer', () => {
+  let sandbox: SandboxAcquirer;
+  let t: TestPos;
+  const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    sandbox = await startSandboxAcquirer({ dbPath: join(tempDir('reconcile-amount-'), 'sandbox.sqlite'), port: 0, log: pino({ level: 'silent' }), speed: { scale: 0.02 } });
+    t = await startTestPos({ acquirer: { baseUrl: sandbox.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sandbox?.close();
+  });
+
+  it('is listed as the one amount mismatch, to the fen, when a local payment was altered after the fact', async () => {
+    const owner = await t.signedIn('owner');
+    const [product] = t.query<{ id: string }>("SELECT id FROM product WHERE unit = 'each' AND active = 1 AND price >= 100 ORDER BY sku LIMIT 1");
+    await t.ok(owner, 'sale.addProduct', { productId: product!.id, quantityMilli: 3000 });
+    const cart = (await t.ok(owner, 'sale.current', {}))!;
+    const payment = await t.ok(owner, 'payment.payByCode', { code: WECHAT_CODE });
+    expect(payment.status).toBe('paid');
+
+    // The injected mismatch: the terminal's record of the payment edited in its SQLite file (one fen less),
+    // as a faulty import or a hand repair would leave it; the acquirer still has what it charged.
+    const file = new Sqlite(join(t.dataDir, 'pos.sqlite'));
+    try {
+      expect(file.prepare('UPDATE payment SET amount = amount - 1 WHERE id = ?').run(payment.paymentId).changes).toBe(1);
+    } finally {
+      file.close();
+    }
+
+    await t.ok(owner, 'statement.download', { date });
+    let r = await t.ok(owner, 'reconcile.day', { date });
+    for (let i = 0; i < 500 && r.statement.state !== 'downloaded'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      r = await t.ok(owner, 'reconcile.day', { date });
+    }
+    expect(r.summary).toEqual({ matched: 0, missingLocal: 0, missingStatement: 0, amountMismatch: 1, statusMismatch: 0, resolved: 0, open: 1 });
+    expect(r.items).toEqual([
+      expect.objectContaining({ type: 'pay', state: 'amount_mismatch', statement: expect.objectContaining({ amount: cart.total }), local: expect.objectContaining({ amount: cart.total - 1 }), difference: 1 }),
+    ]);
+    expect(r.totals.statement.net - r.totals.local.net).toBe(1);
   });
 });
 
