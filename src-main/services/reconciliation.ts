@@ -161,19 +161,18 @@ export function createReconciliationService(deps: { db: Database; clock: Clock; 
         items.push(matchRow(row, date, { hasCancel, usedPayments, usedRefunds, seen }));
       }
       // What the terminal says moved that day and the statement does not list.
-      const otherDay = (found: string | undefined) => (found === undefined ? null : found);
       for (const p of paidPaymentsBetween(db, from, to)) {
         if (usedPayments.has(p.id)) continue;
-        const elsewhere = otherDay(statementDateOfPay(db, p.client_sn, 'pay', date));
+        const elsewhere = statementDateOfPay(db, p.client_sn, 'pay', date) ?? null;
         items.push(localOnly(`pay:${p.client_sn}`, 'pay', p.client_sn, null, p.wallet, paymentSide(p, elsewhere === null), elsewhere));
       }
       for (const r of refundedWalletRefundsBetween(db, from, to)) {
         if (usedRefunds.has(r.id)) continue;
         if (r.is_void) {
-          const elsewhere = otherDay(statementDateOfPay(db, r.client_sn, 'cancel', date));
+          const elsewhere = statementDateOfPay(db, r.client_sn, 'cancel', date) ?? null;
           items.push(localOnly(`cancel:${r.client_sn}`, 'cancel', r.client_sn, null, r.tender_kind, refundSide(r, elsewhere === null), elsewhere));
         } else {
-          const elsewhere = otherDay(statementDateOfRefund(db, r.refund_request_no, date));
+          const elsewhere = statementDateOfRefund(db, r.refund_request_no, date) ?? null;
           items.push(localOnly(`refund:${r.refund_request_no}`, 'refund', r.client_sn, r.refund_request_no, r.tender_kind, refundSide(r, elsewhere === null), elsewhere));
         }
       }
@@ -239,20 +238,22 @@ export function createReconciliationService(deps: { db: Database; clock: Clock; 
     const base = { type: row.type, clientSn: row.clientSn, refundRequestNo: row.refundRequestNo, wallet: row.wallet, statement };
     // The same movement listed twice: the second is money the terminal has no record for.
     if (times > 1) return { ...base, key: `${baseKey}#${times}`, state: 'missing_local', local: null, difference: row.amount, detail: 'duplicate' };
-    const item = (state: ItemState, local: ReconciliationItem['local'], detail: ReconciliationItem['detail'] = null): Omit<ReconciliationItem, 'resolution'> => {
-      const amountState = state === 'matched' && local && local.amount !== row.amount ? 'amount_mismatch' : state;
-      return { ...base, key: baseKey, state: amountState, local, difference: amountState === 'amount_mismatch' ? row.amount - local!.amount : 0, detail };
+    const missing: Omit<ReconciliationItem, 'resolution'> = { ...base, key: baseKey, state: 'missing_local', local: null, difference: row.amount, detail: null };
+    /** Both sides know it: matched unless the amounts differ, or the state given. */
+    const item = (state: 'matched' | 'status_mismatch', local: NonNullable<ReconciliationItem['local']>, detail: ReconciliationItem['detail'] = null): Omit<ReconciliationItem, 'resolution'> => {
+      const final = state === 'matched' && local.amount !== row.amount ? 'amount_mismatch' : state;
+      return { ...base, key: baseKey, state: final, local, difference: final === 'amount_mismatch' ? row.amount - local.amount : 0, detail };
     };
 
     if (row.type === 'refund') {
       const refund = row.refundRequestNo === null ? undefined : refundByRequestNo(db, row.refundRequestNo);
-      if (!refund) return { ...item('missing_local', null), difference: row.amount };
+      if (!refund) return missing;
       ctx.usedRefunds.add(refund.id);
       return refund.status === 'refunded' && !refund.is_void ? item('matched', refundSide(refund, true)) : item('status_mismatch', refundSide(refund, false));
     }
 
     const payment = paymentByClientSn(db, row.clientSn);
-    if (!payment) return { ...item('missing_local', null), difference: row.amount };
+    if (!payment) return missing;
     if (row.type === 'pay') {
       ctx.usedPayments.add(payment.id);
       if (payment.status === 'paid') return item('matched', paymentSide(payment, true));
