@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMoney } from '../../../../src-common/money';
+import { historyEn, historyZhCN } from '../../../i18n/areas/history';
 import { parseAmountFilter, reasonText } from './text';
 
 const cny = (s: string) => parseMoney(s, 'CNY');
@@ -28,5 +29,13 @@ describe('error reasons', () => {
     );
     expect(reasonText(t, { code: 'validation_failed', message: 'x', details: { reason: 'something_else' } })).toBeUndefined();
     expect(reasonText(t, { code: 'conflict', message: 'x' })).toBeUndefined();
+  });
+});
+
+describe('the history messages', () => {
+  it('have the same keys in English as in Chinese', () => {
+    const keys = (o: unknown, prefix = ''): string[] =>
+      typeof o === 'object' && o !== null ? Object.entries(o).flatMap(([k, v]) => keys(v, `${prefix}${k}.`)) : [prefix.slice(0, -1)];
+    expect(keys(historyEn).sort()).toEqual(keys(historyZhCN).sort());
   });
 });
