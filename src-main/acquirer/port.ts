@@ -57,6 +57,11 @@ export type PrecreateOutcome =
   | { kind: 'failed'; message: string }
   | { kind: 'unknown'; reason: string };
 
+/**
+ * One money movement of the acquirer's statement in the common form every adapter maps its provider's
+ * statement into (the provider's columns, payway codes and words stay in the adapter). Only completed
+ * movements are listed; the reconciliation matches them by clientSn (pay, cancel) and refundRequestNo.
+ */
 export interface StatementRow {
   clientSn: string;
   acquirerSn: string;
@@ -65,6 +70,7 @@ export interface StatementRow {
   wallet: Wallet | null;
   /** Positive fen; the type says which way the money went. */
   amount: number;
+  /** The provider's own word for the row's state, for display (every listed row is a completed movement). */
   status: string;
   finishedAt: string;
   refundRequestNo: string | null;

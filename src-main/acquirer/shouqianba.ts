@@ -452,7 +452,11 @@ function transportCode(reason: string, sent: boolean): string {
   return 'network';
 }
 
-/** Parses the statement CSV (UTF-8, optional BOM, header STATEMENT_COLUMNS); throws AcquirerError('bad_reply'). */
+/**
+ * Parses the statement CSV (UTF-8, optional BOM, header STATEMENT_COLUMNS) into the port's common form;
+ * throws AcquirerError('bad_reply'). Only money that moved is kept (status SUCCESS): the common form lists
+ * completed movements, so a row still in progress or failed is left out here, not in reconciliation.
+ */
 export function parseStatementCsv(text: string): StatementRow[] {
   let records: string[][];
   try {
@@ -464,7 +468,7 @@ export function parseStatementCsv(text: string): StatementRow[] {
   if (!header || header.join(',') !== STATEMENT_COLUMNS.join(',')) {
     throw new AcquirerError('bad_reply', `statement header must be ${STATEMENT_COLUMNS.join(',')}`);
   }
-  return rows.map((cells, index) => {
+  const parsed = rows.map((cells, index) => {
     const record = Object.fromEntries(STATEMENT_COLUMNS.map((c, i) => [c, cells[i]]));
     const row = StatementCsvRow.safeParse(record);
     if (!row.success || cells.length !== STATEMENT_COLUMNS.length) throw new AcquirerError('bad_reply', `statement row ${index + 2} is malformed`);
@@ -481,6 +485,7 @@ export function parseStatementCsv(text: string): StatementRow[] {
       refundRequestNo: r.refund_request_no === '' ? null : r.refund_request_no,
     };
   });
+  return parsed.filter((row) => row.status === 'SUCCESS');
 }
 
 // ---------------------------------------------------------------------------------------------------

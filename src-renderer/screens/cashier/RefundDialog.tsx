@@ -7,7 +7,7 @@ import { Dialog } from '../../components/Dialog';
 import { OwnerApprovalFields, useOwnerApproval } from '../../components/OwnerApproval';
 import { money, parseQuantity, quantity } from '../../format';
 
-type Step = { kind: 'find' } | { kind: 'choose'; refundable: Refundable } | { kind: 'done'; refund: RefundView };
+type Step = { kind: 'find' } | { kind: 'loading' } | { kind: 'choose'; refundable: Refundable } | { kind: 'done'; refund: RefundView };
 
 const REASONS = ['return', 'wrongItem', 'priceError', 'other'] as const;
 
@@ -16,20 +16,45 @@ const REASONS = ['return', 'wrongItem', 'priceError', 'other'] as const;
  * PIN (checked in main), and the money goes to the wallet it came from, or back in cash. A sale of today
  * with no refund can instead be voided as a whole (当日整单作废: the wallet payment is reversed), with
  * the same approval, after a second click to confirm.
+ *
+ * From the owner's history it opens on a sale (`saleId`) and, with `confirmWithOwnPin`, the signed-in
+ * owner confirms with their own PIN, checked in main (history.refund / history.voidSale).
  */
-export function RefundDialog({ user, currency, onError, onClose }: { user: PublicUser; currency: string; onError: (error: ApiError) => void; onClose: () => void }) {
+export function RefundDialog({
+  user,
+  currency,
+  onError,
+  onClose,
+  saleId,
+  confirmWithOwnPin = false,
+}: {
+  user: PublicUser;
+  currency: string;
+  onError: (error: ApiError) => void;
+  onClose: () => void;
+  saleId?: string;
+  confirmWithOwnPin?: boolean;
+}) {
   const { t } = useTranslation();
   const pos = usePos();
-  const [step, setStep] = useState<Step>({ kind: 'find' });
+  const [step, setStep] = useState<Step>(saleId ? { kind: 'loading' } : { kind: 'find' });
   const [receiptNumber, setReceiptNumber] = useState('');
   const [quantities, setQuantities] = useState<Record<number, string>>({});
   const [reason, setReason] = useState<(typeof REASONS)[number]>('return');
   const [receiptText, setReceiptText] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmVoid, setConfirmVoid] = useState(false);
-  const needsApproval = user.role !== 'owner';
+  const needsApproval = user.role !== 'owner' && !confirmWithOwnPin;
+  const [ownPin, setOwnPin] = useState('');
 
   const owner = useOwnerApproval(needsApproval);
+  const ready = confirmWithOwnPin ? /^\d{4,8}$/.test(ownPin) : owner.ready;
+
+  const loading = step.kind === 'loading';
+  useEffect(() => {
+    if (!saleId || !loading) return;
+    void pos.call('refund.refundable', { saleId }).then((r) => (r.ok ? setStep({ kind: 'choose', refundable: r.value }) : onError(r.error)));
+  }, [pos, saleId, loading, onError]);
 
   // A wallet refund that is still under way ends later: follow it.
   const refundId = step.kind === 'done' ? step.refund.refundId : null;
@@ -61,14 +86,17 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
       .filter((l) => l.quantityMilli !== 0);
     if (lines.length === 0 || lines.some((l) => l.quantityMilli < 0)) return;
     setBusy(true);
-    const result = await pos.call('refund.request', {
-      saleId: refundable.saleId,
-      lines,
-      reason: t(`refundDialog.reasons.${reason}`),
-      ...(needsApproval ? { approval: owner.approval } : {}),
-    });
+    const result = confirmWithOwnPin
+      ? await pos.call('history.refund', { saleId: refundable.saleId, lines, reason: t(`refundDialog.reasons.${reason}`), pin: ownPin })
+      : await pos.call('refund.request', {
+          saleId: refundable.saleId,
+          lines,
+          reason: t(`refundDialog.reasons.${reason}`),
+          ...(needsApproval ? { approval: owner.approval } : {}),
+        });
     setBusy(false);
     owner.setPin('');
+    setOwnPin('');
     if (!result.ok) return onError(result.error);
     setStep({ kind: 'done', refund: result.value });
   };
@@ -76,13 +104,16 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
   const voidSale = async (refundable: Refundable) => {
     if (!confirmVoid) return setConfirmVoid(true);
     setBusy(true);
-    const result = await pos.call('refund.voidSale', {
-      saleId: refundable.saleId,
-      reason: t(`refundDialog.reasons.${reason}`),
-      ...(needsApproval ? { approval: owner.approval } : {}),
-    });
+    const result = confirmWithOwnPin
+      ? await pos.call('history.voidSale', { saleId: refundable.saleId, reason: t(`refundDialog.reasons.${reason}`), pin: ownPin })
+      : await pos.call('refund.voidSale', {
+          saleId: refundable.saleId,
+          reason: t(`refundDialog.reasons.${reason}`),
+          ...(needsApproval ? { approval: owner.approval } : {}),
+        });
     setBusy(false);
     owner.setPin('');
+    setOwnPin('');
     setConfirmVoid(false);
     if (!result.ok) return onError(result.error);
     setStep({ kind: 'done', refund: result.value });
@@ -90,6 +121,7 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
 
   return (
     <Dialog title={t('refundDialog.title')} onClose={onClose} testId="refund-dialog" wide>
+      {step.kind === 'loading' && <p className="muted">{t('history.loading')}</p>}
       {step.kind === 'find' && (
         <form
           onSubmit={(e) => {
@@ -156,6 +188,19 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
             </select>
           </label>
           {needsApproval && <OwnerApprovalFields state={owner} pinTestId="refund-approval-pin" />}
+          {confirmWithOwnPin && (
+            <label>
+              {t('history.refund.ownPin')}
+              <input
+                data-testid="refund-own-pin"
+                type="password"
+                inputMode="numeric"
+                autoComplete="off"
+                value={ownPin}
+                onChange={(e) => setOwnPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+              />
+            </label>
+          )}
           {step.refundable.voidable && (
             <fieldset className="refund-void">
               <legend>{t('refundDialog.voidSale')}</legend>
@@ -163,7 +208,7 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
               <div className="dialog-buttons">
                 <button
                   type="button"
-                  disabled={busy || !owner.ready}
+                  disabled={busy || !ready}
                   data-testid="refund-void"
                   data-confirm={confirmVoid ? 'true' : 'false'}
                   onClick={() => void voidSale(step.refundable)}
@@ -177,7 +222,7 @@ export function RefundDialog({ user, currency, onError, onClose }: { user: Publi
             <button type="button" onClick={onClose}>
               {t('dialog.cancel')}
             </button>
-            <button type="submit" className="primary" disabled={busy || !owner.ready} data-testid="refund-submit">
+            <button type="submit" className="primary" disabled={busy || !ready} data-testid="refund-submit">
               {t('refundDialog.submit')}
             </button>
           </div>
