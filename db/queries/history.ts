@@ -36,7 +36,7 @@ export interface SaleListRow {
 
 /**
  * Completed sales newest first, one page (limit rows). The WHERE clause holds only the filters given, so
- * SQLite can pick the index that serves them in (closed_at, id) order (migration 0013); the fragments are
+ * SQLite can pick the index that serves them in (closed_at, id) order (migration 0012); the fragments are
  * fixed text and every value is bound, so the statement cache holds at most one entry per combination.
  */
 export function searchSales(db: Database, q: SaleSearch): SaleListRow[] {
@@ -44,7 +44,7 @@ export function searchSales(db: Database, q: SaleSearch): SaleListRow[] {
   return stmt(db, sql).all(params) as SaleListRow[];
 }
 
-/** The SQL text and bound values of a search (exported for the query-plan test of migration 0013). */
+/** The SQL text and bound values of a search (exported for the query-plan test of migration 0012). */
 export function saleSearchStatement(q: SaleSearch): { sql: string; params: Record<string, unknown> } {
   const where = ["s.status = 'completed'"];
   const params: Record<string, unknown> = { limit: q.limit };

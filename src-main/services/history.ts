@@ -1,7 +1,7 @@
 /**
  * The owner's sales history: completed sales searched by receipt number, amount (exact or a range),
  * wallet, tender kind, cashier and date range, newest first, paged by the key (closed_at, id) so a page
- * costs the same on day one and on a database of a million sales (indexes in migration 0013); and one
+ * costs the same on day one and on a database of a million sales (indexes in migration 0012); and one
  * sale in full: its lines, tenders, every payment attempt (codes masked), its refunds.
  */
 import type { Database } from 'better-sqlite3';

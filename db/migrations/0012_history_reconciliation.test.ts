@@ -11,9 +11,9 @@ function searchPlan(db: ReturnType<typeof atVersion>, q: Partial<SaleSearch>): s
   return queryPlan(db, text);
 }
 
-describe('0013_history_reconciliation', () => {
+describe('0012_history_reconciliation', () => {
   it('serves each history search from an index in (closed_at, id) order, without sorting', () => {
-    const db = atVersion(13);
+    const db = atVersion(12);
     const before = { closedAt: '2026-11-22T08:00:00.000Z', id: '01K' };
     expect(searchPlan(db, {})).toMatch(/SCAN s USING INDEX sale_completed_by_closed/);
     expect(searchPlan(db, { before })).toMatch(/SEARCH s USING INDEX sale_completed_by_closed \(\(closed_at,id\)<\(\?,\?\)\)/);
@@ -30,7 +30,7 @@ describe('0013_history_reconciliation', () => {
   });
 
   it("reads a day's payments and wallet refunds by time, and statement rows by refund number", () => {
-    const db = atVersion(13);
+    const db = atVersion(12);
     expect(queryPlan(db, "SELECT * FROM payment WHERE finished_at >= '2026-11-21T16:00:00Z' AND finished_at < '2026-11-22T16:00:00Z'")).toMatch(
       /USING INDEX payment_by_finished/,
     );
@@ -41,7 +41,7 @@ describe('0013_history_reconciliation', () => {
   });
 
   it('keeps resolutions append-only, with a note and a known owner', () => {
-    const db = atVersion(13);
+    const db = atVersion(12);
     db.prepare("INSERT INTO user (id, name, role, pin_hash, created_at) VALUES ('U1', '店长', 'owner', 'x', 'now')").run();
     const insert = db.prepare(
       "INSERT INTO reconciliation_resolution (business_date, item_key, difference, statement_amount, local_amount, note, resolved_by, resolved_at) VALUES ('2026-11-22', 'pay:C1', ?, 100, NULL, ?, ?, 'now')",
