@@ -9,7 +9,7 @@ import { parseHash } from './route';
 import { CashierScreen } from './screens/CashierScreen';
 import { CustomerScreen } from './screens/CustomerScreen';
 import { KioskScreen } from './screens/kiosk/KioskScreen';
-import { OwnerScreen } from './screens/owner/OwnerScreen';
+import { OwnerScreen, ShiftScreen } from './screens/owner/OwnerScreen';
 import { TechnicianScreen } from './screens/technician/TechnicianScreen';
 import { PinChangeBanner, SignInScreen } from './screens/SignInScreen';
 import { errorBeep } from './sound';
@@ -32,10 +32,10 @@ function useHashPath(): string {
   return path;
 }
 
-type WorkspaceId = 'cashier' | 'owner' | 'technician';
+type WorkspaceId = 'cashier' | 'shift' | 'owner' | 'technician';
 /** The workspaces a role may open, its home first. Main checks every call anyway; this only picks screens. */
 const WORKSPACES: Record<PublicUser['role'], readonly WorkspaceId[]> = {
-  cashier: ['cashier'],
+  cashier: ['cashier', 'shift'],
   owner: ['cashier', 'owner'],
   technician: ['technician', 'cashier'],
 };
@@ -133,7 +133,7 @@ function Shell() {
           <nav className="workspaces" aria-label={t('workspace.cashier')}>
             {workspaces.map((w) => (
               <button key={w} type="button" data-testid={`workspace-${w}`} aria-pressed={w === workspace} onClick={() => setWorkspace(w)}>
-                {t(w === 'cashier' ? 'workspace.cashier' : `workspace.${w}.title`)}
+                {t(w === 'cashier' || w === 'shift' ? `workspace.${w}` : `workspace.${w}.title`)}
               </button>
             ))}
           </nav>
@@ -160,7 +160,9 @@ function Shell() {
       )}
       {user && <PinChangeBanner key={user.id} user={user} />}
       {user && settings ? (
-        workspace === 'owner' ? (
+        workspace === 'shift' ? (
+          <ShiftScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+        ) : workspace === 'owner' ? (
           <OwnerScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
         ) : workspace === 'technician' ? (
           <TechnicianScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />

@@ -32,6 +32,7 @@ export const en: Messages = {
   roles: { cashier: 'Cashier', owner: 'Owner', technician: 'Technician' },
   workspace: {
     cashier: 'Checkout',
+    shift: 'Shift',
     owner: {
       title: 'Back office',
       shift: 'Shift',
@@ -40,6 +41,7 @@ export const en: Messages = {
       reconciliation: 'Reconciliation',
       charts: 'Charts',
       export: 'Export',
+      settings: 'Store settings',
     },
     technician: {
       title: 'Technician',

@@ -30,6 +30,7 @@ export const zhCN = {
   roles: { cashier: '收银员', owner: '店长', technician: '技术员' },
   workspace: {
     cashier: '收银',
+    shift: '班次',
     owner: {
       title: '后台',
       shift: '班次',
@@ -38,6 +39,7 @@ export const zhCN = {
       reconciliation: '对账',
       charts: '图表',
       export: '导出',
+      settings: '门店设置',
     },
     technician: {
       title: '技术设置',

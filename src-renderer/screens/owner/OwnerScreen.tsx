@@ -6,6 +6,7 @@ import { HistoryPanel } from './HistoryPanel';
 import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { ShiftPanel } from './ShiftPanel';
+import { SettingsPanel } from '../technician/SettingsPanel';
 import '../../styles/owner.css';
 
 const tabs: readonly WorkspaceTab[] = [
@@ -15,9 +16,18 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'reconciliation', label: 'workspace.owner.reconciliation', Panel: ReconciliationPanel },
   { id: 'charts', label: 'workspace.owner.charts', Panel: ChartsPanel },
   { id: 'export', label: 'workspace.owner.export', Panel: ExportPanel },
+  // The store's identity and receipt text are the owner's to change (main enforces which fields).
+  { id: 'settings', label: 'workspace.owner.settings', Panel: SettingsPanel },
 ];
+
+const shiftTabs: readonly WorkspaceTab[] = [{ id: 'shift', label: 'workspace.owner.shift', Panel: ShiftPanel }];
 
 /** The owner's back office. */
 export function OwnerScreen(props: PanelProps) {
   return <Workspace tabs={tabs} testId="owner-screen" {...props} />;
+}
+
+/** A cashier's own till: open the shift with a float, cash in and out, close with the counted cash. */
+export function ShiftScreen(props: PanelProps) {
+  return <Workspace tabs={shiftTabs} testId="shift-screen" {...props} />;
 }

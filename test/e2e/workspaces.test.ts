@@ -1,0 +1,52 @@
+/// <reference lib="dom" />
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser';
+import { startHostProcess, type HostProcess } from '../helpers/host';
+
+/** Which screens each role reaches from the top bar (main checks every call anyway). */
+describe('workspaces per role', () => {
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    host = await startHostProcess();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  const signIn = async (name: string, pin: string) => {
+    await page.getByRole('radio', { name: new RegExp(name) }).click();
+    await page.getByTestId('pin').fill(pin);
+    await page.getByTestId('sign-in').click();
+  };
+
+  it('gives a cashier the till and her shift: she opens it with a float and goes back to selling', async () => {
+    await signIn('收银员 01', '1111');
+    await page.getByTestId('scan-input').waitFor();
+    expect(await page.getByTestId('workspace-owner').count()).toBe(0);
+    await page.getByTestId('workspace-shift').click();
+    await page.getByTestId('shift-float').fill('300');
+    await page.getByTestId('shift-open').click();
+    await expect.poll(() => page.getByTestId('shift-expected').textContent()).toBe('¥300.00');
+    await page.getByTestId('workspace-cashier').click();
+    await page.getByTestId('scan-input').waitFor();
+    await page.getByTestId('signed-in-user').getByRole('button').click();
+  });
+
+  it('gives the owner the store settings in the back office, without the technician-only fields', async () => {
+    await signIn('店长', '8888');
+    await page.getByTestId('workspace-owner').click();
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('settings-save').waitFor();
+    expect(await page.getByTestId('setting-storeName').isEditable()).toBe(true);
+    expect(await page.getByTestId('setting-kioskMode').isEnabled()).toBe(false);
+    expect(await page.getByTestId('workspace-technician').count()).toBe(0);
+  });
+});
