@@ -231,7 +231,11 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'auth.me': (_input, session) => auth.me(session),
 
     'catalog.search': ({ query, limit }) => catalog.search(query, limit),
-    'catalog.importCsv': ({ csv }) => catalog.importCsv(csv),
+    'catalog.importCsv': ({ csv }) => {
+      const rates = settings.get().taxRates;
+      // An empty list means the technician has not set the shop's rates: any rate is accepted.
+      return catalog.importCsv(csv, rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {});
+    },
     'catalog.exportCsv': () => ({ csv: catalog.exportCsv() }),
 
     'sale.current': () => sales.current(),

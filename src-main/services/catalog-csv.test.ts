@@ -274,6 +274,22 @@ describe('importCatalogCsv', () => {
     expect(result).toMatchObject({ inserted: 1, updated: 0, skipped: [{ line: 2, code: 'sku_exists' }] });
     expect(findProductBySku(db, 'DR0001')?.price).toBe(300);
   });
+
+  it("skips a row naming a tax rate the shop has not set up, and keeps the product's rate", () => {
+    const db = freshDb();
+    importCatalogCsv(db, fixture, { now: NOW });
+    const csv = 'sku,name,price,tax_rate\nDR0001,可口可乐,3.00,7%\nNEW2,新品二,2.00,9%\nNEW3,新品三,2.00,8.5%\n';
+    const result = importCatalogCsv(db, csv, { now: LATER, allowedTaxRatesBp: [1300, 900, 600, 0] });
+    expect(result.skipped.map((s) => [s.line, s.code])).toEqual([
+      [2, 'tax_rate_not_allowed'],
+      [4, 'tax_rate_not_allowed'],
+    ]);
+    expect(result.skipped[0]!.message).toBe("tax_rate 7% is not one of the shop's tax rates (13%, 9%, 6%, 0%)");
+    expect(result).toMatchObject({ inserted: 1, updated: 0 });
+    expect(findProductBySku(db, 'DR0001')).toMatchObject({ tax_rate_bp: 1300, price: 300 });
+    expect(findProductBySku(db, 'NEW2')).toMatchObject({ tax_rate_bp: 900, price: 200 });
+    expect(findProductBySku(db, 'NEW3')).toBeNull();
+  });
 });
 
 describe('exportCatalogCsv', () => {

@@ -52,6 +52,7 @@ export type CsvRowErrorCode =
   | 'bad_price'
   | 'missing_tax_rate'
   | 'bad_tax_rate'
+  | 'tax_rate_not_allowed'
   | 'bad_unit'
   | 'bad_stock'
   | 'bad_category'
@@ -82,6 +83,8 @@ export interface CatalogImportOptions {
   mode?: 'upsert' | 'insert';
   /** EAN-13 prefixes the shop's scales print (default 20–29): such a code cannot be a product barcode. */
   weighedPrefixes?: readonly string[];
+  /** The shop's tax rates (technician settings); a row naming another rate is skipped. Absent: any rate 0–100%. */
+  allowedTaxRatesBp?: readonly number[];
 }
 
 export type CatalogCsvErrorReason = 'not_utf8' | 'unparseable' | 'no_header' | 'unknown_columns' | 'duplicate_columns' | 'missing_columns' | 'too_many_rows';
@@ -473,6 +476,10 @@ export function importCatalogCsv(db: Database, csvText: string, options: Catalog
       }
       if (taxRateBp === undefined) {
         skip(line, 'missing_tax_rate', `sku ${row.sku} is new: it needs a tax_rate`);
+        continue;
+      }
+      if (row.tax_rate !== undefined && options.allowedTaxRatesBp && !options.allowedTaxRatesBp.includes(row.tax_rate)) {
+        skip(line, 'tax_rate_not_allowed', `tax_rate ${formatTaxRate(row.tax_rate)} is not one of the shop's tax rates (${options.allowedTaxRatesBp.map(formatTaxRate).join(', ')})`);
         continue;
       }
       const unit = row.unit ?? existing?.unit ?? 'each';

@@ -34,7 +34,7 @@ export interface CatalogService {
   categories(): CategoryRow[];
   /** Active products of one category (null: those without one), by name: for a category grid. */
   byCategory(categoryId: string | null): Product[];
-  importCsv(csvText: string, options?: { mode?: 'upsert' | 'insert' }): CatalogImportResult;
+  importCsv(csvText: string, options?: { mode?: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] }): CatalogImportResult;
   exportCsv(): string;
   /** Inserts the demo catalog when there is no product at all; returns how many were inserted. */
   loadDemoIfEmpty(): number;
@@ -129,7 +129,11 @@ export function createCatalogService(deps: { db: Database; clock: Clock; log: Lo
     },
 
     importCsv(csvText, options = {}) {
-      const result = importCatalogCsv(db, csvText, { now: clock.now(), mode: options.mode ?? 'upsert' });
+      const result = importCatalogCsv(db, csvText, {
+        now: clock.now(),
+        mode: options.mode ?? 'upsert',
+        ...(options.allowedTaxRatesBp ? { allowedTaxRatesBp: options.allowedTaxRatesBp } : {}),
+      });
       if (result.inserted + result.updated > 0) refreshIndex();
       log.info(
         {

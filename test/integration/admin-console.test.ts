@@ -98,6 +98,13 @@ describe('technician console (in process, real SQLite file)', () => {
       expect(text).toContain('91310000MA1FL8XQ3B');
     });
 
+    it("holds catalog imports to the shop's tax rates", async () => {
+      await t.ok(owner, 'admin.updateSettings', { taxRates: [{ name: '13%', rateBp: 1300 }, { name: '9%', rateBp: 900 }] });
+      const report = await t.ok(owner, 'catalog.importCsv', { csv: 'sku,name,price,tax_rate\nTAX9,九税,1.00,9%\nTAX7,七税,1.00,7%\n' });
+      expect(report).toMatchObject({ inserted: 1, skipped: [{ line: 3, code: 'tax_rate_not_allowed' }] });
+      expect(t.query('SELECT sku FROM product WHERE sku IN (?, ?)', 'TAX9', 'TAX7')).toEqual([{ sku: 'TAX9' }]);
+    });
+
     it('lets the owner change the shop fields but not the terminal fields (nothing saved), and the cashier nothing', async () => {
       const before = { settings: storedSettings(), audit: auditCount() };
       expect(await t.call(owner, 'admin.updateSettings', { storeName: '店长改名', kioskMode: true })).toMatchObject({
