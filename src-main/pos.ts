@@ -11,6 +11,7 @@ import { createDispatcher, type Dispatcher, type HandlerMap } from './dispatch';
 import { createEventBus, type EventBus } from './events';
 import { openFileLogger, type FileLogger, type Logger } from './log';
 import { createAuditService } from './services/audit';
+import { parseEReceipt, verifyEReceipt } from './services/kiosk-receipt';
 import { createAuthService } from './services/auth';
 import { applyPendingRestore } from './services/backup';
 import type { PosContext } from './areas/context';
@@ -287,7 +288,14 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       const receipt = refunds.receipt(refundId);
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
     },
-    'sale.findByReceipt': ({ receiptNumber }) => sales.findByReceiptNumber(receiptNumber),
+    'sale.findByReceipt': ({ receiptNumber }) => {
+      // A customer's kiosk e-receipt (its QR scanned at the counter) names the sale and proves it is genuine.
+      const eReceipt = parseEReceipt(receiptNumber);
+      if (!eReceipt) return sales.findByReceiptNumber(receiptNumber);
+      const sale = sales.findByReceiptNumber(eReceipt.receiptNumber);
+      if (!verifyEReceipt(receiptNumber, sale)) throw new PosError('validation_failed', 'This e-receipt does not match the sale it names', { reason: 'e_receipt_mismatch' });
+      return sale;
+    },
     'sale.reprint': ({ saleId }) => {
       const receipt = sales.receipt(saleId);
       if (!devices.statuses().some((d) => d.role === 'printer')) throw new PosError('unavailable', 'No receipt printer is configured', { reason: 'no_printer' });

@@ -127,6 +127,14 @@ describe('a kiosk session on a terminal in kiosk mode', () => {
     expect(verifyEReceipt(finished.eReceipt, { ...facts, saleId: '01ZZZZZZZZZZZZZZZZZZZZZZZZ' })).toBe(false);
     expect(await t.ok(kiosk, 'kiosk.order', {})).toBeNull();
 
+    // At the counter, staff scan the customer's e-receipt QR to find the sale (refunds, reprints); a forged one is refused.
+    const staff = await t.signedIn('owner');
+    expect(await t.ok(staff, 'sale.findByReceipt', { receiptNumber: finished.eReceipt })).toMatchObject({ saleId: order.saleId, total: 3 * a!.price });
+    expect(await t.call(staff, 'sale.findByReceipt', { receiptNumber: finished.eReceipt.replace(`:${3 * a!.price}:`, `:${3 * a!.price + 100}:`) })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed', details: { reason: 'e_receipt_mismatch' } },
+    });
+
     // Another session's sales are not this kiosk's to show.
     const cashier = await t.signedIn('cashier');
     await t.ok(cashier, 'sale.addProduct', { productId: a!.id });

@@ -114,6 +114,7 @@ export const historyZhCN = {
   },
   reasons: {
     bad_receipt_number: '小票号格式不对（如 {{example}}）。',
+    e_receipt_mismatch: '这张电子小票与它所写的交易不符，可能是伪造的。',
     bad_date: '日期格式不对。',
     amount_and_range: '金额请填一个值或一个范围，不要同时填。',
     empty_range: '范围的起点大于终点。',
@@ -241,6 +242,7 @@ export const historyEn: { [K in keyof typeof historyZhCN]: unknown } = {
   },
   reasons: {
     bad_receipt_number: 'Not a receipt number of this terminal (e.g. {{example}}).',
+    e_receipt_mismatch: 'This e-receipt does not match the sale it names: it may be forged.',
     bad_date: 'Not a date.',
     amount_and_range: 'Give an amount or a range, not both.',
     empty_range: 'The range starts after it ends.',
