@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CallSpec } from '../src-common/contract';
 import { describeIssues, PosError, type Result } from '../src-common/errors';
-import { mayCall, type Session } from '../src-common/roles';
+import { mayCall, type Caller, type Session } from '../src-common/roles';
 import type { Logger } from './log';
 
 /** A handler gets its input already validated, and the session whose role was already checked. */
@@ -21,9 +21,23 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
   contract: C,
   handlers: HandlerMap<C>,
   log: Logger,
+  options: {
+    /**
+     * The caller as the database sees it now: a user deactivated or given another role since signing in
+     * loses the old rights at their next call. Returns the same object when nothing changed.
+     */
+    currentCaller?: (caller: Caller) => Caller;
+  } = {},
 ): Dispatcher {
   return {
     async dispatch(call, input, session) {
+      if (options.currentCaller) {
+        const current = options.currentCaller(session.caller);
+        if (current !== session.caller) {
+          log.info({ userId: session.caller.userId, from: session.caller.role, to: current.role }, 'session caller changed since sign-in');
+          session.caller = current;
+        }
+      }
       const caller = session.caller;
       if (typeof call !== 'string' || !Object.hasOwn(contract, call)) {
         return { ok: false, error: { code: 'unknown_call', message: `There is no call named ${JSON.stringify(String(call)).slice(0, 80)}` } };

@@ -317,7 +317,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     ...kioskArea.handlers,
   } satisfies HandlerMap<typeof calls>;
 
-  const dispatcher = createDispatcher(calls, handlers, log);
+  const dispatcher = createDispatcher(calls, handlers, log, { currentCaller: (caller) => auth.currentCaller(caller) });
   log.info({ dataDir, appVersion, terminalId: terminal.status().terminalId }, 'terminal started');
 
   let closed = false;

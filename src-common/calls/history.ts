@@ -1,7 +1,7 @@
 /** Owner: sales history and reconciliation with the acquirer (issue 7). */
 import { z } from 'zod';
 import { Id, Minor, PositiveMinor, RefundLineInput, RefundView, WalletKind } from '../schemas';
-import { call, Managers, Owners, type CallSpec } from './spec';
+import { call, Owners, type CallSpec } from './spec';
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD');
 const Fen = z.number().int().min(0).max(1_000_000_000_00);
@@ -154,13 +154,13 @@ export const historyCalls = {
   'history.search': call({
     input: HistorySearch,
     output: HistoryPage,
-    access: Managers,
+    access: Owners,
     summary: 'Completed sales, newest first, by receipt number, amount, wallet, tender, cashier and days; paged',
   }),
   'history.sale': call({
     input: z.object({ saleId: Id }).strict(),
     output: SaleDetail,
-    access: Managers,
+    access: Owners,
     summary: 'One completed sale: lines, tenders, payment attempts (codes masked), refunds',
   }),
   'history.refund': call({
@@ -186,7 +186,7 @@ export const historyCalls = {
   'reconcile.day': call({
     input: z.object({ date: LocalDate }).strict(),
     output: Reconciliation,
-    access: Managers,
+    access: Owners,
     summary: "The acquirer's statement of a (Beijing) day against this terminal's payments and refunds: matches and differences, totals per side",
   }),
   'reconcile.resolve': call({

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { newId } from '../../db/ids';
 import { PosError } from '../../src-common/errors';
-import type { Role, Session } from '../../src-common/roles';
+import type { Caller, Role, Session } from '../../src-common/roles';
 import { countUsers, findUser, insertUser, listActiveUsers, recordPinFailure, recordPinSuccess, type UserRow } from '../../db/queries/users';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
@@ -28,6 +28,8 @@ export interface AuthService {
   users(): PublicUser[];
   signIn(userId: string, pin: string, session: Session): Promise<{ user: PublicUser; mustChangePin: boolean }>;
   signOut(session: Session): void;
+  /** A signed-in caller as the users table says now (deactivated → signed out; another role → that role). */
+  currentCaller(caller: Caller): Caller;
   me(session: Session): PublicUser | null;
   /** A manager override: checks another user's PIN and role without changing the session. */
   approve(approval: { userId: string; pin: string }, roles: readonly Role[]): Promise<PublicUser>;
@@ -78,7 +80,15 @@ export function createAuthService(deps: { db: Database; clock: Clock; log: Logge
       log.info({ userId: user.id, role: user.role }, 'signed in');
       return { user: publicUser(user), mustChangePin: user.must_change_pin === 1 };
     },
+    currentCaller(caller) {
+      if (!caller.userId) return caller;
+      const user = findUser(db, caller.userId);
+      if (!user || user.active !== 1) return { role: null, userId: null };
+      return user.role === caller.role ? caller : { role: user.role, userId: user.id };
+    },
     signOut(session) {
+      // A kiosk screen stays a kiosk: only kiosk.exit (a technician's PIN, audited) ends it.
+      if (session.caller.role === 'kiosk') return;
       session.caller = { role: null, userId: null };
     },
     me(session) {
@@ -87,6 +97,10 @@ export function createAuthService(deps: { db: Database; clock: Clock; log: Logge
       return user ? publicUser(user) : null;
     },
     async approve(approval, roles) {
+      // The role first: a PIN is never tried (nor its wrong attempts counted) for someone who could not approve anyway,
+      // so an approval prompt (or the kiosk's exit pad) cannot probe or lock out other users' PINs.
+      const candidate = findUser(db, approval.userId);
+      if (candidate && !roles.includes(candidate.role)) throw new PosError('forbidden', `Needs the approval of: ${roles.join(', ')}`);
       const user = await checkPin(approval.userId, approval.pin);
       if (!roles.includes(user.role)) throw new PosError('forbidden', `Needs the approval of: ${roles.join(', ')}`);
       return publicUser(user);

@@ -198,6 +198,21 @@ describe('technician console (in process, real SQLite file)', () => {
       expect(await t.call(newSession(), 'auth.signIn', { userId: second.id, pin: '3691' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     });
 
+    it('takes rights away from a session already signed in: demoted at its next call, deactivated signed out', async () => {
+      const deputy = await t.ok(technician, 'users.create', { name: '值班店长', role: 'owner', pin: '4826' });
+      const session = newSession();
+      await t.ok(session, 'auth.signIn', { userId: deputy.id, pin: '4826' });
+      expect((await t.ok(session, 'history.search', { limit: 1 })).rows.length).toBeLessThanOrEqual(1);
+
+      await t.ok(technician, 'users.setRole', { userId: deputy.id, role: 'cashier' });
+      expect(await t.call(session, 'history.search', { limit: 1 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(session.caller).toEqual({ role: 'cashier', userId: deputy.id });
+
+      await t.ok(technician, 'users.deactivate', { userId: deputy.id });
+      expect(await t.call(session, 'sale.current', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      expect(await t.ok(session, 'auth.me', {})).toBeNull();
+    });
+
     it('changes its own PIN only with the current one, refuses a guessable or unchanged PIN, and clears must-change', async () => {
       const session = newSession();
       const user = await t.ok(technician, 'users.create', { name: '收银员 03', role: 'cashier', pin: '4826' });

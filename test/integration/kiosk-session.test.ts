@@ -75,6 +75,10 @@ describe('a kiosk session on a terminal in kiosk mode', () => {
     const result = await t.call(kiosk, 'auth.signIn', { userId: ownerId, pin: '8888' });
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden', details: { reason: 'kiosk_session' } } });
     expect(kiosk.caller.role).toBe('kiosk');
+    // Signing out first does not turn the kiosk screen into a blank staff sign-in either.
+    await t.ok(kiosk, 'auth.signOut', {});
+    expect(kiosk.caller.role).toBe('kiosk');
+    expect(await t.call(kiosk, 'auth.signIn', { userId: ownerId, pin: '8888' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('is the only session that can make kiosk calls', async () => {
@@ -205,5 +209,21 @@ describe('a kiosk session on a terminal in kiosk mode', () => {
       'kiosk.exitRefused:kiosk:locked',
     ]);
     expect(audit.every((a) => !a.details.includes(PIN('technician')) && !a.details.includes('0000'))).toBe(true);
+  });
+
+  it("never tries a non-technician's PIN at the exit pad: no probing, no locking the owner out from the kiosk", async () => {
+    const ownerId = await t.userId('owner');
+    const screen = newSession();
+    await t.ok(screen, 'kiosk.begin', {});
+    expect(screen.caller.role).toBe('kiosk');
+    for (let i = 0; i < 6; i++) {
+      expect(await t.call(screen, 'kiosk.exit', { userId: ownerId, pin: '0000' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(await t.call(screen, 'kiosk.exit', { userId: ownerId, pin: '8888' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(screen.caller.role).toBe('kiosk');
+    expect(t.query<{ failed_attempts: number; locked_until: string | null }>('SELECT failed_attempts, locked_until FROM user WHERE id = ?', ownerId)).toEqual([
+      { failed_attempts: 0, locked_until: null },
+    ]);
+    expect((await t.signedIn('owner')).caller.role).toBe('owner');
   });
 });

@@ -147,7 +147,8 @@ describe('reconciliation with the sandbox acquirer over HTTP', () => {
       ok: false,
       error: { code: 'conflict', details: { reason: 'already_resolved' } },
     });
-    const after = await t.ok(technician, 'reconcile.day', { date });
+    expect(await t.call(technician, 'reconcile.day', { date })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const after = await t.ok(owner, 'reconcile.day', { date });
     expect(after.summary).toMatchObject({ missingLocal: 1, resolved: 1, open: 0 });
     expect(after.items[0]).toMatchObject({ key: 'refund:APP20261122000001', resolution: { note } });
 
