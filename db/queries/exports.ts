@@ -6,7 +6,6 @@ export interface SaleExportRow {
   id: string;
   closed_at: string;
   receipt_no: number | null;
-  business_date: string | null;
   status: string;
   cashier: string | null;
   lines: number;
@@ -24,7 +23,7 @@ export interface SaleExportRow {
 export function saleExportPage(db: Database, w: { terminalId: string; from: string; to: string }, after: { at: string; id: string }, limit: number): SaleExportRow[] {
   return stmt(
     db,
-    `SELECT s.id, s.closed_at, s.receipt_no, s.business_date, s.status, u.name AS cashier,
+    `SELECT s.id, s.closed_at, s.receipt_no, s.status, u.name AS cashier,
             (SELECT count(*) FROM sale_line l WHERE l.sale_id = s.id) AS lines,
             s.subtotal, s.discount_total, s.total, s.rounding, s.tax_total, s.change_given,
             (SELECT group_concat(t.kind || ':' || t.amount, ';') FROM sale_tender t WHERE t.sale_id = s.id) AS tenders,

@@ -196,17 +196,6 @@ export function insertZReport(db: Database, row: ZReportRow): void {
   ).run(row);
 }
 
-// --- charts ---
-
-/** Tender kinds over business dates (the day totals kept with each sale): count and amount. */
-export function tenderMix(db: Database, fromDate: string, toDate: string): { kind: string; count: number; amount: number }[] {
-  return stmt(
-    db,
-    `SELECT kind, sum(count) AS count, sum(amount) AS amount FROM daily_tender_total
-      WHERE business_date BETWEEN ? AND ? GROUP BY kind ORDER BY amount DESC`,
-  ).all(fromDate, toDate) as { kind: string; count: number; amount: number }[];
-}
-
 // --- quarter-hour totals (migration 0011's triggers keep them with every sale) ---
 
 /** The quarter an ISO instant falls in, as the triggers name it: 'YYYY-MM-DDTHH:MM' (UTC, MM = 00/15/30/45). */

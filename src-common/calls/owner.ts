@@ -36,19 +36,30 @@ export const ShiftCash = z.object({
 });
 export type ShiftCash = z.infer<typeof ShiftCash>;
 
-export const ShiftView = z.object({
+const ShiftFields = {
   shiftId: Id,
   openedAt: z.string(),
   openedBy: Person,
   closedAt: z.string().nullable(),
   closedBy: Person,
-  cash: ShiftCash,
   counted: Minor.nullable(),
   /** counted − expected: positive over, negative short. */
   overShort: Minor.nullable(),
   note: z.string().nullable(),
+  /** Cash in and out of the shift (whoever made them): the cashier sees these even in a blind view. */
   movements: z.array(CashMovementView),
-});
+};
+
+/**
+ * A shift as its caller may see it. Blind count (cash control): a cashier's view of an open shift leaves
+ * out the expected cash and its parts (`blind: true`, `cash: null`), so she counts the drawer without
+ * knowing what it should hold; the close answer then shows her the expected cash and the over/short, the
+ * count being recorded by then. The owner's view, and every closed shift, has `blind: false` and the cash.
+ */
+export const ShiftView = z.discriminatedUnion('blind', [
+  z.object({ ...ShiftFields, blind: z.literal(false), cash: ShiftCash }),
+  z.object({ ...ShiftFields, blind: z.literal(true), cash: z.null() }),
+]);
 export type ShiftView = z.infer<typeof ShiftView>;
 
 const Count = z.number().int().nonnegative();
@@ -124,7 +135,12 @@ export const ExportName = z.string().regex(/^(sales|payments|zreports)-\d{8}-\d{
 export const EXPORT_PAGE_BYTES = 512 * 1024;
 
 export const ownerCalls = {
-  'shift.current': call({ input: NoInput, output: ShiftView.nullable(), access: Tills, summary: "This terminal's open shift with its expected cash so far" }),
+  'shift.current': call({
+    input: NoInput,
+    output: ShiftView.nullable(),
+    access: Tills,
+    summary: "This terminal's open shift with its expected cash so far (a cashier's view is blind: no expected cash until it is closed)",
+  }),
   'shift.open': call({
     input: z.object({ float: NonNegativeMinor }).strict(),
     output: ShiftView,
@@ -181,7 +197,7 @@ export const ownerCalls = {
     input: z.object({ date: LocalDate.optional() }).strict(),
     output: HourlyChart,
     access: Owner,
-    summary: 'Takings by hour of a day (today by default) beside the same weekday a week before',
+    summary: 'Takings by clock hour of a business day (the current one by default) beside the same weekday a week before',
   }),
   'chart.walletMix': call({
     input: z.object({ from: LocalDate, to: LocalDate }).strict(),
@@ -194,7 +210,7 @@ export const ownerCalls = {
     input: z.object({ kind: ExportKind, from: LocalDate, to: LocalDate }).strict(),
     output: z.object({ name: ExportName, rows: Count, bytes: Count }),
     access: Owner,
-    summary: 'Write a CSV (UTF-8 with BOM) of sales, payments or Z reports for a date range to <dataDir>/exports/',
+    summary: 'Write a CSV (UTF-8 with BOM) of sales, payments or Z reports for a range of business dates (04:00 → 04:00, as the Z) to <dataDir>/exports/',
   }),
   'export.read': call({
     input: z.object({ name: ExportName, offset: z.number().int().nonnegative() }).strict(),

@@ -16,7 +16,7 @@ export function createOwnerArea(ctx: PosContext): Area<typeof ownerCalls> {
 
   return {
     handlers: {
-      'shift.current': () => shifts.current(),
+      'shift.current': (_input, session) => shifts.current(session),
       'shift.open': ({ float }, session) => shifts.open(float, session),
       'shift.cashIn': ({ amount, reason }, session) => shifts.cashIn(amount, reason, session),
       'shift.cashOut': ({ amount, reason, approval }, session) => shifts.cashOut(amount, reason, approval, session),

@@ -4,6 +4,11 @@
  * in yuan with the currency's decimals. The file is written to <dataDir>/exports/ page by page (the event
  * loop gets a turn between pages) under a temporary name, then renamed; the UI reads it back in pages of
  * at most 512 KiB (export.read), as WebSocket frames are limited to 1 MiB.
+ *
+ * Dates are business dates, as the Z report's: a day runs 04:00 → 04:00 local (reports.ts
+ * businessDayWindow), so the sales of a date in the CSV add up to that date's Z (a sale at 01:30 is in the
+ * day before). Each sale and payment row carries its business_date by that rule (a sale's closed_at, a
+ * payment's created_at), not sale.business_date as stored (that one turns at midnight).
  */
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -18,7 +23,7 @@ import { EXPORT_PAGE_BYTES, ExportName, type ExportKind } from '../../src-common
 import { PosError } from '../../src-common/errors';
 import { currencyExponent } from '../../src-common/money';
 import { guardCell } from './catalog-csv';
-import { dayWindow, localMidnight } from './charts';
+import { businessDateOf, businessDayWindow } from './reports';
 
 export interface ExportsService {
   create(kind: ExportKind, from: string, to: string): Promise<{ name: string; rows: number; bytes: number }>;
@@ -31,7 +36,7 @@ const PAGE_ROWS = 250;
 
 const COLUMNS: Record<ExportKind, string[]> = {
   sales: ['receipt_no', 'business_date', 'closed_at', 'status', 'cashier', 'lines', 'gross', 'discounts', 'total', 'rounding', 'tax', 'tenders', 'change', 'refunded', 'void_reason'],
-  payments: ['order_no', 'created_at', 'kind', 'wallet', 'amount', 'status', 'acquirer_sn', 'finished_at', 'failure_code', 'receipt_no', 'refunded'],
+  payments: ['order_no', 'business_date', 'created_at', 'kind', 'wallet', 'amount', 'status', 'acquirer_sn', 'finished_at', 'failure_code', 'receipt_no', 'refunded'],
   zreports: ['z_no', 'business_date', 'from', 'to', 'sales_count', 'gross', 'discounts', 'refunds', 'net', 'tax'],
 };
 
@@ -55,12 +60,10 @@ export function createExportsService(deps: { db: Database; dataDir: string; term
   const { db, terminalId } = deps;
   const dir = join(deps.dataDir, 'exports');
 
-  function range(from: string, to: string) {
-    localMidnight(from);
-    localMidnight(to);
-    if (from > to) throw new PosError('validation_failed', 'The range ends before it starts', { reason: 'bad_range' });
-    return { terminalId, from: dayWindow(terminalId, from).from, to: dayWindow(terminalId, to).to };
-  }
+  /** Business dates from..to (04:00 → 04:00, as the Z report's); refuses a bad date or range. */
+  const range = (from: string, to: string) => businessDayWindow(terminalId, from, to);
+  /** The business date of an instant, by the Z report's rule. */
+  const dateOf = (iso: string) => businessDateOf(new Date(iso));
 
   /** Each page of records, as CSV text; rows counted. */
   async function* pages(kind: ExportKind, from: string, to: string): AsyncGenerator<string[][]> {
@@ -91,7 +94,7 @@ export function createExportsService(deps: { db: Database; dataDir: string; term
         after = { at: rows.at(-1)!.closed_at, id: rows.at(-1)!.id };
         records = rows.map((s) => [
           s.receipt_no === null ? '' : String(s.receipt_no),
-          s.business_date ?? '',
+          dateOf(s.closed_at),
           localStamp(s.closed_at),
           s.status,
           s.cashier ?? '',
@@ -119,6 +122,7 @@ export function createExportsService(deps: { db: Database; dataDir: string; term
         after = { at: rows.at(-1)!.created_at, id: rows.at(-1)!.id };
         records = rows.map((p) => [
           p.client_sn,
+          dateOf(p.created_at),
           localStamp(p.created_at),
           p.kind,
           p.wallet ?? '',

@@ -64,6 +64,29 @@ export function businessDateOf(at: Date): string {
   return businessDate(new Date(at.getTime() - BUSINESS_DAY_TURNS_AT_HOUR * 3600_000));
 }
 
+/**
+ * The window of business dates `from`..`to` ('YYYY-MM-DD', both included) under the same rule as
+ * businessDateOf: from the first date's 04:00 to the 04:00 after the last (from < t ≤ to, so each end is
+ * the instant before a turn), i.e. exactly the instants whose businessDateOf falls in the range. The Z
+ * report, the CSV exports and the charts all use this (one rule, one constant). A date that does not
+ * exist is refused (validation_failed, reason 'bad_date'); `to` before `from`, 'bad_range'.
+ */
+export function businessDayWindow(terminalId: string, from: string, to: string = from): { terminalId: string; from: string; to: string } {
+  const start = businessDayStart(from);
+  businessDayStart(to); // checks the date
+  const end = businessDayStart(nextDate(to));
+  if (from > to) throw new PosError('validation_failed', 'The range ends before it starts', { reason: 'bad_range' });
+  return { terminalId, from: new Date(start.getTime() - 1).toISOString(), to: new Date(end.getTime() - 1).toISOString() };
+}
+
+/** The first instant of a business date: the local midnight starting it plus the turn (businessDateOf's inverse). */
+function businessDayStart(date: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const midnight = new Date(y, m - 1, d);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || businessDate(midnight) !== date) throw new PosError('validation_failed', `No such date ${date}`, { reason: 'bad_date', date });
+  return new Date(midnight.getTime() + BUSINESS_DAY_TURNS_AT_HOUR * 3600_000);
+}
+
 function nextDate(date: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return businessDate(new Date(y, m - 1, d + 1));
@@ -95,7 +118,7 @@ export interface ReportParts {
 export function readReportParts(db: Database, w: Window): ReportParts {
   const { quarters, edges } = splitWindow(w);
   const sales = [...(quarters ? saleQuarterTotals(db, quarters) : []), ...edges.flatMap((e) => saleTotals(db, e))];
-  const tenders = sumBy([...(quarters ? tenderQuarterTotals(db, quarters) : []), ...edges.flatMap((e) => tenderTotals(db, e))], (t) => t.kind, ['count', 'amount', 'tendered']);
+  const tenders = tendersInWindow(db, w);
   const taxes = sumBy([...(quarters ? taxQuarterTotals(db, quarters) : []), ...edges.flatMap((e) => taxTotals(db, e))], (t) => t.rateBp, ['taxable', 'tax']);
   const items = [...(quarters ? [itemQuarterTotals(db, quarters)] : []), ...edges.map((e) => itemTotals(db, e))].reduce(
     (a, b) => ({ items: a.items + b.items, lines: a.lines + b.lines }),
@@ -125,6 +148,12 @@ export function splitWindow(w: Window): { quarters: QuarterRange | null; edges: 
     quarters: { terminalId: w.terminalId, after: fromQuarter, before: toQuarter },
     edges: [{ terminalId: w.terminalId, from: w.from, to: new Date(fromEnd - 1).toISOString() }, lastEdge],
   };
+}
+
+/** Completed sales' tenders by kind in a window (what the Z's tenders and the wallet mix show), from the quarter totals and the edges' sales. */
+export function tendersInWindow(db: Database, w: Window): { kind: string; count: number; amount: number; tendered: number }[] {
+  const { quarters, edges } = splitWindow(w);
+  return sumBy([...(quarters ? tenderQuarterTotals(db, quarters) : []), ...edges.flatMap((e) => tenderTotals(db, e))], (t) => t.kind, ['count', 'amount', 'tendered']);
 }
 
 /** Completed sales' takings per local hour of a window, from the quarter totals and the edges' sales. */

@@ -81,7 +81,7 @@ describe('shifts: what belongs to a shift is what happened on this terminal whil
     now = at(10, 30);
     shifts.cashIn(500, '零钱', cashier);
     await shifts.cashOut(2_000, '存银行', undefined, owner);
-    const open = shifts.current()!;
+    const open = shifts.current(owner)!;
     expect(open.cash).toEqual({ float: 10_000, tendered: 2_000, change: 766, kept: 1_234, cashRefunds: 1_234, cashIn: 500, cashOut: 2_000, expected: 10_000 + 1_234 - 1_234 + 500 - 2_000 });
 
     now = at(11);
@@ -96,8 +96,34 @@ describe('shifts: what belongs to a shift is what happened on this terminal whil
     now = at(12);
     const next = shifts.open(0, owner);
     now = at(12, 30);
-    expect(shifts.current()!.cash).toMatchObject({ kept: 0, cashRefunds: 0, expected: 0 }); // 11:01 and 11:02 were between shifts
+    expect(shifts.current(owner)!.cash).toMatchObject({ kept: 0, cashRefunds: 0, expected: 0 }); // 11:01 and 11:02 were between shifts
     expect(next.openedBy).toEqual({ id: 'O', name: 'O' });
+  });
+
+  it('blind count: a cashier sees no expected cash nor its parts until the close; the owner sees them all', async () => {
+    const opened = shifts.open(10_000, cashier);
+    expect(opened).toMatchObject({ blind: true, cash: null, openedBy: { id: 'C', name: 'C' } });
+    now = at(9);
+    sale(at(9), { kind: 'cash', amount: 1_234, tendered: 2_000 });
+    now = at(9, 30);
+    const afterIn = shifts.cashIn(500, '零钱', cashier);
+    // Her own movements stay visible; no figure that adds up to the drawer.
+    expect(afterIn).toMatchObject({ blind: true, cash: null, counted: null, overShort: null });
+    expect(afterIn.movements).toEqual([expect.objectContaining({ kind: 'in', amount: 500, reason: '零钱', user: { id: 'C', name: 'C' } })]);
+    expect(JSON.stringify(shifts.current(cashier))).not.toMatch(/expected|"kept"|"float"|tendered|cashRefunds/);
+    expect(await shifts.cashOut(100, '买袋子', { userId: 'O', pin: '8888' }, cashier)).toMatchObject({ blind: true, cash: null });
+    // A refused cash-out does not tell her what the drawer holds either (the owner's refusal does).
+    const refused = await shifts.cashOut(1_000_000, 'x', { userId: 'O', pin: '8888' }, cashier).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'validation_failed', details: { reason: 'exceeds_drawer' } });
+    expect((refused as PosError).details).not.toHaveProperty('available');
+    await expect(shifts.cashOut(1_000_000, 'x', undefined, owner)).rejects.toMatchObject({ details: { reason: 'exceeds_drawer', available: 11_634 } });
+    const full = shifts.current(owner)!;
+    expect(full).toMatchObject({ blind: false, cash: { float: 10_000, kept: 1_234, cashIn: 500, cashOut: 100, expected: 11_634 } });
+    // Closing, she sees the expected cash and the over/short: her count is recorded already.
+    now = at(10);
+    const closed = shifts.close(11_700, undefined, cashier);
+    expect(closed).toMatchObject({ blind: false, counted: 11_700, overShort: 66, cash: { expected: 11_634 } });
+    expect(shifts.list(1)[0]).toEqual(closed);
   });
 
   it('asks an owner’s approval of a cashier’s cash-out and records who approved', async () => {
@@ -132,7 +158,7 @@ describe('shifts: what belongs to a shift is what happened on this terminal whil
       refunds: [],
       jobs: [{ kind: 'query', count: 1 }],
     });
-    expect(shifts.current()).not.toBeNull();
+    expect(shifts.current(owner)).not.toBeNull();
     db.prepare("UPDATE payment SET status = 'paid' WHERE id = 'PAY'").run();
     db.prepare("DELETE FROM outbox WHERE id = 'J'").run();
     // Final for the terminal, for the owner to reconcile: it does not hold the shift (nor does a statement download).

@@ -18,6 +18,11 @@
  *
  * Who: a cashier or an owner opens, closes and puts cash in; a cashier's cash-out needs an owner's PIN
  * (as discounts do), an owner's own is approved by themself. Every change is audited in its transaction.
+ *
+ * Blind count: whatever a cashier is answered about an open shift (current, open, cash in/out) leaves out
+ * the expected cash and its parts (ShiftView `blind: true`), so she cannot count to the expected figure
+ * and pocket an overage; nor does a refused cash-out tell her what the drawer holds. The close answer
+ * shows her the expected cash and the over/short: the count is recorded by then. The owner sees it all.
  */
 import type { Database } from 'better-sqlite3';
 import { newId } from '../../db/ids';
@@ -45,7 +50,8 @@ import type { AuditService } from './audit';
 import type { AuthService } from './auth';
 
 export interface ShiftsService {
-  current(): ShiftView | null;
+  /** The open shift as the caller may see it (blind for a cashier). */
+  current(session: Session): ShiftView | null;
   open(float: number, session: Session): ShiftView;
   cashIn(amount: number, reason: string, session: Session): ShiftView;
   cashOut(amount: number, reason: string, approval: { userId: string; pin: string } | undefined, session: Session): Promise<ShiftView>;
@@ -73,6 +79,17 @@ export function createShiftsService(deps: ShiftsDeps): ShiftsService {
     return user ? { id: user.id, name: user.name } : null;
   };
 
+  const movementsOf = (shiftId: string) =>
+    cashMovements(db, shiftId).map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      amount: m.amount,
+      reason: m.reason,
+      user: person(m.user_id),
+      approvedBy: person(m.approved_by),
+      at: m.at,
+    }));
+
   /** The drawer's cash of a shift from its opening to `to`. */
   function cashOf(shift: ShiftRow, to: string): ShiftCash {
     const window = { terminalId, from: shift.opened_at, to };
@@ -83,6 +100,7 @@ export function createShiftsService(deps: ShiftsDeps): ShiftsService {
     return { ...parts, expected: expectedCash(parts) };
   }
 
+  /** The full view (the owner's; every closed shift). */
   function view(shift: ShiftRow): ShiftView {
     const cash: ShiftCash =
       shift.closed_at === null
@@ -103,19 +121,34 @@ export function createShiftsService(deps: ShiftsDeps): ShiftsService {
       openedBy: person(shift.opened_by),
       closedAt: shift.closed_at,
       closedBy: person(shift.closed_by),
+      blind: false,
       cash,
       counted: shift.counted_cash,
       overShort: shift.over_short,
       note: shift.note,
-      movements: cashMovements(db, shift.id).map((m) => ({
-        id: m.id,
-        kind: m.kind,
-        amount: m.amount,
-        reason: m.reason,
-        user: person(m.user_id),
-        approvedBy: person(m.approved_by),
-        at: m.at,
-      })),
+      movements: movementsOf(shift.id),
+    };
+  }
+
+  /** Only the owner sees the expected cash of an open shift: anyone else (a cashier) counts blind. */
+  const seesExpected = (session: Session) => session.caller.role === 'owner';
+
+  /** The view for this caller: blind (no cash figures) for a cashier while the shift is open. */
+  function viewFor(shift: ShiftRow, session: Session): ShiftView {
+    if (shift.closed_at !== null || seesExpected(session)) return view(shift);
+    // Nothing computed that is not shown: the movements (her own cash in/out among them) stay visible.
+    return {
+      shiftId: shift.id,
+      openedAt: shift.opened_at,
+      openedBy: person(shift.opened_by),
+      closedAt: null,
+      closedBy: null,
+      blind: true,
+      cash: null,
+      counted: null,
+      overShort: null,
+      note: null,
+      movements: movementsOf(shift.id),
     };
   }
 
@@ -139,20 +172,24 @@ export function createShiftsService(deps: ShiftsDeps): ShiftsService {
       if (kind === 'out') {
         const available = cashOf(shift, at).expected;
         if (amount > available) {
-          throw new PosError('validation_failed', 'That is more cash than the drawer should hold', { reason: 'exceeds_drawer', available });
+          // What the drawer holds is the expected cash: told to the owner only (a cashier counts blind).
+          throw new PosError('validation_failed', 'That is more cash than the drawer should hold', {
+            reason: 'exceeds_drawer',
+            ...(seesExpected(session) ? { available } : {}),
+          });
         }
       }
       const id = newId();
       insertCashMovement(db, { id, shift_id: shift.id, kind, amount, reason, user_id: userId, approved_by: approvedBy, at });
       audit.record({ actor: session.caller, action: kind === 'in' ? 'shift.cashIn' : 'shift.cashOut', subject: shift.id, details: { movementId: id, amount, reason, approvedBy } });
-      return view(shift);
+      return viewFor(shift, session);
     }).immediate();
   }
 
   return {
-    current() {
+    current(session) {
       const shift = openShift(db, terminalId);
-      return shift ? view(shift) : null;
+      return shift ? viewFor(shift, session) : null;
     },
 
     open(float, session) {
@@ -164,7 +201,7 @@ export function createShiftsService(deps: ShiftsDeps): ShiftsService {
         const at = clock.now().toISOString();
         insertShift(db, { id, terminalId, at, userId, float });
         audit.record({ actor: session.caller, action: 'shift.open', subject: id, details: { float } });
-        return view(openShift(db, terminalId)!);
+        return viewFor(openShift(db, terminalId)!, session);
       }).immediate();
     },
 
@@ -215,10 +252,12 @@ export function createShiftsService(deps: ShiftsDeps): ShiftsService {
           subject: shift.id,
           details: { expected: cash.expected, counted, overShort: counted - cash.expected, float: shift.float_amount },
         });
+        // Closed: the full view, for the cashier too (her count is recorded; now she sees the over/short).
         return view(findShift(db, shift.id)!);
       }).immediate();
     },
 
+    // The owner's call only (shift.list): the full views.
     list: (limit) => recentShifts(db, terminalId, limit).map(view),
   };
 }

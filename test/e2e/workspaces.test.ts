@@ -27,14 +27,29 @@ describe('workspaces per role', () => {
     await page.getByTestId('sign-in').click();
   };
 
-  it('gives a cashier the till and her shift: she opens it with a float and goes back to selling', async () => {
+  it('gives a cashier the till and her shift: she opens it with a float and goes back to selling; she counts blind and closes it', async () => {
     await signIn('收银员 01', '1111');
     await page.getByTestId('scan-input').waitFor();
     expect(await page.getByTestId('workspace-owner').count()).toBe(0);
     await page.getByTestId('workspace-shift').click();
     await page.getByTestId('shift-float').fill('300');
     await page.getByTestId('shift-open').click();
-    await expect.poll(() => page.getByTestId('shift-expected').textContent()).toBe('¥300.00');
+    // Blind count: no expected cash for the cashier, only the instruction to count.
+    await expect.poll(() => page.getByTestId('shift-blind').textContent()).toContain('盲点：请清点');
+    expect(await page.getByTestId('shift-expected').count()).toBe(0);
+    expect(await page.getByTestId('shift-cash').count()).toBe(0);
+    await page.getByTestId('workspace-cashier').click();
+    await page.getByTestId('scan-input').waitFor();
+    await page.getByTestId('workspace-shift').click();
+    await page.getByTestId('shift-blind').waitFor();
+    expect(await page.getByTestId('shift-expected').count()).toBe(0);
+    // She counts ¥310.00 against the float of ¥300.00: the close shows her the over/short.
+    await page.getByTestId('shift-counted').fill('310');
+    await page.getByTestId('shift-close').click();
+    await expect.poll(() => page.getByTestId('shift-over-short').getAttribute('data-kind')).toBe('over');
+    expect(await page.getByTestId('shift-over-short').getAttribute('data-amount')).toBe('1000');
+    expect(await page.getByTestId('shift-over-short').textContent()).toBe('长款 ¥10.00');
+    expect(await page.getByTestId('closed-expected').textContent()).toBe('¥300.00');
     await page.getByTestId('workspace-cashier').click();
     await page.getByTestId('scan-input').waitFor();
     await page.getByTestId('signed-in-user').getByRole('button').click();

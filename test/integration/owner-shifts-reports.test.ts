@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src-common/roles';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
+import { businessDateOf } from '../../src-main/services/reports';
 import { businessDate } from '../../src-main/services/sales';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
@@ -55,7 +56,9 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
 
   it('runs a shift: float, cash and wallet sales, a partial refund, cash in and out; it closes with the over/short to the fen', async () => {
     const opened = await t.ok(cashier, 'shift.open', { float: 20_000 });
-    expect(opened.cash).toEqual({ float: 20_000, tendered: 0, change: 0, kept: 0, cashRefunds: 0, cashIn: 0, cashOut: 0, expected: 20_000 });
+    // Blind count: the cashier's answer has no cash figures; the owner's view has them.
+    expect(opened).toMatchObject({ blind: true, cash: null });
+    expect((await t.ok(owner, 'shift.current', {}))!.cash).toEqual({ float: 20_000, tendered: 0, change: 0, kept: 0, cashRefunds: 0, cashIn: 0, cashOut: 0, expected: 20_000 });
     expect(await t.call(owner, 'shift.open', { float: 0 })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'shift_open', shiftId: opened.shiftId } } });
 
     // Cash sale with change, another cash sale, a wallet sale.
@@ -81,7 +84,9 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
       ok: false,
       error: { code: 'wrong_pin' },
     });
-    const drawer = (await t.ok(cashier, 'shift.current', {}))!.cash.expected;
+    const ownersView = (await t.ok(owner, 'shift.current', {}))!;
+    if (ownersView.blind) throw new Error('the owner’s view is never blind');
+    const drawer = ownersView.cash.expected;
     expect(await t.call(owner, 'shift.cashOut', { amount: drawer + 1, reason: '存银行' })).toMatchObject({
       ok: false,
       error: { code: 'validation_failed', details: { reason: 'exceeds_drawer', available: drawer } },
@@ -99,7 +104,19 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
     expect(kept).toBe(first.cashDue + second.cashDue);
     expect(tendered - changeGiven).toBe(kept);
     const expected = 20_000 + kept - cashRefund.cashAmount + 5_000 - 3_000;
-    expect(afterOut.cash).toEqual({ float: 20_000, tendered, change: changeGiven, kept, cashRefunds: cashRefund.cashAmount, cashIn: 5_000, cashOut: 3_000, expected });
+    // The owner's shift.current has the expected cash to the fen.
+    const full = (await t.ok(owner, 'shift.current', {}))!;
+    expect(full.blind).toBe(false);
+    expect(full.cash).toEqual({ float: 20_000, tendered, change: changeGiven, kept, cashRefunds: cashRefund.cashAmount, cashIn: 5_000, cashOut: 3_000, expected });
+    // The cashier's shift.current (and her cash-out answer) has no expected figure nor its parts: her own movements only.
+    const blindView = (await t.ok(cashier, 'shift.current', {}))!;
+    expect(afterOut).toMatchObject({ blind: true, cash: null });
+    expect(blindView).toMatchObject({ shiftId: opened.shiftId, blind: true, cash: null, counted: null, overShort: null });
+    expect(blindView.movements.map((m) => [m.kind, m.amount])).toEqual([
+      ['in', 5_000],
+      ['out', 3_000],
+    ]);
+    expect(JSON.stringify(blindView)).not.toMatch(/expected|kept|tendered|float|cashRefunds|cashIn|cashOut/);
 
     // A wallet payment still waiting for the customer's PIN keeps the shift open, and the refusal names it.
     await ring([[0, 1]]);
@@ -175,7 +192,7 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
   });
 
   it('charts the day by hour and the wallet mix', async () => {
-    const today = businessDate(new Date());
+    const today = businessDateOf(new Date()); // the Z's business day (04:00 → 04:00), as the charts and exports use
     const chart = await t.ok(owner, 'chart.hourly', {});
     expect(chart.date).toBe(today);
     expect(chart.hours).toHaveLength(24);
@@ -189,7 +206,7 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
   });
 
   it('exports sales as UTF-8 CSV with a BOM, read back in pages; names cannot leave the exports folder', async () => {
-    const today = businessDate(new Date());
+    const today = businessDateOf(new Date()); // the Z's business day (04:00 → 04:00), as the charts and exports use
     const made = await t.ok(owner, 'export.create', { kind: 'sales', from: today, to: today });
     expect(made.rows).toBe(4);
     const page = await t.ok(owner, 'export.read', { name: made.name, offset: 0 });

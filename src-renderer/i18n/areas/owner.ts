@@ -17,6 +17,7 @@ export const ownerZhCN = {
     cashIn: '存入',
     cashOut: '取出',
     expected: '应有现金',
+    blind: '盲点：请清点钱箱现金后输入点算金额。应有现金与长短款在交班后显示。',
     movement: '存取现金',
     amount: '金额（元）',
     reason: '原因',
@@ -97,6 +98,7 @@ export const ownerZhCN = {
     to: '到',
     refresh: '刷新',
     none: '这段时间没有销售。',
+    businessDays: '按营业日统计，与 Z 报表一致（午夜后至换日前的销售算前一天）。',
   },
   export: {
     title: '导出 CSV',
@@ -109,6 +111,7 @@ export const ownerZhCN = {
     download: '下载',
     downloading: '正在下载 {{percent}}%',
     saved: '已下载',
+    businessDays: '日期为营业日，与 Z 报表一致（午夜后至换日前的销售算前一天）；business_date 列按同一规则。',
   },
   reasons: {
     no_open_shift: '当前没有开班。',
@@ -143,6 +146,7 @@ export const ownerEn: Widen<typeof ownerZhCN> = {
     cashIn: 'Cash in',
     cashOut: 'Cash out',
     expected: 'Expected cash',
+    blind: 'Blind count: count the cash in the drawer and enter it. The expected cash and the over/short are shown once the shift is closed.',
     movement: 'Cash in / out',
     amount: 'Amount (yuan)',
     reason: 'Reason',
@@ -223,6 +227,7 @@ export const ownerEn: Widen<typeof ownerZhCN> = {
     to: 'To',
     refresh: 'Refresh',
     none: 'No sales in this period.',
+    businessDays: 'By business day, as on the Z report (sales after midnight, before the day turns, count to the day before).',
   },
   export: {
     title: 'Export CSV',
@@ -235,6 +240,7 @@ export const ownerEn: Widen<typeof ownerZhCN> = {
     download: 'Download',
     downloading: 'Downloading {{percent}}%',
     saved: 'Downloaded',
+    businessDays: 'Dates are business days, as on the Z report (sales after midnight, before the day turns, count to the day before); so is the business_date column.',
   },
   reasons: {
     no_open_shift: 'No shift is open.',

@@ -88,6 +88,7 @@ export function ChartsPanel({ settings, onError }: PanelProps) {
           {t('owner.charts.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="mix-to" />
         </label>
       </div>
+      <p className="muted">{t('owner.charts.businessDays')}</p>
       {mixChart ? <UPlotChart options={mixChart.options} data={mixChart.data} testId="chart-wallet-mix" /> : <p className="muted">{t('owner.charts.none')}</p>}
       {mix && mix.kinds.length > 0 && (
         <table className="owner-table" data-testid="mix-table">

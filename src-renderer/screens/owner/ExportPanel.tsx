@@ -100,6 +100,9 @@ export function ExportPanel({ onError, onOk }: PanelProps) {
           {t('owner.export.create')}
         </button>
       </form>
+      <p className="muted" data-testid="export-business-days">
+        {t('owner.export.businessDays')}
+      </p>
       {made && (
         <p data-testid="export-result" data-rows={made.rows} data-bytes={made.bytes}>
           {t('owner.export.done', made)}{' '}

@@ -140,26 +140,33 @@ export function ShiftPanel({ user, settings, onError, onOk }: PanelProps) {
             <p className="muted">
               {t('owner.shift.openedAt')} {localTime(shift.openedAt)} · {t('owner.shift.openedBy')} {shift.openedBy?.name ?? '—'}
             </p>
-            <dl className="owner-figures" data-testid="shift-cash">
-              <dt>{t('owner.shift.floatRow')}</dt>
-              <dd data-testid="shift-float-amount">{m(shift.cash.float)}</dd>
-              <dt>{t('owner.shift.tendered')}</dt>
-              <dd>{m(shift.cash.tendered)}</dd>
-              <dt>{t('owner.shift.change')}</dt>
-              <dd>{m(-shift.cash.change)}</dd>
-              <dt>{t('owner.shift.kept')}</dt>
-              <dd data-testid="shift-kept">{m(shift.cash.kept)}</dd>
-              <dt>{t('owner.shift.cashRefunds')}</dt>
-              <dd data-testid="shift-cash-refunds">{m(-shift.cash.cashRefunds)}</dd>
-              <dt>{t('owner.shift.cashIn')}</dt>
-              <dd data-testid="shift-cash-in">{m(shift.cash.cashIn)}</dd>
-              <dt>{t('owner.shift.cashOut')}</dt>
-              <dd data-testid="shift-cash-out">{m(-shift.cash.cashOut)}</dd>
-              <dt className="strong">{t('owner.shift.expected')}</dt>
-              <dd className="strong" data-testid="shift-expected">
-                {m(shift.cash.expected)}
-              </dd>
-            </dl>
+            {shift.blind ? (
+              // Blind count: a cashier counts the drawer without the expected figure; the close shows the over/short.
+              <p className="muted" role="note" data-testid="shift-blind">
+                {t('owner.shift.blind')}
+              </p>
+            ) : (
+              <dl className="owner-figures" data-testid="shift-cash">
+                <dt>{t('owner.shift.floatRow')}</dt>
+                <dd data-testid="shift-float-amount">{m(shift.cash.float)}</dd>
+                <dt>{t('owner.shift.tendered')}</dt>
+                <dd>{m(shift.cash.tendered)}</dd>
+                <dt>{t('owner.shift.change')}</dt>
+                <dd>{m(-shift.cash.change)}</dd>
+                <dt>{t('owner.shift.kept')}</dt>
+                <dd data-testid="shift-kept">{m(shift.cash.kept)}</dd>
+                <dt>{t('owner.shift.cashRefunds')}</dt>
+                <dd data-testid="shift-cash-refunds">{m(-shift.cash.cashRefunds)}</dd>
+                <dt>{t('owner.shift.cashIn')}</dt>
+                <dd data-testid="shift-cash-in">{m(shift.cash.cashIn)}</dd>
+                <dt>{t('owner.shift.cashOut')}</dt>
+                <dd data-testid="shift-cash-out">{m(-shift.cash.cashOut)}</dd>
+                <dt className="strong">{t('owner.shift.expected')}</dt>
+                <dd className="strong" data-testid="shift-expected">
+                  {m(shift.cash.expected)}
+                </dd>
+              </dl>
+            )}
             {shift.movements.length > 0 && (
               <table className="owner-table" data-testid="shift-movements">
                 <caption>{t('owner.shift.movements')}</caption>
@@ -266,7 +273,7 @@ export function ShiftPanel({ user, settings, onError, onOk }: PanelProps) {
                 <td>
                   {s.closedAt ? localTime(s.closedAt) : ''} · {s.closedBy?.name ?? '—'}
                 </td>
-                <td className="num">{m(s.cash.expected)}</td>
+                <td className="num">{s.blind ? '' : m(s.cash.expected)}</td>
                 <td className="num">{m(s.counted ?? 0)}</td>
                 <td className="num">{m(s.overShort ?? 0)}</td>
               </tr>
@@ -288,7 +295,7 @@ function ClosedShift({ shift, currency }: { shift: ShiftView; currency: string }
       <h3>{t('owner.shift.closed')}</h3>
       <dl className="owner-figures">
         <dt>{t('owner.shift.expected')}</dt>
-        <dd data-testid="closed-expected">{m(shift.cash.expected)}</dd>
+        <dd data-testid="closed-expected">{shift.blind ? '' : m(shift.cash.expected)}</dd>
         <dt>{t('owner.shift.counted_')}</dt>
         <dd data-testid="closed-counted">{m(shift.counted ?? 0)}</dd>
         <dt className="strong">{t('owner.shift.overShort')}</dt>
