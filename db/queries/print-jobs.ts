@@ -35,3 +35,11 @@ export function prunePrintedJobs(db: Database, keep: number): void {
     'DELETE FROM print_job WHERE printed_at IS NOT NULL AND id NOT IN (SELECT id FROM print_job WHERE printed_at IS NOT NULL ORDER BY id DESC LIMIT ?)',
   ).run(keep);
 }
+
+/**
+ * Drops every job not printed yet; returns how many. print_job has no "cancelled" state (a job is pending or
+ * printed): a restored database's unprinted jobs are deleted so old receipts are never printed again.
+ */
+export function deletePendingPrintJobs(db: Database): number {
+  return stmt(db, 'DELETE FROM print_job WHERE printed_at IS NULL').run().changes;
+}

@@ -6,7 +6,7 @@
  * The device list can change at run time (configure): only the devices whose configuration changed are
  * closed and reopened; the others keep their open port, their state and the print queue.
  */
-import { encodeBlocksEscPos, encodeReceiptEscPos } from '../receipt/escpos';
+import { encodeBlocksEscPos, encodeReceiptEscPos, FEED_AND_CUT } from '../receipt/escpos';
 import type { ReceiptBlock } from '../../src-common/receipt-text';
 import type { ReceiptDocument } from '../../src-common/receipt';
 import { drawerKick, serialDrawerOpen } from '../drawer/kick';
@@ -76,6 +76,13 @@ export interface DeviceManagerOptions {
   /** node-hid, or a fake in tests. */
   hid?: HidApi;
   printJobs?: PrintJobStore;
+  /**
+   * How long after a sale its receipt may still kick the drawer on the printer (default 30 s): a receipt that
+   * prints later (the printer was away) prints without opening the drawer.
+   */
+  drawerKickWindowMs?: number;
+  /** The time in ms (Date.now by default; tests pass a fake). */
+  now?: () => number;
 }
 
 export interface DeviceManager {
@@ -89,7 +96,9 @@ export interface DeviceManager {
   onStatus(listener: (status: DeviceStatus) => void): () => void;
   /**
    * Queues a receipt for the printer; resolves when it was sent (or rejects when there is no printer).
-   * kickDrawer: a drawer on its own serial line opens at once; a drawer on the printer is kicked after the receipt.
+   * kickDrawer: a drawer on its own serial line opens at once; a drawer on the printer is kicked right after the
+   * receipt prints, only if that is within drawerKickWindowMs of this call and in this run: the kick is never
+   * stored with the job, so a receipt printed late or after a restart never opens the drawer.
    */
   printReceipt(doc: ReceiptDocument, options?: { kickDrawer?: boolean }): Promise<void>;
   /** Queues laid-out text (reports, test tickets) for the printer: `blocks` fit its `columns` (see printerColumns). */
@@ -141,6 +150,8 @@ interface Job {
   id: string;
   bytes: Uint8Array;
   settle?: { resolve: () => void; reject: (e: Error) => void };
+  /** In memory only (never in the store): the drawer kick sent right after this receipt, if it prints by `until`. */
+  kick?: { bytes: Uint8Array; until: number };
 }
 
 /** Printer conditions that stop printing; jobs wait in the queue until the printer says it is ready again. */
@@ -151,12 +162,14 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
   const retryOpenMs = options.retryOpenMs ?? 3000;
   const printRetryMs = options.printRetryMs ?? 1000;
   const store = options.printJobs ?? memoryPrintJobStore();
+  const now = options.now ?? Date.now;
+  const drawerKickWindowMs = options.drawerKickWindowMs ?? 30_000;
   const scanListeners = new Set<(scan: ScanFromDevice) => void>();
   const inputListeners = new Set<(input: ScannerInput) => void>();
   const statusListeners = new Set<(status: DeviceStatus) => void>();
   let devices: Managed[] = [];
-  // Jobs left from before a restart print first, in their order.
-  const printQueue: Job[] = store.pending().map((j) => ({ id: j.id, bytes: j.bytes }));
+  // Jobs left from before a restart print first, in their order, and never kick the drawer.
+  const printQueue: Job[] = store.pending().map((j) => ({ id: j.id, bytes: withoutStoredKick(j.bytes) }));
   let retryTimer: NodeJS.Timeout | null = null;
   let draining = false;
   let closed = false;
@@ -204,6 +217,7 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
         // receipt is harmless, a lost one is not).
         printQueue.shift();
         store.printed(job.id);
+        if (job.kick) await kickAfterReceipt(p, job.kick);
         job.settle?.resolve();
         publish(p, { state: 'idle', queued: printQueue.length, detail: null });
       }
@@ -212,11 +226,28 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
     }
   }
 
-  function enqueue(kind: string, bytes: Uint8Array): Promise<void> {
-    // Written to the store before anything is sent: a job survives a crash from here on.
+  /** The drawer kick of a receipt just printed: sent live, or dropped when the receipt printed too late. */
+  async function kickAfterReceipt(p: Managed, kick: NonNullable<Job['kick']>): Promise<void> {
+    const late = now() - kick.until;
+    if (late > 0) {
+      log?.warn({ device: p.config.id, lateMs: late }, 'drawer kick dropped: the receipt printed too long after the sale');
+      return;
+    }
+    try {
+      await p.transport.write(kick.bytes);
+    } catch (error) {
+      // The receipt printed; the drawer did not open. Never retried later (the moment has passed).
+      log?.warn({ device: p.config.id, err: errorText(error) }, 'drawer kick after the receipt failed');
+      publish(p, { detail: errorText(error) });
+    }
+  }
+
+  function enqueue(kind: string, bytes: Uint8Array, kick?: Job['kick']): Promise<void> {
+    // Written to the store before anything is sent: a job survives a crash from here on. Only the job's own
+    // bytes are stored, never a drawer kick.
     const id = store.add(kind, bytes);
     return new Promise<void>((resolve, reject) => {
-      printQueue.push({ id, bytes, settle: { resolve, reject } });
+      printQueue.push({ id, bytes, settle: { resolve, reject }, ...(kick ? { kick } : {}) });
       const p = printer();
       if (p) publish(p, { queued: printQueue.length });
       void drainPrints();
@@ -392,9 +423,9 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
       const own = drawer();
       if (opts.kickDrawer && own) void openSerialDrawer(own).catch((error: unknown) => publish(own, { detail: errorText(error) }));
       if (!p || p.config.role !== 'printer') return Promise.reject(new Error('No receipt printer is configured'));
-      const kick = opts.kickDrawer && !own && p.config.drawer;
+      const kick = opts.kickDrawer && !own && p.config.drawer ? { bytes: drawerKick(p.config.drawer), until: now() + drawerKickWindowMs } : undefined;
       const bytes = encodeReceiptEscPos(doc, { columns: p.config.columns, qr: true, cut: true, drawerKick: false });
-      return enqueue('receipt', kick ? concat([bytes, drawerKick(p.config.drawer)]) : bytes);
+      return enqueue('receipt', bytes, kick);
     },
     printBlocks(blocks, { kind }) {
       const p = printer();
@@ -444,12 +475,16 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
   };
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+/**
+ * A stored job's bytes without a drawer kick at its end. Receipts queued before kicks were kept out of the
+ * store end with the cut and then `ESC p m t1 t2` (twice for both pins): a job replayed at start must not open
+ * the drawer, so that tail is dropped. Nothing else the terminal prints ends that way.
+ */
+export function withoutStoredKick(bytes: Uint8Array): Uint8Array {
+  const kickAt = (i: number) => i >= 0 && bytes[i] === 0x1b && bytes[i + 1] === 0x70 && (bytes[i + 2] === 0 || bytes[i + 2] === 1);
+  let end = bytes.length;
+  for (let n = 0; n < 2 && kickAt(end - 5); n += 1) end -= 5;
+  if (end === bytes.length || end < FEED_AND_CUT.length) return bytes;
+  const cutAt = end - FEED_AND_CUT.length;
+  return FEED_AND_CUT.every((b, i) => bytes[cutAt + i] === b) ? bytes.slice(0, end) : bytes;
 }

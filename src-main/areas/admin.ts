@@ -189,7 +189,8 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
       },
       'diagnostics.backups': () => ({ backups: listBackups(ctx.dataDir), pendingRestore: pendingRestorePath(ctx.dataDir) !== null }),
       'diagnostics.restore': ({ name }, session) => {
-        stageRestore(db, ctx.dataDir, name);
+        // Who staged it goes with the staged file: the restored database records the restore at the next start.
+        stageRestore(db, ctx.dataDir, name, { actor: actorOf(session.caller), clock: ctx.clock });
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.restore', subject: name, details: { appliedAt: 'next start' } });
         log.warn({ backup: name }, 'restore staged: applied at the next start');
         return { staged: true as const, name, restartNeeded: true as const };

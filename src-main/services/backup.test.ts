@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
+import { insertPrintJob, markPrintJobPrinted } from '../../db/queries/print-jobs';
+import { createAuditService } from './audit';
 import { applyPendingRestore, createBackup, listBackups, stageRestore } from './backup';
 
 const clock = { now: () => new Date('2026-11-22T08:30:00Z') };
@@ -76,5 +78,75 @@ describe('backup and restore', () => {
     expect(applyPendingRestore({ dataDir, databasePath: join(dataDir, 'pos.sqlite'), clock })).toBeNull();
     expect(storeName(join(dataDir, 'pos.sqlite'))).toBe('甲');
     expect(readdirSync(join(dataDir, 'restore')).some((n) => n.startsWith('pending.sqlite.rejected-'))).toBe(true);
+  });
+
+  it('drops the restored database’s unprinted print jobs and records the restore, with who staged it, in its audit chain', async () => {
+    const dataDir = tempDir('pos-backup-');
+    const db = terminalDb(dataDir, '甲');
+    const audit = createAuditService({ db, clock });
+    audit.record({ actor: { role: 'owner', userId: 'U-OWNER' }, action: 'settings.update', details: { storeName: '甲' } });
+    // A printer away at the time of the backup: two receipts waiting, one printed earlier.
+    for (const id of ['J1', 'J2', 'J3']) insertPrintJob(db, { id, kind: 'receipt', bytes: Uint8Array.of(0x41, 0x1b, 0x70, 0, 25, 250), createdAt: 'then' });
+    markPrintJobPrinted(db, 'J1', 'then');
+    const backup = await createBackup(db, dataDir, clock);
+    audit.record({ actor: { role: 'technician', userId: 'U-TECH' }, action: 'diagnostics.backup', subject: backup.name });
+    stageRestore(db, dataDir, backup.name, { actor: { role: 'technician', userId: 'U-TECH' }, clock });
+    const staged = JSON.parse(readFileSync(join(dataDir, 'restore', 'pending.json'), 'utf8')) as Record<string, unknown>;
+    expect(staged).toMatchObject({ backup: backup.name, actor: { role: 'technician', userId: 'U-TECH' }, stagedAt: '2026-11-22T08:30:00.000Z' });
+    db.close();
+
+    const databasePath = join(dataDir, 'pos.sqlite');
+    const kept = applyPendingRestore({ dataDir, databasePath, clock });
+    expect(kept?.name).toBe('pos-before-restore-20261122-083000.sqlite');
+    expect(readdirSync(join(dataDir, 'restore'))).toEqual([]);
+
+    const restored = openDatabase(databasePath);
+    try {
+      expect(restored.prepare('SELECT id, printed_at IS NOT NULL AS printed FROM print_job ORDER BY rowid').all()).toEqual([{ id: 'J1', printed: 1 }]);
+      const restoredAudit = createAuditService({ db: restored, clock });
+      expect(restoredAudit.verify()).toMatchObject({ ok: true, rows: 2 });
+      expect(restoredAudit.list({ action: 'diagnostics.restored' })).toEqual([
+        {
+          seq: 2,
+          at: '2026-11-22T08:30:00.000Z',
+          actorId: 'U-TECH',
+          actorRole: 'technician',
+          action: 'diagnostics.restored',
+          subject: backup.name,
+          details: { backup: backup.name, kept: kept!.name, stagedAt: '2026-11-22T08:30:00.000Z', droppedPrintJobs: 2, restoreId: staged.restoreId },
+        },
+      ]);
+    } finally {
+      restored.close();
+    }
+
+    // A start cut short after the staged file was readied runs it again: nothing is recorded twice.
+    copyFileSync(databasePath, join(dataDir, 'restore', 'pending.sqlite'));
+    writeFileSync(join(dataDir, 'restore', 'pending.json'), JSON.stringify(staged));
+    applyPendingRestore({ dataDir, databasePath, clock });
+    const again = openDatabase(databasePath);
+    try {
+      expect(createAuditService({ db: again, clock }).verify()).toMatchObject({ ok: true, rows: 2 });
+    } finally {
+      again.close();
+    }
+  });
+
+  it('records a restore staged without its description once, with an unknown actor', async () => {
+    const dataDir = tempDir('pos-backup-');
+    const db = terminalDb(dataDir, '甲');
+    const backup = await createBackup(db, dataDir, clock);
+    stageRestore(db, dataDir, backup.name);
+    db.close();
+    rmSync(join(dataDir, 'restore', 'pending.json')); // a crash between the two renames of stageRestore
+    applyPendingRestore({ dataDir, databasePath: join(dataDir, 'pos.sqlite'), clock });
+    const restored = openDatabase(join(dataDir, 'pos.sqlite'));
+    try {
+      expect(createAuditService({ db: restored, clock }).list({ action: 'diagnostics.restored' })).toMatchObject([
+        { actorId: null, actorRole: null, subject: null, details: { backup: null, kept: 'pos-before-restore-20261122-083000.sqlite', droppedPrintJobs: 0 } },
+      ]);
+    } finally {
+      restored.close();
+    }
   });
 });

@@ -2,21 +2,30 @@
  * Backup and restore of the terminal's database.
  * - A backup is SQLite's online backup (`db.backup`) into `<dataDir>/backups/`: consistent while sales go on.
  * - A restore is checked (integrity, a Jiezhang database, not from a newer version), copied to
- *   `<dataDir>/restore/pending.sqlite`, and applied by `applyPendingRestore` at the next start, before the
- *   database opens: a live database is never swapped under running services. The replaced database is kept
- *   in `backups/` first.
+ *   `<dataDir>/restore/pending.sqlite` (who asked for it and which backup in `pending.json` beside it), and
+ *   applied by `applyPendingRestore` at the next start, before the database opens: a live database is never
+ *   swapped under running services. The replaced database is kept in `backups/` first.
+ * - Before the swap the staged database is migrated, its unprinted print jobs are dropped (old receipts must not
+ *   print again) and a `diagnostics.restored` audit row is appended to its chain; the swap commits all of it.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Sqlite, { type Database } from 'better-sqlite3';
 import { latestSchemaVersion } from '../../db/migrations';
+import { openDatabase } from '../../db/open';
+import { deletePendingPrintJobs } from '../../db/queries/print-jobs';
 import { PosError } from '../../src-common/errors';
+import type { Caller, SessionRole } from '../../src-common/roles';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import { createAuditService } from './audit';
 
 export const BACKUP_DIR = 'backups';
 export const RESTORE_DIR = 'restore';
 export const PENDING_RESTORE = 'pending.sqlite';
+/** Beside the staged database: which backup, who staged it (StagedRestore). */
+export const PENDING_RESTORE_INFO = 'pending.json';
 const BACKUP_NAME = /^[A-Za-z0-9._-]{1,100}\.sqlite$/;
 /** Tables every Jiezhang database has from its first migrations. */
 const REQUIRED_TABLES = ['terminal', 'setting', 'user'];
@@ -87,8 +96,45 @@ export function restoreProblem(db: Database, schema = 'main'): { reason: string;
 
 const CANDIDATE = 'restore_candidate';
 
-/** Checks a backup and copies it to the staging place; it replaces the database at the next start. */
-export function stageRestore(db: Database, dataDir: string, name: string): void {
+/** What `pending.json` holds: the audit row of the restore is written from it at the next start. */
+export interface StagedRestore {
+  /** Ties the audit row to this staging, so a start cut short and run again does not record it twice. */
+  restoreId: string;
+  backup: string | null;
+  actor: Caller | null;
+  stagedAt: string | null;
+}
+
+function readStagedRestore(dataDir: string): StagedRestore | null {
+  try {
+    const raw = JSON.parse(readFileSync(join(dataDir, RESTORE_DIR, PENDING_RESTORE_INFO), 'utf8')) as Partial<Record<keyof StagedRestore, unknown>>;
+    if (typeof raw.restoreId !== 'string') return null;
+    const actor = raw.actor as { role?: unknown; userId?: unknown } | null | undefined;
+    return {
+      restoreId: raw.restoreId,
+      backup: typeof raw.backup === 'string' ? raw.backup : null,
+      actor:
+        actor && typeof actor === 'object'
+          ? { role: typeof actor.role === 'string' ? (actor.role as SessionRole) : null, userId: typeof actor.userId === 'string' ? actor.userId : null }
+          : null,
+      stagedAt: typeof raw.stagedAt === 'string' ? raw.stagedAt : null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+function writeStagedRestore(dataDir: string, info: StagedRestore): void {
+  const path = join(dataDir, RESTORE_DIR, PENDING_RESTORE_INFO);
+  writeFileSync(`${path}.partial`, JSON.stringify(info), { mode: 0o600 });
+  renameSync(`${path}.partial`, path);
+}
+
+/**
+ * Checks a backup and copies it to the staging place; it replaces the database at the next start.
+ * `staged.actor` (who asked) is kept beside it for the audit row written into the restored database.
+ */
+export function stageRestore(db: Database, dataDir: string, name: string, staged: { actor?: Caller | null; clock?: Clock } = {}): void {
   if (!BACKUP_NAME.test(name)) throw new PosError('validation_failed', 'Not a backup file name', { reason: 'backup_name' });
   const source = join(backupDir(dataDir), name);
   if (!existsSync(source)) throw new PosError('not_found', 'No such backup', { reason: 'no_backup' });
@@ -96,6 +142,9 @@ export function stageRestore(db: Database, dataDir: string, name: string): void 
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const staging = join(dir, `${PENDING_RESTORE}.partial`);
   rmSync(staging, { force: true });
+  // The description of an earlier staging goes first: a crash below may leave a staged database without one
+  // (recorded with an unknown actor), never with another staging's.
+  rmSync(join(dir, PENDING_RESTORE_INFO), { force: true });
   try {
     db.prepare('ATTACH DATABASE ? AS ' + CANDIDATE).run(source);
   } catch (error) {
@@ -111,6 +160,8 @@ export function stageRestore(db: Database, dataDir: string, name: string): void 
   }
   // The rename is the commit: a crash before it leaves no pending restore.
   renameSync(staging, join(dir, PENDING_RESTORE));
+  const actor = staged.actor ? { role: staged.actor.role, userId: staged.actor.userId } : null;
+  writeStagedRestore(dataDir, { restoreId: randomUUID(), backup: name, actor, stagedAt: (staged.clock?.now() ?? new Date()).toISOString() });
 }
 
 export function pendingRestorePath(dataDir: string): string | null {
@@ -119,9 +170,51 @@ export function pendingRestorePath(dataDir: string): string | null {
 }
 
 /**
- * Called at start, before the database opens. When a restore is staged: the current database (its WAL
- * checkpointed into it) moves to `backups/pos-before-restore-….sqlite`, then the staged file takes its place.
- * Each step is a rename, so a crash between them is finished by the next start.
+ * Readies the staged database before it takes the database's place: migrated (the audit log needs version 9),
+ * its unprinted print jobs deleted (print_job has no cancelled state: a job is pending or printed), and a
+ * `diagnostics.restored` row appended to its audit chain, in one transaction. Left in rollback-journal mode so
+ * the one file is the whole database for the rename. Run again after a start cut short (same restoreId), it
+ * changes nothing and returns the kept name recorded the first time.
+ */
+function readyRestored(
+  pending: string,
+  options: { info: StagedRestore; keptName: () => string | null; clock: Clock; nativeBinding?: string },
+): { keptName: string | null; droppedPrintJobs: number } {
+  const db = openDatabase(pending, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  try {
+    const audit = createAuditService({ db, clock: options.clock });
+    const result = db.transaction(() => {
+      const prior = db
+        .prepare("SELECT details FROM audit_log WHERE action = 'diagnostics.restored' AND json_extract(details, '$.restoreId') = ?")
+        .pluck()
+        .get(options.info.restoreId) as string | undefined;
+      if (prior) {
+        const details = JSON.parse(prior) as { kept?: unknown; droppedPrintJobs?: unknown };
+        return { keptName: typeof details.kept === 'string' ? details.kept : null, droppedPrintJobs: 0 };
+      }
+      const droppedPrintJobs = deletePendingPrintJobs(db);
+      const keptName = options.keptName();
+      audit.record({
+        actor: options.info.actor,
+        action: 'diagnostics.restored',
+        subject: options.info.backup,
+        details: { backup: options.info.backup, kept: keptName, stagedAt: options.info.stagedAt, droppedPrintJobs, restoreId: options.info.restoreId },
+      });
+      return { keptName, droppedPrintJobs };
+    })();
+    const mode = db.pragma('journal_mode = DELETE', { simple: true }) as string;
+    if (mode !== 'delete') throw new Error(`the staged database stayed in ${mode} mode`);
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Called at start, before the database opens. When a restore is staged: the staged database is readied
+ * (readyRestored: print jobs dropped, the restore audited in it), the current database (its WAL checkpointed
+ * into it) moves to `backups/pos-before-restore-….sqlite`, then the staged file takes its place.
+ * Each step is a rename, so a crash between them is finished by the next start. Returns the kept database.
  */
 export function applyPendingRestore(options: { dataDir: string; databasePath: string; clock: Clock; log?: Logger; nativeBinding?: string }): BackupFile | null {
   const { dataDir, databasePath, clock, log } = options;
@@ -138,10 +231,35 @@ export function applyPendingRestore(options: { dataDir: string; databasePath: st
   } catch (error) {
     problem = { reason: 'not_sqlite', detail: (error as Error).message };
   }
-  if (problem) {
-    // Checked when staged; a file damaged since is set aside, never applied.
-    renameSync(pending, `${pending}.rejected-${stamp(clock.now())}`);
-    log?.error({ reason: problem.reason, detail: problem.detail }, 'staged restore refused at start; database unchanged');
+  const infoPath = join(dataDir, RESTORE_DIR, PENDING_RESTORE_INFO);
+  let readied: ReturnType<typeof readyRestored> | null = null;
+  let info: StagedRestore | null = null;
+  if (!problem) {
+    info = readStagedRestore(dataDir);
+    if (!info) {
+      // Staged without a description (a crash while staging): recorded with an unknown actor, once.
+      info = { restoreId: randomUUID(), backup: null, actor: null, stagedAt: null };
+      writeStagedRestore(dataDir, info);
+    }
+    try {
+      const current = existsSync(databasePath);
+      readied = readyRestored(pending, {
+        info,
+        keptName: () => (current ? basename(freeBackupPath(dataDir, 'pos-before-restore', clock.now())) : null),
+        clock,
+        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      });
+    } catch (error) {
+      problem = { reason: 'not_ready', detail: (error as Error).message };
+    }
+  }
+  if (problem || !readied || !info) {
+    // Checked when staged; a file damaged since (or that cannot be migrated) is set aside, never applied.
+    const rejected = `${pending}.rejected-${stamp(clock.now())}`;
+    renameSync(pending, rejected);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(pending + suffix)) renameSync(pending + suffix, rejected + suffix);
+    rmSync(infoPath, { force: true });
+    log?.error({ reason: problem?.reason, detail: problem?.detail }, 'staged restore refused at start; database unchanged');
     return null;
   }
   let kept: BackupFile | null = null;
@@ -152,12 +270,18 @@ export function applyPendingRestore(options: { dataDir: string; databasePath: st
     } finally {
       current.close();
     }
-    const keep = freeBackupPath(dataDir, 'pos-before-restore', clock.now());
+    // The name the audit row gives it (chosen free a moment ago, or by an earlier start cut short).
+    const named = readied.keptName ? join(backupDir(dataDir), readied.keptName) : null;
+    const keep = named && !existsSync(named) ? named : freeBackupPath(dataDir, 'pos-before-restore', clock.now());
     renameSync(databasePath, keep);
     kept = fileInfo(keep);
   }
   for (const suffix of ['-wal', '-shm']) rmSync(databasePath + suffix, { force: true });
   renameSync(pending, databasePath);
-  log?.warn({ keptAs: kept?.name ?? null }, 'database restored from a staged backup');
+  rmSync(infoPath, { force: true });
+  log?.warn(
+    { keptAs: kept?.name ?? null, backup: info.backup, droppedPrintJobs: readied.droppedPrintJobs },
+    'database restored from a staged backup; its unprinted print jobs dropped',
+  );
   return kept;
 }

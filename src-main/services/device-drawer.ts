@@ -1,6 +1,7 @@
 /**
  * Opening the cash drawer without a sale ("no sale"): owners and technicians directly, a cashier with an
- * owner's approval PIN (as for discounts, services/sales.ts). Every opening is audited, and so is a failed one.
+ * owner's approval PIN (as for discounts, services/sales.ts). Every opening is audited before the drawer is sent
+ * anything, and its outcome after (a failed one too).
  */
 import { PosError } from '../../src-common/errors';
 import type { Session } from '../../src-common/roles';
@@ -18,15 +19,21 @@ export interface DrawerService {
 export function createDrawerService(deps: { manager: DeviceManager; audit: AuditService; auth: AuthService }): DrawerService {
   const { manager, audit, auth } = deps;
 
+  /**
+   * Two rows per opening: the request, committed before the drawer is sent anything (`opened: null`), then the
+   * outcome (`opened: true | false`, with `requestSeq`). A crash between the kick and the outcome still leaves
+   * the request on record; an opening is never unrecorded.
+   */
   async function open(action: string, session: Session, details: Record<string, unknown>): Promise<void> {
     if (!manager.hasDrawer()) throw new PosError('unavailable', 'No cash drawer is configured', { reason: 'no_drawer' });
+    const request = audit.record({ actor: session.caller, action, subject: 'drawer', details: { ...details, opened: null } });
     try {
       await manager.kickDrawer();
     } catch (error) {
-      audit.record({ actor: session.caller, action, subject: 'drawer', details: { ...details, opened: false, error: errorText(error) } });
+      audit.record({ actor: session.caller, action, subject: 'drawer', details: { ...details, opened: false, error: errorText(error), requestSeq: request.seq } });
       throw new PosError('unavailable', `The cash drawer did not open: ${errorText(error)}`, { reason: 'drawer_unavailable' });
     }
-    audit.record({ actor: session.caller, action, subject: 'drawer', details: { ...details, opened: true } });
+    audit.record({ actor: session.caller, action, subject: 'drawer', details: { ...details, opened: true, requestSeq: request.seq } });
   }
 
   return {

@@ -69,5 +69,10 @@ describe('a cashier opens the drawer without a sale', () => {
     expect(rows[0]!.actor_role).toBe('cashier');
     expect(JSON.parse(rows[0]!.details)).toMatchObject({ reason: '核对现金' });
     expect(rows[0]!.details).not.toContain('8888');
+    // The request was on record before the drawer was sent anything; the refused PIN recorded nothing.
+    const all = audited().map((r) => ({ role: r.actor_role, ...(JSON.parse(r.details) as Record<string, unknown>) }));
+    expect(all).toHaveLength(2);
+    expect(all[0]).toMatchObject({ role: 'cashier', reason: '核对现金', opened: null });
+    expect(all[1]).toMatchObject({ role: 'cashier', reason: '核对现金', opened: true });
   });
 });

@@ -33,10 +33,23 @@ describe('backup and restore, audit tamper (real host processes on one data dir)
 
   it('restores a backup at the next start: the data of the backup is back, the replaced database kept', async () => {
     const dataDir = tempDir('pos-restore-');
-    host = await startHostProcess({ dataDir });
+    // A printer that is away (no such port): what it should print waits in the queue, and goes into the backup.
+    host = await startHostProcess({ dataDir, config: { devices: [{ id: 'printer', role: 'printer', transport: { kind: 'serial', path: join(dataDir, 'no-such-printer'), baudRate: 9600 } }] } });
     api = await signedIn(host, 'technician');
     await ok(api.call('admin.updateSettings', { storeName: '备份时的店名' }));
+    await ok(api.call('devices.testPrint', {}));
+    const pendingJobs = (path: string) => {
+      const db = new Sqlite(path, { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM print_job WHERE printed_at IS NULL').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    expect(pendingJobs(join(dataDir, 'pos.sqlite'))).toBe(1);
     const backup = await ok(api.call('diagnostics.backup', {}));
+    expect(pendingJobs(backup.path)).toBe(1);
+    const technicianId = (await ok(api.call('auth.users', {}))).find((u) => u.role === 'technician')!.id;
 
     // Changes after the backup: gone after the restore.
     await ok(api.call('admin.updateSettings', { storeName: '备份之后的店名' }));
@@ -69,6 +82,20 @@ describe('backup and restore, audit tamper (real host processes on one data dir)
     }
     expect((await ok(api.call('diagnostics.database', { full: true }))).ok).toBe(true);
     expect(readdirSync(join(dataDir, 'backups')).filter((n) => n.endsWith('.sqlite'))).toHaveLength(2);
+
+    // The receipt waiting in the backup is not printed again: the restored database's queue is empty.
+    expect(pendingJobs(join(dataDir, 'pos.sqlite'))).toBe(0);
+    expect((await ok(api.call('devices.status', {}))).find((d) => d.role === 'printer')).toMatchObject({ queued: 0 });
+    // The restore is in the restored database's audit log, by the technician who staged it, and the chain holds.
+    expect(await ok(api.call('audit.list', { action: 'diagnostics.restored' }))).toMatchObject([
+      {
+        actorId: technicianId,
+        actorRole: 'technician',
+        subject: backup.name,
+        details: { backup: backup.name, kept: kept!.name, droppedPrintJobs: 1 },
+      },
+    ]);
+    expect(await ok(api.call('audit.verify', {}))).toMatchObject({ ok: true });
   }, 60_000);
 
   it('finds an audit row edited by hand while the terminal was stopped', async () => {

@@ -30,10 +30,28 @@ describe('a cash drawer on its own serial line', () => {
     await killAllSocat();
   });
 
-  const noSaleAudit = () =>
+  const drawerAudit = (action: string) =>
     t
-      .query<{ actor_role: string; details: string }>("SELECT actor_role, details FROM audit_log WHERE action = 'drawer.noSale' ORDER BY seq")
-      .map((r) => ({ role: r.actor_role, ...(JSON.parse(r.details) as Record<string, unknown>) }));
+      .query<{ seq: number; actor_role: string; details: string }>('SELECT seq, actor_role, details FROM audit_log WHERE action = ? ORDER BY seq', action)
+      .map((r) => ({ seq: r.seq, role: r.actor_role, ...(JSON.parse(r.details) as { opened?: boolean | null; requestSeq?: number } & Record<string, unknown>) }));
+  /** The openings: outcome rows, each with the seq of its request row. */
+  const noSaleAudit = () =>
+    drawerAudit('drawer.noSale')
+      .filter((r) => r.opened === true)
+      .map(({ seq: _seq, requestSeq: _requestSeq, ...r }) => r);
+  /** Every row of an opening is a request (opened: null) followed by its outcome, which points back to it. */
+  const expectRequestedBeforeOutcome = (action: string) => {
+    const rows = drawerAudit(action);
+    const outcomes = rows.filter((r) => r.opened !== null);
+    expect(outcomes.length).toBeGreaterThan(0);
+    expect(rows).toHaveLength(outcomes.length * 2);
+    for (const outcome of outcomes) {
+      const request = rows.find((r) => r.seq === outcome.requestSeq);
+      expect(request).toMatchObject({ opened: null, role: outcome.role });
+      expect(request!.seq).toBeLessThan(outcome.seq);
+      expect({ ...request, seq: 0, opened: 0 }).toEqual({ ...outcome, seq: 0, opened: 0, requestSeq: undefined, error: undefined });
+    }
+  };
 
   it('opens on a cash sale with the default byte (BEL), even with no printer', async () => {
     const [product] = await t.ok(cashier, 'catalog.search', { query: 'kkkl', limit: 1 });
@@ -54,7 +72,7 @@ describe('a cash drawer on its own serial line', () => {
       ok: false,
       error: { code: 'forbidden' },
     });
-    expect(noSaleAudit()).toEqual([]);
+    expect(drawerAudit('drawer.noSale')).toEqual([]);
     // The next opening brings exactly its own byte: nothing was sent for the refused ones.
     await t.ok(cashier, 'drawer.noSale', { reason: 'change for the float', approval: { userId: await t.userId('owner'), pin: '8888' } });
     expect([...(await drawer.readUntil((b) => b.length >= 1, 10_000))]).toEqual([0x07]);
@@ -66,6 +84,21 @@ describe('a cash drawer on its own serial line', () => {
     await t.ok(owner, 'drawer.noSale', { reason: 'count the float' });
     expect([...(await drawer.readUntil((b) => b.length >= 1, 10_000))]).toEqual([0x07]);
     expect(noSaleAudit().at(-1)).toEqual({ role: 'owner', reason: 'count the float', opened: true });
+    expectRequestedBeforeOutcome('drawer.noSale');
+  });
+
+  it('records the request before the drawer is sent anything: a refused kick leaves the request and a failed outcome', async () => {
+    await t.ok(technician, 'devices.save', {
+      device: { id: 'drawer', role: 'drawer', transport: { kind: 'serial', path: '/dev/jiezhang-no-such-drawer', baudRate: 9600 } },
+    });
+    const before = drawerAudit('drawer.noSale').length;
+    expect(await t.call(owner, 'drawer.noSale', { reason: 'drawer away' })).toMatchObject({ ok: false, error: { code: 'unavailable', details: { reason: 'drawer_unavailable' } } });
+    const [request, outcome] = drawerAudit('drawer.noSale').slice(before);
+    expect(request).toEqual({ seq: request!.seq, role: 'owner', reason: 'drawer away', opened: null });
+    expect(outcome).toMatchObject({ role: 'owner', reason: 'drawer away', opened: false, requestSeq: request!.seq });
+    expectRequestedBeforeOutcome('drawer.noSale');
+    await t.ok(technician, 'devices.save', { device: { id: 'drawer', role: 'drawer', transport: { kind: 'serial', path: pair.a, baudRate: 9600 } } });
+    await expect.poll(async () => (await t.ok(technician, 'devices.status', {}))[0]?.state, { timeout: 10_000 }).toBe('idle');
   });
 
   it('sends the configured open bytes from the technician’s test button', async () => {
@@ -76,9 +109,11 @@ describe('a cash drawer on its own serial line', () => {
     drawer.clear();
     await t.ok(technician, 'devices.openDrawer', {});
     expect([...(await drawer.readUntil((b) => b.length >= 5, 10_000))]).toEqual([0x1b, 0x70, 0x00, 0x19, 0xfa]);
-    expect(t.query<{ action: string; actor_role: string }>("SELECT action, actor_role FROM audit_log WHERE action = 'devices.openDrawer'")).toEqual([
-      { action: 'devices.openDrawer', actor_role: 'technician' },
+    expect(drawerAudit('devices.openDrawer').map(({ role, opened }) => ({ role, opened }))).toEqual([
+      { role: 'technician', opened: null },
+      { role: 'technician', opened: true },
     ]);
+    expectRequestedBeforeOutcome('devices.openDrawer');
     expect(await t.call(cashier, 'devices.openDrawer', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });

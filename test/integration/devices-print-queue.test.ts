@@ -7,6 +7,7 @@ import { createPtyPair, killAllSocat, openPeer, simulatePrinter, type Peer, type
 /**
  * The durable print queue: receipts are written to SQLite before they are sent, wait while the printer is out
  * of paper or away, survive a restart of the terminal (same data dir), and print once the printer is back.
+ * A cash sale's drawer kick is never stored with its receipt: a receipt printed after a restart opens nothing.
  */
 describe('the durable print queue', () => {
   let t: TestPos | undefined;
@@ -30,9 +31,13 @@ describe('the durable print queue', () => {
     }
   }
 
-  it('queues a sale’s receipt while the paper is out, keeps it over a restart with the printer unplugged, and prints it once back', async () => {
+  /** How many times ESC p (1B 70, the drawer kick) occurs in the bytes. */
+  const kicks = (bytes: Uint8Array) => bytes.reduce((n, b, i) => n + (b === 0x1b && bytes[i + 1] === 0x70 ? 1 : 0), 0);
+
+  it('queues a sale’s receipt while the paper is out, keeps it over a restart with the printer unplugged, and prints it once back, without the drawer kick', async () => {
     pair = await createPtyPair();
-    const devices = [{ id: 'printer', role: 'printer', transport: { kind: 'serial', path: pair.a, baudRate: 9600 }, statusPollMs: 100 }];
+    // The cash drawer hangs on the printer: a cash sale asks for a kick after its receipt.
+    const devices = [{ id: 'printer', role: 'printer', transport: { kind: 'serial', path: pair.a, baudRate: 9600 }, statusPollMs: 100, drawer: {} }];
     t = await startTestPos({ devices });
     peer = await openPeer(pair.b);
     sim = simulatePrinter(peer);
@@ -52,6 +57,9 @@ describe('the durable print queue', () => {
       { kind: 'test', printed: 0 },
     ]);
     expect(decodeEscPos(peer.received).lines.map((l) => l.text).join('\n')).not.toContain(done.receiptNumber);
+    // The stored receipt holds no kick: it lives only in this run's memory.
+    expect(t.query<{ bytes: Buffer }>("SELECT bytes FROM print_job WHERE kind = 'receipt'").map((r) => kicks(r.bytes))).toEqual([0]);
+    expect(kicks(peer.received)).toBe(0);
 
     // Restart the terminal with the printer unplugged: the jobs are still queued.
     const dataDir = t.dataDir;
@@ -76,6 +84,10 @@ describe('the durable print queue', () => {
     expect(text).toContain(done.receiptNumber);
     expect(text).toContain('设备测试 Device test');
     expect(printed.commands.filter((c) => c.type === 'cut')).toHaveLength(2);
+    // Printed after a restart: the cash sale's receipt comes out, the drawer stays shut.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(printed.commands.filter((c) => c.type === 'drawerKick')).toEqual([]);
+    expect(kicks(peer.received)).toBe(0);
     expect(t.query<{ n: number }>('SELECT count(*) AS n FROM print_job WHERE printed_at IS NULL')[0]!.n).toBe(0);
   });
 });

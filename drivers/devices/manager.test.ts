@@ -1,0 +1,165 @@
+// The device manager's drawer kick on the printer: sent live right after its receipt, never stored with the
+// job, so a receipt that prints late or after a restart does not open the drawer. A fake TCP printer (a
+// net.Server on 127.0.0.1) takes the bytes.
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleReceipt30 } from '../receipt/sample';
+import { DRAWER_KICK_PIN2, encodeReceiptEscPos } from '../receipt/escpos';
+import { createDeviceManager, memoryPrintJobStore, withoutStoredKick, type DeviceManager, type PrintJobStore } from './manager';
+
+interface FakePrinter {
+  received(): Buffer;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function startPrinter(port: number): Promise<FakePrinter> {
+  const sockets: Socket[] = [];
+  const chunks: Buffer[] = [];
+  const server: Server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    received: () => Buffer.concat(chunks),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Where ESC p (1B 70) occurs in the bytes. */
+const kicksIn = (bytes: Uint8Array): number => {
+  let n = 0;
+  for (let i = 0; i + 1 < bytes.length; i += 1) if (bytes[i] === 0x1b && bytes[i + 1] === 0x70) n += 1;
+  return n;
+};
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition(); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+  }
+}
+
+/** Counts what the store is asked to keep. */
+function recordingStore(): PrintJobStore & { added: Uint8Array[] } {
+  const inner = memoryPrintJobStore();
+  const added: Uint8Array[] = [];
+  return {
+    ...inner,
+    added,
+    add(kind, bytes) {
+      added.push(bytes);
+      return inner.add(kind, bytes);
+    },
+  };
+}
+
+describe('the drawer kick on the printer', () => {
+  const managers: DeviceManager[] = [];
+  const printers: FakePrinter[] = [];
+  afterEach(async () => {
+    for (const m of managers.splice(0)) await m.close();
+    for (const p of printers.splice(0)) await p.stop();
+  });
+
+  const printerAt = (port: number) => [{ id: 'printer', role: 'printer' as const, transport: { kind: 'tcp' as const, host: '127.0.0.1', port }, statusPollMs: 0, drawer: {} }];
+  const receiptBytes = encodeReceiptEscPos(sampleReceipt30(), { columns: 48, qr: true, cut: true, drawerKick: false });
+
+  it('opens the drawer right after the receipt of a cash sale, and never stores the kick with the job', async () => {
+    const port = await freePort();
+    printers.push(await startPrinter(port));
+    const store = recordingStore();
+    const m = createDeviceManager(printerAt(port), { printJobs: store, retryOpenMs: 50 });
+    managers.push(m);
+    await m.printReceipt(sampleReceipt30(), { kickDrawer: true });
+    await until(() => printers[0]!.received().length >= receiptBytes.length + DRAWER_KICK_PIN2.length);
+    expect([...printers[0]!.received()]).toEqual([...receiptBytes, ...DRAWER_KICK_PIN2]);
+    expect(store.added.map((b) => kicksIn(b))).toEqual([0]);
+  });
+
+  it('prints a receipt queued while the printer was away without the kick when it comes back after the window', async () => {
+    const port = await freePort();
+    let now = 1_000_000;
+    const m = createDeviceManager(printerAt(port), { retryOpenMs: 50, drawerKickWindowMs: 30_000, now: () => now });
+    managers.push(m);
+    const printed = m.printReceipt(sampleReceipt30(), { kickDrawer: true });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(m.queuedJobs()).toBe(1);
+    now += 30_001; // the printer is plugged back in half a minute later: nobody stands at the drawer
+    printers.push(await startPrinter(port));
+    await printed;
+    await new Promise((r) => setTimeout(r, 100));
+    expect([...printers[0]!.received()]).toEqual([...receiptBytes]);
+  });
+
+  it('still kicks when the printer comes back within the window', async () => {
+    const port = await freePort();
+    let now = 1_000_000;
+    const m = createDeviceManager(printerAt(port), { retryOpenMs: 50, drawerKickWindowMs: 30_000, now: () => now });
+    managers.push(m);
+    const printed = m.printReceipt(sampleReceipt30(), { kickDrawer: true });
+    await new Promise((r) => setTimeout(r, 100));
+    now += 10_000;
+    printers.push(await startPrinter(port));
+    await printed;
+    await until(() => printers[0]!.received().length >= receiptBytes.length + DRAWER_KICK_PIN2.length);
+    expect([...printers[0]!.received()]).toEqual([...receiptBytes, ...DRAWER_KICK_PIN2]);
+  });
+
+  it('prints a receipt left queued over a restart without opening the drawer', async () => {
+    const port = await freePort();
+    const store = memoryPrintJobStore(); // the same store over both runs, as SQLite is over a restart
+    const first = createDeviceManager(printerAt(port), { printJobs: store, retryOpenMs: 50 });
+    const lost = first.printReceipt(sampleReceipt30(), { kickDrawer: true }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await first.close();
+    expect(await lost).toBeInstanceOf(Error);
+    expect(store.pending()).toHaveLength(1);
+
+    printers.push(await startPrinter(port));
+    const second = createDeviceManager(printerAt(port), { printJobs: store, retryOpenMs: 50 });
+    managers.push(second);
+    await until(() => second.queuedJobs() === 0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect([...printers[0]!.received()]).toEqual([...receiptBytes]);
+  });
+
+  it('drops the kick a receipt stored by an older version ends with', async () => {
+    const port = await freePort();
+    const store = memoryPrintJobStore();
+    store.add('receipt', new Uint8Array([...receiptBytes, ...DRAWER_KICK_PIN2]));
+    printers.push(await startPrinter(port));
+    const m = createDeviceManager(printerAt(port), { printJobs: store, retryOpenMs: 50 });
+    managers.push(m);
+    await until(() => m.queuedJobs() === 0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect([...printers[0]!.received()]).toEqual([...receiptBytes]);
+  });
+});
+
+describe('withoutStoredKick', () => {
+  const cut = [0x1d, 0x56, 0x42, 0x00];
+  it('drops one or two kicks after the cut, and nothing else', () => {
+    expect([...withoutStoredKick(Uint8Array.from([0x41, ...cut, 0x1b, 0x70, 0x00, 0x19, 0xfa]))]).toEqual([0x41, ...cut]);
+    expect([...withoutStoredKick(Uint8Array.from([0x41, ...cut, 0x1b, 0x70, 0x00, 0x19, 0xfa, 0x1b, 0x70, 0x01, 0x19, 0xfa]))]).toEqual([0x41, ...cut]);
+    const noCut = Uint8Array.from([0x41, 0x42, 0x1b, 0x70, 0x00, 0x19, 0xfa]);
+    expect(withoutStoredKick(noCut)).toBe(noCut);
+    const plain = Uint8Array.from([0x41, ...cut]);
+    expect(withoutStoredKick(plain)).toBe(plain);
+  });
+});
