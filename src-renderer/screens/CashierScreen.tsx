@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, Result } from '../../src-common/errors';
 import type { Cart, PaymentView, Product, PublicUser, Settings } from '../../src-common/schemas';
@@ -242,7 +242,9 @@ export function CashierScreen({
     },
   ];
 
-  useEffect(() => {
+  // A layout effect: the key handler sees the cart committed with the DOM, so F12 pressed the instant a
+  // scanned line appears is not read against the cart before it (a passive effect runs after paint).
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (modalOpen) return;
       const action = actions.find((a) => a.key === e.key);
