@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage } from '../helpers/browser';
 import { startHostProcess, type HostProcess } from '../helpers/host';
 
 const ARTIFACTS = 'test-results/e2e';
@@ -29,8 +29,7 @@ describe('cashier screen through the headless host', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     host = await startHostProcess();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
+    page = await openTerminalPage(browser, host.ready, { width: 1280, height: 800 });
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { openApiSocket, startHostProcess, type HostProcess } from '../helpers/host';
 import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
 
@@ -27,10 +27,8 @@ describe('a cashier opens the drawer without a sale', () => {
     }
     api.close();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
-    await page.getByTestId('pin').fill('1111');
-    await page.getByTestId('sign-in').click();
+    page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
+    await signIn(page, '收银员 01', '1111');
     await page.getByTestId('scan-input').waitFor();
   });
   afterAll(async () => {

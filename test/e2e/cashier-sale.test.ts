@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gtinCheckDigit } from '../../src-common/barcode';
 import { formatMoney } from '../../src-common/money';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { startHostProcess, type HostProcess } from '../helpers/host';
 
 const ARTIFACTS = 'test-results/e2e';
@@ -38,8 +38,7 @@ describe('a cashier sells for cash in Chromium through the host', () => {
       }
     };
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
+    page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
   });
   afterAll(async () => {
     await browser?.close();
@@ -53,8 +52,7 @@ describe('a cashier sells for cash in Chromium through the host', () => {
   }
 
   it('signs in with the cashier PIN', async () => {
-    await page.getByTestId('pin').fill('1111');
-    await page.getByTestId('sign-in').click();
+    await signIn(page, '收银员 01', '1111');
     await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toContain('收银员');
     await expect.poll(() => scanField().evaluate((el) => el === document.activeElement)).toBe(true);
   });

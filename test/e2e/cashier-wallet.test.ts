@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskCode } from '../../src-common/mask';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { openApiSocket, startHostProcess, type HostProcess } from '../helpers/host';
 
 const ARTIFACTS = 'test-results/e2e';
@@ -31,10 +31,8 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
       config: { acquirer: { sandboxSpeed: 0.1, timings: { pollIntervalMs: 200, pollDeadlineMs: 20_000, cancelRetryMs: 200, maxCancelAttempts: 5 } } },
     });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
-    await page.getByTestId('pin').fill('1111');
-    await page.getByTestId('sign-in').click();
+    page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
+    await signIn(page, '收银员 01', '1111');
     await page.getByTestId('scan-input').waitFor();
   });
   afterAll(async () => {

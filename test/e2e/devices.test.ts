@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src-common/money';
 import { decodeLed8 } from '../../drivers/display/decode';
 import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { openApiSocket, startHostProcess, type HostProcess } from '../helpers/host';
 import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
 
@@ -38,10 +38,8 @@ describe('a cashier sells with a simulated scanner, receipt printer and LED pric
     });
     [scanner, printer, display] = await Promise.all([openPeer(scannerPty!.b), openPeer(printerPty!.b), openPeer(displayPty!.b, 2400)]);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
-    await page.getByTestId('pin').fill('1111');
-    await page.getByTestId('sign-in').click();
+    page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
+    await signIn(page, '收银员 01', '1111');
     await page.getByTestId('scan-input').waitFor();
   });
   afterAll(async () => {

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src-common/money';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { startHostProcess, type HostProcess } from '../helpers/host';
 
 const ARTIFACTS = 'test-results/e2e';
@@ -35,8 +35,7 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     mkdirSync(ARTIFACTS, { recursive: true });
     host = await startHostProcess({ config: { acquirer: { sandboxSpeed: 0.1, timings: { pollIntervalMs: 200, pollDeadlineMs: 20_000, cancelRetryMs: 200, maxCancelAttempts: 5 } } } });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
+    page = await openTerminalPage(browser, host.ready, { width: 1366, height: 900 });
   });
   afterAll(async () => {
     await browser?.close();
@@ -88,9 +87,7 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
   }
 
   it('an empty day’s report shows zeros', async () => {
-    await page.getByRole('radio', { name: /店长/ }).click();
-    await page.getByTestId('pin').fill('8888');
-    await page.getByTestId('sign-in').click();
+    await signIn(page, '店长', '8888');
     await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toContain('店长');
     await owner('reports');
     await expect.poll(() => page.getByTestId('report-view').getAttribute('data-kind')).toBe('x');

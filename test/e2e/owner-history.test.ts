@@ -10,7 +10,7 @@ import { maskCode } from '../../src-common/mask';
 import { formatMoney } from '../../src-common/money';
 import { SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from '../../src-main/acquirer/sandbox/server';
 import { createShouqianbaAdapter } from '../../src-main/acquirer/shouqianba';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { openApiSocket, startHostProcess, tempDir, type ApiSocket, type HostProcess } from '../helpers/host';
 import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
 
@@ -85,11 +85,8 @@ describe('the owner finds, reprints and refunds a sale, and reconciles the day',
     }
 
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
-    await page.getByRole('radio', { name: /店长/ }).click();
-    await page.getByTestId('pin').fill('8888');
-    await page.getByTestId('sign-in').click();
+    page = await openTerminalPage(browser, host.ready, { width: 1440, height: 900 });
+    await signIn(page, '店长', '8888');
     await page.getByTestId('workspace-owner').click();
     await page.getByTestId('owner-screen').waitFor();
   });

@@ -5,7 +5,7 @@ import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src-common/money';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { startHostProcess, type HostProcess } from '../helpers/host';
 
 const ARTIFACTS = 'test-results/e2e';
@@ -29,25 +29,22 @@ describe('the technician console in Chromium through the host', () => {
       }
     };
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
+    page = await openTerminalPage(browser, host.ready, { width: 1366, height: 900 });
   });
   afterAll(async () => {
     await browser?.close();
     await host?.stop();
   });
 
-  async function signIn(name: string, pin: string) {
-    await page.locator('.user-list button', { hasText: name }).first().click();
-    await page.getByTestId('pin').fill(pin);
-    await page.getByTestId('sign-in').click();
+  async function signInAs(name: string, pin: string) {
+    await signIn(page, name, pin);
     await expect.poll(() => page.getByTestId('signed-in-user').textContent(), { timeout: 10_000 }).toContain(name);
   }
   const storedHeader = () => db("SELECT value FROM setting WHERE key = 'receiptHeader'") as { value: string }[];
   const auditRows = () => (db('SELECT count(*) AS n FROM audit_log')[0] as { n: number }).n;
 
   it('signs the technician in on the technician workspace, with a banner asking to change the first PIN', async () => {
-    await signIn('技术员', '9999');
+    await signInAs('技术员', '9999');
     await expect.poll(() => page.getByTestId('technician-screen').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('pin-change-banner').count(), { timeout: 10_000 }).toBe(1);
 
@@ -97,7 +94,7 @@ describe('the technician console in Chromium through the host', () => {
 
   it("prints the new header line on the cashier's next receipt", async () => {
     await page.getByTestId('signed-in-user').getByRole('button').click();
-    await signIn('收银员 01', '1111');
+    await signInAs('收银员 01', '1111');
     const [product] = db(
       `SELECT p.price, b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id
        WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 ORDER BY p.sku LIMIT 1`,

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { openApiSocket, startHostProcess, type HostProcess } from '../helpers/host';
 import { createPtyPair, killAllSocat, openPeer, simulatePrinter, type Peer, type PtyPair } from '../helpers/pty';
 
@@ -27,11 +27,8 @@ describe('a technician assigns a printer and a scanner, test prints and watches 
     [printer, scanner] = await Promise.all([openPeer(printerPty!.b), openPeer(scannerPty!.b)]);
     sim = simulatePrinter(printer);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
-    await page.getByRole('radio', { name: /技术员/ }).click();
-    await page.getByTestId('pin').fill('9999');
-    await page.getByTestId('sign-in').click();
+    page = await openTerminalPage(browser, host.ready, { width: 1366, height: 900 });
+    await signIn(page, '技术员', '9999');
     await page.getByTestId('technician-screen').waitFor();
   });
   afterAll(async () => {

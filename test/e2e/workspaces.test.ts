@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { startHostProcess, type HostProcess } from '../helpers/host';
 
 /** Which screens each role reaches from the top bar (main checks every call anyway). */
@@ -13,22 +13,15 @@ describe('workspaces per role', () => {
   beforeAll(async () => {
     host = await startHostProcess();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    await page.goto(`${host.ready.url}#token=${host.ready.token}`);
+    page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
   });
   afterAll(async () => {
     await browser?.close();
     await host?.stop();
   });
 
-  const signIn = async (name: string, pin: string) => {
-    await page.getByRole('radio', { name: new RegExp(name) }).click();
-    await page.getByTestId('pin').fill(pin);
-    await page.getByTestId('sign-in').click();
-  };
-
   it('gives a cashier the till and her shift: she opens it with a float and goes back to selling; she counts blind and closes it', async () => {
-    await signIn('收银员 01', '1111');
+    await signIn(page, '收银员 01', '1111');
     await page.getByTestId('scan-input').waitFor();
     expect(await page.getByTestId('workspace-owner').count()).toBe(0);
     await page.getByTestId('workspace-shift').click();
@@ -56,7 +49,7 @@ describe('workspaces per role', () => {
   });
 
   it('gives the owner the store settings in the back office, without the technician-only fields', async () => {
-    await signIn('店长', '8888');
+    await signIn(page, '店长', '8888');
     await page.getByTestId('workspace-owner').click();
     await page.getByTestId('tab-settings').click();
     await page.getByTestId('settings-save').waitFor();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export function chromiumPath(): string {
   const path = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -22,4 +22,23 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** A page on the terminal's UI served by a host (`#token=…` authorises its WebSocket), optionally on a route. */
+export async function openTerminalPage(
+  browser: Browser,
+  ready: { url: string; token: string },
+  viewport: { width: number; height: number } = { width: 1366, height: 800 },
+  route = '',
+): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(route ? `${ready.url}#${route}?token=${ready.token}` : `${ready.url}#token=${ready.token}`);
+  return page;
+}
+
+/** Signs in on the sign-in screen: picks the user by the name shown and types the PIN. */
+export async function signIn(page: Page, userName: string, pin: string): Promise<void> {
+  await page.getByRole('radio', { name: new RegExp(userName) }).click();
+  await page.getByTestId('pin').fill(pin);
+  await page.getByTestId('sign-in').click();
 }
