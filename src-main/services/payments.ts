@@ -251,6 +251,27 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     if (!cart || cart.lines.length === 0) throw new PosError('conflict', 'There is no sale to pay');
     const active = latestPaymentForSale(db, cart.saleId);
     if (active && !isFinal(stateOf(active).status)) throw new PosError('conflict', 'A payment for this sale is still in progress');
+    // The customer may have been charged (a reversal never confirmed, or paid a different amount): another wallet
+    // payment could charge them twice. A person looks at it first (reconciliation, refund); cash still works.
+    if (active && stateOf(active).status === 'needs_attention') {
+      throw new PosError('conflict', 'The last wallet payment of this sale needs attention: check it before charging the customer again', {
+        reason: 'needs_attention',
+        paymentId: active.id,
+      });
+    }
+    return cart;
+  }
+
+  /**
+   * After waiting for the acquirer's credentials (a check-in can take seconds), the sale must still be the one,
+   * at the amount, that the payment was asked for, with no other payment started meanwhile; otherwise a voided
+   * or changed sale would be charged, or charged twice.
+   */
+  function stillPayable(asked: { saleId: string; total: number }) {
+    const cart = payableSale();
+    if (cart.saleId !== asked.saleId || cart.total !== asked.total) {
+      throw new PosError('conflict', 'The sale changed while the payment was being prepared; ask for payment again', { reason: 'sale_changed' });
+    }
     return cart;
   }
 
@@ -293,6 +314,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     async payByQr(wallet, session) {
       const cart = payableSale();
       const creds = await reachableCredentials();
+      stillPayable(cart);
       const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: cart.total, kind: 'qr', wallet, codeHash: null, maskedCode: null, userId: session.caller.userId });
       log.info({ paymentId: id, clientSn, wallet, amount: cart.total }, 'merchant QR requested');
       const outcome = await acquirer.precreate(creds, { clientSn, amount: cart.total, wallet, subject, operator: session.caller.userId ?? 'pos' });
@@ -322,6 +344,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
       }
       const creds = await reachableCredentials();
+      stillPayable(cart);
+      if (codeHashUsed(db, codeHash)) {
+        throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
+      }
       const { id, clientSn } = commitNew({
         saleId: cart.saleId,
         amount: cart.total,

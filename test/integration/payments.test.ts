@@ -165,6 +165,46 @@ describe('wallet payments against the sandbox acquirer over real HTTP', () => {
     await t.ok(cashier, 'sale.void', { reason: 'test' });
   });
 
+  it('charges a sale once when two payments are asked for at the same moment, and never a sale voided meanwhile', async () => {
+    const cart = await newSale(1);
+    // Both requests check the sale, then wait for the acquirer's credentials; only the first to come back may commit.
+    const [a, b] = await Promise.all([
+      t.call(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') }),
+      t.call(cashier, 'payment.payByCode', { code: sandboxPaymentCode('alipay', '0000') }),
+    ]);
+    expect([a.ok, b.ok].sort()).toEqual([false, true]);
+    expect((a.ok ? b : a)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(t.query('SELECT count(*) AS n FROM payment WHERE sale_id = ?', cart.saleId)).toEqual([{ n: 1 }]);
+    const paid = [a, b].find((r) => r.ok) as { ok: true; value: PaymentView };
+    await settle(paid.value.paymentId);
+
+    const next = await newSale(1);
+    const [paying, voided] = await Promise.all([
+      t.call(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') }),
+      t.call(cashier, 'sale.void', { reason: 'customer left' }),
+    ]);
+    expect(voided.ok).toBe(true);
+    expect(paying).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(t.query('SELECT count(*) AS n FROM payment WHERE sale_id = ?', next.saleId)).toEqual([{ n: 0 }]);
+  });
+
+  it('takes no second wallet payment for a sale whose last one needs attention (the customer may have paid)', async () => {
+    const cart = await newSale(1);
+    const db = new Sqlite(join(t.dataDir, 'pos.sqlite'));
+    const at = new Date().toISOString();
+    db.prepare(
+      "INSERT INTO payment (id, sale_id, client_sn, kind, wallet, amount, status, state, created_at, updated_at) VALUES ('PAYNA', ?, 'NA-1', 'code', 'wechat', ?, 'needs_attention', ?, ?, ?)",
+    ).run(cart.saleId, cart.total, JSON.stringify({ status: 'needs_attention', amount: cart.total }), at, at);
+    db.close();
+    expect(await t.call(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', details: { reason: 'needs_attention', paymentId: 'PAYNA' } },
+    });
+    expect(t.query('SELECT count(*) AS n FROM payment WHERE sale_id = ?', cart.saleId)).toEqual([{ n: 1 }]);
+    // Cash still closes the sale.
+    await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: cart.cashDue }] });
+  });
+
   it('keeps the terminal’s records equal to the sandbox ledger, to the fen', () => {
     const tenders = walletTenders();
     const paidHere = tenders.reduce((sum, r) => sum + r.amount, 0);
