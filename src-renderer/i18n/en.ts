@@ -130,7 +130,7 @@ export const en: Messages = {
     productBarcode: 'That is a product barcode, not a payment code.',
     notACode: 'Not a payment code we accept: WeChat Pay, Alipay, UnionPay, e-CNY, JD Pay, BestPay.',
     codeReused: 'This payment code was used already: ask the customer to refresh it.',
-    needsAttention: 'The last wallet payment of this sale needs checking (the customer may have paid): have the owner check it first, or take cash.',
+    lastNeedsAttention: 'The last wallet payment of this sale needs checking (the customer may have paid): have the owner check it first, or take cash.',
     saleChanged: 'The sale changed while the payment was being prepared: ask for payment again.',
     offline: 'The acquirer cannot be reached: take cash instead.',
     failed: {

@@ -200,7 +200,7 @@ export function CashierScreen({
     const reason = (error.details as { reason?: string } | undefined)?.reason;
     if (reason === 'product_barcode') return t('wallet.productBarcode');
     if (reason === 'code_reused') return t('wallet.codeReused');
-    if (reason === 'needs_attention') return t('wallet.needsAttention');
+    if (reason === 'needs_attention') return t('wallet.lastNeedsAttention');
     if (reason === 'sale_changed') return t('wallet.saleChanged');
     if (reason === 'offline') return t('wallet.offline');
     if (error.code === 'validation_failed') return t('wallet.notACode');
