@@ -9,6 +9,8 @@ import { createDeviceManager, memoryPrintJobStore, withoutStoredKick, type Devic
 
 interface FakePrinter {
   received(): Buffer;
+  /** Connections the printer took so far, and how many of them are still open. */
+  connections(): { total: number; open: number };
   stop(): Promise<void>;
 }
 
@@ -23,10 +25,13 @@ async function freePort(): Promise<number> {
 async function startPrinter(port: number): Promise<FakePrinter> {
   const sockets: Socket[] = [];
   const chunks: Buffer[] = [];
+  let open = 0;
   const server: Server = createServer((socket) => {
     sockets.push(socket);
+    open += 1;
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', () => undefined);
+    socket.on('close', () => (open -= 1));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -34,6 +39,7 @@ async function startPrinter(port: number): Promise<FakePrinter> {
   });
   return {
     received: () => Buffer.concat(chunks),
+    connections: () => ({ total: sockets.length, open }),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -149,6 +155,45 @@ describe('the drawer kick on the printer', () => {
     await until(() => m.queuedJobs() === 0);
     await new Promise((r) => setTimeout(r, 100));
     expect([...printers[0]!.received()]).toEqual([...receiptBytes]);
+  });
+});
+
+describe('closing the device manager', () => {
+  const printers: FakePrinter[] = [];
+  afterEach(async () => {
+    for (const p of printers.splice(0)) await p.stop();
+  });
+
+  const printerAt = (port: number, statusPollMs = 0) => [{ id: 'printer', role: 'printer' as const, transport: { kind: 'tcp' as const, host: '127.0.0.1', port }, statusPollMs }];
+
+  it('close() during a configure() opens nothing: the new printer never sees a connection or a status poll', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const a = await startPrinter(portA);
+    const b = await startPrinter(portB);
+    printers.push(a, b);
+    const m = createDeviceManager(printerAt(portA), { retryOpenMs: 50 });
+    await until(() => m.statuses()[0]?.state === 'idle');
+    // The old printer's port is closing (configure is awaiting it) when close() comes.
+    const configured = m.configure(printerAt(portB, 20)).catch((e: unknown) => e);
+    for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    await m.close();
+    await configured;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.connections()).toEqual({ total: 0, open: 0 });
+    expect(b.received()).toHaveLength(0);
+    expect(a.connections().open).toBe(0);
+  });
+
+  it('a removed printer that was never there is not opened later (its open retry is dropped)', async () => {
+    const port = await freePort();
+    const m = createDeviceManager(printerAt(port), { retryOpenMs: 30 });
+    await new Promise((r) => setTimeout(r, 100)); // a few failed opens
+    await m.configure([]);
+    const p = await startPrinter(port);
+    printers.push(p);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(p.connections().total).toBe(0);
+    await m.close();
   });
 });
 

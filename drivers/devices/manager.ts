@@ -144,6 +144,8 @@ interface Managed {
   /** The printer's last known condition from DLE EOT replies; null until it first answers (some never do). */
   condition: { state: string; detail: string } | null;
   stopped: boolean;
+  /** The one pending retry of a first open that failed (the device is not there yet); cleared by stop(). */
+  openRetry: NodeJS.Timeout | null;
 }
 
 interface Job {
@@ -264,10 +266,12 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
         publish(d, { state: 'error', detail: errorText(error) });
         if (closed) return;
         // Not there at start (not plugged in yet): keep trying; after the first open the transport reconnects itself.
-        const timer = setTimeout(() => {
+        // One timer per device, replaced at each attempt (never a growing list of cleanups).
+        if (d.openRetry) clearTimeout(d.openRetry);
+        d.openRetry = setTimeout(() => {
+          d.openRetry = null;
           if (!closed && !d.stopped) openWithRetry(d);
         }, retryOpenMs);
-        d.cleanup.push(() => clearTimeout(timer));
       },
     );
   }
@@ -304,6 +308,7 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
       cleanup: [],
       condition: null,
       stopped: false,
+      openRetry: null,
     };
     if (config.role === 'printer') d.status.queued = printQueue.length;
     d.cleanup.push(
@@ -374,6 +379,8 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
 
   async function stop(d: Managed) {
     d.stopped = true;
+    if (d.openRetry) clearTimeout(d.openRetry);
+    d.openRetry = null;
     for (const fn of d.cleanup.splice(0)) fn();
     await d.transport.close().catch(() => undefined);
   }
@@ -388,6 +395,11 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
     // Removed and changed devices are closed first: a changed device's port is opened exclusively.
     const kept = new Set(configs.filter(unchanged).map((c) => c.id));
     await Promise.all(devices.filter((d) => !kept.has(d.config.id)).map(stop));
+    if (closed) {
+      // close() came while the old devices were closing: start nothing (close() waits for this and stops the rest).
+      devices = devices.filter((d) => kept.has(d.config.id));
+      return;
+    }
     devices = configs.map((config) => (kept.has(config.id) ? current.get(config.id)! : start(config)));
     void drainPrints();
   }
@@ -468,8 +480,12 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
     async close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
       // Unprinted jobs stay in the store: a durable store prints them on the next start.
       for (const job of printQueue.splice(0)) job.settle?.reject(new Error('The terminal is stopping'));
+      // A configure() under way finishes first (it starts nothing once closed), so the devices stopped here are
+      // the final list: none is opened after close().
+      await configuring;
       await Promise.all(devices.map(stop));
     },
   };
