@@ -201,7 +201,10 @@ export const adminZhCN = {
   },
 } as const;
 
-export const adminEn: { [K in keyof typeof adminZhCN]: unknown } = {
+/** The same shape as the zh-CN messages, every leaf a string: a key missing (or extra) at any depth fails the typecheck. */
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+
+export const adminEn: Widen<typeof adminZhCN> = {
   pinBanner: {
     text: 'You are still using your first PIN: please change it.',
     change: 'Change PIN',

@@ -127,7 +127,10 @@ export const historyZhCN = {
   },
 } as const;
 
-export const historyEn: { [K in keyof typeof historyZhCN]: unknown } = {
+/** The same shape as the zh-CN messages, every leaf a string: a key missing (or extra) at any depth fails the typecheck. */
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+
+export const historyEn: Widen<typeof historyZhCN> = {
   loading: 'Loading…',
   search: {
     title: 'Sales history',

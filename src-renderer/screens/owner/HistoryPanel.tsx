@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HistoryRow } from '../../../src-common/calls/history';
 import type { CallInput } from '../../../src-common/contract';
@@ -31,17 +31,21 @@ export function HistoryPanel({ user, settings, onError, onOk }: PanelProps) {
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
-    void pos.call('auth.users', {}).then((r) => r.ok && setCashiers(r.value));
-  }, [pos]);
+    void pos.call('auth.users', {}).then((r) => (r.ok ? setCashiers(r.value) : onError(r.error, reasonText(tr, r.error))));
+  }, [pos, onError, tr]);
 
   // The first page of the current query (again after a refund, so the list shows it).
+  const firstLoad = useRef(true);
   useEffect(() => {
     let live = true;
+    // The load on opening clears no error (the cashiers' list may just have reported one); a search the user ran does.
+    const initial = firstLoad.current;
+    firstLoad.current = false;
     void pos.call('history.search', query).then((r) => {
       if (!live) return;
       setLoaded(true);
       if (!r.ok) return onError(r.error, reasonText(tr, r.error));
-      onOk();
+      if (!initial) onOk();
       setRows(r.value.rows);
       setNextCursor(r.value.nextCursor);
     });

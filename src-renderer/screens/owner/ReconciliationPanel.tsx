@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Reconciliation } from '../../../src-common/calls/history';
 import { usePos } from '../../api/context';
@@ -29,27 +29,46 @@ export function ReconciliationPanel({ user, settings, onError, onOk }: PanelProp
   const [onlyDifferences, setOnlyDifferences] = useState(true);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
+  /** Loads in a row that failed: the follow-up poll backs off, and reports only the first. */
+  const failures = useRef(0);
+  /** Bumped by each failed load: schedules the poll's next (later) try. */
+  const [failedLoads, setFailedLoads] = useState(0);
+  /** The next load comes from the poll, not from the user. */
+  const polled = useRef(false);
 
   useEffect(() => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return;
     let live = true;
+    const fromPoll = polled.current;
+    polled.current = false;
     void pos.call('reconcile.day', { date }).then((r) => {
       if (!live) return;
-      if (r.ok) setDay(r.value);
-      else onError(r.error, reasonText(tr, r.error));
+      if (r.ok) {
+        failures.current = 0;
+        setDay(r.value);
+        return;
+      }
+      failures.current += 1;
+      // A poll that keeps failing reports (and beeps) once; a load the user asked for always reports.
+      if (!fromPoll || failures.current === 1) onError(r.error, reasonText(tr, r.error));
+      setFailedLoads((n) => n + 1);
     });
     return () => {
       live = false;
     };
   }, [pos, date, version, onError, tr]);
 
-  // While the download job runs, follow it.
+  // While the download job runs, follow it: every second, backing off (up to 30 s) while the reload fails.
   const downloading = day?.date === date && day.statement.state === 'downloading';
   useEffect(() => {
     if (!downloading) return;
-    const timer = setInterval(reload, 1000);
-    return () => clearInterval(timer);
-  }, [downloading, reload]);
+    const delay = Math.min(1000 * 2 ** failures.current, 30_000);
+    const timer = setTimeout(() => {
+      polled.current = true;
+      reload();
+    }, delay);
+    return () => clearTimeout(timer);
+  }, [downloading, day, failedLoads, reload]);
 
   const download = async () => {
     const r = await pos.call('statement.download', { date });

@@ -30,18 +30,20 @@ export function ReportsPanel({ settings, onError, onOk }: PanelProps) {
     () =>
       pos.call('report.x', {}).then((r) => {
         if (!r.ok) return fail(r.error);
-        onOk();
         setReport(r.value);
+        return true;
       }),
-    [pos, fail, onOk],
+    [pos, fail],
   );
   useEffect(() => {
+    // Loaded together on opening: neither clears an error the other just showed.
     void loadPast();
     void loadX();
   }, [loadPast, loadX]);
-  const showX = () => {
+  const showX = async () => {
     setPrinted(null);
-    void loadX();
+    // The user asked for the X report: its success clears the last error.
+    if (await loadX()) onOk();
   };
 
   const takeZ = async () => {
@@ -75,7 +77,7 @@ export function ReportsPanel({ settings, onError, onOk }: PanelProps) {
   return (
     <section className="panel owner-panel" data-testid="reports-panel">
       <div className="owner-toolbar">
-        <button type="button" data-testid="report-x" onClick={showX}>
+        <button type="button" data-testid="report-x" onClick={() => void showX()}>
           {t('owner.report.x')}
         </button>
         <button type="button" className="primary" data-testid="report-take-z" disabled={busy} onClick={() => setConfirming(true)}>

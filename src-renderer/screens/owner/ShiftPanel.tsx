@@ -46,8 +46,11 @@ export function ShiftPanel({ user, settings, onError, onOk }: PanelProps) {
   const lastClosed = closed?.shiftId;
   useEffect(() => {
     if (!isOwner) return;
-    void pos.call('shift.list', { limit: 10 }).then((r) => r.ok && setRecent(r.value.filter((s) => s.closedAt !== null)));
-  }, [pos, isOwner, lastClosed]);
+    void pos.call('shift.list', { limit: 10 }).then((r) => {
+      if (r.ok) setRecent(r.value.filter((s) => s.closedAt !== null));
+      else onError(r.error);
+    });
+  }, [pos, isOwner, lastClosed, onError]);
 
   const fail = (error: ApiError) => onError(error, reasonText(t, error));
 

@@ -8,7 +8,10 @@ import '../../styles/admin.css';
 type Row = CallOutput<'audit.list'>[number];
 type Verification = CallOutput<'audit.verify'>;
 const PAGE = 50;
-/** The actions the console records; the filter also takes any other action typed in. */
+/**
+ * The actions main records (every `action:` given to audit.record in src-main, and the drawer's two); the filter
+ * also takes any other action typed in.
+ */
 const KNOWN_ACTIONS = [
   'settings.update',
   'users.create',
@@ -21,8 +24,23 @@ const KNOWN_ACTIONS = [
   'admin.enrol',
   'admin.setAcquirerEndpoint',
   'admin.setScaleLabel',
+  'kiosk.exit',
+  'kiosk.exitRefused',
+  'devices.seed',
+  'devices.save',
+  'devices.remove',
+  'devices.openDrawer',
+  'drawer.noSale',
+  'shift.open',
+  'shift.cashIn',
+  'shift.cashOut',
+  'shift.close',
+  'report.takeZ',
+  'export.create',
+  'reconcile.resolve',
   'diagnostics.backup',
   'diagnostics.restore',
+  'diagnostics.restored',
   'diagnostics.supportBundle',
 ];
 

@@ -157,8 +157,8 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
 
   const loadPorts = useCallback(() => void pos.call('devices.ports', {}).then((r) => (r.ok ? setPorts(r.value) : fail(r.error))), [pos, fail]);
   const loadStatuses = useCallback(
-    () => void pos.call('devices.status', {}).then((r) => r.ok && setStatuses(Object.fromEntries(r.value.map((s) => [s.id, s])))),
-    [pos],
+    () => void pos.call('devices.status', {}).then((r) => (r.ok ? setStatuses(Object.fromEntries(r.value.map((s) => [s.id, s]))) : fail(r.error))),
+    [pos, fail],
   );
   useEffect(() => {
     loadPorts();

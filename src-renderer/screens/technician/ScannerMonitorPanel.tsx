@@ -7,6 +7,8 @@ import '../../styles/devices.css';
 
 const POLL_MS = 300;
 const KEEP = 200;
+/** The longest wait between polls while the monitor call fails. */
+const MAX_BACKOFF_MS = 10_000;
 
 /**
  * What the scanners send, live: raw bytes beside the decoded scan. Polled through a technician-only call (not an
@@ -23,13 +25,18 @@ export function ScannerMonitorPanel({ onError }: PanelProps) {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let first = true;
+    let failures = 0;
     const poll = async () => {
       const r = await pos.call('devices.monitor', { afterSeq: after.current });
       if (stopped) return;
       if (!r.ok) {
-        onError(r.error);
+        // Keeps trying, less and less often; the error is shown once per run of failures.
+        failures += 1;
+        if (failures === 1) onError(r.error);
+        timer = setTimeout(() => void poll(), Math.min(POLL_MS * 2 ** failures, MAX_BACKOFF_MS));
         return;
       }
+      failures = 0;
       // The first answer only sets where to start: the monitor shows scans made while it is open.
       if (!first && r.value.entries.length) setRows((all) => [...r.value.entries.slice().reverse(), ...all].slice(0, KEEP));
       if (first) setReady(true);

@@ -42,7 +42,11 @@ export function SaleDrawer({
       if (r.ok) setDetail(r.value);
       else onError(r.error, reasonText(tr, r.error));
     });
-    void pos.call('sale.receipt', { saleId }).then((r) => live && r.ok && setPreview({ text: r.value.text, svg: r.value.svg }));
+    void pos.call('sale.receipt', { saleId }).then((r) => {
+      if (!live) return;
+      if (r.ok) setPreview({ text: r.value.text, svg: r.value.svg });
+      else onError(r.error, reasonText(tr, r.error));
+    });
     return () => {
       live = false;
     };
