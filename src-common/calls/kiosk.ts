@@ -76,7 +76,10 @@ export const KioskStart = z.object({
   language: Language,
   /** An order left open (a reload mid-order): shown again, or cleared by the idle timer. */
   order: KioskOrder.nullable(),
-  /** A payment still in flight for that order: the kiosk goes straight back to the pay step. */
+  /**
+   * A payment still in flight for that order, or its last one if that needs attention (the customer may have
+   * been charged): the kiosk goes straight back to the pay step, which then only asks the customer to get staff.
+   */
   payment: PaymentView.nullable(),
 });
 export type KioskStart = z.infer<typeof KioskStart>;
@@ -103,7 +106,8 @@ export const kioskCalls = {
     input: NoInput,
     output: KioskStart,
     access: 'any',
-    summary: 'Make this screen a self-service kiosk (refused unless the terminal is in kiosk mode)',
+    summary:
+      'Make this screen a self-service kiosk (refused unless the terminal is in kiosk mode; an open sale with goods sold by weight is the counter’s: refused, sale_open_elsewhere, and the screen waits)',
   }),
   'kiosk.status': call({ input: NoInput, output: KioskStatus, access: Kiosk, summary: 'What works now: wallet payments, the scanner, the printer' }),
   'kiosk.menu': call({
@@ -131,7 +135,7 @@ export const kioskCalls = {
     input: z.object({ reason: z.enum(['customer', 'idle']) }).strict(),
     output: z.null(),
     access: Kiosk,
-    summary: 'Cancel the order (kept on record as voided); refused while a payment is in flight',
+    summary: 'Cancel the order (kept on record as voided); refused while a payment is in flight or needs attention',
   }),
   'kiosk.beginPayment': call({
     input: NoInput,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceStatus } from '../../drivers/devices/manager';
-import type { Cart } from '../../src-common/schemas';
+import type { Cart, PaymentView } from '../../src-common/schemas';
 import { createKioskService, orderOf, type KioskDeps } from './kiosk';
 
 const cart: Cart = {
@@ -48,15 +48,34 @@ const device = (id: string, role: DeviceStatus['role'], state: DeviceStatus['sta
 });
 
 /** The kiosk service over stand-ins: what the payments engine and the devices say, and a probe of the acquirer. */
-function kioskWith(options: { online?: boolean; recovering?: number; devices?: DeviceStatus[]; probe?: () => Promise<boolean> } = {}) {
+function kioskWith(
+  options: { online?: boolean; recovering?: number; devices?: DeviceStatus[]; probe?: () => Promise<boolean>; cart?: Cart | null; payment?: PaymentView | null } = {},
+) {
   let now = Date.parse('2026-11-22T10:00:00Z');
   const emitted: string[] = [];
+  const sold: string[] = [];
   let probes = 0;
+  const open = options.cart === undefined ? cart : options.cart;
   const deps = {
     settings: { get: () => ({ kioskMode: true }) },
-    catalog: {},
-    sales: { current: () => cart },
-    payments: { status: () => ({ online: options.online ?? true, pendingJobs: 0, recovering: options.recovering ?? 0 }) },
+    catalog: {
+      get: (id: string) => ({ id, active: true, unit: 'each', price: 350 }),
+      lookupBarcode: (code: string) => ({ id: `P-${code}`, active: true, unit: 'each', price: 350 }),
+      lookupSku: () => null,
+    },
+    sales: {
+      current: () => open,
+      addProduct: (id: string) => (sold.push(`add:${id}`), open ?? cart),
+      setQuantity: (id: string) => (sold.push(`quantity:${id}`), open ?? cart),
+      removeLine: (id: string) => (sold.push(`remove:${id}`), open ?? cart),
+      voidSale: (reason: string) => sold.push(`void:${reason}`),
+    },
+    payments: {
+      status: () => ({ online: options.online ?? true, pendingJobs: 0, recovering: options.recovering ?? 0 }),
+      forOpenSale: () => options.payment ?? null,
+      payByCode: () => (sold.push('payByCode'), Promise.resolve(options.payment)),
+      payByQr: () => (sold.push('payByQr'), Promise.resolve(options.payment)),
+    },
     devices: { statuses: () => options.devices ?? [] },
     auth: {},
     audit: {},
@@ -68,7 +87,7 @@ function kioskWith(options: { online?: boolean; recovering?: number; devices?: D
     clock: { now: () => new Date(now) },
     log: { info: () => undefined },
   } as unknown as KioskDeps;
-  return { kiosk: createKioskService(deps), emitted, probes: () => probes, advance: (ms: number) => (now += ms) };
+  return { kiosk: createKioskService(deps), emitted, sold, probes: () => probes, advance: (ms: number) => (now += ms) };
 }
 
 describe('kiosk status: what works now', () => {
@@ -127,5 +146,80 @@ describe('kiosk order view', () => {
       items: 3,
       total: 1050,
     });
+  });
+});
+
+const session = () => ({ caller: { role: null, userId: null } }) as unknown as Parameters<ReturnType<typeof createKioskService>['begin']>[0];
+const refusal = async (run: () => unknown) => {
+  try {
+    await run();
+  } catch (error) {
+    return { code: (error as { code: string }).code, reason: (error as { details?: { reason?: string } }).details?.reason };
+  }
+  return null;
+};
+
+describe('kiosk: a payment that needs attention holds the order for staff', () => {
+  const held: PaymentView = {
+    paymentId: 'PAY1',
+    saleId: 'S1',
+    status: 'needs_attention',
+    wallet: 'alipay',
+    maskedCode: '28**********1234',
+    amount: 1050,
+    deadline: 0,
+    failureCode: 'other',
+    failureMessage: 'The acquirer never confirmed the reversal',
+    qrCode: null,
+  };
+
+  it('refuses another payment, any scan, order changes and clearing (the idle timer), and begin hands the payment back', async () => {
+    const { kiosk, sold } = kioskWith({ payment: held });
+    const s = session();
+    expect(kiosk.begin(s)).toMatchObject({ order: { saleId: 'S1' }, payment: { paymentId: 'PAY1', status: 'needs_attention' } });
+    const conflict = { code: 'conflict', reason: 'needs_attention' };
+    expect(await refusal(() => kiosk.payByCode('280000000000001234', s))).toEqual(conflict);
+    expect(await refusal(() => kiosk.payByQr('wechat', s))).toEqual(conflict);
+    expect(await refusal(() => kiosk.scan('280000000000001234', s))).toEqual(conflict);
+    expect(await refusal(() => kiosk.scan('6901234567892', s))).toEqual(conflict);
+    expect(await refusal(() => kiosk.clear('idle', s))).toEqual(conflict);
+    expect(await refusal(() => kiosk.clear('customer', s))).toEqual(conflict);
+    expect(await refusal(() => kiosk.add('P1', s))).toEqual(conflict);
+    expect(await refusal(() => kiosk.setQuantity('L1', 2, s))).toEqual(conflict);
+    expect(await refusal(() => kiosk.beginPayment())).toEqual(conflict);
+    expect(sold).toEqual([]);
+  });
+
+  it('lets a failed or reversed payment be followed by another', async () => {
+    for (const status of ['failed', 'reversed'] as const) {
+      const { kiosk, sold } = kioskWith({ payment: { ...held, status } });
+      expect(kiosk.begin(session()).payment).toBeNull();
+      await kiosk.payByCode('280000000000001234', session());
+      kiosk.clear('idle', session());
+      expect(sold).toEqual(['payByCode', 'void:kiosk: nobody there (idle timeout)']);
+    }
+  });
+});
+
+describe('kiosk: an open sale with goods sold by weight is the counter’s', () => {
+  const counter: Cart = {
+    ...cart,
+    lines: [...cart.lines, { ...cart.lines[0]!, lineId: 'L2', productId: 'P2', unit: 'kg', weighed: true, quantityMilli: 1234 }],
+  };
+
+  it('is not adopted by begin (but the screen is a kiosk, to wait or be left), nor changed, paid or voided', async () => {
+    const { kiosk, sold } = kioskWith({ cart: counter });
+    const s = session();
+    const elsewhere = { code: 'conflict', reason: 'sale_open_elsewhere' };
+    expect(await refusal(() => kiosk.begin(s))).toEqual(elsewhere);
+    expect(s.caller.role).toBe('kiosk');
+    expect(await refusal(() => kiosk.order())).toEqual(elsewhere);
+    expect(await refusal(() => kiosk.add('P1', s))).toEqual(elsewhere);
+    expect(await refusal(() => kiosk.scan('6901234567892', s))).toEqual(elsewhere);
+    expect(await refusal(() => kiosk.setQuantity('L1', 2, s))).toEqual(elsewhere);
+    expect(await refusal(() => kiosk.remove('L2', s))).toEqual(elsewhere);
+    expect(await refusal(() => kiosk.clear('idle', s))).toEqual(elsewhere);
+    expect(await refusal(() => kiosk.payByQr('alipay', s))).toEqual(elsewhere);
+    expect(sold).toEqual([]);
   });
 });

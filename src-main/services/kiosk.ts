@@ -55,6 +55,12 @@ export interface KioskService {
 }
 
 const FINAL = new Set(['paid', 'failed', 'reversed', 'needs_attention']);
+/**
+ * A payment ending `needs_attention` (a reversal never confirmed, or paid a different amount) may have charged
+ * the customer: final for the payments engine, but the kiosk holds the order for a person. No other payment, no
+ * order change, no clearing (the idle timer would void it) until staff have looked.
+ */
+const NEEDS_ATTENTION = 'needs_attention';
 /** How many paid-for orders `finished` remembers (the kiosk asks for the one that just completed). */
 const REMEMBERED_SALES = 50;
 
@@ -119,15 +125,47 @@ export function createKioskService(deps: KioskDeps): KioskService {
     };
   }
 
-  function currentOrder(): KioskOrder | null {
+  const isWeighed = (line: Cart['lines'][number]) => line.unit !== 'each' || line.weighed;
+
+  /**
+   * The terminal's open sale, when it can be the kiosk's order: one with goods sold by weight was started at the
+   * counter (the kiosk never sells them), so the kiosk neither adopts it nor changes, pays or voids it.
+   */
+  function kioskCart(): Cart | null {
     const cart = sales.current();
+    if (cart && cart.lines.some(isWeighed)) {
+      throw new PosError('conflict', 'The open sale has goods sold by weight: it belongs to the counter', { reason: 'sale_open_elsewhere', saleId: cart.saleId });
+    }
+    return cart;
+  }
+
+  /** Refuses anything but waiting for staff while the order's latest payment needs attention. */
+  function refuseIfNeedsAttention(cart: Cart | null) {
+    const payment = cart ? payments.forOpenSale(cart.saleId) : null;
+    if (payment?.status === NEEDS_ATTENTION) {
+      throw new PosError('conflict', 'The last payment of this order needs a member of staff: the customer may have been charged', {
+        reason: 'needs_attention',
+        paymentId: payment.paymentId,
+      });
+    }
+  }
+
+  /** The order, checked before it is changed: the kiosk's, and not held for staff. */
+  function changeableCart(): Cart | null {
+    const cart = kioskCart();
+    refuseIfNeedsAttention(cart);
+    return cart;
+  }
+
+  function currentOrder(): KioskOrder | null {
+    const cart = kioskCart();
     return cart ? orderOf(cart) : null;
   }
 
   function requireOrder(): KioskOrder {
-    const order = currentOrder();
-    if (!order || order.lines.length === 0) throw new PosError('conflict', 'The order is empty', { reason: 'empty_order' });
-    return order;
+    const cart = changeableCart();
+    if (!cart || cart.lines.length === 0) throw new PosError('conflict', 'The order is empty', { reason: 'empty_order' });
+    return orderOf(cart);
   }
 
   function requireKioskProduct(productId: string) {
@@ -140,20 +178,26 @@ export function createKioskService(deps: KioskDeps): KioskService {
   }
 
   function lineOf(lineId: string) {
-    const line = currentOrder()?.lines.find((l) => l.lineId === lineId);
+    const line = changeableCart()?.lines.find((l) => l.lineId === lineId);
     if (!line) throw new PosError('not_found', 'No such line in the order', { lineId });
+    // A weighed line is the counter's (the scale): never changed at the kiosk.
+    if (isWeighed(line)) throw new PosError('conflict', 'Sold by weight: ask at the counter', { reason: 'sold_by_weight', lineId });
     return line;
   }
 
   const inFlight = (payment: PaymentView | null) => (payment && !FINAL.has(payment.status) ? payment : null);
+  /** What `begin` hands back: a payment still in flight, or one held for staff (the screen blocks on it). */
+  const resumable = (payment: PaymentView | null) => (payment && (!FINAL.has(payment.status) || payment.status === NEEDS_ATTENTION) ? payment : null);
 
   return {
     begin(session) {
       const current = settings.get();
       if (!current.kioskMode) throw new PosError('forbidden', 'This terminal is not in kiosk mode', { reason: 'kiosk_mode_off' });
+      // The screen is a kiosk from here on, even when the open sale is refused below: it can only wait (and begin
+      // again) or be left with a technician's PIN.
       session.caller = kioskCaller;
-      const cart = sales.current();
-      const payment = cart ? inFlight(payments.forOpenSale(cart.saleId)) : null;
+      const cart = kioskCart();
+      const payment = cart ? resumable(payments.forOpenSale(cart.saleId)) : null;
       if (cart && payment) remember(cart.saleId);
       log.info({ resumedOrder: cart?.saleId ?? null, payment: payment?.status ?? null }, 'kiosk session began');
       return { storeName: current.storeName, currency: current.currency, language: current.language, order: cart ? orderOf(cart) : null, payment };
@@ -177,11 +221,14 @@ export function createKioskService(deps: KioskDeps): KioskService {
     order: currentOrder,
 
     add(productId, session) {
+      changeableCart();
       requireKioskProduct(productId);
       return orderOf(sales.addProduct(productId, 1000, session));
     },
 
     scan(code, session) {
+      // Nothing scanned counts while the order is held for staff (a payment code above all: no second charge).
+      changeableCart();
       // Product barcodes and SKUs only: a scale label (weighed goods) is for the counter, like those goods.
       const product = catalog.lookupBarcode(code) ?? catalog.lookupSku(code);
       if (!product) throw new PosError('not_found', 'Unknown barcode', { reason: 'unknown_barcode', code: code.slice(0, 64) });
@@ -200,7 +247,8 @@ export function createKioskService(deps: KioskDeps): KioskService {
     },
 
     clear(reason, session) {
-      const cart = sales.current();
+      // Never void the counter's sale, nor an order whose customer may have been charged.
+      const cart = changeableCart();
       if (!cart) return;
       if (inFlight(payments.forOpenSale(cart.saleId))) {
         throw new PosError('conflict', 'A payment for this order is in progress', { reason: 'payment_in_progress' });
@@ -237,7 +285,7 @@ export function createKioskService(deps: KioskDeps): KioskService {
     },
 
     payment() {
-      const cart = sales.current();
+      const cart = kioskCart();
       return cart ? payments.forOpenSale(cart.saleId) : null;
     },
 

@@ -269,6 +269,54 @@ describe('self-service kiosk in Chromium at 1080×1920, with a simulated scanner
     await idle.close();
   });
 
+  it('holds an order whose last payment needs attention: only “ask staff”, no way to pay again, no idle reset', async () => {
+    // The order and a failed payment through another kiosk session; needs_attention (a reversal never confirmed)
+    // is then written into the payment row, since the sandbox confirms every reversal.
+    const api = await openApiSocket(host.ready);
+    const staff = await openApiSocket(host.ready);
+    try {
+      expect(await api.call('kiosk.begin', {})).toMatchObject({ ok: true });
+      const menu = await api.call('kiosk.menu', {});
+      const added = await api.call('kiosk.add', { productId: menu.ok ? menu.value.categories[0]!.products[0]!.id : '' });
+      const saleId = added.ok ? added.value.saleId : '';
+      expect(await api.call('kiosk.payByCode', { code: sandboxPaymentCode('alipay', '3000') })).toMatchObject({ ok: true, value: { status: 'failed' } });
+      const rw = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'));
+      try {
+        rw.prepare("UPDATE payment SET status = 'needs_attention', state = json_set(state, '$.status', 'needs_attention') WHERE sale_id = ?").run(saleId);
+      } finally {
+        rw.close();
+      }
+
+      // A kiosk screen opened now goes straight to the held pay step (no attract screen first).
+      const screen = await browser.newPage({ viewport: PORTRAIT, deviceScaleFactor: 1, hasTouch: true });
+      await screen.clock.install();
+      await screen.goto(`${host.ready.url}#/kiosk?token=${host.ready.token}`);
+      await screen.getByTestId('kiosk-pay-attention').waitFor({ timeout: 15_000 });
+      expect(await screen.getByTestId('kiosk-pay-message').textContent()).toContain('请勿重复付款');
+      for (const id of ['kiosk-start-over', 'kiosk-qr-wechat', 'kiosk-method-code', 'kiosk-pay-back']) expect(await screen.getByTestId(id).count()).toBe(0);
+      await screen.screenshot({ path: `${SHOTS}/11b-needs-attention.png` });
+
+      // A payment code shown to the scanner now starts nothing, and minutes of silence clear nothing.
+      await scanner.write(new TextEncoder().encode(`${sandboxPaymentCode('wechat', '0000')}\r`));
+      await screen.clock.fastForward(120_000);
+      await screen.clock.runFor(1_000);
+      expect(await screen.getByTestId('kiosk-idle').count()).toBe(0);
+      expect(await screen.getByTestId('kiosk-pay-attention').count()).toBe(1);
+      expect(db('SELECT status FROM payment WHERE sale_id = ?', saleId)).toEqual([{ status: 'needs_attention' }]);
+      expect(db('SELECT status FROM sale WHERE id = ?', saleId)).toEqual([{ status: 'open' }]);
+
+      // Staff take it over at the counter: the kiosk sees the sale go (sale.changed) and starts again.
+      const users = await staff.call('auth.users', {});
+      await staff.call('auth.signIn', { userId: users.ok ? users.value.find((u) => u.role === 'owner')!.id : '', pin: '8888' });
+      expect(await staff.call('sale.void', { reason: 'checked with the acquirer' })).toMatchObject({ ok: true });
+      await screen.getByTestId('kiosk-attract').waitFor({ timeout: 10_000 });
+      await screen.close();
+    } finally {
+      api.close();
+      staff.close();
+    }
+  });
+
   it('is left only with a technician’s PIN, through five taps in the corner', async () => {
     for (let i = 0; i < 5; i++) await page.getByTestId('kiosk-corner').click({ position: { x: 20, y: 20 } });
     await page.getByTestId('kiosk-exit').waitFor();

@@ -227,3 +227,92 @@ describe('a kiosk session on a terminal in kiosk mode', () => {
     expect((await t.signedIn('owner')).caller.role).toBe('owner');
   });
 });
+
+describe('a kiosk order held for staff, and a sale that is the counter’s', () => {
+  let t: TestPos;
+  beforeAll(async () => {
+    t = await startTestPos({ kioskMode: true, acquirer: FAST_ACQUIRER });
+  });
+  afterAll(() => t?.close());
+
+  /**
+   * needs_attention is reached here by writing it into the payment row (a writable handle on the test's SQLite
+   * file, as the role test above does): the sandbox confirms every reversal, so "never confirmed" cannot be
+   * played against it in a test of this length. The row is a real, failed payment of the kiosk's order first.
+   */
+  function markNeedsAttention(paymentId: string) {
+    return import('better-sqlite3').then(({ default: Sqlite }) => {
+      const db = new Sqlite(`${t.dataDir}/pos.sqlite`);
+      try {
+        db.prepare(
+          "UPDATE payment SET status = 'needs_attention', state = json_set(state, '$.status', 'needs_attention'), failure_code = 'other', failure_message = 'The acquirer never confirmed the reversal' WHERE id = ?",
+        ).run(paymentId);
+      } finally {
+        db.close();
+      }
+    });
+  }
+
+  it('refuses another payment, payment-code scans and clearing while the last payment needs attention; a new screen goes back to it', async () => {
+    const kiosk = newSession();
+    await t.ok(kiosk, 'kiosk.begin', {});
+    const { categories } = await t.ok(kiosk, 'kiosk.menu', {});
+    const order = await t.ok(kiosk, 'kiosk.add', { productId: categories[0]!.products[0]!.id });
+    await t.ok(kiosk, 'kiosk.beginPayment', {});
+    const failed = await t.ok(kiosk, 'kiosk.payByCode', { code: sandboxPaymentCode('alipay', '3000') });
+    expect(failed).toMatchObject({ status: 'failed' });
+    await markNeedsAttention(failed.paymentId);
+    expect(await t.ok(kiosk, 'kiosk.payment', {})).toMatchObject({ paymentId: failed.paymentId, status: 'needs_attention' });
+
+    const held = { ok: false, error: { code: 'conflict', details: { reason: 'needs_attention' } } };
+    const code = sandboxPaymentCode('wechat', '0000');
+    expect(await t.call(kiosk, 'kiosk.payByCode', { code })).toMatchObject(held);
+    expect(await t.call(kiosk, 'kiosk.payByQr', { wallet: 'alipay' })).toMatchObject(held);
+    expect(await t.call(kiosk, 'kiosk.scan', { code })).toMatchObject(held);
+    expect(await t.call(kiosk, 'kiosk.beginPayment', {})).toMatchObject(held);
+    expect(await t.call(kiosk, 'kiosk.clear', { reason: 'idle' })).toMatchObject(held);
+    expect(await t.call(kiosk, 'kiosk.clear', { reason: 'customer' })).toMatchObject(held);
+    expect(await t.call(kiosk, 'kiosk.add', { productId: categories[0]!.products[1]!.id })).toMatchObject(held);
+
+    // Nothing was charged again, nothing voided: the sale waits, open, for a person.
+    expect(t.query('SELECT status FROM payment WHERE sale_id = ?', order.saleId)).toEqual([{ status: 'needs_attention' }]);
+    expect(t.query('SELECT status FROM sale WHERE id = ?', order.saleId)).toEqual([{ status: 'open' }]);
+
+    // A reloaded (or reconnected) kiosk screen is given the payment, to show "ask staff" rather than the pay step.
+    const reloaded = newSession();
+    expect(await t.ok(reloaded, 'kiosk.begin', {})).toMatchObject({
+      order: { saleId: order.saleId },
+      payment: { paymentId: failed.paymentId, status: 'needs_attention' },
+    });
+
+    // Staff take over at the counter.
+    const owner = await t.signedIn('owner');
+    await t.ok(owner, 'sale.void', { reason: 'checked with the acquirer: not charged' });
+    expect(await t.ok(newSession(), 'kiosk.begin', {})).toMatchObject({ order: null, payment: null });
+  });
+
+  it('neither adopts nor changes nor voids an open sale with goods sold by weight', async () => {
+    const cashier = await t.signedIn('cashier');
+    const [kg] = t.query<{ id: string }>("SELECT id FROM product WHERE unit = 'kg' AND active = 1 AND price > 0 LIMIT 1");
+    const counter = await t.ok(cashier, 'sale.addProduct', { productId: kg!.id, quantityMilli: 1250 });
+    const elsewhere = { ok: false, error: { code: 'conflict', details: { reason: 'sale_open_elsewhere' } } };
+
+    const kiosk = newSession();
+    expect(await t.call(kiosk, 'kiosk.begin', {})).toMatchObject(elsewhere);
+    // Still a kiosk screen: it waits (and begins again), or a technician leaves it.
+    expect(kiosk.caller.role).toBe('kiosk');
+    expect(await t.call(kiosk, 'kiosk.order', {})).toMatchObject(elsewhere);
+    const { categories } = await t.ok(kiosk, 'kiosk.menu', {});
+    expect(await t.call(kiosk, 'kiosk.add', { productId: categories[0]!.products[0]!.id })).toMatchObject(elsewhere);
+    expect(await t.call(kiosk, 'kiosk.setQuantity', { lineId: counter.lines[0]!.lineId, quantity: 2 })).toMatchObject(elsewhere);
+    expect(await t.call(kiosk, 'kiosk.remove', { lineId: counter.lines[0]!.lineId })).toMatchObject(elsewhere);
+    expect(await t.call(kiosk, 'kiosk.clear', { reason: 'idle' })).toMatchObject(elsewhere);
+    expect(await t.call(kiosk, 'kiosk.payByQr', { wallet: 'wechat' })).toMatchObject(elsewhere);
+    expect(await t.ok(cashier, 'sale.current', {})).toMatchObject({ saleId: counter.saleId, lines: [{ lineId: counter.lines[0]!.lineId, quantityMilli: 1250 }] });
+    expect(t.query('SELECT status FROM sale WHERE id = ?', counter.saleId)).toEqual([{ status: 'open' }]);
+
+    // Once the counter is done with it, the kiosk begins.
+    await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: counter.total + 1000 }] });
+    expect(await t.ok(kiosk, 'kiosk.begin', {})).toMatchObject({ order: null, payment: null });
+  });
+});

@@ -15,7 +15,7 @@ import { ExitDialog } from './ExitDialog';
 import { IdlePrompt } from './IdlePrompt';
 import { useLockdown, useSecretGesture } from './lockdown';
 import { OrderReview } from './OrderReview';
-import { IN_FLIGHT, PayStep, type QrWallet } from './PayStep';
+import { IN_FLIGHT, needsAttention, PayStep, type QrWallet } from './PayStep';
 import { Shop } from './Shop';
 import { useIdle } from './useIdle';
 
@@ -26,7 +26,12 @@ const REASON_MESSAGES: Record<string, string> = {
   sold_by_weight: 'kiosk.soldByWeight',
   unknown_barcode: 'kiosk.unknownBarcode',
   not_priced: 'kiosk.notPriced',
+  needs_attention: 'kiosk.pay.needsAttention',
+  sale_open_elsewhere: 'kiosk.elsewhere.body',
 };
+const reasonOf = (error: ApiError) => (error.details as { reason?: string } | undefined)?.reason;
+/** While the till's open sale is the counter's, begin again this often (and at every change of the sale). */
+const ELSEWHERE_RETRY_MS = 5000;
 
 /**
  * The self-service kiosk (route #/kiosk). A customer's language choice lasts one order and is never the
@@ -52,6 +57,10 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
 
   const [start, setStart] = useState<KioskStart | null>(null);
   const [refused, setRefused] = useState(false);
+  /** The open sale is the counter's (goods sold by weight): the kiosk waits for staff. */
+  const [elsewhere, setElsewhere] = useState(false);
+  /** Bumped to begin again (while `elsewhere`). */
+  const [attempt, setAttempt] = useState(0);
   const [step, setStep] = useState<Step>('attract');
   const [categories, setCategories] = useState<KioskCategory[]>([]);
   const [categoryId, setCategoryId] = useState<string | null>(null);
@@ -66,20 +75,27 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
   const [exitOpen, setExitOpen] = useState(false);
 
   const orderRef = useRef<KioskOrder | null>(null);
+  const stepRef = useRef<Step>(step);
+  const elsewhereRef = useRef(false);
   const busyRef = useRef(false);
   const finishing = useRef<string | null>(null);
+  /** The order being paid is no longer the open sale: paid (its finished screen) or voided (back to the start). */
+  const orderGone = useRef<(before: KioskOrder | null) => void>(() => undefined);
   useEffect(() => {
     orderRef.current = order;
+    stepRef.current = step;
+    elsewhereRef.current = elsewhere;
   });
 
   const inFlight = payment && IN_FLIGHT.includes(payment.status) ? payment : null;
+  /** The last payment may have charged the customer: nothing but "ask staff" until a person has looked. */
+  const held = needsAttention(payment);
   const currency = order?.currency ?? start?.currency ?? 'CNY';
 
   const showError = useCallback(
     (error: ApiError) => {
       errorBeep();
-      const reason = (error.details as { reason?: string } | undefined)?.reason;
-      setToast(t(REASON_MESSAGES[reason ?? ''] ?? 'kiosk.error'));
+      setToast(t(REASON_MESSAGES[reasonOf(error) ?? ''] ?? 'kiosk.error'));
     },
     [t],
   );
@@ -93,22 +109,47 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     void pos.call('kiosk.status', {}).then((r) => r.ok && setStatus(r.value));
   }, [pos]);
 
+  /** The till's open sale is the counter's: forget this screen's order and wait for staff (begun again until it is gone). */
+  const leaveForStaff = useCallback(() => {
+    setElsewhere(true);
+    setOrder(null);
+    setPayment(null);
+    setPayMessage(null);
+    setStep('attract');
+  }, []);
+
   /** Every (re)connection is a new session: begin again; an order or payment left open is picked up. */
   useEffect(() => {
     if (connection !== 'online') return;
     let live = true;
     void pos.call('kiosk.begin', {}).then(async (r) => {
       if (!live) return;
-      if (!r.ok) return setRefused(true);
+      if (!r.ok) {
+        // The counter's sale is open on this till: wait for staff (begun again below), otherwise no kiosk at all.
+        if (reasonOf(r.error) === 'sale_open_elsewhere') {
+          setRefused(false);
+          leaveForStaff();
+        } else setRefused(true);
+        return;
+      }
       setRefused(false);
+      setElsewhere(false);
       setStart(r.value);
       if (i18n.language !== r.value.language) void i18n.changeLanguage(r.value.language);
+      const before = orderRef.current;
+      const wasPaying = stepRef.current === 'pay';
       setOrder(r.value.order);
-      if (r.value.payment) {
-        setPayment(r.value.payment);
+      // Always the answer's: a payment this screen last saw may have ended while it was away.
+      setPayment(r.value.payment);
+      if (r.value.payment && r.value.order) {
         setStep('pay');
+      } else if (before && wasPaying && r.value.order?.saleId !== before.saleId) {
+        // The order being paid is gone (its `sale.completed` lost with the connection): show it finished, or start again.
+        orderGone.current(before);
       } else if (r.value.order?.lines.length) {
         setStep((s) => (s === 'attract' ? 'review' : s));
+      } else if (wasPaying) {
+        orderGone.current(null);
       }
       const menu = await pos.call('kiosk.menu', {});
       if (live && menu.ok) setCategories(menu.value.categories);
@@ -116,7 +157,13 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     return () => {
       live = false;
     };
-  }, [pos, connection, i18n]);
+  }, [pos, connection, i18n, attempt, leaveForStaff]);
+
+  useEffect(() => {
+    if (!elsewhere) return;
+    const timer = setInterval(() => setAttempt((a) => a + 1), ELSEWHERE_RETRY_MS);
+    return () => clearInterval(timer);
+  }, [elsewhere]);
 
   const reset = useCallback(() => {
     setStep('attract');
@@ -129,23 +176,48 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     if (start && i18n.language !== start.language) void i18n.changeLanguage(start.language);
   }, [start, i18n]);
 
+  /** Shows the paid order's number; false when main knows no such paid order (`quiet`: without an error). */
   const finish = useCallback(
-    async (saleId: string) => {
-      if (finishing.current === saleId) return;
+    async (saleId: string, quiet = false): Promise<boolean> => {
+      if (finishing.current === saleId) return true;
       finishing.current = saleId;
       const r = await pos.call('kiosk.finished', { saleId });
       if (!r.ok) {
         finishing.current = null;
-        return showError(r.error);
+        if (!quiet) showError(r.error);
+        return false;
       }
       setFinished(r.value);
       setOrder(null);
       setPayment(null);
       setPayMessage(null);
       setStep('done');
+      return true;
     },
     [pos, showError],
   );
+
+  useEffect(() => {
+    orderGone.current = (before) => {
+      if (!before) return reset();
+      void finish(before.saleId, true).then((ok) => {
+        if (!ok) reset();
+      });
+    };
+  });
+
+  /** The open sale changed (this kiosk's own change, or another screen's): the order as main has it now. */
+  const refetchOrder = useCallback(async () => {
+    const r = await pos.call('kiosk.order', {});
+    if (!r.ok) {
+      // A sale with goods sold by weight was opened at the counter: not this kiosk's.
+      if (reasonOf(r.error) === 'sale_open_elsewhere') leaveForStaff();
+      return;
+    }
+    const before = orderRef.current;
+    if (before && stepRef.current === 'pay' && r.value?.saleId !== before.saleId) return orderGone.current(before);
+    setOrder(r.value);
+  }, [pos, leaveForStaff]);
 
   useEffect(() => {
     const offs = [
@@ -155,10 +227,14 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
       pos.on('sale.completed', (sale) => {
         if (sale.saleId === orderRef.current?.saleId) void finish(sale.saleId);
       }),
+      pos.on('sale.changed', () => {
+        if (elsewhereRef.current) setAttempt((a) => a + 1);
+        else void refetchOrder();
+      }),
       pos.on('device.status', () => refreshStatus()),
     ];
     return () => offs.forEach((off) => off());
-  }, [pos, finish, refreshStatus]);
+  }, [pos, finish, refreshStatus, refetchOrder]);
 
   useEffect(() => {
     if (!start || step === 'attract') return;
@@ -189,10 +265,11 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
   };
 
   const walletError = (error: ApiError): string => {
-    const reason = (error.details as { reason?: string } | undefined)?.reason;
+    const reason = reasonOf(error);
     if (reason === 'product_barcode') return t('kiosk.pay.productBarcode');
     if (reason === 'code_reused') return t('kiosk.pay.codeReused');
     if (reason === 'offline') return t('kiosk.pay.offline');
+    if (reason === 'needs_attention') return t('kiosk.pay.needsAttention');
     if (error.code === 'validation_failed') return t('kiosk.pay.notACode');
     return t('kiosk.error');
   };
@@ -208,9 +285,13 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     setBusy(false);
     if (!r.ok) {
       errorBeep();
-      setPayment(null);
       setPayMessage(walletError(r.error));
       refreshStatus();
+      // Refused because the last payment needs staff: show that payment (the screen then holds); otherwise none.
+      if (reasonOf(r.error) === 'needs_attention') {
+        const latest = await pos.call('kiosk.payment', {});
+        setPayment(latest.ok ? latest.value : null);
+      } else setPayment(null);
       return;
     }
     setPayment(r.value);
@@ -228,6 +309,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
   const checkAgain = async () => {
     const r = await pos.call('kiosk.beginPayment', {});
     if (r.ok) setStatus(r.value.status);
+    else showError(r.error);
   };
 
   // Scans from the kiosk's scanner (serial/HID: device.scan) or a keyboard wedge: at the pay step the
@@ -236,6 +318,8 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
   useEffect(() => {
     onScan.current = (code) => {
       if (exitOpen) return;
+      // Held for staff: no scan counts (a payment code above all: no second charge).
+      if (held || elsewhere) return errorBeep();
       if (step === 'pay') {
         if (!inFlight && !busyRef.current) void payByCode(code);
         else errorBeep();
@@ -274,8 +358,8 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     reset();
   };
 
-  // Nobody there: ask, then clear the order; never while a payment is in flight.
-  const idle = useIdle(['shop', 'review', 'pay'].includes(step) && !inFlight && !busy && !exitOpen, () => void clearOrder('idle'));
+  // Nobody there: ask, then clear the order; never while a payment is in flight or held for staff.
+  const idle = useIdle(['shop', 'review', 'pay'].includes(step) && !inFlight && !held && !elsewhere && !busy && !exitOpen, () => void clearOrder('idle'));
 
   const tapCorner = useSecretGesture(() => setExitOpen(true));
 
@@ -297,9 +381,14 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
 
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   return (
-    <main className={`kiosk${large ? ' large' : ''}`} data-testid="kiosk-screen" data-step={start ? step : 'connecting'} lang={language}>
+    <main className={`kiosk${large ? ' large' : ''}`} data-testid="kiosk-screen" data-step={elsewhere ? 'elsewhere' : start ? step : 'connecting'} lang={language}>
       <button type="button" className="kiosk-corner" data-testid="kiosk-corner" tabIndex={-1} aria-hidden="true" onClick={tapCorner} />
-      {!start ? (
+      {elsewhere ? (
+        <div className="kiosk-elsewhere" data-testid="kiosk-elsewhere">
+          <h1>{t('kiosk.elsewhere.title')}</h1>
+          <p>{t('kiosk.elsewhere.body')}</p>
+        </div>
+      ) : !start || (step === 'pay' && !order) ? (
         <div className="kiosk-connecting">
           <div className="kiosk-spinner" aria-hidden="true" />
           <p>{t('kiosk.connecting')}</p>
@@ -330,7 +419,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
             <button type="button" className="kiosk-chip" data-testid="kiosk-switch-language" onClick={() => chooseLanguage(language === 'en' ? 'zh-CN' : 'en')}>
               {t('kiosk.header.language')}
             </button>
-            {step !== 'done' && !inFlight && (
+            {step !== 'done' && !inFlight && !held && !busy && (
               <button type="button" className="kiosk-chip" data-testid="kiosk-start-over" onClick={() => void clearOrder('customer')}>
                 {t('kiosk.header.startOver')}
               </button>

@@ -7,6 +7,8 @@ import { money } from '../../format';
 import { StatusNotice } from './StatusNotice';
 
 export const IN_FLIGHT = ['submitted', 'pending', 'unknown', 'cancelling'];
+/** The customer may have been charged (a reversal never confirmed, or a different amount paid): staff must look. */
+export const needsAttention = (payment: PaymentView | null): boolean => payment?.status === 'needs_attention';
 const QR_WALLETS = ['wechat', 'alipay', 'unionpay'] as const;
 export type QrWallet = (typeof QR_WALLETS)[number];
 
@@ -54,6 +56,25 @@ export function PayStep({
     const timer = setInterval(() => setNow(Date.now()), 250);
     return () => clearInterval(timer);
   }, [inFlight]);
+
+  if (needsAttention(payment)) {
+    // No way to pay again, nothing to go back to: only the message (and the technician's exit in the corner).
+    return (
+      <section className="kiosk-pay kiosk-attention" data-testid="kiosk-pay-attention">
+        <div className="kiosk-due">
+          <span>{t('kiosk.pay.due')}</span>
+          <strong data-testid="kiosk-pay-total">{money(order.total, currency)}</strong>
+        </div>
+        <div className="kiosk-attention-mark" aria-hidden="true">
+          !
+        </div>
+        <p className="kiosk-big-message" role="alert" data-testid="kiosk-pay-message">
+          {t('kiosk.pay.needsAttention')}
+        </p>
+        <p className="kiosk-muted">{t('kiosk.pay.staffComing')}</p>
+      </section>
+    );
+  }
 
   if (inFlight || (busy && !payment)) {
     const seconds = inFlight ? Math.max(0, Math.ceil((inFlight.deadline - now) / 1000)) : 0;
