@@ -4,45 +4,11 @@ import type { CallInput, CallOutput } from '../../../src-common/contract';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
 import '../../styles/admin.css';
+import { AUDIT_ACTIONS } from '../../../src-common/audit-actions';
 
 type Row = CallOutput<'audit.list'>[number];
 type Verification = CallOutput<'audit.verify'>;
 const PAGE = 50;
-/**
- * The actions main records (every `action:` given to audit.record in src-main, and the drawer's two); the filter
- * also takes any other action typed in.
- */
-const KNOWN_ACTIONS = [
-  'settings.update',
-  'users.create',
-  'users.rename',
-  'users.setRole',
-  'users.deactivate',
-  'users.resetPin',
-  'users.unlock',
-  'users.changeOwnPin',
-  'admin.enrol',
-  'admin.setAcquirerEndpoint',
-  'admin.setScaleLabel',
-  'kiosk.exit',
-  'kiosk.exitRefused',
-  'devices.seed',
-  'devices.save',
-  'devices.remove',
-  'devices.openDrawer',
-  'drawer.noSale',
-  'shift.open',
-  'shift.cashIn',
-  'shift.cashOut',
-  'shift.close',
-  'report.takeZ',
-  'export.create',
-  'reconcile.resolve',
-  'diagnostics.backup',
-  'diagnostics.restore',
-  'diagnostics.restored',
-  'diagnostics.supportBundle',
-];
 
 const detailText = (details: Record<string, unknown>) =>
   Object.entries(details)
@@ -97,7 +63,7 @@ export function AuditPanel({ onError }: PanelProps) {
           {t('admin.audit.action')}
           <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-action">
             <option value="">{t('admin.audit.all')}</option>
-            {KNOWN_ACTIONS.map((a) => (
+            {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
                 {a}
               </option>

@@ -1,0 +1,35 @@
+/**
+ * Every action main writes to the audit log (`audit.record({ action })`): the technician's audit filter lists them.
+ * test/integration/audit-actions.test.ts keeps this list equal to what src-main records.
+ */
+export const AUDIT_ACTIONS = [
+  'settings.update',
+  'users.create',
+  'users.rename',
+  'users.setRole',
+  'users.deactivate',
+  'users.resetPin',
+  'users.unlock',
+  'users.changeOwnPin',
+  'admin.enrol',
+  'admin.setAcquirerEndpoint',
+  'admin.setScaleLabel',
+  'kiosk.exit',
+  'kiosk.exitRefused',
+  'devices.seed',
+  'devices.save',
+  'devices.remove',
+  'devices.openDrawer',
+  'drawer.noSale',
+  'shift.open',
+  'shift.cashIn',
+  'shift.cashOut',
+  'shift.close',
+  'report.takeZ',
+  'export.create',
+  'reconcile.resolve',
+  'diagnostics.backup',
+  'diagnostics.restore',
+  'diagnostics.restored',
+  'diagnostics.supportBundle',
+] as const;
