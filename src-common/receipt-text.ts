@@ -6,8 +6,9 @@
  */
 import { maskSecretsInText } from './mask';
 import { formatMoney } from './money';
-import type { ReceiptDocument, ReceiptLine } from './receipt';
+import type { ReceiptDocument } from './receipt';
 import { centerToWidth, displayWidth, padStartToWidth, sanitizePrintable, wrapToWidth } from './text-width';
+import { formatQuantity } from './quantity';
 
 export type ReceiptAlign = 'left' | 'center' | 'right';
 /** 'tall' = double height (same columns); 'large' = double width and height (half the columns). */
@@ -125,17 +126,6 @@ function pair(left: string, right: string, columns: number, indent = '', style: 
   return [...wrapped(left, columns, 'left', indent, style), ...wrapped(right, columns, 'right', '', style)];
 }
 
-/** Thousandths as a decimal without trailing zeros: 2000 → '2', 1500 → '1.5'; kg always with 3 decimals. */
-function quantity(milli: number, unit: ReceiptLine['unit']): string {
-  const sign = milli < 0 ? '-' : '';
-  const abs = Math.abs(milli);
-  const whole = Math.floor(abs / 1000).toString();
-  const fraction = (abs % 1000).toString().padStart(3, '0');
-  if (unit === 'kg') return `${sign}${whole}.${fraction}kg`;
-  const trimmed = fraction.replace(/0+$/, '');
-  return sign + whole + (trimmed ? `.${trimmed}` : '');
-}
-
 /** Basis points as a percentage: 1300 → '13%', 650 → '6.5%'. */
 function percent(bp: number): string {
   const whole = Math.trunc(bp / 100).toString();
@@ -181,7 +171,7 @@ export function layoutReceipt(doc: ReceiptDocument, options: ReceiptLayoutOption
   for (const line of doc.lines) {
     out.push(...wrapped(clean(line.name), columns));
     const unitPrice = line.unit === 'kg' ? `${money(line.unitPrice)}/kg` : money(line.unitPrice);
-    out.push(...pair(`${quantity(line.quantityMilli, line.unit)} × ${unitPrice}`, money(line.gross), columns, INDENT));
+    out.push(...pair(`${formatQuantity(line.quantityMilli, line.unit)} × ${unitPrice}`, money(line.gross), columns, INDENT));
     if (line.discount !== 0) out.push(...pair(L.lineDiscount, money(-line.discount), columns, INDENT));
   }
   rule();

@@ -1,4 +1,5 @@
 import { formatMoney } from '../src-common/money';
+import { formatQuantity } from '../src-common/quantity';
 
 export function money(amount: number, currency: string): string {
   return formatMoney(amount, currency);
@@ -6,9 +7,7 @@ export function money(amount: number, currency: string): string {
 
 /** 2 for pieces; 0.532kg for weighed goods. */
 export function quantity(quantityMilli: number, unit: 'each' | 'kg'): string {
-  if (unit === 'each' && quantityMilli % 1000 === 0) return String(quantityMilli / 1000);
-  const text = (quantityMilli / 1000).toFixed(3).replace(/\.?0+$/, '');
-  return unit === 'kg' ? `${text}kg` : text;
+  return formatQuantity(quantityMilli, unit, { kgDecimals: 'trimmed' });
 }
 
 /** "2", "0.5", "1.25" typed by a person → thousandths; null if it is not a positive quantity with ≤ 3 decimals. */

@@ -20,6 +20,7 @@ import { currencyExponent, formatMoney } from '../../src-common/money';
 import type { Language } from '../../src-common/schemas';
 import { centerToWidth, displayWidth, padStartToWidth, sanitizePrintable, truncateToWidth } from '../../src-common/text-width';
 import type { LedLamp } from './led8';
+import { formatQuantity } from '../../src-common/quantity';
 
 export interface DisplayMessage {
   /** Upper and lower row, each at most `columns` cells wide, no trailing spaces. */
@@ -69,18 +70,6 @@ function message(options: DisplayMessageOptions, lines: readonly [string, string
   return { lines, led: { lamp, amount, exponent: currencyExponent(options.currency) } };
 }
 
-/** Thousandths as shown: 2000 → '2', 1500 → '1.5'; kg always 3 decimals and 'kg' (532 → '0.532kg'). */
-function quantityText(milli: number, unit: 'each' | 'kg'): string {
-  if (!Number.isSafeInteger(milli)) throw new RangeError(`quantity must be an integer number of thousandths, got ${String(milli)}`);
-  const sign = milli < 0 ? '-' : '';
-  const abs = Math.abs(milli);
-  const whole = Math.floor(abs / 1000).toString();
-  const fraction = (abs % 1000).toString().padStart(3, '0');
-  if (unit === 'kg') return `${sign}${whole}.${fraction}kg`;
-  const trimmed = fraction.replace(/0+$/, '');
-  return sign + whole + (trimmed ? `.${trimmed}` : '');
-}
-
 /**
  * A line just added or changed: the product name on the upper row; `2 x 3.50` and the line total on the
  * lower row (only the line total when both do not fit). LED: the unit price, 单价 lamp.
@@ -90,7 +79,7 @@ export function displayForItem(name: string, unitPrice: number, quantityMilli: n
   const columns = columnsOf(options);
   const money = (amount: number): string => formatMoney(amount, options.currency, { symbol: false });
   const total = money(lineTotal);
-  const detail = `${quantityText(quantityMilli, options.unit ?? 'each')} x ${money(unitPrice)}`;
+  const detail = `${formatQuantity(quantityMilli, options.unit ?? 'each')} x ${money(unitPrice)}`;
   const lower = displayWidth(detail) + 1 + displayWidth(total) <= columns ? pair(detail, total, columns) : pair('', total, columns);
   return message(options, [truncateToWidth(clean(name), columns), lower], 'price', unitPrice);
 }
