@@ -23,13 +23,13 @@ import {
   Language,
   PaymentsStatus,
   PaymentView,
-  PositiveMinor,
+  RefundAsk,
   Product,
   PublicUser,
   QuantityMilli,
   Receipt,
   Refundable,
-  RefundLineInput,
+  VoidAsk,
   RefundView,
   Settings,
   SuspendedSale,
@@ -207,21 +207,13 @@ export const coreCalls = {
     summary: 'What of a completed sale can still be refunded: its lines, its money, per tender',
   }),
   'refund.request': call({
-    input: z
-      .object({
-        saleId: Id,
-        lines: z.array(RefundLineInput).min(1).max(500).optional(),
-        amount: PositiveMinor.optional(),
-        reason: z.string().trim().min(1).max(200),
-        approval: Approval.optional(),
-      })
-      .strict(),
+    input: RefundAsk.extend({ approval: Approval.optional() }).strict(),
     output: RefundView,
     access: Staff,
     summary: "Refund items or an amount of a completed sale: to the wallet first, then cash (a cashier needs an owner's PIN)",
   }),
   'refund.voidSale': call({
-    input: z.object({ saleId: Id, reason: z.string().trim().min(1).max(200), approval: Approval.optional() }).strict(),
+    input: VoidAsk.extend({ approval: Approval.optional() }).strict(),
     output: RefundView,
     access: Staff,
     summary:

@@ -208,6 +208,16 @@ export const RefundStatus = z.enum(['submitted', 'in_progress', 'unknown', 'refu
 
 export const RefundLineInput = z.object({ lineNo: z.number().int().positive().max(100_000), quantityMilli: QuantityMilli }).strict();
 
+/** What a refund asks for (items, or an amount), and why; each way in adds how it is approved. */
+export const RefundAsk = z.object({
+  saleId: Id,
+  lines: z.array(RefundLineInput).min(1).max(500).optional(),
+  amount: PositiveMinor.optional(),
+  reason: z.string().trim().min(1).max(200),
+});
+/** Voiding a whole sale of today, and why. */
+export const VoidAsk = z.object({ saleId: Id, reason: z.string().trim().min(1).max(200) });
+
 export const RefundView = z.object({
   refundId: Id,
   saleId: Id,

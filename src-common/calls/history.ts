@@ -1,6 +1,6 @@
 /** Owner: sales history and reconciliation with the acquirer (issue 7). */
 import { z } from 'zod';
-import { Id, Minor, PositiveMinor, RefundLineInput, RefundView, WalletKind } from '../schemas';
+import { Id, Minor, RefundAsk, RefundView, VoidAsk, WalletKind } from '../schemas';
 import { call, Owners, type CallSpec } from './spec';
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD');
@@ -164,21 +164,13 @@ export const historyCalls = {
     summary: 'One completed sale: lines, tenders, payment attempts (codes masked), refunds',
   }),
   'history.refund': call({
-    input: z
-      .object({
-        saleId: Id,
-        lines: z.array(RefundLineInput).min(1).max(500).optional(),
-        amount: PositiveMinor.optional(),
-        reason: z.string().trim().min(1).max(200),
-        pin: Pin,
-      })
-      .strict(),
+    input: RefundAsk.extend({ pin: Pin }).strict(),
     output: RefundView,
     access: Owners,
     summary: "Refund from the history: the signed-in owner confirms with their own PIN (checked here), then as refund.request",
   }),
   'history.voidSale': call({
-    input: z.object({ saleId: Id, reason: z.string().trim().min(1).max(200), pin: Pin }).strict(),
+    input: VoidAsk.extend({ pin: Pin }).strict(),
     output: RefundView,
     access: Owners,
     summary: 'Void a sale of today from the history: the signed-in owner confirms with their own PIN, then as refund.voidSale',
