@@ -1,23 +1,15 @@
 /** Rows for the owner's CSV exports, read in pages by keyset (time, id) so a large range never loads at once. */
 import type { Database } from 'better-sqlite3';
 import { stmt } from '../statements';
+import type { SaleRow } from './sales';
 
-export interface SaleExportRow {
-  id: string;
+export interface SaleExportRow
+  extends Pick<SaleRow, 'id' | 'receipt_no' | 'status' | 'subtotal' | 'discount_total' | 'total' | 'rounding' | 'tax_total' | 'change_given' | 'void_reason'> {
   closed_at: string;
-  receipt_no: number | null;
-  status: string;
   cashier: string | null;
   lines: number;
-  subtotal: number | null;
-  discount_total: number | null;
-  total: number | null;
-  rounding: number | null;
-  tax_total: number | null;
-  change_given: number | null;
   tenders: string | null;
   refunded: number;
-  void_reason: string | null;
 }
 
 export function saleExportPage(db: Database, w: { terminalId: string; from: string; to: string }, after: { at: string; id: string }, limit: number): SaleExportRow[] {

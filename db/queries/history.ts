@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { stmt } from '../statements';
+import type { PaymentRow } from './payments';
 
 /** What the owner searches completed sales by; every field is optional and they combine with AND. */
 export interface SaleSearch {
@@ -100,19 +101,10 @@ export function saleSearchStatement(q: SaleSearch): { sql: string; params: Recor
   };
 }
 
-export interface SalePaymentRow {
-  id: string;
-  client_sn: string;
-  kind: 'code' | 'qr';
-  wallet: string | null;
-  masked_code: string | null;
-  amount: number;
-  status: string;
-  acquirer_sn: string | null;
-  failure_message: string | null;
-  created_at: string;
-  finished_at: string | null;
-}
+export type SalePaymentRow = Pick<
+  PaymentRow,
+  'id' | 'client_sn' | 'kind' | 'wallet' | 'masked_code' | 'amount' | 'status' | 'acquirer_sn' | 'failure_message' | 'created_at' | 'finished_at'
+>;
 
 /** Every payment attempt of a sale (declined and reversed ones too), oldest first. */
 export function paymentsOfSale(db: Database, saleId: string): SalePaymentRow[] {
