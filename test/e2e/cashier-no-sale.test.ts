@@ -1,10 +1,8 @@
 /// <reference lib="dom" />
-import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
-import { openApiSocket, startHostProcess, type HostProcess } from '../helpers/host';
+import { type HostProcess, openApiSocket, queryTerminalDb, startHostProcess } from '../helpers/host';
 import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
 
 /** F10 opens the cash drawer without a sale: a cashier needs an owner's PIN, and every opening is in the audit log. */
@@ -39,14 +37,8 @@ describe('a cashier opens the drawer without a sale', () => {
     await killAllSocat();
   });
 
-  const audited = () => {
-    const db = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'), { readonly: true });
-    try {
-      return db.prepare("SELECT actor_role, details FROM audit_log WHERE action = 'drawer.noSale' ORDER BY seq").all() as { actor_role: string; details: string }[];
-    } finally {
-      db.close();
-    }
-  };
+  const audited = () =>
+    queryTerminalDb<{ actor_role: string; details: string }>(host.ready, "SELECT actor_role, details FROM audit_log WHERE action = 'drawer.noSale' ORDER BY seq");
 
   it('refuses a wrong owner PIN, then opens the drawer with the right one and records who and why', async () => {
     await page.keyboard.press('F10');

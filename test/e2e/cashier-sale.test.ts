@@ -1,13 +1,11 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gtinCheckDigit } from '../../src-common/barcode';
 import { formatMoney } from '../../src-common/money';
 import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
-import { startHostProcess, type HostProcess } from '../helpers/host';
+import { type HostProcess, queryTerminalDb, startHostProcess } from '../helpers/host';
 
 const ARTIFACTS = 'test-results/e2e';
 
@@ -24,19 +22,11 @@ describe('a cashier sells for cash in Chromium through the host', () => {
   let host: HostProcess;
   let browser: Browser;
   let page: Page;
-  let db: (sql: string, ...params: unknown[]) => unknown[];
+  const db = (sql: string, ...params: unknown[]): unknown[] => queryTerminalDb(host.ready, sql, ...params);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     host = await startHostProcess();
-    db = (sql, ...params) => {
-      const conn = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'), { readonly: true });
-      try {
-        return conn.prepare(sql).all(...params);
-      } finally {
-        conn.close();
-      }
-    };
     browser = await launchChromium();
     page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
   });

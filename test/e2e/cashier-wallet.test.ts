@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskCode } from '../../src-common/mask';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
-import { openApiSocket, startHostProcess, type HostProcess } from '../helpers/host';
+import { type HostProcess, openApiSocket, queryTerminalDb, startHostProcess } from '../helpers/host';
 
 const ARTIFACTS = 'test-results/e2e';
 
@@ -15,14 +15,7 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
   let host: HostProcess;
   let browser: Browser;
   let page: Page;
-  const db = (sql: string, ...params: unknown[]) => {
-    const conn = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'), { readonly: true });
-    try {
-      return conn.prepare(sql).all(...params);
-    } finally {
-      conn.close();
-    }
-  };
+  const db = (sql: string, ...params: unknown[]): unknown[] => queryTerminalDb(host.ready, sql, ...params);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });

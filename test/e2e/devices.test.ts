@@ -1,13 +1,11 @@
 /// <reference lib="dom" />
-import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src-common/money';
 import { decodeLed8 } from '../../drivers/display/decode';
 import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
 import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
-import { openApiSocket, startHostProcess, type HostProcess } from '../helpers/host';
+import { type HostProcess, openApiSocket, queryTerminalDb, startHostProcess } from '../helpers/host';
 import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
 
 /**
@@ -51,11 +49,10 @@ describe('a cashier sells with a simulated scanner, receipt printer and LED pric
   });
 
   it('rings up what the scanner sends, then prints the receipt with a drawer kick and shows price, total and change', async () => {
-    const db = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'), { readonly: true });
-    const product = db
-      .prepare("SELECT p.name, p.price, b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.unit = 'each' AND length(b.barcode) = 13 LIMIT 1")
-      .get() as { name: string; price: number; barcode: string };
-    db.close();
+    const product = queryTerminalDb<{ name: string; price: number; barcode: string }>(
+      host.ready,
+      "SELECT p.name, p.price, b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.unit = 'each' AND length(b.barcode) = 13 LIMIT 1",
+    )[0]!;
 
     // Devices open in the background: wait until the terminal reports every one idle.
     const api = await openApiSocket(host.ready);

@@ -5,14 +5,12 @@
  * numbers match the facts to the fen; a second Z for the day is refused; the next day reports zeros.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src-common/money';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
-import { startHostProcess, type HostProcess } from '../helpers/host';
+import { type HostProcess, queryTerminalDb, startHostProcess } from '../helpers/host';
 
 const ARTIFACTS = 'test-results/e2e';
 const yuan = (fen: number) => formatMoney(fen, 'CNY');
@@ -21,14 +19,7 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
   let host: HostProcess;
   let browser: Browser;
   let page: Page;
-  const db = <T,>(sql: string, ...params: unknown[]): T[] => {
-    const conn = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'), { readonly: true });
-    try {
-      return conn.prepare(sql).all(...params) as T[];
-    } finally {
-      conn.close();
-    }
-  };
+  const db = <T,>(sql: string, ...params: unknown[]): T[] => queryTerminalDb<T>(host.ready, sql, ...params);
   const one = <T,>(sql: string, ...params: unknown[]): T => db<{ v: T }>(sql, ...params)[0]!.v;
 
   beforeAll(async () => {

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { formatMoney } from '../../src-common/money';
 import { SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from '../../src-main/acquirer/sandbox/server';
 import { createShouqianbaAdapter } from '../../src-main/acquirer/shouqianba';
 import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
-import { openApiSocket, startHostProcess, tempDir, type ApiSocket, type HostProcess } from '../helpers/host';
+import { type ApiSocket, type HostProcess, openApiSocket, queryTerminalDb, startHostProcess, tempDir } from '../helpers/host';
 import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
 
 const ARTIFACTS = 'test-results/e2e';
@@ -37,14 +36,7 @@ describe('the owner finds, reprints and refunds a sale, and reconciles the day',
   let api: ApiSocket;
   const sales: Record<'cash' | 'wechat' | 'alipay', { saleId: string; receiptNumber: string; total: number }> = {} as never;
   const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-  const db = <T,>(sql: string, ...params: unknown[]): T[] => {
-    const conn = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'), { readonly: true });
-    try {
-      return conn.prepare(sql).all(...params) as T[];
-    } finally {
-      conn.close();
-    }
-  };
+  const db = <T,>(sql: string, ...params: unknown[]): T[] => queryTerminalDb<T>(host.ready, sql, ...params);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });

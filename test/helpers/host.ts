@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import Sqlite from 'better-sqlite3';
 import WebSocket from 'ws';
 import type { CallInput, CallName, CallOutput } from '../../src-common/contract';
 import type { Result } from '../../src-common/errors';
@@ -132,4 +133,14 @@ export function openApiSocket(
       }),
     );
   });
+}
+
+/** Reads a host's database as a person with the sqlite3 shell would: read-only, closed again at once. */
+export function queryTerminalDb<T = Record<string, unknown>>(ready: { dataDir: string }, sql: string, ...params: unknown[]): T[] {
+  const db = new Sqlite(join(ready.dataDir, 'pos.sqlite'), { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
 }
