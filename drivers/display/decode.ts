@@ -223,22 +223,21 @@ export interface TextDecoderOptions {
 
 const MODES = { 1: 'overwrite', 2: 'vertical', 3: 'horizontal' } as const;
 
-/** Epson ESC/POS display command set ("1F set"). */
-export class EpsonLineDecoder extends StreamDecoder {
-  private readonly screen: Screen;
-  private readonly encoding: DisplayEncoding;
-  private cursorVisible = true;
-  private brightness = 4;
-  private mode: TextDisplayView['mode'] = 'overwrite';
-  private selected = true;
+/** What the two character displays share: the screen, cursor, brightness, write mode, and the controls both obey. */
+abstract class TextDisplayDecoder extends StreamDecoder {
+  protected readonly screen: Screen;
+  protected readonly encoding: DisplayEncoding;
+  protected cursorVisible = true;
+  protected brightness = 4;
+  protected mode: TextDisplayView['mode'] = 'overwrite';
 
-  constructor(options: TextDecoderOptions = {}) {
+  constructor(rows: number, columns: number, encoding: DisplayEncoding) {
     super();
-    this.screen = new Screen(options.rows ?? 2, options.columns ?? 20);
-    this.encoding = options.encoding ?? 'ascii';
+    this.screen = new Screen(rows, columns);
+    this.encoding = encoding;
   }
 
-  view(): EpsonLineView {
+  protected textView(): TextDisplayView {
     const { screen } = this;
     return {
       lines: screen.lines(),
@@ -246,15 +245,60 @@ export class EpsonLineDecoder extends StreamDecoder {
       cursorVisible: this.cursorVisible,
       brightness: this.brightness,
       mode: this.mode,
-      selected: this.selected,
     };
   }
 
-  private reset(): void {
+  protected resetDisplay(): void {
     this.screen.clear();
     this.cursorVisible = true;
     this.brightness = 4;
     this.mode = 'overwrite';
+  }
+
+  /** The single-byte cursor controls both command sets give the same meaning. */
+  protected cursorControl(b: number): { type: string; effect: () => void } | null {
+    const s = this.screen;
+    switch (b) {
+      case 0x08:
+        return { type: 'backspace', effect: () => s.moveTo(s.row, Math.max(0, s.col - 1)) };
+      case 0x09:
+        return { type: 'tab', effect: () => s.moveTo(s.row, Math.min(s.columns - 1, s.col + 1)) };
+      case 0x0a:
+        return { type: 'lineFeed', effect: () => s.lineFeed(this.mode === 'vertical') };
+      case 0x0b:
+        return { type: 'home', effect: () => s.home() };
+      case 0x0d:
+        return { type: 'carriageReturn', effect: () => s.moveTo(s.row, 0) };
+      default:
+        return null;
+    }
+  }
+
+  /** `x y` parameters, 1-based. */
+  protected moveCursor(p: readonly number[]): void {
+    this.screen.moveTo((p[1] ?? 0) - 1, (p[0] ?? 0) - 1);
+  }
+
+  protected showCursor(p: readonly number[]): void {
+    this.cursorVisible = (p[0] ?? 0) % 0x30 !== 0;
+  }
+
+  protected setBrightness(p: readonly number[]): void {
+    const n = p[0] ?? 0;
+    if (n >= 1 && n <= 4) this.brightness = n;
+  }
+}
+
+/** Epson ESC/POS display command set ("1F set"). */
+export class EpsonLineDecoder extends TextDisplayDecoder {
+  private selected = true;
+
+  constructor(options: TextDecoderOptions = {}) {
+    super(options.rows ?? 2, options.columns ?? 20, options.encoding ?? 'ascii');
+  }
+
+  view(): EpsonLineView {
+    return { ...this.textView(), selected: this.selected };
   }
 
   protected step(buf: readonly number[], i: number, at: number): number {
@@ -274,19 +318,11 @@ export class EpsonLineDecoder extends StreamDecoder {
       if (!ignored) effect?.(params);
       return this.record({ type, at, length, ...(params.length ? { params } : {}), ...(ignored ? { ignored } : {}) });
     };
+    const control = this.cursorControl(b);
+    if (control) return cmd(control.type, 1, control.effect);
     switch (b) {
-      case 0x08:
-        return cmd('backspace', 1, () => s.moveTo(s.row, Math.max(0, s.col - 1)));
-      case 0x09:
-        return cmd('tab', 1, () => s.moveTo(s.row, Math.min(s.columns - 1, s.col + 1)));
-      case 0x0a:
-        return cmd('lineFeed', 1, () => s.lineFeed(scroll));
-      case 0x0b:
-        return cmd('home', 1, () => s.home());
       case 0x0c:
         return cmd('clear', 1, () => s.clear());
-      case 0x0d:
-        return cmd('carriageReturn', 1, () => s.moveTo(s.row, 0));
       case 0x18:
         return cmd('clearLine', 1, () => {
           s.clearRow(s.row);
@@ -296,7 +332,7 @@ export class EpsonLineDecoder extends StreamDecoder {
         if (i + 1 >= buf.length) return 0;
         switch (buf[i + 1]) {
           case 0x40:
-            return cmd('init', 2, () => this.reset());
+            return cmd('init', 2, () => this.resetDisplay());
           case 0x3d:
             return cmd('selectPeripheral', 3, (p) => void (this.selected = ((p[0] ?? 0) & 0x02) !== 0));
           case 0x74:
@@ -324,14 +360,11 @@ export class EpsonLineDecoder extends StreamDecoder {
           case 0x03:
             return cmd('mode', 2, () => void (this.mode = MODES[fn]));
           case 0x24:
-            return cmd('moveCursor', 4, (p) => s.moveTo((p[1] ?? 0) - 1, (p[0] ?? 0) - 1));
+            return cmd('moveCursor', 4, (p) => this.moveCursor(p));
           case 0x43:
-            return cmd('cursor', 3, (p) => void (this.cursorVisible = (p[0] ?? 0) % 0x30 !== 0));
+            return cmd('cursor', 3, (p) => this.showCursor(p));
           case 0x58:
-            return cmd('brightness', 3, (p) => {
-              const n = p[0] ?? 0;
-              if (n >= 1 && n <= 4) this.brightness = n;
-            });
+            return cmd('brightness', 3, (p) => this.setBrightness(p));
           case 0x45:
             return cmd('blink', 3);
           case 0x72:
@@ -372,32 +405,16 @@ function userCharsLength(buf: readonly number[], i: number): number {
 }
 
 /** CD5220 command set, with its string-mode lockout. */
-export class Cd5220Decoder extends StreamDecoder {
-  private readonly screen: Screen;
-  private readonly encoding: DisplayEncoding;
-  private cursorVisible = true;
-  private brightness = 4;
-  private mode: TextDisplayView['mode'] = 'overwrite';
+export class Cd5220Decoder extends TextDisplayDecoder {
   private locked = false;
   private marquee: string | null = null;
 
   constructor(options: Omit<TextDecoderOptions, 'rows'> = {}) {
-    super();
-    this.screen = new Screen(2, options.columns ?? 20);
-    this.encoding = options.encoding ?? 'ascii';
+    super(2, options.columns ?? 20, options.encoding ?? 'ascii');
   }
 
   view(): Cd5220View {
-    const { screen } = this;
-    return {
-      lines: screen.lines(),
-      cursor: { row: screen.row + 1, column: screen.col + 1 },
-      cursorVisible: this.cursorVisible,
-      brightness: this.brightness,
-      mode: this.mode,
-      locked: this.locked,
-      marquee: this.marquee,
-    };
+    return { ...this.textView(), locked: this.locked, marquee: this.marquee };
   }
 
   protected step(buf: readonly number[], i: number, at: number): number {
@@ -423,6 +440,8 @@ export class Cd5220Decoder extends StreamDecoder {
       }
       return this.record({ type, at, length, ...(params.length ? { params } : {}), ...(ignored ? { ignored } : {}) });
     };
+    const control = this.cursorControl(b);
+    if (control) return cmd(control.type, 1, control.effect);
     switch (b) {
       case 0x0c:
         return cmd('clear', 1, () => {
@@ -435,40 +454,22 @@ export class Cd5220Decoder extends StreamDecoder {
           s.clearRow(s.row);
           s.moveTo(s.row, 0);
         }, true);
-      case 0x08:
-        return cmd('backspace', 1, () => s.moveTo(s.row, Math.max(0, s.col - 1)));
-      case 0x09:
-        return cmd('tab', 1, () => s.moveTo(s.row, Math.min(s.columns - 1, s.col + 1)));
-      case 0x0a:
-        return cmd('lineFeed', 1, () => s.lineFeed(scroll));
-      case 0x0b:
-        return cmd('home', 1, () => s.home());
-      case 0x0d:
-        return cmd('carriageReturn', 1, () => s.moveTo(s.row, 0));
       case 0x1b: {
         if (i + 1 >= buf.length) return 0;
         const fn = buf[i + 1] ?? 0;
         switch (fn) {
           case 0x40:
-            return cmd('init', 2, () => {
-              s.clear();
-              this.cursorVisible = true;
-              this.brightness = 4;
-              this.mode = 'overwrite';
-            });
+            return cmd('init', 2, () => this.resetDisplay());
           case 0x11:
           case 0x12:
           case 0x13:
             return cmd('mode', 2, () => void (this.mode = MODES[(fn - 0x10) as 1 | 2 | 3]));
           case 0x6c:
-            return cmd('moveCursor', 4, (p) => s.moveTo((p[1] ?? 0) - 1, (p[0] ?? 0) - 1));
+            return cmd('moveCursor', 4, (p) => this.moveCursor(p));
           case 0x5f:
-            return cmd('cursor', 3, (p) => void (this.cursorVisible = (p[0] ?? 0) % 0x30 !== 0));
+            return cmd('cursor', 3, (p) => this.showCursor(p));
           case 0x2a:
-            return cmd('brightness', 3, (p) => {
-              const n = p[0] ?? 0;
-              if (n >= 1 && n <= 4) this.brightness = n;
-            });
+            return cmd('brightness', 3, (p) => this.setBrightness(p));
           case 0x66:
             return cmd('internationalCharset', 3);
           case 0x25:
