@@ -3,13 +3,13 @@ import { encodeReceiptEscPos } from '../drivers/receipt/escpos';
 import { receiptlineEscPos } from '../drivers/receipt/preview';
 import { sampleReceipt30 } from '../drivers/receipt/sample';
 import { wireTimeMs } from '../drivers/scanner/framer';
-import { newSession } from '../src-common/roles';
 import { parseConfig } from '../src-main/config';
 import { createPos } from '../src-main/pos';
 import { DEFAULT_USERS } from '../src-main/services/auth';
 import { createPtyPair, killAllSocat, openPeer } from '../test/helpers/pty';
 import { openApiSocket, startHostProcess, tempDir } from '../test/helpers/host';
 import { percentile, summarize } from './stats';
+import { signedInCashier } from './cashier';
 
 /** ESC/POS bytes for the 30-line Chinese receipt with a QR: our encoder beside receiptline's, same run. */
 export function receiptEncode(iterations = 2000) {
@@ -127,11 +127,8 @@ async function serialScanInProcess(count: number) {
   });
   const peer = await openPeer(pair.b);
   try {
-    const session = newSession();
-    const users = (await pos.dispatch('auth.users', {}, session)) as { ok: true; value: { id: string; role: string }[] };
-    await pos.dispatch('auth.signIn', { userId: users.value.find((u) => u.role === 'cashier')!.id, pin: DEFAULT_USERS[0]!.pin }, session);
-    const search = (await pos.dispatch('catalog.search', { query: 'kkkl' }, session)) as { ok: true; value: { barcodes: string[] }[] };
-    const code = search.value[0]!.barcodes[0]!;
+    const { session, call } = await signedInCashier(pos);
+    const code = (await call('catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
     // What the cashier's screen does with a device scan: add it to the sale.
     pos.events.subscribe((name, payload) => {
       if (name === 'device.scan') void pos.dispatch('sale.scan', { code: (payload as { data: string }).data }, session);

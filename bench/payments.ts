@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { newSession } from '../src-common/roles';
 import type { PaymentView } from '../src-common/schemas';
 import { startSandboxAcquirer } from '../src-main/acquirer/sandbox/server';
 import { sandboxPaymentCode } from '../src-main/acquirer/sandbox/test-codes';
@@ -12,8 +11,8 @@ import { PATHS } from '../src-main/acquirer/wire';
 import { parseConfig } from '../src-main/config';
 import { loggerOptions } from '../src-main/log';
 import { createPos } from '../src-main/pos';
-import { DEFAULT_USERS } from '../src-main/services/auth';
 import { percentile } from './stats';
+import { demoBarcodes, signedInCashier } from './cashier';
 
 const WARM_UP = 50;
 
@@ -62,17 +61,9 @@ export async function scanToAcquirerLatency(count = 300) {
   });
 
   try {
-    const session = newSession();
-    const call = async (name: string, input: unknown) => {
-      const result = await pos.dispatch(name, input, session);
-      if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
-      return result.value as never;
-    };
-    const users = (await call('auth.users', {})) as { id: string; role: string }[];
-    await call('auth.signIn', { userId: users.find((u) => u.role === 'cashier')!.id, pin: DEFAULT_USERS.find((u) => u.role === 'cashier')!.pin });
-    const products = (await call('catalog.search', { query: '6', limit: 50 })) as { barcodes: string[] }[];
-    const barcodes = products.flatMap((p) => p.barcodes).slice(0, 30);
-    if (barcodes.length === 0) throw new Error('no products with a barcode in the demo catalog');
+    const cashier = await signedInCashier(pos);
+    const { call } = cashier;
+    const barcodes = await demoBarcodes(cashier);
 
     /** One sale; returns dispatch → pay request arrival, in ns. */
     const sale = async (i: number): Promise<bigint> => {

@@ -2,10 +2,9 @@ import { rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newSession } from '../src-common/roles';
 import { parseConfig } from '../src-main/config';
 import { createPos } from '../src-main/pos';
-import { DEFAULT_USERS } from '../src-main/services/auth';
+import { demoBarcodes, signedInCashier } from './cashier';
 
 /**
  * Durable completed sales per second through the real API path (dispatcher, validation, services,
@@ -14,16 +13,9 @@ import { DEFAULT_USERS } from '../src-main/services/auth';
 export async function completedSalesPerSecond(count = 1500) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pos-bench-sales-'));
   const pos = await createPos({ dataDir, config: parseConfig({ log: { level: 'warn' } }) });
-  const session = newSession();
-  const call = async (name: string, input: unknown) => {
-    const result = await pos.dispatch(name, input, session);
-    if (!result.ok) throw new Error(`${name}: ${JSON.stringify(result.error)}`);
-    return result.value as never;
-  };
-  const users = (await call('auth.users', {})) as { id: string; role: string }[];
-  await call('auth.signIn', { userId: users.find((u) => u.role === 'cashier')!.id, pin: DEFAULT_USERS[0]!.pin });
-  const products = (await call('catalog.search', { query: '6', limit: 50 })) as { barcodes: string[] }[];
-  const codes = products.flatMap((p) => p.barcodes).slice(0, 30);
+  const cashier = await signedInCashier(pos);
+  const { call } = cashier;
+  const codes = await demoBarcodes(cashier);
 
   let completing = 0n;
   const sale = async (i: number) => {
