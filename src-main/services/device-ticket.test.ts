@@ -27,6 +27,19 @@ describe('status ticket', () => {
     }
   });
 
+  it('prints a hostile store name or device error as text, with no control byte for the printer', () => {
+    const hostile = {
+      ...facts,
+      storeName: '店\x1bp\x00\x19\xfa铺',
+      devices: [{ ...facts.devices[0]!, state: 'error' as const, detail: 'EIO\x1dV\x00 cut' }],
+    };
+    const blocks = statusTicketBlocks(hostile, 48, []);
+    const texts = blocks.flatMap((b) => (b.kind === 'text' ? [b.text] : []));
+    for (const text of texts) expect(text).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    expect(texts.some((t) => t.includes('店') && t.includes('p') && t.includes('铺'))).toBe(true);
+    expect(texts.some((t) => t.includes('EIO') && t.includes('cut'))).toBe(true);
+  });
+
   it('says so when the machine has no network address', () => {
     expect(blocksToTextLines(statusTicketBlocks(facts, 48, []), 48).join('\n')).toContain('(none)');
   });

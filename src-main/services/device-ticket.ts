@@ -1,7 +1,7 @@
 /** The technician's test print: a status ticket with what a support call needs to know about this terminal. */
 import { networkInterfaces } from 'node:os';
 import type { ReceiptBlock } from '../../src-common/receipt-text';
-import { wrapToWidth } from '../../src-common/text-width';
+import { sanitizePrintable, wrapToWidth } from '../../src-common/text-width';
 import type { DeviceStatus } from '../../drivers/devices/manager';
 
 export interface TicketFacts {
@@ -24,7 +24,8 @@ export function networkAddresses(): string[] {
 
 export function statusTicketBlocks(facts: TicketFacts, columns: number, addresses: readonly string[] = networkAddresses()): ReceiptBlock[] {
   const text = (t: string, style: Partial<{ align: 'left' | 'center'; bold: boolean }> = {}): ReceiptBlock[] =>
-    wrapToWidth(t, columns).map((line) => ({ kind: 'text', text: line, align: style.align ?? 'left', bold: style.bold ?? false, size: 'normal' }));
+    // Device details are error texts and names from outside: printable characters only, never a command byte.
+    wrapToWidth(sanitizePrintable(t), columns).map((line) => ({ kind: 'text', text: line, align: style.align ?? 'left', bold: style.bold ?? false, size: 'normal' }));
   const pad = (n: number) => String(n).padStart(2, '0');
   const d = facts.printedAt;
   const when = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
