@@ -35,6 +35,7 @@ describe('status ticket', () => {
     };
     const blocks = statusTicketBlocks(hostile, 48, []);
     const texts = blocks.flatMap((b) => (b.kind === 'text' ? [b.text] : []));
+    // eslint-disable-next-line no-control-regex -- C0/C1 controls are what a printer takes as commands
     for (const text of texts) expect(text).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
     expect(texts.some((t) => t.includes('店') && t.includes('p') && t.includes('铺'))).toBe(true);
     expect(texts.some((t) => t.includes('EIO') && t.includes('cut'))).toBe(true);
