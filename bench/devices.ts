@@ -41,7 +41,7 @@ export async function serialScanToCart(count = 100) {
  * timed from the bytes written on the scanner's pty peer to the `sale.changed` event received by that client.
  * Beside it, the wire time of the same bytes at the configured baud (start + 8 data + stop bits per byte / baud).
  */
-export async function serialScanToUiOverHost(count = 100) {
+export async function serialScanToUiOverHost(count = 100, cgroupDir?: string) {
   try {
     execSync('command -v socat', { stdio: 'ignore' });
   } catch {
@@ -50,6 +50,7 @@ export async function serialScanToUiOverHost(count = 100) {
   const baudRate = 9600;
   const pair = await createPtyPair();
   const host = await startHostProcess({
+    ...(cgroupDir ? { cgroupDir } : {}),
     config: { log: { level: 'warn' }, devices: [{ id: 'scanner', role: 'scanner', transport: { kind: 'serial', path: pair.a, baudRate }, suffix: 'CR' }] },
   });
   const peer = await openPeer(pair.b, baudRate);

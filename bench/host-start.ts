@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { inCgroup } from '../test/helpers/host';
 import { summarize } from './stats';
 
 interface Started {
@@ -11,10 +12,11 @@ interface Started {
 }
 
 /** Time from spawn to the first stdout line, and the process's resident memory at that moment. */
-function timeToFirstLine(args: string[], stopSignal: NodeJS.Signals = 'SIGTERM'): Promise<Started> {
+function timeToFirstLine(args: string[], cgroupDir?: string, stopSignal: NodeJS.Signals = 'SIGTERM'): Promise<Started> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const [command, commandArgs] = inCgroup(cgroupDir, process.execPath, args);
+    const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'ignore'] });
     child.once('error', reject);
     createInterface({ input: child.stdout }).once('line', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -35,18 +37,18 @@ function timeToFirstLine(args: string[], stopSignal: NodeJS.Signals = 'SIGTERM')
  * Host cold start to ready (fresh data dir: database created and migrated) and warm start (existing
  * data dir), beside the bare start of Node printing one line, measured in the same run.
  */
-export async function hostStart(hostEntry: string, runs = 7) {
+export async function hostStart(hostEntry: string, runs = 7, cgroupDir?: string) {
   const bare: number[] = [];
   const cold: Started[] = [];
   const warm: Started[] = [];
   const warmDir = mkdtempSync(join(tmpdir(), 'pos-bench-warm-'));
-  await timeToFirstLine([hostEntry, '--data-dir', warmDir]);
+  await timeToFirstLine([hostEntry, '--data-dir', warmDir], cgroupDir);
   for (let i = 0; i < runs; i++) {
-    bare.push((await timeToFirstLine(['-e', 'console.log("{}"); setInterval(() => {}, 1000)'])).ms);
+    bare.push((await timeToFirstLine(['-e', 'console.log("{}"); setInterval(() => {}, 1000)'], cgroupDir)).ms);
     const dir = mkdtempSync(join(tmpdir(), 'pos-bench-cold-'));
-    cold.push(await timeToFirstLine([hostEntry, '--data-dir', dir]));
+    cold.push(await timeToFirstLine([hostEntry, '--data-dir', dir], cgroupDir));
     rmSync(dir, { recursive: true, force: true });
-    warm.push(await timeToFirstLine([hostEntry, '--data-dir', warmDir]));
+    warm.push(await timeToFirstLine([hostEntry, '--data-dir', warmDir], cgroupDir));
   }
   rmSync(warmDir, { recursive: true, force: true });
   const bareP50 = summarize(bare).p50;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { catalogSearchBench } from './catalog-search';
 import { receiptEncode, serialScanToCart } from './devices';
 import { hostStart } from './host-start';
+import { lowEndTill } from './low-end';
 import { scanToAcquirerLatency } from './payments';
 import { generateSalesCli } from './generate-sales';
 import { reportsBench } from './reports';
@@ -31,6 +32,10 @@ async function main() {
     process.stdout.write(`${JSON.stringify(await generateSalesCli(process.argv.slice(3)), null, 2)}\n`);
     return;
   }
+  if (process.argv[2] === 'low-end') {
+    process.stdout.write(`${JSON.stringify({ lowEndTill: await lowEndTill(join(here, 'host.js')) }, null, 2)}\n`);
+    return;
+  }
   if (process.argv[2] === 'reports') {
     process.stdout.write(`${JSON.stringify({ reports: await reportsBench(reportsOptions()) }, null, 2)}\n`);
     return;
@@ -52,6 +57,8 @@ async function main() {
     payments: { scanToAcquirer: await scanToAcquirerLatency() },
     devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart() },
     host: await hostStart(join(here, 'host.js')),
+    // Beside the unconfined scan → UI (devices.serialScanToCart) and cold start (host) above.
+    lowEndTill: await lowEndTill(join(here, 'host.js')),
     reports: await reportsBench(reportsOptions()),
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

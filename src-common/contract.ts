@@ -4,7 +4,7 @@
  * every input (and output) against these schemas. Adding a feature = one entry here + one handler + UI.
  */
 import { z } from 'zod';
-import { call, Managers, NoInput, Staff, type CallSpec } from './calls/spec';
+import { call, Managers, NoInput, Staff, Technicians, type CallSpec } from './calls/spec';
 import { mayCall, type Access, type Caller } from './roles';
 import { adminCalls, adminEvents } from './calls/admin';
 import { devicesCalls, devicesEvents } from './calls/devices';
@@ -42,6 +42,15 @@ import {
 export { Language, Settings, TerminalStatus } from './schemas';
 export type { CallSpec } from './calls/spec';
 
+const LoopDelay = z.object({
+  maxMs: z.number().nonnegative(),
+  p50Ms: z.number().nonnegative(),
+  p99Ms: z.number().nonnegative(),
+  meanMs: z.number().nonnegative(),
+  samples: z.number().int().nonnegative(),
+  windowMs: z.number().nonnegative(),
+});
+
 /** The calls of the cashier screen and the terminal itself; the other areas' calls are in ./calls/. */
 export const coreCalls = {
   'terminal.status': call({
@@ -49,6 +58,12 @@ export const coreCalls = {
     output: TerminalStatus,
     access: 'any',
     summary: 'Identity and health of this terminal, read from its database',
+  }),
+  'terminal.eventLoop': call({
+    input: z.object({ reset: z.boolean().optional() }).strict(),
+    output: LoopDelay,
+    access: Technicians,
+    summary: "How long the core's event loop was kept from serving scans and calls since the last reset (ms); reset starts a new window",
   }),
   'settings.get': call({
     input: NoInput,

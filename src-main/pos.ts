@@ -37,6 +37,7 @@ import { createRefundsService, refundTimingsFor } from './services/refunds';
 import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
+import { startLoopMonitor } from './loop-monitor';
 
 export interface PosOptions {
   readonly dataDir: string;
@@ -84,6 +85,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     throw error;
   }
 
+  const loop = startLoopMonitor();
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
@@ -220,6 +222,11 @@ export async function createPos(options: PosOptions): Promise<Pos> {
 
   const coreHandlers = {
     'terminal.status': () => terminal.status(),
+    'terminal.eventLoop': ({ reset }) => {
+      const snapshot = loop.snapshot();
+      if (reset) loop.reset();
+      return snapshot;
+    },
     'settings.get': () => settings.get(),
     'settings.setLanguage': ({ language }) => settings.setLanguage(language),
 
@@ -340,6 +347,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       refunds.stop();
       await sandbox?.close();
       db.close();
+      loop.stop();
       await fileLogger.close();
     },
   };

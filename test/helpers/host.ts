@@ -30,13 +30,23 @@ export function tempDir(prefix = 'pos-test-'): string {
 }
 
 /** Runs the built host as its own process, exactly as `npm run host` does. */
-export async function startHostProcess(options: { dataDir?: string; args?: string[]; config?: Record<string, unknown> } = {}): Promise<HostProcess> {
+/**
+ * The command that runs `command args` inside a cgroup (it joins the group before exec, so the process and all
+ * it starts are confined and keep the pid a kill is sent to).
+ */
+export function inCgroup(cgroupDir: string | undefined, command: string, args: readonly string[]): [string, string[]] {
+  if (!cgroupDir) return [command, [...args]];
+  return ['sh', ['-c', `echo $$ > "${cgroupDir}/cgroup.procs" && exec "$0" "$@"`, command, ...args]];
+}
+
+export async function startHostProcess(
+  options: { dataDir?: string; args?: string[]; config?: Record<string, unknown>; cgroupDir?: string } = {},
+): Promise<HostProcess> {
   if (!existsSync(HOST_ENTRY)) throw new Error(`${HOST_ENTRY} is missing: run npm run build (npm test builds first)`);
   const dataDir = options.dataDir ?? tempDir();
   if (options.config) writeFileSync(join(dataDir, 'config.json'), JSON.stringify(options.config));
-  const child = spawn(process.execPath, [HOST_ENTRY, '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const [command, args] = inCgroup(options.cgroupDir, process.execPath, [HOST_ENTRY, '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
