@@ -11,6 +11,7 @@ import { devicesCalls, devicesEvents } from './calls/devices';
 import { historyCalls, historyEvents } from './calls/history';
 import { kioskCalls, kioskEvents } from './calls/kiosk';
 import { ownerCalls, ownerEvents } from './calls/owner';
+import { uploadsCalls, uploadsEvents } from './calls/uploads';
 import {
   Approval,
   Cart,
@@ -256,6 +257,7 @@ export const calls = {
   ...adminCalls,
   ...ownerCalls,
   ...historyCalls,
+  ...uploadsCalls,
   ...kioskCalls,
 } as const satisfies Record<string, CallSpec>;
 
@@ -279,6 +281,7 @@ export const events = {
   ...adminEvents,
   ...ownerEvents,
   ...historyEvents,
+  ...uploadsEvents,
   ...kioskEvents,
 } as const satisfies Record<string, z.ZodType>;
 

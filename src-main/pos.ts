@@ -20,6 +20,8 @@ import { createDevicesArea } from './areas/devices';
 import { createHistoryArea } from './areas/history';
 import { createKioskArea } from './areas/kiosk';
 import { createOwnerArea } from './areas/owner';
+import { createUploadsArea } from './areas/uploads';
+import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
 import { renderReceiptSvg } from '../drivers/receipt/preview';
 import { renderReceiptText } from '../src-common/receipt-text';
@@ -217,8 +219,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     statements,
     devices,
   };
-  const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx)] as const;
-  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea] = areas;
+  const uploads = await createUploadsService({ dataDir, clock });
+  const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx), createUploadsArea(uploads)] as const;
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea] = areas;
 
   const coreHandlers = {
     'terminal.status': () => terminal.status(),
@@ -322,6 +325,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     ...ownerArea.handlers,
     ...historyArea.handlers,
     ...kioskArea.handlers,
+    ...uploadsArea.handlers,
   } satisfies HandlerMap<typeof calls>;
 
   const dispatcher = createDispatcher(calls, handlers, log, { currentCaller: (caller) => auth.currentCaller(caller) });
