@@ -10,7 +10,7 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      externalizeDeps: true,
+      externalizeDeps: { exclude: ['pino', 'pino-roll', 'pinyin-pro', 'receiptline', 'zod', 'csv-parse', 'csv-stringify', 'iconv-lite', 'tar', 'ulid', 'ws'] },
       rollupOptions: {
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),

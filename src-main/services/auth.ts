@@ -5,16 +5,21 @@ import type { Caller, Role, Session } from '../../src-common/roles';
 import { countUsers, findUser, insertUser, listActiveUsers, recordPinFailure, recordPinSuccess, type UserRow } from '../../db/queries/users';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import { hashPin, verifyPin } from '../pin';
+import { verifyPin } from '../pin';
 
 export const MAX_PIN_ATTEMPTS = 5;
 export const LOCKOUT_MINUTES = 15;
 
 /** The users a fresh terminal starts with; every one must change its PIN (a banner asks after sign-in). */
-export const DEFAULT_USERS: readonly { name: string; role: Role; pin: string }[] = [
-  { name: '收银员 01', role: 'cashier', pin: '1111' },
-  { name: '店长', role: 'owner', pin: '8888' },
-  { name: '技术员', role: 'technician', pin: '9999' },
+/**
+ * The users of a new terminal. Their PINs are published (README) and must be changed at the first sign-in, so
+ * their scrypt hashes are made once here rather than at every first start: three scrypt runs cost a low-end till
+ * about half a second of its first start, and hiding a PIN everybody knows gains nothing.
+ */
+export const DEFAULT_USERS: readonly { name: string; role: Role; pin: string; pinHash: string }[] = [
+  { name: '收银员 01', role: 'cashier', pin: '1111', pinHash: 'scrypt$16384$8$1$GPLjUgg_933DAQ0TNCDFqA$6VMpIhtqFwkizwzFR1sJpOQSpv1Xss7AWHMN25_sl04' },
+  { name: '店长', role: 'owner', pin: '8888', pinHash: 'scrypt$16384$8$1$UbXqpb5BhIDUvWvBvyJ_Fw$MTUIg_aYVuSniz2fjm2TYrEJFLzsR182VD30JUWE8Zw' },
+  { name: '技术员', role: 'technician', pin: '9999', pinHash: 'scrypt$16384$8$1$PGAEpVOHHkpfYftLCwj2pw$XfFcR0s_wWgb6v_n7icchFnHyN1uYr4sodMEFBF4MDI' },
 ];
 
 export interface PublicUser {
@@ -65,9 +70,8 @@ export function createAuthService(deps: { db: Database; clock: Clock; log: Logge
     async ensureDefaultUsers() {
       if (countUsers(db) > 0) return;
       const now = clock.now().toISOString();
-      const rows = await Promise.all(DEFAULT_USERS.map(async (u) => ({ ...u, pinHash: await hashPin(u.pin) })));
       db.transaction(() => {
-        for (const u of rows) insertUser(db, { id: newId(), name: u.name, role: u.role, pinHash: u.pinHash, now });
+        for (const u of DEFAULT_USERS) insertUser(db, { id: newId(), name: u.name, role: u.role, pinHash: u.pinHash, now });
       })();
       log.info('default users created; their PINs must be changed');
     },

@@ -12,7 +12,7 @@ const code = async (p: Promise<unknown>) => {
   try {
     await p;
   } catch (error) {
-    return (error as PosError).details?.reason ?? (error as PosError).code;
+    return ((error as PosError).details as { reason?: string } | undefined)?.reason ?? (error as PosError).code;
   }
   return 'resolved';
 };
