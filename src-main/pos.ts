@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
 import { calls, type coreCalls } from '../src-common/contract';
 import { PosError } from '../src-common/errors';
+import { mergeDisjoint } from '../src-common/merge-disjoint';
 import { openDatabase } from '../db/open';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -308,14 +309,15 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
     },
   } satisfies HandlerMap<typeof coreCalls>;
-  const handlers = {
-    ...coreHandlers,
-    ...devicesArea.handlers,
-    ...adminArea.handlers,
-    ...ownerArea.handlers,
-    ...historyArea.handlers,
-    ...kioskArea.handlers,
-  } satisfies HandlerMap<typeof calls>;
+  // A call name handled by two areas stops the start (mergeDisjoint) rather than one silently winning.
+  const handlers = mergeDisjoint('handler', {
+    core: coreHandlers,
+    devices: devicesArea.handlers,
+    admin: adminArea.handlers,
+    owner: ownerArea.handlers,
+    history: historyArea.handlers,
+    kiosk: kioskArea.handlers,
+  }) satisfies HandlerMap<typeof calls>;
 
   const dispatcher = createDispatcher(calls, handlers, log, { currentCaller: (caller) => auth.currentCaller(caller) });
   log.info({ dataDir, appVersion, terminalId: terminal.status().terminalId }, 'terminal started');
