@@ -3,6 +3,7 @@
  * Money is integer minor units; quantities are thousandths (1 each = 1000); tax rates basis points.
  */
 import { z } from 'zod';
+import { isTimeZone } from './business-day';
 import { Role } from './roles';
 
 export const Minor = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
@@ -32,6 +33,10 @@ export const Settings = z.object({
   taxRates: z.array(TaxRateSetting),
   /** This terminal is a self-service kiosk: it starts full-screen on the kiosk screen. */
   kioskMode: z.boolean(),
+  /** The store's IANA time zone: business days, reports and exports follow its wall clock (src-common/business-day.ts). */
+  timeZone: z.string().refine(isTimeZone, 'time_zone_unknown'),
+  /** The wall-clock hour at which the business day (the Z report's day) turns: 4 = a sale at 01:30 is the day before's. */
+  businessDayTurnsAtHour: z.number().int().min(0).max(23),
 });
 export type Settings = z.infer<typeof Settings>;
 
