@@ -171,3 +171,13 @@ export function businessDatesOfAcquirerDay(date: string, rule: BusinessDayRule):
   for (let d = addDays(dates[0]!, 1); businessDayStart(d, rule) < end; d = addDays(d, 1)) dates.push(d);
   return dates;
 }
+
+/** The rule as the terminal's settings hold it. */
+export function businessDayRuleOf(settings: { timeZone: string; businessDayTurnsAtHour: number }): BusinessDayRule {
+  return { timeZone: settings.timeZone, turnsAtHour: settings.businessDayTurnsAtHour };
+}
+
+/** The rule of a terminal whose settings were never changed: the system's zone, turning at 04:00. */
+export function defaultBusinessDayRule(): BusinessDayRule {
+  return { timeZone: systemTimeZone(), turnsAtHour: DEFAULT_TURN_HOUR };
+}

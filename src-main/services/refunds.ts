@@ -71,6 +71,7 @@ import {
 } from '../../db/queries/refunds';
 import { completedSaleTaxes, findSale, type SaleRow } from '../../db/queries/sales';
 import { findUser } from '../../db/queries/users';
+import { businessDateOf, businessDayRuleOf, type BusinessDayRule } from '../../src-common/business-day';
 import { PosError } from '../../src-common/errors';
 import { allocate, inclusiveTax, multiplyDivide } from '../../src-common/money';
 import type { PaymentTimings } from '../../src-common/payment-state';
@@ -81,7 +82,7 @@ import type { AcquirerPort, CancelOutcome, RefundOutcome, TerminalCredentials } 
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { AuthService } from './auth';
-import { businessDate, formatReceiptNumber } from './sales';
+import { formatReceiptNumber } from './receipt-number';
 
 export type { RefundStatus } from '../../db/queries/refunds';
 
@@ -242,9 +243,9 @@ export function formatRefundReceiptNumber(terminalId: string, receiptNo: number)
   return `${terminalId.slice(-4)}-R${String(receiptNo).padStart(6, '0')}`;
 }
 
-/** ≤ 20 printable characters (Shouqianba's limit): the local date, 'R', and 11 random characters of a ULID. */
-function newRefundRequestNo(id: string, at: Date): string {
-  return `${businessDate(at).replaceAll('-', '')}R${id.slice(-11)}`;
+/** ≤ 20 printable characters (Shouqianba's limit): the business date, 'R', and 11 random characters of a ULID. */
+function newRefundRequestNo(id: string, at: Date, rule: BusinessDayRule): string {
+  return `${businessDateOf(at, rule).replaceAll('-', '')}R${id.slice(-11)}`;
 }
 
 const isUnfinished = (status: RefundStatus) => UNFINISHED_REFUND_STATUSES.includes(status);
@@ -295,10 +296,10 @@ function refundState(db: Database, saleId: string) {
 type RefundState = ReturnType<typeof refundState>;
 
 /** Why the sale cannot be voided now, or null when it can. */
-function voidRefusal(db: Database, state: RefundState, now: Date): PosError | null {
+function voidRefusal(db: Database, state: RefundState, now: Date, rule: BusinessDayRule): PosError | null {
   const { sale, tenders } = state;
   if (voidOfSale(db, sale.id)) return new PosError('conflict', 'This sale was voided already', { reason: 'already_voided', saleId: sale.id });
-  if (sale.business_date !== businessDate(now)) {
+  if (sale.business_date !== businessDateOf(now, rule)) {
     return new PosError('conflict', 'Only a sale of today can be voided: make a refund', { reason: 'not_today', saleId: sale.id, businessDate: sale.business_date });
   }
   if (refundsOfSale(db, sale.id).some((r) => r.status !== 'failed')) {
@@ -464,6 +465,7 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
 
 export function createRefundsService(deps: RefundsDeps): RefundsService {
   const { db, clock, log, events, acquirer, credentials, auth, settings, terminalId, timings } = deps;
+  const businessDay = () => businessDayRuleOf(settings.get());
   const inflight = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   let running = false;
@@ -505,7 +507,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
   /** Refunded: receipt number, the day's totals and the stock of the lines, once. The caller holds the transaction. */
   function finalize(row: RefundRow, now: Date): boolean {
     const at = now.toISOString();
-    const day = businessDate(now);
+    const day = businessDateOf(now, businessDay());
     if (!markRefunded(db, row.id, at, day)) return false;
     if (row.wallet_amount > 0) addDailyRefundTotal(db, day, row.tender_kind, row.wallet_amount);
     if (row.cash_amount > 0) addDailyRefundTotal(db, day, 'cash', row.cash_amount);
@@ -671,7 +673,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     const now = clock.now();
     const at = now.toISOString();
     const id = newId(now.getTime());
-    const refundRequestNo = newRefundRequestNo(id, now);
+    const refundRequestNo = newRefundRequestNo(id, now, businessDay());
     const done = db.transaction(() => {
       const p = plan();
       const wallet = p.walletAmount > 0 && p.walletTender;
@@ -771,7 +773,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
           };
         }),
         tenders,
-        voidable: voidRefusal(db, state, clock.now()) === null,
+        voidable: voidRefusal(db, state, clock.now(), businessDay()) === null,
       };
     },
 
@@ -793,7 +795,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       // Everything left of a sale that has no refund is the whole sale: all its lines and all its money.
       const plan = () => {
         const state = refundState(db, input.saleId);
-        const refusal = voidRefusal(db, state, clock.now());
+        const refusal = voidRefusal(db, state, clock.now(), businessDay());
         if (refusal) throw refusal;
         return planRefund(state, {});
       };
