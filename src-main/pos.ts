@@ -5,7 +5,9 @@ import { version as packageVersion } from '../package.json';
 import { calls, type coreCalls } from '../src-common/contract';
 import { PosError } from '../src-common/errors';
 import { mergeDisjoint } from '../src-common/merge-disjoint';
+import { recomputeBusinessDatesOnce } from '../db/business-date-recompute';
 import { openDatabase } from '../db/open';
+import { businessDayRuleOf } from '../src-common/business-day';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDispatcher, type Dispatcher, type HandlerMap } from './dispatch';
@@ -88,6 +90,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
+  // Migration 0013's one-time step: stored business dates recomputed under the terminal's day rule.
+  const recomputed = recomputeBusinessDatesOnce(db, businessDayRuleOf(settings.get()), clock.now());
+  if (recomputed) log.info({ ...recomputed, rule: businessDayRuleOf(settings.get()) }, 'business dates recomputed under the business-day rule');
   const catalog = createCatalogService({ db, clock, log });
   const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });
   const auth = createAuthService({ db, clock, log });

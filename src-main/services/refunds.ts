@@ -82,6 +82,7 @@ import type { AcquirerPort, CancelOutcome, RefundOutcome, TerminalCredentials } 
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { AuthService } from './auth';
+import { openBusinessDate } from './business-date';
 import { formatReceiptNumber } from './receipt-number';
 
 export type { RefundStatus } from '../../db/queries/refunds';
@@ -296,10 +297,10 @@ function refundState(db: Database, saleId: string) {
 type RefundState = ReturnType<typeof refundState>;
 
 /** Why the sale cannot be voided now, or null when it can. */
-function voidRefusal(db: Database, state: RefundState, now: Date, rule: BusinessDayRule): PosError | null {
+function voidRefusal(db: Database, state: RefundState, now: Date, today: string): PosError | null {
   const { sale, tenders } = state;
   if (voidOfSale(db, sale.id)) return new PosError('conflict', 'This sale was voided already', { reason: 'already_voided', saleId: sale.id });
-  if (sale.business_date !== businessDateOf(now, rule)) {
+  if (sale.business_date !== today) {
     return new PosError('conflict', 'Only a sale of today can be voided: make a refund', { reason: 'not_today', saleId: sale.id, businessDate: sale.business_date });
   }
   if (refundsOfSale(db, sale.id).some((r) => r.status !== 'failed')) {
@@ -507,7 +508,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
   /** Refunded: receipt number, the day's totals and the stock of the lines, once. The caller holds the transaction. */
   function finalize(row: RefundRow, now: Date): boolean {
     const at = now.toISOString();
-    const day = businessDateOf(now, businessDay());
+    const day = openBusinessDate(db, terminalId, now, businessDay());
     if (!markRefunded(db, row.id, at, day)) return false;
     if (row.wallet_amount > 0) addDailyRefundTotal(db, day, row.tender_kind, row.wallet_amount);
     if (row.cash_amount > 0) addDailyRefundTotal(db, day, 'cash', row.cash_amount);
@@ -773,7 +774,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
           };
         }),
         tenders,
-        voidable: voidRefusal(db, state, clock.now(), businessDay()) === null,
+        voidable: voidRefusal(db, state, clock.now(), openBusinessDate(db, terminalId, clock.now(), businessDay())) === null,
       };
     },
 
@@ -795,7 +796,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       // Everything left of a sale that has no refund is the whole sale: all its lines and all its money.
       const plan = () => {
         const state = refundState(db, input.saleId);
-        const refusal = voidRefusal(db, state, clock.now(), businessDay());
+        const refusal = voidRefusal(db, state, clock.now(), openBusinessDate(db, terminalId, clock.now(), businessDay()));
         if (refusal) throw refusal;
         return planRefund(state, {});
       };

@@ -52,9 +52,10 @@ import type { ReceiptBlock } from '../../src-common/receipt-text';
 import type { Session } from '../../src-common/roles';
 import { TenderKind, type Language } from '../../src-common/schemas';
 import { displayWidth, sanitizePrintable, wrapToWidth } from '../../src-common/text-width';
-import { addDays, businessDateOf, businessDaysInterval, calendarDateIn, parseDate, wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
+import { businessDateOf, businessDaysInterval, calendarDateIn, parseDate, wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
 import type { Clock } from '../clock';
 import type { AuditService } from './audit';
+import { openBusinessDate } from './business-date';
 
 /**
  * The window of business dates `from`..`to` ('YYYY-MM-DD', both included) under the terminal's rule: from
@@ -345,10 +346,9 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
   function compute(kind: 'x' | 'z', now: Date, zNo: number | null, takenBy: string | null): ReportView {
     const last = lastZReport(db, terminalId);
     const window: Window = { terminalId, from: last?.to_at ?? null, to: now.toISOString() };
-    // After today's Z, what an X shows already belongs to the next business day.
     const rule = deps.businessDay();
-    let date = businessDateOf(now, rule);
-    if (kind === 'x' && last && last.business_date >= date) date = addDays(last.business_date, 1);
+    // After today's Z, what an X shows already belongs to the next business day.
+    const date = kind === 'x' ? openBusinessDate(db, terminalId, now, rule) : businessDateOf(now, rule);
     return {
       kind,
       zNo,

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { newId } from '../../db/ids';
 import { mergeTarget, replayCart, type CartEvent, type CartLineState, type CartState } from '../../src-common/cart';
 import { BarcodeError, parseWeighedBarcode, validateRetailBarcode, type WeighedLayout } from '../../src-common/barcode';
-import { businessDateOf, businessDayRuleOf } from '../../src-common/business-day';
+import { businessDayRuleOf } from '../../src-common/business-day';
 import { PosError } from '../../src-common/errors';
 import { cashRoundingFor } from '../../src-common/cash-rounding';
 import { currencyExponent, divideRounded } from '../../src-common/money';
@@ -31,6 +31,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { AuthService } from './auth';
 import type { CatalogService } from './catalog';
+import { openBusinessDate } from './business-date';
 import { formatReceiptNumber } from './receipt-number';
 import { buildReceipt } from './receipts';
 import type { SettingsService } from './settings';
@@ -223,7 +224,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
         at,
         userId,
         receiptNo: no,
-        businessDate: businessDateOf(now, businessDayRuleOf(settings.get())),
+        businessDate: openBusinessDate(db, terminalId, now, businessDayRuleOf(settings.get())),
         subtotal: cart.subtotal,
         discountTotal: cart.lineDiscountTotal + cart.orderDiscount,
         total: cart.total,
@@ -357,7 +358,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       const now = clock.now();
       db.transaction(() => {
         appendSaleEvent(db, saleId, 'voided', { reason }, now.toISOString(), session.caller.userId);
-        markVoided(db, saleId, now.toISOString(), session.caller.userId, reason, businessDateOf(now, businessDayRuleOf(settings.get())));
+        markVoided(db, saleId, now.toISOString(), session.caller.userId, reason, openBusinessDate(db, terminalId, now, businessDayRuleOf(settings.get())));
       })();
       log.info({ saleId, userId: session.caller.userId }, 'sale voided');
       events.emit('sale.changed', null);
