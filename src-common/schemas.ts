@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isTimeZone } from './business-day';
+import { WALLETS } from './payment-code';
 import { Role } from './roles';
 
 export const Minor = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
@@ -128,7 +129,7 @@ export type Cart = z.infer<typeof Cart>;
 
 export const SuspendedSale = z.object({ saleId: Id, suspendedAt: z.string(), lines: z.number().int(), total: Minor });
 
-export const WalletKind = z.enum(['wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay']);
+export const WalletKind = z.enum(WALLETS);
 export const TenderKind = z.enum(['cash', 'wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay', 'other']);
 export type TenderKind = z.infer<typeof TenderKind>;
 
@@ -320,7 +321,9 @@ export const DeviceStatus = z.object({
   transportId: z.string(),
   state: z.enum(['closed', 'idle', 'busy', 'error']),
   detail: z.string().nullable(),
+  /** Print jobs waiting for the printer (printers only). */
   queued: z.number().int(),
 });
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
 
 export const DeviceScan = z.object({ deviceId: z.string(), data: z.string(), symbology: z.string() });

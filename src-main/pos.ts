@@ -27,7 +27,9 @@ import { createCatalogService } from './services/catalog';
 import { renderReceiptSvg } from '../drivers/receipt/preview';
 import { renderReceiptText } from '../src-common/receipt-text';
 import { createShouqianbaAdapter } from './acquirer/shouqianba';
-import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from './acquirer/sandbox/server';
+// The sandbox acquirer (~1,150 lines) is loaded only when it runs inside the terminal (dynamic import below).
+import type { SandboxAcquirer } from './acquirer/sandbox/server';
+import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from './acquirer/sandbox-identity';
 import { openKeyring } from './keyring';
 import { createCredentialsProvider } from './services/enrolment';
 import { createPaymentsService } from './services/payments';
@@ -118,6 +120,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const acquirerConfig = config.acquirer;
   let baseUrl = acquirerConfig.baseUrl;
   if (!baseUrl) {
+    const { startSandboxAcquirer } = await import('./acquirer/sandbox/server');
     sandbox = await startSandboxAcquirer({
       dbPath: join(dataDir, 'sandbox-acquirer.sqlite'),
       port: 0,

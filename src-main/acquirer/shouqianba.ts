@@ -37,13 +37,13 @@ import { request as httpsRequest } from 'node:https';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { acquirerDateOf } from '../../src-common/business-day';
+import type { FailureCode } from '../../src-common/payment-state';
 import { systemClock, type Clock } from '../clock';
 import type { Logger } from '../log';
 import {
   AcquirerError,
   type AcquirerPort,
   type CancelOutcome,
-  type FailureCode,
   type PayOutcome,
   type PrecreateOutcome,
   type QueryOutcome,

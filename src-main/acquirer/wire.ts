@@ -3,7 +3,7 @@
  * sandbox acquirer: paths, payway numbers, fen strings, the reply signature header, the statement CSV.
  */
 import { acquirerDateOf } from '../../src-common/business-day';
-import type { Wallet } from './port';
+import type { Wallet } from '../../src-common/payment-code';
 
 export const PATHS = {
   activate: '/terminal/activate',

@@ -11,7 +11,8 @@ import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale 
 import { findUser } from '../../db/queries/users';
 import { PosError } from '../../src-common/errors';
 import { WALLETS } from '../../src-common/payment-code';
-import type { RefundsService, RefundView } from './refunds';
+import type { RefundView } from '../../src-common/schemas';
+import type { RefundsService } from './refunds';
 import { formatReceiptNumber } from './receipt-number';
 
 export const HISTORY_PAGE_MAX = 100;

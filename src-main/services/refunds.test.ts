@@ -32,7 +32,8 @@ import { businessDateOf, defaultBusinessDayRule } from '../../src-common/busines
 import { createSalesService, type SalesService } from './sales';
 import { createSettingsService } from './settings';
 import { startTerminal } from './terminal';
-import { createRefundsService, type RefundsService, type RefundTimings, type RefundView } from './refunds';
+import type { RefundView } from '../../src-common/schemas';
+import { createRefundsService, type RefundsService, type RefundTimings } from './refunds';
 
 const log = pino({ level: 'silent' });
 const FAST: RefundTimings = { retryMs: 25, maxRetryMs: 100, deadlineMs: 3000 };

@@ -73,6 +73,7 @@ import { completedSaleTaxes, findSale, type SaleRow } from '../../db/queries/sal
 import { findUser } from '../../db/queries/users';
 import { businessDateOf, businessDayRuleOf, type BusinessDayRule } from '../../src-common/business-day';
 import { PosError } from '../../src-common/errors';
+import type { RefundView } from '../../src-common/schemas';
 import { allocate, inclusiveTax, multiplyDivide } from '../../src-common/money';
 import type { PaymentTimings } from '../../src-common/payment-state';
 import type { ReceiptDocument, ReceiptTaxRow } from '../../src-common/receipt';
@@ -101,44 +102,6 @@ export const DEFAULT_REFUND_TIMINGS: RefundTimings = { retryMs: 4000, maxRetryMs
 /** Refund timings scaled like the configured payment timings (tests configure milliseconds). */
 export function refundTimingsFor(p: PaymentTimings): RefundTimings {
   return { retryMs: p.pollIntervalMs, maxRetryMs: Math.max(p.pollIntervalMs, p.cancelRetryMs) * 8, deadlineMs: p.pollDeadlineMs * 20 };
-}
-
-export interface RefundLineView {
-  lineNo: number;
-  name: string;
-  unit: 'each' | 'kg';
-  quantityMilli: number;
-  amount: number;
-}
-
-export interface RefundView {
-  refundId: string;
-  saleId: string;
-  /** The original sale's receipt number. */
-  saleReceiptNumber: string;
-  /** This refund's own receipt number, once it is refunded. */
-  receiptNumber: string | null;
-  refundRequestNo: string;
-  kind: 'wallet' | 'cash';
-  /** The tender kind of the wallet part ('wechat', …), or 'cash'. */
-  tenderKind: string;
-  amount: number;
-  /** Back to the customer's wallet through the acquirer. */
-  walletAmount: number;
-  /** Handed back by the cashier (once the refund is refunded). */
-  cashAmount: number;
-  status: RefundStatus;
-  reason: string;
-  approvedBy: string;
-  userId: string | null;
-  lines: RefundLineView[];
-  attempts: number;
-  createdAt: string;
-  finishedAt: string | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  /** A same-day void of the whole sale (its wallet part reversed by the acquirer's cancel). */
-  void: boolean;
 }
 
 export interface RefundableLine {

@@ -16,7 +16,8 @@ import type { ReceiptDocument } from '../../src-common/receipt';
 import type { Session } from '../../src-common/roles';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
-import type { Refundable, RefundView } from '../../src-main/services/refunds';
+import type { RefundView } from '../../src-common/schemas';
+import type { Refundable } from '../../src-main/services/refunds';
 import { businessDateOf, defaultBusinessDayRule } from '../../src-common/business-day';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
