@@ -20,7 +20,7 @@ import { inclusiveTax } from '../src-common/money';
 import type { Session } from '../src-common/roles';
 import { createAuditService } from '../src-main/services/audit';
 import { createReportsService } from '../src-main/services/reports';
-import { businessDate } from '../src-main/services/sales';
+import { addDays, businessDateOf, defaultBusinessDayRule } from '../src-common/business-day';
 
 export interface GenerateOptions {
   path: string;
@@ -93,9 +93,9 @@ export async function generateSalesDatabase(options: GenerateOptions): Promise<G
   db.pragma('foreign_keys = OFF');
   const created = '2026-01-01T00:00:00.000Z';
 
-  const lastDay = options.lastDay ?? businessDate(new Date());
-  const [ly, lm, ld] = lastDay.split('-').map(Number) as [number, number, number];
-  const days = Array.from({ length: dayCount }, (_, i) => businessDate(new Date(ly, lm - 1, ld - (dayCount - 1 - i))));
+  const rule = defaultBusinessDayRule();
+  const lastDay = options.lastDay ?? businessDateOf(new Date(), rule);
+  const days = Array.from({ length: dayCount }, (_, i) => addDays(lastDay, -(dayCount - 1 - i)));
 
   // People, products.
   const ownerId = 'BENCHUSER-OWNER';
@@ -233,7 +233,7 @@ export async function generateSalesDatabase(options: GenerateOptions): Promise<G
       const refunded = Math.round((line.net * qty) / line.qty);
       if (refunded > 0 && refunded <= amount) {
         const finished = new Date(closedMs + 60_000 + Math.floor(random() * 3 * 3600_000));
-        const refundDay = businessDate(finished);
+        const refundDay = businessDateOf(finished, rule);
         const rid = `R${pad(n, 9)}`;
         const wallet = kind !== 'cash';
         insRefund.run(rid, id, wallet ? paymentId : null, `RN${pad(refundNo, 12)}`, wallet ? 'wallet' : 'cash', kind, refunded, wallet ? refunded : 0, wallet ? 0 : refunded, ownerId, cashier, refundNo, refundDay, finished.toISOString(), finished.toISOString(), finished.toISOString());
@@ -290,7 +290,7 @@ export async function generateSalesDatabase(options: GenerateOptions): Promise<G
 function takeDailyZReports(db: Database, days: readonly string[], ownerId: string) {
   let now = new Date(0);
   const clock = { now: () => now };
-  const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId: GENERATED_TERMINAL_ID, currency: () => 'CNY', language: () => 'zh-CN' });
+  const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId: GENERATED_TERMINAL_ID, currency: () => 'CNY', language: () => 'zh-CN', businessDay: defaultBusinessDayRule });
   const session: Session = { caller: { role: 'owner', userId: ownerId } };
   for (const day of days) {
     const [y, m, d] = day.split('-').map(Number) as [number, number, number];

@@ -20,9 +20,9 @@ import { latestSchemaVersion, migrations } from '../db/migrations';
 import { openDatabase } from '../db/open';
 import type { Session } from '../src-common/roles';
 import { createAuditService } from '../src-main/services/audit';
-import { createChartsService, dayWindow, localMidnight } from '../src-main/services/charts';
+import { createChartsService } from '../src-main/services/charts';
 import { createExportsService } from '../src-main/services/exports';
-import { businessDate } from '../src-main/services/sales';
+import { addDays, businessDaysInterval, defaultBusinessDayRule } from '../src-common/business-day';
 import { assembleReport, createReportsService, readReportParts, readReportPartsFromRows } from '../src-main/services/reports';
 import { generateSalesDatabase, GENERATED_TERMINAL_ID } from './generate-sales';
 import { summarize } from './stats';
@@ -81,15 +81,18 @@ export async function reportsBench(options: { sales?: number; db?: string; fresh
     refunds: number;
   };
   const lastZ = db.prepare('SELECT to_at FROM z_report WHERE terminal_id = ? ORDER BY z_no DESC LIMIT 1').pluck().get(terminalId) as string | undefined;
-  const day = dayWindow(terminalId, lastDay);
+  // The calendar day (midnight to midnight) of the last day: the generated shop trades 07:00–23:00.
+  const rule = defaultBusinessDayRule();
+  const calendarDay = businessDaysInterval(lastDay, lastDay, { timeZone: rule.timeZone, turnsAtHour: 0 });
+  const day = { from: new Date(calendarDay.start.getTime() - 1).toISOString(), to: new Date(calendarDay.end.getTime() - 1).toISOString() };
   const window = { terminalId, from: lastZ ?? day.from, to: day.to };
   const daySales = db.prepare("SELECT count(*) FROM sale s WHERE s.terminal_id = ? AND s.closed_at > ? AND s.closed_at <= ? AND s.status = 'completed'").pluck();
   const salesInDay = daySales.get(window.terminalId, window.from, window.to) as number;
 
   // The Z as the owner takes it at the end of that day, rolled back each round.
   const clock = { now: () => new Date(window.to) };
-  const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId, currency: () => 'CNY', language: () => 'zh-CN' });
-  const charts = createChartsService({ db, clock, terminalId });
+  const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId, currency: () => 'CNY', language: () => 'zh-CN', businessDay: () => rule });
+  const charts = createChartsService({ db, clock, terminalId, businessDay: () => rule });
   const owner: Session = { caller: { role: 'owner', userId: 'BENCHUSER-OWNER' } };
   const takeZRolledBack = () => {
     try {
@@ -108,7 +111,7 @@ export async function reportsBench(options: { sales?: number; db?: string; fresh
 
   // The first X after opening the database reads its pages from disk (or the OS cache): measured on its own.
   const coldStarted = process.hrtime.bigint();
-  assembleReport(readReportParts(db, window));
+  assembleReport(readReportParts(db, window, rule.timeZone));
   const firstXColdMs = Number((Number(process.hrtime.bigint() - coldStarted) / 1e6).toFixed(1));
   // Warm: statements prepared, pages cached.
   takeZRolledBack();
@@ -117,17 +120,17 @@ export async function reportsBench(options: { sales?: number; db?: string; fresh
   hourlyScan.all(terminalId, day.from, day.to);
   // The report calls only: their stall is what a cashier's next call could wait behind.
   const measured = await stallDuring(async () => ({
-    xFullDay: summarize(await time(rounds, () => assembleReport(readReportParts(db, window)))),
+    xFullDay: summarize(await time(rounds, () => assembleReport(readReportParts(db, window, rule.timeZone)))),
     zComputation: summarize(await time(rounds, takeZRolledBack)),
     hourlyChart: summarize(await time(rounds, () => charts.hourly(lastDay))),
   }));
   const baselineCountDay = summarize(await time(rounds, () => daySales.get(window.terminalId, window.from, window.to)));
-  const baselineXFromEverySale = summarize(await time(Math.min(10, rounds), () => assembleReport(readReportPartsFromRows(db, window))));
+  const baselineXFromEverySale = summarize(await time(Math.min(10, rounds), () => assembleReport(readReportPartsFromRows(db, window, rule.timeZone))));
   const baselineHourlyWithoutIndex = summarize(await time(Math.min(5, rounds), () => hourlyScan.all(terminalId, day.from, day.to)));
   // A week of sales as CSV: written page by page, the event loop served between pages.
   const exportDir = mkdtempSync(join(tmpdir(), 'jiezhang-bench-export-'));
-  const exportsService = createExportsService({ db, dataDir: exportDir, terminalId, currency: () => 'CNY' });
-  const weekStart = businessDate(new Date(localMidnight(lastDay).getTime() - 6 * 86_400_000 + 12 * 3600_000));
+  const exportsService = createExportsService({ db, dataDir: exportDir, terminalId, currency: () => 'CNY', businessDay: () => rule });
+  const weekStart = addDays(lastDay, -6);
   const exported = await stallDuring(async () => {
     const started = process.hrtime.bigint();
     const file = await exportsService.create('sales', weekStart, lastDay);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { call, Managers, NoInput, Staff, Technicians, type CallSpec } from './calls/spec';
 import { mayCall, type Access, type Caller } from './roles';
+import { mergeDisjoint } from './merge-disjoint';
 import { adminCalls, adminEvents } from './calls/admin';
 import { devicesCalls, devicesEvents } from './calls/devices';
 import { historyCalls, historyEvents } from './calls/history';
@@ -251,15 +252,16 @@ export const coreCalls = {
   }),
 } as const satisfies Record<string, CallSpec>;
 
-export const calls = {
-  ...coreCalls,
-  ...devicesCalls,
-  ...adminCalls,
-  ...ownerCalls,
-  ...historyCalls,
-  ...uploadsCalls,
-  ...kioskCalls,
-} as const satisfies Record<string, CallSpec>;
+/** Every call; a name declared by two areas is an error at start-up (mergeDisjoint), never an override. */
+export const calls = mergeDisjoint('call', {
+  core: coreCalls,
+  devices: devicesCalls,
+  admin: adminCalls,
+  owner: ownerCalls,
+  history: historyCalls,
+  uploads: uploadsCalls,
+  kiosk: kioskCalls,
+}) satisfies Record<string, CallSpec>;
 
 export const coreEvents = {
   'settings.changed': Settings,
@@ -275,15 +277,15 @@ export const coreEvents = {
   'sale.completed': z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), change: z.number().int() }),
 } as const satisfies Record<string, z.ZodType>;
 
-export const events = {
-  ...coreEvents,
-  ...devicesEvents,
-  ...adminEvents,
-  ...ownerEvents,
-  ...historyEvents,
-  ...uploadsEvents,
-  ...kioskEvents,
-} as const satisfies Record<string, z.ZodType>;
+export const events = mergeDisjoint('event', {
+  core: coreEvents,
+  devices: devicesEvents,
+  admin: adminEvents,
+  owner: ownerEvents,
+  history: historyEvents,
+  uploads: uploadsEvents,
+  kiosk: kioskEvents,
+}) satisfies Record<string, z.ZodType>;
 
 /**
  * Events only some callers may receive; every other event goes to every connection, the customer display

@@ -5,7 +5,7 @@
  */
 import { validateRetailBarcode } from './barcode';
 
-/** Must equal the `WalletKind` enum of schemas.ts (checked by payment-code.test.ts). */
+/** The wallets, declared once: `Wallet` here, and schemas.ts's `WalletKind` enum is built from this list. */
 export const WALLETS = ['wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay'] as const;
 export type Wallet = (typeof WALLETS)[number];
 

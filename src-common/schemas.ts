@@ -3,6 +3,8 @@
  * Money is integer minor units; quantities are thousandths (1 each = 1000); tax rates basis points.
  */
 import { z } from 'zod';
+import { isTimeZone } from './business-day';
+import { WALLETS } from './payment-code';
 import { Role } from './roles';
 
 export const Minor = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
@@ -32,6 +34,10 @@ export const Settings = z.object({
   taxRates: z.array(TaxRateSetting),
   /** This terminal is a self-service kiosk: it starts full-screen on the kiosk screen. */
   kioskMode: z.boolean(),
+  /** The store's IANA time zone: business days, reports and exports follow its wall clock (src-common/business-day.ts). */
+  timeZone: z.string().refine(isTimeZone, 'time_zone_unknown'),
+  /** The wall-clock hour at which the business day (the Z report's day) turns: 4 = a sale at 01:30 is the day before's. */
+  businessDayTurnsAtHour: z.number().int().min(0).max(23),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -123,7 +129,7 @@ export type Cart = z.infer<typeof Cart>;
 
 export const SuspendedSale = z.object({ saleId: Id, suspendedAt: z.string(), lines: z.number().int(), total: Minor });
 
-export const WalletKind = z.enum(['wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay']);
+export const WalletKind = z.enum(WALLETS);
 export const TenderKind = z.enum(['cash', 'wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay', 'other']);
 export type TenderKind = z.infer<typeof TenderKind>;
 
@@ -315,7 +321,9 @@ export const DeviceStatus = z.object({
   transportId: z.string(),
   state: z.enum(['closed', 'idle', 'busy', 'error']),
   detail: z.string().nullable(),
+  /** Print jobs waiting for the printer (printers only). */
   queued: z.number().int(),
 });
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
 
 export const DeviceScan = z.object({ deviceId: z.string(), data: z.string(), symbology: z.string() });

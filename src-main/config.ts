@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_WEIGHED_LAYOUT, WeighedLayoutSchema } from '../src-common/barcode';
 import { DevicesConfig } from '../drivers/devices/config';
+import { DEFAULT_TURN_HOUR, isTimeZone, systemTimeZone } from '../src-common/business-day';
 import { CashRoundingSetting, Language } from '../src-common/schemas';
 import { describeIssues } from '../src-common/errors';
 
@@ -41,6 +42,10 @@ export const ConfigSchema = z
     scaleLabel: WeighedLayoutSchema.default(DEFAULT_WEIGHED_LAYOUT),
     /** Start as a self-service kiosk (the technician console can change it; the terminal's own setting wins). */
     kioskMode: z.boolean().default(false),
+    /** The store's IANA time zone (e.g. Asia/Shanghai); default the system's. The technician console can change it. */
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default(systemTimeZone),
+    /** The hour the business day (the Z report's day) turns in that zone; 4 = sales before 04:00 count to the day before. */
+    businessDayTurnsAtHour: z.number().int().min(0).max(23).default(DEFAULT_TURN_HOUR),
     /**
      * Scanners, receipt printer, cash drawer and customer displays; none by default. Seeds the device table in SQLite
      * only on a terminal that never had a device configuration; after that the technician console owns it.

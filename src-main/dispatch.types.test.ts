@@ -29,6 +29,8 @@ const settings: Settings = {
   receiptFooter: [],
   taxRates: [],
   kioskMode: false,
+  timeZone: 'Asia/Shanghai',
+  businessDayTurnsAtHour: 4,
 };
 // The other calls, correctly typed, so each case below differs from a valid map in one way only.
 const rest = {} as Omit<HandlerMap<typeof calls>, 'terminal.status' | 'settings.get' | 'settings.setLanguage'>;

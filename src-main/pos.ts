@@ -4,7 +4,10 @@ import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
 import { calls, type coreCalls } from '../src-common/contract';
 import { PosError } from '../src-common/errors';
+import { mergeDisjoint } from '../src-common/merge-disjoint';
+import { recomputeBusinessDatesOnce } from '../db/business-date-recompute';
 import { openDatabase } from '../db/open';
+import { businessDayRuleOf } from '../src-common/business-day';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDispatcher, type Dispatcher, type HandlerMap } from './dispatch';
@@ -26,7 +29,9 @@ import { createCatalogService } from './services/catalog';
 import { renderReceiptSvg } from '../drivers/receipt/preview';
 import { renderReceiptText } from '../src-common/receipt-text';
 import { createShouqianbaAdapter } from './acquirer/shouqianba';
-import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from './acquirer/sandbox/server';
+// The sandbox acquirer (~1,150 lines) is loaded only when it runs inside the terminal (dynamic import below).
+import type { SandboxAcquirer } from './acquirer/sandbox/server';
+import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from './acquirer/sandbox-identity';
 import { openKeyring } from './keyring';
 import { createCredentialsProvider } from './services/enrolment';
 import { createPaymentsService } from './services/payments';
@@ -91,6 +96,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
+  // Migration 0013's one-time step: stored business dates recomputed under the terminal's day rule.
+  const recomputed = recomputeBusinessDatesOnce(db, businessDayRuleOf(settings.get()), clock.now());
+  if (recomputed) log.info({ ...recomputed, rule: businessDayRuleOf(settings.get()) }, 'business dates recomputed under the business-day rule');
   const catalog = createCatalogService({ db, clock, log });
   const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });
   const auth = createAuthService({ db, clock, log });
@@ -116,6 +124,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const acquirerConfig = config.acquirer;
   let baseUrl = acquirerConfig.baseUrl;
   if (!baseUrl) {
+    const { startSandboxAcquirer } = await import('./acquirer/sandbox/server');
     sandbox = await startSandboxAcquirer({
       dbPath: join(dataDir, 'sandbox-acquirer.sqlite'),
       port: 0,
@@ -318,15 +327,16 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
     },
   } satisfies HandlerMap<typeof coreCalls>;
-  const handlers = {
-    ...coreHandlers,
-    ...devicesArea.handlers,
-    ...adminArea.handlers,
-    ...ownerArea.handlers,
-    ...historyArea.handlers,
-    ...kioskArea.handlers,
-    ...uploadsArea.handlers,
-  } satisfies HandlerMap<typeof calls>;
+  // A call name handled by two areas stops the start (mergeDisjoint) rather than one silently winning.
+  const handlers = mergeDisjoint('handler', {
+    core: coreHandlers,
+    devices: devicesArea.handlers,
+    admin: adminArea.handlers,
+    owner: ownerArea.handlers,
+    history: historyArea.handlers,
+    kiosk: kioskArea.handlers,
+    uploads: uploadsArea.handlers,
+  }) satisfies HandlerMap<typeof calls>;
 
   const dispatcher = createDispatcher(calls, handlers, log, { currentCaller: (caller) => auth.currentCaller(caller) });
   log.info({ dataDir, appVersion, terminalId: terminal.status().terminalId }, 'terminal started');

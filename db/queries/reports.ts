@@ -4,6 +4,7 @@
  * moment each became final). Every query is a range of an index from migration 0011.
  */
 import type { Database } from 'better-sqlite3';
+import { wallClockAt } from '../../src-common/business-day';
 import { stmt } from '../statements';
 
 export interface Window {
@@ -75,20 +76,20 @@ export function itemTotals(db: Database, w: Window): { items: number; lines: num
  * hours of UTC with plain string work and each quarter's start is turned into a local hour here: right
  * for every offset (all are whole quarter hours) and across daylight-saving changes.
  */
-export function hourTotals(db: Database, w: Window): { hour: number; count: number; amount: number }[] {
+export function hourTotals(db: Database, w: Window, timeZone: string): { hour: number; count: number; amount: number }[] {
   const quarters = stmt(
     db,
     `SELECT substr(s.closed_at, 1, 13) AS utcHour, cast(substr(s.closed_at, 15, 2) AS INTEGER) / 15 AS quarter, count(*) AS count, sum(s.total + s.rounding) AS amount
        FROM sale s WHERE ${IN_WINDOW} AND s.status = 'completed' GROUP BY utcHour, quarter`,
   ).all(...args(w)) as { utcHour: string; quarter: number; count: number; amount: number }[];
-  return localHours(quarters.map((q) => ({ start: `${q.utcHour}:${String(q.quarter * 15).padStart(2, '0')}`, count: q.count, amount: q.amount })));
+  return localHours(quarters.map((q) => ({ start: `${q.utcHour}:${String(q.quarter * 15).padStart(2, '0')}`, count: q.count, amount: q.amount })), timeZone);
 }
 
-/** Quarter totals (named by their UTC start 'YYYY-MM-DDTHH:MM') summed into the local hours they fall in. */
-export function localHours(quarters: readonly { start: string; count: number; amount: number }[]): { hour: number; count: number; amount: number }[] {
+/** Quarter totals (named by their UTC start 'YYYY-MM-DDTHH:MM') summed into the store's wall-clock hours they fall in. */
+export function localHours(quarters: readonly { start: string; count: number; amount: number }[], timeZone: string): { hour: number; count: number; amount: number }[] {
   const hours = new Map<number, { hour: number; count: number; amount: number }>();
   for (const q of quarters) {
-    const hour = new Date(`${q.start}:00.000Z`).getHours();
+    const hour = wallClockAt(new Date(`${q.start}:00.000Z`), timeZone).hour;
     const h = hours.get(hour) ?? { hour, count: 0, amount: 0 };
     h.count += q.count;
     h.amount += q.amount;

@@ -21,18 +21,10 @@ import { errorText, type Transport, type TransportLog, type TransportState } fro
 import { repliesFrom, StatusPoller, summarizeStatus, type StatusReplies } from '../printer/status';
 import { DevicesConfig, type DeviceConfig, type ScannerTransportConfig } from './config';
 import type { z } from 'zod';
+import type { DeviceStatus } from '../../src-common/schemas';
 
 export type DeviceState = 'closed' | 'idle' | 'busy' | 'error';
 
-export interface DeviceStatus {
-  id: string;
-  role: DeviceConfig['role'];
-  transportId: string;
-  state: DeviceState;
-  detail: string | null;
-  /** Print jobs waiting for the printer (printers only). */
-  queued: number;
-}
 
 export type ScanFromDevice = Extract<ScanEvent, { kind: 'scan' }> & { deviceId: string };
 /** Everything a scanner delivered, scans and dropped input alike, with its raw bytes (the technician's monitor). */

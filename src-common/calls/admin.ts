@@ -1,6 +1,7 @@
 /** Technician console: settings, users and PINs, diagnostics, backup and restore, the audit log (issue 6). */
 import { z } from 'zod';
 import { WeighedLayoutSchema } from '../barcode';
+import { isTimeZone } from '../business-day';
 import { CURRENCY_EXPONENTS } from '../money';
 import { Role } from '../roles';
 import { CashRoundingSetting, Id, Language, Settings, TaxRateSetting } from '../schemas';
@@ -41,6 +42,9 @@ export const SettingsPatch = z
     cashRounding: CashRoundingSetting.optional(),
     language: Language.optional(),
     kioskMode: z.boolean().optional(),
+    // The day rule: a change applies from the next Z on (Z reports already taken keep their dates and numbers).
+    timeZone: z.string().trim().refine(isTimeZone, 'time_zone_unknown').optional(),
+    businessDayTurnsAtHour: z.number().int('hour_range').min(0, 'hour_range').max(23, 'hour_range').optional(),
     receiptHeader: ReceiptLines.optional(),
     receiptFooter: ReceiptLines.optional(),
     taxRates: z

@@ -128,7 +128,10 @@ export type ReconciliationItem = z.infer<typeof ReconciliationItem>;
 const SideTotals = z.object({ count: z.number().int(), pays: Minor, refunds: Minor, net: Minor });
 
 export const Reconciliation = z.object({
+  /** The acquirer's day (its statement day, Beijing's calendar day). */
   date: z.string(),
+  /** The terminal's business days (the Z report's) that the acquirer's day overlaps. */
+  businessDates: z.array(z.string()),
   statement: z.object({
     state: z.enum(['none', 'downloading', 'downloaded']),
     downloadedAt: z.string().nullable(),

@@ -210,7 +210,7 @@ export const ownerCalls = {
     input: z.object({ kind: ExportKind, from: LocalDate, to: LocalDate }).strict(),
     output: z.object({ name: ExportName, rows: Count, bytes: Count }),
     access: Owner,
-    summary: 'Write a CSV (UTF-8 with BOM) of sales, payments or Z reports for a range of business dates (04:00 → 04:00, as the Z) to <dataDir>/exports/',
+    summary: 'Write a CSV (UTF-8 with BOM) of sales, payments or Z reports for a range of business dates (the Z report days) to <dataDir>/exports/',
   }),
   'export.read': call({
     input: z.object({ name: ExportName, offset: z.number().int().nonnegative() }).strict(),

@@ -16,9 +16,9 @@
  *   `order_conflict` (CLIENT_SN_CONFLICT) says an order with this client_sn already exists; this request
  *   charged nothing, but that earlier order may be paid, so the engine queries it.
  */
-export type Wallet = 'wechat' | 'alipay' | 'unionpay' | 'ecny' | 'jdpay' | 'bestpay';
+import type { Wallet } from '../../src-common/payment-code';
+import type { FailureCode } from '../../src-common/payment-state';
 
-export type FailureCode = 'insufficient_funds' | 'code_expired' | 'code_invalid' | 'limit_exceeded' | 'declined' | 'order_conflict' | 'other';
 
 export interface TerminalCredentials {
   terminalSn: string;

@@ -36,13 +36,14 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
+import { acquirerDateOf } from '../../src-common/business-day';
+import type { FailureCode } from '../../src-common/payment-state';
 import { systemClock, type Clock } from '../clock';
 import type { Logger } from '../log';
 import {
   AcquirerError,
   type AcquirerPort,
   type CancelOutcome,
-  type FailureCode,
   type PayOutcome,
   type PrecreateOutcome,
   type QueryOutcome,
@@ -59,7 +60,6 @@ import {
   STATEMENT_COLUMNS,
   fenString,
   isValidAmount,
-  localDate,
   parseFen,
   signedTextOfGet,
   walletOfPayway,
@@ -617,7 +617,7 @@ export function createShouqianbaAdapter(options: ShouqianbaOptions): AcquirerPor
     try {
       const terminal = terminalOf(reply, ctxOf(sn, key));
       log.info({ op, terminalSn: terminal.terminalSn, ms: Date.now() - started }, 'acquirer call');
-      return { ...terminal, keyDate: localDate(clock.now()) };
+      return { ...terminal, keyDate: acquirerDateOf(clock.now()) };
     } catch (error) {
       // Not `code`: the logger masks fields of that name (activation / payment codes).
       log.warn({ op, errorCode: (error as AcquirerError).code, reason: (error as Error).message, ms: Date.now() - started }, 'acquirer call failed');

@@ -2,7 +2,8 @@
  * Wire-format facts of the Shouqianba terminal API (payments.md §4.1) shared by the adapter and the
  * sandbox acquirer: paths, payway numbers, fen strings, the reply signature header, the statement CSV.
  */
-import type { Wallet } from './port';
+import { acquirerDateOf } from '../../src-common/business-day';
+import type { Wallet } from '../../src-common/payment-code';
 
 export const PATHS = {
   activate: '/terminal/activate',
@@ -91,18 +92,8 @@ export function fenString(fen: number): string {
 /** Statement CSV: UTF-8 with BOM, CRLF rows, this header, one row per money movement (see sandbox/server.ts). */
 export const STATEMENT_COLUMNS = ['finished_at', 'client_sn', 'sn', 'type', 'payway', 'amount_fen', 'status', 'refund_request_no'] as const;
 
-/** Beijing time (UTC+8, no daylight saving): the acquirer's business day. */
-const BEIJING_OFFSET_MS = 8 * 3600_000;
+/** The acquirer's business date (Beijing's calendar day) of an instant, YYYY-MM-DD: the one acquirer-day rule. */
+export const beijingDate: (at: Date) => string = acquirerDateOf;
 
-/** The acquirer's business date (Beijing) of an instant, YYYY-MM-DD. */
-export function beijingDate(at: Date): string {
-  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The terminal's local calendar date, YYYY-MM-DD (for TerminalCredentials.keyDate). */
-export function localDate(at: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
-}
 
 export const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;

@@ -1,3 +1,4 @@
+import { businessDayRuleOf } from '../../src-common/business-day';
 import type { historyCalls } from '../../src-common/calls/history';
 import { PosError } from '../../src-common/errors';
 import type { Session } from '../../src-common/roles';
@@ -6,8 +7,9 @@ import { createReconciliationService } from '../services/reconciliation';
 import type { Area, PosContext } from './context';
 
 export function createHistoryArea(ctx: PosContext): Area<typeof historyCalls> {
-  const history = createHistoryService({ db: ctx.db, terminalId: ctx.terminalId, refunds: ctx.refunds });
-  const reconciliation = createReconciliationService({ db: ctx.db, clock: ctx.clock, audit: ctx.audit, terminalId: ctx.terminalId });
+  const businessDay = () => businessDayRuleOf(ctx.settings.get());
+  const history = createHistoryService({ db: ctx.db, terminalId: ctx.terminalId, refunds: ctx.refunds, businessDay });
+  const reconciliation = createReconciliationService({ db: ctx.db, clock: ctx.clock, audit: ctx.audit, terminalId: ctx.terminalId, businessDay });
 
   /**
    * A refund from the back office is confirmed with the signed-in owner's own PIN: the owner's screen may

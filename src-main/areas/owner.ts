@@ -1,3 +1,4 @@
+import { businessDayRuleOf } from '../../src-common/business-day';
 import type { ownerCalls } from '../../src-common/calls/owner';
 import { PosError } from '../../src-common/errors';
 import { createChartsService } from '../services/charts';
@@ -10,9 +11,10 @@ import type { Area, PosContext } from './context';
 export function createOwnerArea(ctx: PosContext): Area<typeof ownerCalls> {
   const { db, clock, audit, auth, terminalId, settings, devices, log } = ctx;
   const shifts = createShiftsService({ db, clock, audit, auth, terminalId });
-  const reports = createReportsService({ db, clock, audit, terminalId, currency: () => settings.get().currency, language: () => settings.get().language });
-  const charts = createChartsService({ db, clock, terminalId });
-  const exports = createExportsService({ db, dataDir: ctx.dataDir, terminalId, currency: () => settings.get().currency });
+  const businessDay = () => businessDayRuleOf(settings.get());
+  const reports = createReportsService({ db, clock, audit, terminalId, currency: () => settings.get().currency, language: () => settings.get().language, businessDay });
+  const charts = createChartsService({ db, clock, terminalId, businessDay });
+  const exports = createExportsService({ db, dataDir: ctx.dataDir, terminalId, currency: () => settings.get().currency, businessDay });
 
   return {
     handlers: {

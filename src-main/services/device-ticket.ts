@@ -2,7 +2,7 @@
 import { networkInterfaces } from 'node:os';
 import type { ReceiptBlock } from '../../src-common/receipt-text';
 import { sanitizePrintable, wrapToWidth } from '../../src-common/text-width';
-import type { DeviceStatus } from '../../drivers/devices/manager';
+import type { DeviceStatus } from '../../src-common/schemas';
 
 export interface TicketFacts {
   terminalId: string;

@@ -1,14 +1,14 @@
 import type { Database } from 'better-sqlite3';
+import { acquirerDateOf } from '../../src-common/business-day';
 import { readAcquirerTerminal, writeAcquirerTerminal } from '../../db/queries/payments';
 import type { AcquirerPort, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
 import type { Keyring } from '../keyring';
 import type { Logger } from '../log';
-import { businessDate } from './sales';
 
 /**
  * The terminal's credentials at the acquirer: activated once with an activation code, checked in
- * (key rotated) on the first payment of each day, the key kept sealed at rest.
+ * (key rotated) on the first payment of each of the acquirer's days (Beijing's), the key kept sealed at rest.
  */
 export function createCredentialsProvider(deps: {
   db: Database;
@@ -36,7 +36,7 @@ export function createCredentialsProvider(deps: {
 
   async function resolve(): Promise<TerminalCredentials> {
     const row = readAcquirerTerminal(db);
-    const today = businessDate(clock.now());
+    const today = acquirerDateOf(clock.now());
     if (!row || row.base_url !== endpointId) {
       if (!activationCode) throw new Error('This terminal is not enrolled with the acquirer: enter an activation code');
       const creds = await acquirer.activate({ code: activationCode, deviceId, name });

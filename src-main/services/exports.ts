@@ -5,10 +5,10 @@
  * loop gets a turn between pages) under a temporary name, then renamed; the UI reads it back in pages of
  * at most 512 KiB (export.read), as WebSocket frames are limited to 1 MiB.
  *
- * Dates are business dates, as the Z report's: a day runs 04:00 → 04:00 local (reports.ts
- * businessDayWindow), so the sales of a date in the CSV add up to that date's Z (a sale at 01:30 is in the
- * day before). Each sale and payment row carries its business_date by that rule (a sale's closed_at, a
- * payment's created_at), not sale.business_date as stored (that one turns at midnight).
+ * Dates are business dates, as the Z report's (src-common/business-day.ts: the store's zone, turning at
+ * the configured hour), so the sales of a date in the CSV add up to that date's Z (a sale at 01:30 is in
+ * the day before). Each sale and payment row carries its business_date by that rule (a sale's closed_at, a
+ * payment's created_at); times are the store's wall clock.
  */
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -23,7 +23,8 @@ import { EXPORT_PAGE_BYTES, ExportName, type ExportKind } from '../../src-common
 import { PosError } from '../../src-common/errors';
 import { currencyExponent } from '../../src-common/money';
 import { guardCell } from './catalog-csv';
-import { businessDateOf, businessDayWindow } from './reports';
+import { businessDateOf, wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
+import { businessDayWindow } from './reports';
 
 export interface ExportsService {
   create(kind: ExportKind, from: string, to: string): Promise<{ name: string; rows: number; bytes: number }>;
@@ -48,22 +49,29 @@ export function plainAmount(minor: number | null, exponent: number): string {
   return `${minor < 0 ? '-' : ''}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
 
-/** An ISO instant as local 'YYYY-MM-DD HH:MM:SS' (what the shop's clock said). */
-export function localStamp(iso: string | null): string {
+/** An ISO instant as 'YYYY-MM-DD HH:MM:SS' on the store's wall clock. */
+export function localStamp(iso: string | null, timeZone: string): string {
   if (!iso) return '';
-  const d = new Date(iso);
+  const w = wallClockAt(new Date(iso), timeZone);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return `${w.year}-${p(w.month)}-${p(w.day)} ${p(w.hour)}:${p(w.minute)}:${p(w.second)}`;
 }
 
-export function createExportsService(deps: { db: Database; dataDir: string; terminalId: string; currency: () => string }): ExportsService {
+export function createExportsService(deps: {
+  db: Database;
+  dataDir: string;
+  terminalId: string;
+  currency: () => string;
+  businessDay: () => BusinessDayRule;
+}): ExportsService {
   const { db, terminalId } = deps;
   const dir = join(deps.dataDir, 'exports');
 
-  /** Business dates from..to (04:00 → 04:00, as the Z report's); refuses a bad date or range. */
-  const range = (from: string, to: string) => businessDayWindow(terminalId, from, to);
+  /** Business dates from..to, as the Z report's; refuses a bad date or range. */
+  const range = (from: string, to: string) => businessDayWindow(terminalId, deps.businessDay(), from, to);
   /** The business date of an instant, by the Z report's rule. */
-  const dateOf = (iso: string) => businessDateOf(new Date(iso));
+  const dateOf = (iso: string) => businessDateOf(new Date(iso), deps.businessDay());
+  const localStampOf = (iso: string | null) => localStamp(iso, deps.businessDay().timeZone);
 
   /** Each page of records, as CSV text; rows counted. */
   async function* pages(kind: ExportKind, from: string, to: string): AsyncGenerator<string[][]> {
@@ -74,8 +82,8 @@ export function createExportsService(deps: { db: Database; dataDir: string; term
       yield zReportsBetween(db, terminalId, from, to).map((z) => [
         String(z.z_no),
         z.business_date,
-        localStamp(z.from_at),
-        localStamp(z.to_at),
+        localStampOf(z.from_at),
+        localStampOf(z.to_at),
         String(z.sales_count),
         money(z.gross),
         money(z.discounts),
@@ -95,7 +103,7 @@ export function createExportsService(deps: { db: Database; dataDir: string; term
         records = rows.map((s) => [
           s.receipt_no === null ? '' : String(s.receipt_no),
           dateOf(s.closed_at),
-          localStamp(s.closed_at),
+          localStampOf(s.closed_at),
           s.status,
           s.cashier ?? '',
           String(s.lines),
@@ -123,13 +131,13 @@ export function createExportsService(deps: { db: Database; dataDir: string; term
         records = rows.map((p) => [
           p.client_sn,
           dateOf(p.created_at),
-          localStamp(p.created_at),
+          localStampOf(p.created_at),
           p.kind,
           p.wallet ?? '',
           money(p.amount),
           p.status,
           p.acquirer_sn ?? '',
-          localStamp(p.finished_at),
+          localStampOf(p.finished_at),
           p.failure_code ?? '',
           p.receipt_no === null ? '' : String(p.receipt_no),
           money(p.refunded),

@@ -5,13 +5,15 @@
  * sale in full: its lines, tenders, every payment attempt (codes masked), its refunds.
  */
 import type { Database } from 'better-sqlite3';
+import { addDays, businessDayStart, parseDate, type BusinessDayRule } from '../../src-common/business-day';
 import { paymentsOfSale, searchSales, type SaleListRow } from '../../db/queries/history';
 import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale } from '../../db/queries/sales';
 import { findUser } from '../../db/queries/users';
 import { PosError } from '../../src-common/errors';
 import { WALLETS } from '../../src-common/payment-code';
-import type { RefundsService, RefundView } from './refunds';
-import { formatReceiptNumber } from './sales';
+import type { RefundView } from '../../src-common/schemas';
+import type { RefundsService } from './refunds';
+import { formatReceiptNumber } from './receipt-number';
 
 export const HISTORY_PAGE_MAX = 100;
 
@@ -25,7 +27,7 @@ export interface HistoryQuery {
   /** cash; wallet (any wallet); other. */
   tender?: 'cash' | 'wallet' | 'other' | undefined;
   cashierId?: string | undefined;
-  /** The shop's local dates (YYYY-MM-DD), both included. */
+  /** Business dates (YYYY-MM-DD), both included. */
   from?: string | undefined;
   to?: string | undefined;
   cursor?: string | undefined;
@@ -92,16 +94,6 @@ export interface HistoryService {
   sale(saleId: string): SaleDetail;
 }
 
-/** Local midnight of a YYYY-MM-DD as an ISO instant: the shop's day, as businessDate() counts it. */
-function localMidnight(date: string, plusDays = 0): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const day = match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : null;
-  if (!day || Number.isNaN(day.getTime()) || day.getMonth() + 1 !== Number(match![2]) || day.getDate() !== Number(match![3])) {
-    throw new PosError('validation_failed', 'A date is YYYY-MM-DD', { date, reason: 'bad_date' });
-  }
-  return new Date(day.getFullYear(), day.getMonth(), day.getDate() + plusDays).toISOString();
-}
-
 const encodeCursor = (row: SaleListRow) => Buffer.from(JSON.stringify([row.closed_at, row.id])).toString('base64url');
 
 function decodeCursor(cursor: string): { closedAt: string; id: string } {
@@ -114,7 +106,18 @@ function decodeCursor(cursor: string): { closedAt: string; id: string } {
   throw new PosError('validation_failed', 'Not a page cursor of this list', { reason: 'bad_cursor' });
 }
 
-export function createHistoryService(deps: { db: Database; terminalId: string; refunds: Pick<RefundsService, 'forSale' | 'refundable'> }): HistoryService {
+/** The first instant of a business date as ISO; a date that does not exist is refused. */
+function businessDayStartOf(date: string, rule: BusinessDayRule, plusDays = 0): string {
+  if (!parseDate(date)) throw new PosError('validation_failed', 'A date is YYYY-MM-DD', { date, reason: 'bad_date' });
+  return businessDayStart(addDays(date, plusDays), rule).toISOString();
+}
+
+export function createHistoryService(deps: {
+  db: Database;
+  terminalId: string;
+  refunds: Pick<RefundsService, 'forSale' | 'refundable'>;
+  businessDay: () => BusinessDayRule;
+}): HistoryService {
   const { db, terminalId, refunds } = deps;
 
   function receiptNo(text: string): number {
@@ -135,8 +138,10 @@ export function createHistoryService(deps: { db: Database; terminalId: string; r
       if (q.amountMin !== undefined && q.amountMax !== undefined && q.amountMin > q.amountMax) {
         throw new PosError('validation_failed', 'The lowest amount is above the highest', { reason: 'empty_range' });
       }
-      const closedFrom = q.from === undefined ? undefined : localMidnight(q.from);
-      const closedTo = q.to === undefined ? undefined : localMidnight(q.to, 1);
+      // Business dates (the Z report's days): from the turn starting `from` to the turn ending `to`.
+      const rule = deps.businessDay();
+      const closedFrom = q.from === undefined ? undefined : businessDayStartOf(q.from, rule);
+      const closedTo = q.to === undefined ? undefined : businessDayStartOf(q.to, rule, 1);
       if (closedFrom !== undefined && closedTo !== undefined && closedFrom >= closedTo) {
         throw new PosError('validation_failed', 'The first day is after the last day', { reason: 'empty_range' });
       }

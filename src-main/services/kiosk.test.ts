@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceStatus } from '../../drivers/devices/manager';
-import type { Cart, PaymentView } from '../../src-common/schemas';
+import type { Cart, DeviceStatus, PaymentView } from '../../src-common/schemas';
 import { createKioskService, orderOf, type KioskDeps } from './kiosk';
 
 const cart: Cart = {

@@ -38,26 +38,13 @@ import {
   type PaymentTimings,
 } from '../../src-common/payment-state';
 import type { Session } from '../../src-common/roles';
-import type { AcquirerPort, CancelOutcome, QueryOutcome, TerminalCredentials, Wallet } from '../acquirer/port';
+import type { Wallet } from '../../src-common/payment-code';
+import type { PaymentView } from '../../src-common/schemas';
+import type { AcquirerPort, CancelOutcome, QueryOutcome, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { SalesService } from './sales';
-
-export interface PaymentView {
-  paymentId: string;
-  saleId: string;
-  status: PaymentState['status'];
-  wallet: string | null;
-  maskedCode: string | null;
-  amount: number;
-  /** When the terminal stops waiting for the customer's PIN and reverses (epoch ms). */
-  deadline: number;
-  failureCode: string | null;
-  failureMessage: string | null;
-  /** Merchant-presented QR (the customer scans it), while it can be paid. */
-  qrCode: string | null;
-}
 
 export interface PaymentsService {
   /** Show a merchant QR for the open sale; the customer scans it with the wallet's app. */

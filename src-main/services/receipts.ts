@@ -4,7 +4,7 @@ import type { ReceiptDocument } from '../../src-common/receipt';
 import type { Settings } from '../../src-common/schemas';
 import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale } from '../../db/queries/sales';
 import { findUser } from '../../db/queries/users';
-import { formatReceiptNumber } from './sales';
+import { formatReceiptNumber } from './receipt-number';
 
 /** The receipt of a completed sale, rebuilt from what was stored (so a reprint says exactly what the first print said). */
 export function buildReceipt(db: Database, options: { saleId: string; terminalId: string; settings: Settings }): ReceiptDocument {

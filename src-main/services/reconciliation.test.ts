@@ -83,13 +83,17 @@ beforeEach(() => {
   db = openDatabase(join(mkdtempSync(join(tmpdir(), 'pos-reconcile-')), 'pos.sqlite'));
   db.prepare("INSERT INTO user (id, name, role, pin_hash, created_at) VALUES ('OWNER', '店长', 'owner', 'x', ?)").run(AT);
   receipt = 0;
-  service = createReconciliationService({ db, clock: { now: () => new Date('2026-11-23T02:00:00.000Z') }, audit: createAuditService({ db, clock: { now: () => new Date() } }), terminalId: 'T0001' });
+  service = createReconciliationService({ db, clock: { now: () => new Date('2026-11-23T02:00:00.000Z') }, audit: createAuditService({ db, clock: { now: () => new Date() } }), terminalId: 'T0001', businessDay: () => ({ timeZone: 'Asia/Shanghai', turnsAtHour: 4 }) });
 });
 
 describe('the acquirer day', () => {
   it('is Beijing’s calendar day, and a bad date is refused', () => {
     expect(acquirerDayRange('2026-11-22')).toEqual({ from: '2026-11-21T16:00:00.000Z', to: '2026-11-22T16:00:00.000Z' });
     expect(() => acquirerDayRange('2026-02-30')).toThrow(/YYYY-MM-DD/);
+  });
+
+  it('names the business days it overlaps (ours turn at 04:00 in the store’s zone)', () => {
+    expect(service.day('2026-11-22').businessDates).toEqual(['2026-11-21', '2026-11-22']);
   });
 });
 

@@ -22,6 +22,7 @@
  * resolves one with a note (audited); the note covers that difference only, so a later download showing
  * another difference for the item opens it again.
  */
+import { acquirerDayInterval, businessDatesOfAcquirerDay, parseDate, type BusinessDayRule } from '../../src-common/business-day';
 import type { Database } from 'better-sqlite3';
 import {
   insertResolution,
@@ -42,7 +43,7 @@ import { PosError } from '../../src-common/errors';
 import type { Session } from '../../src-common/roles';
 import type { Clock } from '../clock';
 import type { AuditService } from './audit';
-import { formatReceiptNumber } from './sales';
+import { formatReceiptNumber } from './receipt-number';
 
 export type ItemState = 'matched' | 'missing_local' | 'missing_statement' | 'amount_mismatch' | 'status_mismatch';
 export type Difference = Exclude<ItemState, 'matched'>;
@@ -83,7 +84,10 @@ export interface SideTotals {
 }
 
 export interface Reconciliation {
+  /** The acquirer's day (Beijing's calendar day). */
   date: string;
+  /** Our business days that the acquirer's day overlaps. */
+  businessDates: string[];
   statement: {
     /** none: never asked for; downloading: a download is queued (an older copy may be shown); downloaded. */
     state: 'none' | 'downloading' | 'downloaded';
@@ -103,16 +107,24 @@ export interface ReconciliationService {
   resolve(input: { date: string; key: string; note: string }, session: Session): ReconciliationItem;
 }
 
-/** The acquirer's business day (Beijing, UTC+8 without daylight saving) as an interval of ISO instants. */
+/**
+ * The acquirer's day (its statement day: Beijing's calendar day, src-common/business-day.ts acquirerDay…)
+ * as an interval of ISO instants. It is not one of our business days: `businessDatesOfAcquirerDay` names
+ * the business days it overlaps (with the 04:00 turn, the evening of one and the early hours of the next).
+ */
 export function acquirerDayRange(date: string): { from: string; to: string } {
-  const start = Date.parse(`${date}T00:00:00+08:00`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(start) || new Date(start + 8 * 3600_000).toISOString().slice(0, 10) !== date) {
-    throw new PosError('validation_failed', 'A date is YYYY-MM-DD', { date, reason: 'bad_date' });
-  }
-  return { from: new Date(start).toISOString(), to: new Date(start + 24 * 3600_000).toISOString() };
+  if (!parseDate(date)) throw new PosError('validation_failed', 'A date is YYYY-MM-DD', { date, reason: 'bad_date' });
+  const { start, end } = acquirerDayInterval(date);
+  return { from: start.toISOString(), to: end.toISOString() };
 }
 
-export function createReconciliationService(deps: { db: Database; clock: Clock; audit: AuditService; terminalId: string }): ReconciliationService {
+export function createReconciliationService(deps: {
+  db: Database;
+  clock: Clock;
+  audit: AuditService;
+  terminalId: string;
+  businessDay: () => BusinessDayRule;
+}): ReconciliationService {
   const { db, clock, audit, terminalId } = deps;
   const receiptNumber = (no: number | null) => (no === null ? null : formatReceiptNumber(terminalId, no));
 
@@ -206,6 +218,7 @@ export function createReconciliationService(deps: { db: Database; clock: Clock; 
       resolutions,
       reconciliation: {
         date,
+        businessDates: businessDatesOfAcquirerDay(date, deps.businessDay()),
         statement: statementState,
         summary: {
           matched: count('matched'),

@@ -28,10 +28,12 @@ import { createAuthService, DEFAULT_USERS, type AuthService } from './auth';
 import { createCatalogService, type CatalogService } from './catalog';
 import { createCredentialsProvider } from './enrolment';
 import { createPaymentsService, type PaymentsService } from './payments';
-import { businessDate, createSalesService, type SalesService } from './sales';
+import { businessDateOf, defaultBusinessDayRule } from '../../src-common/business-day';
+import { createSalesService, type SalesService } from './sales';
 import { createSettingsService } from './settings';
 import { startTerminal } from './terminal';
-import { createRefundsService, type RefundsService, type RefundTimings, type RefundView } from './refunds';
+import type { RefundView } from '../../src-common/schemas';
+import { createRefundsService, type RefundsService, type RefundTimings } from './refunds';
 
 const log = pino({ level: 'silent' });
 const FAST: RefundTimings = { retryMs: 25, maxRetryMs: 100, deadlineMs: 3000 };
@@ -215,7 +217,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
   const stock = (productId: string) => (rig.db.prepare('SELECT stock_milli FROM product WHERE id = ?').pluck().get(productId) as number);
   const ledgerRefunds = (clientSn: string) => rig.sandbox.ledger.transactions({ clientSn }).filter((t) => t.type === 'refund' && t.status === 'SUCCESS');
   const clientSnOf = (saleId: string) => rig.db.prepare('SELECT p.client_sn FROM sale_tender t JOIN payment p ON p.id = t.payment_id WHERE t.sale_id = ?').pluck().get(saleId) as string;
-  const totals = () => Object.fromEntries(dailyRefundTotals(rig.db, businessDate(new Date())).map((t) => [t.kind, { count: t.count, amount: t.amount }]));
+  const totals = () => Object.fromEntries(dailyRefundTotals(rig.db, businessDateOf(new Date(), defaultBusinessDayRule())).map((t) => [t.kind, { count: t.count, amount: t.amount }]));
   const counts = () => rig.db.prepare('SELECT (SELECT count(*) FROM refund) AS refunds, (SELECT count(*) FROM refund_line) AS lines, (SELECT count(*) FROM stock_movement) AS moves').get();
 
   /** A completed sale of `lines` (product index, quantity in pieces), paid by a wallet code (0000: paid at once) or cash. */
@@ -470,7 +472,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
         gross: p.price, lineDiscount: 0, orderDiscount: 0, net: p.price, taxRateBp: 1300,
       });
       writeCompletedSale(rig.db, {
-        id: saleId, at, userId: null, receiptNo: takeReceiptNumber(rig.db, rig.terminalId), businessDate: businessDate(new Date()),
+        id: saleId, at, userId: null, receiptNo: takeReceiptNumber(rig.db, rig.terminalId), businessDate: businessDateOf(new Date(), defaultBusinessDayRule()),
         subtotal: total, discountTotal: 0, total, rounding: 0, taxTotal: 0, change: 0, lines: [line(p0, 1), line(p1, 2)], taxes: [{ rateBp: 1300, taxable: total, tax: 0 }],
         tenders: [
           { id: newId(), kind: 'alipay', amount: walletPart, tendered: walletPart, reference: '2800****0000', paymentId },
@@ -571,7 +573,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
       insertSale(rig.db, { id: saleId, terminalId: rig.terminalId, currency: 'CNY', at, userId: null });
       for (const payment of payments) insertPayment(rig.db, payment);
       writeCompletedSale(rig.db, {
-        id: saleId, at, userId: null, receiptNo: takeReceiptNumber(rig.db, rig.terminalId), businessDate: businessDate(new Date()),
+        id: saleId, at, userId: null, receiptNo: takeReceiptNumber(rig.db, rig.terminalId), businessDate: businessDateOf(new Date(), defaultBusinessDayRule()),
         subtotal: total, discountTotal: 0, total, rounding: 0, taxTotal: 0, change: 0, lines, taxes: [{ rateBp: 1300, taxable: total, tax: 0 }], tenders,
       });
     })();

@@ -71,7 +71,9 @@ import {
 } from '../../db/queries/refunds';
 import { completedSaleTaxes, findSale, type SaleRow } from '../../db/queries/sales';
 import { findUser } from '../../db/queries/users';
+import { businessDateOf, businessDayRuleOf, type BusinessDayRule } from '../../src-common/business-day';
 import { PosError } from '../../src-common/errors';
+import type { RefundView } from '../../src-common/schemas';
 import { allocate, inclusiveTax, multiplyDivide } from '../../src-common/money';
 import type { PaymentTimings } from '../../src-common/payment-state';
 import type { ReceiptDocument, ReceiptTaxRow } from '../../src-common/receipt';
@@ -81,7 +83,8 @@ import type { AcquirerPort, CancelOutcome, RefundOutcome, TerminalCredentials } 
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { AuthService } from './auth';
-import { businessDate, formatReceiptNumber } from './sales';
+import { openBusinessDate } from './business-date';
+import { formatReceiptNumber } from './receipt-number';
 
 export type { RefundStatus } from '../../db/queries/refunds';
 
@@ -99,44 +102,6 @@ export const DEFAULT_REFUND_TIMINGS: RefundTimings = { retryMs: 4000, maxRetryMs
 /** Refund timings scaled like the configured payment timings (tests configure milliseconds). */
 export function refundTimingsFor(p: PaymentTimings): RefundTimings {
   return { retryMs: p.pollIntervalMs, maxRetryMs: Math.max(p.pollIntervalMs, p.cancelRetryMs) * 8, deadlineMs: p.pollDeadlineMs * 20 };
-}
-
-export interface RefundLineView {
-  lineNo: number;
-  name: string;
-  unit: 'each' | 'kg';
-  quantityMilli: number;
-  amount: number;
-}
-
-export interface RefundView {
-  refundId: string;
-  saleId: string;
-  /** The original sale's receipt number. */
-  saleReceiptNumber: string;
-  /** This refund's own receipt number, once it is refunded. */
-  receiptNumber: string | null;
-  refundRequestNo: string;
-  kind: 'wallet' | 'cash';
-  /** The tender kind of the wallet part ('wechat', …), or 'cash'. */
-  tenderKind: string;
-  amount: number;
-  /** Back to the customer's wallet through the acquirer. */
-  walletAmount: number;
-  /** Handed back by the cashier (once the refund is refunded). */
-  cashAmount: number;
-  status: RefundStatus;
-  reason: string;
-  approvedBy: string;
-  userId: string | null;
-  lines: RefundLineView[];
-  attempts: number;
-  createdAt: string;
-  finishedAt: string | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  /** A same-day void of the whole sale (its wallet part reversed by the acquirer's cancel). */
-  void: boolean;
 }
 
 export interface RefundableLine {
@@ -242,9 +207,9 @@ export function formatRefundReceiptNumber(terminalId: string, receiptNo: number)
   return `${terminalId.slice(-4)}-R${String(receiptNo).padStart(6, '0')}`;
 }
 
-/** ≤ 20 printable characters (Shouqianba's limit): the local date, 'R', and 11 random characters of a ULID. */
-function newRefundRequestNo(id: string, at: Date): string {
-  return `${businessDate(at).replaceAll('-', '')}R${id.slice(-11)}`;
+/** ≤ 20 printable characters (Shouqianba's limit): the business date, 'R', and 11 random characters of a ULID. */
+function newRefundRequestNo(id: string, at: Date, rule: BusinessDayRule): string {
+  return `${businessDateOf(at, rule).replaceAll('-', '')}R${id.slice(-11)}`;
 }
 
 const isUnfinished = (status: RefundStatus) => UNFINISHED_REFUND_STATUSES.includes(status);
@@ -295,10 +260,10 @@ function refundState(db: Database, saleId: string) {
 type RefundState = ReturnType<typeof refundState>;
 
 /** Why the sale cannot be voided now, or null when it can. */
-function voidRefusal(db: Database, state: RefundState, now: Date): PosError | null {
+function voidRefusal(db: Database, state: RefundState, now: Date, today: string): PosError | null {
   const { sale, tenders } = state;
   if (voidOfSale(db, sale.id)) return new PosError('conflict', 'This sale was voided already', { reason: 'already_voided', saleId: sale.id });
-  if (sale.business_date !== businessDate(now)) {
+  if (sale.business_date !== today) {
     return new PosError('conflict', 'Only a sale of today can be voided: make a refund', { reason: 'not_today', saleId: sale.id, businessDate: sale.business_date });
   }
   if (refundsOfSale(db, sale.id).some((r) => r.status !== 'failed')) {
@@ -464,6 +429,7 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
 
 export function createRefundsService(deps: RefundsDeps): RefundsService {
   const { db, clock, log, events, acquirer, credentials, auth, settings, terminalId, timings } = deps;
+  const businessDay = () => businessDayRuleOf(settings.get());
   const inflight = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   let running = false;
@@ -505,7 +471,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
   /** Refunded: receipt number, the day's totals and the stock of the lines, once. The caller holds the transaction. */
   function finalize(row: RefundRow, now: Date): boolean {
     const at = now.toISOString();
-    const day = businessDate(now);
+    const day = openBusinessDate(db, terminalId, now, businessDay());
     if (!markRefunded(db, row.id, at, day)) return false;
     if (row.wallet_amount > 0) addDailyRefundTotal(db, day, row.tender_kind, row.wallet_amount);
     if (row.cash_amount > 0) addDailyRefundTotal(db, day, 'cash', row.cash_amount);
@@ -671,7 +637,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     const now = clock.now();
     const at = now.toISOString();
     const id = newId(now.getTime());
-    const refundRequestNo = newRefundRequestNo(id, now);
+    const refundRequestNo = newRefundRequestNo(id, now, businessDay());
     const done = db.transaction(() => {
       const p = plan();
       const wallet = p.walletAmount > 0 && p.walletTender;
@@ -771,7 +737,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
           };
         }),
         tenders,
-        voidable: voidRefusal(db, state, clock.now()) === null,
+        voidable: voidRefusal(db, state, clock.now(), openBusinessDate(db, terminalId, clock.now(), businessDay())) === null,
       };
     },
 
@@ -793,7 +759,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       // Everything left of a sale that has no refund is the whole sale: all its lines and all its money.
       const plan = () => {
         const state = refundState(db, input.saleId);
-        const refusal = voidRefusal(db, state, clock.now());
+        const refusal = voidRefusal(db, state, clock.now(), openBusinessDate(db, terminalId, clock.now(), businessDay()));
         if (refusal) throw refusal;
         return planRefund(state, {});
       };

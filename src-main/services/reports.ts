@@ -52,44 +52,25 @@ import type { ReceiptBlock } from '../../src-common/receipt-text';
 import type { Session } from '../../src-common/roles';
 import { TenderKind, type Language } from '../../src-common/schemas';
 import { displayWidth, sanitizePrintable, wrapToWidth } from '../../src-common/text-width';
+import { businessDateOf, businessDaysInterval, calendarDateIn, parseDate, wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
 import type { Clock } from '../clock';
 import type { AuditService } from './audit';
-import { businessDate } from './sales';
-
-/** The business day turns at this local hour, not at midnight. */
-export const BUSINESS_DAY_TURNS_AT_HOUR = 4;
-
-/** The business date of a moment: its local date, counting the hours before 04:00 to the day before. */
-export function businessDateOf(at: Date): string {
-  return businessDate(new Date(at.getTime() - BUSINESS_DAY_TURNS_AT_HOUR * 3600_000));
-}
+import { openBusinessDate } from './business-date';
 
 /**
- * The window of business dates `from`..`to` ('YYYY-MM-DD', both included) under the same rule as
- * businessDateOf: from the first date's 04:00 to the 04:00 after the last (from < t ≤ to, so each end is
- * the instant before a turn), i.e. exactly the instants whose businessDateOf falls in the range. The Z
- * report, the CSV exports and the charts all use this (one rule, one constant). A date that does not
- * exist is refused (validation_failed, reason 'bad_date'); `to` before `from`, 'bad_range'.
+ * The window of business dates `from`..`to` ('YYYY-MM-DD', both included) under the terminal's rule: from
+ * the first date's turn to the turn after the last (from < t ≤ to, so each end is the instant before a
+ * turn), i.e. exactly the instants whose businessDateOf falls in the range. The Z report, the CSV exports
+ * and the charts all use this. A date that does not exist is refused (validation_failed, reason
+ * 'bad_date'); `to` before `from`, 'bad_range'.
  */
-export function businessDayWindow(terminalId: string, from: string, to: string = from): { terminalId: string; from: string; to: string } {
-  const start = businessDayStart(from);
-  businessDayStart(to); // checks the date
-  const end = businessDayStart(nextDate(to));
+export function businessDayWindow(terminalId: string, rule: BusinessDayRule, from: string, to: string = from): { terminalId: string; from: string; to: string } {
+  for (const date of [from, to]) {
+    if (!parseDate(date)) throw new PosError('validation_failed', `No such date ${date}`, { reason: 'bad_date', date });
+  }
   if (from > to) throw new PosError('validation_failed', 'The range ends before it starts', { reason: 'bad_range' });
+  const { start, end } = businessDaysInterval(from, to, rule);
   return { terminalId, from: new Date(start.getTime() - 1).toISOString(), to: new Date(end.getTime() - 1).toISOString() };
-}
-
-/** The first instant of a business date: the local midnight starting it plus the turn (businessDateOf's inverse). */
-function businessDayStart(date: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const midnight = new Date(y, m - 1, d);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || businessDate(midnight) !== date) throw new PosError('validation_failed', `No such date ${date}`, { reason: 'bad_date', date });
-  return new Date(midnight.getTime() + BUSINESS_DAY_TURNS_AT_HOUR * 3600_000);
-}
-
-function nextDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return businessDate(new Date(y, m - 1, d + 1));
 }
 
 const WALLETS: readonly string[] = ['wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay'];
@@ -115,7 +96,7 @@ export interface ReportParts {
  * which are few, from their rows. Equal to readReportPartsFromRows to the fen (tested), in a handful of
  * rows per quarter instead of every sale, line, tax and tender of the day.
  */
-export function readReportParts(db: Database, w: Window): ReportParts {
+export function readReportParts(db: Database, w: Window, timeZone: string): ReportParts {
   const { quarters, edges } = splitWindow(w);
   const sales = [...(quarters ? saleQuarterTotals(db, quarters) : []), ...edges.flatMap((e) => saleTotals(db, e))];
   const tenders = tendersInWindow(db, w);
@@ -124,13 +105,13 @@ export function readReportParts(db: Database, w: Window): ReportParts {
     (a, b) => ({ items: a.items + b.items, lines: a.lines + b.lines }),
     { items: 0, lines: 0 },
   );
-  const hours = takingsByHour(db, w);
+  const hours = takingsByHour(db, w, timeZone);
   return partsOf(db, w, sales, tenders, taxes, items, hours);
 }
 
 /** The same parts read from every sale of the window (the reference the quarter totals are checked against, and the bench's baseline). */
-export function readReportPartsFromRows(db: Database, w: Window): ReportParts {
-  return partsOf(db, w, saleTotals(db, w), tenderTotals(db, w), taxTotals(db, w), itemTotals(db, w), hourTotals(db, w));
+export function readReportPartsFromRows(db: Database, w: Window, timeZone: string): ReportParts {
+  return partsOf(db, w, saleTotals(db, w), tenderTotals(db, w), taxTotals(db, w), itemTotals(db, w), hourTotals(db, w, timeZone));
 }
 
 const QUARTER_MS = 15 * 60_000;
@@ -157,10 +138,10 @@ export function tendersInWindow(db: Database, w: Window): { kind: string; count:
 }
 
 /** Completed sales' takings per local hour of a window, from the quarter totals and the edges' sales. */
-export function takingsByHour(db: Database, w: Window): { hour: number; count: number; amount: number }[] {
+export function takingsByHour(db: Database, w: Window, timeZone: string): { hour: number; count: number; amount: number }[] {
   const { quarters, edges } = splitWindow(w);
   return sumBy(
-    [...(quarters ? localHours(quarterTakings(db, quarters).map((q) => ({ start: q.q, count: q.count, amount: q.amount }))) : []), ...edges.flatMap((e) => hourTotals(db, e))],
+    [...(quarters ? localHours(quarterTakings(db, quarters).map((q) => ({ start: q.q, count: q.count, amount: q.amount })), timeZone) : []), ...edges.flatMap((e) => hourTotals(db, e, timeZone))],
     (h) => h.hour,
     ['count', 'amount'],
   ).sort((a, b) => a.hour - b.hour);
@@ -351,6 +332,8 @@ export interface ReportsDeps {
   terminalId: string;
   currency: () => string;
   language: () => Language;
+  /** The terminal's day rule, read at each report: a change applies from the next Z on. */
+  businessDay: () => BusinessDayRule;
 }
 
 export function createReportsService(deps: ReportsDeps): ReportsService {
@@ -363,9 +346,9 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
   function compute(kind: 'x' | 'z', now: Date, zNo: number | null, takenBy: string | null): ReportView {
     const last = lastZReport(db, terminalId);
     const window: Window = { terminalId, from: last?.to_at ?? null, to: now.toISOString() };
+    const rule = deps.businessDay();
     // After today's Z, what an X shows already belongs to the next business day.
-    let date = businessDateOf(now);
-    if (kind === 'x' && last && last.business_date >= date) date = nextDate(last.business_date);
+    const date = kind === 'x' ? openBusinessDate(db, terminalId, now, rule) : businessDateOf(now, rule);
     return {
       kind,
       zNo,
@@ -374,7 +357,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       to: window.to,
       takenBy: person(takenBy),
       currency: deps.currency(),
-      ...assembleReport(readReportParts(db, window)),
+      ...assembleReport(readReportParts(db, window, rule.timeZone)),
     };
   }
 
@@ -386,12 +369,13 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       if (!userId) throw new PosError('forbidden', 'Sign in to take a Z report');
       return db.transaction(() => {
         const now = clock.now();
-        const date = businessDateOf(now);
-        const closed = zReportForDate(db, terminalId, date);
+        const date = businessDateOf(now, deps.businessDay());
+        const last = lastZReport(db, terminalId);
+        // Also after the day's hour changed (the date of now may then fall before the last Z's): Z dates only go forward.
+        const closed = zReportForDate(db, terminalId, date) ?? (last && last.business_date > date ? last : undefined);
         if (closed) {
           throw new PosError('conflict', `The business day ${date} is closed already (Z ${closed.z_no})`, { reason: 'day_closed', businessDate: date, zNo: closed.z_no });
         }
-        const last = lastZReport(db, terminalId);
         if (last && last.to_at >= now.toISOString()) {
           throw new PosError('conflict', 'The clock is behind the last Z report', { reason: 'clock_behind', lastZAt: last.to_at });
         }
@@ -443,7 +427,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       return JSON.parse(row.report) as ReportView;
     },
 
-    layout: (report, columns) => layoutReport(report, columns, deps.language()),
+    layout: (report, columns) => layoutReport(report, columns, deps.language(), deps.businessDay().timeZone),
   };
 }
 
@@ -518,14 +502,16 @@ const LABELS = {
   },
 } as const;
 
-const localTime = (iso: string): string => {
+/** The store's wall-clock date and time of an instant, as printed on the report. */
+const localTime = (iso: string, timeZone: string): string => {
   const d = new Date(iso);
+  const w = wallClockAt(d, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${businessDate(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${calendarDateIn(d, timeZone)} ${pad(w.hour)}:${pad(w.minute)}`;
 };
 
 /** The report laid out for a receipt printer of `columns` columns (labels left, amounts right). */
-export function layoutReport(report: ReportView, columns: number, language: Language): ReceiptBlock[] {
+export function layoutReport(report: ReportView, columns: number, language: Language, timeZone: string): ReceiptBlock[] {
   const L = LABELS[language];
   const money = (amount: number) => formatMoney(amount, report.currency);
   const out: ReceiptBlock[] = [];
@@ -548,8 +534,8 @@ export function layoutReport(report: ReportView, columns: number, language: Lang
   wrapped(report.kind === 'z' ? L.z : L.x, 'center', true);
   if (report.zNo !== null) pair(L.no, `Z${String(report.zNo).padStart(4, '0')}`);
   pair(L.date, report.businessDate);
-  pair(L.from, report.from ? localTime(report.from) : L.start);
-  pair(L.to, localTime(report.to));
+  pair(L.from, report.from ? localTime(report.from, timeZone) : L.start);
+  pair(L.to, localTime(report.to, timeZone));
   if (report.takenBy) pair(L.takenBy, report.takenBy.name);
   rule();
   pair(L.gross, money(report.gross));

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { newId } from '../../db/ids';
 import { mergeTarget, replayCart, type CartEvent, type CartLineState, type CartState } from '../../src-common/cart';
 import { BarcodeError, parseWeighedBarcode, validateRetailBarcode, type WeighedLayout } from '../../src-common/barcode';
+import { businessDayRuleOf } from '../../src-common/business-day';
 import { PosError } from '../../src-common/errors';
 import { cashRoundingFor } from '../../src-common/cash-rounding';
 import { currencyExponent, divideRounded } from '../../src-common/money';
@@ -30,6 +31,8 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { AuthService } from './auth';
 import type { CatalogService } from './catalog';
+import { openBusinessDate } from './business-date';
+import { formatReceiptNumber } from './receipt-number';
 import { buildReceipt } from './receipts';
 import type { SettingsService } from './settings';
 
@@ -69,15 +72,6 @@ export interface SalesDeps {
   weighedLayout: WeighedLayout;
 }
 
-/** The local calendar day a sale belongs to (the shop's day, not UTC's). */
-export function businessDate(at: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
-}
-
-export function formatReceiptNumber(terminalId: string, receiptNo: number): string {
-  return `${terminalId.slice(-4)}-${String(receiptNo).padStart(6, '0')}`;
-}
 
 export function createSalesService(deps: SalesDeps): SalesService {
   const { db, clock, log, events, catalog, auth, settings, terminalId, weighedLayout } = deps;
@@ -230,7 +224,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
         at,
         userId,
         receiptNo: no,
-        businessDate: businessDate(now),
+        businessDate: openBusinessDate(db, terminalId, now, businessDayRuleOf(settings.get())),
         subtotal: cart.subtotal,
         discountTotal: cart.lineDiscountTotal + cart.orderDiscount,
         total: cart.total,
@@ -364,7 +358,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       const now = clock.now();
       db.transaction(() => {
         appendSaleEvent(db, saleId, 'voided', { reason }, now.toISOString(), session.caller.userId);
-        markVoided(db, saleId, now.toISOString(), session.caller.userId, reason, businessDate(now));
+        markVoided(db, saleId, now.toISOString(), session.caller.userId, reason, openBusinessDate(db, terminalId, now, businessDayRuleOf(settings.get())));
       })();
       log.info({ saleId, userId: session.caller.userId }, 'sale voided');
       events.emit('sale.changed', null);

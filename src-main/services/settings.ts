@@ -46,6 +46,8 @@ export function createSettingsService(deps: {
     receiptFooter: config.receiptFooter,
     taxRates: config.taxRates,
     kioskMode: config.kioskMode,
+    timeZone: config.timeZone,
+    businessDayTurnsAtHour: config.businessDayTurnsAtHour,
   };
 
   // Read on every scan (currency, rounding): kept in memory, refreshed when written.

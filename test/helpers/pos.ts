@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CallInput, CallName, CallOutput } from '../../src-common/contract';
 import type { Result } from '../../src-common/errors';
 import { newSession, type Role, type Session } from '../../src-common/roles';
+import type { Clock } from '../../src-main/clock';
 import { parseConfig } from '../../src-main/config';
 import { createPos, type Pos } from '../../src-main/pos';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
@@ -21,9 +22,9 @@ export interface TestPos {
 }
 
 /** The whole terminal in this process, on a real SQLite file in a temp data dir. */
-export async function startTestPos(config: Record<string, unknown> = {}, existingDataDir?: string): Promise<TestPos> {
+export async function startTestPos(config: Record<string, unknown> = {}, existingDataDir?: string, options: { clock?: Clock } = {}): Promise<TestPos> {
   const dataDir = existingDataDir ?? tempDir('pos-it-');
-  const pos = await createPos({ dataDir, config: parseConfig({ log: { level: 'warn' }, ...config }) });
+  const pos = await createPos({ dataDir, config: parseConfig({ log: { level: 'warn' }, ...config }), ...(options.clock ? { clock: options.clock } : {}) });
   const call = <K extends CallName>(session: Session, name: K, input: CallInput<K>) =>
     pos.dispatch(name, input, session) as Promise<Result<CallOutput<K>>>;
   const ok = async <K extends CallName>(session: Session, name: K, input: CallInput<K>) => {

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AcquirerError, type AcquirerPort, type TerminalCredentials, type Wallet } from '../../src-main/acquirer/port';
+import type { Wallet } from '../../src-common/payment-code';
+import { AcquirerError, type AcquirerPort, type TerminalCredentials } from '../../src-main/acquirer/port';
 import {
   SANDBOX_ACTIVATION_CODE,
   SANDBOX_APP_ID,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceStatus } from '../../drivers/devices/manager';
+import type { DeviceStatus } from '../../src-common/schemas';
 import { newSession, type Session } from '../../src-common/roles';
 import { startTestPos, type TestPos } from '../helpers/pos';
 import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';

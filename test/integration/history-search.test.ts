@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src-common/roles';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
-import { businessDate } from '../../src-main/services/sales';
+import { businessDateOf, defaultBusinessDayRule } from '../../src-common/business-day';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
 describe('sales history: search, paging, detail, refund', () => {
@@ -108,9 +108,9 @@ describe('sales history: search, paging, detail, refund', () => {
   });
 
   it("finds sales by the shop's days, both ends included", async () => {
-    const today = businessDate(new Date());
-    const tomorrow = businessDate(new Date(Date.now() + 24 * 3600_000));
-    const yesterday = businessDate(new Date(Date.now() - 24 * 3600_000));
+    const today = businessDateOf(new Date(), defaultBusinessDayRule());
+    const tomorrow = businessDateOf(new Date(Date.now() + 24 * 3600_000), defaultBusinessDayRule());
+    const yesterday = businessDateOf(new Date(Date.now() - 24 * 3600_000), defaultBusinessDayRule());
     expect(ids((await t.ok(owner, 'history.search', { from: today, to: today })).rows)).toEqual(expected(() => true));
     expect((await t.ok(owner, 'history.search', { from: tomorrow })).rows).toEqual([]);
     expect((await t.ok(owner, 'history.search', { to: yesterday })).rows).toEqual([]);

@@ -1,9 +1,11 @@
 /**
- * The business day of the exports and charts is the Z report's: 04:00 → 04:00 local. A sale at 01:30
- * belongs to the day before, in the sales and payments CSVs (their business_date column and their date
- * range), the wallet mix and the hourly chart, and they all add up to that day's Z to the fen. Sales are
- * written as the sales service writes them (the quarter-hour totals come from migration 0011's triggers),
- * with sale.business_date as it stores it (the calendar date), which none of these read.
+ * One business day everywhere (src-common/business-day.ts): the Z report's day, 04:00 → 04:00 on the
+ * store's wall clock (here Asia/Shanghai, whatever the machine's zone). A sale at 01:30 belongs to the day
+ * before in every view: its stored sale.business_date, the Z and X reports, the sales and payments CSVs
+ * (their business_date column and their date range), the wallet mix, the hourly chart and the history
+ * search; reconciliation names the acquirer's (Beijing midnight) day and the business days it overlaps.
+ * They all add up to that day's Z to the fen. Sales are written as the sales service writes them (the
+ * quarter-hour totals come from migration 0011's triggers).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,21 +14,25 @@ import type { Database } from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
+import { businessDateOf, type BusinessDayRule } from '../../src-common/business-day';
 import type { ReportView } from '../../src-common/calls/owner';
 import type { Session } from '../../src-common/roles';
 import { createAuditService } from '../../src-main/services/audit';
 import { createChartsService } from '../../src-main/services/charts';
 import { createExportsService } from '../../src-main/services/exports';
+import { createHistoryService } from '../../src-main/services/history';
+import { createReconciliationService } from '../../src-main/services/reconciliation';
 import { businessDayWindow, createReportsService } from '../../src-main/services/reports';
-import { businessDate } from '../../src-main/services/sales';
 
 const T = 'TERMINAL';
 const owner: Session = { caller: { role: 'owner', userId: 'O' } };
-/** A local time on 21 or 22 November 2026. */
-const local = (day: number, hh: number, mm = 0) => new Date(2026, 10, day, hh, mm);
+const rule: BusinessDayRule = { timeZone: 'Asia/Shanghai', turnsAtHour: 4 };
+const businessDay = () => rule;
+/** A Shanghai wall-clock time (UTC+8) on 21 or 22 November 2026. */
+const local = (day: number, hh: number, mm = 0) => new Date(Date.UTC(2026, 10, day, hh - 8, mm));
 const fen = (yuan: string) => Math.round(Number(yuan) * 100);
 
-describe('business days (04:00 → 04:00) in the exports and charts, as in the Z report', () => {
+describe('one business day (04:00 → 04:00 in the store’s zone) in every view, as in the Z report', () => {
   let dir: string;
   let db: Database;
   let now: Date;
@@ -41,7 +47,7 @@ describe('business days (04:00 → 04:00) in the exports and charts, as in the Z
     db.prepare(
       `INSERT INTO sale (id, terminal_id, status, currency, opened_at, closed_at, closed_by, receipt_no, business_date, subtotal, discount_total, total, rounding, tax_total, change_given)
        VALUES (?, ?, 'completed', 'CNY', ?, ?, 'C', ?, ?, ?, 0, ?, 0, 0, 0)`,
-    ).run(id, T, at, at, n, businessDate(when), amount, amount);
+    ).run(id, T, at, at, n, businessDateOf(when, rule), amount, amount);
     let paymentId: string | null = null;
     if (kind !== 'cash') {
       paymentId = `P${n}`;
@@ -70,7 +76,7 @@ describe('business days (04:00 → 04:00) in the exports and charts, as in the Z
     ])
       db.prepare("INSERT INTO user (id, name, role, pin_hash, created_at) VALUES (?, ?, ?, 'x', '2026-01-01')").run(id, id, role);
     const clock = { now: () => now };
-    const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId: T, currency: () => 'CNY', language: () => 'zh-CN' });
+    const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId: T, currency: () => 'CNY', language: () => 'zh-CN', businessDay });
 
     sale(local(21, 3, 10), 'cash', 1_001); // business day 20 Nov (before 04:00)
     now = local(21, 3, 30);
@@ -91,18 +97,18 @@ describe('business days (04:00 → 04:00) in the exports and charts, as in the Z
   });
 
   it('the window of a business date runs from its 04:00 to the next 04:00', () => {
-    expect(businessDayWindow(T, '2026-11-21')).toEqual({
+    expect(businessDayWindow(T, rule, '2026-11-21')).toEqual({
       terminalId: T,
       from: new Date(local(21, 4).getTime() - 1).toISOString(),
       to: new Date(local(22, 4).getTime() - 1).toISOString(),
     });
-    expect(businessDayWindow(T, '2026-11-20', '2026-11-21').to).toBe(businessDayWindow(T, '2026-11-21').to);
-    expect(() => businessDayWindow(T, '2026-11-31')).toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'bad_date' }) }));
-    expect(() => businessDayWindow(T, '2026-11-22', '2026-11-21')).toThrow(expect.objectContaining({ details: { reason: 'bad_range' } }));
+    expect(businessDayWindow(T, rule, '2026-11-20', '2026-11-21').to).toBe(businessDayWindow(T, rule, '2026-11-21').to);
+    expect(() => businessDayWindow(T, rule, '2026-11-31')).toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'bad_date' }) }));
+    expect(() => businessDayWindow(T, rule, '2026-11-22', '2026-11-21')).toThrow(expect.objectContaining({ details: { reason: 'bad_range' } }));
   });
 
   it('the sales and payments CSVs of the 21st hold the 01:30 sale and add up to that day’s Z, to the fen', async () => {
-    const exports = createExportsService({ db, dataDir: dir, terminalId: T, currency: () => 'CNY' });
+    const exports = createExportsService({ db, dataDir: dir, terminalId: T, currency: () => 'CNY', businessDay });
     const read = async (kind: 'sales' | 'payments', from: string, to = from) => {
       const file = await exports.create(kind, from, to);
       return parse(readFileSync(join(exports.dir, file.name)), { bom: true, columns: true }) as Record<string, string>[];
@@ -110,8 +116,8 @@ describe('business days (04:00 → 04:00) in the exports and charts, as in the Z
     const sales = await read('sales', '2026-11-21');
     expect(sales.map((r) => r.receipt_no)).toEqual(['2', '3', '4', '5', '6']);
     expect(sales.map((r) => r.business_date)).toEqual(Array(5).fill('2026-11-21'));
-    // sale.business_date as stored turns at midnight: not what the export says.
-    expect(db.prepare('SELECT business_date FROM sale WHERE receipt_no = 5').pluck().get()).toBe('2026-11-22');
+    // sale.business_date as stored follows the same rule: the 01:30 sale (receipt 5) is the 21st's.
+    expect(db.prepare('SELECT business_date FROM sale WHERE receipt_no = 5').pluck().get()).toBe('2026-11-21');
     expect(sales.reduce((s, r) => s + fen(r.total!), 0)).toBe(z.sales);
     expect(sales.reduce((s, r) => s + fen(r.total!) + fen(r.rounding!), 0)).toBe(z.net + z.refunds);
     expect(z.counts.sales).toBe(5);
@@ -132,7 +138,7 @@ describe('business days (04:00 → 04:00) in the exports and charts, as in the Z
 
   it('the wallet mix and the hourly chart of the 21st hold the 01:30 sale and match that day’s Z, to the fen', () => {
     now = local(22, 2, 30); // "today" is still the business day of the 21st
-    const charts = createChartsService({ db, clock: { now: () => now }, terminalId: T });
+    const charts = createChartsService({ db, clock: { now: () => now }, terminalId: T, businessDay });
     const mix = charts.walletMix('2026-11-21', '2026-11-21');
     expect(mix.kinds.map((k) => [k.kind, k.count, k.amount]).sort()).toEqual(z.tenders.map((t) => [t.kind, t.count, t.amount]).sort());
     expect(mix.kinds.find((k) => k.kind === 'cash')).toEqual({ kind: 'cash', count: 2, amount: 1_234 + 999 });
@@ -147,5 +153,37 @@ describe('business days (04:00 → 04:00) in the exports and charts, as in the Z
     expect(hourly.hours[1]).toMatchObject({ count: 2, amount: 999 + 321 });
     expect(hourly.hours[4]).toMatchObject({ count: 1, amount: 2_345 });
     expect(hourly.hours[3]).toMatchObject({ count: 0, amount: 0 });
+  });
+
+  it('the history search of the 21st finds the 01:30 sale, and the X after the Z is the 22nd', () => {
+    const notUsed = () => {
+      throw new Error('not used by the search');
+    };
+    const history = createHistoryService({ db, terminalId: T, refunds: { forSale: notUsed, refundable: notUsed }, businessDay });
+    const receipts = (from: string, to = from) =>
+      history
+        .search({ from, to })
+        .rows.map((s) => [s.receiptNumber.slice(-1), s.businessDate])
+        .sort();
+    expect(receipts('2026-11-21')).toEqual([
+      ['2', '2026-11-21'],
+      ['3', '2026-11-21'],
+      ['4', '2026-11-21'],
+      ['5', '2026-11-21'],
+      ['6', '2026-11-21'],
+    ]);
+    expect(receipts('2026-11-20')).toEqual([['1', '2026-11-20']]);
+    expect(receipts('2026-11-22')).toEqual([['7', '2026-11-22']]);
+    const clock = { now: () => local(22, 4, 30) };
+    const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId: T, currency: () => 'CNY', language: () => 'zh-CN', businessDay });
+    expect(reports.x()).toMatchObject({ businessDate: '2026-11-22', counts: expect.objectContaining({ sales: 1 }) });
+  });
+
+  it('reconciliation names the acquirer’s day (Beijing midnight to midnight) and the business days it overlaps', () => {
+    const clock = { now: () => local(23, 12) };
+    const reconciliation = createReconciliationService({ db, clock, audit: createAuditService({ db, clock }), terminalId: T, businessDay });
+    // The acquirer's 22nd (Beijing midnight to midnight) covers the 21st's small hours and most of the 22nd.
+    expect(reconciliation.day('2026-11-22')).toMatchObject({ date: '2026-11-22', businessDates: ['2026-11-21', '2026-11-22'] });
+    expect(reconciliation.day('2026-11-21').businessDates).toEqual(['2026-11-20', '2026-11-21']);
   });
 });

@@ -7,11 +7,15 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSalesDatabase, GENERATED_TERMINAL_ID, type GeneratedDatabase } from '../../bench/generate-sales';
 import { openDatabase } from '../../db/open';
+import { defaultBusinessDayRule, systemTimeZone } from '../../src-common/business-day';
 import { EXPORT_PAGE_BYTES } from '../../src-common/calls/owner';
 import { createAuditService } from '../../src-main/services/audit';
 import { createChartsService } from '../../src-main/services/charts';
 import { createExportsService } from '../../src-main/services/exports';
 import { assembleReport, createReportsService, readReportParts, readReportPartsFromRows } from '../../src-main/services/reports';
+
+/** The generator writes the machine's local days (its default rule). */
+const zone = systemTimeZone();
 
 describe('reports on a generated database (the bench generator at a small size)', () => {
   let dir: string;
@@ -68,9 +72,9 @@ describe('reports on a generated database (the bench generator at a small size)'
       }
       for (const w of windows) {
         const window = { terminalId: GENERATED_TERMINAL_ID, ...w };
-        expect(assembleReport(readReportParts(db, window)), JSON.stringify(w)).toEqual(assembleReport(readReportPartsFromRows(db, window)));
+        expect(assembleReport(readReportParts(db, window, zone)), JSON.stringify(w)).toEqual(assembleReport(readReportPartsFromRows(db, window, zone)));
       }
-      expect(assembleReport(readReportParts(db, { terminalId: GENERATED_TERMINAL_ID, ...windows[0]! })).counts.sales).toBeGreaterThan(2900);
+      expect(assembleReport(readReportParts(db, { terminalId: GENERATED_TERMINAL_ID, ...windows[0]! }, zone)).counts.sales).toBeGreaterThan(2900);
     } finally {
       db.close();
     }
@@ -80,7 +84,7 @@ describe('reports on a generated database (the bench generator at a small size)'
     const db = openDatabase(made.path);
     try {
       const clock = { now: () => new Date(2026, 2, 10, 23, 59, 59, 999) };
-      const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId: GENERATED_TERMINAL_ID, currency: () => 'CNY', language: () => 'zh-CN' });
+      const reports = createReportsService({ db, clock, audit: createAuditService({ db, clock }), terminalId: GENERATED_TERMINAL_ID, currency: () => 'CNY', language: () => 'zh-CN', businessDay: defaultBusinessDayRule });
       const x = reports.x();
       const from = x.from!;
       const facts = db
@@ -90,13 +94,13 @@ describe('reports on a generated database (the bench generator at a small size)'
       expect(x.gross).toBe(facts.gross);
       expect(x.sales + x.rounding).toBe(facts.taken);
       expect(x.hours.reduce((s, h) => s + h.amount, 0)).toBe(facts.taken);
-      const chart = createChartsService({ db, clock, terminalId: GENERATED_TERMINAL_ID }).hourly('2026-03-10');
+      const chart = createChartsService({ db, clock, terminalId: GENERATED_TERMINAL_ID, businessDay: defaultBusinessDayRule }).hourly('2026-03-10');
       expect(chart.compareDate).toBe('2026-03-03');
       expect(chart.hours.reduce((s, h) => s + h.amount, 0)).toBe(facts.taken);
       expect(chart.hours.reduce((s, h) => s + h.compareAmount, 0)).toBe(
         db.prepare('SELECT sum(amount) FROM daily_tender_total WHERE business_date = ?').pluck().get('2026-03-03'),
       );
-      expect(readReportParts(db, { terminalId: GENERATED_TERMINAL_ID, from, to: x.to }).sales.count).toBe(facts.n);
+      expect(readReportParts(db, { terminalId: GENERATED_TERMINAL_ID, from, to: x.to }, zone).sales.count).toBe(facts.n);
     } finally {
       db.close();
     }
@@ -119,7 +123,7 @@ describe('exports of a generated database', () => {
       db.prepare(
         "INSERT INTO sale (id, terminal_id, status, currency, opened_at, closed_at, closed_by, business_date, void_reason) VALUES ('EVIL', ?, 'voided', 'CNY', ?, ?, 'BENCHUSER-C1', '2026-03-09', ?)",
       ).run(GENERATED_TERMINAL_ID, new Date(2026, 2, 9, 12).toISOString(), new Date(2026, 2, 9, 12, 1).toISOString(), '=HYPERLINK("http://x","y")');
-      const exports = createExportsService({ db, dataDir: dir, terminalId: GENERATED_TERMINAL_ID, currency: () => 'CNY' });
+      const exports = createExportsService({ db, dataDir: dir, terminalId: GENERATED_TERMINAL_ID, currency: () => 'CNY', businessDay: defaultBusinessDayRule });
       const file = await exports.create('sales', '2026-03-08', '2026-03-10');
       expect(file.rows).toBe(12_001);
       expect(file.bytes).toBeGreaterThan(EXPORT_PAGE_BYTES * 2);

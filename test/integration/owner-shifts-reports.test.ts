@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src-common/roles';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
-import { businessDateOf } from '../../src-main/services/reports';
-import { businessDate } from '../../src-main/services/sales';
+import { addDays, businessDateOf, defaultBusinessDayRule } from '../../src-common/business-day';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
 describe('the owner’s day through the API: shift, cash in/out, X and Z reports, charts, exports', () => {
@@ -185,14 +184,13 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
     // After the Z: the next business day, empty.
     const next = await t.ok(owner, 'report.x', {});
     expect(next).toMatchObject({ from: z.to, gross: 0, net: 0, refunds: 0, tenders: [] });
-    const [y, m, d] = z.businessDate.split('-').map(Number) as [number, number, number];
-    expect(next.businessDate).toBe(businessDate(new Date(y, m - 1, d + 1)));
+    expect(next.businessDate).toBe(addDays(z.businessDate, 1));
     // No printer configured: a clear refusal, the Z stays taken.
     expect(await t.call(owner, 'report.print', { zNo: 1 })).toMatchObject({ ok: false, error: { code: 'unavailable', details: { reason: 'no_printer' } } });
   });
 
   it('charts the day by hour and the wallet mix', async () => {
-    const today = businessDateOf(new Date()); // the Z's business day (04:00 → 04:00), as the charts and exports use
+    const today = businessDateOf(new Date(), defaultBusinessDayRule()); // the Z's business day, as the charts and exports use
     const chart = await t.ok(owner, 'chart.hourly', {});
     expect(chart.date).toBe(today);
     expect(chart.hours).toHaveLength(24);
@@ -206,7 +204,7 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
   });
 
   it('exports sales as UTF-8 CSV with a BOM, read back in pages; names cannot leave the exports folder', async () => {
-    const today = businessDateOf(new Date()); // the Z's business day (04:00 → 04:00), as the charts and exports use
+    const today = businessDateOf(new Date(), defaultBusinessDayRule()); // the Z's business day, as the charts and exports use
     const made = await t.ok(owner, 'export.create', { kind: 'sales', from: today, to: today });
     expect(made.rows).toBe(4);
     const page = await t.ok(owner, 'export.read', { name: made.name, offset: 0 });

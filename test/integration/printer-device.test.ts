@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeviceManager, type DeviceManager, type DeviceStatus } from '../../drivers/devices/manager';
+import { createDeviceManager, type DeviceManager } from '../../drivers/devices/manager';
+import type { DeviceStatus } from '../../src-common/schemas';
 import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
 import { sampleReceipt30 } from '../../drivers/receipt/sample';
 import type { ReceiptDocument } from '../../src-common/receipt';

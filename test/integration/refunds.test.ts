@@ -16,8 +16,9 @@ import type { ReceiptDocument } from '../../src-common/receipt';
 import type { Session } from '../../src-common/roles';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
-import type { Refundable, RefundView } from '../../src-main/services/refunds';
-import { businessDate } from '../../src-main/services/sales';
+import type { RefundView } from '../../src-common/schemas';
+import type { Refundable } from '../../src-main/services/refunds';
+import { businessDateOf, defaultBusinessDayRule } from '../../src-common/business-day';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
 type RefundCalls = {
@@ -85,7 +86,7 @@ describe('refunds through the API, against the sandbox acquirer over real HTTP',
   const stock = (productId: string) => t.query<{ s: number }>('SELECT stock_milli AS s FROM product WHERE id = ?', productId)[0]!.s;
   const today = () =>
     Object.fromEntries(
-      t.query<{ kind: string; count: number; amount: number }>('SELECT kind, count, amount FROM daily_refund_total WHERE business_date = ?', businessDate(new Date())).map(
+      t.query<{ kind: string; count: number; amount: number }>('SELECT kind, count, amount FROM daily_refund_total WHERE business_date = ?', businessDateOf(new Date(), defaultBusinessDayRule())).map(
         (r) => [r.kind, { count: r.count, amount: r.amount }],
       ),
     );

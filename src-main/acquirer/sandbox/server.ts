@@ -44,6 +44,7 @@ import { stmt } from '../../../db/statements';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log';
 import { md5BodySign, verifyMd5BodySign } from '../signing';
+import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from '../sandbox-identity';
 import { DATE, PATHS, PAYWAY_BY_WALLET, PAYWAY_NAMES, REPLY_SIGNATURE_HEADER, STATEMENT_COLUMNS, beijingDate, signedTextOfGet, walletOfPayway } from '../wire';
 import {
   appendTxn,
@@ -62,12 +63,7 @@ import {
 } from './ledger';
 import { behaviourOfCode, walletOfCode } from './test-codes';
 
-/** Sandbox-only vendor identity, compiled in for the embedded default: not secrets. */
-export const SANDBOX_VENDOR_SN = '91800000001';
-export const SANDBOX_VENDOR_KEY = '5a9e0c1f3b7d4e2a8c6f0b1d3e5a7c9f';
-export const SANDBOX_APP_ID = '2025000000000001';
-/** Reusable, never expires. */
-export const SANDBOX_ACTIVATION_CODE = 'SANDBOX-ACTIVATE-0001';
+export { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN };
 /** An unpaid precreated order closes after this long (times `speed.scale`). */
 export const PRECREATE_TTL_MS = 4 * 60_000;
 

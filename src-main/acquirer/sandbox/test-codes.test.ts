@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPaymentCode } from '../../../src-common/payment-code';
-import type { Wallet } from '../port';
+import type { Wallet } from '../../../src-common/payment-code';
 import { behaviourOfCode, SANDBOX_TEST_CODES, sandboxPaymentCode, walletOfCode } from './test-codes';
 
 const WALLETS: Wallet[] = ['wechat', 'alipay', 'unionpay', 'ecny', 'jdpay', 'bestpay'];

@@ -26,7 +26,7 @@
  * another client_sn with it gives PAY_FAIL INVALID_BARCODE. `sandboxPaymentCode()` makes fresh ones.
  */
 import { randomInt } from 'node:crypto';
-import type { Wallet } from '../port';
+import type { Wallet } from '../../../src-common/payment-code';
 
 export interface SandboxWalletRule {
   readonly wallet: Wallet;

@@ -81,6 +81,7 @@ export const historyZhCN = {
   reconcile: {
     title: '与收单方对账',
     date: '对账日期（北京时间）',
+    businessDates: '收单方的这一天（北京时间 0 点至 24 点）覆盖本店营业日：{{dates}}',
     download: '下载对账单',
     refresh: '重新下载',
     state: {
@@ -212,6 +213,7 @@ export const historyEn: Widen<typeof historyZhCN> = {
   reconcile: {
     title: 'Reconciliation with the acquirer',
     date: 'Day (Beijing time)',
+    businessDates: 'The acquirer’s day (Beijing, midnight to midnight) spans our business days {{dates}}',
     download: 'Download statement',
     refresh: 'Download again',
     state: {

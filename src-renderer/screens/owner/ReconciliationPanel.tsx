@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { acquirerDateOf } from '../../../src-common/business-day';
 import type { Reconciliation } from '../../../src-common/calls/history';
 import { usePos } from '../../api/context';
 import { money } from '../../format';
@@ -8,10 +9,8 @@ import { DifferenceRow } from './history/DifferenceRow';
 import { localTime, reasonText, type Translate } from './history/text';
 import '../../styles/history.css';
 
-/** The acquirer's business day is Beijing's: today there, as YYYY-MM-DD. */
-function beijingToday(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+/** The acquirer's day (Beijing's calendar day) of now, as YYYY-MM-DD. */
+const acquirerToday = () => acquirerDateOf(new Date());
 
 const STATES = ['matched', 'missing_local', 'missing_statement', 'amount_mismatch', 'status_mismatch'] as const;
 
@@ -24,7 +23,7 @@ export function ReconciliationPanel({ user, settings, onError, onOk }: PanelProp
   const { t } = useTranslation();
   const tr = t as unknown as Translate;
   const pos = usePos();
-  const [date, setDate] = useState(beijingToday);
+  const [date, setDate] = useState(acquirerToday);
   const [day, setDay] = useState<Reconciliation | null>(null);
   const [onlyDifferences, setOnlyDifferences] = useState(true);
   const [version, setVersion] = useState(0);
@@ -89,6 +88,11 @@ export function ReconciliationPanel({ user, settings, onError, onOk }: PanelProp
           {t('history.reconcile.date')}
           <input type="date" data-testid="reconcile-date" value={date} onChange={(e) => setDate(e.target.value)} />
         </label>
+        {current && (
+          <span className="muted" data-testid="reconcile-business-dates">
+            {t('history.reconcile.businessDates', { dates: current.businessDates.join(', ') })}
+          </span>
+        )}
         <button type="button" className="primary" onClick={() => void download()} disabled={!current || downloading} data-testid="reconcile-download">
           {statement?.state === 'downloaded' ? t('history.reconcile.refresh') : t('history.reconcile.download')}
         </button>

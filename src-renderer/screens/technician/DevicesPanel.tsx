@@ -3,13 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { BAUD_RATES, PARITIES, type DeviceConfig } from '../../../src-common/calls/devices';
 import type { CallOutput } from '../../../src-common/contract';
 import type { ApiError } from '../../../src-common/errors';
+import type { DeviceStatus } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
 import '../../styles/devices.css';
 
 type Role = DeviceConfig['role'];
 type Port = CallOutput<'devices.ports'>['ports'][number];
-type DeviceStatus = CallOutput<'devices.status'>[number];
 
 /** What the form edits: text fields as typed, turned into a DeviceConfig on save (main validates it again). */
 interface Draft {

@@ -75,6 +75,8 @@ interface Form {
   cashRounding: Settings['cashRounding'];
   language: Settings['language'];
   kioskMode: boolean;
+  timeZone: string;
+  businessDayTurnsAtHour: string;
   receiptHeader: string;
   receiptFooter: string;
   taxRates: { name: string; percent: string }[];
@@ -88,6 +90,8 @@ const formOf = (s: Settings): Form => ({
   cashRounding: s.cashRounding,
   language: s.language,
   kioskMode: s.kioskMode,
+  timeZone: s.timeZone,
+  businessDayTurnsAtHour: String(s.businessDayTurnsAtHour),
   receiptHeader: s.receiptHeader.join('\n'),
   receiptFooter: s.receiptFooter.join('\n'),
   taxRates: s.taxRates.map((r) => ({ name: r.name, percent: bpToPercent(r.rateBp) })),
@@ -135,6 +139,9 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
       cashRounding: form.cashRounding,
       language: form.language,
       kioskMode: form.kioskMode,
+      timeZone: form.timeZone.trim(),
+      // Not a number stays text, so main names the field (hour_range) instead of it being dropped.
+      businessDayTurnsAtHour: /^\s*\d{1,2}\s*$/.test(form.businessDayTurnsAtHour) ? Number(form.businessDayTurnsAtHour) : form.businessDayTurnsAtHour,
       receiptHeader: lines(form.receiptHeader),
       receiptFooter: lines(form.receiptFooter),
       taxRates: form.taxRates.map((r) => ({ name: r.name.trim(), rateBp: percentToBp(r.percent) })),
@@ -287,7 +294,35 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
               />
               {t('admin.settings.kioskMode')}
             </label>
+            <label>
+              {t('admin.settings.timeZone')}
+              <input
+                data-testid="setting-timeZone"
+                size={24}
+                maxLength={64}
+                value={form.timeZone}
+                disabled={!editable.has('timeZone')}
+                aria-invalid={errors.timeZone ? true : undefined}
+                onChange={(e) => set('timeZone', e.target.value)}
+              />
+              <FieldError errors={errors} name="timeZone" />
+            </label>
+            <label>
+              {t('admin.settings.businessDayTurnsAtHour')}
+              <input
+                data-testid="setting-businessDayTurnsAtHour"
+                inputMode="numeric"
+                size={3}
+                maxLength={2}
+                value={form.businessDayTurnsAtHour}
+                disabled={!editable.has('businessDayTurnsAtHour')}
+                aria-invalid={errors.businessDayTurnsAtHour ? true : undefined}
+                onChange={(e) => set('businessDayTurnsAtHour', e.target.value)}
+              />
+              <FieldError errors={errors} name="businessDayTurnsAtHour" />
+            </label>
           </div>
+          <p className="note">{t('admin.settings.businessDayHint')}</p>
         </fieldset>
 
         <div className="row">

@@ -1,0 +1,79 @@
+/**
+ * Facts about the source that no type checker states: what the production entry points load, and that
+ * the types both sides of the API share are declared once.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = process.cwd();
+
+/** Relative specifiers a module loads when it is loaded: static value imports and re-exports (not `import type`, not `import()`). */
+function staticImports(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const specifiers: string[] = [];
+  for (const m of code.matchAll(/^\s*(import|export)\s+(type\s+)?([\s\S]*?)\s*from\s*['"]([^'"]+)['"]/gm)) {
+    if (m[2]) continue; // `import type …` / `export type …`: erased
+    if (m[1] === 'export' && !/^[{*]/.test(m[3]!.trim())) continue; // `export const x = … from` is not a re-export
+    specifiers.push(m[4]!);
+  }
+  for (const m of code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)) specifiers.push(m[1]!);
+  return specifiers.filter((s) => s.startsWith('.'));
+}
+
+function resolveModule(from: string, specifier: string): string | null {
+  const base = resolve(dirname(from), specifier.replace(/\?.*$/, ''));
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
+    if (existsSync(candidate) && statSync(candidate).isFile() && /\.tsx?$/.test(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** Every source file an entry point loads statically, as paths relative to the repository. */
+function staticGraph(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [resolve(root, entry)];
+  while (queue.length) {
+    const file = queue.pop()!;
+    const name = relative(root, file);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const specifier of staticImports(readFileSync(file, 'utf8'))) {
+      const target = resolveModule(file, specifier);
+      if (target) queue.push(target);
+    }
+  }
+  return seen;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name))
+    .map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+describe('the production import graph', () => {
+  const inSandbox = (f: string) => f.startsWith('src-main/acquirer/sandbox/');
+
+  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s does not load the sandbox acquirer statically (only pos.ts’s dynamic import when it is configured)', (entry) => {
+    const graph = staticGraph(entry);
+    expect(graph.has('src-main/pos.ts')).toBe(true);
+    expect([...graph].filter(inSandbox)).toEqual([]);
+    expect(readFileSync(join(root, 'src-main/pos.ts'), 'utf8')).toContain("await import('./acquirer/sandbox/server')");
+  });
+
+  it('the walker does find the sandbox where it is loaded (its own entry)', () => {
+    expect([...staticGraph('src-main/acquirer/sandbox/cli.ts')].filter(inSandbox)).toContain('src-main/acquirer/sandbox/server.ts');
+  });
+});
+
+describe('shared types', () => {
+  it.each(['PaymentView', 'RefundView', 'DeviceStatus', 'Wallet', 'FailureCode'])('%s is declared once, in src-common', (name) => {
+    const declaration = new RegExp(`^export\\s+(?:interface|type)\\s+${name}\\b`, 'm');
+    const declaredIn = ['src-common', 'src-main', 'drivers', 'db', 'src-renderer']
+      .flatMap(sourceFiles)
+      .filter((f) => declaration.test(readFileSync(join(root, f), 'utf8')) || new RegExp(`^\\s*(?:interface|type)\\s+${name}\\b`, 'm').test(readFileSync(join(root, f), 'utf8')));
+    expect(declaredIn).toHaveLength(1);
+    expect(declaredIn[0]).toMatch(/^src-common\//);
+  });
+});
