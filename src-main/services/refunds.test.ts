@@ -31,6 +31,7 @@ import { createPaymentsService, type PaymentsService } from './payments';
 import { businessDate, createSalesService, type SalesService } from './sales';
 import { createSettingsService } from './settings';
 import { startTerminal } from './terminal';
+import { createJobRunner } from '../jobs/runner';
 import { createRefundsService, type RefundsService, type RefundTimings, type RefundView } from './refunds';
 
 const log = pino({ level: 'silent' });
@@ -126,6 +127,7 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     deviceId: terminalId,
     name: 'test',
   });
+  const paymentJobs = createJobRunner({ db, clock, log });
   const payments = createPaymentsService({
     db,
     clock,
@@ -137,12 +139,16 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     timings: { pollIntervalMs: 40, pollDeadlineMs: 1500, cancelRetryMs: 40, maxCancelAttempts: 5 },
     qrDeadlineMs: parsed.acquirer.qrDeadlineMs,
     subject: 'test',
+    jobs: paymentJobs,
   });
+  paymentJobs.start();
   sales.setLockCheck(payments.lockReason);
   const emitted: RefundView[] = [];
   const all: RefundsService[] = [];
-  const newRefunds = (timings = FAST) => {
-    const service = createRefundsService({
+  // Each refunds service stands for one run of the terminal: its own job runner, stopped with it.
+  const newRefunds = (timings = FAST): RefundsService => {
+    const jobs = createJobRunner({ db, clock, log });
+    const created = createRefundsService({
       db,
       clock,
       log,
@@ -153,7 +159,10 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
       settings,
       terminalId,
       timings,
+      jobs,
     });
+    jobs.start();
+    const service = { ...created, stop: () => (created.stop(), jobs.stop()) };
     all.push(service);
     return service;
   };
@@ -188,6 +197,7 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     async close() {
       for (const s of all) s.stop();
       payments.stop();
+      paymentJobs.stop();
       await sandbox.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
@@ -391,7 +401,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     expect(sends.length).toBeGreaterThanOrEqual(2);
     expect(new Set(sends.map((s) => `${s.clientSn}/${s.amount}`)).size).toBe(1);
     expect(ledgerRefunds(clientSnOf(cart.saleId))).toEqual([expect.objectContaining({ refundRequestNo: refund.refundRequestNo, amount: refund.amount })]);
-    expect(rig.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'refund'").pluck().get()).toBe(0);
+    expect(rig.db.prepare("SELECT count(*) FROM job WHERE kind = 'refund.send' AND status IN ('queued', 'running')").pluck().get()).toBe(0);
   });
 
   it('stops retrying at the deadline (needs attention), then a person’s retry sends the same number and it goes through', async () => {
@@ -533,7 +543,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
 
   const ledgerCancels = (clientSn: string) => rig.sandbox.ledger.transactions({ clientSn }).filter((t) => t.type === 'cancel' && t.status === 'SUCCESS');
   const cancelsSent = (clientSn: string) => rig.cancels.filter((c) => c === clientSn).length;
-  const refundJobs = () => rig.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'refund'").pluck().get() as number;
+  const refundJobs = () => rig.db.prepare("SELECT count(*) FROM job WHERE kind = 'refund.send' AND status IN ('queued', 'running')").pluck().get() as number;
 
   /** A completed sale written directly, one line per part, its wallet parts paid for real at the sandbox. */
   async function recordedSale(parts: { kind: 'cash' | 'alipay' | 'wechat'; product: number }[]) {

@@ -3,7 +3,7 @@ import type { Session } from '../../src-common/roles';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
-describe("the acquirer's daily statement, downloaded through the outbox", () => {
+describe("the acquirer's daily statement, downloaded through the job runner", () => {
   let t: TestPos;
   let owner: Session;
 
