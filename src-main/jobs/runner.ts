@@ -86,6 +86,11 @@ export interface JobRunnerDeps {
   /** Distinguishes this runner's leases from another process's; random by default. */
   owner?: string;
   defaultLeaseMs?: number;
+  /**
+   * How long the end of a run may wait for others to end, so their records share one durable commit
+   * (a commit costs a disk flush of a few ms; runs of one subject follow each other this much later).
+   */
+  groupCommitMs?: number;
 }
 
 type Dead = { outcome: 'dead'; error: string };
@@ -97,12 +102,14 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   const { db, clock, log } = deps;
   const owner = deps.owner ?? `runner-${randomUUID()}`;
   const defaultLeaseMs = deps.defaultLeaseMs ?? 60_000;
+  const groupCommitMs = deps.groupCommitMs ?? 2;
   const kinds = new Map<string, JobKind<unknown>>();
   const inFlight = new Map<string, { subject: string; kind: string }>();
   const perKind = new Map<string, number>();
   let timer: NodeJS.Timeout | null = null;
   let timerAt: number | null = null;
   let leaseTimer: NodeJS.Timeout | null = null;
+  let commitTimer: NodeJS.Timeout | null = null;
   let scheduled = false;
   let started = false;
   let stopped = false;
@@ -146,8 +153,23 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     });
   }
 
+  /** Wakes after `groupCommitMs`, at once when every slot has ended, so ends that come together commit together. */
+  function wakeForCommit() {
+    if (finished.length >= inFlight.size || groupCommitMs <= 0) {
+      wake();
+      return;
+    }
+    if (commitTimer) return;
+    commitTimer = setTimeout(() => {
+      commitTimer = null;
+      wake();
+    }, groupCommitMs);
+  }
+
   function tick() {
     if (stopped) return;
+    if (commitTimer) clearTimeout(commitTimer);
+    commitTimer = null;
     // One commit per look: the ends of the runs that finished, and the claims of the next ones.
     const now = clock.now();
     const toRun = db.transaction(() => {
@@ -257,7 +279,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         // A stopped runner still records runs that were under way, so their jobs do not wait out a lease.
         if (stopped) {
           if (db.open) settleFinished();
-        } else wake();
+        } else wakeForCommit();
       });
   }
 
@@ -343,6 +365,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (leaseTimer) clearInterval(leaseTimer);
+      if (commitTimer) clearTimeout(commitTimer);
+      commitTimer = null;
       timer = null;
       leaseTimer = null;
       timerAt = null;
