@@ -68,14 +68,15 @@ export function openJobOfSubject(db: Database, subject: string): JobRow | undefi
  * open job to its new kind and time in place, keeping its attempts and last error, and releasing a lease the
  * caller's own run holds; a new job when there is none. Returns the job's id.
  */
-export function setSubjectJob(db: Database, job: NewJob): string {
+export function setSubjectJob(db: Database, job: NewJob & { lastError?: string }): string {
   const moved = stmt(
     db,
-    `UPDATE job SET kind = ?, payload = ?, run_at = ?, status = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?
+    `UPDATE job SET kind = ?, payload = ?, run_at = ?, status = 'queued', lease_owner = NULL, lease_until = NULL, last_error = coalesce(?, last_error), updated_at = ?
      WHERE id = (SELECT id FROM job WHERE subject = ? AND status IN ('queued', 'running') ORDER BY seq LIMIT 1) RETURNING id`,
-  ).get(job.kind, JSON.stringify(job.payload), job.runAt, job.at, job.subject) as { id: string } | undefined;
+  ).get(job.kind, JSON.stringify(job.payload), job.runAt, clip(job.lastError ?? null), job.at, job.subject) as { id: string } | undefined;
   if (moved) return moved.id;
   insertJob(db, job);
+  if (job.lastError) noteJobError(db, job.id, job.lastError, job.at);
   return job.id;
 }
 

@@ -260,8 +260,9 @@ export const REFUND_JOB_KIND = 'refund.send';
 export const refundJobSubject = (refundId: string) => `refund:${refundId}`;
 
 /** The refund's one open job moves to `dueAt` (attempts and last error kept), or is made. The caller holds the transaction. */
-export function setRefundJob(db: Database, job: { id: string; refundId: string; dueAt: number; createdAt: string }): void {
+export function setRefundJob(db: Database, job: { id: string; refundId: string; dueAt: number; createdAt: string; lastError?: string }): void {
   setSubjectJob(db, {
+    ...(job.lastError ? { lastError: job.lastError } : {}),
     id: job.id,
     kind: REFUND_JOB_KIND,
     subject: refundJobSubject(job.refundId),

@@ -404,6 +404,29 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     expect(rig.db.prepare("SELECT count(*) FROM job WHERE kind = 'refund.send' AND status IN ('queued', 'running')").pluck().get()).toBe(0);
   });
 
+  it('keeps one job per refund across its resends: attempts and the last error kept, every run in its history', async () => {
+    const cart = await sale([[0, 1]], 'wallet');
+    const quick = rig.newRefunds({ retryMs: 10, maxRetryMs: 20, deadlineMs: 60_000 });
+    rig.fault.mode = 'lost_reply';
+    const refund = await quick.request({ saleId: cart.saleId, reason: 'x' }, owner);
+    const job = () => rig.db.prepare('SELECT id, status, attempts, last_error FROM job WHERE subject = ?').all(`refund:${refund.refundId}`) as { id: string; status: string; attempts: number; last_error: string | null }[];
+    await expect.poll(() => job()[0]!.attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    expect(job()).toEqual([expect.objectContaining({ last_error: 'test: the reply was lost' })]);
+    rig.fault.mode = 'none';
+    expect(await settled(quick, refund.refundId)).toMatchObject({ status: 'refunded' });
+    const [done] = job();
+    expect(job()).toHaveLength(1);
+    expect(done).toMatchObject({ status: 'done', last_error: 'test: the reply was lost' });
+    const history = rig.db.prepare('SELECT attempt, outcome FROM job_attempt WHERE job_id = ? ORDER BY attempt').all(done!.id) as { attempt: number; outcome: string }[];
+    expect(history.map((h) => h.attempt)).toEqual(Array.from({ length: done!.attempts }, (_, i) => i + 1));
+    expect(history.at(-1)!.outcome).toBe('done');
+    // Each earlier run sent again and moved the job ('rescheduled'), or found the request still on the wire ('retry').
+    const earlier = history.slice(0, -1).map((h) => h.outcome);
+    expect(earlier.every((o) => o === 'rescheduled' || o === 'retry')).toBe(true);
+    expect(earlier).toContain('rescheduled');
+    quick.stop();
+  });
+
   it('stops retrying at the deadline (needs attention), then a person’s retry sends the same number and it goes through', async () => {
     const cart = await sale([[2, 1]], 'wallet');
     const slow = rig.newRefunds({ retryMs: 20, maxRetryMs: 40, deadlineMs: 300 });

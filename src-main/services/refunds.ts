@@ -559,7 +559,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
           }
           const status: RefundStatus = answer.kind === 'in_progress' ? 'in_progress' : answer.kind === 'unknown' || row.status === 'submitted' ? 'unknown' : row.status;
           setRefundStatus(db, refundId, { status, failureCode: null, failureMessage: reason, finishedAt: null, at });
-          setRefundJob(db, { id: newId(), refundId, dueAt: Math.min(now.getTime() + backoff(row.attempts), row.deadline_at), createdAt: at });
+          setRefundJob(db, { id: newId(), refundId, dueAt: Math.min(now.getTime() + backoff(row.attempts), row.deadline_at), createdAt: at, lastError: reason });
           return status;
         }
       }
