@@ -63,14 +63,14 @@ function JobRow({ job }: { job: Job }) {
         ) : (
           <details>
             <summary>{job.attempts}</summary>
-            <ol data-testid="job-history">
+            <ul data-testid="job-history">
               {job.history.map((a) => (
                 <li key={a.attempt}>
                   {`#${a.attempt} ${time(a.startedAt)} → ${time(a.endedAt)} · ${t(`admin.jobs.outcome.${a.outcome}`)}`}
                   {a.error && ` · ${a.error}`}
                 </li>
               ))}
-            </ol>
+            </ul>
           </details>
         )}
       </td>
