@@ -374,7 +374,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       idleWaiters = [];
     },
     idle() {
-      if (stopped) return Promise.resolve();
+      if (stopped || !started) return Promise.resolve();
       return new Promise((resolve) => {
         idleWaiters.push(resolve);
         wake();
