@@ -8,6 +8,7 @@ import { catalogSearchBench } from './catalog-search';
 import { receiptEncode, serialScanToCart } from './devices';
 import { hostStart } from './host-start';
 import { lowEndTill } from './low-end';
+import { jobRunnerDrain } from './jobs';
 import { scanToAcquirerLatency } from './payments';
 import { generateSalesCli } from './generate-sales';
 import { reportsBench } from './reports';
@@ -16,7 +17,10 @@ import { rawDurableCommits } from './sqlite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `generate-sales …` only makes a database. */
+/**
+ * `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `jobs [--jobs N]` only the job
+ * runner's drain; `generate-sales …` only makes a database.
+ */
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -40,6 +44,10 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ reports: await reportsBench(reportsOptions()) }, null, 2)}\n`);
     return;
   }
+  if (process.argv[2] === 'jobs') {
+    process.stdout.write(`${JSON.stringify({ jobs: { runnerDrain: await jobRunnerDrain(Number(option('jobs') ?? 10_000), Number(option('concurrency') ?? 64)) } }, null, 2)}\n`);
+    return;
+  }
   const raw = rawDurableCommits(3000, 'FULL');
   const sales = await completedSalesPerSecond();
   const figures = {
@@ -55,6 +63,7 @@ async function main() {
     },
     catalogSearch: await catalogSearchBench(),
     payments: { scanToAcquirer: await scanToAcquirerLatency() },
+    jobs: { runnerDrain: await jobRunnerDrain() },
     devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart() },
     host: await hostStart(join(here, 'host.js')),
     // Beside the unconfined scan → UI (devices.serialScanToCart) and cold start (host) above.

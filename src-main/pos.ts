@@ -34,6 +34,7 @@ import type { SandboxAcquirer } from './acquirer/sandbox/server';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from './acquirer/sandbox-identity';
 import { openKeyring } from './keyring';
 import { createCredentialsProvider } from './services/enrolment';
+import { createJobRunner } from './jobs/runner';
 import { createPaymentsService } from './services/payments';
 import { createStatementsService } from './services/statements';
 import { createDeviceManager } from '../drivers/devices/manager';
@@ -158,11 +159,14 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     deviceId: terminalId,
     name: config.storeName,
   });
+  // One durable runner for every kind of background job; each service registers its kinds.
+  const jobs = createJobRunner({ db, clock, log: log.child({ module: 'jobs' }) });
   const payments = createPaymentsService({
     db,
     clock,
     log,
     events,
+    jobs,
     sales,
     acquirer,
     credentials,
@@ -183,6 +187,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     settings,
     terminalId,
     timings: refundTimingsFor(acquirerConfig.timings),
+    jobs,
   });
   refunds.recover();
 
@@ -193,8 +198,10 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     acquirer,
     credentials,
     retry: { firstMs: acquirerConfig.timings.cancelRetryMs, maxMs: 10 * 60_000 },
+    jobs,
   });
   statements.recover();
+  jobs.start();
 
   // Device configuration lives in SQLite; config.json's list only seeds a terminal that never had one.
   const deviceConfigs = createDeviceConfigStore({ db, clock, log: log.child({ module: 'devices' }), audit });
@@ -356,6 +363,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       for (const area of [...areas].reverse()) await area.close?.();
       disconnectDevices();
       await devices.close();
+      jobs.stop();
       payments.stop();
       statements.stop();
       refunds.stop();

@@ -1,7 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { stmt } from '../statements';
+import { openJobCounts } from './jobs';
 
-/** Read-only views of the outbox for the technician console (the payment engine owns its writes). */
+/**
+ * The open jobs of the job table (migration 0014 replaced the outbox) in the shape the technician's first
+ * console reads; the full list with each job's attempts is db/queries/jobs.ts `listJobs`.
+ */
 export interface OutboxViewRow {
   id: string;
   kind: string;
@@ -12,14 +16,12 @@ export interface OutboxViewRow {
   created_at: string;
 }
 
-export function outboxCountsByKind(db: Database): { kind: string; count: number }[] {
-  return stmt(db, 'SELECT kind, count(*) AS count FROM outbox GROUP BY kind ORDER BY kind').all() as { kind: string; count: number }[];
-}
+export const outboxCountsByKind = openJobCounts;
 
-/** Soonest due first; the subject is what the job is about (a payment, a refund, a statement day). */
+/** Soonest due first; the subject is what the job is about (`payment:<id>`, `refund:<id>`, `statement:<day>`). */
 export function listOutboxJobs(db: Database, limit: number): OutboxViewRow[] {
   return stmt(
     db,
-    'SELECT id, kind, coalesce(payment_id, refund_id, business_date) AS subject, attempts, last_error, due_at, created_at FROM outbox ORDER BY due_at, id LIMIT ?',
+    "SELECT id, kind, subject, attempts, last_error, run_at AS due_at, created_at FROM job WHERE status IN ('queued', 'running') ORDER BY run_at, seq LIMIT ?",
   ).all(limit) as OutboxViewRow[];
 }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { stmt } from '../statements';
+import { finishSubjectJobs, openJobCount, setSubjectJob } from './jobs';
 
 export type RefundStatus = 'submitted' | 'in_progress' | 'unknown' | 'refunded' | 'failed' | 'needs_attention';
 /** Still reserving its amount and waiting for the acquirer (the outbox retries them). */
@@ -70,13 +71,6 @@ export interface SaleTenderRow {
   reference: string | null;
   payment_id: string | null;
   client_sn: string | null;
-}
-
-export interface RefundJobRow {
-  id: string;
-  refund_id: string;
-  due_at: number;
-  attempts: number;
 }
 
 export function insertRefund(
@@ -260,35 +254,29 @@ export function dailyRefundTotals(db: Database, businessDate: string): { kind: s
   }[];
 }
 
-// --- the outbox's refund jobs (one per refund; the payments runner ignores kind 'refund') ---
+// --- refund jobs on the job table: one open 'refund.send' job per refund (subject `refund:<id>`) ---
 
-export function setRefundJob(db: Database, job: { id: string; refundId: string; paymentId: string | null; dueAt: number; createdAt: string }): void {
-  stmt(db, "DELETE FROM outbox WHERE kind = 'refund' AND refund_id = ?").run(job.refundId);
-  stmt(db, "INSERT INTO outbox (id, kind, payment_id, refund_id, due_at, created_at) VALUES (?, 'refund', ?, ?, ?, ?)").run(
-    job.id,
-    job.paymentId,
-    job.refundId,
-    job.dueAt,
-    job.createdAt,
-  );
+export const REFUND_JOB_KIND = 'refund.send';
+export const refundJobSubject = (refundId: string) => `refund:${refundId}`;
+
+/** The refund's one open job moves to `dueAt` (attempts and last error kept), or is made. The caller holds the transaction. */
+export function setRefundJob(db: Database, job: { id: string; refundId: string; dueAt: number; createdAt: string; lastError?: string }): void {
+  setSubjectJob(db, {
+    ...(job.lastError ? { lastError: job.lastError } : {}),
+    id: job.id,
+    kind: REFUND_JOB_KIND,
+    subject: refundJobSubject(job.refundId),
+    payload: { refundId: job.refundId },
+    runAt: job.dueAt,
+    deadlineAt: null,
+    at: job.createdAt,
+  });
 }
 
-export function clearRefundJob(db: Database, refundId: string): void {
-  stmt(db, "DELETE FROM outbox WHERE kind = 'refund' AND refund_id = ?").run(refundId);
-}
-
-export function recordRefundJobFailure(db: Database, refundId: string, error: string): void {
-  stmt(db, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE kind = 'refund' AND refund_id = ?").run(error.slice(0, 500), refundId);
-}
-
-export function nextRefundJob(db: Database): RefundJobRow | undefined {
-  return stmt(db, "SELECT id, refund_id, due_at, attempts FROM outbox WHERE kind = 'refund' ORDER BY due_at LIMIT 1").get() as RefundJobRow | undefined;
-}
-
-export function refundJob(db: Database, refundId: string): RefundJobRow | undefined {
-  return stmt(db, "SELECT id, refund_id, due_at, attempts FROM outbox WHERE kind = 'refund' AND refund_id = ?").get(refundId) as RefundJobRow | undefined;
+export function clearRefundJob(db: Database, refundId: string, at: string): void {
+  finishSubjectJobs(db, refundJobSubject(refundId), at);
 }
 
 export function pendingRefundJobs(db: Database): number {
-  return stmt(db, "SELECT count(*) FROM outbox WHERE kind = 'refund'").pluck().get() as number;
+  return openJobCount(db, [REFUND_JOB_KIND]);
 }

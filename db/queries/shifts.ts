@@ -104,7 +104,13 @@ export function unresolvedRefundsSince(db: Database, terminalId: string, since: 
   ).all(terminalId, since) as { id: string; refundRequestNo: string; status: string; amount: number }[];
 }
 
-/** Outbox jobs that move money (query, cancel, refund) still waiting; statement downloads do not count. */
+/** Kinds of job that move money. */
+export const MONEY_JOB_KINDS = ['payment.query', 'payment.cancel', 'refund.send'] as const;
+
+/** Jobs that move money (payment query/cancel, refund send) still open; statement downloads and prints do not count. */
 export function pendingMoneyJobs(db: Database): { kind: string; count: number }[] {
-  return stmt(db, "SELECT kind, count(*) AS count FROM outbox WHERE kind <> 'statement' GROUP BY kind ORDER BY kind").all() as { kind: string; count: number }[];
+  return stmt(
+    db,
+    "SELECT kind, count(*) AS count FROM job WHERE status IN ('queued', 'running') AND kind IN (SELECT value FROM json_each(?)) GROUP BY kind ORDER BY kind",
+  ).all(JSON.stringify(MONEY_JOB_KINDS)) as { kind: string; count: number }[];
 }

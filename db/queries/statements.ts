@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { stmt } from '../statements';
+import { finishSubjectJobs, openJobOfSubject } from './jobs';
 
 export interface StatementRowInput {
   clientSn: string;
@@ -20,34 +21,17 @@ export interface StatementJobRow {
   last_error: string | null;
 }
 
-/** Queues a download of the day's statement; asking again while one is queued changes nothing. */
-export function queueStatementJob(db: Database, job: { id: string; date: string; dueAt: number; createdAt: string }): void {
-  stmt(db, "INSERT INTO outbox (id, kind, business_date, due_at, created_at) VALUES (?, 'statement', ?, ?, ?) ON CONFLICT DO NOTHING").run(
-    job.id,
-    job.date,
-    job.dueAt,
-    job.createdAt,
-  );
-}
+export const STATEMENT_JOB_KIND = 'statement.download';
+export const statementJobSubject = (date: string) => `statement:${date}`;
 
-export function nextStatementJob(db: Database): StatementJobRow | undefined {
-  return stmt(db, "SELECT id, business_date, due_at, attempts, last_error FROM outbox WHERE kind = 'statement' ORDER BY due_at LIMIT 1").get() as
-    | StatementJobRow
-    | undefined;
-}
-
+/** The day's open download job, if one is queued or running. */
 export function statementJob(db: Database, date: string): StatementJobRow | undefined {
-  return stmt(db, "SELECT id, business_date, due_at, attempts, last_error FROM outbox WHERE kind = 'statement' AND business_date = ?").get(date) as
-    | StatementJobRow
-    | undefined;
+  const job = openJobOfSubject(db, statementJobSubject(date));
+  return job && { id: job.id, business_date: date, due_at: job.run_at, attempts: job.attempts, last_error: job.last_error };
 }
 
-export function postponeStatementJob(db: Database, id: string, dueAt: number, error: string): void {
-  stmt(db, 'UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ?').run(dueAt, error.slice(0, 500), id);
-}
-
-/** Replaces the day's stored statement with the one just downloaded and retires the job, in one transaction. */
-export function storeStatement(db: Database, date: string, rows: readonly StatementRowInput[], at: string, jobId: string): void {
+/** Replaces the day's stored statement with the one just downloaded and retires its job, in one transaction. */
+export function storeStatement(db: Database, date: string, rows: readonly StatementRowInput[], at: string): void {
   db.transaction(() => {
     stmt(db, 'DELETE FROM acquirer_statement_row WHERE business_date = ?').run(date);
     stmt(
@@ -60,7 +44,7 @@ export function storeStatement(db: Database, date: string, rows: readonly Statem
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     rows.forEach((r, i) => insert.run(date, i + 1, r.clientSn, r.acquirerSn, r.type, r.wallet, r.amount, r.status, r.finishedAt, r.refundRequestNo));
-    stmt(db, 'DELETE FROM outbox WHERE id = ?').run(jobId);
+    finishSubjectJobs(db, statementJobSubject(date), at);
   })();
 }
 

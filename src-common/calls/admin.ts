@@ -137,6 +137,34 @@ export const LogEntry = z.object({
   file: z.string(),
 });
 
+/** One run of a durable job, as the job runner recorded it when it ended (or found it cut short). */
+export const JobAttempt = z.object({
+  attempt: z.number().int(),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  outcome: z.enum(['done', 'rescheduled', 'retry', 'failed', 'dead', 'lease_expired']),
+  error: z.string().nullable(),
+});
+
+/** A job of the durable runner (payment query/cancel, refund send, statement download…) with its history. */
+export const JobEntry = z.object({
+  id: z.string(),
+  kind: z.string(),
+  subject: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed', 'dead']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  /** Epoch ms: when it is due (queued) or was last due. */
+  runAt: z.number().int(),
+  /** Epoch ms while running: when another runner may take it. */
+  leaseUntil: z.number().int().nullable(),
+  deadlineAt: z.number().int().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  history: z.array(JobAttempt),
+});
+
 export const OutboxJob = z.object({
   id: z.string(),
   kind: z.string(),
@@ -279,6 +307,16 @@ export const adminCalls = {
     output: z.object({ entries: z.array(LogEntry), scannedFiles: z.number().int(), truncated: z.boolean() }),
     access: Technicians,
     summary: 'Log lines of this terminal (current and rotated files), newest first, filtered and bounded',
+  }),
+  'diagnostics.jobs': call({
+    input: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    output: z.object({
+      open: z.array(z.object({ kind: z.string(), count: z.number().int() })),
+      totalOpen: z.number().int(),
+      jobs: z.array(JobEntry),
+    }),
+    access: Technicians,
+    summary: 'Every job of the durable runner, open ones first, then the latest finished, each with its attempts and errors',
   }),
   'diagnostics.outbox': call({
     input: NoInput,

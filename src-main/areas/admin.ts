@@ -15,6 +15,7 @@ import { AcquirerError } from '../acquirer/port';
 import { CONFIG_FILE, ConfigError, loadConfig, parseConfig } from '../config';
 import { openKeyring } from '../keyring';
 import { createBackup, listBackups, pendingRestorePath, stageRestore } from '../services/backup';
+import { jobsView } from '../jobs/view';
 import { databaseHealth, outboxView } from '../services/diagnostics';
 import { readLogs } from '../services/logs';
 import { writeSupportBundle } from '../services/support-bundle';
@@ -180,6 +181,7 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
       'users.self': (_input, session) => ({ mustChangePin: users.mustChangePin(session.caller) }),
 
       'diagnostics.logs': (query) => readLogs(ctx.logFile, query),
+      'diagnostics.jobs': ({ limit }) => jobsView(db, limit),
       'diagnostics.outbox': () => outboxView(db),
       'diagnostics.database': ({ full }) => databaseHealth(db, ctx.databasePath, { full: full ?? false }),
       'diagnostics.backup': async (_input, session) => {

@@ -1,23 +1,21 @@
 /**
  * The payment runner: carries out the state machine of src-common/payment-state.ts against the
  * acquirer port, with every step committed to SQLite before the next request leaves the terminal.
- * Jobs (query, cancel) live in the outbox table, so a restart picks up exactly where a crash left off.
+ * Its jobs (kinds 'payment.query' and 'payment.cancel', one open job per payment, subject `payment:<id>`)
+ * run on the durable job runner, so a restart picks up exactly where a crash left off.
  */
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
 import { newId } from '../../db/ids';
+import { finishSubjectJobs, noteJobError, openJobCount, setSubjectJob } from '../../db/queries/jobs';
 import {
   appendPaymentEvent,
-  clearOutboxJob,
   codeHashUsed,
   findPayment,
   insertPayment,
   latestPaymentForSale,
-  nextOutboxJob,
   paidPaymentsOfOpenSales,
-  pendingOutboxCount,
-  recordOutboxFailure,
-  setOutboxJob,
   setPaymentQr,
   unfinishedPayments,
   updatePayment,
@@ -43,6 +41,7 @@ import type { PaymentView } from '../../src-common/schemas';
 import type { AcquirerPort, CancelOutcome, QueryOutcome, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
+import type { JobRunner, RunningJob } from '../jobs/runner';
 import type { Logger } from '../log';
 import type { SalesService } from './sales';
 
@@ -74,7 +73,13 @@ export interface PaymentsDeps {
   /** How long a merchant QR stays payable (the acquirer closes it at about 4 minutes). */
   qrDeadlineMs: number;
   subject: string;
+  jobs: JobRunner;
 }
+
+/** How many payments may be queried or cancelled at once (each payment's own jobs still run one at a time). */
+const PAYMENT_JOB_CONCURRENCY = 4;
+const paymentJobPayload = z.object({ paymentId: z.string().min(1) });
+const jobSubject = (paymentId: string) => `payment:${paymentId}`;
 
 const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
 
@@ -100,13 +105,10 @@ function answerOf(outcome: QueryOutcome): AcquirerAnswer {
 const cancelAnswerOf = (outcome: CancelOutcome): CancelAnswer => outcome;
 
 export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
-  const { db, clock, log, events, sales, acquirer, credentials, timings, qrDeadlineMs, subject } = deps;
+  const { db, clock, log, events, sales, acquirer, credentials, timings, qrDeadlineMs, subject, jobs } = deps;
   // A customer needs longer to open an app and scan a QR than to type a PIN.
   const timingsFor = (row: Pick<PaymentRow, 'kind'>): PaymentTimings => (row.kind === 'qr' ? { ...timings, pollDeadlineMs: qrDeadlineMs } : timings);
   const recovering = new Set<string>();
-  let timer: NodeJS.Timeout | null = null;
-  let running = false;
-  let stopped = false;
   let online = true;
 
   const stateOf = (row: PaymentRow): PaymentState => JSON.parse(row.state) as PaymentState;
@@ -155,9 +157,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     return updated;
   }
 
+  /** The payment's one open job becomes its next action (attempts kept), or is retired. The caller holds the transaction. */
   function scheduleJob(paymentId: string, action: NextAction, at: string) {
-    if (action.kind === 'none') clearOutboxJob(db, paymentId);
-    else setOutboxJob(db, { id: newId(), kind: action.kind, paymentId, dueAt: action.at, createdAt: at });
+    if (action.kind === 'none') finishSubjectJobs(db, jobSubject(paymentId), at);
+    else setSubjectJob(db, { id: newId(), kind: `payment.${action.kind}`, subject: jobSubject(paymentId), payload: { paymentId }, runAt: action.at, deadlineAt: null, at });
   }
 
   function completeSale(row: PaymentRow) {
@@ -177,10 +180,11 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     }
   }
 
-  async function runJob(paymentId: string, kind: 'query' | 'cancel') {
+  async function runJob(job: RunningJob<{ paymentId: string }>, kind: 'query' | 'cancel') {
+    const { paymentId } = job.payload;
     const row = findPayment(db, paymentId);
     if (!row || isFinal(stateOf(row).status)) {
-      db.transaction(() => clearOutboxJob(db, paymentId))();
+      db.transaction(() => finishSubjectJobs(db, jobSubject(paymentId), clock.now().toISOString()))();
       return;
     }
     let creds: TerminalCredentials;
@@ -188,46 +192,35 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       creds = await credentials();
     } catch (error) {
       online = false;
-      recordOutboxFailure(db, paymentId, (error as Error).message);
+      noteJobError(db, job.id, (error as Error).message, clock.now().toISOString());
       apply(row, { type: 'no_answer', reason: (error as Error).message, at: clock.now().getTime() }, 'no_answer', { kind, reason: (error as Error).message });
       return;
     }
     if (kind === 'query') {
       const outcome = await acquirer.query(creds, row.client_sn);
       online = outcome.kind !== 'unknown';
+      if (outcome.kind === 'unknown') noteJobError(db, job.id, outcome.reason, clock.now().toISOString());
       apply(findPayment(db, paymentId)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'query', outcome);
     } else {
       const outcome = await acquirer.cancel(creds, row.client_sn);
       online = outcome.kind !== 'unknown';
+      if (outcome.kind === 'unknown') noteJobError(db, job.id, outcome.reason, clock.now().toISOString());
       apply(findPayment(db, paymentId)!, { type: 'cancel_answer', answer: cancelAnswerOf(outcome), at: clock.now().getTime() }, 'cancel', outcome);
     }
   }
 
-  /** Runs every due job, one at a time, then sleeps until the next one is due. */
-  function wake() {
-    if (stopped || running) return;
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const job = nextOutboxJob(db);
-    if (!job) return;
-    const delay = Math.max(0, job.due_at - clock.now().getTime());
-    if (delay > 0) {
-      timer = setTimeout(wake, Math.min(delay, 2_147_000_000));
-      return;
-    }
-    running = true;
-    runJob(job.payment_id, job.kind)
-      .catch((error: unknown) => {
-        log.error({ err: error, paymentId: job.payment_id }, 'payment job failed');
-        recordOutboxFailure(db, job.payment_id, String(error));
-        // Back off rather than spin on a job that keeps throwing.
-        db.transaction(() => setOutboxJob(db, { id: newId(), kind: job.kind, paymentId: job.payment_id, dueAt: clock.now().getTime() + timings.cancelRetryMs, createdAt: clock.now().toISOString() }))();
-      })
-      .finally(() => {
-        running = false;
-        wake();
-      });
+  for (const kind of ['query', 'cancel'] as const) {
+    jobs.register({
+      kind: `payment.${kind}`,
+      payload: paymentJobPayload,
+      concurrency: PAYMENT_JOB_CONCURRENCY,
+      // A handler that throws is tried again after the cancel retry delay rather than spinning.
+      backoff: () => timings.cancelRetryMs,
+      handler: (job) => runJob(job, kind),
+    });
   }
+
+  const wake = () => jobs.wake();
 
   /** What every new payment checks first: nothing unresolved from before, a sale to pay, no other payment running. */
   function payableSale() {
@@ -291,7 +284,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       });
       appendPaymentEvent(db, id, 'submitted', { clientSn, kind: input.kind, wallet: input.wallet, amount: input.amount }, now.toISOString());
       // If the terminal dies before the answer is recorded, this job resolves the payment at the next start.
-      setOutboxJob(db, { id: newId(), kind: 'query', paymentId: id, dueAt: now.getTime() + timings.pollIntervalMs, createdAt: now.toISOString() });
+      setSubjectJob(db, { id: newId(), kind: 'payment.query', subject: jobSubject(id), payload: { paymentId: id }, runAt: now.getTime() + timings.pollIntervalMs, deadlineAt: null, at: now.toISOString() });
     })();
     events.emit('payment.changed', view(findPayment(db, id)!));
     return { id, clientSn };
@@ -374,7 +367,8 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         for (const row of unfinished) {
           recovering.add(row.id);
           // Ask about it right away, whatever was scheduled before the restart.
-          setOutboxJob(db, { id: newId(), kind: stateOf(row).status === 'cancelling' ? 'cancel' : 'query', paymentId: row.id, dueAt: now, createdAt: new Date(now).toISOString() });
+          const kind = stateOf(row).status === 'cancelling' ? 'payment.cancel' : 'payment.query';
+          setSubjectJob(db, { id: newId(), kind, subject: jobSubject(row.id), payload: { paymentId: row.id }, runAt: now, deadlineAt: null, at: new Date(now).toISOString() });
         }
       })();
       if (unfinished.length) log.warn({ payments: unfinished.length }, 'resolving wallet payments left unfinished by the last run');
@@ -389,7 +383,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       wake();
     },
 
-    status: () => ({ online, pendingJobs: pendingOutboxCount(db), recovering: recovering.size }),
+    status: () => ({ online, pendingJobs: openJobCount(db), recovering: recovering.size }),
 
     lockReason(saleId) {
       const row = latestPaymentForSale(db, saleId);
@@ -397,8 +391,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     },
 
     stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
+      // The job runner is stopped by its owner; nothing of its own runs here.
     },
   };
 }

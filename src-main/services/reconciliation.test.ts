@@ -76,7 +76,7 @@ const row = (type: StatementRowInput['type'], clientSn: string, amount: number, 
 });
 
 function statement(date: string, rows: StatementRowInput[]): void {
-  storeStatement(db, date, rows, '2026-11-23T01:00:00.000Z', 'no-job');
+  storeStatement(db, date, rows, '2026-11-23T01:00:00.000Z');
 }
 
 beforeEach(() => {

@@ -33,6 +33,7 @@ import { createSalesService, type SalesService } from './sales';
 import { createSettingsService } from './settings';
 import { startTerminal } from './terminal';
 import type { RefundView } from '../../src-common/schemas';
+import { createJobRunner } from '../jobs/runner';
 import { createRefundsService, type RefundsService, type RefundTimings } from './refunds';
 
 const log = pino({ level: 'silent' });
@@ -128,6 +129,7 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     deviceId: terminalId,
     name: 'test',
   });
+  const paymentJobs = createJobRunner({ db, clock, log });
   const payments = createPaymentsService({
     db,
     clock,
@@ -139,12 +141,16 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     timings: { pollIntervalMs: 40, pollDeadlineMs: 1500, cancelRetryMs: 40, maxCancelAttempts: 5 },
     qrDeadlineMs: parsed.acquirer.qrDeadlineMs,
     subject: 'test',
+    jobs: paymentJobs,
   });
+  paymentJobs.start();
   sales.setLockCheck(payments.lockReason);
   const emitted: RefundView[] = [];
   const all: RefundsService[] = [];
-  const newRefunds = (timings = FAST) => {
-    const service = createRefundsService({
+  // Each refunds service stands for one run of the terminal: its own job runner, stopped with it.
+  const newRefunds = (timings = FAST): RefundsService => {
+    const jobs = createJobRunner({ db, clock, log });
+    const created = createRefundsService({
       db,
       clock,
       log,
@@ -155,7 +161,10 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
       settings,
       terminalId,
       timings,
+      jobs,
     });
+    jobs.start();
+    const service = { ...created, stop: () => (created.stop(), jobs.stop()) };
     all.push(service);
     return service;
   };
@@ -190,6 +199,7 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     async close() {
       for (const s of all) s.stop();
       payments.stop();
+      paymentJobs.stop();
       await sandbox.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
@@ -393,7 +403,30 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     expect(sends.length).toBeGreaterThanOrEqual(2);
     expect(new Set(sends.map((s) => `${s.clientSn}/${s.amount}`)).size).toBe(1);
     expect(ledgerRefunds(clientSnOf(cart.saleId))).toEqual([expect.objectContaining({ refundRequestNo: refund.refundRequestNo, amount: refund.amount })]);
-    expect(rig.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'refund'").pluck().get()).toBe(0);
+    expect(rig.db.prepare("SELECT count(*) FROM job WHERE kind = 'refund.send' AND status IN ('queued', 'running')").pluck().get()).toBe(0);
+  });
+
+  it('keeps one job per refund across its resends: attempts and the last error kept, every run in its history', async () => {
+    const cart = await sale([[0, 1]], 'wallet');
+    const quick = rig.newRefunds({ retryMs: 10, maxRetryMs: 20, deadlineMs: 60_000 });
+    rig.fault.mode = 'lost_reply';
+    const refund = await quick.request({ saleId: cart.saleId, reason: 'x' }, owner);
+    const job = () => rig.db.prepare('SELECT id, status, attempts, last_error FROM job WHERE subject = ?').all(`refund:${refund.refundId}`) as { id: string; status: string; attempts: number; last_error: string | null }[];
+    await expect.poll(() => job()[0]!.attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    expect(job()).toEqual([expect.objectContaining({ last_error: 'test: the reply was lost' })]);
+    rig.fault.mode = 'none';
+    expect(await settled(quick, refund.refundId)).toMatchObject({ status: 'refunded' });
+    const [done] = job();
+    expect(job()).toHaveLength(1);
+    expect(done).toMatchObject({ status: 'done', last_error: 'test: the reply was lost' });
+    const history = rig.db.prepare('SELECT attempt, outcome FROM job_attempt WHERE job_id = ? ORDER BY attempt').all(done!.id) as { attempt: number; outcome: string }[];
+    expect(history.map((h) => h.attempt)).toEqual(Array.from({ length: done!.attempts }, (_, i) => i + 1));
+    expect(history.at(-1)!.outcome).toBe('done');
+    // Each earlier run sent again and moved the job ('rescheduled'), or found the request still on the wire ('retry').
+    const earlier = history.slice(0, -1).map((h) => h.outcome);
+    expect(earlier.every((o) => o === 'rescheduled' || o === 'retry')).toBe(true);
+    expect(earlier).toContain('rescheduled');
+    quick.stop();
   });
 
   it('stops retrying at the deadline (needs attention), then a person’s retry sends the same number and it goes through', async () => {
@@ -535,7 +568,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
 
   const ledgerCancels = (clientSn: string) => rig.sandbox.ledger.transactions({ clientSn }).filter((t) => t.type === 'cancel' && t.status === 'SUCCESS');
   const cancelsSent = (clientSn: string) => rig.cancels.filter((c) => c === clientSn).length;
-  const refundJobs = () => rig.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'refund'").pluck().get() as number;
+  const refundJobs = () => rig.db.prepare("SELECT count(*) FROM job WHERE kind = 'refund.send' AND status IN ('queued', 'running')").pluck().get() as number;
 
   /** A completed sale written directly, one line per part, its wallet parts paid for real at the sandbox. */
   async function recordedSale(parts: { kind: 'cash' | 'alipay' | 'wechat'; product: number }[]) {

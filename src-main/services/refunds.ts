@@ -16,8 +16,8 @@
  *   are refunded in cash. A refund whose wallet part would span two wallet payments is refused (refund in
  *   two steps). Cash refunds ignore cash rounding (the exact fen are handed back).
  * - Wallet refunds are commit-before-send: the refund row (status 'submitted', a fresh refund_request_no)
- *   and its outbox job are committed before the request leaves the terminal. in_progress / unknown answers
- *   and unreachable acquirers are retried by the outbox (kind 'refund', one job per refund) with
+ *   and its job are committed before the request leaves the terminal. in_progress / unknown answers
+ *   and unreachable acquirers are retried by the job runner (kind 'refund.send', one job per refund) with
  *   exponential backoff until the refund is final or its deadline passes (→ needs_attention, for a person
  *   to `retry`). A cash refund is recorded final in one transaction.
  * - Final (refunded): in one transaction, the refund receipt number, the day's refund totals by tender kind
@@ -29,7 +29,7 @@
  *   money: the wallet tender, the rest in cash), so once final it counts exactly like a refund (the day's
  *   totals, stock back, a refund receipt number; its receipt is headed 作废 / VOID). Its wallet part is
  *   reversed with the acquirer's cancel (冲正: today's paid order, in full, payments.md §4.1) against the
- *   payment's client_sn instead of a refund: committed before it is sent, with the same outbox job, retried
+ *   payment's client_sn instead of a refund: committed before it is sent, with the same job, retried
  *   while in_progress / unknown until the deadline (→ needs_attention; a person's retry cancels again, which
  *   the acquirer answers idempotently). `cancelled` → refunded; `failed` (too late, partly refunded at the
  *   acquirer) → failed, reserving nothing: the hint is a normal refund. A cash-only sale is voided at once.
@@ -37,6 +37,7 @@
  *   wallet payments cannot be voided as one (refund it), as a refund cannot span them.
  */
 import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
 import { newId } from '../../db/ids';
 import { adjustStock } from '../../db/queries/catalog';
 import { findPayment } from '../../db/queries/payments';
@@ -49,9 +50,8 @@ import {
   insertRefund,
   insertRefundLines,
   markRefunded,
-  nextRefundJob,
   pendingRefundJobs,
-  recordRefundJobFailure,
+  REFUND_JOB_KIND,
   refundLines,
   refundsOfSale,
   reservedByLine,
@@ -81,6 +81,7 @@ import type { Session } from '../../src-common/roles';
 import type { Settings } from '../../src-common/schemas';
 import type { AcquirerPort, CancelOutcome, RefundOutcome, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
+import type { JobResult, JobRunner } from '../jobs/runner';
 import type { Logger } from '../log';
 import type { AuthService } from './auth';
 import { openBusinessDate } from './business-date';
@@ -201,7 +202,12 @@ export interface RefundsDeps {
   settings: { get(): Settings };
   terminalId: string;
   timings: RefundTimings;
+  jobs: JobRunner;
 }
+
+/** How many refunds may be sent at once (each refund's own sends still go one at a time). */
+const REFUND_JOB_CONCURRENCY = 4;
+const refundJobPayload = z.object({ refundId: z.string().min(1) });
 
 export function formatRefundReceiptNumber(terminalId: string, receiptNo: number): string {
   return `${terminalId.slice(-4)}-R${String(receiptNo).padStart(6, '0')}`;
@@ -428,12 +434,9 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
 }
 
 export function createRefundsService(deps: RefundsDeps): RefundsService {
-  const { db, clock, log, events, acquirer, credentials, auth, settings, terminalId, timings } = deps;
+  const { db, clock, log, events, acquirer, credentials, auth, settings, terminalId, timings, jobs } = deps;
   const businessDay = () => businessDayRuleOf(settings.get());
   const inflight = new Set<string>();
-  let timer: NodeJS.Timeout | null = null;
-  let running = false;
-  let stopped = false;
 
   function view(row: RefundRow): RefundView {
     const sale = findSale(db, row.sale_id)!;
@@ -478,7 +481,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     for (const line of refundLines(db, row.id)) {
       adjustStock(db, { productId: line.product_id, deltaMilli: line.quantity_milli, reason: 'adjust', ref: row.id, at });
     }
-    clearRefundJob(db, row.id);
+    clearRefundJob(db, row.id, at);
     return true;
   }
 
@@ -493,7 +496,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       appendRefundEvent(db, refundId, eventType, answer, at);
       // Already refunded: a resend's answer (REFUND_SUCCESS again, or anything else) changes nothing.
       if (row.status === 'refunded') {
-        clearRefundJob(db, refundId);
+        clearRefundJob(db, refundId, at);
         return 'unchanged';
       }
       switch (answer.kind) {
@@ -502,7 +505,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
           return 'refunded';
         case 'failed':
           setRefundStatus(db, refundId, { status: 'failed', failureCode: answer.code, failureMessage: answer.message, finishedAt: at, at });
-          clearRefundJob(db, refundId);
+          clearRefundJob(db, refundId, at);
           return 'failed';
         case 'in_progress':
         case 'unknown':
@@ -517,12 +520,12 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
               finishedAt: null,
               at,
             });
-            clearRefundJob(db, refundId);
+            clearRefundJob(db, refundId, at);
             return 'needs_attention';
           }
           const status: RefundStatus = answer.kind === 'in_progress' ? 'in_progress' : answer.kind === 'unknown' || row.status === 'submitted' ? 'unknown' : row.status;
           setRefundStatus(db, refundId, { status, failureCode: null, failureMessage: reason, finishedAt: null, at });
-          setRefundJob(db, { id: newId(), refundId, paymentId: row.payment_id, dueAt: Math.min(now.getTime() + backoff(row.attempts), row.deadline_at), createdAt: at });
+          setRefundJob(db, { id: newId(), refundId, dueAt: Math.min(now.getTime() + backoff(row.attempts), row.deadline_at), createdAt: at, lastError: reason });
           return status;
         }
       }
@@ -565,51 +568,34 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     }
   }
 
-  async function runJob(refundId: string) {
+  /** One run of a refund's job: send again with the same request number, unless it is settled or on the wire now. */
+  async function runJob(refundId: string): Promise<JobResult> {
     const row = findRefund(db, refundId);
     if (!row || row.kind !== 'wallet' || !isUnfinished(row.status)) {
-      db.transaction(() => clearRefundJob(db, refundId))();
+      db.transaction(() => clearRefundJob(db, refundId, clock.now().toISOString()))();
       return;
     }
-    await send(refundId, 'resend');
+    // Its request is on the wire right now (request or retry): look again a little later.
+    if (inflight.has(refundId)) return { outcome: 'retry', at: clock.now().getTime() + timings.retryMs };
+    try {
+      await send(refundId, 'resend');
+    } catch (error) {
+      log.error({ err: error, refundId }, 'refund job failed');
+      const now = findRefund(db, refundId);
+      if (now && isUnfinished(now.status)) return { outcome: 'retry', error: String(error), at: clock.now().getTime() + timings.maxRetryMs };
+      db.transaction(() => clearRefundJob(db, refundId, clock.now().toISOString()))();
+    }
   }
 
-  /** Runs every due refund job, one at a time, then sleeps until the next one is due. */
-  function wake() {
-    if (stopped || running) return;
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const job = nextRefundJob(db);
-    if (!job) return;
-    const now = clock.now().getTime();
-    const delay = Math.max(0, job.due_at - now);
-    if (delay > 0) {
-      timer = setTimeout(wake, Math.min(delay, 2_147_000_000));
-      return;
-    }
-    if (inflight.has(job.refund_id)) {
-      // Its request is on the wire right now (request or retry): look again a little later.
-      db.transaction(() => setRefundJob(db, { id: newId(), refundId: job.refund_id, paymentId: findRefund(db, job.refund_id)?.payment_id ?? null, dueAt: now + timings.retryMs, createdAt: new Date(now).toISOString() }))();
-      wake();
-      return;
-    }
-    running = true;
-    runJob(job.refund_id)
-      .catch((error: unknown) => {
-        log.error({ err: error, refundId: job.refund_id }, 'refund job failed');
-        db.transaction(() => {
-          recordRefundJobFailure(db, job.refund_id, String(error));
-          const row = findRefund(db, job.refund_id);
-          if (row && isUnfinished(row.status)) {
-            setRefundJob(db, { id: newId(), refundId: row.id, paymentId: row.payment_id, dueAt: clock.now().getTime() + timings.maxRetryMs, createdAt: clock.now().toISOString() });
-          }
-        })();
-      })
-      .finally(() => {
-        running = false;
-        wake();
-      });
-  }
+  jobs.register({
+    kind: REFUND_JOB_KIND,
+    payload: refundJobPayload,
+    concurrency: REFUND_JOB_CONCURRENCY,
+    backoff: () => timings.maxRetryMs,
+    handler: (job) => runJob(job.payload.refundId),
+  });
+
+  const wake = () => jobs.wake();
 
   async function approver(session: Session, approval: RefundRequest['approval'], what = 'A refund'): Promise<string> {
     if (session.caller.role === 'owner' && session.caller.userId) return session.caller.userId;
@@ -622,7 +608,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
 
   /**
    * Commit before send, for refunds and voids alike: the row, its lines, its event and (for a wallet) its
-   * outbox job in one transaction, with the plan checked again inside it; cash is final at once.
+   * send job in one transaction, with the plan checked again inside it; cash is final at once.
    */
   async function commit(input: {
     saleId: string;
@@ -678,7 +664,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       );
       if (wallet) {
         // If the terminal dies before the answer is recorded, this job sends the same request (or cancel) again at the next start.
-        setRefundJob(db, { id: newId(), refundId: id, paymentId: p.walletTender!.payment_id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
+        setRefundJob(db, { id: newId(), refundId: id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
       } else {
         // Cash: the cashier hands it back now; final at once.
         finalize(findRefund(db, id)!, now);
@@ -801,11 +787,11 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
         if (current.status !== 'refunded') {
           setRefundStatus(db, refundId, { status: current.status === 'failed' || current.status === 'needs_attention' ? 'submitted' : current.status, failureCode: null, failureMessage: null, finishedAt: null, at });
           setRefundDeadline(db, refundId, now.getTime() + timings.deadlineMs, at);
-          setRefundJob(db, { id: newId(), refundId, paymentId: current.payment_id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
+          setRefundJob(db, { id: newId(), refundId, dueAt: now.getTime() + timings.retryMs, createdAt: at });
         }
       })();
       log.info({ refundId, status: row.status, by: session.caller.userId }, 'refund sent again');
-      // Unreachable now: the outbox keeps trying (the job above) until the deadline.
+      // Unreachable now: the job runner keeps trying (the job above) until the deadline.
       return view(await send(refundId, 'retry'));
     },
 
@@ -828,7 +814,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
         for (const row of unfinished) {
           appendRefundEvent(db, row.id, 'recovered', { status: row.status }, now.toISOString());
           // Ask again right away with the same request number, whatever was scheduled before the restart.
-          setRefundJob(db, { id: newId(), refundId: row.id, paymentId: row.payment_id, dueAt: now.getTime(), createdAt: now.toISOString() });
+          setRefundJob(db, { id: newId(), refundId: row.id, dueAt: now.getTime(), createdAt: now.toISOString() });
         }
       })();
       if (unfinished.length) log.warn({ refunds: unfinished.length }, 'resending wallet refunds left unfinished by the last run');
@@ -838,8 +824,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     status: () => ({ unfinished: unfinishedRefunds(db).length, pendingJobs: pendingRefundJobs(db) }),
 
     stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
+      // The job runner is stopped by its owner.
     },
   };
 }

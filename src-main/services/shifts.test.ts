@@ -142,8 +142,9 @@ describe('shifts: what belongs to a shift is what happened on this terminal whil
       at(8, 10).toISOString(),
       at(8, 10).toISOString(),
     );
-    db.prepare("INSERT INTO outbox (id, kind, payment_id, due_at, created_at) VALUES ('J', 'query', 'PAY', 0, ?)").run(at(8, 10).toISOString());
-    db.prepare("INSERT INTO outbox (id, kind, business_date, due_at, created_at) VALUES ('ST', 'statement', '2026-11-21', 0, ?)").run(at(8, 10).toISOString());
+    const job = db.prepare("INSERT INTO job (id, kind, subject, payload, status, run_at, created_at, updated_at) VALUES (?, ?, ?, '{}', 'queued', 0, ?, ?)");
+    job.run('J', 'payment.query', 'payment:PAY', at(8, 10).toISOString(), at(8, 10).toISOString());
+    job.run('ST', 'statement.download', 'statement:2026-11-21', at(8, 10).toISOString(), at(8, 10).toISOString());
     now = at(9);
     let error: unknown;
     try {
@@ -156,11 +157,11 @@ describe('shifts: what belongs to a shift is what happened on this terminal whil
       reason: 'unresolved',
       payments: [{ paymentId: 'PAY', orderNo: 'ORDER-1', status: 'unknown', amount: 100, wallet: 'wechat' }],
       refunds: [],
-      jobs: [{ kind: 'query', count: 1 }],
+      jobs: [{ kind: 'payment.query', count: 1 }],
     });
     expect(shifts.current(owner)).not.toBeNull();
     db.prepare("UPDATE payment SET status = 'paid' WHERE id = 'PAY'").run();
-    db.prepare("DELETE FROM outbox WHERE id = 'J'").run();
+    db.prepare("UPDATE job SET status = 'done' WHERE id = 'J'").run();
     // Final for the terminal, for the owner to reconcile: it does not hold the shift (nor does a statement download).
     db.prepare("INSERT INTO payment (id, sale_id, client_sn, kind, wallet, amount, status, state, created_at, updated_at) VALUES ('PAY2', ?, 'ORDER-2', 'code', 'alipay', 100, 'needs_attention', '{}', ?, ?)").run(
       saleId,

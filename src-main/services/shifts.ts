@@ -10,7 +10,7 @@
  * a cash refund) + cash in − cash out. Over/short = counted − expected (negative: short).
  *
  * A shift does not close while money is unsettled: a wallet payment or a refund of its time still in
- * flight (not final), or an outbox job that moves money (query, cancel, refund; statement downloads do not
+ * flight (not final), or an open job that moves money (payment query/cancel, refund send; statement downloads do not
  * count). The refusal (conflict, reason 'unresolved') names them. A payment or refund that ended in
  * needs_attention does not hold the shift: it is final for the terminal (no further request is made by
  * itself), its money never entered or left the drawer (a refund's cash part is handed back only once it

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
 import type { AcquirerPort, StatementRow } from '../acquirer/port';
+import { createJobRunner } from '../jobs/runner';
 import { createStatementsService } from './statements';
 
 const row: StatementRow = {
@@ -35,10 +36,11 @@ const until = async (probe: () => boolean) => {
   for (let i = 0; i < 200 && !probe(); i++) await new Promise((r) => setTimeout(r, 10));
 };
 
-describe('statement downloads on the outbox', () => {
+describe('statement downloads on the job runner', () => {
   it('retries with backoff until the statement lands, then stores it once and retires the job', async () => {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'pos-stmt-')), 'pos.sqlite'));
     const acquirer = flakyAcquirer(2);
+    const jobs = createJobRunner({ db, clock: { now: () => new Date() }, log: pino({ level: 'silent' }) });
     const service = createStatementsService({
       db,
       clock: { now: () => new Date() },
@@ -46,19 +48,25 @@ describe('statement downloads on the outbox', () => {
       acquirer: acquirer.port,
       credentials: async () => ({ terminalSn: 'T', terminalKey: 'K', keyDate: '2026-11-22' }),
       retry: { firstMs: 5, maxMs: 20 },
+      jobs,
     });
+    jobs.start();
     expect(service.download('2026-11-22')).toMatchObject({ status: 'queued' });
     expect(service.download('2026-11-22').status).toBe('queued'); // asking twice queues one job
     await until(() => service.get('2026-11-22').status === 'downloaded');
     expect(acquirer.calls()).toBe(3);
     expect(service.get('2026-11-22')).toMatchObject({ status: 'downloaded', rows: [row] });
-    expect(db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'statement'").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT status, attempts, last_error FROM job WHERE kind = 'statement.download'").all()).toEqual([
+      { status: 'done', attempts: 3, last_error: 'connect ECONNREFUSED (2)' },
+    ]);
     service.stop();
+    jobs.stop();
     db.close();
   });
 
   it('refuses a malformed date and queues nothing', () => {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'pos-stmt-')), 'pos.sqlite'));
+    const jobs = createJobRunner({ db, clock: { now: () => new Date() }, log: pino({ level: 'silent' }) });
     const service = createStatementsService({
       db,
       clock: { now: () => new Date() },
@@ -66,10 +74,13 @@ describe('statement downloads on the outbox', () => {
       acquirer: flakyAcquirer(0).port,
       credentials: async () => ({ terminalSn: 'T', terminalKey: 'K', keyDate: '2026-11-22' }),
       retry: { firstMs: 5, maxMs: 20 },
+      jobs,
     });
+    jobs.start();
     expect(() => service.download('22/11/2026')).toThrow(/YYYY-MM-DD/);
-    expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM job').get()).toEqual({ n: 0 });
     service.stop();
+    jobs.stop();
     db.close();
   });
 });

@@ -1,13 +1,16 @@
 /**
- * Downloads the acquirer's daily statement through the durable outbox: a request survives restarts and
- * network loss, and is retried with exponential backoff and jitter until it lands.
+ * Downloads the acquirer's daily statement as a durable job (kind 'statement.download', one open job per
+ * day): a request survives restarts and network loss, and is retried with exponential backoff and jitter
+ * until it lands.
  */
 import type { Database } from 'better-sqlite3';
-import { newId } from '../../db/ids';
-import { nextStatementJob, postponeStatementJob, queueStatementJob, readStatement, statementJob, storeStatement, type StatementRowInput } from '../../db/queries/statements';
+import { z } from 'zod';
+import { openJobOfSubject } from '../../db/queries/jobs';
+import { readStatement, STATEMENT_JOB_KIND, statementJob, statementJobSubject, storeStatement, type StatementRowInput } from '../../db/queries/statements';
 import { PosError } from '../../src-common/errors';
 import type { AcquirerPort, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
+import type { JobResult, JobRunner } from '../jobs/runner';
 import type { Logger } from '../log';
 
 export interface StatementView {
@@ -31,6 +34,10 @@ export interface StatementRetry {
   maxMs: number;
 }
 
+/** Statements of different days may download side by side; one day's downloads go one at a time. */
+const STATEMENT_JOB_CONCURRENCY = 2;
+const statementJobPayload = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+
 export function createStatementsService(deps: {
   db: Database;
   clock: Clock;
@@ -38,13 +45,11 @@ export function createStatementsService(deps: {
   acquirer: AcquirerPort;
   credentials: () => Promise<TerminalCredentials>;
   retry: StatementRetry;
+  jobs: JobRunner;
   random?: () => number;
 }): StatementsService {
-  const { db, clock, log, acquirer, credentials, retry } = deps;
+  const { db, clock, log, acquirer, credentials, retry, jobs } = deps;
   const random = deps.random ?? Math.random;
-  let timer: NodeJS.Timeout | null = null;
-  let running = false;
-  let stopped = false;
 
   const view = (date: string): StatementView => {
     const job = statementJob(db, date);
@@ -62,50 +67,42 @@ export function createStatementsService(deps: {
   /** Exponential backoff with full jitter, so terminals that lost the network together do not return together. */
   const backoff = (attempts: number) => Math.round(random() * Math.min(retry.maxMs, retry.firstMs * 2 ** attempts));
 
-  async function run(job: NonNullable<ReturnType<typeof nextStatementJob>>) {
+  async function run(date: string, attempt: number): Promise<JobResult> {
     try {
-      const rows = await acquirer.statement(await credentials(), job.business_date);
-      storeStatement(db, job.business_date, rows, clock.now().toISOString(), job.id);
-      log.info({ date: job.business_date, rows: rows.length }, 'acquirer statement downloaded');
+      const rows = await acquirer.statement(await credentials(), date);
+      storeStatement(db, date, rows, clock.now().toISOString());
+      log.info({ date, rows: rows.length }, 'acquirer statement downloaded');
     } catch (error) {
       const message = (error as Error).message;
-      postponeStatementJob(db, job.id, clock.now().getTime() + backoff(job.attempts + 1), message);
-      log.warn({ date: job.business_date, attempts: job.attempts + 1, error: message }, 'statement download failed; will retry');
+      log.warn({ date, attempts: attempt, error: message }, 'statement download failed; will retry');
+      return { outcome: 'retry', error: message };
     }
   }
 
-  function wake() {
-    if (stopped || running) return;
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const job = nextStatementJob(db);
-    if (!job) return;
-    const delay = job.due_at - clock.now().getTime();
-    if (delay > 0) {
-      timer = setTimeout(wake, Math.min(delay, 2_147_000_000));
-      return;
-    }
-    running = true;
-    void run(job).finally(() => {
-      running = false;
-      wake();
-    });
-  }
+  jobs.register({
+    kind: STATEMENT_JOB_KIND,
+    payload: statementJobPayload,
+    concurrency: STATEMENT_JOB_CONCURRENCY,
+    backoff,
+    handler: (job) => run(job.payload.date, job.attempt),
+  });
 
   return {
     download(date) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
         throw new PosError('validation_failed', 'A date is YYYY-MM-DD', { date });
       }
-      queueStatementJob(db, { id: newId(), date, dueAt: clock.now().getTime(), createdAt: clock.now().toISOString() });
-      wake();
+      // Asking again while one is queued changes nothing.
+      db.transaction(() => {
+        if (!openJobOfSubject(db, statementJobSubject(date))) jobs.enqueue(STATEMENT_JOB_KIND, statementJobSubject(date), { date });
+      })();
+      jobs.wake();
       return view(date);
     },
     get: view,
-    recover: wake,
+    recover: () => jobs.wake(),
     stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
+      // The job runner is stopped by its owner.
     },
   };
 }

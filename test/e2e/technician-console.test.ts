@@ -1,5 +1,7 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src-common/money';
@@ -80,6 +82,40 @@ describe('the technician console in Chromium through the host', () => {
     await expect.poll(() => page.getByTestId('audit-verify-result').getAttribute('data-ok'), { timeout: 10_000 }).toBe('true');
     expect(await page.getByTestId('audit-verify-result').textContent()).toContain('审计链完整');
     await page.screenshot({ path: `${ARTIFACTS}/technician-audit.png` });
+  });
+
+  it("shows every background job with its state and each attempt's outcome in diagnostics", async () => {
+    // A statement download that failed once, then landed; and a payment query still queued.
+    const write = new Sqlite(join(host.ready.dataDir, 'pos.sqlite'));
+    try {
+      write.pragma('busy_timeout = 5000');
+      const job = write.prepare(
+        "INSERT INTO job (id, kind, subject, payload, status, run_at, attempts, last_error, created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2026-12-04T10:00:00.000Z', '2026-12-04T10:00:05.000Z', ?)",
+      );
+      job.run('JOB-STMT', 'statement.download', 'statement:2026-12-03', '{"date":"2026-12-03"}', 'done', 0, 2, 'connect ECONNREFUSED', '2026-12-04T10:00:05.000Z');
+      job.run('JOB-PAY', 'payment.query', 'payment:PAY-E2E', '{"paymentId":"PAY-E2E"}', 'queued', Date.now() + 3_600_000, 0, null, null);
+      const attempt = write.prepare("INSERT INTO job_attempt (job_id, attempt, started_at, ended_at, outcome, error) VALUES ('JOB-STMT', ?, '2026-12-04T10:00:00.000Z', '2026-12-04T10:00:01.000Z', ?, ?)");
+      attempt.run(1, 'retry', 'connect ECONNREFUSED');
+      attempt.run(2, 'done', null);
+    } finally {
+      write.close();
+    }
+    await page.getByTestId('tab-diagnostics').click();
+    await expect.poll(() => page.getByTestId('jobs-open').textContent(), { timeout: 10_000 }).toBe('payment.query 1');
+    const rows = page.getByTestId('job-row');
+    expect(await rows.count()).toBe(2);
+    // Open jobs first, then the finished ones.
+    expect(await rows.nth(0).getAttribute('data-status')).toBe('queued');
+    expect(await rows.nth(0).textContent()).toContain('排队中');
+    const done = rows.nth(1);
+    expect(await done.textContent()).toContain('statement:2026-12-03');
+    expect(await done.textContent()).toContain('已完成');
+    await done.locator('summary').click();
+    const history = done.getByTestId('job-history').locator('li');
+    expect(await history.count()).toBe(2);
+    expect(await history.nth(0).textContent()).toMatch(/#1 .*稍后重试 · connect ECONNREFUSED/);
+    expect(await history.nth(1).textContent()).toMatch(/#2 .*完成/);
+    await page.screenshot({ path: `${ARTIFACTS}/technician-jobs.png` });
   });
 
   it("prints the new header line on the cashier's next receipt", async () => {

@@ -124,7 +124,7 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
     const orderNo = t.query<{ client_sn: string }>('SELECT client_sn FROM payment WHERE id = ?', waiting.paymentId)[0]!.client_sn;
     const refused = await t.call(cashier, 'shift.close', { counted: expected });
     expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'unresolved', payments: [{ paymentId: waiting.paymentId, orderNo }] } } });
-    expect((refused as { error: { details: { jobs: { kind: string }[] } } }).error.details.jobs.map((j) => j.kind)).toContain('query');
+    expect((refused as { error: { details: { jobs: { kind: string }[] } } }).error.details.jobs.map((j) => j.kind)).toContain('payment.query');
     await expect.poll(() => t.query<{ status: string }>('SELECT status FROM payment WHERE id = ?', waiting.paymentId)[0]!.status, { timeout: 15_000 }).toBe('paid');
     await expect.poll(async () => (await t.ok(cashier, 'payment.status', {})).pendingJobs, { timeout: 15_000 }).toBe(0);
 

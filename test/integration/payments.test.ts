@@ -106,6 +106,13 @@ describe('wallet payments against the sandbox acquirer over real HTTP', () => {
     expect(await t.call(cashier, 'sale.scan', { code: barcode })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'payment_in_progress' } } });
     expect((await settle(payment.paymentId)).status).toBe('paid');
     expect(t.query('SELECT status FROM sale WHERE id = ?', cart.saleId)).toEqual([{ status: 'completed' }]);
+    // Every poll moved the payment's one job in place: one row, its runs counted and each in its history.
+    const jobs = t.query<{ id: string; kind: string; status: string; attempts: number }>('SELECT id, kind, status, attempts FROM job WHERE subject = ?', `payment:${payment.paymentId}`);
+    expect(jobs).toEqual([{ id: expect.any(String), kind: 'payment.query', status: 'done', attempts: expect.any(Number) }]);
+    const history = t.query<{ outcome: string }>('SELECT outcome FROM job_attempt WHERE job_id = ? ORDER BY attempt', jobs[0]!.id).map((h) => h.outcome);
+    expect(history).toHaveLength(jobs[0]!.attempts);
+    expect(history.at(-1)).toBe('done');
+    expect(history.slice(0, -1).every((o) => o === 'rescheduled')).toBe(true);
   });
 
   it.each([
@@ -210,7 +217,7 @@ describe('wallet payments against the sandbox acquirer over real HTTP', () => {
     const paidHere = tenders.reduce((sum, r) => sum + r.amount, 0);
     expect(ledger().net).toBe(paidHere);
     expect(t.query("SELECT count(*) AS n FROM payment WHERE status NOT IN ('paid', 'failed', 'reversed', 'needs_attention')")).toEqual([{ n: 0 }]);
-    expect(t.query('SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
+    expect(t.query("SELECT count(*) AS n FROM job WHERE status IN ('queued', 'running')")).toEqual([{ n: 0 }]);
   });
 
   it('completes at the next start a sale whose payment was recorded paid just before a crash', async () => {
@@ -223,7 +230,7 @@ describe('wallet payments against the sandbox acquirer over real HTTP', () => {
     const db = new Sqlite(join(dataDir, 'pos.sqlite'));
     const state = JSON.parse((db.prepare('SELECT state FROM payment WHERE id = ?').get(payment.paymentId) as { state: string }).state);
     db.prepare("UPDATE payment SET status = 'paid', state = ? WHERE id = ?").run(JSON.stringify({ ...state, status: 'paid' }), payment.paymentId);
-    db.prepare('DELETE FROM outbox').run();
+    db.prepare("UPDATE job SET status = 'done', lease_owner = NULL, lease_until = NULL").run();
     db.close();
 
     t = await startTestPos({ acquirer: { sandboxSpeed: 0.02 } }, dataDir);

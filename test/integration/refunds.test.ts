@@ -5,7 +5,7 @@
  *   refund.retry { refundId } → RefundView                refund.get { refundId } → RefundView
  *   refund.voidSale { saleId, reason, approval? } → RefundView (void: true): 当日整单作废, a cancel at the acquirer
  *   refund.forSale { saleId } → RefundView[]              refund.receipt { refundId } → { receipt, text, svg }
- * (shapes: src-main/services/refunds.ts). The faults the outbox survives (lost replies, in progress until
+ * (shapes: src-main/services/refunds.ts). The faults the job runner survives (lost replies, in progress until
  * the deadline, restarts) are tested on the service itself in src-main/services/refunds.test.ts.
  */
 import { join } from 'node:path';
@@ -91,7 +91,7 @@ describe('refunds through the API, against the sandbox acquirer over real HTTP',
       ),
     );
   const facts = () =>
-    t.query('SELECT (SELECT count(*) FROM refund) AS refunds, (SELECT count(*) FROM refund_line) AS lines, (SELECT count(*) FROM stock_movement) AS moves, (SELECT count(*) FROM outbox) AS jobs')[0];
+    t.query('SELECT (SELECT count(*) FROM refund) AS refunds, (SELECT count(*) FROM refund_line) AS lines, (SELECT count(*) FROM stock_movement) AS moves, (SELECT count(*) FROM job) AS jobs')[0];
 
   async function ring(lines: [number, number][]) {
     for (const [i, qty] of lines) await t.ok(cashier, 'sale.addProduct', { productId: products[i]!.id, quantityMilli: qty * 1000 });
@@ -309,6 +309,6 @@ describe('refunds through the API, against the sandbox acquirer over real HTTP',
     );
     expect(t.query('SELECT kind, sum(amount) AS amount, sum(count) AS count FROM daily_refund_total GROUP BY kind ORDER BY kind')).toEqual(byKind);
     expect(t.query("SELECT count(*) AS n FROM refund WHERE status NOT IN ('refunded', 'failed')")).toEqual([{ n: 0 }]);
-    expect(t.query("SELECT count(*) AS n FROM outbox WHERE kind = 'refund'")).toEqual([{ n: 0 }]);
+    expect(t.query("SELECT count(*) AS n FROM job WHERE kind = 'refund.send' AND status IN ('queued', 'running')")).toEqual([{ n: 0 }]);
   });
 });

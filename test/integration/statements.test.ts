@@ -3,7 +3,7 @@ import type { Session } from '../../src-common/roles';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
-describe("the acquirer's daily statement, downloaded through the outbox", () => {
+describe("the acquirer's daily statement, downloaded through the job runner", () => {
   let t: TestPos;
   let owner: Session;
 
@@ -34,6 +34,18 @@ describe("the acquirer's daily statement, downloaded through the outbox", () => 
     const paid = t.query<{ client_sn: string; amount: number }>("SELECT client_sn, amount FROM payment WHERE status = 'paid' ORDER BY created_at");
     expect(paid).toHaveLength(2);
     expect(statement.rows.map((r) => ({ client_sn: r.clientSn, amount: r.amount, type: r.type }))).toEqual(paid.map((p) => ({ ...p, type: 'pay' })));
+
+    // The technician sees the download among the runner's jobs, with its one attempt.
+    const technician = await t.signedIn('technician');
+    const jobs = await t.ok(technician, 'diagnostics.jobs', {});
+    expect(jobs.jobs.find((j) => j.subject === `statement:${date}`)).toMatchObject({
+      kind: 'statement.download',
+      status: 'done',
+      attempts: 1,
+      history: [{ attempt: 1, outcome: 'done', error: null }],
+    });
+    expect(jobs.totalOpen).toBe(jobs.open.reduce((sum, k) => sum + k.count, 0));
+    expect(await t.call(owner, 'diagnostics.jobs', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('is for managers only', async () => {

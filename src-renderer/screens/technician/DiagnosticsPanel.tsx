@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput } from '../../../src-common/contract';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
+import { JobsPanel } from './JobsPanel';
 import { useReasonText } from './SettingsPanel';
 
 type Logs = CallOutput<'diagnostics.logs'>;
-type Outbox = CallOutput<'diagnostics.outbox'>;
 type Health = CallOutput<'diagnostics.database'>;
 type Backup = CallOutput<'diagnostics.backups'>['backups'][number];
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -24,7 +24,7 @@ export function DiagnosticsPanel({ onError, onOk }: PanelProps) {
     <section className="panel admin" data-testid="diagnostics-panel">
       <DatabaseSection onError={onError} onOk={onOk} />
       <BackupSection onError={onError} onOk={onOk} />
-      <OutboxSection onError={onError} />
+      <JobsPanel onError={onError} />
       <LogSection onError={onError} />
     </section>
   );
@@ -122,49 +122,6 @@ function LogSection({ onError }: Pick<PanelProps, 'onError'>) {
             </tbody>
           </table>
         </>
-      )}
-    </section>
-  );
-}
-
-function OutboxSection({ onError }: Pick<PanelProps, 'onError'>) {
-  const pos = usePos();
-  const { t, i18n } = useTranslation();
-  const [outbox, setOutbox] = useState<Outbox | null>(null);
-  const load = useCallback(() => void pos.call('diagnostics.outbox', {}).then((r) => (r.ok ? setOutbox(r.value) : onError(r.error))), [pos, onError]);
-  useEffect(load, [load]);
-  return (
-    <section data-testid="outbox">
-      <h2>{t('admin.diagnostics.outbox')}</h2>
-      <div className="row">
-        <span>{outbox && (outbox.total === 0 ? t('admin.diagnostics.outboxEmpty') : outbox.byKind.map((k) => `${k.kind} ${k.count}`).join(' · '))}</span>
-        <button type="button" onClick={load}>
-          {t('admin.diagnostics.refresh')}
-        </button>
-      </div>
-      {outbox && outbox.jobs.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('admin.diagnostics.kind')}</th>
-              <th>{t('admin.diagnostics.subject')}</th>
-              <th>{t('admin.diagnostics.attempts')}</th>
-              <th>{t('admin.diagnostics.lastError')}</th>
-              <th>{t('admin.diagnostics.due')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {outbox.jobs.map((j) => (
-              <tr key={j.id}>
-                <td>{j.kind}</td>
-                <td className="mono">{j.subject}</td>
-                <td>{j.attempts}</td>
-                <td>{j.lastError}</td>
-                <td>{new Date(j.dueAt).toLocaleString(i18n.language)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
       )}
     </section>
   );
