@@ -2,12 +2,20 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { systemTimeZone } from '../src-common/business-day';
 import { ConfigError, loadConfig, parseConfig } from './config';
 
 describe('config', () => {
   it('needs no file: every field has a default', () => {
     const config = loadConfig(mkdtempSync(join(tmpdir(), 'pos-cfg-')));
     expect(config).toMatchObject({ defaultLanguage: 'zh-CN', currency: 'CNY', acquirer: { mode: 'sandbox' }, log: { level: 'info' } });
+  });
+
+  it('the business day: the system’s time zone and 04:00 unless configured; an unknown zone or hour is refused', () => {
+    expect(parseConfig({})).toMatchObject({ timeZone: systemTimeZone(), businessDayTurnsAtHour: 4 });
+    expect(parseConfig({ timeZone: 'Asia/Shanghai', businessDayTurnsAtHour: 6 })).toMatchObject({ timeZone: 'Asia/Shanghai', businessDayTurnsAtHour: 6 });
+    expect(() => parseConfig({ timeZone: 'Asia/Atlantis' })).toThrow(ConfigError);
+    expect(() => parseConfig({ businessDayTurnsAtHour: 24 })).toThrow(ConfigError);
   });
 
   it('reads the file and fills what it leaves out', () => {

@@ -118,6 +118,22 @@ describe('the technician console in Chromium through the host', () => {
     await page.screenshot({ path: `${ARTIFACTS}/technician-jobs.png` });
   });
 
+  it('sets the store’s time zone and the business day’s turn hour, refusing an unknown zone beside its field', async () => {
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('setting-timeZone').fill('Mars/Olympus');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('field-error-timeZone').textContent(), { timeout: 10_000 }).toContain('未知的时区');
+    expect(db("SELECT key FROM setting WHERE key IN ('timeZone', 'businessDayTurnsAtHour')")).toEqual([]);
+
+    await page.getByTestId('setting-timeZone').fill('Asia/Shanghai');
+    await page.getByTestId('setting-businessDayTurnsAtHour').fill('5');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-message').textContent(), { timeout: 10_000 }).toContain('营业日切换时刻');
+    expect(db("SELECT key, value FROM setting WHERE key IN ('timeZone', 'businessDayTurnsAtHour') ORDER BY key")).toEqual(
+      expect.arrayContaining([{ key: 'businessDayTurnsAtHour', value: '5' }]),
+    );
+  });
+
   it("prints the new header line on the cashier's next receipt", async () => {
     await page.getByTestId('signed-in-user').getByRole('button').click();
     await signInAs('收银员 01', '1111');

@@ -67,6 +67,13 @@ describe('the production import graph', () => {
   });
 });
 
+describe('import cycles', () => {
+  it('receipts and sales do not load each other both ways (the receipt number is their own module)', () => {
+    expect(staticGraph('src-main/services/sales.ts').has('src-main/services/receipts.ts')).toBe(true);
+    expect(staticGraph('src-main/services/receipts.ts').has('src-main/services/sales.ts')).toBe(false);
+  });
+});
+
 describe('shared types', () => {
   it.each(['PaymentView', 'RefundView', 'DeviceStatus', 'Wallet', 'FailureCode'])('%s is declared once, in src-common', (name) => {
     const declaration = new RegExp(`^export\\s+(?:interface|type)\\s+${name}\\b`, 'm');

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
+import { addDays, businessDateOf, businessDayRuleOf } from '../../../src-common/business-day';
 import type { HourlyChart, WalletMix } from '../../../src-common/calls/owner';
 import { usePos } from '../../api/context';
 import { money } from '../../format';
@@ -8,7 +9,6 @@ import type { PanelProps } from '../panel';
 import { reasonText } from './owner-ui';
 import { UPlotChart } from './UPlotChart';
 
-const localDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const bars = uPlot.paths.bars!;
 /** Amounts from zero up, with headroom; an empty chart still has an axis. */
 const fromZero = (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.1 : 1];
@@ -22,8 +22,9 @@ export function ChartsPanel({ settings, onError }: PanelProps) {
   const pos = usePos();
   const [hourly, setHourly] = useState<HourlyChart | null>(null);
   const [mix, setMix] = useState<WalletMix | null>(null);
-  const [to, setTo] = useState(() => localDate(new Date()));
-  const [from, setFrom] = useState(() => localDate(new Date(Date.now() - 29 * 86_400_000)));
+  // The current business date (at 01:30 still yesterday's), as the Z report's, and the 29 before it.
+  const [to, setTo] = useState(() => businessDateOf(new Date(), businessDayRuleOf(settings)));
+  const [from, setFrom] = useState(() => addDays(to, -29));
   const yuan = useCallback((fen: number) => fen / 10 ** (settings.currency === 'JPY' || settings.currency === 'KRW' ? 0 : 2), [settings.currency]);
 
   useEffect(() => {

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { businessDateOf, businessDayRuleOf } from '../../../src-common/business-day';
 import type { ExportKind } from '../../../src-common/calls/owner';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
 import { reasonText } from './owner-ui';
 
-const localDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const KINDS: readonly ExportKind[] = ['sales', 'payments', 'zreports'];
 
 function fromBase64(data: string): Uint8Array<ArrayBuffer> {
@@ -19,12 +19,13 @@ function fromBase64(data: string): Uint8Array<ArrayBuffer> {
  * CSV exports: main writes the file to <dataDir>/exports/; the page reads it back in pages of ≤ 512 KiB
  * (WebSocket frames stop at 1 MiB) and saves the pages as one Blob.
  */
-export function ExportPanel({ onError, onOk }: PanelProps) {
+export function ExportPanel({ settings, onError, onOk }: PanelProps) {
   const { t } = useTranslation();
   const pos = usePos();
   const [kind, setKind] = useState<ExportKind>('sales');
-  const [from, setFrom] = useState(() => localDate(new Date()));
-  const [to, setTo] = useState(() => localDate(new Date()));
+  // The current business date, as the Z report's (at 01:30 still yesterday's).
+  const [from, setFrom] = useState(() => businessDateOf(new Date(), businessDayRuleOf(settings)));
+  const [to, setTo] = useState(from);
   const [made, setMade] = useState<{ name: string; rows: number; bytes: number } | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [saved, setSaved] = useState(false);
