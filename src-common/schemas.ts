@@ -318,4 +318,3 @@ export const DeviceStatus = z.object({
   queued: z.number().int(),
 });
 
-export const DeviceScan = z.object({ deviceId: z.string(), data: z.string(), symbology: z.string() });

@@ -3,12 +3,18 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
 import { calls, type coreCalls } from '../src-common/contract';
+import type { scanCalls } from '../src-common/calls/scan';
 import { PosError } from '../src-common/errors';
 import { openDatabase } from '../db/open';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDispatcher, type Dispatcher, type HandlerMap } from './dispatch';
 import { createEventBus, type EventBus } from './events';
+import { createDomainEventBus } from './domain-events';
+import { surfaceOfCaller } from '../src-common/surface';
+import { connectUiBridge } from './services/ui-bridge';
+import { createScreenRegistry, type ScreenRegistry } from './services/screens';
+import { createScanRouter } from './services/scan-router';
 import { openFileLogger, type FileLogger, type Logger } from './log';
 import { createAuditService } from './services/audit';
 import { parseEReceipt, verifyEReceipt } from './services/kiosk-receipt';
@@ -49,6 +55,8 @@ export interface PosOptions {
 
 export interface Pos extends Dispatcher {
   readonly events: EventBus;
+  /** Transports register each connection here, so the core knows which screens are open. */
+  readonly screens: Pick<ScreenRegistry, 'connect'>;
   readonly log: Logger;
   readonly dataDir: string;
   readonly databasePath: string;
@@ -85,6 +93,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   }
 
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
+  const bus = createDomainEventBus((error, name) => log.error({ err: error, event: name }, 'domain event handler failed'));
+  const disconnectUi = connectUiBridge(bus, events);
+  const screens = createScreenRegistry();
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
   const catalog = createCatalogService({ db, clock, log });
@@ -99,7 +110,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     db,
     clock,
     log,
-    events,
+    bus,
     catalog,
     auth,
     settings,
@@ -187,7 +198,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const deviceConfigs = createDeviceConfigStore({ db, clock, log: log.child({ module: 'devices' }), audit });
   deviceConfigs.seedIfNeverConfigured(config.devices);
   const devices = createDeviceManager(deviceConfigs.list(), { log: log.child({ module: 'devices' }), printJobs: createSqlitePrintJobStore({ db, clock }) });
-  const disconnectDevices = connectDevices({ manager: devices, events, sales, settings, log: log.child({ module: 'devices' }) });
+  const disconnectDevices = connectDevices({ manager: devices, bus, events, sales, settings, log: log.child({ module: 'devices' }) });
 
   const ctx: PosContext = {
     dataDir,
@@ -215,8 +226,24 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     statements,
     devices,
   };
-  const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx)] as const;
+  const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx, bus)] as const;
   const [devicesArea, adminArea, ownerArea, historyArea, kioskArea] = areas;
+
+  const router = createScanRouter({
+    bus,
+    events,
+    screens,
+    till: { addItem: (code, session) => sales.scan(code, session), payByCode: (code, session) => payments.payByCode(code, session) },
+    kiosk: { addItem: (code, session) => kioskArea.kiosk.scan(code, session), payByCode: (code, session) => kioskArea.kiosk.payByCode(code, session) },
+    // A scanner serves the surface it is set to; otherwise the kiosk while kiosk mode is on, the till when not.
+    surfaceOfScanner: (deviceId) => {
+      const config = devices.configs().find((c) => c.id === deviceId);
+      const configured = config?.role === 'scanner' ? config.surface : undefined;
+      return configured ?? (settings.get().kioskMode ? 'kiosk' : 'till');
+    },
+    clock,
+    log: log.child({ module: 'scan-router' }),
+  });
 
   const coreHandlers = {
     'terminal.status': () => terminal.status(),
@@ -239,16 +266,18 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     },
     'catalog.exportCsv': () => ({ csv: catalog.exportCsv() }),
 
-    'sale.current': () => sales.current(),
+    'sale.current': (_input, session) => sales.current(surfaceOfCaller(session.caller)),
     'sale.scan': ({ code }, session) => sales.scan(code, session),
     'sale.addProduct': ({ productId, quantityMilli }, session) => sales.addProduct(productId, quantityMilli, session),
     'sale.setQuantity': ({ lineId, quantityMilli }, session) => sales.setQuantity(lineId, quantityMilli, session),
     'sale.removeLine': ({ lineId }, session) => sales.removeLine(lineId, session),
     'sale.setLineDiscount': ({ lineId, discount, approval }, session) => sales.setLineDiscount(lineId, discount, approval, session),
     'sale.setOrderDiscount': ({ discount, approval }, session) => sales.setOrderDiscount(discount, approval, session),
-    'sale.beginPayment': () => {
-      const cart = sales.current();
-      if (cart && cart.lines.length) events.emit('sale.paying', { saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : cart.total });
+    'sale.beginPayment': (_input, session) => {
+      const cart = sales.current('till');
+      if (cart && cart.lines.length) bus.publish('sale.paying', { surface: 'till', saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : cart.total });
+      // This screen is at its pay step: a scanned payment code is the customer's.
+      screens.report(session, { surface: 'till', step: 'paying' });
       return null;
     },
     'sale.suspend': (_input, session) => {
@@ -257,8 +286,12 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     },
     'sale.listSuspended': () => sales.listSuspended(),
     'sale.resume': ({ saleId }, session) => sales.resume(saleId, session),
-    'sale.void': ({ reason }, session) => {
-      sales.voidSale(reason, session);
+    'sale.void': ({ reason, surface }, session) => {
+      // Only an owner or a technician takes over the kiosk's order (one held for staff); a cashier voids the till's.
+      if (surface === 'kiosk' && session.caller.role !== 'owner' && session.caller.role !== 'technician') {
+        throw new PosError('forbidden', 'Only an owner or a technician can void the kiosk’s order', { reason: 'kiosk_order' });
+      }
+      sales.voidSale(reason, session, surface);
       return null;
     },
     'sale.complete': ({ tenders }, session) => sales.complete(tenders, session),
@@ -266,7 +299,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'payment.payByQr': ({ wallet }, session) => payments.payByQr(wallet, session),
     'payment.cancel': ({ paymentId }, session) => payments.cancel(paymentId, session),
     'payment.current': () => {
-      const open = sales.current();
+      const open = sales.current('till');
       return open ? payments.forOpenSale(open.saleId) : null;
     },
     'payment.status': () => payments.status(),
@@ -274,7 +307,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'statement.download': ({ date }) => statements.download(date),
     'statement.get': ({ date }) => statements.get(date),
     'display.current': () => {
-      const cart = sales.current();
+      // The customer display faces the kiosk's customer while kiosk mode is on.
+      const cart = sales.current(settings.get().kioskMode ? 'kiosk' : 'till');
       const payment = cart ? payments.forOpenSale(cart.saleId) : null;
       return { cart, payment: payment && payment.qrCode ? payment : null };
     },
@@ -307,7 +341,13 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       const receipt = sales.receipt(saleId);
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
     },
-  } satisfies HandlerMap<typeof coreCalls>;
+
+    'screen.report': (report, session) => {
+      screens.report(session, report);
+      return null;
+    },
+    'scan.submit': ({ code }, session) => router.route({ deviceId: 'wedge', data: code, symbology: 'unknown', from: session }),
+  } satisfies HandlerMap<typeof coreCalls & typeof scanCalls>;
   const handlers = {
     ...coreHandlers,
     ...devicesArea.handlers,
@@ -324,6 +364,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   return {
     ...dispatcher,
     events,
+    screens,
     log,
     dataDir,
     databasePath,
@@ -333,7 +374,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       closed = true;
       log.info('terminal stopping');
       for (const area of [...areas].reverse()) await area.close?.();
+      router.stop();
       disconnectDevices();
+      disconnectUi();
       await devices.close();
       payments.stop();
       statements.stop();

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { KioskCategory, KioskFinished, KioskOrder, KioskStart, KioskStatus } from '../../../src-common/calls/kiosk';
+import type { ScanOutcome } from '../../../src-common/calls/scan';
 import type { ApiError } from '../../../src-common/errors';
-import { classifyPaymentCode } from '../../../src-common/payment-code';
 import type { Language, PaymentView, PublicUser } from '../../../src-common/schemas';
 import { useConnectionState, usePos } from '../../api/context';
 import { WedgeDetector } from '../../scanner/wedge';
@@ -274,7 +274,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     return t('kiosk.error');
   };
 
-  const startPayment = async (call: () => Promise<Awaited<ReturnType<typeof pos.call<'kiosk.payByCode'>>>>) => {
+  const startPayment = async (call: () => Promise<Awaited<ReturnType<typeof pos.call<'kiosk.payByQr'>>>>) => {
     if (busyRef.current) return;
     const saleId = orderRef.current?.saleId;
     busyRef.current = true;
@@ -297,7 +297,6 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     setPayment(r.value);
     if (r.value.status === 'paid' && saleId) void finish(saleId);
   };
-  const payByCode = (code: string) => startPayment(() => pos.call('kiosk.payByCode', { code }));
   const payByQr = (wallet: QrWallet) => startPayment(() => pos.call('kiosk.payByQr', { wallet }));
 
   const cancelPayment = async (paymentId: string) => {
@@ -312,42 +311,43 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     else showError(r.error);
   };
 
-  // Scans from the kiosk's scanner (serial/HID: device.scan) or a keyboard wedge: at the pay step the
-  // customer's payment code, before it an item to add.
-  const onScan = useRef<(code: string) => void>(() => undefined);
+  // Scans (the kiosk's scanner, or a keyboard wedge sent with scan.submit) are decided in the core from the step
+  // this screen reports: at the pay step the customer's payment code, before it an item. The screen shows the outcome.
+  const scanStep = held || elsewhere || exitOpen || busy || step === 'done' ? 'busy' : step === 'pay' ? 'paying' : 'shopping';
   useEffect(() => {
-    onScan.current = (code) => {
-      if (exitOpen) return;
-      // Held for staff: no scan counts (a payment code above all: no second charge).
-      if (held || elsewhere) return errorBeep();
-      if (step === 'pay') {
-        if (!inFlight && !busyRef.current) void payByCode(code);
-        else errorBeep();
-      } else if (step === 'shop' || step === 'review' || step === 'attract') {
-        // A payment code before the pay step: say where to show it; anything else is an item to add.
-        if (classifyPaymentCode(code).ok) {
-          errorBeep();
-          setToast(t('kiosk.payFirst'));
-        } else {
-          if (step === 'attract') setStep('shop');
-          change(() => pos.call('kiosk.scan', { code }));
-        }
-      } else errorBeep();
+    if (start) void pos.call('screen.report', { surface: 'kiosk', step: scanStep });
+  }, [pos, start, scanStep]);
+  const onScanOutcome = useRef<(outcome: ScanOutcome) => void>(() => undefined);
+  useEffect(() => {
+    onScanOutcome.current = (outcome) => {
+      if (outcome.kind === 'item') {
+        if (step === 'attract') setStep('shop');
+      } else if (outcome.kind === 'payment') {
+        setPayMessage(null);
+      } else if (outcome.kind === 'refused') {
+        errorBeep();
+        const error: ApiError = { code: 'validation_failed', message: outcome.message ?? '', details: { reason: outcome.reason } };
+        if (outcome.reason === 'pay_first') setToast(t('kiosk.payFirst'));
+        else if (step === 'pay') {
+          setPayMessage(walletError(error));
+          refreshStatus();
+        } else showError(error);
+      }
     };
   });
-  useEffect(() => pos.on('device.scan', (scan) => onScan.current(scan.data)), [pos]);
+  useEffect(() => pos.on('scan.outcome', (outcome) => onScanOutcome.current(outcome)), [pos]);
   useEffect(() => {
     const detector = new WedgeDetector();
     const onKey = (e: KeyboardEvent) => {
       const result = detector.key(e.key, e.timeStamp);
       if (result.kind === 'scan') {
         e.preventDefault();
-        onScan.current(result.code);
+        void pos.call('scan.submit', { code: result.code });
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, []);
+  }, [pos]);
 
   const clearOrder = async (reason: 'customer' | 'idle') => {
     await queue.current;
