@@ -144,8 +144,10 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
       const queue = waiting[screen.surface].splice(0);
       const fresh = queue.filter((h) => clock.now().getTime() - h.at <= hold.forMs);
       if (queue.length !== fresh.length) log.info({ surface: screen.surface, expired: queue.length - fresh.length }, 'held scans expired');
-      // In the order they were scanned, each as if it came now to the screen that opened.
-      void fresh.reduce<Promise<unknown>>((prev, h) => prev.then(() => apply(screen, h.scan, true)), Promise.resolve());
+      if (!fresh.length) return;
+      // In the order they were scanned, each as if it came now to the screen that opened; after the answers to the
+      // calls that screen already made (its first sale.current must not arrive after, and undo, the held item).
+      setImmediate(() => void fresh.reduce<Promise<unknown>>((prev, h) => prev.then(() => apply(screen, h.scan, true)), Promise.resolve()));
     }),
   ];
 
