@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Cart, DeviceStatus } from '../src-common/schemas';
+import type { Cart, DeviceStatus, PaymentView } from '../src-common/schemas';
 import type { Session } from '../src-common/roles';
 import type { Surface } from '../src-common/surface';
 
@@ -16,6 +16,8 @@ export interface DomainEvents {
   /** A surface began taking payment: what the customer owes. */
   'sale.paying': { readonly surface: Surface; readonly saleId: string; readonly total: number };
   'sale.completed': { readonly surface: Surface; readonly saleId: string; readonly receiptNumber: string; readonly total: number; readonly change: number };
+  /** A wallet payment moved (its code only masked in it). */
+  'payment.changed': PaymentView;
   'device.state': z.infer<typeof DeviceStatus>;
 }
 export type DomainEventName = keyof DomainEvents;

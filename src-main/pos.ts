@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
-import { calls, type coreCalls } from '../src-common/contract';
+import { calls, type coreCalls, type EventPayload } from '../src-common/contract';
 import type { scanCalls } from '../src-common/calls/scan';
 import { PosError } from '../src-common/errors';
 import { openDatabase } from '../db/open';
@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDispatcher, type Dispatcher, type HandlerMap } from './dispatch';
 import { createEventBus, type EventBus } from './events';
-import { createDomainEventBus } from './domain-events';
+import { createDomainEventBus, type DomainEventBus } from './domain-events';
 import { surfaceOfCaller } from '../src-common/surface';
 import { connectUiBridge } from './services/ui-bridge';
 import { createScreenRegistry, type ScreenRegistry } from './services/screens';
@@ -65,6 +65,20 @@ export interface Pos extends Dispatcher {
 }
 
 export const DATABASE_FILE = 'pos.sqlite';
+
+/**
+ * The payments engine reports to the screens; each payment change is also a core fact (the customer display
+ * follows it), published on the domain bus as it goes out.
+ */
+function withPaymentFacts(events: EventBus, bus: DomainEventBus): EventBus {
+  return {
+    emit(name, payload, audience) {
+      events.emit(name, payload, audience);
+      if (name === 'payment.changed') bus.publish('payment.changed', payload as EventPayload<'payment.changed'>);
+    },
+    subscribe: (listener) => events.subscribe(listener),
+  };
+}
 /** 80 mm paper: 48 columns of half-width characters. */
 const RECEIPT_COLUMNS = 48;
 
@@ -160,7 +174,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     db,
     clock,
     log,
-    events,
+    events: withPaymentFacts(events, bus),
     sales,
     acquirer,
     credentials,
@@ -198,7 +212,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const deviceConfigs = createDeviceConfigStore({ db, clock, log: log.child({ module: 'devices' }), audit });
   deviceConfigs.seedIfNeverConfigured(config.devices);
   const devices = createDeviceManager(deviceConfigs.list(), { log: log.child({ module: 'devices' }), printJobs: createSqlitePrintJobStore({ db, clock }) });
-  const disconnectDevices = connectDevices({ manager: devices, bus, events, sales, settings, log: log.child({ module: 'devices' }) });
+  const disconnectDevices = connectDevices({ manager: devices, bus, sales, settings, log: log.child({ module: 'devices' }) });
 
   const ctx: PosContext = {
     dataDir,

@@ -6,13 +6,12 @@
 import { displayForChange, displayForItem, displayForThanks, displayForTotal, displayIdle } from '../../drivers/display/messages';
 import type { DeviceManager } from '../../drivers/devices/manager';
 import type { DomainEventBus } from '../domain-events';
-import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { SalesService } from './sales';
 import type { SettingsService } from './settings';
 
-export function connectDevices(deps: { manager: DeviceManager; bus: DomainEventBus; events: EventBus; sales: SalesService; settings: SettingsService; log: Logger }): () => void {
-  const { manager, bus, events, sales, settings, log } = deps;
+export function connectDevices(deps: { manager: DeviceManager; bus: DomainEventBus; sales: SalesService; settings: SettingsService; log: Logger }): () => void {
+  const { manager, bus, sales, settings, log } = deps;
   const options = () => {
     const s = settings.get();
     return { language: s.language, currency: s.currency };
@@ -53,13 +52,12 @@ export function connectDevices(deps: { manager: DeviceManager; bus: DomainEventB
         manager.printReceipt(receipt, { kickDrawer: cash }).catch((error: unknown) => log.warn({ err: error, saleId: sale.saleId }, 'receipt not printed'));
       }),
     ),
-    // The payments engine reports to the screens only (for now): the display shows what a submitted payment is for.
-    events.subscribe((name, payload) => {
-      if (name !== 'payment.changed') return;
-      safely('payment.changed', (payment: { status: string; amount: number }) => {
+    bus.on(
+      'payment.changed',
+      safely('payment.changed', (payment) => {
         if (payment.status === 'submitted') manager.display(displayForTotal(payment.amount, options()));
-      })(payload as { status: string; amount: number });
-    }),
+      }),
+    ),
   ];
   return () => offs.forEach((off) => off());
 }
