@@ -13,8 +13,12 @@ export function surfaceOfCaller(caller: Caller): Surface {
   return caller.role === 'kiosk' ? 'kiosk' : 'till';
 }
 
-/** What the till's screen is doing, as it tells the core: a device scan means something different at each step. */
-export const TillStep = z.enum(['selling', 'paying', 'refund', 'elsewhere']);
+/**
+ * What the till's screen is doing, as it tells the core: a device scan means something different at each step.
+ * elsewhere: another workspace (scans wait for a till screen); monitor: the technician's scanner monitor (scans
+ * shown there are tests, never kept for a sale).
+ */
+export const TillStep = z.enum(['selling', 'paying', 'refund', 'elsewhere', 'monitor']);
 export type TillStep = z.infer<typeof TillStep>;
 
 /** What the kiosk's screen is doing: before the pay step a scan is an item, at it the customer's payment code; busy: none (held for staff, finishing). */

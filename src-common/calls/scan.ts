@@ -23,9 +23,10 @@ export const ScanOutcome = z.object({
   /**
    * item: added to the surface's open sale; payment: sent to the payments engine as the customer's code;
    * receipt: a receipt number or e-receipt for the open refund dialog; held: no screen was open, kept for the next
-   * one; refused: not used (reason says why).
+   * one; monitor: no screen was open but the technician's scanner monitor (a test scan: shown there, not kept);
+   * refused: not used (reason says why).
    */
-  kind: z.enum(['item', 'payment', 'receipt', 'held', 'refused']),
+  kind: z.enum(['item', 'payment', 'receipt', 'held', 'monitor', 'refused']),
   /** What was scanned; a payment code only masked. */
   code: z.string(),
   /** Applied when a screen opened, after being held. */

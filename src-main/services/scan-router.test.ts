@@ -46,7 +46,7 @@ function routerWith(options: { kioskMode?: boolean; addItem?: (code: string) => 
     clock: { now: () => new Date(now) },
     log: { info: () => undefined, error: () => undefined } as never,
   });
-  const open = (role: 'cashier' | 'owner' | 'kiosk', userId: string | null = role === 'kiosk' ? null : role) => {
+  const open = (role: 'cashier' | 'owner' | 'technician' | 'kiosk', userId: string | null = role === 'kiosk' ? null : role) => {
     const session = newSession();
     session.caller = { role, userId };
     sessions.push(session);
@@ -145,6 +145,23 @@ describe('scan router', () => {
     r.scan('6901939621609');
     await r.settle();
     expect(r.sent.map((s) => s.outcome)).toEqual([expect.objectContaining({ kind: 'refused', reason: 'bad_check_digit', message: expect.stringContaining('check digit') })]);
+  });
+
+  it('keeps nothing scanned while the technician’s scanner monitor is open, but never takes a cashier’s scan', async () => {
+    const r = routerWith();
+    const technician = r.open('technician');
+    r.screens.report(technician.session, { surface: 'till', step: 'monitor' });
+    r.scan(EAN);
+    await r.settle();
+    expect(r.router.held('till')).toBe(0);
+    expect(r.sent.map((s) => s.outcome.kind)).toEqual(['monitor']);
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    await r.settle();
+    expect(r.done).toEqual([]); // the test scan did not land on the sale
+    r.scan(EAN);
+    await r.settle();
+    expect(r.done).toEqual([`till item ${EAN} by cashier`]);
   });
 
   it('forgets a screen when its connection closes: scans are held again', async () => {

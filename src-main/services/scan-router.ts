@@ -6,7 +6,7 @@
  *   till's open sale;
  * - the kiosk at its pay step: the customer's payment code; before it: an item for the kiosk's order;
  * - no screen open for the scanner's surface: an item code is held (a few, briefly) and applied when a screen
- *   opens; a payment code is refused, never kept.
+ *   opens; a payment code is refused, never kept; with the technician's scanner monitor open, nothing is kept.
  * The technician's monitor is fed by the device manager directly (masked), whatever happens here.
  */
 import { PosError } from '../../src-common/errors';
@@ -135,7 +135,10 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
     }
     const surface = deps.surfaceOfScanner(scan.deviceId);
     const screen = screens.active(surface);
-    return screen ? apply(screen, scan, false) : keep(surface, scan);
+    if (screen) return apply(screen, scan, false);
+    // A technician testing the scanner: the monitor shows it; kept, it would land on the next customer's sale.
+    if (screens.monitoring()) return outcome(surface, scan, 'monitor');
+    return keep(surface, scan);
   }
 
   const offs = [

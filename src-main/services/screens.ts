@@ -6,7 +6,7 @@ import type { Session } from '../../src-common/roles';
 import { surfaceOfCaller, type KioskStep, type Surface, type TillStep } from '../../src-common/surface';
 import type { ScreenReport } from '../../src-common/calls/scan';
 
-export type OpenScreen = { session: Session; surface: 'till'; step: TillStep } | { session: Session; surface: 'kiosk'; step: KioskStep };
+export type OpenScreen = { session: Session; surface: 'till'; step: Exclude<TillStep, 'elsewhere' | 'monitor'> } | { session: Session; surface: 'kiosk'; step: KioskStep };
 
 export interface ScreenRegistry {
   /** A connection opened; the returned function is called when it closes. */
@@ -16,6 +16,8 @@ export interface ScreenRegistry {
   active(surface: Surface): OpenScreen | null;
   /** The screen this session is, when it is an open one of its surface. */
   screenOf(session: Session): OpenScreen | null;
+  /** Whether a technician's scanner monitor is open (scans are being tested, not sold). */
+  monitoring(): boolean;
   /** Whether a session is one of the surface's screens (connected, that surface's role); open or not. */
   serves(session: Session, surface: Surface): boolean;
   /** Called when a surface gets an open screen it did not have. */
@@ -37,7 +39,7 @@ export function createScreenRegistry(): ScreenRegistry {
     // A screen is open once it has said what it is doing: a kiosk session (from kiosk.begin on) its kiosk step, a
     // staff session its till step (and not a workspace other than the till).
     if (role === 'kiosk') return entry.kiosk ? { session, surface: 'kiosk', step: entry.kiosk } : null;
-    if (role && STAFF.has(role) && entry.till && entry.till !== 'elsewhere') return { session, surface: 'till', step: entry.till };
+    if (role && STAFF.has(role) && entry.till && entry.till !== 'elsewhere' && entry.till !== 'monitor') return { session, surface: 'till', step: entry.till };
     return null;
   }
 
@@ -70,6 +72,7 @@ export function createScreenRegistry(): ScreenRegistry {
     },
     active,
     screenOf,
+    monitoring: () => [...connected].some(([session, entry]) => entry.till === 'monitor' && session.caller.role === 'technician'),
     serves(session, surface) {
       if (!connected.has(session)) return false;
       const role = session.caller.role;
