@@ -61,7 +61,7 @@ describe('two cashier screens and a scanner: the core decides each scan once', (
     await killAllSocat();
   });
 
-  it('holds a scan made before any screen opened, adds each scan once with two screens open, and pays by code unseen', async () => {
+  it('holds a scan made before any screen opened, adds each scan once with two screens open, pays by code unseen, finds a receipt for a refund', async () => {
     const product = db<{ barcode: string }>(
       "SELECT b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.unit = 'each' AND p.price > 0 AND length(b.barcode) = 13 LIMIT 1",
     )[0]!;
@@ -100,6 +100,16 @@ describe('two cashier screens and a scanner: the core decides each scan once', (
     expect(db<{ kind: string }>("SELECT t.kind FROM sale_tender t JOIN sale s ON s.id = t.sale_id WHERE s.status = 'completed'")).toEqual([{ kind: 'wechat' }]);
     // The other screen's cart emptied with the sale.
     await expect.poll(() => second.getByTestId('cart-line').count(), { timeout: 10_000 }).toBe(0);
+
+    // With the refund dialog open, the receipt's number scanned finds the sale there (no item is rung up).
+    const receiptNumber = (await first.getByTestId('receipt-dialog').textContent())!.match(/[0-9A-Z]{4}-\d{6}/)![0];
+    await first.getByTestId('next-customer').click();
+    await first.keyboard.press('F9');
+    await first.getByTestId('refund-receipt-number').waitFor();
+    await scan(receiptNumber);
+    await expect.poll(() => first.getByTestId('refund-line').count(), { timeout: 10_000 }).toBe(1);
+    expect(await first.getByTestId('refund-receipt-number').count()).toBe(0);
+    expect(db("SELECT COUNT(*) AS n FROM sale WHERE status = 'open'")).toEqual([{ n: 0 }]);
 
     for (const page of [first, second]) {
       const received = frames.get(page)!;
