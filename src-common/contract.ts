@@ -88,7 +88,7 @@ export const coreCalls = {
   }),
   'catalog.exportCsv': call({ input: NoInput, output: z.object({ csv: z.string() }), access: Managers, summary: 'The catalog as CSV' }),
 
-  'sale.current': call({ input: NoInput, output: Cart.nullable(), access: Staff, summary: 'The open sale of this terminal' }),
+  'sale.current': call({ input: NoInput, output: Cart.nullable(), access: Staff, summary: 'The open sale of the till (the kiosk has its own)' }),
   'sale.scan': call({
     input: z.object({ code: z.string().min(1).max(64) }).strict(),
     output: Cart,

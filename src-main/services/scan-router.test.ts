@@ -174,6 +174,20 @@ describe('scan router', () => {
     expect(r.done).toEqual([]);
     expect(r.router.held('till')).toBe(1);
   });
+
+  it('holds scans while the cashier is signed out, and applies them when a cashier is back at the till', async () => {
+    const r = routerWith();
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    till.session.caller = { role: null, userId: null }; // signed out: the sign-in screen
+    r.scan(EAN);
+    await r.settle();
+    expect(r.router.held('till')).toBe(1);
+    till.session.caller = { role: 'cashier', userId: 'U3' };
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    await r.settle();
+    expect(r.done).toEqual([`till item ${EAN} by U3`]);
+  });
 });
 
 describe('domain event bus', () => {

@@ -15,7 +15,7 @@ import { classifyPaymentCode, looksLikeProductBarcode } from '../../src-common/p
 import type { Session } from '../../src-common/roles';
 import type { ScanOutcome } from '../../src-common/calls/scan';
 import type { Cart } from '../../src-common/schemas';
-import type { Surface } from '../../src-common/surface';
+import { surfaceOfCaller, type Surface } from '../../src-common/surface';
 import type { Clock } from '../clock';
 import type { DomainEventBus, DomainEvents } from '../domain-events';
 import type { EventBus } from '../events';
@@ -128,8 +128,7 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
     if (scan.from) {
       const screen = screens.screenOf(scan.from);
       if (!screen) {
-        const surface = scan.from.caller.role === 'kiosk' ? 'kiosk' : 'till';
-        return outcome(surface, scan, 'refused', { reason: 'no_screen', message: 'This screen does not take scans now' });
+        return outcome(surfaceOfCaller(scan.from.caller), scan, 'refused', { reason: 'no_screen', message: 'This screen does not take scans now' });
       }
       return apply(screen, scan, false);
     }
@@ -143,7 +142,9 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
 
   const offs = [
     bus.on('scan.received', (scan) => void route(scan)),
-    screens.onOpened((screen) => {
+    // Held scans go to the first screen of their surface that says it is there.
+    screens.onReport((screen) => {
+      if (!waiting[screen.surface].length) return;
       const queue = waiting[screen.surface].splice(0);
       const fresh = queue.filter((h) => clock.now().getTime() - h.at <= hold.forMs);
       if (queue.length !== fresh.length) log.info({ surface: screen.surface, expired: queue.length - fresh.length }, 'held scans expired');

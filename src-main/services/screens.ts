@@ -3,7 +3,7 @@
  * WebSocket, an Electron window) is registered with its session, and a screen reports its step.
  */
 import type { Session } from '../../src-common/roles';
-import { surfaceOfCaller, type KioskStep, type Surface, type TillStep } from '../../src-common/surface';
+import type { KioskStep, Surface, TillStep } from '../../src-common/surface';
 import type { ScreenReport } from '../../src-common/calls/scan';
 
 export type OpenScreen = { session: Session; surface: 'till'; step: Exclude<TillStep, 'elsewhere' | 'monitor'> } | { session: Session; surface: 'kiosk'; step: KioskStep };
@@ -20,8 +20,8 @@ export interface ScreenRegistry {
   monitoring(): boolean;
   /** Whether a session is one of the surface's screens (connected, that surface's role); open or not. */
   serves(session: Session, surface: Surface): boolean;
-  /** Called when a surface gets an open screen it did not have. */
-  onOpened(listener: (screen: OpenScreen) => void): () => void;
+  /** Called each time an open screen reports what it is doing (a screen opening, or one back at its till). */
+  onReport(listener: (screen: OpenScreen) => void): () => void;
 }
 
 const STAFF = new Set(['cashier', 'owner', 'technician']);
@@ -63,22 +63,21 @@ export function createScreenRegistry(): ScreenRegistry {
         // Reported by a transport that does not register connections (an in-process caller): not a screen.
         return;
       }
-      const hadOpen = active(report.surface) !== null;
       if (report.surface === 'till') entry.till = report.step;
       else entry.kiosk = report.step;
       entry.seq = ++seq;
       const screen = screenOf(session);
-      if (!hadOpen && screen && screen.surface === report.surface) for (const listener of [...listeners]) listener(screen);
+      if (screen && screen.surface === report.surface) for (const listener of [...listeners]) listener(screen);
     },
     active,
     screenOf,
     monitoring: () => [...connected].some(([session, entry]) => entry.till === 'monitor' && session.caller.role === 'technician'),
     serves(session, surface) {
-      if (!connected.has(session)) return false;
       const role = session.caller.role;
-      return surface === 'kiosk' ? role === 'kiosk' : role !== null && STAFF.has(role) && surfaceOfCaller(session.caller) === 'till';
+      if (!connected.has(session) || role === null) return false;
+      return surface === 'kiosk' ? role === 'kiosk' : STAFF.has(role);
     },
-    onOpened(listener) {
+    onReport(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
