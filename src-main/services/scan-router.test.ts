@@ -86,6 +86,15 @@ describe('scan router', () => {
     expect(JSON.stringify(r.sent)).not.toContain(WECHAT_CODE);
   });
 
+  it('masks a long run of digits that may be another wallet’s payment code, and shows receipts and barcodes as scanned', async () => {
+    const r = routerWith();
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'refund' });
+    for (const code of ['99123456789012345678', 'M6C8-000012', 'JZR1:M6C8-000012:350:20261204:0123456789ABCDEF']) r.scan(code);
+    await r.settle();
+    expect(r.sent.map((s) => s.outcome.code)).toEqual(['9912************5678', 'M6C8-000012', 'JZR1:M6C8-000012:350:20261204:0123456789ABCDEF']);
+  });
+
   it('refuses a payment code while selling and with no screen open: never used, never held', async () => {
     const r = routerWith();
     r.scan(WECHAT_CODE);

@@ -48,6 +48,14 @@ type Held = { scan: DomainEvents['scan.received']; at: number };
 
 export const DEFAULT_HOLD = { max: 20, forMs: 2 * 60_000 };
 
+/**
+ * What a screen is never shown in clear: a payment code we take, or a long run of digits that may be one of a
+ * wallet we do not (product barcodes are at most 14 digits; receipts and e-receipts have letters).
+ */
+function mayBeAPaymentCode(code: string): boolean {
+  return classifyPaymentCode(code).ok || /^\d{16,}$/.test(code);
+}
+
 export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
   const { bus, events, screens, till, kiosk, clock, log } = deps;
   const hold = deps.hold ?? DEFAULT_HOLD;
@@ -56,8 +64,8 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
   const surfaceAudience = (surface: Surface) => (session: Session) => screens.serves(session, surface);
 
   function outcome(surface: Surface, scan: DomainEvents['scan.received'], kind: ScanOutcome['kind'], extra: Partial<ScanOutcome> = {}): ScanOutcome {
-    const isPaymentCode = classifyPaymentCode(scan.data).ok;
-    const result: ScanOutcome = { surface, deviceId: scan.deviceId, kind, code: isPaymentCode ? maskCode(scan.data.trim()) : scan.data.trim(), wasHeld: false, ...extra };
+    const code = scan.data.trim();
+    const result: ScanOutcome = { surface, deviceId: scan.deviceId, kind, code: mayBeAPaymentCode(code) ? maskCode(code) : code, wasHeld: false, ...extra };
     events.emit('scan.outcome', result, surfaceAudience(surface));
     return result;
   }

@@ -213,6 +213,8 @@ export function CashierScreen({
   const scanRefusalText = (outcome: ScanOutcome): string | undefined => {
     if (outcome.reason === 'not_found' || outcome.reason === 'unknown_barcode') return t('cashier.unknownBarcode', { code: outcome.code });
     if (outcome.reason === 'bad_check_digit') return t('cashier.badCheckDigit', { code: outcome.code });
+    if (outcome.reason === 'payment_code_not_at_pay_step') return t('cashier.paymentCodeNotAtPayStep');
+    if (outcome.reason === 'payment_in_progress') return t('cashier.paymentInProgress');
     return undefined;
   };
 
