@@ -37,8 +37,8 @@ export async function serialScanToCart(count = 100) {
 
 /**
  * What the cashier's screen sees: a running host (out/main/host.js, its own process) with a scanner on a socat
- * pty; a WebSocket client that does what the cashier screen does with a `device.scan` event (calls `sale.scan`);
- * timed from the bytes written on the scanner's pty peer to the `sale.changed` event received by that client.
+ * pty; a WebSocket client signed in as a cashier whose screen says it is selling (the core's scan router adds the
+ * item); timed from the bytes written on the scanner's pty peer to the `sale.changed` event received by that client.
  * Beside it, the wire time of the same bytes at the configured baud (start + 8 data + stop bits per byte / baud).
  */
 export async function serialScanToUiOverHost(count = 100, cgroupDir?: string) {
@@ -59,6 +59,7 @@ export async function serialScanToUiOverHost(count = 100, cgroupDir?: string) {
     const users = await api.call('auth.users', {});
     if (!users.ok) throw new Error('auth.users failed');
     await api.call('auth.signIn', { userId: users.value.find((u) => u.role === 'cashier')!.id, pin: DEFAULT_USERS[0]!.pin });
+    await api.call('screen.report', { surface: 'till', step: 'selling' });
     const search = await api.call('catalog.search', { query: 'kkkl' });
     if (!search.ok) throw new Error('catalog.search failed');
     const code = search.value[0]!.barcodes[0]!;
@@ -72,12 +73,10 @@ export async function serialScanToUiOverHost(count = 100, cgroupDir?: string) {
     for (let i = 0; i < count + 10; i++) {
       const started = process.hrtime.bigint();
       await peer.write(bytes);
-      // The screen's part: a device.scan event in, a sale.scan call out, then wait for sale.changed.
+      // The core routes the scan to the open sale; the screen waits for the cart.
       for (;;) {
-        const message = (await api.nextMessage()) as { type: string; name?: string; payload?: { data: string } };
-        if (message.type !== 'event') continue;
-        if (message.name === 'device.scan') void api.call('sale.scan', { code: message.payload!.data });
-        else if (message.name === 'sale.changed') break;
+        const message = (await api.nextMessage()) as { type: string; name?: string };
+        if (message.type === 'event' && message.name === 'sale.changed') break;
       }
       const at = process.hrtime.bigint();
       if (i >= 10) samples.push(Number(at - started) / 1e6);
@@ -90,7 +89,7 @@ export async function serialScanToUiOverHost(count = 100, cgroupDir?: string) {
     const wire = wireTimeMs(bytes.length, baudRate);
     const sorted = [...samples].sort((a, b) => a - b);
     return {
-      path: 'scanner pty peer → host process (serialport, framer, event) → WebSocket client → sale.scan → sale.changed event at the client',
+      path: 'scanner pty peer → host process (serialport, framer, scan router, sale) → sale.changed event at the WebSocket client',
       samples: samples.length,
       scanToUiMs: { p50: Number(percentile(sorted, 50).toFixed(3)), p99: Number(percentile(sorted, 99).toFixed(3)), max: Number(sorted.at(-1)!.toFixed(3)) },
       wireTimeMs: Number(wire.toFixed(2)),
@@ -130,10 +129,9 @@ async function serialScanInProcess(count: number) {
   try {
     const { session, call } = await signedInCashier(pos);
     const code = (await call('catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
-    // What the cashier's screen does with a device scan: add it to the sale.
-    pos.events.subscribe((name, payload) => {
-      if (name === 'device.scan') void pos.dispatch('sale.scan', { code: (payload as { data: string }).data }, session);
-    });
+    // An open cashier screen: the core's scan router adds each device scan to its sale.
+    pos.screens.connect(session);
+    await call('screen.report', { surface: 'till', step: 'selling' });
     for (let i = 0; i < 100; i++) {
       const r = await pos.dispatch('devices.status', {}, session);
       if (r.ok && (r.value as { state: string }[]).every((d) => d.state === 'idle')) break;

@@ -11,6 +11,8 @@ import { adminCalls, adminEvents } from './calls/admin';
 import { devicesCalls, devicesEvents } from './calls/devices';
 import { historyCalls, historyEvents } from './calls/history';
 import { kioskCalls, kioskEvents } from './calls/kiosk';
+import { scanCalls, scanEvents } from './calls/scan';
+import { Surface } from './surface';
 import { ownerCalls, ownerEvents } from './calls/owner';
 import { uploadsCalls, uploadsEvents } from './calls/uploads';
 import {
@@ -18,7 +20,6 @@ import {
   Cart,
   CatalogImportReport,
   CompletedSale,
-  DeviceScan,
   DeviceStatus,
   Discount,
   Id,
@@ -104,7 +105,7 @@ export const coreCalls = {
   }),
   'catalog.exportCsv': call({ input: NoInput, output: z.object({ csv: z.string() }), access: Managers, summary: 'The catalog as CSV' }),
 
-  'sale.current': call({ input: NoInput, output: Cart.nullable(), access: Staff, summary: 'The open sale of this terminal' }),
+  'sale.current': call({ input: NoInput, output: Cart.nullable(), access: Staff, summary: 'The open sale of the till (the kiosk has its own)' }),
   'sale.scan': call({
     input: z.object({ code: z.string().min(1).max(64) }).strict(),
     output: Cart,
@@ -146,7 +147,13 @@ export const coreCalls = {
   'sale.listSuspended': call({ input: NoInput, output: z.array(SuspendedSale), access: Staff, summary: 'Parked sales' }),
   'sale.resume': call({ input: z.object({ saleId: Id }).strict(), output: Cart, access: Staff, summary: 'Bring a parked sale back' }),
   'sale.void': call({
-    input: z.object({ reason: z.string().trim().min(1).max(200) }).strict(),
+    input: z
+      .object({
+        reason: z.string().trim().min(1).max(200),
+        /** The kiosk's order: an owner or technician taking over one held for staff. Unset: the till's sale. */
+        surface: Surface.optional(),
+      })
+      .strict(),
     output: z.null(),
     access: Staff,
     summary: 'Cancel the open sale (kept on record)',
@@ -261,6 +268,7 @@ export const calls = mergeDisjoint('call', {
   history: historyCalls,
   uploads: uploadsCalls,
   kiosk: kioskCalls,
+  scan: scanCalls,
 }) satisfies Record<string, CallSpec>;
 
 export const coreEvents = {
@@ -268,8 +276,6 @@ export const coreEvents = {
   /** The open sale changed (or closed: null); the customer display follows it. */
   'sale.changed': Cart.nullable(),
   'payment.changed': PaymentView,
-  /** A scan from an attached scanner; the signed-in screen decides what it is (item or payment code). */
-  'device.scan': DeviceScan,
   'device.status': DeviceStatus,
   'refund.changed': RefundView,
   /** The pay step began: what the customer owes (the customer display shows it). */
@@ -285,14 +291,16 @@ export const events = mergeDisjoint('event', {
   history: historyEvents,
   uploads: uploadsEvents,
   kiosk: kioskEvents,
+  scan: scanEvents,
 }) satisfies Record<string, z.ZodType>;
 
 /**
  * Events only some callers may receive; every other event goes to every connection, the customer display
- * (signed in as nobody) included. A scan can be a customer's payment code: staff and kiosk screens only.
+ * (signed in as nobody) included. What a scan was used for: staff and kiosk screens only (a payment code is
+ * masked in it, and never sent to any screen in clear).
  */
 export const eventAccess: Readonly<Partial<Record<keyof typeof events, Access>>> = {
-  'device.scan': [...Staff, 'kiosk'],
+  'scan.outcome': [...Staff, 'kiosk'],
 };
 
 export function mayReceive(name: keyof typeof events, caller: Caller): boolean {

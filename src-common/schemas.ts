@@ -326,4 +326,3 @@ export const DeviceStatus = z.object({
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
 
-export const DeviceScan = z.object({ deviceId: z.string(), data: z.string(), symbology: z.string() });

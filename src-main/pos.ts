@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
-import { calls, type coreCalls } from '../src-common/contract';
+import { calls, type coreCalls, type EventPayload } from '../src-common/contract';
+import type { scanCalls } from '../src-common/calls/scan';
 import { PosError } from '../src-common/errors';
 import { mergeDisjoint } from '../src-common/merge-disjoint';
 import { recomputeBusinessDatesOnce } from '../db/business-date-recompute';
@@ -12,6 +13,11 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createDispatcher, type Dispatcher, type HandlerMap } from './dispatch';
 import { createEventBus, type EventBus } from './events';
+import { createDomainEventBus, type DomainEventBus } from './domain-events';
+import { surfaceOfCaller } from '../src-common/surface';
+import { connectUiBridge } from './services/ui-bridge';
+import { createScreenRegistry, type ScreenRegistry } from './services/screens';
+import { createScanRouter } from './services/scan-router';
 import { openFileLogger, type FileLogger, type Logger } from './log';
 import { createAuditService } from './services/audit';
 import { parseEReceipt, verifyEReceipt } from './services/kiosk-receipt';
@@ -58,6 +64,8 @@ export interface PosOptions {
 
 export interface Pos extends Dispatcher {
   readonly events: EventBus;
+  /** Transports register each connection here, so the core knows which screens are open. */
+  readonly screens: Pick<ScreenRegistry, 'connect'>;
   readonly log: Logger;
   readonly dataDir: string;
   readonly databasePath: string;
@@ -66,6 +74,20 @@ export interface Pos extends Dispatcher {
 }
 
 export const DATABASE_FILE = 'pos.sqlite';
+
+/**
+ * The payments engine reports to the screens; each payment change is also a core fact (the customer display
+ * follows it), published on the domain bus as it goes out.
+ */
+function withPaymentFacts(events: EventBus, bus: DomainEventBus): EventBus {
+  return {
+    emit(name, payload, audience) {
+      events.emit(name, payload, audience);
+      if (name === 'payment.changed') bus.publish('payment.changed', payload as EventPayload<'payment.changed'>);
+    },
+    subscribe: (listener) => events.subscribe(listener),
+  };
+}
 /** 80 mm paper: 48 columns of half-width characters. */
 const RECEIPT_COLUMNS = 48;
 
@@ -95,6 +117,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
 
   const loop = startLoopMonitor();
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
+  const bus = createDomainEventBus((error, name) => log.error({ err: error, event: name }, 'domain event handler failed'));
+  const disconnectUi = connectUiBridge(bus, events);
+  const screens = createScreenRegistry();
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
   // Migration 0013's one-time step: stored business dates recomputed under the terminal's day rule.
@@ -112,7 +137,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     db,
     clock,
     log,
-    events,
+    bus,
     catalog,
     auth,
     settings,
@@ -165,7 +190,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     db,
     clock,
     log,
-    events,
+    events: withPaymentFacts(events, bus),
     jobs,
     sales,
     acquirer,
@@ -207,7 +232,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const deviceConfigs = createDeviceConfigStore({ db, clock, log: log.child({ module: 'devices' }), audit });
   deviceConfigs.seedIfNeverConfigured(config.devices);
   const devices = createDeviceManager(deviceConfigs.list(), { log: log.child({ module: 'devices' }), printJobs: createSqlitePrintJobStore({ db, clock }) });
-  const disconnectDevices = connectDevices({ manager: devices, events, sales, settings, log: log.child({ module: 'devices' }) });
+  const disconnectDevices = connectDevices({ manager: devices, bus, sales, settings, log: log.child({ module: 'devices' }) });
 
   const ctx: PosContext = {
     dataDir,
@@ -236,8 +261,24 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     devices,
   };
   const uploads = await createUploadsService({ dataDir, clock });
-  const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx), createUploadsArea(uploads)] as const;
+  const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx, bus), createUploadsArea(uploads)] as const;
   const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea] = areas;
+
+  const router = createScanRouter({
+    bus,
+    events,
+    screens,
+    till: { addItem: (code, session) => sales.scan(code, session), payByCode: (code, session) => payments.payByCode(code, session) },
+    kiosk: { addItem: (code, session) => kioskArea.kiosk.scan(code, session), payByCode: (code, session) => kioskArea.kiosk.payByCode(code, session) },
+    // A scanner serves the surface it is set to; otherwise the kiosk while kiosk mode is on, the till when not.
+    surfaceOfScanner: (deviceId) => {
+      const config = devices.configs().find((c) => c.id === deviceId);
+      const configured = config?.role === 'scanner' ? config.surface : undefined;
+      return configured ?? (settings.get().kioskMode ? 'kiosk' : 'till');
+    },
+    clock,
+    log: log.child({ module: 'scan-router' }),
+  });
 
   const coreHandlers = {
     'terminal.status': () => terminal.status(),
@@ -265,16 +306,18 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     },
     'catalog.exportCsv': () => ({ csv: catalog.exportCsv() }),
 
-    'sale.current': () => sales.current(),
+    'sale.current': (_input, session) => sales.current(surfaceOfCaller(session.caller)),
     'sale.scan': ({ code }, session) => sales.scan(code, session),
     'sale.addProduct': ({ productId, quantityMilli }, session) => sales.addProduct(productId, quantityMilli, session),
     'sale.setQuantity': ({ lineId, quantityMilli }, session) => sales.setQuantity(lineId, quantityMilli, session),
     'sale.removeLine': ({ lineId }, session) => sales.removeLine(lineId, session),
     'sale.setLineDiscount': ({ lineId, discount, approval }, session) => sales.setLineDiscount(lineId, discount, approval, session),
     'sale.setOrderDiscount': ({ discount, approval }, session) => sales.setOrderDiscount(discount, approval, session),
-    'sale.beginPayment': () => {
-      const cart = sales.current();
-      if (cart && cart.lines.length) events.emit('sale.paying', { saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : cart.total });
+    'sale.beginPayment': (_input, session) => {
+      const cart = sales.current('till');
+      if (cart && cart.lines.length) bus.publish('sale.paying', { surface: 'till', saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : cart.total });
+      // This screen is at its pay step: a scanned payment code is the customer's.
+      screens.report(session, { surface: 'till', step: 'paying' });
       return null;
     },
     'sale.suspend': (_input, session) => {
@@ -283,8 +326,12 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     },
     'sale.listSuspended': () => sales.listSuspended(),
     'sale.resume': ({ saleId }, session) => sales.resume(saleId, session),
-    'sale.void': ({ reason }, session) => {
-      sales.voidSale(reason, session);
+    'sale.void': ({ reason, surface }, session) => {
+      // Only an owner or a technician takes over the kiosk's order (one held for staff); a cashier voids the till's.
+      if (surface === 'kiosk' && session.caller.role !== 'owner' && session.caller.role !== 'technician') {
+        throw new PosError('forbidden', 'Only an owner or a technician can void the kiosk’s order', { reason: 'kiosk_order' });
+      }
+      sales.voidSale(reason, session, surface);
       return null;
     },
     'sale.complete': ({ tenders }, session) => sales.complete(tenders, session),
@@ -292,7 +339,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'payment.payByQr': ({ wallet }, session) => payments.payByQr(wallet, session),
     'payment.cancel': ({ paymentId }, session) => payments.cancel(paymentId, session),
     'payment.current': () => {
-      const open = sales.current();
+      const open = sales.current('till');
       return open ? payments.forOpenSale(open.saleId) : null;
     },
     'payment.status': () => payments.status(),
@@ -300,7 +347,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'statement.download': ({ date }) => statements.download(date),
     'statement.get': ({ date }) => statements.get(date),
     'display.current': () => {
-      const cart = sales.current();
+      // The customer display faces the kiosk's customer while kiosk mode is on.
+      const cart = sales.current(settings.get().kioskMode ? 'kiosk' : 'till');
       const payment = cart ? payments.forOpenSale(cart.saleId) : null;
       return { cart, payment: payment && payment.qrCode ? payment : null };
     },
@@ -334,9 +382,17 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
     },
   } satisfies HandlerMap<typeof coreCalls>;
+  const scanHandlers = {
+    'screen.report': (report, session) => {
+      screens.report(session, report);
+      return null;
+    },
+    'scan.submit': ({ code }, session) => router.route({ deviceId: 'wedge', data: code, symbology: 'unknown', from: session }),
+  } satisfies HandlerMap<typeof scanCalls>;
   // A call name handled by two areas stops the start (mergeDisjoint) rather than one silently winning.
   const handlers = mergeDisjoint('handler', {
     core: coreHandlers,
+    scan: scanHandlers,
     devices: devicesArea.handlers,
     admin: adminArea.handlers,
     owner: ownerArea.handlers,
@@ -352,6 +408,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   return {
     ...dispatcher,
     events,
+    screens,
     log,
     dataDir,
     databasePath,
@@ -361,7 +418,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       closed = true;
       log.info('terminal stopping');
       for (const area of [...areas].reverse()) await area.close?.();
+      router.stop();
       disconnectDevices();
+      disconnectUi();
       await devices.close();
       jobs.stop();
       payments.stop();

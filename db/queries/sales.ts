@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { Surface } from '../../src-common/surface';
 import { stmt } from '../statements';
 
 export type SaleStatus = 'open' | 'suspended' | 'completed' | 'voided';
@@ -17,6 +18,7 @@ export type SaleEventType =
 export interface SaleRow {
   id: string;
   terminal_id: string;
+  surface: Surface;
   status: SaleStatus;
   currency: string;
   opened_at: string;
@@ -42,10 +44,11 @@ export interface SaleEventRow {
   data: string;
 }
 
-export function insertSale(db: Database, sale: { id: string; terminalId: string; currency: string; at: string; userId: string | null }): void {
-  stmt(db, "INSERT INTO sale (id, terminal_id, status, currency, opened_at, opened_by) VALUES (?, ?, 'open', ?, ?, ?)").run(
+export function insertSale(db: Database, sale: { id: string; terminalId: string; surface: Surface; currency: string; at: string; userId: string | null }): void {
+  stmt(db, "INSERT INTO sale (id, terminal_id, surface, status, currency, opened_at, opened_by) VALUES (?, ?, ?, 'open', ?, ?, ?)").run(
     sale.id,
     sale.terminalId,
+    sale.surface,
     sale.currency,
     sale.at,
     sale.userId,
@@ -64,14 +67,13 @@ export function findSale(db: Database, id: string): SaleRow | undefined {
   return stmt(db, 'SELECT * FROM sale WHERE id = ?').get(id) as SaleRow | undefined;
 }
 
-export function findOpenSale(db: Database, terminalId: string): SaleRow | undefined {
-  return stmt(db, "SELECT * FROM sale WHERE status = 'open' AND terminal_id = ? ORDER BY opened_at DESC LIMIT 1").get(terminalId) as
-    | SaleRow
-    | undefined;
+/** The open sale of one selling surface of the terminal (at most one: a unique index). */
+export function findOpenSale(db: Database, terminalId: string, surface: Surface): SaleRow | undefined {
+  return stmt(db, "SELECT * FROM sale WHERE status = 'open' AND terminal_id = ? AND surface = ?").get(terminalId, surface) as SaleRow | undefined;
 }
 
-export function listSuspendedSales(db: Database, terminalId: string): SaleRow[] {
-  return stmt(db, "SELECT * FROM sale WHERE status = 'suspended' AND terminal_id = ? ORDER BY opened_at").all(terminalId) as SaleRow[];
+export function listSuspendedSales(db: Database, terminalId: string, surface: Surface): SaleRow[] {
+  return stmt(db, "SELECT * FROM sale WHERE status = 'suspended' AND terminal_id = ? AND surface = ? ORDER BY opened_at").all(terminalId, surface) as SaleRow[];
 }
 
 export function setSaleStatus(db: Database, id: string, status: SaleStatus): void {

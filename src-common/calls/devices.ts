@@ -1,5 +1,6 @@
 /** Hardware: device configuration, test buttons, the scanner monitor, the print queue, the cash drawer (issues 5 and 6). */
 import { z } from 'zod';
+import { Surface } from '../surface';
 import { Approval } from '../schemas';
 import { call, NoInput, Staff, Technicians, type CallSpec } from './spec';
 
@@ -65,6 +66,8 @@ export const DeviceConfig = z.discriminatedUnion('role', [
       suffix: z.enum(['CR', 'LF', 'CRLF', 'TAB', 'none']).default('CR'),
       idleMs: z.number().int().min(5).max(2000).default(50),
       aimPrefix: z.boolean().default(false),
+      /** The selling surface this scanner serves; unset: the kiosk while kiosk mode is on, the till otherwise. */
+      surface: Surface.optional(),
     })
     .strict(),
   z

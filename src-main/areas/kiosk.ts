@@ -1,8 +1,9 @@
 import type { kioskCalls } from '../../src-common/calls/kiosk';
-import { createKioskService } from '../services/kiosk';
+import type { DomainEventBus } from '../domain-events';
+import { createKioskService, type KioskService } from '../services/kiosk';
 import type { Area, PosContext } from './context';
 
-export function createKioskArea(ctx: PosContext): Area<typeof kioskCalls> {
+export function createKioskArea(ctx: PosContext, bus: DomainEventBus): Area<typeof kioskCalls> & { readonly kiosk: KioskService } {
   const kiosk = createKioskService({
     settings: ctx.settings,
     catalog: ctx.catalog,
@@ -11,13 +12,14 @@ export function createKioskArea(ctx: PosContext): Area<typeof kioskCalls> {
     devices: ctx.devices,
     auth: ctx.auth,
     audit: ctx.audit,
-    events: ctx.events,
+    bus,
     // A query for an order that cannot exist: any answer but "unknown" means the acquirer is there.
     probeAcquirer: async () => (await ctx.acquirer.query(await ctx.credentials(), `probe${ctx.terminalId.slice(-8)}`)).kind !== 'unknown',
     clock: ctx.clock,
     log: ctx.log.child({ module: 'kiosk' }),
   });
   return {
+    kiosk,
     handlers: {
       'kiosk.begin': (_input, session) => kiosk.begin(session),
       'kiosk.status': () => kiosk.status(),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_USERS } from '../services/auth';
 
 // A stand-in for the electron module: records what the shell asks of it. No Electron runtime exists here.
 const stub = await vi.hoisted(async () => {
@@ -18,8 +19,9 @@ const stub = await vi.hoisted(async () => {
     getPath: vi.fn(() => '/nonexistent-userdata'),
     getAppPath: vi.fn(() => '/nonexistent-app'),
   });
+  let nextContentsId = 100;
   class BrowserWindow extends Emitter {
-    readonly webContents = { send: vi.fn() };
+    readonly webContents = { id: nextContentsId++, send: vi.fn() };
     constructor(readonly options: Record<string, unknown>) {
       super();
       windows.push({ options, url: '' });
@@ -124,6 +126,38 @@ describe('Electron shell (stubbed electron)', () => {
       name: 'settings.changed',
       payload: expect.objectContaining({ language: 'en' }),
     });
+  });
+});
+
+describe('Electron shell windows as screens of the core (stubbed electron)', () => {
+  it('registers each window: a scan typed into the cashier window is its till’s, only staff windows are told, and a caller that is no window is no screen', async () => {
+    const invoke = stub.handlers.get('pos:invoke')!;
+    const cashier = shell!.windows.get('cashier')!;
+    const display = shell!.windows.get('customer')!;
+    const from = (id: number) => ({ sender: { id }, senderFrame: { url: 'pos://app/index.html' } });
+    const call = async (id: number, name: string, input: unknown) => (await invoke(from(id), name, input)) as { ok: boolean; value: never };
+    const signInCashier = async (id: number) => {
+      const users = (await call(id, 'auth.users', {})).value as { id: string; role: string }[];
+      expect((await call(id, 'auth.signIn', { userId: users.find((u) => u.role === 'cashier')!.id, pin: DEFAULT_USERS[0]!.pin })).ok).toBe(true);
+      expect((await call(id, 'screen.report', { surface: 'till', step: 'selling' })).ok).toBe(true);
+    };
+    const db = new Sqlite(join(dataDir, 'pos.sqlite'), { readonly: true });
+    const code = (db.prepare("SELECT b.barcode FROM product_barcode b JOIN product p ON p.id = b.product_id WHERE p.unit = 'each' AND p.active = 1 LIMIT 1").get() as { barcode: string }).barcode;
+    db.close();
+
+    await signInCashier(cashier.webContents.id);
+    const sent = (window: typeof cashier) => window.webContents.send as unknown as ReturnType<typeof vi.fn>;
+    sent(cashier).mockClear();
+    sent(display).mockClear();
+    expect(await call(cashier.webContents.id, 'scan.submit', { code })).toMatchObject({ ok: true, value: { surface: 'till', kind: 'item', code } });
+    expect(cashier.webContents.send).toHaveBeenCalledWith('pos:event', { name: 'scan.outcome', payload: expect.objectContaining({ kind: 'item', code }) });
+    const toDisplay = sent(display).mock.calls.map(([, event]) => (event as { name: string }).name);
+    expect(toDisplay).toContain('sale.changed');
+    expect(toDisplay).not.toContain('scan.outcome');
+
+    await signInCashier(999);
+    expect(await call(999, 'scan.submit', { code })).toMatchObject({ ok: true, value: { kind: 'refused', reason: 'no_screen' } });
+    expect((await call(cashier.webContents.id, 'sale.void', { reason: 'test' })).ok).toBe(true);
   });
 });
 

@@ -65,9 +65,10 @@ async function ready(): Promise<Shell> {
   });
 
   const windows = new Map<WindowRole, BrowserWindow>();
-  pos.events.subscribe((name, payload) => {
+  pos.events.subscribe((name, payload, audience) => {
     for (const window of windows.values()) {
-      if (!window.isDestroyed() && mayReceive(name, sessionOf(window.webContents.id).caller)) window.webContents.send(IPC_EVENT, { name, payload });
+      const session = sessionOf(window.webContents.id);
+      if (!window.isDestroyed() && mayReceive(name, session.caller) && (!audience || audience(session))) window.webContents.send(IPC_EVENT, { name, payload });
     }
   });
 
@@ -76,9 +77,12 @@ async function ready(): Promise<Shell> {
     const window = new BrowserWindow(windowOptions(role, preload, bounds));
     window.once('ready-to-show', () => window.show());
     const contentsId = window.webContents.id;
+    // The core knows which screens are open (a scan with none open is held for the next one).
+    const disconnect = pos.screens.connect(sessionOf(contentsId));
     window.on('closed', () => {
       windows.delete(role);
       sessions.delete(contentsId);
+      disconnect();
     });
     void window.loadURL(`${APP_ENTRY}#${route}`);
     windows.set(role, window);

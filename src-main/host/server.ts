@@ -117,10 +117,17 @@ function tokenMatches(given: string | null, expected: string): boolean {
 
 function serveConnection(ws: WebSocket, pos: Pos): void {
   const session = newSession();
-  const unsubscribe = pos.events.subscribe((name, payload) => {
-    if (ws.readyState === ws.OPEN && mayReceive(name, session.caller)) ws.send(JSON.stringify({ type: 'event', name, payload }));
+  const unsubscribe = pos.events.subscribe((name, payload, audience) => {
+    if (ws.readyState === ws.OPEN && mayReceive(name, session.caller) && (!audience || audience(session))) {
+      ws.send(JSON.stringify({ type: 'event', name, payload }));
+    }
   });
-  ws.on('close', unsubscribe);
+  // The core knows which screens are open (a scan with none open is held for the next one).
+  const disconnect = pos.screens.connect(session);
+  ws.on('close', () => {
+    unsubscribe();
+    disconnect();
+  });
   ws.on('error', (error) => pos.log.warn({ err: error }, 'websocket error'));
   ws.on('message', async (data, isBinary) => {
     let envelope: RequestEnvelope;

@@ -48,7 +48,15 @@ const device = (id: string, role: DeviceStatus['role'], state: DeviceStatus['sta
 
 /** The kiosk service over stand-ins: what the payments engine and the devices say, and a probe of the acquirer. */
 function kioskWith(
-  options: { online?: boolean; recovering?: number; devices?: DeviceStatus[]; probe?: () => Promise<boolean>; cart?: Cart | null; payment?: PaymentView | null } = {},
+  options: {
+    online?: boolean;
+    recovering?: number;
+    devices?: DeviceStatus[];
+    probe?: () => Promise<boolean>;
+    cart?: Cart | null;
+    current?: (surface: unknown) => Cart | null;
+    payment?: PaymentView | null;
+  } = {},
 ) {
   let now = Date.parse('2026-11-22T10:00:00Z');
   const emitted: string[] = [];
@@ -63,7 +71,7 @@ function kioskWith(
       lookupSku: () => null,
     },
     sales: {
-      current: () => open,
+      current: options.current ?? (() => open),
       addProduct: (id: string) => (sold.push(`add:${id}`), open ?? cart),
       setQuantity: (id: string) => (sold.push(`quantity:${id}`), open ?? cart),
       removeLine: (id: string) => (sold.push(`remove:${id}`), open ?? cart),
@@ -78,7 +86,7 @@ function kioskWith(
     devices: { statuses: () => options.devices ?? [] },
     auth: {},
     audit: {},
-    events: { emit: (name: string) => emitted.push(name) },
+    bus: { publish: (name: string) => emitted.push(name) },
     probeAcquirer: () => {
       probes++;
       return (options.probe ?? (() => Promise.resolve(false)))();
@@ -200,25 +208,13 @@ describe('kiosk: a payment that needs attention holds the order for staff', () =
   });
 });
 
-describe('kiosk: an open sale with goods sold by weight is the counter’s', () => {
-  const counter: Cart = {
-    ...cart,
-    lines: [...cart.lines, { ...cart.lines[0]!, lineId: 'L2', productId: 'P2', unit: 'kg', weighed: true, quantityMilli: 1234 }],
-  };
-
-  it('is not adopted by begin (but the screen is a kiosk, to wait or be left), nor changed, paid or voided', async () => {
-    const { kiosk, sold } = kioskWith({ cart: counter });
-    const s = session();
-    const elsewhere = { code: 'conflict', reason: 'sale_open_elsewhere' };
-    expect(await refusal(() => kiosk.begin(s))).toEqual(elsewhere);
-    expect(s.caller.role).toBe('kiosk');
-    expect(await refusal(() => kiosk.order())).toEqual(elsewhere);
-    expect(await refusal(() => kiosk.add('P1', s))).toEqual(elsewhere);
-    expect(await refusal(() => kiosk.scan('6901234567892', s))).toEqual(elsewhere);
-    expect(await refusal(() => kiosk.setQuantity('L1', 2, s))).toEqual(elsewhere);
-    expect(await refusal(() => kiosk.remove('L2', s))).toEqual(elsewhere);
-    expect(await refusal(() => kiosk.clear('idle', s))).toEqual(elsewhere);
-    expect(await refusal(() => kiosk.payByQr('alipay', s))).toEqual(elsewhere);
-    expect(sold).toEqual([]);
+describe('kiosk: its order is the kiosk surface’s sale', () => {
+  it('reads and pays the kiosk’s open sale, never the till’s', async () => {
+    const asked: unknown[] = [];
+    const { kiosk } = kioskWith({ cart, current: (surface: unknown) => (asked.push(surface), cart) });
+    kiosk.order();
+    await kiosk.beginPayment();
+    expect(asked.length).toBeGreaterThan(0);
+    expect(new Set(asked)).toEqual(new Set(['kiosk']));
   });
 });

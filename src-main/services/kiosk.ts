@@ -1,7 +1,7 @@
 /**
  * The self-service kiosk: a narrow customer-facing layer over the sales, payments and devices services.
- * It holds no money logic of its own: an order is the terminal's open sale, payments are the payments
- * engine's, the receipt is printed by the device connection like every completed sale's.
+ * It holds no money logic of its own: an order is the kiosk surface's open sale (the till has its own), payments
+ * are the payments engine's, the receipt is printed by the device connection like every completed sale's.
  */
 import type { DeviceManager } from '../../drivers/devices/manager';
 import type { KioskCategory, KioskFinished, KioskOrder, KioskPictureKey, KioskStart, KioskStatus } from '../../src-common/calls/kiosk';
@@ -9,7 +9,7 @@ import { PosError } from '../../src-common/errors';
 import { kioskCaller, type Caller, type Session } from '../../src-common/roles';
 import type { Cart, PaymentView } from '../../src-common/schemas';
 import type { Clock } from '../clock';
-import type { EventBus } from '../events';
+import type { DomainEventBus } from '../domain-events';
 import type { Logger } from '../log';
 import type { AuditService } from './audit';
 import type { AuthService, PublicUser } from './auth';
@@ -28,7 +28,7 @@ export interface KioskDeps {
   devices: Pick<DeviceManager, 'statuses'>;
   auth: AuthService;
   audit: AuditService;
-  events: EventBus;
+  bus: DomainEventBus;
   /** Asks the acquirer something harmless; true when it answered (used when the payments engine last found it away). */
   probeAcquirer: () => Promise<boolean>;
   clock: Clock;
@@ -87,7 +87,7 @@ export function orderOf(cart: Cart): KioskOrder {
 }
 
 export function createKioskService(deps: KioskDeps): KioskService {
-  const { settings, catalog, sales, payments, devices, auth, audit, events, probeAcquirer, clock, log } = deps;
+  const { settings, catalog, sales, payments, devices, auth, audit, bus, probeAcquirer, clock, log } = deps;
   /** When the acquirer last answered a kiosk's check (the payments engine only learns it from payments). */
   let reachedAt = -Infinity;
   const REACHED_FOR_MS = 60_000;
@@ -127,17 +127,8 @@ export function createKioskService(deps: KioskDeps): KioskService {
 
   const isWeighed = (line: Cart['lines'][number]) => line.unit !== 'each' || line.weighed;
 
-  /**
-   * The terminal's open sale, when it can be the kiosk's order: one with goods sold by weight was started at the
-   * counter (the kiosk never sells them), so the kiosk neither adopts it nor changes, pays or voids it.
-   */
-  function kioskCart(): Cart | null {
-    const cart = sales.current();
-    if (cart && cart.lines.some(isWeighed)) {
-      throw new PosError('conflict', 'The open sale has goods sold by weight: it belongs to the counter', { reason: 'sale_open_elsewhere', saleId: cart.saleId });
-    }
-    return cart;
-  }
+  /** The kiosk's order: the kiosk surface's open sale (the till's sale is never the kiosk's). */
+  const kioskCart = (): Cart | null => sales.current('kiosk');
 
   /** Refuses anything but waiting for staff while the order's latest payment needs attention. */
   function refuseIfNeedsAttention(cart: Cart | null) {
@@ -268,7 +259,7 @@ export function createKioskService(deps: KioskDeps): KioskService {
         if (answered) reachedAt = clock.now().getTime();
       }
       // The customer display (if any) shows what to pay, as when a cashier opens the pay step.
-      events.emit('sale.paying', { saleId: order.saleId, total: order.total });
+      bus.publish('sale.paying', { surface: 'kiosk', saleId: order.saleId, total: order.total });
       return { order, status: status() };
     },
 
@@ -290,7 +281,7 @@ export function createKioskService(deps: KioskDeps): KioskService {
     },
 
     async cancelPayment(paymentId, session) {
-      const cart = sales.current();
+      const cart = kioskCart();
       const payment = cart ? payments.forOpenSale(cart.saleId) : null;
       if (!payment || payment.paymentId !== paymentId) throw new PosError('not_found', 'No such payment for this order', { paymentId });
       return payments.cancel(paymentId, session);

@@ -35,6 +35,7 @@ import {
   type PaymentState,
   type PaymentTimings,
 } from '../../src-common/payment-state';
+import { surfaceOfCaller, type Surface } from '../../src-common/surface';
 import type { Session } from '../../src-common/roles';
 import type { Wallet } from '../../src-common/payment-code';
 import type { PaymentView } from '../../src-common/schemas';
@@ -223,11 +224,11 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   const wake = () => jobs.wake();
 
   /** What every new payment checks first: nothing unresolved from before, a sale to pay, no other payment running. */
-  function payableSale() {
+  function payableSale(surface: Surface) {
     if (recovering.size > 0) {
       throw new PosError('unavailable', 'Earlier wallet payments are still being resolved; take cash or wait a moment', { recovering: recovering.size });
     }
-    const cart = sales.current();
+    const cart = sales.current(surface);
     if (!cart || cart.lines.length === 0) throw new PosError('conflict', 'There is no sale to pay');
     const active = latestPaymentForSale(db, cart.saleId);
     if (active && !isFinal(stateOf(active).status)) throw new PosError('conflict', 'A payment for this sale is still in progress');
@@ -247,8 +248,8 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
    * at the amount, that the payment was asked for, with no other payment started meanwhile; otherwise a voided
    * or changed sale would be charged, or charged twice.
    */
-  function stillPayable(asked: { saleId: string; total: number }) {
-    const cart = payableSale();
+  function stillPayable(asked: { saleId: string; total: number }, surface: Surface) {
+    const cart = payableSale(surface);
     if (cart.saleId !== asked.saleId || cart.total !== asked.total) {
       throw new PosError('conflict', 'The sale changed while the payment was being prepared; ask for payment again', { reason: 'sale_changed' });
     }
@@ -292,9 +293,11 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
 
   return {
     async payByQr(wallet, session) {
-      const cart = payableSale();
+      // The sale of the surface the caller sells on (the till's, or a kiosk session's order).
+      const surface = surfaceOfCaller(session.caller);
+      const cart = payableSale(surface);
       const creds = await reachableCredentials();
-      stillPayable(cart);
+      stillPayable(cart, surface);
       const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: cart.total, kind: 'qr', wallet, codeHash: null, maskedCode: null, userId: session.caller.userId });
       log.info({ paymentId: id, clientSn, wallet, amount: cart.total }, 'merchant QR requested');
       const outcome = await acquirer.precreate(creds, { clientSn, amount: cart.total, wallet, subject, operator: session.caller.userId ?? 'pos' });
@@ -310,7 +313,8 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     },
 
     async payByCode(rawCode, session) {
-      const cart = payableSale();
+      const surface = surfaceOfCaller(session.caller);
+      const cart = payableSale(surface);
       const code = rawCode.trim();
       const kind = classifyPaymentCode(code);
       if (!kind.ok) {
@@ -324,7 +328,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
       }
       const creds = await reachableCredentials();
-      stillPayable(cart);
+      stillPayable(cart, surface);
       if (codeHashUsed(db, codeHash)) {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
       }

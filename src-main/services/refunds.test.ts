@@ -30,6 +30,7 @@ import { createCredentialsProvider } from './enrolment';
 import { createPaymentsService, type PaymentsService } from './payments';
 import { businessDateOf, defaultBusinessDayRule } from '../../src-common/business-day';
 import { createSalesService, type SalesService } from './sales';
+import { createDomainEventBus } from '../domain-events';
 import { createSettingsService } from './settings';
 import { startTerminal } from './terminal';
 import type { RefundView } from '../../src-common/schemas';
@@ -81,7 +82,7 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
   await auth.ensureDefaultUsers();
   catalog.loadDemoIfEmpty();
   const terminalId = terminal.status().terminalId;
-  const sales = createSalesService({ db, clock, log, events, catalog, auth, settings, terminalId, weighedLayout: parsed.scaleLabel });
+  const sales = createSalesService({ db, clock, log, bus: createDomainEventBus(() => {}), catalog, auth, settings, terminalId, weighedLayout: parsed.scaleLabel });
   const sandbox = await startSandboxAcquirer({ dbPath: join(dir, 'sandbox-acquirer.sqlite'), port: 0, log, clock, speed: { scale: 0.02 } });
   const real = createShouqianbaAdapter({
     baseUrl: sandbox.url,
@@ -495,7 +496,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     const paymentId = newId();
     const at = new Date().toISOString();
     rig.db.transaction(() => {
-      insertSale(rig.db, { id: saleId, terminalId: rig.terminalId, currency: 'CNY', at, userId: null });
+      insertSale(rig.db, { id: saleId, terminalId: rig.terminalId, surface: 'till', currency: 'CNY', at, userId: null });
       insertPayment(rig.db, {
         id: paymentId, sale_id: saleId, client_sn: clientSn, kind: 'code', wallet: 'alipay', code_hash: null, masked_code: '2800****0000',
         amount: walletPart, status: 'paid', state: '{}', user_id: null, created_at: at,
@@ -603,7 +604,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     }
     const total = lines.reduce((sum, l) => sum + l.net, 0);
     rig.db.transaction(() => {
-      insertSale(rig.db, { id: saleId, terminalId: rig.terminalId, currency: 'CNY', at, userId: null });
+      insertSale(rig.db, { id: saleId, terminalId: rig.terminalId, surface: 'till', currency: 'CNY', at, userId: null });
       for (const payment of payments) insertPayment(rig.db, payment);
       writeCompletedSale(rig.db, {
         id: saleId, at, userId: null, receiptNo: takeReceiptNumber(rig.db, rig.terminalId), businessDate: businessDateOf(new Date(), defaultBusinessDayRule()),

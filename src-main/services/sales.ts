@@ -9,6 +9,7 @@ import { currencyExponent, divideRounded } from '../../src-common/money';
 import { cashDue, priceCart, PricingError, settle, TenderError } from '../../src-common/pricing';
 import type { ReceiptDocument } from '../../src-common/receipt';
 import type { Session } from '../../src-common/roles';
+import { surfaceOfCaller, type Surface } from '../../src-common/surface';
 import type { Cart, CompletedSale, Discount, Product, TenderKind } from '../../src-common/schemas';
 import {
   appendSaleEvent,
@@ -27,7 +28,7 @@ import {
 import { adjustStock } from '../../db/queries/catalog';
 import { withRelaxedSync } from '../../db/durability';
 import type { Clock } from '../clock';
-import type { EventBus } from '../events';
+import type { DomainEventBus } from '../domain-events';
 import type { Logger } from '../log';
 import type { AuthService } from './auth';
 import type { CatalogService } from './catalog';
@@ -36,8 +37,13 @@ import { formatReceiptNumber } from './receipt-number';
 import { buildReceipt } from './receipts';
 import type { SettingsService } from './settings';
 
+/**
+ * Sales of the terminal's selling surfaces: a session sells on its own surface (a kiosk session on the kiosk's,
+ * staff on the till's), each with its own open sale; nothing here can act on another surface's sale.
+ */
 export interface SalesService {
-  current(): Cart | null;
+  /** The open sale of a surface (the till's unless said). */
+  current(surface?: Surface): Cart | null;
   scan(code: string, session: Session): Cart;
   addProduct(productId: string, quantityMilli: number | undefined, session: Session): Cart;
   setQuantity(lineId: string, quantityMilli: number, session: Session): Cart;
@@ -47,7 +53,8 @@ export interface SalesService {
   suspend(session: Session): void;
   listSuspended(): { saleId: string; suspendedAt: string; lines: number; total: number }[];
   resume(saleId: string, session: Session): Cart;
-  voidSale(reason: string, session: Session): void;
+  /** Voids the open sale of the session's surface, or of the one named (staff taking over the kiosk's order). */
+  voidSale(reason: string, session: Session, surface?: Surface): void;
   complete(tenders: readonly { kind: TenderKind; amount: number }[], session: Session): CompletedSale;
   /** Closes the open sale with a wallet payment the payments engine saw PAID. */
   completeWithWallet(input: { saleId: string; paymentId: string; wallet: string; amount: number; reference: string | null; userId: string | null }): CompletedSale;
@@ -64,7 +71,7 @@ export interface SalesDeps {
   db: Database;
   clock: Clock;
   log: Logger;
-  events: EventBus;
+  bus: DomainEventBus;
   catalog: CatalogService;
   auth: AuthService;
   settings: SettingsService;
@@ -74,7 +81,7 @@ export interface SalesDeps {
 
 
 export function createSalesService(deps: SalesDeps): SalesService {
-  const { db, clock, log, events, catalog, auth, settings, terminalId, weighedLayout } = deps;
+  const { db, clock, log, bus, catalog, auth, settings, terminalId, weighedLayout } = deps;
 
   const stateOf = (saleId: string): CartState =>
     replayCart(saleEvents(db, saleId).map((e) => ({ type: e.type, data: JSON.parse(e.data) }) as CartEvent));
@@ -136,11 +143,12 @@ export function createSalesService(deps: SalesDeps): SalesService {
     };
   }
 
-  const openSale = () => findOpenSale(db, terminalId);
+  const openSale = (surface: Surface) => findOpenSale(db, terminalId, surface);
+  const surfaceOf = (session: Session) => surfaceOfCaller(session.caller);
   const receiptOf = (saleId: string) => buildReceipt(db, { saleId, terminalId, settings: settings.get() });
 
-  function requireOpen(): string {
-    const sale = openSale();
+  function requireOpen(surface: Surface): string {
+    const sale = openSale(surface);
     if (!sale) throw new PosError('conflict', 'There is no open sale');
     return sale.id;
   }
@@ -153,16 +161,17 @@ export function createSalesService(deps: SalesDeps): SalesService {
   }
 
   function record(session: Session, type: SaleEventType, data: unknown, options: { openIfNone?: boolean } = {}): Cart {
-    assertUnlocked(openSale()?.id);
+    const surface = surfaceOf(session);
+    assertUnlocked(openSale(surface)?.id);
     const at = clock.now().toISOString();
     const userId = session.caller.userId;
     const cart = withRelaxedSync(db, () =>
       db.transaction(() => {
-      let saleId = openSale()?.id;
+      let saleId = openSale(surface)?.id;
       if (!saleId) {
         if (!options.openIfNone) throw new PosError('conflict', 'There is no open sale');
         saleId = newId();
-        insertSale(db, { id: saleId, terminalId, currency: settings.get().currency, at, userId });
+        insertSale(db, { id: saleId, terminalId, surface, currency: settings.get().currency, at, userId });
         appendSaleEvent(db, saleId, 'opened', {}, at, userId);
       }
       appendSaleEvent(db, saleId, type, data, at, userId);
@@ -170,13 +179,13 @@ export function createSalesService(deps: SalesDeps): SalesService {
       return view(saleId, 'open');
     })(),
     );
-    events.emit('sale.changed', cart);
+    bus.publish('sale.changed', { surface, cart });
     return cart;
   }
 
   function addLine(product: Product, session: Session, line: { quantityMilli: number; fixedGross?: number; weighed: boolean }): Cart {
     if (!product.active) throw new PosError('conflict', `${product.name} is not for sale (inactive)`, { productId: product.id });
-    const open = openSale();
+    const open = openSale(surfaceOf(session));
     if (open && !line.weighed) {
       const target = mergeTarget(stateOf(open.id), product.id);
       if (target) return record(session, 'quantity_set', { lineId: target.lineId, quantityMilli: target.quantityMilli + line.quantityMilli });
@@ -197,8 +206,8 @@ export function createSalesService(deps: SalesDeps): SalesService {
     return record(session, 'line_added', added, { openIfNone: true });
   }
 
-  function lineOf(lineId: string): CartLineState {
-    const line = stateOf(requireOpen()).lines.find((l) => l.lineId === lineId);
+  function lineOf(lineId: string, session: Session): CartLineState {
+    const line = stateOf(requireOpen(surfaceOf(session))).lines.find((l) => l.lineId === lineId);
     if (!line) throw new PosError('not_found', 'No such line in the open sale', { lineId });
     return line;
   }
@@ -214,7 +223,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
   type TenderRow = { id: string; kind: string; amount: number; tendered: number; reference: string | null; paymentId: string | null };
 
   /** One durable transaction: receipt number, sale, lines, tenders, stock, day totals. */
-  function closeSale(saleId: string, cart: Cart, tenderRows: TenderRow[], rounding: number, change: number, userId: string | null): CompletedSale {
+  function closeSale(saleId: string, surface: Surface, cart: Cart, tenderRows: TenderRow[], rounding: number, change: number, userId: string | null): CompletedSale {
     const now = clock.now();
     const at = now.toISOString();
     const receiptNo = db.transaction(() => {
@@ -243,14 +252,14 @@ export function createSalesService(deps: SalesDeps): SalesService {
     })();
     const receiptNumber = formatReceiptNumber(terminalId, receiptNo);
     log.info({ saleId, receiptNumber, total: cart.total, tenders: tenderRows.map((t) => t.kind) }, 'sale completed');
-    events.emit('sale.changed', null);
-    events.emit('sale.completed', { saleId, receiptNumber, total: cart.total, change });
+    bus.publish('sale.changed', { surface, cart: null });
+    bus.publish('sale.completed', { surface, saleId, receiptNumber, total: cart.total, change });
     return { saleId, receiptNo, receiptNumber, total: cart.total, change, receipt: receiptOf(saleId) };
   }
 
   return {
-    current() {
-      const sale = openSale();
+    current(surface = 'till') {
+      const sale = openSale(surface);
       return sale ? view(sale.id, 'open') : null;
     },
 
@@ -294,31 +303,32 @@ export function createSalesService(deps: SalesDeps): SalesService {
     },
 
     setQuantity(lineId, quantityMilli, session) {
-      const line = lineOf(lineId);
+      const line = lineOf(lineId, session);
       if (line.weighed) throw new PosError('conflict', 'A weighed item’s quantity comes from the scale label', { lineId });
       if (line.unit === 'each' && quantityMilli % 1000 !== 0) throw new PosError('validation_failed', 'Items sold by the piece take whole quantities');
       return record(session, 'quantity_set', { lineId, quantityMilli });
     },
 
     removeLine(lineId, session) {
-      lineOf(lineId);
+      lineOf(lineId, session);
       return record(session, 'line_removed', { lineId });
     },
 
     async setLineDiscount(lineId, discount, approval, session) {
-      lineOf(lineId);
+      lineOf(lineId, session);
       const approvedBy = await checkDiscountAllowed(session, discount, approval);
       return record(session, 'line_discount_set', { lineId, discount, ...(approvedBy ? { approvedBy } : {}) });
     },
 
     async setOrderDiscount(discount, approval, session) {
-      requireOpen();
+      requireOpen(surfaceOf(session));
       const approvedBy = await checkDiscountAllowed(session, discount, approval);
       return record(session, 'order_discount_set', { discount, ...(approvedBy ? { approvedBy } : {}) });
     },
 
     suspend(session) {
-      const saleId = requireOpen();
+      const surface = surfaceOf(session);
+      const saleId = requireOpen(surface);
       assertUnlocked(saleId);
       if (stateOf(saleId).lines.length === 0) throw new PosError('conflict', 'An empty sale cannot be parked');
       const at = clock.now().toISOString();
@@ -326,11 +336,11 @@ export function createSalesService(deps: SalesDeps): SalesService {
         appendSaleEvent(db, saleId, 'suspended', {}, at, session.caller.userId);
         setSaleStatus(db, saleId, 'suspended');
       })();
-      events.emit('sale.changed', null);
+      bus.publish('sale.changed', { surface, cart: null });
     },
 
     listSuspended() {
-      return listSuspendedSales(db, terminalId).map((sale) => {
+      return listSuspendedSales(db, terminalId, 'till').map((sale) => {
         const events = saleEvents(db, sale.id);
         const cart = view(sale.id, 'suspended');
         const suspendedAt = [...events].reverse().find((e) => e.type === 'suspended')?.at ?? sale.opened_at;
@@ -340,32 +350,34 @@ export function createSalesService(deps: SalesDeps): SalesService {
 
     resume(saleId, session) {
       const sale = findSale(db, saleId);
-      if (!sale || sale.terminal_id !== terminalId || sale.status !== 'suspended') throw new PosError('not_found', 'No such parked sale', { saleId });
-      if (openSale()) throw new PosError('conflict', 'Finish or park the open sale first');
+      const surface = surfaceOf(session);
+      if (!sale || sale.terminal_id !== terminalId || sale.surface !== surface || sale.status !== 'suspended') throw new PosError('not_found', 'No such parked sale', { saleId });
+      if (openSale(surface)) throw new PosError('conflict', 'Finish or park the open sale first');
       const at = clock.now().toISOString();
       const cart = db.transaction(() => {
         appendSaleEvent(db, saleId, 'resumed', {}, at, session.caller.userId);
         setSaleStatus(db, saleId, 'open');
         return view(saleId, 'open');
       })();
-      events.emit('sale.changed', cart);
+      bus.publish('sale.changed', { surface, cart });
       return cart;
     },
 
-    voidSale(reason, session) {
-      const saleId = requireOpen();
+    voidSale(reason, session, surface = surfaceOf(session)) {
+      const saleId = requireOpen(surface);
       assertUnlocked(saleId);
       const now = clock.now();
       db.transaction(() => {
         appendSaleEvent(db, saleId, 'voided', { reason }, now.toISOString(), session.caller.userId);
         markVoided(db, saleId, now.toISOString(), session.caller.userId, reason, openBusinessDate(db, terminalId, now, businessDayRuleOf(settings.get())));
       })();
-      log.info({ saleId, userId: session.caller.userId }, 'sale voided');
-      events.emit('sale.changed', null);
+      log.info({ saleId, surface, userId: session.caller.userId }, 'sale voided');
+      bus.publish('sale.changed', { surface, cart: null });
     },
 
     complete(tenders, session) {
-      const saleId = requireOpen();
+      const surface = surfaceOf(session);
+      const saleId = requireOpen(surface);
       assertUnlocked(saleId);
       const cart = view(saleId, 'open');
       if (cart.lines.length === 0) throw new PosError('conflict', 'The sale has no items');
@@ -399,15 +411,15 @@ export function createSalesService(deps: SalesDeps): SalesService {
           ? [{ id: newId(), kind: 'cash', amount: cashTendered - settlement.change, tendered: cashTendered, reference: null, paymentId: null }]
           : []),
       ];
-      return closeSale(saleId, cart, tenderRows, settlement.cashRounding, settlement.change, userId);
+      return closeSale(saleId, surface, cart, tenderRows, settlement.cashRounding, settlement.change, userId);
     },
 
     completeWithWallet({ saleId, paymentId, wallet, amount, reference, userId }) {
-      const open = openSale();
-      if (!open || open.id !== saleId) throw new PosError('conflict', 'The paid sale is no longer the open sale', { saleId, paymentId });
+      const open = findSale(db, saleId);
+      if (!open || open.terminal_id !== terminalId || open.status !== 'open') throw new PosError('conflict', 'The paid sale is no longer the open sale', { saleId, paymentId });
       const cart = view(saleId, 'open');
       if (cart.total !== amount) throw new PosError('conflict', `The sale total ${cart.total} differs from the payment ${amount}`, { saleId, paymentId });
-      return closeSale(saleId, cart, [{ id: newId(), kind: wallet, amount, tendered: amount, reference, paymentId }], 0, 0, userId);
+      return closeSale(saleId, open.surface, cart, [{ id: newId(), kind: wallet, amount, tendered: amount, reference, paymentId }], 0, 0, userId);
     },
 
     findByReceiptNumber(text) {

@@ -71,6 +71,8 @@ export const en: Messages = {
     items: '{{count}} items',
     unknownBarcode: 'Unknown barcode: {{code}}',
     badCheckDigit: 'Bad check digit, scan again: {{code}}',
+    paymentCodeNotAtPayStep: 'That is a payment code: press F12 to take payment, then scan the customer’s code',
+    paymentInProgress: 'A payment is in progress: wait for its result',
     searchNoResult: 'No product found',
     weighed: 'weighed',
     stock: 'Stock {{stock}}',

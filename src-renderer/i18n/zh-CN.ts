@@ -69,6 +69,8 @@ export const zhCN = {
     items: '{{count}} 件商品',
     unknownBarcode: '未知条码：{{code}}',
     badCheckDigit: '条码校验位错误，请重新扫描：{{code}}',
+    paymentCodeNotAtPayStep: '这是付款码：请先按 F12 进入收款，再扫顾客的付款码',
+    paymentInProgress: '正在收款，请等待付款结果',
     searchNoResult: '没有找到商品',
     weighed: '称重',
     stock: '库存 {{stock}}',

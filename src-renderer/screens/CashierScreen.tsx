@@ -2,9 +2,9 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { useTranslation } from 'react-i18next';
 import type { ApiError, Result } from '../../src-common/errors';
 import type { Cart, PaymentView, Product, PublicUser, Settings } from '../../src-common/schemas';
+import type { ScanOutcome } from '../../src-common/calls/scan';
 import { usePos } from '../api/context';
 import { money } from '../format';
-import { errorBeep } from '../sound';
 import { WedgeDetector } from '../scanner/wedge';
 import { CartTable } from './cashier/CartTable';
 import { DiscountDialog, NoSaleDialog, QuantityDialog, ResumeDialog, VoidDialog, type DiscountRequest } from './cashier/dialogs';
@@ -66,8 +66,12 @@ export function CashierScreen({
       pos.on('sale.changed', (next) => setCart(next)),
       // A paid payment closes its sale; `sale.completed` then shows the receipt, so the waiting dialog goes.
       pos.on('payment.changed', (p) => {
-        if (p.saleId === walletSale.current?.saleId) walletSale.current = { saleId: p.saleId, wallet: p.wallet };
-        setPayment((current) => (current && current.paymentId === p.paymentId ? (p.status === 'paid' ? null : p) : current));
+        const ours = p.saleId === walletSale.current?.saleId;
+        if (ours) walletSale.current = { saleId: p.saleId, wallet: p.wallet };
+        // A payment started here (or from a code the core took at this screen's pay step) shows its waiting dialog.
+        setPayment((current) =>
+          current && current.paymentId === p.paymentId ? (p.status === 'paid' ? null : p) : !current && ours && p.status !== 'paid' ? p : current,
+        );
       }),
       pos.on('sale.completed', (sale) => {
         if (walletSale.current?.saleId !== sale.saleId) return; // cash sales show their receipt from sale.complete
@@ -81,9 +85,15 @@ export function CashierScreen({
 
   useEffect(focusScan, [focusScan]);
 
-  // A scan from an attached scanner: an item on the sale, or at the pay step the customer's payment code.
-  const onDeviceScan = useRef<(code: string) => void>(() => undefined);
-  useEffect(() => pos.on('device.scan', (scan) => onDeviceScan.current(scan.data)), [pos]);
+  // Scans are decided in the core from what this screen says it is doing: the pay step takes the customer's
+  // payment code, the refund dialog a receipt, otherwise an item. The screen shows what became of each.
+  const step = dialog === 'pay' || payment ? 'paying' : dialog === 'refund' ? 'refund' : 'selling';
+  useEffect(() => {
+    void pos.call('screen.report', { surface: 'till', step });
+  }, [pos, step]);
+  useEffect(() => () => void pos.call('screen.report', { surface: 'till', step: 'elsewhere' }), [pos]);
+  const onScanOutcome = useRef<(outcome: ScanOutcome) => void>(() => undefined);
+  useEffect(() => pos.on('scan.outcome', (outcome) => onScanOutcome.current(outcome)), [pos]);
 
   const apply = useCallback(
     async (call: Promise<Result<Cart>>, describe?: (error: ApiError) => string | undefined) => {
@@ -111,7 +121,8 @@ export function CashierScreen({
     [apply, pos, t],
   );
 
-  // Scans from a keyboard-wedge scanner while focus is somewhere other than the scan field.
+  // Scans from a keyboard-wedge scanner while focus is somewhere other than the scan field: routed by the core
+  // like a device scan (its outcome comes back as scan.outcome).
   useEffect(() => {
     const detector = new WedgeDetector();
     const onKey = (e: KeyboardEvent) => {
@@ -119,12 +130,12 @@ export function CashierScreen({
       const result = detector.key(e.key, e.timeStamp);
       if (result.kind === 'scan') {
         e.preventDefault();
-        void scan(result.code);
+        void pos.call('scan.submit', { code: result.code });
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [modalOpen, scan]);
+  }, [modalOpen, pos]);
 
   const search = async (text: string) => {
     setQuery(text);
@@ -188,14 +199,6 @@ export function CashierScreen({
     setPayment(result.value.status === 'paid' ? null : result.value);
   };
 
-  useEffect(() => {
-    onDeviceScan.current = (code) => {
-      if (dialog === 'pay' && !busy) void payByCode(code);
-      else if (!modalOpen) void scan(code);
-      else errorBeep();
-    };
-  });
-
   const walletErrorText = (error: ApiError): string | undefined => {
     const reason = (error.details as { reason?: string } | undefined)?.reason;
     if (reason === 'product_barcode') return t('wallet.productBarcode');
@@ -206,6 +209,35 @@ export function CashierScreen({
     if (error.code === 'validation_failed') return t('wallet.notACode');
     return undefined;
   };
+
+  const scanRefusalText = (outcome: ScanOutcome): string | undefined => {
+    if (outcome.reason === 'not_found' || outcome.reason === 'unknown_barcode') return t('cashier.unknownBarcode', { code: outcome.code });
+    if (outcome.reason === 'bad_check_digit') return t('cashier.badCheckDigit', { code: outcome.code });
+    if (outcome.reason === 'payment_code_not_at_pay_step') return t('cashier.paymentCodeNotAtPayStep');
+    if (outcome.reason === 'payment_in_progress') return t('cashier.paymentInProgress');
+    return undefined;
+  };
+
+  useEffect(() => {
+    onScanOutcome.current = (outcome) => {
+      if (outcome.kind === 'item') {
+        if (outcome.cart) setSelected(outcome.cart.lastLineId);
+        onOk();
+      } else if (outcome.kind === 'payment') {
+        // The core sent the customer's code to the payments engine: wait for it like a payment started here.
+        if (cart) walletSale.current = { saleId: cart.saleId, wallet: null };
+        setDialog(null);
+      } else if (outcome.kind === 'refused') {
+        const error: ApiError = { code: 'validation_failed', message: outcome.message ?? outcome.reason ?? '', details: { reason: outcome.reason } };
+        if ((step === 'paying' || walletSale.current) && !payment) {
+          walletSale.current = null;
+          setDialog('pay');
+          onError(error, walletErrorText(error) ?? scanRefusalText(outcome));
+        } else onError(error, scanRefusalText(outcome));
+      }
+    };
+  });
+
 
   const simple = async (call: Promise<Result<null>>) => {
     const result = await call;

@@ -305,10 +305,11 @@ describe('self-service kiosk in Chromium at 1080×1920, with a simulated scanner
       expect(db('SELECT status FROM payment WHERE sale_id = ?', saleId)).toEqual([{ status: 'needs_attention' }]);
       expect(db('SELECT status FROM sale WHERE id = ?', saleId)).toEqual([{ status: 'open' }]);
 
-      // Staff take it over at the counter: the kiosk sees the sale go (sale.changed) and starts again.
+      // Staff take it over at the counter, naming the kiosk's order (the till's own sale is another): the kiosk sees
+      // the sale go (sale.changed) and starts again.
       const users = await staff.call('auth.users', {});
       await staff.call('auth.signIn', { userId: users.ok ? users.value.find((u) => u.role === 'owner')!.id : '', pin: '8888' });
-      expect(await staff.call('sale.void', { reason: 'checked with the acquirer' })).toMatchObject({ ok: true });
+      expect(await staff.call('sale.void', { reason: 'checked with the acquirer', surface: 'kiosk' })).toMatchObject({ ok: true });
       await screen.getByTestId('kiosk-attract').waitFor({ timeout: 10_000 });
       await screen.close();
     } finally {

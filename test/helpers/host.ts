@@ -95,6 +95,8 @@ export interface ApiSocket {
   call<K extends CallName>(name: K, input: CallInput<K> | unknown): Promise<Result<CallOutput<K>>>;
   send(raw: string): void;
   readonly messages: unknown[];
+  /** Every frame the host sent on this connection, results included, as received. */
+  readonly frames: string[];
   nextMessage(): Promise<unknown>;
   close(): void;
 }
@@ -111,10 +113,12 @@ export function openApiSocket(
   if (options.host) headers.host = options.host;
   const ws = new WebSocket(url, { headers });
   const messages: unknown[] = [];
+  const frames: string[] = [];
   const waiters: ((m: unknown) => void)[] = [];
   let nextId = 1;
   const pending = new Map<number, (r: Result<never>) => void>();
   ws.on('message', (data) => {
+    frames.push(String(data));
     const message = JSON.parse(String(data)) as { type: string; id?: number; result?: Result<never> };
     if (message.type === 'result' && pending.has(message.id!)) {
       pending.get(message.id!)!(message.result!);
@@ -138,6 +142,7 @@ export function openApiSocket(
           }),
         send: (raw) => ws.send(raw),
         messages,
+        frames,
         nextMessage: () => (messages.length ? Promise.resolve(messages.shift()) : new Promise((r) => waiters.push(r))),
         close: () => ws.close(),
       }),

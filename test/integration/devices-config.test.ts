@@ -62,14 +62,15 @@ describe('device configuration in SQLite, applied without a restart', () => {
 
     const scans: unknown[] = [];
     const off = t.pos.events.subscribe((name, payload) => {
-      if (name === 'device.scan') scans.push(payload);
+      if (name === 'scan.outcome') scans.push(payload);
     });
     const peer = await openPeer(scannerPty.b);
     peers.push(peer);
     await peer.write(']E06901939621608\r');
     await until(() => scans.length === 1);
     off();
-    expect(scans).toEqual([{ deviceId: 'scanner', data: '6901939621608', symbology: 'ean13' }]);
+    // No cashier screen is open in this test: the core holds the scan for the next one.
+    expect(scans).toEqual([{ surface: 'till', deviceId: 'scanner', kind: 'held', code: '6901939621608', wasHeld: false }]);
 
     const audit = t.query<{ action: string; subject: string; actor_role: string }>("SELECT action, subject, actor_role FROM audit_log WHERE action LIKE 'devices.%' AND action != 'devices.seed'");
     expect(audit).toEqual([{ action: 'devices.save', subject: 'scanner', actor_role: 'technician' }]);
@@ -95,15 +96,15 @@ describe('device configuration in SQLite, applied without a restart', () => {
     });
     await expect.poll(() => statuses.some((s) => s.id === 'scanner' && s.state === 'idle'), { timeout: 10_000 }).toBe(true);
     expect(statuses.filter((s) => s.id === 'printer')).toEqual([]);
-    const scans: { data: string }[] = [];
+    const scans: { code: string }[] = [];
     const off = t.pos.events.subscribe((name, payload) => {
-      if (name === 'device.scan') scans.push(payload as { data: string });
+      if (name === 'scan.outcome') scans.push(payload as { code: string });
     });
     await peers[0]!.write(']E06901939621608\r');
     await until(() => scans.length === 1);
     off();
     // Without AIM prefixes the identifier is part of the data now.
-    expect(scans[0]!.data).toBe(']E06901939621608');
+    expect(scans[0]!.code).toBe(']E06901939621608');
   });
 
   it('refuses the device calls to a cashier, in main', async () => {

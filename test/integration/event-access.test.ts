@@ -6,7 +6,7 @@ import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '
 type EventMessage = { type: 'event'; name: string; payload: unknown };
 const eventsNamed = (socket: ApiSocket, name: string) => socket.messages.filter((m): m is EventMessage => (m as EventMessage).type === 'event' && (m as EventMessage).name === name);
 
-/** A scan can be a customer's payment code: only signed-in staff connections receive it. */
+/** What became of a scan goes to signed-in staff connections only, and a payment code only masked. */
 describe('events a connection may receive', () => {
   let host: HostProcess;
   let pair: PtyPair;
@@ -24,12 +24,13 @@ describe('events a connection may receive', () => {
     await killAllSocat();
   });
 
-  it('sends scans to the signed-in cashier and not to an anonymous connection (the customer display)', async () => {
+  it('sends scan outcomes to the signed-in cashier and not to an anonymous connection (the customer display)', async () => {
     const anonymous = await openApiSocket(host.ready);
     const cashier = await openApiSocket(host.ready);
     const users = await cashier.call('auth.users', {});
     const cashierUser = users.ok ? users.value.find((u) => u.role === 'cashier') : undefined;
     expect((await cashier.call('auth.signIn', { userId: cashierUser!.id, pin: DEFAULT_USERS[0]!.pin })).ok).toBe(true);
+    expect((await cashier.call('screen.report', { surface: 'till', step: 'selling' })).ok).toBe(true);
     await expect.poll(async () => {
       const r = await anonymous.call('devices.status', {});
       return r.ok ? r.value[0]?.state : null;
@@ -37,12 +38,14 @@ describe('events a connection may receive', () => {
 
     const paymentCode = '134567890123450000';
     await scanner.write(new TextEncoder().encode(`${paymentCode}\r`));
-    await expect.poll(() => eventsNamed(cashier, 'device.scan').length, { timeout: 10_000 }).toBe(1);
-    expect(eventsNamed(cashier, 'device.scan')[0]!.payload).toMatchObject({ deviceId: 'scanner', data: paymentCode });
+    await expect.poll(() => eventsNamed(cashier, 'scan.outcome').length, { timeout: 10_000 }).toBe(1);
+    // Not at the pay step: refused, and the code masked.
+    expect(eventsNamed(cashier, 'scan.outcome')[0]!.payload).toMatchObject({ deviceId: 'scanner', kind: 'refused', code: '1345**********0000' });
     // Both connections get an event emitted after the scan: the anonymous one has had its chance at the scan.
     await cashier.call('settings.setLanguage', { language: 'en' });
     await expect.poll(() => eventsNamed(anonymous, 'settings.changed').length, { timeout: 10_000 }).toBe(1);
-    expect(eventsNamed(anonymous, 'device.scan')).toEqual([]);
+    expect(eventsNamed(anonymous, 'scan.outcome')).toEqual([]);
+    for (const frame of [...anonymous.frames, ...cashier.frames]) expect(frame).not.toContain(paymentCode);
     anonymous.close();
     cashier.close();
   });

@@ -82,7 +82,8 @@ describe('a kiosk session on a terminal in kiosk mode', () => {
   });
 
   it('is the only session that can make kiosk calls', async () => {
-    const kioskOnly: CallName[] = callNames.filter((name) => calls[name].access !== 'any' && (calls[name].access as readonly string[]).includes('kiosk'));
+    // Calls every screen makes (screen.report, scan.submit) are open to staff and kiosk alike: not kiosk calls.
+    const kioskOnly: CallName[] = callNames.filter((name) => calls[name].access !== 'any' && (calls[name].access as readonly string[]).every((role) => role === 'kiosk'));
     expect(kioskOnly).toContain('kiosk.payByCode');
     for (const role of ['cashier', 'owner', 'technician'] as const) {
       const staff = await t.signedIn(role);
@@ -285,34 +286,36 @@ describe('a kiosk order held for staff, and a sale that is the counter’s', () 
       payment: { paymentId: failed.paymentId, status: 'needs_attention' },
     });
 
-    // Staff take over at the counter.
+    // Staff take over at the counter: the kiosk's order, named (the till's own sale is another one); not a cashier.
+    const cashier = await t.signedIn('cashier');
+    expect(await t.call(cashier, 'sale.void', { reason: 'x', surface: 'kiosk' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await t.call(cashier, 'sale.void', { reason: 'x' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     const owner = await t.signedIn('owner');
-    await t.ok(owner, 'sale.void', { reason: 'checked with the acquirer: not charged' });
+    await t.ok(owner, 'sale.void', { reason: 'checked with the acquirer: not charged', surface: 'kiosk' });
     expect(await t.ok(newSession(), 'kiosk.begin', {})).toMatchObject({ order: null, payment: null });
   });
 
-  it('neither adopts nor changes nor voids an open sale with goods sold by weight', async () => {
+  it('has an order of its own: the counter’s open sale is never the kiosk’s, and neither changes the other', async () => {
     const cashier = await t.signedIn('cashier');
     const [kg] = t.query<{ id: string }>("SELECT id FROM product WHERE unit = 'kg' AND active = 1 AND price > 0 LIMIT 1");
     const counter = await t.ok(cashier, 'sale.addProduct', { productId: kg!.id, quantityMilli: 1250 });
-    const elsewhere = { ok: false, error: { code: 'conflict', details: { reason: 'sale_open_elsewhere' } } };
 
     const kiosk = newSession();
-    expect(await t.call(kiosk, 'kiosk.begin', {})).toMatchObject(elsewhere);
-    // Still a kiosk screen: it waits (and begins again), or a technician leaves it.
-    expect(kiosk.caller.role).toBe('kiosk');
-    expect(await t.call(kiosk, 'kiosk.order', {})).toMatchObject(elsewhere);
-    const { categories } = await t.ok(kiosk, 'kiosk.menu', {});
-    expect(await t.call(kiosk, 'kiosk.add', { productId: categories[0]!.products[0]!.id })).toMatchObject(elsewhere);
-    expect(await t.call(kiosk, 'kiosk.setQuantity', { lineId: counter.lines[0]!.lineId, quantity: 2 })).toMatchObject(elsewhere);
-    expect(await t.call(kiosk, 'kiosk.remove', { lineId: counter.lines[0]!.lineId })).toMatchObject(elsewhere);
-    expect(await t.call(kiosk, 'kiosk.clear', { reason: 'idle' })).toMatchObject(elsewhere);
-    expect(await t.call(kiosk, 'kiosk.payByQr', { wallet: 'wechat' })).toMatchObject(elsewhere);
-    expect(await t.ok(cashier, 'sale.current', {})).toMatchObject({ saleId: counter.saleId, lines: [{ lineId: counter.lines[0]!.lineId, quantityMilli: 1250 }] });
-    expect(t.query('SELECT status FROM sale WHERE id = ?', counter.saleId)).toEqual([{ status: 'open' }]);
-
-    // Once the counter is done with it, the kiosk begins.
-    await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: counter.total + 1000 }] });
     expect(await t.ok(kiosk, 'kiosk.begin', {})).toMatchObject({ order: null, payment: null });
+    const { categories } = await t.ok(kiosk, 'kiosk.menu', {});
+    const order = await t.ok(kiosk, 'kiosk.add', { productId: categories[0]!.products[0]!.id });
+    expect(order.saleId).not.toBe(counter.saleId);
+    // The counter's line is not the kiosk's to change.
+    expect(await t.call(kiosk, 'kiosk.setQuantity', { lineId: counter.lines[0]!.lineId, quantity: 2 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await t.call(kiosk, 'kiosk.remove', { lineId: counter.lines[0]!.lineId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // Nor the kiosk's line the counter's.
+    expect(await t.call(cashier, 'sale.removeLine', { lineId: order.lines[0]!.lineId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    await t.ok(kiosk, 'kiosk.clear', { reason: 'customer' });
+    expect(await t.ok(cashier, 'sale.current', {})).toMatchObject({ saleId: counter.saleId, lines: [{ lineId: counter.lines[0]!.lineId, quantityMilli: 1250 }] });
+    expect(t.query('SELECT id, status, surface FROM sale WHERE id IN (?, ?) ORDER BY surface', counter.saleId, order.saleId)).toEqual([
+      { id: order.saleId, status: 'voided', surface: 'kiosk' },
+      { id: counter.saleId, status: 'open', surface: 'till' },
+    ]);
+    await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: counter.total + 1000 }] });
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../../src-common/errors';
 import type { PublicUser, Refundable, RefundView } from '../../../src-common/schemas';
@@ -56,6 +56,18 @@ export function RefundDialog({
     void pos.call('refund.refundable', { saleId }).then((r) => (r.ok ? setStep({ kind: 'choose', refundable: r.value }) : onError(r.error)));
   }, [pos, saleId, loading, onError]);
 
+  // A receipt's QR or barcode scanned while the dialog looks for a sale: the core routes it here (the till's step is refund).
+  const finding = step.kind === 'find';
+  const findRef = useRef<(number: string) => Promise<unknown>>(async () => undefined);
+  useEffect(() => {
+    if (!finding) return;
+    return pos.on('scan.outcome', (scan) => {
+      if (scan.kind !== 'receipt') return;
+      setReceiptNumber(scan.code);
+      void findRef.current(scan.code);
+    });
+  }, [pos, finding]);
+
   // A wallet refund that is still under way ends later: follow it.
   const refundId = step.kind === 'done' ? step.refund.refundId : null;
   useEffect(() => {
@@ -70,8 +82,8 @@ export function RefundDialog({
     void pos.call('refund.receipt', { refundId }).then((r) => r.ok && setReceiptText(r.value.text));
   }, [pos, refunded, refundId]);
 
-  const find = async () => {
-    const sale = await pos.call('sale.findByReceipt', { receiptNumber });
+  const find = async (number = receiptNumber) => {
+    const sale = await pos.call('sale.findByReceipt', { receiptNumber: number });
     if (!sale.ok) return onError(sale.error);
     const refundable = await pos.call('refund.refundable', { saleId: sale.value.saleId });
     if (!refundable.ok) return onError(refundable.error);
@@ -79,6 +91,9 @@ export function RefundDialog({
     setConfirmVoid(false);
     setStep({ kind: 'choose', refundable: refundable.value });
   };
+  useEffect(() => {
+    findRef.current = find;
+  });
 
   const submit = async (refundable: Refundable) => {
     const lines = refundable.lines

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { KioskCategory, KioskFinished, KioskOrder, KioskStart, KioskStatus } from '../../../src-common/calls/kiosk';
+import type { ScanOutcome } from '../../../src-common/calls/scan';
 import type { ApiError } from '../../../src-common/errors';
-import { classifyPaymentCode } from '../../../src-common/payment-code';
 import type { Language, PaymentView, PublicUser } from '../../../src-common/schemas';
 import { useConnectionState, usePos } from '../../api/context';
 import { WedgeDetector } from '../../scanner/wedge';
@@ -27,11 +27,8 @@ const REASON_MESSAGES: Record<string, string> = {
   unknown_barcode: 'kiosk.unknownBarcode',
   not_priced: 'kiosk.notPriced',
   needs_attention: 'kiosk.pay.needsAttention',
-  sale_open_elsewhere: 'kiosk.elsewhere.body',
 };
 const reasonOf = (error: ApiError) => (error.details as { reason?: string } | undefined)?.reason;
-/** While the till's open sale is the counter's, begin again this often (and at every change of the sale). */
-const ELSEWHERE_RETRY_MS = 5000;
 
 /**
  * The self-service kiosk (route #/kiosk). A customer's language choice lasts one order and is never the
@@ -57,10 +54,6 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
 
   const [start, setStart] = useState<KioskStart | null>(null);
   const [refused, setRefused] = useState(false);
-  /** The open sale is the counter's (goods sold by weight): the kiosk waits for staff. */
-  const [elsewhere, setElsewhere] = useState(false);
-  /** Bumped to begin again (while `elsewhere`). */
-  const [attempt, setAttempt] = useState(0);
   const [step, setStep] = useState<Step>('attract');
   const [categories, setCategories] = useState<KioskCategory[]>([]);
   const [categoryId, setCategoryId] = useState<string | null>(null);
@@ -76,7 +69,6 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
 
   const orderRef = useRef<KioskOrder | null>(null);
   const stepRef = useRef<Step>(step);
-  const elsewhereRef = useRef(false);
   const busyRef = useRef(false);
   const finishing = useRef<string | null>(null);
   /** The order being paid is no longer the open sale: paid (its finished screen) or voided (back to the start). */
@@ -84,7 +76,6 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
   useEffect(() => {
     orderRef.current = order;
     stepRef.current = step;
-    elsewhereRef.current = elsewhere;
   });
 
   const inFlight = payment && IN_FLIGHT.includes(payment.status) ? payment : null;
@@ -109,15 +100,6 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     void pos.call('kiosk.status', {}).then((r) => r.ok && setStatus(r.value));
   }, [pos]);
 
-  /** The till's open sale is the counter's: forget this screen's order and wait for staff (begun again until it is gone). */
-  const leaveForStaff = useCallback(() => {
-    setElsewhere(true);
-    setOrder(null);
-    setPayment(null);
-    setPayMessage(null);
-    setStep('attract');
-  }, []);
-
   /** Every (re)connection is a new session: begin again; an order or payment left open is picked up. */
   useEffect(() => {
     if (connection !== 'online') return;
@@ -125,15 +107,10 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     void pos.call('kiosk.begin', {}).then(async (r) => {
       if (!live) return;
       if (!r.ok) {
-        // The counter's sale is open on this till: wait for staff (begun again below), otherwise no kiosk at all.
-        if (reasonOf(r.error) === 'sale_open_elsewhere') {
-          setRefused(false);
-          leaveForStaff();
-        } else setRefused(true);
+        setRefused(true);
         return;
       }
       setRefused(false);
-      setElsewhere(false);
       setStart(r.value);
       if (i18n.language !== r.value.language) void i18n.changeLanguage(r.value.language);
       const before = orderRef.current;
@@ -157,13 +134,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     return () => {
       live = false;
     };
-  }, [pos, connection, i18n, attempt, leaveForStaff]);
-
-  useEffect(() => {
-    if (!elsewhere) return;
-    const timer = setInterval(() => setAttempt((a) => a + 1), ELSEWHERE_RETRY_MS);
-    return () => clearInterval(timer);
-  }, [elsewhere]);
+  }, [pos, connection, i18n]);
 
   const reset = useCallback(() => {
     setStep('attract');
@@ -206,18 +177,14 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     };
   });
 
-  /** The open sale changed (this kiosk's own change, or another screen's): the order as main has it now. */
+  /** The kiosk's order changed (this screen's own change, a scan, or staff voiding it): the order as main has it now. */
   const refetchOrder = useCallback(async () => {
     const r = await pos.call('kiosk.order', {});
-    if (!r.ok) {
-      // A sale with goods sold by weight was opened at the counter: not this kiosk's.
-      if (reasonOf(r.error) === 'sale_open_elsewhere') leaveForStaff();
-      return;
-    }
+    if (!r.ok) return;
     const before = orderRef.current;
     if (before && stepRef.current === 'pay' && r.value?.saleId !== before.saleId) return orderGone.current(before);
     setOrder(r.value);
-  }, [pos, leaveForStaff]);
+  }, [pos]);
 
   useEffect(() => {
     const offs = [
@@ -227,10 +194,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
       pos.on('sale.completed', (sale) => {
         if (sale.saleId === orderRef.current?.saleId) void finish(sale.saleId);
       }),
-      pos.on('sale.changed', () => {
-        if (elsewhereRef.current) setAttempt((a) => a + 1);
-        else void refetchOrder();
-      }),
+      pos.on('sale.changed', () => void refetchOrder()),
       pos.on('device.status', () => refreshStatus()),
     ];
     return () => offs.forEach((off) => off());
@@ -274,7 +238,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     return t('kiosk.error');
   };
 
-  const startPayment = async (call: () => Promise<Awaited<ReturnType<typeof pos.call<'kiosk.payByCode'>>>>) => {
+  const startPayment = async (call: () => Promise<Awaited<ReturnType<typeof pos.call<'kiosk.payByQr'>>>>) => {
     if (busyRef.current) return;
     const saleId = orderRef.current?.saleId;
     busyRef.current = true;
@@ -297,7 +261,6 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     setPayment(r.value);
     if (r.value.status === 'paid' && saleId) void finish(saleId);
   };
-  const payByCode = (code: string) => startPayment(() => pos.call('kiosk.payByCode', { code }));
   const payByQr = (wallet: QrWallet) => startPayment(() => pos.call('kiosk.payByQr', { wallet }));
 
   const cancelPayment = async (paymentId: string) => {
@@ -312,42 +275,43 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     else showError(r.error);
   };
 
-  // Scans from the kiosk's scanner (serial/HID: device.scan) or a keyboard wedge: at the pay step the
-  // customer's payment code, before it an item to add.
-  const onScan = useRef<(code: string) => void>(() => undefined);
+  // Scans (the kiosk's scanner, or a keyboard wedge sent with scan.submit) are decided in the core from the step
+  // this screen reports: at the pay step the customer's payment code, before it an item. The screen shows the outcome.
+  const scanStep = held || exitOpen || busy || step === 'done' ? 'busy' : step === 'pay' ? 'paying' : 'shopping';
   useEffect(() => {
-    onScan.current = (code) => {
-      if (exitOpen) return;
-      // Held for staff: no scan counts (a payment code above all: no second charge).
-      if (held || elsewhere) return errorBeep();
-      if (step === 'pay') {
-        if (!inFlight && !busyRef.current) void payByCode(code);
-        else errorBeep();
-      } else if (step === 'shop' || step === 'review' || step === 'attract') {
-        // A payment code before the pay step: say where to show it; anything else is an item to add.
-        if (classifyPaymentCode(code).ok) {
-          errorBeep();
-          setToast(t('kiosk.payFirst'));
-        } else {
-          if (step === 'attract') setStep('shop');
-          change(() => pos.call('kiosk.scan', { code }));
-        }
-      } else errorBeep();
+    if (start) void pos.call('screen.report', { surface: 'kiosk', step: scanStep });
+  }, [pos, start, scanStep]);
+  const onScanOutcome = useRef<(outcome: ScanOutcome) => void>(() => undefined);
+  useEffect(() => {
+    onScanOutcome.current = (outcome) => {
+      if (outcome.kind === 'item') {
+        if (step === 'attract') setStep('shop');
+      } else if (outcome.kind === 'payment') {
+        setPayMessage(null);
+      } else if (outcome.kind === 'refused') {
+        errorBeep();
+        const error: ApiError = { code: 'validation_failed', message: outcome.message ?? '', details: { reason: outcome.reason } };
+        if (outcome.reason === 'pay_first') setToast(t('kiosk.payFirst'));
+        else if (step === 'pay') {
+          setPayMessage(walletError(error));
+          refreshStatus();
+        } else showError(error);
+      }
     };
   });
-  useEffect(() => pos.on('device.scan', (scan) => onScan.current(scan.data)), [pos]);
+  useEffect(() => pos.on('scan.outcome', (outcome) => onScanOutcome.current(outcome)), [pos]);
   useEffect(() => {
     const detector = new WedgeDetector();
     const onKey = (e: KeyboardEvent) => {
       const result = detector.key(e.key, e.timeStamp);
       if (result.kind === 'scan') {
         e.preventDefault();
-        onScan.current(result.code);
+        void pos.call('scan.submit', { code: result.code });
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, []);
+  }, [pos]);
 
   const clearOrder = async (reason: 'customer' | 'idle') => {
     await queue.current;
@@ -359,7 +323,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
   };
 
   // Nobody there: ask, then clear the order; never while a payment is in flight or held for staff.
-  const idle = useIdle(['shop', 'review', 'pay'].includes(step) && !inFlight && !held && !elsewhere && !busy && !exitOpen, () => void clearOrder('idle'));
+  const idle = useIdle(['shop', 'review', 'pay'].includes(step) && !inFlight && !held && !busy && !exitOpen, () => void clearOrder('idle'));
 
   const tapCorner = useSecretGesture(() => setExitOpen(true));
 
@@ -381,14 +345,9 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
 
   const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   return (
-    <main className={`kiosk${large ? ' large' : ''}`} data-testid="kiosk-screen" data-step={elsewhere ? 'elsewhere' : start ? step : 'connecting'} lang={language}>
+    <main className={`kiosk${large ? ' large' : ''}`} data-testid="kiosk-screen" data-step={start ? step : 'connecting'} lang={language}>
       <button type="button" className="kiosk-corner" data-testid="kiosk-corner" tabIndex={-1} aria-hidden="true" onClick={tapCorner} />
-      {elsewhere ? (
-        <div className="kiosk-elsewhere" data-testid="kiosk-elsewhere">
-          <h1>{t('kiosk.elsewhere.title')}</h1>
-          <p>{t('kiosk.elsewhere.body')}</p>
-        </div>
-      ) : !start || (step === 'pay' && !order) ? (
+      {!start || (step === 'pay' && !order) ? (
         <div className="kiosk-connecting">
           <div className="kiosk-spinner" aria-hidden="true" />
           <p>{t('kiosk.connecting')}</p>

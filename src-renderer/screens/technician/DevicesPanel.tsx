@@ -30,6 +30,8 @@ interface Draft {
   hidPath: string;
   suffix: string;
   aimPrefix: boolean;
+  /** '' = the kiosk while kiosk mode is on, the till otherwise. */
+  scannerSurface: string;
   columns: string;
   statusPollMs: string;
   printerDrawer: boolean;
@@ -58,6 +60,7 @@ const EMPTY: Draft = {
   hidPath: '',
   suffix: 'CR',
   aimPrefix: false,
+  scannerSurface: '',
   columns: '48',
   statusPollMs: '2000',
   printerDrawer: true,
@@ -81,7 +84,7 @@ function draftOf(d: DeviceConfig): Draft {
   } else {
     Object.assign(draft, { vendorId: hex(tr.vendorId), productId: hex(tr.productId), serialNumber: tr.serialNumber ?? '', hidPath: tr.path ?? '' });
   }
-  if (d.role === 'scanner') Object.assign(draft, { suffix: d.suffix, aimPrefix: d.aimPrefix });
+  if (d.role === 'scanner') Object.assign(draft, { suffix: d.suffix, aimPrefix: d.aimPrefix, scannerSurface: d.surface ?? '' });
   if (d.role === 'printer') Object.assign(draft, { columns: String(d.columns), statusPollMs: String(d.statusPollMs), printerDrawer: d.drawer !== undefined, drawerPin: String(d.drawer?.pin ?? 2) });
   if (d.role === 'display') Object.assign(draft, { protocol: d.protocol, displayColumns: String(d.columns), encoding: d.encoding });
   if (d.role === 'drawer') draft.openBytes = hexBytes(d.openBytes);
@@ -119,7 +122,7 @@ function configOf(d: Draft): unknown {
   const base = { id: d.id.trim(), role: d.role, transport };
   switch (d.role) {
     case 'scanner':
-      return { ...base, suffix: d.suffix, aimPrefix: d.aimPrefix };
+      return { ...base, suffix: d.suffix, aimPrefix: d.aimPrefix, ...(d.scannerSurface ? { surface: d.scannerSurface } : {}) };
     case 'printer':
       return { ...base, columns: num(d.columns), statusPollMs: num(d.statusPollMs), ...(d.printerDrawer ? { drawer: { pin: num(d.drawerPin) } } : {}) };
     case 'display':
@@ -398,6 +401,7 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
               <input type="checkbox" checked={draft.aimPrefix} onChange={(e) => set('aimPrefix', e.target.checked)} data-testid="device-aim" />
               {t('devices.form.aimPrefix')}
             </label>
+            {select('devices.form.surface', 'scannerSurface', 'device-surface', ['', 'till', 'kiosk'], (o) => t(`devices.form.surface_${o || 'auto'}`))}
           </>
         )}
         {draft.role === 'printer' && (

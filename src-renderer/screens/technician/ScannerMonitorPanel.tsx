@@ -17,6 +17,11 @@ const MAX_BACKOFF_MS = 10_000;
 export function ScannerMonitorPanel({ onError }: PanelProps) {
   const { t, i18n } = useTranslation();
   const pos = usePos();
+  // While the monitor is open, a scan with no cashier screen to take it is a test: the core keeps none for later.
+  useEffect(() => {
+    void pos.call('screen.report', { surface: 'till', step: 'monitor' });
+    return () => void pos.call('screen.report', { surface: 'till', step: 'elsewhere' });
+  }, [pos]);
   const [rows, setRows] = useState<MonitorEntry[]>([]);
   const [ready, setReady] = useState(false);
   const after = useRef(0);

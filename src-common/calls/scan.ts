@@ -1,0 +1,58 @@
+/**
+ * Scans decided in the core (issue 12). A screen tells the core what it is doing (`screen.report`); the scan
+ * router uses it to decide what a scan is for. A keyboard-wedge scan typed into a screen goes through the same
+ * router (`scan.submit`). Screens learn what happened from `scan.outcome`, payment codes masked.
+ */
+import { z } from 'zod';
+import { Cart } from '../schemas';
+import { KioskStep, Surface, TillStep } from '../surface';
+import { call, Staff, type CallSpec } from './spec';
+
+const Screens = [...Staff, 'kiosk'] as const;
+
+export const ScreenReport = z.discriminatedUnion('surface', [
+  z.object({ surface: z.literal('till'), step: TillStep }).strict(),
+  z.object({ surface: z.literal('kiosk'), step: KioskStep }).strict(),
+]);
+export type ScreenReport = z.infer<typeof ScreenReport>;
+
+export const ScanOutcome = z.object({
+  surface: Surface,
+  /** The scanner's id, or `wedge` for a scan typed into a screen. */
+  deviceId: z.string(),
+  /**
+   * item: added to the surface's open sale; payment: sent to the payments engine as the customer's code;
+   * receipt: a receipt number or e-receipt for the open refund dialog; held: no screen was open, kept for the next
+   * one; monitor: no screen was open but the technician's scanner monitor (a test scan: shown there, not kept);
+   * refused: not used (reason says why).
+   */
+  kind: z.enum(['item', 'payment', 'receipt', 'held', 'monitor', 'refused']),
+  /** What was scanned; a payment code only masked. */
+  code: z.string(),
+  /** Applied when a screen opened, after being held. */
+  wasHeld: z.boolean(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  cart: Cart.nullable().optional(),
+});
+export type ScanOutcome = z.infer<typeof ScanOutcome>;
+
+export const scanCalls = {
+  'screen.report': call({
+    input: ScreenReport,
+    output: z.null(),
+    access: Screens,
+    summary: 'What this screen is doing (the till’s step or the kiosk’s), so device scans are routed to it',
+  }),
+  'scan.submit': call({
+    input: z.object({ code: z.string().min(1).max(256) }).strict(),
+    output: ScanOutcome,
+    access: Screens,
+    summary: 'A scan typed into this screen (keyboard wedge): routed like a device scan',
+  }),
+} as const satisfies Record<string, CallSpec>;
+
+export const scanEvents = {
+  /** What a scan was used for, or why it was not; sent to the screens of its surface. */
+  'scan.outcome': ScanOutcome,
+} as const satisfies Record<string, z.ZodType>;

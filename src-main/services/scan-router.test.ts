@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { PosError } from '../../src-common/errors';
+import { newSession, type Session } from '../../src-common/roles';
+import type { ScanOutcome } from '../../src-common/calls/scan';
+import type { Cart } from '../../src-common/schemas';
+import { createDomainEventBus } from '../domain-events';
+import type { EventBus } from '../events';
+import { createScanRouter } from './scan-router';
+import { createScreenRegistry } from './screens';
+
+const EAN = '6901939621608';
+const WECHAT_CODE = '134567890123450000';
+
+/** The router over the real screen registry and domain bus; the surfaces record what they were asked. */
+function routerWith(options: { kioskMode?: boolean; addItem?: (code: string) => void } = {}) {
+  let now = Date.parse('2026-12-04T10:00:00Z');
+  const bus = createDomainEventBus((error) => {
+    throw error;
+  });
+  const screens = createScreenRegistry();
+  const done: string[] = [];
+  const sent: { outcome: ScanOutcome; to: Session[] }[] = [];
+  const sessions: Session[] = [];
+  const events = {
+    emit: (_name: string, payload: unknown, audience?: (s: Session) => boolean) =>
+      sent.push({ outcome: payload as ScanOutcome, to: sessions.filter((s) => !audience || audience(s)) }),
+    subscribe: () => () => undefined,
+  } as unknown as EventBus;
+  const router = createScanRouter({
+    bus,
+    events,
+    screens,
+    till: {
+      addItem: (code, session) => {
+        options.addItem?.(code);
+        done.push(`till item ${code} by ${session.caller.userId}`);
+        return { saleId: 'S1', lastLineId: 'L1', lines: [] } as unknown as Cart;
+      },
+      payByCode: async (code) => void done.push(`till pay ${code}`),
+    },
+    kiosk: {
+      addItem: (code) => (done.push(`kiosk item ${code}`), { saleId: 'K1' }),
+      payByCode: async (code) => void done.push(`kiosk pay ${code}`),
+    },
+    surfaceOfScanner: () => (options.kioskMode ? 'kiosk' : 'till'),
+    clock: { now: () => new Date(now) },
+    log: { info: () => undefined, error: () => undefined } as never,
+  });
+  const open = (role: 'cashier' | 'owner' | 'technician' | 'kiosk', userId: string | null = role === 'kiosk' ? null : role) => {
+    const session = newSession();
+    session.caller = { role, userId };
+    sessions.push(session);
+    return { session, close: screens.connect(session) };
+  };
+  const scan = (data: string) => bus.publish('scan.received', { deviceId: 'scanner', data, symbology: 'ean13' });
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return { router, screens, done, sent, open, scan, settle, advance: (ms: number) => (now += ms) };
+}
+
+describe('scan router', () => {
+  it('uses a device scan once, at the till screen that reported last, whatever number of screens are open', async () => {
+    const r = routerWith();
+    const a = r.open('cashier', 'U1');
+    const b = r.open('owner', 'U2');
+    r.screens.report(a.session, { surface: 'till', step: 'selling' });
+    r.screens.report(b.session, { surface: 'till', step: 'selling' });
+    r.scan(EAN);
+    await r.settle();
+    expect(r.done).toEqual([`till item ${EAN} by U2`]);
+    // Both till screens are told, once each.
+    expect(r.sent).toEqual([{ outcome: expect.objectContaining({ kind: 'item', code: EAN }), to: [a.session, b.session] }]);
+  });
+
+  it('at the pay step sends a payment code to the payments engine, and tells the screens only a masked code', async () => {
+    const r = routerWith();
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'paying' });
+    r.scan(WECHAT_CODE);
+    r.scan(EAN);
+    await r.settle();
+    expect(r.done).toEqual([`till pay ${WECHAT_CODE}`]);
+    expect(r.sent.map((s) => s.outcome)).toEqual([
+      expect.objectContaining({ kind: 'payment', code: '1345**********0000' }),
+      expect.objectContaining({ kind: 'refused', reason: 'product_barcode', code: EAN }),
+    ]);
+    expect(JSON.stringify(r.sent)).not.toContain(WECHAT_CODE);
+  });
+
+  it('masks a long run of digits that may be another wallet’s payment code, and shows receipts and barcodes as scanned', async () => {
+    const r = routerWith();
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'refund' });
+    for (const code of ['99123456789012345678', 'M6C8-000012', 'JZR1:M6C8-000012:350:20261204:0123456789ABCDEF']) r.scan(code);
+    await r.settle();
+    expect(r.sent.map((s) => s.outcome.code)).toEqual(['9912************5678', 'M6C8-000012', 'JZR1:M6C8-000012:350:20261204:0123456789ABCDEF']);
+  });
+
+  it('refuses a payment code while selling and with no screen open: never used, never held', async () => {
+    const r = routerWith();
+    r.scan(WECHAT_CODE);
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    r.scan(WECHAT_CODE);
+    await r.settle();
+    expect(r.done).toEqual([]);
+    expect(r.router.held('till')).toBe(0);
+    expect(r.sent.map((s) => [s.outcome.kind, s.outcome.reason])).toEqual([
+      ['refused', 'no_screen'],
+      ['refused', 'payment_code_not_at_pay_step'],
+    ]);
+  });
+
+  it('holds the last 20 item scans for 2 minutes and applies them, in order, when a screen of their surface opens', async () => {
+    const r = routerWith();
+    for (let i = 0; i < 25; i++) r.scan(`69000000000${String(i).padStart(2, '0')}`);
+    expect(r.router.held('till')).toBe(20);
+    r.advance(60_000);
+    r.scan('6900000000099');
+    r.advance(61_000); // the first 20 are now 2 min 1 s old; the last one 61 s
+    const kiosk = r.open('kiosk');
+    r.screens.report(kiosk.session, { surface: 'kiosk', step: 'shopping' });
+    await r.settle();
+    expect(r.done).toEqual([]); // a kiosk screen is not the till's
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    await r.settle();
+    expect(r.done).toEqual(['till item 6900000000099 by cashier']);
+    expect(r.sent.at(-1)!.outcome).toMatchObject({ kind: 'item', wasHeld: true });
+    expect(r.router.held('till')).toBe(0);
+  });
+
+  it('sends a scan typed into a screen (keyboard wedge) to that screen’s surface, and refuses one from a screen not selling', async () => {
+    const r = routerWith({ kioskMode: true });
+    const kiosk = r.open('kiosk');
+    r.screens.report(kiosk.session, { surface: 'kiosk', step: 'shopping' });
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    expect(await r.router.route({ deviceId: 'wedge', data: EAN, symbology: 'unknown', from: till.session })).toMatchObject({ surface: 'till', kind: 'item' });
+    r.scan(EAN); // the device scanner serves the kiosk in kiosk mode
+    await r.settle();
+    expect(r.done).toEqual([`till item ${EAN} by cashier`, `kiosk item ${EAN}`]);
+    const away = r.open('owner');
+    expect(await r.router.route({ deviceId: 'wedge', data: EAN, symbology: 'unknown', from: away.session })).toMatchObject({ kind: 'refused', reason: 'no_screen' });
+  });
+
+  it('tells the screens why a scan was refused, with the reason the service gave', async () => {
+    const r = routerWith({
+      addItem: () => {
+        throw new PosError('validation_failed', 'The barcode’s check digit is wrong: scan it again', { reason: 'bad_check_digit' });
+      },
+    });
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    r.scan('6901939621609');
+    await r.settle();
+    expect(r.sent.map((s) => s.outcome)).toEqual([expect.objectContaining({ kind: 'refused', reason: 'bad_check_digit', message: expect.stringContaining('check digit') })]);
+  });
+
+  it('keeps nothing scanned while the technician’s scanner monitor is open, but never takes a cashier’s scan', async () => {
+    const r = routerWith();
+    const technician = r.open('technician');
+    r.screens.report(technician.session, { surface: 'till', step: 'monitor' });
+    r.scan(EAN);
+    await r.settle();
+    expect(r.router.held('till')).toBe(0);
+    expect(r.sent.map((s) => s.outcome.kind)).toEqual(['monitor']);
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    await r.settle();
+    expect(r.done).toEqual([]); // the test scan did not land on the sale
+    r.scan(EAN);
+    await r.settle();
+    expect(r.done).toEqual([`till item ${EAN} by cashier`]);
+  });
+
+  it('forgets a screen when its connection closes: scans are held again', async () => {
+    const r = routerWith();
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    till.close();
+    r.scan(EAN);
+    await r.settle();
+    expect(r.done).toEqual([]);
+    expect(r.router.held('till')).toBe(1);
+  });
+
+  it('holds scans while the cashier is signed out, and applies them when a cashier is back at the till', async () => {
+    const r = routerWith();
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    till.session.caller = { role: null, userId: null }; // signed out: the sign-in screen
+    r.scan(EAN);
+    await r.settle();
+    expect(r.router.held('till')).toBe(1);
+    till.session.caller = { role: 'cashier', userId: 'U3' };
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    await r.settle();
+    expect(r.done).toEqual([`till item ${EAN} by U3`]);
+  });
+});
+
+describe('domain event bus', () => {
+  it('delivers to every subscriber in order, and a failing one stops neither the others nor the publisher', () => {
+    const failures: string[] = [];
+    const bus = createDomainEventBus((error, name) => failures.push(`${name}: ${(error as Error).message}`));
+    const seen: string[] = [];
+    bus.on('sale.paying', () => {
+      throw new Error('display away');
+    });
+    const off = bus.on('sale.paying', (p) => seen.push(`a ${p.total}`));
+    bus.on('sale.paying', (p) => seen.push(`b ${p.total}`));
+    bus.publish('sale.paying', { surface: 'till', saleId: 'S1', total: 100 });
+    off();
+    bus.publish('sale.paying', { surface: 'till', saleId: 'S1', total: 200 });
+    expect(seen).toEqual(['a 100', 'b 100', 'b 200']);
+    expect(failures).toEqual(['sale.paying: display away', 'sale.paying: display away']);
+  });
+});

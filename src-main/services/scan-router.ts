@@ -1,0 +1,171 @@
+/**
+ * Decides in the core what each scan is for, from what the terminal's screens are doing, so that a scan is used
+ * once whatever number of screens are open:
+ * - the till at its pay step: the customer's payment code, handed to the payments engine here (no screen ever
+ *   sees it in clear); at the refund dialog: a receipt number or e-receipt for it; otherwise an item for the
+ *   till's open sale;
+ * - the kiosk at its pay step: the customer's payment code; before it: an item for the kiosk's order;
+ * - no screen open for the scanner's surface: an item code is held (a few, briefly) and applied when a screen
+ *   opens; a payment code is refused, never kept; with the technician's scanner monitor open, nothing is kept.
+ * The technician's monitor is fed by the device manager directly (masked), whatever happens here.
+ */
+import { PosError } from '../../src-common/errors';
+import { maskCode } from '../../src-common/mask';
+import { classifyPaymentCode, looksLikeProductBarcode } from '../../src-common/payment-code';
+import type { Session } from '../../src-common/roles';
+import type { ScanOutcome } from '../../src-common/calls/scan';
+import type { Cart } from '../../src-common/schemas';
+import { surfaceOfCaller, type Surface } from '../../src-common/surface';
+import type { Clock } from '../clock';
+import type { DomainEventBus, DomainEvents } from '../domain-events';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { OpenScreen, ScreenRegistry } from './screens';
+
+export interface ScanRouterDeps {
+  bus: DomainEventBus;
+  events: EventBus;
+  screens: ScreenRegistry;
+  /** What each surface does with a code; each checks its own rules (the kiosk's held order, a payment in flight…). */
+  till: { addItem(code: string, session: Session): Cart; payByCode(code: string, session: Session): Promise<unknown> };
+  kiosk: { addItem(code: string, session: Session): { saleId: string }; payByCode(code: string, session: Session): Promise<unknown> };
+  /** The surface a device scanner serves. */
+  surfaceOfScanner(deviceId: string): Surface;
+  clock: Clock;
+  log: Logger;
+  hold?: { max: number; forMs: number };
+}
+
+export interface ScanRouter {
+  /** Routes one scan; the outcome is also sent to the surface's screens as `scan.outcome`. */
+  route(scan: DomainEvents['scan.received']): Promise<ScanOutcome>;
+  /** Scans waiting for a screen of the surface (for the technician's view and tests). */
+  held(surface: Surface): number;
+  stop(): void;
+}
+
+type Held = { scan: DomainEvents['scan.received']; at: number };
+
+export const DEFAULT_HOLD = { max: 20, forMs: 2 * 60_000 };
+
+/**
+ * What a screen is never shown in clear: a payment code we take, or a long run of digits that may be one of a
+ * wallet we do not (product barcodes are at most 14 digits; receipts and e-receipts have letters).
+ */
+function mayBeAPaymentCode(code: string): boolean {
+  return classifyPaymentCode(code).ok || /^\d{16,}$/.test(code);
+}
+
+export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
+  const { bus, events, screens, till, kiosk, clock, log } = deps;
+  const hold = deps.hold ?? DEFAULT_HOLD;
+  const waiting: Record<Surface, Held[]> = { till: [], kiosk: [] };
+
+  const surfaceAudience = (surface: Surface) => (session: Session) => screens.serves(session, surface);
+
+  function outcome(surface: Surface, scan: DomainEvents['scan.received'], kind: ScanOutcome['kind'], extra: Partial<ScanOutcome> = {}): ScanOutcome {
+    const code = scan.data.trim();
+    const result: ScanOutcome = { surface, deviceId: scan.deviceId, kind, code: mayBeAPaymentCode(code) ? maskCode(code) : code, wasHeld: false, ...extra };
+    events.emit('scan.outcome', result, surfaceAudience(surface));
+    return result;
+  }
+
+  function refusal(error: unknown): { reason: string; message: string } {
+    if (error instanceof PosError) {
+      const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+      return { reason: typeof reason === 'string' ? reason : error.code, message: error.message };
+    }
+    log.error({ err: error }, 'scan failed');
+    return { reason: 'internal', message: 'Unexpected error; see the log' };
+  }
+
+  function notAPaymentCode(surface: Surface, scan: DomainEvents['scan.received'], base: { wasHeld: boolean }): ScanOutcome {
+    return looksLikeProductBarcode(scan.data)
+      ? outcome(surface, scan, 'refused', { ...base, reason: 'product_barcode', message: 'That is a product barcode, not a payment code' })
+      : outcome(surface, scan, 'refused', { ...base, reason: 'not_a_payment_code', message: 'Not a payment code' });
+  }
+
+  async function apply(screen: OpenScreen, scan: DomainEvents['scan.received'], wasHeld: boolean): Promise<ScanOutcome> {
+    const { surface, session } = screen;
+    const code = scan.data.trim();
+    const isPaymentCode = classifyPaymentCode(code).ok;
+    const base = { wasHeld };
+    try {
+      if (screen.surface === 'till') {
+        if (screen.step === 'paying') {
+          if (!isPaymentCode) return notAPaymentCode(surface, scan, base);
+          const paying = till.payByCode(code, session);
+          // The payment's progress reaches the screens as payment.changed; the scan is done once it is submitted.
+          paying.catch((error: unknown) => outcome(surface, scan, 'refused', { ...base, ...refusal(error) }));
+          return outcome(surface, scan, 'payment', base);
+        }
+        if (isPaymentCode) return outcome(surface, scan, 'refused', { ...base, reason: 'payment_code_not_at_pay_step', message: 'A payment code is taken at the pay step (F12)' });
+        if (screen.step === 'refund') return outcome(surface, scan, 'receipt', base);
+        const cart = till.addItem(code, session);
+        return outcome(surface, scan, 'item', { ...base, cart });
+      }
+      if (screen.step === 'busy') return outcome(surface, scan, 'refused', { ...base, reason: 'not_now', message: 'The kiosk is not taking scans now' });
+      if (screen.step === 'paying') {
+        if (!isPaymentCode) return notAPaymentCode(surface, scan, base);
+        const paying = kiosk.payByCode(code, session);
+        paying.catch((error: unknown) => outcome(surface, scan, 'refused', { ...base, ...refusal(error) }));
+        return outcome(surface, scan, 'payment', base);
+      }
+      if (isPaymentCode) return outcome(surface, scan, 'refused', { ...base, reason: 'pay_first', message: 'Show the payment code at the pay step' });
+      kiosk.addItem(code, session);
+      return outcome(surface, scan, 'item', base);
+    } catch (error) {
+      return outcome(surface, scan, 'refused', { ...base, ...refusal(error) });
+    }
+  }
+
+  function keep(surface: Surface, scan: DomainEvents['scan.received']): ScanOutcome {
+    // A payment code is a bearer credential for a minute: never kept for later.
+    if (classifyPaymentCode(scan.data).ok) {
+      return outcome(surface, scan, 'refused', { reason: 'no_screen', message: 'No screen is open to take a payment' });
+    }
+    const queue = waiting[surface];
+    queue.push({ scan, at: clock.now().getTime() });
+    if (queue.length > hold.max) queue.splice(0, queue.length - hold.max);
+    log.info({ surface, deviceId: scan.deviceId, held: queue.length }, 'scan held: no screen open');
+    return outcome(surface, scan, 'held');
+  }
+
+  async function route(scan: DomainEvents['scan.received']): Promise<ScanOutcome> {
+    // A scan typed into a screen is that screen's; a device scan goes to its surface's active screen.
+    if (scan.from) {
+      const screen = screens.screenOf(scan.from);
+      if (!screen) {
+        return outcome(surfaceOfCaller(scan.from.caller), scan, 'refused', { reason: 'no_screen', message: 'This screen does not take scans now' });
+      }
+      return apply(screen, scan, false);
+    }
+    const surface = deps.surfaceOfScanner(scan.deviceId);
+    const screen = screens.active(surface);
+    if (screen) return apply(screen, scan, false);
+    // A technician testing the scanner: the monitor shows it; kept, it would land on the next customer's sale.
+    if (screens.monitoring()) return outcome(surface, scan, 'monitor');
+    return keep(surface, scan);
+  }
+
+  const offs = [
+    bus.on('scan.received', (scan) => void route(scan)),
+    // Held scans go to the first screen of their surface that says it is there.
+    screens.onReport((screen) => {
+      if (!waiting[screen.surface].length) return;
+      const queue = waiting[screen.surface].splice(0);
+      const fresh = queue.filter((h) => clock.now().getTime() - h.at <= hold.forMs);
+      if (queue.length !== fresh.length) log.info({ surface: screen.surface, expired: queue.length - fresh.length }, 'held scans expired');
+      if (!fresh.length) return;
+      // In the order they were scanned, each as if it came now to the screen that opened; after the answers to the
+      // calls that screen already made (its first sale.current must not arrive after, and undo, the held item).
+      setImmediate(() => void fresh.reduce<Promise<unknown>>((prev, h) => prev.then(() => apply(screen, h.scan, true)), Promise.resolve()));
+    }),
+  ];
+
+  return {
+    route,
+    held: (surface) => waiting[surface].length,
+    stop: () => offs.forEach((off) => off()),
+  };
+}
