@@ -260,7 +260,8 @@ export const coreCalls = {
 } as const satisfies Record<string, CallSpec>;
 
 /** Every call; a name declared by two areas is an error at start-up (mergeDisjoint), never an override. */
-export const calls = mergeDisjoint('call', {
+/** Each area's calls, as declared; `calls` is their union. */
+export const callsByArea = {
   core: coreCalls,
   devices: devicesCalls,
   admin: adminCalls,
@@ -269,7 +270,8 @@ export const calls = mergeDisjoint('call', {
   uploads: uploadsCalls,
   kiosk: kioskCalls,
   scan: scanCalls,
-}) satisfies Record<string, CallSpec>;
+} as const;
+export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 
 export const coreEvents = {
   'settings.changed': Settings,

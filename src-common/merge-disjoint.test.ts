@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calls, coreCalls, coreEvents, events } from './contract';
-import { adminCalls } from './calls/admin';
-import { devicesCalls } from './calls/devices';
-import { historyCalls } from './calls/history';
-import { kioskCalls } from './calls/kiosk';
-import { ownerCalls } from './calls/owner';
+import { calls, callsByArea, coreEvents, events } from './contract';
 import { DuplicateNameError, mergeDisjoint } from './merge-disjoint';
 
 describe('mergeDisjoint', () => {
@@ -20,7 +15,8 @@ describe('mergeDisjoint', () => {
   });
 
   it('the contract holds every area’s calls, none overridden', () => {
-    const areaSizes = [coreCalls, devicesCalls, adminCalls, ownerCalls, historyCalls, kioskCalls].map((c) => Object.keys(c).length);
+    const areaSizes = Object.values(callsByArea).map((c) => Object.keys(c).length);
+    expect(areaSizes.length).toBeGreaterThanOrEqual(8);
     expect(Object.keys(calls)).toHaveLength(areaSizes.reduce((a, b) => a + b, 0));
     expect(Object.keys(events).length).toBeGreaterThanOrEqual(Object.keys(coreEvents).length);
   });
