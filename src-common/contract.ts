@@ -273,6 +273,8 @@ export const events = {
  */
 export const eventAccess: Readonly<Partial<Record<keyof typeof events, Access>>> = {
   'device.scan': [...Staff, 'kiosk'],
+  'maintenance.progress': ['owner', 'technician'],
+  'maintenance.worker': ['owner', 'technician'],
 };
 
 export function mayReceive(name: keyof typeof events, caller: Caller): boolean {

@@ -37,6 +37,7 @@ import { createRefundsService, refundTimingsFor } from './services/refunds';
 import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
+import { findSqlWorkerFile, startSqlWorker, type SqlWorkerClient } from './worker/client';
 
 export interface PosOptions {
   readonly dataDir: string;
@@ -45,6 +46,10 @@ export interface PosOptions {
   readonly appVersion?: string;
   /** better-sqlite3 addon for a non-Node ABI (Electron). */
   readonly nativeBinding?: string;
+  /** The built SQL worker (found beside the build, or in out/main: see findSqlWorkerFile). */
+  readonly sqlWorkerFile?: string;
+  /** Registers the SQL worker's test-only operations (a slow one, a crash). */
+  readonly sqlWorkerTestOperations?: boolean;
 }
 
 export interface Pos extends Dispatcher {
@@ -53,6 +58,8 @@ export interface Pos extends Dispatcher {
   readonly dataDir: string;
   readonly databasePath: string;
   readonly logFile: string;
+  /** The SQL worker: maintenance operations off the core's event loop. */
+  readonly maintenance: SqlWorkerClient;
   close(): Promise<void>;
 }
 
@@ -74,7 +81,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const log = fileLogger.logger;
   const databasePath = join(dataDir, DATABASE_FILE);
   let db: Database;
+  let sqlWorkerFile: string;
   try {
+    sqlWorkerFile = options.sqlWorkerFile ?? (await findSqlWorkerFile());
     // A restore staged by the technician console replaces the database before it opens.
     applyPendingRestore({ dataDir, databasePath, clock, log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     db = openDatabase(databasePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
@@ -85,6 +94,13 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   }
 
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
+  // Started once the database is migrated: its own connection never migrates.
+  const sqlWorker = startSqlWorker({
+    file: sqlWorkerFile,
+    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: options.sqlWorkerTestOperations ?? false },
+    events,
+    log: log.child({ module: 'sql-worker' }),
+  });
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
   const catalog = createCatalogService({ db, clock, log });
@@ -214,6 +230,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     refunds,
     statements,
     devices,
+    sqlWorker,
   };
   const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx)] as const;
   const [devicesArea, adminArea, ownerArea, historyArea, kioskArea] = areas;
@@ -232,12 +249,20 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'auth.me': (_input, session) => auth.me(session),
 
     'catalog.search': ({ query, limit }) => catalog.search(query, limit),
-    'catalog.importCsv': ({ csv }) => {
+    'catalog.importCsv': async ({ csv }) => {
       const rates = settings.get().taxRates;
-      // An empty list means the technician has not set the shop's rates: any rate is accepted.
-      return catalog.importCsv(csv, rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {});
+      // In the SQL worker, in short transactions; an empty list of rates means the technician has not set
+      // the shop's rates: any rate is accepted.
+      const result = await sqlWorker.run(
+        'catalog.import',
+        { csv, now: clock.now().toISOString(), mode: 'upsert', ...(rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {}) },
+        { label: 'catalog.import' },
+      );
+      if (result.inserted + result.updated > 0) catalog.refreshIndex();
+      log.info({ inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped.length }, 'catalog CSV imported');
+      return result;
     },
-    'catalog.exportCsv': () => ({ csv: catalog.exportCsv() }),
+    'catalog.exportCsv': () => sqlWorker.run('catalog.export', {}, { label: 'catalog.export' }),
 
     'sale.current': () => sales.current(),
     'sale.scan': ({ code }, session) => sales.scan(code, session),
@@ -328,6 +353,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     dataDir,
     databasePath,
     logFile: fileLogger.file,
+    maintenance: sqlWorker,
     async close() {
       if (closed) return;
       closed = true;
@@ -339,6 +365,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       statements.stop();
       refunds.stop();
       await sandbox?.close();
+      await sqlWorker.stop();
       db.close();
       await fileLogger.close();
     },

@@ -14,10 +14,8 @@ import { readAcquirerTerminal, writeAcquirerTerminal } from '../../db/queries/pa
 import { AcquirerError } from '../acquirer/port';
 import { CONFIG_FILE, ConfigError, loadConfig, parseConfig } from '../config';
 import { openKeyring } from '../keyring';
-import { createBackup, listBackups, pendingRestorePath, stageRestore } from '../services/backup';
-import { databaseHealth, outboxView } from '../services/diagnostics';
-import { readLogs } from '../services/logs';
-import { writeSupportBundle } from '../services/support-bundle';
+import { listBackups, pendingRestorePath } from '../services/backup';
+import { outboxView } from '../services/diagnostics';
 import { createUsersService } from '../services/users';
 import type { Area, PosContext } from './context';
 
@@ -179,43 +177,50 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
       },
       'users.self': (_input, session) => ({ mustChangePin: users.mustChangePin(session.caller) }),
 
-      'diagnostics.logs': (query) => readLogs(ctx.logFile, query),
+      // The heavy ones run in the SQL worker (src-main/worker/): the core keeps serving scans and calls.
+      'diagnostics.logs': (query) => ctx.sqlWorker.run('logs.read', { logFile: ctx.logFile, query }, { label: 'logs' }),
       'diagnostics.outbox': () => outboxView(db),
-      'diagnostics.database': ({ full }) => databaseHealth(db, ctx.databasePath, { full: full ?? false }),
+      'diagnostics.database': ({ full }) =>
+        ctx.sqlWorker.run('database.health', { full: full ?? false }, { label: full ? 'database.integrity_check' : 'database.quick_check' }),
       'diagnostics.backup': async (_input, session) => {
-        const file = await createBackup(db, ctx.dataDir, ctx.clock);
+        const file = await ctx.sqlWorker.run('backup.create', { dataDir: ctx.dataDir, now: ctx.clock.now().toISOString() }, { label: 'backup' });
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.backup', subject: file.name, details: { bytes: file.bytes } });
         return file;
       },
       'diagnostics.backups': () => ({ backups: listBackups(ctx.dataDir), pendingRestore: pendingRestorePath(ctx.dataDir) !== null }),
-      'diagnostics.restore': ({ name }, session) => {
+      'diagnostics.restore': async ({ name }, session) => {
         // Who staged it goes with the staged file: the restored database records the restore at the next start.
-        stageRestore(db, ctx.dataDir, name, { actor: actorOf(session.caller), clock: ctx.clock });
+        await ctx.sqlWorker.run('restore.stage', { dataDir: ctx.dataDir, name, actor: actorOf(session.caller), stagedAt: ctx.clock.now().toISOString() }, { label: 'restore' });
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.restore', subject: name, details: { appliedAt: 'next start' } });
         log.warn({ backup: name }, 'restore staged: applied at the next start');
         return { staged: true as const, name, restartNeeded: true as const };
       },
       'diagnostics.supportBundle': async (_input, session) => {
-        const health = databaseHealth(db, ctx.databasePath);
-        const bundle = await writeSupportBundle({
-          dataDir: ctx.dataDir,
-          logFile: ctx.logFile,
-          config: ctx.config,
-          now: ctx.clock.now(),
-          appVersion: ctx.appVersion,
-          sqliteVersion: health.sqliteVersion,
-          reports: {
-            terminal: ctx.terminal.status(),
-            devices: ctx.devices.statuses(),
-            database: health,
-            outbox: outboxView(db).byKind,
-            audit: audit.verify(),
-            enrolment: enrolment(),
+        const { database: _database, ...bundle } = await ctx.sqlWorker.run(
+          'support.bundle',
+          {
+            dataDir: ctx.dataDir,
+            logFile: ctx.logFile,
+            config: ctx.config,
+            now: ctx.clock.now().toISOString(),
+            appVersion: ctx.appVersion,
+            // The database's health is checked in the worker and added there.
+            reports: {
+              terminal: ctx.terminal.status(),
+              devices: ctx.devices.statuses(),
+              outbox: outboxView(db).byKind,
+              audit: audit.verify(),
+              enrolment: enrolment(),
+            },
           },
-        });
+          { label: 'support_bundle' },
+        );
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.supportBundle', subject: bundle.path, details: { bytes: bundle.bytes } });
         return bundle;
       },
+
+      'maintenance.status': () => ctx.sqlWorker.status(),
+      'maintenance.cancel': ({ operationId }) => ({ cancelling: ctx.sqlWorker.cancel(operationId) }),
 
       'audit.list': (filter) => audit.list(filter),
       'audit.verify': () => audit.verify(),

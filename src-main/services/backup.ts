@@ -58,9 +58,22 @@ function freeBackupPath(dataDir: string, prefix: string, now: Date): string {
   }
 }
 
+/**
+ * `VACUUM INTO` a side file, then renamed: one read transaction, so the copy is consistent however much the
+ * core writes meanwhile (SQLite's online backup from another connection restarts on every such write), and
+ * compact. Run in the SQL worker (src-main/worker/): it reads every page.
+ */
 export async function createBackup(db: Database, dataDir: string, clock: Clock): Promise<BackupFile> {
   const path = freeBackupPath(dataDir, 'pos', clock.now());
-  await db.backup(path);
+  const partial = `${path}.partial`;
+  rmSync(partial, { force: true });
+  try {
+    db.prepare('VACUUM INTO ?').run(partial);
+    renameSync(partial, path);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
   return fileInfo(path);
 }
 

@@ -26,7 +26,8 @@ import { guardCell } from './catalog-csv';
 import { businessDateOf, businessDayWindow } from './reports';
 
 export interface ExportsService {
-  create(kind: ExportKind, from: string, to: string): Promise<{ name: string; rows: number; bytes: number }>;
+  /** `afterPage` runs after each page is written (progress and cancellation in the SQL worker). */
+  create(kind: ExportKind, from: string, to: string, afterPage?: (rows: number) => Promise<void>): Promise<{ name: string; rows: number; bytes: number }>;
   read(name: string, offset: number): Promise<{ data: string; offset: number; bytes: number; size: number; done: boolean }>;
   readonly dir: string;
 }
@@ -143,7 +144,7 @@ export function createExportsService(deps: { db: Database; dataDir: string; term
 
   return {
     dir,
-    async create(kind, from, to) {
+    async create(kind, from, to, afterPage) {
       range(from, to);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const name = `${kind}-${from.replaceAll('-', '')}-${to.replaceAll('-', '')}-${newId()}.csv`;
@@ -164,6 +165,7 @@ export function createExportsService(deps: { db: Database; dataDir: string; term
             if (records.length === 0) continue;
             write(stringify(records.map((r) => r.map(guardCell)), { record_delimiter: '\r\n' }));
             rows += records.length;
+            await afterPage?.(rows);
           }
         } finally {
           closeSync(fd);
