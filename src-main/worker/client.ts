@@ -16,7 +16,7 @@ import { CANCELLED_REASON, FromWorker, type SqlInput, type SqlOperation, type Sq
 export const SQL_WORKER_FILE = 'sql-worker.js';
 /** How long a cancelled operation may take to stop between steps before its thread is ended. */
 export const CANCEL_GRACE_MS = 1000;
-/** Progress events of one operation: at most one per this many ms (the first and the last always go). */
+/** Progress events of one operation: at most one per this many ms (a new phase and the end always go). */
 const PROGRESS_EVERY_MS = 100;
 const RESTART_DELAYS_MS = [50, 250, 1000, 5000];
 
@@ -85,9 +85,10 @@ export function startSqlWorker(options: { file: string; data: SqlWorkerData; eve
 
   function emitProgress(p: Pending, update: Omit<MaintenanceProgress, 'operationId' | 'operation'>, force: boolean) {
     if (!p.label) return;
+    const newPhase = p.progress?.phase !== update.phase;
     p.progress = { operationId: p.operationId, operation: p.label, ...update };
     const now = performance.now();
-    if (!force && now - p.lastEmit < PROGRESS_EVERY_MS) return;
+    if (!force && !newPhase && now - p.lastEmit < PROGRESS_EVERY_MS) return;
     p.lastEmit = now;
     events.emit('maintenance.progress', p.progress);
   }

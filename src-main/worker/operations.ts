@@ -101,6 +101,14 @@ export const testOperations: OperationTable = {
     ctx.progress('sleeping', steps, steps);
     return { steps };
   },
+  'test.block': async (_db, { ms }, ctx) => {
+    ctx.progress('blocking', 0, null);
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // one long native call, as integrity_check on a large database
+    }
+    return null;
+  },
   'test.exit': async () => {
     process.exit(70);
   },

@@ -41,6 +41,8 @@ export interface SqlOperations {
   };
   /** Test-only: `steps` steps of `ms` each, cancellable between steps. */
   'test.sleep': { input: { steps: number; ms: number }; output: { steps: number } };
+  /** Test-only: `ms` of synchronous work, as one long statement (cannot stop between steps). */
+  'test.block': { input: { ms: number }; output: null };
   /** Test-only: the worker thread dies as a native crash would take it down. */
   'test.exit': { input: Record<string, never>; output: null };
 }
