@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
@@ -75,7 +75,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const { dataDir, config } = options;
   const clock = options.clock ?? systemClock;
   const appVersion = options.appVersion ?? packageVersion;
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const fileLogger: FileLogger = await openFileLogger({ dataDir, ...config.log });
   const log = fileLogger.logger;

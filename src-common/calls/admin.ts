@@ -163,8 +163,8 @@ export type DatabaseHealth = z.infer<typeof DatabaseHealth>;
 
 /** The maintenance operations that run in the SQL worker, as the UI labels them. */
 export const MaintenanceOperation = z.enum([
-  'database.quick_check',
-  'database.integrity_check',
+  'database.fast_check',
+  'database.full_check',
   'backup',
   'restore',
   'catalog.import',

@@ -169,7 +169,7 @@ describe('Electron shell: the SQL worker (stubbed electron, built worker)', () =
     }
     expect(await check).toMatchObject({ ok: true, value: { check: 'full', ok: true } });
     expect(answered).toBeGreaterThanOrEqual(3);
-    const progress = sentEvents('maintenance.progress').filter((p) => p.operation === 'database.integrity_check');
+    const progress = sentEvents('maintenance.progress').filter((p) => p.operation === 'database.full_check');
     expect(progress[0]).toMatchObject({ state: 'running' });
     expect(progress.at(-1)).toMatchObject({ state: 'done' });
   });

@@ -5,12 +5,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
-import { createBackup, stageRestore } from '../services/backup';
+import { createBackup, stageRestore } from './backup';
 import { importCatalogCsvInBatches, exportCatalogCsv } from '../services/catalog-csv';
-import { databaseHealth } from '../services/diagnostics';
+import { databaseHealth } from './database-health';
 import { createExportsService } from '../services/exports';
-import { readLogs } from '../services/logs';
-import { writeSupportBundle } from '../services/support-bundle';
+import { readLogs } from './logs';
+import { writeSupportBundle } from './support-bundle';
 import type { OperationContext, SqlInput, SqlOperation, SqlOutput } from './protocol';
 
 /** Rows per transaction of a catalog import: a few ms of the writer lock each. */

@@ -10,7 +10,7 @@ import type { Caller } from '../../src-common/roles';
 import type { Config } from '../config';
 import type { BackupFile } from '../services/backup';
 import type { CatalogImportResult } from '../services/catalog-csv';
-import type { LogEntry, LogQuery } from '../services/logs';
+import type { LogEntry, LogQuery } from './logs';
 
 /** What the worker gets when it starts. */
 export interface SqlWorkerData {

@@ -67,13 +67,13 @@ describe('SQL worker (in process, real SQLite file, built worker)', () => {
     // On the core's loop the check would answer no call until it ended.
     expect(full.answered).toBeGreaterThanOrEqual(3);
     expect(full.slowestMs).toBeLessThan(1000);
-    const events = progressOf('database.integrity_check');
+    const events = progressOf('database.full_check');
     expect(events[0]).toMatchObject({ state: 'running' });
     expect(events.at(-1)).toMatchObject({ state: 'done' });
 
     const quick = await whileServing(t.ok(technician, 'diagnostics.database', {}));
     expect(quick.value).toMatchObject({ check: 'quick', ok: true });
-    expect(progressOf('database.quick_check').at(-1)).toMatchObject({ state: 'done' });
+    expect(progressOf('database.fast_check').at(-1)).toMatchObject({ state: 'done' });
   });
 
   it('makes a backup in the worker, a complete database file, while the core answers', async () => {
