@@ -37,6 +37,7 @@ import { createRefundsService, refundTimingsFor } from './services/refunds';
 import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
+import { catalogIndexFromWorker } from './worker/catalog-index';
 import { findSqlWorkerFile, startSqlWorker, type SqlWorkerClient } from './worker/client';
 
 export interface PosOptions {
@@ -103,7 +104,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
-  const catalog = createCatalogService({ db, clock, log });
+  // The search index is built in the SQL worker: the start does not wait for it ('catalog.search' does).
+  const catalog = createCatalogService({ db, clock, log, indexBuilder: (indexOptions) => catalogIndexFromWorker(sqlWorker, indexOptions) });
   const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });
   const auth = createAuthService({ db, clock, log });
   await auth.ensureDefaultUsers();
@@ -248,7 +250,10 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     },
     'auth.me': (_input, session) => auth.me(session),
 
-    'catalog.search': ({ query, limit }) => catalog.search(query, limit),
+    'catalog.search': async ({ query, limit }) => {
+      await catalog.whenIndexed();
+      return catalog.search(query, limit);
+    },
     'catalog.importCsv': async ({ csv }) => {
       const rates = settings.get().taxRates;
       // In the SQL worker, in short transactions; an empty list of rates means the technician has not set
@@ -258,7 +263,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
         { csv, now: clock.now().toISOString(), mode: 'upsert', ...(rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {}) },
         { label: 'catalog.import' },
       );
-      if (result.inserted + result.updated > 0) catalog.refreshIndex();
+      if (result.inserted + result.updated > 0) await catalog.refreshIndex();
       log.info({ inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped.length }, 'catalog CSV imported');
       return result;
     },

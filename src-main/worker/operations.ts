@@ -8,6 +8,9 @@ import type { Database } from 'better-sqlite3';
 import { createBackup, stageRestore } from './backup';
 import { importCatalogCsvInBatches, exportCatalogCsv } from '../services/catalog-csv';
 import { databaseHealth } from './database-health';
+import { listActiveProductsForSearch } from '../../db/queries/catalog';
+import { toProduct } from '../services/catalog';
+import { prepareCatalogSearch, type PreparedCatalogSearch } from '../services/catalog-search';
 import { createExportsService } from '../services/exports';
 import { readLogs } from './logs';
 import { writeSupportBundle } from './support-bundle';
@@ -89,6 +92,41 @@ export const operations: OperationTable = {
     return { ...bundle, database };
   },
 };
+
+/** Search indexes built and not yet fully handed over, by token. */
+const builtIndexes = new Map<number, { data: PreparedCatalogSearch; at: number }>();
+let nextToken = 1;
+const INDEX_KEPT_MS = 60_000;
+
+Object.assign(operations, {
+  'catalog.searchIndex': async (db, _input, ctx) => {
+    ctx.progress('reading', 0, null);
+    const entries = listActiveProductsForSearch(db).map((r) => ({ product: toProduct(r), pinyinInitials: r.pinyin_initials }));
+    await ctx.yieldTurn();
+    ctx.progress('indexing', 0, null);
+    const data = prepareCatalogSearch(entries);
+    const now = Date.now();
+    for (const [token, built] of builtIndexes) if (now - built.at > INDEX_KEPT_MS) builtIndexes.delete(token);
+    const token = nextToken++;
+    builtIndexes.set(token, { data, at: now });
+    // The gram lists go over whole and are not needed here any more: moved, not copied.
+    ctx.transfer([data.bucketStart.buffer as ArrayBuffer, data.postings.buffer as ArrayBuffer]);
+    return { token, count: data.products.length, bits: data.bits, bucketStart: data.bucketStart, postings: data.postings };
+  },
+  'catalog.searchSlice': async (_db, { token, from, to }) => {
+    const built = builtIndexes.get(token);
+    if (!built) throw new Error(`no search index ${token}`);
+    const { data } = built;
+    if (to >= data.products.length) builtIndexes.delete(token);
+    return {
+      products: data.products.slice(from, to),
+      names: data.names.slice(from, to),
+      namesEn: data.namesEn.slice(from, to),
+      skus: data.skus.slice(from, to),
+      initials: data.initials.slice(from, to),
+    };
+  },
+} satisfies OperationTable);
 
 /** Registered only for tests (SqlWorkerData.testOperations): a slow cancellable operation, and a crash. */
 export const testOperations: OperationTable = {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DatabaseHealth } from '../../src-common/calls/admin';
 import type { ExportKind } from '../../src-common/calls/owner';
 import type { Caller } from '../../src-common/roles';
+import type { Product } from '../../src-common/schemas';
 import type { Config } from '../config';
 import type { BackupFile } from '../services/backup';
 import type { CatalogImportResult } from '../services/catalog-csv';
@@ -38,6 +39,13 @@ export interface SqlOperations {
   'support.bundle': {
     input: { dataDir: string; logFile: string; config: Config; now: string; appVersion: string; reports: Record<string, unknown> };
     output: { path: string; bytes: number; files: string[]; database: DatabaseHealth };
+  };
+  /** Builds the catalog search index; its gram lists come back at once (transferred), the rest in slices. */
+  'catalog.searchIndex': { input: Record<string, never>; output: { token: number; count: number; bits: number; bucketStart: Int32Array; postings: Int32Array } };
+  /** Ranks from..to of an index built by catalog.searchIndex (the last slice releases it). */
+  'catalog.searchSlice': {
+    input: { token: number; from: number; to: number };
+    output: { products: Product[]; names: string[]; namesEn: string[]; skus: string[]; initials: string[] };
   };
   /** Test-only: `steps` steps of `ms` each, cancellable between steps. */
   'test.sleep': { input: { steps: number; ms: number }; output: { steps: number } };
@@ -78,6 +86,8 @@ export interface OperationContext {
   checkCancelled(): void;
   /** Gives the worker's loop a turn (so a cancel message is read), then checks for cancellation. */
   yieldTurn(): Promise<void>;
+  /** Buffers of the result to move to the core rather than copy. */
+  transfer(buffers: ArrayBuffer[]): void;
 }
 
 export const CANCELLED_REASON = 'operation_cancelled';

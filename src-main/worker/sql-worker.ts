@@ -11,8 +11,8 @@ import { PosError } from '../../src-common/errors';
 import { operations, testOperations, type OperationTable } from './operations';
 import { CANCELLED_REASON, type FromWorker, type OperationContext, type SqlWorkerData, type ToWorker, type WorkerError } from './protocol';
 
+if (!parentPort) throw new Error('sql-worker runs as a worker thread only');
 const port = parentPort;
-if (!port) throw new Error('sql-worker runs as a worker thread only');
 const data = workerData as SqlWorkerData;
 
 const db = new Sqlite(data.databasePath, { fileMustExist: true, ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}) });
@@ -39,7 +39,11 @@ async function run(id: number, op: string, input: unknown): Promise<void> {
   const checkCancelled = () => {
     if (cancelled.has(id)) throw new PosError('conflict', 'The operation was cancelled', { reason: CANCELLED_REASON });
   };
+  let transferList: ArrayBuffer[] = [];
   const ctx: OperationContext = {
+    transfer: (buffers) => {
+      transferList = buffers;
+    },
     progress: (phase, done, total) => send({ type: 'progress', id, phase, done, total }),
     checkCancelled,
     async yieldTurn() {
@@ -49,7 +53,7 @@ async function run(id: number, op: string, input: unknown): Promise<void> {
   };
   try {
     const value = await operation(db, input, ctx, data.databasePath);
-    send({ type: 'result', id, value });
+    port.postMessage({ type: 'result', id, value } satisfies FromWorker, transferList);
   } catch (error) {
     send({ type: 'error', id, error: toWorkerError(error) });
   } finally {

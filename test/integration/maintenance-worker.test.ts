@@ -10,6 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../src-common/contract';
 import type { MaintenanceProgress, MaintenanceWorkerState } from '../../src-common/calls/admin';
 import type { Session } from '../../src-common/roles';
+import { listActiveProductsForSearch } from '../../db/queries/catalog';
+import { validateRetailBarcode } from '../../src-common/barcode';
+import { toProduct } from '../../src-main/services/catalog';
+import { buildCatalogSearchIndex } from '../../src-main/services/catalog-search';
+import { catalogIndexFromWorker, INDEX_SLICE } from '../../src-main/worker/catalog-index';
 import { IMPORT_BATCH_ROWS } from '../../src-main/worker/operations';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
@@ -107,6 +112,21 @@ describe('SQL worker (in process, real SQLite file, built worker)', () => {
     const exported = await t.ok(owner, 'catalog.exportCsv', {});
     expect(exported.csv).toContain('IMP019999');
     expect(progressOf('catalog.export').at(-1)).toMatchObject({ state: 'done' });
+  });
+
+  it('hands the core a search index built in the worker, slice by slice, that answers as one built on the core', async () => {
+    const db = new Sqlite(`${t.dataDir}/pos.sqlite`, { readonly: true });
+    const here = buildCatalogSearchIndex(
+      listActiveProductsForSearch(db).map((r) => ({ product: toProduct(r), pinyinInitials: r.pinyin_initials })),
+      { barcodeKey: (code) => { const c = validateRetailBarcode(code); return c.ok ? c.key : null; } },
+    );
+    db.close();
+    const fromWorker = await catalogIndexFromWorker(t.pos.maintenance, { barcodeKey: (code) => { const c = validateRetailBarcode(code); return c.ok ? c.key : null; } });
+    expect(fromWorker.size).toBe(here.size);
+    expect(fromWorker.size).toBeGreaterThan(INDEX_SLICE * 5);
+    for (const query of ['kkkl', '可乐', 'IMP01', 'imp019999', '导入商品IMP1234', 'x', '6901939621608']) {
+      expect(fromWorker.search(query, 50).map((p) => p.id)).toEqual(here.search(query, 50).map((p) => p.id));
+    }
   });
 
   it('writes a CSV export, reads logs and makes a support bundle in the worker, each with progress events', async () => {
