@@ -42,7 +42,7 @@ function catalogCsv(prefix: string): string {
 }
 
 /** The core's longest stall while `fn` runs: the histogram's max and a 1 ms timer's worst lateness. */
-async function stallWhile<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; longestStallMs: number; worstTimerLatenessMs: number }> {
+async function stallWhile<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; longestStallMs: number; p99StallMs: number; worstTimerLatenessMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   let last = performance.now();
@@ -61,7 +61,13 @@ async function stallWhile<T>(fn: () => Promise<T>): Promise<{ value: T; ms: numb
   await new Promise((resolve) => setTimeout(resolve, 5));
   clearInterval(timer);
   histogram.disable();
-  return { value, ms: Number(ms.toFixed(1)), longestStallMs: Number((histogram.max / 1e6).toFixed(1)), worstTimerLatenessMs: Number(worst.toFixed(1)) };
+  return {
+    value,
+    ms: Number(ms.toFixed(1)),
+    longestStallMs: Number((histogram.max / 1e6).toFixed(1)),
+    p99StallMs: Number((histogram.percentile(99) / 1e6).toFixed(1)),
+    worstTimerLatenessMs: Number(worst.toFixed(1)),
+  };
 }
 
 /** The same operation on this thread, as the core ran it before: its whole duration is a stall. */
@@ -96,7 +102,11 @@ export async function maintenanceBench(options: { sales?: number; db?: string } 
   try {
     const figures: Record<string, unknown> = {};
     // The control: the same measure with nothing running (on a shared, loaded machine the OS alone stalls a thread).
-    figures.idleControl = { coreLongestStallMs: (await stallWhile(() => new Promise((resolve) => setTimeout(resolve, 3000)))).longestStallMs };
+    const idle = async () => {
+      const m = await stallWhile(() => new Promise((resolve) => setTimeout(resolve, 3000)));
+      return { coreLongestStallMs: m.longestStallMs, coreP99StallMs: m.p99StallMs };
+    };
+    figures.idleControl = await idle();
     const measure = async <K extends SqlOperation>(name: string, op: K, workerInput: () => SqlInput<K>, mainInput: () => SqlInput<K>) => {
       // Inputs made before the measure (a 100,000-row CSV takes the bench itself a moment to write).
       const toWorker = workerInput();
@@ -106,6 +116,7 @@ export async function maintenanceBench(options: { sales?: number; db?: string } 
       figures[name] = {
         workerMs: inWorker.ms,
         coreLongestStallMs: inWorker.longestStallMs,
+        coreP99StallMs: inWorker.p99StallMs,
         coreWorstTimerLatenessMs: inWorker.worstTimerLatenessMs,
         baselineOnCoreThreadMs: baseline.ms,
       };
@@ -141,13 +152,14 @@ export async function maintenanceBench(options: { sales?: number; db?: string } 
       products: here.size,
       workerMs: index.ms,
       coreLongestStallMs: index.longestStallMs,
+      coreP99StallMs: index.p99StallMs,
       coreWorstTimerLatenessMs: index.worstTimerLatenessMs,
       baselineOnCoreThreadMs: Number((performance.now() - started).toFixed(1)),
       sameResults: JSON.stringify(index.value.search('可乐', 20).map((p) => p.id)) === JSON.stringify(here.search('可乐', 20).map((p) => p.id)),
     };
     process.stderr.write(`maintenance catalogSearchIndex: ${JSON.stringify(figures.catalogSearchIndex)}\n`);
 
-    figures.idleControlAfter = { coreLongestStallMs: (await stallWhile(() => new Promise((resolve) => setTimeout(resolve, 3000)))).longestStallMs };
+    figures.idleControlAfter = await idle();
     const stalls = Object.entries(figures)
       .filter(([name]) => !name.startsWith('idle'))
       .map(([, f]) => (f as { coreLongestStallMs: number }).coreLongestStallMs);
