@@ -81,10 +81,16 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const fileLogger: FileLogger = await openFileLogger({ dataDir, ...config.log });
   const log = fileLogger.logger;
   const databasePath = join(dataDir, DATABASE_FILE);
-  let db: Database;
   let sqlWorkerFile: string;
   try {
     sqlWorkerFile = options.sqlWorkerFile ?? (await findSqlWorkerFile());
+  } catch (error) {
+    log.fatal({ err: error }, 'the SQL worker is not built');
+    await fileLogger.close();
+    throw error;
+  }
+  let db: Database;
+  try {
     // A restore staged by the technician console replaces the database before it opens.
     applyPendingRestore({ dataDir, databasePath, clock, log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     db = openDatabase(databasePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
