@@ -18,6 +18,8 @@ export default defineConfig({
           sandbox: resolve(root, 'src-main/acquirer/sandbox/cli.ts'),
           'devices-sim': resolve(root, 'drivers/sim/cli.ts'),
           bench: resolve(root, 'bench/index.ts'),
+          // The SQL worker thread's own entry (src-main/worker/client.ts finds it beside the core's build).
+          'sql-worker': resolve(root, 'src-main/worker/sql-worker.ts'),
         },
       },
     },

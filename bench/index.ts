@@ -11,6 +11,7 @@ import { lowEndTill } from './low-end';
 import { jobRunnerDrain } from './jobs';
 import { scanToAcquirerLatency } from './payments';
 import { generateSalesCli } from './generate-sales';
+import { maintenanceBench } from './maintenance';
 import { reportsBench } from './reports';
 import { completedSalesPerSecond } from './sales';
 import { rawDurableCommits } from './sqlite';
@@ -18,8 +19,9 @@ import { rawDurableCommits } from './sqlite';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `jobs [--jobs N]` only the job
- * runner's drain; `generate-sales …` only makes a database.
+ * `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `maintenance [--sales N] [--db PATH]`
+ * only the maintenance one; `jobs [--jobs N]` only the job runner's drain; `low-end` only the quarter-core till;
+ * `generate-sales …` only makes a database.
  */
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,6 +36,10 @@ const reportsOptions = () => ({
 async function main() {
   if (process.argv[2] === 'generate-sales') {
     process.stdout.write(`${JSON.stringify(await generateSalesCli(process.argv.slice(3)), null, 2)}\n`);
+    return;
+  }
+  if (process.argv[2] === 'maintenance') {
+    process.stdout.write(`${JSON.stringify({ maintenance: await maintenanceBench(reportsOptions()) }, null, 2)}\n`);
     return;
   }
   if (process.argv[2] === 'low-end') {
@@ -69,6 +75,8 @@ async function main() {
     // Beside the unconfined scan → UI (devices.serialScanToCart) and cold start (host) above.
     lowEndTill: await lowEndTill(join(here, 'host.js')),
     reports: await reportsBench(reportsOptions()),
+    /** Each maintenance operation on the 1M-sale database: the core's longest stall with it in the SQL worker, beside its duration on the core's thread. */
+    maintenance: await maintenanceBench(reportsOptions()),
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 }

@@ -52,12 +52,16 @@ async function stallDuring<T>(fn: () => Promise<T>): Promise<{ value: T; longest
   return { value, longestStallMs: Number((histogram.max / 1e6).toFixed(1)) };
 }
 
+/** Where the generated database of `sales` sales is cached, keyed by the schema (a changed migration makes a new one). */
+export function cachedSalesDatabasePath(sales: number): string {
+  const schema = createHash('sha256').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 8);
+  return join(tmpdir(), `jiezhang-bench-${sales}-sales-v${latestSchemaVersion}-${schema}.sqlite`);
+}
+
 export async function reportsBench(options: { sales?: number; db?: string; fresh?: boolean; rounds?: number } = {}) {
   const sales = options.sales ?? 1_000_000;
   const rounds = options.rounds ?? 30;
-  // Keyed by the schema (a changed migration makes a new database), so a cached one always matches the code.
-  const schema = createHash('sha256').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 8);
-  const path = options.db ?? join(tmpdir(), `jiezhang-bench-${sales}-sales-v${latestSchemaVersion}-${schema}.sqlite`);
+  const path = options.db ?? cachedSalesDatabasePath(sales);
   let generation: { seconds: number; cached: boolean } = { seconds: 0, cached: true };
   let lastDay: string;
   if (options.fresh || !existsSync(path)) {

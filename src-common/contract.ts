@@ -303,6 +303,8 @@ export const events = mergeDisjoint('event', {
  */
 export const eventAccess: Readonly<Partial<Record<keyof typeof events, Access>>> = {
   'scan.outcome': [...Staff, 'kiosk'],
+  'maintenance.progress': ['owner', 'technician'],
+  'maintenance.worker': ['owner', 'technician'],
 };
 
 export function mayReceive(name: keyof typeof events, caller: Caller): boolean {

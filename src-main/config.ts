@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_WEIGHED_LAYOUT, WeighedLayoutSchema } from '../src-common/barcode';
@@ -126,13 +127,34 @@ export function parseConfig(raw: unknown, source = 'configuration'): Config {
 
 export const CONFIG_FILE = 'config.json';
 
-/** Reads `config.json` from the data directory when there is one; defaults otherwise. */
+/** Reads `config.json` from the data directory when there is one; defaults otherwise. At start-up only. */
 export function loadConfig(dataDir: string): Config {
   const path = join(dataDir, CONFIG_FILE);
+  // eslint-disable-next-line no-restricted-syntax -- start-up: read before the terminal is created
   if (!existsSync(path)) return parseConfig({});
   let raw: unknown;
   try {
+    // eslint-disable-next-line no-restricted-syntax -- start-up (above)
     raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}); nothing was started.`);
+  }
+  return parseConfig(raw, path);
+}
+
+/** loadConfig for a running terminal (the technician console): the same rules, without blocking the loop. */
+export async function readConfig(dataDir: string): Promise<Config> {
+  const path = join(dataDir, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseConfig({});
+    throw error;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}); nothing was started.`);
   }

@@ -11,13 +11,16 @@ export interface Keyring {
   unseal(sealed: string): string;
 }
 
+/** Opened at start-up only (createPos, createAdminArea), before the loop serves anything. */
 export function openKeyring(dataDir: string): Keyring {
   const dir = join(dataDir, 'keys');
   const file = join(dir, 'terminal.key');
+  /* eslint-disable no-restricted-syntax -- start-up only (above) */
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!existsSync(file)) writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   const key = readFileSync(file);
+  /* eslint-enable no-restricted-syntax */
   if (key.length !== 32) throw new Error(`${file} is damaged (expected 32 bytes)`);
   return {
     seal(plaintext) {

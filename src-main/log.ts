@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import pinoRoll from 'pino-roll';
@@ -67,7 +67,7 @@ export function loggerOptions(level: string): pino.LoggerOptions {
 /** A logger writing JSON lines to `<dataDir>/logs/pos.N.log`, rolled by size and day. */
 export async function openFileLogger(options: LogOptions): Promise<FileLogger> {
   const dir = join(options.dataDir, 'logs');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const stream = await pinoRoll({
     file: join(dir, 'pos'),
     extension: '.log',

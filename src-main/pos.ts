@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
@@ -52,6 +52,8 @@ import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 import { startLoopMonitor } from './loop-monitor';
+import { catalogIndexFromWorker } from './worker/catalog-index';
+import { findSqlWorkerFile, startSqlWorker, type SqlWorkerClient } from './worker/client';
 
 export interface PosOptions {
   readonly dataDir: string;
@@ -60,6 +62,10 @@ export interface PosOptions {
   readonly appVersion?: string;
   /** better-sqlite3 addon for a non-Node ABI (Electron). */
   readonly nativeBinding?: string;
+  /** The built SQL worker (found beside the build, or in out/main: see findSqlWorkerFile). */
+  readonly sqlWorkerFile?: string;
+  /** Registers the SQL worker's test-only operations (a slow one, a crash). */
+  readonly sqlWorkerTestOperations?: boolean;
 }
 
 export interface Pos extends Dispatcher {
@@ -70,6 +76,8 @@ export interface Pos extends Dispatcher {
   readonly dataDir: string;
   readonly databasePath: string;
   readonly logFile: string;
+  /** The SQL worker: maintenance operations off the core's event loop. */
+  readonly maintenance: SqlWorkerClient;
   close(): Promise<void>;
 }
 
@@ -99,11 +107,19 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const { dataDir, config } = options;
   const clock = options.clock ?? systemClock;
   const appVersion = options.appVersion ?? packageVersion;
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const fileLogger: FileLogger = await openFileLogger({ dataDir, ...config.log });
   const log = fileLogger.logger;
   const databasePath = join(dataDir, DATABASE_FILE);
+  let sqlWorkerFile: string;
+  try {
+    sqlWorkerFile = options.sqlWorkerFile ?? (await findSqlWorkerFile());
+  } catch (error) {
+    log.fatal({ err: error }, 'the SQL worker is not built');
+    await fileLogger.close();
+    throw error;
+  }
   let db: Database;
   try {
     // A restore staged by the technician console replaces the database before it opens.
@@ -120,12 +136,20 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const bus = createDomainEventBus((error, name) => log.error({ err: error, event: name }, 'domain event handler failed'));
   const disconnectUi = connectUiBridge(bus, events);
   const screens = createScreenRegistry();
+  // Started once the database is migrated: its own connection never migrates.
+  const sqlWorker = startSqlWorker({
+    file: sqlWorkerFile,
+    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: options.sqlWorkerTestOperations ?? false },
+    events,
+    log: log.child({ module: 'sql-worker' }),
+  });
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
   // Migration 0013's one-time step: stored business dates recomputed under the terminal's day rule.
   const recomputed = recomputeBusinessDatesOnce(db, businessDayRuleOf(settings.get()), clock.now());
   if (recomputed) log.info({ ...recomputed, rule: businessDayRuleOf(settings.get()) }, 'business dates recomputed under the business-day rule');
-  const catalog = createCatalogService({ db, clock, log });
+  // The search index is built in the SQL worker: the start does not wait for it ('catalog.search' does).
+  const catalog = createCatalogService({ db, clock, log, indexBuilder: (indexOptions) => catalogIndexFromWorker(sqlWorker, indexOptions) });
   const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });
   const auth = createAuthService({ db, clock, log });
   await auth.ensureDefaultUsers();
@@ -259,6 +283,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     refunds,
     statements,
     devices,
+    sqlWorker,
   };
   const uploads = await createUploadsService({ dataDir, clock });
   const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx, bus), createUploadsArea(uploads)] as const;
@@ -298,13 +323,24 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     },
     'auth.me': (_input, session) => auth.me(session),
 
-    'catalog.search': ({ query, limit }) => catalog.search(query, limit),
-    'catalog.importCsv': ({ csv }) => {
-      const rates = settings.get().taxRates;
-      // An empty list means the technician has not set the shop's rates: any rate is accepted.
-      return catalog.importCsv(csv, rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {});
+    'catalog.search': async ({ query, limit }) => {
+      await catalog.whenIndexed();
+      return catalog.search(query, limit);
     },
-    'catalog.exportCsv': () => ({ csv: catalog.exportCsv() }),
+    'catalog.importCsv': async ({ csv }) => {
+      const rates = settings.get().taxRates;
+      // In the SQL worker, in short transactions; an empty list of rates means the technician has not set
+      // the shop's rates: any rate is accepted.
+      const result = await sqlWorker.run(
+        'catalog.import',
+        { csv, now: clock.now().toISOString(), mode: 'upsert', ...(rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {}) },
+        { label: 'catalog.import' },
+      );
+      if (result.inserted + result.updated > 0) await catalog.refreshIndex();
+      log.info({ inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped.length }, 'catalog CSV imported');
+      return result;
+    },
+    'catalog.exportCsv': () => sqlWorker.run('catalog.export', {}, { label: 'catalog.export' }),
 
     'sale.current': (_input, session) => sales.current(surfaceOfCaller(session.caller)),
     'sale.scan': ({ code }, session) => sales.scan(code, session),
@@ -413,6 +449,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     dataDir,
     databasePath,
     logFile: fileLogger.file,
+    maintenance: sqlWorker,
     async close() {
       if (closed) return;
       closed = true;
@@ -427,6 +464,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       statements.stop();
       refunds.stop();
       await sandbox?.close();
+      await sqlWorker.stop();
       db.close();
       loop.stop();
       await fileLogger.close();

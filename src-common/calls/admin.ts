@@ -193,6 +193,38 @@ export const DatabaseHealth = z.object({
 });
 export type DatabaseHealth = z.infer<typeof DatabaseHealth>;
 
+/** The maintenance operations that run in the SQL worker, as the UI labels them. */
+export const MaintenanceOperation = z.enum([
+  'database.fast_check',
+  'database.full_check',
+  'backup',
+  'restore',
+  'catalog.import',
+  'catalog.export',
+  'export',
+  'logs',
+  'support_bundle',
+  'test',
+]);
+export type MaintenanceOperation = z.infer<typeof MaintenanceOperation>;
+const OperationId = z.string().regex(/^op-[0-9]{1,12}$/);
+export const MaintenanceProgress = z.object({
+  operationId: OperationId,
+  operation: MaintenanceOperation,
+  phase: z.string().max(40),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative().nullable(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+});
+export type MaintenanceProgress = z.infer<typeof MaintenanceProgress>;
+export const MaintenanceWorkerState = z.object({
+  state: z.enum(['starting', 'running', 'restarting', 'stopped']),
+  restarts: z.number().int().nonnegative(),
+  /** The exit code of the thread that ended last. */
+  lastExit: z.number().int().nullable(),
+});
+export type MaintenanceWorkerState = z.infer<typeof MaintenanceWorkerState>;
+
 export const BackupFile = z.object({ name: z.string(), path: z.string(), bytes: z.number().int(), modifiedAt: z.string() });
 export const BackupName = z.string().regex(/^[A-Za-z0-9._-]{1,100}\.sqlite$/, 'backup_name');
 
@@ -350,6 +382,19 @@ export const adminCalls = {
     summary: 'A .tar.gz for support: configuration without secrets, recent logs, versions, devices, database health, audit check',
   }),
 
+  'maintenance.status': call({
+    input: NoInput,
+    output: z.object({ worker: MaintenanceWorkerState, operations: z.array(MaintenanceProgress) }),
+    access: Managers,
+    summary: 'The SQL worker and the maintenance operations running on it',
+  }),
+  'maintenance.cancel': call({
+    input: z.object({ operationId: OperationId }).strict(),
+    output: z.object({ cancelling: z.boolean() }),
+    access: Managers,
+    summary: 'Stop a running maintenance operation (a check, backup, import, export, support bundle)',
+  }),
+
   'audit.list': call({
     input: z
       .object({
@@ -370,4 +415,9 @@ export const adminCalls = {
   }),
 } as const satisfies Record<string, CallSpec>;
 
-export const adminEvents = {} as const satisfies Record<string, z.ZodType>;
+export const adminEvents = {
+  /** How far a maintenance operation (run in the SQL worker) got; `total` null while it cannot tell. */
+  'maintenance.progress': MaintenanceProgress,
+  /** The SQL worker's state: restarting after it died, running again. */
+  'maintenance.worker': MaintenanceWorkerState,
+} as const satisfies Record<string, z.ZodType>;

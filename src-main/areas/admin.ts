@@ -2,7 +2,7 @@
  * The technician console's calls: settings, the acquirer address and enrolment, users and PINs,
  * diagnostics (logs, outbox, database health, backup/restore, support bundle) and the audit log.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -12,13 +12,11 @@ import { maskCode } from '../../src-common/mask';
 import type { Caller } from '../../src-common/roles';
 import { readAcquirerTerminal, writeAcquirerTerminal } from '../../db/queries/payments';
 import { AcquirerError } from '../acquirer/port';
-import { CONFIG_FILE, ConfigError, loadConfig, parseConfig } from '../config';
+import { CONFIG_FILE, ConfigError, parseConfig, readConfig } from '../config';
 import { openKeyring } from '../keyring';
-import { createBackup, listBackups, pendingRestorePath, stageRestore } from '../services/backup';
+import { hasPendingRestore, listBackups } from '../services/backup';
+import { outboxView } from '../services/diagnostics';
 import { jobsView } from '../jobs/view';
-import { databaseHealth, outboxView } from '../services/diagnostics';
-import { readLogs } from '../services/logs';
-import { writeSupportBundle } from '../services/support-bundle';
 import { createUsersService } from '../services/users';
 import type { Area, PosContext } from './context';
 
@@ -29,6 +27,7 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
   const users = createUsersService({ db, clock: ctx.clock, log: log.child({ module: 'users' }), audit, auth: ctx.auth });
   const endpointId = ctx.embeddedSandbox ? 'embedded-sandbox' : ctx.acquirerBaseUrl;
   const actorOf = (caller: Caller): Caller => ({ role: caller.role, userId: caller.userId });
+  const keyring = openKeyring(ctx.dataDir);
 
   function enrolment() {
     const row = readAcquirerTerminal(db);
@@ -42,17 +41,23 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
   }
 
   const configPath = join(ctx.dataDir, CONFIG_FILE);
-  function readRawConfig(): Record<string, unknown> {
-    if (!existsSync(configPath)) return {};
-    return JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  async function readRawConfig(): Promise<Record<string, unknown>> {
+    let text: string;
+    try {
+      text = await readFile(configPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+    return JSON.parse(text) as Record<string, unknown>;
   }
 
   /**
    * Machine configuration changes (config.json) take effect at the next start: checked whole with the same
    * schema the start uses, written to a side file and renamed, so config.json is never half-written or invalid.
    */
-  function writeConfig(change: (raw: Record<string, unknown>) => Record<string, unknown>, field: string): void {
-    const next = change(readRawConfig());
+  async function writeConfig(change: (raw: Record<string, unknown>) => Record<string, unknown>, field: string): Promise<void> {
+    const next = change(await readRawConfig());
     try {
       parseConfig(next, CONFIG_FILE);
     } catch (error) {
@@ -60,25 +65,25 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
       throw error;
     }
     const partial = `${configPath}.partial`;
-    writeFileSync(partial, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    renameSync(partial, configPath);
+    await writeFile(partial, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    await rename(partial, configPath);
   }
 
-  function loadedConfig() {
+  async function loadedConfig() {
     try {
-      return loadConfig(ctx.dataDir);
+      return await readConfig(ctx.dataDir);
     } catch {
       return ctx.config; // A broken config.json is reported at the next start.
     }
   }
 
-  function scaleLabel() {
-    const configured = loadedConfig().scaleLabel;
+  async function scaleLabel() {
+    const configured = (await loadedConfig()).scaleLabel;
     return { active: ctx.config.scaleLabel, configured, restartNeeded: JSON.stringify(configured) !== JSON.stringify(ctx.config.scaleLabel) };
   }
 
-  function acquirerEndpoint() {
-    const configured = loadedConfig().acquirer.baseUrl ?? null;
+  async function acquirerEndpoint() {
+    const configured = (await loadedConfig()).acquirer.baseUrl ?? null;
     const active = ctx.embeddedSandbox ? null : ctx.acquirerBaseUrl;
     return {
       mode: ctx.config.acquirer.mode,
@@ -91,18 +96,18 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
 
   return {
     handlers: {
-      'admin.settings': (_input, session) => ({
+      'admin.settings': async (_input, session) => ({
         settings: settings.get(),
-        scaleLabel: scaleLabel(),
+        scaleLabel: await scaleLabel(),
         editable: settings.editableFields(session.caller.role),
-        acquirer: acquirerEndpoint(),
+        acquirer: await acquirerEndpoint(),
         enrolment: enrolment(),
       }),
       'admin.updateSettings': (patch, session) => settings.update(patch, actorOf(session.caller)),
 
-      'admin.setAcquirerEndpoint': ({ baseUrl }, session) => {
-        const before = acquirerEndpoint().configuredBaseUrl;
-        writeConfig((raw) => {
+      'admin.setAcquirerEndpoint': async ({ baseUrl }, session) => {
+        const before = (await acquirerEndpoint()).configuredBaseUrl;
+        await writeConfig((raw) => {
           const acquirer = { ...((raw.acquirer as Record<string, unknown> | undefined) ?? {}) };
           if (baseUrl) acquirer.baseUrl = baseUrl;
           else delete acquirer.baseUrl;
@@ -113,9 +118,9 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
         return acquirerEndpoint();
       },
 
-      'admin.setScaleLabel': ({ layout }, session) => {
-        const before = scaleLabel().configured;
-        writeConfig((raw) => ({ ...raw, scaleLabel: layout }), 'layout');
+      'admin.setScaleLabel': async ({ layout }, session) => {
+        const before = (await scaleLabel()).configured;
+        await writeConfig((raw) => ({ ...raw, scaleLabel: layout }), 'layout');
         audit.record({ actor: actorOf(session.caller), action: 'admin.setScaleLabel', subject: 'scaleLabel', details: { from: before, to: layout } });
         return scaleLabel();
       },
@@ -128,7 +133,7 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
           if (error instanceof AcquirerError) throw new PosError('conflict', `The acquirer refused the activation: ${error.message}`, { reason: 'activation_refused', acquirerCode: error.code });
           throw new PosError('unavailable', 'The acquirer could not be reached', { reason: 'acquirer_unreachable' });
         }
-        const sealedKey = openKeyring(ctx.dataDir).seal(creds.terminalKey);
+        const sealedKey = keyring.seal(creds.terminalKey);
         db.transaction(() => {
           writeAcquirerTerminal(db, { base_url: endpointId, terminal_sn: creds.terminalSn, sealed_key: sealedKey, key_date: creds.keyDate, at: ctx.clock.now().toISOString() });
           audit.record({ actor: actorOf(session.caller), action: 'admin.enrol', subject: endpointId, details: { terminalSn: maskCode(creds.terminalSn) } });
@@ -180,44 +185,51 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
       },
       'users.self': (_input, session) => ({ mustChangePin: users.mustChangePin(session.caller) }),
 
-      'diagnostics.logs': (query) => readLogs(ctx.logFile, query),
+      // The heavy ones run in the SQL worker (src-main/worker/): the core keeps serving scans and calls.
+      'diagnostics.logs': (query) => ctx.sqlWorker.run('logs.read', { logFile: ctx.logFile, query }, { label: 'logs' }),
       'diagnostics.jobs': ({ limit }) => jobsView(db, limit),
       'diagnostics.outbox': () => outboxView(db),
-      'diagnostics.database': ({ full }) => databaseHealth(db, ctx.databasePath, { full: full ?? false }),
+      'diagnostics.database': ({ full }) =>
+        ctx.sqlWorker.run('database.health', { full: full ?? false }, { label: full ? 'database.full_check' : 'database.fast_check' }),
       'diagnostics.backup': async (_input, session) => {
-        const file = await createBackup(db, ctx.dataDir, ctx.clock);
+        const file = await ctx.sqlWorker.run('backup.create', { dataDir: ctx.dataDir, now: ctx.clock.now().toISOString() }, { label: 'backup' });
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.backup', subject: file.name, details: { bytes: file.bytes } });
         return file;
       },
-      'diagnostics.backups': () => ({ backups: listBackups(ctx.dataDir), pendingRestore: pendingRestorePath(ctx.dataDir) !== null }),
-      'diagnostics.restore': ({ name }, session) => {
+      'diagnostics.backups': async () => ({ backups: await listBackups(ctx.dataDir), pendingRestore: await hasPendingRestore(ctx.dataDir) }),
+      'diagnostics.restore': async ({ name }, session) => {
         // Who staged it goes with the staged file: the restored database records the restore at the next start.
-        stageRestore(db, ctx.dataDir, name, { actor: actorOf(session.caller), clock: ctx.clock });
+        await ctx.sqlWorker.run('restore.stage', { dataDir: ctx.dataDir, name, actor: actorOf(session.caller), stagedAt: ctx.clock.now().toISOString() }, { label: 'restore' });
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.restore', subject: name, details: { appliedAt: 'next start' } });
         log.warn({ backup: name }, 'restore staged: applied at the next start');
         return { staged: true as const, name, restartNeeded: true as const };
       },
       'diagnostics.supportBundle': async (_input, session) => {
-        const health = databaseHealth(db, ctx.databasePath);
-        const bundle = await writeSupportBundle({
-          dataDir: ctx.dataDir,
-          logFile: ctx.logFile,
-          config: ctx.config,
-          now: ctx.clock.now(),
-          appVersion: ctx.appVersion,
-          sqliteVersion: health.sqliteVersion,
-          reports: {
-            terminal: ctx.terminal.status(),
-            devices: ctx.devices.statuses(),
-            database: health,
-            outbox: outboxView(db).byKind,
-            audit: audit.verify(),
-            enrolment: enrolment(),
+        const { database: _database, ...bundle } = await ctx.sqlWorker.run(
+          'support.bundle',
+          {
+            dataDir: ctx.dataDir,
+            logFile: ctx.logFile,
+            config: ctx.config,
+            now: ctx.clock.now().toISOString(),
+            appVersion: ctx.appVersion,
+            // The database's health is checked in the worker and added there.
+            reports: {
+              terminal: ctx.terminal.status(),
+              devices: ctx.devices.statuses(),
+              outbox: outboxView(db).byKind,
+              audit: audit.verify(),
+              enrolment: enrolment(),
+            },
           },
-        });
+          { label: 'support_bundle' },
+        );
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.supportBundle', subject: bundle.path, details: { bytes: bundle.bytes } });
         return bundle;
       },
+
+      'maintenance.status': () => ctx.sqlWorker.status(),
+      'maintenance.cancel': ({ operationId }) => ({ cancelling: ctx.sqlWorker.cancel(operationId) }),
 
       'audit.list': (filter) => audit.list(filter),
       'audit.verify': () => audit.verify(),

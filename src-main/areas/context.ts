@@ -21,6 +21,7 @@ import type { SalesService } from '../services/sales';
 import type { SettingsService } from '../services/settings';
 import type { StatementsService } from '../services/statements';
 import type { TerminalService } from '../services/terminal';
+import type { SqlWorkerClient } from '../worker/client';
 
 export interface PosContext {
   readonly dataDir: string;
@@ -48,6 +49,8 @@ export interface PosContext {
   readonly refunds: RefundsService;
   readonly statements: StatementsService;
   readonly devices: DeviceManager;
+  /** Heavy SQL and file work, off the core's event loop. */
+  readonly sqlWorker: SqlWorkerClient;
 }
 
 /** One area of the API: its handlers, and what to stop when the terminal closes. */

@@ -42,7 +42,11 @@ export function createOwnerArea(ctx: PosContext): Area<typeof ownerCalls> {
       'chart.walletMix': ({ from, to }) => charts.walletMix(from, to),
 
       'export.create': async ({ kind, from, to }, session) => {
-        const made = await exports.create(kind, from, to);
+        const made = await ctx.sqlWorker.run(
+          'export.create',
+          { dataDir: ctx.dataDir, terminalId, currency: settings.get().currency, businessDay: businessDay(), kind, from, to },
+          { label: 'export' },
+        );
         // Who took which data out of the terminal.
         audit.record({ actor: session.caller, action: 'export.create', subject: made.name, details: { kind, from, to, rows: made.rows, bytes: made.bytes } });
         return made;

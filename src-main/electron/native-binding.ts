@@ -8,5 +8,6 @@ import { join } from 'node:path';
  */
 export function electronNativeBinding(appPath: string): string | undefined {
   const path = join(appPath, 'build', 'electron-native', 'better_sqlite3.node');
+  // eslint-disable-next-line no-restricted-syntax -- start-up: asked once before createPos, before the loop serves anything
   return existsSync(path) ? path : undefined;
 }

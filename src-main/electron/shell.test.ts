@@ -161,6 +161,62 @@ describe('Electron shell windows as screens of the core (stubbed electron)', () 
   });
 });
 
+describe('Electron shell: the SQL worker (stubbed electron, built worker)', () => {
+  type Sent = [channel: string, event: { name: string; payload: Record<string, unknown> }];
+  let cashierWindow: { webContents: { id: number; send: ReturnType<typeof vi.fn> } };
+  const fromCashier = () => ({ sender: { id: cashierWindow.webContents.id }, senderFrame: { url: 'pos://app/index.html' } });
+  const sentEvents = (name: string) =>
+    (cashierWindow.webContents.send.mock.calls as Sent[]).filter(([channel, e]) => channel === 'pos:event' && e.name === name).map(([, e]) => e.payload);
+
+  beforeAll(async () => {
+    cashierWindow = shell!.windows.get('cashier') as unknown as typeof cashierWindow;
+    const invoke = stub.handlers.get('pos:invoke')!;
+    // The cashier window's screen signed in as the technician (who may see maintenance events).
+    const users = (await invoke(fromCashier(), 'auth.users', {})) as { value: { id: string; role: string }[] };
+    const technicianId = users.value.find((u) => u.role === 'technician')!.id;
+    expect(await invoke(fromCashier(), 'auth.signIn', { userId: technicianId, pin: '9999' })).toMatchObject({ ok: true });
+    // Enough rows that integrity_check takes a while.
+    const db = new Sqlite(join(dataDir, 'pos.sqlite'));
+    db.pragma('busy_timeout = 5000');
+    db.exec(`CREATE TABLE bulk (id INTEGER PRIMARY KEY, label TEXT, body BLOB);
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)
+      INSERT INTO bulk SELECT i, hex(randomblob(16)), randomblob(200) FROM n;
+      CREATE INDEX bulk_label ON bulk(label);`);
+    db.close();
+  }, 60_000);
+
+  it('starts the SQL worker with the core', async () => {
+    const invoke = stub.handlers.get('pos:invoke')!;
+    await expect.poll(async () => ((await invoke(fromCashier(), 'maintenance.status', {})) as { value: { worker: { state: string } } }).value.worker.state).toBe('running');
+  });
+
+  it('answers a maintenance call with progress events to the window while other calls keep being answered', async () => {
+    const invoke = stub.handlers.get('pos:invoke')!;
+    let finished = false;
+    const check = Promise.resolve(invoke(fromCashier(), 'diagnostics.database', { full: true })).finally(() => (finished = true));
+    let answered = 0;
+    while (!finished) {
+      expect(await invoke(fromCashier(), 'terminal.status', {})).toMatchObject({ ok: true });
+      answered += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(await check).toMatchObject({ ok: true, value: { check: 'full', ok: true } });
+    expect(answered).toBeGreaterThanOrEqual(3);
+    const progress = sentEvents('maintenance.progress').filter((p) => p.operation === 'database.full_check');
+    expect(progress[0]).toMatchObject({ state: 'running' });
+    expect(progress.at(-1)).toMatchObject({ state: 'done' });
+  });
+
+  it('restarts the worker after a crash and tells the window', async () => {
+    const invoke = stub.handlers.get('pos:invoke')!;
+    const before = sentEvents('maintenance.worker').length;
+    await shell!.pos.maintenance.kill();
+    await expect.poll(() => sentEvents('maintenance.worker').slice(before).map((p) => p.state), { timeout: 10_000 }).toEqual(['restarting', 'running']);
+    expect(await invoke(fromCashier(), 'maintenance.status', {})).toMatchObject({ ok: true, value: { worker: { state: 'running', restarts: 1 } } });
+    expect(await invoke(fromCashier(), 'diagnostics.database', {})).toMatchObject({ ok: true, value: { ok: true } });
+  });
+});
+
 describe('Electron shell of a terminal in kiosk mode (stubbed electron)', () => {
   const kioskDir = mkdtempSync(join(tmpdir(), 'pos-shell-kiosk-'));
   let kioskShell: Awaited<ReturnType<typeof startShell>>;

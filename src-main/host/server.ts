@@ -60,7 +60,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return;
     }
     const path = new URL(req.url ?? '/', 'http://host').pathname;
-    serveStatic(staticDir, path, res, SECURITY_HEADERS);
+    serveStatic(staticDir, path, res, SECURITY_HEADERS).catch((error: unknown) => {
+      pos.log.error({ err: error, path }, 'static file not served');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

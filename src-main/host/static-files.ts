@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { stat as statFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import { resolveInside } from '../web-assets';
@@ -20,16 +21,16 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Serves a built file; unknown paths fall back to index.html (the app routes by hash). */
-export function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): void {
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): Promise<void> {
   let file = resolveInside(root, urlPath === '/' ? '/index.html' : urlPath);
   if (!file) {
     res.writeHead(400, headers).end('Bad path');
     return;
   }
-  let stat = safeStat(file);
+  let stat = await safeStat(file);
   if (!stat?.isFile()) {
     file = join(resolve(root), 'index.html');
-    stat = safeStat(file);
+    stat = await safeStat(file);
     if (!stat?.isFile()) {
       res.writeHead(503, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('The user interface is not built; run npm run build.');
       return;
@@ -44,9 +45,9 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
   createReadStream(file).pipe(res);
 }
 
-function safeStat(path: string) {
+async function safeStat(path: string) {
   try {
-    return statSync(path);
+    return await statFile(path);
   } catch {
     return undefined;
   }

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
 import { insertPrintJob, markPrintJobPrinted } from '../../db/queries/print-jobs';
 import { createAuditService } from './audit';
-import { applyPendingRestore, createBackup, listBackups, stageRestore } from './backup';
+import { applyPendingRestore, listBackups } from './backup';
+import { createBackup, stageRestore } from '../worker/backup';
 
 const clock = { now: () => new Date('2026-11-22T08:30:00Z') };
 
@@ -45,7 +46,7 @@ describe('backup and restore', () => {
     expect(storeName(kept!.path)).toBe('乙');
     expect(existsSync(join(dataDir, 'restore', 'pending.sqlite'))).toBe(false);
     expect(applyPendingRestore({ dataDir, databasePath: join(dataDir, 'pos.sqlite'), clock })).toBeNull();
-    expect(listBackups(dataDir).map((b) => b.name).sort()).toEqual(['pos-20261122-083000-1.sqlite', 'pos-20261122-083000.sqlite', 'pos-before-restore-20261122-083000.sqlite']);
+    expect((await listBackups(dataDir)).map((b) => b.name).sort()).toEqual(['pos-20261122-083000-1.sqlite', 'pos-20261122-083000.sqlite', 'pos-before-restore-20261122-083000.sqlite']);
   });
 
   it('finishes a restore cut short after the old database was moved away', async () => {

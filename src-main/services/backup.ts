@@ -1,3 +1,6 @@
+/* eslint-disable no-restricted-syntax -- what is left here runs at start-up (applyPendingRestore, before the
+   database opens) or in the SQL worker (worker/backup.ts); the console's calls use the async listBackups and
+   hasPendingRestore. */
 /**
  * Backup and restore of the terminal's database.
  * - A backup is SQLite's online backup (`db.backup`) into `<dataDir>/backups/`: consistent while sales go on.
@@ -9,13 +12,13 @@
  *   print again) and a `diagnostics.restored` audit row is appended to its chain; the swap commits all of it.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { access, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import Sqlite, { type Database } from 'better-sqlite3';
 import { latestSchemaVersion } from '../../db/migrations';
 import { openDatabase } from '../../db/open';
 import { deletePendingPrintJobs } from '../../db/queries/print-jobs';
-import { PosError } from '../../src-common/errors';
 import type { Caller, SessionRole } from '../../src-common/roles';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
@@ -26,7 +29,7 @@ export const RESTORE_DIR = 'restore';
 export const PENDING_RESTORE = 'pending.sqlite';
 /** Beside the staged database: which backup, who staged it (StagedRestore). */
 export const PENDING_RESTORE_INFO = 'pending.json';
-const BACKUP_NAME = /^[A-Za-z0-9._-]{1,100}\.sqlite$/;
+export const BACKUP_NAME = /^[A-Za-z0-9._-]{1,100}\.sqlite$/;
 /** Tables every Jiezhang database has from its first migrations. */
 const REQUIRED_TABLES = ['terminal', 'setting', 'user'];
 
@@ -39,7 +42,7 @@ export interface BackupFile {
 
 const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
-function fileInfo(path: string): BackupFile {
+export function fileInfo(path: string): BackupFile {
   const s = statSync(path);
   return { name: basename(path), path, bytes: s.size, modifiedAt: s.mtime.toISOString() };
 }
@@ -49,7 +52,7 @@ export function backupDir(dataDir: string): string {
 }
 
 /** A free name `pos-YYYYMMDD-HHMMSS[-N].sqlite` in the backup directory. */
-function freeBackupPath(dataDir: string, prefix: string, now: Date): string {
+export function freeBackupPath(dataDir: string, prefix: string, now: Date): string {
   const dir = backupDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (let n = 0; ; n += 1) {
@@ -58,19 +61,36 @@ function freeBackupPath(dataDir: string, prefix: string, now: Date): string {
   }
 }
 
-export async function createBackup(db: Database, dataDir: string, clock: Clock): Promise<BackupFile> {
-  const path = freeBackupPath(dataDir, 'pos', clock.now());
-  await db.backup(path);
-  return fileInfo(path);
+/** The backup files, newest first (the technician console's list). */
+export async function listBackups(dataDir: string): Promise<BackupFile[]> {
+  const dir = backupDir(dataDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const files = await Promise.all(
+    names
+      .filter((n) => BACKUP_NAME.test(n))
+      .map(async (n) => {
+        const path = join(dir, n);
+        const s = await stat(path);
+        return { name: n, path, bytes: s.size, modifiedAt: s.mtime.toISOString() };
+      }),
+  );
+  return files.sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : b.name.localeCompare(a.name)));
 }
 
-export function listBackups(dataDir: string): BackupFile[] {
-  const dir = backupDir(dataDir);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => BACKUP_NAME.test(n))
-    .map((n) => fileInfo(join(dir, n)))
-    .sort((a, b) => (a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : b.name.localeCompare(a.name)));
+/** Whether a staged restore waits for the next start. */
+export async function hasPendingRestore(dataDir: string): Promise<boolean> {
+  try {
+    await access(join(dataDir, RESTORE_DIR, PENDING_RESTORE));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -94,7 +114,6 @@ export function restoreProblem(db: Database, schema = 'main'): { reason: string;
   }
 }
 
-const CANDIDATE = 'restore_candidate';
 
 /** What `pending.json` holds: the audit row of the restore is written from it at the next start. */
 export interface StagedRestore {
@@ -124,44 +143,10 @@ function readStagedRestore(dataDir: string): StagedRestore | null {
   }
 }
 
-function writeStagedRestore(dataDir: string, info: StagedRestore): void {
+export function writeStagedRestore(dataDir: string, info: StagedRestore): void {
   const path = join(dataDir, RESTORE_DIR, PENDING_RESTORE_INFO);
   writeFileSync(`${path}.partial`, JSON.stringify(info), { mode: 0o600 });
   renameSync(`${path}.partial`, path);
-}
-
-/**
- * Checks a backup and copies it to the staging place; it replaces the database at the next start.
- * `staged.actor` (who asked) is kept beside it for the audit row written into the restored database.
- */
-export function stageRestore(db: Database, dataDir: string, name: string, staged: { actor?: Caller | null; clock?: Clock } = {}): void {
-  if (!BACKUP_NAME.test(name)) throw new PosError('validation_failed', 'Not a backup file name', { reason: 'backup_name' });
-  const source = join(backupDir(dataDir), name);
-  if (!existsSync(source)) throw new PosError('not_found', 'No such backup', { reason: 'no_backup' });
-  const dir = join(dataDir, RESTORE_DIR);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const staging = join(dir, `${PENDING_RESTORE}.partial`);
-  rmSync(staging, { force: true });
-  // The description of an earlier staging goes first: a crash below may leave a staged database without one
-  // (recorded with an unknown actor), never with another staging's.
-  rmSync(join(dir, PENDING_RESTORE_INFO), { force: true });
-  try {
-    db.prepare('ATTACH DATABASE ? AS ' + CANDIDATE).run(source);
-  } catch (error) {
-    throw new PosError('conflict', 'This backup cannot be restored: not_sqlite', { reason: 'restore_not_sqlite', detail: (error as Error).message });
-  }
-  try {
-    const problem = restoreProblem(db, CANDIDATE);
-    if (problem) throw new PosError('conflict', `This backup cannot be restored: ${problem.reason}`, { reason: `restore_${problem.reason}`, detail: problem.detail });
-    // A consistent, compact copy (whatever journal the backup was left with).
-    db.prepare(`VACUUM ${CANDIDATE} INTO ?`).run(staging);
-  } finally {
-    db.exec(`DETACH DATABASE ${CANDIDATE}`);
-  }
-  // The rename is the commit: a crash before it leaves no pending restore.
-  renameSync(staging, join(dir, PENDING_RESTORE));
-  const actor = staged.actor ? { role: staged.actor.role, userId: staged.actor.userId } : null;
-  writeStagedRestore(dataDir, { restoreId: randomUUID(), backup: name, actor, stagedAt: (staged.clock?.now() ?? new Date()).toISOString() });
 }
 
 export function pendingRestorePath(dataDir: string): string | null {

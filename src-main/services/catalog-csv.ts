@@ -432,119 +432,157 @@ function sameBarcodes(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+type GoodRowOf = ReturnType<typeof readRows>['rows'][number];
+
+/**
+ * Applies good rows one at a time (inside the caller's transaction). The barcode and PLU owners are read at
+ * the first row and kept up to date in memory, so they must be read inside the first transaction.
+ */
+function catalogRowApplier(db: Database, options: CatalogImportOptions, result: CatalogImportResult) {
+  const { now, mode = 'upsert' } = options;
+  const at = now.toISOString();
+  const ref = `csv:${newId(now.getTime())}`;
+  const skipped = result.skipped;
+  let barcodeOwnersRead: ReturnType<typeof readBarcodeOwners> | null = null;
+  let pluOwnersRead: ReturnType<typeof readPluOwners> | null = null;
+  const skuLines = new Map<string, number>();
+  const skuOf = (productId: string) => findProductById(db, productId)?.sku ?? productId;
+  const skip = (line: number, code: CsvRowErrorCode, message: string) => skipped.push({ line, code, message });
+
+  return function applyRow({ line, row, barcodes }: GoodRowOf): void {
+    const barcodeOwners = (barcodeOwnersRead ??= readBarcodeOwners(db));
+    const pluOwners = (pluOwnersRead ??= readPluOwners(db));
+    const firstLine = skuLines.get(row.sku);
+    if (firstLine !== undefined) {
+      skip(line, 'duplicate_sku', `sku ${row.sku} is already on line ${firstLine}`);
+      return;
+    }
+    const existing: ProductRecord | null = findProductBySku(db, row.sku);
+    if (existing && mode === 'insert') {
+      skip(line, 'sku_exists', `sku ${row.sku} is already in the catalog`);
+      return;
+    }
+    const productId = existing?.id ?? newId(now.getTime());
+
+    const name = row.name ?? existing?.name;
+    const price = row.price ?? existing?.price;
+    const taxRateBp = row.tax_rate ?? existing?.tax_rate_bp;
+    if (name === undefined) {
+      skip(line, 'missing_name', `sku ${row.sku} is new: it needs a name`);
+      return;
+    }
+    if (price === undefined) {
+      skip(line, 'missing_price', `sku ${row.sku} is new: it needs a price`);
+      return;
+    }
+    if (taxRateBp === undefined) {
+      skip(line, 'missing_tax_rate', `sku ${row.sku} is new: it needs a tax_rate`);
+      return;
+    }
+    if (row.tax_rate !== undefined && options.allowedTaxRatesBp && !options.allowedTaxRatesBp.includes(row.tax_rate)) {
+      skip(line, 'tax_rate_not_allowed', `tax_rate ${formatTaxRate(row.tax_rate)} is not one of the shop's tax rates (${options.allowedTaxRatesBp.map(formatTaxRate).join(', ')})`);
+      return;
+    }
+    const unit = row.unit ?? existing?.unit ?? 'each';
+    const stock = row.stock ?? null;
+    if (stock !== null && unit === 'each' && stock % 1000 !== 0) {
+      skip(line, 'bad_stock', `stock ${formatMilli(stock)} is not a whole number of pieces (unit each)`);
+      return;
+    }
+    const claimed = barcodes?.find((key) => {
+      const owner = barcodeOwners.get(key);
+      return owner !== undefined && owner !== productId;
+    });
+    if (claimed !== undefined) {
+      skip(line, 'duplicate_barcode', `barcode ${displayBarcode(claimed)} already belongs to sku ${skuOf(barcodeOwners.get(claimed)!)}`);
+      return;
+    }
+    const plu = row.plu === undefined ? (existing?.plu ?? null) : row.plu;
+    const pluOwner = plu === null ? undefined : pluOwners.get(plu);
+    if (pluOwner !== undefined && pluOwner !== productId) {
+      skip(line, 'duplicate_plu', `plu ${plu} already belongs to sku ${skuOf(pluOwner)}`);
+      return;
+    }
+
+    // The row is good: write it.
+    const categoryName = row.category === undefined ? undefined : row.category;
+    const categoryId =
+      categoryName === undefined ? (existing?.category_id ?? null) : categoryName === null ? null : ensureCategory(db, categoryName, newId(now.getTime()));
+    const nameEn = row.name_en === undefined ? (existing?.name_en ?? null) : row.name_en;
+    const active: 0 | 1 = row.active === undefined ? (existing?.active ?? 1) : row.active ? 1 : 0;
+    const fields: ProductFields = {
+      sku: row.sku,
+      name,
+      name_en: nameEn,
+      price,
+      tax_rate_bp: taxRateBp,
+      unit,
+      category_id: categoryId,
+      active,
+      pinyin_initials: existing && existing.name === name ? existing.pinyin_initials : pinyinInitials(name),
+      plu,
+    };
+
+    if (!existing) {
+      insertProduct(db, { id: productId, ...fields, created_at: at, updated_at: at });
+      setProductBarcodes(db, productId, barcodes ?? []);
+      if (stock !== null) adjustStock(db, { productId, deltaMilli: stock, reason: 'import', ref, at });
+      result.inserted++;
+    } else {
+      const fieldsChanged = (Object.keys(fields) as (keyof ProductFields)[]).some((k) => fields[k] !== existing[k]);
+      const barcodesChanged = barcodes !== undefined && !sameBarcodes(barcodes, existing.barcodes);
+      const stockDelta = stock === null ? 0 : stock - existing.stock_milli;
+      if (fieldsChanged) updateProduct(db, productId, fields, at);
+      if (barcodesChanged) setProductBarcodes(db, productId, barcodes);
+      if (stockDelta !== 0) adjustStock(db, { productId, deltaMilli: stockDelta, reason: 'import', ref, at });
+      if (fieldsChanged || barcodesChanged || stockDelta !== 0) result.updated++;
+      else result.unchanged++;
+      if (barcodesChanged) for (const key of existing.barcodes) barcodeOwners.delete(key);
+      if (existing.plu !== null && existing.plu !== plu) pluOwners.delete(existing.plu);
+    }
+    for (const key of barcodes ?? []) barcodeOwners.set(key, productId);
+    if (plu !== null) pluOwners.set(plu, productId);
+    skuLines.set(row.sku, line);
+    };
+}
+
 /**
  * Imports a catalog CSV: every good row in one transaction, every bad row reported and skipped.
  * Stock in the file sets the product's stock through a stock_movement ('import') of the difference.
  */
 export function importCatalogCsv(db: Database, csvText: string, options: CatalogImportOptions): CatalogImportResult {
-  const { now, mode = 'upsert', weighedPrefixes = DEFAULT_WEIGHED_LAYOUT.prefixes } = options;
-  const { rows, skipped } = readRows(csvText, weighedPrefixes);
-  const at = now.toISOString();
-  const ref = `csv:${newId(now.getTime())}`;
+  const { rows, skipped } = readRows(csvText, options.weighedPrefixes ?? DEFAULT_WEIGHED_LAYOUT.prefixes);
   const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0, skipped };
-
+  const applyRow = catalogRowApplier(db, options, result);
   db.transaction(() => {
-    const barcodeOwners = readBarcodeOwners(db);
-    const pluOwners = readPluOwners(db);
-    const skuLines = new Map<string, number>();
-    const skuOf = (productId: string) => findProductById(db, productId)?.sku ?? productId;
-    const skip = (line: number, code: CsvRowErrorCode, message: string) => skipped.push({ line, code, message });
-
-    for (const { line, row, barcodes } of rows) {
-      const firstLine = skuLines.get(row.sku);
-      if (firstLine !== undefined) {
-        skip(line, 'duplicate_sku', `sku ${row.sku} is already on line ${firstLine}`);
-        continue;
-      }
-      const existing: ProductRecord | null = findProductBySku(db, row.sku);
-      if (existing && mode === 'insert') {
-        skip(line, 'sku_exists', `sku ${row.sku} is already in the catalog`);
-        continue;
-      }
-      const productId = existing?.id ?? newId(now.getTime());
-
-      const name = row.name ?? existing?.name;
-      const price = row.price ?? existing?.price;
-      const taxRateBp = row.tax_rate ?? existing?.tax_rate_bp;
-      if (name === undefined) {
-        skip(line, 'missing_name', `sku ${row.sku} is new: it needs a name`);
-        continue;
-      }
-      if (price === undefined) {
-        skip(line, 'missing_price', `sku ${row.sku} is new: it needs a price`);
-        continue;
-      }
-      if (taxRateBp === undefined) {
-        skip(line, 'missing_tax_rate', `sku ${row.sku} is new: it needs a tax_rate`);
-        continue;
-      }
-      if (row.tax_rate !== undefined && options.allowedTaxRatesBp && !options.allowedTaxRatesBp.includes(row.tax_rate)) {
-        skip(line, 'tax_rate_not_allowed', `tax_rate ${formatTaxRate(row.tax_rate)} is not one of the shop's tax rates (${options.allowedTaxRatesBp.map(formatTaxRate).join(', ')})`);
-        continue;
-      }
-      const unit = row.unit ?? existing?.unit ?? 'each';
-      const stock = row.stock ?? null;
-      if (stock !== null && unit === 'each' && stock % 1000 !== 0) {
-        skip(line, 'bad_stock', `stock ${formatMilli(stock)} is not a whole number of pieces (unit each)`);
-        continue;
-      }
-      const claimed = barcodes?.find((key) => {
-        const owner = barcodeOwners.get(key);
-        return owner !== undefined && owner !== productId;
-      });
-      if (claimed !== undefined) {
-        skip(line, 'duplicate_barcode', `barcode ${displayBarcode(claimed)} already belongs to sku ${skuOf(barcodeOwners.get(claimed)!)}`);
-        continue;
-      }
-      const plu = row.plu === undefined ? (existing?.plu ?? null) : row.plu;
-      const pluOwner = plu === null ? undefined : pluOwners.get(plu);
-      if (pluOwner !== undefined && pluOwner !== productId) {
-        skip(line, 'duplicate_plu', `plu ${plu} already belongs to sku ${skuOf(pluOwner)}`);
-        continue;
-      }
-
-      // The row is good: write it.
-      const categoryName = row.category === undefined ? undefined : row.category;
-      const categoryId =
-        categoryName === undefined ? (existing?.category_id ?? null) : categoryName === null ? null : ensureCategory(db, categoryName, newId(now.getTime()));
-      const nameEn = row.name_en === undefined ? (existing?.name_en ?? null) : row.name_en;
-      const active: 0 | 1 = row.active === undefined ? (existing?.active ?? 1) : row.active ? 1 : 0;
-      const fields: ProductFields = {
-        sku: row.sku,
-        name,
-        name_en: nameEn,
-        price,
-        tax_rate_bp: taxRateBp,
-        unit,
-        category_id: categoryId,
-        active,
-        pinyin_initials: existing && existing.name === name ? existing.pinyin_initials : pinyinInitials(name),
-        plu,
-      };
-
-      if (!existing) {
-        insertProduct(db, { id: productId, ...fields, created_at: at, updated_at: at });
-        setProductBarcodes(db, productId, barcodes ?? []);
-        if (stock !== null) adjustStock(db, { productId, deltaMilli: stock, reason: 'import', ref, at });
-        result.inserted++;
-      } else {
-        const fieldsChanged = (Object.keys(fields) as (keyof ProductFields)[]).some((k) => fields[k] !== existing[k]);
-        const barcodesChanged = barcodes !== undefined && !sameBarcodes(barcodes, existing.barcodes);
-        const stockDelta = stock === null ? 0 : stock - existing.stock_milli;
-        if (fieldsChanged) updateProduct(db, productId, fields, at);
-        if (barcodesChanged) setProductBarcodes(db, productId, barcodes);
-        if (stockDelta !== 0) adjustStock(db, { productId, deltaMilli: stockDelta, reason: 'import', ref, at });
-        if (fieldsChanged || barcodesChanged || stockDelta !== 0) result.updated++;
-        else result.unchanged++;
-        if (barcodesChanged) for (const key of existing.barcodes) barcodeOwners.delete(key);
-        if (existing.plu !== null && existing.plu !== plu) pluOwners.delete(existing.plu);
-      }
-      for (const key of barcodes ?? []) barcodeOwners.set(key, productId);
-      if (plu !== null) pluOwners.set(plu, productId);
-      skuLines.set(row.sku, line);
-    }
+    for (const row of rows) applyRow(row);
   }).immediate();
+  skipped.sort((a, b) => a.line - b.line);
+  return result;
+}
 
+/**
+ * The same import in short transactions of `batchRows` rows, for the SQL worker: the core's writer waits at
+ * most one batch for the lock (busy_timeout), never the whole file. `between` runs after each committed batch
+ * (progress, a turn of the loop, cancellation: a cancelled import keeps the batches already committed, and as
+ * an upsert it can simply be run again).
+ */
+export async function importCatalogCsvInBatches(
+  db: Database,
+  csvText: string,
+  options: CatalogImportOptions & { batchRows: number; between: (done: number, total: number) => Promise<void> },
+): Promise<CatalogImportResult> {
+  const { rows, skipped } = readRows(csvText, options.weighedPrefixes ?? DEFAULT_WEIGHED_LAYOUT.prefixes);
+  const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0, skipped };
+  const applyRow = catalogRowApplier(db, options, result);
+  await options.between(0, rows.length);
+  for (let from = 0; from < rows.length; from += options.batchRows) {
+    const batch = rows.slice(from, from + options.batchRows);
+    db.transaction(() => {
+      for (const row of batch) applyRow(row);
+    }).immediate();
+    await options.between(Math.min(rows.length, from + options.batchRows), rows.length);
+  }
   skipped.sort((a, b) => a.line - b.line);
   return result;
 }

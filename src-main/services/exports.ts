@@ -10,8 +10,7 @@
  * the day before). Each sale and payment row carries its business_date by that rule (a sale's closed_at, a
  * payment's created_at); times are the store's wall clock.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
@@ -27,7 +26,8 @@ import { businessDateOf, wallClockAt, type BusinessDayRule } from '../../src-com
 import { businessDayWindow } from './reports';
 
 export interface ExportsService {
-  create(kind: ExportKind, from: string, to: string): Promise<{ name: string; rows: number; bytes: number }>;
+  /** `afterPage` runs after each page is written (progress and cancellation in the SQL worker). */
+  create(kind: ExportKind, from: string, to: string, afterPage?: (rows: number) => Promise<void>): Promise<{ name: string; rows: number; bytes: number }>;
   read(name: string, offset: number): Promise<{ data: string; offset: number; bytes: number; size: number; done: boolean }>;
   readonly dir: string;
 }
@@ -151,35 +151,36 @@ export function createExportsService(deps: {
 
   return {
     dir,
-    async create(kind, from, to) {
+    async create(kind, from, to, afterPage) {
       range(from, to);
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       const name = `${kind}-${from.replaceAll('-', '')}-${to.replaceAll('-', '')}-${newId()}.csv`;
       const path = join(dir, name);
       const partial = `${path}.part`;
-      const fd = openSync(partial, 'w', 0o600);
+      const file = await open(partial, 'w', 0o600);
       let rows = 0;
       let bytes = 0;
-      const write = (text: string) => {
+      const write = async (text: string) => {
         const buffer = Buffer.from(text, 'utf8');
-        writeSync(fd, buffer);
+        await file.write(buffer);
         bytes += buffer.length;
       };
       try {
         try {
-          write(`\uFEFF${stringify([COLUMNS[kind]], { record_delimiter: '\r\n' })}`);
+          await write(`\uFEFF${stringify([COLUMNS[kind]], { record_delimiter: '\r\n' })}`);
           for await (const records of pages(kind, from, to)) {
             if (records.length === 0) continue;
-            write(stringify(records.map((r) => r.map(guardCell)), { record_delimiter: '\r\n' }));
+            await write(stringify(records.map((r) => r.map(guardCell)), { record_delimiter: '\r\n' }));
             rows += records.length;
+            await afterPage?.(rows);
           }
         } finally {
-          closeSync(fd);
+          await file.close();
         }
-        renameSync(partial, path);
+        await rename(partial, path);
       } catch (error) {
         // A half-written file is never offered (only complete files carry the .csv name); drop it.
-        rmSync(partial, { force: true });
+        await rm(partial, { force: true });
         throw error;
       }
       return { name, rows, bytes };

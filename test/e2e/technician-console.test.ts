@@ -134,6 +134,16 @@ describe('the technician console in Chromium through the host', () => {
     );
   });
 
+  it('runs the full database check in the worker and shows its progress line, ending done', async () => {
+    await page.getByTestId('tab-diagnostics').click();
+    await page.getByTestId('db-full-check').click();
+    const line = page.locator('[data-testid="maintenance-operation"][data-operation="database.full_check"]');
+    await expect.poll(() => line.getAttribute('data-state'), { timeout: 10_000 }).toBe('done');
+    expect(await line.textContent()).toContain('完整检查数据库');
+    await expect.poll(() => page.locator('[data-testid="db-health"] dt').first().textContent(), { timeout: 10_000 }).toBe('完整检查');
+    await page.screenshot({ path: `${ARTIFACTS}/technician-maintenance.png` });
+  });
+
   it("prints the new header line on the cashier's next receipt", async () => {
     await page.getByTestId('signed-in-user').getByRole('button').click();
     await signInAs('收银员 01', '1111');

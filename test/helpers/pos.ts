@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import type { CallInput, CallName, CallOutput } from '../../src-common/contract';
 import type { Result } from '../../src-common/errors';
 import { newSession, type Role, type Session } from '../../src-common/roles';
-import type { Clock } from '../../src-main/clock';
 import { parseConfig } from '../../src-main/config';
-import { createPos, type Pos } from '../../src-main/pos';
+import { createPos, type Pos, type PosOptions } from '../../src-main/pos';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
 import { tempDir } from './host';
 
@@ -22,9 +21,13 @@ export interface TestPos {
 }
 
 /** The whole terminal in this process, on a real SQLite file in a temp data dir. */
-export async function startTestPos(config: Record<string, unknown> = {}, existingDataDir?: string, options: { clock?: Clock } = {}): Promise<TestPos> {
+export async function startTestPos(
+  config: Record<string, unknown> = {},
+  existingDataDir?: string,
+  posOptions: Partial<Omit<PosOptions, 'dataDir' | 'config'>> = {},
+): Promise<TestPos> {
   const dataDir = existingDataDir ?? tempDir('pos-it-');
-  const pos = await createPos({ dataDir, config: parseConfig({ log: { level: 'warn' }, ...config }), ...(options.clock ? { clock: options.clock } : {}) });
+  const pos = await createPos({ ...posOptions, dataDir, config: parseConfig({ log: { level: 'warn' }, ...config }) });
   const call = <K extends CallName>(session: Session, name: K, input: CallInput<K>) =>
     pos.dispatch(name, input, session) as Promise<Result<CallOutput<K>>>;
   const ok = async <K extends CallName>(session: Session, name: K, input: CallInput<K>) => {

@@ -33,7 +33,7 @@
  * The qr_code URL is on 127.0.0.1: open it on the same machine (a phone cannot reach it).
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
@@ -224,7 +224,7 @@ export async function startSandboxAcquirer(options: SandboxOptions): Promise<San
   const clock = options.clock ?? systemClock;
   const scale = options.speed?.scale ?? 1;
   if (!(scale >= 0)) throw new RangeError(`speed.scale must be >= 0, got ${scale}`);
-  mkdirSync(dirname(options.dbPath), { recursive: true });
+  await mkdir(dirname(options.dbPath), { recursive: true });
   const db: Database = openLedger(options.dbPath);
   stmt(db, 'INSERT OR IGNORE INTO activation_code (code, uses_left, expires_at, created_at) VALUES (?, NULL, NULL, ?)').run(
     SANDBOX_ACTIVATION_CODE,

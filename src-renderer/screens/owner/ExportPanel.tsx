@@ -3,10 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { businessDateOf, businessDayRuleOf } from '../../../src-common/business-day';
 import type { ExportKind } from '../../../src-common/calls/owner';
 import { usePos } from '../../api/context';
+import { MaintenanceProgress } from '../../components/MaintenanceProgress';
 import type { PanelProps } from '../panel';
 import { reasonText } from './owner-ui';
 
 const KINDS: readonly ExportKind[] = ['sales', 'payments', 'zreports'];
+/** Written in the terminal's SQL worker: a progress bar and a cancel button while it runs. */
+const EXPORT_OPERATIONS = ['export'] as const;
 
 function fromBase64(data: string): Uint8Array<ArrayBuffer> {
   const binary = atob(data);
@@ -101,6 +104,7 @@ export function ExportPanel({ settings, onError, onOk }: PanelProps) {
           {t('owner.export.create')}
         </button>
       </form>
+      <MaintenanceProgress operations={EXPORT_OPERATIONS} />
       <p className="muted" data-testid="export-business-days">
         {t('owner.export.businessDays')}
       </p>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput } from '../../../src-common/contract';
 import { usePos } from '../../api/context';
+import { MaintenanceProgress } from '../../components/MaintenanceProgress';
 import type { PanelProps } from '../panel';
 import { JobsPanel } from './JobsPanel';
 import { useReasonText } from './SettingsPanel';
@@ -19,9 +20,13 @@ export function bytes(n: number): string {
 /** A datetime-local value (local time, no zone) as an ISO instant, or undefined when empty. */
 const isoOf = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
+/** The technician's operations that run in the SQL worker, shown with a progress bar and a cancel button. */
+const DIAGNOSTICS_OPERATIONS = ['database.fast_check', 'database.full_check', 'backup', 'restore', 'support_bundle', 'logs'] as const;
+
 export function DiagnosticsPanel({ onError, onOk }: PanelProps) {
   return (
     <section className="panel admin" data-testid="diagnostics-panel">
+      <MaintenanceProgress operations={DIAGNOSTICS_OPERATIONS} />
       <DatabaseSection onError={onError} onOk={onOk} />
       <BackupSection onError={onError} onOk={onOk} />
       <JobsPanel onError={onError} />

@@ -1,0 +1,225 @@
+/**
+ * The core's side of the SQL worker: starts the thread with the core, runs operations on it, relays their
+ * progress to the UI as `maintenance.progress` events, cancels them, and starts a new thread when one dies
+ * (the UI is told with `maintenance.worker`). Calls waiting on a dead thread fail with `unavailable`.
+ */
+import { access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { PosError } from '../../src-common/errors';
+import type { MaintenanceOperation, MaintenanceProgress, MaintenanceWorkerState } from '../../src-common/calls/admin';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import { CANCELLED_REASON, FromWorker, type SqlInput, type SqlOperation, type SqlOutput, type SqlWorkerData, type ToWorker } from './protocol';
+
+export const SQL_WORKER_FILE = 'sql-worker.js';
+/** How long a cancelled operation may take to stop between steps before its thread is ended. */
+export const CANCEL_GRACE_MS = 1000;
+/** Progress events of one operation: at most one per this many ms (a new phase and the end always go). */
+const PROGRESS_EVERY_MS = 100;
+const RESTART_DELAYS_MS = [50, 250, 1000, 5000];
+
+/**
+ * Where the built worker is. The built core runs from out/main (or out/main/chunks), beside
+ * out/main/sql-worker.js. Tests run the core from its TypeScript sources (vitest), which a worker thread
+ * cannot load, so they use the built file in out/main: `npm test` builds before it runs the tests
+ * (scripts/test.mjs), and a stale or missing build fails createPos with this file's path in the message.
+ */
+export async function findSqlWorkerFile(): Promise<string> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, SQL_WORKER_FILE), join(here, '..', SQL_WORKER_FILE)];
+  for (let dir = here, i = 0; i < 4; i++, dir = dirname(dir)) candidates.push(join(dir, 'out', 'main', SQL_WORKER_FILE));
+  for (const path of candidates) {
+    try {
+      await access(path);
+      return path;
+    } catch {
+      // next candidate
+    }
+  }
+  throw new Error(`The SQL worker (${SQL_WORKER_FILE}) is not built: run the build (npm test and npm start do). Looked in ${candidates.join(', ')}`);
+}
+
+export interface RunOptions {
+  /** What the UI calls the operation (its progress bar's label); no progress events without it. */
+  readonly label?: MaintenanceOperation;
+}
+
+export interface SqlWorkerClient {
+  run<K extends SqlOperation>(op: K, input: SqlInput<K>, options?: RunOptions): Promise<SqlOutput<K>>;
+  /** Asks an operation to stop; false when there is no such running operation. */
+  cancel(operationId: string): boolean;
+  status(): { worker: MaintenanceWorkerState; operations: MaintenanceProgress[] };
+  /** Ends the thread as a crash would (diagnostics and tests): pending operations fail, a new thread starts. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly operationId: string;
+  readonly label: MaintenanceOperation | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  progress: MaintenanceProgress | null;
+  lastEmit: number;
+  cancelTimer: NodeJS.Timeout | null;
+  worker: Worker;
+}
+
+export function startSqlWorker(options: { file: string; data: SqlWorkerData; events: EventBus; log: Logger }): SqlWorkerClient {
+  const { file, data, events, log } = options;
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let worker: Worker;
+  let state: MaintenanceWorkerState = { state: 'starting', restarts: 0, lastExit: null };
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let consecutiveCrashes = 0;
+
+  const setState = (next: MaintenanceWorkerState) => {
+    state = next;
+    events.emit('maintenance.worker', state);
+  };
+
+  function emitProgress(p: Pending, update: Omit<MaintenanceProgress, 'operationId' | 'operation'>, force: boolean) {
+    if (!p.label) return;
+    const newPhase = p.progress?.phase !== update.phase;
+    p.progress = { operationId: p.operationId, operation: p.label, ...update };
+    const now = performance.now();
+    if (!force && !newPhase && now - p.lastEmit < PROGRESS_EVERY_MS) return;
+    p.lastEmit = now;
+    events.emit('maintenance.progress', p.progress);
+  }
+
+  function settle(p: Pending, outcome: 'done' | 'failed' | 'cancelled') {
+    pending.delete(p.id);
+    if (p.cancelTimer) clearTimeout(p.cancelTimer);
+    const last = p.progress;
+    emitProgress(p, { phase: last?.phase ?? 'starting', done: last?.total ?? last?.done ?? 0, total: last?.total ?? null, state: outcome }, true);
+  }
+
+  function spawn(): Worker {
+    const w = new Worker(file, { workerData: data, stdout: false, stderr: false });
+    w.unref();
+    w.on('message', (raw: unknown) => {
+      const parsed = FromWorker.safeParse(raw);
+      if (!parsed.success) {
+        log.error({ issues: parsed.error.issues.slice(0, 3) }, 'sql worker sent a malformed message');
+        return;
+      }
+      const message = parsed.data;
+      if (message.type === 'ready') {
+        consecutiveCrashes = 0;
+        setState({ ...state, state: 'running' });
+        return;
+      }
+      const p = pending.get(message.id);
+      if (!p) return;
+      if (message.type === 'progress') {
+        emitProgress(p, { phase: message.phase, done: message.done, total: message.total, state: 'running' }, message.total !== null && message.done === message.total);
+      } else if (message.type === 'result') {
+        settle(p, 'done');
+        p.resolve(message.value);
+      } else {
+        const e = message.error;
+        const cancelledNow = (e.details as { reason?: unknown } | undefined)?.reason === CANCELLED_REASON;
+        settle(p, cancelledNow ? 'cancelled' : 'failed');
+        if (e.posError) p.reject(new PosError(e.code as PosError['code'], e.message, e.details));
+        else p.reject(new Error(`sql worker: ${e.message}`));
+      }
+    });
+    w.on('error', (error) => log.error({ err: error }, 'sql worker failed'));
+    w.on('exit', (code) => onExit(w, code));
+    return w;
+  }
+
+  const ended = new WeakSet<Worker>();
+  function onExit(w: Worker, code: number) {
+    // Handled once per thread (replace() handles it before the thread has really ended).
+    if (ended.has(w)) return;
+    ended.add(w);
+    for (const p of [...pending.values()].filter((x) => x.worker === w)) {
+      const cancelled = p.cancelTimer !== null;
+      settle(p, cancelled ? 'cancelled' : 'failed');
+      p.reject(
+        cancelled
+          ? new PosError('conflict', 'The operation was cancelled', { reason: CANCELLED_REASON })
+          : new PosError('unavailable', 'The maintenance worker stopped during this operation; try again', { reason: 'worker_crashed' }),
+      );
+    }
+    if (stopping) {
+      setState({ ...state, state: 'stopped', lastExit: code });
+      return;
+    }
+    log.error({ code }, 'sql worker ended; starting a new one');
+    const delay = RESTART_DELAYS_MS[Math.min(consecutiveCrashes, RESTART_DELAYS_MS.length - 1)]!;
+    consecutiveCrashes += 1;
+    setState({ state: 'restarting', restarts: state.restarts + 1, lastExit: code });
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      if (!stopping) worker = spawn();
+    }, delay);
+  }
+
+  /** Ends the current thread and starts a new one at once (a cancelled statement cannot be interrupted). */
+  function replace(): Promise<void> {
+    const old = worker;
+    const ended = old.terminate().then(() => undefined);
+    onExit(old, 1);
+    return ended;
+  }
+
+  worker = spawn();
+
+  return {
+    run(op, input, runOptions = {}) {
+      if (stopping) return Promise.reject(new PosError('unavailable', 'The terminal is stopping', { reason: 'stopping' }));
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        const p: Pending = {
+          id,
+          operationId: `op-${id}`,
+          label: runOptions.label,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          progress: null,
+          lastEmit: 0,
+          cancelTimer: null,
+          worker,
+        };
+        pending.set(id, p);
+        emitProgress(p, { phase: 'starting', done: 0, total: null, state: 'running' }, true);
+        worker.postMessage({ type: 'run', id, op, input } satisfies ToWorker);
+      });
+    },
+
+    cancel(operationId) {
+      const p = [...pending.values()].find((x) => x.operationId === operationId);
+      if (!p || p.cancelTimer) return p !== undefined;
+      p.worker.postMessage({ type: 'cancel', id: p.id } satisfies ToWorker);
+      p.cancelTimer = setTimeout(() => {
+        // Still in one long statement: end the thread (its connection's open transaction rolls back).
+        if (pending.has(p.id) && p.worker === worker) {
+          log.warn({ operationId }, 'cancelled operation did not stop; ending the sql worker');
+          void replace();
+        }
+      }, CANCEL_GRACE_MS);
+      return true;
+    },
+
+    status() {
+      return { worker: state, operations: [...pending.values()].flatMap((p) => (p.progress ? [p.progress] : [])) };
+    },
+
+    kill: () => replace(),
+
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * What the SQL worker runs, on its own connection to the terminal's database. Each operation reports
+ * progress and checks for cancellation between its steps; a single long statement (integrity_check,
+ * VACUUM INTO) is one step: cancelling it ends the worker thread (the core starts a new one).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Database } from 'better-sqlite3';
+import { createBackup, stageRestore } from './backup';
+import { importCatalogCsvInBatches, exportCatalogCsv } from '../services/catalog-csv';
+import { databaseHealth } from './database-health';
+import { listActiveProductsForSearch } from '../../db/queries/catalog';
+import { toProduct } from '../services/catalog';
+import { prepareCatalogSearch, type PreparedCatalogSearch } from '../services/catalog-search';
+import { createExportsService } from '../services/exports';
+import { readLogs } from './logs';
+import { writeSupportBundle } from './support-bundle';
+import type { OperationContext, SqlInput, SqlOperation, SqlOutput } from './protocol';
+
+/** Rows per transaction of a catalog import: a few ms of the writer lock each. */
+export const IMPORT_BATCH_ROWS = 500;
+
+type Operation<K extends SqlOperation> = (db: Database, input: SqlInput<K>, ctx: OperationContext, databasePath: string) => Promise<SqlOutput<K>>;
+export type OperationTable = { [K in SqlOperation]?: Operation<K> };
+
+const fixedClock = (iso: string) => ({ now: () => new Date(iso) });
+
+export const operations: OperationTable = {
+  'database.health': async (db, { full }, ctx, databasePath) => {
+    ctx.progress(full ? 'integrity_check' : 'quick_check', 0, null);
+    return databaseHealth(db, databasePath, { full });
+  },
+
+  'backup.create': async (db, { dataDir, now }, ctx) => {
+    ctx.progress('copying', 0, null);
+    return createBackup(db, dataDir, fixedClock(now));
+  },
+
+  'restore.stage': async (db, { dataDir, name, actor, stagedAt }, ctx) => {
+    ctx.progress('checking', 0, null);
+    stageRestore(db, dataDir, name, { actor, clock: fixedClock(stagedAt) });
+    return null;
+  },
+
+  'catalog.import': async (db, { csv, now, mode, allowedTaxRatesBp }, ctx) => {
+    ctx.progress('reading', 0, null);
+    return importCatalogCsvInBatches(db, csv, {
+      now: new Date(now),
+      mode,
+      ...(allowedTaxRatesBp ? { allowedTaxRatesBp } : {}),
+      batchRows: IMPORT_BATCH_ROWS,
+      between: async (done, total) => {
+        ctx.progress('writing', done, total);
+        await ctx.yieldTurn();
+      },
+    });
+  },
+
+  'catalog.export': async (db, _input, ctx) => {
+    ctx.progress('writing', 0, null);
+    return { csv: exportCatalogCsv(db) };
+  },
+
+  'export.create': async (db, { dataDir, terminalId, currency, businessDay, kind, from, to }, ctx) => {
+    const exports = createExportsService({ db, dataDir, terminalId, currency: () => currency, businessDay: () => businessDay });
+    ctx.progress('writing', 0, null);
+    return exports.create(kind, from, to, async (rows) => {
+      ctx.progress('writing', rows, null);
+      await ctx.yieldTurn();
+    });
+  },
+
+  'logs.read': async (_db, { logFile, query }, ctx) => {
+    ctx.progress('reading', 0, null);
+    return readLogs(logFile, query);
+  },
+
+  'support.bundle': async (db, input, ctx, databasePath) => {
+    ctx.progress('quick_check', 0, 2);
+    const database = databaseHealth(db, databasePath);
+    await ctx.yieldTurn();
+    ctx.progress('archive', 1, 2);
+    const bundle = await writeSupportBundle({
+      dataDir: input.dataDir,
+      logFile: input.logFile,
+      config: input.config,
+      now: new Date(input.now),
+      appVersion: input.appVersion,
+      sqliteVersion: database.sqliteVersion,
+      reports: { ...input.reports, database },
+    });
+    ctx.progress('archive', 2, 2);
+    return { ...bundle, database };
+  },
+};
+
+/** Search indexes built and not yet fully handed over, by token. */
+const builtIndexes = new Map<number, { data: PreparedCatalogSearch; at: number }>();
+let nextToken = 1;
+const INDEX_KEPT_MS = 60_000;
+
+Object.assign(operations, {
+  'catalog.searchIndex': async (db, _input, ctx) => {
+    ctx.progress('reading', 0, null);
+    const entries = listActiveProductsForSearch(db).map((r) => ({ product: toProduct(r), pinyinInitials: r.pinyin_initials }));
+    await ctx.yieldTurn();
+    ctx.progress('indexing', 0, null);
+    const data = prepareCatalogSearch(entries);
+    const now = Date.now();
+    for (const [token, built] of builtIndexes) if (now - built.at > INDEX_KEPT_MS) builtIndexes.delete(token);
+    const token = nextToken++;
+    builtIndexes.set(token, { data, at: now });
+    // The gram lists go over whole and are not needed here any more: moved, not copied.
+    ctx.transfer([data.bucketStart.buffer as ArrayBuffer, data.postings.buffer as ArrayBuffer]);
+    return { token, count: data.products.length, bits: data.bits, bucketStart: data.bucketStart, postings: data.postings };
+  },
+  'catalog.searchSlice': async (_db, { token, from, to }) => {
+    const built = builtIndexes.get(token);
+    if (!built) throw new Error(`no search index ${token}`);
+    const { data } = built;
+    if (to >= data.products.length) builtIndexes.delete(token);
+    return {
+      products: data.products.slice(from, to),
+      names: data.names.slice(from, to),
+      namesEn: data.namesEn.slice(from, to),
+      skus: data.skus.slice(from, to),
+      initials: data.initials.slice(from, to),
+    };
+  },
+} satisfies OperationTable);
+
+/** Registered only for tests (SqlWorkerData.testOperations): a slow cancellable operation, and a crash. */
+export const testOperations: OperationTable = {
+  'test.sleep': async (_db, { steps, ms }, ctx) => {
+    for (let i = 0; i < steps; i++) {
+      ctx.progress('sleeping', i, steps);
+      await sleep(ms);
+      ctx.checkCancelled();
+    }
+    ctx.progress('sleeping', steps, steps);
+    return { steps };
+  },
+  'test.block': async (_db, { ms }, ctx) => {
+    ctx.progress('blocking', 0, null);
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // one long native call, as integrity_check on a large database
+    }
+    return null;
+  },
+  'test.exit': async () => {
+    process.exit(70);
+  },
+};

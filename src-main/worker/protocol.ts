@@ -1,0 +1,94 @@
+/**
+ * The messages between the core and its SQL worker (worker_threads). Typed maps on both sides; the core
+ * checks every message it receives from the worker with zod (a crashed or confused worker must not be able
+ * to put a malformed answer in front of a call).
+ */
+import type { BusinessDayRule } from '../../src-common/business-day';
+import { z } from 'zod';
+import type { DatabaseHealth } from '../../src-common/calls/admin';
+import type { ExportKind } from '../../src-common/calls/owner';
+import type { Caller } from '../../src-common/roles';
+import type { Product } from '../../src-common/schemas';
+import type { Config } from '../config';
+import type { BackupFile } from '../services/backup';
+import type { CatalogImportResult } from '../services/catalog-csv';
+import type { LogEntry, LogQuery } from './logs';
+
+/** What the worker gets when it starts. */
+export interface SqlWorkerData {
+  readonly databasePath: string;
+  readonly nativeBinding?: string;
+  /** A test-only operation set (maintenance.sleep, maintenance.exit) is registered only when true. */
+  readonly testOperations?: boolean;
+}
+
+/** Every operation the worker runs: its input and what it answers. */
+export interface SqlOperations {
+  'database.health': { input: { full: boolean }; output: DatabaseHealth };
+  'backup.create': { input: { dataDir: string; now: string }; output: BackupFile };
+  'restore.stage': { input: { dataDir: string; name: string; actor: Caller | null; stagedAt: string }; output: null };
+  'catalog.import': {
+    input: { csv: string; now: string; mode: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] };
+    output: CatalogImportResult;
+  };
+  'catalog.export': { input: Record<string, never>; output: { csv: string } };
+  'export.create': {
+    input: { dataDir: string; terminalId: string; currency: string; businessDay: BusinessDayRule; kind: ExportKind; from: string; to: string };
+    output: { name: string; rows: number; bytes: number };
+  };
+  'logs.read': { input: { logFile: string; query: LogQuery }; output: { entries: LogEntry[]; scannedFiles: number; truncated: boolean } };
+  'support.bundle': {
+    input: { dataDir: string; logFile: string; config: Config; now: string; appVersion: string; reports: Record<string, unknown> };
+    output: { path: string; bytes: number; files: string[]; database: DatabaseHealth };
+  };
+  /** Builds the catalog search index; its gram lists come back at once (transferred), the rest in slices. */
+  'catalog.searchIndex': { input: Record<string, never>; output: { token: number; count: number; bits: number; bucketStart: Int32Array; postings: Int32Array } };
+  /** Ranks from..to of an index built by catalog.searchIndex (the last slice releases it). */
+  'catalog.searchSlice': {
+    input: { token: number; from: number; to: number };
+    output: { products: Product[]; names: string[]; namesEn: string[]; skus: string[]; initials: string[] };
+  };
+  /** Test-only: `steps` steps of `ms` each, cancellable between steps. */
+  'test.sleep': { input: { steps: number; ms: number }; output: { steps: number } };
+  /** Test-only: `ms` of synchronous work, as one long statement (cannot stop between steps). */
+  'test.block': { input: { ms: number }; output: null };
+  /** Test-only: the worker thread dies as a native crash would take it down. */
+  'test.exit': { input: Record<string, never>; output: null };
+}
+export type SqlOperation = keyof SqlOperations;
+export type SqlInput<K extends SqlOperation> = SqlOperations[K]['input'];
+export type SqlOutput<K extends SqlOperation> = SqlOperations[K]['output'];
+
+/** Core → worker. */
+export type ToWorker = { type: 'run'; id: number; op: SqlOperation; input: unknown } | { type: 'cancel'; id: number };
+
+export const WorkerError = z.object({ code: z.string(), message: z.string(), details: z.unknown().optional(), posError: z.boolean() });
+export type WorkerError = z.infer<typeof WorkerError>;
+
+/** Worker → core. */
+export const FromWorker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({
+    type: z.literal('progress'),
+    id: z.number().int(),
+    phase: z.string().max(40),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative().nullable(),
+  }),
+  z.object({ type: z.literal('result'), id: z.number().int(), value: z.unknown() }),
+  z.object({ type: z.literal('error'), id: z.number().int(), error: WorkerError }),
+]);
+export type FromWorker = z.infer<typeof FromWorker>;
+
+/** What a running operation may do: report how far it got, and learn that it was cancelled. */
+export interface OperationContext {
+  progress(phase: string, done: number, total: number | null): void;
+  /** Throws the cancellation error when the core asked to cancel; called between steps. */
+  checkCancelled(): void;
+  /** Gives the worker's loop a turn (so a cancel message is read), then checks for cancellation. */
+  yieldTurn(): Promise<void>;
+  /** Buffers of the result to move to the core rather than copy. */
+  transfer(buffers: ArrayBuffer[]): void;
+}
+
+export const CANCELLED_REASON = 'operation_cancelled';

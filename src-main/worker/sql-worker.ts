@@ -1,0 +1,69 @@
+/**
+ * The SQL worker's entry (a worker_threads thread, built as out/main/sql-worker.js): heavy SQL and file
+ * work, off the core's event loop, on its own connection to the terminal's database. WAL lets it read beside
+ * the core's writer; its writes (a catalog import) go in short transactions, and busy_timeout makes each
+ * side wait for the other's lock rather than fail.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import Sqlite from 'better-sqlite3';
+import { PosError } from '../../src-common/errors';
+import { operations, testOperations, type OperationTable } from './operations';
+import { CANCELLED_REASON, type FromWorker, type OperationContext, type SqlWorkerData, type ToWorker, type WorkerError } from './protocol';
+
+if (!parentPort) throw new Error('sql-worker runs as a worker thread only');
+const port = parentPort;
+const data = workerData as SqlWorkerData;
+
+const db = new Sqlite(data.databasePath, { fileMustExist: true, ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}) });
+db.pragma('busy_timeout = 5000');
+db.pragma('foreign_keys = ON');
+db.pragma('synchronous = FULL');
+
+const table: OperationTable = data.testOperations ? { ...operations, ...testOperations } : operations;
+const cancelled = new Set<number>();
+const send = (message: FromWorker) => port.postMessage(message);
+
+function toWorkerError(error: unknown): WorkerError {
+  if (error instanceof PosError) return { code: error.code, message: error.message, details: error.details, posError: true };
+  const e = error as Error;
+  return { code: 'internal', message: `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, posError: false };
+}
+
+async function run(id: number, op: string, input: unknown): Promise<void> {
+  const operation = (table as Record<string, (...args: unknown[]) => Promise<unknown>>)[op];
+  if (!operation) {
+    send({ type: 'error', id, error: { code: 'internal', message: `no operation ${op}`, posError: false } });
+    return;
+  }
+  const checkCancelled = () => {
+    if (cancelled.has(id)) throw new PosError('conflict', 'The operation was cancelled', { reason: CANCELLED_REASON });
+  };
+  let transferList: ArrayBuffer[] = [];
+  const ctx: OperationContext = {
+    transfer: (buffers) => {
+      transferList = buffers;
+    },
+    progress: (phase, done, total) => send({ type: 'progress', id, phase, done, total }),
+    checkCancelled,
+    async yieldTurn() {
+      await nextTurn();
+      checkCancelled();
+    },
+  };
+  try {
+    const value = await operation(db, input, ctx, data.databasePath);
+    port.postMessage({ type: 'result', id, value } satisfies FromWorker, transferList);
+  } catch (error) {
+    send({ type: 'error', id, error: toWorkerError(error) });
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'cancel') cancelled.add(message.id);
+  else void run(message.id, message.op, message.input);
+});
+port.on('close', () => db.close());
+send({ type: 'ready' });
