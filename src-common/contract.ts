@@ -14,7 +14,7 @@ import { kioskCalls, kioskEvents } from './calls/kiosk';
 import { scanCalls, scanEvents } from './calls/scan';
 import { Surface } from './surface';
 import { ownerCalls, ownerEvents } from './calls/owner';
-import { uploadsCalls, uploadsEvents } from './calls/uploads';
+import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
 import {
   Approval,
   Cart,
@@ -98,10 +98,12 @@ export const coreCalls = {
     summary: 'Products by barcode, SKU, name or pinyin initials, as the cashier types',
   }),
   'catalog.importCsv': call({
-    input: z.object({ csv: z.string().max(20_000_000) }).strict(),
+    // The CSV itself (one message: fine over Electron's IPC, up to 1 MiB over the host's WebSocket), or a file
+    // sent in pages beforehand (upload.begin / upload.page).
+    input: z.union([z.object({ csv: z.string().max(20_000_000) }).strict(), z.object({ uploadId: UploadId }).strict()]),
     output: CatalogImportReport,
     access: Managers,
-    summary: 'Import products from CSV; bad rows are reported by line and skipped',
+    summary: 'Import products from CSV (given, or uploaded in pages); bad rows are reported by line and skipped',
   }),
   'catalog.exportCsv': call({ input: NoInput, output: z.object({ csv: z.string() }), access: Managers, summary: 'The catalog as CSV' }),
 

@@ -327,13 +327,14 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       await catalog.whenIndexed();
       return catalog.search(query, limit);
     },
-    'catalog.importCsv': async ({ csv }) => {
+    'catalog.importCsv': async (input, session) => {
       const rates = settings.get().taxRates;
+      const source = 'csv' in input ? { csv: input.csv } : { csvFile: await uploads.take(input.uploadId, 'catalog-csv', session) };
       // In the SQL worker, in short transactions; an empty list of rates means the technician has not set
       // the shop's rates: any rate is accepted.
       const result = await sqlWorker.run(
         'catalog.import',
-        { csv, now: clock.now().toISOString(), mode: 'upsert', ...(rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {}) },
+        { ...source, now: clock.now().toISOString(), mode: 'upsert', ...(rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {}) },
         { label: 'catalog.import' },
       );
       if (result.inserted + result.updated > 0) await catalog.refreshIndex();

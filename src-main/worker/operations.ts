@@ -3,6 +3,7 @@
  * progress and checks for cancellation between its steps; a single long statement (integrity_check,
  * VACUUM INTO) is one step: cancelling it ends the worker thread (the core starts a new one).
  */
+import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { createBackup, stageRestore } from './backup';
@@ -21,6 +22,15 @@ export const IMPORT_BATCH_ROWS = 500;
 
 type Operation<K extends SqlOperation> = (db: Database, input: SqlInput<K>, ctx: OperationContext, databasePath: string) => Promise<SqlOutput<K>>;
 export type OperationTable = { [K in SqlOperation]?: Operation<K> };
+
+/** An uploaded CSV, read once and removed (it was handed over for this import only). */
+async function readUploadedCsv(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } finally {
+    await rm(path, { force: true });
+  }
+}
 
 const fixedClock = (iso: string) => ({ now: () => new Date(iso) });
 
@@ -41,8 +51,10 @@ export const operations: OperationTable = {
     return null;
   },
 
-  'catalog.import': async (db, { csv, now, mode, allowedTaxRatesBp }, ctx) => {
+  'catalog.import': async (db, input, ctx) => {
+    const { now, mode, allowedTaxRatesBp } = input;
     ctx.progress('reading', 0, null);
+    const csv = 'csv' in input ? input.csv : await readUploadedCsv(input.csvFile);
     return importCatalogCsvInBatches(db, csv, {
       now: new Date(now),
       mode,

@@ -28,7 +28,8 @@ export interface SqlOperations {
   'backup.create': { input: { dataDir: string; now: string }; output: BackupFile };
   'restore.stage': { input: { dataDir: string; name: string; actor: Caller | null; stagedAt: string }; output: null };
   'catalog.import': {
-    input: { csv: string; now: string; mode: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] };
+    /** The CSV, or the path of an uploaded file holding it (read by the worker, then removed). */
+    input: { csv: string; now: string; mode: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] } | { csvFile: string; now: string; mode: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] };
     output: CatalogImportResult;
   };
   'catalog.export': { input: Record<string, never>; output: { csv: string } };
