@@ -52,6 +52,7 @@ import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 import { startLoopMonitor } from './loop-monitor';
+import { createSerialQueue } from './serial-queue';
 import { catalogIndexFromWorker } from './worker/catalog-index';
 import { findSqlWorkerFile, startSqlWorker, type SqlWorkerClient } from './worker/client';
 
@@ -286,6 +287,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     sqlWorker,
   };
   const uploads = await createUploadsService({ dataDir, clock });
+  const oneImportAtATime = createSerialQueue();
   const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx, bus), createUploadsArea(uploads)] as const;
   const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea] = areas;
 
@@ -330,12 +332,15 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'catalog.importCsv': async (input, session) => {
       const rates = settings.get().taxRates;
       const source = 'csv' in input ? { csv: input.csv } : { csvFile: await uploads.take(input.uploadId, 'catalog-csv', session) };
-      // In the SQL worker, in short transactions; an empty list of rates means the technician has not set
-      // the shop's rates: any rate is accepted.
-      const result = await sqlWorker.run(
-        'catalog.import',
-        { ...source, now: clock.now().toISOString(), mode: 'upsert', ...(rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {}) },
-        { label: 'catalog.import' },
+      // In the SQL worker, in short transactions, one import at a time (each reads which products own which
+      // barcodes as it starts); an empty list of rates means the technician has not set the shop's rates: any
+      // rate is accepted.
+      const result = await oneImportAtATime(() =>
+        sqlWorker.run(
+          'catalog.import',
+          { ...source, now: clock.now().toISOString(), mode: 'upsert', ...(rates.length ? { allowedTaxRatesBp: rates.map((r) => r.rateBp) } : {}) },
+          { label: 'catalog.import' },
+        ),
       );
       if (result.inserted + result.updated > 0) await catalog.refreshIndex();
       log.info({ inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped.length }, 'catalog CSV imported');
@@ -460,7 +465,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       disconnectDevices();
       disconnectUi();
       await devices.close();
-      jobs.stop();
+      // Runs under way end and are recorded before the database closes (a few seconds at most).
+      await jobs.stop();
       payments.stop();
       statements.stop();
       refunds.stop();

@@ -78,7 +78,7 @@ function Shell() {
 
   useEffect(() => pos.on('settings.changed', applySettings), [pos, applySettings]);
 
-  // The acquirer's reachability and the outbox backlog, always on screen.
+  // The acquirer's reachability and the backlog of payment jobs, always on screen.
   const [acquirer, setAcquirer] = useState<{ online: boolean; pendingJobs: number } | null>(null);
   useEffect(() => {
     if (connection !== 'online') return;

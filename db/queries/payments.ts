@@ -21,14 +21,6 @@ export interface PaymentRow {
   finished_at: string | null;
 }
 
-export interface OutboxRow {
-  id: string;
-  kind: 'query' | 'cancel';
-  payment_id: string;
-  due_at: number;
-  attempts: number;
-}
-
 export function insertPayment(
   db: Database,
   p: Omit<PaymentRow, 'acquirer_sn' | 'failure_code' | 'failure_message' | 'finished_at' | 'updated_at' | 'qr_code'> & { code_hash: string | null },
@@ -69,29 +61,6 @@ export function latestPaymentForSale(db: Database, saleId: string): PaymentRow |
 
 export function unfinishedPayments(db: Database): PaymentRow[] {
   return stmt(db, "SELECT * FROM payment WHERE status IN ('submitted', 'pending', 'unknown', 'cancelling') ORDER BY created_at").all() as PaymentRow[];
-}
-
-export function setOutboxJob(db: Database, job: { id: string; kind: 'query' | 'cancel'; paymentId: string; dueAt: number; createdAt: string }): void {
-  stmt(db, "DELETE FROM outbox WHERE payment_id = ? AND kind IN ('query', 'cancel')").run(job.paymentId);
-  stmt(db, 'INSERT INTO outbox (id, kind, payment_id, due_at, created_at) VALUES (?, ?, ?, ?, ?)').run(job.id, job.kind, job.paymentId, job.dueAt, job.createdAt);
-}
-
-export function clearOutboxJob(db: Database, paymentId: string): void {
-  stmt(db, "DELETE FROM outbox WHERE payment_id = ? AND kind IN ('query', 'cancel')").run(paymentId);
-}
-
-export function recordOutboxFailure(db: Database, paymentId: string, error: string): void {
-  stmt(db, 'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE payment_id = ?').run(error.slice(0, 500), paymentId);
-}
-
-export function nextOutboxJob(db: Database): OutboxRow | undefined {
-  return stmt(db, "SELECT id, kind, payment_id, due_at, attempts FROM outbox WHERE kind IN ('query', 'cancel') ORDER BY due_at LIMIT 1").get() as
-    | OutboxRow
-    | undefined;
-}
-
-export function pendingOutboxCount(db: Database): number {
-  return stmt(db, 'SELECT count(*) FROM outbox').pluck().get() as number;
 }
 
 export interface AcquirerTerminalRow {

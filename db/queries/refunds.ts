@@ -3,7 +3,7 @@ import { stmt } from '../statements';
 import { finishSubjectJobs, openJobCount, setSubjectJob } from './jobs';
 
 export type RefundStatus = 'submitted' | 'in_progress' | 'unknown' | 'refunded' | 'failed' | 'needs_attention';
-/** Still reserving its amount and waiting for the acquirer (the outbox retries them). */
+/** Still reserving its amount and waiting for the acquirer (their jobs retry them). */
 export const UNFINISHED_REFUND_STATUSES: readonly RefundStatus[] = ['submitted', 'in_progress', 'unknown'];
 
 export interface RefundRow {

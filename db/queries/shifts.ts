@@ -94,7 +94,7 @@ export function unresolvedPaymentsSince(db: Database, terminalId: string, since:
   ).all(terminalId, since) as { id: string; clientSn: string; status: string; amount: number; wallet: string | null }[];
 }
 
-/** Refunds of this terminal asked after `since` that are still in flight (the outbox retries them). */
+/** Refunds of this terminal asked after `since` that are still in flight (their jobs retry them). */
 export function unresolvedRefundsSince(db: Database, terminalId: string, since: string): { id: string; refundRequestNo: string; status: string; amount: number }[] {
   return stmt(
     db,

@@ -165,16 +165,6 @@ export const JobEntry = z.object({
   history: z.array(JobAttempt),
 });
 
-export const OutboxJob = z.object({
-  id: z.string(),
-  kind: z.string(),
-  subject: z.string().nullable(),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  /** Epoch ms. */
-  dueAt: z.number().int(),
-  createdAt: z.string(),
-});
 
 export const DatabaseHealth = z.object({
   check: z.enum(['quick', 'full']),
@@ -349,12 +339,6 @@ export const adminCalls = {
     }),
     access: Technicians,
     summary: 'Every job of the durable runner, open ones first, then the latest finished, each with its attempts and errors',
-  }),
-  'diagnostics.outbox': call({
-    input: NoInput,
-    output: z.object({ byKind: z.array(z.object({ kind: z.string(), count: z.number().int() })), jobs: z.array(OutboxJob), total: z.number().int() }),
-    access: Technicians,
-    summary: 'Pending acquirer jobs (queries, cancels, refunds, statements) with attempts and last error',
   }),
   'diagnostics.database': call({
     input: z.object({ full: z.boolean().optional() }).strict(),

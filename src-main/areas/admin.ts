@@ -1,6 +1,6 @@
 /**
  * The technician console's calls: settings, the acquirer address and enrolment, users and PINs,
- * diagnostics (logs, outbox, database health, backup/restore, support bundle) and the audit log.
+ * diagnostics (logs, background jobs, database health, backup/restore, support bundle) and the audit log.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { AcquirerError } from '../acquirer/port';
 import { CONFIG_FILE, ConfigError, parseConfig, readConfig } from '../config';
 import { openKeyring } from '../keyring';
 import { hasPendingRestore, listBackups } from '../services/backup';
-import { outboxView } from '../services/diagnostics';
+import { openJobCounts } from '../../db/queries/jobs';
 import { jobsView } from '../jobs/view';
 import { createUsersService } from '../services/users';
 import type { Area, PosContext } from './context';
@@ -188,7 +188,6 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
       // The heavy ones run in the SQL worker (src-main/worker/): the core keeps serving scans and calls.
       'diagnostics.logs': (query) => ctx.sqlWorker.run('logs.read', { logFile: ctx.logFile, query }, { label: 'logs' }),
       'diagnostics.jobs': ({ limit }) => jobsView(db, limit),
-      'diagnostics.outbox': () => outboxView(db),
       'diagnostics.database': ({ full }) =>
         ctx.sqlWorker.run('database.health', { full: full ?? false }, { label: full ? 'database.full_check' : 'database.fast_check' }),
       'diagnostics.backup': async (_input, session) => {
@@ -217,7 +216,7 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
             reports: {
               terminal: ctx.terminal.status(),
               devices: ctx.devices.statuses(),
-              outbox: outboxView(db).byKind,
+              openJobs: openJobCounts(db),
               audit: audit.verify(),
               enrolment: enrolment(),
             },

@@ -52,6 +52,30 @@ function kind(overrides: Partial<JobKind<{ n: number }>> & Pick<JobKind<{ n: num
 }
 
 describe('the durable job runner', () => {
+  it('on stop, takes no more jobs and waits for the run under way to end and be recorded', async () => {
+    const { db, runner } = rig();
+    let release!: () => void;
+    const started: number[] = [];
+    const r = runner('A');
+    r.register(kind({ handler: async (job) => {
+      started.push(job.payload.n);
+      await new Promise<void>((resolve) => (release = resolve));
+    } }));
+    r.start();
+    const first = r.enqueue('test.work', 's1', { n: 1 });
+    r.enqueue('test.work', 's2', { n: 2 });
+    r.wake();
+    await until(() => started.length === 1);
+    let stopped = false;
+    const stopping = r.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(findJob(db, first)).toMatchObject({ status: 'done' });
+    expect(started).toEqual([1]);
+  });
+
   it('keeps attempts and the last error across reschedules and a restart, and records every attempt', async () => {
     const { db, clock, runner } = rig();
     const failing = kind({

@@ -73,7 +73,11 @@ export interface JobRunner {
   /** Look for due jobs now (after a service queued or moved one). */
   wake(): void;
   start(): void;
-  stop(): void;
+  /**
+   * Takes no more jobs; resolves when the runs under way have ended and been recorded, or after `graceMs`
+   * (a run still waiting then, e.g. on an acquirer that does not answer, is taken again after its lease).
+   */
+  stop(graceMs?: number): Promise<void>;
   /** Resolves when no job is running or due (tests and the bench). */
   idle(): Promise<void>;
   readonly owner: string;
@@ -114,6 +118,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   let started = false;
   let stopped = false;
   let idleWaiters: (() => void)[] = [];
+  const drainWaiters: (() => void)[] = [];
   let finished: { kind: JobKind<unknown>; row: JobRow; startedAt: string; result: JobResult | Dead | Thrown }[] = [];
 
   const leaseOf = (kind: JobKind<unknown>) => kind.leaseMs ?? defaultLeaseMs;
@@ -279,6 +284,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         // A stopped runner still records runs that were under way, so their jobs do not wait out a lease.
         if (stopped) {
           if (db.open) settleFinished();
+          if (inFlight.size === 0) drainWaiters.splice(0).forEach((w) => w());
         } else wakeForCommit();
       });
   }
@@ -361,7 +367,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       stopped = false;
       wake();
     },
-    stop() {
+    async stop(graceMs = 3000) {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (leaseTimer) clearInterval(leaseTimer);
@@ -372,6 +378,14 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       timerAt = null;
       idleWaiters.forEach((w) => w());
       idleWaiters = [];
+      if (inFlight.size === 0) return;
+      await new Promise<void>((resolve) => {
+        const timeout = setTimeout(resolve, graceMs);
+        drainWaiters.push(() => {
+          clearTimeout(timeout);
+          resolve();
+        });
+      });
     },
     idle() {
       if (stopped || !started) return Promise.resolve();

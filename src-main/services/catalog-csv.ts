@@ -570,18 +570,29 @@ export function importCatalogCsv(db: Database, csvText: string, options: Catalog
 export async function importCatalogCsvInBatches(
   db: Database,
   csvText: string,
-  options: CatalogImportOptions & { batchRows: number; between: (done: number, total: number) => Promise<void> },
+  options: CatalogImportOptions & {
+    /** At most this many rows per transaction… */
+    batchRows: number;
+    /** …and no more rows once a transaction has held the write lock this long (ms): the core's writes wait meanwhile. */
+    batchMs: number;
+    /** Called after each committed transaction (progress, cancel, a pause that lets the core's writes in). */
+    between: (done: number, total: number) => Promise<void>;
+  },
 ): Promise<CatalogImportResult> {
   const { rows, skipped } = readRows(csvText, options.weighedPrefixes ?? DEFAULT_WEIGHED_LAYOUT.prefixes);
   const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0, skipped };
   const applyRow = catalogRowApplier(db, options, result);
   await options.between(0, rows.length);
-  for (let from = 0; from < rows.length; from += options.batchRows) {
-    const batch = rows.slice(from, from + options.batchRows);
-    db.transaction(() => {
-      for (const row of batch) applyRow(row);
+  let done = 0;
+  while (done < rows.length) {
+    done = db.transaction(() => {
+      const started = performance.now();
+      let next = done;
+      const end = Math.min(rows.length, done + options.batchRows);
+      while (next < end && (next === done || performance.now() - started < options.batchMs)) applyRow(rows[next++]!);
+      return next;
     }).immediate();
-    await options.between(Math.min(rows.length, from + options.batchRows), rows.length);
+    await options.between(done, rows.length);
   }
   skipped.sort((a, b) => a.line - b.line);
   return result;

@@ -1,6 +1,6 @@
 /**
  * Reconciliation (对账) of one acquirer business day: the acquirer's statement (downloaded by the
- * statements service through the outbox, mapped into the port's common form by the adapter) against the
+ * statements service through the job runner, mapped into the port's common form by the adapter) against the
  * terminal's own payments and refunds, matched by merchant order number (client_sn) and refund request
  * number. payments.md §5.3.
  *

@@ -1,7 +1,8 @@
 /**
  * The core's side of the SQL worker: starts the thread with the core, runs operations on it, relays their
  * progress to the UI as `maintenance.progress` events, cancels them, and starts a new thread when one dies
- * (the UI is told with `maintenance.worker`). Calls waiting on a dead thread fail with `unavailable`.
+ * (the UI is told with `maintenance.worker`). Calls running on a thread that dies fail with `unavailable`;
+ * calls made while the next thread is starting wait for it.
  */
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -65,14 +66,17 @@ interface Pending {
   progress: MaintenanceProgress | null;
   lastEmit: number;
   cancelTimer: NodeJS.Timeout | null;
-  worker: Worker;
+  /** The thread running it; null while it waits for a thread (the last one died, the next is starting). */
+  worker: Worker | null;
+  readonly message: ToWorker;
 }
 
 export function startSqlWorker(options: { file: string; data: SqlWorkerData; events: EventBus; log: Logger }): SqlWorkerClient {
   const { file, data, events, log } = options;
   const pending = new Map<number, Pending>();
   let nextId = 1;
-  let worker: Worker;
+  /** The live thread; null between a thread's end and the start of the next. */
+  let worker: Worker | null;
   let state: MaintenanceWorkerState = { state: 'starting', restarts: 0, lastExit: null };
   let stopping = false;
   let restartTimer: NodeJS.Timeout | null = null;
@@ -132,6 +136,12 @@ export function startSqlWorker(options: { file: string; data: SqlWorkerData; eve
     });
     w.on('error', (error) => log.error({ err: error }, 'sql worker failed'));
     w.on('exit', (code) => onExit(w, code));
+    // Calls made while no thread was live go to this one.
+    for (const p of pending.values()) {
+      if (p.worker !== null) continue;
+      p.worker = w;
+      w.postMessage(p.message);
+    }
     return w;
   }
 
@@ -140,6 +150,7 @@ export function startSqlWorker(options: { file: string; data: SqlWorkerData; eve
     // Handled once per thread (replace() handles it before the thread has really ended).
     if (ended.has(w)) return;
     ended.add(w);
+    if (worker === w) worker = null;
     for (const p of [...pending.values()].filter((x) => x.worker === w)) {
       const cancelled = p.cancelTimer !== null;
       settle(p, cancelled ? 'cancelled' : 'failed');
@@ -161,11 +172,17 @@ export function startSqlWorker(options: { file: string; data: SqlWorkerData; eve
       restartTimer = null;
       if (!stopping) worker = spawn();
     }, delay);
+    restartTimer.unref();
   }
 
-  /** Ends the current thread and starts a new one at once (a cancelled statement cannot be interrupted). */
+  /**
+   * Gives up on the current thread and starts a new one. terminate() cannot interrupt SQLite's native code: a
+   * thread inside one long statement (integrity_check, VACUUM INTO) runs it to its end, read-only or on its own
+   * side file, and then exits; nothing waits for it meanwhile.
+   */
   function replace(): Promise<void> {
     const old = worker;
+    if (!old) return Promise.resolve();
     const ended = old.terminate().then(() => undefined);
     onExit(old, 1);
     return ended;
@@ -188,19 +205,27 @@ export function startSqlWorker(options: { file: string; data: SqlWorkerData; eve
           lastEmit: 0,
           cancelTimer: null,
           worker,
+          message: { type: 'run', id, op, input },
         };
         pending.set(id, p);
         emitProgress(p, { phase: 'starting', done: 0, total: null, state: 'running' }, true);
-        worker.postMessage({ type: 'run', id, op, input } satisfies ToWorker);
+        // Without a live thread it waits: spawn() sends it to the next one.
+        worker?.postMessage(p.message);
       });
     },
 
     cancel(operationId) {
       const p = [...pending.values()].find((x) => x.operationId === operationId);
       if (!p || p.cancelTimer) return p !== undefined;
+      if (!p.worker) {
+        // Not started yet: nothing to stop.
+        settle(p, 'cancelled');
+        p.reject(new PosError('conflict', 'The operation was cancelled', { reason: CANCELLED_REASON }));
+        return true;
+      }
       p.worker.postMessage({ type: 'cancel', id: p.id } satisfies ToWorker);
       p.cancelTimer = setTimeout(() => {
-        // Still in one long statement: end the thread (its connection's open transaction rolls back).
+        // Still in one long statement: give up on the thread (see replace()).
         if (pending.has(p.id) && p.worker === worker) {
           log.warn({ operationId }, 'cancelled operation did not stop; ending the sql worker');
           void replace();
@@ -219,7 +244,11 @@ export function startSqlWorker(options: { file: string; data: SqlWorkerData; eve
       if (stopping) return;
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);
-      await worker.terminate();
+      for (const p of [...pending.values()].filter((x) => x.worker === null)) {
+        settle(p, 'failed');
+        p.reject(new PosError('unavailable', 'The terminal is stopping', { reason: 'stopping' }));
+      }
+      await worker?.terminate();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * What the SQL worker runs, on its own connection to the terminal's database. Each operation reports
  * progress and checks for cancellation between its steps; a single long statement (integrity_check,
- * VACUUM INTO) is one step: cancelling it ends the worker thread (the core starts a new one).
+ * VACUUM INTO) is one step: cancelling it gives up on the worker thread (the core starts a new one; the old
+ * one finishes its statement and exits).
  */
 import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,8 +18,11 @@ import { readLogs } from './logs';
 import { writeSupportBundle } from './support-bundle';
 import type { OperationContext, SqlInput, SqlOperation, SqlOutput } from './protocol';
 
-/** Rows per transaction of a catalog import: a few ms of the writer lock each. */
+/** A catalog import's transactions: at most this many rows, and at most this long holding the write lock (ms)… */
 export const IMPORT_BATCH_ROWS = 500;
+export const IMPORT_BATCH_MS = 3;
+/** …with this pause between them (ms), so the core never waits long to write a sale or a job. */
+export const IMPORT_PAUSE_MS = 3;
 
 type Operation<K extends SqlOperation> = (db: Database, input: SqlInput<K>, ctx: OperationContext, databasePath: string) => Promise<SqlOutput<K>>;
 export type OperationTable = { [K in SqlOperation]?: Operation<K> };
@@ -60,9 +64,13 @@ export const operations: OperationTable = {
       mode,
       ...(allowedTaxRatesBp ? { allowedTaxRatesBp } : {}),
       batchRows: IMPORT_BATCH_ROWS,
+      batchMs: IMPORT_BATCH_MS,
       between: async (done, total) => {
         ctx.progress('writing', done, total);
         await ctx.yieldTurn();
+        // The write lock is free for a moment: a sale or a job the core was waiting to write goes in now (its
+        // busy handler retries after 1, 2, 5… ms), rather than queueing behind the whole import.
+        await sleep(IMPORT_PAUSE_MS);
       },
     });
   },

@@ -288,9 +288,9 @@ describe('technician console (in process, real SQLite file)', () => {
       expect(future.entries).toEqual([]);
     });
 
-    it('lists the outbox and checks the database', async () => {
-      const outbox = await t.ok(technician, 'diagnostics.outbox', {});
-      expect(outbox.total).toBe(outbox.byKind.reduce((s, k) => s + k.count, 0));
+    it('lists the background jobs and checks the database', async () => {
+      const jobs = await t.ok(technician, 'diagnostics.jobs', {});
+      expect(jobs.totalOpen).toBe(jobs.open.reduce((s, k) => s + k.count, 0));
       const quick = await t.ok(technician, 'diagnostics.database', {});
       expect(quick).toMatchObject({ check: 'quick', ok: true, problems: [], journalMode: 'wal' });
       expect(quick.schemaVersion).toBe(quick.latestSchemaVersion);

@@ -15,7 +15,7 @@ const acquirerToday = () => acquirerDateOf(new Date());
 const STATES = ['matched', 'missing_local', 'missing_statement', 'amount_mismatch', 'status_mismatch'] as const;
 
 /**
- * Reconciliation with the acquirer: pick a day, download its statement (an outbox job: retried until it
+ * Reconciliation with the acquirer: pick a day, download its statement (a background job: retried until it
  * lands, its state shown while it runs), then the differences between the statement and this terminal's
  * payments and refunds, each resolvable with a note (owner only).
  */
