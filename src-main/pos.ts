@@ -23,7 +23,7 @@ import { createAuditService } from './services/audit';
 import { parseEReceipt, verifyEReceipt } from './services/kiosk-receipt';
 import { createAuthService } from './services/auth';
 import { applyPendingRestore } from './services/backup';
-import type { PosContext } from './areas/context';
+import type { CoreServices } from './areas/context';
 import { createAdminArea } from './areas/admin';
 import { createDevicesArea } from './areas/devices';
 import { createHistoryArea } from './areas/history';
@@ -224,7 +224,6 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     qrDeadlineMs: acquirerConfig.qrDeadlineMs,
     subject: config.storeName,
   });
-  sales.setLockCheck(payments.lockReason);
   payments.recover();
   const refunds = createRefundsService({
     db,
@@ -259,7 +258,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const devices = createDeviceManager(deviceConfigs.list(), { log: log.child({ module: 'devices' }), printJobs: createSqlitePrintJobStore({ db, clock }) });
   const disconnectDevices = connectDevices({ manager: devices, bus, sales, settings, log: log.child({ module: 'devices' }) });
 
-  const ctx: PosContext = {
+  const services: CoreServices = {
     dataDir,
     databasePath,
     logFile: fileLogger.file,
@@ -288,7 +287,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   };
   const uploads = await createUploadsService({ dataDir, clock });
   const oneImportAtATime = createSerialQueue();
-  const areas = [createDevicesArea(ctx), createAdminArea(ctx), createOwnerArea(ctx), createHistoryArea(ctx), createKioskArea(ctx, bus), createUploadsArea(uploads)] as const;
+  const areas = [createDevicesArea(services), createAdminArea(services), createOwnerArea(services), createHistoryArea(services), createKioskArea(services, bus), createUploadsArea(uploads)] as const;
   const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea] = areas;
 
   const router = createScanRouter({

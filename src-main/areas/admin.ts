@@ -18,16 +18,19 @@ import { hasPendingRestore, listBackups } from '../services/backup';
 import { openJobCounts } from '../../db/queries/jobs';
 import { jobsView } from '../jobs/view';
 import { createUsersService } from '../services/users';
-import type { Area, PosContext } from './context';
+import type { Area, CoreServices } from './context';
 
 const NETWORK_TEST_TIMEOUT_MS = 5000;
 
-export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
-  const { db, audit, settings, log } = ctx;
-  const users = createUsersService({ db, clock: ctx.clock, log: log.child({ module: 'users' }), audit, auth: ctx.auth });
-  const endpointId = ctx.embeddedSandbox ? 'embedded-sandbox' : ctx.acquirerBaseUrl;
+/** What the admin area uses of the terminal's services. */
+export type AdminAreaDeps = Pick<CoreServices, 'dataDir' | 'logFile' | 'appVersion' | 'terminalId' | 'config' | 'db' | 'clock' | 'log' | 'audit' | 'settings' | 'terminal' | 'auth' | 'acquirer' | 'embeddedSandbox' | 'acquirerBaseUrl' | 'credentials' | 'devices' | 'sqlWorker'>;
+
+export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
+  const { db, audit, settings, log } = deps;
+  const users = createUsersService({ db, clock: deps.clock, log: log.child({ module: 'users' }), audit, auth: deps.auth });
+  const endpointId = deps.embeddedSandbox ? 'embedded-sandbox' : deps.acquirerBaseUrl;
   const actorOf = (caller: Caller): Caller => ({ role: caller.role, userId: caller.userId });
-  const keyring = openKeyring(ctx.dataDir);
+  const keyring = openKeyring(deps.dataDir);
 
   function enrolment() {
     const row = readAcquirerTerminal(db);
@@ -40,7 +43,7 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
     };
   }
 
-  const configPath = join(ctx.dataDir, CONFIG_FILE);
+  const configPath = join(deps.dataDir, CONFIG_FILE);
   async function readRawConfig(): Promise<Record<string, unknown>> {
     let text: string;
     try {
@@ -71,24 +74,24 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
 
   async function loadedConfig() {
     try {
-      return await readConfig(ctx.dataDir);
+      return await readConfig(deps.dataDir);
     } catch {
-      return ctx.config; // A broken config.json is reported at the next start.
+      return deps.config; // A broken config.json is reported at the next start.
     }
   }
 
   async function scaleLabel() {
     const configured = (await loadedConfig()).scaleLabel;
-    return { active: ctx.config.scaleLabel, configured, restartNeeded: JSON.stringify(configured) !== JSON.stringify(ctx.config.scaleLabel) };
+    return { active: deps.config.scaleLabel, configured, restartNeeded: JSON.stringify(configured) !== JSON.stringify(deps.config.scaleLabel) };
   }
 
   async function acquirerEndpoint() {
     const configured = (await loadedConfig()).acquirer.baseUrl ?? null;
-    const active = ctx.embeddedSandbox ? null : ctx.acquirerBaseUrl;
+    const active = deps.embeddedSandbox ? null : deps.acquirerBaseUrl;
     return {
-      mode: ctx.config.acquirer.mode,
-      embeddedSandbox: ctx.embeddedSandbox,
-      activeBaseUrl: ctx.acquirerBaseUrl,
+      mode: deps.config.acquirer.mode,
+      embeddedSandbox: deps.embeddedSandbox,
+      activeBaseUrl: deps.acquirerBaseUrl,
       configuredBaseUrl: configured,
       restartNeeded: configured !== active,
     };
@@ -128,14 +131,14 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
       'admin.enrol': async ({ activationCode }, session) => {
         let creds;
         try {
-          creds = await ctx.acquirer.activate({ code: activationCode, deviceId: ctx.terminalId, name: settings.get().storeName });
+          creds = await deps.acquirer.activate({ code: activationCode, deviceId: deps.terminalId, name: settings.get().storeName });
         } catch (error) {
           if (error instanceof AcquirerError) throw new PosError('conflict', `The acquirer refused the activation: ${error.message}`, { reason: 'activation_refused', acquirerCode: error.code });
           throw new PosError('unavailable', 'The acquirer could not be reached', { reason: 'acquirer_unreachable' });
         }
         const sealedKey = keyring.seal(creds.terminalKey);
         db.transaction(() => {
-          writeAcquirerTerminal(db, { base_url: endpointId, terminal_sn: creds.terminalSn, sealed_key: sealedKey, key_date: creds.keyDate, at: ctx.clock.now().toISOString() });
+          writeAcquirerTerminal(db, { base_url: endpointId, terminal_sn: creds.terminalSn, sealed_key: sealedKey, key_date: creds.keyDate, at: deps.clock.now().toISOString() });
           audit.record({ actor: actorOf(session.caller), action: 'admin.enrol', subject: endpointId, details: { terminalSn: maskCode(creds.terminalSn) } });
         })();
         log.info({ terminalSn: maskCode(creds.terminalSn) }, 'terminal enrolled from the console');
@@ -143,7 +146,7 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
       },
 
       'admin.networkTest': async () => {
-        const baseUrl = ctx.acquirerBaseUrl;
+        const baseUrl = deps.acquirerBaseUrl;
         const started = performance.now();
         let reachable = false;
         let httpStatus: number | null = null;
@@ -161,9 +164,9 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
         if (reachable && enrolment().enrolled) {
           const t0 = performance.now();
           try {
-            const creds = await ctx.credentials();
+            const creds = await deps.credentials();
             // An order number that cannot exist: the acquirer answers "not found", signed with our key.
-            const outcome = await ctx.acquirer.query(creds, `NETTEST${randomBytes(6).toString('hex')}`);
+            const outcome = await deps.acquirer.query(creds, `NETTEST${randomBytes(6).toString('hex')}`);
             signed = { ok: outcome.kind !== 'unknown', outcome: outcome.kind === 'unknown' ? `unknown: ${outcome.reason}` : outcome.kind, latencyMs: Math.round(performance.now() - t0) };
           } catch (e) {
             signed = { ok: false, outcome: (e as Error).message.slice(0, 200), latencyMs: Math.round(performance.now() - t0) };
@@ -186,36 +189,36 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
       'users.self': (_input, session) => ({ mustChangePin: users.mustChangePin(session.caller) }),
 
       // The heavy ones run in the SQL worker (src-main/worker/): the core keeps serving scans and calls.
-      'diagnostics.logs': (query) => ctx.sqlWorker.run('logs.read', { logFile: ctx.logFile, query }, { label: 'logs' }),
+      'diagnostics.logs': (query) => deps.sqlWorker.run('logs.read', { logFile: deps.logFile, query }, { label: 'logs' }),
       'diagnostics.jobs': ({ limit }) => jobsView(db, limit),
       'diagnostics.database': ({ full }) =>
-        ctx.sqlWorker.run('database.health', { full: full ?? false }, { label: full ? 'database.full_check' : 'database.fast_check' }),
+        deps.sqlWorker.run('database.health', { full: full ?? false }, { label: full ? 'database.full_check' : 'database.fast_check' }),
       'diagnostics.backup': async (_input, session) => {
-        const file = await ctx.sqlWorker.run('backup.create', { dataDir: ctx.dataDir, now: ctx.clock.now().toISOString() }, { label: 'backup' });
+        const file = await deps.sqlWorker.run('backup.create', { dataDir: deps.dataDir, now: deps.clock.now().toISOString() }, { label: 'backup' });
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.backup', subject: file.name, details: { bytes: file.bytes } });
         return file;
       },
-      'diagnostics.backups': async () => ({ backups: await listBackups(ctx.dataDir), pendingRestore: await hasPendingRestore(ctx.dataDir) }),
+      'diagnostics.backups': async () => ({ backups: await listBackups(deps.dataDir), pendingRestore: await hasPendingRestore(deps.dataDir) }),
       'diagnostics.restore': async ({ name }, session) => {
         // Who staged it goes with the staged file: the restored database records the restore at the next start.
-        await ctx.sqlWorker.run('restore.stage', { dataDir: ctx.dataDir, name, actor: actorOf(session.caller), stagedAt: ctx.clock.now().toISOString() }, { label: 'restore' });
+        await deps.sqlWorker.run('restore.stage', { dataDir: deps.dataDir, name, actor: actorOf(session.caller), stagedAt: deps.clock.now().toISOString() }, { label: 'restore' });
         audit.record({ actor: actorOf(session.caller), action: 'diagnostics.restore', subject: name, details: { appliedAt: 'next start' } });
         log.warn({ backup: name }, 'restore staged: applied at the next start');
         return { staged: true as const, name, restartNeeded: true as const };
       },
       'diagnostics.supportBundle': async (_input, session) => {
-        const { database: _database, ...bundle } = await ctx.sqlWorker.run(
+        const { database: _database, ...bundle } = await deps.sqlWorker.run(
           'support.bundle',
           {
-            dataDir: ctx.dataDir,
-            logFile: ctx.logFile,
-            config: ctx.config,
-            now: ctx.clock.now().toISOString(),
-            appVersion: ctx.appVersion,
+            dataDir: deps.dataDir,
+            logFile: deps.logFile,
+            config: deps.config,
+            now: deps.clock.now().toISOString(),
+            appVersion: deps.appVersion,
             // The database's health is checked in the worker and added there.
             reports: {
-              terminal: ctx.terminal.status(),
-              devices: ctx.devices.statuses(),
+              terminal: deps.terminal.status(),
+              devices: deps.devices.statuses(),
               openJobs: openJobCounts(db),
               audit: audit.verify(),
               enrolment: enrolment(),
@@ -227,8 +230,8 @@ export function createAdminArea(ctx: PosContext): Area<typeof adminCalls> {
         return bundle;
       },
 
-      'maintenance.status': () => ctx.sqlWorker.status(),
-      'maintenance.cancel': ({ operationId }) => ({ cancelling: ctx.sqlWorker.cancel(operationId) }),
+      'maintenance.status': () => deps.sqlWorker.status(),
+      'maintenance.cancel': ({ operationId }) => ({ cancelling: deps.sqlWorker.cancel(operationId) }),
 
       'audit.list': (filter) => audit.list(filter),
       'audit.verify': () => audit.verify(),

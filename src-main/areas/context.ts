@@ -1,6 +1,7 @@
 /**
- * What every area of the API gets from the composition root (pos.ts): the database, the shared services
- * and the terminal's facts. An area builds its own services from these and returns its handlers.
+ * The terminal's shared services and facts, as the composition root (pos.ts) builds them. No area gets all of
+ * them: each names the few it uses (`Pick<CoreServices, …>`, e.g. OwnerAreaDeps), builds its own services from
+ * those and returns its handlers, so what an area depends on is written at its top.
  */
 import type { Database } from 'better-sqlite3';
 import type { CallSpec } from '../../src-common/contract';
@@ -23,7 +24,7 @@ import type { StatementsService } from '../services/statements';
 import type { TerminalService } from '../services/terminal';
 import type { SqlWorkerClient } from '../worker/client';
 
-export interface PosContext {
+export interface CoreServices {
   readonly dataDir: string;
   readonly databasePath: string;
   readonly logFile: string;

@@ -7,20 +7,23 @@ import { createDeviceConfigService, createDeviceConfigStore } from '../services/
 import { createDrawerService } from '../services/device-drawer';
 import { createScannerMonitor } from '../services/device-monitor';
 import { statusTicketBlocks } from '../services/device-ticket';
-import type { Area, PosContext } from './context';
+import type { Area, CoreServices } from './context';
 
-export function createDevicesArea(ctx: PosContext): Area<typeof devicesCalls> {
-  const manager = ctx.devices;
-  const log = ctx.log.child({ module: 'devices' });
+/** What the devices area uses of the terminal's services. */
+export type DevicesAreaDeps = Pick<CoreServices, 'appVersion' | 'terminalId' | 'db' | 'clock' | 'log' | 'audit' | 'settings' | 'auth' | 'devices'>;
+
+export function createDevicesArea(deps: DevicesAreaDeps): Area<typeof devicesCalls> {
+  const manager = deps.devices;
+  const log = deps.log.child({ module: 'devices' });
   const configs = createDeviceConfigService({
-    db: ctx.db,
-    clock: ctx.clock,
-    audit: ctx.audit,
-    store: createDeviceConfigStore({ db: ctx.db, clock: ctx.clock, log }),
+    db: deps.db,
+    clock: deps.clock,
+    audit: deps.audit,
+    store: createDeviceConfigStore({ db: deps.db, clock: deps.clock, log }),
     apply: (list) => manager.configure(list),
   });
-  const monitor = createScannerMonitor({ manager, clock: ctx.clock });
-  const drawer = createDrawerService({ manager, audit: ctx.audit, auth: ctx.auth });
+  const monitor = createScannerMonitor({ manager, clock: deps.clock });
+  const drawer = createDrawerService({ manager, audit: deps.audit, auth: deps.auth });
 
   return {
     handlers: {
@@ -33,7 +36,7 @@ export function createDevicesArea(ctx: PosContext): Area<typeof devicesCalls> {
         const columns = manager.printerColumns();
         if (columns === null) throw new PosError('unavailable', 'No receipt printer is configured', { reason: 'no_printer' });
         const blocks = statusTicketBlocks(
-          { terminalId: ctx.terminalId, appVersion: ctx.appVersion, storeName: ctx.settings.get().storeName, printedAt: ctx.clock.now(), devices: manager.statuses(), queuedJobs: manager.queuedJobs() },
+          { terminalId: deps.terminalId, appVersion: deps.appVersion, storeName: deps.settings.get().storeName, printedAt: deps.clock.now(), devices: manager.statuses(), queuedJobs: manager.queuedJobs() },
           columns,
         );
         // Queued like any job: it prints when the printer is ready; a failure is logged, never thrown.

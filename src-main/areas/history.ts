@@ -4,12 +4,15 @@ import { PosError } from '../../src-common/errors';
 import type { Session } from '../../src-common/roles';
 import { createHistoryService } from '../services/history';
 import { createReconciliationService } from '../services/reconciliation';
-import type { Area, PosContext } from './context';
+import type { Area, CoreServices } from './context';
 
-export function createHistoryArea(ctx: PosContext): Area<typeof historyCalls> {
-  const businessDay = () => businessDayRuleOf(ctx.settings.get());
-  const history = createHistoryService({ db: ctx.db, terminalId: ctx.terminalId, refunds: ctx.refunds, businessDay });
-  const reconciliation = createReconciliationService({ db: ctx.db, clock: ctx.clock, audit: ctx.audit, terminalId: ctx.terminalId, businessDay });
+/** What the history area uses of the terminal's services. */
+export type HistoryAreaDeps = Pick<CoreServices, 'terminalId' | 'db' | 'clock' | 'audit' | 'settings' | 'auth' | 'refunds'>;
+
+export function createHistoryArea(deps: HistoryAreaDeps): Area<typeof historyCalls> {
+  const businessDay = () => businessDayRuleOf(deps.settings.get());
+  const history = createHistoryService({ db: deps.db, terminalId: deps.terminalId, refunds: deps.refunds, businessDay });
+  const reconciliation = createReconciliationService({ db: deps.db, clock: deps.clock, audit: deps.audit, terminalId: deps.terminalId, businessDay });
 
   /**
    * A refund from the back office is confirmed with the signed-in owner's own PIN: the owner's screen may
@@ -19,7 +22,7 @@ export function createHistoryArea(ctx: PosContext): Area<typeof historyCalls> {
   async function confirmOwnPin(session: Session, pin: string): Promise<void> {
     const userId = session.caller.userId;
     if (!userId) throw new PosError('forbidden', 'Sign in first');
-    await ctx.auth.approve({ userId, pin }, ['owner']);
+    await deps.auth.approve({ userId, pin }, ['owner']);
   }
 
   return {
@@ -28,11 +31,11 @@ export function createHistoryArea(ctx: PosContext): Area<typeof historyCalls> {
       'history.sale': ({ saleId }) => history.sale(saleId),
       'history.refund': async ({ pin, ...input }, session) => {
         await confirmOwnPin(session, pin);
-        return ctx.refunds.request(input, session);
+        return deps.refunds.request(input, session);
       },
       'history.voidSale': async ({ pin, ...input }, session) => {
         await confirmOwnPin(session, pin);
-        return ctx.refunds.voidSale(input, session);
+        return deps.refunds.voidSale(input, session);
       },
       'reconcile.day': ({ date }) => reconciliation.day(date),
       'reconcile.resolve': (input, session) => reconciliation.resolve(input, session),

@@ -1,22 +1,25 @@
 import type { kioskCalls } from '../../src-common/calls/kiosk';
 import type { DomainEventBus } from '../domain-events';
 import { createKioskService, type KioskService } from '../services/kiosk';
-import type { Area, PosContext } from './context';
+import type { Area, CoreServices } from './context';
 
-export function createKioskArea(ctx: PosContext, bus: DomainEventBus): Area<typeof kioskCalls> & { readonly kiosk: KioskService } {
+/** What the kiosk area uses of the terminal's services. */
+export type KioskAreaDeps = Pick<CoreServices, 'terminalId' | 'clock' | 'log' | 'audit' | 'settings' | 'catalog' | 'auth' | 'sales' | 'acquirer' | 'credentials' | 'payments' | 'devices'>;
+
+export function createKioskArea(deps: KioskAreaDeps, bus: DomainEventBus): Area<typeof kioskCalls> & { readonly kiosk: KioskService } {
   const kiosk = createKioskService({
-    settings: ctx.settings,
-    catalog: ctx.catalog,
-    sales: ctx.sales,
-    payments: ctx.payments,
-    devices: ctx.devices,
-    auth: ctx.auth,
-    audit: ctx.audit,
+    settings: deps.settings,
+    catalog: deps.catalog,
+    sales: deps.sales,
+    payments: deps.payments,
+    devices: deps.devices,
+    auth: deps.auth,
+    audit: deps.audit,
     bus,
     // A query for an order that cannot exist: any answer but "unknown" means the acquirer is there.
-    probeAcquirer: async () => (await ctx.acquirer.query(await ctx.credentials(), `probe${ctx.terminalId.slice(-8)}`)).kind !== 'unknown',
-    clock: ctx.clock,
-    log: ctx.log.child({ module: 'kiosk' }),
+    probeAcquirer: async () => (await deps.acquirer.query(await deps.credentials(), `probe${deps.terminalId.slice(-8)}`)).kind !== 'unknown',
+    clock: deps.clock,
+    log: deps.log.child({ module: 'kiosk' }),
   });
   return {
     kiosk,

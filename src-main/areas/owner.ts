@@ -5,16 +5,19 @@ import { createChartsService } from '../services/charts';
 import { createExportsService } from '../services/exports';
 import { createReportsService } from '../services/reports';
 import { createShiftsService } from '../services/shifts';
-import type { Area, PosContext } from './context';
+import type { Area, CoreServices } from './context';
+
+/** What the owner area uses of the terminal's services. */
+export type OwnerAreaDeps = Pick<CoreServices, 'dataDir' | 'terminalId' | 'db' | 'clock' | 'log' | 'audit' | 'settings' | 'auth' | 'devices' | 'sqlWorker'>;
 
 /** Shifts, X/Z reports, charts and exports (issue 7). */
-export function createOwnerArea(ctx: PosContext): Area<typeof ownerCalls> {
-  const { db, clock, audit, auth, terminalId, settings, devices, log } = ctx;
+export function createOwnerArea(deps: OwnerAreaDeps): Area<typeof ownerCalls> {
+  const { db, clock, audit, auth, terminalId, settings, devices, log } = deps;
   const shifts = createShiftsService({ db, clock, audit, auth, terminalId });
   const businessDay = () => businessDayRuleOf(settings.get());
   const reports = createReportsService({ db, clock, audit, terminalId, currency: () => settings.get().currency, language: () => settings.get().language, businessDay });
   const charts = createChartsService({ db, clock, terminalId, businessDay });
-  const exports = createExportsService({ db, dataDir: ctx.dataDir, terminalId, currency: () => settings.get().currency, businessDay });
+  const exports = createExportsService({ db, dataDir: deps.dataDir, terminalId, currency: () => settings.get().currency, businessDay });
 
   return {
     handlers: {
@@ -42,9 +45,9 @@ export function createOwnerArea(ctx: PosContext): Area<typeof ownerCalls> {
       'chart.walletMix': ({ from, to }) => charts.walletMix(from, to),
 
       'export.create': async ({ kind, from, to }, session) => {
-        const made = await ctx.sqlWorker.run(
+        const made = await deps.sqlWorker.run(
           'export.create',
-          { dataDir: ctx.dataDir, terminalId, currency: settings.get().currency, businessDay: businessDay(), kind, from, to },
+          { dataDir: deps.dataDir, terminalId, currency: settings.get().currency, businessDay: businessDay(), kind, from, to },
           { label: 'export' },
         );
         // Who took which data out of the terminal.

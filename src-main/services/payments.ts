@@ -57,8 +57,6 @@ export interface PaymentsService {
   /** Resolve what a previous run left unfinished; wallet payments wait until this is done. */
   recover(): void;
   status(): { online: boolean; pendingJobs: number; recovering: number };
-  /** Why the cart of this sale may not change now, if it may not. */
-  lockReason(saleId: string): string | null;
   stop(): void;
 }
 
@@ -389,10 +387,6 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
 
     status: () => ({ online, pendingJobs: openJobCount(db), recovering: recovering.size }),
 
-    lockReason(saleId) {
-      const row = latestPaymentForSale(db, saleId);
-      return row && !isFinal(stateOf(row).status) ? 'A wallet payment for this sale is in progress' : null;
-    },
 
     stop() {
       // The job runner is stopped by its owner; nothing of its own runs here.

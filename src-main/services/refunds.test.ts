@@ -145,7 +145,6 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     jobs: paymentJobs,
   });
   paymentJobs.start();
-  sales.setLockCheck(payments.lockReason);
   const emitted: RefundView[] = [];
   const all: RefundsService[] = [];
   // Each refunds service stands for one run of the terminal: its own job runner, stopped with it.

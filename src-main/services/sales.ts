@@ -26,6 +26,8 @@ import {
   type SaleEventType,
 } from '../../db/queries/sales';
 import { adjustStock } from '../../db/queries/catalog';
+import { latestPaymentForSale } from '../../db/queries/payments';
+import { isFinal, type PaymentStatus } from '../../src-common/payment-state';
 import { withRelaxedSync } from '../../db/durability';
 import type { Clock } from '../clock';
 import type { DomainEventBus } from '../domain-events';
@@ -60,8 +62,6 @@ export interface SalesService {
   completeWithWallet(input: { saleId: string; paymentId: string; wallet: string; amount: number; reference: string | null; userId: string | null }): CompletedSale;
   /** A completed sale of this terminal by its printed receipt number ("M6C8-000012", "000012" or "12"). */
   findByReceiptNumber(text: string): { saleId: string; receiptNumber: string; total: number; closedAt: string };
-  /** The payments engine locks a cart while its payment is in flight. */
-  setLockCheck(check: (saleId: string) => string | null): void;
   receipt(saleId: string): ReceiptDocument;
 }
 
@@ -154,10 +154,12 @@ export function createSalesService(deps: SalesDeps): SalesService {
   }
 
   /** Appends one fact to the open sale (opening a sale first when needed), checks it prices, and publishes the cart. */
-  let lockCheck: (saleId: string) => string | null = () => null;
+  /** A cart does not change while a wallet payment for it is in flight (read from the payment rows, not asked of the payments engine). */
   function assertUnlocked(saleId: string | undefined) {
-    const reason = saleId ? lockCheck(saleId) : null;
-    if (reason) throw new PosError('conflict', reason, { reason: 'payment_in_progress' });
+    const payment = saleId ? latestPaymentForSale(db, saleId) : undefined;
+    if (payment && !isFinal(payment.status as PaymentStatus)) {
+      throw new PosError('conflict', 'A wallet payment for this sale is in progress', { reason: 'payment_in_progress' });
+    }
   }
 
   function record(session: Session, type: SaleEventType, data: unknown, options: { openIfNone?: boolean } = {}): Cart {
@@ -431,10 +433,6 @@ export function createSalesService(deps: SalesDeps): SalesService {
       const sale = findCompletedSaleByReceiptNo(db, terminalId, Number(match[2]));
       if (!sale || sale.receipt_no === null) throw new PosError('not_found', 'No completed sale with that receipt number', { receiptNumber: text });
       return { saleId: sale.id, receiptNumber: formatReceiptNumber(terminalId, sale.receipt_no), total: sale.total ?? 0, closedAt: sale.closed_at ?? sale.opened_at };
-    },
-
-    setLockCheck(check) {
-      lockCheck = check;
     },
 
     receipt: receiptOf,
