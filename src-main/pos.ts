@@ -46,7 +46,7 @@ import { createStatementsService } from './services/statements';
 import { createDeviceManager } from '../drivers/devices/manager';
 import { connectDevices } from './services/devices';
 import { createDeviceConfigStore } from './services/device-config';
-import { createSqlitePrintJobStore } from './services/device-print-jobs';
+import { createPrintJobQueue } from './services/print-jobs';
 import { createRefundsService, refundTimingsFor } from './services/refunds';
 import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
@@ -255,7 +255,10 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   // Device configuration lives in SQLite; config.json's list only seeds a terminal that never had one.
   const deviceConfigs = createDeviceConfigStore({ db, clock, log: log.child({ module: 'devices' }), audit });
   deviceConfigs.seedIfNeverConfigured(config.devices);
-  const devices = createDeviceManager(deviceConfigs.list(), { log: log.child({ module: 'devices' }), printJobs: createSqlitePrintJobStore({ db, clock }) });
+  const devices = createDeviceManager(deviceConfigs.list(), {
+    log: log.child({ module: 'devices' }),
+    printQueue: createPrintJobQueue({ db, clock, log: log.child({ module: 'print-jobs' }), jobs }),
+  });
   const disconnectDevices = connectDevices({ manager: devices, bus, sales, settings, log: log.child({ module: 'devices' }) });
 
   const services: CoreServices = {

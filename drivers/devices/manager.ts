@@ -6,7 +6,7 @@
  * The device list can change at run time (configure): only the devices whose configuration changed are
  * closed and reopened; the others keep their open port, their state and the print queue.
  */
-import { encodeBlocksEscPos, encodeReceiptEscPos, FEED_AND_CUT } from '../receipt/escpos';
+import { encodeBlocksEscPos, encodeReceiptEscPos } from '../receipt/escpos';
 import type { ReceiptBlock } from '../../src-common/receipt-text';
 import type { ReceiptDocument } from '../../src-common/receipt';
 import { drawerKick, serialDrawerOpen } from '../drawer/kick';
@@ -22,6 +22,9 @@ import { repliesFrom, StatusPoller, summarizeStatus, type StatusReplies } from '
 import { DevicesConfig, type DeviceConfig, type ScannerTransportConfig } from './config';
 import type { z } from 'zod';
 import type { DeviceStatus } from '../../src-common/schemas';
+import { createStorePrintQueue, memoryPrintJobStore, type DrawerKick, type PrinterPort, type PrintJobStore, type PrintQueue } from './print-queue';
+
+export { memoryPrintJobStore, withoutStoredKick, type DrawerKick, type PrinterPort, type PrintJobStore, type PrintQueue } from './print-queue';
 
 export type DeviceState = 'closed' | 'idle' | 'busy' | 'error';
 
@@ -30,44 +33,20 @@ export type ScanFromDevice = Extract<ScanEvent, { kind: 'scan' }> & { deviceId: 
 /** Everything a scanner delivered, scans and dropped input alike, with its raw bytes (the technician's monitor). */
 export type ScannerInput = ScanEvent & { deviceId: string };
 
-/**
- * Where print jobs wait. The default keeps them in memory; the terminal passes a SQLite store
- * (src-main/services/device-print-jobs.ts) so jobs survive a restart.
- */
-export interface PrintJobStore {
-  /** Keeps the job (committed before it is sent) and returns its id. */
-  add(kind: string, bytes: Uint8Array): string;
-  /** The printer took the job (its bytes were drained to the OS). */
-  printed(id: string): void;
-  /** A send failed; the job stays queued. */
-  failed(id: string, error: string): void;
-  /** Jobs not printed yet, oldest first. */
-  pending(): { id: string; bytes: Uint8Array }[];
-}
-
-export function memoryPrintJobStore(): PrintJobStore {
-  const jobs = new Map<string, Uint8Array>();
-  let next = 0;
-  return {
-    add(_kind, bytes) {
-      const id = String(++next);
-      jobs.set(id, bytes);
-      return id;
-    },
-    printed: (id) => void jobs.delete(id),
-    failed: () => undefined,
-    pending: () => [...jobs].map(([id, bytes]) => ({ id, bytes })),
-  };
-}
-
 export interface DeviceManagerOptions {
   log?: TransportLog;
   retryOpenMs?: number;
-  /** How long to wait before sending a job again after a failed send (default 1000 ms). */
+  /** How long the in-memory queue waits before sending a job again after a failed send (default 1000 ms). */
   printRetryMs?: number;
   /** node-hid, or a fake in tests. */
   hid?: HidApi;
+  /** Where the default queue keeps its jobs (in memory unless given). Ignored when `printQueue` is given. */
   printJobs?: PrintJobStore;
+  /**
+   * The print queue, made over the manager's printer: the terminal passes its durable job-runner queue
+   * (src-main/services/print-jobs.ts). By default, a queue on `printJobs` that drains on its own.
+   */
+  printQueue?: (printer: PrinterPort) => PrintQueue;
   /**
    * How long after a sale its receipt may still kick the drawer on the printer (default 30 s): a receipt that
    * prints later (the printer was away) prints without opening the drawer.
@@ -140,32 +119,19 @@ interface Managed {
   openRetry: NodeJS.Timeout | null;
 }
 
-interface Job {
-  id: string;
-  bytes: Uint8Array;
-  settle?: { resolve: () => void; reject: (e: Error) => void };
-  /** In memory only (never in the store): the drawer kick sent right after this receipt, if it prints by `until`. */
-  kick?: { bytes: Uint8Array; until: number };
-}
-
 /** Printer conditions that stop printing; jobs wait in the queue until the printer says it is ready again. */
 const BLOCKING = new Set(['paper_out', 'cover_open', 'error']);
 
 export function createDeviceManager(input: z.input<typeof DevicesConfig>, options: DeviceManagerOptions = {}): DeviceManager {
   const { log } = options;
   const retryOpenMs = options.retryOpenMs ?? 3000;
-  const printRetryMs = options.printRetryMs ?? 1000;
-  const store = options.printJobs ?? memoryPrintJobStore();
   const now = options.now ?? Date.now;
   const drawerKickWindowMs = options.drawerKickWindowMs ?? 30_000;
   const scanListeners = new Set<(scan: ScanFromDevice) => void>();
   const inputListeners = new Set<(input: ScannerInput) => void>();
   const statusListeners = new Set<(status: DeviceStatus) => void>();
+  const readyListeners = new Set<() => void>();
   let devices: Managed[] = [];
-  // Jobs left from before a restart print first, in their order, and never kick the drawer.
-  const printQueue: Job[] = store.pending().map((j) => ({ id: j.id, bytes: withoutStoredKick(j.bytes) }));
-  let retryTimer: NodeJS.Timeout | null = null;
-  let draining = false;
   let closed = false;
   let configuring: Promise<void> = Promise.resolve();
 
@@ -179,49 +145,43 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
   const drawer = () => devices.find((d) => d.config.role === 'drawer');
   const displays = () => devices.filter((d) => d.config.role === 'display');
 
-  function scheduleRetry() {
-    if (retryTimer || closed) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      void drainPrints();
-    }, printRetryMs);
-  }
+  const printerReady = (p = printer()): boolean =>
+    !closed && p !== undefined && !p.stopped && p.transport.state === 'open' && !(p.condition && BLOCKING.has(p.condition.state));
+  /** The printer may have become ready: its port opened, its paper is back, or a configuration was applied. */
+  const printerMayBeReady = () => {
+    if (printerReady()) for (const listener of readyListeners) listener();
+  };
 
-  async function drainPrints(): Promise<void> {
-    if (draining || closed) return;
-    const p = printer();
-    if (!p || p.transport.state !== 'open') return;
-    if (p.condition && BLOCKING.has(p.condition.state)) return;
-    draining = true;
-    try {
-      while (printQueue.length && !closed && !p.stopped && p.transport.state === 'open' && !(p.condition && BLOCKING.has(p.condition.state))) {
-        const job = printQueue[0]!;
-        publish(p, { state: 'busy', queued: printQueue.length });
-        try {
-          await p.transport.write(job.bytes);
-        } catch (error) {
-          // Left at the head of the queue: it prints when the printer is back (receipts are never dropped).
-          store.failed(job.id, errorText(error));
-          publish(p, { state: p.transport.state === 'open' ? 'idle' : 'error', detail: errorText(error), queued: printQueue.length });
-          scheduleRetry();
-          return;
-        }
-        // Marked printed only after the bytes were drained to the OS. A crash between the write and this line
-        // prints the job again on the next start: at-least-once is the right trade for receipts (a duplicate
-        // receipt is harmless, a lost one is not).
-        printQueue.shift();
-        store.printed(job.id);
-        if (job.kick) await kickAfterReceipt(p, job.kick);
-        job.settle?.resolve();
-        publish(p, { state: 'idle', queued: printQueue.length, detail: null });
+  const port: PrinterPort = {
+    id: () => printer()?.config.id ?? null,
+    ready: () => printerReady(),
+    onReady(listener) {
+      readyListeners.add(listener);
+      return () => readyListeners.delete(listener);
+    },
+    async write(bytes) {
+      const p = printer();
+      if (!p || !printerReady(p)) throw new Error(p ? `the printer is not ready (${p.condition?.state ?? p.transport.state})` : 'No receipt printer is configured');
+      publish(p, { state: 'busy' });
+      try {
+        await p.transport.write(bytes);
+      } catch (error) {
+        publish(p, { state: p.transport.state === 'open' ? 'idle' : 'error', detail: errorText(error) });
+        throw error;
       }
-    } finally {
-      draining = false;
-    }
-  }
+      publish(p, { state: 'idle', detail: null });
+    },
+    kickAfterReceipt: (kick) => kickAfterReceipt(kick),
+    showQueued(count) {
+      const p = printer();
+      if (p) publish(p, { queued: count });
+    },
+  };
 
   /** The drawer kick of a receipt just printed: sent live, or dropped when the receipt printed too late. */
-  async function kickAfterReceipt(p: Managed, kick: NonNullable<Job['kick']>): Promise<void> {
+  async function kickAfterReceipt(kick: DrawerKick): Promise<void> {
+    const p = printer();
+    if (!p) return;
     const late = now() - kick.until;
     if (late > 0) {
       log?.warn({ device: p.config.id, lateMs: late }, 'drawer kick dropped: the receipt printed too long after the sale');
@@ -236,17 +196,9 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
     }
   }
 
-  function enqueue(kind: string, bytes: Uint8Array, kick?: Job['kick']): Promise<void> {
-    // Written to the store before anything is sent: a job survives a crash from here on. Only the job's own
-    // bytes are stored, never a drawer kick.
-    const id = store.add(kind, bytes);
-    return new Promise<void>((resolve, reject) => {
-      printQueue.push({ id, bytes, settle: { resolve, reject }, ...(kick ? { kick } : {}) });
-      const p = printer();
-      if (p) publish(p, { queued: printQueue.length });
-      void drainPrints();
-    });
-  }
+  const queue: PrintQueue = options.printQueue
+    ? options.printQueue(port)
+    : createStorePrintQueue(port, options.printJobs ?? memoryPrintJobStore(), { retryMs: options.printRetryMs ?? 1000 });
 
   function openWithRetry(d: Managed) {
     d.transport.open().then(
@@ -302,12 +254,12 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
       stopped: false,
       openRetry: null,
     };
-    if (config.role === 'printer') d.status.queued = printQueue.length;
+    if (config.role === 'printer') d.status.queued = queue.length();
     d.cleanup.push(
       transport.on('state', (state, detail) => {
         publish(d, { state: stateOf(state), detail: detail ?? null });
         if (state === 'open') {
-          if (config.role === 'printer') void drainPrints();
+          if (config.role === 'printer') printerMayBeReady();
           if (config.role === 'display') void transport.write(encodeDisplaySetup(config.protocol)).catch(() => undefined);
         }
       }),
@@ -327,7 +279,7 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
           if (BLOCKING.has(summary.state)) publish(d, { state: 'error', detail: summary.state });
           else if (was && BLOCKING.has(was)) {
             publish(d, { state: 'idle', detail: null });
-            void drainPrints();
+            printerMayBeReady();
           }
         }),
         transport.on('state', (state) => {
@@ -393,7 +345,7 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
       return;
     }
     devices = configs.map((config) => (kept.has(config.id) ? current.get(config.id)! : start(config)));
-    void drainPrints();
+    printerMayBeReady();
   }
 
   function openSerialDrawer(d: Managed): Promise<void> {
@@ -429,18 +381,18 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
       if (!p || p.config.role !== 'printer') return Promise.reject(new Error('No receipt printer is configured'));
       const kick = opts.kickDrawer && !own && p.config.drawer ? { bytes: drawerKick(p.config.drawer), until: now() + drawerKickWindowMs } : undefined;
       const bytes = encodeReceiptEscPos(doc, { columns: p.config.columns, qr: true, cut: true, drawerKick: false });
-      return enqueue('receipt', bytes, kick);
+      return queue.add('receipt', bytes, kick);
     },
     printBlocks(blocks, { kind }) {
       const p = printer();
       if (!p || p.config.role !== 'printer') return Promise.reject(new Error('No receipt printer is configured'));
-      return enqueue(kind, encodeBlocksEscPos(blocks, { columns: p.config.columns, qr: true, cut: true, drawerKick: false }));
+      return queue.add(kind, encodeBlocksEscPos(blocks, { columns: p.config.columns, qr: true, cut: true, drawerKick: false }));
     },
     printerColumns() {
       const p = printer();
       return p && p.config.role === 'printer' ? p.config.columns : null;
     },
-    queuedJobs: () => printQueue.length,
+    queuedJobs: () => queue.length(),
     hasDrawer() {
       const p = printer();
       return drawer() !== undefined || (p?.config.role === 'printer' && p.config.drawer !== undefined);
@@ -471,28 +423,13 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
     },
     async close() {
       closed = true;
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = null;
+      readyListeners.clear();
       // Unprinted jobs stay in the store: a durable store prints them on the next start.
-      for (const job of printQueue.splice(0)) job.settle?.reject(new Error('The terminal is stopping'));
+      queue.close();
       // A configure() under way finishes first (it starts nothing once closed), so the devices stopped here are
       // the final list: none is opened after close().
       await configuring;
       await Promise.all(devices.map(stop));
     },
   };
-}
-
-/**
- * A stored job's bytes without a drawer kick at its end. Receipts queued before kicks were kept out of the
- * store end with the cut and then `ESC p m t1 t2` (twice for both pins): a job replayed at start must not open
- * the drawer, so that tail is dropped. Nothing else the terminal prints ends that way.
- */
-export function withoutStoredKick(bytes: Uint8Array): Uint8Array {
-  const kickAt = (i: number) => i >= 0 && bytes[i] === 0x1b && bytes[i + 1] === 0x70 && (bytes[i + 2] === 0 || bytes[i + 2] === 1);
-  let end = bytes.length;
-  for (let n = 0; n < 2 && kickAt(end - 5); n += 1) end -= 5;
-  if (end === bytes.length || end < FEED_AND_CUT.length) return bytes;
-  const cutAt = end - FEED_AND_CUT.length;
-  return FEED_AND_CUT.every((b, i) => bytes[cutAt + i] === b) ? bytes.slice(0, end) : bytes;
 }

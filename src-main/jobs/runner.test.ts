@@ -263,6 +263,33 @@ describe('the durable job runner', () => {
     expect(findJob(db, id)).toMatchObject({ attempts: 2, last_error: 'order not found' });
   });
 
+  it('holds the jobs of a kind that is not ready without claiming them, and runs them in order once woken', async () => {
+    const { db, runner } = rig();
+    const r = runner();
+    let ready = false;
+    const ran: number[] = [];
+    r.register(
+      kind({
+        ready: () => ready,
+        handler: async (job) => {
+          ran.push(job.payload.n);
+        },
+      }),
+    );
+    const first = r.enqueue('test.work', 'print:p', { n: 1 });
+    r.enqueue('test.work', 'print:p', { n: 2 });
+    r.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ran).toEqual([]);
+    // Held, not failed: no attempt counted, nothing recorded.
+    expect(findJob(db, first)).toMatchObject({ status: 'queued', attempts: 0, last_error: null });
+    expect(attemptsOfJobs(db, [first])).toEqual([]);
+    ready = true;
+    r.wake();
+    await until(() => ran.length === 2);
+    expect(ran).toEqual([1, 2]);
+  });
+
   it('refuses an unknown kind and a payload its kind does not accept', () => {
     const { runner } = rig();
     const r = runner();

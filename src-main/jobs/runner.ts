@@ -57,6 +57,11 @@ export interface JobKind<P> {
   onDeadline?: (job: RunningJob<P>) => void;
   /** How long a claim holds before another runner may take the job (renewed while the handler runs). */
   leaseMs?: number;
+  /**
+   * Whether the kind's jobs can run now (e.g. the printer is there and has paper). While not, its due jobs stay
+   * queued: not claimed, no attempt counted, no timer spinning; call `wake` once it is ready again.
+   */
+  ready?: () => boolean;
   handler: (job: RunningJob<P>) => Promise<JobResult>;
 }
 
@@ -195,7 +200,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     const toRun: { kind: JobKind<unknown>; row: JobRow }[] = [];
     for (const kind of kinds.values()) {
       const free = kind.concurrency - perKind.get(kind.kind)! - toRun.filter((t) => t.kind === kind).length;
-      if (free <= 0) continue;
+      if (free <= 0 || (kind.ready && !kind.ready())) continue;
       let claimed: ReturnType<typeof claimDueJobs>;
       try {
         claimed = claimDueJobs(db, {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
-import { insertPrintJob, markPrintJobPrinted } from '../../db/queries/print-jobs';
+import { insertJob } from '../../db/queries/jobs';
+import { insertPrintBytes, PRINT_JOB_KIND } from '../../db/queries/print-jobs';
 import { createAuditService } from './audit';
 import { applyPendingRestore, listBackups } from './backup';
 import { createBackup, stageRestore } from '../worker/backup';
@@ -87,8 +88,11 @@ describe('backup and restore', () => {
     const audit = createAuditService({ db, clock });
     audit.record({ actor: { role: 'owner', userId: 'U-OWNER' }, action: 'settings.update', details: { storeName: '甲' } });
     // A printer away at the time of the backup: two receipts waiting, one printed earlier.
-    for (const id of ['J1', 'J2', 'J3']) insertPrintJob(db, { id, kind: 'receipt', bytes: Uint8Array.of(0x41, 0x1b, 0x70, 0, 25, 250), createdAt: 'then' });
-    markPrintJobPrinted(db, 'J1', 'then');
+    for (const id of ['J1', 'J2', 'J3']) {
+      insertJob(db, { id, kind: PRINT_JOB_KIND, subject: 'print:printer', payload: { document: 'receipt' }, runAt: 0, deadlineAt: null, at: 'then' });
+      insertPrintBytes(db, id, Uint8Array.of(0x41, 0x1b, 0x70, 0, 25, 250));
+    }
+    db.prepare("UPDATE job SET status = 'done', finished_at = 'then' WHERE id = 'J1'").run();
     const backup = await createBackup(db, dataDir, clock);
     audit.record({ actor: { role: 'technician', userId: 'U-TECH' }, action: 'diagnostics.backup', subject: backup.name });
     stageRestore(db, dataDir, backup.name, { actor: { role: 'technician', userId: 'U-TECH' }, clock });
@@ -103,7 +107,13 @@ describe('backup and restore', () => {
 
     const restored = openDatabase(databasePath);
     try {
-      expect(restored.prepare('SELECT id, printed_at IS NOT NULL AS printed FROM print_job ORDER BY rowid').all()).toEqual([{ id: 'J1', printed: 1 }]);
+      // The unprinted jobs end (dead, their bytes gone) and stay in the history; the printed one is untouched.
+      expect(restored.prepare('SELECT id, status, last_error FROM job ORDER BY seq').all()).toEqual([
+        { id: 'J1', status: 'done', last_error: null },
+        { id: 'J2', status: 'dead', last_error: 'dropped: the database was restored from a backup' },
+        { id: 'J3', status: 'dead', last_error: 'dropped: the database was restored from a backup' },
+      ]);
+      expect(restored.prepare('SELECT job_id FROM print_bytes ORDER BY job_id').pluck().all()).toEqual(['J1']);
       const restoredAudit = createAuditService({ db: restored, clock });
       expect(restoredAudit.verify()).toMatchObject({ ok: true, rows: 2 });
       expect(restoredAudit.list({ action: 'diagnostics.restored' })).toEqual([

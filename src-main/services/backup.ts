@@ -18,7 +18,7 @@ import { basename, join } from 'node:path';
 import Sqlite, { type Database } from 'better-sqlite3';
 import { latestSchemaVersion } from '../../db/migrations';
 import { openDatabase } from '../../db/open';
-import { deletePendingPrintJobs } from '../../db/queries/print-jobs';
+import { dropOpenPrintJobs } from '../../db/queries/print-jobs';
 import type { Caller, SessionRole } from '../../src-common/roles';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
@@ -156,7 +156,7 @@ export function pendingRestorePath(dataDir: string): string | null {
 
 /**
  * Readies the staged database before it takes the database's place: migrated (the audit log needs version 9),
- * its unprinted print jobs deleted (print_job has no cancelled state: a job is pending or printed), and a
+ * its unprinted print jobs ended (dead, their bytes dropped: old receipts never print again), and a
  * `diagnostics.restored` row appended to its audit chain, in one transaction. Left in rollback-journal mode so
  * the one file is the whole database for the rename. Run again after a start cut short (same restoreId), it
  * changes nothing and returns the kept name recorded the first time.
@@ -177,7 +177,7 @@ function readyRestored(
         const details = JSON.parse(prior) as { kept?: unknown; droppedPrintJobs?: unknown };
         return { keptName: typeof details.kept === 'string' ? details.kept : null, droppedPrintJobs: 0 };
       }
-      const droppedPrintJobs = deletePendingPrintJobs(db);
+      const droppedPrintJobs = dropOpenPrintJobs(db, 'dropped: the database was restored from a backup', options.clock.now().toISOString());
       const keptName = options.keptName();
       audit.record({
         actor: options.info.actor,

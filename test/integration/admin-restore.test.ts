@@ -41,7 +41,7 @@ describe('backup and restore, audit tamper (real host processes on one data dir)
     const pendingJobs = (path: string) => {
       const db = new Sqlite(path, { readonly: true });
       try {
-        return db.prepare('SELECT count(*) FROM print_job WHERE printed_at IS NULL').pluck().get() as number;
+        return db.prepare("SELECT count(*) FROM job WHERE kind = 'print.receipt' AND status IN ('queued', 'running')").pluck().get() as number;
       } finally {
         db.close();
       }
