@@ -8,6 +8,8 @@ import { createPos } from '../src-main/pos';
 import { DEFAULT_USERS } from '../src-main/services/auth';
 import { createPtyPair, killAllSocat, openPeer } from '../test/helpers/pty';
 import { openApiSocket, startHostProcess, tempDir } from '../test/helpers/host';
+import { BIG_BARCODES, BIG_CASHIER, BIG_TECHNICIAN, bigTerminalDir } from '../test/helpers/big-terminal';
+import { cachedSalesDatabase } from './sales-fixture';
 import { percentile, summarize } from './stats';
 import { signedInCashier } from './cashier';
 
@@ -168,6 +170,83 @@ async function serialScanInProcess(count: number) {
   } finally {
     await peer.close();
     await pos.close();
+    await pair.close();
+    await killAllSocat();
+  }
+}
+
+/**
+ * Scan → UI on the 1,000,000-sale database while the technician runs a full integrity check (in the SQL worker),
+ * beside the same scans on the same host with nothing else running. Scans come every `gapMs` (a fast cashier).
+ */
+export async function serialScanToUiDuringIntegrityCheck(options: { gapMs?: number; sales?: number } = {}) {
+  try {
+    execSync('command -v socat', { stdio: 'ignore' });
+  } catch {
+    return { skipped: 'socat is not installed' };
+  }
+  const gapMs = options.gapMs ?? 50;
+  const fixture = await cachedSalesDatabase(options.sales ?? 1_000_000, { log: (line) => process.stderr.write(`${line}\n`) });
+  const dataDir = await bigTerminalDir(fixture.path);
+  const pair = await createPtyPair();
+  const host = await startHostProcess({
+    dataDir,
+    config: { log: { level: 'warn' }, demoCatalog: false, devices: [{ id: 'scanner', role: 'scanner', transport: { kind: 'serial', path: pair.a, baudRate: 9600 }, suffix: 'CR' }] },
+  });
+  const peer = await openPeer(pair.b);
+  const till = await openApiSocket(host.ready);
+  const tech = await openApiSocket(host.ready);
+  try {
+    await till.call('auth.signIn', BIG_CASHIER);
+    await tech.call('auth.signIn', BIG_TECHNICIAN);
+    await till.call('screen.report', { surface: 'till', step: 'selling' });
+    for (let i = 0; i < 200; i++) {
+      const r = await till.call('devices.status', {});
+      if (r.ok && r.value.every((d) => d.state === 'idle')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const bytes = new TextEncoder().encode(`${BIG_BARCODES[0]}\r`);
+    let scans = 0;
+    const scanOnce = async () => {
+      const started = process.hrtime.bigint();
+      await peer.write(bytes);
+      for (;;) {
+        const message = (await till.nextMessage()) as { type: string; name?: string };
+        if (message.type === 'event' && message.name === 'sale.changed') break;
+      }
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (++scans % 50 === 0) {
+        await till.call('sale.void', { reason: 'bench' });
+        till.messages.splice(0);
+      }
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+      return ms;
+    };
+    const idle: number[] = [];
+    for (let i = 0; i < 100; i++) idle.push(await scanOnce());
+    const during: number[] = [];
+    let checking = true;
+    const checkStarted = performance.now();
+    const check = tech.call('diagnostics.database', { full: true }).finally(() => (checking = false));
+    while (checking) during.push(await scanOnce());
+    const checked = await check;
+    const checkMs = performance.now() - checkStarted;
+    const stats = (samples: number[]) => {
+      const sorted = [...samples].sort((a, b) => a - b);
+      return { n: sorted.length, p50: Number(percentile(sorted, 50).toFixed(2)), p99: Number(percentile(sorted, 99).toFixed(2)), max: Number(sorted.at(-1)!.toFixed(2)) };
+    };
+    return {
+      path: 'scanner pty peer → host (serialport, framer, scan router, sale) → sale.changed at the WebSocket client, one scan every gapMs',
+      gapMs,
+      duringIntegrityCheckMs: stats(during),
+      baselineNothingElseRunningMs: stats(idle),
+      integrityCheck: { ok: checked.ok && checked.value.ok, seconds: Number((checkMs / 1000).toFixed(1)), databaseBytes: checked.ok ? checked.value.fileBytes : null },
+    };
+  } finally {
+    till.close();
+    tech.close();
+    await peer.close();
+    await host.stop();
     await pair.close();
     await killAllSocat();
   }

@@ -275,6 +275,8 @@ export async function generateSalesDatabase(options: GenerateOptions): Promise<G
     for (const [key, t] of dayRefunds) refund.run(...key.split('|'), t.count, t.amount);
   })();
   db.pragma('foreign_keys = ON');
+  // The next sale made on this database takes the receipt number after the last generated one.
+  db.prepare('INSERT INTO receipt_counter (terminal_id, last_no) SELECT terminal_id, max(receipt_no) FROM sale WHERE receipt_no IS NOT NULL GROUP BY terminal_id ON CONFLICT (terminal_id) DO UPDATE SET last_no = excluded.last_no').run();
   db.exec('ANALYZE');
 
   if (options.zReports !== false) takeDailyZReports(db, days.slice(0, -1), ownerId);

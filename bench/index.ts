@@ -5,7 +5,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogSearchBench } from './catalog-search';
-import { receiptEncode, serialScanToCart } from './devices';
+import { receiptEncode, serialScanToCart, serialScanToUiDuringIntegrityCheck } from './devices';
 import { hostStart } from './host-start';
 import { lowEndTill } from './low-end';
 import { jobRunnerDrain } from './jobs';
@@ -42,6 +42,10 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ maintenance: await maintenanceBench(reportsOptions()) }, null, 2)}\n`);
     return;
   }
+  if (process.argv[2] === 'scan-during-check') {
+    process.stdout.write(`${JSON.stringify({ serialScanToUiDuringIntegrityCheck: await serialScanToUiDuringIntegrityCheck() }, null, 2)}\n`);
+    return;
+  }
   if (process.argv[2] === 'low-end') {
     process.stdout.write(`${JSON.stringify({ lowEndTill: await lowEndTill(join(here, 'host.js')) }, null, 2)}\n`);
     return;
@@ -70,7 +74,7 @@ async function main() {
     catalogSearch: await catalogSearchBench(),
     payments: { scanToAcquirer: await scanToAcquirerLatency() },
     jobs: { runnerDrain: await jobRunnerDrain() },
-    devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart() },
+    devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart(), serialScanToUiDuringIntegrityCheck: await serialScanToUiDuringIntegrityCheck() },
     host: await hostStart(join(here, 'host.js')),
     // Beside the unconfined scan → UI (devices.serialScanToCart) and cold start (host) above.
     lowEndTill: await lowEndTill(join(here, 'host.js')),

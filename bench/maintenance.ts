@@ -4,13 +4,12 @@
  * resolution, and a 1 ms interval timer's worst lateness), beside the same operation run on the core's own
  * thread as it was before (its duration is the stall the core took then). Goal: stall ≤ 20 ms.
  *
- * Runs on a copy of the cached generated database (bench/reports.ts makes it), in a temp data dir.
+ * Runs on a copy of the cached generated database (bench/sales-fixture.ts), in a temp data dir.
  */
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { existsSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import { listActiveProductsForSearch } from '../db/queries/catalog';
 import { openDatabase } from '../db/open';
@@ -26,8 +25,8 @@ import { catalogIndexFromWorker } from '../src-main/worker/catalog-index';
 import { findSqlWorkerFile, startSqlWorker, type SqlWorkerClient } from '../src-main/worker/client';
 import { operations } from '../src-main/worker/operations';
 import type { OperationContext, SqlInput, SqlOperation, SqlOutput } from '../src-main/worker/protocol';
-import { generateSalesDatabase, GENERATED_TERMINAL_ID } from './generate-sales';
-import { cachedSalesDatabasePath } from './reports';
+import { GENERATED_TERMINAL_ID } from './generate-sales';
+import { cachedSalesDatabase } from './sales-fixture';
 
 const CATALOG_ROWS = 100_000;
 const barcodeKey = (code: string) => {
@@ -81,8 +80,7 @@ async function onMainThread<K extends SqlOperation>(db: Database, databasePath: 
 
 export async function maintenanceBench(options: { sales?: number; db?: string } = {}) {
   const sales = options.sales ?? 1_000_000;
-  const source = options.db ?? cachedSalesDatabasePath(sales);
-  if (!existsSync(source)) await generateSalesDatabase({ path: source, sales, log: (line) => process.stderr.write(`${line}\n`) });
+  const source = options.db ?? (await cachedSalesDatabase(sales, { log: (line) => process.stderr.write(`${line}\n`) })).path;
   const dataDir = await mkdtemp(join(tmpdir(), 'jiezhang-bench-maintenance-'));
   const databasePath = join(dataDir, 'pos.sqlite');
   await copyFile(source, databasePath);

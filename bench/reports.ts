@@ -10,13 +10,11 @@
  * The generated database is cached in the temp folder by size (generation takes a while); pass --db to
  * use another, --fresh to make it again.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Sqlite from 'better-sqlite3';
-import { createHash } from 'node:crypto';
-import { latestSchemaVersion, migrations } from '../db/migrations';
 import { openDatabase } from '../db/open';
 import type { Session } from '../src-common/roles';
 import { createAuditService } from '../src-main/services/audit';
@@ -24,7 +22,8 @@ import { createChartsService } from '../src-main/services/charts';
 import { createExportsService } from '../src-main/services/exports';
 import { addDays, businessDaysInterval, defaultBusinessDayRule } from '../src-common/business-day';
 import { assembleReport, createReportsService, readReportParts, readReportPartsFromRows } from '../src-main/services/reports';
-import { generateSalesDatabase, GENERATED_TERMINAL_ID } from './generate-sales';
+import { GENERATED_TERMINAL_ID } from './generate-sales';
+import { cachedSalesDatabase } from './sales-fixture';
 import { summarize } from './stats';
 
 class Rollback extends Error {}
@@ -52,26 +51,21 @@ async function stallDuring<T>(fn: () => Promise<T>): Promise<{ value: T; longest
   return { value, longestStallMs: Number((histogram.max / 1e6).toFixed(1)) };
 }
 
-/** Where the generated database of `sales` sales is cached, keyed by the schema (a changed migration makes a new one). */
-export function cachedSalesDatabasePath(sales: number): string {
-  const schema = createHash('sha256').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 8);
-  return join(tmpdir(), `jiezhang-bench-${sales}-sales-v${latestSchemaVersion}-${schema}.sqlite`);
-}
-
 export async function reportsBench(options: { sales?: number; db?: string; fresh?: boolean; rounds?: number } = {}) {
   const sales = options.sales ?? 1_000_000;
   const rounds = options.rounds ?? 30;
-  const path = options.db ?? cachedSalesDatabasePath(sales);
-  let generation: { seconds: number; cached: boolean } = { seconds: 0, cached: true };
+  let path: string;
+  let generation: { seconds: number; cached: boolean };
   let lastDay: string;
-  if (options.fresh || !existsSync(path)) {
-    const made = await generateSalesDatabase({ path, sales, log: (line) => process.stderr.write(`${line}\n`) });
-    generation = { seconds: Number(made.seconds.toFixed(1)), cached: false };
-    lastDay = made.lastDay;
-  } else {
+  if (options.db) {
+    path = options.db;
+    generation = { seconds: 0, cached: true };
     const probe = new Sqlite(path, { readonly: true });
     lastDay = probe.prepare("SELECT max(business_date) FROM sale WHERE status = 'completed'").pluck().get() as string;
     probe.close();
+  } else {
+    const fixture = await cachedSalesDatabase(sales, { fresh: options.fresh ?? false, log: (line) => process.stderr.write(`${line}\n`) });
+    ({ path, generation, lastDay } = fixture);
   }
 
   const db = openDatabase(path);

@@ -6,6 +6,8 @@ export interface OpenOptions {
   /** Path of a better-sqlite3 addon built for another ABI (Electron's); the Node build is used otherwise. */
   readonly nativeBinding?: string;
   readonly migrations?: readonly Migration[];
+  /** Every `db.transaction(fn)()` begins IMMEDIATE (see immediateTransactions): the core's connection. */
+  readonly immediateTransactions?: boolean;
 }
 
 /**
@@ -23,9 +25,30 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, migrations);
-    return db;
+    return options.immediateTransactions ? immediateTransactions(db) : db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * Makes `db.transaction(fn)()` begin IMMEDIATE (the write lock taken at BEGIN, waiting for it with busy_timeout)
+ * instead of DEFERRED. With a second connection writing (the SQL worker's catalog import), a deferred transaction
+ * that reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT whenever the other one committed in between:
+ * SQLite cannot wait that out, its read snapshot is already stale. The core's transactions are short, so taking
+ * the write lock first costs nothing; `.deferred()` stays available for a read-only one.
+ */
+export function immediateTransactions(db: Database): Database {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => {
+    const made = transaction(fn);
+    return Object.assign((...args: never[]) => made.immediate(...args), {
+      default: made.immediate,
+      deferred: made.deferred,
+      immediate: made.immediate,
+      exclusive: made.exclusive,
+    });
+  }) as Database['transaction'];
+  return db;
 }
