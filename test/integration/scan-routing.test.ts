@@ -122,36 +122,57 @@ describe('scans routed in the core: the till', () => {
     await ok(first.call('sale.void', { reason: 'test' }));
   });
 
-  it('a scan with no screen open is held, and appears on the sale when a cashier screen opens', async () => {
+  it('a scan with no screen open is held and shown when a cashier screen opens; only the cashier’s choice puts it on a sale', async () => {
     const code = await productBarcode(await t.signedInElsewhere(), '6');
     await t.scan('scanner', code);
-    // Nobody sees it yet: no sale was opened for it.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.db("SELECT COUNT(*) AS n FROM sale WHERE status = 'open'")).toEqual([{ n: 0 }]);
 
     const cashier = await t.screen();
     await signIn(cashier, 'cashier');
-    expect(await ok(cashier.call('sale.current', {}))).toBeNull();
     await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
-    await expect.poll(() => eventsNamed<ScanOutcome>(cashier, 'scan.outcome').length, { timeout: 10_000 }).toBe(1);
-    expect(eventsNamed<ScanOutcome>(cashier, 'scan.outcome')[0]).toMatchObject({ kind: 'item', code, wasHeld: true });
+    // Opening the screen applies nothing: the scan may have been a price check, not this customer's.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await ok(cashier.call('sale.current', {}))).toBeNull();
+    expect(eventsNamed<ScanOutcome>(cashier, 'scan.outcome')).toEqual([]);
+    const held = await ok(cashier.call('scan.held', {}));
+    expect(held).toEqual([expect.objectContaining({ deviceId: 'scanner', code })]);
+
+    // Not at the refund dialog (it would be taken as a receipt number) nor at the pay step: refused, still held.
+    for (const step of ['refund', 'paying'] as const) {
+      await ok(cashier.call('screen.report', { surface: 'till', step }));
+      const refused = await cashier.call('scan.takeHeld', { action: 'add', ids: held.map((h) => h.id) });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'not_selling' } } });
+    }
+    expect(await ok(cashier.call('scan.held', {}))).toHaveLength(1);
+
+    await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
+    const taken = await ok(cashier.call('scan.takeHeld', { action: 'add', ids: held.map((h) => h.id) }));
+    expect(taken.outcomes).toEqual([expect.objectContaining({ kind: 'item', code, wasHeld: true })]);
     const cart = await ok(cashier.call('sale.current', {}));
     expect(cart?.lines).toHaveLength(1);
-    expect(cart?.lines[0]?.sku).toBeTruthy();
+    expect(await ok(cashier.call('scan.held', {}))).toEqual([]);
+    // Added once: asking again adds nothing.
+    expect((await ok(cashier.call('scan.takeHeld', { action: 'add', ids: held.map((h) => h.id) }))).outcomes).toEqual([]);
+    expect((await ok(cashier.call('sale.current', {})))?.lines[0]?.quantityMilli).toBe(1000);
     await ok(cashier.call('sale.void', { reason: 'test' }));
   });
 
-  it('a screen that leaves the till (another workspace) holds scans until a till screen is back', async () => {
+  it('a screen that leaves the till (another workspace) holds scans and is told of them; discarded, they never reach a sale', async () => {
     const cashier = await t.screen();
     await signIn(cashier, 'cashier');
     await ok(cashier.call('screen.report', { surface: 'till', step: 'elsewhere' }));
     const code = await productBarcode(cashier);
     await t.scan('scanner', code);
     await expect.poll(() => eventsNamed<ScanOutcome>(cashier, 'scan.outcome').map((o) => o.kind), { timeout: 10_000 }).toEqual(['held']);
-    expect(await ok(cashier.call('sale.current', {}))).toBeNull();
+    const told = eventsNamed<{ scans: { id: string; code: string }[] }>(cashier, 'scan.heldChanged').at(-1)!;
+    expect(told.scans.map((h) => h.code)).toEqual([code]);
     await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
-    await expect.poll(async () => (await ok(cashier.call('sale.current', {})))?.lines.length ?? 0, { timeout: 10_000 }).toBe(1);
-    await ok(cashier.call('sale.void', { reason: 'test' }));
+    expect(await ok(cashier.call('scan.takeHeld', { action: 'discard', ids: told.scans.map((h) => h.id) }))).toEqual({ outcomes: [], discarded: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await ok(cashier.call('sale.current', {}))).toBeNull();
+    expect(await ok(cashier.call('scan.held', {}))).toEqual([]);
+    expect(eventsNamed<{ scans: unknown[] }>(cashier, 'scan.heldChanged').at(-1)!.scans).toEqual([]);
   });
 
   it('a receipt scanned while the refund dialog is open goes to that dialog, not onto a sale', async () => {
@@ -251,15 +272,68 @@ describe('scans routed in the core: a kiosk and a till on one terminal', () => {
     expect(eventsNamed(cashier, 'sale.completed')).toEqual([]);
   });
 
-  it('a kiosk scan with the kiosk screen not yet begun is held, and added when it begins', async () => {
+  it('a kiosk scan made with no kiosk screen open is never inherited by a new customer, but comes back to its own order', async () => {
     const code = await productBarcode(await t.signedInElsewhere(), '6');
-    const kiosk = await t.screen();
+    // No kiosk screen yet, no order: the next customer must not start with it.
     await t.scan('kiosk-scanner', code);
     await new Promise((resolve) => setTimeout(resolve, 300));
+    const kiosk = await t.screen();
     await ok(kiosk.call('kiosk.begin', {}));
     await ok(kiosk.call('screen.report', { surface: 'kiosk', step: 'shopping' }));
-    await expect.poll(async () => (await ok(kiosk.call('kiosk.order', {})))?.items ?? 0, { timeout: 10_000 }).toBe(1);
-    expect(eventsNamed<ScanOutcome>(kiosk, 'scan.outcome')).toEqual([expect.objectContaining({ kind: 'item', wasHeld: true })]);
-    await ok(kiosk.call('kiosk.clear', { reason: 'customer' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await ok(kiosk.call('kiosk.order', {}))).toBeNull();
+    expect(eventsNamed<ScanOutcome>(kiosk, 'scan.outcome')).toEqual([]);
+
+    // The customer has an order and the screen reloads: a scan made meanwhile goes onto that same order.
+    const product = (await ok(kiosk.call('kiosk.menu', {}))).categories[0]!.products[0]!;
+    const order = await ok(kiosk.call('kiosk.add', { productId: product.id }));
+    kiosk.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await t.scan('kiosk-scanner', code);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const back = await t.screen();
+    expect((await ok(back.call('kiosk.begin', {}))).order?.saleId).toBe(order.saleId);
+    await ok(back.call('screen.report', { surface: 'kiosk', step: 'shopping' }));
+    await expect.poll(async () => (await ok(back.call('kiosk.order', {})))?.items ?? 0, { timeout: 10_000 }).toBe(2);
+    expect(eventsNamed<ScanOutcome>(back, 'scan.outcome')).toEqual([expect.objectContaining({ kind: 'item', wasHeld: true })]);
+    await ok(back.call('kiosk.clear', { reason: 'customer' }));
+  });
+
+  it('the till cannot cancel the kiosk customer’s payment nor learn of it; the customer display follows the till', async () => {
+    const display = await t.screen(); // the customer display: nobody signed in
+    const kiosk = await t.screen();
+    await ok(kiosk.call('kiosk.begin', {}));
+    await ok(kiosk.call('screen.report', { surface: 'kiosk', step: 'shopping' }));
+    const cashier = await t.screen();
+    await signIn(cashier, 'cashier');
+    await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
+    const tillSale = await ok(cashier.call('sale.scan', { code: await productBarcode(cashier, 'kkkl') }));
+
+    const product = (await ok(kiosk.call('kiosk.menu', {}))).categories[0]!.products[0]!;
+    const order = await ok(kiosk.call('kiosk.add', { productId: product.id }));
+    // The display shows the till's sale, whichever surface changed last.
+    expect((await ok(display.call('display.current', {}))).cart?.saleId).toBe(tillSale.saleId);
+
+    // The kiosk customer types a PIN (about 3 s in the fast sandbox): the payment is in flight.
+    await ok(kiosk.call('kiosk.beginPayment', {}));
+    await ok(kiosk.call('screen.report', { surface: 'kiosk', step: 'paying' }));
+    await t.scan('kiosk-scanner', sandboxPaymentCode('wechat', '1300'));
+    await expect.poll(() => eventsNamed<{ paymentId: string }>(kiosk, 'payment.changed').length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const paymentId = eventsNamed<{ paymentId: string }>(kiosk, 'payment.changed')[0]!.paymentId;
+
+    const cancel = await cashier.call('payment.cancel', { paymentId });
+    expect(cancel).toMatchObject({ ok: false, error: { code: 'forbidden', details: { reason: 'other_surface' } } });
+    await expect.poll(() => eventsNamed<{ saleId: string }>(kiosk, 'sale.completed').map((s) => s.saleId), { timeout: 15_000 }).toEqual([order.saleId]);
+    expect(t.db<{ status: string }>('SELECT status FROM payment WHERE id = ?', paymentId)).toEqual([{ status: 'paid' }]);
+
+    // Neither the till's screens nor the customer display heard of the kiosk's payment or order.
+    for (const other of [cashier, display]) {
+      expect(eventsNamed<{ saleId: string }>(other, 'payment.changed').filter((p) => p.saleId === order.saleId)).toEqual([]);
+      expect(eventsNamed<Cart | null>(other, 'sale.changed').filter((c) => c?.saleId === order.saleId)).toEqual([]);
+      expect(eventsNamed<{ saleId: string }>(other, 'sale.completed')).toEqual([]);
+    }
+    expect(eventsNamed<Cart | null>(display, 'sale.changed').at(-1)?.saleId).toBe(tillSale.saleId);
+    expect((await ok(display.call('display.current', {}))).cart?.saleId).toBe(tillSale.saleId);
+    await ok(cashier.call('sale.void', { reason: 'test' }));
   });
 });
