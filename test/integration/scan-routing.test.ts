@@ -299,8 +299,9 @@ describe('scans routed in the core: a kiosk and a till on one terminal', () => {
     await ok(back.call('kiosk.clear', { reason: 'customer' }));
   });
 
-  it('the till cannot cancel the kiosk customer’s payment nor learn of it; the customer display follows the till', async () => {
-    const display = await t.screen(); // the customer display: nobody signed in
+  /** A kiosk, a signed-in till screen with a sale, and the customer display (nobody signed in). */
+  async function kioskAndTill() {
+    const display = await t.screen();
     const kiosk = await t.screen();
     await ok(kiosk.call('kiosk.begin', {}));
     await ok(kiosk.call('screen.report', { surface: 'kiosk', step: 'shopping' }));
@@ -308,12 +309,13 @@ describe('scans routed in the core: a kiosk and a till on one terminal', () => {
     await signIn(cashier, 'cashier');
     await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
     const tillSale = await ok(cashier.call('sale.scan', { code: await productBarcode(cashier, 'kkkl') }));
-
     const product = (await ok(kiosk.call('kiosk.menu', {}))).categories[0]!.products[0]!;
     const order = await ok(kiosk.call('kiosk.add', { productId: product.id }));
-    // The display shows the till's sale, whichever surface changed last.
-    expect((await ok(display.call('display.current', {}))).cart?.saleId).toBe(tillSale.saleId);
+    return { display, kiosk, cashier, tillSale, order };
+  }
 
+  it('the till cannot cancel the kiosk customer’s payment, and neither its screens nor the customer display learn of it', async () => {
+    const { display, kiosk, cashier, order } = await kioskAndTill();
     // The kiosk customer types a PIN (about 3 s in the fast sandbox): the payment is in flight.
     await ok(kiosk.call('kiosk.beginPayment', {}));
     await ok(kiosk.call('screen.report', { surface: 'kiosk', step: 'paying' }));
@@ -325,15 +327,20 @@ describe('scans routed in the core: a kiosk and a till on one terminal', () => {
     expect(cancel).toMatchObject({ ok: false, error: { code: 'forbidden', details: { reason: 'other_surface' } } });
     await expect.poll(() => eventsNamed<{ saleId: string }>(kiosk, 'sale.completed').map((s) => s.saleId), { timeout: 15_000 }).toEqual([order.saleId]);
     expect(t.db<{ status: string }>('SELECT status FROM payment WHERE id = ?', paymentId)).toEqual([{ status: 'paid' }]);
+    expect(eventsNamed<{ saleId: string }>(kiosk, 'payment.changed').at(-1)).toMatchObject({ paymentId, status: 'paid' });
+    for (const other of [cashier, display]) expect(eventsNamed<{ saleId: string }>(other, 'payment.changed').filter((p) => p.saleId === order.saleId)).toEqual([]);
+    await ok(cashier.call('sale.void', { reason: 'test' }));
+  });
 
-    // Neither the till's screens nor the customer display heard of the kiosk's payment or order.
-    for (const other of [cashier, display]) {
-      expect(eventsNamed<{ saleId: string }>(other, 'payment.changed').filter((p) => p.saleId === order.saleId)).toEqual([]);
-      expect(eventsNamed<Cart | null>(other, 'sale.changed').filter((c) => c?.saleId === order.saleId)).toEqual([]);
-      expect(eventsNamed<{ saleId: string }>(other, 'sale.completed')).toEqual([]);
-    }
-    expect(eventsNamed<Cart | null>(display, 'sale.changed').at(-1)?.saleId).toBe(tillSale.saleId);
+  it('the customer display follows the till: the kiosk’s order never shows on it, whichever changed last', async () => {
+    const { display, kiosk, cashier, tillSale, order } = await kioskAndTill();
     expect((await ok(display.call('display.current', {}))).cart?.saleId).toBe(tillSale.saleId);
+    await ok(kiosk.call('kiosk.setQuantity', { lineId: order.lines[0]!.lineId, quantity: 2 }));
+    await ok(kiosk.call('kiosk.clear', { reason: 'customer' }));
+    await ok(cashier.call('sale.scan', { code: await productBarcode(cashier, 'kkkl') }));
+    await expect.poll(() => eventsNamed<Cart | null>(display, 'sale.changed').length, { timeout: 10_000 }).toBe(2);
+    expect(eventsNamed<Cart | null>(display, 'sale.changed').map((c) => c?.saleId)).toEqual([tillSale.saleId, tillSale.saleId]);
+    expect((await ok(display.call('display.current', {}))).cart).toMatchObject({ saleId: tillSale.saleId, lines: [{ quantityMilli: 2000 }] });
     await ok(cashier.call('sale.void', { reason: 'test' }));
   });
 });
