@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanOutcome } from '../../src-common/calls/scan';
 import type { Cart } from '../../src-common/schemas';
+import { decodeLed8 } from '../../drivers/display/decode';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
 import { openApiSocket, queryTerminalDb, startHostProcess, type ApiSocket, type HostProcess } from '../helpers/host';
@@ -31,28 +32,40 @@ async function ok<T>(promise: Promise<{ ok: true; value: T } | { ok: false; erro
 }
 
 /** One terminal per describe: the host with scanners on ptys, the screens opened by each test closed after it. */
-function terminal(options: { kioskMode?: boolean; scanners: { id: string; surface?: 'till' | 'kiosk' }[] }) {
-  const ctx = { host: null as unknown as HostProcess, scanners: new Map<string, Peer>(), sockets: [] as ApiSocket[], pairs: [] as PtyPair[] };
+function terminal(options: { kioskMode?: boolean; scanners: { id: string; surface?: 'till' | 'kiosk' }[]; ledDisplay?: boolean }) {
+  const ctx = {
+    host: null as unknown as HostProcess,
+    scanners: new Map<string, Peer>(),
+    display: null as Peer | null,
+    sockets: [] as ApiSocket[],
+    pairs: [] as PtyPair[],
+  };
+  const deviceCount = options.scanners.length + (options.ledDisplay ? 1 : 0);
   beforeAll(async () => {
-    ctx.pairs = await Promise.all(options.scanners.map(() => createPtyPair()));
+    ctx.pairs = await Promise.all(Array.from({ length: deviceCount }, () => createPtyPair()));
+    const displayPty = options.ledDisplay ? ctx.pairs.at(-1)! : null;
     ctx.host = await startHostProcess({
       config: {
         kioskMode: options.kioskMode ?? false,
         acquirer: FAST_ACQUIRER,
-        devices: options.scanners.map((s, i) => ({
-          id: s.id,
-          role: 'scanner',
-          transport: { kind: 'serial', path: ctx.pairs[i]!.a, baudRate: 9600 },
-          suffix: 'CR',
-          ...(s.surface ? { surface: s.surface } : {}),
-        })),
+        devices: [
+          ...options.scanners.map((s, i) => ({
+            id: s.id,
+            role: 'scanner',
+            transport: { kind: 'serial', path: ctx.pairs[i]!.a, baudRate: 9600 },
+            suffix: 'CR',
+            ...(s.surface ? { surface: s.surface } : {}),
+          })),
+          ...(displayPty ? [{ id: 'price-display', role: 'display', transport: { kind: 'serial', path: displayPty.a, baudRate: 2400 }, protocol: 'led8' }] : []),
+        ],
       },
     });
     for (const [i, s] of options.scanners.entries()) ctx.scanners.set(s.id, await openPeer(ctx.pairs[i]!.b));
+    if (displayPty) ctx.display = await openPeer(displayPty.b, 2400);
     const probe = await openApiSocket(ctx.host.ready);
     for (let ready = false, deadline = Date.now() + 15_000; !ready; ) {
       const r = await probe.call('devices.status', {});
-      ready = r.ok && r.value.length === options.scanners.length && r.value.every((d) => d.state === 'idle');
+      ready = r.ok && r.value.length === deviceCount && r.value.every((d) => d.state === 'idle');
       if (!ready && Date.now() > deadline) throw new Error('scanners not idle within 15 s');
       if (!ready) await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -64,6 +77,7 @@ function terminal(options: { kioskMode?: boolean; scanners: { id: string; surfac
   afterAll(async () => {
     await ctx.host?.stop();
     for (const peer of ctx.scanners.values()) await peer.close();
+    await ctx.display?.close();
     for (const pair of ctx.pairs) await pair.close();
     await killAllSocat();
   });
@@ -226,7 +240,7 @@ describe('scans routed in the core: the till', () => {
 });
 
 describe('scans routed in the core: a kiosk and a till on one terminal', () => {
-  const t = terminal({ kioskMode: true, scanners: [{ id: 'kiosk-scanner' }, { id: 'till-scanner', surface: 'till' }] });
+  const t = terminal({ kioskMode: true, scanners: [{ id: 'kiosk-scanner' }, { id: 'till-scanner', surface: 'till' }], ledDisplay: true });
 
   it('kiosk mode on: a till scan never changes the kiosk’s order, and the kiosk’s scanner never the till’s sale', async () => {
     const kiosk = await t.screen();
@@ -341,6 +355,25 @@ describe('scans routed in the core: a kiosk and a till on one terminal', () => {
     await expect.poll(() => eventsNamed<Cart | null>(display, 'sale.changed').length, { timeout: 10_000 }).toBe(2);
     expect(eventsNamed<Cart | null>(display, 'sale.changed').map((c) => c?.saleId)).toEqual([tillSale.saleId, tillSale.saleId]);
     expect((await ok(display.call('display.current', {}))).cart).toMatchObject({ saleId: tillSale.saleId, lines: [{ quantityMilli: 2000 }] });
+    await ok(cashier.call('sale.void', { reason: 'test' }));
+  });
+
+  it('the price display (a device) follows the till: the kiosk’s order and pay step never reach it', async () => {
+    const display = t.ctx.display!;
+    const { kiosk, cashier, tillSale } = await kioskAndTill();
+    const price = (bytes: Uint8Array) => decodeLed8(bytes);
+    await display.readUntil((bytes) => price(bytes).lamp === 'price' && price(bytes).number === (tillSale.lines[0]!.unitPrice / 100).toFixed(2), 5000);
+    display.clear();
+    const order = (await ok(kiosk.call('kiosk.order', {})))!;
+    await ok(kiosk.call('kiosk.setQuantity', { lineId: order.lines[0]!.lineId, quantity: 3 }));
+    await ok(kiosk.call('kiosk.beginPayment', {}));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(display.received).toHaveLength(0);
+    // The till's pay step: the display shows what the till's customer owes.
+    await ok(cashier.call('sale.beginPayment', {}));
+    const shown = price(await display.readUntil((bytes) => price(bytes).lamp === 'total', 5000));
+    expect(shown.number).toBe((tillSale.total / 100).toFixed(2));
+    await ok(kiosk.call('kiosk.clear', { reason: 'customer' }));
     await ok(cashier.call('sale.void', { reason: 'test' }));
   });
 });
