@@ -305,6 +305,7 @@ export const events = mergeDisjoint('event', {
  */
 export const eventAccess: Readonly<Partial<Record<keyof typeof events, Access>>> = {
   'scan.outcome': [...Staff, 'kiosk'],
+  'scan.heldChanged': Staff,
   'maintenance.progress': ['owner', 'technician'],
   'maintenance.worker': ['owner', 'technician'],
 };

@@ -299,7 +299,11 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     events,
     screens,
     till: { addItem: (code, session) => sales.scan(code, session), payByCode: (code, session) => payments.payByCode(code, session) },
-    kiosk: { addItem: (code, session) => kioskArea.kiosk.scan(code, session), payByCode: (code, session) => kioskArea.kiosk.payByCode(code, session) },
+    kiosk: {
+      addItem: (code, session) => kioskArea.kiosk.scan(code, session),
+      payByCode: (code, session) => kioskArea.kiosk.payByCode(code, session),
+      openSaleId: () => sales.current('kiosk')?.saleId ?? null,
+    },
     // A scanner serves the surface it is set to; otherwise the kiosk while kiosk mode is on, the till when not.
     surfaceOfScanner: (deviceId) => {
       const config = devices.configs().find((c) => c.id === deviceId);
@@ -392,8 +396,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'statement.download': ({ date }) => statements.download(date),
     'statement.get': ({ date }) => statements.get(date),
     'display.current': () => {
-      // The customer display faces the kiosk's customer while kiosk mode is on.
-      const cart = sales.current(settings.get().kioskMode ? 'kiosk' : 'till');
+      // The customer display follows the till (the kiosk has its own screen).
+      const cart = sales.current('till');
       const payment = cart ? payments.forOpenSale(cart.saleId) : null;
       return { cart, payment: payment && payment.qrCode ? payment : null };
     },
@@ -433,6 +437,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return null;
     },
     'scan.submit': ({ code }, session) => router.route({ deviceId: 'wedge', data: code, symbology: 'unknown', from: session }),
+    'scan.held': () => router.heldScans(),
+    'scan.takeHeld': (request, session) => router.takeHeld(session, request),
   } satisfies HandlerMap<typeof scanCalls>;
   // A call name handled by two areas stops the start (mergeDisjoint) rather than one silently winning.
   const handlers = mergeDisjoint('handler', {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Cart } from '../schemas';
 import { KioskStep, Surface, TillStep } from '../surface';
-import { call, Staff, type CallSpec } from './spec';
+import { call, NoInput, Staff, type CallSpec } from './spec';
 
 const Screens = [...Staff, 'kiosk'] as const;
 
@@ -37,6 +37,25 @@ export const ScanOutcome = z.object({
 });
 export type ScanOutcome = z.infer<typeof ScanOutcome>;
 
+/** A scan made while no till screen was open, waiting for a cashier to add it to the sale or discard it. */
+export const HeldScan = z.object({
+  id: z.string(),
+  deviceId: z.string(),
+  /** What was scanned; anything that may be a payment code only masked. */
+  code: z.string(),
+  heldAt: z.string(),
+});
+export type HeldScan = z.infer<typeof HeldScan>;
+
+export const TakeHeld = z
+  .object({
+    /** add: each onto the open sale, as if scanned now (only at the till's selling step); discard: dropped. */
+    action: z.enum(['add', 'discard']),
+    /** The scans the cashier was shown; one already taken by another screen, or expired, is skipped. */
+    ids: z.array(z.string().min(1).max(40)).min(1).max(50),
+  })
+  .strict();
+
 export const scanCalls = {
   'screen.report': call({
     input: ScreenReport,
@@ -50,9 +69,23 @@ export const scanCalls = {
     access: Screens,
     summary: 'A scan typed into this screen (keyboard wedge): routed like a device scan',
   }),
+  'scan.held': call({
+    input: NoInput,
+    output: z.array(HeldScan),
+    access: Staff,
+    summary: 'Scans made while no till screen was open (codes masked where they may be payment codes), oldest first',
+  }),
+  'scan.takeHeld': call({
+    input: TakeHeld,
+    output: z.object({ outcomes: z.array(ScanOutcome), discarded: z.number().int().nonnegative() }),
+    access: Staff,
+    summary: 'Add held scans to the open sale (at the till’s selling step only) or discard them',
+  }),
 } as const satisfies Record<string, CallSpec>;
 
 export const scanEvents = {
   /** What a scan was used for, or why it was not; sent to the screens of its surface. */
   'scan.outcome': ScanOutcome,
+  /** The till's held scans changed (one held, added, discarded or expired): the whole list, sent to the till's screens. */
+  'scan.heldChanged': z.object({ scans: z.array(HeldScan) }),
 } as const satisfies Record<string, z.ZodType>;

@@ -1,7 +1,7 @@
 /**
  * Connects the device manager to the core: scans and device states are published as domain events (the scan
- * router decides what a scan is for), the customer display follows the sales, and every completed sale's
- * receipt is printed (with the drawer kicked for cash).
+ * router decides what a scan is for), the customer display follows the till's sale (the kiosk's customer has the
+ * kiosk's own screen), and every completed sale's receipt is printed (with the drawer kicked for cash).
  */
 import { displayForChange, displayForItem, displayForThanks, displayForTotal, displayIdle } from '../../drivers/display/messages';
 import type { DeviceManager } from '../../drivers/devices/manager';
@@ -32,7 +32,8 @@ export function connectDevices(deps: { manager: DeviceManager; bus: DomainEventB
     manager.onStatus((status) => bus.publish('device.state', status)),
     bus.on(
       'sale.changed',
-      safely('sale.changed', ({ cart }) => {
+      safely('sale.changed', ({ surface, cart }) => {
+        if (surface !== 'till') return;
         if (!cart || cart.lines.length === 0) return manager.display(displayIdle(settings.get().storeName, options()));
         const line = cart.lines.find((l) => l.lineId === cart.lastLineId) ?? cart.lines.at(-1)!;
         manager.display(displayForItem(line.name, line.unitPrice, line.quantityMilli, line.net, { ...options(), unit: line.unit }));
@@ -40,7 +41,7 @@ export function connectDevices(deps: { manager: DeviceManager; bus: DomainEventB
     ),
     bus.on(
       'sale.paying',
-      safely('sale.paying', ({ total }) => manager.display(displayForTotal(total, options()))),
+      safely('sale.paying', ({ surface, total }) => surface === 'till' && manager.display(displayForTotal(total, options()))),
     ),
     bus.on(
       'sale.completed',
@@ -48,14 +49,15 @@ export function connectDevices(deps: { manager: DeviceManager; bus: DomainEventB
         const receipt = sales.receipt(sale.saleId);
         const cash = receipt.tenders.some((t) => t.kind === 'cash');
         const paid = receipt.tenders.reduce((sum, t) => sum + t.amount, 0);
-        manager.display(cash ? displayForChange(paid, sale.change, options()) : displayForThanks(options()));
+        if (sale.surface === 'till') manager.display(cash ? displayForChange(paid, sale.change, options()) : displayForThanks(options()));
         manager.printReceipt(receipt, { kickDrawer: cash }).catch((error: unknown) => log.warn({ err: error, saleId: sale.saleId }, 'receipt not printed'));
       }),
     ),
     bus.on(
       'payment.changed',
       safely('payment.changed', (payment) => {
-        if (payment.status === 'submitted') manager.display(displayForTotal(payment.amount, options()));
+        // The till's payment only (the domain event does not name the surface: the till's open sale does).
+        if (payment.status === 'submitted' && sales.current('till')?.saleId === payment.saleId) manager.display(displayForTotal(payment.amount, options()));
       }),
     ),
   ];

@@ -258,7 +258,7 @@ export function createKioskService(deps: KioskDeps): KioskService {
         });
         if (answered) reachedAt = clock.now().getTime();
       }
-      // The customer display (if any) shows what to pay, as when a cashier opens the pay step.
+      // The kiosk's own pay step, a core fact like the till's (the customer display follows the till only).
       bus.publish('sale.paying', { surface: 'kiosk', saleId: order.saleId, total: order.total });
       return { order, status: status() };
     },

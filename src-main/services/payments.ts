@@ -9,6 +9,7 @@ import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { newId } from '../../db/ids';
 import { finishSubjectJobs, noteJobError, openJobCount, setSubjectJob } from '../../db/queries/jobs';
+import { findSale } from '../../db/queries/sales';
 import {
   appendPaymentEvent,
   codeHashUsed,
@@ -45,6 +46,7 @@ import type { EventBus } from '../events';
 import type { JobRunner, RunningJob } from '../jobs/runner';
 import type { Logger } from '../log';
 import type { SalesService } from './sales';
+import { screensOf } from './ui-bridge';
 
 export interface PaymentsService {
   /** Show a merchant QR for the open sale; the customer scans it with the wallet's app. */
@@ -127,6 +129,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     };
   };
 
+  /** The surface a payment's sale sells on: its screens (and no other's) hear of it, and only they may cancel it. */
+  const surfaceOfPayment = (row: Pick<PaymentRow, 'sale_id'>): Surface => findSale(db, row.sale_id)?.surface ?? 'till';
+  const tell = (row: PaymentRow, payment: PaymentView = view(row)) => events.emit('payment.changed', payment, screensOf(surfaceOfPayment(row)));
+
   /** Commits the new state, the event and the next job in one transaction, then tells the screens. */
   function apply(row: PaymentRow, input: PaymentInput, eventType: string, eventData: unknown): PaymentRow {
     const before = stateOf(row);
@@ -151,7 +157,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       log.info({ paymentId: row.id, status: state.status, failure: state.failure?.code }, 'payment final');
       if (state.status === 'paid') completeSale(updated);
     }
-    events.emit('payment.changed', view(updated));
+    tell(updated);
     wake();
     return updated;
   }
@@ -175,7 +181,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     } catch (error) {
       // The money is in: a sale that cannot be closed is flagged for the cashier, never dropped.
       log.error({ err: error, paymentId: row.id, saleId: row.sale_id }, 'payment paid but the sale could not be completed');
-      events.emit('payment.changed', { ...view(row), failureCode: 'sale_not_completed', failureMessage: (error as Error).message });
+      tell(row, { ...view(row), failureCode: 'sale_not_completed', failureMessage: (error as Error).message });
     }
   }
 
@@ -285,7 +291,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       // If the terminal dies before the answer is recorded, this job resolves the payment at the next start.
       setSubjectJob(db, { id: newId(), kind: 'payment.query', subject: jobSubject(id), payload: { paymentId: id }, runAt: now.getTime() + timings.pollIntervalMs, deadlineAt: null, at: now.toISOString() });
     })();
-    events.emit('payment.changed', view(findPayment(db, id)!));
+    tell(findPayment(db, id)!);
     return { id, clientSn };
   }
 
@@ -346,9 +352,14 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       return view(apply(findPayment(db, id)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'pay', outcome));
     },
 
-    async cancel(paymentId) {
+    async cancel(paymentId, session) {
       const row = findPayment(db, paymentId);
       if (!row) throw new PosError('not_found', 'No such payment', { paymentId });
+      // The till never reverses the kiosk customer's payment, nor the kiosk the till's (staff take over a kiosk
+      // order held for them with sale.void {surface: 'kiosk'}, once its payment is final).
+      if (surfaceOfPayment(row) !== surfaceOfCaller(session.caller)) {
+        throw new PosError('forbidden', 'This payment belongs to another selling surface', { reason: 'other_surface', paymentId });
+      }
       if (isFinal(stateOf(row).status)) return view(row);
       return view(apply(row, { type: 'cashier_cancel', at: clock.now().getTime() }, 'cashier_cancel', {}));
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PosError } from '../../src-common/errors';
 import { newSession, type Session } from '../../src-common/roles';
-import type { ScanOutcome } from '../../src-common/calls/scan';
+import type { HeldScan, ScanOutcome } from '../../src-common/calls/scan';
 import type { Cart } from '../../src-common/schemas';
 import { createDomainEventBus } from '../domain-events';
 import type { EventBus } from '../events';
@@ -20,10 +20,15 @@ function routerWith(options: { kioskMode?: boolean; addItem?: (code: string) => 
   const screens = createScreenRegistry();
   const done: string[] = [];
   const sent: { outcome: ScanOutcome; to: Session[] }[] = [];
+  const heldChanged: { scans: HeldScan[]; to: Session[] }[] = [];
   const sessions: Session[] = [];
+  const kioskOrder = { saleId: null as string | null };
   const events = {
-    emit: (_name: string, payload: unknown, audience?: (s: Session) => boolean) =>
-      sent.push({ outcome: payload as ScanOutcome, to: sessions.filter((s) => !audience || audience(s)) }),
+    emit: (name: string, payload: unknown, audience?: (s: Session) => boolean) => {
+      const to = sessions.filter((s) => !audience || audience(s));
+      if (name === 'scan.heldChanged') heldChanged.push({ ...(payload as { scans: HeldScan[] }), to });
+      else sent.push({ outcome: payload as ScanOutcome, to });
+    },
     subscribe: () => () => undefined,
   } as unknown as EventBus;
   const router = createScanRouter({
@@ -41,6 +46,7 @@ function routerWith(options: { kioskMode?: boolean; addItem?: (code: string) => 
     kiosk: {
       addItem: (code) => (done.push(`kiosk item ${code}`), { saleId: 'K1' }),
       payByCode: async (code) => void done.push(`kiosk pay ${code}`),
+      openSaleId: () => kioskOrder.saleId,
     },
     surfaceOfScanner: () => (options.kioskMode ? 'kiosk' : 'till'),
     clock: { now: () => new Date(now) },
@@ -54,7 +60,7 @@ function routerWith(options: { kioskMode?: boolean; addItem?: (code: string) => 
   };
   const scan = (data: string) => bus.publish('scan.received', { deviceId: 'scanner', data, symbology: 'ean13' });
   const settle = () => new Promise((resolve) => setImmediate(resolve));
-  return { router, screens, done, sent, open, scan, settle, advance: (ms: number) => (now += ms) };
+  return { router, screens, done, sent, heldChanged, kioskOrder, open, scan, settle, advance: (ms: number) => (now += ms) };
 }
 
 describe('scan router', () => {
@@ -110,23 +116,91 @@ describe('scan router', () => {
     ]);
   });
 
-  it('holds the last 20 item scans for 2 minutes and applies them, in order, when a screen of their surface opens', async () => {
+  it('holds the last 20 item scans for 2 minutes, shows them to the till, and adds them only when a cashier chooses', async () => {
     const r = routerWith();
+    const elsewhere = r.open('owner'); // signed in, in the back office: told of the held scans, not a till screen
     for (let i = 0; i < 25; i++) r.scan(`69000000000${String(i).padStart(2, '0')}`);
     expect(r.router.held('till')).toBe(20);
+    expect(r.heldChanged.at(-1)!.scans.map((h) => h.code)).toEqual(Array.from({ length: 20 }, (_, i) => `69000000000${String(i + 5).padStart(2, '0')}`));
+    expect(r.heldChanged.at(-1)!.to).toEqual([elsewhere.session]);
     r.advance(60_000);
     r.scan('6900000000099');
     r.advance(61_000); // the first 20 are now 2 min 1 s old; the last one 61 s
     const kiosk = r.open('kiosk');
     r.screens.report(kiosk.session, { surface: 'kiosk', step: 'shopping' });
-    await r.settle();
-    expect(r.done).toEqual([]); // a kiosk screen is not the till's
     const till = r.open('cashier');
     r.screens.report(till.session, { surface: 'till', step: 'selling' });
     await r.settle();
+    // A screen opening applies nothing: the next customer must not pay for scans made before.
+    expect(r.done).toEqual([]);
+    const shown = r.router.heldScans();
+    expect(shown).toEqual([expect.objectContaining({ code: '6900000000099', deviceId: 'scanner' })]);
+
+    const taken = await r.router.takeHeld(till.session, { action: 'add', ids: shown.map((h) => h.id) });
+    expect(taken.outcomes).toEqual([expect.objectContaining({ kind: 'item', code: '6900000000099', wasHeld: true })]);
     expect(r.done).toEqual(['till item 6900000000099 by cashier']);
-    expect(r.sent.at(-1)!.outcome).toMatchObject({ kind: 'item', wasHeld: true });
     expect(r.router.held('till')).toBe(0);
+    expect(r.heldChanged.at(-1)!.scans).toEqual([]);
+    // Taken once: a second screen asking for the same ones gets nothing.
+    expect(await r.router.takeHeld(till.session, { action: 'add', ids: shown.map((h) => h.id) })).toEqual({ outcomes: [], discarded: 0 });
+    expect(r.done).toHaveLength(1);
+  });
+
+  it('adds held scans only at the selling step: the pay step and the refund dialog keep them; discarding drops them', async () => {
+    const r = routerWith();
+    r.scan(EAN);
+    r.scan('6901939621615');
+    const till = r.open('cashier');
+    const ids = r.router.heldScans().map((h) => h.id);
+    for (const step of ['paying', 'refund'] as const) {
+      r.screens.report(till.session, { surface: 'till', step });
+      await expect(r.router.takeHeld(till.session, { action: 'add', ids })).rejects.toMatchObject({ code: 'conflict', details: { reason: 'not_selling' } });
+    }
+    await r.settle();
+    expect(r.done).toEqual([]);
+    expect(r.router.held('till')).toBe(2);
+    expect(await r.router.takeHeld(till.session, { action: 'discard', ids: ids.slice(0, 1) })).toEqual({ outcomes: [], discarded: 1 });
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    expect((await r.router.takeHeld(till.session, { action: 'add', ids })).outcomes.map((o) => o.code)).toEqual(['6901939621615']);
+    expect(r.done).toEqual(['till item 6901939621615 by cashier']);
+  });
+
+  it('adds a held kiosk scan only to the order it was made for; a new customer never inherits it', async () => {
+    const r = routerWith({ kioskMode: true });
+    // No kiosk screen, no order: held, then dropped when the kiosk screen opens (a new customer).
+    r.scan(EAN);
+    expect(r.router.held('kiosk')).toBe(1);
+    const kiosk = r.open('kiosk');
+    r.screens.report(kiosk.session, { surface: 'kiosk', step: 'shopping' });
+    await r.settle();
+    expect(r.done).toEqual([]);
+    expect(r.router.held('kiosk')).toBe(0);
+
+    // The screen reloads mid-order: held for order K1; not taken at the pay step; added when back shopping on K1.
+    r.kioskOrder.saleId = 'K1';
+    kiosk.close();
+    r.scan(EAN);
+    const again = r.open('kiosk');
+    r.screens.report(again.session, { surface: 'kiosk', step: 'paying' });
+    r.screens.report(again.session, { surface: 'kiosk', step: 'busy' });
+    await r.settle();
+    expect(r.done).toEqual([]);
+    expect(r.router.held('kiosk')).toBe(1);
+    r.screens.report(again.session, { surface: 'kiosk', step: 'shopping' });
+    await r.settle();
+    expect(r.done).toEqual([`kiosk item ${EAN}`]);
+    expect(r.sent.at(-1)!.outcome).toMatchObject({ surface: 'kiosk', kind: 'item', wasHeld: true });
+
+    // Held for K1, but K1 was paid and K2 is another customer's: dropped.
+    again.close();
+    r.scan(EAN);
+    r.kioskOrder.saleId = 'K2';
+    const third = r.open('kiosk');
+    r.screens.report(third.session, { surface: 'kiosk', step: 'shopping' });
+    await r.settle();
+    expect(r.done).toHaveLength(1);
+    expect(r.router.held('kiosk')).toBe(0);
+    expect(r.heldChanged).toEqual([]); // the kiosk's are never offered to the till's screens
   });
 
   it('sends a scan typed into a screen (keyboard wedge) to that screen’s surface, and refuses one from a screen not selling', async () => {
@@ -184,7 +258,7 @@ describe('scan router', () => {
     expect(r.router.held('till')).toBe(1);
   });
 
-  it('holds scans while the cashier is signed out, and applies them when a cashier is back at the till', async () => {
+  it('holds scans while the cashier is signed out, and offers them (never adds them) when a cashier is back at the till', async () => {
     const r = routerWith();
     const till = r.open('cashier');
     r.screens.report(till.session, { surface: 'till', step: 'selling' });
@@ -192,27 +266,12 @@ describe('scan router', () => {
     r.scan(EAN);
     await r.settle();
     expect(r.router.held('till')).toBe(1);
+    expect(r.heldChanged.at(-1)!.to).toEqual([]); // nobody signed in is told what was scanned
     till.session.caller = { role: 'cashier', userId: 'U3' };
     r.screens.report(till.session, { surface: 'till', step: 'selling' });
     await r.settle();
+    expect(r.done).toEqual([]);
+    await r.router.takeHeld(till.session, { action: 'add', ids: r.router.heldScans().map((h) => h.id) });
     expect(r.done).toEqual([`till item ${EAN} by U3`]);
-  });
-});
-
-describe('domain event bus', () => {
-  it('delivers to every subscriber in order, and a failing one stops neither the others nor the publisher', () => {
-    const failures: string[] = [];
-    const bus = createDomainEventBus((error, name) => failures.push(`${name}: ${(error as Error).message}`));
-    const seen: string[] = [];
-    bus.on('sale.paying', () => {
-      throw new Error('display away');
-    });
-    const off = bus.on('sale.paying', (p) => seen.push(`a ${p.total}`));
-    bus.on('sale.paying', (p) => seen.push(`b ${p.total}`));
-    bus.publish('sale.paying', { surface: 'till', saleId: 'S1', total: 100 });
-    off();
-    bus.publish('sale.paying', { surface: 'till', saleId: 'S1', total: 200 });
-    expect(seen).toEqual(['a 100', 'b 100', 'b 200']);
-    expect(failures).toEqual(['sale.paying: display away', 'sale.paying: display away']);
   });
 });

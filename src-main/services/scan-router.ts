@@ -5,15 +5,22 @@
  *   sees it in clear); at the refund dialog: a receipt number or e-receipt for it; otherwise an item for the
  *   till's open sale;
  * - the kiosk at its pay step: the customer's payment code; before it: an item for the kiosk's order;
- * - no screen open for the scanner's surface: an item code is held (a few, briefly) and applied when a screen
- *   opens; a payment code is refused, never kept; with the technician's scanner monitor open, nothing is kept.
+ * - no screen open for the scanner's surface: a payment code is refused, never kept; an item code is held (a few,
+ *   briefly), never applied by itself:
+ *   - the till's are shown to the till screens (`scan.held`, `scan.heldChanged`) and go onto a sale only when a
+ *     cashier at the selling step chooses to add them (`scan.takeHeld`); they may have been price checks made
+ *     while nobody was signed in, and the next customer must not pay for them;
+ *   - the kiosk's belong to the order open when they were scanned (its screen reloading mid-order): added when the
+ *     kiosk screen is back shopping on that same order, discarded when that order is gone or there was none, so a
+ *     new customer never inherits another's items;
+ *   with the technician's scanner monitor open, nothing is kept.
  * The technician's monitor is fed by the device manager directly (masked), whatever happens here.
  */
 import { PosError } from '../../src-common/errors';
 import { maskCode } from '../../src-common/mask';
 import { classifyPaymentCode, looksLikeProductBarcode } from '../../src-common/payment-code';
 import type { Session } from '../../src-common/roles';
-import type { ScanOutcome } from '../../src-common/calls/scan';
+import type { HeldScan, ScanOutcome } from '../../src-common/calls/scan';
 import type { Cart } from '../../src-common/schemas';
 import { surfaceOfCaller, type Surface } from '../../src-common/surface';
 import type { Clock } from '../clock';
@@ -28,7 +35,12 @@ export interface ScanRouterDeps {
   screens: ScreenRegistry;
   /** What each surface does with a code; each checks its own rules (the kiosk's held order, a payment in flight…). */
   till: { addItem(code: string, session: Session): Cart; payByCode(code: string, session: Session): Promise<unknown> };
-  kiosk: { addItem(code: string, session: Session): { saleId: string }; payByCode(code: string, session: Session): Promise<unknown> };
+  kiosk: {
+    addItem(code: string, session: Session): { saleId: string };
+    payByCode(code: string, session: Session): Promise<unknown>;
+    /** The kiosk's open order, which a held kiosk scan belongs to. */
+    openSaleId(): string | null;
+  };
   /** The surface a device scanner serves. */
   surfaceOfScanner(deviceId: string): Surface;
   clock: Clock;
@@ -39,12 +51,16 @@ export interface ScanRouterDeps {
 export interface ScanRouter {
   /** Routes one scan; the outcome is also sent to the surface's screens as `scan.outcome`. */
   route(scan: DomainEvents['scan.received']): Promise<ScanOutcome>;
-  /** Scans waiting for a screen of the surface (for the technician's view and tests). */
+  /** How many scans wait for a screen of the surface (for the technician's view and tests). */
   held(surface: Surface): number;
+  /** The till's held scans, oldest first, for a staff screen to show. */
+  heldScans(): HeldScan[];
+  /** A cashier adds the held scans shown (only at the till's selling step) or discards them. */
+  takeHeld(session: Session, request: { action: 'add' | 'discard'; ids: readonly string[] }): Promise<{ outcomes: ScanOutcome[]; discarded: number }>;
   stop(): void;
 }
 
-type Held = { scan: DomainEvents['scan.received']; at: number };
+type Held = { id: string; scan: DomainEvents['scan.received']; at: number; saleId: string | null };
 
 export const DEFAULT_HOLD = { max: 20, forMs: 2 * 60_000 };
 
@@ -60,6 +76,7 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
   const { bus, events, screens, till, kiosk, clock, log } = deps;
   const hold = deps.hold ?? DEFAULT_HOLD;
   const waiting: Record<Surface, Held[]> = { till: [], kiosk: [] };
+  let heldSeq = 0;
 
   const surfaceAudience = (surface: Surface) => (session: Session) => screens.serves(session, surface);
 
@@ -119,16 +136,73 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
     }
   }
 
+  const isFresh = (h: Held) => clock.now().getTime() - h.at <= hold.forMs;
+  const maskedIfPaymentLike = (code: string) => (mayBeAPaymentCode(code) ? maskCode(code) : code);
+
+  /** Drops the surface's expired held scans; true when any went. */
+  function expire(surface: Surface): boolean {
+    const queue = waiting[surface];
+    const fresh = queue.filter(isFresh);
+    if (fresh.length === queue.length) return false;
+    log.info({ surface, expired: queue.length - fresh.length }, 'held scans expired');
+    waiting[surface] = fresh;
+    return true;
+  }
+
+  function heldScans(): HeldScan[] {
+    expire('till');
+    return waiting.till.map((h) => ({ id: h.id, deviceId: h.scan.deviceId, code: maskedIfPaymentLike(h.scan.data.trim()), heldAt: new Date(h.at).toISOString() }));
+  }
+
+  const tellHeldChanged = () => events.emit('scan.heldChanged', { scans: heldScans() }, surfaceAudience('till'));
+
   function keep(surface: Surface, scan: DomainEvents['scan.received']): ScanOutcome {
     // A payment code is a bearer credential for a minute: never kept for later.
     if (classifyPaymentCode(scan.data).ok) {
       return outcome(surface, scan, 'refused', { reason: 'no_screen', message: 'No screen is open to take a payment' });
     }
+    expire(surface);
     const queue = waiting[surface];
-    queue.push({ scan, at: clock.now().getTime() });
+    queue.push({ id: `held-${++heldSeq}`, scan, at: clock.now().getTime(), saleId: surface === 'kiosk' ? kiosk.openSaleId() : null });
     if (queue.length > hold.max) queue.splice(0, queue.length - hold.max);
     log.info({ surface, deviceId: scan.deviceId, held: queue.length }, 'scan held: no screen open');
-    return outcome(surface, scan, 'held');
+    const result = outcome(surface, scan, 'held');
+    if (surface === 'till') tellHeldChanged();
+    return result;
+  }
+
+  async function takeHeld(session: Session, request: { action: 'add' | 'discard'; ids: readonly string[] }) {
+    const screen = screens.screenOf(session);
+    // Added only where a scan would be an item now: not at the pay step (refused) nor the refund dialog (a receipt).
+    if (request.action === 'add' && (screen?.surface !== 'till' || screen.step !== 'selling')) {
+      throw new PosError('conflict', 'Held scans are added at the till’s selling step', { reason: 'not_selling' });
+    }
+    expire('till');
+    const wanted = new Set(request.ids);
+    // Taken at once (no await before), so two screens never both add one.
+    const taken = waiting.till.filter((h) => wanted.has(h.id));
+    waiting.till = waiting.till.filter((h) => !wanted.has(h.id));
+    if (taken.length) tellHeldChanged();
+    if (request.action === 'discard' || !screen || screen.surface !== 'till') {
+      log.info({ discarded: taken.length, userId: session.caller.userId }, 'held scans discarded');
+      return { outcomes: [], discarded: taken.length };
+    }
+    const outcomes: ScanOutcome[] = [];
+    for (const h of taken) outcomes.push(await apply(screen, h.scan, true));
+    log.info({ added: outcomes.filter((o) => o.kind === 'item').length, refused: outcomes.filter((o) => o.kind !== 'item').length, userId: session.caller.userId }, 'held scans added');
+    return { outcomes, discarded: 0 };
+  }
+
+  /** The kiosk screen is back shopping: its held scans go onto the order they were made for, the rest are dropped. */
+  function kioskShopping(screen: OpenScreen) {
+    if (!waiting.kiosk.length) return;
+    const queue = waiting.kiosk.splice(0);
+    const order = kiosk.openSaleId();
+    const same = queue.filter((h) => isFresh(h) && h.saleId !== null && h.saleId === order);
+    if (queue.length !== same.length) log.info({ surface: 'kiosk', discarded: queue.length - same.length }, 'held kiosk scans discarded: not this order’s');
+    if (!same.length) return;
+    // In the order they were scanned; after the answers to the calls that screen already made.
+    setImmediate(() => void same.reduce<Promise<unknown>>((prev, h) => prev.then(() => apply(screen, h.scan, true)), Promise.resolve()));
   }
 
   async function route(scan: DomainEvents['scan.received']): Promise<ScanOutcome> {
@@ -150,22 +224,18 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
 
   const offs = [
     bus.on('scan.received', (scan) => void route(scan)),
-    // Held scans go to the first screen of their surface that says it is there.
+    // Only the kiosk's held scans are ever applied by a screen opening, and only at its shopping step; the till's
+    // wait for a cashier's choice (takeHeld).
     screens.onReport((screen) => {
-      if (!waiting[screen.surface].length) return;
-      const queue = waiting[screen.surface].splice(0);
-      const fresh = queue.filter((h) => clock.now().getTime() - h.at <= hold.forMs);
-      if (queue.length !== fresh.length) log.info({ surface: screen.surface, expired: queue.length - fresh.length }, 'held scans expired');
-      if (!fresh.length) return;
-      // In the order they were scanned, each as if it came now to the screen that opened; after the answers to the
-      // calls that screen already made (its first sale.current must not arrive after, and undo, the held item).
-      setImmediate(() => void fresh.reduce<Promise<unknown>>((prev, h) => prev.then(() => apply(screen, h.scan, true)), Promise.resolve()));
+      if (screen.surface === 'kiosk' && screen.step === 'shopping') kioskShopping(screen);
     }),
   ];
 
   return {
     route,
     held: (surface) => waiting[surface].length,
+    heldScans,
+    takeHeld,
     stop: () => offs.forEach((off) => off()),
   };
 }

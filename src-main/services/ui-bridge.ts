@@ -1,7 +1,7 @@
 /**
  * Domain events → UI events. Each surface's sale goes to that surface's screens only: a kiosk's cart never
  * lands on the cashier's screen, nor the till's on the kiosk. The customer display (a connection nobody signed
- * in on) follows both.
+ * in on) follows the till only: the kiosk's customer has the kiosk's own screen.
  */
 import type { Session } from '../../src-common/roles';
 import type { Surface } from '../../src-common/surface';
@@ -10,7 +10,7 @@ import type { Audience, EventBus } from '../events';
 
 export function screensOf(surface: Surface): Audience {
   return surface === 'kiosk'
-    ? (session: Session) => session.caller.role === 'kiosk' || session.caller.role === null
+    ? (session: Session) => session.caller.role === 'kiosk'
     : (session: Session) => session.caller.role !== 'kiosk';
 }
 

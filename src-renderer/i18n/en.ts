@@ -76,6 +76,12 @@ export const en: Messages = {
     searchNoResult: 'No product found',
     weighed: 'weighed',
     stock: 'Stock {{stock}}',
+    held: {
+      title: '{{count}} scans were made while no screen was open',
+      more: 'and {{count}} more',
+      add: 'Add to this sale',
+      discard: 'Discard',
+    },
   },
   keys: {
     quantity: 'Qty',

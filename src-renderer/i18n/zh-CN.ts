@@ -74,6 +74,12 @@ export const zhCN = {
     searchNoResult: '没有找到商品',
     weighed: '称重',
     stock: '库存 {{stock}}',
+    held: {
+      title: '无收银界面时扫描了 {{count}} 个条码',
+      more: '另有 {{count}} 个',
+      add: '加入本单',
+      discard: '丢弃',
+    },
   },
   keys: {
     quantity: '数量',

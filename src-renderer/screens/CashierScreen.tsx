@@ -7,6 +7,7 @@ import { usePos } from '../api/context';
 import { money } from '../format';
 import { WedgeDetector } from '../scanner/wedge';
 import { CartTable } from './cashier/CartTable';
+import { HeldScansBanner } from './cashier/HeldScansBanner';
 import { DiscountDialog, NoSaleDialog, QuantityDialog, ResumeDialog, VoidDialog, type DiscountRequest } from './cashier/dialogs';
 import { PayDialog, type PayRequest } from './cashier/PayDialog';
 import { PaymentWaitDialog } from './cashier/PaymentWaitDialog';
@@ -354,6 +355,7 @@ export function CashierScreen({
           )}
           {query.trim() && !looksLikeCode(query.trim()) && results.length === 0 && <div className="search-none muted">{t('cashier.searchNoResult')}</div>}
         </form>
+        <HeldScansBanner active={step === 'selling' && !modalOpen} onError={onError} />
         <CartTable cart={cart} selectedLineId={selected} onSelect={setSelected} />
       </section>
       <aside className="side">

@@ -61,7 +61,7 @@ describe('two cashier screens and a scanner: the core decides each scan once', (
     await killAllSocat();
   });
 
-  it('holds a scan made before any screen opened, adds each scan once with two screens open, pays by code unseen, finds a receipt for a refund', async () => {
+  it('shows a scan made before any screen opened and adds it when the cashier chooses, adds each scan once with two screens open, pays by code unseen, finds a receipt for a refund; a later held scan discarded', async () => {
     const product = db<{ barcode: string }>(
       "SELECT b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.unit = 'each' AND p.price > 0 AND length(b.barcode) = 13 LIMIT 1",
     )[0]!;
@@ -71,17 +71,26 @@ describe('two cashier screens and a scanner: the core decides each scan once', (
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(db("SELECT COUNT(*) AS n FROM sale WHERE status = 'open'")).toEqual([{ n: 0 }]);
 
-    // The first cashier screen opens: the held scan appears on its sale.
+    // The first cashier screen opens: the held scan is shown, not sold (it may have been a price check); the cashier
+    // adds it with the keyboard (focus stays in the scan field).
     const first = await cashierWindow();
     await signIn(first, '收银员 01', '1111');
     await first.getByTestId('scan-input').waitFor();
+    await first.getByTestId('held-scans').waitFor({ timeout: 10_000 });
+    expect(await first.getByTestId('held-scans').textContent()).toContain(product.barcode);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await first.getByTestId('cart-line').count()).toBe(0);
+    expect(db("SELECT COUNT(*) AS n FROM sale WHERE status = 'open'")).toEqual([{ n: 0 }]);
+    await first.keyboard.press('Alt+A');
     await expect.poll(() => first.getByTestId('cart-line').count(), { timeout: 10_000 }).toBe(1);
+    expect(await first.getByTestId('held-scans').count()).toBe(0);
 
     // A second cashier screen (another window) on the same till.
     const second = await cashierWindow();
     await signIn(second, '收银员 01', '1111');
     await second.getByTestId('scan-input').waitFor();
     await expect.poll(() => second.getByTestId('cart-line').count(), { timeout: 10_000 }).toBe(1);
+    expect(await second.getByTestId('held-scans').count()).toBe(0); // added once, on the first screen
 
     // One scan, one more piece: both screens show quantity 2 (each screen adding it would make 3).
     await scan(product.barcode);
@@ -117,5 +126,18 @@ describe('two cashier screens and a scanner: the core decides each scan once', (
       for (const frame of received) expect(frame).not.toContain(code);
       expect(await page.content()).not.toContain(code);
     }
+
+    // Both windows closed, a scan is made; the next cashier discards it with the keyboard: it never reaches a sale.
+    for (const page of [first, second]) await page.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await scan(product.barcode);
+    const third = await cashierWindow();
+    await signIn(third, '收银员 01', '1111');
+    await third.getByTestId('held-scans').waitFor({ timeout: 10_000 });
+    await third.keyboard.press('Alt+D');
+    await expect.poll(() => third.getByTestId('held-scans').count(), { timeout: 10_000 }).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await third.getByTestId('cart-line').count()).toBe(0);
+    expect(db("SELECT COUNT(*) AS n FROM sale WHERE status = 'open'")).toEqual([{ n: 0 }]);
   });
 });

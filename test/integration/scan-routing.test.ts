@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanOutcome } from '../../src-common/calls/scan';
 import type { Cart } from '../../src-common/schemas';
+import { decodeLed8 } from '../../drivers/display/decode';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
 import { openApiSocket, queryTerminalDb, startHostProcess, type ApiSocket, type HostProcess } from '../helpers/host';
@@ -31,28 +32,40 @@ async function ok<T>(promise: Promise<{ ok: true; value: T } | { ok: false; erro
 }
 
 /** One terminal per describe: the host with scanners on ptys, the screens opened by each test closed after it. */
-function terminal(options: { kioskMode?: boolean; scanners: { id: string; surface?: 'till' | 'kiosk' }[] }) {
-  const ctx = { host: null as unknown as HostProcess, scanners: new Map<string, Peer>(), sockets: [] as ApiSocket[], pairs: [] as PtyPair[] };
+function terminal(options: { kioskMode?: boolean; scanners: { id: string; surface?: 'till' | 'kiosk' }[]; ledDisplay?: boolean }) {
+  const ctx = {
+    host: null as unknown as HostProcess,
+    scanners: new Map<string, Peer>(),
+    display: null as Peer | null,
+    sockets: [] as ApiSocket[],
+    pairs: [] as PtyPair[],
+  };
+  const deviceCount = options.scanners.length + (options.ledDisplay ? 1 : 0);
   beforeAll(async () => {
-    ctx.pairs = await Promise.all(options.scanners.map(() => createPtyPair()));
+    ctx.pairs = await Promise.all(Array.from({ length: deviceCount }, () => createPtyPair()));
+    const displayPty = options.ledDisplay ? ctx.pairs.at(-1)! : null;
     ctx.host = await startHostProcess({
       config: {
         kioskMode: options.kioskMode ?? false,
         acquirer: FAST_ACQUIRER,
-        devices: options.scanners.map((s, i) => ({
-          id: s.id,
-          role: 'scanner',
-          transport: { kind: 'serial', path: ctx.pairs[i]!.a, baudRate: 9600 },
-          suffix: 'CR',
-          ...(s.surface ? { surface: s.surface } : {}),
-        })),
+        devices: [
+          ...options.scanners.map((s, i) => ({
+            id: s.id,
+            role: 'scanner',
+            transport: { kind: 'serial', path: ctx.pairs[i]!.a, baudRate: 9600 },
+            suffix: 'CR',
+            ...(s.surface ? { surface: s.surface } : {}),
+          })),
+          ...(displayPty ? [{ id: 'price-display', role: 'display', transport: { kind: 'serial', path: displayPty.a, baudRate: 2400 }, protocol: 'led8' }] : []),
+        ],
       },
     });
     for (const [i, s] of options.scanners.entries()) ctx.scanners.set(s.id, await openPeer(ctx.pairs[i]!.b));
+    if (displayPty) ctx.display = await openPeer(displayPty.b, 2400);
     const probe = await openApiSocket(ctx.host.ready);
     for (let ready = false, deadline = Date.now() + 15_000; !ready; ) {
       const r = await probe.call('devices.status', {});
-      ready = r.ok && r.value.length === options.scanners.length && r.value.every((d) => d.state === 'idle');
+      ready = r.ok && r.value.length === deviceCount && r.value.every((d) => d.state === 'idle');
       if (!ready && Date.now() > deadline) throw new Error('scanners not idle within 15 s');
       if (!ready) await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -64,6 +77,7 @@ function terminal(options: { kioskMode?: boolean; scanners: { id: string; surfac
   afterAll(async () => {
     await ctx.host?.stop();
     for (const peer of ctx.scanners.values()) await peer.close();
+    await ctx.display?.close();
     for (const pair of ctx.pairs) await pair.close();
     await killAllSocat();
   });
@@ -122,36 +136,57 @@ describe('scans routed in the core: the till', () => {
     await ok(first.call('sale.void', { reason: 'test' }));
   });
 
-  it('a scan with no screen open is held, and appears on the sale when a cashier screen opens', async () => {
+  it('a scan with no screen open is held and shown when a cashier screen opens; only the cashier’s choice puts it on a sale', async () => {
     const code = await productBarcode(await t.signedInElsewhere(), '6');
     await t.scan('scanner', code);
-    // Nobody sees it yet: no sale was opened for it.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.db("SELECT COUNT(*) AS n FROM sale WHERE status = 'open'")).toEqual([{ n: 0 }]);
 
     const cashier = await t.screen();
     await signIn(cashier, 'cashier');
-    expect(await ok(cashier.call('sale.current', {}))).toBeNull();
     await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
-    await expect.poll(() => eventsNamed<ScanOutcome>(cashier, 'scan.outcome').length, { timeout: 10_000 }).toBe(1);
-    expect(eventsNamed<ScanOutcome>(cashier, 'scan.outcome')[0]).toMatchObject({ kind: 'item', code, wasHeld: true });
+    // Opening the screen applies nothing: the scan may have been a price check, not this customer's.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await ok(cashier.call('sale.current', {}))).toBeNull();
+    expect(eventsNamed<ScanOutcome>(cashier, 'scan.outcome')).toEqual([]);
+    const held = await ok(cashier.call('scan.held', {}));
+    expect(held).toEqual([expect.objectContaining({ deviceId: 'scanner', code })]);
+
+    // Not at the refund dialog (it would be taken as a receipt number) nor at the pay step: refused, still held.
+    for (const step of ['refund', 'paying'] as const) {
+      await ok(cashier.call('screen.report', { surface: 'till', step }));
+      const refused = await cashier.call('scan.takeHeld', { action: 'add', ids: held.map((h) => h.id) });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'not_selling' } } });
+    }
+    expect(await ok(cashier.call('scan.held', {}))).toHaveLength(1);
+
+    await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
+    const taken = await ok(cashier.call('scan.takeHeld', { action: 'add', ids: held.map((h) => h.id) }));
+    expect(taken.outcomes).toEqual([expect.objectContaining({ kind: 'item', code, wasHeld: true })]);
     const cart = await ok(cashier.call('sale.current', {}));
     expect(cart?.lines).toHaveLength(1);
-    expect(cart?.lines[0]?.sku).toBeTruthy();
+    expect(await ok(cashier.call('scan.held', {}))).toEqual([]);
+    // Added once: asking again adds nothing.
+    expect((await ok(cashier.call('scan.takeHeld', { action: 'add', ids: held.map((h) => h.id) }))).outcomes).toEqual([]);
+    expect((await ok(cashier.call('sale.current', {})))?.lines[0]?.quantityMilli).toBe(1000);
     await ok(cashier.call('sale.void', { reason: 'test' }));
   });
 
-  it('a screen that leaves the till (another workspace) holds scans until a till screen is back', async () => {
+  it('a screen that leaves the till (another workspace) holds scans and is told of them; discarded, they never reach a sale', async () => {
     const cashier = await t.screen();
     await signIn(cashier, 'cashier');
     await ok(cashier.call('screen.report', { surface: 'till', step: 'elsewhere' }));
     const code = await productBarcode(cashier);
     await t.scan('scanner', code);
     await expect.poll(() => eventsNamed<ScanOutcome>(cashier, 'scan.outcome').map((o) => o.kind), { timeout: 10_000 }).toEqual(['held']);
-    expect(await ok(cashier.call('sale.current', {}))).toBeNull();
+    const told = eventsNamed<{ scans: { id: string; code: string }[] }>(cashier, 'scan.heldChanged').at(-1)!;
+    expect(told.scans.map((h) => h.code)).toEqual([code]);
     await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
-    await expect.poll(async () => (await ok(cashier.call('sale.current', {})))?.lines.length ?? 0, { timeout: 10_000 }).toBe(1);
-    await ok(cashier.call('sale.void', { reason: 'test' }));
+    expect(await ok(cashier.call('scan.takeHeld', { action: 'discard', ids: told.scans.map((h) => h.id) }))).toEqual({ outcomes: [], discarded: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await ok(cashier.call('sale.current', {}))).toBeNull();
+    expect(await ok(cashier.call('scan.held', {}))).toEqual([]);
+    expect(eventsNamed<{ scans: unknown[] }>(cashier, 'scan.heldChanged').at(-1)!.scans).toEqual([]);
   });
 
   it('a receipt scanned while the refund dialog is open goes to that dialog, not onto a sale', async () => {
@@ -205,7 +240,7 @@ describe('scans routed in the core: the till', () => {
 });
 
 describe('scans routed in the core: a kiosk and a till on one terminal', () => {
-  const t = terminal({ kioskMode: true, scanners: [{ id: 'kiosk-scanner' }, { id: 'till-scanner', surface: 'till' }] });
+  const t = terminal({ kioskMode: true, scanners: [{ id: 'kiosk-scanner' }, { id: 'till-scanner', surface: 'till' }], ledDisplay: true });
 
   it('kiosk mode on: a till scan never changes the kiosk’s order, and the kiosk’s scanner never the till’s sale', async () => {
     const kiosk = await t.screen();
@@ -251,15 +286,94 @@ describe('scans routed in the core: a kiosk and a till on one terminal', () => {
     expect(eventsNamed(cashier, 'sale.completed')).toEqual([]);
   });
 
-  it('a kiosk scan with the kiosk screen not yet begun is held, and added when it begins', async () => {
+  it('a kiosk scan made with no kiosk screen open is never inherited by a new customer, but comes back to its own order', async () => {
     const code = await productBarcode(await t.signedInElsewhere(), '6');
-    const kiosk = await t.screen();
+    // No kiosk screen yet, no order: the next customer must not start with it.
     await t.scan('kiosk-scanner', code);
     await new Promise((resolve) => setTimeout(resolve, 300));
+    const kiosk = await t.screen();
     await ok(kiosk.call('kiosk.begin', {}));
     await ok(kiosk.call('screen.report', { surface: 'kiosk', step: 'shopping' }));
-    await expect.poll(async () => (await ok(kiosk.call('kiosk.order', {})))?.items ?? 0, { timeout: 10_000 }).toBe(1);
-    expect(eventsNamed<ScanOutcome>(kiosk, 'scan.outcome')).toEqual([expect.objectContaining({ kind: 'item', wasHeld: true })]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await ok(kiosk.call('kiosk.order', {}))).toBeNull();
+    expect(eventsNamed<ScanOutcome>(kiosk, 'scan.outcome')).toEqual([]);
+
+    // The customer has an order and the screen reloads: a scan made meanwhile goes onto that same order.
+    const product = (await ok(kiosk.call('kiosk.menu', {}))).categories[0]!.products[0]!;
+    const order = await ok(kiosk.call('kiosk.add', { productId: product.id }));
+    kiosk.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await t.scan('kiosk-scanner', code);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const back = await t.screen();
+    expect((await ok(back.call('kiosk.begin', {}))).order?.saleId).toBe(order.saleId);
+    await ok(back.call('screen.report', { surface: 'kiosk', step: 'shopping' }));
+    await expect.poll(async () => (await ok(back.call('kiosk.order', {})))?.items ?? 0, { timeout: 10_000 }).toBe(2);
+    expect(eventsNamed<ScanOutcome>(back, 'scan.outcome')).toEqual([expect.objectContaining({ kind: 'item', wasHeld: true })]);
+    await ok(back.call('kiosk.clear', { reason: 'customer' }));
+  });
+
+  /** A kiosk, a signed-in till screen with a sale, and the customer display (nobody signed in). */
+  async function kioskAndTill() {
+    const display = await t.screen();
+    const kiosk = await t.screen();
+    await ok(kiosk.call('kiosk.begin', {}));
+    await ok(kiosk.call('screen.report', { surface: 'kiosk', step: 'shopping' }));
+    const cashier = await t.screen();
+    await signIn(cashier, 'cashier');
+    await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
+    const tillSale = await ok(cashier.call('sale.scan', { code: await productBarcode(cashier, 'kkkl') }));
+    const product = (await ok(kiosk.call('kiosk.menu', {}))).categories[0]!.products[0]!;
+    const order = await ok(kiosk.call('kiosk.add', { productId: product.id }));
+    return { display, kiosk, cashier, tillSale, order };
+  }
+
+  it('the till cannot cancel the kiosk customer’s payment, and neither its screens nor the customer display learn of it', async () => {
+    const { display, kiosk, cashier, order } = await kioskAndTill();
+    // The kiosk customer types a PIN (about 3 s in the fast sandbox): the payment is in flight.
+    await ok(kiosk.call('kiosk.beginPayment', {}));
+    await ok(kiosk.call('screen.report', { surface: 'kiosk', step: 'paying' }));
+    await t.scan('kiosk-scanner', sandboxPaymentCode('wechat', '1300'));
+    await expect.poll(() => eventsNamed<{ paymentId: string }>(kiosk, 'payment.changed').length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const paymentId = eventsNamed<{ paymentId: string }>(kiosk, 'payment.changed')[0]!.paymentId;
+
+    const cancel = await cashier.call('payment.cancel', { paymentId });
+    expect(cancel).toMatchObject({ ok: false, error: { code: 'forbidden', details: { reason: 'other_surface' } } });
+    await expect.poll(() => eventsNamed<{ saleId: string }>(kiosk, 'sale.completed').map((s) => s.saleId), { timeout: 15_000 }).toEqual([order.saleId]);
+    expect(t.db<{ status: string }>('SELECT status FROM payment WHERE id = ?', paymentId)).toEqual([{ status: 'paid' }]);
+    expect(eventsNamed<{ saleId: string }>(kiosk, 'payment.changed').at(-1)).toMatchObject({ paymentId, status: 'paid' });
+    for (const other of [cashier, display]) expect(eventsNamed<{ saleId: string }>(other, 'payment.changed').filter((p) => p.saleId === order.saleId)).toEqual([]);
+    await ok(cashier.call('sale.void', { reason: 'test' }));
+  });
+
+  it('the customer display follows the till: the kiosk’s order never shows on it, whichever changed last', async () => {
+    const { display, kiosk, cashier, tillSale, order } = await kioskAndTill();
+    expect((await ok(display.call('display.current', {}))).cart?.saleId).toBe(tillSale.saleId);
+    await ok(kiosk.call('kiosk.setQuantity', { lineId: order.lines[0]!.lineId, quantity: 2 }));
     await ok(kiosk.call('kiosk.clear', { reason: 'customer' }));
+    await ok(cashier.call('sale.scan', { code: await productBarcode(cashier, 'kkkl') }));
+    await expect.poll(() => eventsNamed<Cart | null>(display, 'sale.changed').length, { timeout: 10_000 }).toBe(2);
+    expect(eventsNamed<Cart | null>(display, 'sale.changed').map((c) => c?.saleId)).toEqual([tillSale.saleId, tillSale.saleId]);
+    expect((await ok(display.call('display.current', {}))).cart).toMatchObject({ saleId: tillSale.saleId, lines: [{ quantityMilli: 2000 }] });
+    await ok(cashier.call('sale.void', { reason: 'test' }));
+  });
+
+  it('the price display (a device) follows the till: the kiosk’s order and pay step never reach it', async () => {
+    const display = t.ctx.display!;
+    const { kiosk, cashier, tillSale } = await kioskAndTill();
+    const price = (bytes: Uint8Array) => decodeLed8(bytes);
+    await display.readUntil((bytes) => price(bytes).lamp === 'price' && price(bytes).number === (tillSale.lines[0]!.unitPrice / 100).toFixed(2), 5000);
+    display.clear();
+    const order = (await ok(kiosk.call('kiosk.order', {})))!;
+    await ok(kiosk.call('kiosk.setQuantity', { lineId: order.lines[0]!.lineId, quantity: 3 }));
+    await ok(kiosk.call('kiosk.beginPayment', {}));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(display.received).toHaveLength(0);
+    // The till's pay step: the display shows what the till's customer owes.
+    await ok(cashier.call('sale.beginPayment', {}));
+    const shown = price(await display.readUntil((bytes) => price(bytes).lamp === 'total', 5000));
+    expect(shown.number).toBe((tillSale.total / 100).toFixed(2));
+    await ok(kiosk.call('kiosk.clear', { reason: 'customer' }));
+    await ok(cashier.call('sale.void', { reason: 'test' }));
   });
 });
