@@ -8,6 +8,11 @@ export interface OpenOptions {
   readonly migrations?: readonly Migration[];
   /** Every `db.transaction(fn)()` begins IMMEDIATE (see immediateTransactions): the core's connection. */
   readonly immediateTransactions?: boolean;
+  /**
+   * No automatic checkpoint after this connection's commits (the core's: a checkpoint can take tens or hundreds
+   * of ms; the SQL worker runs them instead).
+   */
+  readonly noAutoCheckpoint?: boolean;
 }
 
 /**
@@ -25,6 +30,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, migrations);
+    if (options.noAutoCheckpoint) db.pragma('wal_autocheckpoint = 0');
     return options.immediateTransactions ? immediateTransactions(db) : db;
   } catch (error) {
     db.close();

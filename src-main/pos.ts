@@ -125,8 +125,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   try {
     // A restore staged by the technician console replaces the database before it opens.
     applyPendingRestore({ dataDir, databasePath, clock, log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
-    // The SQL worker writes beside the core (a catalog import): the core's transactions take the write lock first.
-    db = openDatabase(databasePath, { immediateTransactions: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    // The SQL worker writes beside the core (a catalog import): the core's transactions take the write lock first;
+    // checkpoints are the worker's (src-main/worker/sql-worker.ts).
+    db = openDatabase(databasePath, { immediateTransactions: true, noAutoCheckpoint: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   } catch (error) {
     log.fatal({ err: error, databasePath }, 'database could not be opened');
     await fileLogger.close();

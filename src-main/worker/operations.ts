@@ -59,20 +59,27 @@ export const operations: OperationTable = {
     const { now, mode, allowedTaxRatesBp } = input;
     ctx.progress('reading', 0, null);
     const csv = 'csv' in input ? input.csv : await readUploadedCsv(input.csvFile);
-    return importCatalogCsvInBatches(db, csv, {
-      now: new Date(now),
-      mode,
-      ...(allowedTaxRatesBp ? { allowedTaxRatesBp } : {}),
-      batchRows: IMPORT_BATCH_ROWS,
-      batchMs: IMPORT_BATCH_MS,
-      between: async (done, total) => {
-        ctx.progress('writing', done, total);
-        await ctx.yieldTurn();
-        // The write lock is free for a moment: a sale or a job the core was waiting to write goes in now (its
-        // busy handler retries after 1, 2, 5… ms), rather than queueing behind the whole import.
-        await sleep(IMPORT_PAUSE_MS);
-      },
-    });
+    // No sync per batch (the core waits for the write lock while a commit syncs): a power cut may lose the last
+    // batches of an import, which running it again restores; the next checkpoint syncs them. Money is the core's.
+    db.pragma('synchronous = NORMAL');
+    try {
+      return await importCatalogCsvInBatches(db, csv, {
+        now: new Date(now),
+        mode,
+        ...(allowedTaxRatesBp ? { allowedTaxRatesBp } : {}),
+        batchRows: IMPORT_BATCH_ROWS,
+        batchMs: IMPORT_BATCH_MS,
+        between: async (done, total) => {
+          ctx.progress('writing', done, total);
+          await ctx.yieldTurn();
+          // The write lock is free for a moment: a sale or a job the core was waiting to write goes in now (its
+          // busy handler retries after 1, 2, 5… ms), rather than queueing behind the whole import.
+          await sleep(IMPORT_PAUSE_MS);
+        },
+      });
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
   },
 
   'catalog.export': async (db, _input, ctx) => {

@@ -20,6 +20,21 @@ db.pragma('busy_timeout = 5000');
 db.pragma('foreign_keys = ON');
 db.pragma('synchronous = FULL');
 
+/**
+ * Checkpoints run here, never on the core: the core's connection has wal_autocheckpoint off (a checkpoint copies
+ * the WAL's pages into the database and syncs it, often tens or hundreds of ms), this connection keeps SQLite's
+ * automatic one after its own commits, and this timer copies what the core wrote meanwhile (PASSIVE: it never
+ * waits for the core's writer, and keeps the WAL bounded).
+ */
+const CHECKPOINT_EVERY_MS = 5_000;
+setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // busy or closing: the next round takes it
+  }
+}, CHECKPOINT_EVERY_MS).unref();
+
 const table: OperationTable = data.testOperations ? { ...operations, ...testOperations } : operations;
 const cancelled = new Set<number>();
 const send = (message: FromWorker) => port.postMessage(message);
