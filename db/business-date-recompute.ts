@@ -6,7 +6,7 @@
  * date, never back into a closed day.
  *
  * It runs beside the terminal's work, not before it: set-based SQL in short transactions of a bounded
- * number of rows, the event loop getting a turn between them (a million sales are ~1,000 batches of a
+ * number of rows, the event loop getting a turn between them (a million sales are ~2,000 batches of a
  * few ms). The rule's days become a small table of turn instants made once in TypeScript (SQLite knows no
  * time zones), so no JavaScript runs per row. Only facts closed up to the moment it starts are touched:
  * the ones closed meanwhile are dated by openBusinessDate already. The day tender totals (read by the
@@ -45,7 +45,7 @@ export async function recomputeBusinessDatesOnce(db: Database, rule: BusinessDay
   const due = () => db.prepare('SELECT 1 FROM one_time_step WHERE name = ? AND done_at IS NULL').get(RECOMPUTE_BUSINESS_DATES) !== undefined;
   const hasStepTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'one_time_step'").get() !== undefined;
   if (!hasStepTable || !due()) return null;
-  const batchRows = options.batchRows ?? 1000;
+  const batchRows = options.batchRows ?? 500;
   const betweenBatches = options.betweenBatches ?? nextTurn;
   const cutoff = at.toISOString();
   try {
@@ -102,7 +102,7 @@ async function makeTurnTable(db: Database, rule: BusinessDayRule, cutoff: string
   let date = addDays(businessDateOf(new Date(span.first), rule), -1);
   while (date <= last) {
     db.transaction(() => {
-      for (let i = 0; i < 200 && date <= last; i++, date = addDays(date, 1)) insert.run(businessDayStart(date, rule).toISOString(), date);
+      for (let i = 0; i < 10 && date <= last; i++, date = addDays(date, 1)) insert.run(businessDayStart(date, rule).toISOString(), date);
     })();
     await betweenBatches();
     if (!db.open) return false;
@@ -124,17 +124,20 @@ function salesMover(db: Database, cutoff: string): (low: number, high: number) =
   const tendersOut = db.prepare(
     `UPDATE daily_tender_total SET count = daily_tender_total.count - d.moved_count, amount = daily_tender_total.amount - d.moved_amount
        FROM (SELECT m.old_date, t.kind, count(*) AS moved_count, sum(t.amount) AS moved_amount
-               FROM temp.business_date_move m JOIN sale_tender t ON t.sale_id = m.sale_id WHERE m.completed GROUP BY m.old_date, t.kind) AS d
+               FROM temp.business_date_move m CROSS JOIN sale_tender t ON t.sale_id = m.sale_id WHERE m.completed GROUP BY m.old_date, t.kind) AS d
       WHERE daily_tender_total.business_date = d.old_date AND daily_tender_total.kind = d.kind`,
   );
   const emptied = db.prepare('DELETE FROM daily_tender_total WHERE count = 0 AND amount = 0 AND business_date IN (SELECT old_date FROM temp.business_date_move)');
   const tendersIn = db.prepare(
     `INSERT INTO daily_tender_total (business_date, kind, count, amount)
-       SELECT m.new_date, t.kind, count(*), sum(t.amount) FROM temp.business_date_move m JOIN sale_tender t ON t.sale_id = m.sale_id
+       SELECT m.new_date, t.kind, count(*), sum(t.amount) FROM temp.business_date_move m CROSS JOIN sale_tender t ON t.sale_id = m.sale_id
         WHERE m.completed GROUP BY m.new_date, t.kind
      ON CONFLICT (business_date, kind) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
   );
-  const redate = db.prepare('UPDATE sale SET business_date = m.new_date FROM temp.business_date_move m WHERE sale.id = m.sale_id');
+  // By the primary key of the few moved sales (an UPDATE … FROM would scan the whole sale table per batch).
+  const redate = db.prepare(
+    'UPDATE sale SET business_date = (SELECT m.new_date FROM temp.business_date_move m WHERE m.sale_id = sale.id) WHERE id IN (SELECT sale_id FROM temp.business_date_move)',
+  );
   const move = db.transaction((low: number, high: number) => {
     clear.run();
     const moved = collect.run(low, high, cutoff).changes;
