@@ -15,7 +15,7 @@
  * it reads only the stored instants and the Z reports, which it never changes).
  */
 import type { Database } from 'better-sqlite3';
-import { addDays, businessDateOf, businessDayStart, type BusinessDayRule } from '../src-common/business-day';
+import { addDays, businessDateOf, businessDayStart, parseDate, type BusinessDayRule } from '../src-common/business-day';
 
 export const RECOMPUTE_BUSINESS_DATES = 'recompute_business_dates';
 
@@ -84,22 +84,23 @@ export async function recomputeBusinessDatesOnce(db: Database, rule: BusinessDay
 }
 
 /**
- * temp.business_day_turn: each business date from the day before the first fact to the day after the last,
- * with the instant it starts under the rule. False when the database was closed meanwhile.
+ * temp.business_day_turn: each business date a fact up to the cutoff can have, with the instant it starts
+ * under the rule. The span is read from the old stored dates by index (min/max, no scan of the sales): a
+ * fact's new date is within a day of its old one (another zone's midnight), and never after the cutoff's
+ * date or the day after the last Z. False when the database was closed meanwhile.
  */
 async function makeTurnTable(db: Database, rule: BusinessDayRule, cutoff: string, betweenBatches: () => Promise<void>): Promise<boolean> {
   db.exec('DROP TABLE IF EXISTS temp.business_day_turn; CREATE TEMP TABLE business_day_turn (start_at TEXT PRIMARY KEY, date TEXT NOT NULL) WITHOUT ROWID');
-  const span = db
-    .prepare(
-      `SELECT min(first) AS first, max(last) AS last FROM (
-         SELECT min(closed_at) AS first, max(closed_at) AS last FROM sale WHERE status IN ('completed', 'voided') AND closed_at <= @cutoff
-         UNION ALL SELECT min(finished_at), max(finished_at) FROM refund WHERE status = 'refunded' AND finished_at <= @cutoff)`,
-    )
-    .get({ cutoff }) as { first: string | null; last: string | null };
-  if (span.first === null || span.last === null) return true;
+  const oldest = [
+    db.prepare('SELECT min(business_date) FROM sale').pluck().get() as string | null,
+    db.prepare('SELECT min(business_date) FROM refund').pluck().get() as string | null,
+  ].filter((d): d is string => d !== null && parseDate(d) !== null);
+  if (oldest.length === 0) return true;
+  const lastZ = db.prepare('SELECT max(business_date) FROM z_report').pluck().get() as string | null;
+  const newest = [businessDateOf(new Date(cutoff), rule), ...(lastZ ? [addDays(lastZ, 1)] : [])].sort().at(-1)!;
+  const last = addDays(newest, 2);
+  let date = addDays(oldest.sort()[0]!, -3);
   const insert = db.prepare('INSERT INTO temp.business_day_turn (start_at, date) VALUES (?, ?)');
-  const last = addDays(businessDateOf(new Date(span.last), rule), 1);
-  let date = addDays(businessDateOf(new Date(span.first), rule), -1);
   while (date <= last) {
     db.transaction(() => {
       for (let i = 0; i < 10 && date <= last; i++, date = addDays(date, 1)) insert.run(businessDayStart(date, rule).toISOString(), date);
