@@ -1,12 +1,21 @@
 /**
- * The one-time step of migration 0013: recompute the stored business dates (sales, refunds) under the
- * terminal's business-day rule, and rebuild the day totals keyed by them. Runs in one transaction, once:
- * the `one_time_step` row is marked done in the same transaction, so a crash leaves it due and a later
- * start runs it again from the stored instants (closed_at, finished_at), which it never changes.
- * Z reports are not touched: they are immutable and keep the dates they were taken with.
+ * The one-time step of migration 0013: recompute the stored business dates (sales, refunds) written by the
+ * old rule (the machine's midnight) as the services now write them (src-main/services/business-date.ts,
+ * openBusinessDate): the rule's date of the moment, or the day after the last Z taken before it when that
+ * Z already closed the rule's date (a Z taken before the turn): a fact after a Z belongs to the next Z's
+ * date, never back into a closed day.
+ *
+ * It runs beside the terminal's work, not before it: set-based SQL in short transactions of a bounded
+ * number of rows, the event loop getting a turn between them (a million sales are ~2,000 batches of a
+ * few ms). The rule's days become a small table of turn instants made once in TypeScript (SQLite knows no
+ * time zones), so no JavaScript runs per row. Only facts closed up to the moment it starts are touched:
+ * the ones closed meanwhile are dated by openBusinessDate already. The day tender totals (read by the
+ * wallet-mix chart) move with their sales in the same transactions. The `one_time_step` row is marked
+ * done at the end, so a crash or a close leaves it due and the next start redoes it (it is idempotent:
+ * it reads only the stored instants and the Z reports, which it never changes).
  */
 import type { Database } from 'better-sqlite3';
-import { businessDateOf, type BusinessDayRule } from '../src-common/business-day';
+import { addDays, businessDateOf, businessDayStart, parseDate, type BusinessDayRule } from '../src-common/business-day';
 
 export const RECOMPUTE_BUSINESS_DATES = 'recompute_business_dates';
 
@@ -15,70 +24,130 @@ export interface RecomputeResult {
   refunds: number;
 }
 
-/** Runs the step when it is due; null when it already ran (or the database predates migration 0013). */
-export function recomputeBusinessDatesOnce(db: Database, rule: BusinessDayRule, at: Date): RecomputeResult | null {
-  return db
-    .transaction((): RecomputeResult | null => {
-      const due = db.prepare('SELECT 1 FROM one_time_step WHERE name = ? AND done_at IS NULL').get(RECOMPUTE_BUSINESS_DATES);
-      if (!due) return null;
-      const result = recomputeBusinessDates(db, rule);
-      db.prepare('UPDATE one_time_step SET done_at = ? WHERE name = ?').run(at.toISOString(), RECOMPUTE_BUSINESS_DATES);
-      return result;
-    })
-    .immediate();
+export interface RecomputeOptions {
+  /** Rows of sale or refund (by rowid) per transaction. */
+  batchRows?: number;
+  /** Awaited between transactions: lets the terminal serve scans, timers and calls. */
+  betweenBatches?: () => Promise<void>;
 }
 
-function recomputeBusinessDates(db: Database, rule: BusinessDayRule): RecomputeResult {
-  // Zone offsets are whole quarter-hours and turns happen on the hour, so every instant of a UTC quarter
-  // has the same business date: one Intl conversion per quarter instead of one per sale.
-  const byQuarter = new Map<string, string>();
-  db.function('business_date_of', { deterministic: true }, (iso: unknown) => {
-    if (typeof iso !== 'string') return null;
-    const quarter = `${iso.slice(0, 14)}${String(Math.floor(Number(iso.slice(14, 16)) / 15) * 15).padStart(2, '0')}`;
-    let date = byQuarter.get(quarter);
-    if (date === undefined) {
-      date = businessDateOf(new Date(iso), rule);
-      byQuarter.set(quarter, date);
-    }
-    return date;
-  });
-  const sales = db
-    .prepare("UPDATE sale SET business_date = business_date_of(closed_at) WHERE closed_at IS NOT NULL AND status IN ('completed', 'voided') AND business_date IS NOT business_date_of(closed_at)")
-    .run().changes;
-  const refunds = db
-    .prepare("UPDATE refund SET business_date = business_date_of(finished_at) WHERE status = 'refunded' AND business_date IS NOT business_date_of(finished_at)")
-    .run().changes;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-  // The day totals, rebuilt from the facts as the sales and refunds services add them up.
-  db.exec(`
-    DELETE FROM daily_total;
-    INSERT INTO daily_total (business_date, sales_count, gross, discounts, net, rounding, tax, voids_count)
-      SELECT business_date,
-             sum(status = 'completed'),
-             coalesce(sum(CASE WHEN status = 'completed' THEN subtotal END), 0),
-             coalesce(sum(CASE WHEN status = 'completed' THEN discount_total END), 0),
-             coalesce(sum(CASE WHEN status = 'completed' THEN total END), 0),
-             coalesce(sum(CASE WHEN status = 'completed' THEN rounding END), 0),
-             coalesce(sum(CASE WHEN status = 'completed' THEN tax_total END), 0),
-             sum(status = 'voided')
-        FROM sale WHERE business_date IS NOT NULL AND status IN ('completed', 'voided') GROUP BY business_date;
-    DELETE FROM daily_tender_total;
-    INSERT INTO daily_tender_total (business_date, kind, count, amount)
-      SELECT s.business_date, t.kind, count(*), sum(t.amount)
-        FROM sale_tender t JOIN sale s ON s.id = t.sale_id
-       WHERE s.status = 'completed' AND s.business_date IS NOT NULL GROUP BY s.business_date, t.kind;
-    DELETE FROM daily_tax_total;
-    INSERT INTO daily_tax_total (business_date, rate_bp, taxable, tax)
-      SELECT s.business_date, x.rate_bp, sum(x.taxable), sum(x.tax)
-        FROM sale_tax x JOIN sale s ON s.id = x.sale_id
-       WHERE s.status = 'completed' AND s.business_date IS NOT NULL GROUP BY s.business_date, x.rate_bp;
-    DELETE FROM daily_refund_total;
-    INSERT INTO daily_refund_total (business_date, kind, count, amount)
-      SELECT business_date, kind, count(*), sum(amount) FROM (
-        SELECT business_date, tender_kind AS kind, wallet_amount AS amount FROM refund WHERE status = 'refunded' AND wallet_amount > 0
-        UNION ALL
-        SELECT business_date, 'cash', cash_amount FROM refund WHERE status = 'refunded' AND cash_amount > 0
-      ) GROUP BY business_date, kind;
-  `);
-  return { sales, refunds };
+/** The rule's business date of an instant column: the last turn at or before it. */
+const ruleDate = (instant: string) => `(SELECT date FROM temp.business_day_turn WHERE start_at <= ${instant} ORDER BY start_at DESC LIMIT 1)`;
+/** The day after the last Z of the terminal taken before the instant ('' when none). */
+const afterLastZ = (terminal: string, instant: string) =>
+  `coalesce((SELECT date(z.business_date, '+1 day') FROM z_report z WHERE z.terminal_id = ${terminal} AND z.to_at < ${instant} ORDER BY z.to_at DESC LIMIT 1), '')`;
+const dateOfFact = (terminal: string, instant: string) => `max(${ruleDate(instant)}, ${afterLastZ(terminal, instant)})`;
+
+/** Runs the step when it is due; null when it already ran (or the database predates migration 0013), or the database was closed meanwhile. */
+export async function recomputeBusinessDatesOnce(db: Database, rule: BusinessDayRule, at: Date, options: RecomputeOptions = {}): Promise<RecomputeResult | null> {
+  const due = () => db.prepare('SELECT 1 FROM one_time_step WHERE name = ? AND done_at IS NULL').get(RECOMPUTE_BUSINESS_DATES) !== undefined;
+  const hasStepTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'one_time_step'").get() !== undefined;
+  if (!hasStepTable || !due()) return null;
+  const batchRows = options.batchRows ?? 500;
+  const betweenBatches = options.betweenBatches ?? nextTurn;
+  const cutoff = at.toISOString();
+  try {
+    if (!(await makeTurnTable(db, rule, cutoff, betweenBatches))) return null;
+    const result: RecomputeResult = { sales: 0, refunds: 0 };
+    const moveSales = salesMover(db, cutoff);
+    const lastSale = (db.prepare('SELECT coalesce(max(rowid), 0) FROM sale').pluck().get() as number) ?? 0;
+    for (let low = 0; low < lastSale; low += batchRows) {
+      if (!db.open) return null;
+      result.sales += moveSales(low, low + batchRows);
+      await betweenBatches();
+    }
+    const moveRefunds = db.prepare(
+      `UPDATE refund SET business_date = d.new_date
+         FROM (SELECT r.id, ${dateOfFact('s.terminal_id', 'r.finished_at')} AS new_date
+                 FROM refund r JOIN sale s ON s.id = r.sale_id
+                WHERE r.rowid > ? AND r.rowid <= ? AND r.status = 'refunded' AND r.finished_at IS NOT NULL AND r.finished_at <= ?) AS d
+        WHERE refund.id = d.id AND refund.business_date IS NOT d.new_date`,
+    );
+    const lastRefund = (db.prepare('SELECT coalesce(max(rowid), 0) FROM refund').pluck().get() as number) ?? 0;
+    for (let low = 0; low < lastRefund; low += batchRows) {
+      if (!db.open) return null;
+      result.refunds += moveRefunds.run(low, low + batchRows, cutoff).changes;
+      await betweenBatches();
+    }
+    if (!db.open) return null;
+    return db
+      .transaction(() => {
+        db.prepare('UPDATE one_time_step SET done_at = ? WHERE name = ? AND done_at IS NULL').run(cutoff, RECOMPUTE_BUSINESS_DATES);
+        return result;
+      })
+      .immediate();
+  } finally {
+    if (db.open) db.exec('DROP TABLE IF EXISTS temp.business_day_turn; DROP TABLE IF EXISTS temp.business_date_move;');
+  }
+}
+
+/**
+ * temp.business_day_turn: each business date a fact up to the cutoff can have, with the instant it starts
+ * under the rule. The span is read from the old stored dates by index (min/max, no scan of the sales): a
+ * fact's new date is within a day of its old one (another zone's midnight), and never after the cutoff's
+ * date or the day after the last Z. False when the database was closed meanwhile.
+ */
+async function makeTurnTable(db: Database, rule: BusinessDayRule, cutoff: string, betweenBatches: () => Promise<void>): Promise<boolean> {
+  db.exec('DROP TABLE IF EXISTS temp.business_day_turn; CREATE TEMP TABLE business_day_turn (start_at TEXT PRIMARY KEY, date TEXT NOT NULL) WITHOUT ROWID');
+  const oldest = [
+    db.prepare('SELECT min(business_date) FROM sale').pluck().get() as string | null,
+    db.prepare('SELECT min(business_date) FROM refund').pluck().get() as string | null,
+  ].filter((d): d is string => d !== null && parseDate(d) !== null);
+  if (oldest.length === 0) return true;
+  const lastZ = db.prepare('SELECT max(business_date) FROM z_report').pluck().get() as string | null;
+  const newest = [businessDateOf(new Date(cutoff), rule), ...(lastZ ? [addDays(lastZ, 1)] : [])].sort().at(-1)!;
+  const last = addDays(newest, 2);
+  let date = addDays(oldest.sort()[0]!, -3);
+  const insert = db.prepare('INSERT INTO temp.business_day_turn (start_at, date) VALUES (?, ?)');
+  while (date <= last) {
+    db.transaction(() => {
+      for (let i = 0; i < 10 && date <= last; i++, date = addDays(date, 1)) insert.run(businessDayStart(date, rule).toISOString(), date);
+    })();
+    await betweenBatches();
+    if (!db.open) return false;
+  }
+  return true;
+}
+
+/** Re-dates the closed sales of a rowid range (low, high] closed up to the cutoff, moving their day tender totals with them; the count moved. */
+function salesMover(db: Database, cutoff: string): (low: number, high: number) => number {
+  db.exec('DROP TABLE IF EXISTS temp.business_date_move; CREATE TEMP TABLE business_date_move (sale_id TEXT PRIMARY KEY, old_date TEXT, new_date TEXT NOT NULL, completed INTEGER NOT NULL)');
+  const clear = db.prepare('DELETE FROM temp.business_date_move');
+  const collect = db.prepare(
+    `INSERT INTO temp.business_date_move (sale_id, old_date, new_date, completed)
+       SELECT id, old_date, new_date, completed FROM (
+         SELECT s.id, s.business_date AS old_date, ${dateOfFact('s.terminal_id', 's.closed_at')} AS new_date, s.status = 'completed' AS completed
+           FROM sale s WHERE s.rowid > ? AND s.rowid <= ? AND s.status IN ('completed', 'voided') AND s.closed_at IS NOT NULL AND s.closed_at <= ?)
+        WHERE old_date IS NOT new_date`,
+  );
+  const tendersOut = db.prepare(
+    `UPDATE daily_tender_total SET count = daily_tender_total.count - d.moved_count, amount = daily_tender_total.amount - d.moved_amount
+       FROM (SELECT m.old_date, t.kind, count(*) AS moved_count, sum(t.amount) AS moved_amount
+               FROM temp.business_date_move m CROSS JOIN sale_tender t ON t.sale_id = m.sale_id WHERE m.completed GROUP BY m.old_date, t.kind) AS d
+      WHERE daily_tender_total.business_date = d.old_date AND daily_tender_total.kind = d.kind`,
+  );
+  const emptied = db.prepare('DELETE FROM daily_tender_total WHERE count = 0 AND amount = 0 AND business_date IN (SELECT old_date FROM temp.business_date_move)');
+  const tendersIn = db.prepare(
+    `INSERT INTO daily_tender_total (business_date, kind, count, amount)
+       SELECT m.new_date, t.kind, count(*), sum(t.amount) FROM temp.business_date_move m CROSS JOIN sale_tender t ON t.sale_id = m.sale_id
+        WHERE m.completed GROUP BY m.new_date, t.kind
+     ON CONFLICT (business_date, kind) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
+  );
+  // By the primary key of the few moved sales (an UPDATE … FROM would scan the whole sale table per batch).
+  const redate = db.prepare(
+    'UPDATE sale SET business_date = (SELECT m.new_date FROM temp.business_date_move m WHERE m.sale_id = sale.id) WHERE id IN (SELECT sale_id FROM temp.business_date_move)',
+  );
+  const move = db.transaction((low: number, high: number) => {
+    clear.run();
+    const moved = collect.run(low, high, cutoff).changes;
+    if (moved === 0) return 0;
+    tendersOut.run();
+    emptied.run();
+    tendersIn.run();
+    redate.run();
+    return moved;
+  });
+  return (low, high) => move.immediate(low, high);
 }

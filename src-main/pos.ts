@@ -148,9 +148,13 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
-  // Migration 0013's one-time step: stored business dates recomputed under the terminal's day rule.
-  const recomputed = recomputeBusinessDatesOnce(db, businessDayRuleOf(settings.get()), clock.now());
-  if (recomputed) log.info({ ...recomputed, rule: businessDayRuleOf(settings.get()) }, 'business dates recomputed under the business-day rule');
+  // Migration 0013's one-time step: stored business dates recomputed under the terminal's day rule, in
+  // short batches beside the terminal's work (the start does not wait for it; a close leaves it due).
+  const recomputeRule = businessDayRuleOf(settings.get());
+  recomputeBusinessDatesOnce(db, recomputeRule, clock.now()).then(
+    (recomputed) => recomputed && log.info({ ...recomputed, rule: recomputeRule }, 'business dates recomputed under the business-day rule'),
+    (error: unknown) => log.error({ err: error }, 'business date recompute failed; it runs again at the next start'),
+  );
   // The search index is built in the SQL worker: the start does not wait for it ('catalog.search' does).
   const catalog = createCatalogService({ db, clock, log, indexBuilder: (indexOptions) => catalogIndexFromWorker(sqlWorker, indexOptions) });
   const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });

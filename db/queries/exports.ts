@@ -1,10 +1,38 @@
-/** Rows for the owner's CSV exports, read in pages by keyset (time, id) so a large range never loads at once. */
+/**
+ * Rows for the owner's CSV exports, selected by stored business date (the date of the Z that closes them)
+ * and read in pages by keyset (business_date, closed_at, id) so a large range never loads at once.
+ */
 import type { Database } from 'better-sqlite3';
 import { stmt } from '../statements';
 import type { SaleRow } from './sales';
 
+/** Business dates `from`..`to` (both included) of one terminal. */
+export interface DateRange {
+  terminalId: string;
+  from: string;
+  to: string;
+}
+
+/** Where the previous page ended: the last sale's (business_date, closed_at, id); FIRST_SALE_KEY for the first page. */
+export interface SaleKey {
+  date: string;
+  at: string;
+  id: string;
+}
+
+export const FIRST_SALE_KEY: SaleKey = { date: '', at: '', id: '' };
+
+/**
+ * The keyset start as one row value (the index is searched from it, so page n does not rescan pages
+ * 1..n-1): the first page starts before the first sale of `from`.
+ */
+function start(r: DateRange, after: SaleKey): [string, string, string] {
+  return after.date === '' ? [r.from, '', ''] : [after.date, after.at, after.id];
+}
+
 export interface SaleExportRow
   extends Pick<SaleRow, 'id' | 'receipt_no' | 'status' | 'subtotal' | 'discount_total' | 'total' | 'rounding' | 'tax_total' | 'change_given' | 'void_reason'> {
+  business_date: string;
   closed_at: string;
   cashier: string | null;
   lines: number;
@@ -12,24 +40,27 @@ export interface SaleExportRow
   refunded: number;
 }
 
-export function saleExportPage(db: Database, w: { terminalId: string; from: string; to: string }, after: { at: string; id: string }, limit: number): SaleExportRow[] {
+export function saleExportPage(db: Database, r: DateRange, after: SaleKey, limit: number): SaleExportRow[] {
   return stmt(
     db,
-    `SELECT s.id, s.closed_at, s.receipt_no, s.status, u.name AS cashier,
+    `SELECT s.id, s.business_date, s.closed_at, s.receipt_no, s.status, u.name AS cashier,
             (SELECT count(*) FROM sale_line l WHERE l.sale_id = s.id) AS lines,
             s.subtotal, s.discount_total, s.total, s.rounding, s.tax_total, s.change_given,
             (SELECT group_concat(t.kind || ':' || t.amount, ';') FROM sale_tender t WHERE t.sale_id = s.id) AS tenders,
             (SELECT coalesce(sum(r.amount), 0) FROM refund r WHERE r.sale_id = s.id AND r.status = 'refunded') AS refunded,
             s.void_reason
        FROM sale s LEFT JOIN user u ON u.id = s.closed_by
-      WHERE s.terminal_id = ? AND s.closed_at > ? AND s.closed_at <= ? AND s.status IN ('completed', 'voided')
-        AND (s.closed_at, s.id) > (?, ?)
-      ORDER BY s.closed_at, s.id LIMIT ?`,
-  ).all(w.terminalId, w.from, w.to, after.at, after.id, limit) as SaleExportRow[];
+      WHERE s.terminal_id = ? AND (s.business_date, s.closed_at, s.id) > (?, ?, ?) AND s.business_date <= ? AND s.status IN ('completed', 'voided')
+      ORDER BY s.business_date, s.closed_at, s.id LIMIT ?`,
+  ).all(r.terminalId, ...start(r, after), r.to, limit) as SaleExportRow[];
 }
 
 export interface PaymentExportRow {
   id: string;
+  /** The business date of the payment's sale (a payment counts to its sale's day, as in the Z). */
+  business_date: string;
+  sale_id: string;
+  sale_closed_at: string;
   created_at: string;
   client_sn: string;
   kind: string;
@@ -43,13 +74,27 @@ export interface PaymentExportRow {
   refunded: number;
 }
 
-export function paymentExportPage(db: Database, w: { terminalId: string; from: string; to: string }, after: { at: string; id: string }, limit: number): PaymentExportRow[] {
+/** Where the previous page ended: its last payment's sale key and payment id. */
+export interface PaymentKey extends SaleKey {
+  paymentId: string;
+}
+
+export const FIRST_PAYMENT_KEY: PaymentKey = { ...FIRST_SALE_KEY, paymentId: '' };
+
+/**
+ * Payments of the closed (completed or voided) sales of business dates from..to, sale by sale in the
+ * sales' order. A payment belongs to its sale's business date; payments of a sale still open are listed
+ * once the sale is closed.
+ */
+export function paymentExportPage(db: Database, r: DateRange, after: PaymentKey, limit: number): PaymentExportRow[] {
   return stmt(
     db,
-    `SELECT p.id, p.created_at, p.client_sn, p.kind, p.wallet, p.amount, p.status, p.acquirer_sn, p.finished_at, p.failure_code, s.receipt_no,
+    `SELECT p.id, s.business_date, s.id AS sale_id, s.closed_at AS sale_closed_at, p.created_at, p.client_sn, p.kind, p.wallet, p.amount, p.status,
+            p.acquirer_sn, p.finished_at, p.failure_code, s.receipt_no,
             (SELECT coalesce(sum(r.wallet_amount), 0) FROM refund r WHERE r.payment_id = p.id AND r.status = 'refunded') AS refunded
-       FROM payment p JOIN sale s ON s.id = p.sale_id
-      WHERE s.terminal_id = ? AND p.created_at > ? AND p.created_at <= ? AND (p.created_at, p.id) > (?, ?)
-      ORDER BY p.created_at, p.id LIMIT ?`,
-  ).all(w.terminalId, w.from, w.to, after.at, after.id, limit) as PaymentExportRow[];
+       FROM sale s JOIN payment p ON p.sale_id = s.id
+      WHERE s.terminal_id = ? AND (s.business_date, s.closed_at, s.id) >= (?, ?, ?) AND s.business_date <= ? AND s.status IN ('completed', 'voided')
+        AND (s.id <> ? OR p.id > ?)
+      ORDER BY s.business_date, s.closed_at, s.id, p.id LIMIT ?`,
+  ).all(r.terminalId, ...start(r, after), r.to, after.id, after.paymentId, limit) as PaymentExportRow[];
 }

@@ -252,3 +252,25 @@ export function quarterTakings(db: Database, r: QuarterRange): { q: string; coun
     `SELECT q, sum(count) AS count, sum(total + rounding) AS amount FROM report_sale_q WHERE ${Q_RANGE} AND status = 'completed' GROUP BY q ORDER BY q`,
   ).all(...qArgs(r)) as { q: string; count: number; amount: number }[];
 }
+
+/**
+ * Completed sales of one business date (as stored: the date of the Z that closes them), per UTC quarter
+ * of their closing time: what the hourly chart's clock-hour bars are summed from (localHours).
+ */
+export function takingsQuartersOfDate(db: Database, terminalId: string, businessDate: string): { start: string; count: number; amount: number }[] {
+  return stmt(
+    db,
+    `SELECT substr(closed_at, 1, 14) || printf('%02d', cast(substr(closed_at, 15, 2) AS INTEGER) / 15 * 15) AS start,
+            sum(status = 'completed') AS count, coalesce(sum(CASE WHEN status = 'completed' THEN total + rounding END), 0) AS amount
+       FROM sale WHERE terminal_id = ? AND business_date = ? AND status IN ('completed', 'voided')
+      GROUP BY start HAVING count > 0 ORDER BY start`,
+  ).all(terminalId, businessDate) as { start: string; count: number; amount: number }[];
+}
+
+/** Completed sales' tenders by kind over business dates from..to, from the day totals kept with each sale (keyed by its stored business date). */
+export function tendersOfBusinessDates(db: Database, from: string, to: string): { kind: string; count: number; amount: number }[] {
+  return stmt(
+    db,
+    'SELECT kind, sum(count) AS count, sum(amount) AS amount FROM daily_tender_total WHERE business_date >= ? AND business_date <= ? GROUP BY kind ORDER BY kind',
+  ).all(from, to) as { kind: string; count: number; amount: number }[];
+}

@@ -1,16 +1,17 @@
 /**
  * The owner's charts (issue 7): takings by hour of a business day beside the same weekday a week before,
- * and the tender/wallet mix over business dates, both read from the quarter-hour totals the database
- * keeps with each sale (whatever the size of the table) plus the sales at the window's edges. A business
- * day is the Z report's (src-common/business-day.ts: the store's zone, turning at the configured hour),
- * so a day's mix and hourly total match its Z to the fen.
+ * and the tender/wallet mix over business dates. Both select by the stored business date (the date of the
+ * Z that closes a sale, src-main/services/business-date.ts), never by a time window re-derived from the
+ * current rule: a sale after an early Z counts to the next Z's date, as in the Z, the exports and history,
+ * and a changed turn hour does not move past days.
  */
 import type { Database } from 'better-sqlite3';
 import type { HourlyChart, WalletMix } from '../../src-common/calls/owner';
 import type { TenderKind } from '../../src-common/schemas';
 import { addDays, businessDateOf, type BusinessDayRule } from '../../src-common/business-day';
+import { localHours, takingsQuartersOfDate, tendersOfBusinessDates } from '../../db/queries/reports';
 import type { Clock } from '../clock';
-import { businessDayWindow, takingsByHour, tendersInWindow } from './reports';
+import { checkBusinessDates } from './business-date';
 
 export interface ChartsService {
   hourly(date?: string): HourlyChart;
@@ -19,16 +20,17 @@ export interface ChartsService {
 
 export function createChartsService(deps: { db: Database; clock: Clock; terminalId: string; businessDay: () => BusinessDayRule }): ChartsService {
   const { db, clock, terminalId } = deps;
+  /** The sales of one business date by the clock hour they closed at (the 0:00–3:00 bars are that night's late sales). */
+  const hoursOf = (date: string, timeZone: string) => new Map(localHours(takingsQuartersOfDate(db, terminalId, date), timeZone).map((h) => [h.hour, h]));
   return {
     hourly(date) {
-      // The x-axis stays the clock's hours (0:00–23:00), but the day is a business day: "today" is the
-      // current business date (at 01:30 still yesterday's), and its window runs turn → turn (04:00 by
-      // default), so the bars before the turn are that night's late sales and the 24 bars sum to the day's Z.
       const rule = deps.businessDay();
+      // "Today" is the rule's business date of now (at 01:30 still yesterday's), as the Z is labelled.
       const day = date ?? businessDateOf(clock.now(), rule);
-      const today = new Map(takingsByHour(db, businessDayWindow(terminalId, rule, day), rule.timeZone).map((h) => [h.hour, h]));
+      checkBusinessDates(day, day);
+      const today = hoursOf(day, rule.timeZone);
       const compareDate = addDays(day, -7);
-      const before = new Map(takingsByHour(db, businessDayWindow(terminalId, rule, compareDate), rule.timeZone).map((h) => [h.hour, h]));
+      const before = hoursOf(compareDate, rule.timeZone);
       return {
         date: day,
         compareDate,
@@ -42,8 +44,8 @@ export function createChartsService(deps: { db: Database; clock: Clock; terminal
       };
     },
     walletMix(from, to) {
-      // Business dates as the Z report's: a sale at 01:30 counts to the day before.
-      const kinds = tendersInWindow(db, businessDayWindow(terminalId, deps.businessDay(), from, to))
+      checkBusinessDates(from, to);
+      const kinds = tendersOfBusinessDates(db, from, to)
         .map((k) => ({ kind: k.kind as TenderKind, count: k.count, amount: k.amount }))
         .sort((a, b) => b.amount - a.amount || a.kind.localeCompare(b.kind));
       return { from, to, kinds };

@@ -5,10 +5,13 @@
  * loop gets a turn between pages) under a temporary name, then renamed; the UI reads it back in pages of
  * at most 512 KiB (export.read), as WebSocket frames are limited to 1 MiB.
  *
- * Dates are business dates, as the Z report's (src-common/business-day.ts: the store's zone, turning at
- * the configured hour), so the sales of a date in the CSV add up to that date's Z (a sale at 01:30 is in
- * the day before). Each sale and payment row carries its business_date by that rule (a sale's closed_at, a
- * payment's created_at); times are the store's wall clock.
+ * Dates are business dates as stored with each fact: the date of the Z that closes it (src-main/services/
+ * business-date.ts; the store's zone, the day turning at the configured hour, and what happens after a Z
+ * taken early belongs to the next Z's date). Rows are selected and labelled by that stored date, never by
+ * a time window re-derived from the current rule, so a date's sales add up to that date's Z (when a Z was
+ * taken each day), history shows the same date, and a changed turn hour leaves past days' files as they
+ * were. A payment carries its sale's business date (it is counted with its sale in the Z); payments of
+ * a sale still open are listed once it is closed. Times are the store's wall clock.
  */
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -16,14 +19,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import { newId } from '../../db/ids';
-import { paymentExportPage, saleExportPage } from '../../db/queries/exports';
+import { FIRST_PAYMENT_KEY, FIRST_SALE_KEY, paymentExportPage, saleExportPage } from '../../db/queries/exports';
 import { zReportsBetween } from '../../db/queries/reports';
 import { EXPORT_PAGE_BYTES, ExportName, type ExportKind } from '../../src-common/calls/owner';
 import { PosError } from '../../src-common/errors';
 import { currencyExponent } from '../../src-common/money';
 import { guardCell } from './catalog-csv';
-import { businessDateOf, wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
-import { businessDayWindow } from './reports';
+import { wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
+import { checkBusinessDates } from './business-date';
 
 export interface ExportsService {
   /** `afterPage` runs after each page is written (progress and cancellation in the SQL worker). */
@@ -67,17 +70,13 @@ export function createExportsService(deps: {
   const { db, terminalId } = deps;
   const dir = join(deps.dataDir, 'exports');
 
-  /** Business dates from..to, as the Z report's; refuses a bad date or range. */
-  const range = (from: string, to: string) => businessDayWindow(terminalId, deps.businessDay(), from, to);
-  /** The business date of an instant, by the Z report's rule. */
-  const dateOf = (iso: string) => businessDateOf(new Date(iso), deps.businessDay());
   const localStampOf = (iso: string | null) => localStamp(iso, deps.businessDay().timeZone);
 
   /** Each page of records, as CSV text; rows counted. */
   async function* pages(kind: ExportKind, from: string, to: string): AsyncGenerator<string[][]> {
     const exponent = currencyExponent(deps.currency());
     const money = (m: number | null) => plainAmount(m, exponent);
-    const w = range(from, to);
+    const range = { terminalId, from, to };
     if (kind === 'zreports') {
       yield zReportsBetween(db, terminalId, from, to).map((z) => [
         String(z.z_no),
@@ -93,16 +92,18 @@ export function createExportsService(deps: {
       ]);
       return;
     }
-    let after = { at: '', id: '' };
+    let afterSale = FIRST_SALE_KEY;
+    let afterPayment = FIRST_PAYMENT_KEY;
     for (;;) {
       let records: string[][];
       if (kind === 'sales') {
-        const rows = saleExportPage(db, w, after, PAGE_ROWS);
+        const rows = saleExportPage(db, range, afterSale, PAGE_ROWS);
         if (rows.length === 0) return;
-        after = { at: rows.at(-1)!.closed_at, id: rows.at(-1)!.id };
+        const last = rows.at(-1)!;
+        afterSale = { date: last.business_date, at: last.closed_at, id: last.id };
         records = rows.map((s) => [
           s.receipt_no === null ? '' : String(s.receipt_no),
-          dateOf(s.closed_at),
+          s.business_date,
           localStampOf(s.closed_at),
           s.status,
           s.cashier ?? '',
@@ -125,12 +126,13 @@ export function createExportsService(deps: {
           s.void_reason ?? '',
         ]);
       } else {
-        const rows = paymentExportPage(db, w, after, PAGE_ROWS);
+        const rows = paymentExportPage(db, range, afterPayment, PAGE_ROWS);
         if (rows.length === 0) return;
-        after = { at: rows.at(-1)!.created_at, id: rows.at(-1)!.id };
+        const last = rows.at(-1)!;
+        afterPayment = { date: last.business_date, at: last.sale_closed_at, id: last.sale_id, paymentId: last.id };
         records = rows.map((p) => [
           p.client_sn,
-          dateOf(p.created_at),
+          p.business_date,
           localStampOf(p.created_at),
           p.kind,
           p.wallet ?? '',
@@ -152,7 +154,7 @@ export function createExportsService(deps: {
   return {
     dir,
     async create(kind, from, to, afterPage) {
-      range(from, to);
+      checkBusinessDates(from, to);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const name = `${kind}-${from.replaceAll('-', '')}-${to.replaceAll('-', '')}-${newId()}.csv`;
       const path = join(dir, name);

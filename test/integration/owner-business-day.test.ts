@@ -65,6 +65,10 @@ describe('one business day (04:00 → 04:00 in the store’s zone) in every view
       paymentId,
       at,
     );
+    // The day tender total kept with each sale (db/queries/sales.ts writeCompletedSale), which the wallet mix reads.
+    db.prepare(
+      'INSERT INTO daily_tender_total (business_date, kind, count, amount) VALUES (?, ?, 1, ?) ON CONFLICT (business_date, kind) DO UPDATE SET count = count + 1, amount = amount + excluded.amount',
+    ).run(businessDateOf(when, rule), kind, amount);
   }
 
   beforeAll(() => {
