@@ -8,9 +8,9 @@ const plan = (db: ReturnType<typeof atVersion>, sql: string) => queryPlan(db, sq
 
 const range = { terminalId: 'T', from: '2026-11-01', to: '2026-11-30' };
 
-describe('0016_business_date_indexes', () => {
+describe('0017_business_date_indexes', () => {
   it('pages the exports from the index by (business_date, closed_at, id), so page n does not rescan pages 1..n-1', () => {
-    const db = atVersion(16);
+    const db = atVersion(17);
     const salePage = plan(
       db,
       `SELECT s.id FROM sale s LEFT JOIN user u ON u.id = s.closed_by
@@ -32,7 +32,7 @@ describe('0016_business_date_indexes', () => {
   });
 
   it('reads a business date’s takings from the covering index, and the wallet mix from the day totals’ key', () => {
-    const db = atVersion(16);
+    const db = atVersion(17);
     expect(
       plan(
         db,
@@ -49,7 +49,7 @@ describe('0016_business_date_indexes', () => {
   });
 
   it('the queries run against the migrated schema and return pages in key order', () => {
-    const db = atVersion(16);
+    const db = atVersion(17);
     const insert = db.prepare(
       "INSERT INTO sale (id, terminal_id, status, currency, opened_at, closed_at, receipt_no, business_date, subtotal, discount_total, total, rounding, tax_total, change_given) VALUES (?, 'T', 'completed', 'CNY', ?, ?, ?, ?, 100, 0, 100, 0, 0, 0)",
     );
