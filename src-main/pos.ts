@@ -53,7 +53,6 @@ import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 import { startLoopMonitor } from './loop-monitor';
 import { createSerialQueue } from './serial-queue';
-import { catalogIndexFromWorker } from './worker/catalog-index';
 import { findSqlWorkerFile, startSqlWorker, type SqlWorkerClient } from './worker/client';
 
 export interface PosOptions {
@@ -155,8 +154,25 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     (recomputed) => recomputed && log.info({ ...recomputed, rule: recomputeRule }, 'business dates recomputed under the business-day rule'),
     (error: unknown) => log.error({ err: error }, 'business date recompute failed; it runs again at the next start'),
   );
-  // The search index is built in the SQL worker: the start does not wait for it ('catalog.search' does).
-  const catalog = createCatalogService({ db, clock, log, indexBuilder: (indexOptions) => catalogIndexFromWorker(sqlWorker, indexOptions) });
+  // The search worker's thread states and progress are not the maintenance worker's: the screens are not told.
+  const unheardEvents: EventBus = { emit: () => {}, subscribe: () => () => {} };
+  // The catalog search index lives in a second worker thread of its own (a search never waits behind a
+  // maintenance statement, and the core's heap never carries the catalog); the start does not wait for it.
+  const searchWorker = startSqlWorker({
+    file: sqlWorkerFile,
+    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: false },
+    events: unheardEvents,
+    log: log.child({ module: 'search-worker' }),
+  });
+  const catalog = createCatalogService({
+    db,
+    clock,
+    log,
+    searcher: {
+      rebuild: async () => (await searchWorker.run('catalog.searchLoad', {})).products,
+      search: async (query, limit) => (await searchWorker.run('catalog.searchQuery', { query, limit })).products,
+    },
+  });
   const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });
   const auth = createAuthService({ db, clock, log });
   await auth.ensureDefaultUsers();
@@ -486,6 +502,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       refunds.stop();
       await sandbox?.close();
       await sqlWorker.stop();
+      await searchWorker.stop();
       db.close();
       loop.stop();
       await fileLogger.close();

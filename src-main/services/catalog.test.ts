@@ -20,10 +20,10 @@ function start() {
 }
 
 describe('catalog service', () => {
-  it('loads the demo catalog once, into an empty catalog only', () => {
+  it('loads the demo catalog once, into an empty catalog only', async () => {
     const { catalog } = start();
     expect(catalog.count()).toBe(0);
-    expect(catalog.search('kkkl')).toEqual([]);
+    expect((await catalog.search('kkkl'))).toEqual([]);
     const loaded = catalog.loadDemoIfEmpty();
     expect(loaded).toBe(demoCatalog().length);
     expect(loaded).toBeGreaterThanOrEqual(300);
@@ -31,13 +31,13 @@ describe('catalog service', () => {
     expect(catalog.loadDemoIfEmpty()).toBe(0);
     expect(catalog.count()).toBe(loaded);
     // The index was rebuilt: typing the initials finds it.
-    expect(catalog.search('kkkl')[0]?.name).toMatch(/^可口可乐 /);
+    expect((await catalog.search('kkkl'))[0]?.name).toMatch(/^可口可乐 /);
   });
 
-  it('returns products in the API shape', () => {
+  it('returns products in the API shape', async () => {
     const { catalog } = start();
     catalog.loadDemoIfEmpty();
-    const coke = catalog.search('可口可乐 330ml')[0]!;
+    const coke = (await catalog.search('可口可乐 330ml'))[0]!;
     expect(Product.parse(coke)).toEqual(coke);
     expect(coke).toEqual({
       id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
@@ -60,7 +60,7 @@ describe('catalog service', () => {
     expect(catalog.get('nope')).toBeNull();
   });
 
-  it('looks up every retail symbology by its canonical key, and PLUs with or without leading zeros', () => {
+  it('looks up every retail symbology by its canonical key, and PLUs with or without leading zeros', async () => {
     const { catalog } = start();
     const result = catalog.importCsv(
       [
@@ -83,26 +83,26 @@ describe('catalog service', () => {
     expect(catalog.lookupPlu('2')?.sku).toBe('WT0001');
     expect(catalog.lookupPlu('00003')).toBeNull();
     expect(catalog.lookupPlu('x')).toBeNull();
-    expect(catalog.search('042100005264')[0]?.sku).toBe('US0002');
-    expect(catalog.search('imported')).toHaveLength(2);
+    expect((await catalog.search('042100005264'))[0]?.sku).toBe('US0002');
+    expect((await catalog.search('imported'))).toHaveLength(2);
     expect(catalog.get(catalog.lookupSku('US0001')!.id)?.barcodes).toEqual(['012345678905']);
   });
 
-  it('keeps the search index in step with imports and shows stock as it is now', () => {
+  it('keeps the search index in step with imports and shows stock as it is now', async () => {
     const { db, catalog } = start();
     catalog.loadDemoIfEmpty();
-    expect(catalog.search('新品')).toEqual([]);
+    expect((await catalog.search('新品'))).toEqual([]);
     catalog.importCsv(`${HEADER}\nNEW001,6930000000011,新品 薯片,New Chips,5.00,13%,each,10,零食,1,\nDR0001,,可口可乐 330ml,,3.50,13%,each,,饮料,0,\n`);
-    expect(catalog.search('新品').map((p) => p.sku)).toEqual(['NEW001']);
-    expect(catalog.search('xp')[0]?.sku).toBe('NEW001');
-    expect(catalog.search('6930000000011')[0]?.sku).toBe('NEW001');
+    expect((await catalog.search('新品')).map((p) => p.sku)).toEqual(['NEW001']);
+    expect((await catalog.search('xp'))[0]?.sku).toBe('NEW001');
+    expect((await catalog.search('6930000000011'))[0]?.sku).toBe('NEW001');
     // Deactivated: gone from search, still found by barcode (the sale decides what to do with it).
-    expect(catalog.search('可口可乐 330ml')).toEqual([]);
+    expect((await catalog.search('可口可乐 330ml'))).toEqual([]);
     expect(catalog.lookupSku('DR0001')).toMatchObject({ active: false, price: 350 });
     // A sale moves stock outside the service; search still shows it as it is.
     const chips = catalog.lookupSku('NEW001')!;
     db.transaction(() => adjustStock(db, { productId: chips.id, deltaMilli: -12000, reason: 'sale', ref: 'S1', at: clock.now().toISOString() }))();
-    expect(catalog.search('新品')[0]?.stockMilli).toBe(-2000);
+    expect((await catalog.search('新品'))[0]?.stockMilli).toBe(-2000);
   });
 
   it('exports what it imports', () => {

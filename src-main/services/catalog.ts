@@ -16,7 +16,7 @@ import {
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { displayBarcode, exportCatalogCsv, importCatalogCsv, type CatalogImportResult } from './catalog-csv';
-import { buildCatalogSearchIndex, type CatalogSearchIndex, type SearchIndexOptions } from './catalog-search';
+import { buildCatalogSearchIndex, DEFAULT_SEARCH_LIMIT, type CatalogSearchIndex } from './catalog-search';
 import { insertDemoCatalog } from './demo-catalog';
 
 /** The product shape of the API (declared in src-common/schemas.ts), re-exported for the catalog's callers. */
@@ -24,7 +24,7 @@ export { Product };
 
 export interface CatalogService {
   /** What the cashier typed → up to `limit` (default 20) active products, best first; [] for a blank query. */
-  search(query: string, limit?: number): Product[];
+  search(query: string, limit?: number): Promise<Product[]>;
   /** A scanned EAN-13 / UPC-A / UPC-E / EAN-8, by its canonical key. Inactive products are returned too (check `active`). */
   lookupBarcode(code: string): Product | null;
   lookupSku(sku: string): Product | null;
@@ -64,20 +64,32 @@ export function toProduct(record: ProductRecord): Product {
   };
 }
 
-const barcodeKey = (code: string): string | null => {
+export const barcodeKey = (code: string): string | null => {
   const check = validateRetailBarcode(code);
   return check.ok ? check.key : null;
 };
+
+/** Keeps and searches the catalog index elsewhere (the search worker). */
+export interface CatalogSearcher {
+  /** Builds the index from the database anew; resolves with its number of products. */
+  rebuild(): Promise<number>;
+  search(query: string, limit: number): Promise<Product[]>;
+}
 
 export function createCatalogService(deps: {
   db: Database;
   clock: Clock;
   log: Logger;
-  /** Builds the index elsewhere (the SQL worker: ~0.7 s at 100,000 products); without it, here and at once. */
-  indexBuilder?: (options: SearchIndexOptions) => Promise<CatalogSearchIndex>;
+  /**
+   * Where the index is kept and searched instead of here: the search worker (~0.7 s to build at 100,000
+   * products, and its heap, not the core's, carries them). Without it, built here and at once.
+   */
+  searcher?: CatalogSearcher;
 }): CatalogService {
   const { db, clock, log } = deps;
   let index: CatalogSearchIndex = buildCatalogSearchIndex([]);
+  /** The search worker, once it holds the index (else the index above is searched). */
+  let remote: CatalogSearcher | null = null;
   let indexed = false;
   let generation = 0;
   let indexing: Promise<void> = Promise.resolve();
@@ -98,19 +110,28 @@ export function createCatalogService(deps: {
       indexed = true;
       log.debug({ products: built.size, ms: Math.round(performance.now() - started) }, 'catalog search index built');
     };
-    if (!deps.indexBuilder) {
+    const searcher = deps.searcher;
+    if (!searcher) {
       use(buildHere());
       return Promise.resolve();
     }
-    indexing = deps.indexBuilder({ barcodeKey }).then(use, (error: unknown) => {
-      if (indexed) {
-        log.error({ err: error }, 'catalog search index not rebuilt; the previous one stays in use');
-        return;
-      }
-      // Never built (the worker failed at start-up): built here, blocking once, rather than no search at all.
-      log.error({ err: error }, 'catalog search index not built by the SQL worker; building it on the core');
-      use(buildHere());
-    });
+    indexing = searcher.rebuild().then(
+      (products) => {
+        if (mine !== generation) return;
+        remote = searcher;
+        indexed = true;
+        log.debug({ products, ms: Math.round(performance.now() - started) }, 'catalog search index built in the search worker');
+      },
+      (error: unknown) => {
+        if (indexed) {
+          log.error({ err: error }, 'catalog search index not rebuilt; the previous one stays in use');
+          return;
+        }
+        // Never built (the worker failed at start-up): built here, blocking once, rather than no search at all.
+        log.error({ err: error }, 'catalog search index not built by the search worker; building it on the core');
+        use(buildHere());
+      },
+    );
     return indexing;
   }
   void refreshIndex();
@@ -118,8 +139,8 @@ export function createCatalogService(deps: {
   const found = (record: ProductRecord | null) => (record ? toProduct(record) : null);
 
   return {
-    search(query, limit) {
-      const products = index.search(query, limit);
+    async search(query, limit) {
+      const products = remote ? await remote.search(query, limit ?? DEFAULT_SEARCH_LIMIT) : index.search(query, limit);
       if (products.length === 0) return products;
       // Everything but stock changes only through this service (which rebuilds the index); stock moves with
       // every sale, so read it fresh.

@@ -11,8 +11,8 @@ import { createBackup, stageRestore } from './backup';
 import { importCatalogCsvInBatches, exportCatalogCsv } from '../services/catalog-csv';
 import { databaseHealth } from './database-health';
 import { listActiveProductsForSearch } from '../../db/queries/catalog';
-import { toProduct } from '../services/catalog';
-import { prepareCatalogSearch, type PreparedCatalogSearch } from '../services/catalog-search';
+import { barcodeKey, toProduct } from '../services/catalog';
+import { buildCatalogSearchIndex, type CatalogSearchIndex } from '../services/catalog-search';
 import { createExportsService } from '../services/exports';
 import { readLogs } from './logs';
 import { writeSupportBundle } from './support-bundle';
@@ -120,39 +120,25 @@ export const operations: OperationTable = {
   },
 };
 
-/** Search indexes built and not yet fully handed over, by token. */
-const builtIndexes = new Map<number, { data: PreparedCatalogSearch; at: number }>();
-let nextToken = 1;
-const INDEX_KEPT_MS = 60_000;
+/**
+ * The catalog search index of the search worker (a second thread running this file, so a long maintenance
+ * statement never delays a search): kept here, not handed to the core, whose heap would then carry every
+ * product of the catalog through its garbage collections (100,000 products: pauses of 50+ ms).
+ */
+let searchIndex: CatalogSearchIndex | null = null;
+
+function loadSearchIndex(db: Database): CatalogSearchIndex {
+  const entries = listActiveProductsForSearch(db).map((r) => ({ product: toProduct(r), pinyinInitials: r.pinyin_initials }));
+  searchIndex = buildCatalogSearchIndex(entries, { barcodeKey });
+  return searchIndex;
+}
 
 Object.assign(operations, {
-  'catalog.searchIndex': async (db, _input, ctx) => {
-    ctx.progress('reading', 0, null);
-    const entries = listActiveProductsForSearch(db).map((r) => ({ product: toProduct(r), pinyinInitials: r.pinyin_initials }));
-    await ctx.yieldTurn();
+  'catalog.searchLoad': async (db, _input, ctx) => {
     ctx.progress('indexing', 0, null);
-    const data = prepareCatalogSearch(entries);
-    const now = Date.now();
-    for (const [token, built] of builtIndexes) if (now - built.at > INDEX_KEPT_MS) builtIndexes.delete(token);
-    const token = nextToken++;
-    builtIndexes.set(token, { data, at: now });
-    // The gram lists go over whole and are not needed here any more: moved, not copied.
-    ctx.transfer([data.bucketStart.buffer as ArrayBuffer, data.postings.buffer as ArrayBuffer]);
-    return { token, count: data.products.length, bits: data.bits, bucketStart: data.bucketStart, postings: data.postings };
+    return { products: loadSearchIndex(db).size };
   },
-  'catalog.searchSlice': async (_db, { token, from, to }) => {
-    const built = builtIndexes.get(token);
-    if (!built) throw new Error(`no search index ${token}`);
-    const { data } = built;
-    if (to >= data.products.length) builtIndexes.delete(token);
-    return {
-      products: data.products.slice(from, to),
-      names: data.names.slice(from, to),
-      namesEn: data.namesEn.slice(from, to),
-      skus: data.skus.slice(from, to),
-      initials: data.initials.slice(from, to),
-    };
-  },
+  'catalog.searchQuery': async (db, { query, limit }) => ({ products: (searchIndex ?? loadSearchIndex(db)).search(query, limit) }),
 } satisfies OperationTable);
 
 /** Registered only for tests (SqlWorkerData.testOperations): a slow cancellable operation, and a crash. */

@@ -42,13 +42,10 @@ export interface SqlOperations {
     input: { dataDir: string; logFile: string; config: Config; now: string; appVersion: string; reports: Record<string, unknown> };
     output: { path: string; bytes: number; files: string[]; database: DatabaseHealth };
   };
-  /** Builds the catalog search index; its gram lists come back at once (transferred), the rest in slices. */
-  'catalog.searchIndex': { input: Record<string, never>; output: { token: number; count: number; bits: number; bucketStart: Int32Array; postings: Int32Array } };
-  /** Ranks from..to of an index built by catalog.searchIndex (the last slice releases it). */
-  'catalog.searchSlice': {
-    input: { token: number; from: number; to: number };
-    output: { products: Product[]; names: string[]; namesEn: string[]; skus: string[]; initials: string[] };
-  };
+  /** Builds the catalog search index and keeps it in this thread (the search worker's), replacing the last one. */
+  'catalog.searchLoad': { input: Record<string, never>; output: { products: number } };
+  /** Searches the index kept in this thread (built first if this thread has none yet). */
+  'catalog.searchQuery': { input: { query: string; limit: number }; output: { products: Product[] } };
   /** Test-only: `steps` steps of `ms` each, cancellable between steps. */
   'test.sleep': { input: { steps: number; ms: number }; output: { steps: number } };
   /** Test-only: `ms` of synchronous work, as one long statement (cannot stop between steps). */
