@@ -40,12 +40,12 @@ export function inCgroup(cgroupDir: string | undefined, command: string, args: r
 }
 
 export async function startHostProcess(
-  options: { dataDir?: string; args?: string[]; config?: Record<string, unknown>; cgroupDir?: string } = {},
+  options: { dataDir?: string; args?: string[]; config?: Record<string, unknown>; cgroupDir?: string; nodeArgs?: string[] } = {},
 ): Promise<HostProcess> {
   if (!existsSync(HOST_ENTRY)) throw new Error(`${HOST_ENTRY} is missing: run npm run build (npm test builds first)`);
   const dataDir = options.dataDir ?? tempDir();
   if (options.config) writeFileSync(join(dataDir, 'config.json'), JSON.stringify(options.config));
-  const [command, args] = inCgroup(options.cgroupDir, process.execPath, [HOST_ENTRY, '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])]);
+  const [command, args] = inCgroup(options.cgroupDir, process.execPath, [...(options.nodeArgs ?? []), HOST_ENTRY, '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += String(chunk)));

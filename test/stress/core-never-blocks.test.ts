@@ -1,0 +1,151 @@
+/**
+ * The core never blocks (issue 12's acceptance test): on a database of 1,000,000 sales, a full integrity check,
+ * a backup and a 100,000-row catalog import run while a simulated serial scanner streams scans into the till's
+ * sale and a wallet payment waits for the customer's PIN and is polled. The host is a real process (the built
+ * out/main/host.js) with the real serialport driver on a socat pty and its embedded sandbox acquirer over HTTP.
+ * Asserted: no scan merged or lost (the cart holds exactly what was scanned), the payment paid with no `unknown`
+ * on its way, and the core's event loop never late by more than STALL_LIMIT_MS (its own monitorEventLoopDelay,
+ * read through `terminal.eventLoop`).
+ *
+ * Runs alone (its own vitest project and stage of `npm test`): on a 2-core machine other test files running
+ * beside it would take the cores the core's thread needs, and that is not what this test measures.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cachedSalesDatabase } from '../../bench/sales-fixture';
+import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
+import { BIG_BARCODES, BIG_CASHIER, BIG_TECHNICIAN, bigTerminalDir, ean13 } from '../helpers/big-terminal';
+import { openApiSocket, queryTerminalDb, startHostProcess, type ApiSocket, type HostProcess } from '../helpers/host';
+import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
+
+const SALES = Number(process.env.JIEZHANG_STRESS_SALES ?? 1_000_000);
+const CATALOG_ROWS = 100_000;
+/**
+ * The goal is a core never late by more than 20 ms (`npm run bench` reports the figure); a test asserts a generous
+ * bound only (../shared/TESTING.md: machines are noisy), an order of magnitude under the 0.7–2 s stalls of
+ * these operations when they ran on the core. The measured figure is printed.
+ */
+const STALL_LIMIT_MS = 100;
+const SCANS = 150;
+const SCAN_GAP_MS = 60;
+
+let pair: PtyPair;
+let peer: Peer;
+let host: HostProcess;
+let till: ApiSocket;
+let tech: ApiSocket;
+
+const unwrap = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T => {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+};
+
+/** A catalog CSV of `rows` products (the importer's columns), each with an EAN-13 barcode. */
+function catalogCsv(rows: number): string {
+  const lines = ['sku,barcodes,name,name_en,price,tax_rate,unit,stock,category,active,plu'];
+  for (let i = 0; i < rows; i++) lines.push(`IMP${i},${ean13(`68${String(i).padStart(10, '0')}`)},导入商品${i},Imported ${i},${(1 + (i % 500) / 10).toFixed(2)},13%,each,10,导入,1,`);
+  return `${lines.join('\n')}\n`;
+}
+
+beforeAll(async () => {
+  const fixture = await cachedSalesDatabase(SALES, { log: (line) => process.stderr.write(`${line}\n`) });
+  const dataDir = await bigTerminalDir(fixture.path);
+  pair = await createPtyPair();
+  const profileDir = process.env.JIEZHANG_PROFILE_DIR;
+  host = await startHostProcess({
+    dataDir,
+    // JIEZHANG_PROFILE_DIR=DIR: the host writes a CPU profile there when it stops (to find what held the loop).
+    ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+    config: {
+      log: { level: 'warn' },
+      demoCatalog: false,
+      // A kiosk and a till on one terminal: the kiosk's customer pays while the till's scanner streams.
+      kioskMode: true,
+      acquirer: { timings: { pollIntervalMs: 1000 } },
+      devices: [{ id: 'scanner', role: 'scanner', surface: 'till', transport: { kind: 'serial', path: pair.a, baudRate: 9600 }, suffix: 'CR' }],
+    },
+  });
+  peer = await openPeer(pair.b);
+  till = await openApiSocket(host.ready);
+  tech = await openApiSocket(host.ready);
+  unwrap(await till.call('auth.signIn', BIG_CASHIER));
+  unwrap(await tech.call('auth.signIn', BIG_TECHNICIAN));
+  for (let i = 0; i < 400 && !unwrap(await tech.call('devices.status', {})).every((d) => d.state === 'idle'); i++) await new Promise((r) => setTimeout(r, 50));
+}, 900_000);
+
+afterAll(async () => {
+  till?.close();
+  tech?.close();
+  await peer?.close();
+  await host?.stop();
+  await pair?.close();
+  await killAllSocat();
+});
+
+describe('the core on a 1,000,000-sale database', () => {
+  it('serves scans and a wallet payment while an integrity check, a backup and a 100,000-row import run', async () => {
+    const codes = BIG_BARCODES;
+
+    // The kiosk customer pays with a code whose PIN wait (20 s) spans the maintenance: polled by the job runner.
+    const kiosk = await openApiSocket(host.ready);
+    unwrap(await kiosk.call('kiosk.begin', {}));
+    unwrap(await kiosk.call('kiosk.add', { productId: 'BP1' }));
+    unwrap(await kiosk.call('kiosk.beginPayment', {}));
+    const payment = unwrap(await kiosk.call('kiosk.payByCode', { code: sandboxPaymentCode('wechat', '1200') }));
+    expect(payment.status).toBe('pending');
+
+    unwrap(await till.call('screen.report', { surface: 'till', step: 'selling' }));
+    const csv = catalogCsv(CATALOG_ROWS);
+    unwrap(await tech.call('terminal.eventLoop', { reset: true }));
+
+    let maintenanceDone = false;
+    const maintenance = Promise.all([
+      tech.call('diagnostics.database', { full: true }).then(unwrap),
+      tech.call('diagnostics.backup', {}).then(unwrap),
+      (async () => {
+        const { uploadId, pageChars } = unwrap(await tech.call('upload.begin', { purpose: 'catalog-csv', bytes: Buffer.byteLength(csv) }));
+        for (let seq = 0, at = 0; at < csv.length; seq++, at += pageChars) unwrap(await tech.call('upload.page', { uploadId, seq, text: csv.slice(at, at + pageChars) }));
+        return unwrap(await tech.call('catalog.importCsv', { uploadId }));
+      })(),
+    ]).finally(() => (maintenanceDone = true));
+
+    // The scanner streams while the maintenance runs (at least SCANS codes, SCAN_GAP_MS apart: a fast cashier).
+    const sent: string[] = [];
+    while (!maintenanceDone || sent.length < SCANS) {
+      const code = codes[sent.length % 2]!;
+      await peer.write(new TextEncoder().encode(`${code}\r`));
+      sent.push(code);
+      await new Promise((resolve) => setTimeout(resolve, SCAN_GAP_MS));
+    }
+    const [health, backup, imported] = await maintenance;
+    expect(health).toMatchObject({ check: 'full', ok: true });
+    expect(backup.bytes).toBeGreaterThan(100_000_000);
+    expect(imported).toMatchObject({ inserted: CATALOG_ROWS, skipped: [] });
+
+    // Every scan is one item on the till's sale: none glued to another, none lost.
+    const expected = { [codes[0]!]: sent.filter((c) => c === codes[0]).length, [codes[1]!]: sent.filter((c) => c === codes[1]).length };
+    await expect
+      .poll(async () => {
+        const cart = unwrap(await till.call('sale.current', {}));
+        return cart ? cart.lines.reduce((n, l) => n + l.quantityMilli / 1000, 0) : 0;
+      }, { timeout: 20_000 })
+      .toBe(sent.length);
+    const cart = unwrap(await till.call('sale.current', {}))!;
+    expect(Object.fromEntries(cart.lines.map((l) => [l.sku === 'BIG-0' ? codes[0] : codes[1], l.quantityMilli / 1000]))).toEqual(expected);
+
+    // The payment reached its final state with no `unknown` answer on its way (each query answered in time).
+    const statusOf = () => queryTerminalDb<{ status: string }>(host.ready, 'SELECT status FROM payment WHERE id = ?', payment.paymentId)[0]?.status;
+    await expect.poll(statusOf, { timeout: 60_000 }).toBe('paid');
+    const answers = queryTerminalDb<{ type: string; data: string }>(host.ready, 'SELECT type, data FROM payment_event WHERE payment_id = ? ORDER BY id', payment.paymentId);
+    const kinds = answers.filter((a) => a.type === 'query' || a.type === 'pay').map((a) => (JSON.parse(a.data) as { kind: string }).kind);
+    expect(kinds.length).toBeGreaterThan(2);
+    expect(kinds).not.toContain('unknown');
+    expect(kinds.at(-1)).toBe('paid');
+
+    // The core's event loop was never kept from serving for more than 20 ms.
+    const loop = unwrap(await tech.call('terminal.eventLoop', {}));
+    process.stderr.write(`core event loop during the maintenance: ${JSON.stringify(loop)}; scans: ${sent.length}\n`);
+    expect(loop.samples).toBeGreaterThan(1000);
+    expect(loop.maxMs).toBeLessThanOrEqual(STALL_LIMIT_MS);
+    kiosk.close();
+  }, 900_000);
+});
