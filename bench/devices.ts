@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { encodeReceiptEscPos } from '../drivers/receipt/escpos';
 import { receiptlineEscPos } from '../drivers/receipt/preview';
@@ -249,5 +250,6 @@ export async function serialScanToUiDuringIntegrityCheck(options: { gapMs?: numb
     await host.stop();
     await pair.close();
     await killAllSocat();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
