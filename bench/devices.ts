@@ -44,7 +44,7 @@ export async function serialScanToCart(count = 100) {
  * item); timed from the bytes written on the scanner's pty peer to the `sale.changed` event received by that client.
  * Beside it, the wire time of the same bytes at the configured baud (start + 8 data + stop bits per byte / baud).
  */
-export async function serialScanToUiOverHost(count = 100, cgroupDir?: string) {
+export async function serialScanToUiOverHost(count = 100, cgroupDir?: string, gapMs = 0) {
   try {
     execSync('command -v socat', { stdio: 'ignore' });
   } catch {
@@ -83,6 +83,7 @@ export async function serialScanToUiOverHost(count = 100, cgroupDir?: string) {
       }
       const at = process.hrtime.bigint();
       if (i >= 10) samples.push(Number(at - started) / 1e6);
+      if (gapMs) await new Promise((resolve) => setTimeout(resolve, gapMs));
       if (i % 20 === 19) {
         await api.call('sale.void', { reason: 'bench' });
         // The void's own sale.changed came before its result: drop it so it is not taken for the next scan's.
@@ -94,6 +95,7 @@ export async function serialScanToUiOverHost(count = 100, cgroupDir?: string) {
     return {
       path: 'scanner pty peer → host process (serialport, framer, scan router, sale) → sale.changed event at the WebSocket client',
       samples: samples.length,
+      gapBetweenScansMs: gapMs,
       scanToUiMs: { p50: Number(percentile(sorted, 50).toFixed(3)), p99: Number(percentile(sorted, 99).toFixed(3)), max: Number(sorted.at(-1)!.toFixed(3)) },
       wireTimeMs: Number(wire.toFixed(2)),
       baudRate,

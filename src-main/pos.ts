@@ -82,6 +82,8 @@ export interface Pos extends Dispatcher {
 }
 
 export const DATABASE_FILE = 'pos.sqlite';
+/** The worker threads start this long after the core (searches and maintenance calls made sooner wait for them). */
+const WORKER_START_DELAY_MS = 500;
 
 /**
  * The payments engine reports to the screens; each payment change is also a core fact (the customer display
@@ -144,6 +146,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: options.sqlWorkerTestOperations ?? false },
     events,
     log: log.child({ module: 'sql-worker' }),
+    // After the terminal is ready: on a low-end CPU its loading would compete with the start's own work.
+    startAfterMs: WORKER_START_DELAY_MS,
   });
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
@@ -163,6 +167,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: false },
     events: unheardEvents,
     log: log.child({ module: 'search-worker' }),
+    startAfterMs: WORKER_START_DELAY_MS,
   });
   const catalog = createCatalogService({
     db,

@@ -71,7 +71,17 @@ interface Pending {
   readonly message: ToWorker;
 }
 
-export function startSqlWorker(options: { file: string; data: SqlWorkerData; events: EventBus; log: Logger }): SqlWorkerClient {
+export function startSqlWorker(options: {
+  file: string;
+  data: SqlWorkerData;
+  events: EventBus;
+  log: Logger;
+  /**
+   * Start the thread this long after the call (ms), so a terminal starting on a slow CPU serves its first scans
+   * and calls before the thread loads; calls made meanwhile wait for it.
+   */
+  startAfterMs?: number;
+}): SqlWorkerClient {
   const { file, data, events, log } = options;
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -188,7 +198,11 @@ export function startSqlWorker(options: { file: string; data: SqlWorkerData; eve
     return ended;
   }
 
-  worker = spawn();
+  worker = null;
+  let startTimer: NodeJS.Timeout | null = setTimeout(() => {
+    startTimer = null;
+    if (!stopping) worker = spawn();
+  }, options.startAfterMs ?? 0);
 
   return {
     run(op, input, runOptions = {}) {
@@ -244,6 +258,7 @@ export function startSqlWorker(options: { file: string; data: SqlWorkerData; eve
       if (stopping) return;
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);
+      if (startTimer) clearTimeout(startTimer);
       for (const p of [...pending.values()].filter((x) => x.worker === null)) {
         settle(p, 'failed');
         p.reject(new PosError('unavailable', 'The terminal is stopping', { reason: 'stopping' }));
