@@ -22,7 +22,7 @@ import { openFileLogger, type FileLogger, type Logger } from './log';
 import { createAuditService } from './services/audit';
 import { parseEReceipt, verifyEReceipt } from './services/kiosk-receipt';
 import { createAuthService } from './services/auth';
-import { applyPendingRestore } from './services/backup';
+import { applyPendingRestore, removeUnfinishedBackups } from './services/backup';
 import type { CoreServices } from './areas/context';
 import { createAdminArea } from './areas/admin';
 import { createDevicesArea } from './areas/devices';
@@ -126,6 +126,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   try {
     // A restore staged by the technician console replaces the database before it opens.
     applyPendingRestore({ dataDir, databasePath, clock, log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    const unfinished = removeUnfinishedBackups(dataDir);
+    if (unfinished.length) log.warn({ files: unfinished }, 'removed backups a stopped terminal never finished');
     // The SQL worker writes beside the core (a catalog import): the core's transactions take the write lock first;
     // checkpoints are the worker's (src-main/worker/sql-worker.ts).
     db = openDatabase(databasePath, { immediateTransactions: true, noAutoCheckpoint: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });

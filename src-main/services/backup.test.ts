@@ -7,7 +7,7 @@ import { openDatabase } from '../../db/open';
 import { insertJob } from '../../db/queries/jobs';
 import { insertPrintBytes, PRINT_JOB_KIND } from '../../db/queries/print-jobs';
 import { createAuditService } from './audit';
-import { applyPendingRestore, listBackups } from './backup';
+import { applyPendingRestore, backupDir, listBackups, removeUnfinishedBackups } from './backup';
 import { createBackup, stageRestore } from '../worker/backup';
 
 const clock = { now: () => new Date('2026-11-22T08:30:00Z') };
@@ -30,6 +30,19 @@ const storeName = (path: string) => {
 const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
 describe('backup and restore', () => {
+  it('removes at start-up the side file of a backup a killed terminal never finished, keeping the finished ones', async () => {
+    const dataDir = tempDir('pos-backup-partial-');
+    const db = openDatabase(join(dataDir, 'pos.sqlite'));
+    const finished = await createBackup(db, dataDir, clock);
+    db.close();
+    const cutShort = join(backupDir(dataDir), 'pos-20261122-083000.sqlite.partial');
+    writeFileSync(cutShort, Buffer.alloc(4096));
+    expect(removeUnfinishedBackups(dataDir)).toEqual(['pos-20261122-083000.sqlite.partial']);
+    expect(readdirSync(backupDir(dataDir))).toEqual([finished.name]);
+    expect((await listBackups(dataDir)).map((b) => b.name)).toEqual([finished.name]);
+    expect(removeUnfinishedBackups(tempDir('pos-backup-none-'))).toEqual([]);
+  });
+
   it('stages a backup and applies it at the next start, keeping the replaced database', async () => {
     const dataDir = tempDir('pos-backup-');
     const db = terminalDb(dataDir, '甲');

@@ -3,7 +3,8 @@
    hasPendingRestore. */
 /**
  * Backup and restore of the terminal's database.
- * - A backup is SQLite's online backup (`db.backup`) into `<dataDir>/backups/`: consistent while sales go on.
+ * - A backup is a `VACUUM INTO` a side file in `<dataDir>/backups/`, renamed when complete (worker/backup.ts):
+ *   consistent while sales go on.
  * - A restore is checked (integrity, a Jiezhang database, not from a newer version), copied to
  *   `<dataDir>/restore/pending.sqlite` (who asked for it and which backup in `pending.json` beside it), and
  *   applied by `applyPendingRestore` at the next start, before the database opens: a live database is never
@@ -12,7 +13,7 @@
  *   print again) and a `diagnostics.restored` audit row is appended to its chain; the swap commits all of it.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import Sqlite, { type Database } from 'better-sqlite3';
@@ -201,6 +202,18 @@ function readyRestored(
  * into it) moves to `backups/pos-before-restore-….sqlite`, then the staged file takes its place.
  * Each step is a rename, so a crash between them is finished by the next start. Returns the kept database.
  */
+/**
+ * Removes the side files of backups a stopped terminal never finished (`*.partial`: a crash or a kill in the
+ * middle of a `VACUUM INTO`, as large as the database). Run at start-up, before the SQL worker can start another.
+ */
+export function removeUnfinishedBackups(dataDir: string): string[] {
+  const dir = backupDir(dataDir);
+  if (!existsSync(dir)) return [];
+  const unfinished = readdirSync(dir).filter((name) => name.endsWith('.partial'));
+  for (const name of unfinished) rmSync(join(dir, name), { force: true });
+  return unfinished;
+}
+
 export function applyPendingRestore(options: { dataDir: string; databasePath: string; clock: Clock; log?: Logger; nativeBinding?: string }): BackupFile | null {
   const { dataDir, databasePath, clock, log } = options;
   const pending = pendingRestorePath(dataDir);

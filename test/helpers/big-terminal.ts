@@ -6,16 +6,15 @@
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { gtinCheckDigit } from '../../src-common/barcode';
 import { hashPin } from '../../src-main/pin';
 import { tempDir } from './host';
 
 export const BIG_CASHIER = { userId: 'BENCHUSER-C1', pin: '1111' };
 export const BIG_TECHNICIAN = { userId: 'BIG-TECH', pin: '9999' };
 
-export function ean13(body12: string): string {
-  const sum = [...body12].reduce((s, d, i) => s + Number(d) * (i % 2 ? 3 : 1), 0);
-  return body12 + ((10 - (sum % 10)) % 10);
-}
+/** An EAN-13 from its first twelve digits. */
+export const ean13 = (body12: string): string => body12 + String(gtinCheckDigit(body12));
 export const BIG_BARCODES = [ean13('690000000001'), ean13('690000000002')] as const;
 
 export async function bigTerminalDir(fixturePath: string): Promise<string> {
