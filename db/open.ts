@@ -13,11 +13,17 @@ export interface OpenOptions {
    * of ms; the SQL worker runs them instead).
    */
   readonly noAutoCheckpoint?: boolean;
+  /**
+   * Commits without a disk flush (synchronous=NORMAL): the caller makes them durable off its thread with a
+   * DurabilityBarrier (db/durability.ts) before acting on them. The core's connection.
+   */
+  readonly asyncDurability?: boolean;
 }
 
 /**
  * Opens the terminal's database: refuses one from a newer version untouched, then sets the pragmas
- * money needs (WAL, synchronous=FULL so a completed sale survives a power cut) and migrates.
+ * money needs (WAL, synchronous=FULL so a completed sale survives a power cut, unless the caller flushes the WAL
+ * itself: `asyncDurability`) and migrates.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
   const migrations = options.migrations ?? bundledMigrations;
@@ -30,6 +36,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, migrations);
+    if (options.asyncDurability) db.pragma('synchronous = NORMAL');
     if (options.noAutoCheckpoint) db.pragma('wal_autocheckpoint = 0');
     return options.immediateTransactions ? immediateTransactions(db) : db;
   } catch (error) {

@@ -79,4 +79,31 @@ describe('dispatcher', () => {
       error: { code: 'internal' },
     });
   });
+
+  it('answers, and refuses, only after beforeAnswer (the durability barrier) has resolved', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gated = createDispatcher(contract, handlers, pino({ level: 'silent' }), {
+      beforeAnswer: () => {
+        order.push('barrier');
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    let answered = false;
+    const answer = gated.dispatch('demo.echo', { n: 7 }, cashier).then((a) => {
+      order.push('answer');
+      answered = true;
+      return a;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['barrier']);
+    expect(answered).toBe(false);
+    release();
+    expect(await answer).toEqual({ ok: true, value: { n: 7 } });
+    const refusal = gated.dispatch('demo.fails', { kind: 'expected' }, cashier);
+    await new Promise((r) => setImmediate(r));
+    release();
+    expect(await refusal).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(order).toEqual(['barrier', 'answer', 'barrier']);
+  });
 });

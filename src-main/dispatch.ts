@@ -27,6 +27,11 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
      * loses the old rights at their next call. Returns the same object when nothing changed.
      */
     currentCaller?: (caller: Caller) => Caller;
+    /**
+     * Awaited after a handler ran, before its answer (or its refusal) goes out: what the caller is told happened
+     * is on disk first (the core's DurabilityBarrier, db/durability.ts).
+     */
+    beforeAnswer?: () => Promise<void>;
   } = {},
 ): Dispatcher {
   return {
@@ -56,20 +61,26 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
           error: { code: 'validation_failed', message: `Invalid input for ${call}`, details: describeIssues(parsed.error.issues) },
         };
       }
-      try {
-        const handler = handlers[call as keyof C] as (i: unknown, s: Session) => unknown;
-        const value = await handler(parsed.data, session);
-        const output = spec.output.safeParse(value);
-        if (!output.success) {
-          log.error({ call, issues: describeIssues(output.error.issues) }, 'handler output broke the contract');
-          return { ok: false, error: { code: 'internal', message: 'The terminal produced an invalid answer; see the log' } };
-        }
-        return { ok: true, value: output.data };
-      } catch (error) {
-        if (error instanceof PosError) return { ok: false, error: error.toApiError() };
-        log.error({ call, err: error }, 'call failed');
-        return { ok: false, error: { code: 'internal', message: 'Unexpected error; see the log' } };
-      }
+      const answered = await run(call, handlers[call as keyof C] as (i: unknown, s: Session) => unknown, parsed.data, session);
+      await options.beforeAnswer?.();
+      return answered;
     },
   };
+
+  /** Runs the handler and checks its answer against the contract: every failure becomes `{ ok: false, error }`. */
+  async function run(call: string, handler: (i: unknown, s: Session) => unknown, input: unknown, session: Session): Promise<Result<unknown>> {
+    try {
+      const value = await handler(input, session);
+      const output = contract[call]!.output.safeParse(value);
+      if (!output.success) {
+        log.error({ call, issues: describeIssues(output.error.issues) }, 'handler output broke the contract');
+        return { ok: false, error: { code: 'internal', message: 'The terminal produced an invalid answer; see the log' } };
+      }
+      return { ok: true, value: output.data };
+    } catch (error) {
+      if (error instanceof PosError) return { ok: false, error: error.toApiError() };
+      log.error({ call, err: error }, 'call failed');
+      return { ok: false, error: { code: 'internal', message: 'Unexpected error; see the log' } };
+    }
+  }
 }

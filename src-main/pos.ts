@@ -8,6 +8,7 @@ import { PosError } from '../src-common/errors';
 import { mergeDisjoint } from '../src-common/merge-disjoint';
 import { recomputeBusinessDatesOnce } from '../db/business-date-recompute';
 import { openDatabase } from '../db/open';
+import { openDurabilityBarrier } from '../db/durability';
 import { businessDayRuleOf } from '../src-common/business-day';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -35,6 +36,7 @@ import { createCatalogService } from './services/catalog';
 import { renderReceiptSvg } from '../drivers/receipt/preview';
 import { renderReceiptText } from '../src-common/receipt-text';
 import { createShouqianbaAdapter } from './acquirer/shouqianba';
+import { awaitingDurability } from './acquirer/durable-port';
 // The sandbox acquirer (~1,150 lines) is loaded only when it runs inside the terminal (dynamic import below).
 import type { SandboxAcquirer } from './acquirer/sandbox/server';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from './acquirer/sandbox-identity';
@@ -130,13 +132,15 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     if (unfinished.length) log.warn({ files: unfinished }, 'removed backups a stopped terminal never finished');
     // The SQL worker writes beside the core (a catalog import): the core's transactions take the write lock first;
     // checkpoints are the worker's (src-main/worker/sql-worker.ts).
-    db = openDatabase(databasePath, { immediateTransactions: true, noAutoCheckpoint: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    db = openDatabase(databasePath, { immediateTransactions: true, noAutoCheckpoint: true, asyncDurability: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   } catch (error) {
     log.fatal({ err: error, databasePath }, 'database could not be opened');
     await fileLogger.close();
     throw error;
   }
 
+  // Commits are flushed to disk off the event loop; answers, acquirer requests and jobs wait for the flush.
+  const barrier = await openDurabilityBarrier(db, { onError: (error) => log.error({ err: error }, 'the database could not be flushed to disk') });
   const loop = startLoopMonitor();
   const events = createEventBus((error) => log.error({ err: error }, 'event listener failed'));
   const bus = createDomainEventBus((error, name) => log.error({ err: error, event: name }, 'domain event handler failed'));
@@ -215,7 +219,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     baseUrl = sandbox.url;
   }
   const embeddedSandbox = sandbox !== null;
-  const acquirer = createShouqianbaAdapter({
+  const acquirer = awaitingDurability(createShouqianbaAdapter({
     baseUrl,
     vendorSn: acquirerConfig.vendorSn ?? SANDBOX_VENDOR_SN,
     vendorKey: acquirerConfig.vendorKey ?? SANDBOX_VENDOR_KEY,
@@ -224,7 +228,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     log: log.child({ module: 'acquirer' }),
     clock,
     requireReplySignature: true,
-  });
+  }), barrier.durable);
   const terminalId = terminal.status().terminalId;
   const credentials = createCredentialsProvider({
     db,
@@ -239,7 +243,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     name: config.storeName,
   });
   // One durable runner for every kind of background job; each service registers its kinds.
-  const jobs = createJobRunner({ db, clock, log: log.child({ module: 'jobs' }) });
+  const jobs = createJobRunner({ db, clock, log: log.child({ module: 'jobs' }), beforeRun: barrier.durable });
   const payments = createPaymentsService({
     db,
     clock,
@@ -480,7 +484,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     uploads: uploadsArea.handlers,
   }) satisfies HandlerMap<typeof calls>;
 
-  const dispatcher = createDispatcher(calls, handlers, log, { currentCaller: (caller) => auth.currentCaller(caller) });
+  const dispatcher = createDispatcher(calls, handlers, log, { currentCaller: (caller) => auth.currentCaller(caller), beforeAnswer: barrier.durable });
   log.info({ dataDir, appVersion, terminalId: terminal.status().terminalId }, 'terminal started');
 
   let closed = false;
@@ -510,6 +514,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       await sandbox?.close();
       await sqlWorker.stop();
       await searchWorker.stop();
+      await barrier.close();
       db.close();
       loop.stop();
       await fileLogger.close();

@@ -97,9 +97,14 @@ export interface JobRunnerDeps {
   defaultLeaseMs?: number;
   /**
    * How long the end of a run may wait for others to end, so their records share one durable commit
-   * (a commit costs a disk flush of a few ms; runs of one subject follow each other this much later).
+   * (each commit is one more WAL flush for the durability barrier; runs of one subject follow each other this much later).
    */
   groupCommitMs?: number;
+  /**
+   * Awaited before a handler runs: the job, and whatever was committed with it, is on disk before its effect
+   * (a request to the acquirer, a receipt printed). The core's DurabilityBarrier (db/durability.ts).
+   */
+  beforeRun?: () => Promise<void>;
 }
 
 type Dead = { outcome: 'dead'; error: string };
@@ -328,6 +333,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       kind.onDeadline?.(job);
       return { outcome: 'dead', error: row.last_error ?? 'deadline passed' };
     }
+    await deps.beforeRun?.();
     return kind.handler(job);
   }
 

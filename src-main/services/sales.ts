@@ -28,7 +28,6 @@ import {
 import { adjustStock } from '../../db/queries/catalog';
 import { latestPaymentForSale } from '../../db/queries/payments';
 import { isFinal, type PaymentStatus } from '../../src-common/payment-state';
-import { withRelaxedSync } from '../../db/durability';
 import type { Clock } from '../clock';
 import type { DomainEventBus } from '../domain-events';
 import type { Logger } from '../log';
@@ -167,8 +166,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
     assertUnlocked(openSale(surface)?.id);
     const at = clock.now().toISOString();
     const userId = session.caller.userId;
-    const cart = withRelaxedSync(db, () =>
-      db.transaction(() => {
+    const cart = db.transaction(() => {
       let saleId = openSale(surface)?.id;
       if (!saleId) {
         if (!options.openIfNone) throw new PosError('conflict', 'There is no open sale');
@@ -179,8 +177,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       appendSaleEvent(db, saleId, type, data, at, userId);
       // Pricing the new state inside the transaction: a fact that cannot be priced is rolled back.
       return view(saleId, 'open');
-    })(),
-    );
+    })();
     bus.publish('sale.changed', { surface, cart });
     return cart;
   }

@@ -21,13 +21,12 @@ import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 const SALES = Number(process.env.JIEZHANG_STRESS_SALES ?? 1_000_000);
 const CATALOG_ROWS = 100_000;
 /**
- * The goal is a core never late by more than 20 ms. Everything heavy now runs in worker threads, and the loop is
- * late by 3–4 ms at the 99th percentile; but the core's money commits are durable (synchronous=FULL) and each
- * waits for a disk sync on the core's thread, which, while the backup writes its 1.2 GB, took up to ~190 ms on
- * this machine (ext4 syncs wait for other files' data). Runs measured 15–37 ms without such a wait, and a 99th
- * percentile of 3–7 ms. So the test asserts what holds on any disk: the 99th percentile within the 20 ms goal,
- * and no stall near the 0.6–14 s these operations held the loop for when they ran on it (the bound below); the
- * measured figures are printed.
+ * The goal is a core never late by more than 20 ms. Everything heavy runs in worker threads, and the core's commits
+ * no longer wait for the disk on its thread (synchronous=NORMAL, flushed off the loop by db/durability.ts: with
+ * FULL, a money commit's sync waited up to 100–400 ms behind the backup's 1.2 GB being written back). The test
+ * asserts the 99th percentile within the 20 ms goal and no stall near the 0.6–14 s these operations held the loop
+ * for when they ran on it (the bound below: a 2-core CI machine shared with other work can still delay a thread by
+ * tens of ms); the measured figures are printed.
  */
 const STALL_P99_LIMIT_MS = 20;
 const STALL_LIMIT_MS = 300;

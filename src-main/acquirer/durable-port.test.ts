@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { awaitingDurability } from './durable-port';
+
+describe('an acquirer port awaiting durability', () => {
+  it('sends nothing until what was committed before the call is on disk, then passes the call and its answer through', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const port = {
+      name: 'sandbox',
+      async pay(input: { clientSn: string }) {
+        order.push(`pay ${input.clientSn}`);
+        return { kind: 'paid' as const, clientSn: input.clientSn };
+      },
+    };
+    const wrapped = awaitingDurability(port, () => {
+      order.push('flush');
+      return new Promise<void>((r) => (release = r));
+    });
+    expect(wrapped.name).toBe('sandbox');
+    const answer = wrapped.pay({ clientSn: 'S1' });
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['flush']);
+    release();
+    expect(await answer).toEqual({ kind: 'paid', clientSn: 'S1' });
+    expect(order).toEqual(['flush', 'pay S1']);
+  });
+});
