@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { z } from 'zod';
 import { openDatabase } from '../db/open';
+import { openDurabilityBarrier } from '../db/durability';
 import type { AcquirerPort, TerminalCredentials } from '../src-main/acquirer/port';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer } from '../src-main/acquirer/sandbox/server';
 import { sandboxPaymentCode } from '../src-main/acquirer/sandbox/test-codes';
@@ -22,7 +23,8 @@ const round1 = (x: number) => Number(x.toFixed(1));
  * The durable job runner draining `count` payment query jobs against the sandbox acquirer: each job sends a
  * signed Shouqianba `query` over real HTTP on loopback to the embedded sandbox (same process, its own
  * ledger), and is claimed, leased, finished and recorded in its attempt history on a real SQLite file
- * (WAL, synchronous=FULL). Each job has its own subject (as one job per payment), `concurrency` at once.
+ * (WAL, synchronous=NORMAL with the core's durability barrier: each run waits for a WAL flush off the thread,
+ * shared by the runs that start together). Each job has its own subject (as one job per payment), `concurrency` at once.
  * Goal: ≥ 2,000 jobs/s and RSS growth < 50 MB during the drain.
  *
  * The baseline, in the same run: the same number of the same queries sent straight from a pool of the same
@@ -32,7 +34,8 @@ export async function jobRunnerDrain(count = 10_000, concurrency = 64) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pos-bench-jobs-'));
   const log = pino(loggerOptions('warn'), pino.destination({ fd: 2, sync: true }));
   const sandbox = await startSandboxAcquirer({ dbPath: join(dataDir, 'sandbox-acquirer.sqlite'), port: 0, log: log.child({ module: 'sandbox-acquirer' }) });
-  const db = openDatabase(join(dataDir, 'pos.sqlite'));
+  const db = openDatabase(join(dataDir, 'pos.sqlite'), { immediateTransactions: true, asyncDurability: true });
+  const barrier = await openDurabilityBarrier(db, { onError: (error) => log.error({ err: error }, 'flush failed') });
   try {
     const acquirer = createShouqianbaAdapter({
       baseUrl: sandbox.url,
@@ -64,7 +67,7 @@ export async function jobRunnerDrain(count = 10_000, concurrency = 64) {
     const pooled = await timed(() => pool(count, concurrency, query));
     const sequential = await timed(() => pool(Math.min(count, 2_000), 1, query));
 
-    const runner = createJobRunner({ db, clock: systemClock, log });
+    const runner = createJobRunner({ db, clock: systemClock, log, beforeRun: barrier.durable });
     let failures = 0;
     runner.register({
       kind: 'payment.query',
@@ -113,10 +116,13 @@ export async function jobRunnerDrain(count = 10_000, concurrency = 64) {
       baselinePooledQueriesPerSecond: pooledPerSecond,
       baselineSequentialQueriesPerSecond: round1(Math.min(count, 2_000) / (sequential / 1000)),
       jobsOverPooledQueries: Number((jobsPerSecond / pooledPerSecond).toFixed(3)),
+      /** WAL flushes the runs waited for (one per group of runs claimed together). */
+      walFlushes: barrier.flushes,
       /** The goal: < 50 MB. */
       rssGrowthMb: round1((rssPeak - rssBefore) / 1024 / 1024),
     };
   } finally {
+    await barrier.close();
     db.close();
     await sandbox.close();
     log.flush();
