@@ -194,6 +194,7 @@ export const MaintenanceOperation = z.enum([
   'export',
   'logs',
   'support_bundle',
+  'audit.verify',
   'test',
 ]);
 export type MaintenanceOperation = z.infer<typeof MaintenanceOperation>;

@@ -215,12 +215,11 @@ export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
             config: deps.config,
             now: deps.clock.now().toISOString(),
             appVersion: deps.appVersion,
-            // The database's health is checked in the worker and added there.
+            // The database's health and the audit chain are checked in the worker and added there.
             reports: {
               terminal: deps.terminal.status(),
               devices: deps.devices.statuses(),
               openJobs: openJobCounts(db),
-              audit: audit.verify(),
               enrolment: enrolment(),
             },
           },
@@ -234,7 +233,7 @@ export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
       'maintenance.cancel': ({ operationId }) => ({ cancelling: deps.sqlWorker.cancel(operationId) }),
 
       'audit.list': (filter) => audit.list(filter),
-      'audit.verify': () => audit.verify(),
+      'audit.verify': () => deps.sqlWorker.run('audit.verify', {}, { label: 'audit.verify' }),
     },
   };
 }

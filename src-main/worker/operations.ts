@@ -10,6 +10,7 @@ import type { Database } from 'better-sqlite3';
 import { createBackup, stageRestore } from './backup';
 import { importCatalogCsvInBatches, exportCatalogCsv } from '../services/catalog-csv';
 import { databaseHealth } from './database-health';
+import { verifyAuditChain } from '../services/audit';
 import { listActiveProductsForSearch } from '../../db/queries/catalog';
 import { barcodeKey, toProduct } from '../services/catalog';
 import { buildCatalogSearchIndex, type CatalogSearchIndex } from '../services/catalog-search';
@@ -101,11 +102,19 @@ export const operations: OperationTable = {
     return readLogs(logFile, query);
   },
 
+  'audit.verify': async (db, _input, ctx) => {
+    ctx.progress('audit_chain', 0, null);
+    return verifyAuditChain(db);
+  },
+
   'support.bundle': async (db, input, ctx, databasePath) => {
-    ctx.progress('quick_check', 0, 2);
+    ctx.progress('quick_check', 0, 3);
     const database = databaseHealth(db, databasePath);
     await ctx.yieldTurn();
-    ctx.progress('archive', 1, 2);
+    ctx.progress('audit_chain', 1, 3);
+    const audit = verifyAuditChain(db);
+    await ctx.yieldTurn();
+    ctx.progress('archive', 2, 3);
     const bundle = await writeSupportBundle({
       dataDir: input.dataDir,
       logFile: input.logFile,
@@ -113,9 +122,9 @@ export const operations: OperationTable = {
       now: new Date(input.now),
       appVersion: input.appVersion,
       sqliteVersion: database.sqliteVersion,
-      reports: { ...input.reports, database },
+      reports: { ...input.reports, database, audit },
     });
-    ctx.progress('archive', 2, 2);
+    ctx.progress('archive', 3, 3);
     return { ...bundle, database };
   },
 };

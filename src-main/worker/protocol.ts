@@ -10,6 +10,7 @@ import type { ExportKind } from '../../src-common/calls/owner';
 import type { Caller } from '../../src-common/roles';
 import type { Product } from '../../src-common/schemas';
 import type { Config } from '../config';
+import type { AuditVerification } from '../services/audit';
 import type { BackupFile } from '../services/backup';
 import type { CatalogImportResult } from '../services/catalog-csv';
 import type { LogEntry, LogQuery } from './logs';
@@ -37,6 +38,8 @@ export interface SqlOperations {
     input: { dataDir: string; terminalId: string; currency: string; businessDay: BusinessDayRule; kind: ExportKind; from: string; to: string };
     output: { name: string; rows: number; bytes: number };
   };
+  /** Walks the audit log's hash chain (services/audit.ts verifyAuditChain). */
+  'audit.verify': { input: Record<string, never>; output: AuditVerification };
   'logs.read': { input: { logFile: string; query: LogQuery }; output: { entries: LogEntry[]; scannedFiles: number; truncated: boolean } };
   'support.bundle': {
     input: { dataDir: string; logFile: string; config: Config; now: string; appVersion: string; reports: Record<string, unknown> };

@@ -160,6 +160,7 @@ export const adminZhCN = {
       export: '导出 CSV',
       logs: '读取日志',
       support_bundle: '生成支持包',
+      'audit.verify': '校验审计日志',
       test: '测试操作',
     },
     phases: {
@@ -171,6 +172,7 @@ export const adminZhCN = {
       integrity_check: '逐页检查',
       quick_check: '快速检查',
       archive: '打包中',
+      audit_chain: '校验审计链',
       indexing: '建立索引',
     },
     states: { running: '进行中', done: '已完成', failed: '失败', cancelled: '已取消' },
@@ -408,6 +410,7 @@ export const adminEn: Widen<typeof adminZhCN> = {
       export: 'CSV export',
       logs: 'Reading the log',
       support_bundle: 'Support bundle',
+      'audit.verify': 'Checking the audit log',
       test: 'Test operation',
     },
     phases: {
@@ -419,6 +422,7 @@ export const adminEn: Widen<typeof adminZhCN> = {
       integrity_check: 'Checking every page',
       quick_check: 'Quick check',
       archive: 'Packing',
+      audit_chain: 'Checking the audit chain',
       indexing: 'Indexing',
     },
     states: { running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
