@@ -42,6 +42,7 @@ import type { SandboxAcquirer } from './acquirer/sandbox/server';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from './acquirer/sandbox-identity';
 import { openKeyring } from './keyring';
 import { createCredentialsProvider } from './services/enrolment';
+import { startJobRetention } from './jobs/retention';
 import { createJobRunner } from './jobs/runner';
 import { createPaymentsService } from './services/payments';
 import { createStatementsService } from './services/statements';
@@ -244,6 +245,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
   // One durable runner for every kind of background job; each service registers its kinds.
   const jobs = createJobRunner({ db, clock, log: log.child({ module: 'jobs' }), beforeRun: barrier.durable });
+  const jobRetention = startJobRetention({ db, clock, log: log.child({ module: 'jobs' }) });
   const payments = createPaymentsService({
     db,
     clock,
@@ -508,6 +510,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       await devices.close();
       // Runs under way end and are recorded before the database closes (a few seconds at most).
       await jobs.stop();
+      jobRetention.stop();
       payments.stop();
       statements.stop();
       refunds.stop();

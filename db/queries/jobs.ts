@@ -207,3 +207,21 @@ export function listJobs(db: Database, limit: number): JobRow[] {
 export function attemptsOfJobs(db: Database, ids: readonly string[]): JobAttemptRow[] {
   return stmt(db, 'SELECT * FROM job_attempt WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, attempt').all(JSON.stringify(ids)) as JobAttemptRow[];
 }
+
+/**
+ * Removes up to `limit` of the jobs that finished before `before` (ISO), oldest first, with their attempts and
+ * any print bytes left: one short transaction. Returns how many went.
+ */
+export function pruneFinishedJobs(db: Database, before: string, limit: number): number {
+  return db.transaction(() => {
+    const ids = stmt(db, "SELECT id FROM job WHERE status IN ('done', 'failed', 'dead') AND finished_at < ? ORDER BY finished_at LIMIT ?")
+      .pluck()
+      .all(before, limit) as string[];
+    if (ids.length === 0) return 0;
+    const list = JSON.stringify(ids);
+    stmt(db, 'DELETE FROM print_bytes WHERE job_id IN (SELECT value FROM json_each(?))').run(list);
+    stmt(db, 'DELETE FROM job_attempt WHERE job_id IN (SELECT value FROM json_each(?))').run(list);
+    stmt(db, 'DELETE FROM job WHERE id IN (SELECT value FROM json_each(?))').run(list);
+    return ids.length;
+  })();
+}
