@@ -12,7 +12,13 @@ export interface SaleSearch {
   /** Tender kinds of which the sale has at least one ('cash'; 'wechat'; every wallet kind for "any wallet"). */
   tenderKinds?: readonly string[] | undefined;
   closedBy?: string | undefined;
-  /** ISO instants: closed_at >= from and < to. */
+  /** Business dates (YYYY-MM-DD, both ends included): the days the Z reports counted the sales in. */
+  businessDateFrom?: string | undefined;
+  businessDateTo?: string | undefined;
+  /**
+   * ISO instants, closed_at >= from and < to: a window that holds every sale of those business dates (the caller
+   * widens it by a day each side), so the (closed_at, id) index serves the search; the dates decide.
+   */
   closedFrom?: string | undefined;
   closedTo?: string | undefined;
   /** Keyset: rows strictly older than this (closed_at, id). */
@@ -77,6 +83,14 @@ export function saleSearchStatement(q: SaleSearch): { sql: string; params: Recor
   if (q.closedTo !== undefined) {
     where.push('s.closed_at < @closedTo');
     params.closedTo = q.closedTo;
+  }
+  if (q.businessDateFrom !== undefined) {
+    where.push('s.business_date >= @businessDateFrom');
+    params.businessDateFrom = q.businessDateFrom;
+  }
+  if (q.businessDateTo !== undefined) {
+    where.push('s.business_date <= @businessDateTo');
+    params.businessDateTo = q.businessDateTo;
   }
   if (q.tenderKinds !== undefined) {
     // json_each keeps the SQL text the same whatever the number of kinds.

@@ -138,11 +138,13 @@ export function createHistoryService(deps: {
       if (q.amountMin !== undefined && q.amountMax !== undefined && q.amountMin > q.amountMax) {
         throw new PosError('validation_failed', 'The lowest amount is above the highest', { reason: 'empty_range' });
       }
-      // Business dates (the Z report's days): from the turn starting `from` to the turn ending `to`.
+      // Business dates (the Z report's days) as stored with each sale: a sale closed under an earlier day rule
+      // keeps its date. The window of closed_at (a day wider each side than the turns of today's rule, since a
+      // sale's business date is its local date or the one before) lets the index serve the search.
       const rule = deps.businessDay();
-      const closedFrom = q.from === undefined ? undefined : businessDayStartOf(q.from, rule);
-      const closedTo = q.to === undefined ? undefined : businessDayStartOf(q.to, rule, 1);
-      if (closedFrom !== undefined && closedTo !== undefined && closedFrom >= closedTo) {
+      const closedFrom = q.from === undefined ? undefined : businessDayStartOf(q.from, rule, -1);
+      const closedTo = q.to === undefined ? undefined : businessDayStartOf(q.to, rule, 2);
+      if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
         throw new PosError('validation_failed', 'The first day is after the last day', { reason: 'empty_range' });
       }
       // A wallet narrows the tender kind; "cash" with a wallet finds nothing, and says so by finding nothing.
@@ -160,6 +162,8 @@ export function createHistoryService(deps: {
         totalMax: q.amountMax,
         tenderKinds,
         closedBy: q.cashierId,
+        businessDateFrom: q.from,
+        businessDateTo: q.to,
         closedFrom,
         closedTo,
         before: q.cursor === undefined ? undefined : decodeCursor(q.cursor),

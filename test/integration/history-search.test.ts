@@ -3,6 +3,8 @@
  * embedded sandbox acquirer over HTTP for the wallet sales): every search filter, keyset paging newest
  * first, a sale's detail, and refunds from the history confirmed with the owner's own PIN.
  */
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src-common/roles';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
@@ -115,6 +117,22 @@ describe('sales history: search, paging, detail, refund', () => {
     expect((await t.ok(owner, 'history.search', { from: tomorrow })).rows).toEqual([]);
     expect((await t.ok(owner, 'history.search', { to: yesterday })).rows).toEqual([]);
     expect(await t.call(owner, 'history.search', { from: '2026-02-30' })).toMatchObject({ ok: false, error: { details: { reason: 'bad_date' } } });
+  });
+
+  it('finds a sale by the business date stored with it, though today’s day rule would give it another', async () => {
+    // As a sale closed just after midnight under an earlier rule (the day turning at 04:00) keeps yesterday's date.
+    const today = businessDateOf(new Date(), defaultBusinessDayRule());
+    const yesterday = businessDateOf(new Date(Date.now() - 24 * 3600_000), defaultBusinessDayRule());
+    const moved = made[2]!;
+    const writer = new Sqlite(join(t.dataDir, 'pos.sqlite'));
+    try {
+      writer.prepare('UPDATE sale SET business_date = ? WHERE id = ?').run(yesterday, moved.saleId);
+      expect(ids((await t.ok(owner, 'history.search', { from: yesterday, to: yesterday })).rows)).toEqual([moved.saleId]);
+      expect(ids((await t.ok(owner, 'history.search', { from: today, to: today })).rows)).toEqual(expected((s) => s !== moved));
+    } finally {
+      writer.prepare('UPDATE sale SET business_date = ? WHERE id = ?').run(today, moved.saleId);
+      writer.close();
+    }
   });
 
   it("shows a sale's lines, tenders and payment attempts with masked codes", async () => {
