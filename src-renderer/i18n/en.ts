@@ -120,9 +120,9 @@ export const en: Messages = {
     other: 'Other tender',
     addOther: 'Record as other tender',
     complete: 'Complete',
-    walletCode: 'Payment code',
+    walletCode: 'Payment code or cash',
     showQr: 'Show {{wallet}} QR',
-    walletCodeHint: "Scan the customer's WeChat / Alipay / UnionPay / e-CNY payment code",
+    walletCodeHint: 'Scan a payment code; or type the cash received (e.g. 50) and Enter; Enter alone = exact cash',
   },
   wallet: {
     title: '{{wallet}} payment',

@@ -118,9 +118,9 @@ export const zhCN = {
     other: '其他支付',
     addOther: '记为其他支付',
     complete: '完成收款',
-    walletCode: '付款码',
+    walletCode: '付款码或现金',
     showQr: '出示{{wallet}}收款码',
-    walletCodeHint: '扫描顾客的微信 / 支付宝 / 云闪付 / 数字人民币付款码',
+    walletCodeHint: '扫付款码；或输入收到的现金（如 50）回车；直接回车 = 现金刚好',
   },
   wallet: {
     title: '{{wallet}} 收款',

@@ -110,6 +110,63 @@ describe('a cashier sells for cash in Chromium through the host', () => {
     await expect.poll(() => page.getByTestId('cart-empty').count()).toBe(1);
   });
 
+  it('pays cash by keyboard alone: F12 then the amount received and Enter; Enter alone takes exact cash; too little is owed, in amber', async () => {
+    const [item] = db(
+      `SELECT p.id, p.name, p.price, p.stock_milli, b.barcode, p.plu FROM product p JOIN product_barcode b ON b.product_id = p.id
+       WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 AND p.price BETWEEN 150 AND 4900 GROUP BY p.id ORDER BY p.sku LIMIT 1`,
+    ) as Row[];
+    const completedTotals = () =>
+      db(
+        `SELECT s.total, s.change_given AS change, (SELECT sum(tendered) FROM sale_tender t WHERE t.sale_id = s.id AND t.kind = 'cash') AS tendered
+           FROM sale s WHERE s.status = 'completed' ORDER BY s.closed_at DESC, s.receipt_no DESC LIMIT 1`,
+      )[0];
+
+    // "50" + Enter: cash received, the sale completes with the change.
+    const sell = async () => {
+      await scan(item!.barcode);
+      await expect.poll(() => page.getByTestId('total').textContent()).toBe(formatMoney(item!.price, 'CNY'));
+    };
+    await sell();
+    await page.keyboard.press('F12');
+    await expect.poll(() => page.getByTestId('payment-code').evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('50');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-change').textContent()).toBe(formatMoney(5000 - item!.price, 'CNY'));
+    expect(completedTotals()).toMatchObject({ total: item!.price, tendered: 5000, change: 5000 - item!.price });
+    await page.getByTestId('next-customer').click();
+
+    // Enter alone: exact cash, no change.
+    await sell();
+    await page.keyboard.press('F12');
+    await expect.poll(() => page.getByTestId('payment-code').evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-change').textContent()).toBe(formatMoney(0, 'CNY'));
+    expect(completedTotals()).toMatchObject({ total: item!.price, tendered: item!.price, change: 0 });
+    await page.getByTestId('next-customer').click();
+
+    // "1" + Enter on a bill above ¥1: taken as cash tendered, the rest shown as owed (amber), nothing completed.
+    await sell();
+    await page.keyboard.press('F12');
+    await page.keyboard.type('1');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('pay-change').textContent()).toBe(formatMoney(item!.price - 100, 'CNY'));
+    expect(await page.getByTestId('cash-tendered').inputValue()).toBe('1.00');
+    const owedColour = await page.getByTestId('pay-change').evaluate((el) => getComputedStyle(el).color);
+    expect(owedColour).toBe('rgb(245, 158, 11)');
+    expect(await page.getByTestId('pay-dialog').count()).toBe(1);
+    // An EAN-13 product barcode is 13 digits: never cash, and said to be a product.
+    await page.getByTestId('payment-code').fill(item!.barcode);
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('pay-code-error').textContent()).toBe('这是商品条码，不是付款码。');
+    expect(await page.getByTestId('cash-tendered').inputValue()).toBe('1.00');
+    await page.getByTestId('payment-code').fill('');
+    expect(await page.getByTestId('pay-code-error').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('pay-dialog').count()).toBe(0);
+    await page.keyboard.press('F3');
+    await expect.poll(() => page.getByTestId('cart-empty').count()).toBe(1);
+  });
+
   it('shows an unknown barcode as an error and changes nothing', async () => {
     const before = db('SELECT count(*) AS n FROM sale_event');
     await scan('6900000000014');

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cashRoundingFor } from '../../../src-common/cash-rounding';
+import { classifyPaymentCode, looksLikeProductBarcode } from '../../../src-common/payment-code';
 import { currencyExponent, parseMoney } from '../../../src-common/money';
 import { settle } from '../../../src-common/pricing';
 import type { Cart, CashRoundingSetting } from '../../../src-common/schemas';
@@ -14,6 +15,10 @@ function trySettle(...args: Parameters<typeof settle>): ReturnType<typeof settle
     return null; // an over-large non-cash amount: the dialog simply cannot complete yet
   }
 }
+
+/** What the cashier may type as cash at the pay step: up to 6 whole units (¥999,999) and the currency's decimals. A
+ * payment code is 16+ characters and a product barcode 8+ digits, so a short number is never either. */
+const CASH_TYPED = /^\d{1,6}(\.\d{0,2})?$/;
 
 export interface PayRequest {
   tenders: { kind: 'cash' | 'other'; amount: number }[];
@@ -43,6 +48,8 @@ export function PayDialog({
   const [other, setOther] = useState<number[]>([]);
   const [cashText, setCashText] = useState('');
   const [code, setCode] = useState('');
+  /** Said under the field, where the cashier looks, and cleared by the next keystroke. */
+  const [codeError, setCodeError] = useState<string | null>(null);
 
   let cash: number | null = null;
   try {
@@ -57,6 +64,36 @@ export function PayDialog({
   const quick = [...new Set([due, ...[10, 20, 50, 100].map((y) => Math.ceil(due / (y * unit)) * y * unit)])].filter((a) => a >= due && a > 0).slice(0, 4);
   const ready = !!settlement?.complete && cash !== null && !busy;
 
+  /**
+   * The one field the dialog opens on: a scanned or typed payment code goes to the wallet; a short number is the
+   * cash tendered (the sale completes when it covers what is due); Enter with nothing typed takes exact cash.
+   */
+  function submitCodeOrCash() {
+    const text = code.trim();
+    if (busy || (text === '' && cash === null)) return;
+    if (text === '' || CASH_TYPED.test(text)) {
+      let typed: number;
+      try {
+        typed = text === '' ? (cash ?? 0) : parseMoney(text, currency);
+      } catch {
+        return;
+      }
+      const amount = text === '' && !typed ? due : typed;
+      const offered = [...other.map((a) => ({ kind: 'other' as const, amount: a })), ...(amount ? [{ kind: 'cash' as const, amount }] : [])];
+      const result = trySettle(cart.total, offered, rounding);
+      setCode('');
+      if (result?.complete) onSubmit({ tenders: offered });
+      else setCashText(fmt(amount));
+      return;
+    }
+    // Refused here, keeping what was typed as cash: a product barcode or a code no wallet uses never reaches the acquirer.
+    if (!classifyPaymentCode(text).ok) {
+      setCodeError(looksLikeProductBarcode(text) ? t('wallet.productBarcode') : t('wallet.notACode'));
+      return;
+    }
+    if (other.length === 0) onPaymentCode(text);
+  }
+
   const fmt = (amount: number) => (currencyExponent(currency) === 0 ? String(amount) : (amount / unit).toFixed(currencyExponent(currency)));
 
   return (
@@ -65,7 +102,7 @@ export function PayDialog({
         className="wallet-code"
         onSubmit={(e) => {
           e.preventDefault();
-          if (code.trim() && !busy && other.length === 0) onPaymentCode(code.trim());
+          submitCodeOrCash();
         }}
       >
         <label className="pay-figure">
@@ -76,9 +113,18 @@ export function PayDialog({
             spellCheck={false}
             placeholder={t('pay.walletCodeHint')}
             value={code}
-            onChange={(e) => setCode(e.target.value)}
-            disabled={other.length > 0}
+            onChange={(e) => {
+              setCode(e.target.value);
+              setCodeError(null);
+            }}
+            aria-invalid={codeError !== null}
+            aria-describedby={codeError ? 'pay-code-error' : undefined}
           />
+          {codeError && (
+            <span className="field-error" role="alert" id="pay-code-error" data-testid="pay-code-error">
+              {codeError}
+            </span>
+          )}
         </label>
         <div className="qr-buttons">
           {(['wechat', 'alipay', 'unionpay'] as const).map((wallet) => (
@@ -109,7 +155,7 @@ export function PayDialog({
             <span>{t('pay.tendered')}</span>
             <input data-testid="cash-tendered" inputMode="decimal" value={cashText} onChange={(e) => setCashText(e.target.value)} aria-invalid={cash === null} />
           </label>
-          <div className="pay-figure change">
+          <div className={settlement && !settlement.complete ? 'pay-figure change owed' : 'pay-figure change'}>
             <span>{settlement && !settlement.complete ? t('pay.remaining') : t('pay.change')}</span>
             <strong data-testid="pay-change">{money(settlement ? (settlement.complete ? settlement.change : settlement.remaining) : 0, currency)}</strong>
           </div>
