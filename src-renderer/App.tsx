@@ -4,6 +4,7 @@ import type { ApiError } from '../src-common/errors';
 import type { PublicUser, Settings, TerminalStatus } from '../src-common/schemas';
 import { ConnectionProvider, useConnectionState, usePos } from './api/context';
 import type { Connection } from './api/connect';
+import { DeviceChips } from './components/DeviceChips';
 import { errorKey } from './i18n';
 import { parseHash } from './route';
 import { CashierScreen } from './screens/CashierScreen';
@@ -129,6 +130,7 @@ function Shell() {
             {acquirer.pendingJobs > 0 && ` · ${t('acquirer.pending', { count: acquirer.pendingJobs })}`}
           </span>
         )}
+        {user && <DeviceChips />}
         {workspaces.length > 1 && (
           <nav className="workspaces" aria-label={t('workspace.cashier')}>
             {workspaces.map((w) => (

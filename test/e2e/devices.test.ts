@@ -6,7 +6,7 @@ import { decodeLed8 } from '../../drivers/display/decode';
 import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
 import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
 import { type HostProcess, openApiSocket, queryTerminalDb, startHostProcess } from '../helpers/host';
-import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
+import { createPtyPair, killAllSocat, openPeer, simulatePrinter, type Peer, type PtyPair } from '../helpers/pty';
 
 /**
  * A cash sale with real serial devices: the real serialport driver on one end of socat pseudo-terminals,
@@ -21,6 +21,7 @@ describe('a cashier sells with a simulated scanner, receipt printer and LED pric
   let scanner: Peer;
   let printer: Peer;
   let display: Peer;
+  let printerSim: ReturnType<typeof simulatePrinter>;
 
   beforeAll(async () => {
     const [scannerPty, printerPty, displayPty] = await Promise.all([createPtyPair(), createPtyPair(), createPtyPair()]);
@@ -29,18 +30,20 @@ describe('a cashier sells with a simulated scanner, receipt printer and LED pric
       config: {
         devices: [
           { id: 'scanner', role: 'scanner', transport: { kind: 'serial', path: scannerPty!.a, baudRate: 9600 }, suffix: 'CR' },
-          { id: 'printer', role: 'printer', transport: { kind: 'serial', path: printerPty!.a, baudRate: 9600 }, columns: 48, drawer: { pin: 2 } },
+          { id: 'printer', role: 'printer', transport: { kind: 'serial', path: printerPty!.a, baudRate: 9600 }, columns: 48, statusPollMs: 100, drawer: { pin: 2 } },
           { id: 'price-display', role: 'display', transport: { kind: 'serial', path: displayPty!.a, baudRate: 2400 }, protocol: 'led8' },
         ],
       },
     });
     [scanner, printer, display] = await Promise.all([openPeer(scannerPty!.b), openPeer(printerPty!.b), openPeer(displayPty!.b, 2400)]);
+    printerSim = simulatePrinter(printer);
     browser = await launchChromium();
     page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
     await signIn(page, '收银员 01', '1111');
     await page.getByTestId('scan-input').waitFor();
   });
   afterAll(async () => {
+    printerSim?.stop();
     await browser?.close();
     await host?.stop();
     for (const peer of [scanner, printer, display]) await peer?.close();
@@ -102,5 +105,35 @@ describe('a cashier sells with a simulated scanner, receipt printer and LED pric
     // The display ended on the change.
     const final = decodeLed8(await display.readUntil((bytes) => decodeLed8(bytes).lamp === 'change', 5000));
     expect(final.number).toBe(((tendered - total) / 100).toFixed(2));
+  });
+
+  it('shows a printer out of paper in the top bar and on the completion screen, and prints the held receipt once paper is back', async () => {
+    const product = queryTerminalDb<{ name: string; price: number; barcode: string }>(
+      host.ready,
+      "SELECT p.name, p.price, b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.unit = 'each' AND length(b.barcode) = 13 ORDER BY p.sku DESC LIMIT 1",
+    )[0]!;
+    await page.getByTestId('next-customer').click();
+    const chip = page.getByTestId('device-chip-printer');
+    await expect.poll(() => chip.getAttribute('data-health')).toBe('ok');
+
+    printerSim.setPaperOut(true);
+    await expect.poll(() => chip.textContent(), { timeout: 5000 }).toBe('小票打印机 · 缺纸');
+    expect(await chip.getAttribute('data-health')).toBe('down');
+
+    await scanner.write(new TextEncoder().encode(`${product.barcode}\r`));
+    await expect.poll(() => page.getByTestId('cart-line').count(), { timeout: 10_000 }).toBe(1);
+    await page.keyboard.press('F12');
+    await page.getByTestId('payment-code').press('Enter'); // exact cash
+    const printState = page.getByTestId('receipt-print-state');
+    await expect.poll(() => printState.textContent(), { timeout: 5000 }).toBe('小票未打印：缺纸（处理后自动打印）');
+    expect(await printState.getAttribute('data-state')).toBe('held');
+
+    printer.clear();
+    printerSim.setPaperOut(false);
+    await expect.poll(() => printState.getAttribute('data-state'), { timeout: 10_000 }).toBe('printed');
+    const printed = decodeEscPos(await printer.readUntil((bytes) => decodeEscPos(bytes).commands.some((c) => c.type === 'cut'), 10_000));
+    expect(printed.lines.map((l) => l.text).join('\n')).toContain(product.name.slice(0, 6));
+    await expect.poll(() => chip.getAttribute('data-health')).toBe('ok');
+    await page.screenshot({ path: 'test-results/e2e/printer-paper-out.png' });
   });
 });

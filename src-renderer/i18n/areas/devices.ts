@@ -24,6 +24,7 @@ export const devicesZhCN = {
     removed: '已移除设备 {{id}}。',
   },
   roles: { scanner: '扫码枪', printer: '小票打印机', display: '顾客显示屏', drawer: '钱箱' },
+  problem: { paper_out: '缺纸', cover_open: '纸仓盖未关', not_connected: '未连接', fault: '故障', queued: '待打印 {{count}} 张' },
   states: { closed: '已关闭', idle: '就绪', busy: '忙', error: '故障' },
   form: {
     title: '设备设置',
@@ -127,6 +128,7 @@ export const devicesEn: Shape<typeof devicesZhCN> = {
     removed: 'Device {{id}} removed.',
   },
   roles: { scanner: 'Scanner', printer: 'Receipt printer', display: 'Customer display', drawer: 'Cash drawer' },
+  problem: { paper_out: 'out of paper', cover_open: 'cover open', not_connected: 'not connected', fault: 'fault', queued: '{{count}} waiting to print' },
   states: { closed: 'Closed', idle: 'Ready', busy: 'Busy', error: 'Fault' },
   form: {
     title: 'Device settings',

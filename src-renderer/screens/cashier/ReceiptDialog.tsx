@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePos } from '../../api/context';
+import { deviceProblemKey, useDeviceStatuses } from '../../api/useDeviceStatuses';
 import { Dialog } from '../../components/Dialog';
 import { money } from '../../format';
 
@@ -18,6 +19,7 @@ export function ReceiptDialog({ sale, currency, onClose }: { sale: Finished; cur
   const pos = usePos();
   const [preview, setPreview] = useState<{ text: string; svg: string } | null>(null);
   const [reprint, setReprint] = useState<string | null>(null);
+  const printState = usePrintState();
   useEffect(() => {
     void pos.call('sale.receipt', { saleId: sale.saleId }).then((r) => r.ok && setPreview({ text: r.value.text, svg: r.value.svg }));
   }, [pos, sale.saleId]);
@@ -36,6 +38,11 @@ export function ReceiptDialog({ sale, currency, onClose }: { sale: Finished; cur
           <button type="button" onClick={() => void pos.call('sale.reprint', { saleId: sale.saleId }).then((r) => setReprint(r.ok ? 'queued' : r.error.code))} data-testid="reprint">
             {t('receipt.reprint')}
           </button>
+          {printState && (
+            <div className={`print-state ${printState.tone}`} role="status" data-testid="receipt-print-state" data-state={printState.state}>
+              {printState.text}
+            </div>
+          )}
           {reprint && <div className="muted" data-testid="reprint-status">{t(reprint === 'queued' ? 'receipt.reprintQueued' : 'receipt.noPrinter')}</div>}
         </div>
         <div className="receipt-preview">
@@ -50,4 +57,20 @@ export function ReceiptDialog({ sale, currency, onClose }: { sale: Finished; cur
       </div>
     </Dialog>
   );
+}
+
+/**
+ * What became of the receipt, from the printer's state and its queue: held (paper out, cover open: it prints by
+ * itself once fixed), printing, printed; or no printer at all, which is a state of this till, not an error.
+ */
+function usePrintState(): { state: 'none' | 'held' | 'printing' | 'printed'; tone: 'muted' | 'warn'; text: string } | null {
+  const { t } = useTranslation();
+  const statuses = useDeviceStatuses();
+  if (!statuses) return null;
+  const printer = statuses.find((d) => d.role === 'printer');
+  if (!printer) return { state: 'none', tone: 'muted', text: t('receipt.noPrinter') };
+  const problem = deviceProblemKey(printer);
+  if (problem) return { state: 'held', tone: 'warn', text: t('receipt.notPrinted', { reason: t(problem) }) };
+  if (printer.queued > 0) return { state: 'printing', tone: 'muted', text: t('receipt.printing') };
+  return { state: 'printed', tone: 'muted', text: t('receipt.printed') };
 }
