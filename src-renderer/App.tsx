@@ -5,7 +5,7 @@ import type { PublicUser, Settings, TerminalStatus } from '../src-common/schemas
 import { ConnectionProvider, useConnectionState, usePos } from './api/context';
 import type { Connection } from './api/connect';
 import { DeviceChips } from './components/DeviceChips';
-import { errorKey } from './i18n';
+import { NoticeBanner, NoticeProvider, type Notice } from './components/Notice';
 import { parseHash } from './route';
 import { CashierScreen } from './screens/CashierScreen';
 import { CustomerScreen } from './screens/CustomerScreen';
@@ -41,8 +41,7 @@ const WORKSPACES: Record<PublicUser['role'], readonly WorkspaceId[]> = {
   technician: ['technician', 'cashier'],
 };
 
-/** A message for the cashier: an API error (translated by code) or a ready-made text. */
-export type Notice = { code: ApiError['code']; text?: string };
+export type { Notice } from './components/Notice';
 
 function Shell() {
   const pos = usePos();
@@ -110,77 +109,72 @@ function Shell() {
   if (path === '/kiosk') return <KioskScreen onExit={(technician) => { location.hash = '#/'; setUser(technician); }} />;
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <div className="brand">{t('app.title')}</div>
-        <div className="store" data-testid="store-name">
-          {status?.storeName ?? settings?.storeName ?? ''}
-        </div>
-        {status && (
-          <span className={`badge ${status.acquirerMode}`} data-testid="acquirer-badge">
-            {t(status.acquirerMode === 'sandbox' ? 'app.sandbox' : 'app.live')}
+    <NoticeProvider notice={notice} clear={clearNotice}>
+      <div className="app">
+        <header className="topbar">
+          <div className="brand">{t('app.title')}</div>
+          <div className="store" data-testid="store-name">
+            {status?.storeName ?? settings?.storeName ?? ''}
+          </div>
+          {status && (
+            <span className={`badge ${status.acquirerMode}`} data-testid="acquirer-badge">
+              {t(status.acquirerMode === 'sandbox' ? 'app.sandbox' : 'app.live')}
+            </span>
+          )}
+          <span className={`connection ${connection}`} data-testid="connection" role="status">
+            {t(`connection.${connection}`)}
           </span>
-        )}
-        <span className={`connection ${connection}`} data-testid="connection" role="status">
-          {t(`connection.${connection}`)}
-        </span>
-        {acquirer && (
-          <span className={`connection ${acquirer.online ? 'online' : 'offline'}`} data-testid="acquirer-status">
-            {t(acquirer.online ? 'acquirer.online' : 'acquirer.offline')}
-            {acquirer.pendingJobs > 0 && ` · ${t('acquirer.pending', { count: acquirer.pendingJobs })}`}
-          </span>
-        )}
-        {user && <DeviceChips />}
-        {workspaces.length > 1 && (
-          <nav className="workspaces" aria-label={t('workspace.cashier')}>
-            {workspaces.map((w) => (
-              <button key={w} type="button" data-testid={`workspace-${w}`} aria-pressed={w === workspace} onClick={() => setWorkspace(w)}>
-                {t(w === 'cashier' || w === 'shift' ? `workspace.${w}` : `workspace.${w}.title`)}
+          {acquirer && (
+            <span className={`connection ${acquirer.online ? 'online' : 'offline'}`} data-testid="acquirer-status">
+              {t(acquirer.online ? 'acquirer.online' : 'acquirer.offline')}
+              {acquirer.pendingJobs > 0 && ` · ${t('acquirer.pending', { count: acquirer.pendingJobs })}`}
+            </span>
+          )}
+          {user && <DeviceChips />}
+          {workspaces.length > 1 && (
+            <nav className="workspaces" aria-label={t('workspace.cashier')}>
+              {workspaces.map((w) => (
+                <button key={w} type="button" data-testid={`workspace-${w}`} aria-pressed={w === workspace} onClick={() => setWorkspace(w)}>
+                  {t(w === 'cashier' || w === 'shift' ? `workspace.${w}` : `workspace.${w}.title`)}
+                </button>
+              ))}
+            </nav>
+          )}
+          {user && (
+            <span className="who" data-testid="signed-in-user">
+              {user.name} · {t(`roles.${user.role}`)}
+              <button type="button" className="link" onClick={signOut}>
+                {t('signIn.signOut')}
               </button>
-            ))}
-          </nav>
-        )}
-        {user && (
-          <span className="who" data-testid="signed-in-user">
-            {user.name} · {t(`roles.${user.role}`)}
-            <button type="button" className="link" onClick={signOut}>
-              {t('signIn.signOut')}
-            </button>
-          </span>
-        )}
-        <button type="button" className="language" data-testid="switch-language" onClick={switchLanguage} aria-label={t('language.label')}>
-          {t('language.switchTo')}
-        </button>
-      </header>
-      {notice && (
-        <div className="error-banner" role="alert" data-testid="error" data-code={notice.code}>
-          <span>{notice.text ?? t(errorKey(notice.code))}</span>
-          <button type="button" onClick={clearNotice} aria-label={t('dialog.close')}>
-            ×
+            </span>
+          )}
+          <button type="button" className="language" data-testid="switch-language" onClick={switchLanguage} aria-label={t('language.label')}>
+            {t('language.switchTo')}
           </button>
-        </div>
-      )}
-      {user && <PinChangeBanner key={user.id} user={user} />}
-      {user && settings ? (
-        workspace === 'shift' ? (
-          <ShiftScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
-        ) : workspace === 'owner' ? (
-          <OwnerScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
-        ) : workspace === 'technician' ? (
-          <TechnicianScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+        </header>
+        <NoticeBanner />
+        {user && <PinChangeBanner key={user.id} user={user} />}
+        {user && settings ? (
+          workspace === 'shift' ? (
+            <ShiftScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+          ) : workspace === 'owner' ? (
+            <OwnerScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+          ) : workspace === 'technician' ? (
+            <TechnicianScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+          ) : (
+            <CashierScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
+          )
         ) : (
-          <CashierScreen user={user} settings={settings} onError={showError} onOk={clearNotice} />
-        )
-      ) : (
-        <SignInScreen
-          status={status}
-          onSignedIn={(u) => {
-            clearNotice();
-            setUser(u);
-          }}
-          onError={showError}
-        />
-      )}
-    </div>
+          <SignInScreen
+            status={status}
+            onSignedIn={(u) => {
+              clearNotice();
+              setUser(u);
+            }}
+            onError={showError}
+          />
+        )}
+      </div>
+    </NoticeProvider>
   );
 }

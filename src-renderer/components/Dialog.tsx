@@ -1,8 +1,13 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useDialogNotice } from './Notice';
 
-/** A modal dialog: Escape cancels, focus starts on the first field, the cashier screen waits behind it. */
+/**
+ * A modal dialog: Escape cancels, focus starts on the first field, the cashier screen waits behind it; the screen's
+ * notice (an error) shows under its title while it is the innermost one open.
+ */
 export function Dialog({ title, onClose, children, testId, wide }: { title: string; onClose: () => void; children: ReactNode; testId?: string; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
+  const notice = useDialogNotice();
   useEffect(() => {
     const first = ref.current?.querySelector<HTMLElement>('input, select, button[data-autofocus], button');
     first?.focus();
@@ -24,6 +29,7 @@ export function Dialog({ title, onClose, children, testId, wide }: { title: stri
         }}
       >
         <h2>{title}</h2>
+        {notice}
         {children}
       </div>
     </div>

@@ -167,6 +167,29 @@ describe('a cashier sells for cash in Chromium through the host', () => {
     await expect.poll(() => page.getByTestId('cart-empty').count()).toBe(1);
   });
 
+  it('shows an error inside the dialog the cashier is looking at, not behind its backdrop, and clears it on the next good action', async () => {
+    const [item] = db(
+      `SELECT p.id, p.name, p.price, p.stock_milli, b.barcode, p.plu FROM product p JOIN product_barcode b ON b.product_id = p.id
+       WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 GROUP BY p.id ORDER BY p.sku LIMIT 1`,
+    ) as Row[];
+    await scan(item!.barcode);
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+    await page.keyboard.press('F5');
+    await page.getByTestId('discount-value').fill('10');
+    await page.getByTestId('approval-pin').fill('0000');
+    await page.getByTestId('discount-ok').click();
+    const inDialog = page.getByTestId('discount-dialog').getByTestId('error');
+    await expect.poll(() => inDialog.count()).toBe(1);
+    expect(await page.getByTestId('error').count()).toBe(1); // no second copy in the banner behind the backdrop
+    expect(await inDialog.getAttribute('data-code')).toBe('wrong_pin');
+    await page.getByTestId('approval-pin').fill('8888');
+    await page.getByTestId('discount-ok').click();
+    await expect.poll(() => page.getByTestId('discount-dialog').count()).toBe(0);
+    expect(await page.getByTestId('error').count()).toBe(0);
+    await page.keyboard.press('F3');
+    await expect.poll(() => page.getByTestId('cart-empty').count()).toBe(1);
+  });
+
   it('shows an unknown barcode as an error and changes nothing', async () => {
     const before = db('SELECT count(*) AS n FROM sale_event');
     await scan('6900000000014');
