@@ -23,7 +23,10 @@ export const TaxRateSetting = z.object({ name: z.string(), rateBp: z.number().in
 export type TaxRateSetting = z.infer<typeof TaxRateSetting>;
 
 export const Settings = z.object({
+  /** The till's screen language (the top bar's switch). */
   language: Language,
+  /** What customer receipts are printed in: a store setting, not whatever language the cashier's screen is in. */
+  receiptLanguage: Language,
   storeName: z.string(),
   storeAddress: z.string(),
   taxId: z.string(),

@@ -20,6 +20,7 @@ const status: TerminalStatus = {
 };
 const settings: Settings = {
   language: 'zh-CN',
+  receiptLanguage: 'zh-CN',
   storeName: '',
   storeAddress: '',
   taxId: '',

@@ -41,6 +41,7 @@ export const SettingsPatch = z
       .optional(),
     cashRounding: CashRoundingSetting.optional(),
     language: Language.optional(),
+    receiptLanguage: Language.optional(),
     kioskMode: z.boolean().optional(),
     // The day rule: a change applies from the next Z on (Z reports already taken keep their dates and numbers).
     timeZone: z.string().trim().refine(isTimeZone, 'time_zone_unknown').optional(),
@@ -74,7 +75,7 @@ export const SettingsPatch = z
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 export type SettingField = keyof SettingsPatch;
 
-export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptHeader', 'receiptFooter', 'taxRates'];
+export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptLanguage', 'receiptHeader', 'receiptFooter', 'taxRates'];
 
 const Enrolment = z.object({
   enrolled: z.boolean(),

@@ -12,9 +12,9 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
   const sale = findSale(db, saleId);
   if (!sale || sale.status !== 'completed' || sale.receipt_no === null) throw new PosError('not_found', 'No completed sale with that id', { saleId });
   const cashier = sale.closed_by ? (findUser(db, sale.closed_by)?.name ?? '') : '';
-  const english = settings.language === 'en';
+  const english = settings.receiptLanguage === 'en';
   return {
-    language: settings.language,
+    language: settings.receiptLanguage,
     currency: sale.currency,
     kind: 'sale',
     header: {

@@ -368,7 +368,7 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
   if (!refund) throw new PosError('not_found', 'No such refund', { refundId });
   if (refund.status !== 'refunded' || refund.receipt_no === null) throw new PosError('conflict', 'Only a refund that went through has a receipt', { status: refund.status });
   const sale = findSale(db, refund.sale_id)!;
-  const english = settings.language === 'en';
+  const english = settings.receiptLanguage === 'en';
   const lines = refundLines(db, refundId).map((l) => {
     const gross = Math.max(l.amount, multiplyDivide(l.gross, l.quantity_milli, l.sold_quantity_milli, 'half-up'));
     return { name: l.name, quantityMilli: l.quantity_milli, unit: l.unit, unitPrice: l.unit_price, gross, discount: gross - l.amount, net: l.amount, taxRateBp: l.tax_rate_bp };
@@ -395,7 +395,7 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
   const saleReceipt = formatReceiptNumber(sale.terminal_id, sale.receipt_no!);
   const isVoid = refund.is_void === 1;
   return {
-    language: settings.language,
+    language: settings.receiptLanguage,
     currency: sale.currency,
     kind: isVoid ? 'void' : 'refund',
     header: {

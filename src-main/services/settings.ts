@@ -37,6 +37,7 @@ export function createSettingsService(deps: {
   const audit = deps.audit ?? createAuditService({ db, clock });
   const defaults: Settings = {
     language: config.defaultLanguage,
+    receiptLanguage: config.defaultLanguage,
     storeName: config.storeName,
     storeAddress: config.storeAddress,
     taxId: config.taxId,

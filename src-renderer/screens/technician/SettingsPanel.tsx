@@ -74,6 +74,7 @@ interface Form {
   currency: string;
   cashRounding: Settings['cashRounding'];
   language: Settings['language'];
+  receiptLanguage: Settings['receiptLanguage'];
   kioskMode: boolean;
   timeZone: string;
   businessDayTurnsAtHour: string;
@@ -89,6 +90,7 @@ const formOf = (s: Settings): Form => ({
   currency: s.currency,
   cashRounding: s.cashRounding,
   language: s.language,
+  receiptLanguage: s.receiptLanguage,
   kioskMode: s.kioskMode,
   timeZone: s.timeZone,
   businessDayTurnsAtHour: String(s.businessDayTurnsAtHour),
@@ -138,6 +140,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
       currency: form.currency.trim().toUpperCase(),
       cashRounding: form.cashRounding,
       language: form.language,
+      receiptLanguage: form.receiptLanguage,
       kioskMode: form.kioskMode,
       timeZone: form.timeZone.trim(),
       // Not a number stays text, so main names the field (hour_range) instead of it being dropped.
@@ -280,6 +283,18 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
             <label>
               {t('admin.settings.language')}
               <select data-testid="setting-language" value={form.language} disabled={!editable.has('language')} onChange={(e) => set('language', e.target.value as Settings['language'])}>
+                <option value="zh-CN">简体中文</option>
+                <option value="en">English</option>
+              </select>
+            </label>
+            <label>
+              {t('admin.settings.receiptLanguage')}
+              <select
+                data-testid="setting-receiptLanguage"
+                value={form.receiptLanguage}
+                disabled={!editable.has('receiptLanguage')}
+                onChange={(e) => set('receiptLanguage', e.target.value as Settings['receiptLanguage'])}
+              >
                 <option value="zh-CN">简体中文</option>
                 <option value="en">English</option>
               </select>
