@@ -187,7 +187,7 @@ export const en: Messages = {
       needs_attention: 'The reversal could not be confirmed: do not repeat it; ask the owner to check the acquirer’s records.',
     },
   },
-  receipt: { title: 'Sale complete', change: 'Change', number: 'Receipt {{number}}', next: 'Next customer (Enter)', reprint: 'Reprint', reprintQueued: 'Sent to the receipt printer', noPrinter: 'No receipt printer is configured', notPrinted: 'Receipt not printed: {{reason}} (it prints once fixed)', printing: 'Printing the receipt…', printed: 'Receipt printed' },
+  receipt: { title: 'Sale complete', change: 'Change', number: 'Receipt {{number}}', next: 'Next customer (Enter)', reprint: 'Reprint', reprintQueued: 'Sent to the receipt printer', noPrinter: 'No receipt printer is configured', notPrinted: 'Receipt not printed: {{reason}} (it prints once fixed)', walletPaid: 'Paid by {{wallet}}', walletCode: 'Payment code {{code}}', printing: 'Printing the receipt…', printed: 'Receipt printed' },
   tenders: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay', other: 'Other' },
   customer: { welcome: 'Welcome', thanks: 'Thank you', total: 'Total', change: 'Change', scanToPay: 'Scan with {{wallet}} to pay' },
   errors: {

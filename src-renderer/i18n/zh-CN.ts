@@ -185,7 +185,7 @@ export const zhCN = {
       needs_attention: '撤销结果无法确认：请勿重复操作，联系店长核对收单记录。',
     },
   },
-  receipt: { title: '交易完成', change: '找零', number: '小票号 {{number}}', next: '下一位顾客（Enter）', reprint: '重打小票', reprintQueued: '已发送到小票打印机', noPrinter: '未配置小票打印机', notPrinted: '小票未打印：{{reason}}（处理后自动打印）', printing: '正在打印小票…', printed: '小票已打印' },
+  receipt: { title: '交易完成', change: '找零', number: '小票号 {{number}}', next: '下一位顾客（Enter）', reprint: '重打小票', reprintQueued: '已发送到小票打印机', noPrinter: '未配置小票打印机', notPrinted: '小票未打印：{{reason}}（处理后自动打印）', walletPaid: '{{wallet}}已收款', walletCode: '付款码 {{code}}', printing: '正在打印小票…', printed: '小票已打印' },
   tenders: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付', other: '其他' },
   customer: { welcome: '欢迎光临', thanks: '谢谢惠顾', total: '合计', change: '找零', scanToPay: '请用{{wallet}}扫码付款' },
   errors: {

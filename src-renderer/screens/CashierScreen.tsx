@@ -42,7 +42,7 @@ export function CashierScreen({
   const [completed, setCompleted] = useState<Finished | null>(null);
   const [payment, setPayment] = useState<PaymentView | null>(null);
   /** The sale a wallet payment was started for on this screen, so its completion shows the receipt here. */
-  const walletSale = useRef<{ saleId: string; wallet: string | null } | null>(null);
+  const walletSale = useRef<{ saleId: string; wallet: string | null; maskedCode?: string | null; amount?: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const currency = cart?.currency ?? settings.currency;
@@ -68,7 +68,7 @@ export function CashierScreen({
       // A paid payment closes its sale; `sale.completed` then shows the receipt, so the waiting dialog goes.
       pos.on('payment.changed', (p) => {
         const ours = p.saleId === walletSale.current?.saleId;
-        if (ours) walletSale.current = { saleId: p.saleId, wallet: p.wallet };
+        if (ours) walletSale.current = { saleId: p.saleId, wallet: p.wallet, maskedCode: p.maskedCode, amount: p.amount };
         // A payment started here (or from a code the core took at this screen's pay step) shows its waiting dialog.
         setPayment((current) =>
           current && current.paymentId === p.paymentId ? (p.status === 'paid' ? null : p) : !current && ours && p.status !== 'paid' ? p : current,
@@ -77,7 +77,14 @@ export function CashierScreen({
       pos.on('sale.completed', (sale) => {
         if (walletSale.current?.saleId !== sale.saleId) return; // cash sales show their receipt from sale.complete
         setPayment(null);
-        setCompleted({ saleId: sale.saleId, receiptNumber: sale.receiptNumber, change: sale.change, wallet: walletSale.current.wallet });
+        const paid = walletSale.current;
+        setCompleted({
+          saleId: sale.saleId,
+          receiptNumber: sale.receiptNumber,
+          change: sale.change,
+          wallet: paid.wallet,
+          ...(paid.wallet ? { walletPaid: { amount: paid.amount ?? sale.total, maskedCode: paid.maskedCode ?? null } } : {}),
+        });
         walletSale.current = null;
       }),
     ];

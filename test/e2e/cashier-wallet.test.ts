@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
+import { formatMoney } from '../../src-common/money';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskCode } from '../../src-common/mask';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
@@ -71,7 +72,11 @@ describe('a cashier takes a WeChat payment that waits for the PIN', () => {
     await page.screenshot({ path: `${ARTIFACTS}/wallet-waiting.png` });
 
     await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
-    expect(await page.getByTestId('receipt-change').textContent()).toBe('¥0.00');
+    // A wallet sale ends on what the wallet took and how (not a big "change ¥0.00").
+    expect(await page.getByTestId('receipt-change').count()).toBe(0);
+    expect(await page.getByTestId('receipt-wallet-paid').textContent()).toBe(formatMoney(product!.price, 'CNY'));
+    expect(await page.getByTestId('receipt-dialog').textContent()).toContain('微信支付已收款');
+    expect(await page.getByTestId('receipt-wallet-code').textContent()).toBe(`付款码 ${maskCode(code)}`);
     const receipt = (await page.getByTestId('receipt-text').textContent()) ?? '';
     expect(receipt).toContain('微信支付');
     expect(receipt).toContain(maskCode(code));

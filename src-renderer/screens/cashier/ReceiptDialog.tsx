@@ -12,6 +12,8 @@ export interface Finished {
   change: number;
   /** Wallet that paid, when not cash. */
   wallet?: string | null;
+  /** What the wallet took, and the customer's code as the till may show it (masked). */
+  walletPaid?: { amount: number; maskedCode: string | null };
 }
 
 export function ReceiptDialog({ sale, currency, onClose }: { sale: Finished; currency: string; onClose: () => void }) {
@@ -28,10 +30,27 @@ export function ReceiptDialog({ sale, currency, onClose }: { sale: Finished; cur
       <div className="receipt-layout">
         <div className="receipt-summary">
           <div className="muted">{t('receipt.number', { number: sale.receiptNumber })}</div>
-          <div className="change-label">{t('receipt.change')}</div>
-          <div className="change-amount" data-testid="receipt-change">
-            {money(sale.change, currency)}
-          </div>
+          {sale.wallet && sale.walletPaid ? (
+            // A wallet sale: what was taken and how, not a big "change ¥0.00".
+            <>
+              <div className="change-label">{t('receipt.walletPaid', { wallet: t(`tenders.${sale.wallet}`) })}</div>
+              <div className="change-amount" data-testid="receipt-wallet-paid">
+                {money(sale.walletPaid.amount, currency)}
+              </div>
+              {sale.walletPaid.maskedCode && (
+                <div className="muted" data-testid="receipt-wallet-code">
+                  {t('receipt.walletCode', { code: sale.walletPaid.maskedCode })}
+                </div>
+              )}
+            </>
+          ) : (
+            <>
+              <div className="change-label">{t('receipt.change')}</div>
+              <div className="change-amount" data-testid="receipt-change">
+                {money(sale.change, currency)}
+              </div>
+            </>
+          )}
           <button type="button" className="primary big" data-autofocus onClick={onClose} data-testid="next-customer">
             {t('receipt.next')}
           </button>
