@@ -152,6 +152,10 @@ describe('self-service kiosk in Chromium at 1080×1920, with a simulated scanner
     expect(await page.getByTestId('kiosk-order-number').textContent()).toBe(String(sale!.receipt_no).padStart(3, '0'));
     expect(await page.getByTestId('kiosk-ereceipt-qr').getAttribute('data-qr')).toMatch(new RegExp(`^JZR1:${receiptNumber}:${total}:\\d{8}:[0-9A-F]{16}$`));
     expect(await page.getByTestId('kiosk-receipt-printing').count()).toBe(1);
+    // The QR is a voucher staff scan, not a page a phone opens: never labelled an e-receipt.
+    const done = (await page.getByTestId('kiosk-done').textContent()) ?? '';
+    expect(done).toContain('退换凭证');
+    expect(done).not.toContain('电子小票');
     expect(db('SELECT kind, wallet, status FROM payment WHERE sale_id = ?', sale!.id)).toEqual([{ kind: 'code', wallet: 'alipay', status: 'paid' }]);
     await page.screenshot({ path: `${SHOTS}/6-done.png` });
 

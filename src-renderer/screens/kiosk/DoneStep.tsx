@@ -6,7 +6,11 @@ import { money } from '../../format';
 
 const AUTO_RETURN_MS = 30_000;
 
-/** Paid: the order number (the receipt number) big, the paper receipt or the QR e-receipt, then back to the start. */
+/**
+ * Paid: the order number (the receipt number) big, the paper receipt, and the signed QR code staff scan at the
+ * counter for a return (a return voucher, 退换凭证: a phone cannot open it, so it is never called an e-receipt
+ * until a store server serves receipt pages), then back to the start.
+ */
 export function DoneStep({ finished, onFinish }: { finished: KioskFinished; onFinish: () => void }) {
   const { t } = useTranslation();
   const [until] = useState(() => Date.now() + AUTO_RETURN_MS);
