@@ -41,6 +41,7 @@ export const en: Messages = {
       reconciliation: 'Reconciliation',
       charts: 'Charts',
       export: 'Export',
+      staff: 'Staff',
       settings: 'Store settings',
     },
     technician: {

@@ -39,6 +39,7 @@ export const zhCN = {
       reconciliation: '对账',
       charts: '图表',
       export: '导出',
+      staff: '员工',
       settings: '门店设置',
     },
     technician: {

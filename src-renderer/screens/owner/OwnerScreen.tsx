@@ -7,6 +7,7 @@ import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { ShiftPanel } from './ShiftPanel';
 import { SettingsPanel } from '../technician/SettingsPanel';
+import { UsersPanel } from '../technician/UsersPanel';
 import '../../styles/owner.css';
 
 const tabs: readonly WorkspaceTab[] = [
@@ -16,6 +17,8 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'reconciliation', label: 'workspace.owner.reconciliation', Panel: ReconciliationPanel },
   { id: 'charts', label: 'workspace.owner.charts', Panel: ChartsPanel },
   { id: 'export', label: 'workspace.owner.export', Panel: ExportPanel },
+  // Owners manage cashiers and owners (main enforces it; technicians stay the technician console's).
+  { id: 'staff', label: 'workspace.owner.staff', Panel: UsersPanel },
   // The store's identity and receipt text are the owner's to change (main enforces which fields).
   { id: 'settings', label: 'workspace.owner.settings', Panel: SettingsPanel },
 ];
