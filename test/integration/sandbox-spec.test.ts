@@ -143,6 +143,16 @@ describe('pay (pay.md)', () => {
     expect(sandbox.ledger.order(params.client_sn)).toMatchObject({ amount: 101, merchantDiscount: 100 });
   });
 
+  it('fails as example 3 shows: PAY_FAIL with the error and the order PAY_CANCELED, FAIL_CANCELED, net_amount = total_amount', async () => {
+    const reply = await pos.call('/upay/v2/pay', payParams(sandboxPaymentCode('wechat', '4000'), { total_amount: '1' }));
+    expect(biz(reply)).toMatchObject({
+      result_code: 'PAY_FAIL',
+      error_code: 'EXPIRED_BARCODE',
+      error_message: '过期的支付条码',
+      data: { status: 'FAIL_CANCELED', payway: '3', sub_payway: '1', order_status: 'PAY_CANCELED', total_amount: '1', net_amount: '1', finish_time: expect.stringMatching(/^\d{13}$/) },
+    });
+  });
+
   it('a face token longer than dynamic_id allows (32 bytes) is refused INVALID_PARAMETER; nothing is made', async () => {
     const params = payParams(`fp${'1'.repeat(33)}`);
     expect((await pos.call('/upay/v2/pay', params)).json).toMatchObject({ result_code: '400', error_code: 'INVALID_PARAMETER' });

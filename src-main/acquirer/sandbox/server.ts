@@ -249,16 +249,9 @@ function transactionStatus(order: OrderRow): string {
   return 'SUCCESS';
 }
 
+/** What is left of the amount: all of it unless refunded, except after a reversal (pay.md example 3: a failed pay keeps it; revoke&cancel.md: a reversed one is "0"). */
 function netAmount(order: OrderRow): number {
-  switch (order.status) {
-    case 'PAID':
-    case 'PARTIAL_REFUNDED':
-    case 'REFUNDED':
-    case 'CREATED':
-      return order.amount - order.refunded;
-    default:
-      return 0;
-  }
+  return order.status === 'CANCELED' ? 0 : order.amount - order.refunded;
 }
 
 /** Beijing wall-clock time as ISO 8601 with +08:00. */
