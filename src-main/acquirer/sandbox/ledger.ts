@@ -14,6 +14,9 @@ import type { Migration } from '../../../db/migrations';
 import { stmt } from '../../../db/statements';
 import { beijingDate } from '../wire';
 
+/** An activation code is good for 7 days (activate.md Q2: "一个激活码目前的有效期是7天"). */
+export const ACTIVATION_CODE_LIFETIME_MS = 7 * 24 * 3600_000;
+
 export const SANDBOX_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -112,6 +115,19 @@ CREATE TRIGGER txn_no_update BEFORE UPDATE ON txn BEGIN SELECT RAISE(ABORT, 'txn
 CREATE TRIGGER txn_no_delete BEFORE DELETE ON txn BEGIN SELECT RAISE(ABORT, 'txn is append-only'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'sandbox_spec_fields',
+    sql: `
+-- reflect: what the caller sent, as JSON text (a string or an object), echoed in every reply about the order.
+ALTER TABLE upay_order ADD COLUMN reflect TEXT;
+-- A merchant-funded discount (payment_list DISCOUNT_CHANNEL_MCH), fen; the customer paid amount - discount.
+ALTER TABLE upay_order ADD COLUMN merchant_discount INTEGER NOT NULL DEFAULT 0 CHECK (merchant_discount >= 0);
+-- client_tsn of the order's last transaction (流水): the client_sn for the pay and its reversal, the refund's own for a refund.
+ALTER TABLE upay_order ADD COLUMN last_client_tsn TEXT;
+ALTER TABLE refund ADD COLUMN client_tsn TEXT;
+`,
+  },
 ];
 
 export type OrderStatus = 'CREATED' | 'PAID' | 'PAY_CANCELED' | 'PARTIAL_REFUNDED' | 'REFUNDED' | 'CANCELED';
@@ -138,6 +154,9 @@ export interface OrderRow {
   expires_at: number | null;
   created_at: string;
   finished_at: string | null;
+  reflect: string | null;
+  merchant_discount: number;
+  last_client_tsn: string | null;
 }
 
 export interface TerminalRow {
@@ -173,6 +192,7 @@ export interface RefundRow {
   amount: number;
   operator: string;
   finished_at: string;
+  client_tsn: string | null;
 }
 
 /** Opens (creating and migrating) the sandbox ledger, with the same durability pragmas as the terminal's. */
@@ -198,8 +218,15 @@ export function findTerminal(db: Database, sn: string): TerminalRow | undefined 
   return stmt(db, 'SELECT * FROM terminal WHERE sn = ?').get(sn) as TerminalRow | undefined;
 }
 
+/**
+ * The order a query/refund/cancel/revoke names: by `sn` first and, when no order has that sn, by `client_sn`
+ * ("优先按照sn查找订单，如果没有，再按照client_sn查询", query.md, refund.md, revoke&cancel.md).
+ */
 export function findOrder(db: Database, terminalSn: string, ref: { sn?: string | undefined; clientSn?: string | undefined }): OrderRow | undefined {
-  if (ref.sn !== undefined) return stmt(db, 'SELECT * FROM upay_order WHERE terminal_sn = ? AND sn = ?').get(terminalSn, ref.sn) as OrderRow | undefined;
+  if (ref.sn !== undefined) {
+    const bySn = stmt(db, 'SELECT * FROM upay_order WHERE terminal_sn = ? AND sn = ?').get(terminalSn, ref.sn) as OrderRow | undefined;
+    if (bySn) return bySn;
+  }
   if (ref.clientSn !== undefined) {
     return stmt(db, 'SELECT * FROM upay_order WHERE terminal_sn = ? AND client_sn = ?').get(terminalSn, ref.clientSn) as OrderRow | undefined;
   }
@@ -280,10 +307,13 @@ export interface LedgerOrder {
   errorCode: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** payment_list's DISCOUNT_CHANNEL_MCH, fen (the 9NNN test code); 0 otherwise. */
+  merchantDiscount: number;
 }
 
 export interface LedgerRefund {
   refundRequestNo: string;
+  clientTsn: string;
   amount: number;
   finishedAt: string;
 }
@@ -319,7 +349,10 @@ export interface SandboxLedger {
   transactions(filter?: { terminalSn?: string; clientSn?: string }): LedgerTxn[];
   totals(terminalSn?: string): LedgerTotals;
   terminal(sn: string): { sn: string; deviceId: string; name: string; key: string; prevKey: string | null } | null;
-  /** A further activation code: `uses` null = unlimited. */
+  /**
+   * A further activation code: `uses` activations (null = unlimited, for tests only), valid until
+   * `expiresAt`, by default 7 days from now as the real ones (activate.md Q2).
+   */
   addActivationCode(code: string, uses: number | null, expiresAt?: Date): void;
 }
 
@@ -335,6 +368,7 @@ const toOrder = (o: OrderRow): LedgerOrder => ({
   errorCode: o.error_code,
   createdAt: o.created_at,
   finishedAt: o.finished_at,
+  merchantDiscount: o.merchant_discount,
 });
 
 const toTxn = (t: TxnRow): LedgerTxn => ({
@@ -372,6 +406,7 @@ export function ledgerReader(db: Database, now: () => Date): SandboxLedger {
       if (!row) return [];
       return (stmt(db, 'SELECT * FROM refund WHERE order_sn = ? ORDER BY finished_at, refund_request_no').all(row.sn) as RefundRow[]).map((r) => ({
         refundRequestNo: r.refund_request_no,
+        clientTsn: r.client_tsn ?? r.refund_request_no,
         amount: r.amount,
         finishedAt: r.finished_at,
       }));
@@ -405,7 +440,7 @@ export function ledgerReader(db: Database, now: () => Date): SandboxLedger {
       stmt(db, 'INSERT INTO activation_code (code, uses_left, expires_at, created_at) VALUES (?, ?, ?, ?)').run(
         code,
         uses,
-        expiresAt?.toISOString() ?? null,
+        (expiresAt ?? new Date(now().getTime() + ACTIVATION_CODE_LIFETIME_MS)).toISOString(),
         now().toISOString(),
       );
     },

@@ -39,7 +39,9 @@ describe('sandbox test codes', () => {
     expect(behaviourOfCode('134567890123451000')).toEqual({ kind: 'pin_then_paid', waitMs: 0 });
     expect(behaviourOfCode('134567890123452150')).toEqual({ kind: 'pin_then_cancelled', waitMs: 15_000 });
     expect(behaviourOfCode('134567890123455000', 0.5)).toEqual({ kind: 'hang', paidAfterMs: 1000 });
-    for (const other of ['0000', '0001', '9999', '3001', '5999', '8001']) {
+    expect(behaviourOfCode('134567890123459150')).toEqual({ kind: 'paid_with_discount', discount: 150 });
+    expect(behaviourOfCode('134567890123458000')).toEqual({ kind: 'cut_reply' });
+    for (const other of ['0000', '0001', '9000', '3001', '5999', '8001']) {
       expect(behaviourOfCode(`13456789012345${other}`).kind, other).toBe('paid');
     }
   });

@@ -9,17 +9,23 @@
  * Behaviour, by the LAST FOUR DIGITS of a valid code (delays are multiplied by the sandbox's `speed.scale`):
  *
  *   0000  paid at once: PAY_SUCCESS, order PAID.
- *   1NNN  the customer enters a PIN: PAY_IN_PROGRESS, order CREATED; it becomes PAID NNN/10 s later
- *         (1030 → 3.0 s, 1000 → at once). Query to learn it.
- *   2NNN  PIN wait, then the customer cancels: PAY_IN_PROGRESS, order CREATED; NNN/10 s later it becomes
- *         PAY_CANCELED with error_code BUYER_CANCELED (sandbox-specific; no money moved).
+ *   1NNN  the customer enters a PIN: PAY_IN_PROGRESS (pay.md's in-progress shape), order CREATED; it becomes
+ *         PAID NNN/10 s later (1030 → 3.0 s, 1000 → at once). Query to learn it. A PIN wait of 40 s or more
+ *         (1400–1999) is a PIN never entered: the order closes at 40 s (PIN_TIMEOUT_MS, pay.md Q3) as
+ *         PAY_CANCELED with TRADE_TIMEOUT, nothing charged.
+ *   2NNN  PIN wait, then the customer cancels: PAY_IN_PROGRESS, order CREATED; NNN/10 s later (at most 40 s)
+ *         it becomes PAY_CANCELED with TRADE_FAILED (TRADE_TIMEOUT at 40 s); no money moved.
  *   3000  PAY_FAIL INSUFFICIENT_FUND (order PAY_CANCELED).
  *   4000  PAY_FAIL EXPIRED_BARCODE (order PAY_CANCELED).
  *   5000  the pay request hangs: no reply ever (the client times out). The order is CREATED and turns PAID
  *         2 s later, so a later query finds it paid; a cancel before or after that reverses it.
  *   6000  HTTP 500 with result_code "500" UNKNOWN_SYSTEM_ERROR; no order is created (query: not found).
  *   7000  the order is PAID, then the connection is destroyed before any reply: the classic lost reply.
- *   8000  the order is PAID and the reply (PAY_SUCCESS) carries a bad `x-upay-sign` signature.
+ *   8000  the order is PAID and the reply is cut off: HTTP 200 with only the first half of its JSON (an
+ *         unreadable reply; replies carry no signature, so a garbled one is the fault to play).
+ *   9NNN  paid at once with a merchant-funded discount of NNN fen (at most the amount less 1 fen):
+ *         PAY_SUCCESS whose data carries pay.md's `payment_list`, [{ BANKCARD_DEBIT, amount − NNN },
+ *         { DISCOUNT_CHANNEL_MCH, NNN }]; total_amount and net_amount stay the amount asked (9000 = 0000).
  *   any other suffix behaves like 0000.
  *
  * A code is single-use, as in real life: once an order was made with it (whatever the outcome), paying
@@ -57,7 +63,8 @@ export type SandboxBehaviour =
   | { kind: 'hang'; paidAfterMs: number }
   | { kind: 'server_error' }
   | { kind: 'drop_reply' }
-  | { kind: 'bad_signature' };
+  | { kind: 'cut_reply' }
+  | { kind: 'paid_with_discount'; discount: number };
 
 export interface SandboxTestCode {
   /** The last four digits: literal, or `1NNN` / `2NNN` where NNN is tenths of a second. */
@@ -73,17 +80,20 @@ export interface SandboxTestCode {
 
 export const SANDBOX_TEST_CODES: readonly SandboxTestCode[] = [
   { suffix: '0000', behaviour: 'paid', reply: 'PAY_SUCCESS', ledger: 'PAID', outcome: 'paid' },
-  { suffix: '1NNN', behaviour: 'pin_then_paid', reply: 'PAY_IN_PROGRESS', ledger: 'CREATED, PAID after NNN/10 s', outcome: 'pending; query → paid' },
-  { suffix: '2NNN', behaviour: 'pin_then_cancelled', reply: 'PAY_IN_PROGRESS', ledger: 'CREATED, PAY_CANCELED after NNN/10 s', outcome: 'pending; query → failed declined' },
+  { suffix: '1NNN', behaviour: 'pin_then_paid', reply: 'PAY_IN_PROGRESS', ledger: 'CREATED, PAID after NNN/10 s (≥ 40 s: PAY_CANCELED TRADE_TIMEOUT at 40 s)', outcome: 'pending; query → paid (or failed)' },
+  { suffix: '2NNN', behaviour: 'pin_then_cancelled', reply: 'PAY_IN_PROGRESS', ledger: 'CREATED, PAY_CANCELED TRADE_FAILED after NNN/10 s', outcome: 'pending; query → failed' },
   { suffix: '3000', behaviour: 'insufficient_funds', reply: 'PAY_FAIL INSUFFICIENT_FUND', ledger: 'PAY_CANCELED', outcome: 'failed insufficient_funds' },
   { suffix: '4000', behaviour: 'expired_code', reply: 'PAY_FAIL EXPIRED_BARCODE', ledger: 'PAY_CANCELED', outcome: 'failed code_expired' },
   { suffix: '5000', behaviour: 'hang', reply: 'none (the request hangs)', ledger: 'CREATED, PAID after 2 s', outcome: 'unknown (timeout); query → pending/paid; cancel → cancelled' },
   { suffix: '6000', behaviour: 'server_error', reply: 'HTTP 500, result_code 500', ledger: 'nothing', outcome: 'unknown; query → not_found' },
   { suffix: '7000', behaviour: 'drop_reply', reply: 'none (connection destroyed)', ledger: 'PAID', outcome: 'unknown; query → paid' },
-  { suffix: '8000', behaviour: 'bad_signature', reply: 'PAY_SUCCESS with a bad x-upay-sign', ledger: 'PAID', outcome: 'unknown; query → paid' },
+  { suffix: '8000', behaviour: 'cut_reply', reply: 'HTTP 200, half of the PAY_SUCCESS JSON', ledger: 'PAID', outcome: 'unknown; query → paid' },
+  { suffix: '9NNN', behaviour: 'paid_with_discount', reply: 'PAY_SUCCESS with payment_list', ledger: 'PAID, merchant discount NNN fen', outcome: 'paid, discount in payment_list' },
 ];
 
 export const HANG_PAID_AFTER_MS = 2000;
+/** "40s左右没输入密码支付会提示超时" (pay.md Q3): a PIN wait ends here, unpaid. */
+export const PIN_TIMEOUT_MS = 40_000;
 
 /** The behaviour of a valid payment code; `scale` multiplies its delays. */
 export function behaviourOfCode(code: string, scale = 1): SandboxBehaviour {
@@ -101,8 +111,9 @@ export function behaviourOfCode(code: string, scale = 1): SandboxBehaviour {
     case '7000':
       return { kind: 'drop_reply' };
     case '8000':
-      return { kind: 'bad_signature' };
+      return { kind: 'cut_reply' };
     default:
+      if (suffix.startsWith('9')) return tenths === 0 ? { kind: 'paid' } : { kind: 'paid_with_discount', discount: tenths };
       if (suffix.startsWith('1')) return { kind: 'pin_then_paid', waitMs: tenths * 100 * scale };
       if (suffix.startsWith('2')) return { kind: 'pin_then_cancelled', waitMs: tenths * 100 * scale };
       return { kind: 'paid' };
