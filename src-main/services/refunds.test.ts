@@ -92,7 +92,6 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     timeouts: { payMs: 2000, queryMs: 2000, otherMs: 2000 },
     log,
     clock,
-    requireReplySignature: true,
   });
   const fault = { mode: 'none' as Fault };
   const cancelFault = { mode: 'none' as Fault };
