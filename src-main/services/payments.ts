@@ -24,7 +24,7 @@ import {
 } from '../../db/queries/payments';
 import { PosError } from '../../src-common/errors';
 import { maskCode } from '../../src-common/mask';
-import { classifyPaymentCode, looksLikeProductBarcode, WALLETS } from '../../src-common/payment-code';
+import { acquirerRefusalOf, classifyPaymentCode, looksLikeProductBarcode, MAX_DYNAMIC_ID_BYTES, WALLETS } from '../../src-common/payment-code';
 import {
   isFinal,
   step,
@@ -325,6 +325,12 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         throw new PosError('validation_failed', looksLikeProductBarcode(code) ? 'That is a product barcode, not a payment code' : 'Not a payment code', {
           reason: looksLikeProductBarcode(code) ? 'product_barcode' : kind.reason,
           accepted: WALLETS,
+        });
+      }
+      if (acquirerRefusalOf(code)) {
+        throw new PosError('validation_failed', `This code is longer than the acquirer accepts (${MAX_DYNAMIC_ID_BYTES} characters): ask the customer for the payment code in the wallet app`, {
+          reason: 'too_long_for_acquirer',
+          maxLength: MAX_DYNAMIC_ID_BYTES,
         });
       }
       const codeHash = hashCode(code);

@@ -84,6 +84,25 @@ describe('wallet payments against the sandbox acquirer over real HTTP', () => {
     expect(ledger().rows.length).toBe(before);
   });
 
+  it('refuses an Alipay face token (35 characters, dynamic_id takes 32) with its own reason, before anything is sent', async () => {
+    await newSale(1);
+    const orders = () => {
+      const db = new Sqlite(join(t.dataDir, 'sandbox-acquirer.sqlite'), { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) AS n FROM upay_order').get() as { n: number };
+      } finally {
+        db.close();
+      }
+    };
+    const before = orders().n;
+    expect(await t.call(cashier, 'payment.payByCode', { code: `fp${'Ab3'.repeat(11)}` })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed', details: { reason: 'too_long_for_acquirer', maxLength: 32 } },
+    });
+    expect(t.query('SELECT id FROM payment')).toEqual([]);
+    expect(orders().n).toBe(before);
+  });
+
   it('is paid at once with a 0000 code and completes the sale with the wallet and the masked code', async () => {
     const cart = (await t.ok(cashier, 'sale.current', {}))!;
     const code = sandboxPaymentCode('wechat', '0000');
