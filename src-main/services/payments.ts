@@ -27,6 +27,7 @@ import { maskCode } from '../../src-common/mask';
 import { acquirerRefusalOf, classifyPaymentCode, looksLikeProductBarcode, MAX_DYNAMIC_ID_BYTES, WALLETS } from '../../src-common/payment-code';
 import {
   isFinal,
+  QR_POLLING,
   step,
   submitted,
   type AcquirerAnswer,
@@ -73,6 +74,8 @@ export interface PaymentsDeps {
   timings: PaymentTimings;
   /** How long a merchant QR stays payable (the acquirer closes it at about 4 minutes). */
   qrDeadlineMs: number;
+  /** How often a merchant QR is polled; the acquirer's documented schedule (QR_POLLING) unless told. */
+  qrPolling?: Pick<PaymentTimings, 'pollIntervalMs' | 'firstPolls'>;
   subject: string;
   jobs: JobRunner;
 }
@@ -107,8 +110,9 @@ const cancelAnswerOf = (outcome: CancelOutcome): CancelAnswer => outcome;
 
 export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   const { db, clock, log, events, sales, acquirer, credentials, timings, qrDeadlineMs, subject, jobs } = deps;
-  // A customer needs longer to open an app and scan a QR than to type a PIN.
-  const timingsFor = (row: Pick<PaymentRow, 'kind'>): PaymentTimings => (row.kind === 'qr' ? { ...timings, pollDeadlineMs: qrDeadlineMs } : timings);
+  // A customer needs longer to open an app and scan a QR than to type a PIN; the acquirer says how often to ask meanwhile.
+  const qrTimings: PaymentTimings = { ...timings, ...(deps.qrPolling ?? QR_POLLING), pollDeadlineMs: qrDeadlineMs };
+  const timingsFor = (row: Pick<PaymentRow, 'kind'>): PaymentTimings => (row.kind === 'qr' ? qrTimings : timings);
   const recovering = new Set<string>();
   let online = true;
 
