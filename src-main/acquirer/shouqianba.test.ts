@@ -7,6 +7,7 @@ import {
   precreateOutcomeOf,
   queryOutcomeOf,
   refundOutcomeOf,
+  refundStatusOf,
   terminalOf,
   type HttpReply,
   type ReplyContext,
@@ -259,6 +260,41 @@ describe('refund reply → outcome', () => {
     expect(r(rejected('INVALID_PARAMS'))).toMatchObject({ kind: 'failed', code: 'other' });
     expect(r(rejected('ILLEGAL_SIGN'))).toMatchObject({ kind: 'unknown' });
     expect(r('{')).toMatchObject({ kind: 'unknown' });
+  });
+});
+
+describe('refund status by query (a lost refund reply)', () => {
+  const mine = { clientSn: 'C1', refundRequestNo: '20261204R01', amount: 300 };
+  const s = (data: Record<string, unknown>, refundedBefore: number | null = null) =>
+    refundStatusOf(reply(biz('SUCCESS', { data: order(data) })), ctx(), { ...mine, refundedBefore });
+
+  it('the latest transaction named by either documented client_tsn form decides by its status', () => {
+    for (const client_tsn of ['20261204R01', 'C1-20261204R01']) {
+      expect(s({ client_tsn, status: 'SUCCESS', order_status: 'PARTIAL_REFUNDED', net_amount: '700' })).toEqual({ kind: 'refunded', refundedTotal: 300 });
+      expect(s({ client_tsn, status: 'FAIL_CANCELED', order_status: 'PAID' })).toMatchObject({ kind: 'failed' });
+      expect(s({ client_tsn, status: 'IN_PROG', order_status: 'PAID' })).toEqual({ kind: 'in_progress' });
+      expect(s({ client_tsn, status: 'REFUND_ERROR', order_status: 'REFUND_ERROR' })).toMatchObject({ kind: 'unknown' });
+    }
+  });
+
+  it('without its name, the refunded total against what was refunded before decides', () => {
+    expect(s({ order_status: 'PARTIAL_REFUNDED', net_amount: '600' }, 100)).toEqual({ kind: 'refunded', refundedTotal: 400 });
+    expect(s({ order_status: 'PARTIAL_REFUNDED', net_amount: '900' }, 100)).toEqual({ kind: 'not_arrived' });
+    expect(s({ order_status: 'PARTIAL_REFUNDED', net_amount: '500' }, 100)).toMatchObject({ kind: 'unknown' });
+    expect(s({ client_tsn: 'C1-OTHER', order_status: 'PARTIAL_REFUNDED', net_amount: '600' }, null)).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('an order whose latest transaction is still the payment never saw the refund', () => {
+    expect(s({ client_tsn: 'C1', order_status: 'PAID' })).toEqual({ kind: 'not_arrived' });
+    expect(s({ order_status: 'PAID' })).toEqual({ kind: 'not_arrived' });
+  });
+
+  it('a refund reply about another refund (client_tsn) is not trusted', () => {
+    expect(refundOutcomeOf(reply(biz('REFUND_SUCCESS', { data: order({ client_tsn: 'C1-R9', net_amount: '700' }) })), ctx(), mine)).toMatchObject({ kind: 'unknown' });
+    expect(refundOutcomeOf(reply(biz('REFUND_SUCCESS', { data: order({ client_tsn: 'C1-20261204R01', net_amount: '700' }) })), ctx(), mine)).toEqual({
+      kind: 'refunded',
+      refundedTotal: 300,
+    });
   });
 });
 

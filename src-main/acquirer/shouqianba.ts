@@ -771,7 +771,13 @@ export function createShouqianbaAdapter(options: ShouqianbaOptions): AcquirerPor
 
     cancel: (creds, clientSn) => reverse('cancel', creds, clientSn),
 
-    revoke: (creds, clientSn) => reverse('revoke', creds, clientSn),
+    async revoke(creds, clientSn) {
+      const outcome = await reverse('revoke', creds, clientSn);
+      // Revoke and cancel run the same business logic (revoke&cancel.md Q1). An acquirer that refuses the revoke
+      // path itself as invalid (the sandbox on this branch has none; its spec pass adds it) executed nothing: ask by cancel.
+      if (outcome.kind === 'failed' && outcome.message.startsWith('INVALID_PARAMS')) return reverse('cancel', creds, clientSn);
+      return outcome;
+    },
 
     refund: (creds, input) =>
       logged('refund', { clientSn: input.clientSn, refundRequestNo: input.refundRequestNo, amount: input.amount }, async () => {
