@@ -17,6 +17,7 @@ import {
   insertPayment,
   latestPaymentForSale,
   paidPaymentsOfOpenSales,
+  setPaymentParts,
   setPaymentQr,
   unfinishedPayments,
   updatePayment,
@@ -207,6 +208,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     }
     if (kind === 'query') {
       const outcome = await acquirer.query(creds, row.client_sn);
+      keepPaidParts(paymentId, outcome);
       online = outcome.kind !== 'unknown';
       if (outcome.kind === 'unknown') noteJobError(db, job.id, outcome.reason, clock.now().toISOString());
       apply(findPayment(db, paymentId)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'query', outcome);
@@ -230,6 +232,11 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   }
 
   const wake = () => jobs.wake();
+
+  /** A paid answer's payment_list and merchant discount, kept before the sale completes so its reports can sum them. */
+  const keepPaidParts = (paymentId: string, outcome: QueryOutcome) => {
+    if (outcome.kind === 'paid') setPaymentParts(db, paymentId, outcome);
+  };
 
   /** What every new payment checks first: nothing unresolved from before, a sale to pay, no other payment running. */
   function payableSale(surface: Surface) {
@@ -358,6 +365,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       log.info({ paymentId: id, clientSn, wallet: kind.wallet, amount: cart.total, code: maskCode(code) }, 'wallet payment submitted');
 
       const outcome = await acquirer.pay(creds, { clientSn, amount: cart.total, authCode: code, subject, operator: session.caller.userId ?? 'pos' });
+      keepPaidParts(id, outcome);
       online = outcome.kind !== 'unknown';
       return view(apply(findPayment(db, id)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'pay', outcome));
     },
