@@ -309,6 +309,9 @@ describe('precreate reply → outcome', () => {
     expect(p(biz('PRECREATE_SUCCESS', { data: order({ order_status: 'CREATED' }) }))).toMatchObject({ kind: 'unknown' });
     expect(p(biz('PRECREATE_FAIL', { error_code: 'UNEXPECTED_PROVIDER_ERROR' }))).toMatchObject({ kind: 'failed' });
     expect(p(biz('PRECREATE_FAIL_ERROR'))).toMatchObject({ kind: 'unknown' });
+    // precreate.md Q1: "PRECREATE_SUCCESS or data.order_status CREATED" is a success.
+    expect(p(biz('SUCCESS', { data }))).toEqual({ kind: 'created', qrCode: 'https://qr.example/x', acquirerSn: '7895000000000001' });
+    expect(p(biz('PRECREATE_FAIL_ERROR', { data }))).toMatchObject({ kind: 'unknown' });
     expect(p(rejected('INVALID_PARAMS'))).toMatchObject({ kind: 'failed' });
     expect(p(null, false)).toMatchObject({ kind: 'failed' });
   });

@@ -504,15 +504,20 @@ export function precreateOutcomeOf(reply: HttpReply, ctx: ReplyContext, expected
   if (typeof biz === 'string') return { kind: 'unknown', reason: biz };
   const data = biz.data;
   if (data && data.client_sn !== expected.clientSn) return { kind: 'unknown', reason: 'reply is about another client_sn' };
+  const created = (): PrecreateOutcome => {
+    if (!data?.qr_code) return { kind: 'unknown', reason: `${biz.result_code} without qr_code` };
+    if (parseFen(data.total_amount) !== expected.amount) return { kind: 'unknown', reason: `${biz.result_code} for ${data.total_amount} fen, ${expected.amount} requested` };
+    return { kind: 'created', qrCode: data.qr_code, acquirerSn: data.sn };
+  };
   switch (biz.result_code) {
     case 'PRECREATE_SUCCESS':
-      if (!data?.qr_code) return { kind: 'unknown', reason: 'PRECREATE_SUCCESS without qr_code' };
-      if (parseFen(data.total_amount) !== expected.amount) return { kind: 'unknown', reason: `PRECREATE_SUCCESS for ${data.total_amount} fen, ${expected.amount} requested` };
-      return { kind: 'created', qrCode: data.qr_code, acquirerSn: data.sn };
+      return created();
     case 'PRECREATE_FAIL':
     case 'FAIL':
       return { kind: 'failed', message: messageOf(biz) };
     default:
+      // precreate.md Q1: success is result_code PRECREATE_SUCCESS "or" data.order_status CREATED.
+      if (!/FAIL|ERROR/.test(biz.result_code) && data?.order_status === 'CREATED') return created();
       return { kind: 'unknown', reason: `precreate says ${messageOf(biz)}` };
   }
 }
