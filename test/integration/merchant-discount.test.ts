@@ -55,7 +55,7 @@ describe('merchant discounts from payment_list', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('keeps the discount on the payment and shows it on the X report and its print', async () => {
+  it('keeps the discount on the payment and shows it on the receipt, the X report and its print', async () => {
     const before = await t.ok(owner, 'report.x', {});
     expect(before.merchantDiscounts ?? 0).toBe(0);
     const [product] = await t.ok(cashier, 'catalog.search', { query: 'kkkl' });
@@ -74,6 +74,10 @@ describe('merchant discounts from payment_list', () => {
         ]),
       },
     ]);
+
+    const receipt = await t.ok(cashier, 'sale.receipt', { saleId: cart.saleId });
+    expect(receipt.text).toContain('商户优惠：');
+    expect(receipt.text).toMatch(/商户优惠：\D*1\.00/);
 
     const report = await t.ok(owner, 'report.x', {});
     expect(report.merchantDiscounts).toBe(100);
