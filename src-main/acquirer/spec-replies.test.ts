@@ -28,8 +28,9 @@ interface Received {
 
 let server: Server;
 let baseUrl = '';
-/** What the next request gets, whatever its path. */
+/** What the next request gets, whatever its path (unless `byPath` names its path). */
 let next: Served = { status: 200, name: 'activate' };
+let byPath: Record<string, { status: number; body: string }> = {};
 let received: Received[] = [];
 
 const readBody = (req: IncomingMessage) =>
@@ -43,8 +44,9 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     void readBody(req).then((text) => {
       received.push({ path: req.url ?? '', authorization: req.headers.authorization, text, body: JSON.parse(text) as Record<string, string> });
-      const bytes = Buffer.from(fixture(next.name), 'utf8');
-      res.writeHead(next.status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': bytes.length });
+      const special = byPath[req.url ?? ''];
+      const bytes = Buffer.from(special ? special.body : fixture(next.name), 'utf8');
+      res.writeHead(special ? special.status : next.status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': bytes.length });
       res.end(bytes);
     });
   });
@@ -54,6 +56,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   received = [];
+  byPath = {};
 });
 
 const VENDOR_SN = '91800000001';
@@ -184,6 +187,13 @@ describe('the documentation’s example replies, byte for byte, unsigned', () =>
     expect(received.map((r) => r.path)).toEqual(['/upay/v2/cancel', '/upay/v2/revoke']);
     serve('cancel-error');
     expect(await adapter().revoke(creds, '22345677767776')).toEqual({ kind: 'failed', message: 'UPAY_TCP_ORDER_NOT_REFUNDABLE: 订单7894259244061958参与了活动并且无法撤销' });
+  });
+
+  it('an acquirer that refuses the revoke path itself (400 INVALID_PARAMS, nothing executed) is asked by cancel, which runs the same logic', async () => {
+    serve('cancel-success');
+    byPath = { '/upay/v2/revoke': { status: 404, body: '{"result_code":"400","error_code":"INVALID_PARAMS","error_message":"no such endpoint"}' } };
+    expect(await adapter().revoke(creds, '22345677767776')).toEqual({ kind: 'cancelled' });
+    expect(received.map((r) => r.path)).toEqual(['/upay/v2/revoke', '/upay/v2/cancel']);
   });
 });
 
