@@ -45,7 +45,6 @@ export async function jobRunnerDrain(count = 10_000, concurrency = 64) {
       timeouts: { payMs: 5_000, queryMs: 5_000, otherMs: 5_000 },
       log,
       clock: systemClock,
-      requireReplySignature: true,
     });
     const creds = await createCredentialsProvider({
       db,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { gtinCheckDigit } from './barcode';
-import { classifyPaymentCode, looksLikeProductBarcode, MAX_CODE_LENGTH, PAYMENT_CODE_RULES, WALLETS, type Wallet } from './payment-code';
+import { acquirerRefusalOf, classifyPaymentCode, looksLikeProductBarcode, MAX_CODE_LENGTH, MAX_DYNAMIC_ID_BYTES, PAYMENT_CODE_RULES, WALLETS, type Wallet } from './payment-code';
 import { WalletKind } from './schemas';
 
 const digit = fc.constantFrom(...'0123456789');
@@ -92,6 +92,18 @@ describe('classifyPaymentCode', () => {
     expect(classifyPaymentCode(`${token}x`)).toEqual({ ok: false, reason: 'not_a_payment_code' });
     expect(classifyPaymentCode(`FP${token.slice(2)}`)).toEqual({ ok: false, reason: 'not_a_payment_code' });
     expect(classifyPaymentCode(`${token.slice(0, -1)}_`)).toEqual({ ok: false, reason: 'bad_characters' });
+  });
+
+  it('a face token is recognised (routed and masked as a payment code) but longer than the acquirer’s 32-byte dynamic_id', () => {
+    const token = 'fp' + 'Ab3'.repeat(11);
+    expect(acquirerRefusalOf(token)).toBe('too_long_for_acquirer');
+    expect(acquirerRefusalOf(`${token}\r\n`)).toBe('too_long_for_acquirer');
+    for (const code of ['134919586213926735', '2' + '8'.repeat(23), '6212345678901234567', '0112345678901234567']) {
+      expect(classifyPaymentCode(code).ok, code).toBe(true);
+      expect(acquirerRefusalOf(code), code).toBeNull();
+    }
+    expect(acquirerRefusalOf('1'.repeat(MAX_DYNAMIC_ID_BYTES))).toBeNull();
+    expect(acquirerRefusalOf('1'.repeat(MAX_DYNAMIC_ID_BYTES + 1))).toBe('too_long_for_acquirer');
   });
 
   it('trims surrounding whitespace and scanner suffixes but nothing else', () => {

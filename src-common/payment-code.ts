@@ -37,6 +37,18 @@ export const PAYMENT_CODE_RULES: readonly PaymentCodeRule[] = Object.freeze([
 /** Longer input is refused before any pattern runs. */
 export const MAX_CODE_LENGTH = 64;
 
+/** The acquirer's `dynamic_id` is String(32), "不超过32字节" (Shouqianba pay.md): ASCII codes, so 32 characters. */
+export const MAX_DYNAMIC_ID_BYTES = 32;
+
+/**
+ * Why a recognised payment code cannot be sent to the acquirer, or null. An Alipay face token (fp + 33, 35
+ * characters) is longer than `dynamic_id` allows and the public API documents no other field for it, so the
+ * till refuses it before anything is sent and asks for the code in the wallet app instead.
+ */
+export function acquirerRefusalOf(raw: string): 'too_long_for_acquirer' | null {
+  return normalize(raw).length > MAX_DYNAMIC_ID_BYTES ? 'too_long_for_acquirer' : null;
+}
+
 const ALLOWED = /^[A-Za-z0-9]+$/;
 
 /** Strips surrounding whitespace, which includes a scanner's CR / LF / Tab suffix; nothing inside is touched. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isFinal, step, submitted, type AcquirerAnswer, type CancelAnswer, type PaymentInput, type PaymentState, type PaymentTimings } from './payment-state';
+import { isFinal, QR_POLLING, step, submitted, type AcquirerAnswer, type CancelAnswer, type PaymentInput, type PaymentState, type PaymentTimings } from './payment-state';
 
 const T: PaymentTimings = { pollIntervalMs: 4000, pollDeadlineMs: 45_000, cancelRetryMs: 5000, maxCancelAttempts: 10 };
 const start = () => submitted(1999, 0);
@@ -27,6 +27,24 @@ describe('payment state machine', () => {
     expect(r).toMatchObject({ state: { status: 'cancelling', acquirerSn: 'S1' }, action: { kind: 'cancel', at: 45_000 } });
     r = step(r.state, cancelAnswer({ kind: 'cancelled' }, 45_100), T);
     expect(r.state.status).toBe('reversed');
+  });
+
+  it('polls a merchant QR every 2 s for the first 30 s, then every 5 s, until its deadline (precreate.md)', () => {
+    const qr: PaymentTimings = { ...T, ...QR_POLLING, pollDeadlineMs: 240_000 };
+    let state = start();
+    const polls: number[] = [];
+    for (let at = 0; ; ) {
+      const r = step(state, answer({ kind: 'pending', acquirerSn: 'S1' }, at), qr);
+      if (r.action.kind !== 'query') break;
+      polls.push(r.action.at);
+      state = r.state;
+      at = r.action.at;
+    }
+    expect(polls.slice(0, 16)).toEqual([2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 22_000, 24_000, 26_000, 28_000, 30_000, 35_000]);
+    expect(polls.at(-1)).toBe(240_000);
+    expect(new Set(polls.slice(15).map((t, i, all) => (i === 0 ? 5000 : t - all[i - 1]!)))).toEqual(new Set([5000]));
+    // A barcode payment keeps its own interval.
+    expect(step(start(), answer({ kind: 'pending', acquirerSn: 'S1' }, 0), T).action).toEqual({ kind: 'query', at: 4000 });
   });
 
   it('takes a late payment when the cancel loses the race', () => {

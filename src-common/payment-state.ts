@@ -22,7 +22,18 @@ export interface PaymentTimings {
   /** Between two cancel attempts while the acquirer says "again". */
   cancelRetryMs: number;
   maxCancelAttempts: number;
+  /** Quicker polls at first: every `intervalMs` for the first `forMs` after submission, then every pollIntervalMs. */
+  firstPolls?: { intervalMs: number; forMs: number };
 }
+
+/** Between two polls of a payment submitted `elapsedMs` ago. */
+export function pollIntervalAt(timings: PaymentTimings, elapsedMs: number): number {
+  const first = timings.firstPolls;
+  return first && elapsedMs < first.forMs ? first.intervalMs : timings.pollIntervalMs;
+}
+
+/** A merchant QR (precreate.md Q1): poll every 2 s for the first 30 s, then every 5 s. */
+export const QR_POLLING: Pick<PaymentTimings, 'pollIntervalMs' | 'firstPolls'> = { pollIntervalMs: 5000, firstPolls: { intervalMs: 2000, forMs: 30_000 } };
 
 export const DEFAULT_PAYMENT_TIMINGS: PaymentTimings = { pollIntervalMs: 4000, pollDeadlineMs: 45_000, cancelRetryMs: 5000, maxCancelAttempts: 10 };
 
@@ -78,7 +89,7 @@ export function step(state: PaymentState, input: PaymentInput, timings: PaymentT
 
   const startCancelling = (s: PaymentState): Step => ({ state: { ...s, status: 'cancelling' }, action: { kind: 'cancel', at } });
   const keepWaiting = (s: PaymentState): Step => {
-    if (!pastDeadline) return { state: s, action: { kind: 'query', at: Math.min(at + timings.pollIntervalMs, state.submittedAt + timings.pollDeadlineMs) } };
+    if (!pastDeadline) return { state: s, action: { kind: 'query', at: Math.min(at + pollIntervalAt(timings, at - state.submittedAt), state.submittedAt + timings.pollDeadlineMs) } };
     // Nothing ever reached the acquirer: no order to reverse, the customer was not charged.
     if (s.lastQueryNotFound) return { state: { ...s, status: 'failed', failure: { code: 'other', message: 'The payment never reached the acquirer' } }, action: none };
     return startCancelling(s);

@@ -228,7 +228,6 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     timeouts: acquirerConfig.timeouts,
     log: log.child({ module: 'acquirer' }),
     clock,
-    requireReplySignature: true,
   }), barrier.durable);
   const terminalId = terminal.status().terminalId;
   const credentials = createCredentialsProvider({

@@ -19,11 +19,17 @@ export interface PaymentRow {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** Fen of `amount` the merchant funds (its own discounts, from the acquirer's payment_list). */
+  merchant_discount: number;
+  /** The acquirer's payment_list as JSON [{ type, amount }], or null when it gave none. */
+  payment_list: string | null;
 }
 
 export function insertPayment(
   db: Database,
-  p: Omit<PaymentRow, 'acquirer_sn' | 'failure_code' | 'failure_message' | 'finished_at' | 'updated_at' | 'qr_code'> & { code_hash: string | null },
+  p: Omit<PaymentRow, 'acquirer_sn' | 'failure_code' | 'failure_message' | 'finished_at' | 'updated_at' | 'qr_code' | 'merchant_discount' | 'payment_list'> & {
+    code_hash: string | null;
+  },
 ): void {
   stmt(
     db,
@@ -45,6 +51,15 @@ export function updatePayment(
     db,
     'UPDATE payment SET status = ?, state = ?, acquirer_sn = ?, failure_code = ?, failure_message = ?, finished_at = ?, updated_at = ? WHERE id = ?',
   ).run(fields.status, fields.state, fields.acquirer_sn, fields.failure_code, fields.failure_message, fields.finished_at, fields.at, id);
+}
+
+/** How the acquirer says a paid order was paid: its parts and the merchant-funded discount among them. */
+export function setPaymentParts(db: Database, id: string, parts: { merchantDiscount: number; paymentList: readonly { type: string; amount: number }[] }): void {
+  stmt(db, 'UPDATE payment SET merchant_discount = ?, payment_list = ? WHERE id = ?').run(
+    parts.merchantDiscount,
+    parts.paymentList.length ? JSON.stringify(parts.paymentList) : null,
+    id,
+  );
 }
 
 export function appendPaymentEvent(db: Database, paymentId: string, type: string, data: unknown, at: string): void {

@@ -42,6 +42,18 @@ export function saleTotals(db: Database, w: Window): SaleTotalsRow[] {
   ).all(...args(w)) as SaleTotalsRow[];
 }
 
+/** What merchants funded of the window's completed wallet sales (the acquirer's payment_list): the tenders' amounts include it. */
+export function merchantDiscountTotal(db: Database, w: Window): number {
+  return stmt(
+    db,
+    `SELECT coalesce(sum(p.merchant_discount), 0)
+       FROM payment p JOIN sale s ON s.id = p.sale_id
+      WHERE p.merchant_discount > 0 AND p.status = 'paid' AND ${IN_WINDOW} AND s.status = 'completed'`,
+  )
+    .pluck()
+    .get(...args(w)) as number;
+}
+
 export function tenderTotals(db: Database, w: Window): { kind: string; count: number; amount: number; tendered: number }[] {
   return stmt(
     db,

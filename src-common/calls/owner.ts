@@ -86,6 +86,8 @@ export const ReportView = z.object({
   net: Minor,
   /** Tax in the net (sales' tax − refunds' tax). */
   tax: Minor,
+  /** Of the wallet tenders, what merchants funded themselves (the acquirer's payment_list): the shop receives that much less. Absent in Z reports taken before it was kept. */
+  merchantDiscounts: Minor.optional(),
   counts: z.object({ sales: Count, refunds: Count, voids: Count, cartVoids: Count, saleVoids: Count, items: Count, lines: Count }),
   taxes: z.array(
     z.object({ rateBp: z.number().int(), taxable: Minor, tax: Minor, refundTaxable: Minor, refundTax: Minor, netTaxable: Minor, netTax: Minor }),

@@ -10,8 +10,8 @@
  * - `paid`: the acquirer said the order is PAID. `amount` is what it reports; `pay` has already checked
  *   it equals the requested amount (a mismatch is `unknown`), `query` cannot, so the engine compares.
  * - `pending`: the order exists and is not final (the customer is entering a PIN): query again.
- * - `unknown`: nothing trustworthy came back (timeout, reset, 5xx, garbage, a bad reply signature, a
- *   "result unknown" code). The order MAY exist and MAY be paid: resolve it by query, then cancel.
+ * - `unknown`: nothing trustworthy came back (timeout, reset, 5xx, garbage, a "result unknown" code).
+ *   The order MAY exist and MAY be paid: resolve it by query, then cancel.
  * - `failed`: definite: this request charged nothing. One exception to read carefully:
  *   `order_conflict` (CLIENT_SN_CONFLICT) says an order with this client_sn already exists; this request
  *   charged nothing, but that earlier order may be paid, so the engine queries it.
@@ -27,11 +27,28 @@ export interface TerminalCredentials {
   keyDate: string;
 }
 
+/** One part of how an order was paid (Shouqianba's `payment_list`): the provider's type word, fen. */
+export interface PaymentPart {
+  type: string;
+  amount: number;
+}
+
 export type PayOutcome =
-  | { kind: 'paid'; acquirerSn: string; amount: number; wallet: Wallet | null; payerRef: string | null; finishedAt: string }
+  | {
+      kind: 'paid';
+      acquirerSn: string;
+      amount: number;
+      wallet: Wallet | null;
+      payerRef: string | null;
+      finishedAt: string;
+      /** As the acquirer listed it; empty when it did not. */
+      paymentList: PaymentPart[];
+      /** Fen of `amount` the merchant funds (its own discounts and red packets): the customer paid that much less. */
+      merchantDiscount: number;
+    }
   /** Waiting for the customer's PIN / in progress: poll with query. */
   | { kind: 'pending'; acquirerSn: string | null }
-  /** Timeout, connection dropped, 5xx, unparseable or badly signed reply: the order MAY exist. */
+  /** Timeout, connection dropped, 5xx, unparseable reply: the order MAY exist. */
   | { kind: 'unknown'; reason: string }
   /** Definite: the customer was not charged (PAY_FAIL = failed and reversed). See `order_conflict` above. */
   | { kind: 'failed'; code: FailureCode; message: string };
@@ -51,6 +68,12 @@ export type RefundOutcome =
   | { kind: 'in_progress' }
   | { kind: 'unknown'; reason: string }
   | { kind: 'failed'; code: 'not_enough_refundable' | 'not_refundable' | 'other'; message: string };
+
+/**
+ * Where a refund whose reply was lost stands, read from the order (query): `not_arrived` when the order shows
+ * no refund since the payment, so the same request (same refund_request_no) can be sent again.
+ */
+export type RefundStatusOutcome = RefundOutcome | { kind: 'not_arrived' };
 
 export type PrecreateOutcome =
   | { kind: 'created'; qrCode: string; acquirerSn: string }
@@ -84,8 +107,20 @@ export interface AcquirerPort {
   pay(creds: TerminalCredentials, input: { clientSn: string; amount: number; authCode: string; subject: string; operator: string }): Promise<PayOutcome>;
   precreate(creds: TerminalCredentials, input: { clientSn: string; amount: number; wallet: Wallet; subject: string; operator: string }): Promise<PrecreateOutcome>;
   query(creds: TerminalCredentials, clientSn: string): Promise<QueryOutcome>;
+  /** Reversal (冲正) of an order whose result is unknown. */
   cancel(creds: TerminalCredentials, clientSn: string): Promise<CancelOutcome>;
+  /** Manual reversal (撤单) of a paid order in full, the same day only: a same-day void. */
+  revoke(creds: TerminalCredentials, clientSn: string): Promise<CancelOutcome>;
+  /** One refund; a retry of the same refund keeps its refundRequestNo. */
   refund(creds: TerminalCredentials, input: { clientSn: string; refundRequestNo: string; amount: number; operator: string }): Promise<RefundOutcome>;
+  /**
+   * Settles a refund whose reply was lost, by query, without sending it again. `refundedBefore`: what was
+   * refunded on the order before this refund, when the caller knows it (no other refund of it unfinished), else null.
+   */
+  refundStatus(
+    creds: TerminalCredentials,
+    input: { clientSn: string; refundRequestNo: string; amount: number; refundedBefore: number | null },
+  ): Promise<RefundStatusOutcome>;
   /** The day's successful pays, refunds and reversals (Beijing date YYYY-MM-DD). Throws AcquirerError on failure. */
   statement(creds: TerminalCredentials, date: string): Promise<StatementRow[]>;
 }
@@ -93,7 +128,7 @@ export interface AcquirerPort {
 /**
  * A failed activate / checkin / statement. `code` is the acquirer's error_code when it gave one
  * (INVALID_PARAMS, ILLEGAL_SIGN, INVALID_TERMINAL, ...), else one of ours: `network`, `timeout`,
- * `server_error`, `bad_reply`, `bad_signature`.
+ * `server_error`, `bad_reply`.
  */
 export class AcquirerError extends Error {
   constructor(

@@ -7,23 +7,21 @@ import {
   precreateOutcomeOf,
   queryOutcomeOf,
   refundOutcomeOf,
+  refundStatusOf,
   terminalOf,
   type HttpReply,
   type ReplyContext,
 } from './shouqianba';
-import { md5BodySign } from './signing';
-
 const SN = '10298371039';
 const KEY = '68d499beda5f72116592f5c527465656';
 const NOW = new Date('2025-01-31T02:00:00.000Z');
-const ctx = (requireSignature = false): ReplyContext => ({ sn: SN, key: KEY, requireSignature, now: NOW });
+const ctx = (): ReplyContext => ({ now: NOW });
 const expected = { clientSn: 'C1', amount: 1000 };
 
-/** A reply as the wire would carry it: JSON body (or raw text), signed by default. */
-function reply(body: unknown, options: { status?: number; sign?: boolean | string } = {}): HttpReply {
+/** A reply as the wire would carry it: JSON body (or raw text); Shouqianba signs no reply. */
+function reply(body: unknown, options: { status?: number } = {}): HttpReply {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const sign = options.sign ?? true;
-  return { ok: true, status: options.status ?? 200, body: text, signature: sign === true ? `${SN} ${md5BodySign(text, KEY)}` : sign === false ? undefined : sign };
+  return { ok: true, status: options.status ?? 200, body: text };
 }
 const order = (over: Record<string, unknown> = {}) => ({
   terminal_sn: SN,
@@ -53,6 +51,8 @@ describe('pay reply → outcome', () => {
       wallet: 'wechat',
       payerRef: '138****0001',
       finishedAt: '2025-01-31T02:00:00.000Z',
+      paymentList: [],
+      merchantDiscount: 0,
     });
     expect(payOutcomeOf(reply(biz('PAY_SUCCESS', { data: order({ payway: '99', payer_login: undefined }) })), ctx(), expected)).toMatchObject({
       kind: 'paid',
@@ -115,9 +115,9 @@ describe('pay reply → outcome', () => {
 
   it('400 ILLEGAL_SIGN / INVALID_PARAMS / INVALID_TERMINAL were refused before execution → failed other', () => {
     for (const code of ['ILLEGAL_SIGN', 'INVALID_PARAMS', 'INVALID_TERMINAL']) {
-      expect(payOutcomeOf(reply(rejected(code, '签名错误'), { sign: false }), ctx(), expected)).toEqual({ kind: 'failed', code: 'other', message: `${code}: 签名错误` });
+      expect(payOutcomeOf(reply(rejected(code, '签名错误')), ctx(), expected)).toEqual({ kind: 'failed', code: 'other', message: `${code}: 签名错误` });
     }
-    expect(payOutcomeOf(reply(rejected('SOMETHING_ELSE'), { sign: false }), ctx(), expected)).toMatchObject({ kind: 'unknown' });
+    expect(payOutcomeOf(reply(rejected('SOMETHING_ELSE')), ctx(), expected)).toMatchObject({ kind: 'unknown' });
   });
 
   it('500s, 5xx, timeouts, resets → unknown; a connection never made → failed (nothing sent)', () => {
@@ -136,24 +136,47 @@ describe('pay reply → outcome', () => {
     expect(payOutcomeOf(reply(biz('PAY_SUCCESS', { data: { ...order(), sn: 7 } })), ctx(), expected)).toMatchObject({ kind: 'unknown' });
   });
 
-  it('a reply signature, when present, must match: a tampered PAY_SUCCESS is never paid', () => {
-    const good = reply(biz('PAY_SUCCESS', { data: order() }));
-    if (!good.ok) throw new Error('unreachable');
-    expect(payOutcomeOf({ ...good, signature: good.signature!.toUpperCase().replace(SN.toUpperCase(), SN) }, ctx(), expected).kind).toBe('paid');
-    const tampered = { ...good, body: good.body.replace('"1000"', '"1000" ') };
-    expect(payOutcomeOf(tampered, ctx(), expected)).toEqual({ kind: 'unknown', reason: 'reply signature does not match' });
-    expect(payOutcomeOf({ ...good, signature: `${SN} ${md5BodySign(good.body, 'another-key')}` }, ctx(), expected)).toMatchObject({ kind: 'unknown' });
-    expect(payOutcomeOf({ ...good, signature: `99999999999 ${md5BodySign(good.body, KEY)}` }, ctx(), expected)).toMatchObject({ kind: 'unknown' });
-    expect(payOutcomeOf({ ...good, signature: 'garbage' }, ctx(), expected)).toMatchObject({ kind: 'unknown' });
-    // Unsigned: trusted only when signatures are not required (Shouqianba itself does not sign).
-    expect(payOutcomeOf({ ...good, signature: undefined }, ctx(false), expected).kind).toBe('paid');
-    expect(payOutcomeOf({ ...good, signature: undefined }, ctx(true), expected)).toEqual({ kind: 'unknown', reason: 'reply is not signed' });
-    expect(payOutcomeOf(reply(rejected('ILLEGAL_SIGN'), { sign: false }), ctx(true), expected)).toMatchObject({ kind: 'unknown' });
+  it('payment_list: the merchant-funded parts (*_MCH, *_MCH_TOP_UP) are the merchant discount; unreadable lists are dropped', () => {
+    const list = [
+      { type: 'WALLET_WEIXIN', amount_total: '700' },
+      { type: 'DISCOUNT_CHANNEL_MCH', amount_total: '200' },
+      { type: 'HONGBAO_CHANNEL_MCH_TOP_UP', amount_total: '50' },
+      { type: 'DISCOUNT_WOSAI', amount_total: '50' },
+    ];
+    expect(payOutcomeOf(reply(biz('PAY_SUCCESS', { data: order({ payment_list: list }) })), ctx(), expected)).toMatchObject({
+      kind: 'paid',
+      amount: 1000,
+      paymentList: [
+        { type: 'WALLET_WEIXIN', amount: 700 },
+        { type: 'DISCOUNT_CHANNEL_MCH', amount: 200 },
+        { type: 'HONGBAO_CHANNEL_MCH_TOP_UP', amount: 50 },
+        { type: 'DISCOUNT_WOSAI', amount: 50 },
+      ],
+      merchantDiscount: 250,
+    });
+    const unreadable = [{ type: 'DISCOUNT_CHANNEL_MCH', amount_total: '2.00' }];
+    expect(payOutcomeOf(reply(biz('PAY_SUCCESS', { data: order({ payment_list: unreadable }) })), ctx(), expected)).toMatchObject({ kind: 'paid', paymentList: [], merchantDiscount: 0 });
+    const tooMuch = [{ type: 'DISCOUNT_CHANNEL_MCH', amount_total: '1001' }];
+    expect(payOutcomeOf(reply(biz('PAY_SUCCESS', { data: order({ payment_list: tooMuch }) })), ctx(), expected)).toMatchObject({ kind: 'paid', merchantDiscount: 0 });
+  });
+
+  it('400 TERMINAL_NOT_EXISTS / INVALID_PARAMETER (annex/responseExample.md spellings) → failed at once, not unknown', () => {
+    for (const code of ['TERMINAL_NOT_EXISTS', 'INVALID_PARAMETER']) {
+      expect(payOutcomeOf(reply(rejected(code)), ctx(), expected)).toMatchObject({ kind: 'failed', code: 'other' });
+      expect(refundOutcomeOf(reply(rejected(code)), ctx(), { clientSn: 'C1' })).toMatchObject({ kind: 'failed' });
+      expect(cancelOutcomeOf(reply(rejected(code)), ctx(), { clientSn: 'C1' })).toMatchObject({ kind: 'failed' });
+    }
+  });
+
+  it('reads a body with trailing commas (as the annex examples are written), nothing else lenient', () => {
+    expect(payOutcomeOf(reply('{"result_code": "400", "error_code": "INVALID_PARAMETER", "error_message": "x",}'), ctx(), expected)).toMatchObject({ kind: 'failed' });
+    expect(payOutcomeOf(reply('{"result_code": "400", "error_code": "INVALID_PARAMETER", "error_message": ",}",'), ctx(), expected)).toMatchObject({ kind: 'unknown' });
+    expect(payOutcomeOf(reply("{'result_code': '400'}"), ctx(), expected)).toMatchObject({ kind: 'unknown' });
   });
 });
 
 describe('query reply → outcome', () => {
-  const q = (body: unknown, options?: { status?: number; sign?: boolean }) => queryOutcomeOf(reply(body, options), ctx(), { clientSn: 'C1' });
+  const q = (body: unknown, options?: { status?: number }) => queryOutcomeOf(reply(body, options), ctx(), { clientSn: 'C1' });
 
   it('maps each order_status', () => {
     expect(q(biz('SUCCESS', { data: order({ order_status: 'CREATED' }) }))).toEqual({ kind: 'pending', acquirerSn: '7895000000000001' });
@@ -174,7 +197,6 @@ describe('query reply → outcome', () => {
   });
 
   it('not found only when the acquirer says so', () => {
-    expect(q(biz('FAIL', { error_code: 'UPAY_ORDER_NOT_EXIST' }))).toEqual({ kind: 'not_found' });
     expect(q(biz('FAIL', { error_code: 'UPAY_ORDER_NOT_EXISTS' }))).toEqual({ kind: 'not_found' });
     expect(q(biz('FAIL', { error_code: 'SOMETHING' }))).toMatchObject({ kind: 'unknown' });
     expect(q(biz('SUCCESS'))).toMatchObject({ kind: 'unknown' });
@@ -190,7 +212,7 @@ describe('query reply → outcome', () => {
 });
 
 describe('cancel reply → outcome', () => {
-  const c = (body: unknown, options?: { status?: number; sign?: boolean }) => cancelOutcomeOf(reply(body, options), ctx(), { clientSn: 'C1' });
+  const c = (body: unknown, options?: { status?: number }) => cancelOutcomeOf(reply(body, options), ctx(), { clientSn: 'C1' });
 
   it('maps success, progress, refusals and errors', () => {
     expect(c(biz('CANCEL_SUCCESS', { data: order({ order_status: 'CANCELED' }) }))).toEqual({ kind: 'cancelled' });
@@ -206,7 +228,7 @@ describe('cancel reply → outcome', () => {
     expect(c(biz('CANCEL_ERROR', { error_code: 'UPAY_TCP_ORDER_NOT_REFUNDABLE' }))).toMatchObject({ kind: 'failed' });
     expect(c(biz('CANCEL_ERROR'))).toMatchObject({ kind: 'unknown' });
     expect(c(biz('CANCEL_ABORT_ERROR'))).toMatchObject({ kind: 'unknown' });
-    expect(c(biz('FAIL', { error_code: 'UPAY_ORDER_NOT_EXIST' }))).toEqual({ kind: 'cancelled' });
+    expect(c(biz('FAIL', { error_code: 'UPAY_ORDER_NOT_EXISTS' }))).toEqual({ kind: 'cancelled' });
     expect(c(biz('FAIL', { error_code: 'UPAY_CANCEL_ORDER_NOOP' }))).toEqual({ kind: 'cancelled' });
     expect(c(biz('FAIL', { error_code: 'OTHER' }))).toMatchObject({ kind: 'failed' });
     expect(c(rejected('INVALID_PARAMS'))).toMatchObject({ kind: 'failed' });
@@ -241,6 +263,41 @@ describe('refund reply → outcome', () => {
   });
 });
 
+describe('refund status by query (a lost refund reply)', () => {
+  const mine = { clientSn: 'C1', refundRequestNo: '20261204R01', amount: 300 };
+  const s = (data: Record<string, unknown>, refundedBefore: number | null = null) =>
+    refundStatusOf(reply(biz('SUCCESS', { data: order(data) })), ctx(), { ...mine, refundedBefore });
+
+  it('the latest transaction named by either documented client_tsn form decides by its status', () => {
+    for (const client_tsn of ['20261204R01', 'C1-20261204R01']) {
+      expect(s({ client_tsn, status: 'SUCCESS', order_status: 'PARTIAL_REFUNDED', net_amount: '700' })).toEqual({ kind: 'refunded', refundedTotal: 300 });
+      expect(s({ client_tsn, status: 'FAIL_CANCELED', order_status: 'PAID' })).toMatchObject({ kind: 'failed' });
+      expect(s({ client_tsn, status: 'IN_PROG', order_status: 'PAID' })).toEqual({ kind: 'in_progress' });
+      expect(s({ client_tsn, status: 'REFUND_ERROR', order_status: 'REFUND_ERROR' })).toMatchObject({ kind: 'unknown' });
+    }
+  });
+
+  it('without its name, the refunded total against what was refunded before decides', () => {
+    expect(s({ order_status: 'PARTIAL_REFUNDED', net_amount: '600' }, 100)).toEqual({ kind: 'refunded', refundedTotal: 400 });
+    expect(s({ order_status: 'PARTIAL_REFUNDED', net_amount: '900' }, 100)).toEqual({ kind: 'not_arrived' });
+    expect(s({ order_status: 'PARTIAL_REFUNDED', net_amount: '500' }, 100)).toMatchObject({ kind: 'unknown' });
+    expect(s({ client_tsn: 'C1-OTHER', order_status: 'PARTIAL_REFUNDED', net_amount: '600' }, null)).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('an order whose latest transaction is still the payment never saw the refund', () => {
+    expect(s({ client_tsn: 'C1', order_status: 'PAID' })).toEqual({ kind: 'not_arrived' });
+    expect(s({ order_status: 'PAID' })).toEqual({ kind: 'not_arrived' });
+  });
+
+  it('a refund reply about another refund (client_tsn) is not trusted', () => {
+    expect(refundOutcomeOf(reply(biz('REFUND_SUCCESS', { data: order({ client_tsn: 'C1-R9', net_amount: '700' }) })), ctx(), mine)).toMatchObject({ kind: 'unknown' });
+    expect(refundOutcomeOf(reply(biz('REFUND_SUCCESS', { data: order({ client_tsn: 'C1-20261204R01', net_amount: '700' }) })), ctx(), mine)).toEqual({
+      kind: 'refunded',
+      refundedTotal: 300,
+    });
+  });
+});
+
 describe('precreate reply → outcome', () => {
   const p = (body: unknown, sent = true) =>
     precreateOutcomeOf(sent ? reply(body) : { ok: false, reason: 'cannot connect', sent: false }, ctx(), { clientSn: 'C1', amount: 1000 });
@@ -252,6 +309,9 @@ describe('precreate reply → outcome', () => {
     expect(p(biz('PRECREATE_SUCCESS', { data: order({ order_status: 'CREATED' }) }))).toMatchObject({ kind: 'unknown' });
     expect(p(biz('PRECREATE_FAIL', { error_code: 'UNEXPECTED_PROVIDER_ERROR' }))).toMatchObject({ kind: 'failed' });
     expect(p(biz('PRECREATE_FAIL_ERROR'))).toMatchObject({ kind: 'unknown' });
+    // precreate.md Q1: "PRECREATE_SUCCESS or data.order_status CREATED" is a success.
+    expect(p(biz('SUCCESS', { data }))).toEqual({ kind: 'created', qrCode: 'https://qr.example/x', acquirerSn: '7895000000000001' });
+    expect(p(biz('PRECREATE_FAIL_ERROR', { data }))).toMatchObject({ kind: 'unknown' });
     expect(p(rejected('INVALID_PARAMS'))).toMatchObject({ kind: 'failed' });
     expect(p(null, false)).toMatchObject({ kind: 'failed' });
   });
@@ -259,15 +319,12 @@ describe('precreate reply → outcome', () => {
 
 describe('activate / checkin reply', () => {
   it('returns the terminal identity or throws AcquirerError with the acquirer code', () => {
-    expect(terminalOf(reply({ result_code: '200', biz_response: { terminal_sn: SN, terminal_key: KEY } }), ctx(true))).toEqual({ terminalSn: SN, terminalKey: KEY });
-    expect(() => terminalOf(reply(rejected('INVALID_PARAMS', '激活码无效'), { sign: false }), ctx(true))).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS' }));
-    expect(() => terminalOf(reply({ result_code: '200', biz_response: { terminal_sn: SN, terminal_key: KEY } }, { sign: false }), ctx(true))).toThrow(
-      expect.objectContaining({ code: 'bad_signature' }),
-    );
-    expect(() => terminalOf(reply({ result_code: '200', biz_response: {} }), ctx())).toThrow(expect.objectContaining({ code: 'bad_reply' }));
-    expect(() => terminalOf(reply('oops'), ctx())).toThrow(expect.objectContaining({ code: 'bad_reply' }));
-    expect(() => terminalOf({ ok: false, reason: 'timeout after 5 ms', sent: true }, ctx())).toThrow(expect.objectContaining({ code: 'timeout' }));
-    expect(() => terminalOf(reply({ result_code: '500' }, { status: 500 }), ctx())).toThrow(expect.objectContaining({ code: 'server_error' }));
+    expect(terminalOf(reply({ result_code: '200', biz_response: { terminal_sn: SN, terminal_key: KEY } }))).toEqual({ terminalSn: SN, terminalKey: KEY });
+    expect(() => terminalOf(reply(rejected('INVALID_PARAMS', '激活码无效')))).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS' }));
+    expect(() => terminalOf(reply({ result_code: '200', biz_response: {} }))).toThrow(expect.objectContaining({ code: 'bad_reply' }));
+    expect(() => terminalOf(reply('oops'))).toThrow(expect.objectContaining({ code: 'bad_reply' }));
+    expect(() => terminalOf({ ok: false, reason: 'timeout after 5 ms', sent: true })).toThrow(expect.objectContaining({ code: 'timeout' }));
+    expect(() => terminalOf(reply({ result_code: '500' }, { status: 500 }))).toThrow(expect.objectContaining({ code: 'server_error' }));
   });
 });
 

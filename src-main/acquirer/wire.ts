@@ -1,6 +1,6 @@
 /**
  * Wire-format facts of the Shouqianba terminal API (payments.md §4.1) shared by the adapter and the
- * sandbox acquirer: paths, payway numbers, fen strings, the reply signature header, the statement CSV.
+ * sandbox acquirer: paths, payway numbers, fen strings, the statement CSV.
  */
 import { acquirerDateOf } from '../../src-common/business-day';
 import type { Wallet } from '../../src-common/payment-code';
@@ -12,16 +12,15 @@ export const PATHS = {
   precreate: '/upay/v2/precreate',
   query: '/upay/v2/query',
   cancel: '/upay/v2/cancel',
+  revoke: '/upay/v2/revoke',
   refund: '/upay/v2/refund',
   /** Sandbox extension (Shouqianba itself has no statement endpoint in the terminal API). */
   statement: '/sandbox/statement',
 } as const;
 
 /**
- * Reply signature (ours; Shouqianba documents request signing only): `x-upay-sign: <sn> <md5hex(body + key)>`
- * over the exact reply body bytes, with the sn and key that signed the request (the vendor's for activate,
- * the terminal's for the rest, the pre-rotation key for checkin). The sandbox always sends it when it knows
- * the key; the adapter checks it whenever present and can be told to require it.
+ * A reply header the sandbox on this branch still adds. Shouqianba signs requests only (zh-cn/api/sign.md)
+ * and the adapter reads no reply signature; the sandbox's spec pass (another branch) drops it, then this goes.
  */
 export const REPLY_SIGNATURE_HEADER = 'x-upay-sign';
 
@@ -34,12 +33,14 @@ export function signedTextOfGet(pathAndQuery: string): string {
 }
 
 /**
- * payway numbers (Shouqianba annex/payway.md). e-CNY has no number in the public annex: 23 is a sandbox
- * assumption (UNVERIFIED against production); the adapter sends no payway for pay (the acquirer routes by
- * code), so it only matters for precreate and for reading replies.
+ * payway numbers (annex/payway.md; precreate.md lists 1 for Alipay, payway.md both 1 and 2: 1 is sent, both
+ * are read). The adapter sends no payway for pay (the acquirer routes by the code, pay.md), so this matters
+ * for precreate and for reading replies. e-CNY has no number in the public documentation: 23 is the
+ * sandbox's, read in replies only; the adapter refuses an e-CNY merchant QR rather than guess a number
+ * (`PRECREATE_PAYWAY`).
  */
 export const PAYWAY_BY_WALLET: Readonly<Record<Wallet, string>> = {
-  alipay: '2',
+  alipay: '1',
   wechat: '3',
   jdpay: '5',
   unionpay: '17',
@@ -55,6 +56,15 @@ const WALLET_BY_PAYWAY: Readonly<Record<string, Wallet>> = {
   '17': 'unionpay',
   '18': 'bestpay',
   '23': 'ecny',
+};
+
+/** The payways precreate.md / payway.md document, by wallet: the ones a merchant QR may be asked for. */
+export const PRECREATE_PAYWAY: Readonly<Partial<Record<Wallet, string>>> = {
+  alipay: '1',
+  wechat: '3',
+  jdpay: '5',
+  unionpay: '17',
+  bestpay: '18',
 };
 
 export function walletOfPayway(payway: string | undefined | null): Wallet | null {

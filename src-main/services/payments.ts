@@ -17,6 +17,7 @@ import {
   insertPayment,
   latestPaymentForSale,
   paidPaymentsOfOpenSales,
+  setPaymentParts,
   setPaymentQr,
   unfinishedPayments,
   updatePayment,
@@ -24,9 +25,10 @@ import {
 } from '../../db/queries/payments';
 import { PosError } from '../../src-common/errors';
 import { maskCode } from '../../src-common/mask';
-import { classifyPaymentCode, looksLikeProductBarcode, WALLETS } from '../../src-common/payment-code';
+import { acquirerRefusalOf, classifyPaymentCode, looksLikeProductBarcode, MAX_DYNAMIC_ID_BYTES, WALLETS } from '../../src-common/payment-code';
 import {
   isFinal,
+  QR_POLLING,
   step,
   submitted,
   type AcquirerAnswer,
@@ -73,6 +75,8 @@ export interface PaymentsDeps {
   timings: PaymentTimings;
   /** How long a merchant QR stays payable (the acquirer closes it at about 4 minutes). */
   qrDeadlineMs: number;
+  /** How often a merchant QR is polled; the acquirer's documented schedule (QR_POLLING) unless told. */
+  qrPolling?: Pick<PaymentTimings, 'pollIntervalMs' | 'firstPolls'>;
   subject: string;
   jobs: JobRunner;
 }
@@ -107,8 +111,9 @@ const cancelAnswerOf = (outcome: CancelOutcome): CancelAnswer => outcome;
 
 export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   const { db, clock, log, events, sales, acquirer, credentials, timings, qrDeadlineMs, subject, jobs } = deps;
-  // A customer needs longer to open an app and scan a QR than to type a PIN.
-  const timingsFor = (row: Pick<PaymentRow, 'kind'>): PaymentTimings => (row.kind === 'qr' ? { ...timings, pollDeadlineMs: qrDeadlineMs } : timings);
+  // A customer needs longer to open an app and scan a QR than to type a PIN; the acquirer says how often to ask meanwhile.
+  const qrTimings: PaymentTimings = { ...timings, ...(deps.qrPolling ?? QR_POLLING), pollDeadlineMs: qrDeadlineMs };
+  const timingsFor = (row: Pick<PaymentRow, 'kind'>): PaymentTimings => (row.kind === 'qr' ? qrTimings : timings);
   const recovering = new Set<string>();
   let online = true;
 
@@ -203,6 +208,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     }
     if (kind === 'query') {
       const outcome = await acquirer.query(creds, row.client_sn);
+      keepPaidParts(paymentId, outcome);
       online = outcome.kind !== 'unknown';
       if (outcome.kind === 'unknown') noteJobError(db, job.id, outcome.reason, clock.now().toISOString());
       apply(findPayment(db, paymentId)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'query', outcome);
@@ -226,6 +232,11 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   }
 
   const wake = () => jobs.wake();
+
+  /** A paid answer's payment_list and merchant discount, kept before the sale completes so its reports can sum them. */
+  const keepPaidParts = (paymentId: string, outcome: QueryOutcome) => {
+    if (outcome.kind === 'paid') setPaymentParts(db, paymentId, outcome);
+  };
 
   /** What every new payment checks first: nothing unresolved from before, a sale to pay, no other payment running. */
   function payableSale(surface: Surface) {
@@ -327,6 +338,12 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
           accepted: WALLETS,
         });
       }
+      if (acquirerRefusalOf(code)) {
+        throw new PosError('validation_failed', `This code is longer than the acquirer accepts (${MAX_DYNAMIC_ID_BYTES} characters): ask the customer for the payment code in the wallet app`, {
+          reason: 'too_long_for_acquirer',
+          maxLength: MAX_DYNAMIC_ID_BYTES,
+        });
+      }
       const codeHash = hashCode(code);
       if (codeHashUsed(db, codeHash)) {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
@@ -348,6 +365,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       log.info({ paymentId: id, clientSn, wallet: kind.wallet, amount: cart.total, code: maskCode(code) }, 'wallet payment submitted');
 
       const outcome = await acquirer.pay(creds, { clientSn, amount: cart.total, authCode: code, subject, operator: session.caller.userId ?? 'pos' });
+      keepPaidParts(id, outcome);
       online = outcome.kind !== 'unknown';
       return view(apply(findPayment(db, id)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'pay', outcome));
     },

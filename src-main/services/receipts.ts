@@ -2,7 +2,9 @@ import type { Database } from 'better-sqlite3';
 import { PosError } from '../../src-common/errors';
 import type { ReceiptDocument } from '../../src-common/receipt';
 import type { Settings } from '../../src-common/schemas';
+import { findPayment } from '../../db/queries/payments';
 import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale } from '../../db/queries/sales';
+import { formatMoney } from '../../src-common/money';
 import { findUser } from '../../db/queries/users';
 import { formatReceiptNumber } from './receipt-number';
 
@@ -13,6 +15,10 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
   if (!sale || sale.status !== 'completed' || sale.receipt_no === null) throw new PosError('not_found', 'No completed sale with that id', { saleId });
   const cashier = sale.closed_by ? (findUser(db, sale.closed_by)?.name ?? '') : '';
   const english = settings.receiptLanguage === 'en';
+  const tenders = completedSaleTenders(db, saleId);
+  // What the shop itself funded of the wallet payment (the acquirer's payment_list): the customer paid that much less.
+  const merchantDiscount = tenders.reduce((sum, t) => sum + (t.paymentId ? (findPayment(db, t.paymentId)?.merchant_discount ?? 0) : 0), 0);
+  const discountLine = merchantDiscount > 0 ? [english ? `Merchant discount: ${formatMoney(merchantDiscount, sale.currency)}` : `商户优惠：${formatMoney(merchantDiscount, sale.currency)}`] : [];
   return {
     language: settings.receiptLanguage,
     currency: sale.currency,
@@ -42,13 +48,13 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
     total: sale.total ?? 0,
     rounding: sale.rounding ?? 0,
     taxes: completedSaleTaxes(db, saleId),
-    tenders: completedSaleTenders(db, saleId).map((t) => ({
+    tenders: tenders.map((t) => ({
       kind: t.kind,
       // Cash shows what was handed over; change is its own line.
       amount: t.kind === 'cash' ? t.tendered : t.amount,
       ...(t.reference ? { reference: t.reference } : {}),
     })),
     change: sale.change_given ?? 0,
-    footer: settings.receiptFooter.length ? settings.receiptFooter : [english ? 'Thank you, come again' : '谢谢惠顾，欢迎再次光临'],
+    footer: [...discountLine, ...(settings.receiptFooter.length ? settings.receiptFooter : [english ? 'Thank you, come again' : '谢谢惠顾，欢迎再次光临'])],
   };
 }

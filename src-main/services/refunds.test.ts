@@ -16,7 +16,7 @@ import { dailyRefundTotals, refundEvents } from '../../db/queries/refunds';
 import { insertSale, takeReceiptNumber, writeCompletedSale } from '../../db/queries/sales';
 import { renderReceiptText } from '../../src-common/receipt-text';
 import { newSession, type Role, type Session } from '../../src-common/roles';
-import type { AcquirerPort, CancelOutcome, RefundOutcome } from '../acquirer/port';
+import type { AcquirerPort, CancelOutcome, RefundOutcome, RefundStatusOutcome } from '../acquirer/port';
 import { sandboxPaymentCode } from '../acquirer/sandbox/test-codes';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from '../acquirer/sandbox/server';
 import { createShouqianbaAdapter } from '../acquirer/shouqianba';
@@ -57,11 +57,13 @@ interface Rig {
   terminalId: string;
   settings: ReturnType<typeof createSettingsService>;
   fault: { mode: Fault };
-  /** The same faults for the next cancels (a void's reversal). */
+  /** The same faults for the next revokes (a void's reversal). */
   cancelFault: { mode: Fault };
   sent: { refundRequestNo: string; amount: number; clientSn: string }[];
-  /** The client_sn of every cancel that reached the acquirer. */
+  /** The client_sn of every revoke that reached the acquirer. */
   cancels: string[];
+  /** The refund_request_no of every refund looked up by query. */
+  statusQueries: string[];
   emitted: RefundView[];
   session(role: Role): Promise<Session>;
   userId(role: Role): string;
@@ -92,12 +94,12 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     timeouts: { payMs: 2000, queryMs: 2000, otherMs: 2000 },
     log,
     clock,
-    requireReplySignature: true,
   });
   const fault = { mode: 'none' as Fault };
   const cancelFault = { mode: 'none' as Fault };
   const sent: Rig['sent'] = [];
   const cancels: string[] = [];
+  const statusQueries: string[] = [];
   const acquirer: AcquirerPort = {
     ...real,
     async refund(creds, input): Promise<RefundOutcome> {
@@ -109,11 +111,22 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
       if (fault.mode === 'in_progress') return { kind: 'in_progress' };
       return outcome;
     },
-    async cancel(creds, clientSn): Promise<CancelOutcome> {
+    async query(creds, clientSn) {
+      // A reversal "still processing" shows in the order's query too.
+      if (cancelFault.mode === 'in_progress') return { kind: 'unknown', reason: 'test: the acquirer is still processing' };
+      return real.query(creds, clientSn);
+    },
+    async refundStatus(creds, input): Promise<RefundStatusOutcome> {
+      // While the acquirer is "still processing", its order query says so too.
+      if (fault.mode === 'in_progress') return { kind: 'in_progress' };
+      statusQueries.push(input.refundRequestNo);
+      return real.refundStatus(creds, input);
+    },
+    async revoke(creds, clientSn): Promise<CancelOutcome> {
       if (cancelFault.mode === 'not_sent') return { kind: 'unknown', reason: 'test: the request never left' };
       if (cancelFault.mode === 'fail') return { kind: 'failed', message: 'test: refused' };
       cancels.push(clientSn);
-      const outcome = await real.cancel(creds, clientSn);
+      const outcome = await real.revoke(creds, clientSn);
       if (cancelFault.mode === 'lost_reply') return { kind: 'unknown', reason: 'test: the reply was lost' };
       if (cancelFault.mode === 'in_progress') return { kind: 'in_progress' };
       return outcome;
@@ -188,6 +201,7 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     cancelFault,
     sent,
     cancels,
+    statusQueries,
     emitted,
     userId,
     newRefunds,
@@ -278,13 +292,13 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     expect(after).toMatchObject({ refunded: refund.amount, refundable: cart.total - refund.amount });
     expect(after.lines.find((l) => l.lineNo === 2)).toMatchObject({ refundableQuantityMilli: 0, refundableAmount: 0, refundedAmount: refund.amount });
 
-    // Sent again with the same number: the acquirer does not refund twice, nor does the terminal count twice.
+    // A person's retry asks the acquirer first: found refunded, it is not sent again, nor counted twice.
     const again = await rig.refunds.retry(refund.refundId, cashier);
     expect(again).toMatchObject({ status: 'refunded', receiptNumber: refund.receiptNumber, refundRequestNo: refund.refundRequestNo });
     expect(ledgerRefunds(clientSnOf(cart.saleId))).toHaveLength(1);
     expect(stock(products[1]!.id)).toBe(stockBefore + 1000);
     expect(totals().wechat!.amount).toBe((totalsBefore.wechat?.amount ?? 0) + refund.amount);
-    expect(rig.sent.filter((s) => s.refundRequestNo === refund.refundRequestNo)).toHaveLength(2);
+    expect(rig.sent.filter((s) => s.refundRequestNo === refund.refundRequestNo)).toHaveLength(1);
 
     // The other line, then nothing is left, and a third refund is refused.
     const second = await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 1, quantityMilli: 2000 }], reason: '退货' }, owner);
@@ -389,7 +403,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     expect(amounts.reduce((a, b) => a + b, 0)).toBe(net);
   });
 
-  it('resends a refund whose reply was lost with the same number: refunded once at the acquirer', async () => {
+  it('settles a refund whose reply was lost by query, without sending it again: refunded once at the acquirer', async () => {
     const cart = await sale([[0, 1], [1, 1]], 'wallet');
     rig.fault.mode = 'lost_reply';
     const refund = await rig.refunds.request({ saleId: cart.saleId, lines: [{ lineNo: 1, quantityMilli: 1000 }], reason: 'x' }, owner);
@@ -397,28 +411,29 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     expect(rig.refunds.refundable(cart.saleId)).toMatchObject({ pending: refund.amount, refundable: cart.total - refund.amount });
     rig.fault.mode = 'none';
     const final = await settled(rig.refunds, refund.refundId);
-    expect(final).toMatchObject({ status: 'refunded' });
-    expect(final.attempts).toBeGreaterThanOrEqual(2);
-    const sends = rig.sent.filter((s) => s.refundRequestNo === refund.refundRequestNo);
-    expect(sends.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(sends.map((s) => `${s.clientSn}/${s.amount}`)).size).toBe(1);
+    expect(final).toMatchObject({ status: 'refunded', attempts: 1 });
+    expect(rig.sent.filter((s) => s.refundRequestNo === refund.refundRequestNo)).toHaveLength(1);
+    expect(rig.statusQueries).toContain(refund.refundRequestNo);
+    expect(refundEvents(rig.db, refund.refundId).map((e) => e.type)).toEqual(['submitted', 'refund', 'query']);
     expect(ledgerRefunds(clientSnOf(cart.saleId))).toEqual([expect.objectContaining({ refundRequestNo: refund.refundRequestNo, amount: refund.amount })]);
     expect(rig.db.prepare("SELECT count(*) FROM job WHERE kind = 'refund.send' AND status IN ('queued', 'running')").pluck().get()).toBe(0);
   });
 
-  it('keeps one job per refund across its resends: attempts and the last error kept, every run in its history', async () => {
+  it('sends again, same number, a refund the order shows no trace of; one job across its runs, attempts and the last error kept', async () => {
     const cart = await sale([[0, 1]], 'wallet');
     const quick = rig.newRefunds({ retryMs: 10, maxRetryMs: 20, deadlineMs: 60_000 });
-    rig.fault.mode = 'lost_reply';
+    rig.fault.mode = 'not_sent';
     const refund = await quick.request({ saleId: cart.saleId, reason: 'x' }, owner);
     const job = () => rig.db.prepare('SELECT id, status, attempts, last_error FROM job WHERE subject = ?').all(`refund:${refund.refundId}`) as { id: string; status: string; attempts: number; last_error: string | null }[];
     await expect.poll(() => job()[0]!.attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-    expect(job()).toEqual([expect.objectContaining({ last_error: 'test: the reply was lost' })]);
+    expect(job()).toEqual([expect.objectContaining({ last_error: 'test: the request never left' })]);
     rig.fault.mode = 'none';
-    expect(await settled(quick, refund.refundId)).toMatchObject({ status: 'refunded' });
+    expect(await settled(quick, refund.refundId)).toMatchObject({ status: 'refunded', refundRequestNo: refund.refundRequestNo });
+    expect(rig.sent.filter((s) => s.refundRequestNo === refund.refundRequestNo)).toHaveLength(1);
+    expect(ledgerRefunds(clientSnOf(cart.saleId))).toEqual([expect.objectContaining({ refundRequestNo: refund.refundRequestNo })]);
     const [done] = job();
     expect(job()).toHaveLength(1);
-    expect(done).toMatchObject({ status: 'done', last_error: 'test: the reply was lost' });
+    expect(done).toMatchObject({ status: 'done', last_error: 'test: the request never left' });
     const history = rig.db.prepare('SELECT attempt, outcome FROM job_attempt WHERE job_id = ? ORDER BY attempt').all(done!.id) as { attempt: number; outcome: string }[];
     expect(history.map((h) => h.attempt)).toEqual(Array.from({ length: done!.attempts }, (_, i) => i + 1));
     expect(history.at(-1)!.outcome).toBe('done');
@@ -654,7 +669,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
       [0, 0, cart.lines[1]!.net],
     ]);
     expect(rig.emitted.filter((v) => v.refundId === voided.refundId).at(-1)).toMatchObject({ status: 'refunded', void: true });
-    expect(refundEvents(rig.db, voided.refundId).map((e) => e.type)).toEqual(['void_submitted', 'cancel']);
+    expect(refundEvents(rig.db, voided.refundId).map((e) => e.type)).toEqual(['void_submitted', 'revoke']);
     expect(refundJobs()).toBe(0);
 
     // A second void is refused by the terminal's own state, before anything is sent; so is any refund.
@@ -663,9 +678,9 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     await expect(rig.refunds.request({ saleId: cart.saleId, amount: 1, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict' });
     expect(counts()).toEqual(done);
     expect(cancelsSent(clientSn)).toBe(1);
-    // Sent again on purpose: the same cancel, answered idempotently; nothing counted twice.
+    // A person's retry asks first: the order is CANCELED, so nothing is sent again and nothing counted twice.
     expect(await rig.refunds.retry(voided.refundId, cashier)).toMatchObject({ status: 'refunded', receiptNumber: voided.receiptNumber });
-    expect(cancelsSent(clientSn)).toBe(2);
+    expect(cancelsSent(clientSn)).toBe(1);
     expect(ledgerCancels(clientSn)).toHaveLength(1);
     expect(stock(products[0]!.id)).toBe(stocks[0]! + 2000);
     expect(totals().wechat!.amount).toBe((before.wechat?.amount ?? 0) + cart.total);
@@ -741,7 +756,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     expect(ledgerRefunds(clientSnOf(failedFirst.saleId))).toEqual([]);
   });
 
-  it('cancels again a void whose reply was lost: reversed once at the acquirer, counted once', async () => {
+  it('settles a void whose reply was lost by query (CANCELED), without revoking again: reversed once, counted once', async () => {
     const cart = await sale([[0, 1], [2, 1]], 'wallet');
     const clientSn = clientSnOf(cart.saleId);
     rig.cancelFault.mode = 'lost_reply';
@@ -752,9 +767,8 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     await expect(rig.refunds.request({ saleId: cart.saleId, amount: 1, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict' });
     rig.cancelFault.mode = 'none';
     const final = await settled(rig.refunds, voided.refundId);
-    expect(final).toMatchObject({ status: 'refunded', amount: cart.total });
-    expect(final.attempts).toBeGreaterThanOrEqual(2);
-    expect(cancelsSent(clientSn)).toBeGreaterThanOrEqual(2);
+    expect(final).toMatchObject({ status: 'refunded', amount: cart.total, attempts: 1 });
+    expect(cancelsSent(clientSn)).toBe(1);
     expect(ledgerCancels(clientSn)).toEqual([expect.objectContaining({ amount: cart.total })]);
     expect(refundJobs()).toBe(0);
   });

@@ -16,10 +16,13 @@
  *   are refunded in cash. A refund whose wallet part would span two wallet payments is refused (refund in
  *   two steps). Cash refunds ignore cash rounding (the exact fen are handed back).
  * - Wallet refunds are commit-before-send: the refund row (status 'submitted', a fresh refund_request_no)
- *   and its job are committed before the request leaves the terminal. in_progress / unknown answers
- *   and unreachable acquirers are retried by the job runner (kind 'refund.send', one job per refund) with
- *   exponential backoff until the refund is final or its deadline passes (→ needs_attention, for a person
- *   to `retry`). A cash refund is recorded final in one transaction.
+ *   and its job are committed before the request leaves the terminal. A refund that was sent and whose
+ *   answer was lost, unknown or in progress is settled by query, not sent again (Shouqianba query.md Q1.3,
+ *   refund.md: the order's latest transaction `client_tsn`, or its refunded total against what this
+ *   terminal refunded before): only a refund the order shows no trace of is sent again, with the same
+ *   refund_request_no. The job runner (kind 'refund.send', one job per refund) asks until the refund is
+ *   final or its deadline passes (→ needs_attention, for a person to `retry`, which asks first too). A cash
+ *   refund is recorded final in one transaction.
  * - Final (refunded): in one transaction, the refund receipt number, the day's refund totals by tender kind
  *   and the stock of the refunded lines (stock_movement reason 'adjust', ref = the refund id). A repeated
  *   "refunded" answer (a retry, a late reply) changes nothing: the totals and stock are counted once.
@@ -28,11 +31,11 @@
  *   approval. It is ONE refund row flagged is_void, planned like "everything left" (all lines, all the
  *   money: the wallet tender, the rest in cash), so once final it counts exactly like a refund (the day's
  *   totals, stock back, a refund receipt number; its receipt is headed 作废 / VOID). Its wallet part is
- *   reversed with the acquirer's cancel (冲正: today's paid order, in full, payments.md §4.1) against the
- *   payment's client_sn instead of a refund: committed before it is sent, with the same job, retried
- *   while in_progress / unknown until the deadline (→ needs_attention; a person's retry cancels again, which
- *   the acquirer answers idempotently). `cancelled` → refunded; `failed` (too late, partly refunded at the
- *   acquirer) → failed, reserving nothing: the hint is a normal refund. A cash-only sale is voided at once.
+ *   reversed with the acquirer's revoke (手动撤单: today's paid order, in full, revoke&cancel.md) against the
+ *   payment's client_sn instead of a refund: committed before it is sent, with the same job; an answer
+ *   lost or in progress is settled by query (CANCELED → done; still PAID → revoke again) until the deadline
+ *   (→ needs_attention; a person's retry asks again). `cancelled` → refunded; `failed` (too late, partly
+ *   refunded at the acquirer) → failed, reserving nothing: the hint is a normal refund. A cash-only sale is voided at once.
  *   A sale is voided at most once (a unique index; a failed void is not sent again). A sale paid by two
  *   wallet payments cannot be voided as one (refund it), as a refund cannot span them.
  */
@@ -79,7 +82,7 @@ import type { PaymentTimings } from '../../src-common/payment-state';
 import type { ReceiptDocument, ReceiptTaxRow } from '../../src-common/receipt';
 import type { Session } from '../../src-common/roles';
 import type { Settings } from '../../src-common/schemas';
-import type { AcquirerPort, CancelOutcome, RefundOutcome, TerminalCredentials } from '../acquirer/port';
+import type { AcquirerPort, CancelOutcome, QueryOutcome, RefundOutcome, RefundStatusOutcome, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
 import type { JobResult, JobRunner } from '../jobs/runner';
 import type { Logger } from '../log';
@@ -232,6 +235,20 @@ function cancelAnswer(outcome: CancelOutcome, walletAmount: number): Answer {
       return { kind: 'failed', code: 'cancel_refused', message: `The acquirer would not reverse the payment (${outcome.message}): make a normal refund instead` };
     default:
       return outcome;
+  }
+}
+
+/** Where a sent void stands by the order's query: reversed, never arrived (still PAID), or not known yet. */
+function voidStatusOf(outcome: QueryOutcome, walletAmount: number): RefundStatusOutcome {
+  switch (outcome.kind) {
+    case 'cancelled':
+      return { kind: 'refunded', refundedTotal: walletAmount };
+    case 'paid':
+      return { kind: 'not_arrived' };
+    case 'unknown':
+      return outcome;
+    default:
+      return { kind: 'unknown', reason: `the order is ${outcome.kind}: check it with the acquirer` };
   }
 }
 
@@ -536,10 +553,17 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     return row;
   }
 
+  /** What the order had refunded before this refund, when no other wallet refund of its payment is open; else null. */
+  function refundedBefore(row: RefundRow): number | null {
+    const others = refundsOfSale(db, row.sale_id).filter((r) => r.id !== row.id && r.kind === 'wallet' && r.payment_id === row.payment_id);
+    if (others.some((r) => r.status !== 'refunded' && r.status !== 'failed')) return null;
+    return others.filter((r) => r.status === 'refunded').reduce((sum, r) => sum + r.wallet_amount, 0);
+  }
+
   /**
-   * One request to the acquirer for this refund, with its one refund_request_no (a void: a cancel of the
-   * payment's client_sn, which the acquirer answers the same way however often it is sent); the attempt is
-   * counted first.
+   * One request to the acquirer for this refund, with its one refund_request_no (a void: a revoke of the
+   * payment's client_sn); the attempt is counted first. A refund sent before is first looked up by query, and
+   * sent again only if the order shows it never arrived.
    */
   async function send(refundId: string, eventType: string, creds?: TerminalCredentials): Promise<RefundRow> {
     inflight.add(refundId);
@@ -553,9 +577,20 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       } catch (error) {
         return apply(refundId, { kind: 'no_answer', reason: `The acquirer cannot be reached: ${(error as Error).message}` }, 'no_answer');
       }
+      if (row.attempts > 0) {
+        const found = row.is_void
+          ? voidStatusOf(await acquirer.query(credentialsNow, payment.client_sn), row.wallet_amount)
+          : await acquirer.refundStatus(credentialsNow, {
+              clientSn: payment.client_sn,
+              refundRequestNo: row.refund_request_no,
+              amount: row.wallet_amount,
+              refundedBefore: refundedBefore(row),
+            });
+        if (found.kind !== 'not_arrived') return apply(refundId, found, 'query');
+      }
       db.transaction(() => countRefundAttempt(db, refundId, clock.now().toISOString()))();
       const outcome: Answer = row.is_void
-        ? cancelAnswer(await acquirer.cancel(credentialsNow, payment.client_sn), row.wallet_amount)
+        ? cancelAnswer(await acquirer.revoke(credentialsNow, payment.client_sn), row.wallet_amount)
         : await acquirer.refund(credentialsNow, {
             clientSn: payment.client_sn,
             refundRequestNo: row.refund_request_no,
@@ -568,7 +603,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     }
   }
 
-  /** One run of a refund's job: send again with the same request number, unless it is settled or on the wire now. */
+  /** One run of a refund's job: ask where it stands (send again, same number, if it never arrived), unless it is settled or on the wire now. */
   async function runJob(refundId: string): Promise<JobResult> {
     const row = findRefund(db, refundId);
     if (!row || row.kind !== 'wallet' || !isUnfinished(row.status)) {
@@ -678,7 +713,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     );
     announce(id);
     if (done.walletAmount === 0) return view(findRefund(db, id)!);
-    return view(await send(id, isVoid ? 'cancel' : 'refund', creds));
+    return view(await send(id, isVoid ? 'revoke' : 'refund', creds));
   }
 
   return {

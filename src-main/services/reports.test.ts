@@ -57,6 +57,7 @@ const partsArbitrary: fc.Arbitrary<ReportParts> = fc
       refunds,
       cashIn: r.cashIn,
       cashOut: r.cashOut,
+      merchantDiscount: 0,
     };
   });
 

@@ -24,6 +24,7 @@ import {
   itemQuarterTotals,
   itemTotals,
   lastZReport,
+  merchantDiscountTotal,
   listZReports,
   localHours,
   quarterOf,
@@ -88,6 +89,8 @@ export interface ReportParts {
   refunds: (WindowRefundRow & { taxables: { rateBp: number; amount: number }[] })[];
   cashIn: number;
   cashOut: number;
+  /** What merchants funded of the wallet tenders (payment_list). */
+  merchantDiscount: number;
 }
 
 /**
@@ -187,6 +190,7 @@ function partsOf(
     refunds,
     cashIn: movements.find((m) => m.kind === 'in')?.amount ?? 0,
     cashOut: movements.find((m) => m.kind === 'out')?.amount ?? 0,
+    merchantDiscount: merchantDiscountTotal(db, w),
   };
 }
 
@@ -290,6 +294,7 @@ export function assembleReport(p: ReportParts): ReportMoney {
     refunds: refundsTotal,
     net: sales + p.sales.rounding - refundsTotal,
     tax: p.sales.tax - refundTax,
+    merchantDiscounts: p.merchantDiscount,
     counts: {
       sales: p.sales.count,
       refunds: p.refunds.length,
@@ -457,6 +462,7 @@ const LABELS = {
     items: '商品件数',
     taxes: '税率',
     tenders: '支付方式',
+    merchantDiscounts: '其中商户优惠（钱包）',
     cashiers: '收银员',
     hours: '时段',
     cash: '现金',
@@ -490,6 +496,7 @@ const LABELS = {
     items: 'Items',
     taxes: 'Tax rates',
     tenders: 'Tenders',
+    merchantDiscounts: 'of which merchant-funded wallet discounts',
     cashiers: 'Cashiers',
     hours: 'Hours',
     cash: 'Cash',
@@ -563,6 +570,7 @@ export function layoutReport(report: ReportView, columns: number, language: Lang
       pair(`${tenderName(t.kind)} ×${t.count}`, money(t.amount));
       if (t.refunds !== 0) pair(`  ${L.refunds} ×${t.refundCount}`, money(-t.refunds));
     }
+    if (report.merchantDiscounts) pair(L.merchantDiscounts, money(report.merchantDiscounts));
   }
   rule();
   text(L.cash, 'left', true);

@@ -138,6 +138,7 @@ export const en: Messages = {
     needsAttention: 'The result could not be confirmed: do not charge again; ask the owner to check the acquirer’s records.',
     productBarcode: 'That is a product barcode, not a payment code.',
     notACode: 'Not a payment code we accept: WeChat Pay, Alipay, UnionPay, e-CNY, JD Pay, BestPay.',
+    codeTooLong: 'This face-pay code is longer than the payment service accepts: ask the customer to show the payment code in the wallet app.',
     codeReused: 'This payment code was used already: ask the customer to refresh it.',
     lastNeedsAttention: 'The last wallet payment of this sale needs checking (the customer may have paid): have the owner check it first, or take cash.',
     saleChanged: 'The sale changed while the payment was being prepared: ask for payment again.',

@@ -136,6 +136,7 @@ export const zhCN = {
     needsAttention: '结果无法确认：请勿重复收款，联系店长核对收单记录。',
     productBarcode: '这是商品条码，不是付款码。',
     notACode: '无法识别的付款码。支持：微信、支付宝、云闪付、数字人民币、京东支付、翼支付。',
+    codeTooLong: '此刷脸码超出收单机构接受的长度，请让顾客出示钱包App中的付款码。',
     codeReused: '此付款码已使用过，请让顾客刷新付款码。',
     lastNeedsAttention: '本单上一笔移动支付待人工核实（顾客可能已付款）：请店长核实后再收款，或改收现金。',
     saleChanged: '收款准备期间本单已变动：请重新发起收款。',

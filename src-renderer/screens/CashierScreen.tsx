@@ -211,6 +211,7 @@ export function CashierScreen({
     const reason = (error.details as { reason?: string } | undefined)?.reason;
     if (reason === 'product_barcode') return t('wallet.productBarcode');
     if (reason === 'code_reused') return t('wallet.codeReused');
+    if (reason === 'too_long_for_acquirer') return t('wallet.codeTooLong');
     if (reason === 'needs_attention') return t('wallet.lastNeedsAttention');
     if (reason === 'sale_changed') return t('wallet.saleChanged');
     if (reason === 'offline') return t('wallet.offline');

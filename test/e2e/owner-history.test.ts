@@ -163,7 +163,6 @@ describe('the owner finds, reprints and refunds a sale, and reconciles the day',
       appId: SANDBOX_APP_ID,
       timeouts: { payMs: 5000, queryMs: 5000, otherMs: 5000 },
       log: pino({ level: 'silent' }),
-      requireReplySignature: true,
     });
     const creds = { terminalSn, terminalKey: sandbox.ledger.terminal(terminalSn)!.key, keyDate: date };
     expect(await merchantApp.refund(creds, { clientSn, refundRequestNo: MERCHANT_APP_REFUND, amount: 120, operator: '商户App' })).toMatchObject({ kind: 'refunded' });

@@ -84,6 +84,25 @@ describe('wallet payments against the sandbox acquirer over real HTTP', () => {
     expect(ledger().rows.length).toBe(before);
   });
 
+  it('refuses an Alipay face token (35 characters, dynamic_id takes 32) with its own reason, before anything is sent', async () => {
+    await newSale(1);
+    const orders = () => {
+      const db = new Sqlite(join(t.dataDir, 'sandbox-acquirer.sqlite'), { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) AS n FROM upay_order').get() as { n: number };
+      } finally {
+        db.close();
+      }
+    };
+    const before = orders().n;
+    expect(await t.call(cashier, 'payment.payByCode', { code: `fp${'Ab3'.repeat(11)}` })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed', details: { reason: 'too_long_for_acquirer', maxLength: 32 } },
+    });
+    expect(t.query('SELECT id FROM payment')).toEqual([]);
+    expect(orders().n).toBe(before);
+  });
+
   it('is paid at once with a 0000 code and completes the sale with the wallet and the masked code', async () => {
     const cart = (await t.ok(cashier, 'sale.current', {}))!;
     const code = sandboxPaymentCode('wechat', '0000');
@@ -150,6 +169,26 @@ describe('wallet payments against the sandbox acquirer over real HTTP', () => {
     expect(payment.status).toBe('unknown');
     expect((await settle(payment.paymentId)).status).toBe('failed');
     await t.ok(cashier, 'sale.void', { reason: 'test' });
+  });
+
+  it('polls a merchant QR as precreate.md says (every 2 s at first), not at the barcode interval; Alipay asked with payway 1', async () => {
+    await newSale(1);
+    const payment = await t.ok(cashier, 'payment.payByQr', { wallet: 'alipay' });
+    expect(payment).toMatchObject({ status: 'pending', qrCode: expect.any(String) });
+    const [created] = t.query<{ at: string }>("SELECT at FROM payment_event WHERE payment_id = ? AND type = 'precreate'", payment.paymentId);
+    const [job] = t.query<{ run_at: number }>("SELECT run_at FROM job WHERE subject = ? AND status = 'queued'", `payment:${payment.paymentId}`);
+    // The job is due 2 s after the answer came (the event is written a moment after): not the configured 40 ms.
+    expect(job!.run_at - Date.parse(created!.at)).toBeGreaterThan(1500);
+    expect(job!.run_at - Date.parse(created!.at)).toBeLessThanOrEqual(2000);
+    const db = new Sqlite(join(t.dataDir, 'sandbox-acquirer.sqlite'), { readonly: true });
+    try {
+      const [row] = t.query<{ acquirer_sn: string }>('SELECT acquirer_sn FROM payment WHERE id = ?', payment.paymentId);
+      expect(db.prepare('SELECT payway FROM upay_order WHERE sn = ?').get(row!.acquirer_sn)).toEqual({ payway: '1' });
+    } finally {
+      db.close();
+    }
+    await t.ok(cashier, 'payment.cancel', { paymentId: payment.paymentId });
+    expect((await settle(payment.paymentId)).status).toBe('reversed');
   });
 
   it('reverses when the cashier stops waiting, and the customer is not charged', async () => {

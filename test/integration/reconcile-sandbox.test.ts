@@ -109,7 +109,6 @@ describe('reconciliation with the sandbox acquirer over HTTP', () => {
       appId: SANDBOX_APP_ID,
       timeouts: { payMs: 5000, queryMs: 5000, otherMs: 5000 },
       log: pino({ level: 'silent' }),
-      requireReplySignature: true,
     });
     const creds = { terminalSn, terminalKey: sandbox.ledger.terminal(terminalSn)!.key, keyDate: date };
     expect(await merchantApp.refund(creds, { clientSn: day.wechat.clientSn, refundRequestNo: 'APP20261122000001', amount: 123, operator: '商户App' })).toMatchObject({

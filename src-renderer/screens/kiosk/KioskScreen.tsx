@@ -232,6 +232,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     const reason = reasonOf(error);
     if (reason === 'product_barcode') return t('kiosk.pay.productBarcode');
     if (reason === 'code_reused') return t('kiosk.pay.codeReused');
+    if (reason === 'too_long_for_acquirer') return t('kiosk.pay.codeTooLong');
     if (reason === 'offline') return t('kiosk.pay.offline');
     if (reason === 'needs_attention') return t('kiosk.pay.needsAttention');
     if (error.code === 'validation_failed') return t('kiosk.pay.notACode');
