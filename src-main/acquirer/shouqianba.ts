@@ -221,11 +221,8 @@ function messageOf(biz: Biz): string {
   return text || biz.result_code;
 }
 
-/**
- * "No such order" (annex: UPAY_ORDER_NOT_EXISTS). The sandbox on this branch still spells it
- * UPAY_ORDER_NOT_EXIST; its spec pass (another branch) fixes that, then the second spelling goes.
- */
-const notFound = (code: string | undefined) => code === 'UPAY_ORDER_NOT_EXISTS' || code === 'UPAY_ORDER_NOT_EXIST';
+/** "No such order" (annex: UPAY_ORDER_NOT_EXISTS). */
+const notFound = (code: string | undefined) => code === 'UPAY_ORDER_NOT_EXISTS';
 
 /** error_code → FailureCode for a payment that failed (payments.md §4.1, annex error codes). */
 export function failureCodeOf(errorCode: string | undefined, fallback: FailureCode): FailureCode {
@@ -776,13 +773,7 @@ export function createShouqianbaAdapter(options: ShouqianbaOptions): AcquirerPor
 
     cancel: (creds, clientSn) => reverse('cancel', creds, clientSn),
 
-    async revoke(creds, clientSn) {
-      const outcome = await reverse('revoke', creds, clientSn);
-      // Revoke and cancel run the same business logic (revoke&cancel.md Q1). An acquirer that refuses the revoke
-      // path itself as invalid (the sandbox on this branch has none; its spec pass adds it) executed nothing: ask by cancel.
-      if (outcome.kind === 'failed' && outcome.message.startsWith('INVALID_PARAMS')) return reverse('cancel', creds, clientSn);
-      return outcome;
-    },
+    revoke: (creds, clientSn) => reverse('revoke', creds, clientSn),
 
     refund: (creds, input) =>
       logged('refund', { clientSn: input.clientSn, refundRequestNo: input.refundRequestNo, amount: input.amount }, async () => {

@@ -188,13 +188,6 @@ describe('the documentation’s example replies, byte for byte, unsigned', () =>
     serve('cancel-error');
     expect(await adapter().revoke(creds, '22345677767776')).toEqual({ kind: 'failed', message: 'UPAY_TCP_ORDER_NOT_REFUNDABLE: 订单7894259244061958参与了活动并且无法撤销' });
   });
-
-  it('an acquirer that refuses the revoke path itself (400 INVALID_PARAMS, nothing executed) is asked by cancel, which runs the same logic', async () => {
-    serve('cancel-success');
-    byPath = { '/upay/v2/revoke': { status: 404, body: '{"result_code":"400","error_code":"INVALID_PARAMS","error_message":"no such endpoint"}' } };
-    expect(await adapter().revoke(creds, '22345677767776')).toEqual({ kind: 'cancelled' });
-    expect(received.map((r) => r.path)).toEqual(['/upay/v2/revoke', '/upay/v2/cancel']);
-  });
 });
 
 const DOC_DIR = process.env.SQB_DOC_DIR ?? '/tmp/sqb-doc';

@@ -19,12 +19,6 @@ export const PATHS = {
 } as const;
 
 /**
- * A reply header the sandbox on this branch still adds. Shouqianba signs requests only (zh-cn/api/sign.md)
- * and the adapter reads no reply signature; the sandbox's spec pass (another branch) drops it, then this goes.
- */
-export const REPLY_SIGNATURE_HEADER = 'x-upay-sign';
-
-/**
  * A GET (the statement) has no body: the signed text is the request target, path and query string, e.g.
  * `Authorization: <terminal_sn> <md5hex("/sandbox/statement?date=2025-01-31" + terminal_key)>`.
  */

@@ -384,8 +384,8 @@ describe('statement (sandbox-only)', () => {
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows.map(([, sn, , type, payway, amount, status, no]) => [type, sn, payway, Number(amount), status, no])).toEqual([
       ['pay', paid.client_sn, '3', 1001, 'SUCCESS', ''],
-      ['pay', refunded.client_sn, '2', 1003, 'SUCCESS', ''],
-      ['refund', refunded.client_sn, '2', 3, 'SUCCESS', 'S1'],
+      ['pay', refunded.client_sn, '1', 1003, 'SUCCESS', ''],
+      ['refund', refunded.client_sn, '1', 3, 'SUCCESS', 'S1'],
       ['pay', reversed.client_sn, '17', 1004, 'SUCCESS', ''],
       ['cancel', reversed.client_sn, '17', 1004, 'SUCCESS', ''],
     ]);

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  REVOKE_PATH,
   SANDBOX_ACTIVATION_CODE,
   SANDBOX_APP_ID,
   SANDBOX_VENDOR_KEY,
@@ -70,7 +69,7 @@ describe('replies are not signed (sign.md: requests only)', () => {
     expect(Object.keys(data(paid)).sort()).toEqual(
       expect.arrayContaining(['sn', 'client_sn', 'trade_no', 'status', 'order_status', 'payway', 'sub_payway', 'total_amount', 'net_amount', 'finish_time', 'channel_finish_time', 'subject', 'operator']),
     );
-    expect(data(paid)).toMatchObject({ status: 'SUCCESS', order_status: 'PAID', payway: '2', sub_payway: '1', total_amount: '1000', net_amount: '1000' });
+    expect(data(paid)).toMatchObject({ status: 'SUCCESS', order_status: 'PAID', payway: '1', sub_payway: '1', total_amount: '1000', net_amount: '1000' });
   });
 
   it('8000: the order is paid and the reply cut off (unreadable, not a bad signature); query finds it paid', async () => {
@@ -195,7 +194,7 @@ describe('request errors (annex/responseCode.md, responseExample.md, pay.md exam
       await pos.call('/upay/v2/query', ref),
       await pos.call('/upay/v2/refund', { ...ref, refund_request_no: '1', refund_amount: '1', operator: 'Obama' }),
       await pos.call('/upay/v2/cancel', ref),
-      await pos.call(REVOKE_PATH, { client_sn: 'never-made-2' }),
+      await pos.call('/upay/v2/revoke', { client_sn: 'never-made-2' }),
     ]) {
       expect(biz(reply)).toEqual({ result_code: 'FAIL', error_code: 'UPAY_ORDER_NOT_EXISTS', error_message: '订单不存在' });
     }
@@ -213,16 +212,16 @@ describe('sn first, then client_sn (query.md, refund.md, revoke&cancel.md)', () 
     expect(data(refund)).toMatchObject({ sn: b.sn, net_amount: '300' });
     expect(biz(await pos.call('/upay/v2/cancel', { sn: a.sn, client_sn: b.clientSn }))).toMatchObject({ result_code: 'CANCEL_SUCCESS', data: { sn: a.sn } });
     const c = await paidOrder('500');
-    expect(biz(await pos.call(REVOKE_PATH, { sn: unknownSn, client_sn: c.clientSn }))).toMatchObject({ result_code: 'CANCEL_SUCCESS', data: { sn: c.sn } });
+    expect(biz(await pos.call('/upay/v2/revoke', { sn: unknownSn, client_sn: c.clientSn }))).toMatchObject({ result_code: 'CANCEL_SUCCESS', data: { sn: c.sn } });
   });
 });
 
 describe('revoke (手动撤单) and cancel (自动撤单): the same logic (revoke&cancel.md)', () => {
   it('revoke reverses a paid order of today in full, once; a second revoke or cancel is UPAY_CANCEL_ORDER_NOOP', async () => {
     const order = await paidOrder('1000');
-    const revoked = await pos.call(REVOKE_PATH, { sn: order.sn });
+    const revoked = await pos.call('/upay/v2/revoke', { sn: order.sn });
     expect(biz(revoked)).toMatchObject({ result_code: 'CANCEL_SUCCESS', data: { status: 'SUCCESS', order_status: 'CANCELED', net_amount: '0' } });
-    expect(biz(await pos.call(REVOKE_PATH, { sn: order.sn }))).toEqual({ result_code: 'FAIL', error_code: 'UPAY_CANCEL_ORDER_NOOP', error_message: '无效操作，订单已经是撤单状态了' });
+    expect(biz(await pos.call('/upay/v2/revoke', { sn: order.sn }))).toEqual({ result_code: 'FAIL', error_code: 'UPAY_CANCEL_ORDER_NOOP', error_message: '无效操作，订单已经是撤单状态了' });
     expect(biz(await pos.call('/upay/v2/cancel', { client_sn: order.clientSn })).error_code).toBe('UPAY_CANCEL_ORDER_NOOP');
     expect(sandbox.ledger.transactions({ clientSn: order.clientSn }).map((t) => [t.type, t.amount])).toEqual([
       ['pay', 1000],
@@ -233,7 +232,7 @@ describe('revoke (手动撤单) and cancel (自动撤单): the same logic (revok
   it('a refunded order, or one of another day, cannot be revoked (CANCEL_ERROR UPAY_CANCEL_INVALID_ORDER_STATE)', async () => {
     const refunded = await paidOrder('1000');
     await pos.call('/upay/v2/refund', { sn: refunded.sn, refund_request_no: '1', refund_amount: '1', operator: 'Obama' });
-    expect(biz(await pos.call(REVOKE_PATH, { sn: refunded.sn }))).toEqual({ result_code: 'CANCEL_ERROR', error_code: 'UPAY_CANCEL_INVALID_ORDER_STATE', error_message: '当前订单状态不可撤销' });
+    expect(biz(await pos.call('/upay/v2/revoke', { sn: refunded.sn }))).toEqual({ result_code: 'CANCEL_ERROR', error_code: 'UPAY_CANCEL_INVALID_ORDER_STATE', error_message: '当前订单状态不可撤销' });
     // Its own terminal: its checkin tomorrow must not leave the shared one with a key from the future.
     const till = await SpecTerminal.activate(sandbox.url, VENDOR, SANDBOX_ACTIVATION_CODE, 'POS-SPEC-REVOKE');
     const yesterday = payParams(sandboxPaymentCode('wechat', '0000'));
@@ -241,7 +240,7 @@ describe('revoke (手动撤单) and cancel (自动撤单): the same logic (revok
     const before = clock.offsetMs;
     clock.offsetMs += toNextBeijingDay();
     await till.checkin('POS-SPEC-REVOKE');
-    const late = await till.call(REVOKE_PATH, { client_sn: yesterday.client_sn });
+    const late = await till.call('/upay/v2/revoke', { client_sn: yesterday.client_sn });
     clock.offsetMs = before;
     expect(biz(late)).toMatchObject({ result_code: 'CANCEL_ERROR', error_code: 'UPAY_CANCEL_INVALID_ORDER_STATE' });
     expect(sandbox.ledger.order(yesterday.client_sn)?.status).toBe('PAID');

@@ -89,8 +89,6 @@ import {
 import { PIN_TIMEOUT_MS, behaviourOfCode, walletOfCode } from './test-codes';
 
 export { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN };
-/** 手动撤单 (revoke&cancel.md); wire.ts (the adapter's) has no path for it yet. */
-export const REVOKE_PATH = '/upay/v2/revoke';
 /** An unpaid precreated order closes after this long (times `speed.scale`): "有效支付时长约为4分钟" (precreate.md Q1). */
 export const PRECREATE_TTL_MS = 4 * 60_000;
 /** How many activations the built-in SANDBOX_ACTIVATION_CODE allows, re-armed (with 7 days) at each start. */
@@ -621,7 +619,7 @@ export async function startSandboxAcquirer(options: SandboxOptions): Promise<San
     [PATHS.precreate]: { schema: PrecreateRequest, terminal: true },
     [PATHS.query]: { schema: OrderRef, terminal: true },
     [PATHS.cancel]: { schema: OrderRef, terminal: true },
-    [REVOKE_PATH]: { schema: OrderRef, terminal: true },
+    [PATHS.revoke]: { schema: OrderRef, terminal: true },
     [PATHS.refund]: { schema: RefundRequest, terminal: true },
   };
 
@@ -688,7 +686,7 @@ export async function startSandboxAcquirer(options: SandboxOptions): Promise<San
         case PATHS.query:
           return query(parsed.data as z.infer<typeof OrderRef>);
         case PATHS.cancel:
-        case REVOKE_PATH:
+        case PATHS.revoke:
           return cancel(parsed.data as z.infer<typeof OrderRef>, now);
         default:
           return refund(parsed.data as z.infer<typeof RefundRequest>, now);
