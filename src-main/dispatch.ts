@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CallSpec } from '../src-common/contract';
 import { describeIssues, PosError, type Result } from '../src-common/errors';
 import { mayCall, type Caller, type Session } from '../src-common/roles';
+import { runForSession } from './call-context';
 import type { Logger } from './log';
 
 /** A handler gets its input already validated, and the session whose role was already checked. */
@@ -58,7 +59,7 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
       }
       try {
         const handler = handlers[call as keyof C] as (i: unknown, s: Session) => unknown;
-        const value = await handler(parsed.data, session);
+        const value = await runForSession(session, () => handler(parsed.data, session));
         const output = spec.output.safeParse(value);
         if (!output.success) {
           log.error({ call, issues: describeIssues(output.error.issues) }, 'handler output broke the contract');
