@@ -54,6 +54,11 @@ export interface CrashRun {
   readonly run: number;
   readonly scenario: string;
   readonly killAfterMs: number;
+  /** What the killed terminal had recorded of the interrupted payment or refund: its status, or 'nothing'. */
+  readonly leftAs: string;
+  /** From the restart to the host's ready line: what a restart with nothing to recover costs. */
+  readonly readyMs: number;
+  /** From the restart until every payment and refund is final again (null: not in time). */
   readonly recoveryMs: number | null;
 }
 
@@ -101,6 +106,11 @@ function unresolved(posDb: string): string[] {
      UNION ALL SELECT 'refund ' || refund_request_no || ' ' || status FROM refund WHERE status IN ('submitted', 'in_progress', 'unknown')
      UNION ALL SELECT 'paid payment ' || p.client_sn || ', sale ' || s.status FROM payment p JOIN sale s ON s.id = p.sale_id WHERE p.status = 'paid' AND s.status <> 'completed'`,
   ).map((r) => r.what);
+}
+
+function lastRow(posDb: string, kind: CrashScenario['kind']): { id: string; status: string } | undefined {
+  const table = kind === 'pay' ? 'payment' : 'refund';
+  return readAll<{ id: string; status: string }>(posDb, `SELECT id, status FROM ${table} ORDER BY created_at DESC, id DESC LIMIT 1`)[0];
 }
 
 /** The terminal's records against the acquirer's ledger: every finding, by kind. */
@@ -156,6 +166,7 @@ export function checkAgainstLedger(posDb: string, ledgerDb: string): Pick<CrashM
 class Till {
   host!: HostProcess;
   api!: ApiSocket;
+  readyAt = 0;
   readonly posDb: string;
   private barcodes: string[] = [];
 
@@ -168,6 +179,7 @@ class Till {
 
   async start(): Promise<void> {
     this.host = await startHostProcess({ dataDir: this.dataDir, config: this.config });
+    this.readyAt = Date.now();
     this.api = await openApiSocket(this.host.ready);
     const users = await this.api.call('auth.users', {});
     const owner = DEFAULT_USERS.find((u) => u.role === 'owner')!;
@@ -238,11 +250,15 @@ export async function runCrashMatrix(options: { runs: number; seed: number; onRu
         if (scenario.kind === 'void') void till.api.call('refund.voidSale', { saleId: sale.saleId, reason: 'crash matrix' });
         else void till.api.call('refund.request', { saleId: sale.saleId, amount: scenario.kind === 'refund-all' ? sale.total : Math.max(1, Math.floor(sale.total / 2)), reason: 'crash matrix' });
       }
+      const before = lastRow(till.posDb, scenario.kind);
       await sleep(killAfterMs);
       await till.kill();
+      const last = lastRow(till.posDb, scenario.kind);
+      const leftAs = last && last.id !== before?.id ? last.status : 'nothing';
 
       const restartedAt = Date.now();
       await till.start();
+      const readyMs = till.readyAt - restartedAt;
       let recoveryMs: number | null = null;
       try {
         await waitFor(() => (unresolved(till.posDb).length === 0 ? true : undefined), 'recovery', RECOVERY_TIMEOUT_MS);
@@ -250,7 +266,7 @@ export async function runCrashMatrix(options: { runs: number; seed: number; onRu
       } catch {
         stuck.push(`run ${index} (${scenario.name}, killed after ${killAfterMs} ms): ${unresolved(till.posDb).join('; ')}`);
       }
-      const run = { run: index, scenario: scenario.name, killAfterMs, recoveryMs };
+      const run = { run: index, scenario: scenario.name, killAfterMs, leftAs, readyMs, recoveryMs };
       for (const [kind, now] of Object.entries(checkAgainstLedger(till.posDb, ledgerDb)) as [keyof typeof findings, string[]][]) {
         for (const finding of now) if (!seen.has(finding)) {
           seen.add(finding);

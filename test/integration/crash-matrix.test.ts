@@ -28,6 +28,9 @@ describe('a terminal killed at random moments of its money paths', () => {
     console.log(
       `crash matrix: seed ${SEED}: ${result.runs.length} runs, recovery p50 ${recovery[Math.floor(recovery.length / 2)]} ms, max ${recovery.at(-1)} ms`,
     );
+    const landed: Record<string, number> = {};
+    for (const r of result.runs) landed[r.leftAs] = (landed[r.leftAs] ?? 0) + 1;
+    console.log(`crash matrix: the killed terminal had left the interrupted payment or refund as ${JSON.stringify(landed)}`);
     expect(result.runs.length).toBe(RUNS);
     expect(new Set(result.runs.map((r) => r.scenario)).size).toBe(Math.min(RUNS, CRASH_SCENARIOS.length));
     expect({ stuck: result.stuck, lost: result.lost, doubleCharges: result.doubleCharges, refundsPaidTwice: result.refundsPaidTwice, mismatches: result.mismatches }).toEqual({
