@@ -23,6 +23,14 @@ function wrongPins(count: number, right: string): string[] {
   return pins;
 }
 
+/** Resolves once `count` of the calls were answered. */
+function afterAnswers(calls: Promise<unknown>[], count: number): Promise<void> {
+  let answered = 0;
+  return new Promise((resolve) => {
+    for (const call of calls) void call.then(() => ++answered === count && resolve());
+  });
+}
+
 function codes(results: Result<unknown>[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of results) {
@@ -63,8 +71,8 @@ describe('PIN lockout under concurrent guesses', () => {
     const sockets = await connections(CONNECTIONS + 1);
     const pins = wrongPins(CONNECTIONS * GUESSES_PER_CONNECTION, technician.pin);
     const wrong = pins.map((pin, i) => sockets[i % CONNECTIONS]!.call('auth.signIn', { userId, pin }));
-    // Sent after the guesses above (they are already on the wire): the right PIN, on a connection of its own.
-    const right = sockets[CONNECTIONS]!.call('auth.signIn', { userId, pin: technician.pin });
+    // The right PIN, on a connection of its own, once five guesses were answered: hundreds are still in flight.
+    const right = afterAnswers(wrong, MAX_PIN_ATTEMPTS).then(() => sockets[CONNECTIONS]!.call('auth.signIn', { userId, pin: technician.pin }));
     const results = await Promise.all(wrong);
 
     expect(pins.length).toBeGreaterThanOrEqual(250);
@@ -93,7 +101,9 @@ describe('PIN lockout under concurrent guesses', () => {
     const pins = wrongPins(CONNECTIONS * (GUESSES_PER_CONNECTION - 1), owner.pin);
     const discount = { kind: 'percent', basisPoints: 9000 } as const;
     const wrong = pins.map((pin, i) => sockets[i % CONNECTIONS]!.call('sale.setOrderDiscount', { discount, approval: { userId: ownerId, pin } }));
-    const right = sockets[CONNECTIONS]!.call('sale.setOrderDiscount', { discount, approval: { userId: ownerId, pin: owner.pin } });
+    const right = afterAnswers(wrong, MAX_PIN_ATTEMPTS).then(() =>
+      sockets[CONNECTIONS]!.call('sale.setOrderDiscount', { discount, approval: { userId: ownerId, pin: owner.pin } }),
+    );
     const results = await Promise.all(wrong);
 
     expect(pins.length).toBeGreaterThanOrEqual(200);
