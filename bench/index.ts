@@ -5,6 +5,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogSearchBench } from './catalog-search';
+import { crashMatrixBench } from './crash-matrix';
 import { receiptEncode, serialScanToCart, serialScanToUiDuringIntegrityCheck } from './devices';
 import { hostStart } from './host-start';
 import { lowEndTill } from './low-end';
@@ -20,7 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /**
  * `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `maintenance [--sales N] [--db PATH]`
- * only the maintenance one; `jobs [--jobs N]` only the job runner's drain; `low-end` only the quarter-core till;
+ * only the maintenance one; `jobs [--jobs N]` only the job runner's drain; `crash-matrix [--runs N]` only the crash matrix; `low-end` only the quarter-core till;
  * `generate-sales …` only makes a database.
  */
 function option(name: string): string | undefined {
@@ -54,6 +55,10 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ reports: await reportsBench(reportsOptions()) }, null, 2)}\n`);
     return;
   }
+  if (process.argv[2] === 'crash-matrix') {
+    process.stdout.write(`${JSON.stringify({ crashMatrix: await crashMatrixBench(Number(option('runs') ?? process.env.CRASH_MATRIX_RUNS ?? 54)) }, null, 2)}\n`);
+    return;
+  }
   if (process.argv[2] === 'jobs') {
     process.stdout.write(`${JSON.stringify({ jobs: { runnerDrain: await jobRunnerDrain(Number(option('jobs') ?? 10_000), Number(option('concurrency') ?? 64)) } }, null, 2)}\n`);
     return;
@@ -72,7 +77,7 @@ async function main() {
       completionsOverRawDurableCommits: Number((sales.completionsPerSecond / raw.commitsPerSecond).toFixed(3)),
     },
     catalogSearch: await catalogSearchBench(),
-    payments: { scanToAcquirer: await scanToAcquirerLatency() },
+    payments: { scanToAcquirer: await scanToAcquirerLatency(), crashMatrix: await crashMatrixBench() },
     jobs: { runnerDrain: await jobRunnerDrain() },
     devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart(), serialScanToUiDuringIntegrityCheck: await serialScanToUiDuringIntegrityCheck() },
     host: await hostStart(join(here, 'host.js')),

@@ -10,6 +10,7 @@ export const ErrorCode = z.enum([
   'unauthenticated',
   'wrong_pin',
   'locked',
+  'rate_limited',
   'forbidden',
   'not_found',
   'conflict',

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CallSpec } from '../src-common/contract';
 import { describeIssues, PosError, type Result } from '../src-common/errors';
 import { mayCall, type Caller, type Session } from '../src-common/roles';
+import { runForSession } from './call-context';
 import type { Logger } from './log';
 
 /** A handler gets its input already validated, and the session whose role was already checked. */
@@ -70,7 +71,7 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
   /** Runs the handler and checks its answer against the contract: every failure becomes `{ ok: false, error }`. */
   async function run(call: string, handler: (i: unknown, s: Session) => unknown, input: unknown, session: Session): Promise<Result<unknown>> {
     try {
-      const value = await handler(input, session);
+      const value = await runForSession(session, () => handler(input, session));
       const output = contract[call]!.output.safeParse(value);
       if (!output.success) {
         log.error({ call, issues: describeIssues(output.error.issues) }, 'handler output broke the contract');

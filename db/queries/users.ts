@@ -39,8 +39,17 @@ export function findUser(db: Database, id: string): UserRow | undefined {
   return stmt(db, 'SELECT * FROM user WHERE id = ?').get(id) as UserRow | undefined;
 }
 
-export function recordPinFailure(db: Database, id: string, lockedUntil: string | null): void {
-  stmt(db, 'UPDATE user SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE id = ?').run(lockedUntil, id);
+/**
+ * Counts a PIN attempt as failed before its hash is checked (a check cut short, by a crash or a burst, still counts),
+ * and locks the user when it reaches `maxAttempts`. Returns the count with this attempt.
+ */
+export function recordPinAttempt(db: Database, id: string, maxAttempts: number, lockedUntil: string): number {
+  return stmt(
+    db,
+    'UPDATE user SET failed_attempts = failed_attempts + 1, locked_until = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE locked_until END WHERE id = ? RETURNING failed_attempts',
+  )
+    .pluck()
+    .get(maxAttempts, lockedUntil, id) as number;
 }
 
 export function recordPinSuccess(db: Database, id: string): void {

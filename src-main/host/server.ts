@@ -7,6 +7,7 @@ import { mayReceive, RequestEnvelope } from '../../src-common/contract';
 import { newSession } from '../../src-common/roles';
 import type { Pos } from '../pos';
 import { CONTENT_SECURITY_POLICY } from '../web-assets';
+import { ambiguousFraming } from './request-framing';
 import { serveStatic } from './static-files';
 
 export interface HostOptions {
@@ -51,6 +52,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   server.on('request', (req, res) => {
+    const framing = ambiguousFraming(req);
+    if (framing) {
+      pos.log.warn({ reason: framing }, 'http request refused: ambiguous framing');
+      res.writeHead(400, { 'content-type': 'text/plain', connection: 'close' }).end(`Bad request: ${framing}`);
+      return;
+    }
     if (!allowedHosts().has(req.headers.host ?? '')) {
       res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request');
       return;
@@ -70,7 +77,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = checkUpgrade(req, allowedHosts(), allowedOrigins(), token);
     if (refusal) {
-      pos.log.warn({ reason: refusal.reason, origin: req.headers.origin }, 'websocket refused');
+      pos.log.warn({ reason: refusal.status === 400 ? ambiguousFraming(req) : refusal.reason, origin: req.headers.origin }, 'websocket refused');
       socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
@@ -102,6 +109,7 @@ export function checkUpgrade(
   origins: Set<string>,
   token: string,
 ): { status: number; reason: string } | null {
+  if (ambiguousFraming(req)) return { status: 400, reason: 'Bad Request' };
   const url = new URL(req.url ?? '/', 'http://host');
   if (url.pathname !== API_PATH) return { status: 404, reason: 'Not Found' };
   if (!hosts.has(req.headers.host ?? '')) return { status: 421, reason: 'Misdirected Request' };

@@ -2,10 +2,13 @@ import type { Database } from 'better-sqlite3';
 import { newId } from '../../db/ids';
 import { PosError } from '../../src-common/errors';
 import type { Caller, Role, Session } from '../../src-common/roles';
-import { countUsers, findUser, insertUser, listActiveUsers, recordPinFailure, recordPinSuccess, type UserRow } from '../../db/queries/users';
+import { countUsers, findUser, insertUser, listActiveUsers, recordPinAttempt, recordPinSuccess, type UserRow } from '../../db/queries/users';
+import { currentSession } from '../call-context';
 import type { Clock } from '../clock';
+import { createKeyedSerialQueue } from '../keyed-serial-queue';
 import type { Logger } from '../log';
 import { verifyPin } from '../pin';
+import { createPinRateLimit } from './pin-rate-limit';
 
 export const MAX_PIN_ATTEMPTS = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -45,23 +48,35 @@ export interface AuthService {
 export function createAuthService(deps: { db: Database; clock: Clock; log: Logger }): AuthService {
   const { db, clock, log } = deps;
 
-  async function checkPin(userId: string, pin: string): Promise<UserRow> {
-    const user = findUser(db, userId);
-    if (!user || user.active !== 1) throw new PosError('not_found', 'No such user');
-    const now = clock.now();
-    if (user.locked_until && new Date(user.locked_until) > now) {
-      throw new PosError('locked', `Locked after ${MAX_PIN_ATTEMPTS} wrong PINs`, { lockedUntil: user.locked_until });
-    }
-    if (await verifyPin(pin, user.pin_hash)) {
-      recordPinSuccess(db, user.id);
-      return user;
-    }
-    const attempts = user.failed_attempts + 1;
-    const lockedUntil = attempts >= MAX_PIN_ATTEMPTS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-    recordPinFailure(db, user.id, lockedUntil);
-    log.warn({ userId, attempts, locked: lockedUntil !== null }, 'wrong PIN');
-    if (lockedUntil) throw new PosError('locked', `Locked after ${MAX_PIN_ATTEMPTS} wrong PINs`, { lockedUntil });
-    throw new PosError('wrong_pin', 'Wrong PIN', { attemptsLeft: MAX_PIN_ATTEMPTS - attempts });
+  const oneCheckPerUser = createKeyedSerialQueue();
+  const rateLimitConnection = createPinRateLimit();
+
+  /**
+   * Every PIN check (sign-in, approvals, kiosk exit, PIN change) comes here. A user's checks run one at a time,
+   * and each is counted as a failure before its hash is computed, so a burst of guesses, however concurrent,
+   * gets exactly MAX_PIN_ATTEMPTS tries before the lock, and a right PIN after the lock is refused unchecked.
+   */
+  function checkPin(userId: string, pin: string): Promise<UserRow> {
+    const session = currentSession();
+    if (session) rateLimitConnection(session);
+    return oneCheckPerUser(userId, async () => {
+      const user = findUser(db, userId);
+      if (!user || user.active !== 1) throw new PosError('not_found', 'No such user');
+      const now = clock.now();
+      if (user.locked_until && new Date(user.locked_until) > now) {
+        throw new PosError('locked', `Locked after ${MAX_PIN_ATTEMPTS} wrong PINs`, { lockedUntil: user.locked_until });
+      }
+      const lockedUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString();
+      const attempts = recordPinAttempt(db, user.id, MAX_PIN_ATTEMPTS, lockedUntil);
+      if (await verifyPin(pin, user.pin_hash)) {
+        recordPinSuccess(db, user.id);
+        return user;
+      }
+      const locked = attempts >= MAX_PIN_ATTEMPTS;
+      log.warn({ userId, attempts, locked }, 'wrong PIN');
+      if (locked) throw new PosError('locked', `Locked after ${MAX_PIN_ATTEMPTS} wrong PINs`, { lockedUntil });
+      throw new PosError('wrong_pin', 'Wrong PIN', { attemptsLeft: MAX_PIN_ATTEMPTS - attempts });
+    });
   }
 
   const publicUser = (u: Pick<UserRow, 'id' | 'name' | 'role'>): PublicUser => ({ id: u.id, name: u.name, role: u.role });

@@ -197,6 +197,7 @@ export const en: Messages = {
     unknown_call: 'The terminal does not support this action.',
     wrong_pin: 'Wrong PIN.',
     locked: 'Too many wrong PINs: locked for now. Try later or ask the owner.',
+    rate_limited: 'Too many PINs tried from this screen: wait a moment and try again.',
     unauthenticated: 'Please sign in first.',
     forbidden: 'Your role may not do this.',
     not_found: 'Not found.',

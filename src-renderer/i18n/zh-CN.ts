@@ -195,6 +195,7 @@ export const zhCN = {
     unknown_call: '终端不支持此操作。',
     wrong_pin: 'PIN 错误。',
     locked: '输错次数过多，账号已锁定，请稍后再试或联系店长。',
+    rate_limited: '此屏幕尝试 PIN 次数过多：请稍候再试。',
     unauthenticated: '请先登录。',
     forbidden: '您的角色无权执行此操作。',
     not_found: '未找到。',

@@ -1,27 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
 import { openApiSocket, startHostProcess, tempDir, type HostProcess } from '../helpers/host';
+import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process';
 
 /**
  * Fault injection: the terminal is killed (SIGKILL) after a wallet payment is committed and sent, before
  * its answer is recorded. The acquirer runs in its own process so it lives on. After a restart the payment
  * must end final, the customer charged at most once, and the sale completed or left open for the cashier.
+ * crash-matrix.test.ts kills at random moments of every path; these two are the named cases.
  */
-const SANDBOX_ENTRY = resolve('out/main/sandbox.js');
-
-function startSandbox(dbPath: string): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, [SANDBOX_ENTRY, '--port', '0', '--db', dbPath, '--scale', '1'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolveReady, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolveReady({ url: (JSON.parse(line) as { url: string }).url, process: child }));
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-}
-
 function read<T>(path: string, sql: string, ...params: unknown[]): T[] {
   const db = new Sqlite(path, { readonly: true });
   try {
@@ -42,16 +32,16 @@ async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 
 }
 
 describe('a terminal killed in the middle of a wallet payment', () => {
-  let sandbox: { url: string; process: ChildProcess };
+  let sandbox: SandboxProcess;
   const ledgerPath = join(tempDir('pos-crash-acq-'), 'acquirer.sqlite');
   const hosts: HostProcess[] = [];
 
   beforeAll(async () => {
-    sandbox = await startSandbox(ledgerPath);
+    sandbox = await startSandboxProcess(ledgerPath);
   });
   afterAll(async () => {
     for (const h of hosts) await h.stop();
-    sandbox?.process.kill('SIGTERM');
+    sandbox?.stop();
   });
 
   async function crashDuringPayment(suffix: string, timings: Record<string, number>) {
