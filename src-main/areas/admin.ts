@@ -2,7 +2,7 @@
  * The technician console's calls: settings, the acquirer address and enrolment, users and PINs,
  * diagnostics (logs, background jobs, database health, backup/restore, support bundle) and the audit log.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { access, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -60,11 +60,13 @@ export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
     await rename(partial, configPath);
   }
 
+  /** What the next start will use: config.json, or without one the configuration this start was given. */
   async function loadedConfig() {
     try {
+      await access(configPath);
       return await readConfig(deps.dataDir);
     } catch {
-      return deps.config; // A broken config.json is reported at the next start.
+      return deps.config; // None, or a broken config.json (reported at the next start).
     }
   }
 
