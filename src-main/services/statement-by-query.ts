@@ -58,12 +58,13 @@ export function rowsOfOrder(order: OrderToQuery, refunds: readonly RefundOfOrder
     case 'refunded': {
       const rows = [row('pay', outcome.amount, 'PAID', paidAt)];
       if (voided) return [...rows, row('cancel', voided.wallet_amount, 'REFUNDED', voided.finished_at ?? paidAt)];
-      // The refunded total vouches for the terminal's refunds in order; what it does not cover is not listed (missing
-      // on the statement), and a total beyond them is money refunded elsewhere (missing here).
+      // The refunded total vouches for the terminal's refunds in order (one still under way here too: the reconciliation
+      // then shows both sides disagree); what it does not cover is not listed (missing on the statement), and a total
+      // beyond them is money refunded elsewhere (missing here). A refund that definitely failed moved nothing.
       let left = outcome.refundedAmount;
       let last = paidAt;
       for (const refund of refunds) {
-        if (refund.is_void === 1 || refund.status !== 'refunded' || refund.wallet_amount > left) continue;
+        if (refund.is_void === 1 || refund.status === 'failed' || refund.wallet_amount > left) continue;
         left -= refund.wallet_amount;
         last = refund.finished_at ?? last;
         rows.push(row('refund', refund.wallet_amount, 'REFUNDED', last, refund.refund_request_no));
