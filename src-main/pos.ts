@@ -516,6 +516,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       await jobs.stop();
       payments.stop();
       statements.stop();
+      enrolment.stop();
       refunds.stop();
       await sandbox?.close();
       await sqlWorker.stop();

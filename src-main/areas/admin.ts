@@ -15,12 +15,9 @@ import { hasPendingRestore, listBackups } from '../services/backup';
 import { openJobCounts } from '../../db/queries/jobs';
 import { jobsView } from '../jobs/view';
 import { createUsersService } from '../services/users';
-import { SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from '../acquirer/sandbox-identity';
 import type { Area, CoreServices } from './context';
 
 const NETWORK_TEST_TIMEOUT_MS = 5000;
-const SANDBOX_VENDOR = { vendorSn: SANDBOX_VENDOR_SN, vendorKey: SANDBOX_VENDOR_KEY, appId: SANDBOX_APP_ID };
-const dropEmpty = <T extends Record<string, string | undefined>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v)) as Partial<Record<keyof T, string>>;
 
 /** What the admin area uses of the terminal's services. */
 export type AdminAreaDeps = Pick<CoreServices, 'dataDir' | 'logFile' | 'appVersion' | 'terminalId' | 'config' | 'db' | 'clock' | 'log' | 'audit' | 'settings' | 'terminal' | 'auth' | 'acquirer' | 'embeddedSandbox' | 'acquirerBaseUrl' | 'credentials' | 'enrolment' | 'devices' | 'sqlWorker'>;
@@ -131,16 +128,7 @@ export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
         return scaleLabel();
       },
 
-      'admin.enrol': async ({ activationCode, vendorSn, vendorKey, appId }, session) => {
-        const live = deps.config.acquirer.mode === 'live';
-        if (live) {
-          const missing = Object.entries({ vendorSn, vendorKey, appId }).filter(([, value]) => !value);
-          if (missing.length) throw new PosError('validation_failed', 'A live acquirer needs the vendor’s identity', missing.map(([path]) => ({ path, message: 'required' })));
-        }
-        // Sandbox mode: the sandbox's identity unless the technician typed another.
-        const vendor = live ? { vendorSn: vendorSn!, vendorKey: vendorKey!, appId: appId! } : { ...SANDBOX_VENDOR, ...dropEmpty({ vendorSn, vendorKey, appId }) };
-        return deps.enrolment.enrol({ activationCode, ...vendor }, actorOf(session.caller));
-      },
+      'admin.enrol': (input, session) => deps.enrolment.enrol(input, actorOf(session.caller)),
 
       'admin.networkTest': async () => {
         const baseUrl = deps.acquirerBaseUrl;

@@ -39,6 +39,10 @@ interface Setup {
   logFile: string;
   baseUrl: string;
   sandbox: SandboxAcquirer | null;
+  /** Runs the timers the service set and has not cleared (the test moves the clock, then fires them). */
+  fireTimers(): void;
+  /** The delays of the timers set so far, in ms. */
+  timerDelays(): number[];
 }
 
 const opened: (() => Promise<void>)[] = [];
@@ -74,6 +78,7 @@ async function setup(options: { server?: Server } = {}): Promise<Setup> {
     db.close();
   });
   const adapterOptions = { baseUrl, timeouts: TIMEOUTS, log, clock };
+  const timers: { callback: () => void; ms: number; live: boolean }[] = [];
   const enrolment = createEnrolmentService({
     db,
     clock,
@@ -89,9 +94,22 @@ async function setup(options: { server?: Server } = {}): Promise<Setup> {
     deviceId: 'TERMINAL-1',
     terminalName: () => '测试便利店',
     random: () => 0,
+    timers: {
+      set(callback, ms) {
+        const timer = { callback, ms, live: true };
+        timers.push(timer);
+        return { clear: () => (timer.live = false) };
+      },
+    },
   });
   jobs.start();
-  return { dir, db, clock, jobs, enrolment, seen, logFile, baseUrl, sandbox };
+  const fireTimers = () => {
+    for (const timer of timers.filter((t) => t.live)) {
+      timer.live = false;
+      timer.callback();
+    }
+  };
+  return { dir, db, clock, jobs, enrolment, seen, logFile, baseUrl, sandbox, fireTimers, timerDelays: () => timers.map((t) => t.ms) };
 }
 
 const activations = (s: Setup) => s.seen.filter((p) => p.startsWith('/terminal/activate')).length;
@@ -197,21 +215,17 @@ describe('enrolment of a live terminal (real SQLite, real HTTP)', () => {
 });
 
 describe('the terminal key’s daily rotation', () => {
-  it('checks in by itself just after midnight Beijing (a durable job), then again the next night', async () => {
+  it('checks in by itself just after midnight Beijing (a job queued when due), then again the next night', async () => {
     const s = await setup();
     await s.enrolment.enrol({ activationCode: SANDBOX_ACTIVATION_CODE, ...VENDOR }, TECHNICIAN);
     const before = await s.enrolment.credentials();
+    // Nothing waits queued meanwhile (the screens count queued jobs as pending work).
+    expect(s.db.prepare("SELECT count(*) AS n FROM job WHERE status IN ('queued', 'running')").get()).toEqual({ n: 0 });
 
-    // 23:59 Beijing: the key still belongs to today; the job is not due.
-    s.clock.set(new Date('2026-12-03T15:59:00.000Z'));
-    s.jobs.wake();
-    await s.jobs.idle();
-    expect(checkins(s)).toBe(0);
-
-    // 00:02 Beijing on the 4th: the job is due and rotates the key before any customer pays.
-    const after = new Date('2026-12-03T16:02:00.000Z');
-    s.clock.set(after);
-    s.jobs.wake();
+    // A timer until 00:01 Beijing on the 4th, 14 h 01 min after 10:00.
+    s.clock.set(new Date('2026-12-03T16:01:00.000Z'));
+    const after = s.clock.now();
+    s.fireTimers();
     await s.jobs.idle();
     expect(checkins(s)).toBe(1);
     const status = s.enrolment.status();
@@ -221,10 +235,18 @@ describe('the terminal key’s daily rotation', () => {
     expect(s.sandbox!.ledger.terminal(rotated.terminalSn)?.key).toBe(rotated.terminalKey);
     expect(checkins(s)).toBe(1);
     expect(activations(s)).toBe(1);
-    expect(s.db.prepare("SELECT status, attempts FROM job WHERE kind = 'acquirer.checkin' ORDER BY seq").all()).toEqual([
-      { status: 'done', attempts: 1 },
-      { status: 'queued', attempts: 0 },
-    ]);
+    expect(s.db.prepare("SELECT status, attempts FROM job WHERE kind = 'acquirer.checkin' ORDER BY seq").all()).toEqual([{ status: 'done', attempts: 1 }]);
+    expect(s.timerDelays()).toEqual([14 * 3600_000 + 60_000, 24 * 3600_000]);
+  });
+
+  it('at a start after the key’s day is over (the till was off), queues the checkin at once', async () => {
+    const s = await setup();
+    await s.enrolment.enrol({ activationCode: SANDBOX_ACTIVATION_CODE, ...VENDOR }, TECHNICIAN);
+    s.clock.set(new Date('2026-12-06T00:30:00.000Z'));
+    s.enrolment.start();
+    await s.jobs.idle();
+    expect(checkins(s)).toBe(1);
+    expect(s.enrolment.status()).toMatchObject({ keyDate: '2026-12-06', nextCheckinAt: '2026-12-06T16:01:00.000Z' });
   });
 
   it('checks in at the first use of a new day when the job has not run yet (the till was off at midnight)', async () => {

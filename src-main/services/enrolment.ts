@@ -6,8 +6,11 @@
  *   technician asks, once; the code and the vendor key are used for that one request and never stored, logged
  *   or retried. Only sandbox mode enrols by itself, with the sandbox's own compiled-in identity.
  * - The key expires with the acquirer's natural day (Beijing, checkin.md Q1): the terminal checks in at its first
- *   use on a new day, proactively just after the day turns (a durable job on the one runner, so the day's first
- *   customer does not wait for it), and once more after a reply refused our signature (ILLEGAL_SIGN).
+ *   use on a new day, proactively just after the day turns (so the day's first customer does not wait for it), and
+ *   once more after a reply refused our signature (ILLEGAL_SIGN). The proactive checkin is a job on the one runner
+ *   (retried, kept over restarts, in the technician's job list), queued when it is due: a timer until the day turns,
+ *   and at every start when the stored key is of an earlier day; no job sits queued in the meantime (the screens
+ *   count queued jobs as pending work).
  */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
@@ -58,13 +61,17 @@ export interface EnrolmentStatus {
 export interface EnrolmentService {
   /** The credentials for a call: checks in first when the key's day is over. Never activates outside sandbox mode. */
   credentials(): Promise<TerminalCredentials>;
-  /** One activation request, for the technician who asked. */
-  enrol(input: ActivationInput, actor: Caller): Promise<EnrolmentStatus>;
+  /**
+   * One activation request, for the technician who asked. Live mode needs the vendor's identity typed with the code;
+   * sandbox mode fills what is not typed from the sandbox's own.
+   */
+  enrol(input: Pick<ActivationInput, 'activationCode'> & Partial<ActivationInput>, actor: Caller): Promise<EnrolmentStatus>;
   status(): EnrolmentStatus;
   /** A reply refused the signature made with `used`: check in once more (once per key), then calls use the new key. */
   signatureRefused(used: TerminalCredentials): Promise<void>;
-  /** Queues the proactive checkin (call once the runner is set up). */
+  /** Arms the proactive checkin (call once the runner is set up). */
   start(): void;
+  stop(): void;
 }
 
 export const CHECKIN_JOB_KIND = 'acquirer.checkin';
@@ -73,6 +80,19 @@ const CHECKIN_SUBJECT = 'acquirer:checkin';
 const CHECKIN_AFTER_MIDNIGHT_MS = 60_000;
 const CHECKIN_SPREAD_MS = 4 * 60_000;
 const checkinPayload = z.object({ keyDate: z.string() }).strict();
+/** setTimeout's longest delay; a longer wait is re-armed. */
+const MAX_TIMER_MS = 2_147_000_000;
+
+export interface Timers {
+  set(callback: () => void, ms: number): { clear(): void };
+}
+const realTimers: Timers = {
+  set(callback, ms) {
+    const timer = setTimeout(callback, ms);
+    timer.unref();
+    return { clear: () => clearTimeout(timer) };
+  },
+};
 
 /** Errors of ours (AcquirerError codes) that mean "no readable answer": the activation may have gone through. */
 const UNREADABLE = new Set(['timeout', 'server_error', 'bad_reply', 'bad_signature']);
@@ -96,9 +116,13 @@ export function createEnrolmentService(deps: {
   /** Sandbox mode only: the sandbox's own identity, with which the terminal enrols by itself. */
   sandboxIdentity?: ActivationInput;
   random?: () => number;
+  timers?: Timers;
 }): EnrolmentService {
   const { db, clock, log, keyring, audit, jobs, acquirer, endpointId, deviceId } = deps;
   const random = deps.random ?? Math.random;
+  const timers = deps.timers ?? realTimers;
+  let nextCheckin: { at: number; timer: { clear(): void } } | null = null;
+  let stopped = false;
   if (deps.mode === 'live' && deps.sandboxIdentity) throw new Error('A live acquirer is never enrolled with the sandbox identity');
   let inflight: Promise<TerminalCredentials> | null = null;
   let checkinInflight: Promise<TerminalCredentials> | null = null;
@@ -123,17 +147,29 @@ export function createEnrolmentService(deps: {
       activatedAt: row?.activated_at ?? null,
       lastCheckinAt: row?.checked_in_at ?? null,
       keyExpiresAt: row ? acquirerDayInterval(row.key_date).end.toISOString() : null,
-      nextCheckinAt: enrolled && job ? new Date(job.run_at).toISOString() : null,
+      nextCheckinAt: !enrolled ? null : job ? new Date(job.run_at).toISOString() : nextCheckin ? new Date(nextCheckin.at).toISOString() : null,
       checkinError: enrolled ? (job?.last_error ?? null) : null,
     };
   }
 
-  /** Next proactive checkin: just after the acquirer's day of `keyDate` ends. */
-  function scheduleCheckin(keyDate: string) {
-    const open = openJobOfSubject(db, CHECKIN_SUBJECT);
-    if (open && open.status === 'queued') return;
-    const runAt = acquirerDayInterval(keyDate).end.getTime() + CHECKIN_AFTER_MIDNIGHT_MS + Math.round(random() * CHECKIN_SPREAD_MS);
-    jobs.enqueue(CHECKIN_JOB_KIND, CHECKIN_SUBJECT, { keyDate }, { runAt });
+  /** The proactive checkin of a key of `keyDate`: queued as a job just after that day ends in Beijing. */
+  function armCheckin(keyDate: string) {
+    nextCheckin?.timer.clear();
+    nextCheckin = null;
+    if (stopped) return;
+    const at = acquirerDayInterval(keyDate).end.getTime() + CHECKIN_AFTER_MIDNIGHT_MS + Math.round(random() * CHECKIN_SPREAD_MS);
+    const wait = at - clock.now().getTime();
+    if (wait <= 0) return queueCheckin(keyDate);
+    nextCheckin = { at, timer: timers.set(() => (wait > MAX_TIMER_MS ? armCheckin(keyDate) : queueCheckin(keyDate)), Math.min(wait, MAX_TIMER_MS)) };
+  }
+
+  function queueCheckin(keyDate: string) {
+    nextCheckin = null;
+    if (stopped) return;
+    db.transaction(() => {
+      if (!openJobOfSubject(db, CHECKIN_SUBJECT)) jobs.enqueue(CHECKIN_JOB_KIND, CHECKIN_SUBJECT, { keyDate });
+    })();
+    jobs.wake();
   }
 
   /** One activation request. The code is a parameter of this call only: never stored, logged or sent twice. */
@@ -151,9 +187,8 @@ export function createEnrolmentService(deps: {
     db.transaction(() => {
       writeEnrolment(db, { base_url: endpointId, terminal_sn: creds.terminalSn, sealed_key: keyring.seal(creds.terminalKey), key_date: creds.keyDate, at });
       audit.record({ actor, action: 'admin.enrol', subject: endpointId, details: { terminalSn: maskCode(creds.terminalSn), vendorSn: input.vendorSn } });
-      scheduleCheckin(creds.keyDate);
     })();
-    jobs.wake();
+    armCheckin(creds.keyDate);
     recheckedKey = null;
     log.info({ terminalSn: maskCode(creds.terminalSn) }, actor ? 'terminal enrolled by a technician' : 'terminal enrolled with the sandbox acquirer');
     return status();
@@ -164,13 +199,10 @@ export function createEnrolmentService(deps: {
       try {
         const rotated = await acquirer.checkin(creds, deviceId);
         const at = clock.now().toISOString();
-        db.transaction(() => {
-          if (!writeRotatedKey(db, { terminal_sn: rotated.terminalSn, sealed_key: keyring.seal(rotated.terminalKey), key_date: rotated.keyDate, at })) {
-            throw new AcquirerError('bad_reply', 'the checkin answered for another terminal');
-          }
-          scheduleCheckin(rotated.keyDate);
-        })();
-        jobs.wake();
+        if (!writeRotatedKey(db, { terminal_sn: rotated.terminalSn, sealed_key: keyring.seal(rotated.terminalKey), key_date: rotated.keyDate, at })) {
+          throw new AcquirerError('bad_reply', 'the checkin answered for another terminal');
+        }
+        armCheckin(rotated.keyDate);
         log.info({ terminalSn: maskCode(rotated.terminalSn), keyDate: rotated.keyDate, why }, 'terminal key rotated (checkin)');
         return rotated;
       } finally {
@@ -204,11 +236,8 @@ export function createEnrolmentService(deps: {
       // Not enrolled (or enrolled elsewhere since): nothing to rotate; the next enrolment queues its own.
       if (!row) return;
       const creds = unsealed(row);
-      // Checked in at first use already.
-      if (creds.keyDate === acquirerDateOf(clock.now())) {
-        db.transaction(() => scheduleCheckin(creds.keyDate))();
-        return;
-      }
+      // Checked in at first use already (which armed the next one).
+      if (creds.keyDate === acquirerDateOf(clock.now())) return;
       try {
         await checkin(creds, 'the day turned');
       } catch (error) {
@@ -225,7 +254,18 @@ export function createEnrolmentService(deps: {
       return inflight;
     },
 
-    enrol: (input, actor) => activate(input, actor),
+    enrol(input, actor) {
+      const typed = { vendorSn: input.vendorSn || undefined, vendorKey: input.vendorKey || undefined, appId: input.appId || undefined };
+      const sandbox = deps.sandboxIdentity;
+      if (sandbox) {
+        return activate({ activationCode: input.activationCode, vendorSn: typed.vendorSn ?? sandbox.vendorSn, vendorKey: typed.vendorKey ?? sandbox.vendorKey, appId: typed.appId ?? sandbox.appId }, actor);
+      }
+      const missing = Object.entries(typed).filter(([, value]) => value === undefined);
+      if (missing.length) {
+        return Promise.reject(new PosError('validation_failed', 'A live acquirer needs the vendor’s identity', missing.map(([path]) => ({ path, message: 'required' }))));
+      }
+      return activate({ activationCode: input.activationCode, vendorSn: typed.vendorSn!, vendorKey: typed.vendorKey!, appId: typed.appId! }, actor);
+    },
 
     status,
 
@@ -246,9 +286,13 @@ export function createEnrolmentService(deps: {
 
     start() {
       const row = stored();
-      if (!row) return;
-      db.transaction(() => scheduleCheckin(row.key_date))();
-      jobs.wake();
+      if (row) armCheckin(row.key_date);
+    },
+
+    stop() {
+      stopped = true;
+      nextCheckin?.timer.clear();
+      nextCheckin = null;
     },
   };
 }
