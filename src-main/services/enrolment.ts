@@ -186,7 +186,8 @@ export function createEnrolmentService(deps: {
     const at = clock.now().toISOString();
     db.transaction(() => {
       writeEnrolment(db, { base_url: endpointId, terminal_sn: creds.terminalSn, sealed_key: keyring.seal(creds.terminalKey), key_date: creds.keyDate, at });
-      audit.record({ actor, action: 'admin.enrol', subject: endpointId, details: { terminalSn: maskCode(creds.terminalSn), vendorSn: input.vendorSn } });
+      // A person's enrolment is audited; the sandbox's own (no one asked) only logged, as before.
+      if (actor) audit.record({ actor, action: 'admin.enrol', subject: endpointId, details: { terminalSn: maskCode(creds.terminalSn), vendorSn: input.vendorSn } });
     })();
     armCheckin(creds.keyDate);
     recheckedKey = null;
