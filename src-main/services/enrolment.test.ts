@@ -145,8 +145,14 @@ describe('enrolment of a live terminal (real SQLite, real HTTP)', () => {
     expect(activations(s)).toBe(0);
     expect(s.enrolment.status()).toMatchObject({ enrolled: false, terminalSn: null, nextCheckinAt: null });
 
-    const status = await s.enrolment.enrol({ activationCode: SANDBOX_ACTIVATION_CODE, ...VENDOR }, TECHNICIAN);
+    // Two presses at once (two screens): one activation is sent, the other refused.
+    const [first, second] = await Promise.allSettled([
+      s.enrolment.enrol({ activationCode: SANDBOX_ACTIVATION_CODE, ...VENDOR }, TECHNICIAN),
+      s.enrolment.enrol({ activationCode: SANDBOX_ACTIVATION_CODE, ...VENDOR }, TECHNICIAN),
+    ]);
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'conflict', details: { reason: 'activation_in_progress' } } });
     expect(activations(s)).toBe(1);
+    const status = (first as PromiseFulfilledResult<Awaited<ReturnType<EnrolmentService['enrol']>>>).value;
     expect(status).toMatchObject({ enrolled: true, keyDate: '2026-12-03', lastCheckinAt: MORNING.toISOString(), keyExpiresAt: '2026-12-03T16:00:00.000Z' });
     // The next checkin just after the key's Beijing day ends (00:01 on the 4th, Beijing).
     expect(status.nextCheckinAt).toBe('2026-12-03T16:01:00.000Z');

@@ -172,8 +172,21 @@ export function createEnrolmentService(deps: {
     jobs.wake();
   }
 
+  let activating = false;
+
   /** One activation request. The code is a parameter of this call only: never stored, logged or sent twice. */
   async function activate(input: ActivationInput, actor: Caller | null): Promise<EnrolmentStatus> {
+    // Each activation uses up one of a code's uses: a second request while one is out is refused, not sent.
+    if (activating) throw new PosError('conflict', 'An activation is already under way', { reason: 'activation_in_progress' });
+    activating = true;
+    try {
+      return await activateOnce(input, actor);
+    } finally {
+      activating = false;
+    }
+  }
+
+  async function activateOnce(input: ActivationInput, actor: Caller | null): Promise<EnrolmentStatus> {
     let creds: TerminalCredentials;
     try {
       creds = await deps.activator(
