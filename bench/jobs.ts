@@ -6,14 +6,13 @@ import { z } from 'zod';
 import { openDatabase } from '../db/open';
 import { openDurabilityBarrier } from '../db/durability';
 import type { AcquirerPort, TerminalCredentials } from '../src-main/acquirer/port';
-import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer } from '../src-main/acquirer/sandbox/server';
+import { SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer } from '../src-main/acquirer/sandbox/server';
 import { sandboxPaymentCode } from '../src-main/acquirer/sandbox/test-codes';
 import { createShouqianbaAdapter } from '../src-main/acquirer/shouqianba';
 import { systemClock } from '../src-main/clock';
 import { createJobRunner } from '../src-main/jobs/runner';
-import { openKeyring } from '../src-main/keyring';
 import { loggerOptions } from '../src-main/log';
-import { createCredentialsProvider } from '../src-main/services/enrolment';
+import { sandboxCredentials } from '../src-main/services/sandbox-credentials';
 
 /** Paid orders at the sandbox that the query jobs ask about (spread so requests are not all for one row). */
 const ORDERS = 50;
@@ -46,17 +45,7 @@ export async function jobRunnerDrain(count = 10_000, concurrency = 64) {
       log,
       clock: systemClock,
     });
-    const creds = await createCredentialsProvider({
-      db,
-      clock: systemClock,
-      log,
-      keyring: openKeyring(dataDir),
-      acquirer,
-      endpointId: 'embedded-sandbox',
-      activationCode: SANDBOX_ACTIVATION_CODE,
-      deviceId: 'BENCH',
-      name: 'bench',
-    })();
+    const creds = await sandboxCredentials({ acquirer, clock: systemClock, deviceId: 'BENCH' })();
     const clientSns = await paidOrders(acquirer, creds);
 
     const query = async (i: number) => {

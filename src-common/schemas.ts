@@ -298,9 +298,19 @@ export const Refundable = z.object({
 });
 export type Refundable = z.infer<typeof Refundable>;
 
+/**
+ * Where a day's statement comes from: the acquirer's statement file (the sandbox's own `/sandbox/statement`), or,
+ * against the live Shouqianba API that has no statement endpoint, a query of each of the terminal's orders of the
+ * day (the full statement is in the acquirer's merchant back office).
+ */
+export const StatementSource = z.enum(['statement_file', 'order_query']);
+export type StatementSource = z.infer<typeof StatementSource>;
+
 export const StatementView = z.object({
   date: z.string(),
   status: z.enum(['queued', 'downloaded']),
+  /** Of the stored copy when there is one, else the one a download uses on this terminal. */
+  source: StatementSource,
   downloadedAt: z.string().nullable(),
   attempts: z.number().int(),
   lastError: z.string().nullable(),

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,5 +41,46 @@ describe('config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-cfg-'));
     writeFileSync(join(dir, 'config.json'), '{ currency: CNY');
     expect(() => loadConfig(dir)).toThrow(/is not valid JSON/);
+  });
+
+  describe('the acquirer', () => {
+    const problems = (raw: unknown) => {
+      try {
+        parseConfig(raw);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+      }
+    };
+
+    it('live mode needs an https address: plain http is refused with a reason, and so is no address', () => {
+      expect(problems({ acquirer: { mode: 'live', baseUrl: 'http://api.shouqianba.com' } })).toEqual(['acquirer.baseUrl: a live acquirer is reached over https:// only (plain http is for the sandbox)']);
+      expect(problems({ acquirer: { mode: 'live' } })).toEqual(['acquirer.baseUrl: a live acquirer needs its API address']);
+      // The vendor's identity is typed on the enrolment screen: live mode needs none in the file.
+      expect(parseConfig({ acquirer: { mode: 'live', baseUrl: 'https://api.shouqianba.com' } }).acquirer).toMatchObject({ mode: 'live', baseUrl: 'https://api.shouqianba.com' });
+    });
+
+    it('sandbox mode takes plain http (a sandbox on the shop’s machine) or no address (the embedded sandbox)', () => {
+      expect(parseConfig({ acquirer: { baseUrl: 'http://127.0.0.1:8089' } }).acquirer).toMatchObject({ mode: 'sandbox', baseUrl: 'http://127.0.0.1:8089' });
+      expect(parseConfig({}).acquirer.baseUrl).toBeUndefined();
+    });
+
+    it('drops an activation code or vendor key an older version kept in config.json, from the file too', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pos-cfg-'));
+      const file = join(dir, 'config.json');
+      writeFileSync(file, JSON.stringify({ storeName: '老店', acquirer: { mode: 'live', baseUrl: 'https://api.shouqianba.com', vendorSn: '91800001', vendorKey: 'vk-secret-1', appId: 'APP1', activationCode: 'ACT-98765' } }));
+      const config = loadConfig(dir);
+      expect(config).toMatchObject({ storeName: '老店', acquirer: { mode: 'live', baseUrl: 'https://api.shouqianba.com', vendorSn: '91800001', appId: 'APP1' } });
+      expect(config.acquirer).not.toHaveProperty('activationCode');
+      expect(config.acquirer).not.toHaveProperty('vendorKey');
+      const written = readFileSync(file, 'utf8');
+      expect(written).not.toContain('ACT-98765');
+      expect(written).not.toContain('vk-secret-1');
+      expect(JSON.parse(written)).toEqual({ storeName: '老店', acquirer: { mode: 'live', baseUrl: 'https://api.shouqianba.com', vendorSn: '91800001', appId: 'APP1' } });
+      // A file without them is left as it is.
+      writeFileSync(file, '{ "storeName": "老店" }');
+      loadConfig(dir);
+      expect(readFileSync(file, 'utf8')).toBe('{ "storeName": "老店" }');
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { DevicesConfig } from '../drivers/devices/config';
 import { DEFAULT_TURN_HOUR, isTimeZone, systemTimeZone } from '../src-common/business-day';
 import { CashRoundingSetting, Language } from '../src-common/schemas';
 import { describeIssues } from '../src-common/errors';
+import { ACQUIRER_URL_MESSAGES, acquirerBaseUrlProblem } from '../src-common/acquirer-endpoint';
 
 /**
  * Machine-level configuration (`config.json` in the data directory). Everything has a default, so a
@@ -56,13 +57,18 @@ export const ConfigSchema = z
     demoCatalog: z.boolean().default(true),
     acquirer: z
       .object({
+        /**
+         * `sandbox`: the sandbox acquirer (inside the terminal when no address is given; plain http allowed), which
+         * the terminal enrols with by itself. `live`: a real acquirer over https, enrolled by a technician.
+         */
         mode: z.enum(['sandbox', 'live']).default('sandbox'),
         /** The acquirer's API. In sandbox mode, empty = run the sandbox acquirer inside the terminal. */
         baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-        /** One-time activation code for enrolment (the embedded sandbox enrols by itself). */
-        activationCode: z.string().trim().min(1).max(64).optional(),
+        /**
+         * Shown pre-filled on the technician's enrolment screen (not secret). The vendor key and the activation code
+         * are typed there and never stored: see `withoutObsoleteSecrets`.
+         */
         vendorSn: z.string().trim().min(1).max(64).optional(),
-        vendorKey: z.string().trim().min(1).max(128).optional(),
         appId: z.string().trim().min(1).max(64).optional(),
         timeouts: z
           .object({
@@ -89,10 +95,8 @@ export const ConfigSchema = z
       })
       .strict()
       .superRefine((a, ctx) => {
-        if (a.mode === 'live' && !a.baseUrl) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'a live acquirer needs its API address' });
-        if (a.mode === 'live' && (!a.vendorSn || !a.vendorKey || !a.appId)) {
-          ctx.addIssue({ code: 'custom', path: ['vendorSn'], message: 'a live acquirer needs vendorSn, vendorKey and appId' });
-        }
+        const problem = acquirerBaseUrlProblem(a.mode, a.baseUrl);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: ACQUIRER_URL_MESSAGES[problem] });
       })
       .prefault({}),
     log: z
@@ -127,6 +131,24 @@ export function parseConfig(raw: unknown, source = 'configuration'): Config {
 
 export const CONFIG_FILE = 'config.json';
 
+/**
+ * Secrets older versions kept in config.json: the one-time activation code (the acquirer limits its uses and
+ * says never to keep one: activate.md Q5) and the vendor key (needed only to activate, typed on the enrolment
+ * screen). They are dropped from the file at the next start.
+ */
+const OBSOLETE_ACQUIRER_SECRETS = ['activationCode', 'vendorKey'] as const;
+
+/** The raw file without the obsolete secrets, and which of them it held. */
+export function withoutObsoleteSecrets(raw: unknown): { raw: unknown; dropped: string[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { raw, dropped: [] };
+  const acquirer = (raw as Record<string, unknown>).acquirer;
+  if (typeof acquirer !== 'object' || acquirer === null || Array.isArray(acquirer)) return { raw, dropped: [] };
+  const kept: Record<string, unknown> = { ...(acquirer as Record<string, unknown>) };
+  const dropped = OBSOLETE_ACQUIRER_SECRETS.filter((key) => Object.hasOwn(kept, key));
+  for (const key of dropped) delete kept[key];
+  return dropped.length ? { raw: { ...(raw as Record<string, unknown>), acquirer: kept }, dropped: dropped.map((k) => `acquirer.${k}`) } : { raw, dropped: [] };
+}
+
 /** Reads `config.json` from the data directory when there is one; defaults otherwise. At start-up only. */
 export function loadConfig(dataDir: string): Config {
   const path = join(dataDir, CONFIG_FILE);
@@ -139,7 +161,16 @@ export function loadConfig(dataDir: string): Config {
   } catch (error) {
     throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}); nothing was started.`);
   }
-  return parseConfig(raw, path);
+  const migrated = withoutObsoleteSecrets(raw);
+  const config = parseConfig(migrated.raw, path);
+  if (migrated.dropped.length) {
+    // Rewritten whole through a side file, so config.json is never half-written.
+    // eslint-disable-next-line no-restricted-syntax -- start-up (above)
+    writeFileSync(`${path}.partial`, `${JSON.stringify(migrated.raw, null, 2)}\n`, { mode: 0o600 });
+    // eslint-disable-next-line no-restricted-syntax -- start-up (above)
+    renameSync(`${path}.partial`, path);
+  }
+  return config;
 }
 
 /** loadConfig for a running terminal (the technician console): the same rules, without blocking the loop. */
@@ -158,5 +189,6 @@ export async function readConfig(dataDir: string): Promise<Config> {
   } catch (error) {
     throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}); nothing was started.`);
   }
-  return parseConfig(raw, path);
+  // The file is rewritten without them by loadConfig at the next start.
+  return parseConfig(withoutObsoleteSecrets(raw).raw, path);
 }

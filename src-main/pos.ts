@@ -41,11 +41,11 @@ import { awaitingDurability } from './acquirer/durable-port';
 import type { SandboxAcquirer } from './acquirer/sandbox/server';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from './acquirer/sandbox-identity';
 import { openKeyring } from './keyring';
-import { createCredentialsProvider } from './services/enrolment';
+import { createEnrolmentService, withKeyRecovery } from './services/enrolment';
 import { startJobRetention } from './jobs/retention';
 import { createJobRunner } from './jobs/runner';
 import { createPaymentsService } from './services/payments';
-import { createStatementsService } from './services/statements';
+import { createStatementsService, statementSourceOf } from './services/statements';
 import { createDeviceManager } from '../drivers/devices/manager';
 import { connectDevices } from './services/devices';
 import { createDeviceConfigStore } from './services/device-config';
@@ -220,31 +220,42 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     baseUrl = sandbox.url;
   }
   const embeddedSandbox = sandbox !== null;
-  const acquirer = awaitingDurability(createShouqianbaAdapter({
+  const sandboxMode = acquirerConfig.mode === 'sandbox';
+  const adapterOptions = {
     baseUrl,
-    vendorSn: acquirerConfig.vendorSn ?? SANDBOX_VENDOR_SN,
-    vendorKey: acquirerConfig.vendorKey ?? SANDBOX_VENDOR_KEY,
-    appId: acquirerConfig.appId ?? SANDBOX_APP_ID,
     timeouts: acquirerConfig.timeouts,
     log: log.child({ module: 'acquirer' }),
     clock,
-  }), barrier.durable);
+  };
+  // Live mode knows nothing of the sandbox: the vendor's identity is typed on the enrolment screen, for that one request.
+  const sandboxIdentity = { vendorSn: SANDBOX_VENDOR_SN, vendorKey: SANDBOX_VENDOR_KEY, appId: SANDBOX_APP_ID, activationCode: SANDBOX_ACTIVATION_CODE };
+  // Every request waits until what was committed before it is on disk (db/durability.ts).
+  const rawAcquirer = awaitingDurability(
+    createShouqianbaAdapter({ ...adapterOptions, ...(sandboxMode ? sandboxIdentity : { vendorSn: '', vendorKey: '', appId: '' }) }),
+    barrier.durable,
+  );
   const terminalId = terminal.status().terminalId;
-  const credentials = createCredentialsProvider({
-    db,
-    clock,
-    log,
-    keyring: openKeyring(dataDir),
-    acquirer,
-    // The embedded sandbox gets a new port each start but keeps its ledger: same acquirer, same enrolment.
-    endpointId: embeddedSandbox ? 'embedded-sandbox' : baseUrl,
-    activationCode: acquirerConfig.activationCode ?? (acquirerConfig.mode === 'sandbox' ? SANDBOX_ACTIVATION_CODE : null),
-    deviceId: terminalId,
-    name: config.storeName,
-  });
   // One durable runner for every kind of background job; each service registers its kinds.
   const jobs = createJobRunner({ db, clock, log: log.child({ module: 'jobs' }), beforeRun: barrier.durable });
   const jobRetention = startJobRetention({ db, clock, log: log.child({ module: 'jobs' }) });
+  const enrolment = createEnrolmentService({
+    db,
+    clock,
+    log: log.child({ module: 'enrolment' }),
+    keyring: openKeyring(dataDir),
+    audit,
+    jobs,
+    acquirer: rawAcquirer,
+    activator: (vendor, input) => createShouqianbaAdapter({ ...adapterOptions, ...vendor }).activate(input),
+    mode: acquirerConfig.mode,
+    // The embedded sandbox gets a new port each start but keeps its ledger: same acquirer, same enrolment.
+    endpointId: embeddedSandbox ? 'embedded-sandbox' : baseUrl,
+    deviceId: terminalId,
+    terminalName: () => settings.get().storeName,
+    ...(sandboxMode ? { sandboxIdentity } : {}),
+  });
+  const acquirer = withKeyRecovery(rawAcquirer, enrolment);
+  const credentials = enrolment.credentials;
   const payments = createPaymentsService({
     db,
     clock,
@@ -280,10 +291,12 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     log: log.child({ module: 'statements' }),
     acquirer,
     credentials,
+    source: statementSourceOf(acquirerConfig.mode),
     retry: { firstMs: acquirerConfig.timings.cancelRetryMs, maxMs: 10 * 60_000 },
     jobs,
   });
   statements.recover();
+  enrolment.start();
   jobs.start();
 
   // Device configuration lives in SQLite; config.json's list only seeds a terminal that never had one.
@@ -316,6 +329,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     embeddedSandbox,
     acquirerBaseUrl: baseUrl,
     credentials,
+    enrolment,
     payments,
     refunds,
     statements,
@@ -512,6 +526,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       jobRetention.stop();
       payments.stop();
       statements.stop();
+      enrolment.stop();
       refunds.stop();
       await sandbox?.close();
       await sqlWorker.stop();

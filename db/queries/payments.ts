@@ -78,25 +78,6 @@ export function unfinishedPayments(db: Database): PaymentRow[] {
   return stmt(db, "SELECT * FROM payment WHERE status IN ('submitted', 'pending', 'unknown', 'cancelling') ORDER BY created_at").all() as PaymentRow[];
 }
 
-export interface AcquirerTerminalRow {
-  base_url: string;
-  terminal_sn: string;
-  sealed_key: string;
-  key_date: string;
-}
-
-export function readAcquirerTerminal(db: Database): AcquirerTerminalRow | undefined {
-  return stmt(db, 'SELECT base_url, terminal_sn, sealed_key, key_date FROM acquirer_terminal WHERE singleton = 1').get() as AcquirerTerminalRow | undefined;
-}
-
-export function writeAcquirerTerminal(db: Database, row: AcquirerTerminalRow & { at: string }): void {
-  stmt(
-    db,
-    `INSERT INTO acquirer_terminal (singleton, base_url, terminal_sn, sealed_key, key_date, activated_at) VALUES (1, ?, ?, ?, ?, ?)
-     ON CONFLICT (singleton) DO UPDATE SET base_url = excluded.base_url, terminal_sn = excluded.terminal_sn, sealed_key = excluded.sealed_key, key_date = excluded.key_date`,
-  ).run(row.base_url, row.terminal_sn, row.sealed_key, row.key_date, row.at);
-}
-
 export function setPaymentQr(db: Database, id: string, qrCode: string, acquirerSn: string): void {
   stmt(db, 'UPDATE payment SET qr_code = ?, acquirer_sn = ? WHERE id = ?').run(qrCode, acquirerSn, id);
 }

@@ -84,6 +84,13 @@ const Enrolment = z.object({
   keyDate: z.string().nullable(),
   /** The stored enrolment belongs to another acquirer address (after an endpoint change): enrol again. */
   otherEndpoint: z.boolean(),
+  activatedAt: z.string().nullable(),
+  /** The key's rotation: when it was last fetched (activation or checkin), when it expires (its Beijing day ends). */
+  lastCheckinAt: z.string().nullable(),
+  keyExpiresAt: z.string().nullable(),
+  /** The next proactive checkin, and the error of the last one while it is retried. */
+  nextCheckinAt: z.string().nullable(),
+  checkinError: z.string().nullable(),
 });
 
 const AcquirerEndpoint = z.object({
@@ -93,7 +100,12 @@ const AcquirerEndpoint = z.object({
   activeBaseUrl: z.string(),
   /** The address config.json names for the next start (null = the embedded sandbox). */
   configuredBaseUrl: z.string().nullable(),
+  /** The mode config.json names for the next start. */
+  configuredMode: z.enum(['sandbox', 'live']),
   restartNeeded: z.boolean(),
+  /** The vendor's identity as config.json pre-fills it on the enrolment screen (never the key). */
+  vendorSn: z.string().nullable(),
+  appId: z.string().nullable(),
 });
 
 const ScaleLabel = z.object({
@@ -251,10 +263,16 @@ export const adminCalls = {
     summary: 'Change settings (all validated first: one bad field saves nothing); each changed field is audited',
   }),
   'admin.setAcquirerEndpoint': call({
-    input: z.object({ baseUrl: z.url({ protocol: /^https?$/, error: 'url_format' }).max(200, 'too_long').nullable() }).strict(),
+    input: z
+      .object({
+        /** Omitted: the configured mode stays. */
+        mode: z.enum(['sandbox', 'live']).optional(),
+        baseUrl: z.url({ protocol: /^https?$/, error: 'url_format' }).max(200, 'too_long').nullable(),
+      })
+      .strict(),
     output: AcquirerEndpoint,
     access: Technicians,
-    summary: "The acquirer's API address for the next start (written to config.json; null = the embedded sandbox)",
+    summary: "The acquirer's mode and API address for the next start (written to config.json; null = the embedded sandbox; live needs https)",
   }),
   'admin.setScaleLabel': call({
     input: z.object({ layout: WeighedLayoutSchema }).strict(),
@@ -263,10 +281,19 @@ export const adminCalls = {
     summary: "The layout of the shop scale's price/weight labels, for the next start (written to config.json)",
   }),
   'admin.enrol': call({
-    input: z.object({ activationCode: z.string().trim().min(1, 'required').max(64, 'too_long') }).strict(),
+    input: z
+      .object({
+        /** Used for this one request: never stored. */
+        activationCode: z.string().trim().min(1, 'required').max(64, 'too_long'),
+        /** The vendor's identity from the acquirer's onboarding (required in live mode; sandbox mode uses the sandbox's). */
+        vendorSn: z.string().trim().min(1, 'required').max(64, 'too_long').optional(),
+        vendorKey: z.string().trim().min(1, 'required').max(128, 'too_long').optional(),
+        appId: z.string().trim().min(1, 'required').max(64, 'too_long').optional(),
+      })
+      .strict(),
     output: Enrolment,
     access: Technicians,
-    summary: 'Enrol (activate) this terminal at the acquirer with a one-time activation code',
+    summary: 'Enrol (activate) this terminal at the acquirer: one activation request per call, the code never stored',
   }),
   'admin.networkTest': call({
     input: NoInput,

@@ -1,6 +1,6 @@
 /** Owner: sales history and reconciliation with the acquirer (issue 7). */
 import { z } from 'zod';
-import { Id, Minor, RefundAsk, RefundView, VoidAsk, WalletKind } from '../schemas';
+import { Id, Minor, RefundAsk, RefundView, StatementSource, VoidAsk, WalletKind } from '../schemas';
 import { call, Owners, type CallSpec } from './spec';
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD');
@@ -134,6 +134,8 @@ export const Reconciliation = z.object({
   businessDates: z.array(z.string()),
   statement: z.object({
     state: z.enum(['none', 'downloading', 'downloaded']),
+    /** Of the stored copy when there is one, else the one a download uses on this terminal. */
+    source: StatementSource,
     downloadedAt: z.string().nullable(),
     attempts: z.number().int(),
     lastError: z.string().nullable(),

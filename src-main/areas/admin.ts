@@ -2,18 +2,15 @@
  * The technician console's calls: settings, the acquirer address and enrolment, users and PINs,
  * diagnostics (logs, background jobs, database health, backup/restore, support bundle) and the audit log.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { access, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { adminCalls } from '../../src-common/calls/admin';
 import { PosError } from '../../src-common/errors';
-import { maskCode } from '../../src-common/mask';
 import type { Caller } from '../../src-common/roles';
-import { readAcquirerTerminal, writeAcquirerTerminal } from '../../db/queries/payments';
-import { AcquirerError } from '../acquirer/port';
+import { acquirerBaseUrlProblem } from '../../src-common/acquirer-endpoint';
 import { CONFIG_FILE, ConfigError, parseConfig, readConfig } from '../config';
-import { openKeyring } from '../keyring';
 import { hasPendingRestore, listBackups } from '../services/backup';
 import { openJobCounts } from '../../db/queries/jobs';
 import { jobsView } from '../jobs/view';
@@ -23,25 +20,13 @@ import type { Area, CoreServices } from './context';
 const NETWORK_TEST_TIMEOUT_MS = 5000;
 
 /** What the admin area uses of the terminal's services. */
-export type AdminAreaDeps = Pick<CoreServices, 'dataDir' | 'logFile' | 'appVersion' | 'terminalId' | 'config' | 'db' | 'clock' | 'log' | 'audit' | 'settings' | 'terminal' | 'auth' | 'acquirer' | 'embeddedSandbox' | 'acquirerBaseUrl' | 'credentials' | 'devices' | 'sqlWorker'>;
+export type AdminAreaDeps = Pick<CoreServices, 'dataDir' | 'logFile' | 'appVersion' | 'terminalId' | 'config' | 'db' | 'clock' | 'log' | 'audit' | 'settings' | 'terminal' | 'auth' | 'acquirer' | 'embeddedSandbox' | 'acquirerBaseUrl' | 'credentials' | 'enrolment' | 'devices' | 'sqlWorker'>;
 
 export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
   const { db, audit, settings, log } = deps;
   const users = createUsersService({ db, clock: deps.clock, log: log.child({ module: 'users' }), audit, auth: deps.auth });
-  const endpointId = deps.embeddedSandbox ? 'embedded-sandbox' : deps.acquirerBaseUrl;
   const actorOf = (caller: Caller): Caller => ({ role: caller.role, userId: caller.userId });
-  const keyring = openKeyring(deps.dataDir);
-
-  function enrolment() {
-    const row = readAcquirerTerminal(db);
-    const enrolled = row?.base_url === endpointId;
-    return {
-      enrolled,
-      terminalSn: row ? maskCode(row.terminal_sn) : null,
-      keyDate: row?.key_date ?? null,
-      otherEndpoint: row !== undefined && !enrolled,
-    };
-  }
+  const enrolment = () => deps.enrolment.status();
 
   const configPath = join(deps.dataDir, CONFIG_FILE);
   async function readRawConfig(): Promise<Record<string, unknown>> {
@@ -72,11 +57,13 @@ export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
     await rename(partial, configPath);
   }
 
+  /** What the next start will use: config.json, or without one the configuration this start was given. */
   async function loadedConfig() {
     try {
+      await access(configPath);
       return await readConfig(deps.dataDir);
     } catch {
-      return deps.config; // A broken config.json is reported at the next start.
+      return deps.config; // None, or a broken config.json (reported at the next start).
     }
   }
 
@@ -86,14 +73,18 @@ export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
   }
 
   async function acquirerEndpoint() {
-    const configured = (await loadedConfig()).acquirer.baseUrl ?? null;
+    const next = (await loadedConfig()).acquirer;
+    const configured = next.baseUrl ?? null;
     const active = deps.embeddedSandbox ? null : deps.acquirerBaseUrl;
     return {
       mode: deps.config.acquirer.mode,
       embeddedSandbox: deps.embeddedSandbox,
       activeBaseUrl: deps.acquirerBaseUrl,
       configuredBaseUrl: configured,
-      restartNeeded: configured !== active,
+      configuredMode: next.mode,
+      restartNeeded: configured !== active || next.mode !== deps.config.acquirer.mode,
+      vendorSn: next.vendorSn ?? null,
+      appId: next.appId ?? null,
     };
   }
 
@@ -108,16 +99,25 @@ export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
       }),
       'admin.updateSettings': (patch, session) => settings.update(patch, actorOf(session.caller)),
 
-      'admin.setAcquirerEndpoint': async ({ baseUrl }, session) => {
-        const before = (await acquirerEndpoint()).configuredBaseUrl;
+      'admin.setAcquirerEndpoint': async ({ mode, baseUrl }, session) => {
+        const before = await acquirerEndpoint();
+        const nextMode = mode ?? before.configuredMode;
+        // Live money goes over https only; plain http is for a sandbox (the same rule config.json is held to).
+        const problem = acquirerBaseUrlProblem(nextMode, baseUrl);
+        if (problem) throw new PosError('validation_failed', 'This address cannot be used for this mode', [{ path: 'baseUrl', message: problem }]);
         await writeConfig((raw) => {
-          const acquirer = { ...((raw.acquirer as Record<string, unknown> | undefined) ?? {}) };
+          const acquirer: Record<string, unknown> = { ...((raw.acquirer as Record<string, unknown> | undefined) ?? {}), mode: nextMode };
           if (baseUrl) acquirer.baseUrl = baseUrl;
           else delete acquirer.baseUrl;
           return { ...raw, acquirer };
         }, 'baseUrl');
-        audit.record({ actor: actorOf(session.caller), action: 'admin.setAcquirerEndpoint', subject: 'acquirer.baseUrl', details: { from: before, to: baseUrl } });
-        log.info({ from: before, to: baseUrl }, 'acquirer address changed for the next start');
+        audit.record({
+          actor: actorOf(session.caller),
+          action: 'admin.setAcquirerEndpoint',
+          subject: 'acquirer.baseUrl',
+          details: { from: before.configuredBaseUrl, to: baseUrl, ...(nextMode !== before.configuredMode ? { mode: { from: before.configuredMode, to: nextMode } } : {}) },
+        });
+        log.info({ from: before.configuredBaseUrl, to: baseUrl, mode: nextMode }, 'acquirer address changed for the next start');
         return acquirerEndpoint();
       },
 
@@ -128,22 +128,7 @@ export function createAdminArea(deps: AdminAreaDeps): Area<typeof adminCalls> {
         return scaleLabel();
       },
 
-      'admin.enrol': async ({ activationCode }, session) => {
-        let creds;
-        try {
-          creds = await deps.acquirer.activate({ code: activationCode, deviceId: deps.terminalId, name: settings.get().storeName });
-        } catch (error) {
-          if (error instanceof AcquirerError) throw new PosError('conflict', `The acquirer refused the activation: ${error.message}`, { reason: 'activation_refused', acquirerCode: error.code });
-          throw new PosError('unavailable', 'The acquirer could not be reached', { reason: 'acquirer_unreachable' });
-        }
-        const sealedKey = keyring.seal(creds.terminalKey);
-        db.transaction(() => {
-          writeAcquirerTerminal(db, { base_url: endpointId, terminal_sn: creds.terminalSn, sealed_key: sealedKey, key_date: creds.keyDate, at: deps.clock.now().toISOString() });
-          audit.record({ actor: actorOf(session.caller), action: 'admin.enrol', subject: endpointId, details: { terminalSn: maskCode(creds.terminalSn) } });
-        })();
-        log.info({ terminalSn: maskCode(creds.terminalSn) }, 'terminal enrolled from the console');
-        return enrolment();
-      },
+      'admin.enrol': (input, session) => deps.enrolment.enrol(input, actorOf(session.caller)),
 
       'admin.networkTest': async () => {
         const baseUrl = deps.acquirerBaseUrl;

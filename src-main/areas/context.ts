@@ -15,7 +15,7 @@ import type { Logger } from '../log';
 import type { AuditService } from '../services/audit';
 import type { AuthService } from '../services/auth';
 import type { CatalogService } from '../services/catalog';
-import type { createCredentialsProvider } from '../services/enrolment';
+import type { EnrolmentService } from '../services/enrolment';
 import type { PaymentsService } from '../services/payments';
 import type { RefundsService } from '../services/refunds';
 import type { SalesService } from '../services/sales';
@@ -45,7 +45,8 @@ export interface CoreServices {
   /** True when the acquirer is the sandbox running inside this terminal. */
   readonly embeddedSandbox: boolean;
   readonly acquirerBaseUrl: string;
-  readonly credentials: ReturnType<typeof createCredentialsProvider>;
+  readonly credentials: EnrolmentService['credentials'];
+  readonly enrolment: EnrolmentService;
   readonly payments: PaymentsService;
   readonly refunds: RefundsService;
   readonly statements: StatementsService;

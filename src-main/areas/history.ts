@@ -4,15 +4,16 @@ import { PosError } from '../../src-common/errors';
 import type { Session } from '../../src-common/roles';
 import { createHistoryService } from '../services/history';
 import { createReconciliationService } from '../services/reconciliation';
+import { statementSourceOf } from '../services/statements';
 import type { Area, CoreServices } from './context';
 
 /** What the history area uses of the terminal's services. */
-export type HistoryAreaDeps = Pick<CoreServices, 'terminalId' | 'db' | 'clock' | 'audit' | 'settings' | 'auth' | 'refunds'>;
+export type HistoryAreaDeps = Pick<CoreServices, 'terminalId' | 'db' | 'clock' | 'audit' | 'settings' | 'auth' | 'refunds' | 'config'>;
 
 export function createHistoryArea(deps: HistoryAreaDeps): Area<typeof historyCalls> {
   const businessDay = () => businessDayRuleOf(deps.settings.get());
   const history = createHistoryService({ db: deps.db, terminalId: deps.terminalId, refunds: deps.refunds, businessDay });
-  const reconciliation = createReconciliationService({ db: deps.db, clock: deps.clock, audit: deps.audit, terminalId: deps.terminalId, businessDay });
+  const reconciliation = createReconciliationService({ db: deps.db, clock: deps.clock, audit: deps.audit, terminalId: deps.terminalId, businessDay, statementSource: statementSourceOf(deps.config.acquirer.mode) });
 
   /**
    * A refund from the back office is confirmed with the signed-in owner's own PIN: the owner's screen may

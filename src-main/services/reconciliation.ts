@@ -38,7 +38,7 @@ import {
   type LocalRefundRow,
   type ResolutionRow,
 } from '../../db/queries/reconciliation';
-import { readStatement, statementJob, type StatementRowInput } from '../../db/queries/statements';
+import { readStatement, statementJob, type StatementRowInput, type StatementSource } from '../../db/queries/statements';
 import { PosError } from '../../src-common/errors';
 import type { Session } from '../../src-common/roles';
 import type { Clock } from '../clock';
@@ -91,6 +91,8 @@ export interface Reconciliation {
   statement: {
     /** none: never asked for; downloading: a download is queued (an older copy may be shown); downloaded. */
     state: 'none' | 'downloading' | 'downloaded';
+    /** Of the stored copy when there is one, else the one a download uses on this terminal. */
+    source: StatementSource;
     downloadedAt: string | null;
     attempts: number;
     lastError: string | null;
@@ -124,6 +126,8 @@ export function createReconciliationService(deps: {
   audit: AuditService;
   terminalId: string;
   businessDay: () => BusinessDayRule;
+  /** Where this terminal's statements come from (its acquirer mode's: statementSourceOf); the statement file by default. */
+  statementSource?: StatementSource;
 }): ReconciliationService {
   const { db, clock, audit, terminalId } = deps;
   const receiptNumber = (no: number | null) => (no === null ? null : formatReceiptNumber(terminalId, no));
@@ -155,6 +159,7 @@ export function createReconciliationService(deps: {
     const stored = readStatement(db, date);
     const statementState: Reconciliation['statement'] = {
       state: job ? 'downloading' : stored ? 'downloaded' : 'none',
+      source: stored?.source ?? deps.statementSource ?? 'statement_file',
       downloadedAt: stored?.downloadedAt ?? null,
       attempts: job?.attempts ?? 0,
       lastError: job?.last_error ?? null,

@@ -18,15 +18,14 @@ import { renderReceiptText } from '../../src-common/receipt-text';
 import { newSession, type Role, type Session } from '../../src-common/roles';
 import type { AcquirerPort, CancelOutcome, RefundOutcome, RefundStatusOutcome } from '../acquirer/port';
 import { sandboxPaymentCode } from '../acquirer/sandbox/test-codes';
-import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from '../acquirer/sandbox/server';
+import { SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN, startSandboxAcquirer, type SandboxAcquirer } from '../acquirer/sandbox/server';
 import { createShouqianbaAdapter } from '../acquirer/shouqianba';
 import { systemClock } from '../clock';
 import { parseConfig } from '../config';
 import { createEventBus } from '../events';
-import { openKeyring } from '../keyring';
 import { createAuthService, DEFAULT_USERS, type AuthService } from './auth';
 import { createCatalogService, type CatalogService } from './catalog';
-import { createCredentialsProvider } from './enrolment';
+import { sandboxCredentials } from './sandbox-credentials';
 import { createPaymentsService, type PaymentsService } from './payments';
 import { businessDateOf, defaultBusinessDayRule } from '../../src-common/business-day';
 import { createSalesService, type SalesService } from './sales';
@@ -48,7 +47,7 @@ interface Rig {
   db: Database;
   sandbox: SandboxAcquirer;
   acquirer: AcquirerPort;
-  credentials: ReturnType<typeof createCredentialsProvider>;
+  credentials: ReturnType<typeof sandboxCredentials>;
   auth: AuthService;
   catalog: CatalogService;
   sales: SalesService;
@@ -132,17 +131,7 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
       return outcome;
     },
   };
-  const credentials = createCredentialsProvider({
-    db,
-    clock,
-    log,
-    keyring: openKeyring(dir),
-    acquirer,
-    endpointId: 'embedded-sandbox',
-    activationCode: SANDBOX_ACTIVATION_CODE,
-    deviceId: terminalId,
-    name: 'test',
-  });
+  const credentials = sandboxCredentials({ acquirer, clock, deviceId: terminalId });
   const paymentJobs = createJobRunner({ db, clock, log });
   const payments = createPaymentsService({
     db,

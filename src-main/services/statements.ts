@@ -1,21 +1,24 @@
 /**
  * Downloads the acquirer's daily statement as a durable job (kind 'statement.download', one open job per
  * day): a request survives restarts and network loss, and is retried with exponential backoff and jitter
- * until it lands.
+ * until it lands. Its source is the terminal's mode's: the sandbox's statement file, or against the live API (which
+ * has no statement endpoint) a query of each of the day's orders (statement-by-query.ts). The view names it.
  */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { openJobOfSubject } from '../../db/queries/jobs';
-import { readStatement, STATEMENT_JOB_KIND, statementJob, statementJobSubject, storeStatement, type StatementRowInput } from '../../db/queries/statements';
+import { readStatement, STATEMENT_JOB_KIND, statementJob, statementJobSubject, storeStatement, type StatementRowInput, type StatementSource } from '../../db/queries/statements';
 import { PosError } from '../../src-common/errors';
 import type { AcquirerPort, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
 import type { JobResult, JobRunner } from '../jobs/runner';
 import type { Logger } from '../log';
+import { statementByQuery } from './statement-by-query';
 
 export interface StatementView {
   date: string;
   status: 'queued' | 'downloaded';
+  source: StatementSource;
   downloadedAt: string | null;
   attempts: number;
   lastError: string | null;
@@ -34,6 +37,9 @@ export interface StatementRetry {
   maxMs: number;
 }
 
+/** The live Shouqianba API has no statement endpoint (`/sandbox/statement` is the sandbox's own): live reconciles by query. */
+export const statementSourceOf = (mode: 'sandbox' | 'live'): StatementSource => (mode === 'live' ? 'order_query' : 'statement_file');
+
 /** Statements of different days may download side by side; one day's downloads go one at a time. */
 const STATEMENT_JOB_CONCURRENCY = 2;
 const statementJobPayload = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
@@ -46,9 +52,12 @@ export function createStatementsService(deps: {
   credentials: () => Promise<TerminalCredentials>;
   retry: StatementRetry;
   jobs: JobRunner;
+  /** Where this terminal's statements come from (its acquirer mode's: statementSourceOf); the statement file by default. */
+  source?: StatementSource;
   random?: () => number;
 }): StatementsService {
   const { db, clock, log, acquirer, credentials, retry, jobs } = deps;
+  const source = deps.source ?? 'statement_file';
   const random = deps.random ?? Math.random;
 
   const view = (date: string): StatementView => {
@@ -57,6 +66,7 @@ export function createStatementsService(deps: {
     return {
       date,
       status: job ? 'queued' : stored ? 'downloaded' : 'queued',
+      source: stored?.source ?? source,
       downloadedAt: stored?.downloadedAt ?? null,
       attempts: job?.attempts ?? 0,
       lastError: job?.last_error ?? null,
@@ -69,9 +79,10 @@ export function createStatementsService(deps: {
 
   async function run(date: string, attempt: number): Promise<JobResult> {
     try {
-      const rows = await acquirer.statement(await credentials(), date);
-      storeStatement(db, date, rows, clock.now().toISOString());
-      log.info({ date, rows: rows.length }, 'acquirer statement downloaded');
+      const creds = await credentials();
+      const rows = source === 'order_query' ? await statementByQuery(db, date, (clientSn) => acquirer.query(creds, clientSn)) : await acquirer.statement(creds, date);
+      storeStatement(db, date, rows, clock.now().toISOString(), source);
+      log.info({ date, rows: rows.length, source }, 'acquirer statement downloaded');
     } catch (error) {
       const message = (error as Error).message;
       log.warn({ date, attempts: attempt, error: message }, 'statement download failed; will retry');

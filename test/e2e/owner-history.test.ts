@@ -172,6 +172,9 @@ describe('the owner finds, reprints and refunds a sale, and reconciles the day',
     await expect.poll(() => page.getByTestId('reconcile-statement').getAttribute('data-state')).toBe('none');
     await page.getByTestId('reconcile-download').click();
     await expect.poll(() => page.getByTestId('reconcile-statement').getAttribute('data-state'), { timeout: 15_000 }).toBe('downloaded');
+    // Sandbox mode: the sandbox's statement file, named as such (a live terminal reconciles by query of each order).
+    expect(await page.getByTestId('reconcile-source').getAttribute('data-source')).toBe('statement_file');
+    expect(await page.getByTestId('reconcile-source').textContent()).toContain('沙箱');
 
     const count = (state: string) => page.getByTestId(`reconcile-count-${state}`).getAttribute('data-count');
     await expect.poll(() => count('missing_local')).toBe('1');

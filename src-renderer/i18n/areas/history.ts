@@ -90,6 +90,10 @@ export const historyZhCN = {
       downloaded: '对账单已于 {{at}} 下载，共 {{rows}} 行。',
     },
     lastError: '上次失败：{{error}}',
+    source: {
+      statement_file: '对账单来源：收单方的对账单文件（沙箱）。',
+      order_query: '对账单来源：逐笔查询本终端当天的每一笔订单（收钱吧终端接口没有对账单接口；完整对账单请在收钱吧商户后台“商户系统”下载）。只能发现本终端有记录的订单上的差异。',
+    },
     summary: {
       matched: '一致',
       missing_local: '本地缺失',
@@ -222,6 +226,10 @@ export const historyEn: Widen<typeof historyZhCN> = {
       downloaded: 'Statement downloaded at {{at}}: {{rows}} rows.',
     },
     lastError: 'Last failure: {{error}}',
+    source: {
+      statement_file: 'Statement source: the acquirer’s statement file (sandbox).',
+      order_query: 'Statement source: a query of each of this terminal’s orders of the day (the Shouqianba terminal API has no statement endpoint; the full statement is downloaded from its merchant back office, 商户系统). Only differences on orders this terminal knows of show here.',
+    },
     summary: {
       matched: 'Matched',
       missing_local: 'Missing here',

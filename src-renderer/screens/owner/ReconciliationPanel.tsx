@@ -107,6 +107,11 @@ export function ReconciliationPanel({ user, settings, onError, onOk }: PanelProp
           </span>
         )}
       </div>
+      {statement && (
+        <p className="muted" data-testid="reconcile-source" data-source={statement.source}>
+          {t(`history.reconcile.source.${statement.source}`)}
+        </p>
+      )}
 
       {current && statement?.state !== 'none' && (
         <>

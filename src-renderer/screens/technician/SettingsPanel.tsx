@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src-common/contract';
 import type { ApiError } from '../../../src-common/errors';
+import { acquirerBaseUrlProblem, type AcquirerMode } from '../../../src-common/acquirer-endpoint';
 import type { Settings } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
@@ -362,15 +363,27 @@ function AcquirerSection({ view, onChanged, onError }: { view: AdminSettings; on
   const { t } = useTranslation();
   const toFieldErrors = useFieldErrors();
   const reasonText = useReasonText();
-  const [baseUrl, setBaseUrl] = useState(view.acquirer.configuredBaseUrl ?? '');
+  const { acquirer, enrolment } = view;
+  const [mode, setMode] = useState<AcquirerMode>(acquirer.configuredMode);
+  const [baseUrl, setBaseUrl] = useState(acquirer.configuredBaseUrl ?? '');
+  // The vendor's identity and the code are typed for one activation; the key and the code are cleared once sent.
+  const [vendorSn, setVendorSn] = useState(acquirer.vendorSn ?? '');
+  const [appId, setAppId] = useState(acquirer.appId ?? '');
+  const [vendorKey, setVendorKey] = useState('');
   const [code, setCode] = useState('');
+  const [enrolling, setEnrolling] = useState(false);
+  const [enrolProblem, setEnrolProblem] = useState<string | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [testing, setTesting] = useState(false);
   const [test, setTest] = useState<CallOutput<'admin.networkTest'> | null>(null);
-  const { acquirer, enrolment } = view;
+  const live = acquirer.mode === 'live';
+  const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
   const saveEndpoint = async () => {
-    const r = await pos.call('admin.setAcquirerEndpoint', { baseUrl: baseUrl.trim() || null });
+    // The same rule main applies (live = https only), shown before anything is sent.
+    const problem = acquirerBaseUrlProblem(mode, baseUrl.trim() || null);
+    if (problem) return setErrors({ baseUrl: t(`admin.invalid.${problem}`) });
+    const r = await pos.call('admin.setAcquirerEndpoint', { mode, baseUrl: baseUrl.trim() || null });
     if (!r.ok) {
       setErrors(toFieldErrors(r.error));
       return onError(r.error, reasonText(r.error));
@@ -379,10 +392,17 @@ function AcquirerSection({ view, onChanged, onError }: { view: AdminSettings; on
     await onChanged();
   };
   const enrol = async () => {
-    const r = await pos.call('admin.enrol', { activationCode: code });
+    setEnrolling(true);
+    setEnrolProblem(null);
+    const vendor = live ? { vendorSn: vendorSn.trim(), vendorKey, appId: appId.trim() } : {};
+    const r = await pos.call('admin.enrol', { activationCode: code, ...vendor });
+    setEnrolling(false);
     setCode('');
+    setVendorKey('');
     if (!r.ok) {
       setErrors(toFieldErrors(r.error));
+      // Said where the technician looks, with what to do (e.g. check the back office before using the code again).
+      setEnrolProblem(reasonText(r.error));
       return onError(r.error, reasonText(r.error));
     }
     setErrors({});
@@ -395,13 +415,14 @@ function AcquirerSection({ view, onChanged, onError }: { view: AdminSettings; on
     if (r.ok) setTest(r.value);
     else onError(r.error);
   };
+  const canEnrol = code.trim() !== '' && (!live || (vendorSn.trim() !== '' && vendorKey !== '' && appId.trim() !== ''));
 
   return (
     <fieldset data-testid="acquirer-settings">
       <legend>{t('admin.acquirer.title')}</legend>
       <dl>
         <dt>{t('admin.acquirer.mode')}</dt>
-        <dd>{t(`admin.acquirer.${acquirer.mode}`)}</dd>
+        <dd data-testid="acquirer-mode">{t(`admin.acquirer.${acquirer.mode}`)}</dd>
         <dt>{t('admin.acquirer.active')}</dt>
         <dd className="mono">
           {acquirer.activeBaseUrl}
@@ -409,12 +430,19 @@ function AcquirerSection({ view, onChanged, onError }: { view: AdminSettings; on
         </dd>
         <dt>{t('admin.acquirer.configured')}</dt>
         <dd className="mono" data-testid="acquirer-configured">
-          {acquirer.configuredBaseUrl ?? t('admin.acquirer.embedded')}
+          {t(`admin.acquirer.${acquirer.configuredMode}`)} · {acquirer.configuredBaseUrl ?? t('admin.acquirer.embedded')}
         </dd>
       </dl>
       <div className="row">
         <label>
-          {t('admin.acquirer.baseUrl')}
+          {t('admin.acquirer.mode')}
+          <select data-testid="acquirer-mode-select" value={mode} onChange={(e) => setMode(e.target.value as AcquirerMode)}>
+            <option value="sandbox">{t('admin.acquirer.sandbox')}</option>
+            <option value="live">{t('admin.acquirer.live')}</option>
+          </select>
+        </label>
+        <label>
+          {mode === 'live' ? t('admin.acquirer.baseUrlLive') : t('admin.acquirer.baseUrl')}
           <input data-testid="acquirer-baseUrl" size={48} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} aria-invalid={errors.baseUrl ? true : undefined} />
           <FieldError errors={errors} name="baseUrl" />
         </label>
@@ -434,22 +462,61 @@ function AcquirerSection({ view, onChanged, onError }: { view: AdminSettings; on
         </dd>
         <dt>{t('admin.acquirer.terminalSn')}</dt>
         <dd className="mono">{enrolment.terminalSn ?? '—'}</dd>
+      </dl>
+      <dl data-testid="key-rotation">
         <dt>{t('admin.acquirer.keyDate')}</dt>
         <dd>{enrolment.keyDate ?? '—'}</dd>
+        <dt>{t('admin.acquirer.lastCheckin')}</dt>
+        <dd data-testid="last-checkin">{time(enrolment.lastCheckinAt)}</dd>
+        <dt>{t('admin.acquirer.keyExpires')}</dt>
+        <dd>{time(enrolment.keyExpiresAt)}</dd>
+        <dt>{t('admin.acquirer.nextCheckin')}</dt>
+        <dd data-testid="next-checkin">{time(enrolment.nextCheckinAt)}</dd>
+        {enrolment.checkinError && (
+          <>
+            <dt>{t('admin.acquirer.checkinError')}</dt>
+            <dd className="bad">{enrolment.checkinError}</dd>
+          </>
+        )}
       </dl>
-      <div className="row">
+      <p className="note">{live ? t('admin.acquirer.enrolNoteLive') : t('admin.acquirer.enrolNoteSandbox')}</p>
+      <div className="row" data-testid="enrolment-form">
+        {live && (
+          <>
+            <label>
+              {t('admin.acquirer.vendorSn')}
+              <input data-testid="vendor-sn" autoComplete="off" value={vendorSn} onChange={(e) => setVendorSn(e.target.value)} />
+              <FieldError errors={errors} name="vendorSn" />
+            </label>
+            <label>
+              {t('admin.acquirer.vendorKey')}
+              <input data-testid="vendor-key" type="password" autoComplete="off" value={vendorKey} onChange={(e) => setVendorKey(e.target.value)} />
+              <FieldError errors={errors} name="vendorKey" />
+            </label>
+            <label>
+              {t('admin.acquirer.appId')}
+              <input data-testid="app-id" autoComplete="off" value={appId} onChange={(e) => setAppId(e.target.value)} />
+              <FieldError errors={errors} name="appId" />
+            </label>
+          </>
+        )}
         <label>
           {t('admin.acquirer.activationCode')}
           <input data-testid="activation-code" type="password" autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} />
           <FieldError errors={errors} name="activationCode" />
         </label>
-        <button type="button" disabled={!code.trim()} onClick={() => void enrol()} data-testid="enrol">
-          {t('admin.acquirer.enrol')}
+        <button type="button" disabled={!canEnrol || enrolling} onClick={() => void enrol()} data-testid="enrol">
+          {enrolling ? t('admin.acquirer.enrolling') : t('admin.acquirer.enrol')}
         </button>
         <button type="button" onClick={() => void runTest()} disabled={testing} data-testid="network-test">
           {testing ? t('admin.acquirer.testing') : t('admin.acquirer.test')}
         </button>
       </div>
+      {enrolProblem && (
+        <p className="bad" role="alert" data-testid="enrol-problem">
+          {enrolProblem}
+        </p>
+      )}
       {test && (
         <div data-testid="network-test-result">
           <p className={test.reachable ? 'ok' : 'bad'}>
