@@ -108,7 +108,7 @@ describe('encodeReceiptEscPos', () => {
       expect(commands.some((c) => c.type === 'unknown' || c.type === 'truncated' || c.type === 'other')).toBe(false);
     });
 
-    it('holds for any names', () => {
+    it('holds for any names', { timeout: 30_000 }, () => {
       const clean48 = actions(decodeEscPos(encodeReceiptEscPos(doc, { columns: 48, drawerKick: true })).commands);
       fc.assert(
         fc.property(fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom(...hostile)), { minLength: 1, maxLength: 5 }), (names) => {
