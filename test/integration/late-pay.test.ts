@@ -70,7 +70,9 @@ async function startSlowNetwork(target: string) {
         res.writeHead(reply.status, reply.headers);
         res.end(reply.body);
       }
-    })().catch(() => res.destroy());
+    })().catch(() => {
+      res.destroy();
+    });
     if (path === '/upay/v2/pay') held.push(work);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
