@@ -95,6 +95,16 @@ export const ConfigSchema = z
         }
       })
       .prefault({}),
+    storage: z
+      .object({
+        /**
+         * A wallet charge is refused (`disk_full`) before anything is sent when the data directory's disk has less
+         * free space than this: the sale that records the money must be able to commit.
+         */
+        minFreeMegabytes: z.number().min(0).max(100_000).default(64),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

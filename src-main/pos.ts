@@ -52,6 +52,7 @@ import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 import { startLoopMonitor } from './loop-monitor';
+import { assertDiskRoom } from './disk-space';
 import { createSerialQueue } from './serial-queue';
 import { findSqlWorkerFile, startSqlWorker, type SqlWorkerClient } from './worker/client';
 
@@ -252,6 +253,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     timings: acquirerConfig.timings,
     qrDeadlineMs: acquirerConfig.qrDeadlineMs,
     subject: config.storeName,
+    assertDiskRoom: () => assertDiskRoom(dataDir, config.storage.minFreeMegabytes * 1024 * 1024),
   });
   payments.recover();
   const refunds = createRefundsService({

@@ -201,5 +201,6 @@ export const en: Messages = {
     conflict: 'This conflicts with the current state; refresh and try again.',
     unavailable: 'Cannot reach the terminal right now; please wait.',
     internal: 'Internal error in the terminal; ask a technician to read the log.',
+    disk_full: 'The terminal’s disk is full: take cash and ask a technician to free space.',
   },
 };

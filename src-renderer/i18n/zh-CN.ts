@@ -199,6 +199,7 @@ export const zhCN = {
     conflict: '与当前状态冲突，请刷新后重试。',
     unavailable: '暂时无法连接终端，请稍候。',
     internal: '终端内部错误，请联系技术人员查看日志。',
+    disk_full: '终端磁盘已满：请收现金，并联系技术人员清理空间。',
   },
 } as const;
 
