@@ -4,6 +4,8 @@
  * the core's writer; its writes (a catalog import) go in short transactions, and busy_timeout makes each
  * side wait for the other's lock rather than fail.
  */
+import { statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
@@ -27,9 +29,36 @@ db.pragma('synchronous = FULL');
  * waits for the core's writer, and keeps the WAL bounded).
  */
 const CHECKPOINT_EVERY_MS = 5_000;
+/**
+ * A PASSIVE checkpoint copies pages but never shrinks the WAL file. Past this size, or past an eighth of the
+ * disk's free space when that is less (a small or nearly full disk), the WAL is truncated (TRUNCATE: it waits
+ * briefly for readers, then resets the file to zero bytes), so it cannot eat the room a sale needs to commit.
+ */
+const WAL_BOUND_BYTES = 4 * 1024 * 1024;
+const MIN_WAL_BOUND_BYTES = 256 * 1024;
+const walPath = `${data.databasePath}-wal`;
+
+function walBound(walBytes: number): number {
+  try {
+    const stats = statfsSync(dirname(data.databasePath));
+    return Math.max(MIN_WAL_BOUND_BYTES, Math.min(WAL_BOUND_BYTES, Math.floor((stats.bavail * stats.bsize + walBytes) / 8)));
+  } catch {
+    return WAL_BOUND_BYTES;
+  }
+}
+
 setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
+    const walBytes = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;
+    if (walBytes > walBound(walBytes)) {
+      db.pragma('busy_timeout = 250');
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.pragma('busy_timeout = 5000');
+      }
+    }
   } catch {
     // busy or closing: the next round takes it
   }
