@@ -326,12 +326,14 @@ export function createSalesService(deps: SalesDeps): SalesService {
 
     async setLineDiscount(lineId, discount, approval, session) {
       lineOf(lineId, session);
+      // Refused before an owner is asked for a PIN: a locked sale takes no discount whoever approves it.
+      assertUnlocked(requireOpen(surfaceOf(session)));
       const approvedBy = await checkDiscountAllowed(session, discount, approval);
       return record(session, 'line_discount_set', { lineId, discount, ...(approvedBy ? { approvedBy } : {}) });
     },
 
     async setOrderDiscount(discount, approval, session) {
-      requireOpen(surfaceOf(session));
+      assertUnlocked(requireOpen(surfaceOf(session)));
       const approvedBy = await checkDiscountAllowed(session, discount, approval);
       return record(session, 'order_discount_set', { discount, ...(approvedBy ? { approvedBy } : {}) });
     },
