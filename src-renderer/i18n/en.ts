@@ -130,6 +130,7 @@ export const en: Messages = {
     scanQr: 'Ask the customer to scan the QR with their phone…',
     checking: 'Checking the result with the acquirer…',
     cancelling: 'Reversing, please wait…',
+    completionPending: 'The customer has paid; the terminal cannot record the sale yet (disk full) and keeps trying. Do not void or charge again; call a technician.',
     countdown: 'Waiting up to {{seconds}} s more',
     cancel: 'Cancel payment',
     back: 'Back to payment',
