@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import { PosError } from '../../src-common/errors';
+import { diskFullError, isDiskFullError } from '../disk-space';
 import { operations, testOperations, type OperationTable } from './operations';
 import { CANCELLED_REASON, type FromWorker, type OperationContext, type SqlWorkerData, type ToWorker, type WorkerError } from './protocol';
 
@@ -70,6 +71,10 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 function toWorkerError(error: unknown): WorkerError {
   if (error instanceof PosError) return { code: error.code, message: error.message, details: error.details, posError: true };
+  if (isDiskFullError(error)) {
+    const full = diskFullError();
+    return { code: full.code, message: full.message, details: full.details, posError: true };
+  }
   const e = error as Error;
   return { code: 'internal', message: `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, posError: false };
 }
