@@ -441,9 +441,13 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       for (const row of paidPaymentsOfOpenSales(db)) {
         log.warn({ paymentId: row.id, saleId: row.sale_id }, 'completing a sale whose wallet payment was paid before the last stop');
         if (completeSale(row, { retireJob: true }).kind === 'pending') {
-          // Paid before a version that queued completions: make sure its job exists.
+          // Paid before a version that queued completions: make sure its job exists (on a full disk, the next start does).
           const at = clock.now().toISOString();
-          db.transaction(() => scheduleCompletion(row.id, at))();
+          try {
+            db.transaction(() => scheduleCompletion(row.id, at))();
+          } catch (error) {
+            log.error({ err: error, paymentId: row.id }, 'could not queue the completion of a paid sale');
+          }
         }
       }
       const unfinished = unfinishedPayments(db);
