@@ -39,6 +39,7 @@ import {
   type PaymentTimings,
 } from '../../src-common/payment-state';
 import { surfaceOfCaller, type Surface } from '../../src-common/surface';
+import { withRelaxedSync } from '../../db/durability';
 import { diskFullError, isDiskFullError } from '../disk-space';
 import type { Session } from '../../src-common/roles';
 import type { Wallet } from '../../src-common/payment-code';
@@ -171,9 +172,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     if (isFinal(state.status)) {
       recovering.delete(row.id);
       log.info({ paymentId: row.id, status: state.status, failure: state.failure?.code }, 'payment final');
-      if (state.status === 'paid') completeSale(updated, { retireJob: true });
     }
+    const completion = state.status === 'paid' && before.status !== 'paid' ? completeSale(updated) : null;
     tell(updated);
+    if (completion?.kind === 'done') retireCompletionJob(row.id);
     wake();
     return updated;
   }
@@ -193,9 +195,8 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   /**
    * Closes the sale of a paid payment. `pending`: it could not be written now (a full disk) and its job retries;
    * `impossible`: the sale is not the open sale at that amount any more, and a person must look (never dropped).
-   * `retireJob`: called outside the job (right after the payment became paid), so a success retires the job here.
    */
-  function completeSale(row: PaymentRow, options: { retireJob: boolean }): Completion {
+  function completeSale(row: PaymentRow): Completion {
     if (!completionPending(row)) return { kind: 'done' };
     let result: Completion;
     try {
@@ -212,16 +213,20 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       result = error instanceof PosError ? { kind: 'impossible', error: error.message } : { kind: 'pending', error: (error as Error).message };
       log.error({ err: error, paymentId: row.id, saleId: row.sale_id }, result.kind === 'pending' ? 'payment paid; its sale could not be completed yet and will be retried' : 'payment paid but its sale cannot be completed: a person must look');
     }
-    if (result.kind === 'done' && options.retireJob) {
-      try {
-        db.transaction(() => finishSubjectJobs(db, jobSubject(row.id), clock.now().toISOString()))();
-      } catch (error) {
-        // Harmless: the job finds the sale completed and ends.
-        log.warn({ err: error, paymentId: row.id }, 'could not retire the completion job');
-      }
-    }
     if (result.kind !== 'done') tell(row);
     return result;
+  }
+
+  /**
+   * After a completion done outside its job (right after the payment became paid). Not synced to disk on its own
+   * (the sale's commit was): a retirement lost to a power cut only lets the job run once more and find the sale closed.
+   */
+  function retireCompletionJob(paymentId: string) {
+    try {
+      withRelaxedSync(db, () => db.transaction(() => finishSubjectJobs(db, jobSubject(paymentId), clock.now().toISOString()))());
+    } catch (error) {
+      log.warn({ err: error, paymentId }, 'could not retire the completion job; it finds the sale completed and ends');
+    }
   }
 
   async function runJob(job: RunningJob<{ paymentId: string }>, kind: 'query' | 'cancel') {
@@ -261,7 +266,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     handler: async (job) => {
       const row = findPayment(db, job.payload.paymentId);
       if (!row || stateOf(row).status !== 'paid') return;
-      const result = completeSale(row, { retireJob: false });
+      const result = completeSale(row);
       if (result.kind === 'pending') return { outcome: 'retry', error: result.error };
       if (result.kind === 'impossible') return { outcome: 'failed', error: result.error };
       tell(findPayment(db, row.id)!);
@@ -440,7 +445,9 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     recover() {
       for (const row of paidPaymentsOfOpenSales(db)) {
         log.warn({ paymentId: row.id, saleId: row.sale_id }, 'completing a sale whose wallet payment was paid before the last stop');
-        if (completeSale(row, { retireJob: true }).kind === 'pending') {
+        const completion = completeSale(row);
+        if (completion.kind === 'done') retireCompletionJob(row.id);
+        else if (completion.kind === 'pending') {
           // Paid before a version that queued completions: make sure its job exists (on a full disk, the next start does).
           const at = clock.now().toISOString();
           try {
