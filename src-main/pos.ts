@@ -146,7 +146,12 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   // Started once the database is migrated: its own connection never migrates.
   const sqlWorker = startSqlWorker({
     file: sqlWorkerFile,
-    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: options.sqlWorkerTestOperations ?? false },
+    data: {
+      databasePath,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      testOperations: options.sqlWorkerTestOperations ?? false,
+      walBoundBytes: config.storage.walBoundMegabytes * 1024 * 1024,
+    },
     events,
     log: log.child({ module: 'sql-worker' }),
     // After the terminal is ready: on a low-end CPU its loading would compete with the start's own work.

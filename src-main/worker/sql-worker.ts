@@ -31,11 +31,12 @@ db.pragma('synchronous = FULL');
  */
 const CHECKPOINT_EVERY_MS = 5_000;
 /**
- * A PASSIVE checkpoint copies pages but never shrinks the WAL file. Past this size, or past an eighth of the
- * disk's free space when that is less (a small or nearly full disk), the WAL is truncated (TRUNCATE: it waits
- * briefly for readers, then resets the file to zero bytes), so it cannot eat the room a sale needs to commit.
+ * A PASSIVE checkpoint copies pages but never shrinks the WAL file. Past the bound (config storage.walBoundMegabytes,
+ * or an eighth of the disk's free space when that is less: a small or nearly full disk), a WAL that PASSIVE has
+ * fully copied is truncated (TRUNCATE with nothing left to copy: it only resets the file, waiting at most 250 ms
+ * for readers, so the core's writes are not held behind a long copy), and cannot eat the room a sale needs.
  */
-const WAL_BOUND_BYTES = 4 * 1024 * 1024;
+const WAL_BOUND_BYTES = data.walBoundBytes ?? 64 * 1024 * 1024;
 const MIN_WAL_BOUND_BYTES = 256 * 1024;
 const walPath = `${data.databasePath}-wal`;
 
@@ -50,9 +51,9 @@ function walBound(walBytes: number): number {
 
 setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
     const walBytes = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;
-    if (walBytes > walBound(walBytes)) {
+    if (passive && passive.log === passive.checkpointed && walBytes > walBound(walBytes)) {
       db.pragma('busy_timeout = 250');
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');

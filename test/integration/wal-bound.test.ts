@@ -12,7 +12,7 @@ import { startTestPos, type TestPos } from '../helpers/pos';
 describe('the WAL after a burst of writes', () => {
   let t: TestPos;
   beforeAll(async () => {
-    t = await startTestPos();
+    t = await startTestPos({ storage: { walBoundMegabytes: 4 } });
   });
   afterAll(() => t?.close());
 
