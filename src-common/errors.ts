@@ -16,6 +16,8 @@ export const ErrorCode = z.enum([
   'conflict',
   'unavailable',
   'internal',
+  /** The data directory's disk is (nearly) full: nothing that moves money is started until space is made. */
+  'disk_full',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -66,10 +66,38 @@ describe('payment state machine', () => {
     expect(r.state.status).toBe('needs_attention');
   });
 
-  it('fails without a reversal when the order never reached the acquirer', () => {
+  it('when the order was never found, cancels its client_sn at the deadline and fails only once the cancel is confirmed', () => {
     let r = step(start(), answer({ kind: 'unknown', reason: 'HTTP 500' }, 100), T);
     r = step(r.state, answer({ kind: 'not_found' }, 45_000), T);
+    // A pay request still on the network would be paid after the cashier took cash: it is cancelled first.
+    expect(r).toMatchObject({ state: { status: 'cancelling', failure: null }, action: { kind: 'cancel', at: 45_000 } });
+    r = step(r.state, cancelAnswer({ kind: 'in_progress' }, 45_100), T);
+    expect(r).toMatchObject({ state: { status: 'cancelling' }, action: { kind: 'cancel' } });
+    r = step(r.state, cancelAnswer({ kind: 'cancelled' }, 50_100), T);
     expect(r.state).toMatchObject({ status: 'failed', failure: { code: 'other' } });
+  });
+
+  it('never declares a timed-out or lost payment failed without a confirmed cancel (property)', () => {
+    const lost = fc.oneof(fc.constant<AcquirerAnswer>({ kind: 'unknown', reason: 'timeout' }), fc.constant<AcquirerAnswer>({ kind: 'not_found' }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(lost, fc.integer({ min: 1, max: 20_000 })), { minLength: 1, maxLength: 12 }), (answers) => {
+        let s = start();
+        let at = 0;
+        let cancelConfirmed = false;
+        for (const [a, dt] of answers) {
+          at += dt;
+          const r = step(s, answer(a, at), T);
+          if (r.action.kind === 'cancel') {
+            const c = step(r.state, cancelAnswer({ kind: 'cancelled' }, at), T);
+            cancelConfirmed = true;
+            s = c.state;
+            break;
+          }
+          s = r.state;
+        }
+        if (s.status === 'failed') expect(cancelConfirmed).toBe(true);
+      }),
+    );
   });
 
   it('an order-number conflict is not a failure: the earlier order may be paid, so it asks', () => {

@@ -7,6 +7,10 @@
  *       │                                                                   │ past pollDeadlineMs, or the cashier cancels
  *       └───────────────────────────────────────────────────────> cancelling ──> reversed | paid (late) | failed
  *                                                                    └─ still unsure after maxCancelAttempts ──> needs_attention
+ *
+ * Nothing that timed out or lost its reply is declared failed before a cancel for its client_sn is confirmed:
+ * "not found" only says the request has not arrived yet, and a pay request still on the network would otherwise
+ * be paid after the cashier took cash instead (the acquirer refuses a client_sn once it was cancelled).
  */
 
 export type PaymentStatus = 'submitted' | 'pending' | 'unknown' | 'cancelling' | 'paid' | 'failed' | 'reversed' | 'needs_attention';
@@ -57,7 +61,7 @@ export interface PaymentState {
   submittedAt: number;
   acquirerSn: string | null;
   cancelAttempts: number;
-  /** The last query found no order: if the deadline comes with nothing found, the request never arrived. */
+  /** The last query found no order: if a cancel then confirms, the request never charged anything (failed, not reversed). */
   lastQueryNotFound: boolean;
   failure: { code: FailureCode; message: string } | null;
 }
@@ -90,8 +94,7 @@ export function step(state: PaymentState, input: PaymentInput, timings: PaymentT
   const startCancelling = (s: PaymentState): Step => ({ state: { ...s, status: 'cancelling' }, action: { kind: 'cancel', at } });
   const keepWaiting = (s: PaymentState): Step => {
     if (!pastDeadline) return { state: s, action: { kind: 'query', at: Math.min(at + pollIntervalAt(timings, at - state.submittedAt), state.submittedAt + timings.pollDeadlineMs) } };
-    // Nothing ever reached the acquirer: no order to reverse, the customer was not charged.
-    if (s.lastQueryNotFound) return { state: { ...s, status: 'failed', failure: { code: 'other', message: 'The payment never reached the acquirer' } }, action: none };
+    // Even when nothing was found: the request may still be on its way, so it is cancelled before anyone is told.
     return startCancelling(s);
   };
   const retryCancel = (s: PaymentState): Step => {
@@ -153,7 +156,13 @@ export function step(state: PaymentState, input: PaymentInput, timings: PaymentT
 
     case 'cancel_answer': {
       const a = input.answer;
-      if (a.kind === 'cancelled') return { state: { ...state, status: 'reversed' }, action: none };
+      if (a.kind === 'cancelled') {
+        // No order was ever found: the cancel closed its client_sn, so a request still in flight cannot charge.
+        if (state.lastQueryNotFound) {
+          return { state: { ...state, status: 'failed', failure: { code: 'other', message: 'The payment never reached the acquirer; it was cancelled there, so it cannot be paid late' } }, action: none };
+        }
+        return { state: { ...state, status: 'reversed' }, action: none };
+      }
       // "Cannot cancel" usually means it was paid after all: ask, and let the answer decide.
       if (a.kind === 'failed') return { state: { ...state, status: 'cancelling' }, action: { kind: 'query', at } };
       return retryCancel(state);

@@ -99,6 +99,21 @@ export const ConfigSchema = z
         if (problem) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: ACQUIRER_URL_MESSAGES[problem] });
       })
       .prefault({}),
+    storage: z
+      .object({
+        /**
+         * A wallet charge is refused (`disk_full`) before anything is sent when the data directory's disk has less
+         * free space than this: the sale that records the money must be able to commit.
+         */
+        minFreeMegabytes: z.number().min(0).max(100_000).default(64),
+        /**
+         * The SQL worker truncates the WAL once it passes this size, or an eighth of the disk's free space when that
+         * is less (a small disk). Only a fully checkpointed WAL is truncated, so the core's writes never wait on it.
+         */
+        walBoundMegabytes: z.number().min(1).max(4096).default(64),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

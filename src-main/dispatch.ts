@@ -3,6 +3,7 @@ import type { CallSpec } from '../src-common/contract';
 import { describeIssues, PosError, type Result } from '../src-common/errors';
 import { mayCall, type Caller, type Session } from '../src-common/roles';
 import { runForSession } from './call-context';
+import { diskFullError, isDiskFullError } from './disk-space';
 import type { Logger } from './log';
 
 /** A handler gets its input already validated, and the session whose role was already checked. */
@@ -80,6 +81,11 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
       return { ok: true, value: output.data };
     } catch (error) {
       if (error instanceof PosError) return { ok: false, error: error.toApiError() };
+      // Nothing was recorded (the transaction rolled back): say why, rather than "internal".
+      if (isDiskFullError(error)) {
+        log.error({ call, err: error }, 'call refused: the disk is full');
+        return { ok: false, error: diskFullError({ call }).toApiError() };
+      }
       log.error({ call, err: error }, 'call failed');
       return { ok: false, error: { code: 'internal', message: 'Unexpected error; see the log' } };
     }

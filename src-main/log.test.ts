@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { openFileLogger } from './log';
+import { loggerOptions, openFileLogger, withStderrFallback } from './log';
 
 describe('file logger', () => {
   it('writes JSON lines to the data directory and never a payment code or key whole', async () => {
@@ -22,5 +23,23 @@ describe('file logger', () => {
     expect(text).not.toContain(code);
     expect(text).not.toContain(key);
     expect(file).toBe(join(dataDir, 'logs', 'current.log'));
+  });
+});
+
+describe('log file on a full disk', () => {
+  it('falls back to stderr when a write fails with ENOSPC, and the process goes on', async () => {
+    // /dev/full answers every write with ENOSPC, as a full disk does.
+    const file = pino.destination({ dest: '/dev/full', sync: false });
+    const fallback: string[] = [];
+    const logger = pino(loggerOptions('info'), withStderrFallback(file, { write: (line: string) => fallback.push(line) }));
+    logger.info('first line');
+    await new Promise((r) => setTimeout(r, 50));
+    logger.error({ saleId: 'S1' }, 'second line');
+    await new Promise((r) => setTimeout(r, 50));
+    // Unheard, the stream's 'error' would have thrown out of the event loop and ended this test's process.
+    const text = fallback.join('');
+    expect(text).toContain('log file not writable (ENOSPC)');
+    expect(text).toContain('second line');
+    file.destroy();
   });
 });

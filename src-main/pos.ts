@@ -55,6 +55,7 @@ import { createSalesService } from './services/sales';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 import { startLoopMonitor } from './loop-monitor';
+import { assertDiskRoom } from './disk-space';
 import { createSerialQueue } from './serial-queue';
 import { findSqlWorkerFile, startSqlWorker, type SqlWorkerClient } from './worker/client';
 
@@ -150,7 +151,12 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   // Started once the database is migrated: its own connection never migrates.
   const sqlWorker = startSqlWorker({
     file: sqlWorkerFile,
-    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: options.sqlWorkerTestOperations ?? false },
+    data: {
+      databasePath,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      testOperations: options.sqlWorkerTestOperations ?? false,
+      walBoundBytes: config.storage.walBoundMegabytes * 1024 * 1024,
+    },
     events,
     log: log.child({ module: 'sql-worker' }),
     // After the terminal is ready: on a low-end CPU its loading would compete with the start's own work.
@@ -268,6 +274,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     timings: acquirerConfig.timings,
     qrDeadlineMs: acquirerConfig.qrDeadlineMs,
     subject: config.storeName,
+    assertDiskRoom: () => assertDiskRoom(dataDir, config.storage.minFreeMegabytes * 1024 * 1024),
   });
   payments.recover();
   const refunds = createRefundsService({

@@ -9,6 +9,7 @@ import { mayReceive } from '../../src-common/contract';
 import { loadConfig } from '../config';
 import { DATA_DIR_ENV } from '../data-dir';
 import { createPos, type Pos } from '../pos';
+import { guardProcess } from '../process-guards';
 import { IPC_EVENT, IPC_INVOKE } from './channels';
 import { electronNativeBinding } from './native-binding';
 import { registerAppScheme, serveAppProtocol } from './protocol';
@@ -48,6 +49,7 @@ async function ready(): Promise<Shell> {
   const dataDir = process.env[DATA_DIR_ENV] ?? app.getPath('userData');
   const nativeBinding = electronNativeBinding(app.getAppPath());
   const pos = await createPos({ dataDir, config: loadConfig(dataDir), ...(nativeBinding ? { nativeBinding } : {}) });
+  guardProcess(pos.log);
 
   // One session per window (web contents): signing in on the cashier screen signs in nothing else.
   const sessions = new Map<number, Session>();

@@ -9,6 +9,7 @@ import { DatabaseFromNewerVersionError } from '../../db/migrate';
 import { ConfigError, loadConfig } from '../config';
 import { defaultDataDir } from '../data-dir';
 import { createPos } from '../pos';
+import { guardProcess } from '../process-guards';
 import { parseHostArgs } from './args';
 import { startHost } from './server';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const loaded = loadConfig(dataDir);
   const config = args.demoCatalog ? { ...loaded, demoCatalog: true } : loaded;
   const pos = await createPos({ dataDir, config });
+  guardProcess(pos.log);
   const token = randomBytes(32).toString('base64url');
   const host = await startHost({ pos, port: args.port, token, staticDir });
 

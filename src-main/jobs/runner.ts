@@ -181,7 +181,26 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     }, groupCommitMs);
   }
 
+  /** A look at the table that could not be committed (a full disk) is tried again this much later. */
+  const FAILED_LOOK_RETRY_MS = 1000;
+
   function tick() {
+    try {
+      look();
+    } catch (error) {
+      // Nothing was claimed or recorded (the transaction rolled back): look again soon rather than end the process.
+      log.error({ err: error }, 'job runner could not look at its jobs; trying again');
+      if (stopped) return;
+      if (timer) clearTimeout(timer);
+      timerAt = null;
+      timer = setTimeout(() => {
+        timer = null;
+        tick();
+      }, FAILED_LOOK_RETRY_MS);
+    }
+  }
+
+  function look() {
     if (stopped) return;
     if (commitTimer) clearTimeout(commitTimer);
     commitTimer = null;
@@ -276,7 +295,12 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       const now = clock.now().getTime();
       for (const [kindName, kind] of kinds) {
         const ids = [...inFlight].filter(([, j]) => j.kind === kindName).map(([id]) => id);
-        if (ids.length) extendLeases(db, ids, owner, now + leaseOf(kind));
+        try {
+          if (ids.length) extendLeases(db, ids, owner, now + leaseOf(kind));
+        } catch (error) {
+          // A full disk: the next renewal tries again (a lease that runs out only means the job may run once more).
+          log.error({ err: error, kind: kindName }, 'could not renew job leases');
+        }
       }
     }, every);
     leaseTimer.unref();

@@ -50,7 +50,11 @@ export function connectDevices(deps: { manager: DeviceManager; bus: DomainEventB
         const cash = receipt.tenders.some((t) => t.kind === 'cash');
         const paid = receipt.tenders.reduce((sum, t) => sum + t.amount, 0);
         if (sale.surface === 'till') manager.display(cash ? displayForChange(paid, sale.change, options()) : displayForThanks(options()));
-        manager.printReceipt(receipt, { kickDrawer: cash }).catch((error: unknown) => log.warn({ err: error, saleId: sale.saleId }, 'receipt not printed'));
+        manager.printReceipt(receipt, { kickDrawer: cash }).catch((error: unknown) => {
+          // No printer configured is the terminal's state (devices.status says so; the receipt can be reprinted), not a fault.
+          if (manager.printerColumns() === null) log.debug({ saleId: sale.saleId }, 'no receipt printer configured; receipt not printed');
+          else log.warn({ err: error, saleId: sale.saleId }, 'receipt not printed');
+        });
       }),
     ),
     bus.on(

@@ -1,8 +1,10 @@
 /**
  * The payment runner: carries out the state machine of src-common/payment-state.ts against the
  * acquirer port, with every step committed to SQLite before the next request leaves the terminal.
- * Its jobs (kinds 'payment.query' and 'payment.cancel', one open job per payment, subject `payment:<id>`)
- * run on the durable job runner, so a restart picks up exactly where a crash left off.
+ * Its jobs (kinds 'payment.query', 'payment.cancel' and 'payment.completeSale', one open job per payment,
+ * subject `payment:<id>`) run on the durable job runner, so a restart picks up exactly where a crash left off.
+ * A payment becomes paid in the same transaction that queues the completion of its sale: money that came in is
+ * always recorded as a sale, retried until it can be (a full disk), never dropped.
  */
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
@@ -39,6 +41,7 @@ import {
   type PaymentTimings,
 } from '../../src-common/payment-state';
 import { surfaceOfCaller, type Surface } from '../../src-common/surface';
+import { diskFullError, isDiskFullError } from '../disk-space';
 import type { Session } from '../../src-common/roles';
 import type { Wallet } from '../../src-common/payment-code';
 import type { PaymentView } from '../../src-common/schemas';
@@ -79,10 +82,17 @@ export interface PaymentsDeps {
   qrPolling?: Pick<PaymentTimings, 'pollIntervalMs' | 'firstPolls'>;
   subject: string;
   jobs: JobRunner;
+  /** Throws `disk_full` when the sale that would record a charge might not be able to commit. */
+  assertDiskRoom: () => void;
 }
 
 /** How many payments may be queried or cancelled at once (each payment's own jobs still run one at a time). */
 const PAYMENT_JOB_CONCURRENCY = 4;
+const COMPLETE_SALE_JOB = 'payment.completeSale';
+/** Retries of a sale completion that could not be written (a full disk): soon at first, then at most every 30 s. */
+const completionBackoff = (attempts: number) => Math.min(30_000, 500 * 2 ** Math.min(attempts, 6));
+/** Shown with a paid payment whose sale is not closed yet (the screens say the completion is pending). */
+export const SALE_COMPLETION_PENDING = 'sale_completion_pending';
 const paymentJobPayload = z.object({ paymentId: z.string().min(1) });
 const jobSubject = (paymentId: string) => `payment:${paymentId}`;
 
@@ -110,7 +120,7 @@ function answerOf(outcome: QueryOutcome): AcquirerAnswer {
 const cancelAnswerOf = (outcome: CancelOutcome): CancelAnswer => outcome;
 
 export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
-  const { db, clock, log, events, sales, acquirer, credentials, timings, qrDeadlineMs, subject, jobs } = deps;
+  const { db, clock, log, events, sales, acquirer, credentials, timings, qrDeadlineMs, subject, jobs, assertDiskRoom } = deps;
   // A customer needs longer to open an app and scan a QR than to type a PIN; the acquirer says how often to ask meanwhile.
   const qrTimings: PaymentTimings = { ...timings, ...(deps.qrPolling ?? QR_POLLING), pollDeadlineMs: qrDeadlineMs };
   const timingsFor = (row: Pick<PaymentRow, 'kind'>): PaymentTimings => (row.kind === 'qr' ? qrTimings : timings);
@@ -128,11 +138,15 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       maskedCode: row.masked_code,
       amount: row.amount,
       deadline: state.submittedAt + timingsFor(row).pollDeadlineMs,
-      failureCode: row.failure_code,
-      failureMessage: row.failure_message,
+      ...(state.status === 'paid' && completionPending(row)
+        ? { failureCode: SALE_COMPLETION_PENDING, failureMessage: 'Paid: the sale will be completed as soon as the terminal can record it' }
+        : { failureCode: row.failure_code, failureMessage: row.failure_message }),
       qrCode: isFinal(state.status) ? null : row.qr_code,
     };
   };
+
+  /** A paid payment whose sale is still open: its completion job has not succeeded yet. */
+  const completionPending = (row: Pick<PaymentRow, 'sale_id'>) => findSale(db, row.sale_id)?.status === 'open';
 
   /** The surface a payment's sale sells on: its screens (and no other's) hear of it, and only they may cancel it. */
   const surfaceOfPayment = (row: Pick<PaymentRow, 'sale_id'>): Surface => findSale(db, row.sale_id)?.surface ?? 'till';
@@ -154,15 +168,18 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         finished_at: isFinal(state.status) ? at : null,
         at,
       });
-      scheduleJob(row.id, action, at);
+      // Paid: the sale's completion is queued with it, so it happens even if closing the sale fails now.
+      if (state.status === 'paid' && before.status !== 'paid') scheduleCompletion(row.id, at);
+      else scheduleJob(row.id, action, at);
     })();
     const updated = findPayment(db, row.id)!;
     if (isFinal(state.status)) {
       recovering.delete(row.id);
       log.info({ paymentId: row.id, status: state.status, failure: state.failure?.code }, 'payment final');
-      if (state.status === 'paid') completeSale(updated);
     }
+    const completion = state.status === 'paid' && before.status !== 'paid' ? completeSale(updated) : null;
     tell(updated);
+    if (completion?.kind === 'done') retireCompletionJob(row.id);
     wake();
     return updated;
   }
@@ -173,7 +190,19 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     else setSubjectJob(db, { id: newId(), kind: `payment.${action.kind}`, subject: jobSubject(paymentId), payload: { paymentId }, runAt: action.at, deadlineAt: null, at });
   }
 
-  function completeSale(row: PaymentRow) {
+  function scheduleCompletion(paymentId: string, at: string) {
+    setSubjectJob(db, { id: newId(), kind: COMPLETE_SALE_JOB, subject: jobSubject(paymentId), payload: { paymentId }, runAt: Date.parse(at), deadlineAt: null, at });
+  }
+
+  type Completion = { kind: 'done' } | { kind: 'pending'; error: string } | { kind: 'impossible'; error: string };
+
+  /**
+   * Closes the sale of a paid payment. `pending`: it could not be written now (a full disk) and its job retries;
+   * `impossible`: the sale is not the open sale at that amount any more, and a person must look (never dropped).
+   */
+  function completeSale(row: PaymentRow): Completion {
+    if (!completionPending(row)) return { kind: 'done' };
+    let result: Completion;
     try {
       sales.completeWithWallet({
         saleId: row.sale_id,
@@ -183,10 +212,24 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         reference: row.masked_code,
         userId: row.user_id,
       });
+      result = { kind: 'done' };
     } catch (error) {
-      // The money is in: a sale that cannot be closed is flagged for the cashier, never dropped.
-      log.error({ err: error, paymentId: row.id, saleId: row.sale_id }, 'payment paid but the sale could not be completed');
-      tell(row, { ...view(row), failureCode: 'sale_not_completed', failureMessage: (error as Error).message });
+      result = error instanceof PosError ? { kind: 'impossible', error: error.message } : { kind: 'pending', error: (error as Error).message };
+      log.error({ err: error, paymentId: row.id, saleId: row.sale_id }, result.kind === 'pending' ? 'payment paid; its sale could not be completed yet and will be retried' : 'payment paid but its sale cannot be completed: a person must look');
+    }
+    if (result.kind !== 'done') tell(row);
+    return result;
+  }
+
+  /**
+   * After a completion done outside its job (right after the payment became paid). Not synced to disk on its own
+   * (the sale's commit was): a retirement lost to a power cut only lets the job run once more and find the sale closed.
+   */
+  function retireCompletionJob(paymentId: string) {
+    try {
+      db.transaction(() => finishSubjectJobs(db, jobSubject(paymentId), clock.now().toISOString()))();
+    } catch (error) {
+      log.warn({ err: error, paymentId }, 'could not retire the completion job; it finds the sale completed and ends');
     }
   }
 
@@ -220,6 +263,21 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     }
   }
 
+  jobs.register({
+    kind: COMPLETE_SALE_JOB,
+    payload: paymentJobPayload,
+    concurrency: 1,
+    backoff: completionBackoff,
+    handler: async (job) => {
+      const row = findPayment(db, job.payload.paymentId);
+      if (!row || stateOf(row).status !== 'paid') return;
+      const result = completeSale(row);
+      if (result.kind === 'pending') return { outcome: 'retry', error: result.error };
+      if (result.kind === 'impossible') return { outcome: 'failed', error: result.error };
+      tell(findPayment(db, row.id)!);
+    },
+  });
+
   for (const kind of ['query', 'cancel'] as const) {
     jobs.register({
       kind: `payment.${kind}`,
@@ -247,6 +305,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     if (!cart || cart.lines.length === 0) throw new PosError('conflict', 'There is no sale to pay');
     const active = latestPaymentForSale(db, cart.saleId);
     if (active && !isFinal(stateOf(active).status)) throw new PosError('conflict', 'A payment for this sale is still in progress');
+    // Paid already, its sale not yet closed (a full disk): another payment would charge the customer twice.
+    if (active && stateOf(active).status === 'paid') {
+      throw new PosError('conflict', 'This sale is paid; its completion is pending', { reason: SALE_COMPLETION_PENDING, paymentId: active.id });
+    }
     // The customer may have been charged (a reversal never confirmed, or paid a different amount): another wallet
     // payment could charge them twice. A person looks at it first (reconciliation, refund); cash still works.
     if (active && stateOf(active).status === 'needs_attention') {
@@ -311,6 +373,8 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       // The sale of the surface the caller sells on (the till's, or a kiosk session's order).
       const surface = surfaceOfCaller(session.caller);
       const cart = payableSale(surface);
+      // Before anything is sent: money must never come in that the terminal cannot record.
+      assertDiskRoom();
       const creds = await reachableCredentials();
       stillPayable(cart, surface);
       const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: cart.total, kind: 'qr', wallet, codeHash: null, maskedCode: null, userId: session.caller.userId });
@@ -348,6 +412,8 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       if (codeHashUsed(db, codeHash)) {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
       }
+      // Before anything is sent: money must never come in that the terminal cannot record.
+      assertDiskRoom();
       const creds = await reachableCredentials();
       stillPayable(cart, surface);
       if (codeHashUsed(db, codeHash)) {
@@ -367,7 +433,13 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       const outcome = await acquirer.pay(creds, { clientSn, amount: cart.total, authCode: code, subject, operator: session.caller.userId ?? 'pos' });
       keepPaidParts(id, outcome);
       online = outcome.kind !== 'unknown';
-      return view(apply(findPayment(db, id)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'pay', outcome));
+      try {
+        return view(apply(findPayment(db, id)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'pay', outcome));
+      } catch (error) {
+        // The answer could not be recorded: the payment's query job (committed before the send) learns it again.
+        if (isDiskFullError(error)) throw diskFullError({ paymentId: id, acquirerAnswered: outcome.kind, resolvedBy: 'query job' });
+        throw error;
+      }
     },
 
     async cancel(paymentId, session) {
@@ -390,7 +462,17 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     recover() {
       for (const row of paidPaymentsOfOpenSales(db)) {
         log.warn({ paymentId: row.id, saleId: row.sale_id }, 'completing a sale whose wallet payment was paid before the last stop');
-        completeSale(row);
+        const completion = completeSale(row);
+        if (completion.kind === 'done') retireCompletionJob(row.id);
+        else if (completion.kind === 'pending') {
+          // Paid before a version that queued completions: make sure its job exists (on a full disk, the next start does).
+          const at = clock.now().toISOString();
+          try {
+            db.transaction(() => scheduleCompletion(row.id, at))();
+          } catch (error) {
+            log.error({ err: error, paymentId: row.id }, 'could not queue the completion of a paid sale');
+          }
+        }
       }
       const unfinished = unfinishedPayments(db);
       const now = clock.now().getTime();

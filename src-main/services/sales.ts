@@ -152,14 +152,22 @@ export function createSalesService(deps: SalesDeps): SalesService {
     return sale.id;
   }
 
-  /** Appends one fact to the open sale (opening a sale first when needed), checks it prices, and publishes the cart. */
-  /** A cart does not change while a wallet payment for it is in flight (read from the payment rows, not asked of the payments engine). */
+  /**
+   * A sale does not change, park, void or take another tender while a wallet payment for it is in flight, nor once
+   * one is paid and its completion is pending (a full disk): the customer's money would be left without its sale.
+   * Read from the payment rows, not asked of the payments engine.
+   */
   function assertUnlocked(saleId: string | undefined) {
     const payment = saleId ? latestPaymentForSale(db, saleId) : undefined;
     if (payment && !isFinal(payment.status as PaymentStatus)) {
-      throw new PosError('conflict', 'A wallet payment for this sale is in progress', { reason: 'payment_in_progress' });
+      throw new PosError('conflict', 'A wallet payment for this sale is in progress', { reason: 'payment_in_progress', paymentId: payment.id });
+    }
+    if (payment?.status === 'paid') {
+      throw new PosError('conflict', 'This sale is paid by wallet; its completion is pending', { reason: 'sale_completion_pending', paymentId: payment.id });
     }
   }
+
+  /** Appends one fact to the open sale (opening a sale first when needed), checks it prices, and publishes the cart. */
 
   function record(session: Session, type: SaleEventType, data: unknown, options: { openIfNone?: boolean } = {}): Cart {
     const surface = surfaceOf(session);
@@ -315,12 +323,14 @@ export function createSalesService(deps: SalesDeps): SalesService {
 
     async setLineDiscount(lineId, discount, approval, session) {
       lineOf(lineId, session);
+      // Refused before an owner is asked for a PIN: a locked sale takes no discount whoever approves it.
+      assertUnlocked(requireOpen(surfaceOf(session)));
       const approvedBy = await checkDiscountAllowed(session, discount, approval);
       return record(session, 'line_discount_set', { lineId, discount, ...(approvedBy ? { approvedBy } : {}) });
     },
 
     async setOrderDiscount(discount, approval, session) {
-      requireOpen(surfaceOf(session));
+      assertUnlocked(requireOpen(surfaceOf(session)));
       const approvedBy = await checkDiscountAllowed(session, discount, approval);
       return record(session, 'order_discount_set', { discount, ...(approvedBy ? { approvedBy } : {}) });
     },

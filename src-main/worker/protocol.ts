@@ -21,6 +21,8 @@ export interface SqlWorkerData {
   readonly nativeBinding?: string;
   /** A test-only operation set (maintenance.sleep, maintenance.exit) is registered only when true. */
   readonly testOperations?: boolean;
+  /** The WAL is truncated once it passes this size (or an eighth of the disk's free space when that is less). */
+  readonly walBoundBytes?: number;
 }
 
 /** Every operation the worker runs: its input and what it answers. */

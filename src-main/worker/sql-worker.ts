@@ -4,10 +4,13 @@
  * the core's writer; its writes (a catalog import) go in short transactions, and busy_timeout makes each
  * side wait for the other's lock rather than fail.
  */
+import { statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import { PosError } from '../../src-common/errors';
+import { diskFullError, isDiskFullError } from '../disk-space';
 import { operations, testOperations, type OperationTable } from './operations';
 import { CANCELLED_REASON, type FromWorker, type OperationContext, type SqlWorkerData, type ToWorker, type WorkerError } from './protocol';
 
@@ -27,9 +30,37 @@ db.pragma('synchronous = FULL');
  * waits for the core's writer, and keeps the WAL bounded).
  */
 const CHECKPOINT_EVERY_MS = 5_000;
+/**
+ * A PASSIVE checkpoint copies pages but never shrinks the WAL file. Past the bound (config storage.walBoundMegabytes,
+ * or an eighth of the disk's free space when that is less: a small or nearly full disk), a WAL that PASSIVE has
+ * fully copied is truncated (TRUNCATE with nothing left to copy: it only resets the file, waiting at most 250 ms
+ * for readers, so the core's writes are not held behind a long copy), and cannot eat the room a sale needs.
+ */
+const WAL_BOUND_BYTES = data.walBoundBytes ?? 64 * 1024 * 1024;
+const MIN_WAL_BOUND_BYTES = 256 * 1024;
+const walPath = `${data.databasePath}-wal`;
+
+function walBound(walBytes: number): number {
+  try {
+    const stats = statfsSync(dirname(data.databasePath));
+    return Math.max(MIN_WAL_BOUND_BYTES, Math.min(WAL_BOUND_BYTES, Math.floor((stats.bavail * stats.bsize + walBytes) / 8)));
+  } catch {
+    return WAL_BOUND_BYTES;
+  }
+}
+
 setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    const walBytes = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;
+    if (passive && passive.log === passive.checkpointed && walBytes > walBound(walBytes)) {
+      db.pragma('busy_timeout = 250');
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.pragma('busy_timeout = 5000');
+      }
+    }
   } catch {
     // busy or closing: the next round takes it
   }
@@ -41,6 +72,10 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 function toWorkerError(error: unknown): WorkerError {
   if (error instanceof PosError) return { code: error.code, message: error.message, details: error.details, posError: true };
+  if (isDiskFullError(error)) {
+    const full = diskFullError();
+    return { code: full.code, message: full.message, details: full.details, posError: true };
+  }
   const e = error as Error;
   return { code: 'internal', message: `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, posError: false };
 }

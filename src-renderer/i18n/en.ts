@@ -131,6 +131,7 @@ export const en: Messages = {
     scanQr: 'Ask the customer to scan the QR with their phone…',
     checking: 'Checking the result with the acquirer…',
     cancelling: 'Reversing, please wait…',
+    completionPending: 'The customer has paid; the terminal cannot record the sale yet (disk full) and keeps trying. Do not void or charge again; call a technician.',
     countdown: 'Waiting up to {{seconds}} s more',
     cancel: 'Cancel payment',
     back: 'Back to payment',
@@ -204,5 +205,6 @@ export const en: Messages = {
     conflict: 'This conflicts with the current state; refresh and try again.',
     unavailable: 'Cannot reach the terminal right now; please wait.',
     internal: 'Internal error in the terminal; ask a technician to read the log.',
+    disk_full: 'The terminal’s disk is full: take cash and ask a technician to free space.',
   },
 };

@@ -129,6 +129,7 @@ export const zhCN = {
     scanQr: '请顾客用手机扫描收款码付款…',
     checking: '正在向收单机构确认结果…',
     cancelling: '正在撤销，请稍候…',
+    completionPending: '顾客已付款；终端暂时无法记录这笔销售（磁盘已满），将自动重试完成。请勿作废或重新收款，并联系技术人员。',
     countdown: '最多再等 {{seconds}} 秒',
     cancel: '取消收款',
     back: '返回收款',
@@ -202,6 +203,7 @@ export const zhCN = {
     conflict: '与当前状态冲突，请刷新后重试。',
     unavailable: '暂时无法连接终端，请稍候。',
     internal: '终端内部错误，请联系技术人员查看日志。',
+    disk_full: '终端磁盘已满：请收现金，并联系技术人员清理空间。',
   },
 } as const;
 

@@ -20,6 +20,9 @@ type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void'
 /** A code a scanner or a person typed, as opposed to a search: no spaces, 6+ characters, digits and ASCII only. */
 const looksLikeCode = (text: string) => /^[0-9]{6,}$/.test(text) || /^[0-9A-Za-z-]{8,}$/.test(text);
 
+/** Paid and its sale closed; a paid payment whose sale is still to be recorded (a full disk) keeps its dialog, which says so. */
+const settled = (p: PaymentView) => p.status === 'paid' && p.failureCode !== 'sale_completion_pending';
+
 export function CashierScreen({
   user,
   settings,
@@ -71,7 +74,7 @@ export function CashierScreen({
         if (ours) walletSale.current = { saleId: p.saleId, wallet: p.wallet, maskedCode: p.maskedCode, amount: p.amount };
         // A payment started here (or from a code the core took at this screen's pay step) shows its waiting dialog.
         setPayment((current) =>
-          current && current.paymentId === p.paymentId ? (p.status === 'paid' ? null : p) : !current && ours && p.status !== 'paid' ? p : current,
+          current && current.paymentId === p.paymentId ? (settled(p) ? null : p) : !current && ours && !settled(p) ? p : current,
         );
       }),
       pos.on('sale.completed', (sale) => {
@@ -204,7 +207,7 @@ export function CashierScreen({
       return onError(result.error, walletErrorText(result.error));
     }
     onOk();
-    setPayment(result.value.status === 'paid' ? null : result.value);
+    setPayment(settled(result.value) ? null : result.value);
   };
 
   const walletErrorText = (error: ApiError): string | undefined => {

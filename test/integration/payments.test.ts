@@ -125,9 +125,10 @@ describe('wallet payments against the sandbox acquirer over real HTTP', () => {
     expect(await t.call(cashier, 'sale.scan', { code: barcode })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'payment_in_progress' } } });
     expect((await settle(payment.paymentId)).status).toBe('paid');
     expect(t.query('SELECT status FROM sale WHERE id = ?', cart.saleId)).toEqual([{ status: 'completed' }]);
-    // Every poll moved the payment's one job in place: one row, its runs counted and each in its history.
+    // Every poll moved the payment's one job in place: one row, its runs counted and each in its history; the
+    // answer "paid" turned it into the sale's completion, done at once.
     const jobs = t.query<{ id: string; kind: string; status: string; attempts: number }>('SELECT id, kind, status, attempts FROM job WHERE subject = ?', `payment:${payment.paymentId}`);
-    expect(jobs).toEqual([{ id: expect.any(String), kind: 'payment.query', status: 'done', attempts: expect.any(Number) }]);
+    expect(jobs).toEqual([{ id: expect.any(String), kind: 'payment.completeSale', status: 'done', attempts: expect.any(Number) }]);
     const history = t.query<{ outcome: string }>('SELECT outcome FROM job_attempt WHERE job_id = ? ORDER BY attempt', jobs[0]!.id).map((h) => h.outcome);
     expect(history).toHaveLength(jobs[0]!.attempts);
     expect(history.at(-1)).toBe('done');

@@ -31,6 +31,11 @@ export function PaymentWaitDialog({ payment, currency, onCancel, onClose }: { pa
         {payment.status === 'pending' && <p className="payment-message">{t(payment.qrCode ? 'wallet.scanQr' : 'wallet.pending')}</p>}
         {(payment.status === 'submitted' || payment.status === 'unknown') && <p className="payment-message">{t('wallet.checking')}</p>}
         {payment.status === 'cancelling' && <p className="payment-message">{t('wallet.cancelling')}</p>}
+        {payment.status === 'paid' && payment.failureCode === 'sale_completion_pending' && (
+          <p className="payment-message error" data-testid="sale-completion-pending">
+            {t('wallet.completionPending')}
+          </p>
+        )}
         {payment.status === 'failed' && <p className="payment-message error">{t(`wallet.failed.${payment.failureCode ?? 'other'}`, { defaultValue: t('wallet.failed.other') })}</p>}
         {payment.status === 'reversed' && <p className="payment-message error">{t('wallet.reversed')}</p>}
         {payment.status === 'needs_attention' && <p className="payment-message error">{t('wallet.needsAttention')}</p>}

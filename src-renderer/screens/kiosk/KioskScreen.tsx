@@ -260,7 +260,8 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
       return;
     }
     setPayment(r.value);
-    if (r.value.status === 'paid' && saleId) void finish(saleId);
+    // Paid with its order still to be recorded (a full disk): `sale.completed` finishes it once it is.
+    if (r.value.status === 'paid' && r.value.failureCode !== 'sale_completion_pending' && saleId) void finish(saleId);
   };
   const payByQr = (wallet: QrWallet) => startPayment(() => pos.call('kiosk.payByQr', { wallet }));
 

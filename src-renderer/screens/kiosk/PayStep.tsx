@@ -76,6 +76,25 @@ export function PayStep({
     );
   }
 
+  if (payment?.status === 'paid' && payment.failureCode === 'sale_completion_pending') {
+    // Paid; the terminal records the order as soon as it can (a full disk), and the finished screen follows.
+    return (
+      <section className="kiosk-pay kiosk-paying" data-testid="kiosk-paying" data-status="paid">
+        <div className="kiosk-due">
+          <span>{t('kiosk.pay.due')}</span>
+          <strong data-testid="kiosk-pay-total">{money(order.total, currency)}</strong>
+        </div>
+        <div className="kiosk-wait">
+          <div className="kiosk-spinner" aria-hidden="true" />
+          <p className="kiosk-big-message" data-testid="kiosk-pay-message">
+            {t('kiosk.pay.completionPending')}
+          </p>
+          <p className="kiosk-muted">{t('kiosk.pay.staffComing')}</p>
+        </div>
+      </section>
+    );
+  }
+
   if (inFlight || (busy && !payment)) {
     const seconds = inFlight ? Math.max(0, Math.ceil((inFlight.deadline - now) / 1000)) : 0;
     const wallet = inFlight?.wallet ? t(`tenders.${inFlight.wallet}`, { defaultValue: inFlight.wallet }) : '';
