@@ -242,7 +242,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   );
   const terminalId = terminal.status().terminalId;
   // One durable runner for every kind of background job; each service registers its kinds.
-  const jobs = createJobRunner({ db, clock, log: log.child({ module: 'jobs' }), beforeRun: barrier.durable });
+  const jobs = createJobRunner({ db, clock, log: log.child({ module: 'jobs' }) });
   const jobRetention = startJobRetention({ db, clock, log: log.child({ module: 'jobs' }) });
   const enrolment = createEnrolmentService({
     db,
@@ -311,7 +311,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   deviceConfigs.seedIfNeverConfigured(config.devices);
   const devices = createDeviceManager(deviceConfigs.list(), {
     log: log.child({ module: 'devices' }),
-    printQueue: createPrintJobQueue({ db, clock, log: log.child({ module: 'print-jobs' }), jobs }),
+    printQueue: createPrintJobQueue({ db, clock, log: log.child({ module: 'print-jobs' }), jobs, durable: barrier.durable }),
   });
   const disconnectDevices = connectDevices({ manager: devices, bus, sales, settings, log: log.child({ module: 'devices' }) });
 

@@ -24,4 +24,14 @@ describe('an acquirer port awaiting durability', () => {
     expect(await answer).toEqual({ kind: 'paid', clientSn: 'S1' });
     expect(order).toEqual(['flush', 'pay S1']);
   });
+
+  it('lets reads (query, refund status, statement) go at once: they change nothing at the acquirer', async () => {
+    let flushes = 0;
+    const port = { query: async (sn: string) => ({ kind: 'paid' as const, sn }), refund: async () => ({ kind: 'refunded' as const }) };
+    const wrapped = awaitingDurability(port, async () => void flushes++);
+    expect(await wrapped.query('S1')).toEqual({ kind: 'paid', sn: 'S1' });
+    expect(flushes).toBe(0);
+    await wrapped.refund();
+    expect(flushes).toBe(1);
+  });
 });

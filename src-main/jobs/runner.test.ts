@@ -19,13 +19,13 @@ const log = pino({ level: 'silent' });
 const payload = z.object({ n: z.number().int() });
 const opened: { db: Database; runners: JobRunner[] }[] = [];
 
-function rig(clock = manualClock(), beforeRun?: () => Promise<void>) {
+function rig(clock = manualClock()) {
   const path = join(mkdtempSync(join(tmpdir(), 'pos-jobs-')), 'pos.sqlite');
   const db = openDatabase(path);
   const entry = { db, runners: [] as JobRunner[] };
   opened.push(entry);
   const runner = (owner?: string) => {
-    const r = createJobRunner({ db, clock, log, owner, ...(beforeRun ? { beforeRun } : {}) });
+    const r = createJobRunner({ db, clock, log, owner });
     entry.runners.push(r);
     return r;
   };
@@ -74,26 +74,6 @@ describe('the durable job runner', () => {
     await stopping;
     expect(findJob(db, first)).toMatchObject({ status: 'done' });
     expect(started).toEqual([1]);
-  });
-
-  it('runs a handler only after beforeRun (the durability barrier) has resolved', async () => {
-    let release!: () => void;
-    let barriers = 0;
-    const { runner } = rig(manualClock(), () => {
-      barriers++;
-      return new Promise<void>((r) => (release = r));
-    });
-    const ran: number[] = [];
-    const r = runner('A');
-    r.register(kind({ handler: async (job) => void ran.push(job.payload.n) }));
-    r.start();
-    r.enqueue('test.work', 's1', { n: 1 });
-    r.wake();
-    await until(() => barriers === 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(ran).toEqual([]);
-    release();
-    await until(() => ran.length === 1);
   });
 
   it('keeps attempts and the last error across reschedules and a restart, and records every attempt', async () => {

@@ -100,11 +100,6 @@ export interface JobRunnerDeps {
    * (each commit is one more WAL flush for the durability barrier; runs of one subject follow each other this much later).
    */
   groupCommitMs?: number;
-  /**
-   * Awaited before a handler runs: the job, and whatever was committed with it, is on disk before its effect
-   * (a request to the acquirer, a receipt printed). The core's DurabilityBarrier (db/durability.ts).
-   */
-  beforeRun?: () => Promise<void>;
 }
 
 type Dead = { outcome: 'dead'; error: string };
@@ -357,7 +352,6 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       kind.onDeadline?.(job);
       return { outcome: 'dead', error: row.last_error ?? 'deadline passed' };
     }
-    await deps.beforeRun?.();
     return kind.handler(job);
   }
 

@@ -69,11 +69,11 @@ afterEach(() => {
   }
 });
 
-function rig(retry = { firstMs: 60_000, maxMs: 60_000 }) {
+function rig(retry = { firstMs: 60_000, maxMs: 60_000 }, durable?: () => Promise<void>) {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'pos-print-jobs-')), 'pos.sqlite'));
   const runner = createJobRunner({ db, clock: systemClock, log: pino({ level: 'silent' }) });
   const printer = scriptedPrinter();
-  const queue = createPrintJobQueue({ db, clock: systemClock, log: pino({ level: 'silent' }), jobs: runner, retry })(printer.port);
+  const queue = createPrintJobQueue({ db, clock: systemClock, log: pino({ level: 'silent' }), jobs: runner, retry, ...(durable ? { durable } : {}) })(printer.port);
   runner.start();
   opened.push({ db, runner, queue });
   return { db, runner, printer, queue };
@@ -82,6 +82,22 @@ function rig(retry = { firstMs: 60_000, maxMs: 60_000 }) {
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('the print queue on the job runner', () => {
+  it('sends nothing to the printer until what was committed before is on disk (the durability barrier)', async () => {
+    let release!: () => void;
+    let asked = 0;
+    const { printer, queue } = rig(undefined, () => {
+      asked++;
+      return new Promise<void>((r) => (release = r));
+    });
+    const done = queue.add('receipt', text('R1'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(asked).toBe(1);
+    expect(printer.written).toEqual([]);
+    release();
+    await done;
+    expect(printer.written).toEqual(['R1']);
+  });
+
   it('keeps attempts and the last error of a failed write, and a printer back in service releases its backoff at once', async () => {
     const { db, printer, queue } = rig();
     printer.failNext.push('EIO: the printer jammed');

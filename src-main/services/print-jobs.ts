@@ -31,6 +31,11 @@ export interface PrintJobsDeps {
   clock: Clock;
   log: Logger;
   jobs: JobRunner;
+  /**
+   * Awaited before the bytes go to the printer: the sale a receipt is for is on disk before the customer holds the
+   * paper (the core's DurabilityBarrier, db/durability.ts).
+   */
+  durable?: () => Promise<void>;
   /** Backoff after a failed write: first delay, doubled per attempt up to max. */
   retry?: { firstMs: number; maxMs: number };
 }
@@ -57,6 +62,7 @@ export function createPrintJobQueue(deps: PrintJobsDeps): (printer: PrinterPort)
         return { outcome: 'failed', error: 'the bytes of this print job are gone' };
       }
       try {
+        await deps.durable?.();
         // Bytes stored by an older version may end with a drawer kick: never replayed.
         await printer.write(withoutStoredKick(bytes));
       } catch (error) {
