@@ -12,8 +12,8 @@ import { stmt } from './statements';
  *
  * So the flush happens here instead, on libuv's thread pool: `durable()` resolves once an `fdatasync` of the WAL
  * that started after every commit made so far has finished. Whatever must survive a power cut before the terminal
- * acts on it awaits it first: the answer to a call (the cashier sees "paid"), a request to the acquirer (the
- * order's client_sn must be on disk before the order can exist), a job's effect (a receipt printed). Concurrent
+ * acts on it awaits it first: the answer to a call (the cashier sees "paid"), a request that moves money at the
+ * acquirer (the order's client_sn must be on disk before the order can exist), a receipt sent to the printer. Concurrent
  * callers share one flush (group commit). Checkpoints (the SQL worker's, and the core's on close) sync the WAL
  * before and the database after, so frames copied out of the WAL stay durable when it is reused.
  */
