@@ -103,7 +103,8 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     await payCash(null);
     await scan(b!.barcode, 1);
     await openPay();
-    await page.getByTestId('payment-code').fill(sandboxPaymentCode('wechat', '0000'));
+    // 9150: the acquirer's payment_list says the shop funded ¥1.50 of it (a merchant discount).
+    await page.getByTestId('payment-code').fill(sandboxPaymentCode('wechat', '9150'));
     await page.getByTestId('payment-code').press('Enter');
     await receiptNumber();
 
@@ -163,6 +164,7 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     expect(await page.getByTestId('report-refunds').textContent()).toBe(yuan(-refunds));
     expect(await page.getByTestId('report-net').textContent()).toBe(yuan(f.sales + f.rounding - refunds));
     expect(await page.getByTestId('report-tax').textContent()).toBe(yuan(f.tax - refundTax));
+    expect(await page.getByTestId('report-merchant-discounts').textContent()).toBe(yuan(150));
     // By rate: the sales' tax at each rate, less the refund's (its line was a 13 % one).
     const byRate = (rate: number) => one<number>('SELECT coalesce(sum(tax), 0) AS v FROM sale_tax WHERE rate_bp = ?', rate);
     expect(await page.getByTestId('report-tax-1300').getByTestId('tax').textContent()).toBe(yuan(byRate(1300) - refundTax));
@@ -175,6 +177,9 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     expect(await tender('cash', 'net')).toBe(yuan(cashTaken - refunds));
     expect(await tender('wechat', 'amount')).toBe(yuan(wechatTaken));
     expect(await tender('wechat', 'net')).toBe(yuan(wechatTaken));
+    // The wallet table says what its columns are.
+    const walletTable = page.locator('table', { has: page.getByTestId('report-wallet-wechat') });
+    expect(await walletTable.locator('th').allTextContents()).toEqual(['钱包', '笔数', '净额', '占比']);
     await expect.poll(() => page.getByTestId('report-z-row').count()).toBe(1);
     await page.screenshot({ path: `${ARTIFACTS}/owner-z-report.png` });
 

@@ -72,6 +72,12 @@ export function ReportView({ report }: { report: Report }) {
         </dd>
         <dt>{t('owner.report.tax')}</dt>
         <dd data-testid="report-tax">{m(report.tax)}</dd>
+        {!!report.merchantDiscounts && (
+          <>
+            <dt>{t('owner.report.merchantDiscounts')}</dt>
+            <dd data-testid="report-merchant-discounts">{m(report.merchantDiscounts)}</dd>
+          </>
+        )}
       </dl>
       <dl className="owner-figures counts">
         <dt>{t('owner.report.salesCount')}</dt>
@@ -116,6 +122,14 @@ export function ReportView({ report }: { report: Report }) {
         {report.wallets.length > 0 && (
           <table className="owner-table">
             <caption>{t('owner.report.byWallet')}</caption>
+            <thead>
+              <tr>
+                <th>{t('owner.report.wallet')}</th>
+                <th className="num">{t('owner.report.count')}</th>
+                <th className="num">{t('owner.report.netCol')}</th>
+                <th className="num">{t('owner.report.share')}</th>
+              </tr>
+            </thead>
             <tbody>
               {report.wallets.map((row) => (
                 <tr key={row.kind} data-testid={`report-wallet-${row.kind}`}>
