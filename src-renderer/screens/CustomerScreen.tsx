@@ -5,7 +5,10 @@ import { QrImage } from '../components/QrImage';
 import { usePos } from '../api/context';
 import { money, quantity } from '../format';
 
-/** The customer-facing display: the cart as it grows, the total, then the change and a thank-you. */
+/**
+ * The customer-facing display: the cart as it grows, the total, then the change and a thank-you. Laid out to the
+ * viewport (styles.css "customer display": sizes in vmin/vh, no scrolling), from 800×480 up to 1920×1080.
+ */
 export function CustomerScreen({ storeName }: { storeName: string }) {
   const { t, i18n } = useTranslation();
   const pos = usePos();
@@ -56,7 +59,9 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
         <div className="customer-line">
           {t('customer.total')} <strong data-testid="customer-total">{money(qr.amount, currency)}</strong>
         </div>
-        <QrImage text={qr.qrCode} size={360} testId="customer-qr" />
+        <div className="customer-qr">
+          <QrImage text={qr.qrCode} size={360} testId="customer-qr" />
+        </div>
         <div className="customer-store">{t('customer.scanToPay', { wallet: t(`tenders.${qr.wallet ?? 'other'}`) })}</div>
       </main>
     );
@@ -70,8 +75,12 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
     );
   }
   const last = cart.lines.find((l) => l.lineId === cart.lastLineId) ?? cart.lines.at(-1)!;
+  // Newest last and kept in view: older lines drop off the top when the screen is full.
   return (
     <main className="customer active">
+      <div className="customer-store" data-testid="customer-store">
+        {storeName}
+      </div>
       <div className="customer-last">
         <span>{i18n.language === 'en' && last.nameEn ? last.nameEn : last.name}</span>
         <span>
@@ -80,9 +89,10 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
       </div>
       <ul className="customer-lines">
         {cart.lines.map((l) => (
-          <li key={l.lineId}>
-            <span>{i18n.language === 'en' && l.nameEn ? l.nameEn : l.name}</span>
-            <span>{money(l.net, cart.currency)}</span>
+          <li key={l.lineId} data-testid="customer-line">
+            <span className="name">{i18n.language === 'en' && l.nameEn ? l.nameEn : l.name}</span>
+            <span className="qty">{quantity(l.quantityMilli, l.unit)}</span>
+            <span className="amount">{money(l.net, cart.currency)}</span>
           </li>
         ))}
       </ul>
