@@ -15,7 +15,7 @@ const ours = (...folders) => folders.map((f) => ({ group: [`**/${f}`, `**/${f}/*
  * (src-main/worker/). Start-up code that runs before the loop serves anything disables the rule on its line,
  * with the reason.
  */
-const SYNC_FS = '^(readFileSync|writeFileSync|appendFileSync|statSync|lstatSync|fstatSync|existsSync|readdirSync|mkdirSync|mkdtempSync|copyFileSync|cpSync|renameSync|rmSync|rmdirSync|unlinkSync|openSync|closeSync|readSync|writeSync|fsyncSync|fdatasyncSync|chmodSync|chownSync|accessSync|realpathSync|truncateSync|ftruncateSync|opendirSync|linkSync|symlinkSync|readlinkSync|utimesSync)$';
+const SYNC_FS = '^(readFileSync|writeFileSync|appendFileSync|statSync|lstatSync|fstatSync|existsSync|readdirSync|mkdirSync|mkdtempSync|copyFileSync|cpSync|renameSync|rmSync|rmdirSync|unlinkSync|openSync|closeSync|readSync|writeSync|fsyncSync|fdatasyncSync|chmodSync|chownSync|accessSync|realpathSync|truncateSync|ftruncateSync|opendirSync|linkSync|symlinkSync|readlinkSync|utimesSync|statfsSync)$';
 const HEAVY_SQL = '(integrity_check|quick_check|\\bvacuum\\b)';
 const coreLoop = {
   files: ['src-main/**/*.ts', 'db/**/*.ts'],

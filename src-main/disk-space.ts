@@ -1,10 +1,10 @@
 /** The data directory's disk: how much room is left, and whether an error says it ran out. */
-import { statfsSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { PosError } from '../src-common/errors';
 
 /** Bytes an unprivileged writer may still use on the disk holding `dir`. */
-export function freeBytes(dir: string): number {
-  const stats = statfsSync(dir);
+export async function freeBytes(dir: string): Promise<number> {
+  const stats = await statfs(dir);
   return stats.bavail * stats.bsize;
 }
 
@@ -20,7 +20,8 @@ export function diskFullError(details: Record<string, unknown> = {}): PosError {
 }
 
 /** Refuses (disk_full) when less than `minFreeBytes` is left where the database lives. */
-export function assertDiskRoom(dir: string, minFreeBytes: number): void {
-  const free = freeBytes(dir);
+export async function assertDiskRoom(dir: string, minFreeBytes: number): Promise<void> {
+  // Asked off the core's loop: statfs on a slow or hung disk must not stall scans.
+  const free = await freeBytes(dir);
   if (free < minFreeBytes) throw diskFullError({ freeBytes: free, neededBytes: minFreeBytes });
 }

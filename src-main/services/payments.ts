@@ -83,7 +83,7 @@ export interface PaymentsDeps {
   subject: string;
   jobs: JobRunner;
   /** Throws `disk_full` when the sale that would record a charge might not be able to commit. */
-  assertDiskRoom: () => void;
+  assertDiskRoom: () => Promise<void>;
 }
 
 /** How many payments may be queried or cancelled at once (each payment's own jobs still run one at a time). */
@@ -374,7 +374,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       const surface = surfaceOfCaller(session.caller);
       const cart = payableSale(surface);
       // Before anything is sent: money must never come in that the terminal cannot record.
-      assertDiskRoom();
+      await assertDiskRoom();
       const creds = await reachableCredentials();
       stillPayable(cart, surface);
       const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: cart.total, kind: 'qr', wallet, codeHash: null, maskedCode: null, userId: session.caller.userId });
@@ -413,7 +413,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
       }
       // Before anything is sent: money must never come in that the terminal cannot record.
-      assertDiskRoom();
+      await assertDiskRoom();
       const creds = await reachableCredentials();
       stillPayable(cart, surface);
       if (codeHashUsed(db, codeHash)) {

@@ -145,7 +145,7 @@ async function startRig(config: Record<string, unknown> = {}): Promise<Rig> {
     qrDeadlineMs: parsed.acquirer.qrDeadlineMs,
     subject: 'test',
     jobs: paymentJobs,
-    assertDiskRoom: () => {},
+    assertDiskRoom: async () => {},
   });
   paymentJobs.start();
   const emitted: RefundView[] = [];
