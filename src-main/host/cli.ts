@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from '../config';
 import { defaultDataDir } from '../data-dir';
 import { createPos } from '../pos';
 import { guardProcess } from '../process-guards';
-import { parseHostArgs } from './args';
+import { HostArgsError, parseHostArgs } from './args';
 import { startHost } from './server';
 
 async function main(): Promise<void> {
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof DatabaseFromNewerVersionError;
+  const known = error instanceof ConfigError || error instanceof DatabaseFromNewerVersionError || error instanceof HostArgsError;
   process.stderr.write(`${known ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
   process.exit(known ? 2 : 1);
 });
