@@ -9,6 +9,7 @@ import { mergeDisjoint } from '../src-common/merge-disjoint';
 import { recomputeBusinessDatesOnce } from '../db/business-date-recompute';
 import { openDatabase } from '../db/open';
 import { openDurabilityBarrier } from '../db/durability';
+import { createWriteBuffer, createWriteGate, gateWrites } from '../db/write-gate';
 import { businessDayRuleOf } from '../src-common/business-day';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -127,6 +128,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     throw error;
   }
   let db: Database;
+  const writeGate = createWriteGate('core', createWriteBuffer());
   try {
     // A restore staged by the technician console replaces the database before it opens.
     applyPendingRestore({ dataDir, databasePath, clock, log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
@@ -135,6 +137,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     // The SQL worker writes beside the core (a catalog import): the core's transactions take the write lock first;
     // checkpoints are the worker's (src-main/worker/sql-worker.ts).
     db = openDatabase(databasePath, { immediateTransactions: true, noAutoCheckpoint: true, asyncDurability: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    // Writes beside the worker's take turns through a gate rather than SQLite's sleeping busy handler.
+    gateWrites(db, writeGate);
   } catch (error) {
     log.fatal({ err: error, databasePath }, 'database could not be opened');
     await fileLogger.close();
@@ -156,6 +160,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
       testOperations: options.sqlWorkerTestOperations ?? false,
       walBoundBytes: config.storage.walBoundMegabytes * 1024 * 1024,
+      writeGate: writeGate.buffer,
     },
     events,
     log: log.child({ module: 'sql-worker' }),
@@ -371,8 +376,11 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const coreHandlers = {
     'terminal.status': () => terminal.status(),
     'terminal.eventLoop': ({ reset }) => {
-      const snapshot = loop.snapshot();
-      if (reset) loop.reset();
+      const snapshot = { ...loop.snapshot(), writeWaits: writeGate.stats() };
+      if (reset) {
+        loop.reset();
+        writeGate.resetStats();
+      }
       return snapshot;
     },
     'settings.get': () => settings.get(),

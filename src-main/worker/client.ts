@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PosError } from '../../src-common/errors';
+import { freeWriteGate } from '../../db/write-gate';
 import type { MaintenanceOperation, MaintenanceProgress, MaintenanceWorkerState } from '../../src-common/calls/admin';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
@@ -161,6 +162,8 @@ export function startSqlWorker(options: {
     if (ended.has(w)) return;
     ended.add(w);
     if (worker === w) worker = null;
+    // A thread ended in the middle of a write leaves the gate held: the core would wait out its timeout at every write.
+    if (data.writeGate) freeWriteGate(data.writeGate, 'worker');
     for (const p of [...pending.values()].filter((x) => x.worker === w)) {
       const cancelled = p.cancelTimer !== null;
       settle(p, cancelled ? 'cancelled' : 'failed');

@@ -23,6 +23,8 @@ export interface SqlWorkerData {
   readonly testOperations?: boolean;
   /** The WAL is truncated once it passes this size (or an eighth of the disk's free space when that is less). */
   readonly walBoundBytes?: number;
+  /** The write gate shared with the core's connection (db/write-gate.ts); the search worker, which never writes, has none. */
+  readonly writeGate?: SharedArrayBuffer;
 }
 
 /** Every operation the worker runs: its input and what it answers. */

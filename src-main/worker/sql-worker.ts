@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
+import { createWriteGate, gateWrites } from '../../db/write-gate';
 import { PosError } from '../../src-common/errors';
 import { diskFullError, isDiskFullError } from '../disk-space';
 import { operations, testOperations, type OperationTable } from './operations';
@@ -22,19 +23,23 @@ const db = new Sqlite(data.databasePath, { fileMustExist: true, ...(data.nativeB
 db.pragma('busy_timeout = 5000');
 db.pragma('foreign_keys = ON');
 db.pragma('synchronous = FULL');
+/** Taken before every write of this connection, so the core never sleeps in SQLite's busy handler (db/write-gate.ts). */
+const writeGate = data.writeGate ? createWriteGate('worker', data.writeGate, { timeoutMs: 5_000 }) : null;
+if (writeGate) gateWrites(db, writeGate);
+db.pragma('wal_autocheckpoint = 0');
 
 /**
- * Checkpoints run here, never on the core: the core's connection has wal_autocheckpoint off (a checkpoint copies
- * the WAL's pages into the database and syncs it, often tens or hundreds of ms), this connection keeps SQLite's
- * automatic one after its own commits, and this timer copies what the core wrote meanwhile (PASSIVE: it never
- * waits for the core's writer, and keeps the WAL bounded).
+ * Checkpoints run here, never on the core, and only from this timer: a checkpoint copies the WAL's pages into
+ * the database and syncs it, often tens or hundreds of ms. The core's connection has wal_autocheckpoint off, and so
+ * has this one: SQLite's automatic checkpoint would run inside a write (an import's batch) while it holds the write
+ * gate, and the core would wait for the sync. PASSIVE never waits for the core's writer, and keeps the WAL bounded.
  */
 const CHECKPOINT_EVERY_MS = 5_000;
 /**
  * A PASSIVE checkpoint copies pages but never shrinks the WAL file. Past the bound (config storage.walBoundMegabytes,
  * or an eighth of the disk's free space when that is less: a small or nearly full disk), a WAL that PASSIVE has
- * fully copied is truncated (TRUNCATE with nothing left to copy: it only resets the file, waiting at most 250 ms
- * for readers, so the core's writes are not held behind a long copy), and cannot eat the room a sale needs.
+ * fully copied is truncated (TRUNCATE with nothing left to copy: it only resets the file, and gives up at once if a
+ * reader is still on it, so the core's writes are not held behind a long copy or a long read), and cannot eat the room a sale needs.
  */
 const WAL_BOUND_BYTES = data.walBoundBytes ?? 64 * 1024 * 1024;
 const MIN_WAL_BOUND_BYTES = 256 * 1024;
@@ -54,12 +59,18 @@ setInterval(() => {
     const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
     const walBytes = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;
     if (passive && passive.log === passive.checkpointed && walBytes > walBound(walBytes)) {
-      db.pragma('busy_timeout = 250');
-      try {
-        db.pragma('wal_checkpoint(TRUNCATE)');
-      } finally {
-        db.pragma('busy_timeout = 5000');
-      }
+      // TRUNCATE holds off writers while it runs: under the gate, and never waiting for readers (busy_timeout 0:
+      // a reader still on the WAL makes it give up at once, and the next round tries again).
+      const truncate = () => {
+        db.pragma('busy_timeout = 0');
+        try {
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        } finally {
+          db.pragma('busy_timeout = 5000');
+        }
+      };
+      if (writeGate) writeGate.hold(truncate);
+      else truncate();
     }
   } catch {
     // busy or closing: the next round takes it

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Sqlite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWriteBuffer, createWriteGate, freeWriteGate, gateWrites } from './write-gate';
+
+/**
+ * The other side of the gate, in a real second thread: it takes the gate as the worker does (cell 0 = holder,
+ * 2 = the worker; cell 1 = the core is waiting), holds it for `holdMs`, then frees it and says when.
+ */
+const OTHER_SIDE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const cells = new Int32Array(workerData.buffer);
+if (Atomics.compareExchange(cells, 0, 0, 2) !== 0) throw new Error('gate not free');
+parentPort.postMessage({ held: true });
+setTimeout(() => {
+  const releasedAt = performance.timeOrigin + performance.now();
+  Atomics.store(cells, 0, 0);
+  Atomics.notify(cells, 0);
+  parentPort.postMessage({ releasedAt, sawCoreWaiting: Atomics.load(cells, 1) });
+}, workerData.holdMs);
+`;
+
+function holdFromOtherThread(buffer: SharedArrayBuffer, holdMs: number) {
+  const worker = new Worker(OTHER_SIDE, { eval: true, workerData: { buffer, holdMs } });
+  const held = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+  const released = new Promise<{ releasedAt: number; sawCoreWaiting: number }>((resolve) => worker.on('message', (m: { releasedAt?: number; sawCoreWaiting: number }) => m.releasedAt && resolve(m as { releasedAt: number; sawCoreWaiting: number })));
+  return { held, released, stop: () => worker.terminate() };
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+describe('the write gate', () => {
+  it("makes the core's write wait for the worker's and go the moment it ends", async () => {
+    const buffer = createWriteBuffer();
+    const core = createWriteGate('core', buffer);
+    const other = holdFromOtherThread(buffer, 150);
+    await other.held;
+    let ranAt = 0;
+    // Blocks this thread in Atomics.wait until the other thread frees the gate.
+    core.hold(() => (ranAt = now()));
+    const { releasedAt, sawCoreWaiting } = await other.released;
+    await other.stop();
+    expect(ranAt).toBeGreaterThanOrEqual(releasedAt);
+    // The worker saw the core waiting (it steps aside for it), and the wait is counted.
+    expect(sawCoreWaiting).toBe(1);
+    expect(core.stats()).toMatchObject({ waits: 1, timeouts: 0 });
+    expect(core.stats().longestWaitMs).toBeGreaterThan(50);
+    expect(new Int32Array(buffer)[0]).toBe(0);
+  });
+
+  it('gives up on a gate nobody frees after its timeout and lets the write go on to SQLite', () => {
+    const buffer = createWriteBuffer();
+    // A worker thread that died holding the gate.
+    new Int32Array(buffer)[0] = 2;
+    const core = createWriteGate('core', buffer, { timeoutMs: 60 });
+    expect(core.hold(() => 'written')).toBe('written');
+    expect(core.stats()).toMatchObject({ waits: 1, timeouts: 1 });
+    // Freed for the dead thread (what the worker client does when the thread exits): no more waiting.
+    freeWriteGate(buffer, 'worker');
+    core.resetStats();
+    expect(core.hold(() => 'again')).toBe('again');
+    expect(core.stats()).toMatchObject({ waits: 0, timeouts: 0 });
+  });
+
+  it('keeps the worker out while the core is waiting for the gate', () => {
+    const buffer = createWriteBuffer();
+    const cells = new Int32Array(buffer);
+    cells[1] = 1; // the core is waiting
+    const worker = createWriteGate('worker', buffer, { timeoutMs: 40 });
+    let heldWhileCoreWaited = -1;
+    worker.hold(() => (heldWhileCoreWaited = cells[0]!));
+    // It waited its whole timeout for the core, then went on to SQLite's lock without the gate.
+    expect(worker.stats()).toMatchObject({ waits: 1, timeouts: 1 });
+    expect(heldWhileCoreWaited).toBe(0);
+  });
+
+  it('is reentrant on one thread and free again afterwards, also after a throw', () => {
+    const buffer = createWriteBuffer();
+    const core = createWriteGate('core', buffer);
+    const cells = new Int32Array(buffer);
+    expect(core.hold(() => core.hold(() => cells[0]))).toBe(1);
+    expect(cells[0]).toBe(0);
+    expect(() => core.hold(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(cells[0]).toBe(0);
+  });
+});
+
+describe('gateWrites', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function gated(timeoutMs = 50) {
+    dir = mkdtempSync(join(tmpdir(), 'write-gate-'));
+    const db = new Sqlite(join(dir, 'pos.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    const buffer = createWriteBuffer();
+    const cells = new Int32Array(buffer);
+    const gate = createWriteGate('core', buffer, { timeoutMs });
+    gateWrites(db, gate);
+    return { db, cells, gate };
+  }
+
+  it('takes the gate for a transaction and for a write outside one, never for a read or a VACUUM INTO', () => {
+    const { db, cells, gate } = gated();
+    const seen: Record<string, number> = {};
+    const insert = db.prepare('INSERT INTO t (x) VALUES (?)');
+    const count = db.prepare('SELECT count(*) AS n FROM t');
+    // The gate's holder cell read from inside SQLite while each statement runs (a function the statement calls).
+    db.function('holder', () => cells[0]!);
+    seen.insert = (db.prepare('INSERT INTO t (x) VALUES (holder()) RETURNING x').get() as { x: number }).x;
+    seen.read = (db.prepare('SELECT holder() AS h').get() as { h: number }).h;
+    db.transaction(() => {
+      insert.run(5);
+      seen.inTransaction = (db.prepare('SELECT holder() AS h').get() as { h: number }).h;
+    })();
+    seen.after = cells[0]!;
+    expect(seen).toEqual({ insert: 1, read: 0, inTransaction: 1, after: 0 });
+    expect((count.get() as { n: number }).n).toBe(2);
+    // With the gate held by the other side, a read and a backup go at once; a write waits (here: its timeout).
+    cells[0] = 2;
+    count.get();
+    db.prepare('VACUUM INTO ?').run(join(dir, 'copy.sqlite'));
+    expect(gate.stats()).toMatchObject({ waits: 0 });
+    insert.run(6);
+    expect(gate.stats()).toMatchObject({ waits: 1, timeouts: 1 });
+    cells[0] = 0;
+  });
+
+  it('waits for the other side before a write, with SQLite untouched by the wait', async () => {
+    const { db, cells, gate } = gated(2_000);
+    const other = holdFromOtherThread(cells.buffer as SharedArrayBuffer, 100);
+    await other.held;
+    let ranAt = 0;
+    db.transaction(() => {
+      db.prepare('INSERT INTO t (x) VALUES (1)').run();
+      ranAt = now();
+    })();
+    const { releasedAt } = await other.released;
+    await other.stop();
+    expect(ranAt).toBeGreaterThanOrEqual(releasedAt);
+    expect(gate.stats()).toMatchObject({ waits: 1, timeouts: 0 });
+    expect(cells[0]).toBe(0);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * Who writes the terminal's database next, the core or the SQL worker: a gate in a SharedArrayBuffer that both
+ * connections take before they write.
+ *
+ * Without it, the core waits for the worker's write lock in SQLite's busy handler, which sleeps 1, 2, 5, 10, 15,
+ * 20, 25… ms between tries. While a catalog import commits batch after short batch, each try can land inside the
+ * next batch, and the core's thread slept 18, 33, once 103 ms (the cumulative steps of that handler, which is what
+ * the stress test measured). With the gate, the core waits in Atomics.wait and is woken the moment the worker's
+ * batch ends, and the worker steps aside while the core is waiting: the core waits at most one batch (a few ms).
+ *
+ * SQLite's lock stays the authority: the gate only decides who asks first. A wait that times out goes on to
+ * SQLite (and its busy_timeout) as before, so a gate left held by a thread that died costs a delay, never data.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+
+export type WriteGateRole = 'core' | 'worker';
+
+const HOLDER = 0;
+const CORE_WAITING = 1;
+const FREE = 0;
+const CODE: Record<WriteGateRole, number> = { core: 1, worker: 2 };
+
+export interface WriteGateStats {
+  /** Writes that found the gate held by the other side and waited. */
+  waits: number;
+  longestWaitMs: number;
+  /** Waits that gave up on the gate and went to SQLite's lock. */
+  timeouts: number;
+}
+
+export interface WriteGate {
+  /** Shared with the other side (workerData). */
+  readonly buffer: SharedArrayBuffer;
+  /** Runs `fn` holding the gate; reentrant on this thread (a nested transaction or a write inside one). */
+  hold<T>(fn: () => T): T;
+  /** Frees the gate if `role` holds it: that side's thread ended while holding it. */
+  releaseIfHeldBy(role: WriteGateRole): void;
+  stats(): WriteGateStats;
+  resetStats(): void;
+}
+
+export function createWriteBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+}
+
+/** `timeoutMs`: how long a writer waits for the gate before it goes to SQLite's lock anyway. */
+export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, options: { timeoutMs?: number } = {}): WriteGate {
+  const cells = new Int32Array(buffer);
+  const me = CODE[role];
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const stats: WriteGateStats = { waits: 0, longestWaitMs: 0, timeouts: 0 };
+  let depth = 0;
+  /** Whether this thread holds the gate (false after a timeout: it writes without it). */
+  let holding = false;
+
+  function acquire(): boolean {
+    const started = performance.now();
+    let waited = false;
+    for (;;) {
+      const remaining = timeoutMs - (performance.now() - started);
+      // The core goes first: the worker does not take the gate while the core is waiting for it.
+      if (role === 'worker' && Atomics.load(cells, CORE_WAITING) === 1) {
+        waited = true;
+        if (remaining <= 0) break;
+        Atomics.wait(cells, CORE_WAITING, 1, Math.min(remaining, 50));
+        continue;
+      }
+      const holder = Atomics.compareExchange(cells, HOLDER, FREE, me);
+      if (holder === FREE) {
+        if (role === 'core') Atomics.store(cells, CORE_WAITING, 0);
+        if (waited) note(started);
+        return true;
+      }
+      if (holder === me) throw new Error('write gate: already held by this thread');
+      waited = true;
+      if (remaining <= 0) break;
+      if (role === 'core') Atomics.store(cells, CORE_WAITING, 1);
+      Atomics.wait(cells, HOLDER, holder, Math.min(remaining, 50));
+    }
+    if (role === 'core') Atomics.store(cells, CORE_WAITING, 0);
+    note(started);
+    stats.timeouts++;
+    return false;
+  }
+
+  function note(started: number) {
+    const ms = performance.now() - started;
+    stats.waits++;
+    if (ms > stats.longestWaitMs) stats.longestWaitMs = Number(ms.toFixed(3));
+  }
+
+  function release() {
+    Atomics.compareExchange(cells, HOLDER, me, FREE);
+    Atomics.notify(cells, HOLDER);
+    // A worker waiting for the core to stop waiting (the core took the gate and cleared the flag).
+    Atomics.notify(cells, CORE_WAITING);
+  }
+
+  return {
+    buffer,
+    hold(fn) {
+      if (depth > 0) {
+        depth++;
+        try {
+          return fn();
+        } finally {
+          depth--;
+        }
+      }
+      holding = acquire();
+      depth = 1;
+      try {
+        return fn();
+      } finally {
+        depth = 0;
+        if (holding) release();
+        holding = false;
+      }
+    },
+    releaseIfHeldBy(holderRole) {
+      if (Atomics.compareExchange(cells, HOLDER, CODE[holderRole], FREE) === CODE[holderRole]) Atomics.notify(cells, HOLDER);
+      if (holderRole === 'core') {
+        Atomics.store(cells, CORE_WAITING, 0);
+        Atomics.notify(cells, CORE_WAITING);
+      }
+    },
+    stats: () => ({ ...stats }),
+    resetStats() {
+      Object.assign(stats, { waits: 0, longestWaitMs: 0, timeouts: 0 });
+    },
+  };
+}
+
+/** Frees a gate held by `heldBy`, whose thread ended while holding it (the worker client calls it on exit). */
+export function freeWriteGate(buffer: SharedArrayBuffer, heldBy: WriteGateRole): void {
+  const cells = new Int32Array(buffer);
+  if (Atomics.compareExchange(cells, HOLDER, CODE[heldBy], FREE) === CODE[heldBy]) Atomics.notify(cells, HOLDER);
+}
+
+type TransactionVariants = 'default' | 'deferred' | 'immediate' | 'exclusive';
+
+/**
+ * Makes every write of `db` take the gate first: each transaction (whatever its variant), and a statement that
+ * writes when it runs outside a transaction. Reads never take it (WAL readers never wait for a writer).
+ */
+export function gateWrites(db: Database, gate: WriteGate): Database {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => {
+    const made = transaction(fn) as unknown as Record<TransactionVariants, (...args: never[]) => unknown> & ((...args: never[]) => unknown);
+    const gated = (variant: (...args: never[]) => unknown) => (...args: never[]) => gate.hold(() => variant(...args));
+    return Object.assign(gated(made), {
+      default: gated(made.default),
+      deferred: gated(made.deferred),
+      immediate: gated(made.immediate),
+      exclusive: gated(made.exclusive),
+    });
+  }) as Database['transaction'];
+
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((source: string) => {
+    const statement = prepare(source) as Statement<unknown[]>;
+    // VACUUM INTO writes another file: a backup reads this one for seconds and must not hold the gate.
+    if (statement.readonly || /^\s*VACUUM\b[^;]*\bINTO\b/i.test(source)) return statement;
+    for (const method of ['run', 'get', 'all'] as const) {
+      const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+      Object.defineProperty(statement, method, {
+        value: (...args: unknown[]) => (db.inTransaction ? original(...args) : gate.hold(() => original(...args))),
+        configurable: true,
+        writable: true,
+      });
+    }
+    return statement;
+  }) as Database['prepare'];
+
+  const exec = db.exec.bind(db);
+  db.exec = ((source: string) => {
+    // A BEGIN outside db.transaction() would hold SQLite's lock past this call: not gated (no one does that).
+    if (db.inTransaction || /^\s*BEGIN\b/i.test(source)) return exec(source);
+    return gate.hold(() => exec(source));
+  }) as Database['exec'];
+  return db;
+}
