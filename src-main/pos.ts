@@ -280,6 +280,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     qrDeadlineMs: acquirerConfig.qrDeadlineMs,
     subject: config.storeName,
     assertDiskRoom: () => assertDiskRoom(dataDir, config.storage.minFreeMegabytes * 1024 * 1024),
+    warmUpAfterMs: WORKER_START_DELAY_MS,
   });
   payments.recover();
   const refunds = createRefundsService({

@@ -4,7 +4,9 @@ import { DEFAULT_WEIGHED_LAYOUT, validateRetailBarcode } from '../../src-common/
 import { migrate } from '../../db/migrate';
 import { migrations } from '../../db/migrations';
 import { countProducts, listProducts, listStockMovements } from '../../db/queries/catalog';
+import { pinyinInitials } from './catalog-search';
 import { demoCatalog, ean13, generateCatalogEntries, insertDemoCatalog } from './demo-catalog';
+import { DEMO_PINYIN_INITIALS } from './demo-catalog-initials';
 
 function freshDb() {
   const db = new Sqlite(':memory:');
@@ -14,6 +16,15 @@ function freshDb() {
 }
 
 describe('demo catalog', () => {
+  it("has every product's pinyin initials precomputed, equal to what pinyinInitials() computes", () => {
+    const computed = demoCatalog().map((p) => [p.name, pinyinInitials(p.name)] as const);
+    const table = computed.map(([name, initials]) => `  [${JSON.stringify(name)}, ${JSON.stringify(initials)}],`).join('\n');
+    const stored = [...DEMO_PINYIN_INITIALS];
+    // On a difference, paste the table printed here into demo-catalog-initials.ts.
+    if (JSON.stringify(stored) !== JSON.stringify(computed)) process.stderr.write(`demo-catalog-initials.ts should be:\n${table}\n`);
+    expect(stored).toEqual(computed);
+  });
+
   const demo = demoCatalog();
 
   it('has 300+ products with unique SKUs, plausible prices and tax rates', () => {

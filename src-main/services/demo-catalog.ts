@@ -10,6 +10,7 @@ import type { Product } from '../../src-common/schemas';
 import { adjustStock, countProducts, ensureCategory, insertProduct, setProductBarcodes } from '../../db/queries/catalog';
 import { pinyinInitials, type SearchEntry } from './catalog-search';
 import { DEMO_CATEGORIES, DEMO_FAMILIES, type DemoCategoryKey } from './demo-catalog-data';
+import { DEMO_PINYIN_INITIALS } from './demo-catalog-initials';
 
 export interface DemoProduct {
   sku: string;
@@ -108,7 +109,7 @@ export function insertDemoCatalog(db: Database, now: Date): number {
       unit: p.unit,
       category_id: categoryIds.get(p.category) ?? null,
       active: 1,
-      pinyin_initials: pinyinInitials(p.name),
+      pinyin_initials: DEMO_PINYIN_INITIALS.get(p.name) ?? pinyinInitials(p.name),
       plu: p.plu,
       created_at: at,
       updated_at: at,

@@ -84,6 +84,11 @@ export interface PaymentsDeps {
   jobs: JobRunner;
   /** Throws `disk_full` when the sale that would record a charge might not be able to commit. */
   assertDiskRoom: () => Promise<void>;
+  /**
+   * How long after recover() the terminal enrols or checks in with the acquirer (at once when not given): after
+   * the terminal is ready, so that work does not compete with the start on a low-end CPU.
+   */
+  warmUpAfterMs?: number;
 }
 
 /** How many payments may be queried or cancelled at once (each payment's own jobs still run one at a time). */
@@ -123,6 +128,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   const { db, clock, log, events, sales, acquirer, credentials, timings, qrDeadlineMs, subject, jobs, assertDiskRoom } = deps;
   // A customer needs longer to open an app and scan a QR than to type a PIN; the acquirer says how often to ask meanwhile.
   const qrTimings: PaymentTimings = { ...timings, ...(deps.qrPolling ?? QR_POLLING), pollDeadlineMs: qrDeadlineMs };
+  let warmUpTimer: ReturnType<typeof setTimeout> | null = null;
   const timingsFor = (row: Pick<PaymentRow, 'kind'>): PaymentTimings => (row.kind === 'qr' ? qrTimings : timings);
   const recovering = new Set<string>();
   let online = true;
@@ -485,14 +491,22 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         }
       })();
       if (unfinished.length) log.warn({ payments: unfinished.length }, 'resolving wallet payments left unfinished by the last run');
-      // Enrol (or check in) now rather than at the first customer, and learn whether the acquirer is there.
-      credentials().then(
-        () => (online = true),
-        (error: unknown) => {
-          online = false;
-          log.warn({ err: error }, 'acquirer not reachable at start');
-        },
-      );
+      // Enrol (or check in) before the first customer, and learn whether the acquirer is there.
+      const warmUp = () =>
+        credentials().then(
+          () => (online = true),
+          (error: unknown) => {
+            online = false;
+            log.warn({ err: error }, 'acquirer not reachable at start');
+          },
+        );
+      if (deps.warmUpAfterMs) {
+        warmUpTimer = setTimeout(() => {
+          warmUpTimer = null;
+          void warmUp();
+        }, deps.warmUpAfterMs);
+        warmUpTimer.unref();
+      } else void warmUp();
       wake();
     },
 
@@ -500,7 +514,9 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
 
 
     stop() {
-      // The job runner is stopped by its owner; nothing of its own runs here.
+      // The job runner is stopped by its owner.
+      if (warmUpTimer) clearTimeout(warmUpTimer);
+      warmUpTimer = null;
     },
   };
 }
