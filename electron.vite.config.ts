@@ -20,6 +20,8 @@ export default defineConfig({
           bench: resolve(root, 'bench/index.ts'),
           // The SQL worker thread's own entry (src-main/worker/client.ts finds it beside the core's build).
           'sql-worker': resolve(root, 'src-main/worker/sql-worker.ts'),
+          // The embedded sandbox acquirer's thread (src-main/acquirer/sandbox/embedded.ts).
+          'sandbox-worker': resolve(root, 'src-main/acquirer/sandbox/thread.ts'),
         },
       },
     },

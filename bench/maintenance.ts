@@ -70,7 +70,7 @@ async function stallWhile<T>(fn: () => Promise<T>): Promise<{ value: T; ms: numb
 
 /** The same operation on this thread, as the core ran it before: its whole duration is a stall. */
 async function onMainThread<K extends SqlOperation>(db: Database, databasePath: string, op: K, input: SqlInput<K>): Promise<{ value: SqlOutput<K>; ms: number }> {
-  const ctx: OperationContext = { progress: () => {}, checkCancelled: () => {}, yieldTurn: async () => {}, transfer: () => {} };
+  const ctx: OperationContext = { progress: () => {}, checkCancelled: () => {}, yieldTurn: async () => {}, transfer: () => {}, checkpointIfGrown: () => {} };
   const operation = operations[op] as unknown as (db: Database, input: SqlInput<K>, ctx: OperationContext, path: string) => Promise<SqlOutput<K>>;
   const started = performance.now();
   const value = await operation(db, input, ctx, databasePath);

@@ -17,6 +17,8 @@ export type WriteGateRole = 'core' | 'worker';
 
 const HOLDER = 0;
 const CORE_WAITING = 1;
+/** The longest time each side has held the gate (µs), for diagnostics: cell 2 the core's, cell 3 the worker's. */
+const LONGEST_HOLD = { core: 2, worker: 3 } as const;
 const FREE = 0;
 const CODE: Record<WriteGateRole, number> = { core: 1, worker: 2 };
 
@@ -26,6 +28,8 @@ export interface WriteGateStats {
   longestWaitMs: number;
   /** Waits that gave up on the gate and went to SQLite's lock. */
   timeouts: number;
+  /** The longest the other side held the gate at once (its writes: what this side may have waited for). */
+  otherLongestHoldMs: number;
 }
 
 export interface WriteGate {
@@ -40,7 +44,7 @@ export interface WriteGate {
 }
 
 export function createWriteBuffer(): SharedArrayBuffer {
-  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
 }
 
 /** `timeoutMs`: how long a writer waits for the gate before it goes to SQLite's lock anyway. */
@@ -48,7 +52,8 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
   const cells = new Int32Array(buffer);
   const me = CODE[role];
   const timeoutMs = options.timeoutMs ?? 2_000;
-  const stats: WriteGateStats = { waits: 0, longestWaitMs: 0, timeouts: 0 };
+  const stats = { waits: 0, longestWaitMs: 0, timeouts: 0 };
+  const other: WriteGateRole = role === 'core' ? 'worker' : 'core';
   let depth = 0;
   /** Whether this thread holds the gate (false after a timeout: it writes without it). */
   let holding = false;
@@ -109,10 +114,13 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
       }
       holding = acquire();
       depth = 1;
+      const heldSince = performance.now();
       try {
         return fn();
       } finally {
         depth = 0;
+        const heldUs = Math.min(0x7fffffff, Math.round((performance.now() - heldSince) * 1000));
+        if (heldUs > Atomics.load(cells, LONGEST_HOLD[role])) Atomics.store(cells, LONGEST_HOLD[role], heldUs);
         if (holding) release();
         holding = false;
       }
@@ -124,9 +132,10 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
         Atomics.notify(cells, CORE_WAITING);
       }
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, otherLongestHoldMs: Atomics.load(cells, LONGEST_HOLD[other]) / 1000 }),
     resetStats() {
       Object.assign(stats, { waits: 0, longestWaitMs: 0, timeouts: 0 });
+      Atomics.store(cells, LONGEST_HOLD[other], 0);
     },
   };
 }

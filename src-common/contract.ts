@@ -53,7 +53,9 @@ const LoopDelay = z.object({
   samples: z.number().int().nonnegative(),
   windowMs: z.number().nonnegative(),
   /** Writes of the core that waited for the SQL worker's write (db/write-gate.ts) in the window. */
-  writeWaits: z.object({ waits: z.number().int().nonnegative(), longestWaitMs: z.number().nonnegative(), timeouts: z.number().int().nonnegative() }).optional(),
+  writeWaits: z
+    .object({ waits: z.number().int().nonnegative(), longestWaitMs: z.number().nonnegative(), timeouts: z.number().int().nonnegative(), otherLongestHoldMs: z.number().nonnegative() })
+    .optional(),
 });
 
 /** The calls of the cashier screen and the terminal itself; the other areas' calls are in ./calls/. */

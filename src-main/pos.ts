@@ -38,8 +38,8 @@ import { renderReceiptSvg } from '../drivers/receipt/preview';
 import { renderReceiptText } from '../src-common/receipt-text';
 import { createShouqianbaAdapter } from './acquirer/shouqianba';
 import { awaitingDurability } from './acquirer/durable-port';
-// The sandbox acquirer (~1,150 lines) is loaded only when it runs inside the terminal (dynamic import below).
-import type { SandboxAcquirer } from './acquirer/sandbox/server';
+// The sandbox acquirer runs in its own thread (its own built entry), never in the core's import graph.
+import { startEmbeddedSandbox, type EmbeddedSandbox } from './acquirer/sandbox/embedded';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from './acquirer/sandbox-identity';
 import { openKeyring } from './keyring';
 import { createEnrolmentService, withKeyRecovery } from './services/enrolment';
@@ -69,6 +69,8 @@ export interface PosOptions {
   readonly nativeBinding?: string;
   /** The built SQL worker (found beside the build, or in out/main: see findSqlWorkerFile). */
   readonly sqlWorkerFile?: string;
+  /** The built embedded sandbox acquirer's thread (found like the SQL worker when not given). */
+  readonly sandboxThreadFile?: string;
   /** Registers the SQL worker's test-only operations (a slow one, a crash). */
   readonly sqlWorkerTestOperations?: boolean;
 }
@@ -216,17 +218,17 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
 
   // The acquirer: the sandbox runs inside the terminal unless an address is configured.
-  let sandbox: SandboxAcquirer | null = null;
+  let sandbox: EmbeddedSandbox | null = null;
   const acquirerConfig = config.acquirer;
   let baseUrl = acquirerConfig.baseUrl;
   if (!baseUrl) {
-    const { startSandboxAcquirer } = await import('./acquirer/sandbox/server');
-    sandbox = await startSandboxAcquirer({
+    // In a thread of its own: its HTTP, signatures and ledger never take the core's loop.
+    sandbox = await startEmbeddedSandbox({
       dbPath: join(dataDir, 'sandbox-acquirer.sqlite'),
-      port: 0,
       log: log.child({ module: 'sandbox-acquirer' }),
-      clock,
-      speed: { scale: acquirerConfig.sandboxSpeed },
+      logLevel: config.log.level,
+      scale: acquirerConfig.sandboxSpeed,
+      ...(options.sandboxThreadFile ? { file: options.sandboxThreadFile } : {}),
     });
     baseUrl = sandbox.url;
   }

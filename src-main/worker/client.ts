@@ -4,10 +4,8 @@
  * (the UI is told with `maintenance.worker`). Calls running on a thread that dies fail with `unavailable`;
  * calls made while the next thread is starting wait for it.
  */
-import { access } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { findBuiltEntry } from '../built-entry';
 import { PosError } from '../../src-common/errors';
 import { freeWriteGate } from '../../db/write-gate';
 import type { MaintenanceOperation, MaintenanceProgress, MaintenanceWorkerState } from '../../src-common/calls/admin';
@@ -22,25 +20,9 @@ export const CANCEL_GRACE_MS = 1000;
 const PROGRESS_EVERY_MS = 100;
 const RESTART_DELAYS_MS = [50, 250, 1000, 5000];
 
-/**
- * Where the built worker is. The built core runs from out/main (or out/main/chunks), beside
- * out/main/sql-worker.js. Tests run the core from its TypeScript sources (vitest), which a worker thread
- * cannot load, so they use the built file in out/main: `npm test` builds before it runs the tests
- * (scripts/test.mjs), and a stale or missing build fails createPos with this file's path in the message.
- */
-export async function findSqlWorkerFile(): Promise<string> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, SQL_WORKER_FILE), join(here, '..', SQL_WORKER_FILE)];
-  for (let dir = here, i = 0; i < 4; i++, dir = dirname(dir)) candidates.push(join(dir, 'out', 'main', SQL_WORKER_FILE));
-  for (const path of candidates) {
-    try {
-      await access(path);
-      return path;
-    } catch {
-      // next candidate
-    }
-  }
-  throw new Error(`The SQL worker (${SQL_WORKER_FILE}) is not built: run the build (npm test and npm start do). Looked in ${candidates.join(', ')}`);
+/** Where the built SQL worker is (see findBuiltEntry). */
+export function findSqlWorkerFile(): Promise<string> {
+  return findBuiltEntry(SQL_WORKER_FILE, 'The SQL worker');
 }
 
 export interface RunOptions {

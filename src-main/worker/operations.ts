@@ -72,6 +72,7 @@ export const operations: OperationTable = {
         batchMs: IMPORT_BATCH_MS,
         between: async (done, total) => {
           ctx.progress('writing', done, total);
+          ctx.checkpointIfGrown();
           await ctx.yieldTurn();
           // The write lock is free for a moment: a sale or a job the core was waiting to write goes in now (its
           // busy handler retries after 1, 2, 5… ms), rather than queueing behind the whole import.

@@ -94,6 +94,11 @@ export interface OperationContext {
   yieldTurn(): Promise<void>;
   /** Buffers of the result to move to the core rather than copy. */
   transfer(buffers: ArrayBuffer[]): void;
+  /**
+   * Copies the WAL into the database (PASSIVE: never waits for the core's writer) when the last checkpoint is a
+   * second old: a long write (an import) calls it between its transactions, outside the write gate.
+   */
+  checkpointIfGrown(): void;
 }
 
 export const CANCELLED_REASON = 'operation_cancelled';

@@ -54,11 +54,35 @@ function walBound(walBytes: number): number {
   }
 }
 
+/**
+ * Operations running now: the WAL is not truncated meanwhile (behind a backup's or an import's writes to the disk,
+ * the truncation, which holds off every writer, can wait for seconds).
+ */
+let running = 0;
+
+function checkpointPassive(): { log: number; checkpointed: number } | undefined {
+  lastCheckpointAt = performance.now();
+  const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+  return passive;
+}
+
+/** How often a long write checkpoints between its transactions (SQLite's automatic one would run inside them). */
+const LONG_WRITE_CHECKPOINT_EVERY_MS = 1_000;
+let lastCheckpointAt = 0;
+function checkpointIfGrown(): void {
+  if (performance.now() - lastCheckpointAt < LONG_WRITE_CHECKPOINT_EVERY_MS) return;
+  try {
+    checkpointPassive();
+  } catch {
+    // busy or closing: the next call takes it
+  }
+}
+
 setInterval(() => {
   try {
-    const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    const passive = checkpointPassive();
     const walBytes = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;
-    if (passive && passive.log === passive.checkpointed && walBytes > walBound(walBytes)) {
+    if (running === 0 && passive && passive.log === passive.checkpointed && walBytes > walBound(walBytes)) {
       // TRUNCATE holds off writers while it runs: under the gate, and never waiting for readers (busy_timeout 0:
       // a reader still on the WAL makes it give up at once, and the next round tries again).
       const truncate = () => {
@@ -111,13 +135,16 @@ async function run(id: number, op: string, input: unknown): Promise<void> {
       await nextTurn();
       checkCancelled();
     },
+    checkpointIfGrown,
   };
+  running++;
   try {
     const value = await operation(db, input, ctx, data.databasePath);
     port.postMessage({ type: 'result', id, value } satisfies FromWorker, transferList);
   } catch (error) {
     send({ type: 'error', id, error: toWorkerError(error) });
   } finally {
+    running--;
     cancelled.delete(id);
   }
 }
