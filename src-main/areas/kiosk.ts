@@ -1,10 +1,11 @@
 import type { kioskCalls } from '../../src-common/calls/kiosk';
+import { quantitySoldByProduct } from '../../db/queries/popularity';
 import type { DomainEventBus } from '../domain-events';
 import { createKioskService, type KioskService } from '../services/kiosk';
 import type { Area, CoreServices } from './context';
 
 /** What the kiosk area uses of the terminal's services. */
-export type KioskAreaDeps = Pick<CoreServices, 'terminalId' | 'clock' | 'log' | 'audit' | 'settings' | 'catalog' | 'auth' | 'sales' | 'acquirer' | 'credentials' | 'payments' | 'devices'>;
+export type KioskAreaDeps = Pick<CoreServices, 'db' | 'terminalId' | 'clock' | 'log' | 'audit' | 'settings' | 'catalog' | 'auth' | 'sales' | 'acquirer' | 'credentials' | 'payments' | 'devices'>;
 
 export function createKioskArea(deps: KioskAreaDeps, bus: DomainEventBus): Area<typeof kioskCalls> & { readonly kiosk: KioskService } {
   const kiosk = createKioskService({
@@ -16,6 +17,7 @@ export function createKioskArea(deps: KioskAreaDeps, bus: DomainEventBus): Area<
     auth: deps.auth,
     audit: deps.audit,
     bus,
+    quantitySold: () => quantitySoldByProduct(deps.db),
     // A query for an order that cannot exist: any answer but "unknown" means the acquirer is there.
     probeAcquirer: async () => (await deps.acquirer.query(await deps.credentials(), `probe${deps.terminalId.slice(-8)}`)).kind !== 'unknown',
     clock: deps.clock,
@@ -27,6 +29,7 @@ export function createKioskArea(deps: KioskAreaDeps, bus: DomainEventBus): Area<
       'kiosk.begin': (_input, session) => kiosk.begin(session),
       'kiosk.status': () => kiosk.status(),
       'kiosk.menu': () => kiosk.menu(),
+      'kiosk.search': async ({ query }) => ({ products: await kiosk.search(query) }),
       'kiosk.order': () => kiosk.order(),
       'kiosk.add': ({ productId }, session) => kiosk.add(productId, session),
       'kiosk.scan': ({ code }, session) => kiosk.scan(code, session),

@@ -4,10 +4,10 @@
  * are the payments engine's, the receipt is printed by the device connection like every completed sale's.
  */
 import type { DeviceManager } from '../../drivers/devices/manager';
-import type { KioskCategory, KioskFinished, KioskOrder, KioskPictureKey, KioskStart, KioskStatus } from '../../src-common/calls/kiosk';
+import type { KioskCategory, KioskFinished, KioskOrder, KioskPictureKey, KioskProduct, KioskStart, KioskStatus } from '../../src-common/calls/kiosk';
 import { PosError } from '../../src-common/errors';
 import { kioskCaller, type Caller, type Session } from '../../src-common/roles';
-import type { Cart, PaymentView } from '../../src-common/schemas';
+import type { Cart, PaymentView, Product } from '../../src-common/schemas';
 import type { Clock } from '../clock';
 import type { DomainEventBus } from '../domain-events';
 import type { Logger } from '../log';
@@ -29,6 +29,8 @@ export interface KioskDeps {
   auth: AuthService;
   audit: AuditService;
   bus: DomainEventBus;
+  /** Thousandths of each product sold over the last 30 trading days (db/queries/popularity.ts): best sellers first. */
+  quantitySold: () => ReadonlyMap<string, number>;
   /** Asks the acquirer something harmless; true when it answered (used when the payments engine last found it away). */
   probeAcquirer: () => Promise<boolean>;
   clock: Clock;
@@ -39,6 +41,8 @@ export interface KioskService {
   begin(session: Session): KioskStart;
   status(): KioskStatus;
   menu(): { categories: KioskCategory[] };
+  /** What the customer typed (a name, or its pinyin initials) → the products they can pick, best match first. */
+  search(query: string): Promise<KioskProduct[]>;
   order(): KioskOrder | null;
   add(productId: string, session: Session): KioskOrder;
   scan(code: string, session: Session): KioskOrder;
@@ -67,6 +71,18 @@ const REMEMBERED_SALES = 50;
 const pictureByCategoryName = new Map<string, { key: KioskPictureKey; nameEn: string }>(
   DEMO_CATEGORIES.filter((c) => c.key !== 'weighed').map((c) => [c.name, { key: c.key as KioskPictureKey, nameEn: c.nameEn }]),
 );
+
+/** How many matches the kiosk shows, and how many of the till's matches it looks through for them (some are weighed). */
+const SEARCH_RESULTS = 24;
+const SEARCH_CANDIDATES = 60;
+
+/** What a customer can pick at the kiosk: sold by the piece, with a price. */
+const sellsHere = (p: Product) => p.active && p.unit === 'each' && p.price > 0;
+
+function kioskProduct(p: Product): KioskProduct {
+  const picture = p.categoryName === null ? undefined : pictureByCategoryName.get(p.categoryName);
+  return { id: p.id, name: p.name, nameEn: p.nameEn, price: p.price, picture: picture?.key ?? 'other' };
+}
 
 export function orderOf(cart: Cart): KioskOrder {
   return {
@@ -197,16 +213,21 @@ export function createKioskService(deps: KioskDeps): KioskService {
     status,
 
     menu() {
+      const sold = deps.quantitySold();
+      const bySales = (a: Product, b: Product) => (sold.get(b.id) ?? 0) - (sold.get(a.id) ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       const categories: KioskCategory[] = [];
       for (const category of catalog.categories()) {
         const picture = pictureByCategoryName.get(category.name);
-        const products = catalog
-          .byCategory(category.id)
-          .filter((p) => p.unit === 'each' && p.price > 0)
-          .map((p) => ({ id: p.id, name: p.name, nameEn: p.nameEn, price: p.price, picture: picture?.key ?? ('other' as const) }));
+        const products = catalog.byCategory(category.id).filter(sellsHere).sort(bySales).map(kioskProduct);
         if (products.length) categories.push({ id: category.id, name: category.name, nameEn: picture?.nameEn ?? null, picture: picture?.key ?? 'other', products });
       }
       return { categories };
+    },
+
+    async search(query) {
+      // The till's search index (names, English names, SKUs, pinyin initials), then only what the kiosk sells.
+      const found = await catalog.search(query, SEARCH_CANDIDATES);
+      return found.filter(sellsHere).slice(0, SEARCH_RESULTS).map(kioskProduct);
     },
 
     order: currentOrder,

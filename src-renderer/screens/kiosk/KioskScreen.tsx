@@ -217,6 +217,11 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
     });
   };
 
+  const search = useCallback(async (query: string) => {
+    const r = await pos.call('kiosk.search', { query });
+    return r.ok ? r.value.products : null;
+  }, [pos]);
+
   const goPay = async () => {
     await queue.current;
     const r = await pos.call('kiosk.beginPayment', {});
@@ -395,6 +400,7 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
                 currency={currency}
                 onCategory={setCategoryId}
                 onAdd={(productId) => change(() => pos.call('kiosk.add', { productId }))}
+                onSearch={search}
                 onReview={() => {
                   refreshStatus();
                   setStep('review');

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { KioskOrder, KioskStatus } from '../../../src-common/calls/kiosk';
 import { money } from '../../format';
-import { ProductArt } from './art';
+import { CategoryBadge } from './art';
 import type { KioskCategory } from '../../../src-common/calls/kiosk';
 import { StatusNotice } from './StatusNotice';
 
@@ -46,11 +46,21 @@ export function OrderReview({
           const name = en && line.nameEn ? line.nameEn : line.name;
           return (
             <li key={line.lineId} className="kiosk-line" data-testid="kiosk-line">
-              <ProductArt picture={pictureOf(line.productId)} name={name} className="kiosk-line-art" />
+              <CategoryBadge picture={pictureOf(line.productId)} className="kiosk-line-art" />
               <div className="kiosk-line-text">
                 <span className="kiosk-line-name">{name}</span>
                 <span className="kiosk-line-each">{t('kiosk.order.each', { price: money(line.unitPrice, currency) })}</span>
-                <button type="button" className="kiosk-link" data-testid="kiosk-line-remove" disabled={busy} onClick={() => onRemove(line.lineId)}>
+                <button
+                  type="button"
+                  className="kiosk-secondary kiosk-remove"
+                  data-testid="kiosk-line-remove"
+                  aria-label={t('kiosk.order.removeName', { name })}
+                  disabled={busy}
+                  onClick={() => onRemove(line.lineId)}
+                >
+                  <svg viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
+                  </svg>
                   {t('kiosk.order.remove')}
                 </button>
               </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KioskPictureKey } from '../../../src-common/calls/kiosk';
-import { ART, glyphOf, variantOf } from './art';
+import { ART } from './art';
 
 /** WCAG 2 relative luminance and contrast ratio. */
 function luminance(hex: string): number {
@@ -23,17 +23,5 @@ describe('placeholder product art', () => {
       expect(contrast(art.color, '#ffffff')).toBeGreaterThanOrEqual(4.5);
       expect(contrast(art.dark, '#ffffff')).toBeGreaterThanOrEqual(4.5);
     }
-  });
-
-  it('draws the first character of the name, a letter upper-cased', () => {
-    expect(glyphOf('农夫山泉 550ml')).toBe('农');
-    expect(glyphOf(' coca-cola')).toBe('C');
-    expect(glyphOf('')).toBe('?');
-  });
-
-  it('varies the shade by name, the same on every run', () => {
-    expect(variantOf('东方树叶乌龙茶', 3)).toBe(variantOf('东方树叶乌龙茶', 3));
-    const seen = new Set(['东方树叶乌龙茶', '东方树叶红茶', '东方树叶绿茶', '东方树叶茉莉花茶', '东鹏特饮'].map((n) => variantOf(n, 3)));
-    expect(seen.size).toBeGreaterThan(1);
   });
 });

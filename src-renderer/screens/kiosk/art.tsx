@@ -1,7 +1,6 @@
 /**
- * Placeholder product pictures for catalogs without photos (the demo catalog): drawn here as SVG, no
- * external assets. The colour and icon come from the product's category, the big character from its name.
- * Every colour carries white text at WCAG AA contrast (≥ 4.5:1).
+ * Category colours and icons for catalogs without photos (the demo catalog): drawn here as SVG, no external
+ * assets. Every colour carries white text at WCAG AA contrast (≥ 4.5:1).
  */
 import type { KioskPictureKey } from '../../../src-common/calls/kiosk';
 
@@ -37,37 +36,16 @@ export const ART: Record<KioskPictureKey, Art> = {
   other: { color: '#475569', dark: '#334155', fill: ['M22 34h56l-4 56H26z', 'M38 34v-8a12 12 0 0 1 24 0v8h-6v-8a6 6 0 0 0-12 0v8z'] },
 };
 
-/** The character drawn big on a product's picture: the first of its name (a letter upper-cased). */
-export function glyphOf(name: string): string {
-  const first = Array.from(name.trim())[0] ?? '?';
-  return first.toUpperCase();
-}
-
-/** A small stable number from a text (FNV-1a), so pictures of one category differ a little from each other. */
-export function variantOf(text: string, variants: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % variants;
-}
-
-/** Darker shades only: white text keeps its contrast on every variant. */
-const SHADES = [0, 0.12, 0.24] as const;
-
-export function ProductArt({ picture, name, className }: { picture: KioskPictureKey; name: string; className?: string }) {
+/**
+ * A product's category as a small tile: the category's colour and icon. Products are told apart by their names
+ * (written large beside it), never by a made-up picture: a tile per category, the same for all its products.
+ */
+export function CategoryBadge({ picture, className }: { picture: KioskPictureKey; className?: string }) {
   const art = ART[picture];
-  const id = `g-${picture}`;
-  const shade = SHADES[variantOf(name, SHADES.length)]!;
   return (
-    <svg className={className} viewBox="0 0 200 150" role="img" aria-label={name} data-picture={picture}>
-      <defs>
-        <linearGradient id={id} x1="0" y1="0" x2="1" y2="1">
-          <stop offset="0" stopColor={art.color} />
-          <stop offset="1" stopColor={art.dark} />
-        </linearGradient>
-      </defs>
-      <rect width="200" height="150" fill={`url(#${id})`} />
-      {shade > 0 && <rect width="200" height="150" fill="#000" opacity={shade} />}
-      <g transform="translate(112 38) scale(1.05)" opacity="0.28" fill="#fff" stroke="#fff" strokeWidth="7" strokeLinecap="round" strokeLinejoin="round">
+    <svg className={className} viewBox="0 0 100 100" aria-hidden="true" data-picture={picture}>
+      <rect width="100" height="100" rx="18" fill={art.color} />
+      <g transform="translate(22 22) scale(0.56)" fill="#fff" stroke="#fff" strokeWidth="8" strokeLinecap="round" strokeLinejoin="round">
         {art.fill.map((d) => (
           <path key={d} d={d} stroke="none" />
         ))}
@@ -75,9 +53,6 @@ export function ProductArt({ picture, name, className }: { picture: KioskPicture
           <path key={d} d={d} fill="none" />
         ))}
       </g>
-      <text x="58" y="98" textAnchor="middle" fontSize="76" fontWeight="700" fill="#fff">
-        {glyphOf(name)}
-      </text>
     </svg>
   );
 }
