@@ -9,6 +9,8 @@ export default defineConfig({
           name: 'unit',
           include: ['{src-common,db,drivers,src-main,src-renderer}/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // Property tests run hundreds of cases: a loaded 2-core machine can take them past vitest's 5 s.
+          testTimeout: 20_000,
         },
       },
       {
