@@ -2,8 +2,9 @@
 import { adminEn, adminZhCN } from './admin';
 import { devicesEn, devicesZhCN } from './devices';
 import { historyEn, historyZhCN } from './history';
+import { issuesEn, issuesZhCN } from './issues';
 import { kioskEn, kioskZhCN } from './kiosk';
 import { ownerEn, ownerZhCN } from './owner';
 
-export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN };
-export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn };
+export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, issues: issuesZhCN };
+export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, issues: issuesEn };

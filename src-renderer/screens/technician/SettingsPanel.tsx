@@ -6,23 +6,24 @@ import { acquirerBaseUrlProblem, type AcquirerMode } from '../../../src-common/a
 import type { Settings } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
+import { issuesOf, problemText } from '../../i18n/issues';
 import '../../styles/admin.css';
 
 type AdminSettings = CallOutput<'admin.settings'>;
 export type FieldErrors = Record<string, string>;
 
-/** Per-field messages from a refused call: zod issues (`[{ path, message }]`) or one `{ reason, path }`. */
+/** Per-field messages from a refused call: zod issues (`[{ path, message, code }]`) or one `{ reason, path }`. */
 export function useFieldErrors(): (error: ApiError) => FieldErrors {
   const { t } = useTranslation();
   return useCallback(
     (error: ApiError) => {
-      const details = error.details as { path: string; message: string }[] | { reason?: string; path?: string } | undefined;
+      const details = error.details as unknown[] | { reason?: string; path?: string } | undefined;
       if (Array.isArray(details)) {
         const out: FieldErrors = {};
-        for (const d of details) out[d.path] ??= t(`admin.invalid.${d.message}`, { defaultValue: d.message });
+        for (const d of issuesOf(error)) out[d.path] ??= problemText(t, d);
         return out;
       }
-      if (details?.reason && details.path) return { [details.path]: t(`admin.invalid.${details.reason}`, { defaultValue: error.message }) };
+      if (details?.reason && details.path) return { [details.path]: t(`admin.invalid.${details.reason}`, { defaultValue: t(`errors.${error.code}`) }) };
       return {};
     },
     [t],
@@ -36,7 +37,7 @@ export function useReasonText(): (error: ApiError) => string {
     (error: ApiError) => {
       const details = error.details as { reason?: string; role?: string; fields?: string[] } | undefined;
       if (details && !Array.isArray(details) && details.reason) {
-        const params = { role: details.role ? t(`roles.${details.role}`) : '', fields: (details.fields ?? []).join(', ') };
+        const params = { role: details.role ? t(`roles.${details.role}`) : '', fields: (details.fields ?? []).map((f) => t(`issues.fields.${f}`, { defaultValue: f })).join('、') };
         const key = `admin.reasons.${details.reason}`;
         const text = t(key, { ...params, defaultValue: '' });
         if (text) return text;
