@@ -6,7 +6,7 @@ import { acquirerBaseUrlProblem, type AcquirerMode } from '../../../src-common/a
 import type { Settings } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
-import { issuesOf, problemText } from '../../i18n/issues';
+import { fieldLabel, issuesOf, problemText } from '../../i18n/issues';
 import '../../styles/admin.css';
 
 type AdminSettings = CallOutput<'admin.settings'>;
@@ -52,11 +52,12 @@ export function useReasonText(): (error: ApiError) => string {
 
 /** Error text beside a field, or under a group of fields (`receiptHeader.2` shows under receiptHeader). */
 export function FieldError({ errors, name }: { errors: FieldErrors; name: string }) {
+  const { t } = useTranslation();
   const messages = Object.entries(errors).filter(([path]) => path === name || path.startsWith(`${name}.`));
   if (!messages.length) return null;
   return (
     <span className="field-error" data-testid={`field-error-${name}`}>
-      {messages.map(([path, message]) => (path === name ? message : `${path.slice(name.length + 1)}: ${message}`)).join('；')}
+      {messages.map(([path, message]) => (path === name ? message : t('issues.line', { field: fieldLabel(t, path.slice(name.length + 1)), problem: message }))).join('；')}
     </span>
   );
 }
@@ -83,6 +84,7 @@ interface Form {
   receiptHeader: string;
   receiptFooter: string;
   taxRates: { name: string; percent: string }[];
+  tillName: string;
 }
 
 const formOf = (s: Settings): Form => ({
@@ -99,6 +101,7 @@ const formOf = (s: Settings): Form => ({
   receiptHeader: s.receiptHeader.join('\n'),
   receiptFooter: s.receiptFooter.join('\n'),
   taxRates: s.taxRates.map((r) => ({ name: r.name, percent: bpToPercent(r.rateBp) })),
+  tillName: s.tillName,
 });
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
@@ -150,6 +153,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
       receiptHeader: lines(form.receiptHeader),
       receiptFooter: lines(form.receiptFooter),
       taxRates: form.taxRates.map((r) => ({ name: r.name.trim(), rateBp: percentToBp(r.percent) })),
+      tillName: form.tillName.trim(),
     };
     // Only what this user may change and did change; main checks both again.
     const patch = Object.fromEntries(
@@ -173,7 +177,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
     setForm(formOf(r.value.settings));
   };
 
-  const text = (key: 'storeName' | 'storeAddress' | 'taxId' | 'currency', maxLength: number) => (
+  const text = (key: 'storeName' | 'storeAddress' | 'taxId' | 'currency' | 'tillName', maxLength: number) => (
     <label>
       {t(`admin.settings.${key}`)}
       <input
@@ -266,6 +270,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
           {!editable.has('currency') && <p className="note">{t('admin.settings.readOnly')}</p>}
           <div className="grid">
             {text('currency', 8)}
+            {text('tillName', 16)}
             <label>
               {t('admin.settings.cashRounding')}
               <select
