@@ -71,6 +71,7 @@ export const auditZhCN = {
   },
   values: { yes: '是', no: '否', none: '无', nextStart: '下次启动时', drawer: '钱箱', zReport: 'Z 报表 {{no}}', languages: { 'zh-CN': '中文', en: '英文' } },
   bytes: '{{size}} KB',
+  chainProblems: { hash_mismatch: '记录内容与校验值不符', chain_broken: '链接断开', missing_rows: '缺少记录' },
 } as const;
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
@@ -147,4 +148,5 @@ export const auditEn: Shape<typeof auditZhCN> = {
   },
   values: { yes: 'yes', no: 'no', none: 'none', nextStart: 'at the next start', drawer: 'Cash drawer', zReport: 'Z report {{no}}', languages: { 'zh-CN': 'Chinese', en: 'English' } },
   bytes: '{{size}} KB',
+  chainProblems: { hash_mismatch: 'a row does not match its hash', chain_broken: 'the chain is broken', missing_rows: 'rows are missing' },
 };

@@ -74,7 +74,7 @@ export function AuditPanel({ onError, settings }: PanelProps) {
         <p className={verification.ok ? 'ok' : 'bad'} role="status" data-testid="audit-verify-result" data-ok={String(verification.ok)}>
           {verification.ok
             ? t('admin.audit.verifyOk', { rows: verification.rows })
-            : t('admin.audit.verifyBad', { seq: verification.firstBadSeq, reason: verification.reason })}
+            : t('admin.audit.verifyBad', { seq: verification.firstBadSeq, reason: t(`audit.chainProblems.${verification.reason}`) })}
         </p>
       )}
       {rows.length === 0 ? (
