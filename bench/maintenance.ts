@@ -136,7 +136,7 @@ export async function maintenanceBench(options: { sales?: number; db?: string } 
       () => ({ csv: catalogCsv('WK'), now: now(), mode: 'upsert' }),
       () => ({ csv: catalogCsv('MT'), now: now(), mode: 'upsert' }),
     );
-    const exportInput = () => ({ dataDir, terminalId: GENERATED_TERMINAL_ID, currency: 'CNY', businessDay: defaultBusinessDayRule(), kind: 'sales' as const, from: weekStart, to: lastDay });
+    const exportInput = () => ({ dataDir, terminalId: GENERATED_TERMINAL_ID, currency: 'CNY', businessDay: defaultBusinessDayRule(), kind: 'sales' as const, from: weekStart, to: lastDay, language: 'zh-CN' as const });
     const exported = await measure('exportWeekOfSales', 'export.create', exportInput, exportInput);
     const bundleInput = () => ({ dataDir, logFile, config, now: now(), appVersion: 'bench', reports: {} });
     await measure('supportBundle', 'support.bundle', bundleInput, bundleInput);

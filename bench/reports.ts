@@ -131,7 +131,7 @@ export async function reportsBench(options: { sales?: number; db?: string; fresh
   const weekStart = addDays(lastDay, -6);
   const exported = await stallDuring(async () => {
     const started = process.hrtime.bigint();
-    const file = await exportsService.create('sales', weekStart, lastDay);
+    const file = await exportsService.create('sales', weekStart, lastDay, 'zh-CN');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     let offset = 0;
     let pages = 0;

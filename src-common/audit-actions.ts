@@ -33,3 +33,23 @@ export const AUDIT_ACTIONS = [
   'diagnostics.restored',
   'diagnostics.supportBundle',
 ] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * Detail fields that hold money, in minor units of the store's currency (a shift's float, a cash movement, a
+ * count, a Z's totals, a reconciled amount): the audit view shows them as money, never as bare fen.
+ */
+export const AUDIT_MONEY_FIELDS: ReadonlySet<string> = new Set([
+  'amount',
+  'float',
+  'expected',
+  'counted',
+  'overShort',
+  'cashIn',
+  'cashOut',
+  'net',
+  'refunds',
+  'statementAmount',
+  'localAmount',
+]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ReceiptDocument, ReceiptLine } from './receipt';
+import { tillNameOf, type ReceiptDocument, type ReceiptLine } from './receipt';
 import { blocksToTextLines, layoutReceipt, renderReceiptText } from './receipt-text';
 import { displayWidth } from './text-width';
 
@@ -14,7 +14,7 @@ function doc(over: Partial<ReceiptDocument> = {}): ReceiptDocument {
     kind: 'sale',
     header: { storeName: '演示便利店', address: '上海市浦东新区张杨路1号', taxId: '91310115MA1K4XXXX0', lines: ['电话 021-58880000'] },
     receiptNumber: 'T01-000123',
-    terminalId: 'T01',
+    tillName: '1号收银台',
     cashier: '张小明',
     issuedAt: '2026-11-22T14:03:05+08:00',
     lines: [
@@ -61,7 +61,7 @@ describe('renderReceiptText', () => {
       '       电话 021-58880000',
       '--------------------------------',
       '单号: T01-000123',
-      '终端: T01         收银员: 张小明',
+      '收银台: 1号收银台 收银员: 张小明',
       '时间: 2026-11-22 14:03:05',
       '--------------------------------',
       '可口可乐 500ml',
@@ -138,7 +138,7 @@ describe('renderReceiptText', () => {
       doc({
         header: { storeName: hostile, address: hostile, taxId: hostile, lines: [hostile] },
         receiptNumber: hostile,
-        terminalId: hostile,
+        tillName: hostile,
         cashier: hostile,
         lines: [line({ name: hostile })],
         tenders: [{ kind: hostile, amount: 1, reference: hostile }],
@@ -196,7 +196,7 @@ const receiptDocument: fc.Arbitrary<ReceiptDocument> = fc.record({
   kind: fc.constantFrom('sale' as const, 'refund' as const, 'void' as const),
   header: fc.record({ storeName: text, address: fc.option(text, { nil: undefined }), taxId: fc.option(text, { nil: undefined }), lines: fc.array(text, { maxLength: 3 }) }),
   receiptNumber: text,
-  terminalId: text,
+  tillName: text,
   cashier: text,
   issuedAt: fc.oneof(text, fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
   lines: fc.array(receiptLine, { maxLength: 6 }),
@@ -228,5 +228,21 @@ describe('every line fits the paper', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('the till on the receipt', () => {
+  const TERMINAL_ID = '01JD3Q6Z8X4M7N2P5R9S0T7K3Q';
+
+  it('prints the till name the technician set, trimmed', () => {
+    expect(tillNameOf(' 1号收银台 ', TERMINAL_ID, 'zh-CN')).toBe('1号收银台');
+  });
+
+  it('by default names the till after its receipt numbers’ prefix, never by the 26-character terminal id', () => {
+    expect(tillNameOf('', TERMINAL_ID, 'zh-CN')).toBe('收银台 7K3Q');
+    expect(tillNameOf('  ', TERMINAL_ID, 'en')).toBe('Till 7K3Q');
+    const printed = renderReceiptText(doc({ tillName: tillNameOf('', TERMINAL_ID, 'zh-CN') }), { columns: 32 });
+    expect(printed).toContain('收银台: 收银台 7K3Q');
+    expect(printed).not.toContain(TERMINAL_ID);
   });
 });

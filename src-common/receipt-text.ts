@@ -36,7 +36,7 @@ export const MAX_COLUMNS = 128;
 
 interface Labels {
   receiptNumber: string;
-  terminal: string;
+  till: string;
   cashier: string;
   time: string;
   taxId: string;
@@ -58,7 +58,7 @@ interface Labels {
 
 const ZH: Labels = {
   receiptNumber: '单号',
-  terminal: '终端',
+  till: '收银台',
   cashier: '收银员',
   time: '时间',
   taxId: '税号',
@@ -80,7 +80,7 @@ const ZH: Labels = {
 
 const EN: Labels = {
   receiptNumber: 'Receipt',
-  terminal: 'Terminal',
+  till: 'Till',
   cashier: 'Cashier',
   time: 'Time',
   taxId: 'Tax ID',
@@ -164,7 +164,7 @@ export function layoutReceipt(doc: ReceiptDocument, options: ReceiptLayoutOption
   rule();
 
   out.push(...wrapped(field(L.receiptNumber, doc.receiptNumber), columns));
-  out.push(...pair(field(L.terminal, doc.terminalId), field(L.cashier, doc.cashier), columns));
+  out.push(...pair(field(L.till, doc.tillName), field(L.cashier, doc.cashier), columns));
   out.push(...wrapped(field(L.time, printedTime(doc.issuedAt)), columns));
   rule();
 

@@ -46,8 +46,10 @@ export interface ReceiptDocument {
     readonly taxId?: string;
     readonly lines: readonly string[];
   };
+  /** As printed, and as history, refunds and exports show it. */
   readonly receiptNumber: string;
-  readonly terminalId: string;
+  /** The till's short name (a setting, e.g. 1号收银台; see tillNameOf), never the terminal's id. */
+  readonly tillName: string;
   readonly cashier: string;
   /** ISO 8601 with offset, as printed. */
   readonly issuedAt: string;
@@ -66,4 +68,18 @@ export interface ReceiptDocument {
   readonly footer: readonly string[];
   /** Printed as a QR code under the footer (e-receipt or refund lookup), when present. */
   readonly qr?: string;
+}
+
+/** Longest till name, in display columns (a CJK character is 2): it shares a receipt line with the cashier's name. */
+export const TILL_NAME_COLUMNS = 16;
+
+/**
+ * The till's name as printed: the technician's setting, or by default the receipt number's own prefix (the
+ * terminal id's last four characters, as in 7K3Q-000123), so an unnamed till is still told apart on paper.
+ */
+export function tillNameOf(setting: string, terminalId: string, language: Language): string {
+  const named = setting.trim();
+  if (named) return named;
+  const suffix = terminalId.slice(-4);
+  return language === 'zh-CN' ? `收银台 ${suffix}` : `Till ${suffix}`;
 }

@@ -41,6 +41,8 @@ export const Settings = z.object({
   timeZone: z.string().refine(isTimeZone, 'time_zone_unknown'),
   /** The wall-clock hour at which the business day (the Z report's day) turns: 4 = a sale at 01:30 is the day before's. */
   businessDayTurnsAtHour: z.number().int().min(0).max(23),
+  /** The till's short name printed on receipts (e.g. 1号收银台); empty: derived (src-common/receipt.ts tillNameOf). */
+  tillName: z.string(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -160,7 +162,7 @@ export const Receipt = z.object({
     lines: z.array(z.string()).readonly(),
   }),
   receiptNumber: z.string(),
-  terminalId: z.string(),
+  tillName: z.string(),
   cashier: z.string(),
   issuedAt: z.string(),
   lines: z.array(ReceiptLineSchema).readonly(),

@@ -68,7 +68,7 @@ export function sampleReceipt30(): ReceiptDocument {
       lines: ['电话 021-5888 0000', '营业时间 07:00-23:00'],
     },
     receiptNumber: 'T01-20261122-000123',
-    terminalId: 'T01',
+    tillName: '1号收银台',
     cashier: '张小明',
     issuedAt: '2026-11-22T14:03:05+08:00',
     lines,

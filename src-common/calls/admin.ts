@@ -7,6 +7,7 @@ import { Role } from '../roles';
 import { CashRoundingSetting, Id, Language, Settings, TaxRateSetting } from '../schemas';
 import { displayWidth } from '../text-width';
 import { call, Managers, NoInput, Staff, Technicians, type CallSpec } from './spec';
+import { TILL_NAME_COLUMNS } from '../receipt';
 
 /**
  * Validation messages are reason codes (`too_long`, `currency_unknown`…): the console translates them
@@ -47,6 +48,13 @@ export const SettingsPatch = z
     timeZone: z.string().trim().refine(isTimeZone, 'time_zone_unknown').optional(),
     businessDayTurnsAtHour: z.number().int('hour_range').min(0, 'hour_range').max(23, 'hour_range').optional(),
     receiptHeader: ReceiptLines.optional(),
+    // Printed beside the cashier's name; empty = the default derived from the terminal (receipt.ts tillNameOf).
+    tillName: z
+      .string()
+      .trim()
+      .refine((s) => !CONTROL.test(s), 'control_characters')
+      .refine((s) => displayWidth(s) <= TILL_NAME_COLUMNS, 'too_long')
+      .optional(),
     receiptFooter: ReceiptLines.optional(),
     taxRates: z
       .array(

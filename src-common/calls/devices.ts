@@ -114,12 +114,12 @@ export const DevicesConfig = z
   .superRefine((devices, ctx) => {
     const seen = new Set<string>();
     devices.forEach((d, i) => {
-      if (seen.has(d.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `device id ${d.id} is used twice` });
+      if (seen.has(d.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `device id ${d.id} is used twice`, params: { reason: 'device_id_twice' } });
       seen.add(d.id);
     });
     const roleOnce = (role: 'printer' | 'drawer') => {
       const at = devices.findIndex((d, i) => d.role === role && devices.findIndex((x) => x.role === role) !== i);
-      if (at >= 0) ctx.addIssue({ code: 'custom', path: [at, 'role'], message: `only one ${role} can be configured` });
+      if (at >= 0) ctx.addIssue({ code: 'custom', path: [at, 'role'], message: `only one ${role} can be configured`, params: { reason: 'role_once', role } });
     };
     roleOnce('printer');
     roleOnce('drawer');

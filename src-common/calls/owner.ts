@@ -1,6 +1,6 @@
 /** Owner: shifts, cash in and out, X and Z reports, charts, exports (issue 7). */
 import { z } from 'zod';
-import { Approval, Id, Minor, PositiveMinor, TenderKind } from '../schemas';
+import { Approval, Id, Language, Minor, PositiveMinor, TenderKind } from '../schemas';
 import { call, NoInput, type CallSpec } from './spec';
 
 /** Opening, cash in/out and closing are the cashier's or the owner's (a cashier's cash-out needs an owner's PIN). */
@@ -209,7 +209,15 @@ export const ownerCalls = {
   }),
 
   'export.create': call({
-    input: z.object({ kind: ExportKind, from: LocalDate, to: LocalDate }).strict(),
+    input: z
+      .object({
+        kind: ExportKind,
+        from: LocalDate,
+        to: LocalDate,
+        /** Of the column names and the words in cells (statuses, wallets); default the receipt language. */
+        language: Language.optional(),
+      })
+      .strict(),
     output: z.object({ name: ExportName, rows: Count, bytes: Count }),
     access: Owner,
     summary: 'Write a CSV (UTF-8 with BOM) of sales, payments or Z reports for a range of business dates (the Z report days) to <dataDir>/exports/',

@@ -44,10 +44,10 @@ export function createOwnerArea(deps: OwnerAreaDeps): Area<typeof ownerCalls> {
       'chart.hourly': ({ date }) => charts.hourly(date),
       'chart.walletMix': ({ from, to }) => charts.walletMix(from, to),
 
-      'export.create': async ({ kind, from, to }, session) => {
+      'export.create': async ({ kind, from, to, language }, session) => {
         const made = await deps.sqlWorker.run(
           'export.create',
-          { dataDir: deps.dataDir, terminalId, currency: settings.get().currency, businessDay: businessDay(), kind, from, to },
+          { dataDir: deps.dataDir, terminalId, currency: settings.get().currency, businessDay: businessDay(), kind, from, to, language: language ?? settings.get().receiptLanguage },
           { label: 'export' },
         );
         // Who took which data out of the terminal.

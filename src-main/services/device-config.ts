@@ -81,7 +81,7 @@ export function createDeviceConfigService(deps: {
   function validateList(devices: DeviceConfig[]): void {
     const parsed = DevicesConfig.safeParse(devices);
     if (!parsed.success) {
-      const issues = describeIssues(parsed.error.issues).map((i) => ({ path: `device.${i.path.split('.').slice(1).join('.')}`, message: i.message }));
+      const issues = describeIssues(parsed.error.issues).map((i) => ({ ...i, path: `device.${i.path.split('.').slice(1).join('.')}` }));
       throw new PosError('validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
     }
   }

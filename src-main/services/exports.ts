@@ -27,10 +27,20 @@ import { currencyExponent } from '../../src-common/money';
 import { guardCell } from './catalog-csv';
 import { wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
 import { checkBusinessDates } from './business-date';
+import type { Language } from '../../src-common/schemas';
+import { exportHeader, exportValue, TENDER_COLUMNS } from './export-columns';
+import { formatReceiptNumber } from './receipt-number';
 
 export interface ExportsService {
   /** `afterPage` runs after each page is written (progress and cancellation in the SQL worker). */
-  create(kind: ExportKind, from: string, to: string, afterPage?: (rows: number) => Promise<void>): Promise<{ name: string; rows: number; bytes: number }>;
+  /** `language`: of the column names and of statuses, methods and wallets in the cells. */
+  create(
+    kind: ExportKind,
+    from: string,
+    to: string,
+    language: Language,
+    afterPage?: (rows: number) => Promise<void>,
+  ): Promise<{ name: string; rows: number; bytes: number }>;
   read(name: string, offset: number): Promise<{ data: string; offset: number; bytes: number; size: number; done: boolean }>;
   readonly dir: string;
 }
@@ -38,18 +48,22 @@ export interface ExportsService {
 /** Rows per page: a page is one synchronous read and write (a few ms), then the event loop gets a turn. */
 const PAGE_ROWS = 250;
 
-const COLUMNS: Record<ExportKind, string[]> = {
-  sales: ['receipt_no', 'business_date', 'closed_at', 'status', 'cashier', 'lines', 'gross', 'discounts', 'total', 'rounding', 'tax', 'tenders', 'change', 'refunded', 'void_reason'],
-  payments: ['order_no', 'business_date', 'created_at', 'kind', 'wallet', 'amount', 'status', 'acquirer_sn', 'finished_at', 'failure_code', 'receipt_no', 'refunded'],
-  zreports: ['z_no', 'business_date', 'from', 'to', 'sales_count', 'gross', 'discounts', 'refunds', 'net', 'tax'],
-};
-
 /** Minor units as a plain decimal (12.50, -0.05), no grouping: what a spreadsheet reads as a number. */
 export function plainAmount(minor: number | null, exponent: number): string {
   if (minor === null) return '';
   if (exponent === 0) return String(minor);
   const digits = Math.abs(minor).toString().padStart(exponent + 1, '0');
   return `${minor < 0 ? '-' : ''}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/** A sale's tenders (`kind:amount;…` from the query) as one amount per tender column, empty where none. */
+function tenderCells(tenders: string | null, money: (minor: number) => string): string[] {
+  const sums = new Map<string, number>();
+  for (const tender of (tenders ?? '').split(';').filter(Boolean)) {
+    const [kind, amount] = tender.split(':');
+    sums.set(kind!, (sums.get(kind!) ?? 0) + Number(amount));
+  }
+  return TENDER_COLUMNS.map((kind) => (sums.has(kind) ? money(sums.get(kind)!) : ''));
 }
 
 /** An ISO instant as 'YYYY-MM-DD HH:MM:SS' on the store's wall clock. */
@@ -73,10 +87,13 @@ export function createExportsService(deps: {
   const localStampOf = (iso: string | null) => localStamp(iso, deps.businessDay().timeZone);
 
   /** Each page of records, as CSV text; rows counted. */
-  async function* pages(kind: ExportKind, from: string, to: string): AsyncGenerator<string[][]> {
+  async function* pages(kind: ExportKind, from: string, to: string, language: Language): AsyncGenerator<string[][]> {
     const exponent = currencyExponent(deps.currency());
     const money = (m: number | null) => plainAmount(m, exponent);
     const range = { terminalId, from, to };
+    const words = (value: string | null) => (value === null ? '' : exportValue(value, language));
+    // As printed on the receipt (7K3Q-000123), so a row is found by the number on the paper.
+    const receiptNumber = (no: number | null) => (no === null ? '' : formatReceiptNumber(terminalId, no));
     if (kind === 'zreports') {
       yield zReportsBetween(db, terminalId, from, to).map((z) => [
         String(z.z_no),
@@ -102,10 +119,10 @@ export function createExportsService(deps: {
         const last = rows.at(-1)!;
         afterSale = { date: last.business_date, at: last.closed_at, id: last.id };
         records = rows.map((s) => [
-          s.receipt_no === null ? '' : String(s.receipt_no),
+          receiptNumber(s.receipt_no),
           s.business_date,
           localStampOf(s.closed_at),
-          s.status,
+          words(s.status),
           s.cashier ?? '',
           String(s.lines),
           money(s.subtotal),
@@ -113,14 +130,7 @@ export function createExportsService(deps: {
           money(s.total),
           money(s.rounding),
           money(s.tax_total),
-          (s.tenders ?? '')
-            .split(';')
-            .filter(Boolean)
-            .map((t) => {
-              const [k, a] = t.split(':');
-              return `${k}:${money(Number(a))}`;
-            })
-            .join(';'),
+          ...tenderCells(s.tenders, money),
           money(s.change_given),
           money(s.refunded),
           s.void_reason ?? '',
@@ -134,14 +144,14 @@ export function createExportsService(deps: {
           p.client_sn,
           p.business_date,
           localStampOf(p.created_at),
-          p.kind,
-          p.wallet ?? '',
+          words(p.kind),
+          words(p.wallet),
           money(p.amount),
-          p.status,
+          words(p.status),
           p.acquirer_sn ?? '',
           localStampOf(p.finished_at),
           p.failure_code ?? '',
-          p.receipt_no === null ? '' : String(p.receipt_no),
+          receiptNumber(p.receipt_no),
           money(p.refunded),
         ]);
       }
@@ -153,7 +163,7 @@ export function createExportsService(deps: {
 
   return {
     dir,
-    async create(kind, from, to, afterPage) {
+    async create(kind, from, to, language, afterPage) {
       checkBusinessDates(from, to);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const name = `${kind}-${from.replaceAll('-', '')}-${to.replaceAll('-', '')}-${newId()}.csv`;
@@ -169,8 +179,8 @@ export function createExportsService(deps: {
       };
       try {
         try {
-          await write(`\uFEFF${stringify([COLUMNS[kind]], { record_delimiter: '\r\n' })}`);
-          for await (const records of pages(kind, from, to)) {
+          await write(`\uFEFF${stringify([exportHeader(kind, language)], { record_delimiter: '\r\n' })}`);
+          for await (const records of pages(kind, from, to, language)) {
             if (records.length === 0) continue;
             await write(stringify(records.map((r) => r.map(guardCell)), { record_delimiter: '\r\n' }));
             rows += records.length;

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { PosError } from '../../src-common/errors';
-import type { ReceiptDocument } from '../../src-common/receipt';
+import { tillNameOf, type ReceiptDocument } from '../../src-common/receipt';
 import type { Settings } from '../../src-common/schemas';
 import { findPayment } from '../../db/queries/payments';
 import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale } from '../../db/queries/sales';
@@ -30,7 +30,7 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
       lines: settings.receiptHeader,
     },
     receiptNumber: formatReceiptNumber(terminalId, sale.receipt_no),
-    terminalId,
+    tillName: tillNameOf(settings.tillName, terminalId, settings.receiptLanguage),
     cashier,
     issuedAt: sale.closed_at ?? sale.opened_at,
     lines: completedSaleLines(db, saleId).map((l) => ({

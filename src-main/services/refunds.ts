@@ -79,7 +79,7 @@ import { PosError } from '../../src-common/errors';
 import type { RefundView } from '../../src-common/schemas';
 import { allocate, inclusiveTax, multiplyDivide } from '../../src-common/money';
 import type { PaymentTimings } from '../../src-common/payment-state';
-import type { ReceiptDocument, ReceiptTaxRow } from '../../src-common/receipt';
+import { tillNameOf, type ReceiptDocument, type ReceiptTaxRow } from '../../src-common/receipt';
 import type { Session } from '../../src-common/roles';
 import type { Settings } from '../../src-common/schemas';
 import type { AcquirerPort, CancelOutcome, QueryOutcome, RefundOutcome, RefundStatusOutcome, TerminalCredentials } from '../acquirer/port';
@@ -426,7 +426,7 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
       ],
     },
     receiptNumber: formatRefundReceiptNumber(terminalId, refund.receipt_no),
-    terminalId,
+    tillName: tillNameOf(settings.tillName, terminalId, settings.receiptLanguage),
     cashier,
     issuedAt: refund.finished_at ?? refund.created_at,
     lines,

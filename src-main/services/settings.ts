@@ -49,6 +49,7 @@ export function createSettingsService(deps: {
     kioskMode: config.kioskMode,
     timeZone: config.timeZone,
     businessDayTurnsAtHour: config.businessDayTurnsAtHour,
+    tillName: '',
   };
 
   // Read on every scan (currency, rounding): kept in memory, refreshed when written.

@@ -89,10 +89,10 @@ export const operations: OperationTable = {
     return { csv: exportCatalogCsv(db) };
   },
 
-  'export.create': async (db, { dataDir, terminalId, currency, businessDay, kind, from, to }, ctx) => {
+  'export.create': async (db, { dataDir, terminalId, currency, businessDay, kind, from, to, language }, ctx) => {
     const exports = createExportsService({ db, dataDir, terminalId, currency: () => currency, businessDay: () => businessDay });
     ctx.progress('writing', 0, null);
-    return exports.create(kind, from, to, async (rows) => {
+    return exports.create(kind, from, to, language, async (rows) => {
       ctx.progress('writing', rows, null);
       await ctx.yieldTurn();
     });

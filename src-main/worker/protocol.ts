@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { DatabaseHealth } from '../../src-common/calls/admin';
 import type { ExportKind } from '../../src-common/calls/owner';
 import type { Caller } from '../../src-common/roles';
-import type { Product } from '../../src-common/schemas';
+import type { Language, Product } from '../../src-common/schemas';
 import type { Config } from '../config';
 import type { AuditVerification } from '../services/audit';
 import type { BackupFile } from '../services/backup';
@@ -39,7 +39,7 @@ export interface SqlOperations {
   };
   'catalog.export': { input: Record<string, never>; output: { csv: string } };
   'export.create': {
-    input: { dataDir: string; terminalId: string; currency: string; businessDay: BusinessDayRule; kind: ExportKind; from: string; to: string };
+    input: { dataDir: string; terminalId: string; currency: string; businessDay: BusinessDayRule; kind: ExportKind; from: string; to: string; language: Language };
     output: { name: string; rows: number; bytes: number };
   };
   /** Walks the audit log's hash chain (services/audit.ts verifyAuditChain). */

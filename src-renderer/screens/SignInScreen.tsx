@@ -6,6 +6,7 @@ import { usePos } from '../api/context';
 import { Dialog } from '../components/Dialog';
 import { TerminalStatusPanel } from './TerminalStatusPanel';
 import '../styles/admin.css';
+import { issuesOf, problemText } from '../i18n/issues';
 
 export function SignInScreen({
   status,
@@ -146,11 +147,11 @@ export function PinChangeDialog({ onClose, onChanged }: { onClose: () => void; o
     if (next !== repeat) return setErrors({ repeat: t('admin.pinDialog.mismatch') });
     const r = await pos.call('users.changeOwnPin', { currentPin: current, newPin: next });
     if (r.ok) return onChanged();
-    const details = r.error.details as { reason?: string; path?: string } | { path: string; message: string }[] | undefined;
+    const details = r.error.details as { reason?: string; path?: string } | unknown[] | undefined;
     if (Array.isArray(details)) {
-      setErrors(Object.fromEntries(details.map((d) => [d.path, t(`admin.invalid.${d.message}`, { defaultValue: d.message })])));
+      setErrors(Object.fromEntries(issuesOf(r.error).map((d) => [d.path, problemText(t, d)])));
     } else if (details?.reason) {
-      setErrors({ [details.path ?? 'newPin']: t(`admin.invalid.${details.reason}`, { defaultValue: r.error.message }) });
+      setErrors({ [details.path ?? 'newPin']: t(`admin.invalid.${details.reason}`, { defaultValue: t('errors.validation_failed') }) });
     } else {
       setErrors({ currentPin: t(`errors.${r.error.code}`) });
     }

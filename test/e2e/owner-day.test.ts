@@ -219,6 +219,10 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
     const text = saved.toString('utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(text.trimEnd().split('\r\n')).toHaveLength(4);
+    // Column names in the screen's language, the receipt number as printed.
+    const [header, first] = text.slice(1).split('\r\n');
+    expect(header!.startsWith('单号,营业日,结账时间,状态,收银员')).toBe(true);
+    expect(first).toMatch(/^[0-9A-Z]{4}-\d{6},/);
     expect(download.suggestedFilename()).toMatch(/^sales-\d{8}-\d{8}-\w+\.csv$/);
   });
 });

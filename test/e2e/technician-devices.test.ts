@@ -58,7 +58,7 @@ describe('a technician assigns a printer and a scanner, test prints and watches 
     await page.getByTestId('device-id').fill('Bad Id');
     await page.getByTestId('device-path').fill(pairs[0]!.a);
     await page.getByTestId('device-save').click();
-    await expect.poll(() => page.getByTestId('device-form-error').textContent()).toContain('device.id');
+    await expect.poll(() => page.getByTestId('device-form-error').textContent()).toContain('设备编号：只能用小写字母、数字和短横线');
     expect(await page.getByTestId('configured-devices').count()).toBe(0);
 
     await addSerialDevice('printer', 'printer', pairs[0]!.a);

@@ -21,10 +21,14 @@ import { createAuditService } from '../../src-main/services/audit';
 import { openBusinessDate } from '../../src-main/services/business-date';
 import { createChartsService } from '../../src-main/services/charts';
 import { createExportsService } from '../../src-main/services/exports';
+import { EXPORT_COLUMNS } from '../../src-main/services/export-columns';
+import { formatReceiptNumber } from '../../src-main/services/receipt-number';
 import { createHistoryService } from '../../src-main/services/history';
 import { createReportsService } from '../../src-main/services/reports';
 
 const T = 'TERMINAL';
+/** A receipt number as printed (and exported). */
+const printed = (no: number) => formatReceiptNumber(T, no);
 const owner: Session = { caller: { role: 'owner', userId: 'O' } };
 /** A Shanghai wall-clock time (UTC+8) in November 2026. */
 const local = (day: number, hh: number, mm = 0) => new Date(Date.UTC(2026, 10, day, hh - 8, mm));
@@ -78,8 +82,9 @@ describe('a Z taken at 22:00 and a sale at 23:00: every view follows the stored 
   const exportsService = () => createExportsService({ db, dataDir: dir, terminalId: T, currency: () => 'CNY', businessDay });
   const read = async (kind: 'sales' | 'payments' | 'zreports', from: string, to = from) => {
     const exports = exportsService();
-    const file = await exports.create(kind, from, to);
-    return parse(readFileSync(join(exports.dir, file.name)), { bom: true, columns: true }) as Record<string, string>[];
+    const file = await exports.create(kind, from, to, 'en');
+    // Rows by the columns' own keys (the header row is in words): receipt_no, total, …
+    return parse(readFileSync(join(exports.dir, file.name)), { bom: true, columns: [...EXPORT_COLUMNS[kind]], from_line: 2 }) as Record<string, string>[];
   };
   const charts = () => createChartsService({ db, clock: { now: () => now }, terminalId: T, businessDay });
   const wallets = (z: ReportView) => z.tenders.filter((t) => t.kind !== 'cash').reduce((s, t) => s + t.amount, 0);
@@ -117,15 +122,15 @@ describe('a Z taken at 22:00 and a sale at 23:00: every view follows the stored 
   it('the sales CSV of the 21st excludes the 23:00 sale and that of the 22nd includes it; each adds up to its Z to the fen', async () => {
     const ofD = await read('sales', D);
     expect(ofD.map((r) => [r.receipt_no, r.business_date])).toEqual([
-      ['1', D],
-      ['2', D],
+      [printed(1), D],
+      [printed(2), D],
     ]);
     expect(ofD.reduce((s, r) => s + fen(r.total!), 0)).toBe(zD.sales);
     const ofNext = await read('sales', NEXT);
     expect(ofNext.map((r) => [r.receipt_no, r.business_date, r.closed_at])).toEqual([
-      ['3', NEXT, '2026-11-21 23:00:00'],
-      ['4', NEXT, '2026-11-22 01:30:00'],
-      ['5', NEXT, '2026-11-22 12:00:00'],
+      [printed(3), NEXT, '2026-11-21 23:00:00'],
+      [printed(4), NEXT, '2026-11-22 01:30:00'],
+      [printed(5), NEXT, '2026-11-22 12:00:00'],
     ]);
     expect(ofNext.reduce((s, r) => s + fen(r.total!), 0)).toBe(zNext.sales);
     expect(ofNext.reduce((s, r) => s + fen(r.total!) + fen(r.rounding!), 0)).toBe(zNext.net + zNext.refunds);

@@ -20,11 +20,15 @@ import type { Session } from '../../src-common/roles';
 import { createAuditService } from '../../src-main/services/audit';
 import { createChartsService } from '../../src-main/services/charts';
 import { createExportsService } from '../../src-main/services/exports';
+import { EXPORT_COLUMNS } from '../../src-main/services/export-columns';
+import { formatReceiptNumber } from '../../src-main/services/receipt-number';
 import { createHistoryService } from '../../src-main/services/history';
 import { createReconciliationService } from '../../src-main/services/reconciliation';
 import { businessDayWindow, createReportsService } from '../../src-main/services/reports';
 
 const T = 'TERMINAL';
+/** A receipt number as printed (and exported). */
+const printed = (no: number) => formatReceiptNumber(T, no);
 const owner: Session = { caller: { role: 'owner', userId: 'O' } };
 const rule: BusinessDayRule = { timeZone: 'Asia/Shanghai', turnsAtHour: 4 };
 const businessDay = () => rule;
@@ -114,11 +118,12 @@ describe('one business day (04:00 → 04:00 in the store’s zone) in every view
   it('the sales and payments CSVs of the 21st hold the 01:30 sale and add up to that day’s Z, to the fen', async () => {
     const exports = createExportsService({ db, dataDir: dir, terminalId: T, currency: () => 'CNY', businessDay });
     const read = async (kind: 'sales' | 'payments', from: string, to = from) => {
-      const file = await exports.create(kind, from, to);
-      return parse(readFileSync(join(exports.dir, file.name)), { bom: true, columns: true }) as Record<string, string>[];
+      const file = await exports.create(kind, from, to, 'en');
+      // Rows by the columns' own keys (the header row is in words): receipt_no, total, …
+      return parse(readFileSync(join(exports.dir, file.name)), { bom: true, columns: [...EXPORT_COLUMNS[kind]], from_line: 2 }) as Record<string, string>[];
     };
     const sales = await read('sales', '2026-11-21');
-    expect(sales.map((r) => r.receipt_no)).toEqual(['2', '3', '4', '5', '6']);
+    expect(sales.map((r) => r.receipt_no)).toEqual([2, 3, 4, 5, 6].map(printed));
     expect(sales.map((r) => r.business_date)).toEqual(Array(5).fill('2026-11-21'));
     // sale.business_date as stored follows the same rule: the 01:30 sale (receipt 5) is the 21st's.
     expect(db.prepare('SELECT business_date FROM sale WHERE receipt_no = 5').pluck().get()).toBe('2026-11-21');
@@ -135,8 +140,8 @@ describe('one business day (04:00 → 04:00 in the store’s zone) in every view
     const zWallets = z.tenders.filter((t) => t.kind !== 'cash').reduce((s, t) => s + t.amount, 0);
     expect(payments.reduce((s, r) => s + fen(r.amount!), 0)).toBe(zWallets);
 
-    expect((await read('sales', '2026-11-20')).map((r) => [r.receipt_no, r.business_date])).toEqual([['1', '2026-11-20']]);
-    expect((await read('sales', '2026-11-22')).map((r) => [r.receipt_no, r.business_date])).toEqual([['7', '2026-11-22']]);
+    expect((await read('sales', '2026-11-20')).map((r) => [r.receipt_no, r.business_date])).toEqual([[printed(1), '2026-11-20']]);
+    expect((await read('sales', '2026-11-22')).map((r) => [r.receipt_no, r.business_date])).toEqual([[printed(7), '2026-11-22']]);
     expect(await read('sales', '2026-11-20', '2026-11-22')).toHaveLength(7);
   });
 

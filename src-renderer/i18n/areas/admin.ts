@@ -84,6 +84,7 @@ export const adminZhCN = {
     nothingChanged: '没有改动',
     readOnly: '只读（需技术员修改）',
     ownerNote: '店长可修改门店、小票与税率；币种、抹零、语言与自助模式由技术员设置。',
+    tillName: '收银台名称（印在小票上，如 1号收银台）',
   },
   scale: {
     title: '电子秤条码格式',
@@ -350,6 +351,7 @@ export const adminEn: Widen<typeof adminZhCN> = {
     nothingChanged: 'Nothing changed',
     readOnly: 'Read only (a technician changes it)',
     ownerNote: 'The owner changes the store, receipt and tax rates; currency, rounding, language and kiosk mode are the technician’s.',
+    tillName: 'Till name (printed on receipts, e.g. Till 1)',
   },
   scale: {
     title: 'Scale label layout',

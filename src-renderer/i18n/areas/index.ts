@@ -1,9 +1,11 @@
 /** Each area keeps its messages in its own module under its own top-level key; merged here. */
 import { adminEn, adminZhCN } from './admin';
+import { auditEn, auditZhCN } from './audit';
 import { devicesEn, devicesZhCN } from './devices';
 import { historyEn, historyZhCN } from './history';
+import { issuesEn, issuesZhCN } from './issues';
 import { kioskEn, kioskZhCN } from './kiosk';
 import { ownerEn, ownerZhCN } from './owner';
 
-export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN };
-export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn };
+export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, issues: issuesZhCN, audit: auditZhCN };
+export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, issues: issuesEn, audit: auditEn };

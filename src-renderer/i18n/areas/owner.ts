@@ -114,7 +114,8 @@ export const ownerZhCN = {
     download: '下载',
     downloading: '正在下载 {{percent}}%',
     saved: '已下载',
-    businessDays: '日期为营业日，与 Z 报表一致（午夜后至换日前的销售算前一天）；business_date 列按同一规则。',
+    businessDays: '日期为营业日，与 Z 报表一致（午夜后至换日前的销售算前一天）；“营业日”列按同一规则。',
+    englishColumns: '英文列名',
   },
   reasons: {
     no_open_shift: '当前没有开班。',
@@ -246,7 +247,8 @@ export const ownerEn: Widen<typeof ownerZhCN> = {
     download: 'Download',
     downloading: 'Downloading {{percent}}%',
     saved: 'Downloaded',
-    businessDays: 'Dates are business days, as on the Z report (sales after midnight, before the day turns, count to the day before); so is the business_date column.',
+    businessDays: 'Dates are business days, as on the Z report (sales after midnight, before the day turns, count to the day before); so is the Business date column.',
+    englishColumns: 'Column names in English',
   },
   reasons: {
     no_open_shift: 'No shift is open.',

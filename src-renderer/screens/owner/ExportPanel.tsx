@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { businessDateOf, businessDayRuleOf } from '../../../src-common/business-day';
 import type { ExportKind } from '../../../src-common/calls/owner';
+import type { Language } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import { MaintenanceProgress } from '../../components/MaintenanceProgress';
 import type { PanelProps } from '../panel';
@@ -23,8 +24,9 @@ function fromBase64(data: string): Uint8Array<ArrayBuffer> {
  * (WebSocket frames stop at 1 MiB) and saves the pages as one Blob.
  */
 export function ExportPanel({ settings, onError, onOk }: PanelProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const pos = usePos();
+  const [english, setEnglish] = useState(false);
   const [kind, setKind] = useState<ExportKind>('sales');
   // The current business date, as the Z report's (at 01:30 still yesterday's).
   const [from, setFrom] = useState(() => businessDateOf(new Date(), businessDayRuleOf(settings)));
@@ -36,7 +38,9 @@ export function ExportPanel({ settings, onError, onOk }: PanelProps) {
   const create = async () => {
     setMade(null);
     setSaved(false);
-    const r = await pos.call('export.create', { kind, from, to });
+    // Column names and statuses in the screen's language, or English for an English spreadsheet.
+    const language: Language = english || i18n.language === 'en' ? 'en' : 'zh-CN';
+    const r = await pos.call('export.create', { kind, from, to, language });
     if (!r.ok) return onError(r.error, reasonText(t, r.error));
     onOk();
     setMade(r.value);
@@ -99,6 +103,10 @@ export function ExportPanel({ settings, onError, onOk }: PanelProps) {
         <label>
           {t('owner.export.to')}
           <input type="date" data-testid="export-to" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        <label>
+          <input type="checkbox" data-testid="export-english" checked={english} onChange={(e) => setEnglish(e.target.checked)} />
+          {t('owner.export.englishColumns')}
         </label>
         <button type="submit" className="primary" data-testid="export-create">
           {t('owner.export.create')}

@@ -5,17 +5,13 @@ import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
 import '../../styles/admin.css';
 import { AUDIT_ACTIONS } from '../../../src-common/audit-actions';
+import { auditRowText } from './audit-text';
 
 type Row = CallOutput<'audit.list'>[number];
 type Verification = CallOutput<'audit.verify'>;
 const PAGE = 50;
 
-const detailText = (details: Record<string, unknown>) =>
-  Object.entries(details)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' · ');
-
-export function AuditPanel({ onError }: PanelProps) {
+export function AuditPanel({ onError, settings }: PanelProps) {
   const pos = usePos();
   const { t, i18n } = useTranslation();
   const [action, setAction] = useState('');
@@ -65,7 +61,7 @@ export function AuditPanel({ onError }: PanelProps) {
             <option value="">{t('admin.audit.all')}</option>
             {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {t(`audit.actions.${a}`)}
               </option>
             ))}
           </select>
@@ -78,7 +74,7 @@ export function AuditPanel({ onError }: PanelProps) {
         <p className={verification.ok ? 'ok' : 'bad'} role="status" data-testid="audit-verify-result" data-ok={String(verification.ok)}>
           {verification.ok
             ? t('admin.audit.verifyOk', { rows: verification.rows })
-            : t('admin.audit.verifyBad', { seq: verification.firstBadSeq, reason: verification.reason })}
+            : t('admin.audit.verifyBad', { seq: verification.firstBadSeq, reason: t(`audit.chainProblems.${verification.reason}`) })}
         </p>
       )}
       {rows.length === 0 ? (
@@ -96,16 +92,27 @@ export function AuditPanel({ onError }: PanelProps) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={r.seq} data-testid="audit-row" data-action={r.action}>
-                <td>{r.seq}</td>
-                <td>{new Date(r.at).toLocaleString(i18n.language)}</td>
-                <td>{r.actorRole ? t(`roles.${r.actorRole}`) : t('admin.audit.system')}</td>
-                <td className="mono">{r.action}</td>
-                <td className="mono">{r.subject}</td>
-                <td className="mono">{detailText(r.details)}</td>
-              </tr>
-            ))}
+            {rows.map((r) => {
+              const text = auditRowText(t, r, settings.currency, i18n.language);
+              return (
+                <tr key={r.seq} data-testid="audit-row" data-action={r.action}>
+                  <td className="audit-nowrap">{r.seq}</td>
+                  <td className="audit-nowrap">{new Date(r.at).toLocaleString(i18n.language)}</td>
+                  <td className="audit-nowrap">{r.actorRole ? t(`roles.${r.actorRole}`) : t('admin.audit.system')}</td>
+                  <td className="audit-nowrap" data-testid="audit-action-label">
+                    {text.action}
+                  </td>
+                  <td data-testid="audit-subject">{text.subject}</td>
+                  <td data-testid="audit-details">
+                    {text.details.map((d) => (
+                      <span key={d.label} className="audit-detail">
+                        {t('audit.detail', { label: d.label, value: d.value })}
+                      </span>
+                    ))}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

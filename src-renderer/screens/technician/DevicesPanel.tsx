@@ -6,6 +6,7 @@ import type { ApiError } from '../../../src-common/errors';
 import type { DeviceStatus } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
+import { fieldLabel, issueLines } from '../../i18n/issues';
 import '../../styles/devices.css';
 
 type Role = DeviceConfig['role'];
@@ -146,13 +147,13 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
   const [configs, setConfigs] = useState<DeviceConfig[]>([]);
   const [statuses, setStatuses] = useState<Record<string, DeviceStatus>>({});
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [formErrors, setFormErrors] = useState<{ path: string; message: string }[]>([]);
+  const [formErrors, setFormErrors] = useState<{ path: string; text: string }[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
 
   const reasonText = useCallback(
     (error: ApiError) => {
       const reason = (error.details as { reason?: string } | undefined)?.reason;
-      return reason ? t(`devices.reasons.${reason}`, { defaultValue: error.message }) : undefined;
+      return reason ? t(`devices.reasons.${reason}`, { defaultValue: t(`errors.${error.code}`) }) : undefined;
     },
     [t],
   );
@@ -180,12 +181,12 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
   const save = async () => {
     setNotice(null);
     if (draft.role === 'drawer' && parseHexBytes(draft.openBytes) === null) {
-      setFormErrors([{ path: 'device.openBytes', message: t('devices.form.badHex') }]);
+      setFormErrors([{ path: 'device.openBytes', text: t('issues.line', { field: fieldLabel(t, 'device.openBytes'), problem: t('devices.form.badHex') }) }]);
       return;
     }
     const r = await pos.call('devices.save', { device: configOf(draft) as DeviceConfig });
     if (!r.ok) {
-      if (r.error.code === 'validation_failed' && Array.isArray(r.error.details)) setFormErrors(r.error.details as { path: string; message: string }[]);
+      if (r.error.code === 'validation_failed' && Array.isArray(r.error.details)) setFormErrors(issueLines(t, r.error));
       else fail(r.error);
       return;
     }
@@ -435,8 +436,8 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
             {t('devices.form.invalid')}
             <ul>
               {formErrors.map((e) => (
-                <li key={`${e.path}:${e.message}`}>
-                  <span className="mono">{e.path}</span>: {e.message}
+                <li key={`${e.path}:${e.text}`} data-path={e.path}>
+                  {e.text}
                 </li>
               ))}
             </ul>

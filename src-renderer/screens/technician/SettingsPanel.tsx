@@ -6,23 +6,24 @@ import { acquirerBaseUrlProblem, type AcquirerMode } from '../../../src-common/a
 import type { Settings } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
+import { fieldLabel, issuesOf, problemText } from '../../i18n/issues';
 import '../../styles/admin.css';
 
 type AdminSettings = CallOutput<'admin.settings'>;
 export type FieldErrors = Record<string, string>;
 
-/** Per-field messages from a refused call: zod issues (`[{ path, message }]`) or one `{ reason, path }`. */
+/** Per-field messages from a refused call: zod issues (`[{ path, message, code }]`) or one `{ reason, path }`. */
 export function useFieldErrors(): (error: ApiError) => FieldErrors {
   const { t } = useTranslation();
   return useCallback(
     (error: ApiError) => {
-      const details = error.details as { path: string; message: string }[] | { reason?: string; path?: string } | undefined;
+      const details = error.details as unknown[] | { reason?: string; path?: string } | undefined;
       if (Array.isArray(details)) {
         const out: FieldErrors = {};
-        for (const d of details) out[d.path] ??= t(`admin.invalid.${d.message}`, { defaultValue: d.message });
+        for (const d of issuesOf(error)) out[d.path] ??= problemText(t, d);
         return out;
       }
-      if (details?.reason && details.path) return { [details.path]: t(`admin.invalid.${details.reason}`, { defaultValue: error.message }) };
+      if (details?.reason && details.path) return { [details.path]: t(`admin.invalid.${details.reason}`, { defaultValue: t(`errors.${error.code}`) }) };
       return {};
     },
     [t],
@@ -36,7 +37,7 @@ export function useReasonText(): (error: ApiError) => string {
     (error: ApiError) => {
       const details = error.details as { reason?: string; role?: string; fields?: string[] } | undefined;
       if (details && !Array.isArray(details) && details.reason) {
-        const params = { role: details.role ? t(`roles.${details.role}`) : '', fields: (details.fields ?? []).join(', ') };
+        const params = { role: details.role ? t(`roles.${details.role}`) : '', fields: (details.fields ?? []).map((f) => t(`issues.fields.${f}`, { defaultValue: f })).join('、') };
         const key = `admin.reasons.${details.reason}`;
         const text = t(key, { ...params, defaultValue: '' });
         if (text) return text;
@@ -51,11 +52,12 @@ export function useReasonText(): (error: ApiError) => string {
 
 /** Error text beside a field, or under a group of fields (`receiptHeader.2` shows under receiptHeader). */
 export function FieldError({ errors, name }: { errors: FieldErrors; name: string }) {
+  const { t } = useTranslation();
   const messages = Object.entries(errors).filter(([path]) => path === name || path.startsWith(`${name}.`));
   if (!messages.length) return null;
   return (
     <span className="field-error" data-testid={`field-error-${name}`}>
-      {messages.map(([path, message]) => (path === name ? message : `${path.slice(name.length + 1)}: ${message}`)).join('；')}
+      {messages.map(([path, message]) => (path === name ? message : t('issues.line', { field: fieldLabel(t, path.slice(name.length + 1)), problem: message }))).join('；')}
     </span>
   );
 }
@@ -82,6 +84,7 @@ interface Form {
   receiptHeader: string;
   receiptFooter: string;
   taxRates: { name: string; percent: string }[];
+  tillName: string;
 }
 
 const formOf = (s: Settings): Form => ({
@@ -98,6 +101,7 @@ const formOf = (s: Settings): Form => ({
   receiptHeader: s.receiptHeader.join('\n'),
   receiptFooter: s.receiptFooter.join('\n'),
   taxRates: s.taxRates.map((r) => ({ name: r.name, percent: bpToPercent(r.rateBp) })),
+  tillName: s.tillName,
 });
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
@@ -149,6 +153,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
       receiptHeader: lines(form.receiptHeader),
       receiptFooter: lines(form.receiptFooter),
       taxRates: form.taxRates.map((r) => ({ name: r.name.trim(), rateBp: percentToBp(r.percent) })),
+      tillName: form.tillName.trim(),
     };
     // Only what this user may change and did change; main checks both again.
     const patch = Object.fromEntries(
@@ -172,7 +177,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
     setForm(formOf(r.value.settings));
   };
 
-  const text = (key: 'storeName' | 'storeAddress' | 'taxId' | 'currency', maxLength: number) => (
+  const text = (key: 'storeName' | 'storeAddress' | 'taxId' | 'currency' | 'tillName', maxLength: number) => (
     <label>
       {t(`admin.settings.${key}`)}
       <input
@@ -265,6 +270,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
           {!editable.has('currency') && <p className="note">{t('admin.settings.readOnly')}</p>}
           <div className="grid">
             {text('currency', 8)}
+            {text('tillName', 16)}
             <label>
               {t('admin.settings.cashRounding')}
               <select
