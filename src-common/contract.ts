@@ -13,7 +13,7 @@ import { historyCalls, historyEvents } from './calls/history';
 import { kioskCalls, kioskEvents } from './calls/kiosk';
 import { scanCalls, scanEvents } from './calls/scan';
 import { Surface } from './surface';
-import { ownerCalls, ownerEvents } from './calls/owner';
+import { ExportName, ownerCalls, ownerEvents } from './calls/owner';
 import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
 import {
   Approval,
@@ -109,7 +109,12 @@ export const coreCalls = {
     access: Managers,
     summary: 'Import products from CSV (given, or uploaded in pages); bad rows are reported by line and skipped',
   }),
-  'catalog.exportCsv': call({ input: NoInput, output: z.object({ csv: z.string() }), access: Managers, summary: 'The catalog as CSV' }),
+  'catalog.exportCsv': call({
+    input: NoInput,
+    output: z.object({ name: ExportName, rows: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
+    access: ['owner'],
+    summary: 'Write the catalog as CSV (the import columns) to <dataDir>/exports/, read in pages with export.read',
+  }),
 
   'sale.current': call({ input: NoInput, output: Cart.nullable(), access: Staff, summary: 'The open sale of the till (the kiosk has its own)' }),
   'sale.scan': call({

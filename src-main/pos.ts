@@ -418,7 +418,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       log.info({ inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped.length }, 'catalog CSV imported');
       return result;
     },
-    'catalog.exportCsv': () => sqlWorker.run('catalog.export', {}, { label: 'catalog.export' }),
+    'catalog.exportCsv': () => sqlWorker.run('catalog.export', { dataDir, now: clock.now().toISOString() }, { label: 'catalog.export' }),
 
     'sale.current': (_input, session) => sales.current(surfaceOfCaller(session.caller)),
     'sale.scan': ({ code }, session) => sales.scan(code, session),

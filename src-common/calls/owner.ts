@@ -133,7 +133,7 @@ export type WalletMix = z.infer<typeof WalletMix>;
 export const ExportKind = z.enum(['sales', 'payments', 'zreports']);
 export type ExportKind = z.infer<typeof ExportKind>;
 /** A file name in <dataDir>/exports/ as export.create made it: no directories, no dots but the extension. */
-export const ExportName = z.string().regex(/^(sales|payments|zreports)-\d{8}-\d{8}-[0-9A-Za-z]{6,32}\.csv$/, 'an export file name');
+export const ExportName = z.string().regex(/^((sales|payments|zreports)-\d{8}-\d{8}|catalog-\d{8})-[0-9A-Za-z]{6,32}\.csv$/, 'an export file name');
 export const EXPORT_PAGE_BYTES = 512 * 1024;
 
 export const ownerCalls = {

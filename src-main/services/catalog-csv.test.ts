@@ -307,7 +307,8 @@ describe('exportCatalogCsv', () => {
     expect(importCatalogCsv(db, extra, { now: NOW })).toMatchObject({ inserted: 3, skipped: [] });
     const products = snapshot(db);
 
-    const csv = exportCatalogCsv(db);
+    const { text: csv, rows } = exportCatalogCsv(db);
+    expect(rows).toBe(listProducts(db).length);
     expect(csv.startsWith(`\uFEFF${HEADER}\r\n`)).toBe(true);
     const records = parse(csv, { bom: true }) as string[][];
     expect(records).toHaveLength(1 + listProducts(db).length);
@@ -324,13 +325,13 @@ describe('exportCatalogCsv', () => {
     const again = importCatalogCsv(db, csv, { now: LATER });
     expect(again).toEqual({ inserted: 0, updated: 0, unchanged: listProducts(db).length, skipped: [] });
     expect(snapshot(db)).toEqual(products);
-    expect(exportCatalogCsv(db)).toBe(csv);
+    expect(exportCatalogCsv(db).text).toBe(csv);
 
     // And into an empty terminal: the same catalog.
     const other = freshDb();
     expect(importCatalogCsv(other, csv, { now: LATER })).toMatchObject({ inserted: listProducts(db).length, skipped: [] });
     const strip = (rows: ReturnType<typeof listProducts>) => rows.map(({ id: _id, category_id: _c, created_at: _a, updated_at: _u, ...rest }) => rest);
     expect(strip(listProducts(other))).toEqual(strip(listProducts(db)));
-    expect(exportCatalogCsv(other)).toBe(csv);
+    expect(exportCatalogCsv(other).text).toBe(csv);
   });
 });

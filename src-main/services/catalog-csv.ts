@@ -602,7 +602,7 @@ export async function importCatalogCsvInBatches(
  * The whole catalog (inactive products too) as CSV in the import's columns, by SKU, with a UTF-8 BOM so Excel
  * and WPS open the Chinese correctly, CRLF line ends, and formula-looking cells guarded.
  */
-export function exportCatalogCsv(db: Database): string {
+export function exportCatalogCsv(db: Database): { text: string; rows: number } {
   const records = listProducts(db).map((p) =>
     [
       p.sku,
@@ -618,5 +618,5 @@ export function exportCatalogCsv(db: Database): string {
       p.plu ?? '',
     ].map(guardCell),
   );
-  return `\uFEFF${stringify([[...CATALOG_CSV_COLUMNS], ...records], { record_delimiter: '\r\n' })}`;
+  return { text: `\uFEFF${stringify([[...CATALOG_CSV_COLUMNS], ...records], { record_delimiter: '\r\n' })}`, rows: records.length };
 }

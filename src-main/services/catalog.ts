@@ -15,7 +15,7 @@ import {
 } from '../../db/queries/catalog';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import { displayBarcode, exportCatalogCsv, importCatalogCsv, type CatalogImportResult } from './catalog-csv';
+import { displayBarcode, importCatalogCsv, type CatalogImportResult } from './catalog-csv';
 import { buildCatalogSearchIndex, DEFAULT_SEARCH_LIMIT, type CatalogSearchIndex } from './catalog-search';
 import { insertDemoCatalog } from './demo-catalog';
 
@@ -35,7 +35,6 @@ export interface CatalogService {
   /** Active products of one category (null: those without one), by name: for a category grid. */
   byCategory(categoryId: string | null): Product[];
   importCsv(csvText: string, options?: { mode?: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] }): CatalogImportResult;
-  exportCsv(): string;
   /** Inserts the demo catalog when there is no product at all; returns how many were inserted. */
   loadDemoIfEmpty(): number;
   /** Number of products, inactive ones included. */
@@ -202,10 +201,6 @@ export function createCatalogService(deps: {
         'catalog CSV imported',
       );
       return result;
-    },
-
-    exportCsv() {
-      return exportCatalogCsv(db);
     },
 
     loadDemoIfEmpty() {

@@ -24,7 +24,7 @@ import { zReportsBetween } from '../../db/queries/reports';
 import { EXPORT_PAGE_BYTES, ExportName, type ExportKind } from '../../src-common/calls/owner';
 import { PosError } from '../../src-common/errors';
 import { currencyExponent } from '../../src-common/money';
-import { guardCell } from './catalog-csv';
+import { exportCatalogCsv, guardCell } from './catalog-csv';
 import { wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
 import { checkBusinessDates } from './business-date';
 import type { Language } from '../../src-common/schemas';
@@ -41,6 +41,8 @@ export interface ExportsService {
     language: Language,
     afterPage?: (rows: number) => Promise<void>,
   ): Promise<{ name: string; rows: number; bytes: number }>;
+  /** The whole catalog in the import's columns (services/catalog-csv.ts), as a file to read with `read`. */
+  catalog(now: Date): Promise<{ name: string; rows: number; bytes: number }>;
   read(name: string, offset: number): Promise<{ data: string; offset: number; bytes: number; size: number; done: boolean }>;
   readonly dir: string;
 }
@@ -165,37 +167,27 @@ export function createExportsService(deps: {
     dir,
     async create(kind, from, to, language, afterPage) {
       checkBusinessDates(from, to);
-      await mkdir(dir, { recursive: true, mode: 0o700 });
       const name = `${kind}-${from.replaceAll('-', '')}-${to.replaceAll('-', '')}-${newId()}.csv`;
-      const path = join(dir, name);
-      const partial = `${path}.part`;
-      const file = await open(partial, 'w', 0o600);
-      let rows = 0;
-      let bytes = 0;
-      const write = async (text: string) => {
-        const buffer = Buffer.from(text, 'utf8');
-        await file.write(buffer);
-        bytes += buffer.length;
-      };
-      try {
-        try {
-          await write(`\uFEFF${stringify([exportHeader(kind, language)], { record_delimiter: '\r\n' })}`);
-          for await (const records of pages(kind, from, to, language)) {
-            if (records.length === 0) continue;
-            await write(stringify(records.map((r) => r.map(guardCell)), { record_delimiter: '\r\n' }));
-            rows += records.length;
-            await afterPage?.(rows);
-          }
-        } finally {
-          await file.close();
+      return writeExport(dir, name, async (write) => {
+        let rows = 0;
+        await write(`\uFEFF${stringify([exportHeader(kind, language)], { record_delimiter: '\r\n' })}`);
+        for await (const records of pages(kind, from, to, language)) {
+          if (records.length === 0) continue;
+          await write(stringify(records.map((r) => r.map(guardCell)), { record_delimiter: '\r\n' }));
+          rows += records.length;
+          await afterPage?.(rows);
         }
-        await rename(partial, path);
-      } catch (error) {
-        // A half-written file is never offered (only complete files carry the .csv name); drop it.
-        await rm(partial, { force: true });
-        throw error;
-      }
-      return { name, rows, bytes };
+        return rows;
+      });
+    },
+
+    async catalog(now) {
+      const name = `catalog-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${newId()}.csv`;
+      return writeExport(dir, name, async (write) => {
+        const { text, rows } = exportCatalogCsv(db);
+        await write(text);
+        return rows;
+      });
     },
 
     async read(name, offset) {
@@ -225,4 +217,33 @@ export function createExportsService(deps: {
       return { data: buffer.toString('base64'), offset, bytes: length, size, done: offset + length >= size };
     },
   };
+}
+
+/**
+ * Writes `<dir>/<name>` through a `.part` file renamed when complete: a half-written file is never offered (only
+ * complete files carry the .csv name), and is dropped on failure. `body` writes and returns the rows it wrote.
+ */
+async function writeExport(dir: string, name: string, body: (write: (text: string) => Promise<void>) => Promise<number>): Promise<{ name: string; rows: number; bytes: number }> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, name);
+  const partial = `${path}.part`;
+  const file = await open(partial, 'w', 0o600);
+  let bytes = 0;
+  let rows: number;
+  try {
+    try {
+      rows = await body(async (text) => {
+        const buffer = Buffer.from(text, 'utf8');
+        await file.write(buffer);
+        bytes += buffer.length;
+      });
+    } finally {
+      await file.close();
+    }
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return { name, rows, bytes };
 }

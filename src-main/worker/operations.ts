@@ -8,7 +8,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { createBackup, stageRestore } from './backup';
-import { importCatalogCsvInBatches, exportCatalogCsv } from '../services/catalog-csv';
+import { importCatalogCsvInBatches } from '../services/catalog-csv';
+import { defaultBusinessDayRule } from '../../src-common/business-day';
 import { databaseHealth } from './database-health';
 import { verifyAuditChain } from '../services/audit';
 import { listActiveProductsForSearch } from '../../db/queries/catalog';
@@ -84,9 +85,9 @@ export const operations: OperationTable = {
     }
   },
 
-  'catalog.export': async (db, _input, ctx) => {
+  'catalog.export': async (db, { dataDir, now }, ctx) => {
     ctx.progress('writing', 0, null);
-    return { csv: exportCatalogCsv(db) };
+    return createExportsService({ db, dataDir, terminalId: '', currency: () => 'CNY', businessDay: defaultBusinessDayRule }).catalog(new Date(now));
   },
 
   'export.create': async (db, { dataDir, terminalId, currency, businessDay, kind, from, to, language }, ctx) => {

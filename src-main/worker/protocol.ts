@@ -37,7 +37,8 @@ export interface SqlOperations {
     input: { csv: string; now: string; mode: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] } | { csvFile: string; now: string; mode: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] };
     output: CatalogImportResult;
   };
-  'catalog.export': { input: Record<string, never>; output: { csv: string } };
+  /** Writes the catalog CSV to <dataDir>/exports/ (read with export.read). */
+  'catalog.export': { input: { dataDir: string; now: string }; output: { name: string; rows: number; bytes: number } };
   'export.create': {
     input: { dataDir: string; terminalId: string; currency: string; businessDay: BusinessDayRule; kind: ExportKind; from: string; to: string; language: Language };
     output: { name: string; rows: number; bytes: number };

@@ -106,8 +106,22 @@ describe('SQL worker (in process, real SQLite file, built worker)', () => {
     // The core's search index follows the import.
     expect((await t.ok(cashier, 'catalog.search', { query: 'IMP019999' })).map((p) => p.sku)).toEqual(['IMP019999']);
 
+    // Written to a file by the worker and read in pages, never one message of the whole catalog.
     const exported = await t.ok(owner, 'catalog.exportCsv', {});
-    expect(exported.csv).toContain('IMP019999');
+    expect(exported.name).toMatch(/^catalog-\d{8}-\w+\.csv$/);
+    expect(exported.rows).toBeGreaterThanOrEqual(IMPORT_ROWS);
+    let text = '';
+    for (let offset = 0, done = false; !done; ) {
+      const page = await t.ok(owner, 'export.read', { name: exported.name, offset });
+      text += Buffer.from(page.data, 'base64').toString('utf8');
+      offset += page.bytes;
+      done = page.done;
+    }
+    expect(Buffer.byteLength(text)).toBe(exported.bytes);
+    // The header, a line per product, and the CRLF the last line ends with.
+    expect(text.split('\r\n')).toHaveLength(exported.rows + 2);
+    expect(text.split('\r\n').filter((l) => l.startsWith('IMP0'))).toHaveLength(IMPORT_ROWS);
+    expect(text).toContain('IMP019999');
     expect(progressOf('catalog.export').at(-1)).toMatchObject({ state: 'done' });
   });
 
