@@ -26,17 +26,17 @@ export const refundFindZhCN = {
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const refundFindEn: Widen<typeof refundFindZhCN> = {
-  today: 'Today’s sales ({{date}})',
-  scanHint: 'Scan the QR code or barcode on the customer’s receipt, or narrow the list below.',
+  today: "Today's sales ({{date}})",
+  scanHint: "Scan the QR code or barcode on the customer's receipt, or narrow the list below.",
   receiptNumber: 'Receipt no.',
-  receiptHint: 'Type it and press Enter',
+  receiptHint: 'Enter to open',
   amount: 'Amount (¥)',
   amountHint: 'e.g. 19.90',
   badAmount: 'Not an amount: type e.g. 19.90',
   from: 'From',
   to: 'To',
   lastFour: 'Payment no., last 4',
-  lastFourHint: 'The merchant order no. in the customer’s wallet app',
+  lastFourHint: "The merchant order no. in the customer's wallet app",
   clear: 'Clear',
   loading: 'Loading…',
   empty: 'No sale of today matches.',

@@ -63,6 +63,9 @@ export function SaleFinder({
   const [list, setList] = useState<TodaysSales | null>(null);
   const input = lookupInput(filters, currency);
   const inputKey = JSON.stringify(input);
+  // Back from a sale, focus returns here (the receipt number: where a wedge scanner types, and Escape still closes).
+  const receiptField = useRef<HTMLInputElement>(null);
+  useEffect(() => receiptField.current?.focus(), []);
   const errorRef = useRef(onError);
   useEffect(() => {
     errorRef.current = onError;
@@ -93,6 +96,7 @@ export function SaleFinder({
         <label>
           {t('refundFind.receiptNumber')}
           <input
+            ref={receiptField}
             data-testid="refund-receipt-number"
             value={filters.receiptNumber}
             placeholder={t('refundFind.receiptHint')}
