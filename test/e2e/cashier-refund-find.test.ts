@@ -150,7 +150,7 @@ describe('a cashier finds the sale to refund without its receipt number', () => 
     await expect.poll(() => page.getByTestId('refund-line').count(), { timeout: 10_000 }).toBe(1);
     await page.getByTestId('refund-back').click();
     expect(await page.getByTestId('refund-filter-amount').inputValue()).toBe((target.total / 100).toFixed(2));
-    await page.keyboard.press('Escape');
+    await page.getByTestId('refund-cancel').click();
     await expect.poll(() => page.getByTestId('refund-dialog').count()).toBe(0);
   });
 
@@ -212,7 +212,8 @@ describe('a cashier finds the sale to refund without its receipt number', () => 
     await page.keyboard.press('F9');
     const row = page.locator(`[data-testid="refund-sale-row"][data-sale-id="${target.saleId}"]`);
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('已全额退款');
-    await page.keyboard.press('Escape');
+    await page.getByTestId('refund-cancel').click();
+    await expect.poll(() => page.getByTestId('refund-dialog').count()).toBe(0);
   });
 
   it('in English: the same list and filters', async () => {
@@ -222,7 +223,8 @@ describe('a cashier finds the sale to refund without its receipt number', () => 
     expect(await page.getByTestId('refund-dialog').textContent()).toContain("Today's sales");
     expect(await page.getByTestId('refund-dialog').textContent()).toContain('WeChat Pay ···');
     await page.screenshot({ path: `${SHOTS}/refund-find-en.png` });
-    await page.keyboard.press('Escape');
+    await page.getByTestId('refund-cancel').click();
+    await expect.poll(() => page.getByTestId('refund-dialog').count()).toBe(0);
     await page.getByTestId('switch-language').click();
   });
 });

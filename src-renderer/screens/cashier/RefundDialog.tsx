@@ -6,7 +6,8 @@ import { usePos } from '../../api/context';
 import { Dialog } from '../../components/Dialog';
 import { OwnerApprovalFields, useOwnerApproval } from '../../components/OwnerApproval';
 import { money, parseQuantity, quantity } from '../../format';
-import { NO_FILTERS, SaleFinder, type SaleFilters } from './refund/SaleFinder';
+import { NO_FILTERS, type SaleFilters } from './refund/filters';
+import { SaleFinder } from './refund/SaleFinder';
 import '../../styles/refund.css';
 
 type Step = { kind: 'find' } | { kind: 'loading' } | { kind: 'choose'; refundable: Refundable } | { kind: 'done'; refund: RefundView };
@@ -149,7 +150,7 @@ export function RefundDialog({
             <SaleFinder currency={currency} filters={filters} onFilters={setFilters} onPick={(id) => void open(id)} onFindReceipt={(n) => void find(n)} onError={onError} />
           </div>
           <div className="dialog-buttons">
-            <button type="button" onClick={onClose}>
+            <button type="button" onClick={onClose} data-testid="refund-cancel">
               {t('dialog.cancel')}
             </button>
           </div>

@@ -2,38 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TodaysSale, TodaysSales } from '../../../../src-common/calls/history';
 import type { ApiError } from '../../../../src-common/errors';
-import { parseMoney } from '../../../../src-common/money';
 import { usePos } from '../../../api/context';
 import { money } from '../../../format';
-
-export interface SaleFilters {
-  receiptNumber: string;
-  amount: string;
-  from: string;
-  to: string;
-  lastFour: string;
-}
-
-export const NO_FILTERS: SaleFilters = { receiptNumber: '', amount: '', from: '', to: '', lastFour: '' };
-
-/** The typed filters as the lookup's input; null while the amount is not one (the list keeps its last answer). */
-export function lookupInput(filters: SaleFilters, currency: string) {
-  let amount: number | undefined;
-  if (filters.amount.trim()) {
-    try {
-      amount = parseMoney(filters.amount, currency);
-    } catch {
-      return null;
-    }
-  }
-  return {
-    ...(amount !== undefined ? { amount } : {}),
-    ...(/^\d{4}$/.test(filters.lastFour) ? { lastFour: filters.lastFour } : {}),
-    ...(filters.from ? { from: filters.from } : {}),
-    ...(filters.to ? { to: filters.to } : {}),
-    ...(filters.receiptNumber.trim() ? { receiptNumber: filters.receiptNumber.trim() } : {}),
-  };
-}
+import { lookupInput, NO_FILTERS, type SaleFilters } from './filters';
 
 /** Waits this long after the last keystroke before asking main again. */
 const TYPING_PAUSE_MS = 200;
