@@ -181,3 +181,15 @@ export function businessDayRuleOf(settings: { timeZone: string; businessDayTurns
 export function defaultBusinessDayRule(): BusinessDayRule {
   return { timeZone: systemTimeZone(), turnsAtHour: DEFAULT_TURN_HOUR };
 }
+
+/**
+ * The instant a wall clock in the store's zone shows `hour:minute` within business date `date`: on its calendar date
+ * from the turn hour on, on the next calendar date before it (04:00 turn: 02:30 of the 4th's business day is the
+ * 5th's 02:30).
+ */
+export function wallTimeOfBusinessDate(date: string, hour: number, minute: number, rule: BusinessDayRule): Date {
+  const p = parseDate(date);
+  if (!p) throw new RangeError(`No such date ${date}`);
+  const day = hour < rule.turnsAtHour ? p.day + 1 : p.day;
+  return new Date(firstInstantAtWall(Date.UTC(p.year, p.month - 1, day, hour, minute), rule.timeZone));
+}

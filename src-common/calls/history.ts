@@ -1,7 +1,7 @@
 /** Owner: sales history and reconciliation with the acquirer (issue 7). */
 import { z } from 'zod';
 import { Id, Minor, RefundAsk, RefundView, StatementSource, VoidAsk, WalletKind } from '../schemas';
-import { call, Owners, type CallSpec } from './spec';
+import { call, Owners, Staff, type CallSpec } from './spec';
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD');
 const Fen = z.number().int().min(0).max(1_000_000_000_00);
@@ -155,7 +155,50 @@ export const Reconciliation = z.object({
 });
 export type Reconciliation = z.infer<typeof Reconciliation>;
 
+const WallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is HH:MM');
+
+/** The till's refund dialog: this terminal's sales of the open business day, narrowed as the customer remembers them. */
+export const TodaysSalesLookup = z
+  .object({
+    /** Exact total in fen. */
+    amount: Fen.optional(),
+    /** The last four digits of the wallet payment's order number (what the customer's wallet app shows). */
+    lastFour: z.string().regex(/^\d{4}$/, 'four digits').optional(),
+    /** The store's wall clock, both ends of [from, to) optional. */
+    from: WallTime.optional(),
+    to: WallTime.optional(),
+    /** As printed ("M6C8-000012"), or just its number ("12"). */
+    receiptNumber: z.string().trim().max(20).optional(),
+    limit: z.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const TodaysSale = z.object({
+  saleId: Id,
+  receiptNumber: z.string(),
+  closedAt: z.string(),
+  /** HH:MM on the store's wall clock. */
+  time: z.string(),
+  total: Minor,
+  currency: z.string(),
+  /** Each tender; a wallet's with the last four of its payment's acquirer order number, never the payment code. */
+  tenders: z.array(z.object({ kind: z.string(), amount: Minor, referenceTail: z.string().nullable() })),
+  refunded: Minor,
+  refundsPending: z.number().int().nonnegative(),
+});
+export type TodaysSale = z.infer<typeof TodaysSale>;
+
+export const TodaysSales = z.object({ businessDate: z.string(), rows: z.array(TodaysSale), more: z.boolean() });
+export type TodaysSales = z.infer<typeof TodaysSales>;
+
 export const historyCalls = {
+  'refund.todaysSales': call({
+    input: TodaysSalesLookup,
+    output: TodaysSales,
+    access: Staff,
+    summary: "This terminal's completed sales of the open business day, newest first, by amount, payment's last four, time and receipt number (the refund dialog)",
+  }),
+
   'history.search': call({
     input: HistorySearch,
     output: HistoryPage,

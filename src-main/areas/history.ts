@@ -4,6 +4,7 @@ import { PosError } from '../../src-common/errors';
 import type { Session } from '../../src-common/roles';
 import { createHistoryService } from '../services/history';
 import { createReconciliationService } from '../services/reconciliation';
+import { createRefundLookup } from '../services/refund-lookup';
 import { statementSourceOf } from '../services/statements';
 import type { Area, CoreServices } from './context';
 
@@ -13,6 +14,7 @@ export type HistoryAreaDeps = Pick<CoreServices, 'terminalId' | 'db' | 'clock' |
 export function createHistoryArea(deps: HistoryAreaDeps): Area<typeof historyCalls> {
   const businessDay = () => businessDayRuleOf(deps.settings.get());
   const history = createHistoryService({ db: deps.db, terminalId: deps.terminalId, refunds: deps.refunds, businessDay });
+  const refundLookup = createRefundLookup({ db: deps.db, terminalId: deps.terminalId, clock: deps.clock, businessDay });
   const reconciliation = createReconciliationService({ db: deps.db, clock: deps.clock, audit: deps.audit, terminalId: deps.terminalId, businessDay, statementSource: statementSourceOf(deps.config.acquirer.mode) });
 
   /**
@@ -28,6 +30,7 @@ export function createHistoryArea(deps: HistoryAreaDeps): Area<typeof historyCal
 
   return {
     handlers: {
+      'refund.todaysSales': (query) => refundLookup.todaysSales(query),
       'history.search': (query) => history.search(query),
       'history.sale': ({ saleId }) => history.sale(saleId),
       'history.refund': async ({ pin, ...input }, session) => {

@@ -6,6 +6,7 @@ import { findPayment } from '../../db/queries/payments';
 import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale } from '../../db/queries/sales';
 import { formatMoney } from '../../src-common/money';
 import { findUser } from '../../db/queries/users';
+import { eReceiptText } from './kiosk-receipt';
 import { formatReceiptNumber } from './receipt-number';
 
 /** The receipt of a completed sale, rebuilt from what was stored (so a reprint says exactly what the first print said). */
@@ -18,6 +19,8 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
   const tenders = completedSaleTenders(db, saleId);
   // What the shop itself funded of the wallet payment (the acquirer's payment_list): the customer paid that much less.
   const merchantDiscount = tenders.reduce((sum, t) => sum + (t.paymentId ? (findPayment(db, t.paymentId)?.merchant_discount ?? 0) : 0), 0);
+  const receiptNumber = formatReceiptNumber(terminalId, sale.receipt_no);
+  const issuedAt = sale.closed_at ?? sale.opened_at;
   const discountLine = merchantDiscount > 0 ? [english ? `Merchant discount: ${formatMoney(merchantDiscount, sale.currency)}` : `商户优惠：${formatMoney(merchantDiscount, sale.currency)}`] : [];
   return {
     language: settings.receiptLanguage,
@@ -29,10 +32,10 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
       ...(settings.taxId ? { taxId: settings.taxId } : {}),
       lines: settings.receiptHeader,
     },
-    receiptNumber: formatReceiptNumber(terminalId, sale.receipt_no),
+    receiptNumber,
     tillName: tillNameOf(settings.tillName, terminalId, settings.receiptLanguage),
     cashier,
-    issuedAt: sale.closed_at ?? sale.opened_at,
+    issuedAt,
     lines: completedSaleLines(db, saleId).map((l) => ({
       name: l.name,
       quantityMilli: l.quantityMilli,
@@ -56,5 +59,7 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
     })),
     change: sale.change_given ?? 0,
     footer: [...discountLine, ...(settings.receiptFooter.length ? settings.receiptFooter : [english ? 'Thank you, come again' : '谢谢惠顾，欢迎再次光临'])],
+    // The kiosk's e-receipt text as a QR: scanned at the till's refund dialog it finds this sale, and proves it genuine.
+    qr: eReceiptText({ saleId, receiptNumber, total: sale.total ?? 0, closedAt: issuedAt }),
   };
 }

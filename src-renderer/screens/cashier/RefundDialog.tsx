@@ -6,13 +6,17 @@ import { usePos } from '../../api/context';
 import { Dialog } from '../../components/Dialog';
 import { OwnerApprovalFields, useOwnerApproval } from '../../components/OwnerApproval';
 import { money, parseQuantity, quantity } from '../../format';
+import { NO_FILTERS, type SaleFilters } from './refund/filters';
+import { SaleFinder } from './refund/SaleFinder';
+import '../../styles/refund.css';
 
 type Step = { kind: 'find' } | { kind: 'loading' } | { kind: 'choose'; refundable: Refundable } | { kind: 'done'; refund: RefundView };
 
 const REASONS = ['return', 'wrongItem', 'priceError', 'other'] as const;
 
 /**
- * Refund from a receipt: find the sale by its number, pick what comes back, an owner approves with a
+ * Refund: find the sale (today's sales of this terminal narrowed by amount, time, the payment's last four or the
+ * receipt number; or its receipt scanned, any day), pick what comes back, an owner approves with a
  * PIN (checked in main), and the money goes to the wallet it came from, or back in cash. A sale of today
  * with no refund can instead be voided as a whole (当日整单作废: the wallet payment is reversed), with
  * the same approval, after a second click to confirm.
@@ -38,7 +42,7 @@ export function RefundDialog({
   const { t } = useTranslation();
   const pos = usePos();
   const [step, setStep] = useState<Step>(saleId ? { kind: 'loading' } : { kind: 'find' });
-  const [receiptNumber, setReceiptNumber] = useState('');
+  const [filters, setFilters] = useState<SaleFilters>(NO_FILTERS);
   const [quantities, setQuantities] = useState<Record<number, string>>({});
   const [reason, setReason] = useState<(typeof REASONS)[number]>('return');
   const [receiptText, setReceiptText] = useState<string | null>(null);
@@ -63,7 +67,6 @@ export function RefundDialog({
     if (!finding) return;
     return pos.on('scan.outcome', (scan) => {
       if (scan.kind !== 'receipt') return;
-      setReceiptNumber(scan.code);
       void findRef.current(scan.code);
     });
   }, [pos, finding]);
@@ -82,14 +85,18 @@ export function RefundDialog({
     void pos.call('refund.receipt', { refundId }).then((r) => r.ok && setReceiptText(r.value.text));
   }, [pos, refunded, refundId]);
 
-  const find = async (number = receiptNumber) => {
-    const sale = await pos.call('sale.findByReceipt', { receiptNumber: number });
-    if (!sale.ok) return onError(sale.error);
-    const refundable = await pos.call('refund.refundable', { saleId: sale.value.saleId });
+  const open = async (id: string) => {
+    const refundable = await pos.call('refund.refundable', { saleId: id });
     if (!refundable.ok) return onError(refundable.error);
     setQuantities({});
     setConfirmVoid(false);
     setStep({ kind: 'choose', refundable: refundable.value });
+  };
+  /** A receipt's number typed, or its QR / barcode scanned (a kiosk e-receipt too): that sale, whatever its day. */
+  const find = async (number: string) => {
+    const sale = await pos.call('sale.findByReceipt', { receiptNumber: number });
+    if (!sale.ok) return onError(sale.error);
+    return open(sale.value.saleId);
   };
   useEffect(() => {
     findRef.current = find;
@@ -138,102 +145,101 @@ export function RefundDialog({
     <Dialog title={t('refundDialog.title')} onClose={onClose} testId="refund-dialog" wide>
       {step.kind === 'loading' && <p className="muted">{t('history.loading')}</p>}
       {step.kind === 'find' && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void find();
-          }}
-        >
-          <label>
-            {t('refundDialog.receiptNumber')}
-            <input data-testid="refund-receipt-number" value={receiptNumber} onChange={(e) => setReceiptNumber(e.target.value)} autoComplete="off" />
-          </label>
+        <div className="refund-flow">
+          <div className="refund-scroll">
+            <SaleFinder currency={currency} filters={filters} onFilters={setFilters} onPick={(id) => void open(id)} onFindReceipt={(n) => void find(n)} onError={onError} />
+          </div>
           <div className="dialog-buttons">
-            <button type="button" onClick={onClose}>
+            <button type="button" onClick={onClose} data-testid="refund-cancel">
               {t('dialog.cancel')}
             </button>
-            <button type="submit" className="primary" disabled={!receiptNumber.trim()}>
-              {t('refundDialog.find')}
-            </button>
           </div>
-        </form>
+        </div>
       )}
 
       {step.kind === 'choose' && (
         <form
+          className="refund-flow"
           onSubmit={(e) => {
             e.preventDefault();
             void submit(step.refundable);
           }}
         >
-          <p className="muted">
-            {t('refundDialog.sale', { number: step.refundable.receiptNumber })} · {t('refundDialog.left', { amount: money(step.refundable.refundable, step.refundable.currency) })}
-          </p>
-          <table className="cart refund-lines">
-            <tbody>
-              {step.refundable.lines.map((line) => (
-                <tr key={line.lineNo} data-testid="refund-line">
-                  <td className="name">{line.name}</td>
-                  <td className="num">
-                    {t('refundDialog.canReturn', { quantity: quantity(line.refundableQuantityMilli, line.unit), amount: money(line.refundableAmount, step.refundable.currency) })}
-                  </td>
-                  <td className="num">
-                    <input
-                      aria-label={t('refundDialog.quantity')}
-                      data-testid="refund-quantity"
-                      inputMode="decimal"
-                      disabled={line.refundableQuantityMilli === 0}
-                      placeholder="0"
-                      value={quantities[line.lineNo] ?? ''}
-                      onChange={(e) => setQuantities((q) => ({ ...q, [line.lineNo]: e.target.value }))}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <label>
-            {t('refundDialog.reason')}
-            <select value={reason} onChange={(e) => setReason(e.target.value as (typeof REASONS)[number])}>
-              {REASONS.map((r) => (
-                <option key={r} value={r}>
-                  {t(`refundDialog.reasons.${r}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          {needsApproval && <OwnerApprovalFields state={owner} pinTestId="refund-approval-pin" />}
-          {confirmWithOwnPin && (
+          <div className="refund-scroll">
+            <p className="muted">
+              {t('refundDialog.sale', { number: step.refundable.receiptNumber })} · {t('refundDialog.left', { amount: money(step.refundable.refundable, step.refundable.currency) })}
+            </p>
+            <table className="cart refund-lines">
+              <tbody>
+                {step.refundable.lines.map((line) => (
+                  <tr key={line.lineNo} data-testid="refund-line">
+                    <td className="name">{line.name}</td>
+                    <td className="num">
+                      {t('refundDialog.canReturn', { quantity: quantity(line.refundableQuantityMilli, line.unit), amount: money(line.refundableAmount, step.refundable.currency) })}
+                    </td>
+                    <td className="num">
+                      <input
+                        aria-label={t('refundDialog.quantity')}
+                        data-testid="refund-quantity"
+                        inputMode="decimal"
+                        disabled={line.refundableQuantityMilli === 0}
+                        placeholder="0"
+                        value={quantities[line.lineNo] ?? ''}
+                        onChange={(e) => setQuantities((q) => ({ ...q, [line.lineNo]: e.target.value }))}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
             <label>
-              {t('history.refund.ownPin')}
-              <input
-                data-testid="refund-own-pin"
-                type="password"
-                inputMode="numeric"
-                autoComplete="off"
-                value={ownPin}
-                onChange={(e) => setOwnPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
-              />
+              {t('refundDialog.reason')}
+              <select value={reason} onChange={(e) => setReason(e.target.value as (typeof REASONS)[number])}>
+                {REASONS.map((r) => (
+                  <option key={r} value={r}>
+                    {t(`refundDialog.reasons.${r}`)}
+                  </option>
+                ))}
+              </select>
             </label>
-          )}
-          {step.refundable.voidable && (
-            <fieldset className="refund-void">
-              <legend>{t('refundDialog.voidSale')}</legend>
-              <p className="muted">{t('refundDialog.voidHint')}</p>
-              <div className="dialog-buttons">
-                <button
-                  type="button"
-                  disabled={busy || !ready}
-                  data-testid="refund-void"
-                  data-confirm={confirmVoid ? 'true' : 'false'}
-                  onClick={() => void voidSale(step.refundable)}
-                >
-                  {confirmVoid ? t('refundDialog.voidConfirm', { amount: money(step.refundable.paid, step.refundable.currency) }) : t('refundDialog.voidSale')}
-                </button>
-              </div>
-            </fieldset>
-          )}
+            {needsApproval && <OwnerApprovalFields state={owner} pinTestId="refund-approval-pin" />}
+            {confirmWithOwnPin && (
+              <label>
+                {t('history.refund.ownPin')}
+                <input
+                  data-testid="refund-own-pin"
+                  type="password"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  value={ownPin}
+                  onChange={(e) => setOwnPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+                />
+              </label>
+            )}
+            {step.refundable.voidable && (
+              <fieldset className="refund-void">
+                <legend>{t('refundDialog.voidSale')}</legend>
+                <p className="muted">{t('refundDialog.voidHint')}</p>
+                <div className="dialog-buttons">
+                  <button
+                    type="button"
+                    disabled={busy || !ready}
+                    data-testid="refund-void"
+                    data-confirm={confirmVoid ? 'true' : 'false'}
+                    onClick={() => void voidSale(step.refundable)}
+                  >
+                    {confirmVoid ? t('refundDialog.voidConfirm', { amount: money(step.refundable.paid, step.refundable.currency) }) : t('refundDialog.voidSale')}
+                  </button>
+                </div>
+              </fieldset>
+            )}
+          </div>
           <div className="dialog-buttons">
+            {!saleId && (
+              <button type="button" className="refund-back" data-testid="refund-back" onClick={() => setStep({ kind: 'find' })}>
+                {t('refundFind.back')}
+              </button>
+            )}
             <button type="button" onClick={onClose}>
               {t('dialog.cancel')}
             </button>
@@ -245,32 +251,34 @@ export function RefundDialog({
       )}
 
       {step.kind === 'done' && (
-        <div className="refund-result" data-testid="refund-result" data-status={step.refund.status} data-void={step.refund.void ? 'true' : 'false'}>
-          {step.refund.void && <h3 data-testid="refund-voided">{t('refundDialog.voided')}</h3>}
-          <div className="payment-amount">{money(step.refund.amount, currency)}</div>
-          <p className="payment-message">
-            {t(`refundDialog.${step.refund.void ? 'voidStatus' : 'status'}.${step.refund.status}`, {
-              tender: t(`tenders.${step.refund.tenderKind}`, { defaultValue: step.refund.tenderKind }),
-            })}
-          </p>
-          {step.refund.void && step.refund.status === 'failed' && step.refund.failureMessage && (
-            <p className="muted" data-testid="refund-failure">
-              {step.refund.failureMessage}
+        <div className="refund-flow" data-testid="refund-result" data-status={step.refund.status} data-void={step.refund.void ? 'true' : 'false'}>
+          <div className="refund-scroll refund-result">
+            {step.refund.void && <h3 data-testid="refund-voided">{t('refundDialog.voided')}</h3>}
+            <div className="payment-amount">{money(step.refund.amount, currency)}</div>
+            <p className="payment-message">
+              {t(`refundDialog.${step.refund.void ? 'voidStatus' : 'status'}.${step.refund.status}`, {
+                tender: t(`tenders.${step.refund.tenderKind}`, { defaultValue: step.refund.tenderKind }),
+              })}
             </p>
-          )}
-          {step.refund.status === 'refunded' && step.refund.cashAmount > 0 && (
-            <p className="payment-message" data-testid="refund-cash">
-              {t('refundDialog.handBack', { amount: money(step.refund.cashAmount, currency) })}
-            </p>
-          )}
-          {receiptText && (
-            <details open>
-              <summary>{t(step.refund.void ? 'refundDialog.voidReceipt' : 'refundDialog.receipt')}</summary>
-              <pre className="receipt-text" data-testid="refund-receipt-text">
-                {receiptText}
-              </pre>
-            </details>
-          )}
+            {step.refund.void && step.refund.status === 'failed' && step.refund.failureMessage && (
+              <p className="muted" data-testid="refund-failure">
+                {step.refund.failureMessage}
+              </p>
+            )}
+            {step.refund.status === 'refunded' && step.refund.cashAmount > 0 && (
+              <p className="payment-message" data-testid="refund-cash">
+                {t('refundDialog.handBack', { amount: money(step.refund.cashAmount, currency) })}
+              </p>
+            )}
+            {receiptText && (
+              <details open>
+                <summary>{t(step.refund.void ? 'refundDialog.voidReceipt' : 'refundDialog.receipt')}</summary>
+                <pre className="receipt-text" data-testid="refund-receipt-text">
+                  {receiptText}
+                </pre>
+              </details>
+            )}
+          </div>
           <div className="dialog-buttons">
             {/* A void the acquirer refused is not sent again: a normal refund follows it. */}
             {((step.refund.status === 'failed' && !step.refund.void) || step.refund.status === 'needs_attention') && (
