@@ -22,6 +22,10 @@ export type CashRoundingSetting = z.infer<typeof CashRoundingSetting>;
 export const TaxRateSetting = z.object({ name: z.string(), rateBp: z.number().int().min(0).max(10000) });
 export type TaxRateSetting = z.infer<typeof TaxRateSetting>;
 
+/** Whole units (pieces or kg); 0 lists only products whose stock went below zero. */
+export const LowStockThreshold = z.number().int().min(0).max(100_000);
+export const DEFAULT_LOW_STOCK_THRESHOLD = 10;
+
 export const Settings = z.object({
   /** The till's screen language (the top bar's switch). */
   language: Language,
@@ -41,6 +45,8 @@ export const Settings = z.object({
   timeZone: z.string().refine(isTimeZone, 'time_zone_unknown'),
   /** The wall-clock hour at which the business day (the Z report's day) turns: 4 = a sale at 01:30 is the day before's. */
   businessDayTurnsAtHour: z.number().int().min(0).max(23),
+  /** The owner's today page lists active products whose stock is below this many units (pieces, or kg for weighed goods). */
+  lowStockThreshold: LowStockThreshold,
 });
 export type Settings = z.infer<typeof Settings>;
 
