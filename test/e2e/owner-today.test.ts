@@ -140,10 +140,36 @@ describe('the owner’s back office opens on today at a glance', () => {
     const inHour = closed.filter((s) => wallClockAt(new Date(s.closed_at), systemTimeZone()).hour === hour).reduce((sum, s) => sum + s.amount, 0);
     expect(await owner.getByTestId('today-this-hour').getByTestId('now-amount').textContent()).toBe(yuan(inHour));
     expect(await owner.getByTestId('today-day-so-far').getByTestId('now-amount').textContent()).toBe(yuan(total));
-    expect(await owner.getByTestId('today-day-so-far').getByTestId('last-week-amount').textContent()).toBe('¥0.00');
+    // Nothing was sold a week ago: said so, not a percentage of zero.
+    expect(await owner.getByTestId('today-day-so-far').getByTestId('change').textContent()).toBe('上周同时段没有销售');
+    expect(await owner.getByTestId('today-day-so-far').getByTestId('last-week-whole').textContent()).toBe('上周当天共 ¥0.00（0 笔）');
 
     // Stock went down with the sales: the low-stock list follows the database.
     expect(await owner.getByTestId('today-low-stock').getAttribute('data-count')).toBe(String(lowStockInDb().length));
+  });
+
+  it('takes its low-stock threshold from the store settings, checked before it is saved', async () => {
+    await owner.getByTestId('tab-settings').click();
+    await owner.getByTestId('setting-lowStockThreshold').fill('很多');
+    await owner.getByTestId('settings-save').click();
+    await expect.poll(() => owner.getByTestId('setting-lowStockThreshold').getAttribute('aria-invalid')).toBe('true');
+    expect(await owner.getByTestId('settings-panel').textContent()).toContain('请输入 0 到 100000 的整数');
+    await owner.getByTestId('setting-lowStockThreshold').fill('30');
+    await owner.getByTestId('settings-save').click();
+    await expect.poll(() => owner.getByTestId('settings-message').count()).toBe(1);
+    await owner.getByTestId('tab-today').click();
+    await owner.getByTestId('today-low-stock').waitFor();
+    const below30 = db<{ n: number }>('SELECT count(*) AS n FROM product WHERE active = 1 AND stock_milli < 30000')[0]!.n;
+    expect(below30).toBeGreaterThan(lowStockInDb().length);
+    expect(await owner.getByTestId('today-low-stock').getAttribute('data-count')).toBe(String(below30));
+    expect(await owner.getByTestId('today-low-stock').textContent()).toContain('库存低于 30');
+    expect(await owner.getByTestId('today-low-stock-item').count()).toBe(Math.min(20, below30));
+    await owner.getByTestId('tab-settings').click();
+    await owner.getByTestId('setting-lowStockThreshold').fill('10');
+    await owner.getByTestId('settings-save').click();
+    await expect.poll(() => owner.getByTestId('settings-message').count()).toBe(1);
+    await owner.getByTestId('tab-today').click();
+    await owner.getByTestId('today-low-stock').waitFor();
   });
 
   it('keeps its tables to a readable width at 1366 px, in Chinese and in English (screenshots)', async () => {

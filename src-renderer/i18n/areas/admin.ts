@@ -36,6 +36,7 @@ export const adminZhCN = {
     backup_name: '备份文件名无效',
     pin_too_simple: 'PIN 太容易被猜到（如 1111、1234）',
     pin_unchanged: '新 PIN 不能与当前 PIN 相同',
+    stock_threshold_range: '请输入 0 到 100000 的整数',
   },
   reasons: {
     setting_not_editable: '您的角色不能修改这些设置：{{fields}}',
@@ -84,6 +85,7 @@ export const adminZhCN = {
     nothingChanged: '没有改动',
     readOnly: '只读（需技术员修改）',
     ownerNote: '店长可修改门店、小票与税率；币种、抹零、语言与自助模式由技术员设置。',
+    lowStockThreshold: '低库存提醒线（件或千克）',
   },
   scale: {
     title: '电子秤条码格式',
@@ -302,6 +304,7 @@ export const adminEn: Widen<typeof adminZhCN> = {
     backup_name: 'Not a backup file name',
     pin_too_simple: 'Too easy to guess (like 1111 or 1234)',
     pin_unchanged: 'The new PIN must differ from the current one',
+    stock_threshold_range: 'A whole number from 0 to 100000',
   },
   reasons: {
     setting_not_editable: 'Your role may not change: {{fields}}',
@@ -350,6 +353,7 @@ export const adminEn: Widen<typeof adminZhCN> = {
     nothingChanged: 'Nothing changed',
     readOnly: 'Read only (a technician changes it)',
     ownerNote: 'The owner changes the store, receipt and tax rates; currency, rounding, language and kiosk mode are the technician’s.',
+    lowStockThreshold: 'Low stock below (pieces or kg)',
   },
   scale: {
     title: 'Scale label layout',

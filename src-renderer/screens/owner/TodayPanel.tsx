@@ -90,10 +90,16 @@ export function TodayPanel({ onError }: PanelProps) {
         </p>
       )}
       <div className="today-grid">
-        <ComparisonCard today={today} />
-        <TenderTables today={today} />
-        <TopSellersTable today={today} />
-        <LowStockTable today={today} />
+        <div className="today-col">
+          <ComparisonCard today={today} />
+          <LowStockTable today={today} />
+        </div>
+        <div className="today-col">
+          <TenderTables today={today} />
+        </div>
+        <div className="today-col">
+          <TopSellersTable today={today} />
+        </div>
       </div>
     </section>
   );
