@@ -32,7 +32,8 @@ export function dayRefundTotals(db: Database, businessDate: string): { kind: str
 }
 
 /**
- * Refunds of this terminal's sales that became final with this business date, each counted once. `finishedFrom`
+ * Refunds of this terminal's sales that became final with this business date, each counted once. CROSS JOIN
+ * keeps SQLite from starting at the terminal's sales (all of them) instead of the window's refunds. `finishedFrom`
  * and `finishedTo` bound the index range: any window holding every instant that can carry the date (a refund
  * after an early Z carries the next date).
  */
@@ -40,12 +41,15 @@ export function refundsOfDate(db: Database, terminalId: string, businessDate: st
   return stmt(
     db,
     `SELECT count(*) AS count, coalesce(sum(r.amount), 0) AS amount
-       FROM refund r JOIN sale s ON s.id = r.sale_id
+       FROM refund r CROSS JOIN sale s ON s.id = r.sale_id
       WHERE r.status = 'refunded' AND r.finished_at >= ? AND r.finished_at < ? AND r.business_date = ? AND s.terminal_id = ?`,
   ).get(finishedFrom, finishedTo, businessDate, terminalId) as { count: number; amount: number };
 }
 
-/** Completed sales of a business date closed in (after, upTo]: count and what the tenders took (total + rounding). */
+/**
+ * Completed sales of a business date closed in (after, upTo]: count and what the tenders took (total + rounding).
+ * The index is partial (completed and voided sales): its own condition must be in the query for SQLite to use it.
+ */
 export function takingsBetween(db: Database, terminalId: string, businessDate: string, after: string, upTo: string): { count: number; amount: number } {
   return stmt(
     db,
