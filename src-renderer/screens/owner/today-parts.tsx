@@ -194,7 +194,9 @@ export function TopSellersTable({ today }: Props) {
             {today.topSellers.map((row, i) => (
               <tr key={row.productId} data-testid="today-top-seller" data-sku={row.sku}>
                 <td className="num muted">{i + 1}</td>
-                <td className="today-name">{en && row.nameEn ? row.nameEn : row.name}</td>
+                <td className="today-name" title={en && row.nameEn ? row.nameEn : row.name}>
+                  {en && row.nameEn ? row.nameEn : row.name}
+                </td>
                 <td className="num" data-testid="quantity">
                   {quantity(row.quantityMilli, row.unit)}
                 </td>
@@ -237,7 +239,9 @@ export function LowStockTable({ today }: Props) {
               {items.map((row) => (
                 <tr key={row.productId} data-testid="today-low-stock-item" data-sku={row.sku} className={row.stockMilli <= 0 ? 'today-out' : undefined}>
                   <td className="muted">{row.sku}</td>
-                  <td className="today-name">{en && row.nameEn ? row.nameEn : row.name}</td>
+                  <td className="today-name" title={en && row.nameEn ? row.nameEn : row.name}>
+                    {en && row.nameEn ? row.nameEn : row.name}
+                  </td>
                   <td className="num" data-testid="stock">
                     {quantity(row.stockMilli, row.unit)}
                   </td>
