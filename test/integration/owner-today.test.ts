@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../src-common/contract';
-import type { Session } from '../../src-common/roles';
+import { newSession, type Session } from '../../src-common/roles';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
@@ -173,5 +173,36 @@ describe('today at a glance: the business day so far beside the same weekday las
     expect(heard.filter((n) => n === 'owner.dayChanged')).toHaveLength(1);
     await refundAt(local(12, 5, 10, 5), sale.saleId);
     expect(heard.filter((n) => n === 'owner.dayChanged')).toHaveLength(2);
+  });
+});
+
+describe('today at a glance on a kiosk terminal', () => {
+  let t: TestPos;
+
+  beforeAll(async () => {
+    t = await startTestPos({ kioskMode: true, acquirer: { sandboxSpeed: 0.1, timings: { pollIntervalMs: 50, pollDeadlineMs: 8000, cancelRetryMs: 50, maxCancelAttempts: 5 } } });
+  });
+  afterAll(() => t?.close());
+
+  it('follows a kiosk customer’s sale too, which the till’s screens are never sent', async () => {
+    const owner = await t.signedIn('owner');
+    const kiosk = newSession();
+    await t.ok(kiosk, 'kiosk.begin', {});
+    const heard: { name: EventName; forOwner: boolean; forKiosk: boolean }[] = [];
+    t.pos.events.subscribe((name, _payload, audience) => heard.push({ name, forOwner: audience?.(owner) ?? true, forKiosk: audience?.(kiosk) ?? true }));
+
+    const { categories } = await t.ok(kiosk, 'kiosk.menu', {});
+    const product = categories.flatMap((c) => c.products).find((p) => p.price > 0)!;
+    await t.ok(kiosk, 'kiosk.add', { productId: product.id });
+    await t.ok(kiosk, 'kiosk.beginPayment', {});
+    expect(await t.ok(kiosk, 'kiosk.payByCode', { code: sandboxPaymentCode('wechat', '0000') })).toMatchObject({ status: 'paid' });
+    await expect.poll(() => heard.filter((h) => h.name === 'owner.dayChanged').length).toBe(1);
+    // The kiosk's sale.completed goes to the kiosk only; the owner's page hears of it all the same.
+    expect(heard.find((h) => h.name === 'sale.completed')).toMatchObject({ forOwner: false, forKiosk: true });
+
+    const today = await t.ok(owner, 'owner.today', {});
+    expect(today.sales).toEqual({ count: 1, amount: product.price });
+    expect(today.wallets).toEqual([{ kind: 'wechat', count: 1, amount: product.price, refundCount: 0, refunds: 0, net: product.price }]);
+    expect(today.topSellers.map((s) => [s.productId, s.quantityMilli, s.amount])).toEqual([[product.id, 1000, product.price]]);
   });
 });
