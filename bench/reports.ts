@@ -22,6 +22,7 @@ import { createChartsService } from '../src-main/services/charts';
 import { createExportsService } from '../src-main/services/exports';
 import { addDays, businessDaysInterval, defaultBusinessDayRule } from '../src-common/business-day';
 import { assembleReport, createReportsService, readReportParts, readReportPartsFromRows } from '../src-main/services/reports';
+import { readToday } from '../src-main/services/today';
 import { GENERATED_TERMINAL_ID } from './generate-sales';
 import { cachedSalesDatabase } from './sales-fixture';
 import { summarize } from './stats';
@@ -122,6 +123,10 @@ export async function reportsBench(options: { sales?: number; db?: string; fresh
     zComputation: summarize(await time(rounds, takeZRolledBack)),
     hourlyChart: summarize(await time(rounds, () => charts.hourly(lastDay))),
   }));
+  // The owner's today page at the last day's end (it runs in the SQL worker: timed here on this thread, as the worker runs it).
+  const todayInput = { terminalId, currency: 'CNY', businessDay: rule, now: window.to, lowStockThreshold: 10 };
+  readToday(db, todayInput);
+  const todayPage = summarize(await time(rounds, () => readToday(db, todayInput)));
   const baselineCountDay = summarize(await time(rounds, () => daySales.get(window.terminalId, window.from, window.to)));
   const baselineXFromEverySale = summarize(await time(Math.min(10, rounds), () => assembleReport(readReportPartsFromRows(db, window, rule.timeZone))));
   const baselineHourlyWithoutIndex = summarize(await time(Math.min(5, rounds), () => hourlyScan.all(terminalId, day.from, day.to)));
@@ -161,6 +166,9 @@ export async function reportsBench(options: { sales?: number; db?: string; fresh
     xOverXFromEverySale: Number((m.xFullDay.p50 / baselineXFromEverySale.p50).toFixed(3)),
     /** The chart reads two days; the scan one: the index's gain is at least this ratio's inverse, halved. */
     hourlyChartOverFullScan: Number((m.hourlyChart.p50 / baselineHourlyWithoutIndex.p50).toFixed(4)),
+    /** owner.today: the day's totals, tenders, refunds, top 10 sellers (every line of the day), this hour and the day so far beside last week, low stock. */
+    todayPageMs: todayPage,
+    todayPageOverCount: Number((todayPage.p50 / baselineCountDay.p50).toFixed(1)),
     longestEventLoopStallMs: measured.longestStallMs,
     firstXColdMs,
     /** Sales of the last 7 days to CSV, then read back in ≤ 512 KiB pages as the UI does. */

@@ -317,6 +317,7 @@ export const eventAccess: Readonly<Partial<Record<keyof typeof events, Access>>>
   'scan.heldChanged': Staff,
   'maintenance.progress': ['owner', 'technician'],
   'maintenance.worker': ['owner', 'technician'],
+  'owner.dayChanged': ['owner'],
 };
 
 export function mayReceive(name: keyof typeof events, caller: Caller): boolean {

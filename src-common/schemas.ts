@@ -22,6 +22,10 @@ export type CashRoundingSetting = z.infer<typeof CashRoundingSetting>;
 export const TaxRateSetting = z.object({ name: z.string(), rateBp: z.number().int().min(0).max(10000) });
 export type TaxRateSetting = z.infer<typeof TaxRateSetting>;
 
+/** Whole units (pieces or kg); 0 lists only products whose stock went below zero. */
+export const LowStockThreshold = z.number().int().min(0).max(100_000);
+export const DEFAULT_LOW_STOCK_THRESHOLD = 10;
+
 export const Settings = z.object({
   /** The till's screen language (the top bar's switch). */
   language: Language,
@@ -43,6 +47,8 @@ export const Settings = z.object({
   businessDayTurnsAtHour: z.number().int().min(0).max(23),
   /** The till's short name printed on receipts (e.g. 1号收银台); empty: derived (src-common/receipt.ts tillNameOf). */
   tillName: z.string(),
+  /** The owner's today page lists active products whose stock is below this many units (pieces, or kg for weighed goods). */
+  lowStockThreshold: LowStockThreshold,
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -353,7 +353,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   };
   const uploads = await createUploadsService({ dataDir, clock });
   const oneImportAtATime = createSerialQueue();
-  const areas = [createDevicesArea(services), createAdminArea(services), createOwnerArea(services), createHistoryArea(services), createKioskArea(services, bus), createUploadsArea(uploads)] as const;
+  const areas = [createDevicesArea(services), createAdminArea(services), createOwnerArea(services, bus), createHistoryArea(services), createKioskArea(services, bus), createUploadsArea(uploads)] as const;
   const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea] = areas;
 
   const router = createScanRouter({

@@ -47,6 +47,7 @@ export const SettingsPatch = z
     // The day rule: a change applies from the next Z on (Z reports already taken keep their dates and numbers).
     timeZone: z.string().trim().refine(isTimeZone, 'time_zone_unknown').optional(),
     businessDayTurnsAtHour: z.number().int('hour_range').min(0, 'hour_range').max(23, 'hour_range').optional(),
+    lowStockThreshold: z.number({ error: 'stock_threshold_range' }).int('stock_threshold_range').min(0, 'stock_threshold_range').max(100_000, 'stock_threshold_range').optional(),
     receiptHeader: ReceiptLines.optional(),
     // Printed beside the cashier's name; empty = the default derived from the terminal (receipt.ts tillNameOf).
     tillName: z
@@ -83,7 +84,7 @@ export const SettingsPatch = z
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 export type SettingField = keyof SettingsPatch;
 
-export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptLanguage', 'receiptHeader', 'receiptFooter', 'taxRates'];
+export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptLanguage', 'receiptHeader', 'receiptFooter', 'taxRates', 'lowStockThreshold'];
 
 const Enrolment = z.object({
   enrolled: z.boolean(),

@@ -130,6 +130,47 @@ export const WalletMix = z.object({
 });
 export type WalletMix = z.infer<typeof WalletMix>;
 
+/** Completed sales: how many, and what the tenders took for them (total + cash rounding). */
+export const Takings = z.object({ count: Count, amount: Minor });
+export type Takings = z.infer<typeof Takings>;
+const TodayTenderRow = { count: Count, amount: Minor, refundCount: Count, refunds: Minor, net: Minor };
+
+/** The owner's today at a glance: the current business day so far, beside the same weekday a week before. */
+export const TodayView = z.object({
+  businessDate: z.string(),
+  /** The same weekday a week before. */
+  compareDate: z.string(),
+  /** The instant the figures were read at. */
+  at: z.string(),
+  currency: z.string(),
+  /** What the tenders took for today's sales. */
+  sales: Takings,
+  /** sales − refunds. */
+  net: Minor,
+  /** sales.amount / sales.count to the fen (half up); null before the first sale. */
+  averageTicket: Minor.nullable(),
+  /** Refunds (same-day voids included) that became final today. */
+  refunds: z.object({ count: Count, amount: Minor }),
+  /** Cash, all wallets together, other. */
+  tenders: z.array(z.object({ group: z.enum(['cash', 'wallet', 'other']), ...TodayTenderRow })),
+  wallets: z.array(z.object({ kind: TenderKind, ...TodayTenderRow })),
+  /** The ten products that took the most today, as sold (refunds not taken off). */
+  topSellers: z.array(
+    z.object({ productId: z.string(), sku: z.string(), name: z.string(), nameEn: z.string().nullable(), unit: z.enum(['each', 'kg']), quantityMilli: z.number().int(), amount: Minor }),
+  ),
+  /** The clock hour now: today so far, the same hour a week before up to the same minute, and that hour whole. */
+  thisHour: z.object({ hour: z.number().int().min(0).max(23), today: Takings, lastWeek: Takings, lastWeekWhole: Takings }),
+  /** The business day so far, the same weekday a week before up to the same time, and that day whole. */
+  daySoFar: z.object({ today: Takings, lastWeek: Takings, lastWeekWhole: Takings }),
+  /** Active products with stock below the threshold (whole units), lowest first; `count` of all of them, `items` the first 20. */
+  lowStock: z.object({
+    threshold: z.number().int().nonnegative(),
+    count: Count,
+    items: z.array(z.object({ productId: z.string(), sku: z.string(), name: z.string(), nameEn: z.string().nullable(), unit: z.enum(['each', 'kg']), stockMilli: z.number().int() })),
+  }),
+});
+export type TodayView = z.infer<typeof TodayView>;
+
 export const ExportKind = z.enum(['sales', 'payments', 'zreports']);
 export type ExportKind = z.infer<typeof ExportKind>;
 /** A file name in <dataDir>/exports/ as export.create made it: no directories, no dots but the extension. */
@@ -195,6 +236,13 @@ export const ownerCalls = {
     summary: 'Print a Z report (or a fresh X report without zNo) on the receipt printer',
   }),
 
+  'owner.today': call({
+    input: NoInput,
+    output: TodayView,
+    access: Owner,
+    summary: "Today at a glance: the business day's net, sales, average ticket, refunds, tenders and wallets, top sellers, this hour and the day so far beside the same weekday last week, low stock",
+  }),
+
   'chart.hourly': call({
     input: z.object({ date: LocalDate.optional() }).strict(),
     output: HourlyChart,
@@ -230,4 +278,7 @@ export const ownerCalls = {
   }),
 } as const satisfies Record<string, CallSpec>;
 
-export const ownerEvents = {} as const satisfies Record<string, z.ZodType>;
+export const ownerEvents = {
+  /** A sale (till or kiosk) was completed or a refund became final: the owner's today page reads its figures again. Owners only. */
+  'owner.dayChanged': z.object({ cause: z.enum(['sale', 'refund']) }),
+} as const satisfies Record<string, z.ZodType>;

@@ -17,6 +17,7 @@ import { barcodeKey, toProduct } from '../services/catalog';
 import { buildCatalogSearchIndex, type CatalogSearchIndex } from '../services/catalog-search';
 import { createExportsService } from '../services/exports';
 import { readLogs } from './logs';
+import { readToday } from '../services/today';
 import { writeSupportBundle } from './support-bundle';
 import type { OperationContext, SqlInput, SqlOperation, SqlOutput } from './protocol';
 
@@ -98,6 +99,8 @@ export const operations: OperationTable = {
       await ctx.yieldTurn();
     });
   },
+
+  'owner.today': async (db, input) => readToday(db, input),
 
   'logs.read': async (_db, { logFile, query }, ctx) => {
     ctx.progress('reading', 0, null);

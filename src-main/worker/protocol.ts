@@ -6,13 +6,14 @@
 import type { BusinessDayRule } from '../../src-common/business-day';
 import { z } from 'zod';
 import type { DatabaseHealth } from '../../src-common/calls/admin';
-import type { ExportKind } from '../../src-common/calls/owner';
+import type { ExportKind, TodayView } from '../../src-common/calls/owner';
 import type { Caller } from '../../src-common/roles';
 import type { Language, Product } from '../../src-common/schemas';
 import type { Config } from '../config';
 import type { AuditVerification } from '../services/audit';
 import type { BackupFile } from '../services/backup';
 import type { CatalogImportResult } from '../services/catalog-csv';
+import type { TodayInput } from '../services/today';
 import type { LogEntry, LogQuery } from './logs';
 
 /** What the worker gets when it starts. */
@@ -43,6 +44,8 @@ export interface SqlOperations {
     input: { dataDir: string; terminalId: string; currency: string; businessDay: BusinessDayRule; kind: ExportKind; from: string; to: string; language: Language };
     output: { name: string; rows: number; bytes: number };
   };
+  /** The owner's today page (services/today.ts). */
+  'owner.today': { input: TodayInput; output: TodayView };
   /** Walks the audit log's hash chain (services/audit.ts verifyAuditChain). */
   'audit.verify': { input: Record<string, never>; output: AuditVerification };
   'logs.read': { input: { logFile: string; query: LogQuery }; output: { entries: LogEntry[]; scannedFiles: number; truncated: boolean } };

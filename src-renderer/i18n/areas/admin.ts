@@ -36,6 +36,7 @@ export const adminZhCN = {
     backup_name: '备份文件名无效',
     pin_too_simple: 'PIN 太容易被猜到（如 1111、1234）',
     pin_unchanged: '新 PIN 不能与当前 PIN 相同',
+    stock_threshold_range: '请输入 0 到 100000 的整数',
   },
   reasons: {
     setting_not_editable: '您的角色不能修改这些设置：{{fields}}',
@@ -85,6 +86,7 @@ export const adminZhCN = {
     readOnly: '只读（需技术员修改）',
     ownerNote: '店长可修改门店、小票与税率；币种、抹零、语言与自助模式由技术员设置。',
     tillName: '收银台名称（印在小票上，如 1号收银台）',
+    lowStockThreshold: '低库存提醒线（件或千克）',
   },
   scale: {
     title: '电子秤条码格式',
@@ -303,6 +305,7 @@ export const adminEn: Widen<typeof adminZhCN> = {
     backup_name: 'Not a backup file name',
     pin_too_simple: 'Too easy to guess (like 1111 or 1234)',
     pin_unchanged: 'The new PIN must differ from the current one',
+    stock_threshold_range: 'A whole number from 0 to 100000',
   },
   reasons: {
     setting_not_editable: 'Your role may not change: {{fields}}',
@@ -352,6 +355,7 @@ export const adminEn: Widen<typeof adminZhCN> = {
     readOnly: 'Read only (a technician changes it)',
     ownerNote: 'The owner changes the store, receipt and tax rates; currency, rounding, language and kiosk mode are the technician’s.',
     tillName: 'Till name (printed on receipts, e.g. Till 1)',
+    lowStockThreshold: 'Low stock below (pieces or kg)',
   },
   scale: {
     title: 'Scale label layout',

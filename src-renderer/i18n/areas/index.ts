@@ -7,6 +7,7 @@ import { issuesEn, issuesZhCN } from './issues';
 import { kioskEn, kioskZhCN } from './kiosk';
 import { ownerEn, ownerZhCN } from './owner';
 import { refundFindEn, refundFindZhCN } from './refund';
+import { todayEn, todayZhCN } from './today';
 
-export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, issues: issuesZhCN, audit: auditZhCN, refundFind: refundFindZhCN };
-export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, issues: issuesEn, audit: auditEn, refundFind: refundFindEn };
+export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, issues: issuesZhCN, audit: auditZhCN, refundFind: refundFindZhCN, today: todayZhCN };
+export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, issues: issuesEn, audit: auditEn, refundFind: refundFindEn, today: todayEn };

@@ -6,11 +6,14 @@ import { HistoryPanel } from './HistoryPanel';
 import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { ShiftPanel } from './ShiftPanel';
+import { TodayPanel } from './TodayPanel';
 import { SettingsPanel } from '../technician/SettingsPanel';
 import { UsersPanel } from '../technician/UsersPanel';
 import '../../styles/owner.css';
 
 const tabs: readonly WorkspaceTab[] = [
+  // The back office opens on the day at a glance; the shift form is one tab further.
+  { id: 'today', label: 'today.tab', Panel: TodayPanel },
   { id: 'shift', label: 'workspace.owner.shift', Panel: ShiftPanel },
   { id: 'reports', label: 'workspace.owner.reports', Panel: ReportsPanel },
   { id: 'history', label: 'workspace.owner.history', Panel: HistoryPanel },

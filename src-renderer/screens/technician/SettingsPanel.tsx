@@ -81,6 +81,7 @@ interface Form {
   kioskMode: boolean;
   timeZone: string;
   businessDayTurnsAtHour: string;
+  lowStockThreshold: string;
   receiptHeader: string;
   receiptFooter: string;
   taxRates: { name: string; percent: string }[];
@@ -98,6 +99,7 @@ const formOf = (s: Settings): Form => ({
   kioskMode: s.kioskMode,
   timeZone: s.timeZone,
   businessDayTurnsAtHour: String(s.businessDayTurnsAtHour),
+  lowStockThreshold: String(s.lowStockThreshold),
   receiptHeader: s.receiptHeader.join('\n'),
   receiptFooter: s.receiptFooter.join('\n'),
   taxRates: s.taxRates.map((r) => ({ name: r.name, percent: bpToPercent(r.rateBp) })),
@@ -150,6 +152,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
       timeZone: form.timeZone.trim(),
       // Not a number stays text, so main names the field (hour_range) instead of it being dropped.
       businessDayTurnsAtHour: /^\s*\d{1,2}\s*$/.test(form.businessDayTurnsAtHour) ? Number(form.businessDayTurnsAtHour) : form.businessDayTurnsAtHour,
+      lowStockThreshold: /^\s*\d{1,6}\s*$/.test(form.lowStockThreshold) ? Number(form.lowStockThreshold) : form.lowStockThreshold,
       receiptHeader: lines(form.receiptHeader),
       receiptFooter: lines(form.receiptFooter),
       taxRates: form.taxRates.map((r) => ({ name: r.name.trim(), rateBp: percentToBp(r.percent) })),
@@ -177,7 +180,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
     setForm(formOf(r.value.settings));
   };
 
-  const text = (key: 'storeName' | 'storeAddress' | 'taxId' | 'currency' | 'tillName', maxLength: number) => (
+  const text = (key: 'storeName' | 'storeAddress' | 'taxId' | 'currency' | 'tillName' | 'lowStockThreshold', maxLength: number) => (
     <label>
       {t(`admin.settings.${key}`)}
       <input
@@ -222,6 +225,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
             {text('storeName', 80)}
             {text('storeAddress', 100)}
             {text('taxId', 30)}
+            {text('lowStockThreshold', 6)}
           </div>
           <div className="grid">
             {area('receiptHeader')}
