@@ -1,0 +1,33 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { startServer, type RunningServer } from '../start';
+import { apiClient, type ApiClient } from './client';
+import { freshDatabase } from './postgres';
+
+export interface TestServer {
+  readonly server: RunningServer;
+  readonly dataDir: string;
+  /** Calls with the admin token. */
+  readonly admin: ApiClient;
+  /** Calls with the given credential (or none). */
+  as(credential: string | null): ApiClient;
+  stop(): Promise<void>;
+}
+
+/** The real server on a fresh database of the run's PostgreSQL, on a free loopback port, logs silenced. */
+export async function startTestServer(databaseUrl?: string): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'jiezhang-server-'));
+  const server = await startServer({ dataDir, databaseUrl: databaseUrl ?? (await freshDatabase()), host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
+  return {
+    server,
+    dataDir,
+    admin: apiClient(server.url, server.tls.cert, server.adminToken),
+    as: (credential) => apiClient(server.url, server.tls.cert, credential),
+    async stop() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
