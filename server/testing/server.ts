@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../start';
 import { apiClient, type ApiClient } from './client';
@@ -13,6 +14,8 @@ export interface TestServer {
   readonly admin: ApiClient;
   /** Calls with the given credential (or none). */
   as(credential: string | null): ApiClient;
+  /** Straight to the server's database, to look at what it stored. */
+  sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +28,15 @@ export async function startTestServer(databaseUrl?: string): Promise<TestServer>
     dataDir,
     admin: apiClient(server.url, server.tls.cert, server.adminToken),
     as: (credential) => apiClient(server.url, server.tls.cert, credential),
+    async sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []) {
+      const client = new pg.Client({ connectionString: server.databaseUrl });
+      await client.connect();
+      try {
+        return (await client.query<T>(text, params)).rows;
+      } finally {
+        await client.end();
+      }
+    },
     async stop() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
