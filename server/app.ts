@@ -21,6 +21,8 @@ export interface AppContext {
   readonly adminToken: string;
   readonly tls: ServerTls;
   readonly log: Logger;
+  /** Rows per pull page (about; a page never splits a version). */
+  readonly pullPageRows: number;
 }
 
 interface Request {
@@ -58,7 +60,7 @@ const routes: Route[] = [
       return { stream, ackedSeq: await streamState(ctx.db, who, stream) };
     }),
   },
-  { method: 'GET', path: /^\/v1\/pull$/, handler: terminal(async (ctx, r, who) => pull(ctx.db, who, r.query)) },
+  { method: 'GET', path: /^\/v1\/pull$/, handler: terminal(async (ctx, r, who) => pull(ctx.db, who, r.query, ctx.pullPageRows)) },
 
   { method: 'GET', path: /^\/v1\/admin\/server$/, admin: true, handler: async (ctx) => ({ api: SYNC_API_VERSION, fingerprint: ctx.tls.fingerprint, selfSigned: ctx.tls.selfSigned }) },
   { method: 'POST', path: /^\/v1\/admin\/stores$/, admin: true, status: 201, handler: async (ctx, r) => admin.createStore(ctx.db, await readJson(r.req, SMALL_BODY_BYTES)) },

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadAdminToken } from './admin-token';
+import { PULL_PAGE_ROWS } from './api/pull';
 import { createApp } from './app';
 import { openPool } from './database';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres';
@@ -22,6 +23,7 @@ export interface ServerOptions {
   readonly port?: number;
   readonly tlsFiles?: { certFile: string; keyFile: string };
   readonly log?: Logger;
+  readonly pullPageRows?: number;
 }
 
 export interface RunningServer {
@@ -63,7 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
 
-  const server = createApp({ db, adminToken, tls, log });
+  const server = createApp({ db, adminToken, tls, log, pullPageRows: options.pullPageRows ?? PULL_PAGE_ROWS });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 8443, options.host ?? '0.0.0.0', done);
