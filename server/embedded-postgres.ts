@@ -31,6 +31,28 @@ async function exists(path: string): Promise<boolean> {
   return access(path).then(() => true, () => false);
 }
 
+/**
+ * A server killed with SIGKILL leaves its PostgreSQL running on the cluster (a child outlives its parent):
+ * stop that one (fast shutdown, as `pg_ctl stop -m fast`) so this start can take the cluster over.
+ */
+async function stopOrphan(clusterDir: string): Promise<void> {
+  const pid = Number((await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!command.includes('postgres') || !command.includes(clusterDir)) return;
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; alive(pid) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   options: { port?: number; onLog?: (line: string) => void } = {},
@@ -64,6 +86,7 @@ export async function startEmbeddedPostgres(
     onError: (e) => log(String(e)),
   });
   if (!initialised) await cluster.initialise();
+  else await stopOrphan(clusterDir);
   try {
     await cluster.start();
   } catch (error) {
