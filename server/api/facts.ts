@@ -86,7 +86,7 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
 
     const ackedSeq = fresh[fresh.length - 1]!.seq;
     await tx.query(`UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, [who.storeId, stream, ackedSeq]);
-    await tx.query(`UPDATE terminal SET last_upload_at = now() WHERE store_id = $1 AND terminal_id = $2`, [who.storeId, who.terminalId]);
+    await tx.query(`UPDATE terminal SET last_upload_at = now(), last_contact_at = now() WHERE store_id = $1 AND terminal_id = $2`, [who.storeId, who.terminalId]);
     return { stream, ackedSeq };
   });
 }
