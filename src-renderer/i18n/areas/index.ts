@@ -4,6 +4,7 @@ import { devicesEn, devicesZhCN } from './devices';
 import { historyEn, historyZhCN } from './history';
 import { kioskEn, kioskZhCN } from './kiosk';
 import { ownerEn, ownerZhCN } from './owner';
+import { a11yEn, a11yZhCN } from './a11y';
 
-export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN };
-export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn };
+export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, a11y: a11yZhCN };
+export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, a11y: a11yEn };

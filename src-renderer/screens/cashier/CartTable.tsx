@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Cart } from '../../../src-common/schemas';
 import { money, quantity } from '../../format';
+import { ScreenTitle } from '../../components/ScreenTitle';
 
 export function CartTable({ cart, selectedLineId, onSelect }: { cart: Cart | null; selectedLineId: string | null; onSelect: (lineId: string) => void }) {
   const { t, i18n } = useTranslation();
@@ -22,6 +23,7 @@ export function CartTable({ cart, selectedLineId, onSelect }: { cart: Cart | nul
   const english = i18n.language === 'en';
   return (
     <div className="cart-scroll">
+      <ScreenTitle>{t('workspace.cashier')}</ScreenTitle>
       <table className="cart" data-testid="cart">
         <thead>
           <tr>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { KioskCategory, KioskOrder } from '../../../src-common/calls/kiosk';
+import { ScreenTitle } from '../../components/ScreenTitle';
 import { money } from '../../format';
 import { CategoryIcon, ProductArt } from './art';
 
@@ -30,6 +31,7 @@ export function Shop({
 
   return (
     <section className="kiosk-shop" data-testid="kiosk-shop">
+      <ScreenTitle>{t('a11y.kioskShop')}</ScreenTitle>
       <nav className="kiosk-categories" aria-label={t('kiosk.shop.categories')}>
         {categories.map((c) => (
           <button
@@ -56,14 +58,16 @@ export function Shop({
               className={`kiosk-product${count ? ' chosen' : ''}`}
               data-testid="kiosk-product"
               data-product-id={p.id}
-              aria-label={t('kiosk.shop.add', { name })}
               onClick={() => onAdd(p.id)}
             >
-              <ProductArt picture={p.picture} name={name} className="kiosk-product-art" />
+              <ProductArt picture={p.picture} name={name} className="kiosk-product-art" decorative />
               {count > 0 && (
-                <span className="kiosk-product-count" data-testid="kiosk-product-count">
-                  {count}
-                </span>
+                <>
+                  <span className="kiosk-product-count" data-testid="kiosk-product-count" aria-hidden="true">
+                    {count}
+                  </span>
+                  <span className="visually-hidden">{t('kiosk.shop.inOrder', { count })}</span>
+                </>
               )}
               <span className="kiosk-product-name">{name}</span>
               <span className="kiosk-product-foot">

@@ -53,12 +53,13 @@ export function variantOf(text: string, variants: number): number {
 /** Darker shades only: white text keeps its contrast on every variant. */
 const SHADES = [0, 0.12, 0.24] as const;
 
-export function ProductArt({ picture, name, className }: { picture: KioskPictureKey; name: string; className?: string }) {
+/** `decorative` where the product's name is written beside the picture (no second reading of it). */
+export function ProductArt({ picture, name, className, decorative }: { picture: KioskPictureKey; name: string; className?: string; decorative?: boolean }) {
   const art = ART[picture];
   const id = `g-${picture}`;
   const shade = SHADES[variantOf(name, SHADES.length)]!;
   return (
-    <svg className={className} viewBox="0 0 200 150" role="img" aria-label={name} data-picture={picture}>
+    <svg className={className} viewBox="0 0 200 150" {...(decorative ? { 'aria-hidden': true } : { role: 'img', 'aria-label': name })} data-picture={picture}>
       <defs>
         <linearGradient id={id} x1="0" y1="0" x2="1" y2="1">
           <stop offset="0" stopColor={art.color} />
