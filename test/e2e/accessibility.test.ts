@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
-import { blockingFindings, describeFindings, runAxe, settle } from '../helpers/axe';
+import { type AxeFinding, blockingFindings, describeFindings, runAxe, settle } from '../helpers/axe';
 import { launchChromium, signIn } from '../helpers/browser';
 import { type HostProcess, queryTerminalDb, startHostProcess } from '../helpers/host';
 
@@ -25,7 +25,8 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
   let till: Page;
   let kiosk: Page;
   let customer: Page;
-  const audited: string[] = [];
+  /** Every finding per screen, the moderate and minor ones too: test-results/a11y/findings.json, for people to read. */
+  const report: Record<string, AxeFinding[]> = {};
 
   beforeAll(async () => {
     mkdirSync('test-results/a11y', { recursive: true });
@@ -47,15 +48,17 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
     kiosk = await open(KIOSK, '/kiosk');
   });
   afterAll(async () => {
+    writeFileSync('test-results/a11y/findings.json', JSON.stringify(report, null, 1));
     await browser?.close();
     await host?.stop();
   });
 
   /** The blocking findings on the page as it is now, one line each, and a line if it has not exactly one h1. */
   async function audit(page: Page, screen: string): Promise<string[]> {
-    audited.push(screen);
     await settle(page);
-    const lines = describeFindings(screen, blockingFindings(await runAxe(page)));
+    const findings = await runAxe(page);
+    report[screen] = findings;
+    const lines = describeFindings(screen, blockingFindings(findings));
     const headings = await page.locator('h1').evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.textContent ?? ''));
     if (headings.length !== 1) lines.push(`${screen}: ${headings.length} main headings (h1) ${JSON.stringify(headings)}, one expected`);
     // Printed as found too, so a later step that breaks the flow does not hide them.
@@ -63,10 +66,11 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
     return lines;
   }
 
-  const productBarcodes = () =>
+  const productBarcodes = (count: number) =>
     queryTerminalDb<{ barcode: string }>(
       host.ready,
-      "SELECT b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 GROUP BY p.id ORDER BY p.sku LIMIT 2",
+      "SELECT b.barcode FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 GROUP BY p.id ORDER BY p.sku LIMIT ?",
+      count,
     ).map((r) => r.barcode);
 
   async function scanAtTill(codes: string[]) {
@@ -97,9 +101,10 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         await till.getByTestId('scan-input').waitFor();
         await till.getByTestId('pin-change-banner').waitFor();
         found.push(...(await audit(till, `${language} cashier (empty, PIN banner)`)));
+        await expect.poll(() => customer.evaluate(() => document.documentElement.lang)).toBe(language);
         found.push(...(await audit(customer, `${language} customer display (idle)`)));
 
-        const [a, b] = productBarcodes();
+        const [a, b] = productBarcodes(2);
         await scanAtTill([a!, b!]);
         found.push(...(await audit(till, `${language} cashier (with lines)`)));
         await expect.poll(() => customer.getByTestId('customer-total').count()).toBe(1);
@@ -126,6 +131,16 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         found.push(...(await audit(till, `${language} completion (wallet)`)));
         await till.getByTestId('next-customer').click();
         await expect.poll(() => till.getByTestId('receipt-dialog').count()).toBe(0);
+
+        // A long sale: the cart scrolls, and must stay reachable.
+        await scanAtTill(productBarcodes(16));
+        found.push(...(await audit(till, `${language} cashier (a long sale)`)));
+        await till.keyboard.press('F8');
+        await till.getByTestId('void-dialog').waitFor();
+        found.push(...(await audit(till, `${language} void dialog`)));
+        await till.getByTestId('void-dialog').locator('.choice-list button').first().click();
+        await expect.poll(() => till.getByTestId('void-dialog').count()).toBe(0);
+        await expect.poll(() => till.getByTestId('cart-empty').count()).toBe(1);
 
         await till.keyboard.press('F9');
         await till.getByTestId('refund-receipt-number').fill(receiptNumber);
@@ -163,6 +178,7 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         const found: string[] = [];
         await kiosk.reload();
         await kiosk.getByTestId('kiosk-attract').waitFor({ timeout: 15_000 });
+        expect(await kiosk.getByTestId('kiosk-screen').getAttribute('lang')).toBe(language);
         found.push(...(await audit(kiosk, `${language} kiosk attract`)));
         // A customer may zoom (pinch or Ctrl+wheel) while the kiosk keeps its other locks (no context menu).
         const zoom = await kiosk.evaluate(() => ({

@@ -4,6 +4,7 @@
  */
 export const a11yZhCN = {
   kioskShop: '选购商品',
+  saleLines: '本单商品',
   columns: {
     actions: '操作',
     source: '来源',
@@ -14,6 +15,7 @@ type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const a11yEn: Widen<typeof a11yZhCN> = {
   kioskShop: 'Choose your items',
+  saleLines: 'Items in this sale',
   columns: {
     actions: 'Actions',
     source: 'Source',
