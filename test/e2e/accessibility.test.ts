@@ -101,6 +101,15 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         await till.getByTestId('scan-input').waitFor();
         await till.getByTestId('pin-change-banner').waitFor();
         found.push(...(await audit(till, `${language} cashier (empty, PIN banner)`)));
+        await till.getByTestId('pin-change-open').click();
+        await till.getByTestId('pin-change-dialog').waitFor();
+        found.push(...(await audit(till, `${language} PIN change dialog`)));
+        // Its fields keep the focus over the cashier screen (whose scan field takes it back from anything else).
+        await expect.poll(() => till.evaluate(() => document.activeElement?.closest('[role=dialog]') != null)).toBe(true);
+        await till.keyboard.press('Escape');
+        await expect.poll(() => till.getByTestId('pin-change-dialog').count()).toBe(0);
+        // Closed, it gives the focus back to the button that opened it.
+        await expect.poll(() => till.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('pin-change-open');
         await expect.poll(() => customer.evaluate(() => document.documentElement.lang)).toBe(language);
         found.push(...(await audit(customer, `${language} customer display (idle)`)));
 
@@ -187,6 +196,12 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
           contextMenuBlocked: !document.body.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true })),
         }));
         expect(zoom).toEqual({ touchAction: 'manipulation', ctrlWheelBlocked: false, contextMenuBlocked: true });
+        // The technician's way out (Ctrl+Alt+K), a dialog a person reaches on the kiosk too.
+        await kiosk.keyboard.press('Control+Alt+K');
+        await kiosk.getByTestId('kiosk-exit').waitFor();
+        found.push(...(await audit(kiosk, `${language} kiosk exit dialog`)));
+        await kiosk.keyboard.press('Escape');
+        await expect.poll(() => kiosk.getByTestId('kiosk-exit').count()).toBe(0);
         await kiosk.getByTestId('kiosk-start').click();
         await kiosk.getByTestId('kiosk-shop').waitFor();
         found.push(...(await audit(kiosk, `${language} kiosk shop`)));
