@@ -13,6 +13,8 @@ const CUSTOMER = { width: 800, height: 480 };
 const OWNER_TABS = ['shift', 'reports', 'history', 'reconciliation', 'charts', 'export', 'staff', 'settings'];
 const TECHNICIAN_TABS = ['devices', 'scanner-monitor', 'settings', 'users', 'diagnostics', 'audit'];
 const LANGUAGES = ['zh-CN', 'en'] as const;
+/** Each test audits 7–20 screens, and axe takes seconds a screen on a busy 2-core machine: a generous bound. */
+const AUDIT_TIMEOUT = 180_000;
 
 /**
  * axe-core (WCAG 2.1 A/AA and best practice) on every screen and state a person reaches, in Chinese and in English:
@@ -160,7 +162,7 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         await expect.poll(() => till.getByTestId('refund-quantity').count()).toBe(0);
         await signOut();
         expect(found).toEqual([]);
-      });
+      }, AUDIT_TIMEOUT);
 
       it('the owner’s and the technician’s tabs', async () => {
         const found: string[] = [];
@@ -181,7 +183,7 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         }
         await signOut();
         expect(found).toEqual([]);
-      });
+      }, AUDIT_TIMEOUT);
 
       it('the kiosk: attract, shop, review, pay, wallet wait and done', async () => {
         const found: string[] = [];
@@ -221,7 +223,7 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         await kiosk.getByTestId('kiosk-done').waitFor({ timeout: 15_000 });
         found.push(...(await audit(kiosk, `${language} kiosk done`)));
         expect(found).toEqual([]);
-      });
+      }, AUDIT_TIMEOUT);
     });
   }
 });
