@@ -148,7 +148,7 @@ function Shell() {
               </button>
             </span>
           )}
-          <button type="button" className="language" data-testid="switch-language" onClick={switchLanguage} aria-label={t('language.label')}>
+          <button type="button" className="language" data-testid="switch-language" onClick={switchLanguage} lang={i18n.language === 'en' ? 'zh-CN' : 'en'}>
             {t('language.switchTo')}
           </button>
         </header>

@@ -21,7 +21,7 @@ const stub = await vi.hoisted(async () => {
   });
   let nextContentsId = 100;
   class BrowserWindow extends Emitter {
-    readonly webContents = { id: nextContentsId++, send: vi.fn() };
+    readonly webContents = { id: nextContentsId++, send: vi.fn(), setVisualZoomLevelLimits: vi.fn(() => Promise.resolve()) };
     constructor(readonly options: Record<string, unknown>) {
       super();
       windows.push({ options, url: '' });
@@ -234,13 +234,15 @@ describe('Electron shell of a terminal in kiosk mode (stubbed electron)', () => 
     delete process.env.POS_DATA_DIR;
   });
 
-  it('opens only the kiosk window: the kiosk route, kiosk and full-screen on the primary screen, no frame, no menu', () => {
+  it('opens only the kiosk window: the kiosk route, kiosk and full-screen on the primary screen, no frame, no menu; pinch-zoom allowed', () => {
     const opened = stub.windows.slice(before);
     expect(opened.map((w) => w.url)).toEqual(['pos://app/index.html#/kiosk']);
     expect(opened[0]!.options).toMatchObject({ kiosk: true, fullscreen: true, frame: false, autoHideMenuBar: true, x: 0, y: 0, width: 1920, height: 1080 });
     expect(opened[0]!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
-    const window = kioskShell!.windows.get('kiosk') as unknown as { removeMenu: ReturnType<typeof vi.fn> };
+    const window = kioskShell!.windows.get('kiosk') as unknown as { removeMenu: ReturnType<typeof vi.fn>; webContents: { setVisualZoomLevelLimits: ReturnType<typeof vi.fn> } };
     expect(window.removeMenu).toHaveBeenCalled();
+    // Electron's default is no pinch-zoom: a customer may enlarge prices (up to 3×).
+    expect(window.webContents.setVisualZoomLevelLimits).toHaveBeenCalledWith(1, 3);
     expect(kioskShell!.windows.has('cashier')).toBe(false);
   });
 

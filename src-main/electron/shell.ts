@@ -78,6 +78,8 @@ async function ready(): Promise<Shell> {
   const open = (role: WindowRole, route: string, bounds?: Electron.Rectangle) => {
     const window = new BrowserWindow(windowOptions(role, preload, bounds));
     window.once('ready-to-show', () => window.show());
+    // Electron turns pinch-zoom off by default; a kiosk customer (or a cashier) may enlarge the screen (WCAG 1.4.4).
+    void window.webContents.setVisualZoomLevelLimits(1, 3);
     const contentsId = window.webContents.id;
     // The core knows which screens are open (a scan with none open is held for the next one).
     const disconnect = pos.screens.connect(sessionOf(contentsId));

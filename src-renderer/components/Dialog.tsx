@@ -9,8 +9,16 @@ export function Dialog({ title, onClose, children, testId, wide }: { title: stri
   const ref = useRef<HTMLDivElement>(null);
   const notice = useDialogNotice();
   useEffect(() => {
-    const first = ref.current?.querySelector<HTMLElement>('input, select, button[data-autofocus], button');
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const node = ref.current;
+    const first = node?.querySelector<HTMLElement>('input, select, button[data-autofocus], button');
     first?.focus();
+    // Closed, it gives the focus back to where it was (the scan field, the button that opened it), unless something
+    // else took it meanwhile.
+    return () => {
+      const lost = !document.activeElement || document.activeElement === document.body || node?.contains(document.activeElement);
+      if (lost && previous?.isConnected) previous.focus();
+    };
   }, []);
   return (
     <div className="dialog-backdrop" role="presentation">

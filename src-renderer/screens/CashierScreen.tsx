@@ -53,7 +53,8 @@ export function CashierScreen({
   const modalOpen = dialog !== null || completed !== null || payment !== null;
 
   const focusScan = useCallback(() => {
-    if (!modalOpen) input.current?.focus();
+    // Nor while another screen part's modal dialog is open over the till (the PIN change): its fields keep the focus.
+    if (!modalOpen && !document.querySelector('[aria-modal="true"]')) input.current?.focus();
   }, [modalOpen]);
 
   useEffect(() => {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Cart, PaymentView } from '../../src-common/schemas';
 import { QrImage } from '../components/QrImage';
+import { ScreenTitle } from '../components/ScreenTitle';
 import { usePos } from '../api/context';
 import { money, quantity } from '../format';
 
@@ -43,9 +44,11 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
     };
   }, [pos]);
 
+  const title = storeName || t('app.title');
   if (done && cart === null) {
     return (
       <main className="customer">
+        <ScreenTitle>{title}</ScreenTitle>
         <div className="customer-welcome">{t('customer.thanks')}</div>
         <div className="customer-line">
           {t('customer.change')} <strong data-testid="customer-change">{money(done.change, currency)}</strong>
@@ -56,6 +59,7 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
   if (qr?.qrCode) {
     return (
       <main className="customer">
+        <ScreenTitle>{title}</ScreenTitle>
         <div className="customer-line">
           {t('customer.total')} <strong data-testid="customer-total">{money(qr.amount, currency)}</strong>
         </div>
@@ -69,6 +73,7 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
   if (!cart || cart.lines.length === 0) {
     return (
       <main className="customer">
+        <ScreenTitle>{title}</ScreenTitle>
         <div className="customer-store">{storeName}</div>
         <div className="customer-welcome">{t('customer.welcome')}</div>
       </main>
@@ -78,6 +83,7 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
   // Newest last and kept in view: older lines drop off the top when the screen is full.
   return (
     <main className="customer active">
+      <ScreenTitle>{title}</ScreenTitle>
       <div className="customer-store" data-testid="customer-store">
         {storeName}
       </div>

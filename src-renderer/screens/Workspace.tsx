@@ -1,5 +1,6 @@
 import { useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ScreenTitle } from '../components/ScreenTitle';
 import type { PanelProps } from './panel';
 
 export interface WorkspaceTab {
@@ -9,13 +10,14 @@ export interface WorkspaceTab {
   readonly Panel: ComponentType<PanelProps>;
 }
 
-/** A back office: a row of tabs and the chosen panel (owner, technician). */
-export function Workspace({ tabs, testId, ...props }: PanelProps & { tabs: readonly WorkspaceTab[]; testId: string }) {
+/** A back office: a row of tabs and the chosen panel (owner, technician); `title` is the i18n key of its name. */
+export function Workspace({ tabs, testId, title, ...props }: PanelProps & { tabs: readonly WorkspaceTab[]; testId: string; title: string }) {
   const { t } = useTranslation();
   const [active, setActive] = useState(tabs[0]!.id);
   const tab = tabs.find((x) => x.id === active) ?? tabs[0]!;
   return (
     <main className="workspace" data-testid={testId}>
+      <ScreenTitle>{`${t(title)} · ${t(tab.label)}`}</ScreenTitle>
       <nav className="workspace-tabs" role="tablist">
         {tabs.map((x) => (
           <button key={x.id} type="button" role="tab" aria-selected={x.id === tab.id} data-testid={`tab-${x.id}`} onClick={() => setActive(x.id)}>

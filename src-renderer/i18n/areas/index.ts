@@ -6,8 +6,9 @@ import { historyEn, historyZhCN } from './history';
 import { issuesEn, issuesZhCN } from './issues';
 import { kioskEn, kioskZhCN } from './kiosk';
 import { ownerEn, ownerZhCN } from './owner';
+import { a11yEn, a11yZhCN } from './a11y';
 import { refundFindEn, refundFindZhCN } from './refund';
 import { todayEn, todayZhCN } from './today';
 
-export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, issues: issuesZhCN, audit: auditZhCN, refundFind: refundFindZhCN, today: todayZhCN };
-export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, issues: issuesEn, audit: auditEn, refundFind: refundFindEn, today: todayEn };
+export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, issues: issuesZhCN, audit: auditZhCN, refundFind: refundFindZhCN, today: todayZhCN, a11y: a11yZhCN };
+export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, issues: issuesEn, audit: auditEn, refundFind: refundFindEn, today: todayEn, a11y: a11yEn };

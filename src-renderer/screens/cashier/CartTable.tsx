@@ -2,14 +2,20 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Cart } from '../../../src-common/schemas';
 import { money, quantity } from '../../format';
+import { ScreenTitle } from '../../components/ScreenTitle';
 
 export function CartTable({ cart, selectedLineId, onSelect }: { cart: Cart | null; selectedLineId: string | null; onSelect: (lineId: string) => void }) {
   const { t, i18n } = useTranslation();
   const lastRow = useRef<HTMLTableRowElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   useEffect(() => {
     // Braces matter: scrollIntoView returns a promise in current Chromium, and an effect may return only a cleanup.
     void lastRow.current?.scrollIntoView({ block: 'nearest' });
   }, [cart?.lastLineId, cart?.lines.length]);
+  // The line chosen with ↑/↓ from the scan field comes into view (a long sale scrolls).
+  useEffect(() => {
+    void scroller.current?.querySelector('tr.selected')?.scrollIntoView({ block: 'nearest' });
+  }, [selectedLineId]);
 
   if (!cart || cart.lines.length === 0) {
     return (
@@ -21,7 +27,9 @@ export function CartTable({ cart, selectedLineId, onSelect }: { cart: Cart | nul
   }
   const english = i18n.language === 'en';
   return (
-    <div className="cart-scroll">
+    // Focusable and named: it scrolls on its own, so a keyboard must be able to reach it (WCAG 2.1.1).
+    <div className="cart-scroll" ref={scroller} tabIndex={0} role="region" aria-label={t('a11y.saleLines')}>
+      <ScreenTitle>{t('workspace.cashier')}</ScreenTitle>
       <table className="cart" data-testid="cart">
         <thead>
           <tr>

@@ -56,12 +56,15 @@ export function ExitDialog({ onExit, onClose }: { onExit: (user: PublicUser) => 
     <div className="kiosk-overlay" data-testid="kiosk-exit">
       <form
         className="kiosk-modal kiosk-exit"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="kiosk-exit-title"
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
         }}
       >
-        <h2>{t('kiosk.exit.title')}</h2>
+        <h2 id="kiosk-exit-title">{t('kiosk.exit.title')}</h2>
         <p className="kiosk-muted">{t('kiosk.exit.hint')}</p>
         <div className="kiosk-segmented" role="group" aria-label={t('kiosk.exit.technician')}>
           {technicians.map((u) => (

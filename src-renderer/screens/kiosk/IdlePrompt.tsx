@@ -5,7 +5,7 @@ export function IdlePrompt({ seconds, onStay, onLeave }: { seconds: number; onSt
   const { t } = useTranslation();
   return (
     <div className="kiosk-overlay" data-testid="kiosk-idle" onClick={onStay}>
-      <div className="kiosk-modal" role="alertdialog" aria-labelledby="kiosk-idle-title">
+      <div className="kiosk-modal" role="alertdialog" aria-modal="true" aria-labelledby="kiosk-idle-title">
         <div className="kiosk-idle-ring" data-testid="kiosk-idle-seconds">
           {seconds}
         </div>

@@ -444,9 +444,9 @@ function Kiosk({ i18n, onExit }: { i18n: I18n; onExit?: (user: PublicUser) => vo
       )}
       {start && connection !== 'online' && (
         <div className="kiosk-overlay" data-testid="kiosk-reconnecting">
-          <div className="kiosk-modal">
+          <div className="kiosk-modal" role="alertdialog" aria-modal="true" aria-labelledby="kiosk-reconnecting-text">
             <div className="kiosk-spinner" aria-hidden="true" />
-            <p>{t('kiosk.connecting')}</p>
+            <p id="kiosk-reconnecting-text">{t('kiosk.connecting')}</p>
           </div>
         </div>
       )}

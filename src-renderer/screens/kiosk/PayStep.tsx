@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { KioskOrder, KioskStatus } from '../../../src-common/calls/kiosk';
 import type { PaymentView } from '../../../src-common/schemas';
 import { QrImage } from '../../components/QrImage';
+import { ScreenTitle } from '../../components/ScreenTitle';
 import { money } from '../../format';
 import { StatusNotice } from './StatusNotice';
 
@@ -61,6 +62,7 @@ export function PayStep({
     // No way to pay again, nothing to go back to: only the message (and the technician's exit in the corner).
     return (
       <section className="kiosk-pay kiosk-attention" data-testid="kiosk-pay-attention">
+        <ScreenTitle>{t('kiosk.pay.title')}</ScreenTitle>
         <div className="kiosk-due">
           <span>{t('kiosk.pay.due')}</span>
           <strong data-testid="kiosk-pay-total">{money(order.total, currency)}</strong>
@@ -80,6 +82,7 @@ export function PayStep({
     // Paid; the terminal records the order as soon as it can (a full disk), and the finished screen follows.
     return (
       <section className="kiosk-pay kiosk-paying" data-testid="kiosk-paying" data-status="paid">
+        <ScreenTitle>{t('kiosk.pay.title')}</ScreenTitle>
         <div className="kiosk-due">
           <span>{t('kiosk.pay.due')}</span>
           <strong data-testid="kiosk-pay-total">{money(order.total, currency)}</strong>
@@ -101,6 +104,7 @@ export function PayStep({
     const status = inFlight?.status ?? 'submitted';
     return (
       <section className="kiosk-pay kiosk-paying" data-testid="kiosk-paying" data-status={status}>
+        <ScreenTitle>{t('kiosk.pay.title')}</ScreenTitle>
         <div className="kiosk-due">
           <span>{t('kiosk.pay.due')}</span>
           <strong data-testid="kiosk-pay-total">{money(order.total, currency)}</strong>
@@ -145,6 +149,7 @@ export function PayStep({
   const outcome = outcomeKey(payment);
   return (
     <section className="kiosk-pay" data-testid="kiosk-pay">
+      <ScreenTitle>{t('kiosk.pay.title')}</ScreenTitle>
       <div className="kiosk-due">
         <span>{t('kiosk.pay.due')}</span>
         <strong data-testid="kiosk-pay-total">{money(order.total, currency)}</strong>

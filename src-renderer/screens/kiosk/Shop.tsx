@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskCategory, KioskOrder, KioskProduct } from '../../../src-common/calls/kiosk';
+import { ScreenTitle } from '../../components/ScreenTitle';
 import { money } from '../../format';
 import { CategoryBadge, CategoryIcon } from './art';
 import { SearchPad } from './SearchPad';
@@ -47,16 +48,18 @@ export function Shop({
         className={`kiosk-product cat-${p.picture}${count ? ' chosen' : ''}`}
         data-testid="kiosk-product"
         data-product-id={p.id}
-        aria-label={t('kiosk.shop.add', { name })}
         onClick={() => onAdd(p.id)}
       >
         <span className="kiosk-product-name" data-testid="kiosk-product-name">
           {name}
         </span>
         {count > 0 && (
-          <span className="kiosk-product-count" data-testid="kiosk-product-count">
-            {count}
-          </span>
+          <>
+            <span className="kiosk-product-count" data-testid="kiosk-product-count" aria-hidden="true">
+              {count}
+            </span>
+            <span className="visually-hidden">{t('kiosk.shop.inOrder', { count })}</span>
+          </>
         )}
         <span className="kiosk-product-foot">
           <CategoryBadge picture={p.picture} className="kiosk-product-badge" />
@@ -71,6 +74,7 @@ export function Shop({
 
   return (
     <section className="kiosk-shop" data-testid="kiosk-shop">
+      <ScreenTitle>{t('a11y.kioskShop')}</ScreenTitle>
       <div className="kiosk-finders">
         <label className={`kiosk-search${search.open ? ' open' : ''}`}>
           <svg className="kiosk-search-icon" viewBox="0 0 24 24" aria-hidden="true">

@@ -1,31 +1,25 @@
 import { useEffect, useRef } from 'react';
 
 /**
- * A kiosk page offers no browser features: no context menu, no text selection or dragging, no zoom by
- * pinch, Ctrl+wheel or Ctrl +/−/0 (the CSS sets user-select and touch-action; this catches the rest).
+ * A kiosk page offers no browser features that lead away from it: no context menu, no text selection or
+ * dragging, no print, save, open or find (the CSS sets user-select and touch-action; this catches the rest).
+ * Zoom stays: a customer may pinch, Ctrl+wheel or Ctrl +/− to enlarge prices (WCAG 1.4.4).
  */
 export function useLockdown() {
   useEffect(() => {
     const prevent = (e: Event) => e.preventDefault();
-    const wheel = (e: WheelEvent) => {
-      if (e.ctrlKey) e.preventDefault();
-    };
     const keys = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && ['+', '-', '=', '0', 'p', 's', 'o', 'f'].includes(e.key.toLowerCase())) e.preventDefault();
+      if ((e.ctrlKey || e.metaKey) && ['p', 's', 'o', 'f'].includes(e.key.toLowerCase())) e.preventDefault();
     };
     document.addEventListener('contextmenu', prevent);
     document.addEventListener('selectstart', prevent);
     document.addEventListener('dragstart', prevent);
-    document.addEventListener('gesturestart', prevent);
-    window.addEventListener('wheel', wheel, { passive: false });
     window.addEventListener('keydown', keys, true);
     document.documentElement.classList.add('kiosk-locked');
     return () => {
       document.removeEventListener('contextmenu', prevent);
       document.removeEventListener('selectstart', prevent);
       document.removeEventListener('dragstart', prevent);
-      document.removeEventListener('gesturestart', prevent);
-      window.removeEventListener('wheel', wheel);
       window.removeEventListener('keydown', keys, true);
       document.documentElement.classList.remove('kiosk-locked');
     };

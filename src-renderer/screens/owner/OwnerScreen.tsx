@@ -30,10 +30,10 @@ const shiftTabs: readonly WorkspaceTab[] = [{ id: 'shift', label: 'workspace.own
 
 /** The owner's back office. */
 export function OwnerScreen(props: PanelProps) {
-  return <Workspace tabs={tabs} testId="owner-screen" {...props} />;
+  return <Workspace tabs={tabs} testId="owner-screen" title="workspace.owner.title" {...props} />;
 }
 
 /** A cashier's own till: open the shift with a float, cash in and out, close with the counted cash. */
 export function ShiftScreen(props: PanelProps) {
-  return <Workspace tabs={shiftTabs} testId="shift-screen" {...props} />;
+  return <Workspace tabs={shiftTabs} testId="shift-screen" title="workspace.shift" {...props} />;
 }

@@ -135,7 +135,9 @@ export function ReconciliationPanel({ user, settings, onError, onOk }: PanelProp
           <table className="history-table reconcile-totals" data-testid="reconcile-totals">
             <thead>
               <tr>
-                <th />
+                <th>
+                  <span className="visually-hidden">{t('a11y.columns.source')}</span>
+                </th>
                 <th className="num">{t('history.reconcile.totals.count')}</th>
                 <th className="num">{t('history.reconcile.totals.pays')}</th>
                 <th className="num">{t('history.reconcile.totals.refunds')}</th>

@@ -93,8 +93,8 @@ export function ReportsPanel({ settings, onError, onOk }: PanelProps) {
         )}
       </div>
       {confirming && (
-        <div className="owner-confirm" role="alertdialog" data-testid="report-confirm">
-          <p>{t('owner.report.confirmZ')}</p>
+        <div className="owner-confirm" role="alertdialog" aria-labelledby="report-confirm-text" data-testid="report-confirm">
+          <p id="report-confirm-text">{t('owner.report.confirmZ')}</p>
           <button type="button" onClick={() => setConfirming(false)}>
             {t('owner.report.cancel')}
           </button>

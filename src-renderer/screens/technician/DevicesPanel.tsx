@@ -262,7 +262,9 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
                 <th>{t('devices.ports.ids')}</th>
                 <th>{t('devices.ports.serialNumber')}</th>
                 <th>{t('devices.ports.product')}</th>
-                <th />
+                <th>
+                  <span className="visually-hidden">{t('a11y.columns.actions')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -295,7 +297,9 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
                 <th>{t('devices.configured.transport')}</th>
                 <th>{t('devices.configured.state')}</th>
                 <th>{t('devices.configured.queued')}</th>
-                <th />
+                <th>
+                  <span className="visually-hidden">{t('a11y.columns.actions')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>

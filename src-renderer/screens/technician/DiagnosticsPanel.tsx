@@ -105,7 +105,7 @@ function LogSection({ onError }: Pick<PanelProps, 'onError'>) {
             {t('admin.diagnostics.entries', { count: logs.entries.length, files: logs.scannedFiles })}
             {logs.truncated && ` · ${t('admin.diagnostics.truncated')}`}
           </p>
-          <table className="log-table">
+          <table className="log-table" tabIndex={0} aria-label={t('admin.diagnostics.logs')} data-testid="log-table">
             <thead>
               <tr>
                 <th>{t('admin.diagnostics.time')}</th>

@@ -18,5 +18,5 @@ const tabs: readonly WorkspaceTab[] = [
 
 /** The technician's console: hardware, settings, users, diagnostics, audit. */
 export function TechnicianScreen(props: PanelProps) {
-  return <Workspace tabs={tabs} testId="technician-screen" {...props} />;
+  return <Workspace tabs={tabs} testId="technician-screen" title="workspace.technician.title" {...props} />;
 }
