@@ -32,4 +32,6 @@ export const AUDIT_ACTIONS = [
   'diagnostics.restore',
   'diagnostics.restored',
   'diagnostics.supportBundle',
+  'sync.enrol',
+  'sync.unenrol',
 ] as const;

@@ -15,6 +15,7 @@ import { scanCalls, scanEvents } from './calls/scan';
 import { Surface } from './surface';
 import { ownerCalls, ownerEvents } from './calls/owner';
 import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
+import { syncCalls, syncEvents } from './calls/sync';
 import {
   Approval,
   Cart,
@@ -272,6 +273,7 @@ export const callsByArea = {
   uploads: uploadsCalls,
   kiosk: kioskCalls,
   scan: scanCalls,
+  sync: syncCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 
@@ -296,6 +298,7 @@ export const events = mergeDisjoint('event', {
   uploads: uploadsEvents,
   kiosk: kioskEvents,
   scan: scanEvents,
+  sync: syncEvents,
 }) satisfies Record<string, z.ZodType>;
 
 /**
