@@ -276,7 +276,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
 
     syncNow() {
-      if (!readLink(db)) throw new PosError('conflict', 'This till is not enrolled with a store server', { reason: 'not_enrolled' });
+      if (!readLink(db)) throw new PosError('conflict', 'This till is not enrolled with a store server', { reason: 'sync_not_enrolled' });
       lastPullQueuedAt = clock.now().getTime();
       queue(UPLOAD_JOB, UPLOAD_SUBJECT);
       queue(PULL_JOB, PULL_SUBJECT);

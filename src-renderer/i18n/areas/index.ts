@@ -4,6 +4,7 @@ import { devicesEn, devicesZhCN } from './devices';
 import { historyEn, historyZhCN } from './history';
 import { kioskEn, kioskZhCN } from './kiosk';
 import { ownerEn, ownerZhCN } from './owner';
+import { syncEn, syncZhCN } from './sync';
 
-export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN };
-export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn };
+export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, sync: syncZhCN };
+export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, sync: syncEn };

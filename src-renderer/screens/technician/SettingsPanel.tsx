@@ -7,6 +7,7 @@ import type { Settings } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
 import '../../styles/admin.css';
+import { ManagedByServerNote } from '../../components/SyncChip';
 
 type AdminSettings = CallOutput<'admin.settings'>;
 export type FieldErrors = Record<string, string>;
@@ -203,6 +204,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
 
   return (
     <section className="panel admin" data-testid="settings-panel">
+      <ManagedByServerNote />
       <form
         onSubmit={(e) => {
           e.preventDefault();
