@@ -63,6 +63,11 @@ export function ackThrough(db: Database, throughSeq: number): number {
   return stmt(db, 'UPDATE sync_fact SET acked = 1 WHERE acked = 0 AND seq <= ?').run(throughSeq).changes;
 }
 
+/** Reopens every fact after `seq` (local numbering) the server turned out not to hold. */
+export function unackAfter(db: Database, seq: number): number {
+  return stmt(db, 'UPDATE sync_fact SET acked = 0 WHERE acked = 1 AND seq > ?').run(seq).changes;
+}
+
 export function factCounts(db: Database): { waiting: number; acked: number; lastSeq: number; oldestWaitingAt: string | null } {
   return stmt(
     db,

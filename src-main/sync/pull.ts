@@ -20,12 +20,14 @@ export interface AppliedPull {
   products: number;
   users: number;
   settings: string[];
+  /** Settings the server sent that the till cannot use (it keeps its own for those). */
+  refusedSettings: string[];
   stock: number;
   deleted: number;
 }
 
 export function applyPull(db: Database, reply: PullReply, at: string): AppliedPull {
-  const settings = ownedSettingsOf(reply.settings);
+  const { take: settings, refused } = ownedSettingsOf(reply.settings);
   return db.transaction((): AppliedPull => {
     for (const c of reply.categories) {
       // A till-made category with the same name gives way (names are unique on the till).
@@ -94,18 +96,22 @@ export function applyPull(db: Database, reply: PullReply, at: string): AppliedPu
       }
     }
     setPulledVersion(db, reply.version);
-    return { version: reply.version, products: reply.products.length, users: reply.users.length, settings: settings.map(([k]) => k), stock: reply.stock.length, deleted };
+    return { version: reply.version, products: reply.products.length, users: reply.users.length, settings: settings.map(([k]) => k), refusedSettings: refused, stock: reply.stock.length, deleted };
   })();
 }
 
-/** The server's settings the till takes, each checked against the till's own schema; one bad value refuses the page. */
-function ownedSettingsOf(values: Record<string, unknown>): [ServerOwnedSetting, unknown][] {
-  const out: [ServerOwnedSetting, unknown][] = [];
+/**
+ * The server's settings the till takes, each checked against the till's own schema. A value the till cannot use
+ * keeps the till's own and is reported (`refused`), so one bad setting does not hold back prices and staff.
+ */
+function ownedSettingsOf(values: Record<string, unknown>): { take: [ServerOwnedSetting, unknown][]; refused: string[] } {
+  const take: [ServerOwnedSetting, unknown][] = [];
+  const refused: string[] = [];
   for (const key of SERVER_OWNED_SETTINGS) {
     if (!Object.hasOwn(values, key)) continue;
     const parsed = Settings.shape[key].safeParse(values[key]);
-    if (!parsed.success) throw new Error(`The server's setting ${key} is not valid here: ${parsed.error.issues[0]?.message ?? ''}`);
-    out.push([key, parsed.data]);
+    if (parsed.success) take.push([key, parsed.data]);
+    else refused.push(key);
   }
-  return out;
+  return { take, refused };
 }

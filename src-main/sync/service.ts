@@ -19,7 +19,7 @@ import type { Keyring } from '../keyring';
 import type { Logger } from '../log';
 import type { AuditService } from '../services/audit';
 import { createSyncClient, SyncServerError, type SyncClient } from './client';
-import { deleteLink, factCounts, noteContact, readLink, streamBaseNow, writeLink, type SyncLinkRow } from './link';
+import { deleteLink, factCounts, noteContact, readLink, setAlert, streamBaseNow, writeLink, type SyncLinkRow } from './link';
 import { fetchServerCertificate, normaliseServerUrl, SyncTransportError, type PinnedServer, type ServerCertificate } from './pinned-https';
 import { applyPull, type AppliedPull } from './pull';
 import { uploadWaitingFacts } from './upload';
@@ -185,6 +185,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           // Un-enrolled while the request was out: nothing of that store is applied.
           if (readLink(db)?.store_id !== link.store_id) return { outcome: 'done' };
           const applied = applyPull(db, reply, now());
+          if (applied.refusedSettings.length) {
+            setAlert(db, `setting_invalid: the server's ${applied.refusedSettings.join(', ')} cannot be used here; the till keeps its own`);
+            log.warn({ settings: applied.refusedSettings }, 'store settings the till cannot use');
+          } else if (applied.settings.length && readLink(db)?.alert?.startsWith('setting_invalid')) setAlert(db, null);
           if (applied.products || applied.users || applied.settings.length || applied.stock || applied.deleted) {
             log.info({ ...applied, settings: applied.settings.length }, 'store data applied');
             deps.onStoreDataApplied(applied);

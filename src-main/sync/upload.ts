@@ -9,13 +9,15 @@ import { MAX_BATCH_BYTES, MAX_FACTS_PER_BATCH, type Fact } from '../../src-commo
 import type { Logger } from '../log';
 import { SyncServerError, type SyncClient } from './client';
 import { buildFact, unackedFacts } from './facts';
-import { ackThrough, readLink, setAlert, startStream, streamBaseNow } from './link';
+import { ackThrough, readLink, setAlert, startStream, streamBaseNow, unackAfter } from './link';
 
 export interface UploadOutcome {
   sent: number;
   acked: number;
   batches: number;
   newStreams: number;
+  /** Times the server was found to lack facts it had acknowledged (they were reopened and sent again). */
+  rewinds: number;
   /** Nothing left waiting (or what is left cannot be sent: see `alert`). */
   caughtUp: boolean;
   alert: string | null;
@@ -24,10 +26,11 @@ export interface UploadOutcome {
 /** Room kept in a batch's byte budget for the envelope. */
 const ENVELOPE_BYTES = 256;
 const MAX_NEW_STREAMS_PER_RUN = 2;
+const MAX_REWINDS_PER_RUN = 2;
 
 export async function uploadWaitingFacts(deps: { db: Database; client: SyncClient; terminalId: string; log: Logger; newStreamId: () => string; maxFacts?: number }): Promise<UploadOutcome> {
   const { db, client, log } = deps;
-  const out: UploadOutcome = { sent: 0, acked: 0, batches: 0, newStreams: 0, caughtUp: false, alert: null };
+  const out: UploadOutcome = { sent: 0, acked: 0, batches: 0, newStreams: 0, rewinds: 0, caughtUp: false, alert: null };
   for (;;) {
     const link = readLink(db);
     if (!link) return { ...out, caughtUp: true };
@@ -79,6 +82,14 @@ export async function uploadWaitingFacts(deps: { db: Database; client: SyncClien
       // The server holds numbers this till has not sent in this run's order: its sequence went back.
       if (out.newStreams >= MAX_NEW_STREAMS_PER_RUN) throw new Error(`The server acknowledges seq ${ackedSeq} of stream ${link.stream_id}, beyond the ${lastWire} sent`);
       restart(`the server acknowledged ${ackedSeq}, beyond the ${lastWire} sent`);
+      continue;
+    }
+    if (ackedSeq < firstWire - 1 && out.rewinds < MAX_REWINDS_PER_RUN) {
+      // The server lacks facts this till holds as acknowledged (its database was restored): they were never
+      // dropped here, so they go again.
+      out.rewinds += 1;
+      const reopened = db.transaction(() => unackAfter(db, link.stream_base + ackedSeq))();
+      log.warn({ stream: link.stream_id, ackedSeq, firstWire, reopened }, 'the store server lost acknowledged facts of this till: sending them again');
       continue;
     }
     out.acked += db.transaction(() => ackThrough(db, link.stream_base + ackedSeq))();

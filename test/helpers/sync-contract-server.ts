@@ -83,6 +83,8 @@ export interface ContractServer {
   /** 'ok'; 'down' (every connection dropped); 'lose_replies' (facts stored, the reply never sent); 'cut_pulls' (half a pull reply, then the connection drops). */
   mode: 'ok' | 'down' | 'lose_replies' | 'cut_pulls';
   ackedSeq(stream: string): number;
+  /** Forgets every fact and stream (a server restored from an older backup of its database). */
+  forgetFacts(): void;
   /** From the next connection on, present another certificate (null: its own again). */
   presentCertificate(other: TestCertificate | null): void;
   close(): Promise<void>;
@@ -155,6 +157,8 @@ export async function startContractServer(options: { certificate?: TestCertifica
         if (!parsed.success) return refuse(res, req, 400, 'bad_request', parsed.error.issues[0]?.message ?? 'bad batch');
         const { stream, facts: batch } = parsed.data;
         if (batch.some((f, i) => i > 0 && f.seq !== batch[i - 1]!.seq + 1)) return refuse(res, req, 400, 'bad_request', 'gap inside the batch');
+        // A batch starting beyond what the stream holds stores nothing; the answer says where to start.
+        if (batch[0]!.seq > contiguous(stream) + 1) return reply(res, req, 200, { stream, ackedSeq: contiguous(stream) });
         const seqs = streams.get(stream) ?? new Map<number, string>();
         // All or nothing, like one transaction.
         for (const f of batch) {
@@ -238,6 +242,11 @@ export async function startContractServer(options: { certificate?: TestCertifica
       store.settingsVersion = store.version;
     },
     ackedSeq: contiguous,
+    forgetFacts() {
+      facts.length = 0;
+      factIds.clear();
+      streams.clear();
+    },
     presentCertificate(other) {
       const use = other ?? certificate;
       server.setSecureContext({ key: use.key, cert: use.cert });

@@ -231,6 +231,28 @@ describe('till sync against the contract: facts up exactly once, in order, whate
     expect(runs.some((r) => r.kind === 'sync.pull' && r.history.some((a) => a.outcome === 'retry'))).toBe(true);
   });
 
+  it('a server that lost facts it had acknowledged gets them again from the till, which never dropped them', async () => {
+    server.forgetFacts();
+    await sellCash(t, cashier, [products[1]!.id]);
+    await synced(t, technician);
+    expect(server.facts.map((f) => f.fact.seq)).toEqual(tillFacts().map((f) => f.seq));
+    storedOnce(server);
+  });
+
+  it('a store setting the till cannot use keeps the till’s own and raises an alert; prices still come down', async () => {
+    server.setSettings(STORE_A, { receiptHeader: '不是数组' });
+    const product = t.query<{ id: string; sku: string; name: string; tax_rate_bp: number }>('SELECT id, sku, name, tax_rate_bp FROM product WHERE id = ?', products[2]!.id)[0]!;
+    server.setProduct(STORE_A, { id: product.id, sku: product.sku, name: product.name, nameEn: null, price: 777, taxRateBp: product.tax_rate_bp, unit: 'each', categoryId: null, plu: null, active: true, barcodes: [] });
+    const status = await synced(t, technician, (s) => s.alert !== null && s.state === 'online');
+    expect(status.alert).toMatch(/^setting_invalid: .*receiptHeader/);
+    expect(t.query('SELECT price FROM product WHERE id = ?', product.id)).toEqual([{ price: 777 }]);
+    expect((await t.ok(cashier, 'settings.get', {})).receiptHeader).toEqual(expect.any(Array));
+    server.setSettings(STORE_A, { receiptHeader: ['欢迎光临'] });
+    const healed = await synced(t, technician, (s) => s.alert === null && s.state === 'online');
+    expect(healed.alert).toBeNull();
+    expect((await t.ok(cashier, 'settings.get', {})).receiptHeader).toEqual(['欢迎光临']);
+  });
+
   it('a revoked credential is refused: facts wait on the till, the state says so', async () => {
     server.revokeAll(STORE_A);
     await sellCash(t, cashier, [products[0]!.id]);
