@@ -20,6 +20,8 @@ export default defineConfig({
           bench: resolve(root, 'bench/index.ts'),
           // The SQL worker thread's own entry (src-main/worker/client.ts finds it beside the core's build).
           'sql-worker': resolve(root, 'src-main/worker/sql-worker.ts'),
+          // The store server (server/), run by `npm run server`.
+          server: resolve(root, 'server/main.ts'),
         },
       },
     },

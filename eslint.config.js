@@ -56,5 +56,6 @@ export default tseslint.config(
   boundary(['src-main/**'], [electron, react, ...ours('src-renderer', 'test', 'bench')]),
   boundary(['src-main/electron/**'], [react, ...ours('src-renderer', 'test', 'bench')]),
   boundary(['src-renderer/**'], [nodeBuiltins, electron, nativeAndServer, ...ours('db', 'drivers', 'src-main', 'test', 'bench')]),
+  boundary(['server/**'], [electron, react, ...ours('db', 'drivers', 'src-main', 'src-renderer', 'test', 'bench')]),
   coreLoop,
 );

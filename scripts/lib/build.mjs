@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { npxCommand, runOrDie } from './run.mjs';
 
-const SOURCES = ['src-common', 'src-main', 'src-renderer', 'db', 'drivers', 'bench', 'electron.vite.config.ts', 'package-lock.json'];
+const SOURCES = ['src-common', 'src-main', 'src-renderer', 'db', 'drivers', 'server', 'bench', 'electron.vite.config.ts', 'package-lock.json'];
 const STAMP = join('out', '.build-stamp');
 
 function newestMtime(path) {

@@ -1,0 +1,93 @@
+/**
+ * Up: POST /v1/facts and GET /v1/stream. One transaction per batch. A fact is stored once per (store, fact id)
+ * whatever stream brings it; each (stream, seq) remembers the fact id it held, so a stream's acknowledged seq
+ * is its highest contiguous seq and a (stream, seq) arriving with another fact id is a restored till
+ * (stream_diverged). Projections (sales, lines, tenders, refunds, Z reports, stock) are written from the newly
+ * stored facts in the same transaction, so totals are SQL sums over them.
+ */
+import type pg from 'pg';
+import { UploadRequest, type Fact, type UploadReply } from '../../src-common/sync-protocol';
+import { inTransaction, type Db } from '../database';
+import { ApiError, parse } from '../http';
+import type { TerminalIdentity } from './terminals';
+import { projectFacts } from './projections';
+
+/** The business date a fact's payload carries, if any. */
+function businessDateOf(fact: Fact): string | null {
+  const payload = fact.payload as { businessDate?: unknown };
+  return typeof payload.businessDate === 'string' ? payload.businessDate : null;
+}
+
+function assertConsecutive(facts: readonly Fact[]): void {
+  for (let i = 1; i < facts.length; i += 1) {
+    if (facts[i]!.seq !== facts[i - 1]!.seq + 1) {
+      throw new ApiError('bad_request', `Facts in a batch must have consecutive seq: ${facts[i - 1]!.seq} is followed by ${facts[i]!.seq}`);
+    }
+  }
+}
+
+export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity, stream: string, lock = false): Promise<number> {
+  const { rows } = await db.query<{ terminal_id: string; acked_seq: number }>(
+    `SELECT terminal_id, acked_seq FROM fact_stream WHERE store_id = $1 AND stream = $2${lock ? ' FOR UPDATE' : ''}`,
+    [who.storeId, stream],
+  );
+  const row = rows[0];
+  if (!row) return 0;
+  if (row.terminal_id !== who.terminalId) throw new ApiError('forbidden', 'This stream belongs to another terminal');
+  return row.acked_seq;
+}
+
+export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown): Promise<UploadReply> {
+  const request = parse(UploadRequest, body);
+  assertConsecutive(request.facts);
+  const { stream } = request;
+  return inTransaction(db, async (tx) => {
+    await tx.query(
+      `INSERT INTO fact_stream (store_id, stream, terminal_id) VALUES ($1, $2, $3) ON CONFLICT (store_id, stream) DO NOTHING`,
+      [who.storeId, stream, who.terminalId],
+    );
+    const acked = await streamState(tx, who, stream, true);
+
+    // Facts the stream already holds: the same ids again (a retry) are fine; other ids mean the till went back.
+    const old = request.facts.filter((f) => f.seq <= acked);
+    if (old.length > 0) {
+      const { rows } = await tx.query<{ seq: number; fact_id: string }>(
+        `SELECT seq, fact_id FROM stream_seq WHERE store_id = $1 AND stream = $2 AND seq = ANY($3::bigint[])`,
+        [who.storeId, stream, old.map((f) => f.seq)],
+      );
+      const held = new Map(rows.map((r) => [r.seq, r.fact_id]));
+      const clash = old.find((f) => held.get(f.seq) !== f.id);
+      if (clash) {
+        throw new ApiError('stream_diverged', `Seq ${clash.seq} of this stream already holds another fact: this terminal went back (restored?); start a new stream`, { seq: clash.seq, ackedSeq: acked });
+      }
+    }
+    const fresh = request.facts.filter((f) => f.seq > acked);
+    // A batch beyond a gap stores nothing: the till resends from ackedSeq + 1.
+    if (fresh.length === 0 || fresh[0]!.seq !== acked + 1) return { stream, ackedSeq: acked };
+
+    await tx.query(
+      `INSERT INTO stream_seq (store_id, stream, seq, fact_id) SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[])`,
+      [who.storeId, stream, fresh.map((f) => f.seq), fresh.map((f) => f.id)],
+    );
+    const inserted = await tx.query<{ fact_id: string }>(
+      `INSERT INTO fact (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, business_date, payload)
+       SELECT $1, t.fact_id, $2, $3, t.seq, t.kind, t.recorded_at, t.business_date, t.payload
+         FROM unnest($4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::date[], $9::jsonb[])
+              AS t(fact_id, seq, kind, recorded_at, business_date, payload)
+       ON CONFLICT (store_id, fact_id) DO NOTHING
+       RETURNING fact_id`,
+      [
+        who.storeId, who.terminalId, stream,
+        fresh.map((f) => f.id), fresh.map((f) => f.seq), fresh.map((f) => f.kind), fresh.map((f) => f.recordedAt),
+        fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
+      ],
+    );
+    if (inserted.rows.length > 0) await projectFacts(tx, who.storeId, inserted.rows.map((r) => r.fact_id));
+
+    const ackedSeq = fresh[fresh.length - 1]!.seq;
+    await tx.query(`UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, [who.storeId, stream, ackedSeq]);
+    await tx.query(`UPDATE terminal SET last_upload_at = now() WHERE store_id = $1 AND terminal_id = $2`, [who.storeId, who.terminalId]);
+    return { stream, ackedSeq };
+  });
+}
+

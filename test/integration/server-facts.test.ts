@@ -1,0 +1,152 @@
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BATCH_BYTES, UploadReply, type Fact } from '../../src-common/sync-protocol';
+import { refundFact, saleFact, sales, stockFact } from '../../server/testing/facts';
+import { startTestServer, type TestServer } from '../../server/testing/server';
+import { storeWithTills } from '../../server/testing/stores';
+
+describe('store server: facts up, exactly once (real PostgreSQL)', () => {
+  let t: TestServer;
+  let storeA: string;
+  let storeB: string;
+  let tillA: string;
+  let tillA2: string;
+  let tillB: string;
+  beforeAll(async () => {
+    t = await startTestServer();
+    const a = await storeWithTills(t, '一号店', ['A1', 'A2']);
+    const b = await storeWithTills(t, '二号店', ['B1']);
+    [storeA, storeB] = [a.storeId, b.storeId];
+    [tillA, tillA2, tillB] = [a.tills[0]!.credential, a.tills[1]!.credential, b.tills[0]!.credential];
+  });
+  afterAll(() => t.stop());
+
+  const upload = (credential: string, stream: string, facts: Fact[]) => t.as(credential).call('POST', '/v1/facts', { body: { stream, facts } });
+  const factCount = async (storeId: string) => Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM fact WHERE store_id = $1', [storeId]))[0]!.n);
+
+  it('stores a batch with both clocks and its projections, and acknowledges the highest seq', async () => {
+    const stream = ulid();
+    const sale = saleFact(1, { lines: [{ productId: 'P1', price: 1250, qty: 2 }, { productId: 'P2', price: 300 }], tender: 'wechat', at: '2026-12-03T10:00:00.000Z' });
+    const reply = await upload(tillA, stream, [sale, refundFact(2, sale, 300), stockFact(3, 'P1', -2000)]);
+    expect(reply.status).toBe(200);
+    expect(UploadReply.parse(reply.body)).toEqual({ stream, ackedSeq: 3 });
+
+    const [stored] = await t.sql<{ terminal_id: string; seq: number; kind: string; recorded_at: Date; received_at: Date; business_date: string }>(
+      'SELECT terminal_id, seq, kind, recorded_at, received_at, business_date FROM fact WHERE store_id = $1 AND fact_id = $2',
+      [storeA, sale.id],
+    );
+    expect(stored).toMatchObject({ terminal_id: 'A1', seq: 1, kind: 'sale', business_date: '2026-12-04' });
+    // The till's clock is kept as sent (a day behind here); the server's own clock beside it.
+    expect(stored!.recorded_at.toISOString()).toBe('2026-12-03T10:00:00.000Z');
+    expect(Date.now() - stored!.received_at.getTime()).toBeLessThan(60_000);
+    expect(await t.sql('SELECT total, terminal_id FROM sale WHERE store_id = $1 AND sale_id = $2', [storeA, sale.payload.saleId])).toEqual([{ total: 2800, terminal_id: 'A1' }]);
+    expect(await t.sql('SELECT line_no, quantity_milli, net FROM sale_line WHERE store_id = $1 ORDER BY line_no', [storeA])).toEqual([
+      { line_no: 1, quantity_milli: 2000, net: 2500 },
+      { line_no: 2, quantity_milli: 1000, net: 300 },
+    ]);
+    expect(await t.sql('SELECT kind, amount FROM sale_tender WHERE store_id = $1', [storeA])).toEqual([{ kind: 'wechat', amount: 2800 }]);
+    expect(await t.sql('SELECT amount, tender_kind FROM refund WHERE store_id = $1', [storeA])).toEqual([{ amount: 300, tender_kind: 'wechat' }]);
+    expect(await t.sql('SELECT product_id, stock_milli FROM stock_level WHERE store_id = $1', [storeA])).toEqual([{ product_id: 'P1', stock_milli: -2000 }]);
+
+    const state = await t.as(tillA).call('GET', `/v1/stream?stream=${stream}`);
+    expect(state.body).toEqual({ stream, ackedSeq: 3 });
+    expect((await t.as(tillA).call('GET', `/v1/stream?stream=${ulid()}`)).body.ackedSeq).toBe(0);
+  });
+
+  it('stores the same batch sent twice once, and its projections once', async () => {
+    const stream = ulid();
+    const batch = sales(1, 20, 500);
+    const before = await factCount(storeA);
+    expect((await upload(tillA2, stream, batch)).body.ackedSeq).toBe(20);
+    expect((await upload(tillA2, stream, batch)).body.ackedSeq).toBe(20);
+    expect(await factCount(storeA)).toBe(before + 20);
+    const ids = batch.map((f) => f.id);
+    expect(await t.sql('SELECT count(*)::int AS n, sum(total)::int AS total FROM sale WHERE store_id = $1 AND sale_id = ANY($2)', [storeA, ids])).toEqual([{ n: 20, total: 10_000 }]);
+  });
+
+  it('out of order: a batch beyond a gap stores nothing and answers the acked seq; in order, everything once', async () => {
+    const stream = ulid();
+    const first = sales(1, 10);
+    const second = sales(11, 10);
+    const before = await factCount(storeB);
+    expect((await upload(tillB, stream, second)).body).toEqual({ stream, ackedSeq: 0 });
+    expect(await factCount(storeB)).toBe(before);
+    expect((await upload(tillB, stream, first)).body.ackedSeq).toBe(10);
+    expect((await upload(tillB, stream, second)).body.ackedSeq).toBe(20);
+    // an overlapping retry (seq 5..15) adds nothing
+    expect((await upload(tillB, stream, [...first.slice(4), ...second.slice(0, 5)])).body.ackedSeq).toBe(20);
+    expect(await factCount(storeB)).toBe(before + 20);
+    const seqs = await t.sql<{ seq: number }>('SELECT seq FROM fact WHERE store_id = $1 AND stream = $2 ORDER BY seq', [storeB, stream]);
+    expect(seqs.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('answers stream_diverged when a seq it holds comes back with another fact (a till restored from a backup), and a new stream carries on without duplicates', async () => {
+    const stream = ulid();
+    const day = sales(1, 6);
+    expect((await upload(tillA, stream, day)).body.ackedSeq).toBe(6);
+    // Restored from yesterday's backup: the till knows seq 1..3 only, and sells anew from seq 4.
+    const afterRestore = [...day.slice(0, 3), ...sales(4, 2)];
+    const diverged = await upload(tillA, stream, afterRestore);
+    expect(diverged.status).toBe(409);
+    expect(diverged.body.error).toMatchObject({ code: 'stream_diverged', details: { seq: 4, ackedSeq: 6 } });
+    // Its new stream resends what it has: the three facts already held are not stored twice.
+    const fresh = ulid();
+    const renumbered = afterRestore.map((f, i) => ({ ...f, seq: i + 1 }));
+    const before = await factCount(storeA);
+    expect((await upload(tillA, fresh, renumbered)).body.ackedSeq).toBe(5);
+    expect(await factCount(storeA)).toBe(before + 2);
+    // Nothing the server held is lost: facts 4..6 of the old stream stay.
+    expect(await t.sql('SELECT count(*)::int AS n FROM fact WHERE store_id = $1 AND fact_id = ANY($2)', [storeA, day.map((f) => f.id)])).toEqual([{ n: 6 }]);
+  });
+
+  it('refuses a batch with a gap inside, unordered seqs or a malformed fact: clear error, nothing stored', async () => {
+    const stream = ulid();
+    const before = await factCount(storeA);
+    const gap = await upload(tillA, stream, [saleFact(1), saleFact(3)]);
+    expect(gap.status).toBe(400);
+    expect(gap.body.error.message).toMatch(/consecutive/);
+    const bad = saleFact(2);
+    (bad.payload as { total: unknown }).total = 12.5;
+    const malformed = await upload(tillA, stream, [saleFact(1), bad]);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({ code: 'bad_request', details: [expect.objectContaining({ path: 'facts.1.payload.total' })] });
+    const notJson = await t.as(tillA).call('POST', '/v1/facts', { raw: '{"stream": "x", "facts": [' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.message).toMatch(/not valid JSON/);
+    expect(await factCount(storeA)).toBe(before);
+  });
+
+  it('refuses an oversized batch with 413 before reading it all, nothing stored', async () => {
+    const before = await factCount(storeA);
+    const huge = JSON.stringify({ stream: ulid(), facts: sales(1, 10) }).padEnd(MAX_BATCH_BYTES + 10, ' ');
+    const reply = await t.as(tillA).call('POST', '/v1/facts', { raw: huge });
+    expect(reply.status).toBe(413);
+    expect(reply.body.error.code).toBe('payload_too_large');
+    const tooMany = await upload(tillA, ulid(), sales(1, 501, 1));
+    expect(tooMany.status).toBe(400);
+    expect(await factCount(storeA)).toBe(before);
+  });
+
+  it('hostile payloads: a store id in the body, SQL in text, prototype keys: the store comes from the credential only', async () => {
+    const stream = ulid();
+    const sale = saleFact(1);
+    sale.payload.lines[0]!.name = "'); DELETE FROM fact; --";
+    const body = { stream, storeId: storeB, facts: [{ ...sale, storeId: storeB, payload: { ...sale.payload, storeId: storeB } }] };
+    const raw = JSON.stringify(body).replace('"storeId"', '"__proto__":{"storeId":"x"},"constructor":{"prototype":{}},"storeId"');
+    const beforeB = await factCount(storeB);
+    const reply = await t.as(tillA).call('POST', '/v1/facts', { raw });
+    expect(reply.status).toBe(200);
+    expect(await factCount(storeB)).toBe(beforeB);
+    expect(await t.sql('SELECT store_id, terminal_id FROM fact WHERE fact_id = $1', [sale.id])).toEqual([{ store_id: storeA, terminal_id: 'A1' }]);
+    expect(await t.sql('SELECT name FROM sale_line WHERE store_id = $1 AND sale_id = $2', [storeA, sale.payload.saleId])).toEqual([{ name: "'); DELETE FROM fact; --" }]);
+    // another terminal's stream cannot be written, even in the same store
+    const other = await upload(tillA2, stream, sales(2, 1));
+    expect(other.status).toBe(403);
+    expect(other.body.error.code).toBe('forbidden');
+  });
+
+  it('refuses facts without a credential or with a made-up one', async () => {
+    expect((await t.as(null).call('POST', '/v1/facts', { body: { stream: ulid(), facts: sales(1, 1) } })).status).toBe(401);
+    expect((await t.as('x'.repeat(43)).call('POST', '/v1/facts', { body: { stream: ulid(), facts: sales(1, 1) } })).status).toBe(401);
+  });
+});
