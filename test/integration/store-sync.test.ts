@@ -187,8 +187,8 @@ describe('the store server and three tills of two stores through one day', () =>
       z[till.name] = await ok(till.owner, 'report.takeZ', {});
       const status = await synced(till);
       // Every fact the till wrote is acknowledged, in one stream numbered from 1.
-      const [{ n }] = queryTerminalDb<{ n: number }>(till.host.ready, 'SELECT count(*) AS n FROM sync_fact');
-      expect(status.factsAcked).toBe(n);
+      const [facts] = queryTerminalDb<{ n: number }>(till.host.ready, 'SELECT count(*) AS n FROM sync_fact');
+      expect(status.factsAcked).toBe(facts!.n);
     }
     for (const [storeKey, names] of [['A', ['A1', 'A2']], ['B', ['B1']]] as const) {
       const dates = new Set(names.map((n) => z[n]!.businessDate));

@@ -109,7 +109,7 @@ function StatusSection({ status, onError, onOk }: { status: NonNullable<ReturnTy
     ['lastPull', time(status.lastPullAt)],
     ['waiting', status.factsWaiting],
     ['acked', status.factsAcked],
-    ['oldestWaiting', time(status.oldestWaitingAt)],
+    ['oldestWaiting', status.oldestWaitingAt ? time(status.oldestWaitingAt) : '—'],
     ['version', status.pulledVersion],
     ['stream', status.streamId ?? '', 'mono'],
   ];
