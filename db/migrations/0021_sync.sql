@@ -11,10 +11,8 @@ CREATE TABLE sync_fact (
   -- The till's clock when the fact was written: kept and sent, never used to order (seq orders).
   recorded_at TEXT NOT NULL,
   -- 1 once the store server has acknowledged it; an unacknowledged fact is never dropped.
-  acked       INTEGER NOT NULL DEFAULT 0 CHECK (acked IN (0, 1)),
-  UNIQUE (kind, ref_id, variant)
+  acked       INTEGER NOT NULL DEFAULT 0 CHECK (acked IN (0, 1))
 ) STRICT;
-CREATE INDEX sync_fact_unacked ON sync_fact (seq) WHERE acked = 0;
 CREATE TRIGGER sync_fact_no_delete BEFORE DELETE ON sync_fact BEGIN SELECT raise(ABORT, 'sync facts are never dropped'); END;
 CREATE TRIGGER sync_fact_ack_only BEFORE UPDATE ON sync_fact
   WHEN NEW.seq <> OLD.seq OR NEW.kind <> OLD.kind OR NEW.ref_id <> OLD.ref_id OR NEW.variant <> OLD.variant OR NEW.recorded_at <> OLD.recorded_at
@@ -50,7 +48,8 @@ CREATE TRIGGER sync_fact_audit AFTER INSERT ON audit_log
   BEGIN INSERT OR IGNORE INTO sync_fact (kind, ref_id, recorded_at) VALUES ('audit', CAST(NEW.seq AS TEXT), NEW.at); END;
 
 -- The facts written before this version get their numbers too, in the order of their time, so a till enrolled
--- later uploads its whole history.
+-- later uploads its whole history. The indexes are made after (a till with a million sales numbers ~1.7 million
+-- facts here: building the indexes once is about half the time of keeping them up row by row).
 INSERT INTO sync_fact (kind, ref_id, variant, recorded_at)
 SELECT kind, ref_id, variant, recorded_at FROM (
   SELECT 'shift_open' AS kind, id AS ref_id, '' AS variant, opened_at AS recorded_at, 0 AS tiebreak FROM shift
@@ -65,6 +64,9 @@ SELECT kind, ref_id, variant, recorded_at FROM (
   UNION ALL SELECT 'audit', CAST(seq AS TEXT), '', at, 8 FROM audit_log
 )
 ORDER BY recorded_at, tiebreak, ref_id;
+-- One fact per row and final state; the triggers' INSERT OR IGNORE leans on it.
+CREATE UNIQUE INDEX sync_fact_once ON sync_fact (kind, ref_id, variant);
+CREATE INDEX sync_fact_unacked ON sync_fact (seq) WHERE acked = 0;
 
 -- The link to the store server, once enrolled: its address and pinned certificate, the store, this terminal's
 -- credential (sealed by the keyring, never in clear), the upload stream and the last version pulled.

@@ -98,6 +98,7 @@ describe('0021_sync', () => {
     db.prepare('UPDATE sync_fact SET acked = 1 WHERE seq = 1').run();
     expect(() => db.prepare('DELETE FROM sync_fact').run()).toThrow(/never dropped/);
     expect(() => db.prepare("UPDATE sync_fact SET ref_id = 'M2'").run()).toThrow(/only changes its acknowledgement/);
+    expect(() => db.prepare("INSERT INTO sync_fact (kind, ref_id, recorded_at) VALUES ('stock_movement', 'M1', ?)").run(T0)).toThrow(/UNIQUE/);
     expect(facts(db)).toEqual([{ seq: 1, kind: 'stock_movement', ref: 'M1', variant: '', at: T0, acked: 1 }]);
   });
 });
