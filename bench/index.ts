@@ -15,6 +15,7 @@ import { generateSalesCli } from './generate-sales';
 import { maintenanceBench } from './maintenance';
 import { reportsBench } from './reports';
 import { completedSalesPerSecond } from './sales';
+import { serverSyncBench } from './server-sync';
 import { rawDurableCommits } from './sqlite';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,14 @@ function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+const serverOptions = () => ({
+  tills: Number(option('tills') ?? 100),
+  sales: Number(option('sales') ?? 100_000),
+  batch: Number(option('batch') ?? 100),
+  lagSeconds: Number(option('lag-seconds') ?? 20),
+  totalSales: Number(option('total-sales') ?? 5_000_000),
+  stores: Number(option('stores') ?? 500),
+});
 const reportsOptions = () => ({
   sales: Number(option('sales') ?? process.env.JIEZHANG_BENCH_SALES ?? 1_000_000),
   ...(option('db') ? { db: option('db')! } : {}),
@@ -59,6 +68,10 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ crashMatrix: await crashMatrixBench(Number(option('runs') ?? process.env.CRASH_MATRIX_RUNS ?? 54)) }, null, 2)}\n`);
     return;
   }
+  if (process.argv[2] === 'server') {
+    process.stdout.write(`${JSON.stringify({ server: await serverSyncBench(serverOptions()) }, null, 2)}\n`);
+    return;
+  }
   if (process.argv[2] === 'jobs') {
     process.stdout.write(`${JSON.stringify({ jobs: { runnerDrain: await jobRunnerDrain(Number(option('jobs') ?? 10_000), Number(option('concurrency') ?? 64)) } }, null, 2)}\n`);
     return;
@@ -86,6 +99,8 @@ async function main() {
     reports: await reportsBench(reportsOptions()),
     /** Each maintenance operation on the 1M-sale database: the core's longest stall with it in the SQL worker, beside its duration on the core's thread. */
     maintenance: await maintenanceBench(reportsOptions()),
+    /** The store server on PostgreSQL: ingest beside raw COPY, sync lag under load, the daily total on 5M sales. */
+    server: await serverSyncBench(serverOptions()),
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 }

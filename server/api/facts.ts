@@ -10,7 +10,22 @@ import { UploadRequest, type Fact, type UploadReply } from '../../src-common/syn
 import { inTransaction, type Db } from '../database';
 import { ApiError, parse } from '../http';
 import type { TerminalIdentity } from './terminals';
-import { projectFacts } from './projections';
+import { applyStockMovements, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
+
+const INGEST = `
+  WITH input AS (
+    SELECT * FROM unnest($4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::date[], $9::jsonb[])
+      AS t(fact_id, seq, kind, recorded_at, business_date, payload)
+  ), seqs AS (
+    INSERT INTO stream_seq (store_id, stream, seq, fact_id) SELECT $1, $3, seq, fact_id FROM input
+  ), f AS (
+    INSERT INTO fact (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, business_date, payload)
+    SELECT $1, fact_id, $2, $3, seq, kind, recorded_at, business_date, payload FROM input
+    ON CONFLICT (store_id, fact_id) DO NOTHING
+    RETURNING store_id, fact_id, terminal_id, kind, payload
+  ), ${PROJECTIONS.map((sql, i) => `p${i} AS (${sql})`).join(', ')},
+  stock AS (${STOCK_MOVEMENTS})
+  SELECT product_id, sum(delta_milli)::bigint AS delta_milli FROM stock GROUP BY product_id`;
 
 /** The business date a fact's payload carries, if any. */
 function businessDateOf(fact: Fact): string | null {
@@ -65,28 +80,17 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     // A batch beyond a gap stores nothing: the till resends from ackedSeq + 1.
     if (fresh.length === 0 || fresh[0]!.seq !== acked + 1) return { stream, ackedSeq: acked };
 
-    await tx.query(
-      `INSERT INTO stream_seq (store_id, stream, seq, fact_id) SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[])`,
-      [who.storeId, stream, fresh.map((f) => f.seq), fresh.map((f) => f.id)],
-    );
-    const inserted = await tx.query<{ fact_id: string }>(
-      `INSERT INTO fact (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, business_date, payload)
-       SELECT $1, t.fact_id, $2, $3, t.seq, t.kind, t.recorded_at, t.business_date, t.payload
-         FROM unnest($4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::date[], $9::jsonb[])
-              AS t(fact_id, seq, kind, recorded_at, business_date, payload)
-       ON CONFLICT (store_id, fact_id) DO NOTHING
-       RETURNING fact_id`,
-      [
-        who.storeId, who.terminalId, stream,
-        fresh.map((f) => f.id), fresh.map((f) => f.seq), fresh.map((f) => f.kind), fresh.map((f) => f.recordedAt),
-        fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
-      ],
-    );
-    if (inserted.rows.length > 0) await projectFacts(tx, who.storeId, inserted.rows.map((r) => r.fact_id));
+    // One statement: the (stream, seq) rows, the facts, and the projections of the facts that were new.
+    const moved = await tx.query<{ product_id: string; delta_milli: number }>(INGEST, [
+      who.storeId, who.terminalId, stream,
+      fresh.map((f) => f.id), fresh.map((f) => f.seq), fresh.map((f) => f.kind), fresh.map((f) => f.recordedAt),
+      fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
+    ]);
+    await applyStockMovements(tx, who.storeId, moved.rows);
 
     const ackedSeq = fresh[fresh.length - 1]!.seq;
     await tx.query(`UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, [who.storeId, stream, ackedSeq]);
-    await tx.query(`UPDATE terminal SET last_upload_at = now() WHERE store_id = $1 AND terminal_id = $2`, [who.storeId, who.terminalId]);
+    await tx.query(`UPDATE terminal SET last_upload_at = now(), last_contact_at = now() WHERE store_id = $1 AND terminal_id = $2`, [who.storeId, who.terminalId]);
     return { stream, ackedSeq };
   });
 }

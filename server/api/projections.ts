@@ -1,65 +1,59 @@
 /**
- * Projections of newly stored facts, written in the upload's transaction straight from the stored jsonb
- * (one statement per table, whatever the batch size). Each is keyed by its own id within the store, so
- * a projection exists once per fact.
+ * Projections of newly stored facts, written in the upload's statement straight from the jsonb (one
+ * data-modifying CTE per table over `f`, the fact rows the same statement inserted). Each is keyed by its
+ * own id within the store, so a projection exists once per fact.
  */
 import type pg from 'pg';
 
-const STATEMENTS = [
+export const PROJECTIONS = [
   `INSERT INTO sale (store_id, sale_id, terminal_id, receipt_no, business_date, opened_at, closed_at, currency, subtotal,
                      discount_total, total, rounding, tax_total, change_given, cashier_id, shift_id)
    SELECT f.store_id, p."saleId", f.terminal_id, p."receiptNo", p."businessDate", p."openedAt", p."closedAt", p.currency, p.subtotal,
           p."discountTotal", p.total, p.rounding, p."taxTotal", p."changeGiven", p."cashierId", p."shiftId"
-   FROM fact f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, "receiptNo" int, "businessDate" date,
+   FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, "receiptNo" int, "businessDate" date,
           "openedAt" timestamptz, "closedAt" timestamptz, currency text, subtotal bigint, "discountTotal" bigint, total bigint,
           rounding bigint, "taxTotal" bigint, "changeGiven" bigint, "cashierId" text, "shiftId" text)
-   WHERE f.store_id = $1 AND f.fact_id = ANY($2::text[]) AND f.kind = 'sale'
+   WHERE f.kind = 'sale'
    ON CONFLICT (store_id, sale_id) DO NOTHING`,
   `INSERT INTO sale_line (store_id, sale_id, line_no, product_id, sku, name, unit, quantity_milli, unit_price, gross,
                           line_discount, order_discount, net, tax_rate_bp)
    SELECT f.store_id, f.payload->>'saleId', l."lineNo", l."productId", l.sku, l.name, l.unit, l."quantityMilli", l."unitPrice", l.gross,
           l."lineDiscount", l."orderDiscount", l.net, l."taxRateBp"
-   FROM fact f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'lines') AS l("lineNo" int, "productId" text, sku text, name text,
+   FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'lines') AS l("lineNo" int, "productId" text, sku text, name text,
           unit text, "quantityMilli" bigint, "unitPrice" bigint, gross bigint, "lineDiscount" bigint, "orderDiscount" bigint,
           net bigint, "taxRateBp" int)
-   WHERE f.store_id = $1 AND f.fact_id = ANY($2::text[]) AND f.kind = 'sale'
+   WHERE f.kind = 'sale'
    ON CONFLICT (store_id, sale_id, line_no) DO NOTHING`,
   `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount)
    SELECT f.store_id, t."tenderId", f.payload->>'saleId', f.terminal_id, (f.payload->>'businessDate')::date, t.seq, t.kind, t.amount,
           t.tendered, t."paymentId", coalesce(t."merchantDiscount", 0)
-   FROM fact f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'tenders') AS t("tenderId" text, seq int, kind text, amount bigint,
+   FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'tenders') AS t("tenderId" text, seq int, kind text, amount bigint,
           tendered bigint, "paymentId" text, "merchantDiscount" bigint)
-   WHERE f.store_id = $1 AND f.fact_id = ANY($2::text[]) AND f.kind = 'sale'
+   WHERE f.kind = 'sale'
    ON CONFLICT (store_id, tender_id) DO NOTHING`,
   `INSERT INTO refund (store_id, refund_id, sale_id, terminal_id, business_date, kind, tender_kind, amount, wallet_amount, cash_amount, finished_at)
    SELECT f.store_id, p."refundId", p."saleId", f.terminal_id, p."businessDate", p.kind, p."tenderKind", p.amount, p."walletAmount",
           p."cashAmount", p."finishedAt"
-   FROM fact f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("refundId" text, "saleId" text, "businessDate" date, kind text,
+   FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("refundId" text, "saleId" text, "businessDate" date, kind text,
           "tenderKind" text, amount bigint, "walletAmount" bigint, "cashAmount" bigint, "finishedAt" timestamptz)
-   WHERE f.store_id = $1 AND f.fact_id = ANY($2::text[]) AND f.kind = 'refund'
+   WHERE f.kind = 'refund'
    ON CONFLICT (store_id, refund_id) DO NOTHING`,
   `INSERT INTO z_report (store_id, terminal_id, z_no, business_date, currency, sales_count, gross, discounts, refunds, net, tax, report)
    SELECT f.store_id, f.terminal_id, p."zNo", p."businessDate", p.currency, p."salesCount", p.gross, p.discounts, p.refunds, p.net, p.tax, p.report
-   FROM fact f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("zNo" int, "businessDate" date, currency text, "salesCount" int,
+   FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("zNo" int, "businessDate" date, currency text, "salesCount" int,
           gross bigint, discounts bigint, refunds bigint, net bigint, tax bigint, report jsonb)
-   WHERE f.store_id = $1 AND f.fact_id = ANY($2::text[]) AND f.kind = 'z_report'
+   WHERE f.kind = 'z_report'
    ON CONFLICT (store_id, terminal_id, z_no) DO NOTHING`,
 ];
 
-const STOCK_MOVEMENTS = `
+export const STOCK_MOVEMENTS = `
   INSERT INTO stock_movement (store_id, movement_id, product_id, delta_milli, reason, ref, at, terminal_id)
   SELECT f.store_id, p."movementId", p."productId", p."deltaMilli", p.reason, p.ref, p.at, f.terminal_id
-  FROM fact f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("movementId" text, "productId" text, "deltaMilli" bigint,
+  FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("movementId" text, "productId" text, "deltaMilli" bigint,
          reason text, ref text, at timestamptz)
-  WHERE f.store_id = $1 AND f.fact_id = ANY($2::text[]) AND f.kind = 'stock_movement'
+  WHERE f.kind = 'stock_movement'
   ON CONFLICT (store_id, movement_id) DO NOTHING
   RETURNING product_id, delta_milli`;
-
-export async function projectFacts(tx: pg.ClientBase, storeId: string, factIds: readonly string[]): Promise<void> {
-  for (const sql of STATEMENTS) await tx.query(sql, [storeId, factIds]);
-  const moved = await tx.query<{ product_id: string; delta_milli: number }>(STOCK_MOVEMENTS, [storeId, factIds]);
-  await applyStockMovements(tx, storeId, moved.rows);
-}
 
 /** Adds movements to the store's stock levels under a new store version, so tills pull the new levels. */
 export async function applyStockMovements(

@@ -20,7 +20,7 @@ export interface TestServer {
 }
 
 /** The real server on a fresh database of the run's PostgreSQL, on a free loopback port, logs silenced. */
-export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number } = {}): Promise<TestServer> {
+export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jiezhang-server-'));
   const server = await startServer({ dataDir, databaseUrl: databaseUrl ?? (await freshDatabase()), host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), ...options });
   return {

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnrolReply, SyncErrorReply } from '../../src-common/sync-protocol';
 import { verifyPin } from '../../src-main/pin';
@@ -102,5 +103,25 @@ describe('store server: HTTPS, admin token and enrolment (real PostgreSQL)', () 
     expect(user).toMatchObject({ id: 'U100', name: '王芳', role: 'cashier', active: true });
     expect(await verifyPin('4821', user.pinHash)).toBe(true);
     expect(await verifyPin('4822', user.pinHash)).toBe(false);
+  });
+});
+
+describe('store server logs', () => {
+  it('log every request without credentials, codes, the admin token or bodies', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    const t = await startTestServer(undefined, { log });
+    try {
+      const store = await t.admin.call('POST', '/v1/admin/stores', { body: { name: '日志店' } });
+      const code = (await t.admin.call('POST', `/v1/admin/stores/${store.body.storeId}/enrolment-codes`)).body.code as string;
+      const { credential } = (await t.as(null).call('POST', '/v1/enrol', { body: { code, terminalId: 'L1', terminalName: 'L1', appVersion: '1' } })).body;
+      await t.as(credential).call('POST', '/v1/facts', { body: { stream: '01JLOGSTREAM', facts: [{ seq: 1, id: 'X', kind: 'sale', recordedAt: 'not a time', payload: { secret: 'payment-code-134567890123456789' } }] } });
+      await t.as(credential).call('GET', '/v1/pull?since=0');
+      const text = lines.join('');
+      expect(lines.filter((l) => l.includes('"msg":"request"'))).toHaveLength(5);
+      for (const secret of [t.server.adminToken, credential, code, code.replaceAll('-', ''), '134567890123456789']) expect(text).not.toContain(secret);
+    } finally {
+      await t.stop();
+    }
   });
 });

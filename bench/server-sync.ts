@@ -1,0 +1,277 @@
+/**
+ * The store server on real PostgreSQL (embedded, in a temp dir), the built server as its own process:
+ * - ingest: `tills` simulated tills (10 per store) upload `sales` sales in batches, all at once, beside a raw
+ *   `COPY` of the same fact rows into a table shaped like `fact` in the same run;
+ * - sync lag: the same tills selling at half the measured ingest rate, each uploading whatever is waiting as
+ *   soon as it can (one request in flight per till, as the till's upload job does): commit → acknowledgement;
+ * - the store-wide daily total (the admin totals query) on `totalSales` sales across `stores` stores.
+ */
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { ulid } from 'ulid';
+import type { Fact } from '../src-common/sync-protocol';
+import { dailyTotals } from '../server/api/admin';
+import { openPool } from '../server/database';
+import { startEmbeddedPostgres } from '../server/embedded-postgres';
+import { migrate } from '../server/migrate';
+import { migrations } from '../server/migrations';
+import { saleFact } from '../server/testing/facts';
+import { percentile } from './stats';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface ServerSyncOptions {
+  readonly tills: number;
+  readonly sales: number;
+  readonly batch: number;
+  readonly lagSeconds: number;
+  readonly totalSales: number;
+  readonly stores: number;
+}
+
+type Call = (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function client(url: string, cert: string): Call {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, ca: cert });
+  return (method, path, body, token) =>
+    new Promise((done, fail) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(new URL(path, url), {
+        method, agent, ca: cert,
+        headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+      });
+      req.on('error', fail);
+      req.end(payload);
+    });
+}
+
+interface Till {
+  readonly credential: string;
+  readonly stream: string;
+  seq: number;
+}
+
+function tillSale(till: Till, i: number): Fact {
+  till.seq += 1;
+  return saleFact(till.seq, { lines: [{ productId: `P${i % 50}`, price: 100 + (i % 900) }, { productId: `P${(i + 7) % 50}`, price: 250 }], tender: i % 3 === 0 ? 'cash' : 'wechat' });
+}
+
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+export async function serverSyncBench(o: ServerSyncOptions) {
+  const dir = await mkdtemp(join(tmpdir(), 'jiezhang-bench-server-'));
+  await chmod(dir, 0o755);
+  const cluster = await startEmbeddedPostgres(join(dir, 'pg'));
+  const admin = new pg.Client({ connectionString: cluster.url('postgres') });
+  await admin.connect();
+  await admin.query('CREATE DATABASE sync');
+  await admin.query('CREATE DATABASE totals');
+  await admin.end();
+  const databaseUrl = cluster.url('sync');
+  const server = spawn(process.execPath, [join(here, 'server.js'), '--data-dir', join(dir, 'server'), '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  try {
+    const ready = await new Promise<{ url: string }>((done, fail) => {
+      createInterface({ input: server.stdout! }).once('line', (l) => done(JSON.parse(l) as { url: string }));
+      server.once('exit', () => fail(new Error('server exited')));
+    });
+    const cert = await readFile(join(dir, 'server', 'tls-cert.pem'), 'utf8');
+    const token = (await readFile(join(dir, 'server', 'admin-token'), 'utf8')).trim();
+    const call = client(ready.url, cert);
+
+    // 10 tills per store
+    const tills: Till[] = [];
+    for (let s = 0; s < Math.ceil(o.tills / 10); s += 1) {
+      const store = await call('POST', '/v1/admin/stores', { name: `店 ${s}` }, token);
+      for (let k = 0; k < 10 && tills.length < o.tills; k += 1) {
+        const code = await call('POST', `/v1/admin/stores/${store.body.storeId}/enrolment-codes`, undefined, token);
+        const e = await call('POST', '/v1/enrol', { code: code.body.code, terminalId: `T${s}-${k}`, terminalName: `T${s}-${k}`, appVersion: 'bench' });
+        tills.push({ credential: e.body.credential, stream: ulid(), seq: 0 });
+      }
+    }
+
+    // ---- ingest at saturation
+    const perTill = Math.ceil(o.sales / tills.length);
+    const batches = tills.map((till) => {
+      const facts = Array.from({ length: perTill }, (_, i) => tillSale(till, i));
+      const list: Fact[][] = [];
+      for (let i = 0; i < facts.length; i += o.batch) list.push(facts.slice(i, i + o.batch));
+      return list;
+    });
+    const allFacts = batches.flat(2);
+    const ingestStarted = performance.now();
+    await Promise.all(
+      tills.map(async (till, t) => {
+        for (const facts of batches[t]!) {
+          const reply = await call('POST', '/v1/facts', { stream: till.stream, facts }, till.credential);
+          if (reply.status !== 200 || reply.body.ackedSeq !== facts.at(-1)!.seq) throw new Error(`upload refused: ${JSON.stringify(reply.body)}`);
+        }
+      }),
+    );
+    const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+    const ingestPerSecond = allFacts.length / ingestSeconds;
+
+    // ---- raw COPY of the same fact rows (no projections, no checks) into a table shaped like fact
+    const csv = join(dir, 'facts.csv');
+    const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+    await writeFile(csv, allFacts.map((f) => [quote('S'), quote(f.id), quote('T'), quote('copy'), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
+    await chmod(csv, 0o644);
+    const raw = new pg.Client({ connectionString: databaseUrl });
+    await raw.connect();
+    await raw.query('CREATE TABLE fact_copy (LIKE fact INCLUDING ALL)');
+    const copyStarted = performance.now();
+    await raw.query(`COPY fact_copy (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, received_at, business_date, payload) FROM '${csv}' WITH (FORMAT csv)`);
+    const copySeconds = (performance.now() - copyStarted) / 1000;
+    const copyPerSecond = allFacts.length / copySeconds;
+    await raw.query('DROP TABLE fact_copy');
+    await raw.end();
+
+    // ---- sync lag at half the ingest rate
+    const offered = ingestPerSecond / 2;
+    const perTillInterval = (tills.length / offered) * 1000;
+    const lags: number[] = [];
+    await Promise.all(
+      tills.map(
+        (till, t) =>
+          new Promise<void>((done, fail) => {
+            const waiting: { fact: Fact; committedAt: number }[] = [];
+            let inFlight = false;
+            let produced = 0;
+            const stopAt = performance.now() + o.lagSeconds * 1000;
+            const kick = () => {
+              if (inFlight || waiting.length === 0) {
+                if (!inFlight && performance.now() >= stopAt) done();
+                return;
+              }
+              inFlight = true;
+              const sending = waiting.splice(0, 500);
+              call('POST', '/v1/facts', { stream: till.stream, facts: sending.map((w) => w.fact) }, till.credential).then((reply) => {
+                const at = performance.now();
+                if (reply.status !== 200) return fail(new Error(JSON.stringify(reply.body)));
+                for (const w of sending) lags.push(at - w.committedAt);
+                inFlight = false;
+                kick();
+              }, fail);
+            };
+            const sell = () => {
+              if (performance.now() >= stopAt) return kick();
+              waiting.push({ fact: tillSale(till, produced++), committedAt: performance.now() });
+              kick();
+              setTimeout(sell, perTillInterval);
+            };
+            setTimeout(sell, (t / tills.length) * perTillInterval);
+          }),
+      ),
+    );
+    lags.sort((a, b) => a - b);
+
+    // ---- store-wide daily total on a big database
+    const totals = await dailyTotalBench(cluster.url('totals'), o.totalSales, o.stores);
+
+    return {
+      ingest: {
+        tills: tills.length,
+        sales: allFacts.length,
+        batch: o.batch,
+        salesPerSecond: round(ingestPerSecond),
+        rawCopyFactRowsPerSecond: round(copyPerSecond),
+        ingestOverRawCopy: round(ingestPerSecond / copyPerSecond, 3),
+        goal: '≥ 0.3 of raw COPY',
+      },
+      syncLag: {
+        tills: tills.length,
+        offeredSalesPerSecond: round(offered),
+        seconds: o.lagSeconds,
+        sales: lags.length,
+        p50Ms: round(percentile(lags, 50)),
+        p99Ms: round(percentile(lags, 99)),
+        maxMs: round(lags.at(-1) ?? NaN),
+        goal: 'p99 < 2000 ms',
+      },
+      dailyTotal: totals,
+    };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    await cluster.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** `totalSales` sales (with a tender each, 1 in 50 refunded) over 30 business dates across `stores` stores of 3 tills. */
+async function dailyTotalBench(url: string, totalSales: number, stores: number) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await migrate(c, migrations);
+  const generated = performance.now();
+  await c.query(`SET synchronous_commit = off`);
+  await c.query(
+    `INSERT INTO store (store_id, name) SELECT 'S' || s, 'store ' || s FROM generate_series(0, $1 - 1) s`,
+    [stores],
+  );
+  const chunk = 1_000_000;
+  for (let from = 0; from < totalSales; from += chunk) {
+    const to = Math.min(totalSales, from + chunk) - 1;
+    await c.query(
+      `INSERT INTO sale (store_id, sale_id, terminal_id, receipt_no, business_date, opened_at, closed_at, currency, subtotal, discount_total, total, rounding, tax_total, change_given)
+       SELECT 'S' || (i % $3), 'sale' || i, 'T' || (i % ($3 * 3)), i / ($3 * 3) + 1, date '2026-11-01' + ((i / $3) % 30)::int, now(), now(), 'CNY',
+              1000 + i % 5000, 0, 1000 + i % 5000, 0, (1000 + i % 5000) * 13 / 113, 0
+         FROM generate_series($1::bigint, $2::bigint) i`,
+      [from, to, stores],
+    );
+    await c.query(
+      `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount)
+       SELECT 'S' || (i % $3), 'tender' || i, 'sale' || i, 'T' || (i % ($3 * 3)), date '2026-11-01' + ((i / $3) % 30)::int, 1,
+              (ARRAY['cash','wechat','alipay'])[1 + i % 3], 1000 + i % 5000, 1000 + i % 5000, NULL, 0
+         FROM generate_series($1::bigint, $2::bigint) i`,
+      [from, to, stores],
+    );
+    await c.query(
+      `INSERT INTO refund (store_id, refund_id, sale_id, terminal_id, business_date, kind, tender_kind, amount, wallet_amount, cash_amount, finished_at)
+       SELECT 'S' || (i % $3), 'refund' || i, 'sale' || i, 'T' || (i % ($3 * 3)), date '2026-11-01' + ((i / $3) % 30)::int, 'cash', 'cash', 500, 0, 500, now()
+         FROM generate_series($1::bigint, $2::bigint) i WHERE i % 50 = 0`,
+      [from, to, stores],
+    );
+  }
+  await c.query('ANALYZE');
+  const generateSeconds = (performance.now() - generated) / 1000;
+  await c.end();
+
+  const db = openPool(url);
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < 200; i += 1) {
+      const store = `S${(i * 37) % stores}`;
+      const date = `2026-11-${String(1 + ((i * 7) % 30)).padStart(2, '0')}`;
+      const started = performance.now();
+      const result = await dailyTotals(db, store, { date });
+      samples.push(performance.now() - started);
+      if (result.store.salesCount === 0) throw new Error(`no sales for ${store} on ${date}`);
+    }
+  } finally {
+    await db.end();
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    sales: totalSales,
+    stores,
+    salesPerStoreDay: Math.round(totalSales / stores / 30),
+    generateSeconds: round(generateSeconds),
+    queries: samples.length,
+    p50Ms: round(percentile(samples, 50), 2),
+    p99Ms: round(percentile(samples, 99), 2),
+    goal: '< 50 ms',
+  };
+}
