@@ -311,6 +311,8 @@ export const eventAccess: Readonly<Partial<Record<keyof typeof events, Access>>>
   'scan.heldChanged': Staff,
   'maintenance.progress': ['owner', 'technician'],
   'maintenance.worker': ['owner', 'technician'],
+  // The store server's address and state are staff matters, not the customer display's.
+  'sync.changed': Staff,
 };
 
 export function mayReceive(name: keyof typeof events, caller: Caller): boolean {
