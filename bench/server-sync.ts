@@ -56,7 +56,7 @@ function client(url: string, cert: string): Call {
 }
 
 interface Till {
-  readonly credential: string;
+  credential: string;
   readonly stream: string;
   seq: number;
 }
@@ -80,7 +80,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
   const databaseUrl = cluster.url('sync');
   const server = spawn(process.execPath, [join(here, 'server.js'), '--data-dir', join(dir, 'server'), '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', process.env.JIEZHANG_BENCH_SERVER_LOG ? 'inherit' : 'ignore'],
   });
   try {
     const ready = await new Promise<{ url: string }>((done, fail) => {
@@ -91,18 +91,8 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     const token = (await readFile(join(dir, 'server', 'admin-token'), 'utf8')).trim();
     const call = client(ready.url, cert);
 
-    // 10 tills per store
-    const tills: Till[] = [];
-    for (let s = 0; s < Math.ceil(o.tills / 10); s += 1) {
-      const store = await call('POST', '/v1/admin/stores', { name: `店 ${s}` }, token);
-      for (let k = 0; k < 10 && tills.length < o.tills; k += 1) {
-        const code = await call('POST', `/v1/admin/stores/${store.body.storeId}/enrolment-codes`, undefined, token);
-        const e = await call('POST', '/v1/enrol', { code: code.body.code, terminalId: `T${s}-${k}`, terminalName: `T${s}-${k}`, appVersion: 'bench' });
-        tills.push({ credential: e.body.credential, stream: ulid(), seq: 0 });
-      }
-    }
-
-    // ---- ingest at saturation
+    // The facts first (a slow machine takes a while), so no kept-alive socket idles out before the uploads.
+    const tills: Till[] = Array.from({ length: o.tills }, () => ({ credential: '', stream: ulid(), seq: 0 }));
     const perTill = Math.ceil(o.sales / tills.length);
     const batches = tills.map((till) => {
       const facts = Array.from({ length: perTill }, (_, i) => tillSale(till, i));
@@ -111,6 +101,18 @@ export async function serverSyncBench(o: ServerSyncOptions) {
       return list;
     });
     const allFacts = batches.flat(2);
+
+    // 10 tills per store
+    for (let s = 0; s * 10 < tills.length; s += 1) {
+      const store = await call('POST', '/v1/admin/stores', { name: `店 ${s}` }, token);
+      for (let k = 0; k < 10 && s * 10 + k < tills.length; k += 1) {
+        const code = await call('POST', `/v1/admin/stores/${store.body.storeId}/enrolment-codes`, undefined, token);
+        const e = await call('POST', '/v1/enrol', { code: code.body.code, terminalId: `T${s}-${k}`, terminalName: `T${s}-${k}`, appVersion: 'bench' });
+        tills[s * 10 + k]!.credential = e.body.credential;
+      }
+    }
+
+    // ---- ingest at saturation
     const ingestStarted = performance.now();
     await Promise.all(
       tills.map(async (till, t) => {
