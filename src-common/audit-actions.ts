@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'diagnostics.restore',
   'diagnostics.restored',
   'diagnostics.supportBundle',
+  'sync.enrol',
+  'sync.unenrol',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

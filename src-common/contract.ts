@@ -15,6 +15,7 @@ import { scanCalls, scanEvents } from './calls/scan';
 import { Surface } from './surface';
 import { ExportName, ownerCalls, ownerEvents } from './calls/owner';
 import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
+import { syncCalls, syncEvents } from './calls/sync';
 import {
   Approval,
   Cart,
@@ -281,6 +282,7 @@ export const callsByArea = {
   uploads: uploadsCalls,
   kiosk: kioskCalls,
   scan: scanCalls,
+  sync: syncCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 
@@ -305,6 +307,7 @@ export const events = mergeDisjoint('event', {
   uploads: uploadsEvents,
   kiosk: kioskEvents,
   scan: scanEvents,
+  sync: syncEvents,
 }) satisfies Record<string, z.ZodType>;
 
 /**
@@ -318,6 +321,8 @@ export const eventAccess: Readonly<Partial<Record<keyof typeof events, Access>>>
   'maintenance.progress': ['owner', 'technician'],
   'maintenance.worker': ['owner', 'technician'],
   'owner.dayChanged': ['owner'],
+  // The store server's address and state are staff matters, not the customer display's.
+  'sync.changed': Staff,
 };
 
 export function mayReceive(name: keyof typeof events, caller: Caller): boolean {

@@ -32,6 +32,8 @@ import { createHistoryArea } from './areas/history';
 import { createKioskArea } from './areas/kiosk';
 import { createOwnerArea } from './areas/owner';
 import { createUploadsArea } from './areas/uploads';
+import { createSyncArea, guardServerOwned } from './areas/sync';
+import { createSyncService } from './sync/service';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
 import { renderReceiptSvg } from '../drivers/receipt/preview';
@@ -311,6 +313,23 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     jobs,
   });
   statements.recover();
+  // Store sync (issue 14): facts up, the store's data down, on the same runner; registered before it starts.
+  const sync = createSyncService({
+    db,
+    clock,
+    log: log.child({ module: 'sync' }),
+    events,
+    jobs,
+    keyring: openKeyring(dataDir),
+    audit,
+    terminalId,
+    appVersion,
+    terminalName: () => settings.get().storeName,
+    onStoreDataApplied: (applied) => {
+      if (applied.products || applied.deleted) void catalog.refreshIndex();
+      if (applied.settings.length) settings.reload();
+    },
+  });
   enrolment.start();
   jobs.start();
 
@@ -353,8 +372,16 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   };
   const uploads = await createUploadsService({ dataDir, clock });
   const oneImportAtATime = createSerialQueue();
-  const areas = [createDevicesArea(services), createAdminArea(services), createOwnerArea(services, bus), createHistoryArea(services), createKioskArea(services, bus), createUploadsArea(uploads)] as const;
-  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea] = areas;
+  const areas = [
+    createDevicesArea(services),
+    createAdminArea(services),
+    createOwnerArea(services, bus),
+    createHistoryArea(services),
+    createKioskArea(services, bus),
+    createUploadsArea(uploads),
+    createSyncArea(sync),
+  ] as const;
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea] = areas;
 
   const router = createScanRouter({
     bus,
@@ -506,7 +533,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'scan.takeHeld': (request, session) => router.takeHeld(session, request),
   } satisfies HandlerMap<typeof scanCalls>;
   // A call name handled by two areas stops the start (mergeDisjoint) rather than one silently winning.
-  const handlers = mergeDisjoint('handler', {
+  const handlers = guardServerOwned(
+    mergeDisjoint('handler', {
     core: coreHandlers,
     scan: scanHandlers,
     devices: devicesArea.handlers,
@@ -515,7 +543,10 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     history: historyArea.handlers,
     kiosk: kioskArea.handlers,
     uploads: uploadsArea.handlers,
-  }) satisfies HandlerMap<typeof calls>;
+    sync: syncArea.handlers,
+  }) satisfies HandlerMap<typeof calls>,
+    sync,
+  );
 
   const dispatcher = createDispatcher(calls, handlers, log, { currentCaller: (caller) => auth.currentCaller(caller), beforeAnswer: barrier.durable });
   log.info({ dataDir, appVersion, terminalId: terminal.status().terminalId }, 'terminal started');

@@ -5,6 +5,7 @@ import type { PublicUser, Settings, TerminalStatus } from '../src-common/schemas
 import { ConnectionProvider, useConnectionState, usePos } from './api/context';
 import type { Connection } from './api/connect';
 import { DeviceChips } from './components/DeviceChips';
+import { SyncChip } from './components/SyncChip';
 import { NoticeBanner, NoticeProvider, type Notice } from './components/Notice';
 import { parseHash } from './route';
 import { CashierScreen } from './screens/CashierScreen';
@@ -131,6 +132,7 @@ function Shell() {
             </span>
           )}
           {user && <DeviceChips />}
+          {user && <SyncChip />}
           {workspaces.length > 1 && (
             <nav className="workspaces" aria-label={t('workspace.cashier')}>
               {workspaces.map((w) => (

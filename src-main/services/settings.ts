@@ -21,6 +21,8 @@ export interface SettingsService {
    * audit row per field with its old and new value, in one transaction.
    */
   update(patch: unknown, actor: Caller): { settings: Settings; changed: SettingField[] };
+  /** Reads the stored settings again after they were written by other means (a store-server pull), and says so. */
+  reload(): Settings;
 }
 
 const ALL_FIELDS = Object.keys(SettingsPatch.shape) as SettingField[];
@@ -93,6 +95,7 @@ export function createSettingsService(deps: {
       return changedSettings();
     },
     editableFields,
+    reload: changedSettings,
     update(patch, actor) {
       const parsed = SettingsPatch.safeParse(patch);
       if (!parsed.success) {

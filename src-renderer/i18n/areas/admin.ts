@@ -55,6 +55,7 @@ export const adminZhCN = {
     restore_newer_version: '此备份来自更新版本的软件，不能恢复',
     no_backup: '找不到此备份',
     no_user: '找不到此用户',
+    managed_by_store_server: '由门店服务器管理：请在门店服务器上修改',
   },
   settings: {
     store: '门店与小票',
@@ -324,6 +325,7 @@ export const adminEn: Widen<typeof adminZhCN> = {
     restore_newer_version: 'This backup comes from a newer version and cannot be restored',
     no_backup: 'No such backup',
     no_user: 'No such user',
+    managed_by_store_server: 'Managed by the store server: change it there',
   },
   settings: {
     store: 'Store and receipt',

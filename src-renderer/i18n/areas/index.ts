@@ -8,7 +8,8 @@ import { kioskEn, kioskZhCN } from './kiosk';
 import { ownerEn, ownerZhCN } from './owner';
 import { a11yEn, a11yZhCN } from './a11y';
 import { refundFindEn, refundFindZhCN } from './refund';
+import { syncEn, syncZhCN } from './sync';
 import { todayEn, todayZhCN } from './today';
 
-export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, issues: issuesZhCN, audit: auditZhCN, refundFind: refundFindZhCN, today: todayZhCN, a11y: a11yZhCN };
-export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, issues: issuesEn, audit: auditEn, refundFind: refundFindEn, today: todayEn, a11y: a11yEn };
+export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, issues: issuesZhCN, audit: auditZhCN, refundFind: refundFindZhCN, today: todayZhCN, a11y: a11yZhCN, sync: syncZhCN };
+export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, issues: issuesEn, audit: auditEn, refundFind: refundFindEn, today: todayEn, a11y: a11yEn, sync: syncEn };

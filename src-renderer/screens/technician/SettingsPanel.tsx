@@ -8,6 +8,7 @@ import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
 import { fieldLabel, issuesOf, problemText } from '../../i18n/issues';
 import '../../styles/admin.css';
+import { ManagedByServerNote } from '../../components/SyncChip';
 
 type AdminSettings = CallOutput<'admin.settings'>;
 export type FieldErrors = Record<string, string>;
@@ -211,6 +212,7 @@ export function SettingsPanel({ user, onError, onOk }: PanelProps) {
 
   return (
     <section className="panel admin" data-testid="settings-panel">
+      <ManagedByServerNote />
       <form
         onSubmit={(e) => {
           e.preventDefault();

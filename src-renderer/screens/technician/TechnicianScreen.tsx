@@ -5,6 +5,7 @@ import { DevicesPanel } from './DevicesPanel';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
 import { ScannerMonitorPanel } from './ScannerMonitorPanel';
 import { SettingsPanel } from './SettingsPanel';
+import { SyncPanel } from './SyncPanel';
 import { UsersPanel } from './UsersPanel';
 
 const tabs: readonly WorkspaceTab[] = [
@@ -14,6 +15,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'users', label: 'workspace.technician.users', Panel: UsersPanel },
   { id: 'diagnostics', label: 'workspace.technician.diagnostics', Panel: DiagnosticsPanel },
   { id: 'audit', label: 'workspace.technician.audit', Panel: AuditPanel },
+  { id: 'sync', label: 'sync.tab', Panel: SyncPanel },
 ];
 
 /** The technician's console: hardware, settings, users, diagnostics, audit. */

@@ -7,6 +7,7 @@ import { usePos } from '../../api/context';
 import { PinChangeDialog } from '../SignInScreen';
 import type { PanelProps } from '../panel';
 import { FieldError, useFieldErrors, useReasonText, type FieldErrors } from './SettingsPanel';
+import { ManagedByServerNote } from '../../components/SyncChip';
 
 type User = CallOutput<'users.list'>[number];
 const ROLES: readonly Role[] = ['cashier', 'owner', 'technician'];
@@ -79,6 +80,7 @@ export function UsersPanel({ user: me, onError, onOk }: PanelProps) {
 
   return (
     <section className="panel admin" data-testid="users-panel">
+      <ManagedByServerNote />
       <p className="note">{t('admin.users.rules')}</p>
       <div className="row">
         <button type="button" onClick={() => setPinDialog(true)} data-testid="change-own-pin">

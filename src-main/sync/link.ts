@@ -1,0 +1,84 @@
+/** The till's link to its store server (the one sync_link row) and the counts the status shows. */
+import type { Database } from 'better-sqlite3';
+import { stmt } from '../../db/statements';
+
+export interface SyncLinkRow {
+  server_url: string;
+  cert_pem: string;
+  fingerprint: string;
+  store_id: string;
+  store_name: string;
+  terminal_id: string;
+  sealed_credential: string;
+  enrolled_at: string;
+  stream_id: string;
+  stream_base: number;
+  pulled_version: number;
+  last_contact_at: string | null;
+  last_upload_at: string | null;
+  last_pull_at: string | null;
+  last_error: string | null;
+  alert: string | null;
+}
+
+export function readLink(db: Database): SyncLinkRow | null {
+  return (stmt(db, 'SELECT * FROM sync_link WHERE singleton = 1').get() as SyncLinkRow | undefined) ?? null;
+}
+
+export function writeLink(db: Database, link: Omit<SyncLinkRow, 'last_contact_at' | 'last_upload_at' | 'last_pull_at' | 'last_error' | 'alert'>): void {
+  stmt(
+    db,
+    `INSERT INTO sync_link (singleton, server_url, cert_pem, fingerprint, store_id, store_name, terminal_id, sealed_credential, enrolled_at, stream_id, stream_base, pulled_version)
+     VALUES (1, @server_url, @cert_pem, @fingerprint, @store_id, @store_name, @terminal_id, @sealed_credential, @enrolled_at, @stream_id, @stream_base, @pulled_version)`,
+  ).run(link);
+}
+
+export function deleteLink(db: Database): void {
+  stmt(db, 'DELETE FROM sync_link').run();
+}
+
+export function noteContact(db: Database, fields: { at: string; upload?: boolean; pull?: boolean; error: string | null }): void {
+  stmt(
+    db,
+    `UPDATE sync_link SET last_contact_at = CASE WHEN @contacted THEN @at ELSE last_contact_at END,
+       last_upload_at = CASE WHEN @upload THEN @at ELSE last_upload_at END,
+       last_pull_at = CASE WHEN @pull THEN @at ELSE last_pull_at END, last_error = @error`,
+  ).run({ at: fields.at, contacted: fields.error === null ? 1 : 0, upload: fields.upload ? 1 : 0, pull: fields.pull ? 1 : 0, error: fields.error });
+}
+
+export function setAlert(db: Database, alert: string | null): void {
+  stmt(db, 'UPDATE sync_link SET alert = ?').run(alert);
+}
+
+export function startStream(db: Database, streamId: string, base: number): void {
+  stmt(db, 'UPDATE sync_link SET stream_id = ?, stream_base = ?').run(streamId, base);
+}
+
+export function setPulledVersion(db: Database, version: number): void {
+  stmt(db, 'UPDATE sync_link SET pulled_version = ?').run(version);
+}
+
+/** Marks acknowledged every fact up to `throughSeq` (local numbering). */
+export function ackThrough(db: Database, throughSeq: number): number {
+  return stmt(db, 'UPDATE sync_fact SET acked = 1 WHERE acked = 0 AND seq <= ?').run(throughSeq).changes;
+}
+
+/** Reopens every fact after `seq` (local numbering) the server turned out not to hold. */
+export function unackAfter(db: Database, seq: number): number {
+  return stmt(db, 'UPDATE sync_fact SET acked = 0 WHERE acked = 1 AND seq > ?').run(seq).changes;
+}
+
+export function factCounts(db: Database): { waiting: number; acked: number; lastSeq: number; oldestWaitingAt: string | null } {
+  return stmt(
+    db,
+    `SELECT coalesce(sum(acked = 0), 0) AS waiting, coalesce(sum(acked), 0) AS acked, coalesce(max(seq), 0) AS lastSeq,
+       (SELECT recorded_at FROM sync_fact WHERE acked = 0 ORDER BY seq LIMIT 1) AS oldestWaitingAt FROM sync_fact`,
+  ).get() as { waiting: number; acked: number; lastSeq: number; oldestWaitingAt: string | null };
+}
+
+/** Where a new stream starts: just below the first fact still waiting (or after the last fact when none waits). */
+export function streamBaseNow(db: Database): number {
+  const first = stmt(db, 'SELECT min(seq) FROM sync_fact WHERE acked = 0').pluck().get() as number | null;
+  if (first !== null) return first - 1;
+  return (stmt(db, 'SELECT coalesce(max(seq), 0) FROM sync_fact').pluck().get() as number) ?? 0;
+}

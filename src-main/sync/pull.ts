@@ -1,0 +1,117 @@
+/**
+ * Applies one page of the store's data (a `PullReply`) to the till in one transaction: categories, products with
+ * their barcodes, users with their PIN hashes, the settings the server owns, stock levels and deletions, then the
+ * version. A page that fails anywhere leaves the till on its previous version, whole.
+ */
+import type { Database } from 'better-sqlite3';
+import { Settings } from '../../src-common/schemas';
+import type { PullReply } from '../../src-common/sync-protocol';
+import { writeSettingValue } from '../../db/queries/settings';
+import { stmt } from '../../db/statements';
+import { pinyinInitials } from '../services/catalog-search';
+import { setPulledVersion } from './link';
+
+/** The settings the store server decides for every till of the store; the till's own editor refuses them while enrolled. */
+export const SERVER_OWNED_SETTINGS = ['storeName', 'storeAddress', 'taxId', 'currency', 'cashRounding', 'receiptHeader', 'receiptFooter', 'taxRates', 'timeZone', 'businessDayTurnsAtHour'] as const;
+export type ServerOwnedSetting = (typeof SERVER_OWNED_SETTINGS)[number];
+
+export interface AppliedPull {
+  version: number;
+  products: number;
+  users: number;
+  settings: string[];
+  /** Settings the server sent that the till cannot use (it keeps its own for those). */
+  refusedSettings: string[];
+  stock: number;
+  deleted: number;
+}
+
+export function applyPull(db: Database, reply: PullReply, at: string): AppliedPull {
+  const { take: settings, refused } = ownedSettingsOf(reply.settings);
+  return db.transaction((): AppliedPull => {
+    for (const c of reply.categories) {
+      // A till-made category with the same name gives way (names are unique on the till).
+      stmt(db, "UPDATE category SET name = name || ' · ' || substr(id, -4) WHERE name = ? AND id <> ?").run(c.name, c.id);
+      stmt(db, 'INSERT INTO category (id, name, sort) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort = excluded.sort').run(c.id, c.name, c.sort);
+    }
+    for (const p of reply.products) {
+      // A till-made product holding this SKU or PLU gives it up and retires: the store's catalog wins.
+      stmt(db, "UPDATE product SET sku = 'local:' || id, active = 0, updated_at = ? WHERE sku = ? AND id <> ?").run(at, p.sku, p.id);
+      if (p.plu) stmt(db, 'UPDATE product SET plu = NULL, updated_at = ? WHERE plu = ? AND id <> ?').run(at, p.plu, p.id);
+      stmt(
+        db,
+        `INSERT INTO product (id, sku, name, name_en, price, tax_rate_bp, unit, stock_milli, category_id, active, pinyin_initials, plu, created_at, updated_at)
+         VALUES (@id, @sku, @name, @name_en, @price, @tax_rate_bp, @unit, 0, @category_id, @active, @pinyin_initials, @plu, @at, @at)
+         ON CONFLICT (id) DO UPDATE SET sku = excluded.sku, name = excluded.name, name_en = excluded.name_en, price = excluded.price,
+           tax_rate_bp = excluded.tax_rate_bp, unit = excluded.unit, category_id = excluded.category_id, active = excluded.active,
+           pinyin_initials = excluded.pinyin_initials, plu = excluded.plu, updated_at = excluded.updated_at`,
+      ).run({
+        id: p.id,
+        sku: p.sku,
+        name: p.name,
+        name_en: p.nameEn,
+        price: p.price,
+        tax_rate_bp: p.taxRateBp,
+        unit: p.unit,
+        category_id: p.categoryId,
+        active: p.active ? 1 : 0,
+        pinyin_initials: pinyinInitials(p.name),
+        plu: p.plu,
+        at,
+      });
+      stmt(db, 'DELETE FROM product_barcode WHERE product_id = ?').run(p.id);
+      p.barcodes.forEach((barcode, position) => {
+        stmt(db, 'INSERT INTO product_barcode (barcode, product_id, position) VALUES (?, ?, ?) ON CONFLICT (barcode) DO UPDATE SET product_id = excluded.product_id, position = excluded.position').run(
+          barcode,
+          p.id,
+          position,
+        );
+      });
+    }
+    for (const u of reply.users) {
+      stmt(
+        db,
+        `INSERT INTO user (id, name, role, pin_hash, must_change_pin, active, created_at) VALUES (@id, @name, @role, @pin_hash, 0, @active, @at)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, active = excluded.active,
+           must_change_pin = CASE WHEN pin_hash = excluded.pin_hash THEN must_change_pin ELSE 0 END, pin_hash = excluded.pin_hash`,
+      ).run({ id: u.id, name: u.name, role: u.role, pin_hash: u.pinHash, active: u.active ? 1 : 0, at });
+    }
+    for (const [key, value] of settings) writeSettingValue(db, key, value, at);
+    for (const s of reply.stock) {
+      // The store's level counts the movements the server has; this till's movements not yet acknowledged are added.
+      stmt(
+        db,
+        `UPDATE product SET stock_milli = ? + coalesce((SELECT sum(m.delta_milli) FROM stock_movement m
+           JOIN sync_fact f ON f.kind = 'stock_movement' AND f.ref_id = m.id AND f.acked = 0 WHERE m.product_id = product.id), 0) WHERE id = ?`,
+      ).run(s.stockMilli, s.productId);
+    }
+    let deleted = 0;
+    for (const d of reply.deleted) {
+      // Sales name products and users, so they retire rather than go.
+      if (d.entity === 'product') deleted += stmt(db, 'UPDATE product SET active = 0, updated_at = ? WHERE id = ?').run(at, d.id).changes;
+      else if (d.entity === 'user') deleted += stmt(db, 'UPDATE user SET active = 0 WHERE id = ?').run(d.id).changes;
+      else {
+        stmt(db, 'UPDATE product SET category_id = NULL, updated_at = ? WHERE category_id = ?').run(at, d.id);
+        deleted += stmt(db, 'DELETE FROM category WHERE id = ?').run(d.id).changes;
+      }
+    }
+    setPulledVersion(db, reply.version);
+    return { version: reply.version, products: reply.products.length, users: reply.users.length, settings: settings.map(([k]) => k), refusedSettings: refused, stock: reply.stock.length, deleted };
+  })();
+}
+
+/**
+ * The server's settings the till takes, each checked against the till's own schema. A value the till cannot use
+ * keeps the till's own and is reported (`refused`), so one bad setting does not hold back prices and staff.
+ */
+function ownedSettingsOf(values: Record<string, unknown>): { take: [ServerOwnedSetting, unknown][]; refused: string[] } {
+  const take: [ServerOwnedSetting, unknown][] = [];
+  const refused: string[] = [];
+  for (const key of SERVER_OWNED_SETTINGS) {
+    if (!Object.hasOwn(values, key)) continue;
+    const parsed = Settings.shape[key].safeParse(values[key]);
+    if (parsed.success) take.push([key, parsed.data]);
+    else refused.push(key);
+  }
+  return { take, refused };
+}
