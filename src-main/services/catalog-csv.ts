@@ -22,6 +22,7 @@ import {
   adjustStock,
   ensureCategory,
   findProductById,
+  findProductByBarcode,
   findProductBySku,
   insertProduct,
   listProducts,
@@ -435,16 +436,21 @@ function sameBarcodes(a: readonly string[], b: readonly string[]): boolean {
 type GoodRowOf = ReturnType<typeof readRows>['rows'][number];
 
 /**
- * Applies good rows one at a time (inside the caller's transaction). The barcode and PLU owners are read at
- * the first row and kept up to date in memory, so they must be read inside the first transaction.
+ * Applies good rows one at a time (inside the caller's transaction). The barcode and PLU owners are read once
+ * (at the first row, or at once: `readOwnersNow`) and kept up to date in memory as rows are applied.
  */
-function catalogRowApplier(db: Database, options: CatalogImportOptions, result: CatalogImportResult) {
+/**
+ * `readOwnersNow`: read every barcode's and PLU's owner at once, outside any transaction (the batched import: a
+ * whole-table read of 100,000 barcodes inside its first write transaction held the core's writes back for it);
+ * otherwise read at the first row, inside the caller's transaction.
+ */
+function catalogRowApplier(db: Database, options: CatalogImportOptions, result: CatalogImportResult, readOwnersNow = false) {
   const { now, mode = 'upsert' } = options;
   const at = now.toISOString();
   const ref = `csv:${newId(now.getTime())}`;
   const skipped = result.skipped;
-  let barcodeOwnersRead: ReturnType<typeof readBarcodeOwners> | null = null;
-  let pluOwnersRead: ReturnType<typeof readPluOwners> | null = null;
+  let barcodeOwnersRead: ReturnType<typeof readBarcodeOwners> | null = readOwnersNow ? readBarcodeOwners(db) : null;
+  let pluOwnersRead: ReturnType<typeof readPluOwners> | null = readOwnersNow ? readPluOwners(db) : null;
   const skuLines = new Map<string, number>();
   const skuOf = (productId: string) => findProductById(db, productId)?.sku ?? productId;
   const skip = (line: number, code: CsvRowErrorCode, message: string) => skipped.push({ line, code, message });
@@ -581,10 +587,16 @@ export async function importCatalogCsvInBatches(
 ): Promise<CatalogImportResult> {
   const { rows, skipped } = readRows(csvText, options.weighedPrefixes ?? DEFAULT_WEIGHED_LAYOUT.prefixes);
   const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0, skipped };
-  const applyRow = catalogRowApplier(db, options, result);
+  const applyRow = catalogRowApplier(db, options, result, true);
   await options.between(0, rows.length);
   let done = 0;
   while (done < rows.length) {
+    // Read what the next rows will touch before taking the write lock (the core waits while it is held): the
+    // index pages of their SKUs and barcodes come from the disk now, not inside the transaction.
+    for (const { row, barcodes } of rows.slice(done, done + options.batchRows)) {
+      findProductBySku(db, row.sku);
+      for (const key of barcodes ?? []) findProductByBarcode(db, key);
+    }
     done = db.transaction(() => {
       const started = performance.now();
       let next = done;
