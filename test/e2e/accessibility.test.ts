@@ -10,7 +10,7 @@ import { type HostProcess, queryTerminalDb, startHostProcess } from '../helpers/
 const TILL = { width: 1366, height: 768 };
 const KIOSK = { width: 1080, height: 1920 };
 const CUSTOMER = { width: 800, height: 480 };
-const OWNER_TABS = ['shift', 'reports', 'history', 'reconciliation', 'charts', 'export', 'staff', 'settings'];
+const OWNER_TABS = ['today', 'shift', 'reports', 'history', 'reconciliation', 'charts', 'export', 'staff', 'settings'];
 const TECHNICIAN_TABS = ['devices', 'scanner-monitor', 'settings', 'users', 'diagnostics', 'audit'];
 const LANGUAGES = ['zh-CN', 'en'] as const;
 /** Each test audits 7–20 screens, and axe takes seconds a screen on a busy 2-core machine: a generous bound. */
@@ -32,6 +32,7 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
 
   beforeAll(async () => {
     mkdirSync('test-results/a11y', { recursive: true });
+    mkdirSync('test-results/ux', { recursive: true });
     host = await startHostProcess({
       config: {
         kioskMode: true,
@@ -54,6 +55,9 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
     await browser?.close();
     await host?.stop();
   });
+
+  /** For people to look at (issue 17): test-results/ux/<screen>-<language>.png, the screens this walk passes through. */
+  const shot = (page: Page, screen: string, language: string) => page.screenshot({ path: `test-results/ux/${screen}-${language}.png` });
 
   /** The blocking findings on the page as it is now, one line each, and a line if it has not exactly one h1. */
   async function audit(page: Page, screen: string): Promise<string[]> {
@@ -120,14 +124,17 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         found.push(...(await audit(till, `${language} cashier (with lines)`)));
         await expect.poll(() => customer.getByTestId('customer-total').count()).toBe(1);
         found.push(...(await audit(customer, `${language} customer display (sale)`)));
+        await shot(customer, 'customer-sale', language);
 
         await till.keyboard.press('F12');
         await till.getByTestId('cash-tendered').waitFor();
         found.push(...(await audit(till, `${language} pay dialog`)));
+        await shot(till, 'cashier-pay', language);
         await till.getByTestId('cash-tendered').fill('500');
         await till.getByTestId('pay-complete').click();
         await till.getByTestId('receipt-dialog').waitFor({ timeout: 15_000 });
         found.push(...(await audit(till, `${language} completion (cash)`)));
+        await shot(till, 'cashier-cash-done', language);
         const receiptNumber = (await till.getByTestId('receipt-dialog').textContent())!.match(/[0-9A-Z]{4}-\d{6}/)![0];
         await till.getByTestId('next-customer').click();
         await expect.poll(() => till.getByTestId('receipt-dialog').count()).toBe(0);
@@ -138,8 +145,10 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         await till.getByTestId('payment-code').press('Enter');
         await expect.poll(() => till.getByTestId('payment-status').getAttribute('data-status')).toBe('pending');
         found.push(...(await audit(till, `${language} wallet wait`)));
+        await shot(till, 'cashier-wallet-wait', language);
         await till.getByTestId('receipt-dialog').waitFor({ timeout: 15_000 });
         found.push(...(await audit(till, `${language} completion (wallet)`)));
+        await shot(till, 'cashier-wallet-done', language);
         await till.getByTestId('next-customer').click();
         await expect.poll(() => till.getByTestId('receipt-dialog').count()).toBe(0);
 
@@ -158,6 +167,7 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         await till.getByTestId('refund-receipt-number').press('Enter');
         await till.getByTestId('refund-quantity').first().waitFor();
         found.push(...(await audit(till, `${language} refund dialog`)));
+        await shot(till, 'cashier-refund', language);
         await till.getByTestId('refund-quantity').first().press('Escape');
         await expect.poll(() => till.getByTestId('refund-quantity').count()).toBe(0);
         await signOut();
@@ -171,6 +181,7 @@ describe('accessibility of every screen, audited with axe-core in Chromium', () 
         for (const tab of OWNER_TABS) {
           await till.getByTestId(`tab-${tab}`).click();
           found.push(...(await audit(till, `${language} owner ${tab}`)));
+          if (tab === 'today') await shot(till, 'owner-landing', language);
         }
         await signOut();
         await signIn(till, language === 'en' ? 'Technician|技术员' : '技术员', '9999');

@@ -74,6 +74,24 @@ describe('the customer display at the sizes shops use', () => {
     });
   }
 
+  it('fits the same four sizes with its words in English', async () => {
+    await till.getByTestId('switch-language').click();
+    try {
+      for (const size of SIZES) {
+        const page = await browser.newPage({ viewport: size });
+        await page.goto(`${host.ready.url}#/customer?token=${host.ready.token}`);
+        await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+        await expect.poll(() => page.getByTestId('customer-line').count()).toBe(14);
+        expect(await overflow(page)).toEqual({ x: 0, y: 0 });
+        expect(await inView(page, 'customer-total')).toBe(true);
+        await page.screenshot({ path: `${SHOTS}/customer-${size.width}x${size.height}-en.png` });
+        await page.close();
+      }
+    } finally {
+      await till.getByTestId('switch-language').click();
+    }
+  });
+
   it('shows the merchant QR large enough to scan at arm’s length, whole, on the smallest display', async () => {
     const page = await browser.newPage({ viewport: SIZES[0] });
     await page.goto(`${host.ready.url}#/customer?token=${host.ready.token}`);
