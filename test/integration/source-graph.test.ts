@@ -54,16 +54,19 @@ function sourceFiles(dir: string): string[] {
 
 describe('the production import graph', () => {
   const inSandbox = (f: string) => f.startsWith('src-main/acquirer/sandbox/');
+  /** What starts the embedded sandbox's thread (a worker file and its messages): none of the sandbox's own code. */
+  const LAUNCHER = ['src-main/acquirer/sandbox/embedded.ts', 'src-main/acquirer/sandbox/thread-protocol.ts'];
 
-  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s does not load the sandbox acquirer statically (only pos.ts’s dynamic import when it is configured)', (entry) => {
+  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s does not load the sandbox acquirer (it runs in its own thread, from its own entry, when configured)', (entry) => {
     const graph = staticGraph(entry);
     expect(graph.has('src-main/pos.ts')).toBe(true);
-    expect([...graph].filter(inSandbox)).toEqual([]);
-    expect(readFileSync(join(root, 'src-main/pos.ts'), 'utf8')).toContain("await import('./acquirer/sandbox/server')");
+    expect([...graph].filter((f) => inSandbox(f) && !LAUNCHER.includes(f))).toEqual([]);
+    expect(readFileSync(join(root, 'src-main/pos.ts'), 'utf8')).toContain('await startEmbeddedSandbox(');
   });
 
-  it('the walker does find the sandbox where it is loaded (its own entry)', () => {
+  it('the walker does find the sandbox where it is loaded (its own entries: the command line and the thread)', () => {
     expect([...staticGraph('src-main/acquirer/sandbox/cli.ts')].filter(inSandbox)).toContain('src-main/acquirer/sandbox/server.ts');
+    expect([...staticGraph('src-main/acquirer/sandbox/thread.ts')].filter(inSandbox)).toContain('src-main/acquirer/sandbox/server.ts');
   });
 });
 

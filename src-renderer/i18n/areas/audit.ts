@@ -21,6 +21,7 @@ export const auditZhCN = {
     export: { create: '导出 CSV' },
     reconcile: { resolve: '对账差异已处理' },
     diagnostics: { backup: '备份数据库', restore: '安排恢复备份', restored: '已恢复备份', supportBundle: '生成诊断包' },
+    sync: { enrol: '接入门店服务器', unenrol: '断开门店服务器' },
   },
   details: {
     name: '姓名',
@@ -98,6 +99,7 @@ export const auditEn: Shape<typeof auditZhCN> = {
     export: { create: 'CSV exported' },
     reconcile: { resolve: 'Reconciliation item resolved' },
     diagnostics: { backup: 'Database backed up', restore: 'Restore scheduled', restored: 'Backup restored', supportBundle: 'Support bundle made' },
+    sync: { enrol: 'Enrolled with the store server', unenrol: 'Left the store server' },
   },
   details: {
     name: 'Name',
