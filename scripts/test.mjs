@@ -46,7 +46,8 @@ for (const r of runs) {
     totals.skipped += summary.numPendingTests + summary.numTodoTests;
     totals.total += summary.numTotalTests;
   }
-  if (runStatus !== 0 || !summary) status = runStatus || 1;
+  // A failed test fails the run whatever vitest's exit status (a dependency's exit hook once made it 0).
+  if (runStatus !== 0 || !summary || summary.numFailedTests > 0 || summary.success === false) status = runStatus || 1;
   if (status !== 0) break;
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(0);

@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../embedded-postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +15,17 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // embedded-postgres hooks the process's end (async-exit-hook): on 'beforeExit' it calls process.exit(0), which in
+  // vitest's own process turned a run with failed tests into exit status 0. Its 'beforeExit' and 'exit' listeners
+  // are removed (the teardown below stops the cluster), so vitest's exit status stands.
+  const listeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')] as ((...args: unknown[]) => void)[];
+  const before = new Set(listeners());
+  const { startEmbeddedPostgres } = await import('../embedded-postgres');
+  for (const listener of listeners()) {
+    if (before.has(listener)) continue;
+    process.removeListener('beforeExit', listener);
+    process.removeListener('exit', listener);
+  }
   const dir = await mkdtemp(join(tmpdir(), 'jiezhang-test-pg-'));
   const cluster = await startEmbeddedPostgres(dir);
   project.provide('postgresAdminUrl', cluster.url('postgres'));
