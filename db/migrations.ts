@@ -1,29 +1,9 @@
-/**
- * The numbered SQL migrations, bundled into the build (no files to find at run time).
- * File names are `NNNN_name.sql`; numbers start at 1 and have no gaps.
- */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+/** The terminal's numbered SQL migrations (db/migrations/NNNN_name.sql), bundled into the build (no files to find at run time). */
+import { parseMigrationFiles, type Migration } from '../src-common/migration-files';
+
+export { parseMigrationFiles, type Migration };
 
 const files = import.meta.glob<string>('./migrations/*.sql', { query: '?raw', import: 'default', eager: true });
-
-export function parseMigrationFiles(sources: Record<string, string>): Migration[] {
-  const migrations = Object.entries(sources).map(([path, sql]) => {
-    const match = /(?:^|\/)(\d{4})_([a-z0-9_]+)\.sql$/.exec(path);
-    if (!match) throw new Error(`Migration file name must be NNNN_name.sql: ${path}`);
-    return { version: Number(match[1]), name: match[2]!, sql };
-  });
-  migrations.sort((a, b) => a.version - b.version);
-  migrations.forEach((m, index) => {
-    if (m.version !== index + 1) {
-      throw new Error(`Migrations must be numbered 1..N without gaps; expected ${index + 1}, found ${m.version} (${m.name})`);
-    }
-  });
-  return migrations;
-}
 
 export const migrations: readonly Migration[] = parseMigrationFiles(files);
 export const latestSchemaVersion = migrations.length;
