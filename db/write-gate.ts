@@ -37,8 +37,6 @@ export interface WriteGate {
   readonly buffer: SharedArrayBuffer;
   /** Runs `fn` holding the gate; reentrant on this thread (a nested transaction or a write inside one). */
   hold<T>(fn: () => T): T;
-  /** Frees the gate if `role` holds it: that side's thread ended while holding it. */
-  releaseIfHeldBy(role: WriteGateRole): void;
   stats(): WriteGateStats;
   resetStats(): void;
 }
@@ -123,13 +121,6 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
         if (heldUs > Atomics.load(cells, LONGEST_HOLD[role])) Atomics.store(cells, LONGEST_HOLD[role], heldUs);
         if (holding) release();
         holding = false;
-      }
-    },
-    releaseIfHeldBy(holderRole) {
-      if (Atomics.compareExchange(cells, HOLDER, CODE[holderRole], FREE) === CODE[holderRole]) Atomics.notify(cells, HOLDER);
-      if (holderRole === 'core') {
-        Atomics.store(cells, CORE_WAITING, 0);
-        Atomics.notify(cells, CORE_WAITING);
       }
     },
     stats: () => ({ ...stats, otherLongestHoldMs: Atomics.load(cells, LONGEST_HOLD[other]) / 1000 }),
