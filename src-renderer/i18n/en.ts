@@ -4,7 +4,7 @@ export const en: Messages = {
   app: { title: 'Jiezhang POS', sandbox: 'SANDBOX', live: 'LIVE' },
   connection: { online: 'Connected', connecting: 'Connecting…', offline: 'Connection lost, reconnecting…' },
   acquirer: { online: 'Acquirer online', offline: 'Acquirer offline: cash only', pending: '{{count}} pending' },
-  language: { switchTo: '中文', label: 'Language' },
+  language: { switchTo: '中文' },
   status: {
     title: 'Terminal status',
     terminalId: 'Terminal ID',

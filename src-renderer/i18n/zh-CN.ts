@@ -2,7 +2,7 @@ export const zhCN = {
   app: { title: '结账 POS', sandbox: '沙箱', live: '正式' },
   connection: { online: '已连接', connecting: '连接中…', offline: '连接已断开，正在重连…' },
   acquirer: { online: '收单在线', offline: '收单离线：仅收现金', pending: '{{count}} 笔待确认' },
-  language: { switchTo: 'English', label: '语言' },
+  language: { switchTo: 'English' },
   status: {
     title: '终端状态',
     terminalId: '终端编号',

@@ -11,7 +11,6 @@ export const kioskZhCN = {
   header: { startOver: '重新开始', language: 'English' },
   shop: {
     categories: '商品分类',
-    add: '加入 {{name}}',
     inOrder: '已选 {{count}}',
     empty: '请选择商品',
     items_one: '{{count}} 件商品',
@@ -148,7 +147,6 @@ export const kioskEn: Widen<typeof kioskZhCN> = {
   header: { startOver: 'Start over', language: '中文' },
   shop: {
     categories: 'Categories',
-    add: 'Add {{name}}',
     inOrder: '{{count}} in order',
     empty: 'Pick something',
     items_one: '{{count}} item',
