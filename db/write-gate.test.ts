@@ -51,6 +51,47 @@ describe('the write gate', () => {
     expect(new Int32Array(buffer)[0]).toBe(0);
   });
 
+  it("lets the core await the worker's write with its thread free, in the order asked, then write at once", async () => {
+    const buffer = createWriteBuffer();
+    const core = createWriteGate('core', buffer);
+    expect(core.whenFree()).toBeNull();
+    const other = holdFromOtherThread(buffer, 150);
+    await other.held;
+    // The thread keeps serving while the worker holds the gate: a timer fires during the wait.
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const order: string[] = [];
+    const first = core.whenFree()!;
+    expect(first).toBeInstanceOf(Promise);
+    const second = core.whenFree()!;
+    const both = Promise.all([first.then(() => core.hold(() => order.push('first'))), second.then(() => core.hold(() => order.push('second')))]);
+    await both;
+    clearInterval(ticker);
+    const { releasedAt, sawCoreWaiting } = await other.released;
+    await other.stop();
+    expect(ticks).toBeGreaterThan(5);
+    expect(order).toEqual(['first', 'second']);
+    expect(sawCoreWaiting).toBe(1);
+    expect(now()).toBeGreaterThanOrEqual(releasedAt);
+    // No blocking wait was needed; the awaited ones are counted apart.
+    expect(core.stats()).toMatchObject({ waits: 0, timeouts: 0, asyncWaits: 1 });
+    expect(core.stats().longestAsyncWaitMs).toBeGreaterThan(50);
+    expect(core.whenFree()).toBeNull();
+  });
+
+  it('lets the worker in again when the start that awaited the gate did not write', async () => {
+    const buffer = createWriteBuffer();
+    const cells = new Int32Array(buffer);
+    const core = createWriteGate('core', buffer);
+    const other = holdFromOtherThread(buffer, 60);
+    await other.held;
+    await core.whenFree();
+    expect(cells[1]).toBe(1);
+    await other.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cells[1]).toBe(0);
+  });
+
   it('gives up on a gate nobody frees after its timeout and lets the write go on to SQLite', () => {
     const buffer = createWriteBuffer();
     // A worker thread that died holding the gate.

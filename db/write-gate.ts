@@ -10,6 +10,11 @@
  *
  * SQLite's lock stays the authority: the gate only decides who asks first. A wait that times out goes on to
  * SQLite (and its busy_timeout) as before, so a gate left held by a thread that died costs a delay, never data.
+ *
+ * The core should not even wait in Atomics.wait: a batch held up by the disk (a backup being written back) held
+ * the gate for 150–230 ms, and the core's thread with it. So what starts the core's writes (a call, a device's
+ * scan, the job runner's look) first awaits `whenFree()`: Atomics.waitAsync, the loop serving timers and I/O
+ * meanwhile, the worker stepping aside, and later starts queued behind in order. The write then finds the gate free.
  */
 import type { Database, Statement } from 'better-sqlite3';
 
@@ -20,6 +25,10 @@ const CORE_WAITING = 1;
 /** The longest time each side has held the gate (µs), for diagnostics: cell 2 the core's, cell 3 the worker's. */
 const LONGEST_HOLD = { core: 2, worker: 3 } as const;
 const FREE = 0;
+/** Atomics.waitAsync (V8 since Node 16; typed only from TypeScript's es2024 lib, newer than this project's). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(cells: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
 const CODE: Record<WriteGateRole, number> = { core: 1, worker: 2 };
 
 export interface WriteGateStats {
@@ -30,6 +39,9 @@ export interface WriteGateStats {
   timeouts: number;
   /** The longest the other side held the gate at once (its writes: what this side may have waited for). */
   otherLongestHoldMs: number;
+  /** Starts that awaited the gate with the thread free (whenFree), and the longest such wait. */
+  asyncWaits: number;
+  longestAsyncWaitMs: number;
 }
 
 export interface WriteGate {
@@ -37,6 +49,11 @@ export interface WriteGate {
   readonly buffer: SharedArrayBuffer;
   /** Runs `fn` holding the gate; reentrant on this thread (a nested transaction or a write inside one). */
   hold<T>(fn: () => T): T;
+  /**
+   * The core's: null when the gate is free and no earlier start is waiting (go on now); otherwise a promise that
+   * resolves, in the order asked, once the gate is free (or after the timeout: the write then waits as before).
+   */
+  whenFree(): Promise<void> | null;
   stats(): WriteGateStats;
   resetStats(): void;
 }
@@ -50,7 +67,10 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
   const cells = new Int32Array(buffer);
   const me = CODE[role];
   const timeoutMs = options.timeoutMs ?? 2_000;
-  const stats = { waits: 0, longestWaitMs: 0, timeouts: 0 };
+  const stats = { waits: 0, longestWaitMs: 0, timeouts: 0, asyncWaits: 0, longestAsyncWaitMs: 0 };
+  /** Starts queued in whenFree, and the tail of their queue. */
+  let queued = 0;
+  let queueTail: Promise<void> = Promise.resolve();
   const other: WriteGateRole = role === 'core' ? 'worker' : 'core';
   let depth = 0;
   /** Whether this thread holds the gate (false after a timeout: it writes without it). */
@@ -92,6 +112,32 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
     if (ms > stats.longestWaitMs) stats.longestWaitMs = Number(ms.toFixed(3));
   }
 
+  async function untilFree(): Promise<void> {
+    const started = performance.now();
+    let waited = false;
+    for (;;) {
+      const holder = Atomics.load(cells, HOLDER);
+      const remaining = timeoutMs - (performance.now() - started);
+      if (holder === FREE || holder === me || remaining <= 0) break;
+      waited = true;
+      Atomics.store(cells, CORE_WAITING, 1);
+      const result = waitAsync(cells, HOLDER, holder, Math.min(remaining, 50));
+      if (result.async) await result.value;
+    }
+    if (!waited) return;
+    const ms = performance.now() - started;
+    stats.asyncWaits++;
+    if (ms > stats.longestAsyncWaitMs) stats.longestAsyncWaitMs = Number(ms.toFixed(3));
+    // The start this was for writes in its first turn (its write clears the flag); one that did not write
+    // must not keep the worker waiting.
+    setImmediate(() => {
+      if (queued === 0 && Atomics.load(cells, HOLDER) !== me && Atomics.load(cells, CORE_WAITING) === 1) {
+        Atomics.store(cells, CORE_WAITING, 0);
+        Atomics.notify(cells, CORE_WAITING);
+      }
+    });
+  }
+
   function release() {
     Atomics.compareExchange(cells, HOLDER, me, FREE);
     Atomics.notify(cells, HOLDER);
@@ -123,9 +169,18 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
         holding = false;
       }
     },
+    whenFree() {
+      if (role !== 'core') throw new Error('write gate: only the core waits without blocking');
+      const holder = Atomics.load(cells, HOLDER);
+      if (queued === 0 && (depth > 0 || holder === FREE || holder === me)) return null;
+      queued++;
+      const turn = queueTail.then(untilFree).finally(() => queued--);
+      queueTail = turn;
+      return turn;
+    },
     stats: () => ({ ...stats, otherLongestHoldMs: Atomics.load(cells, LONGEST_HOLD[other]) / 1000 }),
     resetStats() {
-      Object.assign(stats, { waits: 0, longestWaitMs: 0, timeouts: 0 });
+      Object.assign(stats, { waits: 0, longestWaitMs: 0, timeouts: 0, asyncWaits: 0, longestAsyncWaitMs: 0 });
       Atomics.store(cells, LONGEST_HOLD[other], 0);
     },
   };

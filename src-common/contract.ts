@@ -55,7 +55,15 @@ const LoopDelay = z.object({
   windowMs: z.number().nonnegative(),
   /** Writes of the core that waited for the SQL worker's write (db/write-gate.ts) in the window. */
   writeWaits: z
-    .object({ waits: z.number().int().nonnegative(), longestWaitMs: z.number().nonnegative(), timeouts: z.number().int().nonnegative(), otherLongestHoldMs: z.number().nonnegative() })
+    .object({
+      waits: z.number().int().nonnegative(),
+      longestWaitMs: z.number().nonnegative(),
+      timeouts: z.number().int().nonnegative(),
+      otherLongestHoldMs: z.number().nonnegative(),
+      /** Starts that awaited the worker's write with the loop free (not stalls), and the longest. */
+      asyncWaits: z.number().int().nonnegative(),
+      longestAsyncWaitMs: z.number().nonnegative(),
+    })
     .optional(),
 });
 

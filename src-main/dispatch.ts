@@ -34,6 +34,11 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
      * is on disk first (the core's DurabilityBarrier, db/durability.ts).
      */
     beforeAnswer?: () => Promise<void>;
+    /**
+     * Awaited (when it returns a promise) before a handler runs: the SQL worker's write the handler would
+     * otherwise wait for on the thread (db/write-gate.ts whenFree).
+     */
+    writeTurn?: () => Promise<void> | null;
   } = {},
 ): Dispatcher {
   return {
@@ -63,6 +68,8 @@ export function createDispatcher<C extends Record<string, CallSpec>>(
           error: { code: 'validation_failed', message: `Invalid input for ${call}`, details: describeIssues(parsed.error.issues) },
         };
       }
+      const turn = options.writeTurn?.();
+      if (turn) await turn;
       const answered = await run(call, handlers[call as keyof C] as (i: unknown, s: Session) => unknown, parsed.data, session);
       await options.beforeAnswer?.();
       return answered;

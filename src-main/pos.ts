@@ -41,7 +41,7 @@ import { renderReceiptText } from '../src-common/receipt-text';
 import { createShouqianbaAdapter } from './acquirer/shouqianba';
 import { awaitingDurability } from './acquirer/durable-port';
 // The sandbox acquirer runs in its own thread (its own built entry), never in the core's import graph.
-import { startEmbeddedSandbox, type EmbeddedSandbox } from './acquirer/sandbox/embedded';
+import { afterReady, startEmbeddedSandbox, type EmbeddedSandbox } from './acquirer/sandbox/embedded';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from './acquirer/sandbox-identity';
 import { openKeyring } from './keyring';
 import { createEnrolmentService, withKeyRecovery } from './services/enrolment';
@@ -224,7 +224,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const acquirerConfig = config.acquirer;
   let baseUrl = acquirerConfig.baseUrl;
   if (!baseUrl) {
-    // In a thread of its own: its HTTP, signatures and ledger never take the core's loop.
+    // In a thread of its own: its HTTP, signatures and ledger never take the core's loop. Not waited for here:
+    // every request to it awaits its start (afterReady below), so the terminal is ready the sooner.
     sandbox = await startEmbeddedSandbox({
       dbPath: join(dataDir, 'sandbox-acquirer.sqlite'),
       log: log.child({ module: 'sandbox-acquirer' }),
@@ -245,13 +246,17 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   // Live mode knows nothing of the sandbox: the vendor's identity is typed on the enrolment screen, for that one request.
   const sandboxIdentity = { vendorSn: SANDBOX_VENDOR_SN, vendorKey: SANDBOX_VENDOR_KEY, appId: SANDBOX_APP_ID, activationCode: SANDBOX_ACTIVATION_CODE };
   // Every request waits until what was committed before it is on disk (db/durability.ts).
-  const rawAcquirer = awaitingDurability(
-    createShouqianbaAdapter({ ...adapterOptions, ...(sandboxMode ? sandboxIdentity : { vendorSn: '', vendorKey: '', appId: '' }) }),
-    barrier.durable,
+  const whenAcquirerReady = sandbox ? sandbox.whenReady : async () => {};
+  const rawAcquirer = afterReady(
+    awaitingDurability(
+      createShouqianbaAdapter({ ...adapterOptions, ...(sandboxMode ? sandboxIdentity : { vendorSn: '', vendorKey: '', appId: '' }) }),
+      barrier.durable,
+    ),
+    whenAcquirerReady,
   );
   const terminalId = terminal.status().terminalId;
   // One durable runner for every kind of background job; each service registers its kinds.
-  const jobs = createJobRunner({ db, clock, log: log.child({ module: 'jobs' }) });
+  const jobs = createJobRunner({ db, clock, log: log.child({ module: 'jobs' }), writeTurn: () => writeGate.whenFree() });
   const jobRetention = startJobRetention({ db, clock, log: log.child({ module: 'jobs' }) });
   const enrolment = createEnrolmentService({
     db,
@@ -261,7 +266,10 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     audit,
     jobs,
     acquirer: rawAcquirer,
-    activator: (vendor, input) => createShouqianbaAdapter({ ...adapterOptions, ...vendor }).activate(input),
+    activator: async (vendor, input) => {
+      await whenAcquirerReady();
+      return createShouqianbaAdapter({ ...adapterOptions, ...vendor }).activate(input);
+    },
     mode: acquirerConfig.mode,
     // The embedded sandbox gets a new port each start but keeps its ledger: same acquirer, same enrolment.
     endpointId: embeddedSandbox ? 'embedded-sandbox' : baseUrl,
@@ -384,6 +392,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea] = areas;
 
   const router = createScanRouter({
+    writeTurn: () => writeGate.whenFree(),
     bus,
     events,
     screens,
@@ -548,7 +557,11 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     sync,
   );
 
-  const dispatcher = createDispatcher(calls, handlers, log, { currentCaller: (caller) => auth.currentCaller(caller), beforeAnswer: barrier.durable });
+  const dispatcher = createDispatcher(calls, handlers, log, {
+    currentCaller: (caller) => auth.currentCaller(caller),
+    beforeAnswer: barrier.durable,
+    writeTurn: () => writeGate.whenFree(),
+  });
   log.info({ dataDir, appVersion, terminalId: terminal.status().terminalId }, 'terminal started');
 
   let closed = false;

@@ -197,6 +197,45 @@ describe('closing the device manager', () => {
   });
 });
 
+describe('a network scanner behind a held thread', () => {
+  let manager: DeviceManager | null = null;
+  let server: Server | null = null;
+  afterEach(async () => {
+    await manager?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    manager = null;
+    server = null;
+  });
+
+  it('keeps a scan whole when the thread was held between its halves past the idle time', async () => {
+    const port = await freePort();
+    let peer: Socket | null = null;
+    server = createServer((socket) => {
+      peer = socket;
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', () => resolve()));
+    manager = createDeviceManager([{ id: 'scanner', role: 'scanner', transport: { kind: 'tcp', host: '127.0.0.1', port }, suffix: 'CR', idleMs: 50 }], { retryOpenMs: 50 });
+    const scans: string[] = [];
+    const dropped: string[] = [];
+    manager.onScan((scan) => scans.push(scan.data));
+    manager.onScannerInput((input) => input.kind !== 'scan' && dropped.push(input.reason));
+    await until(() => peer !== null);
+    peer!.write('69012345');
+    await until(() => false, 30).catch(() => undefined);
+    // The rest is sent, then the thread is held past the idle time before it can read it: the idle check comes late.
+    peer!.write('67892\r');
+    const heldUntil = Date.now() + 150;
+    while (Date.now() < heldUntil) {
+      // a long collection, a busy CPU
+    }
+    await until(() => scans.length > 0 || dropped.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(scans).toEqual(['6901234567892']);
+    expect(dropped).toEqual([]);
+  });
+});
+
 describe('withoutStoredKick', () => {
   const cut = [0x1d, 0x56, 0x42, 0x00];
   it('drops one or two kicks after the cut, and nothing else', () => {

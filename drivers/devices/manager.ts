@@ -121,6 +121,8 @@ interface Managed {
 
 /** Printer conditions that stop printing; jobs wait in the queue until the printer says it is ready again. */
 const BLOCKING = new Set(['paper_out', 'cover_open', 'error']);
+/** A scanner's idle check this much later than asked is late: the thread was held, and silence is not believed. */
+const LATE_IDLE_CHECK_MS = 20;
 
 export function createDeviceManager(input: z.input<typeof DevicesConfig>, options: DeviceManagerOptions = {}): DeviceManager {
   const { log } = options;
@@ -304,13 +306,28 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
         }),
       );
     } else if (config.role === 'scanner') {
-      const framer = createSerialScanFramer({ suffix: config.suffix, idleMs: config.idleMs, aimPrefix: config.aimPrefix });
+      const withSuffix = config.suffix !== 'none';
+      const framer = createSerialScanFramer({ suffix: config.suffix, idleMs: config.idleMs, aimPrefix: config.aimPrefix, idleOnlyWhenFlushed: true });
       let idleTimer: NodeJS.Timeout | null = null;
+      // With a suffix, a fragment's silence is believed only when this check runs on time. A late one means the
+      // thread was held (a busy CPU, a long collection): the rest of the scan may be waiting in the port's buffer,
+      // unread, and dropping the fragment now would make its rest a code of its own. So a late check looks again
+      // once the bytes could have been read. (Without a suffix silence is the only end a scan has: it ends now.)
+      const checkIdle = (due: number) => {
+        const now = Date.now();
+        if (withSuffix && now - due > LATE_IDLE_CHECK_MS) {
+          idleTimer = setTimeout(() => checkIdle(Date.now() + config.idleMs + 5), config.idleMs + 5);
+          return;
+        }
+        idleTimer = null;
+        emitScannerEvents(config, framer.flushIdle(now));
+      };
       d.cleanup.push(
         transport.on('data', (chunk) => {
           emitScannerEvents(config, framer.push(chunk));
           if (idleTimer) clearTimeout(idleTimer);
-          idleTimer = setTimeout(() => emitScannerEvents(config, framer.flushIdle(Date.now())), config.idleMs + 5);
+          const due = Date.now() + config.idleMs + 5;
+          idleTimer = setTimeout(() => checkIdle(due), config.idleMs + 5);
         }),
         () => {
           if (idleTimer) clearTimeout(idleTimer);

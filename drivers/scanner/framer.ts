@@ -14,6 +14,7 @@
  * - An AIM identifier with no data after it is dropped as 'empty'.
  * - With a suffix and `idleMs` set, a fragment left without its suffix for `idleMs` is dropped as 'garbage'
  *   (a lost suffix must not glue two scans into one code); without `idleMs` a fragment waits for its suffix.
+ *   With `idleOnlyWhenFlushed`, only `flushIdle` judges the silence (its caller knows whether it ran on time).
  */
 import { identifyScan } from './aim';
 import { concatBytes, createScanDecoder, SCAN_ENCODINGS, type ScanEncoding, type ScanEvent } from './scan-event';
@@ -34,6 +35,12 @@ export interface SerialScanFramerOptions {
   encoding?: ScanEncoding;
   /** Clock for the idle rule at `push` time (default Date.now); `flushIdle` takes the time from its caller. */
   now?: () => number;
+  /**
+   * With a suffix: leave the idle rule to `flushIdle` alone (default false). Time read at `push` is when the bytes
+   * were read, not when they came: behind a held thread the rest of a scan reads as late, and its first part
+   * would be dropped. A caller whose timer knows when it ran late (drivers/devices/manager.ts) sets this.
+   */
+  idleOnlyWhenFlushed?: boolean;
 }
 
 export interface SerialScanFramer {
@@ -75,6 +82,7 @@ export function createSerialScanFramer(options: SerialScanFramerOptions): Serial
   if (!SCAN_ENCODINGS.includes(encoding)) throw new RangeError(`unknown encoding ${JSON.stringify(encoding as unknown)}`);
   const decode = createScanDecoder(encoding);
   const now = options.now ?? Date.now;
+  const idleOnlyAtFlush = suffix !== 'none' && options.idleOnlyWhenFlushed === true;
   const suffixRaw = Uint8Array.from(suffixBytes);
   const crlf = suffix === 'CRLF';
   const last = suffixBytes[suffixBytes.length - 1];
@@ -133,7 +141,7 @@ export function createSerialScanFramer(options: SerialScanFramerOptions): Serial
       const out: ScanEvent[] = [];
       if (chunk.length === 0) return out;
       const at = now();
-      if (isIdle(at)) idleEnd(out);
+      if (!idleOnlyAtFlush && isIdle(at)) idleEnd(out);
       lastByteAt = at;
       for (const b of chunk) {
         if (last !== undefined && b === last && (!crlf || prev === CR)) {

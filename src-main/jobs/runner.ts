@@ -100,6 +100,8 @@ export interface JobRunnerDeps {
    * (each commit is one more WAL flush for the durability barrier; runs of one subject follow each other this much later).
    */
   groupCommitMs?: number;
+  /** Awaited (when it returns a promise) before each look, so the look never waits for the SQL worker's write on the thread. */
+  writeTurn?: () => Promise<void> | null;
 }
 
 type Dead = { outcome: 'dead'; error: string };
@@ -180,6 +182,12 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   const FAILED_LOOK_RETRY_MS = 1000;
 
   function tick() {
+    const turn = deps.writeTurn?.();
+    if (turn) void turn.then(tickNow);
+    else tickNow();
+  }
+
+  function tickNow() {
     try {
       look();
     } catch (error) {

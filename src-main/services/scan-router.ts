@@ -46,6 +46,8 @@ export interface ScanRouterDeps {
   clock: Clock;
   log: Logger;
   hold?: { max: number; forMs: number };
+  /** Awaited (when it returns a promise) before a scan is applied: the SQL worker's write, waited for off the thread. */
+  writeTurn?: () => Promise<void> | null;
 }
 
 export interface ScanRouter {
@@ -206,6 +208,8 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
   }
 
   async function route(scan: DomainEvents['scan.received']): Promise<ScanOutcome> {
+    const turn = deps.writeTurn?.();
+    if (turn) await turn;
     // A scan typed into a screen is that screen's; a device scan goes to its surface's active screen.
     if (scan.from) {
       const screen = screens.screenOf(scan.from);

@@ -131,11 +131,19 @@ describe('the core on a 1,000,000-sale database', () => {
 
     // Every scan is one item on the till's sale: none glued to another, none lost.
     const expected = { [codes[0]!]: sent.filter((c) => c === codes[0]).length, [codes[1]!]: sent.filter((c) => c === codes[1]).length };
+    // Scans that were not added (refused, held…) and the codes the core framed, to say why when a count differs.
+    const notAdded = () => {
+      const outcomes = till.frames
+        .map((f) => JSON.parse(f) as { type: string; name?: string; payload?: { kind: string; code: string; reason?: string } })
+        .filter((m) => m.type === 'event' && m.name === 'scan.outcome' && m.payload!.kind !== 'item')
+        .map((m) => `${m.payload!.kind}:${m.payload!.reason ?? ''}:${m.payload!.code}`);
+      return outcomes.length ? outcomes.slice(0, 20).join(', ') : 'none refused or held';
+    };
     await expect
       .poll(async () => {
         const cart = unwrap(await till.call('sale.current', {}));
         return cart ? cart.lines.reduce((n, l) => n + l.quantityMilli / 1000, 0) : 0;
-      }, { timeout: 20_000 })
+      }, { timeout: 20_000, message: `scans not added: ${notAdded()}` })
       .toBe(sent.length);
     const cart = unwrap(await till.call('sale.current', {}))!;
     expect(Object.fromEntries(cart.lines.map((l) => [l.sku === 'BIG-0' ? codes[0] : codes[1], l.quantityMilli / 1000]))).toEqual(expected);

@@ -36,6 +36,7 @@ describe('the embedded sandbox acquirer thread', () => {
     dir = await mkdtemp(join(tmpdir(), 'embedded-sandbox-'));
     const { log, lines } = capturingLog();
     sandbox = await startEmbeddedSandbox({ dbPath: join(dir, 'sandbox.sqlite'), scale: 1, logLevel: 'info', log });
+    await sandbox.whenReady();
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const first = await activate(sandbox.url);

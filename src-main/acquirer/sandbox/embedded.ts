@@ -2,7 +2,12 @@
  * The sandbox acquirer embedded in the terminal (the default when no acquirer address is configured), run in a
  * thread of its own (thread.ts): the core only talks to it over HTTP, as to any acquirer. A thread that dies is
  * started again on the same port (the adapter keeps its address); its ledger is a file, so nothing is lost.
+ *
+ * The terminal does not wait for the thread to start (loading it and its ledger takes a quarter of a second on a
+ * low-end till, all of it before the terminal could say it is ready): its port is chosen first, so the address is
+ * known at once, and whatever talks to it awaits `whenReady()` (see `afterReady`).
  */
+import { createServer } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { findBuiltEntry } from '../../built-entry';
 import type { Logger } from '../../log';
@@ -17,6 +22,8 @@ const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fa
 export interface EmbeddedSandbox {
   /** `http://127.0.0.1:<port>`, the adapter's baseUrl. */
   readonly url: string;
+  /** Resolves once the thread answers on `url` (at once when it already does); rejects when it could not start. */
+  whenReady(): Promise<void>;
   close(): Promise<void>;
   /** Ends the thread as a crash would (tests): it is started again on the same port. */
   kill(): Promise<void>;
@@ -89,7 +96,7 @@ export async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Pro
     restartTimer = setTimeout(() => {
       restartTimer = null;
       if (closing) return;
-      spawn(first.port).then(
+      spawn(port).then(
         (next) => {
           current = next.worker;
           crashes = 0;
@@ -102,18 +109,27 @@ export async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Pro
     }, delay);
   }
 
-  const first = await spawn(0);
-  let current: Worker = first.worker;
+  const port = await freeLoopbackPort();
+  let current: Worker | null = null;
+  const starting = spawn(port).then((started) => {
+    current = started.worker;
+  });
+  // A thread that could not start is reported by whoever awaits whenReady() (a payment then fails unsent).
+  starting.catch((error: unknown) => log.error({ err: error }, 'the sandbox acquirer thread could not be started'));
 
   return {
-    url: first.url,
+    url: `http://127.0.0.1:${port}`,
+    whenReady: () => starting,
     async kill() {
-      await current.terminate();
+      await starting;
+      await current?.terminate();
     },
     async close() {
       closing = true;
       if (restartTimer) clearTimeout(restartTimer);
+      await starting.catch(() => {});
       const worker = current;
+      if (!worker) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => void worker.terminate().then(() => resolve()), CLOSE_TIMEOUT_MS);
         worker.once('exit', () => {
@@ -129,4 +145,34 @@ export async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Pro
       });
     },
   };
+}
+
+/**
+ * A free port on the loopback interface for the thread to listen on. Should another process take it before the
+ * thread listens, the thread's start fails (EADDRINUSE): logged, and reported by whenReady().
+ */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** `port` whose every method first awaits the embedded sandbox's thread: a request never races its start. */
+export function afterReady<P extends object>(port: P, whenReady: () => Promise<void>): P {
+  return new Proxy(port, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      const method = value as (...a: unknown[]) => unknown;
+      return async (...args: unknown[]) => {
+        await whenReady();
+        return method.apply(target, args);
+      };
+    },
+  });
 }
