@@ -191,7 +191,7 @@ export function ProductForm({
           </button>
         </fieldset>
         <div className="dialog-buttons">
-          <button type="button" onClick={onClose}>
+          <button type="button" data-testid="product-cancel" onClick={onClose}>
             {t('products.form.cancel')}
           </button>
           <button type="submit" className="primary" data-testid="product-save" disabled={busy || !priceOk || !name.trim() || !sku.trim()}>
