@@ -201,6 +201,7 @@ describe("the owner's products screen and the cashier's product grid", () => {
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(3);
     await expect.poll(() => page.getByTestId('line-quantity').nth(2).textContent()).toMatch(/^0\.5\s*kg$/);
     await expect.poll(() => page.getByTestId('line-amount').nth(2).textContent()).toBe(formatMoney(extendPrice(weighed.price, 500), 'CNY'));
+    await expect.poll(() => page.getByTestId('weight-dialog').count()).toBe(0);
     await page.keyboard.press('F8');
     await page.getByTestId('void-dialog').getByRole('button').first().click();
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(0);
