@@ -251,7 +251,11 @@ export function listProductPage(
 ): { rows: ProductRecord[]; total: number } {
   const { where, params } = pageFilter(options);
   const total = stmt(db, `SELECT count(*) FROM product p ${where}`).pluck().get(...params) as number;
-  const rows = stmt(db, `${SELECT_PRODUCT} ${where} ORDER BY p.sku LIMIT ? OFFSET ?`).all(...params, options.limit, options.offset) as ProductJoinRow[];
+  // The page's rowids first (skipping rows in the product_sku index alone, which holds the rowid), then the rows.
+  const rows = stmt(
+    db,
+    `${SELECT_PRODUCT} WHERE p.rowid IN (SELECT p.rowid FROM product p ${where} ORDER BY p.sku LIMIT ? OFFSET ?) ORDER BY p.sku`,
+  ).all(...params, options.limit, options.offset) as ProductJoinRow[];
   if (rows.length === 0) return { rows: [], total };
   const ids = JSON.stringify(rows.map((r) => r.id));
   return { rows: attachBarcodes(db, rows, 'WHERE p.id IN (SELECT value FROM json_each(?))', [ids]), total };
