@@ -28,7 +28,11 @@ export const CategoryView = z.object({
 });
 export type CategoryView = z.infer<typeof CategoryView>;
 
-const CategoryName = z.string().trim().min(1, 'a category needs a name').max(40, 'a category name is at most 40 characters');
+// A name reaches receipts and line displays: no byte of it may be a printer command.
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+
+const CategoryName = z.string().trim().min(1, 'a category needs a name').max(40, 'a category name is at most 40 characters').regex(NO_CONTROL, 'a name holds no control characters');
 
 /** What the owner types into the product form; barcodes as typed (checked and canonicalised in main). */
 export const ProductInput = z
@@ -38,11 +42,10 @@ export const ProductInput = z
       .trim()
       .min(1, 'a product needs a SKU')
       .max(64)
-      // eslint-disable-next-line no-control-regex
-      .regex(/^[^\u0000-\u001f\u007f]*$/, 'a SKU holds no control characters'),
-    name: z.string().trim().min(1, 'a product needs a name').max(100),
-    nameEn: z.string().trim().max(100).nullable(),
-    price: Minor.max(99_999_999),
+      .regex(NO_CONTROL, 'a SKU holds no control characters'),
+    name: z.string().trim().min(1, 'a product needs a name').max(100).regex(NO_CONTROL, 'a name holds no control characters'),
+    nameEn: z.string().trim().max(100).regex(NO_CONTROL, 'a name holds no control characters').nullable(),
+    price: Minor.min(0).max(99_999_999),
     taxRateBp: z.number().int().min(0).max(10_000),
     unit: z.enum(['each', 'kg']),
     /** 1–5 digits (zero-padded to 5 in main); only for goods sold by weight. */
