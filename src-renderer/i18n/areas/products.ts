@@ -105,7 +105,7 @@ export const productsEn: typeof productsZhCN = {
   add: 'Add product',
   import: 'Import CSV',
   categories: 'Categories',
-  columns: { name: 'Name', sku: 'SKU', barcodes: 'Barcodes', plu: 'PLU', category: 'Category', price: 'Price', taxRate: 'Tax', unit: 'Unit', stock: 'Stock', active: 'Status', actions: '' },
+  columns: { name: 'Name', sku: 'SKU', barcodes: 'Barcodes', plu: 'PLU', category: 'Category', price: 'Price', taxRate: 'Tax', unit: 'Unit', stock: 'Stock', active: 'Status', actions: 'Actions' },
   unit: { each: 'Each', kg: 'kg (sold by weight)' },
   unitShort: { each: 'each', kg: 'kg' },
   active: 'On sale',
