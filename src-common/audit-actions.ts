@@ -34,6 +34,13 @@ export const AUDIT_ACTIONS = [
   'diagnostics.supportBundle',
   'sync.enrol',
   'sync.unenrol',
+  'catalog.addProduct',
+  'catalog.updateProduct',
+  'catalog.deactivate',
+  'catalog.reactivate',
+  'catalog.addCategory',
+  'catalog.renameCategory',
+  'catalog.reorderCategories',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -54,4 +61,7 @@ export const AUDIT_MONEY_FIELDS: ReadonlySet<string> = new Set([
   'refunds',
   'statementAmount',
   'localAmount',
+  'price',
+  'priceFrom',
+  'priceTo',
 ]);

@@ -16,6 +16,7 @@ import { Surface } from './surface';
 import { ExportName, ownerCalls, ownerEvents } from './calls/owner';
 import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
 import { syncCalls, syncEvents } from './calls/sync';
+import { catalogCalls, catalogEvents } from './calls/catalog';
 import {
   Approval,
   Cart,
@@ -291,6 +292,7 @@ export const callsByArea = {
   kiosk: kioskCalls,
   scan: scanCalls,
   sync: syncCalls,
+  catalog: catalogCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 
@@ -316,6 +318,7 @@ export const events = mergeDisjoint('event', {
   kiosk: kioskEvents,
   scan: scanEvents,
   sync: syncEvents,
+  catalog: catalogEvents,
 }) satisfies Record<string, z.ZodType>;
 
 /**

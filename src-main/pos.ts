@@ -33,6 +33,7 @@ import { createKioskArea } from './areas/kiosk';
 import { createOwnerArea } from './areas/owner';
 import { createUploadsArea } from './areas/uploads';
 import { createSyncArea, guardServerOwned } from './areas/sync';
+import { createCatalogArea } from './areas/catalog';
 import { createSyncService } from './sync/service';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
@@ -388,8 +389,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     createKioskArea(services, bus),
     createUploadsArea(uploads),
     createSyncArea(sync),
+    createCatalogArea(services, uploads),
   ] as const;
-  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea] = areas;
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, catalogArea] = areas;
 
   const router = createScanRouter({
     writeTurn: () => writeGate.whenFree(),
@@ -553,6 +555,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     kiosk: kioskArea.handlers,
     uploads: uploadsArea.handlers,
     sync: syncArea.handlers,
+    catalog: catalogArea.handlers,
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );

@@ -14,10 +14,13 @@ import {
   listActiveProductsForSearch,
   listCategories,
   listProducts,
+  listProductPage,
   listProductsByCategory,
   listStockMovements,
   readBarcodeOwners,
   readPluOwners,
+  searchInactiveProducts,
+  setProductActive,
   setProductBarcodes,
   updateProduct,
   type NewProductRow,
@@ -165,5 +168,59 @@ describe('catalog queries', () => {
       { id: 'C2', name: '水果', sort: 2 },
       { id: 'C3', name: '日用', sort: 3 },
     ]);
+  });
+});
+
+describe("the owner's product list (issue 16)", () => {
+  /** 100,000 products in 40 categories, every tenth inactive, as a large shop's catalog. */
+  function large() {
+    const db = freshDb();
+    const categories = Array.from({ length: 40 }, (_, i) => ensureCategory(db, `分类${i}`, `C${i}`));
+    db.transaction(() => {
+      for (let i = 0; i < 100_000; i++) {
+        const sku = `SKU${String(i).padStart(6, '0')}`;
+        insertProduct(db, product({ id: `P${i}`, sku, name: `商品${i}`, pinyin_initials: `sp${i}`, category_id: categories[i % 40]!, active: i % 10 === 0 ? 0 : 1 }));
+      }
+    })();
+    return db;
+  }
+
+  it('pages by SKU with the total, by status and by category, with barcodes', () => {
+    const db = seeded();
+    setProductBarcodes(db, 'P2', ['6921168509256']);
+    const all = listProductPage(db, { status: 'all', offset: 0, limit: 2 });
+    expect(all.total).toBe(countProducts(db));
+    expect(all.rows.map((r) => r.sku)).toEqual(['DR0001', 'DR0002']);
+    expect(all.rows[1]!.barcodes).toEqual(['6921168509256']);
+    expect(listProductPage(db, { status: 'all', offset: 1, limit: 1 }).rows.map((r) => r.sku)).toEqual(['DR0002']);
+    setProductActive(db, 'P1', false, LATER);
+    expect(listProductPage(db, { status: 'inactive', offset: 0, limit: 10 }).rows.map((r) => r.sku)).toEqual(['DR0001', 'XX0001']);
+    expect(listProductPage(db, { status: 'active', categoryId: 'C1', offset: 0, limit: 10 }).rows.map((r) => r.sku)).toEqual(['DR0002']);
+  });
+
+  it('finds inactive products by name, pinyin initials, SKU or barcode, and treats % and _ as themselves', () => {
+    const db = seeded();
+    setProductBarcodes(db, 'P1', ['6901939621103']);
+    setProductActive(db, 'P1', false, LATER);
+    for (const text of ['可口', 'kkkl', 'dr0001']) expect(searchInactiveProducts(db, text, null, 10).map((r) => r.id), text).toEqual(['P1']);
+    expect(searchInactiveProducts(db, 'COCA', null, 10).map((r) => r.id)).toEqual(['P1', 'P4']);
+    expect(searchInactiveProducts(db, 'nothing', '6901939621103', 10).map((r) => r.id)).toEqual(['P1']);
+    expect(searchInactiveProducts(db, '%', null, 10)).toEqual([]);
+    expect(searchInactiveProducts(db, '农夫', null, 10)).toEqual([]); // active: the search index finds it
+  });
+
+  it('skips to a page of 100,000 products in an index alone (no sort of the whole table)', () => {
+    const db = large();
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
+    // The page's rowids, as listProductPage selects them: from an index holding the SKU order, never a sort.
+    for (const [where, index] of [['', 'product_sku'], ['WHERE p.active = 1', 'product_active_sku']] as const) {
+      const text = plan(`SELECT p.rowid FROM product p ${where} ORDER BY p.sku LIMIT 50 OFFSET 90000`);
+      expect(text).toContain(`COVERING INDEX ${index}`);
+      expect(text).not.toContain('TEMP B-TREE');
+    }
+    const page = listProductPage(db, { status: 'active', offset: 89_950, limit: 50 });
+    expect(page.total).toBe(90_000);
+    expect(page.rows).toHaveLength(50);
+    expect(page.rows.every((r) => r.active === 1)).toBe(true);
   });
 });

@@ -224,3 +224,85 @@ export function ensureCategory(db: Database, name: string, newId: string): strin
   stmt(db, 'INSERT INTO category (id, name, sort) VALUES (?, ?, (SELECT coalesce(max(sort), 0) + 1 FROM category))').run(newId, name);
   return newId;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The owner's product list and category editor (issue 16).
+
+export type ProductStatus = 'active' | 'inactive' | 'all';
+
+function pageFilter(options: { status: ProductStatus; categoryId?: string | undefined }): { where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (options.status !== 'all') clauses.push(`p.active = ${options.status === 'active' ? 1 : 0}`);
+  if (options.categoryId !== undefined) {
+    clauses.push('p.category_id = ?');
+    params.push(options.categoryId);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/**
+ * One page of the catalog by SKU (the product_sku index walks it in order), and how many match. At 100,000
+ * products a deep page skips rows in the index only: a few ms.
+ */
+export function listProductPage(
+  db: Database,
+  options: { status: ProductStatus; categoryId?: string | undefined; offset: number; limit: number },
+): { rows: ProductRecord[]; total: number } {
+  const { where, params } = pageFilter(options);
+  const total = stmt(db, `SELECT count(*) FROM product p ${where}`).pluck().get(...params) as number;
+  // The page's rowids first (skipping rows in the product_sku index alone, which holds the rowid), then the rows.
+  const rows = stmt(
+    db,
+    `${SELECT_PRODUCT} WHERE p.rowid IN (SELECT p.rowid FROM product p ${where} ORDER BY p.sku LIMIT ? OFFSET ?) ORDER BY p.sku`,
+  ).all(...params, options.limit, options.offset) as ProductJoinRow[];
+  if (rows.length === 0) return { rows: [], total };
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  return { rows: attachBarcodes(db, rows, 'WHERE p.id IN (SELECT value FROM json_each(?))', [ids]), total };
+}
+
+/**
+ * Inactive products whose name, English name, SKU or pinyin initials contain `text`, or that carry the barcode
+ * key `barcode` (the search index holds active products only; inactive ones are few).
+ */
+export function searchInactiveProducts(db: Database, text: string, barcode: string | null, limit: number): ProductRecord[] {
+  const like = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = stmt(
+    db,
+    `${SELECT_PRODUCT} WHERE p.active = 0 AND (lower(p.name) LIKE @like ESCAPE '\\' OR lower(coalesce(p.name_en, '')) LIKE @like ESCAPE '\\' ` +
+      `OR lower(p.sku) LIKE @like ESCAPE '\\' OR p.pinyin_initials LIKE @like ESCAPE '\\' ` +
+      'OR p.id IN (SELECT product_id FROM product_barcode WHERE barcode = @barcode)) ORDER BY p.sku LIMIT @limit',
+  ).all({ like, barcode, limit }) as ProductJoinRow[];
+  if (rows.length === 0) return [];
+  return attachBarcodes(db, rows, 'WHERE p.id IN (SELECT value FROM json_each(?))', [JSON.stringify(rows.map((r) => r.id))]);
+}
+
+export function setProductActive(db: Database, id: string, active: boolean, now: string): boolean {
+  return stmt(db, 'UPDATE product SET active = ?, updated_at = ? WHERE id = ?').run(active ? 1 : 0, now, id).changes > 0;
+}
+
+export interface CategoryCountRow extends CategoryRow {
+  products: number;
+}
+
+/** Categories in shelf order with their number of active products. */
+export function listCategoriesWithCounts(db: Database): CategoryCountRow[] {
+  return stmt(
+    db,
+    'SELECT c.id, c.name, c.sort, (SELECT count(*) FROM product p WHERE p.category_id = c.id AND p.active = 1) AS products FROM category c ORDER BY c.sort, c.name',
+  ).all() as CategoryCountRow[];
+}
+
+export function findCategoryById(db: Database, id: string): CategoryRow | null {
+  return (stmt(db, 'SELECT id, name, sort FROM category WHERE id = ?').get(id) as CategoryRow | undefined) ?? null;
+}
+
+export function renameCategory(db: Database, id: string, name: string): boolean {
+  return stmt(db, 'UPDATE category SET name = ? WHERE id = ?').run(name, id).changes > 0;
+}
+
+/** Gives each category its position in `ids` (1, 2, …), in the caller's transaction. */
+export function setCategoryOrder(db: Database, ids: readonly string[]): void {
+  const update = stmt(db, 'UPDATE category SET sort = ? WHERE id = ?');
+  ids.forEach((id, index) => update.run(index + 1, id));
+}

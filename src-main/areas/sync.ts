@@ -22,7 +22,15 @@ export function createSyncArea(sync: SyncService): Area<typeof syncCalls> {
 }
 
 /** The till's own editors of what the store server owns: refused while the till is enrolled. */
-const MANAGED_CALLS = ['catalog.importCsv', 'users.create', 'users.rename', 'users.setRole', 'users.deactivate', 'users.resetPin', 'users.changeOwnPin'] as const satisfies readonly CallName[];
+const MANAGED_CALLS = [
+  'catalog.importCsv',
+  'catalog.save',
+  'catalog.setActive',
+  'catalog.addCategory',
+  'catalog.renameCategory',
+  'catalog.reorderCategories',
+  'catalog.previewCsv',
+  'users.create', 'users.rename', 'users.setRole', 'users.deactivate', 'users.resetPin', 'users.changeOwnPin'] as const satisfies readonly CallName[];
 
 export function managedByStoreServer(): PosError {
   return new PosError('forbidden', 'Managed by the store server: change it there', { reason: 'managed_by_store_server' });

@@ -21,6 +21,7 @@ import { PosError } from '../../src-common/errors';
 import {
   adjustStock,
   ensureCategory,
+  findCategoryByName,
   findProductById,
   findProductByBarcode,
   findProductBySku,
@@ -86,6 +87,8 @@ export interface CatalogImportOptions {
   weighedPrefixes?: readonly string[];
   /** The shop's tax rates (technician settings); a row naming another rate is skipped. Absent: any rate 0–100%. */
   allowedTaxRatesBp?: readonly number[];
+  /** Check every row and count what would change, writing nothing (the owner's preview before an import). */
+  dryRun?: boolean;
 }
 
 export type CatalogCsvErrorReason = 'not_utf8' | 'unparseable' | 'no_header' | 'unknown_columns' | 'duplicate_columns' | 'missing_columns' | 'too_many_rows';
@@ -445,7 +448,7 @@ type GoodRowOf = ReturnType<typeof readRows>['rows'][number];
  * otherwise read at the first row, inside the caller's transaction.
  */
 function catalogRowApplier(db: Database, options: CatalogImportOptions, result: CatalogImportResult, readOwnersNow = false) {
-  const { now, mode = 'upsert' } = options;
+  const { now, mode = 'upsert', dryRun = false } = options;
   const at = now.toISOString();
   const ref = `csv:${newId(now.getTime())}`;
   const skipped = result.skipped;
@@ -513,7 +516,11 @@ function catalogRowApplier(db: Database, options: CatalogImportOptions, result: 
     // The row is good: write it.
     const categoryName = row.category === undefined ? undefined : row.category;
     const categoryId =
-      categoryName === undefined ? (existing?.category_id ?? null) : categoryName === null ? null : ensureCategory(db, categoryName, newId(now.getTime()));
+      categoryName === undefined ? (existing?.category_id ?? null) : categoryName === null
+          ? null
+          : dryRun
+            ? (findCategoryByName(db, categoryName)?.id ?? `new:${categoryName}`)
+            : ensureCategory(db, categoryName, newId(now.getTime()));
     const nameEn = row.name_en === undefined ? (existing?.name_en ?? null) : row.name_en;
     const active: 0 | 1 = row.active === undefined ? (existing?.active ?? 1) : row.active ? 1 : 0;
     const fields: ProductFields = {
@@ -530,17 +537,21 @@ function catalogRowApplier(db: Database, options: CatalogImportOptions, result: 
     };
 
     if (!existing) {
-      insertProduct(db, { id: productId, ...fields, created_at: at, updated_at: at });
-      setProductBarcodes(db, productId, barcodes ?? []);
-      if (stock !== null) adjustStock(db, { productId, deltaMilli: stock, reason: 'import', ref, at });
+      if (!dryRun) {
+        insertProduct(db, { id: productId, ...fields, created_at: at, updated_at: at });
+        setProductBarcodes(db, productId, barcodes ?? []);
+        if (stock !== null) adjustStock(db, { productId, deltaMilli: stock, reason: 'import', ref, at });
+      }
       result.inserted++;
     } else {
       const fieldsChanged = (Object.keys(fields) as (keyof ProductFields)[]).some((k) => fields[k] !== existing[k]);
       const barcodesChanged = barcodes !== undefined && !sameBarcodes(barcodes, existing.barcodes);
       const stockDelta = stock === null ? 0 : stock - existing.stock_milli;
-      if (fieldsChanged) updateProduct(db, productId, fields, at);
-      if (barcodesChanged) setProductBarcodes(db, productId, barcodes);
-      if (stockDelta !== 0) adjustStock(db, { productId, deltaMilli: stockDelta, reason: 'import', ref, at });
+      if (!dryRun) {
+        if (fieldsChanged) updateProduct(db, productId, fields, at);
+        if (barcodesChanged) setProductBarcodes(db, productId, barcodes);
+        if (stockDelta !== 0) adjustStock(db, { productId, deltaMilli: stockDelta, reason: 'import', ref, at });
+      }
       if (fieldsChanged || barcodesChanged || stockDelta !== 0) result.updated++;
       else result.unchanged++;
       if (barcodesChanged) for (const key of existing.barcodes) barcodeOwners.delete(key);
@@ -565,6 +576,59 @@ export function importCatalogCsv(db: Database, csvText: string, options: Catalog
   }).immediate();
   skipped.sort((a, b) => a.line - b.line);
   return result;
+}
+
+/**
+ * What an import of this file would do, writing nothing: the counts to add and change and every bad row. Reads
+ * only (no transaction, no write lock), so it runs beside the till's sales; an import started later re-checks
+ * every row against the catalog as it is then.
+ */
+export function previewCatalogCsv(db: Database, csvText: string, options: Omit<CatalogImportOptions, 'dryRun'>): CatalogImportResult {
+  const { rows, skipped } = readRows(csvText, options.weighedPrefixes ?? DEFAULT_WEIGHED_LAYOUT.prefixes);
+  const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0, skipped };
+  const applyRow = catalogRowApplier(db, { ...options, dryRun: true }, result, true);
+  for (const row of rows) applyRow(row);
+  skipped.sort((a, b) => a.line - b.line);
+  return result;
+}
+
+/** The column a row error is about (null: the row as a whole), for the preview's table. */
+export function columnOfRowError(code: CsvRowErrorCode): CatalogCsvColumn | null {
+  switch (code) {
+    case 'bad_columns':
+      return null;
+    case 'missing_sku':
+    case 'bad_sku':
+    case 'duplicate_sku':
+    case 'sku_exists':
+      return 'sku';
+    case 'missing_name':
+    case 'bad_name':
+      return 'name';
+    case 'bad_name_en':
+      return 'name_en';
+    case 'missing_price':
+    case 'bad_price':
+      return 'price';
+    case 'missing_tax_rate':
+    case 'bad_tax_rate':
+    case 'tax_rate_not_allowed':
+      return 'tax_rate';
+    case 'bad_unit':
+      return 'unit';
+    case 'bad_stock':
+      return 'stock';
+    case 'bad_category':
+      return 'category';
+    case 'bad_active':
+      return 'active';
+    case 'bad_plu':
+    case 'duplicate_plu':
+      return 'plu';
+    case 'bad_barcode':
+    case 'duplicate_barcode':
+      return 'barcodes';
+  }
 }
 
 /**

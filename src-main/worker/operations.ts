@@ -8,7 +8,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import { createBackup, stageRestore } from './backup';
-import { importCatalogCsvInBatches } from '../services/catalog-csv';
+import { importCatalogCsvInBatches, previewCatalogCsv } from '../services/catalog-csv';
 import { defaultBusinessDayRule } from '../../src-common/business-day';
 import { databaseHealth } from './database-health';
 import { verifyAuditChain } from '../services/audit';
@@ -84,6 +84,13 @@ export const operations: OperationTable = {
     } finally {
       db.pragma('synchronous = FULL');
     }
+  },
+
+  'catalog.preview': async (db, input, ctx) => {
+    ctx.progress('reading', 0, null);
+    const csv = 'csv' in input ? input.csv : await readUploadedCsv(input.csvFile);
+    ctx.progress('checking', 0, null);
+    return previewCatalogCsv(db, csv, { now: new Date(input.now), mode: 'upsert', ...(input.allowedTaxRatesBp ? { allowedTaxRatesBp: input.allowedTaxRatesBp } : {}) });
   },
 
   'catalog.export': async (db, { dataDir, now }, ctx) => {

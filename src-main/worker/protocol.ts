@@ -38,6 +38,11 @@ export interface SqlOperations {
     input: { csv: string; now: string; mode: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] } | { csvFile: string; now: string; mode: 'upsert' | 'insert'; allowedTaxRatesBp?: readonly number[] };
     output: CatalogImportResult;
   };
+  /** What catalog.import would do with this CSV, writing nothing (the owner's preview). */
+  'catalog.preview': {
+    input: { csv: string; now: string; allowedTaxRatesBp?: readonly number[] } | { csvFile: string; now: string; allowedTaxRatesBp?: readonly number[] };
+    output: CatalogImportResult;
+  };
   /** Writes the catalog CSV to <dataDir>/exports/ (read with export.read). */
   'catalog.export': { input: { dataDir: string; now: string }; output: { name: string; rows: number; bytes: number } };
   'export.create': {

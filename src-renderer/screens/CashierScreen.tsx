@@ -11,9 +11,11 @@ import { HeldScansBanner } from './cashier/HeldScansBanner';
 import { DiscountDialog, NoSaleDialog, QuantityDialog, ResumeDialog, VoidDialog, type DiscountRequest } from './cashier/dialogs';
 import { PayDialog, type PayRequest } from './cashier/PayDialog';
 import { PaymentWaitDialog } from './cashier/PaymentWaitDialog';
+import { ProductGrid } from './cashier/ProductGrid';
 import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
 import { RefundDialog } from './cashier/RefundDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
+import { WeightDialog } from './cashier/WeightDialog';
 
 type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale';
 
@@ -47,10 +49,12 @@ export function CashierScreen({
   /** The sale a wallet payment was started for on this screen, so its completion shows the receipt here. */
   const walletSale = useRef<{ saleId: string; wallet: string | null; maskedCode?: string | null; amount?: number } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** A product sold by weight picked from the search or the grid: its weight is asked before it goes in. */
+  const [weighing, setWeighing] = useState<Product | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const currency = cart?.currency ?? settings.currency;
   const selectedLine = cart?.lines.find((l) => l.lineId === selected) ?? null;
-  const modalOpen = dialog !== null || completed !== null || payment !== null;
+  const modalOpen = dialog !== null || completed !== null || payment !== null || weighing !== null;
 
   const focusScan = useCallback(() => {
     // Nor while another screen part's modal dialog is open over the till (the PIN change): its fields keep the focus.
@@ -158,13 +162,22 @@ export function CashierScreen({
     if (r.ok) setResults(r.value);
   };
 
+  /**
+   * The one path of a product picked by hand (search picker, product grid): goods sold by weight never go in as
+   * 1 kg; their weight is asked for first.
+   */
+  const addPicked = (product: Product) => {
+    if (product.unit === 'kg') setWeighing(product);
+    else void apply(pos.call('sale.addProduct', { productId: product.id }));
+  };
+
   const submitScanField = async () => {
     const q = query.trim();
     if (!q) return;
     const picked = results[resultIndex];
     setQuery('');
     setResults([]);
-    if (picked && !looksLikeCode(q)) await apply(pos.call('sale.addProduct', { productId: picked.id }));
+    if (picked && !looksLikeCode(q)) addPicked(picked);
     else await scan(q);
   };
 
@@ -330,7 +343,10 @@ export function CashierScreen({
             placeholder={t('cashier.scanPlaceholder')}
             value={query}
             onChange={(e) => void search(e.target.value)}
-            onBlur={() => setTimeout(focusScan, 0)}
+            onBlur={(e) => {
+              // Focus moved into the product grid (Tab, a touch): it stays there; a scan there is caught as a wedge scan.
+              if (!(e.relatedTarget instanceof Element && e.relatedTarget.closest('[data-keep-focus]'))) setTimeout(focusScan, 0);
+            }}
             onKeyDown={(e) => {
               if (results.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
                 e.preventDefault();
@@ -352,7 +368,7 @@ export function CashierScreen({
                     e.preventDefault();
                     setQuery('');
                     setResults([]);
-                    void apply(pos.call('sale.addProduct', { productId: p.id }));
+                    addPicked(p);
                   }}
                 >
                   <span className="name">{i18n.language === 'en' && p.nameEn ? p.nameEn : p.name}</span>
@@ -369,6 +385,7 @@ export function CashierScreen({
         </form>
         <HeldScansBanner active={step === 'selling' && !modalOpen} onError={onError} />
         <CartTable cart={cart} selectedLineId={selected} onSelect={setSelected} />
+        <ProductGrid currency={currency} onPick={addPicked} />
       </section>
       <aside className="side">
         <TotalsPanel cart={cart} currency={currency} />
@@ -453,6 +470,14 @@ export function CashierScreen({
         />
       )}
       {dialog === 'refund' && <RefundDialog user={user} currency={currency} onError={onError} onClose={() => setDialog(null)} />}
+      {weighing && (
+        <WeightDialog
+          product={weighing}
+          currency={currency}
+          onClose={() => setWeighing(null)}
+          onSubmit={(quantityMilli) => void apply(pos.call('sale.addProduct', { productId: weighing.id, quantityMilli })).then((ok) => ok && setWeighing(null))}
+        />
+      )}
       {completed && <ReceiptDialog sale={completed} currency={currency} onClose={() => setCompleted(null)} />}
     </main>
   );

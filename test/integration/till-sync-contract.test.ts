@@ -204,6 +204,11 @@ describe('till sync against the contract: facts up exactly once, in order, whate
     expect(await t.call(owner, 'catalog.importCsv', { csv: 'sku,name,price\nX1,新品,1.00\n' })).toMatchObject(managed);
     expect(await t.call(owner, 'admin.updateSettings', { storeName: '改名' })).toMatchObject(managed);
     expect(await t.call(owner, 'users.create', { name: '新人', role: 'cashier', pin: '482916' })).toMatchObject(managed);
+    // The owner's product editor (issue 16): the catalog is the server's.
+    expect(await t.call(owner, 'catalog.setActive', { productId: product.id, active: false })).toMatchObject(managed);
+    expect(await t.call(owner, 'catalog.addCategory', { name: '新分类' })).toMatchObject(managed);
+    expect(await t.call(owner, 'catalog.previewCsv', { csv: 'sku,name,price\nX1,新品,1.00\n' })).toMatchObject(managed);
+    expect(t.query('SELECT active FROM product WHERE id = ?', product.id)).toEqual([{ active: 1 }]);
     // What the server does not own stays the till's.
     expect(await t.call(technician, 'admin.updateSettings', { kioskMode: false })).toMatchObject({ ok: true });
   });

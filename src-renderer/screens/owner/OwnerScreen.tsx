@@ -5,6 +5,7 @@ import { ExportPanel } from './ExportPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportsPanel } from './ReportsPanel';
+import { ProductsPanel } from './ProductsPanel';
 import { ShiftPanel } from './ShiftPanel';
 import { TodayPanel } from './TodayPanel';
 import { SettingsPanel } from '../technician/SettingsPanel';
@@ -20,6 +21,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'reconciliation', label: 'workspace.owner.reconciliation', Panel: ReconciliationPanel },
   { id: 'charts', label: 'workspace.owner.charts', Panel: ChartsPanel },
   { id: 'export', label: 'workspace.owner.export', Panel: ExportPanel },
+  { id: 'products', label: 'products.tab', Panel: ProductsPanel },
   // Owners manage cashiers and owners (main enforces it; technicians stay the technician console's).
   { id: 'staff', label: 'workspace.owner.staff', Panel: UsersPanel },
   // The store's identity and receipt text are the owner's to change (main enforces which fields).
