@@ -92,6 +92,19 @@ describe('the write gate', () => {
     expect(cells[1]).toBe(0);
   });
 
+  it('lets the worker in again when none of several queued starts wrote', async () => {
+    const buffer = createWriteBuffer();
+    const cells = new Int32Array(buffer);
+    const core = createWriteGate('core', buffer);
+    const other = holdFromOtherThread(buffer, 60);
+    await other.held;
+    // The second start, queued behind the first, finds the gate already free when its turn comes.
+    await Promise.all([core.whenFree(), core.whenFree()]);
+    await other.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cells[1]).toBe(0);
+  });
+
   it('gives up on a gate nobody frees after its timeout and lets the write go on to SQLite', () => {
     const buffer = createWriteBuffer();
     // A worker thread that died holding the gate.

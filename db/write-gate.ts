@@ -128,14 +128,17 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
     const ms = performance.now() - started;
     stats.asyncWaits++;
     if (ms > stats.longestAsyncWaitMs) stats.longestAsyncWaitMs = Number(ms.toFixed(3));
-    // The start this was for writes in its first turn (its write clears the flag); one that did not write
-    // must not keep the worker waiting.
-    setImmediate(() => {
-      if (queued === 0 && Atomics.load(cells, HOLDER) !== me && Atomics.load(cells, CORE_WAITING) === 1) {
-        Atomics.store(cells, CORE_WAITING, 0);
-        Atomics.notify(cells, CORE_WAITING);
-      }
-    });
+  }
+
+  /**
+   * Once no start is queued and their first turns have run: a start that wrote cleared the flag (its write took
+   * the gate); one that did not must not leave the worker stepping aside for a core that no longer waits.
+   */
+  function stopWaitingIfIdle() {
+    if (queued === 0 && Atomics.load(cells, HOLDER) !== me && Atomics.load(cells, CORE_WAITING) === 1) {
+      Atomics.store(cells, CORE_WAITING, 0);
+      Atomics.notify(cells, CORE_WAITING);
+    }
   }
 
   function release() {
@@ -174,7 +177,10 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
       const holder = Atomics.load(cells, HOLDER);
       if (queued === 0 && (depth > 0 || holder === FREE || holder === me)) return null;
       queued++;
-      const turn = queueTail.then(untilFree).finally(() => queued--);
+      const turn = queueTail.then(untilFree).finally(() => {
+        queued--;
+        if (queued === 0) setImmediate(stopWaitingIfIdle);
+      });
       queueTail = turn;
       return turn;
     },

@@ -106,14 +106,20 @@ describe('the core on a 1,000,000-sale database', () => {
     unwrap(await tech.call('terminal.eventLoop', { reset: true }));
 
     let maintenanceDone = false;
+    // Each operation says when it ends (on a slow or loaded machine, where the time went).
+    const started = performance.now();
+    const noted = <T,>(name: string) => (value: T): T => {
+      process.stderr.write(`${name} done after ${Math.round(performance.now() - started)} ms\n`);
+      return value;
+    };
     const maintenance = Promise.all([
-      tech.call('diagnostics.database', { full: true }).then(unwrap),
-      tech.call('diagnostics.backup', {}).then(unwrap),
+      tech.call('diagnostics.database', { full: true }).then(unwrap).then(noted('integrity check')),
+      tech.call('diagnostics.backup', {}).then(unwrap).then(noted('backup')),
       (async () => {
         const { uploadId, pageChars } = unwrap(await tech.call('upload.begin', { purpose: 'catalog-csv', bytes: Buffer.byteLength(csv) }));
         for (let seq = 0, at = 0; at < csv.length; seq++, at += pageChars) unwrap(await tech.call('upload.page', { uploadId, seq, text: csv.slice(at, at + pageChars) }));
         return unwrap(await tech.call('catalog.importCsv', { uploadId }));
-      })(),
+      })().then(noted('catalog import')),
     ]).finally(() => (maintenanceDone = true));
 
     // The scanner streams while the maintenance runs (at least SCANS codes, SCAN_GAP_MS apart: a fast cashier).
