@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   'diagnostics.supportBundle',
   'sync.enrol',
   'sync.unenrol',
+  'members.anonymise',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -31,6 +31,10 @@ BEGIN
   SELECT RAISE(ABORT, 'members are anonymised, never deleted (their ledger stays)');
 END;
 
+-- The member a sale was sold to (set when it completes): a member's history of sales.
+ALTER TABLE sale ADD COLUMN member_id TEXT REFERENCES member (id);
+CREATE INDEX sale_by_member ON sale (member_id, closed_at) WHERE member_id IS NOT NULL;
+
 -- The points ledger: a member's balance is the sum of its rows, never a number kept beside it. Append-only.
 --   earn           credited when a sale completes (points per yuan of the amount paid after discounts, not the points part)
 --   redeem         debited when a sale that redeemed points completes (amount: what they were worth, minor units)
@@ -45,6 +49,8 @@ CREATE TABLE member_points (
   amount        INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),
   -- Points a refund should have taken back but the member had spent already.
   uncollected   INTEGER NOT NULL DEFAULT 0 CHECK (uncollected >= 0),
+  -- How a redemption paid (the memberPoints setting at the time): part of the tenders, or an order discount.
+  redeemed_as   TEXT CHECK (redeemed_as IN ('tender', 'discount')),
   sale_id       TEXT NOT NULL REFERENCES sale (id),
   refund_id     TEXT REFERENCES refund (id),
   business_date TEXT NOT NULL,
@@ -52,7 +58,8 @@ CREATE TABLE member_points (
   user_id       TEXT REFERENCES user (id),
   CHECK (delta <> 0 OR uncollected > 0),
   CHECK (CASE reason WHEN 'earn' THEN delta > 0 WHEN 'refund_redeem' THEN delta > 0 ELSE delta <= 0 END),
-  CHECK ((refund_id IS NULL) = (reason IN ('earn', 'redeem')))
+  CHECK ((refund_id IS NULL) = (reason IN ('earn', 'redeem'))),
+  CHECK ((redeemed_as IS NOT NULL) = (reason = 'redeem'))
 ) STRICT;
 CREATE INDEX member_points_by_member ON member_points (member_id, at);
 CREATE INDEX member_points_by_sale ON member_points (sale_id);

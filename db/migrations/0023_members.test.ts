@@ -19,7 +19,7 @@ function sale(db: Sqlite.Database, id: string, receiptNo: number, money: number,
   db.prepare("UPDATE sale SET status = 'completed', closed_at = ?, receipt_no = ?, business_date = '2026-12-01', total = ? WHERE id = ?").run(T1, receiptNo, money + worth, id);
   db.prepare("INSERT INTO sale_tender (id, sale_id, seq, kind, amount, tendered, created_at) VALUES (?, ?, 1, 'cash', ?, ?, ?)").run(`${id}-t`, id, money, money, T1);
   if (redeemed > 0) {
-    db.prepare("INSERT INTO member_points (id, member_id, reason, delta, amount, sale_id, business_date, at) VALUES (?, 'M1', 'redeem', ?, ?, ?, '2026-12-01', ?)").run(`${id}:redeem`, -redeemed, worth, id, T1);
+    db.prepare("INSERT INTO member_points (id, member_id, reason, delta, amount, sale_id, business_date, at, redeemed_as) VALUES (?, 'M1', 'redeem', ?, ?, ?, '2026-12-01', ?, 'tender')").run(`${id}:redeem`, -redeemed, worth, id, T1);
   }
   if (earned > 0) db.prepare("INSERT INTO member_points (id, member_id, reason, delta, sale_id, business_date, at) VALUES (?, 'M1', 'earn', ?, ?, '2026-12-01', ?)").run(`${id}:earn`, earned, id, T1);
 }
@@ -58,7 +58,7 @@ describe('0023_members', () => {
     sale(db, 'S1', 1, 5000, 50);
     expect(balance(db)).toBe(50);
     const redeem = (points: number) =>
-      db.prepare("INSERT INTO member_points (id, member_id, reason, delta, amount, sale_id, business_date, at) VALUES ('X', 'M1', 'redeem', ?, 100, 'S1', '2026-12-01', ?)").run(-points, T1);
+      db.prepare("INSERT INTO member_points (id, member_id, reason, delta, amount, sale_id, business_date, at, redeemed_as) VALUES ('X', 'M1', 'redeem', ?, 100, 'S1', '2026-12-01', ?, 'discount')").run(-points, T1);
     expect(() => redeem(51)).toThrow(/below zero/);
     expect(() => db.prepare("UPDATE member_points SET delta = 500").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM member_points').run()).toThrow(/append-only/);
