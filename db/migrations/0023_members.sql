@@ -141,3 +141,20 @@ CREATE INDEX sync_fact_unacked ON sync_fact (seq) WHERE acked = 0;
 
 CREATE TRIGGER sync_fact_member_points AFTER INSERT ON member_points
   BEGIN INSERT OR IGNORE INTO sync_fact (kind, ref_id, recorded_at) VALUES ('member_points', NEW.id, NEW.at); END;
+
+-- The cart's new facts: a member attached or taken off (member_set, src-common/cart.ts), and the points the member
+-- redeems (points_redeemed). SQLite cannot change a CHECK, so sale_event is rebuilt with its rows and index.
+CREATE TABLE sale_event_new (
+  id      INTEGER PRIMARY KEY,
+  sale_id TEXT NOT NULL REFERENCES sale (id),
+  at      TEXT NOT NULL,
+  user_id TEXT REFERENCES user (id),
+  type    TEXT NOT NULL CHECK (type IN ('opened', 'line_added', 'quantity_set', 'line_removed', 'line_discount_set',
+                                         'order_discount_set', 'suspended', 'resumed', 'voided', 'completed',
+                                         'member_set', 'points_redeemed')),
+  data    TEXT NOT NULL CHECK (json_valid(data))
+) STRICT;
+INSERT INTO sale_event_new (id, sale_id, at, user_id, type, data) SELECT id, sale_id, at, user_id, type, data FROM sale_event ORDER BY id;
+DROP TABLE sale_event;
+ALTER TABLE sale_event_new RENAME TO sale_event;
+CREATE INDEX sale_event_by_sale ON sale_event (sale_id, id);

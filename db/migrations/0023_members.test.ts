@@ -123,3 +123,21 @@ describe('0023_members', () => {
     expect(() => db.prepare("UPDATE sync_fact SET ref_id = 'x'").run()).toThrow(/only changes its acknowledgement/);
   });
 });
+
+describe('0023_members: sale events', () => {
+  it('keeps every sale event and takes the cart’s member and points events', () => {
+    const db = atVersion(22);
+    db.prepare("INSERT INTO user (id, name, role, pin_hash, created_at) VALUES ('U1', '店长', 'owner', 'h', ?)").run(T0);
+    db.prepare("INSERT INTO sale (id, terminal_id, status, currency, opened_at, opened_by) VALUES ('S1', 'T', 'open', 'CNY', ?, 'U1')").run(T0);
+    db.prepare("INSERT INTO sale_event (sale_id, at, user_id, type, data) VALUES ('S1', ?, 'U1', 'opened', '{}')").run(T0);
+    db.prepare("INSERT INTO sale_event (sale_id, at, user_id, type, data) VALUES ('S1', ?, 'U1', 'line_added', '{\"lineId\":\"L1\"}')").run(T0);
+    const before = db.prepare('SELECT * FROM sale_event ORDER BY id').all();
+    migrate(db, migrations.slice(0, 23));
+    expect(db.prepare('SELECT * FROM sale_event ORDER BY id').all()).toEqual(before);
+    db.prepare("INSERT INTO sale_event (sale_id, at, user_id, type, data) VALUES ('S1', ?, 'U1', 'member_set', '{\"memberId\":\"M1\"}')").run(T1);
+    db.prepare("INSERT INTO sale_event (sale_id, at, user_id, type, data) VALUES ('S1', ?, 'U1', 'points_redeemed', '{\"points\":100}')").run(T1);
+    expect(() => db.prepare("INSERT INTO sale_event (sale_id, at, type, data) VALUES ('S1', ?, 'nonsense', '{}')").run(T1)).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO sale_event (sale_id, at, type, data) VALUES ('NOPE', ?, 'opened', '{}')").run(T1)).toThrow(/FOREIGN KEY/);
+    expect(db.prepare("SELECT count(*) FROM sale_event WHERE sale_id = 'S1'").pluck().get()).toBe(4);
+  });
+});

@@ -27,6 +27,7 @@ export interface PointsRow {
   uncollected: number;
   sale_id: string;
   refund_id: string | null;
+  redeemed_as: 'tender' | 'discount' | null;
   business_date: string;
   at: string;
   receipt_no: number | null;
@@ -133,4 +134,21 @@ export function pointsInWindow(
 /** Records the member on the sale; the caller holds the completion transaction. */
 export function setSaleMember(db: Database, saleId: string, memberId: string): void {
   stmt(db, 'UPDATE sale SET member_id = ? WHERE id = ?').run(memberId, saleId);
+}
+
+/** The member a completed sale was sold to. */
+export function memberOfSale(db: Database, saleId: string): MemberRow | undefined {
+  return stmt(db, 'SELECT m.* FROM member m JOIN sale s ON s.member_id = m.id WHERE s.id = ?').get(saleId) as MemberRow | undefined;
+}
+
+/** A member's balance once this sale's own rows were written (later rows not counted). */
+export function balanceAfterSale(db: Database, memberId: string, saleId: string): number {
+  return stmt(
+    db,
+    `SELECT coalesce(sum(delta), 0) FROM member_points WHERE member_id = ?
+       AND rowid <= coalesce((SELECT max(rowid) FROM member_points WHERE sale_id = ? AND reason IN ('earn', 'redeem')),
+                             (SELECT max(rowid) FROM member_points WHERE member_id = ? AND at <= (SELECT closed_at FROM sale WHERE id = ?)), 0)`,
+  )
+    .pluck()
+    .get(memberId, saleId, memberId, saleId) as number;
 }
