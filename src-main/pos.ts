@@ -392,7 +392,15 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     bus,
     events,
     screens,
-    till: { addItem: (code, session) => sales.scan(code, session), payByCode: (code, session) => payments.payByCode(code, session) },
+    till: {
+      addItem: (code, session) => sales.scan(code, session),
+      payByCode: (code, session) => payments.payByCode(code, session),
+      attachMember: (qr, session) => {
+        const member = members.find({ qr });
+        if (!member) throw new PosError('not_found', 'No member has this QR', { reason: 'member_not_found' });
+        return sales.setMember(member.memberId, session);
+      },
+    },
     kiosk: {
       addItem: (code, session) => kioskArea.kiosk.scan(code, session),
       payByCode: (code, session) => kioskArea.kiosk.payByCode(code, session),

@@ -14,8 +14,9 @@ import { PaymentWaitDialog } from './cashier/PaymentWaitDialog';
 import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
 import { RefundDialog } from './cashier/RefundDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
+import { MemberBadge, MemberDialog, PointsRedeem } from './cashier/MemberDialog';
 
-type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale';
+type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale' | 'member';
 
 /** A code a scanner or a person typed, as opposed to a search: no spaces, 6+ characters, digits and ASCII only. */
 const looksLikeCode = (text: string) => /^[0-9]{6,}$/.test(text) || /^[0-9A-Za-z-]{8,}$/.test(text);
@@ -228,12 +229,15 @@ export function CashierScreen({
     if (outcome.reason === 'bad_check_digit') return t('cashier.badCheckDigit', { code: outcome.code });
     if (outcome.reason === 'payment_code_not_at_pay_step') return t('cashier.paymentCodeNotAtPayStep');
     if (outcome.reason === 'payment_in_progress') return t('cashier.paymentInProgress');
+    if (outcome.reason === 'member_not_found') return t('members.memberNotFound');
     return undefined;
   };
 
   useEffect(() => {
     onScanOutcome.current = (outcome) => {
-      if (outcome.kind === 'item') {
+      if (outcome.kind === 'member') {
+        onOk();
+      } else if (outcome.kind === 'item') {
         if (outcome.cart) setSelected(outcome.cart.lastLineId);
         onOk();
       } else if (outcome.kind === 'payment') {
@@ -277,6 +281,7 @@ export function CashierScreen({
     { key: 'F8', label: t('keys.void'), testId: 'key-void', enabled: !!cart, run: () => setDialog('void') },
     { key: 'F9', label: t('keys.refund'), testId: 'key-refund', enabled: !cart?.lines.length, run: () => setDialog('refund') },
     { key: 'F10', label: t('keys.noSale'), testId: 'key-no-sale', enabled: !cart?.lines.length, run: () => setDialog('noSale') },
+    { key: 'F11', label: t('members.key'), testId: 'key-member', enabled: user.role !== 'technician', run: () => setDialog('member') },
     {
       key: 'F12',
       label: t('keys.pay'),
@@ -371,6 +376,7 @@ export function CashierScreen({
         <CartTable cart={cart} selectedLineId={selected} onSelect={setSelected} />
       </section>
       <aside className="side">
+        <MemberBadge cart={cart} />
         <TotalsPanel cart={cart} currency={currency} />
         <div className="keys">
           {actions.map((a) => (
@@ -426,8 +432,10 @@ export function CashierScreen({
           onSubmit={(r) => void pay(r)}
           onPaymentCode={(code) => void payByCode(code)}
           onPaymentQr={(wallet) => void payByQr(wallet)}
+          before={<PointsRedeem cart={cart} rule={settings.memberPoints} onError={onError} />}
         />
       )}
+      {dialog === 'member' && <MemberDialog cart={cart} onError={onError} onClose={() => setDialog(null)} />}
       {payment && (
         <PaymentWaitDialog
           payment={payment}

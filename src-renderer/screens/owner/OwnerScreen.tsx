@@ -7,6 +7,7 @@ import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { ShiftPanel } from './ShiftPanel';
 import { TodayPanel } from './TodayPanel';
+import { MembersPanel } from './MembersPanel';
 import { SettingsPanel } from '../technician/SettingsPanel';
 import { UsersPanel } from '../technician/UsersPanel';
 import '../../styles/owner.css';
@@ -20,6 +21,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'reconciliation', label: 'workspace.owner.reconciliation', Panel: ReconciliationPanel },
   { id: 'charts', label: 'workspace.owner.charts', Panel: ChartsPanel },
   { id: 'export', label: 'workspace.owner.export', Panel: ExportPanel },
+  { id: 'members', label: 'members.panel.tab', Panel: MembersPanel },
   // Owners manage cashiers and owners (main enforces it; technicians stay the technician console's).
   { id: 'staff', label: 'workspace.owner.staff', Panel: UsersPanel },
   // The store's identity and receipt text are the owner's to change (main enforces which fields).
