@@ -15,6 +15,7 @@ import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
 import { RefundDialog } from './cashier/RefundDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
 import { MemberBadge, MemberDialog, PointsRedeem } from './cashier/MemberDialog';
+import { MEMBER_QR_PATTERN } from '../../src-common/member-code';
 
 type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale' | 'member';
 
@@ -154,7 +155,7 @@ export function CashierScreen({
     setQuery(text);
     setResultIndex(0);
     const q = text.trim();
-    if (!q || looksLikeCode(q)) return setResults([]);
+    if (!q || looksLikeCode(q) || MEMBER_QR_PATTERN.test(q)) return setResults([]);
     const r = await pos.call('catalog.search', { query: q, limit: 8 });
     if (r.ok) setResults(r.value);
   };
@@ -165,6 +166,8 @@ export function CashierScreen({
     const picked = results[resultIndex];
     setQuery('');
     setResults([]);
+    // A member QR typed or scanned into the field: the core's scan router attaches the member (scan.outcome says so).
+    if (MEMBER_QR_PATTERN.test(q)) return void pos.call('scan.submit', { code: q });
     if (picked && !looksLikeCode(q)) await apply(pos.call('sale.addProduct', { productId: picked.id }));
     else await scan(q);
   };

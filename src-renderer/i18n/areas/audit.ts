@@ -22,6 +22,7 @@ export const auditZhCN = {
     reconcile: { resolve: '对账差异已处理' },
     diagnostics: { backup: '备份数据库', restore: '安排恢复备份', restored: '已恢复备份', supportBundle: '生成诊断包' },
     sync: { enrol: '接入门店服务器', unenrol: '断开门店服务器' },
+    members: { anonymise: '注销会员（删除手机号和姓名）' },
   },
   details: {
     name: '姓名',
@@ -100,6 +101,7 @@ export const auditEn: Shape<typeof auditZhCN> = {
     reconcile: { resolve: 'Reconciliation item resolved' },
     diagnostics: { backup: 'Database backed up', restore: 'Restore scheduled', restored: 'Backup restored', supportBundle: 'Support bundle made' },
     sync: { enrol: 'Enrolled with the store server', unenrol: 'Left the store server' },
+    members: { anonymise: 'Deleted a member’s phone and name' },
   },
   details: {
     name: 'Name',
