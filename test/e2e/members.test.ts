@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../../drivers/receipt/escpos-decode';
@@ -134,6 +135,7 @@ describe('a member earns and redeems points at the till', () => {
     await page.getByTestId('points-redeem-submit').click();
     await expect.poll(() => page.getByTestId('points-redeemed').textContent()).toContain('100 积分抵 ¥1.00');
     await expect.poll(() => page.getByTestId('total').textContent()).toBe(yuan(item.price - 100));
+    await page.screenshot({ path: `${UX}/cashier-member-points-zh-CN.png` });
     await page.getByTestId('cash-tendered').fill(((item.price - 100) / 100).toFixed(2));
     printer.clear();
     await page.getByTestId('pay-complete').click();
@@ -197,5 +199,13 @@ describe('a member earns and redeems points at the till', () => {
     await expect.poll(() => owner.getByTestId('member-sales').locator('tbody tr').count()).toBe(2);
     expect(await owner.getByTestId('member-history').textContent()).toContain(MASKED);
     expect(await owner.getByTestId('members-panel').textContent()).not.toContain(PHONE);
+    await owner.screenshot({ path: `${UX}/owner-members-zh-CN.png` });
+  });
+
+  it('never writes the phone number to the log', () => {
+    const dir = join(host.ready.dataDir, 'logs');
+    const text = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toContain(PHONE);
   });
 });
