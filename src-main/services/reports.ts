@@ -348,17 +348,19 @@ export function membersSection(db: Database, w: Window): NonNullable<ReportView[
   const of = (reason: string, as?: string) => rows.filter((r) => r.reason === reason && (as === undefined || r.redeemed_as === as));
   const total = (list: typeof rows, key: 'count' | 'points' | 'amount' | 'uncollected') => list.reduce((sum, r) => sum + r[key], 0);
   const redeemed = of('redeem');
+  // Debits are negative in the ledger; shown as positive figures (and never as -0, which JSON would not keep).
+  const negated = (n: number) => (n === 0 ? 0 : -n);
   return {
     earned: { count: total(of('earn'), 'count'), points: total(of('earn'), 'points') },
     redeemed: {
       count: total(redeemed, 'count'),
-      points: -total(redeemed, 'points'),
+      points: negated(total(redeemed, 'points')),
       amount: total(redeemed, 'amount'),
       asTender: total(of('redeem', 'tender'), 'amount'),
       asDiscount: total(of('redeem', 'discount'), 'amount'),
     },
     returned: { count: total(of('refund_redeem'), 'count'), points: total(of('refund_redeem'), 'points'), amount: total(of('refund_redeem'), 'amount') },
-    takenBack: { count: total(of('refund_earn'), 'count'), points: -total(of('refund_earn'), 'points'), uncollected: total(of('refund_earn'), 'uncollected') },
+    takenBack: { count: total(of('refund_earn'), 'count'), points: negated(total(of('refund_earn'), 'points')), uncollected: total(of('refund_earn'), 'uncollected') },
   };
 }
 
