@@ -435,7 +435,7 @@ export function CashierScreen({
           onSubmit={(r) => void pay(r)}
           onPaymentCode={(code) => void payByCode(code)}
           onPaymentQr={(wallet) => void payByQr(wallet)}
-          before={<PointsRedeem cart={cart} rule={settings.memberPoints} onError={onError} />}
+          before={<PointsRedeem cart={cart} rule={settings.memberPoints} onError={onError} onOk={onOk} />}
         />
       )}
       {dialog === 'member' && <MemberDialog cart={cart} onError={onError} onClose={() => setDialog(null)} />}

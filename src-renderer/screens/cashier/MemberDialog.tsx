@@ -151,7 +151,17 @@ export function MemberBadge({ cart }: { cart: Cart | null }) {
 }
 
 /** At the pay step: the attached member's points to redeem on this sale (whole steps, within the cap). */
-export function PointsRedeem({ cart, rule, onError }: { cart: Cart; rule: MemberPointsSetting; onError: (error: ApiError, text?: string) => void }) {
+export function PointsRedeem({
+  cart,
+  rule,
+  onError,
+  onOk,
+}: {
+  cart: Cart;
+  rule: MemberPointsSetting;
+  onError: (error: ApiError, text?: string) => void;
+  onOk: () => void;
+}) {
   const { t } = useTranslation();
   const pos = usePos();
   const [text, setText] = useState('');
@@ -160,7 +170,10 @@ export function PointsRedeem({ cart, rule, onError }: { cart: Cart; rule: Member
   const max = maxRedemption(cart.member.balance, totalBefore, rule);
   const redeem = async (points: number) => {
     const r = await pos.call('sale.redeemPoints', { points });
-    if (r.ok) return setText('');
+    if (r.ok) {
+      setText('');
+      return onOk();
+    }
     const details = r.error.details as { reason?: string; max?: number; step?: number } | undefined;
     onError(r.error, details?.reason === 'points_not_redeemable' ? t('members.notRedeemable', { step: details.step, max: details.max }) : undefined);
   };

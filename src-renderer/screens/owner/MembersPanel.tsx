@@ -6,6 +6,7 @@ import { parseMoney } from '../../../src-common/money';
 import type { MemberPointsSetting } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
 import { money } from '../../format';
+import { localTime } from './history/text';
 import type { PanelProps } from '../panel';
 
 /** The owner's members: find by phone ending or name, a member's points and sales, deleting one's personal data, the points rules. */
@@ -72,7 +73,7 @@ export function MembersPanel({ settings, onError, onOk }: PanelProps) {
               <td>{m.maskedPhone ?? t('members.panel.anonymised')}</td>
               <td>{m.name ?? ''}</td>
               <td className="num">{m.balance}</td>
-              <td>{new Date(m.createdAt).toLocaleDateString()}</td>
+              <td>{localTime(m.createdAt).slice(0, 10)}</td>
             </tr>
           ))}
         </tbody>
@@ -99,7 +100,7 @@ export function MembersPanel({ settings, onError, onOk }: PanelProps) {
               <tbody>
                 {history.points.map((p) => (
                   <tr key={p.entryId}>
-                    <td>{new Date(p.at).toLocaleString()}</td>
+                    <td>{localTime(p.at)}</td>
                     <td>
                       {t(`members.panel.reasons.${p.reason}`)}
                       {p.uncollected > 0 && <span className="muted"> {t('members.panel.uncollected', { points: p.uncollected })}</span>}
@@ -123,7 +124,7 @@ export function MembersPanel({ settings, onError, onOk }: PanelProps) {
               <tbody>
                 {history.sales.map((s) => (
                   <tr key={s.saleId}>
-                    <td>{new Date(s.closedAt).toLocaleString()}</td>
+                    <td>{localTime(s.closedAt)}</td>
                     <td>{s.receiptNumber}</td>
                     <td className="num">{money(s.total, settings.currency)}</td>
                   </tr>
