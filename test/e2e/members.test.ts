@@ -155,7 +155,7 @@ describe('a member earns and redeems points at the till', () => {
     await page.getByTestId('next-customer').click();
   });
 
-  it('shows the member on the till in English too', async () => {
+  it('shows the member on the till in English too, and masked on the customer display', async () => {
     await page.keyboard.press('F11');
     await page.getByTestId('member-phone').fill(PHONE);
     await page.getByTestId('member-find').click();
@@ -165,6 +165,11 @@ describe('a member earns and redeems points at the till', () => {
     await expect.poll(() => page.getByTestId('member-badge').textContent()).toContain(`Member ${MASKED}`);
     await page.screenshot({ path: `${UX}/cashier-member-en.png` });
     await page.getByTestId('switch-language').click();
+    // The customer display shows the member masked, never the number.
+    const display = await openTerminalPage(browser, host.ready, { width: 1024, height: 600 }, '/customer');
+    await expect.poll(() => display.getByTestId('customer-member').textContent()).toContain(MASKED);
+    expect(await display.locator('body').textContent()).not.toContain(PHONE);
+    await display.close();
   });
 
   let takenBack = 0;
