@@ -101,6 +101,22 @@ describe('members and points at the till', () => {
     expect(receipt.text).not.toContain('13812345678');
   });
 
+  it('debits nothing for a sale voided (or parked) with points on it: the points are the member’s again', async () => {
+    const before = balance(member.memberId);
+    const ledgerRows = () => t.query<{ n: number }>('SELECT count(*) AS n FROM member_points')[0]!.n;
+    const rows = ledgerRows();
+    await sell(member.memberId, [[0, 1]]);
+    expect((await t.ok(cashier, 'sale.redeemPoints', { points: 100 })).points).toMatchObject({ points: 100 });
+    await t.ok(cashier, 'sale.suspend', {});
+    expect(balance(member.memberId)).toBe(before);
+    const [parked] = await t.ok(cashier, 'sale.listSuspended', {});
+    const resumed = await t.ok(cashier, 'sale.resume', { saleId: parked!.saleId });
+    expect(resumed.points).toMatchObject({ points: 100 }); // still asked for, still not debited
+    await t.ok(cashier, 'sale.void', { reason: '顾客不要了' });
+    expect(ledgerRows()).toBe(rows);
+    expect(balance(member.memberId)).toBe(before);
+  });
+
   it('redeems points as a tender when the owner says so: the total stays, the cash due is less, a points line on the receipt', async () => {
     const rules = (await t.ok(owner, 'settings.get', {})).memberPoints;
     await t.ok(owner, 'admin.updateSettings', { memberPoints: { ...rules, redeemAs: 'tender', earnPerYuan: 2 } });
