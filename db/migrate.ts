@@ -25,6 +25,15 @@ export function assertNotFromFuture(db: Database, migrations: readonly Migration
 }
 
 /**
+ * A migration that widens a CHECK (a new kind in an `IN (…)` list) edits the table's statement in sqlite_schema
+ * (`PRAGMA writable_schema`), SQLite's documented way for a change every stored row already satisfies
+ * (https://sqlite.org/lang_altertable.html#otheralter): rebuilding a table of millions of rows (sync_fact, sale_event)
+ * held the first start after an upgrade for 10–20 s. Such a migration runs with better-sqlite3's defensive mode
+ * off; the schema version is bumped after it (every connection re-reads the schema) and the schema read back at once.
+ */
+const EDITS_SCHEMA = /PRAGMA\s+writable_schema\s*=\s*ON/i;
+
+/**
  * Applies the pending migrations in one transaction: either the database reaches the latest version,
  * or it stays exactly as it was. Returns the versions applied.
  */
@@ -33,15 +42,30 @@ export function migrate(db: Database, migrations: readonly Migration[]): number[
   const from = schemaVersion(db);
   const pending = migrations.filter((m) => m.version > from);
   if (pending.length === 0) return [];
-  db.transaction(() => {
-    for (const m of pending) {
-      try {
-        db.exec(m.sql);
-      } catch (error) {
-        throw new Error(`Migration ${m.version} (${m.name}) failed: ${(error as Error).message}`, { cause: error });
+  const editsSchema = pending.some((m) => EDITS_SCHEMA.test(m.sql));
+  if (editsSchema) db.unsafeMode(true);
+  try {
+    db.transaction(() => {
+      for (const m of pending) {
+        try {
+          db.exec(m.sql);
+          if (EDITS_SCHEMA.test(m.sql)) afterSchemaEdit(db);
+        } catch (error) {
+          throw new Error(`Migration ${m.version} (${m.name}) failed: ${(error as Error).message}`, { cause: error });
+        }
       }
-    }
-    db.pragma(`user_version = ${pending.at(-1)!.version}`);
-  }).immediate();
+      db.pragma(`user_version = ${pending.at(-1)!.version}`);
+    }).immediate();
+  } finally {
+    if (editsSchema) db.unsafeMode(false);
+  }
   return pending.map((m) => m.version);
+}
+
+function afterSchemaEdit(db: Database): void {
+  db.pragma('writable_schema = OFF');
+  const version = db.pragma('schema_version', { simple: true }) as number;
+  db.pragma(`schema_version = ${version + 1}`);
+  // Re-reads the schema now: an edited statement SQLite cannot parse fails the migration (it all rolls back).
+  db.prepare('SELECT count(*) FROM sqlite_schema').get();
 }

@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'catalog.addCategory',
   'catalog.renameCategory',
   'catalog.reorderCategories',
+  'members.anonymise',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

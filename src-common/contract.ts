@@ -17,6 +17,7 @@ import { ExportName, ownerCalls, ownerEvents } from './calls/owner';
 import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
 import { syncCalls, syncEvents } from './calls/sync';
 import { catalogCalls, catalogEvents } from './calls/catalog';
+import { membersCalls } from './calls/members';
 import {
   Approval,
   Cart,
@@ -293,6 +294,7 @@ export const callsByArea = {
   scan: scanCalls,
   sync: syncCalls,
   catalog: catalogCalls,
+  members: membersCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskCode, maskSecretsInText } from './mask';
+import { maskCode, maskPhone, maskSecretsInText } from './mask';
 
 describe('maskCode', () => {
   it('keeps the first and last four characters of a payment code', () => {
@@ -21,5 +21,13 @@ describe('maskSecretsInText', () => {
   });
   it('leaves ordinary text and short numbers alone', () => {
     expect(maskSecretsInText('sale 42 total 1999 fen, receipt 00012')).toBe('sale 42 total 1999 fen, receipt 00012');
+  });
+});
+
+describe('maskPhone', () => {
+  it('shows a mainland mobile as 138****5678 and keeps only the last two of anything else', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskPhone('0755123')).toBe('*****23');
+    expect(maskPhone('7')).toBe('*');
   });
 });

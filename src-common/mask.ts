@@ -18,3 +18,9 @@ const LONG_TOKEN = /\b(?=[A-Za-z0-9+/_-]{24,}\b)(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z
 export function maskSecretsInText(text: string): string {
   return text.replace(LONG_DIGITS, maskCode).replace(LONG_TOKEN, maskCode);
 }
+
+/** A mainland mobile number as screens and receipts show it: `138****5678`. Anything else is masked whole but its last two. */
+export function maskPhone(phone: string): string {
+  if (/^1\d{10}$/.test(phone)) return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+  return phone.length <= 2 ? '*'.repeat(phone.length) : `${'*'.repeat(phone.length - 2)}${phone.slice(-2)}`;
+}

@@ -75,7 +75,7 @@ const ZH: Labels = {
   tax: '税额',
   change: '找零',
   reference: '参考号',
-  tenders: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付' },
+  tenders: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付', points: '积分抵扣' },
 };
 
 const EN: Labels = {
@@ -97,7 +97,7 @@ const EN: Labels = {
   tax: 'Tax',
   change: 'Change',
   reference: 'Ref',
-  tenders: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay QuickPass', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay' },
+  tenders: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay QuickPass', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay', points: 'Points' },
 };
 
 const INDENT = '  ';

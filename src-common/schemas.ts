@@ -26,6 +26,22 @@ export type TaxRateSetting = z.infer<typeof TaxRateSetting>;
 export const LowStockThreshold = z.number().int().min(0).max(100_000);
 export const DEFAULT_LOW_STOCK_THRESHOLD = 10;
 
+/**
+ * Members' points (issue 16). Earned: `earnPerYuan` points per whole yuan (major unit) of what the sale took after
+ * discounts, not counting the part paid with points, rounded down. Redeemed in steps of `redeemPoints` points, each
+ * worth `redeemValue` minor units, at most `redeemCapBp` of the sale's total; as a tender (the total stays, points
+ * pay part of it) or as an order discount (the total comes down), per `redeemAs`.
+ */
+export const MemberPointsSetting = z.object({
+  earnPerYuan: z.number().int().min(0).max(100),
+  redeemAs: z.enum(['tender', 'discount']),
+  redeemPoints: z.number().int().min(1).max(100_000),
+  redeemValue: z.number().int().min(1).max(100_000),
+  redeemCapBp: z.number().int().min(0).max(10_000),
+});
+export type MemberPointsSetting = z.infer<typeof MemberPointsSetting>;
+export const DEFAULT_MEMBER_POINTS: MemberPointsSetting = { earnPerYuan: 1, redeemAs: 'discount', redeemPoints: 100, redeemValue: 100, redeemCapBp: 5000 };
+
 export const Settings = z.object({
   /** The till's screen language (the top bar's switch). */
   language: Language,
@@ -49,6 +65,7 @@ export const Settings = z.object({
   tillName: z.string(),
   /** The owner's today page lists active products whose stock is below this many units (pieces, or kg for weighed goods). */
   lowStockThreshold: LowStockThreshold,
+  memberPoints: MemberPointsSetting,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -135,6 +152,10 @@ export const Cart = z.object({
   /** What the customer pays in cash, after the terminal's cash rounding. */
   cashDue: Minor,
   cashRounding: Minor,
+  /** The member attached to the sale (issue 16): the phone masked, the balance before this sale. */
+  member: z.object({ memberId: Id, maskedPhone: z.string(), name: z.string().nullable(), balance: z.number().int() }).nullable().optional(),
+  /** Points the member redeems on this sale, debited when it completes; `amount` is their worth (minor units). */
+  points: z.object({ mode: z.enum(['tender', 'discount']), points: z.number().int().positive(), amount: PositiveMinor }).nullable().optional(),
 });
 export type Cart = z.infer<typeof Cart>;
 

@@ -205,6 +205,21 @@ export const AuditFact = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
+/** One row of a member's points ledger (issue 16): no personal data, only the member's id. */
+export const MemberPointsFact = z.object({
+  entryId: FactId,
+  memberId: FactId,
+  reason: z.enum(['earn', 'redeem', 'refund_earn', 'refund_redeem']),
+  delta: z.number().int(),
+  amount: NonNegMinor,
+  uncollected: z.number().int().min(0),
+  redeemedAs: z.enum(['tender', 'discount']).nullable(),
+  saleId: FactId,
+  refundId: FactId.nullable(),
+  businessDate: BusinessDate,
+  at: IsoTime,
+});
+
 const factEnvelope = {
   seq: z.number().int().positive(),
   /** Unique within the store: the fact row's own id (a ULID), or `kind:id` where one row yields two facts. */
@@ -223,6 +238,7 @@ export const Fact = z.discriminatedUnion('kind', [
   z.object({ ...factEnvelope, kind: z.literal('z_report'), payload: ZReportFact }),
   z.object({ ...factEnvelope, kind: z.literal('stock_movement'), payload: StockMovementFact }),
   z.object({ ...factEnvelope, kind: z.literal('audit'), payload: AuditFact }),
+  z.object({ ...factEnvelope, kind: z.literal('member_points'), payload: MemberPointsFact }),
 ]);
 export type Fact = z.infer<typeof Fact>;
 export type FactKind = Fact['kind'];

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { calls } from '../src-common/contract';
 import type { Settings, TerminalStatus } from '../src-common/schemas';
+import { DEFAULT_MEMBER_POINTS } from '../src-common/schemas';
 import type { HandlerMap } from './dispatch';
 
 const status: TerminalStatus = {
@@ -34,6 +35,7 @@ const settings: Settings = {
   businessDayTurnsAtHour: 4,
   tillName: '',
   lowStockThreshold: 10,
+  memberPoints: DEFAULT_MEMBER_POINTS,
 };
 // The other calls, correctly typed, so each case below differs from a valid map in one way only.
 const rest = {} as Omit<HandlerMap<typeof calls>, 'terminal.status' | 'settings.get' | 'settings.setLanguage'>;

@@ -56,6 +56,9 @@ import { createDeviceConfigStore } from './services/device-config';
 import { createPrintJobQueue } from './services/print-jobs';
 import { createRefundsService, refundTimingsFor } from './services/refunds';
 import { createSalesService } from './services/sales';
+import { createMembersService } from './services/members';
+import { createMembersArea } from './areas/members';
+import { amountToPay } from '../src-common/member-points';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 import { startLoopMonitor } from './loop-monitor';
@@ -208,6 +211,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     const loaded = catalog.loadDemoIfEmpty();
     if (loaded > 0) log.info({ products: loaded }, 'demo catalog loaded');
   }
+  const members = createMembersService({ db, clock, audit, settings, terminalId: terminal.status().terminalId });
   const sales = createSalesService({
     db,
     clock,
@@ -218,6 +222,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     settings,
     terminalId: terminal.status().terminalId,
     weighedLayout: config.scaleLabel,
+    members,
   });
 
   // The acquirer: the sandbox runs inside the terminal unless an address is configured.
@@ -398,7 +403,15 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     bus,
     events,
     screens,
-    till: { addItem: (code, session) => sales.scan(code, session), payByCode: (code, session) => payments.payByCode(code, session) },
+    till: {
+      addItem: (code, session) => sales.scan(code, session),
+      payByCode: (code, session) => payments.payByCode(code, session),
+      attachMember: (qr, session) => {
+        const member = members.find({ qr });
+        if (!member) throw new PosError('not_found', 'No member has this QR', { reason: 'member_not_found' });
+        return sales.setMember(member.memberId, session);
+      },
+    },
     kiosk: {
       addItem: (code, session) => kioskArea.kiosk.scan(code, session),
       payByCode: (code, session) => kioskArea.kiosk.payByCode(code, session),
@@ -467,7 +480,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'sale.setOrderDiscount': ({ discount, approval }, session) => sales.setOrderDiscount(discount, approval, session),
     'sale.beginPayment': (_input, session) => {
       const cart = sales.current('till');
-      if (cart && cart.lines.length) bus.publish('sale.paying', { surface: 'till', saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : cart.total });
+      if (cart && cart.lines.length) bus.publish('sale.paying', { surface: 'till', saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : amountToPay(cart) });
       // This screen is at its pay step: a scanned payment code is the customer's.
       screens.report(session, { surface: 'till', step: 'paying' });
       return null;
@@ -556,6 +569,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     uploads: uploadsArea.handlers,
     sync: syncArea.handlers,
     catalog: catalogArea.handlers,
+    members: createMembersArea({ members, sales }).handlers,
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );

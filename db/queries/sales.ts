@@ -13,7 +13,9 @@ export type SaleEventType =
   | 'suspended'
   | 'resumed'
   | 'voided'
-  | 'completed';
+  | 'completed'
+  | 'member_set'
+  | 'points_redeemed';
 
 export interface SaleRow {
   id: string;

@@ -4,7 +4,7 @@ import { WeighedLayoutSchema } from '../barcode';
 import { isTimeZone } from '../business-day';
 import { CURRENCY_EXPONENTS } from '../money';
 import { Role } from '../roles';
-import { CashRoundingSetting, Id, Language, Settings, TaxRateSetting } from '../schemas';
+import { CashRoundingSetting, Id, Language, MemberPointsSetting, Settings, TaxRateSetting } from '../schemas';
 import { displayWidth } from '../text-width';
 import { call, Managers, NoInput, Staff, Technicians, type CallSpec } from './spec';
 import { TILL_NAME_COLUMNS } from '../receipt';
@@ -57,6 +57,7 @@ export const SettingsPatch = z
       .refine((s) => displayWidth(s) <= TILL_NAME_COLUMNS, 'too_long')
       .optional(),
     receiptFooter: ReceiptLines.optional(),
+    memberPoints: MemberPointsSetting.optional(),
     taxRates: z
       .array(
         z
@@ -84,7 +85,7 @@ export const SettingsPatch = z
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 export type SettingField = keyof SettingsPatch;
 
-export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptLanguage', 'receiptHeader', 'receiptFooter', 'taxRates', 'lowStockThreshold'];
+export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptLanguage', 'receiptHeader', 'receiptFooter', 'taxRates', 'lowStockThreshold', 'memberPoints'];
 
 const Enrolment = z.object({
   enrolled: z.boolean(),

@@ -97,6 +97,19 @@ export const ReportView = z.object({
   cashiers: z.array(z.object({ userId: z.string().nullable(), name: z.string(), count: Count, amount: Minor, refundCount: Count, refunds: Minor })),
   hours: z.array(z.object({ hour: z.number().int().min(0).max(23), count: Count, amount: Minor })),
   cash: z.object({ tendered: Minor, change: Minor, kept: Minor, refunds: Minor, cashIn: Minor, cashOut: Minor, net: Minor }),
+  /**
+   * Members' points (issue 16). Redemptions as a discount are inside `discounts`; as a tender they are part of
+   * `sales` that no tender took (tenders + redeemedAsTender = sales + rounding). Refunds give redeemed points back
+   * (`returned`, their worth) and take earned ones back. Absent in Z reports taken before members.
+   */
+  members: z
+    .object({
+      earned: z.object({ count: Count, points: z.number().int() }),
+      redeemed: z.object({ count: Count, points: z.number().int(), amount: Minor, asTender: Minor, asDiscount: Minor }),
+      returned: z.object({ count: Count, points: z.number().int(), amount: Minor }),
+      takenBack: z.object({ count: Count, points: z.number().int(), uncollected: z.number().int() }),
+    })
+    .optional(),
 });
 export type ReportView = z.infer<typeof ReportView>;
 

@@ -24,9 +24,9 @@ export const ScanOutcome = z.object({
    * item: added to the surface's open sale; payment: sent to the payments engine as the customer's code;
    * receipt: a receipt number or e-receipt for the open refund dialog; held: no screen was open, kept for the next
    * one; monitor: no screen was open but the technician's scanner monitor (a test scan: shown there, not kept);
-   * refused: not used (reason says why).
+   * refused: not used (reason says why); member: a member QR, that member attached to the till's sale.
    */
-  kind: z.enum(['item', 'payment', 'receipt', 'held', 'monitor', 'refused']),
+  kind: z.enum(['item', 'payment', 'receipt', 'held', 'monitor', 'refused', 'member']),
   /** What was scanned; a payment code only masked. */
   code: z.string(),
   /** Applied when a screen opened, after being held. */

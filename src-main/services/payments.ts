@@ -44,7 +44,8 @@ import { surfaceOfCaller, type Surface } from '../../src-common/surface';
 import { diskFullError, isDiskFullError } from '../disk-space';
 import type { Session } from '../../src-common/roles';
 import type { Wallet } from '../../src-common/payment-code';
-import type { PaymentView } from '../../src-common/schemas';
+import type { Cart, PaymentView } from '../../src-common/schemas';
+import { amountToPay } from '../../src-common/member-points';
 import type { AcquirerPort, CancelOutcome, QueryOutcome, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
@@ -331,9 +332,9 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
    * at the amount, that the payment was asked for, with no other payment started meanwhile; otherwise a voided
    * or changed sale would be charged, or charged twice.
    */
-  function stillPayable(asked: { saleId: string; total: number }, surface: Surface) {
+  function stillPayable(asked: Cart, surface: Surface) {
     const cart = payableSale(surface);
-    if (cart.saleId !== asked.saleId || cart.total !== asked.total) {
+    if (cart.saleId !== asked.saleId || cart.total !== asked.total || amountToPay(cart) !== amountToPay(asked)) {
       throw new PosError('conflict', 'The sale changed while the payment was being prepared; ask for payment again', { reason: 'sale_changed' });
     }
     return cart;
@@ -383,9 +384,9 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       await assertDiskRoom();
       const creds = await reachableCredentials();
       stillPayable(cart, surface);
-      const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: cart.total, kind: 'qr', wallet, codeHash: null, maskedCode: null, userId: session.caller.userId });
-      log.info({ paymentId: id, clientSn, wallet, amount: cart.total }, 'merchant QR requested');
-      const outcome = await acquirer.precreate(creds, { clientSn, amount: cart.total, wallet, subject, operator: session.caller.userId ?? 'pos' });
+      const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: amountToPay(cart), kind: 'qr', wallet, codeHash: null, maskedCode: null, userId: session.caller.userId });
+      log.info({ paymentId: id, clientSn, wallet, amount: amountToPay(cart) }, 'merchant QR requested');
+      const outcome = await acquirer.precreate(creds, { clientSn, amount: amountToPay(cart), wallet, subject, operator: session.caller.userId ?? 'pos' });
       online = outcome.kind !== 'unknown';
       const row = findPayment(db, id)!;
       if (outcome.kind === 'created') {
@@ -427,16 +428,16 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       }
       const { id, clientSn } = commitNew({
         saleId: cart.saleId,
-        amount: cart.total,
+        amount: amountToPay(cart),
         kind: 'code',
         wallet: kind.wallet,
         codeHash,
         maskedCode: maskCode(code),
         userId: session.caller.userId,
       });
-      log.info({ paymentId: id, clientSn, wallet: kind.wallet, amount: cart.total, code: maskCode(code) }, 'wallet payment submitted');
+      log.info({ paymentId: id, clientSn, wallet: kind.wallet, amount: amountToPay(cart), code: maskCode(code) }, 'wallet payment submitted');
 
-      const outcome = await acquirer.pay(creds, { clientSn, amount: cart.total, authCode: code, subject, operator: session.caller.userId ?? 'pos' });
+      const outcome = await acquirer.pay(creds, { clientSn, amount: amountToPay(cart), authCode: code, subject, operator: session.caller.userId ?? 'pos' });
       keepPaidParts(id, outcome);
       online = outcome.kind !== 'unknown';
       try {

@@ -8,6 +8,8 @@ import { formatMoney } from '../../src-common/money';
 import { findUser } from '../../db/queries/users';
 import { eReceiptText } from './kiosk-receipt';
 import { formatReceiptNumber } from './receipt-number';
+import { balanceAfterSale, memberOfSale, pointsOfSale } from '../../db/queries/members';
+import { maskPhone } from '../../src-common/mask';
 
 /** The receipt of a completed sale, rebuilt from what was stored (so a reprint says exactly what the first print said). */
 export function buildReceipt(db: Database, options: { saleId: string; terminalId: string; settings: Settings }): ReceiptDocument {
@@ -21,6 +23,7 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
   const merchantDiscount = tenders.reduce((sum, t) => sum + (t.paymentId ? (findPayment(db, t.paymentId)?.merchant_discount ?? 0) : 0), 0);
   const receiptNumber = formatReceiptNumber(terminalId, sale.receipt_no);
   const issuedAt = sale.closed_at ?? sale.opened_at;
+  const points = receiptPoints(db, saleId, sale.currency, english);
   const discountLine = merchantDiscount > 0 ? [english ? `Merchant discount: ${formatMoney(merchantDiscount, sale.currency)}` : `商户优惠：${formatMoney(merchantDiscount, sale.currency)}`] : [];
   return {
     language: settings.receiptLanguage,
@@ -51,15 +54,41 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
     total: sale.total ?? 0,
     rounding: sale.rounding ?? 0,
     taxes: completedSaleTaxes(db, saleId),
-    tenders: tenders.map((t) => ({
-      kind: t.kind,
-      // Cash shows what was handed over; change is its own line.
-      amount: t.kind === 'cash' ? t.tendered : t.amount,
-      ...(t.reference ? { reference: t.reference } : {}),
-    })),
+    tenders: [
+      ...points.tenders,
+      ...tenders.map((t) => ({
+        kind: t.kind,
+        // Cash shows what was handed over; change is its own line.
+        amount: t.kind === 'cash' ? t.tendered : t.amount,
+        ...(t.reference ? { reference: t.reference } : {}),
+      })),
+    ],
     change: sale.change_given ?? 0,
-    footer: [...discountLine, ...(settings.receiptFooter.length ? settings.receiptFooter : [english ? 'Thank you, come again' : '谢谢惠顾，欢迎再次光临'])],
+    footer: [...discountLine, ...points.lines, ...(settings.receiptFooter.length ? settings.receiptFooter : [english ? 'Thank you, come again' : '谢谢惠顾，欢迎再次光临'])],
     // The kiosk's e-receipt text as a QR: scanned at the till's refund dialog it finds this sale, and proves it genuine.
     qr: eReceiptText({ saleId, receiptNumber, total: sale.total ?? 0, closedAt: issuedAt }),
   };
+}
+
+/**
+ * A member's lines on the receipt: the phone masked, the points redeemed and earned, and the balance after this
+ * sale (its own ledger rows and those before them, so a reprint says what the first print said). Points redeemed
+ * as a tender are a tender line of their own.
+ */
+function receiptPoints(db: Database, saleId: string, currency: string, english: boolean): { lines: string[]; tenders: { kind: string; amount: number }[] } {
+  const member = memberOfSale(db, saleId);
+  if (!member) return { lines: [], tenders: [] };
+  const rows = pointsOfSale(db, saleId).filter((p) => p.reason === 'earn' || p.reason === 'redeem');
+  const redeem = rows.find((p) => p.reason === 'redeem');
+  const earned = rows.find((p) => p.reason === 'earn')?.delta ?? 0;
+  const phone = member.phone === null ? (english ? '(deleted)' : '（已注销）') : maskPhone(member.phone);
+  const lines = [english ? `Member: ${phone}` : `会员：${phone}`];
+  if (redeem) {
+    const worth = formatMoney(redeem.amount, currency);
+    lines.push(english ? `Points redeemed: ${-redeem.delta} (${worth})` : `积分抵扣：${-redeem.delta} 分（${worth}）`);
+  }
+  lines.push(english ? `Points earned: ${earned}` : `本单积分：${earned}`);
+  lines.push(english ? `Points balance: ${balanceAfterSale(db, member.id, saleId)}` : `积分余额：${balanceAfterSale(db, member.id, saleId)}`);
+  const tenders = redeem?.redeemed_as === 'tender' ? [{ kind: 'points', amount: redeem.amount }] : [];
+  return { lines, tenders };
 }

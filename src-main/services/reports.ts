@@ -46,6 +46,7 @@ import {
 } from '../../db/queries/reports';
 import { cashMovementsInWindow } from '../../db/queries/shifts';
 import { findUser } from '../../db/queries/users';
+import { pointsInWindow } from '../../db/queries/members';
 import type { ReportView, ZSummary } from '../../src-common/calls/owner';
 import { PosError } from '../../src-common/errors';
 import { allocate, formatMoney, inclusiveTax } from '../../src-common/money';
@@ -341,6 +342,28 @@ export interface ReportsDeps {
   businessDay: () => BusinessDayRule;
 }
 
+/** The members' points of the window's sales and refunds, from the ledger (positive figures). */
+export function membersSection(db: Database, w: Window): NonNullable<ReportView['members']> {
+  const rows = pointsInWindow(db, w);
+  const of = (reason: string, as?: string) => rows.filter((r) => r.reason === reason && (as === undefined || r.redeemed_as === as));
+  const total = (list: typeof rows, key: 'count' | 'points' | 'amount' | 'uncollected') => list.reduce((sum, r) => sum + r[key], 0);
+  const redeemed = of('redeem');
+  // Debits are negative in the ledger; shown as positive figures (and never as -0, which JSON would not keep).
+  const negated = (n: number) => (n === 0 ? 0 : -n);
+  return {
+    earned: { count: total(of('earn'), 'count'), points: total(of('earn'), 'points') },
+    redeemed: {
+      count: total(redeemed, 'count'),
+      points: negated(total(redeemed, 'points')),
+      amount: total(redeemed, 'amount'),
+      asTender: total(of('redeem', 'tender'), 'amount'),
+      asDiscount: total(of('redeem', 'discount'), 'amount'),
+    },
+    returned: { count: total(of('refund_redeem'), 'count'), points: total(of('refund_redeem'), 'points'), amount: total(of('refund_redeem'), 'amount') },
+    takenBack: { count: total(of('refund_earn'), 'count'), points: negated(total(of('refund_earn'), 'points')), uncollected: total(of('refund_earn'), 'uncollected') },
+  };
+}
+
 export function createReportsService(deps: ReportsDeps): ReportsService {
   const { db, clock, audit, terminalId } = deps;
   const person = (userId: string | null) => {
@@ -363,6 +386,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       takenBy: person(takenBy),
       currency: deps.currency(),
       ...assembleReport(readReportParts(db, window, rule.timeZone)),
+      members: membersSection(db, window),
     };
   }
 
@@ -463,6 +487,13 @@ const LABELS = {
     taxes: '税率',
     tenders: '支付方式',
     merchantDiscounts: '其中商户优惠（钱包）',
+    members: '会员积分',
+    pointsEarned: '积分发放',
+    pointsRedeemed: '积分抵扣',
+    pointsAsTender: '其中抵作支付',
+    pointsAsDiscount: '其中抵作折扣',
+    pointsReturned: '退款退回积分',
+    pointsTakenBack: '退款扣回积分',
     cashiers: '收银员',
     hours: '时段',
     cash: '现金',
@@ -497,6 +528,13 @@ const LABELS = {
     taxes: 'Tax rates',
     tenders: 'Tenders',
     merchantDiscounts: 'of which merchant-funded wallet discounts',
+    members: 'Member points',
+    pointsEarned: 'Points earned',
+    pointsRedeemed: 'Points redeemed',
+    pointsAsTender: 'of which as payment',
+    pointsAsDiscount: 'of which as discount',
+    pointsReturned: 'Points returned by refunds',
+    pointsTakenBack: 'Points taken back by refunds',
     cashiers: 'Cashiers',
     hours: 'Hours',
     cash: 'Cash',
@@ -571,6 +609,17 @@ export function layoutReport(report: ReportView, columns: number, language: Lang
       if (t.refunds !== 0) pair(`  ${L.refunds} ×${t.refundCount}`, money(-t.refunds));
     }
     if (report.merchantDiscounts) pair(L.merchantDiscounts, money(report.merchantDiscounts));
+  }
+  const m = report.members;
+  if (m && (m.earned.count || m.redeemed.count || m.returned.count || m.takenBack.count)) {
+    rule();
+    text(L.members, 'left', true);
+    pair(`${L.pointsEarned} ×${m.earned.count}`, String(m.earned.points));
+    pair(`${L.pointsRedeemed} ×${m.redeemed.count}  ${m.redeemed.points}`, money(m.redeemed.amount));
+    if (m.redeemed.asTender) pair(`  ${L.pointsAsTender}`, money(m.redeemed.asTender));
+    if (m.redeemed.asDiscount) pair(`  ${L.pointsAsDiscount}`, money(m.redeemed.asDiscount));
+    if (m.returned.count) pair(`${L.pointsReturned} ×${m.returned.count}  ${m.returned.points}`, money(-m.returned.amount));
+    if (m.takenBack.count) pair(`${L.pointsTakenBack} ×${m.takenBack.count}`, String(m.takenBack.points));
   }
   rule();
   text(L.cash, 'left', true);

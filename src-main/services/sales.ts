@@ -37,6 +37,8 @@ import { openBusinessDate } from './business-date';
 import { formatReceiptNumber } from './receipt-number';
 import { buildReceipt } from './receipts';
 import type { SettingsService } from './settings';
+import type { SaleMembers } from './members';
+import { amountToPay, redemptionFor, pointsEarned, type Redemption } from '../../src-common/member-points';
 
 /**
  * Sales of the terminal's selling surfaces: a session sells on its own surface (a kiosk session on the kiosk's,
@@ -62,6 +64,10 @@ export interface SalesService {
   /** A completed sale of this terminal by its printed receipt number ("M6C8-000012", "000012" or "12"). */
   findByReceiptNumber(text: string): { saleId: string; receiptNumber: string; total: number; closedAt: string };
   receipt(saleId: string): ReceiptDocument;
+  /** Attaches a member to the open sale (opening one when there is none), or takes them off. */
+  setMember(memberId: string | null, session: Session): Cart;
+  /** The attached member's points to redeem on the open sale (0: none); whole steps, within the balance and the cap. */
+  redeemPoints(points: number, session: Session): Cart;
 }
 
 type Approval = { userId: string; pin: string };
@@ -76,35 +82,56 @@ export interface SalesDeps {
   settings: SettingsService;
   terminalId: string;
   weighedLayout: WeighedLayout;
+  /** Members and points (issue 16); without it a sale takes no member. */
+  members?: SaleMembers;
 }
 
 
 export function createSalesService(deps: SalesDeps): SalesService {
-  const { db, clock, log, bus, catalog, auth, settings, terminalId, weighedLayout } = deps;
+  const { db, clock, log, bus, catalog, auth, settings, terminalId, weighedLayout, members } = deps;
 
   const stateOf = (saleId: string): CartState =>
     replayCart(saleEvents(db, saleId).map((e) => ({ type: e.type, data: JSON.parse(e.data) }) as CartEvent));
 
+  /** Points asked for since the member was last set (a new member starts with none). */
+  function pointsAsked(saleId: string): number {
+    let asked = 0;
+    for (const e of saleEvents(db, saleId)) {
+      if (e.type === 'member_set') asked = 0;
+      else if (e.type === 'points_redeemed') asked = (JSON.parse(e.data) as { points: number }).points;
+    }
+    return asked;
+  }
+
   function view(saleId: string, status: 'open' | 'suspended', state = stateOf(saleId)): Cart {
     const currency = settings.get().currency;
-    let priced;
-    try {
-      priced = priceCart(
-        state.lines.map((l) => ({
-          lineId: l.lineId,
-          unitPrice: l.unitPrice,
-          quantityMilli: l.quantityMilli,
-          taxRateBp: l.taxRateBp,
-          ...(l.fixedGross !== undefined ? { fixedGross: l.fixedGross } : {}),
-          ...(l.discount ? { discount: l.discount } : {}),
-        })),
-        state.orderDiscount ?? undefined,
-      );
-    } catch (error) {
-      if (error instanceof PricingError) throw new PosError('validation_failed', error.message);
-      throw error;
-    }
-    const cash = cashDue(priced.total, cashRoundingFor(settings.get().cashRounding, currency));
+    const price = (orderDiscount: Discount | undefined) => {
+      try {
+        return priceCart(
+          state.lines.map((l) => ({
+            lineId: l.lineId,
+            unitPrice: l.unitPrice,
+            quantityMilli: l.quantityMilli,
+            taxRateBp: l.taxRateBp,
+            ...(l.fixedGross !== undefined ? { fixedGross: l.fixedGross } : {}),
+            ...(l.discount ? { discount: l.discount } : {}),
+          })),
+          orderDiscount,
+        );
+      } catch (error) {
+        if (error instanceof PricingError) throw new PosError('validation_failed', error.message);
+        throw error;
+      }
+    };
+    let priced = price(state.orderDiscount ?? undefined);
+    const member = state.memberId !== null && members ? members.cartMember(state.memberId) : null;
+    const rule = members?.rule();
+    const asked = member ? pointsAsked(saleId) : 0;
+    const redemption: Redemption | null = member && rule && asked > 0 ? redemptionFor(asked, member.balance, priced.total, rule) : null;
+    // Points as an order discount come after the cashier's order discount, on what is left of the total.
+    if (redemption && rule?.redeemAs === 'discount') priced = price({ kind: 'amount', amount: priced.orderDiscount + redemption.amount });
+    const points = redemption && rule ? { mode: rule.redeemAs, ...redemption } : null;
+    const cash = cashDue(amountToPay({ total: priced.total, points }), cashRoundingFor(settings.get().cashRounding, currency));
     return {
       saleId,
       status,
@@ -139,6 +166,8 @@ export function createSalesService(deps: SalesDeps): SalesService {
       taxTotal: priced.taxTotal,
       cashDue: cash.due,
       cashRounding: cash.rounding,
+      member,
+      points,
     };
   }
 
@@ -235,12 +264,13 @@ export function createSalesService(deps: SalesDeps): SalesService {
     const at = now.toISOString();
     const receiptNo = db.transaction(() => {
       const no = takeReceiptNumber(db, terminalId);
+      const businessDate = openBusinessDate(db, terminalId, now, businessDayRuleOf(settings.get()));
       writeCompletedSale(db, {
         id: saleId,
         at,
         userId,
         receiptNo: no,
-        businessDate: openBusinessDate(db, terminalId, now, businessDayRuleOf(settings.get())),
+        businessDate,
         subtotal: cart.subtotal,
         discountTotal: cart.lineDiscountTotal + cart.orderDiscount,
         total: cart.total,
@@ -253,6 +283,12 @@ export function createSalesService(deps: SalesDeps): SalesService {
       });
       for (const line of cart.lines) {
         adjustStock(db, { productId: line.productId, deltaMilli: -line.quantityMilli, reason: 'sale', ref: saleId, at });
+      }
+      if (cart.member && members) {
+        // Earned on what the customer paid after discounts, not on the part the points paid.
+        const earned = pointsEarned(amountToPay(cart), members.rule(), currencyExponent(cart.currency));
+        const redemption = cart.points ?? null;
+        members.settle({ saleId, memberId: cart.member.memberId, redemption, earned, businessDate, at, userId });
       }
       appendSaleEvent(db, saleId, 'completed', { receiptNo: no }, at, userId);
       return no;
@@ -398,7 +434,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       let settlement;
       try {
         settlement = settle(
-          cart.total,
+          amountToPay(cart),
           tenders.map((t) => ({ kind: t.kind === 'cash' ? 'cash' : 'other', amount: t.amount })),
           rounding,
         );
@@ -427,7 +463,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       const open = findSale(db, saleId);
       if (!open || open.terminal_id !== terminalId || open.status !== 'open') throw new PosError('conflict', 'The paid sale is no longer the open sale', { saleId, paymentId });
       const cart = view(saleId, 'open');
-      if (cart.total !== amount) throw new PosError('conflict', `The sale total ${cart.total} differs from the payment ${amount}`, { saleId, paymentId });
+      if (amountToPay(cart) !== amount) throw new PosError('conflict', `The sale's amount to pay ${amountToPay(cart)} differs from the payment ${amount}`, { saleId, paymentId });
       return closeSale(saleId, open.surface, cart, [{ id: newId(), kind: wallet, amount, tendered: amount, reference, paymentId }], 0, 0, userId);
     },
 
@@ -443,5 +479,30 @@ export function createSalesService(deps: SalesDeps): SalesService {
     },
 
     receipt: receiptOf,
+
+    setMember(memberId, session) {
+      if (surfaceOf(session) !== 'till') throw new PosError('forbidden', 'Members are taken at the till');
+      if (memberId !== null && !members?.cartMember(memberId)) throw new PosError('not_found', 'No such member', { memberId });
+      return record(session, 'member_set', { memberId }, { openIfNone: memberId !== null });
+    },
+
+    redeemPoints(points, session) {
+      const saleId = requireOpen(surfaceOf(session));
+      const state = stateOf(saleId);
+      const member = state.memberId !== null && members ? members.cartMember(state.memberId) : null;
+      if (!member || !members) throw new PosError('conflict', 'No member is attached to this sale', { reason: 'no_member' });
+      if (points > 0) {
+        const before = view(saleId, 'open', { ...state, memberId: null });
+        const allowed = redemptionFor(points, member.balance, before.total, members.rule());
+        if (!allowed || allowed.points !== points) {
+          throw new PosError('validation_failed', 'These points cannot be redeemed on this sale', {
+            reason: 'points_not_redeemable',
+            max: redemptionFor(member.balance, member.balance, before.total, members.rule())?.points ?? 0,
+            step: members.rule().redeemPoints,
+          });
+        }
+      }
+      return record(session, 'points_redeemed', { points });
+    },
   };
 }

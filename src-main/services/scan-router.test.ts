@@ -42,6 +42,10 @@ function routerWith(options: { kioskMode?: boolean; addItem?: (code: string) => 
         return { saleId: 'S1', lastLineId: 'L1', lines: [] } as unknown as Cart;
       },
       payByCode: async (code) => void done.push(`till pay ${code}`),
+      attachMember: (qr, session) => {
+        done.push(`till member ${qr} by ${session.caller.userId}`);
+        return { saleId: 'S1', lastLineId: null, lines: [] } as unknown as Cart;
+      },
     },
     kiosk: {
       addItem: (code) => (done.push(`kiosk item ${code}`), { saleId: 'K1' }),
@@ -273,5 +277,31 @@ describe('scan router', () => {
     expect(r.done).toEqual([]);
     await r.router.takeHeld(till.session, { action: 'add', ids: r.router.heldScans().map((h) => h.id) });
     expect(r.done).toEqual([`till item ${EAN} by U3`]);
+  });
+
+  it('attaches a member from a member QR at the till’s selling step; never holds one, nor takes one at the kiosk or the pay step', async () => {
+    const QR = 'JZM1:AbCdEfGh12345678';
+    const r = routerWith();
+    const a = r.open('cashier', 'U1');
+    r.scan(QR); // no screen open: refused, not kept for the next customer
+    await r.settle();
+    expect(r.router.held('till')).toBe(0);
+    expect(r.sent.at(-1)?.outcome).toMatchObject({ kind: 'refused', reason: 'no_screen' });
+    r.screens.report(a.session, { surface: 'till', step: 'selling' });
+    r.scan(QR);
+    await r.settle();
+    expect(r.done).toEqual([`till member ${QR} by U1`]);
+    expect(r.sent.at(-1)?.outcome).toMatchObject({ kind: 'member', code: QR });
+    r.screens.report(a.session, { surface: 'till', step: 'paying' });
+    r.scan(QR);
+    await r.settle();
+    expect(r.sent.at(-1)?.outcome).toMatchObject({ kind: 'refused', reason: 'not_a_payment_code' });
+    const k = routerWith({ kioskMode: true });
+    const kiosk = k.open('kiosk');
+    k.screens.report(kiosk.session, { surface: 'kiosk', step: 'shopping' });
+    k.scan(QR);
+    await k.settle();
+    expect(k.done).toEqual([]);
+    expect(k.sent.at(-1)?.outcome).toMatchObject({ kind: 'refused', reason: 'member_at_till' });
   });
 });

@@ -4,6 +4,7 @@
  * - the till at its pay step: the customer's payment code, handed to the payments engine here (no screen ever
  *   sees it in clear); at the refund dialog: a receipt number or e-receipt for it; otherwise an item for the
  *   till's open sale;
+ *   a member QR at the selling step attaches that member to the till's sale (never held, refused at the kiosk);
  * - the kiosk at its pay step: the customer's payment code; before it: an item for the kiosk's order;
  * - no screen open for the scanner's surface: a payment code is refused, never kept; an item code is held (a few,
  *   briefly), never applied by itself:
@@ -18,6 +19,7 @@
  */
 import { PosError } from '../../src-common/errors';
 import { maskCode } from '../../src-common/mask';
+import { MEMBER_QR_PATTERN } from '../../src-common/member-code';
 import { classifyPaymentCode, looksLikeProductBarcode } from '../../src-common/payment-code';
 import type { Session } from '../../src-common/roles';
 import type { HeldScan, ScanOutcome } from '../../src-common/calls/scan';
@@ -34,7 +36,12 @@ export interface ScanRouterDeps {
   events: EventBus;
   screens: ScreenRegistry;
   /** What each surface does with a code; each checks its own rules (the kiosk's held order, a payment in flight…). */
-  till: { addItem(code: string, session: Session): Cart; payByCode(code: string, session: Session): Promise<unknown> };
+  till: {
+    addItem(code: string, session: Session): Cart;
+    payByCode(code: string, session: Session): Promise<unknown>;
+    /** A member QR (JZM1:…): that member onto the open sale (issue 16). */
+    attachMember?(qr: string, session: Session): Cart;
+  };
   kiosk: {
     addItem(code: string, session: Session): { saleId: string };
     payByCode(code: string, session: Session): Promise<unknown>;
@@ -120,6 +127,7 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
         }
         if (isPaymentCode) return outcome(surface, scan, 'refused', { ...base, reason: 'payment_code_not_at_pay_step', message: 'A payment code is taken at the pay step (F12)' });
         if (screen.step === 'refund') return outcome(surface, scan, 'receipt', base);
+        if (MEMBER_QR_PATTERN.test(code) && till.attachMember) return outcome(surface, scan, 'member', { ...base, cart: till.attachMember(code, session) });
         const cart = till.addItem(code, session);
         return outcome(surface, scan, 'item', { ...base, cart });
       }
@@ -131,6 +139,7 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
         return outcome(surface, scan, 'payment', base);
       }
       if (isPaymentCode) return outcome(surface, scan, 'refused', { ...base, reason: 'pay_first', message: 'Show the payment code at the pay step' });
+      if (MEMBER_QR_PATTERN.test(code)) return outcome(surface, scan, 'refused', { ...base, reason: 'member_at_till', message: 'Members are taken at the till' });
       kiosk.addItem(code, session);
       return outcome(surface, scan, 'item', base);
     } catch (error) {
@@ -163,6 +172,8 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
     if (classifyPaymentCode(scan.data).ok) {
       return outcome(surface, scan, 'refused', { reason: 'no_screen', message: 'No screen is open to take a payment' });
     }
+    // A member QR is for the customer at the till now; held, it would name the next customer's sale.
+    if (MEMBER_QR_PATTERN.test(scan.data.trim())) return outcome(surface, scan, 'refused', { reason: 'no_screen', message: 'No screen is open to take a member' });
     expire(surface);
     const queue = waiting[surface];
     queue.push({ id: `held-${++heldSeq}`, scan, at: clock.now().getTime(), saleId: surface === 'kiosk' ? kiosk.openSaleId() : null });

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { OWNER_SETTING_FIELDS, SettingsPatch, type SettingField } from '../../src-common/calls/admin';
 import { Settings, type Language } from '../../src-common/contract';
-import { DEFAULT_LOW_STOCK_THRESHOLD } from '../../src-common/schemas';
+import { DEFAULT_LOW_STOCK_THRESHOLD, DEFAULT_MEMBER_POINTS } from '../../src-common/schemas';
 import { describeIssues, PosError } from '../../src-common/errors';
 import type { Caller } from '../../src-common/roles';
 import { readSettingValues, writeSettingValue } from '../../db/queries/settings';
@@ -54,6 +54,7 @@ export function createSettingsService(deps: {
     businessDayTurnsAtHour: config.businessDayTurnsAtHour,
     tillName: '',
     lowStockThreshold: DEFAULT_LOW_STOCK_THRESHOLD,
+    memberPoints: DEFAULT_MEMBER_POINTS,
   };
 
   // Read on every scan (currency, rounding): kept in memory, refreshed when written.

@@ -184,6 +184,26 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
       if (!m) return null;
       return { id: row.ref_id, payload: { movementId: m.id, productId: m.product_id, deltaMilli: m.delta_milli, reason: m.reason, ref: m.ref ?? null, at: m.at } };
     }
+    case 'member_points': {
+      const p = one('SELECT * FROM member_points WHERE id = ?', row.ref_id);
+      if (!p) return null;
+      return {
+        id: row.ref_id,
+        payload: {
+          entryId: p.id,
+          memberId: p.member_id,
+          reason: p.reason,
+          delta: p.delta,
+          amount: p.amount,
+          uncollected: p.uncollected,
+          redeemedAs: p.redeemed_as ?? null,
+          saleId: p.sale_id,
+          refundId: p.refund_id ?? null,
+          businessDate: p.business_date,
+          at: p.at,
+        },
+      };
+    }
     case 'audit': {
       const a = one('SELECT * FROM audit_log WHERE seq = ?', Number(row.ref_id));
       if (!a) return null;

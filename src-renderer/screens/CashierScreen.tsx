@@ -16,8 +16,10 @@ import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
 import { RefundDialog } from './cashier/RefundDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
 import { WeightDialog } from './cashier/WeightDialog';
+import { MemberBadge, MemberDialog, PointsRedeem } from './cashier/MemberDialog';
+import { MEMBER_QR_PATTERN } from '../../src-common/member-code';
 
-type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale';
+type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale' | 'member';
 
 /** A code a scanner or a person typed, as opposed to a search: no spaces, 6+ characters, digits and ASCII only. */
 const looksLikeCode = (text: string) => /^[0-9]{6,}$/.test(text) || /^[0-9A-Za-z-]{8,}$/.test(text);
@@ -157,7 +159,7 @@ export function CashierScreen({
     setQuery(text);
     setResultIndex(0);
     const q = text.trim();
-    if (!q || looksLikeCode(q)) return setResults([]);
+    if (!q || looksLikeCode(q) || MEMBER_QR_PATTERN.test(q)) return setResults([]);
     const r = await pos.call('catalog.search', { query: q, limit: 8 });
     if (r.ok) setResults(r.value);
   };
@@ -177,6 +179,8 @@ export function CashierScreen({
     const picked = results[resultIndex];
     setQuery('');
     setResults([]);
+    // A member QR typed or scanned into the field: the core's scan router attaches the member (scan.outcome says so).
+    if (MEMBER_QR_PATTERN.test(q)) return void pos.call('scan.submit', { code: q });
     if (picked && !looksLikeCode(q)) addPicked(picked);
     else await scan(q);
   };
@@ -241,12 +245,15 @@ export function CashierScreen({
     if (outcome.reason === 'bad_check_digit') return t('cashier.badCheckDigit', { code: outcome.code });
     if (outcome.reason === 'payment_code_not_at_pay_step') return t('cashier.paymentCodeNotAtPayStep');
     if (outcome.reason === 'payment_in_progress') return t('cashier.paymentInProgress');
+    if (outcome.reason === 'member_not_found') return t('members.memberNotFound');
     return undefined;
   };
 
   useEffect(() => {
     onScanOutcome.current = (outcome) => {
-      if (outcome.kind === 'item') {
+      if (outcome.kind === 'member') {
+        onOk();
+      } else if (outcome.kind === 'item') {
         if (outcome.cart) setSelected(outcome.cart.lastLineId);
         onOk();
       } else if (outcome.kind === 'payment') {
@@ -290,6 +297,7 @@ export function CashierScreen({
     { key: 'F8', label: t('keys.void'), testId: 'key-void', enabled: !!cart, run: () => setDialog('void') },
     { key: 'F9', label: t('keys.refund'), testId: 'key-refund', enabled: !cart?.lines.length, run: () => setDialog('refund') },
     { key: 'F10', label: t('keys.noSale'), testId: 'key-no-sale', enabled: !cart?.lines.length, run: () => setDialog('noSale') },
+    { key: 'F11', label: t('members.key'), testId: 'key-member', enabled: user.role !== 'technician', run: () => setDialog('member') },
     {
       key: 'F12',
       label: t('keys.pay'),
@@ -388,6 +396,7 @@ export function CashierScreen({
         <ProductGrid currency={currency} onPick={addPicked} />
       </section>
       <aside className="side">
+        <MemberBadge cart={cart} />
         <TotalsPanel cart={cart} currency={currency} />
         <div className="keys">
           {actions.map((a) => (
@@ -443,8 +452,10 @@ export function CashierScreen({
           onSubmit={(r) => void pay(r)}
           onPaymentCode={(code) => void payByCode(code)}
           onPaymentQr={(wallet) => void payByQr(wallet)}
+          before={<PointsRedeem cart={cart} rule={settings.memberPoints} onError={onError} onOk={onOk} />}
         />
       )}
+      {dialog === 'member' && <MemberDialog cart={cart} onError={onError} onClose={() => setDialog(null)} />}
       {payment && (
         <PaymentWaitDialog
           payment={payment}

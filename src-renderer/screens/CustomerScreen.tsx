@@ -105,6 +105,12 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
       <div className="customer-total">
         {t('customer.total')} <strong data-testid="customer-total">{money(cart.total, cart.currency)}</strong>
       </div>
+      {cart.member && (
+        <div className="customer-member" data-testid="customer-member">
+          {t('members.attached', { phone: cart.member.maskedPhone })} · {t('members.balance', { points: cart.member.balance })}
+          {cart.points && ` · ${t('members.redeemed', { points: cart.points.points, amount: money(cart.points.amount, cart.currency), mode: t(cart.points.mode === 'tender' ? 'members.modeTender' : 'members.modeDiscount') })}`}
+        </div>
+      )}
     </main>
   );
 }

@@ -88,6 +88,7 @@ export const adminZhCN = {
     ownerNote: '店长可修改门店、小票与税率；币种、抹零、语言与自助模式由技术员设置。',
     tillName: '收银台名称（印在小票上，如 1号收银台）',
     lowStockThreshold: '低库存提醒线（件或千克）',
+    memberPoints: '会员积分规则',
   },
   scale: {
     title: '电子秤条码格式',
@@ -358,6 +359,7 @@ export const adminEn: Widen<typeof adminZhCN> = {
     ownerNote: 'The owner changes the store, receipt and tax rates; currency, rounding, language and kiosk mode are the technician’s.',
     tillName: 'Till name (printed on receipts, e.g. Till 1)',
     lowStockThreshold: 'Low stock below (pieces or kg)',
+    memberPoints: 'Member points rules',
   },
   scale: {
     title: 'Scale label layout',

@@ -23,6 +23,7 @@ export const auditZhCN = {
     diagnostics: { backup: '备份数据库', restore: '安排恢复备份', restored: '已恢复备份', supportBundle: '生成诊断包' },
     sync: { enrol: '接入门店服务器', unenrol: '断开门店服务器' },
     catalog: { addProduct: '新增商品', updateProduct: '修改商品', deactivate: '停用商品', reactivate: '启用商品', addCategory: '新增分类', renameCategory: '分类改名', reorderCategories: '调整分类顺序' },
+    members: { anonymise: '注销会员（删除手机号和姓名）' },
   },
   details: {
     name: '姓名',
@@ -102,6 +103,7 @@ export const auditEn: Shape<typeof auditZhCN> = {
     diagnostics: { backup: 'Database backed up', restore: 'Restore scheduled', restored: 'Backup restored', supportBundle: 'Support bundle made' },
     sync: { enrol: 'Enrolled with the store server', unenrol: 'Left the store server' },
     catalog: { addProduct: 'Product added', updateProduct: 'Product changed', deactivate: 'Product deactivated', reactivate: 'Product reactivated', addCategory: 'Category added', renameCategory: 'Category renamed', reorderCategories: 'Categories reordered' },
+    members: { anonymise: 'Deleted a member’s phone and name' },
   },
   details: {
     name: 'Name',

@@ -11,6 +11,35 @@ import { refundFindEn, refundFindZhCN } from './refund';
 import { syncEn, syncZhCN } from './sync';
 import { todayEn, todayZhCN } from './today';
 import { productsEn, productsZhCN } from './products';
+import { membersEn, membersZhCN } from './members';
 
-export const areaMessagesZhCN = { devices: devicesZhCN, admin: adminZhCN, owner: ownerZhCN, history: historyZhCN, kiosk: kioskZhCN, issues: issuesZhCN, audit: auditZhCN, refundFind: refundFindZhCN, today: todayZhCN, a11y: a11yZhCN, sync: syncZhCN, products: productsZhCN };
-export const areaMessagesEn = { devices: devicesEn, admin: adminEn, owner: ownerEn, history: historyEn, kiosk: kioskEn, issues: issuesEn, audit: auditEn, refundFind: refundFindEn, today: todayEn, a11y: a11yEn, sync: syncEn, products: productsEn };
+export const areaMessagesZhCN = {
+  devices: devicesZhCN,
+  admin: adminZhCN,
+  owner: ownerZhCN,
+  history: historyZhCN,
+  kiosk: kioskZhCN,
+  issues: issuesZhCN,
+  audit: auditZhCN,
+  refundFind: refundFindZhCN,
+  today: todayZhCN,
+  a11y: a11yZhCN,
+  sync: syncZhCN,
+  products: productsZhCN,
+  members: membersZhCN,
+};
+export const areaMessagesEn = {
+  devices: devicesEn,
+  admin: adminEn,
+  owner: ownerEn,
+  history: historyEn,
+  kiosk: kioskEn,
+  issues: issuesEn,
+  audit: auditEn,
+  refundFind: refundFindEn,
+  today: todayEn,
+  a11y: a11yEn,
+  sync: syncEn,
+  products: productsEn,
+  members: membersEn,
+};

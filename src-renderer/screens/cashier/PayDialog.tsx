@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cashRoundingFor } from '../../../src-common/cash-rounding';
 import { classifyPaymentCode, looksLikeProductBarcode } from '../../../src-common/payment-code';
 import { currencyExponent, parseMoney } from '../../../src-common/money';
 import { settle } from '../../../src-common/pricing';
+import { amountToPay } from '../../../src-common/member-points';
 import type { Cart, CashRoundingSetting } from '../../../src-common/schemas';
 import { Dialog } from '../../components/Dialog';
 import { money } from '../../format';
@@ -33,8 +34,11 @@ export function PayDialog({
   onPaymentCode,
   onPaymentQr,
   onClose,
+  before,
 }: {
   cart: Cart;
+  /** Shown first: the member's points to redeem (issue 16). */
+  before?: ReactNode;
   cashRounding: CashRoundingSetting;
   busy: boolean;
   onSubmit: (request: PayRequest) => void;
@@ -58,8 +62,9 @@ export function PayDialog({
     cash = null;
   }
   const tenders = [...other.map((amount) => ({ kind: 'other' as const, amount })), ...(cash ? [{ kind: 'cash' as const, amount: cash }] : [])];
-  const settlement = trySettle(cart.total, tenders, rounding);
-  const due = settlement ? settlement.cashDue : cart.total;
+  const toPay = amountToPay(cart);
+  const settlement = trySettle(toPay, tenders, rounding);
+  const due = settlement ? settlement.cashDue : toPay;
   const unit = 10 ** currencyExponent(currency);
   const quick = [...new Set([due, ...[10, 20, 50, 100].map((y) => Math.ceil(due / (y * unit)) * y * unit)])].filter((a) => a >= due && a > 0).slice(0, 4);
   const ready = !!settlement?.complete && cash !== null && !busy;
@@ -80,7 +85,7 @@ export function PayDialog({
       }
       const amount = text === '' && !typed ? due : typed;
       const offered = [...other.map((a) => ({ kind: 'other' as const, amount: a })), ...(amount ? [{ kind: 'cash' as const, amount }] : [])];
-      const result = trySettle(cart.total, offered, rounding);
+      const result = trySettle(toPay, offered, rounding);
       setCode('');
       if (result?.complete) onSubmit({ tenders: offered });
       else setCashText(fmt(amount));
@@ -98,6 +103,7 @@ export function PayDialog({
 
   return (
     <Dialog title={t('pay.title')} onClose={onClose} testId="pay-dialog" wide>
+      {before}
       <form
         className="wallet-code"
         onSubmit={(e) => {

@@ -8,6 +8,7 @@ import { ReportsPanel } from './ReportsPanel';
 import { ProductsPanel } from './ProductsPanel';
 import { ShiftPanel } from './ShiftPanel';
 import { TodayPanel } from './TodayPanel';
+import { MembersPanel } from './MembersPanel';
 import { SettingsPanel } from '../technician/SettingsPanel';
 import { UsersPanel } from '../technician/UsersPanel';
 import '../../styles/owner.css';
@@ -22,6 +23,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'charts', label: 'workspace.owner.charts', Panel: ChartsPanel },
   { id: 'export', label: 'workspace.owner.export', Panel: ExportPanel },
   { id: 'products', label: 'products.tab', Panel: ProductsPanel },
+  { id: 'members', label: 'members.panel.tab', Panel: MembersPanel },
   // Owners manage cashiers and owners (main enforces it; technicians stay the technician console's).
   { id: 'staff', label: 'workspace.owner.staff', Panel: UsersPanel },
   // The store's identity and receipt text are the owner's to change (main enforces which fields).

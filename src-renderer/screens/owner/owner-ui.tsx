@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ReportView as Report } from '../../../src-common/calls/owner';
 import type { ApiError } from '../../../src-common/errors';
 import { MoneyError, parseMoney } from '../../../src-common/money';
+import { MembersFigures } from './MembersPanel';
 import { money } from '../../format';
 
 /** What a person typed as an amount, in minor units; null when it is not one. */
@@ -89,6 +90,7 @@ export function ReportView({ report }: { report: Report }) {
         <dt>{t('owner.report.items')}</dt>
         <dd data-testid="report-items">{report.counts.items}</dd>
       </dl>
+      {report.members && <MembersFigures members={report.members} currency={report.currency} />}
       <div className="owner-tables">
         <table className="owner-table">
           <caption>{t('owner.report.byTender')}</caption>
