@@ -34,6 +34,11 @@ export const AUDIT_ACTIONS = [
   'diagnostics.supportBundle',
   'sync.enrol',
   'sync.unenrol',
+  'stock.receive',
+  'stock.count',
+  'stock.setLowStock',
+  'sale.oversellApproved',
+  'shift.handover',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -16,6 +16,7 @@ import { Surface } from './surface';
 import { ExportName, ownerCalls, ownerEvents } from './calls/owner';
 import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
 import { syncCalls, syncEvents } from './calls/sync';
+import { stockCalls } from './calls/stock';
 import {
   Approval,
   Cart,
@@ -119,19 +120,20 @@ export const coreCalls = {
 
   'sale.current': call({ input: NoInput, output: Cart.nullable(), access: Staff, summary: 'The open sale of the till (the kiosk has its own)' }),
   'sale.scan': call({
-    input: z.object({ code: z.string().min(1).max(64) }).strict(),
+    // approval: an owner's PIN for a line beyond the stock when the store asks for one (settings.oversell 'pin').
+    input: z.object({ code: z.string().min(1).max(64), approval: Approval.optional() }).strict(),
     output: Cart,
     access: Staff,
     summary: 'Add the product a scanned barcode or scale label names',
   }),
   'sale.addProduct': call({
-    input: z.object({ productId: Id, quantityMilli: QuantityMilli.optional() }).strict(),
+    input: z.object({ productId: Id, quantityMilli: QuantityMilli.optional(), approval: Approval.optional() }).strict(),
     output: Cart,
     access: Staff,
     summary: 'Add a product picked from search',
   }),
   'sale.setQuantity': call({
-    input: z.object({ lineId: Id, quantityMilli: QuantityMilli }).strict(),
+    input: z.object({ lineId: Id, quantityMilli: QuantityMilli, approval: Approval.optional() }).strict(),
     output: Cart,
     access: Staff,
     summary: 'Change the quantity of a line',
@@ -283,6 +285,7 @@ export const callsByArea = {
   kiosk: kioskCalls,
   scan: scanCalls,
   sync: syncCalls,
+  stock: stockCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 

@@ -34,6 +34,7 @@ const settings: Settings = {
   businessDayTurnsAtHour: 4,
   tillName: '',
   lowStockThreshold: 10,
+  oversell: 'warn',
 };
 // The other calls, correctly typed, so each case below differs from a valid map in one way only.
 const rest = {} as Omit<HandlerMap<typeof calls>, 'terminal.status' | 'settings.get' | 'settings.setLanguage'>;

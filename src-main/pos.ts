@@ -33,6 +33,8 @@ import { createKioskArea } from './areas/kiosk';
 import { createOwnerArea } from './areas/owner';
 import { createUploadsArea } from './areas/uploads';
 import { createSyncArea, guardServerOwned } from './areas/sync';
+import { createStockArea } from './areas/stock';
+import { approvingOversell, createSaleGuards } from './services/sale-guards';
 import { createSyncService } from './sync/service';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
@@ -217,6 +219,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     settings,
     terminalId: terminal.status().terminalId,
     weighedLayout: config.scaleLabel,
+    guards: createSaleGuards({ db, terminalId: terminal.status().terminalId, settings }),
   });
 
   // The acquirer: the sandbox runs inside the terminal unless an address is configured.
@@ -380,8 +383,10 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     createKioskArea(services, bus),
     createUploadsArea(uploads),
     createSyncArea(sync),
+    createStockArea(services, sync),
   ] as const;
-  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea] = areas;
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, stockArea] = areas;
+  const oversellApproval = approvingOversell({ auth, audit });
 
   const router = createScanRouter({
     bus,
@@ -448,9 +453,11 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'catalog.exportCsv': () => sqlWorker.run('catalog.export', { dataDir, now: clock.now().toISOString() }, { label: 'catalog.export' }),
 
     'sale.current': (_input, session) => sales.current(surfaceOfCaller(session.caller)),
-    'sale.scan': ({ code }, session) => sales.scan(code, session),
-    'sale.addProduct': ({ productId, quantityMilli }, session) => sales.addProduct(productId, quantityMilli, session),
-    'sale.setQuantity': ({ lineId, quantityMilli }, session) => sales.setQuantity(lineId, quantityMilli, session),
+    'sale.scan': ({ code, approval }, session) => oversellApproval(approval, session, (approvedBy) => sales.scan(code, session, approvedBy)),
+    'sale.addProduct': ({ productId, quantityMilli, approval }, session) =>
+      oversellApproval(approval, session, (approvedBy) => sales.addProduct(productId, quantityMilli, session, approvedBy)),
+    'sale.setQuantity': ({ lineId, quantityMilli, approval }, session) =>
+      oversellApproval(approval, session, (approvedBy) => sales.setQuantity(lineId, quantityMilli, session, approvedBy)),
     'sale.removeLine': ({ lineId }, session) => sales.removeLine(lineId, session),
     'sale.setLineDiscount': ({ lineId, discount, approval }, session) => sales.setLineDiscount(lineId, discount, approval, session),
     'sale.setOrderDiscount': ({ discount, approval }, session) => sales.setOrderDiscount(discount, approval, session),
@@ -544,6 +551,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     kiosk: kioskArea.handlers,
     uploads: uploadsArea.handlers,
     sync: syncArea.handlers,
+    stock: stockArea.handlers,
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );

@@ -57,6 +57,7 @@ export const SettingsPatch = z
       .refine((s) => displayWidth(s) <= TILL_NAME_COLUMNS, 'too_long')
       .optional(),
     receiptFooter: ReceiptLines.optional(),
+    oversell: z.enum(['warn', 'pin', 'off']).optional(),
     taxRates: z
       .array(
         z
@@ -84,7 +85,7 @@ export const SettingsPatch = z
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 export type SettingField = keyof SettingsPatch;
 
-export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptLanguage', 'receiptHeader', 'receiptFooter', 'taxRates', 'lowStockThreshold'];
+export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptLanguage', 'receiptHeader', 'receiptFooter', 'taxRates', 'lowStockThreshold', 'oversell'];
 
 const Enrolment = z.object({
   enrolled: z.boolean(),

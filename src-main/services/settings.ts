@@ -54,6 +54,7 @@ export function createSettingsService(deps: {
     businessDayTurnsAtHour: config.businessDayTurnsAtHour,
     tillName: '',
     lowStockThreshold: DEFAULT_LOW_STOCK_THRESHOLD,
+    oversell: 'warn',
   };
 
   // Read on every scan (currency, rounding): kept in memory, refreshed when written.
