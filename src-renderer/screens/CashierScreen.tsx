@@ -14,6 +14,7 @@ import { PaymentWaitDialog } from './cashier/PaymentWaitDialog';
 import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
 import { RefundDialog } from './cashier/RefundDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
+import { heldFor, OpenShiftDialog, OversellDialog, type HeldChange, type OversellAsk } from './cashier/StockShiftDialogs';
 
 type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale';
 
@@ -47,10 +48,12 @@ export function CashierScreen({
   /** The sale a wallet payment was started for on this screen, so its completion shows the receipt here. */
   const walletSale = useRef<{ saleId: string; wallet: string | null; maskedCode?: string | null; amount?: number } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** A line refused until a shift is open or an owner approves it beyond the stock: made again once it is. */
+  const [held, setHeld] = useState<null | { change: HeldChange; code: string | null } & ({ kind: 'shift' } | { kind: 'oversell'; ask: OversellAsk })>(null);
   const input = useRef<HTMLInputElement>(null);
   const currency = cart?.currency ?? settings.currency;
   const selectedLine = cart?.lines.find((l) => l.lineId === selected) ?? null;
-  const modalOpen = dialog !== null || completed !== null || payment !== null;
+  const modalOpen = dialog !== null || completed !== null || payment !== null || held !== null;
 
   const focusScan = useCallback(() => {
     // Nor while another screen part's modal dialog is open over the till (the PIN change): its fields keep the focus.
@@ -122,15 +125,29 @@ export function CashierScreen({
     [onError, onOk],
   );
 
+  /** A cart change that may be refused for the shift or the stock: then held, and made again once that is settled. */
+  const guarded = useCallback(
+    async (change: HeldChange, code: string | null, describe?: (error: ApiError) => string | undefined) => {
+      const result = await change();
+      const need = result.ok ? null : heldFor(result.error);
+      if (need) {
+        setHeld({ ...need, change, code });
+        return false;
+      }
+      return apply(Promise.resolve(result), describe);
+    },
+    [apply],
+  );
+
   const scan = useCallback(
     (code: string) =>
-      apply(pos.call('sale.scan', { code }), (error) => {
+      guarded((approval) => pos.call('sale.scan', { code, ...(approval ? { approval } : {}) }), code, (error) => {
         if (error.code === 'not_found') return t('cashier.unknownBarcode', { code });
         const details = error.details as { reason?: string } | undefined;
         if (error.code === 'validation_failed' && details?.reason === 'bad_check_digit') return t('cashier.badCheckDigit', { code });
         return undefined;
       }),
-    [apply, pos, t],
+    [guarded, pos, t],
   );
 
   // Scans from a keyboard-wedge scanner while focus is somewhere other than the scan field: routed by the core
@@ -164,7 +181,7 @@ export function CashierScreen({
     const picked = results[resultIndex];
     setQuery('');
     setResults([]);
-    if (picked && !looksLikeCode(q)) await apply(pos.call('sale.addProduct', { productId: picked.id }));
+    if (picked && !looksLikeCode(q)) await guarded((approval) => pos.call('sale.addProduct', { productId: picked.id, ...(approval ? { approval } : {}) }), null);
     else await scan(q);
   };
 
@@ -240,6 +257,9 @@ export function CashierScreen({
         // The core sent the customer's code to the payments engine: wait for it like a payment started here.
         if (cart) walletSale.current = { saleId: cart.saleId, wallet: null };
         setDialog(null);
+      } else if (outcome.kind === 'refused' && (outcome.reason === 'no_open_shift' || outcome.reason === 'oversell')) {
+        // A scanner's item that needs a shift or an owner first: asked again here, so the screen can hold it.
+        void guarded((approval) => pos.call('sale.scan', { code: outcome.code, ...(approval ? { approval } : {}) }), outcome.code);
       } else if (outcome.kind === 'refused') {
         const error: ApiError = { code: 'validation_failed', message: outcome.message ?? outcome.reason ?? '', details: { reason: outcome.reason } };
         if ((step === 'paying' || walletSale.current) && !payment) {
@@ -352,7 +372,7 @@ export function CashierScreen({
                     e.preventDefault();
                     setQuery('');
                     setResults([]);
-                    void apply(pos.call('sale.addProduct', { productId: p.id }));
+                    void guarded((approval) => pos.call('sale.addProduct', { productId: p.id, ...(approval ? { approval } : {}) }), null);
                   }}
                 >
                   <span className="name">{i18n.language === 'en' && p.nameEn ? p.nameEn : p.name}</span>
@@ -387,7 +407,7 @@ export function CashierScreen({
           line={selectedLine}
           onClose={() => setDialog(null)}
           onSubmit={(quantityMilli) =>
-            void apply(pos.call('sale.setQuantity', { lineId: selectedLine.lineId, quantityMilli })).then((ok) => ok && setDialog(null))
+            void guarded((approval) => pos.call('sale.setQuantity', { lineId: selectedLine.lineId, quantityMilli, ...(approval ? { approval } : {}) }), null).then(() => setDialog(null))
           }
         />
       )}
@@ -454,6 +474,27 @@ export function CashierScreen({
       )}
       {dialog === 'refund' && <RefundDialog user={user} currency={currency} onError={onError} onClose={() => setDialog(null)} />}
       {completed && <ReceiptDialog sale={completed} currency={currency} onClose={() => setCompleted(null)} />}
+      {held?.kind === 'shift' && (
+        <OpenShiftDialog
+          currency={currency}
+          heldCode={held.code}
+          onClose={() => setHeld(null)}
+          onOpened={() => {
+            setHeld(null);
+            void guarded(held.change, held.code);
+          }}
+        />
+      )}
+      {held?.kind === 'oversell' && (
+        <OversellDialog
+          ask={held.ask}
+          onClose={() => setHeld(null)}
+          onApprove={(approval) => {
+            setHeld(null);
+            void guarded(() => held.change(approval), held.code);
+          }}
+        />
+      )}
     </main>
   );
 }

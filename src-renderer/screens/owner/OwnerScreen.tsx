@@ -6,6 +6,7 @@ import { HistoryPanel } from './HistoryPanel';
 import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { ShiftPanel } from './ShiftPanel';
+import { StockPanel } from './StockPanel';
 import { TodayPanel } from './TodayPanel';
 import { SettingsPanel } from '../technician/SettingsPanel';
 import { UsersPanel } from '../technician/UsersPanel';
@@ -20,6 +21,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'reconciliation', label: 'workspace.owner.reconciliation', Panel: ReconciliationPanel },
   { id: 'charts', label: 'workspace.owner.charts', Panel: ChartsPanel },
   { id: 'export', label: 'workspace.owner.export', Panel: ExportPanel },
+  { id: 'stock', label: 'stock.tab', Panel: StockPanel },
   // Owners manage cashiers and owners (main enforces it; technicians stay the technician console's).
   { id: 'staff', label: 'workspace.owner.staff', Panel: UsersPanel },
   // The store's identity and receipt text are the owner's to change (main enforces which fields).
