@@ -6,6 +6,7 @@ import { CountSheet } from './stock/CountSheet';
 import { LevelsTable } from './stock/LevelsTable';
 import { OversellSetting } from './stock/OversellSetting';
 import { ReceiveForm } from './stock/ReceiveForm';
+import type { PostedMessage } from './stock/stock-ui';
 import '../../styles/stock.css';
 
 /**
@@ -17,15 +18,15 @@ export function StockPanel({ settings, onError, onOk }: PanelProps) {
   const pos = usePos();
   const [managed, setManaged] = useState(false);
   const [refresh, setRefresh] = useState(0);
-  const [posted, setPosted] = useState<string | null>(null);
+  const [posted, setPosted] = useState<PostedMessage | null>(null);
   const [oversell, setOversell] = useState(settings.oversell);
 
   useEffect(() => {
     void pos.call('sync.status', {}).then((r) => r.ok && setManaged(r.value.state !== 'not_enrolled'));
   }, [pos]);
 
-  const done = (text: string) => {
-    setPosted(text);
+  const done = (message: PostedMessage) => {
+    setPosted(message);
     setRefresh((n) => n + 1);
   };
 
@@ -39,7 +40,7 @@ export function StockPanel({ settings, onError, onOk }: PanelProps) {
       )}
       {posted && (
         <p role="status" className="ok" data-testid="stock-posted">
-          {posted}
+          {t(posted.key, posted.params)}
         </p>
       )}
       <OversellSetting value={oversell} onChanged={setOversell} onError={onError} />

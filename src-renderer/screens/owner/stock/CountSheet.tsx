@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../../../src-common/errors';
 import { usePos } from '../../../api/context';
 import { ProductPicker } from './ProductPicker';
-import { level, typedQuantity, type SheetLine } from './stock-ui';
+import { level, typedQuantity, type PostedMessage, type SheetLine } from './stock-ui';
 
 /** A stock count (盘点): products and what is on the shelf, expected vs counted shown before it is posted. */
-export function CountSheet({ disabled, onPosted, onError, onOk }: { disabled: boolean; onPosted: (text: string) => void; onError: (e: ApiError, text?: string) => void; onOk: () => void }) {
+export function CountSheet({ disabled, onPosted, onError, onOk }: { disabled: boolean; onPosted: (message: PostedMessage) => void; onError: (e: ApiError, text?: string) => void; onOk: () => void }) {
   const { t, i18n } = useTranslation();
   const pos = usePos();
   const [lines, setLines] = useState<SheetLine[]>([]);
@@ -24,7 +24,7 @@ export function CountSheet({ disabled, onPosted, onError, onOk }: { disabled: bo
     setBusy(false);
     if (!r.ok) return onError(r.error);
     onOk();
-    onPosted(t('stock.countedDone', { posted: r.value.posted }));
+    onPosted({ key: 'stock.countedDone', params: { posted: r.value.posted } });
     setLines([]);
   };
 

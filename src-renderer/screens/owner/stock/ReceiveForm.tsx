@@ -4,10 +4,10 @@ import type { ApiError } from '../../../../src-common/errors';
 import { usePos } from '../../../api/context';
 import { parseAmount } from '../owner-ui';
 import { ProductPicker } from './ProductPicker';
-import { typedQuantity, type SheetLine } from './stock-ui';
+import { typedQuantity, type PostedMessage, type SheetLine } from './stock-ui';
 
 /** Receiving (进货/入库): a supplier and lines (product, quantity, unit cost), posted in one transaction. */
-export function ReceiveForm({ currency, disabled, onPosted, onError, onOk }: { currency: string; disabled: boolean; onPosted: (text: string) => void; onError: (e: ApiError, text?: string) => void; onOk: () => void }) {
+export function ReceiveForm({ currency, disabled, onPosted, onError, onOk }: { currency: string; disabled: boolean; onPosted: (message: PostedMessage) => void; onError: (e: ApiError, text?: string) => void; onOk: () => void }) {
   const { t, i18n } = useTranslation();
   const pos = usePos();
   const [supplier, setSupplier] = useState('');
@@ -29,7 +29,7 @@ export function ReceiveForm({ currency, disabled, onPosted, onError, onOk }: { c
     setBusy(false);
     if (!r.ok) return onError(r.error);
     onOk();
-    onPosted(t('stock.received', { count: r.value.lines.length, supplier: r.value.supplier }));
+    onPosted({ key: 'stock.received', params: { count: r.value.lines.length, supplier: r.value.supplier } });
     setLines([]);
   };
 

@@ -20,3 +20,9 @@ export interface SheetLine {
   quantity: string;
   cost: string;
 }
+
+/** What was posted, said in the screen's language (kept as a key, so a language switch says it again). */
+export interface PostedMessage {
+  key: 'stock.received' | 'stock.countedDone';
+  params: Record<string, string | number>;
+}
