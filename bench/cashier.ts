@@ -9,7 +9,7 @@ export interface CashierCalls {
   call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>>;
 }
 
-/** The benches drive the terminal as its default cashier would, through the same dispatcher as the screens. */
+/** The benches drive the terminal as its default cashier would, through the same dispatcher as the screens; her shift is open. */
 export async function signedInCashier(pos: Pos): Promise<CashierCalls> {
   const session = newSession();
   const call = async <K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>> => {
@@ -20,6 +20,8 @@ export async function signedInCashier(pos: Pos): Promise<CashierCalls> {
   const cashier = DEFAULT_USERS.find((u) => u.role === 'cashier')!;
   const users = await call('auth.users', {});
   await call('auth.signIn', { userId: users.find((u) => u.role === 'cashier')!.id, pin: cashier.pin });
+  // Her first sale needs an open shift on the till (issue 16).
+  if (!(await call('shift.current', {}))) await call('shift.open', { float: 0 });
   return { session, call };
 }
 

@@ -29,7 +29,8 @@ export function assertNotFromFuture(db: Database, migrations: readonly Migration
  * (`PRAGMA writable_schema`), SQLite's documented way for a change every stored row already satisfies
  * (https://sqlite.org/lang_altertable.html#otheralter): rebuilding a table of millions of rows (sync_fact, sale_event)
  * held the first start after an upgrade for 10–20 s. Such a migration runs with better-sqlite3's defensive mode
- * off; the schema version is bumped after it (every connection re-reads the schema) and the schema read back at once.
+ * off, and its schema edit comes last in it (statements after the edit would see the schema as it was before);
+ * the schema version is bumped after it (every connection re-reads the schema) and the schema read back at once.
  */
 const EDITS_SCHEMA = /PRAGMA\s+writable_schema\s*=\s*ON/i;
 

@@ -42,6 +42,11 @@ export const AUDIT_ACTIONS = [
   'catalog.renameCategory',
   'catalog.reorderCategories',
   'members.anonymise',
+  'stock.receive',
+  'stock.count',
+  'stock.setLowStock',
+  'sale.oversellApproved',
+  'shift.handover',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

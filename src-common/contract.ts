@@ -18,6 +18,7 @@ import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
 import { syncCalls, syncEvents } from './calls/sync';
 import { catalogCalls, catalogEvents } from './calls/catalog';
 import { membersCalls } from './calls/members';
+import { stockCalls } from './calls/stock';
 import {
   Approval,
   Cart,
@@ -129,19 +130,20 @@ export const coreCalls = {
 
   'sale.current': call({ input: NoInput, output: Cart.nullable(), access: Staff, summary: 'The open sale of the till (the kiosk has its own)' }),
   'sale.scan': call({
-    input: z.object({ code: z.string().min(1).max(64) }).strict(),
+    // approval: an owner's PIN for a line beyond the stock when the store asks for one (settings.oversell 'pin').
+    input: z.object({ code: z.string().min(1).max(64), approval: Approval.optional() }).strict(),
     output: Cart,
     access: Staff,
     summary: 'Add the product a scanned barcode or scale label names',
   }),
   'sale.addProduct': call({
-    input: z.object({ productId: Id, quantityMilli: QuantityMilli.optional() }).strict(),
+    input: z.object({ productId: Id, quantityMilli: QuantityMilli.optional(), approval: Approval.optional() }).strict(),
     output: Cart,
     access: Staff,
     summary: 'Add a product picked from search',
   }),
   'sale.setQuantity': call({
-    input: z.object({ lineId: Id, quantityMilli: QuantityMilli }).strict(),
+    input: z.object({ lineId: Id, quantityMilli: QuantityMilli, approval: Approval.optional() }).strict(),
     output: Cart,
     access: Staff,
     summary: 'Change the quantity of a line',
@@ -295,6 +297,7 @@ export const callsByArea = {
   sync: syncCalls,
   catalog: catalogCalls,
   members: membersCalls,
+  stock: stockCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 

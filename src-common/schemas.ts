@@ -66,6 +66,8 @@ export const Settings = z.object({
   /** The owner's today page lists active products whose stock is below this many units (pieces, or kg for weighed goods). */
   lowStockThreshold: LowStockThreshold,
   memberPoints: MemberPointsSetting,
+  /** A line beyond the stock: 'warn' shows the level on the line, 'pin' needs an owner's PIN first, 'off' says nothing. */
+  oversell: z.enum(['warn', 'pin', 'off']),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -130,6 +132,8 @@ export const CartLine = z.object({
   orderDiscount: Minor,
   net: Minor,
   taxRateBp: z.number().int(),
+  /** The cart holds more of this product than is in stock (settings.oversell not 'off'): the level, for the notice. */
+  stockShort: z.object({ levelMilli: z.number().int() }).optional(),
 });
 export type CartLine = z.infer<typeof CartLine>;
 

@@ -36,6 +36,7 @@ const settings: Settings = {
   tillName: '',
   lowStockThreshold: 10,
   memberPoints: DEFAULT_MEMBER_POINTS,
+  oversell: 'warn',
 };
 // The other calls, correctly typed, so each case below differs from a valid map in one way only.
 const rest = {} as Omit<HandlerMap<typeof calls>, 'terminal.status' | 'settings.get' | 'settings.setLanguage'>;

@@ -34,6 +34,8 @@ import { createOwnerArea } from './areas/owner';
 import { createUploadsArea } from './areas/uploads';
 import { createSyncArea, guardServerOwned } from './areas/sync';
 import { createCatalogArea } from './areas/catalog';
+import { createStockArea } from './areas/stock';
+import { approvingOversell, createSaleGuards } from './services/sale-guards';
 import { createSyncService } from './sync/service';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
@@ -223,6 +225,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     terminalId: terminal.status().terminalId,
     weighedLayout: config.scaleLabel,
     members,
+    guards: createSaleGuards({ db, terminalId: terminal.status().terminalId, settings }),
   });
 
   // The acquirer: the sandbox runs inside the terminal unless an address is configured.
@@ -395,8 +398,10 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     createUploadsArea(uploads),
     createSyncArea(sync),
     createCatalogArea(services, uploads),
+    createStockArea(services, sync),
   ] as const;
-  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, catalogArea] = areas;
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, catalogArea, stockArea] = areas;
+  const oversellApproval = approvingOversell({ auth, audit });
 
   const router = createScanRouter({
     writeTurn: () => writeGate.whenFree(),
@@ -472,9 +477,11 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'catalog.exportCsv': () => sqlWorker.run('catalog.export', { dataDir, now: clock.now().toISOString() }, { label: 'catalog.export' }),
 
     'sale.current': (_input, session) => sales.current(surfaceOfCaller(session.caller)),
-    'sale.scan': ({ code }, session) => sales.scan(code, session),
-    'sale.addProduct': ({ productId, quantityMilli }, session) => sales.addProduct(productId, quantityMilli, session),
-    'sale.setQuantity': ({ lineId, quantityMilli }, session) => sales.setQuantity(lineId, quantityMilli, session),
+    'sale.scan': ({ code, approval }, session) => oversellApproval(approval, session, (approvedBy) => sales.scan(code, session, approvedBy)),
+    'sale.addProduct': ({ productId, quantityMilli, approval }, session) =>
+      oversellApproval(approval, session, (approvedBy) => sales.addProduct(productId, quantityMilli, session, approvedBy)),
+    'sale.setQuantity': ({ lineId, quantityMilli, approval }, session) =>
+      oversellApproval(approval, session, (approvedBy) => sales.setQuantity(lineId, quantityMilli, session, approvedBy)),
     'sale.removeLine': ({ lineId }, session) => sales.removeLine(lineId, session),
     'sale.setLineDiscount': ({ lineId, discount, approval }, session) => sales.setLineDiscount(lineId, discount, approval, session),
     'sale.setOrderDiscount': ({ discount, approval }, session) => sales.setOrderDiscount(discount, approval, session),
@@ -570,6 +577,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     sync: syncArea.handlers,
     catalog: catalogArea.handlers,
     members: createMembersArea({ members, sales }).handlers,
+    stock: stockArea.handlers,
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );

@@ -3,7 +3,7 @@ import { newId } from '../ids';
 import { stmt } from '../statements';
 
 export type ProductUnit = 'each' | 'kg';
-export type StockReason = 'sale' | 'import' | 'adjust' | 'void';
+export type StockReason = 'sale' | 'import' | 'adjust' | 'void' | 'receive' | 'count';
 
 export interface ProductRow {
   id: string;

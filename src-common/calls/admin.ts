@@ -58,6 +58,7 @@ export const SettingsPatch = z
       .optional(),
     receiptFooter: ReceiptLines.optional(),
     memberPoints: MemberPointsSetting.optional(),
+    oversell: z.enum(['warn', 'pin', 'off']).optional(),
     taxRates: z
       .array(
         z
@@ -85,7 +86,7 @@ export const SettingsPatch = z
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 export type SettingField = keyof SettingsPatch;
 
-export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptLanguage', 'receiptHeader', 'receiptFooter', 'taxRates', 'lowStockThreshold', 'memberPoints'];
+export const OWNER_SETTING_FIELDS: readonly SettingField[] = ['storeName', 'storeAddress', 'taxId', 'receiptLanguage', 'receiptHeader', 'receiptFooter', 'taxRates', 'lowStockThreshold', 'memberPoints', 'oversell'];
 
 const Enrolment = z.object({
   enrolled: z.boolean(),

@@ -146,6 +146,8 @@ describe('Electron shell windows as screens of the core (stubbed electron)', () 
     db.close();
 
     await signInCashier(cashier.webContents.id);
+    // Selling needs an open shift (issue 16): she opens hers before the scan.
+    expect((await call(cashier.webContents.id, 'shift.open', { float: 0 })).ok).toBe(true);
     const sent = (window: typeof cashier) => window.webContents.send as unknown as ReturnType<typeof vi.fn>;
     sent(cashier).mockClear();
     sent(display).mockClear();

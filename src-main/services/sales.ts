@@ -36,6 +36,7 @@ import type { CatalogService } from './catalog';
 import { openBusinessDate } from './business-date';
 import { formatReceiptNumber } from './receipt-number';
 import { buildReceipt } from './receipts';
+import type { SaleGuards } from './sale-guards';
 import type { SettingsService } from './settings';
 import type { SaleMembers } from './members';
 import { amountToPay, redemptionFor, pointsEarned, type Redemption } from '../../src-common/member-points';
@@ -47,9 +48,10 @@ import { amountToPay, redemptionFor, pointsEarned, type Redemption } from '../..
 export interface SalesService {
   /** The open sale of a surface (the till's unless said). */
   current(surface?: Surface): Cart | null;
-  scan(code: string, session: Session): Cart;
-  addProduct(productId: string, quantityMilli: number | undefined, session: Session): Cart;
-  setQuantity(lineId: string, quantityMilli: number, session: Session): Cart;
+  /** `oversellApprovedBy`: the owner who approved a line beyond the stock (./sale-guards.ts), when one was asked. */
+  scan(code: string, session: Session, oversellApprovedBy?: string): Cart;
+  addProduct(productId: string, quantityMilli: number | undefined, session: Session, oversellApprovedBy?: string): Cart;
+  setQuantity(lineId: string, quantityMilli: number, session: Session, oversellApprovedBy?: string): Cart;
   removeLine(lineId: string, session: Session): Cart;
   setLineDiscount(lineId: string, discount: Discount | null, approval: Approval | undefined, session: Session): Promise<Cart>;
   setOrderDiscount(discount: Discount | null, approval: Approval | undefined, session: Session): Promise<Cart>;
@@ -84,6 +86,8 @@ export interface SalesDeps {
   weighedLayout: WeighedLayout;
   /** Members and points (issue 16); without it a sale takes no member. */
   members?: SaleMembers;
+  /** The shift gate and the oversell check; none: neither (unit tests of the sales logic alone). */
+  guards?: SaleGuards;
 }
 
 
@@ -132,6 +136,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
     if (redemption && rule?.redeemAs === 'discount') priced = price({ kind: 'amount', amount: priced.orderDiscount + redemption.amount });
     const points = redemption && rule ? { mode: rule.redeemAs, ...redemption } : null;
     const cash = cashDue(amountToPay({ total: priced.total, points }), cashRoundingFor(settings.get().cashRounding, currency));
+    const short = deps.guards?.shortOf(state.lines) ?? new Map<string, number>();
     return {
       saleId,
       status,
@@ -154,6 +159,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
           orderDiscount: p.orderDiscount,
           net: p.net,
           taxRateBp: l.taxRateBp,
+          ...(short.has(l.productId) ? { stockShort: { levelMilli: short.get(l.productId)! } } : {}),
         };
       }),
       lastLineId: state.lastLineId,
@@ -219,13 +225,27 @@ export function createSalesService(deps: SalesDeps): SalesService {
     return cart;
   }
 
-  function addLine(product: Product, session: Session, line: { quantityMilli: number; fixedGross?: number; weighed: boolean }): Cart {
+  /** The stock check of a line added or raised (./sale-guards.ts): who approved it beyond the stock, if anyone. */
+  function checkStock(productId: string, state: CartState | null, quantityMilli: number, session: Session, approvedBy: string | undefined, replacing?: string) {
+    const others = (state?.lines ?? []).filter((l) => l.productId === productId && l.lineId !== replacing).reduce((sum, l) => sum + l.quantityMilli, 0);
+    const approver = deps.guards?.checkStock({ productId, cartMilli: others + quantityMilli, surface: surfaceOf(session), session, approvedBy });
+    return approver ? { oversellApprovedBy: approver } : {};
+  }
+
+  function addLine(product: Product, session: Session, line: { quantityMilli: number; fixedGross?: number; weighed: boolean }, approvedBy?: string): Cart {
     if (!product.active) throw new PosError('conflict', `${product.name} is not for sale (inactive)`, { productId: product.id });
     const open = openSale(surfaceOf(session));
-    if (open && !line.weighed) {
-      const target = mergeTarget(stateOf(open.id), product.id);
-      if (target) return record(session, 'quantity_set', { lineId: target.lineId, quantityMilli: target.quantityMilli + line.quantityMilli });
+    const state = open ? stateOf(open.id) : null;
+    if (!open) deps.guards?.beforeOpen(surfaceOf(session));
+    if (state && !line.weighed) {
+      const target = mergeTarget(state, product.id);
+      if (target) {
+        const quantityMilli = target.quantityMilli + line.quantityMilli;
+        const approved = checkStock(product.id, state, quantityMilli, session, approvedBy, target.lineId);
+        return record(session, 'quantity_set', { lineId: target.lineId, quantityMilli, ...approved });
+      }
     }
+    const approved = checkStock(product.id, state, line.quantityMilli, session, approvedBy);
     const added: Omit<CartLineState, 'discount'> = {
       lineId: newId(),
       productId: product.id,
@@ -239,7 +259,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       weighed: line.weighed,
       ...(line.fixedGross !== undefined ? { fixedGross: line.fixedGross } : {}),
     };
-    return record(session, 'line_added', added, { openIfNone: true });
+    return record(session, 'line_added', { ...added, ...approved }, { openIfNone: true });
   }
 
   function lineOf(lineId: string, session: Session): CartLineState {
@@ -306,7 +326,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       return sale ? view(sale.id, 'open') : null;
     },
 
-    scan(raw, session) {
+    scan(raw, session, approvedBy) {
       const code = raw.trim();
       if (!/^[\x21-\x7e]+$/.test(code)) throw new PosError('validation_failed', 'Not a barcode', { code: code.slice(0, 64) });
       if (/^\d+$/.test(code)) {
@@ -325,9 +345,9 @@ export function createSalesService(deps: SalesDeps): SalesService {
           if (weighed.price !== undefined) {
             // The scale printed the price: quantity is shown for the receipt, the price is what it costs.
             const quantityMilli = product.price > 0 ? Math.max(1, divideRounded(weighed.price * 1000, product.price, 'half-up')) : 1000;
-            return addLine(product, session, { quantityMilli, fixedGross: weighed.price, weighed: true });
+            return addLine(product, session, { quantityMilli, fixedGross: weighed.price, weighed: true }, approvedBy);
           }
-          return addLine(product, session, { quantityMilli: Math.max(1, weighed.weightGrams ?? 0), weighed: true });
+          return addLine(product, session, { quantityMilli: Math.max(1, weighed.weightGrams ?? 0), weighed: true }, approvedBy);
         }
         const check = validateRetailBarcode(code);
         if (!check.ok && check.reason === 'bad_check_digit') {
@@ -336,20 +356,22 @@ export function createSalesService(deps: SalesDeps): SalesService {
       }
       const product = catalog.lookupBarcode(code) ?? catalog.lookupSku(code);
       if (!product) throw new PosError('not_found', `Unknown barcode ${code}`, { code });
-      return addLine(product, session, { quantityMilli: 1000, weighed: false });
+      return addLine(product, session, { quantityMilli: 1000, weighed: false }, approvedBy);
     },
 
-    addProduct(productId, quantityMilli, session) {
+    addProduct(productId, quantityMilli, session, approvedBy) {
       const product = catalog.get(productId);
       if (!product) throw new PosError('not_found', 'No such product', { productId });
-      return addLine(product, session, { quantityMilli: quantityMilli ?? 1000, weighed: false });
+      return addLine(product, session, { quantityMilli: quantityMilli ?? 1000, weighed: false }, approvedBy);
     },
 
-    setQuantity(lineId, quantityMilli, session) {
+    setQuantity(lineId, quantityMilli, session, approvedBy) {
       const line = lineOf(lineId, session);
       if (line.weighed) throw new PosError('conflict', 'A weighed item’s quantity comes from the scale label', { lineId });
       if (line.unit === 'each' && quantityMilli % 1000 !== 0) throw new PosError('validation_failed', 'Items sold by the piece take whole quantities');
-      return record(session, 'quantity_set', { lineId, quantityMilli });
+      // Only a raise is checked against the stock: lowering a line never needs an approval.
+      const approved = quantityMilli > line.quantityMilli ? checkStock(line.productId, stateOf(requireOpen(surfaceOf(session))), quantityMilli, session, approvedBy, lineId) : {};
+      return record(session, 'quantity_set', { lineId, quantityMilli, ...approved });
     },
 
     removeLine(lineId, session) {

@@ -55,6 +55,7 @@ export function createSettingsService(deps: {
     tillName: '',
     lowStockThreshold: DEFAULT_LOW_STOCK_THRESHOLD,
     memberPoints: DEFAULT_MEMBER_POINTS,
+    oversell: 'warn',
   };
 
   // Read on every scan (currency, rounding): kept in memory, refreshed when written.

@@ -1,9 +1,17 @@
 /**
  * Shifts: the drawer from its opening float to its counted close (issue 7).
  *
- * Selling never waits for a shift, and the sales service knows nothing of shifts: a sale, a refund or a
- * wallet payment belongs to the shift that was open on this terminal at its time (opened_at < t ≤
- * closed_at, or now while open). Cash movements need an open shift and name it.
+ * A cashier's first sale needs an open shift on this terminal (issue 16: the till's first line of a sale is refused
+ * with `no_open_shift` until one is opened, ./sale-guards.ts). The kiosk's sales are not gated: a kiosk terminal has
+ * no drawer and no cashier whose count they would belong to, and a customer must not be left unable to pay. The
+ * sales service knows nothing else of shifts: a sale, a refund or a wallet payment belongs to the shift that was
+ * open on this terminal at its time (opened_at < t ≤ closed_at, or now while open). Cash movements need an open
+ * shift and name it.
+ *
+ * Handover (交接班): the outgoing cashier's count closes her shift and the incoming cashier (her PIN proves she is
+ * there) opens hers with her float, in one transaction, so no sale can fall between the two; a slip is printed
+ * (./handover-slip.ts). The outgoing cashier counts blind as at any close: the expected cash is shown only once
+ * her count is recorded.
  *
  * Expected cash, to the fen: float + cash kept from sales (each cash tender's amount = handed over −
  * change given) − cash handed back by refunds that became final in the shift (a mixed refund's cash part,
@@ -56,6 +64,8 @@ export interface ShiftsService {
   cashIn(amount: number, reason: string, session: Session): ShiftView;
   cashOut(amount: number, reason: string, approval: { userId: string; pin: string } | undefined, session: Session): Promise<ShiftView>;
   close(counted: number, note: string | undefined, session: Session): ShiftView;
+  /** Closes the open shift with the count and opens the next cashier's (verified by her PIN), in one transaction. */
+  handover(input: { counted: number; note: string | undefined; next: { userId: string; pin: string }; float: number }, session: Session): Promise<{ closed: ShiftView; opened: ShiftView }>;
   list(limit: number): ShiftView[];
 }
 
@@ -218,7 +228,28 @@ export function createShiftsService(deps: ShiftsDeps): ShiftsService {
       return move('out', amount, reason, approvedBy, session);
     },
 
-    close(counted, note, session) {
+    close: (counted, note, session) => closeShift(counted, note, session),
+
+    async handover({ counted, note, next, float }, session) {
+      signedIn(session);
+      // Before the PIN is checked: nothing to hand over is said as such, not as a wrong PIN.
+      requireOpen();
+      const incoming = await auth.approve(next, ['cashier', 'owner']);
+      return db.transaction(() => {
+        const closed = closeShift(counted, note, session);
+        const id = newId();
+        const at = clock.now().toISOString();
+        insertShift(db, { id, terminalId, at, userId: incoming.id, float });
+        audit.record({ actor: session.caller, action: 'shift.handover', subject: id, details: { from: closed.shiftId, to: id, incoming: incoming.id, float } });
+        return { closed, opened: viewFor(findShift(db, id)!, session) };
+      }).immediate();
+    },
+
+    // The owner's call only (shift.list): the full views.
+    list: (limit) => recentShifts(db, terminalId, limit).map(view),
+  };
+
+  function closeShift(counted: number, note: string | undefined, session: Session): ShiftView {
       const userId = signedIn(session);
       return db.transaction(() => {
         const shift = requireOpen();
@@ -255,9 +286,5 @@ export function createShiftsService(deps: ShiftsDeps): ShiftsService {
         // Closed: the full view, for the cashier too (her count is recorded; now she sees the over/short).
         return view(findShift(db, shift.id)!);
       }).immediate();
-    },
-
-    // The owner's call only (shift.list): the full views.
-    list: (limit) => recentShifts(db, terminalId, limit).map(view),
-  };
+  }
 }

@@ -18,6 +18,7 @@ import { TotalsPanel } from './cashier/TotalsPanel';
 import { WeightDialog } from './cashier/WeightDialog';
 import { MemberBadge, MemberDialog, PointsRedeem } from './cashier/MemberDialog';
 import { MEMBER_QR_PATTERN } from '../../src-common/member-code';
+import { heldFor, OpenShiftDialog, OversellDialog, type HeldChange, type OversellAsk } from './cashier/StockShiftDialogs';
 
 type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale' | 'member';
 
@@ -53,10 +54,12 @@ export function CashierScreen({
   const [busy, setBusy] = useState(false);
   /** A product sold by weight picked from the search or the grid: its weight is asked before it goes in. */
   const [weighing, setWeighing] = useState<Product | null>(null);
+  /** A line refused until a shift is open or an owner approves it beyond the stock: made again once it is. */
+  const [held, setHeld] = useState<null | { change: HeldChange; code: string | null } & ({ kind: 'shift' } | { kind: 'oversell'; ask: OversellAsk })>(null);
   const input = useRef<HTMLInputElement>(null);
   const currency = cart?.currency ?? settings.currency;
   const selectedLine = cart?.lines.find((l) => l.lineId === selected) ?? null;
-  const modalOpen = dialog !== null || completed !== null || payment !== null || weighing !== null;
+  const modalOpen = dialog !== null || completed !== null || payment !== null || weighing !== null || held !== null;
 
   const focusScan = useCallback(() => {
     // Nor while another screen part's modal dialog is open over the till (the PIN change): its fields keep the focus.
@@ -128,15 +131,29 @@ export function CashierScreen({
     [onError, onOk],
   );
 
+  /** A cart change that may be refused for the shift or the stock: then held, and made again once that is settled. */
+  const guarded = useCallback(
+    async (change: HeldChange, code: string | null, describe?: (error: ApiError) => string | undefined) => {
+      const result = await change();
+      const need = result.ok ? null : heldFor(result.error);
+      if (need) {
+        setHeld({ ...need, change, code });
+        return false;
+      }
+      return apply(Promise.resolve(result), describe);
+    },
+    [apply],
+  );
+
   const scan = useCallback(
     (code: string) =>
-      apply(pos.call('sale.scan', { code }), (error) => {
+      guarded((approval) => pos.call('sale.scan', { code, ...(approval ? { approval } : {}) }), code, (error) => {
         if (error.code === 'not_found') return t('cashier.unknownBarcode', { code });
         const details = error.details as { reason?: string } | undefined;
         if (error.code === 'validation_failed' && details?.reason === 'bad_check_digit') return t('cashier.badCheckDigit', { code });
         return undefined;
       }),
-    [apply, pos, t],
+    [guarded, pos, t],
   );
 
   // Scans from a keyboard-wedge scanner while focus is somewhere other than the scan field: routed by the core
@@ -170,7 +187,7 @@ export function CashierScreen({
    */
   const addPicked = (product: Product) => {
     if (product.unit === 'kg') setWeighing(product);
-    else void apply(pos.call('sale.addProduct', { productId: product.id }));
+    else void guarded((approval) => pos.call('sale.addProduct', { productId: product.id, ...(approval ? { approval } : {}) }), null);
   };
 
   const submitScanField = async () => {
@@ -260,6 +277,9 @@ export function CashierScreen({
         // The core sent the customer's code to the payments engine: wait for it like a payment started here.
         if (cart) walletSale.current = { saleId: cart.saleId, wallet: null };
         setDialog(null);
+      } else if (outcome.kind === 'refused' && (outcome.reason === 'no_open_shift' || outcome.reason === 'oversell')) {
+        // A scanner's item that needs a shift or an owner first: asked again here, so the screen can hold it.
+        void guarded((approval) => pos.call('sale.scan', { code: outcome.code, ...(approval ? { approval } : {}) }), outcome.code);
       } else if (outcome.kind === 'refused') {
         const error: ApiError = { code: 'validation_failed', message: outcome.message ?? outcome.reason ?? '', details: { reason: outcome.reason } };
         if ((step === 'paying' || walletSale.current) && !payment) {
@@ -413,7 +433,7 @@ export function CashierScreen({
           line={selectedLine}
           onClose={() => setDialog(null)}
           onSubmit={(quantityMilli) =>
-            void apply(pos.call('sale.setQuantity', { lineId: selectedLine.lineId, quantityMilli })).then((ok) => ok && setDialog(null))
+            void guarded((approval) => pos.call('sale.setQuantity', { lineId: selectedLine.lineId, quantityMilli, ...(approval ? { approval } : {}) }), null).then(() => setDialog(null))
           }
         />
       )}
@@ -486,10 +506,35 @@ export function CashierScreen({
           product={weighing}
           currency={currency}
           onClose={() => setWeighing(null)}
-          onSubmit={(quantityMilli) => void apply(pos.call('sale.addProduct', { productId: weighing.id, quantityMilli })).then((ok) => ok && setWeighing(null))}
+          onSubmit={(quantityMilli) => {
+            const product = weighing;
+            setWeighing(null);
+            void guarded((approval) => pos.call('sale.addProduct', { productId: product.id, quantityMilli, ...(approval ? { approval } : {}) }), null);
+          }}
         />
       )}
       {completed && <ReceiptDialog sale={completed} currency={currency} onClose={() => setCompleted(null)} />}
+      {held?.kind === 'shift' && (
+        <OpenShiftDialog
+          currency={currency}
+          heldCode={held.code}
+          onClose={() => setHeld(null)}
+          onOpened={() => {
+            setHeld(null);
+            void guarded(held.change, held.code);
+          }}
+        />
+      )}
+      {held?.kind === 'oversell' && (
+        <OversellDialog
+          ask={held.ask}
+          onClose={() => setHeld(null)}
+          onApprove={(approval) => {
+            setHeld(null);
+            void guarded(() => held.change(approval), held.code);
+          }}
+        />
+      )}
     </main>
   );
 }

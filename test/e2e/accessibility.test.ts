@@ -10,7 +10,7 @@ import { type HostProcess, queryTerminalDb, startHostProcess } from '../helpers/
 const TILL = { width: 1366, height: 768 };
 const KIOSK = { width: 1080, height: 1920 };
 const CUSTOMER = { width: 800, height: 480 };
-const OWNER_TABS = ['today', 'shift', 'reports', 'history', 'reconciliation', 'charts', 'export', 'products', 'staff', 'settings'];
+const OWNER_TABS = ['today', 'shift', 'reports', 'history', 'reconciliation', 'charts', 'export', 'products', 'members', 'stock', 'staff', 'settings'];
 const TECHNICIAN_TABS = ['devices', 'scanner-monitor', 'settings', 'users', 'diagnostics', 'audit'];
 const LANGUAGES = ['zh-CN', 'en'] as const;
 /** Each test audits 7–20 screens, and axe takes seconds a screen on a busy 2-core machine: a generous bound. */

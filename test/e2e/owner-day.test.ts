@@ -24,7 +24,8 @@ describe('the owner runs a small day: shift, sales, refund, cash-out, close, Z r
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    host = await startHostProcess({ config: { acquirer: { sandboxSpeed: 0.1, timings: { pollIntervalMs: 200, pollDeadlineMs: 20_000, cancelRetryMs: 200, maxCancelAttempts: 5 } } } });
+    // No test shift: the owner opens hers on screen.
+    host = await startHostProcess({ openShift: false, config: { acquirer: { sandboxSpeed: 0.1, timings: { pollIntervalMs: 200, pollDeadlineMs: 20_000, cancelRetryMs: 200, maxCancelAttempts: 5 } } } });
     browser = await launchChromium();
     page = await openTerminalPage(browser, host.ready, { width: 1366, height: 900 });
   });

@@ -7,6 +7,7 @@ import Sqlite from 'better-sqlite3';
 import WebSocket from 'ws';
 import type { CallInput, CallName, CallOutput } from '../../src-common/contract';
 import type { Result } from '../../src-common/errors';
+import { openTestShift } from './shift';
 
 export const HOST_ENTRY = resolve('out/main/host.js');
 
@@ -40,7 +41,8 @@ export function inCgroup(cgroupDir: string | undefined, command: string, args: r
 }
 
 export async function startHostProcess(
-  options: { dataDir?: string; args?: string[]; config?: Record<string, unknown>; cgroupDir?: string; nodeArgs?: string[] } = {},
+  /** openShift (default true): a shift is open on the till once it is ready (./shift.ts), as selling needs one. */
+  options: { dataDir?: string; args?: string[]; config?: Record<string, unknown>; cgroupDir?: string; nodeArgs?: string[]; openShift?: boolean } = {},
 ): Promise<HostProcess> {
   if (!existsSync(HOST_ENTRY)) throw new Error(`${HOST_ENTRY} is missing: run npm run build (npm test builds first)`);
   const dataDir = options.dataDir ?? tempDir();
@@ -67,6 +69,15 @@ export async function startHostProcess(
       reject(new Error(`host exited with ${code} before ready; stderr: ${stderr}`));
     });
   });
+
+  if (options.openShift !== false) {
+    const api = await openApiSocket(ready);
+    try {
+      await openTestShift((name, input) => api.call(name, input));
+    } finally {
+      api.close();
+    }
+  }
 
   return {
     ready,

@@ -7,6 +7,7 @@ import { parseConfig } from '../../src-main/config';
 import { createPos, type Pos, type PosOptions } from '../../src-main/pos';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
 import { tempDir } from './host';
+import { openTestShift } from './shift';
 
 export interface TestPos {
   pos: Pos;
@@ -24,12 +25,18 @@ export interface TestPos {
 export async function startTestPos(
   config: Record<string, unknown> = {},
   existingDataDir?: string,
-  posOptions: Partial<Omit<PosOptions, 'dataDir' | 'config'>> = {},
+  /** openShift (default true): a shift is open on the till once it starts (./shift.ts), as selling needs one. */
+  options: Partial<Omit<PosOptions, 'dataDir' | 'config'>> & { openShift?: boolean } = {},
 ): Promise<TestPos> {
+  const { openShift = true, ...posOptions } = options;
   const dataDir = existingDataDir ?? tempDir('pos-it-');
   const pos = await createPos({ ...posOptions, dataDir, config: parseConfig({ log: { level: 'warn' }, ...config }) });
   const call = <K extends CallName>(session: Session, name: K, input: CallInput<K>) =>
     pos.dispatch(name, input, session) as Promise<Result<CallOutput<K>>>;
+  if (openShift) {
+    const setup = newSession();
+    await openTestShift((name, input) => call(setup, name, input));
+  }
   const ok = async <K extends CallName>(session: Session, name: K, input: CallInput<K>) => {
     const result = await call(session, name, input);
     if (!result.ok) throw new Error(`${name} failed: ${JSON.stringify(result.error)}`);

@@ -24,7 +24,7 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
         timeouts: { payMs: 1000, queryMs: 1000, otherMs: 1000 },
         timings: { pollIntervalMs: 40, pollDeadlineMs: 20_000, cancelRetryMs: 40, maxCancelAttempts: 5 },
       },
-    });
+    }, undefined, { openShift: false });
     cashier = await t.signedIn('cashier');
     owner = await t.signedIn('owner');
     ownerId = await t.userId('owner');
@@ -44,6 +44,9 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
     expect(await t.call(cashier, 'shift.close', { counted: 0 })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'no_open_shift' } } });
     expect(await t.call(cashier, 'report.x', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await t.call(cashier, 'shift.open', { float: -1 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    // A cashier's first sale needs an open shift (issue 16): nothing is opened, nothing sold.
+    expect(await t.call(cashier, 'sale.addProduct', { productId: products[0]!.id })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'no_open_shift' } } });
+    expect(await t.call(cashier, 'sale.current', {})).toEqual({ ok: true, value: null });
   });
 
   it('an empty day reports zeros, not errors', async () => {

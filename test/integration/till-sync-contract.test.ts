@@ -55,7 +55,7 @@ describe('till sync against the contract: enrolment with a pinned certificate', 
   beforeAll(async () => {
     server = await startContractServer();
     server.addStore(STORE_A, '一号店');
-    t = await startTestPos();
+    t = await startTestPos({}, undefined, { openShift: false });
     technician = await t.signedIn('technician');
     cashier = await t.signedIn('cashier');
   });
@@ -122,7 +122,7 @@ describe('till sync against the contract: facts up exactly once, in order, whate
   beforeAll(async () => {
     server = await startContractServer();
     server.addStore(STORE_A, '一号店');
-    t = await startTestPos();
+    t = await startTestPos({}, undefined, { openShift: false });
     technician = await t.signedIn('technician');
     cashier = await t.signedIn('cashier');
     owner = await t.signedIn('owner');

@@ -1,17 +1,18 @@
 /** Each area keeps its messages in its own module under its own top-level key; merged here. */
+import { a11yEn, a11yZhCN } from './a11y';
 import { adminEn, adminZhCN } from './admin';
 import { auditEn, auditZhCN } from './audit';
 import { devicesEn, devicesZhCN } from './devices';
 import { historyEn, historyZhCN } from './history';
 import { issuesEn, issuesZhCN } from './issues';
 import { kioskEn, kioskZhCN } from './kiosk';
+import { membersEn, membersZhCN } from './members';
 import { ownerEn, ownerZhCN } from './owner';
-import { a11yEn, a11yZhCN } from './a11y';
+import { productsEn, productsZhCN } from './products';
 import { refundFindEn, refundFindZhCN } from './refund';
+import { stockEn, stockZhCN } from './stock';
 import { syncEn, syncZhCN } from './sync';
 import { todayEn, todayZhCN } from './today';
-import { productsEn, productsZhCN } from './products';
-import { membersEn, membersZhCN } from './members';
 
 export const areaMessagesZhCN = {
   devices: devicesZhCN,
@@ -25,8 +26,9 @@ export const areaMessagesZhCN = {
   today: todayZhCN,
   a11y: a11yZhCN,
   sync: syncZhCN,
-  products: productsZhCN,
   members: membersZhCN,
+  products: productsZhCN,
+  stock: stockZhCN,
 };
 export const areaMessagesEn = {
   devices: devicesEn,
@@ -40,6 +42,7 @@ export const areaMessagesEn = {
   today: todayEn,
   a11y: a11yEn,
   sync: syncEn,
-  products: productsEn,
   members: membersEn,
+  products: productsEn,
+  stock: stockEn,
 };

@@ -60,6 +60,11 @@ export function CartTable({ cart, selectedLineId, onSelect }: { cart: Cart | nul
                 <td className="name">
                   {english && line.nameEn ? line.nameEn : line.name}
                   {line.weighed && <span className="tag">{t('cashier.weighed')}</span>}
+                  {line.stockShort && (
+                    <span className="tag warn" role="note" data-testid="line-stock-short">
+                      {t('stock.lineShort', { level: quantity(line.stockShort.levelMilli, line.unit) })}
+                    </span>
+                  )}
                   <div className="sku">{line.sku}</div>
                 </td>
                 <td className="num" data-testid="line-quantity">

@@ -7,6 +7,7 @@ import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { ProductsPanel } from './ProductsPanel';
 import { ShiftPanel } from './ShiftPanel';
+import { StockPanel } from './StockPanel';
 import { TodayPanel } from './TodayPanel';
 import { MembersPanel } from './MembersPanel';
 import { SettingsPanel } from '../technician/SettingsPanel';
@@ -24,6 +25,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'export', label: 'workspace.owner.export', Panel: ExportPanel },
   { id: 'products', label: 'products.tab', Panel: ProductsPanel },
   { id: 'members', label: 'members.panel.tab', Panel: MembersPanel },
+  { id: 'stock', label: 'stock.tab', Panel: StockPanel },
   // Owners manage cashiers and owners (main enforces it; technicians stay the technician console's).
   { id: 'staff', label: 'workspace.owner.staff', Panel: UsersPanel },
   // The store's identity and receipt text are the owner's to change (main enforces which fields).

@@ -6,6 +6,7 @@ import { usePos } from '../../api/context';
 import { OwnerApprovalFields, useOwnerApproval } from '../../components/OwnerApproval';
 import { money } from '../../format';
 import type { PanelProps } from '../panel';
+import { HandoverForm } from './HandoverForm';
 import { localTime, parseAmount, reasonText } from './owner-ui';
 
 interface Unresolved {
@@ -29,6 +30,7 @@ export function ShiftPanel({ user, settings, onError, onOk }: PanelProps) {
   const [counted, setCounted] = useState('');
   const [note, setNote] = useState('');
   const [unresolved, setUnresolved] = useState<Unresolved | null>(null);
+  const [handedOver, setHandedOver] = useState<{ name: string; printed: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const needsApproval = user.role !== 'owner';
   const approval = useOwnerApproval(needsApproval);
@@ -116,6 +118,11 @@ export function ShiftPanel({ user, settings, onError, onOk }: PanelProps) {
       <h2>{t('owner.shift.title')}</h2>
 
       {closed && <ClosedShift shift={closed} currency={currency} />}
+      {handedOver && (
+        <p role="status" data-testid="handover-done">
+          {t('stock.handoverDone', { name: handedOver.name })} · {handedOver.printed ? t('stock.handoverPrinted') : t('stock.handoverNoPrinter')}
+        </p>
+      )}
 
       {!shift && (
         <form
@@ -229,6 +236,16 @@ export function ShiftPanel({ user, settings, onError, onOk }: PanelProps) {
                 {t('owner.shift.doClose')}
               </button>
             </form>
+            <HandoverForm
+              currency={currency}
+              onError={onError}
+              onOk={onOk}
+              onDone={(done) => {
+                setClosed(done.closed);
+                setShift(done.opened);
+                setHandedOver({ name: done.opened.openedBy?.name ?? '', printed: done.printed });
+              }}
+            />
             {unresolved && (
               <div className="owner-unresolved" role="alert" data-testid="shift-unresolved">
                 <p>{t('owner.shift.unresolved')}</p>
