@@ -16,6 +16,7 @@ import { Surface } from './surface';
 import { ExportName, ownerCalls, ownerEvents } from './calls/owner';
 import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
 import { syncCalls, syncEvents } from './calls/sync';
+import { scaleCalls, scaleEvents } from './calls/scale';
 import {
   Approval,
   Cart,
@@ -283,6 +284,7 @@ export const callsByArea = {
   kiosk: kioskCalls,
   scan: scanCalls,
   sync: syncCalls,
+  scale: scaleCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 
@@ -308,6 +310,7 @@ export const events = mergeDisjoint('event', {
   kiosk: kioskEvents,
   scan: scanEvents,
   sync: syncEvents,
+  scale: scaleEvents,
 }) satisfies Record<string, z.ZodType>;
 
 /**

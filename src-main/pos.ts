@@ -33,6 +33,7 @@ import { createKioskArea } from './areas/kiosk';
 import { createOwnerArea } from './areas/owner';
 import { createUploadsArea } from './areas/uploads';
 import { createSyncArea, guardServerOwned } from './areas/sync';
+import { createScaleArea } from './areas/scale';
 import { createSyncService } from './sync/service';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
@@ -380,8 +381,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     createKioskArea(services, bus),
     createUploadsArea(uploads),
     createSyncArea(sync),
+    createScaleArea(services),
   ] as const;
-  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea] = areas;
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, scaleArea] = areas;
 
   const router = createScanRouter({
     bus,
@@ -544,6 +546,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     kiosk: kioskArea.handlers,
     uploads: uploadsArea.handlers,
     sync: syncArea.handlers,
+    scale: scaleArea.handlers,
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );

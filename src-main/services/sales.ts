@@ -47,6 +47,8 @@ export interface SalesService {
   current(surface?: Surface): Cart | null;
   scan(code: string, session: Session): Cart;
   addProduct(productId: string, quantityMilli: number | undefined, session: Session): Cart;
+  /** Adds a product sold by weight with its weight in grams (from the scale or typed): its quantityMilli. */
+  addWeighed(productId: string, grams: number, session: Session): Cart;
   setQuantity(lineId: string, quantityMilli: number, session: Session): Cart;
   removeLine(lineId: string, session: Session): Cart;
   setLineDiscount(lineId: string, discount: Discount | null, approval: Approval | undefined, session: Session): Promise<Cart>;
@@ -213,6 +215,11 @@ export function createSalesService(deps: SalesDeps): SalesService {
     return record(session, 'line_added', added, { openIfNone: true });
   }
 
+  /** A product sold by weight never goes in as 1 kg from a plain barcode, a SKU or a pick: it needs a weight. */
+  function requireCountable(product: Product): void {
+    if (product.unit === 'kg') throw new PosError('weight_required', `${product.name} is sold by weight: weigh it or type its weight`, { productId: product.id });
+  }
+
   function lineOf(lineId: string, session: Session): CartLineState {
     const line = stateOf(requireOpen(surfaceOf(session))).lines.find((l) => l.lineId === lineId);
     if (!line) throw new PosError('not_found', 'No such line in the open sale', { lineId });
@@ -300,13 +307,23 @@ export function createSalesService(deps: SalesDeps): SalesService {
       }
       const product = catalog.lookupBarcode(code) ?? catalog.lookupSku(code);
       if (!product) throw new PosError('not_found', `Unknown barcode ${code}`, { code });
+      requireCountable(product);
       return addLine(product, session, { quantityMilli: 1000, weighed: false });
     },
 
     addProduct(productId, quantityMilli, session) {
       const product = catalog.get(productId);
       if (!product) throw new PosError('not_found', 'No such product', { productId });
+      requireCountable(product);
       return addLine(product, session, { quantityMilli: quantityMilli ?? 1000, weighed: false });
+    },
+
+    addWeighed(productId, grams, session) {
+      const product = catalog.get(productId);
+      if (!product) throw new PosError('not_found', 'No such product', { productId });
+      if (product.unit !== 'kg') throw new PosError('validation_failed', `${product.name} is sold by the piece, not by weight`, { productId, reason: 'not_weighed' });
+      if (!Number.isSafeInteger(grams) || grams <= 0) throw new PosError('validation_failed', 'A weight must be more than 0 g', { productId, reason: 'bad_weight' });
+      return addLine(product, session, { quantityMilli: grams, weighed: true });
     },
 
     setQuantity(lineId, quantityMilli, session) {
