@@ -13,9 +13,10 @@ import { PayDialog, type PayRequest } from './cashier/PayDialog';
 import { PaymentWaitDialog } from './cashier/PaymentWaitDialog';
 import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
 import { RefundDialog } from './cashier/RefundDialog';
+import { WeighDialog } from './cashier/WeighDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
 
-type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale';
+type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale' | 'weigh';
 
 /** A code a scanner or a person typed, as opposed to a search: no spaces, 6+ characters, digits and ASCII only. */
 const looksLikeCode = (text: string) => /^[0-9]{6,}$/.test(text) || /^[0-9A-Za-z-]{8,}$/.test(text);
@@ -42,6 +43,8 @@ export function CashierScreen({
   const [results, setResults] = useState<Product[]>([]);
   const [resultIndex, setResultIndex] = useState(0);
   const [dialog, setDialog] = useState<DialogState>(null);
+  /** The product sold by weight being weighed (dialog 'weigh'). */
+  const [weighing, setWeighing] = useState<Product | null>(null);
   const [completed, setCompleted] = useState<Finished | null>(null);
   const [payment, setPayment] = useState<PaymentView | null>(null);
   /** The sale a wallet payment was started for on this screen, so its completion shows the receipt here. */
@@ -122,15 +125,39 @@ export function CashierScreen({
     [onError, onOk],
   );
 
+  /** A product sold by weight goes through the weigh dialog, never straight into the cart. */
+  const pick = useCallback(
+    (product: Product) => {
+      if (product.unit !== 'kg') return void apply(pos.call('sale.addProduct', { productId: product.id }));
+      setWeighing(product);
+      setDialog('weigh');
+    },
+    [apply, pos],
+  );
+  /** A code main refused as weight_required (a kg product's SKU or barcode): weigh it. */
+  const weighByCode = useCallback(
+    async (code: string, productId: string) => {
+      const found = await pos.call('catalog.search', { query: code, limit: 8 });
+      const product = found.ok ? found.value.find((p) => p.id === productId) : undefined;
+      if (product) pick(product);
+    },
+    [pick, pos],
+  );
+
   const scan = useCallback(
     (code: string) =>
       apply(pos.call('sale.scan', { code }), (error) => {
+        if (error.code === 'weight_required') {
+          const { productId } = (error.details ?? {}) as { productId?: string };
+          if (productId) void weighByCode(code, productId);
+          return undefined;
+        }
         if (error.code === 'not_found') return t('cashier.unknownBarcode', { code });
         const details = error.details as { reason?: string } | undefined;
         if (error.code === 'validation_failed' && details?.reason === 'bad_check_digit') return t('cashier.badCheckDigit', { code });
         return undefined;
       }),
-    [apply, pos, t],
+    [apply, pos, t, weighByCode],
   );
 
   // Scans from a keyboard-wedge scanner while focus is somewhere other than the scan field: routed by the core
@@ -164,7 +191,7 @@ export function CashierScreen({
     const picked = results[resultIndex];
     setQuery('');
     setResults([]);
-    if (picked && !looksLikeCode(q)) await apply(pos.call('sale.addProduct', { productId: picked.id }));
+    if (picked && !looksLikeCode(q)) pick(picked);
     else await scan(q);
   };
 
@@ -352,7 +379,7 @@ export function CashierScreen({
                     e.preventDefault();
                     setQuery('');
                     setResults([]);
-                    void apply(pos.call('sale.addProduct', { productId: p.id }));
+                    pick(p);
                   }}
                 >
                   <span className="name">{i18n.language === 'en' && p.nameEn ? p.nameEn : p.name}</span>
@@ -382,6 +409,17 @@ export function CashierScreen({
         </div>
       </aside>
 
+      {dialog === 'weigh' && weighing && (
+        <WeighDialog
+          product={weighing}
+          currency={currency}
+          onAdd={(call) => apply(call)}
+          onClose={() => {
+            setWeighing(null);
+            setDialog(null);
+          }}
+        />
+      )}
       {dialog === 'quantity' && selectedLine && (
         <QuantityDialog
           line={selectedLine}
