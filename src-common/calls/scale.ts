@@ -25,8 +25,13 @@ export const ScaleFrameEntry = z.object({
   /** The frame's bytes as hex pairs. */
   hex: z.string(),
   kind: z.enum(['weight', 'status', 'dropped']),
-  /** What it said: "0.512 kg", "motion", or why it was dropped. */
-  text: z.string(),
+  /** A weight frame's grams. */
+  grams: z.number().int().nullable(),
+  /** The condition a weight or status frame reports. */
+  condition: z.enum(['ok', 'motion', 'overload', 'under_zero']).nullable(),
+  net: z.boolean(),
+  /** Why a frame was dropped. */
+  reason: z.enum(['bad_checksum', 'bad_frame', 'unit_not_kg', 'overlong']).nullable(),
 });
 export type ScaleFrameEntry = z.infer<typeof ScaleFrameEntry>;
 

@@ -21,10 +21,10 @@ function view(r: ScaleReading): ScaleReadingView {
   return { grams: r.grams, tareGrams: r.tareGrams, stable: r.stable, net: r.net, state: r.state, at: new Date(r.at).toISOString() };
 }
 
-function frameText(frame: ScaleFrame): string {
-  if (frame.kind === 'weight') return `${(frame.grams / 1000).toFixed(3)} kg${frame.net ? ' net' : ''}${frame.condition === 'ok' ? '' : ` ${frame.condition}`}`;
-  if (frame.kind === 'status') return `${frame.condition}${frame.net ? ' net' : ''}${frame.atZero ? ' at zero' : ''}`;
-  return frame.reason;
+function entryOf(frame: ScaleFrame): Pick<ScaleFrameEntry, 'grams' | 'condition' | 'net' | 'reason'> {
+  if (frame.kind === 'weight') return { grams: frame.grams, condition: frame.condition, net: frame.net, reason: null };
+  if (frame.kind === 'status') return { grams: null, condition: frame.condition, net: frame.net, reason: null };
+  return { grams: null, condition: null, net: false, reason: frame.reason };
 }
 
 export function createScaleArea(deps: ScaleAreaDeps): Area<typeof scaleCalls> {
@@ -32,7 +32,7 @@ export function createScaleArea(deps: ScaleAreaDeps): Area<typeof scaleCalls> {
   let seq = 0;
   const frames: ScaleFrameEntry[] = [];
   const unsubscribe = devices.onScaleFrame((frame) => {
-    frames.push({ seq: ++seq, at: new Date().toISOString(), hex: hexOf(frame.raw), kind: frame.kind, text: frameText(frame) });
+    frames.push({ seq: ++seq, at: new Date().toISOString(), hex: hexOf(frame.raw), kind: frame.kind, ...entryOf(frame) });
     if (frames.length > MONITOR_SIZE) frames.shift();
   });
 

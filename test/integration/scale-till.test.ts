@@ -104,7 +104,7 @@ describe('weighed goods at the till', () => {
     sim.place(333);
     await until((r) => r.stable && r.grams === 333);
     const { entries } = await t.ok(technician, 'scale.monitor', { afterSeq: 0 });
-    expect(entries.some((e) => e.kind === 'weight' && e.text === '0.333 kg' && e.hex === '02 30 30 2e 33 33 33 0d')).toBe(true);
+    expect(entries.some((e) => e.kind === 'weight' && e.grams === 333 && !e.net && e.condition === 'ok' && e.hex === '02 30 30 2e 33 33 33 0d')).toBe(true);
     expect(await t.call(cashier, 'scale.monitor', { afterSeq: 0 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 

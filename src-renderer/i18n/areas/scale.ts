@@ -35,6 +35,8 @@ export const scaleZhCN = {
     frames: '收到的数据帧',
     hex: '原始字节',
     said: '含义',
+    condition: { motion: '晃动', overload: '超载', under_zero: '低于零点' },
+    dropped: { bad_checksum: '校验错误，已丢弃', bad_frame: '帧格式错误，已丢弃', unit_not_kg: '单位不是 kg，已丢弃（请把秤设为 kg）', overlong: '帧过长，已丢弃' },
   },
   protocols: { toledo8217: 'Mettler Toledo 8217 (9600 7E1, 问答式)', xk3190: '耀华 XK3190-A9 连续输出 (tF=0)' },
 };
@@ -75,6 +77,8 @@ export const scaleEn: typeof scaleZhCN = {
     frames: 'Frames received',
     hex: 'Raw bytes',
     said: 'Meaning',
+    condition: { motion: 'moving', overload: 'overload', under_zero: 'under zero' },
+    dropped: { bad_checksum: 'bad checksum, dropped', bad_frame: 'bad frame, dropped', unit_not_kg: 'not in kg, dropped (set the scale to kg)', overlong: 'too long, dropped' },
   },
   protocols: { toledo8217: 'Mettler Toledo 8217 (9600 7E1, request/response)', xk3190: 'Yaohua XK3190-A9 continuous output (tF=0)' },
 };

@@ -95,7 +95,13 @@ export function ScalePanel({ onError }: PanelProps) {
               <tr key={e.seq} className={e.kind === 'dropped' ? 'dropped' : undefined} data-testid="scale-frame">
                 <td className="mono">{time(e.at)}</td>
                 <td className="mono hex">{e.hex}</td>
-                <td className="mono">{e.text}</td>
+                <td className="mono">
+                  {e.kind === 'dropped'
+                    ? t(`scale.tech.dropped.${e.reason ?? 'bad_frame'}`)
+                    : [e.grams !== null ? `${kg(e.grams)} kg` : '', e.net ? t('scale.weigh.net') : '', e.condition && e.condition !== 'ok' ? t(`scale.tech.condition.${e.condition}`) : '']
+                        .filter(Boolean)
+                        .join(' · ')}
+                </td>
               </tr>
             ))}
           </tbody>
