@@ -64,8 +64,8 @@ export function createScaleSimulator(peer: Peer, options: ScaleSimulatorOptions)
       if (command === 'Z' && tare === 0 && Math.abs(gross()) <= capacity * 0.02) zero = weight;
       if (command === 'T' && gross() > 0) tare = gross();
       if (command === 'C') tare = 0;
-      options.onEvent?.(`scale: ${command === 'Z' ? 'zero' : command === 'T' ? 'tare' : command === 'C' ? 'clear tare' : command}${motion ? ' ignored (motion)' : ''}`);
     }
+    options.onEvent?.(`scale: ${command === 'Z' ? 'zero' : command === 'T' ? 'tare' : 'clear tare'}${motion ? ' ignored (moving)' : ''}`);
     void peer.write(encodeToledoStatus(status())).catch(() => undefined);
   }
 
@@ -98,13 +98,16 @@ export function createScaleSimulator(peer: Peer, options: ScaleSimulatorOptions)
     },
     setMotion(value) {
       motion = value;
+      options.onEvent?.(`scale: ${value ? 'moving' : 'still'}`);
     },
     place(grams) {
       weight = grams;
       motion = false;
+      options.onEvent?.(`scale: ${(grams / 1000).toFixed(3)} kg on the platter, still`);
     },
     setMute(value) {
       mute = value;
+      options.onEvent?.(`scale: ${value ? 'muted (no answer)' : 'answering'}`);
     },
     get tareGrams() {
       return tare;
