@@ -185,7 +185,7 @@ export function createScale(transport: Transport, options: ScaleOptions): Scale 
       });
     }
   }, Math.max(10, Math.min(50, Math.floor(pollMs / 4))));
-  let lastPollAt = 0;
+  let lastPollAt = Number.NEGATIVE_INFINITY;
 
   function xkCommand(command: ScaleCommand): void {
     if (current.state === 'unplugged') throw new ScaleError('unplugged', 'The scale is not connected');
