@@ -134,11 +134,13 @@ export function CashierScreen({
     },
     [apply, pos],
   );
-  /** A code main refused as weight_required (a kg product's SKU or barcode): weigh it. */
+  /** A code main refused as weight_required (a kg product's SKU or barcode, typed or from a scanner): weigh it. */
   const weighByCode = useCallback(
-    async (code: string, productId: string) => {
+    async (code: string, productId?: string) => {
       const found = await pos.call('catalog.search', { query: code, limit: 8 });
-      const product = found.ok ? found.value.find((p) => p.id === productId) : undefined;
+      const product = found.ok
+        ? found.value.find((p) => (productId ? p.id === productId : p.unit === 'kg' && (p.sku === code || p.barcodes.includes(code))))
+        : undefined;
       if (product) pick(product);
     },
     [pick, pos],
@@ -267,6 +269,8 @@ export function CashierScreen({
         // The core sent the customer's code to the payments engine: wait for it like a payment started here.
         if (cart) walletSale.current = { saleId: cart.saleId, wallet: null };
         setDialog(null);
+      } else if (outcome.kind === 'refused' && outcome.reason === 'weight_required') {
+        void weighByCode(outcome.code);
       } else if (outcome.kind === 'refused') {
         const error: ApiError = { code: 'validation_failed', message: outcome.message ?? outcome.reason ?? '', details: { reason: outcome.reason } };
         if ((step === 'paying' || walletSale.current) && !payment) {

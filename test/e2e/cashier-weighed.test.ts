@@ -22,7 +22,7 @@ describe('a cashier sells weighed goods', () => {
   let pair: PtyPair;
   let peer: Peer;
   let sim: ScaleSimulator;
-  let product: { id: string; name: string; name_en: string | null; price: number };
+  let product: { id: string; sku: string; name: string; name_en: string | null; price: number };
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -32,7 +32,7 @@ describe('a cashier sells weighed goods', () => {
     host = await startHostProcess({
       config: { devices: [{ id: 'scale', role: 'scale', protocol: 'toledo8217', transport: { kind: 'serial', path: pair.a, baudRate: 9600, dataBits: 7, parity: 'even' } }] },
     });
-    product = queryTerminalDb<typeof product>(host.ready, "SELECT id, name, name_en, price FROM product WHERE unit = 'kg' AND active = 1 AND price > 0 ORDER BY sku LIMIT 1")[0]!;
+    product = queryTerminalDb<typeof product>(host.ready, "SELECT id, sku, name, name_en, price FROM product WHERE unit = 'kg' AND active = 1 AND price > 0 ORDER BY sku LIMIT 1")[0]!;
     browser = await launchChromium();
     page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
     await signIn(page, '收银员 01', '1111');
@@ -134,5 +134,14 @@ describe('a cashier sells weighed goods', () => {
     const line = page.getByTestId('cart-line').last();
     expect(await line.getByTestId('line-quantity').textContent()).toBe('0.512kg');
     expect(await line.getByTestId('line-amount').textContent()).toBe(yuan(extendPrice(product.price, 512)));
+  });
+
+  it('keyed by its SKU, the item is not added as 1 kg: the weigh dialog opens', async () => {
+    const before = await page.getByTestId('cart-line').count();
+    await page.getByTestId('scan-input').fill(product.sku);
+    await page.getByTestId('scan-input').press('Enter');
+    await page.getByTestId('weigh-dialog').waitFor();
+    expect(await page.getByTestId('cart-line').count()).toBe(before);
+    await page.keyboard.press('Escape');
   });
 });
