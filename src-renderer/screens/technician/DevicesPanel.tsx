@@ -440,6 +440,7 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
           <>
             {select('devices.form.protocol', 'scaleProtocol', 'device-scale-protocol', ['toledo8217', 'xk3190'], (o) => t(`scale.protocols.${o}`))}
             {draft.scaleProtocol === 'xk3190' && field('devices.form.capacityKg', 'capacityKg', 'device-scale-capacity')}
+            <p className="muted hint">{t(`scale.tech.lineHint.${draft.scaleProtocol === 'xk3190' ? 'xk3190' : 'toledo8217'}`)}</p>
           </>
         )}
         {draft.role === 'drawer' && (
