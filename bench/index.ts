@@ -17,13 +17,14 @@ import { reportsBench } from './reports';
 import { completedSalesPerSecond } from './sales';
 import { serverSyncBench } from './server-sync';
 import { rawDurableCommits } from './sqlite';
+import { scaleWeightToCart } from './scale';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
  * `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `maintenance [--sales N] [--db PATH]`
  * only the maintenance one; `jobs [--jobs N]` only the job runner's drain; `crash-matrix [--runs N]` only the crash matrix; `low-end` only the quarter-core till;
- * `generate-sales …` only makes a database.
+ * `scale [--count N]` only the scale weight → cart line latency; `generate-sales …` only makes a database.
  */
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -72,6 +73,10 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ server: await serverSyncBench(serverOptions()) }, null, 2)}\n`);
     return;
   }
+  if (process.argv[2] === 'scale') {
+    process.stdout.write(`${JSON.stringify({ scaleWeightToCart: await scaleWeightToCart(Number(option('count') ?? 100)) }, null, 2)}\n`);
+    return;
+  }
   if (process.argv[2] === 'jobs') {
     process.stdout.write(`${JSON.stringify({ jobs: { runnerDrain: await jobRunnerDrain(Number(option('jobs') ?? 10_000), Number(option('concurrency') ?? 64)) } }, null, 2)}\n`);
     return;
@@ -92,7 +97,7 @@ async function main() {
     catalogSearch: await catalogSearchBench(),
     payments: { scanToAcquirer: await scanToAcquirerLatency(), crashMatrix: await crashMatrixBench() },
     jobs: { runnerDrain: await jobRunnerDrain() },
-    devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart(), serialScanToUiDuringIntegrityCheck: await serialScanToUiDuringIntegrityCheck() },
+    devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart(), serialScanToUiDuringIntegrityCheck: await serialScanToUiDuringIntegrityCheck(), scaleWeightToCart: await scaleWeightToCart() },
     host: await hostStart(join(here, 'host.js')),
     // Beside the unconfined scan → UI (devices.serialScanToCart) and cold start (host) above.
     lowEndTill: await lowEndTill(join(here, 'host.js')),

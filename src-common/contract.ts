@@ -19,6 +19,7 @@ import { syncCalls, syncEvents } from './calls/sync';
 import { catalogCalls, catalogEvents } from './calls/catalog';
 import { membersCalls } from './calls/members';
 import { stockCalls } from './calls/stock';
+import { scaleCalls, scaleEvents } from './calls/scale';
 import {
   Approval,
   Cart,
@@ -298,6 +299,7 @@ export const callsByArea = {
   catalog: catalogCalls,
   members: membersCalls,
   stock: stockCalls,
+  scale: scaleCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 
@@ -324,6 +326,7 @@ export const events = mergeDisjoint('event', {
   scan: scanEvents,
   sync: syncEvents,
   catalog: catalogEvents,
+  scale: scaleEvents,
 }) satisfies Record<string, z.ZodType>;
 
 /**

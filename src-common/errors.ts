@@ -18,6 +18,8 @@ export const ErrorCode = z.enum([
   'internal',
   /** The data directory's disk is (nearly) full: nothing that moves money is started until space is made. */
   'disk_full',
+  /** A product sold by weight was added without a weight: read it from the scale or type it (issue 16). */
+  'weight_required',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

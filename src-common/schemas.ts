@@ -363,7 +363,7 @@ export const StatementView = z.object({
 
 export const DeviceStatus = z.object({
   id: z.string(),
-  role: z.enum(['scanner', 'printer', 'display', 'drawer']),
+  role: z.enum(['scanner', 'printer', 'display', 'drawer', 'scale']),
   transportId: z.string(),
   state: z.enum(['closed', 'idle', 'busy', 'error']),
   detail: z.string().nullable(),

@@ -36,6 +36,7 @@ import { createSyncArea, guardServerOwned } from './areas/sync';
 import { createCatalogArea } from './areas/catalog';
 import { createStockArea } from './areas/stock';
 import { approvingOversell, createSaleGuards } from './services/sale-guards';
+import { createScaleArea } from './areas/scale';
 import { createSyncService } from './sync/service';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
@@ -389,6 +390,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   };
   const uploads = await createUploadsService({ dataDir, clock });
   const oneImportAtATime = createSerialQueue();
+  const oversellApproval = approvingOversell({ auth, audit });
   const areas = [
     createDevicesArea(services),
     createAdminArea(services),
@@ -399,9 +401,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     createSyncArea(sync),
     createCatalogArea(services, uploads),
     createStockArea(services, sync),
+    createScaleArea({ ...services, approveOversell: oversellApproval }),
   ] as const;
-  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, catalogArea, stockArea] = areas;
-  const oversellApproval = approvingOversell({ auth, audit });
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, catalogArea, stockArea, scaleArea] = areas;
 
   const router = createScanRouter({
     writeTurn: () => writeGate.whenFree(),
@@ -578,6 +580,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     catalog: catalogArea.handlers,
     members: createMembersArea({ members, sales }).handlers,
     stock: stockArea.handlers,
+    scale: scaleArea.handlers,
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );

@@ -13,6 +13,8 @@ import { drawerKick, serialDrawerOpen } from '../drawer/kick';
 import { encodeDisplayMessage, encodeDisplaySetup } from '../display/encode';
 import type { DisplayMessage } from '../display/messages';
 import { createSerialScanFramer, type ScanEvent } from '../scanner/framer';
+import { createScale, ScaleError, type Scale, type ScaleCommand, type ScaleReading } from '../scale/scale';
+import type { ScaleFrame } from '../scale/reading';
 import { createHidPosAssembler } from '../scanner/hid-pos';
 import { createHidTransport, type HidApi } from '../transport/hid';
 import { createSerialTransport } from '../transport/serial';
@@ -65,6 +67,14 @@ export interface DeviceManager {
   onScan(listener: (scan: ScanFromDevice) => void): () => void;
   onScannerInput(listener: (input: ScannerInput) => void): () => void;
   onStatus(listener: (status: DeviceStatus) => void): () => void;
+  /** The scale's latest reading, or null when no scale is configured. */
+  scaleReading(): ScaleReading | null;
+  /** Every reading of the scale (each frame and each change of state). */
+  onScaleReading(listener: (reading: ScaleReading) => void): () => void;
+  /** Every frame the scale sent, with its bytes (the technician's monitor). */
+  onScaleFrame(listener: (frame: ScaleFrame) => void): () => void;
+  /** Zero, tare or clear the tare; rejects with a ScaleError naming why (motion, out_of_range, no_reply, unplugged). */
+  scaleCommand(command: ScaleCommand): Promise<void>;
   /**
    * Queues a receipt for the printer; resolves when it was sent (or rejects when there is no printer).
    * kickDrawer: a drawer on its own serial line opens at once; a drawer on the printer is kicked right after the
@@ -117,6 +127,8 @@ interface Managed {
   stopped: boolean;
   /** The one pending retry of a first open that failed (the device is not there yet); cleared by stop(). */
   openRetry: NodeJS.Timeout | null;
+  /** The scale driver on this transport (role 'scale'). */
+  scale?: Scale;
 }
 
 /** Printer conditions that stop printing; jobs wait in the queue until the printer says it is ready again. */
@@ -132,6 +144,8 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
   const scanListeners = new Set<(scan: ScanFromDevice) => void>();
   const inputListeners = new Set<(input: ScannerInput) => void>();
   const statusListeners = new Set<(status: DeviceStatus) => void>();
+  const scaleListeners = new Set<(reading: ScaleReading) => void>();
+  const scaleFrameListeners = new Set<(frame: ScaleFrame) => void>();
   const readyListeners = new Set<() => void>();
   let devices: Managed[] = [];
   let closed = false;
@@ -146,6 +160,7 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
   const printer = () => devices.find((d) => d.config.role === 'printer');
   const drawer = () => devices.find((d) => d.config.role === 'drawer');
   const displays = () => devices.filter((d) => d.config.role === 'display');
+  const scaleDevice = () => devices.find((d) => d.config.role === 'scale');
 
   const printerReady = (p = printer()): boolean =>
     !closed && p !== undefined && !p.stopped && p.transport.state === 'open' && !(p.condition && BLOCKING.has(p.condition.state));
@@ -334,6 +349,32 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
         },
       );
     }
+    if (config.role === 'scale') {
+      const scale = createScale(transport, {
+        protocol: config.protocol,
+        pollMs: config.pollMs,
+        replyTimeoutMs: config.replyTimeoutMs,
+        capacityGrams: config.capacityGrams,
+        stability: { samples: config.stableSamples, windowMs: 1500, toleranceGrams: 0 },
+      });
+      d.scale = scale;
+      let shown: string | null = null;
+      d.cleanup.push(
+        scale.onReading((reading) => {
+          for (const listener of scaleListeners) listener(reading);
+          // A scale that does not answer is in error (like an unplugged one); the weight itself is not a status.
+          const trouble = reading.state === 'no_reply' ? 'no reply from the scale' : null;
+          if (trouble !== shown && transport.state === 'open') {
+            shown = trouble;
+            publish(d, { state: trouble ? 'error' : 'idle', detail: trouble });
+          }
+        }),
+        scale.onFrame((frame) => {
+          for (const listener of scaleFrameListeners) listener(frame);
+        }),
+        () => scale.close(),
+      );
+    }
     openWithRetry(d);
     return d;
   }
@@ -390,6 +431,20 @@ export function createDeviceManager(input: z.input<typeof DevicesConfig>, option
     onStatus(listener) {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
+    },
+    scaleReading: () => scaleDevice()?.scale?.reading() ?? null,
+    onScaleReading(listener) {
+      scaleListeners.add(listener);
+      return () => scaleListeners.delete(listener);
+    },
+    onScaleFrame(listener) {
+      scaleFrameListeners.add(listener);
+      return () => scaleFrameListeners.delete(listener);
+    },
+    scaleCommand(command) {
+      const scale = scaleDevice()?.scale;
+      if (!scale) return Promise.reject(new ScaleError('unplugged', 'No scale is configured'));
+      return scale.command(command);
     },
     printReceipt(doc, opts = {}) {
       const p = printer();

@@ -7,15 +7,27 @@
  *   - what the printer receives is decoded to text (GB18030 Chinese included) and shown here;
  *   - what the display shows is decoded and shown here;
  *   - with `--serial-drawer`, a cash drawer on its own serial line (instead of the printer's kick connector)
- *     says when it opens (it opens on any byte, like most serial drawers and trigger boxes).
+ *     says when it opens (it opens on any byte, like most serial drawers and trigger boxes);
+ *   - a shop scale (`--scale toledo8217` or `--scale xk3190`, toledo8217 by default; `--scale none` for none):
+ *     `weigh 0.512` puts 0.512 kg on the platter and holds it still, `moving` makes it move, `still` stops it,
+ *     `mute` / `unmute` stop and restart its answers (./scale.ts).
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createDisplayDecoder, type DisplayProtocol } from '../display/decode';
 import { decodeEscPos } from '../receipt/escpos-decode';
 import { createPtyPair, killAllSocat, openPeer, type Peer } from './pty';
+import { createScaleSimulator } from './scale';
 
-const { values } = parseArgs({ options: { display: { type: 'string', default: 'led8' }, 'serial-drawer': { type: 'boolean', default: false } }, strict: true });
+const { values } = parseArgs({
+  options: { display: { type: 'string', default: 'led8' }, 'serial-drawer': { type: 'boolean', default: false }, scale: { type: 'string', default: 'toledo8217' } },
+  strict: true,
+});
+const scaleProtocol = values.scale as 'toledo8217' | 'xk3190' | 'none';
+if (!['toledo8217', 'xk3190', 'none'].includes(scaleProtocol)) {
+  process.stderr.write('--scale must be toledo8217, xk3190 or none\n');
+  process.exit(2);
+}
 const serialDrawer = values['serial-drawer'];
 const protocol = values.display as DisplayProtocol;
 if (!['epson', 'cd5220', 'led8'].includes(protocol)) {
@@ -102,6 +114,9 @@ async function main() {
   const drawerPty = serialDrawer ? await createPtyPair() : null;
   const drawerPeer = drawerPty ? await openPeer(drawerPty.b) : null;
   const drawerSim = drawerPeer ? drawer(drawerPeer) : null;
+  const scalePty = scaleProtocol !== 'none' ? await createPtyPair() : null;
+  const scalePeer = scalePty ? await openPeer(scalePty.b) : null;
+  const scaleSim = scalePeer && scaleProtocol !== 'none' ? createScaleSimulator(scalePeer, { protocol: scaleProtocol, onEvent: say }) : null;
   say('Simulated devices are ready. Assign them in the technician console (设备), or put this in the config.json of a');
   say('terminal that has no device configuration yet:');
   say(
@@ -111,17 +126,29 @@ async function main() {
         { id: 'printer', role: 'printer', transport: { kind: 'serial', path: printerPty.a, baudRate: 9600 }, columns: 48, ...(drawerPty ? {} : { drawer: { pin: 2 } }) },
         { id: 'display', role: 'display', transport: { kind: 'serial', path: displayPty.a, baudRate: 2400 }, protocol },
         ...(drawerPty ? [{ id: 'drawer', role: 'drawer', transport: { kind: 'serial', path: drawerPty.a, baudRate: 9600 } }] : []),
+        ...(scalePty
+          ? [
+              {
+                id: 'scale',
+                role: 'scale',
+                protocol: scaleProtocol,
+                transport: { kind: 'serial', path: scalePty.a, baudRate: 9600, ...(scaleProtocol === 'toledo8217' ? { dataBits: 7, parity: 'even' } : {}) },
+              },
+            ]
+          : []),
       ],
     }),
   );
   say('Type a code and Enter to scan it; "paper out" / "paper in" for the printer; Ctrl+C to stop.');
+  if (scaleSim) say('Scale: "weigh 0.512" (kg, held still), "moving", "still", "mute", "unmute".');
 
   const stop = async () => {
     printerSim.stop();
     displaySim.stop();
     drawerSim?.stop();
-    await Promise.all([scanner.close(), printerPeer.close(), displayPeer.close(), drawerPeer?.close()]);
-    await Promise.all([scannerPty.close(), printerPty.close(), displayPty.close(), drawerPty?.close()]);
+    scaleSim?.stop();
+    await Promise.all([scanner.close(), printerPeer.close(), displayPeer.close(), drawerPeer?.close(), scalePeer?.close()]);
+    await Promise.all([scannerPty.close(), printerPty.close(), displayPty.close(), drawerPty?.close(), scalePty?.close()]);
     await killAllSocat();
     process.exit(0);
   };
@@ -131,6 +158,9 @@ async function main() {
     const text = line.trim();
     if (text === 'paper out') printerSim.setPaperOut(true);
     else if (text === 'paper in') printerSim.setPaperOut(false);
+    else if (scaleSim && /^weigh -?\d{1,3}(\.\d{1,3})?$/.test(text)) scaleSim.place(Math.round(Number(text.slice(6)) * 1000));
+    else if (scaleSim && (text === 'moving' || text === 'still')) scaleSim.setMotion(text === 'moving');
+    else if (scaleSim && (text === 'mute' || text === 'unmute')) scaleSim.setMute(text === 'mute');
     else if (/^[\x21-\x7e]{1,64}$/.test(text)) void scanner.write(new TextEncoder().encode(`${text}\r`)).then(() => say(`scanner: sent ${text}`));
     else if (text) say('Not a code: printable ASCII, up to 64 characters.');
   });

@@ -98,6 +98,23 @@ export const DeviceConfig = z.discriminatedUnion('role', [
   z
     .object({
       id: DeviceId,
+      role: z.literal('scale'),
+      transport: TransportConfig,
+      /** toledo8217: Mettler Toledo 8217 request/response (9600 7E1); xk3190: 耀华 XK3190-A9 continuous output (tF=0). */
+      protocol: z.enum(['toledo8217', 'xk3190']),
+      /** toledo8217: how often the weight is asked for. */
+      pollMs: z.number().int().min(50).max(2000).default(200),
+      /** No reply (toledo8217) or no frame (xk3190) for this long: the scale shows as not answering. */
+      replyTimeoutMs: z.number().int().min(100).max(10_000).default(1000),
+      /** xk3190: the scale's capacity (a heavier gross weight is an overload). */
+      capacityGrams: z.number().int().min(100).max(1_000_000).default(30_000),
+      /** xk3190: equal readings in a row that make a weight stable (within 1.5 s). */
+      stableSamples: z.number().int().min(2).max(20).default(5),
+    })
+    .strict(),
+  z
+    .object({
+      id: DeviceId,
       role: z.literal('drawer'),
       transport: TransportConfig,
       /** The bytes that open it (1–32). */
@@ -117,12 +134,13 @@ export const DevicesConfig = z
       if (seen.has(d.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `device id ${d.id} is used twice`, params: { reason: 'device_id_twice' } });
       seen.add(d.id);
     });
-    const roleOnce = (role: 'printer' | 'drawer') => {
+    const roleOnce = (role: 'printer' | 'drawer' | 'scale') => {
       const at = devices.findIndex((d, i) => d.role === role && devices.findIndex((x) => x.role === role) !== i);
       if (at >= 0) ctx.addIssue({ code: 'custom', path: [at, 'role'], message: `only one ${role} can be configured`, params: { reason: 'role_once', role } });
     };
     roleOnce('printer');
     roleOnce('drawer');
+    roleOnce('scale');
   });
 
 export const PortEntry = z.object({

@@ -83,8 +83,11 @@ export function createSaleGuards(deps: { db: Database; terminalId: string; setti
  * change is made with the approver recorded on the line's sale event, and the approval is audited when the line
  * did go beyond the stock. Without an approval the change runs as it is.
  */
-export function approvingOversell(deps: { auth: Pick<AuthService, 'approve'>; audit: Pick<AuditService, 'record'> }) {
-  return async (approval: { userId: string; pin: string } | undefined, session: Session, change: (approvedBy: string | undefined) => Cart): Promise<Cart> => {
+/** Runs a cart change, with the owner's approval of a line beyond the stock when one was given (checked and audited). */
+export type OversellApproval = (approval: { userId: string; pin: string } | undefined, session: Session, change: (approvedBy: string | undefined) => Cart) => Promise<Cart>;
+
+export function approvingOversell(deps: { auth: Pick<AuthService, 'approve'>; audit: Pick<AuditService, 'record'> }): OversellApproval {
+  return async (approval, session, change) => {
     if (!approval) return change(undefined);
     const approver = await deps.auth.approve(approval, ['owner']);
     const cart = change(approver.id);

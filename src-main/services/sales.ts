@@ -51,6 +51,8 @@ export interface SalesService {
   /** `oversellApprovedBy`: the owner who approved a line beyond the stock (./sale-guards.ts), when one was asked. */
   scan(code: string, session: Session, oversellApprovedBy?: string): Cart;
   addProduct(productId: string, quantityMilli: number | undefined, session: Session, oversellApprovedBy?: string): Cart;
+  /** Adds a product sold by weight with its weight in grams (from the scale or typed): its quantityMilli. */
+  addWeighed(productId: string, grams: number, session: Session, oversellApprovedBy?: string): Cart;
   setQuantity(lineId: string, quantityMilli: number, session: Session, oversellApprovedBy?: string): Cart;
   removeLine(lineId: string, session: Session): Cart;
   setLineDiscount(lineId: string, discount: Discount | null, approval: Approval | undefined, session: Session): Promise<Cart>;
@@ -262,6 +264,11 @@ export function createSalesService(deps: SalesDeps): SalesService {
     return record(session, 'line_added', { ...added, ...approved }, { openIfNone: true });
   }
 
+  /** A product sold by weight never goes in as 1 kg from a plain barcode, a SKU or a pick: it needs a weight. */
+  function requireCountable(product: Product): void {
+    if (product.unit === 'kg') throw new PosError('weight_required', `${product.name} is sold by weight: weigh it or type its weight`, { productId: product.id });
+  }
+
   function lineOf(lineId: string, session: Session): CartLineState {
     const line = stateOf(requireOpen(surfaceOf(session))).lines.find((l) => l.lineId === lineId);
     if (!line) throw new PosError('not_found', 'No such line in the open sale', { lineId });
@@ -356,13 +363,23 @@ export function createSalesService(deps: SalesDeps): SalesService {
       }
       const product = catalog.lookupBarcode(code) ?? catalog.lookupSku(code);
       if (!product) throw new PosError('not_found', `Unknown barcode ${code}`, { code });
+      requireCountable(product);
       return addLine(product, session, { quantityMilli: 1000, weighed: false }, approvedBy);
     },
 
     addProduct(productId, quantityMilli, session, approvedBy) {
       const product = catalog.get(productId);
       if (!product) throw new PosError('not_found', 'No such product', { productId });
+      requireCountable(product);
       return addLine(product, session, { quantityMilli: quantityMilli ?? 1000, weighed: false }, approvedBy);
+    },
+
+    addWeighed(productId, grams, session, approvedBy) {
+      const product = catalog.get(productId);
+      if (!product) throw new PosError('not_found', 'No such product', { productId });
+      if (product.unit !== 'kg') throw new PosError('validation_failed', `${product.name} is sold by the piece, not by weight`, { productId, reason: 'not_weighed' });
+      if (!Number.isSafeInteger(grams) || grams <= 0) throw new PosError('validation_failed', 'A weight must be more than 0 g', { productId, reason: 'bad_weight' });
+      return addLine(product, session, { quantityMilli: grams, weighed: true }, approvedBy);
     },
 
     setQuantity(lineId, quantityMilli, session, approvedBy) {

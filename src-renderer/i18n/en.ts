@@ -206,5 +206,6 @@ export const en: Messages = {
     unavailable: 'Cannot reach the terminal right now; please wait.',
     internal: 'Internal error in the terminal; ask a technician to read the log.',
     disk_full: 'The terminal’s disk is full: take cash and ask a technician to free space.',
+    weight_required: 'This item is sold by weight: weigh it on the scale or type its weight.',
   },
 };

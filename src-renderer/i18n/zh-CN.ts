@@ -204,6 +204,7 @@ export const zhCN = {
     unavailable: '暂时无法连接终端，请稍候。',
     internal: '终端内部错误，请联系技术人员查看日志。',
     disk_full: '终端磁盘已满：请收现金，并联系技术人员清理空间。',
+    weight_required: '此商品按重量销售：请在秤上称重或输入重量。',
   },
 } as const;
 

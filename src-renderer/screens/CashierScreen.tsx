@@ -14,13 +14,13 @@ import { PaymentWaitDialog } from './cashier/PaymentWaitDialog';
 import { ProductGrid } from './cashier/ProductGrid';
 import { ReceiptDialog, type Finished } from './cashier/ReceiptDialog';
 import { RefundDialog } from './cashier/RefundDialog';
+import { WeighDialog } from './cashier/WeighDialog';
 import { TotalsPanel } from './cashier/TotalsPanel';
-import { WeightDialog } from './cashier/WeightDialog';
 import { MemberBadge, MemberDialog, PointsRedeem } from './cashier/MemberDialog';
 import { MEMBER_QR_PATTERN } from '../../src-common/member-code';
 import { heldFor, OpenShiftDialog, OversellDialog, type HeldChange, type OversellAsk } from './cashier/StockShiftDialogs';
 
-type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale' | 'member';
+type DialogState = null | 'quantity' | 'lineDiscount' | 'orderDiscount' | 'void' | 'resume' | 'pay' | 'refund' | 'noSale' | 'member' | 'weigh';
 
 /** A code a scanner or a person typed, as opposed to a search: no spaces, 6+ characters, digits and ASCII only. */
 const looksLikeCode = (text: string) => /^[0-9]{6,}$/.test(text) || /^[0-9A-Za-z-]{8,}$/.test(text);
@@ -47,13 +47,13 @@ export function CashierScreen({
   const [results, setResults] = useState<Product[]>([]);
   const [resultIndex, setResultIndex] = useState(0);
   const [dialog, setDialog] = useState<DialogState>(null);
+  /** The product sold by weight being weighed (dialog 'weigh'). */
+  const [weighing, setWeighing] = useState<Product | null>(null);
   const [completed, setCompleted] = useState<Finished | null>(null);
   const [payment, setPayment] = useState<PaymentView | null>(null);
   /** The sale a wallet payment was started for on this screen, so its completion shows the receipt here. */
   const walletSale = useRef<{ saleId: string; wallet: string | null; maskedCode?: string | null; amount?: number } | null>(null);
   const [busy, setBusy] = useState(false);
-  /** A product sold by weight picked from the search or the grid: its weight is asked before it goes in. */
-  const [weighing, setWeighing] = useState<Product | null>(null);
   /** A line refused until a shift is open or an owner approves it beyond the stock: made again once it is. */
   const [held, setHeld] = useState<null | { change: HeldChange; code: string | null } & ({ kind: 'shift' } | { kind: 'oversell'; ask: OversellAsk })>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -144,16 +144,35 @@ export function CashierScreen({
     },
     [apply],
   );
+  /** A code main refused as weight_required (a kg product's SKU or barcode, typed or from a scanner): weigh it. */
+  const weighByCode = useCallback(
+    async (code: string, productId?: string) => {
+      const found = await pos.call('catalog.search', { query: code, limit: 8 });
+      const product = found.ok
+        ? found.value.find((p) => (productId ? p.id === productId : p.unit === 'kg' && (p.sku === code || p.barcodes.includes(code))))
+        : undefined;
+      if (product) {
+        setWeighing(product);
+        setDialog('weigh');
+      }
+    },
+    [pos],
+  );
 
   const scan = useCallback(
     (code: string) =>
       guarded((approval) => pos.call('sale.scan', { code, ...(approval ? { approval } : {}) }), code, (error) => {
+        if (error.code === 'weight_required') {
+          const { productId } = (error.details ?? {}) as { productId?: string };
+          if (productId) void weighByCode(code, productId);
+          return undefined;
+        }
         if (error.code === 'not_found') return t('cashier.unknownBarcode', { code });
         const details = error.details as { reason?: string } | undefined;
         if (error.code === 'validation_failed' && details?.reason === 'bad_check_digit') return t('cashier.badCheckDigit', { code });
         return undefined;
       }),
-    [guarded, pos, t],
+    [guarded, pos, t, weighByCode],
   );
 
   // Scans from a keyboard-wedge scanner while focus is somewhere other than the scan field: routed by the core
@@ -185,9 +204,11 @@ export function CashierScreen({
    * The one path of a product picked by hand (search picker, product grid): goods sold by weight never go in as
    * 1 kg; their weight is asked for first.
    */
+  /** A product picked from the search or the grid; one sold by weight goes through the weigh dialog, never straight in. */
   const addPicked = (product: Product) => {
-    if (product.unit === 'kg') setWeighing(product);
-    else void guarded((approval) => pos.call('sale.addProduct', { productId: product.id, ...(approval ? { approval } : {}) }), null);
+    if (product.unit !== 'kg') return void guarded((approval) => pos.call('sale.addProduct', { productId: product.id, ...(approval ? { approval } : {}) }), null);
+    setWeighing(product);
+    setDialog('weigh');
   };
 
   const submitScanField = async () => {
@@ -280,6 +301,8 @@ export function CashierScreen({
       } else if (outcome.kind === 'refused' && (outcome.reason === 'no_open_shift' || outcome.reason === 'oversell')) {
         // A scanner's item that needs a shift or an owner first: asked again here, so the screen can hold it.
         void guarded((approval) => pos.call('sale.scan', { code: outcome.code, ...(approval ? { approval } : {}) }), outcome.code);
+      } else if (outcome.kind === 'refused' && outcome.reason === 'weight_required') {
+        void weighByCode(outcome.code);
       } else if (outcome.kind === 'refused') {
         const error: ApiError = { code: 'validation_failed', message: outcome.message ?? outcome.reason ?? '', details: { reason: outcome.reason } };
         if ((step === 'paying' || walletSale.current) && !payment) {
@@ -428,6 +451,17 @@ export function CashierScreen({
         </div>
       </aside>
 
+      {dialog === 'weigh' && weighing && (
+        <WeighDialog
+          product={weighing}
+          currency={currency}
+          onAdd={(add) => guarded(add, null)}
+          onClose={() => {
+            setWeighing(null);
+            setDialog(null);
+          }}
+        />
+      )}
       {dialog === 'quantity' && selectedLine && (
         <QuantityDialog
           line={selectedLine}
@@ -501,18 +535,6 @@ export function CashierScreen({
         />
       )}
       {dialog === 'refund' && <RefundDialog user={user} currency={currency} onError={onError} onClose={() => setDialog(null)} />}
-      {weighing && (
-        <WeightDialog
-          product={weighing}
-          currency={currency}
-          onClose={() => setWeighing(null)}
-          onSubmit={(quantityMilli) => {
-            const product = weighing;
-            setWeighing(null);
-            void guarded((approval) => pos.call('sale.addProduct', { productId: product.id, quantityMilli, ...(approval ? { approval } : {}) }), null);
-          }}
-        />
-      )}
       {completed && <ReceiptDialog sale={completed} currency={currency} onClose={() => setCompleted(null)} />}
       {held?.kind === 'shift' && (
         <OpenShiftDialog

@@ -195,13 +195,14 @@ describe("the owner's products screen and the cashier's product grid", () => {
     )[0]!;
     await page.locator(`[data-testid="grid-category"][data-category="${weighed.category}"]`).click();
     await page.locator(`[data-testid="grid-product"][data-sku="${weighed.sku}"]`).click();
-    await page.getByTestId('weight-dialog').waitFor();
-    await page.getByTestId('weight-input').fill('0.5');
-    await page.getByTestId('weight-input').press('Enter');
+    // No scale on this till: the weigh dialog asks for a typed weight.
+    await page.getByTestId('weigh-dialog').waitFor();
+    await page.getByTestId('weigh-typed').fill('0.5');
+    await page.getByTestId('weigh-add').click();
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(3);
-    await expect.poll(() => page.getByTestId('line-quantity').nth(2).textContent()).toMatch(/^0\.5\s*kg$/);
+    await expect.poll(() => page.getByTestId('line-quantity').nth(2).textContent()).toMatch(/^0\.50*\s*kg$/);
     await expect.poll(() => page.getByTestId('line-amount').nth(2).textContent()).toBe(formatMoney(extendPrice(weighed.price, 500), 'CNY'));
-    await expect.poll(() => page.getByTestId('weight-dialog').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('weigh-dialog').count()).toBe(0);
     await page.keyboard.press('F8');
     await page.getByTestId('void-dialog').getByRole('button').first().click();
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(0);

@@ -298,7 +298,7 @@ describe('a kiosk order held for staff, and a sale that is the counter’s', () 
   it('has an order of its own: the counter’s open sale is never the kiosk’s, and neither changes the other', async () => {
     const cashier = await t.signedIn('cashier');
     const [kg] = t.query<{ id: string }>("SELECT id FROM product WHERE unit = 'kg' AND active = 1 AND price > 0 LIMIT 1");
-    const counter = await t.ok(cashier, 'sale.addProduct', { productId: kg!.id, quantityMilli: 1250 });
+    const counter = await t.ok(cashier, 'sale.addWeighed', { productId: kg!.id, weight: { source: 'typed', grams: 1250 } });
 
     const kiosk = newSession();
     expect(await t.ok(kiosk, 'kiosk.begin', {})).toMatchObject({ order: null, payment: null });

@@ -23,7 +23,7 @@ export const devicesZhCN = {
     remove: '移除',
     removed: '已移除设备 {{id}}。',
   },
-  roles: { scanner: '扫码枪', printer: '小票打印机', display: '顾客显示屏', drawer: '钱箱' },
+  roles: { scanner: '扫码枪', printer: '小票打印机', display: '顾客显示屏', drawer: '钱箱', scale: '电子秤' },
   problem: { paper_out: '缺纸', cover_open: '纸仓盖未关', not_connected: '未连接', fault: '故障', queued: '待打印 {{count}} 张' },
   states: { closed: '已关闭', idle: '就绪', busy: '忙', error: '故障' },
   form: {
@@ -63,6 +63,7 @@ export const devicesZhCN = {
     protocol: '协议',
     encoding: '编码',
     openBytes: '开箱字节 (十六进制)',
+    capacityKg: '最大称量 (kg)',
     openBytesHint: '默认 07 (BEL)：多数串口钱箱收到任意字节即开。',
     badHex: '请输入十六进制字节，例如 07 或 1B 70 00 19 FA。',
     save: '保存并应用',
@@ -127,7 +128,7 @@ export const devicesEn: Shape<typeof devicesZhCN> = {
     remove: 'Remove',
     removed: 'Device {{id}} removed.',
   },
-  roles: { scanner: 'Scanner', printer: 'Receipt printer', display: 'Customer display', drawer: 'Cash drawer' },
+  roles: { scanner: 'Scanner', printer: 'Receipt printer', display: 'Customer display', drawer: 'Cash drawer', scale: 'Scale' },
   problem: { paper_out: 'out of paper', cover_open: 'cover open', not_connected: 'not connected', fault: 'fault', queued: '{{count}} waiting to print' },
   states: { closed: 'Closed', idle: 'Ready', busy: 'Busy', error: 'Fault' },
   form: {
@@ -167,6 +168,7 @@ export const devicesEn: Shape<typeof devicesZhCN> = {
     protocol: 'Protocol',
     encoding: 'Encoding',
     openBytes: 'Open bytes (hex)',
+    capacityKg: 'Capacity (kg)',
     openBytesHint: 'Default 07 (BEL): most serial drawers open on any byte.',
     badHex: 'Enter hex bytes, e.g. 07 or 1B 70 00 19 FA.',
     save: 'Save and apply',

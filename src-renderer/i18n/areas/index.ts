@@ -10,6 +10,7 @@ import { membersEn, membersZhCN } from './members';
 import { ownerEn, ownerZhCN } from './owner';
 import { productsEn, productsZhCN } from './products';
 import { refundFindEn, refundFindZhCN } from './refund';
+import { scaleEn, scaleZhCN } from './scale';
 import { stockEn, stockZhCN } from './stock';
 import { syncEn, syncZhCN } from './sync';
 import { todayEn, todayZhCN } from './today';
@@ -28,6 +29,7 @@ export const areaMessagesZhCN = {
   sync: syncZhCN,
   members: membersZhCN,
   products: productsZhCN,
+  scale: scaleZhCN,
   stock: stockZhCN,
 };
 export const areaMessagesEn = {
@@ -44,5 +46,6 @@ export const areaMessagesEn = {
   sync: syncEn,
   members: membersEn,
   products: productsEn,
+  scale: scaleEn,
   stock: stockEn,
 };

@@ -41,6 +41,8 @@ interface Draft {
   displayColumns: string;
   encoding: string;
   openBytes: string;
+  scaleProtocol: string;
+  capacityKg: string;
 }
 
 const EMPTY: Draft = {
@@ -70,6 +72,8 @@ const EMPTY: Draft = {
   displayColumns: '20',
   encoding: 'ascii',
   openBytes: '07',
+  scaleProtocol: 'toledo8217',
+  capacityKg: '30',
 };
 
 const hex = (n: number) => n.toString(16).padStart(4, '0');
@@ -89,6 +93,7 @@ function draftOf(d: DeviceConfig): Draft {
   if (d.role === 'printer') Object.assign(draft, { columns: String(d.columns), statusPollMs: String(d.statusPollMs), printerDrawer: d.drawer !== undefined, drawerPin: String(d.drawer?.pin ?? 2) });
   if (d.role === 'display') Object.assign(draft, { protocol: d.protocol, displayColumns: String(d.columns), encoding: d.encoding });
   if (d.role === 'drawer') draft.openBytes = hexBytes(d.openBytes);
+  if (d.role === 'scale') Object.assign(draft, { scaleProtocol: d.protocol, capacityKg: String(d.capacityGrams / 1000) });
   return draft;
 }
 
@@ -130,6 +135,8 @@ function configOf(d: Draft): unknown {
       return { ...base, protocol: d.protocol, columns: num(d.displayColumns), encoding: d.encoding };
     case 'drawer':
       return { ...base, openBytes: parseHexBytes(d.openBytes) ?? [] };
+    case 'scale':
+      return { ...base, protocol: d.scaleProtocol, capacityGrams: Math.round(num(d.capacityKg) * 1000) };
   }
 }
 
@@ -366,7 +373,7 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
           </button>
         </h2>
         {field('devices.form.id', 'id', 'device-id', { placeholder: 'scanner' })}
-        {select('devices.form.role', 'role', 'device-role', ['scanner', 'printer', 'display', 'drawer'], (o) => t(`devices.roles.${o}`))}
+        {select('devices.form.role', 'role', 'device-role', ['scanner', 'printer', 'display', 'drawer', 'scale'], (o) => t(`devices.roles.${o}`))}
         {select('devices.form.transport', 'kind', 'device-transport', draft.role === 'scanner' ? ['serial', 'tcp', 'hid'] : ['serial', 'tcp'], (o) => t(`devices.form.${o}`))}
         {draft.kind === 'serial' && (
           <>
@@ -428,6 +435,13 @@ export function DevicesPanel({ onError, onOk }: PanelProps) {
             {field('devices.form.columns', 'displayColumns', 'device-display-columns')}
             {select('devices.form.encoding', 'encoding', 'device-encoding', ['ascii', 'gb18030'])}
           </div>
+        )}
+        {draft.role === 'scale' && (
+          <>
+            {select('devices.form.protocol', 'scaleProtocol', 'device-scale-protocol', ['toledo8217', 'xk3190'], (o) => t(`scale.protocols.${o}`))}
+            {draft.scaleProtocol === 'xk3190' && field('devices.form.capacityKg', 'capacityKg', 'device-scale-capacity')}
+            <p className="muted hint">{t(`scale.tech.lineHint.${draft.scaleProtocol === 'xk3190' ? 'xk3190' : 'toledo8217'}`)}</p>
+          </>
         )}
         {draft.role === 'drawer' && (
           <>

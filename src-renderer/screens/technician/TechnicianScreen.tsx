@@ -4,6 +4,7 @@ import { AuditPanel } from './AuditPanel';
 import { DevicesPanel } from './DevicesPanel';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
 import { ScannerMonitorPanel } from './ScannerMonitorPanel';
+import { ScalePanel } from './ScalePanel';
 import { SettingsPanel } from './SettingsPanel';
 import { SyncPanel } from './SyncPanel';
 import { UsersPanel } from './UsersPanel';
@@ -16,6 +17,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'diagnostics', label: 'workspace.technician.diagnostics', Panel: DiagnosticsPanel },
   { id: 'audit', label: 'workspace.technician.audit', Panel: AuditPanel },
   { id: 'sync', label: 'sync.tab', Panel: SyncPanel },
+  { id: 'scale', label: 'scale.tech.title', Panel: ScalePanel },
 ];
 
 /** The technician's console: hardware, settings, users, diagnostics, audit. */
