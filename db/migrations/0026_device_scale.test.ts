@@ -6,7 +6,7 @@ import { atVersion } from './testing';
 const AT = '2026-12-01T10:00:00.000Z';
 const version = migrations.findIndex((m) => m.name === 'device_scale') + 1;
 
-describe('0023_device_scale', () => {
+describe('0026_device_scale', () => {
   it('keeps every configured device and takes a scale', () => {
     const db = atVersion(version - 1);
     const insert = db.prepare('INSERT INTO device (id, role, position, config, updated_at) VALUES (?, ?, ?, ?, ?)');
