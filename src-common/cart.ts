@@ -27,18 +27,21 @@ export type CartEvent =
   | { type: 'line_discount_set'; data: { lineId: string; discount: Discount | null; approvedBy?: string } }
   | { type: 'order_discount_set'; data: { discount: Discount | null; approvedBy?: string } }
   | { type: 'suspended' | 'resumed' | 'completed'; data: Record<string, unknown> }
-  | { type: 'voided'; data: { reason: string } };
+  | { type: 'voided'; data: { reason: string } }
+  | { type: 'member_set'; data: { memberId: string | null } };
 
 export interface CartState {
   lines: CartLineState[];
   orderDiscount: Discount | null;
   lastLineId: string | null;
+  memberId: string | null;
 }
 
 export function replayCart(events: readonly CartEvent[]): CartState {
   let lines: CartLineState[] = [];
   let orderDiscount: Discount | null = null;
   let lastLineId: string | null = null;
+  let memberId: string | null = null;
   const update = (lineId: string, change: Partial<CartLineState>) => {
     lines = lines.map((l) => (l.lineId === lineId ? { ...l, ...change } : l));
     lastLineId = lineId;
@@ -62,11 +65,14 @@ export function replayCart(events: readonly CartEvent[]): CartState {
       case 'order_discount_set':
         orderDiscount = event.data.discount;
         break;
+      case 'member_set':
+        memberId = event.data.memberId;
+        break;
       default:
         break;
     }
   }
-  return { lines, orderDiscount, lastLineId };
+  return { lines, orderDiscount, lastLineId, memberId };
 }
 
 /** The line a new scan of this product should add to, if any: same product, sold by the piece, undiscounted. */
