@@ -34,6 +34,9 @@ export const AUDIT_ACTIONS = [
   'diagnostics.supportBundle',
   'sync.enrol',
   'sync.unenrol',
+  'promotions.save',
+  'promotions.end',
+  'promotions.setMemberPrice',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

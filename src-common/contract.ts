@@ -16,6 +16,7 @@ import { Surface } from './surface';
 import { ExportName, ownerCalls, ownerEvents } from './calls/owner';
 import { UploadId, uploadsCalls, uploadsEvents } from './calls/uploads';
 import { syncCalls, syncEvents } from './calls/sync';
+import { promotionsCalls } from './calls/promotions';
 import {
   Approval,
   Cart,
@@ -283,6 +284,7 @@ export const callsByArea = {
   kiosk: kioskCalls,
   scan: scanCalls,
   sync: syncCalls,
+  promotions: promotionsCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 

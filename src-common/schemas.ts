@@ -96,6 +96,13 @@ export const Discount = z.discriminatedUnion('kind', [
 ]);
 export type Discount = z.infer<typeof Discount>;
 
+export const AppliedPromotion = z.object({
+  promotionId: z.string(),
+  name: z.string(),
+  kind: z.enum(['special', 'member_price', 'nth_item', 'bundle', 'spend_save']),
+  saving: Minor,
+});
+
 export const CartLine = z.object({
   lineId: Id,
   productId: Id,
@@ -109,6 +116,11 @@ export const CartLine = z.object({
   weighed: z.boolean(),
   discount: Discount.nullable(),
   gross: Minor,
+  /** Promotions on this line (specials, member price, Nth item, bundles: src-common/promotions.ts) and their savings. */
+  promotions: z.array(AppliedPromotion),
+  promotionSaving: Minor,
+  /** The line's share of the order's 满减 (Cart.spendSave). */
+  orderPromotionSaving: Minor,
   lineDiscount: Minor,
   orderDiscount: Minor,
   net: Minor,
@@ -127,6 +139,10 @@ export const Cart = z.object({
   lastLineId: Id.nullable(),
   orderDiscountSpec: Discount.nullable(),
   subtotal: Minor,
+  /** Σ of every promotion's saving (lines and 满减): subtotal − promotionTotal − manual discounts = total. */
+  promotionTotal: Minor,
+  /** The order's 满减, if one applies. */
+  spendSave: AppliedPromotion.nullable(),
   lineDiscountTotal: Minor,
   orderDiscount: Minor,
   total: Minor,

@@ -55,6 +55,8 @@ import { createDeviceConfigStore } from './services/device-config';
 import { createPrintJobQueue } from './services/print-jobs';
 import { createRefundsService, refundTimingsFor } from './services/refunds';
 import { createSalesService } from './services/sales';
+import { createPromotionsService } from './services/promotions';
+import { promotionsHandlers } from './areas/promotions';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 import { startLoopMonitor } from './loop-monitor';
@@ -207,7 +209,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     const loaded = catalog.loadDemoIfEmpty();
     if (loaded > 0) log.info({ products: loaded }, 'demo catalog loaded');
   }
+  const promotions = createPromotionsService({ db, clock, audit, settings, catalog });
   const sales = createSalesService({
+    promotions,
     db,
     clock,
     log,
@@ -544,6 +548,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     kiosk: kioskArea.handlers,
     uploads: uploadsArea.handlers,
     sync: syncArea.handlers,
+    promotions: promotionsHandlers(promotions),
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );

@@ -22,6 +22,7 @@ export const auditZhCN = {
     reconcile: { resolve: '对账差异已处理' },
     diagnostics: { backup: '备份数据库', restore: '安排恢复备份', restored: '已恢复备份', supportBundle: '生成诊断包' },
     sync: { enrol: '接入门店服务器', unenrol: '断开门店服务器' },
+    promotions: { save: '保存促销', end: '结束促销', setMemberPrice: '设置会员价' },
   },
   details: {
     name: '姓名',
@@ -100,6 +101,7 @@ export const auditEn: Shape<typeof auditZhCN> = {
     reconcile: { resolve: 'Reconciliation item resolved' },
     diagnostics: { backup: 'Database backed up', restore: 'Restore scheduled', restored: 'Backup restored', supportBundle: 'Support bundle made' },
     sync: { enrol: 'Enrolled with the store server', unenrol: 'Left the store server' },
+    promotions: { save: 'Saved a promotion', end: 'Ended a promotion', setMemberPrice: 'Set a member price' },
   },
   details: {
     name: 'Name',
