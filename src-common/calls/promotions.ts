@@ -31,6 +31,8 @@ export const PromotionView = z.object({
   startDate: BusinessDate.nullable(),
   endDate: BusinessDate.nullable(),
   rule: PromotionRuleInput,
+  /** The names of the products its rule names, for the editor's list. */
+  products: z.array(z.object({ id: Id, name: z.string() })),
   /** In force today (active, within its dates). */
   inForce: z.boolean(),
   updatedAt: z.string(),

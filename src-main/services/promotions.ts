@@ -45,6 +45,10 @@ export interface PromotionsDeps {
   catalog: Pick<CatalogService, 'get'>;
 }
 
+function productIdsOf(rule: Promotion['rule']): string[] {
+  return rule.kind === 'bundle' ? rule.items.map((i) => i.productId) : rule.kind === 'spend_save' ? [] : [rule.productId];
+}
+
 function toPromotion(row: PromotionRow): Promotion {
   return {
     id: row.id,
@@ -71,15 +75,14 @@ export function createPromotionsService(deps: PromotionsDeps): PromotionsService
       startDate: row.start_date,
       endDate: row.end_date,
       rule: PromotionRuleInput.parse(promotion.rule),
+      products: productIdsOf(promotion.rule).map((id) => ({ id, name: catalog.get(id)?.name ?? id })),
       inForce: isInForce(promotion, { businessDate: businessDate(), memberAttached: true }),
       updatedAt: row.updated_at,
     };
   }
 
   function checkProducts(input: PromotionInput) {
-    const rule = input.rule;
-    const ids = rule.kind === 'bundle' ? rule.items.map((i) => i.productId) : rule.kind === 'spend_save' ? [] : [rule.productId];
-    for (const productId of ids) {
+    for (const productId of productIdsOf(input.rule)) {
       if (!catalog.get(productId)) throw new PosError('not_found', 'No such product', { productId });
     }
   }

@@ -45,6 +45,7 @@ import {
   type WindowRefundRow,
 } from '../../db/queries/reports';
 import { cashMovementsInWindow } from '../../db/queries/shifts';
+import { promotionTotals, type PromotionTotalRow } from '../../db/queries/promotions';
 import { findUser } from '../../db/queries/users';
 import type { ReportView, ZSummary } from '../../src-common/calls/owner';
 import { PosError } from '../../src-common/errors';
@@ -91,6 +92,8 @@ export interface ReportParts {
   cashOut: number;
   /** What merchants funded of the wallet tenders (payment_list). */
   merchantDiscount: number;
+  /** Promotion savings by promotion, read from the window's sales (not from quarter totals: promoted lines are few). */
+  promotions: PromotionTotalRow[];
 }
 
 /**
@@ -191,6 +194,7 @@ function partsOf(
     cashIn: movements.find((m) => m.kind === 'in')?.amount ?? 0,
     cashOut: movements.find((m) => m.kind === 'out')?.amount ?? 0,
     merchantDiscount: merchantDiscountTotal(db, w),
+    promotions: promotionTotals(db, w),
   };
 }
 
@@ -295,6 +299,7 @@ export function assembleReport(p: ReportParts): ReportMoney {
     net: sales + p.sales.rounding - refundsTotal,
     tax: p.sales.tax - refundTax,
     merchantDiscounts: p.merchantDiscount,
+    promotions: p.promotions,
     counts: {
       sales: p.sales.count,
       refunds: p.refunds.length,
@@ -463,6 +468,7 @@ const LABELS = {
     taxes: '税率',
     tenders: '支付方式',
     merchantDiscounts: '其中商户优惠（钱包）',
+    promotions: '促销优惠',
     cashiers: '收银员',
     hours: '时段',
     cash: '现金',
@@ -497,6 +503,7 @@ const LABELS = {
     taxes: 'Tax rates',
     tenders: 'Tenders',
     merchantDiscounts: 'of which merchant-funded wallet discounts',
+    promotions: 'Promotions',
     cashiers: 'Cashiers',
     hours: 'Hours',
     cash: 'Cash',
@@ -571,6 +578,11 @@ export function layoutReport(report: ReportView, columns: number, language: Lang
       if (t.refunds !== 0) pair(`  ${L.refunds} ×${t.refundCount}`, money(-t.refunds));
     }
     if (report.merchantDiscounts) pair(L.merchantDiscounts, money(report.merchantDiscounts));
+  }
+  if (report.promotions?.length) {
+    rule();
+    text(L.promotions, 'left', true);
+    for (const p of report.promotions) pair(`${p.name} ×${p.sales}`, money(-p.saving));
   }
   rule();
   text(L.cash, 'left', true);

@@ -4,6 +4,7 @@ import { ChartsPanel } from './ChartsPanel';
 import { ExportPanel } from './ExportPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { ReconciliationPanel } from './ReconciliationPanel';
+import { PromotionsPanel } from './PromotionsPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { ShiftPanel } from './ShiftPanel';
 import { TodayPanel } from './TodayPanel';
@@ -20,6 +21,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'reconciliation', label: 'workspace.owner.reconciliation', Panel: ReconciliationPanel },
   { id: 'charts', label: 'workspace.owner.charts', Panel: ChartsPanel },
   { id: 'export', label: 'workspace.owner.export', Panel: ExportPanel },
+  { id: 'promotions', label: 'promotions.tab', Panel: PromotionsPanel },
   // Owners manage cashiers and owners (main enforces it; technicians stay the technician console's).
   { id: 'staff', label: 'workspace.owner.staff', Panel: UsersPanel },
   // The store's identity and receipt text are the owner's to change (main enforces which fields).
