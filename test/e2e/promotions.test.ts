@@ -109,10 +109,11 @@ describe('promotions: the owner sets them up, a cashier sells them, the receipt 
       ['spend_save', { kind: 'spend_save', threshold, saving: spendSaving, repeating: false, categoryId: null }],
       ['nth_item', { kind: 'nth_item', productId: expect.any(String), nth: 2, discount: { kind: 'percent_off', basisPoints: 5000 } }],
     ]);
-    await page.screenshot({ path: `${SHOTS}/owner-promotions-zh-CN.png`, fullPage: true });
+    await page.getByTestId('promotions-panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: `${SHOTS}/owner-promotions-zh-CN.png` });
     await page.getByTestId('switch-language').click();
     await expect.poll(() => page.getByTestId('promotion-status').first().textContent()).toBe('In force');
-    await page.screenshot({ path: `${SHOTS}/owner-promotions-en.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/owner-promotions-en.png` });
     await page.getByTestId('switch-language').click();
     await expect.poll(() => page.getByTestId('promotion-status').first().textContent()).toBe('生效中');
   });

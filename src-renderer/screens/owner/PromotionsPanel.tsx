@@ -58,7 +58,7 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
   const [memberPrices, setMemberPrices] = useState<{ productId: string; sku: string; name: string; price: number; memberPrice: number }[]>([]);
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   const [form, setForm] = useState<Form>(EMPTY);
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ key: string; code?: string } | null>(null);
 
   const [version, setVersion] = useState(0);
   const load = () => setVersion((v) => v + 1);
@@ -95,7 +95,7 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
       for (const code of codes) {
         const p = await findProduct(code);
         if (!p) {
-          setMessage(t('promotions.form.notFound', { code }));
+          setMessage({ key: 'promotions.form.notFound', code });
           return null;
         }
         found.push(p);
@@ -103,7 +103,7 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
       setNames((n) => new Map([...n, ...found.map((p) => [p.id, p.name] as const)]));
       return found;
     };
-    const bad = () => setMessage(t('promotions.form.badAmount'));
+    const bad = () => setMessage({ key: 'promotions.form.badAmount' });
 
     if (form.kind === 'member_price') {
       const [product] = (await products([form.product])) ?? [];
@@ -114,7 +114,7 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
       if (!r.ok) return onError(r.error, reasonText(t, r.error));
       setMemberPrices(r.value);
       setForm(EMPTY);
-      setMessage(t('promotions.form.saved'));
+      setMessage({ key: 'promotions.form.saved' });
       return onOk();
     }
 
@@ -156,7 +156,7 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
     const r = await pos.call('promotions.save', input);
     if (!r.ok) return onError(r.error, reasonText(t, r.error));
     setForm(EMPTY);
-    setMessage(t('promotions.form.saved'));
+    setMessage({ key: 'promotions.form.saved' });
     onOk();
     load();
   };
@@ -227,7 +227,7 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
 
       <h3>{form.id ? t('promotions.form.editTitle') : t('promotions.form.newTitle')}</h3>
       <form
-        className="owner-form"
+        className="owner-form inline"
         data-testid="promotion-form"
         onSubmit={(e) => {
           e.preventDefault();
@@ -324,7 +324,7 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
         </div>
         {message && (
           <p role="status" data-testid="promotion-message">
-            {message}
+            {t(message.key, { code: message.code })}
           </p>
         )}
       </form>
