@@ -78,6 +78,11 @@ describe('promotions at the till', () => {
     expect(x.discounts).toBe(halfSaving + 100);
     expect(x.sales).toBe(expected);
 
+    // Returning the two colas refunds what the customer paid for them: the line after both promotions.
+    const refund = await t.ok(owner, 'refund.request', { saleId: done.saleId, lines: [{ lineNo: 1, quantityMilli: 2000 }], reason: 'returned' });
+    expect(refund).toMatchObject({ amount: cart.lines[0]!.net, status: 'refunded' });
+    expect(cart.lines[0]!.net).toBe(2 * cola.price - halfSaving - cart.lines[0]!.orderPromotionSaving);
+
     // Ended: the next sale of the same goods gets 第二件半价 but no 满减.
     await t.ok(cashier, 'sale.scan', { code: cola.sku });
     await t.ok(cashier, 'sale.scan', { code: cola.sku });
