@@ -138,6 +138,11 @@ describe('promotions: the owner sets them up, a cashier sells them, the receipt 
     expect(await page.getByTestId('promotion-total').textContent()).toBe(`-${yuan(halfSaving + spendSaving)}`);
     expect(await page.getByTestId('total').textContent()).toBe(yuan(expected));
     await page.screenshot({ path: `${SHOTS}/cart-promotions-zh-CN.png` });
+    const display = await browser.newPage({ viewport: { width: 1024, height: 600 } });
+    await display.goto(`${host.ready.url}#/customer?token=${host.ready.token}`);
+    await expect.poll(() => display.getByTestId('customer-total').textContent()).toBe(yuan(expected));
+    expect(await display.getByTestId('customer-promotions').textContent()).toContain(`-${yuan(halfSaving + spendSaving)}`);
+    await display.close();
 
     printer.clear();
     await page.getByTestId('key-pay').click();
