@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src-common/roles';
 import type { Product } from '../../src-common/schemas';
+import { layoutReport } from '../../src-main/services/reports';
 import { startTestPos, type TestPos } from '../helpers/pos';
 
 /** Promotions through the contract on a real SQLite file: the owner's editor, the cart, the stored sale, its receipt and the X report. */
@@ -77,6 +78,10 @@ describe('promotions at the till', () => {
     ].sort((a, b) => b.saving - a.saving || (a.promotionId < b.promotionId ? -1 : 1)));
     expect(x.discounts).toBe(halfSaving + 100);
     expect(x.sales).toBe(expected);
+    const printed = layoutReport(x, 48, 'zh-CN', 'Asia/Shanghai').flatMap((b) => (b.kind === 'text' ? [b.text.replace(/\s+/g, ' ')] : []));
+    expect(printed).toContain('促销优惠');
+    expect(printed).toContain(`第二件半价 ×1 -¥${(halfSaving / 100).toFixed(2)}`);
+    expect(printed).toContain('满减测试 ×1 -¥1.00');
 
     // Returning the two colas refunds what the customer paid for them: the line after both promotions.
     const refund = await t.ok(owner, 'refund.request', { saleId: done.saleId, lines: [{ lineNo: 1, quantityMilli: 2000 }], reason: 'returned' });
