@@ -15,6 +15,7 @@ import { generateSalesCli } from './generate-sales';
 import { maintenanceBench } from './maintenance';
 import { reportsBench } from './reports';
 import { completedSalesPerSecond } from './sales';
+import { cartPricingBench } from './promotions';
 import { serverSyncBench } from './server-sync';
 import { rawDurableCommits } from './sqlite';
 import { scaleWeightToCart } from './scale';
@@ -77,6 +78,10 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ scaleWeightToCart: await scaleWeightToCart(Number(option('count') ?? 100)) }, null, 2)}\n`);
     return;
   }
+  if (process.argv[2] === 'promotions') {
+    process.stdout.write(`${JSON.stringify({ cartPricing: cartPricingBench() }, null, 2)}\n`);
+    return;
+  }
   if (process.argv[2] === 'jobs') {
     process.stdout.write(`${JSON.stringify({ jobs: { runnerDrain: await jobRunnerDrain(Number(option('jobs') ?? 10_000), Number(option('concurrency') ?? 64)) } }, null, 2)}\n`);
     return;
@@ -95,6 +100,8 @@ async function main() {
       completionsOverRawDurableCommits: Number((sales.completionsPerSecond / raw.commitsPerSecond).toFixed(3)),
     },
     catalogSearch: await catalogSearchBench(),
+    /** Cart pricing, 10 promotions, 50 lines, beside the same cart without promotions (goal p99 < 2 ms). */
+    cartPricing: cartPricingBench(),
     payments: { scanToAcquirer: await scanToAcquirerLatency(), crashMatrix: await crashMatrixBench() },
     jobs: { runnerDrain: await jobRunnerDrain() },
     devices: { receiptEscPos: receiptEncode(), serialScanToCart: await serialScanToCart(), serialScanToUiDuringIntegrityCheck: await serialScanToUiDuringIntegrityCheck(), scaleWeightToCart: await scaleWeightToCart() },

@@ -47,6 +47,9 @@ export const AUDIT_ACTIONS = [
   'stock.setLowStock',
   'sale.oversellApproved',
   'shift.handover',
+  'promotions.save',
+  'promotions.end',
+  'promotions.setMemberPrice',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -13,6 +13,8 @@ export interface CartLineState {
   unitPrice: number;
   quantityMilli: number;
   taxRateBp: number;
+  /** The product's category when scanned, for category promotions (absent in sales opened before them). */
+  categoryId?: string | null;
   /** Scale labels that print the price: the line costs this, whatever the quantity says. */
   fixedGross?: number;
   weighed: boolean;

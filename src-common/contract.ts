@@ -20,6 +20,7 @@ import { catalogCalls, catalogEvents } from './calls/catalog';
 import { membersCalls } from './calls/members';
 import { stockCalls } from './calls/stock';
 import { scaleCalls, scaleEvents } from './calls/scale';
+import { promotionsCalls } from './calls/promotions';
 import {
   Approval,
   Cart,
@@ -300,6 +301,7 @@ export const callsByArea = {
   members: membersCalls,
   stock: stockCalls,
   scale: scaleCalls,
+  promotions: promotionsCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 

@@ -28,8 +28,9 @@ describe('priceCart: lines', () => {
   it('prices 3 × ¥3.50 at 13%', () => {
     const cart = priceCart([line('a', 350, 3000, 1300)]);
     expect(cart).toEqual({
-      lines: [{ lineId: 'a', gross: 1050, lineDiscount: 0, orderDiscount: 0, net: 1050, taxRateBp: 1300, tax: 121 }],
+      lines: [{ lineId: 'a', gross: 1050, promotionSaving: 0, orderPromotionSaving: 0, lineDiscount: 0, orderDiscount: 0, net: 1050, taxRateBp: 1300, tax: 121 }],
       subtotal: 1050,
+      promotionTotal: 0,
       lineDiscountTotal: 0,
       orderDiscount: 0,
       total: 1050,
@@ -61,9 +62,27 @@ describe('priceCart: lines', () => {
     expect(cart).toMatchObject({ subtotal: 3499, lineDiscountTotal: 800, orderDiscount: 0, total: 2699 });
   });
   it('prices an empty cart to zeros', () => {
-    expect(priceCart([])).toEqual({ lines: [], subtotal: 0, lineDiscountTotal: 0, orderDiscount: 0, total: 0, taxes: [], taxTotal: 0 });
+    expect(priceCart([])).toEqual({ lines: [], subtotal: 0, promotionTotal: 0, lineDiscountTotal: 0, orderDiscount: 0, total: 0, taxes: [], taxTotal: 0 });
     expect(priceCart([], { kind: 'percent', basisPoints: 1000 }).total).toBe(0);
     thrown(() => priceCart([], { kind: 'amount', amount: 1 }), PricingError, 'discount_too_large');
+  });
+});
+
+describe('priceCart: promotions', () => {
+  it('takes promotion savings before the manual discounts, and a fixed discount larger than what is left takes the rest', () => {
+    const cart = priceCart(
+      [line('cola', 500, 2000, 1300, { promotionSaving: 250, orderPromotionSaving: 100, discount: { kind: 'percent', basisPoints: 1000 } }), line('tea', 600, 1000, 600, { orderPromotionSaving: 50, discount: { kind: 'amount', amount: 600 } })],
+      { kind: 'amount', amount: 100 },
+    );
+    // cola 1000 − 350 = 650, 10% → 65 off, 585; tea 600 − 50 = 550, the ¥6.00 discount takes the 550 left.
+    expect(cart.lines.map((l) => [l.promotionSaving, l.orderPromotionSaving, l.lineDiscount, l.net])).toEqual([
+      [250, 100, 65, 485],
+      [0, 50, 550, 0],
+    ]);
+    expect(cart).toMatchObject({ subtotal: 1600, promotionTotal: 400, lineDiscountTotal: 615, orderDiscount: 100, total: 485 });
+  });
+  it('refuses promotion savings above the line', () => {
+    thrown(() => priceCart([line('a', 100, 1000, 0, { promotionSaving: 60, orderPromotionSaving: 41 })]), PricingError, 'invalid_line');
   });
 });
 
@@ -80,10 +99,10 @@ describe('priceCart: order discount', () => {
     // 10% of 4802 = 480.2 → 480, split by largest remainder over 2468 : 1485 : 499 : 350
     // exact shares 246.70, 148.44, 49.88, 34.99 → floors 246+148+49+34 = 477; the 3 left go to cola, tea, rice.
     expect(cart.lines).toEqual([
-      { lineId: 'rice', gross: 2598, lineDiscount: 130, orderDiscount: 247, net: 2221, taxRateBp: 1300, tax: 256 },
-      { lineId: 'pork', gross: 1485, lineDiscount: 0, orderDiscount: 148, net: 1337, taxRateBp: 900, tax: 110 },
-      { lineId: 'tea', gross: 599, lineDiscount: 100, orderDiscount: 50, net: 449, taxRateBp: 600, tax: 25 },
-      { lineId: 'cola', gross: 350, lineDiscount: 0, orderDiscount: 35, net: 315, taxRateBp: 1300, tax: 36 },
+      { lineId: 'rice', gross: 2598, promotionSaving: 0, orderPromotionSaving: 0, lineDiscount: 130, orderDiscount: 247, net: 2221, taxRateBp: 1300, tax: 256 },
+      { lineId: 'pork', gross: 1485, promotionSaving: 0, orderPromotionSaving: 0, lineDiscount: 0, orderDiscount: 148, net: 1337, taxRateBp: 900, tax: 110 },
+      { lineId: 'tea', gross: 599, promotionSaving: 0, orderPromotionSaving: 0, lineDiscount: 100, orderDiscount: 50, net: 449, taxRateBp: 600, tax: 25 },
+      { lineId: 'cola', gross: 350, promotionSaving: 0, orderPromotionSaving: 0, lineDiscount: 0, orderDiscount: 35, net: 315, taxRateBp: 1300, tax: 36 },
     ]);
     expect(cart).toMatchObject({ subtotal: 5032, lineDiscountTotal: 230, orderDiscount: 480, total: 4322, taxTotal: 427 });
     expect(cart.taxes).toEqual([

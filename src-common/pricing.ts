@@ -17,6 +17,10 @@ export interface PricingLine {
   /** When set (weighed-goods labels that embed the price), the line's gross is this amount, not unitPrice×quantity. */
   fixedGross?: number;
   discount?: Discount;
+  /** Savings of promotions (src-common/promotions.ts) on this line, taken before any manual discount. */
+  promotionSaving?: number;
+  /** This line's share of the order's 满减. */
+  orderPromotionSaving?: number;
 }
 
 /** `{ increment: 10, mode: 'half-up' }` rounds to 0.1 yuan; `{ increment: 10, mode: 'down' }` is 抹零 in the customer's favour. */
@@ -28,6 +32,8 @@ export interface CashRounding {
 export interface PricedLine {
   lineId: string;
   gross: number;
+  promotionSaving: number;
+  orderPromotionSaving: number;
   lineDiscount: number;
   orderDiscount: number;
   net: number;
@@ -48,11 +54,13 @@ export interface PricedCart {
   lines: PricedLine[];
   /** Σ gross. */
   subtotal: number;
+  /** Σ promotionSaving + Σ orderPromotionSaving. */
+  promotionTotal: number;
   /** Σ lineDiscount. */
   lineDiscountTotal: number;
   /** The order discount actually applied. */
   orderDiscount: number;
-  /** Σ net = subtotal − lineDiscountTotal − orderDiscount. */
+  /** Σ net = subtotal − promotionTotal − lineDiscountTotal − orderDiscount. */
   total: number;
   /** Sorted by rateBp descending; only rates present in the cart (0% included). */
   taxes: TaxRow[];
@@ -92,12 +100,16 @@ function sum(values: readonly number[], what: string): number {
   return total;
 }
 
-/** The discount taken off `base`; `where` names the line or the order in messages. */
-function discountAmount(discount: Discount, base: number, where: string): number {
+/**
+ * The discount taken off `base`; `where` names the line or the order in messages. With `capAtBase` (promotions
+ * took part of the amount, and may grow while the discount stands) an amount larger than what is left takes it all.
+ */
+function discountAmount(discount: Discount, base: number, where: string, capAtBase = false): number {
   if (discount.kind === 'amount') {
     if (!isNonNegative(discount.amount)) {
       throw new PricingError('invalid_discount', `${where}: discount amount must be a non-negative integer, got ${String(discount.amount)}`);
     }
+    if (capAtBase && discount.amount > base) return base;
     if (discount.amount > base) {
       throw new PricingError('discount_too_large', `${where}: discount ${discount.amount} is more than the amount ${base}`);
     }
@@ -134,19 +146,32 @@ function lineGross(line: PricingLine, where: string): number {
   }
 }
 
-/** Price a cart: line discounts, then the order discount spread over lines, then tax per rate. */
+function promotionSavings(line: PricingLine, gross: number, where: string): { promotionSaving: number; orderPromotionSaving: number } {
+  const promotionSaving = line.promotionSaving ?? 0;
+  const orderPromotionSaving = line.orderPromotionSaving ?? 0;
+  if (!isNonNegative(promotionSaving) || !isNonNegative(orderPromotionSaving) || promotionSaving + orderPromotionSaving > gross) {
+    throw new PricingError('invalid_line', `${where}: promotion savings ${promotionSaving} + ${orderPromotionSaving} must be non-negative and at most the line's ${gross}`);
+  }
+  return { promotionSaving, orderPromotionSaving };
+}
+
+/** Price a cart: promotions, then line discounts, then the order discount spread over lines, then tax per rate. */
 export function priceCart(lines: readonly PricingLine[], orderDiscount?: Discount): PricedCart {
   const first = lines.map((line, i) => {
     const where = `line ${i + 1} (${JSON.stringify(line.lineId)})`;
     const gross = lineGross(line, where);
-    const lineDiscount = line.discount ? discountAmount(line.discount, gross, where) : 0;
-    return { line, gross, lineDiscount, afterLine: gross - lineDiscount };
+    const promotions = promotionSavings(line, gross, where);
+    const promoted = promotions.promotionSaving + promotions.orderPromotionSaving;
+    const afterPromotions = gross - promoted;
+    const lineDiscount = line.discount ? discountAmount(line.discount, afterPromotions, where, promoted > 0) : 0;
+    return { line, gross, ...promotions, lineDiscount, afterLine: afterPromotions - lineDiscount };
   });
   const subtotal = sum(first.map((l) => l.gross), 'subtotal');
+  const promotionTotal = sum(first.map((l) => l.promotionSaving + l.orderPromotionSaving), 'promotions');
   const lineDiscountTotal = sum(first.map((l) => l.lineDiscount), 'line discounts');
-  const base = subtotal - lineDiscountTotal;
+  const base = subtotal - promotionTotal - lineDiscountTotal;
 
-  const orderDiscountTotal = orderDiscount ? discountAmount(orderDiscount, base, 'order') : 0;
+  const orderDiscountTotal = orderDiscount ? discountAmount(orderDiscount, base, 'order', promotionTotal > 0) : 0;
   // Weighted by what each line still costs, so no line's share exceeds it: every net stays ≥ 0.
   const shares = allocate(orderDiscountTotal, first.map((l) => l.afterLine));
   const nets = first.map((l, i) => l.afterLine - (shares[i] ?? 0));
@@ -177,6 +202,8 @@ export function priceCart(lines: readonly PricingLine[], orderDiscount?: Discoun
     lines: first.map((l, i) => ({
       lineId: l.line.lineId,
       gross: l.gross,
+      promotionSaving: l.promotionSaving,
+      orderPromotionSaving: l.orderPromotionSaving,
       lineDiscount: l.lineDiscount,
       orderDiscount: shares[i] ?? 0,
       net: nets[i] ?? 0,
@@ -184,6 +211,7 @@ export function priceCart(lines: readonly PricingLine[], orderDiscount?: Discoun
       tax: lineTax[i] ?? 0,
     })),
     subtotal,
+    promotionTotal,
     lineDiscountTotal,
     orderDiscount: orderDiscountTotal,
     total: base - orderDiscountTotal,

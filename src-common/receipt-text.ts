@@ -172,11 +172,13 @@ export function layoutReceipt(doc: ReceiptDocument, options: ReceiptLayoutOption
     out.push(...wrapped(clean(line.name), columns));
     const unitPrice = line.unit === 'kg' ? `${money(line.unitPrice)}/kg` : money(line.unitPrice);
     out.push(...pair(`${formatQuantity(line.quantityMilli, line.unit)} × ${unitPrice}`, money(line.gross), columns, INDENT));
+    for (const promotion of line.promotions ?? []) out.push(...pair(clean(promotion.name), money(-promotion.saving), columns, INDENT));
     if (line.discount !== 0) out.push(...pair(L.lineDiscount, money(-line.discount), columns, INDENT));
   }
   rule();
 
   out.push(...pair(L.subtotal, money(doc.subtotal), columns));
+  for (const promotion of doc.promotions ?? []) out.push(...pair(clean(promotion.name), money(-promotion.saving), columns));
   if (doc.discountTotal !== 0) out.push(...pair(L.discount, money(-doc.discountTotal), columns));
   out.push(...pair(L.total, money(doc.total), columns, '', { bold: true, size: 'tall' }));
   if (doc.rounding !== 0) {

@@ -13,11 +13,18 @@ export interface ReceiptLine {
   readonly unitPrice: number;
   /** Before discounts. */
   readonly gross: number;
-  /** Line discount (positive number), 0 if none. */
+  /** The line's promotions (specials, member price, Nth item, bundles) and what each saved (positive). */
+  readonly promotions?: readonly ReceiptPromotion[];
+  /** Manual discount (line and share of the order's; positive), 0 if none. */
   readonly discount: number;
-  /** gross − discount. */
+  /** gross − promotions − discount (the order's 满减 share included). */
   readonly net: number;
   readonly taxRateBp: number;
+}
+
+export interface ReceiptPromotion {
+  readonly name: string;
+  readonly saving: number;
 }
 
 export interface ReceiptTender {
@@ -56,7 +63,9 @@ export interface ReceiptDocument {
   readonly lines: readonly ReceiptLine[];
   /** Sum of line gross. */
   readonly subtotal: number;
-  /** All line discounts plus the order discount (positive). */
+  /** Order promotions (满减), each as its own line. */
+  readonly promotions?: readonly ReceiptPromotion[];
+  /** The manual line discounts plus the order discount (positive); promotions are not in it. */
   readonly discountTotal: number;
   /** What the customer owes before cash rounding. */
   readonly total: number;

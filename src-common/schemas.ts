@@ -115,6 +115,13 @@ export const Discount = z.discriminatedUnion('kind', [
 ]);
 export type Discount = z.infer<typeof Discount>;
 
+export const AppliedPromotion = z.object({
+  promotionId: z.string(),
+  name: z.string(),
+  kind: z.enum(['special', 'member_price', 'nth_item', 'bundle', 'spend_save']),
+  saving: Minor,
+});
+
 export const CartLine = z.object({
   lineId: Id,
   productId: Id,
@@ -128,6 +135,11 @@ export const CartLine = z.object({
   weighed: z.boolean(),
   discount: Discount.nullable(),
   gross: Minor,
+  /** Promotions on this line (specials, member price, Nth item, bundles: src-common/promotions.ts) and their savings. */
+  promotions: z.array(AppliedPromotion),
+  promotionSaving: Minor,
+  /** The line's share of the order's 满减 (Cart.spendSave). */
+  orderPromotionSaving: Minor,
   lineDiscount: Minor,
   orderDiscount: Minor,
   net: Minor,
@@ -148,6 +160,10 @@ export const Cart = z.object({
   lastLineId: Id.nullable(),
   orderDiscountSpec: Discount.nullable(),
   subtotal: Minor,
+  /** Σ of every promotion's saving (lines and 满减): subtotal − promotionTotal − manual discounts = total. */
+  promotionTotal: Minor,
+  /** The order's 满减, if one applies. */
+  spendSave: AppliedPromotion.nullable(),
   lineDiscountTotal: Minor,
   orderDiscount: Minor,
   total: Minor,
@@ -177,6 +193,7 @@ const ReceiptLineSchema = z.object({
   unit: z.enum(['each', 'kg']),
   unitPrice: Minor,
   gross: Minor,
+  promotions: z.array(z.object({ name: z.string(), saving: Minor })).readonly().optional(),
   discount: Minor,
   net: Minor,
   taxRateBp: z.number().int(),
@@ -198,6 +215,7 @@ export const Receipt = z.object({
   issuedAt: z.string(),
   lines: z.array(ReceiptLineSchema).readonly(),
   subtotal: Minor,
+  promotions: z.array(z.object({ name: z.string(), saving: Minor })).readonly().optional(),
   discountTotal: Minor,
   total: Minor,
   rounding: Minor,

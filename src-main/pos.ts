@@ -62,6 +62,8 @@ import { createSalesService } from './services/sales';
 import { createMembersService } from './services/members';
 import { createMembersArea } from './areas/members';
 import { amountToPay } from '../src-common/member-points';
+import { createPromotionsService } from './services/promotions';
+import { promotionsHandlers } from './areas/promotions';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 import { startLoopMonitor } from './loop-monitor';
@@ -215,7 +217,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     if (loaded > 0) log.info({ products: loaded }, 'demo catalog loaded');
   }
   const members = createMembersService({ db, clock, audit, settings, terminalId: terminal.status().terminalId });
+  const promotions = createPromotionsService({ db, clock, audit, settings, catalog });
   const sales = createSalesService({
+    promotions,
     db,
     clock,
     log,
@@ -581,6 +585,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     members: createMembersArea({ members, sales }).handlers,
     stock: stockArea.handlers,
     scale: scaleArea.handlers,
+    promotions: promotionsHandlers(promotions),
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );

@@ -88,6 +88,8 @@ export const ReportView = z.object({
   tax: Minor,
   /** Of the wallet tenders, what merchants funded themselves (the acquirer's payment_list): the shop receives that much less. Absent in Z reports taken before it was kept. */
   merchantDiscounts: Minor.optional(),
+  /** Savings by promotion (in `discounts`), from what each sale stored. Absent in Z reports taken before promotions. */
+  promotions: z.array(z.object({ promotionId: z.string(), name: z.string(), kind: z.string(), sales: Count, saving: Minor })).optional(),
   counts: z.object({ sales: Count, refunds: Count, voids: Count, cartVoids: Count, saleVoids: Count, items: Count, lines: Count }),
   taxes: z.array(
     z.object({ rateBp: z.number().int(), taxable: Minor, tax: Minor, refundTaxable: Minor, refundTax: Minor, netTaxable: Minor, netTax: Minor }),

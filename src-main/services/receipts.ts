@@ -3,6 +3,7 @@ import { PosError } from '../../src-common/errors';
 import { tillNameOf, type ReceiptDocument } from '../../src-common/receipt';
 import type { Settings } from '../../src-common/schemas';
 import { findPayment } from '../../db/queries/payments';
+import { saleLinePromotions } from '../../db/queries/promotions';
 import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale } from '../../db/queries/sales';
 import { formatMoney } from '../../src-common/money';
 import { findUser } from '../../db/queries/users';
@@ -24,6 +25,15 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
   const receiptNumber = formatReceiptNumber(terminalId, sale.receipt_no);
   const issuedAt = sale.closed_at ?? sale.opened_at;
   const points = receiptPoints(db, saleId, sale.currency, english);
+  // What each line got from promotions, as the sale stored it; a 满减's shares are summed into one order line.
+  const promotions = saleLinePromotions(db, saleId);
+  const orderPromotions = new Map<string, { name: string; saving: number }>();
+  for (const p of promotions.filter((p) => p.kind === 'spend_save')) {
+    const row = orderPromotions.get(p.promotionId) ?? { name: p.name, saving: 0 };
+    row.saving += p.saving;
+    orderPromotions.set(p.promotionId, row);
+  }
+  const promotionTotal = promotions.reduce((sum, p) => sum + p.saving, 0);
   const discountLine = merchantDiscount > 0 ? [english ? `Merchant discount: ${formatMoney(merchantDiscount, sale.currency)}` : `商户优惠：${formatMoney(merchantDiscount, sale.currency)}`] : [];
   return {
     language: settings.receiptLanguage,
@@ -39,8 +49,9 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
     tillName: tillNameOf(settings.tillName, terminalId, settings.receiptLanguage),
     cashier,
     issuedAt,
-    lines: completedSaleLines(db, saleId).map((l) => ({
+    lines: completedSaleLines(db, saleId).map((l, i) => ({
       name: l.name,
+      promotions: promotions.filter((p) => p.lineNo === i + 1 && p.kind !== 'spend_save').map((p) => ({ name: p.name, saving: p.saving })),
       quantityMilli: l.quantityMilli,
       unit: l.unit,
       unitPrice: l.unitPrice,
@@ -50,7 +61,8 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
       taxRateBp: l.taxRateBp,
     })),
     subtotal: sale.subtotal ?? 0,
-    discountTotal: sale.discount_total ?? 0,
+    promotions: [...orderPromotions.values()],
+    discountTotal: (sale.discount_total ?? 0) - promotionTotal,
     total: sale.total ?? 0,
     rounding: sale.rounding ?? 0,
     taxes: completedSaleTaxes(db, saleId),

@@ -58,6 +58,7 @@ const partsArbitrary: fc.Arbitrary<ReportParts> = fc
       cashIn: r.cashIn,
       cashOut: r.cashOut,
       merchantDiscount: 0,
+      promotions: [],
     };
   });
 

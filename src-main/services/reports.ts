@@ -45,6 +45,7 @@ import {
   type WindowRefundRow,
 } from '../../db/queries/reports';
 import { cashMovementsInWindow } from '../../db/queries/shifts';
+import { promotionTotals, type PromotionTotalRow } from '../../db/queries/promotions';
 import { findUser } from '../../db/queries/users';
 import { pointsInWindow } from '../../db/queries/members';
 import type { ReportView, ZSummary } from '../../src-common/calls/owner';
@@ -92,6 +93,8 @@ export interface ReportParts {
   cashOut: number;
   /** What merchants funded of the wallet tenders (payment_list). */
   merchantDiscount: number;
+  /** Promotion savings by promotion, read from the window's sales (not from quarter totals: promoted lines are few). */
+  promotions: PromotionTotalRow[];
 }
 
 /**
@@ -192,6 +195,7 @@ function partsOf(
     cashIn: movements.find((m) => m.kind === 'in')?.amount ?? 0,
     cashOut: movements.find((m) => m.kind === 'out')?.amount ?? 0,
     merchantDiscount: merchantDiscountTotal(db, w),
+    promotions: promotionTotals(db, w),
   };
 }
 
@@ -296,6 +300,7 @@ export function assembleReport(p: ReportParts): ReportMoney {
     net: sales + p.sales.rounding - refundsTotal,
     tax: p.sales.tax - refundTax,
     merchantDiscounts: p.merchantDiscount,
+    promotions: p.promotions,
     counts: {
       sales: p.sales.count,
       refunds: p.refunds.length,
@@ -494,6 +499,7 @@ const LABELS = {
     pointsAsDiscount: '其中抵作折扣',
     pointsReturned: '退款退回积分',
     pointsTakenBack: '退款扣回积分',
+    promotions: '促销优惠',
     cashiers: '收银员',
     hours: '时段',
     cash: '现金',
@@ -535,6 +541,7 @@ const LABELS = {
     pointsAsDiscount: 'of which as discount',
     pointsReturned: 'Points returned by refunds',
     pointsTakenBack: 'Points taken back by refunds',
+    promotions: 'Promotions',
     cashiers: 'Cashiers',
     hours: 'Hours',
     cash: 'Cash',
@@ -620,6 +627,11 @@ export function layoutReport(report: ReportView, columns: number, language: Lang
     if (m.redeemed.asDiscount) pair(`  ${L.pointsAsDiscount}`, money(m.redeemed.asDiscount));
     if (m.returned.count) pair(`${L.pointsReturned} ×${m.returned.count}  ${m.returned.points}`, money(-m.returned.amount));
     if (m.takenBack.count) pair(`${L.pointsTakenBack} ×${m.takenBack.count}`, String(m.takenBack.points));
+  }
+  if (report.promotions?.length) {
+    rule();
+    text(L.promotions, 'left', true);
+    for (const p of report.promotions) pair(`${p.name} ×${p.sales}`, money(-p.saving));
   }
   rule();
   text(L.cash, 'left', true);

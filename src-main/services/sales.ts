@@ -7,6 +7,7 @@ import { PosError } from '../../src-common/errors';
 import { cashRoundingFor } from '../../src-common/cash-rounding';
 import { currencyExponent, divideRounded } from '../../src-common/money';
 import { cashDue, priceCart, PricingError, settle, TenderError } from '../../src-common/pricing';
+import { applyPromotions, type PromotionResult } from '../../src-common/promotions';
 import type { ReceiptDocument } from '../../src-common/receipt';
 import type { Session } from '../../src-common/roles';
 import { surfaceOfCaller, type Surface } from '../../src-common/surface';
@@ -26,6 +27,7 @@ import {
   type SaleEventType,
 } from '../../db/queries/sales';
 import { adjustStock } from '../../db/queries/catalog';
+import { insertSaleLinePromotions } from '../../db/queries/promotions';
 import { latestPaymentForSale } from '../../db/queries/payments';
 import { isFinal, type PaymentStatus } from '../../src-common/payment-state';
 import type { Clock } from '../clock';
@@ -37,6 +39,7 @@ import { openBusinessDate } from './business-date';
 import { formatReceiptNumber } from './receipt-number';
 import { buildReceipt } from './receipts';
 import type { SaleGuards } from './sale-guards';
+import type { PromotionsService } from './promotions';
 import type { SettingsService } from './settings';
 import type { SaleMembers } from './members';
 import { amountToPay, redemptionFor, pointsEarned, type Redemption } from '../../src-common/member-points';
@@ -90,11 +93,18 @@ export interface SalesDeps {
   members?: SaleMembers;
   /** The shift gate and the oversell check; none: neither (unit tests of the sales logic alone). */
   guards?: SaleGuards;
+  /** Promotions and member prices (cached in main); none when absent. */
+  promotions?: Pick<PromotionsService, 'forPricing' | 'businessDate'>;
 }
 
 
+/** What a completed line keeps of its promotions: its own, and its share of the order's 满减. */
+function promotionsKept(line: Cart['lines'][number], cart: Cart) {
+  return cart.spendSave && line.orderPromotionSaving > 0 ? [...line.promotions, { ...cart.spendSave, saving: line.orderPromotionSaving }] : line.promotions;
+}
+
 export function createSalesService(deps: SalesDeps): SalesService {
-  const { db, clock, log, bus, catalog, auth, settings, terminalId, weighedLayout, members } = deps;
+  const { db, clock, log, bus, catalog, auth, settings, terminalId, weighedLayout, members, promotions } = deps;
 
   const stateOf = (saleId: string): CartState =>
     replayCart(saleEvents(db, saleId).map((e) => ({ type: e.type, data: JSON.parse(e.data) }) as CartEvent));
@@ -109,18 +119,36 @@ export function createSalesService(deps: SalesDeps): SalesService {
     return asked;
   }
 
+  function promotionsOf(state: CartState): PromotionResult {
+    const lines = state.lines.map((l) => ({
+      lineId: l.lineId,
+      productId: l.productId,
+      categoryId: l.categoryId ?? null,
+      unit: l.unit,
+      unitPrice: l.unitPrice,
+      quantityMilli: l.quantityMilli,
+      ...(l.fixedGross !== undefined ? { fixedGross: l.fixedGross } : {}),
+    }));
+    const list = promotions?.forPricing() ?? [];
+    if (list.length === 0) return applyPromotions(lines, [], { businessDate: '', memberAttached: false });
+    return applyPromotions(lines, list, { businessDate: promotions!.businessDate(), memberAttached: state.memberId !== null });
+  }
+
   function view(saleId: string, status: 'open' | 'suspended', state = stateOf(saleId)): Cart {
     const currency = settings.get().currency;
+    const promoted = promotionsOf(state);
     const price = (orderDiscount: Discount | undefined) => {
       try {
         return priceCart(
-          state.lines.map((l) => ({
+          state.lines.map((l, i) => ({
             lineId: l.lineId,
             unitPrice: l.unitPrice,
             quantityMilli: l.quantityMilli,
             taxRateBp: l.taxRateBp,
             ...(l.fixedGross !== undefined ? { fixedGross: l.fixedGross } : {}),
             ...(l.discount ? { discount: l.discount } : {}),
+            promotionSaving: promoted.lines[i]!.lineSaving,
+            orderPromotionSaving: promoted.lines[i]!.orderSaving,
           })),
           orderDiscount,
         );
@@ -157,6 +185,9 @@ export function createSalesService(deps: SalesDeps): SalesService {
           weighed: l.weighed,
           discount: l.discount,
           gross: p.gross,
+          promotions: promoted.lines[i]!.applied,
+          promotionSaving: p.promotionSaving,
+          orderPromotionSaving: p.orderPromotionSaving,
           lineDiscount: p.lineDiscount,
           orderDiscount: p.orderDiscount,
           net: p.net,
@@ -167,6 +198,8 @@ export function createSalesService(deps: SalesDeps): SalesService {
       lastLineId: state.lastLineId,
       orderDiscountSpec: state.orderDiscount,
       subtotal: priced.subtotal,
+      promotionTotal: priced.promotionTotal,
+      spendSave: promoted.spendSave,
       lineDiscountTotal: priced.lineDiscountTotal,
       orderDiscount: priced.orderDiscount,
       total: priced.total,
@@ -258,6 +291,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       unitPrice: product.price,
       quantityMilli: line.quantityMilli,
       taxRateBp: product.taxRateBp,
+      categoryId: product.categoryId,
       weighed: line.weighed,
       ...(line.fixedGross !== undefined ? { fixedGross: line.fixedGross } : {}),
     };
@@ -299,7 +333,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
         receiptNo: no,
         businessDate,
         subtotal: cart.subtotal,
-        discountTotal: cart.lineDiscountTotal + cart.orderDiscount,
+        discountTotal: cart.promotionTotal + cart.lineDiscountTotal + cart.orderDiscount,
         total: cart.total,
         rounding,
         taxTotal: cart.taxTotal,
@@ -308,6 +342,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
         taxes: cart.taxes,
         tenders: tenderRows,
       });
+      insertSaleLinePromotions(db, saleId, cart.lines.map((l, i) => ({ lineNo: i + 1, applied: promotionsKept(l, cart) })));
       for (const line of cart.lines) {
         adjustStock(db, { productId: line.productId, deltaMilli: -line.quantityMilli, reason: 'sale', ref: saleId, at });
       }

@@ -102,6 +102,11 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
           </li>
         ))}
       </ul>
+      {cart.promotionTotal > 0 && (
+        <div className="customer-line" data-testid="customer-promotions">
+          {t('promotions.cart.total')} <strong>-{money(cart.promotionTotal, cart.currency)}</strong>
+        </div>
+      )}
       <div className="customer-total">
         {t('customer.total')} <strong data-testid="customer-total">{money(cart.total, cart.currency)}</strong>
       </div>

@@ -26,6 +26,7 @@ export const auditZhCN = {
     members: { anonymise: '注销会员（删除手机号和姓名）' },
     stock: { receive: '进货入库', count: '盘点过账', setLowStock: '设置低库存线' },
     sale: { oversellApproved: '批准超库存销售' },
+    promotions: { save: '保存促销', end: '结束促销', setMemberPrice: '设置会员价' },
   },
   details: {
     name: '姓名',
@@ -108,6 +109,7 @@ export const auditEn: Shape<typeof auditZhCN> = {
     members: { anonymise: 'Deleted a member’s phone and name' },
     stock: { receive: 'Goods received', count: 'Stock count posted', setLowStock: 'Low-stock line set' },
     sale: { oversellApproved: 'Sale beyond stock approved' },
+    promotions: { save: 'Saved a promotion', end: 'Ended a promotion', setMemberPrice: 'Set a member price' },
   },
   details: {
     name: 'Name',

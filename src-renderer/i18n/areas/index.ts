@@ -9,6 +9,7 @@ import { kioskEn, kioskZhCN } from './kiosk';
 import { membersEn, membersZhCN } from './members';
 import { ownerEn, ownerZhCN } from './owner';
 import { productsEn, productsZhCN } from './products';
+import { promotionsEn, promotionsZhCN } from './promotions';
 import { refundFindEn, refundFindZhCN } from './refund';
 import { scaleEn, scaleZhCN } from './scale';
 import { stockEn, stockZhCN } from './stock';
@@ -29,6 +30,7 @@ export const areaMessagesZhCN = {
   sync: syncZhCN,
   members: membersZhCN,
   products: productsZhCN,
+  promotions: promotionsZhCN,
   scale: scaleZhCN,
   stock: stockZhCN,
 };
@@ -46,6 +48,7 @@ export const areaMessagesEn = {
   sync: syncEn,
   members: membersEn,
   products: productsEn,
+  promotions: promotionsEn,
   scale: scaleEn,
   stock: stockEn,
 };

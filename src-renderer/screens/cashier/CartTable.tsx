@@ -65,6 +65,11 @@ export function CartTable({ cart, selectedLineId, onSelect }: { cart: Cart | nul
                       {t('stock.lineShort', { level: quantity(line.stockShort.levelMilli, line.unit) })}
                     </span>
                   )}
+                  {line.promotions.map((p) => (
+                    <span key={p.promotionId} className="tag promotion" data-testid="line-promotion">
+                      {p.name} -{money(p.saving, cart.currency)}
+                    </span>
+                  ))}
                   <div className="sku">{line.sku}</div>
                 </td>
                 <td className="num" data-testid="line-quantity">
@@ -83,6 +88,11 @@ export function CartTable({ cart, selectedLineId, onSelect }: { cart: Cart | nul
           })}
         </tbody>
       </table>
+      {cart.spendSave && (
+        <p className="cart-spend-save" data-testid="cart-spend-save">
+          <span className="tag promotion">{t('promotions.cart.spendSave')}</span> {cart.spendSave.name} -{money(cart.spendSave.saving, cart.currency)}
+        </p>
+      )}
     </div>
   );
 }

@@ -15,6 +15,12 @@ export function TotalsPanel({ cart, currency }: { cart: Cart | null; currency: s
       <dl className="breakdown">
         <dt>{t('cashier.subtotal')}</dt>
         <dd data-testid="subtotal">{money(cart?.subtotal ?? 0, currency)}</dd>
+        {!!cart && cart.promotionTotal > 0 && (
+          <>
+            <dt>{t('promotions.cart.total')}</dt>
+            <dd data-testid="promotion-total">-{money(cart.promotionTotal, currency)}</dd>
+          </>
+        )}
         {!!cart && cart.lineDiscountTotal + cart.orderDiscount > 0 && (
           <>
             <dt>{t('cashier.discount')}</dt>

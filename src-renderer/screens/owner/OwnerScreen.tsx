@@ -4,6 +4,7 @@ import { ChartsPanel } from './ChartsPanel';
 import { ExportPanel } from './ExportPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { ReconciliationPanel } from './ReconciliationPanel';
+import { PromotionsPanel } from './PromotionsPanel';
 import { ReportsPanel } from './ReportsPanel';
 import { ProductsPanel } from './ProductsPanel';
 import { ShiftPanel } from './ShiftPanel';
@@ -26,6 +27,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'products', label: 'products.tab', Panel: ProductsPanel },
   { id: 'members', label: 'members.panel.tab', Panel: MembersPanel },
   { id: 'stock', label: 'stock.tab', Panel: StockPanel },
+  { id: 'promotions', label: 'promotions.tab', Panel: PromotionsPanel },
   // Owners manage cashiers and owners (main enforces it; technicians stay the technician console's).
   { id: 'staff', label: 'workspace.owner.staff', Panel: UsersPanel },
   // The store's identity and receipt text are the owner's to change (main enforces which fields).

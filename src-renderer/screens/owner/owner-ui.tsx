@@ -80,6 +80,18 @@ export function ReportView({ report }: { report: Report }) {
           </>
         )}
       </dl>
+      {!!report.promotions?.length && (
+        <dl className="owner-figures" data-testid="report-promotions">
+          {report.promotions.map((p) => (
+            <div key={p.promotionId} data-testid="report-promotion">
+              <dt>
+                {p.name} · {t('promotions.report.sales', { count: p.sales })}
+              </dt>
+              <dd data-testid="report-promotion-saving">{m(-p.saving)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       <dl className="owner-figures counts">
         <dt>{t('owner.report.salesCount')}</dt>
         <dd data-testid="report-sales-count">{report.counts.sales}</dd>
