@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'diagnostics.supportBundle',
   'sync.enrol',
   'sync.unenrol',
+  'gateway.setRoutes',
+  'gateway.setWechatV2',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -33,6 +33,10 @@ import { createKioskArea } from './areas/kiosk';
 import { createOwnerArea } from './areas/owner';
 import { createUploadsArea } from './areas/uploads';
 import { createSyncArea, guardServerOwned } from './areas/sync';
+import { createGatewayArea } from './areas/gateway';
+import { aggregatorProvider, createPaymentGateway, routedByOrder } from './acquirer/gateway';
+import { directProviders } from './acquirer/direct-providers';
+import { createPaymentRoutesService } from './services/payment-routes';
 import { createSyncService } from './sync/service';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
@@ -271,6 +275,20 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
   const acquirer = withKeyRecovery(rawAcquirer, enrolment);
   const credentials = enrolment.credentials;
+  // Payment providers (issue 18): the aggregator, and the direct ones the technician set up, routed per wallet.
+  const paymentRoutes = createPaymentRoutesService({ db, clock, keyring: openKeyring(dataDir), audit });
+  const gateway = createPaymentGateway({
+    db,
+    aggregator: aggregatorProvider(acquirer, credentials),
+    direct: directProviders({
+      wechatV2: paymentRoutes.wechatV2,
+      timeouts: acquirerConfig.timeouts,
+      currency: () => settings.get().currency,
+      log: log.child({ module: 'wechat-v2' }),
+      clock,
+      durable: barrier.durable,
+    }),
+  });
   const payments = createPaymentsService({
     db,
     clock,
@@ -280,6 +298,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     sales,
     acquirer,
     credentials,
+    gateway,
     timings: acquirerConfig.timings,
     qrDeadlineMs: acquirerConfig.qrDeadlineMs,
     subject: config.storeName,
@@ -292,7 +311,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     clock,
     log: log.child({ module: 'refunds' }),
     events,
-    acquirer,
+    // A refund goes to the provider of its payment.
+    acquirer: routedByOrder(db, acquirer, gateway),
     credentials,
     auth,
     settings,
@@ -380,8 +400,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     createKioskArea(services, bus),
     createUploadsArea(uploads),
     createSyncArea(sync),
+    createGatewayArea({ routes: paymentRoutes, gateway }),
   ] as const;
-  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea] = areas;
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, gatewayArea] = areas;
 
   const router = createScanRouter({
     bus,
@@ -544,6 +565,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     kiosk: kioskArea.handlers,
     uploads: uploadsArea.handlers,
     sync: syncArea.handlers,
+    gateway: gatewayArea.handlers,
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );
