@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src-common/roles';
 import type { PaymentView } from '../../src-common/schemas';
@@ -123,5 +125,43 @@ describe('WeChat Pay v2 direct: every test code over real HTTPS', () => {
     expect(status).toBe('refunded');
     expect(t.query('SELECT provider, currency, wallet_amount FROM refund WHERE sale_id = ?', cart.saleId)).toEqual([{ provider: 'wechat_v2', currency: 'CNY', wallet_amount: 100 }]);
     expect(sandbox.order(row.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 100, totalFee: cart.total });
+  });
+
+  it('routes by wallet on one till: WeChat to WeChat Pay direct, Alipay and UnionPay through the aggregator', async () => {
+    const paid: { provider: string; clientSn: string; amount: number }[] = [];
+    for (const wallet of ['wechat', 'alipay', 'unionpay'] as const) {
+      const cart = await newSale(1);
+      const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode(wallet, '0000') });
+      const row = await settle(payment.paymentId);
+      expect(row.status).toBe('paid');
+      paid.push({ provider: row.provider, clientSn: row.client_sn, amount: cart.total });
+    }
+    expect(paid.map((p) => p.provider)).toEqual(['wechat_v2', 'aggregator', 'aggregator']);
+    // Each provider saw its own orders and no other.
+    expect(sandbox.order(paid[0]!.clientSn)).toMatchObject({ tradeState: 'SUCCESS', totalFee: paid[0]!.amount });
+    expect(sandbox.order(paid[1]!.clientSn)).toBeUndefined();
+    const aggregatorLedger = new Sqlite(join(t.dataDir, 'sandbox-acquirer.sqlite'), { readonly: true });
+    try {
+      const orders = aggregatorLedger.prepare("SELECT client_sn AS clientSn, amount FROM txn WHERE type = 'pay' AND status = 'SUCCESS'").all() as { clientSn: string; amount: number }[];
+      expect(orders).toEqual(expect.arrayContaining(paid.slice(1).map((p) => ({ clientSn: p.clientSn, amount: p.amount }))));
+      expect(orders.map((o) => o.clientSn)).not.toContain(paid[0]!.clientSn);
+    } finally {
+      aggregatorLedger.close();
+    }
+  });
+
+  it('queries a payment at the provider that took it after the route changed, and hides the merchant QR WeChat direct lacks', async () => {
+    expect((await t.ok(cashier, 'gateway.tillOptions', {})).merchantQr).not.toContain('wechat');
+    const cart = await newSale(1);
+    expect(await t.call(cashier, 'payment.payByQr', { wallet: 'wechat' })).toMatchObject({ ok: false, error: { code: 'validation_failed', details: { reason: 'not_offered' } } });
+    const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '1030') });
+    expect(payment.status).toBe('pending');
+    // The technician sends WeChat back to the aggregator while the customer types the PIN.
+    await t.ok(technician, 'gateway.setRoutes', { routes: [] });
+    const row = await settle(payment.paymentId);
+    expect(row).toMatchObject({ status: 'paid', provider: 'wechat_v2' });
+    expect(sandbox.order(row.client_sn)).toMatchObject({ tradeState: 'SUCCESS', totalFee: cart.total });
+    expect((await t.ok(cashier, 'gateway.tillOptions', {})).merchantQr).toContain('wechat');
+    await t.ok(technician, 'gateway.setRoutes', { routes: [{ wallet: 'wechat', provider: 'wechat_v2' }] });
   });
 });
