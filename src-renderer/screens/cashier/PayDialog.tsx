@@ -7,6 +7,7 @@ import { settle } from '../../../src-common/pricing';
 import type { Cart, CashRoundingSetting } from '../../../src-common/schemas';
 import { Dialog } from '../../components/Dialog';
 import { money } from '../../format';
+import { useMerchantQrWallets } from './use-merchant-qr-wallets';
 
 function trySettle(...args: Parameters<typeof settle>): ReturnType<typeof settle> | null {
   try {
@@ -43,6 +44,7 @@ export function PayDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const qrWallets = useMerchantQrWallets();
   const currency = cart.currency;
   const rounding = cashRoundingFor(cashRounding, currency);
   const [other, setOther] = useState<number[]>([]);
@@ -127,7 +129,7 @@ export function PayDialog({
           )}
         </label>
         <div className="qr-buttons">
-          {(['wechat', 'alipay', 'unionpay'] as const).map((wallet) => (
+          {(['wechat', 'alipay', 'unionpay'] as const).filter((wallet) => qrWallets?.includes(wallet) ?? true).map((wallet) => (
             <button key={wallet} type="button" disabled={busy || other.length > 0} onClick={() => onPaymentQr(wallet)} data-testid={`qr-${wallet}`}>
               {t('pay.showQr', { wallet: t(`tenders.${wallet}`) })}
             </button>

@@ -7,6 +7,7 @@ import { ScannerMonitorPanel } from './ScannerMonitorPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { SyncPanel } from './SyncPanel';
 import { UsersPanel } from './UsersPanel';
+import { PaymentRoutesPanel } from './PaymentRoutesPanel';
 
 const tabs: readonly WorkspaceTab[] = [
   { id: 'devices', label: 'workspace.technician.devices', Panel: DevicesPanel },
@@ -16,6 +17,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'diagnostics', label: 'workspace.technician.diagnostics', Panel: DiagnosticsPanel },
   { id: 'audit', label: 'workspace.technician.audit', Panel: AuditPanel },
   { id: 'sync', label: 'sync.tab', Panel: SyncPanel },
+  { id: 'payment-routes', label: 'gateway.tab', Panel: PaymentRoutesPanel },
 ];
 
 /** The technician's console: hardware, settings, users, diagnostics, audit. */
