@@ -37,6 +37,7 @@ import { createGatewayArea } from './areas/gateway';
 import { aggregatorProvider, createPaymentGateway, routedByOrder } from './acquirer/gateway';
 import { directProviders } from './acquirer/direct-providers';
 import { createPaymentRoutesService } from './services/payment-routes';
+import { PROVIDERS } from '../src-common/payment-provider';
 import { createSyncService } from './sync/service';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
@@ -277,17 +278,18 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const credentials = enrolment.credentials;
   // Payment providers (issue 18): the aggregator, and the direct ones the technician set up, routed per wallet.
   const paymentRoutes = createPaymentRoutesService({ db, clock, keyring: openKeyring(dataDir), audit });
+  const gatewayDirect = directProviders({
+    wechatV2: paymentRoutes.wechatV2,
+    timeouts: acquirerConfig.timeouts,
+    currency: () => settings.get().currency,
+    log: log.child({ module: 'wechat-v2' }),
+    clock,
+    durable: barrier.durable,
+  });
   const gateway = createPaymentGateway({
     db,
     aggregator: aggregatorProvider(acquirer, credentials),
-    direct: directProviders({
-      wechatV2: paymentRoutes.wechatV2,
-      timeouts: acquirerConfig.timeouts,
-      currency: () => settings.get().currency,
-      log: log.child({ module: 'wechat-v2' }),
-      clock,
-      durable: barrier.durable,
-    }),
+    direct: gatewayDirect,
   });
   const payments = createPaymentsService({
     db,
@@ -326,8 +328,13 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     db,
     clock,
     log: log.child({ module: 'statements' }),
-    acquirer,
+    // Each order is asked of the provider that took it; direct providers' statements join the aggregator's.
+    acquirer: routedByOrder(db, acquirer, gateway),
     credentials,
+    directProviders: () => PROVIDERS.filter((id) => id !== 'aggregator').flatMap((id) => {
+      const provider = gatewayDirect(id);
+      return provider ? [provider] : [];
+    }),
     source: statementSourceOf(acquirerConfig.mode),
     retry: { firstMs: acquirerConfig.timings.cancelRetryMs, maxMs: 10 * 60_000 },
     jobs,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquirerDateOf } from '../../src-common/business-day';
 import type { Session } from '../../src-common/roles';
 import type { PaymentView } from '../../src-common/schemas';
 import type { WechatV2Sandbox } from '../../src-main/acquirer/wechat/sandbox-v2';
@@ -163,5 +164,32 @@ describe('WeChat Pay v2 direct: every test code over real HTTPS', () => {
     expect(sandbox.order(row.client_sn)).toMatchObject({ tradeState: 'SUCCESS', totalFee: cart.total });
     expect((await t.ok(cashier, 'gateway.tillOptions', {})).merchantQr).toContain('wechat');
     await t.ok(technician, 'gateway.setRoutes', { routes: [{ wallet: 'wechat', provider: 'wechat_v2' }] });
+  });
+
+  it('downloads WeChat’s trade bill beside the aggregator’s statement, each row under its provider, to the fen of the ledger', async () => {
+    const owner = await t.signedIn('owner');
+    const date = acquirerDateOf(new Date());
+    await t.ok(owner, 'statement.download', { date });
+    const until = Date.now() + 15_000;
+    while ((await t.ok(owner, 'statement.get', { date })).status !== 'downloaded') {
+      if (Date.now() > until) throw new Error(`statement still queued: ${(await t.ok(owner, 'statement.get', { date })).lastError}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const rows = t.query<{ client_sn: string; type: string; amount: number; provider: string; refund_request_no: string | null }>(
+      'SELECT client_sn, type, amount, provider, refund_request_no FROM acquirer_statement_row WHERE business_date = ? ORDER BY line_no',
+      date,
+    );
+    const wechatRows = rows.filter((r) => r.provider === 'wechat_v2');
+    const ledger = sandbox.orders();
+    const expected = [
+      ...ledger.filter((o) => o.tradeState === 'SUCCESS' || o.tradeState === 'REFUND').map((o) => ({ client_sn: o.outTradeNo, type: 'pay', amount: o.totalFee })),
+      ...ledger.filter((o) => o.refunded > 0).map((o) => ({ client_sn: o.outTradeNo, type: 'refund', amount: o.refunded })),
+    ];
+    expect(wechatRows.filter((r) => r.type !== 'cancel').map(({ client_sn, type, amount }) => ({ client_sn, type, amount }))).toEqual(expect.arrayContaining(expected));
+    expect(wechatRows.filter((r) => r.type !== 'cancel')).toHaveLength(expected.length);
+    // The aggregator's rows are the aggregator's payments, and no WeChat direct order is among them.
+    const wechatOrders = new Set(ledger.map((o) => o.outTradeNo));
+    expect(rows.filter((r) => r.provider === 'aggregator').some((r) => wechatOrders.has(r.client_sn))).toBe(false);
+    expect(rows.some((r) => r.provider === 'aggregator')).toBe(true);
   });
 });
