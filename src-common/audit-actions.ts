@@ -35,7 +35,7 @@ export const AUDIT_ACTIONS = [
   'sync.enrol',
   'sync.unenrol',
   'gateway.setRoutes',
-  'gateway.setWechatV2',
+  'gateway.setProvider',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

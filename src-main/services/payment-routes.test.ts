@@ -48,7 +48,7 @@ describe('payment routes and provider settings', () => {
     expect(stored).not.toContain('PRIVATE KEY');
     expect(routes.wechatV2()?.settings).toEqual(settings);
     const logged = JSON.stringify(audit.list());
-    expect(logged).toContain('gateway.setWechatV2');
+    expect(logged).toContain('gateway.setProvider');
     expect(logged).not.toContain(API_KEY);
     routes.setRoutes([{ wallet: 'wechat', provider: 'wechat_v2' }], session);
     expect(routes.status().routes.find((r) => r.wallet === 'wechat')?.provider).toBe('wechat_v2');

@@ -102,7 +102,7 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
           session.caller.userId,
           at,
         );
-        audit.record({ actor: session.caller, action: 'gateway.setWechatV2', subject: 'wechat_v2', details: { ...open, certificateNotAfter: notAfter } });
+        audit.record({ actor: session.caller, action: 'gateway.setProvider', subject: 'wechat_v2', details: { ...open, certificateNotAfter: notAfter } });
       })();
       return status();
     },

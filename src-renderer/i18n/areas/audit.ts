@@ -22,7 +22,7 @@ export const auditZhCN = {
     reconcile: { resolve: '对账差异已处理' },
     diagnostics: { backup: '备份数据库', restore: '安排恢复备份', restored: '已恢复备份', supportBundle: '生成诊断包' },
     sync: { enrol: '接入门店服务器', unenrol: '断开门店服务器' },
-    gateway: { setRoutes: '修改支付通道路由', setWechatV2: '设置微信支付直连商户' },
+    gateway: { setRoutes: '修改支付通道路由', setProvider: '设置支付通道商户信息' },
   },
   details: {
     name: '姓名',
@@ -101,7 +101,7 @@ export const auditEn: Shape<typeof auditZhCN> = {
     reconcile: { resolve: 'Reconciliation item resolved' },
     diagnostics: { backup: 'Database backed up', restore: 'Restore scheduled', restored: 'Backup restored', supportBundle: 'Support bundle made' },
     sync: { enrol: 'Enrolled with the store server', unenrol: 'Left the store server' },
-    gateway: { setRoutes: 'Payment routes changed', setWechatV2: 'WeChat Pay direct merchant set up' },
+    gateway: { setRoutes: 'Payment routes changed', setProvider: 'Payment provider merchant settings saved' },
   },
   details: {
     name: 'Name',
