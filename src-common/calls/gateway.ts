@@ -44,7 +44,7 @@ export const gatewayCalls = {
   'gateway.tillOptions': call({
     input: NoInput,
     output: z.object({ merchantQr: z.array(WalletKind) }),
-    access: Staff,
-    summary: 'The wallets the till may show a merchant QR for (their provider offers one)',
+    access: [...Staff, 'kiosk'],
+    summary: 'The wallets the till or kiosk may show a merchant QR for (their provider offers one)',
   }),
 } as const satisfies Record<string, CallSpec>;

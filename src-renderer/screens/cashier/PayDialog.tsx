@@ -7,7 +7,7 @@ import { settle } from '../../../src-common/pricing';
 import type { Cart, CashRoundingSetting } from '../../../src-common/schemas';
 import { Dialog } from '../../components/Dialog';
 import { money } from '../../format';
-import { useMerchantQrWallets } from './use-merchant-qr-wallets';
+import { useMerchantQrWallets } from '../../components/use-merchant-qr-wallets';
 
 function trySettle(...args: Parameters<typeof settle>): ReturnType<typeof settle> | null {
   try {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { Wallet } from '../../../src-common/payment-code';
-import { usePos } from '../../api/context';
+import type { Wallet } from '../../src-common/payment-code';
+import { usePos } from '../api/context';
 
 /**
  * The wallets whose provider offers a merchant QR (a wallet routed to WeChat Pay direct does not yet): the pay
