@@ -50,6 +50,8 @@ export const AUDIT_ACTIONS = [
   'promotions.save',
   'promotions.end',
   'promotions.setMemberPrice',
+  'gateway.setRoutes',
+  'gateway.setProvider',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -10,6 +10,7 @@ import { mergeDisjoint } from './merge-disjoint';
 import { adminCalls, adminEvents } from './calls/admin';
 import { devicesCalls, devicesEvents } from './calls/devices';
 import { historyCalls, historyEvents } from './calls/history';
+import { gatewayCalls } from './calls/gateway';
 import { kioskCalls, kioskEvents } from './calls/kiosk';
 import { scanCalls, scanEvents } from './calls/scan';
 import { Surface } from './surface';
@@ -302,6 +303,7 @@ export const callsByArea = {
   stock: stockCalls,
   scale: scaleCalls,
   promotions: promotionsCalls,
+  gateway: gatewayCalls,
 } as const;
 export const calls = mergeDisjoint('call', callsByArea) satisfies Record<string, CallSpec>;
 

@@ -37,6 +37,11 @@ import { createCatalogArea } from './areas/catalog';
 import { createStockArea } from './areas/stock';
 import { approvingOversell, createSaleGuards } from './services/sale-guards';
 import { createScaleArea } from './areas/scale';
+import { createGatewayArea } from './areas/gateway';
+import { aggregatorProvider, createPaymentGateway, routedByOrder } from './acquirer/gateway';
+import { directProviders } from './acquirer/direct-providers';
+import { createPaymentRoutesService } from './services/payment-routes';
+import { PROVIDERS } from '../src-common/payment-provider';
 import { createSyncService } from './sync/service';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
@@ -293,6 +298,21 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
   const acquirer = withKeyRecovery(rawAcquirer, enrolment);
   const credentials = enrolment.credentials;
+  // Payment providers (issue 18): the aggregator, and the direct ones the technician set up, routed per wallet.
+  const paymentRoutes = createPaymentRoutesService({ db, clock, keyring: openKeyring(dataDir), audit });
+  const gatewayDirect = directProviders({
+    wechatV2: paymentRoutes.wechatV2,
+    timeouts: acquirerConfig.timeouts,
+    currency: () => settings.get().currency,
+    log: log.child({ module: 'wechat-v2' }),
+    clock,
+    durable: barrier.durable,
+  });
+  const gateway = createPaymentGateway({
+    db,
+    aggregator: aggregatorProvider(acquirer, credentials),
+    direct: gatewayDirect,
+  });
   const payments = createPaymentsService({
     db,
     clock,
@@ -302,6 +322,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     sales,
     acquirer,
     credentials,
+    gateway,
     timings: acquirerConfig.timings,
     qrDeadlineMs: acquirerConfig.qrDeadlineMs,
     subject: config.storeName,
@@ -314,7 +335,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     clock,
     log: log.child({ module: 'refunds' }),
     events,
-    acquirer,
+    // A refund goes to the provider of its payment.
+    acquirer: routedByOrder(db, acquirer, gateway),
     credentials,
     auth,
     settings,
@@ -328,8 +350,13 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     db,
     clock,
     log: log.child({ module: 'statements' }),
-    acquirer,
+    // Each order is asked of the provider that took it; direct providers' statements join the aggregator's.
+    acquirer: routedByOrder(db, acquirer, gateway),
     credentials,
+    directProviders: () => PROVIDERS.filter((id) => id !== 'aggregator').flatMap((id) => {
+      const provider = gatewayDirect(id);
+      return provider ? [provider] : [];
+    }),
     source: statementSourceOf(acquirerConfig.mode),
     retry: { firstMs: acquirerConfig.timings.cancelRetryMs, maxMs: 10 * 60_000 },
     jobs,
@@ -406,8 +433,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     createCatalogArea(services, uploads),
     createStockArea(services, sync),
     createScaleArea({ ...services, approveOversell: oversellApproval }),
+    createGatewayArea({ routes: paymentRoutes, gateway }),
   ] as const;
-  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, catalogArea, stockArea, scaleArea] = areas;
+  const [devicesArea, adminArea, ownerArea, historyArea, kioskArea, uploadsArea, syncArea, catalogArea, stockArea, scaleArea, gatewayArea] = areas;
 
   const router = createScanRouter({
     writeTurn: () => writeGate.whenFree(),
@@ -586,6 +614,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     stock: stockArea.handlers,
     scale: scaleArea.handlers,
     promotions: promotionsHandlers(promotions),
+    gateway: gatewayArea.handlers,
   }) satisfies HandlerMap<typeof calls>,
     sync,
   );

@@ -23,19 +23,23 @@ export interface PaymentRow {
   merchant_discount: number;
   /** The acquirer's payment_list as JSON [{ type, amount }], or null when it gave none. */
   payment_list: string | null;
+  /** The provider that took the payment (src-common/payment-provider.ts) and the currency of `amount`. */
+  provider: string;
+  currency: string;
 }
 
 export function insertPayment(
   db: Database,
-  p: Omit<PaymentRow, 'acquirer_sn' | 'failure_code' | 'failure_message' | 'finished_at' | 'updated_at' | 'qr_code' | 'merchant_discount' | 'payment_list'> & {
+  p: Omit<PaymentRow, 'acquirer_sn' | 'failure_code' | 'failure_message' | 'finished_at' | 'updated_at' | 'qr_code' | 'merchant_discount' | 'payment_list' | 'provider' | 'currency'> & {
     code_hash: string | null;
+    provider?: string;
   },
 ): void {
   stmt(
     db,
-    `INSERT INTO payment (id, sale_id, client_sn, kind, wallet, code_hash, masked_code, amount, status, state, user_id, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(p.id, p.sale_id, p.client_sn, p.kind, p.wallet, p.code_hash, p.masked_code, p.amount, p.status, p.state, p.user_id, p.created_at, p.created_at);
+    `INSERT INTO payment (id, sale_id, client_sn, kind, wallet, code_hash, masked_code, amount, status, state, user_id, created_at, updated_at, provider, currency)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT currency FROM sale WHERE id = ?))`,
+  ).run(p.id, p.sale_id, p.client_sn, p.kind, p.wallet, p.code_hash, p.masked_code, p.amount, p.status, p.state, p.user_id, p.created_at, p.created_at, p.provider ?? 'aggregator', p.sale_id);
 }
 
 export function codeHashUsed(db: Database, codeHash: string): boolean {

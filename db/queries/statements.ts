@@ -11,6 +11,8 @@ export interface StatementRowInput {
   status: string;
   finishedAt: string;
   refundRequestNo: string | null;
+  /** The provider whose statement lists it; when not given, the provider of the payment with that client_sn (else the aggregator). */
+  provider?: string;
 }
 
 /** Where a day's statement came from (migration 0018): the acquirer's statement file, or a query of each order. */
@@ -44,10 +46,12 @@ export function storeStatement(db: Database, date: string, rows: readonly Statem
     ).run(date, at, rows.length, source);
     const insert = stmt(
       db,
-      `INSERT INTO acquirer_statement_row (business_date, line_no, client_sn, acquirer_sn, type, wallet, amount, status, finished_at, refund_request_no)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO acquirer_statement_row (business_date, line_no, client_sn, acquirer_sn, type, wallet, amount, status, finished_at, refund_request_no, provider, currency)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, (SELECT provider FROM payment WHERE client_sn = ?), 'aggregator'), coalesce((SELECT currency FROM payment WHERE client_sn = ?), 'CNY'))`,
     );
-    rows.forEach((r, i) => insert.run(date, i + 1, r.clientSn, r.acquirerSn, r.type, r.wallet, r.amount, r.status, r.finishedAt, r.refundRequestNo));
+    rows.forEach((r, i) =>
+      insert.run(date, i + 1, r.clientSn, r.acquirerSn, r.type, r.wallet, r.amount, r.status, r.finishedAt, r.refundRequestNo, r.provider ?? null, r.clientSn, r.clientSn),
+    );
     finishSubjectJobs(db, statementJobSubject(date), at);
   })();
 }

@@ -582,13 +582,15 @@ export function parseStatementCsv(text: string): StatementRow[] {
 // ---------------------------------------------------------------------------------------------------
 // Transport
 
-interface Exchange {
+export interface Exchange {
   readonly method: 'GET' | 'POST';
   readonly url: URL;
   readonly body: string | null;
   readonly headers: Record<string, string>;
   readonly timeoutMs: number;
   readonly maxBytes: number;
+  /** Mutual TLS (WeChat Pay's /secapi calls): the client certificate and key; `ca` trusts a private server CA. */
+  readonly tls?: { readonly cert?: string; readonly key?: string; readonly ca?: string };
 }
 
 /** One HTTP exchange with a deadline; never throws. */
@@ -610,11 +612,11 @@ export function exchange(x: Exchange): Promise<HttpReply> {
     }, x.timeoutMs);
     const send = x.url.protocol === 'https:' ? httpsRequest : httpRequest;
     const payload = x.body === null ? null : Buffer.from(x.body, 'utf8');
-    const headers: Record<string, string> = { ...x.headers, accept: 'application/json, text/csv', connection: 'close' };
+    const headers: Record<string, string> = { accept: 'application/json, text/csv', ...x.headers, connection: 'close' };
     if (payload) headers['content-length'] = String(payload.length);
     let req;
     try {
-      req = send(x.url, { method: x.method, headers, signal: controller.signal, agent: false });
+      req = send(x.url, { method: x.method, headers, signal: controller.signal, agent: false, ...(x.tls ?? {}) });
     } catch (error) {
       finish({ ok: false, reason: `request not made: ${(error as Error).message}`, sent: false });
       return;

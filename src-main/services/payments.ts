@@ -46,7 +46,9 @@ import type { Session } from '../../src-common/roles';
 import type { Wallet } from '../../src-common/payment-code';
 import type { Cart, PaymentView } from '../../src-common/schemas';
 import { amountToPay } from '../../src-common/member-points';
+import { aggregatorOnlyGateway, type PaymentGateway, type ProviderPort } from '../acquirer/gateway';
 import type { AcquirerPort, CancelOutcome, QueryOutcome, TerminalCredentials } from '../acquirer/port';
+import type { ProviderId } from '../../src-common/payment-provider';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
 import type { JobRunner, RunningJob } from '../jobs/runner';
@@ -74,8 +76,11 @@ export interface PaymentsDeps {
   log: Logger;
   events: EventBus;
   sales: SalesService;
+  /** The aggregator and its credentials (what `gateway` falls back to when not given). */
   acquirer: AcquirerPort;
   credentials: () => Promise<TerminalCredentials>;
+  /** The providers and the routing table; the aggregator alone when not given. */
+  gateway?: PaymentGateway;
   timings: PaymentTimings;
   /** How long a merchant QR stays payable (the acquirer closes it at about 4 minutes). */
   qrDeadlineMs: number;
@@ -127,6 +132,9 @@ const cancelAnswerOf = (outcome: CancelOutcome): CancelAnswer => outcome;
 
 export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   const { db, clock, log, events, sales, acquirer, credentials, timings, qrDeadlineMs, subject, jobs, assertDiskRoom } = deps;
+  const gateway = deps.gateway ?? aggregatorOnlyGateway(acquirer, credentials);
+  /** A payment's queries and reversal go to the provider that took it, whatever the routing says now. */
+  const connectOf = (row: Pick<PaymentRow, 'provider'>) => gateway.provider(row.provider as ProviderId).connect();
   // A customer needs longer to open an app and scan a QR than to type a PIN; the acquirer says how often to ask meanwhile.
   const qrTimings: PaymentTimings = { ...timings, ...(deps.qrPolling ?? QR_POLLING), pollDeadlineMs: qrDeadlineMs };
   let warmUpTimer: ReturnType<typeof setTimeout> | null = null;
@@ -247,9 +255,9 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       db.transaction(() => finishSubjectJobs(db, jobSubject(paymentId), clock.now().toISOString()))();
       return;
     }
-    let creds: TerminalCredentials;
+    let port: ProviderPort;
     try {
-      creds = await credentials();
+      port = await connectOf(row);
     } catch (error) {
       online = false;
       noteJobError(db, job.id, (error as Error).message, clock.now().toISOString());
@@ -257,13 +265,13 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       return;
     }
     if (kind === 'query') {
-      const outcome = await acquirer.query(creds, row.client_sn);
+      const outcome = await port.query(row.client_sn);
       keepPaidParts(paymentId, outcome);
       online = outcome.kind !== 'unknown';
       if (outcome.kind === 'unknown') noteJobError(db, job.id, outcome.reason, clock.now().toISOString());
       apply(findPayment(db, paymentId)!, { type: 'answer', answer: answerOf(outcome), at: clock.now().getTime() }, 'query', outcome);
     } else {
-      const outcome = await acquirer.cancel(creds, row.client_sn);
+      const outcome = await port.cancel(row.client_sn);
       online = outcome.kind !== 'unknown';
       if (outcome.kind === 'unknown') noteJobError(db, job.id, outcome.reason, clock.now().toISOString());
       apply(findPayment(db, paymentId)!, { type: 'cancel_answer', answer: cancelAnswerOf(outcome), at: clock.now().getTime() }, 'cancel', outcome);
@@ -340,14 +348,17 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     return cart;
   }
 
-  const reachableCredentials = () =>
-    credentials().catch((error: unknown) => {
-      online = false;
-      throw new PosError('unavailable', `The acquirer cannot be reached: ${(error as Error).message}`, { reason: 'offline' });
-    });
+  const reachablePort = (provider: ProviderId) =>
+    gateway
+      .provider(provider)
+      .connect()
+      .catch((error: unknown) => {
+        online = false;
+        throw new PosError('unavailable', `The acquirer cannot be reached: ${(error as Error).message}`, { reason: 'offline', provider });
+      });
 
   /** Commit before send: the row and its safety-net job exist before any byte leaves the terminal. */
-  function commitNew(input: { saleId: string; amount: number; kind: 'code' | 'qr'; wallet: Wallet; codeHash: string | null; maskedCode: string | null; userId: string | null }) {
+  function commitNew(input: { saleId: string; amount: number; kind: 'code' | 'qr'; wallet: Wallet; provider: ProviderId; codeHash: string | null; maskedCode: string | null; userId: string | null }) {
     const now = clock.now();
     const id = newId();
     const clientSn = `${now.toISOString().slice(0, 10).replaceAll('-', '')}${id.slice(-12)}`;
@@ -359,6 +370,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         client_sn: clientSn,
         kind: input.kind,
         wallet: input.wallet,
+        provider: input.provider,
         code_hash: input.codeHash,
         masked_code: input.maskedCode,
         amount: input.amount,
@@ -367,7 +379,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         user_id: input.userId,
         created_at: now.toISOString(),
       });
-      appendPaymentEvent(db, id, 'submitted', { clientSn, kind: input.kind, wallet: input.wallet, amount: input.amount }, now.toISOString());
+      appendPaymentEvent(db, id, 'submitted', { clientSn, kind: input.kind, wallet: input.wallet, provider: input.provider, amount: input.amount }, now.toISOString());
       // If the terminal dies before the answer is recorded, this job resolves the payment at the next start.
       setSubjectJob(db, { id: newId(), kind: 'payment.query', subject: jobSubject(id), payload: { paymentId: id }, runAt: now.getTime() + timings.pollIntervalMs, deadlineAt: null, at: now.toISOString() });
     })();
@@ -380,13 +392,17 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       // The sale of the surface the caller sells on (the till's, or a kiosk session's order).
       const surface = surfaceOfCaller(session.caller);
       const cart = payableSale(surface);
+      if (!gateway.offers(wallet, 'merchantQr')) {
+        throw new PosError('validation_failed', 'The payment provider of this wallet offers no merchant QR: scan the customer’s payment code', { reason: 'not_offered', wallet });
+      }
+      const provider = gateway.providerFor(wallet);
       // Before anything is sent: money must never come in that the terminal cannot record.
       await assertDiskRoom();
-      const creds = await reachableCredentials();
+      const port = await reachablePort(provider);
       stillPayable(cart, surface);
-      const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: amountToPay(cart), kind: 'qr', wallet, codeHash: null, maskedCode: null, userId: session.caller.userId });
+      const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: amountToPay(cart), kind: 'qr', wallet, provider, codeHash: null, maskedCode: null, userId: session.caller.userId });
       log.info({ paymentId: id, clientSn, wallet, amount: amountToPay(cart) }, 'merchant QR requested');
-      const outcome = await acquirer.precreate(creds, { clientSn, amount: amountToPay(cart), wallet, subject, operator: session.caller.userId ?? 'pos' });
+      const outcome = await port.precreate({ clientSn, amount: amountToPay(cart), wallet, subject, operator: session.caller.userId ?? 'pos' });
       online = outcome.kind !== 'unknown';
       const row = findPayment(db, id)!;
       if (outcome.kind === 'created') {
@@ -419,9 +435,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       if (codeHashUsed(db, codeHash)) {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
       }
+      const provider = gateway.providerFor(kind.wallet);
       // Before anything is sent: money must never come in that the terminal cannot record.
       await assertDiskRoom();
-      const creds = await reachableCredentials();
+      const port = await reachablePort(provider);
       stillPayable(cart, surface);
       if (codeHashUsed(db, codeHash)) {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
@@ -431,13 +448,14 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         amount: amountToPay(cart),
         kind: 'code',
         wallet: kind.wallet,
+        provider,
         codeHash,
         maskedCode: maskCode(code),
         userId: session.caller.userId,
       });
-      log.info({ paymentId: id, clientSn, wallet: kind.wallet, amount: amountToPay(cart), code: maskCode(code) }, 'wallet payment submitted');
+      log.info({ paymentId: id, clientSn, wallet: kind.wallet, provider, amount: amountToPay(cart), code: maskCode(code) }, 'wallet payment submitted');
 
-      const outcome = await acquirer.pay(creds, { clientSn, amount: amountToPay(cart), authCode: code, subject, operator: session.caller.userId ?? 'pos' });
+      const outcome = await port.pay({ clientSn, amount: amountToPay(cart), authCode: code, subject, operator: session.caller.userId ?? 'pos' });
       keepPaidParts(id, outcome);
       online = outcome.kind !== 'unknown';
       try {

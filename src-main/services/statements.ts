@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { openJobOfSubject } from '../../db/queries/jobs';
 import { readStatement, STATEMENT_JOB_KIND, statementJob, statementJobSubject, storeStatement, type StatementRowInput, type StatementSource } from '../../db/queries/statements';
 import { PosError } from '../../src-common/errors';
+import type { PaymentProvider } from '../acquirer/gateway';
 import type { AcquirerPort, TerminalCredentials } from '../acquirer/port';
 import type { Clock } from '../clock';
 import type { JobResult, JobRunner } from '../jobs/runner';
@@ -54,6 +55,8 @@ export function createStatementsService(deps: {
   jobs: JobRunner;
   /** Where this terminal's statements come from (its acquirer mode's: statementSourceOf); the statement file by default. */
   source?: StatementSource;
+  /** The direct providers set up on this terminal whose own statements (WeChat's trade bill) join the aggregator's. */
+  directProviders?: () => PaymentProvider[];
   random?: () => number;
 }): StatementsService {
   const { db, clock, log, acquirer, credentials, retry, jobs } = deps;
@@ -81,6 +84,14 @@ export function createStatementsService(deps: {
     try {
       const creds = await credentials();
       const rows = source === 'order_query' ? await statementByQuery(db, date, (clientSn) => acquirer.query(creds, clientSn)) : await acquirer.statement(creds, date);
+      // By query, every order is asked of its own provider already (the acquirer port given routes by order).
+      if (source === 'statement_file') {
+        for (const provider of deps.directProviders?.() ?? []) {
+          if (!provider.capabilities.has('statement')) continue;
+          const own = await (await provider.connect()).statement(date);
+          rows.push(...own.map((row) => ({ ...row, provider: provider.id })));
+        }
+      }
       storeStatement(db, date, rows, clock.now().toISOString(), source);
       log.info({ date, rows: rows.length, source }, 'acquirer statement downloaded');
     } catch (error) {

@@ -3,6 +3,7 @@ import { a11yEn, a11yZhCN } from './a11y';
 import { adminEn, adminZhCN } from './admin';
 import { auditEn, auditZhCN } from './audit';
 import { devicesEn, devicesZhCN } from './devices';
+import { gatewayEn, gatewayZhCN } from './gateway';
 import { historyEn, historyZhCN } from './history';
 import { issuesEn, issuesZhCN } from './issues';
 import { kioskEn, kioskZhCN } from './kiosk';
@@ -28,6 +29,7 @@ export const areaMessagesZhCN = {
   today: todayZhCN,
   a11y: a11yZhCN,
   sync: syncZhCN,
+  gateway: gatewayZhCN,
   members: membersZhCN,
   products: productsZhCN,
   promotions: promotionsZhCN,
@@ -46,6 +48,7 @@ export const areaMessagesEn = {
   today: todayEn,
   a11y: a11yEn,
   sync: syncEn,
+  gateway: gatewayEn,
   members: membersEn,
   products: productsEn,
   promotions: promotionsEn,

@@ -8,6 +8,7 @@ import { amountToPay } from '../../../src-common/member-points';
 import type { Cart, CashRoundingSetting } from '../../../src-common/schemas';
 import { Dialog } from '../../components/Dialog';
 import { money } from '../../format';
+import { useMerchantQrWallets } from '../../components/use-merchant-qr-wallets';
 
 function trySettle(...args: Parameters<typeof settle>): ReturnType<typeof settle> | null {
   try {
@@ -47,6 +48,7 @@ export function PayDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const qrWallets = useMerchantQrWallets();
   const currency = cart.currency;
   const rounding = cashRoundingFor(cashRounding, currency);
   const [other, setOther] = useState<number[]>([]);
@@ -133,7 +135,7 @@ export function PayDialog({
           )}
         </label>
         <div className="qr-buttons">
-          {(['wechat', 'alipay', 'unionpay'] as const).map((wallet) => (
+          {(['wechat', 'alipay', 'unionpay'] as const).filter((wallet) => qrWallets?.includes(wallet) ?? true).map((wallet) => (
             <button key={wallet} type="button" disabled={busy || other.length > 0} onClick={() => onPaymentQr(wallet)} data-testid={`qr-${wallet}`}>
               {t('pay.showQr', { wallet: t(`tenders.${wallet}`) })}
             </button>

@@ -6,6 +6,7 @@ import { QrImage } from '../../components/QrImage';
 import { ScreenTitle } from '../../components/ScreenTitle';
 import { money } from '../../format';
 import { StatusNotice } from './StatusNotice';
+import { useMerchantQrWallets } from '../../components/use-merchant-qr-wallets';
 
 export const IN_FLIGHT = ['submitted', 'pending', 'unknown', 'cancelling'];
 /** The customer may have been charged (a reversal never confirmed, or a different amount paid): staff must look. */
@@ -50,6 +51,7 @@ export function PayStep({
   onCheckAgain: () => void;
 }) {
   const { t } = useTranslation();
+  const qrWallets = useMerchantQrWallets();
   const [now, setNow] = useState(() => Date.now());
   const inFlight = payment && IN_FLIGHT.includes(payment.status) ? payment : null;
   useEffect(() => {
@@ -175,7 +177,7 @@ export function PayStep({
         <h2>{t('kiosk.pay.qr.title')}</h2>
         <p>{t('kiosk.pay.qr.choose')}</p>
         <div className="kiosk-wallets">
-          {QR_WALLETS.map((w) => (
+          {QR_WALLETS.filter((w) => qrWallets?.includes(w) ?? true).map((w) => (
             <button
               key={w}
               type="button"

@@ -8,6 +8,7 @@ import { ScalePanel } from './ScalePanel';
 import { SettingsPanel } from './SettingsPanel';
 import { SyncPanel } from './SyncPanel';
 import { UsersPanel } from './UsersPanel';
+import { PaymentRoutesPanel } from './PaymentRoutesPanel';
 
 const tabs: readonly WorkspaceTab[] = [
   { id: 'devices', label: 'workspace.technician.devices', Panel: DevicesPanel },
@@ -18,6 +19,7 @@ const tabs: readonly WorkspaceTab[] = [
   { id: 'audit', label: 'workspace.technician.audit', Panel: AuditPanel },
   { id: 'sync', label: 'sync.tab', Panel: SyncPanel },
   { id: 'scale', label: 'scale.tech.title', Panel: ScalePanel },
+  { id: 'payment-routes', label: 'gateway.tab', Panel: PaymentRoutesPanel },
 ];
 
 /** The technician's console: hardware, settings, users, diagnostics, audit. */

@@ -1,0 +1,50 @@
+/** Payment providers and the wallet routing table (issue 18): set by the technician, read by the till. */
+import { z } from 'zod';
+import { CAPABILITIES, PROVIDERS, paymentRoutesSchema, wechatV2SettingsSchema } from '../payment-provider';
+import { WalletKind } from '../schemas';
+import { call, NoInput, Staff, Technicians, type CallSpec } from './spec';
+
+/** Why a provider cannot take payments now, named on the technician's screen before the first sale. */
+export const ProviderProblem = z.enum(['not_configured', 'certificate_missing', 'certificate_expired', 'certificate_expiring']);
+
+export const ProviderStatus = z.object({
+  provider: z.enum(PROVIDERS),
+  configured: z.boolean(),
+  capabilities: z.array(z.enum(CAPABILITIES)),
+  wallets: z.array(WalletKind),
+  /** What is not secret of its settings (address, app and merchant ids, sign type). */
+  settings: z.record(z.string(), z.string()),
+  certificateNotAfter: z.string().nullable(),
+  problems: z.array(ProviderProblem),
+  updatedAt: z.string().nullable(),
+});
+export type ProviderStatus = z.infer<typeof ProviderStatus>;
+
+export const GatewayStatus = z.object({
+  /** One row per wallet: the provider that takes it now. */
+  routes: z.array(z.object({ wallet: WalletKind, provider: z.enum(PROVIDERS) })),
+  providers: z.array(ProviderStatus),
+});
+export type GatewayStatus = z.infer<typeof GatewayStatus>;
+
+export const gatewayCalls = {
+  'gateway.status': call({ input: NoInput, output: GatewayStatus, access: Technicians, summary: 'Payment providers, their certificates and which wallet goes to which' }),
+  'gateway.setRoutes': call({
+    input: z.object({ routes: paymentRoutesSchema }).strict(),
+    output: GatewayStatus,
+    access: Technicians,
+    summary: 'Route each wallet to a payment provider (a wallet left out goes to the aggregator)',
+  }),
+  'gateway.setWechatV2': call({
+    input: wechatV2SettingsSchema.strict(),
+    output: GatewayStatus,
+    access: Technicians,
+    summary: 'Set this terminal’s WeChat Pay (API v2) merchant settings; the key and certificate are sealed at rest',
+  }),
+  'gateway.tillOptions': call({
+    input: NoInput,
+    output: z.object({ merchantQr: z.array(WalletKind) }),
+    access: [...Staff, 'kiosk'],
+    summary: 'The wallets the till or kiosk may show a merchant QR for (their provider offers one)',
+  }),
+} as const satisfies Record<string, CallSpec>;

@@ -1,0 +1,61 @@
+/**
+ * Payment providers (issue 18): who a wallet payment goes to. The aggregator (Shouqianba's terminal API) takes
+ * every wallet; a merchant with its own WeChat Pay contract routes WeChat codes to WeChat Pay directly (API v2
+ * `micropay`). The technician's routing table says which provider takes which wallet; a wallet with no route goes
+ * to the aggregator. A payment keeps the provider that took it: its queries, reversal and refunds go there,
+ * whatever the routing says later.
+ */
+import { z } from 'zod';
+import { WALLETS, type Wallet } from './payment-code';
+
+export const PROVIDERS = ['aggregator', 'wechat_v2'] as const;
+export type ProviderId = (typeof PROVIDERS)[number];
+export const DEFAULT_PROVIDER: ProviderId = 'aggregator';
+
+/** What a provider can do: a wallet routed to a provider without `merchantQr` shows no merchant QR at the till. */
+export const CAPABILITIES = ['codePay', 'merchantQr', 'refund', 'reverse', 'statement'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** The wallets each provider can take at all (WeChat Pay direct takes WeChat codes only). */
+export const PROVIDER_WALLETS: Readonly<Record<ProviderId, readonly Wallet[]>> = {
+  aggregator: WALLETS,
+  wechat_v2: ['wechat'],
+};
+
+export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderId, readonly Capability[]>> = {
+  aggregator: ['codePay', 'merchantQr', 'refund', 'reverse', 'statement'],
+  // Native (merchant QR) payments are `unifiedorder` trade_type NATIVE: not built yet.
+  wechat_v2: ['codePay', 'refund', 'reverse', 'statement'],
+};
+
+export const paymentRoutesSchema = z
+  .array(z.object({ wallet: z.enum(WALLETS), provider: z.enum(PROVIDERS) }))
+  .max(WALLETS.length)
+  .superRefine((routes, ctx) => {
+    const seen = new Set<string>();
+    routes.forEach((route, i) => {
+      if (seen.has(route.wallet)) ctx.addIssue({ code: 'custom', path: [i, 'wallet'], message: `${route.wallet} is routed twice` });
+      seen.add(route.wallet);
+      if (!PROVIDER_WALLETS[route.provider].includes(route.wallet)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'provider'], message: `${route.provider} does not take ${route.wallet}` });
+      }
+    });
+  });
+export type PaymentRoute = z.infer<typeof paymentRoutesSchema>[number];
+
+/** WeChat Pay API v2 merchant settings: what the technician types (the secrets are sealed at rest). */
+export const wechatV2SettingsSchema = z.object({
+  /** e.g. https://api.mch.weixin.qq.com, or the sandbox's address. */
+  baseUrl: z.url({ protocol: /^https$/ }),
+  appId: z.string().regex(/^wx[0-9a-f]{16}$/),
+  mchId: z.string().regex(/^\d{6,12}$/),
+  signType: z.enum(['MD5', 'HMAC-SHA256']),
+  /** The 32-character API key set in the merchant platform. */
+  apiKey: z.string().regex(/^[A-Za-z0-9]{32}$/),
+  /** The merchant's API certificate and key (PEM), for reverse and refund (mutual TLS). */
+  certPem: z.string().includes('-----BEGIN CERTIFICATE-----'),
+  keyPem: z.string().includes('PRIVATE KEY-----'),
+  /** The CA that signs the provider's server certificate, when it is not a public one (the sandbox's). */
+  caPem: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
+});
+export type WechatV2Settings = z.infer<typeof wechatV2SettingsSchema>;

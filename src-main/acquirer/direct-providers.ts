@@ -1,0 +1,36 @@
+/**
+ * The direct providers as this terminal's stored settings make them: built when first asked for and again after
+ * the technician changes the settings. Each waits, like the aggregator, until what was committed before a call
+ * that moves money is on disk (durable-port.ts).
+ */
+import type { ProviderId, WechatV2Settings } from '../../src-common/payment-provider';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import { awaitingDurability } from './durable-port';
+import type { PaymentProvider } from './gateway';
+import { wechatV2Provider } from './wechat/v2';
+
+export interface DirectProviderDeps {
+  /** The stored WeChat Pay v2 settings and when they were saved, or null. */
+  wechatV2: () => { settings: WechatV2Settings; updatedAt: string } | null;
+  timeouts: { payMs: number; queryMs: number; otherMs: number };
+  currency: () => string;
+  log: Logger;
+  clock: Clock;
+  durable: () => Promise<void>;
+}
+
+export function directProviders(deps: DirectProviderDeps): (id: Exclude<ProviderId, 'aggregator'>) => PaymentProvider | null {
+  let built: { key: string; provider: PaymentProvider } | null = null;
+  return (id) => {
+    if (id !== 'wechat_v2') return null;
+    const stored = deps.wechatV2();
+    if (!stored) return null;
+    const key = `${stored.updatedAt}|${deps.currency()}`;
+    if (built?.key !== key) {
+      const provider = wechatV2Provider({ settings: stored.settings, currency: deps.currency(), timeouts: deps.timeouts, log: deps.log, clock: deps.clock });
+      built = { key, provider: { ...provider, connect: async () => awaitingDurability(await provider.connect(), deps.durable) } };
+    }
+    return built.provider;
+  };
+}
