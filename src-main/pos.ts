@@ -34,6 +34,7 @@ import { createOwnerArea } from './areas/owner';
 import { createUploadsArea } from './areas/uploads';
 import { createSyncArea, guardServerOwned } from './areas/sync';
 import { createSyncService } from './sync/service';
+import { historyPending } from './sync/backfill';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
 import { renderReceiptSvg } from '../drivers/receipt/preview';
@@ -330,6 +331,18 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       if (applied.settings.length) settings.reload();
     },
   });
+  // Migration 0023's one-time step: the facts written before store sync get their (reserved) numbers in the SQL
+  // worker, in short batches; the start does not wait, upload does. A close leaves it due for the next start.
+  if (historyPending(db)) {
+    const started = performance.now();
+    sqlWorker.run('sync.numberHistory', { now: clock.now().toISOString(), ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }).then(
+      ({ numbered }) => {
+        log.info({ numbered, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) }, 'facts written before store sync numbered');
+        sync.historyNumbered();
+      },
+      (error: unknown) => log.error({ err: error }, 'numbering the facts written before store sync stopped; it goes on at the next start'),
+    );
+  }
   enrolment.start();
   jobs.start();
 

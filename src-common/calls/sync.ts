@@ -32,6 +32,8 @@ export const SyncStatus = z.object({
   oldestWaitingAt: z.string().nullable(),
   pulledVersion: z.number().int().min(0),
   streamId: z.string().nullable(),
+  /** The facts written before store sync, being numbered after an upgrade (upload waits for it); null once done. */
+  numberingHistory: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }).nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

@@ -76,9 +76,14 @@ export function factCounts(db: Database): { waiting: number; acked: number; last
   ).get() as { waiting: number; acked: number; lastSeq: number; oldestWaitingAt: string | null };
 }
 
-/** Where a new stream starts: just below the first fact still waiting (or after the last fact when none waits). */
+/**
+ * Where a new stream starts: just below the first fact still waiting (or after the last fact when none waits). While
+ * the history is being numbered (0023), its first unnumbered fact is waiting too.
+ */
 export function streamBaseNow(db: Database): number {
-  const first = stmt(db, 'SELECT min(seq) FROM sync_fact WHERE acked = 0').pluck().get() as number | null;
+  const unnumbered = stmt(db, 'SELECT base + done + 1 FROM sync_backfill WHERE done < total').pluck().get() as number | undefined;
+  const waiting = stmt(db, 'SELECT min(seq) FROM sync_fact WHERE acked = 0').pluck().get() as number | null;
+  const first = unnumbered === undefined ? waiting : waiting === null ? unnumbered : Math.min(unnumbered, waiting);
   if (first !== null) return first - 1;
   return (stmt(db, 'SELECT coalesce(max(seq), 0) FROM sync_fact').pluck().get() as number) ?? 0;
 }

@@ -21,6 +21,7 @@ import type { AuditService } from '../services/audit';
 import { createSyncClient, SyncServerError, type SyncClient } from './client';
 import { deleteLink, factCounts, noteContact, readLink, setAlert, streamBaseNow, writeLink, type SyncLinkRow } from './link';
 import { fetchServerCertificate, normaliseServerUrl, SyncTransportError, type PinnedServer, type ServerCertificate } from './pinned-https';
+import { historyNumbering } from './backfill';
 import { applyPull, type AppliedPull } from './pull';
 import { uploadWaitingFacts } from './upload';
 
@@ -66,6 +67,8 @@ export interface SyncService {
   enrol(input: { serverUrl: string; code: string; fingerprint: string }, actor: Caller): Promise<SyncStatus>;
   unenrol(actor: Caller): SyncStatus;
   syncNow(): SyncStatus;
+  /** The history numbered (src-main/sync/backfill.ts): the upload may start. */
+  historyNumbered(): void;
   history(): z.infer<typeof SyncRun>[];
   start(): void;
   stop(): void;
@@ -107,7 +110,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       oldestWaitingAt: link ? counts.oldestWaitingAt : null,
       pulledVersion: link?.pulled_version ?? 0,
       streamId: link?.stream_id ?? null,
+      numberingHistory: numberingHistory(),
     };
+  }
+
+  function numberingHistory(): { done: number; total: number } | null {
+    const n = historyNumbering(db);
+    return n.done < n.total ? { done: n.done, total: n.total } : null;
   }
 
   const publish = () => deps.events.emit('sync.changed', status());
@@ -133,7 +142,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   function lookForWork() {
     try {
       if (!readLink(db)) return;
-      const waiting = stmt(db, 'SELECT 1 FROM sync_fact WHERE acked = 0 LIMIT 1').pluck().get() !== undefined;
+      // Upload waits for the history's numbers (they come before every newer fact); the panel shows how far.
+      const numbering = numberingHistory() !== null;
+      if (numbering) publish();
+      const waiting = !numbering && stmt(db, 'SELECT 1 FROM sync_fact WHERE acked = 0 LIMIT 1').pluck().get() !== undefined;
       if (waiting && !openJob(UPLOAD_JOB)) queue(UPLOAD_JOB, UPLOAD_SUBJECT);
       if (clock.now().getTime() - lastPullQueuedAt >= timings.pullEveryMs && !openJob(PULL_JOB)) {
         lastPullQueuedAt = clock.now().getTime();
@@ -152,7 +164,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     leaseMs: timings.requestTimeoutMs * 4,
     handler: async () => {
       const link = readLink(db);
-      if (!link) return { outcome: 'done' };
+      if (!link || numberingHistory()) return { outcome: 'done' };
       try {
         const outcome = await uploadWaitingFacts({ db, client: clientOf(link), terminalId: deps.terminalId, log, newStreamId: () => newId(clock.now().getTime()) });
         noteContact(db, { at: now(), upload: outcome.batches > 0, error: null });
@@ -285,6 +297,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       queue(UPLOAD_JOB, UPLOAD_SUBJECT);
       queue(PULL_JOB, PULL_SUBJECT);
       return status();
+    },
+
+    historyNumbered() {
+      if (readLink(db)) queue(UPLOAD_JOB, UPLOAD_SUBJECT);
+      publish();
     },
 
     history() {

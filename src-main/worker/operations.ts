@@ -17,6 +17,8 @@ import { barcodeKey, toProduct } from '../services/catalog';
 import { buildCatalogSearchIndex, type CatalogSearchIndex } from '../services/catalog-search';
 import { createExportsService } from '../services/exports';
 import { readLogs } from './logs';
+import Sqlite from 'better-sqlite3';
+import { numberHistory } from '../sync/backfill';
 import { readToday } from '../services/today';
 import { writeSupportBundle } from './support-bundle';
 import type { OperationContext, SqlInput, SqlOperation, SqlOutput } from './protocol';
@@ -83,6 +85,28 @@ export const operations: OperationTable = {
       });
     } finally {
       db.pragma('synchronous = FULL');
+    }
+  },
+
+  'sync.numberHistory': async (db, { now, nativeBinding }, ctx, databasePath) => {
+    const reader = new Sqlite(databasePath, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    // As an import's batches: facts made from rows already committed, numbered again at the next start if lost.
+    db.pragma('synchronous = NORMAL');
+    try {
+      const numbered = await numberHistory(db, {
+        reader,
+        now: () => now,
+        between: async (done, total) => {
+          ctx.progress('numbering', done, total);
+          ctx.checkpointIfGrown();
+          await ctx.yieldTurn();
+          await sleep(IMPORT_PAUSE_MS);
+        },
+      });
+      return { numbered };
+    } finally {
+      db.pragma('synchronous = FULL');
+      reader.close();
     }
   },
 

@@ -10,6 +10,7 @@ export const syncZhCN = {
     refused: '门店服务器 · 被拒绝',
     waiting: '待上传 {{count}} 条',
     alert: '同步告警',
+    numbering: '历史编号 {{done}}/{{total}}',
   },
   state: { not_enrolled: '未加入门店服务器', connecting: '连接中', online: '在线', offline: '离线（照常收银，恢复后自动补传）', refused: '服务器拒绝（请技术员检查）' },
   enrol: {
@@ -35,6 +36,8 @@ export const syncZhCN = {
     waiting: '待上传事实',
     acked: '已确认事实',
     oldestWaiting: '最早待上传',
+    numbering: '历史事实编号',
+    numberingValue: '{{done}}/{{total}}（编号完成后开始上传）',
     version: '数据版本',
     stream: '上传流',
     lastError: '最近错误',
@@ -67,6 +70,7 @@ export const syncEn: typeof syncZhCN = {
     refused: 'Store server · refused',
     waiting: '{{count}} waiting',
     alert: 'sync alert',
+    numbering: 'numbering history {{done}}/{{total}}',
   },
   state: {
     not_enrolled: 'Not enrolled with a store server',
@@ -98,6 +102,8 @@ export const syncEn: typeof syncZhCN = {
     waiting: 'Facts waiting',
     acked: 'Facts acknowledged',
     oldestWaiting: 'Oldest waiting',
+    numbering: 'Numbering history',
+    numberingValue: '{{done}}/{{total}} (upload starts when it is done)',
     version: 'Data version',
     stream: 'Upload stream',
     lastError: 'Last error',
