@@ -231,11 +231,11 @@ export async function dailyTotals(db: Db, storeId: string, query: unknown) {
     db.query(
       `SELECT terminal_id, count(*)::int AS n, sum(subtotal) AS gross, sum(discount_total) AS discounts, sum(total) AS sales,
               sum(rounding) AS rounding, sum(tax_total) AS tax
-         FROM sale WHERE store_id = $1 AND business_date = $2 GROUP BY terminal_id`,
+         FROM sale WHERE store_id = $1 AND business_date = $2 AND voided_at IS NULL GROUP BY terminal_id`,
       args,
     ),
     db.query(`SELECT terminal_id, count(*)::int AS n, sum(amount) AS amount FROM refund WHERE store_id = $1 AND business_date = $2 GROUP BY terminal_id`, args),
-    db.query(`SELECT terminal_id, kind, sum(amount) AS amount FROM sale_tender WHERE store_id = $1 AND business_date = $2 GROUP BY terminal_id, kind`, args),
+    db.query(`SELECT terminal_id, kind, sum(amount) AS amount FROM sale_tender WHERE store_id = $1 AND business_date = $2 AND NOT voided GROUP BY terminal_id, kind`, args),
     db.query(`SELECT terminal_id, tender_kind AS kind, sum(amount) AS amount FROM refund WHERE store_id = $1 AND business_date = $2 GROUP BY terminal_id, tender_kind`, args),
     db.query(
       `SELECT terminal_id AS "terminalId", z_no AS "zNo", sales_count AS "salesCount", gross, discounts, refunds, net, tax

@@ -10,7 +10,7 @@ import { UploadRequest, type Fact, type UploadReply } from '../../src-common/syn
 import { inTransaction, type Db } from '../database';
 import { ApiError, parse } from '../http';
 import type { TerminalIdentity } from './terminals';
-import { applyStockMovements, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
+import { applyStockMovements, applyVoids, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
 
 const INGEST = `
   WITH input AS (
@@ -52,6 +52,10 @@ export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity,
   return row.acked_seq;
 }
 
+async function storeHasVoids(tx: pg.ClientBase, storeId: string): Promise<boolean> {
+  return ((await tx.query('SELECT 1 FROM sale_void WHERE store_id = $1 LIMIT 1', [storeId])).rowCount ?? 0) > 0;
+}
+
 export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown): Promise<UploadReply> {
   const request = parse(UploadRequest, body);
   assertConsecutive(request.facts);
@@ -87,6 +91,10 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
       fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
     ]);
     await applyStockMovements(tx, who.storeId, moved.rows);
+    // Only a batch with a void, or a sale after a void of this store, can void a sale: most batches skip it.
+    if (fresh.some((f) => f.kind === 'sale_void') || (fresh.some((f) => f.kind === 'sale') && (await storeHasVoids(tx, who.storeId)))) {
+      await applyVoids(tx, who.storeId, fresh.flatMap((f) => (f.kind === 'sale' || f.kind === 'sale_void' ? [f.payload.saleId] : [])));
+    }
 
     const ackedSeq = fresh[fresh.length - 1]!.seq;
     await tx.query(`UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, [who.storeId, stream, ackedSeq]);

@@ -44,7 +44,28 @@ export const PROJECTIONS = [
           gross bigint, discounts bigint, refunds bigint, net bigint, tax bigint, report jsonb)
    WHERE f.kind = 'z_report'
    ON CONFLICT (store_id, terminal_id, z_no) DO NOTHING`,
+  `INSERT INTO sale_void (store_id, sale_id, terminal_id, voided_at, voided_by, reason)
+   SELECT f.store_id, p."saleId", f.terminal_id, p.at, p."voidedBy", p.reason
+   FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, at timestamptz, "voidedBy" text, reason text)
+   WHERE f.kind = 'sale_void'
+   ON CONFLICT (store_id, sale_id) DO NOTHING`,
 ];
+
+/**
+ * Marks voided the sales of `saleIds` (sales and voids a batch brought) that have a void, whichever came first:
+ * a separate statement, since the upload's data-modifying CTEs do not see each other's rows.
+ */
+export async function applyVoids(tx: pg.ClientBase, storeId: string, saleIds: readonly string[]): Promise<void> {
+  if (saleIds.length === 0) return;
+  await tx.query(
+    `WITH voided AS (
+       UPDATE sale s SET voided_at = v.voided_at FROM sale_void v
+        WHERE v.store_id = $1 AND v.sale_id = ANY($2::text[]) AND s.store_id = $1 AND s.sale_id = v.sale_id AND s.voided_at IS NULL
+       RETURNING s.sale_id)
+     UPDATE sale_tender t SET voided = true FROM voided WHERE t.store_id = $1 AND t.sale_id = voided.sale_id`,
+    [storeId, saleIds],
+  );
+}
 
 export const STOCK_MOVEMENTS = `
   INSERT INTO stock_movement (store_id, movement_id, product_id, delta_milli, reason, ref, at, terminal_id)
