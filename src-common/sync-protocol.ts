@@ -39,7 +39,7 @@ export const SyncErrorCode = z.enum([
   'enrolment_code_invalid', // unknown, used or expired code
   'stream_diverged', // (stream, seq) already holds another fact id: the till was restored; start a new stream
   'payload_too_large',
-  'rate_limited',
+  'rate_limited', // HTTP 429 with Retry-After (seconds), also in details.retryAfterSeconds: the till waits that long
   'unavailable', // PostgreSQL down: retry later
 ]);
 export type SyncErrorCode = z.infer<typeof SyncErrorCode>;

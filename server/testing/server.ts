@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
+import type { RateLimits } from '../rate-limit';
 import { startServer, type RunningServer } from '../start';
 import { apiClient, type ApiClient } from './client';
 import { freshDatabase } from './postgres';
@@ -20,7 +21,7 @@ export interface TestServer {
 }
 
 /** The real server on a fresh database of the run's PostgreSQL, on a free loopback port, logs silenced. */
-export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger } = {}): Promise<TestServer> {
+export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger; rateLimits?: RateLimits } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jiezhang-server-'));
   const server = await startServer({ dataDir, databaseUrl: databaseUrl ?? (await freshDatabase()), host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), ...options });
   return {

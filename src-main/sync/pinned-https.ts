@@ -32,6 +32,8 @@ export class SyncTransportError extends Error {
 export interface HttpReply {
   status: number;
   body: string;
+  /** Seconds from a Retry-After header (a rate_limited or unavailable answer), if any. */
+  retryAfterSeconds?: number;
 }
 
 const MAX_REPLY_BYTES = 64 * 1024 * 1024;
@@ -123,7 +125,10 @@ export function pinnedRequest(
           }
           chunks.push(chunk);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        const retryAfter = Number(res.headers['retry-after']);
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}) }),
+        );
         res.on('error', (error) => reject(new SyncTransportError(`The reply from ${server.url} broke off: ${error.message}`, 'unreachable')));
       },
     );

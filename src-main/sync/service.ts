@@ -173,7 +173,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         return { outcome: 'done' };
       } catch (error) {
         noteContact(db, { at: now(), error: failureText(error) });
-        return { outcome: 'retry', error: failureText(error) };
+        return retryOutcome(error, failureText(error), clock.now().getTime());
       } finally {
         publish();
       }
@@ -212,7 +212,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         return { outcome: 'done' };
       } catch (error) {
         noteContact(db, { at: now(), error: failureText(error) });
-        return { outcome: 'retry', error: failureText(error) };
+        return retryOutcome(error, failureText(error), clock.now().getTime());
       } finally {
         publish();
       }
@@ -343,6 +343,15 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       timers = [];
     },
   };
+}
+
+/** Longest wait a server's Retry-After is taken for (a bad header must not park the till's sync for days). */
+const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/** A failed run goes again after the runner's backoff, or, when the server said how long to wait (Retry-After), then. */
+export function retryOutcome(error: unknown, text: string, nowMs: number): { outcome: 'retry'; error: string; at?: number } {
+  const after = error instanceof SyncServerError ? error.retryAfterMs : undefined;
+  return { outcome: 'retry', error: text, ...(after !== undefined ? { at: nowMs + Math.min(after, MAX_RETRY_AFTER_MS) } : {}) };
 }
 
 function stateOf(link: SyncLinkRow | null): SyncStatus['state'] {
