@@ -78,10 +78,10 @@ export interface RateLimits {
 }
 
 /**
- * A till catching up sends a batch (≤ 500 facts) after each acknowledgement, so 20 calls a second is ~10,000 facts a
+ * A till catching up sends a batch (≤ 500 facts) after each acknowledgement, so 50 calls a second is ~25,000 facts a
  * second per till; a bad code or credential ten times a minute from an address is a person typing, not a guesser.
  */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-  terminal: { burst: 60, perSecond: 20 },
+  terminal: { burst: 120, perSecond: 50 },
   failures: { burst: 10, perSecond: 10 / 60 },
 };

@@ -228,9 +228,15 @@ export type Fact = z.infer<typeof Fact>;
 export type FactKind = Fact['kind'];
 
 /** POST /v1/facts: one batch, facts in increasing seq order (gaps inside a batch are refused). */
+/**
+ * What waits on the till as it sends a batch: the highest seq it holds in this stream, and how long the first fact
+ * of the batch has waited (its own clock, both ends). Optional: an older till does not send it, an older server drops it.
+ */
+export const UploadWaiting = z.object({ highestSeq: z.number().int().min(0), oldestAgeMs: z.number().int().min(0) });
 export const UploadRequest = z.object({
   stream: FactId,
   facts: z.array(Fact).min(1).max(MAX_FACTS_PER_BATCH),
+  waiting: UploadWaiting.optional(),
 });
 export type UploadRequest = z.infer<typeof UploadRequest>;
 /** Also the reply of GET /v1/stream?stream=<id> (ackedSeq 0 for a stream the server has never seen). */

@@ -8,6 +8,8 @@ import { startServer, type RunningServer } from '../start';
 import { apiClient, type ApiClient } from './client';
 import { freshDatabase } from './postgres';
 
+const UNLIMITED: RateLimits = { terminal: { burst: 1e9, perSecond: 1e9 }, failures: { burst: 1e9, perSecond: 1e9 } };
+
 export interface TestServer {
   readonly server: RunningServer;
   readonly dataDir: string;
@@ -23,7 +25,16 @@ export interface TestServer {
 /** The real server on a fresh database of the run's PostgreSQL, on a free loopback port, logs silenced. */
 export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger; rateLimits?: RateLimits } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jiezhang-server-'));
-  const server = await startServer({ dataDir, databaseUrl: databaseUrl ?? (await freshDatabase()), host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), ...options });
+  const server = await startServer({
+    dataDir,
+    databaseUrl: databaseUrl ?? (await freshDatabase()),
+    host: '127.0.0.1',
+    port: 0,
+    log: pino({ level: 'silent' }),
+    // Every test client comes from 127.0.0.1 and many send wrong codes on purpose: the limits are server-rate-limit.test.ts's.
+    rateLimits: UNLIMITED,
+    ...options,
+  });
   return {
     server,
     dataDir,

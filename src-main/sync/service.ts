@@ -166,7 +166,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const link = readLink(db);
       if (!link || numberingHistory()) return { outcome: 'done' };
       try {
-        const outcome = await uploadWaitingFacts({ db, client: clientOf(link), terminalId: deps.terminalId, log, newStreamId: () => newId(clock.now().getTime()) });
+        const outcome = await uploadWaitingFacts({ db, client: clientOf(link), terminalId: deps.terminalId, log, newStreamId: () => newId(clock.now().getTime()), now: () => clock.now().getTime() });
         noteContact(db, { at: now(), upload: outcome.batches > 0, error: null });
         log.info({ sent: outcome.sent, acked: outcome.acked, batches: outcome.batches, newStreams: outcome.newStreams }, 'facts uploaded');
         if (outcome.alert) return { outcome: 'retry', error: outcome.alert };

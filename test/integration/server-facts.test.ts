@@ -184,4 +184,30 @@ describe('store server: facts up, exactly once (real PostgreSQL)', () => {
       [voidedLater!.payload.saleId, voidedFirst!.payload.saleId].sort().map((sale_id) => ({ sale_id })),
     );
   });
+
+  it('lists what waits on each till as its last upload said: facts waiting and the lag of the oldest, on the server’s clock', async () => {
+    const d = await storeWithTills(t, '四号店', ['D1', 'D2']);
+    const [d1, d2] = d.tills.map((x) => x.credential);
+    const stream = ulid();
+    const terminals = async () =>
+      Object.fromEntries(((await t.admin.call('GET', `/v1/admin/stores/${d.storeId}/terminals`)).body.terminals as { terminalId: string }[]).map((x) => [x.terminalId, x])) as unknown as Record<
+        string,
+        { factsWaiting: number | null; lagSeconds: number | null; highestSeq: number | null; ackedSeq: number; lastContactAt: string | null }
+      >;
+    // D1 holds 10 facts; the first it sends waited 90 s on its own clock (whatever that clock says the time is).
+    const batch = sales(1, 5).map((f) => ({ ...f, recordedAt: '2020-01-01T00:00:00.000Z' }));
+    expect((await t.as(d1!).call('POST', '/v1/facts', { body: { stream, facts: batch, waiting: { highestSeq: 10, oldestAgeMs: 90_000 } } })).body.ackedSeq).toBe(5);
+    // D2 is an older till: it says nothing of what waits.
+    expect((await t.as(d2!).call('POST', '/v1/facts', { body: { stream: ulid(), facts: sales(1, 1) } })).status).toBe(200);
+    let listed = await terminals();
+    expect(listed.D1).toMatchObject({ ackedSeq: 5, highestSeq: 10, factsWaiting: 5 });
+    expect(listed.D1!.lagSeconds).toBeGreaterThanOrEqual(90);
+    expect(listed.D1!.lagSeconds).toBeLessThan(150);
+    expect(listed.D2).toMatchObject({ ackedSeq: 1, highestSeq: null, factsWaiting: null, lagSeconds: null });
+    expect(listed.D2!.lastContactAt).not.toBeNull();
+
+    expect((await t.as(d1!).call('POST', '/v1/facts', { body: { stream, facts: sales(6, 5), waiting: { highestSeq: 10, oldestAgeMs: 1_000 } } })).body.ackedSeq).toBe(10);
+    listed = await terminals();
+    expect(listed.D1).toMatchObject({ ackedSeq: 10, highestSeq: 10, factsWaiting: 0, lagSeconds: 0 });
+  });
 });
