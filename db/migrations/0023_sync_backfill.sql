@@ -50,3 +50,7 @@ SELECT 1, (SELECT coalesce(max(seq), 0) FROM sync_fact), count(*), CASE WHEN cou
 -- The next new fact takes base+total+1. (A till whose history 0022 numbered already counts 0 here.)
 DELETE FROM sqlite_sequence WHERE name = 'sync_fact';
 INSERT INTO sqlite_sequence (name, seq) SELECT 'sync_fact', base + total FROM sync_backfill;
+
+-- How the till trusts its store server: 'pin' (cert_pem is the server's certificate, its fingerprint pinned) or
+-- 'ca' (cert_pem is the CA certificate the technician gave at enrolment; the server's must chain to it and name its host).
+ALTER TABLE sync_link ADD COLUMN trust TEXT NOT NULL DEFAULT 'pin' CHECK (trust IN ('pin', 'ca'));

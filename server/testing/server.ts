@@ -23,7 +23,7 @@ export interface TestServer {
 }
 
 /** The real server on a fresh database of the run's PostgreSQL, on a free loopback port, logs silenced. */
-export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger; rateLimits?: RateLimits } = {}): Promise<TestServer> {
+export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger; rateLimits?: RateLimits; tlsFiles?: { certFile: string; keyFile: string }; clientCa?: string } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jiezhang-server-'));
   const server = await startServer({
     dataDir,
@@ -33,13 +33,18 @@ export async function startTestServer(databaseUrl?: string, options: { pullPageR
     log: pino({ level: 'silent' }),
     // Every test client comes from 127.0.0.1 and many send wrong codes on purpose: the limits are server-rate-limit.test.ts's.
     rateLimits: UNLIMITED,
-    ...options,
+    ...(options.pullPageRows === undefined ? {} : { pullPageRows: options.pullPageRows }),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.tlsFiles ? { tlsFiles: options.tlsFiles } : {}),
   });
+  // A CA-signed server is trusted through its CA; a self-signed one through its own certificate.
+  const trusted = options.clientCa ?? server.tls.cert;
   return {
     server,
     dataDir,
-    admin: apiClient(server.url, server.tls.cert, server.adminToken),
-    as: (credential) => apiClient(server.url, server.tls.cert, credential),
+    admin: apiClient(server.url, trusted, server.adminToken),
+    as: (credential) => apiClient(server.url, trusted, credential),
     async sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []) {
       const client = new pg.Client({ connectionString: server.databaseUrl });
       await client.connect();

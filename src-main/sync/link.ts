@@ -6,6 +6,7 @@ export interface SyncLinkRow {
   server_url: string;
   cert_pem: string;
   fingerprint: string;
+  trust: 'pin' | 'ca';
   store_id: string;
   store_name: string;
   terminal_id: string;
@@ -28,8 +29,8 @@ export function readLink(db: Database): SyncLinkRow | null {
 export function writeLink(db: Database, link: Omit<SyncLinkRow, 'last_contact_at' | 'last_upload_at' | 'last_pull_at' | 'last_error' | 'alert'>): void {
   stmt(
     db,
-    `INSERT INTO sync_link (singleton, server_url, cert_pem, fingerprint, store_id, store_name, terminal_id, sealed_credential, enrolled_at, stream_id, stream_base, pulled_version)
-     VALUES (1, @server_url, @cert_pem, @fingerprint, @store_id, @store_name, @terminal_id, @sealed_credential, @enrolled_at, @stream_id, @stream_base, @pulled_version)`,
+    `INSERT INTO sync_link (singleton, server_url, cert_pem, fingerprint, trust, store_id, store_name, terminal_id, sealed_credential, enrolled_at, stream_id, stream_base, pulled_version)
+     VALUES (1, @server_url, @cert_pem, @fingerprint, @trust, @store_id, @store_name, @terminal_id, @sealed_credential, @enrolled_at, @stream_id, @stream_base, @pulled_version)`,
   ).run(link);
 }
 

@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
-import { connect, type PeerCertificate } from 'node:tls';
+import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
 
 export interface ServerCertificate {
   pem: string;
@@ -16,7 +16,13 @@ export interface ServerCertificate {
 export interface PinnedServer {
   /** https://host:port, no path. */
   url: string;
+  /** The pinned server certificate; with `trust: 'ca'`, the CA certificate the server's must chain to. */
   certificate: ServerCertificate;
+  /**
+   * 'pin' (default): exactly that certificate. 'ca': any certificate that chains to it and names the host of `url`
+   * (a server whose certificate is renewed by the shop's or a public CA; another CA's certificate is refused).
+   */
+  trust?: 'pin' | 'ca';
 }
 
 export class SyncTransportError extends Error {
@@ -96,8 +102,14 @@ export function pinnedRequest(
         method,
         servername: isIp(host) ? undefined : host,
         ca: server.certificate.pem,
-        // Node calls this only once the chain verified against `ca`; the name is not checked, the pin is.
+        // Node calls this only once the chain verified against `ca`. Pinned: the name is not checked, the pin is.
+        // CA: the name is checked as any HTTPS client does.
         checkServerIdentity: (_host: string, cert: PeerCertificate) => {
+          if (server.trust === 'ca') {
+            const wrongName = checkServerIdentity(host, cert);
+            if (wrongName) mismatch = true;
+            return wrongName;
+          }
           if (cert.fingerprint256 === pin) return undefined;
           mismatch = true;
           return new Error(`certificate fingerprint ${cert.fingerprint256} is not the pinned ${pin}`);

@@ -4,6 +4,7 @@
  * is something to do (a fact waiting) or a pull is due, so the job table records real runs, not idle polls.
  * Selling never waits on any of it.
  */
+import { X509Certificate } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { SyncRun, SyncStatus } from '../../src-common/calls/sync';
@@ -64,7 +65,8 @@ export interface SyncService {
   status(): SyncStatus;
   isEnrolled(): boolean;
   inspect(serverUrl: string): Promise<{ serverUrl: string; fingerprint: string }>;
-  enrol(input: { serverUrl: string; code: string; fingerprint: string }, actor: Caller): Promise<SyncStatus>;
+  /** With the fingerprint the technician confirmed (pinned), or with the CA certificate the server's chains to. */
+  enrol(input: { serverUrl: string; code: string; fingerprint?: string | undefined; caCertificate?: string | undefined }, actor: Caller): Promise<SyncStatus>;
   unenrol(actor: Caller): SyncStatus;
   syncNow(): SyncStatus;
   /** The history numbered (src-main/sync/backfill.ts): the upload may start. */
@@ -86,7 +88,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const backoff = (attempts: number) => Math.min(timings.retryMaxMs, timings.retryFirstMs * 2 ** Math.max(0, Math.min(attempts - 1, 16)));
 
   function clientOf(link: SyncLinkRow): SyncClient {
-    const server: PinnedServer = { url: link.server_url, certificate: { pem: link.cert_pem, fingerprint: link.fingerprint } };
+    const server: PinnedServer = { url: link.server_url, certificate: { pem: link.cert_pem, fingerprint: link.fingerprint }, trust: link.trust };
     return createSyncClient(server, keyring.unseal(link.sealed_credential), { timeoutMs: timings.requestTimeoutMs });
   }
 
@@ -238,18 +240,27 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     async enrol(input, actor) {
       const url = urlOrRefuse(input.serverUrl);
       if (readLink(db)) throw new PosError('conflict', 'This till is already enrolled with a store server; un-enrol it first', { reason: 'already_enrolled' });
-      const certificate = inspected.get(url);
-      if (!certificate) throw new PosError('conflict', 'Read the server’s certificate first', { reason: 'not_inspected' });
-      if (certificate.fingerprint !== input.fingerprint)
-        throw new PosError('conflict', 'The confirmed fingerprint is not the one the server presented', { reason: 'fingerprint_mismatch' });
-      const client = createSyncClient({ url, certificate }, null, { timeoutMs: timings.requestTimeoutMs });
+      const trust: 'pin' | 'ca' = input.caCertificate ? 'ca' : 'pin';
+      let certificate: ServerCertificate;
+      if (input.caCertificate) {
+        certificate = caCertificateOrRefuse(input.caCertificate);
+      } else {
+        const presented = inspected.get(url);
+        if (!presented) throw new PosError('conflict', 'Read the server’s certificate first', { reason: 'not_inspected' });
+        if (presented.fingerprint !== input.fingerprint)
+          throw new PosError('conflict', 'The confirmed fingerprint is not the one the server presented', { reason: 'fingerprint_mismatch' });
+        certificate = presented;
+      }
+      const client = createSyncClient({ url, certificate, trust }, null, { timeoutMs: timings.requestTimeoutMs });
       let reply;
       try {
         reply = await client.enrol({ code: input.code, terminalId: deps.terminalId, terminalName: deps.terminalName().slice(0, 40) || deps.terminalId, appVersion: deps.appVersion.slice(0, 40) });
       } catch (error) {
         if (error instanceof SyncServerError && error.code === 'enrolment_code_invalid') throw new PosError('conflict', 'The server refused the enrolment code (unknown, used or expired)', { reason: 'enrolment_code_invalid' });
         if (error instanceof SyncTransportError && error.reason === 'certificate_mismatch')
-          throw new PosError('conflict', 'The server no longer presents the certificate that was confirmed', { reason: 'fingerprint_mismatch' });
+          throw trust === 'ca'
+            ? new PosError('conflict', `The server’s certificate is not signed by the given CA for this address (${error.message})`, { reason: 'certificate_not_trusted' })
+            : new PosError('conflict', 'The server no longer presents the certificate that was confirmed', { reason: 'fingerprint_mismatch' });
         throw new PosError('unavailable', `Enrolment failed: ${failureText(error)}`, { reason: 'server_unreachable' });
       }
       const at = now();
@@ -258,6 +269,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           server_url: url,
           cert_pem: certificate.pem,
           fingerprint: certificate.fingerprint,
+          trust,
           store_id: reply.storeId,
           store_name: reply.storeName,
           terminal_id: reply.terminalId,
@@ -267,7 +279,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           stream_base: streamBaseNow(db),
           pulled_version: 0,
         });
-        deps.audit.record({ actor, action: 'sync.enrol', subject: reply.storeId, details: { serverUrl: url, fingerprint: certificate.fingerprint, storeName: reply.storeName } });
+        deps.audit.record({ actor, action: 'sync.enrol', subject: reply.storeId, details: { serverUrl: url, fingerprint: certificate.fingerprint, trust, storeName: reply.storeName } });
       })();
       inspected.delete(url);
       log.info({ serverUrl: url, storeId: reply.storeId, fingerprint: certificate.fingerprint }, 'enrolled with the store server');
@@ -358,6 +370,18 @@ function stateOf(link: SyncLinkRow | null): SyncStatus['state'] {
   if (!link) return 'not_enrolled';
   if (link.last_error) return /^(unreachable|timeout|unavailable|rate_limited)\b/.test(link.last_error) ? 'offline' : 'refused';
   return link.last_contact_at ? 'online' : 'connecting';
+}
+
+/** A CA certificate (PEM) the technician gave: it must parse and be a CA. */
+function caCertificateOrRefuse(pem: string): ServerCertificate {
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(pem);
+  } catch {
+    throw new PosError('validation_failed', 'The CA certificate is not a PEM certificate', { reason: 'ca_certificate_invalid' });
+  }
+  if (!x509.ca) throw new PosError('validation_failed', 'The certificate given is not a CA certificate', { reason: 'ca_certificate_invalid' });
+  return { pem: x509.toString(), fingerprint: x509.fingerprint256 };
 }
 
 function urlOrRefuse(input: string): string {
