@@ -343,6 +343,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       (error: unknown) => log.error({ err: error }, 'numbering the facts written before store sync stopped; it goes on at the next start'),
     );
   }
+  // A sale goes up as soon as it is committed, not at the next look for waiting facts.
+  bus.on('sale.completed', () => sync.factWritten());
   enrolment.start();
   jobs.start();
 

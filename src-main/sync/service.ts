@@ -71,6 +71,8 @@ export interface SyncService {
   syncNow(): SyncStatus;
   /** The history numbered (src-main/sync/backfill.ts): the upload may start. */
   historyNumbered(): void;
+  /** A fact was just committed (a sale): upload it now rather than at the next look (uploadEveryMs). */
+  factWritten(): void;
   history(): z.infer<typeof SyncRun>[];
   start(): void;
   stop(): void;
@@ -82,6 +84,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   /** Certificates read by `inspect`, by server URL: enrolment pins exactly the one the technician looked at. */
   const inspected = new Map<string, ServerCertificate>();
   let timers: NodeJS.Timeout[] = [];
+  let wakeTimer: NodeJS.Timeout | null = null;
   let lastPullQueuedAt = 0;
 
   const now = () => clock.now().toISOString();
@@ -311,6 +314,20 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       return status();
     },
 
+    factWritten() {
+      // Facts committed in the same turn go in one upload; an upload already running picks them up in its next batch.
+      if (wakeTimer) return;
+      wakeTimer = setTimeout(() => {
+        wakeTimer = null;
+        try {
+          if (readLink(db) && !numberingHistory()) queue(UPLOAD_JOB, UPLOAD_SUBJECT);
+        } catch (error) {
+          log.error({ err: error }, 'could not queue the upload of a new fact');
+        }
+      }, 0);
+      wakeTimer.unref();
+    },
+
     historyNumbered() {
       if (readLink(db)) queue(UPLOAD_JOB, UPLOAD_SUBJECT);
       publish();
@@ -353,6 +370,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     stop() {
       timers.forEach(clearInterval);
       timers = [];
+      if (wakeTimer) clearTimeout(wakeTimer);
+      wakeTimer = null;
     },
   };
 }
