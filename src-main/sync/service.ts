@@ -136,9 +136,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return stmt(db, "SELECT 1 FROM job WHERE kind = ? AND status IN ('queued', 'running') LIMIT 1").pluck().get(kind) !== undefined;
   }
 
+  /**
+   * One queued run per kind at most. A run already going may have read the server before what is asked now (a pull
+   * that started before a price changed): a new run is queued behind it.
+   */
   function queue(kind: string, subject: string, runAt?: number) {
     if (!readLink(db)) return;
-    if (openJob(kind)) {
+    const queued = stmt(db, "SELECT 1 FROM job WHERE kind = ? AND status = 'queued' LIMIT 1").pluck().get(kind) !== undefined;
+    if (queued) {
       if (runAt === undefined) stmt(db, "UPDATE job SET run_at = min(run_at, ?) WHERE kind = ? AND status = 'queued'").run(clock.now().getTime(), kind);
     } else jobs.enqueue(kind, subject, {}, runAt === undefined ? {} : { runAt });
     jobs.wake();
