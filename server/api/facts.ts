@@ -52,10 +52,6 @@ export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity,
   return row.acked_seq;
 }
 
-async function storeHasVoids(tx: pg.ClientBase, storeId: string): Promise<boolean> {
-  return ((await tx.query('SELECT 1 FROM sale_void WHERE store_id = $1 LIMIT 1', [storeId])).rowCount ?? 0) > 0;
-}
-
 /**
  * The terminal's last upload, and what it said waits on it (an older till says nothing: those columns keep what
  * they had). Its oldest waiting fact is the batch's first, unless the server now holds everything the till has.
@@ -113,8 +109,8 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
       fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
     ]);
     await applyStockMovements(tx, who.storeId, moved.rows);
-    // Only a batch with a void, or a sale after a void of this store, can void a sale: most batches skip it.
-    if (fresh.some((f) => f.kind === 'sale_void') || (fresh.some((f) => f.kind === 'sale') && (await storeHasVoids(tx, who.storeId)))) {
+    // Only a batch with a void voids a sale already stored or in this batch: most batches skip it.
+    if (fresh.some((f) => f.kind === 'sale_void')) {
       await applyVoids(tx, who.storeId, fresh.flatMap((f) => (f.kind === 'sale' || f.kind === 'sale_void' ? [f.payload.saleId] : [])));
     }
 
