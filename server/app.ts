@@ -11,6 +11,7 @@ import { authenticateTerminal, enrol } from './api/terminals';
 import { sameSecret } from './admin-token';
 import { isUnavailable, type Db } from './database';
 import { ApiError, bearer, notFound, parse, readJson, sendError, sendJson } from './http';
+import type { RateLimiter } from './rate-limit';
 import type { ServerTls } from './tls';
 
 export const SMALL_BODY_BYTES = 64 * 1024;
@@ -23,6 +24,8 @@ export interface AppContext {
   readonly log: Logger;
   /** Rows per pull page (about; a page never splits a version). */
   readonly pullPageRows: number;
+  /** Token buckets: per terminal for its calls, per source address for failed enrolments and sign-ins. */
+  readonly limits: { readonly terminal: RateLimiter; readonly failures: RateLimiter };
 }
 
 interface Request {
@@ -41,12 +44,29 @@ interface Route {
 }
 
 const ID = '([0-9A-Za-z:_-]{1,64})';
+const rateLimited = (seconds: number, what: string) =>
+  new ApiError('rate_limited', `Too many ${what}: try again in ${seconds} s`, { retryAfterSeconds: seconds });
+
 const terminal = (handler: (ctx: AppContext, r: Request, who: Awaited<ReturnType<typeof authenticateTerminal>>) => Promise<unknown>): Handler =>
-  async (ctx, r) => handler(ctx, r, await authenticateTerminal(ctx.db, r.req));
+  async (ctx, r) => {
+    const who = await authenticateTerminal(ctx.db, r.req);
+    const wait = ctx.limits.terminal.take(`${who.storeId}\u0000${who.terminalId}`);
+    if (wait !== null) throw rateLimited(wait, 'calls from this terminal');
+    return handler(ctx, r, who);
+  };
 
 const routes: Route[] = [
   { method: 'GET', path: /^\/v1\/health$/, handler: async (ctx) => ({ ok: true, api: SYNC_API_VERSION, fingerprint: ctx.tls.fingerprint }) },
-  { method: 'POST', path: /^\/v1\/enrol$/, handler: async (ctx, r) => enrol(ctx.db, await readJson(r.req, 4096)) },
+  {
+    method: 'POST',
+    path: /^\/v1\/enrol$/,
+    handler: async (ctx, r) => {
+      // Refused before the code is looked at: an address that kept guessing learns nothing more for a while.
+      const wait = ctx.limits.failures.wait(sourceOf(r.req));
+      if (wait !== null) throw rateLimited(wait, 'failed enrolments from this address');
+      return enrol(ctx.db, await readJson(r.req, 4096));
+    },
+  },
   {
     method: 'POST',
     path: /^\/v1\/facts$/,
@@ -83,6 +103,19 @@ function checkAdmin(ctx: AppContext, req: IncomingMessage): void {
   if (!token || !sameSecret(token, ctx.adminToken)) throw new ApiError('unauthorized', 'Admin token required: Authorization: Bearer <the token in the data dir\'s admin-token file>');
 }
 
+const sourceOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+
+/**
+ * A wrong enrolment code or credential costs the address a token; once it has none, such answers become
+ * rate_limited. A valid credential from the same address still passes (tills behind one shop's NAT keep syncing
+ * beside one whose credential was revoked): a 256-bit credential cannot be guessed, the codes are what is guarded.
+ */
+function countFailure(ctx: AppContext, req: IncomingMessage, error: ApiError): ApiError {
+  if (error.code !== 'unauthorized' && error.code !== 'enrolment_code_invalid') return error;
+  const wait = ctx.limits.failures.take(sourceOf(req));
+  return wait === null ? error : rateLimited(wait, 'failed enrolments or sign-ins from this address');
+}
+
 function asApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   if (isUnavailable(error)) return new ApiError('unavailable', 'The store database is unavailable: try again shortly');
@@ -104,7 +137,8 @@ async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse
     status = route.status ?? 200;
     sendJson(res, status, result);
   } catch (error) {
-    const known = asApiError(error);
+    const apiError = asApiError(error);
+    const known = apiError && countFailure(ctx, req, apiError);
     if (known) {
       status = known.status;
       sendError(res, known);

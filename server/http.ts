@@ -31,6 +31,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, error: ApiError): void {
   const reply: SyncErrorReply = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
   if (error.status === 413 || error.status === 400) res.setHeader('connection', 'close');
+  const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (error.code === 'rate_limited' && typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
   sendJson(res, error.status, reply);
 }
 

@@ -9,6 +9,7 @@ import pino, { type Logger } from 'pino';
 import { loadAdminToken } from './admin-token';
 import { PULL_PAGE_ROWS } from './api/pull';
 import { createApp } from './app';
+import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit';
 import { openPool } from './database';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres';
 import { migrate } from './migrate';
@@ -24,6 +25,7 @@ export interface ServerOptions {
   readonly tlsFiles?: { certFile: string; keyFile: string };
   readonly log?: Logger;
   readonly pullPageRows?: number;
+  readonly rateLimits?: RateLimits;
 }
 
 export interface RunningServer {
@@ -65,7 +67,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
 
-  const server = createApp({ db, adminToken, tls, log, pullPageRows: options.pullPageRows ?? PULL_PAGE_ROWS });
+  const rateLimits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const limits = { terminal: createRateLimiter(rateLimits.terminal), failures: createRateLimiter(rateLimits.failures) };
+  const server = createApp({ db, adminToken, tls, log, pullPageRows: options.pullPageRows ?? PULL_PAGE_ROWS, limits });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 8443, options.host ?? '0.0.0.0', done);

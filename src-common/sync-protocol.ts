@@ -39,7 +39,7 @@ export const SyncErrorCode = z.enum([
   'enrolment_code_invalid', // unknown, used or expired code
   'stream_diverged', // (stream, seq) already holds another fact id: the till was restored; start a new stream
   'payload_too_large',
-  'rate_limited',
+  'rate_limited', // HTTP 429 with Retry-After (seconds), also in details.retryAfterSeconds: the till waits that long
   'unavailable', // PostgreSQL down: retry later
 ]);
 export type SyncErrorCode = z.infer<typeof SyncErrorCode>;
@@ -244,9 +244,15 @@ export type Fact = z.infer<typeof Fact>;
 export type FactKind = Fact['kind'];
 
 /** POST /v1/facts: one batch, facts in increasing seq order (gaps inside a batch are refused). */
+/**
+ * What waits on the till as it sends a batch: the highest seq it holds in this stream, and how long the first fact
+ * of the batch has waited (its own clock, both ends). Optional: an older till does not send it, an older server drops it.
+ */
+export const UploadWaiting = z.object({ highestSeq: z.number().int().min(0), oldestAgeMs: z.number().int().min(0) });
 export const UploadRequest = z.object({
   stream: FactId,
   facts: z.array(Fact).min(1).max(MAX_FACTS_PER_BATCH),
+  waiting: UploadWaiting.optional(),
 });
 export type UploadRequest = z.infer<typeof UploadRequest>;
 /** Also the reply of GET /v1/stream?stream=<id> (ackedSeq 0 for a stream the server has never seen). */

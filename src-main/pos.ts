@@ -43,6 +43,7 @@ import { directProviders } from './acquirer/direct-providers';
 import { createPaymentRoutesService } from './services/payment-routes';
 import { PROVIDERS } from '../src-common/payment-provider';
 import { createSyncService } from './sync/service';
+import { historyPending } from './sync/backfill';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
 import { renderReceiptSvg } from '../drivers/receipt/preview';
@@ -379,6 +380,20 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       if (applied.settings.length) settings.reload();
     },
   });
+  // Migration 0023's one-time step: the facts written before store sync get their (reserved) numbers in the SQL
+  // worker, in short batches; the start does not wait, upload does. A close leaves it due for the next start.
+  if (historyPending(db)) {
+    const started = performance.now();
+    sqlWorker.run('sync.numberHistory', { now: clock.now().toISOString(), ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }).then(
+      ({ numbered }) => {
+        log.info({ numbered, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) }, 'facts written before store sync numbered');
+        sync.historyNumbered();
+      },
+      (error: unknown) => log.error({ err: error }, 'numbering the facts written before store sync stopped; it goes on at the next start'),
+    );
+  }
+  // A sale goes up as soon as it is committed, not at the next look for waiting facts.
+  bus.on('sale.completed', () => sync.factWritten());
   enrolment.start();
   jobs.start();
 

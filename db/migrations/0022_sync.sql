@@ -3,7 +3,9 @@
 -- one. The fact's payload is built from the referenced rows when it is uploaded (they no longer change once
 -- final); `variant` tells two facts of one row apart (a payment's final status).
 CREATE TABLE sync_fact (
-  seq         INTEGER PRIMARY KEY,
+  -- AUTOINCREMENT: the history written before this version is numbered later (0023) into a range reserved below
+  -- the first new fact through sqlite_sequence, so a new fact never takes a number the history needs.
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
   kind        TEXT NOT NULL CHECK (kind IN ('sale', 'sale_void', 'refund', 'payment', 'cash_movement', 'shift_open',
                                             'shift_close', 'z_report', 'stock_movement', 'audit')),
   ref_id      TEXT NOT NULL,
@@ -47,23 +49,6 @@ CREATE TRIGGER sync_fact_stock_movement AFTER INSERT ON stock_movement
 CREATE TRIGGER sync_fact_audit AFTER INSERT ON audit_log
   BEGIN INSERT OR IGNORE INTO sync_fact (kind, ref_id, recorded_at) VALUES ('audit', CAST(NEW.seq AS TEXT), NEW.at); END;
 
--- The facts written before this version get their numbers too, in the order of their time, so a till enrolled
--- later uploads its whole history. The indexes are made after (a till with a million sales numbers ~1.7 million
--- facts here: building the indexes once is about half the time of keeping them up row by row).
-INSERT INTO sync_fact (kind, ref_id, variant, recorded_at)
-SELECT kind, ref_id, variant, recorded_at FROM (
-  SELECT 'shift_open' AS kind, id AS ref_id, '' AS variant, opened_at AS recorded_at, 0 AS tiebreak FROM shift
-  UNION ALL SELECT 'payment', id, status, coalesce(finished_at, updated_at), 1 FROM payment WHERE status IN ('paid', 'failed', 'reversed')
-  UNION ALL SELECT 'sale', id, '', closed_at, 2 FROM sale WHERE status = 'completed'
-  UNION ALL SELECT 'sale_void', id, '', closed_at, 2 FROM sale WHERE status = 'voided'
-  UNION ALL SELECT 'stock_movement', id, '', at, 3 FROM stock_movement
-  UNION ALL SELECT 'refund', id, '', coalesce(finished_at, updated_at), 4 FROM refund WHERE status = 'refunded'
-  UNION ALL SELECT 'cash_movement', id, '', at, 5 FROM cash_movement
-  UNION ALL SELECT 'shift_close', id, '', closed_at, 6 FROM shift WHERE closed_at IS NOT NULL
-  UNION ALL SELECT 'z_report', terminal_id || ':' || z_no, '', to_at, 7 FROM z_report
-  UNION ALL SELECT 'audit', CAST(seq AS TEXT), '', at, 8 FROM audit_log
-)
-ORDER BY recorded_at, tiebreak, ref_id;
 -- One fact per row and final state; the triggers' INSERT OR IGNORE leans on it.
 CREATE UNIQUE INDEX sync_fact_once ON sync_fact (kind, ref_id, variant);
 CREATE INDEX sync_fact_unacked ON sync_fact (seq) WHERE acked = 0;

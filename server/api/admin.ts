@@ -70,7 +70,15 @@ export async function listTerminals(db: Db, storeId: string) {
     `SELECT t.terminal_id AS "terminalId", t.name, t.app_version AS "appVersion", t.enrolled_at AS "enrolledAt", t.revoked_at AS "revokedAt",
             t.last_contact_at AS "lastContactAt", t.last_upload_at AS "lastUploadAt",
             s.stream, coalesce(s.acked_seq, 0) AS "ackedSeq",
-            extract(epoch FROM now() - t.last_upload_at)::float8 AS "secondsSinceUpload"
+            extract(epoch FROM now() - t.last_upload_at)::float8 AS "secondsSinceUpload",
+            -- As the till's last upload said (null: it never said): seqs it holds that the server does not, and for how
+            -- long the oldest of them has waited.
+            CASE WHEN t.waiting_stream = s.stream THEN t.highest_seq END AS "highestSeq",
+            CASE WHEN t.waiting_stream = s.stream THEN greatest(t.highest_seq - s.acked_seq, 0)::int END AS "factsWaiting",
+            CASE WHEN t.waiting_stream = s.stream THEN
+              CASE WHEN t.highest_seq > s.acked_seq THEN extract(epoch FROM now() - t.oldest_waiting_since)::float8 ELSE 0 END
+            END AS "lagSeconds",
+            t.waiting_reported_at AS "waitingReportedAt"
        FROM terminal t
        LEFT JOIN LATERAL (SELECT stream, acked_seq FROM fact_stream f WHERE f.store_id = t.store_id AND f.terminal_id = t.terminal_id
                           ORDER BY f.updated_at DESC LIMIT 1) s ON true
@@ -231,11 +239,11 @@ export async function dailyTotals(db: Db, storeId: string, query: unknown) {
     db.query(
       `SELECT terminal_id, count(*)::int AS n, sum(subtotal) AS gross, sum(discount_total) AS discounts, sum(total) AS sales,
               sum(rounding) AS rounding, sum(tax_total) AS tax
-         FROM sale WHERE store_id = $1 AND business_date = $2 GROUP BY terminal_id`,
+         FROM sale WHERE store_id = $1 AND business_date = $2 AND voided_at IS NULL GROUP BY terminal_id`,
       args,
     ),
     db.query(`SELECT terminal_id, count(*)::int AS n, sum(amount) AS amount FROM refund WHERE store_id = $1 AND business_date = $2 GROUP BY terminal_id`, args),
-    db.query(`SELECT terminal_id, kind, sum(amount) AS amount FROM sale_tender WHERE store_id = $1 AND business_date = $2 GROUP BY terminal_id, kind`, args),
+    db.query(`SELECT terminal_id, kind, sum(amount) AS amount FROM sale_tender WHERE store_id = $1 AND business_date = $2 AND NOT voided GROUP BY terminal_id, kind`, args),
     db.query(`SELECT terminal_id, tender_kind AS kind, sum(amount) AS amount FROM refund WHERE store_id = $1 AND business_date = $2 GROUP BY terminal_id, tender_kind`, args),
     db.query(
       `SELECT terminal_id AS "terminalId", z_no AS "zNo", sales_count AS "salesCount", gross, discounts, refunds, net, tax

@@ -10,7 +10,7 @@ import { UploadRequest, type Fact, type UploadReply } from '../../src-common/syn
 import { inTransaction, type Db } from '../database';
 import { ApiError, parse } from '../http';
 import type { TerminalIdentity } from './terminals';
-import { applyStockMovements, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
+import { applyStockMovements, applyVoids, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
 
 const INGEST = `
   WITH input AS (
@@ -52,6 +52,25 @@ export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity,
   return row.acked_seq;
 }
 
+/**
+ * The terminal's last upload, and what it said waits on it (an older till says nothing: those columns keep what
+ * they had). Its oldest waiting fact is the batch's first, unless the server now holds everything the till has.
+ */
+async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: UploadRequest, ackedSeq: number, stored = true): Promise<void> {
+  const waiting = request.waiting ?? null;
+  await tx.query(
+    `UPDATE terminal SET last_contact_at = now(),
+            last_upload_at = CASE WHEN $3 THEN now() ELSE last_upload_at END,
+            waiting_stream = CASE WHEN $5::bigint IS NULL THEN waiting_stream ELSE $4 END,
+            highest_seq = coalesce($5::bigint, highest_seq),
+            waiting_reported_at = CASE WHEN $5::bigint IS NULL THEN waiting_reported_at ELSE now() END,
+            oldest_waiting_since = CASE WHEN $5::bigint IS NULL THEN oldest_waiting_since
+                                        WHEN $5::bigint > $6::bigint THEN now() - make_interval(secs => $7::float8 / 1000) END
+      WHERE store_id = $1 AND terminal_id = $2`,
+    [who.storeId, who.terminalId, stored, request.stream, waiting?.highestSeq ?? null, ackedSeq, waiting?.oldestAgeMs ?? 0],
+  );
+}
+
 export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown): Promise<UploadReply> {
   const request = parse(UploadRequest, body);
   assertConsecutive(request.facts);
@@ -78,7 +97,10 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     }
     const fresh = request.facts.filter((f) => f.seq > acked);
     // A batch beyond a gap stores nothing: the till resends from ackedSeq + 1.
-    if (fresh.length === 0 || fresh[0]!.seq !== acked + 1) return { stream, ackedSeq: acked };
+    if (fresh.length === 0 || fresh[0]!.seq !== acked + 1) {
+      if (request.waiting) await noteUpload(tx, who, request, acked, false);
+      return { stream, ackedSeq: acked };
+    }
 
     // One statement: the (stream, seq) rows, the facts, and the projections of the facts that were new.
     const moved = await tx.query<{ product_id: string; delta_milli: number }>(INGEST, [
@@ -87,10 +109,14 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
       fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
     ]);
     await applyStockMovements(tx, who.storeId, moved.rows);
+    // Only a batch with a void voids a sale already stored or in this batch: most batches skip it.
+    if (fresh.some((f) => f.kind === 'sale_void')) {
+      await applyVoids(tx, who.storeId, fresh.flatMap((f) => (f.kind === 'sale' || f.kind === 'sale_void' ? [f.payload.saleId] : [])));
+    }
 
     const ackedSeq = fresh[fresh.length - 1]!.seq;
     await tx.query(`UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, [who.storeId, stream, ackedSeq]);
-    await tx.query(`UPDATE terminal SET last_upload_at = now(), last_contact_at = now() WHERE store_id = $1 AND terminal_id = $2`, [who.storeId, who.terminalId]);
+    await noteUpload(tx, who, request, ackedSeq);
     return { stream, ackedSeq };
   });
 }

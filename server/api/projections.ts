@@ -7,9 +7,11 @@ import type pg from 'pg';
 
 export const PROJECTIONS = [
   `INSERT INTO sale (store_id, sale_id, terminal_id, receipt_no, business_date, opened_at, closed_at, currency, subtotal,
-                     discount_total, total, rounding, tax_total, change_given, cashier_id, shift_id)
+                     discount_total, total, rounding, tax_total, change_given, cashier_id, shift_id, voided_at)
    SELECT f.store_id, p."saleId", f.terminal_id, p."receiptNo", p."businessDate", p."openedAt", p."closedAt", p.currency, p.subtotal,
-          p."discountTotal", p.total, p.rounding, p."taxTotal", p."changeGiven", p."cashierId", p."shiftId"
+          p."discountTotal", p.total, p.rounding, p."taxTotal", p."changeGiven", p."cashierId", p."shiftId",
+          -- a void stored by an earlier batch (one in this batch is applyVoids')
+          (SELECT v.voided_at FROM sale_void v WHERE v.store_id = f.store_id AND v.sale_id = p."saleId")
    FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, "receiptNo" int, "businessDate" date,
           "openedAt" timestamptz, "closedAt" timestamptz, currency text, subtotal bigint, "discountTotal" bigint, total bigint,
           rounding bigint, "taxTotal" bigint, "changeGiven" bigint, "cashierId" text, "shiftId" text)
@@ -24,9 +26,10 @@ export const PROJECTIONS = [
           net bigint, "taxRateBp" int)
    WHERE f.kind = 'sale'
    ON CONFLICT (store_id, sale_id, line_no) DO NOTHING`,
-  `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount)
+  `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount, voided)
    SELECT f.store_id, t."tenderId", f.payload->>'saleId', f.terminal_id, (f.payload->>'businessDate')::date, t.seq, t.kind, t.amount,
-          t.tendered, t."paymentId", coalesce(t."merchantDiscount", 0)
+          t.tendered, t."paymentId", coalesce(t."merchantDiscount", 0),
+          EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = f.store_id AND v.sale_id = f.payload->>'saleId')
    FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'tenders') AS t("tenderId" text, seq int, kind text, amount bigint,
           tendered bigint, "paymentId" text, "merchantDiscount" bigint)
    WHERE f.kind = 'sale'
@@ -44,7 +47,29 @@ export const PROJECTIONS = [
           gross bigint, discounts bigint, refunds bigint, net bigint, tax bigint, report jsonb)
    WHERE f.kind = 'z_report'
    ON CONFLICT (store_id, terminal_id, z_no) DO NOTHING`,
+  `INSERT INTO sale_void (store_id, sale_id, terminal_id, voided_at, voided_by, reason)
+   SELECT f.store_id, p."saleId", f.terminal_id, p.at, p."voidedBy", p.reason
+   FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, at timestamptz, "voidedBy" text, reason text)
+   WHERE f.kind = 'sale_void'
+   ON CONFLICT (store_id, sale_id) DO NOTHING`,
 ];
+
+/**
+ * Marks voided the sales of `saleIds` that have a void, for a batch that brought voids: a separate statement, since
+ * the upload's data-modifying CTEs do not see each other's rows (a sale whose void came in an earlier batch is
+ * stored voided by its own CTE).
+ */
+export async function applyVoids(tx: pg.ClientBase, storeId: string, saleIds: readonly string[]): Promise<void> {
+  if (saleIds.length === 0) return;
+  await tx.query(
+    `WITH voided AS (
+       UPDATE sale s SET voided_at = v.voided_at FROM sale_void v
+        WHERE v.store_id = $1 AND v.sale_id = ANY($2::text[]) AND s.store_id = $1 AND s.sale_id = v.sale_id AND s.voided_at IS NULL
+       RETURNING s.sale_id)
+     UPDATE sale_tender t SET voided = true FROM voided WHERE t.store_id = $1 AND t.sale_id = voided.sale_id`,
+    [storeId, saleIds],
+  );
+}
 
 export const STOCK_MOVEMENTS = `
   INSERT INTO stock_movement (store_id, movement_id, product_id, delta_milli, reason, ref, at, terminal_id)

@@ -1,9 +1,11 @@
 /** An HTTPS client for tests that trusts exactly the server's own certificate. */
+import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 
 export interface Reply<T = unknown> {
   readonly status: number;
   readonly body: T;
+  readonly headers: IncomingHttpHeaders;
 }
 
 export interface ApiClient {
@@ -30,7 +32,7 @@ export function apiClient(baseUrl: string, cert: string, defaultToken: string | 
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            done({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+            done({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, headers: res.headers });
           });
           res.on('error', fail);
         });

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
+import type { RateLimits } from '../rate-limit';
 import { startServer, type RunningServer } from '../start';
 import { apiClient, type ApiClient } from './client';
 import { freshDatabase } from './postgres';
+
+const UNLIMITED: RateLimits = { terminal: { burst: 1e9, perSecond: 1e9 }, failures: { burst: 1e9, perSecond: 1e9 } };
 
 export interface TestServer {
   readonly server: RunningServer;
@@ -20,14 +23,28 @@ export interface TestServer {
 }
 
 /** The real server on a fresh database of the run's PostgreSQL, on a free loopback port, logs silenced. */
-export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger } = {}): Promise<TestServer> {
+export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger; rateLimits?: RateLimits; tlsFiles?: { certFile: string; keyFile: string }; clientCa?: string } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jiezhang-server-'));
-  const server = await startServer({ dataDir, databaseUrl: databaseUrl ?? (await freshDatabase()), host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), ...options });
+  const server = await startServer({
+    dataDir,
+    databaseUrl: databaseUrl ?? (await freshDatabase()),
+    host: '127.0.0.1',
+    port: 0,
+    log: pino({ level: 'silent' }),
+    // Every test client comes from 127.0.0.1 and many send wrong codes on purpose: the limits are server-rate-limit.test.ts's.
+    rateLimits: UNLIMITED,
+    ...(options.pullPageRows === undefined ? {} : { pullPageRows: options.pullPageRows }),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.tlsFiles ? { tlsFiles: options.tlsFiles } : {}),
+  });
+  // A CA-signed server is trusted through its CA; a self-signed one through its own certificate.
+  const trusted = options.clientCa ?? server.tls.cert;
   return {
     server,
     dataDir,
-    admin: apiClient(server.url, server.tls.cert, server.adminToken),
-    as: (credential) => apiClient(server.url, server.tls.cert, credential),
+    admin: apiClient(server.url, trusted, server.adminToken),
+    as: (credential) => apiClient(server.url, trusted, credential),
     async sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []) {
       const client = new pg.Client({ connectionString: server.databaseUrl });
       await client.connect();

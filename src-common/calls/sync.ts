@@ -32,6 +32,8 @@ export const SyncStatus = z.object({
   oldestWaitingAt: z.string().nullable(),
   pulledVersion: z.number().int().min(0),
   streamId: z.string().nullable(),
+  /** The facts written before store sync, being numbered after an upgrade (upload waits for it); null once done. */
+  numberingHistory: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }).nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
@@ -58,7 +60,12 @@ export const syncCalls = {
     summary: 'Read the certificate a store server presents (nothing is sent), to compare its fingerprint with the one the server printed',
   }),
   'sync.enrol': call({
-    input: z.object({ serverUrl: ServerUrl, code: z.string().trim().toUpperCase().min(8).max(20), fingerprint: Fingerprint }).strict(),
+    // Either the fingerprint the technician confirmed (the server's own certificate pinned), or the CA certificate
+    // (PEM) that signs the server's: then any certificate of that CA for this address is trusted, and no other.
+    input: z
+      .object({ serverUrl: ServerUrl, code: z.string().trim().toUpperCase().min(8).max(20), fingerprint: Fingerprint.optional(), caCertificate: z.string().max(20_000).optional() })
+      .strict()
+      .refine((i) => (i.fingerprint === undefined) !== (i.caCertificate === undefined), { message: 'a fingerprint or a CA certificate, one of the two' }),
     output: SyncStatus,
     access: Technicians,
     summary: 'Enrol this till with the store server, pinning the certificate whose fingerprint the technician confirmed',

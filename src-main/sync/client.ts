@@ -18,6 +18,8 @@ export class SyncServerError extends Error {
     readonly code: SyncErrorCode | 'bad_reply',
     message: string,
     readonly status: number,
+    /** How long the server asked the till to wait (Retry-After), if it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'SyncServerError';
@@ -45,7 +47,8 @@ export function createSyncClient(server: PinnedServer, credential: string | null
     }
     if (reply.status < 200 || reply.status > 299) {
       const error = SyncErrorReply.safeParse(json);
-      if (error.success) throw new SyncServerError(error.data.error.code, error.data.error.message, reply.status);
+      if (error.success)
+        throw new SyncServerError(error.data.error.code, error.data.error.message, reply.status, reply.retryAfterSeconds === undefined ? undefined : reply.retryAfterSeconds * 1000);
       throw new SyncServerError(reply.status >= 500 ? 'unavailable' : 'bad_reply', `The server answered ${reply.status}`, reply.status);
     }
     const parsed = schema.safeParse(json);

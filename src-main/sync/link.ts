@@ -6,6 +6,7 @@ export interface SyncLinkRow {
   server_url: string;
   cert_pem: string;
   fingerprint: string;
+  trust: 'pin' | 'ca';
   store_id: string;
   store_name: string;
   terminal_id: string;
@@ -28,8 +29,8 @@ export function readLink(db: Database): SyncLinkRow | null {
 export function writeLink(db: Database, link: Omit<SyncLinkRow, 'last_contact_at' | 'last_upload_at' | 'last_pull_at' | 'last_error' | 'alert'>): void {
   stmt(
     db,
-    `INSERT INTO sync_link (singleton, server_url, cert_pem, fingerprint, store_id, store_name, terminal_id, sealed_credential, enrolled_at, stream_id, stream_base, pulled_version)
-     VALUES (1, @server_url, @cert_pem, @fingerprint, @store_id, @store_name, @terminal_id, @sealed_credential, @enrolled_at, @stream_id, @stream_base, @pulled_version)`,
+    `INSERT INTO sync_link (singleton, server_url, cert_pem, fingerprint, trust, store_id, store_name, terminal_id, sealed_credential, enrolled_at, stream_id, stream_base, pulled_version)
+     VALUES (1, @server_url, @cert_pem, @fingerprint, @trust, @store_id, @store_name, @terminal_id, @sealed_credential, @enrolled_at, @stream_id, @stream_base, @pulled_version)`,
   ).run(link);
 }
 
@@ -68,17 +69,31 @@ export function unackAfter(db: Database, seq: number): number {
   return stmt(db, 'UPDATE sync_fact SET acked = 0 WHERE acked = 1 AND seq > ?').run(seq).changes;
 }
 
+/**
+ * Facts waiting and acknowledged. Not a scan of sync_fact (1.7 million rows on a big till, on the core's loop at
+ * every status): seqs run 1..max without a hole once the history is numbered, so acknowledged = max − waiting −
+ * the history still to number; waiting counts the partial index of unacknowledged facts.
+ */
 export function factCounts(db: Database): { waiting: number; acked: number; lastSeq: number; oldestWaitingAt: string | null } {
-  return stmt(
+  const row = stmt(
     db,
-    `SELECT coalesce(sum(acked = 0), 0) AS waiting, coalesce(sum(acked), 0) AS acked, coalesce(max(seq), 0) AS lastSeq,
-       (SELECT recorded_at FROM sync_fact WHERE acked = 0 ORDER BY seq LIMIT 1) AS oldestWaitingAt FROM sync_fact`,
-  ).get() as { waiting: number; acked: number; lastSeq: number; oldestWaitingAt: string | null };
+    `SELECT (SELECT count(*) FROM sync_fact WHERE acked = 0) AS waiting, (SELECT coalesce(max(seq), 0) FROM sync_fact) AS lastSeq,
+       (SELECT coalesce(sum(total - done), 0) FROM sync_backfill) AS unnumbered,
+       (SELECT recorded_at FROM sync_fact WHERE acked = 0 ORDER BY seq LIMIT 1) AS oldestWaitingAt`,
+  ).get() as { waiting: number; lastSeq: number; unnumbered: number; oldestWaitingAt: string | null };
+  return { waiting: row.waiting, acked: Math.max(0, row.lastSeq - row.waiting - row.unnumbered), lastSeq: row.lastSeq, oldestWaitingAt: row.oldestWaitingAt };
 }
 
-/** Where a new stream starts: just below the first fact still waiting (or after the last fact when none waits). */
+export const highestSeq = (db: Database): number => stmt(db, 'SELECT coalesce(max(seq), 0) FROM sync_fact').pluck().get() as number;
+
+/**
+ * Where a new stream starts: just below the first fact still waiting (or after the last fact when none waits). While
+ * the history is being numbered (0023), its first unnumbered fact is waiting too.
+ */
 export function streamBaseNow(db: Database): number {
-  const first = stmt(db, 'SELECT min(seq) FROM sync_fact WHERE acked = 0').pluck().get() as number | null;
+  const unnumbered = stmt(db, 'SELECT base + done + 1 FROM sync_backfill WHERE done < total').pluck().get() as number | undefined;
+  const waiting = stmt(db, 'SELECT min(seq) FROM sync_fact WHERE acked = 0').pluck().get() as number | null;
+  const first = unnumbered === undefined ? waiting : waiting === null ? unnumbered : Math.min(unnumbered, waiting);
   if (first !== null) return first - 1;
   return (stmt(db, 'SELECT coalesce(max(seq), 0) FROM sync_fact').pluck().get() as number) ?? 0;
 }

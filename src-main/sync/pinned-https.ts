@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
-import { connect, type PeerCertificate } from 'node:tls';
+import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
 
 export interface ServerCertificate {
   pem: string;
@@ -16,7 +16,13 @@ export interface ServerCertificate {
 export interface PinnedServer {
   /** https://host:port, no path. */
   url: string;
+  /** The pinned server certificate; with `trust: 'ca'`, the CA certificate the server's must chain to. */
   certificate: ServerCertificate;
+  /**
+   * 'pin' (default): exactly that certificate. 'ca': any certificate that chains to it and names the host of `url`
+   * (a server whose certificate is renewed by the shop's or a public CA; another CA's certificate is refused).
+   */
+  trust?: 'pin' | 'ca';
 }
 
 export class SyncTransportError extends Error {
@@ -32,6 +38,8 @@ export class SyncTransportError extends Error {
 export interface HttpReply {
   status: number;
   body: string;
+  /** Seconds from a Retry-After header (a rate_limited or unavailable answer), if any. */
+  retryAfterSeconds?: number;
 }
 
 const MAX_REPLY_BYTES = 64 * 1024 * 1024;
@@ -94,8 +102,14 @@ export function pinnedRequest(
         method,
         servername: isIp(host) ? undefined : host,
         ca: server.certificate.pem,
-        // Node calls this only once the chain verified against `ca`; the name is not checked, the pin is.
+        // Node calls this only once the chain verified against `ca`. Pinned: the name is not checked, the pin is.
+        // CA: the name is checked as any HTTPS client does.
         checkServerIdentity: (_host: string, cert: PeerCertificate) => {
+          if (server.trust === 'ca') {
+            const wrongName = checkServerIdentity(host, cert);
+            if (wrongName) mismatch = true;
+            return wrongName;
+          }
           if (cert.fingerprint256 === pin) return undefined;
           mismatch = true;
           return new Error(`certificate fingerprint ${cert.fingerprint256} is not the pinned ${pin}`);
@@ -123,7 +137,10 @@ export function pinnedRequest(
           }
           chunks.push(chunk);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        const retryAfter = Number(res.headers['retry-after']);
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}) }),
+        );
         res.on('error', (error) => reject(new SyncTransportError(`The reply from ${server.url} broke off: ${error.message}`, 'unreachable')));
       },
     );

@@ -4,6 +4,7 @@
  * is something to do (a fact waiting) or a pull is due, so the job table records real runs, not idle polls.
  * Selling never waits on any of it.
  */
+import { X509Certificate } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { SyncRun, SyncStatus } from '../../src-common/calls/sync';
@@ -21,6 +22,7 @@ import type { AuditService } from '../services/audit';
 import { createSyncClient, SyncServerError, type SyncClient } from './client';
 import { deleteLink, factCounts, noteContact, readLink, setAlert, streamBaseNow, writeLink, type SyncLinkRow } from './link';
 import { fetchServerCertificate, normaliseServerUrl, SyncTransportError, type PinnedServer, type ServerCertificate } from './pinned-https';
+import { historyNumbering } from './backfill';
 import { applyPull, type AppliedPull } from './pull';
 import { uploadWaitingFacts } from './upload';
 
@@ -63,9 +65,14 @@ export interface SyncService {
   status(): SyncStatus;
   isEnrolled(): boolean;
   inspect(serverUrl: string): Promise<{ serverUrl: string; fingerprint: string }>;
-  enrol(input: { serverUrl: string; code: string; fingerprint: string }, actor: Caller): Promise<SyncStatus>;
+  /** With the fingerprint the technician confirmed (pinned), or with the CA certificate the server's chains to. */
+  enrol(input: { serverUrl: string; code: string; fingerprint?: string | undefined; caCertificate?: string | undefined }, actor: Caller): Promise<SyncStatus>;
   unenrol(actor: Caller): SyncStatus;
   syncNow(): SyncStatus;
+  /** The history numbered (src-main/sync/backfill.ts): the upload may start. */
+  historyNumbered(): void;
+  /** A fact was just committed (a sale): upload it now rather than at the next look (uploadEveryMs). */
+  factWritten(): void;
   history(): z.infer<typeof SyncRun>[];
   start(): void;
   stop(): void;
@@ -77,13 +84,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   /** Certificates read by `inspect`, by server URL: enrolment pins exactly the one the technician looked at. */
   const inspected = new Map<string, ServerCertificate>();
   let timers: NodeJS.Timeout[] = [];
+  let wakeTimer: NodeJS.Timeout | null = null;
   let lastPullQueuedAt = 0;
 
   const now = () => clock.now().toISOString();
   const backoff = (attempts: number) => Math.min(timings.retryMaxMs, timings.retryFirstMs * 2 ** Math.max(0, Math.min(attempts - 1, 16)));
 
   function clientOf(link: SyncLinkRow): SyncClient {
-    const server: PinnedServer = { url: link.server_url, certificate: { pem: link.cert_pem, fingerprint: link.fingerprint } };
+    const server: PinnedServer = { url: link.server_url, certificate: { pem: link.cert_pem, fingerprint: link.fingerprint }, trust: link.trust };
     return createSyncClient(server, keyring.unseal(link.sealed_credential), { timeoutMs: timings.requestTimeoutMs });
   }
 
@@ -107,7 +115,13 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       oldestWaitingAt: link ? counts.oldestWaitingAt : null,
       pulledVersion: link?.pulled_version ?? 0,
       streamId: link?.stream_id ?? null,
+      numberingHistory: numberingHistory(),
     };
+  }
+
+  function numberingHistory(): { done: number; total: number } | null {
+    const n = historyNumbering(db);
+    return n.done < n.total ? { done: n.done, total: n.total } : null;
   }
 
   const publish = () => deps.events.emit('sync.changed', status());
@@ -122,9 +136,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return stmt(db, "SELECT 1 FROM job WHERE kind = ? AND status IN ('queued', 'running') LIMIT 1").pluck().get(kind) !== undefined;
   }
 
+  /**
+   * One queued run per kind at most. A run already going may have read the server before what is asked now (a pull
+   * that started before a price changed): a new run is queued behind it.
+   */
   function queue(kind: string, subject: string, runAt?: number) {
     if (!readLink(db)) return;
-    if (openJob(kind)) {
+    const queued = stmt(db, "SELECT 1 FROM job WHERE kind = ? AND status = 'queued' LIMIT 1").pluck().get(kind) !== undefined;
+    if (queued) {
       if (runAt === undefined) stmt(db, "UPDATE job SET run_at = min(run_at, ?) WHERE kind = ? AND status = 'queued'").run(clock.now().getTime(), kind);
     } else jobs.enqueue(kind, subject, {}, runAt === undefined ? {} : { runAt });
     jobs.wake();
@@ -133,7 +152,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   function lookForWork() {
     try {
       if (!readLink(db)) return;
-      const waiting = stmt(db, 'SELECT 1 FROM sync_fact WHERE acked = 0 LIMIT 1').pluck().get() !== undefined;
+      // Upload waits for the history's numbers (they come before every newer fact); the panel shows how far.
+      const numbering = numberingHistory() !== null;
+      if (numbering) publish();
+      const waiting = !numbering && stmt(db, 'SELECT 1 FROM sync_fact WHERE acked = 0 LIMIT 1').pluck().get() !== undefined;
       if (waiting && !openJob(UPLOAD_JOB)) queue(UPLOAD_JOB, UPLOAD_SUBJECT);
       if (clock.now().getTime() - lastPullQueuedAt >= timings.pullEveryMs && !openJob(PULL_JOB)) {
         lastPullQueuedAt = clock.now().getTime();
@@ -152,16 +174,16 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     leaseMs: timings.requestTimeoutMs * 4,
     handler: async () => {
       const link = readLink(db);
-      if (!link) return { outcome: 'done' };
+      if (!link || numberingHistory()) return { outcome: 'done' };
       try {
-        const outcome = await uploadWaitingFacts({ db, client: clientOf(link), terminalId: deps.terminalId, log, newStreamId: () => newId(clock.now().getTime()) });
+        const outcome = await uploadWaitingFacts({ db, client: clientOf(link), terminalId: deps.terminalId, log, newStreamId: () => newId(clock.now().getTime()), now: () => clock.now().getTime() });
         noteContact(db, { at: now(), upload: outcome.batches > 0, error: null });
         log.info({ sent: outcome.sent, acked: outcome.acked, batches: outcome.batches, newStreams: outcome.newStreams }, 'facts uploaded');
         if (outcome.alert) return { outcome: 'retry', error: outcome.alert };
         return { outcome: 'done' };
       } catch (error) {
         noteContact(db, { at: now(), error: failureText(error) });
-        return { outcome: 'retry', error: failureText(error) };
+        return retryOutcome(error, failureText(error), clock.now().getTime());
       } finally {
         publish();
       }
@@ -200,7 +222,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         return { outcome: 'done' };
       } catch (error) {
         noteContact(db, { at: now(), error: failureText(error) });
-        return { outcome: 'retry', error: failureText(error) };
+        return retryOutcome(error, failureText(error), clock.now().getTime());
       } finally {
         publish();
       }
@@ -226,18 +248,27 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     async enrol(input, actor) {
       const url = urlOrRefuse(input.serverUrl);
       if (readLink(db)) throw new PosError('conflict', 'This till is already enrolled with a store server; un-enrol it first', { reason: 'already_enrolled' });
-      const certificate = inspected.get(url);
-      if (!certificate) throw new PosError('conflict', 'Read the server’s certificate first', { reason: 'not_inspected' });
-      if (certificate.fingerprint !== input.fingerprint)
-        throw new PosError('conflict', 'The confirmed fingerprint is not the one the server presented', { reason: 'fingerprint_mismatch' });
-      const client = createSyncClient({ url, certificate }, null, { timeoutMs: timings.requestTimeoutMs });
+      const trust: 'pin' | 'ca' = input.caCertificate ? 'ca' : 'pin';
+      let certificate: ServerCertificate;
+      if (input.caCertificate) {
+        certificate = caCertificateOrRefuse(input.caCertificate);
+      } else {
+        const presented = inspected.get(url);
+        if (!presented) throw new PosError('conflict', 'Read the server’s certificate first', { reason: 'not_inspected' });
+        if (presented.fingerprint !== input.fingerprint)
+          throw new PosError('conflict', 'The confirmed fingerprint is not the one the server presented', { reason: 'fingerprint_mismatch' });
+        certificate = presented;
+      }
+      const client = createSyncClient({ url, certificate, trust }, null, { timeoutMs: timings.requestTimeoutMs });
       let reply;
       try {
         reply = await client.enrol({ code: input.code, terminalId: deps.terminalId, terminalName: deps.terminalName().slice(0, 40) || deps.terminalId, appVersion: deps.appVersion.slice(0, 40) });
       } catch (error) {
         if (error instanceof SyncServerError && error.code === 'enrolment_code_invalid') throw new PosError('conflict', 'The server refused the enrolment code (unknown, used or expired)', { reason: 'enrolment_code_invalid' });
         if (error instanceof SyncTransportError && error.reason === 'certificate_mismatch')
-          throw new PosError('conflict', 'The server no longer presents the certificate that was confirmed', { reason: 'fingerprint_mismatch' });
+          throw trust === 'ca'
+            ? new PosError('conflict', `The server’s certificate is not signed by the given CA for this address (${error.message})`, { reason: 'certificate_not_trusted' })
+            : new PosError('conflict', 'The server no longer presents the certificate that was confirmed', { reason: 'fingerprint_mismatch' });
         throw new PosError('unavailable', `Enrolment failed: ${failureText(error)}`, { reason: 'server_unreachable' });
       }
       const at = now();
@@ -246,6 +277,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           server_url: url,
           cert_pem: certificate.pem,
           fingerprint: certificate.fingerprint,
+          trust,
           store_id: reply.storeId,
           store_name: reply.storeName,
           terminal_id: reply.terminalId,
@@ -255,7 +287,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           stream_base: streamBaseNow(db),
           pulled_version: 0,
         });
-        deps.audit.record({ actor, action: 'sync.enrol', subject: reply.storeId, details: { serverUrl: url, fingerprint: certificate.fingerprint, storeName: reply.storeName } });
+        deps.audit.record({ actor, action: 'sync.enrol', subject: reply.storeId, details: { serverUrl: url, fingerprint: certificate.fingerprint, trust, storeName: reply.storeName } });
       })();
       inspected.delete(url);
       log.info({ serverUrl: url, storeId: reply.storeId, fingerprint: certificate.fingerprint }, 'enrolled with the store server');
@@ -285,6 +317,25 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       queue(UPLOAD_JOB, UPLOAD_SUBJECT);
       queue(PULL_JOB, PULL_SUBJECT);
       return status();
+    },
+
+    factWritten() {
+      // Facts committed in the same turn go in one upload; an upload already running picks them up in its next batch.
+      if (wakeTimer) return;
+      wakeTimer = setTimeout(() => {
+        wakeTimer = null;
+        try {
+          if (readLink(db) && !numberingHistory()) queue(UPLOAD_JOB, UPLOAD_SUBJECT);
+        } catch (error) {
+          log.error({ err: error }, 'could not queue the upload of a new fact');
+        }
+      }, 0);
+      wakeTimer.unref();
+    },
+
+    historyNumbered() {
+      if (readLink(db)) queue(UPLOAD_JOB, UPLOAD_SUBJECT);
+      publish();
     },
 
     history() {
@@ -324,14 +375,37 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     stop() {
       timers.forEach(clearInterval);
       timers = [];
+      if (wakeTimer) clearTimeout(wakeTimer);
+      wakeTimer = null;
     },
   };
+}
+
+/** Longest wait a server's Retry-After is taken for (a bad header must not park the till's sync for days). */
+const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/** A failed run goes again after the runner's backoff, or, when the server said how long to wait (Retry-After), then. */
+export function retryOutcome(error: unknown, text: string, nowMs: number): { outcome: 'retry'; error: string; at?: number } {
+  const after = error instanceof SyncServerError ? error.retryAfterMs : undefined;
+  return { outcome: 'retry', error: text, ...(after !== undefined ? { at: nowMs + Math.min(after, MAX_RETRY_AFTER_MS) } : {}) };
 }
 
 function stateOf(link: SyncLinkRow | null): SyncStatus['state'] {
   if (!link) return 'not_enrolled';
   if (link.last_error) return /^(unreachable|timeout|unavailable|rate_limited)\b/.test(link.last_error) ? 'offline' : 'refused';
   return link.last_contact_at ? 'online' : 'connecting';
+}
+
+/** A CA certificate (PEM) the technician gave: it must parse and be a CA. */
+function caCertificateOrRefuse(pem: string): ServerCertificate {
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(pem);
+  } catch {
+    throw new PosError('validation_failed', 'The CA certificate is not a PEM certificate', { reason: 'ca_certificate_invalid' });
+  }
+  if (!x509.ca) throw new PosError('validation_failed', 'The certificate given is not a CA certificate', { reason: 'ca_certificate_invalid' });
+  return { pem: x509.toString(), fingerprint: x509.fingerprint256 };
 }
 
 function urlOrRefuse(input: string): string {

@@ -53,7 +53,7 @@ describe('uploadWaitingFacts', () => {
     sale(db, 'S1', 1);
     sale(db, 'S2', 2);
     const server = recordingServer();
-    const outcome = await uploadWaitingFacts({ db, client: server.client, terminalId: 'T', log, newStreamId: () => 'STREAM2', maxFacts: 1 });
+    const outcome = await uploadWaitingFacts({ db, client: server.client, terminalId: 'T', log, newStreamId: () => 'STREAM2', now: () => Date.parse(AT) + 30_000, maxFacts: 1 });
     expect(outcome).toMatchObject({ sent: 2, acked: 2, batches: 2, caughtUp: true, alert: null });
     const facts = server.batches.flatMap((b) => b.facts);
     expect(facts.map((f) => [f.seq, f.kind, f.id])).toEqual([
@@ -61,6 +61,11 @@ describe('uploadWaitingFacts', () => {
       [2, 'sale', 'S2'],
     ]);
     facts.forEach((f) => expect(Fact.safeParse(f).success).toBe(true));
+    // Each batch tells the server what waits here: the highest seq, and how long (the till's clock) its first fact waited.
+    expect(server.batches.map((b) => b.waiting)).toEqual([
+      { highestSeq: 2, oldestAgeMs: 30_000 },
+      { highestSeq: 2, oldestAgeMs: 30_000 },
+    ]);
     expect(db.prepare('SELECT count(*) FROM sync_fact WHERE acked = 0').pluck().get()).toBe(0);
   });
 
@@ -70,7 +75,7 @@ describe('uploadWaitingFacts', () => {
     sale(db, 'S2', 2, '长'.repeat(250)); // longer than the contract's 200 characters
     sale(db, 'S3', 3);
     const server = recordingServer();
-    const outcome = await uploadWaitingFacts({ db, client: server.client, terminalId: 'T', log, newStreamId: () => 'STREAM2' });
+    const outcome = await uploadWaitingFacts({ db, client: server.client, terminalId: 'T', log, newStreamId: () => 'STREAM2', now: () => Date.parse(AT) });
     expect(outcome.alert).toMatch(/^fact_invalid: seq 2 \(sale S2\): payload\.lines\.0\.name/);
     expect(server.batches.flatMap((b) => b.facts).map((f) => f.id)).toEqual(['S1']);
     expect(db.prepare('SELECT seq FROM sync_fact WHERE acked = 0 ORDER BY seq').pluck().all()).toEqual([2, 3]);

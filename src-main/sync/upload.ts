@@ -9,7 +9,7 @@ import { MAX_BATCH_BYTES, MAX_FACTS_PER_BATCH, type Fact } from '../../src-commo
 import type { Logger } from '../log';
 import { SyncServerError, type SyncClient } from './client';
 import { buildFact, unackedFacts } from './facts';
-import { ackThrough, readLink, setAlert, startStream, streamBaseNow, unackAfter } from './link';
+import { ackThrough, highestSeq, readLink, setAlert, startStream, streamBaseNow, unackAfter } from './link';
 
 export interface UploadOutcome {
   sent: number;
@@ -28,7 +28,16 @@ const ENVELOPE_BYTES = 256;
 const MAX_NEW_STREAMS_PER_RUN = 2;
 const MAX_REWINDS_PER_RUN = 2;
 
-export async function uploadWaitingFacts(deps: { db: Database; client: SyncClient; terminalId: string; log: Logger; newStreamId: () => string; maxFacts?: number }): Promise<UploadOutcome> {
+export async function uploadWaitingFacts(deps: {
+  db: Database;
+  client: SyncClient;
+  terminalId: string;
+  log: Logger;
+  newStreamId: () => string;
+  /** The till's clock (ms): the age of the oldest waiting fact, told to the server. */
+  now: () => number;
+  maxFacts?: number;
+}): Promise<UploadOutcome> {
   const { db, client, log } = deps;
   const out: UploadOutcome = { sent: 0, acked: 0, batches: 0, newStreams: 0, rewinds: 0, caughtUp: false, alert: null };
   for (;;) {
@@ -65,10 +74,12 @@ export async function uploadWaitingFacts(deps: { db: Database; client: SyncClien
     }
     const firstWire = facts[0]!.seq;
     const lastWire = facts.at(-1)!.seq;
-    const body = `{"stream":${JSON.stringify(link.stream_id)},"facts":[${bodies.join(',')}]}`;
+    // What waits here, for the server's list of terminals: the highest seq of this stream, and the first fact's age.
+    const waiting = { highestSeq: highestSeq(db) - link.stream_base, oldestAgeMs: Math.max(0, Math.round(deps.now() - Date.parse(rows[0]!.recorded_at))) };
+    const body = `{"stream":${JSON.stringify(link.stream_id)},"waiting":${JSON.stringify(waiting)},"facts":[${bodies.join(',')}]}`;
     let ackedSeq: number;
     try {
-      ackedSeq = (await client.upload({ stream: link.stream_id, facts }, body)).ackedSeq;
+      ackedSeq = (await client.upload({ stream: link.stream_id, facts, waiting }, body)).ackedSeq;
     } catch (error) {
       if (error instanceof SyncServerError && error.code === 'stream_diverged' && out.newStreams < MAX_NEW_STREAMS_PER_RUN) {
         restart('the server holds other facts at these numbers');

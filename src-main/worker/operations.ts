@@ -17,6 +17,8 @@ import { barcodeKey, toProduct } from '../services/catalog';
 import { buildCatalogSearchIndex, type CatalogSearchIndex } from '../services/catalog-search';
 import { createExportsService } from '../services/exports';
 import { readLogs } from './logs';
+import Sqlite from 'better-sqlite3';
+import { numberHistory } from '../sync/backfill';
 import { readToday } from '../services/today';
 import { writeSupportBundle } from './support-bundle';
 import type { OperationContext, SqlInput, SqlOperation, SqlOutput } from './protocol';
@@ -91,6 +93,28 @@ export const operations: OperationTable = {
     const csv = 'csv' in input ? input.csv : await readUploadedCsv(input.csvFile);
     ctx.progress('checking', 0, null);
     return previewCatalogCsv(db, csv, { now: new Date(input.now), mode: 'upsert', ...(input.allowedTaxRatesBp ? { allowedTaxRatesBp: input.allowedTaxRatesBp } : {}) });
+  },
+
+  'sync.numberHistory': async (db, { now, nativeBinding }, ctx, databasePath) => {
+    const reader = new Sqlite(databasePath, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    // As an import's batches: facts made from rows already committed, numbered again at the next start if lost.
+    db.pragma('synchronous = NORMAL');
+    try {
+      const numbered = await numberHistory(db, {
+        reader,
+        now: () => now,
+        between: async (done, total) => {
+          ctx.progress('numbering', done, total);
+          ctx.checkpointIfGrown();
+          await ctx.yieldTurn();
+          await sleep(IMPORT_PAUSE_MS);
+        },
+      });
+      return { numbered };
+    } finally {
+      db.pragma('synchronous = FULL');
+      reader.close();
+    }
   },
 
   'catalog.export': async (db, { dataDir, now }, ctx) => {

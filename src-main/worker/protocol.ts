@@ -43,6 +43,8 @@ export interface SqlOperations {
     input: { csv: string; now: string; allowedTaxRatesBp?: readonly number[] } | { csvFile: string; now: string; allowedTaxRatesBp?: readonly number[] };
     output: CatalogImportResult;
   };
+  /** Numbers the facts written before store sync (src-main/sync/backfill.ts), in short batches; resumes a stopped run. */
+  'sync.numberHistory': { input: { now: string; nativeBinding?: string }; output: { numbered: number } };
   /** Writes the catalog CSV to <dataDir>/exports/ (read with export.read). */
   'catalog.export': { input: { dataDir: string; now: string }; output: { name: string; rows: number; bytes: number } };
   'export.create': {

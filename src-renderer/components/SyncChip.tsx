@@ -42,6 +42,7 @@ export function SyncChip() {
     <span className={`device-chip ${health}`} data-testid="sync-chip" data-state={status.state} data-health={health} title={title} role="status">
       {t(`sync.chip.${status.state}`)}
       {status.factsWaiting > 0 && ` · ${t('sync.chip.waiting', { count: status.factsWaiting })}`}
+      {status.numberingHistory && ` · ${t('sync.chip.numbering', { done: status.numberingHistory.done, total: status.numberingHistory.total })}`}
       {status.alert && ` · ${t('sync.chip.alert')}`}
     </span>
   );

@@ -149,4 +149,65 @@ describe('store server: facts up, exactly once (real PostgreSQL)', () => {
     expect((await t.as(null).call('POST', '/v1/facts', { body: { stream: ulid(), facts: sales(1, 1) } })).status).toBe(401);
     expect((await t.as('x'.repeat(43)).call('POST', '/v1/facts', { body: { stream: ulid(), facts: sales(1, 1) } })).status).toBe(401);
   });
+
+  it('voids: a voided cart leaves the totals alone; a void after its sale (a restored till) takes the sale out, and so does one before it', async () => {
+    const c = await storeWithTills(t, '三号店', ['C1']);
+    const till = c.tills[0]!.credential;
+    const date = '2026-11-20';
+    const voidOf = (seq: number, saleId: string): Fact => ({
+      seq, id: `void:${saleId}`, kind: 'sale_void', recordedAt: '2026-11-20T12:00:00.000Z',
+      payload: { saleId, reason: '顾客不要了', voidedBy: 'U1', at: '2026-11-20T12:00:00.000Z' },
+    });
+    const totals = async () => (await t.admin.call('GET', `/v1/admin/stores/${c.storeId}/totals?date=${date}`)).body as { store: { salesCount: number; sales: number; tenders: Record<string, { net: number }> } };
+    const [kept, voidedLater, voidedFirst] = [1, 2, 3].map((i) => saleFact(i, { businessDate: date, lines: [{ productId: 'P1', price: 1000 * i }], tender: i === 2 ? 'wechat' : 'cash' }));
+
+    const stream = ulid();
+    // seq 1: a cart voided while open (never completed: no sale fact); 2, 3: two sales
+    expect((await upload(till, stream, [voidOf(1, ulid()), { ...kept!, seq: 2 }, { ...voidedLater!, seq: 3 }])).body.ackedSeq).toBe(3);
+    expect((await totals()).store).toMatchObject({ salesCount: 2, sales: 3000, tenders: { cash: { net: 1000 }, wechat: { net: 2000 } } });
+
+    // The till restored from a backup taken while sale 2 was open voids it on a new stream: the sale leaves the totals.
+    const restored = ulid();
+    expect((await upload(till, restored, [voidOf(1, voidedLater!.payload.saleId)])).body.ackedSeq).toBe(1);
+    const after = (await totals()).store;
+    expect(after).toMatchObject({ salesCount: 1, sales: 1000, tenders: { cash: { net: 1000 } } });
+    expect(after.tenders.wechat).toBeUndefined();
+
+    // The other order: the void is stored first, the sale it voids comes later (in the same batch or after).
+    expect((await upload(till, restored, [voidOf(2, voidedFirst!.payload.saleId)])).body.ackedSeq).toBe(2);
+    expect((await upload(till, restored, [{ ...voidedFirst!, seq: 3 }])).body.ackedSeq).toBe(3);
+    expect((await totals()).store).toMatchObject({ salesCount: 1, sales: 1000 });
+    // Sent again: stored once, still out of the totals.
+    expect((await upload(till, restored, [voidOf(2, voidedFirst!.payload.saleId), { ...voidedFirst!, seq: 3 }])).body.ackedSeq).toBe(3);
+    expect(await t.sql('SELECT count(*)::int AS n FROM sale_void WHERE store_id = $1', [c.storeId])).toEqual([{ n: 3 }]);
+    expect(await t.sql('SELECT sale_id FROM sale WHERE store_id = $1 AND voided_at IS NOT NULL ORDER BY sale_id', [c.storeId])).toEqual(
+      [voidedLater!.payload.saleId, voidedFirst!.payload.saleId].sort().map((sale_id) => ({ sale_id })),
+    );
+  });
+
+  it('lists what waits on each till as its last upload said: facts waiting and the lag of the oldest, on the server’s clock', async () => {
+    const d = await storeWithTills(t, '四号店', ['D1', 'D2']);
+    const [d1, d2] = d.tills.map((x) => x.credential);
+    const stream = ulid();
+    const terminals = async () =>
+      Object.fromEntries(((await t.admin.call('GET', `/v1/admin/stores/${d.storeId}/terminals`)).body.terminals as { terminalId: string }[]).map((x) => [x.terminalId, x])) as unknown as Record<
+        string,
+        { factsWaiting: number | null; lagSeconds: number | null; highestSeq: number | null; ackedSeq: number; lastContactAt: string | null }
+      >;
+    // D1 holds 10 facts; the first it sends waited 90 s on its own clock (whatever that clock says the time is).
+    const batch = sales(1, 5).map((f) => ({ ...f, recordedAt: '2020-01-01T00:00:00.000Z' }));
+    expect((await t.as(d1!).call('POST', '/v1/facts', { body: { stream, facts: batch, waiting: { highestSeq: 10, oldestAgeMs: 90_000 } } })).body.ackedSeq).toBe(5);
+    // D2 is an older till: it says nothing of what waits.
+    expect((await t.as(d2!).call('POST', '/v1/facts', { body: { stream: ulid(), facts: sales(1, 1) } })).status).toBe(200);
+    let listed = await terminals();
+    expect(listed.D1).toMatchObject({ ackedSeq: 5, highestSeq: 10, factsWaiting: 5 });
+    expect(listed.D1!.lagSeconds).toBeGreaterThanOrEqual(90);
+    expect(listed.D1!.lagSeconds).toBeLessThan(150);
+    expect(listed.D2).toMatchObject({ ackedSeq: 1, highestSeq: null, factsWaiting: null, lagSeconds: null });
+    expect(listed.D2!.lastContactAt).not.toBeNull();
+
+    expect((await t.as(d1!).call('POST', '/v1/facts', { body: { stream, facts: sales(6, 5), waiting: { highestSeq: 10, oldestAgeMs: 1_000 } } })).body.ackedSeq).toBe(10);
+    listed = await terminals();
+    expect(listed.D1).toMatchObject({ ackedSeq: 10, highestSeq: 10, factsWaiting: 0, lagSeconds: 0 });
+  });
 });

@@ -143,6 +143,9 @@ describe('the store server and three tills of two stores through one day', () =>
     await putProduct('A', OOLONG.A, 650);
     await putProduct('B', OOLONG.B, 500);
     for (const till of Object.values(tills)) await synced(till, (s) => s.state === 'online' && s.pulledVersion > 0);
+    // A till may have pulled an earlier version (its stock) just before: wait for the price itself, then compare.
+    for (const till of [tills.A1, tills.A2]) await until(`the price on ${till.name}`, async () => (priceOn(till, OOLONG.A) === 650 ? true : undefined));
+    await until('the price on B1', async () => (priceOn(tills.B1, OOLONG.B) === 500 ? true : undefined));
     expect([priceOn(tills.A1, OOLONG.A), priceOn(tills.A2, OOLONG.A), priceOn(tills.B1, OOLONG.A)]).toEqual([650, 650, undefined]);
     expect([priceOn(tills.A1, OOLONG.B), priceOn(tills.B1, OOLONG.B)]).toEqual([undefined, 500]);
   });

@@ -284,6 +284,10 @@ describe('till sync against the contract: a server that presents another certifi
       await t.ok(technician, 'sync.inspect', { serverUrl: server.url });
       await t.ok(technician, 'sync.enrol', { serverUrl: server.url, code: server.enrolmentCode(STORE_A), fingerprint: server.fingerprint });
       await synced(t, technician);
+      // A run asked for while another was going is queued behind it: let the till fall quiet before counting.
+      await until('no sync run queued or running', () =>
+        t.query<{ n: number }>("SELECT count(*) AS n FROM job WHERE kind IN ('sync.upload', 'sync.pull') AND status IN ('queued', 'running')")[0]!.n === 0,
+      );
       const stored = server.facts.length;
       const requests = server.requests.length;
 

@@ -10,6 +10,7 @@ export const syncZhCN = {
     refused: '门店服务器 · 被拒绝',
     waiting: '待上传 {{count}} 条',
     alert: '同步告警',
+    numbering: '历史编号 {{done}}/{{total}}',
   },
   state: { not_enrolled: '未加入门店服务器', connecting: '连接中', online: '在线', offline: '离线（照常收银，恢复后自动补传）', refused: '服务器拒绝（请技术员检查）' },
   enrol: {
@@ -35,6 +36,8 @@ export const syncZhCN = {
     waiting: '待上传事实',
     acked: '已确认事实',
     oldestWaiting: '最早待上传',
+    numbering: '历史事实编号',
+    numberingValue: '{{done}}/{{total}}（编号完成后开始上传）',
     version: '数据版本',
     stream: '上传流',
     lastError: '最近错误',
@@ -52,6 +55,8 @@ export const syncZhCN = {
     enrolment_code_invalid: '加入码无效、已用过或已过期：请在门店服务器上重新生成',
     already_enrolled: '本机已加入门店服务器：请先退出',
     sync_not_enrolled: '本机尚未加入门店服务器',
+    certificate_not_trusted: '服务器证书不是所给 CA 为此地址签发的：未加入',
+    ca_certificate_invalid: '所给证书不是有效的 CA 证书',
   },
   history: { title: '上传 / 下载记录', kind: '类型', upload: '上传', pull: '下载', status: '状态', attempts: '次数', when: '时间', error: '错误', none: '暂无记录' },
 };
@@ -67,6 +72,7 @@ export const syncEn: typeof syncZhCN = {
     refused: 'Store server · refused',
     waiting: '{{count}} waiting',
     alert: 'sync alert',
+    numbering: 'numbering history {{done}}/{{total}}',
   },
   state: {
     not_enrolled: 'Not enrolled with a store server',
@@ -98,6 +104,8 @@ export const syncEn: typeof syncZhCN = {
     waiting: 'Facts waiting',
     acked: 'Facts acknowledged',
     oldestWaiting: 'Oldest waiting',
+    numbering: 'Numbering history',
+    numberingValue: '{{done}}/{{total}} (upload starts when it is done)',
     version: 'Data version',
     stream: 'Upload stream',
     lastError: 'Last error',
@@ -115,6 +123,8 @@ export const syncEn: typeof syncZhCN = {
     enrolment_code_invalid: 'The enrolment code is unknown, used or expired: make a new one on the store server',
     already_enrolled: 'This till is already enrolled: leave the store server first',
     sync_not_enrolled: 'This till is not enrolled with a store server',
+    certificate_not_trusted: 'The server’s certificate is not one the given CA signed for this address: not enrolled',
+    ca_certificate_invalid: 'The certificate given is not a valid CA certificate',
   },
   history: { title: 'Upload / pull runs', kind: 'Kind', upload: 'Upload', pull: 'Pull', status: 'Status', attempts: 'Attempts', when: 'When', error: 'Error', none: 'No runs yet' },
 };

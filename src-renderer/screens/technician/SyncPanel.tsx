@@ -108,6 +108,7 @@ function StatusSection({ status, onError, onOk }: { status: NonNullable<ReturnTy
     ['lastUpload', time(status.lastUploadAt)],
     ['lastPull', time(status.lastPullAt)],
     ['waiting', status.factsWaiting],
+    ...(status.numberingHistory ? [['numbering', t('sync.status.numberingValue', { done: status.numberingHistory.done, total: status.numberingHistory.total })] as [string, string]] : []),
     ['acked', status.factsAcked],
     ['oldestWaiting', status.oldestWaitingAt ? time(status.oldestWaitingAt) : '—'],
     ['version', status.pulledVersion],
