@@ -8,13 +8,15 @@ import { createWriteBuffer, createWriteGate, freeWriteGate, gateWrites } from '.
 
 /**
  * The other side of the gate, in a real second thread: it takes the gate as the worker does (cell 0 = holder,
- * 2 = the worker; cell 1 = the core is waiting), holds it for `holdMs`, then frees it and says when.
+ * 2 = the worker; cell 1 = the core is waiting), holds it until the core waits and `holdMs` more, then frees it and says when.
  */
 const OTHER_SIDE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const cells = new Int32Array(workerData.buffer);
 if (Atomics.compareExchange(cells, 0, 0, 2) !== 0) throw new Error('gate not free');
 parentPort.postMessage({ held: true });
+// Until the core waits (cell 1), at most 2 s: on a loaded machine the core may come late, and must still find it held.
+for (const until = Date.now() + 2000; Atomics.load(cells, 1) !== 1 && Date.now() < until; ) Atomics.wait(cells, 1, 0, 5);
 setTimeout(() => {
   const releasedAt = performance.timeOrigin + performance.now();
   Atomics.store(cells, 0, 0);

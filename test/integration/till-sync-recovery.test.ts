@@ -26,10 +26,15 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 async function synced(t: TestPos, session: Session): Promise<SyncStatus> {
   await t.ok(session, 'sync.now', {});
-  return until('the sync', async () => {
-    const s = await t.ok(session, 'sync.status', {});
-    return s.factsWaiting === 0 && s.state === 'online' ? s : undefined;
-  });
+  // Generous: on a loaded machine the upload after the server's outage waits out its backoff first.
+  return until(
+    'the sync',
+    async () => {
+      const s = await t.ok(session, 'sync.status', {});
+      return s.factsWaiting === 0 && s.state === 'online' ? s : undefined;
+    },
+    60_000,
+  );
 }
 
 async function sell(t: TestPos, cashier: Session): Promise<string> {
