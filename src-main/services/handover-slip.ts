@@ -7,11 +7,10 @@
 import type { Database } from 'better-sqlite3';
 import { saleTotals, tenderTotals } from '../../db/queries/reports';
 import type { ShiftView } from '../../src-common/calls/owner';
-import { wallClockAt, calendarDateIn } from '../../src-common/business-day';
 import { formatMoney } from '../../src-common/money';
 import type { ReceiptBlock } from '../../src-common/receipt-text';
 import type { Language } from '../../src-common/schemas';
-import { displayWidth, sanitizePrintable, wrapToWidth } from '../../src-common/text-width';
+import { printedBlockWriter, printedLocalTime, printedTenderName } from './printed-blocks';
 
 export interface HandoverSlip {
   closed: ShiftView;
@@ -60,7 +59,6 @@ const LABELS = {
     next: '接班备用金',
     note: '备注',
     sign: '交班人签字：        接班人签字：',
-    tenderNames: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付', other: '其他' },
   },
   en: {
     title: 'SHIFT HANDOVER',
@@ -83,43 +81,23 @@ const LABELS = {
     next: 'Next float',
     note: 'Note',
     sign: 'Out: ________  In: ________',
-    tenderNames: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay', other: 'Other' },
   },
 } as const;
-
-const localTime = (iso: string, timeZone: string): string => {
-  const d = new Date(iso);
-  const w = wallClockAt(d, timeZone);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${calendarDateIn(d, timeZone)} ${pad(w.hour)}:${pad(w.minute)}`;
-};
 
 /** The slip laid out for a receipt printer of `columns` columns (labels left, amounts right). */
 export function layoutHandoverSlip(slip: HandoverSlip, columns: number, language: Language, timeZone: string): ReceiptBlock[] {
   const L = LABELS[language];
   const money = (amount: number) => formatMoney(amount, slip.currency);
-  const out: ReceiptBlock[] = [];
-  const text = (t: string, align: 'left' | 'center' = 'left', bold = false) => out.push({ kind: 'text', text: t, align, bold, size: 'normal' });
-  const pair = (label: string, value: string, bold = false) => {
-    const left = sanitizePrintable(label);
-    const right = sanitizePrintable(value);
-    const gap = columns - displayWidth(left) - displayWidth(right);
-    if (gap >= 1) text(left + ' '.repeat(gap) + right, 'left', bold);
-    else {
-      for (const line of wrapToWidth(left, columns)) text(line, 'left', bold);
-      text(' '.repeat(Math.max(0, columns - displayWidth(right))) + right, 'left', bold);
-    }
-  };
-  const rule = () => out.push({ kind: 'rule' });
-  const tenderName = (kind: string) => (Object.hasOwn(L.tenderNames, kind) ? L.tenderNames[kind as keyof typeof L.tenderNames] : kind);
+  const { out, text, wrapped, pair, rule } = printedBlockWriter(columns);
+  const tenderName = (kind: string) => printedTenderName(language, kind);
   const { closed, opened } = slip;
   if (closed.blind) throw new Error('a handover slip is made of a closed shift');
 
   text(L.title, 'center', true);
   pair(L.out, closed.openedBy?.name ?? '—');
   pair(L.in, opened.openedBy?.name ?? '—');
-  pair(L.from, localTime(closed.openedAt, timeZone));
-  pair(L.to, localTime(closed.closedAt ?? opened.openedAt, timeZone));
+  pair(L.from, printedLocalTime(closed.openedAt, timeZone));
+  pair(L.to, printedLocalTime(closed.closedAt ?? opened.openedAt, timeZone));
   rule();
   pair(L.float, money(closed.cash.float));
   pair(L.sales, String(slip.sales.count));
@@ -137,9 +115,7 @@ export function layoutHandoverSlip(slip: HandoverSlip, columns: number, language
   pair(L.expected, money(closed.cash.expected), true);
   pair(L.counted, money(closed.counted ?? 0), true);
   pair(L.overShort, money(closed.overShort ?? 0), true);
-  if (closed.note) {
-    for (const line of wrapToWidth(sanitizePrintable(`${L.note}: ${closed.note}`), columns)) text(line);
-  }
+  if (closed.note) wrapped(`${L.note}: ${closed.note}`);
   rule();
   pair(L.next, money(slip.nextFloat));
   text('');

@@ -54,8 +54,8 @@ import { allocate, formatMoney, inclusiveTax } from '../../src-common/money';
 import type { ReceiptBlock } from '../../src-common/receipt-text';
 import type { Session } from '../../src-common/roles';
 import { TenderKind, type Language } from '../../src-common/schemas';
-import { displayWidth, sanitizePrintable, wrapToWidth } from '../../src-common/text-width';
-import { businessDateOf, businessDaysInterval, calendarDateIn, parseDate, wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
+import { printedBlockWriter, printedLocalTime, printedTenderName } from './printed-blocks';
+import { businessDateOf, businessDaysInterval, parseDate, type BusinessDayRule } from '../../src-common/business-day';
 import type { Clock } from '../clock';
 import type { AuditService } from './audit';
 import { openBusinessDate } from './business-date';
@@ -508,7 +508,6 @@ const LABELS = {
     cashIn: '存入',
     cashOut: '取出',
     cashNet: '现金净额',
-    tenderNames: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付', other: '其他' },
   },
   en: {
     x: 'X REPORT (day open)',
@@ -550,44 +549,21 @@ const LABELS = {
     cashIn: 'Cash in',
     cashOut: 'Cash out',
     cashNet: 'Cash net',
-    tenderNames: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay', other: 'Other' },
   },
 } as const;
-
-/** The store's wall-clock date and time of an instant, as printed on the report. */
-const localTime = (iso: string, timeZone: string): string => {
-  const d = new Date(iso);
-  const w = wallClockAt(d, timeZone);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${calendarDateIn(d, timeZone)} ${pad(w.hour)}:${pad(w.minute)}`;
-};
 
 /** The report laid out for a receipt printer of `columns` columns (labels left, amounts right). */
 export function layoutReport(report: ReportView, columns: number, language: Language, timeZone: string): ReceiptBlock[] {
   const L = LABELS[language];
   const money = (amount: number) => formatMoney(amount, report.currency);
-  const out: ReceiptBlock[] = [];
-  const text = (t: string, align: 'left' | 'center' = 'left', bold = false) => out.push({ kind: 'text', text: t, align, bold, size: 'normal' });
-  const wrapped = (t: string, align: 'left' | 'center' = 'left', bold = false) => {
-    for (const line of wrapToWidth(sanitizePrintable(t), columns)) text(line, align, bold);
-  };
-  const pair = (label: string, value: string, bold = false) => {
-    const left = sanitizePrintable(label);
-    const gap = columns - displayWidth(left) - displayWidth(value);
-    if (gap >= 1) text(left + ' '.repeat(gap) + value, 'left', bold);
-    else {
-      wrapped(left, 'left', bold);
-      text(' '.repeat(Math.max(0, columns - displayWidth(value))) + value, 'left', bold);
-    }
-  };
-  const rule = () => out.push({ kind: 'rule' });
-  const tenderName = (kind: string) => (Object.hasOwn(L.tenderNames, kind) ? L.tenderNames[kind as keyof typeof L.tenderNames] : kind);
+  const { out, text, wrapped, pair, rule } = printedBlockWriter(columns);
+  const tenderName = (kind: string) => printedTenderName(language, kind);
 
   wrapped(report.kind === 'z' ? L.z : L.x, 'center', true);
   if (report.zNo !== null) pair(L.no, `Z${String(report.zNo).padStart(4, '0')}`);
   pair(L.date, report.businessDate);
-  pair(L.from, report.from ? localTime(report.from, timeZone) : L.start);
-  pair(L.to, localTime(report.to, timeZone));
+  pair(L.from, report.from ? printedLocalTime(report.from, timeZone) : L.start);
+  pair(L.to, printedLocalTime(report.to, timeZone));
   if (report.takenBy) pair(L.takenBy, report.takenBy.name);
   rule();
   pair(L.gross, money(report.gross));
