@@ -103,5 +103,18 @@ describe('promotions at the till', () => {
     const cart = await t.ok(cashier, 'sale.addProduct', { productId: chips.id });
     expect(cart.total).toBe(chips.price);
     await t.ok(cashier, 'sale.void', { reason: 'test' });
+
+    // With a member attached (the members part's cart event), the line is priced at the member price, the sale
+    // stores it as a promotion, and the member earns points on what was paid.
+    const member = await t.ok(cashier, 'member.create', { phone: '13712345678', name: null });
+    await t.ok(cashier, 'sale.addProduct', { productId: chips.id, quantityMilli: 2000 });
+    const withMember = await t.ok(cashier, 'sale.setMember', { memberId: member.memberId });
+    expect(withMember.total).toBe(2 * (chips.price - 50));
+    expect(withMember.lines[0]!.promotions).toEqual([expect.objectContaining({ saving: 100 })]);
+    const done = await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: withMember.total }] });
+    const stored = t.query<{ saving: number; kind: string }>('SELECT saving, kind FROM sale_line_promotion WHERE sale_id = ?', done.saleId);
+    expect(stored).toEqual([{ saving: 100, kind: 'member_price' }]);
+    const earned = t.query<{ delta: number }>("SELECT delta FROM member_points WHERE sale_id = ? AND reason = 'earn'", done.saleId);
+    expect(earned).toEqual([{ delta: Math.floor((2 * (chips.price - 50)) / 100) }]);
   });
 });
