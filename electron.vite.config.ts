@@ -48,7 +48,8 @@ export default defineConfig({
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
       minify: true,
-      rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
+      // The till's screens, and the store server's web back office (served by server/ at /office/).
+      rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html'), office: resolve(root, 'src-renderer/office.html') } },
     },
   },
 });

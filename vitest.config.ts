@@ -36,6 +36,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The web back office (issue 15) in Chromium against the store server on the run's PostgreSQL.
+          name: 'office',
+          include: ['test/office/**/*.test.ts'],
+          globalSetup: ['server/testing/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 60_000,

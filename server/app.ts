@@ -10,11 +10,13 @@ import { pull } from './api/pull';
 import { authenticateTerminal, enrol } from './api/terminals';
 import { sameSecret } from './admin-token';
 import { isUnavailable, type Db } from './database';
-import { ApiError, bearer, notFound, parse, readJson, sendError, sendJson } from './http';
+import { ApiError, bearer, notFound, parse, readJson, sendError, sendJson, SMALL_BODY_BYTES } from './http';
+import { officeRoutes } from './office/routes';
+import { officeUser } from './office/sessions';
+import { serveStatic, type StaticFiles } from './office/static';
 import type { RateLimiter } from './rate-limit';
 import type { ServerTls } from './tls';
 
-export const SMALL_BODY_BYTES = 64 * 1024;
 const StreamQuery = z.object({ stream: z.string().regex(/^[0-9A-Za-z:_-]{1,64}$/) });
 
 export interface AppContext {
@@ -26,6 +28,8 @@ export interface AppContext {
   readonly pullPageRows: number;
   /** Token buckets: per terminal for its calls, per source address for failed enrolments and sign-ins. */
   readonly limits: { readonly terminal: RateLimiter; readonly failures: RateLimiter };
+  /** The built web back office (out/renderer), or null when it was not built. */
+  readonly staticFiles: StaticFiles | null;
 }
 
 interface Request {
@@ -112,6 +116,9 @@ const sourceOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown'
  */
 function countFailure(ctx: AppContext, req: IncomingMessage, error: ApiError): ApiError {
   if (error.code !== 'unauthorized' && error.code !== 'enrolment_code_invalid') return error;
+  // A back-office page asking whether it is still signed in guesses nothing.
+  const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+  if (reason === 'signed_out' || reason === 'session_ended' || reason === 'totp_required') return error;
   const wait = ctx.limits.failures.take(sourceOf(req));
   return wait === null ? error : rateLimited(wait, 'failed enrolments or sign-ins from this address');
 }
@@ -127,6 +134,14 @@ async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse
   const url = new URL(req.url ?? '/', 'https://server.invalid');
   let status = 500;
   try {
+    if (url.pathname.startsWith('/v1/office/')) {
+      status = await handleOffice(ctx, req, res, url);
+      return;
+    }
+    if (req.method === 'GET' && !url.pathname.startsWith('/v1/')) {
+      status = await serveStatic(ctx.staticFiles, url.pathname, req, res);
+      return;
+    }
     const byPath = routes.filter((r) => r.path.test(url.pathname));
     if (byPath.length === 0) throw notFound(`Path ${url.pathname}`);
     const route = byPath.find((r) => r.method === req.method);
@@ -151,6 +166,32 @@ async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse
     // Never the headers (credentials) nor the body; the path and status say enough.
     ctx.log.info({ method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) }, 'request');
   }
+}
+
+const OFFICE_PREFIX = '/v1/office';
+
+async function handleOffice(ctx: AppContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
+  const path = url.pathname.slice(OFFICE_PREFIX.length);
+  const byPath = officeRoutes.filter((r) => r.path.test(path));
+  if (byPath.length === 0) throw notFound(`Path ${url.pathname}`);
+  const route = byPath.find((r) => r.method === req.method);
+  if (!route) throw new ApiError('bad_request', `Method ${req.method} is not allowed here`, undefined, 405);
+  if (req.method !== 'GET' && req.headers['x-jiezhang-office'] !== '1') {
+    throw new ApiError('forbidden', 'A back-office change must come from the back office (x-jiezhang-office header)');
+  }
+  if (route.public) {
+    // Sign-in and set-up guess secrets: an address that kept failing waits before its next try is looked at.
+    const wait = req.method === 'POST' ? ctx.limits.failures.wait(sourceOf(req)) : null;
+    if (wait !== null) throw rateLimited(wait, 'failed sign-ins from this address');
+  }
+  const user = route.public ? null : await officeUser(ctx.db, req);
+  const headers: Record<string, string> = {};
+  const params = route.path.exec(path)!.slice(1);
+  const result = await route.handler(ctx, { req, params, query: Object.fromEntries(url.searchParams), user: user!, headers });
+  const status = route.status ?? 200;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  sendJson(res, status, result);
+  return status;
 }
 
 export function createApp(ctx: AppContext): Server {

@@ -2,6 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
 import type { SyncErrorCode, SyncErrorReply } from '../src-common/sync-protocol';
 
+/** The largest body of a call that is not a batch of facts. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
 const STATUS: Record<SyncErrorCode, number> = {
   bad_request: 400,
   unauthorized: 401,

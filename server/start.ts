@@ -4,7 +4,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { loadAdminToken } from './admin-token';
 import { PULL_PAGE_ROWS } from './api/pull';
@@ -14,6 +15,7 @@ import { openPool } from './database';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './embedded-postgres';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
+import { findStaticFiles } from './office/static';
 import { loadTls, type ServerTls } from './tls';
 
 export interface ServerOptions {
@@ -26,6 +28,8 @@ export interface ServerOptions {
   readonly log?: Logger;
   readonly pullPageRows?: number;
   readonly rateLimits?: RateLimits;
+  /** The renderer build holding the back office (office.html, assets/): default, the build beside this server's. */
+  readonly staticDir?: string;
 }
 
 export interface RunningServer {
@@ -69,7 +73,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const rateLimits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
   const limits = { terminal: createRateLimiter(rateLimits.terminal), failures: createRateLimiter(rateLimits.failures) };
-  const server = createApp({ db, adminToken, tls, log, pullPageRows: options.pullPageRows ?? PULL_PAGE_ROWS, limits });
+  // Built, this file is out/main/server.js and the back office is out/renderer/.
+  const staticFiles = await findStaticFiles(options.staticDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '../renderer'));
+  if (!staticFiles) log.warn('the web back office is not built (out/renderer/office.html): only the API is served');
+  const server = createApp({ db, adminToken, tls, log, pullPageRows: options.pullPageRows ?? PULL_PAGE_ROWS, limits, staticFiles });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 8443, options.host ?? '0.0.0.0', done);

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import type { RateLimits } from '../rate-limit';
@@ -33,6 +33,8 @@ export async function startTestServer(databaseUrl?: string, options: { pullPageR
     log: pino({ level: 'silent' }),
     // Every test client comes from 127.0.0.1 and many send wrong codes on purpose: the limits are server-rate-limit.test.ts's.
     rateLimits: UNLIMITED,
+    // The built back office, if the run built it (npm test builds before the tests).
+    staticDir: resolve('out/renderer'),
     ...(options.pullPageRows === undefined ? {} : { pullPageRows: options.pullPageRows }),
     ...(options.log ? { log: options.log } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),

@@ -8,6 +8,7 @@ import { historyEn, historyZhCN } from './history';
 import { issuesEn, issuesZhCN } from './issues';
 import { kioskEn, kioskZhCN } from './kiosk';
 import { membersEn, membersZhCN } from './members';
+import { officeEn, officeZhCN } from './office';
 import { ownerEn, ownerZhCN } from './owner';
 import { productsEn, productsZhCN } from './products';
 import { promotionsEn, promotionsZhCN } from './promotions';
@@ -18,6 +19,7 @@ import { syncEn, syncZhCN } from './sync';
 import { todayEn, todayZhCN } from './today';
 
 export const areaMessagesZhCN = {
+  office: officeZhCN,
   devices: devicesZhCN,
   admin: adminZhCN,
   owner: ownerZhCN,
@@ -37,6 +39,7 @@ export const areaMessagesZhCN = {
   stock: stockZhCN,
 };
 export const areaMessagesEn = {
+  office: officeEn,
   devices: devicesEn,
   admin: adminEn,
   owner: ownerEn,
