@@ -4,12 +4,37 @@
  * till A2; a member made on till A1 earns there, is found by phone on A2 and redeems there; each till and the server
  * show the same balance, to the point.
  */
+import { createServer as createTcpServer, connect as tcpConnect, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallInput, CallName, CallOutput } from '../../src-common/contract';
 import type { SyncStatus } from '../../src-common/calls/sync';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
 import { openApiSocket, queryTerminalDb, startHostProcess, tempDir, type ApiSocket, type HostProcess } from '../helpers/host';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+
+/** A TCP relay in front of the server for one till: `offline` drops every connection, as a cut cable would. */
+async function startRelay(target: string): Promise<{ url: string; offline: boolean; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const relay = {
+    url: '',
+    offline: false,
+    close: () => new Promise<void>((done) => (sockets.forEach((s) => s.destroy()), server.close(() => done()))),
+  };
+  const server: TcpServer = createTcpServer((client) => {
+    if (relay.offline) return client.destroy();
+    const upstream = tcpConnect(Number(port), hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => (client.destroy(), upstream.destroy()));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  relay.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return relay;
+}
 
 interface Till {
   name: string;
@@ -55,18 +80,22 @@ const TEA = 'RETAIL-TEA';
 describe('promotions and members across two tills of one store (real server, two hosts)', () => {
   let server: ServerProcess;
   let storeId: string;
+  let relay: Awaited<ReturnType<typeof startRelay>>;
   const tills: Record<'A1' | 'A2', Till> = {} as never;
 
   beforeAll(async () => {
     server = await startServerProcess(tempDir('store-server-'));
     const fingerprint = (await server.admin.call('GET', '/v1/admin/server')).body.fingerprint as string;
     storeId = (await server.admin.call('POST', '/v1/admin/stores', { body: { name: '一号店' } })).body.storeId as string;
+    // A2 reaches the server through a relay that can be cut.
+    relay = await startRelay(server.url);
     for (const name of ['A1', 'A2'] as const) {
+      const url = name === 'A2' ? relay.url : server.url;
       const host = await startHostProcess({ config: {} });
       const till: Till = { name, host, technician: await signedIn(host, 'technician'), cashier: await signedIn(host, 'cashier') };
       const code = (await server.admin.call('POST', `/v1/admin/stores/${storeId}/enrolment-codes`)).body.code as string;
-      await ok(till.technician, 'sync.inspect', { serverUrl: server.url });
-      await ok(till.technician, 'sync.enrol', { serverUrl: server.url, code, fingerprint });
+      await ok(till.technician, 'sync.inspect', { serverUrl: url });
+      await ok(till.technician, 'sync.enrol', { serverUrl: url, code, fingerprint });
       tills[name] = till;
     }
     const admin = (path: string, body: unknown) => server.admin.call('PUT', `/v1/admin/stores/${storeId}${path}`, { body });
@@ -84,13 +113,21 @@ describe('promotions and members across two tills of one store (real server, two
       till.cashier.close();
       await till.host.stop();
     }
+    await relay?.close();
     if (server) {
       server.child.kill('SIGTERM');
       await server.exited;
     }
   }, 60_000);
 
-  const balanceOn = async (till: Till) => (await ok(till.cashier, 'member.find', { phone: PHONE }))?.balance;
+  const balanceOn = async (till: Till, phone = PHONE) => (await ok(till.cashier, 'member.find', { phone }))?.balance;
+  async function sellToMember(till: Till, memberId: string, quantityMilli: number): Promise<number> {
+    await ok(till.cashier, 'sale.setMember', { memberId });
+    await ok(till.cashier, 'sale.addProduct', { productId: TEA, quantityMilli });
+    const cart = (await ok(till.cashier, 'sale.current', {}))!;
+    await ok(till.cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: cart.cashDue }] });
+    return cart.total;
+  }
 
   it('prices a sale on till A2 with the promotion made on the server, to the fen', async () => {
     await ok(tills.A2.cashier, 'sale.addProduct', { productId: TEA, quantityMilli: 2000 });
@@ -142,5 +179,32 @@ describe('promotions and members across two tills of one store (real server, two
     await ok(tills.A1.cashier, 'sale.addProduct', { productId: TEA, quantityMilli: 10_000 });
     expect(await tills.A1.cashier.call('sale.redeemPoints', { points: expected + 100 })).toMatchObject({ ok: false });
     await ok(tills.A1.cashier, 'sale.void', { reason: '测试' });
+  });
+
+  it('one phone made a member on both tills while A2 was cut off is one person: each till keeps its own, the points add up on both and on the server', async () => {
+    const phone = '13700000001';
+    relay.offline = true;
+    await synced(tills.A2, (s) => s.state === 'offline');
+    const onA1 = await ok(tills.A1.cashier, 'member.create', { phone, name: null });
+    expect(await sellToMember(tills.A1, onA1.memberId, 3000)).toBe(5500); // 55 points
+    const onA2 = await ok(tills.A2.cashier, 'member.create', { phone, name: '李雷' });
+    expect(await sellToMember(tills.A2, onA2.memberId, 2000)).toBe(3500); // 35 points
+    expect(onA2.memberId).not.toBe(onA1.memberId);
+    expect([await balanceOn(tills.A1, phone), await balanceOn(tills.A2, phone)]).toEqual([55, 35]);
+
+    relay.offline = false;
+    await synced(tills.A2);
+    await synced(tills.A1);
+    await synced(tills.A2);
+    await until('the summed balance on both tills', async () => ((await balanceOn(tills.A1, phone)) === 90 && (await balanceOn(tills.A2, phone)) === 90 ? true : undefined));
+    // Each till still finds its own member for that phone and attaches it.
+    expect((await ok(tills.A1.cashier, 'member.find', { phone }))!.memberId).toBe(onA1.memberId);
+    expect((await ok(tills.A2.cashier, 'member.find', { phone }))!.memberId).toBe(onA2.memberId);
+    const listed = (await server.admin.call('GET', `/v1/admin/stores/${storeId}/members`)).body.members as { memberId: string; points: number; mergedIds: string[] }[];
+    const person = listed.find((m) => m.memberId === onA1.memberId || m.memberId === onA2.memberId)!;
+    expect(person.points).toBe(90);
+    expect([person.memberId, ...person.mergedIds].sort()).toEqual([onA1.memberId, onA2.memberId].sort());
+    expect(listed.filter((m) => [onA1.memberId, onA2.memberId].includes(m.memberId))).toHaveLength(1);
+
   });
 });
