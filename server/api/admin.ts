@@ -193,7 +193,16 @@ export async function putUser(db: Db, storeId: string, userId: string, body: unk
 export async function putPromotion(db: Db, storeId: string, promotionId: string, body: unknown) {
   const p = parse(PromotionRequest, body);
   parse(Id, promotionId, 'promotion id');
+  const productIds = p.rule.kind === 'bundle' ? p.rule.items.map((i) => i.productId) : p.rule.kind === 'spend_save' ? [] : [p.rule.productId];
+  const categoryId = p.rule.kind === 'spend_save' ? p.rule.categoryId : null;
   return versioned(db, storeId, async (tx, version) => {
+    // A rule naming goods the store does not sell would never apply: refused, so the owner sees the typo.
+    const known = await tx.query<{ product_id: string }>('SELECT product_id FROM product WHERE store_id = $1 AND product_id = ANY($2::text[]) AND NOT deleted', [storeId, productIds]);
+    const missing = productIds.filter((id) => !known.rows.some((r) => r.product_id === id));
+    if (missing.length > 0) throw new ApiError('bad_request', `No such product in this store: ${missing.join(', ')}`, { productIds: missing });
+    if (categoryId !== null && !(await tx.query('SELECT 1 FROM category WHERE store_id = $1 AND category_id = $2 AND NOT deleted', [storeId, categoryId])).rowCount) {
+      throw new ApiError('bad_request', `No such category in this store: ${categoryId}`, { categoryId });
+    }
     await tx.query(
       `INSERT INTO promotion (store_id, promotion_id, name, kind, rule, active, start_date, end_date, deleted, version)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9)

@@ -42,9 +42,9 @@ describe('store server: promotions and members of a store (real PostgreSQL)', ()
 
   it('sends a promotion made through the admin API to the store’s tills, a change and a deletion after it; member prices with the product', async () => {
     const before = (await pull(a1, 0)).version;
+    expect((await admin('PUT', `/v1/admin/stores/${storeA}/products/P1`, { sku: '1001', name: '乌龙茶', price: 650, taxRateBp: 1300, unit: 'each', memberPrice: 590 })).status).toBe(200);
     const put = await admin('PUT', `/v1/admin/stores/${storeA}/promotions/PR1`, { name: '第二件半价', rule: nthItem, startDate: '2026-12-01' });
     expect(put.status).toBe(200);
-    expect((await admin('PUT', `/v1/admin/stores/${storeA}/products/P1`, { sku: '1001', name: '乌龙茶', price: 650, taxRateBp: 1300, unit: 'each', memberPrice: 590 })).status).toBe(200);
     const first = await pull(a1, before);
     expect(first.promotions).toEqual([{ id: 'PR1', name: '第二件半价', active: true, startDate: '2026-12-01', endDate: null, rule: nthItem }]);
     expect(first.products.map((p) => [p.id, p.price, p.memberPrice])).toEqual([['P1', 650, 590]]);
@@ -68,13 +68,16 @@ describe('store server: promotions and members of a store (real PostgreSQL)', ()
       { name: '坏', rule: { kind: 'member_price', productId: 'P1', price: 1 } },
       { name: '', rule: nthItem },
       { name: '倒序', rule: nthItem, startDate: '2026-12-31', endDate: '2026-12-01' },
+      { name: '无此商品', rule: { ...nthItem, productId: 'P404' } },
+      { name: '无此品类', rule: { kind: 'spend_save', threshold: 10000, saving: 100, repeating: false, categoryId: 'C404' } },
     ];
     for (const body of bad) {
       const reply = await admin('PUT', `/v1/admin/stores/${storeA}/promotions/PR9`, body);
       expect(reply.status).toBe(400);
       expect(reply.body.error.code).toBe('bad_request');
     }
-    expect((await admin('PUT', `/v1/admin/stores/${storeB}/promotions/bad%20id`, { name: 'x', rule: nthItem })).status).toBe(404);
+    // store B has no product P1: store A's goods cannot be promoted there
+    expect((await admin('PUT', `/v1/admin/stores/${storeB}/promotions/PR9`, { name: 'x', rule: nthItem })).body.error.details).toEqual({ productIds: ['P1'] });
     expect((await admin('DELETE', `/v1/admin/stores/${storeA}/promotions/NOPE`)).status).toBe(404);
     expect((await pull(a1, 0)).version).toBe(version);
   });
