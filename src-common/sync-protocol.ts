@@ -13,6 +13,8 @@
  * markers; the till applies a whole reply in one transaction and remembers `version`.
  */
 import { z } from 'zod';
+import { PromotionRuleInput } from './calls/promotions';
+import { MAINLAND_MOBILE } from './member-code';
 
 export const SYNC_API_VERSION = 'v1';
 
@@ -220,6 +222,22 @@ export const MemberPointsFact = z.object({
   at: IsoTime,
 });
 
+/**
+ * A member made at a till (issue 16), sent so every till of the store finds them. The phone and name are personal
+ * data (README, "Members and personal data"); a member anonymised before the fact leaves goes up without them.
+ */
+export const MemberFact = z.object({
+  memberId: FactId,
+  phone: z.string().regex(MAINLAND_MOBILE).nullable(),
+  name: Text(40).min(1).nullable(),
+  /** What the member QR holds (random, says nothing about the person). */
+  code: z.string().regex(/^[0-9A-Za-z_-]{8,32}$/),
+  createdAt: IsoTime,
+  anonymisedAt: IsoTime.nullable(),
+});
+/** A member anonymised at a till: the server and the other tills drop the phone and name too. */
+export const MemberAnonymisedFact = z.object({ memberId: FactId, at: IsoTime });
+
 const factEnvelope = {
   seq: z.number().int().positive(),
   /** Unique within the store: the fact row's own id (a ULID), or `kind:id` where one row yields two facts. */
@@ -239,6 +257,8 @@ export const Fact = z.discriminatedUnion('kind', [
   z.object({ ...factEnvelope, kind: z.literal('stock_movement'), payload: StockMovementFact }),
   z.object({ ...factEnvelope, kind: z.literal('audit'), payload: AuditFact }),
   z.object({ ...factEnvelope, kind: z.literal('member_points'), payload: MemberPointsFact }),
+  z.object({ ...factEnvelope, kind: z.literal('member'), payload: MemberFact }),
+  z.object({ ...factEnvelope, kind: z.literal('member_anonymised'), payload: MemberAnonymisedFact }),
 ]);
 export type Fact = z.infer<typeof Fact>;
 export type FactKind = Fact['kind'];
@@ -274,6 +294,8 @@ export const PulledProduct = z.object({
   plu: z.string().regex(/^\d{5}$/).nullable(),
   active: z.boolean(),
   barcodes: z.array(z.string().regex(/^\d{8,14}$/)).max(20),
+  /** The product's member price (会员价), minor units; absent from an older server (the till keeps its own). */
+  memberPrice: NonNegMinor.nullable().optional(),
 });
 export const PulledCategory = z.object({ id: FactId, name: Text(60).min(1), sort: z.number().int() });
 export const PulledUser = z.object({
@@ -286,6 +308,29 @@ export const PulledUser = z.object({
 });
 export const PulledStock = z.object({ productId: FactId, stockMilli: z.number().int() });
 export const Deletion = z.object({ entity: z.enum(['product', 'category', 'user']), id: FactId });
+const BusinessDateOrNull = BusinessDate.nullable();
+/** One of the store's promotions (issue 16): the till's own promotion definition, priced by the same engine. */
+export const PulledPromotion = z.object({
+  id: FactId,
+  name: Text(40).min(1),
+  active: z.boolean(),
+  startDate: BusinessDateOrNull,
+  endDate: BusinessDateOrNull,
+  rule: PromotionRuleInput,
+});
+export type PulledPromotion = z.infer<typeof PulledPromotion>;
+/** A member of the store as the tills need them to find and attach them (phone in full: the till masks it on screen). */
+export const PulledMember = z.object({
+  id: FactId,
+  phone: z.string().regex(MAINLAND_MOBILE).nullable(),
+  name: Text(40).nullable(),
+  code: z.string().regex(/^[0-9A-Za-z_-]{8,32}$/),
+  createdAt: IsoTime,
+  anonymised: z.boolean(),
+});
+export type PulledMember = z.infer<typeof PulledMember>;
+/** The sum of one member's points ledger at one other till of the store (the pulling till's own are never sent). */
+export const PulledMemberPoints = z.object({ memberId: FactId, terminalId: FactId, points: z.number().int() });
 
 /** GET /v1/pull?since=<version>; `more` says another page follows (pull again with since=version). */
 export const PullReply = z.object({
@@ -299,5 +344,11 @@ export const PullReply = z.object({
   settings: z.record(z.string(), z.unknown()),
   stock: z.array(PulledStock),
   deleted: z.array(Deletion),
+  /** Issue 16; optional, so an older server's reply still parses (the till then keeps its own promotions and members). */
+  promotions: z.array(PulledPromotion).optional(),
+  /** Ids of promotions deleted on the server (only when pulling since > 0). */
+  deletedPromotions: z.array(FactId).optional(),
+  members: z.array(PulledMember).optional(),
+  memberPoints: z.array(PulledMemberPoints).optional(),
 });
 export type PullReply = z.infer<typeof PullReply>;

@@ -42,6 +42,7 @@ import { aggregatorProvider, createPaymentGateway, routedByOrder } from './acqui
 import { directProviders } from './acquirer/direct-providers';
 import { createPaymentRoutesService } from './services/payment-routes';
 import { PROVIDERS } from '../src-common/payment-provider';
+import { numberEarlierMembers } from './sync/member-facts';
 import { createSyncService } from './sync/service';
 import { historyPending } from './sync/backfill';
 import { createUploadsService } from './services/uploads';
@@ -378,6 +379,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     onStoreDataApplied: (applied) => {
       if (applied.products || applied.deleted) void catalog.refreshIndex();
       if (applied.settings.length) settings.reload();
+      if (applied.promotions || applied.products) promotions.reload();
     },
   });
   // Migration 0023's one-time step: the facts written before store sync get their (reserved) numbers in the SQL
@@ -392,6 +394,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       (error: unknown) => log.error({ err: error }, 'numbering the facts written before store sync stopped; it goes on at the next start'),
     );
   }
+  numberEarlierMembers(db);
   // A sale goes up as soon as it is committed, not at the next look for waiting facts.
   bus.on('sale.completed', () => sync.factWritten());
   enrolment.start();

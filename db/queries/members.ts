@@ -33,7 +33,10 @@ export interface PointsRow {
   receipt_no: number | null;
 }
 
-const WITH_BALANCE = `SELECT m.*, coalesce((SELECT sum(p.delta) FROM member_points p WHERE p.member_id = m.id), 0) AS balance FROM member m`;
+/** This till's ledger, plus (enrolled) the other tills' sums of the member and of its aliases (migration 0030). */
+const WITH_BALANCE = `SELECT m.*, coalesce((SELECT sum(p.delta) FROM member_points p WHERE p.member_id = m.id), 0)
+    + (SELECT coalesce(sum(r.points), 0) FROM member_remote_points r WHERE r.member_id = m.id)
+    + (SELECT coalesce(sum(r.points), 0) FROM member_alias a JOIN member_remote_points r ON r.member_id = a.id WHERE a.member_id = m.id) AS balance FROM member m`;
 
 export function insertMember(db: Database, m: { id: string; phone: string; name: string | null; code: string; at: string; userId: string | null }): void {
   stmt(db, 'INSERT INTO member (id, phone, name, code, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(m.id, m.phone, m.name, m.code, m.at, m.userId);

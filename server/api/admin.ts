@@ -6,7 +6,8 @@
 import type { PoolClient } from 'pg';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { PulledCategory, PulledProduct } from '../../src-common/sync-protocol';
+import { maskPhone } from '../../src-common/mask';
+import { PulledCategory, PulledProduct, PulledPromotion } from '../../src-common/sync-protocol';
 import { inTransaction, type Db } from '../database';
 import { ApiError, notFound, parse } from '../http';
 import { hashPinForTill } from '../pin-hash';
@@ -21,7 +22,13 @@ export const ProductRequest = PulledProduct.omit({ id: true }).extend({
   plu: PulledProduct.shape.plu.default(null),
   active: z.boolean().default(true),
   barcodes: PulledProduct.shape.barcodes.default([]),
+  memberPrice: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null),
 });
+/** A promotion as the till's editor writes it (src-common/calls/promotions.ts), priced by the same engine on every till. */
+export const PromotionRequest = PulledPromotion.omit({ id: true })
+  .extend({ active: z.boolean().default(true), startDate: PulledPromotion.shape.startDate.default(null), endDate: PulledPromotion.shape.endDate.default(null) })
+  .strict()
+  .refine((p) => p.startDate === null || p.endDate === null || p.startDate <= p.endDate, { message: 'The end date is before the start date', path: ['endDate'] });
 export const PriceRequest = z.object({ price: PulledProduct.shape.price });
 export const CategoryRequest = PulledCategory.omit({ id: true }).extend({ sort: z.number().int().default(0) });
 export const UserRequest = z.object({
@@ -112,12 +119,13 @@ export async function putProduct(db: Db, storeId: string, productId: string, bod
   parse(Id, productId, 'product id');
   return versioned(db, storeId, async (tx, version) => {
     await tx.query(
-      `INSERT INTO product (store_id, product_id, sku, name, name_en, price, tax_rate_bp, unit, category_id, plu, active, barcodes, deleted, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, false, $13)
+      `INSERT INTO product (store_id, product_id, sku, name, name_en, price, tax_rate_bp, unit, category_id, plu, active, barcodes, member_price, deleted, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, false, $14)
        ON CONFLICT (store_id, product_id) DO UPDATE SET sku = EXCLUDED.sku, name = EXCLUDED.name, name_en = EXCLUDED.name_en,
          price = EXCLUDED.price, tax_rate_bp = EXCLUDED.tax_rate_bp, unit = EXCLUDED.unit, category_id = EXCLUDED.category_id,
-         plu = EXCLUDED.plu, active = EXCLUDED.active, barcodes = EXCLUDED.barcodes, deleted = false, version = EXCLUDED.version`,
-      [storeId, productId, p.sku, p.name, p.nameEn, p.price, p.taxRateBp, p.unit, p.categoryId, p.plu, p.active, p.barcodes, version],
+         plu = EXCLUDED.plu, active = EXCLUDED.active, barcodes = EXCLUDED.barcodes, member_price = EXCLUDED.member_price,
+         deleted = false, version = EXCLUDED.version`,
+      [storeId, productId, p.sku, p.name, p.nameEn, p.price, p.taxRateBp, p.unit, p.categoryId, p.plu, p.active, p.barcodes, p.memberPrice, version],
     );
     return { productId };
   });
@@ -135,7 +143,12 @@ export async function putPrice(db: Db, storeId: string, productId: string, body:
   });
 }
 
-const ENTITY_TABLES = { products: ['product', 'product_id'], categories: ['category', 'category_id'], users: ['app_user', 'user_id'] } as const;
+const ENTITY_TABLES = {
+  products: ['product', 'product_id'],
+  categories: ['category', 'category_id'],
+  users: ['app_user', 'user_id'],
+  promotions: ['promotion', 'promotion_id'],
+} as const;
 export type EntityPath = keyof typeof ENTITY_TABLES;
 
 /** A delete keeps the row as its deletion marker, with the version tills learn it from. */
@@ -174,6 +187,48 @@ export async function putUser(db: Db, storeId: string, userId: string, body: unk
     );
     return { userId };
   });
+}
+
+/** A promotion of the store, made or replaced whole; tills price with it from their next pull. */
+export async function putPromotion(db: Db, storeId: string, promotionId: string, body: unknown) {
+  const p = parse(PromotionRequest, body);
+  parse(Id, promotionId, 'promotion id');
+  const productIds = p.rule.kind === 'bundle' ? p.rule.items.map((i) => i.productId) : p.rule.kind === 'spend_save' ? [] : [p.rule.productId];
+  const categoryId = p.rule.kind === 'spend_save' ? p.rule.categoryId : null;
+  return versioned(db, storeId, async (tx, version) => {
+    // A rule naming goods the store does not sell would never apply: refused, so the owner sees the typo.
+    const known = await tx.query<{ product_id: string }>('SELECT product_id FROM product WHERE store_id = $1 AND product_id = ANY($2::text[]) AND NOT deleted', [storeId, productIds]);
+    const missing = productIds.filter((id) => !known.rows.some((r) => r.product_id === id));
+    if (missing.length > 0) throw new ApiError('bad_request', `No such product in this store: ${missing.join(', ')}`, { productIds: missing });
+    if (categoryId !== null && !(await tx.query('SELECT 1 FROM category WHERE store_id = $1 AND category_id = $2 AND NOT deleted', [storeId, categoryId])).rowCount) {
+      throw new ApiError('bad_request', `No such category in this store: ${categoryId}`, { categoryId });
+    }
+    await tx.query(
+      `INSERT INTO promotion (store_id, promotion_id, name, kind, rule, active, start_date, end_date, deleted, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9)
+       ON CONFLICT (store_id, promotion_id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, rule = EXCLUDED.rule, active = EXCLUDED.active,
+         start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date, deleted = false, version = EXCLUDED.version`,
+      [storeId, promotionId, p.name, p.rule.kind, JSON.stringify(p.rule), p.active, p.startDate, p.endDate, version],
+    );
+    return { promotionId };
+  });
+}
+
+/**
+ * The store's members as one person per phone (members two tills made with the same phone while apart are one:
+ * the first made is listed, the others' points added to it). Phones masked: the admin API never needs them whole.
+ */
+export async function listMembers(db: Db, storeId: string) {
+  await storeExists(db, storeId);
+  const { rows } = await db.query<{ memberId: string; phone: string | null; name: string | null; createdAt: string; anonymised: boolean; mergedIds: string[]; points: number }>(
+    `SELECT m.member_id AS "memberId", m.phone, m.name, m.created_at AS "createdAt", m.anonymised_at IS NOT NULL AS anonymised,
+            coalesce((SELECT array_agg(x.member_id ORDER BY x.member_id) FROM member x WHERE x.store_id = m.store_id AND x.merged_into = m.member_id), '{}') AS "mergedIds",
+            coalesce((SELECT sum(t.points) FROM member_points_total t WHERE t.store_id = m.store_id
+                        AND (t.member_id = m.member_id OR t.member_id IN (SELECT x.member_id FROM member x WHERE x.store_id = m.store_id AND x.merged_into = m.member_id))), 0)::bigint AS points
+       FROM member m WHERE m.store_id = $1 AND m.merged_into IS NULL ORDER BY m.created_at, m.member_id`,
+    [storeId],
+  );
+  return { members: rows.map(({ phone, ...m }) => ({ ...m, maskedPhone: phone === null ? null : maskPhone(phone) })) };
 }
 
 export async function putSettings(db: Db, storeId: string, body: unknown) {

@@ -10,6 +10,7 @@ import { UploadRequest, type Fact, type UploadReply } from '../../src-common/syn
 import { inTransaction, type Db } from '../database';
 import { ApiError, parse } from '../http';
 import type { TerminalIdentity } from './terminals';
+import { applyMembers } from './members';
 import { applyStockMovements, applyVoids, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
 
 const INGEST = `
@@ -25,7 +26,10 @@ const INGEST = `
     RETURNING store_id, fact_id, terminal_id, kind, payload
   ), ${PROJECTIONS.map((sql, i) => `p${i} AS (${sql})`).join(', ')},
   stock AS (${STOCK_MOVEMENTS})
-  SELECT product_id, sum(delta_milli)::bigint AS delta_milli FROM stock GROUP BY product_id`;
+  SELECT 'stock' AS what, product_id AS id, NULL::text AS terminal_id, sum(delta_milli)::bigint AS delta FROM stock GROUP BY product_id
+  UNION ALL SELECT 'member', fact_id, NULL, NULL FROM f WHERE kind IN ('member', 'member_anonymised')
+  UNION ALL SELECT 'points', payload->>'memberId', terminal_id, sum((payload->>'delta')::bigint) FROM f WHERE kind = 'member_points'
+    GROUP BY payload->>'memberId', terminal_id`;
 
 /** The business date a fact's payload carries, if any. */
 function businessDateOf(fact: Fact): string | null {
@@ -103,12 +107,16 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     }
 
     // One statement: the (stream, seq) rows, the facts, and the projections of the facts that were new.
-    const moved = await tx.query<{ product_id: string; delta_milli: number }>(INGEST, [
+    const projected = await tx.query<{ what: 'stock' | 'member' | 'points'; id: string; terminal_id: string | null; delta: number | null }>(INGEST, [
       who.storeId, who.terminalId, stream,
       fresh.map((f) => f.id), fresh.map((f) => f.seq), fresh.map((f) => f.kind), fresh.map((f) => f.recordedAt),
       fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
     ]);
-    await applyStockMovements(tx, who.storeId, moved.rows);
+    await applyStockMovements(tx, who.storeId, projected.rows.filter((r) => r.what === 'stock').map((r) => ({ product_id: r.id, delta_milli: r.delta! })));
+    await applyMembers(tx, who.storeId, {
+      factIds: projected.rows.filter((r) => r.what === 'member').map((r) => r.id),
+      points: projected.rows.filter((r) => r.what === 'points').map((r) => ({ memberId: r.id, terminalId: r.terminal_id!, delta: r.delta! })),
+    });
     // Only a batch with a void voids a sale already stored or in this batch: most batches skip it.
     if (fresh.some((f) => f.kind === 'sale_void')) {
       await applyVoids(tx, who.storeId, fresh.flatMap((f) => (f.kind === 'sale' || f.kind === 'sale_void' ? [f.payload.saleId] : [])));

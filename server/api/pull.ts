@@ -14,7 +14,7 @@ export const PULL_PAGE_ROWS = 2000;
 
 const PullQuery = z.object({ since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
 
-const VERSIONED = ['product', 'category', 'app_user', 'store_setting', 'stock_level'] as const;
+const VERSIONED = ['product', 'category', 'app_user', 'store_setting', 'stock_level', 'promotion', 'member', 'member_points_total'] as const;
 
 /** The last version a page of about `pageRows` rows after `since` may reach: null when the rest fits. */
 async function pageEnd(tx: pg.ClientBase, storeId: string, since: number, pageRows: number): Promise<number | null> {
@@ -40,7 +40,7 @@ export async function pull(db: Db, who: TerminalIdentity, query: unknown, pageRo
 
       const products = await tx.query(
         `SELECT product_id AS id, sku, name, name_en AS "nameEn", price, tax_rate_bp AS "taxRateBp", unit, category_id AS "categoryId",
-                plu, active, barcodes, deleted FROM product WHERE ${between} ORDER BY version, product_id`,
+                plu, active, barcodes, member_price AS "memberPrice", deleted FROM product WHERE ${between} ORDER BY version, product_id`,
         range,
       );
       const categories = await tx.query(`SELECT category_id AS id, name, sort, deleted FROM category WHERE ${between} ORDER BY version, category_id`, range);
@@ -52,6 +52,24 @@ export async function pull(db: Db, who: TerminalIdentity, query: unknown, pageRo
       const stock = await tx.query<{ productId: string; stockMilli: number }>(
         `SELECT product_id AS "productId", stock_milli AS "stockMilli" FROM stock_level WHERE ${between} ORDER BY version, product_id`,
         range,
+      );
+
+      const promotions = await tx.query<NonNullable<PullReply['promotions']>[number] & { deleted: boolean }>(
+        `SELECT promotion_id AS id, name, active, start_date AS "startDate", end_date AS "endDate", rule, deleted
+           FROM promotion WHERE ${between} ORDER BY version, promotion_id`,
+        range,
+      );
+      const members = await tx.query(
+        `SELECT member_id AS id, phone, name, code, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+                anonymised_at IS NOT NULL AS anonymised
+           FROM member WHERE ${between} ORDER BY version, member_id`,
+        range,
+      );
+      // A till's own points are in its own ledger: only the other tills' sums go down.
+      const memberPoints = await tx.query(
+        `SELECT member_id AS "memberId", terminal_id AS "terminalId", points FROM member_points_total
+          WHERE ${between} AND terminal_id <> $4 ORDER BY version, member_id, terminal_id`,
+        [...range, who.terminalId],
       );
 
       const deleted: PullReply['deleted'] = [];
@@ -73,6 +91,10 @@ export async function pull(db: Db, who: TerminalIdentity, query: unknown, pageRo
         settings: Object.fromEntries(settings.rows.map((s) => [s.key, s.value])),
         stock: stock.rows,
         deleted,
+        promotions: promotions.rows.filter((p) => !p.deleted).map(({ deleted: _gone, ...p }) => p),
+        deletedPromotions: since > 0 ? promotions.rows.filter((p) => p.deleted).map((p) => p.id) : [],
+        members: members.rows as NonNullable<PullReply['members']>,
+        memberPoints: memberPoints.rows as NonNullable<PullReply['memberPoints']>,
       };
     },
     { snapshot: true },

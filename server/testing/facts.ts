@@ -60,3 +60,25 @@ export function stockFact(seq: number, productId: string, deltaMilli: number): E
 export function sales(from: number, count: number, price = 1000, spec: SaleSpec = {}): Fact[] {
   return Array.from({ length: count }, (_, i) => saleFact(from + i, { lines: [{ productId: 'P1', price }], ...spec }));
 }
+
+/** A member made at a till (issue 16). */
+export function memberFact(seq: number, memberId: string, phone: string, createdAt: string, name: string | null = null): Extract<Fact, { kind: 'member' }> {
+  return { seq, id: memberId, kind: 'member', recordedAt: createdAt, payload: { memberId, phone, name, code: `C${memberId}`.slice(0, 32).padEnd(8, '0'), createdAt, anonymisedAt: null } };
+}
+
+/** One entry of a member's points ledger: earned (delta > 0) or redeemed (delta < 0) on a sale. */
+export function pointsFact(seq: number, memberId: string, delta: number, saleId = ulid()): Extract<Fact, { kind: 'member_points' }> {
+  const redeem = delta < 0;
+  const entryId = `${saleId}:${redeem ? 'redeem' : 'earn'}`;
+  return {
+    seq, id: entryId, kind: 'member_points', recordedAt: '2026-12-04T10:00:00.000Z',
+    payload: {
+      entryId, memberId, reason: redeem ? 'redeem' : 'earn', delta, amount: redeem ? -delta : 0, uncollected: 0, redeemedAs: redeem ? 'tender' : null,
+      saleId, refundId: null, businessDate: '2026-12-04', at: '2026-12-04T10:00:00.000Z',
+    },
+  };
+}
+
+export function anonymisedFact(seq: number, memberId: string, at = '2026-12-04T12:00:00.000Z'): Extract<Fact, { kind: 'member_anonymised' }> {
+  return { seq, id: `anonymised:${memberId}`, kind: 'member_anonymised', recordedAt: at, payload: { memberId, at } };
+}

@@ -30,7 +30,9 @@ const MANAGED_CALLS = [
   'catalog.renameCategory',
   'catalog.reorderCategories',
   'catalog.previewCsv',
-  'users.create', 'users.rename', 'users.setRole', 'users.deactivate', 'users.resetPin', 'users.changeOwnPin'] as const satisfies readonly CallName[];
+  'users.create', 'users.rename', 'users.setRole', 'users.deactivate', 'users.resetPin', 'users.changeOwnPin',
+  // Promotions and member prices come from the store server (issue 16).
+  'promotions.save', 'promotions.end', 'promotions.setMemberPrice'] as const satisfies readonly CallName[];
 
 export function managedByStoreServer(): PosError {
   return new PosError('forbidden', 'Managed by the store server: change it there', { reason: 'managed_by_store_server' });

@@ -35,6 +35,8 @@ export interface PromotionsService {
   forPricing(): readonly Promotion[];
   /** Today's business date in the store's time zone, for the engine's date check. */
   businessDate(): string;
+  /** Forgets what forPricing kept: the store's promotions or member prices came down (src-main/sync/pull.ts). */
+  reload(): void;
 }
 
 export interface PromotionsDeps {
@@ -149,5 +151,9 @@ export function createPromotionsService(deps: PromotionsDeps): PromotionsService
     },
 
     businessDate,
+
+    reload() {
+      cache = null;
+    },
   };
 }

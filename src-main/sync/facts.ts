@@ -204,6 +204,17 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
         },
       };
     }
+    case 'member': {
+      const m = one("SELECT * FROM member WHERE id = ? AND origin = 'till'", row.ref_id);
+      if (!m) return null;
+      // A member anonymised before this fact leaves goes up without the phone and name.
+      return { id: row.ref_id, payload: { memberId: m.id, phone: m.phone ?? null, name: m.name ?? null, code: m.code, createdAt: m.created_at, anonymisedAt: m.anonymised_at ?? null } };
+    }
+    case 'member_anonymised': {
+      const m = one('SELECT id, anonymised_at FROM member WHERE id = ? AND anonymised_at IS NOT NULL', row.ref_id);
+      if (!m) return null;
+      return { id: `anonymised:${row.ref_id}`, payload: { memberId: m.id, at: m.anonymised_at } };
+    }
     case 'audit': {
       const a = one('SELECT * FROM audit_log WHERE seq = ?', Number(row.ref_id));
       if (!a) return null;

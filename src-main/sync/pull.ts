@@ -24,6 +24,10 @@ export interface AppliedPull {
   refusedSettings: string[];
   stock: number;
   deleted: number;
+  /** Promotions written or deleted (the store's, issue 16). */
+  promotions: number;
+  /** Members and other tills' points written. */
+  members: number;
 }
 
 export function applyPull(db: Database, reply: PullReply, at: string): AppliedPull {
@@ -59,6 +63,8 @@ export function applyPull(db: Database, reply: PullReply, at: string): AppliedPu
         plu: p.plu,
         at,
       });
+      // An older server sends no member price: the till keeps its own.
+      if (p.memberPrice !== undefined) stmt(db, 'UPDATE product SET member_price = ? WHERE id = ?').run(p.memberPrice, p.id);
       stmt(db, 'DELETE FROM product_barcode WHERE product_id = ?').run(p.id);
       p.barcodes.forEach((barcode, position) => {
         stmt(db, 'INSERT INTO product_barcode (barcode, product_id, position) VALUES (?, ?, ?) ON CONFLICT (barcode) DO UPDATE SET product_id = excluded.product_id, position = excluded.position').run(
@@ -95,9 +101,76 @@ export function applyPull(db: Database, reply: PullReply, at: string): AppliedPu
         deleted += stmt(db, 'DELETE FROM category WHERE id = ?').run(d.id).changes;
       }
     }
+    const promotions = applyPromotions(db, reply, at);
+    const members = applyMembers(db, reply, at);
     setPulledVersion(db, reply.version);
-    return { version: reply.version, products: reply.products.length, users: reply.users.length, settings: settings.map(([k]) => k), refusedSettings: refused, stock: reply.stock.length, deleted };
+    return {
+      version: reply.version,
+      products: reply.products.length,
+      users: reply.users.length,
+      settings: settings.map(([k]) => k),
+      refusedSettings: refused,
+      stock: reply.stock.length,
+      deleted,
+      promotions,
+      members,
+    };
   })();
+}
+
+/**
+ * The store's promotions. A server that sends them owns them: the till's own stop applying (kept, inactive, for the
+ * sales that had them), and a deleted one goes (sales keep their own copy of what they got).
+ */
+function applyPromotions(db: Database, reply: PullReply, at: string): number {
+  if (reply.promotions === undefined) return 0;
+  stmt(db, "UPDATE promotion SET active = 0, updated_at = ? WHERE origin = 'till' AND active = 1").run(at);
+  for (const p of reply.promotions) {
+    stmt(
+      db,
+      `INSERT INTO promotion (id, name, kind, rule, active, start_date, end_date, created_at, updated_at, updated_by, origin)
+       VALUES (@id, @name, @kind, @rule, @active, @start_date, @end_date, @at, @at, NULL, 'store')
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, rule = excluded.rule, active = excluded.active,
+         start_date = excluded.start_date, end_date = excluded.end_date, updated_at = excluded.updated_at, updated_by = NULL, origin = 'store'`,
+    ).run({ id: p.id, name: p.name, kind: p.rule.kind, rule: JSON.stringify(p.rule), active: p.active ? 1 : 0, start_date: p.startDate, end_date: p.endDate, at });
+  }
+  let deleted = 0;
+  for (const id of reply.deletedPromotions ?? []) deleted += stmt(db, "DELETE FROM promotion WHERE id = ? AND origin = 'store'").run(id).changes;
+  return reply.promotions.length + deleted;
+}
+
+/**
+ * Members made at the store's other tills, and the other tills' points. One phone is one person: a member whose phone
+ * a member here holds already becomes an alias of that one (the server merges them the same way). A member
+ * anonymised anywhere is anonymised here.
+ */
+function applyMembers(db: Database, reply: PullReply, at: string): number {
+  const anonymise = (id: string) => stmt(db, 'UPDATE member SET phone = NULL, name = NULL, anonymised_at = ? WHERE id = ? AND anonymised_at IS NULL').run(at, id);
+  for (const m of reply.members ?? []) {
+    const local = (stmt(db, 'SELECT id FROM member WHERE id = ?').pluck().get(m.id) as string | undefined)
+      ?? (stmt(db, 'SELECT member_id FROM member_alias WHERE id = ?').pluck().get(m.id) as string | undefined);
+    if (local !== undefined) {
+      if (m.anonymised) anonymise(local);
+      continue;
+    }
+    const holder = m.phone === null || m.anonymised ? undefined : (stmt(db, 'SELECT id FROM member WHERE phone = ?').pluck().get(m.phone) as string | undefined);
+    if (holder !== undefined) {
+      stmt(db, 'INSERT INTO member_alias (id, member_id) VALUES (?, ?)').run(m.id, holder);
+      continue;
+    }
+    stmt(db, "INSERT INTO member (id, phone, name, code, created_at, created_by, anonymised_at, origin) VALUES (?, ?, ?, ?, ?, NULL, ?, 'store')").run(
+      m.id,
+      m.anonymised ? null : m.phone,
+      m.anonymised ? null : m.name,
+      m.code,
+      m.createdAt,
+      m.anonymised ? at : null,
+    );
+  }
+  for (const p of reply.memberPoints ?? []) {
+    stmt(db, 'INSERT INTO member_remote_points (member_id, terminal_id, points) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET points = excluded.points').run(p.memberId, p.terminalId, p.points);
+  }
+  return (reply.members?.length ?? 0) + (reply.memberPoints?.length ?? 0);
 }
 
 /**

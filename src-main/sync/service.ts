@@ -211,7 +211,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
             setAlert(db, `setting_invalid: the server's ${applied.refusedSettings.join(', ')} cannot be used here; the till keeps its own`);
             log.warn({ settings: applied.refusedSettings }, 'store settings the till cannot use');
           } else if (applied.settings.length && readLink(db)?.alert?.startsWith('setting_invalid')) setAlert(db, null);
-          if (applied.products || applied.users || applied.settings.length || applied.stock || applied.deleted) {
+          if (applied.products || applied.users || applied.settings.length || applied.stock || applied.deleted || applied.promotions || applied.members) {
             log.info({ ...applied, settings: applied.settings.length }, 'store data applied');
             deps.onStoreDataApplied(applied);
           }

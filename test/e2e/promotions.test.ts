@@ -180,4 +180,38 @@ describe('promotions: the owner sets them up, a cashier sells them, the receipt 
         .map(([name, saving]) => `${name as string} · 1 笔${yuan(-(saving as number))}`),
     );
   });
+
+  it('the owner makes a 满减 on one category; a cart of that category’s goods gets it, other goods do not count', async () => {
+    const category = db<{ id: string; name: string }>(
+      'SELECT c.id, c.name FROM product_barcode pb JOIN product p ON p.id = pb.product_id JOIN category c ON c.id = p.category_id WHERE pb.barcode = ?',
+      b.barcode,
+    )[0]!;
+    expect(category).toBeDefined();
+    const page = ownerPage;
+    await page.getByTestId('tab-promotions').click();
+    await page.getByTestId('promotion-kind').selectOption('spend_save');
+    await page.getByTestId('promotion-name').fill('品类满减');
+    await page.getByTestId('promotion-threshold').fill((b.price / 100).toFixed(2));
+    await page.getByTestId('promotion-saving').fill('1');
+    await page.getByTestId('promotion-category').selectOption(category.id);
+    await page.getByTestId('promotion-save').click();
+    await expect.poll(() => page.getByTestId('promotion-row').count()).toBe(3);
+    expect(await page.getByTestId('promotions-list').textContent()).toContain(`${category.name}：满${yuan(b.price)}减${yuan(100)}`);
+    expect(db<{ rule: string }>("SELECT rule FROM promotion WHERE name = '品类满减'").map((r) => JSON.parse(r.rule))).toEqual([
+      { kind: 'spend_save', threshold: b.price, saving: 100, repeating: false, categoryId: category.id },
+    ]);
+
+    const cashier = cashierPage;
+    await cashier.getByTestId('scan-input').fill(a.barcode);
+    await cashier.getByTestId('scan-input').press('Enter');
+    await expect.poll(() => cashier.getByTestId('cart-line').count()).toBe(1);
+    // a alone is not of that category (or not enough of it): no 满减 yet
+    const aCategory = db<{ category_id: string | null }>('SELECT p.category_id FROM product_barcode pb JOIN product p ON p.id = pb.product_id WHERE pb.barcode = ?', a.barcode)[0]!.category_id;
+    if (aCategory !== category.id || a.price < b.price) expect(await cashier.getByTestId('cart-spend-save').count()).toBe(0);
+    await cashier.getByTestId('scan-input').fill(b.barcode);
+    await cashier.getByTestId('scan-input').press('Enter');
+    await expect.poll(() => cashier.getByTestId('cart-line').count()).toBe(2);
+    await expect.poll(() => cashier.getByTestId('cart-spend-save').textContent()).toContain(`品类满减 -${yuan(100)}`);
+    expect(await cashier.getByTestId('total').textContent()).toBe(yuan(a.price + b.price - 100));
+  });
 });

@@ -59,6 +59,7 @@ interface Store {
   products: Map<string, PullReply['products'][number] & { version: number }>;
   settings: Record<string, unknown>;
   settingsVersion: number;
+  promotions: Map<string, NonNullable<PullReply['promotions']>[number] & { version: number }>;
 }
 
 export interface StoredFact {
@@ -80,6 +81,7 @@ export interface ContractServer {
   revokeAll(storeId: string): void;
   setProduct(storeId: string, product: PullReply['products'][number]): void;
   setSettings(storeId: string, settings: Record<string, unknown>): void;
+  setPromotion(storeId: string, promotion: NonNullable<PullReply['promotions']>[number]): void;
   /** 'ok'; 'down' (every connection dropped); 'lose_replies' (facts stored, the reply never sent); 'cut_pulls' (half a pull reply, then the connection drops). */
   mode: 'ok' | 'down' | 'lose_replies' | 'cut_pulls';
   ackedSeq(stream: string): number;
@@ -192,6 +194,8 @@ export async function startContractServer(options: { certificate?: TestCertifica
           settings: store.settingsVersion > since ? store.settings : {},
           stock: [],
           deleted: [],
+          promotions: [...store.promotions.values()].filter((p) => p.version > since).map(({ version: _v, ...p }) => p),
+          deletedPromotions: [],
         };
         if (api.mode === 'cut_pulls') {
           const text = JSON.stringify(page);
@@ -220,7 +224,7 @@ export async function startContractServer(options: { certificate?: TestCertifica
     requests,
     mode: 'ok',
     addStore(id, name) {
-      stores.set(id, { id, name, version: 1, products: new Map(), settings: {}, settingsVersion: 0 });
+      stores.set(id, { id, name, version: 1, products: new Map(), settings: {}, settingsVersion: 0, promotions: new Map() });
     },
     enrolmentCode(storeId) {
       const code = randomBytes(6).toString('hex').toUpperCase().slice(0, 8);
@@ -240,6 +244,11 @@ export async function startContractServer(options: { certificate?: TestCertifica
       store.version += 1;
       store.settings = { ...store.settings, ...settings };
       store.settingsVersion = store.version;
+    },
+    setPromotion(storeId, promotion) {
+      const store = stores.get(storeId)!;
+      store.version += 1;
+      store.promotions.set(promotion.id, { ...promotion, version: store.version });
     },
     ackedSeq: contiguous,
     forgetFacts() {

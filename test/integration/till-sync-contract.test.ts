@@ -209,6 +209,13 @@ describe('till sync against the contract: facts up exactly once, in order, whate
     expect(await t.call(owner, 'catalog.addCategory', { name: '新分类' })).toMatchObject(managed);
     expect(await t.call(owner, 'catalog.previewCsv', { csv: 'sku,name,price\nX1,新品,1.00\n' })).toMatchObject(managed);
     expect(t.query('SELECT active FROM product WHERE id = ?', product.id)).toEqual([{ active: 1 }]);
+    // Promotions and member prices are the server's too (issue 16): refused in the core, whatever the UI shows.
+    const rule = { kind: 'spend_save' as const, threshold: 10000, saving: 1000, repeating: false, categoryId: null };
+    expect(await t.call(owner, 'promotions.save', { name: '本店满减', active: true, startDate: null, endDate: null, rule })).toMatchObject(managed);
+    expect(await t.call(owner, 'promotions.end', { id: 'PROMO1' })).toMatchObject(managed);
+    expect(await t.call(owner, 'promotions.setMemberPrice', { productId: product.id, memberPrice: 100 })).toMatchObject(managed);
+    expect(t.query('SELECT count(*) AS n FROM promotion')).toEqual([{ n: 0 }]);
+    expect(t.query('SELECT member_price FROM product WHERE id = ?', product.id)).toEqual([{ member_price: null }]);
     // What the server does not own stays the till's.
     expect(await t.call(technician, 'admin.updateSettings', { kioskMode: false })).toMatchObject({ ok: true });
   });

@@ -2,6 +2,7 @@
 export const promotionsZhCN = {
   tab: '促销',
   title: '促销与会员价',
+  managed: '本收银台已接入门店服务器：促销和会员价由门店服务器统一设置，在此只能查看。',
   kinds: { special: '特价', member_price: '会员价', nth_item: '第N件优惠', bundle: '组合价', spend_save: '满减' },
   list: { empty: '还没有促销。', name: '名称', kind: '类型', rule: '规则', dates: '日期', status: '状态', inForce: '生效中', notInForce: '未生效', inactive: '已结束', edit: '编辑', end: '结束' },
   form: {
@@ -17,6 +18,8 @@ export const promotionsZhCN = {
     threshold: '满（元）',
     saving: '减（元）',
     repeating: '每满（可重复）',
+    category: '适用范围',
+    wholeOrder: '整单',
     startDate: '开始日期',
     endDate: '结束日期（含）',
     active: '启用',
@@ -34,6 +37,7 @@ export const promotionsZhCN = {
     bundle: '{{products}} 组合价 {{price}}',
     spend_save: '满{{threshold}}减{{saving}}',
     spend_save_repeating: '每满{{threshold}}减{{saving}}',
+    in_category: '{{category}}：{{rule}}',
   },
   memberPrices: { title: '会员价', empty: '还没有会员价。', clear: '清除' },
   cart: { spendSave: '满减', total: '促销优惠' },
@@ -43,6 +47,7 @@ export const promotionsZhCN = {
 export const promotionsEn: typeof promotionsZhCN = {
   tab: 'Promotions',
   title: 'Promotions and member prices',
+  managed: 'This till is enrolled with a store server: promotions and member prices are set there for every till and can only be viewed here.',
   kinds: { special: 'Special price', member_price: 'Member price', nth_item: 'Nth item off', bundle: 'Bundle price', spend_save: 'Spend & save' },
   list: { empty: 'No promotions yet.', name: 'Name', kind: 'Kind', rule: 'Rule', dates: 'Dates', status: 'Status', inForce: 'In force', notInForce: 'Not in force', inactive: 'Ended', edit: 'Edit', end: 'End' },
   form: {
@@ -58,6 +63,8 @@ export const promotionsEn: typeof promotionsZhCN = {
     threshold: 'Spend (¥)',
     saving: 'Save (¥)',
     repeating: 'For every such amount (repeating)',
+    category: 'Applies to',
+    wholeOrder: 'The whole order',
     startDate: 'Start date',
     endDate: 'End date (inclusive)',
     active: 'Active',
@@ -75,6 +82,7 @@ export const promotionsEn: typeof promotionsZhCN = {
     bundle: '{{products}} together for {{price}}',
     spend_save: 'Spend {{threshold}}, save {{saving}}',
     spend_save_repeating: 'Every {{threshold}} spent, save {{saving}}',
+    in_category: '{{category}}: {{rule}}',
   },
   memberPrices: { title: 'Member prices', empty: 'No member prices yet.', clear: 'Clear' },
   cart: { spendSave: 'Spend & save', total: 'Promotions' },

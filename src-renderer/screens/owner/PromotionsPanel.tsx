@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
+import type { CategoryView } from '../../../src-common/calls/catalog';
 import type { PromotionInput, PromotionRuleInput, PromotionView } from '../../../src-common/calls/promotions';
 import type { Product } from '../../../src-common/schemas';
 import { usePos } from '../../api/context';
+import { useSyncStatus } from '../../components/SyncChip';
 import { money } from '../../format';
 import type { PanelProps } from '../panel';
 import { parseAmount, reasonText } from './owner-ui';
@@ -23,16 +25,18 @@ interface Form {
   threshold: string;
   saving: string;
   repeating: boolean;
+  /** A 满减 on one category's goods ('' = the whole order). */
+  categoryId: string;
   startDate: string;
   endDate: string;
   active: boolean;
 }
 
-const EMPTY: Form = { name: '', kind: 'spend_save', product: '', products: '', price: '', nth: '2', percentOff: '50', threshold: '', saving: '', repeating: false, startDate: '', endDate: '', active: true };
+const EMPTY: Form = { name: '', kind: 'spend_save', product: '', products: '', price: '', nth: '2', percentOff: '50', threshold: '', saving: '', repeating: false, categoryId: '', startDate: '', endDate: '', active: true };
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
 /** A promotion's rule in words, with its products by name where the screen knows them. */
-function ruleText(t: TFunction, rule: PromotionRuleInput, names: ReadonlyMap<string, string>, currency: string): string {
+function ruleText(t: TFunction, rule: PromotionRuleInput, names: ReadonlyMap<string, string>, currency: string, categories: readonly CategoryView[]): string {
   const m = (fen: number) => money(fen, currency);
   const name = (id: string) => names.get(id) ?? id;
   switch (rule.kind) {
@@ -44,15 +48,26 @@ function ruleText(t: TFunction, rule: PromotionRuleInput, names: ReadonlyMap<str
         : t('promotions.rules.nth_item_price', { product: name(rule.productId), nth: rule.nth, price: m(rule.discount.price) });
     case 'bundle':
       return t('promotions.rules.bundle', { products: rule.items.map((i) => `${name(i.productId)}×${i.quantity}`).join(' + '), price: m(rule.price) });
-    case 'spend_save':
-      return t(rule.repeating ? 'promotions.rules.spend_save_repeating' : 'promotions.rules.spend_save', { threshold: m(rule.threshold), saving: m(rule.saving) });
+    case 'spend_save': {
+      const text = t(rule.repeating ? 'promotions.rules.spend_save_repeating' : 'promotions.rules.spend_save', { threshold: m(rule.threshold), saving: m(rule.saving) });
+      if (rule.categoryId === null) return text;
+      const category = categories.find((c) => c.id === rule.categoryId)?.name ?? rule.categoryId;
+      return t('promotions.rules.in_category', { category, rule: text });
+    }
   }
 }
 
-/** The owner's promotions: 满减, 第N件, specials, bundles, and member prices per product. */
+/**
+ * The owner's promotions: 满减 (on the order or one category), 第N件, specials, bundles, and member prices per product.
+ * While the till is enrolled with a store server they are the server's: the list stays, the editors go (main refuses
+ * them too).
+ */
 export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
   const { t } = useTranslation();
   const pos = usePos();
+  const sync = useSyncStatus();
+  const managed = sync !== null && sync.state !== 'not_enrolled';
+  const [categories, setCategories] = useState<CategoryView[]>([]);
   const currency = settings.currency;
   const [list, setList] = useState<PromotionView[]>([]);
   const [memberPrices, setMemberPrices] = useState<{ productId: string; sku: string; name: string; price: number; memberPrice: number }[]>([]);
@@ -76,6 +91,9 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
       live = false;
     };
   }, [pos, onError, version]);
+  useEffect(() => {
+    void pos.call('catalog.categories', {}).then((r) => r.ok && setCategories(r.value));
+  }, [pos]);
 
   /** A product by what the owner typed: its barcode, SKU or name, the first match. */
   const findProduct = async (code: string): Promise<Product | null> => {
@@ -123,7 +141,7 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
       const threshold = amount(form.threshold);
       const saving = amount(form.saving);
       if (threshold === null || saving === null) return bad();
-      rule = { kind: 'spend_save', threshold, saving, repeating: form.repeating, categoryId: null };
+      rule = { kind: 'spend_save', threshold, saving, repeating: form.repeating, categoryId: form.categoryId || null };
     } else if (form.kind === 'bundle') {
       const found = await products(form.products.split(/[,，\s]+/).filter(Boolean));
       const price = amount(form.price);
@@ -164,7 +182,7 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
   const edit = (p: PromotionView) => {
     const rule = p.rule;
     const base = { ...EMPTY, id: p.id, name: p.name, kind: rule.kind, startDate: p.startDate ?? '', endDate: p.endDate ?? '', active: p.active };
-    if (rule.kind === 'spend_save') setForm({ ...base, threshold: yuan(rule.threshold), saving: yuan(rule.saving), repeating: rule.repeating });
+    if (rule.kind === 'spend_save') setForm({ ...base, threshold: yuan(rule.threshold), saving: yuan(rule.saving), repeating: rule.repeating, categoryId: rule.categoryId ?? '' });
     else if (rule.kind === 'special') setForm({ ...base, product: rule.productId, price: yuan(rule.price) });
     else if (rule.kind === 'nth_item') setForm({ ...base, product: rule.productId, nth: String(rule.nth), percentOff: rule.discount.kind === 'percent_off' ? String(rule.discount.basisPoints / 100) : '' });
     else setForm({ ...base, products: rule.items.flatMap((i) => Array<string>(i.quantity).fill(i.productId)).join(', '), price: yuan(rule.price) });
@@ -185,8 +203,13 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
 
   const needsProduct = form.kind === 'special' || form.kind === 'nth_item' || form.kind === 'member_price';
   return (
-    <section className="panel owner-panel" data-testid="promotions-panel">
+    <section className="panel owner-panel" data-testid="promotions-panel" data-managed={managed}>
       <h3>{t('promotions.title')}</h3>
+      {managed && (
+        <p className="hint" role="note" data-testid="promotions-managed">
+          {t('promotions.managed')}
+        </p>
+      )}
       {list.length === 0 ? (
         <p className="muted">{t('promotions.list.empty')}</p>
       ) : (
@@ -206,17 +229,21 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
               <tr key={p.id} data-testid="promotion-row" data-kind={p.rule.kind}>
                 <td>{p.name}</td>
                 <td>{t(`promotions.kinds.${p.rule.kind}`)}</td>
-                <td>{ruleText(t, p.rule, names, currency)}</td>
+                <td>{ruleText(t, p.rule, names, currency, categories)}</td>
                 <td>{p.startDate || p.endDate ? `${p.startDate ?? '…'} – ${p.endDate ?? '…'}` : '—'}</td>
                 <td data-testid="promotion-status">{!p.active ? t('promotions.list.inactive') : p.inForce ? t('promotions.list.inForce') : t('promotions.list.notInForce')}</td>
                 <td>
-                  <button type="button" onClick={() => edit(p)}>
-                    {t('promotions.list.edit')}
-                  </button>{' '}
-                  {p.active && (
-                    <button type="button" data-testid="promotion-end" onClick={() => void end(p.id)}>
-                      {t('promotions.list.end')}
-                    </button>
+                  {!managed && (
+                    <>
+                      <button type="button" onClick={() => edit(p)}>
+                        {t('promotions.list.edit')}
+                      </button>{' '}
+                      {p.active && (
+                        <button type="button" data-testid="promotion-end" onClick={() => void end(p.id)}>
+                          {t('promotions.list.end')}
+                        </button>
+                      )}
+                    </>
                   )}
                 </td>
               </tr>
@@ -225,6 +252,8 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
         </table>
       )}
 
+      {!managed && (
+        <>
       <h3>{form.id ? t('promotions.form.editTitle') : t('promotions.form.newTitle')}</h3>
       <form
         className="owner-form inline"
@@ -294,6 +323,17 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
               <input type="checkbox" data-testid="promotion-repeating" checked={form.repeating} onChange={(e) => set('repeating', e.target.checked)} />
               {t('promotions.form.repeating')}
             </label>
+            <label>
+              {t('promotions.form.category')}
+              <select data-testid="promotion-category" value={form.categoryId} onChange={(e) => set('categoryId', e.target.value)}>
+                <option value="">{t('promotions.form.wholeOrder')}</option>
+                {categories.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
           </>
         )}
         {form.kind !== 'member_price' && (
@@ -328,6 +368,8 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
           </p>
         )}
       </form>
+        </>
+      )}
 
       <h3>{t('promotions.memberPrices.title')}</h3>
       {memberPrices.length === 0 ? (
@@ -342,9 +384,11 @@ export function PromotionsPanel({ settings, onError, onOk }: PanelProps) {
                 <td className="num">{money(m.price, currency)}</td>
                 <td className="num">{money(m.memberPrice, currency)}</td>
                 <td>
-                  <button type="button" onClick={() => void clearMemberPrice(m.productId)}>
-                    {t('promotions.memberPrices.clear')}
-                  </button>
+                  {!managed && (
+                    <button type="button" onClick={() => void clearMemberPrice(m.productId)}>
+                      {t('promotions.memberPrices.clear')}
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
