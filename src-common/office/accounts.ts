@@ -41,3 +41,5 @@ export const AccountActive = z.object({ active: z.boolean() }).strict();
 export const TotpSetup = z.object({ secret: z.string(), uri: z.string() });
 export const TotpCode = z.object({ code: z.string().regex(/^\d{6}$/, 'The code is 6 digits') }).strict();
 export const TotpState = z.object({ totp: z.boolean() });
+export const PasswordResetDone = z.object({ accountId: z.string(), reset: z.literal(true) });
+export const AccountActiveDone = z.object({ accountId: z.string(), active: z.boolean() });
