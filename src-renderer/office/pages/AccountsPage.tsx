@@ -174,83 +174,84 @@ function AccountList({ login, stores }: { login: string; stores: readonly Office
       ) : (
         error && <ErrorState error={error} />
       )}
-      <QueryView
-        query={query}
-        isEmpty={(d) => d.accounts.length <= 1}
-        empty={
-          <EmptyState title={t('officeStaff.accounts.empty')}>
-            <p>{t('officeStaff.accounts.emptyHint')}</p>
-          </EmptyState>
-        }
-      >
+      <QueryView query={query}>
         {(data) => (
-          <table className="office-table staff-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('officeStaff.accounts.name')}</th>
-                <th scope="col">{t('officeStaff.accounts.login')}</th>
-                <th scope="col">{t('officeStaff.accounts.role')}</th>
-                <th scope="col">{t('officeStaff.accounts.totp')}</th>
-                <th scope="col">{t('officeStaff.accounts.status')}</th>
-                <th scope="col">{t('officeStaff.accounts.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.accounts.map((a) => {
-                const self = a.login === login;
-                return (
-                  <Fragment key={a.accountId}>
-                    <tr data-testid="account-row" data-login={a.login} className={a.active ? undefined : 'inactive'}>
-                      <td data-label={t('officeStaff.accounts.name')}>
-                        {a.name} {self && t('officeStaff.accounts.you')}
-                      </td>
-                      <td data-label={t('officeStaff.accounts.login')}>{a.login}</td>
-                      <td data-label={t('officeStaff.accounts.role')}>
-                        {a.grants.map((g) => `${t(`office.role.${g.role}`)} · ${storeName(g.storeId)}`).join('，')}
-                      </td>
-                      <td data-label={t('officeStaff.accounts.totp')}>{a.totp ? t('officeStaff.accounts.on') : t('officeStaff.accounts.off')}</td>
-                      <td data-label={t('officeStaff.accounts.status')} data-testid="account-status">
-                        {!a.active ? t('officeStaff.accounts.inactive') : a.lockedUntil ? t('officeStaff.accounts.locked') : t('officeStaff.accounts.active')}
-                      </td>
-                      <td className="staff-actions">
-                        <button type="button" disabled={busy} data-testid="account-reset" onClick={() => setResetting(resetting === a.accountId ? null : a.accountId)}>
-                          {t('officeStaff.accounts.resetPassword')}
-                        </button>
-                        {!self &&
-                          (a.active ? (
-                            <button type="button" className="danger" disabled={busy} data-testid="account-deactivate" onClick={() => void setActive(a, false)}>
-                              {t('officeStaff.accounts.deactivate')}
+          <>
+            {data.accounts.length <= 1 && (
+              <EmptyState title={t('officeStaff.accounts.empty')}>
+                <p>{t('officeStaff.accounts.emptyHint')}</p>
+              </EmptyState>
+            )}
+            <table className="office-table staff-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('officeStaff.accounts.name')}</th>
+                  <th scope="col">{t('officeStaff.accounts.login')}</th>
+                  <th scope="col">{t('officeStaff.accounts.role')}</th>
+                  <th scope="col">{t('officeStaff.accounts.totp')}</th>
+                  <th scope="col">{t('officeStaff.accounts.status')}</th>
+                  <th scope="col">{t('officeStaff.accounts.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.accounts.map((a) => {
+                  const self = a.login === login;
+                  return (
+                    <Fragment key={a.accountId}>
+                      <tr data-testid="account-row" data-login={a.login} className={a.active ? undefined : 'inactive'}>
+                        <td data-label={t('officeStaff.accounts.name')}>
+                          {a.name} {self && t('officeStaff.accounts.you')}
+                        </td>
+                        <td data-label={t('officeStaff.accounts.login')}>{a.login}</td>
+                        <td data-label={t('officeStaff.accounts.role')}>
+                          {a.grants.map((g) => `${t(`office.role.${g.role}`)} · ${storeName(g.storeId)}`).join('，')}
+                        </td>
+                        <td data-label={t('officeStaff.accounts.totp')}>{a.totp ? t('officeStaff.accounts.on') : t('officeStaff.accounts.off')}</td>
+                        <td data-label={t('officeStaff.accounts.status')} data-testid="account-status">
+                          {!a.active ? t('officeStaff.accounts.inactive') : a.lockedUntil ? t('officeStaff.accounts.locked') : t('officeStaff.accounts.active')}
+                        </td>
+                        <td>
+                          <div className="staff-actions">
+                            <button type="button" disabled={busy} data-testid="account-reset" onClick={() => setResetting(resetting === a.accountId ? null : a.accountId)}>
+                              {t('officeStaff.accounts.resetPassword')}
                             </button>
-                          ) : (
-                            <button type="button" disabled={busy} data-testid="account-reactivate" onClick={() => void setActive(a, true)}>
-                              {t('officeStaff.accounts.reactivate')}
-                            </button>
-                          ))}
-                      </td>
-                    </tr>
-                    {resetting === a.accountId && (
-                      <tr className="staff-reset-row">
-                        <td colSpan={6}>
-                          <ResetPassword
-                            account={a}
-                            busy={busy}
-                            onCancel={() => setResetting(null)}
-                            onSave={(password, clearTotp) =>
-                              void change(async () => {
-                                await officeApi.post(`/accounts/${a.accountId}/password`, { password, clearTotp }, PasswordResetDone);
-                                setResetting(null);
-                                return t('officeStaff.accounts.passwordReset', { login: a.login });
-                              })
-                            }
-                          />
+                            {!self &&
+                              (a.active ? (
+                                <button type="button" className="danger" disabled={busy} data-testid="account-deactivate" onClick={() => void setActive(a, false)}>
+                                  {t('officeStaff.accounts.deactivate')}
+                                </button>
+                              ) : (
+                                <button type="button" disabled={busy} data-testid="account-reactivate" onClick={() => void setActive(a, true)}>
+                                  {t('officeStaff.accounts.reactivate')}
+                                </button>
+                              ))}
+                          </div>
                         </td>
                       </tr>
-                    )}
-                  </Fragment>
-                );
-              })}
-            </tbody>
-          </table>
+                      {resetting === a.accountId && (
+                        <tr className="staff-reset-row">
+                          <td colSpan={6}>
+                            <ResetPassword
+                              account={a}
+                              busy={busy}
+                              onCancel={() => setResetting(null)}
+                              onSave={(password, clearTotp) =>
+                                void change(async () => {
+                                  await officeApi.post(`/accounts/${a.accountId}/password`, { password, clearTotp }, PasswordResetDone);
+                                  setResetting(null);
+                                  return t('officeStaff.accounts.passwordReset', { login: a.login });
+                                })
+                              }
+                            />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                })}
+              </tbody>
+            </table>
+          </>
         )}
       </QueryView>
     </div>

@@ -109,23 +109,25 @@ function StoreStaff({ session, storeId, stores }: Pick<OfficePageProps, 'session
                       {m.active ? t('officeStaff.staff.active') : t('officeStaff.staff.inactive')}
                     </td>
                     {writable && (
-                      <td className="staff-actions">
-                        {mayManage(m.role) && (
-                          <>
-                            <button type="button" disabled={busy} data-testid="staff-reset-pin" onClick={() => setResetting(resetting === m.userId ? null : m.userId)}>
-                              {t('officeStaff.staff.resetPin')}
-                            </button>
-                            {m.active ? (
-                              <button type="button" className="danger" disabled={busy} data-testid="staff-deactivate" onClick={() => void setActive(m, false)}>
-                                {t('officeStaff.staff.deactivate')}
+                      <td>
+                        <div className="staff-actions">
+                          {mayManage(m.role) && (
+                            <>
+                              <button type="button" disabled={busy} data-testid="staff-reset-pin" onClick={() => setResetting(resetting === m.userId ? null : m.userId)}>
+                                {t('officeStaff.staff.resetPin')}
                               </button>
-                            ) : (
-                              <button type="button" disabled={busy} data-testid="staff-reactivate" onClick={() => void setActive(m, true)}>
-                                {t('officeStaff.staff.reactivate')}
-                              </button>
-                            )}
-                          </>
-                        )}
+                              {m.active ? (
+                                <button type="button" className="danger" disabled={busy} data-testid="staff-deactivate" onClick={() => void setActive(m, false)}>
+                                  {t('officeStaff.staff.deactivate')}
+                                </button>
+                              ) : (
+                                <button type="button" disabled={busy} data-testid="staff-reactivate" onClick={() => void setActive(m, true)}>
+                                  {t('officeStaff.staff.reactivate')}
+                                </button>
+                              )}
+                            </>
+                          )}
+                        </div>
                       </td>
                     )}
                   </tr>

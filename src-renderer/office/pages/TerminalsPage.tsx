@@ -134,12 +134,14 @@ function StoreTerminals({ storeId, writable }: { storeId: string; writable: bool
                     {term.revokedAt ? t('officeStaff.terminals.revoked') : t('officeStaff.terminals.active')}
                   </td>
                   {writable && (
-                    <td className="staff-actions">
-                      {!term.revokedAt && (
-                        <button type="button" className="danger" disabled={busy} data-testid="terminal-revoke" onClick={() => setConfirming(term)}>
-                          {t('officeStaff.terminals.revoke')}
-                        </button>
-                      )}
+                    <td>
+                      <div className="staff-actions">
+                        {!term.revokedAt && (
+                          <button type="button" className="danger" disabled={busy} data-testid="terminal-revoke" onClick={() => setConfirming(term)}>
+                            {t('officeStaff.terminals.revoke')}
+                          </button>
+                        )}
+                      </div>
                     </td>
                   )}
                 </tr>
