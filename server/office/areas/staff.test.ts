@@ -14,7 +14,9 @@ import { TerminalList } from '../../../src-common/office/terminals';
 import { PASSWORD_MIN_LENGTH } from '../passwords';
 import { createOfficeAccount, officeClient, type OfficeClient } from '../../testing/office';
 import { startTestServer, type TestServer } from '../../testing/server';
+import { sales } from '../../testing/facts';
 import { storeWithTills } from '../../testing/stores';
+import { ulid } from 'ulid';
 import { totpCode } from '../totp';
 import type { Reply } from '../../testing/client';
 
@@ -175,6 +177,17 @@ describe('back office: staff, terminals, accounts, two-step sign-in', () => {
     expect((await t.as(tillA.credential).call('GET', '/v1/pull?since=0')).status).toBe(401);
     expect((await t.as(tillB.credential).call('GET', '/v1/pull?since=0')).status).toBe(200);
     expect((await manager.call('POST', `/stores/${storeA}/terminals/NOPE/revoke`)).status).toBe(404);
+  });
+
+  it('shows a till’s upload lag as its last upload said: facts waiting and how long the oldest has waited', async () => {
+    // TB1 holds 8 facts; it sends the first 3, the first of which waited 2 minutes.
+    const upload = await t.as(tillB.credential).call('POST', '/v1/facts', { body: { stream: ulid(), facts: sales(1, 3), waiting: { highestSeq: 8, oldestAgeMs: 120_000 } } });
+    expect(upload.body.ackedSeq).toBe(3);
+    const listed = TerminalList.parse((await accountant.call('GET', `/stores/${storeB}/terminals`)).body).terminals[0]!;
+    expect(listed).toMatchObject({ terminalId: 'TB1', factsWaiting: 5, revokedAt: null });
+    expect(listed.lagSeconds).toBeGreaterThanOrEqual(120);
+    expect(listed.lagSeconds).toBeLessThan(180);
+    expect(listed.lastUploadAt).not.toBeNull();
   });
 
   it('lets only the owner make, reset and deactivate accounts; a deactivated account’s session ends at once', async () => {
