@@ -173,8 +173,11 @@ describe('back office: staff, tills, accounts and two-step sign-in (Chromium, re
 
     const manager = await world.openOffice();
     await signInOffice(manager, 'li.na', 'manager password');
-    // Her store only: no picker, store B's staff refused by the server too.
+    // Her store only (no picker), and a store manager adds cashiers only.
     expect(await manager.getByTestId('office-store-picker').count()).toBe(0);
+    await manager.getByTestId('office-nav-staff').click();
+    await rowOf(manager, 'staff-row', '小张').waitFor({ timeout: 10_000 });
+    expect(await manager.getByTestId('staff-new-role').locator('option').allTextContents()).toEqual(['收银员']);
     await manager.goto(`${world.server.server.url}/office/#/accounts`);
     await manager.getByTestId('accounts-totp-start').click();
     const secret = (await manager.getByTestId('accounts-totp-secret').textContent({ timeout: 10_000 }))!.replaceAll(' ', '');

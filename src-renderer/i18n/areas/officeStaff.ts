@@ -4,6 +4,8 @@ export const officeStaffZhCN = {
   pickStore: {
     title: '先选择一个门店',
     hint: '员工和收银机按门店管理：在页面上方选择门店，或点下面的门店。',
+    noStores: '还没有门店',
+    noStoresHint: '老板先在「门店」页添加门店，然后在这里管理它的员工和收银机。',
   },
   tillRole: { cashier: '收银员', owner: '老板', technician: '技术员' },
   ago: { seconds: '{{count}} 秒前', minutes: '{{count}} 分钟前', hours: '{{count}} 小时前', days: '{{count}} 天前' },
@@ -122,6 +124,8 @@ export const officeStaffEn: typeof officeStaffZhCN = {
   pickStore: {
     title: 'Choose a store first',
     hint: 'Staff and tills are managed per store: choose a store at the top of the page, or below.',
+    noStores: 'No store yet',
+    noStoresHint: 'The owner adds a store on the “Stores” page first; its staff and tills are managed here.',
   },
   tillRole: { cashier: 'Cashier', owner: 'Owner', technician: 'Technician' },
   ago: { seconds: '{{count}} s ago', minutes: '{{count}} min ago', hours: '{{count}} h ago', days: '{{count}} d ago' },

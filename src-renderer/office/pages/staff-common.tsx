@@ -7,6 +7,13 @@ import { EmptyState } from '../ui';
 /** Shown on a per-store page while "all stores" is chosen: one link per store. */
 export function ChooseStore({ pageId, stores }: { pageId: string; stores: readonly OfficeStore[] }) {
   const { t } = useTranslation();
+  if (stores.length === 0) {
+    return (
+      <EmptyState title={t('officeStaff.pickStore.noStores')}>
+        <p>{t('officeStaff.pickStore.noStoresHint')}</p>
+      </EmptyState>
+    );
+  }
   return (
     <EmptyState title={t('officeStaff.pickStore.title')}>
       <p>{t('officeStaff.pickStore.hint')}</p>
