@@ -99,13 +99,21 @@ describe('back office: staff, tills, accounts and two-step sign-in (Chromium, re
     expect(old.listed && old.result.ok).toBe(false);
   });
 
-  it('deactivates the cashier: she leaves A2’s sign-in list at its next sync', async () => {
+  it('renames the cashier, then deactivates her: she leaves A2’s sign-in list at its next sync', async () => {
     await pulledAll(world, world.tills.A2);
     expect(await tillUserNames(world.tills.A2)).toContain('小张');
-    await rowOf(owner, 'staff-row', '小张').getByTestId('staff-deactivate').click();
-    await expect.poll(() => rowOf(owner, 'staff-row', '小张').getByTestId('staff-status').textContent(), { timeout: 10_000 }).toBe('已停用');
+    await rowOf(owner, 'staff-row', '小张').getByTestId('staff-edit').click();
+    await owner.getByTestId('staff-edit-name').fill('张小红');
+    await owner.getByTestId('staff-edit-save').click();
+    await rowOf(owner, 'staff-row', '张小红').waitFor({ timeout: 10_000 });
     await pulledAll(world, world.tills.A2);
-    await expect.poll(() => tillUserNames(world.tills.A2), { timeout: 10_000 }).not.toContain('小张');
+    expect(await tillUserNames(world.tills.A2)).toEqual(expect.arrayContaining(['张小红']));
+    expect(await tillUserNames(world.tills.A2)).not.toContain('小张');
+
+    await rowOf(owner, 'staff-row', '张小红').getByTestId('staff-deactivate').click();
+    await expect.poll(() => rowOf(owner, 'staff-row', '张小红').getByTestId('staff-status').textContent(), { timeout: 10_000 }).toBe('已停用');
+    await pulledAll(world, world.tills.A2);
+    expect(await tillUserNames(world.tills.A2)).not.toContain('张小红');
 
     const phone = await world.openOffice({ width: 390, height: 844 });
     await phone.getByTestId('office-login').fill(OWNER.login);
@@ -114,7 +122,7 @@ describe('back office: staff, tills, accounts and two-step sign-in (Chromium, re
     // The account's name is hidden on a phone: wait for the page's navigation instead.
     await phone.getByTestId('office-nav-staff').waitFor({ timeout: 10_000 });
     await phone.goto(`${world.server.server.url}/office/#/staff?store=${world.stores.A}`);
-    await rowOf(phone, 'staff-row', '小张').waitFor({ timeout: 10_000 });
+    await rowOf(phone, 'staff-row', '张小红').waitFor({ timeout: 10_000 });
     const width = await phone.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
     await phone.screenshot({ path: `${SHOTS}/staff-phone.png`, fullPage: true });
@@ -176,7 +184,7 @@ describe('back office: staff, tills, accounts and two-step sign-in (Chromium, re
     // Her store only (no picker), and a store manager adds cashiers only.
     expect(await manager.getByTestId('office-store-picker').count()).toBe(0);
     await manager.getByTestId('office-nav-staff').click();
-    await rowOf(manager, 'staff-row', '小张').waitFor({ timeout: 10_000 });
+    await rowOf(manager, 'staff-row', '张小红').waitFor({ timeout: 10_000 });
     expect(await manager.getByTestId('staff-new-role').locator('option').allTextContents()).toEqual(['收银员']);
     await manager.goto(`${world.server.server.url}/office/#/accounts`);
     await manager.getByTestId('accounts-totp-start').click();

@@ -47,7 +47,9 @@ function StoreStaff({ session, storeId, stores }: Pick<OfficePageProps, 'session
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<OfficeApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [resetting, setResetting] = useState<string | null>(null);
+  /** The row with a form open under it: a new PIN, or name and role. */
+  const [open, setOpen] = useState<{ userId: string; form: 'pin' | 'edit' } | null>(null);
+  const toggle = (userId: string, form: 'pin' | 'edit') => setOpen((o) => (o?.userId === userId && o.form === form ? null : { userId, form }));
 
   const run = async (action: () => Promise<string>) => {
     setBusy(true);
@@ -113,8 +115,11 @@ function StoreStaff({ session, storeId, stores }: Pick<OfficePageProps, 'session
                         <div className="staff-actions">
                           {mayManage(m.role) && (
                             <>
-                              <button type="button" disabled={busy} data-testid="staff-reset-pin" onClick={() => setResetting(resetting === m.userId ? null : m.userId)}>
+                              <button type="button" disabled={busy} data-testid="staff-reset-pin" onClick={() => toggle(m.userId, 'pin')}>
                                 {t('officeStaff.staff.resetPin')}
+                              </button>
+                              <button type="button" disabled={busy} data-testid="staff-edit" onClick={() => toggle(m.userId, 'edit')}>
+                                {t('officeStaff.staff.edit')}
                               </button>
                               {m.active ? (
                                 <button type="button" className="danger" disabled={busy} data-testid="staff-deactivate" onClick={() => void setActive(m, false)}>
@@ -131,21 +136,37 @@ function StoreStaff({ session, storeId, stores }: Pick<OfficePageProps, 'session
                       </td>
                     )}
                   </tr>
-                  {resetting === m.userId && (
+                  {open?.userId === m.userId && (
                     <tr className="staff-reset-row">
                       <td colSpan={4}>
-                        <ResetPin
-                          member={m}
-                          busy={busy}
-                          onCancel={() => setResetting(null)}
-                          onSave={(pin) =>
-                            void run(async () => {
-                              await officeApi.post(`/stores/${storeId}/staff/${m.userId}/pin`, { pin }, StaffSaved);
-                              setResetting(null);
-                              return t('officeStaff.staff.pinSaved', { name: m.name });
-                            })
-                          }
-                        />
+                        {open.form === 'pin' ? (
+                          <ResetPin
+                            member={m}
+                            busy={busy}
+                            onCancel={() => setOpen(null)}
+                            onSave={(pin) =>
+                              void run(async () => {
+                                await officeApi.post(`/stores/${storeId}/staff/${m.userId}/pin`, { pin }, StaffSaved);
+                                setOpen(null);
+                                return t('officeStaff.staff.pinSaved', { name: m.name });
+                              })
+                            }
+                          />
+                        ) : (
+                          <EditStaff
+                            member={m}
+                            roles={managerOnly ? ['cashier'] : ROLES}
+                            busy={busy}
+                            onCancel={() => setOpen(null)}
+                            onSave={(name, role) =>
+                              void run(async () => {
+                                await officeApi.put(`/stores/${storeId}/staff/${m.userId}`, { name, role, active: m.active }, StaffSaved);
+                                setOpen(null);
+                                return t('officeStaff.staff.saved', { name });
+                              })
+                            }
+                          />
+                        )}
                       </td>
                     </tr>
                   )}
@@ -231,6 +252,44 @@ function ResetPin({ member, busy, onSave, onCancel }: { member: StaffMember; bus
         {t('officeStaff.cancel')}
       </button>
       {mismatch && <p className="office-error staff-form-error">{t('officeStaff.staff.pinMismatch')}</p>}
+    </form>
+  );
+}
+
+function EditStaff({ member, roles, busy, onSave, onCancel }: { member: StaffMember; roles: TillRole[]; busy: boolean; onSave: (name: string, role: TillRole) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(member.name);
+  const [role, setRole] = useState<TillRole>(member.role);
+  return (
+    <form
+      className="office-inline-form staff-form"
+      aria-label={t('officeStaff.staff.editTitle', { name: member.name })}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (name.trim()) onSave(name.trim(), role);
+      }}
+    >
+      <strong className="staff-form-title">{t('officeStaff.staff.editTitle', { name: member.name })}</strong>
+      <label>
+        {t('officeStaff.staff.name')}
+        <input value={name} maxLength={40} data-testid="staff-edit-name" onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label>
+        {t('officeStaff.staff.role')}
+        <select value={role} data-testid="staff-edit-role" onChange={(e) => setRole(e.target.value as TillRole)}>
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {t(`officeStaff.tillRole.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className="primary" disabled={busy || !name.trim()} data-testid="staff-edit-save">
+        {t('officeStaff.staff.save')}
+      </button>
+      <button type="button" onClick={onCancel}>
+        {t('officeStaff.cancel')}
+      </button>
     </form>
   );
 }
