@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../server/office/totp';
+import { blockingFindings, describeFindings, runAxe, settle } from '../helpers/axe';
 import { openApiSocket } from '../helpers/host';
 import { ok, OWNER, signInOffice, startOfficeWorld, synced, type OfficeWorld, type Till } from '../helpers/office-world';
 
@@ -220,5 +221,29 @@ describe('back office: staff, tills, accounts and two-step sign-in (Chromium, re
     await manager.getByTestId('office-nav-staff').click();
     await manager.getByTestId('office-signin').waitFor({ timeout: 10_000 });
     await manager.close();
+  });
+
+  it('passes axe on the staff, tills and accounts pages in both languages', async () => {
+    // axe is injected as a script: the page's CSP is bypassed for the test only.
+    const page = await world.browser.newPage({ viewport: { width: 1366, height: 768 }, ignoreHTTPSErrors: true, bypassCSP: true });
+    await page.goto(`${world.server.server.url}/office/`);
+    await signInOffice(page, OWNER.login, OWNER.password);
+    const lines: string[] = [];
+    for (const language of ['zh-CN', 'en']) {
+      if (language === 'en') await page.getByTestId('office-language').click();
+      for (const [path, ready] of [
+        [`#/staff?store=${world.stores.A}`, 'staff-row'],
+        [`#/terminals?store=${world.stores.A}`, 'terminal-row'],
+        ['#/accounts', 'account-row'],
+        ['#/staff', 'staff-pick-store'],
+      ] as const) {
+        await page.goto(`${world.server.server.url}/office/${path}`);
+        await page.getByTestId(ready).first().waitFor({ timeout: 10_000 });
+        await settle(page);
+        lines.push(...describeFindings(`${path} ${language}`, blockingFindings(await runAxe(page))));
+      }
+    }
+    expect(lines).toEqual([]);
+    await page.close();
   });
 });
