@@ -3,8 +3,11 @@
  * marked public; a call that changes anything also needs the `x-jiezhang-office: 1` header, which a page of
  * another site cannot send without CORS (which this server never allows): with SameSite=Strict, no CSRF.
  */
+import { accountRoutes } from './areas/accounts';
 import { sessionRoutes } from './areas/session';
+import { staffRoutes } from './areas/staff';
 import { storeRoutes } from './areas/stores';
+import { terminalRoutes } from './areas/terminals';
 import type { OfficeRoute } from './route';
 
-export const officeRoutes: readonly OfficeRoute[] = [...sessionRoutes, ...storeRoutes];
+export const officeRoutes: readonly OfficeRoute[] = [...sessionRoutes, ...storeRoutes, ...staffRoutes, ...terminalRoutes, ...accountRoutes];

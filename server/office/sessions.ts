@@ -11,6 +11,7 @@ import { inTransaction, type Db } from '../database';
 import { ApiError, parse } from '../http';
 import { EVERY_STORE, type OfficeGrant, type OfficeRole, type OfficeUser } from './access';
 import { checkPassword, decoyHash, hashPassword, PASSWORD_MIN_LENGTH } from './passwords';
+import { matchingStep } from './totp';
 
 export const SESSION_COOKIE = 'jz_office';
 export const SESSION_HOURS = 12;
@@ -48,11 +49,16 @@ interface AccountRow {
   locked_until: Date | null;
 }
 
-/** A second factor's check, set by the TOTP module when it is present (null: passwords only). */
-export type TotpCheck = (secret: string, code: string) => boolean;
-let totpCheck: TotpCheck | null = null;
-export function useTotpCheck(check: TotpCheck): void {
-  totpCheck = check;
+/**
+ * Takes a TOTP step for the account if no code of that step or a later one was used: one UPDATE, so two sign-ins
+ * racing with the same code cannot both pass.
+ */
+export async function takeTotpStep(db: Pick<Db, 'query'>, accountId: string, step: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE office_account SET totp_last_step = $2 WHERE account_id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)`,
+    [accountId, step],
+  );
+  return rowCount === 1;
 }
 
 /** POST /v1/office/session: a session for the right login and password, or 401 (and a lock after 5 failures). */
@@ -71,19 +77,29 @@ export async function signIn(db: Db, body: unknown): Promise<{ token: string; us
   if (account.locked_until && account.locked_until > new Date()) {
     throw new ApiError('unauthorized', 'This account is locked after repeated wrong passwords: try again later', { reason: 'locked', lockedUntil: account.locked_until.toISOString() });
   }
-  if (!(await checkPassword(request.password, account.password_hash))) {
-    await db.query(
+  const failed = () =>
+    db.query(
       `UPDATE office_account SET
          failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END,
          locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
        WHERE account_id = $1`,
       [account.account_id, LOCK_AFTER_FAILURES, LOCK_MINUTES],
     );
+  if (!(await checkPassword(request.password, account.password_hash))) {
+    await failed();
     throw wrongLogin();
   }
   if (account.totp_secret) {
     if (!request.totp) throw new ApiError('unauthorized', 'Enter the 6-digit code from your authenticator app', { reason: 'totp_required' });
-    if (!totpCheck?.(account.totp_secret, request.totp)) throw new ApiError('unauthorized', 'That code is wrong or has expired', { reason: 'totp_wrong' });
+    const step = matchingStep(account.totp_secret, request.totp, Date.now());
+    // A wrong code counts towards the lock like a wrong password: with the password known, 6 digits are few.
+    if (step === null) {
+      await failed();
+      throw new ApiError('unauthorized', 'That code is wrong or has expired', { reason: 'totp_wrong' });
+    }
+    if (!(await takeTotpStep(db, account.account_id, step))) {
+      throw new ApiError('unauthorized', 'That code was used already: wait for the next one', { reason: 'totp_wrong', reused: true });
+    }
   }
   const token = newSecret();
   await inTransaction(db, async (tx) => {

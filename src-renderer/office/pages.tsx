@@ -3,8 +3,14 @@
  * adds its page here (one line) and keeps its code in pages/<Area>.tsx.
  */
 import type { OfficePage } from './page';
+import { AccountsPage } from './pages/AccountsPage';
+import { StaffPage } from './pages/StaffPage';
 import { StoresPage } from './pages/StoresPage';
+import { TerminalsPage } from './pages/TerminalsPage';
 
 export const officePages: readonly OfficePage[] = [
   { id: 'stores', labelKey: 'office.nav.stores', Component: StoresPage },
+  { id: 'staff', labelKey: 'officeStaff.nav.staff', Component: StaffPage },
+  { id: 'terminals', labelKey: 'officeStaff.nav.terminals', Component: TerminalsPage },
+  { id: 'accounts', labelKey: 'officeStaff.nav.accounts', Component: AccountsPage },
 ];
