@@ -186,6 +186,11 @@ export function CatalogPage({ session, storeId, stores }: OfficePageProps) {
   );
 }
 
+/** A till's name, with the end of its id when another till in view has the same name (tills are named after their store at enrolment). */
+function tillLabel(till: CatalogTill, tills: readonly CatalogTill[]): string {
+  return tills.some((other) => other !== till && other.name === till.name) ? `${till.name} ·${till.terminalId.slice(-4)}` : till.name;
+}
+
 /** Which tills have applied the product's latest change (green) and which still wait for their next pull. */
 function TillChips({ tills, having }: { tills: readonly CatalogTill[]; having: readonly string[] }) {
   const { t } = useTranslation();
@@ -201,9 +206,9 @@ function TillChips({ tills, having }: { tills: readonly CatalogTill[]; having: r
             data-testid="catalog-till-chip"
             data-terminal={till.terminalId}
             data-has={has ? 'yes' : 'no'}
-            title={has ? t('officeCatalog.tillHas', { name: till.name }) : t('officeCatalog.tillWaits', { name: till.name })}
+            title={has ? t('officeCatalog.tillHas', { name: tillLabel(till, tills) }) : t('officeCatalog.tillWaits', { name: tillLabel(till, tills) })}
           >
-            <span aria-hidden="true">{has ? '✓' : '…'}</span> {till.terminalId}
+            <span aria-hidden="true">{has ? '✓' : '…'}</span> {tillLabel(till, tills)}
             <span className="visually-hidden">{has ? t('officeCatalog.hasIt') : t('officeCatalog.waitsForIt')}</span>
           </span>
         );
@@ -225,7 +230,7 @@ function TillVersions({ tills, stores, storeName }: { tills: readonly CatalogTil
           const current = store !== undefined && till.pulledVersion !== null && till.pulledVersion >= store.version;
           return (
             <li key={till.terminalId}>
-              <strong>{till.terminalId}</strong> {till.name !== till.terminalId && <span className="catalog-sub">{till.name}</span>} · {storeName(till.storeId)} ·{' '}
+              <strong>{tillLabel(till, tills)}</strong> · {storeName(till.storeId)} ·{' '}
               {till.pulledVersion === null
                 ? t('officeCatalog.versions.never')
                 : t(current ? 'officeCatalog.versions.current' : 'officeCatalog.versions.behind', {
