@@ -13,5 +13,11 @@ export async function recordPulledVersion(db: Db, who: TerminalIdentity, query: 
   const parsed = Since.safeParse(query);
   if (!parsed.success) return;
   // A restored till may go back: the value is what it has now, not the highest it ever had.
-  await db.query(`UPDATE terminal SET pulled_version = $3, pulled_at = now() WHERE store_id = $1 AND terminal_id = $2`, [who.storeId, who.terminalId, parsed.data.since]);
+  // Written when the version moved, or a minute after the last write (pulled_at says the till still pulls): a till
+  // pulling every few seconds with nothing new does not write a row each time.
+  await db.query(
+    `UPDATE terminal SET pulled_version = $3, pulled_at = now()
+      WHERE store_id = $1 AND terminal_id = $2 AND (pulled_version IS DISTINCT FROM $3 OR pulled_at IS NULL OR pulled_at < now() - interval '60 seconds')`,
+    [who.storeId, who.terminalId, parsed.data.since],
+  );
 }

@@ -157,6 +157,37 @@ export async function setStoreActive(db: Db, storeId: string, productId: string,
   });
 }
 
+/**
+ * Gives a store every chain product and category it has no row of (a store added after them), at the chain's price
+ * and switch. A row the store has, even a deleted one, is left as it is.
+ */
+export async function fillStoreFromChain(db: Db, storeId: string) {
+  return inStoreVersion(db, storeId, async (tx, version) => {
+    const categories = await tx.query(
+      `INSERT INTO category (store_id, category_id, name, sort, deleted, version)
+       SELECT DISTINCT ON (src.category_id) $1, src.category_id, src.name, src.sort, false, $2 FROM category src
+        WHERE NOT src.deleted AND src.store_id <> $1
+          AND NOT EXISTS (SELECT 1 FROM category c WHERE c.store_id = $1 AND c.category_id = src.category_id)
+        ORDER BY src.category_id, src.store_id
+       ON CONFLICT (store_id, category_id) DO NOTHING`,
+      [storeId, version],
+    );
+    const products = await tx.query(
+      `INSERT INTO product (store_id, product_id, sku, name, name_en, price, tax_rate_bp, unit, category_id, plu, active, barcodes, deleted, version,
+                            chain_price, override_price, chain_active, store_active)
+       SELECT DISTINCT ON (src.product_id) $1, src.product_id, src.sku, src.name, src.name_en, src.chain_price, src.tax_rate_bp, src.unit, src.category_id,
+              src.plu, coalesce(src.chain_active, true), src.barcodes, false, $2, src.chain_price, NULL, coalesce(src.chain_active, true), true
+         FROM product src
+        WHERE NOT src.deleted AND src.chain_price IS NOT NULL AND src.store_id <> $1
+          AND NOT EXISTS (SELECT 1 FROM product p WHERE p.store_id = $1 AND p.product_id = src.product_id)
+        ORDER BY src.product_id, src.store_id
+       ON CONFLICT (store_id, product_id) DO NOTHING`,
+      [storeId, version],
+    );
+    return { storeId, products: products.rowCount ?? 0, categories: categories.rowCount ?? 0 };
+  });
+}
+
 /** A chain category, written to every store; a name another category has is refused. */
 export async function saveChainCategory(db: Db, categoryId: string, name: string, sort: number) {
   return inTransaction(db, async (tx) => {
@@ -210,6 +241,15 @@ export async function listCatalog(db: Db, storeIds: readonly string[], q: string
     `SELECT store_id AS "storeId", name, version FROM store WHERE store_id = ANY($1) ORDER BY created_at, store_id`,
     [storeIds],
   );
+  const missing = await db.query<{ store_id: string; missing: number }>(
+    `SELECT st.store_id, count(*) FILTER (WHERE p.product_id IS NULL)::int AS missing
+       FROM store st
+      CROSS JOIN (SELECT DISTINCT product_id FROM product WHERE NOT deleted AND chain_price IS NOT NULL) c
+       LEFT JOIN product p ON p.store_id = st.store_id AND p.product_id = c.product_id
+      WHERE st.store_id = ANY($1) GROUP BY st.store_id`,
+    [storeIds],
+  );
+  const missingIn = new Map(missing.rows.map((r) => [r.store_id, r.missing]));
   const order = new Map(stores.rows.map((s, i) => [s.storeId, i]));
   const tills = await db.query<{ storeId: string; terminalId: string; name: string; pulledVersion: number | null; pulledAt: Date | null }>(
     `SELECT store_id AS "storeId", terminal_id AS "terminalId", name, pulled_version AS "pulledVersion", pulled_at AS "pulledAt"
@@ -269,7 +309,7 @@ export async function listCatalog(db: Db, storeIds: readonly string[], q: string
   });
   const tillList: CatalogTill[] = tills.rows.map((t) => ({ ...t, pulledAt: t.pulledAt?.toISOString() ?? null }));
   return {
-    stores: stores.rows,
+    stores: stores.rows.map((s) => ({ ...s, missing: missingIn.get(s.storeId) ?? 0 })),
     tills: tillList,
     categories: categories.rows.sort((a, b) => a.sort - b.sort || a.name.localeCompare(b.name, 'zh-CN')),
     products,

@@ -76,7 +76,15 @@ export const CatalogCategory = z.object({ id: z.string(), name: z.string(), sort
 export type CatalogCategory = z.infer<typeof CatalogCategory>;
 
 export const CatalogList = z.object({
-  stores: z.array(z.object({ storeId: z.string(), name: z.string(), version: z.number().int() })),
+  stores: z.array(
+    z.object({
+      storeId: z.string(),
+      name: z.string(),
+      version: z.number().int(),
+      /** Chain products this store has no row of (a store added after them): the owner fills it from the chain. */
+      missing: z.number().int(),
+    }),
+  ),
   tills: z.array(CatalogTill),
   categories: z.array(CatalogCategory),
   products: z.array(CatalogProduct),
@@ -86,6 +94,7 @@ export const CatalogList = z.object({
 export type CatalogList = z.infer<typeof CatalogList>;
 
 export const SavedProduct = z.object({ productId: z.string(), versions: z.record(z.string(), z.number().int()) });
+export const FilledStore = z.object({ storeId: z.string(), products: z.number().int(), categories: z.number().int() });
 export const SavedCategory = z.object({ categoryId: z.string() });
 
 /** The most an import file may weigh once base64-encoded (the body's limit follows from it). */

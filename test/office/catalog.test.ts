@@ -143,4 +143,35 @@ describe('the back office’s catalog and prices (Chromium, real server, three t
     const bread = await findOn(world.tills.B1, '6901234567915');
     expect(bread.map((p) => [p.name, p.price])).toEqual([['全麦面包', 800]]);
   });
+  it('shows a manager of A on a phone only A’s prices and tills, and lets her set A’s price, not the chain', async () => {
+    await world.addAccount('li.a', '李店长', 'manager password', [{ storeId: world.stores.A, role: 'manager' }]);
+    const phone = await world.openOffice({ width: 390, height: 844 });
+    // signInOffice waits for the account's name, which a phone's header leaves out.
+    await phone.getByTestId('office-login').fill('li.a');
+    await phone.getByTestId('office-password').fill('manager password');
+    await phone.getByTestId('office-signin-submit').click();
+    await phone.getByTestId('office-user').waitFor({ state: 'attached', timeout: 10_000 });
+    await phone.goto(`${world.server.server.url}/office/#/catalog`);
+    const row = phone.getByTestId('catalog-row').filter({ hasText: 'TEA-1L' });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await phone.getByTestId('catalog-new').count()).toBe(0);
+    expect(await row.getByTestId('catalog-edit').count()).toBe(0);
+    expect(await row.getByTestId('catalog-store-price-cell').evaluateAll((els) => els.map((e) => e.getAttribute('data-store')))).toEqual([world.stores.A]);
+    expect(await row.getByTestId('catalog-till-chip').count()).toBe(2);
+    await row.getByTestId('catalog-prices').click();
+    expect(await phone.getByTestId('catalog-store-row').count()).toBe(1);
+    await phone.getByTestId('catalog-store-price').fill('8.80');
+    await phone.getByTestId('catalog-store-price-save').click();
+    await expect.poll(() => row.getByTestId('catalog-store-price-cell').textContent(), { timeout: 10_000 }).toContain('¥8.80');
+    await phone.getByTestId('catalog-store-prices-close').click();
+    await phone.screenshot({ path: `${SHOTS}/catalog-phone.png`, fullPage: true });
+    await phone.close();
+    // A1 sells at A's new price after its next sync; B1 still at the chain's.
+    await synced(world.tills.A1);
+    await until('A1 to have the new price', async () => {
+      const [tea] = await ok(world.tills.A1.cashier, 'catalog.search', { query: BARCODE });
+      return tea?.price === 880 ? tea : undefined;
+    });
+    expect((await ok(world.tills.B1.cashier, 'catalog.search', { query: BARCODE }))[0]!.price).toBe(1250);
+  });
 });

@@ -278,4 +278,23 @@ describe('back office: catalog and prices', () => {
     expect(wrongColumns.body.error.details.reason).toBe('unknown_columns');
     expect(await storeVersions()).toEqual(versions);
   });
+  it('fills a store added after the catalog from the chain, at the chain’s prices, and only for the owner', async () => {
+    const storeC = (await owner.call('POST', '/stores', { body: { name: '三号店' } })).body.storeId as string;
+    const chainCount = (await list(owner)).products.length;
+    const before = await list(owner, `?store=${storeC}`);
+    expect(before.products).toEqual([]);
+    expect(before.stores).toMatchObject([{ storeId: storeC, missing: chainCount }]);
+    expect((await managerA.call('POST', `/catalog/stores/${storeC}/fill-from-chain`)).status).toBe(403);
+
+    const filled = await owner.call('POST', `/catalog/stores/${storeC}/fill-from-chain`);
+    expect(filled.status).toBe(200);
+    expect(filled.body).toMatchObject({ storeId: storeC, products: chainCount, categories: 2 });
+    const after = await list(owner, `?store=${storeC}`);
+    expect(after.stores[0]!.missing).toBe(0);
+    const cola = after.products.find((p) => p.sku === 'COLA-330')!;
+    // A's own price stays A's: C sells at the chain's.
+    expect(cola.stores).toMatchObject([{ storeId: storeC, price: cola.chainPrice, overridePrice: null, active: true }]);
+    // Again: nothing left to fill.
+    expect((await owner.call('POST', `/catalog/stores/${storeC}/fill-from-chain`)).body).toMatchObject({ products: 0, categories: 0 });
+  });
 });

@@ -15,7 +15,7 @@ import {
 } from '../../../src-common/office/catalog';
 import { ApiError, notFound, parse, readJson, SMALL_BODY_BYTES } from '../../http';
 import { requireOwner, requireStore, storesInScope } from '../access';
-import { listCatalog, newCatalogId, productExists, saveChainCategory, saveChainProduct, setStoreActive, setStorePrice } from '../catalog';
+import { fillStoreFromChain, listCatalog, newCatalogId, productExists, saveChainCategory, saveChainProduct, setStoreActive, setStorePrice } from '../catalog';
 import { importChainCatalog } from '../catalog-import';
 import { OFFICE_ID, type OfficeRoute } from '../route';
 
@@ -82,6 +82,14 @@ export const catalogRoutes: OfficeRoute[] = [
       requireStore(r.user, r.params[0]!, 'write');
       const { active } = parse(StoreActiveInput, await readJson(r.req, SMALL_BODY_BYTES));
       return setStoreActive(ctx.db, r.params[0]!, r.params[1]!, active);
+    },
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^/catalog/stores/${OFFICE_ID}/fill-from-chain$`),
+    handler: async (ctx, r) => {
+      requireOwner(r.user);
+      return fillStoreFromChain(ctx.db, r.params[0]!);
     },
   },
   {

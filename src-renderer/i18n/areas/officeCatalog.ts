@@ -61,6 +61,10 @@ export const officeCatalogZhCN = {
     followChain: '恢复连锁价',
     sells: '本店在售',
   },
+  fill: {
+    note: '{{store}}还没有 {{count}} 个连锁商品（门店是在这些商品之后添加的）。',
+    button: '把连锁商品补齐到{{store}}',
+  },
   versions: {
     title: '各收银台的数据版本',
     never: '尚未同步过商品数据',
@@ -173,6 +177,10 @@ export const officeCatalogEn: typeof officeCatalogZhCN = {
     save: 'Set store price',
     followChain: 'Follow chain price',
     sells: 'Sold in this store',
+  },
+  fill: {
+    note: '{{store}} lacks {{count}} chain products (the store was added after them).',
+    button: 'Give {{store}} the chain’s products',
   },
   versions: {
     title: 'Each till’s data version',

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CatalogList, SavedCategory, type CatalogProduct, type CatalogTill } from '../../../src-common/office/catalog';
+import { CatalogList, FilledStore, SavedCategory, type CatalogProduct, type CatalogTill } from '../../../src-common/office/catalog';
 import { money } from '../../format';
 import { officeApi, type OfficeApiError } from '../api';
 import { canWrite, topRole, type OfficePageProps } from '../page';
@@ -80,105 +80,106 @@ export function CatalogPage({ session, storeId, stores }: OfficePageProps) {
           onClose={() => setPanel(null)}
         />
       )}
-      <QueryView
-        query={query}
-        isEmpty={(d) => d.products.length === 0}
-        empty={
-          <EmptyState title={q ? t('officeCatalog.emptySearch', { q }) : t('officeCatalog.empty')}>
-            <p>{q ? t('officeCatalog.emptySearchHint') : owner ? t('officeCatalog.emptyOwner') : t('officeCatalog.emptyOther')}</p>
-          </EmptyState>
-        }
-      >
+      <QueryView query={query}>
         {(data) => (
           <>
+            {owner && <MissingInStores stores={data.stores} onFilled={() => query.reload()} />}
             <TillVersions tills={data.tills} stores={data.stores} storeName={storeName} />
-            {data.truncated && <p className="office-note">{t('officeCatalog.truncated', { count: data.products.length })}</p>}
-            <table className="office-table catalog-stack" data-testid="catalog-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('officeCatalog.field.sku')}</th>
-                  <th scope="col">{t('officeCatalog.field.name')}</th>
-                  <th scope="col">{t('officeCatalog.field.codes')}</th>
-                  <th scope="col">{t('officeCatalog.field.category')}</th>
-                  <th scope="col" className="num">
-                    {t('officeCatalog.field.taxRate')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('officeCatalog.field.chainPrice')}
-                  </th>
-                  {data.stores.map((s) => (
-                    <th scope="col" className="num" key={s.storeId}>
-                      {s.name}
+            {data.products.length === 0 ? (
+              <EmptyState title={q ? t('officeCatalog.emptySearch', { q }) : t('officeCatalog.empty')}>
+                <p>{q ? t('officeCatalog.emptySearchHint') : owner ? t('officeCatalog.emptyOwner') : t('officeCatalog.emptyOther')}</p>
+              </EmptyState>
+            ) : (
+              <>
+              {data.truncated && <p className="office-note">{t('officeCatalog.truncated', { count: data.products.length })}</p>}
+              <table className="office-table catalog-stack" data-testid="catalog-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('officeCatalog.field.sku')}</th>
+                    <th scope="col">{t('officeCatalog.field.name')}</th>
+                    <th scope="col">{t('officeCatalog.field.codes')}</th>
+                    <th scope="col">{t('officeCatalog.field.category')}</th>
+                    <th scope="col" className="num">
+                      {t('officeCatalog.field.taxRate')}
                     </th>
-                  ))}
-                  <th scope="col">{t('officeCatalog.field.tills')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('officeCatalog.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.products.map((p) => {
-                  const category = data.categories.find((c) => c.id === p.categoryId)?.name ?? t('officeCatalog.noCategory');
-                  const writable = p.stores.some((s) => canWrite(session, s.storeId));
-                  return (
-                    <tr key={p.id} data-testid="catalog-row" data-sku={p.sku} className={p.chainActive ? '' : 'inactive'}>
-                      <td data-label={t('officeCatalog.field.sku')}>{p.sku}</td>
-                      <td data-label={t('officeCatalog.field.name')}>
-                        <span className="catalog-name">{p.name}</span>
-                        {p.nameEn && <span className="catalog-sub">{p.nameEn}</span>}
-                        {!p.chainActive && <span className="catalog-badge off">{t('officeCatalog.off')}</span>}
-                      </td>
-                      <td data-label={t('officeCatalog.field.codes')} className="catalog-codes">
-                        {p.barcodes.map((b) => (
-                          <span key={b}>{b}</span>
-                        ))}
-                        {p.plu && <span>PLU {p.plu}</span>}
-                        <span className="catalog-sub">{t(`officeCatalog.unit.${p.unit}`)}</span>
-                      </td>
-                      <td data-label={t('officeCatalog.field.category')}>{category}</td>
-                      <td data-label={t('officeCatalog.field.taxRate')} className="num">
-                        {formatRate(p.taxRateBp)}
-                      </td>
-                      <td data-label={t('officeCatalog.field.chainPrice')} className="num" data-testid="catalog-chain-price">
-                        {money(p.chainPrice, 'CNY')}
-                      </td>
-                      {data.stores.map((s) => {
-                        const row = p.stores.find((x) => x.storeId === s.storeId);
-                        return (
-                          <td key={s.storeId} data-label={s.name} className="num" data-testid="catalog-store-price-cell" data-store={s.storeId}>
-                            {row ? (
-                              <>
-                                {money(row.price, 'CNY')}
-                                {row.overridePrice !== null && <span className="catalog-badge own">{t('officeCatalog.ownPrice')}</span>}
-                                {!row.storeActive && <span className="catalog-badge off">{t('officeCatalog.offHere')}</span>}
-                              </>
-                            ) : (
-                              '—'
-                            )}
-                          </td>
-                        );
-                      })}
-                      <td data-label={t('officeCatalog.field.tills')}>
-                        <TillChips tills={data.tills} having={p.tillsHaving} />
-                      </td>
-                      <td className="catalog-row-actions">
-                        {owner && (
-                          <button type="button" className="link" data-testid="catalog-edit" onClick={() => setPanel({ kind: 'edit', product: p })}>
-                            {t('officeCatalog.edit')}
-                          </button>
-                        )}
-                        {writable && (
-                          <button type="button" className="link" data-testid="catalog-prices" onClick={() => setPanel({ kind: 'prices', product: p })}>
-                            {t('officeCatalog.storePrices.open')}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+                    <th scope="col" className="num">
+                      {t('officeCatalog.field.chainPrice')}
+                    </th>
+                    {data.stores.map((s) => (
+                      <th scope="col" className="num" key={s.storeId}>
+                        {s.name}
+                      </th>
+                    ))}
+                    <th scope="col">{t('officeCatalog.field.tills')}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{t('officeCatalog.actions')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.products.map((p) => {
+                    const category = data.categories.find((c) => c.id === p.categoryId)?.name ?? t('officeCatalog.noCategory');
+                    const writable = p.stores.some((s) => canWrite(session, s.storeId));
+                    return (
+                      <tr key={p.id} data-testid="catalog-row" data-sku={p.sku} className={p.chainActive ? '' : 'inactive'}>
+                        <td data-label={t('officeCatalog.field.sku')}>{p.sku}</td>
+                        <td data-label={t('officeCatalog.field.name')}>
+                          <span className="catalog-name">{p.name}</span>
+                          {p.nameEn && <span className="catalog-sub">{p.nameEn}</span>}
+                          {!p.chainActive && <span className="catalog-badge off">{t('officeCatalog.off')}</span>}
+                        </td>
+                        <td data-label={t('officeCatalog.field.codes')} className="catalog-codes">
+                          {p.barcodes.map((b) => (
+                            <span key={b}>{b}</span>
+                          ))}
+                          {p.plu && <span>PLU {p.plu}</span>}
+                          <span className="catalog-sub">{t(`officeCatalog.unit.${p.unit}`)}</span>
+                        </td>
+                        <td data-label={t('officeCatalog.field.category')}>{category}</td>
+                        <td data-label={t('officeCatalog.field.taxRate')} className="num">
+                          {formatRate(p.taxRateBp)}
+                        </td>
+                        <td data-label={t('officeCatalog.field.chainPrice')} className="num" data-testid="catalog-chain-price">
+                          {money(p.chainPrice, 'CNY')}
+                        </td>
+                        {data.stores.map((s) => {
+                          const row = p.stores.find((x) => x.storeId === s.storeId);
+                          return (
+                            <td key={s.storeId} data-label={s.name} className="num" data-testid="catalog-store-price-cell" data-store={s.storeId}>
+                              {row ? (
+                                <>
+                                  {money(row.price, 'CNY')}
+                                  {row.overridePrice !== null && <span className="catalog-badge own">{t('officeCatalog.ownPrice')}</span>}
+                                  {!row.storeActive && <span className="catalog-badge off">{t('officeCatalog.offHere')}</span>}
+                                </>
+                              ) : (
+                                '—'
+                              )}
+                            </td>
+                          );
+                        })}
+                        <td data-label={t('officeCatalog.field.tills')}>
+                          <TillChips tills={data.tills} having={p.tillsHaving} />
+                        </td>
+                        <td className="catalog-row-actions">
+                          {owner && (
+                            <button type="button" className="link" data-testid="catalog-edit" onClick={() => setPanel({ kind: 'edit', product: p })}>
+                              {t('officeCatalog.edit')}
+                            </button>
+                          )}
+                          {writable && (
+                            <button type="button" className="link" data-testid="catalog-prices" onClick={() => setPanel({ kind: 'prices', product: p })}>
+                              {t('officeCatalog.storePrices.open')}
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              </>
+            )}
           </>
         )}
       </QueryView>
@@ -243,6 +244,41 @@ function TillVersions({ tills, stores, storeName }: { tills: readonly CatalogTil
         })}
       </ul>
     </details>
+  );
+}
+
+/** Stores added after chain products have none of them until the owner fills them from the chain. */
+function MissingInStores({ stores, onFilled }: { stores: CatalogList['stores']; onFilled: () => void }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<OfficeApiError | null>(null);
+  const lacking = stores.filter((s) => s.missing > 0);
+  if (lacking.length === 0) return null;
+  return (
+    <div className="catalog-panel" data-testid="catalog-missing">
+      {lacking.map((s) => (
+        <div key={s.storeId} className="catalog-actions">
+          <span>{t('officeCatalog.fill.note', { store: s.name, count: s.missing })}</span>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy !== null}
+            data-testid="catalog-fill"
+            onClick={() => {
+              setBusy(s.storeId);
+              setError(null);
+              officeApi
+                .post(`/catalog/stores/${s.storeId}/fill-from-chain`, {}, FilledStore)
+                .then(onFilled, (e: unknown) => setError(asApiError(e)))
+                .finally(() => setBusy(null));
+            }}
+          >
+            {t('officeCatalog.fill.button', { store: s.name })}
+          </button>
+        </div>
+      ))}
+      {error && <ErrorState error={error} />}
+    </div>
   );
 }
 
