@@ -55,7 +55,19 @@ describe('the back office’s catalog and prices (Chromium, real server, three t
     await page.getByTestId('office-empty').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('office-empty').textContent()).toContain('还没有商品');
 
+    // A category for it, renamed once (every store gets both).
+    await page.getByTestId('catalog-new-category').click();
+    await page.getByTestId('catalog-category-form').getByTestId('catalog-category-name').fill('茶');
+    await page.getByTestId('catalog-category-form').getByTestId('catalog-category-save').click();
+    const category = page.getByTestId('catalog-category-row');
+    await category.waitFor({ timeout: 10_000 });
+    await category.getByTestId('catalog-category-name').fill('茶饮料');
+    await category.getByTestId('catalog-category-save').click();
+    await expect.poll(() => category.getByTestId('catalog-category-save').isDisabled(), { timeout: 10_000 }).toBe(true);
+    expect((await world.server.sql<{ name: string }>(`SELECT DISTINCT name FROM category`)).map((c) => c.name)).toEqual(['茶饮料']);
+
     await page.getByTestId('catalog-new').click();
+    await page.getByTestId('catalog-category').selectOption({ label: '茶饮料' });
     await page.getByTestId('catalog-sku').fill('TEA-1L');
     await page.getByTestId('catalog-name').fill('东方树叶 1L');
     await page.getByTestId('catalog-name-en').fill('Oriental Leaf tea 1L');
@@ -67,6 +79,7 @@ describe('the back office’s catalog and prices (Chromium, real server, three t
     await page.getByTestId('catalog-save').click();
     await page.getByTestId('catalog-row').filter({ hasText: 'TEA-1L' }).waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('catalog-chain-price').textContent()).toBe('¥12.50');
+    expect(await page.getByTestId('catalog-row').filter({ hasText: 'TEA-1L' }).textContent()).toContain('茶饮料');
 
     const row = page.getByTestId('catalog-row').filter({ hasText: 'TEA-1L' });
     await row.getByTestId('catalog-prices').click();

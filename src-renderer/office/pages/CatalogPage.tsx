@@ -5,11 +5,12 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CatalogList, FilledStore, SavedCategory, type CatalogProduct, type CatalogTill } from '../../../src-common/office/catalog';
+import { CatalogList, FilledStore, type CatalogProduct, type CatalogTill } from '../../../src-common/office/catalog';
 import { money } from '../../format';
 import { officeApi, type OfficeApiError } from '../api';
 import { canWrite, topRole, type OfficePageProps } from '../page';
 import { asApiError, EmptyState, ErrorState, QueryView, useOfficeQuery } from '../ui';
+import { Categories } from './catalog/Categories';
 import { ImportPanel } from './catalog/ImportPanel';
 import { formatRate, ProductEditor } from './catalog/ProductEditor';
 import { StorePrices } from './catalog/StorePrices';
@@ -59,7 +60,7 @@ export function CatalogPage({ session, storeId, stores }: OfficePageProps) {
               {t('officeCatalog.newProduct')}
             </button>
             <button type="button" data-testid="catalog-new-category" onClick={() => setPanel({ kind: 'category' })}>
-              {t('officeCatalog.newCategory')}
+              {t('officeCatalog.categories')}
             </button>
             <button type="button" data-testid="catalog-import-open" onClick={() => setPanel({ kind: 'import' })}>
               {t('officeCatalog.import.open')}
@@ -68,7 +69,7 @@ export function CatalogPage({ session, storeId, stores }: OfficePageProps) {
         )}
       </div>
       {panel?.kind === 'import' && <ImportPanel onApplied={() => query.reload()} onClose={() => setPanel(null)} />}
-      {panel?.kind === 'category' && <CategoryForm onSaved={saved} onCancel={() => setPanel(null)} />}
+      {panel?.kind === 'category' && query.data && <Categories categories={query.data.categories} onSaved={() => query.reload()} onClose={() => setPanel(null)} />}
       {(panel?.kind === 'new' || panel?.kind === 'edit') && query.data && (
         <ProductEditor key={panel.kind === 'edit' ? panel.product.id : 'new'} product={panel.kind === 'edit' ? panel.product : null} categories={query.data.categories} onSaved={saved} onCancel={() => setPanel(null)} />
       )}
@@ -279,39 +280,5 @@ function MissingInStores({ stores, onFilled }: { stores: CatalogList['stores']; 
       ))}
       {error && <ErrorState error={error} />}
     </div>
-  );
-}
-
-function CategoryForm({ onSaved, onCancel }: { onSaved: () => void; onCancel: () => void }) {
-  const { t } = useTranslation();
-  const [name, setName] = useState('');
-  const [error, setError] = useState<OfficeApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <form
-      className="catalog-panel office-inline-form"
-      data-testid="catalog-category-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setBusy(true);
-        setError(null);
-        officeApi.post('/catalog/categories', { name: name.trim() }, SavedCategory).then(onSaved, (err: unknown) => {
-          setError(asApiError(err));
-          setBusy(false);
-        });
-      }}
-    >
-      <label>
-        {t('officeCatalog.categoryName')}
-        <input data-testid="catalog-category-name" value={name} maxLength={40} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <button type="submit" className="primary" disabled={busy || !name.trim()} data-testid="catalog-category-save">
-        {t('officeCatalog.addCategory')}
-      </button>
-      <button type="button" onClick={onCancel}>
-        {t('officeCatalog.cancel')}
-      </button>
-      {error && <ErrorState error={error} />}
-    </form>
   );
 }
