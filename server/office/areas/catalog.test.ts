@@ -143,7 +143,6 @@ describe('back office: catalog and prices', () => {
       [{ ...NEW, barcodes: ['6901234567893'] }, /barcode 6901234567893 has a wrong check digit/],
       [{ ...NEW, barcodes: ['2001234567893'] }, /in-store range the scales print/],
       [{ ...NEW, taxRateBp: 10001 }, /taxRateBp/],
-      [{ ...NEW, plu: '00012' }, /PLU is for goods sold by weight/],
       [{ ...NEW, unit: 'kg', plu: '12' }, /plu/],
       [{ ...NEW, categoryId: 'NO-SUCH' }, /Category NO-SUCH does not exist/],
       // Taken by the cola: its SKU and its barcode.

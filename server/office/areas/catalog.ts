@@ -24,10 +24,9 @@ const ListQuery = z.object({
   q: z.string().max(100).default(''),
 });
 
-/** The owner's product as sent; a weighed good's PLU only makes sense sold by weight: the scale prints it on a label for a price per kg. */
+/** The owner's product as sent, its barcodes checked. A PLU is allowed on any unit, as on the till (a scale can print a fixed-price label too). */
 function chainProduct(id: string, body: unknown) {
   const p = parse(ChainProductInput, body);
-  if (p.plu !== null && p.unit !== 'kg') throw new ApiError('bad_request', 'A PLU is for goods sold by weight (unit kg)', { reason: 'plu_needs_kg' });
   // Each code checked (check digit, not in the scales' in-store range) and stored by its canonical key, as the till keys them.
   const barcodes = parseBarcodes(p.barcodes.join(' '));
   if (!barcodes.ok) throw new ApiError('bad_request', `The barcodes do not match: ${barcodes.message}`, { reason: 'bad_barcode' });

@@ -58,7 +58,7 @@ export function ProductEditor({ product, categories, onSaved, onCancel }: Props)
       taxRateBp,
       unit,
       categoryId: categoryId || null,
-      plu: unit === 'kg' && plu.trim() ? plu.trim().padStart(5, '0') : null,
+      plu: plu.trim() ? plu.trim().padStart(5, '0') : null,
       barcodes: barcodes.split(/[\s,，|]+/).filter(Boolean),
       active,
     };
@@ -131,12 +131,10 @@ export function ProductEditor({ product, categories, onSaved, onCancel }: Props)
             ))}
           </select>
         </label>
-        {unit === 'kg' && (
-          <label>
-            {t('officeCatalog.field.plu')}
-            <input data-testid="catalog-plu" value={plu} inputMode="numeric" maxLength={5} placeholder="00012" onChange={(e) => setPlu(e.target.value)} />
-          </label>
-        )}
+        <label>
+          {t('officeCatalog.field.plu')}
+          <input data-testid="catalog-plu" value={plu} inputMode="numeric" maxLength={5} placeholder="00012" onChange={(e) => setPlu(e.target.value)} />
+        </label>
         <label className="wide">
           {t('officeCatalog.field.barcodes')}
           <input data-testid="catalog-barcodes" value={barcodes} inputMode="numeric" placeholder="6901234567892" onChange={(e) => setBarcodes(e.target.value)} />
