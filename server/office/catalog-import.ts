@@ -182,6 +182,12 @@ function headerOf(records: readonly CsvRecord[]): string[] {
   return header ? header.cells.map((c) => c.replace(/^\uFEFF/, '').trim().toLowerCase()) : [];
 }
 
+/** Stock is counted per store (the stock page): its column is left out before the rows are checked, so it cannot fail a row. */
+function withoutColumn(records: readonly CsvRecord[], index: number): readonly CsvRecord[] {
+  if (index < 0) return records;
+  return records.map((r) => ({ line: r.line, cells: r.cells.filter((_, i) => i !== index) }));
+}
+
 /** Preview (`apply` false: nothing written) or apply (the good rows in one transaction, every store's version raised once). */
 export async function importChainCatalog(db: Db, format: 'csv' | 'xlsx', bytes: Buffer, apply: boolean): Promise<CatalogImportReply> {
   let checked: ReturnType<typeof readCatalogRecords>;
@@ -189,7 +195,7 @@ export async function importChainCatalog(db: Db, format: 'csv' | 'xlsx', bytes: 
   try {
     const records = await readFile(format, bytes);
     columns = headerOf(records);
-    checked = readCatalogRecords(records, DEFAULT_WEIGHED_LAYOUT.prefixes);
+    checked = readCatalogRecords(withoutColumn(records, columns.indexOf('stock')), DEFAULT_WEIGHED_LAYOUT.prefixes);
   } catch (error) {
     if (error instanceof CatalogCsvError) throw new ApiError('bad_request', error.message, { reason: error.reason, ...(error.line === undefined ? {} : { line: error.line }) });
     throw error;

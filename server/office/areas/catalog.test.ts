@@ -214,7 +214,7 @@ describe('back office: catalog and prices', () => {
     const csv = [
       'sku,barcodes,name,name_en,price,tax_rate,unit,category,active,plu,stock',
       'COLA-330,6901234567892,可口可乐 330ml,Coca-Cola 330ml,3.95,13%,each,饮料,1,,5',
-      'APPLE-KG,,红富士苹果,Fuji apple,12.80,9%,kg,水果,1,12,',
+      'APPLE-KG,,红富士苹果,Fuji apple,12.80,9%,kg,水果,1,12,not counted',
       'BAD-PRICE,,坏价格,,3.999,13%,each,,1,,',
       'DUP-CODE,6901234567892,撞码,,1.00,13%,each,,1,,',
       'TEA-500,6901234567908,绿茶 500ml,,4.50,13%,个,饮料,1,,',
