@@ -7,6 +7,7 @@ import { MAX_BATCH_BYTES, SYNC_API_VERSION } from '../src-common/sync-protocol';
 import * as admin from './api/admin';
 import { uploadFacts, streamState } from './api/facts';
 import { pull } from './api/pull';
+import { recordPulledVersion } from './api/pulled-version';
 import { authenticateTerminal, enrol } from './api/terminals';
 import { sameSecret } from './admin-token';
 import { isUnavailable, type Db } from './database';
@@ -84,7 +85,14 @@ const routes: Route[] = [
       return { stream, ackedSeq: await streamState(ctx.db, who, stream) };
     }),
   },
-  { method: 'GET', path: /^\/v1\/pull$/, handler: terminal(async (ctx, r, who) => pull(ctx.db, who, r.query, ctx.pullPageRows)) },
+  {
+    method: 'GET',
+    path: /^\/v1\/pull$/,
+    handler: terminal(async (ctx, r, who) => {
+      await recordPulledVersion(ctx.db, who, r.query);
+      return pull(ctx.db, who, r.query, ctx.pullPageRows);
+    }),
+  },
 
   { method: 'GET', path: /^\/v1\/admin\/server$/, admin: true, handler: async (ctx) => ({ api: SYNC_API_VERSION, fingerprint: ctx.tls.fingerprint, selfSigned: ctx.tls.selfSigned }) },
   { method: 'POST', path: /^\/v1\/admin\/stores$/, admin: true, status: 201, handler: async (ctx, r) => admin.createStore(ctx.db, await readJson(r.req, SMALL_BODY_BYTES)) },

@@ -4,10 +4,11 @@
  * another site cannot send without CORS (which this server never allows): with SameSite=Strict, no CSRF.
  */
 import { accountRoutes } from './areas/accounts';
+import { catalogRoutes } from './areas/catalog';
 import { sessionRoutes } from './areas/session';
 import { staffRoutes } from './areas/staff';
 import { storeRoutes } from './areas/stores';
 import { terminalRoutes } from './areas/terminals';
 import type { OfficeRoute } from './route';
 
-export const officeRoutes: readonly OfficeRoute[] = [...sessionRoutes, ...storeRoutes, ...staffRoutes, ...terminalRoutes, ...accountRoutes];
+export const officeRoutes: readonly OfficeRoute[] = [...sessionRoutes, ...storeRoutes, ...catalogRoutes, ...staffRoutes, ...terminalRoutes, ...accountRoutes];

@@ -4,13 +4,15 @@
  */
 import type { OfficePage } from './page';
 import { AccountsPage } from './pages/AccountsPage';
+import { CatalogPage } from './pages/CatalogPage';
 import { StaffPage } from './pages/StaffPage';
 import { StoresPage } from './pages/StoresPage';
 import { TerminalsPage } from './pages/TerminalsPage';
 
 export const officePages: readonly OfficePage[] = [
-  { id: 'stores', labelKey: 'office.nav.stores', Component: StoresPage },
+  { id: 'catalog', labelKey: 'officeCatalog.nav', Component: CatalogPage },
   { id: 'staff', labelKey: 'officeStaff.nav.staff', Component: StaffPage },
   { id: 'terminals', labelKey: 'officeStaff.nav.terminals', Component: TerminalsPage },
+  { id: 'stores', labelKey: 'office.nav.stores', Component: StoresPage },
   { id: 'accounts', labelKey: 'officeStaff.nav.accounts', Component: AccountsPage },
 ];

@@ -10,6 +10,7 @@ import { kioskEn, kioskZhCN } from './kiosk';
 import { membersEn, membersZhCN } from './members';
 import { officeEn, officeZhCN } from './office';
 import { officeStaffEn, officeStaffZhCN } from './officeStaff';
+import { officeCatalogEn, officeCatalogZhCN } from './officeCatalog';
 import { ownerEn, ownerZhCN } from './owner';
 import { productsEn, productsZhCN } from './products';
 import { promotionsEn, promotionsZhCN } from './promotions';
@@ -22,6 +23,7 @@ import { todayEn, todayZhCN } from './today';
 export const areaMessagesZhCN = {
   office: officeZhCN,
   officeStaff: officeStaffZhCN,
+  officeCatalog: officeCatalogZhCN,
   devices: devicesZhCN,
   admin: adminZhCN,
   owner: ownerZhCN,
@@ -43,6 +45,7 @@ export const areaMessagesZhCN = {
 export const areaMessagesEn = {
   office: officeEn,
   officeStaff: officeStaffEn,
+  officeCatalog: officeCatalogEn,
   devices: devicesEn,
   admin: adminEn,
   owner: ownerEn,
