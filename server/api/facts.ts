@@ -10,6 +10,7 @@ import { UploadRequest, type Fact, type UploadReply } from '../../src-common/syn
 import { inTransaction, type Db } from '../database';
 import { ApiError, parse } from '../http';
 import type { TerminalIdentity } from './terminals';
+import { applyIncomingCosts, lockStores } from '../stock/movements';
 import { applyStockMovements, applyVoids, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
 
 const INGEST = `
@@ -25,7 +26,10 @@ const INGEST = `
     RETURNING store_id, fact_id, terminal_id, kind, payload
   ), ${PROJECTIONS.map((sql, i) => `p${i} AS (${sql})`).join(', ')},
   stock AS (${STOCK_MOVEMENTS})
-  SELECT product_id, sum(delta_milli)::bigint AS delta_milli FROM stock GROUP BY product_id`;
+  SELECT product_id, sum(delta_milli)::bigint AS delta_milli,
+         -- goods received on a till with their unit cost, for the moving-average cost (server/stock/costing.ts)
+         jsonb_agg(jsonb_build_array(delta_milli, unit_cost)) FILTER (WHERE unit_cost IS NOT NULL) AS incoming
+    FROM stock GROUP BY product_id`;
 
 /** The business date a fact's payload carries, if any. */
 function businessDateOf(fact: Fact): string | null {
@@ -103,11 +107,16 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     }
 
     // One statement: the (stream, seq) rows, the facts, and the projections of the facts that were new.
-    const moved = await tx.query<{ product_id: string; delta_milli: number }>(INGEST, [
+    const moved = await tx.query<{ product_id: string; delta_milli: number; incoming: [number, number][] | null }>(INGEST, [
       who.storeId, who.terminalId, stream,
       fresh.map((f) => f.id), fresh.map((f) => f.seq), fresh.map((f) => f.kind), fresh.map((f) => f.recordedAt),
       fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
     ]);
+    const incoming = moved.rows.flatMap((m) => (m.incoming ?? []).map(([quantityMilli, unitCost]) => ({ productId: m.product_id, quantityMilli, unitCost })));
+    if (incoming.length > 0) {
+      await lockStores(tx, [who.storeId]);
+      await applyIncomingCosts(tx, who.storeId, incoming);
+    }
     await applyStockMovements(tx, who.storeId, moved.rows);
     // Only a batch with a void voids a sale already stored or in this batch: most batches skip it.
     if (fresh.some((f) => f.kind === 'sale_void')) {

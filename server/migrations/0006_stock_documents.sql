@@ -45,6 +45,8 @@ CREATE TABLE stock_count (
   store_id text NOT NULL,
   count_id text NOT NULL,
   note text,
+  -- The differences at the average cost when counted, signed (a loss is negative), to the fen.
+  difference_value bigint NOT NULL,
   account_id text NOT NULL,
   posted_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (store_id, count_id)
@@ -57,6 +59,7 @@ CREATE TABLE stock_count_line (
   expected_milli bigint NOT NULL,
   counted_milli bigint NOT NULL CHECK (counted_milli >= 0),
   delta_milli bigint NOT NULL,
+  avg_cost bigint,
   PRIMARY KEY (store_id, count_id, product_id)
 );
 

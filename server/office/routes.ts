@@ -4,7 +4,8 @@
  * another site cannot send without CORS (which this server never allows): with SameSite=Strict, no CSRF.
  */
 import { sessionRoutes } from './areas/session';
+import { stockRoutes } from './areas/stock';
 import { storeRoutes } from './areas/stores';
 import type { OfficeRoute } from './route';
 
-export const officeRoutes: readonly OfficeRoute[] = [...sessionRoutes, ...storeRoutes];
+export const officeRoutes: readonly OfficeRoute[] = [...sessionRoutes, ...storeRoutes, ...stockRoutes];
