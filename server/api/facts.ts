@@ -27,7 +27,7 @@ const INGEST = `
   ), ${PROJECTIONS.map((sql, i) => `p${i} AS (${sql})`).join(', ')},
   stock AS (${STOCK_MOVEMENTS})
   SELECT product_id, sum(delta_milli)::bigint AS delta_milli,
-         -- goods received on a till with their unit cost, for the moving-average cost (server/stock/costing.ts)
+         -- goods received on a till with their unit cost, for the moving-average cost (src-common/office/stock-cost.ts)
          jsonb_agg(jsonb_build_array(delta_milli, unit_cost)) FILTER (WHERE unit_cost IS NOT NULL) AS incoming
     FROM stock GROUP BY product_id`;
 

@@ -8,7 +8,7 @@ import { ulid } from 'ulid';
 import type { CountRequest, CountResult, ReceiveRequest, ReceiveResult, TransferRequest, TransferResult } from '../../src-common/office/stock';
 import { inTransaction, type Db } from '../database';
 import { ApiError } from '../http';
-import { costOf } from './costing';
+import { costOfQuantity } from '../../src-common/office/stock-cost';
 import { levelsOf, lockStores, postMovements, requireProducts } from './movements';
 
 export async function postReceipt(db: Db, storeId: string, accountId: string, r: ReceiveRequest): Promise<ReceiveResult> {
@@ -17,7 +17,7 @@ export async function postReceipt(db: Db, storeId: string, accountId: string, r:
     await lockStores(tx, [storeId]);
     const ids = r.lines.map((l) => l.productId);
     await requireProducts(tx, storeId, ids);
-    const lines = r.lines.map((l) => ({ ...l, lineCost: costOf(l.quantityMilli, l.unitCost) }));
+    const lines = r.lines.map((l) => ({ ...l, lineCost: costOfQuantity(l.quantityMilli, l.unitCost) }));
     const totalCost = lines.reduce((sum, l) => sum + l.lineCost, 0);
     await tx.query(`INSERT INTO stock_receipt (store_id, receipt_id, supplier, note, total_cost, account_id) VALUES ($1, $2, $3, $4, $5, $6)`, [
       storeId, receiptId, r.supplier, r.note || null, totalCost, accountId,
@@ -50,7 +50,7 @@ export async function postCount(db: Db, storeId: string, accountId: string, c: C
       const { stockMilli: expectedMilli, avgCost } = before.get(l.productId)!;
       return { productId: l.productId, expectedMilli, countedMilli: l.countedMilli, deltaMilli: l.countedMilli - expectedMilli, avgCost };
     });
-    const differenceValue = lines.reduce((sum, l) => sum + Math.sign(l.deltaMilli) * costOf(Math.abs(l.deltaMilli), l.avgCost ?? 0), 0);
+    const differenceValue = lines.reduce((sum, l) => sum + Math.sign(l.deltaMilli) * costOfQuantity(Math.abs(l.deltaMilli), l.avgCost ?? 0), 0);
     await tx.query(`INSERT INTO stock_count (store_id, count_id, note, difference_value, account_id) VALUES ($1, $2, $3, $4, $5)`, [storeId, countId, c.note || null, differenceValue, accountId]);
     await tx.query(
       `INSERT INTO stock_count_line (store_id, count_id, product_id, expected_milli, counted_milli, delta_milli, avg_cost)

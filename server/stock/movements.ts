@@ -1,13 +1,13 @@
 /**
  * Posting stock on the server: movements (each with the store's next version, so tills pull the new levels) and
- * the moving-average cost of goods coming in (./costing.ts). Used by the back office's documents and by the
+ * the moving-average cost of goods coming in (src-common/office/stock-cost.ts). Used by the back office's documents and by the
  * upload of tills' facts (a till's receipt carries its unit cost).
  */
 import type pg from 'pg';
 import { ulid } from 'ulid';
 import { applyStockMovements } from '../api/projections';
 import { ApiError } from '../http';
-import { movingAverageCost } from './costing';
+import { movingAverageCost } from '../../src-common/office/stock-cost';
 
 export interface Movement {
   readonly productId: string;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { costOf, movingAverageCost, valueAtCost } from './costing';
+import { costOfQuantity, movingAverageCost, valueAtCost } from './stock-cost';
 
 describe('moving-average costing', () => {
   it('averages what is on hand with what came in, to the fen, half up', () => {
@@ -24,8 +24,8 @@ describe('moving-average costing', () => {
     expect(valueAtCost(1_234, 1999)).toBe(2467); // 1.234 kg × ¥19.99 = ¥24.66766 → ¥24.67
     expect(valueAtCost(-2_000, 338)).toBe(0);
     expect(valueAtCost(5_000, null)).toBe(0);
-    expect(costOf(333, 100)).toBe(33); // 33.3 fen → 33
-    expect(costOf(335, 100)).toBe(34); // 33.5 fen → 34 (half up)
+    expect(costOfQuantity(333, 100)).toBe(33); // 33.3 fen → 33
+    expect(costOfQuantity(335, 100)).toBe(34); // 33.5 fen → 34 (half up)
   });
 
   it('stays between the two costs it averages, exactly for figures beyond 2^53', () => {

@@ -1,7 +1,7 @@
 /**
- * The store server's costing of stock: the moving average (移动加权平均). A product's average unit cost (fen per
- * piece or per kg) changes only when goods come in with a cost: the stock on hand at its average and the goods
- * received at theirs, averaged over the new quantity, rounded half up to the fen. Goods going out (sales, counts
+ * The costing of stock on the store server (server/stock/), shared with the back office's forms: the moving
+ * average (移动加权平均). A product's average unit cost (fen per piece or per kg) changes only when goods come
+ * in with a cost: the stock on hand at its average and the goods received at theirs, averaged over the new quantity, rounded half up to the fen. Goods going out (sales, counts
  * that find less, transfers out) leave the average as it is. When nothing is on hand (level at or below zero:
  * sold before it was received) the receipt's own cost becomes the average. Products are valued at
  * max(level, 0) × average cost, rounded half up to the fen per product.
@@ -16,14 +16,14 @@ function divideHalfUp(a: bigint, b: bigint): bigint {
 }
 
 /** The cost of a quantity (thousandths) at a unit cost (fen per unit), to the fen. */
-export function costOf(quantityMilli: number, unitCost: number): number {
-  if (quantityMilli < 0 || unitCost < 0) throw new RangeError('costOf takes a quantity and a cost that are not negative');
+export function costOfQuantity(quantityMilli: number, unitCost: number): number {
+  if (quantityMilli < 0 || unitCost < 0) throw new RangeError('costOfQuantity takes a quantity and a cost that are not negative');
   return Number(divideHalfUp(BigInt(quantityMilli) * BigInt(unitCost), 1000n));
 }
 
 /** The value at cost of a level: nothing for a level at or below zero, or without a cost. */
 export function valueAtCost(levelMilli: number, avgCost: number | null): number {
-  return avgCost === null || levelMilli <= 0 ? 0 : costOf(levelMilli, avgCost);
+  return avgCost === null || levelMilli <= 0 ? 0 : costOfQuantity(levelMilli, avgCost);
 }
 
 /** The average unit cost after `inMilli` (> 0) came in at `unitCost` onto `levelMilli` at `avgCost`. */
