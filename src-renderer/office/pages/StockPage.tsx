@@ -57,6 +57,11 @@ function StoreStock({ storeId, writable, targets }: { storeId: string; writable:
   const [round, setRound] = useState(0);
   const posted = () => setRound((n) => n + 1);
   const all = useOfficeQuery(() => officeApi.get(`/stores/${storeId}/stock?limit=2000`, StockView), `${storeId}:${round}`);
+  // Opening a tab reads the books again: tills' sales keep moving them while the page is open.
+  const openTab = (id: Tab) => {
+    setTab(id);
+    posted();
+  };
   const tabs = TABS.filter((id) => writable || id === 'levels' || id === 'documents');
 
   return (
@@ -72,7 +77,7 @@ function StoreStock({ storeId, writable, targets }: { storeId: string; writable:
       {!writable && <p className="office-note" data-testid="stock-read-only">{t('officeStock.readOnly')}</p>}
       <div className="stock-tabs" role="tablist">
         {tabs.map((id) => (
-          <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} data-testid={`stock-tab-${id}`} onClick={() => setTab(id)}>
+          <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} data-testid={`stock-tab-${id}`} onClick={() => openTab(id)}>
             {t(`officeStock.tabs.${id}`)}
           </button>
         ))}
