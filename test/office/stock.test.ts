@@ -49,13 +49,20 @@ describe('the back office’s stock page (Chromium, real server, three tills)', 
 
     // 进货: 24 cans at ¥1.85 and 2.5 kg of apples at ¥12.99/kg = ¥44.40 + ¥32.475 → ¥32.48: ¥76.88.
     await page.getByTestId('stock-tab-receive').click();
+    await page.getByTestId('stock-doc-post').click();
+    await expect.poll(() => page.getByTestId('stock-doc-problem').textContent()).toBe('请填写供应商');
     await page.getByTestId('stock-supplier').fill('太古可口可乐');
+    await page.getByTestId('stock-doc-post').click();
+    await expect.poll(() => page.getByTestId('stock-doc-problem').textContent()).toBe('请至少添加一行商品');
     await page.getByTestId('stock-doc-product').nth(0).selectOption('COLA-330');
     await page.getByTestId('stock-doc-quantity').nth(0).fill('24');
     await page.getByTestId('stock-doc-cost').nth(0).fill('1.85');
     await page.getByTestId('stock-doc-add').click();
     await page.getByTestId('stock-doc-product').nth(1).selectOption('APPLE-FUJI');
     await page.getByTestId('stock-doc-quantity').nth(1).fill('2.5');
+    await page.getByTestId('stock-doc-cost').nth(1).fill('12.999');
+    await page.getByTestId('stock-doc-post').click();
+    await expect.poll(() => page.getByTestId('stock-doc-problem').textContent()).toBe('第 2 行：请填写进价，例如 3.50');
     await page.getByTestId('stock-doc-cost').nth(1).fill('12.99');
     await expect.poll(() => page.getByTestId('stock-receive-total').textContent()).toContain('¥76.88');
     await page.getByTestId('stock-doc-post').click();
@@ -75,8 +82,13 @@ describe('the back office’s stock page (Chromium, real server, three tills)', 
     await page.getByTestId('stock-tab-count').click();
     await expect.poll(() => row('stock-count-row', 'COLA-330').getByTestId('stock-count-expected').textContent(), { timeout: 10_000 }).toBe('21');
     expect(await row('stock-count-row', 'APPLE-FUJI').getByTestId('stock-count-expected').textContent()).toBe('1.75kg');
-    await row('stock-count-row', 'COLA-330').getByTestId('stock-count-input').fill('20');
+    // The search narrows the sheet; what was typed stays.
+    await page.getByTestId('stock-count-search').fill('苹果');
+    await expect.poll(() => page.getByTestId('stock-count-row').count()).toBe(1);
     await row('stock-count-row', 'APPLE-FUJI').getByTestId('stock-count-input').fill('1.7');
+    await page.getByTestId('stock-count-search').fill('');
+    await row('stock-count-row', 'COLA-330').getByTestId('stock-count-input').fill('20');
+    expect(await row('stock-count-row', 'APPLE-FUJI').getByTestId('stock-count-input').inputValue()).toBe('1.7');
     expect(await row('stock-count-row', 'COLA-330').getByTestId('stock-count-delta').textContent()).toBe('-1');
     expect(await row('stock-count-row', 'APPLE-FUJI').getByTestId('stock-count-delta').textContent()).toBe('-0.05kg');
     await page.screenshot({ path: `${SHOTS}/stock-count.png`, fullPage: true });
@@ -139,5 +151,16 @@ describe('the back office’s stock page (Chromium, real server, three tills)', 
     await phone.getByTestId('stock-row').first().waitFor({ timeout: 10_000 });
     await phone.screenshot({ path: `${SHOTS}/stock-phone.png`, fullPage: true });
     await phone.close();
+  });
+  it('shows a store manager of A her store’s stock only, and no store to transfer into', async () => {
+    await world.addAccount('manager.a', '李店长', 'manager password', [{ storeId: world.stores.A, role: 'manager' }]);
+    const manager = await world.openOffice();
+    await signInOffice(manager, 'manager.a', 'manager password');
+    await manager.goto(`${world.server.server.url}/office/#/stock`);
+    await expect.poll(() => manager.getByTestId('stock-total-value').textContent(), { timeout: 10_000 }).toContain('¥44.28');
+    expect(await manager.getByTestId('office-store-picker').count()).toBe(0);
+    await manager.getByTestId('stock-tab-transfer').click();
+    await expect.poll(() => manager.getByTestId('stock-transfer-none').textContent(), { timeout: 10_000 }).toContain('需要老板账号');
+    await manager.close();
   });
 });

@@ -20,7 +20,11 @@ export function CountSheet({ storeId, items, onPosted }: { storeId: string; item
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | OfficeApiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
   const filled = items.filter((i) => (counted[i.productId] ?? '').trim() !== '');
+  // The sheet of a big store is long: a search narrows what is shown; figures typed stay when it changes.
+  const needle = search.trim().toLowerCase();
+  const shown = needle ? items.filter((i) => `${i.sku} ${i.name} ${i.nameEn ?? ''}`.toLowerCase().includes(needle)) : items;
 
   const post = async () => {
     setProblem(null);
@@ -57,6 +61,10 @@ export function CountSheet({ storeId, items, onPosted }: { storeId: string; item
       }}
     >
       <p className="office-note">{t('officeStock.count.hint')}</p>
+      <label className="stock-search">
+        {t('officeStock.search')}
+        <input type="search" data-testid="stock-count-search" value={search} maxLength={64} onChange={(e) => setSearch(e.target.value)} />
+      </label>
       <table className="office-table stock-table">
         <thead>
           <tr>
@@ -68,7 +76,12 @@ export function CountSheet({ storeId, items, onPosted }: { storeId: string; item
           </tr>
         </thead>
         <tbody>
-          {items.map((item) => {
+          {shown.length === 0 && (
+            <tr>
+              <td colSpan={5}>{t('officeStock.empty.noMatch')}</td>
+            </tr>
+          )}
+          {shown.map((item) => {
             const text = counted[item.productId] ?? '';
             const milli = text.trim() === '' ? null : quantityOf(text, item.unit, true);
             const delta = milli === null ? null : milli - item.stockMilli;
