@@ -141,9 +141,26 @@ describe('back office: stock', () => {
     expect(docsB.body.documents[0]).toMatchObject({ kind: 'transfer_in', id: reply.body.transferId, party: '一号店', value: 1140 });
   });
 
+  it('runs transfers both ways at once without a deadlock, and keeps the chain’s total', async () => {
+    const total = async () => (await t.sql<{ n: number }>(`SELECT sum(stock_milli)::bigint AS n FROM stock_level WHERE product_id = 'COLA' AND store_id = ANY($1)`, [[A, B]]))[0]!.n;
+    const before = await total();
+    const [a, b] = [(await item(A, 'COLA')).stockMilli, (await item(B, 'COLA')).stockMilli];
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2 === 0
+          ? owner.call('POST', `/stores/${A}/stock/transfers`, { body: { toStoreId: B, lines: [{ productId: 'COLA', quantityMilli: 1_000 }] } })
+          : owner.call('POST', `/stores/${B}/stock/transfers`, { body: { toStoreId: A, lines: [{ productId: 'COLA', quantityMilli: 1_000 }] } }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(12).fill(201));
+    expect(await total()).toBe(before);
+    expect([(await item(A, 'COLA')).stockMilli, (await item(B, 'COLA')).stockMilli]).toEqual([a, b]);
+  });
+
   it('refuses a transfer of more than the sending store holds, to itself, or of a product the other store lacks, and changes nothing', async () => {
     const moved = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM stock_movement`))[0]!.n;
     const before = await moved();
+    const transfers = await t.sql(`SELECT count(*)::int AS n FROM stock_transfer`);
     const tooMuch = await owner.call('POST', `/stores/${A}/stock/transfers`, { body: { toStoreId: B, lines: [{ productId: 'COLA', quantityMilli: 24_001 }] } });
     expect(tooMuch.status).toBe(400);
     expect(tooMuch.body.error.details).toMatchObject({ reason: 'not_enough_stock', lines: [{ productId: 'COLA', quantityMilli: 24_001, stockMilli: 24_000 }] });
@@ -155,7 +172,7 @@ describe('back office: stock', () => {
     expect(lacking.body.error.details).toMatchObject({ reason: 'unknown_product', storeId: B, productIds: ['ONLY-A'] });
     await t.admin.call('DELETE', `/v1/admin/stores/${A}/products/ONLY-A`);
     expect(await moved()).toBe(before);
-    expect(await t.sql(`SELECT count(*)::int AS n FROM stock_transfer`)).toEqual([{ n: 2 }]);
+    expect(await t.sql(`SELECT count(*)::int AS n FROM stock_transfer`)).toEqual(transfers);
   });
 
   it('refuses bad documents with a clear error and changes nothing', async () => {
