@@ -163,4 +163,18 @@ describe('the back office’s stock page (Chromium, real server, three tills)', 
     await expect.poll(() => manager.getByTestId('stock-transfer-none').textContent(), { timeout: 10_000 }).toContain('需要老板账号');
     await manager.close();
   });
+
+  it('says what to do on a store without products', async () => {
+    const created = await world.ownerApi.call('POST', '/stores', { body: { name: '三号店' } });
+    expect(created.status).toBe(201);
+    const owner = await world.openOffice();
+    await signInOffice(owner, OWNER.login, OWNER.password);
+    await owner.goto(`${world.server.server.url}/office/#/stock?store=${created.body.storeId as string}`);
+    await expect.poll(() => owner.getByTestId('office-empty').textContent(), { timeout: 10_000 }).toContain('先在“商品”页为门店添加商品');
+    await owner.getByTestId('stock-tab-count').click();
+    await expect.poll(() => owner.getByTestId('office-empty').textContent(), { timeout: 10_000 }).toContain('这个门店还没有商品');
+    await owner.getByTestId('stock-tab-documents').click();
+    await expect.poll(() => owner.getByTestId('office-empty').textContent(), { timeout: 10_000 }).toContain('还没有单据');
+    await owner.close();
+  });
 });

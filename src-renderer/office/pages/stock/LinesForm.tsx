@@ -29,6 +29,8 @@ function useLines(items: readonly StockItem[], withCost: boolean) {
   const { t } = useTranslation();
   const [lines, setLines] = useState<Line[]>([blank()]);
   const byId = new Map(items.map((i) => [i.productId, i]));
+  // The levels come low first; a picker reads better by SKU.
+  const choices = [...items].sort((a, b) => a.sku.localeCompare(b.sku));
   const update = (key: number, change: Partial<Line>) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...change } : l)));
 
   const check = (): { ok: true; lines: { productId: string; quantityMilli: number; unitCost: number }[] } | { ok: false; message: string } => {
@@ -77,7 +79,7 @@ function useLines(items: readonly StockItem[], withCost: boolean) {
               <td data-label={t('officeStock.col.product')}>
                 <select aria-label={`${t('officeStock.col.product')} ${i + 1}`} data-testid="stock-doc-product" value={l.productId} onChange={(e) => update(l.key, { productId: e.target.value })}>
                   <option value="">{t('officeStock.receive.choose')}</option>
-                  {items.map((p) => (
+                  {choices.map((p) => (
                     <option key={p.productId} value={p.productId}>
                       {productLabel(p)}
                     </option>
