@@ -64,7 +64,9 @@ describe('the back office’s stock page (Chromium, real server, three tills)', 
     await page.getByTestId('stock-doc-post').click();
     await expect.poll(() => page.getByTestId('stock-doc-problem').textContent()).toBe('第 2 行：请填写进价，例如 3.50');
     await page.getByTestId('stock-doc-cost').nth(1).fill('12.99');
+    expect(await page.getByTestId('stock-doc-problem').count()).toBe(0); // gone once the line is corrected
     await expect.poll(() => page.getByTestId('stock-receive-total').textContent()).toContain('¥76.88');
+    await page.screenshot({ path: `${SHOTS}/stock-receive.png`, fullPage: true });
     await page.getByTestId('stock-doc-post').click();
     await expect.poll(() => page.getByTestId('stock-doc-done').textContent(), { timeout: 10_000 }).toBe('已入库 2 种商品，进货金额 ¥76.88');
     await expect.poll(() => page.getByTestId('stock-total-value').textContent(), { timeout: 10_000 }).toContain('¥76.88');

@@ -55,6 +55,7 @@ export function CountSheet({ storeId, items, onPosted }: { storeId: string; item
     <form
       className="stock-panel stock-doc"
       data-testid="stock-count"
+      onChange={() => setProblem(null)}
       onSubmit={(e) => {
         e.preventDefault();
         void post();

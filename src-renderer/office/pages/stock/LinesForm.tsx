@@ -116,13 +116,15 @@ function useLines(items: readonly StockItem[], withCost: boolean) {
 }
 
 /** The form's frame: the editor, an "add a line" button, the post button, and what came of it. */
-function DocumentForm(props: { testId: string; head: ReactNode; editor: ReactNode; footer?: ReactNode; onAdd: () => void; postLabel: string; busy: boolean; problem: string | OfficeApiError | null; done: string | null; onPost: () => void }) {
+function DocumentForm(props: { testId: string; onEdit: () => void; head: ReactNode; editor: ReactNode; footer?: ReactNode; onAdd: () => void; postLabel: string; busy: boolean; problem: string | OfficeApiError | null; done: string | null; onPost: () => void }) {
   const { t } = useTranslation();
   const refusal = props.problem && typeof props.problem !== 'string' ? refusalKey(props.problem) : null;
   return (
     <form
       className="stock-panel stock-doc"
       data-testid={props.testId}
+      // A problem shown goes once the person changes the document.
+      onChange={props.onEdit}
       onSubmit={(e) => {
         e.preventDefault();
         props.onPost();
@@ -197,6 +199,7 @@ export function ReceiveForm({ storeId, items, onPosted }: { storeId: string; ite
   return (
     <DocumentForm
       testId="stock-receive"
+      onEdit={() => posting.setProblem(null)}
       head={
         <>
           <label>
@@ -212,7 +215,7 @@ export function ReceiveForm({ storeId, items, onPosted }: { storeId: string; ite
       editor={lines.editor}
       footer={
         <span className="stock-doc-total" data-testid="stock-receive-total">
-          {t('officeStock.receive.total')}: {money(lines.total, 'CNY')}
+          {t('officeStock.receive.total', { value: money(lines.total, 'CNY') })}
         </span>
       }
       onAdd={lines.add}
@@ -257,6 +260,7 @@ export function TransferForm({ storeId, items, targets, onPosted }: { storeId: s
   return (
     <DocumentForm
       testId="stock-transfer"
+      onEdit={() => posting.setProblem(null)}
       head={
         <>
           <label>
