@@ -6,6 +6,7 @@
 import { DEFAULT_LOW_STOCK_THRESHOLD } from '../../src-common/schemas';
 import type { StockDocument, StockItem, StockSummary, StockView } from '../../src-common/office/stock';
 import type { Db } from '../database';
+import { notFound } from '../http';
 
 /** The store's line for products without their own: its lowStockThreshold setting (whole units), else the till's default. */
 async function storeThresholdsMilli(db: Db, storeIds: readonly string[]): Promise<Map<string, number>> {
@@ -30,6 +31,7 @@ const TOTALS = `count(*)::int AS products, coalesce(sum(i.value_at_cost), 0)::bi
   (count(*) FILTER (WHERE i.stock_milli < 0))::int AS negative, (count(*) FILTER (WHERE i.stock_milli > 0 AND i.avg_cost IS NULL))::int AS uncosted`;
 
 export async function stockView(db: Db, storeId: string, q: { query: string; lowOnly: boolean; limit: number }): Promise<StockView> {
+  if (!(await db.query('SELECT 1 FROM store WHERE store_id = $1', [storeId])).rowCount) throw notFound('Store');
   const thresholds = await storeThresholdsMilli(db, [storeId]);
   const args = [[storeId], [storeId], [thresholds.get(storeId)!]];
   const pattern = `%${q.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -74,6 +76,7 @@ export async function stockSummary(db: Db, stores: readonly { storeId: string; n
 
 /** The store's latest receipts, counts and transfers, newest first. */
 export async function stockDocuments(db: Db, storeId: string, limit: number): Promise<StockDocument[]> {
+  if (!(await db.query('SELECT 1 FROM store WHERE store_id = $1', [storeId])).rowCount) throw notFound('Store');
   const { rows } = await db.query<{ kind: StockDocument['kind']; id: string; posted_at: Date; by: string | null; party: string | null; note: string | null; lines: number; value: number | null }>(
     `SELECT * FROM (
        SELECT 'receipt' AS kind, r.receipt_id AS id, r.posted_at, r.account_id, r.supplier AS party, r.note, r.total_cost AS value,

@@ -195,6 +195,8 @@ describe('back office: stock', () => {
       expect((await owner.call('POST', `/stores/${A}/stock/receipts`, { body: bad })).status).toBe(400);
     }
     expect((await owner.call('POST', `/stores/${A}/stock/counts`, { body: { lines: [{ productId: 'COLA', countedMilli: -1 }] } })).status).toBe(400);
+    expect((await owner.call('GET', `/stores/NO-SUCH-STORE/stock`)).status).toBe(404);
+    expect((await owner.call('GET', `/stores/NO-SUCH-STORE/stock/documents`)).status).toBe(404);
     expect((await owner.call('POST', `/stores/NO-SUCH-STORE/stock/counts`, { body: { lines: [{ productId: 'COLA', countedMilli: 1 }] } })).status).toBe(404);
     expect(await moved()).toBe(before);
     expect(await t.sql(`SELECT count(*)::int AS n FROM stock_receipt`)).toEqual(receipts);
