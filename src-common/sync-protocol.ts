@@ -185,6 +185,8 @@ export const StockMovementFact = z.object({
   reason: Text(32),
   ref: Text(64).nullable(),
   at: IsoTime,
+  /** What one unit cost (fen), on goods received; absent from older tills and on every other movement. */
+  unitCost: NonNegMinor.nullable().optional(),
 });
 export const VoidFact = z.object({ saleId: FactId, reason: Text(500), voidedBy: FactId.nullable(), at: IsoTime });
 export const PaymentFact = z.object({

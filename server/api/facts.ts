@@ -11,6 +11,7 @@ import { inTransaction, type Db } from '../database';
 import { ApiError, parse } from '../http';
 import type { TerminalIdentity } from './terminals';
 import { applyMembers } from './members';
+import { applyIncomingCosts, lockStores } from '../stock/movements';
 import { applyStockMovements, applyVoids, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
 
 const INGEST = `
@@ -26,9 +27,12 @@ const INGEST = `
     RETURNING store_id, fact_id, terminal_id, kind, payload
   ), ${PROJECTIONS.map((sql, i) => `p${i} AS (${sql})`).join(', ')},
   stock AS (${STOCK_MOVEMENTS})
-  SELECT 'stock' AS what, product_id AS id, NULL::text AS terminal_id, sum(delta_milli)::bigint AS delta FROM stock GROUP BY product_id
-  UNION ALL SELECT 'member', fact_id, NULL, NULL FROM f WHERE kind IN ('member', 'member_anonymised')
-  UNION ALL SELECT 'points', payload->>'memberId', terminal_id, sum((payload->>'delta')::bigint) FROM f WHERE kind = 'member_points'
+  SELECT 'stock' AS what, product_id AS id, NULL::text AS terminal_id, sum(delta_milli)::bigint AS delta,
+         -- goods received on a till with their unit cost, for the moving-average cost (src-common/office/stock-cost.ts)
+         jsonb_agg(jsonb_build_array(delta_milli, unit_cost)) FILTER (WHERE unit_cost IS NOT NULL) AS incoming
+    FROM stock GROUP BY product_id
+  UNION ALL SELECT 'member', fact_id, NULL, NULL, NULL FROM f WHERE kind IN ('member', 'member_anonymised')
+  UNION ALL SELECT 'points', payload->>'memberId', terminal_id, sum((payload->>'delta')::bigint), NULL FROM f WHERE kind = 'member_points'
     GROUP BY payload->>'memberId', terminal_id`;
 
 /** The business date a fact's payload carries, if any. */
@@ -107,12 +111,18 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     }
 
     // One statement: the (stream, seq) rows, the facts, and the projections of the facts that were new.
-    const projected = await tx.query<{ what: 'stock' | 'member' | 'points'; id: string; terminal_id: string | null; delta: number | null }>(INGEST, [
+    const projected = await tx.query<{ what: 'stock' | 'member' | 'points'; id: string; terminal_id: string | null; delta: number | null; incoming: [number, number][] | null }>(INGEST, [
       who.storeId, who.terminalId, stream,
       fresh.map((f) => f.id), fresh.map((f) => f.seq), fresh.map((f) => f.kind), fresh.map((f) => f.recordedAt),
       fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
     ]);
-    await applyStockMovements(tx, who.storeId, projected.rows.filter((r) => r.what === 'stock').map((r) => ({ product_id: r.id, delta_milli: r.delta! })));
+    const moved = projected.rows.filter((r) => r.what === 'stock');
+    const incoming = moved.flatMap((m) => (m.incoming ?? []).map(([quantityMilli, unitCost]) => ({ productId: m.id, quantityMilli, unitCost })));
+    if (incoming.length > 0) {
+      await lockStores(tx, [who.storeId]);
+      await applyIncomingCosts(tx, who.storeId, incoming);
+    }
+    await applyStockMovements(tx, who.storeId, moved.map((r) => ({ product_id: r.id, delta_milli: r.delta! })));
     await applyMembers(tx, who.storeId, {
       factIds: projected.rows.filter((r) => r.what === 'member').map((r) => r.id),
       points: projected.rows.filter((r) => r.what === 'points').map((r) => ({ memberId: r.id, terminalId: r.terminal_id!, delta: r.delta! })),

@@ -72,13 +72,14 @@ export async function applyVoids(tx: pg.ClientBase, storeId: string, saleIds: re
 }
 
 export const STOCK_MOVEMENTS = `
-  INSERT INTO stock_movement (store_id, movement_id, product_id, delta_milli, reason, ref, at, terminal_id)
-  SELECT f.store_id, p."movementId", p."productId", p."deltaMilli", p.reason, p.ref, p.at, f.terminal_id
+  INSERT INTO stock_movement (store_id, movement_id, product_id, delta_milli, reason, ref, at, terminal_id, unit_cost)
+  SELECT f.store_id, p."movementId", p."productId", p."deltaMilli", p.reason, p.ref, p.at, f.terminal_id,
+         CASE WHEN p."deltaMilli" > 0 THEN p."unitCost" END
   FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("movementId" text, "productId" text, "deltaMilli" bigint,
-         reason text, ref text, at timestamptz)
+         reason text, ref text, at timestamptz, "unitCost" bigint)
   WHERE f.kind = 'stock_movement'
   ON CONFLICT (store_id, movement_id) DO NOTHING
-  RETURNING product_id, delta_milli`;
+  RETURNING product_id, delta_milli, unit_cost`;
 
 /** Adds movements to the store's stock levels under a new store version, so tills pull the new levels. */
 export async function applyStockMovements(

@@ -7,8 +7,9 @@ import { accountRoutes } from './areas/accounts';
 import { catalogRoutes } from './areas/catalog';
 import { sessionRoutes } from './areas/session';
 import { staffRoutes } from './areas/staff';
+import { stockRoutes } from './areas/stock';
 import { storeRoutes } from './areas/stores';
 import { terminalRoutes } from './areas/terminals';
 import type { OfficeRoute } from './route';
 
-export const officeRoutes: readonly OfficeRoute[] = [...sessionRoutes, ...storeRoutes, ...catalogRoutes, ...staffRoutes, ...terminalRoutes, ...accountRoutes];
+export const officeRoutes: readonly OfficeRoute[] = [...sessionRoutes, ...storeRoutes, ...catalogRoutes, ...stockRoutes, ...staffRoutes, ...terminalRoutes, ...accountRoutes];

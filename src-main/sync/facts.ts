@@ -182,7 +182,10 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
     case 'stock_movement': {
       const m = one('SELECT * FROM stock_movement WHERE id = ?', row.ref_id);
       if (!m) return null;
-      return { id: row.ref_id, payload: { movementId: m.id, productId: m.product_id, deltaMilli: m.delta_milli, reason: m.reason, ref: m.ref ?? null, at: m.at } };
+      return {
+        id: row.ref_id,
+        payload: { movementId: m.id, productId: m.product_id, deltaMilli: m.delta_milli, reason: m.reason, ref: m.ref ?? null, at: m.at, ...(m.unit_cost == null ? {} : { unitCost: m.unit_cost }) },
+      };
     }
     case 'member_points': {
       const p = one('SELECT * FROM member_points WHERE id = ?', row.ref_id);

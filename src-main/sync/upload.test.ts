@@ -81,4 +81,17 @@ describe('uploadWaitingFacts', () => {
     expect(db.prepare('SELECT seq FROM sync_fact WHERE acked = 0 ORDER BY seq').pluck().all()).toEqual([2, 3]);
     expect(db.prepare('SELECT alert FROM sync_link').pluck().get()).toBe(outcome.alert);
   });
+  it('carries a receipt’s unit cost up with its stock movement, and leaves it off every other movement', async () => {
+    const db = till();
+    db.prepare("INSERT INTO product (id, sku, name, price, tax_rate_bp, unit, pinyin_initials, created_at, updated_at) VALUES ('P1', 'TEA', '茶', 650, 1300, 'each', 'c', ?, ?)").run(AT, AT);
+    db.prepare("INSERT INTO stock_movement (id, product_id, delta_milli, reason, ref, at, unit_cost) VALUES ('M1', 'P1', 24000, 'receive', 'R1', ?, 385)").run(AT);
+    db.prepare("INSERT INTO stock_movement (id, product_id, delta_milli, reason, ref, at) VALUES ('M2', 'P1', -1000, 'sale', 'S1', ?)").run(AT);
+    const server = recordingServer();
+    await uploadWaitingFacts({ db, client: server.client, terminalId: 'T', log, newStreamId: () => 'STREAM2', now: () => Date.parse(AT) });
+    const payloads = server.batches.flatMap((b) => b.facts).filter((f) => f.kind === 'stock_movement').map((f) => f.payload);
+    expect(payloads).toEqual([
+      { movementId: 'M1', productId: 'P1', deltaMilli: 24000, reason: 'receive', ref: 'R1', at: AT, unitCost: 385 },
+      { movementId: 'M2', productId: 'P1', deltaMilli: -1000, reason: 'sale', ref: 'S1', at: AT },
+    ]);
+  });
 });

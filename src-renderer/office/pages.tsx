@@ -6,11 +6,13 @@ import type { OfficePage } from './page';
 import { AccountsPage } from './pages/AccountsPage';
 import { CatalogPage } from './pages/CatalogPage';
 import { StaffPage } from './pages/StaffPage';
+import { StockPage } from './pages/StockPage';
 import { StoresPage } from './pages/StoresPage';
 import { TerminalsPage } from './pages/TerminalsPage';
 
 export const officePages: readonly OfficePage[] = [
   { id: 'catalog', labelKey: 'officeCatalog.nav', Component: CatalogPage },
+  { id: 'stock', labelKey: 'officeStock.nav', Component: StockPage },
   { id: 'staff', labelKey: 'officeStaff.nav.staff', Component: StaffPage },
   { id: 'terminals', labelKey: 'officeStaff.nav.terminals', Component: TerminalsPage },
   { id: 'stores', labelKey: 'office.nav.stores', Component: StoresPage },

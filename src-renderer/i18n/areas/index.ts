@@ -11,6 +11,7 @@ import { membersEn, membersZhCN } from './members';
 import { officeEn, officeZhCN } from './office';
 import { officeStaffEn, officeStaffZhCN } from './officeStaff';
 import { officeCatalogEn, officeCatalogZhCN } from './officeCatalog';
+import { officeStockEn, officeStockZhCN } from './officeStock';
 import { ownerEn, ownerZhCN } from './owner';
 import { productsEn, productsZhCN } from './products';
 import { promotionsEn, promotionsZhCN } from './promotions';
@@ -24,6 +25,7 @@ export const areaMessagesZhCN = {
   office: officeZhCN,
   officeStaff: officeStaffZhCN,
   officeCatalog: officeCatalogZhCN,
+  officeStock: officeStockZhCN,
   devices: devicesZhCN,
   admin: adminZhCN,
   owner: ownerZhCN,
@@ -46,6 +48,7 @@ export const areaMessagesEn = {
   office: officeEn,
   officeStaff: officeStaffEn,
   officeCatalog: officeCatalogEn,
+  officeStock: officeStockEn,
   devices: devicesEn,
   admin: adminEn,
   owner: ownerEn,
