@@ -13,6 +13,7 @@
  * markers; the till applies a whole reply in one transaction and remembers `version`.
  */
 import { z } from 'zod';
+import { ReceiptToken } from './e-receipt';
 
 export const SYNC_API_VERSION = 'v1';
 
@@ -117,6 +118,8 @@ export const SaleFact = z.object({
       }),
     )
     .max(50),
+  /** The e-receipt's token (src-common/e-receipt.ts): the customer's phone opens <public URL>/r/<token>. Absent from older tills. */
+  receiptToken: ReceiptToken.optional(),
 });
 export type SaleFact = z.infer<typeof SaleFact>;
 
