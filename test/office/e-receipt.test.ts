@@ -136,8 +136,10 @@ describe('e-receipts: from a printed receipt’s QR to the customer’s phone (C
   });
 
   it('shows the e-receipt’s URL as the kiosk’s QR on its done screen', async () => {
-    const { host } = world.tills.A1;
-    const kiosk = await world.browser.newPage({ viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 0.5, hasTouch: true });
+    // A2 (store A, no printer) turned into a kiosk by its technician.
+    const { host, technician } = world.tills.A2;
+    await ok(technician, 'admin.updateSettings', { kioskMode: true });
+    const kiosk = await world.browser.newPage({ viewport: { width: 1080, height: 1920 }, hasTouch: true });
     await kiosk.goto(`${host.ready.url}#/kiosk?token=${host.ready.token}`);
     await kiosk.getByTestId('kiosk-attract').waitFor({ timeout: 15_000 });
     await kiosk.getByTestId('kiosk-start').click();
@@ -153,7 +155,8 @@ describe('e-receipts: from a printed receipt’s QR to the customer’s phone (C
     const qr = (await kiosk.getByTestId('kiosk-ereceipt-qr').getAttribute('data-qr'))!;
     expect(qr.startsWith(`${world.server.server.url}/r/`)).toBe(true);
     expect(tokenOfEReceiptUrl(qr)).toMatch(E_RECEIPT_TOKEN);
-    expect(await kiosk.getByTestId('kiosk-done').textContent()).toContain('扫码查看电子小票');
+    // No printer on A2: the QR is the customer's only receipt, and says so.
+    expect(await kiosk.getByTestId('kiosk-done').textContent()).toContain('本次不打印小票，请用手机扫码查看电子小票');
     await kiosk.screenshot({ path: `${SHOTS}/e-receipt-kiosk-done.png` });
     await kiosk.close();
   });
