@@ -42,7 +42,9 @@ describe('e-receipts: from a printed receipt’s QR to the customer’s phone (C
       });
       expect(put.status).toBe(200);
     }
-    await synced(world.tills.A1);
+    // Until A1 has pulled the store's version with both products.
+    const [{ version }] = (await world.server.sql<{ version: string }>(`SELECT version FROM store WHERE store_id = $1`, [world.stores.A])) as [{ version: string }];
+    await synced(world.tills.A1, (s) => s.state === 'online' && s.pulledVersion >= Number(version));
   });
   afterAll(async () => {
     await world?.close();
