@@ -168,3 +168,12 @@ export function renderNotFound(): string {
 <p class="muted">链接有误或已过期（小票保留 ${E_RECEIPT_DAYS} 天），请向门店索取纸质小票。<br>The link is wrong or has expired (receipts are kept for ${E_RECEIPT_DAYS} days); ask the store for a paper receipt.</p>
 </section>`);
 }
+
+/** The store's database is away: the receipt is there, try again shortly. */
+export function renderUnavailable(): string {
+  return page('请稍后再试 Try again shortly', `<section class="card notfound" data-testid="e-receipt-unavailable">
+<h1>暂时无法显示小票</h1>
+<p>The receipt cannot be shown right now</p>
+<p class="muted">请稍后刷新本页。<br>Please reload this page in a minute.</p>
+</section>`);
+}

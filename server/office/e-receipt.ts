@@ -8,8 +8,8 @@
 import type { ServerResponse } from 'node:http';
 import { E_RECEIPT_TOKEN, eReceiptLive } from '../../src-common/e-receipt';
 import type { SaleFact } from '../../src-common/sync-protocol';
-import type { Db } from '../database';
-import { E_RECEIPT_CSP, renderEReceipt, renderNotFound, type EReceiptView } from './e-receipt-page';
+import { isUnavailable, type Db } from '../database';
+import { E_RECEIPT_CSP, renderEReceipt, renderNotFound, renderUnavailable, type EReceiptView } from './e-receipt-page';
 
 export const E_RECEIPT_PREFIX = '/r/';
 const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -113,10 +113,20 @@ const HEADERS = {
 /** Serves GET /r/<token>; returns the status sent. */
 export async function serveEReceipt(db: Db, pathname: string, res: ServerResponse, now = new Date()): Promise<number> {
   const token = pathname.slice(E_RECEIPT_PREFIX.length);
-  const receipt = await findEReceipt(db, token, now);
-  const status = receipt ? 200 : 404;
-  const body = Buffer.from(receipt ? renderEReceipt(receipt) : renderNotFound(), 'utf8');
-  res.writeHead(status, { ...HEADERS, 'content-length': body.length });
+  let receipt: EReceiptView | null;
+  try {
+    receipt = await findEReceipt(db, token, now);
+  } catch (error) {
+    if (!isUnavailable(error)) throw error;
+    // A phone gets a page, not the API's JSON: the store's database is away for now.
+    return send(res, 503, renderUnavailable(), { 'retry-after': '30' });
+  }
+  return receipt ? send(res, 200, renderEReceipt(receipt)) : send(res, 404, renderNotFound());
+}
+
+function send(res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}): number {
+  const body = Buffer.from(html, 'utf8');
+  res.writeHead(status, { ...HEADERS, ...extra, 'content-length': body.length });
   res.end(body);
   return status;
 }
