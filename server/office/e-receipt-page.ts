@@ -145,8 +145,8 @@ ${lines}
 <div class="sum">
 ${row('小计 Subtotal', money(v.subtotal))}
 ${v.savings !== 0 ? row('优惠 Savings', `-${money(v.savings)}`, 'saving') : ''}
-${v.rounding !== 0 ? row('抹零 Rounding', money(v.rounding)) : ''}
 ${row('合计 Total', money(v.total), 'total', 'e-receipt-total')}
+${v.rounding !== 0 ? `${row('抹零 Rounding', money(v.rounding))}\n${row('应付 Amount due', money(v.total + v.rounding), '', 'e-receipt-due')}` : ''}
 ${taxes.join('\n')}
 </div>
 <h2>支付 Payment</h2>

@@ -155,6 +155,15 @@ describe('e-receipt page', () => {
     expect(mine.body).not.toContain('二号店');
   });
 
+  it('shows cash rounding and the amount due after it, as the paper receipt does', async () => {
+    const tok = token();
+    await upload('A', [sale('A', tok, { at: new Date().toISOString(), lines: [{ productId: 'P1', price: 1237 }], rounding: -7 })]);
+    const html = (await page(`/r/${tok}`)).body;
+    expect(html).toMatch(/合计 Total<\/span><span>¥12\.37</);
+    expect(html).toMatch(/抹零 Rounding<\/span><span>-¥0\.07</);
+    expect(html).toMatch(/data-testid="e-receipt-due"><span>应付 Amount due<\/span><span>¥12\.30</);
+  });
+
   it('shows a voided sale as voided', async () => {
     const tok = token();
     const fact = sale('A', tok, { at: new Date().toISOString() });
