@@ -4,9 +4,11 @@
  *   `COPY` of the same fact rows into a table shaped like `fact` in the same run;
  * - sync lag: the same tills selling at half the measured ingest rate, each uploading whatever is waiting as
  *   soon as it can (one request in flight per till, as the till's upload job does): commit → acknowledgement;
- * - the store-wide daily total (the admin totals query) on `totalSales` sales across `stores` stores.
+ * - the store-wide daily total (the admin totals query) on `totalSales` sales across `stores` stores;
+ * - the e-receipt page's time to first byte on the ingested sales, beside /v1/health in the same run.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -63,7 +65,55 @@ interface Till {
 
 function tillSale(till: Till, i: number): Fact {
   till.seq += 1;
-  return saleFact(till.seq, { lines: [{ productId: `P${i % 50}`, price: 100 + (i % 900) }, { productId: `P${(i + 7) % 50}`, price: 250 }], tender: i % 3 === 0 ? 'cash' : 'wechat' });
+  const fact = saleFact(till.seq, { lines: [{ productId: `P${i % 50}`, price: 100 + (i % 900) }, { productId: `P${(i + 7) % 50}`, price: 250 }], tender: i % 3 === 0 ? 'cash' : 'wechat' });
+  // As a till of this version sends it: with its e-receipt's token.
+  return { ...fact, payload: { ...fact.payload, receiptToken: randomBytes(16).toString('base64url') } };
+}
+
+/** Milliseconds from sending a GET to its response's headers (time to first byte), on a kept-alive connection. */
+function timeToFirstByte(agent: Agent, url: string, cert: string, path: string): Promise<{ ms: number; status: number }> {
+  return new Promise((done, fail) => {
+    const started = performance.now();
+    const req = request(new URL(path, url), { method: 'GET', agent, ca: cert }, (res) => {
+      const ms = performance.now() - started;
+      res.resume();
+      res.on('end', () => done({ ms, status: res.statusCode ?? 0 }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+/**
+ * The e-receipt page (`GET /r/<token>`, the phone's first request) beside `/v1/health` (no database) in the same run,
+ * interleaved, on the database the ingest filled: its p50/p95 time to first byte.
+ */
+async function eReceiptBench(url: string, cert: string, tokens: readonly string[], samples: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: cert });
+  const page: number[] = [];
+  const health: number[] = [];
+  try {
+    for (let i = 0; i < samples; i += 1) {
+      const token = tokens[(i * 7919) % tokens.length]!;
+      const shown = await timeToFirstByte(agent, url, cert, `/r/${token}`);
+      if (shown.status !== 200) throw new Error(`e-receipt page answered ${shown.status}`);
+      page.push(shown.ms);
+      health.push((await timeToFirstByte(agent, url, cert, '/v1/health')).ms);
+    }
+  } finally {
+    agent.destroy();
+  }
+  page.sort((a, b) => a - b);
+  health.sort((a, b) => a - b);
+  return {
+    samples,
+    receiptsInDatabase: tokens.length,
+    pageP50Ms: round(percentile(page, 50), 2),
+    pageP95Ms: round(percentile(page, 95), 2),
+    healthP50Ms: round(percentile(health, 50), 2),
+    healthP95Ms: round(percentile(health, 95), 2),
+    baseline: 'GET /v1/health on the same connection, interleaved',
+  };
 }
 
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
@@ -140,6 +190,10 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     await raw.query('DROP TABLE fact_copy');
     await raw.end();
 
+    // ---- the e-receipt page on what was just ingested
+    const tokens = allFacts.flatMap((f) => (f.kind === 'sale' && f.payload.receiptToken ? [f.payload.receiptToken] : []));
+    const eReceipt = await eReceiptBench(ready.url, cert, tokens, 500);
+
     // ---- sync lag at half the ingest rate
     const offered = ingestPerSecond / 2;
     const perTillInterval = (tills.length / offered) * 1000;
@@ -203,6 +257,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
         goal: 'p99 < 2000 ms',
       },
       dailyTotal: totals,
+      eReceiptPage: eReceipt,
     };
   } finally {
     server.kill('SIGTERM');

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { E_RECEIPT_BASE_URL_SETTING } from '../src-common/e-receipt';
 import { MAX_BATCH_BYTES, SYNC_API_VERSION } from '../src-common/sync-protocol';
 import * as admin from './api/admin';
 import { uploadFacts, streamState } from './api/facts';
@@ -12,6 +13,7 @@ import { authenticateTerminal, enrol } from './api/terminals';
 import { sameSecret } from './admin-token';
 import { isUnavailable, type Db } from './database';
 import { ApiError, bearer, notFound, parse, readJson, sendError, sendJson, SMALL_BODY_BYTES } from './http';
+import { E_RECEIPT_PREFIX, serveEReceipt } from './office/e-receipt';
 import { officeRoutes } from './office/routes';
 import { officeUser } from './office/sessions';
 import { serveStatic, type StaticFiles } from './office/static';
@@ -31,6 +33,8 @@ export interface AppContext {
   readonly limits: { readonly terminal: RateLimiter; readonly failures: RateLimiter };
   /** The built web back office (out/renderer), or null when it was not built. */
   readonly staticFiles: StaticFiles | null;
+  /** The server's address as customers' phones see it (`--public-url`), sent to tills for e-receipt QRs; null: the tills' own. */
+  readonly publicUrl?: string | null;
 }
 
 interface Request {
@@ -90,7 +94,9 @@ const routes: Route[] = [
     path: /^\/v1\/pull$/,
     handler: terminal(async (ctx, r, who) => {
       await recordPulledVersion(ctx.db, who, r.query);
-      return pull(ctx.db, who, r.query, ctx.pullPageRows);
+      const reply = await pull(ctx.db, who, r.query, ctx.pullPageRows);
+      // On every page, so a till learns a changed (or dropped) public URL at its next pull whatever its version.
+      return ctx.publicUrl ? { ...reply, settings: { ...reply.settings, [E_RECEIPT_BASE_URL_SETTING]: ctx.publicUrl } } : reply;
     }),
   },
 
@@ -142,10 +148,16 @@ function asApiError(error: unknown): ApiError | null {
 async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   const url = new URL(req.url ?? '/', 'https://server.invalid');
+  // An e-receipt's token is its credential: never in the log.
+  const logPath = url.pathname.startsWith(E_RECEIPT_PREFIX) ? `${E_RECEIPT_PREFIX}…` : url.pathname;
   let status = 500;
   try {
     if (url.pathname.startsWith('/v1/office/')) {
       status = await handleOffice(ctx, req, res, url);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname.startsWith(E_RECEIPT_PREFIX)) {
+      status = await serveEReceipt(ctx.db, url.pathname, res);
       return;
     }
     if (req.method === 'GET' && !url.pathname.startsWith('/v1/')) {
@@ -169,12 +181,12 @@ async function handle(ctx: AppContext, req: IncomingMessage, res: ServerResponse
       sendError(res, known);
     } else {
       status = 500;
-      ctx.log.error({ err: error, path: url.pathname }, 'request failed');
+      ctx.log.error({ err: error, path: logPath }, 'request failed');
       sendError(res, new ApiError('unavailable', 'Internal error: try again; if it persists, see the server log', undefined, 500));
     }
   } finally {
     // Never the headers (credentials) nor the body; the path and status say enough.
-    ctx.log.info({ method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) }, 'request');
+    ctx.log.info({ method: req.method, path: logPath, status, ms: Math.round(performance.now() - started) }, 'request');
   }
 }
 

@@ -1,13 +1,15 @@
 /**
- * `npm run server -- [--data-dir DIR] [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE]`;
+ * `npm run server -- [--data-dir DIR] [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE]
+ * [--public-url https://NAME[/PATH]]`;
  * DATABASE_URL=postgres://… uses that PostgreSQL instead of the embedded one. Prints one ready JSON line
  * on stdout ({url, port, fingerprint}); logs (pino, JSON) go to stderr.
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { EReceiptBaseUrl } from '../src-common/e-receipt';
 import { startServer } from './start';
 
-const USAGE = 'usage: npm run server -- [--data-dir DIR (./server-data)] [--port N (8443)] [--host ADDR (0.0.0.0)] [--tls-cert FILE --tls-key FILE]';
+const USAGE = 'usage: npm run server -- [--data-dir DIR (./server-data)] [--port N (8443)] [--host ADDR (0.0.0.0)] [--tls-cert FILE --tls-key FILE] [--public-url https://NAME (e-receipt QRs)]';
 
 function options() {
   try {
@@ -18,6 +20,7 @@ function options() {
         host: { type: 'string', default: '0.0.0.0' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        'public-url': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
       },
       strict: true,
@@ -25,6 +28,9 @@ function options() {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port ${values.port}`);
     if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
+    if (values['public-url'] !== undefined && !EReceiptBaseUrl.safeParse(values['public-url']).success) {
+      throw new Error(`bad --public-url ${values['public-url']}: https://host[:port][/path], no query or fragment`);
+    }
     return { ...values, port };
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
@@ -39,6 +45,7 @@ const running = await startServer({
   port: o.port,
   host: o.host,
   log,
+  ...(o['public-url'] ? { publicUrl: o['public-url'] } : {}),
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   ...(o['tls-cert'] && o['tls-key'] ? { tlsFiles: { certFile: o['tls-cert'], keyFile: o['tls-key'] } } : {}),
 }).catch((error: unknown) => {

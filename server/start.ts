@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
+import { EReceiptBaseUrl } from '../src-common/e-receipt';
 import { loadAdminToken } from './admin-token';
 import { PULL_PAGE_ROWS } from './api/pull';
 import { createApp } from './app';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   readonly rateLimits?: RateLimits;
   /** The renderer build holding the back office (office.html, assets/): default, the build beside this server's. */
   readonly staticDir?: string;
+  /** The server's https address as customers' phones reach it (a public name, a reverse proxy): e-receipt QRs carry it. */
+  readonly publicUrl?: string;
 }
 
 export interface RunningServer {
@@ -44,6 +47,7 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? pino({ level: 'info', redact: ['req.headers.authorization'] });
+  const publicUrl = options.publicUrl === undefined ? null : EReceiptBaseUrl.parse(options.publicUrl);
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const tls = await loadTls(dataDir, options.tlsFiles);
@@ -76,7 +80,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Built, this file is out/main/server.js and the back office is out/renderer/.
   const staticFiles = await findStaticFiles(options.staticDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '../renderer'));
   if (!staticFiles) log.warn('the web back office is not built (out/renderer/office.html): only the API is served');
-  const server = createApp({ db, adminToken, tls, log, pullPageRows: options.pullPageRows ?? PULL_PAGE_ROWS, limits, staticFiles });
+  const server = createApp({ db, adminToken, tls, log, pullPageRows: options.pullPageRows ?? PULL_PAGE_ROWS, limits, staticFiles, publicUrl });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 8443, options.host ?? '0.0.0.0', done);

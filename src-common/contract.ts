@@ -198,8 +198,8 @@ export const coreCalls = {
     summary: 'Print a completed sale’s receipt again on the receipt printer',
   }),
   'sale.findByReceipt': call({
-    /** The printed number ("M6C8-000012", "12"), or a kiosk e-receipt's QR text (JZR1:…). */
-    input: z.object({ receiptNumber: z.string().trim().min(1).max(80) }).strict(),
+    /** The printed number ("M6C8-000012", "12"), a receipt's e-receipt URL (its QR), or an older kiosk voucher's QR text (JZR1:…). */
+    input: z.object({ receiptNumber: z.string().trim().min(1).max(300) }).strict(),
     output: z.object({ saleId: Id, receiptNumber: z.string(), total: z.number().int(), closedAt: z.string() }),
     access: Staff,
     summary: 'A completed sale by the number printed on its receipt (for refunds and reprints)',

@@ -85,9 +85,23 @@ describe('renderReceiptText', () => {
       '找零                      ¥8.20',
       '--------------------------------',
       '            谢谢惠顾',
+      '        扫码查看电子小票',
       'https://r.example.cn/e/1',
       '',
     ]);
+  });
+
+  it('prints the receipt number as a barcode (its number under it) when there is no e-receipt QR, and never both', () => {
+    const blocks = layoutReceipt(doc({ qr: undefined, barcode: 'T01-000123' }), { columns: 32 });
+    expect(blocks.at(-1)).toEqual({ kind: 'barcode', data: 'T01-000123' });
+    expect(blocks.some((b) => b.kind === 'qr')).toBe(false);
+    expect(renderReceiptText(doc({ qr: undefined, barcode: 'T01-000123' }), { columns: 32 })).not.toContain('扫码查看电子小票');
+    const both = layoutReceipt(doc({ barcode: 'T01-000123' }), { columns: 32 });
+    expect(both.filter((b) => b.kind === 'qr' || b.kind === 'barcode').map((b) => b.kind)).toEqual(['qr']);
+    // What a CODE128 scanner cannot carry is left off rather than printed wrong.
+    for (const barcode of ['单号-1', 'x'.repeat(31), '']) {
+      expect(layoutReceipt(doc({ qr: undefined, barcode }), { columns: 32 }).some((b) => b.kind === 'barcode'), barcode).toBe(false);
+    }
   });
 
   it('uses English labels for an English receipt and titles a refund', () => {

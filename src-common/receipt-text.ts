@@ -24,7 +24,11 @@ export type ReceiptBlock =
       readonly size: ReceiptTextSize;
     }
   | { readonly kind: 'rule' }
-  | { readonly kind: 'qr'; readonly data: string };
+  | { readonly kind: 'qr'; readonly data: string }
+  /** CODE128 (code set B): printable ASCII only, at most BARCODE_MAX characters. */
+  | { readonly kind: 'barcode'; readonly data: string };
+
+export const BARCODE_MAX = 30;
 
 export interface ReceiptLayoutOptions {
   /** Characters per line of the printer's standard font: 32 on 58 mm paper, 48 on 80 mm (42 on some). */
@@ -53,6 +57,7 @@ interface Labels {
   tax: string;
   change: string;
   reference: string;
+  eReceipt: string;
   tenders: Readonly<Record<string, string>>;
 }
 
@@ -75,6 +80,7 @@ const ZH: Labels = {
   tax: '税额',
   change: '找零',
   reference: '参考号',
+  eReceipt: '扫码查看电子小票',
   tenders: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付', points: '积分抵扣' },
 };
 
@@ -97,6 +103,7 @@ const EN: Labels = {
   tax: 'Tax',
   change: 'Change',
   reference: 'Ref',
+  eReceipt: 'Scan for your e-receipt',
   tenders: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay QuickPass', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay', points: 'Points' },
 };
 
@@ -208,13 +215,19 @@ export function layoutReceipt(doc: ReceiptDocument, options: ReceiptLayoutOption
     for (const line of footer) out.push(...wrapped(line, columns, 'center'));
   }
   const qr = doc.qr === undefined ? '' : clean(doc.qr);
-  if (qr) out.push({ kind: 'qr', data: qr });
+  if (qr) {
+    out.push(...wrapped(L.eReceipt, columns, 'center'));
+    out.push({ kind: 'qr', data: qr });
+  } else if (doc.barcode !== undefined) {
+    const data = clean(doc.barcode);
+    if (/^[\x20-\x7e]+$/.test(data) && data.length <= BARCODE_MAX) out.push({ kind: 'barcode', data });
+  }
   return out;
 }
 
 /**
  * Plain-text lines of the blocks: alignment by padding, rules as dashes, styles dropped (a 'large' line is
- * centred by its own width), a QR code as its data wrapped to the line.
+ * centred by its own width), a QR code as its data wrapped to the line, a barcode as its number.
  */
 export function blocksToTextLines(blocks: readonly ReceiptBlock[], columns: number): string[] {
   const lines: string[] = [];
@@ -225,6 +238,10 @@ export function blocksToTextLines(blocks: readonly ReceiptBlock[], columns: numb
         break;
       case 'qr':
         lines.push(...wrapToWidth(block.data, columns));
+        break;
+      case 'barcode':
+        // The bars cannot be typed; the number printed under them (HRI) can.
+        lines.push(centerToWidth(block.data, columns));
         break;
       case 'text':
         if (block.align === 'center') lines.push(centerToWidth(block.text, columns));

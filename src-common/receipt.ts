@@ -75,8 +75,10 @@ export interface ReceiptDocument {
   readonly tenders: readonly ReceiptTender[];
   readonly change: number;
   readonly footer: readonly string[];
-  /** Printed as a QR code under the footer (e-receipt or refund lookup), when present. */
+  /** Printed as a QR code under the footer, when present: the e-receipt's URL (src-common/e-receipt.ts). */
   readonly qr?: string;
+  /** Printed as a CODE128 barcode under the footer, when present: the receipt number, for the refund lookup. */
+  readonly barcode?: string;
 }
 
 /** Longest till name, in display columns (a CJK character is 2): it shares a receipt line with the cashier's name. */

@@ -224,6 +224,7 @@ export const Receipt = z.object({
   change: Minor,
   footer: z.array(z.string()).readonly(),
   qr: z.string().optional(),
+  barcode: z.string().optional(),
 });
 
 export const CompletedSale = z.object({

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { PromotionRuleInput } from './calls/promotions';
 import { MAINLAND_MOBILE } from './member-code';
+import { ReceiptToken } from './e-receipt';
 
 export const SYNC_API_VERSION = 'v1';
 
@@ -119,6 +120,8 @@ export const SaleFact = z.object({
       }),
     )
     .max(50),
+  /** The e-receipt's token (src-common/e-receipt.ts): the customer's phone opens <public URL>/r/<token>. Absent from older tills. */
+  receiptToken: ReceiptToken.optional(),
 });
 export type SaleFact = z.infer<typeof SaleFact>;
 

@@ -22,6 +22,7 @@ import { createScreenRegistry, type ScreenRegistry } from './services/screens';
 import { createScanRouter } from './services/scan-router';
 import { openFileLogger, type FileLogger, type Logger } from './log';
 import { createAuditService } from './services/audit';
+import { tokenOfEReceiptUrl } from '../src-common/e-receipt';
 import { parseEReceipt, verifyEReceipt } from './services/kiosk-receipt';
 import { createAuthService } from './services/auth';
 import { applyPendingRestore, removeUnfinishedBackups } from './services/backup';
@@ -587,7 +588,10 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
     },
     'sale.findByReceipt': ({ receiptNumber }) => {
-      // A customer's kiosk e-receipt (its QR scanned at the counter) names the sale and proves it is genuine.
+      // A receipt's e-receipt URL (its QR scanned at the counter) names the sale by its token.
+      const token = tokenOfEReceiptUrl(receiptNumber);
+      if (token) return sales.findByReceiptToken(token);
+      // A kiosk return voucher printed before e-receipts (JZR1:…) names the sale and proves it is genuine.
       const eReceipt = parseEReceipt(receiptNumber);
       if (!eReceipt) return sales.findByReceiptNumber(receiptNumber);
       const sale = sales.findByReceiptNumber(eReceipt.receiptNumber);

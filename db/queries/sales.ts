@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Surface } from '../../src-common/surface';
 import { stmt } from '../statements';
@@ -36,6 +37,8 @@ export interface SaleRow {
   tax_total: number | null;
   change_given: number | null;
   void_reason: string | null;
+  /** The e-receipt's token (0030); null for sales before it. */
+  receipt_token: string | null;
 }
 
 export interface SaleEventRow {
@@ -131,6 +134,19 @@ export interface CompletedSaleWrite {
   tenders: { id: string; kind: string; amount: number; tendered: number; reference: string | null; paymentId: string | null }[];
 }
 
+/** The e-receipt's token (src-common/e-receipt.ts): 128 random bits, drawn once as the sale completes. */
+export function newReceiptToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Gives a completed sale its e-receipt token (in the completing transaction, after writeCompletedSale). Its own
+ * statement so that the sale writer stays usable on databases older than the token's column (migration tests).
+ */
+export function giveReceiptToken(db: Database, saleId: string): void {
+  stmt(db, `UPDATE sale SET receipt_token = ? WHERE id = ? AND receipt_token IS NULL`).run(newReceiptToken(), saleId);
+}
+
 /** Writes the completed sale and adds it to the day's totals; the caller holds the transaction. */
 export function writeCompletedSale(db: Database, sale: CompletedSaleWrite): void {
   stmt(db, 
@@ -188,6 +204,10 @@ export function completedSaleTenders(db: Database, saleId: string): CompletedSal
   return db
     .prepare('SELECT id, kind, amount, tendered, reference, payment_id AS paymentId FROM sale_tender WHERE sale_id = ? ORDER BY seq')
     .all(saleId) as CompletedSaleWrite['tenders'];
+}
+
+export function findCompletedSaleByReceiptToken(db: Database, token: string): SaleRow | undefined {
+  return stmt(db, "SELECT * FROM sale WHERE receipt_token = ? AND status = 'completed'").get(token) as SaleRow | undefined;
 }
 
 export function findCompletedSaleByReceiptNo(db: Database, terminalId: string, receiptNo: number): SaleRow | undefined {

@@ -14,7 +14,7 @@ const SIZES = { normal: [1, 1], tall: [1, 2], large: [2, 2] } as const;
 function expectedLines(doc: ReceiptDocument, columns: number): { text: string; align?: string; bold?: boolean; width?: number; height?: number }[] {
   return layoutReceipt(doc, { columns }).flatMap((b) => {
     if (b.kind === 'rule') return [{ text: '-'.repeat(columns) }];
-    if (b.kind === 'qr') return [];
+    if (b.kind === 'qr' || b.kind === 'barcode') return [];
     const [width, height] = SIZES[b.size];
     return [{ text: toPrinterText(b.text), align: b.align, bold: b.bold, width, height }];
   });

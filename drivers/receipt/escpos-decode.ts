@@ -30,6 +30,8 @@ export type EscPosCommand = At &
     | { readonly type: 'qrErrorCorrection'; readonly level: 'L' | 'M' | 'Q' | 'H' }
     | { readonly type: 'qrStore'; readonly data: string }
     | { readonly type: 'qrPrint' }
+    /** GS k: a barcode printed, by its ESC/POS symbology number (73 = CODE128, its code-set prefix removed). */
+    | { readonly type: 'barcode'; readonly symbology: number; readonly data: string }
     | { readonly type: 'feed'; readonly lines: number }
     | { readonly type: 'cut'; readonly partial: boolean; readonly feed: number }
     | { readonly type: 'drawerKick'; readonly pin: 2 | 5; readonly onMs: number; readonly offMs: number }
@@ -54,6 +56,8 @@ export interface DecodedEscPos {
   readonly commands: readonly EscPosCommand[];
   /** The QR payloads printed (stored, then printed), in order. */
   readonly qr: readonly string[];
+  /** The barcodes printed (GS k), their data as a scanner reads it, in order. */
+  readonly barcodes: readonly string[];
 }
 
 const CODE_TABLES: Readonly<Record<number, string>> = { 0: 'cp437', 2: 'cp850', 3: 'cp860', 4: 'cp863', 5: 'cp865', 16: 'cp1252', 17: 'cp866', 18: 'cp852', 19: 'cp858' };
@@ -73,6 +77,7 @@ export function decodeEscPos(bytes: Uint8Array): DecodedEscPos {
   const commands: EscPosCommand[] = [];
   const lines: DecodedLine[] = [];
   const qr: string[] = [];
+  const barcodes: string[] = [];
   let pendingQr: string | null = null;
 
   let hanzi = false;
@@ -299,14 +304,23 @@ export function decodeEscPos(bytes: Uint8Array): DecodedEscPos {
       if (!need(3)) break;
       const m = byte(start + 2);
       let len: number;
+      let data: Uint8Array;
       if (m <= 6) {
         let end = start + 3;
         while (end < n && byte(end) !== 0) end++;
         len = end - start + 1;
-      } else len = 4 + byte(start + 3);
+        data = bytes.subarray(start + 3, end);
+      } else {
+        len = 4 + byte(start + 3);
+        data = bytes.subarray(start + 4, start + len);
+      }
       if (!need(len)) break;
       i = start + len;
-      add({ type: 'other', name: 'GS k', at: start, length: len });
+      let text = String.fromCharCode(...data);
+      // CODE128 data starts with a code set ({A, {B, {C); a literal '{' is sent as '{{'.
+      if (m === 73) text = text.replace(/^\{[ABC]/, '').replaceAll('{{', '{');
+      barcodes.push(text);
+      add({ type: 'barcode', symbology: m, data: text, at: start, length: len });
       continue;
     }
     if (b === 0x10 && fn === 0x14) {
@@ -321,7 +335,7 @@ export function decodeEscPos(bytes: Uint8Array): DecodedEscPos {
     i = start + 2;
   }
   if (text || raw.length) endLine();
-  return { lines, commands, qr };
+  return { lines, commands, qr, barcodes };
 }
 
 function defaultStops(): number[] {

@@ -71,7 +71,21 @@ describe('encodeReceiptEscPos', () => {
     expect(commands).toContainEqual(expect.objectContaining({ type: 'qrModel', model: 2 }));
   });
 
-  it('honours qr, cut and drawerKick options', () => {
+  it('prints a CODE128 barcode (code set B, number below) that reads back as the receipt number, and no QR with it', () => {
+    const withBarcode: ReceiptDocument = { ...doc, qr: undefined, barcode: 'M6C8-{00012' };
+    const bytes = encodeReceiptEscPos(withBarcode, { columns: 32 });
+    const decoded = decodeEscPos(bytes);
+    expect(decoded.barcodes).toEqual(['M6C8-{00012']);
+    expect(decoded.qr).toEqual([]);
+    expect(hex(bytes)).toContain(hex(Uint8Array.of(0x1d, 0x48, 0x02, 0x1d, 0x66, 0x00, 0x1d, 0x6b, 73, 14, 0x7b, 0x42, ...Buffer.from('M6C8-{{00012'))));
+    expect(strayControlBytes(bytes)).toEqual([]);
+    // The widest module that fits: 2 dots on 58 mm paper for a 12-character number (167 modules of 384 dots).
+    expect(actions(decoded.commands)).toContainEqual({ type: 'other', name: 'GS w' });
+    expect(bytes.includes(0x77)).toBe(true);
+    expect(hex(bytes)).toContain('1d 77 02');
+  });
+
+    it('honours qr, cut and drawerKick options', () => {
     const plain = decodeEscPos(encodeReceiptEscPos(doc, { columns: 32, qr: false, cut: false }));
     expect(plain.qr).toEqual([]);
     expect(plain.commands.some((c) => c.type === 'cut' || c.type === 'drawerKick')).toBe(false);

@@ -130,6 +130,23 @@ function encodeQr(out: Bytes, data: string, columns: number): void {
 }
 
 /**
+ * CODE128 in code set B (`GS k 73 n {B …`), its number printed under it (HRI), 80 dots high, with the widest module
+ * (1–3 dots) that fits the paper; a code too long to fit at 1 dot is left off (its number is on the receipt anyway).
+ */
+function encodeBarcode(out: Bytes, data: string, columns: number): void {
+  const body = data.replaceAll('{', '{{');
+  const modules = 11 * (body.length + 2) + 13 + 20; // start, data, check, stop, and a 10-module quiet zone each side
+  const width = Math.min(3, Math.floor((columns * 12) / modules));
+  if (width < 1 || body.length + 2 > 255) return;
+  out.push(GS, 0x68, 80); // height
+  out.push(GS, 0x77, width); // module width
+  out.push(GS, 0x48, 2); // HRI below
+  out.push(GS, 0x66, 0); // HRI in font A
+  out.push(GS, 0x6b, 73, body.length + 2, 0x7b, 0x42);
+  out.ascii(body);
+}
+
+/**
  * Writes a left-aligned line, sending each run of 2+ spaces that crosses a tab stop as HT bytes plus the
  * spaces after the last stop. Columns are counted as the printer counts them: ASCII 1, a GB18030 character 2.
  */
@@ -224,6 +241,10 @@ export function encodeBlocksEscPos(blocks: readonly ReceiptBlock[], options: Esc
         if (options.qr === false) break;
         setAlign(ALIGN.center);
         encodeQr(out, block.data, columns);
+        break;
+      case 'barcode':
+        setAlign(ALIGN.center);
+        encodeBarcode(out, block.data, columns);
         break;
     }
   }

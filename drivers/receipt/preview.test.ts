@@ -31,6 +31,16 @@ describe('escapeReceiptline', () => {
 });
 
 describe('receiptToReceiptline', () => {
+  it('draws the receipt number as a CODE128 barcode with its number under it when there is no QR', () => {
+    const doc: ReceiptDocument = { ...sampleReceipt30(), qr: undefined, barcode: 'T01-000123' };
+    const markdown = receiptToReceiptline(doc, 32).split('\n');
+    expect(markdown).toContain('{code:T01-000123; option:code128,2,72,hri}');
+    expect(markdown.some((l) => l.includes('qrcode'))).toBe(false);
+    const svg = renderReceiptSvg(doc, { columns: 32 });
+    expect(svgLines(svg).some((l) => l.replace(/\s/g, '') === 'T01-000123')).toBe(true);
+    expect(svg.match(/<rect /g)?.length ?? svg.match(/<path /g)?.length ?? 0).toBeGreaterThan(0);
+  });
+
   it('writes one markdown line per printed line, with the styles and the QR code', () => {
     const doc = sampleReceipt30();
     const markdown = receiptToReceiptline(doc, 32).split('\n');

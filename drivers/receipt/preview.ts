@@ -35,7 +35,8 @@ export function receiptToReceiptline(doc: ReceiptDocument, columns: number): str
   for (const block of layoutReceipt(doc, { columns })) {
     if (block.kind === 'text') out.push(line(block));
     else if (block.kind === 'rule') out.push('-');
-    else out.push(`{code:${block.data.replace(PROPERTY_MARKUP, '\\$&')}; option:qrcode,6,m}`);
+    else if (block.kind === 'qr') out.push(`{code:${block.data.replace(PROPERTY_MARKUP, '\\$&')}; option:qrcode,6,m}`);
+    else out.push(`{code:${block.data.replace(PROPERTY_MARKUP, '\\$&')}; option:code128,2,72,hri}`);
   }
   return `${out.join('\n')}\n`;
 }

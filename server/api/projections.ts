@@ -52,6 +52,11 @@ export const PROJECTIONS = [
    FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, at timestamptz, "voidedBy" text, reason text)
    WHERE f.kind = 'sale_void'
    ON CONFLICT (store_id, sale_id) DO NOTHING`,
+  // A sale's e-receipt token (server/office/e-receipt.ts); older tills send none.
+  `INSERT INTO e_receipt (store_id, token, sale_id, closed_at)
+   SELECT f.store_id, f.payload->>'receiptToken', f.payload->>'saleId', (f.payload->>'closedAt')::timestamptz
+   FROM f WHERE f.kind = 'sale' AND f.payload ? 'receiptToken'
+   ON CONFLICT (store_id, token) DO NOTHING`,
 ];
 
 /**

@@ -23,7 +23,7 @@ export interface TestServer {
 }
 
 /** The real server on a fresh database of the run's PostgreSQL, on a free loopback port, logs silenced. */
-export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger; rateLimits?: RateLimits; tlsFiles?: { certFile: string; keyFile: string }; clientCa?: string } = {}): Promise<TestServer> {
+export async function startTestServer(databaseUrl?: string, options: { pullPageRows?: number; log?: pino.Logger; rateLimits?: RateLimits; tlsFiles?: { certFile: string; keyFile: string }; clientCa?: string; publicUrl?: string } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jiezhang-server-'));
   const server = await startServer({
     dataDir,
@@ -39,6 +39,7 @@ export async function startTestServer(databaseUrl?: string, options: { pullPageR
     ...(options.log ? { log: options.log } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.tlsFiles ? { tlsFiles: options.tlsFiles } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   // A CA-signed server is trusted through its CA; a self-signed one through its own certificate.
   const trusted = options.clientCa ?? server.tls.cert;

@@ -64,8 +64,10 @@ export const KioskStatus = z.object({
   payByCode: z.boolean(),
   /** Paying by scanning the merchant QR shown on screen. */
   payByQr: z.boolean(),
-  /** A paper receipt can be printed now (otherwise only the QR e-receipt). */
+  /** A paper receipt can be printed now. */
   printReceipt: z.boolean(),
+  /** The done screen shows an e-receipt QR a phone opens (the kiosk has a store server). */
+  eReceipt: z.boolean(),
 });
 export type KioskStatus = z.infer<typeof KioskStatus>;
 
@@ -92,8 +94,8 @@ export const KioskFinished = z.object({
   currency: z.string(),
   wallet: z.string().nullable(),
   issuedAt: z.string(),
-  /** The QR e-receipt's text (src-main/services/kiosk-receipt.ts says what it carries and why). */
-  eReceipt: z.string(),
+  /** The e-receipt's URL for a QR the customer's phone opens (src-common/e-receipt.ts); null without a store server. */
+  eReceipt: z.string().nullable(),
   /** The paper receipt went to the printer's queue (the terminal prints every completed sale). */
   printing: z.boolean(),
 });

@@ -1,6 +1,7 @@
 import type { kioskCalls } from '../../src-common/calls/kiosk';
 import { quantitySoldByProduct } from '../../db/queries/popularity';
 import type { DomainEventBus } from '../domain-events';
+import { eReceiptBaseOf } from '../sync/link';
 import { createKioskService, type KioskService } from '../services/kiosk';
 import type { Area, CoreServices } from './context';
 
@@ -22,6 +23,7 @@ export function createKioskArea(deps: KioskAreaDeps, bus: DomainEventBus): Area<
     probeAcquirer: async () => (await deps.acquirer.query(await deps.credentials(), `probe${deps.terminalId.slice(-8)}`)).kind !== 'unknown',
     clock: deps.clock,
     log: deps.log.child({ module: 'kiosk' }),
+    eReceipts: () => eReceiptBaseOf(deps.db) !== null,
   });
   return {
     kiosk,

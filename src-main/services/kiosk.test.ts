@@ -103,8 +103,8 @@ function kioskWith(
 }
 
 describe('kiosk status: what works now', () => {
-  it('with no devices configured: wallets work (a wedge scanner may be there), no paper receipt', () => {
-    expect(kioskWith().kiosk.status()).toEqual({ acquirer: 'online', printer: 'none', scanner: 'none', payByCode: true, payByQr: true, printReceipt: false });
+  it('with no devices configured: wallets work (a wedge scanner may be there), no paper receipt, and no e-receipt without a store server', () => {
+    expect(kioskWith().kiosk.status()).toEqual({ acquirer: 'online', printer: 'none', scanner: 'none', payByCode: true, payByQr: true, printReceipt: false, eReceipt: false });
   });
 
   it('reads the printer: ready while idle or printing, paper out, or away', () => {

@@ -15,7 +15,6 @@ import type { AuditService } from './audit';
 import type { AuthService, PublicUser } from './auth';
 import type { CatalogService } from './catalog';
 import { DEMO_CATEGORIES } from './demo-catalog-data';
-import { eReceiptText } from './kiosk-receipt';
 import type { PaymentsService } from './payments';
 import type { SalesService } from './sales';
 import type { SettingsService } from './settings';
@@ -35,6 +34,8 @@ export interface KioskDeps {
   probeAcquirer: () => Promise<boolean>;
   clock: Clock;
   log: Logger;
+  /** Whether a sale's receipt carries an e-receipt QR (the till has a store server); none: never. */
+  eReceipts?: () => boolean;
 }
 
 export interface KioskService {
@@ -138,6 +139,7 @@ export function createKioskService(deps: KioskDeps): KioskService {
       payByCode: online === 'online' && scanner !== 'unavailable',
       payByQr: online === 'online',
       printReceipt: printer === 'ready',
+      eReceipt: deps.eReceipts?.() ?? false,
     };
   }
 
@@ -319,7 +321,8 @@ export function createKioskService(deps: KioskDeps): KioskService {
         currency: receipt.currency,
         wallet,
         issuedAt: receipt.issuedAt,
-        eReceipt: eReceiptText({ saleId, receiptNumber: receipt.receiptNumber, total: receipt.total, closedAt: receipt.issuedAt }),
+        // The e-receipt's URL when the kiosk has a store server (the receipt's own QR); none without one.
+        eReceipt: receipt.qr ?? null,
         printing: status().printReceipt,
       };
     },

@@ -7,7 +7,8 @@ import { saleLinePromotions } from '../../db/queries/promotions';
 import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale } from '../../db/queries/sales';
 import { formatMoney } from '../../src-common/money';
 import { findUser } from '../../db/queries/users';
-import { eReceiptText } from './kiosk-receipt';
+import { eReceiptUrl } from '../../src-common/e-receipt';
+import { eReceiptBaseOf } from '../sync/link';
 import { formatReceiptNumber } from './receipt-number';
 import { balanceAfterSale, memberOfSale, pointsOfSale } from '../../db/queries/members';
 import { maskPhone } from '../../src-common/mask';
@@ -77,9 +78,15 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
     ],
     change: sale.change_given ?? 0,
     footer: [...discountLine, ...points.lines, ...(settings.receiptFooter.length ? settings.receiptFooter : [english ? 'Thank you, come again' : '谢谢惠顾，欢迎再次光临'])],
-    // The kiosk's e-receipt text as a QR: scanned at the till's refund dialog it finds this sale, and proves it genuine.
-    qr: eReceiptText({ saleId, receiptNumber, total: sale.total ?? 0, closedAt: issuedAt }),
+    // With a store server: the e-receipt's URL as a QR (a phone opens it; the till's scanner finds the sale by it at
+    // the refund dialog). Without one nothing a phone could open: the receipt number as a barcode the scanner reads.
+    ...receiptCode(db, receiptNumber, sale.receipt_token),
   };
+}
+
+function receiptCode(db: Database, receiptNumber: string, token: string | null): { qr: string } | { barcode: string } {
+  const base = eReceiptBaseOf(db);
+  return base && token ? { qr: eReceiptUrl(base, token) } : { barcode: receiptNumber };
 }
 
 /**

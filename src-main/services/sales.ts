@@ -15,6 +15,7 @@ import type { Cart, CompletedSale, Discount, Product, TenderKind } from '../../s
 import {
   appendSaleEvent,
   findCompletedSaleByReceiptNo,
+  findCompletedSaleByReceiptToken,
   findOpenSale,
   findSale,
   insertSale,
@@ -24,6 +25,7 @@ import {
   setSaleStatus,
   takeReceiptNumber,
   writeCompletedSale,
+  giveReceiptToken,
   type SaleEventType,
 } from '../../db/queries/sales';
 import { adjustStock } from '../../db/queries/catalog';
@@ -70,6 +72,8 @@ export interface SalesService {
   completeWithWallet(input: { saleId: string; paymentId: string; wallet: string; amount: number; reference: string | null; userId: string | null }): CompletedSale;
   /** A completed sale of this terminal by its printed receipt number ("M6C8-000012", "000012" or "12"). */
   findByReceiptNumber(text: string): { saleId: string; receiptNumber: string; total: number; closedAt: string };
+  /** A completed sale of this terminal by its e-receipt token (the URL printed as its QR). */
+  findByReceiptToken(token: string): { saleId: string; receiptNumber: string; total: number; closedAt: string };
   receipt(saleId: string): ReceiptDocument;
   /** Attaches a member to the open sale (opening one when there is none), or takes them off. */
   setMember(memberId: string | null, session: Session): Cart;
@@ -342,6 +346,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
         taxes: cart.taxes,
         tenders: tenderRows,
       });
+      giveReceiptToken(db, saleId);
       insertSaleLinePromotions(db, saleId, cart.lines.map((l, i) => ({ lineNo: i + 1, applied: promotionsKept(l, cart) })));
       for (const line of cart.lines) {
         adjustStock(db, { productId: line.productId, deltaMilli: -line.quantityMilli, reason: 'sale', ref: saleId, at });
@@ -549,6 +554,14 @@ export function createSalesService(deps: SalesDeps): SalesService {
       }
       const sale = findCompletedSaleByReceiptNo(db, terminalId, Number(match[2]));
       if (!sale || sale.receipt_no === null) throw new PosError('not_found', 'No completed sale with that receipt number', { receiptNumber: text });
+      return { saleId: sale.id, receiptNumber: formatReceiptNumber(terminalId, sale.receipt_no), total: sale.total ?? 0, closedAt: sale.closed_at ?? sale.opened_at };
+    },
+
+    findByReceiptToken(token) {
+      const sale = findCompletedSaleByReceiptToken(db, token);
+      if (!sale || sale.receipt_no === null || sale.terminal_id !== terminalId) {
+        throw new PosError('not_found', 'No completed sale of this terminal has that e-receipt', { reason: 'e_receipt_unknown' });
+      }
       return { saleId: sale.id, receiptNumber: formatReceiptNumber(terminalId, sale.receipt_no), total: sale.total ?? 0, closedAt: sale.closed_at ?? sale.opened_at };
     },
 

@@ -105,6 +105,23 @@ describe('scan router', () => {
     expect(r.sent.map((s) => s.outcome.code)).toEqual(['9912************5678', 'M6C8-000012', 'JZR1:M6C8-000012:350:20261204:0123456789ABCDEF']);
   });
 
+  it('sends an e-receipt’s URL to the refund dialog as scanned, and never rings it up as an item', async () => {
+    const url = 'https://receipts.example.cn/r/AbCdEfGhIjKlMnOpQrSt_-';
+    const r = routerWith();
+    const till = r.open('cashier');
+    r.screens.report(till.session, { surface: 'till', step: 'refund' });
+    r.scan(url);
+    await r.settle();
+    r.screens.report(till.session, { surface: 'till', step: 'selling' });
+    r.scan(url);
+    await r.settle();
+    expect(r.sent.map((s) => [s.outcome.kind, s.outcome.code, s.outcome.reason])).toEqual([
+      ['receipt', url, undefined],
+      ['refused', url, 'receipt_not_item'],
+    ]);
+    expect(r.done).toEqual([]);
+  });
+
   it('refuses a payment code while selling and with no screen open: never used, never held', async () => {
     const r = routerWith();
     r.scan(WECHAT_CODE);

@@ -2,8 +2,8 @@
  * Decides in the core what each scan is for, from what the terminal's screens are doing, so that a scan is used
  * once whatever number of screens are open:
  * - the till at its pay step: the customer's payment code, handed to the payments engine here (no screen ever
- *   sees it in clear); at the refund dialog: a receipt number or e-receipt for it; otherwise an item for the
- *   till's open sale;
+ *   sees it in clear); at the refund dialog: a receipt number or e-receipt URL for it (refused as an item
+ *   elsewhere); otherwise an item for the till's open sale;
  *   a member QR at the selling step attaches that member to the till's sale (never held, refused at the kiosk);
  * - the kiosk at its pay step: the customer's payment code; before it: an item for the kiosk's order;
  * - no screen open for the scanner's surface: a payment code is refused, never kept; an item code is held (a few,
@@ -19,6 +19,7 @@
  */
 import { PosError } from '../../src-common/errors';
 import { maskCode } from '../../src-common/mask';
+import { tokenOfEReceiptUrl } from '../../src-common/e-receipt';
 import { MEMBER_QR_PATTERN } from '../../src-common/member-code';
 import { classifyPaymentCode, looksLikeProductBarcode } from '../../src-common/payment-code';
 import type { Session } from '../../src-common/roles';
@@ -127,6 +128,8 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
         }
         if (isPaymentCode) return outcome(surface, scan, 'refused', { ...base, reason: 'payment_code_not_at_pay_step', message: 'A payment code is taken at the pay step (F12)' });
         if (screen.step === 'refund') return outcome(surface, scan, 'receipt', base);
+        // A receipt's e-receipt QR (its URL) at the selling step is no item: it is for the refund dialog.
+        if (tokenOfEReceiptUrl(code)) return outcome(surface, scan, 'refused', { ...base, reason: 'receipt_not_item', message: 'That is a receipt: open refunds (F9) to find its sale' });
         if (MEMBER_QR_PATTERN.test(code) && till.attachMember) return outcome(surface, scan, 'member', { ...base, cart: till.attachMember(code, session) });
         const cart = till.addItem(code, session);
         return outcome(surface, scan, 'item', { ...base, cart });
@@ -140,6 +143,7 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
       }
       if (isPaymentCode) return outcome(surface, scan, 'refused', { ...base, reason: 'pay_first', message: 'Show the payment code at the pay step' });
       if (MEMBER_QR_PATTERN.test(code)) return outcome(surface, scan, 'refused', { ...base, reason: 'member_at_till', message: 'Members are taken at the till' });
+      if (tokenOfEReceiptUrl(code)) return outcome(surface, scan, 'refused', { ...base, reason: 'receipt_not_item', message: 'Returns are taken at the till' });
       kiosk.addItem(code, session);
       return outcome(surface, scan, 'item', base);
     } catch (error) {

@@ -84,6 +84,7 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
             'SELECT t.id, t.seq, t.kind, t.amount, t.tendered, t.payment_id, coalesce(p.merchant_discount, 0) AS merchant_discount FROM sale_tender t LEFT JOIN payment p ON p.id = t.payment_id WHERE t.sale_id = ? ORDER BY t.seq',
             s.id,
           ).map((t) => ({ tenderId: t.id, seq: t.seq, kind: t.kind, amount: t.amount, tendered: t.tendered, paymentId: t.payment_id, merchantDiscount: t.merchant_discount })),
+          ...(s.receipt_token ? { receiptToken: s.receipt_token } : {}),
         },
       };
     }

@@ -20,18 +20,26 @@ export interface SyncLinkRow {
   last_pull_at: string | null;
   last_error: string | null;
   alert: string | null;
+  /** The store server's public URL for e-receipts, from its pull (0030); null: server_url. */
+  e_receipt_base_url: string | null;
 }
 
 export function readLink(db: Database): SyncLinkRow | null {
   return (stmt(db, 'SELECT * FROM sync_link WHERE singleton = 1').get() as SyncLinkRow | undefined) ?? null;
 }
 
-export function writeLink(db: Database, link: Omit<SyncLinkRow, 'last_contact_at' | 'last_upload_at' | 'last_pull_at' | 'last_error' | 'alert'>): void {
+export function writeLink(db: Database, link: Omit<SyncLinkRow, 'last_contact_at' | 'last_upload_at' | 'last_pull_at' | 'last_error' | 'alert' | 'e_receipt_base_url'>): void {
   stmt(
     db,
     `INSERT INTO sync_link (singleton, server_url, cert_pem, fingerprint, trust, store_id, store_name, terminal_id, sealed_credential, enrolled_at, stream_id, stream_base, pulled_version)
      VALUES (1, @server_url, @cert_pem, @fingerprint, @trust, @store_id, @store_name, @terminal_id, @sealed_credential, @enrolled_at, @stream_id, @stream_base, @pulled_version)`,
   ).run(link);
+}
+
+/** Where this till's e-receipts open: the server's public URL, else its own address; null when the till has no server. */
+export function eReceiptBaseOf(db: Database): string | null {
+  const link = readLink(db);
+  return link ? (link.e_receipt_base_url ?? link.server_url) : null;
 }
 
 export function deleteLink(db: Database): void {

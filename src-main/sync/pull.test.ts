@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PullReply } from '../../src-common/sync-protocol';
 import { atVersion } from '../../db/migrations/testing';
 import { latestSchemaVersion } from '../../db/migrations';
+import { eReceiptBaseOf } from './link';
 import { applyPull } from './pull';
 
 const AT = '2026-12-05T01:00:00.000Z';
@@ -42,6 +43,21 @@ const product = (id: string, fields: Partial<PullReply['products'][number]> = {}
 });
 
 describe('applyPull', () => {
+  it('keeps the server’s public URL for e-receipts while its pulls carry one, and goes back to the server’s address when they stop', () => {
+    const db = enrolled();
+    expect(eReceiptBaseOf(db)).toBe('https://s:1');
+    applyPull(db, page({ settings: { eReceiptBaseUrl: 'https://receipts.example.cn/jz/' } }), AT);
+    expect(eReceiptBaseOf(db)).toBe('https://receipts.example.cn/jz');
+    // Not a URL a phone may be sent to (plain http): the server's own address rather than it.
+    applyPull(db, page({ version: 5, settings: { eReceiptBaseUrl: 'http://receipts.example.cn' } }), AT);
+    expect(eReceiptBaseOf(db)).toBe('https://s:1');
+    applyPull(db, page({ version: 6, settings: { eReceiptBaseUrl: 'https://receipts.example.cn' } }), AT);
+    applyPull(db, page({ version: 7 }), AT);
+    expect(eReceiptBaseOf(db)).toBe('https://s:1');
+    db.prepare('DELETE FROM sync_link').run();
+    expect(eReceiptBaseOf(db)).toBeNull();
+  });
+
   it('applies a whole page and its version in one go: products with barcodes, users, settings, stock, deletions', () => {
     const db = enrolled();
     applyPull(db, page({ categories: [{ id: 'C1', name: '饮料', sort: 1 }], products: [product('P1', { categoryId: 'C1', barcodes: ['6901234567892'] }), product('P2')] }), AT);

@@ -4,6 +4,7 @@
  * version. A page that fails anywhere leaves the till on its previous version, whole.
  */
 import type { Database } from 'better-sqlite3';
+import { E_RECEIPT_BASE_URL_SETTING, EReceiptBaseUrl } from '../../src-common/e-receipt';
 import { Settings } from '../../src-common/schemas';
 import type { PullReply } from '../../src-common/sync-protocol';
 import { writeSettingValue } from '../../db/queries/settings';
@@ -103,6 +104,8 @@ export function applyPull(db: Database, reply: PullReply, at: string): AppliedPu
     }
     const promotions = applyPromotions(db, reply, at);
     const members = applyMembers(db, reply, at);
+    // The server's public URL for e-receipts comes on every page when it has one; none: the server's own address.
+    stmt(db, 'UPDATE sync_link SET e_receipt_base_url = ?').run(eReceiptBase(reply.settings));
     setPulledVersion(db, reply.version);
     return {
       version: reply.version,
@@ -116,6 +119,11 @@ export function applyPull(db: Database, reply: PullReply, at: string): AppliedPu
       members,
     };
   })();
+}
+
+function eReceiptBase(settings: Record<string, unknown>): string | null {
+  const parsed = EReceiptBaseUrl.safeParse(settings[E_RECEIPT_BASE_URL_SETTING]);
+  return parsed.success ? parsed.data : null;
 }
 
 /**

@@ -82,7 +82,8 @@ export async function sell(till: Till, productId: string, pay: 'cash' | 'wechat'
   return cart.total;
 }
 
-export async function startOfficeWorld(options: { tills?: boolean } = {}): Promise<OfficeWorld> {
+/** `tillConfig`: a till's config.json (devices such as a simulated printer), by till name. */
+export async function startOfficeWorld(options: { tills?: boolean; tillConfig?: Partial<Record<'A1' | 'A2' | 'B1', Record<string, unknown>>> } = {}): Promise<OfficeWorld> {
   const server = await startTestServer();
   const opened: Till[] = [];
   let browser: Browser | null = null;
@@ -101,7 +102,7 @@ export async function startOfficeWorld(options: { tills?: boolean } = {}): Promi
     if (options.tills !== false) {
       const fingerprint = server.server.tls.fingerprint;
       for (const [name, storeKey] of [['A1', 'A'], ['A2', 'A'], ['B1', 'B']] as const) {
-        const host = await startHostProcess({ config: {} });
+        const host = await startHostProcess({ config: options.tillConfig?.[name] ?? {} });
         const technician = await signedIn(host, 'technician');
         const till: Till = { name, storeKey, host, terminalId: (await ok(technician, 'terminal.status', {})).terminalId, technician, cashier: await signedIn(host, 'cashier'), owner: await signedIn(host, 'owner') };
         opened.push(till);

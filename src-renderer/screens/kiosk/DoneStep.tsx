@@ -7,9 +7,9 @@ import { money } from '../../format';
 const AUTO_RETURN_MS = 30_000;
 
 /**
- * Paid: the order number (the receipt number) big, the paper receipt, and the signed QR code staff scan at the
- * counter for a return (a return voucher, 退换凭证: a phone cannot open it, so it is never called an e-receipt
- * until a store server serves receipt pages), then back to the start.
+ * Paid: the order number (the receipt number) big, the paper receipt, and with a store server the e-receipt's QR
+ * (its URL: the customer's phone opens the receipt; staff scan it for a return). Without a store server no QR: a
+ * phone could not open it; the order number is what staff look the sale up by. Then back to the start.
  */
 export function DoneStep({ finished, onFinish }: { finished: KioskFinished; onFinish: () => void }) {
   const { t } = useTranslation();
@@ -59,10 +59,18 @@ export function DoneStep({ finished, onFinish }: { finished: KioskFinished; onFi
             <p>{t('kiosk.done.printing')}</p>
           </div>
         )}
-        <div className="kiosk-receipt-qr">
-          <QrImage text={finished.eReceipt} size={260} testId="kiosk-ereceipt-qr" />
-          <p>{t(finished.printing ? 'kiosk.done.eReceipt' : 'kiosk.done.eReceiptOnly')}</p>
-        </div>
+        {finished.eReceipt ? (
+          <div className="kiosk-receipt-qr">
+            <QrImage text={finished.eReceipt} size={260} testId="kiosk-ereceipt-qr" />
+            <p>{t(finished.printing ? 'kiosk.done.eReceipt' : 'kiosk.done.eReceiptOnly')}</p>
+          </div>
+        ) : (
+          !finished.printing && (
+            <p className="kiosk-muted" data-testid="kiosk-no-receipt">
+              {t('kiosk.done.noReceipt')}
+            </p>
+          )
+        )}
       </div>
       <button type="button" className="kiosk-primary kiosk-finish" data-testid="kiosk-finish" onClick={onFinish}>
         {t('kiosk.done.finish')}

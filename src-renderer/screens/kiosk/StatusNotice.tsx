@@ -21,7 +21,7 @@ export function StatusNotice({ status, onCheckAgain }: { status: KioskStatus | n
     { key: 'payCode', ok: status.payByCode },
     { key: 'payQr', ok: status.payByQr },
     { key: 'receipt', ok: status.printReceipt },
-    { key: 'eReceipt', ok: true },
+    { key: 'eReceipt', ok: status.eReceipt },
   ];
   return (
     <section className="kiosk-notice" role="status" data-testid="kiosk-notice">
