@@ -4,7 +4,8 @@
  * sellers; the lowest stock levels; tills that have not synced; and the differences the server can see (cash
  * over/short at shift close, Z reports against the facts). Every figure is a sum over the stored facts, in fen.
  */
-import { Dashboard, DashboardQuery, MAX_DASHBOARD_DAYS, STALE_SYNC_SECONDS } from '../../../src-common/office/dashboard';
+import type { Dashboard} from '../../../src-common/office/dashboard';
+import { DashboardQuery, MAX_DASHBOARD_DAYS, STALE_SYNC_SECONDS } from '../../../src-common/office/dashboard';
 import { isTimeZone } from '../../../src-common/business-day';
 import type { Db } from '../../database';
 import { ApiError, parse } from '../../http';

@@ -2,7 +2,8 @@
  * Reports: each till's Z reports as received, and day reports of stores and the chain built from the facts (beside
  * the sums of the tills' Zs of the same date, which they equal when every fact has arrived), and their exports.
  */
-import { DayReports, ExportRequest, MAX_REPORT_DAYS, RangeQuery, ZReportDetail, type DayReport, type ZReportRow } from '../../../src-common/office/dashboard';
+import type { DayReports} from '../../../src-common/office/dashboard';
+import { ExportRequest, MAX_REPORT_DAYS, RangeQuery, ZReportDetail, type DayReport, type ZReportRow } from '../../../src-common/office/dashboard';
 import type { Db } from '../../database';
 import { isTimeZone } from '../../../src-common/business-day';
 import { ApiError, notFound, parse, readJson, SMALL_BODY_BYTES } from '../../http';
