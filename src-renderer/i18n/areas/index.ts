@@ -9,6 +9,7 @@ import { issuesEn, issuesZhCN } from './issues';
 import { kioskEn, kioskZhCN } from './kiosk';
 import { membersEn, membersZhCN } from './members';
 import { officeEn, officeZhCN } from './office';
+import { officeReportsEn, officeReportsZhCN } from './officeReports';
 import { ownerEn, ownerZhCN } from './owner';
 import { productsEn, productsZhCN } from './products';
 import { promotionsEn, promotionsZhCN } from './promotions';
@@ -20,6 +21,7 @@ import { todayEn, todayZhCN } from './today';
 
 export const areaMessagesZhCN = {
   office: officeZhCN,
+  officeReports: officeReportsZhCN,
   devices: devicesZhCN,
   admin: adminZhCN,
   owner: ownerZhCN,
@@ -40,6 +42,7 @@ export const areaMessagesZhCN = {
 };
 export const areaMessagesEn = {
   office: officeEn,
+  officeReports: officeReportsEn,
   devices: devicesEn,
   admin: adminEn,
   owner: ownerEn,
