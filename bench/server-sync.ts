@@ -243,9 +243,9 @@ export async function dailyTotalBench(url: string, totalSales: number, stores: n
     );
     // One line per sale (the dashboard's top sellers read them), 500 products.
     await c.query(
-      `INSERT INTO sale_line (store_id, sale_id, line_no, product_id, sku, name, unit, quantity_milli, unit_price, gross, line_discount, order_discount, net, tax_rate_bp)
+      `INSERT INTO sale_line (store_id, sale_id, line_no, product_id, sku, name, unit, quantity_milli, unit_price, gross, line_discount, order_discount, net, tax_rate_bp, business_date)
        SELECT 'S' || (i % $3), 'sale' || i, 1, 'P' || (i % 500), 'P' || (i % 500), 'product ' || (i % 500), 'each', 1000,
-              1000 + i % 5000, 1000 + i % 5000, 0, 0, 1000 + i % 5000, 1300
+              1000 + i % 5000, 1000 + i % 5000, 0, 0, 1000 + i % 5000, 1300, date '2026-11-01' + ((i / $3) % 30)::int
          FROM generate_series($1::bigint, $2::bigint) i`,
       [from, to, stores],
     );
