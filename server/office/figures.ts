@@ -133,13 +133,20 @@ export interface NamedStore {
   readonly name: string;
 }
 
-/** Each till's name (or its id, for a till the server no longer lists) by store and terminal id. */
+/**
+ * Each till's name by store and terminal id. Tills often keep the shop's name as their own: where two tills of a
+ * store share a name, the end of each one's id is added so the rows can be told apart.
+ */
 export async function terminalNames(db: Db, storeIds: readonly string[]): Promise<Map<string, string>> {
   const { rows } = await db.query<{ store_id: string; terminal_id: string; name: string }>(
     `SELECT store_id, terminal_id, name FROM terminal WHERE store_id = ANY($1)`,
     [storeIds],
   );
-  return new Map(rows.map((r) => [`${r.store_id}\u0000${r.terminal_id}`, r.name]));
+  const seen = new Map<string, number>();
+  for (const r of rows) seen.set(`${r.store_id}\u0000${r.name}`, (seen.get(`${r.store_id}\u0000${r.name}`) ?? 0) + 1);
+  return new Map(
+    rows.map((r) => [`${r.store_id}\u0000${r.terminal_id}`, seen.get(`${r.store_id}\u0000${r.name}`)! > 1 ? `${r.name} · ${r.terminal_id.slice(-4)}` : r.name]),
+  );
 }
 
 /** Stores (in the given order) with their tills' totals, tills by name; a store without sales has zero totals. */

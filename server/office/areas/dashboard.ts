@@ -110,7 +110,7 @@ export async function dashboardFigures(db: Db, input: DashboardInput): Promise<D
     tills: tills.rows.map((t) => ({
       storeId: t.storeId,
       terminalId: t.terminalId,
-      name: t.name,
+      name: names.get(`${t.storeId}\u0000${t.terminalId}`) ?? t.name,
       lastContactAt: t.lastContactAt?.toISOString() ?? null,
       lastUploadAt: t.lastUploadAt?.toISOString() ?? null,
       secondsSinceUpload: t.secondsSinceUpload === null ? null : Math.max(0, Math.round(t.secondsSinceUpload)),

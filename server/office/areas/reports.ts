@@ -62,7 +62,8 @@ export async function zReportList(db: Db, ids: readonly string[], from: string, 
       ORDER BY z.business_date DESC, "terminalName", z.z_no DESC`,
     [ids, from, to],
   );
-  return rows;
+  const names = await terminalNames(db, ids);
+  return rows.map((r) => ({ ...r, terminalName: names.get(`${r.storeId}\u0000${r.terminalId}`) ?? r.terminalName }));
 }
 
 export const reportRoutes: OfficeRoute[] = [
