@@ -141,8 +141,7 @@ describe('the back office dashboard and reports equal the tills’ Z reports (Ch
       await page.getByTestId('rep-export-format').selectOption(format);
       await page.getByTestId('rep-export-start').click();
       const link = page.getByTestId('rep-export-download');
-      await link.waitFor({ timeout: 20_000 });
-      expect(await page.getByTestId('rep-export-state').getAttribute('data-state')).toBe('done');
+      await expect.poll(() => page.getByTestId('rep-export-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
       const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
       return readFile((await file.path())!);
     };

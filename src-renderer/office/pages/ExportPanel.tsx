@@ -34,6 +34,8 @@ export function ExportPanel({ range, storeId }: { range: DateRange; storeId: str
 
   const start = async () => {
     setError(null);
+    // The last export's link goes as the next one starts.
+    setState(null);
     try {
       const body = { from: range.from, to: range.to, format, content, language: i18n.language.startsWith('zh') ? 'zh-CN' : 'en', tz: systemTimeZone(), ...(storeId ? { store: storeId } : {}) };
       const s = await officeApi.post('/reports/exports', body, ExportState);

@@ -12,7 +12,7 @@ import { RangePicker, todayBusinessDate, type DateRange } from './RangePicker';
 import type { OfficeApiError } from '../api';
 import '../reports.css';
 
-export function ReportsPage({ storeId }: OfficePageProps) {
+export function ReportsPage({ storeId, stores }: OfficePageProps) {
   const { t } = useTranslation();
   const [range, setRange] = useState<DateRange>(() => ({ from: addDays(todayBusinessDate(), -6), to: todayBusinessDate() }));
   const [tab, setTab] = useState<'days' | 'z'>('days');
@@ -33,7 +33,7 @@ export function ReportsPage({ storeId }: OfficePageProps) {
           </button>
         ))}
       </div>
-      {tab === 'days' ? <DaysView query={query} load={valid ? undefined : never} /> : <ZView query={query} load={valid ? undefined : never} />}
+      {tab === 'days' ? <DaysView query={query} load={valid ? undefined : never} /> : <ZView query={query} load={valid ? undefined : never} storeName={storeId === null && stores.length > 1 ? (id) => stores.find((s) => s.storeId === id)?.name ?? id : null} />}
       {valid && <ExportPanel range={range} storeId={storeId} />}
     </section>
   );
@@ -102,7 +102,7 @@ function DaysView({ query, load }: { query: string; load?: () => Promise<never> 
   );
 }
 
-function ZView({ query, load }: { query: string; load?: () => Promise<never> }) {
+function ZView({ query, load, storeName }: { query: string; load?: () => Promise<never>; storeName: ((storeId: string) => string) | null }) {
   const { t } = useTranslation();
   const result = useOfficeQuery(load ?? (() => officeApi.get(`/reports/z?${query}`, ZReportList)), `z?${query}`);
   return (
@@ -132,7 +132,7 @@ function ZView({ query, load }: { query: string; load?: () => Promise<never> }) 
           </thead>
           <tbody>
             {d.reports.map((z) => (
-              <ZRow key={`${z.storeId}/${z.terminalId}/${z.zNo}`} z={z} />
+              <ZRow key={`${z.storeId}/${z.terminalId}/${z.zNo}`} z={z} storeName={storeName} />
             ))}
           </tbody>
         </table>
@@ -141,7 +141,7 @@ function ZView({ query, load }: { query: string; load?: () => Promise<never> }) 
   );
 }
 
-function ZRow({ z }: { z: ZReportRow }) {
+function ZRow({ z, storeName }: { z: ZReportRow; storeName: ((storeId: string) => string) | null }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [detail, setDetail] = useState<Record<string, unknown> | null>(null);
@@ -160,7 +160,10 @@ function ZRow({ z }: { z: ZReportRow }) {
   return (
     <>
       <tr data-testid="rep-z-row">
-        <th scope="row">{z.terminalName}</th>
+        <th scope="row">
+          {z.terminalName}
+          {storeName && <span className="office-list-meta"> · {storeName(z.storeId)}</span>}
+        </th>
         <td data-label={t('officeReports.dashboard.date')}>{z.businessDate}</td>
         <td className="num" data-label={t('officeReports.reports.zNo')}>{z.zNo}</td>
         <td className="num" data-label={t('officeReports.reports.salesCount')}>{z.salesCount}</td>
