@@ -287,4 +287,37 @@ describe('back office: dashboard and reports', () => {
     expect((await fetchFile(owner, `/reports/exports/${state.exportId}/file`)).status).toBe(404);
     expect((await owner.call('POST', '/reports/exports', { body: { from: D, to: D, format: 'pdf', content: 'days' } })).status).toBe(400);
   });
+
+  it('reports real progress on a long range and stops when cancelled, leaving no file', async () => {
+    // 30 days of 1,000 sales each in store B, straight into the tables (as the bench does).
+    await t.sql(
+      `INSERT INTO sale (store_id, sale_id, terminal_id, receipt_no, business_date, opened_at, closed_at, currency, subtotal, discount_total, total, rounding, tax_total, change_given)
+       SELECT $1, 'bulk' || i, $2, 1000 + i, date '2026-10-01' + (i % 30), now(), now(), 'CNY', 100, 0, 100, 0, 12, 0 FROM generate_series(1, 30000) i`,
+      [B, ids.B1],
+    );
+    try {
+      const started = await owner.call('POST', '/reports/exports', { body: { from: '2026-10-01', to: '2026-10-30', store: B, format: 'xlsx', content: 'sales' } });
+      expect(started.status).toBe(202);
+      const first = ExportState.parse(started.body);
+      expect(first).toMatchObject({ state: 'running', total: 30000 });
+      let state = first;
+      for (let i = 0; i < 200 && state.done === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        state = ExportState.parse((await owner.call('GET', `/reports/exports/${first.exportId}`)).body);
+      }
+      expect(state.done).toBeGreaterThan(0);
+      expect(state.done).toBeLessThan(30000);
+      const cancelled = await owner.call('DELETE', `/reports/exports/${first.exportId}`);
+      expect(cancelled.status).toBe(200);
+      for (let i = 0; i < 200 && state.state === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        state = ExportState.parse((await owner.call('GET', `/reports/exports/${first.exportId}`)).body);
+      }
+      expect(state.state).toBe('cancelled');
+      expect(state.done).toBeLessThan(30000);
+      expect((await fetchFile(owner, `/reports/exports/${first.exportId}/file`)).status).toBe(409);
+    } finally {
+      await t.sql(`DELETE FROM sale WHERE store_id = $1 AND sale_id LIKE 'bulk%'`, [B]);
+    }
+  });
 });

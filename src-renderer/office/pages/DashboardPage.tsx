@@ -1,5 +1,5 @@
 /** 概览: the landing page — a range of business dates across the stores in scope (the header's store picker). */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { systemTimeZone } from '../../../src-common/business-day';
 import { Dashboard } from '../../../src-common/office/dashboard';
@@ -10,12 +10,22 @@ import { Differences, HoursChart, Kpis, LowStock, StoresTable, SyncList, TenderT
 import { RangePicker, todayBusinessDate, type DateRange } from './RangePicker';
 import '../reports.css';
 
+const REFRESH_MS = 60_000;
+
 export function DashboardPage({ storeId, stores }: OfficePageProps) {
   const { t } = useTranslation();
   const [range, setRange] = useState<DateRange>(() => ({ from: todayBusinessDate(), to: todayBusinessDate() }));
   const valid = range.from <= range.to;
   const query = new URLSearchParams({ from: range.from, to: range.to, tz: systemTimeZone(), ...(storeId ? { store: storeId } : {}) }).toString();
   const result = useOfficeQuery(() => (valid ? officeApi.get(`/dashboard?${query}`, Dashboard) : new Promise<never>(() => undefined)), query);
+  // "Today so far" keeps itself current while the range reaches today.
+  const live = valid && range.to >= todayBusinessDate();
+  const { reload } = result;
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [live, reload]);
   const storeName = (id: string) => stores.find((s) => s.storeId === id)?.name ?? id;
   const scope = storeId ? storeName(storeId) : t('officeReports.dashboard.scopeAll');
 
