@@ -14,6 +14,7 @@ import { sameSecret } from './admin-token';
 import { isUnavailable, type Db } from './database';
 import { ApiError, bearer, notFound, parse, readJson, sendError, sendJson, SMALL_BODY_BYTES } from './http';
 import { E_RECEIPT_PREFIX, serveEReceipt } from './office/e-receipt';
+import { OfficeFile, sendOfficeFile } from './office/route';
 import { officeRoutes } from './office/routes';
 import { officeUser } from './office/sessions';
 import { serveStatic, type StaticFiles } from './office/static';
@@ -212,6 +213,7 @@ async function handleOffice(ctx: AppContext, req: IncomingMessage, res: ServerRe
   const result = await route.handler(ctx, { req, params, query: Object.fromEntries(url.searchParams), user: user!, headers });
   const status = route.status ?? 200;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (result instanceof OfficeFile) return sendOfficeFile(res, result);
   sendJson(res, status, result);
   return status;
 }

@@ -18,9 +18,9 @@ export const PROJECTIONS = [
    WHERE f.kind = 'sale'
    ON CONFLICT (store_id, sale_id) DO NOTHING`,
   `INSERT INTO sale_line (store_id, sale_id, line_no, product_id, sku, name, unit, quantity_milli, unit_price, gross,
-                          line_discount, order_discount, net, tax_rate_bp)
+                          line_discount, order_discount, net, tax_rate_bp, business_date)
    SELECT f.store_id, f.payload->>'saleId', l."lineNo", l."productId", l.sku, l.name, l.unit, l."quantityMilli", l."unitPrice", l.gross,
-          l."lineDiscount", l."orderDiscount", l.net, l."taxRateBp"
+          l."lineDiscount", l."orderDiscount", l.net, l."taxRateBp", (f.payload->>'businessDate')::date
    FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'lines') AS l("lineNo" int, "productId" text, sku text, name text,
           unit text, "quantityMilli" bigint, "unitPrice" bigint, gross bigint, "lineDiscount" bigint, "orderDiscount" bigint,
           net bigint, "taxRateBp" int)

@@ -5,6 +5,8 @@
  */
 import { accountRoutes } from './areas/accounts';
 import { catalogRoutes } from './areas/catalog';
+import { dashboardRoutes } from './areas/dashboard';
+import { reportRoutes } from './areas/reports';
 import { sessionRoutes } from './areas/session';
 import { staffRoutes } from './areas/staff';
 import { stockRoutes } from './areas/stock';
@@ -12,4 +14,14 @@ import { storeRoutes } from './areas/stores';
 import { terminalRoutes } from './areas/terminals';
 import type { OfficeRoute } from './route';
 
-export const officeRoutes: readonly OfficeRoute[] = [...sessionRoutes, ...storeRoutes, ...catalogRoutes, ...stockRoutes, ...staffRoutes, ...terminalRoutes, ...accountRoutes];
+export const officeRoutes: readonly OfficeRoute[] = [
+  ...sessionRoutes,
+  ...storeRoutes,
+  ...dashboardRoutes,
+  ...reportRoutes,
+  ...catalogRoutes,
+  ...stockRoutes,
+  ...staffRoutes,
+  ...terminalRoutes,
+  ...accountRoutes,
+];

@@ -5,12 +5,16 @@
 import type { OfficePage } from './page';
 import { AccountsPage } from './pages/AccountsPage';
 import { CatalogPage } from './pages/CatalogPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { ReportsPage } from './pages/ReportsPage';
 import { StaffPage } from './pages/StaffPage';
 import { StockPage } from './pages/StockPage';
 import { StoresPage } from './pages/StoresPage';
 import { TerminalsPage } from './pages/TerminalsPage';
 
 export const officePages: readonly OfficePage[] = [
+  { id: 'dashboard', labelKey: 'officeReports.nav.dashboard', Component: DashboardPage },
+  { id: 'reports', labelKey: 'officeReports.nav.reports', Component: ReportsPage },
   { id: 'catalog', labelKey: 'officeCatalog.nav', Component: CatalogPage },
   { id: 'stock', labelKey: 'officeStock.nav', Component: StockPage },
   { id: 'staff', labelKey: 'officeStaff.nav.staff', Component: StaffPage },

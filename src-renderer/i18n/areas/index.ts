@@ -12,6 +12,7 @@ import { officeEn, officeZhCN } from './office';
 import { officeStaffEn, officeStaffZhCN } from './officeStaff';
 import { officeCatalogEn, officeCatalogZhCN } from './officeCatalog';
 import { officeStockEn, officeStockZhCN } from './officeStock';
+import { officeReportsEn, officeReportsZhCN } from './officeReports';
 import { ownerEn, ownerZhCN } from './owner';
 import { productsEn, productsZhCN } from './products';
 import { promotionsEn, promotionsZhCN } from './promotions';
@@ -26,6 +27,7 @@ export const areaMessagesZhCN = {
   officeStaff: officeStaffZhCN,
   officeCatalog: officeCatalogZhCN,
   officeStock: officeStockZhCN,
+  officeReports: officeReportsZhCN,
   devices: devicesZhCN,
   admin: adminZhCN,
   owner: ownerZhCN,
@@ -49,6 +51,7 @@ export const areaMessagesEn = {
   officeStaff: officeStaffEn,
   officeCatalog: officeCatalogEn,
   officeStock: officeStockEn,
+  officeReports: officeReportsEn,
   devices: devicesEn,
   admin: adminEn,
   owner: ownerEn,

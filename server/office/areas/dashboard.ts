@@ -1,0 +1,170 @@
+/**
+ * The dashboard (the back office's landing page): a range of business dates across the stores in scope — totals
+ * for the chain, each store and each till, by tender; sales by hour beside the same weekdays a week earlier; top
+ * sellers; the lowest stock levels; tills that have not synced; and the differences the server can see (cash
+ * over/short at shift close, Z reports against the facts). Every figure is a sum over the stored facts, in fen.
+ */
+import type { Dashboard} from '../../../src-common/office/dashboard';
+import { DashboardQuery, MAX_DASHBOARD_DAYS, STALE_SYNC_SECONDS } from '../../../src-common/office/dashboard';
+import { isTimeZone } from '../../../src-common/business-day';
+import type { Db } from '../../database';
+import { ApiError, parse } from '../../http';
+import { storesInScope, visibleStores, type OfficeUser } from '../access';
+import { addDays, checkRange, factCells, storeTotals, sumCells, sumZ, terminalNames, zRows, type Cell, type NamedStore } from '../figures';
+import type { OfficeRoute } from '../route';
+
+const TOP_SELLERS = 10;
+const LOW_STOCK = 10;
+
+/** The stores a range call covers (one asked for, checked, or every visible one), with their names, in the account's order. */
+export async function scopedStores(db: Db, user: OfficeUser, store: string | undefined): Promise<NamedStore[]> {
+  const ids = await storesInScope(db, user, store ? [store] : undefined);
+  const visible = await visibleStores(db, user);
+  const named = visible.filter((s) => ids.includes(s.storeId)).map((s) => ({ storeId: s.storeId, name: s.name }));
+  if (store && named.length === 0) throw new ApiError('bad_request', 'Store not found', undefined, 404);
+  return named;
+}
+
+export interface DashboardInput {
+  readonly stores: readonly NamedStore[];
+  readonly from: string;
+  readonly to: string;
+  readonly timeZone: string;
+  /** For tests and the bench: the moment "now" is (the tills' sync ages). */
+  readonly now?: Date;
+}
+
+/** The dashboard's figures for stores already checked (the handler checks access; the bench calls this directly). */
+export async function dashboardFigures(db: Db, input: DashboardInput): Promise<Dashboard> {
+  const { from, to, timeZone } = input;
+  const ids = input.stores.map((s) => s.storeId);
+  const compareFrom = addDays(from, -7);
+  const compareTo = addDays(to, -7);
+  const [cells, names, hours, compareHours, topSellers, lowStock, tills, overShort, zs] = await Promise.all([
+    factCells(db, ids, from, to),
+    terminalNames(db, ids),
+    salesByHour(db, ids, from, to, timeZone),
+    salesByHour(db, ids, compareFrom, compareTo, timeZone),
+    db.query<{ productId: string; name: string; unit: string; quantityMilli: number; net: number }>(
+      // Voids are rare (a restored till): the few voided sales are left out by an anti-join, and the names read for
+      // the ten products only.
+      `WITH top AS (
+         SELECT l.product_id, sum(l.quantity_milli) AS quantity_milli, sum(l.net) AS net
+           FROM sale_line l
+          WHERE l.store_id = ANY($1) AND l.business_date BETWEEN $2 AND $3
+            AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = l.store_id AND v.sale_id = l.sale_id)
+          GROUP BY l.product_id ORDER BY sum(l.net) DESC, l.product_id LIMIT ${TOP_SELLERS})
+       SELECT top.product_id AS "productId", n.name, n.unit, top.quantity_milli AS "quantityMilli", top.net
+         FROM top CROSS JOIN LATERAL (SELECT name, unit FROM sale_line x WHERE x.store_id = ANY($1) AND x.business_date BETWEEN $2 AND $3
+                                        AND x.product_id = top.product_id LIMIT 1) n
+        ORDER BY top.net DESC, top.product_id`,
+      [ids, from, to],
+    ),
+    db.query<{ storeId: string; productId: string; name: string; unit: string; stockMilli: number }>(
+      `SELECT l.store_id AS "storeId", l.product_id AS "productId", p.name, p.unit, l.stock_milli AS "stockMilli"
+         FROM stock_level l JOIN product p ON p.store_id = l.store_id AND p.product_id = l.product_id
+        WHERE l.store_id = ANY($1) AND p.active AND NOT p.deleted
+        ORDER BY l.stock_milli, p.name LIMIT ${LOW_STOCK}`,
+      [ids],
+    ),
+    db.query<{ storeId: string; terminalId: string; name: string; lastContactAt: Date | null; lastUploadAt: Date | null; secondsSinceUpload: number | null; factsWaiting: number | null }>(
+      `SELECT t.store_id AS "storeId", t.terminal_id AS "terminalId", t.name, t.last_contact_at AS "lastContactAt", t.last_upload_at AS "lastUploadAt",
+              extract(epoch FROM $2::timestamptz - t.last_upload_at)::float8 AS "secondsSinceUpload",
+              CASE WHEN t.waiting_stream IS NOT NULL THEN greatest(t.highest_seq - coalesce(s.acked_seq, 0), 0)::int END AS "factsWaiting"
+         FROM terminal t
+         LEFT JOIN fact_stream s ON s.store_id = t.store_id AND s.stream = t.waiting_stream
+        WHERE t.store_id = ANY($1) AND t.revoked_at IS NULL
+        ORDER BY t.last_upload_at NULLS FIRST, t.name`,
+      [ids, (input.now ?? new Date()).toISOString()],
+    ),
+    // A shift's close carries no business date: the closes on the range's calendar dates in the viewer's zone.
+    db.query<{ storeId: string; terminalId: string; shiftId: string; closedAt: string; expectedCash: number; countedCash: number; overShort: number; businessDate: string }>(
+      `SELECT store_id AS "storeId", terminal_id AS "terminalId", payload->>'shiftId' AS "shiftId", payload->>'closedAt' AS "closedAt",
+              (payload->>'expectedCash')::bigint AS "expectedCash", (payload->>'countedCash')::bigint AS "countedCash",
+              (payload->>'overShort')::bigint AS "overShort", to_char(recorded_at AT TIME ZONE $4, 'YYYY-MM-DD') AS "businessDate"
+         FROM fact
+        WHERE store_id = ANY($1) AND kind = 'shift_close'
+          AND recorded_at >= ($2::date)::timestamp AT TIME ZONE $4 AND recorded_at < ($3::date + 1)::timestamp AT TIME ZONE $4
+          AND coalesce((payload->>'overShort')::bigint, 0) <> 0
+        ORDER BY recorded_at DESC LIMIT 50`,
+      [ids, from, to, timeZone],
+    ),
+    zRows(db, ids, from, to),
+  ]);
+
+  const stores = storeTotals(input.stores, cells, names);
+  const hourly = Array.from({ length: 24 }, (_, hour) => ({
+    hour,
+    salesCount: hours.get(hour)?.n ?? 0,
+    amount: hours.get(hour)?.amount ?? 0,
+    compareCount: compareHours.get(hour)?.n ?? 0,
+    compareAmount: compareHours.get(hour)?.amount ?? 0,
+  }));
+  return {
+    from, to, compareFrom, compareTo, timeZone,
+    chain: sumCells(cells),
+    stores,
+    hours: hourly,
+    topSellers: topSellers.rows,
+    lowStock: lowStock.rows,
+    tills: tills.rows.map((t) => ({
+      storeId: t.storeId,
+      terminalId: t.terminalId,
+      name: names.get(`${t.storeId}\u0000${t.terminalId}`) ?? t.name,
+      lastContactAt: t.lastContactAt?.toISOString() ?? null,
+      lastUploadAt: t.lastUploadAt?.toISOString() ?? null,
+      secondsSinceUpload: t.secondsSinceUpload === null ? null : Math.max(0, Math.round(t.secondsSinceUpload)),
+      factsWaiting: t.factsWaiting,
+      stale: t.secondsSinceUpload === null || t.secondsSinceUpload > STALE_SYNC_SECONDS,
+    })),
+    differences: {
+      reconciliationOnServer: false,
+      cashOverShort: overShort.rows.map((r) => ({ ...r, expectedCash: r.expectedCash ?? 0, countedCash: r.countedCash ?? 0 })),
+      zAgainstFacts: zAgainstFacts(cells, zs),
+    },
+  };
+}
+
+/** Sales (count and total + rounding) by the hour they closed in the viewer's zone. */
+async function salesByHour(db: Db, ids: readonly string[], from: string, to: string, timeZone: string): Promise<Map<number, { n: number; amount: number }>> {
+  const { rows } = await db.query<{ hour: number; n: number; amount: number }>(
+    `SELECT extract(hour FROM closed_at AT TIME ZONE $4)::int AS hour, count(*)::int AS n, sum(total + rounding) AS amount
+       FROM sale WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3 AND voided_at IS NULL
+      GROUP BY 1`,
+    [ids, from, to, timeZone],
+  );
+  return new Map(rows.map((r) => [r.hour, r]));
+}
+
+/** Each till-date with a Z whose net differs from the facts' net of that till and date. */
+function zAgainstFacts(cells: readonly Cell[], zs: Awaited<ReturnType<typeof zRows>>) {
+  const groups = new Map<string, typeof zs>();
+  for (const z of zs) {
+    const k = `${z.storeId}\u0000${z.terminalId}\u0000${z.businessDate}`;
+    groups.set(k, [...(groups.get(k) ?? []), z]);
+  }
+  const byKey = new Map(cells.map((c) => [`${c.storeId}\u0000${c.terminalId}\u0000${c.businessDate}`, c]));
+  const out = [];
+  for (const [k, list] of groups) {
+    const [storeId, terminalId, businessDate] = k.split('\u0000') as [string, string, string];
+    const cell = byKey.get(k);
+    const facts = sumCells(cell ? [cell] : []);
+    const zNet = sumZ(list)!.net;
+    if (zNet !== facts.net) out.push({ storeId, terminalId, businessDate, zNet, factsNet: facts.net, difference: facts.net - zNet });
+  }
+  return out.sort((a, b) => b.businessDate.localeCompare(a.businessDate) || a.terminalId.localeCompare(b.terminalId));
+}
+
+export const dashboardRoutes: OfficeRoute[] = [
+  {
+    method: 'GET',
+    path: /^\/dashboard$/,
+    handler: async (ctx, r) => {
+      const q = parse(DashboardQuery, r.query, 'query');
+      checkRange(q.from, q.to, MAX_DASHBOARD_DAYS);
+      if (!isTimeZone(q.tz)) throw new ApiError('bad_request', `Unknown time zone ${q.tz}`);
+      const stores = await scopedStores(ctx.db, r.user, q.store);
+      return dashboardFigures(ctx.db, { stores, from: q.from, to: q.to, timeZone: q.tz });
+    },
+  },
+];
