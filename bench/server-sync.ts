@@ -78,7 +78,9 @@ export async function serverSyncBench(o: ServerSyncOptions) {
   await admin.query('CREATE DATABASE totals');
   await admin.end();
   const databaseUrl = cluster.url('sync');
-  const server = spawn(process.execPath, [join(here, 'server.js'), '--data-dir', join(dir, 'server'), '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
+  // JIEZHANG_BENCH_SERVER_NODE_ARGS: node options for the server process only (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+  const nodeArgs = process.env.JIEZHANG_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const server = spawn(process.execPath, [...nodeArgs, join(here, 'server.js'), '--data-dir', join(dir, 'server'), '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', process.env.JIEZHANG_BENCH_SERVER_LOG ? 'inherit' : 'ignore'],
   });
