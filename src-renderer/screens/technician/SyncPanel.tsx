@@ -10,16 +10,17 @@ type Runs = CallOutput<'sync.history'>;
 
 /** Why a sync call was refused, in the technician's words (the sync reasons first, then the console's). */
 function useSyncErrorText() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return useCallback(
     (error: ApiError) => {
       const reason = (error.details as { reason?: string } | undefined)?.reason;
-      // The details carry what the text names (a certificate's dates).
-      const values = typeof error.details === 'object' && error.details !== null && !Array.isArray(error.details) ? (error.details as Record<string, unknown>) : {};
-      const text = reason ? t(`sync.reasons.${reason}`, { ...values, defaultValue: '' }) : '';
+      // The details carry what the text names: a certificate's dates, shown in the screen's language.
+      const details = typeof error.details === 'object' && error.details !== null && !Array.isArray(error.details) ? (error.details as Record<string, unknown>) : {};
+      const date = (iso: unknown) => (typeof iso === 'string' ? new Date(iso).toLocaleString(i18n.language) : '');
+      const text = reason ? t(`sync.reasons.${reason}`, { validTo: date(details.validTo), validFrom: date(details.validFrom), defaultValue: '' }) : '';
       return text || t(`errors.${error.code}`);
     },
-    [t],
+    [t, i18n.language],
   );
 }
 
