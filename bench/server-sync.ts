@@ -71,7 +71,9 @@ const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 export async function serverSyncBench(o: ServerSyncOptions) {
   const dir = await mkdtemp(join(tmpdir(), 'jiezhang-bench-server-'));
   await chmod(dir, 0o755);
-  const cluster = await startEmbeddedPostgres(join(dir, 'pg'));
+  // JIEZHANG_BENCH_PG_STATS=1: pg_stat_statements and WAL figures of the ingest, printed to stderr (for profiling).
+  const pgStats = Boolean(process.env.JIEZHANG_BENCH_PG_STATS);
+  const cluster = await startEmbeddedPostgres(join(dir, 'pg'), pgStats ? { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all', track_io_timing: 'on', track_wal_io_timing: 'on' } } : {});
   const admin = new pg.Client({ connectionString: cluster.url('postgres') });
   await admin.connect();
   await admin.query('CREATE DATABASE sync');
@@ -126,6 +128,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     );
     const ingestSeconds = (performance.now() - ingestStarted) / 1000;
     const ingestPerSecond = allFacts.length / ingestSeconds;
+    if (pgStats) await printIngestStats(databaseUrl, ingestSeconds);
 
     // ---- raw COPY of the same fact rows (no projections, no checks) into a table shaped like fact
     const csv = join(dir, 'facts.csv');
@@ -211,6 +214,25 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     await new Promise((r) => server.once('exit', r));
     await cluster.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Where PostgreSQL spent the ingest: statements by total time, and WAL written and synced. */
+async function printIngestStats(url: string, seconds: number) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const statements = await c.query(
+      `SELECT calls, round(total_exec_time)::int AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+              shared_blks_hit + shared_blks_read AS blocks, wal_bytes, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`,
+    );
+    const wal = await c.query('SELECT * FROM pg_stat_wal');
+    const io = await c.query(`SELECT backend_type, object, context, writes, write_time, fsyncs, fsync_time FROM pg_stat_io WHERE writes > 0 OR fsyncs > 0`).catch(() => ({ rows: [] }));
+    process.stderr.write(`${JSON.stringify({ ingestSeconds: seconds, statements: statements.rows, wal: wal.rows[0], io: io.rows }, null, 1)}\n`);
+  } finally {
+    await c.end();
   }
 }
 

@@ -41,6 +41,28 @@ function assertConsecutive(facts: readonly Fact[]): void {
   }
 }
 
+/** A sale fact is its sale (the till's fact id is the sale's id): so a sale is stored once, with its one fact. */
+function assertSaleIds(facts: readonly Fact[]): void {
+  const other = facts.find((f) => f.kind === 'sale' && f.id !== f.payload.saleId);
+  if (other?.kind === 'sale') throw new ApiError('bad_request', `A sale fact's id must be its sale's id: fact ${other.id} (seq ${other.seq}) carries sale ${other.payload.saleId}`, { seq: other.seq });
+}
+
+/**
+ * The projections' unique keys hold what no real till sends twice (a tender id of another sale, a line number twice
+ * in a sale): such a batch is refused whole, in words, and nothing of it is stored.
+ */
+async function orRefuseClash<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const pgError = error as { code?: string; constraint?: string; detail?: string };
+    if (pgError.code !== '23505') throw error;
+    throw new ApiError('bad_request', `A fact of this batch clashes with one already stored (${pgError.constraint ?? 'a unique key'}): ${pgError.detail ?? ''}`.trim(), {
+      constraint: pgError.constraint,
+    });
+  }
+}
+
 export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity, stream: string, lock = false): Promise<number> {
   const { rows } = await db.query<{ terminal_id: string; acked_seq: number }>(
     `SELECT terminal_id, acked_seq FROM fact_stream WHERE store_id = $1 AND stream = $2${lock ? ' FOR UPDATE' : ''}`,
@@ -74,6 +96,7 @@ async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: Upl
 export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown): Promise<UploadReply> {
   const request = parse(UploadRequest, body);
   assertConsecutive(request.facts);
+  assertSaleIds(request.facts);
   const { stream } = request;
   return inTransaction(db, async (tx) => {
     await tx.query(
@@ -103,11 +126,11 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     }
 
     // One statement: the (stream, seq) rows, the facts, and the projections of the facts that were new.
-    const moved = await tx.query<{ product_id: string; delta_milli: number }>(INGEST, [
+    const moved = await orRefuseClash(tx.query<{ product_id: string; delta_milli: number }>(INGEST, [
       who.storeId, who.terminalId, stream,
       fresh.map((f) => f.id), fresh.map((f) => f.seq), fresh.map((f) => f.kind), fresh.map((f) => f.recordedAt),
       fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
-    ]);
+    ]));
     await applyStockMovements(tx, who.storeId, moved.rows);
     // Only a batch with a void voids a sale already stored or in this batch: most batches skip it.
     if (fresh.some((f) => f.kind === 'sale_void')) {
