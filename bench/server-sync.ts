@@ -4,7 +4,8 @@
  *   `COPY` of the same fact rows into a table shaped like `fact` in the same run;
  * - sync lag: the same tills selling at half the measured ingest rate, each uploading whatever is waiting as
  *   soon as it can (one request in flight per till, as the till's upload job does): commit → acknowledgement;
- * - the store-wide daily total (the admin totals query) on `totalSales` sales across `stores` stores.
+ * - the store-wide daily total (the admin totals query) on `totalSales` sales across `stores` stores, on a cluster
+ *   made once and cached in the temp folder (server-daily-total.ts).
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,12 +17,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ulid } from 'ulid';
 import type { Fact } from '../src-common/sync-protocol';
-import { dailyTotals } from '../server/api/admin';
-import { openPool } from '../server/database';
 import { startEmbeddedPostgres } from '../server/embedded-postgres';
-import { migrate } from '../server/migrate';
-import { migrations } from '../server/migrations';
 import { saleFact } from '../server/testing/facts';
+import { dailyTotalBench } from './server-daily-total';
 import { percentile } from './stats';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,6 +31,8 @@ export interface ServerSyncOptions {
   readonly lagSeconds: number;
   readonly totalSales: number;
   readonly stores: number;
+  /** Make the daily total's big database again rather than use the cached one. */
+  readonly fresh?: boolean;
 }
 
 type Call = (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -77,7 +77,6 @@ export async function serverSyncBench(o: ServerSyncOptions) {
   const admin = new pg.Client({ connectionString: cluster.url('postgres') });
   await admin.connect();
   await admin.query('CREATE DATABASE sync');
-  await admin.query('CREATE DATABASE totals');
   await admin.end();
   const databaseUrl = cluster.url('sync');
   // JIEZHANG_BENCH_SERVER_NODE_ARGS: node options for the server process only (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
@@ -185,7 +184,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     lags.sort((a, b) => a - b);
 
     // ---- store-wide daily total on a big database
-    const totals = await dailyTotalBench(cluster.url('totals'), o.totalSales, o.stores);
+    const totals = await dailyTotalBench({ totalSales: o.totalSales, stores: o.stores, fresh: o.fresh ?? false });
 
     return {
       ingest: {
@@ -234,72 +233,4 @@ async function printIngestStats(url: string, seconds: number) {
   } finally {
     await c.end();
   }
-}
-
-/** `totalSales` sales (with a tender each, 1 in 50 refunded) over 30 business dates across `stores` stores of 3 tills. */
-async function dailyTotalBench(url: string, totalSales: number, stores: number) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await migrate(c, migrations);
-  const generated = performance.now();
-  await c.query(`SET synchronous_commit = off`);
-  await c.query(
-    `INSERT INTO store (store_id, name) SELECT 'S' || s, 'store ' || s FROM generate_series(0, $1 - 1) s`,
-    [stores],
-  );
-  const chunk = 1_000_000;
-  for (let from = 0; from < totalSales; from += chunk) {
-    const to = Math.min(totalSales, from + chunk) - 1;
-    await c.query(
-      `INSERT INTO sale (store_id, sale_id, terminal_id, receipt_no, business_date, opened_at, closed_at, currency, subtotal, discount_total, total, rounding, tax_total, change_given)
-       SELECT 'S' || (i % $3), 'sale' || i, 'T' || (i % ($3 * 3)), i / ($3 * 3) + 1, date '2026-11-01' + ((i / $3) % 30)::int, now(), now(), 'CNY',
-              1000 + i % 5000, 0, 1000 + i % 5000, 0, (1000 + i % 5000) * 13 / 113, 0
-         FROM generate_series($1::bigint, $2::bigint) i`,
-      [from, to, stores],
-    );
-    await c.query(
-      `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount)
-       SELECT 'S' || (i % $3), 'tender' || i, 'sale' || i, 'T' || (i % ($3 * 3)), date '2026-11-01' + ((i / $3) % 30)::int, 1,
-              (ARRAY['cash','wechat','alipay'])[1 + i % 3], 1000 + i % 5000, 1000 + i % 5000, NULL, 0
-         FROM generate_series($1::bigint, $2::bigint) i`,
-      [from, to, stores],
-    );
-    await c.query(
-      `INSERT INTO refund (store_id, refund_id, sale_id, terminal_id, business_date, kind, tender_kind, amount, wallet_amount, cash_amount, finished_at)
-       SELECT 'S' || (i % $3), 'refund' || i, 'sale' || i, 'T' || (i % ($3 * 3)), date '2026-11-01' + ((i / $3) % 30)::int, 'cash', 'cash', 500, 0, 500, now()
-         FROM generate_series($1::bigint, $2::bigint) i WHERE i % 50 = 0`,
-      [from, to, stores],
-    );
-  }
-  // As autovacuum leaves insert-only tables (PostgreSQL 13+): analysed, and their pages marked all-visible, which the
-  // daily-total indexes' index-only scans need.
-  await c.query('VACUUM ANALYZE');
-  const generateSeconds = (performance.now() - generated) / 1000;
-  await c.end();
-
-  const db = openPool(url);
-  const samples: number[] = [];
-  try {
-    for (let i = 0; i < 200; i += 1) {
-      const store = `S${(i * 37) % stores}`;
-      const date = `2026-11-${String(1 + ((i * 7) % 30)).padStart(2, '0')}`;
-      const started = performance.now();
-      const result = await dailyTotals(db, store, { date });
-      samples.push(performance.now() - started);
-      if (result.store.salesCount === 0) throw new Error(`no sales for ${store} on ${date}`);
-    }
-  } finally {
-    await db.end();
-  }
-  samples.sort((a, b) => a - b);
-  return {
-    sales: totalSales,
-    stores,
-    salesPerStoreDay: Math.round(totalSales / stores / 30),
-    generateSeconds: round(generateSeconds),
-    queries: samples.length,
-    p50Ms: round(percentile(samples, 50), 2),
-    p99Ms: round(percentile(samples, 99), 2),
-    goal: '< 50 ms',
-  };
 }
