@@ -5,8 +5,8 @@
  * The database is made once and kept in the temp folder as a stopped embedded PostgreSQL cluster, keyed by size and
  * the generator's version (5,000,000 sales take minutes to make on a small machine): made under a temporary name and
  * renamed, so a half-made one is never taken for a cached one. A cached cluster is brought forward by the server's
- * migrations at each use, as a production database would be; one from a newer schema than this code knows is made
- * again.
+ * migrations at each use, as a production database would be; one from a newer schema than this code knows, or whose
+ * applied migrations are not this code's (another branch's numbering), is made again.
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -70,6 +70,8 @@ async function generate(url: string, totalSales: number, stores: number): Promis
   }
 }
 
+class StaleCluster extends Error {}
+
 /** The cached cluster, started (made first when missing, stale or `fresh`). */
 async function cachedCluster(totalSales: number, stores: number, fresh: boolean): Promise<{ cluster: EmbeddedCluster; generateSeconds: number; cached: boolean }> {
   const path = dailyTotalClusterPath(totalSales, stores);
@@ -78,11 +80,14 @@ async function cachedCluster(totalSales: number, stores: number, fresh: boolean)
     const c = new pg.Client({ connectionString: cluster.url('totals') });
     try {
       await c.connect();
+      // Made by a branch whose migrations differ (a number taken by another migration since): made again.
+      const applied = (await c.query<{ version: number; name: string }>('SELECT version, name FROM schema_version')).rows;
+      if (applied.some((m) => migrations[m.version - 1]?.name !== m.name)) throw new StaleCluster();
       await migrate(c, migrations);
       return { cluster, generateSeconds: 0, cached: true };
     } catch (error) {
       await cluster.stop();
-      if (!(error instanceof DatabaseFromNewerVersionError)) throw error;
+      if (!(error instanceof DatabaseFromNewerVersionError) && !(error instanceof StaleCluster)) throw error;
     } finally {
       await c.end().catch(() => undefined);
     }
