@@ -19,6 +19,7 @@ import { ulid } from 'ulid';
 import type { Fact } from '../src-common/sync-protocol';
 import { startEmbeddedPostgres } from '../server/embedded-postgres';
 import { saleFact } from '../server/testing/facts';
+import { clusterCpuMs, processCpuMs } from './process-cpu';
 import { dailyTotalBench } from './server-daily-total';
 import { percentile } from './stats';
 
@@ -67,6 +68,7 @@ function tillSale(till: Till, i: number): Fact {
 }
 
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+const cpuSince = (before: number | null, after: number | null) => (before === null || after === null ? null : after - before);
 
 export async function serverSyncBench(o: ServerSyncOptions) {
   const dir = await mkdtemp(join(tmpdir(), 'jiezhang-bench-server-'));
@@ -116,6 +118,8 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     }
 
     // ---- ingest at saturation
+    const clusterDir = join(dir, 'pg', 'postgres');
+    const cpuBefore = { pg: clusterCpuMs(clusterDir), server: processCpuMs(server.pid!) };
     const ingestStarted = performance.now();
     await Promise.all(
       tills.map(async (till, t) => {
@@ -127,6 +131,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     );
     const ingestSeconds = (performance.now() - ingestStarted) / 1000;
     const ingestPerSecond = allFacts.length / ingestSeconds;
+    const ingestCpu = { pg: cpuSince(cpuBefore.pg, clusterCpuMs(clusterDir)), server: cpuSince(cpuBefore.server, processCpuMs(server.pid!)) };
     if (pgStats) await printIngestStats(databaseUrl, ingestSeconds);
 
     // ---- raw COPY of the same fact rows (no projections, no checks) into a table shaped like fact
@@ -137,10 +142,12 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     const raw = new pg.Client({ connectionString: databaseUrl });
     await raw.connect();
     await raw.query('CREATE TABLE fact_copy (LIKE fact INCLUDING ALL)');
+    const copyCpuBefore = clusterCpuMs(clusterDir);
     const copyStarted = performance.now();
     await raw.query(`COPY fact_copy (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, received_at, business_date, payload) FROM '${csv}' WITH (FORMAT csv)`);
     const copySeconds = (performance.now() - copyStarted) / 1000;
     const copyPerSecond = allFacts.length / copySeconds;
+    const copyCpu = cpuSince(copyCpuBefore, clusterCpuMs(clusterDir));
     await raw.query('DROP TABLE fact_copy');
     await raw.end();
 
@@ -195,6 +202,14 @@ export async function serverSyncBench(o: ServerSyncOptions) {
         rawCopyFactRowsPerSecond: round(copyPerSecond),
         ingestOverRawCopy: round(ingestPerSecond / copyPerSecond, 3),
         goal: '≥ 0.3 of raw COPY',
+        // The same two per second of PostgreSQL's CPU (the cluster's processes, from /proc): what other loads on a
+        // shared machine move far less than the wall-clock rates above.
+        pgCpuSeconds: ingestCpu.pg === null ? null : round(ingestCpu.pg / 1000, 2),
+        serverCpuSeconds: ingestCpu.server === null ? null : round(ingestCpu.server / 1000, 2),
+        rawCopyPgCpuSeconds: copyCpu === null ? null : round(copyCpu / 1000, 2),
+        salesPerPgCpuSecond: ingestCpu.pg ? round(allFacts.length / (ingestCpu.pg / 1000)) : null,
+        rawCopyRowsPerPgCpuSecond: copyCpu ? round(allFacts.length / (copyCpu / 1000)) : null,
+        ingestOverRawCopyPerPgCpu: ingestCpu.pg && copyCpu ? round(copyCpu / ingestCpu.pg, 3) : null,
       },
       syncLag: {
         tills: tills.length,
