@@ -84,12 +84,13 @@ async function cachedCluster(totalSales: number, stores: number, fresh: boolean)
       const applied = (await c.query<{ version: number; name: string }>('SELECT version, name FROM schema_version')).rows;
       if (applied.some((m) => migrations[m.version - 1]?.name !== m.name)) throw new StaleCluster();
       await migrate(c, migrations);
+      await c.end();
       return { cluster, generateSeconds: 0, cached: true };
     } catch (error) {
+      // The client first: a cluster stopped under a connected client kills the process (an unhandled 'error').
+      await c.end().catch(() => undefined);
       await cluster.stop();
       if (!(error instanceof DatabaseFromNewerVersionError) && !(error instanceof StaleCluster)) throw error;
-    } finally {
-      await c.end().catch(() => undefined);
     }
   }
   const making = `${path}.making-${process.pid}`;
