@@ -14,8 +14,10 @@ import { applyStockMovements, applyVoids, PROJECTIONS, STOCK_MOVEMENTS } from '.
 
 const INGEST = `
   WITH input AS (
-    SELECT * FROM unnest($4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::date[], $9::jsonb[])
-      AS t(fact_id, seq, kind, recorded_at, business_date, payload)
+    -- The batch's facts as one JSON array: no array literal to escape and parse per fact on either side.
+    SELECT t.id AS fact_id, t.seq, t.kind, t."recordedAt" AS recorded_at,
+           CASE WHEN jsonb_typeof(t.payload->'businessDate') = 'string' THEN (t.payload->>'businessDate')::date END AS business_date, t.payload
+      FROM jsonb_to_recordset($4::jsonb) AS t(id text, seq bigint, kind text, "recordedAt" timestamptz, payload jsonb)
   ), seqs AS (
     INSERT INTO stream_seq (store_id, stream, seq, fact_id) SELECT $1, $3, seq, fact_id FROM input
   ), f AS (
@@ -26,12 +28,6 @@ const INGEST = `
   ), ${PROJECTIONS.map((sql, i) => `p${i} AS (${sql})`).join(', ')},
   stock AS (${STOCK_MOVEMENTS})
   SELECT product_id, sum(delta_milli)::bigint AS delta_milli FROM stock GROUP BY product_id`;
-
-/** The business date a fact's payload carries, if any. */
-function businessDateOf(fact: Fact): string | null {
-  const payload = fact.payload as { businessDate?: unknown };
-  return typeof payload.businessDate === 'string' ? payload.businessDate : null;
-}
 
 function assertConsecutive(facts: readonly Fact[]): void {
   for (let i = 1; i < facts.length; i += 1) {
@@ -126,11 +122,7 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     }
 
     // One statement: the (stream, seq) rows, the facts, and the projections of the facts that were new.
-    const moved = await orRefuseClash(tx.query<{ product_id: string; delta_milli: number }>(INGEST, [
-      who.storeId, who.terminalId, stream,
-      fresh.map((f) => f.id), fresh.map((f) => f.seq), fresh.map((f) => f.kind), fresh.map((f) => f.recordedAt),
-      fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
-    ]));
+    const moved = await orRefuseClash(tx.query<{ product_id: string; delta_milli: number }>(INGEST, [who.storeId, who.terminalId, stream, JSON.stringify(fresh)]));
     await applyStockMovements(tx, who.storeId, moved.rows);
     // Only a batch with a void voids a sale already stored or in this batch: most batches skip it.
     if (fresh.some((f) => f.kind === 'sale_void')) {
