@@ -4,7 +4,8 @@
  *   `COPY` of the same fact rows into a table shaped like `fact` in the same run;
  * - sync lag: the same tills selling at half the measured ingest rate, each uploading whatever is waiting as
  *   soon as it can (one request in flight per till, as the till's upload job does): commit → acknowledgement;
- * - the store-wide daily total (the admin totals query) on `totalSales` sales across `stores` stores;
+ * - the store-wide daily total (the admin totals query) on `totalSales` sales across `stores` stores, on a cluster
+ *   made once and cached in the temp folder (server-daily-total.ts), and the back office's dashboard on it;
  * - the e-receipt page's time to first byte on the ingested sales, beside /v1/health in the same run.
  */
 import { spawn } from 'node:child_process';
@@ -18,13 +19,10 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ulid } from 'ulid';
 import type { Fact } from '../src-common/sync-protocol';
-import { dailyTotals } from '../server/api/admin';
-import { openPool } from '../server/database';
 import { startEmbeddedPostgres } from '../server/embedded-postgres';
-import { migrate } from '../server/migrate';
-import { migrations } from '../server/migrations';
 import { saleFact } from '../server/testing/facts';
-import { officeDashboardBench } from './office-dashboard';
+import { clusterCpuMs, processCpuMs } from './process-cpu';
+import { dailyTotalBench } from './server-daily-total';
 import { percentile } from './stats';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,6 +34,8 @@ export interface ServerSyncOptions {
   readonly lagSeconds: number;
   readonly totalSales: number;
   readonly stores: number;
+  /** Make the daily total's big database again rather than use the cached one. */
+  readonly fresh?: boolean;
 }
 
 type Call = (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -118,18 +118,22 @@ async function eReceiptBench(url: string, cert: string, tokens: readonly string[
 }
 
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+const cpuSince = (before: number | null, after: number | null) => (before === null || after === null ? null : after - before);
 
 export async function serverSyncBench(o: ServerSyncOptions) {
   const dir = await mkdtemp(join(tmpdir(), 'jiezhang-bench-server-'));
   await chmod(dir, 0o755);
-  const cluster = await startEmbeddedPostgres(join(dir, 'pg'));
+  // JIEZHANG_BENCH_PG_STATS=1: pg_stat_statements and WAL figures of the ingest, printed to stderr (for profiling).
+  const pgStats = Boolean(process.env.JIEZHANG_BENCH_PG_STATS);
+  const cluster = await startEmbeddedPostgres(join(dir, 'pg'), pgStats ? { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all', track_io_timing: 'on', track_wal_io_timing: 'on' } } : {});
   const admin = new pg.Client({ connectionString: cluster.url('postgres') });
   await admin.connect();
   await admin.query('CREATE DATABASE sync');
-  await admin.query('CREATE DATABASE totals');
   await admin.end();
   const databaseUrl = cluster.url('sync');
-  const server = spawn(process.execPath, [join(here, 'server.js'), '--data-dir', join(dir, 'server'), '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
+  // JIEZHANG_BENCH_SERVER_NODE_ARGS: node options for the server process only (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+  const nodeArgs = process.env.JIEZHANG_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const server = spawn(process.execPath, [...nodeArgs, join(here, 'server.js'), '--data-dir', join(dir, 'server'), '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', process.env.JIEZHANG_BENCH_SERVER_LOG ? 'inherit' : 'ignore'],
   });
@@ -164,6 +168,8 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     }
 
     // ---- ingest at saturation
+    const clusterDir = join(dir, 'pg', 'postgres');
+    const cpuBefore = { pg: clusterCpuMs(clusterDir), server: processCpuMs(server.pid!) };
     const ingestStarted = performance.now();
     await Promise.all(
       tills.map(async (till, t) => {
@@ -175,6 +181,8 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     );
     const ingestSeconds = (performance.now() - ingestStarted) / 1000;
     const ingestPerSecond = allFacts.length / ingestSeconds;
+    const ingestCpu = { pg: cpuSince(cpuBefore.pg, clusterCpuMs(clusterDir)), server: cpuSince(cpuBefore.server, processCpuMs(server.pid!)) };
+    if (pgStats) await printIngestStats(databaseUrl, ingestSeconds);
 
     // ---- raw COPY of the same fact rows (no projections, no checks) into a table shaped like fact
     const csv = join(dir, 'facts.csv');
@@ -184,10 +192,12 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     const raw = new pg.Client({ connectionString: databaseUrl });
     await raw.connect();
     await raw.query('CREATE TABLE fact_copy (LIKE fact INCLUDING ALL)');
+    const copyCpuBefore = clusterCpuMs(clusterDir);
     const copyStarted = performance.now();
     await raw.query(`COPY fact_copy (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, received_at, business_date, payload) FROM '${csv}' WITH (FORMAT csv)`);
     const copySeconds = (performance.now() - copyStarted) / 1000;
     const copyPerSecond = allFacts.length / copySeconds;
+    const copyCpu = cpuSince(copyCpuBefore, clusterCpuMs(clusterDir));
     await raw.query('DROP TABLE fact_copy');
     await raw.end();
 
@@ -235,7 +245,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     lags.sort((a, b) => a - b);
 
     // ---- store-wide daily total on a big database
-    const totals = await dailyTotalBench(cluster.url('totals'), o.totalSales, o.stores);
+    const totals = await dailyTotalBench({ totalSales: o.totalSales, stores: o.stores, fresh: o.fresh ?? false });
 
     return {
       ingest: {
@@ -246,6 +256,14 @@ export async function serverSyncBench(o: ServerSyncOptions) {
         rawCopyFactRowsPerSecond: round(copyPerSecond),
         ingestOverRawCopy: round(ingestPerSecond / copyPerSecond, 3),
         goal: '≥ 0.3 of raw COPY',
+        // The same two per second of PostgreSQL's CPU (the cluster's processes, from /proc): what other loads on a
+        // shared machine move far less than the wall-clock rates above.
+        pgCpuSeconds: ingestCpu.pg === null ? null : round(ingestCpu.pg / 1000, 2),
+        serverCpuSeconds: ingestCpu.server === null ? null : round(ingestCpu.server / 1000, 2),
+        rawCopyPgCpuSeconds: copyCpu === null ? null : round(copyCpu / 1000, 2),
+        salesPerPgCpuSecond: ingestCpu.pg ? round(allFacts.length / (ingestCpu.pg / 1000)) : null,
+        rawCopyRowsPerPgCpuSecond: copyCpu ? round(allFacts.length / (copyCpu / 1000)) : null,
+        ingestOverRawCopyPerPgCpu: ingestCpu.pg && copyCpu ? round(copyCpu / ingestCpu.pg, 3) : null,
       },
       syncLag: {
         tills: tills.length,
@@ -268,104 +286,21 @@ export async function serverSyncBench(o: ServerSyncOptions) {
   }
 }
 
-/** `totalSales` sales (with a tender each, 1 in 50 refunded) over 30 business dates across `stores` stores of 3 tills. */
-export async function dailyTotalBench(url: string, totalSales: number, stores: number) {
+/** Where PostgreSQL spent the ingest: statements by total time, and WAL written and synced. */
+async function printIngestStats(url: string, seconds: number) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  await migrate(c, migrations);
-  const generated = performance.now();
-  await c.query(`SET synchronous_commit = off`);
-  await c.query(
-    `INSERT INTO store (store_id, name) SELECT 'S' || s, 'store ' || s FROM generate_series(0, $1 - 1) s`,
-    [stores],
-  );
-  const chunk = 1_000_000;
-  for (let from = 0; from < totalSales; from += chunk) {
-    const to = Math.min(totalSales, from + chunk) - 1;
-    await c.query(
-      `INSERT INTO sale (store_id, sale_id, terminal_id, receipt_no, business_date, opened_at, closed_at, currency, subtotal, discount_total, total, rounding, tax_total, change_given)
-       SELECT 'S' || (i % $3), 'sale' || i, 'T' || (i % ($3 * 3)), i / ($3 * 3) + 1, date '2026-11-01' + ((i / $3) % 30)::int, now(), now(), 'CNY',
-              1000 + i % 5000, 0, 1000 + i % 5000, 0, (1000 + i % 5000) * 13 / 113, 0
-         FROM generate_series($1::bigint, $2::bigint) i`,
-      [from, to, stores],
-    );
-    await c.query(
-      `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount)
-       SELECT 'S' || (i % $3), 'tender' || i, 'sale' || i, 'T' || (i % ($3 * 3)), date '2026-11-01' + ((i / $3) % 30)::int, 1,
-              (ARRAY['cash','wechat','alipay'])[1 + i % 3], 1000 + i % 5000, 1000 + i % 5000, NULL, 0
-         FROM generate_series($1::bigint, $2::bigint) i`,
-      [from, to, stores],
-    );
-    // One line per sale (the dashboard's top sellers read them), 500 products.
-    await c.query(
-      `INSERT INTO sale_line (store_id, sale_id, line_no, product_id, sku, name, unit, quantity_milli, unit_price, gross, line_discount, order_discount, net, tax_rate_bp, business_date)
-       SELECT 'S' || (i % $3), 'sale' || i, 1, 'P' || (i % 500), 'P' || (i % 500), 'product ' || (i % 500), 'each', 1000,
-              1000 + i % 5000, 1000 + i % 5000, 0, 0, 1000 + i % 5000, 1300, date '2026-11-01' + ((i / $3) % 30)::int
-         FROM generate_series($1::bigint, $2::bigint) i`,
-      [from, to, stores],
-    );
-    await c.query(
-      `INSERT INTO refund (store_id, refund_id, sale_id, terminal_id, business_date, kind, tender_kind, amount, wallet_amount, cash_amount, finished_at)
-       SELECT 'S' || (i % $3), 'refund' || i, 'sale' || i, 'T' || (i % ($3 * 3)), date '2026-11-01' + ((i / $3) % 30)::int, 'cash', 'cash', 500, 0, 500, now()
-         FROM generate_series($1::bigint, $2::bigint) i WHERE i % 50 = 0`,
-      [from, to, stores],
-    );
-  }
-  await c.query(
-    `INSERT INTO terminal (store_id, terminal_id, name, app_version, credential_hash, last_contact_at, last_upload_at)
-     SELECT 'S' || (i % $1), 'T' || i, 'till ' || i, '0.1.0', 'hash' || i, now(), now() FROM generate_series(0, $1 * 3 - 1) i`,
-    [stores],
-  );
-  // As autovacuum leaves insert-only tables (PostgreSQL 13+): analysed, and their pages marked all-visible, which the
-  // daily-total indexes' index-only scans need.
-  await c.query('VACUUM ANALYZE');
-  const generateSeconds = (performance.now() - generated) / 1000;
-  await c.end();
-
-  const db = openPool(url);
-  const samples: number[] = [];
-  let dashboard: Awaited<ReturnType<typeof officeDashboardBench>>;
   try {
-    for (let i = 0; i < 200; i += 1) {
-      const store = `S${(i * 37) % stores}`;
-      const date = `2026-11-${String(1 + ((i * 7) % 30)).padStart(2, '0')}`;
-      const started = performance.now();
-      const result = await dailyTotals(db, store, { date });
-      samples.push(performance.now() - started);
-      if (result.store.salesCount === 0) throw new Error(`no sales for ${store} on ${date}`);
-    }
-    dashboard = await officeDashboardBench(db, stores);
+    await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const statements = await c.query(
+      `SELECT calls, round(total_exec_time)::int AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+              shared_blks_hit + shared_blks_read AS blocks, wal_bytes, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`,
+    );
+    const wal = await c.query('SELECT * FROM pg_stat_wal');
+    const io = await c.query(`SELECT backend_type, object, context, writes, write_time, fsyncs, fsync_time FROM pg_stat_io WHERE writes > 0 OR fsyncs > 0`).catch(() => ({ rows: [] }));
+    process.stderr.write(`${JSON.stringify({ ingestSeconds: seconds, statements: statements.rows, wal: wal.rows[0], io: io.rows }, null, 1)}\n`);
   } finally {
-    await db.end();
-  }
-  samples.sort((a, b) => a - b);
-  return {
-    sales: totalSales,
-    stores,
-    salesPerStoreDay: Math.round(totalSales / stores / 30),
-    generateSeconds: round(generateSeconds),
-    queries: samples.length,
-    p50Ms: round(percentile(samples, 50), 2),
-    p99Ms: round(percentile(samples, 99), 2),
-    goal: '< 50 ms',
-    /** The back office's dashboard call on this database (bench/office-dashboard.ts). */
-    officeDashboard: dashboard,
-  };
-}
-
-/** The daily-total database and its queries alone, on a fresh embedded PostgreSQL (`bench office-dashboard`). */
-export async function dailyTotalOnly(o: Pick<ServerSyncOptions, 'totalSales' | 'stores'>) {
-  const dir = await mkdtemp(join(tmpdir(), 'jiezhang-bench-totals-'));
-  await chmod(dir, 0o755);
-  const cluster = await startEmbeddedPostgres(join(dir, 'pg'));
-  try {
-    const admin = new pg.Client({ connectionString: cluster.url('postgres') });
-    await admin.connect();
-    await admin.query('CREATE DATABASE totals');
-    await admin.end();
-    return await dailyTotalBench(cluster.url('totals'), o.totalSales, o.stores);
-  } finally {
-    await cluster.stop();
-    await rm(dir, { recursive: true, force: true });
+    await c.end();
   }
 }

@@ -55,7 +55,7 @@ function alive(pid: number): boolean {
 
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { port?: number; onLog?: (line: string) => void } = {},
+  options: { port?: number; onLog?: (line: string) => void; /** More `-c name=value` settings (the bench's profiling). */ settings?: Record<string, string> } = {},
 ): Promise<EmbeddedCluster> {
   const root = resolve(dataDir);
   await mkdir(root, { recursive: true });
@@ -81,7 +81,7 @@ export async function startEmbeddedPostgres(
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     onLog: log,
     onError: (e) => log(String(e)),
   });

@@ -245,7 +245,10 @@ export const MemberAnonymisedFact = z.object({ memberId: FactId, at: IsoTime });
 
 const factEnvelope = {
   seq: z.number().int().positive(),
-  /** Unique within the store: the fact row's own id (a ULID), or `kind:id` where one row yields two facts. */
+  /**
+   * Unique within the store: the fact row's own id (a ULID), or `kind:id` where one row yields two facts. A sale
+   * fact's id is its sale's id (the server refuses another).
+   */
   id: FactId,
   /** The till's clock when the fact was written; kept, never used to order (seq orders). */
   recordedAt: IsoTime,

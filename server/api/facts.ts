@@ -16,8 +16,10 @@ import { applyStockMovements, applyVoids, PROJECTIONS, STOCK_MOVEMENTS } from '.
 
 const INGEST = `
   WITH input AS (
-    SELECT * FROM unnest($4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::date[], $9::jsonb[])
-      AS t(fact_id, seq, kind, recorded_at, business_date, payload)
+    -- The batch's facts as one JSON array: no array literal to escape and parse per fact on either side.
+    SELECT t.id AS fact_id, t.seq, t.kind, t."recordedAt" AS recorded_at,
+           CASE WHEN jsonb_typeof(t.payload->'businessDate') = 'string' THEN (t.payload->>'businessDate')::date END AS business_date, t.payload
+      FROM jsonb_to_recordset($4::jsonb) AS t(id text, seq bigint, kind text, "recordedAt" timestamptz, payload jsonb)
   ), seqs AS (
     INSERT INTO stream_seq (store_id, stream, seq, fact_id) SELECT $1, $3, seq, fact_id FROM input
   ), f AS (
@@ -35,17 +37,33 @@ const INGEST = `
   UNION ALL SELECT 'points', payload->>'memberId', terminal_id, sum((payload->>'delta')::bigint), NULL FROM f WHERE kind = 'member_points'
     GROUP BY payload->>'memberId', terminal_id`;
 
-/** The business date a fact's payload carries, if any. */
-function businessDateOf(fact: Fact): string | null {
-  const payload = fact.payload as { businessDate?: unknown };
-  return typeof payload.businessDate === 'string' ? payload.businessDate : null;
-}
-
 function assertConsecutive(facts: readonly Fact[]): void {
   for (let i = 1; i < facts.length; i += 1) {
     if (facts[i]!.seq !== facts[i - 1]!.seq + 1) {
       throw new ApiError('bad_request', `Facts in a batch must have consecutive seq: ${facts[i - 1]!.seq} is followed by ${facts[i]!.seq}`);
     }
+  }
+}
+
+/** A sale fact is its sale (the till's fact id is the sale's id): so a sale is stored once, with its one fact. */
+function assertSaleIds(facts: readonly Fact[]): void {
+  const other = facts.find((f) => f.kind === 'sale' && f.id !== f.payload.saleId);
+  if (other?.kind === 'sale') throw new ApiError('bad_request', `A sale fact's id must be its sale's id: fact ${other.id} (seq ${other.seq}) carries sale ${other.payload.saleId}`, { seq: other.seq });
+}
+
+/**
+ * The projections' unique keys hold what no real till sends twice (a tender id of another sale, a line number twice
+ * in a sale): such a batch is refused whole, in words, and nothing of it is stored.
+ */
+async function orRefuseClash<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const pgError = error as { code?: string; constraint?: string; detail?: string };
+    if (pgError.code !== '23505') throw error;
+    throw new ApiError('bad_request', `A fact of this batch clashes with one already stored (${pgError.constraint ?? 'a unique key'}): ${pgError.detail ?? ''}`.trim(), {
+      constraint: pgError.constraint,
+    });
   }
 }
 
@@ -82,6 +100,7 @@ async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: Upl
 export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown): Promise<UploadReply> {
   const request = parse(UploadRequest, body);
   assertConsecutive(request.facts);
+  assertSaleIds(request.facts);
   const { stream } = request;
   return inTransaction(db, async (tx) => {
     await tx.query(
@@ -111,11 +130,11 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     }
 
     // One statement: the (stream, seq) rows, the facts, and the projections of the facts that were new.
-    const projected = await tx.query<{ what: 'stock' | 'member' | 'points'; id: string; terminal_id: string | null; delta: number | null; incoming: [number, number][] | null }>(INGEST, [
-      who.storeId, who.terminalId, stream,
-      fresh.map((f) => f.id), fresh.map((f) => f.seq), fresh.map((f) => f.kind), fresh.map((f) => f.recordedAt),
-      fresh.map(businessDateOf), fresh.map((f) => JSON.stringify(f.payload)),
-    ]);
+    const projected = await orRefuseClash(
+      tx.query<{ what: 'stock' | 'member' | 'points'; id: string; terminal_id: string | null; delta: number | null; incoming: [number, number][] | null }>(INGEST, [
+        who.storeId, who.terminalId, stream, JSON.stringify(fresh),
+      ]),
+    );
     const moved = projected.rows.filter((r) => r.what === 'stock');
     const incoming = moved.flatMap((m) => (m.incoming ?? []).map(([quantityMilli, unitCost]) => ({ productId: m.id, quantityMilli, unitCost })));
     if (incoming.length > 0) {

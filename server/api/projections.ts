@@ -2,6 +2,14 @@
  * Projections of newly stored facts, written in the upload's statement straight from the jsonb (one
  * data-modifying CTE per table over `f`, the fact rows the same statement inserted). Each is keyed by its
  * own id within the store, so a projection exists once per fact.
+ *
+ * A sale, its lines and its tenders are plain inserts: `f` holds only facts this statement stored, and a sale
+ * fact's id is its sale's id (facts.ts refuses any other), so a second row for the same sale can only come with
+ * the same fact, which `f` leaves out. A tender id already stored for another sale, or a line number twice in a
+ * sale, is then a unique violation that refuses the batch whole (facts.ts answers bad_request), where ON CONFLICT
+ * DO NOTHING would drop the row silently, and cost an extra index look-up and a WAL record per row on the hot path.
+ * Refunds, Z reports and voids keep ON CONFLICT: a till restored from a backup makes its own Z report with a number
+ * the server already holds (another fact id), and they are few.
  */
 import type pg from 'pg';
 
@@ -15,8 +23,7 @@ export const PROJECTIONS = [
    FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, "receiptNo" int, "businessDate" date,
           "openedAt" timestamptz, "closedAt" timestamptz, currency text, subtotal bigint, "discountTotal" bigint, total bigint,
           rounding bigint, "taxTotal" bigint, "changeGiven" bigint, "cashierId" text, "shiftId" text)
-   WHERE f.kind = 'sale'
-   ON CONFLICT (store_id, sale_id) DO NOTHING`,
+   WHERE f.kind = 'sale'`,
   `INSERT INTO sale_line (store_id, sale_id, line_no, product_id, sku, name, unit, quantity_milli, unit_price, gross,
                           line_discount, order_discount, net, tax_rate_bp, business_date)
    SELECT f.store_id, f.payload->>'saleId', l."lineNo", l."productId", l.sku, l.name, l.unit, l."quantityMilli", l."unitPrice", l.gross,
@@ -24,16 +31,14 @@ export const PROJECTIONS = [
    FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'lines') AS l("lineNo" int, "productId" text, sku text, name text,
           unit text, "quantityMilli" bigint, "unitPrice" bigint, gross bigint, "lineDiscount" bigint, "orderDiscount" bigint,
           net bigint, "taxRateBp" int)
-   WHERE f.kind = 'sale'
-   ON CONFLICT (store_id, sale_id, line_no) DO NOTHING`,
+   WHERE f.kind = 'sale'`,
   `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount, voided)
    SELECT f.store_id, t."tenderId", f.payload->>'saleId', f.terminal_id, (f.payload->>'businessDate')::date, t.seq, t.kind, t.amount,
           t.tendered, t."paymentId", coalesce(t."merchantDiscount", 0),
           EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = f.store_id AND v.sale_id = f.payload->>'saleId')
    FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'tenders') AS t("tenderId" text, seq int, kind text, amount bigint,
           tendered bigint, "paymentId" text, "merchantDiscount" bigint)
-   WHERE f.kind = 'sale'
-   ON CONFLICT (store_id, tender_id) DO NOTHING`,
+   WHERE f.kind = 'sale'`,
   `INSERT INTO refund (store_id, refund_id, sale_id, terminal_id, business_date, kind, tender_kind, amount, wallet_amount, cash_amount, finished_at)
    SELECT f.store_id, p."refundId", p."saleId", f.terminal_id, p."businessDate", p.kind, p."tenderKind", p.amount, p."walletAmount",
           p."cashAmount", p."finishedAt"

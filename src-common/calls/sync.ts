@@ -17,7 +17,9 @@ export type SyncState = z.infer<typeof SyncState>;
 export const SyncStatus = z.object({
   state: SyncState,
   serverUrl: z.string().nullable(),
+  /** Of the server's own certificate ('pin'), or of the CA that signs it ('ca'). */
   fingerprint: z.string().nullable(),
+  trust: z.enum(['pin', 'ca']).nullable().optional(),
   storeId: z.string().nullable(),
   storeName: z.string().nullable(),
   enrolledAt: z.string().nullable(),
@@ -68,7 +70,7 @@ export const syncCalls = {
       .refine((i) => (i.fingerprint === undefined) !== (i.caCertificate === undefined), { message: 'a fingerprint or a CA certificate, one of the two' }),
     output: SyncStatus,
     access: Technicians,
-    summary: 'Enrol this till with the store server, pinning the certificate whose fingerprint the technician confirmed',
+    summary: 'Enrol this till with the store server, pinning the certificate whose fingerprint the technician confirmed, or trusting the CA certificate given',
   }),
   'sync.unenrol': call({ input: NoInput, output: SyncStatus, access: Technicians, summary: 'Forget the store server (facts not yet acknowledged stay on the till)' }),
   'sync.now': call({ input: NoInput, output: SyncStatus, access: Managers, summary: 'Upload waiting facts and pull the store’s data now' }),

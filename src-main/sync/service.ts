@@ -4,7 +4,6 @@
  * is something to do (a fact waiting) or a pull is due, so the job table records real runs, not idle polls.
  * Selling never waits on any of it.
  */
-import { X509Certificate } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { SyncRun, SyncStatus } from '../../src-common/calls/sync';
@@ -21,6 +20,7 @@ import type { Logger } from '../log';
 import type { AuditService } from '../services/audit';
 import { createSyncClient, SyncServerError, type SyncClient } from './client';
 import { deleteLink, factCounts, noteContact, readLink, setAlert, streamBaseNow, writeLink, type SyncLinkRow } from './link';
+import { caCertificateOrRefuse } from './ca-certificate';
 import { fetchServerCertificate, normaliseServerUrl, SyncTransportError, type PinnedServer, type ServerCertificate } from './pinned-https';
 import { historyNumbering } from './backfill';
 import { applyPull, type AppliedPull } from './pull';
@@ -102,6 +102,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       state: stateOf(link),
       serverUrl: link?.server_url ?? null,
       fingerprint: link?.fingerprint ?? null,
+      trust: link?.trust ?? null,
       storeId: link?.store_id ?? null,
       storeName: link?.store_name ?? null,
       enrolledAt: link?.enrolled_at ?? null,
@@ -251,7 +252,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const trust: 'pin' | 'ca' = input.caCertificate ? 'ca' : 'pin';
       let certificate: ServerCertificate;
       if (input.caCertificate) {
-        certificate = caCertificateOrRefuse(input.caCertificate);
+        certificate = caCertificateOrRefuse(input.caCertificate, clock.now());
       } else {
         const presented = inspected.get(url);
         if (!presented) throw new PosError('conflict', 'Read the server’s certificate first', { reason: 'not_inspected' });
@@ -394,18 +395,6 @@ function stateOf(link: SyncLinkRow | null): SyncStatus['state'] {
   if (!link) return 'not_enrolled';
   if (link.last_error) return /^(unreachable|timeout|unavailable|rate_limited)\b/.test(link.last_error) ? 'offline' : 'refused';
   return link.last_contact_at ? 'online' : 'connecting';
-}
-
-/** A CA certificate (PEM) the technician gave: it must parse and be a CA. */
-function caCertificateOrRefuse(pem: string): ServerCertificate {
-  let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(pem);
-  } catch {
-    throw new PosError('validation_failed', 'The CA certificate is not a PEM certificate', { reason: 'ca_certificate_invalid' });
-  }
-  if (!x509.ca) throw new PosError('validation_failed', 'The certificate given is not a CA certificate', { reason: 'ca_certificate_invalid' });
-  return { pem: x509.toString(), fingerprint: x509.fingerprint256 };
 }
 
 function urlOrRefuse(input: string): string {

@@ -78,10 +78,10 @@ describe('store server with a CA-signed certificate (real PostgreSQL, a real til
     expect(await t.ok(cashier, 'sync.status', {})).toMatchObject({ state: 'not_enrolled' });
     // A certificate that is not a CA's, or not a certificate at all, is refused before any connection.
     const leaf = readFileSync(join(dir, 'store-server-cert.pem'), 'utf8');
-    for (const caCertificate of [leaf, 'not a certificate']) {
+    for (const [caCertificate, reason] of [[leaf, 'ca_certificate_not_ca'], ['not a certificate', 'ca_certificate_not_pem']] as const) {
       expect(await t.call(technician, 'sync.enrol', { serverUrl: server.server.url, code: 'ABCD-EFGH-JKLM', caCertificate })).toMatchObject({
         ok: false,
-        error: { code: 'validation_failed', details: { reason: 'ca_certificate_invalid' } },
+        error: { code: 'validation_failed', details: { reason } },
       });
     }
   });

@@ -116,6 +116,41 @@ describe('store server: facts up, exactly once (real PostgreSQL)', () => {
     expect(await factCount(storeA)).toBe(before);
   });
 
+  it('refuses a sale fact that is not its sale, a tender id another sale holds, a line twice: clear error, nothing of the batch stored', async () => {
+    const stream = ulid();
+    const first = saleFact(1, { lines: [{ productId: 'P1', price: 700 }], tender: 'wechat' });
+    expect((await upload(tillA, stream, [first])).body.ackedSeq).toBe(1);
+    const before = await factCount(storeA);
+    const tenders = async () => Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM sale_tender WHERE store_id = $1', [storeA]))[0]!.n);
+    const tendersBefore = await tenders();
+
+    const renamed = { ...saleFact(3), id: ulid() };
+    const notItsSale = await upload(tillA, stream, [saleFact(2), renamed]);
+    expect(notItsSale.status).toBe(400);
+    expect(notItsSale.body.error).toMatchObject({ code: 'bad_request', details: { seq: 3 } });
+    expect(notItsSale.body.error.message).toMatch(/sale fact's id must be its sale's id/);
+
+    // A later sale in the batch reuses the stored sale's tender id: the whole batch is refused, its first sale too.
+    const reused = saleFact(3, { lines: [{ productId: 'P2', price: 900 }] });
+    reused.payload.tenders[0]!.tenderId = first.payload.tenders[0]!.tenderId;
+    const clash = await upload(tillA, stream, [saleFact(2), reused]);
+    expect(clash.status).toBe(400);
+    expect(clash.body.error).toMatchObject({ code: 'bad_request', details: { constraint: 'sale_tender_pkey' } });
+    expect(clash.body.error.message).toMatch(/clashes with one already stored/);
+
+    const twice = saleFact(2, { lines: [{ productId: 'P1', price: 100 }, { productId: 'P2', price: 200 }] });
+    twice.payload.lines[1]!.lineNo = 1;
+    const lineTwice = await upload(tillA, stream, [twice]);
+    expect(lineTwice.status).toBe(400);
+    expect(lineTwice.body.error).toMatchObject({ details: { constraint: 'sale_line_pkey' } });
+
+    expect(await factCount(storeA)).toBe(before);
+    expect(await tenders()).toBe(tendersBefore);
+    expect((await t.as(tillA).call('GET', `/v1/stream?stream=${stream}`)).body.ackedSeq).toBe(1);
+    // The same batch made right is stored.
+    expect((await upload(tillA, stream, [saleFact(2), saleFact(3)])).body.ackedSeq).toBe(3);
+  });
+
   it('refuses an oversized batch with 413 before reading it all, nothing stored', async () => {
     const before = await factCount(storeA);
     const huge = JSON.stringify({ stream: ulid(), facts: sales(1, 10) }).padEnd(MAX_BATCH_BYTES + 10, ' ');

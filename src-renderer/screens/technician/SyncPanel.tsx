@@ -10,18 +10,24 @@ type Runs = CallOutput<'sync.history'>;
 
 /** Why a sync call was refused, in the technician's words (the sync reasons first, then the console's). */
 function useSyncErrorText() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return useCallback(
     (error: ApiError) => {
       const reason = (error.details as { reason?: string } | undefined)?.reason;
-      const text = reason ? t(`sync.reasons.${reason}`, { defaultValue: '' }) : '';
+      // The details carry what the text names: a certificate's dates, shown in the screen's language.
+      const details = typeof error.details === 'object' && error.details !== null && !Array.isArray(error.details) ? (error.details as Record<string, unknown>) : {};
+      const date = (iso: unknown) => (typeof iso === 'string' ? new Date(iso).toLocaleString(i18n.language) : '');
+      const text = reason ? t(`sync.reasons.${reason}`, { validTo: date(details.validTo), validFrom: date(details.validFrom), defaultValue: '' }) : '';
       return text || t(`errors.${error.code}`);
     },
-    [t],
+    [t, i18n.language],
   );
 }
 
-/** The technician's store-server tab: enrolment (certificate fingerprint compared, then confirmed), state, history. */
+/**
+ * The technician's store-server tab: enrolment (the server's certificate fingerprint compared, then confirmed; or the
+ * certificate of the CA that signs the server's), state, history.
+ */
 export function SyncPanel({ onError, onOk }: PanelProps) {
   const status = useSyncStatus();
   return (
@@ -33,11 +39,50 @@ export function SyncPanel({ onError, onOk }: PanelProps) {
   );
 }
 
+/** How the till will check the server's certificate: its fingerprint confirmed now, or the shop's CA that signs it. */
+type Trust = 'pin' | 'ca';
+
 function EnrolSection({ onError, onOk }: Pick<PanelProps, 'onError' | 'onOk'>) {
+  const { t } = useTranslation();
+  const [serverUrl, setServerUrl] = useState('https://');
+  const [trust, setTrust] = useState<Trust>('pin');
+  return (
+    <section data-testid="sync-enrol">
+      <h2>{t('sync.enrol.title')}</h2>
+      <label>
+        {t('sync.enrol.serverUrl')}
+        <input data-testid="sync-server-url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} inputMode="url" />
+      </label>
+      <fieldset className="sync-trust" data-testid="sync-trust">
+        <legend>{t('sync.enrol.trust')}</legend>
+        {(['pin', 'ca'] as const).map((choice) => (
+          <label key={choice} className="inline">
+            <input type="radio" name="sync-trust" value={choice} data-testid={`sync-trust-${choice}`} checked={trust === choice} onChange={() => setTrust(choice)} />
+            {t(`sync.enrol.trustChoice.${choice}`)}
+          </label>
+        ))}
+      </fieldset>
+      {/* keyed by the address: another address typed forgets the fingerprint read from the last one */}
+      {trust === 'pin' ? <FingerprintEnrol key={serverUrl} serverUrl={serverUrl} onError={onError} onOk={onOk} /> : <CaEnrol serverUrl={serverUrl} onError={onError} onOk={onOk} />}
+    </section>
+  );
+}
+
+function CodeInput({ code, setCode }: { code: string; setCode: (code: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <label>
+      {t('sync.enrol.code')}
+      <input data-testid="sync-code" value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} autoComplete="off" />
+    </label>
+  );
+}
+
+/** Today's flow: read the certificate the server presents, compare its fingerprint with the one the server showed. */
+function FingerprintEnrol({ serverUrl, onError, onOk }: { serverUrl: string } & Pick<PanelProps, 'onError' | 'onOk'>) {
   const pos = usePos();
   const { t } = useTranslation();
   const reasonText = useSyncErrorText();
-  const [serverUrl, setServerUrl] = useState('https://');
   const [inspected, setInspected] = useState<{ serverUrl: string; fingerprint: string } | null>(null);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -59,12 +104,7 @@ function EnrolSection({ onError, onOk }: Pick<PanelProps, 'onError' | 'onOk'>) {
   };
 
   return (
-    <section data-testid="sync-enrol">
-      <h2>{t('sync.enrol.title')}</h2>
-      <label>
-        {t('sync.enrol.serverUrl')}
-        <input data-testid="sync-server-url" value={serverUrl} onChange={(e) => (setServerUrl(e.target.value), setInspected(null))} inputMode="url" />
-      </label>
+    <>
       <button type="button" data-testid="sync-read-certificate" disabled={busy} onClick={() => void read()}>
         {t('sync.enrol.read')}
       </button>
@@ -75,10 +115,7 @@ function EnrolSection({ onError, onOk }: Pick<PanelProps, 'onError' | 'onOk'>) {
             {inspected.fingerprint}
           </p>
           <p className="hint">{t('sync.enrol.compare')}</p>
-          <label>
-            {t('sync.enrol.code')}
-            <input data-testid="sync-code" value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} autoComplete="off" />
-          </label>
+          <CodeInput code={code} setCode={setCode} />
           <div className="row">
             <button type="button" data-testid="sync-enrol-confirm" disabled={busy || code.trim().length < 8} onClick={() => void enrol()}>
               {t('sync.enrol.confirm')}
@@ -89,7 +126,69 @@ function EnrolSection({ onError, onOk }: Pick<PanelProps, 'onError' | 'onOk'>) {
           </div>
         </div>
       )}
-    </section>
+    </>
+  );
+}
+
+/** A server whose certificate the shop's CA signs: the CA's certificate pasted or opened from a file; main checks it. */
+function CaEnrol({ serverUrl, onError, onOk }: { serverUrl: string } & Pick<PanelProps, 'onError' | 'onOk'>) {
+  const pos = usePos();
+  const { t } = useTranslation();
+  const reasonText = useSyncErrorText();
+  const [pem, setPem] = useState('');
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const enrol = async () => {
+    setBusy(true);
+    const r = await pos.call('sync.enrol', { serverUrl, code, caCertificate: pem });
+    setBusy(false);
+    if (r.ok) onOk();
+    else onError(r.error, reasonText(r.error));
+  };
+
+  return (
+    <div data-testid="sync-ca">
+      <p className="hint">{t('sync.enrol.caHint')}</p>
+      <label>
+        {t('sync.enrol.caPem')}
+        <textarea
+          data-testid="sync-ca-pem"
+          className="mono"
+          rows={8}
+          value={pem}
+          spellCheck={false}
+          placeholder="-----BEGIN CERTIFICATE-----"
+          onChange={(e) => (setPem(e.target.value), setFileName(null))}
+        />
+      </label>
+      <label className="inline">
+        {t('sync.enrol.caFile')}
+        <input
+          type="file"
+          accept=".pem,.crt,.cer,application/x-pem-file,application/x-x509-ca-cert"
+          data-testid="sync-ca-file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            // A CA certificate is a couple of kilobytes; anything far bigger is not one (main refuses over 20,000 characters).
+            void file.text().then((text) => (setPem(text.slice(0, 20_000)), setFileName(file.name)));
+          }}
+        />
+      </label>
+      {fileName && (
+        <p className="note" data-testid="sync-ca-file-name">
+          {t('sync.enrol.caFileRead', { name: fileName })}
+        </p>
+      )}
+      <CodeInput code={code} setCode={setCode} />
+      <div className="row">
+        <button type="button" data-testid="sync-enrol-ca" disabled={busy || pem.trim().length === 0 || code.trim().length < 8} onClick={() => void enrol()}>
+          {t('sync.enrol.caConfirm')}
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -100,7 +199,7 @@ function StatusSection({ status, onError, onOk }: { status: NonNullable<ReturnTy
   const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : t('sync.status.never'));
   const rows: [string, string | number, string?][] = [
     ['server', status.serverUrl ?? ''],
-    ['fingerprint', status.fingerprint ?? '', 'mono'],
+    [status.trust === 'ca' ? 'caFingerprint' : 'fingerprint', status.fingerprint ?? '', 'mono'],
     ['store', `${status.storeName ?? ''} (${status.storeId ?? ''})`],
     ['enrolledAt', time(status.enrolledAt)],
     ['state', t(`sync.state.${status.state}`)],
