@@ -6,14 +6,14 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { CallInput, CallName, CallOutput } from '../../src-common/contract';
-import type { SyncStatus } from '../../src-common/calls/sync';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
-import { DEFAULT_USERS } from '../../src-main/services/auth';
 import { createOfficeAccount, officeClient, type OfficeClient } from '../../server/testing/office';
 import { startTestServer, type TestServer } from '../../server/testing/server';
 import { launchChromium } from './browser';
-import { openApiSocket, startHostProcess, type ApiSocket, type HostProcess } from './host';
+import { startHostProcess, type ApiSocket, type HostProcess } from './host';
+import { ok, signedIn, synced, until } from './till-sync';
+
+export { ok, synced, until };
 
 export const OWNER = { login: 'boss', name: '王老板', password: 'correct horse battery' } as const;
 
@@ -39,38 +39,6 @@ export interface OfficeWorld {
   /** Adds an account (manager, accountant) straight into the database. */
   addAccount(login: string, name: string, password: string, grants: { storeId: string; role: 'owner' | 'manager' | 'accountant' }[]): Promise<void>;
   close(): Promise<void>;
-}
-
-export async function ok<K extends CallName>(api: ApiSocket, name: K, input: CallInput<K>): Promise<CallOutput<K>> {
-  const result = await api.call(name, input);
-  if (!result.ok) throw new Error(`${name} failed: ${JSON.stringify(result.error)}`);
-  return result.value;
-}
-
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Syncs a till now and waits until it is online with nothing waiting (or the given condition). */
-export async function synced(till: Till, done: (s: SyncStatus) => boolean = (s) => s.state === 'online' && s.factsWaiting === 0): Promise<SyncStatus> {
-  await ok(till.technician, 'sync.now', {});
-  return until(`${till.name} to sync`, async () => {
-    const s = await ok(till.technician, 'sync.status', {});
-    return done(s) ? s : undefined;
-  });
-}
-
-async function signedIn(host: HostProcess, role: 'cashier' | 'owner' | 'technician'): Promise<ApiSocket> {
-  const api = await openApiSocket(host.ready);
-  const users = await ok(api, 'auth.users', {});
-  await ok(api, 'auth.signIn', { userId: users.find((u) => u.role === role)!.id, pin: DEFAULT_USERS.find((u) => u.role === role)!.pin });
-  return api;
 }
 
 /** Sells `quantityMilli` of a product on a till, paid in cash or by a wallet through the sandbox; returns the total. */

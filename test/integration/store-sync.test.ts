@@ -6,39 +6,12 @@
  * that store only, and at the end of the day the server's totals per till and per store equal each till's own Z
  * report to the fen.
  */
-import { createServer as createTcpServer, connect as tcpConnect, type Server as TcpServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallInput, CallName, CallOutput } from '../../src-common/contract';
-import type { SyncStatus } from '../../src-common/calls/sync';
+import type { CallOutput } from '../../src-common/contract';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
-import { DEFAULT_USERS } from '../../src-main/services/auth';
-import { openApiSocket, queryTerminalDb, startHostProcess, tempDir, type ApiSocket, type HostProcess } from '../helpers/host';
+import { queryTerminalDb, startHostProcess, tempDir, type ApiSocket, type HostProcess } from '../helpers/host';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
-
-/** A TCP relay in front of the server for one till: `offline` drops every connection, as a cut cable would. */
-async function startRelay(target: string): Promise<{ url: string; offline: boolean; close(): Promise<void> }> {
-  const { hostname, port } = new URL(target);
-  const sockets = new Set<Socket>();
-  const relay = {
-    url: '',
-    offline: false,
-    close: () => new Promise<void>((done) => (sockets.forEach((s) => s.destroy()), server.close(() => done()))),
-  };
-  const server: TcpServer = createTcpServer((client) => {
-    if (relay.offline) return client.destroy();
-    const upstream = tcpConnect(Number(port), hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => (client.destroy(), upstream.destroy()));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  relay.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return relay;
-}
+import { ok, signedIn, startRelay, synced, until } from '../helpers/till-sync';
 
 interface Till {
   name: string;
@@ -47,37 +20,6 @@ interface Till {
   technician: ApiSocket;
   cashier: ApiSocket;
   owner: ApiSocket;
-}
-
-async function ok<K extends CallName>(api: ApiSocket, name: K, input: CallInput<K>): Promise<CallOutput<K>> {
-  const result = await api.call(name, input);
-  if (!result.ok) throw new Error(`${name} failed: ${JSON.stringify(result.error)}`);
-  return result.value;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function synced(till: Till, done: (s: SyncStatus) => boolean = (s) => s.state === 'online' && s.factsWaiting === 0): Promise<SyncStatus> {
-  await ok(till.technician, 'sync.now', {});
-  return until(`${till.name} to sync`, async () => {
-    const s = await ok(till.technician, 'sync.status', {});
-    return done(s) ? s : undefined;
-  });
-}
-
-async function signedIn(host: HostProcess, role: 'cashier' | 'owner' | 'technician'): Promise<ApiSocket> {
-  const api = await openApiSocket(host.ready);
-  const users = await ok(api, 'auth.users', {});
-  await ok(api, 'auth.signIn', { userId: users.find((u) => u.role === role)!.id, pin: DEFAULT_USERS.find((u) => u.role === role)!.pin });
-  return api;
 }
 
 describe('the store server and three tills of two stores through one day', () => {
