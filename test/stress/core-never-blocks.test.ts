@@ -24,7 +24,7 @@ const CATALOG_ROWS = 100_000;
  * The goal is a core never late by more than 20 ms. Everything heavy runs in worker threads, and the core's commits
  * no longer wait for the disk on its thread (synchronous=NORMAL, flushed off the loop by db/durability.ts: with
  * FULL, a money commit's sync waited up to 100–400 ms behind the backup's 1.2 GB being written back). The test
- * asserts the 99th percentile within the 20 ms goal and no stall near the 0.6–14 s these operations held the loop
+ * asserts the 99th percentile within a guard (40 ms; the goal is 20 ms, see STALL_P99_LIMIT_MS) and no stall near the 0.6–14 s these operations held the loop
  * for when they ran on it (the bound below: a 2-core CI machine shared with other work can still delay a thread by
  * tens of ms); the measured figures are printed.
  */
