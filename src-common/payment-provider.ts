@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { WALLETS, type Wallet } from './payment-code';
 
-export const PROVIDERS = ['aggregator', 'wechat_v2'] as const;
+export const PROVIDERS = ['aggregator', 'wechat_v2', 'alipay'] as const;
 export type ProviderId = (typeof PROVIDERS)[number];
 export const DEFAULT_PROVIDER: ProviderId = 'aggregator';
 
@@ -20,12 +20,15 @@ export type Capability = (typeof CAPABILITIES)[number];
 export const PROVIDER_WALLETS: Readonly<Record<ProviderId, readonly Wallet[]>> = {
   aggregator: WALLETS,
   wechat_v2: ['wechat'],
+  alipay: ['alipay'],
 };
 
 export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderId, readonly Capability[]>> = {
   aggregator: ['codePay', 'merchantQr', 'refund', 'reverse', 'statement'],
   // Native (merchant QR) payments are `unifiedorder` trade_type NATIVE: not built yet.
   wechat_v2: ['codePay', 'refund', 'reverse', 'statement'],
+  // Alipay direct (OpenAPI gateway): merchant QR is alipay.trade.precreate, reverse is alipay.trade.cancel.
+  alipay: ['codePay', 'merchantQr', 'refund', 'reverse', 'statement'],
 };
 
 export const paymentRoutesSchema = z
@@ -59,3 +62,18 @@ export const wechatV2SettingsSchema = z.object({
   caPem: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
 });
 export type WechatV2Settings = z.infer<typeof wechatV2SettingsSchema>;
+
+/** Alipay direct (OpenAPI gateway, public-key mode, RSA2) settings: what the technician types (the app's private key is sealed at rest). */
+export const alipaySettingsSchema = z.object({
+  /** e.g. https://openapi.alipay.com/gateway.do, or the sandbox's address. */
+  gatewayUrl: z.url({ protocol: /^https$/ }),
+  /** The app's APPID at Alipay's open platform: 16 digits. */
+  appId: z.string().regex(/^\d{16}$/),
+  /** The app's RSA private key (PEM, PKCS#1 or PKCS#8): requests are signed with it. */
+  privateKeyPem: z.string().includes('PRIVATE KEY-----'),
+  /** Alipay's public key for this app (PEM): every reply's signature is verified with it. */
+  alipayPublicKeyPem: z.string().includes('PUBLIC KEY-----'),
+  /** The CA that signs the gateway's server certificate, when it is not a public one (the sandbox's). */
+  caPem: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
+});
+export type AlipaySettings = z.infer<typeof alipaySettingsSchema>;
