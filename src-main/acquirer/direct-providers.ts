@@ -3,9 +3,10 @@
  * the technician changes the settings. Each waits, like the aggregator, until what was committed before a call
  * that moves money is on disk (durable-port.ts).
  */
-import type { ProviderId, WechatV2Settings } from '../../src-common/payment-provider';
+import type { AlipaySettings, ProviderId, WechatV2Settings } from '../../src-common/payment-provider';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import { alipayProvider } from './alipay/provider';
 import { awaitingDurability } from './durable-port';
 import type { PaymentProvider } from './gateway';
 import { wechatV2Provider } from './wechat/v2';
@@ -13,6 +14,8 @@ import { wechatV2Provider } from './wechat/v2';
 export interface DirectProviderDeps {
   /** The stored WeChat Pay v2 settings and when they were saved, or null. */
   wechatV2: () => { settings: WechatV2Settings; updatedAt: string } | null;
+  /** The stored Alipay direct settings and when they were saved, or null. */
+  alipay?: () => { settings: AlipaySettings; updatedAt: string } | null;
   timeouts: { payMs: number; queryMs: number; otherMs: number };
   currency: () => string;
   log: Logger;
@@ -22,7 +25,19 @@ export interface DirectProviderDeps {
 
 export function directProviders(deps: DirectProviderDeps): (id: Exclude<ProviderId, 'aggregator'>) => PaymentProvider | null {
   let built: { key: string; provider: PaymentProvider } | null = null;
+  let builtAlipay: { key: string; provider: PaymentProvider } | null = null;
+  const alipay = (): PaymentProvider | null => {
+    const stored = deps.alipay?.();
+    if (!stored) return null;
+    const key = `${stored.updatedAt}|${deps.currency()}`;
+    if (builtAlipay?.key !== key) {
+      const provider = alipayProvider({ settings: stored.settings, currency: deps.currency(), timeouts: deps.timeouts, log: deps.log.child({ module: 'alipay' }), clock: deps.clock });
+      builtAlipay = { key, provider: { ...provider, connect: async () => awaitingDurability(await provider.connect(), deps.durable) } };
+    }
+    return builtAlipay.provider;
+  };
   return (id) => {
+    if (id === 'alipay') return alipay();
     if (id !== 'wechat_v2') return null;
     const stored = deps.wechatV2();
     if (!stored) return null;

@@ -15,11 +15,14 @@ import {
   PROVIDER_WALLETS,
   PROVIDERS,
   wechatV2SettingsSchema,
+  alipaySettingsSchema,
+  type AlipaySettings,
   type PaymentRoute,
   type ProviderId,
   type WechatV2Settings,
 } from '../../src-common/payment-provider';
 import type { Session } from '../../src-common/roles';
+import { normalisedKeys } from '../acquirer/alipay/provider';
 import { certificateNotAfter } from '../acquirer/wechat/certificate';
 import type { Clock } from '../clock';
 import type { Keyring } from '../keyring';
@@ -34,6 +37,9 @@ export interface PaymentRoutesService {
   setWechatV2(settings: WechatV2Settings, session: Session): GatewayStatus;
   /** The stored WeChat Pay v2 settings, unsealed, with when they were saved; null when there are none. */
   wechatV2(): { settings: WechatV2Settings; updatedAt: string } | null;
+  setAlipay(settings: AlipaySettings, session: Session): GatewayStatus;
+  /** The stored Alipay direct settings, unsealed, with when they were saved; null when there are none. */
+  alipay(): { settings: AlipaySettings; updatedAt: string } | null;
 }
 
 export function createPaymentRoutesService(deps: { db: Database; clock: Clock; keyring: Keyring; audit: AuditService }): PaymentRoutesService {
@@ -47,6 +53,14 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
     return { settings: wechatV2SettingsSchema.parse({ ...open, ...secrets }), updatedAt: row.updated_at };
   };
 
+  const alipay = (): { settings: AlipaySettings; updatedAt: string } | null => {
+    const row = readPaymentProvider(db, 'alipay');
+    if (!row) return null;
+    const open = JSON.parse(row.settings) as Record<string, unknown>;
+    const secrets = JSON.parse(keyring.unseal(row.sealed_secrets)) as Record<string, unknown>;
+    return { settings: alipaySettingsSchema.parse({ ...open, ...secrets }), updatedAt: row.updated_at };
+  };
+
   function providerStatus(provider: ProviderId): ProviderStatus {
     const base = { provider, capabilities: [...PROVIDER_CAPABILITIES[provider]], wallets: [...PROVIDER_WALLETS[provider]] };
     if (provider === 'aggregator') return { ...base, configured: true, settings: {}, certificateNotAfter: null, problems: [], updatedAt: null };
@@ -56,7 +70,7 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
     const end = row.cert_not_after ? Date.parse(row.cert_not_after) : null;
     const now = clock.now().getTime();
     const problems: ProviderStatus['problems'] =
-      end === null ? ['certificate_missing'] : end <= now ? ['certificate_expired'] : end - now <= EXPIRING_WITHIN_MS ? ['certificate_expiring'] : [];
+      end === null ? (provider === 'alipay' ? [] : ['certificate_missing']) : end <= now ? ['certificate_expired'] : end - now <= EXPIRING_WITHIN_MS ? ['certificate_expiring'] : [];
     return { ...base, configured: true, settings, certificateNotAfter: row.cert_not_after, problems, updatedAt: row.updated_at };
   }
 
@@ -74,6 +88,7 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
   return {
     status,
     wechatV2,
+    alipay,
     setRoutes(routes, session) {
       for (const route of routes) {
         const problems = providerStatus(route.provider).problems;
@@ -103,6 +118,29 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
           at,
         );
         audit.record({ actor: session.caller, action: 'gateway.setProvider', subject: 'wechat_v2', details: { ...open, certificateNotAfter: notAfter } });
+      })();
+      return status();
+    },
+    setAlipay(input, session) {
+      const settings = alipaySettingsSchema.parse(input);
+      try {
+        normalisedKeys(settings);
+      } catch {
+        throw new PosError('validation_failed', 'The app private key or the Alipay public key cannot be read as an RSA key', { reason: 'key_unreadable' });
+      }
+      // Public-key mode has no certificate of its own; the sandbox's CA, when given, is the one whose end is named.
+      const notAfter = settings.caPem ? certificateNotAfter(settings.caPem) : null;
+      if (settings.caPem && !notAfter) throw new PosError('validation_failed', 'The CA certificate cannot be read', { reason: 'certificate_unreadable' });
+      const { privateKeyPem, caPem, ...open } = settings;
+      const at = clock.now().toISOString();
+      db.transaction(() => {
+        writePaymentProvider(
+          db,
+          { provider: 'alipay', settings: JSON.stringify(open), sealed_secrets: keyring.seal(JSON.stringify({ privateKeyPem, ...(caPem ? { caPem } : {}) })), cert_not_after: notAfter },
+          session.caller.userId,
+          at,
+        );
+        audit.record({ actor: session.caller, action: 'gateway.setProvider', subject: 'alipay', details: { gatewayUrl: open.gatewayUrl, appId: open.appId, certificateNotAfter: notAfter } });
       })();
       return status();
     },

@@ -11,7 +11,11 @@ export const gatewayZhCN = {
     notConfigured: '未设置',
     none: '—',
   },
-  provider: { aggregator: '聚合支付（收钱吧）', wechat_v2: '微信支付直连 (API v2)' },
+  provider: {
+    aggregator: '聚合支付（收钱吧）',
+    wechat_v2: '微信支付直连 (API v2)',
+    alipay: '支付宝直连（开放平台）',
+  },
   capability: { codePay: '付款码', merchantQr: '收款码', refund: '退款', reverse: '撤销', statement: '对账单' },
   problem: {
     not_configured: '未设置商户信息',
@@ -39,6 +43,7 @@ export const gatewayZhCN = {
     certificate_missing: '缺少商户证书',
     certificate_expired: '商户证书已过期',
     certificate_unreadable: '无法读取商户证书',
+    key_unreadable: '无法读取应用私钥或支付宝公钥（需为 RSA 密钥）',
   },
 };
 
@@ -54,7 +59,11 @@ export const gatewayEn: typeof gatewayZhCN = {
     notConfigured: 'Not set up',
     none: '—',
   },
-  provider: { aggregator: 'Aggregator (Shouqianba)', wechat_v2: 'WeChat Pay direct (API v2)' },
+  provider: {
+    aggregator: 'Aggregator (Shouqianba)',
+    wechat_v2: 'WeChat Pay direct (API v2)',
+    alipay: 'Alipay direct (open platform)',
+  },
   capability: { codePay: 'payment code', merchantQr: 'merchant QR', refund: 'refund', reverse: 'reverse', statement: 'statement' },
   problem: {
     not_configured: 'No merchant settings',
@@ -82,5 +91,6 @@ export const gatewayEn: typeof gatewayZhCN = {
     certificate_missing: 'The merchant certificate is missing',
     certificate_expired: 'The merchant certificate has expired',
     certificate_unreadable: 'The merchant certificate cannot be read',
+    key_unreadable: 'The app private key or the Alipay public key cannot be read (RSA keys only)',
   },
 };

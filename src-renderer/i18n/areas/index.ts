@@ -1,6 +1,7 @@
 /** Each area keeps its messages in its own module under its own top-level key; merged here. */
 import { a11yEn, a11yZhCN } from './a11y';
 import { adminEn, adminZhCN } from './admin';
+import { alipayDirectEn, alipayDirectZhCN } from './alipayDirect';
 import { auditEn, auditZhCN } from './audit';
 import { devicesEn, devicesZhCN } from './devices';
 import { gatewayEn, gatewayZhCN } from './gateway';
@@ -40,6 +41,7 @@ export const areaMessagesZhCN = {
   a11y: a11yZhCN,
   sync: syncZhCN,
   gateway: gatewayZhCN,
+  alipayDirect: alipayDirectZhCN,
   members: membersZhCN,
   products: productsZhCN,
   promotions: promotionsZhCN,
@@ -64,6 +66,7 @@ export const areaMessagesEn = {
   a11y: a11yEn,
   sync: syncEn,
   gateway: gatewayEn,
+  alipayDirect: alipayDirectEn,
   members: membersEn,
   products: productsEn,
   promotions: promotionsEn,
