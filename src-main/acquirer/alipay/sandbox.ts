@@ -470,19 +470,9 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
     if (!/^utf-?8$/i.test(params.charset!)) return { method, subCode: 'isv.invalid-charset', subMsg: '字符集错误' };
     if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(params.timestamp!)) return { method, subCode: 'isv.invalid-timestamp', subMsg: '非法的时间戳参数' };
     if (params.version !== '1.0') return { method, subCode: 'isv.invalid-version', subMsg: '版本号错误' };
-    let good = false;
-    try {
-      good = createVerify('RSA-SHA256').update(requestSignContent(params), 'utf8').verify(app.publicKeyPem, params.sign!, 'base64');
-    } catch {
-      good = false;
-    }
-    if (!good) return { method, subCode: 'isv.invalid-signature', subMsg: '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配' };
-    let biz: unknown = {};
-    try {
-      biz = params.biz_content ? JSON.parse(params.biz_content) : {};
-    } catch {
-      return { method, subCode: 'isv.invalid-parameter', subMsg: 'biz_content 不是合法的 JSON' };
-    }
+    if (!signatureVerifies(params, app.publicKeyPem)) return { method, subCode: 'isv.invalid-signature', subMsg: '验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配' };
+    const biz = jsonOf(params.biz_content ?? '{}');
+    if (biz === undefined) return { method, subCode: 'isv.invalid-parameter', subMsg: 'biz_content 不是合法的 JSON' };
     if (typeof biz !== 'object' || biz === null || Array.isArray(biz)) return { method, subCode: 'isv.invalid-parameter', subMsg: 'biz_content 不是 JSON 对象' };
     return { method, biz: biz as Biz };
   }
@@ -588,4 +578,20 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
       );
     },
   };
+}
+
+function signatureVerifies(params: Record<string, string>, publicKeyPem: string): boolean {
+  try {
+    return createVerify('RSA-SHA256').update(requestSignContent(params), 'utf8').verify(publicKeyPem, params.sign!, 'base64');
+  } catch {
+    return false;
+  }
+}
+
+function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
