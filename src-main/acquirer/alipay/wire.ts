@@ -37,15 +37,20 @@ export function amountText(minor: number, exponent: number): string {
   return `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
 
-/** An amount as Alipay writes it ("8.88", "8.8", "8"), in minor units; null unless it is that and has at most `exponent` decimals. */
-export function minorOfAmountText(text: unknown, exponent: number): number | null {
+/**
+ * An amount as Alipay writes it ("8.88", "8.8", "8"), in minor units; null unless it is that and has at most `exponent`
+ * decimals. The documentation's examples write Price fields as JSON numbers (120.88): a number is read by its shortest
+ * decimal form, which is the literal as written.
+ */
+export function minorOfAmountText(value: unknown, exponent: number): number | null {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   if (typeof text !== 'string') return null;
   const m = /^(\d{1,12})(?:\.(\d+))?$/.exec(text);
   if (!m) return null;
   const fraction = m[2] ?? '';
   if (fraction.length > exponent) return null;
-  const value = Number(m[1]! + fraction.padEnd(exponent, '0'));
-  return Number.isSafeInteger(value) ? value : null;
+  const minor = Number(m[1]! + fraction.padEnd(exponent, '0'));
+  return Number.isSafeInteger(minor) ? minor : null;
 }
 
 /** Alipay's times: `yyyy-MM-dd HH:mm:ss` in Beijing time (UTC+8, no daylight saving). */
