@@ -17,7 +17,7 @@ import { makeAlipayKeys, type AlipayKeys } from '../helpers/alipay-sandbox';
  */
 const FIXTURES = join(__dirname, '../../src-main/acquirer/alipay/spec-fixtures');
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
-const DOC_REQUEST = fixture<Record<string, string> & { biz_content: Record<string, string> }>('pay-request.json');
+const DOC_REQUEST = fixture<{ app_id: string; biz_content: Record<string, string> } & Record<string, string>>('pay-request.json');
 const DOC_REPLY_TEXT = readFileSync(join(FIXTURES, 'pay-response.json'), 'utf8');
 const DOC_ERROR_TEXT = readFileSync(join(FIXTURES, 'error-response.json'), 'utf8');
 /** The fields of the documentation's reply that every mainland bar-code payment carries (the rest are cross-border, voucher or pre-auth fields). */
