@@ -64,6 +64,8 @@ export interface AlipaySandboxOptions {
   /** Multiplies every delay (0.1 = ten times faster). */
   readonly scale?: number;
   readonly now?: () => Date;
+  /** Told of each gateway request once it is read: its method and when its headers arrived (hrtime, for the bench). */
+  readonly onRequest?: (method: string, receivedAtNs: bigint) => void;
 }
 
 export interface AlipayLedgerOrder {
@@ -478,6 +480,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const receivedAtNs = process.hrtime.bigint();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -499,6 +502,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
       const params: Record<string, string> = {};
       url.searchParams.forEach((v, k) => (params[k] = v));
       if (req.method === 'POST') new URLSearchParams(Buffer.concat(chunks).toString('utf8')).forEach((v, k) => (params[k] = v));
+      options.onRequest?.(params.method ?? '', receivedAtNs);
       const checked = verified(params);
       if ('subCode' in checked) return invalid(res, checked.method, checked.subCode, checked.subMsg);
       const { method, biz } = checked;
