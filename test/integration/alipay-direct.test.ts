@@ -67,7 +67,7 @@ describe('Alipay direct: every test code over real HTTPS', () => {
     { suffix: '0000', status: 'paid', ledger: 'TRADE_SUCCESS' },
     { suffix: '1030', status: 'paid', ledger: 'TRADE_SUCCESS' },
     { suffix: '1500', status: 'failed', ledger: 'TRADE_CLOSED' },
-    { suffix: '2030', status: 'failed', ledger: 'TRADE_CLOSED' },
+    { suffix: '2030', status: 'failed', failure: 'declined', ledger: 'TRADE_CLOSED' },
     { suffix: '3000', status: 'failed', failure: 'insufficient_funds', ledger: 'TRADE_CLOSED' },
     { suffix: '4000', status: 'failed', failure: 'code_expired', ledger: 'TRADE_CLOSED' },
     { suffix: '5000', status: 'paid', ledger: 'TRADE_SUCCESS' },
@@ -129,6 +129,19 @@ describe('Alipay direct: every test code over real HTTPS', () => {
     expect(sandbox.order(row.client_sn)).toMatchObject({ tradeStatus: 'TRADE_SUCCESS', refunded: 100, totalAmount: cart.total });
   });
 
+  it('voids an Alipay sale of today by trade.cancel (its money back in full), and a retry of the void finds it done by query', async () => {
+    const cart = await newSale(1);
+    const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('alipay', '0000') });
+    const row = await settle(payment.paymentId);
+    const owner = await t.signedIn('owner');
+    const voided = await t.ok(owner, 'refund.voidSale', { saleId: cart.saleId, reason: '顾客不要了' });
+    expect(voided).toMatchObject({ void: true, status: 'refunded', tenderKind: 'alipay', walletAmount: cart.total });
+    expect(sandbox.order(row.client_sn)).toMatchObject({ tradeStatus: 'TRADE_CLOSED', closedBy: 'cancel', totalAmount: cart.total, refunded: cart.total });
+    // The retry asks first (trade.query: TRADE_CLOSED) and finds the void done.
+    expect(await t.ok(owner, 'refund.retry', { refundId: voided.refundId })).toMatchObject({ status: 'refunded' });
+    expect(sandbox.order(row.client_sn)).toMatchObject({ refunded: cart.total });
+  });
+
   it('shows an Alipay merchant QR made by trade.precreate and completes the sale once the customer pays it', async () => {
     expect((await t.ok(cashier, 'gateway.tillOptions', {})).merchantQr).toContain('alipay');
     const cart = await newSale(1);
@@ -180,13 +193,17 @@ describe('Alipay direct: every test code over real HTTPS', () => {
     );
     const alipayRows = rows.filter((r) => r.provider === 'alipay');
     const ledger = sandbox.orders();
-    // Every order Alipay took money for, and every refund: the cancel of an unpaid order moved none.
+    // Every order Alipay took money for, every refund, and the cancel of a paid order (money back); the cancel of an unpaid order moved none.
+    const cancelledPaid = (o: (typeof ledger)[number]) => o.closedBy === 'cancel' && o.refunded > 0;
     const expected = [
-      ...ledger.filter((o) => o.tradeStatus === 'TRADE_SUCCESS' || o.closedBy === 'refund').map((o) => ({ client_sn: o.outTradeNo, type: 'pay', amount: o.totalAmount })),
-      ...ledger.filter((o) => o.refunded > 0).map((o) => ({ client_sn: o.outTradeNo, type: 'refund', amount: o.refunded })),
+      ...ledger.filter((o) => o.tradeStatus === 'TRADE_SUCCESS' || o.closedBy === 'refund' || cancelledPaid(o)).map((o) => ({ client_sn: o.outTradeNo, type: 'pay', amount: o.totalAmount })),
+      ...ledger.filter((o) => o.refunded > 0 && !cancelledPaid(o)).map((o) => ({ client_sn: o.outTradeNo, type: 'refund', amount: o.refunded })),
+      ...ledger.filter(cancelledPaid).map((o) => ({ client_sn: o.outTradeNo, type: 'cancel', amount: o.totalAmount })),
     ];
+    expect(expected.some((e) => e.type === 'cancel')).toBe(true);
     expect(alipayRows.map(({ client_sn, type, amount }) => ({ client_sn, type, amount }))).toEqual(expect.arrayContaining(expected));
     expect(alipayRows).toHaveLength(expected.length);
+    // What Alipay kept, to the fen: pays less refunds and cancels on the bill, the ledger's paid orders less what went back.
     expect(alipayRows.reduce((sum, r) => sum + (r.type === 'pay' ? r.amount : -r.amount), 0)).toBe(ledger.reduce((sum, o) => sum + (o.tradeStatus === 'TRADE_SUCCESS' ? o.totalAmount - o.refunded : 0), 0));
     const alipayOrders = new Set(ledger.map((o) => o.outTradeNo));
     expect(rows.filter((r) => r.provider === 'aggregator').some((r) => alipayOrders.has(r.client_sn))).toBe(false);

@@ -85,7 +85,7 @@ describe('query, cancel, refund and precreate replies', () => {
     expect(queryOutcomeOf(reply({ ...PAID, trade_status: 'TRADE_SUCCESS', gmt_payment: undefined, send_pay_date: '2026-12-06 10:00:02' }), CNY, NOW)).toMatchObject({ kind: 'paid', amount: 8888, finishedAt: '2026-12-06T02:00:02.000Z' });
     expect(queryOutcomeOf(reply({ ...PAID, trade_status: 'TRADE_FINISHED' }), CNY, NOW)).toMatchObject({ kind: 'paid' });
     expect(queryOutcomeOf(reply({ ...PAID, trade_status: 'WAIT_BUYER_PAY' }), CNY, NOW)).toEqual({ kind: 'pending', acquirerSn: PAID.trade_no });
-    expect(queryOutcomeOf(reply({ ...PAID, trade_status: 'TRADE_CLOSED' }), CNY, NOW)).toMatchObject({ kind: 'failed' });
+    expect(queryOutcomeOf(reply({ ...PAID, trade_status: 'TRADE_CLOSED' }), CNY, NOW)).toEqual({ kind: 'cancelled' });
     expect(queryOutcomeOf(reply({ ...PAID, trade_status: 'SOMETHING' }), CNY, NOW)).toMatchObject({ kind: 'unknown' });
     expect(queryOutcomeOf(reply({ ...PAID, trade_status: 'TRADE_SUCCESS', out_trade_no: 'OTHER' }), CNY, NOW)).toMatchObject({ kind: 'unknown' });
     expect(queryOutcomeOf(reply({ code: '40004', sub_code: 'ACQ.TRADE_NOT_EXIST' }), CNY, NOW)).toEqual({ kind: 'not_found' });

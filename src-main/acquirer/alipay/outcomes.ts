@@ -14,8 +14,9 @@
  *           40002/40001/40006/20001 (the gateway refused the request itself: nothing was done)       → failed other
  *           connection never established (nothing sent)                                              → failed other
  * query     10000 trade_status TRADE_SUCCESS / TRADE_FINISHED → paid (same order and currency), WAIT_BUYER_PAY →
- *           pending, TRADE_CLOSED → failed (unpaid and closed, or paid and since refunded in full: Alipay's
- *           query does not say which; the engine only queries payments it does not know final);
+ *           pending, TRADE_CLOSED → cancelled (closed unpaid, by the customer, a timeout or our cancel, or paid
+ *           and given back by trade.cancel or in full by refunds: Alipay's query does not say which, and each
+ *           reader takes it as "no money kept": a waiting payment failed, a cancelling one reversed, a void done);
  *           40004 ACQ.TRADE_NOT_EXIST → not_found; else unknown
  * cancel    10000 → cancelled (retry_flag Y → in_progress); 40004 with retry_flag Y → in_progress;
  *           ACQ.TRADE_NOT_EXIST → cancelled (nothing to reverse, as WeChat's ORDERNOTEXIST);
@@ -150,7 +151,7 @@ export function queryOutcomeOf(reply: AlipayReply, expected: Expected, now: Date
     case 'WAIT_BUYER_PAY':
       return { kind: 'pending', acquirerSn: text(n.trade_no) || null };
     case 'TRADE_CLOSED':
-      return { kind: 'failed', code: 'other', message: 'trade closed (TRADE_CLOSED)' };
+      return { kind: 'cancelled' };
     default:
       return { kind: 'unknown', reason: `trade_status ${text(n.trade_status) ?? '(none)'}` };
   }

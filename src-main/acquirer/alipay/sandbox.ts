@@ -39,7 +39,8 @@
  *           Refunds succeed at once.
  * precreate 10000 with a qr_code; the order waits (WAIT_BUYER_PAY) until `customerPays` (tests) or 2 h.
  * bill      downloadurl.query bill_type trade for a day (Beijing) → a bill_download_url on this server, valid 30 s,
- *           serving the day's 业务明细 as a zip of one GBK CSV (payments.md §5.2); unlike Alipay, today's too.
+ *           serving the day's 业务明细 as a zip of one GBK CSV (payments.md §5.2); unlike Alipay, today's too. A cancel
+ *           of a paid order is a 退款 row without a request number (the sandbox's reading: the documentation is silent).
  */
 import { createSign, createVerify, randomInt } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -114,6 +115,7 @@ interface OrderRow {
   due_at: number | null;
   due_status: string | null;
   closed_by: string | null;
+  closed_at: number | null;
 }
 
 interface RefundRow {
@@ -131,7 +133,7 @@ function openLedger(path: string): Database {
     CREATE TABLE IF NOT EXISTS ali_order (
       out_trade_no TEXT PRIMARY KEY, trade_no TEXT NOT NULL UNIQUE, auth_code TEXT, total_amount INTEGER NOT NULL, currency TEXT NOT NULL,
       subject TEXT NOT NULL, trade_status TEXT NOT NULL, buyer_logon_id TEXT NOT NULL, buyer_user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
-      paid_at INTEGER, due_at INTEGER, due_status TEXT, closed_by TEXT) STRICT;
+      paid_at INTEGER, due_at INTEGER, due_status TEXT, closed_by TEXT, closed_at INTEGER) STRICT;
     CREATE TABLE IF NOT EXISTS ali_refund (
       out_request_no TEXT NOT NULL, out_trade_no TEXT NOT NULL REFERENCES ali_order (out_trade_no), refund_amount INTEGER NOT NULL,
       at INTEGER NOT NULL, PRIMARY KEY (out_trade_no, out_request_no)) STRICT;
@@ -258,13 +260,14 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
       due_at: null,
       due_status: null,
       closed_by: null,
+      closed_at: null,
     };
   }
   const insertOrder = (o: OrderRow) =>
     db
       .prepare(
-        `INSERT INTO ali_order (out_trade_no, trade_no, auth_code, total_amount, currency, subject, trade_status, buyer_logon_id, buyer_user_id, created_at, paid_at, due_at, due_status, closed_by)
-         VALUES (@out_trade_no, @trade_no, @auth_code, @total_amount, @currency, @subject, @trade_status, @buyer_logon_id, @buyer_user_id, @created_at, @paid_at, @due_at, @due_status, @closed_by)`,
+        `INSERT INTO ali_order (out_trade_no, trade_no, auth_code, total_amount, currency, subject, trade_status, buyer_logon_id, buyer_user_id, created_at, paid_at, due_at, due_status, closed_by, closed_at)
+         VALUES (@out_trade_no, @trade_no, @auth_code, @total_amount, @currency, @subject, @trade_status, @buyer_logon_id, @buyer_user_id, @created_at, @paid_at, @due_at, @due_status, @closed_by, @closed_at)`,
       )
       .run(o);
 
@@ -372,7 +375,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
     if (refundsOf(no).length > 0) return fail(res, method, 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法', { retry_flag: 'N' });
     if (now().getTime() - o.created_at > CANCEL_WINDOW_MS) return fail(res, method, 'ACQ.REASON_TRADE_BEEN_FREEZEN', '交易已超过撤销期限', { retry_flag: 'N' });
     const action = o.trade_status === 'TRADE_SUCCESS' ? 'refund' : 'close';
-    db.prepare("UPDATE ali_order SET trade_status = 'TRADE_CLOSED', closed_by = 'cancel', due_at = NULL, due_status = NULL WHERE out_trade_no = ?").run(no);
+    db.prepare("UPDATE ali_order SET trade_status = 'TRADE_CLOSED', closed_by = 'cancel', closed_at = ?, due_at = NULL, due_status = NULL WHERE out_trade_no = ?").run(now().getTime(), no);
     return answer(res, method, { trade_no: o.trade_no, out_trade_no: no, retry_flag: 'N', action, ...(action === 'refund' ? { gmt_refund_pay: beijingTime(now()) } : {}) });
   }
 
@@ -453,6 +456,10 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
     }
     for (const r of db.prepare('SELECT * FROM ali_refund ORDER BY at').all() as RefundRow[]) {
       if (day(r.at)) lines.push(row(findOrder(r.out_trade_no)!, '退款', r.at, r.refund_amount, r.out_request_no));
+    }
+    // A cancel of a paid order gave all of it back: a refund row without a request number.
+    for (const o of orders) {
+      if (o.closed_by === 'cancel' && o.closed_at !== null && day(o.closed_at)) lines.push(row(o, '退款', o.closed_at, o.total_amount, ''));
     }
     const header = [`#支付宝业务明细查询`, `#账号：[2088${app.appId.slice(-8)}0156]`, `#起始日期：[${found.date} 00:00:00]   终止日期：[${found.date} 23:59:59]`, '#-----------------------------------------业务明细列表----------------------------------------'];
     const csv = [...header, BILL_COLUMNS.join(','), ...lines, '#-----------------------------------------业务明细列表结束------------------------------------', `#导出时间：[${beijingTime(now())}]`, ''].join('\r\n');
