@@ -6,6 +6,9 @@
  * the request RSA2 with the app's key and verifies the reply's signature with Alipay's public key); ./outcomes.ts says
  * how replies become outcomes.
  *
+ * The calls use the SDK's `exec`, its client of the 1.0 gateway (gateway.do, form POST), which its README marks
+ * deprecated in favour of `curl` for the v3 JSON API (/v3/alipay/trade/…, another wire format and signature scheme).
+ *
  * What alipay-sdk does not do, and is done here:
  * - It trusts the gateway's TLS against the system's roots only; a sandbox's own CA goes in through its `proxyAgent`
  *   option, given an undici Agent (urllib's, the SDK's own HTTP client) rather than a proxy.
