@@ -182,6 +182,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       testOperations: options.sqlWorkerTestOperations ?? false,
       walBoundBytes: config.storage.walBoundMegabytes * 1024 * 1024,
       writeGate: writeGate.buffer,
+      checkpoints: true,
     },
     events,
     log: log.child({ module: 'sql-worker' }),
