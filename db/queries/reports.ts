@@ -209,7 +209,7 @@ export function insertZReport(db: Database, row: ZReportRow): void {
   ).run(row);
 }
 
-/** An X report as printed (migration 0032): kept as taken, sent up as an `x_report` fact. */
+/** An X report as printed (migration 0034): kept as taken, sent up as an `x_report` fact. */
 export interface XReportRow {
   id: string;
   terminal_id: string;

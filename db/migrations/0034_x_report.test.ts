@@ -4,9 +4,9 @@ import { atVersion } from './testing';
 const T0 = '2026-12-01T02:00:00.000Z';
 const T1 = '2026-12-01T07:30:00.000Z';
 
-const X_MIGRATION = 32;
+const X_MIGRATION = 34;
 
-describe('0032_x_report', () => {
+describe('0034_x_report', () => {
   it('keeps a printed X report as taken, sends it up as an x_report fact, and refuses any change to it', () => {
     const db = atVersion(X_MIGRATION);
     db.prepare("INSERT INTO user (id, name, role, pin_hash, created_at) VALUES ('U1', '店长', 'owner', 'h', ?)").run(T0);
