@@ -215,3 +215,56 @@ describe('WeChat Pay v3 direct: every test code over real HTTPS', () => {
     expect(rows.some((r) => r.provider === 'aggregator')).toBe(true);
   });
 });
+
+/**
+ * A store outside mainland China (JPY: no minor unit) taking WeChat Pay v3: the payment is sent in the store's
+ * currency (amount.currency JPY, amount.total in yen), recorded in it, and refunded in it, to the yen of the ledger.
+ */
+describe('WeChat Pay v3 direct in a JPY store', () => {
+  let keys: WechatV3Keys;
+  let sandbox: WechatV3Sandbox;
+  let t: TestPos;
+  let cashier: Session;
+
+  beforeAll(async () => {
+    keys = makeWechatV3Keys();
+    sandbox = await startTestWechatV3Sandbox(keys, { scale: 0.02 });
+    t = await startTestPos({ currency: 'JPY', acquirer: { sandboxSpeed: 0.02, timeouts: { payMs: 1000, queryMs: 1000, otherMs: 1000 }, timings: { pollIntervalMs: 40, pollDeadlineMs: 1500, cancelRetryMs: 40, maxCancelAttempts: 5 } } });
+    const technician = await t.signedIn('technician');
+    cashier = await t.signedIn('cashier');
+    await t.ok(technician, 'gateway.setWechatV3', testWechatV3Settings(sandbox, keys));
+    await t.ok(technician, 'gateway.setRoutes', { routes: [{ wallet: 'wechat', provider: 'wechat_v3' }] });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await sandbox?.close();
+  });
+
+  it('pays and refunds in yen, the sandbox’s ledger agreeing to the yen', async () => {
+    const barcode = (await t.ok(cashier, 'catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
+    await t.ok(cashier, 'sale.scan', { code: barcode });
+    await t.ok(cashier, 'sale.scan', { code: barcode });
+    const cart = (await t.ok(cashier, 'sale.current', {}))!;
+    const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') });
+    const until = Date.now() + 10_000;
+    let row: { status: string; currency: string; amount: number; client_sn: string } | undefined;
+    while (Date.now() < until) {
+      row = t.query<{ status: string; currency: string; amount: number; client_sn: string }>('SELECT status, currency, amount, client_sn FROM payment WHERE id = ?', payment.paymentId)[0];
+      if (row?.status === 'paid') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(row).toMatchObject({ status: 'paid', currency: 'JPY', amount: cart.total });
+    expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'SUCCESS', total: cart.total, currency: 'JPY' });
+    const owner = await t.signedIn('owner');
+    await t.ok(owner, 'refund.request', { saleId: cart.saleId, amount: 7, reason: '退货' });
+    let status = '';
+    while (Date.now() < until + 10_000) {
+      status = t.query<{ status: string }>('SELECT status FROM refund WHERE sale_id = ?', cart.saleId)[0]?.status ?? '';
+      if (status === 'refunded' || status === 'failed' || status === 'needs_attention') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe('refunded');
+    expect(t.query('SELECT provider, currency, wallet_amount FROM refund WHERE sale_id = ?', cart.saleId)).toEqual([{ provider: 'wechat_v3', currency: 'JPY', wallet_amount: 7 }]);
+    expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 7, total: cart.total, currency: 'JPY' });
+  });
+});
