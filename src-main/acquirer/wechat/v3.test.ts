@@ -19,7 +19,7 @@ function reply(status: number, value: object, options: { key?: typeof platform.p
   return { ok: true, status, body: options.body ? options.body(text) : text, headers };
 }
 
-// The documentation's codepay reply example, with our order's numbers.
+// A paid codepay reply with every field the documentation's reply table lists (it gives no example), for our order.
 const PAID = {
   appid: KEY.appId,
   mchid: KEY.mchId,
