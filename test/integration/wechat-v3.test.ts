@@ -150,6 +150,30 @@ describe('WeChat Pay v3 direct: every test code over real HTTPS', () => {
     expect(sandbox.order(row.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 100, total: cart.total });
   });
 
+  for (const fault of ['refund_request_lost', 'refund_reply_lost'] as const) {
+    it(`settles a refund whose ${fault === 'refund_request_lost' ? 'request' : 'reply'} was lost: refunded once, by the same out_refund_no`, async () => {
+      const cart = await newSale(2);
+      const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') });
+      const row = await settle(payment.paymentId);
+      const owner = await t.signedIn('owner');
+      sandbox.setReplyFault(fault);
+      await t.ok(owner, 'refund.request', { saleId: cart.saleId, amount: 150, reason: '退货' });
+      const until = Date.now() + 15_000;
+      let refund: { status: string; refund_request_no: string } | undefined;
+      while (Date.now() < until) {
+        refund = t.query<{ status: string; refund_request_no: string }>('SELECT status, refund_request_no FROM refund WHERE sale_id = ?', cart.saleId)[0];
+        if (refund && ['refunded', 'failed', 'needs_attention'].includes(refund.status)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // The fault happened: the refund's first request (or its reply) was lost.
+      expect(sandbox.replyFault()).toBeNull();
+      sandbox.setReplyFault(null);
+      expect(refund?.status).toBe('refunded');
+      expect(sandbox.refunds(row.client_sn)).toEqual([{ outRefundNo: refund!.refund_request_no, refund: 150, status: 'SUCCESS' }]);
+      expect(sandbox.order(row.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 150, total: cart.total });
+    });
+  }
+
   it('routes by wallet on one till: WeChat to WeChat Pay direct, Alipay and UnionPay through the aggregator', async () => {
     const paid: { provider: string; clientSn: string; amount: number }[] = [];
     for (const wallet of ['wechat', 'alipay', 'unionpay'] as const) {

@@ -26,7 +26,7 @@
  *           same CSV as v2's trade bill; a day without rows → 400 NO_STATEMENT_EXIST. Today's bill is served too.
  *
  * `setReplyFault` spoils the next codepay replies' signatures (a wrong key, a changed body) or their currency, for
- * the tests of "never paid on trust".
+ * the tests of "never paid on trust", or loses a refund's request or reply once.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomInt, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -63,14 +63,22 @@ export interface V3LedgerOrder {
   refunded: number;
 }
 
-/** What the next codepay replies get wrong: signed by another key, body changed after signing, another currency. */
-export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency';
+/**
+ * What goes wrong: the next codepay replies are signed by another key, have their body changed after signing, or
+ * name another currency (until cleared); or the next refund request is lost before it is recorded, or its reply is
+ * lost after (once).
+ */
+export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency' | 'refund_request_lost' | 'refund_reply_lost';
 
 export interface WechatV3Sandbox {
   readonly url: string;
   orders(): V3LedgerOrder[];
   order(outTradeNo: string): V3LedgerOrder | undefined;
+  /** The refunds of an order in the ledger, oldest first. */
+  refunds(outTradeNo: string): { outRefundNo: string; refund: number; status: string }[];
   setReplyFault(fault: V3ReplyFault | null): void;
+  /** The fault still to happen (a one-shot refund fault is null once it happened). */
+  replyFault(): V3ReplyFault | null;
   /** Requests refused for their signature (401 SIGN_ERROR) so far. */
   refusedSignatures(): number;
   close(): Promise<void>;
@@ -329,7 +337,12 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     amount: { total: o.total, refund: r.refund, payer_total: o.total, payer_refund: r.refund, settlement_refund: r.refund, settlement_total: o.total, discount_refund: 0, currency: o.currency },
   });
 
-  function refund(res: ServerResponse, body: Record<string, unknown>) {
+  function refund(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) {
+    if (fault === 'refund_request_lost') {
+      fault = null;
+      req.socket.destroy();
+      return;
+    }
     settleDue();
     const amount = body.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined;
     if (typeof body.out_trade_no !== 'string' || typeof body.out_refund_no !== 'string' || !/^[0-9A-Za-z_\-*@|]{1,64}$/.test(body.out_refund_no)) {
@@ -352,6 +365,11 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       db.prepare('INSERT INTO v3_refund (out_refund_no, refund_id, out_trade_no, refund, status, at) VALUES (@out_refund_no, @refund_id, @out_trade_no, @refund, @status, @at)').run(row);
       db.prepare("UPDATE v3_order SET trade_state = 'REFUND' WHERE out_trade_no = ?").run(o.out_trade_no);
     })();
+    if (fault === 'refund_reply_lost') {
+      fault = null;
+      req.socket.destroy();
+      return;
+    }
     return send(res, 200, refundReply(row, o));
   }
 
@@ -449,7 +467,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       }
       let m: RegExpExecArray | null;
       if (req.method === 'POST' && path === V3_PATHS.codepay) return codepay(req, res, body);
-      if (req.method === 'POST' && path === V3_PATHS.refunds) return refund(res, body);
+      if (req.method === 'POST' && path === V3_PATHS.refunds) return refund(req, res, body);
       if (req.method === 'POST' && (m = REVERSE.exec(path))) return reverse(res, m[1]!, body);
       if (req.method === 'GET' && (m = QUERY.exec(path))) return query(res, m[1]!, target.searchParams);
       if (req.method === 'GET' && (m = REFUND.exec(path))) return refundQuery(res, m[1]!);
@@ -484,6 +502,8 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       const o = findOrder(outTradeNo);
       return o ? ledgerOrder(o) : undefined;
     },
+    refunds: (outTradeNo) => refundsOf(outTradeNo).map((r) => ({ outRefundNo: r.out_refund_no, refund: r.refund, status: r.status })),
+    replyFault: () => fault,
     setReplyFault(next) {
       fault = next;
     },
