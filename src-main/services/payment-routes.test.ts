@@ -106,6 +106,19 @@ describe('WeChat Pay v3 settings', () => {
     expect(routes.status().providers.find((p) => p.provider === 'wechat_v3')?.problems).toEqual(['certificate_expired']);
   });
 
+  it('watches a platform certificate’s end too, when one is given instead of the public key', () => {
+    const { routes, session } = setup();
+    const dir = mkdtempSync(join(tmpdir(), 'v3-'));
+    const settings = v3Keys(dir, 365);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'pk.pem'), '-out', join(dir, 'pc.pem'), '-days', '20', '-subj', '/CN=Tenpay.com Root CA'], { stdio: 'ignore' });
+    const platformCert = readFileSync(join(dir, 'pc.pem'), 'utf8');
+    const status = routes.setWechatV3({ ...settings, platformPublicKeyPem: platformCert, platformSerial: new X509Certificate(platformCert).serialNumber }, session);
+    expect(status.providers.find((p) => p.provider === 'wechat_v3')).toMatchObject({
+      certificateNotAfter: new Date(new X509Certificate(platformCert).validTo).toISOString(),
+      problems: ['certificate_expiring'],
+    });
+  });
+
   it('refuses, changing nothing, a serial that is not the certificate’s, a key that is not the certificate’s, and keys that do not read', () => {
     const { db, routes, session } = setup();
     const dir = mkdtempSync(join(tmpdir(), 'v3-'));
