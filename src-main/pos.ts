@@ -306,6 +306,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const paymentRoutes = createPaymentRoutesService({ db, clock, keyring: openKeyring(dataDir), audit });
   const gatewayDirect = directProviders({
     wechatV2: paymentRoutes.wechatV2,
+    wechatV3: paymentRoutes.wechatV3,
     timeouts: acquirerConfig.timeouts,
     currency: () => settings.get().currency,
     log: log.child({ module: 'wechat-v2' }),

@@ -5,6 +5,7 @@ import type { ApiError } from '../../../src-common/errors';
 import { PROVIDER_WALLETS, type ProviderId, type WechatV2Settings } from '../../../src-common/payment-provider';
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
+import { WechatV3Section } from './WechatV3Section';
 
 /** Why a gateway call was refused, in the technician's words. */
 function useGatewayErrorText() {
@@ -39,6 +40,7 @@ export function PaymentRoutesPanel({ onError, onOk }: PanelProps) {
       {status && <ProvidersSection status={status} />}
       {status && <RoutesSection key={JSON.stringify(status.routes)} status={status} onSave={async (routes) => saved(await pos.call('gateway.setRoutes', { routes }))} />}
       <WechatSection onSave={async (settings) => saved(await pos.call('gateway.setWechatV2', settings))} />
+      <WechatV3Section onSave={async (settings) => saved(await pos.call('gateway.setWechatV3', settings))} />
     </section>
   );
 }
