@@ -12,6 +12,7 @@ import { lowEndTill } from './low-end';
 import { jobRunnerDrain } from './jobs';
 import { scanToAcquirerLatency } from './payments';
 import { alipayScanToGateway } from './alipay';
+import { wechatV3CodePay } from './wechat-v3';
 import { generateSalesCli } from './generate-sales';
 import { maintenanceBench } from './maintenance';
 import { reportsBench } from './reports';
@@ -27,7 +28,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /**
  * `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `maintenance [--sales N] [--db PATH]`
  * only the maintenance one; `jobs [--jobs N]` only the job runner's drain; `crash-matrix [--runs N]` only the crash matrix; `low-end` only the quarter-core till;
- * `scale [--count N]` only the scale weight → cart line latency; `alipay [--count N]` only Alipay direct's scan → gateway; `generate-sales …` only makes a database;
+ * `scale [--count N]` only the scale weight → cart line latency; `wechat-v3 [--count N]` only WeChat Pay v3 code pay at its sandbox; `alipay [--count N]` only Alipay direct's scan → gateway; `generate-sales …` only makes a database;
  * `server [--tills --sales --batch --lag-seconds --total-sales --stores --fresh]` only the store server;
  * `server-daily-total [--total-sales N --stores N --fresh]` only its daily total on the cached big database.
  */
@@ -97,6 +98,10 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ cartPricing: cartPricingBench() }, null, 2)}\n`);
     return;
   }
+  if (process.argv[2] === 'wechat-v3') {
+    process.stdout.write(`${JSON.stringify({ payments: { wechatV3CodePay: await wechatV3CodePay(Number(option('count') ?? 200)) } }, null, 2)}\n`);
+    return;
+  }
   if (process.argv[2] === 'jobs') {
     process.stdout.write(`${JSON.stringify({ jobs: { runnerDrain: await jobRunnerDrain(Number(option('jobs') ?? 10_000), Number(option('concurrency') ?? 64)) } }, null, 2)}\n`);
     return;
@@ -121,6 +126,7 @@ async function main() {
       scanToAcquirer: await scanToAcquirerLatency(),
       crashMatrix: await crashMatrixBench(),
       /** Alipay direct (alipay-sdk, HTTPS) to its gateway sandbox, beside a raw HTTPS round trip and RSA2's own cost. */
+      wechatV3CodePay: await wechatV3CodePay(),
       alipayScanToGateway: await alipayScanToGateway(),
     },
     jobs: { runnerDrain: await jobRunnerDrain() },

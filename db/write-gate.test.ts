@@ -81,6 +81,22 @@ describe('the write gate', () => {
     expect(core.whenFree()).toBeNull();
   });
 
+  it('keeps the worker out from a start that found the gate free until the end of that turn', async () => {
+    const buffer = createWriteBuffer();
+    const cells = new Int32Array(buffer);
+    const core = createWriteGate('core', buffer);
+    // The start goes on at once; until its write (after its reads) the worker does not take the gate.
+    expect(core.whenFree()).toBeNull();
+    expect(cells[1]).toBe(1);
+    // Its write takes the gate and ends the reservation; a start that never writes ends it at the end of the turn.
+    core.hold(() => expect(cells[1]).toBe(0));
+    expect(core.whenFree()).toBeNull();
+    expect(cells[1]).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cells[1]).toBe(0);
+    expect(core.stats()).toMatchObject({ waits: 0, asyncWaits: 0 });
+  });
+
   it('lets the worker in again when the start that awaited the gate did not write', async () => {
     const buffer = createWriteBuffer();
     const cells = new Int32Array(buffer);

@@ -141,6 +141,22 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
     }
   }
 
+  /**
+   * A start that found the gate free goes on at once, but its write may come only after its reads (a scan looks up
+   * the product and replays the cart first): the worker steps aside until this turn of the loop is over, so it
+   * does not take the gate in between and make that write wait on the thread.
+   */
+  let reserved = false;
+  function reserve() {
+    Atomics.store(cells, CORE_WAITING, 1);
+    if (reserved) return;
+    reserved = true;
+    setImmediate(() => {
+      reserved = false;
+      stopWaitingIfIdle();
+    });
+  }
+
   function release() {
     Atomics.compareExchange(cells, HOLDER, me, FREE);
     Atomics.notify(cells, HOLDER);
@@ -175,7 +191,10 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
     whenFree() {
       if (role !== 'core') throw new Error('write gate: only the core waits without blocking');
       const holder = Atomics.load(cells, HOLDER);
-      if (queued === 0 && (depth > 0 || holder === FREE || holder === me)) return null;
+      if (queued === 0 && (depth > 0 || holder === FREE || holder === me)) {
+        if (depth === 0 && holder === FREE) reserve();
+        return null;
+      }
       queued++;
       const turn = queueTail.then(untilFree).finally(() => {
         queued--;

@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'shift.cashOut',
   'shift.close',
   'report.takeZ',
+  'report.takeX',
   'export.create',
   'reconcile.resolve',
   'diagnostics.backup',

@@ -39,11 +39,12 @@ export interface CartState {
   memberId: string | null;
 }
 
-export function replayCart(events: readonly CartEvent[]): CartState {
-  let lines: CartLineState[] = [];
-  let orderDiscount: Discount | null = null;
-  let lastLineId: string | null = null;
-  let memberId: string | null = null;
+export const EMPTY_CART: CartState = { lines: [], orderDiscount: null, lastLineId: null, memberId: null };
+
+/** The cart after `events`, replayed onto `from` (the state after the events before them; none: a new sale). */
+export function replayCart(events: readonly CartEvent[], from: CartState = EMPTY_CART): CartState {
+  // States are never changed in place (a kept state is the base of later replays: src-main/services/cart-states.ts).
+  let { lines, orderDiscount, lastLineId, memberId } = from;
   const update = (lineId: string, change: Partial<CartLineState>) => {
     lines = lines.map((l) => (l.lineId === lineId ? { ...l, ...change } : l));
     lastLineId = lineId;

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { WALLETS, type Wallet } from './payment-code';
 
-export const PROVIDERS = ['aggregator', 'wechat_v2', 'alipay'] as const;
+export const PROVIDERS = ['aggregator', 'wechat_v2', 'wechat_v3', 'alipay'] as const;
 export type ProviderId = (typeof PROVIDERS)[number];
 export const DEFAULT_PROVIDER: ProviderId = 'aggregator';
 
@@ -20,6 +20,7 @@ export type Capability = (typeof CAPABILITIES)[number];
 export const PROVIDER_WALLETS: Readonly<Record<ProviderId, readonly Wallet[]>> = {
   aggregator: WALLETS,
   wechat_v2: ['wechat'],
+  wechat_v3: ['wechat'],
   alipay: ['alipay'],
 };
 
@@ -27,6 +28,8 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderId, readonly Capabil
   aggregator: ['codePay', 'merchantQr', 'refund', 'reverse', 'statement'],
   // Native (merchant QR) payments are `unifiedorder` trade_type NATIVE: not built yet.
   wechat_v2: ['codePay', 'refund', 'reverse', 'statement'],
+  // API v3 Native payments (/v3/pay/transactions/native) are not built either.
+  wechat_v3: ['codePay', 'refund', 'reverse', 'statement'],
   // Alipay direct (OpenAPI gateway): merchant QR is alipay.trade.precreate, reverse is alipay.trade.cancel.
   alipay: ['codePay', 'merchantQr', 'refund', 'reverse', 'statement'],
 };
@@ -62,6 +65,29 @@ export const wechatV2SettingsSchema = z.object({
   caPem: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
 });
 export type WechatV2Settings = z.infer<typeof wechatV2SettingsSchema>;
+
+/**
+ * WeChat Pay API v3 merchant settings: what the technician types (the private key is sealed at rest). Requests are
+ * signed with the merchant's private key (its API certificate's serial names it); replies are verified with the
+ * platform public key (or platform certificate) and its id.
+ */
+export const wechatV3SettingsSchema = z.object({
+  baseUrl: z.url({ protocol: /^https$/ }),
+  appId: z.string().regex(/^wx[0-9a-f]{16}$/),
+  mchId: z.string().regex(/^\d{6,12}$/),
+  /** The merchant API certificate's serial number (hex), sent as serial_no. */
+  merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/),
+  /** The merchant API certificate (apiclient_cert.pem): its end date is watched, its key must be the private key's. */
+  merchantCertPem: z.string().includes('-----BEGIN CERTIFICATE-----'),
+  merchantKeyPem: z.string().includes('PRIVATE KEY-----'),
+  /** The WeChat Pay public key (PUBLIC KEY) or a platform certificate (CERTIFICATE) that signs replies. */
+  platformPublicKeyPem: z.string().refine((pem) => pem.includes('-----BEGIN PUBLIC KEY-----') || pem.includes('-----BEGIN CERTIFICATE-----'), 'a PUBLIC KEY or CERTIFICATE PEM'),
+  /** The public key's id (PUB_KEY_ID_…) or the platform certificate's serial: replies name it in Wechatpay-Serial. */
+  platformSerial: z.string().regex(/^(PUB_KEY_ID_[0-9A-Za-z]{1,64}|[0-9A-Fa-f]{8,64})$/),
+  /** The CA that signs the provider's server certificate, when it is not a public one (the sandbox's). */
+  caPem: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
+});
+export type WechatV3Settings = z.infer<typeof wechatV3SettingsSchema>;
 
 /** Alipay direct (OpenAPI gateway, public-key mode, RSA2) settings: what the technician types (the app's private key is sealed at rest). */
 export const alipaySettingsSchema = z.object({

@@ -159,6 +159,24 @@ export const ZReportFact = z.object({
 });
 export type ZReportFact = z.infer<typeof ZReportFact>;
 
+/** An X report as the till printed it (the open business day so far); the back office lists them beside the Zs. */
+export const XReportFact = z.object({
+  xId: FactId,
+  businessDate: BusinessDate,
+  fromAt: IsoTime.nullable(),
+  takenAt: IsoTime,
+  takenBy: FactId,
+  currency: Currency,
+  salesCount: z.number().int().min(0),
+  gross: Minor,
+  discounts: Minor,
+  refunds: Minor,
+  net: Minor,
+  tax: Minor,
+  report: z.record(z.string(), z.unknown()),
+});
+export type XReportFact = z.infer<typeof XReportFact>;
+
 export const CashMovementFact = z.object({
   movementId: FactId,
   shiftId: FactId,
@@ -267,6 +285,7 @@ export const Fact = z.discriminatedUnion('kind', [
   z.object({ ...factEnvelope, kind: z.literal('member_points'), payload: MemberPointsFact }),
   z.object({ ...factEnvelope, kind: z.literal('member'), payload: MemberFact }),
   z.object({ ...factEnvelope, kind: z.literal('member_anonymised'), payload: MemberAnonymisedFact }),
+  z.object({ ...factEnvelope, kind: z.literal('x_report'), payload: XReportFact }),
 ]);
 export type Fact = z.infer<typeof Fact>;
 export type FactKind = Fact['kind'];

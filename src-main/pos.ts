@@ -182,6 +182,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       testOperations: options.sqlWorkerTestOperations ?? false,
       walBoundBytes: config.storage.walBoundMegabytes * 1024 * 1024,
       writeGate: writeGate.buffer,
+      checkpoints: true,
     },
     events,
     log: log.child({ module: 'sql-worker' }),
@@ -306,6 +307,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const gatewayDirect = directProviders({
     wechatV2: paymentRoutes.wechatV2,
     alipay: paymentRoutes.alipay,
+    wechatV3: paymentRoutes.wechatV3,
     timeouts: acquirerConfig.timeouts,
     currency: () => settings.get().currency,
     log: log.child({ module: 'wechat-v2' }),

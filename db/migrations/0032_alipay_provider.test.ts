@@ -64,4 +64,14 @@ describe('0032_alipay_provider', () => {
     expect(() => db.prepare("INSERT INTO payment_provider (provider, settings, sealed_secrets, updated_at) VALUES ('aggregator', '{}', 's', ?)").run(NOW)).toThrow(/CHECK/);
     expect(() => db.prepare("INSERT INTO acquirer_statement_row (business_date, line_no, client_sn, acquirer_sn, type, wallet, amount, status, finished_at, provider) VALUES ('2026-12-01', 9, 'c', 'a', 'pay', 'alipay', 1, 's', ?, 'nobody')").run(NOW)).toThrow(/CHECK|FOREIGN/);
   });
+
+  it('keeps Alipay beside the providers later migrations add to the same lists', () => {
+    const db = seededAt31();
+    migrate(db, migrations);
+    insertPayment(db, 'PAY2', 'alipay');
+    db.prepare("INSERT INTO payment_route (wallet, provider, updated_at) VALUES ('alipay', 'alipay', ?)").run(NOW);
+    db.prepare("INSERT INTO payment_provider (provider, settings, sealed_secrets, updated_at) VALUES ('alipay', '{}', 's', ?)").run(NOW);
+    expect(() => db.prepare("INSERT INTO payment_route (wallet, provider, updated_at) VALUES ('unionpay', 'alipay', ?)").run(NOW)).toThrow(/CHECK/);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
 });

@@ -209,6 +209,36 @@ export function insertZReport(db: Database, row: ZReportRow): void {
   ).run(row);
 }
 
+/** An X report as printed (migration 0034): kept as taken, sent up as an `x_report` fact. */
+export interface XReportRow {
+  id: string;
+  terminal_id: string;
+  business_date: string;
+  from_at: string | null;
+  taken_at: string;
+  taken_by: string;
+  currency: string;
+  sales_count: number;
+  gross: number;
+  discounts: number;
+  refunds: number;
+  net: number;
+  tax: number;
+  report: string;
+}
+
+export function insertXReport(db: Database, row: XReportRow): void {
+  stmt(
+    db,
+    `INSERT INTO x_report (id, terminal_id, business_date, from_at, taken_at, taken_by, currency, sales_count, gross, discounts, refunds, net, tax, report)
+     VALUES (@id, @terminal_id, @business_date, @from_at, @taken_at, @taken_by, @currency, @sales_count, @gross, @discounts, @refunds, @net, @tax, @report)`,
+  ).run(row);
+}
+
+export function findXReport(db: Database, id: string): XReportRow | undefined {
+  return stmt(db, 'SELECT * FROM x_report WHERE id = ?').get(id) as XReportRow | undefined;
+}
+
 // --- quarter-hour totals (migration 0011's triggers keep them with every sale) ---
 
 /** The quarter an ISO instant falls in, as the triggers name it: 'YYYY-MM-DDTHH:MM' (UTC, MM = 00/15/30/45). */

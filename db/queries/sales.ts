@@ -68,6 +68,11 @@ export function saleEvents(db: Database, saleId: string): SaleEventRow[] {
   return stmt(db, 'SELECT id, type, at, user_id, data FROM sale_event WHERE sale_id = ? ORDER BY id').all(saleId) as SaleEventRow[];
 }
 
+/** The sale's events after event `afterId` (an event's id is larger than every earlier event's: a rowid, never deleted). */
+export function saleEventsAfter(db: Database, saleId: string, afterId: number): Pick<SaleEventRow, 'id' | 'type' | 'data'>[] {
+  return stmt(db, 'SELECT id, type, data FROM sale_event WHERE sale_id = ? AND id > ? ORDER BY id').all(saleId, afterId) as Pick<SaleEventRow, 'id' | 'type' | 'data'>[];
+}
+
 export function findSale(db: Database, id: string): SaleRow | undefined {
   return stmt(db, 'SELECT * FROM sale WHERE id = ?').get(id) as SaleRow | undefined;
 }

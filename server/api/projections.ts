@@ -52,6 +52,13 @@ export const PROJECTIONS = [
           gross bigint, discounts bigint, refunds bigint, net bigint, tax bigint, report jsonb)
    WHERE f.kind = 'z_report'
    ON CONFLICT (store_id, terminal_id, z_no) DO NOTHING`,
+  `INSERT INTO x_report (store_id, terminal_id, x_id, business_date, from_at, taken_at, taken_by, currency, sales_count, gross, discounts, refunds, net, tax, report)
+   SELECT f.store_id, f.terminal_id, p."xId", p."businessDate", p."fromAt", p."takenAt", p."takenBy", p.currency, p."salesCount", p.gross,
+          p.discounts, p.refunds, p.net, p.tax, p.report
+   FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("xId" text, "businessDate" date, "fromAt" timestamptz, "takenAt" timestamptz,
+          "takenBy" text, currency text, "salesCount" int, gross bigint, discounts bigint, refunds bigint, net bigint, tax bigint, report jsonb)
+   WHERE f.kind = 'x_report'
+   ON CONFLICT (store_id, x_id) DO NOTHING`,
   `INSERT INTO sale_void (store_id, sale_id, terminal_id, voided_at, voided_by, reason)
    SELECT f.store_id, p."saleId", f.terminal_id, p.at, p."voidedBy", p.reason
    FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, at timestamptz, "voidedBy" text, reason text)

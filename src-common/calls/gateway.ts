@@ -1,6 +1,6 @@
 /** Payment providers and the wallet routing table (issue 18): set by the technician, read by the till. */
 import { z } from 'zod';
-import { alipaySettingsSchema, CAPABILITIES, PROVIDERS, paymentRoutesSchema, wechatV2SettingsSchema } from '../payment-provider';
+import { alipaySettingsSchema, CAPABILITIES, PROVIDERS, paymentRoutesSchema, wechatV2SettingsSchema, wechatV3SettingsSchema } from '../payment-provider';
 import { WalletKind } from '../schemas';
 import { call, NoInput, Staff, Technicians, type CallSpec } from './spec';
 
@@ -40,6 +40,12 @@ export const gatewayCalls = {
     output: GatewayStatus,
     access: Technicians,
     summary: 'Set this terminal’s WeChat Pay (API v2) merchant settings; the key and certificate are sealed at rest',
+  }),
+  'gateway.setWechatV3': call({
+    input: wechatV3SettingsSchema.strict(),
+    output: GatewayStatus,
+    access: Technicians,
+    summary: 'Set this terminal’s WeChat Pay (API v3) merchant settings; the private key is sealed at rest',
   }),
   'gateway.setAlipay': call({
     input: alipaySettingsSchema.strict(),

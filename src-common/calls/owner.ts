@@ -230,7 +230,7 @@ export const ownerCalls = {
     summary: 'The latest shifts of this terminal, newest first',
   }),
 
-  'report.x': call({ input: NoInput, output: ReportView, access: Owner, summary: 'X report: the business day so far (since the last Z), not stored' }),
+  'report.x': call({ input: NoInput, output: ReportView, access: Owner, summary: 'X report: the business day so far (since the last Z), viewed only (printing one keeps it)' }),
   'report.takeZ': call({
     input: NoInput,
     output: ReportView,
@@ -248,7 +248,7 @@ export const ownerCalls = {
     input: z.object({ zNo: z.number().int().positive().optional() }).strict(),
     output: PrintOutcome,
     access: Owner,
-    summary: 'Print a Z report (or a fresh X report without zNo) on the receipt printer',
+    summary: 'Print a Z report, or without zNo take an X report (kept as printed and sent to the store server) and print it',
   }),
 
   'owner.today': call({

@@ -119,6 +119,26 @@ export const ZReportList = z.object({ reports: z.array(ZReportRow) });
 /** One Z as the till sent it (its full document). */
 export const ZReportDetail = ZReportRow.extend({ report: z.record(z.string(), z.unknown()) });
 
+/** An X report a till printed (the open business day until `takenAt`), as received. */
+export const XReportRow = z.object({
+  storeId: z.string(),
+  terminalId: z.string(),
+  terminalName: z.string(),
+  xId: z.string(),
+  businessDate: BusinessDate,
+  takenAt: z.string(),
+  currency: z.string(),
+  salesCount: Count,
+  gross: Fen,
+  discounts: Fen,
+  refunds: Fen,
+  net: Fen,
+  tax: Fen,
+});
+export type XReportRow = z.infer<typeof XReportRow>;
+export const XReportList = z.object({ reports: z.array(XReportRow) });
+export const XReportDetail = XReportRow.extend({ report: z.record(z.string(), z.unknown()) });
+
 /** Sums of the tills' Z reports of a date (null: no Z received for it). */
 export const ZSums = z.object({ count: Count, salesCount: Count, gross: Fen, discounts: Fen, refunds: Fen, net: Fen, tax: Fen });
 export type ZSums = z.infer<typeof ZSums>;

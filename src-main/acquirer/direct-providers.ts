@@ -3,17 +3,20 @@
  * the technician changes the settings. Each waits, like the aggregator, until what was committed before a call
  * that moves money is on disk (durable-port.ts).
  */
-import type { AlipaySettings, ProviderId, WechatV2Settings } from '../../src-common/payment-provider';
+import type { AlipaySettings, ProviderId, WechatV2Settings, WechatV3Settings } from '../../src-common/payment-provider';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { alipayProvider } from './alipay/provider';
 import { awaitingDurability } from './durable-port';
 import type { PaymentProvider } from './gateway';
 import { wechatV2Provider } from './wechat/v2';
+import { wechatV3Provider } from './wechat/v3';
 
 export interface DirectProviderDeps {
   /** The stored WeChat Pay v2 settings and when they were saved, or null. */
   wechatV2: () => { settings: WechatV2Settings; updatedAt: string } | null;
+  /** The stored WeChat Pay v3 settings and when they were saved, or null. */
+  wechatV3?: () => { settings: WechatV3Settings; updatedAt: string } | null;
   /** The stored Alipay direct settings and when they were saved, or null. */
   alipay?: () => { settings: AlipaySettings; updatedAt: string } | null;
   timeouts: { payMs: number; queryMs: number; otherMs: number };
@@ -36,8 +39,19 @@ export function directProviders(deps: DirectProviderDeps): (id: Exclude<Provider
     }
     return builtAlipay.provider;
   };
+  let builtV3: { key: string; provider: PaymentProvider } | null = null;
   return (id) => {
     if (id === 'alipay') return alipay();
+    if (id === 'wechat_v3') {
+      const stored = deps.wechatV3?.() ?? null;
+      if (!stored) return null;
+      const key = `${stored.updatedAt}|${deps.currency()}`;
+      if (builtV3?.key !== key) {
+        const provider = wechatV3Provider({ settings: stored.settings, currency: deps.currency(), timeouts: deps.timeouts, log: deps.log, clock: deps.clock });
+        builtV3 = { key, provider: { ...provider, connect: async () => awaitingDurability(await provider.connect(), deps.durable) } };
+      }
+      return builtV3.provider;
+    }
     if (id !== 'wechat_v2') return null;
     const stored = deps.wechatV2();
     if (!stored) return null;

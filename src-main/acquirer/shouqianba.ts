@@ -84,7 +84,8 @@ export interface ShouqianbaOptions {
 
 /** What came back over HTTP, before any interpretation. */
 export type HttpReply =
-  | { readonly ok: true; readonly status: number; readonly body: string }
+  /** `headers`: as node gives them (lower-case names); WeChat Pay v3 signs its replies in them. */
+  | { readonly ok: true; readonly status: number; readonly body: string; readonly headers?: Readonly<Record<string, string | string[] | undefined>> }
   /** `sent: false` only when the connection was never established: the server cannot have seen the request. */
   | { readonly ok: false; readonly reason: string; readonly sent: boolean };
 
@@ -643,7 +644,7 @@ export function exchange(x: Exchange): Promise<HttpReply> {
         }
         chunks.push(chunk);
       });
-      res.on('end', () => finish({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => finish({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
       res.on('error', (error: NodeJS.ErrnoException) => {
         finish({ ok: false, reason: timedOut ? `timeout after ${x.timeoutMs} ms` : `reply cut off: ${error.code ?? error.message}`, sent: true });
       });

@@ -12,6 +12,7 @@ export function createGatewayArea(deps: { routes: PaymentRoutesService; gateway:
       'gateway.setRoutes': ({ routes }, session) => deps.routes.setRoutes(routes, session),
       'gateway.setWechatV2': (settings, session) => deps.routes.setWechatV2(settings, session),
       'gateway.setAlipay': (settings, session) => deps.routes.setAlipay(settings, session),
+      'gateway.setWechatV3': (settings, session) => deps.routes.setWechatV3(settings, session),
       'gateway.tillOptions': () => ({ merchantQr: WALLETS.filter((wallet) => deps.gateway.offers(wallet, 'merchantQr')) }),
     },
   };

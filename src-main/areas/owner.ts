@@ -43,10 +43,11 @@ export function createOwnerArea(deps: OwnerAreaDeps, bus: Pick<DomainEventBus, '
       'report.takeZ': (_input, session) => reports.takeZ(session),
       'report.listZ': ({ beforeNo, limit }) => reports.listZ(beforeNo ?? null, limit ?? 30),
       'report.getZ': ({ zNo }) => reports.getZ(zNo),
-      'report.print': ({ zNo }) => {
+      'report.print': ({ zNo }, session) => {
         const columns = devices.printerColumns();
         if (columns === null) throw new PosError('unavailable', 'No receipt printer is configured', { reason: 'no_printer' });
-        const report = zNo === undefined ? reports.x() : reports.getZ(zNo);
+        // Printing an X takes it: kept as printed and sent to the store server (the back office lists it).
+        const report = zNo === undefined ? reports.takeX(session) : reports.getZ(zNo);
         // Queued: it prints when the printer is ready; a failure is logged, the report itself is not affected.
         devices.printBlocks(reports.layout(report, columns), { kind: 'report' }).catch((error: unknown) => log.warn({ err: error, zNo }, 'report not printed'));
         return { queued: true as const, columns };

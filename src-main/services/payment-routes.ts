@@ -17,13 +17,16 @@ import {
   wechatV2SettingsSchema,
   alipaySettingsSchema,
   type AlipaySettings,
+  wechatV3SettingsSchema,
   type PaymentRoute,
   type ProviderId,
   type WechatV2Settings,
+  type WechatV3Settings,
 } from '../../src-common/payment-provider';
 import type { Session } from '../../src-common/roles';
 import { normalisedKeys } from '../acquirer/alipay/provider';
-import { certificateNotAfter } from '../acquirer/wechat/certificate';
+import { certificateNotAfter, certificateSerial } from '../acquirer/wechat/certificate';
+import { v3KeyProblem } from '../acquirer/wechat/v3-sign';
 import type { Clock } from '../clock';
 import type { Keyring } from '../keyring';
 import type { AuditService } from './audit';
@@ -40,6 +43,9 @@ export interface PaymentRoutesService {
   setAlipay(settings: AlipaySettings, session: Session): GatewayStatus;
   /** The stored Alipay direct settings, unsealed, with when they were saved; null when there are none. */
   alipay(): { settings: AlipaySettings; updatedAt: string } | null;
+  setWechatV3(settings: WechatV3Settings, session: Session): GatewayStatus;
+  /** The stored WeChat Pay v3 settings, unsealed, with when they were saved; null when there are none. */
+  wechatV3(): { settings: WechatV3Settings; updatedAt: string } | null;
 }
 
 export function createPaymentRoutesService(deps: { db: Database; clock: Clock; keyring: Keyring; audit: AuditService }): PaymentRoutesService {
@@ -59,6 +65,14 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
     const open = JSON.parse(row.settings) as Record<string, unknown>;
     const secrets = JSON.parse(keyring.unseal(row.sealed_secrets)) as Record<string, unknown>;
     return { settings: alipaySettingsSchema.parse({ ...open, ...secrets }), updatedAt: row.updated_at };
+  };
+
+  const wechatV3 = (): { settings: WechatV3Settings; updatedAt: string } | null => {
+    const row = readPaymentProvider(db, 'wechat_v3');
+    if (!row) return null;
+    const open = JSON.parse(row.settings) as Record<string, unknown>;
+    const secrets = JSON.parse(keyring.unseal(row.sealed_secrets)) as Record<string, unknown>;
+    return { settings: wechatV3SettingsSchema.parse({ ...open, ...secrets }), updatedAt: row.updated_at };
   };
 
   function providerStatus(provider: ProviderId): ProviderStatus {
@@ -89,6 +103,7 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
     status,
     wechatV2,
     alipay,
+    wechatV3,
     setRoutes(routes, session) {
       for (const route of routes) {
         const problems = providerStatus(route.provider).problems;
@@ -118,6 +133,36 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
           at,
         );
         audit.record({ actor: session.caller, action: 'gateway.setProvider', subject: 'wechat_v2', details: { ...open, certificateNotAfter: notAfter } });
+      })();
+      return status();
+    },
+    setWechatV3(input, session) {
+      const settings = wechatV3SettingsSchema.parse(input);
+      const merchantEnd = certificateNotAfter(settings.merchantCertPem);
+      if (!merchantEnd) throw new PosError('validation_failed', 'The merchant API certificate cannot be read', { reason: 'certificate_unreadable' });
+      if (certificateSerial(settings.merchantCertPem)?.toUpperCase() !== settings.merchantSerialNo.toUpperCase()) {
+        throw new PosError('validation_failed', 'The serial number is not the merchant certificate’s', { reason: 'serial_mismatch' });
+      }
+      const keyProblem = v3KeyProblem({ merchantKeyPem: settings.merchantKeyPem, merchantCertPem: settings.merchantCertPem, platformPublicKeyPem: settings.platformPublicKeyPem });
+      if (keyProblem) throw new PosError('validation_failed', `The keys cannot be used: ${keyProblem}`, { reason: 'key_unusable' });
+      // A platform certificate (rather than the platform public key) ends too: the sooner end is the one to watch.
+      const platformEnd = settings.platformPublicKeyPem.includes('-----BEGIN CERTIFICATE-----') ? certificateNotAfter(settings.platformPublicKeyPem) : null;
+      const notAfter = platformEnd && platformEnd < merchantEnd ? platformEnd : merchantEnd;
+      const { merchantKeyPem, merchantCertPem, platformPublicKeyPem, caPem, ...open } = settings;
+      const at = clock.now().toISOString();
+      db.transaction(() => {
+        writePaymentProvider(
+          db,
+          {
+            provider: 'wechat_v3',
+            settings: JSON.stringify(open),
+            sealed_secrets: keyring.seal(JSON.stringify({ merchantKeyPem, merchantCertPem, platformPublicKeyPem, ...(caPem ? { caPem } : {}) })),
+            cert_not_after: notAfter,
+          },
+          session.caller.userId,
+          at,
+        );
+        audit.record({ actor: session.caller, action: 'gateway.setProvider', subject: 'wechat_v3', details: { ...open, certificateNotAfter: notAfter } });
       })();
       return status();
     },

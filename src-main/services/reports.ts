@@ -17,8 +17,10 @@
  * sale's tax (as on the refund receipt). Items: pieces of lines sold by the piece, 1 per weighed line.
  */
 import type { Database } from 'better-sqlite3';
+import { newId } from '../../db/ids';
 import {
   findZReport,
+  insertXReport,
   hourTotals,
   insertZReport,
   itemQuarterTotals,
@@ -329,6 +331,8 @@ export function assembleReport(p: ReportParts): ReportMoney {
 
 export interface ReportsService {
   x(): ReportView;
+  /** The X report of now, kept as taken (printing it takes it; viewing it keeps nothing) and sent to the store server. */
+  takeX(session: Session): ReportView;
   takeZ(session: Session): ReportView;
   listZ(beforeNo: number | null, limit: number): ZSummary[];
   getZ(zNo: number): ReportView;
@@ -397,6 +401,33 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
 
   return {
     x: () => compute('x', clock.now(), null, null),
+
+    takeX(session) {
+      const userId = session.caller.userId;
+      if (!userId) throw new PosError('forbidden', 'Sign in to take an X report');
+      return db.transaction(() => {
+        const report = compute('x', clock.now(), null, userId);
+        const id = newId();
+        insertXReport(db, {
+          id,
+          terminal_id: terminalId,
+          business_date: report.businessDate,
+          from_at: report.from,
+          taken_at: report.to,
+          taken_by: userId,
+          currency: report.currency,
+          sales_count: report.counts.sales,
+          gross: report.gross,
+          discounts: report.discounts,
+          refunds: report.refunds,
+          net: report.net,
+          tax: report.tax,
+          report: JSON.stringify(report),
+        });
+        audit.record({ actor: session.caller, action: 'report.takeX', subject: id, details: { businessDate: report.businessDate, sales: report.counts.sales, net: report.net } });
+        return report;
+      }).immediate();
+    },
 
     takeZ(session) {
       const userId = session.caller.userId;

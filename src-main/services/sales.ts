@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { newId } from '../../db/ids';
-import { mergeTarget, replayCart, type CartEvent, type CartLineState, type CartState } from '../../src-common/cart';
+import { mergeTarget, type CartLineState, type CartState } from '../../src-common/cart';
+import { createCartStates } from './cart-states';
 import { BarcodeError, parseWeighedBarcode, validateRetailBarcode, type WeighedLayout } from '../../src-common/barcode';
 import { businessDayRuleOf } from '../../src-common/business-day';
 import { PosError } from '../../src-common/errors';
@@ -110,8 +111,8 @@ function promotionsKept(line: Cart['lines'][number], cart: Cart) {
 export function createSalesService(deps: SalesDeps): SalesService {
   const { db, clock, log, bus, catalog, auth, settings, terminalId, weighedLayout, members, promotions } = deps;
 
-  const stateOf = (saleId: string): CartState =>
-    replayCart(saleEvents(db, saleId).map((e) => ({ type: e.type, data: JSON.parse(e.data) }) as CartEvent));
+  const carts = createCartStates(db);
+  const stateOf = (saleId: string): CartState => carts.of(saleId);
 
   /** Points asked for since the member was last set (a new member starts with none). */
   function pointsAsked(saleId: string): number {

@@ -180,6 +180,28 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
         },
       };
     }
+    case 'x_report': {
+      const x = one('SELECT * FROM x_report WHERE id = ?', row.ref_id);
+      if (!x) return null;
+      return {
+        id: `x:${row.ref_id}`,
+        payload: {
+          xId: x.id,
+          businessDate: x.business_date,
+          fromAt: x.from_at ?? null,
+          takenAt: x.taken_at,
+          takenBy: x.taken_by,
+          currency: x.currency,
+          salesCount: x.sales_count,
+          gross: x.gross,
+          discounts: x.discounts,
+          refunds: x.refunds,
+          net: x.net,
+          tax: x.tax,
+          report: JSON.parse(String(x.report)) as unknown,
+        },
+      };
+    }
     case 'stock_movement': {
       const m = one('SELECT * FROM stock_movement WHERE id = ?', row.ref_id);
       if (!m) return null;

@@ -26,6 +26,12 @@ export interface SqlWorkerData {
   readonly walBoundBytes?: number;
   /** The write gate shared with the core's connection (db/write-gate.ts); the search worker, which never writes, has none. */
   readonly writeGate?: SharedArrayBuffer;
+  /**
+   * This thread keeps the WAL bounded (its checkpoints): the maintenance worker's only. The search worker, which never
+   * writes, has no gate, and a TRUNCATE of its would hold off every writer (the core's sales too) for as long as the
+   * disk takes to sync: behind a backup being written, longer than their 5 s busy_timeout, and they failed.
+   */
+  readonly checkpoints?: boolean;
 }
 
 /** Every operation the worker runs: its input and what it answers. */

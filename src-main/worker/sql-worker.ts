@@ -29,7 +29,8 @@ if (writeGate) gateWrites(db, writeGate);
 db.pragma('wal_autocheckpoint = 0');
 
 /**
- * Checkpoints run here, never on the core, and only from this timer: a checkpoint copies the WAL's pages into
+ * Checkpoints run in the maintenance worker (data.checkpoints), never on the core nor in the search worker, and only
+ * from this timer and between a long write's transactions: a checkpoint copies the WAL's pages into
  * the database and syncs it, often tens or hundreds of ms. The core's connection has wal_autocheckpoint off, and so
  * has this one: SQLite's automatic checkpoint would run inside a write (an import's batch) while it holds the write
  * gate, and the core would wait for the sync. PASSIVE never waits for the core's writer, and keeps the WAL bounded.
@@ -78,7 +79,7 @@ function checkpointIfGrown(): void {
   }
 }
 
-setInterval(() => {
+if (data.checkpoints) setInterval(() => {
   try {
     const passive = checkpointPassive();
     const walBytes = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;

@@ -46,9 +46,8 @@ describe('the technician’s payment providers tab (Chromium, built host)', () =
   });
 
   it('names WeChat direct as not set up, then sets it up by hand and shows its certificate’s end', async () => {
-    // Scoped to WeChat direct's row: other direct providers (Alipay) are not set up either.
-    const wechatNotConfigured = () => page.getByTestId('gateway-provider-wechat_v2').getByTestId('gateway-problem-not_configured').count();
-    await expect.poll(wechatNotConfigured, { timeout: 10_000 }).toBe(1);
+    const v2Row = page.getByTestId('gateway-provider-wechat_v2');
+    await expect.poll(() => v2Row.getByTestId('gateway-problem-not_configured').count(), { timeout: 10_000 }).toBe(1);
     const settings = testWechatSettings(sandbox, certs);
     await page.getByTestId('gateway-wechat-baseUrl').fill(settings.baseUrl);
     await page.getByTestId('gateway-wechat-appId').fill(settings.appId);
@@ -58,8 +57,8 @@ describe('the technician’s payment providers tab (Chromium, built host)', () =
     await page.getByTestId('gateway-wechat-keyPem').fill(settings.keyPem);
     await page.getByTestId('gateway-wechat-caPem').fill(settings.caPem!);
     await page.getByTestId('gateway-wechat-save').click();
-    await expect.poll(wechatNotConfigured, { timeout: 10_000 }).toBe(0);
-    expect(await page.getByTestId('gateway-provider-wechat_v2').textContent()).toContain('已设置');
+    await expect.poll(() => v2Row.getByTestId('gateway-problem-not_configured').count(), { timeout: 10_000 }).toBe(0);
+    expect(await v2Row.textContent()).toContain('已设置');
     // The key is not shown again.
     expect(await page.getByTestId('gateway-wechat-apiKey').inputValue()).toBe('');
   });

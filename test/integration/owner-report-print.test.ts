@@ -42,6 +42,29 @@ describe('printing X and Z reports', () => {
     await killAllSocat();
   });
 
+  it('prints an X and keeps it as printed, to go up to the store server; viewing an X keeps nothing', async () => {
+    const [product] = t.query<{ id: string }>("SELECT id FROM product WHERE unit = 'each' AND active = 1 AND price >= 100 ORDER BY sku LIMIT 1");
+    await t.ok(owner, 'sale.addProduct', { productId: product!.id, quantityMilli: 1000 });
+    const cart = (await t.ok(owner, 'sale.current', {}))!;
+    await t.ok(owner, 'sale.complete', { tenders: [{ kind: 'cash', amount: cart.cashDue }] });
+    const viewed = await t.ok(owner, 'report.x', {});
+    expect(t.query('SELECT id FROM x_report')).toEqual([]);
+    expect(await t.ok(owner, 'report.print', {})).toEqual({ queued: true, columns: 32 });
+    const xLines = (bytes: Uint8Array) => {
+      const all = decodeEscPos(bytes).lines.map((l) => l.text.replaceAll('￥', '¥'));
+      const start = all.findIndex((l) => l.includes('X 报表'));
+      return start < 0 ? [] : all.slice(start);
+    };
+    const printed = xLines(await peer.readUntil((b) => xLines(b).some((l) => /^\d\d:00 ×1/.test(l)), 10_000));
+    const kept = t.query<{ id: string; net: number; sales_count: number; taken_by: string; report: string }>('SELECT id, net, sales_count, taken_by, report FROM x_report');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ net: viewed.net, sales_count: viewed.counts.sales, taken_by: owner.caller.userId });
+    expect(viewed.net).toBe(cart.cashDue);
+    expect(printed.find((l) => l.startsWith('净额'))?.trimEnd().endsWith(formatMoney(viewed.net, 'CNY'))).toBe(true);
+    expect(JSON.parse(kept[0]!.report)).toMatchObject({ kind: 'x', net: viewed.net, takenBy: { id: owner.caller.userId } });
+    expect(t.query("SELECT ref_id FROM sync_fact WHERE kind = 'x_report'")).toEqual([{ ref_id: kept[0]!.id }]);
+  });
+
   it('prints the Z laid out for the printer’s 32 columns, with its number and net', async () => {
     const [product] = t.query<{ id: string }>("SELECT id FROM product WHERE unit = 'each' AND active = 1 AND price >= 100 ORDER BY sku LIMIT 1");
     await t.ok(owner, 'sale.addProduct', { productId: product!.id, quantityMilli: 2000 });
@@ -56,7 +79,8 @@ describe('printing X and Z reports', () => {
       const start = all.findIndex((l) => l.includes('Z 报表'));
       return start < 0 ? [] : all.slice(start);
     };
-    const lines = reportLines(await peer.readUntil((b) => reportLines(b).some((l) => /^\d\d:00 ×1/.test(l)), 10_000));
+    // The X test's sale and this one: the hour line counts both.
+    const lines = reportLines(await peer.readUntil((b) => reportLines(b).some((l) => /^\d\d:00 ×\d/.test(l)), 10_000));
     const text = lines.join('\n');
     expect(text).toContain('Z 报表');
     expect(text).toContain('Z0001');

@@ -10,8 +10,9 @@
  * Runs alone (its own vitest project and stage of `npm test`): on a 2-core machine other test files running
  * beside it would take the cores the core's thread needs, and that is not what this test measures.
  */
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { cachedSalesDatabase } from '../../bench/sales-fixture';
 import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '../helpers/pty';
 import { BIG_BARCODES, BIG_CASHIER, BIG_TECHNICIAN, bigTerminalDir, ean13 } from '../helpers/big-terminal';
@@ -24,14 +25,15 @@ const CATALOG_ROWS = 100_000;
  * The goal is a core never late by more than 20 ms. Everything heavy runs in worker threads, and the core's commits
  * no longer wait for the disk on its thread (synchronous=NORMAL, flushed off the loop by db/durability.ts: with
  * FULL, a money commit's sync waited up to 100–400 ms behind the backup's 1.2 GB being written back). The test
- * asserts the 99th percentile within a guard (40 ms; the goal is 20 ms, see STALL_P99_LIMIT_MS) and no stall near the 0.6–14 s these operations held the loop
- * for when they ran on it (the bound below: a 2-core CI machine shared with other work can still delay a thread by
- * tens of ms); the measured figures are printed.
+ * asserts the 99th percentile within the goal and no stall near the 0.6–14 s these operations held the loop for
+ * when they ran on it (STALL_LIMIT_MS: a 2-core CI machine shared with other work can still delay a thread by tens
+ * of ms, which is the part of the goal not met yet); the measured figures are printed.
+ *
+ * After the back-office merges of 2026-12-05 the p99 had risen to 14–25 ms: the import's batches read the same 500
+ * rows ahead again for every batch of a few rows (~100 s of the worker's thread), the longer import let ~3,000 scans
+ * into one sale, and each scan replayed the whole sale (quadratic; now src-main/services/cart-states.ts).
  */
-// The goal (issue 12, still open) is 20 ms. Since the back-office merges of 2026-12-05 the loop's p99 during this
-// maintenance measured 14, 23 and 25 ms on quiet 2-core runs (4 ms before): a regression not yet found, the first
-// thing to look at next. Until then the guard is 40 ms so that a worse regression still fails.
-const STALL_P99_LIMIT_MS = 40;
+const STALL_P99_LIMIT_MS = 20;
 const STALL_LIMIT_MS = 300;
 const SCANS = 150;
 const SCAN_GAP_MS = 60;
@@ -81,7 +83,18 @@ beforeAll(async () => {
   for (let i = 0; i < 400 && !unwrap(await tech.call('devices.status', {})).every((d) => d.state === 'idle'); i++) await new Promise((r) => setTimeout(r, 50));
 }, 900_000);
 
+/** The host's own log (warnings and errors only, see config below): printed when the test fails, to say why. */
+async function printHostLog(): Promise<void> {
+  const dir = join(dataDir, 'logs');
+  for (const name of (await readdir(dir).catch(() => [] as string[])).sort()) {
+    const lines = (await readFile(join(dir, name), 'utf8')).trim().split('\n');
+    process.stderr.write(`host log ${name} (last ${Math.min(40, lines.length)} of ${lines.length} lines):\n${lines.slice(-40).join('\n')}\n`);
+  }
+}
+let failed = false;
+
 afterAll(async () => {
+  if (failed && dataDir) await printHostLog();
   till?.close();
   tech?.close();
   await peer?.close();
@@ -94,6 +107,9 @@ afterAll(async () => {
 
 describe('the core on a 1,000,000-sale database', () => {
   it('serves scans and a wallet payment while an integrity check, a backup and a 100,000-row import run', async () => {
+    onTestFailed(() => {
+      failed = true;
+    });
     const codes = BIG_BARCODES;
 
     // The kiosk customer pays with a code whose PIN wait (20 s) spans the maintenance: polled by the job runner.

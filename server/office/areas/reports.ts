@@ -3,7 +3,7 @@
  * the sums of the tills' Zs of the same date, which they equal when every fact has arrived), and their exports.
  */
 import type { DayReports} from '../../../src-common/office/dashboard';
-import { ExportRequest, MAX_REPORT_DAYS, RangeQuery, ZReportDetail, type DayReport, type ZReportRow } from '../../../src-common/office/dashboard';
+import { ExportRequest, MAX_REPORT_DAYS, RangeQuery, XReportDetail, ZReportDetail, type DayReport, type XReportRow, type ZReportRow } from '../../../src-common/office/dashboard';
 import type { Db } from '../../database';
 import { isTimeZone } from '../../../src-common/business-day';
 import { ApiError, notFound, parse, readJson, SMALL_BODY_BYTES } from '../../http';
@@ -66,7 +66,44 @@ export async function zReportList(db: Db, ids: readonly string[], from: string, 
   return rows.map((r) => ({ ...r, terminalName: names.get(`${r.storeId}\u0000${r.terminalId}`) ?? r.terminalName }));
 }
 
+/** The X reports the tills printed in the range, newest first (`xId`: one of them only). */
+export async function xReportList(db: Db, ids: readonly string[], from: string, to: string, xId?: string): Promise<(XReportRow & { report?: Record<string, unknown> })[]> {
+  const { rows } = await db.query<XReportRow & { report?: Record<string, unknown> }>(
+    `SELECT x.store_id AS "storeId", x.terminal_id AS "terminalId", x.terminal_id AS "terminalName", x.x_id AS "xId",
+            to_char(x.business_date, 'YYYY-MM-DD') AS "businessDate", to_char(x.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "takenAt",
+            x.currency, x.sales_count AS "salesCount", x.gross, x.discounts, x.refunds, x.net, x.tax${xId ? ', x.report' : ''}
+       FROM x_report x
+      WHERE x.store_id = ANY($1) AND x.business_date BETWEEN $2 AND $3 ${xId ? 'AND x.x_id = $4' : ''}
+      ORDER BY x.taken_at DESC
+      LIMIT 500`,
+    xId ? [ids, from, to, xId] : [ids, from, to],
+  );
+  const names = await terminalNames(db, ids);
+  return rows.map((r) => ({ ...r, terminalName: names.get(`${r.storeId}\u0000${r.terminalId}`) ?? r.terminalId }));
+}
+
 export const reportRoutes: OfficeRoute[] = [
+  {
+    method: 'GET',
+    path: /^\/reports\/x$/,
+    handler: async (ctx, r) => {
+      const q = parse(RangeQuery, r.query, 'query');
+      checkRange(q.from, q.to, MAX_REPORT_DAYS);
+      const stores = await scopedStores(ctx.db, r.user, q.store);
+      return { reports: await xReportList(ctx.db, stores.map((s) => s.storeId), q.from, q.to) };
+    },
+  },
+  {
+    method: 'GET',
+    path: new RegExp(`^/reports/x/${OFFICE_ID}/${OFFICE_ID}$`),
+    handler: async (ctx, r) => {
+      const [storeId, xId] = r.params as [string, string];
+      requireStore(r.user, storeId, 'read');
+      const [row] = await xReportList(ctx.db, [storeId], '0001-01-01', '9999-12-31', xId);
+      if (!row) throw notFound('X report');
+      return parse(XReportDetail, row, 'reply');
+    },
+  },
   {
     method: 'GET',
     path: /^\/reports\/z$/,

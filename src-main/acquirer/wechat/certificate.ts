@@ -9,3 +9,12 @@ export function certificateNotAfter(pem: string): string | null {
     return null;
   }
 }
+
+/** A PEM certificate's serial number (upper-case hex, as WeChat writes it), or null when it is not readable. */
+export function certificateSerial(pem: string): string | null {
+  try {
+    return new X509Certificate(pem).serialNumber.toUpperCase();
+  } catch {
+    return null;
+  }
+}

@@ -2,7 +2,7 @@
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { addDays } from '../../../src-common/business-day';
-import { DayReports, ZReportDetail, ZReportList, type Totals, type ZReportRow, type ZSums } from '../../../src-common/office/dashboard';
+import { DayReports, XReportDetail, XReportList, ZReportDetail, ZReportList, type Totals, type XReportRow, type ZReportRow, type ZSums } from '../../../src-common/office/dashboard';
 import { officeApi } from '../api';
 import type { OfficePageProps } from '../page';
 import { EmptyState, ErrorState, QueryView, asApiError, useOfficeQuery } from '../ui';
@@ -19,6 +19,7 @@ export function ReportsPage({ storeId, stores }: OfficePageProps) {
   const valid = range.from <= range.to;
   const query = new URLSearchParams({ from: range.from, to: range.to, ...(storeId ? { store: storeId } : {}) }).toString();
   const never = () => new Promise<never>(() => undefined);
+  const storeName = storeId === null && stores.length > 1 ? (id: string) => stores.find((s) => s.storeId === id)?.name ?? id : null;
 
   return (
     <section className="office-page office-reports" data-testid="office-reports">
@@ -33,7 +34,16 @@ export function ReportsPage({ storeId, stores }: OfficePageProps) {
           </button>
         ))}
       </div>
-      {tab === 'days' ? <DaysView query={query} load={valid ? undefined : never} /> : <ZView query={query} load={valid ? undefined : never} storeName={storeId === null && stores.length > 1 ? (id) => stores.find((s) => s.storeId === id)?.name ?? id : null} />}
+      {tab === 'days' ? (
+        <DaysView query={query} load={valid ? undefined : never} />
+      ) : (
+        <>
+          <h2>{t('officeReports.reports.zTitle')}</h2>
+          <ZView query={query} load={valid ? undefined : never} storeName={storeName} />
+          <h2>{t('officeReports.reports.xTitle')}</h2>
+          <XView query={query} load={valid ? undefined : never} storeName={storeName} />
+        </>
+      )}
       {valid && <ExportPanel range={range} storeId={storeId} />}
     </section>
   );
@@ -182,6 +192,94 @@ function ZRow({ z, storeName }: { z: ZReportRow; storeName: ((storeId: string) =
           <td colSpan={9}>
             {error ? <ErrorState error={error} /> : <p className="office-note">{t('officeReports.reports.asReceived')}</p>}
             {detail && <pre className="office-pre" data-testid="rep-z-detail">{JSON.stringify(detail, null, 2)}</pre>}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function XView({ query, load, storeName }: { query: string; load?: () => Promise<never>; storeName: ((storeId: string) => string) | null }) {
+  const { t } = useTranslation();
+  const result = useOfficeQuery(load ?? (() => officeApi.get(`/reports/x?${query}`, XReportList)), `x?${query}`);
+  return (
+    <QueryView
+      query={result}
+      isEmpty={(d) => d.reports.length === 0}
+      empty={
+        <EmptyState title={t('officeReports.reports.xEmpty')}>
+          <p>{t('officeReports.reports.xEmptyHint')}</p>
+        </EmptyState>
+      }
+    >
+      {(d) => (
+        <table className="office-table office-stack" data-testid="rep-x">
+          <thead>
+            <tr>
+              <th scope="col">{t('officeReports.reports.level.till')}</th>
+              <th scope="col">{t('officeReports.dashboard.date')}</th>
+              <th scope="col">{t('officeReports.reports.takenAt')}</th>
+              <th scope="col" className="num">{t('officeReports.reports.salesCount')}</th>
+              <th scope="col" className="num">{t('officeReports.reports.gross')}</th>
+              <th scope="col" className="num">{t('officeReports.reports.refunds')}</th>
+              <th scope="col" className="num">{t('officeReports.reports.net')}</th>
+              <th scope="col" className="num">{t('officeReports.reports.tax')}</th>
+              <th scope="col" />
+            </tr>
+          </thead>
+          <tbody>
+            {d.reports.map((x) => (
+              <XRow key={`${x.storeId}/${x.xId}`} x={x} storeName={storeName} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </QueryView>
+  );
+}
+
+function XRow({ x, storeName }: { x: XReportRow; storeName: ((storeId: string) => string) | null }) {
+  const { t, i18n } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [detail, setDetail] = useState<Record<string, unknown> | null>(null);
+  const [error, setError] = useState<OfficeApiError | null>(null);
+  const toggle = async () => {
+    if (open) return setOpen(false);
+    setOpen(true);
+    if (detail) return;
+    try {
+      setDetail((await officeApi.get(`/reports/x/${x.storeId}/${x.xId}`, XReportDetail)).report);
+      setError(null);
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  };
+  const takenAt = new Date(x.takenAt).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' });
+  return (
+    <>
+      <tr data-testid="rep-x-row">
+        <th scope="row">
+          {x.terminalName}
+          {storeName && <span className="office-list-meta"> · {storeName(x.storeId)}</span>}
+        </th>
+        <td data-label={t('officeReports.dashboard.date')}>{x.businessDate}</td>
+        <td data-label={t('officeReports.reports.takenAt')}>{takenAt}</td>
+        <td className="num" data-label={t('officeReports.reports.salesCount')}>{x.salesCount}</td>
+        <td className="num" data-label={t('officeReports.reports.gross')}>{fen(x.gross)}</td>
+        <td className="num" data-label={t('officeReports.reports.refunds')}>{fen(x.refunds)}</td>
+        <td className="num" data-label={t('officeReports.reports.net')} data-testid="rep-x-net">{fen(x.net)}</td>
+        <td className="num" data-label={t('officeReports.reports.tax')}>{fen(x.tax)}</td>
+        <td>
+          <button type="button" className="link" aria-expanded={open} onClick={() => void toggle()}>
+            {open ? t('officeReports.reports.hide') : t('officeReports.reports.show')}
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr className="office-row-detail">
+          <td colSpan={9}>
+            {error ? <ErrorState error={error} /> : <p className="office-note">{t('officeReports.reports.asReceived')}</p>}
+            {detail && <pre className="office-pre" data-testid="rep-x-detail">{JSON.stringify(detail, null, 2)}</pre>}
           </td>
         </tr>
       )}

@@ -6,6 +6,7 @@ import { PROVIDER_WALLETS, type ProviderId, type WechatV2Settings } from '../../
 import { usePos } from '../../api/context';
 import type { PanelProps } from '../panel';
 import { AlipaySettingsSection } from './AlipaySettingsSection';
+import { WechatV3Section } from './WechatV3Section';
 
 /** Why a gateway call was refused, in the technician's words. */
 function useGatewayErrorText() {
@@ -41,6 +42,7 @@ export function PaymentRoutesPanel({ onError, onOk }: PanelProps) {
       {status && <RoutesSection key={JSON.stringify(status.routes)} status={status} onSave={async (routes) => saved(await pos.call('gateway.setRoutes', { routes }))} />}
       <WechatSection onSave={async (settings) => saved(await pos.call('gateway.setWechatV2', settings))} />
       <AlipaySettingsSection onSave={async (settings) => saved(await pos.call('gateway.setAlipay', settings))} />
+      <WechatV3Section onSave={async (settings) => saved(await pos.call('gateway.setWechatV3', settings))} />
     </section>
   );
 }
