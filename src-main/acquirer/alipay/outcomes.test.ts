@@ -77,6 +77,11 @@ describe('alipay.trade.pay replies', () => {
     expect(sentOf(refused)).toBe(false);
     expect(sentOf(Object.assign(new Error('timeout'), { cause: Object.assign(new Error('Request timeout for 400 ms'), { code: 'UND_ERR_HEADERS_TIMEOUT' }) }))).toBe(true);
     expect(sentOf(new Error('验签失败'))).toBe(true);
+    // urllib sent it once, lost the socket, retried and was refused: the first one may have reached Alipay.
+    const retriedThenRefused = Object.assign(new Error('HttpClient Request error'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', res: { socketErrorRetries: 1, retries: 0 } }),
+    });
+    expect(sentOf(retriedThenRefused)).toBe(true);
   });
 });
 
@@ -153,5 +158,42 @@ describe('the business bill (业务明细)', () => {
     expect(() => parseBusinessBill('支付宝交易号,商户订单号\r\nT1,C1\r\n', 2)).toThrow(/documented columns/);
     expect(() => parseBusinessBill(bill([row({ 业务类型: '交易', 完成时间: '2026-12-06 10:00:00', '订单金额（元）': '12.345' })]), 2)).toThrow(/amount/);
     expect(() => parseBusinessBill(bill([row({ 业务类型: '交易', 完成时间: 'yesterday', '订单金额（元）': '1.00' })]), 2)).toThrow(/time/);
+  });
+});
+
+describe('the provider over alipay-sdk, when nothing answers', () => {
+  it('fails a payment whose connection was refused (nothing reached Alipay), and leaves a timed-out one unknown', async () => {
+    const { createServer } = await import('node:net');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { createAlipayPort } = await import('./provider');
+    const pino = (await import('pino')).default;
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const port = (server.address() as { port: number }).port;
+        server.close(() => resolve(port));
+      });
+    });
+    const silent = createServer((socket) => socket.on('data', () => undefined));
+    const silentPort = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
+    const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const port = (gatewayPort: number) =>
+      createAlipayPort({
+        settings: {
+          gatewayUrl: `http://127.0.0.1:${gatewayPort}/gateway.do`,
+          appId: '2021000122671080',
+          privateKeyPem: app.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          alipayPublicKeyPem: app.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        },
+        timeouts: { payMs: 300, queryMs: 300, otherMs: 300 },
+        log: pino({ level: 'silent' }),
+      });
+    const input = { clientSn: '20261206REFUSED', amount: 100, authCode: '287634438256643940', subject: 'x', operator: 'u' };
+    try {
+      expect(await port(closedPort).pay(input)).toMatchObject({ kind: 'failed', code: 'other' });
+      expect(await port(silentPort).pay(input)).toMatchObject({ kind: 'unknown' });
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -20,7 +20,8 @@
  *   decoded with iconv-lite here.
  * - Its HTTP client (urllib) sends a POST once more after a socket error (`socketErrorRetry`, not an SDK option):
  *   harmless here because every call is idempotent at Alipay (the same out_trade_no / out_request_no), which is
- *   also why a second answer to a lost pay can be ACQ.TRADE_HAS_SUCCESS (→ unknown → query).
+ *   also why a second answer to a lost pay can be ACQ.TRADE_HAS_SUCCESS (→ unknown → query); but a retry refused
+ *   at connect does not mean nothing was sent, so `sentOf` looks at urllib's retry count too.
  * Nothing is signed or verified by hand.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
@@ -52,13 +53,19 @@ const MAX_BILL_BYTES = 32 * 1024 * 1024;
 /** Error codes that say the connection was never made: the request cannot have reached Alipay. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** Whether a failed exchange can have reached Alipay: false only when a cause says the connection was never made. */
+/**
+ * Whether a failed exchange can have reached Alipay: false only when a cause says the connection was never made, and
+ * urllib did not send the request once already (its retry after a socket error throws only the retry's own error,
+ * but its `res` counts the retries).
+ */
 export function sentOf(error: unknown): boolean {
+  let neverConnected = false;
   for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth += 1) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && NOT_SENT.has(code)) return false;
+    const { code, res } = e as { code?: unknown; res?: { socketErrorRetries?: unknown; retries?: unknown } };
+    if (res && ((typeof res.socketErrorRetries === 'number' && res.socketErrorRetries > 0) || (typeof res.retries === 'number' && res.retries > 0))) return true;
+    if (typeof code === 'string' && NOT_SENT.has(code)) neverConnected = true;
   }
-  return true;
+  return !neverConnected;
 }
 
 /** The keys as alipay-sdk wants them (PKCS#8 private key, SPKI public key), whatever PEM form the technician pasted; throws when unreadable or not RSA. */
