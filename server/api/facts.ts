@@ -12,7 +12,7 @@ import { ApiError, parse } from '../http';
 import type { TerminalIdentity } from './terminals';
 import { applyMembers } from './members';
 import { applyIncomingCosts, lockStores } from '../stock/movements';
-import { applyStockMovements, applyVoids, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
+import { applyStockMovements, applyVoids, PROJECTIONS, ROLLUPS, STOCK_MOVEMENTS } from './projections';
 
 const INGEST = `
   WITH input AS (
@@ -27,7 +27,7 @@ const INGEST = `
     SELECT $1, fact_id, $2, $3, seq, kind, recorded_at, business_date, payload FROM input
     ON CONFLICT (store_id, fact_id) DO NOTHING
     RETURNING store_id, fact_id, terminal_id, kind, payload
-  ), ${PROJECTIONS.map((sql, i) => `p${i} AS (${sql})`).join(', ')},
+  ), ${[...PROJECTIONS, ...ROLLUPS].map(([name, sql]) => `${name} AS (${sql})`).join(', ')},
   stock AS (${STOCK_MOVEMENTS})
   SELECT 'stock' AS what, product_id AS id, NULL::text AS terminal_id, sum(delta_milli)::bigint AS delta,
          -- goods received on a till with their unit cost, for the moving-average cost (src-common/office/stock-cost.ts)

@@ -45,21 +45,7 @@ export async function dashboardFigures(db: Db, input: DashboardInput): Promise<D
     terminalNames(db, ids),
     salesByHour(db, ids, from, to, timeZone),
     salesByHour(db, ids, compareFrom, compareTo, timeZone),
-    db.query<{ productId: string; name: string; unit: string; quantityMilli: number; net: number }>(
-      // Voids are rare (a restored till): the few voided sales are left out by an anti-join, and the names read for
-      // the ten products only.
-      `WITH top AS (
-         SELECT l.product_id, sum(l.quantity_milli) AS quantity_milli, sum(l.net) AS net
-           FROM sale_line l
-          WHERE l.store_id = ANY($1) AND l.business_date BETWEEN $2 AND $3
-            AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = l.store_id AND v.sale_id = l.sale_id)
-          GROUP BY l.product_id ORDER BY sum(l.net) DESC, l.product_id LIMIT ${TOP_SELLERS})
-       SELECT top.product_id AS "productId", n.name, n.unit, top.quantity_milli AS "quantityMilli", top.net
-         FROM top CROSS JOIN LATERAL (SELECT name, unit FROM sale_line x WHERE x.store_id = ANY($1) AND x.business_date BETWEEN $2 AND $3
-                                        AND x.product_id = top.product_id LIMIT 1) n
-        ORDER BY top.net DESC, top.product_id`,
-      [ids, from, to],
-    ),
+    topSellersOf(db, ids, from, to),
     db.query<{ storeId: string; productId: string; name: string; unit: string; stockMilli: number }>(
       `SELECT l.store_id AS "storeId", l.product_id AS "productId", p.name, p.unit, l.stock_milli AS "stockMilli"
          FROM stock_level l JOIN product p ON p.store_id = l.store_id AND p.product_id = l.product_id
@@ -105,7 +91,7 @@ export async function dashboardFigures(db: Db, input: DashboardInput): Promise<D
     chain: sumCells(cells),
     stores,
     hours: hourly,
-    topSellers: topSellers.rows,
+    topSellers,
     lowStock: lowStock.rows,
     tills: tills.rows.map((t) => ({
       storeId: t.storeId,
@@ -125,8 +111,24 @@ export async function dashboardFigures(db: Db, input: DashboardInput): Promise<D
   };
 }
 
-/** Sales (count and total + rounding) by the hour they closed in the viewer's zone. */
-async function salesByHour(db: Db, ids: readonly string[], from: string, to: string, timeZone: string): Promise<Map<number, { n: number; amount: number }>> {
+/**
+ * Sales (count and total + rounding) by the hour they closed in the viewer's zone, from the rollup of UTC hours.
+ * A zone whose offset is not whole hours then (India's +5:30) splits UTC hours: its hours are read from the sales.
+ */
+export async function salesByHour(db: Db, ids: readonly string[], from: string, to: string, timeZone: string): Promise<Map<number, { n: number; amount: number }>> {
+  const { rows } = await db.query<{ hour: number; split: boolean; n: number; amount: number }>(
+    `SELECT extract(hour FROM hour AT TIME ZONE $4)::int AS hour, bool_or(extract(minute FROM hour AT TIME ZONE $4) <> 0) AS split,
+            sum(sales_count)::int AS n, sum(amount) AS amount
+       FROM sale_hour_till_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3
+      GROUP BY 1`,
+    [ids, from, to, timeZone],
+  );
+  if (!rows.some((r) => r.split)) return new Map(rows.map((r) => [r.hour, r]));
+  return salesByHourFromSales(db, ids, from, to, timeZone);
+}
+
+/** The same hours summed from the sales themselves. */
+export async function salesByHourFromSales(db: Db, ids: readonly string[], from: string, to: string, timeZone: string): Promise<Map<number, { n: number; amount: number }>> {
   const { rows } = await db.query<{ hour: number; n: number; amount: number }>(
     `SELECT extract(hour FROM closed_at AT TIME ZONE $4)::int AS hour, count(*)::int AS n, sum(total + rounding) AS amount
        FROM sale WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3 AND voided_at IS NULL
@@ -134,6 +136,49 @@ async function salesByHour(db: Db, ids: readonly string[], from: string, to: str
     [ids, from, to, timeZone],
   );
   return new Map(rows.map((r) => [r.hour, r]));
+}
+
+export interface TopSeller {
+  readonly productId: string;
+  readonly name: string;
+  readonly unit: string;
+  readonly quantityMilli: number;
+  readonly net: number;
+}
+
+/**
+ * The range's best-selling products by net, from the store-day product rollup (voided sales already out), each named
+ * as its latest day's row names it.
+ */
+export async function topSellersOf(db: Db, ids: readonly string[], from: string, to: string): Promise<TopSeller[]> {
+  const { rows } = await db.query<TopSeller>(
+    `WITH top AS (
+       SELECT product_id, sum(quantity_milli) AS quantity_milli, sum(net) AS net
+         FROM sale_product_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3
+        GROUP BY product_id HAVING sum(line_count) > 0 ORDER BY sum(net) DESC, product_id LIMIT ${TOP_SELLERS}),
+     names AS (
+       SELECT DISTINCT ON (product_id) product_id, name, unit
+         FROM sale_product_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3 AND product_id IN (SELECT product_id FROM top)
+        ORDER BY product_id, business_date DESC, store_id)
+     SELECT top.product_id AS "productId", names.name, names.unit, top.quantity_milli AS "quantityMilli", top.net
+       FROM top JOIN names USING (product_id)
+      ORDER BY top.net DESC, top.product_id`,
+    [ids, from, to],
+  );
+  return rows;
+}
+
+/** The same top sellers summed from the sales' lines, voided sales left out. */
+export async function topSellersFromLines(db: Db, ids: readonly string[], from: string, to: string): Promise<Omit<TopSeller, 'name' | 'unit'>[]> {
+  const { rows } = await db.query<Omit<TopSeller, 'name' | 'unit'>>(
+    `SELECT l.product_id AS "productId", sum(l.quantity_milli) AS "quantityMilli", sum(l.net) AS net
+       FROM sale_line l
+      WHERE l.store_id = ANY($1) AND l.business_date BETWEEN $2 AND $3
+        AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = l.store_id AND v.sale_id = l.sale_id)
+      GROUP BY l.product_id ORDER BY sum(l.net) DESC, l.product_id LIMIT ${TOP_SELLERS}`,
+    [ids, from, to],
+  );
+  return rows;
 }
 
 /** Each till-date with a Z whose net differs from the facts' net of that till and date. */
