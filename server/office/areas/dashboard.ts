@@ -123,7 +123,7 @@ export async function salesByHour(db: Db, ids: readonly string[], from: string, 
       GROUP BY 1`,
     [ids, from, to, timeZone],
   );
-  if (!rows.some((r) => r.split)) return new Map(rows.map((r) => [r.hour, r]));
+  if (!rows.some((r) => r.split)) return new Map(rows.map((r) => [r.hour, { n: r.n, amount: r.amount }]));
   return salesByHourFromSales(db, ids, from, to, timeZone);
 }
 
@@ -135,7 +135,7 @@ export async function salesByHourFromSales(db: Db, ids: readonly string[], from:
       GROUP BY 1`,
     [ids, from, to, timeZone],
   );
-  return new Map(rows.map((r) => [r.hour, r]));
+  return new Map(rows.map((r) => [r.hour, { n: r.n, amount: r.amount }]));
 }
 
 export interface TopSeller {
