@@ -70,9 +70,13 @@ describe('0013_sales_rollups', () => {
     expect(fromRollups.length).toBeGreaterThan(80);
     expect(fromRollups.reduce((n, c) => n + c.salesCount, 0)).toBe(20000 - Math.floor(20000 / 101));
     expect(fromRollups.reduce((n, c) => n + c.refundCount, 0)).toBe(Math.floor(20000 / 37));
-    for (const [from, to] of [['2026-11-01', '2026-11-12'], ['2026-11-05', '2026-11-05']]) {
+    // Ranges with the week before them (overlapping when longer than a week), as the dashboard asks.
+    for (const [from, to, compareFrom, compareTo] of [['2026-11-01', '2026-11-12', '2026-10-25', '2026-11-05'], ['2026-11-09', '2026-11-09', '2026-11-02', '2026-11-02']]) {
       for (const tz of ['Asia/Shanghai', 'America/New_York', 'Asia/Kathmandu']) {
-        expect(Object.fromEntries(await salesByHour(db, stores, from!, to!, tz)), tz).toEqual(Object.fromEntries(await salesByHourFromSales(db, stores, from!, to!, tz)));
+        const [hours, compare] = await salesByHour(db, stores, { from: from!, to: to! }, { from: compareFrom!, to: compareTo! }, tz);
+        expect(Object.fromEntries(hours), tz).toEqual(Object.fromEntries(await salesByHourFromSales(db, stores, from!, to!, tz)));
+        expect(Object.fromEntries(compare), tz).toEqual(Object.fromEntries(await salesByHourFromSales(db, stores, compareFrom!, compareTo!, tz)));
+        expect([...compare.values()].some((h) => h.n > 0)).toBe(true);
       }
       expect((await topSellersOf(db, stores.slice(2, 5), from!, to!)).map(({ productId, quantityMilli, net }) => ({ productId, quantityMilli, net }))).toEqual(
         await topSellersFromLines(db, stores.slice(2, 5), from!, to!),

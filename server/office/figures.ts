@@ -175,6 +175,11 @@ export async function terminalNames(db: Db, storeIds: readonly string[]): Promis
     `SELECT store_id, terminal_id, name FROM terminal WHERE store_id = ANY($1)`,
     [storeIds],
   );
+  return namesOf(rows);
+}
+
+/** terminalNames' rule on terminal rows already read. */
+export function namesOf(rows: readonly { store_id: string; terminal_id: string; name: string }[]): Map<string, string> {
   const seen = new Map<string, number>();
   for (const r of rows) seen.set(`${r.store_id}\u0000${r.name}`, (seen.get(`${r.store_id}\u0000${r.name}`) ?? 0) + 1);
   return new Map(
