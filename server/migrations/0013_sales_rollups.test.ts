@@ -84,6 +84,11 @@ describe('0013_sales_rollups', () => {
     }
   });
 
+  it('drops the lines’ date index, which no query reads any more', async () => {
+    const { rows } = await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'sale_line' ORDER BY indexname`);
+    expect(rows.map((r) => r.indexname)).toEqual(['sale_line_pkey']);
+  });
+
   it('keeps store_id first in every key of the new tables', async () => {
     const { rows } = await db.query<{ table_name: string; columns: string[] }>(
       `SELECT c.conrelid::regclass::text AS table_name, array_agg(a.attname::text ORDER BY k.ord) AS columns
