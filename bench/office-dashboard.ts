@@ -28,12 +28,12 @@ async function timed(samples: number, run: (i: number) => Promise<void>) {
  */
 function timedQueries(db: Db): { db: Db; times: Map<string, number[]> } {
   const times = new Map<string, number[]>();
-  const query = async (text: string, params?: unknown[]) => {
+  const query = async (text: string | { text: string }, params?: unknown[]) => {
     const started = performance.now();
     try {
-      return await db.query(text, params);
+      return await (typeof text === 'string' ? db.query(text, params) : db.query(text));
     } finally {
-      const label = text.replace(/\s+/g, ' ').trim().slice(0, 70);
+      const label = (typeof text === 'string' ? text : text.text).replace(/\s+/g, ' ').trim().slice(0, 70);
       times.set(label, [...(times.get(label) ?? []), performance.now() - started]);
     }
   };

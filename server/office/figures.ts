@@ -58,18 +58,23 @@ type RefundRow = { store_id: string; business_date: string; terminal_id: string;
 /** The (store, date, till) cells of the range with any sale or refund, from the rollups. */
 export async function factCells(db: Db, storeIds: readonly string[], from: string, to: string): Promise<Cell[]> {
   const args = [storeIds, from, to];
+  // Named statements (planned once per connection): a chain's 500 store ids make planning a noticeable part of a call.
   // A row whose sales were all voided stays at zero: left out, as a till-date or tender kind without sales is. The
   // refunds come from the tender kinds' rows (the till rows hold the same refunds summed).
   const [tills, tenders] = await Promise.all([
-    db.query<SalesRow>(
-      `SELECT store_id, business_date, terminal_id, sales_count::int AS n, gross, discounts, sales, rounding, tax
-         FROM sale_till_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3 AND sales_count > 0`,
-      args,
-    ),
+    db.query<SalesRow>({
+      name: 'rollup-till-day',
+      text: `SELECT store_id, business_date, terminal_id, sales_count::int AS n, gross, discounts, sales, rounding, tax
+               FROM sale_till_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3 AND sales_count > 0`,
+      values: args,
+    }),
     db.query<{ store_id: string; business_date: string; terminal_id: string; kind: string; tender_count: number; amount: number; refund_count: number; refunds: number }>(
-      `SELECT store_id, business_date, terminal_id, kind, tender_count, amount, refund_count::int AS refund_count, refunds
-         FROM sale_tender_till_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3 AND (tender_count > 0 OR refund_count > 0)`,
-      args,
+      {
+        name: 'rollup-tender-till-day',
+        text: `SELECT store_id, business_date, terminal_id, kind, tender_count, amount, refund_count::int AS refund_count, refunds
+                 FROM sale_tender_till_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3 AND (tender_count > 0 OR refund_count > 0)`,
+        values: args,
+      },
     ),
   ]);
   return foldCells(

@@ -132,13 +132,16 @@ type Hours = Map<number, { n: number; amount: number }>;
 export async function salesByHour(db: Db, ids: readonly string[], range: DateRange, compare: DateRange, timeZone: string): Promise<[Hours, Hours]> {
   const { rows } = await db.query<{ compare: boolean; hour: number; split: boolean; n: number; amount: number }>(
     // The two ranges overlap when the range is longer than a week: a row in both counts in both.
-    `SELECT c.compare, extract(hour FROM h.hour AT TIME ZONE $4)::int AS hour,
+    {
+      name: 'rollup-hours',
+      text: `SELECT c.compare, extract(hour FROM h.hour AT TIME ZONE $4)::int AS hour,
             bool_or(extract(minute FROM h.hour AT TIME ZONE $4) <> 0) AS split, sum(h.sales_count)::int AS n, sum(h.amount) AS amount
        FROM sale_hour_till_day h
       CROSS JOIN LATERAL (VALUES (false, h.business_date BETWEEN $2 AND $3), (true, h.business_date BETWEEN $5 AND $6)) c(compare, inside)
       WHERE h.store_id = ANY($1) AND (h.business_date BETWEEN $2 AND $3 OR h.business_date BETWEEN $5 AND $6) AND c.inside
       GROUP BY 1, 2`,
-    [ids, range.from, range.to, timeZone, compare.from, compare.to],
+      values: [ids, range.from, range.to, timeZone, compare.from, compare.to],
+    },
   );
   if (rows.some((r) => r.split)) {
     return Promise.all([salesByHourFromSales(db, ids, range.from, range.to, timeZone), salesByHourFromSales(db, ids, compare.from, compare.to, timeZone)]);
@@ -172,7 +175,9 @@ export interface TopSeller {
  */
 export async function topSellersOf(db: Db, ids: readonly string[], from: string, to: string): Promise<TopSeller[]> {
   const { rows } = await db.query<TopSeller>(
-    `WITH top AS (
+    {
+      name: 'rollup-top-sellers',
+      text: `WITH top AS (
        SELECT product_id, sum(quantity_milli) AS quantity_milli, sum(net) AS net
          FROM sale_product_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3
         GROUP BY product_id HAVING sum(line_count) > 0 ORDER BY sum(net) DESC, product_id LIMIT ${TOP_SELLERS}),
@@ -183,7 +188,8 @@ export async function topSellersOf(db: Db, ids: readonly string[], from: string,
      SELECT top.product_id AS "productId", names.name, names.unit, top.quantity_milli AS "quantityMilli", top.net
        FROM top JOIN names USING (product_id)
       ORDER BY top.net DESC, top.product_id`,
-    [ids, from, to],
+      values: [ids, from, to],
+    },
   );
   return rows;
 }
