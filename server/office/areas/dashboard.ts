@@ -170,27 +170,17 @@ export interface TopSeller {
 }
 
 /**
- * The range's best-selling products by net, from the store-day product rollup (voided sales already out), each named
- * as its latest day's row names it.
+ * The range's best-selling products by net, from the store-day product rollup (voided sales already out), in one
+ * pass: a product's name is the greatest its rows carry (one name across stores and days but for a renaming).
  */
 export async function topSellersOf(db: Db, ids: readonly string[], from: string, to: string): Promise<TopSeller[]> {
-  const { rows } = await db.query<TopSeller>(
-    {
-      name: 'rollup-top-sellers',
-      text: `WITH top AS (
-       SELECT product_id, sum(quantity_milli) AS quantity_milli, sum(net) AS net
-         FROM sale_product_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3
-        GROUP BY product_id HAVING sum(line_count) > 0 ORDER BY sum(net) DESC, product_id LIMIT ${TOP_SELLERS}),
-     names AS (
-       SELECT DISTINCT ON (product_id) product_id, name, unit
-         FROM sale_product_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3 AND product_id IN (SELECT product_id FROM top)
-        ORDER BY product_id, business_date DESC, store_id)
-     SELECT top.product_id AS "productId", names.name, names.unit, top.quantity_milli AS "quantityMilli", top.net
-       FROM top JOIN names USING (product_id)
-      ORDER BY top.net DESC, top.product_id`,
-      values: [ids, from, to],
-    },
-  );
+  const { rows } = await db.query<TopSeller>({
+    name: 'rollup-top-sellers',
+    text: `SELECT product_id AS "productId", max(name) AS name, max(unit) AS unit, sum(quantity_milli) AS "quantityMilli", sum(net) AS net
+             FROM sale_product_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3
+            GROUP BY product_id HAVING sum(line_count) > 0 ORDER BY sum(net) DESC, product_id LIMIT ${TOP_SELLERS}`,
+    values: [ids, from, to],
+  });
   return rows;
 }
 
