@@ -135,6 +135,12 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
         who.storeId, who.terminalId, stream, JSON.stringify(fresh),
       ]),
     );
+    // Only a batch with a void voids a sale already stored or in this batch: most batches skip it. Before the store
+    // row's lock below: it updates the store's product rollup rows, which other uploads of the store take before
+    // that lock too (in their upload statement), so no upload holds the store row while waiting for a product row.
+    if (fresh.some((f) => f.kind === 'sale_void')) {
+      await applyVoids(tx, who.storeId, fresh.flatMap((f) => (f.kind === 'sale' || f.kind === 'sale_void' ? [f.payload.saleId] : [])));
+    }
     const moved = projected.rows.filter((r) => r.what === 'stock');
     const incoming = moved.flatMap((m) => (m.incoming ?? []).map(([quantityMilli, unitCost]) => ({ productId: m.id, quantityMilli, unitCost })));
     if (incoming.length > 0) {
@@ -146,10 +152,6 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
       factIds: projected.rows.filter((r) => r.what === 'member').map((r) => r.id),
       points: projected.rows.filter((r) => r.what === 'points').map((r) => ({ memberId: r.id, terminalId: r.terminal_id!, delta: r.delta! })),
     });
-    // Only a batch with a void voids a sale already stored or in this batch: most batches skip it.
-    if (fresh.some((f) => f.kind === 'sale_void')) {
-      await applyVoids(tx, who.storeId, fresh.flatMap((f) => (f.kind === 'sale' || f.kind === 'sale_void' ? [f.payload.saleId] : [])));
-    }
 
     const ackedSeq = fresh[fresh.length - 1]!.seq;
     await tx.query(`UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, [who.storeId, stream, ackedSeq]);
