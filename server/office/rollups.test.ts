@@ -278,6 +278,30 @@ describe('dashboard rollups equal the facts to the fen', () => {
     await checkAll();
   });
 
+  it('keeps them equal when the tills of one store upload at the same time (the same products’ rows)', async () => {
+    const till = ['R-C1', 'R-C2', 'R-C3', 'R-C4'];
+    const s = await storeWithTills(t, '三号店', till);
+    stores.push({ storeId: s.storeId, tills: s.tills.map((x, i) => ({ terminalId: till[i]!, credential: x.credential })) });
+    const r = random(99);
+    await Promise.all(
+      stores.at(-1)!.tills.map(async (x) => {
+        // Sales only (no voids): the rows of five products, all four tills adding to them at once, batch after batch.
+        const facts = Array.from({ length: 120 }, (_, i) => {
+          const f = sale(r, i + 1, i + 1);
+          f.payload.lines.forEach((l) => Object.assign(l, { productId: `P${1 + (i % 5)}`, sku: `P${1 + (i % 5)}` }));
+          return f;
+        });
+        for (let from = 0; from < facts.length; from += 12) {
+          const batch = facts.slice(from, from + 12);
+          expect(await post(x.credential, `main-${x.terminalId}`, batch)).toBe(batch.at(-1)!.seq);
+          for (const fact of batch) uploaded.push({ storeId: s.storeId, terminalId: x.terminalId, fact });
+        }
+      }),
+    );
+    const cells = await checkAll();
+    expect(sumCells(cells.filter((c) => c.storeId === s.storeId)).salesCount).toBe(4 * 120);
+  });
+
   it('leaves a batch refused whole out of the rollups', async () => {
     const [store] = stores;
     const till = store!.tills[0]!;
