@@ -12,7 +12,7 @@ import { ApiError, parse } from '../http';
 import type { TerminalIdentity } from './terminals';
 import { applyMembers } from './members';
 import { applyIncomingCosts, lockStores } from '../stock/movements';
-import { applyStockMovements, applyVoids, PROJECTIONS, STOCK_MOVEMENTS } from './projections';
+import { applyStockMovements, applyVoids, PROJECTIONS, ROLLUPS, STOCK_MOVEMENTS } from './projections';
 
 const INGEST = `
   WITH input AS (
@@ -27,7 +27,7 @@ const INGEST = `
     SELECT $1, fact_id, $2, $3, seq, kind, recorded_at, business_date, payload FROM input
     ON CONFLICT (store_id, fact_id) DO NOTHING
     RETURNING store_id, fact_id, terminal_id, kind, payload
-  ), ${PROJECTIONS.map((sql, i) => `p${i} AS (${sql})`).join(', ')},
+  ), ${[...PROJECTIONS, ...ROLLUPS].map(([name, sql]) => `${name} AS (${sql})`).join(', ')},
   stock AS (${STOCK_MOVEMENTS})
   SELECT 'stock' AS what, product_id AS id, NULL::text AS terminal_id, sum(delta_milli)::bigint AS delta,
          -- goods received on a till with their unit cost, for the moving-average cost (src-common/office/stock-cost.ts)
@@ -135,6 +135,12 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
         who.storeId, who.terminalId, stream, JSON.stringify(fresh),
       ]),
     );
+    // Only a batch with a void voids a sale already stored or in this batch: most batches skip it. Before the store
+    // row's lock below: it updates the store's product rollup rows, which other uploads of the store take before
+    // that lock too (in their upload statement), so no upload holds the store row while waiting for a product row.
+    if (fresh.some((f) => f.kind === 'sale_void')) {
+      await applyVoids(tx, who.storeId, fresh.flatMap((f) => (f.kind === 'sale' || f.kind === 'sale_void' ? [f.payload.saleId] : [])));
+    }
     const moved = projected.rows.filter((r) => r.what === 'stock');
     const incoming = moved.flatMap((m) => (m.incoming ?? []).map(([quantityMilli, unitCost]) => ({ productId: m.id, quantityMilli, unitCost })));
     if (incoming.length > 0) {
@@ -146,10 +152,6 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
       factIds: projected.rows.filter((r) => r.what === 'member').map((r) => r.id),
       points: projected.rows.filter((r) => r.what === 'points').map((r) => ({ memberId: r.id, terminalId: r.terminal_id!, delta: r.delta! })),
     });
-    // Only a batch with a void voids a sale already stored or in this batch: most batches skip it.
-    if (fresh.some((f) => f.kind === 'sale_void')) {
-      await applyVoids(tx, who.storeId, fresh.flatMap((f) => (f.kind === 'sale' || f.kind === 'sale_void' ? [f.payload.saleId] : [])));
-    }
 
     const ackedSeq = fresh[fresh.length - 1]!.seq;
     await tx.query(`UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, [who.storeId, stream, ackedSeq]);

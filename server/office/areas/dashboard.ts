@@ -10,7 +10,7 @@ import { isTimeZone } from '../../../src-common/business-day';
 import type { Db } from '../../database';
 import { ApiError, parse } from '../../http';
 import { storesInScope, visibleStores, type OfficeUser } from '../access';
-import { addDays, checkRange, factCells, storeTotals, sumCells, sumZ, terminalNames, zRows, type Cell, type NamedStore } from '../figures';
+import { addDays, checkRange, factCells, namesOf, storeTotals, sumCells, sumZ, zRows, type Cell, type NamedStore } from '../figures';
 import type { OfficeRoute } from '../route';
 
 const TOP_SELLERS = 10;
@@ -23,6 +23,11 @@ export async function scopedStores(db: Db, user: OfficeUser, store: string | und
   const named = visible.filter((s) => ids.includes(s.storeId)).map((s) => ({ storeId: s.storeId, name: s.name }));
   if (store && named.length === 0) throw new ApiError('bad_request', 'Store not found', undefined, 404);
   return named;
+}
+
+interface DateRange {
+  readonly from: string;
+  readonly to: string;
 }
 
 export interface DashboardInput {
@@ -40,26 +45,10 @@ export async function dashboardFigures(db: Db, input: DashboardInput): Promise<D
   const ids = input.stores.map((s) => s.storeId);
   const compareFrom = addDays(from, -7);
   const compareTo = addDays(to, -7);
-  const [cells, names, hours, compareHours, topSellers, lowStock, tills, overShort, zs] = await Promise.all([
+  const [cells, byHour, topSellers, lowStock, terminals, overShort, zs] = await Promise.all([
     factCells(db, ids, from, to),
-    terminalNames(db, ids),
-    salesByHour(db, ids, from, to, timeZone),
-    salesByHour(db, ids, compareFrom, compareTo, timeZone),
-    db.query<{ productId: string; name: string; unit: string; quantityMilli: number; net: number }>(
-      // Voids are rare (a restored till): the few voided sales are left out by an anti-join, and the names read for
-      // the ten products only.
-      `WITH top AS (
-         SELECT l.product_id, sum(l.quantity_milli) AS quantity_milli, sum(l.net) AS net
-           FROM sale_line l
-          WHERE l.store_id = ANY($1) AND l.business_date BETWEEN $2 AND $3
-            AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = l.store_id AND v.sale_id = l.sale_id)
-          GROUP BY l.product_id ORDER BY sum(l.net) DESC, l.product_id LIMIT ${TOP_SELLERS})
-       SELECT top.product_id AS "productId", n.name, n.unit, top.quantity_milli AS "quantityMilli", top.net
-         FROM top CROSS JOIN LATERAL (SELECT name, unit FROM sale_line x WHERE x.store_id = ANY($1) AND x.business_date BETWEEN $2 AND $3
-                                        AND x.product_id = top.product_id LIMIT 1) n
-        ORDER BY top.net DESC, top.product_id`,
-      [ids, from, to],
-    ),
+    salesByHour(db, ids, { from, to }, { from: compareFrom, to: compareTo }, timeZone),
+    topSellersOf(db, ids, from, to),
     db.query<{ storeId: string; productId: string; name: string; unit: string; stockMilli: number }>(
       `SELECT l.store_id AS "storeId", l.product_id AS "productId", p.name, p.unit, l.stock_milli AS "stockMilli"
          FROM stock_level l JOIN product p ON p.store_id = l.store_id AND p.product_id = l.product_id
@@ -67,13 +56,17 @@ export async function dashboardFigures(db: Db, input: DashboardInput): Promise<D
         ORDER BY l.stock_milli, p.name LIMIT ${LOW_STOCK}`,
       [ids],
     ),
-    db.query<{ storeId: string; terminalId: string; name: string; lastContactAt: Date | null; lastUploadAt: Date | null; secondsSinceUpload: number | null; factsWaiting: number | null }>(
-      `SELECT t.store_id AS "storeId", t.terminal_id AS "terminalId", t.name, t.last_contact_at AS "lastContactAt", t.last_upload_at AS "lastUploadAt",
+    // Every till (revoked ones too, for the names of their facts) in one read; times as ISO text, which a chain's
+    // 1,500 tills parse much faster than into Dates.
+    db.query<{ store_id: string; terminal_id: string; name: string; revoked: boolean; lastContactAt: string | null; lastUploadAt: string | null; secondsSinceUpload: number | null; factsWaiting: number | null }>(
+      `SELECT t.store_id, t.terminal_id, t.name, t.revoked_at IS NOT NULL AS revoked,
+              to_char(t.last_contact_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastContactAt",
+              to_char(t.last_upload_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastUploadAt",
               extract(epoch FROM $2::timestamptz - t.last_upload_at)::float8 AS "secondsSinceUpload",
               CASE WHEN t.waiting_stream IS NOT NULL THEN greatest(t.highest_seq - coalesce(s.acked_seq, 0), 0)::int END AS "factsWaiting"
          FROM terminal t
          LEFT JOIN fact_stream s ON s.store_id = t.store_id AND s.stream = t.waiting_stream
-        WHERE t.store_id = ANY($1) AND t.revoked_at IS NULL
+        WHERE t.store_id = ANY($1)
         ORDER BY t.last_upload_at NULLS FIRST, t.name`,
       [ids, (input.now ?? new Date()).toISOString()],
     ),
@@ -92,7 +85,9 @@ export async function dashboardFigures(db: Db, input: DashboardInput): Promise<D
     zRows(db, ids, from, to),
   ]);
 
+  const names = namesOf(terminals.rows);
   const stores = storeTotals(input.stores, cells, names);
+  const [hours, compareHours] = byHour;
   const hourly = Array.from({ length: 24 }, (_, hour) => ({
     hour,
     salesCount: hours.get(hour)?.n ?? 0,
@@ -105,18 +100,20 @@ export async function dashboardFigures(db: Db, input: DashboardInput): Promise<D
     chain: sumCells(cells),
     stores,
     hours: hourly,
-    topSellers: topSellers.rows,
+    topSellers,
     lowStock: lowStock.rows,
-    tills: tills.rows.map((t) => ({
-      storeId: t.storeId,
-      terminalId: t.terminalId,
-      name: names.get(`${t.storeId}\u0000${t.terminalId}`) ?? t.name,
-      lastContactAt: t.lastContactAt?.toISOString() ?? null,
-      lastUploadAt: t.lastUploadAt?.toISOString() ?? null,
-      secondsSinceUpload: t.secondsSinceUpload === null ? null : Math.max(0, Math.round(t.secondsSinceUpload)),
-      factsWaiting: t.factsWaiting,
-      stale: t.secondsSinceUpload === null || t.secondsSinceUpload > STALE_SYNC_SECONDS,
-    })),
+    tills: terminals.rows
+      .filter((t) => !t.revoked)
+      .map((t) => ({
+        storeId: t.store_id,
+        terminalId: t.terminal_id,
+        name: names.get(`${t.store_id}\u0000${t.terminal_id}`) ?? t.name,
+        lastContactAt: t.lastContactAt,
+        lastUploadAt: t.lastUploadAt,
+        secondsSinceUpload: t.secondsSinceUpload === null ? null : Math.max(0, Math.round(t.secondsSinceUpload)),
+        factsWaiting: t.factsWaiting,
+        stale: t.secondsSinceUpload === null || t.secondsSinceUpload > STALE_SYNC_SECONDS,
+      })),
     differences: {
       reconciliationOnServer: false,
       cashOverShort: overShort.rows.map((r) => ({ ...r, expectedCash: r.expectedCash ?? 0, countedCash: r.countedCash ?? 0 })),
@@ -125,15 +122,79 @@ export async function dashboardFigures(db: Db, input: DashboardInput): Promise<D
   };
 }
 
-/** Sales (count and total + rounding) by the hour they closed in the viewer's zone. */
-async function salesByHour(db: Db, ids: readonly string[], from: string, to: string, timeZone: string): Promise<Map<number, { n: number; amount: number }>> {
+type Hours = Map<number, { n: number; amount: number }>;
+
+/**
+ * Sales (count and total + rounding) by the hour they closed in the viewer's zone, of a range and of the range to
+ * compare it with, from the rollup of UTC hours in one read. A zone whose offset is not whole hours then (India's
+ * +5:30) splits UTC hours: its hours are read from the sales.
+ */
+export async function salesByHour(db: Db, ids: readonly string[], range: DateRange, compare: DateRange, timeZone: string): Promise<[Hours, Hours]> {
+  const { rows } = await db.query<{ compare: boolean; hour: number; split: boolean; n: number; amount: number }>(
+    // The two ranges overlap when the range is longer than a week: a row in both counts in both.
+    {
+      name: 'rollup-hours',
+      text: `SELECT c.compare, extract(hour FROM h.hour AT TIME ZONE $4)::int AS hour,
+            bool_or(extract(minute FROM h.hour AT TIME ZONE $4) <> 0) AS split, sum(h.sales_count)::int AS n, sum(h.amount) AS amount
+       FROM sale_hour_till_day h
+      CROSS JOIN LATERAL (VALUES (false, h.business_date BETWEEN $2 AND $3), (true, h.business_date BETWEEN $5 AND $6)) c(compare, inside)
+      WHERE h.store_id = ANY($1) AND (h.business_date BETWEEN $2 AND $3 OR h.business_date BETWEEN $5 AND $6) AND c.inside
+      GROUP BY 1, 2`,
+      values: [ids, range.from, range.to, timeZone, compare.from, compare.to],
+    },
+  );
+  if (rows.some((r) => r.split)) {
+    return Promise.all([salesByHourFromSales(db, ids, range.from, range.to, timeZone), salesByHourFromSales(db, ids, compare.from, compare.to, timeZone)]);
+  }
+  const of = (compared: boolean): Hours => new Map(rows.filter((r) => r.compare === compared).map((r) => [r.hour, { n: r.n, amount: r.amount }]));
+  return [of(false), of(true)];
+}
+
+/** The same hours summed from the sales themselves. */
+export async function salesByHourFromSales(db: Db, ids: readonly string[], from: string, to: string, timeZone: string): Promise<Map<number, { n: number; amount: number }>> {
   const { rows } = await db.query<{ hour: number; n: number; amount: number }>(
     `SELECT extract(hour FROM closed_at AT TIME ZONE $4)::int AS hour, count(*)::int AS n, sum(total + rounding) AS amount
        FROM sale WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3 AND voided_at IS NULL
       GROUP BY 1`,
     [ids, from, to, timeZone],
   );
-  return new Map(rows.map((r) => [r.hour, r]));
+  return new Map(rows.map((r) => [r.hour, { n: r.n, amount: r.amount }]));
+}
+
+export interface TopSeller {
+  readonly productId: string;
+  readonly name: string;
+  readonly unit: string;
+  readonly quantityMilli: number;
+  readonly net: number;
+}
+
+/**
+ * The range's best-selling products by net, from the store-day product rollup (voided sales already out), in one
+ * pass: a product's name is the greatest its rows carry (one name across stores and days but for a renaming).
+ */
+export async function topSellersOf(db: Db, ids: readonly string[], from: string, to: string): Promise<TopSeller[]> {
+  const { rows } = await db.query<TopSeller>({
+    name: 'rollup-top-sellers',
+    text: `SELECT product_id AS "productId", max(name) AS name, max(unit) AS unit, sum(quantity_milli) AS "quantityMilli", sum(net) AS net
+             FROM sale_product_day WHERE store_id = ANY($1) AND business_date BETWEEN $2 AND $3
+            GROUP BY product_id HAVING sum(line_count) > 0 ORDER BY sum(net) DESC, product_id LIMIT ${TOP_SELLERS}`,
+    values: [ids, from, to],
+  });
+  return rows;
+}
+
+/** The same top sellers summed from the sales' lines, voided sales left out. */
+export async function topSellersFromLines(db: Db, ids: readonly string[], from: string, to: string): Promise<Omit<TopSeller, 'name' | 'unit'>[]> {
+  const { rows } = await db.query<Omit<TopSeller, 'name' | 'unit'>>(
+    `SELECT l.product_id AS "productId", sum(l.quantity_milli) AS "quantityMilli", sum(l.net) AS net
+       FROM sale_line l
+      WHERE l.store_id = ANY($1) AND l.business_date BETWEEN $2 AND $3
+        AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = l.store_id AND v.sale_id = l.sale_id)
+      GROUP BY l.product_id ORDER BY sum(l.net) DESC, l.product_id LIMIT ${TOP_SELLERS}`,
+    [ids, from, to],
+  );
+  return rows;
 }
 
 /** Each till-date with a Z whose net differs from the facts' net of that till and date. */
