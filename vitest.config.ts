@@ -1,15 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+const UNIT_DIRS = ['src-common', 'db', 'drivers', 'src-main', 'src-renderer'];
+const UNIT_TEST = /\.test\.tsx?$/;
+/** What outlives a test file when files share a worker's modules: module mocks, stubbed globals and env, fake timers. */
+const LEAKS_ACROSS_FILES = /\bvi\.(mock|doMock|stubGlobal|stubEnv|useFakeTimers)\(/;
+
+/** The unit test files that mock modules or stub globals: they run isolated (a fresh module graph per file). */
+function unitTestsThatMock(): string[] {
+  return UNIT_DIRS.flatMap((dir) =>
+    (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+      .filter((file) => UNIT_TEST.test(file) && !file.split(/[\\/]/).includes('node_modules'))
+      .map((file) => join(dir, file).replaceAll('\\', '/'))
+      .filter((path) => LEAKS_ACROSS_FILES.test(readFileSync(path, 'utf8'))),
+  );
+}
+const isolatedUnitTests = unitTestsThatMock();
 
 export default defineConfig({
   test: {
+    // vitest's default (cores - 1) is ONE worker on a 2-core machine: the Node projects (unit, integration, server)
+    // then ran one file at a time while most of their files wait on child processes, sockets and PostgreSQL.
+    // Two workers at least; the Chromium projects (fileParallelism: false) still run one file at a time, after them.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
-          include: ['{src-common,db,drivers,src-main,src-renderer}/**/*.test.{ts,tsx}'],
+          include: [`{${UNIT_DIRS.join(',')}}/**/*.test.{ts,tsx}`],
+          exclude: ['**/node_modules/**', ...isolatedUnitTests],
           environment: 'node',
+          // The files of a worker share its modules (imported once, not once per file: the per-file start-up cost
+          // more than the unit tests themselves); spies are restored between files by vitest.
+          isolate: false,
           // Property tests run hundreds of cases: a loaded 2-core machine can take them past vitest's 5 s.
+          testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The unit tests that mock modules or stub globals, each file with modules of its own.
+          name: 'unit-isolated',
+          include: isolatedUnitTests,
+          environment: 'node',
           testTimeout: 20_000,
         },
       },
@@ -20,6 +57,9 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           exclude: ['test/integration/server-*.test.ts'],
           testTimeout: 30_000,
+          // beforeAll hooks start host processes and sandboxes: with two files at a time on a busy 2-core machine,
+          // vitest's default 10 s cut some off before their host was up.
+          hookTimeout: 60_000,
         },
       },
       {
