@@ -4,20 +4,23 @@ import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const UNIT_DIRS = ['src-common', 'db', 'drivers', 'src-main', 'src-renderer'];
-const UNIT_TEST = /\.test\.tsx?$/;
+const TEST_FILE = /\.test\.tsx?$/;
 /** What outlives a test file when files share a worker's modules: module mocks, stubbed globals and env, fake timers. */
 const LEAKS_ACROSS_FILES = /\bvi\.(mock|doMock|stubGlobal|stubEnv|useFakeTimers)\(/;
 
-/** The unit test files that mock modules or stub globals: they run isolated (a fresh module graph per file). */
-function unitTestsThatMock(): string[] {
-  return UNIT_DIRS.flatMap((dir) =>
+/**
+ * The unit and integration test files that mock modules or stub globals: they run in the `isolated` project (a
+ * fresh module graph per file), the other files of those projects share a worker's modules.
+ */
+function testsThatMock(): string[] {
+  return [...UNIT_DIRS, 'test/integration'].flatMap((dir) =>
     (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
-      .filter((file) => UNIT_TEST.test(file) && !file.split(/[\\/]/).includes('node_modules'))
+      .filter((file) => TEST_FILE.test(file) && !file.split(/[\\/]/).includes('node_modules'))
       .map((file) => join(dir, file).replaceAll('\\', '/'))
       .filter((path) => LEAKS_ACROSS_FILES.test(readFileSync(path, 'utf8'))),
   );
 }
-const isolatedUnitTests = unitTestsThatMock();
+const mockingTests = testsThatMock();
 
 export default defineConfig({
   test: {
@@ -31,7 +34,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [`{${UNIT_DIRS.join(',')}}/**/*.test.{ts,tsx}`],
-          exclude: ['**/node_modules/**', ...isolatedUnitTests],
+          exclude: ['**/node_modules/**', ...mockingTests],
           environment: 'node',
           // The files of a worker share its modules (imported once, not once per file: the per-file start-up cost
           // more than the unit tests themselves); spies are restored between files by vitest.
@@ -43,11 +46,12 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // The unit tests that mock modules or stub globals, each file with modules of its own.
-          name: 'unit-isolated',
-          include: isolatedUnitTests,
+          // The unit and integration tests that mock modules or stub globals, each file with modules of its own.
+          name: 'isolated',
+          include: mockingTests,
           environment: 'node',
-          testTimeout: 20_000,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -55,7 +59,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['test/integration/server-*.test.ts'],
+          exclude: ['test/integration/server-*.test.ts', ...mockingTests],
+          // Its files share a worker's modules, as the unit files do. (The server project's do not: server/database.ts
+          // sets pg's global type parsers, which its migration tests must not have.)
+          isolate: false,
           testTimeout: 30_000,
           // beforeAll hooks start host processes and sandboxes: with two files at a time on a busy 2-core machine,
           // vitest's default 10 s cut some off before their host was up.
@@ -83,6 +90,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // Its files one after another in one worker that imports the server, playwright and helpers once.
+          isolate: false,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -94,6 +104,10 @@ export default defineConfig({
           hookTimeout: 60_000,
           // One Chromium at a time on a 2-core machine.
           fileParallelism: false,
+          // Its files one after another in one worker that imports playwright and the helpers once (a file's
+          // host process, Chromium and pages are still its own); after the Node projects (group 0).
+          isolate: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
