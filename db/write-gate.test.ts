@@ -15,9 +15,8 @@ const { workerData, parentPort } = require('node:worker_threads');
 const cells = new Int32Array(workerData.buffer);
 if (Atomics.compareExchange(cells, 0, 0, 2) !== 0) throw new Error('gate not free');
 parentPort.postMessage({ held: true });
-// Until the core waits (cell 1), at most 10 s: on a loaded machine (2 s was passed with two test files at a time beside
-// other jobs) the core may come late, and must still find it held.
-for (const until = Date.now() + 10_000; Atomics.load(cells, 1) !== 1 && Date.now() < until; ) Atomics.wait(cells, 1, 0, 5);
+// Until the core waits (cell 1), at most 2 s: on a loaded machine the core may come late, and must still find it held.
+for (const until = Date.now() + 2000; Atomics.load(cells, 1) !== 1 && Date.now() < until; ) Atomics.wait(cells, 1, 0, 5);
 setTimeout(() => {
   const releasedAt = performance.timeOrigin + performance.now();
   Atomics.store(cells, 0, 0);
