@@ -9,18 +9,18 @@ const TEST_FILE = /\.test\.tsx?$/;
 const LEAKS_ACROSS_FILES = /\bvi\.(mock|doMock|stubGlobal|stubEnv|useFakeTimers)\(/;
 
 /**
- * The unit and integration test files that mock modules or stub globals: they run in the `isolated` project (a
- * fresh module graph per file), the other files of those projects share a worker's modules.
+ * The unit test files that mock modules or stub globals: they run in the `unit-isolated` project (a fresh module
+ * graph per file); the other unit files share a worker's modules.
  */
-function testsThatMock(): string[] {
-  return [...UNIT_DIRS, 'test/integration'].flatMap((dir) =>
+function unitTestsThatMock(): string[] {
+  return UNIT_DIRS.flatMap((dir) =>
     (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
       .filter((file) => TEST_FILE.test(file) && !file.split(/[\\/]/).includes('node_modules'))
       .map((file) => join(dir, file).replaceAll('\\', '/'))
       .filter((path) => LEAKS_ACROSS_FILES.test(readFileSync(path, 'utf8'))),
   );
 }
-const mockingTests = testsThatMock();
+const mockingUnitTests = unitTestsThatMock();
 
 export default defineConfig({
   test: {
@@ -34,7 +34,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [`{${UNIT_DIRS.join(',')}}/**/*.test.{ts,tsx}`],
-          exclude: ['**/node_modules/**', ...mockingTests],
+          exclude: ['**/node_modules/**', ...mockingUnitTests],
           environment: 'node',
           // The files of a worker share its modules (imported once, not once per file: the per-file start-up cost
           // more than the unit tests themselves); spies are restored between files by vitest.
@@ -46,12 +46,11 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // The unit and integration tests that mock modules or stub globals, each file with modules of its own.
-          name: 'isolated',
-          include: mockingTests,
+          // The unit tests that mock modules or stub globals, each file with modules of its own.
+          name: 'unit-isolated',
+          include: mockingUnitTests,
           environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          testTimeout: 20_000,
         },
       },
       {
@@ -59,10 +58,11 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['test/integration/server-*.test.ts', ...mockingTests],
-          // Its files share a worker's modules, as the unit files do. (The server project's do not: server/database.ts
-          // sets pg's global type parsers, which its migration tests must not have.)
-          isolate: false,
+          exclude: ['test/integration/server-*.test.ts'],
+          // Each file with modules of its own (isolate: true, vitest's default), unlike the unit files: sharing a
+          // worker's modules slowed till-sync-recovery past its 30 s after some earlier file (its sync's backoff, it
+          // seems; alone it takes 3 s) and once turned a reversal in payment-crash into a payment. Likewise the
+          // server project: server/database.ts sets pg's global type parsers, which its migration tests must not have.
           testTimeout: 30_000,
           // beforeAll hooks start host processes and sandboxes: with two files at a time on a busy 2-core machine,
           // vitest's default 10 s cut some off before their host was up.
