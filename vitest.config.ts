@@ -59,9 +59,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: ['test/integration/server-*.test.ts'],
-          // Each file with modules of its own (isolate: true, vitest's default), unlike the unit files: sharing a
-          // worker's modules slowed till-sync-recovery past its 30 s after some earlier file (its sync's backoff, it
-          // seems; alone it takes 3 s) and once turned a reversal in payment-crash into a payment. Likewise the
+          // Each file with modules of its own (isolate: true, vitest's default), unlike the unit files: in a run
+          // that shared a worker's modules payment-crash once found a payment paid where it expects it reversed,
+          // not seen since with isolated files (load, or something an earlier file left: not known). Likewise the
           // server project: server/database.ts sets pg's global type parsers, which its migration tests must not have.
           testTimeout: 30_000,
           // beforeAll hooks start host processes and sandboxes: with two files at a time on a busy 2-core machine,
