@@ -22,7 +22,7 @@ stage('tests');
 // Two runs: every project but `stress`, then `stress` alone (it times the core on a 1,000,000-sale database,
 // and tests running beside it would take the cores it measures). Extra arguments go to both runs.
 const runs = [
-  { name: 'tests', projects: ['unit', 'integration', 'server', 'office', 'e2e'], report: 'test-results/vitest.json' },
+  { name: 'tests', projects: ['unit', 'unit-isolated', 'integration', 'server', 'office', 'e2e'], report: 'test-results/vitest.json' },
   { name: 'stress', projects: ['stress'], report: 'test-results/vitest-stress.json' },
 ];
 const totals = { passed: 0, failed: 0, skipped: 0, total: 0 };

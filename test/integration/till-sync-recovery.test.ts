@@ -47,7 +47,10 @@ async function sell(t: TestPos, cashier: Session): Promise<string> {
 const saleIdsOn = (server: ContractServer) => server.facts.filter((f) => f.fact.kind === 'sale').map((f) => f.fact.id);
 const storedOnce = (server: ContractServer) => expect(new Set(server.facts.map((f) => f.fact.id)).size).toBe(server.facts.length);
 
-describe('a till restored from an older copy of its database', () => {
+// A test's time bound covers its syncs' own waits (up to 60 s each, see synced): when the till's uploads fail
+// while the server is down for longer (two test files at a time on a busy machine), its backoff grows past the
+// project's 30 s before the next upload.
+describe('a till restored from an older copy of its database', { timeout: 180_000 }, () => {
   let server: ContractServer | undefined;
   let t: TestPos | undefined;
   afterEach(async () => {
