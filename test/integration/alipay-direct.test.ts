@@ -3,13 +3,12 @@ import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquirerDateOf } from '../../src-common/business-day';
 import type { Session } from '../../src-common/roles';
-import type { PaymentView } from '../../src-common/schemas';
 import type { AlipaySandbox } from '../../src-main/acquirer/alipay/sandbox';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
-import { startTestPos, type TestPos } from '../helpers/pos';
+import { type TestPos } from '../helpers/pos';
+import { saleOf, settledPayment, startDirectProviderTill } from '../helpers/direct-provider';
 import { makeAlipayKeys, startTestAlipaySandbox, testAlipaySettings, type AlipayKeys } from '../helpers/alipay-sandbox';
 
-const FINAL = ['paid', 'failed', 'reversed', 'needs_attention'];
 
 /**
  * Alipay direct (OpenAPI gateway, through alipay-sdk) on a till, over real HTTPS to the Alipay gateway sandbox: every
@@ -27,13 +26,7 @@ describe('Alipay direct: every test code over real HTTPS', () => {
   beforeAll(async () => {
     keys = makeAlipayKeys();
     sandbox = await startTestAlipaySandbox(keys, { scale: 0.02 });
-    t = await startTestPos({
-      acquirer: {
-        sandboxSpeed: 0.02,
-        timeouts: { payMs: 400, queryMs: 1000, otherMs: 1000 },
-        timings: { pollIntervalMs: 40, pollDeadlineMs: 1500, cancelRetryMs: 40, maxCancelAttempts: 5 },
-      },
-    });
+    t = await startDirectProviderTill();
     technician = await t.signedIn('technician');
     cashier = await t.signedIn('cashier');
     await t.ok(technician, 'gateway.setAlipay', testAlipaySettings(sandbox, keys));
@@ -45,23 +38,8 @@ describe('Alipay direct: every test code over real HTTPS', () => {
     await sandbox?.close();
   });
 
-  async function newSale(items: number) {
-    for (let i = 0; i < items; i++) await t.ok(cashier, 'sale.scan', { code: barcode });
-    return (await t.ok(cashier, 'sale.current', {}))!;
-  }
-
-  async function settle(paymentId: string, timeoutMs = 10_000) {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const [row] = t.query<{ status: PaymentView['status']; failure_code: string | null; sale_status: string; provider: string; client_sn: string; amount: number; acquirer_sn: string | null }>(
-        'SELECT p.status, p.failure_code, s.status AS sale_status, p.provider, p.client_sn, p.amount, p.acquirer_sn FROM payment p JOIN sale s ON s.id = p.sale_id WHERE p.id = ?',
-        paymentId,
-      );
-      if (row && FINAL.includes(row.status) && (row.status !== 'paid' || row.sale_status === 'completed')) return row;
-      if (Date.now() > until) throw new Error(`payment ${paymentId} still ${row?.status}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const newSale = (items: number) => saleOf(t, cashier, barcode, items);
+  const settle = (paymentId: string, timeoutMs?: number) => settledPayment(t, paymentId, timeoutMs);
 
   const cases: { suffix: string; status: string; failure?: string; ledger: string | null }[] = [
     { suffix: '0000', status: 'paid', ledger: 'TRADE_SUCCESS' },

@@ -3,13 +3,12 @@ import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquirerDateOf } from '../../src-common/business-day';
 import type { Session } from '../../src-common/roles';
-import type { PaymentView } from '../../src-common/schemas';
 import type { WechatV2Sandbox } from '../../src-main/acquirer/wechat/sandbox-v2';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
-import { startTestPos, type TestPos } from '../helpers/pos';
+import { type TestPos } from '../helpers/pos';
+import { saleOf, settledPayment, startDirectProviderTill } from '../helpers/direct-provider';
 import { makeWechatCertificates, startTestWechatSandbox, testWechatSettings, type WechatCertificates } from '../helpers/wechat-sandbox';
 
-const FINAL = ['paid', 'failed', 'reversed', 'needs_attention'];
 
 /**
  * WeChat Pay direct (API v2) on a till, over real HTTPS to the v2 sandbox, with the merchant's certificate for
@@ -26,13 +25,7 @@ describe('WeChat Pay v2 direct: every test code over real HTTPS', () => {
   beforeAll(async () => {
     certs = makeWechatCertificates();
     sandbox = await startTestWechatSandbox(certs, { scale: 0.02 });
-    t = await startTestPos({
-      acquirer: {
-        sandboxSpeed: 0.02,
-        timeouts: { payMs: 400, queryMs: 1000, otherMs: 1000 },
-        timings: { pollIntervalMs: 40, pollDeadlineMs: 1500, cancelRetryMs: 40, maxCancelAttempts: 5 },
-      },
-    });
+    t = await startDirectProviderTill();
     technician = await t.signedIn('technician');
     cashier = await t.signedIn('cashier');
     await t.ok(technician, 'gateway.setWechatV2', testWechatSettings(sandbox, certs));
@@ -44,23 +37,8 @@ describe('WeChat Pay v2 direct: every test code over real HTTPS', () => {
     await sandbox?.close();
   });
 
-  async function newSale(items: number) {
-    for (let i = 0; i < items; i++) await t.ok(cashier, 'sale.scan', { code: barcode });
-    return (await t.ok(cashier, 'sale.current', {}))!;
-  }
-
-  async function settle(paymentId: string, timeoutMs = 10_000) {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const [row] = t.query<{ status: PaymentView['status']; failure_code: string | null; sale_status: string; provider: string; client_sn: string; amount: number; acquirer_sn: string | null }>(
-        'SELECT p.status, p.failure_code, s.status AS sale_status, p.provider, p.client_sn, p.amount, p.acquirer_sn FROM payment p JOIN sale s ON s.id = p.sale_id WHERE p.id = ?',
-        paymentId,
-      );
-      if (row && FINAL.includes(row.status) && (row.status !== 'paid' || row.sale_status === 'completed')) return row;
-      if (Date.now() > until) throw new Error(`payment ${paymentId} still ${row?.status}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const newSale = (items: number) => saleOf(t, cashier, barcode, items);
+  const settle = (paymentId: string, timeoutMs?: number) => settledPayment(t, paymentId, timeoutMs);
 
   const cases: { suffix: string; status: string; failure?: string; ledger: string | null }[] = [
     { suffix: '0000', status: 'paid', ledger: 'SUCCESS' },
