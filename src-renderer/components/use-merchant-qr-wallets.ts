@@ -3,9 +3,9 @@ import type { Wallet } from '../../src-common/payment-code';
 import { usePos } from '../api/context';
 
 /**
- * The wallets whose provider offers a merchant QR (a wallet routed to WeChat Pay direct does not yet): the pay
- * dialog shows a QR button only for those. Null until the terminal answers (every button shows meanwhile; the
- * terminal refuses a QR its provider cannot make).
+ * The wallets whose provider offers a merchant QR (a wallet routed to WeChat Pay direct does not): the pay dialog
+ * shows a QR button only for those. Null until the terminal answers, and no button shows meanwhile: showing them all
+ * offered, for a moment, a WeChat QR the till cannot make (a cashier's click then refused).
  */
 export function useMerchantQrWallets(): readonly Wallet[] | null {
   const pos = usePos();

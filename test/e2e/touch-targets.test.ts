@@ -119,6 +119,8 @@ describe('touch targets and one button style, on every screen', () => {
     await page.keyboard.press('F12');
     await page.getByTestId('pay-dialog').waitFor();
     await page.getByTestId('quick-cash').first().waitFor();
+    // The merchant-QR buttons come once the till has said which wallets offer one.
+    await page.getByTestId('qr-wechat').waitFor();
     await check('pay step');
     await page.getByTestId('quick-cash').last().click();
     await page.getByTestId('pay-complete').click();
@@ -187,6 +189,7 @@ describe('touch targets and one button style, on every screen', () => {
     await check('kiosk, order');
     await page.getByTestId('kiosk-pay').click();
     await page.getByTestId('kiosk-method-code').waitFor();
+    await page.getByTestId('kiosk-qr-wechat').waitFor();
     await check('kiosk, pay');
     await page.getByTestId('kiosk-qr-wechat').click();
     const qr = page.getByTestId('kiosk-merchant-qr');

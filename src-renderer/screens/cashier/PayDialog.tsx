@@ -135,7 +135,7 @@ export function PayDialog({
           )}
         </label>
         <div className="qr-buttons">
-          {(['wechat', 'alipay', 'unionpay'] as const).filter((wallet) => qrWallets?.includes(wallet) ?? true).map((wallet) => (
+          {(['wechat', 'alipay', 'unionpay'] as const).filter((wallet) => qrWallets?.includes(wallet) ?? false).map((wallet) => (
             <button key={wallet} type="button" disabled={busy || other.length > 0} onClick={() => onPaymentQr(wallet)} data-testid={`qr-${wallet}`}>
               {t('pay.showQr', { wallet: t(`tenders.${wallet}`) })}
             </button>

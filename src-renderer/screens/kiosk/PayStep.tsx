@@ -177,7 +177,7 @@ export function PayStep({
         <h2>{t('kiosk.pay.qr.title')}</h2>
         <p>{t('kiosk.pay.qr.choose')}</p>
         <div className="kiosk-wallets">
-          {QR_WALLETS.filter((w) => qrWallets?.includes(w) ?? true).map((w) => (
+          {QR_WALLETS.filter((w) => qrWallets?.includes(w) ?? false).map((w) => (
             <button
               key={w}
               type="button"
