@@ -135,6 +135,9 @@ describe('the back office dashboard and reports equal the tills’ Z reports (Ch
     expect((await page.getByTestId('rep-z-net').allTextContents()).sort()).toEqual((['A1', 'A2', 'B1'] as const).map((n) => yuan(z[n].net)).sort());
     await page.getByTestId('rep-z-row').first().getByRole('button').click();
     await expect.poll(async () => JSON.parse((await page.getByTestId('rep-z-detail').textContent()) ?? '{}').kind, { timeout: 10_000 }).toBe('z');
+    // No till printed an X report: its table below the Zs says so (the X reports' own API test: server/office/areas/x-reports.test.ts).
+    await expect.poll(() => page.getByText('这段时间没有收到 X 报表。').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByTestId('rep-x').count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/reports-z.png`, fullPage: true });
 
     const download = async (format: 'csv' | 'xlsx') => {

@@ -112,26 +112,62 @@ function DaysView({ query, load }: { query: string; load?: () => Promise<never> 
   );
 }
 
-function ZView({ query, load, storeName }: { query: string; load?: () => Promise<never>; storeName: ((storeId: string) => string) | null }) {
+/** What the Z and X tables share: a till's report as received, its figures and where its document is. */
+type TillReportRow = Pick<ZReportRow, 'storeId' | 'terminalName' | 'businessDate' | 'salesCount' | 'gross' | 'refunds' | 'net' | 'tax'>;
+
+interface TillReportsKind<R extends TillReportRow> {
+  kind: 'z' | 'x';
+  list(query: string): Promise<{ reports: R[] }>;
+  document(report: R): Promise<Record<string, unknown>>;
+  key(report: R): string;
+  /** The column that tells a till's reports apart: the Z number, or the time an X was printed. */
+  which: { header: string; cell(report: R): string; numeric: boolean };
+}
+
+const Z_REPORTS: TillReportsKind<ZReportRow> = {
+  kind: 'z',
+  list: (query) => officeApi.get(`/reports/z?${query}`, ZReportList),
+  document: async (z) => (await officeApi.get(`/reports/z/${z.storeId}/${z.terminalId}/${z.zNo}`, ZReportDetail)).report,
+  key: (z) => `${z.storeId}/${z.terminalId}/${z.zNo}`,
+  which: { header: 'officeReports.reports.zNo', cell: (z) => String(z.zNo), numeric: true },
+};
+
+const X_REPORTS: TillReportsKind<XReportRow> = {
+  kind: 'x',
+  list: (query) => officeApi.get(`/reports/x?${query}`, XReportList),
+  document: async (x) => (await officeApi.get(`/reports/x/${x.storeId}/${x.xId}`, XReportDetail)).report,
+  key: (x) => `${x.storeId}/${x.xId}`,
+  which: { header: 'officeReports.reports.takenAt', cell: (x) => new Date(x.takenAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }), numeric: false },
+};
+
+function ZView(props: { query: string; load?: () => Promise<never>; storeName: ((storeId: string) => string) | null }) {
+  return <TillReports of={Z_REPORTS} {...props} />;
+}
+
+function XView(props: { query: string; load?: () => Promise<never>; storeName: ((storeId: string) => string) | null }) {
+  return <TillReports of={X_REPORTS} {...props} />;
+}
+
+function TillReports<R extends TillReportRow>({ of, query, load, storeName }: { of: TillReportsKind<R>; query: string; load?: () => Promise<never>; storeName: ((storeId: string) => string) | null }) {
   const { t } = useTranslation();
-  const result = useOfficeQuery(load ?? (() => officeApi.get(`/reports/z?${query}`, ZReportList)), `z?${query}`);
+  const result = useOfficeQuery(load ?? (() => of.list(query)), `${of.kind}?${query}`);
   return (
     <QueryView
       query={result}
       isEmpty={(d) => d.reports.length === 0}
       empty={
-        <EmptyState title={t('officeReports.reports.zEmpty')}>
-          <p>{t('officeReports.reports.zEmptyHint')}</p>
+        <EmptyState title={t(`officeReports.reports.${of.kind}Empty`)}>
+          <p>{t(`officeReports.reports.${of.kind}EmptyHint`)}</p>
         </EmptyState>
       }
     >
       {(d) => (
-        <table className="office-table office-stack" data-testid="rep-z">
+        <table className="office-table office-stack" data-testid={`rep-${of.kind}`}>
           <thead>
             <tr>
               <th scope="col">{t('officeReports.reports.level.till')}</th>
               <th scope="col">{t('officeReports.dashboard.date')}</th>
-              <th scope="col" className="num">{t('officeReports.reports.zNo')}</th>
+              <th scope="col" className={of.which.numeric ? 'num' : undefined}>{t(of.which.header)}</th>
               <th scope="col" className="num">{t('officeReports.reports.salesCount')}</th>
               <th scope="col" className="num">{t('officeReports.reports.gross')}</th>
               <th scope="col" className="num">{t('officeReports.reports.refunds')}</th>
@@ -141,8 +177,8 @@ function ZView({ query, load, storeName }: { query: string; load?: () => Promise
             </tr>
           </thead>
           <tbody>
-            {d.reports.map((z) => (
-              <ZRow key={`${z.storeId}/${z.terminalId}/${z.zNo}`} z={z} storeName={storeName} />
+            {d.reports.map((report) => (
+              <TillReportLine key={of.key(report)} of={of} report={report} storeName={storeName} />
             ))}
           </tbody>
         </table>
@@ -151,7 +187,7 @@ function ZView({ query, load, storeName }: { query: string; load?: () => Promise
   );
 }
 
-function ZRow({ z, storeName }: { z: ZReportRow; storeName: ((storeId: string) => string) | null }) {
+function TillReportLine<R extends TillReportRow>({ of, report, storeName }: { of: TillReportsKind<R>; report: R; storeName: ((storeId: string) => string) | null }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [detail, setDetail] = useState<Record<string, unknown> | null>(null);
@@ -161,26 +197,27 @@ function ZRow({ z, storeName }: { z: ZReportRow; storeName: ((storeId: string) =
     setOpen(true);
     if (detail) return;
     try {
-      setDetail((await officeApi.get(`/reports/z/${z.storeId}/${z.terminalId}/${z.zNo}`, ZReportDetail)).report);
+      setDetail(await of.document(report));
       setError(null);
     } catch (e) {
       setError(asApiError(e));
     }
   };
+  const id = `rep-${of.kind}`;
   return (
     <>
-      <tr data-testid="rep-z-row">
+      <tr data-testid={`${id}-row`}>
         <th scope="row">
-          {z.terminalName}
-          {storeName && <span className="office-list-meta"> · {storeName(z.storeId)}</span>}
+          {report.terminalName}
+          {storeName && <span className="office-list-meta"> · {storeName(report.storeId)}</span>}
         </th>
-        <td data-label={t('officeReports.dashboard.date')}>{z.businessDate}</td>
-        <td className="num" data-label={t('officeReports.reports.zNo')}>{z.zNo}</td>
-        <td className="num" data-label={t('officeReports.reports.salesCount')}>{z.salesCount}</td>
-        <td className="num" data-label={t('officeReports.reports.gross')}>{fen(z.gross)}</td>
-        <td className="num" data-label={t('officeReports.reports.refunds')}>{fen(z.refunds)}</td>
-        <td className="num" data-label={t('officeReports.reports.net')} data-testid="rep-z-net">{fen(z.net)}</td>
-        <td className="num" data-label={t('officeReports.reports.tax')}>{fen(z.tax)}</td>
+        <td data-label={t('officeReports.dashboard.date')}>{report.businessDate}</td>
+        <td className={of.which.numeric ? 'num' : undefined} data-label={t(of.which.header)}>{of.which.cell(report)}</td>
+        <td className="num" data-label={t('officeReports.reports.salesCount')}>{report.salesCount}</td>
+        <td className="num" data-label={t('officeReports.reports.gross')}>{fen(report.gross)}</td>
+        <td className="num" data-label={t('officeReports.reports.refunds')}>{fen(report.refunds)}</td>
+        <td className="num" data-label={t('officeReports.reports.net')} data-testid={`${id}-net`}>{fen(report.net)}</td>
+        <td className="num" data-label={t('officeReports.reports.tax')}>{fen(report.tax)}</td>
         <td>
           <button type="button" className="link" aria-expanded={open} onClick={() => void toggle()}>
             {open ? t('officeReports.reports.hide') : t('officeReports.reports.show')}
@@ -191,95 +228,7 @@ function ZRow({ z, storeName }: { z: ZReportRow; storeName: ((storeId: string) =
         <tr className="office-row-detail">
           <td colSpan={9}>
             {error ? <ErrorState error={error} /> : <p className="office-note">{t('officeReports.reports.asReceived')}</p>}
-            {detail && <pre className="office-pre" data-testid="rep-z-detail">{JSON.stringify(detail, null, 2)}</pre>}
-          </td>
-        </tr>
-      )}
-    </>
-  );
-}
-
-function XView({ query, load, storeName }: { query: string; load?: () => Promise<never>; storeName: ((storeId: string) => string) | null }) {
-  const { t } = useTranslation();
-  const result = useOfficeQuery(load ?? (() => officeApi.get(`/reports/x?${query}`, XReportList)), `x?${query}`);
-  return (
-    <QueryView
-      query={result}
-      isEmpty={(d) => d.reports.length === 0}
-      empty={
-        <EmptyState title={t('officeReports.reports.xEmpty')}>
-          <p>{t('officeReports.reports.xEmptyHint')}</p>
-        </EmptyState>
-      }
-    >
-      {(d) => (
-        <table className="office-table office-stack" data-testid="rep-x">
-          <thead>
-            <tr>
-              <th scope="col">{t('officeReports.reports.level.till')}</th>
-              <th scope="col">{t('officeReports.dashboard.date')}</th>
-              <th scope="col">{t('officeReports.reports.takenAt')}</th>
-              <th scope="col" className="num">{t('officeReports.reports.salesCount')}</th>
-              <th scope="col" className="num">{t('officeReports.reports.gross')}</th>
-              <th scope="col" className="num">{t('officeReports.reports.refunds')}</th>
-              <th scope="col" className="num">{t('officeReports.reports.net')}</th>
-              <th scope="col" className="num">{t('officeReports.reports.tax')}</th>
-              <th scope="col" />
-            </tr>
-          </thead>
-          <tbody>
-            {d.reports.map((x) => (
-              <XRow key={`${x.storeId}/${x.xId}`} x={x} storeName={storeName} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </QueryView>
-  );
-}
-
-function XRow({ x, storeName }: { x: XReportRow; storeName: ((storeId: string) => string) | null }) {
-  const { t, i18n } = useTranslation();
-  const [open, setOpen] = useState(false);
-  const [detail, setDetail] = useState<Record<string, unknown> | null>(null);
-  const [error, setError] = useState<OfficeApiError | null>(null);
-  const toggle = async () => {
-    if (open) return setOpen(false);
-    setOpen(true);
-    if (detail) return;
-    try {
-      setDetail((await officeApi.get(`/reports/x/${x.storeId}/${x.xId}`, XReportDetail)).report);
-      setError(null);
-    } catch (e) {
-      setError(asApiError(e));
-    }
-  };
-  const takenAt = new Date(x.takenAt).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' });
-  return (
-    <>
-      <tr data-testid="rep-x-row">
-        <th scope="row">
-          {x.terminalName}
-          {storeName && <span className="office-list-meta"> · {storeName(x.storeId)}</span>}
-        </th>
-        <td data-label={t('officeReports.dashboard.date')}>{x.businessDate}</td>
-        <td data-label={t('officeReports.reports.takenAt')}>{takenAt}</td>
-        <td className="num" data-label={t('officeReports.reports.salesCount')}>{x.salesCount}</td>
-        <td className="num" data-label={t('officeReports.reports.gross')}>{fen(x.gross)}</td>
-        <td className="num" data-label={t('officeReports.reports.refunds')}>{fen(x.refunds)}</td>
-        <td className="num" data-label={t('officeReports.reports.net')} data-testid="rep-x-net">{fen(x.net)}</td>
-        <td className="num" data-label={t('officeReports.reports.tax')}>{fen(x.tax)}</td>
-        <td>
-          <button type="button" className="link" aria-expanded={open} onClick={() => void toggle()}>
-            {open ? t('officeReports.reports.hide') : t('officeReports.reports.show')}
-          </button>
-        </td>
-      </tr>
-      {open && (
-        <tr className="office-row-detail">
-          <td colSpan={9}>
-            {error ? <ErrorState error={error} /> : <p className="office-note">{t('officeReports.reports.asReceived')}</p>}
-            {detail && <pre className="office-pre" data-testid="rep-x-detail">{JSON.stringify(detail, null, 2)}</pre>}
+            {detail && <pre className="office-pre" data-testid={`${id}-detail`}>{JSON.stringify(detail, null, 2)}</pre>}
           </td>
         </tr>
       )}
