@@ -51,6 +51,7 @@ import JSZip from 'jszip';
 import { acquirerDateOf } from '../../../src-common/business-day';
 import { currencyExponent } from '../../../src-common/money';
 import { ALIPAY_AUTH_CODE, ALIPAY_CODES, ALIPAY_METHODS, BILL_COLUMNS, amountText, beijingTime, minorOfAmountText, requestSignContent, responseKeyOf } from './wire';
+import { behaviourOfCode, PIN_TIMEOUT_MS } from '../sandbox/test-codes';
 
 export interface AlipaySandboxOptions {
   /** The ledger file; ':memory:' for one that dies with the process. */
@@ -93,7 +94,6 @@ export interface AlipaySandbox {
   close(): Promise<void>;
 }
 
-const PIN_TIMEOUT_MS = 40_000;
 const HANG_PAID_AFTER_MS = 2000;
 const QR_VALID_MS = 2 * 3600_000;
 const CANCEL_WINDOW_MS = 24 * 3600_000;
@@ -152,25 +152,27 @@ type Behaviour =
   | { kind: 'drop_reply' }
   | { kind: 'cut_reply' };
 
+/** What a code's last four digits do (the shared table: ../sandbox/test-codes.ts), in Alipay's terms. */
 export function behaviourOf(authCode: string): Behaviour {
-  const suffix = authCode.slice(-4);
-  const wait = Number(suffix.slice(1)) * 100;
-  if (suffix[0] === '1') return wait >= PIN_TIMEOUT_MS ? { kind: 'pin', waitMs: PIN_TIMEOUT_MS, then: 'TRADE_CLOSED' } : { kind: 'pin', waitMs: wait, then: 'TRADE_SUCCESS' };
-  if (suffix[0] === '2') return { kind: 'pin', waitMs: Math.min(wait, PIN_TIMEOUT_MS), then: 'TRADE_CLOSED' };
-  switch (suffix) {
-    case '3000':
+  const b = behaviourOfCode(authCode);
+  switch (b.kind) {
+    case 'pin_then_paid':
+      return b.waitMs >= PIN_TIMEOUT_MS ? { kind: 'pin', waitMs: PIN_TIMEOUT_MS, then: 'TRADE_CLOSED' } : { kind: 'pin', waitMs: b.waitMs, then: 'TRADE_SUCCESS' };
+    case 'pin_then_cancelled':
+      return { kind: 'pin', waitMs: Math.min(b.waitMs, PIN_TIMEOUT_MS), then: 'TRADE_CLOSED' };
+    case 'insufficient_funds':
       return { kind: 'declined', subCode: 'ACQ.BUYER_BALANCE_NOT_ENOUGH', subMsg: '买家余额不足' };
-    case '4000':
+    case 'expired_code':
       return { kind: 'declined', subCode: 'ACQ.PAYMENT_AUTH_CODE_INVALID', subMsg: '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款' };
-    case '5000':
+    case 'hang':
       return { kind: 'hang' };
-    case '6000':
+    case 'server_error':
       return { kind: 'unknown_error' };
-    case '7000':
-      return { kind: 'drop_reply' };
-    case '8000':
-      return { kind: 'cut_reply' };
+    case 'drop_reply':
+    case 'cut_reply':
+      return { kind: b.kind };
     default:
+      // paid, and 9NNN: a direct provider's sandbox plays no merchant-funded discount.
       return { kind: 'paid' };
   }
 }

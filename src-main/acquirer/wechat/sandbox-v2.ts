@@ -41,6 +41,7 @@ import { acquirerDateOf } from '../../../src-common/business-day';
 import { verifyWechatV2Sign, wechatV2Sign, type WechatSignType } from '../signing';
 import { BILL_COLUMNS, BILL_TRAILER_COLUMNS, V2_PATHS, beijingCompact, yuanOfFen } from './v2-wire';
 import { parseWechatXml, toWechatXml, type WechatFields } from './xml';
+import { behaviourOfCode, PIN_TIMEOUT_MS } from '../sandbox/test-codes';
 
 export interface WechatV2SandboxOptions {
   /** The ledger file; ':memory:' for one that dies with the process. */
@@ -71,7 +72,6 @@ export interface WechatV2Sandbox {
   close(): Promise<void>;
 }
 
-const PIN_TIMEOUT_MS = 40_000;
 const HANG_PAID_AFTER_MS = 2000;
 const REVERSE_WINDOW_MS = 7 * 24 * 3600_000;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -126,25 +126,26 @@ type Behaviour =
   | { kind: 'drop_reply' }
   | { kind: 'cut_reply' };
 
+/** What a code's last four digits do (the shared table: ../sandbox/test-codes.ts), in WeChat Pay v2's terms. */
 export function behaviourOf(authCode: string): Behaviour {
-  const suffix = authCode.slice(-4);
-  const tenths = Number(suffix.slice(1)) * 100;
-  if (suffix[0] === '1') return tenths >= PIN_TIMEOUT_MS ? { kind: 'pin', waitMs: PIN_TIMEOUT_MS, then: 'CLOSED' } : { kind: 'pin', waitMs: tenths, then: 'SUCCESS' };
-  if (suffix[0] === '2') return { kind: 'pin', waitMs: Math.min(tenths, PIN_TIMEOUT_MS), then: 'PAYERROR' };
-  switch (suffix) {
-    case '3000':
+  const b = behaviourOfCode(authCode);
+  switch (b.kind) {
+    case 'pin_then_paid':
+      return b.waitMs >= PIN_TIMEOUT_MS ? { kind: 'pin', waitMs: PIN_TIMEOUT_MS, then: 'CLOSED' } : { kind: 'pin', waitMs: b.waitMs, then: 'SUCCESS' };
+    case 'pin_then_cancelled':
+      return { kind: 'pin', waitMs: Math.min(b.waitMs, PIN_TIMEOUT_MS), then: 'PAYERROR' };
+    case 'insufficient_funds':
       return { kind: 'declined', errCode: 'NOTENOUGH', des: '余额不足' };
-    case '4000':
+    case 'expired_code':
       return { kind: 'declined', errCode: 'AUTHCODEEXPIRE', des: '二维码已过期，请用户在微信上刷新后再试' };
-    case '5000':
+    case 'hang':
       return { kind: 'hang' };
-    case '6000':
-      return { kind: 'server_error' };
-    case '7000':
-      return { kind: 'drop_reply' };
-    case '8000':
-      return { kind: 'cut_reply' };
+    case 'server_error':
+    case 'drop_reply':
+    case 'cut_reply':
+      return { kind: b.kind };
     default:
+      // paid, and 9NNN: a direct provider's sandbox plays no merchant-funded discount.
       return { kind: 'paid' };
   }
 }
