@@ -5,9 +5,10 @@
  * Z already closed the rule's date (a Z taken before the turn): a fact after a Z belongs to the next Z's
  * date, never back into a closed day.
  *
- * It runs beside the terminal's work, not before it: set-based SQL in short transactions of a bounded
- * number of rows, the event loop getting a turn between them (a million sales are ~2,000 batches of a
- * few ms). The rule's days become a small table of turn instants made once in TypeScript (SQLite knows no
+ * It runs beside the terminal's work, not before it, in the SQL worker (operation 'businessDates.recompute'):
+ * set-based SQL in short transactions, each sized to about `batchMs` of writing (the core waits for the write
+ * lock while one runs: a fixed 500 sales took 10–60 ms when most of them moved, 1 ms when none did), with a
+ * turn of the worker's loop and a pause between them. The rule's days become a small table of turn instants made once in TypeScript (SQLite knows no
  * time zones), so no JavaScript runs per row. Only facts closed up to the moment it starts are touched:
  * the ones closed meanwhile are dated by openBusinessDate already. The day tender totals (read by the
  * wallet-mix chart) move with their sales in the same transactions. The `one_time_step` row is marked
@@ -25,8 +26,12 @@ export interface RecomputeResult {
 }
 
 export interface RecomputeOptions {
-  /** Rows of sale or refund (by rowid) per transaction. */
+  /** Rows of sale or refund (by rowid) in the first transaction. */
   batchRows?: number;
+  /** When given, each next transaction's rows are halved or doubled to take about this long (ms). */
+  batchMs?: number;
+  /** Told after each batch: rows of sales and refunds done, and of the whole. */
+  progress?: (done: number, total: number) => void;
   /** Awaited between transactions: lets the terminal serve scans, timers and calls. */
   betweenBatches?: () => Promise<void>;
 }
@@ -40,22 +45,30 @@ const afterLastZ = (terminal: string, instant: string) =>
   `coalesce((SELECT date(z.business_date, '+1 day') FROM z_report z WHERE z.terminal_id = ${terminal} AND z.to_at < ${instant} ORDER BY z.to_at DESC LIMIT 1), '')`;
 const dateOfFact = (terminal: string, instant: string) => `max(${ruleDate(instant)}, ${afterLastZ(terminal, instant)})`;
 
+/** Whether the step is still to run (the core asks before it hands the step to the SQL worker). */
+export function businessDatesDue(db: Database): boolean {
+  const hasStepTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'one_time_step'").get() !== undefined;
+  return hasStepTable && db.prepare('SELECT 1 FROM one_time_step WHERE name = ? AND done_at IS NULL').get(RECOMPUTE_BUSINESS_DATES) !== undefined;
+}
+
 /** Runs the step when it is due; null when it already ran (or the database predates migration 0013), or the database was closed meanwhile. */
 export async function recomputeBusinessDatesOnce(db: Database, rule: BusinessDayRule, at: Date, options: RecomputeOptions = {}): Promise<RecomputeResult | null> {
-  const due = () => db.prepare('SELECT 1 FROM one_time_step WHERE name = ? AND done_at IS NULL').get(RECOMPUTE_BUSINESS_DATES) !== undefined;
-  const hasStepTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'one_time_step'").get() !== undefined;
-  if (!hasStepTable || !due()) return null;
-  const batchRows = options.batchRows ?? 500;
+  if (!businessDatesDue(db)) return null;
   const betweenBatches = options.betweenBatches ?? nextTurn;
+  const size = batchSizer(options.batchRows ?? 500, options.batchMs);
   const cutoff = at.toISOString();
   try {
     if (!(await makeTurnTable(db, rule, cutoff, betweenBatches))) return null;
     const result: RecomputeResult = { sales: 0, refunds: 0 };
     const moveSales = salesMover(db, cutoff);
     const lastSale = (db.prepare('SELECT coalesce(max(rowid), 0) FROM sale').pluck().get() as number) ?? 0;
-    for (let low = 0; low < lastSale; low += batchRows) {
+    const lastRefund = (db.prepare('SELECT coalesce(max(rowid), 0) FROM refund').pluck().get() as number) ?? 0;
+    for (let low = 0; low < lastSale; ) {
       if (!db.open) return null;
-      result.sales += moveSales(low, low + batchRows);
+      const high = low + size.rows();
+      result.sales += size.timed(() => moveSales(low, high));
+      low = high;
+      options.progress?.(Math.min(low, lastSale), lastSale + lastRefund);
       await betweenBatches();
     }
     const moveRefunds = db.prepare(
@@ -65,10 +78,12 @@ export async function recomputeBusinessDatesOnce(db: Database, rule: BusinessDay
                 WHERE r.rowid > ? AND r.rowid <= ? AND r.status = 'refunded' AND r.finished_at IS NOT NULL AND r.finished_at <= ?) AS d
         WHERE refund.id = d.id AND refund.business_date IS NOT d.new_date`,
     );
-    const lastRefund = (db.prepare('SELECT coalesce(max(rowid), 0) FROM refund').pluck().get() as number) ?? 0;
-    for (let low = 0; low < lastRefund; low += batchRows) {
+    for (let low = 0; low < lastRefund; ) {
       if (!db.open) return null;
-      result.refunds += moveRefunds.run(low, low + batchRows, cutoff).changes;
+      const high = low + size.rows();
+      result.refunds += size.timed(() => moveRefunds.run(low, high, cutoff).changes);
+      low = high;
+      options.progress?.(lastSale + Math.min(low, lastRefund), lastSale + lastRefund);
       await betweenBatches();
     }
     if (!db.open) return null;
@@ -81,6 +96,26 @@ export async function recomputeBusinessDatesOnce(db: Database, rule: BusinessDay
   } finally {
     if (db.open) db.exec('DROP TABLE IF EXISTS temp.business_day_turn; DROP TABLE IF EXISTS temp.business_date_move;');
   }
+}
+
+/** Rows per batch: fixed, or halved after a batch longer than `batchMs` and doubled after one under a third of it. */
+function batchSizer(initial: number, batchMs: number | undefined) {
+  const MIN_ROWS = 16;
+  const MAX_ROWS = 4_000;
+  let rows = initial;
+  return {
+    rows: () => rows,
+    timed<T>(batch: () => T): T {
+      const started = performance.now();
+      const result = batch();
+      if (batchMs !== undefined) {
+        const took = performance.now() - started;
+        if (took > batchMs) rows = Math.max(MIN_ROWS, rows >> 1);
+        else if (took < batchMs / 3) rows = Math.min(MAX_ROWS, rows * 2);
+      }
+      return result;
+    },
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { calls, type coreCalls, type EventPayload } from '../src-common/contract
 import type { scanCalls } from '../src-common/calls/scan';
 import { PosError } from '../src-common/errors';
 import { mergeDisjoint } from '../src-common/merge-disjoint';
-import { recomputeBusinessDatesOnce } from '../db/business-date-recompute';
+import { businessDatesDue } from '../db/business-date-recompute';
 import { openDatabase } from '../db/open';
 import { openDurabilityBarrier } from '../db/durability';
 import { createWriteBuffer, createWriteGate, gateWrites } from '../db/write-gate';
@@ -191,13 +191,15 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   });
   const audit = createAuditService({ db, clock });
   const settings = createSettingsService({ db, config, clock, events, log, audit });
-  // Migration 0013's one-time step: stored business dates recomputed under the terminal's day rule, in
-  // short batches beside the terminal's work (the start does not wait for it; a close leaves it due).
+  // Migration 0013's one-time step: stored business dates recomputed under the terminal's day rule, in the SQL
+  // worker's short batches beside the terminal's work (the start does not wait for it; a close leaves it due).
   const recomputeRule = businessDayRuleOf(settings.get());
-  recomputeBusinessDatesOnce(db, recomputeRule, clock.now()).then(
-    (recomputed) => recomputed && log.info({ ...recomputed, rule: recomputeRule }, 'business dates recomputed under the business-day rule'),
-    (error: unknown) => log.error({ err: error }, 'business date recompute failed; it runs again at the next start'),
-  );
+  if (businessDatesDue(db)) {
+    sqlWorker.run('businessDates.recompute', { rule: recomputeRule, now: clock.now().toISOString() }).then(
+      (recomputed) => recomputed && log.info({ ...recomputed, rule: recomputeRule }, 'business dates recomputed under the business-day rule'),
+      (error: unknown) => log.error({ err: error }, 'business date recompute failed; it runs again at the next start'),
+    );
+  }
   // The search worker's thread states and progress are not the maintenance worker's: the screens are not told.
   const unheardEvents: EventBus = { emit: () => {}, subscribe: () => () => {} };
   // The catalog search index lives in a second worker thread of its own (a search never waits behind a

@@ -190,4 +190,33 @@ describe('0013_business_day', () => {
     const tenders = db.prepare("SELECT business_date, count FROM daily_tender_total WHERE kind = 'cash' AND business_date <> '2026-11-23'").all() as { business_date: string; count: number }[];
     expect(new Map(tenders.map((r) => [r.business_date, r.count]))).toEqual(new Map([...expected].map(([d, n]) => [d, n + (d === '2026-11-21' ? 1 : 0)])));
   });
+
+  it('sizes its batches to the time given: halved while a batch takes longer, doubled while it takes much less; the dates come out the same', async () => {
+    const oldSales = (db: Sqlite.Database) => {
+      const open = db.prepare("INSERT INTO sale (id, terminal_id, status, currency, opened_at) VALUES (?, 'T', 'open', 'CNY', ?)");
+      db.transaction(() => {
+        for (let i = 0; i < 3000; i++) {
+          const at = new Date(Date.parse(LATE) - i * 60_000).toISOString();
+          open.run(`OLD${i}`, at);
+          writeCompletedSale(db, { ...oneItemSale(`OLD${i}`, at, 100 + i), businessDate: calendarDateIn(new Date(at), 'Asia/Shanghai') });
+        }
+      })();
+      migrate(db, migrations);
+      return db;
+    };
+    const run = async (batchMs: number) => {
+      const db = oldSales(oldDatabase());
+      const done: number[] = [];
+      await recomputeBusinessDatesOnce(db, SHANGHAI, new Date(MORNING), { batchRows: 100, batchMs, progress: (n) => done.push(n) });
+      return { done, dates: dates(db) };
+    };
+    // No batch can take under a nanosecond: from 100 rows down to the floor of 16, then 16 at a time.
+    const shrinking = await run(1e-6);
+    const steps = shrinking.done.slice(1).map((n, i) => n - shrinking.done[i]!);
+    expect(steps.slice(0, 4)).toEqual([50, 25, 16, 16]);
+    // Every batch takes well under an hour: doubled each time, up to the ceiling.
+    const growing = await run(3_600_000);
+    expect(growing.done.slice(0, 4)).toEqual([100, 300, 700, 1500]);
+    expect(growing.dates).toEqual(shrinking.dates);
+  });
 });

@@ -19,6 +19,7 @@ import { createExportsService } from '../services/exports';
 import { readLogs } from './logs';
 import Sqlite from 'better-sqlite3';
 import { numberHistory } from '../sync/backfill';
+import { recomputeBusinessDatesOnce } from '../../db/business-date-recompute';
 import { readToday } from '../services/today';
 import { writeSupportBundle } from './support-bundle';
 import type { OperationContext, SqlInput, SqlOperation, SqlOutput } from './protocol';
@@ -114,6 +115,26 @@ export const operations: OperationTable = {
     } finally {
       db.pragma('synchronous = FULL');
       reader.close();
+    }
+  },
+
+  'businessDates.recompute': async (db, { rule, now }, ctx) => {
+    ctx.progress('recomputing', 0, null);
+    // As an import's batches: a power cut loses at most the last few, and the step (marked done only at its end) runs again.
+    db.pragma('synchronous = NORMAL');
+    try {
+      return await recomputeBusinessDatesOnce(db, rule, new Date(now), {
+        batchRows: 100,
+        batchMs: IMPORT_BATCH_MS,
+        progress: (done, total) => ctx.progress('recomputing', done, total),
+        betweenBatches: async () => {
+          ctx.checkpointIfGrown();
+          await ctx.yieldTurn();
+          await sleep(IMPORT_PAUSE_MS);
+        },
+      });
+    } finally {
+      db.pragma('synchronous = FULL');
     }
   },
 

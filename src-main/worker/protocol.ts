@@ -3,6 +3,7 @@
  * checks every message it receives from the worker with zod (a crashed or confused worker must not be able
  * to put a malformed answer in front of a call).
  */
+import type { RecomputeResult } from '../../db/business-date-recompute';
 import type { BusinessDayRule } from '../../src-common/business-day';
 import { z } from 'zod';
 import type { DatabaseHealth } from '../../src-common/calls/admin';
@@ -51,6 +52,8 @@ export interface SqlOperations {
   };
   /** Numbers the facts written before store sync (src-main/sync/backfill.ts), in short batches; resumes a stopped run. */
   'sync.numberHistory': { input: { now: string; nativeBinding?: string }; output: { numbered: number } };
+  /** Migration 0013's one-time step (db/business-date-recompute.ts): null when it was done already. */
+  'businessDates.recompute': { input: { rule: BusinessDayRule; now: string }; output: RecomputeResult | null };
   /** Writes the catalog CSV to <dataDir>/exports/ (read with export.read). */
   'catalog.export': { input: { dataDir: string; now: string }; output: { name: string; rows: number; bytes: number } };
   'export.create': {
