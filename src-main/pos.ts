@@ -183,6 +183,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       walBoundBytes: config.storage.walBoundMegabytes * 1024 * 1024,
       writeGate: writeGate.buffer,
       checkpoints: true,
+      // Its integrity checks, backups and imports take a CPU each; a scan or a payment timer must not queue behind them.
+      niceness: 10,
     },
     events,
     log: log.child({ module: 'sql-worker' }),
@@ -206,7 +208,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   // maintenance statement, and the core's heap never carries the catalog); the start does not wait for it.
   const searchWorker = startSqlWorker({
     file: sqlWorkerFile,
-    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: false },
+    // Above the core's priority too (an index rebuild takes seconds of CPU), below the maintenance worker's: a search waits less.
+    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: false, niceness: 5 },
     events: unheardEvents,
     log: log.child({ module: 'search-worker' }),
     startAfterMs: WORKER_START_DELAY_MS,

@@ -3,7 +3,8 @@
  * cancelled, while the core keeps answering calls; a worker that dies is replaced and the UI is told.
  * The whole terminal in this process on a real SQLite file; the worker is the built out/main/sql-worker.js.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,20 @@ describe('SQL worker (in process, real SQLite file, built worker)', () => {
     db.close();
   }, 120_000);
   afterAll(() => t?.close());
+
+  it.runIf(process.platform === 'linux')('runs its threads below the core’s priority: the maintenance worker at nice 10, the search worker at 5', async () => {
+    // Both are threads of this process once the first heavy call has run (the checks below need them anyway).
+    await t.ok(technician, 'diagnostics.database', { full: false });
+    await t.ok(cashier, 'catalog.search', { query: '导入', limit: 1 });
+    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const nices = readdirSync('/proc/self/task').map(niceOf);
+    const own = getPriority(0);
+    expect(nices.filter((n) => n === 10)).toHaveLength(1);
+    expect(nices.filter((n) => n === 5)).toHaveLength(1);
+    // The core (this test's thread, where startTestPos runs the terminal) keeps its own.
+    expect(niceOf(readlinkSync('/proc/thread-self').split('/').pop()!)).toBe(own);
+    expect(own).toBeLessThan(5);
+  });
 
   it('runs integrity_check and quick_check in the worker: progress events, the core answering meanwhile', async () => {
     const full = await whileServing(t.ok(technician, 'diagnostics.database', { full: true }));
