@@ -63,8 +63,11 @@ describe('the back office’s catalog and prices (Chromium, real server, three t
     await category.waitFor({ timeout: 10_000 });
     await category.getByTestId('catalog-category-name').fill('茶饮料');
     await category.getByTestId('catalog-category-save').click();
+    // The button is disabled while the rename is on its way too: the stored name is what says it is done.
+    await expect
+      .poll(async () => (await world.server.sql<{ name: string }>(`SELECT DISTINCT name FROM category`)).map((c) => c.name), { timeout: 10_000 })
+      .toEqual(['茶饮料']);
     await expect.poll(() => category.getByTestId('catalog-category-save').isDisabled(), { timeout: 10_000 }).toBe(true);
-    expect((await world.server.sql<{ name: string }>(`SELECT DISTINCT name FROM category`)).map((c) => c.name)).toEqual(['茶饮料']);
 
     await page.getByTestId('catalog-new').click();
     await page.getByTestId('catalog-category').selectOption({ label: '茶饮料' });
