@@ -22,6 +22,10 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await db.connect();
   let broken = false;
+  // A checked-out client has no 'error' listener of the pool's: a connection that dies in the middle (PostgreSQL
+  // killed, a Patroni failover) fails the query in flight AND emits 'error', which unheard would end the process.
+  const lost = () => (broken = true);
+  client.on('error', lost);
   try {
     // snapshot: one consistent view for a multi-statement read (a pull).
     await client.query(options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
@@ -32,6 +36,7 @@ export async function inTransaction<T>(
     broken = await client.query('ROLLBACK').then(() => false, () => true);
     throw error;
   } finally {
+    client.removeListener('error', lost);
     client.release(broken);
   }
 }

@@ -63,11 +63,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const db = openPool(databaseUrl);
   try {
     const client = await db.connect();
+    let lost: Error | undefined;
+    const onLost = (error: Error) => (lost = error); // see inTransaction: a lost connection must not end the process
+    client.on('error', onLost);
     try {
       const applied = await migrate(client, migrations);
       if (applied.length > 0) log.info({ applied }, 'migrations applied');
     } finally {
-      client.release();
+      client.removeListener('error', onLost);
+      client.release(lost);
     }
   } catch (error) {
     await db.end();
