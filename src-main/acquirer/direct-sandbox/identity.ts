@@ -22,7 +22,7 @@ async function openssl(args: string[]): Promise<void> {
     await run('openssl', args);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? 'The built-in sandbox needs the openssl command to make its certificates, and it is not installed' : `openssl failed: ${(error as Error).message}`);
+    throw new Error(code === 'ENOENT' ? 'The built-in sandbox needs the openssl command to make its certificates, and it is not installed' : `openssl failed: ${(error as Error).message}`, { cause: error });
   }
 }
 
