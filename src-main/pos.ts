@@ -324,6 +324,11 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       await directSandboxes.resume(provider).catch((error: unknown) => log.error({ err: error, provider }, 'the built-in sandbox could not be started'));
     }
   }
+  // config.json's acquirer.directSandboxes: set up beside the start (the first time makes keys), not waited for.
+  const settingUpSandboxes = paymentRoutes.setUpBuiltInSandboxes(acquirerConfig.directSandboxes).then(
+    () => acquirerConfig.directSandboxes.length && log.info({ providers: acquirerConfig.directSandboxes }, 'built-in sandboxes of config.json set up'),
+    (error: unknown) => log.error({ err: error }, 'the built-in sandboxes of config.json could not be set up'),
+  );
   const settingsDirect = directProviders({
     wechatV2: paymentRoutes.wechatV2,
     alipay: paymentRoutes.alipay,
@@ -698,6 +703,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       if (closed) return;
       closed = true;
       log.info('terminal stopping');
+      await settingUpSandboxes;
       for (const area of [...areas].reverse()) await area.close?.();
       router.stop();
       disconnectDevices();

@@ -23,7 +23,7 @@ import {
   type WechatV2Settings,
   type WechatV3Settings,
 } from '../../src-common/payment-provider';
-import type { Session } from '../../src-common/roles';
+import { anonymousCaller, type Session } from '../../src-common/roles';
 import type { DirectSandboxes } from '../acquirer/direct-sandbox/embedded';
 import type { DirectSandboxProvider } from '../acquirer/direct-sandbox/protocol';
 import { normalisedKeys } from '../acquirer/alipay/provider';
@@ -53,6 +53,11 @@ export interface PaymentRoutesService {
    * stores this terminal's settings at it, sealed and marked as the built-in sandbox's; refused in live mode.
    */
   useBuiltInSandbox(provider: DirectSandboxProvider, session: Session): Promise<GatewayStatus>;
+  /**
+   * At start (config `acquirer.directSandboxes`): each listed provider with no settings yet is set up at its built-in
+   * sandbox by the terminal itself, and its wallet routed to it while that wallet goes to the aggregator.
+   */
+  setUpBuiltInSandboxes(providers: readonly DirectSandboxProvider[]): Promise<void>;
 }
 
 /** The direct providers' built-in sandboxes as the routes service sees them. */
@@ -205,26 +210,40 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
     return status();
   }
 
+  function setRoutes(routes: PaymentRoute[], session: Session): GatewayStatus {
+    for (const route of routes) {
+      const problems = providerStatus(route.provider).problems;
+      if (problems.some((p) => p === 'not_configured' || p === 'certificate_expired' || p === 'certificate_missing' || p === 'built_in_sandbox_off')) {
+        throw new PosError('validation_failed', `${route.provider} cannot take ${route.wallet} payments: ${problems.join(', ')}`, { reason: problems[0], provider: route.provider });
+      }
+    }
+    const before = status().routes;
+    const at = clock.now().toISOString();
+    db.transaction(() => {
+      replacePaymentRoutes(db, routes.filter((r) => r.provider !== DEFAULT_PROVIDER), session.caller.userId, at);
+      audit.record({ actor: session.caller, action: 'gateway.setRoutes', details: { before, after: status().routes } });
+    })();
+    return status();
+  }
+
+  async function storeBuiltIn(provider: DirectSandboxProvider, session: Session): Promise<GatewayStatus> {
+    const { url, identity } = await deps.builtIn!.sandboxes.start(provider);
+    switch (identity.provider) {
+      case 'wechat_v2':
+        return storeWechatV2({ ...identity.till, baseUrl: url }, session, true);
+      case 'wechat_v3':
+        return storeWechatV3({ ...identity.till, baseUrl: url }, session, true);
+      case 'alipay':
+        return storeAlipay({ ...identity.till, gatewayUrl: url }, session, true);
+    }
+  }
+
   return {
     status,
     wechatV2,
     alipay,
     wechatV3,
-    setRoutes(routes, session) {
-      for (const route of routes) {
-        const problems = providerStatus(route.provider).problems;
-        if (problems.some((p) => p === 'not_configured' || p === 'certificate_expired' || p === 'certificate_missing' || p === 'built_in_sandbox_off')) {
-          throw new PosError('validation_failed', `${route.provider} cannot take ${route.wallet} payments: ${problems.join(', ')}`, { reason: problems[0], provider: route.provider });
-        }
-      }
-      const before = status().routes;
-      const at = clock.now().toISOString();
-      db.transaction(() => {
-        replacePaymentRoutes(db, routes.filter((r) => r.provider !== DEFAULT_PROVIDER), session.caller.userId, at);
-        audit.record({ actor: session.caller, action: 'gateway.setRoutes', details: { before, after: status().routes } });
-      })();
-      return status();
-    },
+    setRoutes,
     setWechatV2: (input, session) => storeWechatV2(input, session, false),
     setWechatV3: (input, session) => storeWechatV3(input, session, false),
     setAlipay: (input, session) => storeAlipay(input, session, false),
@@ -234,14 +253,18 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
       }
       // The contract lets technicians only; a money path's settings are checked here again, whoever calls.
       if (session.caller.role !== 'technician') throw new PosError('forbidden', 'Only a technician chooses a payment provider’s sandbox', { reason: 'technician_only' });
-      const { url, identity } = await deps.builtIn.sandboxes.start(provider);
-      switch (identity.provider) {
-        case 'wechat_v2':
-          return storeWechatV2({ ...identity.till, baseUrl: url }, session, true);
-        case 'wechat_v3':
-          return storeWechatV3({ ...identity.till, baseUrl: url }, session, true);
-        case 'alipay':
-          return storeAlipay({ ...identity.till, gatewayUrl: url }, session, true);
+      return storeBuiltIn(provider, session);
+    },
+    async setUpBuiltInSandboxes(providers) {
+      if (!deps.builtIn?.available) return;
+      const terminal: Session = { caller: anonymousCaller };
+      for (const provider of providers) {
+        if (providerStatus(provider).configured) continue;
+        await storeBuiltIn(provider, terminal);
+        const wallet = PROVIDER_WALLETS[provider][0]!;
+        const routes = status().routes;
+        if (routes.find((r) => r.wallet === wallet)?.provider !== DEFAULT_PROVIDER) continue;
+        setRoutes([...routes.filter((r) => r.provider !== DEFAULT_PROVIDER), { wallet, provider }], terminal);
       }
     },
   };

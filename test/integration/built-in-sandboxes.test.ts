@@ -192,3 +192,62 @@ describe('built-in sandboxes of the direct providers (sandbox mode)', () => {
     expect(await t.call(technician, 'gateway.setRoutes', { routes: [{ wallet: 'alipay', provider: 'alipay' }] })).toMatchObject({ ok: false, error: { details: { reason: 'built_in_sandbox_off' } } });
   }, 60_000);
 });
+
+describe('acquirer.directSandboxes in config.json (the embedded default routing wallets to the direct sandboxes)', () => {
+  let t: TestPos | null = null;
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function statusOnceSetUp(till: TestPos, technician: Session, providers: string[]): Promise<GatewayStatus> {
+    let status: GatewayStatus | null = null;
+    await expect
+      .poll(
+        async () => {
+          status = await till.ok(technician, 'gateway.status', {});
+          return providers.filter((id) => providerOf(status!, id).builtInSandbox && status!.routes.some((r) => r.provider === id));
+        },
+        { timeout: 60_000, interval: 100 },
+      )
+      .toEqual(providers);
+    return status!;
+  }
+
+  it('sets the listed providers up at their sandboxes by the terminal itself and routes their wallets; a WeChat and an Alipay code are paid there', async () => {
+    const config = { acquirer: { ...SANDBOX_SPEED, directSandboxes: ['wechat_v2', 'alipay'] } };
+    t = await startTestPos(config);
+    const technician = await t.signedIn('technician');
+    const cashier = await t.signedIn('cashier');
+    const status = await statusOnceSetUp(t, technician, ['wechat_v2', 'alipay']);
+    expect(status.routes.filter((r) => r.provider !== 'aggregator')).toEqual([
+      { wallet: 'wechat', provider: 'wechat_v2' },
+      { wallet: 'alipay', provider: 'alipay' },
+    ]);
+    expect(providerOf(status, 'wechat_v3')).toMatchObject({ configured: false });
+    // Audited as the terminal's own doing (no user).
+    expect(t.query("SELECT subject, actor_id FROM audit_log WHERE action = 'gateway.useBuiltInSandbox' ORDER BY seq")).toEqual([
+      { subject: 'wechat_v2', actor_id: null },
+      { subject: 'alipay', actor_id: null },
+    ]);
+
+    const barcode = (await t.ok(cashier, 'catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
+    for (const [wallet, provider, table] of [['wechat', 'wechat_v2', 'wx_order'], ['alipay', 'alipay', 'ali_order']] as const) {
+      const cart = await saleOf(t, cashier, barcode, 2);
+      const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode(wallet, '0000') });
+      const row = await settledPayment(t, payment.paymentId);
+      expect(row).toMatchObject({ status: 'paid', provider, amount: cart.total });
+      const amountColumn = table === 'wx_order' ? 'total_fee' : 'total_amount';
+      expect(ledger(t.dataDir, provider, `SELECT ${amountColumn} AS amount FROM ${table} WHERE out_trade_no = ?`, row.client_sn)).toEqual([{ amount: cart.total }]);
+    }
+
+    // The technician's choice stands at the next start: Alipay sent back to the aggregator stays there.
+    await t.ok(technician, 'gateway.setRoutes', { routes: [{ wallet: 'wechat', provider: 'wechat_v2' }] });
+    const updatedAt = providerOf(status, 'alipay').updatedAt;
+    const dataDir = t.dataDir;
+    await t.close();
+    t = await startTestPos(config, dataDir);
+    const again = await t.ok(await t.signedIn('technician'), 'gateway.status', {});
+    expect(again.routes.filter((r) => r.provider !== 'aggregator')).toEqual([{ wallet: 'wechat', provider: 'wechat_v2' }]);
+    expect(providerOf(again, 'alipay')).toMatchObject({ builtInSandbox: true, problems: [], updatedAt });
+  }, 120_000);
+});
