@@ -227,7 +227,14 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
   }
 
   async function storeBuiltIn(provider: DirectSandboxProvider, session: Session): Promise<GatewayStatus> {
-    const { url, identity } = await deps.builtIn!.sandboxes.start(provider);
+    let started: Awaited<ReturnType<BuiltInSandboxes['sandboxes']['start']>>;
+    try {
+      started = await deps.builtIn!.sandboxes.start(provider);
+    } catch (error) {
+      // Nothing was stored: say why on the technician's screen (openssl missing, a port taken), not "unexpected".
+      throw new PosError('unavailable', `The built-in ${provider} sandbox could not be started: ${(error as Error).message}`, { reason: 'built_in_sandbox_failed', provider });
+    }
+    const { url, identity } = started;
     switch (identity.provider) {
       case 'wechat_v2':
         return storeWechatV2({ ...identity.till, baseUrl: url }, session, true);

@@ -251,3 +251,33 @@ describe('acquirer.directSandboxes in config.json (the embedded default routing 
     expect(providerOf(again, 'alipay')).toMatchObject({ builtInSandbox: true, problems: [], updatedAt });
   }, 120_000);
 });
+
+describe('a built-in sandbox that cannot start', () => {
+  let t: TestPos | null = null;
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('says why (no openssl to make its certificates) and changes nothing; once openssl is there, choosing it again works', async () => {
+    t = await startTestPos({ acquirer: SANDBOX_SPEED });
+    const technician = await t.signedIn('technician');
+    const path = process.env.PATH;
+    // The sandbox's thread gets this process's environment when it starts: no openssl on its PATH.
+    process.env.PATH = join(t.dataDir, 'no-such-bin');
+    let refused;
+    try {
+      refused = await t.call(technician, 'gateway.useBuiltInSandbox', { provider: 'wechat_v3' });
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable', details: { reason: 'built_in_sandbox_failed', provider: 'wechat_v3' } } });
+    expect(!refused.ok && refused.error.message).toMatch(/openssl command/);
+    const status = await t.ok(technician, 'gateway.status', {});
+    expect(providerOf(status, 'wechat_v3')).toMatchObject({ configured: false, builtInSandbox: false, problems: ['not_configured'] });
+    expect(t.query("SELECT action FROM audit_log WHERE action = 'gateway.useBuiltInSandbox'")).toEqual([]);
+    expect(existsSync(join(t.dataDir, 'direct-sandboxes', 'wechat_v3.identity'))).toBe(false);
+
+    const chosen = await t.ok(technician, 'gateway.useBuiltInSandbox', { provider: 'wechat_v3' });
+    expect(providerOf(chosen, 'wechat_v3')).toMatchObject({ configured: true, builtInSandbox: true, problems: [] });
+  }, 60_000);
+});

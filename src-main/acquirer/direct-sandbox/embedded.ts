@@ -117,6 +117,12 @@ export function createDirectSandboxes(options: DirectSandboxesOptions): DirectSa
 
   return {
     async start(provider) {
+      const failed = running.get(provider);
+      if (failed && !(await failed.thread.whenReady().then(() => true, () => false))) {
+        // A thread that could not start (at the terminal's start: a port taken) is started afresh.
+        if (running.get(provider) === failed) running.delete(provider);
+        await failed.thread.close();
+      }
       let entry = running.get(provider);
       if (!entry) {
         let pending = starting.get(provider);

@@ -72,6 +72,7 @@ export const gatewayZhCN = {
     live_mode: '正式模式下没有内置沙箱：请填写真实的商户信息',
     technician_only: '只有技术员可以设置支付通道',
     built_in_sandbox_off: '该通道设置为内置沙箱，但沙箱没有运行',
+    built_in_sandbox_failed: '内置沙箱无法启动（详见日志；生成证书需要 openssl）',
   },
 };
 
@@ -148,5 +149,6 @@ export const gatewayEn: typeof gatewayZhCN = {
     live_mode: 'A live terminal has no built-in sandbox: enter the real merchant settings',
     technician_only: 'Only a technician sets payment providers up',
     built_in_sandbox_off: 'That provider is set to its built-in sandbox, which is not running',
+    built_in_sandbox_failed: 'The built-in sandbox could not be started (see the log; its certificates need openssl)',
   },
 };
