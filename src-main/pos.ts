@@ -259,6 +259,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       logLevel: config.log.level,
       scale: acquirerConfig.sandboxSpeed,
       ...(options.sandboxThreadFile ? { file: options.sandboxThreadFile } : {}),
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     });
     baseUrl = sandbox.url;
   }
@@ -316,6 +317,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     logLevel: config.log.level,
     scale: acquirerConfig.sandboxSpeed,
     ...(options.directSandboxThreadFile ? { file: options.directSandboxThreadFile } : {}),
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   const paymentRoutes = createPaymentRoutesService({ db, clock, keyring: openKeyring(dataDir), audit, builtIn: { available: sandboxMode, sandboxes: directSandboxes } });
   if (sandboxMode) {

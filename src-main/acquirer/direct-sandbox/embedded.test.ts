@@ -87,6 +87,14 @@ describe('built-in direct sandboxes', () => {
     kept.close();
   }, 90_000);
 
+  it('opens its ledger with the better-sqlite3 addon it is given (Electron’s ABI): a missing one fails the start, named', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'direct-sandboxes-'));
+    const missing = join(dir, 'electron-abi', 'better_sqlite3.node');
+    sandboxes = createDirectSandboxes({ dataDir: dir, keyring: openKeyring(dir), log: quiet, logLevel: 'warn', scale: 1, nativeBinding: missing });
+    await expect(sandboxes.start('alipay')).rejects.toThrow(/electron-abi/);
+    expect(sandboxes.url('alipay')).toBeNull();
+  }, 90_000);
+
   it('resumes nothing without an identity, and refuses an identity file that another provider’s or another keyring sealed', async () => {
     dir = await mkdtemp(join(tmpdir(), 'direct-sandboxes-'));
     sandboxes = open();

@@ -50,6 +50,8 @@ export interface DirectSandboxesOptions {
   readonly scale: number;
   /** The built thread entry; found beside the core's build when not given. */
   readonly file?: string;
+  /** better-sqlite3's addon for a non-Node ABI (Electron): the sandboxes open their ledgers with it. */
+  readonly nativeBinding?: string;
 }
 
 interface Entry {
@@ -102,6 +104,7 @@ export function createDirectSandboxes(options: DirectSandboxesOptions): DirectSa
         port,
         scale: options.scale,
         logLevel: options.logLevel,
+        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
         identity: entry.identity,
       }),
       onMessage: (message) => {

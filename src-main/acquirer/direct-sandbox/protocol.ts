@@ -56,6 +56,8 @@ export interface DirectSandboxData {
   readonly port: number;
   readonly scale: number;
   readonly logLevel: string;
+  /** better-sqlite3's addon for a non-Node ABI (Electron): the sandbox opens its ledger with it. */
+  readonly nativeBinding?: string;
   /** Null the first time: the thread makes one (keys, certificates) and sends it before it is ready. */
   readonly identity: DirectSandboxIdentity | null;
 }

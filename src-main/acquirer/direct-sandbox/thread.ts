@@ -20,7 +20,7 @@ const send = (message: FromDirectSandboxThread) => port.postMessage(message);
 const log = pino(loggerOptions(data.logLevel), { write: (line: string) => send({ type: 'log', line }) });
 
 async function start(identity: DirectSandboxIdentity): Promise<{ url: string; close(): Promise<void> }> {
-  const common = { dbPath: data.dbPath, port: data.port, scale: data.scale };
+  const common = { dbPath: data.dbPath, port: data.port, scale: data.scale, ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}) };
   const tls = { cert: identity.tls.certPem, key: identity.tls.keyPem };
   switch (identity.provider) {
     case 'wechat_v2':

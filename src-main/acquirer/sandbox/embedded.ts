@@ -34,6 +34,8 @@ export interface EmbeddedSandboxOptions {
   readonly log: Logger;
   /** The built thread entry; found beside the core's build when not given. */
   readonly file?: string;
+  /** better-sqlite3's addon for a non-Node ABI (Electron): the thread opens its ledger with it. */
+  readonly nativeBinding?: string;
 }
 
 export async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<EmbeddedSandbox> {
@@ -42,7 +44,7 @@ export async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Pro
     file,
     what: 'the sandbox acquirer thread',
     log: options.log,
-    workerData: (port): EmbeddedSandboxData => ({ dbPath: options.dbPath, port, scale: options.scale, logLevel: options.logLevel }),
+    workerData: (port): EmbeddedSandboxData => ({ dbPath: options.dbPath, port, scale: options.scale, logLevel: options.logLevel, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),
   });
   return { url: `http://127.0.0.1:${thread.port}`, whenReady: thread.whenReady, close: thread.close, kill: thread.kill };
 }
