@@ -35,7 +35,9 @@ describe('a terminal killed in the middle of a payment to its built-in Alipay sa
       hosts,
       wallet: 'alipay',
       provider: 'alipay',
-      timings: { pollIntervalMs: 100, pollDeadlineMs: 10_000, cancelRetryMs: 100, maxCancelAttempts: 5 },
+      // The deadline counts from the request: a long one, so that a slow restart (both the terminal and its sandbox
+      // start again) never turns the query into a reversal; the outcome is then the ledger's, paid.
+      timings: { pollIntervalMs: 100, pollDeadlineMs: 60_000, cancelRetryMs: 100, maxCancelAttempts: 5 },
       hasOrder: (sn) => ordersOf(dataDir(), sn).length > 0,
       setUp: async (api) => {
         expect((await api.call('gateway.useBuiltInSandbox', { provider: 'alipay' })).ok).toBe(true);
