@@ -22,6 +22,8 @@ export default defineConfig({
           'sql-worker': resolve(root, 'src-main/worker/sql-worker.ts'),
           // The embedded sandbox acquirer's thread (src-main/acquirer/sandbox/embedded.ts).
           'sandbox-worker': resolve(root, 'src-main/acquirer/sandbox/thread.ts'),
+          // The direct providers' built-in sandboxes' thread (src-main/acquirer/direct-sandbox/embedded.ts).
+          'direct-sandbox-worker': resolve(root, 'src-main/acquirer/direct-sandbox/thread.ts'),
           // The store server (server/), run by `npm run server`.
           server: resolve(root, 'server/main.ts'),
         },

@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = [
   'promotions.setMemberPrice',
   'gateway.setRoutes',
   'gateway.setProvider',
+  'gateway.useBuiltInSandbox',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -18,6 +18,25 @@ describe('config', () => {
     expect(() => parseConfig({ businessDayTurnsAtHour: 24 })).toThrow(ConfigError);
   });
 
+  it('acquirer.directSandboxes: none by default; sandbox mode only, each provider once, one WeChat provider', () => {
+    expect(parseConfig({}).acquirer.directSandboxes).toEqual([]);
+    expect(parseConfig({ acquirer: { directSandboxes: ['wechat_v3', 'alipay'] } }).acquirer.directSandboxes).toEqual(['wechat_v3', 'alipay']);
+    const problemsOf = (acquirer: Record<string, unknown>) => {
+      try {
+        parseConfig({ acquirer });
+      } catch (error) {
+        return (error as ConfigError).problems.map(({ path, message }) => ({ path, message }));
+      }
+      return [];
+    };
+    expect(problemsOf({ mode: 'live', baseUrl: 'https://api.shouqianba.com', directSandboxes: ['alipay'] })).toEqual([
+      { path: 'acquirer.directSandboxes', message: expect.stringMatching(/sandbox mode only/) },
+    ]);
+    expect(problemsOf({ directSandboxes: ['alipay', 'alipay'] })).toEqual([{ path: 'acquirer.directSandboxes', message: 'a provider is listed twice' }]);
+    expect(problemsOf({ directSandboxes: ['wechat_v2', 'wechat_v3'] })).toEqual([{ path: 'acquirer.directSandboxes', message: expect.stringMatching(/not both/) }]);
+    expect(problemsOf({ directSandboxes: ['unionpay'] })).toEqual([{ path: 'acquirer.directSandboxes.0', message: expect.any(String) }]);
+  });
+
   it('reads the file and fills what it leaves out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-cfg-'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ defaultLanguage: 'en', log: { level: 'debug' } }));

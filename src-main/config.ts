@@ -92,11 +92,24 @@ export const ConfigSchema = z
         qrDeadlineMs: z.number().int().min(1000).max(600_000).default(240_000),
         /** Embedded sandbox only: multiplies its simulated delays (PIN waits), e.g. 0.1 for demos and tests. */
         sandboxSpeed: z.number().positive().max(100).default(1),
+        /**
+         * Sandbox mode only: direct providers set up at their built-in sandbox when the terminal starts and has no
+         * settings for them yet, each with its wallet routed to it unless that wallet already goes elsewhere than the
+         * aggregator (e.g. ["wechat_v2", "alipay"]). Afterwards the technician's settings and routes stand.
+         */
+        directSandboxes: z.array(z.enum(['wechat_v2', 'wechat_v3', 'alipay'])).max(3).default([]),
       })
       .strict()
       .superRefine((a, ctx) => {
         const problem = acquirerBaseUrlProblem(a.mode, a.baseUrl);
         if (problem) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: ACQUIRER_URL_MESSAGES[problem] });
+        if (a.mode === 'live' && a.directSandboxes.length > 0) {
+          ctx.addIssue({ code: 'custom', path: ['directSandboxes'], message: 'the built-in sandboxes exist in sandbox mode only; a live terminal takes real merchant settings' });
+        }
+        if (new Set(a.directSandboxes).size !== a.directSandboxes.length) ctx.addIssue({ code: 'custom', path: ['directSandboxes'], message: 'a provider is listed twice' });
+        if (a.directSandboxes.includes('wechat_v2') && a.directSandboxes.includes('wechat_v3')) {
+          ctx.addIssue({ code: 'custom', path: ['directSandboxes'], message: 'WeChat is routed to one provider: list wechat_v2 or wechat_v3, not both' });
+        }
       })
       .prefault({}),
     storage: z

@@ -54,6 +54,8 @@ import { createShouqianbaAdapter } from './acquirer/shouqianba';
 import { awaitingDurability } from './acquirer/durable-port';
 // The sandbox acquirer runs in its own thread (its own built entry), never in the core's import graph.
 import { afterReady, startEmbeddedSandbox, type EmbeddedSandbox } from './acquirer/sandbox/embedded';
+// The direct providers' built-in sandboxes run in threads of their own too, started only when chosen.
+import { createDirectSandboxes } from './acquirer/direct-sandbox/embedded';
 import { SANDBOX_ACTIVATION_CODE, SANDBOX_APP_ID, SANDBOX_VENDOR_KEY, SANDBOX_VENDOR_SN } from './acquirer/sandbox-identity';
 import { openKeyring } from './keyring';
 import { createEnrolmentService, withKeyRecovery } from './services/enrolment';
@@ -90,6 +92,8 @@ export interface PosOptions {
   readonly sqlWorkerFile?: string;
   /** The built embedded sandbox acquirer's thread (found like the SQL worker when not given). */
   readonly sandboxThreadFile?: string;
+  /** The built thread of the direct providers' built-in sandboxes (found like the SQL worker when not given). */
+  readonly directSandboxThreadFile?: string;
   /** Registers the SQL worker's test-only operations (a slow one, a crash). */
   readonly sqlWorkerTestOperations?: boolean;
 }
@@ -260,6 +264,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       logLevel: config.log.level,
       scale: acquirerConfig.sandboxSpeed,
       ...(options.sandboxThreadFile ? { file: options.sandboxThreadFile } : {}),
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     });
     baseUrl = sandbox.url;
   }
@@ -308,8 +313,30 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const acquirer = withKeyRecovery(rawAcquirer, enrolment);
   const credentials = enrolment.credentials;
   // Payment providers (issue 18): the aggregator, and the direct ones the technician set up, routed per wallet.
-  const paymentRoutes = createPaymentRoutesService({ db, clock, keyring: openKeyring(dataDir), audit });
-  const gatewayDirect = directProviders({
+  // Sandbox mode: each direct provider may run on its built-in sandbox, chosen by the technician; one chosen before
+  // comes back now, on a new port, with its ledger (its requests wait for its thread: not waited for here).
+  const directSandboxes = createDirectSandboxes({
+    dataDir,
+    keyring: openKeyring(dataDir),
+    log,
+    logLevel: config.log.level,
+    scale: acquirerConfig.sandboxSpeed,
+    ...(options.directSandboxThreadFile ? { file: options.directSandboxThreadFile } : {}),
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  const paymentRoutes = createPaymentRoutesService({ db, clock, keyring: openKeyring(dataDir), audit, builtIn: { available: sandboxMode, sandboxes: directSandboxes } });
+  if (sandboxMode) {
+    for (const { provider } of paymentRoutes.status().providers.filter((p) => p.builtInSandbox)) {
+      if (provider === 'aggregator') continue;
+      await directSandboxes.resume(provider).catch((error: unknown) => log.error({ err: error, provider }, 'the built-in sandbox could not be started'));
+    }
+  }
+  // config.json's acquirer.directSandboxes: set up beside the start (the first time makes keys), not waited for.
+  const settingUpSandboxes = paymentRoutes.setUpBuiltInSandboxes(acquirerConfig.directSandboxes).then(
+    () => acquirerConfig.directSandboxes.length && log.info({ providers: acquirerConfig.directSandboxes }, 'built-in sandboxes of config.json set up'),
+    (error: unknown) => log.error({ err: error }, 'the built-in sandboxes of config.json could not be set up'),
+  );
+  const settingsDirect = directProviders({
     wechatV2: paymentRoutes.wechatV2,
     alipay: paymentRoutes.alipay,
     wechatV3: paymentRoutes.wechatV3,
@@ -319,6 +346,19 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     clock,
     durable: barrier.durable,
   });
+  // A built-in sandbox's provider waits for its thread, as the aggregator's embedded sandbox does.
+  const gatewayDirect: typeof settingsDirect = (id) => {
+    const provider = settingsDirect(id);
+    const ready = provider && directSandboxes.whenReady(id);
+    if (!provider || !ready) return provider;
+    return {
+      ...provider,
+      connect: async () => {
+        await ready();
+        return provider.connect();
+      },
+    };
+  };
   const gateway = createPaymentGateway({
     db,
     aggregator: aggregatorProvider(acquirer, credentials),
@@ -670,6 +710,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       if (closed) return;
       closed = true;
       log.info('terminal stopping');
+      await settingUpSandboxes;
       for (const area of [...areas].reverse()) await area.close?.();
       router.stop();
       disconnectDevices();
@@ -683,6 +724,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       enrolment.stop();
       refunds.stop();
       await sandbox?.close();
+      await directSandboxes.close();
       await sqlWorker.stop();
       await searchWorker.stop();
       await barrier.close();

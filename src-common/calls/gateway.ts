@@ -5,11 +5,16 @@ import { WalletKind } from '../schemas';
 import { call, NoInput, Staff, Technicians, type CallSpec } from './spec';
 
 /** Why a provider cannot take payments now, named on the technician's screen before the first sale. */
-export const ProviderProblem = z.enum(['not_configured', 'certificate_missing', 'certificate_expired', 'certificate_expiring']);
+export const ProviderProblem = z.enum(['not_configured', 'certificate_missing', 'certificate_expired', 'certificate_expiring', 'built_in_sandbox_off']);
+
+/** The direct providers that have a built-in sandbox (sandbox mode). */
+export const BUILT_IN_SANDBOX_PROVIDERS = ['wechat_v2', 'wechat_v3', 'alipay'] as const;
 
 export const ProviderStatus = z.object({
   provider: z.enum(PROVIDERS),
   configured: z.boolean(),
+  /** Its settings are the built-in sandbox's (made by the terminal, pointing at the sandbox it runs). */
+  builtInSandbox: z.boolean(),
   capabilities: z.array(z.enum(CAPABILITIES)),
   wallets: z.array(WalletKind),
   /** What is not secret of its settings (address, app and merchant ids, sign type). */
@@ -24,6 +29,8 @@ export const GatewayStatus = z.object({
   /** One row per wallet: the provider that takes it now. */
   routes: z.array(z.object({ wallet: WalletKind, provider: z.enum(PROVIDERS) })),
   providers: z.array(ProviderStatus),
+  /** Whether the built-in sandboxes may be chosen (sandbox mode); never in live mode. */
+  builtInSandboxes: z.boolean(),
 });
 export type GatewayStatus = z.infer<typeof GatewayStatus>;
 
@@ -52,6 +59,12 @@ export const gatewayCalls = {
     output: GatewayStatus,
     access: Technicians,
     summary: 'Set this terminal’s Alipay direct (OpenAPI gateway, RSA2) app settings; the app private key is sealed at rest',
+  }),
+  'gateway.useBuiltInSandbox': call({
+    input: z.object({ provider: z.enum(BUILT_IN_SANDBOX_PROVIDERS) }).strict(),
+    output: GatewayStatus,
+    access: Technicians,
+    summary: 'Sandbox mode only: run the provider’s built-in sandbox in the terminal and set this terminal up at it (keys made, sealed at rest)',
   }),
   'gateway.tillOptions': call({
     input: NoInput,

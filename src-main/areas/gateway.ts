@@ -13,6 +13,7 @@ export function createGatewayArea(deps: { routes: PaymentRoutesService; gateway:
       'gateway.setWechatV2': (settings, session) => deps.routes.setWechatV2(settings, session),
       'gateway.setAlipay': (settings, session) => deps.routes.setAlipay(settings, session),
       'gateway.setWechatV3': (settings, session) => deps.routes.setWechatV3(settings, session),
+      'gateway.useBuiltInSandbox': ({ provider }, session) => deps.routes.useBuiltInSandbox(provider, session),
       'gateway.tillOptions': () => ({ merchantQr: WALLETS.filter((wallet) => deps.gateway.offers(wallet, 'merchantQr')) }),
     },
   };

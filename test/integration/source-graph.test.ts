@@ -64,6 +64,25 @@ describe('the production import graph', () => {
     expect(readFileSync(join(root, 'src-main/pos.ts'), 'utf8')).toContain('await startEmbeddedSandbox(');
   });
 
+  /** The direct providers' sandboxes and what makes their keys: loaded by their thread only (direct-sandbox/thread.ts). */
+  const DIRECT_SANDBOX_CODE = [
+    'src-main/acquirer/wechat/sandbox-v2.ts',
+    'src-main/acquirer/wechat/sandbox-v3.ts',
+    'src-main/acquirer/alipay/sandbox.ts',
+    'src-main/acquirer/direct-sandbox/thread.ts',
+    'src-main/acquirer/direct-sandbox/identity.ts',
+  ];
+
+  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s does not load the direct providers’ built-in sandboxes (their thread is started from its own entry when chosen)', (entry) => {
+    const graph = staticGraph(entry);
+    expect(graph.has('src-main/acquirer/direct-sandbox/embedded.ts')).toBe(true);
+    expect(DIRECT_SANDBOX_CODE.filter((f) => graph.has(f))).toEqual([]);
+  });
+
+  it('the walker does find the direct sandboxes from their thread’s entry', () => {
+    expect(DIRECT_SANDBOX_CODE.filter((f) => !staticGraph('src-main/acquirer/direct-sandbox/thread.ts').has(f))).toEqual([]);
+  });
+
   it('the walker does find the sandbox where it is loaded (its own entries: the command line and the thread)', () => {
     expect([...staticGraph('src-main/acquirer/sandbox/cli.ts')].filter(inSandbox)).toContain('src-main/acquirer/sandbox/server.ts');
     expect([...staticGraph('src-main/acquirer/sandbox/thread.ts')].filter(inSandbox)).toContain('src-main/acquirer/sandbox/server.ts');

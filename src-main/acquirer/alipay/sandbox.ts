@@ -56,6 +56,8 @@ import { behaviourOfCode, PIN_TIMEOUT_MS } from '../sandbox/test-codes';
 export interface AlipaySandboxOptions {
   /** The ledger file; ':memory:' for one that dies with the process. */
   readonly dbPath: string;
+  /** better-sqlite3's addon for a non-Node ABI (the Electron main process's threads). */
+  readonly nativeBinding?: string;
   /** The app it serves: its id and the public key its requests are verified with. */
   readonly app: { readonly appId: string; readonly publicKeyPem: string };
   /** The sandbox's own (Alipay's) key pair: replies are signed with the private key. */
@@ -125,8 +127,8 @@ interface RefundRow {
   at: number;
 }
 
-function openLedger(path: string): Database {
-  const db = new Sqlite(path);
+function openLedger(path: string, nativeBinding?: string): Database {
+  const db = new Sqlite(path, nativeBinding ? { nativeBinding } : {});
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(`
@@ -181,7 +183,7 @@ type Fields = Record<string, string | number | undefined>;
 type Biz = Record<string, unknown>;
 
 export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise<AlipaySandbox> {
-  const db = openLedger(options.dbPath);
+  const db = openLedger(options.dbPath, options.nativeBinding);
   const scale = options.scale ?? 1;
   const now = options.now ?? (() => new Date());
   const { app } = options;

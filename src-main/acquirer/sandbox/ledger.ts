@@ -196,8 +196,8 @@ export interface RefundRow {
 }
 
 /** Opens (creating and migrating) the sandbox ledger, with the same durability pragmas as the terminal's. */
-export function openLedger(path: string): Database {
-  const db = new Sqlite(path);
+export function openLedger(path: string, nativeBinding?: string): Database {
+  const db = new Sqlite(path, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
     // The stand-in acquirer's ledger survives a killed process (WAL commits are in the file either way), which is

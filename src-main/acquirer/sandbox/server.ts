@@ -97,6 +97,8 @@ export const SANDBOX_ACTIVATION_USES = 100;
 export interface SandboxOptions {
   /** The ledger file (created and migrated when missing). */
   readonly dbPath: string;
+  /** better-sqlite3's addon for a non-Node ABI (the Electron main process's threads). */
+  readonly nativeBinding?: string;
   /** 0 picks a free port. */
   readonly port: number;
   readonly log: Logger;
@@ -274,7 +276,7 @@ export async function startSandboxAcquirer(options: SandboxOptions): Promise<San
   const scale = options.speed?.scale ?? 1;
   if (!(scale >= 0)) throw new RangeError(`speed.scale must be >= 0, got ${scale}`);
   await mkdir(dirname(options.dbPath), { recursive: true });
-  const db: Database = openLedger(options.dbPath);
+  const db: Database = openLedger(options.dbPath, options.nativeBinding);
   const started = clock.now();
   stmt(
     db,

@@ -5,6 +5,7 @@ export interface EmbeddedSandboxData {
   readonly port: number;
   readonly scale: number;
   readonly logLevel: string;
+  readonly nativeBinding?: string;
 }
 
 export type FromSandboxThread =

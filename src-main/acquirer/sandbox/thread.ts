@@ -16,7 +16,7 @@ const data = workerData as EmbeddedSandboxData;
 const send = (message: FromSandboxThread) => port.postMessage(message);
 
 const log = pino(loggerOptions(data.logLevel), { write: (line: string) => send({ type: 'log', line }) });
-const sandbox = await startSandboxAcquirer({ dbPath: data.dbPath, port: data.port, log, speed: { scale: data.scale } });
+const sandbox = await startSandboxAcquirer({ dbPath: data.dbPath, ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}), port: data.port, log, speed: { scale: data.scale } });
 send({ type: 'ready', url: sandbox.url, port: sandbox.port });
 
 port.on('message', (message: ToSandboxThread) => {

@@ -46,6 +46,8 @@ import { behaviourOfCode, PIN_TIMEOUT_MS } from '../sandbox/test-codes';
 export interface WechatV2SandboxOptions {
   /** The ledger file; ':memory:' for one that dies with the process. */
   readonly dbPath: string;
+  /** better-sqlite3's addon for a non-Node ABI (the Electron main process's threads). */
+  readonly nativeBinding?: string;
   /** The server's certificate and key, and the CA that signs merchants' client certificates. */
   readonly tls: { readonly cert: string; readonly key: string; readonly clientCa: string };
   readonly merchant: { readonly appId: string; readonly mchId: string; readonly apiKey: string };
@@ -99,8 +101,8 @@ interface RefundRow {
   at: number;
 }
 
-function openLedger(path: string): Database {
-  const db = new Sqlite(path);
+function openLedger(path: string, nativeBinding?: string): Database {
+  const db = new Sqlite(path, nativeBinding ? { nativeBinding } : {});
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(`
@@ -151,7 +153,7 @@ export function behaviourOf(authCode: string): Behaviour {
 }
 
 export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Promise<WechatV2Sandbox> {
-  const db = openLedger(options.dbPath);
+  const db = openLedger(options.dbPath, options.nativeBinding);
   const scale = options.scale ?? 1;
   const now = options.now ?? (() => new Date());
   const { merchant } = options;

@@ -41,6 +41,8 @@ import { V3_PATHS, rfc3339Beijing } from './v3-wire';
 export interface WechatV3SandboxOptions {
   /** The ledger file; ':memory:' for one that dies with the process. */
   readonly dbPath: string;
+  /** better-sqlite3's addon for a non-Node ABI (the Electron main process's threads). */
+  readonly nativeBinding?: string;
   /** The server's certificate and key. */
   readonly tls: { readonly cert: string; readonly key: string };
   /** The one merchant: its ids, its API certificate's serial and public key (what WeChat registers). */
@@ -112,8 +114,8 @@ interface RefundRow {
   at: number;
 }
 
-function openLedger(path: string): Database {
-  const db = new Sqlite(path);
+function openLedger(path: string, nativeBinding?: string): Database {
+  const db = new Sqlite(path, nativeBinding ? { nativeBinding } : {});
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(`
@@ -140,7 +142,7 @@ const TRADE_STATE_DESC: Readonly<Record<string, string>> = {
 };
 
 export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Promise<WechatV3Sandbox> {
-  const db = openLedger(options.dbPath);
+  const db = openLedger(options.dbPath, options.nativeBinding);
   const scale = options.scale ?? 1;
   const now = options.now ?? (() => new Date());
   const { merchant } = options;

@@ -27,7 +27,7 @@ export const auditZhCN = {
     stock: { receive: '进货入库', count: '盘点过账', setLowStock: '设置低库存线' },
     sale: { oversellApproved: '批准超库存销售' },
     promotions: { save: '保存促销', end: '结束促销', setMemberPrice: '设置会员价' },
-    gateway: { setRoutes: '修改支付通道路由', setProvider: '设置支付通道商户信息' },
+    gateway: { setRoutes: '修改支付通道路由', setProvider: '设置支付通道商户信息', useBuiltInSandbox: '支付通道改用内置沙箱' },
   },
   details: {
     name: '姓名',
@@ -111,7 +111,7 @@ export const auditEn: Shape<typeof auditZhCN> = {
     stock: { receive: 'Goods received', count: 'Stock count posted', setLowStock: 'Low-stock line set' },
     sale: { oversellApproved: 'Sale beyond stock approved' },
     promotions: { save: 'Saved a promotion', end: 'Ended a promotion', setMemberPrice: 'Set a member price' },
-    gateway: { setRoutes: 'Payment routes changed', setProvider: 'Payment provider merchant settings saved' },
+    gateway: { setRoutes: 'Payment routes changed', setProvider: 'Payment provider merchant settings saved', useBuiltInSandbox: 'Payment provider set to its built-in sandbox' },
   },
   details: {
     name: 'Name',

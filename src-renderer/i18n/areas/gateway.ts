@@ -23,6 +23,14 @@ export const gatewayZhCN = {
     certificate_missing: '缺少商户 API 证书：无法撤销和退款',
     certificate_expired: '商户 API 证书已过期：请在第一笔交易前更换',
     certificate_expiring: '商户 API 证书 30 天内到期',
+    built_in_sandbox_off: '设置的是内置沙箱，但它没有运行（仅沙箱模式可用）：请重新设置',
+  },
+  builtIn: {
+    column: '内置沙箱',
+    use: '使用内置沙箱',
+    inUse: '正在使用内置沙箱',
+    starting: '正在启动内置沙箱…',
+    note: '仅沙箱模式：在本机运行该通道的沙箱，自动生成商户密钥和证书并加密保存，重启后保留其账本。选好后在下方把钱包路由到该通道，即可用测试付款码收款。',
   },
   routes: { title: '按钱包选择通道', wallet: '钱包', provider: '通道', save: '保存路由', note: '已发起的交易仍由原通道查询、撤销和退款。' },
   wechat: {
@@ -61,6 +69,10 @@ export const gatewayZhCN = {
     serial_mismatch: '证书序列号与商户 API 证书不符',
     key_unusable: '私钥、证书或微信支付公钥无法使用（需 RSA 2048 位，且私钥与证书匹配）',
     key_unreadable: '无法读取应用私钥或支付宝公钥（需为 RSA 密钥）',
+    live_mode: '正式模式下没有内置沙箱：请填写真实的商户信息',
+    technician_only: '只有技术员可以设置支付通道',
+    built_in_sandbox_off: '该通道设置为内置沙箱，但沙箱没有运行',
+    built_in_sandbox_failed: '内置沙箱无法启动（详见日志；生成证书需要 openssl）',
   },
 };
 
@@ -88,6 +100,14 @@ export const gatewayEn: typeof gatewayZhCN = {
     certificate_missing: 'No merchant API certificate: reversals and refunds cannot be made',
     certificate_expired: 'The merchant API certificate has expired: replace it before the first sale',
     certificate_expiring: 'The merchant API certificate ends within 30 days',
+    built_in_sandbox_off: 'Set to the built-in sandbox, which is not running (sandbox mode only): set it up again',
+  },
+  builtIn: {
+    column: 'Built-in sandbox',
+    use: 'Use the built-in sandbox',
+    inUse: 'Using the built-in sandbox',
+    starting: 'Starting the built-in sandbox…',
+    note: 'Sandbox mode only: runs this provider’s sandbox on this terminal, with merchant keys and certificates made for it and sealed at rest; its ledger is kept across restarts. Then route a wallet to the provider below and pay with test codes.',
   },
   routes: { title: 'Provider per wallet', wallet: 'Wallet', provider: 'Provider', save: 'Save routes', note: 'Payments already made are queried, reversed and refunded where they were made.' },
   wechat: {
@@ -126,5 +146,9 @@ export const gatewayEn: typeof gatewayZhCN = {
     serial_mismatch: 'The serial number is not the merchant API certificate’s',
     key_unusable: 'The private key, certificate or WeChat Pay public key cannot be used (RSA 2048 bits, key matching the certificate)',
     key_unreadable: 'The app private key or the Alipay public key cannot be read (RSA keys only)',
+    live_mode: 'A live terminal has no built-in sandbox: enter the real merchant settings',
+    technician_only: 'Only a technician sets payment providers up',
+    built_in_sandbox_off: 'That provider is set to its built-in sandbox, which is not running',
+    built_in_sandbox_failed: 'The built-in sandbox could not be started (see the log; its certificates need openssl)',
   },
 };

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { GatewayStatus } from '../../../src-common/calls/gateway';
+import { BUILT_IN_SANDBOX_PROVIDERS, type GatewayStatus } from '../../../src-common/calls/gateway';
 import type { ApiError } from '../../../src-common/errors';
 import { PROVIDER_WALLETS, type ProviderId, type WechatV2Settings } from '../../../src-common/payment-provider';
 import { usePos } from '../../api/context';
@@ -38,7 +38,12 @@ export function PaymentRoutesPanel({ onError, onOk }: PanelProps) {
   };
   return (
     <section className="panel admin" data-testid="payment-routes-panel">
-      {status && <ProvidersSection status={status} />}
+      {status && (
+        <ProvidersSection
+          status={status}
+          onUseBuiltIn={async (provider) => saved(await pos.call('gateway.useBuiltInSandbox', { provider }))}
+        />
+      )}
       {status && <RoutesSection key={JSON.stringify(status.routes)} status={status} onSave={async (routes) => saved(await pos.call('gateway.setRoutes', { routes }))} />}
       <WechatSection onSave={async (settings) => saved(await pos.call('gateway.setWechatV2', settings))} />
       <AlipaySettingsSection onSave={async (settings) => saved(await pos.call('gateway.setAlipay', settings))} />
@@ -47,8 +52,17 @@ export function PaymentRoutesPanel({ onError, onOk }: PanelProps) {
   );
 }
 
-function ProvidersSection({ status }: { status: GatewayStatus }) {
+type BuiltInProvider = (typeof BUILT_IN_SANDBOX_PROVIDERS)[number];
+const hasBuiltInSandbox = (provider: ProviderId): provider is BuiltInProvider => (BUILT_IN_SANDBOX_PROVIDERS as readonly string[]).includes(provider);
+
+function ProvidersSection({ status, onUseBuiltIn }: { status: GatewayStatus; onUseBuiltIn: (provider: BuiltInProvider) => Promise<void> }) {
   const { t, i18n } = useTranslation();
+  // The first start of a built-in sandbox makes its keys and certificates: a few seconds on a slow till.
+  const [starting, setStarting] = useState<BuiltInProvider | null>(null);
+  const chooseBuiltIn = (provider: BuiltInProvider) => {
+    setStarting(provider);
+    void onUseBuiltIn(provider).finally(() => setStarting(null));
+  };
   return (
     <section data-testid="gateway-providers">
       <h2>{t('gateway.providers.title')}</h2>
@@ -59,6 +73,7 @@ function ProvidersSection({ status }: { status: GatewayStatus }) {
             <th>{t('gateway.providers.state')}</th>
             <th>{t('gateway.providers.capabilities')}</th>
             <th>{t('gateway.providers.certificate')}</th>
+            {status.builtInSandboxes && <th>{t('gateway.builtIn.column')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -75,10 +90,25 @@ function ProvidersSection({ status }: { status: GatewayStatus }) {
               </td>
               <td>{p.capabilities.map((c) => t(`gateway.capability.${c}`)).join('、')}</td>
               <td>{p.certificateNotAfter ? new Date(p.certificateNotAfter).toLocaleDateString(i18n.language) : t('gateway.providers.none')}</td>
+              {status.builtInSandboxes && (
+                <td>
+                  {p.builtInSandbox && (
+                    <p className="muted" data-testid={`gateway-builtin-in-use-${p.provider}`}>
+                      {t('gateway.builtIn.inUse')}
+                    </p>
+                  )}
+                  {hasBuiltInSandbox(p.provider) && (
+                    <button type="button" data-testid={`gateway-builtin-${p.provider}`} disabled={starting !== null} onClick={() => chooseBuiltIn(p.provider as BuiltInProvider)}>
+                      {starting === p.provider ? t('gateway.builtIn.starting') : t('gateway.builtIn.use')}
+                    </button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
+      {status.builtInSandboxes && <p className="hint">{t('gateway.builtIn.note')}</p>}
     </section>
   );
 }
