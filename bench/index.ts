@@ -12,6 +12,7 @@ import { lowEndTill } from './low-end';
 import { jobRunnerDrain } from './jobs';
 import { scanToAcquirerLatency } from './payments';
 import { alipayScanToGateway } from './alipay';
+import { wechatV2Micropay } from './wechat-v2';
 import { wechatV3CodePay } from './wechat-v3';
 import { generateSalesCli } from './generate-sales';
 import { maintenanceBench } from './maintenance';
@@ -98,6 +99,10 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ cartPricing: cartPricingBench() }, null, 2)}\n`);
     return;
   }
+  if (process.argv[2] === 'wechat-v2') {
+    process.stdout.write(`${JSON.stringify({ payments: { wechatV2Micropay: await wechatV2Micropay(Number(option('count') ?? 200)) } }, null, 2)}\n`);
+    return;
+  }
   if (process.argv[2] === 'wechat-v3') {
     process.stdout.write(`${JSON.stringify({ payments: { wechatV3CodePay: await wechatV3CodePay(Number(option('count') ?? 200)) } }, null, 2)}\n`);
     return;
@@ -125,7 +130,8 @@ async function main() {
     payments: {
       scanToAcquirer: await scanToAcquirerLatency(),
       crashMatrix: await crashMatrixBench(),
-      /** Alipay direct (alipay-sdk, HTTPS) to its gateway sandbox, beside a raw HTTPS round trip and RSA2's own cost. */
+      /** Each direct provider at its sandbox (HTTPS), beside a raw HTTPS round trip and its signing's own cost. */
+      wechatV2Micropay: await wechatV2Micropay(),
       wechatV3CodePay: await wechatV3CodePay(),
       alipayScanToGateway: await alipayScanToGateway(),
     },
