@@ -130,6 +130,10 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
           clientSn: p.client_sn,
           acquirerSn: p.acquirer_sn ?? null,
           finishedAt: p.finished_at ?? null,
+          provider: p.provider,
+          currency: p.currency,
+          ...(p.payer_currency !== null && p.payer_amount !== null ? { payerCurrency: p.payer_currency, payerAmount: p.payer_amount } : {}),
+          ...(p.payer_rate !== null ? { rate: p.payer_rate, rateScale: p.payer_rate_scale ?? 0 } : {}),
         },
       };
     }
