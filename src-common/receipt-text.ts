@@ -62,6 +62,7 @@ interface Labels {
   eReceipt: string;
   priced: string;
   customerPaid: string;
+  customerRefunded: string;
   rate: string;
   transaction: string;
   tenders: Readonly<Record<string, string>>;
@@ -89,6 +90,7 @@ const ZH: Labels = {
   eReceipt: '扫码查看电子小票',
   priced: '标价',
   customerPaid: '顾客支付',
+  customerRefunded: '退回顾客',
   rate: '汇率',
   transaction: '交易号',
   tenders: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付', points: '积分抵扣' },
@@ -116,6 +118,7 @@ const EN: Labels = {
   eReceipt: 'Scan for your e-receipt',
   priced: 'Priced',
   customerPaid: 'Customer paid',
+  customerRefunded: 'Refunded to customer',
   rate: 'Rate',
   transaction: 'Transaction',
   tenders: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay QuickPass', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay', points: 'Points' },
@@ -165,11 +168,11 @@ function printedTime(iso: string): string {
  * like CNY's), what the customer paid in their wallet's currency, the rate and the wallet's transaction id, each as
  * the wallet's reply gave it. A transaction id that reads as a payment code is masked like one.
  */
-function crossBorderLines(amount: number, currency: string, cb: ReceiptCrossBorder, L: Labels, columns: number): ReceiptBlock[] {
+function crossBorderLines(amount: number, currency: string, cb: ReceiptCrossBorder, payerLabel: string, L: Labels, columns: number): ReceiptBlock[] {
   const out: ReceiptBlock[] = [];
   const line = (label: string, value: string) => out.push(...wrapped(`${label} ${value}`, columns, 'left', INDENT));
   line(L.priced, formatPayerAmount(amount, currency));
-  line(L.customerPaid, formatPayerAmount(cb.payerAmount, cb.payerCurrency));
+  line(payerLabel, formatPayerAmount(cb.payerAmount, cb.payerCurrency));
   if (cb.rate) line(L.rate, formatRate(currency, { currency: cb.payerCurrency, rate: cb.rate.text, rateScale: cb.rate.scale }));
   const id = cb.transactionId ? sanitizePrintable(cb.transactionId).trim() : '';
   if (id) line(L.transaction, classifyPaymentCode(id).ok ? maskCode(id) : id);
@@ -235,7 +238,7 @@ export function layoutReceipt(doc: ReceiptDocument, options: ReceiptLayoutOption
       // References are masked upstream; masking again costs nothing and a whole payment code must never print.
       const reference = tender.reference ? maskSecretsInText(clean(tender.reference)) : '';
       if (reference) out.push(...wrapped(`${L.reference}: ${reference}`, columns, 'left', INDENT));
-      if (tender.crossBorder) out.push(...crossBorderLines(tender.amount, doc.currency, tender.crossBorder, L, columns));
+      if (tender.crossBorder) out.push(...crossBorderLines(tender.amount, doc.currency, tender.crossBorder, doc.kind === 'sale' ? L.customerPaid : L.customerRefunded, L, columns));
     }
     if (doc.change !== 0 || doc.tenders.some((t) => t.kind === 'cash')) out.push(...pair(L.change, money(doc.change), columns));
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpReply } from '../shouqianba';
 import { verifyWechatV2Sign, wechatV2Sign } from '../signing';
-import { micropayOutcomeOf, orderqueryOutcomeOf, parseTradeBill, refundqueryOutcomeOf, reverseOutcomeOf, type ReplyKey } from './v2';
+import { micropayOutcomeOf, orderqueryOutcomeOf, parseTradeBill, refundOutcomeOf, refundqueryOutcomeOf, reverseOutcomeOf, type ReplyKey } from './v2';
 import { BILL_COLUMNS, BILL_TRAILER_COLUMNS, instantOfBeijingCompact } from './v2-wire';
 import { parseWechatXml, toWechatXml } from './xml';
 
@@ -191,6 +191,16 @@ describe('cross-border replies (fee_type JPY)', () => {
     expect(of({ rate: '0' }).kind).toBe('unknown');
     const { cash_fee: _fee, ...rateOnly } = JPY_PAID;
     expect(micropayOutcomeOf(reply(rateOnly), KEY, JPY_ORDER, NOW).kind).toBe('unknown');
+  });
+
+  it('reads the CNY a cross-border refund gives back from its reply (cash_refund_fee), and nothing it cannot read', () => {
+    const accepted = (fields: Record<string, string | number>, currency = 'JPY') =>
+      refundOutcomeOf(reply({ result_code: 'SUCCESS', out_trade_no: ORDER.clientSn, out_refund_no: 'R1', refund_fee: 300, total_fee: 1000, fee_type: 'JPY', ...fields }), KEY, { refundRequestNo: 'R1', currency });
+    expect(accepted({ cash_refund_fee_type: 'CNY', cash_refund_fee: 1446 })).toEqual({ kind: 'accepted', payerRefund: { currency: 'CNY', amount: 1446 } });
+    expect(accepted({ cash_refund_fee: 1446 })).toEqual({ kind: 'accepted', payerRefund: { currency: 'CNY', amount: 1446 } });
+    expect(accepted({ cash_refund_fee: -1446 })).toEqual({ kind: 'accepted', payerRefund: null });
+    expect(accepted({ cash_refund_fee_type: 'JPY', cash_refund_fee: 300 })).toEqual({ kind: 'accepted', payerRefund: null });
+    expect(accepted({ cash_refund_fee: 1446 }, 'CNY')).toEqual({ kind: 'accepted', payerRefund: null });
   });
 
   it('reads no payer side in a CNY store, whatever cash_fee says (a domestic order’s cash_fee is net of coupons)', () => {

@@ -245,11 +245,31 @@ export function refundqueryOutcomeOf(reply: HttpReply, key: ReplyKey, expected: 
   }
 }
 
-export function refundOutcomeOf(reply: HttpReply, key: ReplyKey, expected: { refundRequestNo: string }): RefundOutcome | 'accepted' {
+/**
+ * What the customer gets back in CNY from a cross-border refund, as the refund's reply says (`cash_refund_fee`, in
+ * `cash_refund_fee_type`, CNY when absent); null for a CNY store, or when it says nothing or nothing readable (the
+ * refund itself stands on refundquery: this only adds what the receipt and the sync fact show).
+ */
+export function payerRefundOfV2Reply(f: WechatFields, currency: string): { currency: string; amount: number } | null {
+  if (currency === 'CNY') return null;
+  const fee = f.cash_refund_fee;
+  if (fee === undefined || !/^\d{1,10}$/.test(fee) || (f.cash_refund_fee_type ?? 'CNY') !== 'CNY') return null;
+  return { currency: 'CNY', amount: Number(fee) };
+}
+
+export function refundOutcomeOf(
+  reply: HttpReply,
+  key: ReplyKey,
+  expected: { refundRequestNo: string; currency?: string },
+): RefundOutcome | { kind: 'accepted'; payerRefund: { currency: string; amount: number } | null } {
   const opened = openV2Reply(reply, key);
   if (!opened.ok) return { kind: 'unknown', reason: opened.reason };
   const f = opened.fields;
-  if (f.result_code === 'SUCCESS') return f.out_refund_no === expected.refundRequestNo ? 'accepted' : { kind: 'unknown', reason: 'refund reply is for another refund' };
+  if (f.result_code === 'SUCCESS') {
+    return f.out_refund_no === expected.refundRequestNo
+      ? { kind: 'accepted', payerRefund: payerRefundOfV2Reply(f, expected.currency ?? 'CNY') }
+      : { kind: 'unknown', reason: 'refund reply is for another refund' };
+  }
   switch (f.err_code) {
     case 'NOTENOUGH':
     case 'REFUND_FEE_INVALID':
@@ -379,10 +399,11 @@ export function createWechatV2Port(options: WechatV2Options): ProviderPort {
         timeouts.otherMs,
         true,
       );
-      const outcome = refundOutcomeOf(reply, key, input);
-      if (outcome !== 'accepted') return outcome;
+      const outcome = refundOutcomeOf(reply, key, { ...input, currency });
+      if (outcome.kind !== 'accepted') return outcome;
       // Accepted is not refunded (refund.md): the refund's own state says.
       const status = await refundquery(input);
+      if (status.kind === 'refunded') return { ...status, payerRefund: outcome.payerRefund };
       return status.kind === 'not_arrived' ? { kind: 'in_progress' } : status;
     },
     refundStatus: (input) => refundquery(input),

@@ -229,7 +229,8 @@ export function refundStateOf(
   if (r.amount.refund !== expected.amount || r.amount.currency !== expected.currency) return { kind: 'unknown', reason: `refund reply has ${r.amount.refund} ${r.amount.currency}` };
   switch (r.status) {
     case 'SUCCESS':
-      return { kind: 'refunded', refundedTotal: r.amount.refund };
+      // Cross-border: amount.payer_refund is the customer's side (the domestic reply has no payer currency: CNY).
+      return { kind: 'refunded', refundedTotal: r.amount.refund, ...(expected.currency !== 'CNY' && r.amount.payer_refund !== undefined ? { payerRefund: { currency: 'CNY', amount: r.amount.payer_refund } } : {}) };
     case 'PROCESSING':
       return { kind: 'in_progress' };
     case 'CLOSED':
