@@ -257,6 +257,10 @@ describe('WeChat Pay v3 direct in a JPY store', () => {
     }
     expect(row).toMatchObject({ status: 'paid', currency: 'JPY', amount: cart.total });
     expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'SUCCESS', total: cart.total, currency: 'JPY' });
+    // The customer's CNY from amount.payer_total (the sandbox's default rate, 0.0482); the domestic reply has no rate.
+    const payerTotal = sandbox.order(row!.client_sn)!.payerTotal;
+    expect(payerTotal).toBe(Math.floor((cart.total * 482 + 50) / 100));
+    expect(t.query('SELECT payer_currency, payer_amount, payer_rate FROM payment WHERE id = ?', payment.paymentId)).toEqual([{ payer_currency: 'CNY', payer_amount: payerTotal, payer_rate: null }]);
     const owner = await t.signedIn('owner');
     await t.ok(owner, 'refund.request', { saleId: cart.saleId, amount: 7, reason: '退货' });
     let status = '';
@@ -266,7 +270,10 @@ describe('WeChat Pay v3 direct in a JPY store', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(status).toBe('refunded');
-    expect(t.query('SELECT provider, currency, wallet_amount FROM refund WHERE sale_id = ?', cart.saleId)).toEqual([{ provider: 'wechat_v3', currency: 'JPY', wallet_amount: 7 }]);
+    // ¥7 back at the order's rate: 33.74 fen → CNY 0.34, from the refund reply's amount.payer_refund.
+    expect(t.query('SELECT provider, currency, wallet_amount, payer_currency, payer_amount FROM refund WHERE sale_id = ?', cart.saleId)).toEqual([
+      { provider: 'wechat_v3', currency: 'JPY', wallet_amount: 7, payer_currency: 'CNY', payer_amount: 34 },
+    ]);
     expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 7, total: cart.total, currency: 'JPY' });
   });
 });
