@@ -28,13 +28,6 @@ export const RateText = z.string().regex(/^\d{1,12}(\.\d{1,12})?$/);
 /** Minor units of the payer's currency: a non-negative safe integer. */
 export const PayerMinor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const PayerAmountSchema = z.object({
-  currency: PayerCurrency,
-  amount: PayerMinor,
-  rate: RateText.nullable(),
-  rateScale: z.number().int().min(0).max(12),
-});
-
 /**
  * A rate as a person reads it: the wallet's digits with the decimal point moved `scale` places left, by moving
  * characters only (no arithmetic, so nothing is rounded): ("4820000", 8) → "0.04820000", ("6.5261", 0) → "6.5261".
