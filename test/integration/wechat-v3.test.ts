@@ -276,4 +276,22 @@ describe('WeChat Pay v3 direct in a JPY store', () => {
     ]);
     expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 7, total: cart.total, currency: 'JPY' });
   });
+
+  it('never takes a paid reply whose customer side is not in CNY: unknown, then paid by query with the CNY the query gives', async () => {
+    const barcode = (await t.ok(cashier, 'catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
+    await t.ok(cashier, 'sale.scan', { code: barcode });
+    const cart = (await t.ok(cashier, 'sale.current', {}))!;
+    sandbox.setReplyFault('payer_not_cny');
+    try {
+      const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') });
+      expect(payment.status).not.toBe('paid');
+      const row = await settledPayment(t, payment.paymentId);
+      expect(row).toMatchObject({ status: 'paid', provider: 'wechat_v3', amount: cart.total });
+      const order = sandbox.order(row.client_sn)!;
+      expect(t.query('SELECT payer_currency, payer_amount FROM payment WHERE id = ?', payment.paymentId)).toEqual([{ payer_currency: 'CNY', payer_amount: order.payerTotal }]);
+      expect(t.query<{ type: string }>('SELECT type FROM payment_event WHERE payment_id = ? ORDER BY rowid', payment.paymentId).map((e) => e.type)).toContain('query');
+    } finally {
+      sandbox.setReplyFault(null);
+    }
+  });
 });

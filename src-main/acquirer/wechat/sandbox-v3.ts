@@ -76,10 +76,10 @@ export interface V3LedgerOrder {
 
 /**
  * What goes wrong: the next codepay replies are signed by another key, have their body changed after signing, or
- * name another currency (until cleared); or the next refund request is lost before it is recorded, or its reply is
+ * name another currency, or a payer_currency other than CNY (until cleared); or the next refund request is lost before it is recorded, or its reply is
  * lost after (once).
  */
-export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency' | 'refund_request_lost' | 'refund_reply_lost';
+export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency' | 'payer_not_cny' | 'refund_request_lost' | 'refund_reply_lost';
 
 export interface WechatV3Sandbox {
   readonly url: string;
@@ -243,6 +243,9 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       }
       case 'other_currency':
         return send(res, 200, { ...value, amount: { ...value.amount, currency: o.currency === 'HKD' ? 'CNY' : 'HKD' } });
+      case 'payer_not_cny':
+        // A cross-border reply whose customer side contradicts a Chinese wallet: paid "in" the store's own currency.
+        return send(res, 200, { ...value, amount: { ...value.amount, payer_currency: o.currency } });
       default:
         return send(res, 200, value);
     }
