@@ -140,6 +140,9 @@ export const RefundFact = z.object({
   approvedBy: FactId,
   finishedAt: IsoTime,
   lines: z.array(z.object({ lineNo: z.number().int().positive(), quantityMilli: z.number().int().positive(), amount: NonNegMinor })).max(2000),
+  /** Cross-border (issue 18): what went back to the customer's wallet in its currency, when the refund's reply said. Absent from older tills. */
+  payerCurrency: PayerCurrency.optional(),
+  payerAmount: PayerMinor.optional(),
 });
 export type RefundFact = z.infer<typeof RefundFact>;
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fact } from '../../src-common/sync-protocol';
-import { saleFact } from '../testing/facts';
+import { refundFact, saleFact } from '../testing/facts';
 import { startTestServer, type TestServer } from '../testing/server';
 import { storeWithTills } from '../testing/stores';
 
@@ -65,6 +65,16 @@ describe('cross-border payment facts and e-receipts', () => {
     await upload([sale, payment]);
     const [stored] = await t.sql<{ payload: Record<string, unknown> }>('SELECT payload FROM fact WHERE store_id = $1 AND fact_id = $2', [store.storeId, `${paymentId}:paid`]);
     expect(stored!.payload).toMatchObject({ paymentId, amount: 1000, ...cross });
+  });
+
+  it('keeps a cross-border refund fact’s CNY side as sent', async () => {
+    const { sale, payment } = paidSale('JPY', 1000, { provider: 'wechat_v2', currency: 'JPY', payerCurrency: 'CNY', payerAmount: 4820, rate: '4820000', rateScale: 8 });
+    seq += 1;
+    const base = refundFact(seq, sale, 300);
+    const refund: Fact = { ...base, payload: { ...base.payload, payerCurrency: 'CNY', payerAmount: 1446 } };
+    await upload([sale, payment, refund]);
+    const [stored] = await t.sql<{ payload: Record<string, unknown> }>('SELECT payload FROM fact WHERE store_id = $1 AND fact_id = $2', [store.storeId, refund.id]);
+    expect(stored!.payload).toMatchObject({ amount: 300, walletAmount: 300, payerCurrency: 'CNY', payerAmount: 1446 });
   });
 
   it('takes an older till’s payment fact, which has none of them, and refuses a malformed one whole', async () => {

@@ -112,6 +112,7 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
           approvedBy: r.approved_by,
           finishedAt: r.finished_at,
           lines: all('SELECT line_no, quantity_milli, amount FROM refund_line WHERE refund_id = ? ORDER BY line_no', r.id).map((l) => ({ lineNo: l.line_no, quantityMilli: l.quantity_milli, amount: l.amount })),
+          ...(r.payer_currency !== null && r.payer_amount !== null ? { payerCurrency: r.payer_currency, payerAmount: r.payer_amount } : {}),
         },
       };
     }

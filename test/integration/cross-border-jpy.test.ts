@@ -3,7 +3,7 @@
  * WeChat Pay v2 and Alipay gateway sandboxes, each with its own configured JPY→CNY rate, one sale is paid by WeChat
  * (v2 direct) and one by Alipay direct, and the WeChat one is refunded in part. The receipts show the yen to the yen
  * and the CNY amounts and rates exactly as the sandboxes' replies gave them (the till computes none of them); the Z
- * report's sales, tenders and refunds are right to the yen; the payment facts sent up carry the payer's side. A CNY
+ * report's sales, tenders and refunds are right to the yen; the payment and refund facts sent up carry the payer's side. A CNY
  * store's receipt from the same WeChat sandbox has no cross-border line.
  */
 import Sqlite from 'better-sqlite3';
@@ -192,6 +192,12 @@ describe('a JPY store paid by WeChat Pay and Alipay, the CNY from the wallets’
       expect(byPayment(sales.wechat.paymentId)).toMatchObject({ provider: 'wechat_v2', currency: 'JPY', amount: sales.wechat.total, payerCurrency: 'CNY', payerAmount: w.payer_amount, rate: '4820000', rateScale: 8 });
       const a = paymentRow(sales.alipay.paymentId);
       expect(byPayment(sales.alipay.paymentId)).toMatchObject({ provider: 'alipay', currency: 'JPY', amount: sales.alipay.total, payerCurrency: 'CNY', payerAmount: a.payer_amount, rate: ALIPAY_RATE, rateScale: 0 });
+      // The refund's fact carries the CNY its reply gave back.
+      const refunds = unackedFacts(db, 0, 10_000)
+        .filter((row) => row.kind === 'refund')
+        .map((row) => buildFact(db, row, 1, 'T'))
+        .flatMap((built) => (built.ok && built.fact.kind === 'refund' ? [built.fact.payload] : []));
+      expect(refunds).toEqual([expect.objectContaining({ saleId: sales.wechat.saleId, amount: unitPrice, payerCurrency: 'CNY', payerAmount: fenAt(unitPrice, WECHAT_RATE) })]);
     } finally {
       db.close();
     }
