@@ -75,6 +75,9 @@ describe('cross-border payment facts and e-receipts', () => {
     await upload([sale, payment, refund]);
     const [stored] = await t.sql<{ payload: Record<string, unknown> }>('SELECT payload FROM fact WHERE store_id = $1 AND fact_id = $2', [store.storeId, refund.id]);
     expect(stored!.payload).toMatchObject({ amount: 300, walletAmount: 300, payerCurrency: 'CNY', payerAmount: 1446 });
+    const shown = await page(`/r/${sale.payload.receiptToken!}`);
+    expect(shown.body).toMatch(/data-testid="e-receipt-refund"><span>[^<]+<\/span><span>-¥300</);
+    expect(shown.body).toMatch(/data-testid="e-receipt-refund-payer"><span>退回顾客 Refunded to customer<\/span><span>CNY 14\.46</);
   });
 
   it('takes an older till’s payment fact, which has none of them, and refuses a malformed one whole', async () => {

@@ -45,7 +45,13 @@ export interface EReceiptView {
     } | null;
   }[];
   readonly change: number;
-  readonly refunds: readonly { readonly amount: number; readonly tenderKind: string; readonly at: string }[];
+  readonly refunds: readonly {
+    readonly amount: number;
+    readonly tenderKind: string;
+    readonly at: string;
+    /** Cross-border: what went back to the customer's wallet in its currency, when the refund's reply said. */
+    readonly payer?: { readonly currency: string; readonly amount: number } | null;
+  }[];
   readonly voided: boolean;
 }
 
@@ -149,7 +155,10 @@ export function renderEReceipt(v: EReceiptView): string {
       ...(cb.transactionId ? [row('交易号 Transaction', escapeHtml(cb.transactionId), 'muted', 'e-receipt-transaction')] : []),
     ].join('\n');
   });
-  const refunds = v.refunds.map((r) => row(`${escapeHtml(r.at)} · ${escapeHtml(TENDERS[r.tenderKind] ?? r.tenderKind)}`, `-${money(r.amount)}`, 'refund', 'e-receipt-refund'));
+  const refunds = v.refunds.map((r) => {
+    const refund = row(`${escapeHtml(r.at)} · ${escapeHtml(TENDERS[r.tenderKind] ?? r.tenderKind)}`, `-${money(r.amount)}`, 'refund', 'e-receipt-refund');
+    return r.payer ? `${refund}\n${row('退回顾客 Refunded to customer', escapeHtml(formatPayerAmount(r.payer.amount, r.payer.currency)), 'muted', 'e-receipt-refund-payer')}` : refund;
+  });
   const body = `<article class="card" data-testid="e-receipt">
 <h1 data-testid="e-receipt-store">${escapeHtml(v.storeName)}</h1>
 ${v.storeAddress ? `<p class="address">${escapeHtml(v.storeAddress)}</p>` : ''}

@@ -22,7 +22,7 @@ interface Found {
   store_name: string;
   voided: boolean;
   settings: Record<string, unknown> | null;
-  refunds: { amount: number; tenderKind: string; at: string }[];
+  refunds: { amount: number; tenderKind: string; at: string; payerCurrency: string | null; payerAmount: number | null }[];
   payments: { paymentId: string; clientSn: string; payment: unknown }[];
 }
 
@@ -55,8 +55,10 @@ export async function findEReceipt(db: Db, token: string, now: Date): Promise<ER
             (SELECT name FROM store WHERE store_id = $1) AS store_name,
             EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = $1 AND v.sale_id = $2) AS voided,
             (SELECT jsonb_object_agg(key, value) FROM store_setting WHERE store_id = $1 AND key IN ('storeAddress', 'timeZone')) AS settings,
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('amount', r.amount, 'tenderKind', r.tender_kind, 'at', r.finished_at) ORDER BY r.finished_at), '[]')
-               FROM refund r WHERE r.store_id = $1 AND r.sale_id = $2) AS refunds,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('amount', r.amount, 'tenderKind', r.tender_kind, 'at', r.finished_at,
+                      'payerCurrency', rf.payload->>'payerCurrency', 'payerAmount', rf.payload->'payerAmount') ORDER BY r.finished_at), '[]')
+               FROM refund r LEFT JOIN fact rf ON rf.store_id = r.store_id AND rf.fact_id = r.refund_id AND rf.kind = 'refund'
+              WHERE r.store_id = $1 AND r.sale_id = $2) AS refunds,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('paymentId', p.payload->>'paymentId', 'clientSn', p.payload->>'clientSn', 'payment', p.payload)), '[]')
                FROM jsonb_array_elements(f.payload->'tenders') t
                JOIN fact p ON p.store_id = $1 AND p.fact_id = (t->>'paymentId') || ':paid') AS payments
@@ -99,7 +101,13 @@ function view(found: Found, closedAt: Date): EReceiptView {
       };
     }),
     change: sale.changeGiven,
-    refunds: found.refunds.map((r) => ({ amount: r.amount, tenderKind: r.tenderKind, at: wallClock(new Date(r.at), timeZone) })),
+    refunds: found.refunds.map((r) => ({
+      amount: r.amount,
+      tenderKind: r.tenderKind,
+      at: wallClock(new Date(r.at), timeZone),
+      // Cross-border: what went back to the customer's wallet, as the refund's reply said (the fact was validated on upload).
+      payer: r.payerCurrency !== null && typeof r.payerAmount === 'number' ? { currency: r.payerCurrency, amount: r.payerAmount } : null,
+    })),
     voided: found.voided,
   };
 }
