@@ -159,7 +159,9 @@ describe('a JPY store paid by WeChat Pay and Alipay, the CNY from the wallets’
     const refundYen = unitPrice;
     await t.ok(owner, 'refund.request', { saleId: sales.wechat.saleId, amount: refundYen, reason: '退货' });
     const refundId = await refundSettled(t, sales.wechat.saleId);
-    const expectedCny = fenAt(refundYen, WECHAT_RATE);
+    // The refund's share of what the customer paid in CNY (refund_fee / total_fee = cash_refund_fee / cash_fee), half up.
+    const cashFee = paymentRow(sales.wechat.paymentId).payer_amount!;
+    const expectedCny = Math.floor((2 * cashFee * refundYen + sales.wechat.total) / (2 * sales.wechat.total));
     expect(t.query('SELECT provider, currency, wallet_amount, payer_currency, payer_amount FROM refund WHERE id = ?', refundId)).toEqual([
       { provider: 'wechat_v2', currency: 'JPY', wallet_amount: refundYen, payer_currency: 'CNY', payer_amount: expectedCny },
     ]);
@@ -197,7 +199,8 @@ describe('a JPY store paid by WeChat Pay and Alipay, the CNY from the wallets’
         .filter((row) => row.kind === 'refund')
         .map((row) => buildFact(db, row, 1, 'T'))
         .flatMap((built) => (built.ok && built.fact.kind === 'refund' ? [built.fact.payload] : []));
-      expect(refunds).toEqual([expect.objectContaining({ saleId: sales.wechat.saleId, amount: unitPrice, payerCurrency: 'CNY', payerAmount: fenAt(unitPrice, WECHAT_RATE) })]);
+      const [refunded] = t.query<{ payer_amount: number }>('SELECT payer_amount FROM refund WHERE sale_id = ?', sales.wechat.saleId);
+      expect(refunds).toEqual([expect.objectContaining({ saleId: sales.wechat.saleId, amount: unitPrice, payerCurrency: 'CNY', payerAmount: refunded!.payer_amount })]);
     } finally {
       db.close();
     }

@@ -270,9 +270,10 @@ describe('WeChat Pay v3 direct in a JPY store', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(status).toBe('refunded');
-    // ¥7 back at the order's rate: 33.74 fen → CNY 0.34, from the refund reply's amount.payer_refund.
+    // ¥7 back: its share of the CNY paid (half up), from the refund reply's amount.payer_refund.
+    const payerRefund = Math.floor((2 * payerTotal! * 7 + cart.total) / (2 * cart.total));
     expect(t.query('SELECT provider, currency, wallet_amount, payer_currency, payer_amount FROM refund WHERE sale_id = ?', cart.saleId)).toEqual([
-      { provider: 'wechat_v3', currency: 'JPY', wallet_amount: 7, payer_currency: 'CNY', payer_amount: 34 },
+      { provider: 'wechat_v3', currency: 'JPY', wallet_amount: 7, payer_currency: 'CNY', payer_amount: payerRefund },
     ]);
     expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 7, total: cart.total, currency: 'JPY' });
   });

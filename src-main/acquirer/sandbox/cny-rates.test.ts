@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rateForDisplay } from '../../../src-common/cross-border';
-import { cnyOf, rateTimes1e8, SANDBOX_CNY_RATES } from './cny-rates';
+import { cnyOf, cnyShare, rateTimes1e8, SANDBOX_CNY_RATES } from './cny-rates';
 
 describe('the sandboxes’ CNY side of a cross-border order', () => {
   it('converts at the configured rate to the fen, rounding half up, for currencies with and without minor units', () => {
@@ -24,5 +24,13 @@ describe('the sandboxes’ CNY side of a cross-border order', () => {
     expect(rateForDisplay('652610000', 8)).toBe('6.52610000');
     expect(rateForDisplay('6.5261', 0)).toBe('6.5261');
     expect(() => rateForDisplay('-1', 0)).toThrow(RangeError);
+  });
+
+  it('refunds the customer’s CNY in the refund’s share of the order, rounding half up', () => {
+    expect(cnyShare(4820, 300, 1000)).toBe(1446);
+    expect(cnyShare(4820, 1000, 1000)).toBe(4820);
+    expect(cnyShare(100, 1, 3)).toBe(33); // 33.33…
+    expect(cnyShare(100, 2, 3)).toBe(67); // 66.66…
+    expect(cnyShare(5, 1, 2)).toBe(3); // 2.5 → 3
   });
 });

@@ -44,3 +44,12 @@ export function rateTimes1e8(rate: string): string {
   if (!m || (m[2] ?? '').length > 8) throw new RangeError(`not a rate WeChat can write × 10^8: ${rate}`);
   return (m[1]! + (m[2] ?? '').padEnd(8, '0')).replace(/^0+(?=\d)/, '');
 }
+
+/**
+ * A refund's CNY side: the customer's CNY in the refund's proportion of the order, rounded half up
+ * (refund_fee / total_fee = cash_refund_fee / cash_fee, as GitHub huangjunwen/wx-driver `mch/doc.go` reads WeChat's
+ * pages: the customer is refunded in what they paid with, in the refund's share).
+ */
+export function cnyShare(cnyTotal: number, part: number, total: number): number {
+  return Number(roundDivBig(BigInt(cnyTotal) * BigInt(part), BigInt(total), 'half-up'));
+}

@@ -33,7 +33,7 @@
  *             currency (`cnyRates`, fixed when the order is made and kept in the ledger): paid replies carry
  *             cash_fee_type CNY, cash_fee (fen) and rate (the rate × 10^8), as WeChat's international micropay and
  *             orderquery pages list them; a refund's reply adds cash_refund_fee_type CNY and cash_refund_fee, the
- *             refund at the order's rate. A currency without a rate is paid with no CNY side.
+ *             refund's share of the CNY paid (refund_fee / total_fee = cash_refund_fee / cash_fee). A currency without a rate is paid with no CNY side.
  * downloadbill the day's (Beijing) bill_type ALL as the documentation's CSV (backtick cells, CRLF, trailer); a
  *             day without rows → return_code FAIL "No Bill Exist". Unlike WeChat, today's bill is served too.
  */
@@ -47,7 +47,7 @@ import { verifyWechatV2Sign, wechatV2Sign, type WechatSignType } from '../signin
 import { BILL_COLUMNS, BILL_TRAILER_COLUMNS, V2_PATHS, beijingCompact, yuanOfFen } from './v2-wire';
 import { parseWechatXml, toWechatXml, type WechatFields } from './xml';
 import { behaviourOfCode, PIN_TIMEOUT_MS } from '../sandbox/test-codes';
-import { cnyOf, rateTimes1e8, SANDBOX_CNY_RATES, type CnyRates } from '../sandbox/cny-rates';
+import { cnyOf, cnyShare, rateTimes1e8, SANDBOX_CNY_RATES, type CnyRates } from '../sandbox/cny-rates';
 
 export interface WechatV2SandboxOptions {
   /** The ledger file; ':memory:' for one that dies with the process. */
@@ -322,12 +322,9 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
     return reply(res, signType, { result_code: 'SUCCESS', recall: 'N' });
   }
 
-  /** A cross-border refund's CNY side: the refund at the order's rate. */
-  const cashRefund = (o: OrderRow, refundFee: number): Record<string, string | number> => {
-    if (o.rate === null) return {};
-    const cny = cnyOf(refundFee, o.fee_type, { [o.fee_type]: o.rate });
-    return cny ? { cash_refund_fee_type: 'CNY', cash_refund_fee: cny.fen } : {};
-  };
+  /** A cross-border refund's CNY side: the refund's share of what the customer paid in CNY. */
+  const cashRefund = (o: OrderRow, refundFee: number): Record<string, string | number> =>
+    o.cash_fee === null ? {} : { cash_refund_fee_type: 'CNY', cash_refund_fee: cnyShare(o.cash_fee, refundFee, o.total_fee) };
 
   function refund(res: ServerResponse, f: WechatFields, signType: WechatSignType) {
     settleDue();

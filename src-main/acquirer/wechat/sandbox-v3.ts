@@ -28,7 +28,7 @@
  * Cross-border: an order whose amount.currency is not CNY is paid by the customer in CNY at the sandbox's rate for
  * that currency (`cnyRates`, fixed when the order is made, kept in the ledger): amount.payer_total is that CNY (fen)
  * and amount.payer_currency CNY, the two fields the code-payment reply table lists (it has no rate); a refund's
- * amount.payer_refund is the refund at the order's rate. A currency without a rate: payer_total = total, as before.
+ * amount.payer_refund is the refund's share of that CNY. A currency without a rate: payer_total = total, as before.
  *
  * `setReplyFault` spoils the next codepay replies' signatures (a wrong key, a changed body) or their currency, for
  * the tests of "never paid on trust", or loses a refund's request or reply once.
@@ -38,7 +38,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import Sqlite, { type Database } from 'better-sqlite3';
 import { acquirerDateOf } from '../../../src-common/business-day';
-import { cnyOf, SANDBOX_CNY_RATES, type CnyRates } from '../sandbox/cny-rates';
+import { cnyOf, cnyShare, SANDBOX_CNY_RATES, type CnyRates } from '../sandbox/cny-rates';
 import { behaviourOf } from './sandbox-v2';
 import { BILL_COLUMNS, BILL_TRAILER_COLUMNS, yuanOfFen } from './v2-wire';
 import { freshTimestamp, parseV3Authorization, rsaSha256Verify, signV3Reply, v3Message } from './v3-sign';
@@ -363,8 +363,8 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       total: o.total,
       refund: r.refund,
       payer_total: o.payer_total ?? o.total,
-      // The customer's side of the refund: CNY at the order's rate for an order in another currency.
-      payer_refund: o.rate !== null ? (cnyOf(r.refund, o.currency, { [o.currency]: o.rate })?.fen ?? r.refund) : r.refund,
+      // The customer's side of the refund: its share of the CNY paid, for an order in another currency.
+      payer_refund: o.payer_total !== null ? cnyShare(o.payer_total, r.refund, o.total) : r.refund,
       settlement_refund: r.refund,
       settlement_total: o.total,
       discount_refund: 0,
