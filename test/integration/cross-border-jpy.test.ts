@@ -179,6 +179,21 @@ describe('a JPY store paid by WeChat Pay and Alipay, the CNY from the wallets’
     expect(tender('alipay')).toMatchObject({ count: 1, amount: sales.alipay.total, refundCount: 0, refunds: 0, net: sales.alipay.total });
   });
 
+  it('exports the payments with the yen and the customer’s side as the replies gave it', async () => {
+    const day = (await t.ok(owner, 'report.listZ', {}))[0]!.businessDate;
+    const made = await t.ok(owner, 'export.create', { kind: 'payments', from: day, to: day });
+    const text = Buffer.from((await t.ok(owner, 'export.read', { name: made.name, offset: 0 })).data, 'base64').toString('utf8');
+    const [header, ...rows] = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(header!.split(',').slice(-3)).toEqual(['顾客币种', '顾客支付', '汇率']);
+    const plainCny = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+    const w = paymentRow(sales.wechat.paymentId);
+    const a = paymentRow(sales.alipay.paymentId);
+    const row = (clientSn: string) => rows.find((r) => r.startsWith(`${clientSn},`))!.split(',');
+    expect(row(w.client_sn).slice(5, 6)).toEqual([String(sales.wechat.total)]);
+    expect(row(w.client_sn).slice(-3)).toEqual(['CNY', plainCny(w.payer_amount!), '0.04820000']);
+    expect(row(a.client_sn).slice(-3)).toEqual(['CNY', plainCny(a.payer_amount!), ALIPAY_RATE]);
+  });
+
   it('sends each paid payment up with its provider, currency and the customer’s CNY side', () => {
     const db = new Sqlite(join(t.dataDir, 'pos.sqlite'), { readonly: true });
     try {
