@@ -219,7 +219,23 @@ const receiptDocument: fc.Arbitrary<ReceiptDocument> = fc.record({
   total: amount,
   rounding: fc.integer({ min: -99, max: 99 }),
   taxes: fc.array(fc.record({ rateBp: fc.integer({ min: 0, max: 10000 }), taxable: amount, tax: amount }), { maxLength: 3 }),
-  tenders: fc.array(fc.record({ kind: fc.oneof(fc.constantFrom('cash', 'wechat', 'alipay', 'ecny'), text), amount, reference: fc.option(text, { nil: undefined }) }), { maxLength: 3 }),
+  tenders: fc.array(
+    fc.record({
+      kind: fc.oneof(fc.constantFrom('cash', 'wechat', 'alipay', 'ecny'), text),
+      amount,
+      reference: fc.option(text, { nil: undefined }),
+      crossBorder: fc.option(
+        fc.record({
+          payerCurrency: fc.constantFrom('CNY', 'JPY'),
+          payerAmount: amount,
+          rate: fc.option(fc.record({ text: fc.stringMatching(/^\d{1,12}(\.\d{1,12})?$/), scale: fc.integer({ min: 0, max: 12 }) }), { nil: undefined }),
+          transactionId: fc.option(text, { nil: undefined }),
+        }),
+        { nil: undefined },
+      ),
+    }),
+    { maxLength: 3 },
+  ),
   change: amount,
   footer: fc.array(text, { maxLength: 3 }),
   qr: fc.option(text, { nil: undefined }),
@@ -258,5 +274,68 @@ describe('the till on the receipt', () => {
     const printed = renderReceiptText(doc({ tillName: tillNameOf('', TERMINAL_ID, 'zh-CN') }), { columns: 32 });
     expect(printed).toContain('收银台: 收银台 7K3Q');
     expect(printed).not.toContain(TERMINAL_ID);
+  });
+});
+
+/** A store outside mainland China (JPY) paid by a Chinese wallet: the CNY side and the rate as the wallet's reply gave them. */
+describe('a cross-border wallet tender', () => {
+  const jpy = (language: 'zh-CN' | 'en') =>
+    doc({
+      language,
+      currency: 'JPY',
+      lines: [line({ name: '抹茶 KitKat', unitPrice: 1000, gross: 1000, net: 1000, taxRateBp: 1000 })],
+      subtotal: 1000,
+      discountTotal: 0,
+      total: 1000,
+      rounding: 0,
+      taxes: [{ rateBp: 1000, taxable: 1000, tax: 91 }],
+      tenders: [
+        {
+          kind: 'wechat',
+          amount: 1000,
+          reference: '1345******1234',
+          crossBorder: { payerCurrency: 'CNY', payerAmount: 4820, rate: { text: '4820000', scale: 8 }, transactionId: '4200002612060123456789012345' },
+        },
+      ],
+      change: 0,
+      qr: undefined,
+    });
+
+  it('prints the priced amount and currency, what the customer paid in CNY, the rate and the wallet’s transaction id (zh-CN)', () => {
+    const text = renderReceiptText(jpy('zh-CN'), { columns: 48 }).split('\n');
+    const at = text.findIndex((l) => l.startsWith('微信支付'));
+    expect(text.slice(at, at + 6)).toEqual([
+      `微信支付${' '.repeat(48 - 8 - 7)}¥1,000`, // ¥ and Chinese take two columns each
+      '  参考号: 1345******1234',
+      '  标价 JPY 1,000',
+      '  顾客支付 CNY 48.20',
+      '  汇率 1 JPY = 0.04820000 CNY',
+      '  交易号 4200002612060123456789012345',
+    ]);
+  });
+
+  it('says the same in English, an Alipay decimal rate as written, and no rate line when the reply gave none', () => {
+    const en = renderReceiptText(jpy('en'), { columns: 48 });
+    expect(en).toContain('  Priced JPY 1,000\n  Customer paid CNY 48.20\n  Rate 1 JPY = 0.04820000 CNY\n  Transaction 4200002612060123456789012345\n');
+    const alipay = jpy('en');
+    const tender = { ...alipay.tenders[0]!, kind: 'alipay', crossBorder: { payerCurrency: 'CNY', payerAmount: 4820, rate: { text: '0.0482', scale: 0 }, transactionId: '2026120622001400001234567890' } };
+    expect(renderReceiptText({ ...alipay, tenders: [tender] }, { columns: 48 })).toContain('  Rate 1 JPY = 0.0482 CNY\n');
+    const noRate = { ...tender, crossBorder: { payerCurrency: 'CNY', payerAmount: 4820, transactionId: 'T1' } };
+    const printed = renderReceiptText({ ...alipay, tenders: [noRate] }, { columns: 48 });
+    expect(printed).toContain('  Customer paid CNY 48.20\n  Transaction T1\n');
+    expect(printed).not.toContain('Rate');
+  });
+
+  it('never prints a whole payment code, even where the transaction id should be', () => {
+    const d = jpy('zh-CN');
+    const tender = { ...d.tenders[0]!, crossBorder: { payerCurrency: 'CNY', payerAmount: 4820, transactionId: '134567890123451234' } };
+    const printed = renderReceiptText({ ...d, tenders: [tender] }, { columns: 48 });
+    expect(printed).toContain('交易号 1345**********1234');
+    expect(printed).not.toContain('134567890123451234');
+  });
+
+  it('leaves a CNY store’s wallet tender as it was: no cross-border lines', () => {
+    const printed = renderReceiptText(doc(), { columns: 48 });
+    for (const word of ['标价', '顾客支付', '汇率', '交易号', 'CNY']) expect(printed).not.toContain(word);
   });
 });

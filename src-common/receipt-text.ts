@@ -4,9 +4,11 @@
  * `renderReceiptText` prints them as plain text, the ESC/POS encoder and the receiptline preview in
  * drivers/receipt/ send the same blocks to a printer or an SVG. Widths follow text-width.ts.
  */
-import { maskSecretsInText } from './mask';
+import { formatPayerAmount, formatRate } from './cross-border';
+import { maskCode, maskSecretsInText } from './mask';
 import { formatMoney } from './money';
-import type { ReceiptDocument } from './receipt';
+import { classifyPaymentCode } from './payment-code';
+import type { ReceiptCrossBorder, ReceiptDocument } from './receipt';
 import { centerToWidth, displayWidth, padStartToWidth, sanitizePrintable, wrapToWidth } from './text-width';
 import { formatQuantity } from './quantity';
 
@@ -58,6 +60,11 @@ interface Labels {
   change: string;
   reference: string;
   eReceipt: string;
+  priced: string;
+  customerPaid: string;
+  customerRefunded: string;
+  rate: string;
+  transaction: string;
   tenders: Readonly<Record<string, string>>;
 }
 
@@ -81,6 +88,11 @@ const ZH: Labels = {
   change: '找零',
   reference: '参考号',
   eReceipt: '扫码查看电子小票',
+  priced: '标价',
+  customerPaid: '顾客支付',
+  customerRefunded: '退回顾客',
+  rate: '汇率',
+  transaction: '交易号',
   tenders: { cash: '现金', wechat: '微信支付', alipay: '支付宝', unionpay: '云闪付', ecny: '数字人民币', jdpay: '京东支付', bestpay: '翼支付', points: '积分抵扣' },
 };
 
@@ -104,6 +116,11 @@ const EN: Labels = {
   change: 'Change',
   reference: 'Ref',
   eReceipt: 'Scan for your e-receipt',
+  priced: 'Priced',
+  customerPaid: 'Customer paid',
+  customerRefunded: 'Refunded to customer',
+  rate: 'Rate',
+  transaction: 'Transaction',
   tenders: { cash: 'Cash', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay QuickPass', ecny: 'e-CNY', jdpay: 'JD Pay', bestpay: 'BestPay', points: 'Points' },
 };
 
@@ -144,6 +161,22 @@ function percent(bp: number): string {
 function printedTime(iso: string): string {
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)/.exec(iso);
   return m ? `${m[1]} ${m[2]}` : iso;
+}
+
+/**
+ * A cross-border wallet tender's lines under it: the priced amount with its currency's code (a JPY store's ¥ looks
+ * like CNY's), what the customer paid in their wallet's currency, the rate and the wallet's transaction id, each as
+ * the wallet's reply gave it. A transaction id that reads as a payment code is masked like one.
+ */
+function crossBorderLines(amount: number, currency: string, cb: ReceiptCrossBorder, payerLabel: string, L: Labels, columns: number): ReceiptBlock[] {
+  const out: ReceiptBlock[] = [];
+  const line = (label: string, value: string) => out.push(...wrapped(`${label} ${value}`, columns, 'left', INDENT));
+  line(L.priced, formatPayerAmount(amount, currency));
+  line(payerLabel, formatPayerAmount(cb.payerAmount, cb.payerCurrency));
+  if (cb.rate) line(L.rate, formatRate(currency, { currency: cb.payerCurrency, rate: cb.rate.text, rateScale: cb.rate.scale }));
+  const id = cb.transactionId ? sanitizePrintable(cb.transactionId).trim() : '';
+  if (id) line(L.transaction, classifyPaymentCode(id).ok ? maskCode(id) : id);
+  return out;
 }
 
 /** The blocks of `doc` laid out for `columns` characters per line. Every text from the document is sanitised. */
@@ -205,6 +238,7 @@ export function layoutReceipt(doc: ReceiptDocument, options: ReceiptLayoutOption
       // References are masked upstream; masking again costs nothing and a whole payment code must never print.
       const reference = tender.reference ? maskSecretsInText(clean(tender.reference)) : '';
       if (reference) out.push(...wrapped(`${L.reference}: ${reference}`, columns, 'left', INDENT));
+      if (tender.crossBorder) out.push(...crossBorderLines(tender.amount, doc.currency, tender.crossBorder, doc.kind === 'sale' ? L.customerPaid : L.customerRefunded, L, columns));
     }
     if (doc.change !== 0 || doc.tenders.some((t) => t.kind === 'cash')) out.push(...pair(L.change, money(doc.change), columns));
   }

@@ -33,6 +33,21 @@ export interface ReceiptTender {
   readonly amount: number;
   /** Masked payment code or acquirer reference, never a whole code. */
   readonly reference?: string;
+  /**
+   * A cross-border wallet tender (src-common/cross-border.ts): the store priced in `ReceiptDocument.currency` and the
+   * customer's wallet charged them in `payerCurrency`, at the rate its reply gave; all of it as the wallet's reply said.
+   */
+  readonly crossBorder?: ReceiptCrossBorder;
+}
+
+export interface ReceiptCrossBorder {
+  readonly payerCurrency: string;
+  /** Minor units of payerCurrency. */
+  readonly payerAmount: number;
+  /** The rate as the wallet wrote it and the places its decimal point is shifted; absent when the reply gave none. */
+  readonly rate?: { readonly text: string; readonly scale: number };
+  /** The wallet's transaction id (WeChat transaction_id, Alipay trade_no). */
+  readonly transactionId?: string;
 }
 
 export interface ReceiptTaxRow {

@@ -220,7 +220,24 @@ export const Receipt = z.object({
   total: Minor,
   rounding: Minor,
   taxes: z.array(TaxRow).readonly(),
-  tenders: z.array(z.object({ kind: z.string(), amount: Minor, reference: z.string().optional() })).readonly(),
+  tenders: z
+    .array(
+      z.object({
+        kind: z.string(),
+        amount: Minor,
+        reference: z.string().optional(),
+        /** A cross-border wallet tender's customer side, as the wallet's reply gave it (src-common/receipt.ts). */
+        crossBorder: z
+          .object({
+            payerCurrency: z.string(),
+            payerAmount: Minor,
+            rate: z.object({ text: z.string(), scale: z.number().int() }).optional(),
+            transactionId: z.string().optional(),
+          })
+          .optional(),
+      }),
+    )
+    .readonly(),
   change: Minor,
   footer: z.array(z.string()).readonly(),
   qr: z.string().optional(),

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { PromotionRuleInput } from './calls/promotions';
 import { MAINLAND_MOBILE } from './member-code';
 import { ReceiptToken } from './e-receipt';
+import { PayerCurrency, PayerMinor, RateText } from './cross-border';
 
 export const SYNC_API_VERSION = 'v1';
 
@@ -139,6 +140,9 @@ export const RefundFact = z.object({
   approvedBy: FactId,
   finishedAt: IsoTime,
   lines: z.array(z.object({ lineNo: z.number().int().positive(), quantityMilli: z.number().int().positive(), amount: NonNegMinor })).max(2000),
+  /** Cross-border (issue 18): what went back to the customer's wallet in its currency, when the refund's reply said. Absent from older tills. */
+  payerCurrency: PayerCurrency.optional(),
+  payerAmount: PayerMinor.optional(),
 });
 export type RefundFact = z.infer<typeof RefundFact>;
 
@@ -220,6 +224,17 @@ export const PaymentFact = z.object({
   /** The acquirer's transaction number; never the customer's payment code. */
   acquirerSn: Text(64).nullable(),
   finishedAt: IsoTime.nullable(),
+  // Issue 18; all optional: older tills do not send them.
+  /** The provider that took it ('aggregator', 'wechat_v2', 'wechat_v3', 'alipay'). */
+  provider: Text(32).optional(),
+  /** ISO 4217 of `amount` (the store's currency). */
+  currency: PayerCurrency.optional(),
+  /** Cross-border: what the customer's wallet charged, minor units of payerCurrency, as its paid reply said (src-common/cross-border.ts). */
+  payerCurrency: PayerCurrency.optional(),
+  payerAmount: PayerMinor.optional(),
+  /** The rate as the wallet wrote it, and the places its decimal point is shifted (WeChat v2's rate × 10^8: 8). */
+  rate: RateText.optional(),
+  rateScale: z.number().int().min(0).max(12).optional(),
 });
 export const AuditFact = z.object({
   auditId: FactId,

@@ -72,6 +72,11 @@ export interface PaymentExportRow {
   failure_code: string | null;
   receipt_no: number | null;
   refunded: number;
+  /** Cross-border: what the customer's wallet charged and the rate, as its reply said (migration 0035); NULL otherwise. */
+  payer_currency: string | null;
+  payer_amount: number | null;
+  payer_rate: string | null;
+  payer_rate_scale: number | null;
 }
 
 /** Where the previous page ended: its last payment's sale key and payment id. */
@@ -90,7 +95,7 @@ export function paymentExportPage(db: Database, r: DateRange, after: PaymentKey,
   return stmt(
     db,
     `SELECT p.id, s.business_date, s.id AS sale_id, s.closed_at AS sale_closed_at, p.created_at, p.client_sn, p.kind, p.wallet, p.amount, p.status,
-            p.acquirer_sn, p.finished_at, p.failure_code, s.receipt_no,
+            p.acquirer_sn, p.finished_at, p.failure_code, s.receipt_no, p.payer_currency, p.payer_amount, p.payer_rate, p.payer_rate_scale,
             (SELECT coalesce(sum(r.wallet_amount), 0) FROM refund r WHERE r.payment_id = p.id AND r.status = 'refunded') AS refunded
        FROM sale s JOIN payment p ON p.sale_id = s.id
       WHERE s.terminal_id = ? AND (s.business_date, s.closed_at, s.id) >= (?, ?, ?) AND s.business_date <= ? AND s.status IN ('completed', 'voided')

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { PayerAmount } from '../../src-common/cross-border';
 import { stmt } from '../statements';
 
 export interface PaymentRow {
@@ -26,11 +27,20 @@ export interface PaymentRow {
   /** The provider that took the payment (src-common/payment-provider.ts) and the currency of `amount`. */
   provider: string;
   currency: string;
+  /**
+   * Cross-border (src-common/cross-border.ts): what the customer's wallet charged, in minor units of payer_currency,
+   * and the rate exactly as its paid reply wrote it (payer_rate_scale: places to shift its decimal point). NULL when
+   * the reply gave none or the store prices in CNY.
+   */
+  payer_currency: string | null;
+  payer_amount: number | null;
+  payer_rate: string | null;
+  payer_rate_scale: number | null;
 }
 
 export function insertPayment(
   db: Database,
-  p: Omit<PaymentRow, 'acquirer_sn' | 'failure_code' | 'failure_message' | 'finished_at' | 'updated_at' | 'qr_code' | 'merchant_discount' | 'payment_list' | 'provider' | 'currency'> & {
+  p: Omit<PaymentRow, 'acquirer_sn' | 'failure_code' | 'failure_message' | 'finished_at' | 'updated_at' | 'qr_code' | 'merchant_discount' | 'payment_list' | 'provider' | 'currency' | 'payer_currency' | 'payer_amount' | 'payer_rate' | 'payer_rate_scale'> & {
     code_hash: string | null;
     provider?: string;
   },
@@ -57,13 +67,31 @@ export function updatePayment(
   ).run(fields.status, fields.state, fields.acquirer_sn, fields.failure_code, fields.failure_message, fields.finished_at, fields.at, id);
 }
 
-/** How the acquirer says a paid order was paid: its parts and the merchant-funded discount among them. */
-export function setPaymentParts(db: Database, id: string, parts: { merchantDiscount: number; paymentList: readonly { type: string; amount: number }[] }): void {
+/**
+ * How the acquirer says a paid order was paid: its parts, the merchant-funded discount among them and, cross-border,
+ * what the customer paid in their wallet's currency at which rate (kept as the paid reply gave them; a later paid
+ * reply without them leaves what an earlier one said).
+ */
+export function setPaymentParts(
+  db: Database,
+  id: string,
+  parts: { merchantDiscount: number; paymentList: readonly { type: string; amount: number }[]; payer?: PayerAmount | null },
+): void {
   stmt(db, 'UPDATE payment SET merchant_discount = ?, payment_list = ? WHERE id = ?').run(
     parts.merchantDiscount,
     parts.paymentList.length ? JSON.stringify(parts.paymentList) : null,
     id,
   );
+  const payer = parts.payer;
+  if (payer) {
+    stmt(db, 'UPDATE payment SET payer_currency = ?, payer_amount = ?, payer_rate = ?, payer_rate_scale = ? WHERE id = ?').run(
+      payer.currency,
+      payer.amount,
+      payer.rate,
+      payer.rate === null ? null : payer.rateScale,
+      id,
+    );
+  }
 }
 
 export function appendPaymentEvent(db: Database, paymentId: string, type: string, data: unknown, at: string): void {

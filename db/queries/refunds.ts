@@ -31,6 +31,9 @@ export interface RefundRow {
   finished_at: string | null;
   /** 1: a same-day void of the whole sale (the wallet part reversed by the acquirer's cancel, not refunded). */
   is_void: 0 | 1;
+  /** Cross-border: what the customer gets back in their wallet's currency, when the refund's reply said (migration 0035). */
+  payer_currency: string | null;
+  payer_amount: number | null;
 }
 
 export interface RefundLineRow {
@@ -75,7 +78,7 @@ export interface SaleTenderRow {
 
 export function insertRefund(
   db: Database,
-  r: Omit<RefundRow, 'attempts' | 'receipt_no' | 'business_date' | 'failure_code' | 'failure_message' | 'updated_at' | 'finished_at' | 'is_void'> & { is_void?: 0 | 1 },
+  r: Omit<RefundRow, 'attempts' | 'receipt_no' | 'business_date' | 'failure_code' | 'failure_message' | 'updated_at' | 'finished_at' | 'is_void' | 'payer_currency' | 'payer_amount'> & { is_void?: 0 | 1 },
 ): void {
   stmt(
     db,
@@ -279,4 +282,9 @@ export function clearRefundJob(db: Database, refundId: string, at: string): void
 
 export function pendingRefundJobs(db: Database): number {
   return openJobCount(db, [REFUND_JOB_KIND]);
+}
+
+/** A cross-border refund's customer side, as the refund's reply gave it (migration 0035). */
+export function setRefundPayer(db: Database, id: string, payer: { currency: string; amount: number }): void {
+  stmt(db, 'UPDATE refund SET payer_currency = ?, payer_amount = ? WHERE id = ?').run(payer.currency, payer.amount, id);
 }

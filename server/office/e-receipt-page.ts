@@ -4,6 +4,7 @@
  * from a till (product and store names above all) goes through `escapeHtml`: a name cannot become markup.
  */
 import { createHash } from 'node:crypto';
+import { formatPayerAmount, formatRate } from '../../src-common/cross-border';
 import { E_RECEIPT_DAYS } from '../../src-common/e-receipt';
 import { formatMoney } from '../../src-common/money';
 import { formatQuantity } from '../../src-common/quantity';
@@ -31,9 +32,26 @@ export interface EReceiptView {
   readonly total: number;
   readonly rounding: number;
   readonly taxes: readonly { readonly rateBp: number; readonly tax: number }[];
-  readonly tenders: readonly { readonly kind: string; readonly amount: number; readonly lastFour: string | null }[];
+  readonly tenders: readonly {
+    readonly kind: string;
+    readonly amount: number;
+    readonly lastFour: string | null;
+    /** A cross-border wallet payment's customer side, as the wallet's reply gave it (src-common/cross-border.ts). */
+    readonly crossBorder?: {
+      readonly payerCurrency: string;
+      readonly payerAmount: number;
+      readonly rate: { readonly text: string; readonly scale: number } | null;
+      readonly transactionId: string | null;
+    } | null;
+  }[];
   readonly change: number;
-  readonly refunds: readonly { readonly amount: number; readonly tenderKind: string; readonly at: string }[];
+  readonly refunds: readonly {
+    readonly amount: number;
+    readonly tenderKind: string;
+    readonly at: string;
+    /** Cross-border: what went back to the customer's wallet in its currency, when the refund's reply said. */
+    readonly payer?: { readonly currency: string; readonly amount: number } | null;
+  }[];
   readonly voided: boolean;
 }
 
@@ -124,10 +142,23 @@ export function renderEReceipt(v: EReceiptView): string {
     })
     .join('\n');
   const taxes = v.taxes.filter((t) => t.tax !== 0).map((t) => row(`含税 Tax incl. ${escapeHtml(taxRate(t.rateBp))}`, money(t.tax), 'muted'));
-  const tenders = v.tenders.map((t) =>
-    row(`${escapeHtml(TENDERS[t.kind] ?? t.kind)}${t.lastFour ? ` <span class="muted">尾号 ending ${escapeHtml(t.lastFour)}</span>` : ''}`, money(t.amount), '', 'e-receipt-tender'),
-  );
-  const refunds = v.refunds.map((r) => row(`${escapeHtml(r.at)} · ${escapeHtml(TENDERS[r.tenderKind] ?? r.tenderKind)}`, `-${money(r.amount)}`, 'refund', 'e-receipt-refund'));
+  const tenders = v.tenders.map((t) => {
+    const tender = row(`${escapeHtml(TENDERS[t.kind] ?? t.kind)}${t.lastFour ? ` <span class="muted">尾号 ending ${escapeHtml(t.lastFour)}</span>` : ''}`, money(t.amount), '', 'e-receipt-tender');
+    const cb = t.crossBorder;
+    if (!cb) return tender;
+    // What the customer's wallet charged and at which rate, as its reply said; the priced amount with its currency's code.
+    return [
+      tender,
+      row('标价 Priced', escapeHtml(formatPayerAmount(t.amount, v.currency)), 'muted', 'e-receipt-priced'),
+      row('顾客支付 Customer paid', escapeHtml(formatPayerAmount(cb.payerAmount, cb.payerCurrency)), 'muted', 'e-receipt-payer'),
+      ...(cb.rate ? [row('汇率 Rate', escapeHtml(formatRate(v.currency, { currency: cb.payerCurrency, rate: cb.rate.text, rateScale: cb.rate.scale })), 'muted', 'e-receipt-rate')] : []),
+      ...(cb.transactionId ? [row('交易号 Transaction', escapeHtml(cb.transactionId), 'muted', 'e-receipt-transaction')] : []),
+    ].join('\n');
+  });
+  const refunds = v.refunds.map((r) => {
+    const refund = row(`${escapeHtml(r.at)} · ${escapeHtml(TENDERS[r.tenderKind] ?? r.tenderKind)}`, `-${money(r.amount)}`, 'refund', 'e-receipt-refund');
+    return r.payer ? `${refund}\n${row('退回顾客 Refunded to customer', escapeHtml(formatPayerAmount(r.payer.amount, r.payer.currency)), 'muted', 'e-receipt-refund-payer')}` : refund;
+  });
   const body = `<article class="card" data-testid="e-receipt">
 <h1 data-testid="e-receipt-store">${escapeHtml(v.storeName)}</h1>
 ${v.storeAddress ? `<p class="address">${escapeHtml(v.storeAddress)}</p>` : ''}

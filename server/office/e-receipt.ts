@@ -6,6 +6,8 @@
  * the sale's void and refunds, and the last four characters of each wallet payment's order number.
  */
 import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { PayerCurrency, PayerMinor, RateText } from '../../src-common/cross-border';
 import { E_RECEIPT_TOKEN, eReceiptLive } from '../../src-common/e-receipt';
 import type { SaleFact } from '../../src-common/sync-protocol';
 import { isUnavailable, type Db } from '../database';
@@ -20,8 +22,24 @@ interface Found {
   store_name: string;
   voided: boolean;
   settings: Record<string, unknown> | null;
-  refunds: { amount: number; tenderKind: string; at: string }[];
-  payments: { paymentId: string; clientSn: string }[];
+  refunds: { amount: number; tenderKind: string; at: string; payerCurrency: string | null; payerAmount: number | null }[];
+  payments: { paymentId: string; clientSn: string; payment: unknown }[];
+}
+
+/** What a payment fact says of a cross-border payment (issue 18): absent from CNY stores' and older tills' facts. */
+const CrossBorderFact = z.object({
+  acquirerSn: z.string().nullable(),
+  payerCurrency: PayerCurrency,
+  payerAmount: PayerMinor,
+  rate: RateText.optional(),
+  rateScale: z.number().int().min(0).max(12).optional(),
+});
+
+function crossBorderOf(payment: unknown): EReceiptView['tenders'][number]['crossBorder'] {
+  const parsed = CrossBorderFact.safeParse(payment);
+  if (!parsed.success) return null;
+  const p = parsed.data;
+  return { payerCurrency: p.payerCurrency, payerAmount: p.payerAmount, rate: p.rate !== undefined ? { text: p.rate, scale: p.rateScale ?? 0 } : null, transactionId: p.acquirerSn };
 }
 
 /** The receipt of `token`, or null for every kind of "no". */
@@ -37,9 +55,11 @@ export async function findEReceipt(db: Db, token: string, now: Date): Promise<ER
             (SELECT name FROM store WHERE store_id = $1) AS store_name,
             EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = $1 AND v.sale_id = $2) AS voided,
             (SELECT jsonb_object_agg(key, value) FROM store_setting WHERE store_id = $1 AND key IN ('storeAddress', 'timeZone')) AS settings,
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('amount', r.amount, 'tenderKind', r.tender_kind, 'at', r.finished_at) ORDER BY r.finished_at), '[]')
-               FROM refund r WHERE r.store_id = $1 AND r.sale_id = $2) AS refunds,
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('paymentId', p.payload->>'paymentId', 'clientSn', p.payload->>'clientSn')), '[]')
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('amount', r.amount, 'tenderKind', r.tender_kind, 'at', r.finished_at,
+                      'payerCurrency', rf.payload->>'payerCurrency', 'payerAmount', rf.payload->'payerAmount') ORDER BY r.finished_at), '[]')
+               FROM refund r LEFT JOIN fact rf ON rf.store_id = r.store_id AND rf.fact_id = r.refund_id AND rf.kind = 'refund'
+              WHERE r.store_id = $1 AND r.sale_id = $2) AS refunds,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('paymentId', p.payload->>'paymentId', 'clientSn', p.payload->>'clientSn', 'payment', p.payload)), '[]')
                FROM jsonb_array_elements(f.payload->'tenders') t
                JOIN fact p ON p.store_id = $1 AND p.fact_id = (t->>'paymentId') || ':paid') AS payments
        FROM fact f WHERE f.store_id = $1 AND f.fact_id = $2 AND f.kind = 'sale'`,
@@ -56,6 +76,7 @@ function view(found: Found, closedAt: Date): EReceiptView {
   const timeZone = typeof settings.timeZone === 'string' && validZone(settings.timeZone) ? settings.timeZone : DEFAULT_TIME_ZONE;
   const address = typeof settings.storeAddress === 'string' && settings.storeAddress.trim() ? settings.storeAddress : null;
   const clientSn = new Map(found.payments.map((p) => [p.paymentId, p.clientSn]));
+  const crossBorder = new Map(found.payments.map((p) => [p.paymentId, crossBorderOf(p.payment)]));
   const lines = sale.lines.map((l) => ({ name: l.name, quantityMilli: l.quantityMilli, unit: l.unit, unitPrice: l.unitPrice, gross: l.gross, saving: l.gross - l.net, net: l.net }));
   return {
     storeName: found.store_name,
@@ -72,10 +93,21 @@ function view(found: Found, closedAt: Date): EReceiptView {
     tenders: sale.tenders.map((t) => {
       const sn = t.paymentId ? clientSn.get(t.paymentId) : undefined;
       // Cash shows what was handed over (change is its own line), as the paper receipt does.
-      return { kind: t.kind, amount: t.kind === 'cash' ? t.tendered : t.amount, lastFour: sn && sn.length >= 4 ? sn.slice(-4) : null };
+      return {
+        kind: t.kind,
+        amount: t.kind === 'cash' ? t.tendered : t.amount,
+        lastFour: sn && sn.length >= 4 ? sn.slice(-4) : null,
+        crossBorder: t.paymentId ? (crossBorder.get(t.paymentId) ?? null) : null,
+      };
     }),
     change: sale.changeGiven,
-    refunds: found.refunds.map((r) => ({ amount: r.amount, tenderKind: r.tenderKind, at: wallClock(new Date(r.at), timeZone) })),
+    refunds: found.refunds.map((r) => ({
+      amount: r.amount,
+      tenderKind: r.tenderKind,
+      at: wallClock(new Date(r.at), timeZone),
+      // Cross-border: what went back to the customer's wallet, as the refund's reply said (the fact was validated on upload).
+      payer: r.payerCurrency !== null && typeof r.payerAmount === 'number' ? { currency: r.payerCurrency, amount: r.payerAmount } : null,
+    })),
     voided: found.voided,
   };
 }

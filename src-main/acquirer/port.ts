@@ -16,6 +16,7 @@
  *   `order_conflict` (CLIENT_SN_CONFLICT) says an order with this client_sn already exists; this request
  *   charged nothing, but that earlier order may be paid, so the engine queries it.
  */
+import type { PayerAmount } from '../../src-common/cross-border';
 import type { Wallet } from '../../src-common/payment-code';
 import type { FailureCode } from '../../src-common/payment-state';
 
@@ -45,6 +46,12 @@ export type PayOutcome =
       paymentList: PaymentPart[];
       /** Fen of `amount` the merchant funds (its own discounts and red packets): the customer paid that much less. */
       merchantDiscount: number;
+      /**
+       * Cross-border (a store currency other than CNY): what the customer's wallet charged in its own currency and
+       * the rate, read from this reply (src-common/cross-border.ts); null or absent when the reply gives none or the
+       * store prices in CNY. A reply that gives them malformed or contradictory is `unknown`, never paid.
+       */
+      payer?: PayerAmount | null;
     }
   /** Waiting for the customer's PIN / in progress: poll with query. */
   | { kind: 'pending'; acquirerSn: string | null }
@@ -64,7 +71,8 @@ export type CancelOutcome =
   | { kind: 'failed'; message: string };
 
 export type RefundOutcome =
-  | { kind: 'refunded'; refundedTotal: number }
+  /** `payerRefund`: the customer's side of this refund in their wallet's currency, when the reply gives it (cross-border). */
+  | { kind: 'refunded'; refundedTotal: number; payerRefund?: { currency: string; amount: number } | null }
   | { kind: 'in_progress' }
   | { kind: 'unknown'; reason: string }
   | { kind: 'failed'; code: 'not_enough_refundable' | 'not_refundable' | 'other'; message: string };

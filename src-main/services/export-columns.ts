@@ -63,6 +63,10 @@ const COLUMNS: Readonly<Record<ExportKind, Words>> = {
     failure_code: ['失败原因', 'Failure'],
     receipt_no: COMMON.receipt_no!,
     refunded: COMMON.refunded!,
+    // Cross-border wallet payments: the customer's side as the wallet's reply gave it (empty otherwise).
+    payer_currency: ['顾客币种', 'Customer currency'],
+    payer_amount: ['顾客支付', 'Customer paid'],
+    rate: ['汇率', 'Rate'],
   },
   zreports: {
     z_no: ['Z 报表号', 'Z no.'],

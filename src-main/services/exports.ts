@@ -23,6 +23,7 @@ import { FIRST_PAYMENT_KEY, FIRST_SALE_KEY, paymentExportPage, saleExportPage } 
 import { zReportsBetween } from '../../db/queries/reports';
 import { EXPORT_PAGE_BYTES, ExportName, type ExportKind } from '../../src-common/calls/owner';
 import { PosError } from '../../src-common/errors';
+import { rateForDisplay } from '../../src-common/cross-border';
 import { currencyExponent } from '../../src-common/money';
 import { exportCatalogCsv, guardCell } from './catalog-csv';
 import { wallClockAt, type BusinessDayRule } from '../../src-common/business-day';
@@ -56,6 +57,15 @@ export function plainAmount(minor: number | null, exponent: number): string {
   if (exponent === 0) return String(minor);
   const digits = Math.abs(minor).toString().padStart(exponent + 1, '0');
   return `${minor < 0 ? '-' : ''}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/** A payer currency's exponent; one we do not know (never written by our readers, which take CNY only) is shown in minor units. */
+function exponentOrZero(currency: string): number {
+  try {
+    return currencyExponent(currency);
+  } catch {
+    return 0;
+  }
 }
 
 /** A sale's tenders (`kind:amount;…` from the query) as one amount per tender column, empty where none. */
@@ -155,6 +165,10 @@ export function createExportsService(deps: {
           p.failure_code ?? '',
           receiptNumber(p.receipt_no),
           money(p.refunded),
+          p.payer_currency ?? '',
+          p.payer_currency !== null && p.payer_amount !== null ? plainAmount(p.payer_amount, exponentOrZero(p.payer_currency)) : '',
+          // The rate as a person reads it ("1 <store currency> = rate <payer currency>"), from the digits the wallet sent.
+          p.payer_rate !== null ? rateForDisplay(p.payer_rate, p.payer_rate_scale ?? 0) : '',
         ]);
       }
       yield records;

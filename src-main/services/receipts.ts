@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { PosError } from '../../src-common/errors';
-import { tillNameOf, type ReceiptDocument } from '../../src-common/receipt';
+import { tillNameOf, type ReceiptCrossBorder, type ReceiptDocument } from '../../src-common/receipt';
 import type { Settings } from '../../src-common/schemas';
-import { findPayment } from '../../db/queries/payments';
+import { findPayment, type PaymentRow } from '../../db/queries/payments';
 import { saleLinePromotions } from '../../db/queries/promotions';
 import { completedSaleLines, completedSaleTaxes, completedSaleTenders, findSale } from '../../db/queries/sales';
 import { formatMoney } from '../../src-common/money';
@@ -69,18 +69,33 @@ export function buildReceipt(db: Database, options: { saleId: string; terminalId
     taxes: completedSaleTaxes(db, saleId),
     tenders: [
       ...points.tenders,
-      ...tenders.map((t) => ({
-        kind: t.kind,
-        // Cash shows what was handed over; change is its own line.
-        amount: t.kind === 'cash' ? t.tendered : t.amount,
-        ...(t.reference ? { reference: t.reference } : {}),
-      })),
+      ...tenders.map((t) => {
+        const crossBorder = t.paymentId ? crossBorderOf(findPayment(db, t.paymentId)) : null;
+        return {
+          kind: t.kind,
+          // Cash shows what was handed over; change is its own line.
+          amount: t.kind === 'cash' ? t.tendered : t.amount,
+          ...(t.reference ? { reference: t.reference } : {}),
+          ...(crossBorder ? { crossBorder } : {}),
+        };
+      }),
     ],
     change: sale.change_given ?? 0,
     footer: [...discountLine, ...points.lines, ...(settings.receiptFooter.length ? settings.receiptFooter : [english ? 'Thank you, come again' : '谢谢惠顾，欢迎再次光临'])],
     // With a store server: the e-receipt's URL as a QR (a phone opens it; the till's scanner finds the sale by it at
     // the refund dialog). Without one nothing a phone could open: the receipt number as a barcode the scanner reads.
     ...receiptCode(db, receiptNumber, sale.receipt_token),
+  };
+}
+
+/** A cross-border wallet payment's customer side as its paid reply gave it (migration 0035), or null (CNY stores, older payments). */
+export function crossBorderOf(payment: PaymentRow | undefined): ReceiptCrossBorder | null {
+  if (!payment || payment.payer_currency === null || payment.payer_amount === null) return null;
+  return {
+    payerCurrency: payment.payer_currency,
+    payerAmount: payment.payer_amount,
+    ...(payment.payer_rate !== null ? { rate: { text: payment.payer_rate, scale: payment.payer_rate_scale ?? 0 } } : {}),
+    ...(payment.acquirer_sn ? { transactionId: payment.acquirer_sn } : {}),
   };
 }
 

@@ -62,6 +62,7 @@ import {
   saleLinesForRefund,
   saleTendersForRefund,
   setRefundDeadline,
+  setRefundPayer,
   setRefundJob,
   setRefundStatus,
   unfinishedRefunds,
@@ -438,7 +439,17 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
     taxes,
     tenders: [
       ...(refund.wallet_amount > 0
-        ? [{ kind: refund.tender_kind, amount: refund.wallet_amount, ...(walletTender?.reference ? { reference: walletTender.reference } : {}) }]
+        ? [
+            {
+              kind: refund.tender_kind,
+              amount: refund.wallet_amount,
+              ...(walletTender?.reference ? { reference: walletTender.reference } : {}),
+              // Cross-border: what goes back to the customer's wallet in CNY, as the refund's reply said.
+              ...(refund.payer_currency !== null && refund.payer_amount !== null
+                ? { crossBorder: { payerCurrency: refund.payer_currency, payerAmount: refund.payer_amount, ...transactionIdOf(db, refund.payment_id) } }
+                : {}),
+            },
+          ]
         : []),
       ...(refund.cash_amount > 0 ? [{ kind: 'cash', amount: refund.cash_amount }] : []),
     ],
@@ -448,6 +459,11 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
       english ? `Approved by: ${approver}` : `授权人：${approver}`,
     ],
   };
+}
+
+function transactionIdOf(db: Database, paymentId: string | null): { transactionId?: string } {
+  const sn = paymentId ? findPayment(db, paymentId)?.acquirer_sn : null;
+  return sn ? { transactionId: sn } : {};
 }
 
 export function createRefundsService(deps: RefundsDeps): RefundsService {
@@ -518,6 +534,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       }
       switch (answer.kind) {
         case 'refunded':
+          if ('payerRefund' in answer && answer.payerRefund) setRefundPayer(db, refundId, answer.payerRefund);
           finalize(row, now);
           return 'refunded';
         case 'failed':

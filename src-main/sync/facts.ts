@@ -112,6 +112,7 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
           approvedBy: r.approved_by,
           finishedAt: r.finished_at,
           lines: all('SELECT line_no, quantity_milli, amount FROM refund_line WHERE refund_id = ? ORDER BY line_no', r.id).map((l) => ({ lineNo: l.line_no, quantityMilli: l.quantity_milli, amount: l.amount })),
+          ...(r.payer_currency !== null && r.payer_amount !== null ? { payerCurrency: r.payer_currency, payerAmount: r.payer_amount } : {}),
         },
       };
     }
@@ -130,6 +131,10 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
           clientSn: p.client_sn,
           acquirerSn: p.acquirer_sn ?? null,
           finishedAt: p.finished_at ?? null,
+          provider: p.provider,
+          currency: p.currency,
+          ...(p.payer_currency !== null && p.payer_amount !== null ? { payerCurrency: p.payer_currency, payerAmount: p.payer_amount } : {}),
+          ...(p.payer_rate !== null ? { rate: p.payer_rate, rateScale: p.payer_rate_scale ?? 0 } : {}),
         },
       };
     }

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlipaySettings } from '../../src-common/payment-provider';
 import { startAlipaySandbox, type AlipaySandbox } from '../../src-main/acquirer/alipay/sandbox';
+import type { CnyRates } from '../../src-main/acquirer/sandbox/cny-rates';
 import { tempDir } from './host';
 
 export interface AlipayKeys {
@@ -46,13 +47,14 @@ export function makeAlipayKeys(): AlipayKeys {
   };
 }
 
-export async function startTestAlipaySandbox(keys: AlipayKeys, options: { scale?: number; dbPath?: string } = {}): Promise<AlipaySandbox> {
+export async function startTestAlipaySandbox(keys: AlipayKeys, options: { scale?: number; dbPath?: string; cnyRates?: CnyRates } = {}): Promise<AlipaySandbox> {
   return startAlipaySandbox({
     dbPath: options.dbPath ?? join(tempDir('alipay-sandbox-'), 'alipay.sqlite'),
     app: { appId: TEST_APP_ID, publicKeyPem: keys.app.publicKeyPem },
     alipayPrivateKeyPem: keys.alipay.privateKeyPem,
     tls: { cert: keys.tls.cert, key: keys.tls.key },
     scale: options.scale ?? 1,
+    ...(options.cnyRates ? { cnyRates: options.cnyRates } : {}),
   });
 }
 

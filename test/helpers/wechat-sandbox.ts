@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WechatV2Settings } from '../../src-common/payment-provider';
 import { startWechatV2Sandbox, type WechatV2Sandbox } from '../../src-main/acquirer/wechat/sandbox-v2';
+import type { CnyRates } from '../../src-main/acquirer/sandbox/cny-rates';
 import { tempDir } from './host';
 
 export interface WechatCertificates {
@@ -57,12 +58,13 @@ export function makeWechatCertificates(): WechatCertificates {
 
 export const TEST_MERCHANT = { appId: 'wx8888888888888888', mchId: '1900000109', apiKey: '192006250b4c09247ec02edce69f6a2d' } as const;
 
-export async function startTestWechatSandbox(certs: WechatCertificates, options: { scale?: number; dbPath?: string } = {}): Promise<WechatV2Sandbox> {
+export async function startTestWechatSandbox(certs: WechatCertificates, options: { scale?: number; dbPath?: string; cnyRates?: CnyRates } = {}): Promise<WechatV2Sandbox> {
   return startWechatV2Sandbox({
     dbPath: options.dbPath ?? join(tempDir('wechat-sandbox-'), 'wechat-v2.sqlite'),
     tls: { cert: certs.server.cert, key: certs.server.key, clientCa: certs.merchantCa },
     merchant: TEST_MERCHANT,
     scale: options.scale ?? 1,
+    ...(options.cnyRates ? { cnyRates: options.cnyRates } : {}),
   });
 }
 

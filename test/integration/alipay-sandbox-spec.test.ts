@@ -89,6 +89,18 @@ describe('the Alipay gateway sandbox against the documentation', () => {
     expect(sandbox.orders().filter((o) => o.outTradeNo === '20150320010101001')).toHaveLength(1);
   });
 
+  it('answers a cross-border order (trans_currency) with the documented reply’s cross-border fields, as strings like the table’s', async () => {
+    const params = docParams({ out_trade_no: '20150320010101009', auth_code: '28763443825669990', total_amount: '120.88', trans_currency: 'USD', settle_currency: 'USD' });
+    const node = opened((await post({ ...params, sign: documentedSign(params, keys.app.privateKeyPem) })).text);
+    const doc = (JSON.parse(DOC_REPLY_TEXT) as { alipay_trade_pay_response: Record<string, unknown> }).alipay_trade_pay_response;
+    const crossBorder = ['trans_currency', 'pay_currency', 'pay_amount', 'trans_pay_rate', 'settle_currency', 'settle_amount', 'settle_trans_rate'];
+    for (const field of crossBorder) expect(doc, field).toHaveProperty(field);
+    expect(Object.keys(node)).toEqual(expect.arrayContaining([...PAID_REPLY_FIELDS, ...crossBorder]));
+    // At the sandbox's default USD rate (src-main/acquirer/sandbox/cny-rates.ts): 120.88 × 7.1000 = 858.248 → 858.25.
+    expect(node).toMatchObject({ total_amount: '120.88', trans_currency: 'USD', pay_currency: 'CNY', pay_amount: '858.25', trans_pay_rate: '7.1000', settle_currency: 'USD', settle_amount: '120.88', settle_trans_rate: '1' });
+    expect(sandbox.order('20150320010101009')).toMatchObject({ currency: 'USD', totalAmount: 12088, payAmount: 85825, rate: '7.1000' });
+  });
+
   it('refunds and queries by the documentation’s parameter names', async () => {
     const refund = { ...DOC_REQUEST, method: 'alipay.trade.refund', biz_content: JSON.stringify({ out_trade_no: '20150320010101001', refund_amount: '8.88', out_request_no: 'HZ01RF001' }) };
     const refunded = opened((await post({ ...refund, sign: documentedSign(refund, keys.app.privateKeyPem) })).text, 'alipay_trade_refund_response');
@@ -150,6 +162,11 @@ describe('the Alipay provider against the documentation’s replies', () => {
   it('reads the documented reply (a USD order, Price fields as JSON numbers) as paid to the cent in a USD store', async () => {
     served = signedDoc(DOC_REPLY_TEXT);
     expect(await pay('USD', 12088)).toMatchObject({ kind: 'paid', acquirerSn: '2013112011001004330000121536', amount: 12088, wallet: 'alipay', payerRef: '2088101117955611', finishedAt: '2014-11-27T07:45:57.000Z' });
+  });
+
+  it('keeps the documented reply’s customer side as written: CNY 580.04 at trans_pay_rate 6.5261', async () => {
+    served = signedDoc(DOC_REPLY_TEXT);
+    expect(await pay('USD', 12088)).toMatchObject({ kind: 'paid', payer: { currency: 'CNY', amount: 58004, rate: '6.5261', rateScale: 0 } });
   });
 
   it('never takes the documented reply as paid for another amount, in another currency, or with its placeholder signature', async () => {

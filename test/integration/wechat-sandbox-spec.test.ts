@@ -82,6 +82,20 @@ describe('the WeChat Pay v2 sandbox against the documentation', () => {
     expect(again).toMatchObject({ result_code: 'FAIL', err_code: 'AUTH_CODE_ERROR' });
   });
 
+  it('answers an order priced in another currency with what the customer paid in CNY and the rate × 10^8 (international micropay and orderquery)', async () => {
+    const fields = ours({ body: 'x', out_trade_no: 'jpy1', total_fee: '1000', fee_type: 'JPY', spbill_create_ip: '8.8.8.8', auth_code: '134567890123450001' });
+    const pay = parseWechatXml((await post('/pay/micropay', fields)).text)!;
+    expect(verifyWechatV2Sign(pay, TEST_MERCHANT.apiKey, 'MD5')).toBe(true);
+    // At the sandbox's default JPY rate (src-main/acquirer/sandbox/cny-rates.ts): ¥1,000 × 0.0482 = CNY 48.20.
+    expect(pay).toMatchObject({ result_code: 'SUCCESS', fee_type: 'JPY', total_fee: '1000', cash_fee_type: 'CNY', cash_fee: '4820', rate: '4820000' });
+    const query = parseWechatXml((await post('/pay/orderquery', ours({ out_trade_no: 'jpy1' }))).text)!;
+    expect(query).toMatchObject({ trade_state: 'SUCCESS', fee_type: 'JPY', cash_fee_type: 'CNY', cash_fee: '4820', rate: '4820000' });
+    expect(sandbox.order('jpy1')).toMatchObject({ feeType: 'JPY', totalFee: 1000, cashFee: 4820, rate: '0.0482' });
+    // A refund at the order's rate: ¥300 → CNY 14.46 back to the customer.
+    const refund = parseWechatXml((await post('/secapi/pay/refund', ours({ out_trade_no: 'jpy1', out_refund_no: 'jpyR1', total_fee: '1000', refund_fee: '300', refund_fee_type: 'JPY' }), { client: certs.merchant })).text)!;
+    expect(refund).toMatchObject({ result_code: 'SUCCESS', refund_fee: '300', cash_refund_fee_type: 'CNY', cash_refund_fee: '1446' });
+  });
+
   it('refuses a badly signed request with return_code FAIL and no result', async () => {
     const reply = parseWechatXml((await post('/pay/micropay', ours({ body: 'x', out_trade_no: 'bad1', total_fee: '1', spbill_create_ip: '8.8.8.8', auth_code: '134567890123450000' }), { sign: 'F'.repeat(32) })).text)!;
     expect(reply).toEqual({ return_code: 'FAIL', return_msg: '签名错误' });

@@ -257,6 +257,10 @@ describe('WeChat Pay v3 direct in a JPY store', () => {
     }
     expect(row).toMatchObject({ status: 'paid', currency: 'JPY', amount: cart.total });
     expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'SUCCESS', total: cart.total, currency: 'JPY' });
+    // The customer's CNY from amount.payer_total (the sandbox's default rate, 0.0482); the domestic reply has no rate.
+    const payerTotal = sandbox.order(row!.client_sn)!.payerTotal;
+    expect(payerTotal).toBe(Math.floor((cart.total * 482 + 50) / 100));
+    expect(t.query('SELECT payer_currency, payer_amount, payer_rate FROM payment WHERE id = ?', payment.paymentId)).toEqual([{ payer_currency: 'CNY', payer_amount: payerTotal, payer_rate: null }]);
     const owner = await t.signedIn('owner');
     await t.ok(owner, 'refund.request', { saleId: cart.saleId, amount: 7, reason: '退货' });
     let status = '';
@@ -266,7 +270,29 @@ describe('WeChat Pay v3 direct in a JPY store', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(status).toBe('refunded');
-    expect(t.query('SELECT provider, currency, wallet_amount FROM refund WHERE sale_id = ?', cart.saleId)).toEqual([{ provider: 'wechat_v3', currency: 'JPY', wallet_amount: 7 }]);
+    // ¥7 back: its share of the CNY paid (half up), from the refund reply's amount.payer_refund.
+    const payerRefund = Math.floor((2 * payerTotal! * 7 + cart.total) / (2 * cart.total));
+    expect(t.query('SELECT provider, currency, wallet_amount, payer_currency, payer_amount FROM refund WHERE sale_id = ?', cart.saleId)).toEqual([
+      { provider: 'wechat_v3', currency: 'JPY', wallet_amount: 7, payer_currency: 'CNY', payer_amount: payerRefund },
+    ]);
     expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 7, total: cart.total, currency: 'JPY' });
+  });
+
+  it('never takes a paid reply whose customer side is not in CNY: unknown, then paid by query with the CNY the query gives', async () => {
+    const barcode = (await t.ok(cashier, 'catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
+    await t.ok(cashier, 'sale.scan', { code: barcode });
+    const cart = (await t.ok(cashier, 'sale.current', {}))!;
+    sandbox.setReplyFault('payer_not_cny');
+    try {
+      const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') });
+      expect(payment.status).not.toBe('paid');
+      const row = await settledPayment(t, payment.paymentId);
+      expect(row).toMatchObject({ status: 'paid', provider: 'wechat_v3', amount: cart.total });
+      const order = sandbox.order(row.client_sn)!;
+      expect(t.query('SELECT payer_currency, payer_amount FROM payment WHERE id = ?', payment.paymentId)).toEqual([{ payer_currency: 'CNY', payer_amount: order.payerTotal }]);
+      expect(t.query<{ type: string }>('SELECT type FROM payment_event WHERE payment_id = ? ORDER BY rowid', payment.paymentId).map((e) => e.type)).toContain('query');
+    } finally {
+      sandbox.setReplyFault(null);
+    }
   });
 });

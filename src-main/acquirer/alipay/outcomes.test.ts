@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cancelOutcomeOf, payOutcomeOf, precreateOutcomeOf, queryOutcomeOf, refundOutcomeOf, refundQueryOutcomeOf, type AlipayReply } from './outcomes';
 import { parseBusinessBill, sentOf } from './provider';
@@ -45,6 +47,7 @@ describe('alipay.trade.pay replies', () => {
       finishedAt: '2026-12-06T02:00:01.000Z',
       paymentList: [],
       merchantDiscount: 0,
+      payer: null,
     });
     expect(payOutcomeOf(reply(PAID), { ...CNY, amount: 8887 }, NOW)).toMatchObject({ kind: 'unknown' });
     expect(payOutcomeOf(reply({ ...PAID, out_trade_no: 'OTHER' }), { ...CNY, amount: 8888 }, NOW)).toMatchObject({ kind: 'unknown' });
@@ -195,5 +198,52 @@ describe('the provider over alipay-sdk, when nothing answers', () => {
     } finally {
       silent.close();
     }
+  });
+});
+
+/**
+ * A store pricing in another currency (trans_currency): the reply says what the customer paid (pay_currency, pay_amount)
+ * at which rate (trans_pay_rate). The pay page's own 响应示例 is such a reply (./spec-fixtures/pay-response.json).
+ */
+describe('cross-border replies (trans_currency)', () => {
+  const USD = { clientSn: '6823789339978248', currency: 'USD', exponent: 2 };
+  const JPY = { clientSn: CNY.clientSn, currency: 'JPY', exponent: 0 };
+  const JPY_PAID = { ...PAID, total_amount: '1000', trans_currency: 'JPY', pay_currency: 'CNY', pay_amount: '48.20', trans_pay_rate: '0.0482', settle_currency: 'JPY', settle_amount: '1000', settle_trans_rate: '1' };
+
+  it('reads the documentation’s example reply: USD 120.88 paid as CNY 580.04 at 6.5261', () => {
+    const doc = JSON.parse(readFileSync(join(__dirname, 'spec-fixtures', 'pay-response.json'), 'utf8')) as { alipay_trade_pay_response: Record<string, unknown> };
+    expect(payOutcomeOf(reply(doc.alipay_trade_pay_response), { ...USD, amount: 12088 }, NOW)).toMatchObject({
+      kind: 'paid',
+      amount: 12088,
+      acquirerSn: '2013112011001004330000121536',
+      payer: { currency: 'CNY', amount: 58004, rate: '6.5261', rateScale: 0 },
+    });
+  });
+
+  it('keeps the CNY amount and the rate as the reply wrote them, from pay and query alike', () => {
+    const payer = { currency: 'CNY', amount: 4820, rate: '0.0482', rateScale: 0 };
+    expect(payOutcomeOf(reply(JPY_PAID), { ...JPY, amount: 1000 }, NOW)).toMatchObject({ kind: 'paid', amount: 1000, payer });
+    expect(queryOutcomeOf(reply({ ...JPY_PAID, trade_status: 'TRADE_SUCCESS' }), JPY, NOW)).toMatchObject({ kind: 'paid', payer });
+    // Rates written as JSON numbers, as some of the documentation's examples write them, are read by their text.
+    expect(payOutcomeOf(reply({ ...JPY_PAID, trans_pay_rate: 0.0482, pay_amount: 48.2 }), { ...JPY, amount: 1000 }, NOW)).toMatchObject({ payer });
+    const { pay_currency: _c, pay_amount: _a, trans_pay_rate: _r, ...none } = JPY_PAID;
+    expect(payOutcomeOf(reply(none), { ...JPY, amount: 1000 }, NOW)).toMatchObject({ kind: 'paid', payer: null });
+  });
+
+  it('is unknown when the customer’s side is malformed or is not in CNY', () => {
+    const of = (fields: Record<string, unknown>) => payOutcomeOf(reply({ ...JPY_PAID, ...fields }), { ...JPY, amount: 1000 }, NOW);
+    expect(of({ pay_amount: '-48.20' })).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('pay_amount -48.20') });
+    expect(of({ pay_amount: '48.201' }).kind).toBe('unknown');
+    expect(of({ pay_currency: 'JPY' }).kind).toBe('unknown');
+    expect(of({ pay_currency: 'cny' }).kind).toBe('unknown');
+    expect(of({ trans_pay_rate: 'about 0.05' }).kind).toBe('unknown');
+    expect(of({ trans_pay_rate: '-0.0482' }).kind).toBe('unknown');
+    expect(of({ settle_amount: '1000.5' }).kind).toBe('unknown');
+    const { pay_amount: _a, ...rateOnly } = JPY_PAID;
+    expect(payOutcomeOf(reply(rateOnly), { ...JPY, amount: 1000 }, NOW).kind).toBe('unknown');
+  });
+
+  it('reads no payer side in a CNY store', () => {
+    expect(payOutcomeOf(reply({ ...PAID, pay_currency: 'USD', pay_amount: 'x' }), { ...CNY, amount: 8888 }, NOW)).toMatchObject({ kind: 'paid', payer: null });
   });
 });

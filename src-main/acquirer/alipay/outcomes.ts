@@ -30,6 +30,9 @@
  *           "如果该接口返回了查询数据，且refund_status为空或为REFUND_SUCCESS，则代表退款成功"); 10000 naming no refund →
  *           not_arrived (send it again, same out_request_no); else unknown
  */
+import { z } from 'zod';
+import { PayerCurrency, RateText, type PayerAmount } from '../../../src-common/cross-border';
+import { currencyExponent } from '../../../src-common/money';
 import type { FailureCode } from '../../../src-common/payment-state';
 import type { CancelOutcome, PayOutcome, PrecreateOutcome, QueryOutcome, RefundOutcome, RefundStatusOutcome } from '../port';
 import { ALIPAY_CODES, instantOfBeijingTime, minorOfAmountText } from './wire';
@@ -85,6 +88,52 @@ const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
 /** The reply's currency: `trans_currency` when present, else CNY (a mainland order names none). */
 const currencyOfNode = (n: Readonly<Record<string, unknown>>) => text(n.trans_currency) ?? 'CNY';
 
+const ExchangeRate = z.union([z.string(), z.number()]).transform((v) => (typeof v === 'number' ? String(v) : v)).pipe(RateText);
+/**
+ * The cross-border fields of alipay.trade.pay / query with trans_currency (the pay page's 响应示例,
+ * ./spec-fixtures/pay-response.json): what the customer paid (`pay_currency`, `pay_amount`) at `trans_pay_rate`, and
+ * what the merchant is settled (`settle_currency`, `settle_amount`) at `settle_trans_rate`. Amounts and rates are
+ * strings in the documentation's table and numbers in some of its examples: both are read by their decimal text.
+ */
+const AlipayCrossBorder = z.object({
+  pay_currency: PayerCurrency.optional(),
+  pay_amount: z.union([z.string(), z.number()]).optional(),
+  trans_pay_rate: ExchangeRate.optional(),
+  settle_currency: PayerCurrency.optional(),
+  settle_amount: z.union([z.string(), z.number()]).optional(),
+  settle_trans_rate: ExchangeRate.optional(),
+});
+
+/**
+ * The customer's side of a paid reply in a store priced in `currency` other than CNY: null for a CNY store or when
+ * the reply names no pay_amount; a reason when anything of it is malformed or contradicts a Chinese wallet (a
+ * pay_currency other than CNY, an amount with more decimals than its currency has or below zero, a rate that is
+ * not a decimal, a settlement amount that is not one).
+ */
+export function payerOfAlipayNode(n: Readonly<Record<string, unknown>>, currency: string): { ok: true; payer: PayerAmount | null } | { ok: false; reason: string } {
+  if (currency === 'CNY') return { ok: true, payer: null };
+  const parsed = AlipayCrossBorder.safeParse(n);
+  const bad = { ok: false as const, reason: `paid reply has pay_currency ${String(n.pay_currency ?? '(none)')}, pay_amount ${String(n.pay_amount ?? '(none)')}, trans_pay_rate ${String(n.trans_pay_rate ?? '(none)')}` };
+  if (!parsed.success) return bad;
+  const f = parsed.data;
+  if (f.settle_amount !== undefined && minorOfAmountText(f.settle_amount, exponentOr(f.settle_currency ?? currency)) === null) return { ok: false, reason: `paid reply has settle_amount ${String(f.settle_amount)}` };
+  if (f.pay_amount === undefined) return f.pay_currency === undefined && f.trans_pay_rate === undefined ? { ok: true, payer: null } : bad;
+  const payCurrency = f.pay_currency ?? 'CNY';
+  if (payCurrency !== 'CNY') return bad;
+  const amount = minorOfAmountText(f.pay_amount, exponentOr(payCurrency));
+  if (amount === null) return bad;
+  return { ok: true, payer: { currency: payCurrency, amount, rate: f.trans_pay_rate ?? null, rateScale: 0 } };
+}
+
+/** A currency's exponent, or -1 (no amount matches) for one we do not know. */
+function exponentOr(currency: string): number {
+  try {
+    return currencyExponent(currency);
+  } catch {
+    return -1;
+  }
+}
+
 /** A paid order as a reply describes it; `unknown` when it is not the order asked for, in the amount and currency asked. */
 export function paidOf(n: Readonly<Record<string, unknown>>, expected: Expected & { amount: number | null }, now: Date): PayOutcome {
   const tradeNo = text(n.trade_no);
@@ -92,6 +141,8 @@ export function paidOf(n: Readonly<Record<string, unknown>>, expected: Expected 
   if (currencyOfNode(n) !== expected.currency) return { kind: 'unknown', reason: `paid reply is in ${currencyOfNode(n)}, not ${expected.currency}` };
   const amount = minorOfAmountText(n.total_amount, expected.exponent);
   if (amount === null || amount <= 0 || (expected.amount !== null && amount !== expected.amount)) return { kind: 'unknown', reason: `paid reply has total_amount ${String(n.total_amount ?? '(none)')}` };
+  const payer = payerOfAlipayNode(n, expected.currency);
+  if (!payer.ok) return { kind: 'unknown', reason: payer.reason };
   const finished = instantOfBeijingTime(n.gmt_payment) ?? instantOfBeijingTime(n.send_pay_date);
   return {
     kind: 'paid',
@@ -102,6 +153,7 @@ export function paidOf(n: Readonly<Record<string, unknown>>, expected: Expected 
     finishedAt: (finished ?? now).toISOString(),
     paymentList: [],
     merchantDiscount: 0,
+    payer: payer.payer,
   };
 }
 

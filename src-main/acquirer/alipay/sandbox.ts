@@ -38,6 +38,10 @@
  *           than is left → ACQ.REFUND_AMT_NOT_EQUAL_TOTAL; refunding all of it closes the order (TRADE_CLOSED).
  *           Refunds succeed at once.
  * precreate 10000 with a qr_code; the order waits (WAIT_BUYER_PAY) until `customerPays` (tests) or 2 h.
+ * Cross-border (trans_currency other than CNY): the customer pays CNY at the sandbox's rate for that currency
+ *           (`cnyRates`, fixed when the order is paid, kept in the ledger): pay and query replies of a paid order carry
+ *           pay_currency CNY, pay_amount and trans_pay_rate, and settle_currency / settle_amount / settle_trans_rate "1"
+ *           (settled in the order's own currency), as the pay page's 响应示例 shows them (spec-fixtures/pay-response.json).
  * bill      downloadurl.query bill_type trade for a day (Beijing) → a bill_download_url on this server, valid 30 s,
  *           serving the day's 业务明细 as a zip of one GBK CSV (payments.md §5.2); unlike Alipay, today's too. A cancel
  *           of a paid order is a 退款 row without a request number (the sandbox's reading: the documentation is silent).
@@ -52,6 +56,7 @@ import { acquirerDateOf } from '../../../src-common/business-day';
 import { currencyExponent } from '../../../src-common/money';
 import { ALIPAY_AUTH_CODE, ALIPAY_CODES, ALIPAY_METHODS, BILL_COLUMNS, amountText, beijingTime, minorOfAmountText, requestSignContent, responseKeyOf } from './wire';
 import { behaviourOfCode, PIN_TIMEOUT_MS } from '../sandbox/test-codes';
+import { cnyOf, SANDBOX_CNY_RATES, type CnyRates } from '../sandbox/cny-rates';
 
 export interface AlipaySandboxOptions {
   /** The ledger file; ':memory:' for one that dies with the process. */
@@ -70,6 +75,8 @@ export interface AlipaySandboxOptions {
   readonly now?: () => Date;
   /** Told of each gateway request once it is read: its method and when its headers arrived (hrtime, for the bench). */
   readonly onRequest?: (method: string, receivedAtNs: bigint) => void;
+  /** "1 <currency> = <rate> CNY" for orders priced in other currencies (../sandbox/cny-rates.ts); its defaults otherwise. */
+  readonly cnyRates?: CnyRates;
 }
 
 export interface AlipayLedgerOrder {
@@ -84,6 +91,9 @@ export interface AlipayLedgerOrder {
   refunded: number;
   /** What closed it: 'cancel' (action close/refund), 'refund' (all refunded), 'declined', 'timeout' or null. */
   closedBy: string | null;
+  /** What the customer paid in CNY (fen) and the rate used, for an order in another currency; null otherwise. */
+  payAmount: number | null;
+  rate: string | null;
 }
 
 export interface AlipaySandbox {
@@ -118,6 +128,9 @@ interface OrderRow {
   due_status: string | null;
   closed_by: string | null;
   closed_at: number | null;
+  /** Cross-border: the customer's CNY (fen) and the decimal rate; null for a CNY order. */
+  pay_amount: number | null;
+  rate: string | null;
 }
 
 interface RefundRow {
@@ -142,6 +155,9 @@ function openLedger(path: string, nativeBinding?: string): Database {
     CREATE TABLE IF NOT EXISTS ali_used_code (auth_code TEXT PRIMARY KEY, out_trade_no TEXT NOT NULL) STRICT;
     CREATE TABLE IF NOT EXISTS ali_blocked (out_trade_no TEXT PRIMARY KEY) STRICT;
   `);
+  // A ledger from before cross-border orders gains their columns.
+  const columns = new Set((db.prepare('PRAGMA table_info(ali_order)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('pay_amount')) db.exec('ALTER TABLE ali_order ADD COLUMN pay_amount INTEGER; ALTER TABLE ali_order ADD COLUMN rate TEXT;');
   return db;
 }
 
@@ -187,6 +203,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
   const scale = options.scale ?? 1;
   const now = options.now ?? (() => new Date());
   const { app } = options;
+  const cnyRates = options.cnyRates ?? SANDBOX_CNY_RATES;
   const hanging = new Set<ServerResponse>();
   const bills = new Map<string, { date: string; until: number }>();
 
@@ -228,8 +245,13 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
     gmt_payment: beijingTime(new Date(o.paid_at ?? o.created_at)),
     fund_bill_list: undefined,
     buyer_user_id: o.buyer_user_id,
-    ...(o.currency !== 'CNY' ? { trans_currency: o.currency } : {}),
+    ...(o.currency !== 'CNY' ? { trans_currency: o.currency, ...crossBorderFields(o) } : {}),
   });
+  /** What a paid cross-border order's replies add: the customer's CNY at the rate, and the settlement in the order's currency. */
+  const crossBorderFields = (o: OrderRow): Fields =>
+    o.pay_amount !== null && o.rate !== null && o.paid_at !== null
+      ? { pay_currency: 'CNY', pay_amount: amountText(o.pay_amount, 2), trans_pay_rate: o.rate, settle_currency: o.currency, settle_amount: fmt(o, o.total_amount), settle_trans_rate: '1' }
+      : {};
 
   /** Parses the amount a request names in `currency`; null when it is not a positive amount with at most its decimals. */
   const amountOf = (text: unknown, currency: string) => {
@@ -265,13 +287,17 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
       due_status: null,
       closed_by: null,
       closed_at: null,
+      ...(() => {
+        const cny = cnyOf(amount, currency, cnyRates);
+        return { pay_amount: cny?.fen ?? null, rate: cny?.rate ?? null };
+      })(),
     };
   }
   const insertOrder = (o: OrderRow) =>
     db
       .prepare(
-        `INSERT INTO ali_order (out_trade_no, trade_no, auth_code, total_amount, currency, subject, trade_status, buyer_logon_id, buyer_user_id, created_at, paid_at, due_at, due_status, closed_by, closed_at)
-         VALUES (@out_trade_no, @trade_no, @auth_code, @total_amount, @currency, @subject, @trade_status, @buyer_logon_id, @buyer_user_id, @created_at, @paid_at, @due_at, @due_status, @closed_by, @closed_at)`,
+        `INSERT INTO ali_order (out_trade_no, trade_no, auth_code, total_amount, currency, subject, trade_status, buyer_logon_id, buyer_user_id, created_at, paid_at, due_at, due_status, closed_by, closed_at, pay_amount, rate)
+         VALUES (@out_trade_no, @trade_no, @auth_code, @total_amount, @currency, @subject, @trade_status, @buyer_logon_id, @buyer_user_id, @created_at, @paid_at, @due_at, @due_status, @closed_by, @closed_at, @pay_amount, @rate)`,
       )
       .run(o);
 
@@ -363,6 +389,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
       total_amount: fmt(o, o.total_amount),
       ...(o.currency !== 'CNY' ? { trans_currency: o.currency } : {}),
       ...(paid ? { receipt_amount: fmt(o, o.total_amount), buyer_pay_amount: fmt(o, o.total_amount), send_pay_date: beijingTime(new Date(o.paid_at!)), buyer_user_id: o.buyer_user_id } : {}),
+      ...(paid && o.currency !== 'CNY' ? crossBorderFields(o) : {}),
     });
   }
 
@@ -563,6 +590,8 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions): Promise
     tradeStatus: o.trade_status as AlipayLedgerOrder['tradeStatus'],
     refunded: refundedOf(o),
     closedBy: o.closed_by,
+    payAmount: o.pay_amount,
+    rate: o.rate,
   });
   return {
     gatewayUrl: `${base}/gateway.do`,

@@ -29,6 +29,11 @@
  * refund      against a SUCCESS or REFUND order with its total_fee; an out_refund_no already used answers that
  *             refund again (refund.md: retry with the same number); more than is left → REFUND_FEE_INVALID (the
  *             sandbox's name for it). Refunds succeed at once (refundquery: SUCCESS).
+ * Cross-border: an order in a fee_type other than CNY is paid by the customer in CNY at the sandbox's rate for that
+ *             currency (`cnyRates`, fixed when the order is made and kept in the ledger): paid replies carry
+ *             cash_fee_type CNY, cash_fee (fen) and rate (the rate × 10^8), as WeChat's international micropay and
+ *             orderquery pages list them; a refund's reply adds cash_refund_fee_type CNY and cash_refund_fee, the
+ *             refund's share of the CNY paid (refund_fee / total_fee = cash_refund_fee / cash_fee). A currency without a rate is paid with no CNY side.
  * downloadbill the day's (Beijing) bill_type ALL as the documentation's CSV (backtick cells, CRLF, trailer); a
  *             day without rows → return_code FAIL "No Bill Exist". Unlike WeChat, today's bill is served too.
  */
@@ -42,6 +47,7 @@ import { verifyWechatV2Sign, wechatV2Sign, type WechatSignType } from '../signin
 import { BILL_COLUMNS, BILL_TRAILER_COLUMNS, V2_PATHS, beijingCompact, yuanOfFen } from './v2-wire';
 import { parseWechatXml, toWechatXml, type WechatFields } from './xml';
 import { behaviourOfCode, PIN_TIMEOUT_MS } from '../sandbox/test-codes';
+import { cnyOf, cnyShare, rateTimes1e8, SANDBOX_CNY_RATES, type CnyRates } from '../sandbox/cny-rates';
 
 export interface WechatV2SandboxOptions {
   /** The ledger file; ':memory:' for one that dies with the process. */
@@ -55,6 +61,8 @@ export interface WechatV2SandboxOptions {
   /** Multiplies every delay (0.1 = ten times faster). */
   readonly scale?: number;
   readonly now?: () => Date;
+  /** "1 <currency> = <rate> CNY" for orders priced in other currencies (./../sandbox/cny-rates.ts); its defaults otherwise. */
+  readonly cnyRates?: CnyRates;
 }
 
 export interface LedgerOrder {
@@ -65,6 +73,9 @@ export interface LedgerOrder {
   feeType: string;
   tradeState: string;
   refunded: number;
+  /** What the customer paid in CNY (fen) and the rate used, for an order in another currency; null otherwise. */
+  cashFee: number | null;
+  rate: string | null;
 }
 
 export interface WechatV2Sandbox {
@@ -90,6 +101,9 @@ interface OrderRow {
   time_end: number | null;
   due_at: number | null;
   due_state: string | null;
+  /** Cross-border: the customer's CNY (fen) and the decimal rate; null for a CNY order. */
+  cash_fee: number | null;
+  rate: string | null;
 }
 
 interface RefundRow {
@@ -116,6 +130,9 @@ function openLedger(path: string, nativeBinding?: string): Database {
     CREATE TABLE IF NOT EXISTS wx_used_code (auth_code TEXT PRIMARY KEY, out_trade_no TEXT NOT NULL) STRICT;
     CREATE TABLE IF NOT EXISTS wx_blocked (out_trade_no TEXT PRIMARY KEY) STRICT;
   `);
+  // A ledger from before cross-border orders gains their columns.
+  const columns = new Set((db.prepare('PRAGMA table_info(wx_order)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('cash_fee')) db.exec('ALTER TABLE wx_order ADD COLUMN cash_fee INTEGER; ALTER TABLE wx_order ADD COLUMN rate TEXT;');
   return db;
 }
 
@@ -157,6 +174,7 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
   const scale = options.scale ?? 1;
   const now = options.now ?? (() => new Date());
   const { merchant } = options;
+  const cnyRates = options.cnyRates ?? SANDBOX_CNY_RATES;
   const hanging = new Set<ServerResponse>();
 
   const findOrder = (no: string) => db.prepare('SELECT * FROM wx_order WHERE out_trade_no = ?').get(no) as OrderRow | undefined;
@@ -182,8 +200,8 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
     bank_type: 'OTHERS',
     fee_type: o.fee_type,
     total_fee: o.total_fee,
-    cash_fee_type: o.fee_type,
-    cash_fee: o.total_fee,
+    // What the customer paid: CNY, at the order's rate when it is priced in another currency (none without a rate).
+    ...(o.fee_type === 'CNY' ? { cash_fee_type: 'CNY', cash_fee: o.total_fee } : o.cash_fee !== null && o.rate !== null ? { cash_fee_type: 'CNY', cash_fee: o.cash_fee, rate: rateTimes1e8(o.rate) } : {}),
     transaction_id: o.transaction_id,
     out_trade_no: o.out_trade_no,
     time_end: beijingCompact(new Date(o.time_end ?? o.created_at)),
@@ -225,6 +243,10 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
       time_end: t,
       due_at: null,
       due_state: null,
+      ...(() => {
+        const cny = cnyOf(totalFee, feeType, cnyRates);
+        return { cash_fee: cny?.fen ?? null, rate: cny?.rate ?? null };
+      })(),
     };
     if (behaviour.kind === 'pin' || behaviour.kind === 'hang') {
       const wait = behaviour.kind === 'pin' ? behaviour.waitMs : HANG_PAID_AFTER_MS;
@@ -232,7 +254,7 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
     } else if (behaviour.kind === 'declined') Object.assign(order, { trade_state: 'PAYERROR', time_end: null });
     db.transaction(() => {
       db.prepare(
-        'INSERT INTO wx_order (out_trade_no, transaction_id, auth_code, total_fee, fee_type, trade_state, openid, created_at, time_end, due_at, due_state) VALUES (@out_trade_no, @transaction_id, @auth_code, @total_fee, @fee_type, @trade_state, @openid, @created_at, @time_end, @due_at, @due_state)',
+        'INSERT INTO wx_order (out_trade_no, transaction_id, auth_code, total_fee, fee_type, trade_state, openid, created_at, time_end, due_at, due_state, cash_fee, rate) VALUES (@out_trade_no, @transaction_id, @auth_code, @total_fee, @fee_type, @trade_state, @openid, @created_at, @time_end, @due_at, @due_state, @cash_fee, @rate)',
       ).run(order);
       db.prepare('INSERT INTO wx_used_code (auth_code, out_trade_no) VALUES (?, ?)').run(authCode, outTradeNo);
     })();
@@ -302,6 +324,10 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
     return reply(res, signType, { result_code: 'SUCCESS', recall: 'N' });
   }
 
+  /** A cross-border refund's CNY side: the refund's share of what the customer paid in CNY. */
+  const cashRefund = (o: OrderRow, refundFee: number): Record<string, string | number> =>
+    o.cash_fee === null ? {} : { cash_refund_fee_type: 'CNY', cash_refund_fee: cnyShare(o.cash_fee, refundFee, o.total_fee) };
+
   function refund(res: ServerResponse, f: WechatFields, signType: WechatSignType) {
     settleDue();
     const missing = ['out_trade_no', 'out_refund_no', 'total_fee', 'refund_fee'].find((k) => !f[k]);
@@ -318,7 +344,8 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
         refund_fee: r.refund_fee,
         total_fee: o.total_fee,
         fee_type: o.fee_type,
-        cash_fee: o.total_fee,
+        cash_fee: o.cash_fee ?? o.total_fee,
+        ...cashRefund(o, r.refund_fee),
       });
     const earlier = db.prepare('SELECT * FROM wx_refund WHERE out_refund_no = ?').get(f.out_refund_no) as RefundRow | undefined;
     if (earlier) return earlier.out_trade_no === o.out_trade_no ? answer(earlier) : fail(res, signType, 'PARAM_ERROR', '退款单号已用于其他订单');
@@ -341,7 +368,7 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
     if (!o || refunds.length === 0) return fail(res, signType, 'REFUNDNOTEXIST', '退款订单查询失败');
     const listed: Record<string, string | number> = {};
     refunds.forEach((r, n) => Object.assign(listed, { [`out_refund_no_${n}`]: r.out_refund_no, [`refund_id_${n}`]: r.refund_id, [`refund_fee_${n}`]: r.refund_fee, [`refund_status_${n}`]: r.status }));
-    return reply(res, signType, { result_code: 'SUCCESS', transaction_id: o.transaction_id, out_trade_no: o.out_trade_no, total_fee: o.total_fee, fee_type: o.fee_type, cash_fee: o.total_fee, refund_count: refunds.length, ...listed });
+    return reply(res, signType, { result_code: 'SUCCESS', transaction_id: o.transaction_id, out_trade_no: o.out_trade_no, total_fee: o.total_fee, fee_type: o.fee_type, cash_fee: o.cash_fee ?? o.total_fee, refund_count: refunds.length, ...listed });
   }
 
   function downloadbill(res: ServerResponse, f: WechatFields) {
@@ -428,6 +455,8 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
     feeType: o.fee_type,
     tradeState: o.trade_state,
     refunded: refundedOf(o.out_trade_no),
+    cashFee: o.cash_fee,
+    rate: o.rate,
   });
   return {
     url: `https://127.0.0.1:${port}`,

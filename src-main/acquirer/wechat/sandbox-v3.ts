@@ -25,6 +25,11 @@
  * tradebill 200 {hash_type SHA1, hash_value, download_url} for the day (Beijing), the file at download_url in the
  *           same CSV as v2's trade bill; a day without rows → 400 NO_STATEMENT_EXIST. Today's bill is served too.
  *
+ * Cross-border: an order whose amount.currency is not CNY is paid by the customer in CNY at the sandbox's rate for
+ * that currency (`cnyRates`, fixed when the order is made, kept in the ledger): amount.payer_total is that CNY (fen)
+ * and amount.payer_currency CNY, the two fields the code-payment reply table lists (it has no rate); a refund's
+ * amount.payer_refund is the refund's share of that CNY. A currency without a rate: payer_total = total, as before.
+ *
  * `setReplyFault` spoils the next codepay replies' signatures (a wrong key, a changed body) or their currency, for
  * the tests of "never paid on trust", or loses a refund's request or reply once.
  */
@@ -33,6 +38,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import Sqlite, { type Database } from 'better-sqlite3';
 import { acquirerDateOf } from '../../../src-common/business-day';
+import { cnyOf, cnyShare, SANDBOX_CNY_RATES, type CnyRates } from '../sandbox/cny-rates';
 import { behaviourOf } from './sandbox-v2';
 import { BILL_COLUMNS, BILL_TRAILER_COLUMNS, yuanOfFen } from './v2-wire';
 import { freshTimestamp, parseV3Authorization, rsaSha256Verify, signV3Reply, v3Message } from './v3-sign';
@@ -53,6 +59,8 @@ export interface WechatV3SandboxOptions {
   /** Multiplies every delay (0.1 = ten times faster). */
   readonly scale?: number;
   readonly now?: () => Date;
+  /** "1 <currency> = <rate> CNY" for orders priced in other currencies (../sandbox/cny-rates.ts); its defaults otherwise. */
+  readonly cnyRates?: CnyRates;
 }
 
 export interface V3LedgerOrder {
@@ -63,14 +71,17 @@ export interface V3LedgerOrder {
   currency: string;
   tradeState: string;
   refunded: number;
+  /** What the customer paid in CNY (fen) and the rate used, for an order in another currency; null otherwise. */
+  payerTotal: number | null;
+  rate: string | null;
 }
 
 /**
  * What goes wrong: the next codepay replies are signed by another key, have their body changed after signing, or
- * name another currency (until cleared); or the next refund request is lost before it is recorded, or its reply is
+ * name another currency, or a payer_currency other than CNY (until cleared); or the next refund request is lost before it is recorded, or its reply is
  * lost after (once).
  */
-export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency' | 'refund_request_lost' | 'refund_reply_lost';
+export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency' | 'payer_not_cny' | 'refund_request_lost' | 'refund_reply_lost';
 
 export interface WechatV3Sandbox {
   readonly url: string;
@@ -103,6 +114,9 @@ interface OrderRow {
   success_at: number | null;
   due_at: number | null;
   due_state: string | null;
+  /** Cross-border: the customer's CNY (fen) and the decimal rate; null for a CNY order. */
+  payer_total: number | null;
+  rate: string | null;
 }
 
 interface RefundRow {
@@ -129,6 +143,9 @@ function openLedger(path: string, nativeBinding?: string): Database {
     CREATE TABLE IF NOT EXISTS v3_used_code (auth_code TEXT PRIMARY KEY, out_trade_no TEXT NOT NULL) STRICT;
     CREATE TABLE IF NOT EXISTS v3_blocked (out_trade_no TEXT PRIMARY KEY) STRICT;
   `);
+  // A ledger from before cross-border orders gains their columns.
+  const columns = new Set((db.prepare('PRAGMA table_info(v3_order)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('payer_total')) db.exec('ALTER TABLE v3_order ADD COLUMN payer_total INTEGER; ALTER TABLE v3_order ADD COLUMN rate TEXT;');
   return db;
 }
 
@@ -146,6 +163,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
   const scale = options.scale ?? 1;
   const now = options.now ?? (() => new Date());
   const { merchant } = options;
+  const cnyRates = options.cnyRates ?? SANDBOX_CNY_RATES;
   const merchantKey = createPublicKey(merchant.publicKeyPem);
   const platformKey: KeyObject = createPrivateKey(options.platform.privateKeyPem);
   // A key WeChat never registered: what a reply signed by someone else looks like.
@@ -190,7 +208,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
             attach: '',
             success_time: rfc3339Beijing(new Date(o.success_at ?? o.created_at)),
             payer: { openid: o.openid },
-            amount: { total: o.total, payer_total: o.total, currency: o.currency, payer_currency: o.currency },
+            amount: o.payer_total !== null ? { total: o.total, payer_total: o.payer_total, currency: o.currency, payer_currency: 'CNY' } : { total: o.total, payer_total: o.total, currency: o.currency, payer_currency: o.currency },
           }
         : { amount: { total: o.total, currency: o.currency } }),
     };
@@ -227,6 +245,9 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       }
       case 'other_currency':
         return send(res, 200, { ...value, amount: { ...value.amount, currency: o.currency === 'HKD' ? 'CNY' : 'HKD' } });
+      case 'payer_not_cny':
+        // A cross-border reply whose customer side contradicts a Chinese wallet: paid "in" the store's own currency.
+        return send(res, 200, { ...value, amount: { ...value.amount, payer_currency: o.currency } });
       default:
         return send(res, 200, value);
     }
@@ -273,6 +294,10 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       success_at: t,
       due_at: null,
       due_state: null,
+      ...(() => {
+        const cny = cnyOf(total, currency, cnyRates);
+        return { payer_total: cny?.fen ?? null, rate: cny?.rate ?? null };
+      })(),
     };
     if (behaviour.kind === 'pin' || behaviour.kind === 'hang') {
       const wait = behaviour.kind === 'pin' ? behaviour.waitMs : HANG_PAID_AFTER_MS;
@@ -280,7 +305,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     } else if (behaviour.kind === 'declined') Object.assign(order, { trade_state: 'PAYERROR', success_at: null });
     db.transaction(() => {
       db.prepare(
-        'INSERT INTO v3_order (out_trade_no, transaction_id, auth_code, total, currency, trade_state, openid, created_at, success_at, due_at, due_state) VALUES (@out_trade_no, @transaction_id, @auth_code, @total, @currency, @trade_state, @openid, @created_at, @success_at, @due_at, @due_state)',
+        'INSERT INTO v3_order (out_trade_no, transaction_id, auth_code, total, currency, trade_state, openid, created_at, success_at, due_at, due_state, payer_total, rate) VALUES (@out_trade_no, @transaction_id, @auth_code, @total, @currency, @trade_state, @openid, @created_at, @success_at, @due_at, @due_state, @payer_total, @rate)',
       ).run(order);
       db.prepare('INSERT INTO v3_used_code (auth_code, out_trade_no) VALUES (?, ?)').run(authCode, outTradeNo);
     })();
@@ -336,7 +361,17 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     create_time: rfc3339Beijing(new Date(r.at)),
     status: r.status,
     funds_account: 'AVAILABLE',
-    amount: { total: o.total, refund: r.refund, payer_total: o.total, payer_refund: r.refund, settlement_refund: r.refund, settlement_total: o.total, discount_refund: 0, currency: o.currency },
+    amount: {
+      total: o.total,
+      refund: r.refund,
+      payer_total: o.payer_total ?? o.total,
+      // The customer's side of the refund: its share of the CNY paid, for an order in another currency.
+      payer_refund: o.payer_total !== null ? cnyShare(o.payer_total, r.refund, o.total) : r.refund,
+      settlement_refund: r.refund,
+      settlement_total: o.total,
+      discount_refund: 0,
+      currency: o.currency,
+    },
   });
 
   function refund(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) {
@@ -492,6 +527,8 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     currency: o.currency,
     tradeState: o.trade_state,
     refunded: refundedOf(o.out_trade_no),
+    payerTotal: o.payer_total,
+    rate: o.rate,
   });
   return {
     url,

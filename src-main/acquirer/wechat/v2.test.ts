@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpReply } from '../shouqianba';
 import { verifyWechatV2Sign, wechatV2Sign } from '../signing';
-import { micropayOutcomeOf, orderqueryOutcomeOf, parseTradeBill, refundqueryOutcomeOf, reverseOutcomeOf, type ReplyKey } from './v2';
+import { micropayOutcomeOf, orderqueryOutcomeOf, parseTradeBill, refundOutcomeOf, refundqueryOutcomeOf, reverseOutcomeOf, type ReplyKey } from './v2';
 import { BILL_COLUMNS, BILL_TRAILER_COLUMNS, instantOfBeijingCompact } from './v2-wire';
 import { parseWechatXml, toWechatXml } from './xml';
 
@@ -66,6 +66,7 @@ describe('micropay replies', () => {
       finishedAt: '2026-12-05T02:00:00.000Z',
       paymentList: [],
       merchantDiscount: 0,
+      payer: null,
     });
   });
 
@@ -159,5 +160,50 @@ describe('the trade bill', () => {
   it('refuses a bill with other columns or in another currency', () => {
     expect(() => parseTradeBill(bill.replace('交易时间', '时间'), 'CNY')).toThrow(/columns/);
     expect(() => parseTradeBill(bill, 'HKD')).toThrow(/CNY/);
+  });
+});
+
+/** A store outside mainland China: the reply says what the customer paid in CNY (cash_fee) and the rate × 10^8. */
+describe('cross-border replies (fee_type JPY)', () => {
+  const JPY_ORDER = { clientSn: ORDER.clientSn, amount: 1000, currency: 'JPY' };
+  const JPY_PAID = { ...PAID, fee_type: 'JPY', total_fee: 1000, cash_fee_type: 'CNY', cash_fee: 4820, rate: '4820000' };
+
+  it('keeps the CNY amount and the rate exactly as the reply gave them, from micropay and orderquery alike', () => {
+    const payer = { currency: 'CNY', amount: 4820, rate: '4820000', rateScale: 8 };
+    expect(micropayOutcomeOf(reply(JPY_PAID), KEY, JPY_ORDER, NOW)).toMatchObject({ kind: 'paid', amount: 1000, payer });
+    expect(orderqueryOutcomeOf(reply({ ...JPY_PAID, trade_state: 'SUCCESS' }), KEY, { clientSn: ORDER.clientSn, currency: 'JPY' }, NOW)).toMatchObject({ kind: 'paid', payer });
+    // cash_fee_type may be left out: the documentation defaults it to CNY. Without a rate there is none to print.
+    const { cash_fee_type: _type, rate: _rate, ...bare } = JPY_PAID;
+    expect(micropayOutcomeOf(reply(bare), KEY, JPY_ORDER, NOW)).toMatchObject({ kind: 'paid', payer: { currency: 'CNY', amount: 4820, rate: null } });
+    // Nothing of it at all: paid, with no payer side to print.
+    const { cash_fee: _fee, ...none } = bare;
+    expect(micropayOutcomeOf(reply(none), KEY, JPY_ORDER, NOW)).toMatchObject({ kind: 'paid', payer: null });
+  });
+
+  it('is unknown (resolved by query, never paid on trust) when the CNY side is malformed or contradicts itself', () => {
+    const of = (fields: Record<string, string | number>) => micropayOutcomeOf(reply({ ...JPY_PAID, ...fields }), KEY, JPY_ORDER, NOW);
+    expect(of({ cash_fee: -4820 })).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('cash_fee -4820') });
+    expect(of({ cash_fee: '48.20' }).kind).toBe('unknown');
+    expect(of({ cash_fee_type: 'JPY' }).kind).toBe('unknown');
+    expect(of({ cash_fee_type: 'USD' }).kind).toBe('unknown');
+    expect(of({ rate: '0.0482' }).kind).toBe('unknown');
+    expect(of({ rate: '4.82e6' }).kind).toBe('unknown');
+    expect(of({ rate: '0' }).kind).toBe('unknown');
+    const { cash_fee: _fee, ...rateOnly } = JPY_PAID;
+    expect(micropayOutcomeOf(reply(rateOnly), KEY, JPY_ORDER, NOW).kind).toBe('unknown');
+  });
+
+  it('reads the CNY a cross-border refund gives back from its reply (cash_refund_fee), and nothing it cannot read', () => {
+    const accepted = (fields: Record<string, string | number>, currency = 'JPY') =>
+      refundOutcomeOf(reply({ result_code: 'SUCCESS', out_trade_no: ORDER.clientSn, out_refund_no: 'R1', refund_fee: 300, total_fee: 1000, fee_type: 'JPY', ...fields }), KEY, { refundRequestNo: 'R1', currency });
+    expect(accepted({ cash_refund_fee_type: 'CNY', cash_refund_fee: 1446 })).toEqual({ kind: 'accepted', payerRefund: { currency: 'CNY', amount: 1446 } });
+    expect(accepted({ cash_refund_fee: 1446 })).toEqual({ kind: 'accepted', payerRefund: { currency: 'CNY', amount: 1446 } });
+    expect(accepted({ cash_refund_fee: -1446 })).toEqual({ kind: 'accepted', payerRefund: null });
+    expect(accepted({ cash_refund_fee_type: 'JPY', cash_refund_fee: 300 })).toEqual({ kind: 'accepted', payerRefund: null });
+    expect(accepted({ cash_refund_fee: 1446 }, 'CNY')).toEqual({ kind: 'accepted', payerRefund: null });
+  });
+
+  it('reads no payer side in a CNY store, whatever cash_fee says (a domestic order’s cash_fee is net of coupons)', () => {
+    expect(micropayOutcomeOf(reply({ ...PAID, cash_fee: 800, rate: 'x' }), KEY, ORDER, NOW)).toMatchObject({ kind: 'paid', payer: null });
   });
 });

@@ -31,6 +31,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
+import type { PayerAmount } from '../../../src-common/cross-border';
 import type { FailureCode } from '../../../src-common/payment-state';
 import { PROVIDER_CAPABILITIES, type WechatV2Settings } from '../../../src-common/payment-provider';
 import { acquirerDateOf } from '../../../src-common/business-day';
@@ -106,12 +108,37 @@ const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
   APPID_MCHID_NOT_MATCH: 'other',
 };
 
+/**
+ * The customer's side of a cross-border paid reply (WeChat's international micropay / orderquery): `cash_fee_type`
+ * (the customer's currency, CNY when absent, as the documentation defaults it), `cash_fee` (minor units of it) and
+ * `rate` (the rate × 10^8, an integer). A Chinese wallet pays in CNY: any other cash_fee_type contradicts the reply.
+ */
+const V2Payer = z.object({
+  cash_fee_type: z.literal('CNY').optional(),
+  cash_fee: z.string().regex(/^\d{1,10}$/).optional(),
+  rate: z.string().regex(/^[1-9]\d{0,14}$/).optional(),
+});
+/** WeChat v2 writes the rate × 10^8. */
+export const V2_RATE_SCALE = 8;
+
+/** The payer's amount and rate of a paid reply in a store priced in `currency`: null for a CNY store or when the reply gives none; a reason when they are malformed. */
+export function payerOfV2Reply(f: WechatFields, currency: string): { ok: true; payer: PayerAmount | null } | { ok: false; reason: string } {
+  if (currency === 'CNY') return { ok: true, payer: null };
+  const parsed = V2Payer.safeParse({ cash_fee_type: f.cash_fee_type, cash_fee: f.cash_fee, rate: f.rate });
+  if (!parsed.success) return { ok: false, reason: `paid reply has cash_fee_type ${f.cash_fee_type ?? '(none)'}, cash_fee ${f.cash_fee ?? '(none)'}, rate ${f.rate ?? '(none)'}` };
+  const { cash_fee: cashFee, rate } = parsed.data;
+  if (cashFee === undefined) return rate === undefined && f.cash_fee_type === undefined ? { ok: true, payer: null } : { ok: false, reason: 'paid reply has a rate or cash_fee_type but no cash_fee' };
+  return { ok: true, payer: { currency: 'CNY', amount: Number(cashFee), rate: rate ?? null, rateScale: V2_RATE_SCALE } };
+}
+
 /** A paid order as a reply describes it; `unknown` when it is not the order asked for, in the currency asked. */
 function paidOf(f: WechatFields, expected: { clientSn: string; amount: number | null; currency: string }, now: Date): PayOutcome {
   const amount = minorOf(f.total_fee);
   if (f.out_trade_no !== expected.clientSn || !f.transaction_id) return { kind: 'unknown', reason: 'paid reply is for another order' };
   if (amount === null || (expected.amount !== null && amount !== expected.amount)) return { kind: 'unknown', reason: `paid reply has total_fee ${f.total_fee ?? '(none)'}` };
   if ((f.fee_type ?? 'CNY') !== expected.currency) return { kind: 'unknown', reason: `paid reply is in ${f.fee_type}, not ${expected.currency}` };
+  const payer = payerOfV2Reply(f, expected.currency);
+  if (!payer.ok) return { kind: 'unknown', reason: payer.reason };
   return {
     kind: 'paid',
     acquirerSn: f.transaction_id,
@@ -121,6 +148,7 @@ function paidOf(f: WechatFields, expected: { clientSn: string; amount: number | 
     finishedAt: (f.time_end ? instantOfBeijingCompact(f.time_end) : null)?.toISOString() ?? now.toISOString(),
     paymentList: [],
     merchantDiscount: 0,
+    payer: payer.payer,
   };
 }
 
@@ -217,11 +245,31 @@ export function refundqueryOutcomeOf(reply: HttpReply, key: ReplyKey, expected: 
   }
 }
 
-export function refundOutcomeOf(reply: HttpReply, key: ReplyKey, expected: { refundRequestNo: string }): RefundOutcome | 'accepted' {
+/**
+ * What the customer gets back in CNY from a cross-border refund, as the refund's reply says (`cash_refund_fee`, in
+ * `cash_refund_fee_type`, CNY when absent); null for a CNY store, or when it says nothing or nothing readable (the
+ * refund itself stands on refundquery: this only adds what the receipt and the sync fact show).
+ */
+export function payerRefundOfV2Reply(f: WechatFields, currency: string): { currency: string; amount: number } | null {
+  if (currency === 'CNY') return null;
+  const fee = f.cash_refund_fee;
+  if (fee === undefined || !/^\d{1,10}$/.test(fee) || (f.cash_refund_fee_type ?? 'CNY') !== 'CNY') return null;
+  return { currency: 'CNY', amount: Number(fee) };
+}
+
+export function refundOutcomeOf(
+  reply: HttpReply,
+  key: ReplyKey,
+  expected: { refundRequestNo: string; currency?: string },
+): RefundOutcome | { kind: 'accepted'; payerRefund: { currency: string; amount: number } | null } {
   const opened = openV2Reply(reply, key);
   if (!opened.ok) return { kind: 'unknown', reason: opened.reason };
   const f = opened.fields;
-  if (f.result_code === 'SUCCESS') return f.out_refund_no === expected.refundRequestNo ? 'accepted' : { kind: 'unknown', reason: 'refund reply is for another refund' };
+  if (f.result_code === 'SUCCESS') {
+    return f.out_refund_no === expected.refundRequestNo
+      ? { kind: 'accepted', payerRefund: payerRefundOfV2Reply(f, expected.currency ?? 'CNY') }
+      : { kind: 'unknown', reason: 'refund reply is for another refund' };
+  }
   switch (f.err_code) {
     case 'NOTENOUGH':
     case 'REFUND_FEE_INVALID':
@@ -351,10 +399,11 @@ export function createWechatV2Port(options: WechatV2Options): ProviderPort {
         timeouts.otherMs,
         true,
       );
-      const outcome = refundOutcomeOf(reply, key, input);
-      if (outcome !== 'accepted') return outcome;
+      const outcome = refundOutcomeOf(reply, key, { ...input, currency });
+      if (outcome.kind !== 'accepted') return outcome;
       // Accepted is not refunded (refund.md): the refund's own state says.
       const status = await refundquery(input);
+      if (status.kind === 'refunded') return { ...status, payerRefund: outcome.payerRefund };
       return status.kind === 'not_arrived' ? { kind: 'in_progress' } : status;
     },
     refundStatus: (input) => refundquery(input),

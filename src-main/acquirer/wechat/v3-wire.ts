@@ -30,6 +30,7 @@ export const V3Amount = z.looseObject({
   payer_total: Minor.optional(),
   payer_currency: Currency.optional(),
 });
+export type V3Amount = z.infer<typeof V3Amount>;
 
 /** A transaction as codepay (paid) and the order query describe it. */
 export const V3Transaction = z.looseObject({

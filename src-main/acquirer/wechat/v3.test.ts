@@ -46,6 +46,7 @@ describe('WeChat Pay v3 codepay replies', () => {
       finishedAt: '2026-12-05T02:00:00.000Z',
       paymentList: [],
       merchantDiscount: 0,
+      payer: null,
     });
   });
 
@@ -110,5 +111,23 @@ describe('WeChat Pay v3 query, reverse and refund replies', () => {
     expect(refundStateOf(reply(400, { code: 'INVALID_REQUEST', message: '申请退款金额超过订单可退金额' }), KEY, ask, NOW)).toMatchObject({ kind: 'failed', code: 'not_refundable' });
     expect(refundStateOf(reply(403, { code: 'NOT_ENOUGH', message: '基本账户余额不足' }), KEY, ask, NOW)).toMatchObject({ kind: 'failed', code: 'not_enough_refundable' });
     expect(refundStateOf(reply(429, { code: 'FREQUENCY_LIMITED', message: '频率限制' }), KEY, ask, NOW)).toMatchObject({ kind: 'unknown' });
+  });
+});
+
+/** The domestic code-payment API documents payer_total / payer_currency and no rate: the rate stays null. */
+describe('cross-border codepay replies (amount.currency JPY)', () => {
+  const JPY_ORDER = { clientSn: ORDER.clientSn, amount: 1000, currency: 'JPY' };
+  const JPY_PAID = { ...PAID, amount: { total: 1000, currency: 'JPY', payer_total: 4820, payer_currency: 'CNY' } };
+
+  it('keeps what the customer paid in CNY from the reply, with no rate (the domestic reply has none)', () => {
+    expect(codepayOutcomeOf(reply(200, JPY_PAID), KEY, JPY_ORDER, NOW)).toMatchObject({ kind: 'paid', amount: 1000, payer: { currency: 'CNY', amount: 4820, rate: null } });
+    expect(queryOutcomeOf(reply(200, JPY_PAID), KEY, { clientSn: ORDER.clientSn, currency: 'JPY' }, NOW)).toMatchObject({ kind: 'paid', payer: { amount: 4820 } });
+    expect(codepayOutcomeOf(reply(200, { ...JPY_PAID, amount: { total: 1000, currency: 'JPY' } }), KEY, JPY_ORDER, NOW)).toMatchObject({ kind: 'paid', payer: null });
+  });
+
+  it('is unknown for a payer currency other than CNY or a negative payer_total', () => {
+    expect(codepayOutcomeOf(reply(200, { ...JPY_PAID, amount: { ...JPY_PAID.amount, payer_currency: 'JPY' } }), KEY, JPY_ORDER, NOW)).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('payer_currency JPY') });
+    expect(codepayOutcomeOf(reply(200, { ...JPY_PAID, amount: { ...JPY_PAID.amount, payer_total: -4820 } }), KEY, JPY_ORDER, NOW)).toMatchObject({ kind: 'unknown' });
+    expect(codepayOutcomeOf(reply(200, { ...JPY_PAID, amount: { ...JPY_PAID.amount, payer_total: 48.2 } }), KEY, JPY_ORDER, NOW)).toMatchObject({ kind: 'unknown' });
   });
 });

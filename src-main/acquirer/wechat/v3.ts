@@ -26,6 +26,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { acquirerDateOf } from '../../../src-common/business-day';
+import type { PayerAmount } from '../../../src-common/cross-border';
 import type { FailureCode } from '../../../src-common/payment-state';
 import { PROVIDER_CAPABILITIES, type WechatV3Settings } from '../../../src-common/payment-provider';
 import { systemClock, type Clock } from '../../clock';
@@ -35,7 +36,7 @@ import { AcquirerError, type CancelOutcome, type PayOutcome, type QueryOutcome, 
 import { exchange, type HttpReply } from '../shouqianba';
 import { parseTradeBill } from './v2';
 import { v3Authorization, verifyV3Reply, type V3Platform, type V3Signer } from './v3-sign';
-import { V3_PATHS, V3Bill, V3Error, V3Refund, V3Reversed, V3Transaction, instantOfRfc3339 } from './v3-wire';
+import { V3_PATHS, V3Bill, V3Error, V3Refund, V3Reversed, V3Transaction, instantOfRfc3339, type V3Amount } from './v3-wire';
 
 export interface WechatV3Options {
   readonly settings: WechatV3Settings;
@@ -99,6 +100,20 @@ const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
   MCH_NOT_EXISTS: 'other',
 };
 
+/**
+ * The customer's side of a paid order in a store priced in `currency` other than CNY: `amount.payer_total` in
+ * `amount.payer_currency` (CNY when absent). This adapter speaks the domestic code-payment API
+ * (/v3/pay/transactions/codepay), whose reply documents these two and no rate (the rate, `exchange_rate`, is a field
+ * of the global API /v3/global/transactions/micropay, not built): the rate is null. A payer currency other than CNY
+ * contradicts a Chinese wallet's reply: unknown.
+ */
+export function payerOfV3Amount(amount: V3Amount, currency: string): { ok: true; payer: PayerAmount | null } | { ok: false; reason: string } {
+  if (currency === 'CNY' || amount.payer_total === undefined) return { ok: true, payer: null };
+  const payerCurrency = amount.payer_currency ?? 'CNY';
+  if (payerCurrency !== 'CNY') return { ok: false, reason: `paid reply has payer_currency ${payerCurrency}, not CNY` };
+  return { ok: true, payer: { currency: 'CNY', amount: amount.payer_total, rate: null, rateScale: 0 } };
+}
+
 /** A paid order as a reply describes it; `unknown` when it is not the order asked for, in the amount and currency asked. */
 function paidOf(t: V3Transaction, key: V3ReplyKey, expected: { clientSn: string; amount: number | null; currency: string }, now: Date): PayOutcome {
   if (t.out_trade_no !== expected.clientSn || !t.transaction_id) return { kind: 'unknown', reason: 'paid reply is for another order' };
@@ -106,6 +121,8 @@ function paidOf(t: V3Transaction, key: V3ReplyKey, expected: { clientSn: string;
   if (!t.amount) return { kind: 'unknown', reason: 'paid reply has no amount' };
   if (expected.amount !== null && t.amount.total !== expected.amount) return { kind: 'unknown', reason: `paid reply has amount.total ${t.amount.total}` };
   if (t.amount.currency !== expected.currency) return { kind: 'unknown', reason: `paid reply is in ${t.amount.currency}, not ${expected.currency}` };
+  const payer = payerOfV3Amount(t.amount, expected.currency);
+  if (!payer.ok) return { kind: 'unknown', reason: payer.reason };
   return {
     kind: 'paid',
     acquirerSn: t.transaction_id,
@@ -115,6 +132,7 @@ function paidOf(t: V3Transaction, key: V3ReplyKey, expected: { clientSn: string;
     finishedAt: (instantOfRfc3339(t.success_time) ?? now).toISOString(),
     paymentList: [],
     merchantDiscount: 0,
+    payer: payer.payer,
   };
 }
 
@@ -211,7 +229,8 @@ export function refundStateOf(
   if (r.amount.refund !== expected.amount || r.amount.currency !== expected.currency) return { kind: 'unknown', reason: `refund reply has ${r.amount.refund} ${r.amount.currency}` };
   switch (r.status) {
     case 'SUCCESS':
-      return { kind: 'refunded', refundedTotal: r.amount.refund };
+      // Cross-border: amount.payer_refund is the customer's side (the domestic reply has no payer currency: CNY).
+      return { kind: 'refunded', refundedTotal: r.amount.refund, ...(expected.currency !== 'CNY' && r.amount.payer_refund !== undefined ? { payerRefund: { currency: 'CNY', amount: r.amount.payer_refund } } : {}) };
     case 'PROCESSING':
       return { kind: 'in_progress' };
     case 'CLOSED':
