@@ -47,6 +47,7 @@ const running = await startServer({
   log,
   ...(o['public-url'] ? { publicUrl: o['public-url'] } : {}),
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+  ...(process.env.JIEZHANG_DISTRIBUTE_ON_CITUS === '1' ? { distributeOnCitus: true } : {}),
   ...(o['tls-cert'] && o['tls-key'] ? { tlsFiles: { certFile: o['tls-cert'], keyFile: o['tls-key'] } } : {}),
 }).catch((error: unknown) => {
   log.fatal({ err: error }, 'store server did not start');

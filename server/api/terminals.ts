@@ -45,10 +45,11 @@ export async function enrol(db: Db, body: unknown): Promise<EnrolReply> {
     const store = spent.rows[0];
     if (!store) throw new ApiError('enrolment_code_invalid', 'This enrolment code is unknown, already used or expired: ask the owner for a new one');
     await tx.query(
-      `INSERT INTO terminal (store_id, terminal_id, name, app_version, credential_hash, last_contact_at) VALUES ($1, $2, $3, $4, $5, now())
+      // The clock in the row, not in the SET: Citus takes only immutable functions in an upsert's DO UPDATE.
+      `INSERT INTO terminal (store_id, terminal_id, name, app_version, credential_hash, enrolled_at, last_contact_at) VALUES ($1, $2, $3, $4, $5, now(), now())
        ON CONFLICT (store_id, terminal_id) DO UPDATE
          SET name = EXCLUDED.name, app_version = EXCLUDED.app_version, credential_hash = EXCLUDED.credential_hash,
-             enrolled_at = now(), revoked_at = NULL, last_contact_at = now()`,
+             enrolled_at = EXCLUDED.enrolled_at, revoked_at = NULL, last_contact_at = EXCLUDED.last_contact_at`,
       [store.store_id, request.terminalId, request.terminalName, request.appVersion, secretHash(credential)],
     );
     return { storeId: store.store_id, storeName: store.name, terminalId: request.terminalId, credential };

@@ -117,8 +117,8 @@ export async function setThreshold(db: Db, storeId: string, productId: string, l
     await lockStores(tx, [storeId]);
     await requireProducts(tx, storeId, [productId]);
     await tx.query(
-      `INSERT INTO stock_product (store_id, product_id, low_stock_milli) VALUES ($1, $2, $3)
-       ON CONFLICT (store_id, product_id) DO UPDATE SET low_stock_milli = EXCLUDED.low_stock_milli, updated_at = now()`,
+      `INSERT INTO stock_product (store_id, product_id, low_stock_milli, updated_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (store_id, product_id) DO UPDATE SET low_stock_milli = EXCLUDED.low_stock_milli, updated_at = EXCLUDED.updated_at`,
       [storeId, productId, lowStockMilli],
     );
   });

@@ -75,8 +75,8 @@ export async function applyIncomingCosts(tx: pg.ClientBase, storeId: string, inc
     averages.set(i.productId, state.avgCost);
   }
   await tx.query(
-    `INSERT INTO stock_product (store_id, product_id, avg_cost) SELECT $1, t.product_id, t.avg_cost FROM unnest($2::text[], $3::bigint[]) AS t(product_id, avg_cost)
-     ON CONFLICT (store_id, product_id) DO UPDATE SET avg_cost = EXCLUDED.avg_cost, updated_at = now()`,
+    `INSERT INTO stock_product (store_id, product_id, avg_cost, updated_at) SELECT $1, t.product_id, t.avg_cost, now() FROM unnest($2::text[], $3::bigint[]) AS t(product_id, avg_cost)
+     ON CONFLICT (store_id, product_id) DO UPDATE SET avg_cost = EXCLUDED.avg_cost, updated_at = EXCLUDED.updated_at`,
     [storeId, [...averages.keys()], [...averages.values()]],
   );
   return averages;

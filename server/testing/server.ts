@@ -40,6 +40,8 @@ export async function startTestServer(databaseUrl?: string, options: { pullPageR
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.tlsFiles ? { tlsFiles: options.tlsFiles } : {}),
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    // The run's PostgreSQL is a Citus coordinator (testing/postgres.ts): the tests run on distributed tables.
+    distributeOnCitus: Boolean(process.env.JIEZHANG_TEST_CITUS_WORKERS),
   });
   // A CA-signed server is trusted through its CA; a self-signed one through its own certificate.
   const trusted = options.clientCa ?? server.tls.cert;
