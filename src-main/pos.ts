@@ -563,8 +563,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return null;
     },
     'sale.complete': ({ tenders }, session) => sales.complete(tenders, session),
-    'payment.payByCode': ({ code }, session) => payments.payByCode(code, session),
-    'payment.payByQr': ({ wallet }, session) => payments.payByQr(wallet, session),
+    'payment.payByCode': ({ code, amount }, session) => payments.payByCode(code, session, amount),
+    'payment.payByQr': ({ wallet, amount }, session) => payments.payByQr(wallet, session, amount),
+    'payment.reverseParts': (_input, session) => payments.reverseParts(session),
     'payment.cancel': ({ paymentId }, session) => payments.cancel(paymentId, session),
     'payment.current': () => {
       const open = sales.current('till');

@@ -90,3 +90,8 @@ export function setPaymentQr(db: Database, id: string, qrCode: string, acquirerS
 export function paidPaymentsOfOpenSales(db: Database): PaymentRow[] {
   return stmt(db, "SELECT p.* FROM payment p JOIN sale s ON s.id = p.sale_id WHERE p.status = 'paid' AND s.status = 'open'").all() as PaymentRow[];
 }
+
+/** A sale's paid wallet payments (its parts), oldest first: the tenders it completes with. */
+export function paidPaymentsOfSale(db: Database, saleId: string): PaymentRow[] {
+  return stmt(db, "SELECT * FROM payment WHERE sale_id = ? AND status = 'paid' ORDER BY created_at, rowid").all(saleId) as PaymentRow[];
+}
