@@ -466,7 +466,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     screens,
     till: {
       addItem: (code, session) => sales.scan(code, session),
-      payByCode: (code, session) => payments.payByCode(code, session),
+      payByCode: (code, session, amount) => payments.payByCode(code, session, amount),
       attachMember: (qr, session) => {
         const member = members.find({ qr });
         if (!member) throw new PosError('not_found', 'No member has this QR', { reason: 'member_not_found' });
