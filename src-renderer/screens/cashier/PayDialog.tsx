@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cashRoundingFor } from '../../../src-common/cash-rounding';
 import { classifyPaymentCode, looksLikeProductBarcode } from '../../../src-common/payment-code';
@@ -79,6 +79,13 @@ export function PayDialog({
   const toPay = cart.stillDue ?? amountToPay(cart);
   const parts = cart.paidParts ?? [];
   const [confirmReverse, setConfirmReverse] = useState(false);
+  const codeInput = useRef<HTMLInputElement>(null);
+  // The parts given back, their list (and the button that had the focus) goes: the focus returns to the code field.
+  const hadParts = useRef(parts.length > 0);
+  useEffect(() => {
+    if (hadParts.current && parts.length === 0) codeInput.current?.focus();
+    hadParts.current = parts.length > 0;
+  }, [parts.length]);
   const [partText, setPartText] = useState(() => formatAmount(toPay, currency));
   // A part paid, or given back, while the dialog is open: the next part starts from what is now due.
   const [partFor, setPartFor] = useState(toPay);
@@ -149,6 +156,7 @@ export function PayDialog({
         <label className="pay-figure">
           <span>{t('pay.walletCode')}</span>
           <input
+            ref={codeInput}
             data-testid="payment-code"
             autoComplete="off"
             spellCheck={false}
@@ -167,21 +175,7 @@ export function PayDialog({
             </span>
           )}
         </label>
-        <label className="pay-figure">
-          <span>{t('splitPay.partAmount')}</span>
-          <input
-            data-testid="part-amount"
-            inputMode="decimal"
-            autoComplete="off"
-            value={partText}
-            title={t('splitPay.partAmountHint')}
-            onChange={(e) => {
-              setPartText(e.target.value);
-              setCodeError(null);
-            }}
-            aria-invalid={part === null}
-          />
-        </label>
+
         <div className="qr-buttons">
           {(['wechat', 'alipay', 'unionpay'] as const).filter((wallet) => qrWallets?.includes(wallet) ?? false).map((wallet) => (
             <button key={wallet} type="button" disabled={busy || other.length > 0 || part === null} onClick={() => part !== null && onPaymentQr(wallet, part)} data-testid={`qr-${wallet}`}>
@@ -190,6 +184,25 @@ export function PayDialog({
           ))}
         </div>
       </form>
+      {/* After the code's form and outside it: the dialog still opens on the code field, and Enter there still submits it (one field per form); Enter here goes back to the code. */}
+      <label className="pay-figure part-amount">
+        <span>{t('splitPay.partAmount')}</span>
+        <input
+          data-testid="part-amount"
+          inputMode="decimal"
+          autoComplete="off"
+          value={partText}
+          title={t('splitPay.partAmountHint')}
+          onChange={(e) => {
+            setPartText(e.target.value);
+            setCodeError(null);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') codeInput.current?.focus();
+          }}
+          aria-invalid={part === null}
+        />
+      </label>
       {parts.length > 0 && (
         <div className="paid-parts" data-testid="paid-parts">
           <strong>{t('splitPay.paidParts')}</strong>
@@ -201,10 +214,9 @@ export function PayDialog({
               </li>
             ))}
           </ul>
-          <div className="pay-figure">
-            <span>{t('splitPay.remaining')}</span>
-            <strong data-testid="pay-remaining">{money(toPay, currency)}</strong>
-          </div>
+          <span className="paid-parts-remaining">
+            {t('splitPay.remaining')} <strong data-testid="pay-remaining">{money(toPay, currency)}</strong>
+          </span>
           {/* Two presses: the first asks, the second gives the money back. */}
           <button
             type="button"
