@@ -32,9 +32,9 @@ describe('a cashier splits one sale across a wallet and cash, and across two wal
     page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
     await signIn(page, '收银员 01', '1111');
     await page.getByTestId('scan-input').waitFor();
-    [product] = db(
+    product = (db(
       "SELECT b.barcode, p.price FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 AND p.price BETWEEN 500 AND 3000 ORDER BY p.price LIMIT 1",
-    ) as { barcode: string; price: number }[];
+    ) as { barcode: string; price: number }[])[0]!;
   });
   afterAll(async () => {
     await browser?.close();
