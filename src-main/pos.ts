@@ -543,7 +543,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'sale.setOrderDiscount': ({ discount, approval }, session) => sales.setOrderDiscount(discount, approval, session),
     'sale.beginPayment': (_input, session) => {
       const cart = sales.current('till');
-      if (cart && cart.lines.length) bus.publish('sale.paying', { surface: 'till', saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : amountToPay(cart) });
+      // What is still to pay: after the wallet parts paid so far (issue 18), cash-rounded when the till rounds cash.
+      if (cart && cart.lines.length) bus.publish('sale.paying', { surface: 'till', saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : (cart.stillDue ?? amountToPay(cart)) });
       // This screen is at its pay step: a scanned payment code is the customer's.
       screens.report(session, { surface: 'till', step: 'paying' });
       return null;
