@@ -298,6 +298,29 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     expect(await t.ok(cashier, 'sale.current', {})).toBeNull();
   });
 
+  it('a merchant QR can be a part too: Alipay precreates the part, the rest by WeChat code', async () => {
+    const cart = await saleOfTenYuan(4);
+    const qr = await t.ok(cashier, 'payment.payByQr', { wallet: 'alipay', amount: 1234 });
+    expect(qr).toMatchObject({ status: 'pending', amount: 1234, qrCode: expect.any(String) });
+    const [pending] = t.query<{ client_sn: string }>('SELECT client_sn FROM payment WHERE id = ?', qr.paymentId);
+    expect(alipay.order(pending!.client_sn)).toMatchObject({ tradeStatus: 'WAIT_BUYER_PAY', totalAmount: 1234 });
+    // One payment in flight per sale: the next part waits for this one.
+    expect(await t.call(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'payment_in_progress' } } });
+    alipay.customerPays(pending!.client_sn);
+    const qrRow = await settledPayment(t, qr.paymentId);
+    expect(qrRow).toMatchObject({ status: 'paid', amount: 1234, sale_status: 'open' });
+    const rest = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') });
+    expect(rest.amount).toBe(4000 - 1234);
+    const restRow = await settledPayment(t, rest.paymentId);
+    expect(restRow.sale_status).toBe('completed');
+    expect(alipay.order(qrRow.client_sn)).toMatchObject({ tradeStatus: 'TRADE_SUCCESS', totalAmount: 1234 });
+    expect(wechat.order(restRow.client_sn)).toMatchObject({ tradeState: 'SUCCESS', totalFee: 4000 - 1234 });
+    expect(t.query('SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', cart.saleId)).toEqual([
+      { kind: 'alipay', amount: 1234 },
+      { kind: 'wechat', amount: 4000 - 1234 },
+    ]);
+  });
+
   it('reverseParts refuses when there is nothing to reverse', async () => {
     await saleOfTenYuan(1);
     expect(await t.call(cashier, 'payment.reverseParts', {})).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'no_paid_parts' } } });
