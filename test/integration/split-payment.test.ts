@@ -199,17 +199,18 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     const [wechatPart, unionpayPart, alipayPart] = splitSale.parts;
     const xBefore = await t.ok(owner, 'report.x', {});
     // A refund cannot take one part's money from another provider.
-    const spanning = await t.call(owner, 'refund.request', { saleId: splitSale.saleId, amount: 3001, reason: '退货' });
+    const spanning = await t.call(owner, 'refund.request', { saleId: splitSale.saleId, amount: 5001, reason: '退货' });
     expect(spanning).toMatchObject({ ok: false, error: { code: 'validation_failed', details: { reason: 'spans_wallets' } } });
 
     const refunded: { provider: string; wallet_amount: number; payment_id: string | null }[] = [];
-    for (const part of [wechatPart!, unionpayPart!, alipayPart!]) {
+    // ¥50.00 first: only the UnionPay part can take it back whole, so it goes there (not ¥30.00 WeChat + the rest).
+    for (const part of [unionpayPart!, wechatPart!, alipayPart!]) {
       const refund = await t.ok(owner, 'refund.request', { saleId: splitSale.saleId, amount: part.amount, reason: '退货' });
       const row = await refundSettled(refund.refundId);
       expect(row.status).toBe('refunded');
       refunded.push({ provider: row.provider, wallet_amount: row.wallet_amount, payment_id: row.payment_id });
     }
-    expect(refunded).toEqual(splitSale.parts.map((p) => ({ provider: p.provider, wallet_amount: p.amount, payment_id: p.paymentId })));
+    expect(refunded).toEqual([unionpayPart!, wechatPart!, alipayPart!].map((p) => ({ provider: p.provider, wallet_amount: p.amount, payment_id: p.paymentId })));
     expect(wechat.order(wechatPart!.clientSn)).toMatchObject({ totalFee: 3000, refunded: 3000 });
     expect(aggregatorLedger(unionpayPart!.clientSn)).toEqual([
       { type: 'pay', amount: 5000 },
