@@ -63,7 +63,9 @@ describe('a cashier splits one sale across a wallet and cash, and across two wal
 
   const openSaleId = () => (db("SELECT id FROM sale WHERE status = 'open'") as { id: string }[])[0]?.id;
 
-  it('takes ¥x by WeChat, then the rest in cash with change from the cash only', async () => {
+  it('takes ¥x by WeChat, then the rest in cash with change from the cash only; the customer display shows what remains', async () => {
+    const customer = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    await customer.goto(`${host.ready.url}#/customer?token=${host.ready.token}`);
     const total = await saleAtPayStep();
     // The part's amount is prefilled with all that is due.
     expect(await page.getByTestId('part-amount').inputValue()).toBe(yuan(total));
@@ -80,6 +82,8 @@ describe('a cashier splits one sale across a wallet and cash, and across two wal
     expect(await page.getByTestId('pay-due').textContent()).toBe(formatMoney(rest, 'CNY'));
     await expect.poll(() => page.getByTestId('part-amount').inputValue()).toBe(yuan(rest));
     await page.screenshot({ path: `${ARTIFACTS}/split-pay-part.png` });
+    await expect.poll(() => customer.getByTestId('customer-remaining').textContent()).toBe(`已付 ${formatMoney(wechatPart, 'CNY')} · 还需支付 ${formatMoney(rest, 'CNY')}`);
+    await customer.close();
 
     // More than is still due is refused in the dialog, before anything is sent.
     await page.getByTestId('part-amount').fill(yuan(rest + 1));
