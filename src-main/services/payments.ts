@@ -20,6 +20,8 @@ import {
   latestPaymentForSale,
   paidPaymentsOfOpenSales,
   paidPaymentsOfSale,
+  partReversalPending,
+  REVERSE_PART_JOB,
   setPaymentParts,
   setPaymentQr,
   unfinishedPayments,
@@ -110,8 +112,6 @@ export interface PaymentsDeps {
 /** How many payments may be queried or cancelled at once (each payment's own jobs still run one at a time). */
 const PAYMENT_JOB_CONCURRENCY = 4;
 const COMPLETE_SALE_JOB = 'payment.completeSale';
-/** The reversal of a paid part of a sale still open (reverseParts). */
-const REVERSE_PART_JOB = 'payment.reversePart';
 /** Retries of a sale completion that could not be written (a full disk): soon at first, then at most every 30 s. */
 const completionBackoff = (attempts: number) => Math.min(30_000, 500 * 2 ** Math.min(attempts, 6));
 /** Shown with a paid payment whose sale is not closed yet (the screens say the completion is pending). */
@@ -429,7 +429,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     if (parts.length > 0 && due === 0) {
       throw new PosError('conflict', 'This sale is paid; its completion is pending', { reason: SALE_COMPLETION_PENDING, paymentId: parts.at(-1)!.id });
     }
-    const reversing = parts.find((p) => openJobOfSubject(db, jobSubject(p.id))?.kind === REVERSE_PART_JOB);
+    const reversing = parts.find((p) => partReversalPending(db, p.id));
     if (reversing) {
       throw new PosError('conflict', 'The paid parts of this sale are being given back: wait until they are', { reason: 'reversing_parts', paymentId: reversing.id });
     }

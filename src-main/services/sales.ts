@@ -31,7 +31,7 @@ import {
 } from '../../db/queries/sales';
 import { adjustStock } from '../../db/queries/catalog';
 import { insertSaleLinePromotions } from '../../db/queries/promotions';
-import { latestPaymentForSale, paidPaymentsOfSale, type PaymentRow } from '../../db/queries/payments';
+import { latestPaymentForSale, paidPaymentsOfSale, partReversalPending, type PaymentRow } from '../../db/queries/payments';
 import { PartAmountError, stillDue } from '../../src-common/split-payment';
 import { isFinal, type PaymentStatus } from '../../src-common/payment-state';
 import type { Clock } from '../clock';
@@ -260,6 +260,11 @@ export function createSalesService(deps: SalesDeps): SalesService {
     }
     const parts = paidPaymentsOfSale(db, saleId);
     if (parts.length === 0) return;
+    // A part on its way back to the customer is no tender of this sale any more, nor yet out of it: wait for it.
+    const reversing = parts.find((p) => partReversalPending(db, p.id));
+    if (reversing) {
+      throw new PosError('conflict', 'The paid parts of this sale are being given back: wait until they are', { reason: 'reversing_parts', paymentId: reversing.id });
+    }
     const due = dueAfterParts(amountToPay(view(saleId, 'open')), parts);
     if (due === 0) {
       throw new PosError('conflict', 'This sale is paid by wallet; its completion is pending', { reason: 'sale_completion_pending', paymentId: parts.at(-1)!.id });

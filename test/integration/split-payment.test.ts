@@ -272,7 +272,9 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
 
     const reversing = await t.ok(cashier, 'payment.reverseParts', {});
     expect(reversing.map((p) => p.paymentId)).toEqual([a.paymentId, b.paymentId, c.paymentId]);
-    // While the parts go back, no new part is taken.
+    // While the parts go back, the rest is not taken in cash (the parts would be tenders of a sale while their money
+    // goes back), nor is a new part taken.
+    expect(await t.call(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: 2000 }] })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'reversing_parts' } } });
     const during = await t.call(cashier, 'payment.payByCode', { code: sandboxPaymentCode('unionpay', '0000') });
     expect(during).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'reversing_parts' } } });
 
