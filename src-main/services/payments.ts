@@ -645,7 +645,12 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       }
       const unfinished = unfinishedPayments(db);
       const now = clock.now().getTime();
+      // Paid parts whose reversal a crash cut short: run it again now rather than when the dead run's lease ends.
+      const reversals = paidPaymentsOfOpenSales(db).filter((row) => partReversalPending(db, row.id));
       db.transaction(() => {
+        for (const row of reversals) {
+          setSubjectJob(db, { id: newId(), kind: REVERSE_PART_JOB, subject: jobSubject(row.id), payload: { paymentId: row.id }, runAt: now, deadlineAt: null, at: new Date(now).toISOString() });
+        }
         for (const row of unfinished) {
           recovering.add(row.id);
           // Ask about it right away, whatever was scheduled before the restart.

@@ -120,6 +120,36 @@ describe('a terminal killed between the last part paid and the sale completed', 
     ]);
   });
 
+  it('the till dies while giving the paid parts back: the restarted till finishes the reversal, each part reversed once', async () => {
+    const { dataDir, config, host, api, firstAmount, posDb } = await saleWithFirstPartPaid();
+    const second = await api.call('payment.payByCode', { code: sandboxPaymentCode('alipay', '0000'), amount: 1 });
+    expect(second).toMatchObject({ ok: true, value: { status: 'paid', amount: 1 } });
+    const reversing = await api.call('payment.reverseParts', {});
+    expect(reversing.ok).toBe(true);
+    // Killed at once: each reversal committed as a job, sent or not yet.
+    host.process.kill('SIGKILL');
+    await host.stop();
+    expect(read<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind = 'payment.reversePart'")[0]!.n).toBe(2);
+
+    const restarted = await startHostProcess({ dataDir, config });
+    hosts.push(restarted);
+    // At once, not when the dead run's lease on the job ends.
+    await waitFor(() => (read<{ n: number }>(posDb, "SELECT count(*) AS n FROM payment WHERE status = 'reversed'")[0]!.n === 2 ? true : undefined), 'both parts reversed', 10_000);
+    await waitFor(() => (read<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind LIKE 'payment.%' AND status IN ('queued', 'running')")[0]!.n === 0 ? true : undefined), 'the payment jobs to end');
+    expect(read<{ status: string }>(posDb, 'SELECT status FROM sale')[0]!.status).toBe('open');
+    // Each part paid once and reversed once at the acquirer: nothing kept, nothing returned twice.
+    expect(charges(posDb)).toEqual([
+      { amount: firstAmount, txns: [{ type: 'pay', amount: firstAmount }, { type: 'cancel', amount: firstAmount }] },
+      { amount: 1, txns: [{ type: 'pay', amount: 1 }, { type: 'cancel', amount: 1 }] },
+    ]);
+    // Unfrozen: the cashier can void it now.
+    const again = await openApiSocket(restarted.ready);
+    const users = await again.call('auth.users', {});
+    await again.call('auth.signIn', { userId: users.ok ? users.value.find((u) => u.role === 'cashier')!.id : '', pin: DEFAULT_USERS[0]!.pin });
+    expect(await again.call('sale.void', { reason: '顾客不要了' })).toMatchObject({ ok: true });
+    await restarted.stop();
+  });
+
   it('the till dies while the acquirer still holds the last part: found paid by query after the restart, the sale completed once', async () => {
     const { dataDir, config, host, api, total, firstAmount, posDb } = await saleWithFirstPartPaid();
     // 5000: the acquirer holds the request (paid 2 s later); the terminal dies waiting for the answer.
