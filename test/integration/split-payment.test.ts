@@ -3,12 +3,13 @@ import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src-common/roles';
 import type { AlipaySandbox } from '../../src-main/acquirer/alipay/sandbox';
-import type { WechatV2Sandbox } from '../../src-main/acquirer/wechat/sandbox-v2';
+import { startWechatV2Sandbox, type WechatV2Sandbox } from '../../src-main/acquirer/wechat/sandbox-v2';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { makeAlipayKeys, startTestAlipaySandbox, testAlipaySettings } from '../helpers/alipay-sandbox';
 import { settledPayment as settledWhole, startDirectProviderTill, type SettledPayment } from '../helpers/direct-provider';
 import { type TestPos } from '../helpers/pos';
-import { makeWechatCertificates, startTestWechatSandbox, testWechatSettings } from '../helpers/wechat-sandbox';
+import { tempDir } from '../helpers/host';
+import { makeWechatCertificates, TEST_MERCHANT, testWechatSettings } from '../helpers/wechat-sandbox';
 
 /**
  * One sale paid in parts across providers on ONE till (issue 18): WeChat → WeChat Pay v2 direct, Alipay → Alipay
@@ -18,6 +19,8 @@ import { makeWechatCertificates, startTestWechatSandbox, testWechatSettings } fr
  */
 describe('one sale paid in parts across WeChat direct, the aggregator and Alipay direct', () => {
   let wechat: WechatV2Sandbox;
+  /** How far the WeChat sandbox's clock runs ahead (its reversal window is 7 days). */
+  let wechatAheadMs = 0;
   let alipay: AlipaySandbox;
   let t: TestPos;
   let cashier: Session;
@@ -28,7 +31,13 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
   beforeAll(async () => {
     const certs = makeWechatCertificates();
     const keys = makeAlipayKeys();
-    wechat = await startTestWechatSandbox(certs, { scale: 0.02 });
+    wechat = await startWechatV2Sandbox({
+      dbPath: join(tempDir('wechat-sandbox-'), 'wechat-v2.sqlite'),
+      tls: { cert: certs.server.cert, key: certs.server.key, clientCa: certs.merchantCa },
+      merchant: TEST_MERCHANT,
+      scale: 0.02,
+      now: () => new Date(Date.now() + wechatAheadMs),
+    });
     alipay = await startTestAlipaySandbox(keys, { scale: 0.02 });
     t = await startDirectProviderTill();
     const technician = await t.signedIn('technician');
@@ -321,6 +330,33 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     expect(t.query('SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', cart.saleId)).toEqual([
       { kind: 'alipay', amount: 1234 },
       { kind: 'wechat', amount: 4000 - 1234 },
+    ]);
+  });
+
+  it('a part the provider will not reverse stays paid and the sale stays frozen; cash takes the rest', async () => {
+    const cart = await saleOfTenYuan(3);
+    const part = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000'), amount: 1000 });
+    const row = await settledPayment(t, part.paymentId);
+    // Eight days later at WeChat: past its 7-day reversal window (REVERSE_EXPIRE).
+    wechatAheadMs = 8 * 24 * 3600_000;
+    try {
+      await t.ok(cashier, 'payment.reverseParts', {});
+      const until = Date.now() + 10_000;
+      while (t.query<{ n: number }>("SELECT count(*) AS n FROM job WHERE kind = 'payment.reversePart' AND subject = ? AND status = 'failed'", `payment:${part.paymentId}`)[0]!.n === 0) {
+        if (Date.now() > until) throw new Error('the reversal did not end');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      wechatAheadMs = 0;
+    }
+    expect(t.query('SELECT status FROM payment WHERE id = ?', part.paymentId)).toEqual([{ status: 'paid' }]);
+    expect(wechat.order(row.client_sn)).toMatchObject({ tradeState: 'SUCCESS', totalFee: 1000 });
+    expect(await t.call(cashier, 'sale.void', { reason: '顾客不要了' })).toMatchObject({ ok: false, error: { details: { reason: 'paid_parts' } } });
+    const done = await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: 2000 }] });
+    expect(done).toMatchObject({ saleId: cart.saleId, change: 0 });
+    expect(t.query('SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', cart.saleId)).toEqual([
+      { kind: 'wechat', amount: 1000 },
+      { kind: 'cash', amount: 2000 },
     ]);
   });
 
