@@ -180,7 +180,18 @@ export const Cart = z.object({
    * Wallet parts already paid on this open sale (issue 18: one sale paid in parts), oldest first. While there are
    * any the sale is frozen (the parts were paid for this amount); `cashDue` is then what is left, cash-rounded.
    */
-  paidParts: z.array(z.object({ paymentId: Id, wallet: z.string().nullable(), maskedCode: z.string().nullable(), amount: PositiveMinor })).optional(),
+  paidParts: z
+    .array(
+      z.object({
+        paymentId: Id,
+        wallet: z.string().nullable(),
+        maskedCode: z.string().nullable(),
+        amount: PositiveMinor,
+        /** Being given back to the customer now (payment.reverseParts); a part the provider would not reverse stays without it. */
+        reversing: z.boolean().optional(),
+      }),
+    )
+    .optional(),
   /** What the sale still asks for: the amount to pay less the paid parts (before cash rounding). */
   stillDue: Minor.optional(),
 });

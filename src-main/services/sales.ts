@@ -220,7 +220,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       cashRounding: cash.rounding,
       member,
       points,
-      paidParts: parts.map((p) => ({ paymentId: p.id, wallet: p.wallet, maskedCode: p.masked_code, amount: p.amount })),
+      paidParts: parts.map((p) => ({ paymentId: p.id, wallet: p.wallet, maskedCode: p.masked_code, amount: p.amount, ...(partReversalPending(db, p.id) ? { reversing: true } : {}) })),
       stillDue: due,
     };
   }

@@ -274,6 +274,8 @@ export function CashierScreen({
     setBusy(false);
     if (!result.ok) return onError(result.error, partsErrorText(result.error));
     onOk();
+    // The parts are shown as going back until each provider answers (payment.changed refreshes the cart again).
+    void pos.call('sale.current', {}).then((r) => r.ok && setCart(r.value));
   };
 
   const startPayment = async (started: Promise<Result<PaymentView>>) => {

@@ -281,6 +281,8 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
 
     const reversing = await t.ok(cashier, 'payment.reverseParts', {});
     expect(reversing.map((p) => p.paymentId)).toEqual([a.paymentId, b.paymentId, c.paymentId]);
+    // The screens show the parts as going back until each provider answers.
+    expect((await t.ok(cashier, 'sale.current', {}))!.paidParts!.map((p) => p.reversing)).toEqual([true, true, true]);
     // While the parts go back, the rest is not taken in cash (the parts would be tenders of a sale while their money
     // goes back), nor is a new part taken.
     expect(await t.call(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: 2000 }] })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'reversing_parts' } } });
@@ -351,6 +353,8 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     }
     expect(t.query('SELECT status FROM payment WHERE id = ?', part.paymentId)).toEqual([{ status: 'paid' }]);
     expect(wechat.order(row.client_sn)).toMatchObject({ tradeState: 'SUCCESS', totalFee: 1000 });
+    // Shown as paid again, no longer as going back.
+    expect((await t.ok(cashier, 'sale.current', {}))!.paidParts).toEqual([{ paymentId: part.paymentId, wallet: 'wechat', maskedCode: expect.any(String), amount: 1000 }]);
     expect(await t.call(cashier, 'sale.void', { reason: '顾客不要了' })).toMatchObject({ ok: false, error: { details: { reason: 'paid_parts' } } });
     const done = await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: 2000 }] });
     expect(done).toMatchObject({ saleId: cart.saleId, change: 0 });

@@ -7,6 +7,7 @@ export const splitPayZhCN = {
   remaining: '还需支付',
   reverse: '退回已付部分',
   reverseConfirm: '把已付的 {{amount}} 逐笔退回顾客原支付方式？',
+  reversing: '退回中…',
   customerPaid: '已付 {{paid}} · 还需支付 {{remaining}}',
   errors: {
     paidParts: '本单已部分付款：请收取余款，或先退回已付部分',
@@ -24,6 +25,7 @@ export const splitPayEn: typeof splitPayZhCN = {
   remaining: 'Still to pay',
   reverse: 'Give paid parts back',
   reverseConfirm: 'Give the {{amount}} paid so far back to the customer, each part to its wallet?',
+  reversing: 'going back…',
   customerPaid: 'Paid {{paid}} · {{remaining}} still to pay',
   errors: {
     paidParts: 'Part of this sale is paid: take the rest, or give the paid parts back first',

@@ -211,6 +211,12 @@ export function PayDialog({
               <li key={p.paymentId} data-testid="paid-part">
                 <span>{p.wallet ? t(`tenders.${p.wallet}`, { defaultValue: p.wallet }) : ''}</span> <span className="muted">{p.maskedCode}</span>{' '}
                 <strong>{money(p.amount, currency)}</strong>
+                {p.reversing && (
+                  <span className="muted" data-testid="paid-part-reversing">
+                    {' '}
+                    {t('splitPay.reversing')}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -220,7 +226,7 @@ export function PayDialog({
           {/* Two presses: the first asks, the second gives the money back. */}
           <button
             type="button"
-            disabled={busy}
+            disabled={busy || parts.some((p) => p.reversing)}
             className={confirmReverse ? 'danger' : undefined}
             data-testid="reverse-parts"
             onClick={() => {
