@@ -32,6 +32,7 @@ import {
   Id,
   Language,
   PaymentsStatus,
+  PositiveMinor,
   PaymentView,
   RefundAsk,
   Product,
@@ -212,16 +213,23 @@ export const coreCalls = {
   }),
 
   'payment.payByCode': call({
-    input: z.object({ code: z.string().min(1).max(80) }).strict(),
+    /** `amount`: this part of the sale (1 ≤ amount ≤ still due, minor units); all that is still due when left out. */
+    input: z.object({ code: z.string().min(1).max(80), amount: PositiveMinor.optional() }).strict(),
     output: PaymentView,
     access: Staff,
-    summary: "Charge the open sale to the customer's wallet payment code",
+    summary: "Charge the open sale, or a part of it, to the customer's wallet payment code",
   }),
   'payment.payByQr': call({
-    input: z.object({ wallet: WalletKind }).strict(),
+    input: z.object({ wallet: WalletKind, amount: PositiveMinor.optional() }).strict(),
     output: PaymentView,
     access: Staff,
-    summary: 'Show a merchant QR for the open sale; the customer scans it to pay',
+    summary: 'Show a merchant QR for the open sale, or a part of it; the customer scans it to pay',
+  }),
+  'payment.reverseParts': call({
+    input: NoInput,
+    output: z.array(PaymentView),
+    access: Staff,
+    summary: 'Give the paid wallet parts of the open sale back, each through its own provider (before voiding it)',
   }),
   'payment.cancel': call({
     input: z.object({ paymentId: Id }).strict(),

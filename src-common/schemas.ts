@@ -176,6 +176,24 @@ export const Cart = z.object({
   member: z.object({ memberId: Id, maskedPhone: z.string(), name: z.string().nullable(), balance: z.number().int() }).nullable().optional(),
   /** Points the member redeems on this sale, debited when it completes; `amount` is their worth (minor units). */
   points: z.object({ mode: z.enum(['tender', 'discount']), points: z.number().int().positive(), amount: PositiveMinor }).nullable().optional(),
+  /**
+   * Wallet parts already paid on this open sale (issue 18: one sale paid in parts), oldest first. While there are
+   * any the sale is frozen (the parts were paid for this amount); `cashDue` is then what is left, cash-rounded.
+   */
+  paidParts: z
+    .array(
+      z.object({
+        paymentId: Id,
+        wallet: z.string().nullable(),
+        maskedCode: z.string().nullable(),
+        amount: PositiveMinor,
+        /** Being given back to the customer now (payment.reverseParts); a part the provider would not reverse stays without it. */
+        reversing: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  /** What the sale still asks for: the amount to pay less the paid parts (before cash rounding). */
+  stillDue: Minor.optional(),
 });
 export type Cart = z.infer<typeof Cart>;
 
@@ -277,6 +295,8 @@ export const PaymentView = z.object({
   failureMessage: z.string().nullable(),
   /** The merchant QR's content while it can be paid (shown on the screens as a QR code). */
   qrCode: z.string().nullable(),
+  /** A paid part of a sale still open: what the sale still asks for (the screens stay at the pay step for the rest). */
+  remaining: Minor.optional(),
 });
 export type PaymentView = z.infer<typeof PaymentView>;
 

@@ -511,7 +511,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     screens,
     till: {
       addItem: (code, session) => sales.scan(code, session),
-      payByCode: (code, session) => payments.payByCode(code, session),
+      payByCode: (code, session, amount) => payments.payByCode(code, session, amount),
       attachMember: (qr, session) => {
         const member = members.find({ qr });
         if (!member) throw new PosError('not_found', 'No member has this QR', { reason: 'member_not_found' });
@@ -588,7 +588,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'sale.setOrderDiscount': ({ discount, approval }, session) => sales.setOrderDiscount(discount, approval, session),
     'sale.beginPayment': (_input, session) => {
       const cart = sales.current('till');
-      if (cart && cart.lines.length) bus.publish('sale.paying', { surface: 'till', saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : amountToPay(cart) });
+      // What is still to pay: after the wallet parts paid so far (issue 18), cash-rounded when the till rounds cash.
+      if (cart && cart.lines.length) bus.publish('sale.paying', { surface: 'till', saleId: cart.saleId, total: cart.cashRounding ? cart.cashDue : (cart.stillDue ?? amountToPay(cart)) });
       // This screen is at its pay step: a scanned payment code is the customer's.
       screens.report(session, { surface: 'till', step: 'paying' });
       return null;
@@ -608,8 +609,9 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       return null;
     },
     'sale.complete': ({ tenders }, session) => sales.complete(tenders, session),
-    'payment.payByCode': ({ code }, session) => payments.payByCode(code, session),
-    'payment.payByQr': ({ wallet }, session) => payments.payByQr(wallet, session),
+    'payment.payByCode': ({ code, amount }, session) => payments.payByCode(code, session, amount),
+    'payment.payByQr': ({ wallet, amount }, session) => payments.payByQr(wallet, session, amount),
+    'payment.reverseParts': (_input, session) => payments.reverseParts(session),
     'payment.cancel': ({ paymentId }, session) => payments.cancel(paymentId, session),
     'payment.current': () => {
       const open = sales.current('till');

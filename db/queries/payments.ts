@@ -118,3 +118,19 @@ export function setPaymentQr(db: Database, id: string, qrCode: string, acquirerS
 export function paidPaymentsOfOpenSales(db: Database): PaymentRow[] {
   return stmt(db, "SELECT p.* FROM payment p JOIN sale s ON s.id = p.sale_id WHERE p.status = 'paid' AND s.status = 'open'").all() as PaymentRow[];
 }
+
+/** A sale's paid wallet payments (its parts), oldest first: the tenders it completes with. */
+export function paidPaymentsOfSale(db: Database, saleId: string): PaymentRow[] {
+  return stmt(db, "SELECT * FROM payment WHERE sale_id = ? AND status = 'paid' ORDER BY created_at, rowid").all(saleId) as PaymentRow[];
+}
+
+/** The job kind that gives a paid part of an open sale back (src-main/services/payments.ts reverseParts). */
+export const REVERSE_PART_JOB = 'payment.reversePart';
+
+/** Whether a paid part's reversal is queued or running: its money may be on its way back to the customer. */
+export function partReversalPending(db: Database, paymentId: string): boolean {
+  return (
+    stmt(db, "SELECT 1 FROM job WHERE subject = ? AND kind = ? AND status IN ('queued', 'running') LIMIT 1").pluck().get(`payment:${paymentId}`, REVERSE_PART_JOB) !==
+    undefined
+  );
+}

@@ -105,9 +105,9 @@ export function unresolvedRefundsSince(db: Database, terminalId: string, since: 
 }
 
 /** Kinds of job that move money. */
-export const MONEY_JOB_KINDS = ['payment.query', 'payment.cancel', 'refund.send'] as const;
+export const MONEY_JOB_KINDS = ['payment.query', 'payment.cancel', 'payment.reversePart', 'refund.send'] as const;
 
-/** Jobs that move money (payment query/cancel, refund send) still open; statement downloads and prints do not count. */
+/** Jobs that move money (payment query/cancel, a paid part's reversal, refund send) still open; statement downloads and prints do not count. */
 export function pendingMoneyJobs(db: Database): { kind: string; count: number }[] {
   return stmt(
     db,

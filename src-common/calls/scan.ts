@@ -4,14 +4,15 @@
  * router (`scan.submit`). Screens learn what happened from `scan.outcome`, payment codes masked.
  */
 import { z } from 'zod';
-import { Cart } from '../schemas';
+import { Cart, PositiveMinor } from '../schemas';
 import { KioskStep, Surface, TillStep } from '../surface';
 import { call, NoInput, Staff, type CallSpec } from './spec';
 
 const Screens = [...Staff, 'kiosk'] as const;
 
 export const ScreenReport = z.discriminatedUnion('surface', [
-  z.object({ surface: z.literal('till'), step: TillStep }).strict(),
+  /** partAmount: at the pay step, the part of the sale the next payment code is for (issue 18); all still due when absent. */
+  z.object({ surface: z.literal('till'), step: TillStep, partAmount: PositiveMinor.optional() }).strict(),
   z.object({ surface: z.literal('kiosk'), step: KioskStep }).strict(),
 ]);
 export type ScreenReport = z.infer<typeof ScreenReport>;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { newId } from '../../db/ids';
-import { finishSubjectJobs, noteJobError, openJobCount, setSubjectJob } from '../../db/queries/jobs';
+import { finishSubjectJobs, noteJobError, openJobCount, openJobOfSubject, setSubjectJob } from '../../db/queries/jobs';
 import { findSale } from '../../db/queries/sales';
 import {
   appendPaymentEvent,
@@ -19,6 +19,9 @@ import {
   insertPayment,
   latestPaymentForSale,
   paidPaymentsOfOpenSales,
+  paidPaymentsOfSale,
+  partReversalPending,
+  REVERSE_PART_JOB,
   setPaymentParts,
   setPaymentQr,
   unfinishedPayments,
@@ -46,21 +49,30 @@ import type { Session } from '../../src-common/roles';
 import type { Wallet } from '../../src-common/payment-code';
 import type { Cart, PaymentView } from '../../src-common/schemas';
 import { amountToPay } from '../../src-common/member-points';
+import { PartAmountError, partAmount, stillDue } from '../../src-common/split-payment';
 import { aggregatorOnlyGateway, type PaymentGateway, type ProviderPort } from '../acquirer/gateway';
 import type { AcquirerPort, CancelOutcome, QueryOutcome, TerminalCredentials } from '../acquirer/port';
 import type { ProviderId } from '../../src-common/payment-provider';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
-import type { JobRunner, RunningJob } from '../jobs/runner';
+import type { JobResult, JobRunner, RunningJob } from '../jobs/runner';
 import type { Logger } from '../log';
 import type { SalesService } from './sales';
 import { screensOf } from './ui-bridge';
 
 export interface PaymentsService {
-  /** Show a merchant QR for the open sale; the customer scans it with the wallet's app. */
-  payByQr(wallet: Wallet, session: Session): Promise<PaymentView>;
-  /** The cashier scanned the customer's payment code at the pay step. */
-  payByCode(code: string, session: Session): Promise<PaymentView>;
+  /**
+   * Show a merchant QR for the open sale; the customer scans it with the wallet's app. `amount`: this part of the
+   * sale (1 ≤ amount ≤ what is still due), all that is still due when not given.
+   */
+  payByQr(wallet: Wallet, session: Session, amount?: number): Promise<PaymentView>;
+  /** The cashier scanned the customer's payment code at the pay step; `amount` as for payByQr. */
+  payByCode(code: string, session: Session, amount?: number): Promise<PaymentView>;
+  /**
+   * The open sale's paid wallet parts go back to the customer, each through the provider that took it (a reversal
+   * of its order, committed as a job before it is sent): the way to give up a sale paid in part. Returns the parts.
+   */
+  reverseParts(session: Session): PaymentView[];
   /** The cashier gave up waiting: reverse (a payment that got through anyway completes the sale). */
   cancel(paymentId: string, session: Session): Promise<PaymentView>;
   forOpenSale(saleId: string): PaymentView | null;
@@ -157,11 +169,27 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         ? { failureCode: SALE_COMPLETION_PENDING, failureMessage: 'Paid: the sale will be completed as soon as the terminal can record it' }
         : { failureCode: row.failure_code, failureMessage: row.failure_message }),
       qrCode: isFinal(state.status) ? null : row.qr_code,
+      ...(state.status === 'paid' ? remainingOf(row) : {}),
     };
   };
 
-  /** A paid payment whose sale is still open: its completion job has not succeeded yet. */
-  const completionPending = (row: Pick<PaymentRow, 'sale_id'>) => findSale(db, row.sale_id)?.status === 'open';
+  /** What the open sale of a paid part still asks for; nothing when the sale is closed. */
+  const remainingOf = (row: Pick<PaymentRow, 'sale_id'>): { remaining?: number } => {
+    const due = dueOfOpenSale(row.sale_id);
+    return due === null ? {} : { remaining: due };
+  };
+
+  /** What an open sale still asks for after its paid parts (null: the sale is not open). */
+  function dueOfOpenSale(saleId: string): number | null {
+    const sale = findSale(db, saleId);
+    if (sale?.status !== 'open') return null;
+    const cart = sales.current(sale.surface);
+    if (!cart || cart.saleId !== saleId) return null;
+    return cart.stillDue ?? amountToPay(cart);
+  }
+
+  /** A paid payment whose sale is still open though its parts cover it: the completion job has not succeeded yet. */
+  const completionPending = (row: Pick<PaymentRow, 'sale_id'>) => dueOfOpenSale(row.sale_id) === 0;
 
   /** The surface a payment's sale sells on: its screens (and no other's) hear of it, and only they may cancel it. */
   const surfaceOfPayment = (row: Pick<PaymentRow, 'sale_id'>): Surface => findSale(db, row.sale_id)?.surface ?? 'till';
@@ -216,17 +244,13 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
    * `impossible`: the sale is not the open sale at that amount any more, and a person must look (never dropped).
    */
   function completeSale(row: PaymentRow): Completion {
-    if (!completionPending(row)) return { kind: 'done' };
+    // Closed already (by another part's completion, or cash for the rest), or a part with more still due: the part
+    // is recorded as a paid payment of the open sale, and the sale waits for the rest.
+    if (findSale(db, row.sale_id)?.status !== 'open') return { kind: 'done' };
     let result: Completion;
     try {
-      sales.completeWithWallet({
-        saleId: row.sale_id,
-        paymentId: row.id,
-        wallet: row.wallet ?? 'other',
-        amount: row.amount,
-        reference: row.masked_code,
-        userId: row.user_id,
-      });
+      if (!coversSale(row.sale_id)) return { kind: 'done' };
+      sales.completeWithWallets({ saleId: row.sale_id, userId: row.user_id });
       result = { kind: 'done' };
     } catch (error) {
       result = error instanceof PosError ? { kind: 'impossible', error: error.message } : { kind: 'pending', error: (error as Error).message };
@@ -236,13 +260,24 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     return result;
   }
 
+  /** Whether a sale's paid parts add up to at least what it asks for (read from the rows; throws on a database error). */
+  function coversSale(saleId: string): boolean {
+    const sale = findSale(db, saleId);
+    const cart = sale ? sales.current(sale.surface) : null;
+    if (!cart || cart.saleId !== saleId) return true; // not the open sale any more: completeWithWallets says why
+    return paidPaymentsOfSale(db, saleId).reduce((sum, p) => sum + p.amount, 0) >= amountToPay(cart);
+  }
+
   /**
    * After a completion done outside its job (right after the payment became paid). Not synced to disk on its own
    * (the sale's commit was): a retirement lost to a power cut only lets the job run once more and find the sale closed.
    */
   function retireCompletionJob(paymentId: string) {
     try {
-      db.transaction(() => finishSubjectJobs(db, jobSubject(paymentId), clock.now().toISOString()))();
+      // Only the completion job: a paid part may have its reversal queued behind the same subject.
+      db.transaction(() => {
+        if (openJobOfSubject(db, jobSubject(paymentId))?.kind === COMPLETE_SALE_JOB) finishSubjectJobs(db, jobSubject(paymentId), clock.now().toISOString());
+      })();
     } catch (error) {
       log.warn({ err: error, paymentId }, 'could not retire the completion job; it finds the sale completed and ends');
     }
@@ -293,6 +328,71 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     },
   });
 
+  /**
+   * A paid part of a sale still open goes back to the customer: the provider that took it reverses its order (WeChat
+   * reverse, Alipay trade.cancel, the aggregator's cancel all return a paid order's money the same day). Confirmed →
+   * the payment is `reversed` and no longer counts towards the sale. A refused reversal leaves the part paid (the
+   * sale keeps its money: take the rest, and refund after), as does one never confirmed after the cancel attempts
+   * (a query first: a reversal that went through is recognised). Never sent for a sale that is not open.
+   */
+  async function reversePart(job: RunningJob<{ paymentId: string }>): Promise<JobResult> {
+    const row = findPayment(db, job.payload.paymentId);
+    if (!row || stateOf(row).status !== 'paid') return;
+    if (findSale(db, row.sale_id)?.status !== 'open') {
+      appendEventNow(row.id, 'part_reversal_dropped', { reason: 'sale not open' });
+      return { outcome: 'failed', error: 'The sale of this part is not open any more: refund it instead' };
+    }
+    let port: ProviderPort;
+    try {
+      port = await connectOf(row);
+    } catch (error) {
+      online = false;
+      return { outcome: 'retry', error: (error as Error).message };
+    }
+    const outcome = await port.cancel(row.client_sn);
+    appendEventNow(row.id, 'part_reversal', outcome);
+    if (outcome.kind === 'cancelled') return markPartReversed(row);
+    // Refused or not known: the order's own state says whether the money went back.
+    const found = await port.query(row.client_sn);
+    appendEventNow(row.id, 'part_reversal_query', found);
+    if (found.kind === 'cancelled' || found.kind === 'refunded') return markPartReversed(row);
+    if (outcome.kind === 'failed' && found.kind === 'paid') {
+      log.warn({ paymentId: row.id, message: outcome.message }, 'the provider refused to reverse a paid part; it stays paid');
+      tell(findPayment(db, row.id)!);
+      return { outcome: 'failed', error: `The provider would not reverse this part (${outcome.message}): take the rest and refund after` };
+    }
+    if (job.attempt >= timings.maxCancelAttempts) {
+      log.error({ paymentId: row.id }, 'the reversal of a paid part was never confirmed; it stays paid');
+      tell(findPayment(db, row.id)!);
+      return { outcome: 'failed', error: 'The provider never confirmed the reversal: the part stays paid; check it with the provider' };
+    }
+    return { outcome: 'retry', error: outcome.kind === 'unknown' ? outcome.reason : outcome.kind };
+  }
+
+  function appendEventNow(paymentId: string, type: string, data: unknown) {
+    db.transaction(() => appendPaymentEvent(db, paymentId, type, data, clock.now().toISOString()))();
+  }
+
+  function markPartReversed(row: PaymentRow): JobResult {
+    const at = clock.now().toISOString();
+    const state: PaymentState = { ...stateOf(row), status: 'reversed' };
+    db.transaction(() => {
+      appendPaymentEvent(db, row.id, 'part_reversed', {}, at);
+      updatePayment(db, row.id, { status: 'reversed', state: JSON.stringify(state), acquirer_sn: row.acquirer_sn, failure_code: null, failure_message: null, finished_at: at, at });
+    })();
+    log.info({ paymentId: row.id, saleId: row.sale_id, amount: row.amount }, 'paid part of an open sale reversed');
+    tell(findPayment(db, row.id)!);
+    return { outcome: 'done' };
+  }
+
+  jobs.register({
+    kind: REVERSE_PART_JOB,
+    payload: paymentJobPayload,
+    concurrency: PAYMENT_JOB_CONCURRENCY,
+    backoff: () => timings.cancelRetryMs,
+    handler: reversePart,
+  });
+
   for (const kind of ['query', 'cancel'] as const) {
     jobs.register({
       kind: `payment.${kind}`,
@@ -311,18 +411,27 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     if (outcome.kind === 'paid') setPaymentParts(db, paymentId, outcome);
   };
 
-  /** What every new payment checks first: nothing unresolved from before, a sale to pay, no other payment running. */
-  function payableSale(surface: Surface) {
+  /**
+   * What every new payment checks first: nothing unresolved from before, a sale to pay, no other payment running,
+   * something still due after the paid parts (and none of them being reversed), and the part's amount within it.
+   */
+  function payableSale(surface: Surface, asked: number | undefined) {
     if (recovering.size > 0) {
       throw new PosError('unavailable', 'Earlier wallet payments are still being resolved; take cash or wait a moment', { recovering: recovering.size });
     }
     const cart = sales.current(surface);
     if (!cart || cart.lines.length === 0) throw new PosError('conflict', 'There is no sale to pay');
     const active = latestPaymentForSale(db, cart.saleId);
-    if (active && !isFinal(stateOf(active).status)) throw new PosError('conflict', 'A payment for this sale is still in progress');
+    if (active && !isFinal(stateOf(active).status)) throw new PosError('conflict', 'A payment for this sale is still in progress', { reason: 'payment_in_progress', paymentId: active.id });
+    const parts = paidPaymentsOfSale(db, cart.saleId);
+    const due = cart.stillDue ?? stillDue(amountToPay(cart), parts);
     // Paid already, its sale not yet closed (a full disk): another payment would charge the customer twice.
-    if (active && stateOf(active).status === 'paid') {
-      throw new PosError('conflict', 'This sale is paid; its completion is pending', { reason: SALE_COMPLETION_PENDING, paymentId: active.id });
+    if (parts.length > 0 && due === 0) {
+      throw new PosError('conflict', 'This sale is paid; its completion is pending', { reason: SALE_COMPLETION_PENDING, paymentId: parts.at(-1)!.id });
+    }
+    const reversing = parts.find((p) => partReversalPending(db, p.id));
+    if (reversing) {
+      throw new PosError('conflict', 'The paid parts of this sale are being given back: wait until they are', { reason: 'reversing_parts', paymentId: reversing.id });
     }
     // The customer may have been charged (a reversal never confirmed, or paid a different amount): another wallet
     // payment could charge them twice. A person looks at it first (reconciliation, refund); cash still works.
@@ -332,7 +441,14 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         paymentId: active.id,
       });
     }
-    return cart;
+    let amount: number;
+    try {
+      amount = partAmount(asked, due);
+    } catch (error) {
+      if (error instanceof PartAmountError) throw new PosError('validation_failed', error.message, { reason: error.reason, stillDue: due });
+      throw error;
+    }
+    return { cart, amount };
   }
 
   /**
@@ -340,12 +456,13 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
    * at the amount, that the payment was asked for, with no other payment started meanwhile; otherwise a voided
    * or changed sale would be charged, or charged twice.
    */
-  function stillPayable(asked: Cart, surface: Surface) {
-    const cart = payableSale(surface);
-    if (cart.saleId !== asked.saleId || cart.total !== asked.total || amountToPay(cart) !== amountToPay(asked)) {
+  function stillPayable(asked: { cart: Cart; amount: number }, surface: Surface) {
+    const now = payableSale(surface, asked.amount);
+    const { cart } = now;
+    if (cart.saleId !== asked.cart.saleId || cart.total !== asked.cart.total || amountToPay(cart) !== amountToPay(asked.cart) || cart.stillDue !== asked.cart.stillDue) {
       throw new PosError('conflict', 'The sale changed while the payment was being prepared; ask for payment again', { reason: 'sale_changed' });
     }
-    return cart;
+    return now;
   }
 
   const reachablePort = (provider: ProviderId) =>
@@ -388,10 +505,11 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   }
 
   return {
-    async payByQr(wallet, session) {
+    async payByQr(wallet, session, asked) {
       // The sale of the surface the caller sells on (the till's, or a kiosk session's order).
       const surface = surfaceOfCaller(session.caller);
-      const cart = payableSale(surface);
+      const payable = payableSale(surface, asked);
+      const { cart, amount } = payable;
       if (!gateway.offers(wallet, 'merchantQr')) {
         throw new PosError('validation_failed', 'The payment provider of this wallet offers no merchant QR: scan the customer’s payment code', { reason: 'not_offered', wallet });
       }
@@ -399,10 +517,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       // Before anything is sent: money must never come in that the terminal cannot record.
       await assertDiskRoom();
       const port = await reachablePort(provider);
-      stillPayable(cart, surface);
-      const { id, clientSn } = commitNew({ saleId: cart.saleId, amount: amountToPay(cart), kind: 'qr', wallet, provider, codeHash: null, maskedCode: null, userId: session.caller.userId });
-      log.info({ paymentId: id, clientSn, wallet, amount: amountToPay(cart) }, 'merchant QR requested');
-      const outcome = await port.precreate({ clientSn, amount: amountToPay(cart), wallet, subject, operator: session.caller.userId ?? 'pos' });
+      stillPayable(payable, surface);
+      const { id, clientSn } = commitNew({ saleId: cart.saleId, amount, kind: 'qr', wallet, provider, codeHash: null, maskedCode: null, userId: session.caller.userId });
+      log.info({ paymentId: id, clientSn, wallet, amount, ofSale: amountToPay(cart) }, 'merchant QR requested');
+      const outcome = await port.precreate({ clientSn, amount, wallet, subject, operator: session.caller.userId ?? 'pos' });
       online = outcome.kind !== 'unknown';
       const row = findPayment(db, id)!;
       if (outcome.kind === 'created') {
@@ -414,9 +532,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       return view(apply(row, { type: 'answer', answer, at: clock.now().getTime() }, 'precreate', outcome));
     },
 
-    async payByCode(rawCode, session) {
+    async payByCode(rawCode, session, asked) {
       const surface = surfaceOfCaller(session.caller);
-      const cart = payableSale(surface);
+      const payable = payableSale(surface, asked);
+      const { cart, amount } = payable;
       const code = rawCode.trim();
       const kind = classifyPaymentCode(code);
       if (!kind.ok) {
@@ -439,13 +558,13 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       // Before anything is sent: money must never come in that the terminal cannot record.
       await assertDiskRoom();
       const port = await reachablePort(provider);
-      stillPayable(cart, surface);
+      stillPayable(payable, surface);
       if (codeHashUsed(db, codeHash)) {
         throw new PosError('conflict', 'This payment code was used already: ask the customer to refresh it', { reason: 'code_reused' });
       }
       const { id, clientSn } = commitNew({
         saleId: cart.saleId,
-        amount: amountToPay(cart),
+        amount,
         kind: 'code',
         wallet: kind.wallet,
         provider,
@@ -453,9 +572,9 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         maskedCode: maskCode(code),
         userId: session.caller.userId,
       });
-      log.info({ paymentId: id, clientSn, wallet: kind.wallet, provider, amount: amountToPay(cart), code: maskCode(code) }, 'wallet payment submitted');
+      log.info({ paymentId: id, clientSn, wallet: kind.wallet, provider, amount, ofSale: amountToPay(cart), code: maskCode(code) }, 'wallet payment submitted');
 
-      const outcome = await port.pay({ clientSn, amount: amountToPay(cart), authCode: code, subject, operator: session.caller.userId ?? 'pos' });
+      const outcome = await port.pay({ clientSn, amount, authCode: code, subject, operator: session.caller.userId ?? 'pos' });
       keepPaidParts(id, outcome);
       online = outcome.kind !== 'unknown';
       try {
@@ -477,6 +596,31 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       }
       if (isFinal(stateOf(row).status)) return view(row);
       return view(apply(row, { type: 'cashier_cancel', at: clock.now().getTime() }, 'cashier_cancel', {}));
+    },
+
+    reverseParts(session) {
+      const surface = surfaceOfCaller(session.caller);
+      const cart = sales.current(surface);
+      if (!cart) throw new PosError('conflict', 'There is no open sale');
+      const active = latestPaymentForSale(db, cart.saleId);
+      if (active && !isFinal(stateOf(active).status)) {
+        throw new PosError('conflict', 'A payment for this sale is still in progress', { reason: 'payment_in_progress', paymentId: active.id });
+      }
+      const parts = paidPaymentsOfSale(db, cart.saleId);
+      if (parts.length === 0) throw new PosError('conflict', 'No part of this sale is paid by wallet', { reason: 'no_paid_parts' });
+      if (cart.stillDue === 0) {
+        throw new PosError('conflict', 'This sale is paid; its completion is pending', { reason: SALE_COMPLETION_PENDING, paymentId: parts.at(-1)!.id });
+      }
+      const at = clock.now();
+      db.transaction(() => {
+        for (const part of parts) {
+          appendPaymentEvent(db, part.id, 'part_reversal_requested', { userId: session.caller.userId }, at.toISOString());
+          setSubjectJob(db, { id: newId(), kind: REVERSE_PART_JOB, subject: jobSubject(part.id), payload: { paymentId: part.id }, runAt: at.getTime(), deadlineAt: null, at: at.toISOString() });
+        }
+      })();
+      log.info({ saleId: cart.saleId, parts: parts.map((p) => ({ paymentId: p.id, provider: p.provider, amount: p.amount })), userId: session.caller.userId }, 'reversing the paid parts of an open sale');
+      wake();
+      return parts.map((p) => view(p));
     },
 
     forOpenSale(saleId) {
@@ -501,7 +645,12 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       }
       const unfinished = unfinishedPayments(db);
       const now = clock.now().getTime();
+      // Paid parts whose reversal a crash cut short: run it again now rather than when the dead run's lease ends.
+      const reversals = paidPaymentsOfOpenSales(db).filter((row) => partReversalPending(db, row.id));
       db.transaction(() => {
+        for (const row of reversals) {
+          setSubjectJob(db, { id: newId(), kind: REVERSE_PART_JOB, subject: jobSubject(row.id), payload: { paymentId: row.id }, runAt: now, deadlineAt: null, at: new Date(now).toISOString() });
+        }
         for (const row of unfinished) {
           recovering.add(row.id);
           // Ask about it right away, whatever was scheduled before the restart.

@@ -13,7 +13,8 @@
  *   the original payment), the rest in cash handed back by the cashier. A mixed refund is ONE refund row
  *   (kind 'wallet', wallet_amount + cash_amount): the cash part is handed back only once the wallet part
  *   went through, and if the wallet part fails nothing is handed back. Non-wallet tenders ('cash', 'other')
- *   are refunded in cash. A refund whose wallet part would span two wallet payments is refused (refund in
+ *   are refunded in cash. With several wallet tenders (a sale paid in parts) the refund goes to the first
+ *   that can take it back whole; one whose wallet part would span two wallet payments is refused (refund in
  *   two steps). Cash refunds ignore cash rounding (the exact fen are handed back).
  * - Wallet refunds are commit-before-send: the refund row (status 'submitted', a fresh refund_request_no)
  *   and its job are committed before the request leaves the terminal. A refund that was sent and whose
@@ -363,9 +364,10 @@ function planRefund(state: RefundState, input: Pick<RefundRequest, 'lines' | 'am
   }
   if (amount <= 0) throw new PosError('validation_failed', 'These items come to nothing: there is no money to give back', { reason: 'zero_amount' });
 
-  // Wallet first, up to what is left on it; then cash.
+  // Wallet first, up to what is left on it; then cash. A sale paid in parts (issue 18) has several wallet tenders: the
+  // first that can take the whole amount back, else the first with anything left (the rest then needs another step).
   const wallets = state.tenders.filter((t) => isWalletTender(t) && state.walletLeft(t) > 0);
-  const walletTender = wallets[0] ?? null;
+  const walletTender = wallets.find((t) => state.walletLeft(t) >= amount) ?? wallets[0] ?? null;
   const walletAmount = walletTender ? Math.min(amount, state.walletLeft(walletTender)) : 0;
   const cashAmount = amount - walletAmount;
   if (cashAmount > 0 && wallets.length > 1) {

@@ -31,7 +31,8 @@ import {
 } from '../../db/queries/sales';
 import { adjustStock } from '../../db/queries/catalog';
 import { insertSaleLinePromotions } from '../../db/queries/promotions';
-import { latestPaymentForSale } from '../../db/queries/payments';
+import { latestPaymentForSale, paidPaymentsOfSale, partReversalPending, type PaymentRow } from '../../db/queries/payments';
+import { PartAmountError, stillDue } from '../../src-common/split-payment';
 import { isFinal, type PaymentStatus } from '../../src-common/payment-state';
 import type { Clock } from '../clock';
 import type { DomainEventBus } from '../domain-events';
@@ -69,8 +70,11 @@ export interface SalesService {
   /** Voids the open sale of the session's surface, or of the one named (staff taking over the kiosk's order). */
   voidSale(reason: string, session: Session, surface?: Surface): void;
   complete(tenders: readonly { kind: TenderKind; amount: number }[], session: Session): CompletedSale;
-  /** Closes the open sale with a wallet payment the payments engine saw PAID. */
-  completeWithWallet(input: { saleId: string; paymentId: string; wallet: string; amount: number; reference: string | null; userId: string | null }): CompletedSale;
+  /**
+   * Closes the open sale once its paid wallet parts (the payments engine saw each PAID) cover the amount to pay: one
+   * tender per part. Throws PosError `conflict` when the sale is not open or the parts do not match its amount.
+   */
+  completeWithWallets(input: { saleId: string; userId: string | null }): CompletedSale;
   /** A completed sale of this terminal by its printed receipt number ("M6C8-000012", "000012" or "12"). */
   findByReceiptNumber(text: string): { saleId: string; receiptNumber: string; total: number; closedAt: string };
   /** A completed sale of this terminal by its e-receipt token (the URL printed as its QR). */
@@ -170,7 +174,9 @@ export function createSalesService(deps: SalesDeps): SalesService {
     // Points as an order discount come after the cashier's order discount, on what is left of the total.
     if (redemption && rule?.redeemAs === 'discount') priced = price({ kind: 'amount', amount: priced.orderDiscount + redemption.amount });
     const points = redemption && rule ? { mode: rule.redeemAs, ...redemption } : null;
-    const cash = cashDue(amountToPay({ total: priced.total, points }), cashRoundingFor(settings.get().cashRounding, currency));
+    const parts = status === 'open' ? paidPaymentsOfSale(db, saleId) : [];
+    const due = dueAfterParts(amountToPay({ total: priced.total, points }), parts);
+    const cash = cashDue(due, cashRoundingFor(settings.get().cashRounding, currency));
     const short = deps.guards?.shortOf(state.lines) ?? new Map<string, number>();
     return {
       saleId,
@@ -214,7 +220,19 @@ export function createSalesService(deps: SalesDeps): SalesService {
       cashRounding: cash.rounding,
       member,
       points,
+      paidParts: parts.map((p) => ({ paymentId: p.id, wallet: p.wallet, maskedCode: p.masked_code, amount: p.amount, ...(partReversalPending(db, p.id) ? { reversing: true } : {}) })),
+      stillDue: due,
     };
+  }
+
+  /** What is left to pay after the paid parts; a sale whose parts pay more than it asks (never made so) shows 0. */
+  function dueAfterParts(toPay: number, parts: readonly PaymentRow[]): number {
+    try {
+      return stillDue(toPay, parts);
+    } catch (error) {
+      if (error instanceof PartAmountError && error.reason === 'overpaid') return 0;
+      throw error;
+    }
   }
 
   const openSale = (surface: Surface) => findOpenSale(db, terminalId, surface);
@@ -229,16 +247,34 @@ export function createSalesService(deps: SalesDeps): SalesService {
 
   /**
    * A sale does not change, park, void or take another tender while a wallet payment for it is in flight, nor once
-   * one is paid and its completion is pending (a full disk): the customer's money would be left without its sale.
-   * Read from the payment rows, not asked of the payments engine.
+   * its paid parts cover it and its completion is pending (a full disk): the customer's money would be left without
+   * its sale. A sale with some parts paid and more due is frozen too (the parts were paid for this amount: no line,
+   * discount or park, and no void until the parts are reversed); only its completion by cash for the rest
+   * (`allowPaidParts`) goes on. Read from the payment rows, not asked of the payments engine.
    */
-  function assertUnlocked(saleId: string | undefined) {
-    const payment = saleId ? latestPaymentForSale(db, saleId) : undefined;
+  function assertUnlocked(saleId: string | undefined, options: { allowPaidParts?: boolean } = {}) {
+    if (!saleId) return;
+    const payment = latestPaymentForSale(db, saleId);
     if (payment && !isFinal(payment.status as PaymentStatus)) {
       throw new PosError('conflict', 'A wallet payment for this sale is in progress', { reason: 'payment_in_progress', paymentId: payment.id });
     }
-    if (payment?.status === 'paid') {
-      throw new PosError('conflict', 'This sale is paid by wallet; its completion is pending', { reason: 'sale_completion_pending', paymentId: payment.id });
+    const parts = paidPaymentsOfSale(db, saleId);
+    if (parts.length === 0) return;
+    // A part on its way back to the customer is no tender of this sale any more, nor yet out of it: wait for it.
+    const reversing = parts.find((p) => partReversalPending(db, p.id));
+    if (reversing) {
+      throw new PosError('conflict', 'The paid parts of this sale are being given back: wait until they are', { reason: 'reversing_parts', paymentId: reversing.id });
+    }
+    const due = dueAfterParts(amountToPay(view(saleId, 'open')), parts);
+    if (due === 0) {
+      throw new PosError('conflict', 'This sale is paid by wallet; its completion is pending', { reason: 'sale_completion_pending', paymentId: parts.at(-1)!.id });
+    }
+    if (!options.allowPaidParts) {
+      throw new PosError('conflict', 'Part of this sale is paid by wallet: take the rest, or reverse the paid parts first', {
+        reason: 'paid_parts',
+        paid: parts.reduce((sum, p) => sum + p.amount, 0),
+        stillDue: due,
+      });
     }
   }
 
@@ -323,6 +359,9 @@ export function createSalesService(deps: SalesDeps): SalesService {
   }
 
   type TenderRow = { id: string; kind: string; amount: number; tendered: number; reference: string | null; paymentId: string | null };
+
+  /** A paid wallet part as the sale's tender: its wallet, amount, masked code and payment. */
+  const walletTenderOf = (p: PaymentRow): TenderRow => ({ id: newId(), kind: p.wallet ?? 'other', amount: p.amount, tendered: p.amount, reference: p.masked_code, paymentId: p.id });
 
   /** One durable transaction: receipt number, sale, lines, tenders, stock, day totals. */
   function closeSale(saleId: string, surface: Surface, cart: Cart, tenderRows: TenderRow[], rounding: number, change: number, userId: string | null): CompletedSale {
@@ -503,9 +542,11 @@ export function createSalesService(deps: SalesDeps): SalesService {
     complete(tenders, session) {
       const surface = surfaceOf(session);
       const saleId = requireOpen(surface);
-      assertUnlocked(saleId);
+      assertUnlocked(saleId, { allowPaidParts: true });
       const cart = view(saleId, 'open');
       if (cart.lines.length === 0) throw new PosError('conflict', 'The sale has no items');
+      // Wallet parts paid already are tenders of their own beside the cash; change comes only from cash.
+      const parts = paidPaymentsOfSale(db, saleId);
       const wallet = tenders.find((t) => t.kind !== 'cash' && t.kind !== 'other');
       // A wallet tender exists only as a payment the acquirer confirmed (payment.payByCode / payByQr).
       if (wallet) throw new PosError('validation_failed', `${wallet.kind} is taken by scanning the customer's payment code, not as an amount`, { kind: wallet.kind });
@@ -515,7 +556,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       try {
         settlement = settle(
           amountToPay(cart),
-          tenders.map((t) => ({ kind: t.kind === 'cash' ? 'cash' : 'other', amount: t.amount })),
+          [...parts.map((p) => ({ kind: 'wallet' as const, amount: p.amount })), ...tenders.map((t) => ({ kind: t.kind === 'cash' ? ('cash' as const) : ('other' as const), amount: t.amount }))],
           rounding,
         );
       } catch (error) {
@@ -529,6 +570,7 @@ export function createSalesService(deps: SalesDeps): SalesService {
       const userId = session.caller.userId;
       const cashTendered = settlement.cashTendered;
       const tenderRows = [
+        ...parts.map(walletTenderOf),
         ...tenders
           .filter((t) => t.kind !== 'cash')
           .map((t) => ({ id: newId(), kind: t.kind, amount: t.amount, tendered: t.amount, reference: null, paymentId: null })),
@@ -539,12 +581,16 @@ export function createSalesService(deps: SalesDeps): SalesService {
       return closeSale(saleId, surface, cart, tenderRows, settlement.cashRounding, settlement.change, userId);
     },
 
-    completeWithWallet({ saleId, paymentId, wallet, amount, reference, userId }) {
+    completeWithWallets({ saleId, userId }) {
       const open = findSale(db, saleId);
-      if (!open || open.terminal_id !== terminalId || open.status !== 'open') throw new PosError('conflict', 'The paid sale is no longer the open sale', { saleId, paymentId });
+      if (!open || open.terminal_id !== terminalId || open.status !== 'open') throw new PosError('conflict', 'The paid sale is no longer the open sale', { saleId });
       const cart = view(saleId, 'open');
-      if (amountToPay(cart) !== amount) throw new PosError('conflict', `The sale's amount to pay ${amountToPay(cart)} differs from the payment ${amount}`, { saleId, paymentId });
-      return closeSale(saleId, open.surface, cart, [{ id: newId(), kind: wallet, amount, tendered: amount, reference, paymentId }], 0, 0, userId);
+      const parts = paidPaymentsOfSale(db, saleId);
+      const paid = parts.reduce((sum, p) => sum + p.amount, 0);
+      if (amountToPay(cart) !== paid) {
+        throw new PosError('conflict', `The sale's amount to pay ${amountToPay(cart)} differs from its paid wallet parts ${paid}`, { saleId, paymentIds: parts.map((p) => p.id) });
+      }
+      return closeSale(saleId, open.surface, cart, parts.map(walletTenderOf), 0, 0, userId);
     },
 
     findByReceiptNumber(text) {

@@ -39,7 +39,8 @@ export interface ScanRouterDeps {
   /** What each surface does with a code; each checks its own rules (the kiosk's held order, a payment in flight…). */
   till: {
     addItem(code: string, session: Session): Cart;
-    payByCode(code: string, session: Session): Promise<unknown>;
+    /** `amount`: the part of the sale the screen's pay step asks for (all still due when absent). */
+    payByCode(code: string, session: Session, amount?: number): Promise<unknown>;
     /** A member QR (JZM1:…): that member onto the open sale (issue 16). */
     attachMember?(qr: string, session: Session): Cart;
   };
@@ -121,7 +122,7 @@ export function createScanRouter(deps: ScanRouterDeps): ScanRouter {
       if (screen.surface === 'till') {
         if (screen.step === 'paying') {
           if (!isPaymentCode) return notAPaymentCode(surface, scan, base);
-          const paying = till.payByCode(code, session);
+          const paying = till.payByCode(code, session, screen.partAmount);
           // The payment's progress reaches the screens as payment.changed; the scan is done once it is submitted.
           paying.catch((error: unknown) => outcome(surface, scan, 'refused', { ...base, ...refusal(error) }));
           return outcome(surface, scan, 'payment', base);

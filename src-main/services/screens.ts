@@ -6,7 +6,10 @@ import type { Session } from '../../src-common/roles';
 import type { KioskStep, Surface, TillStep } from '../../src-common/surface';
 import type { ScreenReport } from '../../src-common/calls/scan';
 
-export type OpenScreen = { session: Session; surface: 'till'; step: Exclude<TillStep, 'elsewhere' | 'monitor'> } | { session: Session; surface: 'kiosk'; step: KioskStep };
+export type OpenScreen =
+  /** partAmount: the part of the sale a payment code scanned at this till's pay step is for (all still due when absent). */
+  | { session: Session; surface: 'till'; step: Exclude<TillStep, 'elsewhere' | 'monitor'>; partAmount?: number }
+  | { session: Session; surface: 'kiosk'; step: KioskStep };
 
 export interface ScreenRegistry {
   /** A connection opened; the returned function is called when it closes. */
@@ -28,7 +31,7 @@ const STAFF = new Set(['cashier', 'owner', 'technician']);
 
 export function createScreenRegistry(): ScreenRegistry {
   /** Connected sessions in the order they last reported (most recent last), with what they reported. */
-  const connected = new Map<Session, { till: TillStep | null; kiosk: KioskStep | null; seq: number }>();
+  const connected = new Map<Session, { till: TillStep | null; kiosk: KioskStep | null; seq: number; partAmount?: number | undefined }>();
   const listeners = new Set<(screen: OpenScreen) => void>();
   let seq = 0;
 
@@ -39,7 +42,9 @@ export function createScreenRegistry(): ScreenRegistry {
     // A screen is open once it has said what it is doing: a kiosk session (from kiosk.begin on) its kiosk step, a
     // staff session its till step (and not a workspace other than the till).
     if (role === 'kiosk') return entry.kiosk ? { session, surface: 'kiosk', step: entry.kiosk } : null;
-    if (role && STAFF.has(role) && entry.till && entry.till !== 'elsewhere' && entry.till !== 'monitor') return { session, surface: 'till', step: entry.till };
+    if (role && STAFF.has(role) && entry.till && entry.till !== 'elsewhere' && entry.till !== 'monitor') {
+      return { session, surface: 'till', step: entry.till, ...(entry.till === 'paying' && entry.partAmount !== undefined ? { partAmount: entry.partAmount } : {}) };
+    }
     return null;
   }
 
@@ -63,7 +68,10 @@ export function createScreenRegistry(): ScreenRegistry {
         // Reported by a transport that does not register connections (an in-process caller): not a screen.
         return;
       }
-      if (report.surface === 'till') entry.till = report.step;
+      if (report.surface === 'till') {
+        entry.till = report.step;
+        entry.partAmount = report.partAmount;
+      }
       else entry.kiosk = report.step;
       entry.seq = ++seq;
       const screen = screenOf(session);

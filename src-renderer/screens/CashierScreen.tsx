@@ -27,6 +27,18 @@ const looksLikeCode = (text: string) => /^[0-9]{6,}$/.test(text) || /^[0-9A-Za-z
 
 /** Paid and its sale closed; a paid payment whose sale is still to be recorded (a full disk) keeps its dialog, which says so. */
 const settled = (p: PaymentView) => p.status === 'paid' && p.failureCode !== 'sale_completion_pending';
+/** A paid part of a sale with more still due (issue 18): the pay step stays open for the rest. */
+const partPaid = (p: PaymentView) => p.status === 'paid' && (p.remaining ?? 0) > 0;
+
+/** The message key of a refusal about the paid parts of a sale (issue 18); undefined for any other refusal. */
+function partsErrorKey(error: ApiError): string | undefined {
+  const reason = (error.details as { reason?: string } | undefined)?.reason;
+  if (reason === 'paid_parts') return 'splitPay.errors.paidParts';
+  if (reason === 'exceeds_due') return 'splitPay.errors.exceedsDue';
+  if (reason === 'reversing_parts') return 'splitPay.errors.reversingParts';
+  if (reason === 'no_paid_parts') return 'splitPay.errors.noPaidParts';
+  return undefined;
+}
 
 export function CashierScreen({
   user,
@@ -54,6 +66,8 @@ export function CashierScreen({
   /** The sale a wallet payment was started for on this screen, so its completion shows the receipt here. */
   const walletSale = useRef<{ saleId: string; wallet: string | null; maskedCode?: string | null; amount?: number } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The next wallet part's amount as the pay dialog has it (for a code a scanner reads at the pay step). */
+  const [partAmount, setPartAmount] = useState<number | null>(null);
   /** A line refused until a shift is open or an owner approves it beyond the stock: made again once it is. */
   const [held, setHeld] = useState<null | { change: HeldChange; code: string | null } & ({ kind: 'shift' } | { kind: 'oversell'; ask: OversellAsk })>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -81,6 +95,15 @@ export function CashierScreen({
       // A paid payment closes its sale; `sale.completed` then shows the receipt, so the waiting dialog goes.
       pos.on('payment.changed', (p) => {
         const ours = p.saleId === walletSale.current?.saleId;
+        // A part paid or given back changes what the open sale still asks for.
+        if (p.status === 'paid' || p.status === 'reversed') void pos.call('sale.current', {}).then((r) => r.ok && setCart(r.value));
+        if (partPaid(p)) {
+          // The rest is still due: back to the pay step, the part listed there.
+          if (ours) walletSale.current = null;
+          setPayment((current) => (current && current.paymentId === p.paymentId ? null : current));
+          if (ours) setDialog('pay');
+          return;
+        }
         if (ours) walletSale.current = { saleId: p.saleId, wallet: p.wallet, maskedCode: p.maskedCode, amount: p.amount };
         // A payment started here (or from a code the core took at this screen's pay step) shows its waiting dialog.
         setPayment((current) =>
@@ -110,8 +133,8 @@ export function CashierScreen({
   // payment code, the refund dialog a receipt, otherwise an item. The screen shows what became of each.
   const step = dialog === 'pay' || payment ? 'paying' : dialog === 'refund' ? 'refund' : 'selling';
   useEffect(() => {
-    void pos.call('screen.report', { surface: 'till', step });
-  }, [pos, step]);
+    void pos.call('screen.report', { surface: 'till', step, ...(step === 'paying' && dialog === 'pay' && partAmount !== null ? { partAmount } : {}) });
+  }, [pos, step, dialog, partAmount]);
   useEffect(() => () => void pos.call('screen.report', { surface: 'till', step: 'elsewhere' }), [pos]);
   const onScanOutcome = useRef<(outcome: ScanOutcome) => void>(() => undefined);
   useEffect(() => pos.on('scan.outcome', (outcome) => onScanOutcome.current(outcome)), [pos]);
@@ -124,11 +147,12 @@ export function CashierScreen({
         setSelected(result.value.lastLineId);
         onOk();
       } else {
-        onError(result.error, describe?.(result.error));
+        const parts = partsErrorKey(result.error);
+        onError(result.error, describe?.(result.error) ?? (parts ? t(parts) : undefined));
       }
       return result.ok;
     },
-    [onError, onOk],
+    [onError, onOk, t],
   );
 
   /** A cart change that may be refused for the shift or the stock: then held, and made again once that is settled. */
@@ -242,8 +266,17 @@ export function CashierScreen({
     setCompleted({ saleId: result.value.saleId, receiptNumber: result.value.receiptNumber, change: result.value.change });
   };
 
-  const payByQr = (wallet: 'wechat' | 'alipay' | 'unionpay') => startPayment(pos.call('payment.payByQr', { wallet }));
-  const payByCode = (code: string) => startPayment(pos.call('payment.payByCode', { code }));
+  const payByQr = (wallet: 'wechat' | 'alipay' | 'unionpay', amount: number) => startPayment(pos.call('payment.payByQr', { wallet, amount }));
+  const payByCode = (code: string, amount: number) => startPayment(pos.call('payment.payByCode', { code, amount }));
+  const reverseParts = async () => {
+    setBusy(true);
+    const result = await pos.call('payment.reverseParts', {});
+    setBusy(false);
+    if (!result.ok) return onError(result.error, partsErrorText(result.error));
+    onOk();
+    // The parts are shown as going back until each provider answers (payment.changed refreshes the cart again).
+    void pos.call('sale.current', {}).then((r) => r.ok && setCart(r.value));
+  };
 
   const startPayment = async (started: Promise<Result<PaymentView>>) => {
     setBusy(true);
@@ -263,11 +296,25 @@ export function CashierScreen({
       return onError(result.error, walletErrorText(result.error));
     }
     onOk();
+    if (partPaid(result.value)) {
+      walletSale.current = null;
+      setPayment(null);
+      setDialog('pay');
+      void pos.call('sale.current', {}).then((r) => r.ok && setCart(r.value));
+      return;
+    }
     setPayment(settled(result.value) ? null : result.value);
+  };
+
+  const partsErrorText = (error: ApiError): string | undefined => {
+    const key = partsErrorKey(error);
+    return key ? t(key) : undefined;
   };
 
   const walletErrorText = (error: ApiError): string | undefined => {
     const reason = (error.details as { reason?: string } | undefined)?.reason;
+    const parts = partsErrorText(error);
+    if (parts) return parts;
     if (reason === 'product_barcode') return t('wallet.productBarcode');
     if (reason === 'code_reused') return t('wallet.codeReused');
     if (reason === 'too_long_for_acquirer') return t('wallet.codeTooLong');
@@ -317,7 +364,7 @@ export function CashierScreen({
 
   const simple = async (call: Promise<Result<null>>) => {
     const result = await call;
-    if (!result.ok) return onError(result.error);
+    if (!result.ok) return onError(result.error, partsErrorText(result.error));
     onOk();
     setDialog(null);
     setCart(null);
@@ -504,8 +551,10 @@ export function CashierScreen({
           busy={busy}
           onClose={() => setDialog(null)}
           onSubmit={(r) => void pay(r)}
-          onPaymentCode={(code) => void payByCode(code)}
-          onPaymentQr={(wallet) => void payByQr(wallet)}
+          onPaymentCode={(code, amount) => void payByCode(code, amount)}
+          onPaymentQr={(wallet, amount) => void payByQr(wallet, amount)}
+          onReverseParts={() => void reverseParts()}
+          onPartAmount={setPartAmount}
           before={<PointsRedeem cart={cart} rule={settings.memberPoints} onError={onError} onOk={onOk} />}
         />
       )}

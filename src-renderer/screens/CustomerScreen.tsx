@@ -36,7 +36,11 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
       setQr(null);
       setDone({ total: sale.total, change: sale.change });
     });
-    const offPayment = pos.on('payment.changed', (p) => setQr(p.qrCode ? p : null));
+    const offPayment = pos.on('payment.changed', (p) => {
+      setQr(p.qrCode ? p : null);
+      // A part of the sale paid or given back (issue 18): what is left to pay changed.
+      if (p.status === 'paid' || p.status === 'reversed') void pos.call('display.current', {}).then((r) => r.ok && r.value.cart && setCart(r.value.cart));
+    });
     return () => {
       offChanged();
       offCompleted();
@@ -110,6 +114,14 @@ export function CustomerScreen({ storeName }: { storeName: string }) {
       <div className="customer-total">
         {t('customer.total')} <strong data-testid="customer-total">{money(cart.total, cart.currency)}</strong>
       </div>
+      {cart.paidParts && cart.paidParts.length > 0 && (
+        <div className="customer-line" data-testid="customer-remaining">
+          {t('splitPay.customerPaid', {
+            paid: money(cart.paidParts.reduce((sum, p) => sum + p.amount, 0), cart.currency),
+            remaining: money(cart.stillDue ?? 0, cart.currency),
+          })}
+        </div>
+      )}
       {cart.member && (
         <div className="customer-member" data-testid="customer-member">
           {t('members.attached', { phone: cart.member.maskedPhone })} · {t('members.balance', { points: cart.member.balance })}

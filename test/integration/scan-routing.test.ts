@@ -239,6 +239,46 @@ describe('scans routed in the core: the till', () => {
   });
 });
 
+describe('scans routed in the core: a part of a sale paid by a scanner', () => {
+  const t = terminal({ scanners: [{ id: 'scanner' }] });
+
+  it('a payment code scanned at the pay step pays the part the screen asks for; the next one pays the rest', async () => {
+    const cashier = await t.screen();
+    await signIn(cashier, 'cashier');
+    await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
+    const barcode = await productBarcode(cashier);
+    for (let i = 0; i < 3; i++) await ok(cashier.call('sale.scan', { code: barcode }));
+    const cart = (await ok(cashier.call('sale.current', {})))!;
+    const part = Math.floor(cart.total / 3);
+    await ok(cashier.call('screen.report', { surface: 'till', step: 'paying', partAmount: part }));
+    await t.scan('scanner', sandboxPaymentCode('wechat', '0000'));
+    await expect.poll(() => t.db("SELECT amount FROM payment WHERE status = 'paid'"), { timeout: 15_000 }).toEqual([{ amount: part }]);
+    expect(t.db('SELECT status FROM sale WHERE id = ?', cart.saleId)).toEqual([{ status: 'open' }]);
+
+    // The screen reports the pay step again without an amount: the next code pays all that is still due.
+    await ok(cashier.call('screen.report', { surface: 'till', step: 'paying' }));
+    await t.scan('scanner', sandboxPaymentCode('alipay', '0000'));
+    await expect.poll(() => eventsNamed(cashier, 'sale.completed').length, { timeout: 15_000 }).toBe(1);
+    expect(t.db('SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', cart.saleId)).toEqual([
+      { kind: 'wechat', amount: part },
+      { kind: 'alipay', amount: cart.total - part },
+    ]);
+  });
+
+  it('a part amount more than is still due is refused, and nothing is sent', async () => {
+    const cashier = await t.screen();
+    await signIn(cashier, 'cashier');
+    await ok(cashier.call('screen.report', { surface: 'till', step: 'selling' }));
+    await ok(cashier.call('sale.scan', { code: await productBarcode(cashier) }));
+    const cart = (await ok(cashier.call('sale.current', {})))!;
+    await ok(cashier.call('screen.report', { surface: 'till', step: 'paying', partAmount: cart.total + 1 }));
+    await t.scan('scanner', sandboxPaymentCode('wechat', '0000'));
+    await expect.poll(() => eventsNamed<ScanOutcome>(cashier, 'scan.outcome').find((o) => o.kind === 'refused'), { timeout: 10_000 }).toMatchObject({ reason: 'exceeds_due' });
+    expect(t.db('SELECT count(*) AS n FROM payment WHERE sale_id = ?', cart.saleId)).toEqual([{ n: 0 }]);
+    await ok(cashier.call('sale.void', { reason: 'test' }));
+  });
+});
+
 describe('scans routed in the core: a kiosk and a till on one terminal', () => {
   const t = terminal({ kioskMode: true, scanners: [{ id: 'kiosk-scanner' }, { id: 'till-scanner', surface: 'till' }], ledDisplay: true });
 

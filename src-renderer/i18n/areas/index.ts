@@ -19,6 +19,7 @@ import { productsEn, productsZhCN } from './products';
 import { promotionsEn, promotionsZhCN } from './promotions';
 import { refundFindEn, refundFindZhCN } from './refund';
 import { scaleEn, scaleZhCN } from './scale';
+import { splitPayEn, splitPayZhCN } from './splitPay';
 import { stockEn, stockZhCN } from './stock';
 import { syncEn, syncZhCN } from './sync';
 import { todayEn, todayZhCN } from './today';
@@ -47,6 +48,7 @@ export const areaMessagesZhCN = {
   promotions: promotionsZhCN,
   scale: scaleZhCN,
   stock: stockZhCN,
+  splitPay: splitPayZhCN,
 };
 export const areaMessagesEn = {
   office: officeEn,
@@ -72,4 +74,5 @@ export const areaMessagesEn = {
   promotions: promotionsEn,
   scale: scaleEn,
   stock: stockEn,
+  splitPay: splitPayEn,
 };

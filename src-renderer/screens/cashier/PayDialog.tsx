@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cashRoundingFor } from '../../../src-common/cash-rounding';
 import { classifyPaymentCode, looksLikeProductBarcode } from '../../../src-common/payment-code';
@@ -26,7 +26,11 @@ export interface PayRequest {
   tenders: { kind: 'cash' | 'other'; amount: number }[];
 }
 
-/** Cash with quick-cash buttons and live change; part of the total can go on another tender first. */
+/**
+ * Cash with quick-cash buttons and live change; part of the total can go on another tender first. A wallet payment
+ * may be a part of the sale (issue 18): its amount is typed before the code is scanned (prefilled with all that is
+ * still due); the parts paid so far are listed with what remains, and can be given back before the sale is voided.
+ */
 export function PayDialog({
   cart,
   cashRounding,
@@ -34,6 +38,8 @@ export function PayDialog({
   onSubmit,
   onPaymentCode,
   onPaymentQr,
+  onReverseParts,
+  onPartAmount,
   onClose,
   before,
 }: {
@@ -43,8 +49,13 @@ export function PayDialog({
   cashRounding: CashRoundingSetting;
   busy: boolean;
   onSubmit: (request: PayRequest) => void;
-  onPaymentCode: (code: string) => void;
-  onPaymentQr: (wallet: 'wechat' | 'alipay' | 'unionpay') => void;
+  /** `amount`: the part of the sale this payment is for (all that is still due when it is that). */
+  onPaymentCode: (code: string, amount: number) => void;
+  onPaymentQr: (wallet: 'wechat' | 'alipay' | 'unionpay', amount: number) => void;
+  /** Gives the paid parts back (before the sale can be voided). */
+  onReverseParts: () => void;
+  /** The next part's amount as typed (null while it is not a valid amount), for a code a scanner reads. */
+  onPartAmount?: (amount: number | null) => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
@@ -64,7 +75,32 @@ export function PayDialog({
     cash = null;
   }
   const tenders = [...other.map((amount) => ({ kind: 'other' as const, amount })), ...(cash ? [{ kind: 'cash' as const, amount: cash }] : [])];
-  const toPay = amountToPay(cart);
+  // What is still due after the wallet parts paid so far (all of it when none is).
+  const toPay = cart.stillDue ?? amountToPay(cart);
+  const parts = cart.paidParts ?? [];
+  const [confirmReverse, setConfirmReverse] = useState(false);
+  const codeInput = useRef<HTMLInputElement>(null);
+  // The parts given back, their list (and the button that had the focus) goes: the focus returns to the code field.
+  const hadParts = useRef(parts.length > 0);
+  useEffect(() => {
+    if (hadParts.current && parts.length === 0) codeInput.current?.focus();
+    hadParts.current = parts.length > 0;
+  }, [parts.length]);
+  const [partText, setPartText] = useState(() => formatAmount(toPay, currency));
+  // A part paid, or given back, while the dialog is open: the next part starts from what is now due.
+  const [partFor, setPartFor] = useState(toPay);
+  if (partFor !== toPay) {
+    setPartFor(toPay);
+    setPartText(formatAmount(toPay, currency));
+  }
+  let part: number | null = null;
+  try {
+    const typed = parseMoney(partText, currency);
+    part = typed >= 1 && typed <= toPay ? typed : null;
+  } catch {
+    part = null;
+  }
+  useEffect(() => onPartAmount?.(part), [part, onPartAmount]);
   const settlement = trySettle(toPay, tenders, rounding);
   const due = settlement ? settlement.cashDue : toPay;
   const unit = 10 ** currencyExponent(currency);
@@ -98,10 +134,14 @@ export function PayDialog({
       setCodeError(looksLikeProductBarcode(text) ? t('wallet.productBarcode') : t('wallet.notACode'));
       return;
     }
-    if (other.length === 0) onPaymentCode(text);
+    if (part === null) {
+      setCodeError(t('splitPay.partAmountInvalid'));
+      return;
+    }
+    if (other.length === 0) onPaymentCode(text, part);
   }
 
-  const fmt = (amount: number) => (currencyExponent(currency) === 0 ? String(amount) : (amount / unit).toFixed(currencyExponent(currency)));
+  const fmt = (amount: number) => formatAmount(amount, currency);
 
   return (
     <Dialog title={t('pay.title')} onClose={onClose} testId="pay-dialog" wide>
@@ -116,6 +156,7 @@ export function PayDialog({
         <label className="pay-figure">
           <span>{t('pay.walletCode')}</span>
           <input
+            ref={codeInput}
             data-testid="payment-code"
             autoComplete="off"
             spellCheck={false}
@@ -134,14 +175,70 @@ export function PayDialog({
             </span>
           )}
         </label>
+
         <div className="qr-buttons">
           {(['wechat', 'alipay', 'unionpay'] as const).filter((wallet) => qrWallets?.includes(wallet) ?? false).map((wallet) => (
-            <button key={wallet} type="button" disabled={busy || other.length > 0} onClick={() => onPaymentQr(wallet)} data-testid={`qr-${wallet}`}>
+            <button key={wallet} type="button" disabled={busy || other.length > 0 || part === null} onClick={() => part !== null && onPaymentQr(wallet, part)} data-testid={`qr-${wallet}`}>
               {t('pay.showQr', { wallet: t(`tenders.${wallet}`) })}
             </button>
           ))}
         </div>
       </form>
+      {/* After the code's form and outside it: the dialog still opens on the code field, and Enter there still submits it (one field per form); Enter here goes back to the code. */}
+      <label className="pay-figure part-amount">
+        <span>{t('splitPay.partAmount')}</span>
+        <input
+          data-testid="part-amount"
+          inputMode="decimal"
+          autoComplete="off"
+          value={partText}
+          title={t('splitPay.partAmountHint')}
+          onChange={(e) => {
+            setPartText(e.target.value);
+            setCodeError(null);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') codeInput.current?.focus();
+          }}
+          aria-invalid={part === null}
+        />
+      </label>
+      {parts.length > 0 && (
+        <div className="paid-parts" data-testid="paid-parts">
+          <strong>{t('splitPay.paidParts')}</strong>
+          <ul>
+            {parts.map((p) => (
+              <li key={p.paymentId} data-testid="paid-part">
+                <span>{p.wallet ? t(`tenders.${p.wallet}`, { defaultValue: p.wallet }) : ''}</span> <span className="muted">{p.maskedCode}</span>{' '}
+                <strong>{money(p.amount, currency)}</strong>
+                {p.reversing && (
+                  <span className="muted" data-testid="paid-part-reversing">
+                    {' '}
+                    {t('splitPay.reversing')}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+          <span className="paid-parts-remaining">
+            {t('splitPay.remaining')} <strong data-testid="pay-remaining">{money(toPay, currency)}</strong>
+          </span>
+          {/* Two presses: the first asks, the second gives the money back. */}
+          <button
+            type="button"
+            disabled={busy || parts.some((p) => p.reversing)}
+            className={confirmReverse ? 'danger' : undefined}
+            data-testid="reverse-parts"
+            onClick={() => {
+              if (!confirmReverse) return setConfirmReverse(true);
+              setConfirmReverse(false);
+              onReverseParts();
+            }}
+          >
+            {confirmReverse ? t('splitPay.reverseConfirm', { amount: money(parts.reduce((sum, p) => sum + p.amount, 0), currency) }) : t('splitPay.reverse')}
+          </button>
+        </div>
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -197,4 +294,9 @@ export function PayDialog({
       </form>
     </Dialog>
   );
+}
+
+function formatAmount(amount: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  return exponent === 0 ? String(amount) : (amount / 10 ** exponent).toFixed(exponent);
 }

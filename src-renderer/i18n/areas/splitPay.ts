@@ -1,0 +1,36 @@
+/** Messages of a sale paid in parts (issue 18), under the top-level key `splitPay`: zh-CN first, English with the same keys. */
+export const splitPayZhCN = {
+  partAmount: '本次收款金额',
+  partAmountHint: '扫码前可改：其余用其他钱包或现金支付',
+  partAmountInvalid: '金额应在 0.01 到待付金额之间',
+  paidParts: '已付部分',
+  remaining: '还需支付',
+  reverse: '退回已付部分',
+  reverseConfirm: '把已付的 {{amount}} 逐笔退回顾客原支付方式？',
+  reversing: '退回中…',
+  customerPaid: '已付 {{paid}} · 还需支付 {{remaining}}',
+  errors: {
+    paidParts: '本单已部分付款：请收取余款，或先退回已付部分',
+    exceedsDue: '本次金额超过待付金额',
+    reversingParts: '已付部分正在退回，请稍候',
+    noPaidParts: '本单没有已付部分',
+  },
+};
+
+export const splitPayEn: typeof splitPayZhCN = {
+  partAmount: 'Amount for this payment',
+  partAmountHint: 'Change it before scanning: the rest by another wallet or cash',
+  partAmountInvalid: 'The amount is from 0.01 up to what is still due',
+  paidParts: 'Paid so far',
+  remaining: 'Still to pay',
+  reverse: 'Give paid parts back',
+  reverseConfirm: 'Give the {{amount}} paid so far back to the customer, each part to its wallet?',
+  reversing: 'going back…',
+  customerPaid: 'Paid {{paid}} · {{remaining}} still to pay',
+  errors: {
+    paidParts: 'Part of this sale is paid: take the rest, or give the paid parts back first',
+    exceedsDue: 'That is more than is still due',
+    reversingParts: 'The paid parts are being given back: wait a moment',
+    noPaidParts: 'No part of this sale is paid',
+  },
+};

@@ -1,0 +1,166 @@
+/// <reference lib="dom" />
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '../../src-common/money';
+import { maskCode } from '../../src-common/mask';
+import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
+import { launchChromium, openTerminalPage, signIn } from '../helpers/browser';
+import { type HostProcess, queryTerminalDb, startHostProcess } from '../helpers/host';
+
+const ARTIFACTS = 'test-results/e2e';
+
+/**
+ * A sale paid in parts at the till (issue 18), through the embedded sandbox acquirer: the cashier types this part's
+ * amount before the customer's code, the pay dialog lists the paid part and what remains, and the rest is taken by
+ * cash (change from cash only) or by a second wallet; paid parts are given back before a sale can be voided.
+ */
+describe('a cashier splits one sale across a wallet and cash, and across two wallets', () => {
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+  let product: { barcode: string; price: number };
+  const db = (sql: string, ...params: unknown[]): unknown[] => queryTerminalDb(host.ready, sql, ...params);
+  const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    host = await startHostProcess({
+      config: { acquirer: { sandboxSpeed: 0.1, timings: { pollIntervalMs: 200, pollDeadlineMs: 20_000, cancelRetryMs: 200, maxCancelAttempts: 5 } } },
+    });
+    browser = await launchChromium();
+    page = await openTerminalPage(browser, host.ready, { width: 1366, height: 800 });
+    await signIn(page, '收银员 01', '1111');
+    await page.getByTestId('scan-input').waitFor();
+    product = (db(
+      "SELECT b.barcode, p.price FROM product p JOIN product_barcode b ON b.product_id = p.id WHERE p.active = 1 AND p.unit = 'each' AND length(b.barcode) = 13 AND p.price BETWEEN 500 AND 3000 ORDER BY p.price LIMIT 1",
+    ) as { barcode: string; price: number }[])[0]!;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  /** A sale of three of the product, at the pay step; returns its total. */
+  async function saleAtPayStep(): Promise<number> {
+    for (let i = 0; i < 3; i++) {
+      await page.getByTestId('scan-input').fill(product.barcode);
+      await page.getByTestId('scan-input').press('Enter');
+    }
+    await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+    await page.keyboard.press('F12');
+    await page.getByTestId('pay-dialog').waitFor();
+    return product.price * 3;
+  }
+
+  /** Pays `amount` of the open sale with a wallet code paid at once; the pay dialog comes back listing the part. */
+  async function payPart(code: string, amount: number, partsAfter: number) {
+    await page.getByTestId('part-amount').fill(yuan(amount));
+    await page.getByTestId('payment-code').fill(code);
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('paid-part').count(), { timeout: 15_000 }).toBe(partsAfter);
+  }
+
+  const openSaleId = () => (db("SELECT id FROM sale WHERE status = 'open'") as { id: string }[])[0]?.id;
+
+  it('takes ¥x by WeChat, then the rest in cash with change from the cash only; the customer display shows what remains', async () => {
+    const customer = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    await customer.goto(`${host.ready.url}#/customer?token=${host.ready.token}`);
+    const total = await saleAtPayStep();
+    // The part's amount is prefilled with all that is due.
+    expect(await page.getByTestId('part-amount').inputValue()).toBe(yuan(total));
+    const saleId = openSaleId()!;
+    const wechatPart = product.price + 1; // a part that is no whole number of items
+    const code = sandboxPaymentCode('wechat', '0000');
+    await payPart(code, wechatPart, 1);
+
+    const rest = total - wechatPart;
+    expect(await page.getByTestId('paid-part').textContent()).toContain(maskCode(code));
+    expect(await page.getByTestId('paid-part').textContent()).toContain(formatMoney(wechatPart, 'CNY'));
+    expect(await page.getByTestId('paid-part').textContent()).toContain('微信支付');
+    expect(await page.getByTestId('pay-remaining').textContent()).toBe(formatMoney(rest, 'CNY'));
+    expect(await page.getByTestId('pay-due').textContent()).toBe(formatMoney(rest, 'CNY'));
+    await expect.poll(() => page.getByTestId('part-amount').inputValue()).toBe(yuan(rest));
+    await page.screenshot({ path: `${ARTIFACTS}/split-pay-part.png` });
+    await expect.poll(() => customer.getByTestId('customer-remaining').textContent()).toBe(`已付 ${formatMoney(wechatPart, 'CNY')} · 还需支付 ${formatMoney(rest, 'CNY')}`);
+    await customer.close();
+
+    // More than is still due is refused in the dialog, before anything is sent.
+    await page.getByTestId('part-amount').fill(yuan(rest + 1));
+    await page.getByTestId('payment-code').fill(sandboxPaymentCode('alipay', '0000'));
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('pay-code-error').textContent()).toContain('待付金额');
+    expect(db('SELECT count(*) AS n FROM payment WHERE sale_id = ?', saleId)).toEqual([{ n: 1 }]);
+    await page.getByTestId('payment-code').fill('');
+
+    // The rest in cash: a round ¥ amount over it, the change from the cash only.
+    const tendered = Math.ceil((rest + 1) / 1000) * 1000;
+    await page.getByTestId('cash-tendered').fill(yuan(tendered));
+    expect(await page.getByTestId('pay-change').textContent()).toBe(formatMoney(tendered - rest, 'CNY'));
+    await page.getByTestId('pay-complete').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByTestId('receipt-change').textContent()).toBe(formatMoney(tendered - rest, 'CNY'));
+    const receipt = (await page.getByTestId('receipt-text').textContent()) ?? '';
+    expect(receipt).toContain('微信支付');
+    expect(receipt).toContain(maskCode(code));
+    expect(db('SELECT kind, amount, tendered FROM sale_tender WHERE sale_id = ? ORDER BY seq', saleId)).toEqual([
+      { kind: 'wechat', amount: wechatPart, tendered: wechatPart },
+      { kind: 'cash', amount: rest, tendered },
+    ]);
+    await page.screenshot({ path: `${ARTIFACTS}/split-pay-cash-receipt.png` });
+    await page.getByTestId('next-customer').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
+  });
+
+  it('takes ¥x by WeChat, then the rest by Alipay: one receipt, two wallet tenders', async () => {
+    const total = await saleAtPayStep();
+    const saleId = openSaleId()!;
+    const wechatPart = Math.floor(total / 3);
+    await payPart(sandboxPaymentCode('wechat', '0000'), wechatPart, 1);
+    // The dialog now asks for the rest: Alipay takes it as prefilled.
+    await expect.poll(() => page.getByTestId('part-amount').inputValue()).toBe(yuan(total - wechatPart));
+    const alipayCode = sandboxPaymentCode('alipay', '0000');
+    await page.getByTestId('payment-code').fill(alipayCode);
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    const receipt = (await page.getByTestId('receipt-text').textContent()) ?? '';
+    expect(receipt).toContain('微信支付');
+    expect(receipt).toContain('支付宝');
+    expect(receipt).toContain(maskCode(alipayCode));
+    expect(db('SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', saleId)).toEqual([
+      { kind: 'wechat', amount: wechatPart },
+      { kind: 'alipay', amount: total - wechatPart },
+    ]);
+    expect(db("SELECT status FROM sale WHERE id = ?", saleId)).toEqual([{ status: 'completed' }]);
+    await page.screenshot({ path: `${ARTIFACTS}/split-pay-two-wallets.png` });
+    await page.getByTestId('next-customer').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
+  });
+
+  it('will not void a sale with a paid part until the part is given back', async () => {
+    const total = await saleAtPayStep();
+    const saleId = openSaleId()!;
+    await payPart(sandboxPaymentCode('wechat', '0000'), Math.floor(total / 2), 1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('pay-dialog').count()).toBe(0);
+    // F8: refused, saying why.
+    await page.keyboard.press('F8');
+    await page.getByTestId('void-dialog').locator('.choice-list button').first().click();
+    await expect.poll(() => page.getByTestId('error').first().textContent()).toContain('本单已部分付款');
+    expect(db('SELECT status FROM sale WHERE id = ?', saleId)).toEqual([{ status: 'open' }]);
+    await page.keyboard.press('Escape');
+
+    // At the pay step: give the part back (two presses), then the sale can be voided.
+    await page.keyboard.press('F12');
+    await page.getByTestId('reverse-parts').click();
+    await page.getByTestId('reverse-parts').click();
+    await expect.poll(() => page.getByTestId('paid-part').count(), { timeout: 15_000 }).toBe(0);
+    expect(db('SELECT status FROM payment WHERE sale_id = ?', saleId)).toEqual([{ status: 'reversed' }]);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('payment-code');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('pay-dialog').count()).toBe(0);
+    await page.keyboard.press('F8');
+    await page.getByTestId('void-dialog').locator('.choice-list button').first().click();
+    await expect.poll(() => db('SELECT status FROM sale WHERE id = ?', saleId)).toEqual([{ status: 'voided' }]);
+  });
+});

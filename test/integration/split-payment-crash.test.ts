@@ -1,0 +1,172 @@
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
+import { DEFAULT_USERS } from '../../src-main/services/auth';
+import { openApiSocket, startHostProcess, tempDir, type HostProcess } from '../helpers/host';
+import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process';
+
+/**
+ * Fault injection on a sale paid in parts (issue 18): the built host is killed (SIGKILL) after the LAST part is paid
+ * and before the sale is recorded as completed. The acquirer runs in its own process and lives on. After a restart
+ * the sale must be completed exactly once, with one tender per part, and each part charged exactly once.
+ */
+function read<T>(path: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Sqlite(path, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+function write(path: string, sql: string): void {
+  const db = new Sqlite(path);
+  db.pragma('busy_timeout = 5000');
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('a terminal killed between the last part paid and the sale completed', () => {
+  let sandbox: SandboxProcess;
+  const ledgerPath = join(tempDir('pos-split-crash-acq-'), 'acquirer.sqlite');
+  const hosts: HostProcess[] = [];
+  const timings = { pollIntervalMs: 100, pollDeadlineMs: 10_000, cancelRetryMs: 100, maxCancelAttempts: 5 };
+
+  beforeAll(async () => {
+    sandbox = await startSandboxProcess(ledgerPath);
+  });
+  afterAll(async () => {
+    for (const h of hosts) await h.stop();
+    sandbox?.stop();
+  });
+
+  /** A host with a ¥-priced sale open and its first part (WeChat, a third of the total) paid. */
+  async function saleWithFirstPartPaid() {
+    const dataDir = tempDir('pos-split-crash-');
+    const config = { acquirer: { mode: 'sandbox', baseUrl: sandbox.url, timeouts: { payMs: 10_000, queryMs: 2000, otherMs: 2000 }, timings } };
+    const host = await startHostProcess({ dataDir, config });
+    hosts.push(host);
+    const api = await openApiSocket(host.ready);
+    const users = await api.call('auth.users', {});
+    const cashierId = users.ok ? users.value.find((u) => u.role === 'cashier')!.id : '';
+    await api.call('auth.signIn', { userId: cashierId, pin: DEFAULT_USERS[0]!.pin });
+    const products = await api.call('catalog.search', { query: 'kkkl' });
+    const barcode = products.ok ? products.value[0]!.barcodes[0]! : '';
+    for (let i = 0; i < 3; i++) await api.call('sale.scan', { code: barcode });
+    const cart = await api.call('sale.current', {});
+    const total = cart.ok ? cart.value!.total : 0;
+    const firstAmount = Math.floor(total / 3);
+    const first = await api.call('payment.payByCode', { code: sandboxPaymentCode('wechat', '0000'), amount: firstAmount });
+    expect(first).toMatchObject({ ok: true, value: { status: 'paid', amount: firstAmount, remaining: total - firstAmount } });
+    return { dataDir, config, host, api, total, firstAmount, posDb: join(dataDir, 'pos.sqlite') };
+  }
+
+  function charges(posDb: string) {
+    return read<{ client_sn: string; amount: number }>(posDb, 'SELECT client_sn, amount FROM payment ORDER BY created_at').map((p) => ({
+      amount: p.amount,
+      txns: read<{ type: string; amount: number }>(ledgerPath, "SELECT type, amount FROM txn WHERE client_sn = ? AND status = 'SUCCESS'", p.client_sn),
+    }));
+  }
+
+  async function restartAndSettle(dataDir: string, config: Record<string, unknown>, posDb: string) {
+    const second = await startHostProcess({ dataDir, config });
+    hosts.push(second);
+    const sale = await waitFor(() => {
+      const [row] = read<{ id: string; status: string }>(posDb, 'SELECT id, status FROM sale');
+      return row?.status === 'completed' ? row : undefined;
+    }, 'the sale to be completed after the restart');
+    // Give a second completion every chance to happen (it must not): the jobs have run by now.
+    await waitFor(() => (read<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind LIKE 'payment.%' AND status IN ('queued', 'running')")[0]!.n === 0 ? true : undefined), 'the payment jobs to end');
+    await second.stop();
+    return sale;
+  }
+
+  it('the last part is recorded paid but its sale could not be closed: the restarted till completes the sale once', async () => {
+    const { dataDir, config, host, api, total, firstAmount, posDb } = await saleWithFirstPartPaid();
+    // The sale's closing transaction fails (as on a full disk) until the trigger is dropped.
+    write(posDb, `CREATE TRIGGER test_sale_cannot_close BEFORE UPDATE OF status ON sale WHEN NEW.status = 'completed'
+                  BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END`);
+    const last = await api.call('payment.payByCode', { code: sandboxPaymentCode('alipay', '0000') });
+    expect(last).toMatchObject({ ok: true, value: { status: 'paid', amount: total - firstAmount, failureCode: 'sale_completion_pending', remaining: 0 } });
+    expect(read(posDb, "SELECT status FROM payment WHERE status = 'paid'")).toHaveLength(2);
+    expect(read<{ status: string }>(posDb, 'SELECT status FROM sale')[0]!.status).toBe('open');
+    host.process.kill('SIGKILL');
+    await host.stop();
+    write(posDb, 'DROP TRIGGER test_sale_cannot_close');
+
+    const sale = await restartAndSettle(dataDir, config, posDb);
+    expect(read(posDb, 'SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', sale.id)).toEqual([
+      { kind: 'wechat', amount: firstAmount },
+      { kind: 'alipay', amount: total - firstAmount },
+    ]);
+    expect(read(posDb, "SELECT count(*) AS n FROM sale_event WHERE sale_id = ? AND type = 'completed'", sale.id)).toEqual([{ n: 1 }]);
+    expect(charges(posDb)).toEqual([
+      { amount: firstAmount, txns: [{ type: 'pay', amount: firstAmount }] },
+      { amount: total - firstAmount, txns: [{ type: 'pay', amount: total - firstAmount }] },
+    ]);
+  });
+
+  it('the till dies while giving the paid parts back: the restarted till finishes the reversal, each part reversed once', async () => {
+    const { dataDir, config, host, api, firstAmount, posDb } = await saleWithFirstPartPaid();
+    const second = await api.call('payment.payByCode', { code: sandboxPaymentCode('alipay', '0000'), amount: 1 });
+    expect(second).toMatchObject({ ok: true, value: { status: 'paid', amount: 1 } });
+    const reversing = await api.call('payment.reverseParts', {});
+    expect(reversing.ok).toBe(true);
+    // Killed at once: each reversal committed as a job, sent or not yet.
+    host.process.kill('SIGKILL');
+    await host.stop();
+    expect(read<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind = 'payment.reversePart'")[0]!.n).toBe(2);
+
+    const restarted = await startHostProcess({ dataDir, config });
+    hosts.push(restarted);
+    // At once, not when the dead run's lease on the job ends.
+    await waitFor(() => (read<{ n: number }>(posDb, "SELECT count(*) AS n FROM payment WHERE status = 'reversed'")[0]!.n === 2 ? true : undefined), 'both parts reversed', 10_000);
+    await waitFor(() => (read<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind LIKE 'payment.%' AND status IN ('queued', 'running')")[0]!.n === 0 ? true : undefined), 'the payment jobs to end');
+    expect(read<{ status: string }>(posDb, 'SELECT status FROM sale')[0]!.status).toBe('open');
+    // Each part paid once and reversed once at the acquirer: nothing kept, nothing returned twice.
+    expect(charges(posDb)).toEqual([
+      { amount: firstAmount, txns: [{ type: 'pay', amount: firstAmount }, { type: 'cancel', amount: firstAmount }] },
+      { amount: 1, txns: [{ type: 'pay', amount: 1 }, { type: 'cancel', amount: 1 }] },
+    ]);
+    // Unfrozen: the cashier can void it now.
+    const again = await openApiSocket(restarted.ready);
+    const users = await again.call('auth.users', {});
+    await again.call('auth.signIn', { userId: users.ok ? users.value.find((u) => u.role === 'cashier')!.id : '', pin: DEFAULT_USERS[0]!.pin });
+    expect(await again.call('sale.void', { reason: '顾客不要了' })).toMatchObject({ ok: true });
+    await restarted.stop();
+  });
+
+  it('the till dies while the acquirer still holds the last part: found paid by query after the restart, the sale completed once', async () => {
+    const { dataDir, config, host, api, total, firstAmount, posDb } = await saleWithFirstPartPaid();
+    // 5000: the acquirer holds the request (paid 2 s later); the terminal dies waiting for the answer.
+    void api.call('payment.payByCode', { code: sandboxPaymentCode('unionpay', '5000') });
+    const clientSn = await waitFor(() => read<{ client_sn: string }>(posDb, "SELECT client_sn FROM payment WHERE status = 'submitted'")[0]?.client_sn, 'the committed last part');
+    await waitFor(() => (read(ledgerPath, 'SELECT 1 FROM upay_order WHERE client_sn = ?', clientSn).length ? true : undefined), 'the order at the acquirer');
+    host.process.kill('SIGKILL');
+    await host.stop();
+
+    const sale = await restartAndSettle(dataDir, config, posDb);
+    expect(read(posDb, 'SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', sale.id)).toEqual([
+      { kind: 'wechat', amount: firstAmount },
+      { kind: 'unionpay', amount: total - firstAmount },
+    ]);
+    expect(charges(posDb)).toEqual([
+      { amount: firstAmount, txns: [{ type: 'pay', amount: firstAmount }] },
+      { amount: total - firstAmount, txns: [{ type: 'pay', amount: total - firstAmount }] },
+    ]);
+  });
+});
