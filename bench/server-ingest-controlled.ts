@@ -212,7 +212,7 @@ export async function controlledIngestBench(o: ControlledIngestOptions) {
     settings: { autovacuum: 'off', checkpoint_timeout: '1d', max_wal_size: '8GB' },
   });
   try {
-    const rounds = [];
+    const rounds: Awaited<ReturnType<typeof round>>[] = [];
     for (let n = 0; n < o.rounds; n += 1) rounds.push(await round(cluster.url, join(dir, 'pg', 'postgres'), dir, n, o));
     const med = (pick: (r: (typeof rounds)[number]) => number) => Number(median(rounds.map(pick)).toFixed(3));
     return {
