@@ -13,6 +13,7 @@ import type { TerminalIdentity } from './terminals';
 import { applyMembers } from './members';
 import { applyIncomingCosts, lockStores } from '../stock/movements';
 import { applyStockMovements, applyVoids, PROJECTIONS, ROLLUPS, STOCK_MOVEMENTS } from './projections';
+import { SALE_PROJECTED_KEYS } from './sale-payload';
 
 const INGEST = `
   WITH input AS (
@@ -22,11 +23,15 @@ const INGEST = `
       FROM jsonb_to_recordset($4::jsonb) AS t(id text, seq bigint, kind text, "recordedAt" timestamptz, payload jsonb)
   ), seqs AS (
     INSERT INTO stream_seq (store_id, stream, seq, fact_id) SELECT $1, $3, seq, fact_id FROM input
-  ), f AS (
+  ), stored AS (
     INSERT INTO fact (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, business_date, payload)
-    SELECT $1, fact_id, $2, $3, seq, kind, recorded_at, business_date, payload FROM input
+    SELECT $1, fact_id, $2, $3, seq, kind, recorded_at, business_date,
+           CASE WHEN kind = 'sale' THEN payload - ${SALE_PROJECTED_KEYS} ELSE payload END FROM input
     ON CONFLICT (store_id, fact_id) DO NOTHING
-    RETURNING store_id, fact_id, terminal_id, kind, payload
+    RETURNING store_id, fact_id, seq, terminal_id, kind
+  ), f AS (
+    -- The facts this statement stored, with their payloads as sent (a sale's whole, for its projections).
+    SELECT s.store_id, s.fact_id, s.terminal_id, s.kind, i.payload FROM stored s JOIN input i ON i.fact_id = s.fact_id AND i.seq = s.seq
   ), ${[...PROJECTIONS, ...ROLLUPS].map(([name, sql]) => `${name} AS (${sql})`).join(', ')},
   stock AS (${STOCK_MOVEMENTS})
   SELECT 'stock' AS what, product_id AS id, NULL::text AS terminal_id, sum(delta_milli)::bigint AS delta,
