@@ -73,10 +73,11 @@ async function orRefuseClash<T>(work: Promise<T>): Promise<T> {
 }
 
 export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity, stream: string, lock = false): Promise<number> {
-  const { rows } = await db.query<{ terminal_id: string; acked_seq: number }>(
-    `SELECT terminal_id, acked_seq FROM fact_stream WHERE store_id = $1 AND stream = $2${lock ? ' FOR UPDATE' : ''}`,
-    [who.storeId, stream],
-  );
+  const { rows } = await db.query<{ terminal_id: string; acked_seq: number }>({
+    name: lock ? 'stream-state-lock' : 'stream-state',
+    text: `SELECT terminal_id, acked_seq FROM fact_stream WHERE store_id = $1 AND stream = $2${lock ? ' FOR UPDATE' : ''}`,
+    values: [who.storeId, stream],
+  });
   const row = rows[0];
   if (!row) return 0;
   if (row.terminal_id !== who.terminalId) throw new ApiError('forbidden', 'This stream belongs to another terminal');
@@ -89,8 +90,9 @@ export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity,
  */
 async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: UploadRequest, ackedSeq: number, stored = true): Promise<void> {
   const waiting = request.waiting ?? null;
-  await tx.query(
-    `UPDATE terminal SET last_contact_at = now(),
+  await tx.query({
+    name: 'note-upload',
+    text: `UPDATE terminal SET last_contact_at = now(),
             last_upload_at = CASE WHEN $3 THEN now() ELSE last_upload_at END,
             waiting_stream = CASE WHEN $5::bigint IS NULL THEN waiting_stream ELSE $4 END,
             highest_seq = coalesce($5::bigint, highest_seq),
@@ -98,8 +100,8 @@ async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: Upl
             oldest_waiting_since = CASE WHEN $5::bigint IS NULL THEN oldest_waiting_since
                                         WHEN $5::bigint > $6::bigint THEN now() - make_interval(secs => $7::float8 / 1000) END
       WHERE store_id = $1 AND terminal_id = $2`,
-    [who.storeId, who.terminalId, stored, request.stream, waiting?.highestSeq ?? null, ackedSeq, waiting?.oldestAgeMs ?? 0],
-  );
+    values: [who.storeId, who.terminalId, stored, request.stream, waiting?.highestSeq ?? null, ackedSeq, waiting?.oldestAgeMs ?? 0],
+  });
 }
 
 export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown): Promise<UploadReply> {
@@ -108,10 +110,12 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
   assertSaleIds(request.facts);
   const { stream } = request;
   return inTransaction(db, async (tx) => {
-    await tx.query(
-      `INSERT INTO fact_stream (store_id, stream, terminal_id) VALUES ($1, $2, $3) ON CONFLICT (store_id, stream) DO NOTHING`,
-      [who.storeId, stream, who.terminalId],
-    );
+    // Every statement of an upload is named (parsed and planned once per connection): they run for every batch.
+    await tx.query({
+      name: 'stream-open',
+      text: `INSERT INTO fact_stream (store_id, stream, terminal_id) VALUES ($1, $2, $3) ON CONFLICT (store_id, stream) DO NOTHING`,
+      values: [who.storeId, stream, who.terminalId],
+    });
     const acked = await streamState(tx, who, stream, true);
 
     // Facts the stream already holds: the same ids again (a retry) are fine; other ids mean the till went back.
@@ -163,7 +167,7 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     });
 
     const ackedSeq = fresh[fresh.length - 1]!.seq;
-    await tx.query(`UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, [who.storeId, stream, ackedSeq]);
+    await tx.query({ name: 'stream-ack', text: `UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, values: [who.storeId, stream, ackedSeq] });
     await noteUpload(tx, who, request, ackedSeq);
     return { stream, ackedSeq };
   });
