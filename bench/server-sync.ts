@@ -42,7 +42,7 @@ type Call = (method: string, path: string, body?: unknown, token?: string) => Pr
 
 function client(url: string, cert: string): Call {
   const agent = new Agent({ keepAlive: true, maxSockets: 256, ca: cert });
-  return (method, path, body, token) =>
+  const call: Call = (method, path, body, token) =>
     new Promise((done, fail) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(new URL(path, url), {
@@ -53,9 +53,16 @@ function client(url: string, cert: string): Call {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => done({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
       });
-      req.on('error', fail);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed as idle (its keep-alive timeout) just as this request went out on it:
+        // the request never reached the server, so it is sent again on a fresh socket (Node's documented remedy;
+        // every call here is safe to repeat, an upload being stored once).
+        if (req.reusedSocket && error.code === 'ECONNRESET') call(method, path, body, token).then(done, fail);
+        else fail(error);
+      });
       req.end(payload);
     });
+  return call;
 }
 
 interface Till {
