@@ -21,6 +21,7 @@ import { completedSalesPerSecond } from './sales';
 import { cartPricingBench } from './promotions';
 import { dailyTotalBench } from './server-daily-total';
 import { serverSyncBench } from './server-sync';
+import { controlledIngestBench } from './server-ingest-controlled';
 import { rawDurableCommits } from './sqlite';
 import { scaleWeightToCart } from './scale';
 
@@ -31,7 +32,8 @@ const here = dirname(fileURLToPath(import.meta.url));
  * only the maintenance one; `jobs [--jobs N]` only the job runner's drain; `crash-matrix [--runs N]` only the crash matrix; `low-end` only the quarter-core till;
  * `scale [--count N]` only the scale weight → cart line latency; `wechat-v3 [--count N]` only WeChat Pay v3 code pay at its sandbox; `alipay [--count N]` only Alipay direct's scan → gateway; `generate-sales …` only makes a database;
  * `server [--tills --sales --batch --lag-seconds --total-sales --stores --fresh]` only the store server;
- * `server-daily-total [--total-sales N --stores N --fresh]` only its daily total on the cached big database.
+ * `server-daily-total [--total-sales N --stores N --fresh]` only its daily total on the cached big database;
+ * `server-ingest-controlled [--sales N --warmup N --batch N --rounds N]` only the ingest's per-sale cost in PostgreSQL beside a raw COPY's.
  */
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -79,6 +81,16 @@ async function main() {
   }
   if (process.argv[2] === 'server') {
     process.stdout.write(`${JSON.stringify({ server: await serverSyncBench(serverOptions()) }, null, 2)}\n`);
+    return;
+  }
+  if (process.argv[2] === 'server-ingest-controlled') {
+    const figures = await controlledIngestBench({
+      sales: Number(option('sales') ?? 10_000),
+      warmup: Number(option('warmup') ?? 2_000),
+      batch: Number(option('batch') ?? 100),
+      rounds: Number(option('rounds') ?? 3),
+    });
+    process.stdout.write(`${JSON.stringify({ serverIngestControlled: figures }, null, 2)}\n`);
     return;
   }
   if (process.argv[2] === 'server-daily-total' || process.argv[2] === 'office-dashboard') {

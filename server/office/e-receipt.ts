@@ -2,7 +2,8 @@
  * GET /r/<token>: a receipt on the customer's phone (src-common/e-receipt.ts says what the token is). No sign-in:
  * the token is the credential, so the page shows that one receipt and nothing else, and answers the same plain
  * 404 page for a token that is malformed, unknown, held by two stores, or older than E_RECEIPT_DAYS.
- * The receipt is read from the sale's fact as the till sent it (lines, taxes, tenders), with the store's name,
+ * The receipt is read from the sale's fact as the till sent it (lines, taxes, tenders; rebuilt from its projections:
+ * api/sale-payload.ts), with the store's name,
  * the sale's void and refunds, and the last four characters of each wallet payment's order number.
  */
 import type { ServerResponse } from 'node:http';
@@ -11,6 +12,7 @@ import { PayerCurrency, PayerMinor, RateText } from '../../src-common/cross-bord
 import { E_RECEIPT_TOKEN, eReceiptLive } from '../../src-common/e-receipt';
 import type { SaleFact } from '../../src-common/sync-protocol';
 import { isUnavailable, type Db } from '../database';
+import { salePayloadSql } from '../api/sale-payload';
 import { E_RECEIPT_CSP, renderEReceipt, renderNotFound, renderUnavailable, type EReceiptView } from './e-receipt-page';
 
 export const E_RECEIPT_PREFIX = '/r/';
@@ -51,7 +53,8 @@ export async function findEReceipt(db: Db, token: string, now: Date): Promise<ER
   const { store_id: storeId, sale_id: saleId, closed_at: closedAt } = held.rows[0]!;
   if (!eReceiptLive(closedAt, now)) return null;
   const { rows } = await db.query<Found>(
-    `SELECT f.terminal_id, f.payload,
+    `WITH f AS (SELECT f.terminal_id, ${salePayloadSql('f')} AS payload FROM fact f WHERE f.store_id = $1 AND f.fact_id = $2 AND f.kind = 'sale')
+     SELECT f.terminal_id, f.payload,
             (SELECT name FROM store WHERE store_id = $1) AS store_name,
             EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = $1 AND v.sale_id = $2) AS voided,
             (SELECT jsonb_object_agg(key, value) FROM store_setting WHERE store_id = $1 AND key IN ('storeAddress', 'timeZone')) AS settings,
@@ -62,7 +65,7 @@ export async function findEReceipt(db: Db, token: string, now: Date): Promise<ER
             (SELECT coalesce(jsonb_agg(jsonb_build_object('paymentId', p.payload->>'paymentId', 'clientSn', p.payload->>'clientSn', 'payment', p.payload)), '[]')
                FROM jsonb_array_elements(f.payload->'tenders') t
                JOIN fact p ON p.store_id = $1 AND p.fact_id = (t->>'paymentId') || ':paid') AS payments
-       FROM fact f WHERE f.store_id = $1 AND f.fact_id = $2 AND f.kind = 'sale'`,
+       FROM f`,
     [storeId, saleId],
   );
   const found = rows[0];

@@ -1,0 +1,259 @@
+/**
+ * The store server's ingest measured under control (`node out/main/bench.js server-ingest-controlled`): what a sale
+ * costs PostgreSQL, in figures a shared machine moves little, beside a raw `COPY` of the same fact rows measured the
+ * same way in the same run.
+ *
+ * No HTTP and no simulated tills: batches go straight into `uploadFacts` (the server's own code, zod included) on a
+ * pool of one connection, so every statement runs on one backend whose CPU is read from /proc (schedstat, in ns).
+ * The cluster is its own (temp dir), with autovacuum off and no timed checkpoint, and a `CHECKPOINT` before each
+ * measured phase, so full-page images fall the same way in every round. Per sale (and per `COPY` row):
+ * - WAL bytes (`pg_current_wal_lsn()` before and after), WAL records and full-page images (`pg_stat_wal`);
+ * - the backend's CPU (the ratio `copy CPU per row / ingest CPU per sale` is ingest/COPY per PostgreSQL CPU-second);
+ * - shared buffer accesses (`pg_stat_database` blks_hit + blks_read of the round's database);
+ * - the CPU of this process (the server's JavaScript: parsing, zod, the batch's JSON) for the ingest.
+ * Each round makes a fresh database; the medians over the rounds are the figures to compare between builds.
+ */
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ulid } from 'ulid';
+import type { Fact } from '../src-common/sync-protocol';
+import { openPool } from '../server/database';
+import { startEmbeddedPostgres } from '../server/embedded-postgres';
+import { migrate } from '../server/migrate';
+import { migrations } from '../server/migrations';
+import { uploadFacts } from '../server/api/facts';
+import { saleFact } from '../server/testing/facts';
+import { clusterCpuMs } from './process-cpu';
+
+export interface ControlledIngestOptions {
+  /** Sales measured per round (after a warm-up of `warmup` sales on the same database). */
+  readonly sales: number;
+  readonly warmup: number;
+  readonly batch: number;
+  readonly rounds: number;
+}
+
+interface Till {
+  readonly storeId: string;
+  readonly terminalId: string;
+  readonly stream: string;
+  seq: number;
+  sold: number;
+}
+
+/** A sale as the bench's tills make it (server-sync.ts): two lines of 50 products, cash or WeChat, an e-receipt token. */
+function tillSale(till: Till): Fact {
+  till.seq += 1;
+  const i = till.sold++;
+  const fact = saleFact(till.seq, { lines: [{ productId: `P${i % 50}`, price: 100 + (i % 900) }, { productId: `P${(i + 7) % 50}`, price: 250 }], tender: i % 3 === 0 ? 'cash' : 'wechat' });
+  return { ...fact, payload: { ...fact.payload, receiptToken: randomBytes(16).toString('base64url') } };
+}
+
+/** CPU ns a process has used so far: /proc/<pid>/schedstat (ns), else /proc/<pid>/stat's ticks. */
+function cpuNs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000_000;
+  }
+}
+
+interface Counters {
+  lsn: string;
+  walRecords: number;
+  walFpi: number;
+  blocks: number;
+  backendCpuNs: number;
+  clusterCpuMs: number | null;
+  at: number;
+}
+
+/**
+ * Where the measured backend stands: its own WAL records, full-page images and buffer accesses (PostgreSQL 18's
+ * per-backend statistics, flushed by `pg_stat_force_next_flush()` on that backend before it answers), its CPU, and
+ * the WAL position. Read on the measured connection itself, so nothing else is counted.
+ */
+async function counters(measured: pg.Pool, backendPid: number, clusterDir: string): Promise<Counters> {
+  await measured.query('SELECT pg_stat_force_next_flush()');
+  const { rows } = await measured.query<{ pid: number; lsn: string; wal_records: string; wal_fpi: string; blocks: string }>(
+    `SELECT pg_backend_pid() AS pid, pg_current_wal_lsn()::text AS lsn, w.wal_records, w.wal_fpi,
+            (SELECT sum(coalesce(hits, 0) + coalesce(reads, 0)) FROM pg_stat_get_backend_io(pg_backend_pid()) WHERE object = 'relation') AS blocks
+       FROM pg_stat_get_backend_wal(pg_backend_pid()) w`,
+  );
+  const r = rows[0]!;
+  if (r.pid !== backendPid) throw new Error(`the measured connection changed (backend ${backendPid} → ${r.pid})`);
+  return { lsn: r.lsn, walRecords: Number(r.wal_records), walFpi: Number(r.wal_fpi), blocks: Number(r.blocks), backendCpuNs: cpuNs(backendPid), clusterCpuMs: clusterCpuMs(clusterDir), at: performance.now() };
+}
+
+interface Phase {
+  wallMs: number;
+  walBytes: number;
+  walRecords: number;
+  walFpi: number;
+  blocks: number;
+  backendCpuMs: number;
+  clusterCpuMs: number | null;
+}
+
+async function phase(probe: pg.ClientBase, measured: pg.Pool, backendPid: number, clusterDir: string, work: () => Promise<void>): Promise<Phase> {
+  await probe.query('CHECKPOINT');
+  const before = await counters(measured, backendPid, clusterDir);
+  await work();
+  const after = await counters(measured, backendPid, clusterDir);
+  const walBytes = Number((await probe.query<{ d: string }>('SELECT pg_wal_lsn_diff($2, $1)::bigint AS d', [before.lsn, after.lsn])).rows[0]!.d);
+  return {
+    wallMs: after.at - before.at,
+    walBytes,
+    walRecords: after.walRecords - before.walRecords,
+    walFpi: after.walFpi - before.walFpi,
+    blocks: after.blocks - before.blocks,
+    backendCpuMs: (after.backendCpuNs - before.backendCpuNs) / 1e6,
+    clusterCpuMs: before.clusterCpuMs === null || after.clusterCpuMs === null ? null : after.clusterCpuMs - before.clusterCpuMs,
+  };
+}
+
+const perUnit = (p: Phase, n: number) => ({
+  walBytes: Math.round(p.walBytes / n),
+  walRecords: Number((p.walRecords / n).toFixed(2)),
+  walFpi: Number((p.walFpi / n).toFixed(3)),
+  bufferAccesses: Number((p.blocks / n).toFixed(1)),
+  backendCpuUs: Number(((p.backendCpuMs * 1000) / n).toFixed(1)),
+  clusterCpuUs: p.clusterCpuMs === null ? null : Number(((p.clusterCpuMs * 1000) / n).toFixed(1)),
+  wallUs: Number(((p.wallMs * 1000) / n).toFixed(1)),
+});
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function round(adminUrl: (db: string) => string, clusterDir: string, dir: string, n: number, o: ControlledIngestOptions) {
+  const name = `ingest_${n}`;
+  const admin = new pg.Client({ connectionString: adminUrl('postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = adminUrl(name);
+  const probe = new pg.Client({ connectionString: url });
+  await probe.connect();
+  const db = openPool(url);
+  db.options.max = 1;
+  db.options.idleTimeoutMillis = 0;
+  try {
+    await migrate(probe, migrations);
+    // Two stores of five tills each; batches come from the tills in turn, as tills upload side by side.
+    const tills: Till[] = [];
+    for (const s of ['S0', 'S1']) {
+      await probe.query(`INSERT INTO store (store_id, name) VALUES ($1, $1)`, [s]);
+      for (let k = 0; k < 5; k += 1) {
+        const terminalId = `${s}-T${k}`;
+        await probe.query(`INSERT INTO terminal (store_id, terminal_id, name, app_version, credential_hash) VALUES ($1, $2, $2, 'bench', $3)`, [s, terminalId, ulid()]);
+        tills.push({ storeId: s, terminalId, stream: ulid(), seq: 0, sold: 0 });
+      }
+    }
+    const batches = (count: number) => {
+      const list: { till: Till; facts: Fact[] }[] = [];
+      for (let made = 0, t = 0; made < count; t = (t + 1) % tills.length) {
+        const till = tills[t]!;
+        const size = Math.min(o.batch, count - made);
+        list.push({ till, facts: Array.from({ length: size }, () => tillSale(till)) });
+        made += size;
+      }
+      return list;
+    };
+    const upload = async (list: { till: Till; facts: Fact[] }[]) => {
+      for (const { till, facts } of list) {
+        const reply = await uploadFacts(db, { storeId: till.storeId, terminalId: till.terminalId }, { stream: till.stream, facts });
+        if (reply.ackedSeq !== facts.at(-1)!.seq) throw new Error(`upload acknowledged ${reply.ackedSeq}, not ${facts.at(-1)!.seq}`);
+      }
+    };
+    await upload(batches(o.warmup));
+    const backendPid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+
+    const measured = batches(o.sales);
+    const jsBefore = process.cpuUsage();
+    const ingest = await phase(probe, db, backendPid, clusterDir, () => upload(measured));
+    const js = process.cpuUsage(jsBefore);
+    const sales = measured.flatMap((b) => b.facts);
+    const stored = Number((await probe.query<{ n: string }>(`SELECT count(*) AS n FROM sale`)).rows[0]!.n);
+    if (stored !== o.warmup + o.sales) throw new Error(`${stored} sales stored, not ${o.warmup + o.sales}`);
+
+    // The raw COPY of the same fact rows, into a table shaped like fact (as bench/server-sync.ts), on the same backend.
+    const csv = join(dir, `facts-${n}.csv`);
+    const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+    await writeFile(csv, sales.map((f) => [quote(f.kind === 'sale' ? 'S0' : ''), quote(f.id), quote('T'), quote('copy'), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
+    await chmod(csv, 0o644);
+    await db.query('CREATE TABLE fact_copy (LIKE fact INCLUDING ALL)');
+    const copy = await phase(probe, db, backendPid, clusterDir, async () => {
+      await db.query(`COPY fact_copy (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, received_at, business_date, payload) FROM '${csv}' WITH (FORMAT csv)`);
+    });
+    await rm(csv);
+    return {
+      ingest: { ...perUnit(ingest, o.sales), serverJsCpuUs: Number(((js.user + js.system) / o.sales).toFixed(1)) },
+      copy: perUnit(copy, o.sales),
+      factBytesPerSale: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact') AS b`)).rows[0]!.b) / (o.warmup + o.sales)),
+      copyTableBytesPerRow: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact_copy') AS b`)).rows[0]!.b) / o.sales),
+    };
+  } finally {
+    await db.end();
+    await probe.end();
+  }
+}
+
+export async function controlledIngestBench(o: ControlledIngestOptions) {
+  const dir = await mkdtemp(join(tmpdir(), 'jiezhang-bench-ingest-'));
+  await chmod(dir, 0o755);
+  const cluster = await startEmbeddedPostgres(join(dir, 'pg'), {
+    settings: { autovacuum: 'off', checkpoint_timeout: '1d', max_wal_size: '8GB' },
+  });
+  try {
+    const rounds: Awaited<ReturnType<typeof round>>[] = [];
+    for (let n = 0; n < o.rounds; n += 1) rounds.push(await round(cluster.url, join(dir, 'pg', 'postgres'), dir, n, o));
+    const med = (pick: (r: (typeof rounds)[number]) => number) => Number(median(rounds.map(pick)).toFixed(3));
+    return {
+      method: 'uploadFacts straight on one connection; per sale / per COPY row; medians over rounds (each a fresh database, CHECKPOINT before each phase, autovacuum off)',
+      schemaVersion: migrations.length,
+      sales: o.sales,
+      warmup: o.warmup,
+      batch: o.batch,
+      rounds: o.rounds,
+      perSale: {
+        walBytes: med((r) => r.ingest.walBytes),
+        walRecords: med((r) => r.ingest.walRecords),
+        walFpi: med((r) => r.ingest.walFpi),
+        bufferAccesses: med((r) => r.ingest.bufferAccesses),
+        backendCpuUs: med((r) => r.ingest.backendCpuUs),
+        // The least a round took: the CPU figure other loads inflate least (cache and core contention only add).
+        backendCpuUsMin: Math.min(...rounds.map((r) => r.ingest.backendCpuUs)),
+        clusterCpuUs: med((r) => r.ingest.clusterCpuUs ?? NaN),
+        serverJsCpuUs: med((r) => r.ingest.serverJsCpuUs),
+        wallUs: med((r) => r.ingest.wallUs),
+        factBytes: med((r) => r.factBytesPerSale),
+      },
+      baselinePerCopyRow: {
+        walBytes: med((r) => r.copy.walBytes),
+        walRecords: med((r) => r.copy.walRecords),
+        bufferAccesses: med((r) => r.copy.bufferAccesses),
+        backendCpuUs: med((r) => r.copy.backendCpuUs),
+        backendCpuUsMin: Math.min(...rounds.map((r) => r.copy.backendCpuUs)),
+        clusterCpuUs: med((r) => r.copy.clusterCpuUs ?? NaN),
+        wallUs: med((r) => r.copy.wallUs),
+        tableBytes: med((r) => r.copyTableBytesPerRow),
+      },
+      // Per PostgreSQL backend CPU-second and per byte of WAL: the ingest's sales against COPY's rows.
+      ingestOverCopyPerBackendCpu: med((r) => r.copy.backendCpuUs / r.ingest.backendCpuUs),
+      ingestOverCopyPerBackendCpuOfMinima: Number((Math.min(...rounds.map((r) => r.copy.backendCpuUs)) / Math.min(...rounds.map((r) => r.ingest.backendCpuUs))).toFixed(3)),
+      ingestOverCopyPerWalByte: med((r) => r.copy.walBytes / r.ingest.walBytes),
+      ingestOverCopyWallClock: med((r) => r.copy.wallUs / r.ingest.wallUs),
+      runs: rounds,
+    };
+  } finally {
+    await cluster.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
