@@ -212,8 +212,10 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   // maintenance statement, and the core's heap never carries the catalog); the start does not wait for it.
   const searchWorker = startSqlWorker({
     file: sqlWorkerFile,
-    // Above the core's priority too (an index rebuild takes seconds of CPU), below the maintenance worker's: a search waits less.
-    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: false, niceness: 5 },
+    // Below the core's priority too (an index rebuild takes seconds of CPU), and not above the maintenance worker's: at 5
+    // its rebuild after an import starved the maintenance thread while that held the write gate, and a scan's write
+    // waited 0.2–0.4 s for it (the stress test's longestAsyncWaitMs; 8 ms with both at 10).
+    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: false, niceness: 10 },
     events: unheardEvents,
     log: log.child({ module: 'search-worker' }),
     startAfterMs: WORKER_START_DELAY_MS,

@@ -33,7 +33,7 @@ export interface SqlWorkerData {
    * disk takes to sync: behind a backup being written, longer than their 5 s busy_timeout, and they failed.
    */
   readonly checkpoints?: boolean;
-  /** Linux: this thread's nice value, above the core's (thread-priority.ts); the maintenance worker's is 10. */
+  /** Linux: this thread's nice value, above the core's (thread-priority.ts): 10 for the maintenance and search workers. */
   readonly niceness?: number;
 }
 
