@@ -10,8 +10,6 @@
  * time the signature alone (one request; one reply check). v2 signs with a shared key, no RSA: reversals go over
  * mutual TLS with the merchant's certificate instead (not on the pay path).
  */
-import { createServer, request, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -22,42 +20,16 @@ import { createWechatV2Port } from '../src-main/acquirer/wechat/v2';
 import { toWechatXml } from '../src-main/acquirer/wechat/xml';
 import { makeWechatCertificates, startTestWechatSandbox, testWechatSettings, TEST_MERCHANT } from '../test/helpers/wechat-sandbox';
 import { tempDir } from '../test/helpers/host';
-import { percentile } from './stats';
+import { beyond, nsToMs as ms, p50p99, trivialHttps } from './https-baseline';
 
 const WARM_UP = 30;
-const ms = (ns: bigint) => Number(ns) / 1e6;
-const round3 = (x: number) => Number(x.toFixed(3));
-function p50p99(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: round3(percentile(sorted, 50)), p99: round3(percentile(sorted, 99)), max: round3(sorted.at(-1) ?? NaN) };
-}
-
-async function trivialHttps(tls: { cert: string; key: string }): Promise<Server> {
-  const server = createServer(tls, (req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end('<xml><return_code><![CDATA[SUCCESS]]></return_code></xml>'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
-function rawPost(port: number, ca: string, body: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/pay/micropay', method: 'POST', ca, agent: false, headers: { 'content-type': 'text/xml', connection: 'close', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 async function micropayRounds(signType: WechatV2Settings['signType'], count: number) {
   const dir = tempDir('pos-bench-wx2-');
   try {
     const certs = makeWechatCertificates();
     const sandbox = await startTestWechatSandbox(certs, { dbPath: join(dir, 'ledger.sqlite') });
-    const baseline = await trivialHttps(certs.server);
+    const baseline = await trivialHttps(certs.server, { contentType: 'text/xml', body: '<xml><return_code><![CDATA[SUCCESS]]></return_code></xml>' });
     const port = createWechatV2Port({ settings: testWechatSettings(sandbox, certs, signType), timeouts: { payMs: 10_000, queryMs: 10_000, otherMs: 10_000 }, log: pino({ level: 'silent' }) });
     const fields = { appid: TEST_MERCHANT.appId, mch_id: TEST_MERCHANT.mchId, nonce_str: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS', body: '结账 POS 演示', out_trade_no: '20261206000000000001', total_fee: '1234', fee_type: 'CNY', spbill_create_ip: '127.0.0.1', auth_code: '134567890123450000', sign_type: signType };
     const body = toWechatXml({ ...fields, sign: wechatV2Sign(fields, TEST_MERCHANT.apiKey, signType) });
@@ -68,7 +40,7 @@ async function micropayRounds(signType: WechatV2Settings['signType'], count: num
       const outcome = await port.pay({ clientSn: `BENCH${signType.slice(0, 3)}${String(i).padStart(8, '0')}`, amount: 1234, authCode: sandboxPaymentCode('wechat', '0000'), subject: '结账 POS', operator: 'bench' });
       const t1 = process.hrtime.bigint();
       if (outcome.kind !== 'paid') throw new Error(`bench payment ${i} ended ${outcome.kind}`);
-      await rawPost((baseline.address() as AddressInfo).port, certs.serverCa, body);
+      await baseline.post(certs.serverCa, '/pay/micropay', 'text/xml', body);
       const t2 = process.hrtime.bigint();
       if (i >= WARM_UP) {
         pays.push(ms(t1 - t0));
@@ -91,10 +63,10 @@ async function micropayRounds(signType: WechatV2Settings['signType'], count: num
       }
     }
     await sandbox.close();
-    await new Promise((resolve) => baseline.close(resolve));
+    await baseline.close();
     const pay = p50p99(pays);
     const raw = p50p99(raws);
-    return { micropayRoundTrip: pay, loopbackHttpsBaseline: raw, beyondBaseline: { p50: round3(pay.p50 - raw.p50), p99: round3(pay.p99 - raw.p99) }, sign: p50p99(signs), verify: p50p99(verifies) };
+    return { micropayRoundTrip: pay, loopbackHttpsBaseline: raw, beyondBaseline: beyond(pay, raw), sign: p50p99(signs), verify: p50p99(verifies) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

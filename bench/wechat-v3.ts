@@ -12,8 +12,6 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -21,16 +19,9 @@ import { sandboxPaymentCode } from '../src-main/acquirer/sandbox/test-codes';
 import { startWechatV3Sandbox } from '../src-main/acquirer/wechat/sandbox-v3';
 import { createWechatV3Port } from '../src-main/acquirer/wechat/v3';
 import { signV3Reply, v3Authorization, verifyV3Reply } from '../src-main/acquirer/wechat/v3-sign';
-import { percentile } from './stats';
+import { beyond, nsToMs as ms, p50p99, trivialHttps } from './https-baseline';
 
 const WARM_UP = 30;
-const ms = (ns: bigint) => Number(ns) / 1e6;
-const round3 = (x: number) => Number(x.toFixed(3));
-function p50p99(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: round3(percentile(sorted, 50)), p99: round3(percentile(sorted, 99)), max: round3(sorted.at(-1) ?? NaN) };
-}
-
 function keys(dir: string) {
   const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
   openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
@@ -44,26 +35,6 @@ function keys(dir: string) {
   };
 }
 
-async function trivialHttps(tls: { cert: string; key: string }): Promise<Server> {
-  const server = createServer(tls, (req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"trade_state":"SUCCESS"}'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
-function rawPost(port: number, ca: string, body: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/v3/pay/transactions/codepay', method: 'POST', ca, agent: false, headers: { 'content-type': 'application/json', connection: 'close', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 export async function wechatV3CodePay(count = 200) {
   const dir = mkdtempSync(join(tmpdir(), 'pos-bench-wx3-'));
   try {
@@ -74,7 +45,7 @@ export async function wechatV3CodePay(count = 200) {
       merchant: { appId: 'wxd678efa567ab6787', mchId: '1230000109', serialNo: k.merchant.serialNo, publicKeyPem: createPublicKey(k.merchant.keyPem).export({ type: 'spki', format: 'pem' }).toString() },
       platform: { serial: k.platform.serial, privateKeyPem: k.platform.privateKey },
     });
-    const baseline = await trivialHttps(k.tls);
+    const baseline = await trivialHttps(k.tls, { contentType: 'application/json', body: '{"trade_state":"SUCCESS"}' });
     const port = createWechatV3Port({
       settings: {
         baseUrl: sandbox.url,
@@ -98,7 +69,7 @@ export async function wechatV3CodePay(count = 200) {
       const outcome = await port.pay({ clientSn: `BENCH${String(i).padStart(8, '0')}`, amount: 1234, authCode: sandboxPaymentCode('wechat', '0000'), subject: '结账 POS', operator: 'bench' });
       const t1 = process.hrtime.bigint();
       if (outcome.kind !== 'paid') throw new Error(`bench payment ${i} ended ${outcome.kind}`);
-      await rawPost((baseline.address() as AddressInfo).port, k.tls.cert, body);
+      await baseline.post(k.tls.cert, '/v3/pay/transactions/codepay', 'application/json', body);
       const t2 = process.hrtime.bigint();
       if (i >= WARM_UP) {
         pays.push(ms(t1 - t0));
@@ -124,7 +95,7 @@ export async function wechatV3CodePay(count = 200) {
       }
     }
     await sandbox.close();
-    await new Promise((resolve) => baseline.close(resolve));
+    await baseline.close();
     const pay = p50p99(pays);
     const raw = p50p99(raws);
     return {
@@ -132,7 +103,7 @@ export async function wechatV3CodePay(count = 200) {
       samples: count,
       codePayRoundTrip: pay,
       loopbackHttpsBaseline: raw,
-      beyondBaseline: { p50: round3(pay.p50 - raw.p50), p99: round3(pay.p99 - raw.p99) },
+      beyondBaseline: beyond(pay, raw),
       rsaSign: p50p99(signs),
       rsaVerify: p50p99(verifies),
       note: 'the round trip includes the sandbox verifying, writing its SQLite ledger and signing its reply (RSA 2048 both ways)',
