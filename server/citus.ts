@@ -16,11 +16,11 @@ export interface Distribution {
 }
 
 export async function distributeOnCitus(client: pg.ClientBase): Promise<Distribution | null> {
-  const { rows: citus } = await client.query<{ coordinator: boolean }>(
-    `SELECT coalesce((SELECT true FROM pg_dist_node WHERE groupid = 0 AND noderole = 'primary'), false) AS coordinator
-       FROM pg_extension WHERE extname = 'citus'`,
-  ).catch(() => ({ rows: [] as { coordinator: boolean }[] }));
-  if (!citus[0]?.coordinator) return null;
+  const { rows: citus } = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'");
+  if (citus.length === 0) return null;
+  // Workers carry the metadata too (Citus 11+): only the coordinator distributes.
+  const { rows: role } = await client.query<{ coordinator: boolean }>('SELECT citus_is_coordinator() AS coordinator');
+  if (!role[0]?.coordinator) return null;
   // Servers starting together: one distributes, the others then find nothing left to do.
   await client.query('SELECT pg_advisory_lock($1)', [DISTRIBUTION_LOCK]);
   try {
