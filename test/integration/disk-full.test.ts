@@ -71,6 +71,27 @@ describe.skipIf(!diskDir)('a full disk (data dir on a small tmpfs)', () => {
     for (const f of fillers.splice(0)) rmSync(f, { force: true });
   }
 
+  /**
+   * Makes the full disk stop every commit of the terminal until the returned function is called. In WAL mode a commit
+   * needs no new disk block when it can go into WAL space the file already has: after a checkpoint the WAL restarts
+   * from its beginning, and a WAL once longer keeps its length. So the WAL is truncated first, and then a read
+   * transaction held open pins it (no restart while a reader is on it): every commit has to grow the file.
+   */
+  function pinShortWal(): () => void {
+    const db = new Sqlite(join(dataDir, 'pos.sqlite'));
+    db.pragma('busy_timeout = 5000');
+    for (let tries = 0; ; tries++) {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy === 0 || tries > 50) break;
+    }
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM sale').get();
+    return () => {
+      db.exec('COMMIT');
+      db.close();
+    };
+  }
+
   function ledger(sql: string, ...params: unknown[]) {
     const db = new Sqlite(ledgerPath, { readonly: true });
     try {
@@ -159,6 +180,7 @@ describe.skipIf(!diskDir)('a full disk (data dir on a small tmpfs)', () => {
     // The customer is typing a PIN (3 s): the disk fills meanwhile, to the last byte.
     const payment = await ok<{ paymentId: string; status: string }>('payment.payByCode', { code: sandboxPaymentCode('alipay', '1030') });
     expect(payment.status).toBe('pending');
+    const unpin = pinShortWal();
     fill(0);
     expect(free(diskDir!)).toBeLessThan(64 * 1024);
 
@@ -190,6 +212,7 @@ describe.skipIf(!diskDir)('a full disk (data dir on a small tmpfs)', () => {
     expect(queryTerminalDb<{ status: string }>(host.ready, 'SELECT status FROM sale WHERE id = ?', cart.saleId)).toEqual([{ status: 'open' }]);
 
     // Room again: the sale completes by itself (its durable job), with the wallet tender the acquirer took.
+    unpin();
     unfill();
     const done = Date.now() + 90_000;
     for (;;) {
