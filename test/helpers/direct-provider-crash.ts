@@ -5,31 +5,14 @@
  * Returns the payment as the restarted terminal settles it.
  */
 import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
+import { readDb, waitFor } from './db-probe';
 import { expect } from 'vitest';
 import type { Wallet } from '../../src-common/payment-code';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
 import { openApiSocket, startHostProcess, tempDir, type ApiSocket, type HostProcess } from './host';
 
-function read<T>(path: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Sqlite(path, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 export interface DirectProviderCrash {
   /** Every host started, for the file's afterAll to stop. */
@@ -63,16 +46,16 @@ export async function killMidPayment(c: DirectProviderCrash): Promise<{ status: 
   // 5000: the provider holds the request; the terminal dies waiting for the answer.
   void api.call('payment.payByCode', { code: sandboxPaymentCode(c.wallet, '5000') });
   const posDb = join(dataDir, 'pos.sqlite');
-  const clientSn = await waitFor(() => read<{ client_sn: string }>(posDb, 'SELECT client_sn FROM payment')[0]?.client_sn, 'the committed payment');
+  const clientSn = await waitFor(() => readDb<{ client_sn: string }>(posDb, 'SELECT client_sn FROM payment')[0]?.client_sn, 'the committed payment');
   await waitFor(() => (c.hasOrder(clientSn) ? true : undefined), `the order at ${c.provider}`);
   first.process.kill('SIGKILL');
   await first.stop();
-  expect(read<{ status: string; provider: string }>(posDb, 'SELECT status, provider FROM payment')[0]).toEqual({ status: 'submitted', provider: c.provider });
+  expect(readDb<{ status: string; provider: string }>(posDb, 'SELECT status, provider FROM payment')[0]).toEqual({ status: 'submitted', provider: c.provider });
 
   const second = await startHostProcess({ dataDir, config });
   c.hosts.push(second);
   const status = await waitFor(() => {
-    const [row] = read<{ status: string; sale_status: string }>(posDb, 'SELECT p.status, s.status AS sale_status FROM payment p JOIN sale s ON s.id = p.sale_id');
+    const [row] = readDb<{ status: string; sale_status: string }>(posDb, 'SELECT p.status, s.status AS sale_status FROM payment p JOIN sale s ON s.id = p.sale_id');
     return row && ['paid', 'failed', 'reversed', 'needs_attention'].includes(row.status) && (row.status !== 'paid' || row.sale_status === 'completed') ? row : undefined;
   }, 'the payment to be resolved after the restart');
   await second.stop();

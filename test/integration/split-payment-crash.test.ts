@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { readDb, waitFor } from '../helpers/db-probe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
@@ -11,14 +12,6 @@ import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-pro
  * and before the sale is recorded as completed. The acquirer runs in its own process and lives on. After a restart
  * the sale must be completed exactly once, with one tender per part, and each part charged exactly once.
  */
-function read<T>(path: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Sqlite(path, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 function write(path: string, sql: string): void {
   const db = new Sqlite(path);
@@ -30,15 +23,6 @@ function write(path: string, sql: string): void {
   }
 }
 
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('a terminal killed between the last part paid and the sale completed', () => {
   let sandbox: SandboxProcess;
@@ -76,9 +60,9 @@ describe('a terminal killed between the last part paid and the sale completed', 
   }
 
   function charges(posDb: string) {
-    return read<{ client_sn: string; amount: number }>(posDb, 'SELECT client_sn, amount FROM payment ORDER BY created_at').map((p) => ({
+    return readDb<{ client_sn: string; amount: number }>(posDb, 'SELECT client_sn, amount FROM payment ORDER BY created_at').map((p) => ({
       amount: p.amount,
-      txns: read<{ type: string; amount: number }>(ledgerPath, "SELECT type, amount FROM txn WHERE client_sn = ? AND status = 'SUCCESS'", p.client_sn),
+      txns: readDb<{ type: string; amount: number }>(ledgerPath, "SELECT type, amount FROM txn WHERE client_sn = ? AND status = 'SUCCESS'", p.client_sn),
     }));
   }
 
@@ -86,11 +70,11 @@ describe('a terminal killed between the last part paid and the sale completed', 
     const second = await startHostProcess({ dataDir, config });
     hosts.push(second);
     const sale = await waitFor(() => {
-      const [row] = read<{ id: string; status: string }>(posDb, 'SELECT id, status FROM sale');
+      const [row] = readDb<{ id: string; status: string }>(posDb, 'SELECT id, status FROM sale');
       return row?.status === 'completed' ? row : undefined;
     }, 'the sale to be completed after the restart');
     // Give a second completion every chance to happen (it must not): the jobs have run by now.
-    await waitFor(() => (read<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind LIKE 'payment.%' AND status IN ('queued', 'running')")[0]!.n === 0 ? true : undefined), 'the payment jobs to end');
+    await waitFor(() => (readDb<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind LIKE 'payment.%' AND status IN ('queued', 'running')")[0]!.n === 0 ? true : undefined), 'the payment jobs to end');
     await second.stop();
     return sale;
   }
@@ -102,18 +86,18 @@ describe('a terminal killed between the last part paid and the sale completed', 
                   BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END`);
     const last = await api.call('payment.payByCode', { code: sandboxPaymentCode('alipay', '0000') });
     expect(last).toMatchObject({ ok: true, value: { status: 'paid', amount: total - firstAmount, failureCode: 'sale_completion_pending', remaining: 0 } });
-    expect(read(posDb, "SELECT status FROM payment WHERE status = 'paid'")).toHaveLength(2);
-    expect(read<{ status: string }>(posDb, 'SELECT status FROM sale')[0]!.status).toBe('open');
+    expect(readDb(posDb, "SELECT status FROM payment WHERE status = 'paid'")).toHaveLength(2);
+    expect(readDb<{ status: string }>(posDb, 'SELECT status FROM sale')[0]!.status).toBe('open');
     host.process.kill('SIGKILL');
     await host.stop();
     write(posDb, 'DROP TRIGGER test_sale_cannot_close');
 
     const sale = await restartAndSettle(dataDir, config, posDb);
-    expect(read(posDb, 'SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', sale.id)).toEqual([
+    expect(readDb(posDb, 'SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', sale.id)).toEqual([
       { kind: 'wechat', amount: firstAmount },
       { kind: 'alipay', amount: total - firstAmount },
     ]);
-    expect(read(posDb, "SELECT count(*) AS n FROM sale_event WHERE sale_id = ? AND type = 'completed'", sale.id)).toEqual([{ n: 1 }]);
+    expect(readDb(posDb, "SELECT count(*) AS n FROM sale_event WHERE sale_id = ? AND type = 'completed'", sale.id)).toEqual([{ n: 1 }]);
     expect(charges(posDb)).toEqual([
       { amount: firstAmount, txns: [{ type: 'pay', amount: firstAmount }] },
       { amount: total - firstAmount, txns: [{ type: 'pay', amount: total - firstAmount }] },
@@ -129,14 +113,14 @@ describe('a terminal killed between the last part paid and the sale completed', 
     // Killed at once: each reversal committed as a job, sent or not yet.
     host.process.kill('SIGKILL');
     await host.stop();
-    expect(read<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind = 'payment.reversePart'")[0]!.n).toBe(2);
+    expect(readDb<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind = 'payment.reversePart'")[0]!.n).toBe(2);
 
     const restarted = await startHostProcess({ dataDir, config });
     hosts.push(restarted);
     // At once, not when the dead run's lease on the job ends.
-    await waitFor(() => (read<{ n: number }>(posDb, "SELECT count(*) AS n FROM payment WHERE status = 'reversed'")[0]!.n === 2 ? true : undefined), 'both parts reversed', 10_000);
-    await waitFor(() => (read<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind LIKE 'payment.%' AND status IN ('queued', 'running')")[0]!.n === 0 ? true : undefined), 'the payment jobs to end');
-    expect(read<{ status: string }>(posDb, 'SELECT status FROM sale')[0]!.status).toBe('open');
+    await waitFor(() => (readDb<{ n: number }>(posDb, "SELECT count(*) AS n FROM payment WHERE status = 'reversed'")[0]!.n === 2 ? true : undefined), 'both parts reversed', 10_000);
+    await waitFor(() => (readDb<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind LIKE 'payment.%' AND status IN ('queued', 'running')")[0]!.n === 0 ? true : undefined), 'the payment jobs to end');
+    expect(readDb<{ status: string }>(posDb, 'SELECT status FROM sale')[0]!.status).toBe('open');
     // Each part paid once and reversed once at the acquirer: nothing kept, nothing returned twice.
     expect(charges(posDb)).toEqual([
       { amount: firstAmount, txns: [{ type: 'pay', amount: firstAmount }, { type: 'cancel', amount: firstAmount }] },
@@ -154,13 +138,13 @@ describe('a terminal killed between the last part paid and the sale completed', 
     const { dataDir, config, host, api, total, firstAmount, posDb } = await saleWithFirstPartPaid();
     // 5000: the acquirer holds the request (paid 2 s later); the terminal dies waiting for the answer.
     void api.call('payment.payByCode', { code: sandboxPaymentCode('unionpay', '5000') });
-    const clientSn = await waitFor(() => read<{ client_sn: string }>(posDb, "SELECT client_sn FROM payment WHERE status = 'submitted'")[0]?.client_sn, 'the committed last part');
-    await waitFor(() => (read(ledgerPath, 'SELECT 1 FROM upay_order WHERE client_sn = ?', clientSn).length ? true : undefined), 'the order at the acquirer');
+    const clientSn = await waitFor(() => readDb<{ client_sn: string }>(posDb, "SELECT client_sn FROM payment WHERE status = 'submitted'")[0]?.client_sn, 'the committed last part');
+    await waitFor(() => (readDb(ledgerPath, 'SELECT 1 FROM upay_order WHERE client_sn = ?', clientSn).length ? true : undefined), 'the order at the acquirer');
     host.process.kill('SIGKILL');
     await host.stop();
 
     const sale = await restartAndSettle(dataDir, config, posDb);
-    expect(read(posDb, 'SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', sale.id)).toEqual([
+    expect(readDb(posDb, 'SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', sale.id)).toEqual([
       { kind: 'wechat', amount: firstAmount },
       { kind: 'unionpay', amount: total - firstAmount },
     ]);
