@@ -1,7 +1,8 @@
 /**
  * `npm run server -- [--data-dir DIR] [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE]
  * [--public-url https://NAME[/PATH]]`;
- * DATABASE_URL=postgres://… uses that PostgreSQL instead of the embedded one. Prints one ready JSON line
+ * DATABASE_URL=postgres://… uses that PostgreSQL instead of the embedded one (JIEZHANG_DISTRIBUTE_ON_CITUS=1: on a
+ * Citus coordinator, distribute the tables; not yet supported, server/README.md). Prints one ready JSON line
  * on stdout ({url, port, fingerprint}); logs (pino, JSON) go to stderr.
  */
 import { parseArgs } from 'node:util';
