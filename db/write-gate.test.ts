@@ -151,6 +151,34 @@ describe('the write gate', () => {
     expect(heldWhileCoreWaited).toBe(0);
   });
 
+  it('runs afterWrite once the outermost hold has released the gate, and not after a write that threw', () => {
+    const buffer = createWriteBuffer();
+    const cells = new Int32Array(buffer);
+    const holderAfterWrite: number[] = [];
+    const worker = createWriteGate('worker', buffer, { afterWrite: () => holderAfterWrite.push(cells[0]!) });
+    worker.hold(() => worker.hold(() => 'nested'));
+    // Once, for the outer hold, with the gate already free (the flush it stands for no longer holds the core up).
+    expect(holderAfterWrite).toEqual([0]);
+    expect(() => worker.hold(() => { throw new Error('rolled back'); })).toThrow('rolled back');
+    expect(holderAfterWrite).toEqual([0]);
+  });
+
+  it("keeps the core's start waiting with the loop free past the thread's timeout, and lets it go once the gate is free", async () => {
+    const buffer = createWriteBuffer();
+    const core = createWriteGate('core', buffer, { timeoutMs: 30, asyncTimeoutMs: 5_000 });
+    const other = holdFromOtherThread(buffer, 200);
+    await other.held;
+    const started = now();
+    await core.whenFree();
+    const { releasedAt } = await other.released;
+    await other.stop();
+    expect(now()).toBeGreaterThanOrEqual(releasedAt);
+    expect(now() - started).toBeGreaterThan(100);
+    // The write after it waits on the thread for nothing.
+    core.hold(() => undefined);
+    expect(core.stats()).toMatchObject({ waits: 0, timeouts: 0, asyncWaits: 1 });
+  });
+
   it('is reentrant on one thread and free again afterwards, also after a throw', () => {
     const buffer = createWriteBuffer();
     const core = createWriteGate('core', buffer);

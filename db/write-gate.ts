@@ -62,11 +62,27 @@ export function createWriteBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
 }
 
-/** `timeoutMs`: how long a writer waits for the gate before it goes to SQLite's lock anyway. */
-export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, options: { timeoutMs?: number } = {}): WriteGate {
+export interface WriteGateOptions {
+  /** How long a writer waits for the gate before it goes to SQLite's lock anyway. */
+  timeoutMs?: number;
+  /**
+   * How long the core's whenFree waits, the loop free meanwhile, before its start goes on to wait on the thread.
+   * Longer than timeoutMs: going on early gains nothing (the other side's transaction still holds SQLite's lock) and
+   * turns the rest of the wait into a stall of the loop; a gate left by a thread that died is freed when it exits.
+   */
+  asyncTimeoutMs?: number;
+  /**
+   * Runs after a write that held the gate has released it (not after one that threw): the worker flushes the WAL
+   * here, so its disk flush no longer keeps the core from writing (see src-main/worker/sql-worker.ts).
+   */
+  afterWrite?: () => void;
+}
+
+export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, options: WriteGateOptions = {}): WriteGate {
   const cells = new Int32Array(buffer);
   const me = CODE[role];
   const timeoutMs = options.timeoutMs ?? 2_000;
+  const asyncTimeoutMs = options.asyncTimeoutMs ?? 30_000;
   const stats = { waits: 0, longestWaitMs: 0, timeouts: 0, asyncWaits: 0, longestAsyncWaitMs: 0 };
   /** Starts queued in whenFree, and the tail of their queue. */
   let queued = 0;
@@ -117,7 +133,7 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
     let waited = false;
     for (;;) {
       const holder = Atomics.load(cells, HOLDER);
-      const remaining = timeoutMs - (performance.now() - started);
+      const remaining = asyncTimeoutMs - (performance.now() - started);
       if (holder === FREE || holder === me || remaining <= 0) break;
       waited = true;
       Atomics.store(cells, CORE_WAITING, 1);
@@ -178,8 +194,9 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
       holding = acquire();
       depth = 1;
       const heldSince = performance.now();
+      let result: ReturnType<typeof fn>;
       try {
-        return fn();
+        result = fn();
       } finally {
         depth = 0;
         const heldUs = Math.min(0x7fffffff, Math.round((performance.now() - heldSince) * 1000));
@@ -187,6 +204,8 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
         if (holding) release();
         holding = false;
       }
+      options.afterWrite?.();
+      return result;
     },
     whenFree() {
       if (role !== 'core') throw new Error('write gate: only the core waits without blocking');
