@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import Sqlite from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { DEFAULT_USERS } from '../../src-main/services/auth';
+import { readDb as read, waitFor } from '../helpers/db-probe';
 import { openApiSocket, startHostProcess, tempDir, type HostProcess } from '../helpers/host';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process';
 
@@ -12,39 +12,20 @@ import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-pro
  * must end final, the customer charged at most once, and the sale completed or left open for the cashier.
  * crash-matrix.test.ts kills at random moments of every path; these two are the named cases.
  */
-function read<T>(path: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Sqlite(path, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('a terminal killed in the middle of a wallet payment', () => {
-  let sandbox: SandboxProcess;
-  const ledgerPath = join(tempDir('pos-crash-acq-'), 'acquirer.sqlite');
+  const sandboxes: SandboxProcess[] = [];
   const hosts: HostProcess[] = [];
 
-  beforeAll(async () => {
-    sandbox = await startSandboxProcess(ledgerPath);
-  });
   afterAll(async () => {
     for (const h of hosts) await h.stop();
-    sandbox?.stop();
+    for (const s of sandboxes) s.stop();
   });
 
-  async function crashDuringPayment(suffix: string, timings: Record<string, number>) {
+  /** `sandboxScale` stretches the acquirer's delays: how long after the hung request its order turns paid (2 s × scale). */
+  async function crashDuringPayment(suffix: string, timings: Record<string, number>, sandboxScale = 1) {
+    const ledgerPath = join(tempDir('pos-crash-acq-'), 'acquirer.sqlite');
+    const sandbox = await startSandboxProcess(ledgerPath, sandboxScale);
+    sandboxes.push(sandbox);
     const dataDir = tempDir('pos-crash-');
     const config = { acquirer: { mode: 'sandbox', baseUrl: sandbox.url, timeouts: { payMs: 10_000, queryMs: 2000, otherMs: 2000 }, timings } };
     const first = await startHostProcess({ dataDir, config });
@@ -92,8 +73,9 @@ describe('a terminal killed in the middle of a wallet payment', () => {
   });
 
   it('reverses a payment still unconfirmed at the deadline, and the sale stays open for the cashier', async () => {
-    // The same hung request, but the terminal's deadline (200 ms) has passed by the time it is back up.
-    const { status, charges } = await crashDuringPayment('5000', { pollIntervalMs: 100, pollDeadlineMs: 200, cancelRetryMs: 100, maxCancelAttempts: 5 });
+    // The same hung request, but the terminal's deadline (200 ms) has passed by the time it is back up, and the order
+    // is still unpaid then (paid only after 60 s: a restart on a loaded machine can take longer than the usual 2 s).
+    const { status, charges } = await crashDuringPayment('5000', { pollIntervalMs: 100, pollDeadlineMs: 200, cancelRetryMs: 100, maxCancelAttempts: 5 }, 30);
     expect(status).toEqual({ status: 'reversed', sale_status: 'open' });
     const net = charges.reduce((sum, c) => sum + (c.type === 'pay' ? c.amount : -c.amount), 0);
     expect(net).toBe(0);
