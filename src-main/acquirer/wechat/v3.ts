@@ -75,13 +75,13 @@ export function openV3Reply(reply: HttpReply, key: V3ReplyKey, now: Date): Opene
 }
 
 /** The error code of a signed non-2xx reply (or a 202), or null when it has none. */
-function errorOf(opened: { status: number; json: unknown }): { code: string; message: string } | null {
+export function errorOf(opened: { status: number; json: unknown }): { code: string; message: string } | null {
   if (opened.status === 200 || opened.status === 204) return null;
   const parsed = V3Error.safeParse(opened.json);
   return parsed.success ? { code: parsed.data.code, message: [parsed.data.code, parsed.data.message].filter((s) => s).join(': ') } : null;
 }
 
-const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
+export const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
   NOTENOUGH: 'insufficient_funds',
   AUTHCODEEXPIRE: 'code_expired',
   AUTH_CODE_ERROR: 'code_invalid',
@@ -349,6 +349,7 @@ export function createWechatV3Port(options: WechatV3Options): ProviderPort {
   };
 }
 
+/** The domestic API v3 (a CNY store); a store in another currency takes ./v3-global.ts's `wechatV3GlobalProvider`. */
 export function wechatV3Provider(options: WechatV3Options): PaymentProvider {
   const port = createWechatV3Port(options);
   return { id: 'wechat_v3', capabilities: new Set(PROVIDER_CAPABILITIES.wechat_v3), connect: () => Promise.resolve(port) };
