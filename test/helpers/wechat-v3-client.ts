@@ -28,11 +28,13 @@ export async function signedV3Request(
     req.end(body ? text : undefined);
   });
   const verified = verifyV3Reply(reply.headers, reply.text, { serial: keys.platform.serial, publicKey: keys.platform.publicKeyPem }, new Date()).ok;
-  let json: unknown = null;
+  return { status: reply.status, text: reply.text, json: jsonOf(reply.text), verified };
+}
+
+function jsonOf(text: string): unknown {
   try {
-    json = reply.text === '' ? null : (JSON.parse(reply.text) as unknown);
+    return text === '' ? null : (JSON.parse(text) as unknown);
   } catch {
-    json = null;
+    return null;
   }
-  return { status: reply.status, text: reply.text, json, verified };
 }
