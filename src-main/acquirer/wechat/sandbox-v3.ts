@@ -512,13 +512,18 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     }
     settleDue();
     const amount = body.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined;
-    if (typeof body.out_trade_no !== 'string' || typeof body.out_refund_no !== 'string' || !/^[0-9A-Za-z_\-*@|]{1,64}$/.test(body.out_refund_no)) {
+    // The order by out_trade_no, or (as the global example does, out_trade_no left empty) by WeChat's transaction_id.
+    const byTransaction = typeof body.transaction_id === 'string' && body.transaction_id !== '' && (body.out_trade_no === undefined || body.out_trade_no === '');
+    const outTradeNo = byTransaction
+      ? ((db.prepare('SELECT out_trade_no FROM v3_order WHERE transaction_id = ?').get(body.transaction_id) as { out_trade_no: string } | undefined)?.out_trade_no ?? '')
+      : body.out_trade_no;
+    if (typeof outTradeNo !== 'string' || typeof body.out_refund_no !== 'string' || !/^[0-9A-Za-z_\-*@|]{1,64}$/.test(body.out_refund_no)) {
       return error(res, 400, 'PARAM_ERROR', '输入源“/body/out_refund_no”映射到字段“商户退款单号”校验失败');
     }
     if (!Number.isSafeInteger(amount?.refund) || !Number.isSafeInteger(amount?.total) || typeof amount?.currency !== 'string') {
       return error(res, 400, 'PARAM_ERROR', '输入源“/body/amount”映射到字段“金额信息”校验失败');
     }
-    const o = findOrderAt(body.out_trade_no, api);
+    const o = findOrderAt(outTradeNo, api);
     if (!o || o.sub_mchid !== subMchId) return error(res, 404, 'RESOURCE_NOT_EXISTS', '订单不存在');
     const earlier = db.prepare('SELECT * FROM v3_refund WHERE out_refund_no = ?').get(body.out_refund_no) as RefundRow | undefined;
     if (earlier) return earlier.out_trade_no === o.out_trade_no ? send(res, 200, reply(earlier, o)) : error(res, 400, 'INVALID_REQUEST', '退款单号已用于其他订单');
