@@ -25,10 +25,18 @@
  * tradebill 200 {hash_type SHA1, hash_value, download_url} for the day (Beijing), the file at download_url in the
  *           same CSV as v2's trade bill; a day without rows → 400 NO_STATEMENT_EXIST. Today's bill is served too.
  *
- * Cross-border: an order whose amount.currency is not CNY is paid by the customer in CNY at the sandbox's rate for
- * that currency (`cnyRates`, fixed when the order is made, kept in the ledger): amount.payer_total is that CNY (fen)
- * and amount.payer_currency CNY, the two fields the code-payment reply table lists (it has no rate); a refund's
- * amount.payer_refund is the refund's share of that CNY. A currency without a rate: payer_total = total, as before.
+ * Cross-border: the domestic codepay takes CNY only (境内商户号仅支持人民币): another amount.currency is refused with
+ * 400 PARAM_ERROR. A store abroad pays through the GLOBAL API v3 the sandbox serves beside it (openapi/v3/global/…):
+ *   POST /v3/global/micropay/transactions/pay   common mode {appid, mchid} or institutional {sp_appid, sp_mchid,
+ *        sub_mchid} (the merchant's `subMchId`), trade_type MICROPAY, merchant_category_code, amount {total, currency};
+ *        replies as codepay's with WeChat's order number as `id`, amount.payer_total in payer_currency CNY at the
+ *        sandbox's rate for that currency (`cnyRates`, fixed when the order is made, kept in the ledger) and
+ *        exchange_rate {type SETTLEMENT_RATE, rate 100000000} (this merchant settles in the currency it prices in)
+ *   GET  /v3/global/transactions/out-trade-no/{no}?mchid= | ?sp_mchid=&sub_mchid=
+ *   POST /v3/global/micropay/transactions/out-trade-no/{no}/reverse   204, no content
+ *   POST /v3/global/refunds (by out_trade_no or transaction_id), GET /v3/global/refunds/out-refund-no/{no}: the apply
+ *        reply without status; payer_refund is the refund's share of the CNY paid, with a USERPAYMENT_RATE.
+ * The two APIs do not see each other's orders; the domestic trade bill lists domestic orders only.
  *
  * `setReplyFault` spoils the next codepay replies' signatures (a wrong key, a changed body) or their currency, for
  * the tests of "never paid on trust", or loses a refund's request or reply once.

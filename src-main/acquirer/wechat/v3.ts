@@ -102,10 +102,9 @@ export const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
 
 /**
  * The customer's side of a paid order in a store priced in `currency` other than CNY: `amount.payer_total` in
- * `amount.payer_currency` (CNY when absent). This adapter speaks the domestic code-payment API
- * (/v3/pay/transactions/codepay), whose reply documents these two and no rate (the rate, `exchange_rate`, is a field
- * of the global API /v3/global/transactions/micropay, not built): the rate is null. A payer currency other than CNY
- * contradicts a Chinese wallet's reply: unknown.
+ * `amount.payer_currency` (CNY when absent), with no rate (the domestic reply documents none). The domestic code
+ * payment takes CNY only, so a store in another currency is paid through ./v3-global.ts; this stays for a reply that
+ * names another currency all the same. A payer currency other than CNY contradicts a Chinese wallet's reply: unknown.
  */
 export function payerOfV3Amount(amount: V3Amount, currency: string): { ok: true; payer: PayerAmount | null } | { ok: false; reason: string } {
   if (currency === 'CNY' || amount.payer_total === undefined) return { ok: true, payer: null };
