@@ -85,6 +85,7 @@ export const gatewayZhCN = {
     sub_merchant_missing: '机构模式须填写子商户号',
     sub_fields_in_common_mode: '普通商户模式不填子商户号和子商户 APPID',
     mcc_missing: '境外接口须填写 MCC 码',
+    global_settings_incomplete: '不能路由到该通道：境外接口的设置不全（MCC 码；机构模式还需子商户号）',
   },
 };
 
@@ -174,5 +175,6 @@ export const gatewayEn: typeof gatewayZhCN = {
     sub_merchant_missing: 'Institutional mode needs the sub-merchant ID',
     sub_fields_in_common_mode: 'A common merchant has no sub-merchant ID or sub-merchant APPID',
     mcc_missing: 'The global API needs the MCC',
+    global_settings_incomplete: 'Cannot route to that provider: its global API settings are incomplete (the MCC; in institutional mode, the sub-merchant ID)',
   },
 };
