@@ -106,6 +106,19 @@ export function usesWechatGlobalApi(currency: string): boolean {
 }
 
 /**
+ * The store currencies in which common mode (a merchant of its own at WeChat Pay Global, appid + mchid) is possible:
+ * WeChat Pay opens direct merchants in Hong Kong and the United Kingdom only; everywhere else a merchant is an
+ * institution's sub-merchant (pay.weixin.qq.com/doc/global/v3/zh/4012354049 §1, as GitHub
+ * wechatpay-apiv3/wechatpay-global-skills 跨境支付通用知识.md §3 quotes it). A store's currency stands for where it is.
+ */
+export const WECHAT_GLOBAL_COMMON_MODE_CURRENCIES: readonly string[] = ['HKD', 'GBP'];
+
+/** Common mode in a store whose currency says it is outside Hong Kong and the UK: WeChat has no such merchant. */
+export function wechatGlobalModeProblem(mode: WechatV3Settings['globalMode'], currency: string): 'common_mode_not_here' | null {
+  return (mode ?? 'common') === 'common' && !WECHAT_GLOBAL_COMMON_MODE_CURRENCIES.includes(currency) ? 'common_mode_not_here' : null;
+}
+
+/**
  * What keeps v3 settings from paying through the global API (a store not in CNY), or null: the MCC the global code
  * payment requires, and in institutional mode the sub-merchant it pays for. A CNY store needs none of them.
  */

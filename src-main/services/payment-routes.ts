@@ -18,6 +18,7 @@ import {
   alipaySettingsSchema,
   type AlipaySettings,
   usesWechatGlobalApi,
+  wechatGlobalModeProblem,
   wechatV3GlobalProblem,
   wechatV3SettingsSchema,
   type PaymentRoute,
@@ -75,7 +76,7 @@ export interface BuiltInSandboxes {
  */
 const BUILT_IN_SANDBOX = 'builtInSandbox';
 
-/** The MCC the built-in WeChat v3 sandbox's merchant has at the global API (ISO 18245 5499: convenience stores). */
+/** The MCC of a built-in WeChat v3 sandbox identity made without one (ISO 18245 5499: convenience stores), as new ones have. */
 const BUILT_IN_SANDBOX_MCC = '5499';
 
 /**
@@ -130,7 +131,10 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
     const now = clock.now().getTime();
     const problems: ProviderStatus['problems'] =
       end === null ? (provider === 'alipay' ? [] : ['certificate_missing']) : end <= now ? ['certificate_expired'] : end - now <= EXPIRING_WITHIN_MS ? ['certificate_expiring'] : [];
-    if (provider === 'wechat_v3' && globalWechat() && wechatV3GlobalProblem(open)) problems.unshift('global_settings_incomplete');
+    if (provider === 'wechat_v3' && globalWechat()) {
+      if (wechatGlobalModeProblem(open.globalMode as WechatV3Settings['globalMode'], deps.currency!())) problems.unshift('global_common_mode_unavailable');
+      if (wechatV3GlobalProblem(open)) problems.unshift('global_settings_incomplete');
+    }
     if (builtIn) {
       const address = deps.builtIn?.available ? deps.builtIn.sandboxes.url(provider) : null;
       if (address) settings[provider === 'alipay' ? 'gatewayUrl' : 'baseUrl'] = address;
@@ -230,7 +234,7 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
   function setRoutes(routes: PaymentRoute[], session: Session): GatewayStatus {
     for (const route of routes) {
       const problems = providerStatus(route.provider).problems;
-      if (problems.some((p) => p === 'not_configured' || p === 'certificate_expired' || p === 'certificate_missing' || p === 'built_in_sandbox_off' || p === 'global_settings_incomplete')) {
+      if (problems.some((p) => p === 'not_configured' || p === 'certificate_expired' || p === 'certificate_missing' || p === 'built_in_sandbox_off' || p === 'global_settings_incomplete' || p === 'global_common_mode_unavailable')) {
         throw new PosError('validation_failed', `${route.provider} cannot take ${route.wallet} payments: ${problems.join(', ')}`, { reason: problems[0], provider: route.provider });
       }
     }
@@ -256,7 +260,7 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
       case 'wechat_v2':
         return storeWechatV2({ ...identity.till, baseUrl: url }, session, true);
       case 'wechat_v3':
-        // The built-in sandbox's merchant is a common one at the global API too, so a store not in CNY can use it.
+        // An identity made before the global API was played has no sub-merchant: a common merchant with an MCC.
         return storeWechatV3({ globalMode: 'common', merchantCategoryCode: BUILT_IN_SANDBOX_MCC, ...identity.till, baseUrl: url }, session, true);
       case 'alipay':
         return storeAlipay({ ...identity.till, gatewayUrl: url }, session, true);

@@ -2,8 +2,9 @@
 /**
  * The technician's payment providers tab of a store in yen (Chromium, built host): WeChat Pay v3 settings without
  * the global API's MCC are saved but named as a problem before the first sale, and routing WeChat to them is refused
- * with the reason; with the MCC typed (common mode) the problem goes, WeChat is routed, and a WeChat code at the till
- * is paid through the sandbox's global API in yen.
+ * with the reason; so is common mode (WeChat Pay Global has direct merchants in Hong Kong and the UK only); in
+ * institutional mode with the sub-merchant the problems go, WeChat is routed, and a WeChat code at the till is paid
+ * through the sandbox's global API in yen, for that sub-merchant.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,18 +56,31 @@ describe('WeChat Pay v3 global settings on the technician’s tab of a JPY store
     expect(queryTerminalDb<{ n: number }>(host.ready, "SELECT count(*) AS n FROM payment_route WHERE wallet = 'wechat'")[0]!.n).toBe(0);
   });
 
-  it('takes the MCC (common mode), then routes WeChat to it; the page passes axe in both languages', async () => {
+  it('names common mode as unavailable in a JPY store (direct merchants: Hong Kong and the UK only)', async () => {
     const settings = testWechatV3Settings(sandbox, keys);
     await page.getByTestId('gateway-wechatV3-merchantKeyPem').fill(settings.merchantKeyPem);
-    // Institutional mode shows its sub-merchant lines; back to common mode, which has none.
-    await page.getByTestId('gateway-wechatV3-globalMode').selectOption('institutional');
-    await page.getByTestId('gateway-wechatV3-subMchId').waitFor();
-    await page.getByTestId('gateway-wechatV3-globalMode').selectOption('common');
-    expect(await page.getByTestId('gateway-wechatV3-subMchId').count()).toBe(0);
     await page.getByTestId('gateway-wechatV3-merchantCategoryCode').fill('5499');
     await page.getByTestId('gateway-wechatV3-save').click();
     const row = page.getByTestId('gateway-provider-wechat_v3');
     await expect.poll(() => row.getByTestId('gateway-problem-global_settings_incomplete').count(), { timeout: 10_000 }).toBe(0);
+    expect(await row.getByTestId('gateway-problem-global_common_mode_unavailable').textContent()).toContain('仅开放香港、英国商户');
+    await page.getByTestId('gateway-route-wechat').selectOption('wechat_v3');
+    await page.getByTestId('gateway-routes-save').click();
+    await expect.poll(() => page.getByText('只能经机构接入微信支付境外接口').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(queryTerminalDb<{ n: number }>(host.ready, "SELECT count(*) AS n FROM payment_route WHERE wallet = 'wechat'")[0]!.n).toBe(0);
+  });
+
+  it('takes institutional mode with the sub-merchant, then routes WeChat to it; the page passes axe in both languages', async () => {
+    const settings = testWechatV3Settings(sandbox, keys, 'institutional');
+    await page.getByTestId('gateway-wechatV3-merchantKeyPem').fill(settings.merchantKeyPem);
+    // Common mode has no sub-merchant lines; institutional mode shows them.
+    expect(await page.getByTestId('gateway-wechatV3-subMchId').count()).toBe(0);
+    await page.getByTestId('gateway-wechatV3-globalMode').selectOption('institutional');
+    await page.getByTestId('gateway-wechatV3-subMchId').fill(settings.subMchId!);
+    await page.getByTestId('gateway-wechatV3-save').click();
+    const row = page.getByTestId('gateway-provider-wechat_v3');
+    await expect.poll(() => row.getByTestId('gateway-problem-global_common_mode_unavailable').count(), { timeout: 10_000 }).toBe(0);
+    expect(await row.getByTestId('gateway-problem-global_settings_incomplete').count()).toBe(0);
     await page.getByTestId('gateway-route-wechat').selectOption('wechat_v3');
     await page.getByTestId('gateway-routes-save').click();
     await expect.poll(() => queryTerminalDb<{ provider: string }>(host.ready, "SELECT provider FROM payment_route WHERE wallet = 'wechat'")[0]?.provider, { timeout: 10_000 }).toBe('wechat_v3');
@@ -96,7 +110,7 @@ describe('WeChat Pay v3 global settings on the technician’s tab of a JPY store
     await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
     expect(sandbox.requests().slice(before)).toEqual(['POST /v3/global/micropay/transactions/pay']);
     const [paid] = queryTerminalDb<{ client_sn: string; amount: number; currency: string; payer_amount: number }>(host.ready, "SELECT client_sn, amount, currency, payer_amount FROM payment WHERE status = 'paid'");
-    expect(sandbox.order(paid!.client_sn)).toMatchObject({ api: 'global', currency: 'JPY', total: paid!.amount, payerTotal: paid!.payer_amount, tradeState: 'SUCCESS' });
+    expect(sandbox.order(paid!.client_sn)).toMatchObject({ api: 'global', subMchId: testWechatV3Settings(sandbox, keys, 'institutional').subMchId, currency: 'JPY', total: paid!.amount, payerTotal: paid!.payer_amount, tradeState: 'SUCCESS' });
     expect(paid!.currency).toBe('JPY');
   });
 });

@@ -60,7 +60,9 @@ describe('WeChat Pay v3 global settings on the technician’s screen, and an ins
     expect((await t.ok(technician, 'gateway.status', {})).routes.find((r) => r.wallet === 'wechat')?.provider).toBe('aggregator');
   });
 
-  it('refuses settings whose mode and sub-merchant do not fit together, and keeps what was stored', async () => {
+  it('takes common mode in HKD (Hong Kong has direct merchants); refuses settings whose mode and sub-merchant do not fit together, keeping what was stored', async () => {
+    const common = await t.ok(technician, 'gateway.setWechatV3', testWechatV3Settings(sandbox, keys, 'common'));
+    expect(v3Of(common).problems).toEqual([]);
     const before = v3Of(await t.ok(technician, 'gateway.status', {})).updatedAt;
     const { subMchId: _none, ...institutionalWithout } = testWechatV3Settings(sandbox, keys, 'institutional');
     expect(await t.call(technician, 'gateway.setWechatV3', institutionalWithout)).toMatchObject({ ok: false, error: { code: 'validation_failed', details: { reason: 'sub_merchant_missing' } } });
@@ -102,7 +104,7 @@ describe('the built-in WeChat v3 sandbox in a JPY store (acquirer.directSandboxe
     await t?.close();
   });
 
-  it('is set up as a merchant at the global API and paid and refunded through it, to the yen of its ledger', async () => {
+  it('is set up as an institution’s sub-merchant at the global API and paid and refunded through it, to the yen of its ledger', async () => {
     t = await startTestPos({ currency: 'JPY', acquirer: { ...FAST, directSandboxes: ['wechat_v3'] } });
     const till = t;
     const technician = await till.signedIn('technician');
@@ -117,7 +119,8 @@ describe('the built-in WeChat v3 sandbox in a JPY store (acquirer.directSandboxe
         { timeout: 60_000, interval: 100 },
       )
       .toBe('wechat_v3');
-    expect(v3Of(status!)).toMatchObject({ builtInSandbox: true, problems: [], settings: { globalMode: 'common', merchantCategoryCode: '5499' } });
+    const v3 = v3Of(status!);
+    expect(v3).toMatchObject({ builtInSandbox: true, problems: [], settings: { globalMode: 'institutional', subMchId: expect.stringMatching(/^\d{10}$/), merchantCategoryCode: '5499' } });
 
     const barcode = (await till.ok(cashier, 'catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
     const cart = await saleOf(till, cashier, barcode, 2);
@@ -129,7 +132,7 @@ describe('the built-in WeChat v3 sandbox in a JPY store (acquirer.directSandboxe
     const db = new Sqlite(join(till.dataDir, 'direct-sandboxes', 'wechat_v3.sqlite'), { readonly: true });
     try {
       expect(db.prepare('SELECT api, sub_mchid, total, currency, trade_state, transaction_id FROM v3_order WHERE out_trade_no = ?').all(row.client_sn)).toEqual([
-        { api: 'global', sub_mchid: null, total: cart.total, currency: 'JPY', trade_state: 'REFUND', transaction_id: row.acquirer_sn },
+        { api: 'global', sub_mchid: v3.settings.subMchId, total: cart.total, currency: 'JPY', trade_state: 'REFUND', transaction_id: row.acquirer_sn },
       ]);
       expect(db.prepare('SELECT refund, status FROM v3_refund WHERE out_trade_no = ?').all(row.client_sn)).toEqual([{ refund: 9, status: 'SUCCESS' }]);
     } finally {

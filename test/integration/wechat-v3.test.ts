@@ -8,7 +8,7 @@ import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { startTestPos, type TestPos } from '../helpers/pos';
 import { saleOf, settledPayment, startDirectProviderTill } from '../helpers/direct-provider';
 import { signedV3Request } from '../helpers/wechat-v3-client';
-import { makeWechatV3Keys, startTestWechatV3Sandbox, TEST_V3_MERCHANT, testWechatV3Settings, type WechatV3Keys } from '../helpers/wechat-v3-sandbox';
+import { makeWechatV3Keys, startTestWechatV3Sandbox, TEST_V3_MERCHANT, TEST_V3_SUB_MCHID, testWechatV3Settings, type WechatV3Keys } from '../helpers/wechat-v3-sandbox';
 
 
 /**
@@ -238,7 +238,8 @@ describe('WeChat Pay v3 in a JPY store: the global API', () => {
     t = await startTestPos({ currency: 'JPY', acquirer: { sandboxSpeed: 0.02, timeouts: { payMs: 1000, queryMs: 1000, otherMs: 1000 }, timings: { pollIntervalMs: 40, pollDeadlineMs: 1500, cancelRetryMs: 40, maxCancelAttempts: 5 } } });
     const technician = await t.signedIn('technician');
     cashier = await t.signedIn('cashier');
-    await t.ok(technician, 'gateway.setWechatV3', testWechatV3Settings(sandbox, keys, 'common'));
+    // A shop in Japan is an institution's sub-merchant at WeChat Pay Global (direct merchants: Hong Kong and the UK only).
+    await t.ok(technician, 'gateway.setWechatV3', testWechatV3Settings(sandbox, keys, 'institutional'));
     await t.ok(technician, 'gateway.setRoutes', { routes: [{ wallet: 'wechat', provider: 'wechat_v3' }] });
     barcode = (await t.ok(cashier, 'catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
   }, 60_000);
@@ -264,7 +265,7 @@ describe('WeChat Pay v3 in a JPY store: the global API', () => {
     expect(requests).toEqual(['POST /v3/global/micropay/transactions/pay']);
     expect(row).toMatchObject({ status: 'paid', provider: 'wechat_v3', amount: cart.total });
     const order = sandbox.order(row.client_sn)!;
-    expect(order).toMatchObject({ api: 'global', subMchId: null, tradeState: 'SUCCESS', total: cart.total, currency: 'JPY', transactionId: row.acquirer_sn });
+    expect(order).toMatchObject({ api: 'global', subMchId: TEST_V3_SUB_MCHID, tradeState: 'SUCCESS', total: cart.total, currency: 'JPY', transactionId: row.acquirer_sn });
     // The customer's CNY is amount.payer_total (the sandbox's 0.0471, half up, to the fen); the till computes nothing.
     expect(order.payerTotal).toBe(Math.floor((cart.total * 471 + 50) / 100));
     // The reply's exchange_rate is a SETTLEMENT_RATE (yen against the settlement currency), not the customer's rate.
@@ -337,8 +338,9 @@ describe('WeChat Pay v3 in a JPY store: the global API', () => {
     expect(sandbox.order(row.client_sn)).toBeUndefined();
     // Reversed before it existed: the same out_trade_no is refused afterwards (a late retry cannot charge the customer).
     const late = await signedV3Request(sandbox, keys, 'POST', '/v3/global/micropay/transactions/pay', {
-      appid: TEST_V3_MERCHANT.appId,
-      mchid: TEST_V3_MERCHANT.mchId,
+      sp_appid: TEST_V3_MERCHANT.appId,
+      sp_mchid: TEST_V3_MERCHANT.mchId,
+      sub_mchid: TEST_V3_SUB_MCHID,
       description: 'POS',
       out_trade_no: row.client_sn,
       trade_type: 'MICROPAY',

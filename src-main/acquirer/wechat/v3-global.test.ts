@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { wechatV3GlobalProblem } from '../../../src-common/payment-provider';
+import { wechatGlobalModeProblem, wechatV3GlobalProblem } from '../../../src-common/payment-provider';
 import type { HttpReply } from '../shouqianba';
 import { globalMerchantFields, globalPayOutcomeOf, globalQueryOutcomeOf, globalRefundAcceptedOf, globalRefundStateOf, globalReverseOutcomeOf, type V3GlobalKey } from './v3-global';
 import { signV3Reply } from './v3-sign';
@@ -132,5 +132,12 @@ describe('WeChat Pay global settings', () => {
     expect(wechatV3GlobalProblem({ merchantCategoryCode: '5499', globalMode: 'institutional' })).toBe('sub_merchant_missing');
     expect(wechatV3GlobalProblem({ merchantCategoryCode: '5499', globalMode: 'institutional', subMchId: '1900000109' })).toBeNull();
     expect(wechatV3GlobalProblem({ merchantCategoryCode: '5499', subMchId: '1900000109' })).toBe('sub_fields_in_common_mode');
+  });
+  it('has direct (common-mode) merchants in Hong Kong and the UK only; an institution’s sub-merchant anywhere', () => {
+    expect(wechatGlobalModeProblem(undefined, 'HKD')).toBeNull();
+    expect(wechatGlobalModeProblem('common', 'GBP')).toBeNull();
+    expect(wechatGlobalModeProblem('common', 'JPY')).toBe('common_mode_not_here');
+    expect(wechatGlobalModeProblem(undefined, 'USD')).toBe('common_mode_not_here');
+    expect(wechatGlobalModeProblem('institutional', 'JPY')).toBeNull();
   });
 });

@@ -21,7 +21,7 @@
  * The statement is not built on this API (GET /v3/global/statements answers a file in the cross-border bill's own
  * columns): the provider offers no `statement` in a store not in CNY.
  */
-import { PROVIDER_CAPABILITIES, wechatV3GlobalProblem, type WechatV3Settings } from '../../../src-common/payment-provider';
+import { PROVIDER_CAPABILITIES, wechatGlobalModeProblem, wechatV3GlobalProblem, type WechatV3Settings } from '../../../src-common/payment-provider';
 import type { PayerAmount } from '../../../src-common/cross-border';
 import { systemClock } from '../../clock';
 import type { PaymentProvider, ProviderPort } from '../gateway';
@@ -221,7 +221,7 @@ export function createWechatV3GlobalPort(options: WechatV3Options): ProviderPort
     mode: settings.globalMode ?? 'common',
     subMchId: settings.subMchId ?? null,
   };
-  const problem = wechatV3GlobalProblem(settings);
+  const problem = wechatV3GlobalProblem(settings) ?? wechatGlobalModeProblem(settings.globalMode, currency);
   const base = new URL(settings.baseUrl);
   const tls = settings.caPem ? { ca: settings.caPem } : {};
   const merchant = globalMerchantFields(settings);

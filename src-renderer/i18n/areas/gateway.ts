@@ -25,6 +25,7 @@ export const gatewayZhCN = {
     certificate_expiring: '商户 API 证书 30 天内到期',
     built_in_sandbox_off: '设置的是内置沙箱，但它没有运行（仅沙箱模式可用）：请重新设置',
     global_settings_incomplete: '门店币种不是人民币，须走微信支付境外接口：请填写 MCC 码（机构模式还需子商户号）',
+    global_common_mode_unavailable: '微信支付境外直连（普通商户）仅开放香港、英国商户：本店币种须经机构接入，请选择机构模式并填写子商户号',
   },
   builtIn: {
     column: '内置沙箱',
@@ -86,6 +87,7 @@ export const gatewayZhCN = {
     sub_fields_in_common_mode: '普通商户模式不填子商户号和子商户 APPID',
     mcc_missing: '境外接口须填写 MCC 码',
     global_settings_incomplete: '不能路由到该通道：境外接口的设置不全（MCC 码；机构模式还需子商户号）',
+    global_common_mode_unavailable: '不能路由到该通道：本店所在地区的商户只能经机构接入微信支付境外接口',
   },
 };
 
@@ -115,6 +117,7 @@ export const gatewayEn: typeof gatewayZhCN = {
     certificate_expiring: 'The merchant API certificate ends within 30 days',
     built_in_sandbox_off: 'Set to the built-in sandbox, which is not running (sandbox mode only): set it up again',
     global_settings_incomplete: 'The store’s currency is not CNY, so WeChat Pay’s global API is used: enter the MCC (and, in institutional mode, the sub-merchant ID)',
+    global_common_mode_unavailable: 'WeChat Pay Global takes direct (common) merchants in Hong Kong and the UK only: a store in this currency joins through an institution; choose institutional mode and enter the sub-merchant ID',
   },
   builtIn: {
     column: 'Built-in sandbox',
@@ -176,5 +179,6 @@ export const gatewayEn: typeof gatewayZhCN = {
     sub_fields_in_common_mode: 'A common merchant has no sub-merchant ID or sub-merchant APPID',
     mcc_missing: 'The global API needs the MCC',
     global_settings_incomplete: 'Cannot route to that provider: its global API settings are incomplete (the MCC; in institutional mode, the sub-merchant ID)',
+    global_common_mode_unavailable: 'Cannot route to that provider: merchants where this store is join WeChat Pay Global through an institution only',
   },
 };
