@@ -14,9 +14,15 @@ export async function signedV3Request(
   path: string,
   body: object | null,
   mchId: string = TEST_V3_MERCHANT.mchId,
+  /** The clock the request is signed by and the reply checked against (a sandbox whose clock is not the real one). */
+  at: Date = new Date(),
 ): Promise<{ status: number; text: string; json: unknown; verified: boolean }> {
   const text = body === null ? '' : JSON.stringify(body);
-  const authorization = v3Authorization({ mchId, serialNo: keys.merchant.serialNo, privateKey: createPrivateKey(keys.merchant.keyPem) }, { method, url: path, body: text });
+  const authorization = v3Authorization(
+    { mchId, serialNo: keys.merchant.serialNo, privateKey: createPrivateKey(keys.merchant.keyPem) },
+    { method, url: path, body: text },
+    { timestamp: String(Math.floor(at.getTime() / 1000)) },
+  );
   const reply = await new Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
     const headers: Record<string, string> = { accept: 'application/json', authorization, ...(body ? { 'content-type': 'application/json' } : {}) };
     const req = request(new URL(path, sandbox.url), { method, ca: keys.tls.serverCa, agent: false, headers }, (res) => {
@@ -27,7 +33,7 @@ export async function signedV3Request(
     req.on('error', reject);
     req.end(body ? text : undefined);
   });
-  const verified = verifyV3Reply(reply.headers, reply.text, { serial: keys.platform.serial, publicKey: keys.platform.publicKeyPem }, new Date()).ok;
+  const verified = verifyV3Reply(reply.headers, reply.text, { serial: keys.platform.serial, publicKey: keys.platform.publicKeyPem }, at).ok;
   return { status: reply.status, text: reply.text, json: jsonOf(reply.text), verified };
 }
 

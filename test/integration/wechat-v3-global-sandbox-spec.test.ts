@@ -142,3 +142,39 @@ describe('the WeChat Pay v3 sandbox’s global API against the documentation', (
     }
   });
 });
+
+describe('the global reverse is for the day of payment only (a later day is a refund)', () => {
+  let keys: WechatV3Keys;
+  let sandbox: WechatV3Sandbox;
+  // 2026-12-06 10:00 in Beijing; moved on by the test.
+  let clock = new Date('2026-12-06T02:00:00.000Z');
+  const MERCHANT = { appId: PAY_REQUEST.appid, mchId: PAY_REQUEST.mchid };
+
+  beforeAll(async () => {
+    keys = makeWechatV3Keys();
+    sandbox = await startWechatV3Sandbox({
+      dbPath: `${tempDir('wechat-v3-global-day-')}/ledger.sqlite`,
+      tls: { cert: keys.tls.server.cert, key: keys.tls.server.key },
+      merchant: { ...MERCHANT, serialNo: keys.merchant.serialNo, publicKeyPem: keys.merchant.publicKeyPem },
+      platform: { serial: keys.platform.serial, privateKeyPem: keys.platform.privateKeyPem },
+      now: () => clock,
+    });
+  }, 30_000);
+  afterAll(() => sandbox?.close());
+
+  it('reverses an order paid the same Beijing day, and refuses with 403 REVERSE_EXPIRE one paid the day before', async () => {
+    const pay = (outTradeNo: string, authCode: string) =>
+      signedV3Request(sandbox, keys, 'POST', '/v3/global/micropay/transactions/pay', { ...without(PAY_REQUEST, INSTITUTION_IDS), out_trade_no: outTradeNo, payer: { auth_code: authCode } }, MERCHANT.mchId, clock);
+    const reverse = (outTradeNo: string) => signedV3Request(sandbox, keys, 'POST', `/v3/global/micropay/transactions/out-trade-no/${outTradeNo}/reverse`, { mchid: MERCHANT.mchId }, MERCHANT.mchId, clock);
+
+    expect(await pay('SAMEDAY000001', '134567890123450000')).toMatchObject({ status: 200, verified: true });
+    clock = new Date('2026-12-06T15:59:00.000Z'); // 23:59 in Beijing, the same day
+    expect(await reverse('SAMEDAY000001')).toMatchObject({ status: 204, verified: true });
+    expect(sandbox.order('SAMEDAY000001')).toMatchObject({ tradeState: 'REVOKED' });
+
+    expect(await pay('NEXTDAY000001', '134567890123460000')).toMatchObject({ status: 200, verified: true });
+    clock = new Date('2026-12-06T16:01:00.000Z'); // 00:01 the next day in Beijing
+    expect(await reverse('NEXTDAY000001')).toMatchObject({ status: 403, verified: true, json: { code: 'REVERSE_EXPIRE' } });
+    expect(sandbox.order('NEXTDAY000001')).toMatchObject({ tradeState: 'SUCCESS' });
+  });
+});

@@ -368,6 +368,28 @@ describe('WeChat Pay v3 in a JPY store: the global API', () => {
     }
   });
 
+  it('a refund refused NOT_ENOUGH (the day’s CNY funds) is sent again later with the same out_refund_no, and refunded once', async () => {
+    const cart = await saleOf(t, cashier, barcode, 2);
+    const row = await settledPayment(t, (await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') })).paymentId);
+    const owner = await t.signedIn('owner');
+    sandbox.setReplyFault('refund_not_enough');
+    const { requests } = await requestsDuring(async () => {
+      await t.ok(owner, 'refund.request', { saleId: cart.saleId, amount: 11, reason: '退货' });
+      const until = Date.now() + 30_000;
+      while (Date.now() < until) {
+        const status = t.query<{ status: string }>('SELECT status FROM refund WHERE sale_id = ?', cart.saleId)[0]?.status ?? '';
+        if (status === 'refunded' || status === 'failed' || status === 'needs_attention') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    expect(sandbox.replyFault()).toBeNull();
+    noDomestic(requests);
+    expect(requests.filter((r) => r === 'POST /v3/global/refunds').length).toBeGreaterThanOrEqual(2);
+    const [refund] = t.query<{ status: string; refund_request_no: string; wallet_amount: number }>('SELECT status, refund_request_no, wallet_amount FROM refund WHERE sale_id = ?', cart.saleId);
+    expect(refund).toMatchObject({ status: 'refunded', wallet_amount: 11 });
+    expect(sandbox.refunds(row.client_sn)).toEqual([{ outRefundNo: refund!.refund_request_no, refund: 11, status: 'SUCCESS' }]);
+  }, 40_000);
+
   it('the domestic code payment refuses yen as the documentation says: 400 PARAM_ERROR, and no order', async () => {
     const body = { appid: TEST_V3_MERCHANT.appId, mchid: TEST_V3_MERCHANT.mchId, description: 'POS', out_trade_no: 'JPYDOMESTIC0001', payer: { auth_code: sandboxPaymentCode('wechat', '0000') }, amount: { total: 300, currency: 'JPY' }, scene_info: { device_ip: '127.0.0.1', store_info: { out_id: 'POS' } } };
     const reply = await signedV3Request(sandbox, keys, 'POST', '/v3/pay/transactions/codepay', body);

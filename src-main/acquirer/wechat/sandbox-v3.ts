@@ -94,9 +94,9 @@ export interface V3LedgerOrder {
 /**
  * What goes wrong: the next codepay replies are signed by another key, have their body changed after signing, or
  * name another currency, or a payer_currency other than CNY (until cleared); or the next refund request is lost before it is recorded, or its reply is
- * lost after (once).
+ * lost after, or it is refused NOT_ENOUGH (the CNY funds of the day cannot pay it yet) without being recorded (once).
  */
-export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency' | 'payer_not_cny' | 'refund_request_lost' | 'refund_reply_lost';
+export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency' | 'payer_not_cny' | 'refund_request_lost' | 'refund_reply_lost' | 'refund_not_enough';
 
 export interface WechatV3Sandbox {
   readonly url: string;
@@ -460,7 +460,9 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       return error(res, 404, 'ORDER_NOT_EXIST', '订单不存在');
     }
     if (o.trade_state === 'REFUND') return error(res, 403, 'TRADE_STATE_ERROR', '订单状态错误');
-    if (now().getTime() - o.created_at > REVERSE_WINDOW_MS) return error(res, 403, 'REVERSE_EXPIRE', '订单已超过撤销期限');
+    // Domestic: within 7 days. Global: the day of payment only (撤销窗口：仅支付当天; a later day is a refund).
+    const expired = api === 'global' ? acquirerDateOf(new Date(o.created_at)) !== acquirerDateOf(now()) : now().getTime() - o.created_at > REVERSE_WINDOW_MS;
+    if (expired) return error(res, 403, 'REVERSE_EXPIRE', '订单已超过撤销期限');
     db.prepare("UPDATE v3_order SET trade_state = 'REVOKED', due_at = NULL, due_state = NULL WHERE out_trade_no = ? AND trade_state IN ('USERPAYING', 'SUCCESS')").run(outTradeNo);
     // The global reverse answers with no content; the domestic one with the order's ids.
     return api === 'global' ? send(res, 204, null) : send(res, 200, { appid: merchant.appId, mchid: merchant.mchId, out_trade_no: outTradeNo });
@@ -517,6 +519,11 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       fault = null;
       req.socket.destroy();
       return;
+    }
+    if (fault === 'refund_not_enough') {
+      // The day's CNY funds cannot pay the refund yet (global: 境外退款只能用当日未换汇的人民币资金): nothing recorded.
+      fault = null;
+      return error(res, 403, 'NOT_ENOUGH', '可用退款资金不足');
     }
     settleDue();
     const amount = body.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined;

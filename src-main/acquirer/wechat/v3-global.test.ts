@@ -106,6 +106,8 @@ describe('WeChat Pay global query, reverse and refund replies', () => {
     expect(globalRefundAcceptedOf(reply(200, applied), COMMON, expected, NOW)).toEqual({ kind: 'accepted' });
     expect(globalRefundAcceptedOf(reply(200, { ...applied, amount: { ...applied.amount, refund: 8 } }), COMMON, expected, NOW)).toMatchObject({ kind: 'unknown' });
     expect(globalRefundAcceptedOf(reply(200, { ...applied, amount: { ...applied.amount, currency: 'CNY' } }), COMMON, expected, NOW)).toMatchObject({ kind: 'unknown' });
+    // NOT_ENOUGH abroad: the day's CNY cannot pay it yet; unknown, so the job asks and sends the same number again.
+    expect(globalRefundAcceptedOf(reply(403, { code: 'NOT_ENOUGH', message: '可用退款资金不足' }), COMMON, expected, NOW)).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('same out_refund_no') });
     const read = { ...applied, transaction_id: PAID.id, out_trade_no: ORDER.clientSn, status: 'SUCCESS' };
     expect(globalRefundStateOf(reply(200, read), COMMON, expected, NOW)).toEqual({ kind: 'refunded', refundedTotal: 7, payerRefund: { currency: 'CNY', amount: 33 } });
     expect(globalRefundStateOf(reply(200, { ...read, status: 'PROCESSING' }), COMMON, expected, NOW)).toEqual({ kind: 'in_progress' });

@@ -11,7 +11,9 @@
  * query     GET /v3/global/transactions/out-trade-no/{no}?mchid= | ?sp_mchid=&sub_mchid=: trade_state as domestic.
  * reverse   POST /v3/global/micropay/transactions/out-trade-no/{no}/reverse {mchid | sp_mchid, sub_mchid}: no content.
  * refund    POST /v3/global/refunds: the apply reply has no status, so the refund is then read back
- *           (GET /v3/global/refunds/out-refund-no/{no}): SUCCESS, PROCESSING, REFUNDCLOSE / ABNORMAL.
+ *           (GET /v3/global/refunds/out-refund-no/{no}): SUCCESS, PROCESSING, REFUNDCLOSE / ABNORMAL. NOT_ENOUGH (the
+ *           day's CNY funds cannot pay it yet) is unknown: the refund job asks and sends the same out_refund_no again.
+ *           A reverse is for the day of payment only (REVERSE_EXPIRE after it: failed, a refund then).
  *
  * The rate: `amount.exchange_rate` is {type, rate × 10^8}. Its documented type on payments is SETTLEMENT_RATE — the
  * order's currency against the merchant's settlement currency, not what the customer was charged at — so it is not
@@ -174,6 +176,9 @@ export function globalRefundAcceptedOf(reply: HttpReply, key: V3GlobalKey, expec
   const opened = openV3Reply(reply, key, now);
   if (!opened.ok) return { kind: 'unknown', reason: opened.reason };
   const error = errorOf(opened);
+  // Abroad, refunds are paid from the day's CNY not yet exchanged: NOT_ENOUGH waits for new payments, and the same
+  // out_refund_no is sent again later (a new number could refund twice). Unknown: the refund job asks, then resends.
+  if (error?.code === 'NOT_ENOUGH' && opened.status < 500) return { kind: 'unknown', reason: `${error.message} (the day's CNY funds cannot pay it yet; sent again later with the same out_refund_no)` };
   if (error) return refundErrorOutcome(opened.status, error);
   const parsed = V3GlobalRefund.safeParse(opened.json);
   if (opened.status !== 200 || !parsed.success) return { kind: 'unknown', reason: `HTTP ${opened.status}: refund reply has an unknown shape` };
