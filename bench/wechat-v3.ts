@@ -7,7 +7,9 @@
  * it) with a fresh `0000` code, to its outcome. The baseline, interleaved with the payments so both see the same
  * machine state: a raw node:https POST of a codepay-sized JSON body to a trivial HTTPS server on 127.0.0.1 with the
  * same certificate, answering at once, on a fresh connection each time like the adapter. `rsaSign` and `rsaVerify`
- * time the signing primitives alone (one Authorization header; one reply check).
+ * time the signing primitives alone (one Authorization header; one reply check). `global…`: the same for a store
+ * not in CNY, paying in JPY through WeChat Pay's global API (/v3/global/micropay/transactions/pay, institutional
+ * mode), with its own interleaved baseline.
  */
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
@@ -18,6 +20,7 @@ import pino from 'pino';
 import { sandboxPaymentCode } from '../src-main/acquirer/sandbox/test-codes';
 import { startWechatV3Sandbox } from '../src-main/acquirer/wechat/sandbox-v3';
 import { createWechatV3Port } from '../src-main/acquirer/wechat/v3';
+import { createWechatV3GlobalPort } from '../src-main/acquirer/wechat/v3-global';
 import { signV3Reply, v3Authorization, verifyV3Reply } from '../src-main/acquirer/wechat/v3-sign';
 import { beyond, nsToMs as ms, p50p99, trivialHttps } from './https-baseline';
 
@@ -42,25 +45,25 @@ export async function wechatV3CodePay(count = 200) {
     const sandbox = await startWechatV3Sandbox({
       dbPath: join(dir, 'ledger.sqlite'),
       tls: k.tls,
-      merchant: { appId: 'wxd678efa567ab6787', mchId: '1230000109', serialNo: k.merchant.serialNo, publicKeyPem: createPublicKey(k.merchant.keyPem).export({ type: 'spki', format: 'pem' }).toString() },
+      merchant: { appId: 'wxd678efa567ab6787', mchId: '1230000109', subMchId: '1900000109', serialNo: k.merchant.serialNo, publicKeyPem: createPublicKey(k.merchant.keyPem).export({ type: 'spki', format: 'pem' }).toString() },
       platform: { serial: k.platform.serial, privateKeyPem: k.platform.privateKey },
     });
     const baseline = await trivialHttps(k.tls, { contentType: 'application/json', body: '{"trade_state":"SUCCESS"}' });
-    const port = createWechatV3Port({
-      settings: {
-        baseUrl: sandbox.url,
-        appId: 'wxd678efa567ab6787',
-        mchId: '1230000109',
-        merchantSerialNo: k.merchant.serialNo,
-        merchantCertPem: k.merchant.certPem,
-        merchantKeyPem: k.merchant.keyPem,
-        platformPublicKeyPem: k.platform.publicKey,
-        platformSerial: k.platform.serial,
-        caPem: k.tls.cert,
-      },
-      timeouts: { payMs: 10_000, queryMs: 10_000, otherMs: 10_000 },
-      log: pino({ level: 'silent' }),
-    });
+    const settings = {
+      baseUrl: sandbox.url,
+      appId: 'wxd678efa567ab6787',
+      mchId: '1230000109',
+      merchantSerialNo: k.merchant.serialNo,
+      merchantCertPem: k.merchant.certPem,
+      merchantKeyPem: k.merchant.keyPem,
+      platformPublicKeyPem: k.platform.publicKey,
+      platformSerial: k.platform.serial,
+      caPem: k.tls.cert,
+    };
+    const options = { timeouts: { payMs: 10_000, queryMs: 10_000, otherMs: 10_000 }, log: pino({ level: 'silent' }) };
+    const port = createWechatV3Port({ settings, ...options });
+    const globalPort = createWechatV3GlobalPort({ settings: { ...settings, globalMode: 'institutional', subMchId: '1900000109', merchantCategoryCode: '5499' }, currency: 'JPY', ...options });
+    const globalBody = JSON.stringify({ sp_appid: 'wxd678efa567ab6787', sp_mchid: '1230000109', sub_mchid: '1900000109', description: '结账 POS 演示', out_trade_no: '01JF000000000000000000000X', trade_type: 'MICROPAY', merchant_category_code: '5499', payer: { auth_code: '134567890123450000' }, amount: { total: 1234, currency: 'JPY' }, scene_info: { device_ip: '127.0.0.1', operator_id: 'cashier' } });
     const body = JSON.stringify({ appid: 'wxd678efa567ab6787', mchid: '1230000109', description: '结账 POS 演示', out_trade_no: '01JF000000000000000000000X', payer: { auth_code: '134567890123450000' }, amount: { total: 1234, currency: 'CNY' }, scene_info: { device_ip: '127.0.0.1', store_info: { out_id: 'cashier' } } });
     const pays: number[] = [];
     const raws: number[] = [];
@@ -74,6 +77,20 @@ export async function wechatV3CodePay(count = 200) {
       if (i >= WARM_UP) {
         pays.push(ms(t1 - t0));
         raws.push(ms(t2 - t1));
+      }
+    }
+    const globalPays: number[] = [];
+    const globalRaws: number[] = [];
+    for (let i = 0; i < WARM_UP + count; i++) {
+      const t0 = process.hrtime.bigint();
+      const outcome = await globalPort.pay({ clientSn: `GLOBAL${String(i).padStart(8, '0')}`, amount: 1234, authCode: sandboxPaymentCode('wechat', '0000'), subject: '結帳 POS', operator: 'bench' });
+      const t1 = process.hrtime.bigint();
+      if (outcome.kind !== 'paid') throw new Error(`bench global payment ${i} ended ${outcome.kind}`);
+      await baseline.post(k.tls.cert, '/v3/global/micropay/transactions/pay', 'application/json', globalBody);
+      const t2 = process.hrtime.bigint();
+      if (i >= WARM_UP) {
+        globalPays.push(ms(t1 - t0));
+        globalRaws.push(ms(t2 - t1));
       }
     }
     // The signing primitives alone.
@@ -98,12 +115,17 @@ export async function wechatV3CodePay(count = 200) {
     await baseline.close();
     const pay = p50p99(pays);
     const raw = p50p99(raws);
+    const globalPay = p50p99(globalPays);
+    const globalRaw = p50p99(globalRaws);
     return {
       unit: 'ms',
       samples: count,
       codePayRoundTrip: pay,
       loopbackHttpsBaseline: raw,
       beyondBaseline: beyond(pay, raw),
+      globalCodePayRoundTrip: globalPay,
+      globalLoopbackHttpsBaseline: globalRaw,
+      globalBeyondBaseline: beyond(globalPay, globalRaw),
       rsaSign: p50p99(signs),
       rsaVerify: p50p99(verifies),
       note: 'the round trip includes the sandbox verifying, writing its SQLite ledger and signing its reply (RSA 2048 both ways)',

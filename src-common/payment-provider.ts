@@ -86,8 +86,49 @@ export const wechatV3SettingsSchema = z.object({
   platformSerial: z.string().regex(/^(PUB_KEY_ID_[0-9A-Za-z]{1,64}|[0-9A-Fa-f]{8,64})$/),
   /** The CA that signs the provider's server certificate, when it is not a public one (the sandbox's). */
   caPem: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
+  /**
+   * What WeChat Pay's GLOBAL API v3 (apihk.mch.weixin.qq.com, /v3/global/…) needs, used only in a store whose currency
+   * is not CNY (the domestic code-payment API takes CNY only). `common`: a merchant of its own (appid, mchid are
+   * appId, mchId); `institutional`: appId and mchId are the institution's (sp_appid, sp_mchid), paying for the
+   * sub-merchant `subMchId` (and its `subAppId`, when it has one).
+   */
+  globalMode: z.enum(['common', 'institutional']).optional(),
+  subMchId: z.string().regex(/^\d{6,12}$/).optional(),
+  subAppId: z.string().regex(/^wx[0-9a-f]{16}$/).optional(),
+  /** merchant_category_code: the MCC WeChat Pay Global gave the merchant (required by the global code payment). */
+  merchantCategoryCode: z.string().regex(/^\d{4}$/).optional(),
 });
 export type WechatV3Settings = z.infer<typeof wechatV3SettingsSchema>;
+
+/** Whether a store priced in `currency` pays through WeChat Pay's global API v3 rather than the domestic one. */
+export function usesWechatGlobalApi(currency: string): boolean {
+  return currency !== 'CNY';
+}
+
+/**
+ * The store currencies in which common mode (a merchant of its own at WeChat Pay Global, appid + mchid) is possible:
+ * WeChat Pay opens direct merchants in Hong Kong and the United Kingdom only; everywhere else a merchant is an
+ * institution's sub-merchant (pay.weixin.qq.com/doc/global/v3/zh/4012354049 §1, as GitHub
+ * wechatpay-apiv3/wechatpay-global-skills 跨境支付通用知识.md §3 quotes it). A store's currency stands for where it is.
+ */
+export const WECHAT_GLOBAL_COMMON_MODE_CURRENCIES: readonly string[] = ['HKD', 'GBP'];
+
+/** Common mode in a store whose currency says it is outside Hong Kong and the UK: WeChat has no such merchant. */
+export function wechatGlobalModeProblem(mode: WechatV3Settings['globalMode'], currency: string): 'common_mode_not_here' | null {
+  return (mode ?? 'common') === 'common' && !WECHAT_GLOBAL_COMMON_MODE_CURRENCIES.includes(currency) ? 'common_mode_not_here' : null;
+}
+
+/**
+ * What keeps v3 settings from paying through the global API (a store not in CNY), or null: the MCC the global code
+ * payment requires, and in institutional mode the sub-merchant it pays for. A CNY store needs none of them.
+ */
+export function wechatV3GlobalProblem(settings: Pick<WechatV3Settings, 'globalMode' | 'subMchId' | 'subAppId' | 'merchantCategoryCode'>): 'mcc_missing' | 'sub_merchant_missing' | 'sub_fields_in_common_mode' | null {
+  if (!settings.merchantCategoryCode) return 'mcc_missing';
+  const mode = settings.globalMode ?? 'common';
+  if (mode === 'institutional' && !settings.subMchId) return 'sub_merchant_missing';
+  if (mode === 'common' && (settings.subMchId || settings.subAppId)) return 'sub_fields_in_common_mode';
+  return null;
+}
 
 /** Alipay direct (OpenAPI gateway, public-key mode, RSA2) settings: what the technician types (the app's private key is sealed at rest). */
 export const alipaySettingsSchema = z.object({

@@ -326,7 +326,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     ...(options.directSandboxThreadFile ? { file: options.directSandboxThreadFile } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
-  const paymentRoutes = createPaymentRoutesService({ db, clock, keyring: openKeyring(dataDir), audit, builtIn: { available: sandboxMode, sandboxes: directSandboxes } });
+  const paymentRoutes = createPaymentRoutesService({ db, clock, keyring: openKeyring(dataDir), audit, currency: () => settings.get().currency, builtIn: { available: sandboxMode, sandboxes: directSandboxes } });
   if (sandboxMode) {
     for (const { provider } of paymentRoutes.status().providers.filter((p) => p.builtInSandbox)) {
       if (provider === 'aggregator') continue;

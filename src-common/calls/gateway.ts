@@ -5,7 +5,7 @@ import { WalletKind } from '../schemas';
 import { call, NoInput, Staff, Technicians, type CallSpec } from './spec';
 
 /** Why a provider cannot take payments now, named on the technician's screen before the first sale. */
-export const ProviderProblem = z.enum(['not_configured', 'certificate_missing', 'certificate_expired', 'certificate_expiring', 'built_in_sandbox_off']);
+export const ProviderProblem = z.enum(['not_configured', 'certificate_missing', 'certificate_expired', 'certificate_expiring', 'built_in_sandbox_off', 'global_settings_incomplete', 'global_common_mode_unavailable']);
 
 /** The direct providers that have a built-in sandbox (sandbox mode). */
 export const BUILT_IN_SANDBOX_PROVIDERS = ['wechat_v2', 'wechat_v3', 'alipay'] as const;

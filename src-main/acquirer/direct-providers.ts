@@ -3,7 +3,7 @@
  * the technician changes the settings. Each waits, like the aggregator, until what was committed before a call
  * that moves money is on disk (durable-port.ts).
  */
-import type { AlipaySettings, ProviderId, WechatV2Settings, WechatV3Settings } from '../../src-common/payment-provider';
+import { usesWechatGlobalApi, type AlipaySettings, type ProviderId, type WechatV2Settings, type WechatV3Settings } from '../../src-common/payment-provider';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { alipayProvider } from './alipay/provider';
@@ -11,6 +11,7 @@ import { awaitingDurability } from './durable-port';
 import type { PaymentProvider } from './gateway';
 import { wechatV2Provider } from './wechat/v2';
 import { wechatV3Provider } from './wechat/v3';
+import { wechatV3GlobalProvider } from './wechat/v3-global';
 
 export interface DirectProviderDeps {
   /** The stored WeChat Pay v2 settings and when they were saved, or null. */
@@ -47,7 +48,9 @@ export function directProviders(deps: DirectProviderDeps): (id: Exclude<Provider
       if (!stored) return null;
       const key = `${stored.updatedAt}|${deps.currency()}`;
       if (builtV3?.key !== key) {
-        const provider = wechatV3Provider({ settings: stored.settings, currency: deps.currency(), timeouts: deps.timeouts, log: deps.log, clock: deps.clock });
+        // The domestic code payment takes CNY only: a store in another currency pays through WeChat Pay's global API.
+        const make = usesWechatGlobalApi(deps.currency()) ? wechatV3GlobalProvider : wechatV3Provider;
+        const provider = make({ settings: stored.settings, currency: deps.currency(), timeouts: deps.timeouts, log: deps.log, clock: deps.clock });
         builtV3 = { key, provider: { ...provider, connect: async () => awaitingDurability(await provider.connect(), deps.durable) } };
       }
       return builtV3.provider;

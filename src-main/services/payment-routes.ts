@@ -17,6 +17,9 @@ import {
   wechatV2SettingsSchema,
   alipaySettingsSchema,
   type AlipaySettings,
+  usesWechatGlobalApi,
+  wechatGlobalModeProblem,
+  wechatV3GlobalProblem,
   wechatV3SettingsSchema,
   type PaymentRoute,
   type ProviderId,
@@ -73,7 +76,14 @@ export interface BuiltInSandboxes {
  */
 const BUILT_IN_SANDBOX = 'builtInSandbox';
 
-export function createPaymentRoutesService(deps: { db: Database; clock: Clock; keyring: Keyring; audit: AuditService; builtIn?: BuiltInSandboxes }): PaymentRoutesService {
+/** The MCC of a built-in WeChat v3 sandbox identity made without one (ISO 18245 5499: convenience stores), as new ones have. */
+const BUILT_IN_SANDBOX_MCC = '5499';
+
+/**
+ * `currency`: the store's (CNY when not given). WeChat Pay v3 in a store not in CNY pays through the global API, whose
+ * settings (the MCC; the sub-merchant in institutional mode) are then named as a problem until they are there.
+ */
+export function createPaymentRoutesService(deps: { db: Database; clock: Clock; keyring: Keyring; audit: AuditService; currency?: () => string; builtIn?: BuiltInSandboxes }): PaymentRoutesService {
   const { db, clock, keyring, audit } = deps;
 
   /**
@@ -105,8 +115,12 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
     return found && { settings: wechatV3SettingsSchema.parse(found.fields), updatedAt: found.updatedAt };
   };
 
+  const globalWechat = () => usesWechatGlobalApi(deps.currency?.() ?? 'CNY');
+
   function providerStatus(provider: ProviderId): ProviderStatus {
-    const base = { provider, capabilities: [...PROVIDER_CAPABILITIES[provider]], wallets: [...PROVIDER_WALLETS[provider]] };
+    // The global API's statement is not read (./../acquirer/wechat/v3-global.ts): not offered in a store not in CNY.
+    const capabilities = PROVIDER_CAPABILITIES[provider].filter((c) => !(provider === 'wechat_v3' && c === 'statement' && globalWechat()));
+    const base = { provider, capabilities, wallets: [...PROVIDER_WALLETS[provider]] };
     if (provider === 'aggregator') return { ...base, configured: true, builtInSandbox: false, settings: {}, certificateNotAfter: null, problems: [], updatedAt: null };
     const row = readPaymentProvider(db, provider);
     if (!row) return { ...base, configured: false, builtInSandbox: false, settings: {}, certificateNotAfter: null, problems: ['not_configured'], updatedAt: null };
@@ -117,6 +131,10 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
     const now = clock.now().getTime();
     const problems: ProviderStatus['problems'] =
       end === null ? (provider === 'alipay' ? [] : ['certificate_missing']) : end <= now ? ['certificate_expired'] : end - now <= EXPIRING_WITHIN_MS ? ['certificate_expiring'] : [];
+    if (provider === 'wechat_v3' && globalWechat()) {
+      if (wechatGlobalModeProblem(open.globalMode as WechatV3Settings['globalMode'], deps.currency!())) problems.unshift('global_common_mode_unavailable');
+      if (wechatV3GlobalProblem(open)) problems.unshift('global_settings_incomplete');
+    }
     if (builtIn) {
       const address = deps.builtIn?.available ? deps.builtIn.sandboxes.url(provider) : null;
       if (address) settings[provider === 'alipay' ? 'gatewayUrl' : 'baseUrl'] = address;
@@ -157,6 +175,9 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
 
   function storeWechatV3(input: WechatV3Settings, session: Session, builtIn: boolean): GatewayStatus {
     const settings = wechatV3SettingsSchema.parse(input);
+    // The MCC may wait (a CNY store does not need it; a store abroad is told on this screen); a mode without its ids may not.
+    const globalProblem = wechatV3GlobalProblem({ ...settings, merchantCategoryCode: settings.merchantCategoryCode ?? '0000' });
+    if (globalProblem) throw new PosError('validation_failed', `The WeChat Pay global settings do not fit together: ${globalProblem}`, { reason: globalProblem });
     const merchantEnd = certificateNotAfter(settings.merchantCertPem);
     if (!merchantEnd) throw new PosError('validation_failed', 'The merchant API certificate cannot be read', { reason: 'certificate_unreadable' });
     if (certificateSerial(settings.merchantCertPem)?.toUpperCase() !== settings.merchantSerialNo.toUpperCase()) {
@@ -213,7 +234,7 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
   function setRoutes(routes: PaymentRoute[], session: Session): GatewayStatus {
     for (const route of routes) {
       const problems = providerStatus(route.provider).problems;
-      if (problems.some((p) => p === 'not_configured' || p === 'certificate_expired' || p === 'certificate_missing' || p === 'built_in_sandbox_off')) {
+      if (problems.some((p) => p === 'not_configured' || p === 'certificate_expired' || p === 'certificate_missing' || p === 'built_in_sandbox_off' || p === 'global_settings_incomplete' || p === 'global_common_mode_unavailable')) {
         throw new PosError('validation_failed', `${route.provider} cannot take ${route.wallet} payments: ${problems.join(', ')}`, { reason: problems[0], provider: route.provider });
       }
     }
@@ -239,7 +260,8 @@ export function createPaymentRoutesService(deps: { db: Database; clock: Clock; k
       case 'wechat_v2':
         return storeWechatV2({ ...identity.till, baseUrl: url }, session, true);
       case 'wechat_v3':
-        return storeWechatV3({ ...identity.till, baseUrl: url }, session, true);
+        // An identity made before the global API was played has no sub-merchant: a common merchant with an MCC.
+        return storeWechatV3({ globalMode: 'common', merchantCategoryCode: BUILT_IN_SANDBOX_MCC, ...identity.till, baseUrl: url }, session, true);
       case 'alipay':
         return storeAlipay({ ...identity.till, gatewayUrl: url }, session, true);
     }

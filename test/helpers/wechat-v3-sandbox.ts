@@ -39,19 +39,27 @@ export function makeWechatV3Keys(merchantDays = 30): WechatV3Keys {
 
 export const TEST_V3_MERCHANT = { appId: 'wxd678efa567ab6787', mchId: '1230000109' } as const;
 
-export async function startTestWechatV3Sandbox(keys: WechatV3Keys, options: { scale?: number; dbPath?: string } = {}): Promise<WechatV3Sandbox> {
+/** A sub-merchant of the test merchant when it plays an institution at the global API. */
+export const TEST_V3_SUB_MCHID = '1900000109';
+
+export async function startTestWechatV3Sandbox(keys: WechatV3Keys, options: { scale?: number; dbPath?: string; cnyRates?: Record<string, string> } = {}): Promise<WechatV3Sandbox> {
   return startWechatV3Sandbox({
     dbPath: options.dbPath ?? join(tempDir('wechat-v3-sandbox-'), 'wechat-v3.sqlite'),
     tls: { cert: keys.tls.server.cert, key: keys.tls.server.key },
-    merchant: { ...TEST_V3_MERCHANT, serialNo: keys.merchant.serialNo, publicKeyPem: keys.merchant.publicKeyPem },
+    merchant: { ...TEST_V3_MERCHANT, serialNo: keys.merchant.serialNo, publicKeyPem: keys.merchant.publicKeyPem, subMchId: TEST_V3_SUB_MCHID },
+    ...(options.cnyRates ? { cnyRates: options.cnyRates } : {}),
     platform: { serial: keys.platform.serial, privateKeyPem: keys.platform.privateKeyPem },
     scale: options.scale ?? 1,
   });
 }
 
-/** What the technician types for the test merchant at this sandbox. */
-export function testWechatV3Settings(sandbox: { url: string }, keys: WechatV3Keys): WechatV3Settings {
+/**
+ * What the technician types for the test merchant at this sandbox; `global` adds what the global API needs (a store
+ * not in CNY): common mode, or institutional mode for TEST_V3_SUB_MCHID.
+ */
+export function testWechatV3Settings(sandbox: { url: string }, keys: WechatV3Keys, global?: 'common' | 'institutional'): WechatV3Settings {
   return {
+    ...(global ? { globalMode: global, merchantCategoryCode: '5499', ...(global === 'institutional' ? { subMchId: TEST_V3_SUB_MCHID } : {}) } : {}),
     baseUrl: sandbox.url,
     ...TEST_V3_MERCHANT,
     merchantSerialNo: keys.merchant.serialNo,

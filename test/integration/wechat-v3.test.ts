@@ -7,7 +7,8 @@ import type { WechatV3Sandbox } from '../../src-main/acquirer/wechat/sandbox-v3'
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { startTestPos, type TestPos } from '../helpers/pos';
 import { saleOf, settledPayment, startDirectProviderTill } from '../helpers/direct-provider';
-import { makeWechatV3Keys, startTestWechatV3Sandbox, testWechatV3Settings, type WechatV3Keys } from '../helpers/wechat-v3-sandbox';
+import { signedV3Request } from '../helpers/wechat-v3-client';
+import { makeWechatV3Keys, startTestWechatV3Sandbox, TEST_V3_MERCHANT, TEST_V3_SUB_MCHID, testWechatV3Settings, type WechatV3Keys } from '../helpers/wechat-v3-sandbox';
 
 
 /**
@@ -219,69 +220,140 @@ describe('WeChat Pay v3 direct: every test code over real HTTPS', () => {
 });
 
 /**
- * A store outside mainland China (JPY: no minor unit) taking WeChat Pay v3: the payment is sent in the store's
- * currency (amount.currency JPY, amount.total in yen), recorded in it, and refunded in it, to the yen of the ledger.
+ * A store outside mainland China (JPY: no minor unit) taking WeChat Pay v3. The domestic code payment takes CNY only
+ * (境内商户号仅支持人民币), so the till speaks WeChat Pay's GLOBAL API v3: it pays by /v3/global/micropay/transactions/pay
+ * in yen, queries, reverses and refunds by the global paths, and keeps the customer's CNY from the reply
+ * (amount.payer_total), to the yen and the fen of the sandbox's ledger.
  */
-describe('WeChat Pay v3 direct in a JPY store', () => {
+describe('WeChat Pay v3 in a JPY store: the global API', () => {
   let keys: WechatV3Keys;
   let sandbox: WechatV3Sandbox;
   let t: TestPos;
   let cashier: Session;
+  let barcode: string;
 
   beforeAll(async () => {
     keys = makeWechatV3Keys();
-    sandbox = await startTestWechatV3Sandbox(keys, { scale: 0.02 });
+    sandbox = await startTestWechatV3Sandbox(keys, { scale: 0.02, cnyRates: { JPY: '0.0471' } });
     t = await startTestPos({ currency: 'JPY', acquirer: { sandboxSpeed: 0.02, timeouts: { payMs: 1000, queryMs: 1000, otherMs: 1000 }, timings: { pollIntervalMs: 40, pollDeadlineMs: 1500, cancelRetryMs: 40, maxCancelAttempts: 5 } } });
     const technician = await t.signedIn('technician');
     cashier = await t.signedIn('cashier');
-    await t.ok(technician, 'gateway.setWechatV3', testWechatV3Settings(sandbox, keys));
+    // A shop in Japan is an institution's sub-merchant at WeChat Pay Global (direct merchants: Hong Kong and the UK only).
+    await t.ok(technician, 'gateway.setWechatV3', testWechatV3Settings(sandbox, keys, 'institutional'));
     await t.ok(technician, 'gateway.setRoutes', { routes: [{ wallet: 'wechat', provider: 'wechat_v3' }] });
+    barcode = (await t.ok(cashier, 'catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
   }, 60_000);
   afterAll(async () => {
     await t?.close();
     await sandbox?.close();
   });
 
-  it('pays and refunds in yen, the sandbox’s ledger agreeing to the yen', async () => {
-    const barcode = (await t.ok(cashier, 'catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
-    await t.ok(cashier, 'sale.scan', { code: barcode });
-    await t.ok(cashier, 'sale.scan', { code: barcode });
-    const cart = (await t.ok(cashier, 'sale.current', {}))!;
-    const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') });
-    const until = Date.now() + 10_000;
-    let row: { status: string; currency: string; amount: number; client_sn: string } | undefined;
-    while (Date.now() < until) {
-      row = t.query<{ status: string; currency: string; amount: number; client_sn: string }>('SELECT status, currency, amount, client_sn FROM payment WHERE id = ?', payment.paymentId)[0];
-      if (row?.status === 'paid') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(row).toMatchObject({ status: 'paid', currency: 'JPY', amount: cart.total });
-    expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'SUCCESS', total: cart.total, currency: 'JPY' });
-    // The customer's CNY from amount.payer_total (the sandbox's default rate, 0.0482); the domestic reply has no rate.
-    const payerTotal = sandbox.order(row!.client_sn)!.payerTotal;
-    expect(payerTotal).toBe(Math.floor((cart.total * 482 + 50) / 100));
-    expect(t.query('SELECT payer_currency, payer_amount, payer_rate FROM payment WHERE id = ?', payment.paymentId)).toEqual([{ payer_currency: 'CNY', payer_amount: payerTotal, payer_rate: null }]);
+  /** The requests the sandbox saw while `run` ran. */
+  async function requestsDuring<T>(run: () => Promise<T>): Promise<{ result: T; requests: string[] }> {
+    const before = sandbox.requests().length;
+    const result = await run();
+    return { result, requests: sandbox.requests().slice(before) };
+  }
+  const noDomestic = (requests: string[]) => expect(requests.filter((r) => !r.includes(' /v3/global/'))).toEqual([]);
+
+  it('pays and refunds in yen through the global paths, the ledger agreeing to the yen and the CNY from the reply', async () => {
+    const cart = await saleOf(t, cashier, barcode, 2);
+    const { result: row, requests } = await requestsDuring(async () => {
+      const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') });
+      return { ...(await settledPayment(t, payment.paymentId)), id: payment.paymentId };
+    });
+    expect(requests).toEqual(['POST /v3/global/micropay/transactions/pay']);
+    expect(row).toMatchObject({ status: 'paid', provider: 'wechat_v3', amount: cart.total });
+    const order = sandbox.order(row.client_sn)!;
+    expect(order).toMatchObject({ api: 'global', subMchId: TEST_V3_SUB_MCHID, tradeState: 'SUCCESS', total: cart.total, currency: 'JPY', transactionId: row.acquirer_sn });
+    // The customer's CNY is amount.payer_total (the sandbox's 0.0471, half up, to the fen); the till computes nothing.
+    expect(order.payerTotal).toBe(Math.floor((cart.total * 471 + 50) / 100));
+    // The reply's exchange_rate is a SETTLEMENT_RATE (yen against the settlement currency), not the customer's rate.
+    expect(t.query('SELECT currency, payer_currency, payer_amount, payer_rate FROM payment WHERE id = ?', row.id)).toEqual([{ currency: 'JPY', payer_currency: 'CNY', payer_amount: order.payerTotal, payer_rate: null }]);
+
+    const receipt = await t.ok(cashier, 'sale.receipt', { saleId: cart.saleId });
+    expect(receipt.receipt.tenders).toEqual([expect.objectContaining({ kind: 'wechat', amount: cart.total, crossBorder: { payerCurrency: 'CNY', payerAmount: order.payerTotal, transactionId: order.transactionId } })]);
+    const lines = receipt.text.split('\n').map((l) => l.trim());
+    expect(lines).toContain(`顾客支付 CNY ${Math.floor(order.payerTotal! / 100)}.${String(order.payerTotal! % 100).padStart(2, '0')}`);
+    expect(receipt.text).toContain(order.transactionId);
+    expect(receipt.text).not.toContain('汇率');
+
     const owner = await t.signedIn('owner');
-    await t.ok(owner, 'refund.request', { saleId: cart.saleId, amount: 7, reason: '退货' });
-    let status = '';
-    while (Date.now() < until + 10_000) {
-      status = t.query<{ status: string }>('SELECT status FROM refund WHERE sale_id = ?', cart.saleId)[0]?.status ?? '';
-      if (status === 'refunded' || status === 'failed' || status === 'needs_attention') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(status).toBe('refunded');
-    // ¥7 back: its share of the CNY paid (half up), from the refund reply's amount.payer_refund.
-    const payerRefund = Math.floor((2 * payerTotal! * 7 + cart.total) / (2 * cart.total));
+    const refunded = await requestsDuring(async () => {
+      await t.ok(owner, 'refund.request', { saleId: cart.saleId, amount: 7, reason: '退货' });
+      const until = Date.now() + 10_000;
+      let status = '';
+      while (Date.now() < until) {
+        status = t.query<{ status: string }>('SELECT status FROM refund WHERE sale_id = ?', cart.saleId)[0]?.status ?? '';
+        if (status === 'refunded' || status === 'failed' || status === 'needs_attention') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return status;
+    });
+    expect(refunded.result).toBe('refunded');
+    noDomestic(refunded.requests);
+    expect(refunded.requests).toEqual(expect.arrayContaining(['POST /v3/global/refunds', expect.stringMatching(/^GET \/v3\/global\/refunds\/out-refund-no\//)]));
+    // ¥7 back: its share of the CNY paid (half up), from the refund query's amount.payer_refund.
+    const payerRefund = Math.floor((2 * order.payerTotal! * 7 + cart.total) / (2 * cart.total));
     expect(t.query('SELECT provider, currency, wallet_amount, payer_currency, payer_amount FROM refund WHERE sale_id = ?', cart.saleId)).toEqual([
       { provider: 'wechat_v3', currency: 'JPY', wallet_amount: 7, payer_currency: 'CNY', payer_amount: payerRefund },
     ]);
-    expect(sandbox.order(row!.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 7, total: cart.total, currency: 'JPY' });
+    expect(sandbox.order(row.client_sn)).toMatchObject({ tradeState: 'REFUND', refunded: 7, total: cart.total, currency: 'JPY' });
+    expect(sandbox.refunds(row.client_sn)).toEqual([expect.objectContaining({ refund: 7, status: 'SUCCESS' })]);
   });
 
-  it('never takes a paid reply whose customer side is not in CNY: unknown, then paid by query with the CNY the query gives', async () => {
-    const barcode = (await t.ok(cashier, 'catalog.search', { query: 'kkkl' }))[0]!.barcodes[0]!;
-    await t.ok(cashier, 'sale.scan', { code: barcode });
-    const cart = (await t.ok(cashier, 'sale.current', {}))!;
+  it('a USERPAYING code is queried by the global order query until paid', async () => {
+    const cart = await saleOf(t, cashier, barcode, 1);
+    const { result: row, requests } = await requestsDuring(async () => settledPayment(t, (await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '1030') })).paymentId));
+    expect(row).toMatchObject({ status: 'paid', amount: cart.total });
+    noDomestic(requests);
+    expect(requests[0]).toBe('POST /v3/global/micropay/transactions/pay');
+    expect(requests.filter((r) => r === `GET /v3/global/transactions/out-trade-no/${row.client_sn}`).length).toBeGreaterThanOrEqual(1);
+    expect(sandbox.order(row.client_sn)).toMatchObject({ api: 'global', tradeState: 'SUCCESS', total: cart.total, currency: 'JPY', transactionId: row.acquirer_sn });
+  });
+
+  it('reverses by the global reverse when the cashier stops waiting for the PIN: revoked at WeChat, nothing charged', async () => {
+    const cart = await saleOf(t, cashier, barcode, 1);
+    const { result: row, requests } = await requestsDuring(async () => {
+      const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '1999') });
+      expect(payment.status).toBe('pending');
+      await t.ok(cashier, 'payment.cancel', { paymentId: payment.paymentId });
+      return settledPayment(t, payment.paymentId);
+    });
+    expect(row.status).toBe('reversed');
+    noDomestic(requests);
+    expect(requests).toContain(`POST /v3/global/micropay/transactions/out-trade-no/${row.client_sn}/reverse`);
+    expect(sandbox.order(row.client_sn)).toMatchObject({ api: 'global', tradeState: 'REVOKED', total: cart.total, currency: 'JPY' });
+    await t.ok(cashier, 'sale.void', { reason: '顾客改付现金' });
+  });
+
+  it('a failing code (HTTP 500, no order) is queried, then reversed by the global reverse: failed, and that order can never pay', async () => {
+    const cart = await saleOf(t, cashier, barcode, 1);
+    const { result: row, requests } = await requestsDuring(async () => settledPayment(t, (await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '6000') })).paymentId));
+    noDomestic(requests);
+    expect(row.status).toBe('failed');
+    expect(requests[0]).toBe('POST /v3/global/micropay/transactions/pay');
+    expect(requests).toContain(`GET /v3/global/transactions/out-trade-no/${row.client_sn}`);
+    expect(requests.at(-1)).toBe(`POST /v3/global/micropay/transactions/out-trade-no/${row.client_sn}/reverse`);
+    expect(sandbox.order(row.client_sn)).toBeUndefined();
+    // Reversed before it existed: the same out_trade_no is refused afterwards (a late retry cannot charge the customer).
+    const late = await signedV3Request(sandbox, keys, 'POST', '/v3/global/micropay/transactions/pay', {
+      sp_appid: TEST_V3_MERCHANT.appId,
+      sp_mchid: TEST_V3_MERCHANT.mchId,
+      sub_mchid: TEST_V3_SUB_MCHID,
+      description: 'POS',
+      out_trade_no: row.client_sn,
+      trade_type: 'MICROPAY',
+      merchant_category_code: '5499',
+      payer: { auth_code: sandboxPaymentCode('wechat', '0000') },
+      amount: { total: cart.total, currency: 'JPY' },
+    });
+    expect(late).toMatchObject({ status: 400, verified: true, json: { code: 'ORDERREVERSED' } });
+    await t.ok(cashier, 'sale.void', { reason: '顾客改付现金' });
+  });
+
+  it('never takes a paid reply whose customer side is not in CNY: unknown, then paid by the global query with the CNY it gives', async () => {
+    const cart = await saleOf(t, cashier, barcode, 1);
     sandbox.setReplyFault('payer_not_cny');
     try {
       const payment = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') });
@@ -294,5 +366,37 @@ describe('WeChat Pay v3 direct in a JPY store', () => {
     } finally {
       sandbox.setReplyFault(null);
     }
+  });
+
+  it('a refund refused NOT_ENOUGH (the day’s CNY funds) is sent again later with the same out_refund_no, and refunded once', async () => {
+    const cart = await saleOf(t, cashier, barcode, 2);
+    const row = await settledPayment(t, (await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode('wechat', '0000') })).paymentId);
+    const owner = await t.signedIn('owner');
+    sandbox.setReplyFault('refund_not_enough');
+    const { requests } = await requestsDuring(async () => {
+      await t.ok(owner, 'refund.request', { saleId: cart.saleId, amount: 11, reason: '退货' });
+      const until = Date.now() + 30_000;
+      while (Date.now() < until) {
+        const status = t.query<{ status: string }>('SELECT status FROM refund WHERE sale_id = ?', cart.saleId)[0]?.status ?? '';
+        if (status === 'refunded' || status === 'failed' || status === 'needs_attention') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    expect(sandbox.replyFault()).toBeNull();
+    noDomestic(requests);
+    expect(requests.filter((r) => r === 'POST /v3/global/refunds').length).toBeGreaterThanOrEqual(2);
+    const [refund] = t.query<{ status: string; refund_request_no: string; wallet_amount: number }>('SELECT status, refund_request_no, wallet_amount FROM refund WHERE sale_id = ?', cart.saleId);
+    expect(refund).toMatchObject({ status: 'refunded', wallet_amount: 11 });
+    expect(sandbox.refunds(row.client_sn)).toEqual([{ outRefundNo: refund!.refund_request_no, refund: 11, status: 'SUCCESS' }]);
+  }, 40_000);
+
+  it('the domestic code payment refuses yen as the documentation says: 400 PARAM_ERROR, and no order', async () => {
+    const body = { appid: TEST_V3_MERCHANT.appId, mchid: TEST_V3_MERCHANT.mchId, description: 'POS', out_trade_no: 'JPYDOMESTIC0001', payer: { auth_code: sandboxPaymentCode('wechat', '0000') }, amount: { total: 300, currency: 'JPY' }, scene_info: { device_ip: '127.0.0.1', store_info: { out_id: 'POS' } } };
+    const reply = await signedV3Request(sandbox, keys, 'POST', '/v3/pay/transactions/codepay', body);
+    expect(reply.status).toBe(400);
+    expect(reply.verified).toBe(true);
+    expect(reply.json).toMatchObject({ code: 'PARAM_ERROR' });
+    expect((reply.json as { message: string }).message).toContain('境内商户号仅支持人民币');
+    expect(sandbox.order('JPYDOMESTIC0001')).toBeUndefined();
   });
 });

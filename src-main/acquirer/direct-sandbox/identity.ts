@@ -104,6 +104,11 @@ export async function makeSandboxIdentity(provider: DirectSandboxProvider): Prom
           // Named like WeChat Pay's public key ids (PUB_KEY_ID_ + the merchant id and digits).
           platformSerial: `PUB_KEY_ID_01${mchId}${digits(20)}`,
           caPem: tls.caPem,
+          // At WeChat Pay's global API (a store not in CNY) the merchant is an institution paying for one
+          // sub-merchant, as everywhere but Hong Kong and the UK; the domestic API does not read these.
+          globalMode: 'institutional',
+          subMchId: digits(10),
+          merchantCategoryCode: '5499',
         },
       };
     }

@@ -29,7 +29,13 @@ async function start(identity: DirectSandboxIdentity): Promise<{ url: string; cl
       return startWechatV3Sandbox({
         ...common,
         tls,
-        merchant: { appId: identity.till.appId, mchId: identity.till.mchId, serialNo: identity.till.merchantSerialNo, publicKeyPem: identity.merchantPublicKeyPem },
+        merchant: {
+          appId: identity.till.appId,
+          mchId: identity.till.mchId,
+          serialNo: identity.till.merchantSerialNo,
+          publicKeyPem: identity.merchantPublicKeyPem,
+          ...(identity.till.subMchId ? { subMchId: identity.till.subMchId } : {}),
+        },
         platform: { serial: identity.till.platformSerial, privateKeyPem: identity.platformPrivateKeyPem },
       });
     case 'alipay': {

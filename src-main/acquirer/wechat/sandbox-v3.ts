@@ -25,10 +25,18 @@
  * tradebill 200 {hash_type SHA1, hash_value, download_url} for the day (Beijing), the file at download_url in the
  *           same CSV as v2's trade bill; a day without rows → 400 NO_STATEMENT_EXIST. Today's bill is served too.
  *
- * Cross-border: an order whose amount.currency is not CNY is paid by the customer in CNY at the sandbox's rate for
- * that currency (`cnyRates`, fixed when the order is made, kept in the ledger): amount.payer_total is that CNY (fen)
- * and amount.payer_currency CNY, the two fields the code-payment reply table lists (it has no rate); a refund's
- * amount.payer_refund is the refund's share of that CNY. A currency without a rate: payer_total = total, as before.
+ * Cross-border: the domestic codepay takes CNY only (境内商户号仅支持人民币): another amount.currency is refused with
+ * 400 PARAM_ERROR. A store abroad pays through the GLOBAL API v3 the sandbox serves beside it (openapi/v3/global/…):
+ *   POST /v3/global/micropay/transactions/pay   common mode {appid, mchid} or institutional {sp_appid, sp_mchid,
+ *        sub_mchid} (the merchant's `subMchId`), trade_type MICROPAY, merchant_category_code, amount {total, currency};
+ *        replies as codepay's with WeChat's order number as `id`, amount.payer_total in payer_currency CNY at the
+ *        sandbox's rate for that currency (`cnyRates`, fixed when the order is made, kept in the ledger) and
+ *        exchange_rate {type SETTLEMENT_RATE, rate 100000000} (this merchant settles in the currency it prices in)
+ *   GET  /v3/global/transactions/out-trade-no/{no}?mchid= | ?sp_mchid=&sub_mchid=
+ *   POST /v3/global/micropay/transactions/out-trade-no/{no}/reverse   204, no content
+ *   POST /v3/global/refunds (by out_trade_no or transaction_id), GET /v3/global/refunds/out-refund-no/{no}: the apply
+ *        reply without status; payer_refund is the refund's share of the CNY paid, with a USERPAYMENT_RATE.
+ * The two APIs do not see each other's orders; the domestic trade bill lists domestic orders only.
  *
  * `setReplyFault` spoils the next codepay replies' signatures (a wrong key, a changed body) or their currency, for
  * the tests of "never paid on trust", or loses a refund's request or reply once.
@@ -38,11 +46,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import Sqlite, { type Database } from 'better-sqlite3';
 import { acquirerDateOf } from '../../../src-common/business-day';
-import { cnyOf, cnyShare, SANDBOX_CNY_RATES, type CnyRates } from '../sandbox/cny-rates';
+import { cnyOf, cnyShare, rateTimes1e8, SANDBOX_CNY_RATES, type CnyRates } from '../sandbox/cny-rates';
 import { behaviourOf } from './sandbox-v2';
 import { BILL_COLUMNS, BILL_TRAILER_COLUMNS, yuanOfFen } from './v2-wire';
 import { freshTimestamp, parseV3Authorization, rsaSha256Verify, signV3Reply, v3Message } from './v3-sign';
-import { V3_PATHS, rfc3339Beijing } from './v3-wire';
+import { V3_GLOBAL_PATHS, V3_PATHS, rfc3339Beijing } from './v3-wire';
 
 export interface WechatV3SandboxOptions {
   /** The ledger file; ':memory:' for one that dies with the process. */
@@ -51,8 +59,11 @@ export interface WechatV3SandboxOptions {
   readonly nativeBinding?: string;
   /** The server's certificate and key. */
   readonly tls: { readonly cert: string; readonly key: string };
-  /** The one merchant: its ids, its API certificate's serial and public key (what WeChat registers). */
-  readonly merchant: { readonly appId: string; readonly mchId: string; readonly serialNo: string; readonly publicKeyPem: string };
+  /**
+   * The one merchant: its ids, its API certificate's serial and public key (what WeChat registers). At the global
+   * API it is a merchant of its own (common mode) or, with `subMchId`, an institution paying for that sub-merchant.
+   */
+  readonly merchant: { readonly appId: string; readonly mchId: string; readonly serialNo: string; readonly publicKeyPem: string; readonly subMchId?: string };
   /** The key the sandbox signs replies with, and the id it names it by. */
   readonly platform: { readonly serial: string; readonly privateKeyPem: string };
   readonly port?: number;
@@ -74,14 +85,18 @@ export interface V3LedgerOrder {
   /** What the customer paid in CNY (fen) and the rate used, for an order in another currency; null otherwise. */
   payerTotal: number | null;
   rate: string | null;
+  /** Which API took it: the domestic code payment or the global one (/v3/global/micropay/…). */
+  api: 'domestic' | 'global';
+  /** The sub-merchant a global order in institutional mode was for; null otherwise. */
+  subMchId: string | null;
 }
 
 /**
  * What goes wrong: the next codepay replies are signed by another key, have their body changed after signing, or
  * name another currency, or a payer_currency other than CNY (until cleared); or the next refund request is lost before it is recorded, or its reply is
- * lost after (once).
+ * lost after, or it is refused NOT_ENOUGH (the CNY funds of the day cannot pay it yet) without being recorded (once).
  */
-export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency' | 'payer_not_cny' | 'refund_request_lost' | 'refund_reply_lost';
+export type V3ReplyFault = 'wrong_key' | 'tampered_body' | 'other_currency' | 'payer_not_cny' | 'refund_request_lost' | 'refund_reply_lost' | 'refund_not_enough';
 
 export interface WechatV3Sandbox {
   readonly url: string;
@@ -94,6 +109,8 @@ export interface WechatV3Sandbox {
   replyFault(): V3ReplyFault | null;
   /** Requests refused for their signature (401 SIGN_ERROR) so far. */
   refusedSignatures(): number;
+  /** Every request that reached the sandbox, as "METHOD /path" (no query string), oldest first. */
+  requests(): string[];
   close(): Promise<void>;
 }
 
@@ -117,6 +134,8 @@ interface OrderRow {
   /** Cross-border: the customer's CNY (fen) and the decimal rate; null for a CNY order. */
   payer_total: number | null;
   rate: string | null;
+  api: 'domestic' | 'global';
+  sub_mchid: string | null;
 }
 
 interface RefundRow {
@@ -146,6 +165,8 @@ function openLedger(path: string, nativeBinding?: string): Database {
   // A ledger from before cross-border orders gains their columns.
   const columns = new Set((db.prepare('PRAGMA table_info(v3_order)').all() as { name: string }[]).map((c) => c.name));
   if (!columns.has('payer_total')) db.exec('ALTER TABLE v3_order ADD COLUMN payer_total INTEGER; ALTER TABLE v3_order ADD COLUMN rate TEXT;');
+  // And those of the global API's orders.
+  if (!columns.has('api')) db.exec("ALTER TABLE v3_order ADD COLUMN api TEXT NOT NULL DEFAULT 'domestic'; ALTER TABLE v3_order ADD COLUMN sub_mchid TEXT;");
   return db;
 }
 
@@ -172,8 +193,14 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
   const billTokens = new Map<string, string>();
   let fault: V3ReplyFault | null = null;
   let refused = 0;
+  const seen: string[] = [];
 
   const findOrder = (no: string) => db.prepare('SELECT * FROM v3_order WHERE out_trade_no = ?').get(no) as OrderRow | undefined;
+  /** An order as one API sees it: the domestic and the global API do not see each other's orders. */
+  const findOrderAt = (no: string, api: OrderRow['api']) => {
+    const o = findOrder(no);
+    return o?.api === api ? o : undefined;
+  };
   const refundsOf = (no: string) => db.prepare('SELECT * FROM v3_refund WHERE out_trade_no = ? ORDER BY at, out_refund_no').all(no) as RefundRow[];
   const refundedOf = (no: string) => refundsOf(no).reduce((sum, r) => sum + (r.status === 'SUCCESS' ? r.refund : 0), 0);
   const settleDue = () => {
@@ -214,6 +241,37 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     };
   };
 
+  /** The merchant ids a global reply names: the merchant's (common mode), or the institution's and its sub-merchant's. */
+  const globalMerchantOf = (o: OrderRow) => (o.sub_mchid === null ? { appid: merchant.appId, mchid: merchant.mchId } : { sp_appid: merchant.appId, sp_mchid: merchant.mchId, sub_mchid: o.sub_mchid });
+
+  /**
+   * A transaction as the global API describes it (pay and query reply tables of openapi/v3/global/…): WeChat's order
+   * number is `id`; a paid order's amount has the customer's side, payer_total in payer_currency CNY, and an
+   * exchange_rate of type SETTLEMENT_RATE — the order's currency against the settlement currency, which for this
+   * merchant (settled in the currency it prices in) is 1 (× 10^8).
+   */
+  const globalTransaction = (o: OrderRow) => {
+    const paid = o.trade_state === 'SUCCESS' || o.trade_state === 'REFUND';
+    return {
+      ...(paid ? { id: o.transaction_id } : {}),
+      ...globalMerchantOf(o),
+      out_trade_no: o.out_trade_no,
+      trade_type: 'MICROPAY',
+      trade_state: o.trade_state,
+      trade_state_desc: TRADE_STATE_DESC[o.trade_state] ?? o.trade_state,
+      ...(paid
+        ? {
+            bank_type: 'OTHERS',
+            attach: '',
+            success_time: rfc3339Beijing(new Date(o.success_at ?? o.created_at)),
+            payer: { openid: o.openid },
+            amount: { total: o.total, currency: o.currency, payer_total: o.payer_total ?? o.total, payer_currency: 'CNY', exchange_rate: { type: 'SETTLEMENT_RATE', rate: 100_000_000 } },
+          }
+        : { amount: { total: o.total, currency: o.currency } }),
+    };
+  };
+  const describe = (o: OrderRow) => (o.api === 'global' ? globalTransaction(o) : transaction(o));
+
   /** A codepay reply for an order as it stands, with the fault the test asked for. */
   function answerOrder(res: ServerResponse, o: OrderRow) {
     switch (o.trade_state) {
@@ -231,7 +289,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
   }
 
   function sendPaid(res: ServerResponse, o: OrderRow) {
-    const value = transaction(o);
+    const value = describe(o);
     switch (fault) {
       case 'wrong_key': {
         const body = JSON.stringify(value);
@@ -264,15 +322,56 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     if (typeof payer?.auth_code !== 'string') return error(res, 400, 'PARAM_ERROR', '输入源“/body/payer/auth_code”映射到字段“付款码”必填性规则校验失败');
     if (!Number.isSafeInteger(amount?.total) || (amount!.total as number) <= 0) return error(res, 400, 'PARAM_ERROR', '输入源“/body/amount/total”映射到字段“总金额”格式校验失败');
     if (typeof sceneInfo !== 'object' || sceneInfo === null) return error(res, 400, 'PARAM_ERROR', '输入源“/body/scene_info”映射到字段“场景信息”必填性规则校验失败');
-    const authCode = payer.auth_code;
     const total = amount!.total as number;
     const currency = typeof amount!.currency === 'string' ? amount!.currency : 'CNY';
+    // 境内商户号仅支持人民币 (amount.currency of the domestic code payment): a store abroad uses the global API.
+    if (currency !== 'CNY') return error(res, 400, 'PARAM_ERROR', '输入源“/body/amount/currency”映射到字段“货币类型”校验失败：境内商户号仅支持人民币');
+    return placeOrder(req, res, { outTradeNo, authCode: payer.auth_code, total, currency, api: 'domestic', subMchId: null });
+  }
+
+  /**
+   * The global code payment (openapi/v3/global/micropay/transactions/pay): common mode names appid and mchid,
+   * institutional mode sp_appid, sp_mchid and sub_mchid; trade_type MICROPAY, merchant_category_code and
+   * amount.currency are required (a store abroad prices in its own currency).
+   */
+  function globalPay(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) {
+    const subMchId = globalMerchantProblem(body, true);
+    if (subMchId !== null && typeof subMchId === 'object') return error(res, 400, subMchId.code, subMchId.message);
+    const payer = body.payer as { auth_code?: unknown } | undefined;
+    const amount = body.amount as { total?: unknown; currency?: unknown } | undefined;
+    const outTradeNo = body.out_trade_no;
+    if (typeof body.description !== 'string' || body.description.length === 0) return error(res, 400, 'PARAM_ERROR', 'description is required');
+    if (typeof outTradeNo !== 'string' || !/^[0-9A-Za-z_\-*]{6,32}$/.test(outTradeNo)) return error(res, 400, 'PARAM_ERROR', 'out_trade_no is invalid');
+    if (body.trade_type !== 'MICROPAY') return error(res, 400, 'PARAM_ERROR', 'trade_type must be MICROPAY');
+    if (typeof body.merchant_category_code !== 'string' || !/^\d{4}$/.test(body.merchant_category_code)) return error(res, 400, 'PARAM_ERROR', 'merchant_category_code is required');
+    if (typeof payer?.auth_code !== 'string') return error(res, 400, 'PARAM_ERROR', 'payer.auth_code is required');
+    if (!Number.isSafeInteger(amount?.total) || (amount!.total as number) <= 0) return error(res, 400, 'PARAM_ERROR', 'amount.total is invalid');
+    if (typeof amount!.currency !== 'string' || !/^[A-Z]{3}$/.test(amount!.currency)) return error(res, 400, 'PARAM_ERROR', 'amount.currency is required');
+    return placeOrder(req, res, { outTradeNo, authCode: payer.auth_code, total: amount!.total as number, currency: amount!.currency, api: 'global', subMchId });
+  }
+
+  /**
+   * Whether a global request names this merchant: in common mode mchid (and appid when `withApp`), in institutional
+   * mode sp_mchid, sub_mchid (and sp_appid). The sub-merchant (null in common mode), or the error to answer.
+   */
+  function globalMerchantProblem(fields: Record<string, unknown>, withApp: boolean): string | null | { code: string; message: string } {
+    if (fields.sp_mchid !== undefined || fields.sub_mchid !== undefined) {
+      if (fields.sp_mchid !== merchant.mchId || (withApp && fields.sp_appid !== merchant.appId)) return { code: 'APPID_MCHID_NOT_MATCH', message: 'sp_appid and sp_mchid do not match' };
+      if (merchant.subMchId === undefined || fields.sub_mchid !== merchant.subMchId) return { code: 'PARAM_ERROR', message: 'sub_mchid is not a sub-merchant of this institution' };
+      return merchant.subMchId;
+    }
+    if (fields.mchid !== merchant.mchId || (withApp && fields.appid !== merchant.appId)) return { code: 'APPID_MCHID_NOT_MATCH', message: 'appid and mchid do not match' };
+    return null;
+  }
+
+  function placeOrder(req: IncomingMessage, res: ServerResponse, asked: { outTradeNo: string; authCode: string; total: number; currency: string; api: OrderRow['api']; subMchId: string | null }) {
+    const { outTradeNo, authCode, total, currency } = asked;
     if (!/^1[0-5]\d{16}$/.test(authCode)) return error(res, 400, 'AUTH_CODE_INVALID', '请扫描微信支付被扫条码/二维码');
     if (db.prepare('SELECT 1 FROM v3_blocked WHERE out_trade_no = ?').get(outTradeNo)) return error(res, 400, 'ORDERREVERSED', '订单已撤销');
     settleDue();
     const existing = findOrder(outTradeNo);
     if (existing) {
-      if (existing.auth_code !== authCode || existing.total !== total || existing.currency !== currency) return error(res, 400, 'OUT_TRADE_NO_USED', '商户订单号重复');
+      if (existing.auth_code !== authCode || existing.total !== total || existing.currency !== currency || existing.api !== asked.api) return error(res, 400, 'OUT_TRADE_NO_USED', '商户订单号重复');
       return answerOrder(res, existing);
     }
     if (db.prepare('SELECT 1 FROM v3_used_code WHERE auth_code = ?').get(authCode)) return error(res, 400, 'AUTH_CODE_ERROR', '每个二维码仅限使用一次，请刷新再试');
@@ -294,6 +393,8 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       success_at: t,
       due_at: null,
       due_state: null,
+      api: asked.api,
+      sub_mchid: asked.subMchId,
       ...(() => {
         const cny = cnyOf(total, currency, cnyRates);
         return { payer_total: cny?.fen ?? null, rate: cny?.rate ?? null };
@@ -305,7 +406,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     } else if (behaviour.kind === 'declined') Object.assign(order, { trade_state: 'PAYERROR', success_at: null });
     db.transaction(() => {
       db.prepare(
-        'INSERT INTO v3_order (out_trade_no, transaction_id, auth_code, total, currency, trade_state, openid, created_at, success_at, due_at, due_state, payer_total, rate) VALUES (@out_trade_no, @transaction_id, @auth_code, @total, @currency, @trade_state, @openid, @created_at, @success_at, @due_at, @due_state, @payer_total, @rate)',
+        'INSERT INTO v3_order (out_trade_no, transaction_id, auth_code, total, currency, trade_state, openid, created_at, success_at, due_at, due_state, payer_total, rate, api, sub_mchid) VALUES (@out_trade_no, @transaction_id, @auth_code, @total, @currency, @trade_state, @openid, @created_at, @success_at, @due_at, @due_state, @payer_total, @rate, @api, @sub_mchid)',
       ).run(order);
       db.prepare('INSERT INTO v3_used_code (auth_code, out_trade_no) VALUES (?, ?)').run(authCode, outTradeNo);
     })();
@@ -318,7 +419,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
         req.socket.destroy();
         return;
       case 'cut_reply': {
-        const text = JSON.stringify(transaction(order));
+        const text = JSON.stringify(describe(order));
         res.writeHead(200, { 'content-type': 'application/json', ...signedHeaders(text) }).end(text.slice(0, Math.floor(text.length / 2)));
         return;
       }
@@ -332,22 +433,39 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
   function query(res: ServerResponse, outTradeNo: string, search: URLSearchParams) {
     if (search.get('mchid') !== merchant.mchId) return error(res, 400, 'PARAM_ERROR', '输入源“/query/mchid”映射到字段“直连商户号”校验失败');
     settleDue();
-    const o = findOrder(outTradeNo);
+    const o = findOrderAt(outTradeNo, 'domestic');
     return o ? send(res, 200, transaction(o)) : error(res, 404, 'ORDER_NOT_EXIST', '订单不存在');
   }
 
-  function reverse(res: ServerResponse, outTradeNo: string, body: Record<string, unknown>) {
-    if (body.appid !== merchant.appId || body.mchid !== merchant.mchId) return error(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid和mchid不匹配');
+  /** The merchant a global GET names in its query string (mchid, or sp_mchid and sub_mchid): the order must be its. */
+  const globalQueryMerchant = (search: URLSearchParams) =>
+    globalMerchantProblem(Object.fromEntries([...search.entries()].filter(([k]) => k === 'mchid' || k === 'sp_mchid' || k === 'sub_mchid')), false);
+
+  function globalQuery(res: ServerResponse, outTradeNo: string, search: URLSearchParams) {
+    const subMchId = globalQueryMerchant(search);
+    if (subMchId !== null && typeof subMchId === 'object') return error(res, 400, subMchId.code, subMchId.message);
     settleDue();
-    const o = findOrder(outTradeNo);
+    const o = findOrderAt(outTradeNo, 'global');
+    return o && o.sub_mchid === subMchId ? send(res, 200, globalTransaction(o)) : error(res, 404, 'ORDER_NOT_EXIST', '订单不存在');
+  }
+
+  function reverse(res: ServerResponse, outTradeNo: string, body: Record<string, unknown>, api: OrderRow['api'] = 'domestic') {
+    if (api === 'domestic' && (body.appid !== merchant.appId || body.mchid !== merchant.mchId)) return error(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid和mchid不匹配');
+    const subMchId = api === 'global' ? globalMerchantProblem(body, false) : null;
+    if (subMchId !== null && typeof subMchId === 'object') return error(res, 400, subMchId.code, subMchId.message);
+    settleDue();
+    const o = findOrderAt(outTradeNo, api);
     if (!o) {
       db.prepare('INSERT OR IGNORE INTO v3_blocked (out_trade_no) VALUES (?)').run(outTradeNo);
       return error(res, 404, 'ORDER_NOT_EXIST', '订单不存在');
     }
     if (o.trade_state === 'REFUND') return error(res, 403, 'TRADE_STATE_ERROR', '订单状态错误');
-    if (now().getTime() - o.created_at > REVERSE_WINDOW_MS) return error(res, 403, 'REVERSE_EXPIRE', '订单已超过撤销期限');
+    // Domestic: within 7 days. Global: the day of payment only (撤销窗口：仅支付当天; a later day is a refund).
+    const expired = api === 'global' ? acquirerDateOf(new Date(o.created_at)) !== acquirerDateOf(now()) : now().getTime() - o.created_at > REVERSE_WINDOW_MS;
+    if (expired) return error(res, 403, 'REVERSE_EXPIRE', '订单已超过撤销期限');
     db.prepare("UPDATE v3_order SET trade_state = 'REVOKED', due_at = NULL, due_state = NULL WHERE out_trade_no = ? AND trade_state IN ('USERPAYING', 'SUCCESS')").run(outTradeNo);
-    return send(res, 200, { appid: merchant.appId, mchid: merchant.mchId, out_trade_no: outTradeNo });
+    // The global reverse answers with no content; the domestic one with the order's ids.
+    return api === 'global' ? send(res, 204, null) : send(res, 200, { appid: merchant.appId, mchid: merchant.mchId, out_trade_no: outTradeNo });
   }
 
   const refundReply = (r: RefundRow, o: OrderRow) => ({
@@ -374,24 +492,56 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     },
   });
 
-  function refund(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) {
+  /**
+   * A global refund as openapi/v3/global/refunds(/out-refund-no/{no}) describes it: WeChat's refund number is `id`;
+   * the apply reply has no status and no out_trade_no, the query both; amount has no total, and the customer's side
+   * (payer_refund in payer_currency) with the rate the customer is refunded at (USERPAYMENT_RATE, × 10^8).
+   */
+  const globalRefundReply = (r: RefundRow, o: OrderRow, applied: boolean) => ({
+    id: r.refund_id,
+    out_refund_no: r.out_refund_no,
+    ...(applied ? {} : { transaction_id: o.transaction_id, out_trade_no: o.out_trade_no, channel: 'ORIGINAL', recv_account: '支付用户零钱', fund_source: 'REFUND_SOURCE_UNSETTLED_FUNDS', success_time: rfc3339Beijing(new Date(r.at)), status: r.status }),
+    create_time: rfc3339Beijing(new Date(r.at)),
+    amount: {
+      refund: r.refund,
+      currency: o.currency,
+      payer_refund: o.payer_total !== null ? cnyShare(o.payer_total, r.refund, o.total) : r.refund,
+      payer_currency: 'CNY',
+      exchange_rate: { type: 'USERPAYMENT_RATE', rate: o.rate !== null ? Number(rateTimes1e8(o.rate)) : 100_000_000 },
+    },
+  });
+
+  function refund(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, api: OrderRow['api'] = 'domestic') {
+    const subMchId = api === 'global' ? globalMerchantProblem(body, true) : null;
+    if (subMchId !== null && typeof subMchId === 'object') return error(res, 400, subMchId.code, subMchId.message);
+    const reply = (r: RefundRow, o: OrderRow) => (api === 'global' ? globalRefundReply(r, o, true) : refundReply(r, o));
     if (fault === 'refund_request_lost') {
       fault = null;
       req.socket.destroy();
       return;
     }
+    if (fault === 'refund_not_enough') {
+      // The day's CNY funds cannot pay the refund yet (global: 境外退款只能用当日未换汇的人民币资金): nothing recorded.
+      fault = null;
+      return error(res, 403, 'NOT_ENOUGH', '可用退款资金不足');
+    }
     settleDue();
     const amount = body.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined;
-    if (typeof body.out_trade_no !== 'string' || typeof body.out_refund_no !== 'string' || !/^[0-9A-Za-z_\-*@|]{1,64}$/.test(body.out_refund_no)) {
+    // The order by out_trade_no, or (as the global example does, out_trade_no left empty) by WeChat's transaction_id.
+    const byTransaction = typeof body.transaction_id === 'string' && body.transaction_id !== '' && (body.out_trade_no === undefined || body.out_trade_no === '');
+    const outTradeNo = byTransaction
+      ? ((db.prepare('SELECT out_trade_no FROM v3_order WHERE transaction_id = ?').get(body.transaction_id) as { out_trade_no: string } | undefined)?.out_trade_no ?? '')
+      : body.out_trade_no;
+    if (typeof outTradeNo !== 'string' || typeof body.out_refund_no !== 'string' || !/^[0-9A-Za-z_\-*@|]{1,64}$/.test(body.out_refund_no)) {
       return error(res, 400, 'PARAM_ERROR', '输入源“/body/out_refund_no”映射到字段“商户退款单号”校验失败');
     }
     if (!Number.isSafeInteger(amount?.refund) || !Number.isSafeInteger(amount?.total) || typeof amount?.currency !== 'string') {
       return error(res, 400, 'PARAM_ERROR', '输入源“/body/amount”映射到字段“金额信息”校验失败');
     }
-    const o = findOrder(body.out_trade_no);
-    if (!o) return error(res, 404, 'RESOURCE_NOT_EXISTS', '订单不存在');
+    const o = findOrderAt(outTradeNo, api);
+    if (!o || o.sub_mchid !== subMchId) return error(res, 404, 'RESOURCE_NOT_EXISTS', '订单不存在');
     const earlier = db.prepare('SELECT * FROM v3_refund WHERE out_refund_no = ?').get(body.out_refund_no) as RefundRow | undefined;
-    if (earlier) return earlier.out_trade_no === o.out_trade_no ? send(res, 200, refundReply(earlier, o)) : error(res, 400, 'INVALID_REQUEST', '退款单号已用于其他订单');
+    if (earlier) return earlier.out_trade_no === o.out_trade_no ? send(res, 200, reply(earlier, o)) : error(res, 400, 'INVALID_REQUEST', '退款单号已用于其他订单');
     if (o.trade_state !== 'SUCCESS' && o.trade_state !== 'REFUND') return error(res, 400, 'INVALID_REQUEST', '订单状态不允许退款');
     if (amount!.total !== o.total) return error(res, 400, 'PARAM_ERROR', '订单金额与原订单不符');
     if (amount!.currency !== o.currency) return error(res, 400, 'PARAM_ERROR', '退款币种与原订单不符');
@@ -407,12 +557,21 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       req.socket.destroy();
       return;
     }
-    return send(res, 200, refundReply(row, o));
+    return send(res, 200, reply(row, o));
   }
 
   function refundQuery(res: ServerResponse, outRefundNo: string) {
     const r = db.prepare('SELECT * FROM v3_refund WHERE out_refund_no = ?').get(outRefundNo) as RefundRow | undefined;
-    return r ? send(res, 200, refundReply(r, findOrder(r.out_trade_no)!)) : error(res, 404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+    const o = r && findOrderAt(r.out_trade_no, 'domestic');
+    return r && o ? send(res, 200, refundReply(r, o)) : error(res, 404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+  }
+
+  function globalRefundQuery(res: ServerResponse, outRefundNo: string, search: URLSearchParams) {
+    const subMchId = globalQueryMerchant(search);
+    if (subMchId !== null && typeof subMchId === 'object') return error(res, 400, subMchId.code, subMchId.message);
+    const r = db.prepare('SELECT * FROM v3_refund WHERE out_refund_no = ?').get(outRefundNo) as RefundRow | undefined;
+    const o = r && findOrderAt(r.out_trade_no, 'global');
+    return r && o && o.sub_mchid === subMchId ? send(res, 200, globalRefundReply(r, o, false)) : error(res, 404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
   }
 
   /** The day's bill as v2's downloadbill writes it (v3's tradebill file has the same columns). */
@@ -428,12 +587,12 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
         'MICROPAY', state, 'OTHERS', o.currency, yuanOfFen(settled), '0.00', r?.refund_id ?? '0', r?.out_refund_no ?? '0', yuanOfFen(r?.refund ?? 0),
         '0.00', r ? 'ORIGINAL' : '', r?.status ?? '', 'POS', '', '0.00000', '0.60%', yuanOfFen(r ? 0 : o.total), yuanOfFen(r?.refund ?? 0), '',
       ].map(cell).join(',');
-    for (const o of db.prepare("SELECT * FROM v3_order WHERE success_at IS NOT NULL AND trade_state IN ('SUCCESS', 'REFUND', 'REVOKED') ORDER BY success_at").all() as OrderRow[]) {
+    for (const o of db.prepare("SELECT * FROM v3_order WHERE success_at IS NOT NULL AND trade_state IN ('SUCCESS', 'REFUND', 'REVOKED') AND api = 'domestic' ORDER BY success_at").all() as OrderRow[]) {
       if (acquirerDateOf(new Date(o.success_at!)) !== date) continue;
       lines.push(row(o.success_at!, o, o.trade_state === 'REVOKED' ? 'REVOKED' : 'SUCCESS', o.total, null));
       if (o.trade_state !== 'REVOKED') payTotal += o.total;
     }
-    for (const r of db.prepare('SELECT * FROM v3_refund ORDER BY at').all() as RefundRow[]) {
+    for (const r of db.prepare("SELECT v3_refund.* FROM v3_refund JOIN v3_order USING (out_trade_no) WHERE v3_order.api = 'domestic' ORDER BY at").all() as RefundRow[]) {
       if (acquirerDateOf(new Date(r.at)) !== date) continue;
       lines.push(row(r.at, findOrder(r.out_trade_no)!, 'REFUND', 0, r));
       refundTotal += r.refund;
@@ -468,6 +627,9 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
   const QUERY = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)$/;
   const REVERSE = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/reverse$/;
   const REFUND = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/;
+  const GLOBAL_QUERY = /^\/v3\/global\/transactions\/out-trade-no\/([^/]+)$/;
+  const GLOBAL_REVERSE = /^\/v3\/global\/micropay\/transactions\/out-trade-no\/([^/]+)\/reverse$/;
+  const GLOBAL_REFUND = /^\/v3\/global\/refunds\/out-refund-no\/([^/]+)$/;
 
   const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -481,6 +643,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       const text = Buffer.concat(chunks).toString('utf8');
       const target = new URL(req.url ?? '/', 'https://sandbox');
       const path = decodeURIComponent(target.pathname);
+      seen.push(`${req.method ?? ''} ${path}`);
       const problem = signatureProblem(req, text);
       if (problem) {
         refused += 1;
@@ -509,6 +672,11 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       if (req.method === 'GET' && (m = QUERY.exec(path))) return query(res, m[1]!, target.searchParams);
       if (req.method === 'GET' && (m = REFUND.exec(path))) return refundQuery(res, m[1]!);
       if (req.method === 'GET' && path === V3_PATHS.tradebill) return tradebill(res, target.searchParams);
+      if (req.method === 'POST' && path === V3_GLOBAL_PATHS.pay) return globalPay(req, res, body);
+      if (req.method === 'POST' && path === V3_GLOBAL_PATHS.refunds) return refund(req, res, body, 'global');
+      if (req.method === 'POST' && (m = GLOBAL_REVERSE.exec(path))) return reverse(res, m[1]!, body, 'global');
+      if (req.method === 'GET' && (m = GLOBAL_QUERY.exec(path))) return globalQuery(res, m[1]!, target.searchParams);
+      if (req.method === 'GET' && (m = GLOBAL_REFUND.exec(path))) return globalRefundQuery(res, m[1]!, target.searchParams);
       return error(res, 404, 'NOT_FOUND', '请求的资源不存在');
     });
   });
@@ -529,6 +697,8 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
     refunded: refundedOf(o.out_trade_no),
     payerTotal: o.payer_total,
     rate: o.rate,
+    api: o.api,
+    subMchId: o.sub_mchid,
   });
   return {
     url,
@@ -547,6 +717,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       fault = next;
     },
     refusedSignatures: () => refused,
+    requests: () => [...seen],
     close() {
       for (const res of hanging) res.socket?.destroy();
       server.closeAllConnections();

@@ -75,13 +75,13 @@ export function openV3Reply(reply: HttpReply, key: V3ReplyKey, now: Date): Opene
 }
 
 /** The error code of a signed non-2xx reply (or a 202), or null when it has none. */
-function errorOf(opened: { status: number; json: unknown }): { code: string; message: string } | null {
+export function errorOf(opened: { status: number; json: unknown }): { code: string; message: string } | null {
   if (opened.status === 200 || opened.status === 204) return null;
   const parsed = V3Error.safeParse(opened.json);
   return parsed.success ? { code: parsed.data.code, message: [parsed.data.code, parsed.data.message].filter((s) => s).join(': ') } : null;
 }
 
-const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
+export const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
   NOTENOUGH: 'insufficient_funds',
   AUTHCODEEXPIRE: 'code_expired',
   AUTH_CODE_ERROR: 'code_invalid',
@@ -102,10 +102,9 @@ const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
 
 /**
  * The customer's side of a paid order in a store priced in `currency` other than CNY: `amount.payer_total` in
- * `amount.payer_currency` (CNY when absent). This adapter speaks the domestic code-payment API
- * (/v3/pay/transactions/codepay), whose reply documents these two and no rate (the rate, `exchange_rate`, is a field
- * of the global API /v3/global/transactions/micropay, not built): the rate is null. A payer currency other than CNY
- * contradicts a Chinese wallet's reply: unknown.
+ * `amount.payer_currency` (CNY when absent), with no rate (the domestic reply documents none). The domestic code
+ * payment takes CNY only, so a store in another currency is paid through ./v3-global.ts; this stays for a reply that
+ * names another currency all the same. A payer currency other than CNY contradicts a Chinese wallet's reply: unknown.
  */
 export function payerOfV3Amount(amount: V3Amount, currency: string): { ok: true; payer: PayerAmount | null } | { ok: false; reason: string } {
   if (currency === 'CNY' || amount.payer_total === undefined) return { ok: true, payer: null };
@@ -349,6 +348,7 @@ export function createWechatV3Port(options: WechatV3Options): ProviderPort {
   };
 }
 
+/** The domestic API v3 (a CNY store); a store in another currency takes ./v3-global.ts's `wechatV3GlobalProvider`. */
 export function wechatV3Provider(options: WechatV3Options): PaymentProvider {
   const port = createWechatV3Port(options);
   return { id: 'wechat_v3', capabilities: new Set(PROVIDER_CAPABILITIES.wechat_v3), connect: () => Promise.resolve(port) };

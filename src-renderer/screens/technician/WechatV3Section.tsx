@@ -14,6 +14,7 @@ const EMPTY: WechatV3Settings = {
 };
 
 type Line = 'baseUrl' | 'appId' | 'mchId' | 'merchantSerialNo' | 'platformSerial';
+type GlobalLine = 'subMchId' | 'subAppId' | 'merchantCategoryCode';
 type Pem = 'merchantCertPem' | 'merchantKeyPem' | 'platformPublicKeyPem' | 'caPem';
 
 /** WeChat Pay API v3 merchant settings, typed by the technician; the private key is sealed at rest and not shown again. */
@@ -32,6 +33,13 @@ export function WechatV3Section({ onSave }: { onSave: (settings: WechatV3Setting
       <textarea data-testid={`gateway-wechatV3-${key}`} rows={3} value={form[key] ?? ''} onChange={(e) => setForm({ ...form, [key]: e.target.value || undefined } as WechatV3Settings)} />
     </label>
   );
+  // Optional lines: an empty one is left out of the settings, not sent as "".
+  const optional = (key: GlobalLine) => (
+    <label>
+      {t(`gateway.wechatV3.${key}`)}
+      <input data-testid={`gateway-wechatV3-${key}`} type="text" autoComplete="off" value={form[key] ?? ''} onChange={(e) => setForm({ ...form, [key]: e.target.value.trim() || undefined })} />
+    </label>
+  );
   return (
     <section data-testid="gateway-wechatV3">
       <h2>{t('gateway.wechatV3.title')}</h2>
@@ -44,13 +52,33 @@ export function WechatV3Section({ onSave }: { onSave: (settings: WechatV3Setting
       {pem('platformPublicKeyPem')}
       {line('platformSerial')}
       {pem('caPem')}
+      <fieldset data-testid="gateway-wechatV3-global">
+        <legend>{t('gateway.wechatV3.globalTitle')}</legend>
+        <p className="hint">{t('gateway.wechatV3.globalNote')}</p>
+        <label>
+          {t('gateway.wechatV3.globalMode')}
+          <select
+            data-testid="gateway-wechatV3-globalMode"
+            value={form.globalMode ?? 'common'}
+            onChange={(e) => setForm({ ...form, globalMode: e.target.value === 'institutional' ? 'institutional' : 'common' })}
+          >
+            <option value="common">{t('gateway.wechatV3.globalModeCommon')}</option>
+            <option value="institutional">{t('gateway.wechatV3.globalModeInstitutional')}</option>
+          </select>
+        </label>
+        {optional('merchantCategoryCode')}
+        {(form.globalMode ?? 'common') === 'institutional' && optional('subMchId')}
+        {(form.globalMode ?? 'common') === 'institutional' && optional('subAppId')}
+      </fieldset>
       <p className="hint">{t('gateway.wechatV3.sealedNote')}</p>
       <button
         type="button"
         data-testid="gateway-wechatV3-save"
         onClick={() => {
-          const { caPem, ...rest } = form;
-          void onSave(caPem ? { ...rest, caPem } : rest).then(() => setForm((f) => ({ ...f, merchantKeyPem: '' })));
+          const { caPem, subMchId, subAppId, ...rest } = form;
+          // Sub-merchant fields belong to institutional mode only: hidden lines are not sent.
+          const sub = rest.globalMode === 'institutional' ? { ...(subMchId ? { subMchId } : {}), ...(subAppId ? { subAppId } : {}) } : {};
+          void onSave({ ...rest, ...sub, ...(caPem ? { caPem } : {}) }).then(() => setForm((f) => ({ ...f, merchantKeyPem: '' })));
         }}
       >
         {t('gateway.wechatV3.save')}
