@@ -189,6 +189,11 @@ export const Cart = z.object({
         amount: PositiveMinor,
         /** Being given back to the customer now (payment.reverseParts); a part the provider would not reverse stays without it. */
         reversing: z.boolean().optional(),
+        /**
+         * The last reversal asked for ended without giving this part back: `refused` by the provider (its words in
+         * `providerMessage`), or `unconfirmed` after every attempt. The part stays paid; gone once a new one is asked.
+         */
+        reversalFailed: z.object({ reason: z.enum(['refused', 'unconfirmed']), providerMessage: z.string().nullable() }).optional(),
       }),
     )
     .optional(),

@@ -353,8 +353,16 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     }
     expect(t.query('SELECT status FROM payment WHERE id = ?', part.paymentId)).toEqual([{ status: 'paid' }]);
     expect(wechat.order(row.client_sn)).toMatchObject({ tradeState: 'SUCCESS', totalFee: 1000 });
-    // Shown as paid again, no longer as going back.
-    expect((await t.ok(cashier, 'sale.current', {}))!.paidParts).toEqual([{ paymentId: part.paymentId, wallet: 'wechat', maskedCode: expect.any(String), amount: 1000 }]);
+    // Shown as paid again, no longer as going back, with WeChat's refusal for the cashier to read.
+    expect((await t.ok(cashier, 'sale.current', {}))!.paidParts).toEqual([
+      {
+        paymentId: part.paymentId,
+        wallet: 'wechat',
+        maskedCode: expect.any(String),
+        amount: 1000,
+        reversalFailed: { reason: 'refused', providerMessage: expect.stringContaining('REVERSE_EXPIRE') },
+      },
+    ]);
     expect(await t.call(cashier, 'sale.void', { reason: '顾客不要了' })).toMatchObject({ ok: false, error: { details: { reason: 'paid_parts' } } });
     const done = await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: 2000 }] });
     expect(done).toMatchObject({ saleId: cart.saleId, change: 0 });
