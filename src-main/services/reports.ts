@@ -28,6 +28,8 @@ import {
   lastZReport,
   merchantDiscountTotal,
   listZReports,
+  payerRefundTotals,
+  payerTenderTotals,
   localHours,
   quarterOf,
   quarterTakings,
@@ -56,7 +58,8 @@ import { allocate, formatMoney, inclusiveTax } from '../../src-common/money';
 import type { ReceiptBlock } from '../../src-common/receipt-text';
 import type { Session } from '../../src-common/roles';
 import { TenderKind, type Language } from '../../src-common/schemas';
-import { printedBlockWriter, printedLocalTime, printedTenderName } from './printed-blocks';
+import { printedBlockWriter, printedLocalTime, printedProviderName, printedTenderName } from './printed-blocks';
+import { formatPayerAmount } from '../../src-common/cross-border';
 import { businessDateOf, businessDaysInterval, parseDate, type BusinessDayRule } from '../../src-common/business-day';
 import type { Clock } from '../clock';
 import type { AuditService } from './audit';
@@ -373,6 +376,36 @@ export function membersSection(db: Database, w: Window): NonNullable<ReportView[
   };
 }
 
+/**
+ * A cross-border store's wallet tenders by wallet, provider and payer currency: the store's currency beside what the
+ * customers paid in theirs as the replies said (sums of stored amounts only; see ReportView.payers).
+ */
+export function payersSection(db: Database, w: Window): NonNullable<ReportView['payers']> {
+  const rows = new Map<string, NonNullable<ReportView['payers']>[number]>();
+  const row = (wallet: string, provider: string, payerCurrency: string | null) => {
+    const key = JSON.stringify([wallet, provider, payerCurrency]);
+    let r = rows.get(key);
+    if (!r) {
+      r = { wallet: wallet as TenderKind, provider, payerCurrency, count: 0, amount: 0, payerAmount: 0, refundCount: 0, refunds: 0, payerRefunds: 0, refundsWithoutPayer: 0, refundsWithoutPayerAmount: 0, net: 0, payerNet: 0 };
+      rows.set(key, r);
+    }
+    return r;
+  };
+  for (const t of payerTenderTotals(db, w)) Object.assign(row(t.wallet, t.provider, t.payerCurrency), { count: t.count, amount: t.amount, payerAmount: t.payerAmount });
+  for (const x of payerRefundTotals(db, w)) {
+    Object.assign(row(x.wallet, x.provider, x.payerCurrency), {
+      refundCount: x.count,
+      refunds: x.amount,
+      payerRefunds: x.payerRefunds,
+      refundsWithoutPayer: x.withoutPayer,
+      refundsWithoutPayerAmount: x.withoutPayerAmount,
+    });
+  }
+  return [...rows.values()]
+    .map((r) => ({ ...r, net: r.amount - r.refunds, payerNet: r.payerAmount - r.payerRefunds }))
+    .sort((a, b) => TENDER_ORDER.indexOf(a.wallet) - TENDER_ORDER.indexOf(b.wallet) || a.provider.localeCompare(b.provider) || (a.payerCurrency ?? '').localeCompare(b.payerCurrency ?? ''));
+}
+
 export function createReportsService(deps: ReportsDeps): ReportsService {
   const { db, clock, audit, terminalId } = deps;
   const person = (userId: string | null) => {
@@ -386,6 +419,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     const rule = deps.businessDay();
     // After today's Z, what an X shows already belongs to the next business day.
     const date = kind === 'x' ? openBusinessDate(db, terminalId, now, rule) : businessDateOf(now, rule);
+    const currency = deps.currency();
     return {
       kind,
       zNo,
@@ -393,9 +427,11 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       from: window.from,
       to: window.to,
       takenBy: person(takenBy),
-      currency: deps.currency(),
+      currency,
       ...assembleReport(readReportParts(db, window, rule.timeZone)),
       members: membersSection(db, window),
+      // A CNY store's wallets charge its own currency: its reports stay as they were.
+      ...(currency !== 'CNY' ? { payers: payersSection(db, window) } : {}),
     };
   }
 
@@ -539,6 +575,12 @@ const LABELS = {
     cashIn: '存入',
     cashOut: '取出',
     cashNet: '现金净额',
+    payers: '顾客实付（按钱包回执）',
+    payerPaid: '顾客支付',
+    payerRefunded: '退回顾客',
+    payerRefundsMissing: '回执未给出顾客币种金额的退款',
+    payerNet: '顾客实付净额',
+    payerMissing: '回执未给出顾客币种金额',
   },
   en: {
     x: 'X REPORT (day open)',
@@ -580,6 +622,12 @@ const LABELS = {
     cashIn: 'Cash in',
     cashOut: 'Cash out',
     cashNet: 'Cash net',
+    payers: 'Customers paid (as the wallets replied)',
+    payerPaid: 'Customers paid',
+    payerRefunded: 'Back to customers',
+    payerRefundsMissing: 'Refunds with no customer amount',
+    payerNet: 'Customers paid, net',
+    payerMissing: 'The replies gave no customer amount',
   },
 } as const;
 
@@ -623,6 +671,23 @@ export function layoutReport(report: ReportView, columns: number, language: Lang
       if (t.refunds !== 0) pair(`  ${L.refunds} ×${t.refundCount}`, money(-t.refunds));
     }
     if (report.merchantDiscounts) pair(L.merchantDiscounts, money(report.merchantDiscounts));
+  }
+  if (report.payers?.length) {
+    rule();
+    text(L.payers, 'left', true);
+    const payer = (amount: number, currency: string) => (amount < 0 ? `-${formatPayerAmount(-amount, currency)}` : formatPayerAmount(amount, currency));
+    for (const r of report.payers) {
+      pair(`${tenderName(r.wallet)} · ${printedProviderName(language, r.provider)} ×${r.count}`, money(r.amount));
+      if (r.refundCount) pair(`  ${L.refunds} ×${r.refundCount}`, money(-r.refunds));
+      if (r.payerCurrency === null) {
+        wrapped(`  ${L.payerMissing}`);
+        continue;
+      }
+      pair(`  ${L.payerPaid}`, payer(r.payerAmount, r.payerCurrency));
+      if (r.payerRefunds) pair(`  ${L.payerRefunded}`, payer(-r.payerRefunds, r.payerCurrency));
+      if (r.refundsWithoutPayer) pair(`  ${L.payerRefundsMissing} ×${r.refundsWithoutPayer}`, money(-r.refundsWithoutPayerAmount));
+      pair(`  ${L.payerNet}`, payer(r.payerNet, r.payerCurrency), true);
+    }
   }
   const m = report.members;
   if (m && (m.earned.count || m.redeemed.count || m.returned.count || m.takenBack.count)) {
