@@ -42,6 +42,9 @@ const partsArbitrary: fc.Arbitrary<ReportParts> = fc
           isVoid: x.isVoid,
           userId: x.user,
           userName: x.user,
+          refundGroup: `R${i}`,
+          legs: 1,
+          lastLeg: 1 as const,
           taxables: [{ rateBp: 1300, amount: walletAmount + cashAmount }],
         };
       });

@@ -33,6 +33,7 @@ import {
   localHours,
   quarterOf,
   quarterTakings,
+  refundGroupAmount,
   refundLineTaxables,
   refundsInWindow,
   saleQuarterTotals,
@@ -204,15 +205,21 @@ function partsOf(
   };
 }
 
-/** A refund's taxable amount by rate: its lines at their rates, the rest split by the sale's tax (as its receipt). */
+/**
+ * A refund's taxable amount by rate: its lines at their rates, the rest split by the sale's tax (as its receipt). A
+ * refund of several legs is taxed as one, as on its one receipt, on its last leg (which carries its lines); its other
+ * legs carry none.
+ */
 function refundTaxables(db: Database, refund: WindowRefundRow): { rateBp: number; amount: number }[] {
+  if (refund.legs > 1 && !refund.lastLeg) return [];
+  const amount = refund.legs > 1 ? refundGroupAmount(db, refund.refundGroup) : refund.amount;
   const byRate = new Map<number, number>();
   let onLines = 0;
   for (const l of refundLineTaxables(db, refund.id)) {
     byRate.set(l.rateBp, (byRate.get(l.rateBp) ?? 0) + l.amount);
     onLines += l.amount;
   }
-  const rest = refund.amount - onLines;
+  const rest = amount - onLines;
   if (rest > 0) {
     const split = saleTaxSplit(db, refund.saleId);
     if (split.length > 0) {
@@ -285,16 +292,20 @@ export function assembleReport(p: ReportParts): ReportMoney {
     return c;
   };
   for (const c of p.cashiers) Object.assign(cashier(c.userId, c.name), { count: c.count, amount: c.amount });
+  // A refund of several legs is one refund (one receipt): counted once, its legs' money summed.
+  const counted = new Set<string>();
+  const firstOfRefund = (r: ReportParts['refunds'][number]) => !counted.has(r.refundGroup) && counted.add(r.refundGroup) !== undefined;
   for (const r of p.refunds) {
     const c = cashier(r.userId, r.userName);
-    c.refundCount += 1;
+    if (firstOfRefund(r)) c.refundCount += 1;
     c.refunds += r.amount;
   }
+  const refundCount = counted.size;
 
   const cashRow = tenders.get('cash');
   const cashTender = p.tenders.find((t) => t.kind === 'cash');
   const cashRefunds = p.refunds.reduce((sum, r) => sum + r.cashAmount, 0);
-  const saleVoids = p.refunds.filter((r) => r.isVoid === 1).length;
+  const saleVoids = new Set(p.refunds.filter((r) => r.isVoid === 1).map((r) => r.refundGroup)).size;
   const refundTax = taxRows.reduce((sum, t) => sum + t.refundTax, 0);
   return {
     gross: p.sales.gross,
@@ -308,7 +319,7 @@ export function assembleReport(p: ReportParts): ReportMoney {
     promotions: p.promotions,
     counts: {
       sales: p.sales.count,
-      refunds: p.refunds.length,
+      refunds: refundCount,
       voids: p.cartVoids + saleVoids,
       cartVoids: p.cartVoids,
       saleVoids,
