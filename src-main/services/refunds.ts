@@ -956,9 +956,6 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
           // The acquirer refused to reverse the payment (too late, or refunded there): it will not change its mind.
           throw new PosError('conflict', 'The acquirer refused this void: make a normal refund instead', { reason: 'void_failed', refundId });
         }
-        if (current.status === 'failed' && current.failure_code === PREVIOUS_LEG_FAILED) {
-          throw new PosError('conflict', 'This leg waits for the leg before it: retry that one', { reason: 'previous_leg_failed', refundId });
-        }
         if (current.status === 'failed') {
           // Failed refunds reserve nothing: it must still fit in what is left (the same request number is sent again, as WeChat asks).
           const state = refundState(db, current.sale_id);

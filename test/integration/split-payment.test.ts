@@ -346,6 +346,54 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     expect(await t.ok(owner, 'refund.refundable', { saleId: sale.saleId })).toMatchObject({ refundable: 3000 });
   });
 
+  it('a leg the acquirer refuses stops the refund there: the legs after it are not sent; retried once it can go, the rest follows', async () => {
+    const sale = await splitSaleOf(10, [
+      { wallet: 'unionpay', amount: 5000 },
+      { wallet: 'wechat', amount: 5000 },
+    ]);
+    const [u, w] = sale.parts;
+    // The aggregator's ledger says its order is fully refunded already (as if refunded elsewhere): it refuses leg 1.
+    const setAggregatorOrder = (status: string, refunded: number) => {
+      const db = new Sqlite(join(t.dataDir, 'sandbox-acquirer.sqlite'));
+      try {
+        db.pragma('busy_timeout = 5000');
+        expect(db.prepare('UPDATE upay_order SET status = ?, refunded = ? WHERE client_sn = ?').run(status, refunded, u!.clientSn).changes).toBe(1);
+      } finally {
+        db.close();
+      }
+    };
+    setAggregatorOrder('REFUNDED', 5000);
+    const refund = await t.ok(owner, 'refund.request', { saleId: sale.saleId, reason: '整单退货' });
+    const legs = await groupSettled(refund.refundId);
+    expect(legs.map((l) => [l.leg_no, l.status, l.tender_kind, l.failure_code])).toEqual([
+      [1, 'failed', 'unionpay', expect.any(String)],
+      [2, 'failed', 'wechat', 'previous_leg_failed'],
+    ]);
+    expect(wechat.order(w!.clientSn)).toMatchObject({ refunded: 0 });
+    expect(aggregatorLedger(u!.clientSn)).toEqual([{ type: 'pay', amount: 5000 }]);
+    const failed = await t.ok(owner, 'refund.get', { refundId: refund.refundId });
+    expect(failed).toMatchObject({ status: 'failed', failureCode: legs[0]!.failure_code, legs: [{ leg: 1, status: 'failed' }, { leg: 2, status: 'failed', failureCode: 'previous_leg_failed' }] });
+    // Nothing was given back, so nothing is reserved: all of it is still refundable; no receipt.
+    expect(await t.ok(owner, 'refund.refundable', { saleId: sale.saleId })).toMatchObject({ refundable: 10000 });
+    expect(await t.call(owner, 'refund.receipt', { refundId: refund.refundId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    // The order can be refunded again at the acquirer: retrying the refund (through any of its legs) sends again from
+    // its first leg not through (leg 1, same request number), then leg 2.
+    setAggregatorOrder('PAID', 0);
+    await t.ok(owner, 'refund.retry', { refundId: legs[1]!.id });
+    const after = await groupSettled(refund.refundId);
+    expect(after.map((l) => [l.leg_no, l.status])).toEqual([
+      [1, 'refunded'],
+      [2, 'refunded'],
+    ]);
+    expect(aggregatorLedger(u!.clientSn)).toEqual([
+      { type: 'pay', amount: 5000 },
+      { type: 'refund', amount: 5000 },
+    ]);
+    expect(wechat.order(w!.clientSn)).toMatchObject({ refunded: 5000 });
+    expect(await t.ok(owner, 'refund.get', { refundId: refund.refundId })).toMatchObject({ status: 'refunded', amount: 10000 });
+  });
+
   it('voids today’s sale paid ¥30.00 WeChat + ¥50.00 UnionPay (aggregator) + ¥20.00 Alipay: each part reversed through its own provider', async () => {
     const sale = await splitSaleOf(10, [
       { wallet: 'wechat', amount: 3000 },
