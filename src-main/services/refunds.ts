@@ -411,7 +411,7 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
   const refundAmount = legs.reduce((sum, l) => sum + l.amount, 0);
   const sale = findSale(db, refund.sale_id)!;
   const english = settings.receiptLanguage === 'en';
-  const lines = refundLines(db, refundId).map((l) => {
+  const lines = refundLines(db, refund.id).map((l) => {
     const gross = Math.max(l.amount, multiplyDivide(l.gross, l.quantity_milli, l.sold_quantity_milli, 'half-up'));
     return { name: l.name, quantityMilli: l.quantity_milli, unit: l.unit, unitPrice: l.unit_price, gross, discount: gross - l.amount, net: l.amount, taxRateBp: l.tax_rate_bp };
   });

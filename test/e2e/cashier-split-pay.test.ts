@@ -188,6 +188,47 @@ describe('a cashier splits one sale across a wallet and cash, and across two wal
     await expect.poll(() => db('SELECT status FROM sale WHERE id = ?', saleId)).toEqual([{ status: 'voided' }]);
   });
 
+  it('refunds a sale paid by WeChat and Alipay in one action: the dialog lists each wallet’s part, one receipt; each refunded once at the acquirer', async () => {
+    const total = await saleAtPayStep();
+    const saleId = openSaleId()!;
+    const wechatPart = Math.floor(total / 3);
+    await payPart(sandboxPaymentCode('wechat', '0000'), wechatPart, 1);
+    await page.getByTestId('payment-code').fill(sandboxPaymentCode('alipay', '0000'));
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByTestId('next-customer').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
+
+    await page.keyboard.press('F9');
+    await page.locator(`[data-testid="refund-sale-row"][data-sale-id="${saleId}"]`).click({ timeout: 10_000 });
+    await expect.poll(() => page.getByTestId('refund-line').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId('refund-quantity').first().fill('3');
+    await page.getByTestId('refund-approval-pin').fill('8888');
+    await page.getByTestId('refund-submit').click();
+    await expect.poll(() => page.getByTestId('refund-result').getAttribute('data-status'), { timeout: 15_000 }).toBe('refunded');
+    const result = (await page.getByTestId('refund-result').textContent()) ?? '';
+    expect(result).toContain(`已退款至微信支付 ${formatMoney(wechatPart, 'CNY')}、支付宝 ${formatMoney(total - wechatPart, 'CNY')}`);
+    expect(await page.getByTestId('refund-leg').evaluateAll((legs) => legs.map((l) => l.getAttribute('data-status')))).toEqual(['refunded', 'refunded']);
+    await expect.poll(() => page.getByTestId('refund-receipt-text').textContent(), { timeout: 10_000 }).toContain('分 2 笔退回');
+    // The items that came back are on it, once.
+    const [line] = db('SELECT name FROM sale_line WHERE sale_id = ?', saleId) as { name: string }[];
+    expect(((await page.getByTestId('refund-receipt-text').textContent()) ?? '').split(line!.name).length - 1).toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}/split-pay-refund-legs.png` });
+    // At the acquirer: each payment refunded its own part, once.
+    const ledger = new Sqlite(join(host.ready.dataDir, 'sandbox-acquirer.sqlite'), { readonly: true });
+    try {
+      const payments = db("SELECT client_sn, amount FROM payment WHERE sale_id = ? AND status = 'paid' ORDER BY created_at", saleId) as { client_sn: string; amount: number }[];
+      expect(payments.map((p) => ledger.prepare("SELECT amount FROM txn WHERE client_sn = ? AND type = 'refund' AND status = 'SUCCESS'").all(p.client_sn))).toEqual([
+        [{ amount: wechatPart }],
+        [{ amount: total - wechatPart }],
+      ]);
+    } finally {
+      ledger.close();
+    }
+    await page.getByTestId('refund-close').click();
+    await expect.poll(() => page.getByTestId('refund-dialog').count()).toBe(0);
+  });
+
   it('says which part the acquirer would not give back and why; the other part goes back, and cash takes the rest', async () => {
     const total = await saleAtPayStep();
     const saleId = openSaleId()!;

@@ -300,6 +300,8 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     // One receipt: both wallets with their amounts, the total, each leg's number.
     const receipt = await t.ok(owner, 'refund.receipt', { refundId: refund.refundId });
     expect(receipt.receipt.total).toBe(10000);
+    expect(receipt.receipt.lines.map((l) => [l.quantityMilli, l.net])).toEqual([[10_000, 10000]]);
+    expect(receipt.receipt.taxes.reduce((sum, x) => sum + x.taxable, 0)).toBe(10000);
     expect(receipt.receipt.tenders.map((x) => [x.kind, x.amount])).toEqual([
       ['wechat', 6000],
       ['alipay', 4000],

@@ -86,9 +86,12 @@ export function RefundDialog({
   const refundId = step.kind === 'done' ? step.refund.refundId : null;
   useEffect(() => {
     if (!refundId) return;
-    return pos.on('refund.changed', (refund) => {
+    const off = pos.on('refund.changed', (refund) => {
       if (refund.refundId === refundId) setStep({ kind: 'done', refund });
     });
+    // What changed before this listened (the next leg of a refund of several may go back at once): read it once.
+    void pos.call('refund.get', { refundId }).then((r) => r.ok && setStep((current) => (current.kind === 'done' && current.refund.refundId === refundId ? { kind: 'done', refund: r.value } : current)));
+    return off;
   }, [pos, refundId]);
   const refunded = step.kind === 'done' && step.refund.status === 'refunded';
   useEffect(() => {
