@@ -8,6 +8,8 @@ import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { makeAlipayKeys, startTestAlipaySandbox, testAlipaySettings } from '../helpers/alipay-sandbox';
 import { settledPayment as settledWhole, startDirectProviderTill, type SettledPayment } from '../helpers/direct-provider';
 import { type TestPos } from '../helpers/pos';
+import { buildFact, unackedFacts } from '../../src-main/sync/facts';
+import { RefundFact } from '../../src-common/sync-protocol';
 import { tempDir } from '../helpers/host';
 import { makeWechatCertificates, TEST_MERCHANT, testWechatSettings } from '../helpers/wechat-sandbox';
 
@@ -320,6 +322,21 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     const taxable = (r: typeof x) => r.taxes.reduce((sum, row) => sum + row.refundTaxable, 0);
     expect(taxable(x) - taxable(xBefore)).toBe(10000);
     expect(await t.call(owner, 'refund.request', { saleId: sale.saleId, amount: 1, reason: '退货' })).toMatchObject({ ok: false, error: { details: { reason: 'nothing_left' } } });
+
+    // Sent up as a fact per leg, each a whole refund under its own tender (what a store server of before sums), with its place in the refund.
+    const db = new Sqlite(join(t.dataDir, 'pos.sqlite'), { readonly: true });
+    try {
+      const facts = unackedFacts(db, 0, 100_000)
+        .filter((row) => row.kind === 'refund' && (row.ref_id === legs[0]!.id || row.ref_id === legs[1]!.id))
+        .map((row) => buildFact(db, row, 1, 'T'))
+        .flatMap((built) => (built.ok && built.fact.kind === 'refund' ? [RefundFact.parse(built.fact.payload)] : []));
+      expect(facts.map((f) => [f.tenderKind, f.walletAmount, f.cashAmount, f.amount, f.refundGroup, f.leg, f.legs, f.lines.length])).toEqual([
+        ['wechat', 6000, 0, 6000, refund.refundId, 1, 2, 0],
+        ['alipay', 4000, 0, 4000, refund.refundId, 2, 2, 1],
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it('refunds ¥70.00 of a sale paid ¥30.00 WeChat + ¥20.00 Alipay + ¥50.00 cash: the wallet parts first, then ¥20.00 in cash on the last leg', async () => {
