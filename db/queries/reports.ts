@@ -124,8 +124,6 @@ export interface WindowRefundRow {
   refundGroup: string;
   /** How many legs that refund has. */
   legs: number;
-  /** 1 on the leg that carries the refund's lines and cash (its last); 0 on the others. */
-  lastLeg: 0 | 1;
 }
 
 /** Refunds (and same-day voids) that became final in the window, on sales of this terminal. */
@@ -134,8 +132,7 @@ export function refundsInWindow(db: Database, w: Window): WindowRefundRow[] {
     db,
     `SELECT r.id, r.sale_id AS saleId, r.tender_kind AS tenderKind, r.amount, r.wallet_amount AS walletAmount, r.cash_amount AS cashAmount,
             r.is_void AS isVoid, r.user_id AS userId, u.name AS userName, coalesce(r.refund_group, r.id) AS refundGroup,
-            (SELECT count(*) FROM refund g WHERE g.refund_group = r.refund_group) AS legs,
-            NOT EXISTS (SELECT 1 FROM refund g WHERE g.refund_group = r.refund_group AND g.leg_no > r.leg_no) AS lastLeg
+            (SELECT count(*) FROM refund g WHERE g.refund_group = r.refund_group) AS legs
        FROM refund r JOIN sale s ON s.id = r.sale_id LEFT JOIN user u ON u.id = r.user_id
       WHERE r.status = 'refunded' AND r.finished_at > ? AND r.finished_at <= ? AND s.terminal_id = ?
       ORDER BY r.finished_at, r.id`,
@@ -193,9 +190,9 @@ export function payerRefundTotals(db: Database, w: Window): PayerRefundRow[] {
   ).all(w.from ?? '', w.to, w.terminalId) as PayerRefundRow[];
 }
 
-/** The amount of all the legs of a refund (its own amount for a refund of one leg). */
-export function refundGroupAmount(db: Database, refundGroup: string): number {
-  return stmt(db, 'SELECT coalesce(sum(amount), 0) FROM refund WHERE coalesce(refund_group, id) = ?').pluck().get(refundGroup) as number;
+/** The legs of a refund, leg 1 first: their ids and amounts, whatever their state. */
+export function refundGroupLegs(db: Database, refundGroup: string): { id: string; amount: number }[] {
+  return stmt(db, 'SELECT id, amount FROM refund WHERE refund_group = ? ORDER BY leg_no').all(refundGroup) as { id: string; amount: number }[];
 }
 
 /** The taxable amount of each refund's lines, by rate. */

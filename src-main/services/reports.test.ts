@@ -44,7 +44,6 @@ const partsArbitrary: fc.Arbitrary<ReportParts> = fc
           userName: x.user,
           refundGroup: `R${i}`,
           legs: 1,
-          lastLeg: 1 as const,
           taxables: [{ rateBp: 1300, amount: walletAmount + cashAmount }],
         };
       });

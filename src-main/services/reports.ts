@@ -33,7 +33,7 @@ import {
   localHours,
   quarterOf,
   quarterTakings,
-  refundGroupAmount,
+  refundGroupLegs,
   refundLineTaxables,
   refundsInWindow,
   saleQuarterTotals,
@@ -94,7 +94,8 @@ export interface ReportParts {
   items: { items: number; lines: number };
   cashiers: { userId: string | null; name: string | null; count: number; amount: number }[];
   hours: { hour: number; count: number; amount: number }[];
-  refunds: (WindowRefundRow & { taxables: { rateBp: number; amount: number }[] })[];
+  /** Each refund's taxable by rate, with its tax when it is not simply the inclusive tax of that amount (a leg's share). */
+  refunds: (WindowRefundRow & { taxables: { rateBp: number; amount: number; tax?: number }[] })[];
   cashIn: number;
   cashOut: number;
   /** What merchants funded of the wallet tenders (payment_list). */
@@ -206,22 +207,40 @@ function partsOf(
 }
 
 /**
- * A refund's taxable amount by rate: its lines at their rates, the rest split by the sale's tax (as its receipt). A
- * refund of several legs is taxed as one, as on its one receipt, on its last leg (which carries its lines); its other
- * legs carry none.
+ * A refund's taxable amount (and tax) by rate: its lines at their rates, the rest split by the sale's tax, as on its
+ * receipt. A refund of several legs has one receipt, its lines on its last leg: each other leg takes its share of
+ * that receipt's taxable by rate (in proportion, largest remainder) and its tax on it, and the last leg what is left
+ * of the receipt's taxable and tax. So each leg counts on its own (a leg that went through when the next was
+ * refused, a leg in another day's Z), and all of them together are the receipt's figures to the fen.
  */
-function refundTaxables(db: Database, refund: WindowRefundRow): { rateBp: number; amount: number }[] {
-  if (refund.legs > 1 && !refund.lastLeg) return [];
-  const amount = refund.legs > 1 ? refundGroupAmount(db, refund.refundGroup) : refund.amount;
+function refundTaxables(db: Database, refund: WindowRefundRow): { rateBp: number; amount: number; tax: number }[] {
+  if (refund.legs <= 1) return receiptTaxables(db, refund.id, refund.saleId, refund.amount);
+  const legs = refundGroupLegs(db, refund.refundGroup);
+  const last = legs.at(-1)!;
+  const whole = receiptTaxables(db, last.id, refund.saleId, legs.reduce((sum, l) => sum + l.amount, 0));
+  const weights = whole.map((w) => Math.max(0, w.amount));
+  const shareOf = (amount: number) =>
+    allocate(amount, weights).map((part, i) => ({ rateBp: whole[i]!.rateBp, amount: part, tax: inclusiveTax(part, whole[i]!.rateBp) }));
+  if (refund.id !== last.id) return shareOf(refund.amount);
+  const others = legs.slice(0, -1).map((l) => shareOf(l.amount));
+  return whole.map((w, i) => ({
+    rateBp: w.rateBp,
+    amount: w.amount - others.reduce((sum, o) => sum + o[i]!.amount, 0),
+    tax: w.tax - others.reduce((sum, o) => sum + o[i]!.tax, 0),
+  }));
+}
+
+/** The taxable by rate of a receipt for `amount` whose lines are those of refund `refundId`: the lines, the rest by the sale's tax. */
+function receiptTaxables(db: Database, refundId: string, saleId: string, amount: number): { rateBp: number; amount: number; tax: number }[] {
   const byRate = new Map<number, number>();
   let onLines = 0;
-  for (const l of refundLineTaxables(db, refund.id)) {
+  for (const l of refundLineTaxables(db, refundId)) {
     byRate.set(l.rateBp, (byRate.get(l.rateBp) ?? 0) + l.amount);
     onLines += l.amount;
   }
   const rest = amount - onLines;
   if (rest > 0) {
-    const split = saleTaxSplit(db, refund.saleId);
+    const split = saleTaxSplit(db, saleId);
     if (split.length > 0) {
       const parts = allocate(rest, split.map((t) => Math.max(0, t.taxable)));
       split.forEach((t, i) => byRate.set(t.rateBp, (byRate.get(t.rateBp) ?? 0) + parts[i]!));
@@ -229,7 +248,7 @@ function refundTaxables(db: Database, refund: WindowRefundRow): { rateBp: number
       byRate.set(0, (byRate.get(0) ?? 0) + rest);
     }
   }
-  return [...byRate.entries()].map(([rateBp, amount]) => ({ rateBp, amount }));
+  return [...byRate.entries()].map(([rateBp, taxable]) => ({ rateBp, amount: taxable, tax: inclusiveTax(taxable, rateBp) }));
 }
 
 type ReportMoney = Omit<ReportView, 'kind' | 'zNo' | 'businessDate' | 'from' | 'to' | 'takenBy' | 'currency'>;
@@ -273,10 +292,10 @@ export function assembleReport(p: ReportParts): ReportMoney {
   for (const t of p.taxes) Object.assign(rate(t.rateBp), { taxable: t.taxable, tax: t.tax });
   for (const r of p.refunds) {
     for (const x of r.taxables) {
-      if (x.amount <= 0) continue;
+      if (x.amount === 0 && !x.tax) continue;
       const t = rate(x.rateBp);
       t.refundTaxable += x.amount;
-      t.refundTax += inclusiveTax(x.amount, x.rateBp);
+      t.refundTax += x.tax ?? inclusiveTax(x.amount, x.rateBp);
     }
   }
   const taxRows = [...taxes.entries()]

@@ -320,7 +320,9 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     expect(tender(x, 'wechat').refunds - tender(xBefore, 'wechat').refunds).toBe(6000);
     expect(tender(x, 'alipay').refunds - tender(xBefore, 'alipay').refunds).toBe(4000);
     const taxable = (r: typeof x) => r.taxes.reduce((sum, row) => sum + row.refundTaxable, 0);
+    const refundTax = (r: typeof x) => r.taxes.reduce((sum, row) => sum + row.refundTax, 0);
     expect(taxable(x) - taxable(xBefore)).toBe(10000);
+    expect(refundTax(x) - refundTax(xBefore)).toBe(receipt.receipt.taxes.reduce((sum, row) => sum + row.tax, 0));
     expect(await t.call(owner, 'refund.request', { saleId: sale.saleId, amount: 1, reason: '退货' })).toMatchObject({ ok: false, error: { details: { reason: 'nothing_left' } } });
 
     // Sent up as a fact per leg, each a whole refund under its own tender (what a store server of before sums), with its place in the refund.
@@ -411,6 +413,42 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     ]);
     expect(wechat.order(w!.clientSn)).toMatchObject({ refunded: 5000 });
     expect(await t.ok(owner, 'refund.get', { refundId: refund.refundId })).toMatchObject({ status: 'refunded', amount: 10000 });
+  });
+
+  it('a leg refused after the one before went through: partly refunded, said so; the report counts the leg that went, with its share of the tax', async () => {
+    const sale = await splitSaleOf(10, [
+      { wallet: 'wechat', amount: 7000 },
+      { wallet: 'unionpay', amount: 3000 },
+    ]);
+    const [w, u] = sale.parts;
+    const ledger = new Sqlite(join(t.dataDir, 'sandbox-acquirer.sqlite'));
+    try {
+      ledger.pragma('busy_timeout = 5000');
+      // The aggregator's order was cancelled at its end: it refuses leg 2.
+      expect(ledger.prepare("UPDATE upay_order SET status = 'CANCELED' WHERE client_sn = ?").run(u!.clientSn).changes).toBe(1);
+    } finally {
+      ledger.close();
+    }
+    const xBefore = await t.ok(owner, 'report.x', {});
+    const refund = await t.ok(owner, 'refund.request', { saleId: sale.saleId, reason: '整单退货' });
+    const legs = await groupSettled(refund.refundId);
+    expect(legs.map((l) => [l.leg_no, l.status, l.wallet_amount])).toEqual([
+      [1, 'refunded', 7000],
+      [2, 'failed', 3000],
+    ]);
+    expect(wechat.order(w!.clientSn)).toMatchObject({ refunded: 7000 });
+    expect(aggregatorLedger(u!.clientSn)).toEqual([{ type: 'pay', amount: 3000 }]);
+    expect(await t.ok(owner, 'refund.get', { refundId: refund.refundId })).toMatchObject({ status: 'failed', amount: 10000, legs: [{ status: 'refunded' }, { status: 'failed' }] });
+    // What went back is taken; the rest (¥30.00 on UnionPay, and the items) can still be refunded.
+    expect(await t.ok(owner, 'refund.refundable', { saleId: sale.saleId })).toMatchObject({ refunded: 7000, pending: 0, refundable: 3000 });
+    const x = await t.ok(owner, 'report.x', {});
+    expect(x.refunds - xBefore.refunds).toBe(7000);
+    expect(x.counts.refunds - xBefore.counts.refunds).toBe(1);
+    const taxable = (r: typeof x) => r.taxes.reduce((sum, row) => sum + row.refundTaxable, 0);
+    expect(taxable(x) - taxable(xBefore)).toBe(7000);
+    const rate = x.taxes.find((row) => row.refundTaxable !== (xBefore.taxes.find((b) => b.rateBp === row.rateBp)?.refundTaxable ?? 0))!;
+    const before = xBefore.taxes.find((b) => b.rateBp === rate.rateBp) ?? { refundTax: 0 };
+    expect(rate.refundTax - before.refundTax).toBe(Math.round((7000 * rate.rateBp) / (10_000 + rate.rateBp)));
   });
 
   it('voids today’s sale paid ¥30.00 WeChat + ¥50.00 UnionPay (aggregator) + ¥20.00 Alipay: each part reversed through its own provider', async () => {
