@@ -229,6 +229,39 @@ describe('a cashier splits one sale across a wallet and cash, and across two wal
     await expect.poll(() => page.getByTestId('refund-dialog').count()).toBe(0);
   });
 
+  it('a refund whose second leg the acquirer refuses says it is partly refunded, never that nothing went back', async () => {
+    const total = await saleAtPayStep();
+    const saleId = openSaleId()!;
+    const wechatPart = Math.floor(total / 2);
+    await payPart(sandboxPaymentCode('wechat', '0000'), wechatPart, 1);
+    await page.getByTestId('payment-code').fill(sandboxPaymentCode('unionpay', '0000'));
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByTestId('next-customer').click();
+    const [, unionpay] = db("SELECT client_sn FROM payment WHERE sale_id = ? AND status = 'paid' ORDER BY created_at", saleId) as { client_sn: string }[];
+    // The acquirer's order of the UnionPay part was cancelled at its end: it refuses that leg.
+    const ledger = new Sqlite(join(host.ready.dataDir, 'sandbox-acquirer.sqlite'));
+    try {
+      expect(ledger.prepare("UPDATE upay_order SET status = 'CANCELED' WHERE client_sn = ?").run(unionpay!.client_sn).changes).toBe(1);
+    } finally {
+      ledger.close();
+    }
+
+    await page.keyboard.press('F9');
+    await page.locator(`[data-testid="refund-sale-row"][data-sale-id="${saleId}"]`).click({ timeout: 10_000 });
+    await page.getByTestId('refund-quantity').first().fill('3');
+    await page.getByTestId('refund-approval-pin').fill('8888');
+    await page.getByTestId('refund-submit').click();
+    await expect.poll(() => page.getByTestId('refund-result').getAttribute('data-status'), { timeout: 15_000 }).toBe('failed');
+    const result = (await page.getByTestId('refund-result').textContent()) ?? '';
+    expect(result).toContain(`部分退回：微信支付 ${formatMoney(wechatPart, 'CNY')} 已退回；云闪付 ${formatMoney(total - wechatPart, 'CNY')} 未退回`);
+    expect(result).not.toContain('未退出任何款项');
+    expect(await page.getByTestId('refund-leg').evaluateAll((legs) => legs.map((l) => l.getAttribute('data-status')))).toEqual(['refunded', 'failed']);
+    await page.screenshot({ path: `${ARTIFACTS}/split-pay-refund-partly.png` });
+    await page.getByTestId('refund-close').click();
+    await expect.poll(() => page.getByTestId('refund-dialog').count()).toBe(0);
+  });
+
   it('says which part the acquirer would not give back and why; the other part goes back, and cash takes the rest', async () => {
     const total = await saleAtPayStep();
     const saleId = openSaleId()!;
