@@ -189,6 +189,11 @@ export const Cart = z.object({
         amount: PositiveMinor,
         /** Being given back to the customer now (payment.reverseParts); a part the provider would not reverse stays without it. */
         reversing: z.boolean().optional(),
+        /**
+         * The last reversal asked for ended without giving this part back: `refused` by the provider (its words in
+         * `providerMessage`), or `unconfirmed` after every attempt. The part stays paid; gone once a new one is asked.
+         */
+        reversalFailed: z.object({ reason: z.enum(['refused', 'unconfirmed']), providerMessage: z.string().nullable() }).optional(),
       }),
     )
     .optional(),
@@ -344,6 +349,28 @@ export const RefundView = z.object({
   failureMessage: z.string().nullable(),
   /** A same-day void of the whole sale (当日整单作废): its wallet part reversed by the acquirer's cancel. */
   void: z.boolean(),
+  /**
+   * A refund of a sale paid in parts that goes back to several wallet payments (issue 18): its legs, sent in this
+   * order, each a refund at its own provider (the cash part, if any, on the last). The figures above are the whole:
+   * `status` the most pressing of the legs', `failureCode`/`failureMessage` those of the leg in trouble. Absent for a
+   * refund of one payment.
+   */
+  legs: z
+    .array(
+      z.object({
+        refundId: Id,
+        leg: z.number().int().positive(),
+        tenderKind: z.string(),
+        walletAmount: Minor,
+        cashAmount: Minor,
+        status: RefundStatus,
+        refundRequestNo: z.string(),
+        receiptNumber: z.string().nullable(),
+        failureCode: z.string().nullable(),
+        failureMessage: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type RefundView = z.infer<typeof RefundView>;
 

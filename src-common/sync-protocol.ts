@@ -143,6 +143,14 @@ export const RefundFact = z.object({
   /** Cross-border (issue 18): what went back to the customer's wallet in its currency, when the refund's reply said. Absent from older tills. */
   payerCurrency: PayerCurrency.optional(),
   payerAmount: PayerMinor.optional(),
+  /**
+   * A leg of a refund that went back to several wallet payments (issue 18): the refund's id (its leg 1), this leg's
+   * number and how many legs it has. Each leg's amounts are its own, so a server that ignores these (an older one)
+   * still sums the refunds right per tender; it counts each leg as a refund. Absent for a refund of one leg.
+   */
+  refundGroup: FactId.optional(),
+  leg: z.number().int().positive().optional(),
+  legs: z.number().int().min(2).optional(),
 });
 export type RefundFact = z.infer<typeof RefundFact>;
 

@@ -36,6 +36,7 @@ export interface SaleExportRow
   closed_at: string;
   cashier: string | null;
   lines: number;
+  currency: string;
   tenders: string | null;
   refunded: number;
 }
@@ -43,7 +44,7 @@ export interface SaleExportRow
 export function saleExportPage(db: Database, r: DateRange, after: SaleKey, limit: number): SaleExportRow[] {
   return stmt(
     db,
-    `SELECT s.id, s.business_date, s.closed_at, s.receipt_no, s.status, u.name AS cashier,
+    `SELECT s.id, s.business_date, s.closed_at, s.receipt_no, s.status, u.name AS cashier, s.currency,
             (SELECT count(*) FROM sale_line l WHERE l.sale_id = s.id) AS lines,
             s.subtotal, s.discount_total, s.total, s.rounding, s.tax_total, s.change_given,
             (SELECT group_concat(t.kind || ':' || t.amount, ';') FROM sale_tender t WHERE t.sale_id = s.id) AS tenders,
@@ -77,6 +78,11 @@ export interface PaymentExportRow {
   payer_amount: number | null;
   payer_rate: string | null;
   payer_rate_scale: number | null;
+  currency: string;
+  /** What the refunds' replies said went back to the customer in the payer's currency (those that said). */
+  payer_refunded: number;
+  /** Refunds of it whose reply gave no payer amount. */
+  payer_refunds_missing: number;
 }
 
 /** Where the previous page ended: its last payment's sale key and payment id. */
@@ -96,7 +102,9 @@ export function paymentExportPage(db: Database, r: DateRange, after: PaymentKey,
     db,
     `SELECT p.id, s.business_date, s.id AS sale_id, s.closed_at AS sale_closed_at, p.created_at, p.client_sn, p.kind, p.wallet, p.amount, p.status,
             p.acquirer_sn, p.finished_at, p.failure_code, s.receipt_no, p.payer_currency, p.payer_amount, p.payer_rate, p.payer_rate_scale,
-            (SELECT coalesce(sum(r.wallet_amount), 0) FROM refund r WHERE r.payment_id = p.id AND r.status = 'refunded') AS refunded
+            (SELECT coalesce(sum(r.wallet_amount), 0) FROM refund r WHERE r.payment_id = p.id AND r.status = 'refunded') AS refunded, p.currency,
+            (SELECT coalesce(sum(r.payer_amount), 0) FROM refund r WHERE r.payment_id = p.id AND r.status = 'refunded') AS payer_refunded,
+            (SELECT count(*) FROM refund r WHERE r.payment_id = p.id AND r.status = 'refunded' AND r.payer_amount IS NULL) AS payer_refunds_missing
        FROM sale s JOIN payment p ON p.sale_id = s.id
       WHERE s.terminal_id = ? AND (s.business_date, s.closed_at, s.id) >= (?, ?, ?) AND s.business_date <= ? AND s.status IN ('completed', 'voided')
         AND (s.id <> ? OR p.id > ?)

@@ -127,6 +127,27 @@ export function paidPaymentsOfSale(db: Database, saleId: string): PaymentRow[] {
 /** The job kind that gives a paid part of an open sale back (src-main/services/payments.ts reverseParts). */
 export const REVERSE_PART_JOB = 'payment.reversePart';
 
+/** Why the last reversal asked for a paid part ended without giving it back (`part_reversal_failed`). */
+export interface PartReversalFailure {
+  /** `refused`: the provider said no (e.g. another day); `unconfirmed`: never confirmed after every attempt. */
+  reason: 'refused' | 'unconfirmed';
+  /** The provider's own words, when it gave any. */
+  providerMessage: string | null;
+}
+
+/**
+ * The failure of a paid part's latest reversal, or null when none was asked for or the latest one did not fail
+ * (it is running, or a new one was asked for after it failed).
+ */
+export function partReversalFailure(db: Database, paymentId: string): PartReversalFailure | null {
+  const last = stmt(db, "SELECT type, data FROM payment_event WHERE payment_id = ? AND type IN ('part_reversal_requested', 'part_reversal_failed') ORDER BY id DESC LIMIT 1").get(paymentId) as
+    | { type: string; data: string }
+    | undefined;
+  if (last?.type !== 'part_reversal_failed') return null;
+  const data = JSON.parse(last.data) as Partial<PartReversalFailure>;
+  return { reason: data.reason === 'refused' ? 'refused' : 'unconfirmed', providerMessage: typeof data.providerMessage === 'string' ? data.providerMessage : null };
+}
+
 /** Whether a paid part's reversal is queued or running: its money may be on its way back to the customer. */
 export function partReversalPending(db: Database, paymentId: string): boolean {
   return (

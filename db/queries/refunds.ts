@@ -34,6 +34,12 @@ export interface RefundRow {
   /** Cross-border: what the customer gets back in their wallet's currency, when the refund's reply said (migration 0035). */
   payer_currency: string | null;
   payer_amount: number | null;
+  /**
+   * The refund this row is a leg of (the id of its leg 1; migration 0036): a refund of a split sale going back to
+   * several wallet payments is a row per payment, sent leg after leg. NULL only on a till that has not migrated.
+   */
+  refund_group: string | null;
+  leg_no: number | null;
 }
 
 export interface RefundLineRow {
@@ -78,13 +84,16 @@ export interface SaleTenderRow {
 
 export function insertRefund(
   db: Database,
-  r: Omit<RefundRow, 'attempts' | 'receipt_no' | 'business_date' | 'failure_code' | 'failure_message' | 'updated_at' | 'finished_at' | 'is_void' | 'payer_currency' | 'payer_amount'> & { is_void?: 0 | 1 },
+  r: Omit<
+    RefundRow,
+    'attempts' | 'receipt_no' | 'business_date' | 'failure_code' | 'failure_message' | 'updated_at' | 'finished_at' | 'is_void' | 'payer_currency' | 'payer_amount' | 'refund_group' | 'leg_no'
+  > & { is_void?: 0 | 1; refund_group?: string; leg_no?: number },
 ): void {
   stmt(
     db,
     `INSERT INTO refund (id, sale_id, payment_id, refund_request_no, kind, tender_kind, amount, wallet_amount, cash_amount, status, reason,
-       approved_by, user_id, deadline_at, created_at, updated_at, is_void)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       approved_by, user_id, deadline_at, created_at, updated_at, is_void, refund_group, leg_no)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     r.id,
     r.sale_id,
@@ -103,7 +112,15 @@ export function insertRefund(
     r.created_at,
     r.created_at,
     r.is_void ?? 0,
+    r.refund_group ?? r.id,
+    r.leg_no ?? 1,
   );
+}
+
+/** The legs of the refund `row` is part of, leg 1 first (a refund of one leg: itself). */
+export function legsOfRefund(db: Database, row: Pick<RefundRow, 'id' | 'refund_group'>): RefundRow[] {
+  if (row.refund_group === null) return [findRefund(db, row.id)!];
+  return stmt(db, 'SELECT * FROM refund WHERE refund_group = ? ORDER BY leg_no').all(row.refund_group) as RefundRow[];
 }
 
 export function insertRefundLines(db: Database, refundId: string, saleId: string, lines: readonly { lineNo: number; quantityMilli: number; amount: number }[]): void {
@@ -119,9 +136,9 @@ export function refundsOfSale(db: Database, saleId: string): RefundRow[] {
   return stmt(db, 'SELECT * FROM refund WHERE sale_id = ? ORDER BY created_at, rowid').all(saleId) as RefundRow[];
 }
 
-/** The sale's void (at most one, whatever its status). */
+/** The sale's void (at most one, whatever its status): its first leg. */
 export function voidOfSale(db: Database, saleId: string): RefundRow | undefined {
-  return stmt(db, 'SELECT * FROM refund WHERE sale_id = ? AND is_void = 1').get(saleId) as RefundRow | undefined;
+  return stmt(db, 'SELECT * FROM refund WHERE sale_id = ? AND is_void = 1 ORDER BY leg_no LIMIT 1').get(saleId) as RefundRow | undefined;
 }
 
 /** A refund's lines with what the sale said about them (name, product, sold quantity, prices). */

@@ -120,6 +120,10 @@ export interface WindowRefundRow {
   isVoid: 0 | 1;
   userId: string | null;
   userName: string | null;
+  /** The refund this row is a leg of (its own id for a refund of one leg). */
+  refundGroup: string;
+  /** How many legs that refund has. */
+  legs: number;
 }
 
 /** Refunds (and same-day voids) that became final in the window, on sales of this terminal. */
@@ -127,11 +131,68 @@ export function refundsInWindow(db: Database, w: Window): WindowRefundRow[] {
   return stmt(
     db,
     `SELECT r.id, r.sale_id AS saleId, r.tender_kind AS tenderKind, r.amount, r.wallet_amount AS walletAmount, r.cash_amount AS cashAmount,
-            r.is_void AS isVoid, r.user_id AS userId, u.name AS userName
+            r.is_void AS isVoid, r.user_id AS userId, u.name AS userName, coalesce(r.refund_group, r.id) AS refundGroup,
+            (SELECT count(*) FROM refund g WHERE g.refund_group = r.refund_group) AS legs
        FROM refund r JOIN sale s ON s.id = r.sale_id LEFT JOIN user u ON u.id = r.user_id
       WHERE r.status = 'refunded' AND r.finished_at > ? AND r.finished_at <= ? AND s.terminal_id = ?
       ORDER BY r.finished_at, r.id`,
   ).all(w.from ?? '', w.to, w.terminalId) as WindowRefundRow[];
+}
+
+/**
+ * Cross-border (issue 18): the wallet tenders of the window's completed sales by wallet, provider and the currency the
+ * customer paid in, with what the customers paid in it as the wallets' replies said (payment.payer_amount, summed as
+ * stored: never from a rate). Tenders whose payment kept no payer side (a reply that gave none) have payerCurrency null.
+ */
+export interface PayerTenderRow {
+  wallet: string;
+  provider: string;
+  payerCurrency: string | null;
+  count: number;
+  amount: number;
+  payerAmount: number;
+}
+
+export function payerTenderTotals(db: Database, w: Window): PayerTenderRow[] {
+  return stmt(
+    db,
+    `SELECT t.kind AS wallet, p.provider, p.payer_currency AS payerCurrency, count(*) AS count, sum(t.amount) AS amount, coalesce(sum(p.payer_amount), 0) AS payerAmount
+       FROM sale s JOIN sale_tender t ON t.sale_id = s.id JOIN payment p ON p.id = t.payment_id
+      WHERE ${IN_WINDOW} AND s.status = 'completed' GROUP BY t.kind, p.provider, p.payer_currency`,
+  ).all(...args(w)) as PayerTenderRow[];
+}
+
+/**
+ * The wallet parts of the window's refunds (and same-day voids) by wallet, provider and payer currency (the refund's
+ * own when its reply gave one, else its payment's): what went back in the store's currency, and in the customer's
+ * where the refund's reply said (`payerRefunds`); `withoutPayer`/`withoutPayerAmount`: those whose reply gave none.
+ */
+export interface PayerRefundRow {
+  wallet: string;
+  provider: string;
+  payerCurrency: string | null;
+  count: number;
+  amount: number;
+  payerRefunds: number;
+  withoutPayer: number;
+  withoutPayerAmount: number;
+}
+
+export function payerRefundTotals(db: Database, w: Window): PayerRefundRow[] {
+  return stmt(
+    db,
+    `SELECT r.tender_kind AS wallet, p.provider, coalesce(r.payer_currency, p.payer_currency) AS payerCurrency, count(*) AS count,
+            sum(r.wallet_amount) AS amount, coalesce(sum(r.payer_amount), 0) AS payerRefunds,
+            sum(r.payer_amount IS NULL) AS withoutPayer, coalesce(sum(CASE WHEN r.payer_amount IS NULL THEN r.wallet_amount END), 0) AS withoutPayerAmount
+       FROM refund r JOIN sale s ON s.id = r.sale_id JOIN payment p ON p.id = r.payment_id
+      WHERE r.status = 'refunded' AND r.wallet_amount > 0 AND r.finished_at > ? AND r.finished_at <= ? AND s.terminal_id = ?
+      GROUP BY r.tender_kind, p.provider, coalesce(r.payer_currency, p.payer_currency)`,
+  ).all(w.from ?? '', w.to, w.terminalId) as PayerRefundRow[];
+}
+
+/** The legs of a refund, leg 1 first: their ids and amounts, whatever their state. */
+export function refundGroupLegs(db: Database, refundGroup: string): { id: string; amount: number }[] {
+  return stmt(db, 'SELECT id, amount FROM refund WHERE refund_group = ? ORDER BY leg_no').all(refundGroup) as { id: string; amount: number }[];
 }
 
 /** The taxable amount of each refund's lines, by rate. */

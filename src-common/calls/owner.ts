@@ -100,6 +100,33 @@ export const ReportView = z.object({
   hours: z.array(z.object({ hour: z.number().int().min(0).max(23), count: Count, amount: Minor })),
   cash: z.object({ tendered: Minor, change: Minor, kept: Minor, refunds: Minor, cashIn: Minor, cashOut: Minor, net: Minor }),
   /**
+   * Cross-border (issue 18): in a store whose currency is not CNY, the wallet tenders by wallet, provider and the
+   * currency the customers paid in (null: payments whose reply gave no payer side), in the store's currency
+   * (`amount`, `refunds`, `net`) and in the customers' as the wallets' replies said (`payerAmount`, `payerRefunds`,
+   * `payerNet`), summed as stored, never computed from a rate. A refund whose reply gave no payer amount is not in
+   * `payerRefunds`: `refundsWithoutPayer` counts those and `refundsWithoutPayerAmount` is what they returned in the
+   * store's currency. Absent in a CNY store and in reports taken before.
+   */
+  payers: z
+    .array(
+      z.object({
+        wallet: TenderKind,
+        provider: z.string(),
+        payerCurrency: z.string().nullable(),
+        count: Count,
+        amount: Minor,
+        payerAmount: Minor,
+        refundCount: Count,
+        refunds: Minor,
+        payerRefunds: Minor,
+        refundsWithoutPayer: Count,
+        refundsWithoutPayerAmount: Minor,
+        net: Minor,
+        payerNet: Minor,
+      }),
+    )
+    .optional(),
+  /**
    * Members' points (issue 16). Redemptions as a discount are inside `discounts`; as a tender they are part of
    * `sales` that no tender took (tenders + redeemedAsTender = sales + rounding). Refunds give redeemed points back
    * (`returned`, their worth) and take earned ones back. Absent in Z reports taken before members.

@@ -49,6 +49,7 @@ const COLUMNS: Readonly<Record<ExportKind, Words>> = {
     change: ['找零', 'Change'],
     refunded: COMMON.refunded!,
     void_reason: ['作废原因', 'Void reason'],
+    currency: ['币种', 'Currency'],
   },
   payments: {
     order_no: ['商户订单号', 'Order no.'],
@@ -57,6 +58,7 @@ const COLUMNS: Readonly<Record<ExportKind, Words>> = {
     kind: ['方式', 'Method'],
     wallet: ['钱包', 'Wallet'],
     amount: ['金额', 'Amount'],
+    currency: ['币种', 'Currency'],
     status: COMMON.status!,
     acquirer_sn: ['收单流水号', 'Acquirer sn'],
     finished_at: ['完成时间', 'Finished at'],
@@ -67,6 +69,9 @@ const COLUMNS: Readonly<Record<ExportKind, Words>> = {
     payer_currency: ['顾客币种', 'Customer currency'],
     payer_amount: ['顾客支付', 'Customer paid'],
     rate: ['汇率', 'Rate'],
+    // What its refunds' replies said went back in the customer's currency, and how many refunds gave no such amount.
+    payer_refunded: ['退回顾客', 'Back to customer'],
+    payer_refunds_missing: ['未给出顾客金额的退款数', 'Refunds without customer amount'],
   },
   zreports: {
     z_no: ['Z 报表号', 'Z no.'],
@@ -79,6 +84,13 @@ const COLUMNS: Readonly<Record<ExportKind, Words>> = {
     refunds: ['退款', 'Refunds'],
     net: ['净额', 'Net'],
     tax: COMMON.tax!,
+    currency: ['币种', 'Currency'],
+    // Cross-border: the wallet tenders' customer side as the replies said (report.payers), per payer currency.
+    payer_currency: ['顾客币种', 'Customer currency'],
+    payer_paid: ['顾客支付', 'Customers paid'],
+    payer_refunded: ['退回顾客', 'Back to customers'],
+    payer_refunds_missing: ['未给出顾客金额的退款数', 'Refunds without customer amount'],
+    payer_net: ['顾客实付净额', 'Customers paid, net'],
   },
 };
 

@@ -21,7 +21,7 @@ import { stringify } from 'csv-stringify/sync';
 import { newId } from '../../db/ids';
 import { FIRST_PAYMENT_KEY, FIRST_SALE_KEY, paymentExportPage, saleExportPage } from '../../db/queries/exports';
 import { zReportsBetween } from '../../db/queries/reports';
-import { EXPORT_PAGE_BYTES, ExportName, type ExportKind } from '../../src-common/calls/owner';
+import { EXPORT_PAGE_BYTES, ExportName, type ExportKind, type ReportView } from '../../src-common/calls/owner';
 import { PosError } from '../../src-common/errors';
 import { rateForDisplay } from '../../src-common/cross-border';
 import { currencyExponent } from '../../src-common/money';
@@ -57,6 +57,29 @@ export function plainAmount(minor: number | null, exponent: number): string {
   if (exponent === 0) return String(minor);
   const digits = Math.abs(minor).toString().padStart(exponent + 1, '0');
   return `${minor < 0 ? '-' : ''}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/**
+ * A Z's customer side (report.payers: cross-border stores only), summed per payer currency: currency, paid, back to
+ * customers, refunds whose reply gave no amount, net; several currencies' cells joined by " / ". Empty otherwise.
+ */
+function payerCells(reportJson: string): string[] {
+  const payers = (JSON.parse(reportJson) as Pick<ReportView, 'payers'>).payers ?? [];
+  const byCurrency = new Map<string, { paid: number; refunded: number; missing: number; net: number }>();
+  for (const r of payers) {
+    if (r.payerCurrency === null) continue;
+    const c = byCurrency.get(r.payerCurrency) ?? { paid: 0, refunded: 0, missing: 0, net: 0 };
+    byCurrency.set(r.payerCurrency, { paid: c.paid + r.payerAmount, refunded: c.refunded + r.payerRefunds, missing: c.missing + r.refundsWithoutPayer, net: c.net + r.payerNet });
+  }
+  const all = [...byCurrency.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+  const cell = (f: (currency: string, c: { paid: number; refunded: number; missing: number; net: number }) => string) => all.map(([currency, c]) => f(currency, c)).join(' / ');
+  return [
+    cell((currency) => currency),
+    cell((currency, c) => plainAmount(c.paid, exponentOrZero(currency))),
+    cell((currency, c) => plainAmount(c.refunded, exponentOrZero(currency))),
+    cell((_, c) => String(c.missing)),
+    cell((currency, c) => plainAmount(c.net, exponentOrZero(currency))),
+  ];
 }
 
 /** A payer currency's exponent; one we do not know (never written by our readers, which take CNY only) is shown in minor units. */
@@ -118,6 +141,8 @@ export function createExportsService(deps: {
         money(z.refunds),
         money(z.net),
         money(z.tax),
+        z.currency,
+        ...payerCells(z.report),
       ]);
       return;
     }
@@ -146,6 +171,7 @@ export function createExportsService(deps: {
           money(s.change_given),
           money(s.refunded),
           s.void_reason ?? '',
+          s.currency,
         ]);
       } else {
         const rows = paymentExportPage(db, range, afterPayment, PAGE_ROWS);
@@ -159,6 +185,7 @@ export function createExportsService(deps: {
           words(p.kind),
           words(p.wallet),
           money(p.amount),
+          p.currency,
           words(p.status),
           p.acquirer_sn ?? '',
           localStampOf(p.finished_at),
@@ -169,6 +196,8 @@ export function createExportsService(deps: {
           p.payer_currency !== null && p.payer_amount !== null ? plainAmount(p.payer_amount, exponentOrZero(p.payer_currency)) : '',
           // The rate as a person reads it ("1 <store currency> = rate <payer currency>"), from the digits the wallet sent.
           p.payer_rate !== null ? rateForDisplay(p.payer_rate, p.payer_rate_scale ?? 0) : '',
+          p.payer_currency !== null ? plainAmount(p.payer_refunded, exponentOrZero(p.payer_currency)) : '',
+          p.payer_currency !== null ? String(p.payer_refunds_missing) : '',
         ]);
       }
       yield records;

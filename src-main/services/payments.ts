@@ -358,11 +358,14 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     if (found.kind === 'cancelled' || found.kind === 'refunded') return markPartReversed(row);
     if (outcome.kind === 'failed' && found.kind === 'paid') {
       log.warn({ paymentId: row.id, message: outcome.message }, 'the provider refused to reverse a paid part; it stays paid');
+      // Recorded for the till: the cashier is told which part stayed paid and why (the cart's paidParts).
+      appendEventNow(row.id, 'part_reversal_failed', { reason: 'refused', providerMessage: outcome.message });
       tell(findPayment(db, row.id)!);
       return { outcome: 'failed', error: `The provider would not reverse this part (${outcome.message}): take the rest and refund after` };
     }
     if (job.attempt >= timings.maxCancelAttempts) {
       log.error({ paymentId: row.id }, 'the reversal of a paid part was never confirmed; it stays paid');
+      appendEventNow(row.id, 'part_reversal_failed', { reason: 'unconfirmed', providerMessage: outcome.kind === 'failed' ? outcome.message : outcome.kind === 'unknown' ? outcome.reason : null });
       tell(findPayment(db, row.id)!);
       return { outcome: 'failed', error: 'The provider never confirmed the reversal: the part stays paid; check it with the provider' };
     }

@@ -15,6 +15,15 @@ const TENDER_NAMES: Record<Language, Record<string, string>> = {
 /** A tender's printed name (its kind as is when it has none). */
 export const printedTenderName = (language: Language, kind: string): string => (Object.hasOwn(TENDER_NAMES[language], kind) ? TENDER_NAMES[language][kind]! : kind);
 
+const PROVIDER_NAMES: Record<Language, Record<string, string>> = {
+  'zh-CN': { aggregator: '聚合支付', wechat_v2: '微信直连 v2', wechat_v3: '微信直连 v3', alipay: '支付宝直连' },
+  en: { aggregator: 'Aggregator', wechat_v2: 'WeChat direct v2', wechat_v3: 'WeChat direct v3', alipay: 'Alipay direct' },
+};
+
+/** A payment provider's printed name (its id as is when it has none). */
+export const printedProviderName = (language: Language, provider: string): string =>
+  Object.hasOwn(PROVIDER_NAMES[language], provider) ? PROVIDER_NAMES[language][provider]! : provider;
+
 /** The store's wall-clock date and time of an instant, as printed. */
 export function printedLocalTime(iso: string, timeZone: string): string {
   const d = new Date(iso);

@@ -688,7 +688,7 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
     expect(text).not.toContain('退货单');
   });
 
-  it('voids a mixed sale as one: the wallet part cancelled, then the cash part handed back; two wallet payments are refused', async () => {
+  it('voids a mixed sale as one: the wallet part cancelled, then the cash part handed back; two wallet payments in two legs', async () => {
     const mixed = await recordedSale([
       { kind: 'alipay', product: 0 },
       { kind: 'cash', product: 1 },
@@ -710,11 +710,21 @@ describe('refunds on a real database against the sandbox acquirer', { timeout: 2
       { kind: 'wechat', product: 0 },
       { kind: 'alipay', product: 1 },
     ]);
-    expect(rig.refunds.refundable(two.saleId).voidable).toBe(false);
-    const nothing = counts();
-    await expect(rig.refunds.voidSale({ saleId: two.saleId, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'spans_wallets' } });
-    expect(counts()).toEqual(nothing);
-    expect(two.clientSns.map(cancelsSent)).toEqual([0, 0]);
+    // Paid by two wallet payments (issue 18): voided as one, a reversal per payment (leg 1, then leg 2).
+    expect(rig.refunds.refundable(two.saleId).voidable).toBe(true);
+    const legs = await rig.refunds.voidSale({ saleId: two.saleId, reason: 'x' }, owner);
+    expect(legs.legs?.map((l) => [l.leg, l.tenderKind, l.walletAmount])).toEqual([
+      [1, 'wechat', products[0]!.price],
+      [2, 'alipay', products[1]!.price],
+    ]);
+    const final = await settled(rig.refunds, legs.refundId);
+    expect(final).toMatchObject({ void: true, status: 'refunded', amount: two.total, walletAmount: two.total, cashAmount: 0 });
+    expect(two.clientSns.map(cancelsSent)).toEqual([1, 1]);
+    expect(two.clientSns.map((sn) => ledgerCancels(sn).map((c) => c.amount))).toEqual([[products[0]!.price], [products[1]!.price]]);
+    expect(two.clientSns.map((sn) => ledgerRefunds(sn))).toEqual([[], []]);
+    expect(rig.refunds.receipt(legs.refundId)).toMatchObject({ kind: 'void', total: two.total, tenders: [{ kind: 'wechat', amount: products[0]!.price }, { kind: 'alipay', amount: products[1]!.price }] });
+    // Voided once: the sale's void is its two legs, never a second void.
+    await expect(rig.refunds.voidSale({ saleId: two.saleId, reason: 'x' }, owner)).rejects.toMatchObject({ code: 'conflict', details: { reason: 'already_voided' } });
   });
 
   it('voids only a sale of today that has no refund done or under way (a failed refund does not count)', async () => {

@@ -14,8 +14,12 @@
  *   (kind 'wallet', wallet_amount + cash_amount): the cash part is handed back only once the wallet part
  *   went through, and if the wallet part fails nothing is handed back. Non-wallet tenders ('cash', 'other')
  *   are refunded in cash. With several wallet tenders (a sale paid in parts) the refund goes to the first
- *   that can take it back whole; one whose wallet part would span two wallet payments is refused (refund in
- *   two steps). Cash refunds ignore cash rounding (the exact fen are handed back).
+ *   that can take it back whole; else it goes back to each wallet part in the order they were paid, then cash:
+ *   ONE refund of several LEGS (migration 0036), a refund row per wallet payment sharing refund_group (the id of
+ *   leg 1), each leg a refund as above with its own request number and job, sent one after another (the next
+ *   leg's job is committed in the transaction that records the one before as refunded; a leg refused fails the
+ *   legs not sent yet). The refund's lines and cash part sit on its last leg: stock and cash come back once every
+ *   wallet leg went through. Cash refunds ignore cash rounding (the exact fen are handed back).
  * - Wallet refunds are commit-before-send: the refund row (status 'submitted', a fresh refund_request_no)
  *   and its job are committed before the request leaves the terminal. A refund that was sent and whose
  *   answer was lost, unknown or in progress is settled by query, not sent again (Shouqianba query.md Q1.3,
@@ -37,8 +41,8 @@
  *   lost or in progress is settled by query (CANCELED → done; still PAID → revoke again) until the deadline
  *   (→ needs_attention; a person's retry asks again). `cancelled` → refunded; `failed` (too late, partly
  *   refunded at the acquirer) → failed, reserving nothing: the hint is a normal refund. A cash-only sale is voided at once.
- *   A sale is voided at most once (a unique index; a failed void is not sent again). A sale paid by two
- *   wallet payments cannot be voided as one (refund it), as a refund cannot span them.
+ *   A sale is voided at most once (a unique index; a failed void is not sent again). A sale paid by several
+ *   wallet payments is voided in legs, one reversal per payment, like a refund of several legs.
  */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
@@ -52,6 +56,7 @@ import {
   countRefundAttempt,
   findRefund,
   insertRefund,
+  legsOfRefund,
   insertRefundLines,
   markRefunded,
   pendingRefundJobs,
@@ -258,7 +263,8 @@ interface Plan {
   sale: SaleRow;
   lines: { lineNo: number; productId: string; quantityMilli: number; amount: number }[];
   amount: number;
-  walletTender: SaleTenderRow | null;
+  /** The wallet payments the money goes back to, in order (one leg each); none for a cash refund. */
+  legs: { tender: SaleTenderRow; walletAmount: number }[];
   walletAmount: number;
   cashAmount: number;
 }
@@ -296,9 +302,6 @@ function voidRefusal(db: Database, state: RefundState, now: Date, today: string)
   }
   if (tenders.reduce((sum, t) => sum + t.amount, 0) <= 0) return new PosError('conflict', 'Nothing was paid on this sale', { reason: 'nothing_left', saleId: sale.id });
   const wallets = tenders.filter(isWalletTender);
-  if (wallets.length > 1) {
-    return new PosError('conflict', 'This sale was paid by two wallet payments: refund it instead', { reason: 'spans_wallets', saleId: sale.id });
-  }
   if (wallets.some((t) => !t.client_sn)) return new PosError('conflict', 'The wallet payment of this sale is not on record', { saleId: sale.id });
   return null;
 }
@@ -365,31 +368,50 @@ function planRefund(state: RefundState, input: Pick<RefundRequest, 'lines' | 'am
   if (amount <= 0) throw new PosError('validation_failed', 'These items come to nothing: there is no money to give back', { reason: 'zero_amount' });
 
   // Wallet first, up to what is left on it; then cash. A sale paid in parts (issue 18) has several wallet tenders: the
-  // first that can take the whole amount back, else the first with anything left (the rest then needs another step).
+  // first that can take the whole amount back, else each in the order they were paid, as much as is left on it (a
+  // leg each), and the rest in cash.
   const wallets = state.tenders.filter((t) => isWalletTender(t) && state.walletLeft(t) > 0);
-  const walletTender = wallets.find((t) => state.walletLeft(t) >= amount) ?? wallets[0] ?? null;
-  const walletAmount = walletTender ? Math.min(amount, state.walletLeft(walletTender)) : 0;
-  const cashAmount = amount - walletAmount;
-  if (cashAmount > 0 && wallets.length > 1) {
-    throw new PosError('validation_failed', 'This refund spans two wallet payments: refund in two steps', {
-      reason: 'spans_wallets',
-      maxForOneRefund: walletAmount,
-    });
+  const whole = wallets.find((t) => state.walletLeft(t) >= amount);
+  const legs: Plan['legs'] = [];
+  let rest = amount;
+  for (const tender of whole ? [whole] : wallets) {
+    if (rest <= 0) break;
+    const take = Math.min(rest, state.walletLeft(tender));
+    legs.push({ tender, walletAmount: take });
+    rest -= take;
   }
+  const walletAmount = amount - rest;
+  const cashAmount = rest;
   if (cashAmount > state.cashLeft) throw new PosError('validation_failed', 'That is more than is left to refund on this sale', { reason: 'exceeds_refundable', refundable: moneyLeft });
-  if (walletTender && !walletTender.client_sn) throw new PosError('conflict', 'The wallet payment of this sale is not on record', { saleId: sale.id });
-  return { sale, lines, amount, walletTender, walletAmount, cashAmount };
+  if (legs.some((l) => !l.tender.client_sn)) throw new PosError('conflict', 'The wallet payment of this sale is not on record', { saleId: sale.id });
+  return { sale, lines, amount, legs, walletAmount, cashAmount };
 }
+
+/** Where a refund of several legs stands as a whole: the most pressing of its legs' states. */
+function groupStatus(legs: readonly RefundRow[]): RefundStatus {
+  for (const status of ['needs_attention', 'failed', 'in_progress', 'unknown', 'submitted'] as const) {
+    if (legs.some((l) => l.status === status)) return status;
+  }
+  return 'refunded';
+}
+
+/** The failure code of a leg not sent because the leg before it was refused (it reserves nothing). */
+const PREVIOUS_LEG_FAILED = 'previous_leg_failed';
 
 /** The receipt of a refund that went through, rebuilt from what was stored. */
 export function buildRefundReceipt(db: Database, options: { refundId: string; terminalId: string; settings: Settings }): ReceiptDocument {
   const { refundId, terminalId, settings } = options;
-  const refund = findRefund(db, refundId);
-  if (!refund) throw new PosError('not_found', 'No such refund', { refundId });
-  if (refund.status !== 'refunded' || refund.receipt_no === null) throw new PosError('conflict', 'Only a refund that went through has a receipt', { status: refund.status });
+  const asked = findRefund(db, refundId);
+  if (!asked) throw new PosError('not_found', 'No such refund', { refundId });
+  // A refund of several legs has one receipt, once every leg went through: its lines and cash are on its last leg.
+  const legs = legsOfRefund(db, asked);
+  const refund = legs.at(-1)!;
+  const notThrough = legs.find((l) => l.status !== 'refunded' || l.receipt_no === null);
+  if (notThrough) throw new PosError('conflict', 'Only a refund that went through has a receipt', { status: groupStatus(legs) });
+  const refundAmount = legs.reduce((sum, l) => sum + l.amount, 0);
   const sale = findSale(db, refund.sale_id)!;
   const english = settings.receiptLanguage === 'en';
-  const lines = refundLines(db, refundId).map((l) => {
+  const lines = refundLines(db, refund.id).map((l) => {
     const gross = Math.max(l.amount, multiplyDivide(l.gross, l.quantity_milli, l.sold_quantity_milli, 'half-up'));
     return { name: l.name, quantityMilli: l.quantity_milli, unit: l.unit, unitPrice: l.unit_price, gross, discount: gross - l.amount, net: l.amount, taxRateBp: l.tax_rate_bp };
   });
@@ -397,7 +419,7 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
   // Tax: each line at its rate; money not attributed to lines (an amount refund, rounding) by the sale's tax split.
   const taxable = new Map<number, number>();
   for (const l of lines) taxable.set(l.taxRateBp, (taxable.get(l.taxRateBp) ?? 0) + l.net);
-  const unattributed = refund.amount - linesNet;
+  const unattributed = refundAmount - linesNet;
   if (unattributed > 0) {
     const saleTaxes = completedSaleTaxes(db, sale.id);
     if (saleTaxes.length > 0) {
@@ -409,7 +431,7 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
     .sort((a, b) => b[0] - a[0])
     .filter(([, amount]) => amount > 0)
     .map(([rateBp, amount]) => ({ rateBp, taxable: amount, tax: inclusiveTax(amount, rateBp) }));
-  const walletTender = refund.payment_id ? saleTendersForRefund(db, sale.id).find((t) => t.payment_id === refund.payment_id) : undefined;
+  const saleTenders = saleTendersForRefund(db, sale.id);
   const cashier = refund.user_id ? (findUser(db, refund.user_id)?.name ?? '') : '';
   const approver = findUser(db, refund.approved_by)?.name ?? '';
   const saleReceipt = formatReceiptNumber(sale.terminal_id, sale.receipt_no!);
@@ -426,33 +448,42 @@ export function buildRefundReceipt(db: Database, options: { refundId: string; te
         ...settings.receiptHeader,
         ...(isVoid ? [english ? 'VOID: the whole sale reversed' : '整单作废'] : []),
         english ? `Original receipt ${saleReceipt}` : `原单号 ${saleReceipt}`,
+        // Each leg is a refund of its own at its provider, with its own number: all of them, in the order sent.
+        ...(legs.length > 1
+          ? [
+              english
+                ? `Refunded in ${legs.length} parts: ${legs.map((l) => formatRefundReceiptNumber(terminalId, l.receipt_no!)).join(', ')}`
+                : `分 ${legs.length} 笔退回：${legs.map((l) => formatRefundReceiptNumber(terminalId, l.receipt_no!)).join('、')}`,
+            ]
+          : []),
       ],
     },
-    receiptNumber: formatRefundReceiptNumber(terminalId, refund.receipt_no),
+    receiptNumber: formatRefundReceiptNumber(terminalId, refund.receipt_no!),
     tillName: tillNameOf(settings.tillName, terminalId, settings.receiptLanguage),
     cashier,
     issuedAt: refund.finished_at ?? refund.created_at,
     lines,
-    subtotal: lines.length ? lines.reduce((sum, l) => sum + l.gross, 0) : refund.amount,
+    subtotal: lines.length ? lines.reduce((sum, l) => sum + l.gross, 0) : refundAmount,
     discountTotal: lines.reduce((sum, l) => sum + l.discount, 0),
-    total: lines.length ? linesNet : refund.amount,
+    total: lines.length ? linesNet : refundAmount,
     // What cash rounding left over on the sale, given back with its last items.
     rounding: lines.length ? unattributed : 0,
     taxes,
     tenders: [
-      ...(refund.wallet_amount > 0
-        ? [
-            {
-              kind: refund.tender_kind,
-              amount: refund.wallet_amount,
-              ...(walletTender?.reference ? { reference: walletTender.reference } : {}),
-              // Cross-border: what goes back to the customer's wallet in CNY, as the refund's reply said.
-              ...(refund.payer_currency !== null && refund.payer_amount !== null
-                ? { crossBorder: { payerCurrency: refund.payer_currency, payerAmount: refund.payer_amount, ...transactionIdOf(db, refund.payment_id) } }
-                : {}),
-            },
-          ]
-        : []),
+      ...legs
+        .filter((leg) => leg.wallet_amount > 0)
+        .map((leg) => {
+          const walletTender = saleTenders.find((t) => t.payment_id === leg.payment_id);
+          return {
+            kind: leg.tender_kind,
+            amount: leg.wallet_amount,
+            ...(walletTender?.reference ? { reference: walletTender.reference } : {}),
+            // Cross-border: what goes back to the customer's wallet in CNY, as the refund's reply said.
+            ...(leg.payer_currency !== null && leg.payer_amount !== null
+              ? { crossBorder: { payerCurrency: leg.payer_currency, payerAmount: leg.payer_amount, ...transactionIdOf(db, leg.payment_id) } }
+              : {}),
+          };
+        }),
       ...(refund.cash_amount > 0 ? [{ kind: 'cash', amount: refund.cash_amount }] : []),
     ],
     change: 0,
@@ -473,7 +504,45 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
   const businessDay = () => businessDayRuleOf(settings.get());
   const inflight = new Set<string>();
 
+  /** A refund as the till shows it: of several legs, the whole (its id is leg 1's), each leg listed. */
   function view(row: RefundRow): RefundView {
+    const legs = legsOfRefund(db, row);
+    if (legs.length === 1) return legView(legs[0]!);
+    const first = legs[0]!;
+    const last = legs.at(-1)!;
+    const status = groupStatus(legs);
+    const sale = findSale(db, first.sale_id)!;
+    const trouble = legs.find((l) => l.status === status && l.failure_code !== null) ?? legs.find((l) => l.failure_message !== null && l.status !== 'refunded');
+    const final = status === 'refunded' || status === 'failed';
+    return {
+      ...legView(first),
+      saleReceiptNumber: formatReceiptNumber(sale.terminal_id, sale.receipt_no ?? 0),
+      receiptNumber: status === 'refunded' && last.receipt_no !== null ? formatRefundReceiptNumber(terminalId, last.receipt_no) : null,
+      amount: legs.reduce((sum, l) => sum + l.amount, 0),
+      walletAmount: legs.reduce((sum, l) => sum + l.wallet_amount, 0),
+      cashAmount: last.cash_amount,
+      status,
+      lines: refundLines(db, last.id).map((l) => ({ lineNo: l.line_no, name: l.name, unit: l.unit, quantityMilli: l.quantity_milli, amount: l.amount })),
+      attempts: legs.reduce((sum, l) => sum + l.attempts, 0),
+      finishedAt: final ? legs.map((l) => l.finished_at ?? '').sort().at(-1) || null : null,
+      failureCode: trouble?.failure_code ?? null,
+      failureMessage: trouble?.failure_message ?? null,
+      legs: legs.map((l) => ({
+        refundId: l.id,
+        leg: l.leg_no ?? 1,
+        tenderKind: l.tender_kind,
+        walletAmount: l.wallet_amount,
+        cashAmount: l.cash_amount,
+        status: l.status,
+        refundRequestNo: l.refund_request_no,
+        receiptNumber: l.receipt_no === null ? null : formatRefundReceiptNumber(terminalId, l.receipt_no),
+        failureCode: l.failure_code,
+        failureMessage: l.failure_message,
+      })),
+    };
+  }
+
+  function legView(row: RefundRow): RefundView {
     const sale = findSale(db, row.sale_id)!;
     return {
       refundId: row.id,
@@ -538,10 +607,12 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
         case 'refunded':
           if ('payerRefund' in answer && answer.payerRefund) setRefundPayer(db, refundId, answer.payerRefund);
           finalize(row, now);
+          startNextLeg(row, now);
           return 'refunded';
         case 'failed':
           setRefundStatus(db, refundId, { status: 'failed', failureCode: answer.code, failureMessage: answer.message, finishedAt: at, at });
           clearRefundJob(db, refundId, at);
+          failLaterLegs(row, at);
           return 'failed';
         case 'in_progress':
         case 'unknown':
@@ -570,6 +641,54 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     if (outcome !== 'unchanged') log.info({ refundId, status: row.status, failure: row.failure_code, attempts: row.attempts }, 'refund answer');
     wake();
     return row;
+  }
+
+  /**
+   * A leg went through: the next leg of its refund is sent now (its job committed with this leg's result), with a
+   * fresh deadline. A next leg that was not sent because this one had failed before (and was retried) goes too, if
+   * what it takes is still left on the sale. The caller holds the transaction.
+   */
+  function startNextLeg(row: RefundRow, now: Date): void {
+    if (row.refund_group === null || row.leg_no === null) return;
+    const next = legsOfRefund(db, row).find((l) => l.leg_no === row.leg_no! + 1);
+    if (!next) return;
+    const at = now.toISOString();
+    if (next.status === 'failed' && next.failure_code === PREVIOUS_LEG_FAILED) {
+      if (!stillFits(next)) return;
+      setRefundStatus(db, next.id, { status: 'submitted', failureCode: null, failureMessage: null, finishedAt: null, at });
+    } else if (next.status !== 'submitted' || next.attempts > 0) {
+      return;
+    }
+    appendRefundEvent(db, next.id, 'leg_started', { after: row.id }, at);
+    setRefundDeadline(db, next.id, now.getTime() + timings.deadlineMs, at);
+    setRefundJob(db, { id: newId(), refundId: next.id, dueAt: now.getTime(), createdAt: at });
+  }
+
+  /** A leg was refused: the legs after it, never sent, are not sent (nothing of them reserved); those sent stay as they are. */
+  function failLaterLegs(row: RefundRow, at: string): void {
+    if (row.refund_group === null || row.leg_no === null) return;
+    for (const later of legsOfRefund(db, row).filter((l) => l.leg_no! > row.leg_no! && l.status === 'submitted' && l.attempts === 0)) {
+      setRefundStatus(db, later.id, {
+        status: 'failed',
+        failureCode: PREVIOUS_LEG_FAILED,
+        failureMessage: `Not sent: leg ${row.leg_no} of this refund was refused; retry it, or refund the rest anew`,
+        finishedAt: at,
+        at,
+      });
+      clearRefundJob(db, later.id, at);
+      appendRefundEvent(db, later.id, 'not_sent', { failedLeg: row.id }, at);
+    }
+  }
+
+  /** Whether a failed refund (which reserves nothing) still fits in what is left on its sale: its lines, wallet part and cash. */
+  function stillFits(row: RefundRow): boolean {
+    const state = refundState(db, row.sale_id);
+    for (const line of refundLines(db, row.id)) {
+      const sold = state.lines.find((l) => l.line_no === line.line_no)!;
+      if (line.quantity_milli > state.lineLeft(sold).quantityMilli) return false;
+    }
+    const tender = state.tenders.find((t) => t.payment_id === row.payment_id);
+    return !!tender && row.wallet_amount <= state.walletLeft(tender) && row.cash_amount <= state.cashLeft;
   }
 
   /** What the order had refunded before this refund, when no other wallet refund of its payment is open; else null. */
@@ -680,44 +799,55 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     const refundRequestNo = newRefundRequestNo(id, now, businessDay());
     const done = db.transaction(() => {
       const p = plan();
-      const wallet = p.walletAmount > 0 && p.walletTender;
-      insertRefund(db, {
-        id,
-        sale_id: p.sale.id,
-        payment_id: wallet ? p.walletTender!.payment_id : null,
-        refund_request_no: refundRequestNo,
-        kind: wallet ? 'wallet' : 'cash',
-        tender_kind: wallet ? p.walletTender!.kind : 'cash',
-        amount: p.amount,
-        wallet_amount: p.walletAmount,
-        cash_amount: p.cashAmount,
-        status: 'submitted',
-        reason,
-        approved_by: approvedBy,
-        user_id: session.caller.userId,
-        deadline_at: now.getTime() + timings.deadlineMs,
-        created_at: at,
-        ...(isVoid ? { is_void: 1 } : {}),
-      });
-      insertRefundLines(db, id, p.sale.id, p.lines);
-      appendRefundEvent(
-        db,
-        id,
-        isVoid ? 'void_submitted' : 'submitted',
-        {
-          ...(isVoid ? { clientSn: wallet ? p.walletTender!.client_sn : null } : { refundRequestNo }),
-          amount: p.amount,
-          walletAmount: p.walletAmount,
-          cashAmount: p.cashAmount,
-          lines: p.lines,
+      // A leg per wallet payment (a cash refund: one row, no wallet); the lines and the cash part on the last one.
+      const legs = p.legs.length > 0 ? p.legs : [null];
+      legs.forEach((leg, i) => {
+        const last = i === legs.length - 1;
+        const legId = i === 0 ? id : newId(now.getTime());
+        const requestNo = i === 0 ? refundRequestNo : newRefundRequestNo(legId, now, businessDay());
+        const cashAmount = last ? p.cashAmount : 0;
+        insertRefund(db, {
+          id: legId,
+          sale_id: p.sale.id,
+          payment_id: leg ? leg.tender.payment_id : null,
+          refund_request_no: requestNo,
+          kind: leg ? 'wallet' : 'cash',
+          tender_kind: leg ? leg.tender.kind : 'cash',
+          amount: (leg?.walletAmount ?? 0) + cashAmount,
+          wallet_amount: leg?.walletAmount ?? 0,
+          cash_amount: cashAmount,
+          status: 'submitted',
           reason,
-          approvedBy,
-          userId: session.caller.userId,
-        },
-        at,
-      );
-      if (wallet) {
-        // If the terminal dies before the answer is recorded, this job sends the same request (or cancel) again at the next start.
+          approved_by: approvedBy,
+          user_id: session.caller.userId,
+          deadline_at: now.getTime() + timings.deadlineMs,
+          created_at: at,
+          refund_group: id,
+          leg_no: i + 1,
+          ...(isVoid ? { is_void: 1 } : {}),
+        });
+        if (last) insertRefundLines(db, legId, p.sale.id, p.lines);
+        appendRefundEvent(
+          db,
+          legId,
+          isVoid ? 'void_submitted' : 'submitted',
+          {
+            ...(isVoid ? { clientSn: leg ? leg.tender.client_sn : null } : { refundRequestNo: requestNo }),
+            amount: (leg?.walletAmount ?? 0) + cashAmount,
+            walletAmount: leg?.walletAmount ?? 0,
+            cashAmount,
+            lines: last ? p.lines : [],
+            reason,
+            approvedBy,
+            userId: session.caller.userId,
+            ...(legs.length > 1 ? { leg: i + 1, legs: legs.length, refundAmount: p.amount } : {}),
+          },
+          at,
+        );
+      });
+      if (p.legs.length > 0) {
+        // If the terminal dies before the answer is recorded, this job sends the same request (or cancel) again at
+        // the next start. Only leg 1's: each later leg's job is committed when the leg before it is refunded.
         setRefundJob(db, { id: newId(), refundId: id, dueAt: now.getTime() + timings.retryMs, createdAt: at });
       } else {
         // Cash: the cashier hands it back now; final at once.
@@ -727,7 +857,7 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       return p;
     })();
     log.info(
-      { refundId: id, saleId: input.saleId, refundRequestNo, amount: done.amount, walletAmount: done.walletAmount, cashAmount: done.cashAmount, approvedBy, isVoid },
+      { refundId: id, saleId: input.saleId, refundRequestNo, amount: done.amount, walletAmount: done.walletAmount, cashAmount: done.cashAmount, legs: done.legs.length, approvedBy, isVoid },
       isVoid ? (done.walletAmount > 0 ? 'sale void submitted (cancel)' : 'cash sale voided') : done.walletAmount > 0 ? 'wallet refund submitted' : 'cash refund recorded',
     );
     announce(id);
@@ -811,9 +941,12 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
       return commit({ saleId: input.saleId, plan, reason, approvedBy, session, creds, isVoid: true });
     },
 
-    async retry(refundId, session) {
-      const row = findRefund(db, refundId);
-      if (!row) throw new PosError('not_found', 'No such refund', { refundId });
+    async retry(askedId, session) {
+      const asked = findRefund(db, askedId);
+      if (!asked) throw new PosError('not_found', 'No such refund', { refundId: askedId });
+      // A refund of several legs: its first leg that has not gone through (the legs after it follow it).
+      const row = legsOfRefund(db, asked).find((l) => l.status !== 'refunded') ?? asked;
+      const refundId = row.id;
       if (row.kind === 'cash') throw new PosError('conflict', 'A cash refund is final when it is recorded', { refundId });
       const now = clock.now();
       const at = now.toISOString();
@@ -856,13 +989,18 @@ export function createRefundsService(deps: RefundsDeps): RefundsService {
     },
 
     forSale(saleId) {
-      return refundsOfSale(db, saleId).map(view);
+      // A refund of several legs once, as a whole.
+      return refundsOfSale(db, saleId)
+        .filter((r) => r.refund_group === null || r.refund_group === r.id)
+        .map(view);
     },
 
     receipt: (refundId) => buildRefundReceipt(db, { refundId, terminalId, settings: settings.get() }),
 
     recover() {
-      const unfinished = unfinishedRefunds(db).filter((r) => r.kind === 'wallet');
+      // A leg waiting for the one before it (never sent) is started by that one, not here.
+      const waiting = (r: RefundRow) => r.attempts === 0 && r.status === 'submitted' && legsOfRefund(db, r).some((l) => (l.leg_no ?? 1) < (r.leg_no ?? 1) && l.status !== 'refunded');
+      const unfinished = unfinishedRefunds(db).filter((r) => r.kind === 'wallet' && !waiting(r));
       const now = clock.now();
       db.transaction(() => {
         for (const row of unfinished) {

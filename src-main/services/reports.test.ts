@@ -42,6 +42,8 @@ const partsArbitrary: fc.Arbitrary<ReportParts> = fc
           isVoid: x.isVoid,
           userId: x.user,
           userName: x.user,
+          refundGroup: `R${i}`,
+          legs: 1,
           taxables: [{ rateBp: 1300, amount: walletAmount + cashAmount }],
         };
       });

@@ -28,9 +28,12 @@ import {
   lastZReport,
   merchantDiscountTotal,
   listZReports,
+  payerRefundTotals,
+  payerTenderTotals,
   localHours,
   quarterOf,
   quarterTakings,
+  refundGroupLegs,
   refundLineTaxables,
   refundsInWindow,
   saleQuarterTotals,
@@ -56,7 +59,8 @@ import { allocate, formatMoney, inclusiveTax } from '../../src-common/money';
 import type { ReceiptBlock } from '../../src-common/receipt-text';
 import type { Session } from '../../src-common/roles';
 import { TenderKind, type Language } from '../../src-common/schemas';
-import { printedBlockWriter, printedLocalTime, printedTenderName } from './printed-blocks';
+import { printedBlockWriter, printedLocalTime, printedProviderName, printedTenderName } from './printed-blocks';
+import { formatPayerAmount } from '../../src-common/cross-border';
 import { businessDateOf, businessDaysInterval, parseDate, type BusinessDayRule } from '../../src-common/business-day';
 import type { Clock } from '../clock';
 import type { AuditService } from './audit';
@@ -90,7 +94,8 @@ export interface ReportParts {
   items: { items: number; lines: number };
   cashiers: { userId: string | null; name: string | null; count: number; amount: number }[];
   hours: { hour: number; count: number; amount: number }[];
-  refunds: (WindowRefundRow & { taxables: { rateBp: number; amount: number }[] })[];
+  /** Each refund's taxable by rate, with its tax when it is not simply the inclusive tax of that amount (a leg's share). */
+  refunds: (WindowRefundRow & { taxables: { rateBp: number; amount: number; tax?: number }[] })[];
   cashIn: number;
   cashOut: number;
   /** What merchants funded of the wallet tenders (payment_list). */
@@ -201,17 +206,41 @@ function partsOf(
   };
 }
 
-/** A refund's taxable amount by rate: its lines at their rates, the rest split by the sale's tax (as its receipt). */
-function refundTaxables(db: Database, refund: WindowRefundRow): { rateBp: number; amount: number }[] {
+/**
+ * A refund's taxable amount (and tax) by rate: its lines at their rates, the rest split by the sale's tax, as on its
+ * receipt. A refund of several legs has one receipt, its lines on its last leg: each other leg takes its share of
+ * that receipt's taxable by rate (in proportion, largest remainder) and its tax on it, and the last leg what is left
+ * of the receipt's taxable and tax. So each leg counts on its own (a leg that went through when the next was
+ * refused, a leg in another day's Z), and all of them together are the receipt's figures to the fen.
+ */
+function refundTaxables(db: Database, refund: WindowRefundRow): { rateBp: number; amount: number; tax: number }[] {
+  if (refund.legs <= 1) return receiptTaxables(db, refund.id, refund.saleId, refund.amount);
+  const legs = refundGroupLegs(db, refund.refundGroup);
+  const last = legs.at(-1)!;
+  const whole = receiptTaxables(db, last.id, refund.saleId, legs.reduce((sum, l) => sum + l.amount, 0));
+  const weights = whole.map((w) => Math.max(0, w.amount));
+  const shareOf = (amount: number) =>
+    allocate(amount, weights).map((part, i) => ({ rateBp: whole[i]!.rateBp, amount: part, tax: inclusiveTax(part, whole[i]!.rateBp) }));
+  if (refund.id !== last.id) return shareOf(refund.amount);
+  const others = legs.slice(0, -1).map((l) => shareOf(l.amount));
+  return whole.map((w, i) => ({
+    rateBp: w.rateBp,
+    amount: w.amount - others.reduce((sum, o) => sum + o[i]!.amount, 0),
+    tax: w.tax - others.reduce((sum, o) => sum + o[i]!.tax, 0),
+  }));
+}
+
+/** The taxable by rate of a receipt for `amount` whose lines are those of refund `refundId`: the lines, the rest by the sale's tax. */
+function receiptTaxables(db: Database, refundId: string, saleId: string, amount: number): { rateBp: number; amount: number; tax: number }[] {
   const byRate = new Map<number, number>();
   let onLines = 0;
-  for (const l of refundLineTaxables(db, refund.id)) {
+  for (const l of refundLineTaxables(db, refundId)) {
     byRate.set(l.rateBp, (byRate.get(l.rateBp) ?? 0) + l.amount);
     onLines += l.amount;
   }
-  const rest = refund.amount - onLines;
+  const rest = amount - onLines;
   if (rest > 0) {
-    const split = saleTaxSplit(db, refund.saleId);
+    const split = saleTaxSplit(db, saleId);
     if (split.length > 0) {
       const parts = allocate(rest, split.map((t) => Math.max(0, t.taxable)));
       split.forEach((t, i) => byRate.set(t.rateBp, (byRate.get(t.rateBp) ?? 0) + parts[i]!));
@@ -219,7 +248,7 @@ function refundTaxables(db: Database, refund: WindowRefundRow): { rateBp: number
       byRate.set(0, (byRate.get(0) ?? 0) + rest);
     }
   }
-  return [...byRate.entries()].map(([rateBp, amount]) => ({ rateBp, amount }));
+  return [...byRate.entries()].map(([rateBp, taxable]) => ({ rateBp, amount: taxable, tax: inclusiveTax(taxable, rateBp) }));
 }
 
 type ReportMoney = Omit<ReportView, 'kind' | 'zNo' | 'businessDate' | 'from' | 'to' | 'takenBy' | 'currency'>;
@@ -263,10 +292,10 @@ export function assembleReport(p: ReportParts): ReportMoney {
   for (const t of p.taxes) Object.assign(rate(t.rateBp), { taxable: t.taxable, tax: t.tax });
   for (const r of p.refunds) {
     for (const x of r.taxables) {
-      if (x.amount <= 0) continue;
+      if (x.amount === 0 && !x.tax) continue;
       const t = rate(x.rateBp);
       t.refundTaxable += x.amount;
-      t.refundTax += inclusiveTax(x.amount, x.rateBp);
+      t.refundTax += x.tax ?? inclusiveTax(x.amount, x.rateBp);
     }
   }
   const taxRows = [...taxes.entries()]
@@ -282,16 +311,20 @@ export function assembleReport(p: ReportParts): ReportMoney {
     return c;
   };
   for (const c of p.cashiers) Object.assign(cashier(c.userId, c.name), { count: c.count, amount: c.amount });
+  // A refund of several legs is one refund (one receipt): counted once, its legs' money summed.
+  const counted = new Set<string>();
+  const firstOfRefund = (r: ReportParts['refunds'][number]) => !counted.has(r.refundGroup) && counted.add(r.refundGroup) !== undefined;
   for (const r of p.refunds) {
     const c = cashier(r.userId, r.userName);
-    c.refundCount += 1;
+    if (firstOfRefund(r)) c.refundCount += 1;
     c.refunds += r.amount;
   }
+  const refundCount = counted.size;
 
   const cashRow = tenders.get('cash');
   const cashTender = p.tenders.find((t) => t.kind === 'cash');
   const cashRefunds = p.refunds.reduce((sum, r) => sum + r.cashAmount, 0);
-  const saleVoids = p.refunds.filter((r) => r.isVoid === 1).length;
+  const saleVoids = new Set(p.refunds.filter((r) => r.isVoid === 1).map((r) => r.refundGroup)).size;
   const refundTax = taxRows.reduce((sum, t) => sum + t.refundTax, 0);
   return {
     gross: p.sales.gross,
@@ -305,7 +338,7 @@ export function assembleReport(p: ReportParts): ReportMoney {
     promotions: p.promotions,
     counts: {
       sales: p.sales.count,
-      refunds: p.refunds.length,
+      refunds: refundCount,
       voids: p.cartVoids + saleVoids,
       cartVoids: p.cartVoids,
       saleVoids,
@@ -373,6 +406,36 @@ export function membersSection(db: Database, w: Window): NonNullable<ReportView[
   };
 }
 
+/**
+ * A cross-border store's wallet tenders by wallet, provider and payer currency: the store's currency beside what the
+ * customers paid in theirs as the replies said (sums of stored amounts only; see ReportView.payers).
+ */
+export function payersSection(db: Database, w: Window): NonNullable<ReportView['payers']> {
+  const rows = new Map<string, NonNullable<ReportView['payers']>[number]>();
+  const row = (wallet: string, provider: string, payerCurrency: string | null) => {
+    const key = JSON.stringify([wallet, provider, payerCurrency]);
+    let r = rows.get(key);
+    if (!r) {
+      r = { wallet: wallet as TenderKind, provider, payerCurrency, count: 0, amount: 0, payerAmount: 0, refundCount: 0, refunds: 0, payerRefunds: 0, refundsWithoutPayer: 0, refundsWithoutPayerAmount: 0, net: 0, payerNet: 0 };
+      rows.set(key, r);
+    }
+    return r;
+  };
+  for (const t of payerTenderTotals(db, w)) Object.assign(row(t.wallet, t.provider, t.payerCurrency), { count: t.count, amount: t.amount, payerAmount: t.payerAmount });
+  for (const x of payerRefundTotals(db, w)) {
+    Object.assign(row(x.wallet, x.provider, x.payerCurrency), {
+      refundCount: x.count,
+      refunds: x.amount,
+      payerRefunds: x.payerRefunds,
+      refundsWithoutPayer: x.withoutPayer,
+      refundsWithoutPayerAmount: x.withoutPayerAmount,
+    });
+  }
+  return [...rows.values()]
+    .map((r) => ({ ...r, net: r.amount - r.refunds, payerNet: r.payerAmount - r.payerRefunds }))
+    .sort((a, b) => TENDER_ORDER.indexOf(a.wallet) - TENDER_ORDER.indexOf(b.wallet) || a.provider.localeCompare(b.provider) || (a.payerCurrency ?? '').localeCompare(b.payerCurrency ?? ''));
+}
+
 export function createReportsService(deps: ReportsDeps): ReportsService {
   const { db, clock, audit, terminalId } = deps;
   const person = (userId: string | null) => {
@@ -386,6 +449,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     const rule = deps.businessDay();
     // After today's Z, what an X shows already belongs to the next business day.
     const date = kind === 'x' ? openBusinessDate(db, terminalId, now, rule) : businessDateOf(now, rule);
+    const currency = deps.currency();
     return {
       kind,
       zNo,
@@ -393,9 +457,11 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       from: window.from,
       to: window.to,
       takenBy: person(takenBy),
-      currency: deps.currency(),
+      currency,
       ...assembleReport(readReportParts(db, window, rule.timeZone)),
       members: membersSection(db, window),
+      // A CNY store's wallets charge its own currency: its reports stay as they were.
+      ...(currency !== 'CNY' ? { payers: payersSection(db, window) } : {}),
     };
   }
 
@@ -539,6 +605,12 @@ const LABELS = {
     cashIn: '存入',
     cashOut: '取出',
     cashNet: '现金净额',
+    payers: '顾客实付（按钱包回执）',
+    payerPaid: '顾客支付',
+    payerRefunded: '退回顾客',
+    payerRefundsMissing: '回执未给出顾客币种金额的退款',
+    payerNet: '顾客实付净额',
+    payerMissing: '回执未给出顾客币种金额',
   },
   en: {
     x: 'X REPORT (day open)',
@@ -580,6 +652,12 @@ const LABELS = {
     cashIn: 'Cash in',
     cashOut: 'Cash out',
     cashNet: 'Cash net',
+    payers: 'Customers paid (as the wallets replied)',
+    payerPaid: 'Customers paid',
+    payerRefunded: 'Back to customers',
+    payerRefundsMissing: 'Refunds with no customer amount',
+    payerNet: 'Customers paid, net',
+    payerMissing: 'The replies gave no customer amount',
   },
 } as const;
 
@@ -623,6 +701,23 @@ export function layoutReport(report: ReportView, columns: number, language: Lang
       if (t.refunds !== 0) pair(`  ${L.refunds} ×${t.refundCount}`, money(-t.refunds));
     }
     if (report.merchantDiscounts) pair(L.merchantDiscounts, money(report.merchantDiscounts));
+  }
+  if (report.payers?.length) {
+    rule();
+    text(L.payers, 'left', true);
+    const payer = (amount: number, currency: string) => (amount < 0 ? `-${formatPayerAmount(-amount, currency)}` : formatPayerAmount(amount, currency));
+    for (const r of report.payers) {
+      pair(`${tenderName(r.wallet)} · ${printedProviderName(language, r.provider)} ×${r.count}`, money(r.amount));
+      if (r.refundCount) pair(`  ${L.refunds} ×${r.refundCount}`, money(-r.refunds));
+      if (r.payerCurrency === null) {
+        wrapped(`  ${L.payerMissing}`);
+        continue;
+      }
+      pair(`  ${L.payerPaid}`, payer(r.payerAmount, r.payerCurrency));
+      if (r.payerRefunds) pair(`  ${L.payerRefunded}`, payer(-r.payerRefunds, r.payerCurrency));
+      if (r.refundsWithoutPayer) pair(`  ${L.payerRefundsMissing} ×${r.refundsWithoutPayer}`, money(-r.refundsWithoutPayerAmount));
+      pair(`  ${L.payerNet}`, payer(r.payerNet, r.payerCurrency), true);
+    }
   }
   const m = report.members;
   if (m && (m.earned.count || m.redeemed.count || m.returned.count || m.takenBack.count)) {

@@ -31,7 +31,7 @@ import {
 } from '../../db/queries/sales';
 import { adjustStock } from '../../db/queries/catalog';
 import { insertSaleLinePromotions } from '../../db/queries/promotions';
-import { latestPaymentForSale, paidPaymentsOfSale, partReversalPending, type PaymentRow } from '../../db/queries/payments';
+import { latestPaymentForSale, paidPaymentsOfSale, partReversalFailure, partReversalPending, type PaymentRow } from '../../db/queries/payments';
 import { PartAmountError, stillDue } from '../../src-common/split-payment';
 import { isFinal, type PaymentStatus } from '../../src-common/payment-state';
 import type { Clock } from '../clock';
@@ -220,7 +220,18 @@ export function createSalesService(deps: SalesDeps): SalesService {
       cashRounding: cash.rounding,
       member,
       points,
-      paidParts: parts.map((p) => ({ paymentId: p.id, wallet: p.wallet, maskedCode: p.masked_code, amount: p.amount, ...(partReversalPending(db, p.id) ? { reversing: true } : {}) })),
+      paidParts: parts.map((p) => {
+        // Recorded by the reversal job as it ends, told before the runner marks that job failed: not going back any more.
+        const failed = partReversalFailure(db, p.id);
+        return {
+          paymentId: p.id,
+          wallet: p.wallet,
+          maskedCode: p.masked_code,
+          amount: p.amount,
+          ...(!failed && partReversalPending(db, p.id) ? { reversing: true } : {}),
+          ...(failed ? { reversalFailed: failed } : {}),
+        };
+      }),
       stillDue: due,
     };
   }

@@ -94,7 +94,11 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
       return { id: `void:${row.ref_id}`, payload: { saleId: s.id, reason: s.void_reason ?? '', voidedBy: s.closed_by ?? null, at: s.closed_at } };
     }
     case 'refund': {
-      const r = one("SELECT r.*, s.receipt_no AS sale_receipt_no FROM refund r JOIN sale s ON s.id = r.sale_id WHERE r.id = ? AND r.status = 'refunded'", row.ref_id);
+      const r = one(
+        `SELECT r.*, s.receipt_no AS sale_receipt_no, (SELECT count(*) FROM refund g WHERE g.refund_group = r.refund_group) AS legs
+           FROM refund r JOIN sale s ON s.id = r.sale_id WHERE r.id = ? AND r.status = 'refunded'`,
+        row.ref_id,
+      );
       if (!r) return null;
       return {
         id: row.ref_id,
@@ -113,6 +117,8 @@ function payloadOf(db: Database, row: SyncFactRow, terminalId: string): { id: st
           finishedAt: r.finished_at,
           lines: all('SELECT line_no, quantity_milli, amount FROM refund_line WHERE refund_id = ? ORDER BY line_no', r.id).map((l) => ({ lineNo: l.line_no, quantityMilli: l.quantity_milli, amount: l.amount })),
           ...(r.payer_currency !== null && r.payer_amount !== null ? { payerCurrency: r.payer_currency, payerAmount: r.payer_amount } : {}),
+          // A leg of a refund that went back to several wallet payments: each leg is a full refund fact of its own.
+          ...(Number(r.legs) > 1 ? { refundGroup: r.refund_group, leg: r.leg_no, legs: r.legs } : {}),
         },
       };
     }

@@ -40,6 +40,14 @@ function partsErrorKey(error: ApiError): string | undefined {
   return undefined;
 }
 
+/** payment.reverseParts refused at once (before any part was sent back): why, in the cashier's words. */
+function reverseRefusalKey(error: ApiError): string | undefined {
+  const reason = (error.details as { reason?: string } | undefined)?.reason;
+  if (reason === 'payment_in_progress') return 'splitPay.errors.paymentInProgress';
+  if (reason === 'sale_completion_pending') return 'splitPay.errors.completionPending';
+  return partsErrorKey(error);
+}
+
 export function CashierScreen({
   user,
   settings,
@@ -272,7 +280,10 @@ export function CashierScreen({
     setBusy(true);
     const result = await pos.call('payment.reverseParts', {});
     setBusy(false);
-    if (!result.ok) return onError(result.error, partsErrorText(result.error));
+    if (!result.ok) {
+      const key = reverseRefusalKey(result.error);
+      return onError(result.error, key ? t(key) : undefined);
+    }
     onOk();
     // The parts are shown as going back until each provider answers (payment.changed refreshes the cart again).
     void pos.call('sale.current', {}).then((r) => r.ok && setCart(r.value));

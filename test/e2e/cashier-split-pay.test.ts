@@ -1,5 +1,7 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src-common/money';
@@ -62,6 +64,28 @@ describe('a cashier splits one sale across a wallet and cash, and across two wal
   }
 
   const openSaleId = () => (db("SELECT id FROM sale WHERE status = 'open'") as { id: string }[])[0]?.id;
+
+  /**
+   * The embedded sandbox acquirer's ledger says this order was paid two days ago: the sandbox then refuses its
+   * reversal as the aggregator does ("过了当天无法撤单": CANCEL_ERROR UPAY_CANCEL_INVALID_ORDER_STATE).
+   */
+  function paidTwoDaysAgoAtAcquirer(clientSn: string) {
+    const ledger = new Sqlite(join(host.ready.dataDir, 'sandbox-acquirer.sqlite'));
+    try {
+      const changed = ledger.prepare('UPDATE upay_order SET finished_at = ? WHERE client_sn = ?').run(new Date(Date.now() - 2 * 24 * 3600_000).toISOString(), clientSn);
+      expect(changed.changes).toBe(1);
+    } finally {
+      ledger.close();
+    }
+  }
+  const acquirerOrder = (clientSn: string) => {
+    const ledger = new Sqlite(join(host.ready.dataDir, 'sandbox-acquirer.sqlite'), { readonly: true });
+    try {
+      return ledger.prepare('SELECT status, amount FROM upay_order WHERE client_sn = ?').get(clientSn);
+    } finally {
+      ledger.close();
+    }
+  };
 
   it('takes ¥x by WeChat, then the rest in cash with change from the cash only; the customer display shows what remains', async () => {
     const customer = await browser.newPage({ viewport: { width: 800, height: 600 } });
@@ -163,4 +187,139 @@ describe('a cashier splits one sale across a wallet and cash, and across two wal
     await page.getByTestId('void-dialog').locator('.choice-list button').first().click();
     await expect.poll(() => db('SELECT status FROM sale WHERE id = ?', saleId)).toEqual([{ status: 'voided' }]);
   });
+
+  it('refunds a sale paid by WeChat and Alipay in one action: the dialog lists each wallet’s part, one receipt; each refunded once at the acquirer', async () => {
+    const total = await saleAtPayStep();
+    const saleId = openSaleId()!;
+    const wechatPart = Math.floor(total / 3);
+    await payPart(sandboxPaymentCode('wechat', '0000'), wechatPart, 1);
+    await page.getByTestId('payment-code').fill(sandboxPaymentCode('alipay', '0000'));
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByTestId('next-customer').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
+
+    await page.keyboard.press('F9');
+    await page.locator(`[data-testid="refund-sale-row"][data-sale-id="${saleId}"]`).click({ timeout: 10_000 });
+    await expect.poll(() => page.getByTestId('refund-line').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId('refund-quantity').first().fill('3');
+    await page.getByTestId('refund-approval-pin').fill('8888');
+    await page.getByTestId('refund-submit').click();
+    await expect.poll(() => page.getByTestId('refund-result').getAttribute('data-status'), { timeout: 15_000 }).toBe('refunded');
+    const result = (await page.getByTestId('refund-result').textContent()) ?? '';
+    expect(result).toContain(`已退款至微信支付 ${formatMoney(wechatPart, 'CNY')}、支付宝 ${formatMoney(total - wechatPart, 'CNY')}`);
+    expect(await page.getByTestId('refund-leg').evaluateAll((legs) => legs.map((l) => l.getAttribute('data-status')))).toEqual(['refunded', 'refunded']);
+    await expect.poll(() => page.getByTestId('refund-receipt-text').textContent(), { timeout: 10_000 }).toContain('分 2 笔退回');
+    // The items that came back are on it, once.
+    const [line] = db('SELECT name FROM sale_line WHERE sale_id = ?', saleId) as { name: string }[];
+    expect(((await page.getByTestId('refund-receipt-text').textContent()) ?? '').split(line!.name).length - 1).toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}/split-pay-refund-legs.png` });
+    // At the acquirer: each payment refunded its own part, once.
+    const ledger = new Sqlite(join(host.ready.dataDir, 'sandbox-acquirer.sqlite'), { readonly: true });
+    try {
+      const payments = db("SELECT client_sn, amount FROM payment WHERE sale_id = ? AND status = 'paid' ORDER BY created_at", saleId) as { client_sn: string; amount: number }[];
+      expect(payments.map((p) => ledger.prepare("SELECT amount FROM txn WHERE client_sn = ? AND type = 'refund' AND status = 'SUCCESS'").all(p.client_sn))).toEqual([
+        [{ amount: wechatPart }],
+        [{ amount: total - wechatPart }],
+      ]);
+    } finally {
+      ledger.close();
+    }
+    await page.getByTestId('refund-close').click();
+    await expect.poll(() => page.getByTestId('refund-dialog').count()).toBe(0);
+  });
+
+  it('a refund whose second leg the acquirer refuses says it is partly refunded, never that nothing went back', async () => {
+    const total = await saleAtPayStep();
+    const saleId = openSaleId()!;
+    const wechatPart = Math.floor(total / 2);
+    await payPart(sandboxPaymentCode('wechat', '0000'), wechatPart, 1);
+    await page.getByTestId('payment-code').fill(sandboxPaymentCode('unionpay', '0000'));
+    await page.getByTestId('payment-code').press('Enter');
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByTestId('next-customer').click();
+    const [, unionpay] = db("SELECT client_sn FROM payment WHERE sale_id = ? AND status = 'paid' ORDER BY created_at", saleId) as { client_sn: string }[];
+    // The acquirer's order of the UnionPay part was cancelled at its end: it refuses that leg.
+    const ledger = new Sqlite(join(host.ready.dataDir, 'sandbox-acquirer.sqlite'));
+    try {
+      expect(ledger.prepare("UPDATE upay_order SET status = 'CANCELED' WHERE client_sn = ?").run(unionpay!.client_sn).changes).toBe(1);
+    } finally {
+      ledger.close();
+    }
+
+    await page.keyboard.press('F9');
+    await page.locator(`[data-testid="refund-sale-row"][data-sale-id="${saleId}"]`).click({ timeout: 10_000 });
+    await page.getByTestId('refund-quantity').first().fill('3');
+    await page.getByTestId('refund-approval-pin').fill('8888');
+    await page.getByTestId('refund-submit').click();
+    await expect.poll(() => page.getByTestId('refund-result').getAttribute('data-status'), { timeout: 15_000 }).toBe('failed');
+    const result = (await page.getByTestId('refund-result').textContent()) ?? '';
+    expect(result).toContain(`部分退回：微信支付 ${formatMoney(wechatPart, 'CNY')} 已退回；云闪付 ${formatMoney(total - wechatPart, 'CNY')} 未退回`);
+    expect(result).not.toContain('未退出任何款项');
+    expect(await page.getByTestId('refund-leg').evaluateAll((legs) => legs.map((l) => l.getAttribute('data-status')))).toEqual(['refunded', 'failed']);
+    await page.screenshot({ path: `${ARTIFACTS}/split-pay-refund-partly.png` });
+    await page.getByTestId('refund-close').click();
+    await expect.poll(() => page.getByTestId('refund-dialog').count()).toBe(0);
+  });
+
+  it('says which part the acquirer would not give back and why; the other part goes back, and cash takes the rest', async () => {
+    const total = await saleAtPayStep();
+    const saleId = openSaleId()!;
+    const wechatPart = Math.floor(total / 3);
+    const alipayPart = Math.floor(total / 4);
+    await payPart(sandboxPaymentCode('wechat', '0000'), wechatPart, 1);
+    await payPart(sandboxPaymentCode('alipay', '0000'), alipayPart, 2);
+    const [wechat, alipay] = db("SELECT client_sn, wallet FROM payment WHERE sale_id = ? AND status = 'paid' ORDER BY created_at, rowid", saleId) as { client_sn: string; wallet: string }[];
+    expect([wechat!.wallet, alipay!.wallet]).toEqual(['wechat', 'alipay']);
+    paidTwoDaysAgoAtAcquirer(wechat!.client_sn);
+
+    await page.getByTestId('reverse-parts').click();
+    await page.getByTestId('reverse-parts').click();
+    // The Alipay part goes back; the WeChat part stays, saying so in the cashier's language, with the acquirer's reason.
+    await expect.poll(() => page.getByTestId('paid-part').count(), { timeout: 15_000 }).toBe(1);
+    const refusal = page.getByTestId('paid-part-not-reversed');
+    await expect.poll(() => refusal.count(), { timeout: 15_000 }).toBe(1);
+    const text = (await refusal.textContent()) ?? '';
+    expect(text).toContain(`微信支付 ${formatMoney(wechatPart, 'CNY')} 未能退回`);
+    expect(text).toContain('UPAY_CANCEL_INVALID_ORDER_STATE');
+    expect(text).toContain('请收取余款完成交易');
+    expect(await refusal.getAttribute('role')).toBe('alert');
+    // The scanner's field has the focus again, and Escape closes the dialog.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('payment-code');
+    expect(await page.getByTestId('paid-part').textContent()).toContain('微信支付');
+    await page.screenshot({ path: `${ARTIFACTS}/split-pay-reversal-refused.png` });
+    expect(db('SELECT wallet, status FROM payment WHERE sale_id = ? ORDER BY created_at, rowid', saleId)).toEqual([
+      { wallet: 'wechat', status: 'paid' },
+      { wallet: 'alipay', status: 'reversed' },
+    ]);
+    expect(acquirerOrder(wechat!.client_sn)).toEqual({ status: 'PAID', amount: wechatPart });
+    expect(acquirerOrder(alipay!.client_sn)).toEqual({ status: 'CANCELED', amount: alipayPart });
+
+    // In English as well (the dialog closed and opened again keeps saying it).
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('pay-dialog').count()).toBe(0);
+    await page.getByTestId('switch-language').click();
+    await page.keyboard.press('F12');
+    await expect.poll(() => refusal.textContent()).toContain(`WeChat Pay ${formatMoney(wechatPart, 'CNY')} was not given back: the provider refused the reversal (UPAY_CANCEL_INVALID_ORDER_STATE`);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('pay-dialog').count()).toBe(0);
+    await page.getByTestId('switch-language').click();
+    await page.keyboard.press('F12');
+    await expect.poll(() => refusal.textContent()).toContain('未能退回');
+
+    // The dialog is still usable: what is due is the sale less the part kept, and cash completes the sale.
+    const rest = total - wechatPart;
+    expect(await page.getByTestId('pay-remaining').textContent()).toBe(formatMoney(rest, 'CNY'));
+    expect(await page.getByTestId('reverse-parts').isEnabled()).toBe(true);
+    await page.getByTestId('cash-tendered').fill(yuan(rest));
+    await page.getByTestId('pay-complete').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count(), { timeout: 15_000 }).toBe(1);
+    expect(db('SELECT kind, amount FROM sale_tender WHERE sale_id = ? ORDER BY seq', saleId)).toEqual([
+      { kind: 'wechat', amount: wechatPart },
+      { kind: 'cash', amount: rest },
+    ]);
+    await page.getByTestId('next-customer').click();
+    await expect.poll(() => page.getByTestId('receipt-dialog').count()).toBe(0);
+  });
+
 });

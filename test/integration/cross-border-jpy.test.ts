@@ -9,11 +9,14 @@
 import Sqlite from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPayerAmount } from '../../src-common/cross-border';
 import { formatMoney } from '../../src-common/money';
+import { blocksToTextLines } from '../../src-common/receipt-text';
 import type { Session } from '../../src-common/roles';
 import type { AlipaySandbox } from '../../src-main/acquirer/alipay/sandbox';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import type { WechatV2Sandbox } from '../../src-main/acquirer/wechat/sandbox-v2';
+import { layoutReport } from '../../src-main/services/reports';
 import { buildFact, unackedFacts } from '../../src-main/sync/facts';
 import { makeAlipayKeys, startTestAlipaySandbox, testAlipaySettings } from '../helpers/alipay-sandbox';
 import { saleOf, settledPayment, startDirectProviderTill } from '../helpers/direct-provider';
@@ -170,13 +173,120 @@ describe('a JPY store paid by WeChat Pay and Alipay, the CNY from the wallets’
     expect(receipt.text.split('\n').map((l) => l.trim())).toContain(`退回顾客 CNY ${Math.floor(expectedCny / 100)}.${String(expectedCny % 100).padStart(2, '0')}`);
   });
 
-  it('takes a Z report right to the yen: sales, each tender and the refund', async () => {
+  it('refunds part of the Alipay sale in yen; its reply gives no CNY, so none is kept', async () => {
+    await t.ok(owner, 'refund.request', { saleId: sales.alipay.saleId, amount: unitPrice, reason: '退货' });
+    const refundId = await refundSettled(t, sales.alipay.saleId);
+    expect(t.query('SELECT provider, currency, wallet_amount, payer_currency, payer_amount FROM refund WHERE id = ?', refundId)).toEqual([
+      { provider: 'alipay', currency: 'JPY', wallet_amount: unitPrice, payer_currency: null, payer_amount: null },
+    ]);
+    expect(alipay.order(paymentRow(sales.alipay.paymentId).client_sn)).toMatchObject({ tradeStatus: 'TRADE_SUCCESS', refunded: unitPrice });
+  });
+
+  /** The X and Z reports' customer side, worked out from the sandboxes' own ledgers (what each charged and gave back in CNY). */
+  function payersFromLedgers() {
+    const w = wechat.order(paymentRow(sales.wechat.paymentId).client_sn)!;
+    const a = alipay.order(paymentRow(sales.alipay.paymentId).client_sn)!;
+    expect(w.cashRefunded).toBeGreaterThan(0);
+    return [
+      {
+        wallet: 'wechat',
+        provider: 'wechat_v2',
+        payerCurrency: 'CNY',
+        count: 1,
+        amount: w.totalFee,
+        payerAmount: w.cashFee!,
+        refundCount: 1,
+        refunds: w.refunded,
+        payerRefunds: w.cashRefunded!,
+        refundsWithoutPayer: 0,
+        refundsWithoutPayerAmount: 0,
+        net: w.totalFee - w.refunded,
+        payerNet: w.cashFee! - w.cashRefunded!,
+      },
+      {
+        wallet: 'alipay',
+        provider: 'alipay',
+        payerCurrency: 'CNY',
+        count: 1,
+        amount: a.totalAmount,
+        payerAmount: a.payAmount!,
+        refundCount: 1,
+        refunds: a.refunded,
+        // Alipay's refund reply gave no CNY: nothing subtracted for it, and it is said so.
+        payerRefunds: 0,
+        refundsWithoutPayer: 1,
+        refundsWithoutPayerAmount: a.refunded,
+        net: a.totalAmount - a.refunded,
+        payerNet: a.payAmount!,
+      },
+    ];
+  }
+
+  it('the X report shows, per wallet and provider, the yen and the CNY the customers paid as the replies said', async () => {
+    const x = await t.ok(owner, 'report.x', {});
+    expect(x.payers).toEqual(payersFromLedgers());
+  });
+
+  it('takes a Z report right to the yen and, from the replies, to the fen of CNY: sales, each tender, the refunds', async () => {
     const z = await t.ok(owner, 'report.takeZ', {});
     const total = sales.wechat.total + sales.alipay.total;
-    expect(z).toMatchObject({ kind: 'z', currency: 'JPY', sales: total, refunds: unitPrice, net: total - unitPrice });
+    expect(z).toMatchObject({ kind: 'z', currency: 'JPY', sales: total, refunds: 2 * unitPrice, net: total - 2 * unitPrice });
     const tender = (kind: string) => z.tenders.find((x) => x.kind === kind);
     expect(tender('wechat')).toMatchObject({ count: 1, amount: sales.wechat.total, refundCount: 1, refunds: unitPrice, net: sales.wechat.total - unitPrice });
-    expect(tender('alipay')).toMatchObject({ count: 1, amount: sales.alipay.total, refundCount: 0, refunds: 0, net: sales.alipay.total });
+    expect(tender('alipay')).toMatchObject({ count: 1, amount: sales.alipay.total, refundCount: 1, refunds: unitPrice, net: sales.alipay.total - unitPrice });
+    const payers = payersFromLedgers();
+    expect(z.payers).toEqual(payers);
+    // Kept as taken: read back, and as the Z fact the store server receives.
+    expect((await t.ok(owner, 'report.getZ', { zNo: z.zNo! })).payers).toEqual(payers);
+    const db = new Sqlite(join(t.dataDir, 'pos.sqlite'), { readonly: true });
+    try {
+      const fact = unackedFacts(db, 0, 10_000)
+        .filter((row) => row.kind === 'z_report')
+        .map((row) => buildFact(db, row, 1, 'T'))
+        .flatMap((built) => (built.ok && built.fact.kind === 'z_report' ? [built.fact.payload] : []));
+      expect(fact.map((f) => (f.report as { payers?: unknown }).payers)).toEqual([payers]);
+    } finally {
+      db.close();
+    }
+
+    // Printed: each wallet and provider in yen, then the customers' CNY; the refund without a CNY amount said plainly.
+    const lines = blocksToTextLines(layoutReport(z, 48, 'zh-CN', 'Asia/Tokyo'), 48).map((l) => l.replace(/\s+/g, ' ').trim());
+    const [w, a] = payers;
+    const at = lines.indexOf('顾客实付（按钱包回执）');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 11)).toEqual([
+      `微信支付 · 微信直连 v2 ×1 ${formatMoney(w!.amount, 'JPY')}`,
+      `退款 ×1 ${formatMoney(-w!.refunds, 'JPY')}`,
+      `顾客支付 ${formatPayerAmount(w!.payerAmount, 'CNY')}`,
+      `退回顾客 -${formatPayerAmount(w!.payerRefunds, 'CNY')}`,
+      `顾客实付净额 ${formatPayerAmount(w!.payerNet, 'CNY')}`,
+      `支付宝 · 支付宝直连 ×1 ${formatMoney(a!.amount, 'JPY')}`,
+      `退款 ×1 ${formatMoney(-a!.refunds, 'JPY')}`,
+      `顾客支付 ${formatPayerAmount(a!.payerAmount, 'CNY')}`,
+      `回执未给出顾客币种金额的退款 ×1 ${formatMoney(-a!.refundsWithoutPayerAmount, 'JPY')}`,
+      `顾客实付净额 ${formatPayerAmount(a!.payerNet, 'CNY')}`,
+    ]);
+    const english = blocksToTextLines(layoutReport(z, 48, 'en', 'Asia/Tokyo'), 48).map((l) => l.replace(/\s+/g, ' ').trim());
+    expect(english).toContain(`Customers paid, net ${formatPayerAmount(w!.payerNet, 'CNY')}`);
+    expect(english).toContain(`Refunds with no customer amount ×1 ${formatMoney(-a!.refundsWithoutPayerAmount, 'JPY')}`);
+  });
+
+  it('exports the Z with its currency and the customers’ CNY as the replies gave it', async () => {
+    const day = (await t.ok(owner, 'report.listZ', {}))[0]!.businessDate;
+    const made = await t.ok(owner, 'export.create', { kind: 'zreports', from: day, to: day });
+    const text = Buffer.from((await t.ok(owner, 'export.read', { name: made.name, offset: 0 })).data, 'base64').toString('utf8');
+    const [header, row] = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(header!.split(',').slice(-6)).toEqual(['币种', '顾客币种', '顾客支付', '退回顾客', '未给出顾客金额的退款数', '顾客实付净额']);
+    const [w, a] = payersFromLedgers();
+    const plainCny = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+    expect(row!.split(',').slice(-6)).toEqual([
+      'JPY',
+      'CNY',
+      plainCny(w!.payerAmount + a!.payerAmount),
+      plainCny(w!.payerRefunds),
+      '1',
+      plainCny(w!.payerNet + a!.payerNet),
+    ]);
   });
 
   it('exports the payments with the yen and the customer’s side as the replies gave it', async () => {
@@ -184,14 +294,16 @@ describe('a JPY store paid by WeChat Pay and Alipay, the CNY from the wallets’
     const made = await t.ok(owner, 'export.create', { kind: 'payments', from: day, to: day });
     const text = Buffer.from((await t.ok(owner, 'export.read', { name: made.name, offset: 0 })).data, 'base64').toString('utf8');
     const [header, ...rows] = text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(header!.split(',').slice(-3)).toEqual(['顾客币种', '顾客支付', '汇率']);
+    expect(header!.split(',').slice(5, 7)).toEqual(['金额', '币种']);
+    expect(header!.split(',').slice(-5)).toEqual(['顾客币种', '顾客支付', '汇率', '退回顾客', '未给出顾客金额的退款数']);
     const plainCny = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
     const w = paymentRow(sales.wechat.paymentId);
     const a = paymentRow(sales.alipay.paymentId);
     const row = (clientSn: string) => rows.find((r) => r.startsWith(`${clientSn},`))!.split(',');
-    expect(row(w.client_sn).slice(5, 6)).toEqual([String(sales.wechat.total)]);
-    expect(row(w.client_sn).slice(-3)).toEqual(['CNY', plainCny(w.payer_amount!), '0.04820000']);
-    expect(row(a.client_sn).slice(-3)).toEqual(['CNY', plainCny(a.payer_amount!), ALIPAY_RATE]);
+    expect(row(w.client_sn).slice(5, 7)).toEqual([String(sales.wechat.total), 'JPY']);
+    // What the sandboxes' ledgers say each customer paid and got back in CNY; Alipay's refund reply gave no CNY.
+    expect(row(w.client_sn).slice(-5)).toEqual(['CNY', plainCny(w.payer_amount!), '0.04820000', plainCny(wechat.order(w.client_sn)!.cashRefunded!), '0']);
+    expect(row(a.client_sn).slice(-5)).toEqual(['CNY', plainCny(a.payer_amount!), ALIPAY_RATE, '0.00', '1']);
   });
 
   it('sends each paid payment up with its provider, currency and the customer’s CNY side', () => {
@@ -215,7 +327,11 @@ describe('a JPY store paid by WeChat Pay and Alipay, the CNY from the wallets’
         .map((row) => buildFact(db, row, 1, 'T'))
         .flatMap((built) => (built.ok && built.fact.kind === 'refund' ? [built.fact.payload] : []));
       const [refunded] = t.query<{ payer_amount: number }>('SELECT payer_amount FROM refund WHERE sale_id = ?', sales.wechat.saleId);
-      expect(refunds).toEqual([expect.objectContaining({ saleId: sales.wechat.saleId, amount: unitPrice, payerCurrency: 'CNY', payerAmount: refunded!.payer_amount })]);
+      expect(refunds).toEqual([
+        expect.objectContaining({ saleId: sales.wechat.saleId, amount: unitPrice, payerCurrency: 'CNY', payerAmount: refunded!.payer_amount }),
+        expect.objectContaining({ saleId: sales.alipay.saleId, amount: unitPrice }),
+      ]);
+      expect(refunds[1]).not.toHaveProperty('payerAmount');
     } finally {
       db.close();
     }
@@ -237,6 +353,14 @@ describe('a JPY store paid by WeChat Pay and Alipay, the CNY from the wallets’
       const receipt = await cnyTill.ok(cnyCashier, 'sale.receipt', { saleId: cart.saleId });
       expect(receipt.receipt.tenders[0]).not.toHaveProperty('crossBorder');
       for (const word of ['标价', '顾客支付', '汇率', '交易号', 'CNY']) expect(receipt.text).not.toContain(word);
+      // Its X and Z reports are as before: no customer side, printed or in the document.
+      const cnyOwner = await cnyTill.signedIn('owner');
+      expect(await cnyTill.ok(cnyOwner, 'report.x', {})).not.toHaveProperty('payers');
+      const z = await cnyTill.ok(cnyOwner, 'report.takeZ', {});
+      expect(z).not.toHaveProperty('payers');
+      expect(z.tenders).toEqual([expect.objectContaining({ kind: 'wechat', count: 1, amount: cart.total })]);
+      const printed = blocksToTextLines(layoutReport(z, 48, 'zh-CN', 'Asia/Shanghai'), 48).join('\n');
+      for (const word of ['顾客实付', '顾客支付', 'CNY']) expect(printed).not.toContain(word);
     } finally {
       await cnyTill.close();
     }

@@ -216,7 +216,7 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trimEnd().split('\r\n');
     // Column names and statuses in the receipt language (Chinese here), a column per tender, the receipt number as printed.
-    expect(lines[0]).toBe('单号,营业日,结账时间,状态,收银员,行数,商品金额,优惠,应收,抹零,税额,现金,微信支付,支付宝,云闪付,数字人民币,京东支付,翼支付,其他,找零,已退款,作废原因');
+    expect(lines[0]).toBe('单号,营业日,结账时间,状态,收银员,行数,商品金额,优惠,应收,抹零,税额,现金,微信支付,支付宝,云闪付,数字人民币,京东支付,翼支付,其他,找零,已退款,作废原因,币种');
     expect(lines).toHaveLength(5);
     expect(lines[1]).toContain('收银员 01');
     expect(lines[1]).toMatch(/^[0-9A-Z]{4}-\d{6},\d{4}-\d\d-\d\d,[^,]+,已完成,/);
@@ -224,7 +224,7 @@ describe('the owner’s day through the API: shift, cash in/out, X and Z reports
     const english = await t.ok(owner, 'export.create', { kind: 'sales', from: today, to: today, language: 'en' });
     const englishText = Buffer.from((await t.ok(owner, 'export.read', { name: english.name, offset: 0 })).data, 'base64').toString('utf8');
     expect(englishText.slice(1, englishText.indexOf('\r\n'))).toBe(
-      'Receipt no.,Business date,Closed at,Status,Cashier,Lines,Gross,Discounts,Total,Rounding,Tax,Cash,WeChat Pay,Alipay,UnionPay QuickPass,e-CNY,JD Pay,BestPay,Other,Change,Refunded,Void reason',
+      'Receipt no.,Business date,Closed at,Status,Cashier,Lines,Gross,Discounts,Total,Rounding,Tax,Cash,WeChat Pay,Alipay,UnionPay QuickPass,e-CNY,JD Pay,BestPay,Other,Change,Refunded,Void reason,Currency',
     );
     const payments = await t.ok(owner, 'export.create', { kind: 'payments', from: today, to: today });
     expect(payments.rows).toBe(2);

@@ -134,6 +134,68 @@ describe('a terminal killed between the last part paid and the sale completed', 
     await restarted.stop();
   });
 
+  /** A completed sale paid in two wallet parts (WeChat a third, Alipay the rest), and the owner's id for approvals. */
+  async function completedSplitSale() {
+    const started = await saleWithFirstPartPaid();
+    const rest = await started.api.call('payment.payByCode', { code: sandboxPaymentCode('alipay', '0000') });
+    expect(rest).toMatchObject({ ok: true, value: { status: 'paid', amount: started.total - started.firstAmount } });
+    const saleId = await waitFor(() => readDb<{ id: string }>(started.posDb, "SELECT id FROM sale WHERE status = 'completed'")[0]?.id, 'the sale completed');
+    const users = await started.api.call('auth.users', {});
+    const ownerId = users.ok ? users.value.find((u) => u.role === 'owner')!.id : '';
+    return { ...started, saleId, approval: { userId: ownerId, pin: DEFAULT_USERS[1]!.pin } };
+  }
+
+  /** Each leg of the sale's refund as the till has it, with the acquirer's successful refunds of its payment. */
+  function refundLegs(posDb: string, saleId: string) {
+    return readDb<{ leg_no: number; status: string; wallet_amount: number; client_sn: string }>(
+      posDb,
+      'SELECT r.leg_no, r.status, r.wallet_amount, p.client_sn FROM refund r JOIN payment p ON p.id = r.payment_id WHERE r.sale_id = ? ORDER BY r.leg_no',
+      saleId,
+    ).map((l) => ({
+      leg: l.leg_no,
+      status: l.status,
+      amount: l.wallet_amount,
+      acquirer: readDb<{ type: string; amount: number }>(ledgerPath, "SELECT type, amount FROM txn WHERE client_sn = ? AND status = 'SUCCESS' AND type = 'refund'", l.client_sn),
+    }));
+  }
+
+  for (const when of ['as the refund is committed, before any answer', 'as the acquirer refunds the first leg', 'once the first leg is answered'] as const) {
+    it(`the till dies ${when} in a whole refund of a sale paid by two wallets: after the restart each leg is refunded once`, async () => {
+      const { dataDir, config, host, api, total, firstAmount, posDb, saleId, approval } = await completedSplitSale();
+      const asked = api.call('refund.request', { saleId, reason: '整单退货', approval });
+      if (when === 'once the first leg is answered') {
+        expect(await asked).toMatchObject({ ok: true, value: { amount: total, legs: [{ leg: 1, status: 'refunded' }, { leg: 2 }] } });
+      } else if (when === 'as the acquirer refunds the first leg') {
+        // Killed as soon as the acquirer's ledger has leg 1's refund: its answer may not be recorded yet (then the
+        // restarted till must find it by query, not refund it again).
+        const [first] = readDb<{ client_sn: string }>(posDb, "SELECT client_sn FROM payment WHERE status = 'paid' ORDER BY created_at");
+        await waitFor(() => (readDb(ledgerPath, "SELECT 1 FROM txn WHERE client_sn = ? AND type = 'refund'", first!.client_sn).length ? true : undefined), 'leg 1 at the acquirer', 10_000);
+      } else {
+        // Both legs and leg 1's job are committed in one transaction, before anything is sent.
+        await waitFor(() => (readDb(posDb, 'SELECT 1 FROM refund WHERE sale_id = ?', saleId).length === 2 ? true : undefined), 'the committed legs', 10_000);
+      }
+      host.process.kill('SIGKILL');
+      void asked.catch(() => undefined);
+      await host.stop();
+      const atKill = refundLegs(posDb, saleId);
+      expect(atKill.map((l) => l.amount)).toEqual([firstAmount, total - firstAmount]);
+
+      const restarted = await startHostProcess({ dataDir, config });
+      hosts.push(restarted);
+      await waitFor(() => (refundLegs(posDb, saleId).every((l) => l.status === 'refunded') ? true : undefined), 'both legs refunded', 15_000);
+      await waitFor(() => (readDb<{ n: number }>(posDb, "SELECT count(*) AS n FROM job WHERE kind = 'refund.send' AND status IN ('queued', 'running')")[0]!.n === 0 ? true : undefined), 'the refund jobs to end');
+      // The acquirer refunded each payment exactly its part, once, whatever the kill interrupted.
+      expect(refundLegs(posDb, saleId)).toEqual([
+        { leg: 1, status: 'refunded', amount: firstAmount, acquirer: [{ type: 'refund', amount: firstAmount }] },
+        { leg: 2, status: 'refunded', amount: total - firstAmount, acquirer: [{ type: 'refund', amount: total - firstAmount }] },
+      ]);
+      // One refund, one receipt: each leg has its number, the stock came back once (on the last leg).
+      expect(readDb<{ n: number }>(posDb, 'SELECT count(*) AS n FROM refund WHERE sale_id = ? AND receipt_no IS NOT NULL', saleId)[0]!.n).toBe(2);
+      expect(readDb<{ n: number }>(posDb, "SELECT count(*) AS n FROM stock_movement WHERE ref IN (SELECT id FROM refund WHERE sale_id = ?)", saleId)[0]!.n).toBe(1);
+      await restarted.stop();
+    });
+  }
+
   it('the till dies while the acquirer still holds the last part: found paid by query after the restart, the sale completed once', async () => {
     const { dataDir, config, host, api, total, firstAmount, posDb } = await saleWithFirstPartPaid();
     // 5000: the acquirer holds the request (paid 2 s later); the terminal dies waiting for the answer.

@@ -8,6 +8,8 @@ import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
 import { makeAlipayKeys, startTestAlipaySandbox, testAlipaySettings } from '../helpers/alipay-sandbox';
 import { settledPayment as settledWhole, startDirectProviderTill, type SettledPayment } from '../helpers/direct-provider';
 import { type TestPos } from '../helpers/pos';
+import { buildFact, unackedFacts } from '../../src-main/sync/facts';
+import { RefundFact } from '../../src-common/sync-protocol';
 import { tempDir } from '../helpers/host';
 import { makeWechatCertificates, TEST_MERCHANT, testWechatSettings } from '../helpers/wechat-sandbox';
 
@@ -207,10 +209,6 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
   it('refunds the split sale part by part, each to its own provider, never more than its part; the Z report nets each tender to zero', async () => {
     const [wechatPart, unionpayPart, alipayPart] = splitSale.parts;
     const xBefore = await t.ok(owner, 'report.x', {});
-    // A refund cannot take one part's money from another provider.
-    const spanning = await t.call(owner, 'refund.request', { saleId: splitSale.saleId, amount: 5001, reason: '退货' });
-    expect(spanning).toMatchObject({ ok: false, error: { code: 'validation_failed', details: { reason: 'spans_wallets' } } });
-
     const refunded: { provider: string; wallet_amount: number; payment_id: string | null }[] = [];
     // ¥50.00 first: only the UnionPay part can take it back whole, so it goes there (not ¥30.00 WeChat + the rest).
     for (const part of [unionpayPart!, wechatPart!, alipayPart!]) {
@@ -238,6 +236,252 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
       expect(tenderOf(kind).amount).toBe(before(kind).amount);
     }
     expect(z.refunds - xBefore.refunds).toBe(10000);
+  });
+
+  /** A completed sale of `count` × ¥10.00 paid by the given parts (wallet code per part; the last may be cash). */
+  async function splitSaleOf(count: number, parts: readonly { wallet: 'wechat' | 'alipay' | 'unionpay' | 'cash'; amount: number }[]) {
+    const cart = await saleOfTenYuan(count);
+    const paid: { paymentId: string; clientSn: string; provider: string; amount: number; wallet: string }[] = [];
+    for (const part of parts) {
+      if (part.wallet === 'cash') {
+        await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: part.amount }] });
+        continue;
+      }
+      const p = await t.ok(cashier, 'payment.payByCode', { code: sandboxPaymentCode(part.wallet, '0000'), amount: part.amount });
+      const row = await settledPayment(t, p.paymentId);
+      expect(row.status).toBe('paid');
+      paid.push({ paymentId: p.paymentId, clientSn: row.client_sn, provider: row.provider, amount: part.amount, wallet: part.wallet });
+    }
+    expect(t.query('SELECT status FROM sale WHERE id = ?', cart.saleId)).toEqual([{ status: 'completed' }]);
+    return { saleId: cart.saleId, parts: paid };
+  }
+
+  /** A refund once every leg is final (refunded, failed or waiting for a person). */
+  async function groupSettled(refundId: string) {
+    const until = Date.now() + 15_000;
+    for (;;) {
+      const legs = t.query<{ id: string; leg_no: number; status: string; provider: string; tender_kind: string; wallet_amount: number; cash_amount: number; payment_id: string | null; receipt_no: number | null; failure_code: string | null }>(
+        'SELECT id, leg_no, status, provider, tender_kind, wallet_amount, cash_amount, payment_id, receipt_no, failure_code FROM refund WHERE refund_group = ? ORDER BY leg_no',
+        refundId,
+      );
+      if (legs.length && legs.every((l) => ['refunded', 'failed', 'needs_attention'].includes(l.status))) return legs;
+      if (Date.now() > until) throw new Error(`refund ${refundId} still ${legs.map((l) => l.status).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('refunds a ¥100.00 sale paid ¥60.00 WeChat + ¥40.00 Alipay in one action: a leg to each provider, one receipt listing both', async () => {
+    const sale = await splitSaleOf(10, [
+      { wallet: 'wechat', amount: 6000 },
+      { wallet: 'alipay', amount: 4000 },
+    ]);
+    const [w, a] = sale.parts;
+    const xBefore = await t.ok(owner, 'report.x', {});
+    // Everything: all the lines, all the money.
+    const refund = await t.ok(owner, 'refund.request', { saleId: sale.saleId, reason: '整单退货' });
+    expect(refund).toMatchObject({ amount: 10000, walletAmount: 10000, cashAmount: 0 });
+    expect(refund.legs?.map((l) => [l.leg, l.tenderKind, l.walletAmount])).toEqual([
+      [1, 'wechat', 6000],
+      [2, 'alipay', 4000],
+    ]);
+    const legs = await groupSettled(refund.refundId);
+    expect(legs).toEqual([
+      expect.objectContaining({ leg_no: 1, status: 'refunded', provider: 'wechat_v2', tender_kind: 'wechat', wallet_amount: 6000, cash_amount: 0, payment_id: w!.paymentId }),
+      expect.objectContaining({ leg_no: 2, status: 'refunded', provider: 'alipay', tender_kind: 'alipay', wallet_amount: 4000, cash_amount: 0, payment_id: a!.paymentId }),
+    ]);
+    expect(legs[0]!.id).toBe(refund.refundId);
+    // Each provider's own ledger gave back exactly its part, once.
+    expect(wechat.order(w!.clientSn)).toMatchObject({ totalFee: 6000, refunded: 6000 });
+    expect(alipay.order(a!.clientSn)).toMatchObject({ totalAmount: 4000, refunded: 4000 });
+    // The lines (and the stock) on the last leg: all ten back.
+    expect(t.query('SELECT refund_id, quantity_milli, amount FROM refund_line WHERE refund_id IN (?, ?)', legs[0]!.id, legs[1]!.id)).toEqual([{ refund_id: legs[1]!.id, quantity_milli: 10_000, amount: 10000 }]);
+    const whole = await t.ok(owner, 'refund.get', { refundId: refund.refundId });
+    expect(whole).toMatchObject({ status: 'refunded', amount: 10000, walletAmount: 10000, receiptNumber: expect.stringMatching(/-R\d{6}$/) });
+    expect(await t.ok(owner, 'refund.forSale', { saleId: sale.saleId })).toHaveLength(1);
+
+    // One receipt: both wallets with their amounts, the total, each leg's number.
+    const receipt = await t.ok(owner, 'refund.receipt', { refundId: refund.refundId });
+    expect(receipt.receipt.total).toBe(10000);
+    expect(receipt.receipt.lines.map((l) => [l.quantityMilli, l.net])).toEqual([[10_000, 10000]]);
+    expect(receipt.receipt.taxes.reduce((sum, x) => sum + x.taxable, 0)).toBe(10000);
+    expect(receipt.receipt.tenders.map((x) => [x.kind, x.amount])).toEqual([
+      ['wechat', 6000],
+      ['alipay', 4000],
+    ]);
+    const numbers = whole.legs!.map((l) => l.receiptNumber);
+    expect(receipt.text).toContain(`分 2 笔退回：${numbers.join('、')}`);
+    expect(receipt.receipt.receiptNumber).toBe(numbers[1]);
+
+    // The day's report: one refund, each leg under its own tender, the tax of the whole refund once.
+    const x = await t.ok(owner, 'report.x', {});
+    expect(x.counts.refunds - xBefore.counts.refunds).toBe(1);
+    expect(x.refunds - xBefore.refunds).toBe(10000);
+    const tender = (r: typeof x, kind: string) => r.tenders.find((row) => row.kind === kind) ?? { refunds: 0, refundCount: 0 };
+    expect(tender(x, 'wechat').refunds - tender(xBefore, 'wechat').refunds).toBe(6000);
+    expect(tender(x, 'alipay').refunds - tender(xBefore, 'alipay').refunds).toBe(4000);
+    const taxable = (r: typeof x) => r.taxes.reduce((sum, row) => sum + row.refundTaxable, 0);
+    const refundTax = (r: typeof x) => r.taxes.reduce((sum, row) => sum + row.refundTax, 0);
+    expect(taxable(x) - taxable(xBefore)).toBe(10000);
+    expect(refundTax(x) - refundTax(xBefore)).toBe(receipt.receipt.taxes.reduce((sum, row) => sum + row.tax, 0));
+    expect(await t.call(owner, 'refund.request', { saleId: sale.saleId, amount: 1, reason: '退货' })).toMatchObject({ ok: false, error: { details: { reason: 'nothing_left' } } });
+
+    // Sent up as a fact per leg, each a whole refund under its own tender (what a store server of before sums), with its place in the refund.
+    const db = new Sqlite(join(t.dataDir, 'pos.sqlite'), { readonly: true });
+    try {
+      const facts = unackedFacts(db, 0, 100_000)
+        .filter((row) => row.kind === 'refund' && (row.ref_id === legs[0]!.id || row.ref_id === legs[1]!.id))
+        .map((row) => buildFact(db, row, 1, 'T'))
+        .flatMap((built) => (built.ok && built.fact.kind === 'refund' ? [RefundFact.parse(built.fact.payload)] : []));
+      expect(facts.map((f) => [f.tenderKind, f.walletAmount, f.cashAmount, f.amount, f.refundGroup, f.leg, f.legs, f.lines.length])).toEqual([
+        ['wechat', 6000, 0, 6000, refund.refundId, 1, 2, 0],
+        ['alipay', 4000, 0, 4000, refund.refundId, 2, 2, 1],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refunds ¥70.00 of a sale paid ¥30.00 WeChat + ¥20.00 Alipay + ¥50.00 cash: the wallet parts first, then ¥20.00 in cash on the last leg', async () => {
+    const sale = await splitSaleOf(10, [
+      { wallet: 'wechat', amount: 3000 },
+      { wallet: 'alipay', amount: 2000 },
+      { wallet: 'cash', amount: 5000 },
+    ]);
+    const [w, a] = sale.parts;
+    const refund = await t.ok(owner, 'refund.request', { saleId: sale.saleId, amount: 7000, reason: '退货' });
+    const legs = await groupSettled(refund.refundId);
+    expect(legs.map((l) => [l.leg_no, l.status, l.tender_kind, l.wallet_amount, l.cash_amount])).toEqual([
+      [1, 'refunded', 'wechat', 3000, 0],
+      [2, 'refunded', 'alipay', 2000, 2000],
+    ]);
+    expect(wechat.order(w!.clientSn)).toMatchObject({ refunded: 3000 });
+    expect(alipay.order(a!.clientSn)).toMatchObject({ refunded: 2000 });
+    const receipt = await t.ok(owner, 'refund.receipt', { refundId: refund.refundId });
+    expect(receipt.receipt.tenders.map((x) => [x.kind, x.amount])).toEqual([
+      ['wechat', 3000],
+      ['alipay', 2000],
+      ['cash', 2000],
+    ]);
+    expect(await t.ok(owner, 'refund.get', { refundId: refund.refundId })).toMatchObject({ status: 'refunded', amount: 7000, walletAmount: 5000, cashAmount: 2000 });
+    // What is left is cash only.
+    expect(await t.ok(owner, 'refund.refundable', { saleId: sale.saleId })).toMatchObject({ refundable: 3000 });
+  });
+
+  it('a leg the acquirer refuses stops the refund there: the legs after it are not sent; retried once it can go, the rest follows', async () => {
+    const sale = await splitSaleOf(10, [
+      { wallet: 'unionpay', amount: 5000 },
+      { wallet: 'wechat', amount: 5000 },
+    ]);
+    const [u, w] = sale.parts;
+    // The aggregator's ledger says its order is fully refunded already (as if refunded elsewhere): it refuses leg 1.
+    const setAggregatorOrder = (status: string, refunded: number) => {
+      const db = new Sqlite(join(t.dataDir, 'sandbox-acquirer.sqlite'));
+      try {
+        db.pragma('busy_timeout = 5000');
+        expect(db.prepare('UPDATE upay_order SET status = ?, refunded = ? WHERE client_sn = ?').run(status, refunded, u!.clientSn).changes).toBe(1);
+      } finally {
+        db.close();
+      }
+    };
+    setAggregatorOrder('REFUNDED', 5000);
+    const refund = await t.ok(owner, 'refund.request', { saleId: sale.saleId, reason: '整单退货' });
+    const legs = await groupSettled(refund.refundId);
+    expect(legs.map((l) => [l.leg_no, l.status, l.tender_kind, l.failure_code])).toEqual([
+      [1, 'failed', 'unionpay', expect.any(String)],
+      [2, 'failed', 'wechat', 'previous_leg_failed'],
+    ]);
+    expect(wechat.order(w!.clientSn)).toMatchObject({ refunded: 0 });
+    expect(aggregatorLedger(u!.clientSn)).toEqual([{ type: 'pay', amount: 5000 }]);
+    const failed = await t.ok(owner, 'refund.get', { refundId: refund.refundId });
+    expect(failed).toMatchObject({ status: 'failed', failureCode: legs[0]!.failure_code, legs: [{ leg: 1, status: 'failed' }, { leg: 2, status: 'failed', failureCode: 'previous_leg_failed' }] });
+    // Nothing was given back, so nothing is reserved: all of it is still refundable; no receipt.
+    expect(await t.ok(owner, 'refund.refundable', { saleId: sale.saleId })).toMatchObject({ refundable: 10000 });
+    expect(await t.call(owner, 'refund.receipt', { refundId: refund.refundId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    // The order can be refunded again at the acquirer: retrying the refund (through any of its legs) sends again from
+    // its first leg not through (leg 1, same request number), then leg 2.
+    setAggregatorOrder('PAID', 0);
+    await t.ok(owner, 'refund.retry', { refundId: legs[1]!.id });
+    const after = await groupSettled(refund.refundId);
+    expect(after.map((l) => [l.leg_no, l.status])).toEqual([
+      [1, 'refunded'],
+      [2, 'refunded'],
+    ]);
+    expect(aggregatorLedger(u!.clientSn)).toEqual([
+      { type: 'pay', amount: 5000 },
+      { type: 'refund', amount: 5000 },
+    ]);
+    expect(wechat.order(w!.clientSn)).toMatchObject({ refunded: 5000 });
+    expect(await t.ok(owner, 'refund.get', { refundId: refund.refundId })).toMatchObject({ status: 'refunded', amount: 10000 });
+  });
+
+  it('a leg refused after the one before went through: partly refunded, said so; the report counts the leg that went, with its share of the tax', async () => {
+    const sale = await splitSaleOf(10, [
+      { wallet: 'wechat', amount: 7000 },
+      { wallet: 'unionpay', amount: 3000 },
+    ]);
+    const [w, u] = sale.parts;
+    const ledger = new Sqlite(join(t.dataDir, 'sandbox-acquirer.sqlite'));
+    try {
+      ledger.pragma('busy_timeout = 5000');
+      // The aggregator's order was cancelled at its end: it refuses leg 2.
+      expect(ledger.prepare("UPDATE upay_order SET status = 'CANCELED' WHERE client_sn = ?").run(u!.clientSn).changes).toBe(1);
+    } finally {
+      ledger.close();
+    }
+    const xBefore = await t.ok(owner, 'report.x', {});
+    const refund = await t.ok(owner, 'refund.request', { saleId: sale.saleId, reason: '整单退货' });
+    const legs = await groupSettled(refund.refundId);
+    expect(legs.map((l) => [l.leg_no, l.status, l.wallet_amount])).toEqual([
+      [1, 'refunded', 7000],
+      [2, 'failed', 3000],
+    ]);
+    expect(wechat.order(w!.clientSn)).toMatchObject({ refunded: 7000 });
+    expect(aggregatorLedger(u!.clientSn)).toEqual([{ type: 'pay', amount: 3000 }]);
+    expect(await t.ok(owner, 'refund.get', { refundId: refund.refundId })).toMatchObject({ status: 'failed', amount: 10000, legs: [{ status: 'refunded' }, { status: 'failed' }] });
+    // What went back is taken; the rest (¥30.00 on UnionPay, and the items) can still be refunded.
+    expect(await t.ok(owner, 'refund.refundable', { saleId: sale.saleId })).toMatchObject({ refunded: 7000, pending: 0, refundable: 3000 });
+    const x = await t.ok(owner, 'report.x', {});
+    expect(x.refunds - xBefore.refunds).toBe(7000);
+    expect(x.counts.refunds - xBefore.counts.refunds).toBe(1);
+    const taxable = (r: typeof x) => r.taxes.reduce((sum, row) => sum + row.refundTaxable, 0);
+    expect(taxable(x) - taxable(xBefore)).toBe(7000);
+    const rate = x.taxes.find((row) => row.refundTaxable !== (xBefore.taxes.find((b) => b.rateBp === row.rateBp)?.refundTaxable ?? 0))!;
+    const before = xBefore.taxes.find((b) => b.rateBp === rate.rateBp) ?? { refundTax: 0 };
+    expect(rate.refundTax - before.refundTax).toBe(Math.round((7000 * rate.rateBp) / (10_000 + rate.rateBp)));
+  });
+
+  it('voids today’s sale paid ¥30.00 WeChat + ¥50.00 UnionPay (aggregator) + ¥20.00 Alipay: each part reversed through its own provider', async () => {
+    const sale = await splitSaleOf(10, [
+      { wallet: 'wechat', amount: 3000 },
+      { wallet: 'unionpay', amount: 5000 },
+      { wallet: 'alipay', amount: 2000 },
+    ]);
+    const [w, u, a] = sale.parts;
+    expect((await t.ok(owner, 'refund.refundable', { saleId: sale.saleId })).voidable).toBe(true);
+    const voided = await t.ok(owner, 'refund.voidSale', { saleId: sale.saleId, reason: '收银错误' });
+    expect(voided).toMatchObject({ void: true, amount: 10000 });
+    const legs = await groupSettled(voided.refundId);
+    expect(legs.map((l) => [l.leg_no, l.status, l.provider, l.wallet_amount])).toEqual([
+      [1, 'refunded', 'wechat_v2', 3000],
+      [2, 'refunded', 'aggregator', 5000],
+      [3, 'refunded', 'alipay', 2000],
+    ]);
+    expect(wechat.order(w!.clientSn)).toMatchObject({ tradeState: 'REVOKED', totalFee: 3000 });
+    expect(aggregatorLedger(u!.clientSn)).toEqual([
+      { type: 'pay', amount: 5000 },
+      { type: 'cancel', amount: 5000 },
+    ]);
+    expect(alipay.order(a!.clientSn)).toMatchObject({ tradeStatus: 'TRADE_CLOSED', closedBy: 'cancel', refunded: 2000 });
+    const receipt = await t.ok(owner, 'refund.receipt', { refundId: voided.refundId });
+    expect(receipt.receipt.kind).toBe('void');
+    expect(receipt.receipt.tenders.map((x) => [x.kind, x.amount])).toEqual([
+      ['wechat', 3000],
+      ['unionpay', 5000],
+      ['alipay', 2000],
+    ]);
+    // Voided once: never again.
+    expect(await t.call(owner, 'refund.voidSale', { saleId: sale.saleId, reason: '再来' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 
   it('a part that fails, or whose request is lost, leaves the rest due and charges nothing; cash takes the rest with change from cash only', async () => {
@@ -353,8 +597,16 @@ describe('one sale paid in parts across WeChat direct, the aggregator and Alipay
     }
     expect(t.query('SELECT status FROM payment WHERE id = ?', part.paymentId)).toEqual([{ status: 'paid' }]);
     expect(wechat.order(row.client_sn)).toMatchObject({ tradeState: 'SUCCESS', totalFee: 1000 });
-    // Shown as paid again, no longer as going back.
-    expect((await t.ok(cashier, 'sale.current', {}))!.paidParts).toEqual([{ paymentId: part.paymentId, wallet: 'wechat', maskedCode: expect.any(String), amount: 1000 }]);
+    // Shown as paid again, no longer as going back, with WeChat's refusal for the cashier to read.
+    expect((await t.ok(cashier, 'sale.current', {}))!.paidParts).toEqual([
+      {
+        paymentId: part.paymentId,
+        wallet: 'wechat',
+        maskedCode: expect.any(String),
+        amount: 1000,
+        reversalFailed: { reason: 'refused', providerMessage: expect.stringContaining('REVERSE_EXPIRE') },
+      },
+    ]);
     expect(await t.call(cashier, 'sale.void', { reason: '顾客不要了' })).toMatchObject({ ok: false, error: { details: { reason: 'paid_parts' } } });
     const done = await t.ok(cashier, 'sale.complete', { tenders: [{ kind: 'cash', amount: 2000 }] });
     expect(done).toMatchObject({ saleId: cart.saleId, change: 0 });

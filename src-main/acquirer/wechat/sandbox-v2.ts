@@ -76,6 +76,8 @@ export interface LedgerOrder {
   /** What the customer paid in CNY (fen) and the rate used, for an order in another currency; null otherwise. */
   cashFee: number | null;
   rate: string | null;
+  /** The CNY (fen) its successful refunds gave back, as each refund reply said (cash_refund_fee); null without a CNY side. */
+  cashRefunded: number | null;
 }
 
 export interface WechatV2Sandbox {
@@ -457,6 +459,7 @@ export async function startWechatV2Sandbox(options: WechatV2SandboxOptions): Pro
     refunded: refundedOf(o.out_trade_no),
     cashFee: o.cash_fee,
     rate: o.rate,
+    cashRefunded: o.cash_fee === null ? null : refundsOf(o.out_trade_no).reduce((sum, r) => sum + (r.status === 'SUCCESS' ? cnyShare(o.cash_fee!, r.refund_fee, o.total_fee) : 0), 0),
   });
   return {
     url: `https://127.0.0.1:${port}`,

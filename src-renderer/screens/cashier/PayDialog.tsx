@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { cashRoundingFor } from '../../../src-common/cash-rounding';
 import { classifyPaymentCode, looksLikeProductBarcode } from '../../../src-common/payment-code';
 import { currencyExponent, parseMoney } from '../../../src-common/money';
@@ -21,6 +22,8 @@ function trySettle(...args: Parameters<typeof settle>): ReturnType<typeof settle
 /** What the cashier may type as cash at the pay step: up to 6 whole units (¥999,999) and the currency's decimals. A
  * payment code is 16+ characters and a product barcode 8+ digits, so a short number is never either. */
 const CASH_TYPED = /^\d{1,6}(\.\d{0,2})?$/;
+
+type PaidPartView = NonNullable<Cart['paidParts']>[number];
 
 export interface PayRequest {
   tenders: { kind: 'cash' | 'other'; amount: number }[];
@@ -80,12 +83,16 @@ export function PayDialog({
   const parts = cart.paidParts ?? [];
   const [confirmReverse, setConfirmReverse] = useState(false);
   const codeInput = useRef<HTMLInputElement>(null);
-  // The parts given back, their list (and the button that had the focus) goes: the focus returns to the code field.
+  // The parts given back (their list and its button go), or a reversal ended with a part kept (the button was
+  // disabled meanwhile): the focus, lost with them, returns to the code field, where the scanner types.
+  const reversingNow = parts.some((p) => p.reversing);
+  const partsState = parts.map((p) => `${p.paymentId}:${p.reversing ? 'r' : ''}${p.reversalFailed ? 'f' : ''}`).join();
   const hadParts = useRef(parts.length > 0);
   useEffect(() => {
-    if (hadParts.current && parts.length === 0) codeInput.current?.focus();
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if ((hadParts.current && parts.length === 0) || lost) codeInput.current?.focus();
     hadParts.current = parts.length > 0;
-  }, [parts.length]);
+  }, [parts.length, partsState]);
   const [partText, setPartText] = useState(() => formatAmount(toPay, currency));
   // A part paid, or given back, while the dialog is open: the next part starts from what is now due.
   const [partFor, setPartFor] = useState(toPay);
@@ -217,6 +224,11 @@ export function PayDialog({
                     {t('splitPay.reversing')}
                   </span>
                 )}
+                {p.reversalFailed && !p.reversing && (
+                  <span className="field-error paid-part-error" role="alert" data-testid="paid-part-not-reversed">
+                    {reversalFailureText(t, p.reversalFailed, p.wallet ? t(`tenders.${p.wallet}`, { defaultValue: p.wallet }) : '', money(p.amount, currency))}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -226,7 +238,7 @@ export function PayDialog({
           {/* Two presses: the first asks, the second gives the money back. */}
           <button
             type="button"
-            disabled={busy || parts.some((p) => p.reversing)}
+            disabled={busy || reversingNow}
             className={confirmReverse ? 'danger' : undefined}
             data-testid="reverse-parts"
             onClick={() => {
@@ -294,6 +306,16 @@ export function PayDialog({
       </form>
     </Dialog>
   );
+}
+
+/** What the cashier reads under a part its provider did not give back: which part, why, and what to do now. */
+function reversalFailureText(t: TFunction, failure: NonNullable<PaidPartView['reversalFailed']>, wallet: string, amount: string): string {
+  if (failure.reason === 'refused') {
+    return failure.providerMessage
+      ? t('splitPay.notReversed.refusedWhy', { wallet, amount, why: failure.providerMessage })
+      : t('splitPay.notReversed.refused', { wallet, amount });
+  }
+  return t('splitPay.notReversed.unconfirmed', { wallet, amount });
 }
 
 function formatAmount(amount: number, currency: string): string {

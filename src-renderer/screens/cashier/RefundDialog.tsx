@@ -14,6 +14,11 @@ type Step = { kind: 'find' } | { kind: 'loading' } | { kind: 'choose'; refundabl
 
 const REASONS = ['return', 'wrongItem', 'priceError', 'other'] as const;
 
+/** Some legs of a refund of several went back and some did not: said as such, never as "nothing went back". */
+function partlyThrough(refund: RefundView): boolean {
+  return !!refund.legs && refund.status !== 'refunded' && ['failed', 'needs_attention'].includes(refund.status) && refund.legs.some((l) => l.status === 'refunded');
+}
+
 /**
  * Refund: find the sale (today's sales of this terminal narrowed by amount, time, the payment's last four or the
  * receipt number; or its receipt scanned, any day), pick what comes back, an owner approves with a
@@ -41,6 +46,12 @@ export function RefundDialog({
 }) {
   const { t } = useTranslation();
   const pos = usePos();
+  /** The legs of a refund of several, as "微信支付 ¥60.00、支付宝 ¥40.00" (those that `which` picks). */
+  const legsText = (refund: RefundView, which: (leg: NonNullable<RefundView['legs']>[number]) => boolean) =>
+    (refund.legs ?? [])
+      .filter(which)
+      .map((l) => `${t(`tenders.${l.tenderKind}`, { defaultValue: l.tenderKind })} ${money(l.walletAmount, currency)}`)
+      .join(t('splitPay.legs.separator'));
   const [step, setStep] = useState<Step>(saleId ? { kind: 'loading' } : { kind: 'find' });
   const [filters, setFilters] = useState<SaleFilters>(NO_FILTERS);
   const [quantities, setQuantities] = useState<Record<number, string>>({});
@@ -75,9 +86,12 @@ export function RefundDialog({
   const refundId = step.kind === 'done' ? step.refund.refundId : null;
   useEffect(() => {
     if (!refundId) return;
-    return pos.on('refund.changed', (refund) => {
+    const off = pos.on('refund.changed', (refund) => {
       if (refund.refundId === refundId) setStep({ kind: 'done', refund });
     });
+    // What changed before this listened (the next leg of a refund of several may go back at once): read it once.
+    void pos.call('refund.get', { refundId }).then((r) => r.ok && setStep((current) => (current.kind === 'done' && current.refund.refundId === refundId ? { kind: 'done', refund: r.value } : current)));
+    return off;
   }, [pos, refundId]);
   const refunded = step.kind === 'done' && step.refund.status === 'refunded';
   useEffect(() => {
@@ -256,10 +270,22 @@ export function RefundDialog({
             {step.refund.void && <h3 data-testid="refund-voided">{t('refundDialog.voided')}</h3>}
             <div className="payment-amount">{money(step.refund.amount, currency)}</div>
             <p className="payment-message">
-              {t(`refundDialog.${step.refund.void ? 'voidStatus' : 'status'}.${step.refund.status}`, {
-                tender: t(`tenders.${step.refund.tenderKind}`, { defaultValue: step.refund.tenderKind }),
-              })}
+              {partlyThrough(step.refund)
+                ? t('splitPay.legs.partlyFailed', { done: legsText(step.refund, (l) => l.status === 'refunded'), left: legsText(step.refund, (l) => l.status !== 'refunded') })
+                : t(`refundDialog.${step.refund.void ? 'voidStatus' : 'status'}.${step.refund.status}`, {
+                    tender: step.refund.legs ? legsText(step.refund, () => true) : t(`tenders.${step.refund.tenderKind}`, { defaultValue: step.refund.tenderKind }),
+                  })}
             </p>
+            {step.refund.legs && (
+              <ul className="refund-legs" data-testid="refund-legs" aria-label={t('splitPay.legs.title')}>
+                {step.refund.legs.map((leg) => (
+                  <li key={leg.refundId} data-testid="refund-leg" data-status={leg.status}>
+                    {t('splitPay.legs.leg', { n: leg.leg })} {t(`tenders.${leg.tenderKind}`, { defaultValue: leg.tenderKind })} {money(leg.walletAmount, currency)} ·{' '}
+                    {leg.failureCode === 'previous_leg_failed' ? t('splitPay.legs.notSent') : t(`history.refundStatus.${leg.status}`, { defaultValue: leg.status })}
+                  </li>
+                ))}
+              </ul>
+            )}
             {step.refund.void && step.refund.status === 'failed' && step.refund.failureMessage && (
               <p className="muted" data-testid="refund-failure">
                 {step.refund.failureMessage}

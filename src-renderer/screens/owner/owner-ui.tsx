@@ -6,6 +6,7 @@ import type { ApiError } from '../../../src-common/errors';
 import { MoneyError, parseMoney } from '../../../src-common/money';
 import { MembersFigures } from './MembersPanel';
 import { money } from '../../format';
+import { formatPayerAmount } from '../../../src-common/cross-border';
 
 /** What a person typed as an amount, in minor units; null when it is not one. */
 export function parseAmount(text: string, currency: string): number | null {
@@ -156,6 +157,7 @@ export function ReportView({ report }: { report: Report }) {
             </tbody>
           </table>
         )}
+        {!!report.payers?.length && <PayersTable report={report} />}
         <table className="owner-table">
           <caption>{t('owner.report.byTax')}</caption>
           <thead>
@@ -233,5 +235,69 @@ export function ReportView({ report }: { report: Report }) {
         </dl>
       </div>
     </article>
+  );
+}
+
+/** A cross-border store's wallet tenders: its own currency beside what the customers paid in theirs, as the wallets replied. */
+function PayersTable({ report }: { report: Report }) {
+  const { t } = useTranslation();
+  const m = (amount: number) => money(amount, report.currency);
+  const payer = (amount: number, currency: string) => (amount < 0 ? `-${formatPayerAmount(-amount, currency)}` : formatPayerAmount(amount, currency));
+  return (
+    <table className="owner-table" data-testid="report-payers">
+      <caption>{t('owner.report.payers.caption', { currency: report.currency })}</caption>
+      <thead>
+        <tr>
+          <th>{t('owner.report.payers.walletProvider')}</th>
+          <th className="num">{t('owner.report.count')}</th>
+          <th className="num">{t('owner.report.payers.amount')}</th>
+          <th className="num">{t('owner.report.payers.refunds')}</th>
+          <th className="num">{t('owner.report.payers.paid')}</th>
+          <th className="num">{t('owner.report.payers.refunded')}</th>
+          <th className="num">{t('owner.report.payers.net')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {report.payers!.map((row) => (
+          <tr key={`${row.wallet}:${row.provider}:${row.payerCurrency ?? ''}`} data-testid={`report-payer-${row.wallet}-${row.provider}`}>
+            <td>
+              {t(`tenders.${row.wallet}`)} · {t(`gateway.provider.${row.provider}`, { defaultValue: row.provider })}
+              {row.refundsWithoutPayer > 0 && (
+                <div className="muted" data-testid="payer-refunds-missing">
+                  {t('owner.report.payers.refundsMissing', { count: row.refundsWithoutPayer, amount: m(row.refundsWithoutPayerAmount) })}
+                </div>
+              )}
+            </td>
+            <td className="num">{row.count}</td>
+            <td className="num">{m(row.amount)}</td>
+            <td className="num">{m(-row.refunds)}</td>
+            {row.payerCurrency === null ? (
+              <td className="muted" colSpan={3}>
+                {t('owner.report.payers.missing')}
+              </td>
+            ) : (
+              <>
+                <td className="num" data-testid="payer-paid">
+                  {payer(row.payerAmount, row.payerCurrency)}
+                </td>
+                <td className="num" data-testid="payer-refunded">
+                  {payer(-row.payerRefunds, row.payerCurrency)}
+                </td>
+                <td className="num" data-testid="payer-net">
+                  {payer(row.payerNet, row.payerCurrency)}
+                </td>
+              </>
+            )}
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <td colSpan={7} className="muted">
+            {t('owner.report.payers.note')}
+          </td>
+        </tr>
+      </tfoot>
+    </table>
   );
 }

@@ -187,7 +187,7 @@ export function SaleDrawer({
         <ul className="history-list">
           {detail.refunds.map((r) => (
             <li key={r.refundId} data-testid="history-detail-refund" data-status={r.status}>
-              {money(r.amount, c)} · {t(`tenders.${r.tenderKind}`, { defaultValue: r.tenderKind })} · {t(`history.refundStatus.${r.status}`, { defaultValue: r.status })}
+              {money(r.amount, c)} · {(r.legs?.map((l) => l.tenderKind) ?? [r.tenderKind]).map((kind) => t(`tenders.${kind}`, { defaultValue: kind })).join(' + ')} · {t(`history.refundStatus.${r.status}`, { defaultValue: r.status })}
               <div className="muted small">
                 {localTime(r.createdAt)} · {r.reason} · {t('history.detail.refundNo')} {r.refundRequestNo}
               </div>
