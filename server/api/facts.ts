@@ -21,6 +21,11 @@ const INGEST = `
     SELECT t.id AS fact_id, t.seq, t.kind, t."recordedAt" AS recorded_at,
            CASE WHEN jsonb_typeof(t.payload->'businessDate') = 'string' THEN (t.payload->>'businessDate')::date END AS business_date, t.payload
       FROM jsonb_to_recordset($4::jsonb) AS t(id text, seq bigint, kind text, "recordedAt" timestamptz, payload jsonb)
+  ), voided_before AS (
+    -- Voids stored by earlier batches for this batch's sales (a restored till's void can come before its sale; one in
+    -- this batch is applyVoids'), read once for a sale and its tenders: a join on the batch, not a subquery per row
+    -- (Citus refuses a correlated subquery beside CTEs, and it was two index probes a sale).
+    SELECT v.sale_id, v.voided_at FROM input i JOIN sale_void v ON v.store_id = $1 AND v.sale_id = i.fact_id WHERE i.kind = 'sale'
   ), seqs AS (
     INSERT INTO stream_seq (store_id, stream, seq, fact_id) SELECT $1, $3, seq, fact_id FROM input
   ), stored AS (
@@ -64,12 +69,21 @@ async function orRefuseClash<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    const pgError = error as { code?: string; constraint?: string; detail?: string };
+    const pgError = error as { code?: string; constraint?: string; detail?: string; message?: string };
     if (pgError.code !== '23505') throw error;
-    throw new ApiError('bad_request', `A fact of this batch clashes with one already stored (${pgError.constraint ?? 'a unique key'}): ${pgError.detail ?? ''}`.trim(), {
-      constraint: pgError.constraint,
+    const constraint = pgError.constraint ?? constraintOnShard(pgError.message);
+    throw new ApiError('bad_request', `A fact of this batch clashes with one already stored (${constraint ?? 'a unique key'}): ${pgError.detail ?? ''}`.trim(), {
+      constraint,
     });
   }
+}
+
+/**
+ * A Citus worker's unique violation reaches the coordinator's client without its constraint field, named in the
+ * message only, and by the shard's name (`sale_tender_pkey_102345`): the table's name is that without the shard id.
+ */
+function constraintOnShard(message: string | undefined): string | undefined {
+  return message?.match(/unique constraint "(.+?)(?:_\d+)?"/)?.[1];
 }
 
 export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity, stream: string, lock = false): Promise<number> {
@@ -89,18 +103,21 @@ export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity,
  * they had). Its oldest waiting fact is the batch's first, unless the server now holds everything the till has.
  */
 async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: UploadRequest, ackedSeq: number, stored = true): Promise<void> {
-  const waiting = request.waiting ?? null;
+  // Which columns change is decided here, not by CASE in SQL: Citus refuses now() inside CASE in an update.
+  const waiting = request.waiting;
+  const set = ['last_contact_at = now()'];
+  if (stored) set.push('last_upload_at = now()');
+  if (waiting) {
+    set.push('waiting_stream = $3', 'highest_seq = $4', 'waiting_reported_at = now()');
+    set.push(waiting.highestSeq > ackedSeq ? 'oldest_waiting_since = now() - make_interval(secs => $5::float8 / 1000)' : 'oldest_waiting_since = NULL');
+  }
+  const values: unknown[] = [who.storeId, who.terminalId];
+  if (waiting) values.push(request.stream, waiting.highestSeq);
+  if (waiting && waiting.highestSeq > ackedSeq) values.push(waiting.oldestAgeMs);
   await tx.query({
-    name: 'note-upload',
-    text: `UPDATE terminal SET last_contact_at = now(),
-            last_upload_at = CASE WHEN $3 THEN now() ELSE last_upload_at END,
-            waiting_stream = CASE WHEN $5::bigint IS NULL THEN waiting_stream ELSE $4 END,
-            highest_seq = coalesce($5::bigint, highest_seq),
-            waiting_reported_at = CASE WHEN $5::bigint IS NULL THEN waiting_reported_at ELSE now() END,
-            oldest_waiting_since = CASE WHEN $5::bigint IS NULL THEN oldest_waiting_since
-                                        WHEN $5::bigint > $6::bigint THEN now() - make_interval(secs => $7::float8 / 1000) END
-      WHERE store_id = $1 AND terminal_id = $2`,
-    values: [who.storeId, who.terminalId, stored, request.stream, waiting?.highestSeq ?? null, ackedSeq, waiting?.oldestAgeMs ?? 0],
+    name: `note-upload${stored ? '-stored' : ''}${waiting ? (waiting.highestSeq > ackedSeq ? '-waiting' : '-caught-up') : ''}`,
+    text: `UPDATE terminal SET ${set.join(', ')} WHERE store_id = $1 AND terminal_id = $2`,
+    values,
   });
 }
 
