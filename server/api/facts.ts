@@ -80,10 +80,11 @@ async function orRefuseClash<T>(work: Promise<T>): Promise<T> {
 
 /**
  * A Citus worker's unique violation reaches the coordinator's client without its constraint field, named in the
- * message only, and by the shard's name (`sale_tender_pkey_102345`): the table's name is that without the shard id.
+ * message only, and by the shard's name (`sale_tender_pkey_102345`): the table's name is that without the shard id
+ * (Citus numbers shards from 102008, so a name's own short number suffix stays).
  */
-function constraintOnShard(message: string | undefined): string | undefined {
-  return message?.match(/unique constraint "(.+?)(?:_\d+)?"/)?.[1];
+export function constraintOnShard(message: string | undefined): string | undefined {
+  return message?.match(/unique constraint "(.+?)(?:_\d{6,})?"/)?.[1];
 }
 
 export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity, stream: string, lock = false): Promise<number> {
