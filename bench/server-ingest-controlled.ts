@@ -35,6 +35,11 @@ export interface ControlledIngestOptions {
   readonly warmup: number;
   readonly batch: number;
   readonly rounds: number;
+  /**
+   * Voids already stored (of other sales, spread over the two stores) before the warm-up, as on a server that has
+   * run a while: the upload looks each sale up among them, and on an empty sale_void that look-up costs nothing.
+   */
+  readonly voids: number;
 }
 
 interface Till {
@@ -156,6 +161,14 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
         tills.push({ storeId: s, terminalId, stream: ulid(), seq: 0, sold: 0 });
       }
     }
+    if (o.voids > 0) {
+      await probe.query(
+        `INSERT INTO sale_void (store_id, sale_id, terminal_id, voided_at, voided_by, reason)
+         SELECT 'S' || (g % 2), 'V' || lpad(g::text, 25, '0'), 'S' || (g % 2) || '-T0', now(), 'bench', 'bench' FROM generate_series(1, $1::int) g`,
+        [o.voids],
+      );
+      await probe.query('VACUUM ANALYZE sale_void');
+    }
     const batches = (count: number) => {
       const list: { till: Till; facts: Fact[] }[] = [];
       for (let made = 0, t = 0; made < count; t = (t + 1) % tills.length) {
@@ -222,6 +235,7 @@ export async function controlledIngestBench(o: ControlledIngestOptions) {
       warmup: o.warmup,
       batch: o.batch,
       rounds: o.rounds,
+      voids: o.voids,
       perSale: {
         walBytes: med((r) => r.ingest.walBytes),
         walRecords: med((r) => r.ingest.walRecords),
