@@ -197,9 +197,10 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     if (stored !== o.warmup + o.sales) throw new Error(`${stored} sales stored, not ${o.warmup + o.sales}`);
 
     // The raw COPY of the same fact rows, into a table shaped like fact (as bench/server-sync.ts), on the same backend.
+    // Each row its own stream (its id): the tills' seqs repeat, and (store, stream, seq) is unique in fact.
     const csv = join(dir, `facts-${n}.csv`);
     const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
-    await writeFile(csv, sales.map((f) => [quote(f.kind === 'sale' ? 'S0' : ''), quote(f.id), quote('T'), quote('copy'), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
+    await writeFile(csv, sales.map((f) => [quote(f.kind === 'sale' ? 'S0' : ''), quote(f.id), quote('T'), quote(f.id), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
     await chmod(csv, 0o644);
     await db.query('CREATE TABLE fact_copy (LIKE fact INCLUDING ALL)');
     const copy = await phase(probe, db, backendPid, clusterDir, async () => {

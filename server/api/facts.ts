@@ -26,14 +26,17 @@ const INGEST = `
     -- this batch is applyVoids'), read once for a sale and its tenders: a join on the batch, not a subquery per row
     -- (Citus refuses a correlated subquery beside CTEs, and it was two index probes a sale).
     SELECT v.sale_id, v.voided_at FROM input i JOIN sale_void v ON v.store_id = $1 AND v.sale_id = i.fact_id WHERE i.kind = 'sale'
-  ), seqs AS (
-    INSERT INTO stream_seq (store_id, stream, seq, fact_id) SELECT $1, $3, seq, fact_id FROM input
   ), stored AS (
     INSERT INTO fact (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, business_date, payload)
     SELECT $1, fact_id, $2, $3, seq, kind, recorded_at, business_date,
            CASE WHEN kind = 'sale' THEN payload - ${SALE_PROJECTED_KEYS} ELSE payload END FROM input
     ON CONFLICT (store_id, fact_id) DO NOTHING
     RETURNING store_id, fact_id, seq, terminal_id, kind
+  ), seqs AS (
+    -- A fact the store already held (another stream stored it first): this stream's seq keeps its id here. The facts
+    -- this stream stores itself hold their (stream, seq) in their own row (fact_by_stream_seq, migration 0016).
+    INSERT INTO stream_seq (store_id, stream, seq, fact_id)
+    SELECT $1, $3, i.seq, i.fact_id FROM input i LEFT JOIN stored s ON s.fact_id = i.fact_id AND s.seq = i.seq WHERE s.fact_id IS NULL
   ), f AS (
     -- The facts this statement stored, with their payloads as sent (a sale's whole, for its projections).
     SELECT s.store_id, s.fact_id, s.terminal_id, s.kind, i.payload FROM stored s JOIN input i ON i.fact_id = s.fact_id AND i.seq = s.seq
@@ -139,8 +142,12 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     // Facts the stream already holds: the same ids again (a retry) are fine; other ids mean the till went back.
     const old = request.facts.filter((f) => f.seq <= acked);
     if (old.length > 0) {
+      // A seq's fact is the fact row this stream stored, or a stream_seq row (a fact stored first by another stream, or
+      // any fact stored before migration 0016).
       const { rows } = await tx.query<{ seq: number; fact_id: string }>(
-        `SELECT seq, fact_id FROM stream_seq WHERE store_id = $1 AND stream = $2 AND seq = ANY($3::bigint[])`,
+        `SELECT seq, fact_id FROM fact WHERE store_id = $1 AND stream = $2 AND seq = ANY($3::bigint[])
+         UNION ALL
+         SELECT seq, fact_id FROM stream_seq WHERE store_id = $1 AND stream = $2 AND seq = ANY($3::bigint[])`,
         [who.storeId, stream, old.map((f) => f.seq)],
       );
       const held = new Map(rows.map((r) => [r.seq, r.fact_id]));
