@@ -1,7 +1,8 @@
 /**
  * Projections of newly stored facts, written in the upload's statement straight from the jsonb (one
- * data-modifying CTE per table over `f`, the fact rows the same statement inserted). Each is keyed by its
- * own id within the store, so a projection exists once per fact.
+ * data-modifying CTE per table over `f`, the fact rows the same statement inserted, and `voided_before`, the
+ * batch's sales with a void an earlier batch stored: server/api/facts.ts). Each is keyed by its own id within the
+ * store, so a projection exists once per fact.
  *
  * A sale, its lines and its tenders are plain inserts: `f` holds only facts this statement stored, and a sale
  * fact's id is its sale's id (facts.ts refuses any other), so a second row for the same sale can only come with
