@@ -35,6 +35,11 @@ export interface ControlledIngestOptions {
   readonly warmup: number;
   readonly batch: number;
   readonly rounds: number;
+  /**
+   * Voids already stored (of other sales, spread over the two stores) before the warm-up, as on a server that has
+   * run a while: the upload looks each sale up among them, and on an empty sale_void that look-up costs nothing.
+   */
+  readonly voids: number;
 }
 
 interface Till {
@@ -156,6 +161,14 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
         tills.push({ storeId: s, terminalId, stream: ulid(), seq: 0, sold: 0 });
       }
     }
+    if (o.voids > 0) {
+      await probe.query(
+        `INSERT INTO sale_void (store_id, sale_id, terminal_id, voided_at, voided_by, reason)
+         SELECT 'S' || (g % 2), 'V' || lpad(g::text, 25, '0'), 'S' || (g % 2) || '-T0', now(), 'bench', 'bench' FROM generate_series(1, $1::int) g`,
+        [o.voids],
+      );
+      await probe.query('VACUUM ANALYZE sale_void');
+    }
     const batches = (count: number) => {
       const list: { till: Till; facts: Fact[] }[] = [];
       for (let made = 0, t = 0; made < count; t = (t + 1) % tills.length) {
@@ -184,9 +197,10 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     if (stored !== o.warmup + o.sales) throw new Error(`${stored} sales stored, not ${o.warmup + o.sales}`);
 
     // The raw COPY of the same fact rows, into a table shaped like fact (as bench/server-sync.ts), on the same backend.
+    // Each row its own stream (its id): the tills' seqs repeat, and (store, stream, seq) is unique in fact.
     const csv = join(dir, `facts-${n}.csv`);
     const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
-    await writeFile(csv, sales.map((f) => [quote(f.kind === 'sale' ? 'S0' : ''), quote(f.id), quote('T'), quote('copy'), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
+    await writeFile(csv, sales.map((f) => [quote(f.kind === 'sale' ? 'S0' : ''), quote(f.id), quote('T'), quote(f.id), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
     await chmod(csv, 0o644);
     await db.query('CREATE TABLE fact_copy (LIKE fact INCLUDING ALL)');
     const copy = await phase(probe, db, backendPid, clusterDir, async () => {
@@ -222,6 +236,7 @@ export async function controlledIngestBench(o: ControlledIngestOptions) {
       warmup: o.warmup,
       batch: o.batch,
       rounds: o.rounds,
+      voids: o.voids,
       perSale: {
         walBytes: med((r) => r.ingest.walBytes),
         walRecords: med((r) => r.ingest.walRecords),

@@ -96,8 +96,9 @@ export async function listTerminals(db: Db, storeId: string) {
 }
 
 export async function revokeTerminal(db: Db, storeId: string, terminalId: string) {
+  // least() skips a NULL, so the first revocation's time stays (Citus refuses now() in coalesce() in an update).
   const { rowCount } = await db.query(
-    `UPDATE terminal SET revoked_at = coalesce(revoked_at, now()) WHERE store_id = $1 AND terminal_id = $2`,
+    `UPDATE terminal SET revoked_at = least(revoked_at, now()) WHERE store_id = $1 AND terminal_id = $2`,
     [storeId, terminalId],
   );
   if (!rowCount) throw notFound('Terminal');

@@ -21,14 +21,22 @@ const INGEST = `
     SELECT t.id AS fact_id, t.seq, t.kind, t."recordedAt" AS recorded_at,
            CASE WHEN jsonb_typeof(t.payload->'businessDate') = 'string' THEN (t.payload->>'businessDate')::date END AS business_date, t.payload
       FROM jsonb_to_recordset($4::jsonb) AS t(id text, seq bigint, kind text, "recordedAt" timestamptz, payload jsonb)
-  ), seqs AS (
-    INSERT INTO stream_seq (store_id, stream, seq, fact_id) SELECT $1, $3, seq, fact_id FROM input
+  ), voided_before AS (
+    -- Voids stored by earlier batches for this batch's sales (a restored till's void can come before its sale; one in
+    -- this batch is applyVoids'), read once for a sale and its tenders: a join on the batch, not a subquery per row
+    -- (Citus refuses a correlated subquery beside CTEs, and it was two index probes a sale).
+    SELECT v.sale_id, v.voided_at FROM input i JOIN sale_void v ON v.store_id = $1 AND v.sale_id = i.fact_id WHERE i.kind = 'sale'
   ), stored AS (
     INSERT INTO fact (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, business_date, payload)
     SELECT $1, fact_id, $2, $3, seq, kind, recorded_at, business_date,
            CASE WHEN kind = 'sale' THEN payload - ${SALE_PROJECTED_KEYS} ELSE payload END FROM input
     ON CONFLICT (store_id, fact_id) DO NOTHING
     RETURNING store_id, fact_id, seq, terminal_id, kind
+  ), seqs AS (
+    -- A fact the store already held (another stream stored it first): this stream's seq keeps its id here. The facts
+    -- this stream stores itself hold their (stream, seq) in their own row (fact_by_stream_seq, migration 0016).
+    INSERT INTO stream_seq (store_id, stream, seq, fact_id)
+    SELECT $1, $3, i.seq, i.fact_id FROM input i LEFT JOIN stored s ON s.fact_id = i.fact_id AND s.seq = i.seq WHERE s.fact_id IS NULL
   ), f AS (
     -- The facts this statement stored, with their payloads as sent (a sale's whole, for its projections).
     SELECT s.store_id, s.fact_id, s.terminal_id, s.kind, i.payload FROM stored s JOIN input i ON i.fact_id = s.fact_id AND i.seq = s.seq
@@ -64,12 +72,22 @@ async function orRefuseClash<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    const pgError = error as { code?: string; constraint?: string; detail?: string };
+    const pgError = error as { code?: string; constraint?: string; detail?: string; message?: string };
     if (pgError.code !== '23505') throw error;
-    throw new ApiError('bad_request', `A fact of this batch clashes with one already stored (${pgError.constraint ?? 'a unique key'}): ${pgError.detail ?? ''}`.trim(), {
-      constraint: pgError.constraint,
+    const constraint = pgError.constraint ?? constraintOnShard(pgError.message);
+    throw new ApiError('bad_request', `A fact of this batch clashes with one already stored (${constraint ?? 'a unique key'}): ${pgError.detail ?? ''}`.trim(), {
+      constraint,
     });
   }
+}
+
+/**
+ * A Citus worker's unique violation reaches the coordinator's client without its constraint field, named in the
+ * message only, and by the shard's name (`sale_tender_pkey_102345`): the table's name is that without the shard id
+ * (Citus numbers shards from 102008, so a name's own short number suffix stays).
+ */
+export function constraintOnShard(message: string | undefined): string | undefined {
+  return message?.match(/unique constraint "(.+?)(?:_\d{6,})?"/)?.[1];
 }
 
 export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity, stream: string, lock = false): Promise<number> {
@@ -89,18 +107,21 @@ export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity,
  * they had). Its oldest waiting fact is the batch's first, unless the server now holds everything the till has.
  */
 async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: UploadRequest, ackedSeq: number, stored = true): Promise<void> {
-  const waiting = request.waiting ?? null;
+  // Which columns change is decided here, not by CASE in SQL: Citus refuses now() inside CASE in an update.
+  const waiting = request.waiting;
+  const set = ['last_contact_at = now()'];
+  if (stored) set.push('last_upload_at = now()');
+  if (waiting) {
+    set.push('waiting_stream = $3', 'highest_seq = $4', 'waiting_reported_at = now()');
+    set.push(waiting.highestSeq > ackedSeq ? 'oldest_waiting_since = now() - make_interval(secs => $5::float8 / 1000)' : 'oldest_waiting_since = NULL');
+  }
+  const values: unknown[] = [who.storeId, who.terminalId];
+  if (waiting) values.push(request.stream, waiting.highestSeq);
+  if (waiting && waiting.highestSeq > ackedSeq) values.push(waiting.oldestAgeMs);
   await tx.query({
-    name: 'note-upload',
-    text: `UPDATE terminal SET last_contact_at = now(),
-            last_upload_at = CASE WHEN $3 THEN now() ELSE last_upload_at END,
-            waiting_stream = CASE WHEN $5::bigint IS NULL THEN waiting_stream ELSE $4 END,
-            highest_seq = coalesce($5::bigint, highest_seq),
-            waiting_reported_at = CASE WHEN $5::bigint IS NULL THEN waiting_reported_at ELSE now() END,
-            oldest_waiting_since = CASE WHEN $5::bigint IS NULL THEN oldest_waiting_since
-                                        WHEN $5::bigint > $6::bigint THEN now() - make_interval(secs => $7::float8 / 1000) END
-      WHERE store_id = $1 AND terminal_id = $2`,
-    values: [who.storeId, who.terminalId, stored, request.stream, waiting?.highestSeq ?? null, ackedSeq, waiting?.oldestAgeMs ?? 0],
+    name: `note-upload${stored ? '-stored' : ''}${waiting ? (waiting.highestSeq > ackedSeq ? '-waiting' : '-caught-up') : ''}`,
+    text: `UPDATE terminal SET ${set.join(', ')} WHERE store_id = $1 AND terminal_id = $2`,
+    values,
   });
 }
 
@@ -121,8 +142,12 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     // Facts the stream already holds: the same ids again (a retry) are fine; other ids mean the till went back.
     const old = request.facts.filter((f) => f.seq <= acked);
     if (old.length > 0) {
+      // A seq's fact is the fact row this stream stored, or a stream_seq row (a fact stored first by another stream, or
+      // any fact stored before migration 0016).
       const { rows } = await tx.query<{ seq: number; fact_id: string }>(
-        `SELECT seq, fact_id FROM stream_seq WHERE store_id = $1 AND stream = $2 AND seq = ANY($3::bigint[])`,
+        `SELECT seq, fact_id FROM fact WHERE store_id = $1 AND stream = $2 AND seq = ANY($3::bigint[])
+         UNION ALL
+         SELECT seq, fact_id FROM stream_seq WHERE store_id = $1 AND stream = $2 AND seq = ANY($3::bigint[])`,
         [who.storeId, stream, old.map((f) => f.seq)],
       );
       const held = new Map(rows.map((r) => [r.seq, r.fact_id]));

@@ -1,7 +1,8 @@
 /**
  * Projections of newly stored facts, written in the upload's statement straight from the jsonb (one
- * data-modifying CTE per table over `f`, the fact rows the same statement inserted). Each is keyed by its
- * own id within the store, so a projection exists once per fact.
+ * data-modifying CTE per table over `f`, the fact rows the same statement inserted, and `voided_before`, the
+ * batch's sales with a void an earlier batch stored: server/api/facts.ts). Each is keyed by its own id within the
+ * store, so a projection exists once per fact.
  *
  * A sale, its lines and its tenders are plain inserts: `f` holds only facts this statement stored, and a sale
  * fact's id is its sale's id (facts.ts refuses any other), so a second row for the same sale can only come with
@@ -17,12 +18,11 @@ export const PROJECTIONS: readonly (readonly [name: string, sql: string])[] = [
   ['sales_in', `INSERT INTO sale (store_id, sale_id, terminal_id, receipt_no, business_date, opened_at, closed_at, currency, subtotal,
                      discount_total, total, rounding, tax_total, change_given, cashier_id, shift_id, voided_at)
    SELECT f.store_id, p."saleId", f.terminal_id, p."receiptNo", p."businessDate", p."openedAt", p."closedAt", p.currency, p.subtotal,
-          p."discountTotal", p.total, p.rounding, p."taxTotal", p."changeGiven", p."cashierId", p."shiftId",
-          -- a void stored by an earlier batch (one in this batch is applyVoids')
-          (SELECT v.voided_at FROM sale_void v WHERE v.store_id = f.store_id AND v.sale_id = p."saleId")
+          p."discountTotal", p.total, p.rounding, p."taxTotal", p."changeGiven", p."cashierId", p."shiftId", v.voided_at
    FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, "receiptNo" int, "businessDate" date,
           "openedAt" timestamptz, "closedAt" timestamptz, currency text, subtotal bigint, "discountTotal" bigint, total bigint,
           rounding bigint, "taxTotal" bigint, "changeGiven" bigint, "cashierId" text, "shiftId" text)
+     LEFT JOIN voided_before v ON v.sale_id = f.fact_id
    WHERE f.kind = 'sale'
    RETURNING store_id, terminal_id, business_date, closed_at, subtotal, discount_total, total, rounding, tax_total, sale_id, voided_at`],
   ['lines_in', `INSERT INTO sale_line (store_id, sale_id, line_no, product_id, sku, name, unit, quantity_milli, unit_price, gross,
@@ -36,10 +36,10 @@ export const PROJECTIONS: readonly (readonly [name: string, sql: string])[] = [
    RETURNING store_id, business_date, sale_id, product_id, name, unit, quantity_milli, net`],
   ['tenders_in', `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount, voided)
    SELECT f.store_id, t."tenderId", f.payload->>'saleId', f.terminal_id, (f.payload->>'businessDate')::date, t.seq, t.kind, t.amount,
-          t.tendered, t."paymentId", coalesce(t."merchantDiscount", 0),
-          EXISTS (SELECT 1 FROM sale_void v WHERE v.store_id = f.store_id AND v.sale_id = f.payload->>'saleId')
+          t.tendered, t."paymentId", coalesce(t."merchantDiscount", 0), v.sale_id IS NOT NULL
    FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'tenders') AS t("tenderId" text, seq int, kind text, amount bigint,
           tendered bigint, "paymentId" text, "merchantDiscount" bigint)
+     LEFT JOIN voided_before v ON v.sale_id = f.fact_id
    WHERE f.kind = 'sale'
    RETURNING store_id, business_date, terminal_id, kind, amount, voided`],
   ['refunds_in', `INSERT INTO refund (store_id, refund_id, sale_id, terminal_id, business_date, kind, tender_kind, amount, wallet_amount, cash_amount, finished_at)

@@ -25,7 +25,7 @@ describe('0001_init', () => {
         WHERE tc.table_schema = 'public' AND tc.constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND tc.table_name <> 'schema_version'
         GROUP BY tc.table_name, tc.constraint_name, tc.constraint_type`,
     );
-    const tables = (await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_version'`)).rows.map((r) => r.table_name);
+    const tables = (await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'`)).rows.map((r) => r.table_name);
     expect(tables.length).toBeGreaterThanOrEqual(15);
     // every table has a primary key, and every key includes store_id
     expect(new Set(rows.filter((r) => r.constraint_type === 'PRIMARY KEY').map((r) => r.table_name))).toEqual(new Set(tables));

@@ -77,13 +77,15 @@ export async function signIn(db: Db, body: unknown): Promise<{ token: string; us
   if (account.locked_until && account.locked_until > new Date()) {
     throw new ApiError('unauthorized', 'This account is locked after repeated wrong passwords: try again later', { reason: 'locked', lockedUntil: account.locked_until.toISOString() });
   }
+  // The lock's end is a parameter (this process's clock, the one the check above reads it with): Citus refuses a
+  // non-immutable function (now(), timestamptz + interval) inside CASE in a modification.
   const failed = () =>
     db.query(
       `UPDATE office_account SET
          failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END,
-         locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+         locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN $3::timestamptz ELSE locked_until END
        WHERE account_id = $1`,
-      [account.account_id, LOCK_AFTER_FAILURES, LOCK_MINUTES],
+      [account.account_id, LOCK_AFTER_FAILURES, new Date(Date.now() + LOCK_MINUTES * 60_000)],
     );
   if (!(await checkPassword(request.password, account.password_hash))) {
     await failed();

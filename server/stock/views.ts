@@ -87,7 +87,7 @@ export async function stockDocuments(db: Db, storeId: string, limit: number): Pr
               (SELECT count(*) FROM stock_count_line l WHERE l.store_id = c.store_id AND l.count_id = c.count_id)::int
          FROM stock_count c WHERE c.store_id = $1
        UNION ALL
-       SELECT 'transfer_' || t.direction, t.transfer_id, t.posted_at, t.account_id, (SELECT s.name FROM store s WHERE s.store_id = t.other_store_id), t.note,
+       SELECT 'transfer_' || t.direction, t.transfer_id, t.posted_at, t.account_id, t.other_store_id, t.note,
               (SELECT sum(round(l.quantity_milli::numeric * l.unit_cost / 1000)) FROM stock_transfer_line l WHERE l.store_id = t.store_id AND l.transfer_id = t.transfer_id)::bigint,
               (SELECT count(*) FROM stock_transfer_line l WHERE l.store_id = t.store_id AND l.transfer_id = t.transfer_id)::int
          FROM stock_transfer t WHERE t.store_id = $1
@@ -96,5 +96,14 @@ export async function stockDocuments(db: Db, storeId: string, limit: number): Pr
      ORDER BY d.posted_at DESC, d.id DESC LIMIT $2`,
     [storeId, limit],
   );
-  return rows.map((r) => ({ kind: r.kind, id: r.id, postedAt: r.posted_at.toISOString(), by: r.by, party: r.party, note: r.note, lines: r.lines, value: r.value }));
+  // A transfer's party is the other store, named by a second read: the one above stays on this store's rows (on Citus,
+  // one shard), where a look-up of another store's row in it was refused.
+  const otherStores = [...new Set(rows.filter((r) => r.kind.startsWith('transfer_') && r.party !== null).map((r) => r.party!))];
+  const names = otherStores.length === 0 ? new Map<string, string>()
+    : new Map((await db.query<{ store_id: string; name: string }>('SELECT store_id, name FROM store WHERE store_id = ANY($1::text[])', [otherStores])).rows.map((r) => [r.store_id, r.name]));
+  return rows.map((r) => ({
+    kind: r.kind, id: r.id, postedAt: r.posted_at.toISOString(), by: r.by,
+    party: r.kind.startsWith('transfer_') ? (r.party === null ? null : names.get(r.party) ?? null) : r.party,
+    note: r.note, lines: r.lines, value: r.value,
+  }));
 }

@@ -157,6 +157,22 @@ describe('back office: stock', () => {
     expect([(await item(A, 'COLA')).stockMilli, (await item(B, 'COLA')).stockMilli]).toEqual([a, b]);
   });
 
+  it('runs chain-wide catalog changes beside transfers both ways without a deadlock: every store taken in one order', async () => {
+    const total = async () => (await t.sql<{ n: number }>(`SELECT sum(stock_milli)::bigint AS n FROM stock_level WHERE product_id = 'COLA' AND store_id = ANY($1)`, [[A, B]]))[0]!.n;
+    const before = await total();
+    const names = Array.from({ length: 4 }, (_, i) => `调拨同时的分类${i}`);
+    const replies = await Promise.all([
+      ...names.map((name, i) => owner.call('POST', '/catalog/categories', { body: { name, sort: 10 + i } })),
+      ...Array.from({ length: 8 }, (_, i) =>
+        owner.call('POST', `/stores/${i % 2 === 0 ? A : B}/stock/transfers`, { body: { toStoreId: i % 2 === 0 ? B : A, lines: [{ productId: 'COLA', quantityMilli: 1_000 }] } }),
+      ),
+    ]);
+    expect(replies.map((r) => r.status)).toEqual(Array(12).fill(201));
+    expect(await total()).toBe(before);
+    const categories = await t.sql<{ store_id: string; n: number }>(`SELECT store_id, count(*)::int AS n FROM category WHERE name = ANY($1) GROUP BY store_id ORDER BY store_id`, [names]);
+    expect(categories).toEqual([A, B].sort().map((store_id) => ({ store_id, n: 4 })));
+  });
+
   it('refuses a transfer of more than the sending store holds, to itself, or of a product the other store lacks, and changes nothing', async () => {
     const moved = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM stock_movement`))[0]!.n;
     const before = await moved();
