@@ -68,7 +68,15 @@ describe('store server faults (real PostgreSQL, the built server as a process)',
       expect(await sent).toBe('connection lost');
       // PostgreSQL rolls the dead client's transaction back once it notices.
       await until(async () => (await watch.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'jiezhang-server' AND backend_xid IS NOT NULL`)).rows.length === 0, 20_000, 'the rollback');
-      const counts = async () => (await watch.query(`SELECT (SELECT count(*)::int FROM fact) AS facts, (SELECT count(*)::int FROM stream_seq) AS seqs, (SELECT count(*)::int FROM sale_line) AS lines, (SELECT coalesce(max(acked_seq), 0)::int FROM fact_stream) AS acked`)).rows[0];
+      // seqs: the stream's seqs that hold a fact (stored by this stream: its (stream, seq) in fact; server migration 0016).
+      const counts = async () =>
+        (
+          await watch.query(
+            `SELECT (SELECT count(*)::int FROM fact) AS facts, (SELECT count(DISTINCT seq)::int FROM fact WHERE stream = $1) + (SELECT count(*)::int FROM stream_seq) AS seqs,
+                    (SELECT count(*)::int FROM sale_line) AS lines, (SELECT coalesce(max(acked_seq), 0)::int FROM fact_stream) AS acked`,
+            [stream],
+          )
+        ).rows[0];
       expect(await counts()).toEqual({ facts: 0, seqs: 0, lines: 0, acked: 0 });
 
       server = await startServerProcess(dataDir, databaseUrl);
