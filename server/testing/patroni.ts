@@ -31,16 +31,39 @@ export function patroniAvailable(): boolean {
   return debianPostgresBinDir() !== null && onPath('patroni') && onPath('etcd') && onPath('haproxy');
 }
 
+/**
+ * A port free now and outside the kernel's ephemeral range. PostgreSQL on the second node binds its port only after
+ * the base backup, tens of seconds later; a port that listen(0) handed out comes from the ephemeral range, where any
+ * outgoing connection of the tests beside this one may take it meanwhile (a CI run failed so: "Address already in
+ * use"). Below that range only a listener asking for that very port can.
+ */
 async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+  const [ephemeralLow] = (() => {
+    try {
+      return readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    } catch {
+      return [32768];
+    }
+  })();
+  const high = Math.max(20_000, (ephemeralLow ?? 32768) - 1);
+  const low = Math.min(20_000, high - 1_000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port below the ephemeral range');
 }
+/** Ports this process has handed out: not handed out twice before they are bound. */
+const taken = new Set<number>();
 
 export interface PatroniNode {
   readonly name: string;
