@@ -29,7 +29,7 @@ import { systemClock } from '../../clock';
 import type { PaymentProvider, ProviderPort } from '../gateway';
 import { AcquirerError, type CancelOutcome, type PayOutcome, type QueryOutcome, type RefundOutcome, type RefundStatusOutcome } from '../port';
 import { exchange, type HttpReply } from '../shouqianba';
-import { errorOf, FAILED_PAY, openV3Reply, type V3ReplyKey, type WechatV3Options } from './v3';
+import { errorOf, openV3Reply, payOutcomeWith, queryOutcomeWith, type V3ReplyKey, type V3TradeReading, type WechatV3Options } from './v3';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { v3Authorization, type V3Signer } from './v3-sign';
 import { V3_GLOBAL_PATHS, V3Error, V3GlobalRefund, V3GlobalTransaction, instantOfRfc3339, type V3GlobalAmount, type V3GlobalTransaction as Transaction } from './v3-wire';
@@ -93,50 +93,19 @@ function paidOf(t: Transaction, key: V3GlobalKey, expected: { clientSn: string; 
   };
 }
 
+const globalReading = (key: V3GlobalKey, now: Date): V3TradeReading<Transaction> => ({
+  schema: V3GlobalTransaction,
+  orderNo: (t) => t.id ?? null,
+  isOurs: (t) => sameMerchant(t, key),
+  paid: (t, expected) => paidOf(t, key, expected, now),
+});
+
 export function globalPayOutcomeOf(reply: HttpReply, key: V3GlobalKey, expected: { clientSn: string; amount: number; currency: string }, now: Date): PayOutcome {
-  const opened = openV3Reply(reply, key, now);
-  if (!opened.ok) return opened.sent ? { kind: 'unknown', reason: opened.reason } : { kind: 'failed', code: 'other', message: opened.reason };
-  const error = errorOf(opened);
-  if (error) {
-    if (error.code === 'USERPAYING') return { kind: 'pending', acquirerSn: null };
-    const code = opened.status < 500 ? FAILED_PAY[error.code] : undefined;
-    return code ? { kind: 'failed', code, message: error.message } : { kind: 'unknown', reason: `HTTP ${opened.status} ${error.message}` };
-  }
-  const parsed = V3GlobalTransaction.safeParse(opened.json);
-  if (!parsed.success) return { kind: 'unknown', reason: `HTTP ${opened.status}: reply has an unknown shape` };
-  if (parsed.data.trade_state === 'USERPAYING') return { kind: 'pending', acquirerSn: parsed.data.id ?? null };
-  if (opened.status !== 200 || parsed.data.trade_state !== 'SUCCESS') return { kind: 'unknown', reason: `HTTP ${opened.status} trade_state ${parsed.data.trade_state}` };
-  return paidOf(parsed.data, key, expected, now);
+  return payOutcomeWith(globalReading(key, now), reply, key, expected, now);
 }
 
 export function globalQueryOutcomeOf(reply: HttpReply, key: V3GlobalKey, expected: { clientSn: string; currency: string }, now: Date): QueryOutcome {
-  const opened = openV3Reply(reply, key, now);
-  if (!opened.ok) return { kind: 'unknown', reason: opened.reason };
-  const error = errorOf(opened);
-  if (error) return error.code === 'ORDER_NOT_EXIST' && opened.status === 404 ? { kind: 'not_found' } : { kind: 'unknown', reason: `HTTP ${opened.status} ${error.message}` };
-  const parsed = V3GlobalTransaction.safeParse(opened.json);
-  if (opened.status !== 200 || !parsed.success) return { kind: 'unknown', reason: `HTTP ${opened.status}: query reply has an unknown shape` };
-  const t = parsed.data;
-  if (t.out_trade_no !== expected.clientSn || !sameMerchant(t, key)) return { kind: 'unknown', reason: 'query reply is for another order' };
-  switch (t.trade_state) {
-    case 'SUCCESS':
-      return paidOf(t, key, { ...expected, amount: null }, now);
-    case 'USERPAYING':
-    case 'NOTPAY':
-    case 'ACCEPT':
-      return { kind: 'pending', acquirerSn: t.id ?? null };
-    case 'REVOKED':
-      return { kind: 'cancelled' };
-    case 'REFUND':
-      if (!t.amount || t.amount.currency !== expected.currency) return { kind: 'unknown', reason: 'refunded order without its amount in the store currency' };
-      return { kind: 'refunded', refundedAmount: 0, amount: t.amount.total };
-    case 'CLOSED':
-      return { kind: 'failed', code: 'other', message: `order closed: ${t.trade_state_desc ?? ''}`.trim() };
-    case 'PAYERROR':
-      return { kind: 'failed', code: 'declined', message: t.trade_state_desc ?? 'PAYERROR' };
-    default:
-      return { kind: 'unknown', reason: `trade_state ${t.trade_state}` };
-  }
+  return queryOutcomeWith(globalReading(key, now), reply, key, expected, now);
 }
 
 /** The global reverse answers with no content (204); a signed error as the domestic reverse's. */

@@ -81,7 +81,7 @@ export function errorOf(opened: { status: number; json: unknown }): { code: stri
   return parsed.success ? { code: parsed.data.code, message: [parsed.data.code, parsed.data.message].filter((s) => s).join(': ') } : null;
 }
 
-export const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
+const FAILED_PAY: Readonly<Record<string, FailureCode>> = {
   NOTENOUGH: 'insufficient_funds',
   AUTHCODEEXPIRE: 'code_expired',
   AUTH_CODE_ERROR: 'code_invalid',
@@ -135,7 +135,35 @@ function paidOf(t: V3Transaction, key: V3ReplyKey, expected: { clientSn: string;
   };
 }
 
-export function codepayOutcomeOf(reply: HttpReply, key: V3ReplyKey, expected: { clientSn: string; amount: number; currency: string }, now: Date): PayOutcome {
+/** What the domestic and the global API's transaction replies share, as their schemas read them. */
+interface V3TradeFields {
+  out_trade_no?: string | undefined;
+  trade_state: string;
+  trade_state_desc?: string | undefined;
+  amount?: { total: number; currency: string } | undefined;
+}
+
+/**
+ * How one API's transaction reply is read: the domestic one here, the global one in ./v3-global.ts. The states, the
+ * errors and what each means are the same in both; the shape, WeChat's order number and whose order it is differ.
+ */
+export interface V3TradeReading<T extends V3TradeFields> {
+  readonly schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } };
+  /** WeChat's order number in the reply (domestic `transaction_id`, global `id`). */
+  orderNo(t: T): string | null;
+  /** Whether the reply is this merchant's. */
+  isOurs(t: T): boolean;
+  /** A paid order as the reply describes it, or unknown when it is not the order asked for. */
+  paid(t: T, expected: { clientSn: string; amount: number | null; currency: string }): PayOutcome;
+}
+
+export function payOutcomeWith<T extends V3TradeFields>(
+  reading: V3TradeReading<T>,
+  reply: HttpReply,
+  key: V3ReplyKey,
+  expected: { clientSn: string; amount: number; currency: string },
+  now: Date,
+): PayOutcome {
   const opened = openV3Reply(reply, key, now);
   if (!opened.ok) return opened.sent ? { kind: 'unknown', reason: opened.reason } : { kind: 'failed', code: 'other', message: opened.reason };
   const error = errorOf(opened);
@@ -144,29 +172,35 @@ export function codepayOutcomeOf(reply: HttpReply, key: V3ReplyKey, expected: { 
     const code = opened.status < 500 ? FAILED_PAY[error.code] : undefined;
     return code ? { kind: 'failed', code, message: error.message } : { kind: 'unknown', reason: `HTTP ${opened.status} ${error.message}` };
   }
-  const parsed = V3Transaction.safeParse(opened.json);
+  const parsed = reading.schema.safeParse(opened.json);
   if (!parsed.success) return { kind: 'unknown', reason: `HTTP ${opened.status}: reply has an unknown shape` };
-  if (parsed.data.trade_state === 'USERPAYING') return { kind: 'pending', acquirerSn: parsed.data.transaction_id ?? null };
+  if (parsed.data.trade_state === 'USERPAYING') return { kind: 'pending', acquirerSn: reading.orderNo(parsed.data) };
   if (opened.status !== 200 || parsed.data.trade_state !== 'SUCCESS') return { kind: 'unknown', reason: `HTTP ${opened.status} trade_state ${parsed.data.trade_state}` };
-  return paidOf(parsed.data, key, expected, now);
+  return reading.paid(parsed.data, expected);
 }
 
-export function queryOutcomeOf(reply: HttpReply, key: V3ReplyKey, expected: { clientSn: string; currency: string }, now: Date): QueryOutcome {
+export function queryOutcomeWith<T extends V3TradeFields>(
+  reading: V3TradeReading<T>,
+  reply: HttpReply,
+  key: V3ReplyKey,
+  expected: { clientSn: string; currency: string },
+  now: Date,
+): QueryOutcome {
   const opened = openV3Reply(reply, key, now);
   if (!opened.ok) return { kind: 'unknown', reason: opened.reason };
   const error = errorOf(opened);
   if (error) return error.code === 'ORDER_NOT_EXIST' && opened.status === 404 ? { kind: 'not_found' } : { kind: 'unknown', reason: `HTTP ${opened.status} ${error.message}` };
-  const parsed = V3Transaction.safeParse(opened.json);
+  const parsed = reading.schema.safeParse(opened.json);
   if (opened.status !== 200 || !parsed.success) return { kind: 'unknown', reason: `HTTP ${opened.status}: query reply has an unknown shape` };
   const t = parsed.data;
-  if (t.out_trade_no !== expected.clientSn || t.mchid !== key.mchId) return { kind: 'unknown', reason: 'query reply is for another order' };
+  if (t.out_trade_no !== expected.clientSn || !reading.isOurs(t)) return { kind: 'unknown', reason: 'query reply is for another order' };
   switch (t.trade_state) {
     case 'SUCCESS':
-      return paidOf(t, key, { ...expected, amount: null }, now);
+      return reading.paid(t, { ...expected, amount: null });
     case 'USERPAYING':
     case 'NOTPAY':
     case 'ACCEPT':
-      return { kind: 'pending', acquirerSn: t.transaction_id ?? null };
+      return { kind: 'pending', acquirerSn: reading.orderNo(t) };
     case 'REVOKED':
       return { kind: 'cancelled' };
     case 'REFUND':
@@ -179,6 +213,21 @@ export function queryOutcomeOf(reply: HttpReply, key: V3ReplyKey, expected: { cl
     default:
       return { kind: 'unknown', reason: `trade_state ${t.trade_state}` };
   }
+}
+
+const domesticReading = (key: V3ReplyKey, now: Date): V3TradeReading<V3Transaction> => ({
+  schema: V3Transaction,
+  orderNo: (t) => t.transaction_id ?? null,
+  isOurs: (t) => t.mchid === key.mchId,
+  paid: (t, expected) => paidOf(t, key, expected, now),
+});
+
+export function codepayOutcomeOf(reply: HttpReply, key: V3ReplyKey, expected: { clientSn: string; amount: number; currency: string }, now: Date): PayOutcome {
+  return payOutcomeWith(domesticReading(key, now), reply, key, expected, now);
+}
+
+export function queryOutcomeOf(reply: HttpReply, key: V3ReplyKey, expected: { clientSn: string; currency: string }, now: Date): QueryOutcome {
+  return queryOutcomeWith(domesticReading(key, now), reply, key, expected, now);
 }
 
 export function reverseOutcomeOf(reply: HttpReply, key: V3ReplyKey, clientSn: string, now: Date): CancelOutcome {
