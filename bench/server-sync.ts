@@ -202,7 +202,9 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     // ---- raw COPY of the same fact rows (no projections, no checks) into a table shaped like fact
     const csv = join(dir, 'facts.csv');
     const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
-    await writeFile(csv, allFacts.map((f) => [quote('S'), quote(f.id), quote('T'), quote('copy'), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
+    // Each row in its till's stream: the tills' seqs repeat, and (store, stream, seq) is unique in fact (server migration 0016).
+    const rows = batches.flatMap((list, t) => list.flat().map((f) => ({ f, stream: tills[t]!.stream })));
+    await writeFile(csv, rows.map(({ f, stream }) => [quote('S'), quote(f.id), quote('T'), quote(stream), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
     await chmod(csv, 0o644);
     const raw = new pg.Client({ connectionString: databaseUrl });
     await raw.connect();
