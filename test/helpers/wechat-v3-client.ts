@@ -23,16 +23,7 @@ export async function signedV3Request(
     { method, url: path, body: text },
     { timestamp: String(Math.floor(at.getTime() / 1000)) },
   );
-  const reply = await new Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-    const headers: Record<string, string> = { accept: 'application/json', authorization, ...(body ? { 'content-type': 'application/json' } : {}) };
-    const req = request(new URL(path, sandbox.url), { method, ca: keys.tls.serverCa, agent: false, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(body ? text : undefined);
-  });
+  const reply = await sendV3(sandbox, keys, method, path, body === null ? null : text, authorization);
   const verified = verifyV3Reply(reply.headers, reply.text, { serial: keys.platform.serial, publicKey: keys.platform.publicKeyPem }, at).ok;
   return { status: reply.status, text: reply.text, json: jsonOf(reply.text), verified };
 }
@@ -43,4 +34,20 @@ function jsonOf(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+export type SentV3 = { status: number; text: string; headers: Record<string, string | string[] | undefined> };
+
+/** The HTTPS exchange itself: `text` sent as the JSON body (null: none) under the given Authorization, the reply as it came. */
+export function sendV3(sandbox: { url: string }, keys: WechatV3Keys, method: 'GET' | 'POST', path: string, text: string | null, authorization: string): Promise<SentV3> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { accept: 'application/json', authorization, ...(text !== null ? { 'content-type': 'application/json' } : {}) };
+    const req = request(new URL(path, sandbox.url), { method, ca: keys.tls.serverCa, agent: false, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(text ?? undefined);
+  });
 }

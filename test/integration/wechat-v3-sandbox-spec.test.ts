@@ -1,5 +1,4 @@
 import { createHash, createPrivateKey } from 'node:crypto';
-import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWechatV3Sandbox, type WechatV3Sandbox } from '../../src-main/acquirer/wechat/sandbox-v3';
 import CODEPAY_REQUEST from '../../src-main/acquirer/wechat/spec-fixtures-v3/codepay-request.json';
@@ -9,6 +8,7 @@ import REVERSE_REQUEST from '../../src-main/acquirer/wechat/spec-fixtures-v3/rev
 import { BILL_COLUMNS, BILL_TRAILER_COLUMNS } from '../../src-main/acquirer/wechat/v2-wire';
 import { v3Authorization, verifyV3Reply } from '../../src-main/acquirer/wechat/v3-sign';
 import { tempDir } from '../helpers/host';
+import { sendV3, type SentV3 } from '../helpers/wechat-v3-client';
 import { makeWechatV3Keys, type WechatV3Keys } from '../helpers/wechat-v3-sandbox';
 
 /**
@@ -33,7 +33,7 @@ describe('the WeChat Pay v3 sandbox against the documentation', () => {
   }, 30_000);
   afterAll(() => sandbox?.close());
 
-  type Sent = { status: number; text: string; headers: Record<string, string | string[] | undefined> };
+  type Sent = SentV3;
   function send(method: 'GET' | 'POST', path: string, body: object | null, options: { key?: string; serial?: string; timestamp?: string; authorization?: string } = {}): Promise<Sent> {
     const text = body === null ? '' : JSON.stringify(body);
     const authorization =
@@ -43,16 +43,7 @@ describe('the WeChat Pay v3 sandbox against the documentation', () => {
         { method, url: path, body: text },
         options.timestamp ? { timestamp: options.timestamp } : {},
       );
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { accept: 'application/json', authorization, ...(body ? { 'content-type': 'application/json' } : {}) };
-      const req = request(new URL(path, sandbox.url), { method, ca: keys.tls.serverCa, agent: false, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-      });
-      req.on('error', reject);
-      req.end(body ? text : undefined);
-    });
+    return sendV3(sandbox, keys, method, path, body === null ? null : text, authorization);
   }
   const platform = () => ({ serial: keys.platform.serial, publicKey: keys.platform.publicKeyPem });
   const signedJson = (r: Sent) => {
