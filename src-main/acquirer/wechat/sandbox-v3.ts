@@ -219,6 +219,14 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
   };
   const error = (res: ServerResponse, status: number, code: string, message: string) => send(res, status, { code, message });
 
+  /** What a paid order's reply says beside its amount, the same in the domestic and the global API. */
+  const paidDetails = (o: OrderRow) => ({
+    bank_type: 'OTHERS',
+    attach: '',
+    success_time: rfc3339Beijing(new Date(o.success_at ?? o.created_at)),
+    payer: { openid: o.openid },
+  });
+
   const transaction = (o: OrderRow) => {
     const paid = o.trade_state === 'SUCCESS' || o.trade_state === 'REFUND';
     return {
@@ -231,10 +239,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       trade_state_desc: TRADE_STATE_DESC[o.trade_state] ?? o.trade_state,
       ...(paid
         ? {
-            bank_type: 'OTHERS',
-            attach: '',
-            success_time: rfc3339Beijing(new Date(o.success_at ?? o.created_at)),
-            payer: { openid: o.openid },
+            ...paidDetails(o),
             amount: o.payer_total !== null ? { total: o.total, payer_total: o.payer_total, currency: o.currency, payer_currency: 'CNY' } : { total: o.total, payer_total: o.total, currency: o.currency, payer_currency: o.currency },
           }
         : { amount: { total: o.total, currency: o.currency } }),
@@ -261,10 +266,7 @@ export async function startWechatV3Sandbox(options: WechatV3SandboxOptions): Pro
       trade_state_desc: TRADE_STATE_DESC[o.trade_state] ?? o.trade_state,
       ...(paid
         ? {
-            bank_type: 'OTHERS',
-            attach: '',
-            success_time: rfc3339Beijing(new Date(o.success_at ?? o.created_at)),
-            payer: { openid: o.openid },
+            ...paidDetails(o),
             amount: { total: o.total, currency: o.currency, payer_total: o.payer_total ?? o.total, payer_currency: 'CNY', exchange_rate: { type: 'SETTLEMENT_RATE', rate: 100_000_000 } },
           }
         : { amount: { total: o.total, currency: o.currency } }),
