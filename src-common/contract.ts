@@ -60,6 +60,10 @@ const LoopDelay = z.object({
   meanMs: z.number().nonnegative(),
   samples: z.number().int().nonnegative(),
   windowMs: z.number().nonnegative(),
+  /** The longest stall, and how much of it the core's thread waited for a CPU it was ready to use (null: not known on this system). */
+  longestStall: z.object({ ms: z.number().nonnegative(), waitingForCpuMs: z.number().nonnegative().nullable() }),
+  /** The longest the core held its loop itself: a stall less its wait for a CPU. */
+  longestHeldMs: z.number().nonnegative(),
   /** Writes of the core that waited for the SQL worker's write (db/write-gate.ts) in the window. */
   writeWaits: z
     .object({

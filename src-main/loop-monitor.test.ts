@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoopMonitor, type LoopMonitor } from './loop-monitor';
+import type { ThreadCpuWait } from './thread-cpu-wait';
 
 const busy = (ms: number) => {
   const until = performance.now() + ms;
@@ -28,5 +29,53 @@ describe('the core event-loop monitor', () => {
     // A generous bound: this machine is shared, but nothing near the 120 ms block happened in this window.
     expect(quiet.maxMs).toBeLessThan(100);
     expect(quiet.windowMs).toBeGreaterThanOrEqual(50);
+  });
+
+  /** A thread whose CPU wait the test sets. */
+  const settableWait = () => {
+    let waited = 0;
+    const probe: ThreadCpuWait & { set(ms: number): void } = { waitedMs: () => waited, close: () => {}, set: (ms) => (waited = ms) };
+    return probe;
+  };
+
+  it('counts a stall the core caused as held by it', async () => {
+    const wait = settableWait();
+    monitor = startLoopMonitor(10, wait);
+    await tick(30);
+    busy(80);
+    await tick(30);
+    const snapshot = monitor.snapshot();
+    expect(snapshot.longestStall.ms).toBeGreaterThanOrEqual(60);
+    expect(snapshot.longestStall.waitingForCpuMs).toBe(0);
+    expect(snapshot.longestHeldMs).toBe(snapshot.longestStall.ms);
+  });
+
+  it('does not count against the core the time its thread waited for a CPU', async () => {
+    const wait = settableWait();
+    monitor = startLoopMonitor(10, wait);
+    await tick(30);
+    busy(80);
+    // As the kernel would report it: of those 80 ms the thread was runnable but off the CPU for 70.
+    wait.set(70);
+    await tick(30);
+    const snapshot = monitor.snapshot();
+    expect(snapshot.longestStall.ms).toBeGreaterThanOrEqual(60);
+    expect(snapshot.longestStall.waitingForCpuMs).toBe(70);
+    expect(snapshot.longestHeldMs).toBeLessThan(snapshot.longestStall.ms - 50);
+
+    monitor.reset();
+    await tick(40);
+    expect(monitor.snapshot()).toMatchObject({ longestHeldMs: expect.any(Number), longestStall: { waitingForCpuMs: expect.anything() } });
+    expect(monitor.snapshot().longestHeldMs).toBeLessThan(50);
+  });
+
+  it('says nothing about CPU waits where they cannot be read', async () => {
+    monitor = startLoopMonitor(10, { waitedMs: () => null, close: () => {} });
+    await tick(20);
+    busy(60);
+    await tick(30);
+    const snapshot = monitor.snapshot();
+    expect(snapshot.longestStall.waitingForCpuMs).toBeNull();
+    expect(snapshot.longestHeldMs).toBe(snapshot.longestStall.ms);
   });
 });

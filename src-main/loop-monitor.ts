@@ -2,8 +2,14 @@
  * How long the core's event loop was kept from serving scans, timers and calls: Node's own histogram of
  * event-loop delay (perf_hooks.monitorEventLoopDelay), read by the technician's
  * diagnostics, the tests that prove maintenance work never stalls the core, and the benchmarks.
+ *
+ * Beside it, each stall is split in two (Linux): the time the core's thread waited for a CPU it was ready to use
+ * (./thread-cpu-wait.ts), and the rest, which the core held itself (its code, a garbage collection, a synchronous
+ * call). On a loaded 2-core machine the first can reach tens of milliseconds with the core doing nothing wrong; the
+ * second is what the core's own design answers for.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { mainThreadCpuWait, type ThreadCpuWait } from './thread-cpu-wait';
 
 export interface LoopDelaySnapshot {
   /** Longest single delay since the last reset (ms). */
@@ -15,6 +21,10 @@ export interface LoopDelaySnapshot {
   samples: number;
   /** How long the window covers (ms). */
   windowMs: number;
+  /** The longest stall the monitor's own timer saw, and how much of it the core's thread waited for a CPU (null: unknown here). */
+  longestStall: { ms: number; waitingForCpuMs: number | null };
+  /** The longest the core held its loop itself: a stall less the time its thread waited for a CPU during it. */
+  longestHeldMs: number;
 }
 
 export interface LoopMonitor {
@@ -24,16 +34,18 @@ export interface LoopMonitor {
   stop(): void;
 }
 
-const ms = (ns: number) => Number((ns / 1e6).toFixed(3));
+const round = (milliseconds: number) => Number(milliseconds.toFixed(3));
+const ms = (ns: number) => round(ns / 1e6);
 
 /**
  * `resolutionMs`: how often Node samples (a timer). Any stall longer than it is measured exactly; 10 ms keeps the
  * idle cost of always measuring low (a 1 ms timer wakes a low-end till a thousand times a second).
  */
-export function startLoopMonitor(resolutionMs = 10): LoopMonitor {
+export function startLoopMonitor(resolutionMs = 10, cpuWait: ThreadCpuWait = mainThreadCpuWait()): LoopMonitor {
   const histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: resolutionMs });
   histogram.enable();
   let since = performance.now();
+  const stalls = watchStalls(resolutionMs, cpuWait);
   return {
     snapshot() {
       // The histogram counts the sampling interval itself as delay: subtract it, so an idle loop reads ~0.
@@ -47,14 +59,49 @@ export function startLoopMonitor(resolutionMs = 10): LoopMonitor {
         meanMs: samples ? lessResolution(histogram.mean) : 0,
         samples,
         windowMs: Number((performance.now() - since).toFixed(1)),
+        ...stalls.longest(),
       };
     },
     reset() {
       histogram.reset();
+      stalls.reset();
       since = performance.now();
     },
     stop() {
       histogram.disable();
+      stalls.stop();
+      cpuWait.close();
     },
+  };
+}
+
+/** A timer at the histogram's resolution that measures each late tick, and the CPU wait within it. */
+function watchStalls(resolutionMs: number, cpuWait: ThreadCpuWait) {
+  let longestStall = { ms: 0, waitingForCpuMs: null as number | null };
+  let longestHeldMs = 0;
+  let lastTick = performance.now();
+  let lastWaited = cpuWait.waitedMs();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const waited = cpuWait.waitedMs();
+    const stallMs = Math.max(0, now - lastTick - resolutionMs);
+    const waitingForCpuMs = waited !== null && lastWaited !== null ? Math.max(0, waited - lastWaited) : null;
+    if (stallMs > longestStall.ms) longestStall = { ms: stallMs, waitingForCpuMs };
+    // The wait is over the whole interval (the stall and the tick before it), so it can exceed the stall: held is then 0.
+    longestHeldMs = Math.max(longestHeldMs, stallMs - (waitingForCpuMs ?? 0));
+    lastTick = now;
+    lastWaited = waited;
+  }, resolutionMs);
+  timer.unref();
+  return {
+    longest: () => ({
+      longestStall: { ms: round(longestStall.ms), waitingForCpuMs: longestStall.waitingForCpuMs === null ? null : round(longestStall.waitingForCpuMs) },
+      longestHeldMs: round(longestHeldMs),
+    }),
+    reset() {
+      longestStall = { ms: 0, waitingForCpuMs: null };
+      longestHeldMs = 0;
+    },
+    stop: () => clearInterval(timer),
   };
 }

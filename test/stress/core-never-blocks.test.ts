@@ -4,8 +4,9 @@
  * sale and a wallet payment waits for the customer's PIN and is polled. The host is a real process (the built
  * out/main/host.js) with the real serialport driver on a socat pty and its embedded sandbox acquirer over HTTP.
  * Asserted: no scan merged or lost (the cart holds exactly what was scanned), the payment paid with no `unknown`
- * on its way, and the core's event loop late by at most STALL_P99_LIMIT_MS at the 99th percentile and never
- * near the seconds these operations took on it (its own monitorEventLoopDelay, read through `terminal.eventLoop`).
+ * on its way, and the core's event loop late by at most STALL_P99_LIMIT_MS at the 99th percentile, never held by
+ * the core itself for more than HELD_LIMIT_MS, and never near the seconds these operations took on it (its own
+ * monitorEventLoopDelay and stall watcher, read through `terminal.eventLoop`).
  *
  * Runs alone (its own vitest project and stage of `npm test`): on a 2-core machine other test files running
  * beside it would take the cores the core's thread needs, and that is not what this test measures.
@@ -26,8 +27,9 @@ const CATALOG_ROWS = 100_000;
  * no longer wait for the disk on its thread (synchronous=NORMAL, flushed off the loop by db/durability.ts: with
  * FULL, a money commit's sync waited up to 100–400 ms behind the backup's 1.2 GB being written back). The test
  * asserts the 99th percentile within the goal and no stall near the 0.6–14 s these operations held the loop for
- * when they ran on it (STALL_LIMIT_MS: a 2-core CI machine shared with other work can still delay a thread by tens
- * of ms, which is the part of the goal not met yet); the measured figures are printed.
+ * when they ran on it (STALL_LIMIT_MS: a 2-core CI machine shared with other work can still keep a ready thread off
+ * the CPU for tens of ms), and the part of every stall the core held itself within the goal (HELD_LIMIT_MS); the
+ * measured figures are printed.
  *
  * After the back-office merges of 2026-12-05 the p99 had risen to 14–25 ms: the import's batches read the same 500
  * rows ahead again for every batch of a few rows (~100 s of the worker's thread), the longer import let ~3,000 scans
@@ -35,6 +37,13 @@ const CATALOG_ROWS = 100_000;
  */
 const STALL_P99_LIMIT_MS = 20;
 const STALL_LIMIT_MS = 300;
+/**
+ * Each stall less the time the core's thread waited for a CPU it was ready to use (Linux schedstat,
+ * src-main/thread-cpu-wait.ts): what the core's code, its collector and its calls held the loop for. Measured
+ * 2026-12-06 on this VM after uploads went to 64K pages: longest held 14.1 ms, while the longest stall (19.2 ms) was
+ * 19.0 ms of waiting for a CPU. Before, the 256K-character upload pages held it 14–28 ms each.
+ */
+const HELD_LIMIT_MS = 20;
 const SCANS = 150;
 const SCAN_GAP_MS = 60;
 
@@ -188,6 +197,7 @@ describe('the core on a 1,000,000-sale database', () => {
     expect(loop.samples).toBeGreaterThan(1000);
     expect(loop.p99Ms).toBeLessThanOrEqual(STALL_P99_LIMIT_MS);
     expect(loop.maxMs).toBeLessThanOrEqual(STALL_LIMIT_MS);
+    if (process.platform === 'linux') expect(loop.longestHeldMs).toBeLessThanOrEqual(HELD_LIMIT_MS);
     kiosk.close();
   }, 900_000);
 });
