@@ -189,6 +189,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       checkpoints: true,
       // Its integrity checks, backups and imports take a CPU each; a scan or a payment timer must not queue behind them.
       niceness: 10,
+      schedIdle: true,
     },
     events,
     log: log.child({ module: 'sql-worker' }),
@@ -214,8 +215,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     file: sqlWorkerFile,
     // Below the core's priority too (an index rebuild takes seconds of CPU), and not above the maintenance worker's: at 5
     // its rebuild after an import starved the maintenance thread while that held the write gate, and a scan's write
-    // waited 0.2–0.4 s for it (the stress test's longestAsyncWaitMs; 8 ms with both at 10).
-    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: false, niceness: 10 },
+    // waited 0.2–0.4 s for it (the stress test's longestAsyncWaitMs; 8 ms with both at 10). So the same class too.
+    data: { databasePath, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), testOperations: false, niceness: 10, schedIdle: true },
     events: unheardEvents,
     log: log.child({ module: 'search-worker' }),
     startAfterMs: WORKER_START_DELAY_MS,

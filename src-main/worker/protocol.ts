@@ -35,6 +35,8 @@ export interface SqlWorkerData {
   readonly checkpoints?: boolean;
   /** Linux: this thread's nice value, above the core's (thread-priority.ts): 10 for the maintenance and search workers. */
   readonly niceness?: number;
+  /** Linux: this thread in the SCHED_IDLE class, below every normal thread (thread-priority.ts); the nice value stays if that fails. */
+  readonly schedIdle?: boolean;
 }
 
 /** Every operation the worker runs: its input and what it answers. */

@@ -13,7 +13,7 @@ import { createWriteGate, gateWrites } from '../../db/write-gate';
 import { PosError } from '../../src-common/errors';
 import { diskFullError, isDiskFullError } from '../disk-space';
 import { operations, testOperations, type OperationTable } from './operations';
-import { lowerThisThreadPriority } from './thread-priority';
+import { idleThisThread, lowerThisThreadPriority } from './thread-priority';
 import { CANCELLED_REASON, type FromWorker, type OperationContext, type SqlWorkerData, type ToWorker, type WorkerError } from './protocol';
 
 if (!parentPort) throw new Error('sql-worker runs as a worker thread only');
@@ -21,6 +21,7 @@ const port = parentPort;
 const data = workerData as SqlWorkerData;
 
 if (data.niceness) lowerThisThreadPriority(data.niceness);
+if (data.schedIdle) void idleThisThread();
 
 const db = new Sqlite(data.databasePath, { fileMustExist: true, ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}) });
 db.pragma('busy_timeout = 5000');
