@@ -82,7 +82,8 @@ export async function maintenanceBench(options: { sales?: number; db?: string } 
   await writeFile(logFile, `${JSON.stringify({ level: 30, time: Date.now(), msg: 'bench' })}\n`);
   const log = pino(loggerOptions('warn'), pino.destination({ fd: 2, sync: true }));
   const events = createEventBus(() => {});
-  const worker: SqlWorkerClient = startSqlWorker({ file: await findSqlWorkerFile(), data: { databasePath }, events, log });
+  // At the priority the till gives its workers (src-main/pos.ts), so the stalls measured are the till's.
+  const worker: SqlWorkerClient = startSqlWorker({ file: await findSqlWorkerFile(), data: { databasePath, niceness: 10, schedIdle: true }, events, log });
   const lastDay = db.prepare("SELECT max(business_date) FROM sale WHERE status = 'completed'").pluck().get() as string;
   const weekStart = addDays(lastDay, -6);
   const now = () => new Date().toISOString();
