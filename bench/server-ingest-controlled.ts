@@ -13,7 +13,7 @@
  * - the CPU of this process (the server's JavaScript: parsing, zod, the batch's JSON) for the ingest.
  * Each round makes a fresh database; the medians over the rounds are the figures to compare between builds.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -192,6 +192,10 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     const jsBefore = process.cpuUsage();
     const ingest = await phase(probe, db, backendPid, clusterDir, () => upload(measured));
     const js = process.cpuUsage(jsBefore);
+    // How the upload's named statements were planned on the measured connection: a custom plan is planned again each run.
+    const plans = (await db.query<{ name: string; generic_plans: string; custom_plans: string }>(
+      `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY name`,
+    )).rows.map((r) => ({ name: r.name, generic: Number(r.generic_plans), custom: Number(r.custom_plans) }));
     const sales = measured.flatMap((b) => b.facts);
     const stored = Number((await probe.query<{ n: string }>(`SELECT count(*) AS n FROM sale`)).rows[0]!.n);
     if (stored !== o.warmup + o.sales) throw new Error(`${stored} sales stored, not ${o.warmup + o.sales}`);
@@ -210,6 +214,7 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     return {
       ingest: { ...perUnit(ingest, o.sales), serverJsCpuUs: Number(((js.user + js.system) / o.sales).toFixed(1)) },
       copy: perUnit(copy, o.sales),
+      plans,
       factBytesPerSale: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact') AS b`)).rows[0]!.b) / (o.warmup + o.sales)),
       copyTableBytesPerRow: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact_copy') AS b`)).rows[0]!.b) / o.sales),
     };
@@ -219,11 +224,26 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
   }
 }
 
+/**
+ * `JIEZHANG_BENCH_AUTO_EXPLAIN=FILE`: every statement's plan with its actual rows, times, buffers and WAL (auto_explain)
+ * goes to FILE. Per-node timing inflates the CPU figures: for finding where a batch's time goes, not for measuring it.
+ */
+const AUTO_EXPLAIN = {
+  session_preload_libraries: 'auto_explain',
+  'auto_explain.log_min_duration': '0',
+  'auto_explain.log_analyze': 'on',
+  'auto_explain.log_buffers': 'on',
+  'auto_explain.log_wal': 'on',
+  'auto_explain.log_nested_statements': 'on',
+};
+
 export async function controlledIngestBench(o: ControlledIngestOptions) {
+  const explainTo = process.env.JIEZHANG_BENCH_AUTO_EXPLAIN;
   const dir = await mkdtemp(join(tmpdir(), 'jiezhang-bench-ingest-'));
   await chmod(dir, 0o755);
   const cluster = await startEmbeddedPostgres(join(dir, 'pg'), {
-    settings: { autovacuum: 'off', checkpoint_timeout: '1d', max_wal_size: '8GB' },
+    settings: { autovacuum: 'off', checkpoint_timeout: '1d', max_wal_size: '8GB', ...(explainTo ? AUTO_EXPLAIN : {}) },
+    onLog: explainTo ? (line) => appendFileSync(explainTo, `${line}\n`) : undefined,
   });
   try {
     const rounds: Awaited<ReturnType<typeof round>>[] = [];
