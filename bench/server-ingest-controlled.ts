@@ -27,6 +27,7 @@ import { migrate } from '../server/migrate';
 import { migrations } from '../server/migrations';
 import { uploadFacts } from '../server/api/facts';
 import { saleFact } from '../server/testing/facts';
+import { PgConnectionErrors } from './pg-connection-errors';
 import { clusterCpuMs } from './process-cpu';
 
 export interface ControlledIngestOptions {
@@ -137,16 +138,16 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function round(adminUrl: (db: string) => string, clusterDir: string, dir: string, n: number, o: ControlledIngestOptions) {
+async function round(adminUrl: (db: string) => string, clusterDir: string, dir: string, n: number, o: ControlledIngestOptions, pgErrors: PgConnectionErrors) {
   const name = `ingest_${n}`;
-  const admin = new pg.Client({ connectionString: adminUrl('postgres') });
+  const admin = pgErrors.watch(new pg.Client({ connectionString: adminUrl('postgres') }), 'the admin connection');
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = adminUrl(name);
-  const probe = new pg.Client({ connectionString: url });
+  const probe = pgErrors.watch(new pg.Client({ connectionString: url }), 'the probe connection');
   await probe.connect();
-  const db = openPool(url);
+  const db = pgErrors.watch(openPool(url), 'the measured connection');
   db.options.max = 1;
   db.options.idleTimeoutMillis = 0;
   try {
@@ -245,9 +246,12 @@ export async function controlledIngestBench(o: ControlledIngestOptions) {
     settings: { autovacuum: 'off', checkpoint_timeout: '1d', max_wal_size: '8GB', ...(explainTo ? AUTO_EXPLAIN : {}) },
     onLog: explainTo ? (line) => appendFileSync(explainTo, `${line}\n`) : undefined,
   });
+  // A connection that drops (PostgreSQL gone mid-run) is recorded and reported with the run's failure, not a crash.
+  const pgErrors = new PgConnectionErrors();
   try {
     const rounds: Awaited<ReturnType<typeof round>>[] = [];
-    for (let n = 0; n < o.rounds; n += 1) rounds.push(await round(cluster.url, join(dir, 'pg', 'postgres'), dir, n, o));
+    for (let n = 0; n < o.rounds; n += 1) rounds.push(await round(cluster.url, join(dir, 'pg', 'postgres'), dir, n, o, pgErrors));
+    pgErrors.throwIfAny();
     const med = (pick: (r: (typeof rounds)[number]) => number) => Number(median(rounds.map(pick)).toFixed(3));
     return {
       method: 'uploadFacts straight on one connection; per sale / per COPY row; medians over rounds (each a fresh database, CHECKPOINT before each phase, autovacuum off)',
@@ -287,6 +291,8 @@ export async function controlledIngestBench(o: ControlledIngestOptions) {
       ingestOverCopyWallClock: med((r) => r.copy.wallUs / r.ingest.wallUs),
       runs: rounds,
     };
+  } catch (error) {
+    throw pgErrors.besides(error);
   } finally {
     await cluster.stop();
     await rm(dir, { recursive: true, force: true });
