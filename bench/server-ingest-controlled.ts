@@ -26,7 +26,7 @@ import { startEmbeddedPostgres } from '../server/embedded-postgres';
 import { migrate } from '../server/migrate';
 import { migrations } from '../server/migrations';
 import { uploadFacts } from '../server/api/facts';
-import { saleFact } from '../server/testing/facts';
+import { saleFact, stockFact } from '../server/testing/facts';
 import { PgConnectionErrors } from './pg-connection-errors';
 import { clusterCpuMs } from './process-cpu';
 
@@ -41,6 +41,12 @@ export interface ControlledIngestOptions {
    * run a while: the upload looks each sale up among them, and on an empty sale_void that look-up costs nothing.
    */
   readonly voids: number;
+  /**
+   * Each sale with the other facts a real till sends with it: a stock movement per line (`adjustStock`,
+   * src-main/services/sales.ts) and a payment fact for a wallet tender. `batch` still counts sales; the figures are
+   * still per sale, and the `COPY` baseline copies the sale facts only.
+   */
+  readonly withStock?: boolean;
 }
 
 interface Till {
@@ -57,6 +63,27 @@ function tillSale(till: Till): Fact {
   const i = till.sold++;
   const fact = saleFact(till.seq, { lines: [{ productId: `P${i % 50}`, price: 100 + (i % 900) }, { productId: `P${(i + 7) % 50}`, price: 250 }], tender: i % 3 === 0 ? 'cash' : 'wechat' });
   return { ...fact, payload: { ...fact.payload, receiptToken: randomBytes(16).toString('base64url') } };
+}
+
+/** A sale and, `withStock`, the facts a real till sends beside it (its lines' stock movements, a wallet payment). */
+function tillFacts(till: Till, withStock: boolean): Fact[] {
+  const sale = tillSale(till);
+  if (!withStock || sale.kind !== 'sale') return [sale];
+  const facts: Fact[] = [sale];
+  for (const line of sale.payload.lines) {
+    till.seq += 1;
+    const movement = stockFact(till.seq, line.productId, -line.quantityMilli);
+    facts.push({ ...movement, payload: { ...movement.payload, ref: sale.id, at: sale.payload.closedAt } });
+  }
+  const tender = sale.payload.tenders[0]!;
+  if (tender.paymentId) {
+    till.seq += 1;
+    facts.push({
+      seq: till.seq, id: ulid(), kind: 'payment', recordedAt: sale.recordedAt,
+      payload: { paymentId: tender.paymentId, saleId: sale.id, wallet: tender.kind, amount: tender.amount, status: 'paid', clientSn: randomBytes(12).toString('hex'), acquirerSn: randomBytes(14).toString('hex'), finishedAt: sale.payload.closedAt },
+    });
+  }
+  return facts;
 }
 
 /** CPU ns a process has used so far: /proc/<pid>/schedstat (ns), else /proc/<pid>/stat's ticks. */
@@ -175,7 +202,7 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
       for (let made = 0, t = 0; made < count; t = (t + 1) % tills.length) {
         const till = tills[t]!;
         const size = Math.min(o.batch, count - made);
-        list.push({ till, facts: Array.from({ length: size }, () => tillSale(till)) });
+        list.push({ till, facts: Array.from({ length: size }, () => tillFacts(till, o.withStock ?? false)).flat() });
         made += size;
       }
       return list;
@@ -197,7 +224,7 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     const plans = (await db.query<{ name: string; generic_plans: string; custom_plans: string }>(
       `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY name`,
     )).rows.map((r) => ({ name: r.name, generic: Number(r.generic_plans), custom: Number(r.custom_plans) }));
-    const sales = measured.flatMap((b) => b.facts);
+    const sales = measured.flatMap((b) => b.facts).filter((f) => f.kind === 'sale');
     const stored = Number((await probe.query<{ n: string }>(`SELECT count(*) AS n FROM sale`)).rows[0]!.n);
     if (stored !== o.warmup + o.sales) throw new Error(`${stored} sales stored, not ${o.warmup + o.sales}`);
 
@@ -261,6 +288,7 @@ export async function controlledIngestBench(o: ControlledIngestOptions) {
       batch: o.batch,
       rounds: o.rounds,
       voids: o.voids,
+      withStock: o.withStock ?? false,
       perSale: {
         walBytes: med((r) => r.ingest.walBytes),
         walRecords: med((r) => r.ingest.walRecords),
