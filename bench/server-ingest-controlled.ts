@@ -224,6 +224,10 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     const plans = (await db.query<{ name: string; generic_plans: string; custom_plans: string }>(
       `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY name`,
     )).rows.map((r) => ({ name: r.name, generic: Number(r.generic_plans), custom: Number(r.custom_plans) }));
+    // What the connection's plan cache holds (the upload prepares a statement per set of fact kinds a batch holds).
+    const planCacheBytes = Number((await db.query<{ b: string }>(
+      `SELECT sum(total_bytes) AS b FROM pg_backend_memory_contexts WHERE name IN ('CachedPlan', 'CachedPlanSource', 'CachedPlanQuery')`,
+    )).rows[0]!.b);
     const sales = measured.flatMap((b) => b.facts).filter((f) => f.kind === 'sale');
     const stored = Number((await probe.query<{ n: string }>(`SELECT count(*) AS n FROM sale`)).rows[0]!.n);
     if (stored !== o.warmup + o.sales) throw new Error(`${stored} sales stored, not ${o.warmup + o.sales}`);
@@ -243,6 +247,7 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
       ingest: { ...perUnit(ingest, o.sales), serverJsCpuUs: Number(((js.user + js.system) / o.sales).toFixed(1)) },
       copy: perUnit(copy, o.sales),
       plans,
+      planCacheBytes,
       factBytesPerSale: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact') AS b`)).rows[0]!.b) / (o.warmup + o.sales)),
       copyTableBytesPerRow: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact_copy') AS b`)).rows[0]!.b) / o.sales),
     };

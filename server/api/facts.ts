@@ -76,10 +76,17 @@ function ingestSql(kinds: ReadonlySet<string>): string {
 /** The kinds the statement projects, in a fixed order: those of a batch name its statement (other kinds are only stored). */
 const PROJECTED_KINDS = [...new Set([...PROJECTIONS.flatMap(([, kinds]) => kinds), 'refund', 'stock_movement', ...MEMBER_KINDS, 'member_points'])].sort();
 const ingestStatements = new Map<string, { name: string; text: string }>();
+/**
+ * At most this many kind sets get a statement of their own; a batch of any other set takes the statement of every
+ * kind. Each prepared statement holds ~0.7 MB of plan in every connection that ran it, and a till chooses what its
+ * batches hold: unbounded, 2^8 sets would be ~180 MB a connection.
+ */
+const MAX_KIND_SETS = 8;
 
-function ingestStatement(facts: readonly Fact[]): { name: string; text: string } {
+export function ingestStatement(facts: readonly Fact[]): { name: string; text: string } {
   const present = new Set<string>(facts.map((f) => f.kind));
-  const kinds = PROJECTED_KINDS.filter((k) => present.has(k));
+  let kinds = PROJECTED_KINDS.filter((k) => present.has(k));
+  if (!ingestStatements.has(kinds.join(',')) && ingestStatements.size >= MAX_KIND_SETS) kinds = PROJECTED_KINDS;
   const key = kinds.join(',');
   let statement = ingestStatements.get(key);
   if (!statement) {
