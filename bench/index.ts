@@ -33,7 +33,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * `scale [--count N]` only the scale weight → cart line latency; `wechat-v3 [--count N]` only WeChat Pay v3 code pay at its sandbox; `alipay [--count N]` only Alipay direct's scan → gateway; `generate-sales …` only makes a database;
  * `server [--tills --sales --batch --lag-seconds --total-sales --stores --fresh]` only the store server;
  * `server-daily-total [--total-sales N --stores N --fresh]` only its daily total on the cached big database;
- * `server-ingest-controlled [--sales N --warmup N --batch N --rounds N --voids N]` only the ingest's per-sale cost in PostgreSQL beside a raw COPY's.
+ * `server-ingest-controlled [--sales N --warmup N --batch N --rounds N --voids N --with-stock]` only the ingest's per-sale cost in PostgreSQL beside a raw COPY's.
  */
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -90,6 +90,7 @@ async function main() {
       batch: Number(option('batch') ?? 100),
       rounds: Number(option('rounds') ?? 3),
       voids: Number(option('voids') ?? 0),
+      withStock: process.argv.includes('--with-stock'),
     });
     process.stdout.write(`${JSON.stringify({ serverIngestControlled: figures }, null, 2)}\n`);
     return;

@@ -20,6 +20,7 @@ import { startEmbeddedPostgres, type EmbeddedCluster } from '../server/embedded-
 import { DatabaseFromNewerVersionError, migrate } from '../server/migrate';
 import { migrations } from '../server/migrations';
 import { officeDashboardBench } from './office-dashboard';
+import { PgConnectionErrors } from './pg-connection-errors';
 import { percentile } from './stats';
 
 /** Raise when generate() makes different data. */
@@ -32,8 +33,8 @@ export function dailyTotalClusterPath(totalSales: number, stores: number): strin
   return join(tmpdir(), `jiezhang-bench-pg-daily-total-${totalSales}-${stores}-g${GENERATOR_VERSION}`);
 }
 
-async function generate(url: string, totalSales: number, stores: number): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
+async function generate(url: string, totalSales: number, stores: number, pgErrors: PgConnectionErrors): Promise<void> {
+  const c = pgErrors.watch(new pg.Client({ connectionString: url }), 'the generating connection');
   await c.connect();
   try {
     // The rows go straight into the tables the uploads project into, before the dashboard's rollups exist: their
@@ -97,11 +98,12 @@ async function cachedCluster(
   totalSales: number,
   stores: number,
   fresh: boolean,
+  pgErrors: PgConnectionErrors,
 ): Promise<{ cluster: EmbeddedCluster; generateSeconds: number; cached: boolean; migrated: { versions: number[]; seconds: number } }> {
   const path = dailyTotalClusterPath(totalSales, stores);
   if (!fresh && existsSync(join(path, MADE))) {
     const cluster = await startEmbeddedPostgres(path);
-    const c = new pg.Client({ connectionString: cluster.url('totals') });
+    const c = pgErrors.watch(new pg.Client({ connectionString: cluster.url('totals') }), 'the migrating connection');
     try {
       await c.connect();
       // Made by a branch whose migrations differ (a number taken by another migration since): made again.
@@ -128,11 +130,11 @@ async function cachedCluster(
   const started = performance.now();
   let cluster = await startEmbeddedPostgres(making);
   try {
-    const admin = new pg.Client({ connectionString: cluster.url('postgres') });
+    const admin = pgErrors.watch(new pg.Client({ connectionString: cluster.url('postgres') }), 'the admin connection');
     await admin.connect();
     await admin.query('CREATE DATABASE totals');
     await admin.end();
-    await generate(cluster.url('totals'), totalSales, stores);
+    await generate(cluster.url('totals'), totalSales, stores, pgErrors);
   } finally {
     await cluster.stop();
   }
@@ -144,8 +146,8 @@ async function cachedCluster(
   return { cluster, generateSeconds, cached: false, migrated: { versions: [], seconds: 0 } };
 }
 
-async function sample(url: string, stores: number): Promise<number[]> {
-  const db = openPool(url);
+async function sample(url: string, stores: number, pgErrors: PgConnectionErrors): Promise<number[]> {
+  const db = pgErrors.watch(openPool(url), 'the daily totals\' pool');
   const samples: number[] = [];
   try {
     for (let i = 0; i < 200; i += 1) {
@@ -163,19 +165,24 @@ async function sample(url: string, stores: number): Promise<number[]> {
 }
 
 export async function dailyTotalBench(o: { totalSales: number; stores: number; fresh?: boolean }) {
-  const { cluster, generateSeconds, cached, migrated } = await cachedCluster(o.totalSales, o.stores, o.fresh ?? false);
+  // A connection that drops (PostgreSQL gone mid-run) is recorded and reported with the run's failure, not a crash.
+  const pgErrors = new PgConnectionErrors();
+  const { cluster, generateSeconds, cached, migrated } = await cachedCluster(o.totalSales, o.stores, o.fresh ?? false, pgErrors).catch((error: unknown) => {
+    throw pgErrors.besides(error);
+  });
   try {
     // The first pass reads from a cluster just started (cold shared buffers); the second is the figure, as on a
     // server running all day, where a store's current day is in memory.
-    const cold = await sample(cluster.url('totals'), o.stores);
-    const warm = await sample(cluster.url('totals'), o.stores);
-    const db = openPool(cluster.url('totals'));
+    const cold = await sample(cluster.url('totals'), o.stores, pgErrors);
+    const warm = await sample(cluster.url('totals'), o.stores, pgErrors);
+    const db = pgErrors.watch(openPool(cluster.url('totals')), 'the dashboard\'s pool');
     let dashboard: Awaited<ReturnType<typeof officeDashboardBench>>;
     try {
       dashboard = await officeDashboardBench(db, o.stores);
     } finally {
       await db.end();
     }
+    pgErrors.throwIfAny();
     return {
       sales: o.totalSales,
       stores: o.stores,
@@ -194,6 +201,8 @@ export async function dailyTotalBench(o: { totalSales: number; stores: number; f
       /** The back office's dashboard call on this database (bench/office-dashboard.ts). */
       officeDashboard: dashboard,
     };
+  } catch (error) {
+    throw pgErrors.besides(error);
   } finally {
     await cluster.stop();
   }

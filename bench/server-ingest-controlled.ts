@@ -13,7 +13,7 @@
  * - the CPU of this process (the server's JavaScript: parsing, zod, the batch's JSON) for the ingest.
  * Each round makes a fresh database; the medians over the rounds are the figures to compare between builds.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,8 @@ import { startEmbeddedPostgres } from '../server/embedded-postgres';
 import { migrate } from '../server/migrate';
 import { migrations } from '../server/migrations';
 import { uploadFacts } from '../server/api/facts';
-import { saleFact } from '../server/testing/facts';
+import { saleFact, stockFact } from '../server/testing/facts';
+import { PgConnectionErrors } from './pg-connection-errors';
 import { clusterCpuMs } from './process-cpu';
 
 export interface ControlledIngestOptions {
@@ -40,6 +41,12 @@ export interface ControlledIngestOptions {
    * run a while: the upload looks each sale up among them, and on an empty sale_void that look-up costs nothing.
    */
   readonly voids: number;
+  /**
+   * Each sale with the other facts a real till sends with it: a stock movement per line (`adjustStock`,
+   * src-main/services/sales.ts) and a payment fact for a wallet tender. `batch` still counts sales; the figures are
+   * still per sale, and the `COPY` baseline copies the sale facts only.
+   */
+  readonly withStock?: boolean;
 }
 
 interface Till {
@@ -56,6 +63,27 @@ function tillSale(till: Till): Fact {
   const i = till.sold++;
   const fact = saleFact(till.seq, { lines: [{ productId: `P${i % 50}`, price: 100 + (i % 900) }, { productId: `P${(i + 7) % 50}`, price: 250 }], tender: i % 3 === 0 ? 'cash' : 'wechat' });
   return { ...fact, payload: { ...fact.payload, receiptToken: randomBytes(16).toString('base64url') } };
+}
+
+/** A sale and, `withStock`, the facts a real till sends beside it (its lines' stock movements, a wallet payment). */
+function tillFacts(till: Till, withStock: boolean): Fact[] {
+  const sale = tillSale(till);
+  if (!withStock || sale.kind !== 'sale') return [sale];
+  const facts: Fact[] = [sale];
+  for (const line of sale.payload.lines) {
+    till.seq += 1;
+    const movement = stockFact(till.seq, line.productId, -line.quantityMilli);
+    facts.push({ ...movement, payload: { ...movement.payload, ref: sale.id, at: sale.payload.closedAt } });
+  }
+  const tender = sale.payload.tenders[0]!;
+  if (tender.paymentId) {
+    till.seq += 1;
+    facts.push({
+      seq: till.seq, id: ulid(), kind: 'payment', recordedAt: sale.recordedAt,
+      payload: { paymentId: tender.paymentId, saleId: sale.id, wallet: tender.kind, amount: tender.amount, status: 'paid', clientSn: randomBytes(12).toString('hex'), acquirerSn: randomBytes(14).toString('hex'), finishedAt: sale.payload.closedAt },
+    });
+  }
+  return facts;
 }
 
 /** CPU ns a process has used so far: /proc/<pid>/schedstat (ns), else /proc/<pid>/stat's ticks. */
@@ -137,16 +165,16 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function round(adminUrl: (db: string) => string, clusterDir: string, dir: string, n: number, o: ControlledIngestOptions) {
+async function round(adminUrl: (db: string) => string, clusterDir: string, dir: string, n: number, o: ControlledIngestOptions, pgErrors: PgConnectionErrors) {
   const name = `ingest_${n}`;
-  const admin = new pg.Client({ connectionString: adminUrl('postgres') });
+  const admin = pgErrors.watch(new pg.Client({ connectionString: adminUrl('postgres') }), 'the admin connection');
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = adminUrl(name);
-  const probe = new pg.Client({ connectionString: url });
+  const probe = pgErrors.watch(new pg.Client({ connectionString: url }), 'the probe connection');
   await probe.connect();
-  const db = openPool(url);
+  const db = pgErrors.watch(openPool(url), 'the measured connection');
   db.options.max = 1;
   db.options.idleTimeoutMillis = 0;
   try {
@@ -174,7 +202,7 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
       for (let made = 0, t = 0; made < count; t = (t + 1) % tills.length) {
         const till = tills[t]!;
         const size = Math.min(o.batch, count - made);
-        list.push({ till, facts: Array.from({ length: size }, () => tillSale(till)) });
+        list.push({ till, facts: Array.from({ length: size }, () => tillFacts(till, o.withStock ?? false)).flat() });
         made += size;
       }
       return list;
@@ -192,7 +220,15 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     const jsBefore = process.cpuUsage();
     const ingest = await phase(probe, db, backendPid, clusterDir, () => upload(measured));
     const js = process.cpuUsage(jsBefore);
-    const sales = measured.flatMap((b) => b.facts);
+    // How the upload's named statements were planned on the measured connection: a custom plan is planned again each run.
+    const plans = (await db.query<{ name: string; generic_plans: string; custom_plans: string }>(
+      `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY name`,
+    )).rows.map((r) => ({ name: r.name, generic: Number(r.generic_plans), custom: Number(r.custom_plans) }));
+    // What the connection's plan cache holds (the upload prepares a statement per set of fact kinds a batch holds).
+    const planCacheBytes = Number((await db.query<{ b: string }>(
+      `SELECT sum(total_bytes) AS b FROM pg_backend_memory_contexts WHERE name IN ('CachedPlan', 'CachedPlanSource', 'CachedPlanQuery')`,
+    )).rows[0]!.b);
+    const sales = measured.flatMap((b) => b.facts).filter((f) => f.kind === 'sale');
     const stored = Number((await probe.query<{ n: string }>(`SELECT count(*) AS n FROM sale`)).rows[0]!.n);
     if (stored !== o.warmup + o.sales) throw new Error(`${stored} sales stored, not ${o.warmup + o.sales}`);
 
@@ -210,6 +246,8 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     return {
       ingest: { ...perUnit(ingest, o.sales), serverJsCpuUs: Number(((js.user + js.system) / o.sales).toFixed(1)) },
       copy: perUnit(copy, o.sales),
+      plans,
+      planCacheBytes,
       factBytesPerSale: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact') AS b`)).rows[0]!.b) / (o.warmup + o.sales)),
       copyTableBytesPerRow: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact_copy') AS b`)).rows[0]!.b) / o.sales),
     };
@@ -219,15 +257,33 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
   }
 }
 
+/**
+ * `JIEZHANG_BENCH_AUTO_EXPLAIN=FILE`: every statement's plan with its actual rows, times, buffers and WAL (auto_explain)
+ * goes to FILE. Per-node timing inflates the CPU figures: for finding where a batch's time goes, not for measuring it.
+ */
+const AUTO_EXPLAIN = {
+  session_preload_libraries: 'auto_explain',
+  'auto_explain.log_min_duration': '0',
+  'auto_explain.log_analyze': 'on',
+  'auto_explain.log_buffers': 'on',
+  'auto_explain.log_wal': 'on',
+  'auto_explain.log_nested_statements': 'on',
+};
+
 export async function controlledIngestBench(o: ControlledIngestOptions) {
+  const explainTo = process.env.JIEZHANG_BENCH_AUTO_EXPLAIN;
   const dir = await mkdtemp(join(tmpdir(), 'jiezhang-bench-ingest-'));
   await chmod(dir, 0o755);
   const cluster = await startEmbeddedPostgres(join(dir, 'pg'), {
-    settings: { autovacuum: 'off', checkpoint_timeout: '1d', max_wal_size: '8GB' },
+    settings: { autovacuum: 'off', checkpoint_timeout: '1d', max_wal_size: '8GB', ...(explainTo ? AUTO_EXPLAIN : {}) },
+    onLog: explainTo ? (line) => appendFileSync(explainTo, `${line}\n`) : undefined,
   });
+  // A connection that drops (PostgreSQL gone mid-run) is recorded and reported with the run's failure, not a crash.
+  const pgErrors = new PgConnectionErrors();
   try {
     const rounds: Awaited<ReturnType<typeof round>>[] = [];
-    for (let n = 0; n < o.rounds; n += 1) rounds.push(await round(cluster.url, join(dir, 'pg', 'postgres'), dir, n, o));
+    for (let n = 0; n < o.rounds; n += 1) rounds.push(await round(cluster.url, join(dir, 'pg', 'postgres'), dir, n, o, pgErrors));
+    pgErrors.throwIfAny();
     const med = (pick: (r: (typeof rounds)[number]) => number) => Number(median(rounds.map(pick)).toFixed(3));
     return {
       method: 'uploadFacts straight on one connection; per sale / per COPY row; medians over rounds (each a fresh database, CHECKPOINT before each phase, autovacuum off)',
@@ -237,6 +293,7 @@ export async function controlledIngestBench(o: ControlledIngestOptions) {
       batch: o.batch,
       rounds: o.rounds,
       voids: o.voids,
+      withStock: o.withStock ?? false,
       perSale: {
         walBytes: med((r) => r.ingest.walBytes),
         walRecords: med((r) => r.ingest.walRecords),
@@ -267,6 +324,8 @@ export async function controlledIngestBench(o: ControlledIngestOptions) {
       ingestOverCopyWallClock: med((r) => r.copy.wallUs / r.ingest.wallUs),
       runs: rounds,
     };
+  } catch (error) {
+    throw pgErrors.besides(error);
   } finally {
     await cluster.stop();
     await rm(dir, { recursive: true, force: true });

@@ -21,6 +21,7 @@ import { ulid } from 'ulid';
 import type { Fact } from '../src-common/sync-protocol';
 import { startEmbeddedPostgres } from '../server/embedded-postgres';
 import { saleFact } from '../server/testing/facts';
+import { PgConnectionErrors } from './pg-connection-errors';
 import { clusterCpuMs, processCpuMs } from './process-cpu';
 import { dailyTotalBench } from './server-daily-total';
 import { percentile } from './stats';
@@ -133,7 +134,9 @@ export async function serverSyncBench(o: ServerSyncOptions) {
   // JIEZHANG_BENCH_PG_STATS=1: pg_stat_statements and WAL figures of the ingest, printed to stderr (for profiling).
   const pgStats = Boolean(process.env.JIEZHANG_BENCH_PG_STATS);
   const cluster = await startEmbeddedPostgres(join(dir, 'pg'), pgStats ? { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all', track_io_timing: 'on', track_wal_io_timing: 'on' } } : {});
-  const admin = new pg.Client({ connectionString: cluster.url('postgres') });
+  // A connection that drops (PostgreSQL gone mid-run) is recorded and reported with the run's failure, not a crash.
+  const pgErrors = new PgConnectionErrors();
+  const admin = pgErrors.watch(new pg.Client({ connectionString: cluster.url('postgres') }), 'the bench\'s admin connection');
   await admin.connect();
   await admin.query('CREATE DATABASE sync');
   await admin.end();
@@ -197,7 +200,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     const ingestSeconds = (performance.now() - ingestStarted) / 1000;
     const ingestPerSecond = allFacts.length / ingestSeconds;
     const ingestCpu = { pg: cpuSince(cpuBefore.pg, clusterCpuMs(clusterDir)), server: cpuSince(cpuBefore.server, processCpuMs(server.pid!)) };
-    if (pgStats) await printIngestStats(databaseUrl, ingestSeconds);
+    if (pgStats) await printIngestStats(databaseUrl, ingestSeconds, pgErrors);
 
     // ---- raw COPY of the same fact rows (no projections, no checks) into a table shaped like fact
     const csv = join(dir, 'facts.csv');
@@ -206,17 +209,22 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     const rows = batches.flatMap((list, t) => list.flat().map((f) => ({ f, stream: tills[t]!.stream })));
     await writeFile(csv, rows.map(({ f, stream }) => [quote('S'), quote(f.id), quote('T'), quote(stream), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
     await chmod(csv, 0o644);
-    const raw = new pg.Client({ connectionString: databaseUrl });
+    const raw = pgErrors.watch(new pg.Client({ connectionString: databaseUrl }), 'the raw COPY\'s connection');
     await raw.connect();
-    await raw.query('CREATE TABLE fact_copy (LIKE fact INCLUDING ALL)');
-    const copyCpuBefore = clusterCpuMs(clusterDir);
-    const copyStarted = performance.now();
-    await raw.query(`COPY fact_copy (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, received_at, business_date, payload) FROM '${csv}' WITH (FORMAT csv)`);
-    const copySeconds = (performance.now() - copyStarted) / 1000;
+    let copySeconds: number;
+    let copyCpu: number | null;
+    try {
+      await raw.query('CREATE TABLE fact_copy (LIKE fact INCLUDING ALL)');
+      const copyCpuBefore = clusterCpuMs(clusterDir);
+      const copyStarted = performance.now();
+      await raw.query(`COPY fact_copy (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, received_at, business_date, payload) FROM '${csv}' WITH (FORMAT csv)`);
+      copySeconds = (performance.now() - copyStarted) / 1000;
+      copyCpu = cpuSince(copyCpuBefore, clusterCpuMs(clusterDir));
+      await raw.query('DROP TABLE fact_copy');
+    } finally {
+      await raw.end().catch(() => undefined);
+    }
     const copyPerSecond = allFacts.length / copySeconds;
-    const copyCpu = cpuSince(copyCpuBefore, clusterCpuMs(clusterDir));
-    await raw.query('DROP TABLE fact_copy');
-    await raw.end();
 
     // ---- the e-receipt page on what was just ingested
     const tokens = allFacts.flatMap((f) => (f.kind === 'sale' && f.payload.receiptToken ? [f.payload.receiptToken] : []));
@@ -263,6 +271,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
 
     // ---- store-wide daily total on a big database
     const totals = await dailyTotalBench({ totalSales: o.totalSales, stores: o.stores, fresh: o.fresh ?? false });
+    pgErrors.throwIfAny();
 
     return {
       ingest: {
@@ -297,6 +306,8 @@ export async function serverSyncBench(o: ServerSyncOptions) {
       dailyTotal: totals,
       eReceiptPage: eReceipt,
     };
+  } catch (error) {
+    throw pgErrors.besides(error);
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
@@ -306,8 +317,8 @@ export async function serverSyncBench(o: ServerSyncOptions) {
 }
 
 /** Where PostgreSQL spent the ingest: statements by total time, and WAL written and synced. */
-async function printIngestStats(url: string, seconds: number) {
-  const c = new pg.Client({ connectionString: url });
+async function printIngestStats(url: string, seconds: number, pgErrors: PgConnectionErrors) {
+  const c = pgErrors.watch(new pg.Client({ connectionString: url }), 'the statistics connection');
   await c.connect();
   try {
     await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');

@@ -12,21 +12,50 @@ import { ApiError, parse } from '../http';
 import type { TerminalIdentity } from './terminals';
 import { applyMembers } from './members';
 import { applyIncomingCosts, lockStores } from '../stock/movements';
-import { applyStockMovements, applyVoids, PROJECTIONS, ROLLUPS, STOCK_MOVEMENTS } from './projections';
+import { applyStockMovements, applyVoids, PROJECTIONS, rollups, STOCK_MOVEMENTS } from './projections';
 import { SALE_PROJECTED_KEYS } from './sale-payload';
 
-const INGEST = `
+/** The kinds of the member facts the upload's statement returns for applyMembers. */
+const MEMBER_KINDS = ['member', 'member_anonymised'];
+
+/**
+ * The upload's statement for a batch holding the fact kinds `kinds`: the (stream, seq) rows, the facts, and only the
+ * projections and rollups those kinds feed. A CTE of a kind the batch lacks would insert nothing, but its nodes are
+ * still set up and run for every batch (ExecutorStart of a 15-CTE plan and its empty scans were ~10% of a one-sale
+ * batch's backend CPU); a till's batches hold a few kinds (sales, their stock movements and payments), so each
+ * connection prepares a few of these statements, each once (a generic plan).
+ */
+function ingestSql(kinds: ReadonlySet<string>): string {
+  const sales = kinds.has('sale');
+  const ctes = [...PROJECTIONS.filter(([, of]) => of.some((k) => kinds.has(k))).map(([name, , sql]) => [name, sql] as const), ...rollups(kinds)];
+  if (kinds.has('stock_movement')) ctes.push(['stock', STOCK_MOVEMENTS]);
+  const selects = [
+    kinds.has('stock_movement') &&
+      `SELECT 'stock' AS what, product_id AS id, NULL::text AS terminal_id, sum(delta_milli)::bigint AS delta,
+         -- goods received on a till with their unit cost, for the moving-average cost (src-common/office/stock-cost.ts)
+         jsonb_agg(jsonb_build_array(delta_milli, unit_cost)) FILTER (WHERE unit_cost IS NOT NULL) AS incoming
+    FROM stock GROUP BY product_id`,
+    MEMBER_KINDS.some((k) => kinds.has(k)) && `SELECT 'member' AS what, fact_id AS id, NULL::text AS terminal_id, NULL::bigint AS delta, NULL::jsonb AS incoming FROM f WHERE kind IN ('member', 'member_anonymised')`,
+    kinds.has('member_points') &&
+      `SELECT 'points' AS what, payload->>'memberId' AS id, terminal_id, sum((payload->>'delta')::bigint) AS delta, NULL::jsonb AS incoming FROM f WHERE kind = 'member_points'
+    GROUP BY payload->>'memberId', terminal_id`,
+  ].filter((q): q is string => q !== false);
+  return `
   WITH input AS (
     -- The batch's facts as one JSON array: no array literal to escape and parse per fact on either side.
     SELECT t.id AS fact_id, t.seq, t.kind, t."recordedAt" AS recorded_at,
            CASE WHEN jsonb_typeof(t.payload->'businessDate') = 'string' THEN (t.payload->>'businessDate')::date END AS business_date, t.payload
       FROM jsonb_to_recordset($4::jsonb) AS t(id text, seq bigint, kind text, "recordedAt" timestamptz, payload jsonb)
-  ), voided_before AS (
+  ), ${
+    sales
+      ? `voided_before AS (
     -- Voids stored by earlier batches for this batch's sales (a restored till's void can come before its sale; one in
     -- this batch is applyVoids'), read once for a sale and its tenders: a join on the batch, not a subquery per row
     -- (Citus refuses a correlated subquery beside CTEs, and it was two index probes a sale).
     SELECT v.sale_id, v.voided_at FROM input i JOIN sale_void v ON v.store_id = $1 AND v.sale_id = i.fact_id WHERE i.kind = 'sale'
-  ), stored AS (
+  ), `
+      : ''
+  }stored AS (
     INSERT INTO fact (store_id, fact_id, terminal_id, stream, seq, kind, recorded_at, business_date, payload)
     SELECT $1, fact_id, $2, $3, seq, kind, recorded_at, business_date,
            CASE WHEN kind = 'sale' THEN payload - ${SALE_PROJECTED_KEYS} ELSE payload END FROM input
@@ -40,15 +69,32 @@ const INGEST = `
   ), f AS (
     -- The facts this statement stored, with their payloads as sent (a sale's whole, for its projections).
     SELECT s.store_id, s.fact_id, s.terminal_id, s.kind, i.payload FROM stored s JOIN input i ON i.fact_id = s.fact_id AND i.seq = s.seq
-  ), ${[...PROJECTIONS, ...ROLLUPS].map(([name, sql]) => `${name} AS (${sql})`).join(', ')},
-  stock AS (${STOCK_MOVEMENTS})
-  SELECT 'stock' AS what, product_id AS id, NULL::text AS terminal_id, sum(delta_milli)::bigint AS delta,
-         -- goods received on a till with their unit cost, for the moving-average cost (src-common/office/stock-cost.ts)
-         jsonb_agg(jsonb_build_array(delta_milli, unit_cost)) FILTER (WHERE unit_cost IS NOT NULL) AS incoming
-    FROM stock GROUP BY product_id
-  UNION ALL SELECT 'member', fact_id, NULL, NULL, NULL FROM f WHERE kind IN ('member', 'member_anonymised')
-  UNION ALL SELECT 'points', payload->>'memberId', terminal_id, sum((payload->>'delta')::bigint), NULL FROM f WHERE kind = 'member_points'
-    GROUP BY payload->>'memberId', terminal_id`;
+  )${ctes.map(([name, sql]) => `, ${name} AS (${sql})`).join('')}
+  ${selects.length > 0 ? selects.join('\n  UNION ALL ') : `SELECT NULL::text AS what, NULL::text AS id, NULL::text AS terminal_id, NULL::bigint AS delta, NULL::jsonb AS incoming WHERE false`}`;
+}
+
+/** The kinds the statement projects, in a fixed order: those of a batch name its statement (other kinds are only stored). */
+const PROJECTED_KINDS = [...new Set([...PROJECTIONS.flatMap(([, kinds]) => kinds), 'refund', 'stock_movement', ...MEMBER_KINDS, 'member_points'])].sort();
+const ingestStatements = new Map<string, { name: string; text: string }>();
+/**
+ * At most this many kind sets get a statement of their own; a batch of any other set takes the statement of every
+ * kind. Each prepared statement holds ~0.7 MB of plan in every connection that ran it, and a till chooses what its
+ * batches hold: unbounded, 2^8 sets would be ~180 MB a connection.
+ */
+const MAX_KIND_SETS = 8;
+
+export function ingestStatement(facts: readonly Fact[]): { name: string; text: string } {
+  const present = new Set<string>(facts.map((f) => f.kind));
+  let kinds = PROJECTED_KINDS.filter((k) => present.has(k));
+  if (!ingestStatements.has(kinds.join(',')) && ingestStatements.size >= MAX_KIND_SETS) kinds = PROJECTED_KINDS;
+  const key = kinds.join(',');
+  let statement = ingestStatements.get(key);
+  if (!statement) {
+    statement = { name: `ingest:${key}`, text: ingestSql(new Set(kinds)) };
+    ingestStatements.set(key, statement);
+  }
+  return statement;
+}
 
 function assertConsecutive(facts: readonly Fact[]): void {
   for (let i = 1; i < facts.length; i += 1) {
@@ -91,13 +137,18 @@ export function constraintOnShard(message: string | undefined): string | undefin
 }
 
 export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity, stream: string, lock = false): Promise<number> {
+  return (await heldStreamState(db, who, stream, lock)) ?? 0;
+}
+
+/** The stream's acknowledged seq, or null while the server holds no row of it. */
+async function heldStreamState(db: Db | pg.ClientBase, who: TerminalIdentity, stream: string, lock: boolean): Promise<number | null> {
   const { rows } = await db.query<{ terminal_id: string; acked_seq: number }>({
     name: lock ? 'stream-state-lock' : 'stream-state',
     text: `SELECT terminal_id, acked_seq FROM fact_stream WHERE store_id = $1 AND stream = $2${lock ? ' FOR UPDATE' : ''}`,
     values: [who.storeId, stream],
   });
   const row = rows[0];
-  if (!row) return 0;
+  if (!row) return null;
   if (row.terminal_id !== who.terminalId) throw new ApiError('forbidden', 'This stream belongs to another terminal');
   return row.acked_seq;
 }
@@ -105,8 +156,10 @@ export async function streamState(db: Db | pg.ClientBase, who: TerminalIdentity,
 /**
  * The terminal's last upload, and what it said waits on it (an older till says nothing: those columns keep what
  * they had). Its oldest waiting fact is the batch's first, unless the server now holds everything the till has.
+ * When the upload `stored` facts, the same statement moves the stream's acknowledged seq to `ackedSeq` (a round trip
+ * a batch fewer than a statement of its own).
  */
-async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: UploadRequest, ackedSeq: number, stored = true): Promise<void> {
+async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: UploadRequest, ackedSeq: number, stored: boolean): Promise<void> {
   // Which columns change is decided here, not by CASE in SQL: Citus refuses now() inside CASE in an update.
   const waiting = request.waiting;
   const set = ['last_contact_at = now()'];
@@ -118,9 +171,14 @@ async function noteUpload(tx: pg.ClientBase, who: TerminalIdentity, request: Upl
   const values: unknown[] = [who.storeId, who.terminalId];
   if (waiting) values.push(request.stream, waiting.highestSeq);
   if (waiting && waiting.highestSeq > ackedSeq) values.push(waiting.oldestAgeMs);
+  let acking = '';
+  if (stored) {
+    values.push(request.stream, ackedSeq);
+    acking = `WITH ack AS (UPDATE fact_stream SET acked_seq = $${values.length}, updated_at = now() WHERE store_id = $1 AND stream = $${values.length - 1}) `;
+  }
   await tx.query({
     name: `note-upload${stored ? '-stored' : ''}${waiting ? (waiting.highestSeq > ackedSeq ? '-waiting' : '-caught-up') : ''}`,
-    text: `UPDATE terminal SET ${set.join(', ')} WHERE store_id = $1 AND terminal_id = $2`,
+    text: `${acking}UPDATE terminal SET ${set.join(', ')} WHERE store_id = $1 AND terminal_id = $2`,
     values,
   });
 }
@@ -132,12 +190,18 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
   const { stream } = request;
   return inTransaction(db, async (tx) => {
     // Every statement of an upload is named (parsed and planned once per connection): they run for every batch.
-    await tx.query({
-      name: 'stream-open',
-      text: `INSERT INTO fact_stream (store_id, stream, terminal_id) VALUES ($1, $2, $3) ON CONFLICT (store_id, stream) DO NOTHING`,
-      values: [who.storeId, stream, who.terminalId],
-    });
-    const acked = await streamState(tx, who, stream, true);
+    // The stream's row, locked to the commit: made by its first upload (two first uploads at once: the second waits
+    // on the first's row and then reads it), read as it is by every other, one round trip a batch.
+    let held = await heldStreamState(tx, who, stream, true);
+    if (held === null) {
+      await tx.query({
+        name: 'stream-open',
+        text: `INSERT INTO fact_stream (store_id, stream, terminal_id) VALUES ($1, $2, $3) ON CONFLICT (store_id, stream) DO NOTHING`,
+        values: [who.storeId, stream, who.terminalId],
+      });
+      held = await streamState(tx, who, stream, true);
+    }
+    const acked = held;
 
     // Facts the stream already holds: the same ids again (a retry) are fine; other ids mean the till went back.
     const old = request.facts.filter((f) => f.seq <= acked);
@@ -168,8 +232,7 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
       tx.query<{ what: 'stock' | 'member' | 'points'; id: string; terminal_id: string | null; delta: number | null; incoming: [number, number][] | null }>({
         // Named: parsed, analysed and planned once per connection (a generic plan), where it was every batch (~17% of
         // the backend's CPU for a batch of 100 sales).
-        name: 'ingest',
-        text: INGEST,
+        ...ingestStatement(fresh),
         values: [who.storeId, who.terminalId, stream, JSON.stringify(fresh)],
       }),
     );
@@ -192,8 +255,7 @@ export async function uploadFacts(db: Db, who: TerminalIdentity, body: unknown):
     });
 
     const ackedSeq = fresh[fresh.length - 1]!.seq;
-    await tx.query({ name: 'stream-ack', text: `UPDATE fact_stream SET acked_seq = $3, updated_at = now() WHERE store_id = $1 AND stream = $2`, values: [who.storeId, stream, ackedSeq] });
-    await noteUpload(tx, who, request, ackedSeq);
+    await noteUpload(tx, who, request, ackedSeq, true);
     return { stream, ackedSeq };
   });
 }

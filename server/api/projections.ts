@@ -14,8 +14,11 @@
  */
 import type pg from 'pg';
 
-export const PROJECTIONS: readonly (readonly [name: string, sql: string])[] = [
-  ['sales_in', `INSERT INTO sale (store_id, sale_id, terminal_id, receipt_no, business_date, opened_at, closed_at, currency, subtotal,
+/** A projection: its CTE's name, the fact kinds it reads (a batch with none of them leaves it out), its SQL. */
+export type Projection = readonly [name: string, kinds: readonly string[], sql: string];
+
+export const PROJECTIONS: readonly Projection[] = [
+  ['sales_in', ['sale'], `INSERT INTO sale (store_id, sale_id, terminal_id, receipt_no, business_date, opened_at, closed_at, currency, subtotal,
                      discount_total, total, rounding, tax_total, change_given, cashier_id, shift_id, voided_at)
    SELECT f.store_id, p."saleId", f.terminal_id, p."receiptNo", p."businessDate", p."openedAt", p."closedAt", p.currency, p.subtotal,
           p."discountTotal", p.total, p.rounding, p."taxTotal", p."changeGiven", p."cashierId", p."shiftId", v.voided_at
@@ -25,7 +28,7 @@ export const PROJECTIONS: readonly (readonly [name: string, sql: string])[] = [
      LEFT JOIN voided_before v ON v.sale_id = f.fact_id
    WHERE f.kind = 'sale'
    RETURNING store_id, terminal_id, business_date, closed_at, subtotal, discount_total, total, rounding, tax_total, sale_id, voided_at`],
-  ['lines_in', `INSERT INTO sale_line (store_id, sale_id, line_no, product_id, sku, name, unit, quantity_milli, unit_price, gross,
+  ['lines_in', ['sale'], `INSERT INTO sale_line (store_id, sale_id, line_no, product_id, sku, name, unit, quantity_milli, unit_price, gross,
                           line_discount, order_discount, net, tax_rate_bp, business_date)
    SELECT f.store_id, f.payload->>'saleId', l."lineNo", l."productId", l.sku, l.name, l.unit, l."quantityMilli", l."unitPrice", l.gross,
           l."lineDiscount", l."orderDiscount", l.net, l."taxRateBp", (f.payload->>'businessDate')::date
@@ -34,7 +37,7 @@ export const PROJECTIONS: readonly (readonly [name: string, sql: string])[] = [
           net bigint, "taxRateBp" int)
    WHERE f.kind = 'sale'
    RETURNING store_id, business_date, sale_id, product_id, name, unit, quantity_milli, net`],
-  ['tenders_in', `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount, voided)
+  ['tenders_in', ['sale'], `INSERT INTO sale_tender (store_id, tender_id, sale_id, terminal_id, business_date, seq, kind, amount, tendered, payment_id, merchant_discount, voided)
    SELECT f.store_id, t."tenderId", f.payload->>'saleId', f.terminal_id, (f.payload->>'businessDate')::date, t.seq, t.kind, t.amount,
           t.tendered, t."paymentId", coalesce(t."merchantDiscount", 0), v.sale_id IS NOT NULL
    FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.payload->'tenders') AS t("tenderId" text, seq int, kind text, amount bigint,
@@ -42,7 +45,7 @@ export const PROJECTIONS: readonly (readonly [name: string, sql: string])[] = [
      LEFT JOIN voided_before v ON v.sale_id = f.fact_id
    WHERE f.kind = 'sale'
    RETURNING store_id, business_date, terminal_id, kind, amount, voided`],
-  ['refunds_in', `INSERT INTO refund (store_id, refund_id, sale_id, terminal_id, business_date, kind, tender_kind, amount, wallet_amount, cash_amount, finished_at)
+  ['refunds_in', ['refund'], `INSERT INTO refund (store_id, refund_id, sale_id, terminal_id, business_date, kind, tender_kind, amount, wallet_amount, cash_amount, finished_at)
    SELECT f.store_id, p."refundId", p."saleId", f.terminal_id, p."businessDate", p.kind, p."tenderKind", p.amount, p."walletAmount",
           p."cashAmount", p."finishedAt"
    FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("refundId" text, "saleId" text, "businessDate" date, kind text,
@@ -50,26 +53,26 @@ export const PROJECTIONS: readonly (readonly [name: string, sql: string])[] = [
    WHERE f.kind = 'refund'
    ON CONFLICT (store_id, refund_id) DO NOTHING
    RETURNING store_id, business_date, terminal_id, tender_kind, amount`],
-  ['z_in', `INSERT INTO z_report (store_id, terminal_id, z_no, business_date, currency, sales_count, gross, discounts, refunds, net, tax, report)
+  ['z_in', ['z_report'], `INSERT INTO z_report (store_id, terminal_id, z_no, business_date, currency, sales_count, gross, discounts, refunds, net, tax, report)
    SELECT f.store_id, f.terminal_id, p."zNo", p."businessDate", p.currency, p."salesCount", p.gross, p.discounts, p.refunds, p.net, p.tax, p.report
    FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("zNo" int, "businessDate" date, currency text, "salesCount" int,
           gross bigint, discounts bigint, refunds bigint, net bigint, tax bigint, report jsonb)
    WHERE f.kind = 'z_report'
    ON CONFLICT (store_id, terminal_id, z_no) DO NOTHING`],
-  ['x_in', `INSERT INTO x_report (store_id, terminal_id, x_id, business_date, from_at, taken_at, taken_by, currency, sales_count, gross, discounts, refunds, net, tax, report)
+  ['x_in', ['x_report'], `INSERT INTO x_report (store_id, terminal_id, x_id, business_date, from_at, taken_at, taken_by, currency, sales_count, gross, discounts, refunds, net, tax, report)
    SELECT f.store_id, f.terminal_id, p."xId", p."businessDate", p."fromAt", p."takenAt", p."takenBy", p.currency, p."salesCount", p.gross,
           p.discounts, p.refunds, p.net, p.tax, p.report
    FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("xId" text, "businessDate" date, "fromAt" timestamptz, "takenAt" timestamptz,
           "takenBy" text, currency text, "salesCount" int, gross bigint, discounts bigint, refunds bigint, net bigint, tax bigint, report jsonb)
    WHERE f.kind = 'x_report'
    ON CONFLICT (store_id, x_id) DO NOTHING`],
-  ['voids_in', `INSERT INTO sale_void (store_id, sale_id, terminal_id, voided_at, voided_by, reason)
+  ['voids_in', ['sale_void'], `INSERT INTO sale_void (store_id, sale_id, terminal_id, voided_at, voided_by, reason)
    SELECT f.store_id, p."saleId", f.terminal_id, p.at, p."voidedBy", p.reason
    FROM f CROSS JOIN LATERAL jsonb_to_record(f.payload) AS p("saleId" text, at timestamptz, "voidedBy" text, reason text)
    WHERE f.kind = 'sale_void'
    ON CONFLICT (store_id, sale_id) DO NOTHING`],
   // A sale's e-receipt token (server/office/e-receipt.ts); older tills send none.
-  ['receipts_in', `INSERT INTO e_receipt (store_id, token, sale_id, closed_at)
+  ['receipts_in', ['sale'], `INSERT INTO e_receipt (store_id, token, sale_id, closed_at)
    SELECT f.store_id, f.payload->>'receiptToken', f.payload->>'saleId', (f.payload->>'closedAt')::timestamptz
    FROM f WHERE f.kind = 'sale' AND f.payload ? 'receiptToken'
    ON CONFLICT (store_id, token) DO NOTHING`],
@@ -80,44 +83,59 @@ export const PROJECTIONS: readonly (readonly [name: string, sql: string])[] = [
  * its projections above returned: the rows really stored (a refund already held is not in `refunds_in`), sales not
  * voided (a void stored by an earlier batch; a void in this batch subtracts in applyVoids). Each table gets one
  * upsert of the batch's sums per key, in key order (two uploads of one store take its product rows in the same order).
+ * Only the rollups that the batch's kinds (`kinds`: sales, refunds) add to, each from those kinds' projections alone.
  */
-export const ROLLUPS: readonly (readonly [name: string, sql: string])[] = [
-  ['till_day', `INSERT INTO sale_till_day AS r (store_id, business_date, terminal_id, sales_count, gross, discounts, sales, rounding, tax, refund_count, refunds)
+export function rollups(kinds: ReadonlySet<string>): readonly (readonly [name: string, sql: string])[] {
+  const sales = kinds.has('sale');
+  const refunds = kinds.has('refund');
+  // A batch's sums per key come from its sales, its refunds or both (a part for a kind the batch lacks is left out).
+  const from = (parts: readonly (string | false)[]) => parts.filter((p): p is string => p !== false).join('\n           UNION ALL\n           ');
+  const list: (readonly [string, string])[] = [];
+  if (sales || refunds) {
+    list.push(['till_day', `INSERT INTO sale_till_day AS r (store_id, business_date, terminal_id, sales_count, gross, discounts, sales, rounding, tax, refund_count, refunds)
    SELECT store_id, business_date, terminal_id, sum(n), sum(gross), sum(discounts), sum(sales), sum(rounding), sum(tax), sum(refund_count), sum(refunds)
-     FROM (SELECT store_id, business_date, terminal_id, 1 AS n, subtotal AS gross, discount_total AS discounts, total AS sales, rounding,
+     FROM (${from([
+       sales && `SELECT store_id, business_date, terminal_id, 1 AS n, subtotal AS gross, discount_total AS discounts, total AS sales, rounding,
                   tax_total AS tax, 0 AS refund_count, 0 AS refunds
-             FROM sales_in WHERE voided_at IS NULL
-           UNION ALL
-           SELECT store_id, business_date, terminal_id, 0, 0, 0, 0, 0, 0, 1, amount FROM refunds_in) x
+             FROM sales_in WHERE voided_at IS NULL`,
+       refunds && `SELECT store_id, business_date, terminal_id, 0 AS n, 0 AS gross, 0 AS discounts, 0 AS sales, 0 AS rounding, 0 AS tax,
+                  1 AS refund_count, amount AS refunds
+             FROM refunds_in`,
+     ])}) x
     GROUP BY store_id, business_date, terminal_id ORDER BY store_id, business_date, terminal_id
    ON CONFLICT (store_id, business_date, terminal_id) DO UPDATE SET
      sales_count = r.sales_count + EXCLUDED.sales_count, gross = r.gross + EXCLUDED.gross, discounts = r.discounts + EXCLUDED.discounts,
      sales = r.sales + EXCLUDED.sales, rounding = r.rounding + EXCLUDED.rounding, tax = r.tax + EXCLUDED.tax,
-     refund_count = r.refund_count + EXCLUDED.refund_count, refunds = r.refunds + EXCLUDED.refunds`],
-  ['tender_till_day', `INSERT INTO sale_tender_till_day AS r (store_id, business_date, terminal_id, kind, tender_count, amount, refund_count, refunds)
+     refund_count = r.refund_count + EXCLUDED.refund_count, refunds = r.refunds + EXCLUDED.refunds`]);
+    list.push(['tender_till_day', `INSERT INTO sale_tender_till_day AS r (store_id, business_date, terminal_id, kind, tender_count, amount, refund_count, refunds)
    SELECT store_id, business_date, terminal_id, kind, sum(n), sum(amount), sum(refund_count), sum(refunds)
-     FROM (SELECT store_id, business_date, terminal_id, kind, 1 AS n, amount, 0 AS refund_count, 0 AS refunds FROM tenders_in WHERE NOT voided
-           UNION ALL
-           SELECT store_id, business_date, terminal_id, tender_kind, 0, 0, 1, amount FROM refunds_in) x
+     FROM (${from([
+       sales && `SELECT store_id, business_date, terminal_id, kind, 1 AS n, amount, 0 AS refund_count, 0 AS refunds FROM tenders_in WHERE NOT voided`,
+       refunds && `SELECT store_id, business_date, terminal_id, tender_kind AS kind, 0 AS n, 0 AS amount, 1 AS refund_count, amount AS refunds FROM refunds_in`,
+     ])}) x
     GROUP BY store_id, business_date, terminal_id, kind ORDER BY store_id, business_date, terminal_id, kind
    ON CONFLICT (store_id, business_date, terminal_id, kind) DO UPDATE SET
      tender_count = r.tender_count + EXCLUDED.tender_count, amount = r.amount + EXCLUDED.amount,
-     refund_count = r.refund_count + EXCLUDED.refund_count, refunds = r.refunds + EXCLUDED.refunds`],
-  ['hour_till_day', `INSERT INTO sale_hour_till_day AS r (store_id, business_date, terminal_id, hour, sales_count, amount)
+     refund_count = r.refund_count + EXCLUDED.refund_count, refunds = r.refunds + EXCLUDED.refunds`]);
+  }
+  if (sales) {
+    list.push(['hour_till_day', `INSERT INTO sale_hour_till_day AS r (store_id, business_date, terminal_id, hour, sales_count, amount)
    SELECT store_id, business_date, terminal_id, date_trunc('hour', closed_at, 'UTC'), count(*), sum(total + rounding)
      FROM sales_in WHERE voided_at IS NULL
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
    ON CONFLICT (store_id, business_date, terminal_id, hour) DO UPDATE SET
-     sales_count = r.sales_count + EXCLUDED.sales_count, amount = r.amount + EXCLUDED.amount`],
-  ['product_day', `INSERT INTO sale_product_day AS r (store_id, business_date, product_id, line_count, quantity_milli, net, name, unit)
+     sales_count = r.sales_count + EXCLUDED.sales_count, amount = r.amount + EXCLUDED.amount`]);
+    list.push(['product_day', `INSERT INTO sale_product_day AS r (store_id, business_date, product_id, line_count, quantity_milli, net, name, unit)
    SELECT l.store_id, l.business_date, l.product_id, count(*), sum(l.quantity_milli), sum(l.net),
           (array_agg(l.name ORDER BY l.sale_id DESC))[1], (array_agg(l.unit ORDER BY l.sale_id DESC))[1]
      FROM lines_in l JOIN sales_in s ON s.sale_id = l.sale_id AND s.voided_at IS NULL
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
    ON CONFLICT (store_id, business_date, product_id) DO UPDATE SET
      line_count = r.line_count + EXCLUDED.line_count, quantity_milli = r.quantity_milli + EXCLUDED.quantity_milli, net = r.net + EXCLUDED.net,
-     name = EXCLUDED.name, unit = EXCLUDED.unit`],
-];
+     name = EXCLUDED.name, unit = EXCLUDED.unit`]);
+  }
+  return list;
+}
 
 /**
  * Marks voided the sales of `saleIds` that have a void, for a batch that brought voids: a separate statement, since
