@@ -43,8 +43,9 @@ export interface ControlledIngestOptions {
   readonly voids: number;
   /**
    * Each sale with the other facts a real till sends with it: a stock movement per line (`adjustStock`,
-   * src-main/services/sales.ts) and a payment fact for a wallet tender. `batch` still counts sales; the figures are
-   * still per sale, and the `COPY` baseline copies the sale facts only.
+   * src-main/services/sales.ts) and a payment fact for a wallet tender. `batch` still counts sales and the ingest's
+   * figures are per sale; the `COPY` baseline copies the same fact rows, all of them (its figures per row, and
+   * `copyRowsPerSale` says how many rows a sale brought).
    */
   readonly withStock?: boolean;
 }
@@ -228,7 +229,8 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     const planCacheBytes = Number((await db.query<{ b: string }>(
       `SELECT sum(total_bytes) AS b FROM pg_backend_memory_contexts WHERE name IN ('CachedPlan', 'CachedPlanSource', 'CachedPlanQuery')`,
     )).rows[0]!.b);
-    const sales = measured.flatMap((b) => b.facts).filter((f) => f.kind === 'sale');
+    // Every fact the measured batches sent (with `withStock`, a sale's stock movements and payment too): the same rows.
+    const rows = measured.flatMap((b) => b.facts);
     const stored = Number((await probe.query<{ n: string }>(`SELECT count(*) AS n FROM sale`)).rows[0]!.n);
     if (stored !== o.warmup + o.sales) throw new Error(`${stored} sales stored, not ${o.warmup + o.sales}`);
 
@@ -236,7 +238,9 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     // Each row its own stream (its id): the tills' seqs repeat, and (store, stream, seq) is unique in fact.
     const csv = join(dir, `facts-${n}.csv`);
     const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
-    await writeFile(csv, sales.map((f) => [quote(f.kind === 'sale' ? 'S0' : ''), quote(f.id), quote('T'), quote(f.id), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
+    // A fact without a business date (a stock movement) has an empty field: NULL.
+    const businessDate = (f: Fact) => (f.payload as { businessDate?: string }).businessDate ?? '';
+    await writeFile(csv, rows.map((f) => [quote('S0'), quote(f.id), quote('T'), quote(f.id), f.seq, f.kind, f.recordedAt, f.recordedAt, businessDate(f), quote(JSON.stringify(f.payload))].join(',')).join('\n'));
     await chmod(csv, 0o644);
     await db.query('CREATE TABLE fact_copy (LIKE fact INCLUDING ALL)');
     const copy = await phase(probe, db, backendPid, clusterDir, async () => {
@@ -245,11 +249,12 @@ async function round(adminUrl: (db: string) => string, clusterDir: string, dir: 
     await rm(csv);
     return {
       ingest: { ...perUnit(ingest, o.sales), serverJsCpuUs: Number(((js.user + js.system) / o.sales).toFixed(1)) },
-      copy: perUnit(copy, o.sales),
+      copy: perUnit(copy, rows.length),
+      copyRowsPerSale: rows.length / o.sales,
       plans,
       planCacheBytes,
       factBytesPerSale: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact') AS b`)).rows[0]!.b) / (o.warmup + o.sales)),
-      copyTableBytesPerRow: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact_copy') AS b`)).rows[0]!.b) / o.sales),
+      copyTableBytesPerRow: Math.round(Number((await probe.query<{ b: string }>(`SELECT pg_total_relation_size('fact_copy') AS b`)).rows[0]!.b) / rows.length),
     };
   } finally {
     await db.end();
@@ -317,11 +322,14 @@ export async function controlledIngestBench(o: ControlledIngestOptions) {
         wallUs: med((r) => r.copy.wallUs),
         tableBytes: med((r) => r.copyTableBytesPerRow),
       },
-      // Per PostgreSQL backend CPU-second and per byte of WAL: the ingest's sales against COPY's rows.
-      ingestOverCopyPerBackendCpu: med((r) => r.copy.backendCpuUs / r.ingest.backendCpuUs),
-      ingestOverCopyPerBackendCpuOfMinima: Number((Math.min(...rounds.map((r) => r.copy.backendCpuUs)) / Math.min(...rounds.map((r) => r.ingest.backendCpuUs))).toFixed(3)),
-      ingestOverCopyPerWalByte: med((r) => r.copy.walBytes / r.ingest.walBytes),
-      ingestOverCopyWallClock: med((r) => r.copy.wallUs / r.ingest.wallUs),
+      copyRowsPerSale: rounds[0]!.copyRowsPerSale,
+      // Per PostgreSQL backend CPU-second and per byte of WAL: the ingest of a sale's facts against COPY of the same rows.
+      ingestOverCopyPerBackendCpu: med((r) => (r.copy.backendCpuUs * r.copyRowsPerSale) / r.ingest.backendCpuUs),
+      ingestOverCopyPerBackendCpuOfMinima: Number(
+        ((Math.min(...rounds.map((r) => r.copy.backendCpuUs)) * rounds[0]!.copyRowsPerSale) / Math.min(...rounds.map((r) => r.ingest.backendCpuUs))).toFixed(3),
+      ),
+      ingestOverCopyPerWalByte: med((r) => (r.copy.walBytes * r.copyRowsPerSale) / r.ingest.walBytes),
+      ingestOverCopyWallClock: med((r) => (r.copy.wallUs * r.copyRowsPerSale) / r.ingest.wallUs),
       runs: rounds,
     };
   } catch (error) {
