@@ -15,7 +15,6 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -26,9 +25,9 @@ import { startEmbeddedPostgres } from '../server/embedded-postgres';
 import { migrate } from '../server/migrate';
 import { migrations } from '../server/migrations';
 import { uploadFacts } from '../server/api/facts';
-import { saleFact, stockFact } from '../server/testing/facts';
 import { PgConnectionErrors } from './pg-connection-errors';
 import { clusterCpuMs } from './process-cpu';
+import { tillFacts, type SellingTill } from './till-facts';
 
 export interface ControlledIngestOptions {
   /** Sales measured per round (after a warm-up of `warmup` sales on the same database). */
@@ -50,41 +49,10 @@ export interface ControlledIngestOptions {
   readonly withStock?: boolean;
 }
 
-interface Till {
+interface Till extends SellingTill {
   readonly storeId: string;
   readonly terminalId: string;
   readonly stream: string;
-  seq: number;
-  sold: number;
-}
-
-/** A sale as the bench's tills make it (server-sync.ts): two lines of 50 products, cash or WeChat, an e-receipt token. */
-function tillSale(till: Till): Fact {
-  till.seq += 1;
-  const i = till.sold++;
-  const fact = saleFact(till.seq, { lines: [{ productId: `P${i % 50}`, price: 100 + (i % 900) }, { productId: `P${(i + 7) % 50}`, price: 250 }], tender: i % 3 === 0 ? 'cash' : 'wechat' });
-  return { ...fact, payload: { ...fact.payload, receiptToken: randomBytes(16).toString('base64url') } };
-}
-
-/** A sale and, `withStock`, the facts a real till sends beside it (its lines' stock movements, a wallet payment). */
-function tillFacts(till: Till, withStock: boolean): Fact[] {
-  const sale = tillSale(till);
-  if (!withStock || sale.kind !== 'sale') return [sale];
-  const facts: Fact[] = [sale];
-  for (const line of sale.payload.lines) {
-    till.seq += 1;
-    const movement = stockFact(till.seq, line.productId, -line.quantityMilli);
-    facts.push({ ...movement, payload: { ...movement.payload, ref: sale.id, at: sale.payload.closedAt } });
-  }
-  const tender = sale.payload.tenders[0]!;
-  if (tender.paymentId) {
-    till.seq += 1;
-    facts.push({
-      seq: till.seq, id: ulid(), kind: 'payment', recordedAt: sale.recordedAt,
-      payload: { paymentId: tender.paymentId, saleId: sale.id, wallet: tender.kind, amount: tender.amount, status: 'paid', clientSn: randomBytes(12).toString('hex'), acquirerSn: randomBytes(14).toString('hex'), finishedAt: sale.payload.closedAt },
-    });
-  }
-  return facts;
 }
 
 /** CPU ns a process has used so far: /proc/<pid>/schedstat (ns), else /proc/<pid>/stat's ticks. */

@@ -9,7 +9,6 @@
  * - the e-receipt page's time to first byte on the ingested sales, beside /v1/health in the same run.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -18,13 +17,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ulid } from 'ulid';
-import type { Fact } from '../src-common/sync-protocol';
+import { MAX_FACTS_PER_BATCH, type Fact } from '../src-common/sync-protocol';
 import { startEmbeddedPostgres } from '../server/embedded-postgres';
-import { saleFact } from '../server/testing/facts';
 import { PgConnectionErrors } from './pg-connection-errors';
 import { clusterCpuMs, processCpuMs } from './process-cpu';
 import { dailyTotalBench } from './server-daily-total';
 import { percentile } from './stats';
+import { tillFacts, type SellingTill } from './till-facts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -37,6 +36,11 @@ export interface ServerSyncOptions {
   readonly stores: number;
   /** Make the daily total's big database again rather than use the cached one. */
   readonly fresh?: boolean;
+  /**
+   * The tills send each sale with the facts a real till sends beside it (its lines' stock movements, a wallet
+   * payment: bench/till-facts.ts); `sales` and `batch` still count sales, and the `COPY` copies the same rows, all of them.
+   */
+  readonly withStock?: boolean;
 }
 
 type Call = (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,17 +70,9 @@ function client(url: string, cert: string): Call {
   return call;
 }
 
-interface Till {
+interface Till extends SellingTill {
   credential: string;
   readonly stream: string;
-  seq: number;
-}
-
-function tillSale(till: Till, i: number): Fact {
-  till.seq += 1;
-  const fact = saleFact(till.seq, { lines: [{ productId: `P${i % 50}`, price: 100 + (i % 900) }, { productId: `P${(i + 7) % 50}`, price: 250 }], tender: i % 3 === 0 ? 'cash' : 'wechat' });
-  // As a till of this version sends it: with its e-receipt's token.
-  return { ...fact, payload: { ...fact.payload, receiptToken: randomBytes(16).toString('base64url') } };
 }
 
 /** Milliseconds from sending a GET to its response's headers (time to first byte), on a kept-alive connection. */
@@ -157,15 +153,21 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     const call = client(ready.url, cert);
 
     // The facts first (a slow machine takes a while), so no kept-alive socket idles out before the uploads.
-    const tills: Till[] = Array.from({ length: o.tills }, () => ({ credential: '', stream: ulid(), seq: 0 }));
+    const tills: Till[] = Array.from({ length: o.tills }, () => ({ credential: '', stream: ulid(), seq: 0, sold: 0 }));
     const perTill = Math.ceil(o.sales / tills.length);
+    const withStock = o.withStock ?? false;
     const batches = tills.map((till) => {
-      const facts = Array.from({ length: perTill }, (_, i) => tillSale(till, i));
+      // A batch of `batch` sales, each with the facts sent beside it, and never more facts than a till sends at once.
+      const sales = Array.from({ length: perTill }, () => tillFacts(till, withStock));
       const list: Fact[][] = [];
-      for (let i = 0; i < facts.length; i += o.batch) list.push(facts.slice(i, i + o.batch));
+      for (let i = 0; i < sales.length; i += o.batch) {
+        const facts = sales.slice(i, i + o.batch).flat();
+        for (let k = 0; k < facts.length; k += MAX_FACTS_PER_BATCH) list.push(facts.slice(k, k + MAX_FACTS_PER_BATCH));
+      }
       return list;
     });
     const allFacts = batches.flat(2);
+    const saleCount = allFacts.filter((f) => f.kind === 'sale').length;
 
     // 10 tills per store
     for (let s = 0; s * 10 < tills.length; s += 1) {
@@ -198,7 +200,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
       }),
     );
     const ingestSeconds = (performance.now() - ingestStarted) / 1000;
-    const ingestPerSecond = allFacts.length / ingestSeconds;
+    const ingestPerSecond = saleCount / ingestSeconds;
     const ingestCpu = { pg: cpuSince(cpuBefore.pg, clusterCpuMs(clusterDir)), server: cpuSince(cpuBefore.server, processCpuMs(server.pid!)) };
     if (pgStats) await printIngestStats(databaseUrl, ingestSeconds, pgErrors);
 
@@ -207,7 +209,9 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
     // Each row in its till's stream: the tills' seqs repeat, and (store, stream, seq) is unique in fact (server migration 0016).
     const rows = batches.flatMap((list, t) => list.flat().map((f) => ({ f, stream: tills[t]!.stream })));
-    await writeFile(csv, rows.map(({ f, stream }) => [quote('S'), quote(f.id), quote('T'), quote(stream), f.seq, f.kind, f.recordedAt, f.recordedAt, (f.payload as { businessDate: string }).businessDate, quote(JSON.stringify(f.payload))].join(',')).join('\n'));
+    // A fact without a business date (a stock movement) has an empty field: NULL.
+    const businessDate = (f: Fact) => (f.payload as { businessDate?: string }).businessDate ?? '';
+    await writeFile(csv, rows.map(({ f, stream }) => [quote('S'), quote(f.id), quote('T'), quote(stream), f.seq, f.kind, f.recordedAt, f.recordedAt, businessDate(f), quote(JSON.stringify(f.payload))].join(',')).join('\n'));
     await chmod(csv, 0o644);
     const raw = pgErrors.watch(new pg.Client({ connectionString: databaseUrl }), 'the raw COPY\'s connection');
     await raw.connect();
@@ -240,7 +244,6 @@ export async function serverSyncBench(o: ServerSyncOptions) {
           new Promise<void>((done, fail) => {
             const waiting: { fact: Fact; committedAt: number }[] = [];
             let inFlight = false;
-            let produced = 0;
             const stopAt = performance.now() + o.lagSeconds * 1000;
             const kick = () => {
               if (inFlight || waiting.length === 0) {
@@ -248,18 +251,20 @@ export async function serverSyncBench(o: ServerSyncOptions) {
                 return;
               }
               inFlight = true;
-              const sending = waiting.splice(0, 500);
+              const sending = waiting.splice(0, MAX_FACTS_PER_BATCH);
               call('POST', '/v1/facts', { stream: till.stream, facts: sending.map((w) => w.fact) }, till.credential).then((reply) => {
                 const at = performance.now();
                 if (reply.status !== 200) return fail(new Error(JSON.stringify(reply.body)));
-                for (const w of sending) lags.push(at - w.committedAt);
+                // A sale's lag (the facts sent beside it share its commit).
+                for (const w of sending) if (w.fact.kind === 'sale') lags.push(at - w.committedAt);
                 inFlight = false;
                 kick();
               }, fail);
             };
             const sell = () => {
               if (performance.now() >= stopAt) return kick();
-              waiting.push({ fact: tillSale(till, produced++), committedAt: performance.now() });
+              const committedAt = performance.now();
+              for (const fact of tillFacts(till, withStock)) waiting.push({ fact, committedAt });
               kick();
               setTimeout(sell, perTillInterval);
             };
@@ -276,20 +281,24 @@ export async function serverSyncBench(o: ServerSyncOptions) {
     return {
       ingest: {
         tills: tills.length,
-        sales: allFacts.length,
+        sales: saleCount,
+        /** Facts uploaded (and rows copied): the sales, and with `withStock` their stock movements and payments. */
+        facts: allFacts.length,
+        withStock,
         batch: o.batch,
         /** Uploads answered 503 and sent again (counted in the time). */
         unavailableRetries: unavailable,
         salesPerSecond: round(ingestPerSecond),
         rawCopyFactRowsPerSecond: round(copyPerSecond),
-        ingestOverRawCopy: round(ingestPerSecond / copyPerSecond, 3),
+        // The same rows both ways: the upload's facts per second against COPY's rows per second.
+        ingestOverRawCopy: round(copySeconds / ingestSeconds, 3),
         goal: '≥ 0.3 of raw COPY',
         // The same two per second of PostgreSQL's CPU (the cluster's processes, from /proc): what other loads on a
         // shared machine move far less than the wall-clock rates above.
         pgCpuSeconds: ingestCpu.pg === null ? null : round(ingestCpu.pg / 1000, 2),
         serverCpuSeconds: ingestCpu.server === null ? null : round(ingestCpu.server / 1000, 2),
         rawCopyPgCpuSeconds: copyCpu === null ? null : round(copyCpu / 1000, 2),
-        salesPerPgCpuSecond: ingestCpu.pg ? round(allFacts.length / (ingestCpu.pg / 1000)) : null,
+        salesPerPgCpuSecond: ingestCpu.pg ? round(saleCount / (ingestCpu.pg / 1000)) : null,
         rawCopyRowsPerPgCpuSecond: copyCpu ? round(allFacts.length / (copyCpu / 1000)) : null,
         ingestOverRawCopyPerPgCpu: ingestCpu.pg && copyCpu ? round(copyCpu / ingestCpu.pg, 3) : null,
       },
