@@ -40,7 +40,7 @@ const STALL_LIMIT_MS = 300;
 /**
  * Each stall less the time the core's thread waited for a CPU it was ready to use (Linux schedstat,
  * src-main/thread-cpu-wait.ts): what the core's code, its collector and its calls held the loop for. The goal is 20
- * ms; measured 2026-12-06 on this VM after uploads went to 64K pages, the longest held was 9.4–17.7 ms in eight runs
+ * ms; measured 2026-12-06 on this VM after uploads went to 64K pages, the longest held was 3.9–17.7 ms in ten runs
  * (the upload's 256K-character pages had held it 14–28 ms each). The bound asserted leaves room above that spread, so
  * that a run is failed by the core holding its loop, not by where in the spread it fell; the figures are printed.
  */
