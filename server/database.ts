@@ -46,6 +46,8 @@ export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code ?? '';
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  // A Unix socket's file is gone while its PostgreSQL is down (the embedded cluster's: server/embedded-postgres.ts).
+  if (code === 'ENOENT' && (error as { syscall?: string }).syscall === 'connect') return true;
   // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections.
   if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
   // 40P01: chosen as a deadlock's victim (two uploads of one store voiding sales of the same products, rarely): the
