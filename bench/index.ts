@@ -31,7 +31,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `maintenance [--sales N] [--db PATH]`
  * only the maintenance one; `jobs [--jobs N]` only the job runner's drain; `crash-matrix [--runs N]` only the crash matrix; `low-end` only the quarter-core till;
  * `scale [--count N]` only the scale weight → cart line latency; `wechat-v3 [--count N]` only WeChat Pay v3 code pay at its sandbox; `alipay [--count N]` only Alipay direct's scan → gateway; `generate-sales …` only makes a database;
- * `server [--tills --sales --batch --lag-seconds --total-sales --stores --fresh --with-stock]` only the store server;
+ * `server [--tills --sales --batch --lag-seconds --total-sales --stores --fresh --with-stock --tcp]` only the store server;
  * `server-daily-total [--total-sales N --stores N --fresh]` only its daily total on the cached big database;
  * `server-ingest-controlled [--sales N --warmup N --batch N --rounds N --voids N --with-stock]` only the ingest's per-sale cost in PostgreSQL beside a raw COPY's.
  */
@@ -48,6 +48,7 @@ const serverOptions = () => ({
   stores: Number(option('stores') ?? 500),
   fresh: process.argv.includes('--fresh'),
   withStock: process.argv.includes('--with-stock'),
+  tcp: process.argv.includes('--tcp'),
 });
 const reportsOptions = () => ({
   sales: Number(option('sales') ?? process.env.JIEZHANG_BENCH_SALES ?? 1_000_000),

@@ -41,6 +41,8 @@ export interface ServerSyncOptions {
    * payment: bench/till-facts.ts); `sales` and `batch` still count sales, and the `COPY` copies the same rows, all of them.
    */
   readonly withStock?: boolean;
+  /** The server reaches PostgreSQL over loopback TCP rather than the embedded cluster's Unix socket (to compare). */
+  readonly tcp?: boolean;
 }
 
 type Call = (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -144,7 +146,7 @@ export async function serverSyncBench(o: ServerSyncOptions) {
   await admin.connect();
   await admin.query('CREATE DATABASE sync');
   await admin.end();
-  const databaseUrl = cluster.url('sync');
+  const databaseUrl = o.tcp ? cluster.tcpUrl('sync') : cluster.url('sync');
   // JIEZHANG_BENCH_SERVER_NODE_ARGS: node options for the server process only (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
   const nodeArgs = process.env.JIEZHANG_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const server = spawn(process.execPath, [...nodeArgs, join(here, 'server.js'), '--data-dir', join(dir, 'server'), '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
@@ -300,6 +302,8 @@ export async function serverSyncBench(o: ServerSyncOptions) {
         /** Facts uploaded (and rows copied): the sales, and with `withStock` their stock movements and payments. */
         facts: allFacts.length,
         withStock,
+        /** How the server reached PostgreSQL. */
+        connection: o.tcp ? 'loopback TCP' : 'Unix socket',
         batch: o.batch,
         /** Uploads answered 503 and sent again (counted in the time). */
         unavailableRetries: unavailable,
