@@ -64,6 +64,8 @@ const LoopDelay = z.object({
   longestStall: z.object({ ms: z.number().nonnegative(), waitingForCpuMs: z.number().nonnegative().nullable() }),
   /** The longest the core held its loop itself: a stall less its wait for a CPU. */
   longestHeldMs: z.number().nonnegative(),
+  /** How long the core's thread ran over that stall's interval (null: not known): the rest of the held time it slept in a synchronous call. */
+  longestHeldOnCpuMs: z.number().nonnegative().nullable(),
   /** Writes of the core that waited for the SQL worker's write (db/write-gate.ts) in the window. */
   writeWaits: z
     .object({

@@ -34,7 +34,7 @@ describe('the core event-loop monitor', () => {
   /** A thread whose CPU wait the test sets. */
   const settableWait = () => {
     let waited = 0;
-    const probe: ThreadCpuWait & { set(ms: number): void } = { waitedMs: () => waited, close: () => {}, set: (ms) => (waited = ms) };
+    const probe: ThreadCpuWait & { set(ms: number): void } = { times: () => ({ ranMs: 0, waitedMs: waited }), close: () => {}, set: (ms) => (waited = ms) };
     return probe;
   };
 
@@ -70,12 +70,34 @@ describe('the core event-loop monitor', () => {
   });
 
   it('says nothing about CPU waits where they cannot be read', async () => {
-    monitor = startLoopMonitor(10, { waitedMs: () => null, close: () => {} });
+    monitor = startLoopMonitor(10, { times: () => null, close: () => {} });
     await tick(20);
     busy(60);
     await tick(30);
     const snapshot = monitor.snapshot();
     expect(snapshot.longestStall.waitingForCpuMs).toBeNull();
     expect(snapshot.longestHeldMs).toBe(snapshot.longestStall.ms);
+    expect(snapshot.longestHeldOnCpuMs).toBeNull();
+  });
+
+  // The thread's real schedstat: a loop held by running code against one held by a synchronous call that sleeps.
+  it.skipIf(process.platform !== 'linux')('tells a stall the core ran through from one it slept through in a synchronous call', async () => {
+    monitor = startLoopMonitor(10);
+    await tick(30);
+    busy(150);
+    await tick(30);
+    const ran = monitor.snapshot();
+    expect(ran.longestHeldMs).toBeGreaterThanOrEqual(30);
+    // On a CPU for most of it (a shared machine may take some of it away: that part is not held).
+    expect(ran.longestHeldOnCpuMs!).toBeGreaterThanOrEqual(ran.longestHeldMs * 0.5);
+
+    monitor.reset();
+    await tick(30);
+    // As a read that waits for the disk: the thread off the CPU, not runnable.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 80);
+    await tick(30);
+    const slept = monitor.snapshot();
+    expect(slept.longestHeldMs).toBeGreaterThanOrEqual(60);
+    expect(slept.longestHeldOnCpuMs!).toBeLessThan(20);
   });
 });

@@ -6,7 +6,8 @@
  * Beside it, each stall is split in two (Linux): the time the core's thread waited for a CPU it was ready to use
  * (./thread-cpu-wait.ts), and the rest, which the core held itself (its code, a garbage collection, a synchronous
  * call). On a loaded 2-core machine the first can reach tens of milliseconds with the core doing nothing wrong; the
- * second is what the core's own design answers for.
+ * second is what the core's own design answers for. Of the longest held, the time the thread ran is given too: the
+ * rest of it the thread slept inside a synchronous call (a read or write waiting for the disk or a file system lock).
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { mainThreadCpuWait, type ThreadCpuWait } from './thread-cpu-wait';
@@ -25,6 +26,11 @@ export interface LoopDelaySnapshot {
   longestStall: { ms: number; waitingForCpuMs: number | null };
   /** The longest the core held its loop itself: a stall less the time its thread waited for a CPU during it. */
   longestHeldMs: number;
+  /**
+   * How long the thread ran on a CPU over that stall's interval (the stall and the tick before it; null: unknown):
+   * well under `longestHeldMs`, the thread slept in a synchronous call for the rest.
+   */
+  longestHeldOnCpuMs: number | null;
 }
 
 export interface LoopMonitor {
@@ -75,32 +81,36 @@ export function startLoopMonitor(resolutionMs = 10, cpuWait: ThreadCpuWait = mai
   };
 }
 
-/** A timer at the histogram's resolution that measures each late tick, and the CPU wait within it. */
+/** A timer at the histogram's resolution that measures each late tick, and the thread's CPU wait and run within it. */
 function watchStalls(resolutionMs: number, cpuWait: ThreadCpuWait) {
   let longestStall = { ms: 0, waitingForCpuMs: null as number | null };
-  let longestHeldMs = 0;
+  let longestHeld = { ms: 0, onCpuMs: null as number | null };
   let lastTick = performance.now();
-  let lastWaited = cpuWait.waitedMs();
+  let last = cpuWait.times();
   const timer = setInterval(() => {
     const now = performance.now();
-    const waited = cpuWait.waitedMs();
+    const times = cpuWait.times();
     const stallMs = Math.max(0, now - lastTick - resolutionMs);
-    const waitingForCpuMs = waited !== null && lastWaited !== null ? Math.max(0, waited - lastWaited) : null;
+    // Both over the whole interval (the stall and the tick before it).
+    const waitingForCpuMs = times && last ? Math.max(0, times.waitedMs - last.waitedMs) : null;
+    const onCpuMs = times && last ? Math.max(0, times.ranMs - last.ranMs) : null;
     if (stallMs > longestStall.ms) longestStall = { ms: stallMs, waitingForCpuMs };
-    // The wait is over the whole interval (the stall and the tick before it), so it can exceed the stall: held is then 0.
-    longestHeldMs = Math.max(longestHeldMs, stallMs - (waitingForCpuMs ?? 0));
+    // The wait can exceed the stall (it is over the interval): held is then 0.
+    const heldMs = stallMs - (waitingForCpuMs ?? 0);
+    if (heldMs > longestHeld.ms) longestHeld = { ms: heldMs, onCpuMs };
     lastTick = now;
-    lastWaited = waited;
+    last = times;
   }, resolutionMs);
   timer.unref();
   return {
     longest: () => ({
       longestStall: { ms: round(longestStall.ms), waitingForCpuMs: longestStall.waitingForCpuMs === null ? null : round(longestStall.waitingForCpuMs) },
-      longestHeldMs: round(longestHeldMs),
+      longestHeldMs: round(longestHeld.ms),
+      longestHeldOnCpuMs: longestHeld.onCpuMs === null ? null : round(longestHeld.onCpuMs),
     }),
     reset() {
       longestStall = { ms: 0, waitingForCpuMs: null };
-      longestHeldMs = 0;
+      longestHeld = { ms: 0, onCpuMs: null };
     },
     stop: () => clearInterval(timer),
   };

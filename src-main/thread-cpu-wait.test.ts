@@ -16,9 +16,13 @@ describe.skipIf(process.platform !== 'linux')('the core thread CPU wait (Linux s
   it('reads the time the thread waited for a CPU, growing only while another thread held that CPU', async () => {
     const probe = mainThreadCpuWait();
     try {
-      const first = probe.waitedMs();
-      expect(first).toEqual(expect.any(Number));
-      expect(probe.waitedMs()!).toBeGreaterThanOrEqual(first!);
+      const first = probe.times();
+      expect(first).toEqual({ ranMs: expect.any(Number), waitedMs: expect.any(Number) });
+      busy(20);
+      const second = probe.times()!;
+      expect(second.waitedMs).toBeGreaterThanOrEqual(first!.waitedMs);
+      // 20 ms of running, less what another thread took of them.
+      expect(second.ranMs - first!.ranMs).toBeGreaterThan(5);
       if (!hasTaskset) return;
 
       // This thread and a busy process pinned to one CPU: the kernel shares it, so about half of 300 ms is waiting.
@@ -28,9 +32,9 @@ describe.skipIf(process.platform !== 'linux')('the core thread CPU wait (Linux s
         await new Promise((resolve) => setTimeout(resolve, 100));
         expect(spawnSync('taskset', ['-pc', '0', String(hog.pid)]).status).toBe(0);
         expect(spawnSync('taskset', ['-pc', '0', String(process.pid)]).status).toBe(0);
-        const before = probe.waitedMs()!;
+        const before = probe.times()!.waitedMs;
         busy(300);
-        const shared = probe.waitedMs()! - before;
+        const shared = probe.times()!.waitedMs - before;
         expect(shared).toBeGreaterThan(50);
         expect(shared).toBeLessThan(300);
       } finally {

@@ -1,23 +1,32 @@
 /**
- * How long the core's thread has waited for a CPU: Linux's per-thread scheduler statistics
+ * How long the core's thread has run on a CPU and waited for one: Linux's per-thread scheduler statistics
  * (/proc/<pid>/task/<tid>/schedstat: time on a CPU, time runnable but waiting for one, in ns).
  *
- * The loop monitor reads it to tell a stall the core caused (its own code, a garbage collection, a synchronous call)
- * from one where the core was ready to run and the machine gave the CPU to something else (the SQL workers, another
- * program, the kernel writing a backup back). Node has no per-thread CPU clock before 23.9, so this reads the file
+ * The loop monitor reads it to tell a stall the core caused from one where the core was ready to run and the machine
+ * gave the CPU to something else (the SQL workers, another program, the kernel writing a backup back); and, of what
+ * the core caused, the part it ran (its code, a garbage collection) from the part it slept in the kernel (a
+ * synchronous read or write waiting for the disk or a file system lock), which is neither. Node has no per-thread CPU clock before 23.9, so this reads the file
  * the kernel formats from memory: one pread of an fd opened once, ~4 µs, no disk. Elsewhere (or if the file is
  * missing) it reads null and the monitor says nothing about waits.
  */
 import { openSync, readSync, closeSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
+/** A thread's totals since it started (ms). */
+export interface ThreadTimes {
+  /** On a CPU. */
+  ranMs: number;
+  /** Runnable, waiting for a CPU. */
+  waitedMs: number;
+}
+
 export interface ThreadCpuWait {
-  /** Total time this thread has waited for a CPU since it started (ms), or null where that cannot be read. */
-  waitedMs(): number | null;
+  /** This thread's time on a CPU and waiting for one, or null where that cannot be read. */
+  times(): ThreadTimes | null;
   close(): void;
 }
 
-const UNKNOWN: ThreadCpuWait = { waitedMs: () => null, close: () => {} };
+const UNKNOWN: ThreadCpuWait = { times: () => null, close: () => {} };
 
 /** The process's main thread (its id is the process id on Linux), which is the core's; unknown when called from another thread. */
 export function mainThreadCpuWait(): ThreadCpuWait {
@@ -32,14 +41,14 @@ export function mainThreadCpuWait(): ThreadCpuWait {
   }
   const buffer = Buffer.alloc(96);
   return {
-    waitedMs() {
+    times() {
       if (fd === null) return null;
       try {
         // A pread at 0 makes the kernel format the three numbers anew (~4 µs, from memory).
         // eslint-disable-next-line no-restricted-syntax
         const length = readSync(fd, buffer, 0, buffer.length, 0);
-        const runDelayNs = Number(buffer.toString('latin1', 0, length).split(' ')[1]);
-        return Number.isFinite(runDelayNs) ? runDelayNs / 1e6 : null;
+        const [runNs, runDelayNs] = buffer.toString('latin1', 0, length).split(' ').map(Number);
+        return Number.isFinite(runNs) && Number.isFinite(runDelayNs) ? { ranMs: runNs! / 1e6, waitedMs: runDelayNs! / 1e6 } : null;
       } catch {
         return null;
       }
