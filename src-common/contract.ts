@@ -66,6 +66,8 @@ const LoopDelay = z.object({
   longestHeldMs: z.number().nonnegative(),
   /** How long the core's thread ran over that stall's interval (null: not known): the rest of the held time it slept in a synchronous call. */
   longestHeldOnCpuMs: z.number().nonnegative().nullable(),
+  /** When that stall ended (null: none in the window). */
+  longestHeldAt: z.iso.datetime().nullable(),
   /** Writes of the core that waited for the SQL worker's write (db/write-gate.ts) in the window. */
   writeWaits: z
     .object({

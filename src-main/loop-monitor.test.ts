@@ -42,12 +42,19 @@ describe('the core event-loop monitor', () => {
     const wait = settableWait();
     monitor = startLoopMonitor(10, wait);
     await tick(30);
+    const blockedAt = Date.now();
     busy(80);
     await tick(30);
     const snapshot = monitor.snapshot();
     expect(snapshot.longestStall.ms).toBeGreaterThanOrEqual(60);
     expect(snapshot.longestStall.waitingForCpuMs).toBe(0);
     expect(snapshot.longestHeldMs).toBe(snapshot.longestStall.ms);
+    // It ended after the 80 ms block began, and not in the future.
+    const at = Date.parse(snapshot.longestHeldAt!);
+    expect(at).toBeGreaterThanOrEqual(blockedAt + 60);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    monitor.reset();
+    expect(monitor.snapshot().longestHeldAt).toBeNull();
   });
 
   it('does not count against the core the time its thread waited for a CPU', async () => {

@@ -31,6 +31,8 @@ export interface LoopDelaySnapshot {
    * well under `longestHeldMs`, the thread slept in a synchronous call for the rest.
    */
   longestHeldOnCpuMs: number | null;
+  /** When that stall ended (ISO time; null: none yet), to find it in the logs. */
+  longestHeldAt: string | null;
 }
 
 export interface LoopMonitor {
@@ -84,7 +86,7 @@ export function startLoopMonitor(resolutionMs = 10, cpuWait: ThreadCpuWait = mai
 /** A timer at the histogram's resolution that measures each late tick, and the thread's CPU wait and run within it. */
 function watchStalls(resolutionMs: number, cpuWait: ThreadCpuWait) {
   let longestStall = { ms: 0, waitingForCpuMs: null as number | null };
-  let longestHeld = { ms: 0, onCpuMs: null as number | null };
+  let longestHeld = { ms: 0, onCpuMs: null as number | null, at: null as number | null };
   let lastTick = performance.now();
   let last = cpuWait.times();
   const timer = setInterval(() => {
@@ -97,7 +99,7 @@ function watchStalls(resolutionMs: number, cpuWait: ThreadCpuWait) {
     if (stallMs > longestStall.ms) longestStall = { ms: stallMs, waitingForCpuMs };
     // The wait can exceed the stall (it is over the interval): held is then 0.
     const heldMs = stallMs - (waitingForCpuMs ?? 0);
-    if (heldMs > longestHeld.ms) longestHeld = { ms: heldMs, onCpuMs };
+    if (heldMs > longestHeld.ms) longestHeld = { ms: heldMs, onCpuMs, at: Date.now() };
     lastTick = now;
     last = times;
   }, resolutionMs);
@@ -107,10 +109,11 @@ function watchStalls(resolutionMs: number, cpuWait: ThreadCpuWait) {
       longestStall: { ms: round(longestStall.ms), waitingForCpuMs: longestStall.waitingForCpuMs === null ? null : round(longestStall.waitingForCpuMs) },
       longestHeldMs: round(longestHeld.ms),
       longestHeldOnCpuMs: longestHeld.onCpuMs === null ? null : round(longestHeld.onCpuMs),
+      longestHeldAt: longestHeld.at === null ? null : new Date(longestHeld.at).toISOString(),
     }),
     reset() {
       longestStall = { ms: 0, waitingForCpuMs: null };
-      longestHeld = { ms: 0, onCpuMs: null };
+      longestHeld = { ms: 0, onCpuMs: null, at: null };
     },
     stop: () => clearInterval(timer),
   };

@@ -2,8 +2,12 @@
  * A terminal's data directory holding a copy of a generated big database (bench/sales-fixture.ts), with PINs for
  * its cashier (1111) and a technician (9999) — the generated users have none — and two products with barcodes
  * for a scanner (the generated catalog has none).
+ *
+ * The copy is on disk before it is returned: left in the page cache, its ~1.2 GB would be written back by the kernel's
+ * flusher threads 30 s later (vm.dirty_expire_centisecs), in the middle of what a caller measures, a load no till
+ * starting on its own database has.
  */
-import { copyFile } from 'node:fs/promises';
+import { copyFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { gtinCheckDigit } from '../../src-common/barcode';
@@ -36,6 +40,12 @@ export async function bigTerminalDir(fixturePath: string): Promise<string> {
     });
   } finally {
     db.close();
+  }
+  const file = await open(path, 'r+');
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
   }
   return dataDir;
 }

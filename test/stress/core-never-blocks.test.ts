@@ -187,7 +187,9 @@ describe('the core on a 1,000,000-sale database', () => {
 
     // The core's event loop was never kept from serving for more than 20 ms.
     const loop = unwrap(await tech.call('terminal.eventLoop', {}));
-    process.stderr.write(`core event loop during the maintenance: ${JSON.stringify(loop)}; scans: ${sent.length}\n`);
+    // The monotonic clock beside the wall clock: tools like `perf sched` time their events by the former.
+    const monotonicMs = Number(process.hrtime.bigint() / 1000n) / 1000;
+    process.stderr.write(`core event loop during the maintenance: ${JSON.stringify(loop)}; scans: ${sent.length}; wall clock ${new Date().toISOString()} = monotonic ${monotonicMs.toFixed(3)} ms\n`);
     expect(loop.samples).toBeGreaterThan(1000);
     expect(loop.p99Ms).toBeLessThanOrEqual(STALL_P99_LIMIT_MS);
     expect(loop.maxMs).toBeLessThanOrEqual(STALL_LIMIT_MS);
