@@ -16,8 +16,6 @@ import { CANCELLED_REASON, FromWorker, type SqlInput, type SqlOperation, type Sq
 export const SQL_WORKER_FILE = 'sql-worker.js';
 /** How long a cancelled operation may take to stop between steps before its thread is ended. */
 export const CANCEL_GRACE_MS = 1000;
-/** Progress events of one operation: at most one per this many ms (a new phase and the end always go). */
-const PROGRESS_EVERY_MS = 100;
 const RESTART_DELAYS_MS = [50, 250, 1000, 5000];
 
 /** Where the built SQL worker is (see findBuiltEntry). */
@@ -47,7 +45,6 @@ interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
   progress: MaintenanceProgress | null;
-  lastEmit: number;
   cancelTimer: NodeJS.Timeout | null;
   /** The thread running it; null while it waits for a thread (the last one died, the next is starting). */
   worker: Worker | null;
@@ -80,13 +77,10 @@ export function startSqlWorker(options: {
     events.emit('maintenance.worker', state);
   };
 
-  function emitProgress(p: Pending, update: Omit<MaintenanceProgress, 'operationId' | 'operation'>, force: boolean) {
+  /** The worker sends an operation's progress at most every PROGRESS_EVERY_MS (./sql-worker.ts): each goes to the UI. */
+  function emitProgress(p: Pending, update: Omit<MaintenanceProgress, 'operationId' | 'operation'>) {
     if (!p.label) return;
-    const newPhase = p.progress?.phase !== update.phase;
     p.progress = { operationId: p.operationId, operation: p.label, ...update };
-    const now = performance.now();
-    if (!force && !newPhase && now - p.lastEmit < PROGRESS_EVERY_MS) return;
-    p.lastEmit = now;
     events.emit('maintenance.progress', p.progress);
   }
 
@@ -94,7 +88,7 @@ export function startSqlWorker(options: {
     pending.delete(p.id);
     if (p.cancelTimer) clearTimeout(p.cancelTimer);
     const last = p.progress;
-    emitProgress(p, { phase: last?.phase ?? 'starting', done: last?.total ?? last?.done ?? 0, total: last?.total ?? null, state: outcome }, true);
+    emitProgress(p, { phase: last?.phase ?? 'starting', done: last?.total ?? last?.done ?? 0, total: last?.total ?? null, state: outcome });
   }
 
   function spawn(): Worker {
@@ -115,7 +109,7 @@ export function startSqlWorker(options: {
       const p = pending.get(message.id);
       if (!p) return;
       if (message.type === 'progress') {
-        emitProgress(p, { phase: message.phase, done: message.done, total: message.total, state: 'running' }, message.total !== null && message.done === message.total);
+        emitProgress(p, { phase: message.phase, done: message.done, total: message.total, state: 'running' });
       } else if (message.type === 'result') {
         settle(p, 'done');
         p.resolve(message.value);
@@ -201,13 +195,12 @@ export function startSqlWorker(options: {
           resolve: resolve as (value: unknown) => void,
           reject,
           progress: null,
-          lastEmit: 0,
           cancelTimer: null,
           worker,
           message: { type: 'run', id, op, input },
         };
         pending.set(id, p);
-        emitProgress(p, { phase: 'starting', done: 0, total: null, state: 'running' }, true);
+        emitProgress(p, { phase: 'starting', done: 0, total: null, state: 'running' });
         // Without a live thread it waits: spawn() sends it to the next one.
         worker?.postMessage(p.message);
       });

@@ -126,3 +126,6 @@ export interface OperationContext {
 }
 
 export const CANCELLED_REASON = 'operation_cancelled';
+
+/** An operation's progress messages: at most one per this many ms (a new phase and the last step always go). */
+export const PROGRESS_EVERY_MS = 100;

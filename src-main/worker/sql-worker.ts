@@ -14,7 +14,7 @@ import { PosError } from '../../src-common/errors';
 import { diskFullError, isDiskFullError } from '../disk-space';
 import { operations, testOperations, type OperationTable } from './operations';
 import { idleThisThread, lowerThisThreadPriority } from './thread-priority';
-import { CANCELLED_REASON, type FromWorker, type OperationContext, type SqlWorkerData, type ToWorker, type WorkerError } from './protocol';
+import { CANCELLED_REASON, PROGRESS_EVERY_MS, type FromWorker, type OperationContext, type SqlWorkerData, type ToWorker, type WorkerError } from './protocol';
 
 if (!parentPort) throw new Error('sql-worker runs as a worker thread only');
 const port = parentPort;
@@ -143,11 +143,22 @@ async function run(id: number, op: string, input: unknown): Promise<void> {
     if (cancelled.has(id)) throw new PosError('conflict', 'The operation was cancelled', { reason: CANCELLED_REASON });
   };
   let transferList: ArrayBuffer[] = [];
+  // Progress at most every PROGRESS_EVERY_MS: an import reports after each of its ~3 ms batches, and every message wakes
+  // the core's thread, which then takes the port's lock while this thread may still hold it. In the idle class this
+  // thread can wait long for a CPU with that lock held (perf showed the core's thread asleep in
+  // MessagePort::OnMessage's lock ~80 times a second during an import, once for 55 ms).
+  let lastProgress = { phase: '', at: -Infinity };
   const ctx: OperationContext = {
     transfer: (buffers) => {
       transferList = buffers;
     },
-    progress: (phase, done, total) => send({ type: 'progress', id, phase, done, total }),
+    progress: (phase, done, total) => {
+      const now = performance.now();
+      const last = total !== null && done === total;
+      if (phase === lastProgress.phase && !last && now - lastProgress.at < PROGRESS_EVERY_MS) return;
+      lastProgress = { phase, at: now };
+      send({ type: 'progress', id, phase, done, total });
+    },
     checkCancelled,
     async yieldTurn() {
       await nextTurn();
