@@ -17,6 +17,13 @@
  * the first CPU). A CPU running only SCHED_IDLE threads counts as free when the kernel places a woken thread, and a
  * normal thread preempts them at once: in the stress test the core's waits for a CPU over 5 ms fell from 43 to 17,
  * over 10 ms from 5 to 1. Both workers are in the class, so neither starves the other while it holds the write gate.
+ *
+ * The cost of the class: a worker preempted while it holds a lock the core's thread then needs keeps it until no
+ * normal thread wants its CPU. Node's message ports are such a lock: a worker posting to the core takes the port's
+ * lock and wakes the core, which, placed on the worker's CPU, preempts it there and blocks on the same lock
+ * (`perf` with stacks: the core asleep in MessagePort::OnMessage's lock, once for 55 ms while another process held
+ * the CPU). So the workers send the core few messages: an operation's progress at most every 100 ms
+ * (./sql-worker.ts), its result once.
  */
 import { spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
