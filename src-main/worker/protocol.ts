@@ -128,4 +128,4 @@ export interface OperationContext {
 export const CANCELLED_REASON = 'operation_cancelled';
 
 /** An operation's progress messages: at most one per this many ms (a new phase and the last step always go). */
-export const PROGRESS_EVERY_MS = 100;
+export const PROGRESS_EVERY_MS = 250;

@@ -22,8 +22,9 @@
  * normal thread wants its CPU. Node's message ports are such a lock: a worker posting to the core takes the port's
  * lock and wakes the core, which, placed on the worker's CPU, preempts it there and blocks on the same lock
  * (`perf` with stacks: the core asleep in MessagePort::OnMessage's lock, once for 55 ms while another process held
- * the CPU). So the workers send the core few messages: an operation's progress at most every 100 ms
- * (./sql-worker.ts), its result once.
+ * the CPU). So the workers send the core few messages: an operation's progress at most every 250 ms
+ * (./sql-worker.ts), its result once; and the core, waiting for the write gate, looks at it every millisecond rather
+ * than being woken by the worker (db/write-gate.ts: that wake goes through the platform's task lock the same way).
  */
 import { spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
