@@ -13,9 +13,8 @@
  *
  * The core should not even wait in Atomics.wait: a batch held up by the disk (a backup being written back) held
  * the gate for 150–230 ms, and the core's thread with it. So what starts the core's writes (a call, a device's
- * scan, the job runner's look) first awaits `whenFree()`: the gate looked at every millisecond, the loop serving
- * timers and I/O meanwhile, the worker stepping aside, and later starts queued behind in order. The write then finds
- * the gate free.
+ * scan, the job runner's look) first awaits `whenFree()`: Atomics.waitAsync, the loop serving timers and I/O
+ * meanwhile, the worker stepping aside, and later starts queued behind in order. The write then finds the gate free.
  */
 import type { Database, Statement } from 'better-sqlite3';
 
@@ -26,14 +25,10 @@ const CORE_WAITING = 1;
 /** The longest time each side has held the gate (µs), for diagnostics: cell 2 the core's, cell 3 the worker's. */
 const LONGEST_HOLD = { core: 2, worker: 3 } as const;
 const FREE = 0;
-/**
- * How often a start of the core's waiting for the gate looks at it again. It looks rather than be woken
- * (Atomics.waitAsync): the worker's notify of an async waiter posts a task to the core's thread under the platform's
- * task lock and wakes it, and the woken core, placed on the idle-class worker's CPU, preempts it with that lock held
- * and then sleeps on the lock (src-main/worker/thread-priority.ts). A look costs a timer; the start goes at most this
- * late after the gate is free.
- */
-const LOOK_EVERY_MS = 1;
+/** Atomics.waitAsync (V8 since Node 16; typed only from TypeScript's es2024 lib, newer than this project's). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(cells: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
 const CODE: Record<WriteGateRole, number> = { core: 1, worker: 2 };
 
 export interface WriteGateStats {
@@ -142,7 +137,8 @@ export function createWriteGate(role: WriteGateRole, buffer: SharedArrayBuffer, 
       if (holder === FREE || holder === me || remaining <= 0) break;
       waited = true;
       Atomics.store(cells, CORE_WAITING, 1);
-      await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
+      const result = waitAsync(cells, HOLDER, holder, Math.min(remaining, 50));
+      if (result.async) await result.value;
     }
     if (!waited) return;
     const ms = performance.now() - started;
