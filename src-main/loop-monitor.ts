@@ -7,7 +7,7 @@
  * (./thread-cpu-wait.ts), and the rest, which the core held itself (its code, a garbage collection, a synchronous
  * call). On a loaded 2-core machine the first can reach tens of milliseconds with the core doing nothing wrong; the
  * second is what the core's own design answers for. Of the longest held, the time the thread ran is given too: the
- * rest of it the thread slept inside a synchronous call (a read or write waiting for the disk or a file system lock).
+ * rest of it the thread slept inside a synchronous call (waiting for the disk, or for a lock another thread held).
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { mainThreadCpuWait, type ThreadCpuWait } from './thread-cpu-wait';

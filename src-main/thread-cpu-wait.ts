@@ -5,9 +5,9 @@
  * The loop monitor reads it to tell a stall the core caused from one where the core was ready to run and the machine
  * gave the CPU to something else (the SQL workers, another program, the kernel writing a backup back); and, of what
  * the core caused, the part it ran (its code, a garbage collection) from the part it slept in the kernel (a
- * synchronous read or write waiting for the disk or a file system lock), which is neither. Node has no per-thread CPU clock before 23.9, so this reads the file
- * the kernel formats from memory: one pread of an fd opened once, ~4 µs, no disk. Elsewhere (or if the file is
- * missing) it reads null and the monitor says nothing about waits.
+ * synchronous call waiting for the disk or for a lock another thread held), which is neither. Node has no per-thread
+ * CPU clock before 23.9, so this reads the file the kernel formats from memory: one pread of an fd opened once, ~4 µs,
+ * no disk. Elsewhere (or if the file is missing) it reads null and the monitor says nothing about waits.
  */
 import { openSync, readSync, closeSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
