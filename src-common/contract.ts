@@ -68,6 +68,8 @@ const LoopDelay = z.object({
   longestHeldOnCpuMs: z.number().nonnegative().nullable(),
   /** When that stall ended (null: none in the window). */
   longestHeldAt: z.iso.datetime().nullable(),
+  /** The core's thread's nice value (Linux; null elsewhere): -8 where it could raise itself (src-main/thread-priority.ts). */
+  coreNice: z.number().int().nullable(),
   /** Writes of the core that waited for the SQL worker's write (db/write-gate.ts) in the window. */
   writeWaits: z
     .object({

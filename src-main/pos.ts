@@ -77,6 +77,7 @@ import { promotionsHandlers } from './areas/promotions';
 import { createSettingsService } from './services/settings';
 import { startTerminal } from './services/terminal';
 import { startLoopMonitor } from './loop-monitor';
+import { CORE_HELPER_NICENESS, CORE_NICENESS, raiseProcessThreads, raiseThisThreadPriority, thisThreadPriority } from './thread-priority';
 import { assertDiskRoom } from './disk-space';
 import { createSerialQueue } from './serial-queue';
 import { findSqlWorkerFile, startSqlWorker, type SqlWorkerClient } from './worker/client';
@@ -96,6 +97,12 @@ export interface PosOptions {
   readonly directSandboxThreadFile?: string;
   /** Registers the SQL worker's test-only operations (a slow one, a crash). */
   readonly sqlWorkerTestOperations?: boolean;
+  /**
+   * Raises the calling thread, the core's, above the till's other threads where the system allows it
+   * (./thread-priority.ts): 'thread' (the Electron shell) that thread only, 'process' (the Node host) the runtime's
+   * threads with it. A test running the core inside its own worker does not.
+   */
+  readonly raiseCorePriority?: 'thread' | 'process';
 }
 
 export interface Pos extends Dispatcher {
@@ -135,6 +142,15 @@ const RECEIPT_COLUMNS = 48;
  * The composition root: opens the database and the log, builds the services and the handler map.
  * Both transports (Electron IPC, the headless host) serve the object this returns.
  */
+/** Before the core starts its workers: they inherit its value and set their own from it. */
+function raiseCorePriority(which: 'thread' | 'process', log: Logger): void {
+  const helpers = which === 'process' ? raiseProcessThreads(CORE_HELPER_NICENESS) : 0;
+  const nice = raiseThisThreadPriority(CORE_NICENESS);
+  if (nice === null) return;
+  if (nice <= CORE_NICENESS) log.info({ nice, helpers }, "the core's thread runs above the till's other threads");
+  else log.info({ nice, wanted: CORE_NICENESS }, "the core's thread could not be raised (allow it with CAP_SYS_NICE or the service's LimitNICE=-8): a busy till may keep a scan waiting for a CPU");
+}
+
 export async function createPos(options: PosOptions): Promise<Pos> {
   const { dataDir, config } = options;
   const clock = options.clock ?? systemClock;
@@ -143,6 +159,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
 
   const fileLogger: FileLogger = await openFileLogger({ dataDir, ...config.log });
   const log = fileLogger.logger;
+  if (options.raiseCorePriority) raiseCorePriority(options.raiseCorePriority, log);
   const databasePath = join(dataDir, DATABASE_FILE);
   let sqlWorkerFile: string;
   try {
@@ -539,7 +556,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   const coreHandlers = {
     'terminal.status': () => terminal.status(),
     'terminal.eventLoop': ({ reset }) => {
-      const snapshot = { ...loop.snapshot(), writeWaits: writeGate.stats() };
+      const snapshot = { ...loop.snapshot(), coreNice: thisThreadPriority(), writeWaits: writeGate.stats() };
       if (reset) {
         loop.reset();
         writeGate.resetStats();

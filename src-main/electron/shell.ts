@@ -48,7 +48,7 @@ async function ready(): Promise<Shell> {
 
   const dataDir = process.env[DATA_DIR_ENV] ?? app.getPath('userData');
   const nativeBinding = electronNativeBinding(app.getAppPath());
-  const pos = await createPos({ dataDir, config: loadConfig(dataDir), ...(nativeBinding ? { nativeBinding } : {}) });
+  const pos = await createPos({ dataDir, config: loadConfig(dataDir), raiseCorePriority: 'thread', ...(nativeBinding ? { nativeBinding } : {}) });
   guardProcess(pos.log);
 
   // One session per window (web contents): signing in on the cashier screen signs in nothing else.

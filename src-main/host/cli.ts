@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const staticDir = resolve(args.staticDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'));
   const loaded = loadConfig(dataDir);
   const config = args.demoCatalog ? { ...loaded, demoCatalog: true } : loaded;
-  const pos = await createPos({ dataDir, config });
+  const pos = await createPos({ dataDir, config, raiseCorePriority: 'process' });
   guardProcess(pos.log);
   const token = randomBytes(32).toString('base64url');
   const host = await startHost({ pos, port: args.port, token, staticDir });

@@ -33,9 +33,9 @@ export interface SqlWorkerData {
    * disk takes to sync: behind a backup being written, longer than their 5 s busy_timeout, and they failed.
    */
   readonly checkpoints?: boolean;
-  /** Linux: this thread's nice value, above the core's (thread-priority.ts): 10 for the maintenance and search workers. */
+  /** Linux: this thread's nice value, above the core's (../thread-priority.ts): 10 for the maintenance and search workers. */
   readonly niceness?: number;
-  /** Linux: this thread in the SCHED_IDLE class, below every normal thread (thread-priority.ts); the nice value stays if that fails. */
+  /** Linux: this thread in the SCHED_IDLE class, below every normal thread (../thread-priority.ts); the nice value stays if that fails. */
   readonly schedIdle?: boolean;
 }
 

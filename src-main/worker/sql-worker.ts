@@ -13,7 +13,7 @@ import { createWriteGate, gateWrites } from '../../db/write-gate';
 import { PosError } from '../../src-common/errors';
 import { diskFullError, isDiskFullError } from '../disk-space';
 import { operations, testOperations, type OperationTable } from './operations';
-import { idleThisThread, lowerThisThreadPriority } from './thread-priority';
+import { idleThisThread, lowerThisThreadPriority } from '../thread-priority';
 import { CANCELLED_REASON, PROGRESS_EVERY_MS, type FromWorker, type OperationContext, type SqlWorkerData, type ToWorker, type WorkerError } from './protocol';
 
 if (!parentPort) throw new Error('sql-worker runs as a worker thread only');

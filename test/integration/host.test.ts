@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -60,6 +60,30 @@ describe('headless host', () => {
     expect(dotted.body).not.toContain('root:');
     expect(dotted.body).toContain('<div id="root">');
     expect((await httpGet(host.ready.port, '/..%2f..%2f..%2fetc%2fpasswd')).status).toBe(400);
+  });
+
+  it.runIf(process.platform === 'linux')('runs the core’s thread above the till’s other threads where the system allows it, Node’s own threads next, its workers below', async () => {
+    const pid = host.process.pid!;
+    const statOf = (tid: string) => readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const niceOf = (tid: string) => Number(statOf(tid)[16]);
+    // Capability 23 (CAP_SYS_NICE), or RLIMIT_NICE's soft limit (nice may go down to 20 - it).
+    const capabilities = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`);
+    const rlimitNice = Number(/Max nice priority\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))![1]);
+    const allowed = (capabilities & (1n << 23n)) !== 0n || 20 - rlimitNice <= -8;
+    // The SQL workers start a moment after the terminal is ready.
+    await expect.poll(() => readdirSync(`/proc/${pid}/task`).filter((tid) => niceOf(tid) === 10).length, { timeout: 10_000 }).toBe(2);
+    const nices = readdirSync(`/proc/${pid}/task`).map(niceOf);
+    const count = (nice: number) => nices.filter((n) => n === nice).length;
+    expect(niceOf(String(pid))).toBe(allowed ? -8 : 0);
+    if (allowed) {
+      expect(count(-8)).toBe(1);
+      // Node's own threads, there before the core started, between it and other programs: V8's four platform
+      // threads, libuv's pool.
+      expect(count(-4)).toBeGreaterThanOrEqual(4);
+      // The sandbox acquirer's thread, started by the core (so raised with it), put itself back.
+      expect(count(0)).toBeGreaterThanOrEqual(1);
+    }
+    expect(nices.filter((nice) => ![-8, -4, 0, 10].includes(nice))).toEqual([]);
   });
 
   it('answers terminal.status with what is in SQLite', async () => {

@@ -9,7 +9,7 @@
  * prints the longest stall split into the time the core's thread waited for a CPU and the time the core held its loop
  * itself (`longestStall`, `longestHeldMs`, and of the latter the time the thread ran, `longestHeldOnCpuMs`): on
  * 2026-12-06 the held part was 3.9–17.7 ms in ten runs and 46.6 ms in one CI run; traced, such a stall was the core's
- * thread asleep on a message port's lock that an idle-class SQL worker held (src-main/worker/thread-priority.ts), and
+ * thread asleep on a message port's lock that an idle-class SQL worker held (src-main/thread-priority.ts), and
  * after the worker's messages were thinned, 7.5–13.6 ms in eight runs. It is printed, not asserted against 20 ms.
  *
  * Runs alone (its own vitest project and stage of `npm test`): on a 2-core machine other test files running

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { loggerOptions } from '../../log';
+import { lowerThisThreadPriority } from '../../thread-priority';
 import { startAlipaySandbox } from '../alipay/sandbox';
 import { startWechatV2Sandbox } from '../wechat/sandbox-v2';
 import { startWechatV3Sandbox } from '../wechat/sandbox-v3';
@@ -14,6 +15,8 @@ import { makeSandboxIdentity } from './identity';
 import type { DirectSandboxData, DirectSandboxIdentity, FromDirectSandboxThread, ToDirectSandboxThread } from './protocol';
 
 if (!parentPort) throw new Error('the direct sandbox thread runs as a worker thread only');
+// Started by the core, it has the core's raised priority; it is the other side of the network, not the core.
+lowerThisThreadPriority(0);
 const port = parentPort;
 const data = workerData as DirectSandboxData;
 const send = (message: FromDirectSandboxThread) => port.postMessage(message);

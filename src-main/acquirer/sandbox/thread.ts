@@ -7,10 +7,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { loggerOptions } from '../../log';
+import { lowerThisThreadPriority } from '../../thread-priority';
 import { startSandboxAcquirer } from './server';
 import type { EmbeddedSandboxData, FromSandboxThread, ToSandboxThread } from './thread-protocol';
 
 if (!parentPort) throw new Error('the sandbox thread runs as a worker thread only');
+// Started by the core, it has the core's raised priority; it is the other side of the network, not the core.
+lowerThisThreadPriority(0);
 const port = parentPort;
 const data = workerData as EmbeddedSandboxData;
 const send = (message: FromSandboxThread) => port.postMessage(message);

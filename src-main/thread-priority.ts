@@ -1,4 +1,18 @@
 /**
+ * The core's thread runs above every other thread of the till where the system lets it, and the SQL workers' threads
+ * below them.
+ *
+ * The core's thread (the Electron main process's, or the host's) raises itself to nice -8 (raiseThisThreadPriority),
+ * Chromium's value for its display-critical threads on Linux, applied the same way: only where the process may (root,
+ * CAP_SYS_NICE, or an RLIMIT_NICE that allows it, e.g. systemd's `LimitNICE=-8` in the till's service); elsewhere it
+ * stays at its nice value and says so in the log. Left at 0 beside everything else at 0 (a kernel worker, the
+ * screens, any other program), a woken core waits its turn for a CPU: in the stress test that wait was most of every
+ * stall left over 20 ms. The host raises Node's own threads with it (raiseProcessThreads): the core's thread waits
+ * for V8's platform threads in every parallel scavenge (22 ms once, in a traced stress run, while the test's process
+ * held their CPU), and takes the lock libuv's pool holds to hand it each finished file operation. In Electron those
+ * are Chromium's, which sets their priorities itself. Threads the core starts inherit its value; those that are not
+ * the core put themselves back (the sandboxes' threads to 0, the SQL workers lower still).
+ *
  * The SQL workers' threads run at a lower scheduling priority than the core. On a 2-core till a maintenance
  * operation (an integrity check, a backup, an import) and the search index's rebuild each want a core; at equal
  * priority the core's thread, woken by a scan or a payment timer, waits its turn behind them. A nice of 10 gives the
@@ -23,19 +37,21 @@
  * lock and wakes the core, which, placed on the worker's CPU, preempts it there and blocks on the same lock
  * (`perf` with stacks: the core asleep in MessagePort::OnMessage's lock, once for 55 ms while another process held
  * the CPU). So the workers send the core few messages: an operation's progress at most every 250 ms
- * (./sql-worker.ts), its result once. The write gate's wake of a waiting core (Atomics.waitAsync, db/write-gate.ts)
+ * (./worker/sql-worker.ts), its result once. The write gate's wake of a waiting core (Atomics.waitAsync, ../db/write-gate.ts)
  * goes through the platform's task lock the same way (292 sleeps on it in a traced run); a core that looked at the
  * gate every millisecond instead had none, but that change is not in (a CI run failed in an e2e scan test beside it,
  * not traced to it).
  */
 import { spawn } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** This thread's id on Linux (/proc/thread-self is <pid>/task/<tid>); null elsewhere. */
 export function threadId(): number | null {
   if (process.platform !== 'linux') return null;
   try {
+    // procfs, not a disk: at a thread's start, and when the technician asks for the core's loop figures.
+    // eslint-disable-next-line no-restricted-syntax
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     return Number.isInteger(tid) && tid > 0 ? tid : null;
   } catch {
@@ -49,6 +65,58 @@ export function lowerThisThreadPriority(niceness: number): number | null {
   if (tid === null) return null;
   try {
     if (getPriority(tid) < niceness) setPriority(tid, niceness);
+    return getPriority(tid);
+  } catch {
+    return null;
+  }
+}
+
+/** What the core's thread asks for: Chromium's display priority (its threads that draw and answer input). */
+export const CORE_NICENESS = -8;
+/** What the host's runtime threads get beside it: above every other program, below the core (see above). */
+export const CORE_HELPER_NICENESS = -4;
+
+/**
+ * Raises the calling thread to `niceness` (below 0) where this process is allowed to; returns the value now in force
+ * (unchanged where it was not allowed), or null where a thread's value cannot be read or set (not Linux).
+ */
+export function raiseThisThreadPriority(niceness: number): number | null {
+  const tid = threadId();
+  if (tid === null) return null;
+  try {
+    if (getPriority(tid) > niceness) setPriority(tid, niceness);
+  } catch {
+    // EACCES: not allowed (no CAP_SYS_NICE, RLIMIT_NICE too low); the thread keeps its value.
+  }
+  return thisThreadPriority();
+}
+
+/**
+ * Raises every thread of this process now at the normal value (0) to `niceness`, where allowed; returns how many it
+ * raised. Called before the process starts a thread of its own, so these are the runtime's.
+ */
+export function raiseProcessThreads(niceness: number): number {
+  if (threadId() === null) return 0;
+  let raised = 0;
+  // procfs, at the core's start, before the loop serves anything.
+  // eslint-disable-next-line no-restricted-syntax
+  for (const tid of readdirSync('/proc/self/task').map(Number)) {
+    try {
+      if (getPriority(tid) !== 0) continue;
+      setPriority(tid, niceness);
+      raised += 1;
+    } catch {
+      // Not allowed, or the thread has ended.
+    }
+  }
+  return raised;
+}
+
+/** The calling thread's nice value (Linux), or null. */
+export function thisThreadPriority(): number | null {
+  const tid = threadId();
+  if (tid === null) return null;
+  try {
     return getPriority(tid);
   } catch {
     return null;
