@@ -7,11 +7,14 @@
  * CAP_SYS_NICE, or an RLIMIT_NICE that allows it, e.g. systemd's `LimitNICE=-8` in the till's service); elsewhere it
  * stays at its nice value and says so in the log. Left at 0 beside everything else at 0 (a kernel worker, the
  * screens, any other program), a woken core waits its turn for a CPU: in the stress test that wait was most of every
- * stall left over 20 ms. The host raises Node's own threads with it (raiseProcessThreads): the core's thread waits
+ * stall left over 20 ms. The host raises Node's own threads too (raiseProcessThreads), to -4: the core's thread waits
  * for V8's platform threads in every parallel scavenge (22 ms once, in a traced stress run, while the test's process
- * held their CPU), and takes the lock libuv's pool holds to hand it each finished file operation. In Electron those
- * are Chromium's, which sets their priorities itself. Threads the core starts inherit its value; those that are not
- * the core put themselves back (the sandboxes' threads to 0, the SQL workers lower still).
+ * held their CPU), and takes the lock libuv's pool holds to hand it each finished file operation. At -8 with the core
+ * they took its CPU for their concurrent work instead (the core queued behind them); at -4 they stay above every
+ * other program and below the core. In Electron those threads are Chromium's, which sets their priorities itself.
+ * Threads the core starts inherit its value; those that are not the core put themselves back (the sandboxes'
+ * threads to 0, the SQL workers lower still). The SQL workers at nice 19 in the normal class instead of the idle
+ * class below (tried beside the raised core) left the core waiting for a CPU longer (13–32 ms in three runs).
  *
  * The SQL workers' threads run at a lower scheduling priority than the core. On a 2-core till a maintenance
  * operation (an integrity check, a backup, an import) and the search index's rebuild each want a core; at equal
@@ -20,10 +23,10 @@
  * which it mostly is. In the stress test on a quiet machine the core's longest stall was 148 ms without it and
  * 19–31 ms with it (p99 4.6 → 3.5–3.8 ms).
  *
- * Linux keeps the nice value per thread, so setpriority() on this thread's id lowers only it (os.setPriority takes
- * any id). Elsewhere an id is a process and this would lower the core with it, so it does nothing there. Threads
- * started from a lowered thread inherit its value: libuv's pool, which the core's durability flushes use, is
- * started by the core before any worker exists.
+ * Linux keeps the nice value per thread, so setpriority() on this thread's id changes only it (os.setPriority takes
+ * any id). Elsewhere an id is a process and this would change the whole process, so it does nothing there. Threads
+ * started from a thread inherit its value: libuv's pool, which the core's durability flushes use, is started before
+ * the core raises itself and before any worker exists.
  *
  * On Linux the workers then leave the normal class for SCHED_IDLE (idleThisThread). A nice of 10 still let a
  * worker finish its slice while the core's thread, woken, waited, and the kernel placed the woken core on the other
