@@ -29,7 +29,7 @@ import {
 import { anonymousCaller, type Session } from '../../src-common/roles';
 import type { DirectSandboxes } from '../acquirer/direct-sandbox/embedded';
 import type { DirectSandboxProvider } from '../acquirer/direct-sandbox/protocol';
-import { normalisedKeys } from '../acquirer/alipay/provider';
+import { normalisedKeys } from '../acquirer/alipay/keys';
 import { certificateNotAfter, certificateSerial } from '../acquirer/wechat/certificate';
 import { v3KeyProblem } from '../acquirer/wechat/v3-sign';
 import type { Clock } from '../clock';

@@ -79,6 +79,17 @@ describe('the production import graph', () => {
     expect(DIRECT_SANDBOX_CODE.filter((f) => graph.has(f))).toEqual([]);
   });
 
+  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s loads Alipay direct’s provider (alipay-sdk, urllib, undici, jszip) only when it connects', (entry) => {
+    const graph = staticGraph(entry);
+    expect(graph.has('src-main/acquirer/direct-providers.ts')).toBe(true);
+    expect(graph.has('src-main/acquirer/alipay/keys.ts')).toBe(true);
+    expect(graph.has('src-main/acquirer/alipay/provider.ts')).toBe(false);
+    expect(readFileSync(join(root, 'src-main/acquirer/direct-providers.ts'), 'utf8')).toContain("import('./alipay/provider')");
+    // Nothing else in the graph imports the SDK or the HTTP client it brings.
+    const external = [...graph].filter((f) => /from ['"](alipay-sdk|urllib|jszip)['"]/.test(readFileSync(join(root, f), 'utf8')));
+    expect(external).toEqual([]);
+  });
+
   it('the walker does find the direct sandboxes from their thread’s entry', () => {
     expect(DIRECT_SANDBOX_CODE.filter((f) => !staticGraph('src-main/acquirer/direct-sandbox/thread.ts').has(f))).toEqual([]);
   });

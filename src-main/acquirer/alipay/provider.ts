@@ -24,7 +24,6 @@
  *   at connect does not mean nothing was sent, so `sentOf` looks at urllib's retry count too.
  * Nothing is signed or verified by hand.
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
@@ -32,13 +31,16 @@ import JSZip from 'jszip';
 import { Agent, request as httpRequest } from 'urllib';
 import { acquirerDateOf } from '../../../src-common/business-day';
 import { currencyExponent } from '../../../src-common/money';
-import { PROVIDER_CAPABILITIES, type AlipaySettings } from '../../../src-common/payment-provider';
+import type { AlipaySettings } from '../../../src-common/payment-provider';
 import { systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log';
-import type { PaymentProvider, ProviderPort } from '../gateway';
+import type { ProviderPort } from '../gateway';
 import { AcquirerError, type StatementRow } from '../port';
 import { cancelOutcomeOf, payOutcomeOf, precreateOutcomeOf, queryOutcomeOf, refundOutcomeOf, refundQueryOutcomeOf, type AlipayReply } from './outcomes';
+import { normalisedKeys } from './keys';
 import { ALIPAY_AUTH_CODE, ALIPAY_CODES, ALIPAY_METHODS, ALIPAY_ORDER_NO, BILL_COLUMNS, amountText, instantOfBeijingTime, minorOfAmountText, type AlipayMethod } from './wire';
+
+export { normalisedKeys } from './keys';
 
 export interface AlipayOptions {
   readonly settings: AlipaySettings;
@@ -66,14 +68,6 @@ export function sentOf(error: unknown): boolean {
     if (typeof code === 'string' && NOT_SENT.has(code)) neverConnected = true;
   }
   return !neverConnected;
-}
-
-/** The keys as alipay-sdk wants them (PKCS#8 private key, SPKI public key), whatever PEM form the technician pasted; throws when unreadable or not RSA. */
-export function normalisedKeys(settings: Pick<AlipaySettings, 'privateKeyPem' | 'alipayPublicKeyPem'>): { privateKey: string; alipayPublicKey: string } {
-  const privateKey = createPrivateKey(settings.privateKeyPem);
-  const publicKey = createPublicKey(settings.alipayPublicKeyPem);
-  if (privateKey.asymmetricKeyType !== 'rsa' || publicKey.asymmetricKeyType !== 'rsa') throw new TypeError('Alipay RSA2 keys must be RSA keys');
-  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), alipayPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
 /** The business bill (业务明细) CSV in the common statement form; throws AcquirerError on a malformed bill. */
@@ -238,9 +232,4 @@ export function createAlipayPort(options: AlipayOptions): ProviderPort {
       return parseBusinessBill(csv, exponent).filter((row) => acquirerDateOf(new Date(row.finishedAt)) === date);
     },
   };
-}
-
-export function alipayProvider(options: AlipayOptions): PaymentProvider {
-  const port = createAlipayPort(options);
-  return { id: 'alipay', capabilities: new Set(PROVIDER_CAPABILITIES.alipay), connect: () => Promise.resolve(port) };
 }
