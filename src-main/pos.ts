@@ -138,10 +138,6 @@ function withPaymentFacts(events: EventBus, bus: DomainEventBus): EventBus {
 /** 80 mm paper: 48 columns of half-width characters. */
 const RECEIPT_COLUMNS = 48;
 
-/**
- * The composition root: opens the database and the log, builds the services and the handler map.
- * Both transports (Electron IPC, the headless host) serve the object this returns.
- */
 /** Before the core starts its workers: they inherit its value and set their own from it. */
 function raiseCorePriority(which: 'thread' | 'process', log: Logger): void {
   const helpers = which === 'process' ? raiseProcessThreads(CORE_HELPER_NICENESS) : 0;
@@ -151,6 +147,10 @@ function raiseCorePriority(which: 'thread' | 'process', log: Logger): void {
   else log.info({ nice, wanted: CORE_NICENESS }, "the core's thread could not be raised (allow it with CAP_SYS_NICE or the service's LimitNICE=-8): a busy till may keep a scan waiting for a CPU");
 }
 
+/**
+ * The composition root: opens the database and the log, builds the services and the handler map.
+ * Both transports (Electron IPC, the headless host) serve the object this returns.
+ */
 export async function createPos(options: PosOptions): Promise<Pos> {
   const { dataDir, config } = options;
   const clock = options.clock ?? systemClock;
