@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { latestSchemaVersion } from '../../db/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiSocket, runHostToExit, startHostProcess, tempDir, type HostProcess } from '../helpers/host';
+import { mayRaiseNiceTo, niceOf, threadIds } from '../helpers/threads';
 
 function readDb<T>(dataDir: string, sql: string): T {
   const db = new Sqlite(join(dataDir, 'pos.sqlite'), { readonly: true });
@@ -64,17 +65,12 @@ describe('headless host', () => {
 
   it.runIf(process.platform === 'linux')('runs the core’s thread above the till’s other threads where the system allows it, Node’s own threads next, its workers below', async () => {
     const pid = host.process.pid!;
-    const statOf = (tid: string) => readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const niceOf = (tid: string) => Number(statOf(tid)[16]);
-    // Capability 23 (CAP_SYS_NICE), or RLIMIT_NICE's soft limit (nice may go down to 20 - it).
-    const capabilities = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`);
-    const rlimitNice = Number(/Max nice priority\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))![1]);
-    const allowed = (capabilities & (1n << 23n)) !== 0n || 20 - rlimitNice <= -8;
+    const allowed = mayRaiseNiceTo(pid, -8);
     // The SQL workers start a moment after the terminal is ready.
-    await expect.poll(() => readdirSync(`/proc/${pid}/task`).filter((tid) => niceOf(tid) === 10).length, { timeout: 10_000 }).toBe(2);
-    const nices = readdirSync(`/proc/${pid}/task`).map(niceOf);
+    await expect.poll(() => threadIds(pid).filter((tid) => niceOf(pid, tid) === 10).length, { timeout: 10_000 }).toBe(2);
+    const nices = threadIds(pid).map((tid) => niceOf(pid, tid));
     const count = (nice: number) => nices.filter((n) => n === nice).length;
-    expect(niceOf(String(pid))).toBe(allowed ? -8 : 0);
+    expect(niceOf(pid, pid)).toBe(allowed ? -8 : 0);
     if (allowed) {
       expect(count(-8)).toBe(1);
       // Node's own threads, there before the core started, between it and other programs: V8's four platform
@@ -84,6 +80,13 @@ describe('headless host', () => {
       expect(count(0)).toBeGreaterThanOrEqual(1);
     }
     expect(nices.filter((nice) => ![-8, -4, 0, 10].includes(nice))).toEqual([]);
+    // What the technician's diagnostics say of it.
+    const api = await openApiSocket(host.ready);
+    const users = (await api.call('auth.users', {})) as { ok: true; value: { id: string; role: string }[] };
+    const technician = users.value.find((user) => user.role === 'technician')!;
+    expect(await api.call('auth.signIn', { userId: technician.id, pin: '9999' })).toMatchObject({ ok: true });
+    expect(await api.call('terminal.eventLoop', {})).toMatchObject({ ok: true, value: { coreNice: allowed ? -8 : 0 } });
+    api.close();
   });
 
   it('answers terminal.status with what is in SQLite', async () => {

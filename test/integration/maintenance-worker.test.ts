@@ -3,7 +3,7 @@
  * cancelled, while the core keeps answering calls; a worker that dies is replaced and the UI is told.
  * The whole terminal in this process on a real SQLite file; the worker is the built out/main/sql-worker.js.
  */
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
@@ -15,6 +15,7 @@ import { listActiveProductsForSearch } from '../../db/queries/catalog';
 import { barcodeKey, toProduct } from '../../src-main/services/catalog';
 import { buildCatalogSearchIndex } from '../../src-main/services/catalog-search';
 import { startTestPos, type TestPos } from '../helpers/pos';
+import { niceOf as niceOfThread, policyOf as policyOfThread, threadIds } from '../helpers/threads';
 import { PROGRESS_EVERY_MS } from '../../src-main/worker/protocol';
 import { IMPORT_BATCH_ROWS } from '../../src-main/worker/operations';
 
@@ -70,11 +71,9 @@ describe('SQL worker (in process, real SQLite file, built worker)', () => {
     // Both are threads of this process once the first heavy call has run (the checks below need them anyway).
     await t.ok(technician, 'diagnostics.database', { full: false });
     await t.ok(cashier, 'catalog.search', { query: '导入', limit: 1 });
-    const statOf = (tid: string) => readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const niceOf = (tid: string) => Number(statOf(tid)[16]);
-    // Field 41 of stat: 0 is the normal class, 5 SCHED_IDLE.
-    const policyOf = (tid: string) => Number(statOf(tid)[38]);
-    const lowered = readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === 10);
+    const niceOf = (tid: string) => niceOfThread('self', tid);
+    const policyOf = (tid: string) => policyOfThread('self', tid);
+    const lowered = threadIds('self').filter((tid) => niceOf(tid) === 10);
     const own = getPriority(0);
     expect(lowered).toHaveLength(2);
     // The class is set by util-linux's chrt, started by each worker: a moment after the worker starts.

@@ -40,8 +40,6 @@ import { cancelOutcomeOf, payOutcomeOf, precreateOutcomeOf, queryOutcomeOf, refu
 import { normalisedKeys } from './keys';
 import { ALIPAY_AUTH_CODE, ALIPAY_CODES, ALIPAY_METHODS, ALIPAY_ORDER_NO, BILL_COLUMNS, amountText, instantOfBeijingTime, minorOfAmountText, type AlipayMethod } from './wire';
 
-export { normalisedKeys } from './keys';
-
 export interface AlipayOptions {
   readonly settings: AlipaySettings;
   /** The store's currency (ISO 4217): sent as trans_currency when it is not CNY, and required back. */
