@@ -8,6 +8,10 @@ export default defineConfig({
   // Node side: the Electron main process, plus the headless host and the benchmarks, which share
   // its code (one build of the services for every way the terminal runs).
   main: {
+    resolve: {
+      // pino-roll's require('date-fns') is the whole library; it uses five functions (see the file).
+      alias: [{ find: /^date-fns$/, replacement: resolve(root, 'src-main/date-fns-for-pino-roll.ts') }],
+    },
     build: {
       outDir: 'out/main',
       externalizeDeps: { exclude: ['pino', 'pino-roll', 'pinyin-pro', 'receiptline', 'zod', 'csv-parse', 'csv-stringify', 'iconv-lite', 'tar', 'ulid', 'ws'] },

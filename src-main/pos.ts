@@ -48,8 +48,8 @@ import { createSyncService } from './sync/service';
 import { historyPending } from './sync/backfill';
 import { createUploadsService } from './services/uploads';
 import { createCatalogService } from './services/catalog';
-import { renderReceiptSvg } from '../drivers/receipt/preview';
 import { renderReceiptText } from '../src-common/receipt-text';
+import type { ReceiptDocument } from '../src-common/receipt';
 import { createShouqianbaAdapter } from './acquirer/shouqianba';
 import { awaitingDurability } from './acquirer/durable-port';
 // The sandbox acquirer runs in its own thread (its own built entry), never in the core's import graph.
@@ -227,7 +227,8 @@ export async function createPos(options: PosOptions): Promise<Pos> {
   // The search worker's thread states and progress are not the maintenance worker's: the screens are not told.
   const unheardEvents: EventBus = { emit: () => {}, subscribe: () => () => {} };
   // The catalog search index lives in a second worker thread of its own (a search never waits behind a
-  // maintenance statement, and the core's heap never carries the catalog); the start does not wait for it.
+  // maintenance statement, and the core's heap never carries the catalog); the start does not wait for it. Receipts'
+  // previews are drawn there too: quick, and not on the core's loop.
   const searchWorker = startSqlWorker({
     file: sqlWorkerFile,
     // Below the core's priority too (an index rebuild takes seconds of CPU), and not above the maintenance worker's: at 5
@@ -246,6 +247,12 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       rebuild: async () => (await searchWorker.run('catalog.searchLoad', {})).products,
       search: async (query, limit) => (await searchWorker.run('catalog.searchQuery', { query, limit })).products,
     },
+  });
+  // A receipt on screen: the lines the printer gets, and their picture drawn in the search worker (./worker/operations.ts).
+  const receiptPreview = async (receipt: ReceiptDocument) => ({
+    receipt,
+    text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }),
+    svg: (await searchWorker.run('receipt.svg', { receipt, columns: RECEIPT_COLUMNS })).svg,
   });
   const terminal = startTerminal({ db, clock, config, appVersion, settings, catalog });
   const auth = createAuthService({ db, clock, log });
@@ -653,10 +660,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     'refund.retry': ({ refundId }, session) => refunds.retry(refundId, session),
     'refund.get': ({ refundId }) => refunds.get(refundId),
     'refund.forSale': ({ saleId }) => refunds.forSale(saleId),
-    'refund.receipt': ({ refundId }) => {
-      const receipt = refunds.receipt(refundId);
-      return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
-    },
+    'refund.receipt': ({ refundId }) => receiptPreview(refunds.receipt(refundId)),
     'sale.findByReceipt': ({ receiptNumber }) => {
       // A receipt's e-receipt URL (its QR scanned at the counter) names the sale by its token.
       const token = tokenOfEReceiptUrl(receiptNumber);
@@ -675,10 +679,7 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       devices.printReceipt(receipt).catch((error: unknown) => log.warn({ err: error, saleId }, 'reprint not printed'));
       return { queued: true as const };
     },
-    'sale.receipt': ({ saleId }) => {
-      const receipt = sales.receipt(saleId);
-      return { receipt, text: renderReceiptText(receipt, { columns: RECEIPT_COLUMNS }), svg: renderReceiptSvg(receipt, { columns: RECEIPT_COLUMNS }) };
-    },
+    'sale.receipt': ({ saleId }) => receiptPreview(sales.receipt(saleId)),
   } satisfies HandlerMap<typeof coreCalls>;
   const scanHandlers = {
     'screen.report': (report, session) => {

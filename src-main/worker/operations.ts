@@ -205,6 +205,9 @@ Object.assign(operations, {
     return { products: loadSearchIndex(db).size };
   },
   'catalog.searchQuery': async (db, { query, limit }) => ({ products: (searchIndex ?? loadSearchIndex(db)).search(query, limit) }),
+  // 5–30 ms of CPU for a 30-line receipt, and receiptline (with its own iconv-lite tables) is half a megabyte of code:
+  // neither on the core's loop, and the code loaded at the first preview, not at every start of the thread.
+  'receipt.svg': async (_db, { receipt, columns }) => ({ svg: (await import('../../drivers/receipt/preview')).renderReceiptSvg(receipt, { columns }) }),
 } satisfies OperationTable);
 
 /** Registered only for tests (SqlWorkerData.testOperations): a slow cancellable operation, and a crash. */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { DatabaseHealth } from '../../src-common/calls/admin';
 import type { ExportKind, TodayView } from '../../src-common/calls/owner';
 import type { Caller } from '../../src-common/roles';
+import type { ReceiptDocument } from '../../src-common/receipt';
 import type { Language, Product } from '../../src-common/schemas';
 import type { Config } from '../config';
 import type { AuditVerification } from '../services/audit';
@@ -77,6 +78,8 @@ export interface SqlOperations {
   'catalog.searchLoad': { input: Record<string, never>; output: { products: number } };
   /** Searches the index kept in this thread (built first if this thread has none yet). */
   'catalog.searchQuery': { input: { query: string; limit: number }; output: { products: Product[] } };
+  /** A receipt as the screens preview it (receiptline's SVG); the search worker's, as quick as a search. */
+  'receipt.svg': { input: { receipt: ReceiptDocument; columns: number }; output: { svg: string } };
   /** Test-only: `steps` steps of `ms` each, cancellable between steps. */
   'test.sleep': { input: { steps: number; ms: number }; output: { steps: number } };
   /** Test-only: `ms` of synchronous work, as one long statement (cannot stop between steps). */

@@ -90,6 +90,13 @@ describe('the production import graph', () => {
     expect(external).toEqual([]);
   });
 
+  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s draws receipts’ previews in the search worker: receiptline is not in its graph', (entry) => {
+    const graph = staticGraph(entry);
+    expect(graph.has('drivers/receipt/preview.ts')).toBe(false);
+    expect([...graph].filter((f) => /from ['"]receiptline['"]/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+    expect(readFileSync(join(root, 'src-main/worker/operations.ts'), 'utf8')).toContain("import('../../drivers/receipt/preview')");
+  });
+
   it('the walker does find the direct sandboxes from their thread’s entry', () => {
     expect(DIRECT_SANDBOX_CODE.filter((f) => !staticGraph('src-main/acquirer/direct-sandbox/thread.ts').has(f))).toEqual([]);
   });
@@ -115,5 +122,31 @@ describe('shared types', () => {
       .filter((f) => declaration.test(readFileSync(join(root, f), 'utf8')) || new RegExp(`^\\s*(?:interface|type)\\s+${name}\\b`, 'm').test(readFileSync(join(root, f), 'utf8')));
     expect(declaredIn).toHaveLength(1);
     expect(declaredIn[0]).toMatch(/^src-common\//);
+  });
+});
+
+/** The modules of the built host that load with it (static imports of out/main/host.js, chunk by chunk). */
+function builtStartGraph(entry: string): Map<string, string> {
+  const chunks = new Map<string, string>();
+  const queue = [resolve(root, entry)];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (chunks.has(file)) continue;
+    const code = readFileSync(file, 'utf8');
+    chunks.set(file, code);
+    for (const m of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm)) queue.push(resolve(dirname(file), (m[1] ?? m[2])!));
+  }
+  return chunks;
+}
+
+describe('the built host’s start', () => {
+  const HOST = 'out/main/host.js';
+  const built = existsSync(join(root, HOST));
+
+  it.skipIf(!built)('loads no receiptline and, of date-fns, only what pino-roll uses (not its 600 kB index)', () => {
+    const modules = [...builtStartGraph(HOST).values()].flatMap((code) => [...code.matchAll(/^\/\/ node_modules\/(\S+)/gm)].map((m) => m[1]!));
+    expect(modules.some((m) => m.startsWith('pino-roll/'))).toBe(true);
+    expect(modules.filter((m) => m.startsWith('receiptline/') || m.startsWith('pngjs/') || m === 'date-fns/index.cjs' || m.startsWith('date-fns/locale/') && !m.startsWith('date-fns/locale/en-US') && !m.startsWith('date-fns/locale/_lib'))).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('date-fns/')).length).toBeLessThan(120);
   });
 });
