@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { baselineVersion, isEmptyDatabase, type Baseline } from './baseline';
 import type { Migration } from './migrations';
 
 export class DatabaseFromNewerVersionError extends Error {
@@ -36,13 +37,22 @@ const EDITS_SCHEMA = /PRAGMA\s+writable_schema\s*=\s*ON/i;
 
 /**
  * Applies the pending migrations in one transaction: either the database reaches the latest version,
- * or it stays exactly as it was. Returns the versions applied.
+ * or it stays exactly as it was. Returns the versions applied. An empty database is made from the baseline instead
+ * when one is given for the latest version (./baseline.ts): the same schema and rows in one step.
  */
-export function migrate(db: Database, migrations: readonly Migration[]): number[] {
+export function migrate(db: Database, migrations: readonly Migration[], baseline?: Baseline): number[] {
   assertNotFromFuture(db, migrations);
   const from = schemaVersion(db);
   const pending = migrations.filter((m) => m.version > from);
   if (pending.length === 0) return [];
+  if (baseline && baseline.version === migrations.length && baselineVersion(baseline.sql) === baseline.version) {
+    const made = db.transaction(() => {
+      if (!isEmptyDatabase(db)) return false;
+      db.exec(baseline.sql);
+      return true;
+    }).immediate();
+    if (made) return pending.map((m) => m.version);
+  }
   const editsSchema = pending.some((m) => EDITS_SCHEMA.test(m.sql));
   if (editsSchema) db.unsafeMode(true);
   try {

@@ -1,6 +1,6 @@
 import Sqlite, { type Database } from 'better-sqlite3';
 import { assertNotFromFuture, migrate } from './migrate';
-import { migrations as bundledMigrations, type Migration } from './migrations';
+import { baseline as bundledBaseline, migrations as bundledMigrations, type Migration } from './migrations';
 
 export interface OpenOptions {
   /** Path of a better-sqlite3 addon built for another ABI (Electron's); the Node build is used otherwise. */
@@ -35,7 +35,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db, migrations);
+    // A new database from the baseline of the bundled migrations (./baseline.ts); given migrations run one by one.
+    migrate(db, migrations, migrations === bundledMigrations ? bundledBaseline : undefined);
     if (options.asyncDurability) db.pragma('synchronous = NORMAL');
     if (options.noAutoCheckpoint) db.pragma('wal_autocheckpoint = 0');
     return options.immediateTransactions ? immediateTransactions(db) : db;
