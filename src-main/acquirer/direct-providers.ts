@@ -3,6 +3,7 @@
  * the technician changes the settings. Each waits, like the aggregator, until what was committed before a call
  * that moves money is on disk (durable-port.ts).
  */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { PROVIDER_CAPABILITIES, usesWechatGlobalApi, type AlipaySettings, type ProviderId, type WechatV2Settings, type WechatV3Settings } from '../../src-common/payment-provider';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
@@ -10,9 +11,8 @@ import { normalisedKeys } from './alipay/keys';
 import type { AlipayOptions } from './alipay/provider';
 import { awaitingDurability } from './durable-port';
 import type { PaymentProvider, ProviderPort } from './gateway';
-import { wechatV2Provider } from './wechat/v2';
-import { wechatV3Provider } from './wechat/v3';
-import { wechatV3GlobalProvider } from './wechat/v3-global';
+import type { WechatV2Options } from './wechat/v2';
+import type { WechatV3Options } from './wechat/v3';
 
 export interface DirectProviderDeps {
   /** The stored WeChat Pay v2 settings and when they were saved, or null. */
@@ -29,21 +29,46 @@ export interface DirectProviderDeps {
 }
 
 /**
- * Alipay direct, its SDK loaded when the provider first connects: alipay-sdk brings urllib, undici, qs and jszip,
- * ~0.3 s of CPU that every start of a till without Alipay direct paid (a CPU profile of a cold start: the largest
- * modules loaded). Its keys are checked at once, as before.
+ * A provider whose code is loaded when it first connects: a till that does not use it never loads it. Alipay
+ * direct's SDK brings urllib, undici, qs and jszip (~0.3 s of CPU at every start: a CPU profile of a cold start, the
+ * largest modules loaded); WeChat Pay's adapters their XML parser and wire schemas (fast-xml-parser, imported as
+ * ES modules, ~50 ms). Their settings' keys are checked at once, as before.
  */
-function alipayProvider(options: AlipayOptions): PaymentProvider {
-  normalisedKeys(options.settings);
+function loadedWhenConnected(id: Exclude<ProviderId, 'aggregator'>, capabilities: PaymentProvider['capabilities'], load: () => Promise<PaymentProvider>): PaymentProvider {
   let port: Promise<ProviderPort> | null = null;
-  const load = () =>
-    import('./alipay/provider')
-      .then((module) => module.createAlipayPort(options))
+  const connect = () =>
+    load()
+      .then((provider) => provider.connect())
       .catch((error: unknown) => {
         port = null;
         throw error;
       });
-  return { id: 'alipay', capabilities: new Set(PROVIDER_CAPABILITIES.alipay), connect: () => (port ??= load()) };
+  return { id, capabilities, connect: () => (port ??= connect()) };
+}
+
+function alipayProvider(options: AlipayOptions): PaymentProvider {
+  normalisedKeys(options.settings);
+  return loadedWhenConnected('alipay', new Set(PROVIDER_CAPABILITIES.alipay), async () => {
+    const port = (await import('./alipay/provider')).createAlipayPort(options);
+    return { id: 'alipay', capabilities: new Set(PROVIDER_CAPABILITIES.alipay), connect: async () => port };
+  });
+}
+
+function wechatV2Provider(options: WechatV2Options): PaymentProvider {
+  new URL(options.settings.baseUrl);
+  return loadedWhenConnected('wechat_v2', new Set(PROVIDER_CAPABILITIES.wechat_v2), async () => (await import('./wechat/v2')).wechatV2Provider(options));
+}
+
+/** The domestic code payment takes CNY only: a store in another currency pays through WeChat Pay's global API. */
+function wechatV3Provider(options: WechatV3Options & { currency: string }): PaymentProvider {
+  createPrivateKey(options.settings.merchantKeyPem);
+  createPublicKey(options.settings.platformPublicKeyPem);
+  new URL(options.settings.baseUrl);
+  const global = usesWechatGlobalApi(options.currency);
+  const capabilities = new Set(global ? PROVIDER_CAPABILITIES.wechat_v3.filter((c) => c !== 'statement') : PROVIDER_CAPABILITIES.wechat_v3);
+  return loadedWhenConnected('wechat_v3', capabilities, async () =>
+    global ? (await import('./wechat/v3-global')).wechatV3GlobalProvider(options) : (await import('./wechat/v3')).wechatV3Provider(options),
+  );
 }
 
 export function directProviders(deps: DirectProviderDeps): (id: Exclude<ProviderId, 'aggregator'>) => PaymentProvider | null {
@@ -67,9 +92,7 @@ export function directProviders(deps: DirectProviderDeps): (id: Exclude<Provider
       if (!stored) return null;
       const key = `${stored.updatedAt}|${deps.currency()}`;
       if (builtV3?.key !== key) {
-        // The domestic code payment takes CNY only: a store in another currency pays through WeChat Pay's global API.
-        const make = usesWechatGlobalApi(deps.currency()) ? wechatV3GlobalProvider : wechatV3Provider;
-        const provider = make({ settings: stored.settings, currency: deps.currency(), timeouts: deps.timeouts, log: deps.log, clock: deps.clock });
+        const provider = wechatV3Provider({ settings: stored.settings, currency: deps.currency(), timeouts: deps.timeouts, log: deps.log, clock: deps.clock });
         builtV3 = { key, provider: { ...provider, connect: async () => awaitingDurability(await provider.connect(), deps.durable) } };
       }
       return builtV3.provider;

@@ -90,6 +90,14 @@ describe('the production import graph', () => {
     expect(external).toEqual([]);
   });
 
+  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s loads WeChat Pay’s adapters (and fast-xml-parser) only when one connects', (entry) => {
+    const graph = staticGraph(entry);
+    expect(['src-main/acquirer/wechat/v2.ts', 'src-main/acquirer/wechat/v3.ts', 'src-main/acquirer/wechat/v3-global.ts', 'src-main/acquirer/wechat/xml.ts'].filter((f) => graph.has(f))).toEqual([]);
+    const providers = readFileSync(join(root, 'src-main/acquirer/direct-providers.ts'), 'utf8');
+    for (const module of ['./wechat/v2', './wechat/v3', './wechat/v3-global']) expect(providers).toContain(`import('${module}')`);
+    expect([...graph].filter((f) => /from ['"]fast-xml-parser['"]/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+  });
+
   it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s draws receipts’ previews in the search worker: receiptline is not in its graph', (entry) => {
     const graph = staticGraph(entry);
     expect(graph.has('drivers/receipt/preview.ts')).toBe(false);
