@@ -14,8 +14,12 @@ export default defineConfig({
     },
     build: {
       outDir: 'out/main',
-      externalizeDeps: { exclude: ['pino', 'pino-roll', 'pinyin-pro', 'receiptline', 'zod', 'csv-parse', 'csv-stringify', 'iconv-lite', 'tar', 'ulid', 'ws'] },
+      externalizeDeps: { exclude: ['pino', 'pino-roll', 'pinyin-pro', 'receiptline', 'zod', 'csv-parse', 'csv-stringify', 'iconv-lite', 'tar', 'ulid', 'ws', 'serialport'] },
       rollupOptions: {
+        // serialport's JavaScript is bundled (imported as CommonJS from an ES module, Node lexes each of its 15
+        // packages for their exports at every start: 60 ms of CPU more than requiring them); its native binding's
+        // loader finds the addon beside its own files, so it stays a package.
+        external: [/^@serialport\/bindings-cpp(\/|$)/],
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),
           host: resolve(root, 'src-main/host/cli.ts'),

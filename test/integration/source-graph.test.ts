@@ -157,4 +157,10 @@ describe('the built host’s start', () => {
     expect(modules.filter((m) => m.startsWith('receiptline/') || m.startsWith('pngjs/') || m === 'date-fns/index.cjs' || m.startsWith('date-fns/locale/') && !m.startsWith('date-fns/locale/en-US') && !m.startsWith('date-fns/locale/_lib'))).toEqual([]);
     expect(modules.filter((m) => m.startsWith('date-fns/')).length).toBeLessThan(120);
   });
+
+  it.skipIf(!built)('takes serialport’s JavaScript bundled, not as an ES import of CommonJS (which Node lexes, package by package)', () => {
+    const esImports = [...builtStartGraph(HOST).values()].flatMap((code) => [...code.matchAll(/^import\s[^;]*?from\s*"([^".][^"]*)"/gm)].map((m) => m[1]!));
+    expect(esImports.filter((s) => s === 'serialport' || s.startsWith('@serialport/'))).toEqual([]);
+    expect([...builtStartGraph(HOST).values()].some((code) => code.includes('// node_modules/@serialport/stream/'))).toBe(true);
+  });
 });
