@@ -55,12 +55,14 @@ function alipayProvider(options: AlipayOptions): PaymentProvider {
 }
 
 function wechatV2Provider(options: WechatV2Options): PaymentProvider {
+  // Checked here, as when the adapter was built at once: a bad address fails now, not at the first payment.
   new URL(options.settings.baseUrl);
   return loadedWhenConnected('wechat_v2', new Set(PROVIDER_CAPABILITIES.wechat_v2), async () => (await import('./wechat/v2')).wechatV2Provider(options));
 }
 
 /** The domestic code payment takes CNY only: a store in another currency pays through WeChat Pay's global API. */
 function wechatV3Provider(options: WechatV3Options & { currency: string }): PaymentProvider {
+  // Checked here, as when the adapter was built at once (it makes these keys first): bad ones fail now.
   createPrivateKey(options.settings.merchantKeyPem);
   createPublicKey(options.settings.platformPublicKeyPem);
   new URL(options.settings.baseUrl);
