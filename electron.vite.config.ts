@@ -8,6 +8,15 @@ export default defineConfig({
   // Node side: the Electron main process, plus the headless host and the benchmarks, which share
   // its code (one build of the services for every way the terminal runs).
   main: {
+    plugins: [
+      {
+        // out/main is CommonJS (below) inside a "type": "module" package: its own package.json says so.
+        name: 'commonjs-package-json',
+        generateBundle() {
+          this.emitFile({ type: 'asset', fileName: 'package.json', source: `${JSON.stringify({ type: 'commonjs' })}\n` });
+        },
+      },
+    ],
     resolve: {
       // pino-roll's require('date-fns') is the whole library; it uses five functions (see the file).
       alias: [{ find: /^date-fns$/, replacement: resolve(root, 'src-main/date-fns-for-pino-roll.ts') }],
@@ -16,6 +25,9 @@ export default defineConfig({
       outDir: 'out/main',
       externalizeDeps: { exclude: ['pino', 'pino-roll', 'pinyin-pro', 'receiptline', 'zod', 'csv-parse', 'csv-stringify', 'iconv-lite', 'tar', 'ulid', 'ws', 'serialport'] },
       rollupOptions: {
+        // CommonJS, so the core's code can be loaded from V8's code cache (src-main/code-cache.ts): Node 20 caches no
+        // ES module's compiled code.
+        output: { format: 'cjs', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
         // serialport's JavaScript is bundled (imported as CommonJS from an ES module, Node lexes each of its 15
         // packages for their exports at every start: 60 ms of CPU more than requiring them); its native binding's
         // loader finds the addon beside its own files, so it stays a package.

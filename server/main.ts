@@ -41,31 +41,33 @@ function options() {
 
 const o = options();
 const log = pino({ level: o['log-level'] }, pino.destination(2));
-const running = await startServer({
-  dataDir: o['data-dir'],
-  port: o.port,
-  host: o.host,
-  log,
-  ...(o['public-url'] ? { publicUrl: o['public-url'] } : {}),
-  ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
-  ...(process.env.JIEZHANG_DISTRIBUTE_ON_CITUS === '1' ? { distributeOnCitus: true } : {}),
-  ...(o['tls-cert'] && o['tls-key'] ? { tlsFiles: { certFile: o['tls-cert'], keyFile: o['tls-key'] } } : {}),
-}).catch((error: unknown) => {
-  log.fatal({ err: error }, 'store server did not start');
-  console.error(`Store server did not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
-if (running.adminTokenCreated) {
-  console.error(`Admin token (shown once; also in ${o['data-dir']}/admin-token, mode 0600): ${running.adminToken}`);
-}
-console.error(`Store server on ${running.url}; certificate SHA-256 fingerprint (tills pin it at enrolment): ${running.tls.fingerprint}`);
-console.log(JSON.stringify({ url: running.url, port: running.port, fingerprint: running.tls.fingerprint }));
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    void running.close().then(() => process.exit(0), () => process.exit(1));
+void (async () => {
+  const running = await startServer({
+    dataDir: o['data-dir'],
+    port: o.port,
+    host: o.host,
+    log,
+    ...(o['public-url'] ? { publicUrl: o['public-url'] } : {}),
+    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+    ...(process.env.JIEZHANG_DISTRIBUTE_ON_CITUS === '1' ? { distributeOnCitus: true } : {}),
+    ...(o['tls-cert'] && o['tls-key'] ? { tlsFiles: { certFile: o['tls-cert'], keyFile: o['tls-key'] } } : {}),
+  }).catch((error: unknown) => {
+    log.fatal({ err: error }, 'store server did not start');
+    console.error(`Store server did not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
   });
-}
+  if (running.adminTokenCreated) {
+    console.error(`Admin token (shown once; also in ${o['data-dir']}/admin-token, mode 0600): ${running.adminToken}`);
+  }
+  console.error(`Store server on ${running.url}; certificate SHA-256 fingerprint (tills pin it at enrolment): ${running.tls.fingerprint}`);
+  console.log(JSON.stringify({ url: running.url, port: running.port, fingerprint: running.tls.fingerprint }));
+
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void running.close().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+})();

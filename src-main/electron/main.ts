@@ -1,3 +1,10 @@
-import { startShell } from './shell';
+/**
+ * The Electron main process's entry: puts the code cache in place (../code-cache.ts), then loads the shell through
+ * it. The shell registers the app's scheme before Electron is ready (a microtask later, still before).
+ */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codeCacheDir, installCodeCache } from '../code-cache';
 
-void startShell();
+const codeCache = installCodeCache(dirname(fileURLToPath(import.meta.url)), codeCacheDir());
+void import('./shell').then(({ startShell }) => startShell(codeCache));

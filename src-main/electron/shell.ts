@@ -8,6 +8,7 @@ import { newSession, type Session } from '../../src-common/roles';
 import { mayReceive } from '../../src-common/contract';
 import { loadConfig } from '../config';
 import { DATA_DIR_ENV } from '../data-dir';
+import type { CodeCache } from '../code-cache';
 import { createPos, type Pos } from '../pos';
 import { guardProcess } from '../process-guards';
 import { IPC_EVENT, IPC_INVOKE } from './channels';
@@ -22,14 +23,14 @@ export interface Shell {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export function startShell(): Promise<Shell> | null {
+export function startShell(codeCache?: CodeCache): Promise<Shell> | null {
   registerAppScheme();
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return null;
   }
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
-  return app.whenReady().then(ready).catch((error: unknown) => {
+  return app.whenReady().then(() => ready(codeCache)).catch((error: unknown) => {
     dialog.showErrorBox('结账 POS', (error as Error).message);
     app.exit(1);
     throw error;
@@ -42,7 +43,7 @@ async function kioskMode(pos: Pos): Promise<boolean> {
   return settings.ok && (settings.value as { kioskMode?: boolean }).kioskMode === true;
 }
 
-async function ready(): Promise<Shell> {
+async function ready(codeCache?: CodeCache): Promise<Shell> {
   hardenSession(session.defaultSession);
   serveAppProtocol(join(here, '..', 'renderer'));
 
@@ -50,6 +51,11 @@ async function ready(): Promise<Shell> {
   const nativeBinding = electronNativeBinding(app.getAppPath());
   const pos = await createPos({ dataDir, config: loadConfig(dataDir), raiseCorePriority: 'thread', ...(nativeBinding ? { nativeBinding } : {}) });
   guardProcess(pos.log);
+  if (codeCache) {
+    // The first start after an install or update keeps what it compiled for the next ones (../code-cache.ts).
+    const cached = await codeCache.save();
+    pos.log.info({ ...codeCache.stats(), dir: codeCache.dir, ...cached }, 'code cache');
+  }
 
   // One session per window (web contents): signing in on the cashier screen signs in nothing else.
   const sessions = new Map<number, Session>();

@@ -1,46 +1,12 @@
 /**
- * `npm run host -- --port N --data-dir D`: the POS behind HTTP + WebSocket on 127.0.0.1.
+ * `npm run host -- --port N --data-dir D`: the POS behind HTTP + WebSocket on 127.0.0.1 (./run.ts).
  * Prints one JSON line `{"url","token","port","dataDir"}` on stdout when ready; logs go to the data dir.
+ *
+ * This entry only puts the code cache in place (../code-cache.ts), then loads the rest of the build through it.
  */
-import { randomBytes } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DatabaseFromNewerVersionError } from '../../db/migrate';
-import { ConfigError, loadConfig } from '../config';
-import { defaultDataDir } from '../data-dir';
-import { createPos } from '../pos';
-import { guardProcess } from '../process-guards';
-import { HostArgsError, parseHostArgs } from './args';
-import { startHost } from './server';
+import { codeCacheDir, installCodeCache } from '../code-cache';
 
-async function main(): Promise<void> {
-  const args = parseHostArgs(process.argv.slice(2));
-  const dataDir = resolve(args.dataDir ?? defaultDataDir());
-  const staticDir = resolve(args.staticDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'));
-  const loaded = loadConfig(dataDir);
-  const config = args.demoCatalog ? { ...loaded, demoCatalog: true } : loaded;
-  const pos = await createPos({ dataDir, config, raiseCorePriority: 'process' });
-  guardProcess(pos.log);
-  const token = randomBytes(32).toString('base64url');
-  const host = await startHost({ pos, port: args.port, token, staticDir });
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    pos.log.info({ signal }, 'host stopping');
-    await host.close();
-    await pos.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-
-  process.stdout.write(`${JSON.stringify({ url: host.url, token, port: host.port, dataDir })}\n`);
-}
-
-main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof DatabaseFromNewerVersionError || error instanceof HostArgsError;
-  process.stderr.write(`${known ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
-  process.exit(known ? 2 : 1);
-});
+const codeCache = installCodeCache(dirname(fileURLToPath(import.meta.url)), codeCacheDir());
+void import('./run').then(({ runHost }) => runHost(codeCache));

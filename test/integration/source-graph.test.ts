@@ -52,12 +52,28 @@ function sourceFiles(dir: string): string[] {
     .map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
+/**
+ * What the production entries load: each entry (electron/main.ts, host/cli.ts) puts the code cache in place and
+ * then imports these, at run time (src-main/code-cache.ts).
+ */
+const ENTRIES = ['src-main/electron/shell.ts', 'src-main/host/run.ts'];
+
+describe('the production entries', () => {
+  it.each([
+    ['src-main/electron/main.ts', './shell'],
+    ['src-main/host/cli.ts', './run'],
+  ])('%s loads only the code cache before the rest of the build, which it imports at run time', (entry, rest) => {
+    expect([...staticGraph(entry)].sort()).toEqual([entry, 'src-main/code-cache.ts'].sort());
+    expect(readFileSync(join(root, entry), 'utf8')).toContain(`import('${rest}')`);
+  });
+});
+
 describe('the production import graph', () => {
   const inSandbox = (f: string) => f.startsWith('src-main/acquirer/sandbox/');
   /** What starts the embedded sandbox's thread (a worker file and its messages): none of the sandbox's own code. */
   const LAUNCHER = ['src-main/acquirer/sandbox/embedded.ts', 'src-main/acquirer/sandbox/thread-protocol.ts'];
 
-  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s does not load the sandbox acquirer (it runs in its own thread, from its own entry, when configured)', (entry) => {
+  it.each(ENTRIES)('%s does not load the sandbox acquirer (it runs in its own thread, from its own entry, when configured)', (entry) => {
     const graph = staticGraph(entry);
     expect(graph.has('src-main/pos.ts')).toBe(true);
     expect([...graph].filter((f) => inSandbox(f) && !LAUNCHER.includes(f))).toEqual([]);
@@ -73,13 +89,13 @@ describe('the production import graph', () => {
     'src-main/acquirer/direct-sandbox/identity.ts',
   ];
 
-  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s does not load the direct providers’ built-in sandboxes (their thread is started from its own entry when chosen)', (entry) => {
+  it.each(ENTRIES)('%s does not load the direct providers’ built-in sandboxes (their thread is started from its own entry when chosen)', (entry) => {
     const graph = staticGraph(entry);
     expect(graph.has('src-main/acquirer/direct-sandbox/embedded.ts')).toBe(true);
     expect(DIRECT_SANDBOX_CODE.filter((f) => graph.has(f))).toEqual([]);
   });
 
-  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s loads Alipay direct’s provider (alipay-sdk, urllib, undici, jszip) only when it connects', (entry) => {
+  it.each(ENTRIES)('%s loads Alipay direct’s provider (alipay-sdk, urllib, undici, jszip) only when it connects', (entry) => {
     const graph = staticGraph(entry);
     expect(graph.has('src-main/acquirer/direct-providers.ts')).toBe(true);
     expect(graph.has('src-main/acquirer/alipay/keys.ts')).toBe(true);
@@ -90,7 +106,7 @@ describe('the production import graph', () => {
     expect(external).toEqual([]);
   });
 
-  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s loads WeChat Pay’s adapters (and fast-xml-parser) only when one connects', (entry) => {
+  it.each(ENTRIES)('%s loads WeChat Pay’s adapters (and fast-xml-parser) only when one connects', (entry) => {
     const graph = staticGraph(entry);
     expect(['src-main/acquirer/wechat/v2.ts', 'src-main/acquirer/wechat/v3.ts', 'src-main/acquirer/wechat/v3-global.ts', 'src-main/acquirer/wechat/xml.ts'].filter((f) => graph.has(f))).toEqual([]);
     const providers = readFileSync(join(root, 'src-main/acquirer/direct-providers.ts'), 'utf8');
@@ -98,7 +114,7 @@ describe('the production import graph', () => {
     expect([...graph].filter((f) => /from ['"]fast-xml-parser['"]/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
   });
 
-  it.each(['src-main/electron/main.ts', 'src-main/host/cli.ts'])('%s draws receipts’ previews in the search worker: receiptline is not in its graph', (entry) => {
+  it.each(ENTRIES)('%s draws receipts’ previews in the search worker: receiptline is not in its graph', (entry) => {
     const graph = staticGraph(entry);
     expect(graph.has('drivers/receipt/preview.ts')).toBe(false);
     expect([...graph].filter((f) => /from ['"]receiptline['"]/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
@@ -133,16 +149,22 @@ describe('shared types', () => {
   });
 });
 
-/** The modules of the built host that load with it (static imports of out/main/host.js, chunk by chunk). */
+/**
+ * The modules of the built host that load with it: the entry's static requires (CommonJS), the rest of the build it
+ * loads at run time (`require("./chunks/run-…")` inside a promise), and their static requires, chunk by chunk. A
+ * require inside a promise further in is a module loaded when used, not at the start.
+ */
 function builtStartGraph(entry: string): Map<string, string> {
   const chunks = new Map<string, string>();
-  const queue = [resolve(root, entry)];
+  const entryFile = resolve(root, entry);
+  const rest = /Promise\.resolve\(\)\.then\(\(\) => require\("(\.\/chunks\/run-[^"]+)"\)\)/.exec(readFileSync(entryFile, 'utf8'));
+  const queue = [entryFile, ...(rest ? [resolve(dirname(entryFile), rest[1]!)] : [])];
   while (queue.length) {
     const file = queue.pop()!;
     if (chunks.has(file)) continue;
     const code = readFileSync(file, 'utf8');
     chunks.set(file, code);
-    for (const m of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm)) queue.push(resolve(dirname(file), (m[1] ?? m[2])!));
+    for (const m of code.matchAll(/^(?:(?:const|let|var) \w+ = )?require\("(\.[^"]+)"\)/gm)) queue.push(resolve(dirname(file), m[1]!));
   }
   return chunks;
 }
@@ -158,9 +180,12 @@ describe('the built host’s start', () => {
     expect(modules.filter((m) => m.startsWith('date-fns/')).length).toBeLessThan(120);
   });
 
-  it.skipIf(!built)('takes serialport’s JavaScript bundled, not as an ES import of CommonJS (which Node lexes, package by package)', () => {
-    const esImports = [...builtStartGraph(HOST).values()].flatMap((code) => [...code.matchAll(/^import\s[^;]*?from\s*"([^".][^"]*)"/gm)].map((m) => m[1]!));
-    expect(esImports.filter((s) => s === 'serialport' || s.startsWith('@serialport/'))).toEqual([]);
-    expect([...builtStartGraph(HOST).values()].some((code) => code.includes('// node_modules/@serialport/stream/'))).toBe(true);
+  it.skipIf(!built)('is CommonJS (for the code cache) and takes serialport’s JavaScript bundled, its binding required', () => {
+    const graph = [...builtStartGraph(HOST).values()];
+    expect(graph.length).toBeGreaterThan(10);
+    expect(graph.filter((code) => /^(import|export)\s/m.test(code))).toEqual([]);
+    expect(graph.some((code) => code.includes('// node_modules/@serialport/stream/'))).toBe(true);
+    expect(graph.some((code) => code.includes('require("@serialport/bindings-cpp")'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(root, 'out/main/package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
   });
 });

@@ -48,20 +48,23 @@ async function start(identity: DirectSandboxIdentity): Promise<{ url: string; cl
   }
 }
 
-let identity = data.identity;
-if (!identity) {
-  identity = await makeSandboxIdentity(data.provider);
-  send({ type: 'identity', identity });
-  log.info({ provider: data.provider }, 'built-in sandbox identity made (keys and certificates)');
-}
-if (identity.provider !== data.provider) throw new Error(`the identity given is ${identity.provider}'s, not ${data.provider}'s`);
-const sandbox = await start(identity);
-send({ type: 'ready', url: sandbox.url });
+// A start that fails rejects unhandled: the thread ends with it, and the core's supervisor reports it.
+void (async () => {
+  let identity = data.identity;
+  if (!identity) {
+    identity = await makeSandboxIdentity(data.provider);
+    send({ type: 'identity', identity });
+    log.info({ provider: data.provider }, 'built-in sandbox identity made (keys and certificates)');
+  }
+  if (identity.provider !== data.provider) throw new Error(`the identity given is ${identity.provider}'s, not ${data.provider}'s`);
+  const sandbox = await start(identity);
+  send({ type: 'ready', url: sandbox.url });
 
-port.on('message', (message: ToDirectSandboxThread) => {
-  if (message.type !== 'close') return;
-  sandbox.close().then(
-    () => send({ type: 'closed' }),
-    (error: unknown) => send({ type: 'log', line: JSON.stringify({ level: 50, msg: `direct sandbox close failed: ${(error as Error).message}` }) }),
-  );
-});
+  port.on('message', (message: ToDirectSandboxThread) => {
+    if (message.type !== 'close') return;
+    sandbox.close().then(
+      () => send({ type: 'closed' }),
+      (error: unknown) => send({ type: 'log', line: JSON.stringify({ level: 50, msg: `direct sandbox close failed: ${(error as Error).message}` }) }),
+    );
+  });
+})();

@@ -19,13 +19,16 @@ const data = workerData as EmbeddedSandboxData;
 const send = (message: FromSandboxThread) => port.postMessage(message);
 
 const log = pino(loggerOptions(data.logLevel), { write: (line: string) => send({ type: 'log', line }) });
-const sandbox = await startSandboxAcquirer({ dbPath: data.dbPath, ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}), port: data.port, log, speed: { scale: data.scale } });
-send({ type: 'ready', url: sandbox.url, port: sandbox.port });
+// A start that fails rejects unhandled: the thread ends with it, and the core's supervisor reports it.
+void (async () => {
+  const sandbox = await startSandboxAcquirer({ dbPath: data.dbPath, ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}), port: data.port, log, speed: { scale: data.scale } });
+  send({ type: 'ready', url: sandbox.url, port: sandbox.port });
 
-port.on('message', (message: ToSandboxThread) => {
-  if (message.type !== 'close') return;
-  sandbox.close().then(
-    () => send({ type: 'closed' }),
-    (error: unknown) => send({ type: 'log', line: JSON.stringify({ level: 50, msg: `sandbox close failed: ${(error as Error).message}` }) }),
-  );
-});
+  port.on('message', (message: ToSandboxThread) => {
+    if (message.type !== 'close') return;
+    sandbox.close().then(
+      () => send({ type: 'closed' }),
+      (error: unknown) => send({ type: 'log', line: JSON.stringify({ level: 50, msg: `sandbox close failed: ${(error as Error).message}` }) }),
+    );
+  });
+})();
