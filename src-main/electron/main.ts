@@ -6,5 +6,6 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeCacheDir, installCodeCache } from '../code-cache';
 
-const codeCache = installCodeCache(dirname(fileURLToPath(import.meta.url)), codeCacheDir());
-void import('./shell').then(({ startShell }) => startShell(codeCache));
+const buildDir = dirname(fileURLToPath(import.meta.url));
+const codeCache = installCodeCache(buildDir, codeCacheDir());
+void import('./shell').then(({ startShell }) => startShell({ codeCache, buildDir }));

@@ -23,14 +23,18 @@ export interface Shell {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export function startShell(codeCache?: CodeCache): Promise<Shell> | null {
+/**
+ * `buildDir`: the entry's directory (out/main), beside the built UI and preload; this module is in a chunk under it
+ * (by default its own directory, as when the tests load it from source).
+ */
+export function startShell(options: { codeCache?: CodeCache; buildDir?: string } = {}): Promise<Shell> | null {
   registerAppScheme();
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return null;
   }
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
-  return app.whenReady().then(() => ready(codeCache)).catch((error: unknown) => {
+  return app.whenReady().then(() => ready(options.buildDir ?? here, options.codeCache)).catch((error: unknown) => {
     dialog.showErrorBox('结账 POS', (error as Error).message);
     app.exit(1);
     throw error;
@@ -43,9 +47,9 @@ async function kioskMode(pos: Pos): Promise<boolean> {
   return settings.ok && (settings.value as { kioskMode?: boolean }).kioskMode === true;
 }
 
-async function ready(codeCache?: CodeCache): Promise<Shell> {
+async function ready(buildDir: string, codeCache?: CodeCache): Promise<Shell> {
   hardenSession(session.defaultSession);
-  serveAppProtocol(join(here, '..', 'renderer'));
+  serveAppProtocol(join(buildDir, '..', 'renderer'));
 
   const dataDir = process.env[DATA_DIR_ENV] ?? app.getPath('userData');
   const nativeBinding = electronNativeBinding(app.getAppPath());
@@ -80,7 +84,7 @@ async function ready(codeCache?: CodeCache): Promise<Shell> {
     }
   });
 
-  const preload = join(here, '..', 'preload', 'index.cjs');
+  const preload = join(buildDir, '..', 'preload', 'index.cjs');
   const open = (role: WindowRole, route: string, bounds?: Electron.Rectangle) => {
     const window = new BrowserWindow(windowOptions(role, preload, bounds));
     window.once('ready-to-show', () => window.show());

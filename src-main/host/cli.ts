@@ -8,5 +8,6 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeCacheDir, installCodeCache } from '../code-cache';
 
-const codeCache = installCodeCache(dirname(fileURLToPath(import.meta.url)), codeCacheDir());
-void import('./run').then(({ runHost }) => runHost(codeCache));
+const buildDir = dirname(fileURLToPath(import.meta.url));
+const codeCache = installCodeCache(buildDir, codeCacheDir());
+void import('./run').then(({ runHost }) => runHost(codeCache, buildDir));

@@ -3,8 +3,7 @@
  * 127.0.0.1. Prints one JSON line `{"url","token","port","dataDir"}` on stdout when ready; logs go to the data dir.
  */
 import { randomBytes } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { DatabaseFromNewerVersionError } from '../../db/migrate';
 import type { CodeCache } from '../code-cache';
 import { ConfigError, loadConfig } from '../config';
@@ -14,10 +13,10 @@ import { guardProcess } from '../process-guards';
 import { HostArgsError, parseHostArgs } from './args';
 import { startHost } from './server';
 
-async function main(codeCache: CodeCache): Promise<void> {
+async function main(codeCache: CodeCache, buildDir: string): Promise<void> {
   const args = parseHostArgs(process.argv.slice(2));
   const dataDir = resolve(args.dataDir ?? defaultDataDir());
-  const staticDir = resolve(args.staticDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'));
+  const staticDir = resolve(args.staticDir ?? join(buildDir, '..', 'renderer'));
   const loaded = loadConfig(dataDir);
   const config = args.demoCatalog ? { ...loaded, demoCatalog: true } : loaded;
   const pos = await createPos({ dataDir, config, raiseCorePriority: 'process' });
@@ -44,8 +43,9 @@ async function main(codeCache: CodeCache): Promise<void> {
   process.stdout.write(`${JSON.stringify({ url: host.url, token, port: host.port, dataDir })}\n`);
 }
 
-export function runHost(codeCache: CodeCache): void {
-  main(codeCache).catch((error: unknown) => {
+/** `buildDir`: the entry's directory (out/main), beside the built UI (out/renderer); this module is in a chunk under it. */
+export function runHost(codeCache: CodeCache, buildDir: string): void {
+  main(codeCache, buildDir).catch((error: unknown) => {
     const known = error instanceof ConfigError || error instanceof DatabaseFromNewerVersionError || error instanceof HostArgsError;
     process.stderr.write(`${known ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
     process.exit(known ? 2 : 1);
