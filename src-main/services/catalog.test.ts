@@ -6,6 +6,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
 import { adjustStock } from '../../db/queries/catalog';
+import { PosError } from '../../src-common/errors';
 import type { Clock } from '../clock';
 import { Product, createCatalogService } from './catalog';
 import { demoCatalog } from './demo-catalog';
@@ -33,6 +34,28 @@ describe('catalog service', () => {
     expect(catalog.count()).toBe(loaded);
     // The index was rebuilt: typing the initials finds it.
     expect((await catalog.search('kkkl'))[0]?.name).toMatch(/^可口可乐 /);
+  });
+
+  it('builds the index on the core when the search worker fails at start-up, not when the terminal is stopping', async () => {
+    const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'pos-catalog-')), 'pos.sqlite'));
+    createCatalogService({ db, clock, log }).loadDemoIfEmpty();
+    const lines: { msg: string }[] = [];
+    const heard = pino({ level: 'error' }, { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) });
+    const searcherFailing = (error: Error) => ({
+      rebuild: () => Promise.reject(error),
+      search: () => Promise.reject(new Error('no worker')),
+    });
+
+    const failed = createCatalogService({ db, clock, log: heard, searcher: searcherFailing(new Error('worker crashed')) });
+    await failed.whenIndexed();
+    expect((await failed.search('kkkl'))[0]?.name).toMatch(/^可口可乐 /);
+    expect(lines.map((l) => l.msg)).toEqual(['catalog search index not built by the search worker; building it on the core']);
+
+    lines.length = 0;
+    const stopping = createCatalogService({ db, clock, log: heard, searcher: searcherFailing(new PosError('unavailable', 'The terminal is stopping', { reason: 'stopping' })) });
+    await stopping.whenIndexed();
+    expect(await stopping.search('kkkl')).toEqual([]);
+    expect(lines).toEqual([]);
   });
 
   it('returns products in the API shape', async () => {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { validateRetailBarcode } from '../../src-common/barcode';
 import { Product } from '../../src-common/schemas';
+import { PosError } from '../../src-common/errors';
 import {
   countProducts,
   findProductByBarcode,
@@ -126,6 +127,8 @@ export function createCatalogService(deps: {
           log.error({ err: error }, 'catalog search index not rebuilt; the previous one stays in use');
           return;
         }
+        // The terminal is stopping (a stop in its first second, before the worker was up): nothing will search.
+        if (error instanceof PosError && (error.details as { reason?: string } | undefined)?.reason === 'stopping') return;
         // Never built (the worker failed at start-up): built here, blocking once, rather than no search at all.
         log.error({ err: error }, 'catalog search index not built by the search worker; building it on the core');
         use(buildHere());
