@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { version as packageVersion } from '../package.json';
@@ -279,10 +278,6 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     guards: createSaleGuards({ db, terminalId: terminal.status().terminalId, settings }),
   });
 
-  // Threads the start does not need begin once it is done (WORKER_START_DELAY_MS after): on a quarter of a core the
-  // sandbox's thread took 30 ms of the start's CPU, 0.13 s of its time.
-  let startDone!: () => void;
-  const afterStart = new Promise<void>((resolve) => (startDone = resolve)).then(() => sleep(WORKER_START_DELAY_MS, undefined, { ref: false }));
   // The acquirer: the sandbox runs inside the terminal unless an address is configured.
   let sandbox: EmbeddedSandbox | null = null;
   const acquirerConfig = config.acquirer;
@@ -297,7 +292,6 @@ export async function createPos(options: PosOptions): Promise<Pos> {
       scale: acquirerConfig.sandboxSpeed,
       ...(options.sandboxThreadFile ? { file: options.sandboxThreadFile } : {}),
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-      startAfter: afterStart,
     });
     baseUrl = sandbox.url;
   }
@@ -724,7 +718,6 @@ export async function createPos(options: PosOptions): Promise<Pos> {
     writeTurn: () => writeGate.whenFree(),
   });
   log.info({ dataDir, appVersion, terminalId: terminal.status().terminalId }, 'terminal started');
-  startDone();
 
   let closed = false;
   return {

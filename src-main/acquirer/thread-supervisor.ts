@@ -36,11 +36,6 @@ export interface SupervisedThreadOptions {
   onMessage?(message: SandboxThreadMessage): void;
   /** Ready in this long, or the start failed (30 s). */
   readonly readyTimeoutMs?: number;
-  /**
-   * The thread is started once this resolves (the port is chosen at once): a thread the terminal's start does not
-   * need waits until it is done, rather than take CPU from it on a low-end till.
-   */
-  readonly startAfter?: Promise<unknown>;
 }
 
 export async function superviseThread(options: SupervisedThreadOptions): Promise<SupervisedThread> {
@@ -116,12 +111,8 @@ export async function superviseThread(options: SupervisedThreadOptions): Promise
 
   const port = await freeLoopbackPort();
   let current: Worker | null = null;
-  let closed!: () => void;
-  const closedBeforeStart = new Promise<void>((resolve) => (closed = resolve));
-  const starting = Promise.race([options.startAfter ?? Promise.resolve(), closedBeforeStart]).then(async () => {
-    // Closed before it was started: nothing to start.
-    if (closing) return;
-    current = await spawn(port);
+  const starting = spawn(port).then((worker) => {
+    current = worker;
   });
   // A thread that could not start is reported by whoever awaits whenReady() (a payment then fails unsent).
   starting.catch((error: unknown) => log.error({ err: error }, `${what} could not be started`));
@@ -135,7 +126,6 @@ export async function superviseThread(options: SupervisedThreadOptions): Promise
     },
     async close() {
       closing = true;
-      closed();
       if (restartTimer) clearTimeout(restartTimer);
       await starting.catch(() => {});
       const worker = current;

@@ -6,8 +6,7 @@
  *
  * The terminal does not wait for the thread to start (loading it and its ledger takes a quarter of a second on a
  * low-end till, all of it before the terminal could say it is ready): its port is chosen first, so the address is
- * known at once, and whatever talks to it awaits `whenReady()` (see `afterReady`). The terminal starts it once its
- * own start is done (`startAfter`).
+ * known at once, and whatever talks to it awaits `whenReady()` (see `afterReady`).
  */
 import { findBuiltEntry } from '../../built-entry';
 import type { Logger } from '../../log';
@@ -37,8 +36,6 @@ export interface EmbeddedSandboxOptions {
   readonly file?: string;
   /** better-sqlite3's addon for a non-Node ABI (Electron): the thread opens its ledger with it. */
   readonly nativeBinding?: string;
-  /** The thread is started once this resolves (../thread-supervisor.ts); requests wait for it meanwhile. */
-  readonly startAfter?: Promise<unknown>;
 }
 
 export async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Promise<EmbeddedSandbox> {
@@ -47,7 +44,6 @@ export async function startEmbeddedSandbox(options: EmbeddedSandboxOptions): Pro
     file,
     what: 'the sandbox acquirer thread',
     log: options.log,
-    ...(options.startAfter ? { startAfter: options.startAfter } : {}),
     workerData: (port): EmbeddedSandboxData => ({ dbPath: options.dbPath, port, scale: options.scale, logLevel: options.logLevel, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }),
   });
   return { url: `http://127.0.0.1:${thread.port}`, whenReady: thread.whenReady, close: thread.close, kill: thread.kill };
