@@ -56,8 +56,9 @@ describe('receipt printer over a real serial port', () => {
 
     sim.setPaperOut(false);
     await job;
-    const text = decodeEscPos(await peer.readUntil((b) => decodeEscPos(b).lines.some((l) => l.text.includes('PAPER-000001')), 5000)).lines.map((l) => l.text).join('\n');
-    expect(text).toContain('PAPER-000001');
+    // Read to its cut, the receipt's last command: what is still on the wire would land in the next test's reading.
+    const decoded = decodeEscPos(await peer.readUntil((b) => decodeEscPos(b).commands.some((c) => c.type === 'cut'), 5000));
+    expect(decoded.lines.map((l) => l.text).join('\n')).toContain('PAPER-000001');
     await until(() => status?.state === 'idle');
   });
 
