@@ -262,37 +262,37 @@ export { TaxRateSetting };
 
 export const adminCalls = {
   'admin.settings': call({
-    input: NoInput,
-    output: AdminSettingsView,
+    input: () => NoInput,
+    output: () => AdminSettingsView,
     access: Managers,
     summary: 'Terminal settings with what this caller may change, the acquirer address and the enrolment state',
   }),
   'admin.updateSettings': call({
-    input: SettingsPatch,
-    output: z.object({ settings: Settings, changed: z.array(z.string()) }),
+    input: () => SettingsPatch,
+    output: () => z.object({ settings: Settings, changed: z.array(z.string()) }),
     access: Managers,
     summary: 'Change settings (all validated first: one bad field saves nothing); each changed field is audited',
   }),
   'admin.setAcquirerEndpoint': call({
-    input: z
+    input: () => z
       .object({
         /** Omitted: the configured mode stays. */
         mode: z.enum(['sandbox', 'live']).optional(),
         baseUrl: z.url({ protocol: /^https?$/, error: 'url_format' }).max(200, 'too_long').nullable(),
       })
       .strict(),
-    output: AcquirerEndpoint,
+    output: () => AcquirerEndpoint,
     access: Technicians,
     summary: "The acquirer's mode and API address for the next start (written to config.json; null = the embedded sandbox; live needs https)",
   }),
   'admin.setScaleLabel': call({
-    input: z.object({ layout: WeighedLayoutSchema }).strict(),
-    output: ScaleLabel,
+    input: () => z.object({ layout: WeighedLayoutSchema }).strict(),
+    output: () => ScaleLabel,
     access: Technicians,
     summary: "The layout of the shop scale's price/weight labels, for the next start (written to config.json)",
   }),
   'admin.enrol': call({
-    input: z
+    input: () => z
       .object({
         /** Used for this one request: never stored. */
         activationCode: z.string().trim().min(1, 'required').max(64, 'too_long'),
@@ -302,13 +302,13 @@ export const adminCalls = {
         appId: z.string().trim().min(1, 'required').max(64, 'too_long').optional(),
       })
       .strict(),
-    output: Enrolment,
+    output: () => Enrolment,
     access: Technicians,
     summary: 'Enrol (activate) this terminal at the acquirer: one activation request per call, the code never stored',
   }),
   'admin.networkTest': call({
-    input: NoInput,
-    output: z.object({
+    input: () => NoInput,
+    output: () => z.object({
       baseUrl: z.string(),
       reachable: z.boolean(),
       latencyMs: z.number().nullable(),
@@ -321,43 +321,43 @@ export const adminCalls = {
     summary: 'Reach the acquirer: connection and latency, then a signed call when enrolled',
   }),
 
-  'users.list': call({ input: NoInput, output: z.array(UserView), access: Managers, summary: 'Every user, active or not, with PIN state' }),
+  'users.list': call({ input: () => NoInput, output: () => z.array(UserView), access: Managers, summary: 'Every user, active or not, with PIN state' }),
   'users.create': call({
-    input: z.object({ name: UserName, role: Role, pin: Pin }).strict(),
-    output: UserView,
+    input: () => z.object({ name: UserName, role: Role, pin: Pin }).strict(),
+    output: () => UserView,
     access: Managers,
     summary: 'Add a user with a first PIN they must change (owners add cashiers and owners; technicians anyone)',
   }),
-  'users.rename': call({ input: z.object({ userId: Id, name: UserName }).strict(), output: UserView, access: Managers, summary: 'Rename a user' }),
-  'users.setRole': call({ input: z.object({ userId: Id, role: Role }).strict(), output: UserView, access: Managers, summary: "Change a user's role" }),
+  'users.rename': call({ input: () => z.object({ userId: Id, name: UserName }).strict(), output: () => UserView, access: Managers, summary: 'Rename a user' }),
+  'users.setRole': call({ input: () => z.object({ userId: Id, role: Role }).strict(), output: () => UserView, access: Managers, summary: "Change a user's role" }),
   'users.deactivate': call({
-    input: z.object({ userId: Id }).strict(),
-    output: UserView,
+    input: () => z.object({ userId: Id }).strict(),
+    output: () => UserView,
     access: Managers,
     summary: 'Stop a user signing in (kept on record; never the last active owner or technician)',
   }),
   'users.resetPin': call({
-    input: z.object({ userId: Id, pin: Pin }).strict(),
-    output: UserView,
+    input: () => z.object({ userId: Id, pin: Pin }).strict(),
+    output: () => UserView,
     access: Managers,
     summary: "Set another user's PIN (they must change it at next sign-in); also unlocks",
   }),
-  'users.unlock': call({ input: z.object({ userId: Id }).strict(), output: UserView, access: Managers, summary: 'Lift a lockout after wrong PINs' }),
+  'users.unlock': call({ input: () => z.object({ userId: Id }).strict(), output: () => UserView, access: Managers, summary: 'Lift a lockout after wrong PINs' }),
   'users.changeOwnPin': call({
-    input: z.object({ currentPin: z.string().regex(/^\d{4,8}$/, 'pin_format'), newPin: Pin }).strict(),
-    output: z.null(),
+    input: () => z.object({ currentPin: z.string().regex(/^\d{4,8}$/, 'pin_format'), newPin: Pin }).strict(),
+    output: () => z.null(),
     access: Staff,
     summary: 'Change your own PIN (the current PIN is required)',
   }),
   'users.self': call({
-    input: NoInput,
-    output: z.object({ mustChangePin: z.boolean() }),
+    input: () => NoInput,
+    output: () => z.object({ mustChangePin: z.boolean() }),
     access: Staff,
     summary: 'Whether the signed-in user must change their PIN',
   }),
 
   'diagnostics.logs': call({
-    input: z
+    input: () => z
       .object({
         level: LogLevel.optional(),
         text: z.string().max(100).optional(),
@@ -366,13 +366,13 @@ export const adminCalls = {
         limit: z.number().int().min(1).max(500).optional(),
       })
       .strict(),
-    output: z.object({ entries: z.array(LogEntry), scannedFiles: z.number().int(), truncated: z.boolean() }),
+    output: () => z.object({ entries: z.array(LogEntry), scannedFiles: z.number().int(), truncated: z.boolean() }),
     access: Technicians,
     summary: 'Log lines of this terminal (current and rotated files), newest first, filtered and bounded',
   }),
   'diagnostics.jobs': call({
-    input: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
-    output: z.object({
+    input: () => z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    output: () => z.object({
       open: z.array(z.object({ kind: z.string(), count: z.number().int() })),
       totalOpen: z.number().int(),
       jobs: z.array(JobEntry),
@@ -381,59 +381,59 @@ export const adminCalls = {
     summary: 'Every job of the durable runner, open ones first, then the latest finished, each with its attempts and errors',
   }),
   'diagnostics.database': call({
-    input: z.object({ full: z.boolean().optional() }).strict(),
-    output: DatabaseHealth,
+    input: () => z.object({ full: z.boolean().optional() }).strict(),
+    output: () => DatabaseHealth,
     access: Technicians,
     summary: 'Database health: quick_check or integrity_check, sizes, pages, WAL, schema version',
   }),
-  'diagnostics.backup': call({ input: NoInput, output: BackupFile, access: Technicians, summary: 'Copy the live database to a backup file' }),
+  'diagnostics.backup': call({ input: () => NoInput, output: () => BackupFile, access: Technicians, summary: 'Copy the live database to a backup file' }),
   'diagnostics.backups': call({
-    input: NoInput,
-    output: z.object({ backups: z.array(BackupFile), pendingRestore: z.boolean() }),
+    input: () => NoInput,
+    output: () => z.object({ backups: z.array(BackupFile), pendingRestore: z.boolean() }),
     access: Technicians,
     summary: 'Backup files, newest first, and whether a restore waits for the next start',
   }),
   'diagnostics.restore': call({
-    input: z.object({ name: BackupName }).strict(),
-    output: z.object({ staged: z.literal(true), name: z.string(), restartNeeded: z.literal(true) }),
+    input: () => z.object({ name: BackupName }).strict(),
+    output: () => z.object({ staged: z.literal(true), name: z.string(), restartNeeded: z.literal(true) }),
     access: Technicians,
     summary: 'Check a backup and stage it: it replaces the database at the next start (the current one is kept as a backup)',
   }),
   'diagnostics.supportBundle': call({
-    input: NoInput,
-    output: z.object({ path: z.string(), bytes: z.number().int(), files: z.array(z.string()) }),
+    input: () => NoInput,
+    output: () => z.object({ path: z.string(), bytes: z.number().int(), files: z.array(z.string()) }),
     access: Technicians,
     summary: 'A .tar.gz for support: configuration without secrets, recent logs, versions, devices, database health, audit check',
   }),
 
   'maintenance.status': call({
-    input: NoInput,
-    output: z.object({ worker: MaintenanceWorkerState, operations: z.array(MaintenanceProgress) }),
+    input: () => NoInput,
+    output: () => z.object({ worker: MaintenanceWorkerState, operations: z.array(MaintenanceProgress) }),
     access: Managers,
     summary: 'The SQL worker and the maintenance operations running on it',
   }),
   'maintenance.cancel': call({
-    input: z.object({ operationId: OperationId }).strict(),
-    output: z.object({ cancelling: z.boolean() }),
+    input: () => z.object({ operationId: OperationId }).strict(),
+    output: () => z.object({ cancelling: z.boolean() }),
     access: Managers,
     summary: 'Stop a running maintenance operation (a check, backup, import, export, support bundle)',
   }),
 
   'audit.list': call({
-    input: z
+    input: () => z
       .object({
         action: z.string().max(60).optional(),
         beforeSeq: z.number().int().positive().optional(),
         limit: z.number().int().min(1).max(200).optional(),
       })
       .strict(),
-    output: z.array(AuditRowView),
+    output: () => z.array(AuditRowView),
     access: Managers,
     summary: 'Audit log rows, newest first (filter by action; page back with beforeSeq)',
   }),
   'audit.verify': call({
-    input: NoInput,
-    output: AuditVerificationView,
+    input: () => NoInput,
+    output: () => AuditVerificationView,
     access: Managers,
     summary: 'Check the audit hash chain; names the first row edited or removed by hand',
   }),

@@ -77,7 +77,7 @@ export type CsvPreview = z.infer<typeof CsvPreview>;
 
 export const catalogCalls = {
   'catalog.list': call({
-    input: z
+    input: () => z
       .object({
         /** Name, pinyin initials, SKU or barcode; blank lists every product by SKU. */
         query: z.string().max(100).optional(),
@@ -87,55 +87,55 @@ export const catalogCalls = {
         limit: z.number().int().min(1).max(200).optional(),
       })
       .strict(),
-    output: ProductPage,
+    output: () => ProductPage,
     access: Owners,
     summary: "A page of the catalog for the owner's product list (search, status and category filters)",
   }),
   'catalog.categories': call({
-    input: NoInput,
-    output: z.array(CategoryView),
+    input: () => NoInput,
+    output: () => z.array(CategoryView),
     access: Staff,
     summary: 'Categories in their shelf order, with how many active products each holds',
   }),
   'catalog.inCategory': call({
-    input: z.object({ categoryId: Id.nullable() }).strict(),
-    output: z.array(Product),
+    input: () => z.object({ categoryId: Id.nullable() }).strict(),
+    output: () => z.array(Product),
     access: Staff,
     summary: "Active products of one category (null: those without one), by name: the cashier's product grid",
   }),
   'catalog.save': call({
-    input: z.object({ productId: Id.optional(), product: ProductInput }).strict(),
-    output: Product,
+    input: () => z.object({ productId: Id.optional(), product: ProductInput }).strict(),
+    output: () => Product,
     access: Owners,
     summary: 'Add a product (no productId) or change one; a barcode, SKU or PLU of another product is refused naming it',
   }),
   'catalog.setActive': call({
-    input: z.object({ productId: Id, active: z.boolean() }).strict(),
-    output: Product,
+    input: () => z.object({ productId: Id, active: z.boolean() }).strict(),
+    output: () => Product,
     access: Owners,
     summary: 'Deactivate a product (never deleted: sales point at it) or bring it back',
   }),
   'catalog.addCategory': call({
-    input: z.object({ name: CategoryName }).strict(),
-    output: CategoryView,
+    input: () => z.object({ name: CategoryName }).strict(),
+    output: () => CategoryView,
     access: Owners,
     summary: 'Add a category after the last one',
   }),
   'catalog.renameCategory': call({
-    input: z.object({ categoryId: Id, name: CategoryName }).strict(),
-    output: CategoryView,
+    input: () => z.object({ categoryId: Id, name: CategoryName }).strict(),
+    output: () => CategoryView,
     access: Owners,
     summary: 'Rename a category',
   }),
   'catalog.reorderCategories': call({
-    input: z.object({ categoryIds: z.array(Id).min(1).max(1000) }).strict(),
-    output: z.array(CategoryView),
+    input: () => z.object({ categoryIds: z.array(Id).min(1).max(1000) }).strict(),
+    output: () => z.array(CategoryView),
     access: Owners,
     summary: 'Put the categories in this order (every category, each once)',
   }),
   'catalog.previewCsv': call({
-    input: z.union([z.object({ csv: z.string().max(20_000_000) }).strict(), z.object({ uploadId: UploadId }).strict()]),
-    output: CsvPreview,
+    input: () => z.union([z.object({ csv: z.string().max(20_000_000) }).strict(), z.object({ uploadId: UploadId }).strict()]),
+    output: () => CsvPreview,
     access: Owners,
     summary: 'Check a catalog CSV without changing anything: products to add and change, and each bad row (line, column, why)',
   }),

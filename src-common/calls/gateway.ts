@@ -35,40 +35,40 @@ export const GatewayStatus = z.object({
 export type GatewayStatus = z.infer<typeof GatewayStatus>;
 
 export const gatewayCalls = {
-  'gateway.status': call({ input: NoInput, output: GatewayStatus, access: Technicians, summary: 'Payment providers, their certificates and which wallet goes to which' }),
+  'gateway.status': call({ input: () => NoInput, output: () => GatewayStatus, access: Technicians, summary: 'Payment providers, their certificates and which wallet goes to which' }),
   'gateway.setRoutes': call({
-    input: z.object({ routes: paymentRoutesSchema }).strict(),
-    output: GatewayStatus,
+    input: () => z.object({ routes: paymentRoutesSchema }).strict(),
+    output: () => GatewayStatus,
     access: Technicians,
     summary: 'Route each wallet to a payment provider (a wallet left out goes to the aggregator)',
   }),
   'gateway.setWechatV2': call({
-    input: wechatV2SettingsSchema.strict(),
-    output: GatewayStatus,
+    input: () => wechatV2SettingsSchema.strict(),
+    output: () => GatewayStatus,
     access: Technicians,
     summary: 'Set this terminal’s WeChat Pay (API v2) merchant settings; the key and certificate are sealed at rest',
   }),
   'gateway.setWechatV3': call({
-    input: wechatV3SettingsSchema.strict(),
-    output: GatewayStatus,
+    input: () => wechatV3SettingsSchema.strict(),
+    output: () => GatewayStatus,
     access: Technicians,
     summary: 'Set this terminal’s WeChat Pay (API v3) merchant settings; the private key is sealed at rest',
   }),
   'gateway.setAlipay': call({
-    input: alipaySettingsSchema.strict(),
-    output: GatewayStatus,
+    input: () => alipaySettingsSchema.strict(),
+    output: () => GatewayStatus,
     access: Technicians,
     summary: 'Set this terminal’s Alipay direct (OpenAPI gateway, RSA2) app settings; the app private key is sealed at rest',
   }),
   'gateway.useBuiltInSandbox': call({
-    input: z.object({ provider: z.enum(BUILT_IN_SANDBOX_PROVIDERS) }).strict(),
-    output: GatewayStatus,
+    input: () => z.object({ provider: z.enum(BUILT_IN_SANDBOX_PROVIDERS) }).strict(),
+    output: () => GatewayStatus,
     access: Technicians,
     summary: 'Sandbox mode only: run the provider’s built-in sandbox in the terminal and set this terminal up at it (keys made, sealed at rest)',
   }),
   'gateway.tillOptions': call({
-    input: NoInput,
-    output: z.object({ merchantQr: z.array(WalletKind) }),
+    input: () => NoInput,
+    output: () => z.object({ merchantQr: z.array(WalletKind) }),
     access: [...Staff, 'kiosk'],
     summary: 'The wallets the till or kiosk may show a merchant QR for (their provider offers one)',
   }),

@@ -221,85 +221,85 @@ export const EXPORT_PAGE_BYTES = 512 * 1024;
 
 export const ownerCalls = {
   'shift.current': call({
-    input: NoInput,
-    output: ShiftView.nullable(),
+    input: () => NoInput,
+    output: () => ShiftView.nullable(),
     access: Tills,
     summary: "This terminal's open shift with its expected cash so far (a cashier's view is blind: no expected cash until it is closed)",
   }),
   'shift.open': call({
-    input: z.object({ float: NonNegativeMinor }).strict(),
-    output: ShiftView,
+    input: () => z.object({ float: NonNegativeMinor }).strict(),
+    output: () => ShiftView,
     access: Tills,
     summary: 'Open a shift with the float counted into the drawer (one open shift per terminal)',
   }),
   'shift.cashIn': call({
-    input: z.object({ amount: PositiveMinor, reason: Reason }).strict(),
-    output: ShiftView,
+    input: () => z.object({ amount: PositiveMinor, reason: Reason }).strict(),
+    output: () => ShiftView,
     access: Tills,
     summary: 'Record cash put into the drawer of the open shift, with a reason',
   }),
   'shift.cashOut': call({
-    input: z.object({ amount: PositiveMinor, reason: Reason, approval: Approval.optional() }).strict(),
-    output: ShiftView,
+    input: () => z.object({ amount: PositiveMinor, reason: Reason, approval: Approval.optional() }).strict(),
+    output: () => ShiftView,
     access: Tills,
     summary: "Record cash taken out of the drawer, with a reason (a cashier needs an owner's PIN)",
   }),
   'shift.close': call({
-    input: z.object({ counted: NonNegativeMinor, note: z.string().trim().max(200).optional() }).strict(),
-    output: ShiftView,
+    input: () => z.object({ counted: NonNegativeMinor, note: z.string().trim().max(200).optional() }).strict(),
+    output: () => ShiftView,
     access: Tills,
     summary: 'Close the open shift with the counted cash: expected, counted and the over/short are kept',
   }),
   'shift.list': call({
-    input: z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
-    output: z.array(ShiftView),
+    input: () => z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
+    output: () => z.array(ShiftView),
     access: Owner,
     summary: 'The latest shifts of this terminal, newest first',
   }),
 
-  'report.x': call({ input: NoInput, output: ReportView, access: Owner, summary: 'X report: the business day so far (since the last Z), viewed only (printing one keeps it)' }),
+  'report.x': call({ input: () => NoInput, output: () => ReportView, access: Owner, summary: 'X report: the business day so far (since the last Z), viewed only (printing one keeps it)' }),
   'report.takeZ': call({
-    input: NoInput,
-    output: ReportView,
+    input: () => NoInput,
+    output: () => ReportView,
     access: Owner,
     summary: 'Z report: closes the business day (since the last Z), numbered without gaps, stored for good',
   }),
   'report.listZ': call({
-    input: z.object({ beforeNo: z.number().int().positive().optional(), limit: z.number().int().min(1).max(100).optional() }).strict(),
-    output: z.array(ZSummary),
+    input: () => z.object({ beforeNo: z.number().int().positive().optional(), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    output: () => z.array(ZSummary),
     access: Owner,
     summary: 'Past Z reports, newest first',
   }),
-  'report.getZ': call({ input: z.object({ zNo: z.number().int().positive() }).strict(), output: ReportView, access: Owner, summary: 'One Z report as it was taken' }),
+  'report.getZ': call({ input: () => z.object({ zNo: z.number().int().positive() }).strict(), output: () => ReportView, access: Owner, summary: 'One Z report as it was taken' }),
   'report.print': call({
-    input: z.object({ zNo: z.number().int().positive().optional() }).strict(),
-    output: PrintOutcome,
+    input: () => z.object({ zNo: z.number().int().positive().optional() }).strict(),
+    output: () => PrintOutcome,
     access: Owner,
     summary: 'Print a Z report, or without zNo take an X report (kept as printed and sent to the store server) and print it',
   }),
 
   'owner.today': call({
-    input: NoInput,
-    output: TodayView,
+    input: () => NoInput,
+    output: () => TodayView,
     access: Owner,
     summary: "Today at a glance: the business day's net, sales, average ticket, refunds, tenders and wallets, top sellers, this hour and the day so far beside the same weekday last week, low stock",
   }),
 
   'chart.hourly': call({
-    input: z.object({ date: LocalDate.optional() }).strict(),
-    output: HourlyChart,
+    input: () => z.object({ date: LocalDate.optional() }).strict(),
+    output: () => HourlyChart,
     access: Owner,
     summary: 'Takings by clock hour of a business day (the current one by default) beside the same weekday a week before',
   }),
   'chart.walletMix': call({
-    input: z.object({ from: LocalDate, to: LocalDate }).strict(),
-    output: WalletMix,
+    input: () => z.object({ from: LocalDate, to: LocalDate }).strict(),
+    output: () => WalletMix,
     access: Owner,
     summary: 'Takings by tender kind (the wallet mix) over business dates',
   }),
 
   'export.create': call({
-    input: z
+    input: () => z
       .object({
         kind: ExportKind,
         from: LocalDate,
@@ -308,13 +308,13 @@ export const ownerCalls = {
         language: Language.optional(),
       })
       .strict(),
-    output: z.object({ name: ExportName, rows: Count, bytes: Count }),
+    output: () => z.object({ name: ExportName, rows: Count, bytes: Count }),
     access: Owner,
     summary: 'Write a CSV (UTF-8 with BOM) of sales, payments or Z reports for a range of business dates (the Z report days) to <dataDir>/exports/',
   }),
   'export.read': call({
-    input: z.object({ name: ExportName, offset: z.number().int().nonnegative() }).strict(),
-    output: z.object({ data: z.string(), offset: Count, bytes: Count, size: Count, done: z.boolean() }),
+    input: () => z.object({ name: ExportName, offset: z.number().int().nonnegative() }).strict(),
+    output: () => z.object({ data: z.string(), offset: Count, bytes: Count, size: Count, done: z.boolean() }),
     access: Owner,
     summary: 'One page (≤ 512 KiB, base64) of an export file, from offset',
   }),

@@ -56,13 +56,13 @@ export type PromotionInput = z.infer<typeof PromotionInput>;
 export const MemberPriceView = z.object({ productId: Id, sku: z.string(), name: z.string(), price: NonNegativeMinor, memberPrice: NonNegativeMinor });
 
 export const promotionsCalls = {
-  'promotions.list': call({ input: z.object({}).strict(), output: z.array(PromotionView), access: Managers, summary: 'Every promotion, newest first, with whether it is in force today' }),
-  'promotions.save': call({ input: PromotionInput, output: PromotionView, access: Managers, summary: 'Create a promotion, or change one (its id given)' }),
-  'promotions.end': call({ input: z.object({ id: Id }).strict(), output: PromotionView, access: Managers, summary: 'End a promotion now: inactive, kept for the sales that had it' }),
-  'promotions.memberPrices': call({ input: z.object({}).strict(), output: z.array(MemberPriceView), access: Managers, summary: 'The products with a member price' }),
+  'promotions.list': call({ input: () => z.object({}).strict(), output: () => z.array(PromotionView), access: Managers, summary: 'Every promotion, newest first, with whether it is in force today' }),
+  'promotions.save': call({ input: () => PromotionInput, output: () => PromotionView, access: Managers, summary: 'Create a promotion, or change one (its id given)' }),
+  'promotions.end': call({ input: () => z.object({ id: Id }).strict(), output: () => PromotionView, access: Managers, summary: 'End a promotion now: inactive, kept for the sales that had it' }),
+  'promotions.memberPrices': call({ input: () => z.object({}).strict(), output: () => z.array(MemberPriceView), access: Managers, summary: 'The products with a member price' }),
   'promotions.setMemberPrice': call({
-    input: z.object({ productId: Id, memberPrice: NonNegativeMinor.nullable() }).strict(),
-    output: z.array(MemberPriceView),
+    input: () => z.object({ productId: Id, memberPrice: NonNegativeMinor.nullable() }).strict(),
+    output: () => z.array(MemberPriceView),
     access: Managers,
     summary: "Set or clear a product's member price (applied when a member is attached to the sale)",
   }),

@@ -40,25 +40,25 @@ export const TypedGrams = z.number().int('kg with at most 3 decimals').min(1, 'm
 
 export const scaleCalls = {
   'scale.read': call({
-    input: NoInput,
-    output: z.object({ configured: z.boolean(), protocol: z.enum(['toledo8217', 'xk3190']).nullable(), reading: ScaleReadingView.nullable() }),
+    input: () => NoInput,
+    output: () => z.object({ configured: z.boolean(), protocol: z.enum(['toledo8217', 'xk3190']).nullable(), reading: ScaleReadingView.nullable() }),
     access: Staff,
     summary: 'The scale’s live weight, stable flag and condition',
   }),
   'scale.command': call({
-    input: z.object({ command: z.enum(['zero', 'tare', 'clearTare']) }).strict(),
-    output: z.null(),
+    input: () => z.object({ command: z.enum(['zero', 'tare', 'clearTare']) }).strict(),
+    output: () => z.null(),
     access: Staff,
     summary: 'Zero the scale, tare the container on it, or clear the tare',
   }),
   'scale.monitor': call({
-    input: z.object({ afterSeq: z.number().int().min(0).default(0) }).strict(),
-    output: z.object({ entries: z.array(ScaleFrameEntry), lastSeq: z.number().int() }),
+    input: () => z.object({ afterSeq: z.number().int().min(0).default(0) }).strict(),
+    output: () => z.object({ entries: z.array(ScaleFrameEntry), lastSeq: z.number().int() }),
     access: Technicians,
     summary: 'The scale’s frames since afterSeq: raw bytes in hex beside what they said',
   }),
   'sale.addWeighed': call({
-    input: z
+    input: () => z
       .object({
         productId: Id,
         /** scale: the till takes the scale's stable net weight itself; typed: the cashier typed the weight. */
@@ -67,7 +67,7 @@ export const scaleCalls = {
         approval: Approval.optional(),
       })
       .strict(),
-    output: Cart,
+    output: () => Cart,
     access: Staff,
     summary: 'Add a product sold by weight with the scale’s stable weight or a typed one',
   }),

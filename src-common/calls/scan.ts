@@ -59,26 +59,26 @@ export const TakeHeld = z
 
 export const scanCalls = {
   'screen.report': call({
-    input: ScreenReport,
-    output: z.null(),
+    input: () => ScreenReport,
+    output: () => z.null(),
     access: Screens,
     summary: 'What this screen is doing (the till’s step or the kiosk’s), so device scans are routed to it',
   }),
   'scan.submit': call({
-    input: z.object({ code: z.string().min(1).max(256) }).strict(),
-    output: ScanOutcome,
+    input: () => z.object({ code: z.string().min(1).max(256) }).strict(),
+    output: () => ScanOutcome,
     access: Screens,
     summary: 'A scan typed into this screen (keyboard wedge): routed like a device scan',
   }),
   'scan.held': call({
-    input: NoInput,
-    output: z.array(HeldScan),
+    input: () => NoInput,
+    output: () => z.array(HeldScan),
     access: Staff,
     summary: 'Scans made while no till screen was open (codes masked where they may be payment codes), oldest first',
   }),
   'scan.takeHeld': call({
-    input: TakeHeld,
-    output: z.object({ outcomes: z.array(ScanOutcome), discarded: z.number().int().nonnegative() }),
+    input: () => TakeHeld,
+    output: () => z.object({ outcomes: z.array(ScanOutcome), discarded: z.number().int().nonnegative() }),
     access: Staff,
     summary: 'Add held scans to the open sale (at the till’s selling step only) or discard them',
   }),

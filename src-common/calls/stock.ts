@@ -68,7 +68,7 @@ export type HandoverResult = z.infer<typeof HandoverResult>;
 
 export const stockCalls = {
   'stock.levels': call({
-    input: z
+    input: () => z
       .object({
         query: z.string().max(64).optional(),
         lowOnly: z.boolean().optional(),
@@ -77,42 +77,42 @@ export const stockCalls = {
         limit: z.number().int().min(1).max(1000).optional(),
       })
       .strict(),
-    output: z.array(StockLevel),
+    output: () => z.array(StockLevel),
     access: Managers,
     summary: 'Stock levels of active products by name, SKU, pinyin or barcode; lowOnly: those at or below their low-stock line',
   }),
   'stock.movements': call({
-    input: z.object({ productId: Id, limit: z.number().int().min(1).max(200).optional() }).strict(),
-    output: z.array(StockMovementView),
+    input: () => z.object({ productId: Id, limit: z.number().int().min(1).max(200).optional() }).strict(),
+    output: () => z.array(StockMovementView),
     access: Managers,
     summary: "A product's latest stock movements (sales, receiving, counts, …), newest first",
   }),
   'stock.receive': call({
-    input: z
+    input: () => z
       .object({
         supplier: z.string().trim().min(1).max(80),
         note: z.string().trim().max(200).optional(),
         lines: Lines(z.object({ productId: Id, quantityMilli: QuantityMilli, unitCost: NonNegativeMinor }).strict()),
       })
       .strict(),
-    output: ReceiveResult,
+    output: () => ReceiveResult,
     access: Owners,
     summary: 'Receive goods from a supplier (进货): one movement per line in one transaction, audited (refused while a store server owns stock)',
   }),
   'stock.count': call({
-    input: z.object({ lines: Lines(z.object({ productId: Id, countedMilli: CountedMilli }).strict()) }).strict(),
-    output: CountResult,
+    input: () => z.object({ lines: Lines(z.object({ productId: Id, countedMilli: CountedMilli }).strict()) }).strict(),
+    output: () => CountResult,
     access: Owners,
     summary: 'Post a stock count (盘点): counted − expected per product as one movement, zero differences post nothing (refused while a store server owns stock)',
   }),
   'stock.setLowStock': call({
-    input: z.object({ productId: Id, lowStockMilli: CountedMilli.nullable() }).strict(),
-    output: StockLevel,
+    input: () => z.object({ productId: Id, lowStockMilli: CountedMilli.nullable() }).strict(),
+    output: () => StockLevel,
     access: Owners,
     summary: "Set a product's own low-stock line (null: the store's)",
   }),
   'shift.handover': call({
-    input: z
+    input: () => z
       .object({
         counted: NonNegativeMinor,
         note: z.string().trim().max(200).optional(),
@@ -121,7 +121,7 @@ export const stockCalls = {
         float: NonNegativeMinor,
       })
       .strict(),
-    output: HandoverResult,
+    output: () => HandoverResult,
     access: ['cashier', 'owner'],
     summary: 'Shift handover (交接班): close the open shift with the counted cash, open the next cashier’s with her float, print the slip',
   }),

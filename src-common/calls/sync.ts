@@ -54,27 +54,27 @@ export const SyncRun = z.object({
 });
 
 export const syncCalls = {
-  'sync.status': call({ input: NoInput, output: SyncStatus, access: Staff, summary: 'The store server link: state, last sync, facts waiting, alerts' }),
+  'sync.status': call({ input: () => NoInput, output: () => SyncStatus, access: Staff, summary: 'The store server link: state, last sync, facts waiting, alerts' }),
   'sync.inspect': call({
-    input: z.object({ serverUrl: ServerUrl }).strict(),
-    output: z.object({ serverUrl: z.string(), fingerprint: Fingerprint }),
+    input: () => z.object({ serverUrl: ServerUrl }).strict(),
+    output: () => z.object({ serverUrl: z.string(), fingerprint: Fingerprint }),
     access: Technicians,
     summary: 'Read the certificate a store server presents (nothing is sent), to compare its fingerprint with the one the server printed',
   }),
   'sync.enrol': call({
     // Either the fingerprint the technician confirmed (the server's own certificate pinned), or the CA certificate
     // (PEM) that signs the server's: then any certificate of that CA for this address is trusted, and no other.
-    input: z
+    input: () => z
       .object({ serverUrl: ServerUrl, code: z.string().trim().toUpperCase().min(8).max(20), fingerprint: Fingerprint.optional(), caCertificate: z.string().max(20_000).optional() })
       .strict()
       .refine((i) => (i.fingerprint === undefined) !== (i.caCertificate === undefined), { message: 'a fingerprint or a CA certificate, one of the two' }),
-    output: SyncStatus,
+    output: () => SyncStatus,
     access: Technicians,
     summary: 'Enrol this till with the store server, pinning the certificate whose fingerprint the technician confirmed, or trusting the CA certificate given',
   }),
-  'sync.unenrol': call({ input: NoInput, output: SyncStatus, access: Technicians, summary: 'Forget the store server (facts not yet acknowledged stay on the till)' }),
-  'sync.now': call({ input: NoInput, output: SyncStatus, access: Managers, summary: 'Upload waiting facts and pull the store’s data now' }),
-  'sync.history': call({ input: NoInput, output: z.array(SyncRun), access: Technicians, summary: 'The latest upload and pull runs, with their attempts' }),
+  'sync.unenrol': call({ input: () => NoInput, output: () => SyncStatus, access: Technicians, summary: 'Forget the store server (facts not yet acknowledged stay on the till)' }),
+  'sync.now': call({ input: () => NoInput, output: () => SyncStatus, access: Managers, summary: 'Upload waiting facts and pull the store’s data now' }),
+  'sync.history': call({ input: () => NoInput, output: () => z.array(SyncRun), access: Technicians, summary: 'The latest upload and pull runs, with their attempts' }),
 } as const satisfies Record<string, CallSpec>;
 
 export const syncEvents = {

@@ -20,14 +20,14 @@ export const UploadPurpose = z.enum(['catalog-csv']);
 
 export const uploadsCalls = {
   'upload.begin': call({
-    input: z.object({ purpose: UploadPurpose, bytes: z.number().int().min(1).max(UPLOAD_MAX_BYTES) }).strict(),
-    output: z.object({ uploadId: UploadId, pageChars: z.number().int() }),
+    input: () => z.object({ purpose: UploadPurpose, bytes: z.number().int().min(1).max(UPLOAD_MAX_BYTES) }).strict(),
+    output: () => z.object({ uploadId: UploadId, pageChars: z.number().int() }),
     access: Managers,
     summary: 'Start sending a file (its size in UTF-8 bytes) in pages; it belongs to this screen until used or abandoned',
   }),
   'upload.page': call({
-    input: z.object({ uploadId: UploadId, seq: z.number().int().nonnegative(), text: z.string().min(1).max(UPLOAD_PAGE_CHARS) }).strict(),
-    output: z.object({ received: z.number().int(), bytes: z.number().int() }),
+    input: () => z.object({ uploadId: UploadId, seq: z.number().int().nonnegative(), text: z.string().min(1).max(UPLOAD_PAGE_CHARS) }).strict(),
+    output: () => z.object({ received: z.number().int(), bytes: z.number().int() }),
     access: Managers,
     summary: 'One page of text of an upload, in order (seq 0, 1, 2 …); a repeated page is refused',
   }),
