@@ -23,7 +23,7 @@ export default defineConfig({
     },
     build: {
       outDir: 'out/main',
-      externalizeDeps: { exclude: ['pino', 'pino-roll', 'pinyin-pro', 'receiptline', 'zod', 'csv-parse', 'csv-stringify', 'iconv-lite', 'tar', 'ulid', 'ws', 'serialport'] },
+      externalizeDeps: { exclude: ['pino', 'pino-roll', 'receiptline', 'zod', 'csv-parse', 'csv-stringify', 'iconv-lite', 'tar', 'ulid', 'ws', 'serialport'] },
       rollupOptions: {
         // CommonJS, so the core's code can be loaded from V8's code cache (src-main/code-cache.ts): Node 20 caches no
         // ES module's compiled code.

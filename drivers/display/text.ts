@@ -26,8 +26,8 @@
  * CR 0x0D …). Column counting is src-common/text-width's: ASCII 1 cell, anything else 2.
  */
 import iconv from 'iconv-lite';
-import { pinyin } from 'pinyin-pro';
 import { displayWidth, padEndToWidth, sanitizePrintable, truncateToWidth } from '../../src-common/text-width';
+import { pinyinPro } from '../pinyin';
 import { toPrinterText } from '../receipt/escpos';
 
 export type DisplayEncoding = 'ascii' | 'gb18030';
@@ -82,7 +82,7 @@ function transliterate(text: string): string {
   if (PRINTABLE_ASCII.test(text)) return text;
   return text
     .normalize('NFKC')
-    .replace(HAN_RUN, (run) => pinyin(run, { toneType: 'none', type: 'array' }).map(capitalise).join(''))
+    .replace(HAN_RUN, (run) => pinyinPro().pinyin(run, { toneType: 'none', type: 'array' }).map(capitalise).join(''))
     .replace(/[^\x20-\x7e]/g, (c) => LOOK_ALIKE[c] ?? c)
     .normalize('NFKD')
     .replace(MARKS, '')

@@ -17,7 +17,7 @@
  * Ranking: exact barcode or SKU, then prefix matches (name, English name, SKU, pinyin initials), then
  * substring matches (name, English name, pinyin initials); within a tier by name length, then name, then SKU.
  */
-import { pinyin } from 'pinyin-pro';
+import { pinyinPro } from '../../drivers/pinyin';
 import type { Product } from '../../src-common/schemas';
 
 export interface SearchEntry {
@@ -67,7 +67,7 @@ export function normalizeSearchText(text: string): string {
  */
 export function pinyinInitials(name: string): string {
   const text = name.normalize('NFKC');
-  return pinyin(text, { pattern: 'first', toneType: 'none', type: 'array' })
+  return pinyinPro().pinyin(text, { pattern: 'first', toneType: 'none', type: 'array' })
     .join('')
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');

@@ -121,6 +121,12 @@ describe('the production import graph', () => {
     expect(readFileSync(join(root, 'src-main/worker/operations.ts'), 'utf8')).toContain("import('../../drivers/receipt/preview')");
   });
 
+  it.each(ENTRIES)('%s loads pinyin-pro when first used (drivers/pinyin.ts), not at the start', (entry) => {
+    const graph = staticGraph(entry);
+    expect(graph.has('drivers/pinyin.ts')).toBe(true);
+    expect([...graph].filter((f) => /from ['"]pinyin-pro['"]/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+  });
+
   it('the walker does find the direct sandboxes from their thread’s entry', () => {
     expect(DIRECT_SANDBOX_CODE.filter((f) => !staticGraph('src-main/acquirer/direct-sandbox/thread.ts').has(f))).toEqual([]);
   });
@@ -178,6 +184,7 @@ describe('the built host’s start', () => {
     expect(modules.some((m) => m.startsWith('pino-roll/'))).toBe(true);
     expect(modules.filter((m) => m.startsWith('receiptline/') || m.startsWith('pngjs/') || m === 'date-fns/index.cjs' || m.startsWith('date-fns/locale/') && !m.startsWith('date-fns/locale/en-US') && !m.startsWith('date-fns/locale/_lib'))).toEqual([]);
     expect(modules.filter((m) => m.startsWith('date-fns/')).length).toBeLessThan(120);
+    expect(modules.filter((m) => m.startsWith('pinyin-pro/'))).toEqual([]);
   });
 
   it.skipIf(!built)('is CommonJS (for the code cache) and takes serialport’s JavaScript bundled, its binding required', () => {
