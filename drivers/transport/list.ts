@@ -9,8 +9,8 @@
  */
 import { accessSync, constants, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { SerialPort } from 'serialport';
 import { LIBUSB_HINT, hex4, loadNodeHid, type HidApi } from './hid';
+import { loadSerialPort } from './serialport';
 import { errorText } from './transport';
 
 export type PortKind = 'serial' | 'hid';
@@ -84,7 +84,7 @@ async function listSerialPorts(options: ListPortsOptions, timeoutMs: number, pro
       );
       return fallback.map(serialEntry);
     }
-    const list = options.listSerial ?? (() => SerialPort.list());
+    const list = options.listSerial ?? (async () => (await loadSerialPort()).SerialPort.list());
     const found = await withTimeout(list(), timeoutMs, 'listing serial ports');
     return found.map(serialEntry);
   } catch (error) {

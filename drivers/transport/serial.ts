@@ -8,9 +8,9 @@
  * two transports cannot share a device: that is UnifiedPOS's claim().
  */
 import { existsSync } from 'node:fs';
-import { SerialPort } from 'serialport';
 import { z } from 'zod';
 import { BAUD_RATES, PARITIES } from '../../src-common/calls/devices';
+import { loadSerialPort } from './serialport';
 import {
   DEFAULT_RECONNECT,
   ReconnectSchema,
@@ -57,8 +57,9 @@ export function parseSerialOptions(options: unknown, platform: NodeJS.Platform =
 /** A serial transport; call open(). Throws at once on bad options. */
 export function createSerialTransport(options: SerialOptions): Transport {
   const o = parseSerialOptions(options);
-  const connect: Connect = (events) =>
-    new Promise<Connection>((resolve, reject) => {
+  const connect: Connect = async (events) => {
+    const { SerialPort } = await loadSerialPort();
+    return new Promise<Connection>((resolve, reject) => {
       const port = new SerialPort({
         path: o.path,
         baudRate: o.baudRate,
@@ -157,6 +158,7 @@ export function createSerialTransport(options: SerialOptions): Transport {
         });
       });
     });
+  };
 
   return createReconnectingTransport({ id: `serial:${o.path}`, connect, reconnect: o.reconnect, log: options.log });
 }

@@ -124,7 +124,13 @@ describe('the production import graph', () => {
   it.each(ENTRIES)('%s loads pinyin-pro when first used (drivers/pinyin.ts), not at the start', (entry) => {
     const graph = staticGraph(entry);
     expect(graph.has('drivers/pinyin.ts')).toBe(true);
-    expect([...graph].filter((f) => /from ['"]pinyin-pro['"]/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+    expect([...graph].filter((f) => /^import (?!type )[^;]*from ['"]pinyin-pro['"]/m.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+  });
+
+  it.each(ENTRIES)('%s loads serialport when a serial port is first opened or listed (drivers/transport/serialport.ts)', (entry) => {
+    const graph = staticGraph(entry);
+    expect(graph.has('drivers/transport/serial.ts')).toBe(true);
+    expect([...graph].filter((f) => /^import (?!type )[^;]*from ['"]serialport['"]/m.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
   });
 
   it('the walker does find the direct sandboxes from their thread’s entry', () => {
@@ -187,12 +193,14 @@ describe('the built host’s start', () => {
     expect(modules.filter((m) => m.startsWith('pinyin-pro/'))).toEqual([]);
   });
 
-  it.skipIf(!built)('is CommonJS (for the code cache) and takes serialport’s JavaScript bundled, its binding required', () => {
+  it.skipIf(!built)('is CommonJS (for the code cache); serialport (bundled, its binding required) is loaded when a serial port is first opened or listed', () => {
     const graph = [...builtStartGraph(HOST).values()];
     expect(graph.length).toBeGreaterThan(10);
     expect(graph.filter((code) => /^(import|export)\s/m.test(code))).toEqual([]);
-    expect(graph.some((code) => code.includes('// node_modules/@serialport/stream/'))).toBe(true);
-    expect(graph.some((code) => code.includes('require("@serialport/bindings-cpp")'))).toBe(true);
+    expect(graph.filter((code) => code.includes('// node_modules/@serialport/stream/') || code.includes('require("@serialport/bindings-cpp")'))).toEqual([]);
+    const serialport = readdirSync(join(root, 'out/main/chunks')).filter((f) => readFileSync(join(root, 'out/main/chunks', f), 'utf8').includes('// node_modules/@serialport/stream/'));
+    expect(serialport).toHaveLength(1);
+    expect(readFileSync(join(root, 'out/main/chunks', serialport[0]!), 'utf8')).toContain('require("@serialport/bindings-cpp")');
     expect(JSON.parse(readFileSync(join(root, 'out/main/package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
   });
 });
