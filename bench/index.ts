@@ -15,6 +15,7 @@ import { alipayScanToGateway } from './alipay';
 import { wechatV2Micropay } from './wechat-v2';
 import { wechatV3CodePay } from './wechat-v3';
 import { generateSalesCli } from './generate-sales';
+import { cachedSalesDatabase } from './sales-fixture';
 import { maintenanceBench } from './maintenance';
 import { reportsBench } from './reports';
 import { completedSalesPerSecond } from './sales';
@@ -30,7 +31,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /**
  * `reports [--sales N] [--db PATH] [--fresh]` runs only the reports bench; `maintenance [--sales N] [--db PATH]`
  * only the maintenance one; `jobs [--jobs N]` only the job runner's drain; `crash-matrix [--runs N]` only the crash matrix; `low-end` only the quarter-core till;
- * `scale [--count N]` only the scale weight → cart line latency; `wechat-v3 [--count N]` only WeChat Pay v3 code pay at its sandbox; `alipay [--count N]` only Alipay direct's scan → gateway; `generate-sales …` only makes a database;
+ * `scale [--count N]` only the scale weight → cart line latency; `wechat-v3 [--count N]` only WeChat Pay v3 code pay at its sandbox; `alipay [--count N]` only Alipay direct's scan → gateway; `generate-sales …` only makes a database; `sales-fixture [--sales N]` makes the cached database the benchmarks and the stress test share (bench/sales-fixture.ts), unless it is there;
  * `server [--tills --sales --batch --lag-seconds --total-sales --stores --fresh --with-stock --tcp]` only the store server;
  * `server-daily-total [--total-sales N --stores N --fresh]` only its daily total on the cached big database;
  * `server-ingest-controlled [--sales N --warmup N --batch N --rounds N --voids N --with-stock]` only the ingest's per-sale cost in PostgreSQL beside a raw COPY's.
@@ -57,6 +58,11 @@ const reportsOptions = () => ({
 });
 
 async function main() {
+  if (process.argv[2] === 'sales-fixture') {
+    const fixture = await cachedSalesDatabase(Number(option('sales') ?? 1_000_000), { log: (line) => process.stderr.write(`${line}\n`) });
+    process.stdout.write(`${JSON.stringify(fixture)}\n`);
+    return;
+  }
   if (process.argv[2] === 'generate-sales') {
     process.stdout.write(`${JSON.stringify(await generateSalesCli(process.argv.slice(3)), null, 2)}\n`);
     return;
