@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -32,8 +32,11 @@ export interface CodeCacheStats {
 export interface CodeCache {
   readonly dir: string | null;
   stats(): CodeCacheStats;
-  /** Writes the cache of each file compiled without one; resolves to how many and their bytes. Call once the start is done. */
-  save(): Promise<{ written: number; bytes: number; failed: string | null }>;
+  /**
+   * Writes the cache of each file compiled without one, then prunes what an earlier build left (`pruneCodeCache`);
+   * resolves to how many files were written, their bytes, and how many were pruned. Call once the start is done.
+   */
+  save(): Promise<{ written: number; bytes: number; pruned: number; failed: string | null }>;
 }
 
 /** Where the cache is kept: JIEZHANG_CODE_CACHE_DIR ('off': nowhere), else the user's cache directory, which outlives a reboot. */
@@ -60,6 +63,8 @@ type Compile = (this: Module, content: string, filename: string, ...rest: unknow
  */
 export function installCodeCache(buildDir: string, cacheDir: string | null): CodeCache {
   const withoutCache: CompiledFile[] = [];
+  /** The cache files this start read or will write: not pruned. */
+  const used = new Set<string>();
   let files = 0;
   let fromCache = 0;
   let refused = 0;
@@ -75,6 +80,7 @@ export function installCodeCache(buildDir: string, cacheDir: string | null): Cod
     prototype._compile = function (this: Module, content: string, filename: string, ...rest: unknown[]) {
       if (!filename.startsWith(ours) || !filename.endsWith('.js')) return compile.call(this, content, filename, ...rest);
       const name = `${createHash('sha256').update(content).digest('hex').slice(0, 32)}-${runtime}.bin`;
+      used.add(name);
       let cachedData: Buffer | undefined;
       try {
         // Synchronous as require() is: a module is compiled inside it (at the start, before the loop runs anything).
@@ -104,7 +110,7 @@ export function installCodeCache(buildDir: string, cacheDir: string | null): Cod
     dir: cacheDir,
     stats: () => ({ files, fromCache, refused }),
     async save() {
-      if (!cacheDir || withoutCache.length === 0) return { written: 0, bytes: 0, failed: null };
+      if (!cacheDir || withoutCache.length === 0) return { written: 0, bytes: 0, pruned: 0, failed: null };
       let written = 0;
       let bytes = 0;
       try {
@@ -117,10 +123,40 @@ export function installCodeCache(buildDir: string, cacheDir: string | null): Cod
           written += 1;
           bytes += data.length;
         }
-        return { written, bytes, failed: null };
+        // Only a start that wrote prunes: that is the first start of a new build (or after a refused file).
+        const pruned = await pruneCodeCache(cacheDir, { used, runtime, now: Date.now() });
+        return { written, bytes, pruned, failed: null };
       } catch (error) {
-        return { written, bytes, failed: (error as Error).message };
+        return { written, bytes, pruned: 0, failed: (error as Error).message };
       }
     },
   };
+}
+
+/** A cache file of another runtime (another Node, Electron, other flags) not written for this long is pruned. */
+export const CODE_CACHE_KEEP_MS = 30 * 24 * 3600_000;
+
+/**
+ * Deletes the cache files an earlier build left: those of this runtime that this start did not use (a rebuilt file's
+ * old cache; a file another configuration loads before it is ready is written again by its next start), those of
+ * another runtime not written for CODE_CACHE_KEEP_MS, and temporary files of writes that did not finish. A file
+ * another process deletes first, or cannot be deleted, is left. Resolves to how many were deleted.
+ */
+export async function pruneCodeCache(dir: string, options: { used: ReadonlySet<string>; runtime: string; now: number }): Promise<number> {
+  let pruned = 0;
+  for (const name of await readdir(dir)) {
+    if (options.used.has(name) || !(name.endsWith('.bin') || name.endsWith('.tmp'))) continue;
+    const path = join(dir, name);
+    try {
+      const ofThisRuntime = name.endsWith(`-${options.runtime}.bin`);
+      const age = options.now - (await stat(path)).mtimeMs;
+      if (ofThisRuntime || age > (name.endsWith('.tmp') ? 3600_000 : CODE_CACHE_KEEP_MS)) {
+        await unlink(path);
+        pruned += 1;
+      }
+    } catch {
+      // gone already, or not ours to delete
+    }
+  }
+  return pruned;
 }

@@ -3,7 +3,7 @@
  * the next one takes every file of the build from it, and a file V8 refuses is compiled as usual and written again.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,6 +24,7 @@ interface CacheLine {
   refused: number;
   written: number;
   bytes: number;
+  pruned: number;
   failed: string | null;
   dir: string | null;
 }
@@ -76,6 +77,33 @@ describe.skipIf(!existsSync(HOST_ENTRY))('the built host’s code cache', () => 
     const second = await startOnce(cacheDir);
     expect(second).toMatchObject({ files: first.files, fromCache: first.files - 1, refused: 1, written: 1 });
     expect(readFileSync(join(cacheDir, spoiled!)).equals(Buffer.alloc(4096, 7))).toBe(false);
+  });
+
+  it('prunes, when it writes, what an earlier build left: not what this start used, nor another runtime’s recent files', async () => {
+    const cacheDir = join(tempDir('pos-code-cache-'), 'cache');
+    const first = await startOnce(cacheDir);
+    const ours = readdirSync(cacheDir);
+    const runtime = ours[0]!.slice(ours[0]!.indexOf('-') + 1, -'.bin'.length);
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600_000);
+    const file = (name: string, age: Date | null = null) => {
+      writeFileSync(join(cacheDir, name), Buffer.alloc(64, 1));
+      if (age) utimesSync(join(cacheDir, name), age, age);
+      return name;
+    };
+    const oldBuild = file(`${'0'.repeat(32)}-${runtime}.bin`);
+    const otherRuntimeRecent = file(`${'1'.repeat(32)}-x64-11.3.244.8-electron1.bin`, daysAgo(3));
+    const otherRuntimeOld = file(`${'2'.repeat(32)}-x64-11.3.244.8-electron1.bin`, daysAgo(40));
+    const unfinishedWrite = file(`${'3'.repeat(32)}-${runtime}.bin.999.tmp`, daysAgo(1));
+    const notOurs = file('README.txt', daysAgo(400));
+    // A start that writes nothing prunes nothing.
+    expect((await startOnce(cacheDir)).pruned).toBe(0);
+    expect(readdirSync(cacheDir)).toContain(oldBuild);
+    // One file spoiled: the next start writes it again, and prunes.
+    writeFileSync(join(cacheDir, ours[0]!), Buffer.alloc(4096, 7));
+    const third = await startOnce(cacheDir);
+    expect(third).toMatchObject({ written: 1, pruned: 3, fromCache: first.files - 1 });
+    expect(readdirSync(cacheDir).sort()).toEqual([...ours, otherRuntimeRecent, notOurs].sort());
+    expect([oldBuild, otherRuntimeOld, unfinishedWrite].filter((f) => existsSync(join(cacheDir, f)))).toEqual([]);
   });
 
   it('is not kept when turned off', async () => {
