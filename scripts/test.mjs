@@ -2,8 +2,9 @@
 // `npm test`: typecheck, lint (including the import boundaries of ARCHITECTURE.md), build, then
 // unit, integration and end-to-end tests. Stops at the first failing stage.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from './lib/build.mjs';
 import { npxCommand, run, runOrDie } from './lib/run.mjs';
 
@@ -59,6 +60,8 @@ for (const r of runs) {
   if (status !== 0) break;
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
+// The tests failed before the stress stage: the database is not made to the end for nothing.
+fixture?.stop();
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 console.log(`npm test finished in ${seconds} s`);
 if (status !== 0 || totals.total === 0) process.exit(status || 1);
@@ -79,8 +82,16 @@ function startSalesFixture(sales) {
     child.once('error', (error) => resolve(`could not start: ${error.message}`));
     child.once('exit', (code, signal) => resolve(code === 0 ? null : `exited with ${signal ?? code}`));
   });
+  let awaited = false;
   return {
+    stop() {
+      if (awaited || child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      // bench/sales-fixture.ts makes it under a name with the maker's pid, renamed when complete.
+      for (const name of readdirSync(tmpdir()).filter((f) => f.includes(`.making-${child.pid}`))) rmSync(join(tmpdir(), name), { force: true });
+    },
     async done() {
+      awaited = true;
       const waitStarted = Date.now();
       const failure = await exited;
       const waited = ((Date.now() - waitStarted) / 1000).toFixed(0);
