@@ -50,6 +50,8 @@ describe('a cashier splits one sale across a wallet and cash, and across two wal
       await page.getByTestId('scan-input').press('Enter');
     }
     await expect.poll(() => page.getByTestId('cart-line').count()).toBe(1);
+    // All three scans on the line (its first scan shows the line; a loaded machine shows the others later).
+    await expect.poll(() => page.getByTestId('line-quantity').first().textContent()).toBe('3');
     await page.keyboard.press('F12');
     await page.getByTestId('pay-dialog').waitFor();
     return product.price * 3;
