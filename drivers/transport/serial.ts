@@ -58,7 +58,9 @@ export function parseSerialOptions(options: unknown, platform: NodeJS.Platform =
 export function createSerialTransport(options: SerialOptions): Transport {
   const o = parseSerialOptions(options);
   const connect: Connect = async (events) => {
-    const { SerialPort } = await loadSerialPort();
+    const { SerialPort } = await loadSerialPort().catch((error: unknown) => {
+      throw new Error(`cannot open ${o.path}: the serial driver (serialport) could not be loaded: ${errorText(error)}`);
+    });
     return new Promise<Connection>((resolve, reject) => {
       const port = new SerialPort({
         path: o.path,
