@@ -50,7 +50,7 @@ describe('backup and restore', () => {
     expect(backup.name).toBe('pos-20261122-083000.sqlite');
     expect((await createBackup(db, dataDir, clock)).name).toBe('pos-20261122-083000-1.sqlite');
     db.prepare("UPDATE setting SET value = '\"乙\"' WHERE key = 'storeName'").run();
-    stageRestore(db, dataDir, backup.name);
+    await stageRestore(db, dataDir, backup.name);
     expect(storeName(join(dataDir, 'pos.sqlite'))).toBe('乙'); // nothing changes while running
     db.close();
 
@@ -67,7 +67,7 @@ describe('backup and restore', () => {
     const dataDir = tempDir('pos-backup-');
     const db = terminalDb(dataDir, '甲');
     const backup = await createBackup(db, dataDir, clock);
-    stageRestore(db, dataDir, backup.name);
+    await stageRestore(db, dataDir, backup.name);
     db.close();
     renameSync(join(dataDir, 'pos.sqlite'), join(dataDir, 'backups', 'pos-before-restore-x.sqlite')); // the crash
     expect(applyPendingRestore({ dataDir, databasePath: join(dataDir, 'pos.sqlite'), clock })).toBeNull();
@@ -81,11 +81,11 @@ describe('backup and restore', () => {
     const future = new Sqlite(join(dataDir, 'backups', 'future.sqlite'));
     future.exec("CREATE TABLE terminal (x); INSERT INTO terminal VALUES (1); CREATE TABLE setting (x); CREATE TABLE user (x); PRAGMA user_version = 999");
     future.close();
-    expect(() => stageRestore(db, dataDir, 'future.sqlite')).toThrow(expect.objectContaining({ code: 'conflict', details: expect.objectContaining({ reason: 'restore_newer_version' }) }));
+    await expect(stageRestore(db, dataDir, 'future.sqlite')).rejects.toThrow(expect.objectContaining({ code: 'conflict', details: expect.objectContaining({ reason: 'restore_newer_version' }) }));
     const other = new Sqlite(join(dataDir, 'backups', 'other.sqlite'));
     other.exec('CREATE TABLE t (x); PRAGMA user_version = 3');
     other.close();
-    expect(() => stageRestore(db, dataDir, 'other.sqlite')).toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'restore_not_jiezhang' }) }));
+    await expect(stageRestore(db, dataDir, 'other.sqlite')).rejects.toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'restore_not_jiezhang' }) }));
     expect(existsSync(join(dataDir, 'restore', 'pending.sqlite'))).toBe(false);
     db.close();
 
@@ -108,7 +108,7 @@ describe('backup and restore', () => {
     db.prepare("UPDATE job SET status = 'done', finished_at = 'then' WHERE id = 'J1'").run();
     const backup = await createBackup(db, dataDir, clock);
     audit.record({ actor: { role: 'technician', userId: 'U-TECH' }, action: 'diagnostics.backup', subject: backup.name });
-    stageRestore(db, dataDir, backup.name, { actor: { role: 'technician', userId: 'U-TECH' }, clock });
+    await stageRestore(db, dataDir, backup.name, { actor: { role: 'technician', userId: 'U-TECH' }, clock });
     const staged = JSON.parse(readFileSync(join(dataDir, 'restore', 'pending.json'), 'utf8')) as Record<string, unknown>;
     expect(staged).toMatchObject({ backup: backup.name, actor: { role: 'technician', userId: 'U-TECH' }, stagedAt: '2026-11-22T08:30:00.000Z' });
     db.close();
@@ -160,7 +160,7 @@ describe('backup and restore', () => {
     const dataDir = tempDir('pos-backup-');
     const db = terminalDb(dataDir, '甲');
     const backup = await createBackup(db, dataDir, clock);
-    stageRestore(db, dataDir, backup.name);
+    await stageRestore(db, dataDir, backup.name);
     db.close();
     rmSync(join(dataDir, 'restore', 'pending.json')); // a crash between the two renames of stageRestore
     applyPendingRestore({ dataDir, databasePath: join(dataDir, 'pos.sqlite'), clock });

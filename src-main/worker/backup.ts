@@ -21,6 +21,7 @@ import {
   writeStagedRestore,
   type BackupFile,
 } from '../services/backup';
+import { startFileFlusher } from './file-flusher';
 
 const CANDIDATE = 'restore_candidate';
 
@@ -34,7 +35,7 @@ export async function createBackup(db: Database, dataDir: string, clock: Clock):
   const partial = `${path}.partial`;
   rmSync(partial, { force: true });
   try {
-    db.prepare('VACUUM INTO ?').run(partial);
+    await vacuumIntoFlushed(db, 'VACUUM INTO ?', partial);
     renameSync(partial, path);
   } catch (error) {
     rmSync(partial, { force: true });
@@ -44,10 +45,23 @@ export async function createBackup(db: Database, dataDir: string, clock: Clock):
 }
 
 /**
+ * Runs a `VACUUM … INTO path` (one parameter, the path) with its output written to the disk as it grows, not in one
+ * burst at its end (./file-flusher.ts says why).
+ */
+async function vacuumIntoFlushed(db: Database, statement: string, path: string): Promise<void> {
+  const flusher = startFileFlusher(path);
+  try {
+    db.prepare(statement).run(path);
+  } finally {
+    await flusher.stop();
+  }
+}
+
+/**
  * Checks a backup and copies it to the staging place; it replaces the database at the next start.
  * `staged.actor` (who asked) is kept beside it for the audit row written into the restored database.
  */
-export function stageRestore(db: Database, dataDir: string, name: string, staged: { actor?: Caller | null; clock?: Clock } = {}): void {
+export async function stageRestore(db: Database, dataDir: string, name: string, staged: { actor?: Caller | null; clock?: Clock } = {}): Promise<void> {
   if (!BACKUP_NAME.test(name)) throw new PosError('validation_failed', 'Not a backup file name', { reason: 'backup_name' });
   const source = join(backupDir(dataDir), name);
   if (!existsSync(source)) throw new PosError('not_found', 'No such backup', { reason: 'no_backup' });
@@ -67,7 +81,7 @@ export function stageRestore(db: Database, dataDir: string, name: string, staged
     const problem = restoreProblem(db, CANDIDATE);
     if (problem) throw new PosError('conflict', `This backup cannot be restored: ${problem.reason}`, { reason: `restore_${problem.reason}`, detail: problem.detail });
     // A consistent, compact copy (whatever journal the backup was left with).
-    db.prepare(`VACUUM ${CANDIDATE} INTO ?`).run(staging);
+    await vacuumIntoFlushed(db, `VACUUM ${CANDIDATE} INTO ?`, staging);
   } finally {
     db.exec(`DETACH DATABASE ${CANDIDATE}`);
   }

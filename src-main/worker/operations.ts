@@ -57,7 +57,7 @@ export const operations: OperationTable = {
 
   'restore.stage': async (db, { dataDir, name, actor, stagedAt }, ctx) => {
     ctx.progress('checking', 0, null);
-    stageRestore(db, dataDir, name, { actor, clock: fixedClock(stagedAt) });
+    await stageRestore(db, dataDir, name, { actor, clock: fixedClock(stagedAt) });
     return null;
   },
 
