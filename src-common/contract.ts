@@ -68,6 +68,15 @@ const LoopDelay = z.object({
   longestHeldOnCpuMs: z.number().nonnegative().nullable(),
   /** When that stall ended (null: none in the window). */
   longestHeldAt: z.iso.datetime().nullable(),
+  /** The stalls over the goal of 20 ms, the 16 longest, each with when it ended (to set beside the machine's own record of that time). */
+  longStalls: z.array(
+    z.object({
+      ms: z.number().nonnegative(),
+      waitingForCpuMs: z.number().nonnegative().nullable(),
+      onCpuMs: z.number().nonnegative().nullable(),
+      endedAt: z.iso.datetime(),
+    }),
+  ),
   /** The core's thread's nice value (Linux; null elsewhere): -8 where it could raise itself (src-main/thread-priority.ts). */
   coreNice: z.number().int().nullable(),
   /** Writes of the core that waited for the SQL worker's write (db/write-gate.ts) in the window. */

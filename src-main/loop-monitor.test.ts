@@ -87,6 +87,37 @@ describe('the core event-loop monitor', () => {
     expect(snapshot.longestHeldOnCpuMs).toBeNull();
   });
 
+  it('keeps the stalls over the goal, longest first, each with when it ended, and none under it', async () => {
+    const wait = settableWait();
+    monitor = startLoopMonitor(10, wait);
+    await tick(30);
+    const started = Date.now();
+    busy(50);
+    await tick(30);
+    wait.set(30);
+    busy(90);
+    await tick(30);
+    // A short hold: under the goal of 20 ms, not kept.
+    busy(5);
+    await tick(30);
+    const { longStalls, longestStall } = monitor.snapshot();
+    expect(longStalls.every((s) => s.ms > 20)).toBe(true);
+    // (a loaded machine may add a late tick of its own: the two blocks are the two longest)
+    expect(longStalls[0]!.ms).toBe(longestStall.ms);
+    expect(longStalls[0]!.ms).toBeGreaterThanOrEqual(70);
+    expect(longStalls[0]!.waitingForCpuMs).toBe(30);
+    expect(longStalls[1]!.ms).toBeGreaterThanOrEqual(30);
+    expect(longStalls[1]!.ms).toBeLessThan(70);
+    expect(longStalls[1]!.waitingForCpuMs).toBe(0);
+    const [longer, shorter] = longStalls.map((s) => Date.parse(s.endedAt));
+    expect(longer!).toBeGreaterThan(shorter!);
+    expect(shorter!).toBeGreaterThanOrEqual(started + 25);
+    expect(longer!).toBeLessThanOrEqual(Date.now());
+
+    monitor.reset();
+    expect(monitor.snapshot().longStalls).toEqual([]);
+  });
+
   // The thread's real schedstat: a loop held by running code against one held by a synchronous call that sleeps.
   it.skipIf(process.platform !== 'linux')('tells a stall the core ran through from one it slept through in a synchronous call', async () => {
     monitor = startLoopMonitor(10);

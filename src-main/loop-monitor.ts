@@ -33,7 +33,26 @@ export interface LoopDelaySnapshot {
   longestHeldOnCpuMs: number | null;
   /** When that stall ended (ISO time; null: none yet), to find it in the logs. */
   longestHeldAt: string | null;
+  /**
+   * The stalls over the goal (STALL_GOAL_MS), the LONG_STALLS_KEPT longest, each with when it ended: to set beside
+   * what else the machine recorded then (its logs; on a virtual machine, the time the host did not run it).
+   */
+  longStalls: LongStall[];
 }
+
+export interface LongStall {
+  ms: number;
+  /** Of it, the core's thread waited for a CPU (null: unknown here). */
+  waitingForCpuMs: number | null;
+  /** Over its interval, the thread ran on a CPU (null: unknown here). */
+  onCpuMs: number | null;
+  /** When it ended (ISO time). */
+  endedAt: string;
+}
+
+/** The core's goal: never kept from serving for longer (issue 12). */
+export const STALL_GOAL_MS = 20;
+const LONG_STALLS_KEPT = 16;
 
 export interface LoopMonitor {
   snapshot(): LoopDelaySnapshot;
@@ -87,6 +106,7 @@ export function startLoopMonitor(resolutionMs = 10, cpuWait: ThreadCpuWait = mai
 function watchStalls(resolutionMs: number, cpuWait: ThreadCpuWait) {
   let longestStall = { ms: 0, waitingForCpuMs: null as number | null };
   let longestHeld = { ms: 0, onCpuMs: null as number | null, at: null as number | null };
+  let longStalls: LongStall[] = [];
   let lastTick = performance.now();
   let last = cpuWait.times();
   const timer = setInterval(() => {
@@ -100,6 +120,10 @@ function watchStalls(resolutionMs: number, cpuWait: ThreadCpuWait) {
     // The wait can exceed the stall (it is over the interval): held is then 0.
     const heldMs = stallMs - (waitingForCpuMs ?? 0);
     if (heldMs > longestHeld.ms) longestHeld = { ms: heldMs, onCpuMs, at: Date.now() };
+    if (stallMs > STALL_GOAL_MS && (longStalls.length < LONG_STALLS_KEPT || stallMs > longStalls.at(-1)!.ms)) {
+      const stall = { ms: round(stallMs), waitingForCpuMs: waitingForCpuMs === null ? null : round(waitingForCpuMs), onCpuMs: onCpuMs === null ? null : round(onCpuMs), endedAt: new Date().toISOString() };
+      longStalls = [...longStalls, stall].sort((a, b) => b.ms - a.ms).slice(0, LONG_STALLS_KEPT);
+    }
     lastTick = now;
     last = times;
   }, resolutionMs);
@@ -110,8 +134,10 @@ function watchStalls(resolutionMs: number, cpuWait: ThreadCpuWait) {
       longestHeldMs: round(longestHeld.ms),
       longestHeldOnCpuMs: longestHeld.onCpuMs === null ? null : round(longestHeld.onCpuMs),
       longestHeldAt: longestHeld.at === null ? null : new Date(longestHeld.at).toISOString(),
+      longStalls,
     }),
     reset() {
+      longStalls = [];
       longestStall = { ms: 0, waitingForCpuMs: null };
       longestHeld = { ms: 0, onCpuMs: null, at: null };
     },

@@ -4,13 +4,16 @@
  * sale and a wallet payment waits for the customer's PIN and is polled. The host is a real process (the built
  * out/main/host.js) with the real serialport driver on a socat pty and its embedded sandbox acquirer over HTTP.
  * Asserted: no scan merged or lost (the cart holds exactly what was scanned), the payment paid with no `unknown`
- * on its way, and the core's event loop late by at most STALL_P99_LIMIT_MS at the 99th percentile and never near
- * the seconds these operations took on it (its own monitorEventLoopDelay, read through `terminal.eventLoop`). It
- * prints the longest stall split into the time the core's thread waited for a CPU and the time the core held its loop
- * itself (`longestStall`, `longestHeldMs`, and of the latter the time the thread ran, `longestHeldOnCpuMs`): on
- * 2026-12-06 the held part was 3.9–17.7 ms in ten runs and 46.6 ms in one CI run; traced, such a stall was the core's
- * thread asleep on a message port's lock that an idle-class SQL worker held (src-main/thread-priority.ts), and
- * after the worker's messages were thinned, 7.5–13.6 ms in eight runs. It is printed, not asserted against 20 ms.
+ * on its way, and the core's event loop (its own monitorEventLoopDelay and stall watcher, read through
+ * `terminal.eventLoop`) late by at most STALL_P99_LIMIT_MS at the 99th percentile and never by more than
+ * STALL_GOAL_MS, less what the host of a virtual machine took (STALL_GOAL_MS says how). It prints the longest stall
+ * split into the time the core's thread waited for a CPU and the time the core held its loop itself
+ * (`longestStall`, `longestHeldMs`, and of the latter the time the thread ran, `longestHeldOnCpuMs`), and each stall
+ * over the goal with the host's steal then. What such stalls were, traced, and what answered each: the core's
+ * thread asleep on a message port's lock an idle-class SQL worker held (src-main/thread-priority.ts: the worker's
+ * messages thinned); the core waiting for a CPU behind kernel workers converting the backup's gigabyte as it was
+ * written back at once (src-main/worker/file-flusher.ts); a CPU of the virtual machine left idle by its host for
+ * 71 ms with the core's timer due on it (`perf` on 2026-12-07: no task of the machine runnable there; not the till's).
  *
  * Runs alone (its own vitest project and stage of `npm test`): on a 2-core machine other test files running
  * beside it would take the cores the core's thread needs, and that is not what this test measures.
@@ -23,6 +26,7 @@ import { createPtyPair, killAllSocat, openPeer, type Peer, type PtyPair } from '
 import { BIG_BARCODES, BIG_CASHIER, BIG_TECHNICIAN, bigTerminalDir, ean13 } from '../helpers/big-terminal';
 import { openApiSocket, queryTerminalDb, startHostProcess, type ApiSocket, type HostProcess } from '../helpers/host';
 import { sandboxPaymentCode } from '../../src-main/acquirer/sandbox/test-codes';
+import { startStealSampler } from '../helpers/steal';
 
 const SALES = Number(process.env.JIEZHANG_STRESS_SALES ?? 1_000_000);
 const CATALOG_ROWS = 100_000;
@@ -40,6 +44,13 @@ const CATALOG_ROWS = 100_000;
  */
 const STALL_P99_LIMIT_MS = 20;
 const STALL_LIMIT_MS = 300;
+/**
+ * Every stall over 20 ms, less the time the machine's host did not run this virtual machine's CPUs during it
+ * (test/helpers/steal.ts: a till is not a virtual machine; counted in 10 ms ticks, so good to one tick), is a
+ * failure. Since the backup's output is written back as it grows (src-main/worker/file-flusher.ts), seven runs in a
+ * row on 2026-12-07 had no stall over 20 ms at all (longest 7.6–18.0 ms).
+ */
+const STALL_GOAL_MS = 20;
 const SCANS = 150;
 const SCAN_GAP_MS = 60;
 
@@ -127,6 +138,7 @@ describe('the core on a 1,000,000-sale database', () => {
 
     unwrap(await till.call('screen.report', { surface: 'till', step: 'selling' }));
     const csv = catalogCsv(CATALOG_ROWS);
+    const steal = startStealSampler();
     unwrap(await tech.call('terminal.eventLoop', { reset: true }));
 
     let maintenanceDone = false;
@@ -192,6 +204,18 @@ describe('the core on a 1,000,000-sale database', () => {
     // The monotonic clock beside the wall clock: tools like `perf sched` time their events by the former.
     const monotonicMs = Number(process.hrtime.bigint() / 1000n) / 1000;
     process.stderr.write(`core event loop during the maintenance: ${JSON.stringify(loop)}; scans: ${sent.length}; wall clock ${new Date().toISOString()} = monotonic ${monotonicMs.toFixed(3)} ms\n`);
+    // Each stall over the goal beside the time the machine's host took its CPUs meanwhile (a virtual machine's steal):
+    // what is left of it is the till's own, and that is held to the goal.
+    steal.stop();
+    process.stderr.write(`host steal over the window, per CPU: ${JSON.stringify(steal.total())} ms\n`);
+    const ownStalls = loop.longStalls.map((stall) => {
+      const ended = Date.parse(stall.endedAt);
+      const during = steal.during(ended - stall.ms - 10, ended);
+      const stolenMs = Math.max(0, ...(during?.perCpuMs ?? []));
+      process.stderr.write(`stall ${JSON.stringify(stall)}: host steal per CPU ${JSON.stringify(during?.perCpuMs ?? null)} ms over ${during ? during.toMs - during.fromMs : '?'} ms\n`);
+      return { ...stall, ownMs: stall.ms - stolenMs };
+    });
+    expect(ownStalls.filter((s) => s.ownMs > STALL_GOAL_MS)).toEqual([]);
     expect(loop.samples).toBeGreaterThan(1000);
     expect(loop.p99Ms).toBeLessThanOrEqual(STALL_P99_LIMIT_MS);
     expect(loop.maxMs).toBeLessThanOrEqual(STALL_LIMIT_MS);
