@@ -1,15 +1,34 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { useDialogNotice } from './Notice';
 
 /**
  * A modal dialog: Escape cancels, focus starts on the first field, the cashier screen waits behind it; the screen's
  * notice (an error) shows under its title while it is the innermost one open.
+ *
+ * `returnFocusTo`: the control that opened it, where the focus goes back when it closes. Without it, the focus goes
+ * back to what had it when the dialog opened; a dialog opened by a click needs it on the cashier screen, whose scan
+ * field takes the focus back from a button pressed with the mouse (at mousedown, before the click opens the dialog).
  */
-export function Dialog({ title, onClose, children, testId, wide }: { title: string; onClose: () => void; children: ReactNode; testId?: string; wide?: boolean }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  testId,
+  wide,
+  returnFocusTo,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  testId?: string;
+  wide?: boolean;
+  returnFocusTo?: RefObject<HTMLElement | null>;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const notice = useDialogNotice();
   useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const previous = returnFocusTo?.current ?? active;
     const node = ref.current;
     const first = node?.querySelector<HTMLElement>('input, select, button[data-autofocus], button');
     first?.focus();
@@ -19,6 +38,8 @@ export function Dialog({ title, onClose, children, testId, wide }: { title: stri
       const lost = !document.activeElement || document.activeElement === document.body || node?.contains(document.activeElement);
       if (lost && previous?.isConnected) previous.focus();
     };
+    // Once, when it opens: the opener given then.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return (
     <div className="dialog-backdrop" role="presentation">

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../src-common/errors';
 import type { PublicUser, TerminalStatus } from '../../src-common/schemas';
@@ -105,6 +105,7 @@ export function PinChangeBanner({ user }: { user: PublicUser }) {
   const [mustChange, setMustChange] = useState(false);
   const [dismissed, setDismissed] = useState(false);
   const [open, setOpen] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     void pos.call('users.self', {}).then((r) => setMustChange(r.ok && r.value.mustChangePin));
@@ -114,7 +115,7 @@ export function PinChangeBanner({ user }: { user: PublicUser }) {
   return (
     <div className="pin-banner" role="status" data-testid="pin-change-banner">
       <span>{t('admin.pinBanner.text')}</span>
-      <button type="button" className="primary" data-testid="pin-change-open" onClick={() => setOpen(true)}>
+      <button type="button" className="primary" data-testid="pin-change-open" ref={opener} onClick={() => setOpen(true)}>
         {t('admin.pinBanner.change')}
       </button>
       <button type="button" className="link" onClick={() => setDismissed(true)}>
@@ -122,6 +123,7 @@ export function PinChangeBanner({ user }: { user: PublicUser }) {
       </button>
       {open && (
         <PinChangeDialog
+          returnFocusTo={opener}
           onClose={() => setOpen(false)}
           onChanged={() => {
             setOpen(false);
@@ -134,7 +136,16 @@ export function PinChangeBanner({ user }: { user: PublicUser }) {
 }
 
 /** Change your own PIN: the current one first (a wrong one counts towards the lockout). */
-export function PinChangeDialog({ onClose, onChanged }: { onClose: () => void; onChanged: () => void }) {
+export function PinChangeDialog({
+  onClose,
+  onChanged,
+  returnFocusTo,
+}: {
+  onClose: () => void;
+  onChanged: () => void;
+  /** The control that opened it (./components/Dialog.tsx). */
+  returnFocusTo?: RefObject<HTMLElement | null>;
+}) {
   const pos = usePos();
   const { t } = useTranslation();
   const [current, setCurrent] = useState('');
@@ -178,7 +189,7 @@ export function PinChangeDialog({ onClose, onChanged }: { onClose: () => void; o
   );
 
   return (
-    <Dialog title={t('admin.pinDialog.title')} onClose={onClose} testId="pin-change-dialog">
+    <Dialog title={t('admin.pinDialog.title')} onClose={onClose} testId="pin-change-dialog" {...(returnFocusTo ? { returnFocusTo } : {})}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
