@@ -45,9 +45,9 @@ const CATALOG_ROWS = 100_000;
 const STALL_P99_LIMIT_MS = 20;
 const STALL_LIMIT_MS = 300;
 /**
- * Every stall over 20 ms, less the time the machine's host did not run this virtual machine's CPUs during it
- * (test/helpers/steal.ts: a till is not a virtual machine; counted in 10 ms ticks, so good to one tick), is a
- * failure. Since the backup's output is written back as it grows (src-main/worker/file-flusher.ts), seven runs in a
+ * A stall over 20 ms (monitorEventLoopDelay's), less the time the machine's host did not run this virtual machine's
+ * CPUs during it (test/helpers/steal.ts: a till is not a virtual machine; counted in 10 ms ticks, so good to one
+ * tick), is a failure. Since the backup's output is written back as it grows (src-main/worker/file-flusher.ts), seven runs in a
  * row on 2026-12-07 had no stall over 20 ms at all (longest 7.6–18.0 ms).
  */
 const STALL_GOAL_MS = 20;
@@ -215,7 +215,13 @@ describe('the core on a 1,000,000-sale database', () => {
       process.stderr.write(`stall ${JSON.stringify(stall)}: host steal per CPU ${JSON.stringify(during?.perCpuMs ?? null)} ms over ${during ? during.toMs - during.fromMs : '?'} ms\n`);
       return { ...stall, ownMs: stall.ms - stolenMs };
     });
-    expect(ownStalls.filter((s) => s.ownMs > STALL_GOAL_MS)).toEqual([]);
+    // The issue's measure is monitorEventLoopDelay's (maxMs). Where it is over the goal, the stall watcher (a 10 ms
+    // timer, which also counts the timers run before it in a turn: at times a few ms more) has each such stall with
+    // its time, and what is left of each after the host's steal is held to the goal.
+    if (loop.maxMs > STALL_GOAL_MS) {
+      expect(ownStalls.length, `a stall of ${loop.maxMs} ms that the stall watcher did not see`).toBeGreaterThan(0);
+      expect(ownStalls.filter((s) => s.ownMs > STALL_GOAL_MS)).toEqual([]);
+    }
     expect(loop.samples).toBeGreaterThan(1000);
     expect(loop.p99Ms).toBeLessThanOrEqual(STALL_P99_LIMIT_MS);
     expect(loop.maxMs).toBeLessThanOrEqual(STALL_LIMIT_MS);
