@@ -62,7 +62,9 @@ describe('a cashier splits one sale across a wallet and cash, and across two wal
     await page.getByTestId('part-amount').fill(yuan(amount));
     await page.getByTestId('payment-code').fill(code);
     await page.getByTestId('payment-code').press('Enter');
-    await expect.poll(() => page.getByTestId('paid-part').count(), { timeout: 15_000 }).toBe(partsAfter);
+    // The file's first payment starts the embedded acquirer's side; on a loaded CI machine (ci34, 2026-12-07) the
+    // first part was not listed within 15 s, cause not traced: the wait is a bound, not what is tested.
+    await expect.poll(() => page.getByTestId('paid-part').count(), { timeout: 40_000 }).toBe(partsAfter);
   }
 
   const openSaleId = () => (db("SELECT id FROM sale WHERE status = 'open'") as { id: string }[])[0]?.id;
